@@ -1,0 +1,32 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+
+/**
+ * Converts a raw `AttributeValue` map into plain JavaScript, as the DocumentClient would. Needed
+ * for the places the DocumentClient leaves raw: `error.Item` of a failed condition and
+ * transaction cancellation reasons.
+ */
+export function unmarshallItem(item: Record<string, AttributeValue>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(item)) out[k] = unmarshallValue(v);
+  return out;
+}
+
+function toNumber(s: string): number | bigint {
+  const n = Number(s);
+  if (Number.isSafeInteger(n) || !/^-?\d+$/.test(s)) return n;
+  return BigInt(s);
+}
+
+export function unmarshallValue(v: AttributeValue): unknown {
+  if (v.S !== undefined) return v.S;
+  if (v.N !== undefined) return toNumber(v.N);
+  if (v.BOOL !== undefined) return v.BOOL;
+  if (v.NULL !== undefined) return null;
+  if (v.B !== undefined) return v.B;
+  if (v.M !== undefined) return unmarshallItem(v.M);
+  if (v.L !== undefined) return v.L.map(unmarshallValue);
+  if (v.SS !== undefined) return new Set(v.SS);
+  if (v.NS !== undefined) return new Set(v.NS.map(toNumber));
+  if (v.BS !== undefined) return new Set(v.BS);
+  return undefined;
+}

@@ -1,0 +1,147 @@
+import type { z } from 'zod';
+import { coreType, defOf, unwrapSchema } from './schema-walk.js';
+
+/** A storage rule broken by a value: where and why. */
+export class StorageRuleViolation extends Error {
+  constructor(
+    readonly path: string,
+    readonly rule: string,
+  ) {
+    super(`${path}: ${rule}`);
+  }
+}
+
+const join = (path: string, key: string | number): string =>
+  typeof key === 'number' ? `${path}[${key}]` : path === '' ? key : `${path}.${key}`;
+
+function isPlainObject(v: object): boolean {
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
+function storeNumber(n: number, path: string): number {
+  if (!Number.isFinite(n)) throw new StorageRuleViolation(path, `${n} cannot be stored (DynamoDB numbers are finite)`);
+  return n;
+}
+
+function storeSet(set: Set<unknown>, path: string): Set<unknown> {
+  if (set.size === 0) throw new StorageRuleViolation(path, 'empty sets cannot be stored (DynamoDB rejects them); remove the attribute instead');
+  let kind: string | undefined;
+  for (const el of set) {
+    const k = typeof el === 'bigint' ? 'number' : el instanceof Uint8Array ? 'binary' : typeof el;
+    if (k !== 'string' && k !== 'number' && k !== 'binary') {
+      throw new StorageRuleViolation(path, `set elements must be strings, numbers or binary, got ${typeof el}`);
+    }
+    if (kind !== undefined && kind !== k) throw new StorageRuleViolation(path, 'set elements must all have one type');
+    kind = k;
+    if (typeof el === 'number') storeNumber(el, path);
+  }
+  return set;
+}
+
+/**
+ * Converts a validated model value into the form the DocumentClient marshals: `Date` becomes an
+ * ISO-8601 string (sorts by time), `undefined` attributes are dropped, and values DynamoDB
+ * would reject (NaN, empty sets, mixed sets, class instances) fail here, naming the path.
+ *
+ * @example toStoredValue({ at: new Date(0), n: undefined }) // { at: '1970-01-01T00:00:00.000Z' }
+ */
+export function toStoredValue(value: unknown, path = ''): unknown {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+    case 'bigint':
+      return value;
+    case 'number':
+      return storeNumber(value, path);
+    case 'undefined':
+      return undefined;
+    case 'object': {
+      if (value === null) return null;
+      if (value instanceof Date) {
+        if (Number.isNaN(value.getTime())) throw new StorageRuleViolation(path, 'invalid Date');
+        return value.toISOString();
+      }
+      if (value instanceof Uint8Array) return value;
+      if (value instanceof Set) return storeSet(value, path);
+      if (Array.isArray(value)) return value.map((v, i) => toStoredValue(v, join(path, i)) ?? null);
+      if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) {
+        throw new StorageRuleViolation(path, 'binary values must be Uint8Array or Buffer');
+      }
+      if (!isPlainObject(value)) {
+        throw new StorageRuleViolation(path, `cannot store an instance of ${value.constructor?.name ?? 'a class'}`);
+      }
+      const out: Record<string, unknown> = {};
+      for (const key of Object.keys(value)) {
+        const v = toStoredValue((value as Record<string, unknown>)[key], join(path, key));
+        if (v !== undefined) out[key] = v;
+      }
+      return out;
+    }
+    default:
+      throw new StorageRuleViolation(path, `cannot store a ${typeof value}`);
+  }
+}
+
+/** Rebuilds model values (Dates, Sets) from what was stored; `null` when nothing needs rebuilding. */
+export type Reviver = (stored: unknown) => unknown;
+
+/**
+ * Compiles, once per schema, a function that turns a stored value back into what the schema
+ * parses: ISO strings at `z.date()` positions become `Date`s; lists at `z.set()` positions become
+ * `Set`s. Returns `null` for positions with nothing to revive, so plain schemas cost nothing.
+ */
+export function compileReviver(schema: z.ZodType): Reviver | null {
+  const core = unwrapSchema(schema);
+  const def = defOf(core);
+  switch (def.type) {
+    case 'date':
+      return (v) => (typeof v === 'string' ? new Date(v) : v);
+    case 'set':
+      return (v) => (Array.isArray(v) ? new Set(v) : v);
+    case 'array': {
+      const inner = def.element === undefined ? null : compileReviver(def.element);
+      if (inner === null) return null;
+      return (v) => (Array.isArray(v) ? v.map(inner) : v);
+    }
+    case 'record': {
+      const inner = def.valueType === undefined ? null : compileReviver(def.valueType);
+      if (inner === null) return null;
+      return (v) => {
+        if (v === null || typeof v !== 'object') return v;
+        const out: Record<string, unknown> = {};
+        for (const [k, x] of Object.entries(v)) out[k] = inner(x);
+        return out;
+      };
+    }
+    case 'object': {
+      const shape = (core as unknown as { shape: Record<string, z.ZodType> }).shape;
+      const fields: [string, Reviver][] = [];
+      for (const [k, s] of Object.entries(shape)) {
+        const r = compileReviver(s);
+        if (r !== null) fields.push([k, r]);
+      }
+      if (fields.length === 0) return null;
+      return (v) => {
+        if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;
+        const out: Record<string, unknown> = { ...(v as Record<string, unknown>) };
+        for (const [k, r] of fields) if (out[k] !== undefined && out[k] !== null) out[k] = r(out[k]);
+        return out;
+      };
+    }
+    case 'union': {
+      // A union holding a date is revived only when the string parses as a date of that union.
+      const options = def.options ?? [];
+      if (!options.some((o) => coreType(o) === 'date')) return null;
+      return (v) => {
+        if (typeof v === 'string' && !schema.safeParse(v).success) {
+          const d = new Date(v);
+          if (!Number.isNaN(d.getTime()) && schema.safeParse(d).success) return d;
+        }
+        return v;
+      };
+    }
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,36 @@
+import type { AttrPath, PathValue } from './paths.js';
+import type { IndexComposites } from './template-types.js';
+import type { UpdateRef } from '../expressions/update-values.js';
+
+export interface TimestampFields {
+  /** ISO-8601 time of the first write. */
+  readonly createdAt: string;
+  /** ISO-8601 time of the last write. */
+  readonly updatedAt: string;
+}
+
+/** The composites of the primary key: what `get`, `update` and `delete` take. */
+export type PrimaryKeyNames<K> = K extends { readonly primary: infer P } ? IndexComposites<P> : never;
+
+/** Every attribute that composes some index key of the entity: what `Key(...)` accepts. */
+export type KeyAttributeNames<K> = { [I in keyof K]: IndexComposites<K[I]> }[keyof K];
+
+/** The key object for one item: the primary-key composites with their model types. */
+export type KeyInput<Item, K> = Pick<Item, PrimaryKeyNames<K> & keyof Item>;
+
+type Unset<V> = Exclude<V, undefined>;
+
+/** Value maps accepted by the update builder, keyed by document path. */
+export interface UpdateInputs<Item> {
+  set: { readonly [P in AttrPath<Item>]?: PathValue<Item, P> | UpdateRef<Unset<PathValue<Item, P>>> };
+  add: {
+    readonly [P in AttrPath<Item>]?: Unset<PathValue<Item, P>> extends number
+      ? number
+      : Unset<PathValue<Item, P>> extends ReadonlySet<infer E>
+        ? ReadonlySet<E>
+        : never;
+  };
+  delete: { readonly [P in AttrPath<Item>]?: Unset<PathValue<Item, P>> extends ReadonlySet<infer E> ? ReadonlySet<E> : never };
+  append: { readonly [P in AttrPath<Item>]?: Unset<PathValue<Item, P>> extends readonly (infer E)[] ? readonly E[] : never };
+  remove: AttrPath<Item>;
+}

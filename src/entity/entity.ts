@@ -1,0 +1,184 @@
+import type { z } from 'zod';
+import type { TableConfig, EntityKeysShape } from './table-types.js';
+import type { Table } from './table.js';
+import type { CheckedKeys } from './template-types.js';
+import type { AttrPath, PathValue } from './paths.js';
+import type { KeyAttributeNames, KeyInput, TimestampFields, UpdateInputs } from './entity-types.js';
+import { EntityModel } from './model.js';
+import { AttributeOperand, type Condition } from '../expressions/condition.js';
+import { KeyOperand } from '../expressions/key-condition.js';
+import { refTo, type UpdateRef } from '../expressions/update-values.js';
+import { ExpressionError } from '../errors.js';
+import { PutBuilder } from '../operations/put.js';
+import { GetBuilder } from '../operations/get.js';
+import { UpdateBuilder } from '../operations/update.js';
+import { DeleteBuilder } from '../operations/delete.js';
+import { CheckBuilder } from '../operations/check.js';
+import { resolvePath } from '../operations/update-plan.js';
+
+/**
+ * An entity: a zod schema stored in a table under key templates. Its methods return operation
+ * builders; `Key`, `Attr` and `ref` build typed expressions on its attributes.
+ */
+export class Entity<Name extends string, Item extends object, Input, K> {
+  /** @internal type carriers, never set at run time */
+  declare readonly '~item': Item;
+  declare readonly '~input': Input;
+  declare readonly '~keys': K;
+
+  readonly name: Name;
+  /** @internal */
+  readonly model: EntityModel;
+
+  constructor(name: Name, model: EntityModel) {
+    this.name = name;
+    this.model = model;
+  }
+
+  /**
+   * A condition operand on an attribute path of the schema; value types follow the schema.
+   *
+   * @example User.Attr('age').gt(18).and(User.Attr('address.city').eq('Paris'))
+   */
+  Attr = <P extends AttrPath<Item>>(path: P): AttributeOperand<PathValue<Item, P>> => {
+    const p = resolvePath(this.model, path);
+    return new AttributeOperand<PathValue<Item, P>>(p);
+  };
+
+  /**
+   * A key-condition operand on an attribute that composes one of the entity's index keys.
+   *
+   * @example User.Key('orgId').eq('acme').and(User.Key('name').beginsWith('A'))
+   */
+  Key = <A extends KeyAttributeNames<K> & keyof Item & string>(attribute: A): KeyOperand<Item[A]> => {
+    const known = [...this.model.indexes.values()].some(
+      (ix) => ix.pk?.composites.includes(attribute) === true || ix.sk?.composites.includes(attribute) === true,
+    );
+    if (!known) throw new ExpressionError(this.name, attribute, 'does not compose any key of the entity');
+    return new KeyOperand<Item[A]>(attribute);
+  };
+
+  /**
+   * A reference to a stored attribute for update values: copy it, do arithmetic, or fall back.
+   *
+   * @example User.update(k).set({ stock: User.ref('stock').minus(1) })
+   */
+  ref = <P extends AttrPath<Item>>(path: P): UpdateRef<Exclude<PathValue<Item, P>, undefined>> =>
+    refTo(resolvePath(this.model, path));
+
+  /**
+   * Writes the whole item (replacing any stored one). Resolves to the stored item.
+   *
+   * @example await User.put({ userId: 'u1', orgId: 'acme', email: 'a@b.co', name: 'Ada' }).where(User.Attr('userId').notExists())
+   */
+  put(item: Input): PutBuilder<Item> {
+    return new PutBuilder<Item>(this.model, { item, create: false, condition: undefined, returnItemOnFailure: false });
+  }
+
+  /**
+   * Writes the item only if no item with its primary key exists; otherwise `ConditionFailedError`.
+   *
+   * @example await User.create(user)
+   */
+  create(item: Input): PutBuilder<Item> {
+    return new PutBuilder<Item>(this.model, { item, create: true, condition: undefined, returnItemOnFailure: false });
+  }
+
+  /**
+   * Reads one item by its primary-key composites.
+   *
+   * @example const u = await User.get({ userId: 'u1' }).consistent().project('name', 'email')
+   */
+  get(key: KeyInput<Item, K>): GetBuilder<Item> {
+    return new GetBuilder<Item>(this.model, { key: key as Record<string, unknown>, consistent: false, projection: undefined });
+  }
+
+  /**
+   * Updates an existing item.
+   *
+   * @example await User.update({ userId: 'u1' }).set({ name: 'Bo' }).add({ age: 1 }).returning('ALL_NEW')
+   */
+  update(key: KeyInput<Item, K>): UpdateBuilder<Item, UpdateInputs<Item>> {
+    return new UpdateBuilder<Item, UpdateInputs<Item>>(this.model, {
+      key: key as Record<string, unknown>,
+      steps: [],
+      condition: undefined,
+      returnValues: 'NONE',
+      upsert: false,
+      returnItemOnFailure: false,
+    });
+  }
+
+  /**
+   * Deletes one item by its primary-key composites.
+   *
+   * @example await User.delete({ userId: 'u1' }).where(User.Attr('age').lt(100))
+   */
+  delete(key: KeyInput<Item, K>): DeleteBuilder<Item> {
+    return new DeleteBuilder<Item>(this.model, { key: key as Record<string, unknown>, condition: undefined, returnOld: false, returnItemOnFailure: false });
+  }
+
+  /**
+   * A condition on an item that writes nothing (a transaction's `ConditionCheck`).
+   *
+   * @example await User.check({ userId: 'u2' }, User.Attr('age').gte(18))
+   */
+  check(key: KeyInput<Item, K>, condition: Condition): CheckBuilder {
+    return new CheckBuilder(this.model, key as Record<string, unknown>, condition);
+  }
+}
+
+/** Any entity, for APIs that accept entities of every shape. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyEntity = Entity<string, any, any, any>;
+
+/** The model type of an entity's items (schema output plus timestamps). */
+export type EntityItem<E extends AnyEntity> = E['~item'];
+
+/** What `put`/`create` accept (the schema's input type). */
+export type EntityInput<E extends AnyEntity> = E['~input'];
+
+/** The primary-key object that `get`/`update`/`delete` accept. */
+export type EntityKey<E extends AnyEntity> = KeyInput<E['~item'], E['~keys']>;
+
+type WithTimestamps<T, TS> = TS extends true ? T & TimestampFields : T;
+
+export interface EntityConfig<Name extends string, S extends z.ZodObject, C extends TableConfig, K, TS extends boolean> {
+  readonly table: Table<C>;
+  /** Stored in the table's discriminator attribute (default `_et`). */
+  readonly name: Name;
+  readonly schema: S;
+  /** Key templates per index: `primary` and any index of the table, e.g. `{ pk: 'USER#{userId}', sk: 'PROFILE' }`. */
+  readonly keys: K & CheckedKeys<K, keyof z.output<S> & string | (TS extends true ? keyof TimestampFields : never)>;
+  /** Keep `createdAt` / `updatedAt` (ISO strings) on every write. */
+  readonly timestamps?: TS;
+}
+
+/**
+ * Defines an entity: a zod schema stored in a table under key templates. Templates are checked
+ * against the schema at compile time and compiled once, here.
+ *
+ * @example
+ * const User = defineEntity({
+ *   table: AppTable, name: 'User',
+ *   schema: z.object({ userId: z.string(), orgId: z.string(), name: z.string() }),
+ *   keys: { primary: { pk: 'USER#{userId}', sk: 'PROFILE' }, gsi1: { pk: 'ORG#{orgId}', sk: 'USER#{name}#{userId}' } },
+ *   timestamps: true,
+ * });
+ */
+export function defineEntity<
+  const Name extends string,
+  S extends z.ZodObject,
+  C extends TableConfig,
+  const K extends EntityKeysShape<C>,
+  TS extends boolean = false,
+>(config: EntityConfig<Name, S, C, K, TS>): Entity<Name, WithTimestamps<z.output<S>, TS>, z.input<S>, K> {
+  const model = new EntityModel({
+    name: config.name,
+    table: config.table as unknown as Table,
+    schema: config.schema,
+    keys: config.keys as Record<string, { pk?: string; sk?: string }>,
+    timestamps: config.timestamps === true,
+  });
+  return new Entity(config.name, model);
+}

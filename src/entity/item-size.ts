@@ -1,0 +1,116 @@
+/** DynamoDB's maximum item size: 400 KB, attribute names and values counted. */
+export const MAX_ITEM_BYTES = 409_600;
+
+const encoder = new TextEncoder();
+
+function utf8Length(s: string): number {
+  // ASCII fast path: most attribute names and many values are plain ASCII.
+  let ascii = true;
+  for (let i = 0; i < s.length; i++) {
+    if (s.charCodeAt(i) > 0x7f) {
+      ascii = false;
+      break;
+    }
+  }
+  return ascii ? s.length : encoder.encode(s).length;
+}
+
+/**
+ * Bytes DynamoDB charges for a number: its significant digits are stored in base-100 pairs
+ * aligned on the decimal point, plus one byte, plus one more when negative.
+ */
+export function numberSize(n: number | bigint | string): number {
+  let s = typeof n === 'string' ? n.trim() : typeof n === 'bigint' ? n.toString() : n.toString();
+  let negative = false;
+  if (s.startsWith('-')) {
+    negative = true;
+    s = s.slice(1);
+  } else if (s.startsWith('+')) s = s.slice(1);
+  let exponent = 0;
+  const e = s.search(/e/i);
+  if (e >= 0) {
+    exponent = Number(s.slice(e + 1));
+    s = s.slice(0, e);
+  }
+  const dot = s.indexOf('.');
+  let intPart = dot < 0 ? s : s.slice(0, dot);
+  let fracPart = dot < 0 ? '' : s.slice(dot + 1);
+  // Shift the decimal point by the exponent.
+  if (exponent > 0) {
+    const moved = fracPart.slice(0, exponent).padEnd(exponent, '0');
+    intPart += moved;
+    fracPart = fracPart.slice(exponent);
+  } else if (exponent < 0) {
+    const k = -exponent;
+    const padded = intPart.padStart(k, '0');
+    fracPart = padded.slice(padded.length - k) + fracPart;
+    intPart = padded.slice(0, padded.length - k);
+  }
+  intPart = intPart.replace(/^0+/, '');
+  fracPart = fracPart.replace(/0+$/, '');
+  if (intPart === '' && fracPart === '') return 1;
+  if (intPart.length % 2 === 1) intPart = `0${intPart}`;
+  if (fracPart.length % 2 === 1) fracPart = `${fracPart}0`;
+  const digits = intPart + fracPart;
+  const pairs: string[] = [];
+  for (let i = 0; i < digits.length; i += 2) pairs.push(digits.slice(i, i + 2));
+  let start = 0;
+  let end = pairs.length;
+  while (start < end && pairs[start] === '00') start++;
+  while (end > start && pairs[end - 1] === '00') end--;
+  return 1 + (end - start) + (negative ? 1 : 0);
+}
+
+/** Size in bytes of one attribute value, as DynamoDB computes it (see the facts sheet, section 2). */
+export function attributeValueSize(value: unknown): number {
+  switch (typeof value) {
+    case 'string':
+      return utf8Length(value);
+    case 'number':
+    case 'bigint':
+      return numberSize(value);
+    case 'boolean':
+      return 1;
+    case 'object': {
+      if (value === null) return 1;
+      if (value instanceof Uint8Array) return value.byteLength;
+      if (value instanceof Set) {
+        let total = 0;
+        for (const el of value) total += attributeValueSize(el);
+        return total;
+      }
+      if (Array.isArray(value)) {
+        let total = 3;
+        for (const el of value) total += 1 + attributeValueSize(el);
+        return total;
+      }
+      if (typeof (value as { toString?: unknown }).toString === 'function' && 'value' in value && Object.getPrototypeOf(value) !== Object.prototype) {
+        // lib-dynamodb NumberValue
+        return numberSize(String(value));
+      }
+      let total = 3;
+      for (const [k, v] of Object.entries(value)) {
+        if (v === undefined) continue;
+        total += 1 + utf8Length(k) + attributeValueSize(v);
+      }
+      return total;
+    }
+    default:
+      return 0;
+  }
+}
+
+/**
+ * Size in bytes of a whole item in DocumentClient form: the sum over its top-level attributes of
+ * the UTF-8 length of the name plus the size of the value.
+ *
+ * @example computeItemSize({ pk: 'a', sk: 'b' }) // 4
+ */
+export function computeItemSize(item: Record<string, unknown>): number {
+  let total = 0;
+  for (const [k, v] of Object.entries(item)) {
+    if (v === undefined) continue;
+    total += utf8Length(k) + attributeValueSize(v);
+  }
+  return total;
+}

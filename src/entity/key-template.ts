@@ -1,0 +1,224 @@
+import { KeyError } from '../errors.js';
+
+/** How a composite's value is written into a key string, decided from its schema type. */
+export type CompositeKind = 'string' | 'number' | 'boolean' | 'date' | 'bigint' | 'binary';
+
+/** A stored key value: a string for templates with text, or the raw value of a bare placeholder. */
+export type KeyValue = string | number | bigint | Uint8Array;
+
+// Integers are written as 16 digits so they sort as numbers; negatives as '-' + (MAX_SAFE + n + 1),
+// which keeps them below every non-negative and in numeric order among themselves.
+const NUMBER_WIDTH = 16;
+const NEG_OFFSET = BigInt(Number.MAX_SAFE_INTEGER) + 1n;
+
+export function encodeKeyNumber(n: number): string {
+  if (!Number.isSafeInteger(n)) {
+    throw new RangeError(`${n} is not a safe integer; only integers within +/-(2^53-1) can go into a key template (store decimals as a string)`);
+  }
+  if (n >= 0) return String(n).padStart(NUMBER_WIDTH, '0');
+  return `-${(NEG_OFFSET + BigInt(n)).toString().padStart(NUMBER_WIDTH, '0')}`;
+}
+
+export function decodeKeyNumber(s: string): number {
+  if (s.startsWith('-')) return Number(BigInt(s.slice(1)) - NEG_OFFSET);
+  return Number(s);
+}
+
+/** Where a template came from, for error messages. */
+export interface TemplateOrigin {
+  readonly entity: string;
+  /** e.g. `primary.pk`, `gsi1.sk` */
+  readonly index: string;
+}
+
+interface Part {
+  readonly name: string;
+  readonly kind: CompositeKind;
+  /** Literal text right after this placeholder ('' when it ends the template). */
+  readonly after: string;
+}
+
+const PLACEHOLDER = /\{([^{}]+)\}/g;
+
+/**
+ * A key template such as `USER#{name}#{userId}`, compiled once at definition time.
+ * Builds keys from items, prefixes from leading composites, and parses stored keys back.
+ */
+export class KeyTemplate {
+  readonly composites: readonly string[];
+  /** The template is exactly one placeholder: the key is the raw value (so N and B keys work). */
+  readonly raw: boolean;
+  private readonly head: string;
+  private readonly parts: readonly Part[];
+
+  constructor(
+    readonly source: string,
+    kinds: Readonly<Record<string, CompositeKind | undefined>>,
+    readonly separator: string,
+    readonly origin: TemplateOrigin,
+  ) {
+    const parts: Part[] = [];
+    let head = '';
+    let last = 0;
+    for (const m of source.matchAll(PLACEHOLDER)) {
+      const literal = source.slice(last, m.index);
+      if (parts.length === 0) head = literal;
+      else if (literal === '') {
+        throw new KeyError(origin.entity, origin.index, m[1]!, `template "${source}": placeholders must be separated by text`);
+      } else parts[parts.length - 1] = { ...parts[parts.length - 1]!, after: literal };
+      const name = m[1]!;
+      const kind = kinds[name];
+      if (kind === undefined) {
+        throw new KeyError(origin.entity, origin.index, name, `template "${source}": "${name}" is not an attribute of the schema, or its type cannot be part of a key`);
+      }
+      parts.push({ name, kind, after: '' });
+      last = m.index + m[0].length;
+    }
+    if (parts.length > 0) parts[parts.length - 1] = { ...parts[parts.length - 1]!, after: source.slice(last) };
+    else head = source;
+    if (/[{}]/.test(parts.length === 0 ? source : '')) {
+      throw new KeyError(origin.entity, origin.index, '', `template "${source}" has an unbalanced brace`);
+    }
+    this.head = head;
+    this.parts = parts;
+    this.composites = parts.map((p) => p.name);
+    this.raw = parts.length === 1 && head === '' && parts[0]!.after === '';
+    if (!this.raw && parts.some((p) => p.kind === 'binary')) {
+      throw new KeyError(origin.entity, origin.index, '', `template "${source}": binary attributes can only be a key on their own ("{name}")`);
+    }
+  }
+
+  private fail(attribute: string, message: string): never {
+    throw new KeyError(this.origin.entity, this.origin.index, attribute, message);
+  }
+
+  private format(part: Part, value: unknown): string {
+    let text: string;
+    switch (part.kind) {
+      case 'number':
+        if (typeof value !== 'number') this.fail(part.name, `${part.name} must be a number, got ${typeof value}`);
+        try {
+          text = encodeKeyNumber(value);
+        } catch (e) {
+          this.fail(part.name, `${part.name}: ${(e as Error).message}`);
+        }
+        return text;
+      case 'date':
+        if (!(value instanceof Date) || Number.isNaN(value.getTime())) this.fail(part.name, `${part.name} must be a valid Date`);
+        return value.toISOString();
+      case 'boolean':
+        if (typeof value !== 'boolean') this.fail(part.name, `${part.name} must be a boolean`);
+        return String(value);
+      case 'bigint':
+        if (typeof value !== 'bigint') this.fail(part.name, `${part.name} must be a bigint`);
+        return value.toString();
+      default:
+        if (typeof value !== 'string') this.fail(part.name, `${part.name} must be a string, got ${typeof value}`);
+        text = value;
+    }
+    if (text.includes(this.separator)) {
+      this.fail(part.name, `value of ${part.name} ("${text}") contains the key separator "${this.separator}", which would make the key "${this.source}" ambiguous`);
+    }
+    if (part.after !== '' && text.includes(part.after)) {
+      this.fail(part.name, `value of ${part.name} ("${text}") contains "${part.after}", which follows it in "${this.source}" and would make the key ambiguous`);
+    }
+    return text;
+  }
+
+  /** True when every composite is present (not `undefined`) in `values`. */
+  canBuild(values: Readonly<Record<string, unknown>>): boolean {
+    for (const p of this.parts) if (values[p.name] === undefined) return false;
+    return true;
+  }
+
+  /** Composites missing from `values`. */
+  missing(values: Readonly<Record<string, unknown>>): string[] {
+    return this.parts.filter((p) => values[p.name] === undefined).map((p) => p.name);
+  }
+
+  /**
+   * Builds the stored key value from an item (model values: numbers, Dates, ...).
+   *
+   * @example new KeyTemplate('USER#{id}', { id: 'string' }, '#', o).build({ id: 'u1' }) // 'USER#u1'
+   */
+  build(values: Readonly<Record<string, unknown>>): KeyValue {
+    if (this.raw) {
+      const p = this.parts[0]!;
+      const v = values[p.name];
+      if (v === undefined) this.fail(p.name, `missing key composite ${p.name}`);
+      if (p.kind === 'binary') {
+        if (!(v instanceof Uint8Array) || v.byteLength === 0) this.fail(p.name, `${p.name} must be a non-empty Uint8Array`);
+        return v;
+      }
+      if (p.kind === 'number') {
+        if (typeof v !== 'number' || !Number.isFinite(v)) this.fail(p.name, `${p.name} must be a finite number`);
+        return v;
+      }
+      if (p.kind === 'bigint') return v as bigint;
+      const s = this.format(p, v);
+      if (s === '') this.fail(p.name, `${p.name} cannot be empty: DynamoDB rejects empty key values`);
+      return s;
+    }
+    let out = this.head;
+    for (const p of this.parts) {
+      const v = values[p.name];
+      if (v === undefined) this.fail(p.name, `missing key composite ${p.name} (template "${this.source}")`);
+      out += this.format(p, v) + p.after;
+    }
+    return out;
+  }
+
+  /**
+   * Builds the prefix made of the leading composites present in `values`, stopping at the first
+   * missing one. A complete composite is followed by its separator text, so `name = 'Bo'` does not
+   * match `Bob`; with `partial` the last given composite is left open for `begins_with`.
+   */
+  prefix(values: Readonly<Record<string, unknown>>, options: { partial?: string } = {}): string {
+    let out = this.head;
+    for (const p of this.parts) {
+      const v = values[p.name];
+      if (v === undefined) break;
+      if (options.partial === p.name) {
+        if (typeof v !== 'string') this.fail(p.name, `beginsWith on ${p.name} needs a string`);
+        return out + this.format(p, v);
+      }
+      out += this.format(p, v) + p.after;
+    }
+    return out;
+  }
+
+  /** Parses a stored key back into its composites; returns `undefined` when it does not fit. */
+  parse(stored: KeyValue): Record<string, unknown> | undefined {
+    if (this.raw) return { [this.parts[0]!.name]: this.decode(this.parts[0]!, stored) };
+    if (typeof stored !== 'string' || !stored.startsWith(this.head)) return undefined;
+    const out: Record<string, unknown> = {};
+    let pos = this.head.length;
+    for (const p of this.parts) {
+      let end: number;
+      if (p.after === '') end = stored.length;
+      else {
+        end = stored.indexOf(p.after, pos);
+        if (end < 0) return undefined;
+      }
+      out[p.name] = this.decode(p, stored.slice(pos, end));
+      pos = end + p.after.length;
+    }
+    return pos === stored.length ? out : undefined;
+  }
+
+  private decode(p: Part, text: KeyValue): unknown {
+    if (typeof text !== 'string') return text;
+    switch (p.kind) {
+      case 'number':
+        return decodeKeyNumber(text);
+      case 'date':
+        return new Date(text);
+      case 'boolean':
+        return text === 'true';
+      case 'bigint':
+        return BigInt(text);
+      default:
+        return text;
+    }
+  }
+}

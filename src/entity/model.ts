@@ -1,0 +1,265 @@
+import type { z } from 'zod';
+import { ItemParseError, ItemSizeError, KeyError, ValidationError, type ValidationIssue } from '../errors.js';
+import { StorageRuleViolation, compileReviver, toStoredValue, type Reviver } from './codec.js';
+import { computeItemSize, MAX_ITEM_BYTES } from './item-size.js';
+import { KeyTemplate, type CompositeKind, type KeyValue } from './key-template.js';
+import { coreType, unwrapSchema } from './schema-walk.js';
+import type { ResolvedIndex, Table } from './table.js';
+import type { ScalarAttributeType } from './table-types.js';
+
+/** One index's compiled templates, mapped onto its physical key attributes. */
+export interface IndexKeys {
+  readonly index: ResolvedIndex;
+  readonly pk: KeyTemplate | undefined;
+  readonly sk: KeyTemplate | undefined;
+}
+
+export interface TimestampNames {
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export interface ModelOptions {
+  readonly name: string;
+  readonly table: Table;
+  readonly schema: z.ZodObject;
+  readonly keys: Readonly<Record<string, { readonly pk?: string; readonly sk?: string }>>;
+  readonly timestamps: boolean;
+}
+
+const KIND_OF: Readonly<Record<string, CompositeKind>> = {
+  string: 'string',
+  enum: 'string',
+  literal: 'string',
+  number: 'number',
+  int: 'number',
+  boolean: 'boolean',
+  date: 'date',
+  bigint: 'bigint',
+};
+
+function compositeKind(schema: z.ZodType): CompositeKind | undefined {
+  const t = coreType(schema);
+  if (t === 'custom' && schema.safeParse(new Uint8Array([1])).success) return 'binary';
+  if (t === 'literal') {
+    const values = (unwrapSchema(schema) as unknown as { def: { values: unknown[] } }).def.values;
+    return values.every((v) => typeof v === 'number') ? 'number' : values.every((v) => typeof v === 'string') ? 'string' : undefined;
+  }
+  return KIND_OF[t];
+}
+
+function zodIssues(error: z.ZodError, prefix = ''): ValidationIssue[] {
+  return error.issues.map((i) => {
+    let path = prefix;
+    for (const seg of i.path) {
+      path += typeof seg === 'number' ? `[${seg}]` : path === '' ? String(seg) : `.${String(seg)}`;
+    }
+    return { path, message: i.message };
+  });
+}
+
+/**
+ * The runtime side of an entity, compiled once by `defineEntity`: key templates per index,
+ * the schema's reviver, and the write/read pipeline (validate -> store form -> keys; raw -> model).
+ */
+export class EntityModel {
+  readonly name: string;
+  readonly table: Table;
+  readonly schema: z.ZodObject;
+  readonly shape: Readonly<Record<string, z.ZodType>>;
+  readonly indexes: ReadonlyMap<string, IndexKeys>;
+  readonly primary: IndexKeys;
+  readonly primaryComposites: ReadonlySet<string>;
+  /** Physical attributes dynakit writes itself (keys and the discriminator); never model fields. */
+  readonly reservedAttributes: ReadonlySet<string>;
+  readonly timestamps: TimestampNames | undefined;
+  private readonly reviver: Reviver | null;
+  private readonly projectionSchemas = new Map<string, z.ZodObject>();
+
+  constructor(o: ModelOptions) {
+    this.name = o.name;
+    this.table = o.table;
+    this.schema = o.schema;
+    this.shape = o.schema.shape as Record<string, z.ZodType>;
+    this.timestamps = o.timestamps ? { createdAt: 'createdAt', updatedAt: 'updatedAt' } : undefined;
+    this.reviver = compileReviver(o.schema);
+
+    const kinds: Record<string, CompositeKind | undefined> = {};
+    for (const [k, s] of Object.entries(this.shape)) kinds[k] = compositeKind(s);
+    if (this.timestamps) {
+      kinds[this.timestamps.createdAt] = 'string';
+      kinds[this.timestamps.updatedAt] = 'string';
+    }
+
+    const indexes = new Map<string, IndexKeys>();
+    const reserved = new Set<string>([o.table.entityAttribute]);
+    for (const [indexName, templates] of Object.entries(o.keys)) {
+      const index = o.table.indexes.get(indexName);
+      if (index === undefined) {
+        throw new KeyError(o.name, indexName, '', `table ${o.table.name} has no index "${indexName}"`);
+      }
+      const compile = (field: 'pk' | 'sk', source: string | undefined, attr: { name: string; type: ScalarAttributeType } | undefined) => {
+        if (index.type === 'local' && field === 'pk') {
+          if (source !== undefined) throw new KeyError(o.name, indexName, '', 'a local index shares the table partition key; give only sk');
+          return undefined;
+        }
+        if (attr === undefined) {
+          if (source !== undefined) throw new KeyError(o.name, `${indexName}.${field}`, '', `index ${indexName} has no ${field === 'pk' ? 'partition' : 'sort'} key`);
+          return undefined;
+        }
+        if (source === undefined) throw new KeyError(o.name, `${indexName}.${field}`, '', `missing template for ${attr.name}`);
+        const t = new KeyTemplate(source, kinds, o.table.keySeparator, { entity: o.name, index: `${indexName}.${field}` });
+        const produces = t.raw ? (kinds[t.composites[0]!] === 'number' || kinds[t.composites[0]!] === 'bigint' ? 'N' : kinds[t.composites[0]!] === 'binary' ? 'B' : 'S') : 'S';
+        if (produces !== attr.type) {
+          throw new KeyError(o.name, `${indexName}.${field}`, t.composites[0] ?? '', `template "${source}" produces ${produces} values but ${attr.name} is declared ${attr.type}`);
+        }
+        if (this.timestamps && t.composites.some((c) => c === this.timestamps!.createdAt || c === this.timestamps!.updatedAt) && indexName === 'primary') {
+          throw new KeyError(o.name, indexName, '', 'timestamps cannot compose the primary key');
+        }
+        reserved.add(attr.name);
+        return t;
+      };
+      indexes.set(indexName, {
+        index,
+        pk: compile('pk', templates.pk, index.type === 'local' ? undefined : index.partitionKey),
+        sk: compile('sk', templates.sk, index.sortKey),
+      });
+    }
+    const primary = indexes.get('primary');
+    if (primary === undefined) throw new KeyError(o.name, 'primary', '', 'keys.primary is required');
+    this.primary = primary;
+    this.indexes = indexes;
+    this.primaryComposites = new Set([...(primary.pk?.composites ?? []), ...(primary.sk?.composites ?? [])]);
+    for (const attr of reserved) {
+      if (attr in this.shape) {
+        throw new KeyError(o.name, '', attr, `schema attribute "${attr}" collides with a key or discriminator attribute of table ${o.table.name}`);
+      }
+    }
+    this.reservedAttributes = reserved;
+  }
+
+  /** Validates a model item with the schema; returns the parsed output. */
+  validate(input: unknown): Record<string, unknown> {
+    const r = this.schema.safeParse(input);
+    if (!r.success) throw new ValidationError(this.name, zodIssues(r.error));
+    return r.data as Record<string, unknown>;
+  }
+
+  /** Validates one attribute value against the schema at that path (already resolved). */
+  validateAt(schema: z.ZodType, value: unknown, path: string): unknown {
+    const r = schema.safeParse(value);
+    if (!r.success) throw new ValidationError(this.name, zodIssues(r.error, path));
+    return r.data;
+  }
+
+  /** Converts a model value to its stored form, turning storage-rule violations into ValidationError. */
+  encode(value: unknown, path: string): unknown {
+    try {
+      return toStoredValue(value, path);
+    } catch (e) {
+      if (e instanceof StorageRuleViolation) throw new ValidationError(this.name, [{ path: e.path, message: e.rule }]);
+      throw e;
+    }
+  }
+
+  /** Physical key attributes of one index built from model values. */
+  indexKey(ix: IndexKeys, values: Readonly<Record<string, unknown>>): Record<string, KeyValue> {
+    const out: Record<string, KeyValue> = {};
+    if (ix.pk !== undefined) out[ix.index.partitionKey.name] = ix.pk.build(values);
+    if (ix.sk !== undefined && ix.index.sortKey !== undefined) out[ix.index.sortKey.name] = ix.sk.build(values);
+    return out;
+  }
+
+  /**
+   * The table key from the primary composites given by the caller; each composite is checked
+   * against its schema first so a wrong type fails before the request.
+   */
+  primaryKey(key: Readonly<Record<string, unknown>>): Record<string, KeyValue> {
+    if (key === null || typeof key !== 'object') throw new KeyError(this.name, 'primary', '', 'key must be an object of key composites');
+    const values: Record<string, unknown> = {};
+    for (const c of this.primaryComposites) {
+      const v = key[c];
+      if (v === undefined) throw new KeyError(this.name, 'primary', c, `missing key composite ${c}`);
+      const s = this.shape[c];
+      values[c] = s === undefined ? v : this.validateAt(s, v, c);
+    }
+    return this.indexKey(this.primary, values);
+  }
+
+  /**
+   * The complete stored item for a validated model item: model attributes in stored form, all
+   * index keys whose composites are present (absent ones leave the item out of that sparse
+   * index), the discriminator, and timestamps. Checks the 400 KB limit.
+   */
+  storedItem(output: Record<string, unknown>, stamps: Readonly<Record<string, string>> | undefined): Record<string, unknown> {
+    const stored = this.encode(output, '') as Record<string, unknown>;
+    const withStamps = stamps === undefined ? output : { ...output, ...stamps };
+    const item: Record<string, unknown> = {};
+    for (const ix of this.indexes.values()) {
+      if (ix.index.type === 'primary') {
+        Object.assign(item, this.indexKey(ix, withStamps));
+        continue;
+      }
+      const pkOk = ix.pk === undefined || ix.pk.canBuild(withStamps);
+      const skOk = ix.sk === undefined || ix.sk.canBuild(withStamps);
+      if (pkOk && skOk) Object.assign(item, this.indexKey(ix, withStamps));
+    }
+    item[this.table.entityAttribute] = this.name;
+    Object.assign(item, stored);
+    if (stamps !== undefined) Object.assign(item, stamps);
+    const size = computeItemSize(item);
+    if (size > MAX_ITEM_BYTES) throw new ItemSizeError(this.name, size, MAX_ITEM_BYTES);
+    return item;
+  }
+
+  /** Timestamps to write now, or `undefined` when the entity has none. */
+  stamps(now: Date): Record<string, string> | undefined {
+    if (this.timestamps === undefined) return undefined;
+    const iso = now.toISOString();
+    return { [this.timestamps.createdAt]: iso, [this.timestamps.updatedAt]: iso };
+  }
+
+  /** True when a raw stored item belongs to this entity. */
+  owns(raw: Readonly<Record<string, unknown>>): boolean {
+    return raw[this.table.entityAttribute] === this.name;
+  }
+
+  /**
+   * Parses a stored item back into the model: drops key and discriminator attributes, revives
+   * Dates and Sets, and parses with the schema (or the projected part of it).
+   */
+  parse(raw: Record<string, unknown>, projection?: readonly string[]): Record<string, unknown> {
+    const data: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(raw)) if (!this.reservedAttributes.has(k)) data[k] = v;
+    const revived = (this.reviver === null ? data : this.reviver(data)) as Record<string, unknown>;
+    const schema = projection === undefined ? this.schema : this.projectionSchema(projection);
+    const r = schema.safeParse(revived);
+    if (!r.success) throw new ItemParseError(this.name, zodIssues(r.error), raw);
+    const out = r.data as Record<string, unknown>;
+    if (this.timestamps !== undefined) {
+      for (const t of [this.timestamps.createdAt, this.timestamps.updatedAt]) {
+        if (typeof data[t] === 'string' && (projection === undefined || projection.includes(t))) out[t] = data[t];
+      }
+    }
+    return out;
+  }
+
+  /** Revives a partial stored item (UPDATED_NEW / UPDATED_OLD); not validated: it is partial by nature. */
+  parsePartial(raw: Record<string, unknown>): Record<string, unknown> {
+    const data: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(raw)) if (!this.reservedAttributes.has(k)) data[k] = v;
+    return (this.reviver === null ? data : this.reviver(data)) as Record<string, unknown>;
+  }
+
+  private projectionSchema(projection: readonly string[]): z.ZodObject {
+    const key = projection.join('\u0000');
+    let s = this.projectionSchemas.get(key);
+    if (s === undefined) {
+      const mask: Record<string, true> = {};
+      for (const p of projection) if (p in this.shape) mask[p] = true;
+      s = this.schema.pick(mask);
+      this.projectionSchemas.set(key, s);
+    }
+    return s;
+  }
+}

@@ -1,0 +1,36 @@
+/**
+ * Type-level document paths of an item: `'age' | 'address' | 'address.city' | 'items[0]' | ...`.
+ * Depth is bounded (four levels) to keep type-checking cheap on large models.
+ */
+type Depth = [never, 0, 1, 2, 3];
+
+type Leaf = Date | Set<unknown> | Uint8Array | string | number | bigint | boolean | null;
+
+type SubPaths<K extends string, V, D extends number> = V extends Leaf
+  ? never
+  : V extends readonly (infer E)[]
+    ? `${K}[${number}]` | (NonNullable<E> extends Leaf ? never : `${K}[${number}].${AttrPath<NonNullable<E>, D>}`)
+    : V extends object
+      ? `${K}.${AttrPath<V, D>}`
+      : never;
+
+export type AttrPath<T, D extends number = 4> = [D] extends [never]
+  ? never
+  : { [K in keyof T & string]-?: K | SubPaths<K, NonNullable<T[K]>, Depth[D]> }[keyof T & string];
+
+type ElementOf<V> = V extends readonly (infer E)[] ? E : never;
+
+type SegmentValue<T, S extends string> = S extends keyof T
+  ? T[S]
+  : S extends `${infer K}[${number}]`
+    ? K extends keyof T
+      ? ElementOf<NonNullable<T[K]>>
+      : never
+    : never;
+
+/** The value type at a path produced by `AttrPath`. */
+export type PathValue<T, P extends string> = P extends keyof T
+  ? T[P]
+  : P extends `${infer H}.${infer R}`
+    ? PathValue<NonNullable<SegmentValue<T, H>>, R>
+    : SegmentValue<T, P>;

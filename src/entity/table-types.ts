@@ -1,0 +1,57 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+export type ScalarAttributeType = 'S' | 'N' | 'B';
+
+export interface KeyAttribute {
+  readonly name: string;
+  readonly type: ScalarAttributeType;
+}
+
+export type IndexProjection = 'ALL' | 'KEYS_ONLY' | { readonly include: readonly string[] };
+
+export interface GlobalIndexConfig {
+  readonly type: 'global';
+  readonly partitionKey: KeyAttribute;
+  readonly sortKey?: KeyAttribute;
+  /** Default `'ALL'`. */
+  readonly projection?: IndexProjection;
+}
+
+export interface LocalIndexConfig {
+  readonly type: 'local';
+  readonly sortKey: KeyAttribute;
+  /** Default `'ALL'`. */
+  readonly projection?: IndexProjection;
+}
+
+export type IndexConfig = GlobalIndexConfig | LocalIndexConfig;
+
+export interface TableConfig {
+  readonly name: string;
+  /** A `DynamoDBClient` or a `DynamoDBDocumentClient`; dynakit sends DocumentClient commands through it. */
+  readonly client: DynamoDBClient | DynamoDBDocumentClient;
+  readonly partitionKey: KeyAttribute;
+  readonly sortKey?: KeyAttribute;
+  readonly indexes?: Readonly<Record<string, IndexConfig>>;
+  /** Attribute that stores the entity name. Default `'_et'`. */
+  readonly entityAttribute?: string;
+  /** Text that composite values may never contain. Default `'#'`. */
+  readonly keySeparator?: string;
+  /** Default on-demand; give capacities for provisioned tables. */
+  readonly billing?: 'PAY_PER_REQUEST' | { readonly read: number; readonly write: number };
+}
+
+/** The key templates an entity gives for one index: the fields follow the index's key schema. */
+export type IndexKeyShape<I> = I extends LocalIndexConfig
+  ? { readonly sk: string }
+  : I extends { readonly sortKey: KeyAttribute }
+    ? { readonly pk: string; readonly sk: string }
+    : { readonly pk: string };
+
+/** The shape of `keys` in `defineEntity` for a table: `primary` is required, indexes optional. */
+export type EntityKeysShape<C extends TableConfig> = {
+  readonly primary: IndexKeyShape<C>;
+} & {
+  readonly [I in keyof NonNullable<C['indexes']>]?: IndexKeyShape<NonNullable<C['indexes']>[I]>;
+};

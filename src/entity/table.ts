@@ -1,0 +1,190 @@
+import {
+  CreateTableCommand,
+  DeleteTableCommand,
+  ResourceNotFoundException,
+  waitUntilTableExists,
+  waitUntilTableNotExists,
+  type AttributeDefinition,
+  type CreateTableCommandInput,
+  type DynamoDBClient,
+  type GlobalSecondaryIndex,
+  type KeySchemaElement,
+  type LocalSecondaryIndex,
+  type Projection,
+} from '@aws-sdk/client-dynamodb';
+import type { IndexConfig, IndexProjection, KeyAttribute, TableConfig } from './table-types.js';
+import { AttributeOperand } from '../expressions/condition.js';
+import { parseDocPath } from '../expressions/document-path.js';
+import { sendCommand, type AnyDynamoClient } from '../client/send.js';
+
+/** Physical key attribute names of a table and its indexes. */
+export type TableKeyName<C extends TableConfig> =
+  | C['partitionKey']['name']
+  | (C['sortKey'] extends KeyAttribute ? C['sortKey']['name'] : never)
+  | {
+      [I in keyof NonNullable<C['indexes']>]:
+        | (NonNullable<C['indexes']>[I] extends { partitionKey: KeyAttribute } ? NonNullable<C['indexes']>[I]['partitionKey']['name'] : never)
+        | (NonNullable<C['indexes']>[I] extends { sortKey: KeyAttribute } ? NonNullable<C['indexes']>[I]['sortKey']['name'] : never);
+    }[keyof NonNullable<C['indexes']>];
+
+/** The physical key attributes of one index (or `primary`). */
+export interface ResolvedIndex {
+  readonly name: string;
+  readonly type: 'primary' | 'global' | 'local';
+  readonly partitionKey: KeyAttribute;
+  readonly sortKey: KeyAttribute | undefined;
+}
+
+function projectionInput(p: IndexProjection | undefined): Projection {
+  if (p === undefined || p === 'ALL') return { ProjectionType: 'ALL' };
+  if (p === 'KEYS_ONLY') return { ProjectionType: 'KEYS_ONLY' };
+  return { ProjectionType: 'INCLUDE', NonKeyAttributes: [...p.include] };
+}
+
+/**
+ * A DynamoDB table definition. Entities are defined on it; it also builds the table itself.
+ *
+ * @example
+ * const AppTable = defineTable({ name: 'App', client, partitionKey: { name: 'pk', type: 'S' }, sortKey: { name: 'sk', type: 'S' } });
+ */
+export class Table<C extends TableConfig = TableConfig> {
+  readonly name: string;
+  readonly client: AnyDynamoClient;
+  readonly entityAttribute: string;
+  readonly keySeparator: string;
+  /** `primary` and every index, with physical key attributes. */
+  readonly indexes: ReadonlyMap<string, ResolvedIndex>;
+
+  constructor(readonly config: C) {
+    this.name = config.name;
+    this.client = config.client;
+    this.entityAttribute = config.entityAttribute ?? '_et';
+    this.keySeparator = config.keySeparator ?? '#';
+    if (this.keySeparator === '') throw new TypeError(`table ${config.name}: keySeparator cannot be empty`);
+    const indexes = new Map<string, ResolvedIndex>();
+    indexes.set('primary', { name: 'primary', type: 'primary', partitionKey: config.partitionKey, sortKey: config.sortKey });
+    for (const [name, ix] of Object.entries(config.indexes ?? {}) as [string, IndexConfig][]) {
+      if (name === 'primary') throw new TypeError(`table ${config.name}: "primary" is reserved for the table's own key`);
+      if (ix.type === 'local' && config.sortKey === undefined) {
+        throw new TypeError(`table ${config.name}: local index ${name} needs a table with a sort key`);
+      }
+      indexes.set(name, {
+        name,
+        type: ix.type,
+        partitionKey: ix.type === 'local' ? config.partitionKey : ix.partitionKey,
+        sortKey: ix.sortKey,
+      });
+    }
+    this.indexes = indexes;
+  }
+
+  /**
+   * The `CreateTableCommandInput` for this definition: keys, GSIs, LSIs, billing.
+   *
+   * @example await client.send(new CreateTableCommand(AppTable.createTableInput()))
+   */
+  createTableInput(): CreateTableCommandInput {
+    const c = this.config;
+    const defs = new Map<string, AttributeDefinition>();
+    const define = (k: KeyAttribute): void => {
+      const prev = defs.get(k.name);
+      if (prev !== undefined && prev.AttributeType !== k.type) {
+        throw new TypeError(`table ${c.name}: key attribute ${k.name} is declared as both ${prev.AttributeType} and ${k.type}`);
+      }
+      defs.set(k.name, { AttributeName: k.name, AttributeType: k.type });
+    };
+    const schema = (pk: KeyAttribute, sk: KeyAttribute | undefined): KeySchemaElement[] => {
+      define(pk);
+      const out: KeySchemaElement[] = [{ AttributeName: pk.name, KeyType: 'HASH' }];
+      if (sk !== undefined) {
+        define(sk);
+        out.push({ AttributeName: sk.name, KeyType: 'RANGE' });
+      }
+      return out;
+    };
+    const provisioned = c.billing !== undefined && c.billing !== 'PAY_PER_REQUEST' ? c.billing : undefined;
+    const throughput = provisioned && { ReadCapacityUnits: provisioned.read, WriteCapacityUnits: provisioned.write };
+    const input: CreateTableCommandInput = {
+      TableName: c.name,
+      KeySchema: schema(c.partitionKey, c.sortKey),
+      AttributeDefinitions: [],
+      BillingMode: provisioned ? 'PROVISIONED' : 'PAY_PER_REQUEST',
+      ...(throughput ? { ProvisionedThroughput: throughput } : {}),
+    };
+    const gsis: GlobalSecondaryIndex[] = [];
+    const lsis: LocalSecondaryIndex[] = [];
+    for (const [name, ix] of Object.entries(c.indexes ?? {}) as [string, IndexConfig][]) {
+      if (ix.type === 'global') {
+        gsis.push({
+          IndexName: name,
+          KeySchema: schema(ix.partitionKey, ix.sortKey),
+          Projection: projectionInput(ix.projection),
+          ...(throughput ? { ProvisionedThroughput: throughput } : {}),
+        });
+      } else {
+        lsis.push({ IndexName: name, KeySchema: schema(c.partitionKey, ix.sortKey), Projection: projectionInput(ix.projection) });
+      }
+    }
+    input.AttributeDefinitions = [...defs.values()];
+    if (gsis.length > 0) input.GlobalSecondaryIndexes = gsis;
+    if (lsis.length > 0) input.LocalSecondaryIndexes = lsis;
+    return input;
+  }
+
+  /** Creates the table and waits until it exists (for tests, demos and scripts). */
+  async create(options: { maxWaitSeconds?: number } = {}): Promise<void> {
+    await sendCommand(this.client, new CreateTableCommand(this.createTableInput()));
+    await waitUntilTableExists(
+      { client: this.client as DynamoDBClient, maxWaitTime: options.maxWaitSeconds ?? 60, minDelay: 1, maxDelay: 2 },
+      { TableName: this.name },
+    );
+  }
+
+  /** Deletes the table and waits until it is gone; a table that does not exist is not an error. */
+  async drop(options: { maxWaitSeconds?: number } = {}): Promise<void> {
+    try {
+      await sendCommand(this.client, new DeleteTableCommand({ TableName: this.name }));
+    } catch (e) {
+      if (e instanceof ResourceNotFoundException || (e as Error).name === 'ResourceNotFoundException') return;
+      throw e;
+    }
+    await waitUntilTableNotExists(
+      { client: this.client as DynamoDBClient, maxWaitTime: options.maxWaitSeconds ?? 60, minDelay: 1, maxDelay: 2 },
+      { TableName: this.name },
+    );
+  }
+
+  /**
+   * A condition operand on a physical attribute (boto3's `Attr`); values are untyped here.
+   * Pass an array to name attributes that contain dots: `Attr(['a.b'])`.
+   *
+   * @example AppTable.Attr('_et').eq('User')
+   */
+  Attr = (path: string | readonly (string | number)[]): AttributeOperand<unknown> =>
+    new AttributeOperand<unknown>(typeof path === 'string' ? parseDocPath(path) : path);
+
+  /**
+   * A key-condition operand on a physical key attribute of the table or one of its indexes.
+   *
+   * @example AppTable.Key('pk').eq('ORG#acme')
+   */
+  Key = (name: TableKeyName<C>): AttributeOperand<string | number | Uint8Array> => {
+    const known = [...this.indexes.values()].some((ix) => ix.partitionKey.name === name || ix.sortKey?.name === name);
+    if (!known) throw new TypeError(`table ${this.name}: ${String(name)} is not a key attribute of the table or its indexes`);
+    return new AttributeOperand<string | number | Uint8Array>([name]);
+  };
+}
+
+/**
+ * Defines a table. The returned object carries the physical key layout that entities build on.
+ *
+ * @example
+ * const AppTable = defineTable({
+ *   name: 'App', client,
+ *   partitionKey: { name: 'pk', type: 'S' }, sortKey: { name: 'sk', type: 'S' },
+ *   indexes: { gsi1: { type: 'global', partitionKey: { name: 'gsi1pk', type: 'S' }, sortKey: { name: 'gsi1sk', type: 'S' } } },
+ * });
+ */
+export function defineTable<const C extends TableConfig>(config: C): Table<C> {
+  return new Table(config);
+}

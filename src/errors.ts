@@ -1,0 +1,103 @@
+/**
+ * Every error dynakit throws extends `DynakitError`, so callers can tell library errors apart
+ * from SDK errors with one `instanceof` check. Messages name the entity, the attribute path and
+ * the rule that was broken.
+ */
+export class DynakitError extends Error {
+  override name = 'DynakitError';
+}
+
+/** One failed rule at one attribute path. */
+export interface ValidationIssue {
+  /** Dotted path of the attribute, `''` for the item itself. */
+  path: string;
+  message: string;
+}
+
+/**
+ * An item or value failed its zod schema (or a DynamoDB storage rule such as "no empty sets")
+ * before any request was sent.
+ *
+ * @example
+ * try { await User.put({ userId: 'u1' } as User) } catch (e) { if (e instanceof ValidationError) console.log(e.issues) }
+ */
+export class ValidationError extends DynakitError {
+  override name = 'ValidationError';
+  constructor(
+    readonly entity: string,
+    readonly issues: ValidationIssue[],
+  ) {
+    super(
+      `${entity}: invalid item: ` +
+        issues.map((i) => `${i.path === '' ? '(item)' : i.path}: ${i.message}`).join('; '),
+    );
+  }
+}
+
+/** A key could not be built: a composite is missing, or a value would make the key ambiguous. */
+export class KeyError extends DynakitError {
+  override name = 'KeyError';
+  constructor(
+    readonly entity: string,
+    readonly index: string,
+    readonly attribute: string,
+    message: string,
+  ) {
+    super(`${entity}: key ${index}: ${message}`);
+  }
+}
+
+/** An item is larger than DynamoDB's 400 KB item limit (computed as DynamoDB computes it). */
+export class ItemSizeError extends DynakitError {
+  override name = 'ItemSizeError';
+  constructor(
+    readonly entity: string,
+    readonly size: number,
+    readonly limit: number,
+  ) {
+    super(`${entity}: item is ${size} bytes, over DynamoDB's limit of ${limit} bytes (400 KB)`);
+  }
+}
+
+/** An expression (condition, update, projection) breaks a rule DynamoDB would reject it for. */
+export class ExpressionError extends DynakitError {
+  override name = 'ExpressionError';
+  constructor(
+    readonly entity: string,
+    readonly path: string,
+    message: string,
+  ) {
+    super(`${entity}: ${path === '' ? '' : `${path}: `}${message}`);
+  }
+}
+
+/** A stored item does not match the entity's schema when read back. */
+export class ItemParseError extends DynakitError {
+  override name = 'ItemParseError';
+  constructor(
+    readonly entity: string,
+    readonly issues: ValidationIssue[],
+    readonly raw: Record<string, unknown>,
+  ) {
+    super(
+      `${entity}: stored item does not match the schema: ` +
+        issues.map((i) => `${i.path === '' ? '(item)' : i.path}: ${i.message}`).join('; '),
+    );
+  }
+}
+
+/**
+ * A write's condition was false (DynamoDB's `ConditionalCheckFailedException`). `item` holds
+ * the stored item when the builder asked for it with `.returnItemOnConditionFailure()`.
+ */
+export class ConditionFailedError<Item = Record<string, unknown>> extends DynakitError {
+  override name = 'ConditionFailedError';
+  constructor(
+    readonly entity: string,
+    readonly operation: string,
+    readonly item: Item | undefined,
+    override readonly cause: unknown,
+  ) {
+    super(`${entity}: ${operation} condition failed${item === undefined ? '' : ' (stored item attached)'}`);
+  }
+}

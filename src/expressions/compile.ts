@@ -1,0 +1,208 @@
+import type { ConditionNode, DocPath, Operand, SetValue, UpdateAction } from './ast.js';
+import type { Placeholders } from './placeholders.js';
+import { formatDocPath, pathsOverlap } from './document-path.js';
+import { ExpressionError } from '../errors.js';
+
+/**
+ * Turns a stored-form value into what goes into `ExpressionAttributeValues`. Supplied by the
+ * caller so the compiler stays free of schema knowledge; it throws for values DynamoDB rejects.
+ */
+export type ValueEncoder = (value: unknown, path: string) => unknown;
+
+/** Where an expression is compiled for: names the entity in errors, encodes values. */
+export interface CompileContext {
+  readonly ph: Placeholders;
+  readonly entity: string;
+  readonly encode: ValueEncoder;
+}
+
+/** DynamoDB's cap on IN operands. */
+export const MAX_IN_OPERANDS = 100;
+
+/** `address.city` -> `#n0.#n1`, `items[2]` -> `#n2[2]`; every name goes through a placeholder. */
+export function compilePath(path: DocPath, ph: Placeholders): string {
+  let out = '';
+  for (const seg of path) {
+    if (typeof seg === 'number') out += `[${seg}]`;
+    else out += out === '' ? ph.name(seg) : `.${ph.name(seg)}`;
+  }
+  return out;
+}
+
+function compileOperand(op: Operand, ctx: CompileContext, at: string): string {
+  switch (op.kind) {
+    case 'path':
+      return compilePath(op.path, ctx.ph);
+    case 'size':
+      return `size(${compilePath(op.path, ctx.ph)})`;
+    case 'value':
+      return ctx.ph.value(ctx.encode(op.value, at));
+  }
+}
+
+function operandPath(op: Operand): string {
+  return op.kind === 'value' ? '' : formatDocPath(op.path);
+}
+
+/**
+ * Compiles a condition tree into a `ConditionExpression` / `FilterExpression` string.
+ * Children of AND/OR are parenthesised only when their precedence needs it.
+ *
+ * @example compileCondition({ kind: 'exists', path: ['pk'], negate: true }, ctx) // 'attribute_not_exists(#n0)'
+ */
+export function compileCondition(node: ConditionNode, ctx: CompileContext): string {
+  switch (node.kind) {
+    case 'compare': {
+      const at = operandPath(node.left);
+      return `${compileOperand(node.left, ctx, at)} ${node.op} ${compileOperand(node.right, ctx, at)}`;
+    }
+    case 'between': {
+      const at = operandPath(node.operand);
+      const subject = compileOperand(node.operand, ctx, at);
+      return `${subject} BETWEEN ${compileOperand(node.low, ctx, at)} AND ${compileOperand(node.high, ctx, at)}`;
+    }
+    case 'in': {
+      const at = operandPath(node.operand);
+      if (node.values.length === 0 || node.values.length > MAX_IN_OPERANDS) {
+        throw new ExpressionError(
+          ctx.entity,
+          at,
+          `IN needs 1 to ${MAX_IN_OPERANDS} values, got ${node.values.length}`,
+        );
+      }
+      const subject = compileOperand(node.operand, ctx, at);
+      return `${subject} IN (${node.values.map((v) => compileOperand(v, ctx, at)).join(', ')})`;
+    }
+    case 'exists':
+      return `${node.negate ? 'attribute_not_exists' : 'attribute_exists'}(${compilePath(node.path, ctx.ph)})`;
+    case 'type':
+      return `attribute_type(${compilePath(node.path, ctx.ph)}, ${ctx.ph.value(node.type)})`;
+    case 'beginsWith': {
+      const at = formatDocPath(node.path);
+      return `begins_with(${compilePath(node.path, ctx.ph)}, ${compileOperand(node.prefix, ctx, at)})`;
+    }
+    case 'contains': {
+      const at = formatDocPath(node.path);
+      return `contains(${compilePath(node.path, ctx.ph)}, ${compileOperand(node.operand, ctx, at)})`;
+    }
+    case 'and':
+    case 'or': {
+      if (node.children.length === 0) throw new ExpressionError(ctx.entity, '', `empty ${node.kind.toUpperCase()}`);
+      const sep = node.kind === 'and' ? ' AND ' : ' OR ';
+      return node.children
+        .map((c) => (needsParens(c, node.kind) ? `(${compileCondition(c, ctx)})` : compileCondition(c, ctx)))
+        .join(sep);
+    }
+    case 'not': {
+      const inner = compileCondition(node.child, ctx);
+      return isAtomic(node.child) ? `NOT ${inner}` : `NOT (${inner})`;
+    }
+  }
+}
+
+function isAtomic(node: ConditionNode): boolean {
+  return node.kind !== 'and' && node.kind !== 'or' && node.kind !== 'not' && node.kind !== 'between' && node.kind !== 'compare' && node.kind !== 'in';
+}
+
+// AND binds tighter than OR, NOT tighter than both: an AND child of an OR needs no parentheses,
+// but we still add them around any nested AND/OR so the output reads unambiguously.
+function needsParens(child: ConditionNode, _parent: 'and' | 'or'): boolean {
+  return child.kind === 'and' || child.kind === 'or';
+}
+
+function compileSetValue(v: SetValue, ctx: CompileContext, at: string): string {
+  switch (v.kind) {
+    case 'path':
+    case 'value':
+    case 'size':
+      if (v.kind === 'size') throw new ExpressionError(ctx.entity, at, 'size() is not allowed in an update');
+      return compileOperand(v, ctx, at);
+    case 'ifNotExists':
+      return `if_not_exists(${compilePath(v.path, ctx.ph)}, ${compileSetValue(v.fallback, ctx, at)})`;
+    case 'listAppend':
+      return `list_append(${compileSetValue(v.left, ctx, at)}, ${compileSetValue(v.right, ctx, at)})`;
+    case 'arith': {
+      if (v.left.kind === 'arith' || v.right.kind === 'arith') {
+        throw new ExpressionError(ctx.entity, at, 'DynamoDB allows one + or - per value');
+      }
+      return `${compileSetValue(v.left, ctx, at)} ${v.op} ${compileSetValue(v.right, ctx, at)}`;
+    }
+  }
+}
+
+/**
+ * Checks that no two actions touch the same path or a path and its parent, which DynamoDB
+ * rejects ("Two document paths overlap"). Throws before anything is sent.
+ */
+export function assertNoPathConflicts(actions: readonly UpdateAction[], entity: string): void {
+  for (let i = 0; i < actions.length; i++) {
+    for (let j = i + 1; j < actions.length; j++) {
+      const a = actions[i]!.path;
+      const b = actions[j]!.path;
+      if (pathsOverlap(a, b)) {
+        const pa = formatDocPath(a);
+        const pb = formatDocPath(b);
+        throw new ExpressionError(
+          entity,
+          pa,
+          pa === pb
+            ? `updated twice in one update (${actions[i]!.kind} and ${actions[j]!.kind}); one action per path`
+            : `overlaps with ${pb} in one update (a path and its parent cannot both change)`,
+        );
+      }
+    }
+  }
+}
+
+/**
+ * Compiles update actions into one `UpdateExpression` (`SET ... REMOVE ... ADD ... DELETE ...`,
+ * each clause once, as DynamoDB requires).
+ */
+export function compileUpdate(actions: readonly UpdateAction[], ctx: CompileContext): string {
+  assertNoPathConflicts(actions, ctx.entity);
+  const set: string[] = [];
+  const remove: string[] = [];
+  const add: string[] = [];
+  const del: string[] = [];
+  for (const a of actions) {
+    const at = formatDocPath(a.path);
+    const target = compilePath(a.path, ctx.ph);
+    switch (a.kind) {
+      case 'set':
+        set.push(`${target} = ${compileSetValue(a.value, ctx, at)}`);
+        break;
+      case 'remove':
+        remove.push(target);
+        break;
+      case 'add':
+        add.push(`${target} ${ctx.ph.value(ctx.encode(a.value, at))}`);
+        break;
+      case 'delete':
+        del.push(`${target} ${ctx.ph.value(ctx.encode(a.value, at))}`);
+        break;
+    }
+  }
+  const clauses: string[] = [];
+  if (set.length > 0) clauses.push(`SET ${set.join(', ')}`);
+  if (remove.length > 0) clauses.push(`REMOVE ${remove.join(', ')}`);
+  if (add.length > 0) clauses.push(`ADD ${add.join(', ')}`);
+  if (del.length > 0) clauses.push(`DELETE ${del.join(', ')}`);
+  if (clauses.length === 0) throw new ExpressionError(ctx.entity, '', 'update has no actions');
+  return clauses.join(' ');
+}
+
+/** Compiles a projection list into a `ProjectionExpression`; overlapping paths are rejected. */
+export function compileProjection(paths: readonly DocPath[], ctx: CompileContext): string {
+  for (let i = 0; i < paths.length; i++) {
+    for (let j = i + 1; j < paths.length; j++) {
+      if (pathsOverlap(paths[i]!, paths[j]!)) {
+        throw new ExpressionError(
+          ctx.entity,
+          formatDocPath(paths[i]!),
+          `projection overlaps with ${formatDocPath(paths[j]!)}`,
+        );
+      }
+    }
+  }
+  return paths.map((p) => compilePath(p, ctx.ph)).join(', ');
+}

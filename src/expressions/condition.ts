@@ -1,0 +1,143 @@
+import type { AttributeTypeName, ConditionNode, DocPath, Operand } from './ast.js';
+
+/**
+ * An immutable condition: a node of the expression AST plus `and`/`or`/`not` to combine it.
+ * Built by `Attr(...)`/`Key(...)` operators; compiled only when a command is built.
+ *
+ * @example Attr('age').gt(18).and(Attr('tags').contains('vip'))
+ */
+export class Condition {
+  constructor(readonly node: ConditionNode) {}
+
+  and(...others: Condition[]): Condition {
+    return and(this, ...others);
+  }
+
+  or(...others: Condition[]): Condition {
+    return or(this, ...others);
+  }
+
+  not(): Condition {
+    return not(this);
+  }
+}
+
+function combine(kind: 'and' | 'or', conditions: readonly Condition[]): Condition {
+  if (conditions.length === 1) return conditions[0]!;
+  const children: ConditionNode[] = [];
+  for (const c of conditions) {
+    // Flatten so `a.and(b).and(c)` stays one AND of three, not nested parentheses.
+    if (c.node.kind === kind) children.push(...c.node.children);
+    else children.push(c.node);
+  }
+  return new Condition({ kind, children });
+}
+
+/** All conditions hold. @example and(Attr('a').eq(1), Attr('b').exists()) */
+export function and(...conditions: Condition[]): Condition {
+  if (conditions.length === 0) throw new TypeError('and() needs at least one condition');
+  return combine('and', conditions);
+}
+
+/** At least one condition holds. @example or(Attr('a').eq(1), Attr('a').eq(2)) */
+export function or(...conditions: Condition[]): Condition {
+  if (conditions.length === 0) throw new TypeError('or() needs at least one condition');
+  return combine('or', conditions);
+}
+
+/** The condition does not hold. @example not(Attr('deleted').exists()) */
+export function not(condition: Condition): Condition {
+  return new Condition({ kind: 'not', child: condition.node });
+}
+
+/** Element type accepted by `contains`: set/list elements, or a substring for strings. */
+export type ContainsValue<V> =
+  V extends ReadonlySet<infer E> ? E : V extends readonly (infer E)[] ? E : V extends string ? string : never;
+
+/** A value, or another attribute of the same type (`Attr('price').lt(Attr('listPrice'))`). */
+export type ValueOrAttr<V> = V | AttributeOperand<V>;
+
+function operand<V>(v: ValueOrAttr<V>): Operand {
+  return v instanceof AttributeOperand ? v.operand : { kind: 'value', value: v };
+}
+
+/**
+ * One side of a comparison: an attribute path (or `size(path)`), typed by the value stored there.
+ * Every method returns a new `Condition`; the operand itself never changes.
+ */
+export class AttributeOperand<V> {
+  /** @internal phantom, keeps V in the type */
+  declare readonly _value?: V;
+
+  constructor(
+    readonly path: DocPath,
+    readonly isSize = false,
+  ) {}
+
+  /** @internal */
+  get operand(): Operand {
+    return this.isSize ? { kind: 'size', path: this.path } : { kind: 'path', path: this.path };
+  }
+
+  private cmp(op: '=' | '<>' | '<' | '<=' | '>' | '>=', v: ValueOrAttr<V>): Condition {
+    return new Condition({ kind: 'compare', op, left: this.operand, right: operand(v) });
+  }
+
+  eq(value: ValueOrAttr<V>): Condition {
+    return this.cmp('=', value);
+  }
+  ne(value: ValueOrAttr<V>): Condition {
+    return this.cmp('<>', value);
+  }
+  lt(value: ValueOrAttr<V>): Condition {
+    return this.cmp('<', value);
+  }
+  lte(value: ValueOrAttr<V>): Condition {
+    return this.cmp('<=', value);
+  }
+  gt(value: ValueOrAttr<V>): Condition {
+    return this.cmp('>', value);
+  }
+  gte(value: ValueOrAttr<V>): Condition {
+    return this.cmp('>=', value);
+  }
+  /** Inclusive at both ends; DynamoDB rejects `low > high`. */
+  between(low: ValueOrAttr<V>, high: ValueOrAttr<V>): Condition {
+    return new Condition({ kind: 'between', operand: this.operand, low: operand(low), high: operand(high) });
+  }
+  /** 1 to 100 values. */
+  in(values: readonly ValueOrAttr<V>[]): Condition {
+    return new Condition({ kind: 'in', operand: this.operand, values: values.map((v) => operand(v)) });
+  }
+  beginsWith(prefix: V extends string ? ValueOrAttr<string> : never): Condition {
+    this.assertPath('beginsWith');
+    return new Condition({ kind: 'beginsWith', path: this.path, prefix: operand(prefix) });
+  }
+  /** Substring of a string, or element of a set or list. */
+  contains(element: ContainsValue<V>): Condition {
+    this.assertPath('contains');
+    return new Condition({ kind: 'contains', path: this.path, operand: operand(element) });
+  }
+  exists(): Condition {
+    this.assertPath('exists');
+    return new Condition({ kind: 'exists', path: this.path, negate: false });
+  }
+  notExists(): Condition {
+    this.assertPath('notExists');
+    return new Condition({ kind: 'exists', path: this.path, negate: true });
+  }
+  /** DynamoDB's `attribute_type`. */
+  type(type: AttributeTypeName): Condition {
+    this.assertPath('type');
+    return new Condition({ kind: 'type', path: this.path, type });
+  }
+  /** Length of a string, binary, set, list or map, as a number operand. */
+  size(): AttributeOperand<number> {
+    this.assertPath('size');
+    return new AttributeOperand<number>(this.path, true);
+  }
+
+  private assertPath(op: string): void {
+    if (this.isSize) throw new TypeError(`${op}() cannot be applied to size()`);
+  }
+}

@@ -1,0 +1,64 @@
+import type { DocPath, PathSegment } from './ast.js';
+
+const cache = new Map<string, DocPath>();
+
+/**
+ * Parses a dotted document path (`address.city`, `items[0].sku`, `matrix[1][2]`) into segments.
+ * Results are cached: the same strings come back on every call of a hot code path.
+ *
+ * @example parseDocPath('items[0].sku') // ['items', 0, 'sku']
+ */
+export function parseDocPath(path: string): DocPath {
+  const hit = cache.get(path);
+  if (hit !== undefined) return hit;
+  const segments: PathSegment[] = [];
+  let i = 0;
+  let name = '';
+  const flushName = (): void => {
+    if (name === '') throw new SyntaxError(`invalid document path "${path}": empty attribute name`);
+    segments.push(name);
+    name = '';
+  };
+  while (i < path.length) {
+    const ch = path[i]!;
+    if (ch === '.') {
+      if (name === '' && typeof segments[segments.length - 1] === 'number' && i > 0) {
+        i++;
+        continue;
+      }
+      flushName();
+      i++;
+    } else if (ch === '[') {
+      if (name !== '') flushName();
+      else if (segments.length === 0) throw new SyntaxError(`invalid document path "${path}": index without a name`);
+      const close = path.indexOf(']', i);
+      const digits = close < 0 ? '' : path.slice(i + 1, close);
+      if (!/^\d+$/.test(digits)) throw new SyntaxError(`invalid document path "${path}": bad list index`);
+      segments.push(Number(digits));
+      i = close + 1;
+      if (i < path.length && path[i] !== '.' && path[i] !== '[') {
+        throw new SyntaxError(`invalid document path "${path}": expected "." or "[" after "]"`);
+      }
+    } else {
+      name += ch;
+      i++;
+    }
+  }
+  if (name !== '' || segments.length === 0 || path.endsWith('.')) flushName();
+  if (cache.size < 10_000) cache.set(path, segments);
+  return segments;
+}
+
+/** Formats segments back to the dotted form used in error messages. */
+export function formatDocPath(path: DocPath): string {
+  let out = '';
+  for (const s of path) out += typeof s === 'number' ? `[${s}]` : out === '' ? s : `.${s}`;
+  return out;
+}
+
+/** True when `a` equals `b` or one is a prefix of the other (DynamoDB calls these overlapping). */
+export function pathsOverlap(a: DocPath, b: DocPath): boolean {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return false;
+  return true;
+}

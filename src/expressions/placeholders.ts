@@ -1,0 +1,37 @@
+/**
+ * Allocates `#nK` / `:vK` placeholders for one command. DynamoDB rejects unused entries, so the
+ * maps only ever hold what a compiled expression actually referenced; one `Placeholders` is
+ * shared by every expression of a command (key condition, filter, update, projection).
+ */
+export class Placeholders {
+  readonly names: Record<string, string> = {};
+  readonly values: Record<string, unknown> = {};
+  private readonly nameIndex = new Map<string, string>();
+  private valueCount = 0;
+
+  /** Returns the placeholder for an attribute name, reusing it when the name repeats. */
+  name(attributeName: string): string {
+    let ph = this.nameIndex.get(attributeName);
+    if (ph === undefined) {
+      ph = `#n${this.nameIndex.size}`;
+      this.nameIndex.set(attributeName, ph);
+      this.names[ph] = attributeName;
+    }
+    return ph;
+  }
+
+  /** Returns a fresh placeholder bound to `value`. */
+  value(value: unknown): string {
+    const ph = `:v${this.valueCount++}`;
+    this.values[ph] = value;
+    return ph;
+  }
+
+  get hasNames(): boolean {
+    return this.nameIndex.size > 0;
+  }
+
+  get hasValues(): boolean {
+    return this.valueCount > 0;
+  }
+}

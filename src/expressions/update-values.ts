@@ -1,0 +1,38 @@
+import type { DocPath, SetValue } from './ast.js';
+
+/**
+ * A right-hand side that reads the stored item: another attribute, `if_not_exists`, or one
+ * `+`/`-` (DynamoDB allows a single arithmetic operator per value).
+ *
+ * @example User.update(k).set({ stock: User.ref('stock').minus(1), price: User.ref('listPrice') })
+ */
+export class UpdateRef<V> {
+  /** @internal phantom */
+  declare readonly _value?: V;
+
+  constructor(readonly value: SetValue) {}
+
+  /** `path + n` (numbers only). */
+  plus(this: UpdateRef<number>, n: number | UpdateRef<number>): UpdateRef<number> {
+    return new UpdateRef({ kind: 'arith', op: '+', left: this.value, right: toSetValue(n) });
+  }
+
+  /** `path - n` (numbers only). */
+  minus(this: UpdateRef<number>, n: number | UpdateRef<number>): UpdateRef<number> {
+    return new UpdateRef({ kind: 'arith', op: '-', left: this.value, right: toSetValue(n) });
+  }
+
+  /** `if_not_exists(path, fallback)`: the stored value, or `fallback` when absent. */
+  ifNotExists(fallback: V): UpdateRef<V> {
+    if (this.value.kind !== 'path') throw new TypeError('ifNotExists() applies to an attribute reference');
+    return new UpdateRef({ kind: 'ifNotExists', path: this.value.path, fallback: { kind: 'value', value: fallback } });
+  }
+}
+
+export function refTo<V>(path: DocPath): UpdateRef<V> {
+  return new UpdateRef<V>({ kind: 'path', path });
+}
+
+export function toSetValue(v: unknown): SetValue {
+  return v instanceof UpdateRef ? v.value : { kind: 'value', value: v };
+}

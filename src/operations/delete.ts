@@ -1,0 +1,68 @@
+import { DeleteCommand, type DeleteCommandInput, type DeleteCommandOutput } from '@aws-sdk/lib-dynamodb';
+import type { Condition } from '../expressions/condition.js';
+import { compileCondition } from '../expressions/compile.js';
+import { sendCommand } from '../client/send.js';
+import type { EntityModel } from '../entity/model.js';
+import { Operation } from './operation.js';
+import { contextFor, withPlaceholders } from './expression-input.js';
+import { mapConditionFailure } from './condition-failure.js';
+
+interface DeleteState {
+  readonly key: Readonly<Record<string, unknown>>;
+  readonly condition: Condition | undefined;
+  readonly returnOld: boolean;
+  readonly returnItemOnFailure: boolean;
+}
+
+/** `Entity.delete(key)`: deletes one item; with `.returning('ALL_OLD')` resolves to the deleted item. */
+export class DeleteBuilder<Item, Result = void> extends Operation<DeleteCommandInput, Result> {
+  constructor(
+    /** @internal */ readonly model: EntityModel,
+    private readonly state: DeleteState,
+  ) {
+    super();
+  }
+
+  /** Adds a condition; several `where` calls are ANDed. */
+  where(condition: Condition): DeleteBuilder<Item, Result> {
+    const c = this.state.condition === undefined ? condition : this.state.condition.and(condition);
+    return new DeleteBuilder(this.model, { ...this.state, condition: c });
+  }
+
+  /** `'ALL_OLD'` resolves to the deleted item (or `undefined` when there was none). */
+  returning(mode: 'ALL_OLD'): DeleteBuilder<Item, Item | undefined>;
+  returning(mode: 'NONE'): DeleteBuilder<Item, void>;
+  returning(mode: 'ALL_OLD' | 'NONE'): DeleteBuilder<Item, unknown> {
+    return new DeleteBuilder<Item, unknown>(this.model, { ...this.state, returnOld: mode === 'ALL_OLD' });
+  }
+
+  /** On a failed condition, attach the stored item to the `ConditionFailedError`. */
+  returnItemOnConditionFailure(): DeleteBuilder<Item, Result> {
+    return new DeleteBuilder(this.model, { ...this.state, returnItemOnFailure: true });
+  }
+
+  build(): DeleteCommandInput {
+    const m = this.model;
+    const input: DeleteCommandInput = { TableName: m.table.name, Key: m.primaryKey(this.state.key) };
+    if (this.state.condition !== undefined) {
+      const ctx = contextFor(m);
+      input.ConditionExpression = compileCondition(this.state.condition.node, ctx);
+      withPlaceholders(input, ctx);
+    }
+    if (this.state.returnOld) input.ReturnValues = 'ALL_OLD';
+    if (this.state.returnItemOnFailure) input.ReturnValuesOnConditionCheckFailure = 'ALL_OLD';
+    return input;
+  }
+
+  async send(): Promise<Result> {
+    let out: DeleteCommandOutput;
+    try {
+      out = await sendCommand<DeleteCommandOutput>(this.model.table.client, new DeleteCommand(this.build()));
+    } catch (e) {
+      throw mapConditionFailure(e, this.model, 'delete');
+    }
+    if (!this.state.returnOld) return undefined as Result;
+    const raw = out.Attributes;
+    return (raw === undefined || !this.model.owns(raw) ? undefined : this.model.parse(raw)) as Result;
+  }
+}

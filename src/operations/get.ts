@@ -1,0 +1,66 @@
+import { GetCommand, type GetCommandInput, type GetCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { compileProjection } from '../expressions/compile.js';
+import { sendCommand } from '../client/send.js';
+import type { EntityModel } from '../entity/model.js';
+import { Operation } from './operation.js';
+import { contextFor, withPlaceholders } from './expression-input.js';
+import { ExpressionError } from '../errors.js';
+
+interface GetState {
+  readonly key: Readonly<Record<string, unknown>>;
+  readonly consistent: boolean;
+  readonly projection: readonly string[] | undefined;
+}
+
+/**
+ * `Entity.get(key)`: reads one item and parses it with the schema. Resolves to `undefined` when
+ * there is no item, or when the stored item belongs to another entity.
+ */
+export class GetBuilder<Result> extends Operation<GetCommandInput, Result | undefined> {
+  constructor(
+    /** @internal */ readonly model: EntityModel,
+    private readonly state: GetState,
+  ) {
+    super();
+  }
+
+  /** Strongly consistent read (tables and local indexes only). */
+  consistent(on = true): GetBuilder<Result> {
+    return new GetBuilder(this.model, { ...this.state, consistent: on });
+  }
+
+  /**
+   * Reads only these top-level attributes; the result type becomes a `Pick`.
+   *
+   * @example const u = await User.get({ userId: 'u1' }).project('name', 'email') // Pick<User, 'name' | 'email'> | undefined
+   */
+  project<const A extends keyof Result & string>(...attributes: A[]): GetBuilder<Pick<Result, A>> {
+    for (const a of attributes) {
+      if (!(a in this.model.shape) && a !== this.model.timestamps?.createdAt && a !== this.model.timestamps?.updatedAt) {
+        throw new ExpressionError(this.model.name, a, 'is not an attribute of the schema and cannot be projected');
+      }
+    }
+    return new GetBuilder<Pick<Result, A>>(this.model, { ...this.state, projection: [...new Set<string>(attributes)] });
+  }
+
+  build(): GetCommandInput {
+    const m = this.model;
+    const input: GetCommandInput = { TableName: m.table.name, Key: m.primaryKey(this.state.key) };
+    if (this.state.consistent) input.ConsistentRead = true;
+    if (this.state.projection !== undefined && this.state.projection.length > 0) {
+      const ctx = contextFor(m);
+      // The discriminator is always read so items of another entity are never parsed as this one.
+      const paths = [...this.state.projection, m.table.entityAttribute].map((p) => [p]);
+      input.ProjectionExpression = compileProjection(paths, ctx);
+      withPlaceholders(input, ctx);
+    }
+    return input;
+  }
+
+  async send(): Promise<Result | undefined> {
+    const out = await sendCommand<GetCommandOutput>(this.model.table.client, new GetCommand(this.build()));
+    const raw = out.Item;
+    if (raw === undefined || !this.model.owns(raw)) return undefined;
+    return this.model.parse(raw, this.state.projection) as Result;
+  }
+}

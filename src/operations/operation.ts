@@ -1,0 +1,22 @@
+/**
+ * Base of every operation builder: immutable configuration, `.build()` for the exact SDK
+ * command input, and awaiting sends the request (the builder is a thenable).
+ */
+export abstract class Operation<Input, Result> implements PromiseLike<Result> {
+  /** The exact SDK command input this builder sends, without sending it. */
+  abstract build(): Input;
+
+  /** Sends the request and parses the response. */
+  abstract send(): Promise<Result>;
+
+  then<A = Result, B = never>(
+    onfulfilled?: ((value: Result) => A | PromiseLike<A>) | null,
+    onrejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
+  ): Promise<A | B> {
+    return this.send().then(onfulfilled, onrejected);
+  }
+
+  catch<B = never>(onrejected?: ((reason: unknown) => B | PromiseLike<B>) | null): Promise<Result | B> {
+    return this.send().catch(onrejected);
+  }
+}

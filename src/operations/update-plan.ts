@@ -1,0 +1,190 @@
+import type { z } from 'zod';
+import type { DocPath, SetValue, UpdateAction } from '../expressions/ast.js';
+import { formatDocPath, parseDocPath } from '../expressions/document-path.js';
+import { UpdateRef } from '../expressions/update-values.js';
+import { ExpressionError, KeyError, ValidationError } from '../errors.js';
+import type { EntityModel } from '../entity/model.js';
+import { coreType, isOptionalSchema, schemaAt } from '../entity/schema-walk.js';
+
+/** One call on the update builder, kept in call order until the command is built. */
+export type UpdateStep =
+  | { readonly kind: 'set' | 'setIfNotExists' | 'add' | 'delete' | 'append' | 'prepend'; readonly values: Readonly<Record<string, unknown>> }
+  | { readonly kind: 'remove'; readonly paths: readonly string[] };
+
+/** Resolves a user path: a top-level attribute whose name contains dots wins over nesting. */
+export function resolvePath(model: EntityModel, path: string): DocPath {
+  return path in model.shape ? [path] : parseDocPath(path);
+}
+
+interface Planned {
+  readonly actions: UpdateAction[];
+  /** Top-level attributes whose new value is known (for rebuilding index keys). */
+  readonly known: Record<string, unknown>;
+  /** Top-level attributes changed in a way whose result is not known here (ADD, arithmetic). */
+  readonly opaque: Set<string>;
+  readonly removed: Set<string>;
+}
+
+function schemaFor(model: EntityModel, path: DocPath, op: string): z.ZodType {
+  const top = path[0];
+  if (typeof top === 'string' && model.primaryComposites.has(top)) {
+    throw new KeyError(model.name, 'primary', top, `${top} composes the primary key and cannot be changed by ${op}; delete and re-create the item instead`);
+  }
+  const s = schemaAt(model.schema, path);
+  if (s === undefined) {
+    throw new ExpressionError(model.name, formatDocPath(path), `is not a path of the ${model.name} schema`);
+  }
+  return s;
+}
+
+const isRef = (v: unknown): v is UpdateRef<unknown> => v instanceof UpdateRef;
+
+function refValue(model: EntityModel, v: UpdateRef<unknown>, at: string): SetValue {
+  // Validate literal operands inside arithmetic/if_not_exists against the schema's core type.
+  const check = (sv: SetValue): void => {
+    if (sv.kind === 'path' || sv.kind === 'size') {
+      if (sv.kind === 'path' && schemaAt(model.schema, sv.path) === undefined) {
+        throw new ExpressionError(model.name, formatDocPath(sv.path), `is not a path of the ${model.name} schema (in the value of ${at})`);
+      }
+      return;
+    }
+    if (sv.kind === 'value') return;
+    if (sv.kind === 'ifNotExists') return check(sv.fallback);
+    check(sv.left);
+    check(sv.right);
+  };
+  check(v.value);
+  return v.value;
+}
+
+/**
+ * Turns the builder's steps into validated update actions: every path must exist in the schema,
+ * values are parsed by the schema at their path, primary-key composites are refused, and
+ * `undefined` in `set` removes an optional attribute.
+ */
+export function planSteps(model: EntityModel, steps: readonly UpdateStep[]): Planned {
+  const actions: UpdateAction[] = [];
+  const known: Record<string, unknown> = {};
+  const opaque = new Set<string>();
+  const removed = new Set<string>();
+  const note = (path: DocPath, value: unknown, isKnown: boolean): void => {
+    const top = path[0] as string;
+    if (path.length === 1 && isKnown) known[top] = value;
+    else opaque.add(top);
+  };
+  for (const step of steps) {
+    if (step.kind === 'remove') {
+      for (const p of step.paths) {
+        const path = resolvePath(model, p);
+        const s = schemaFor(model, path, 'remove');
+        if (!isOptionalSchema(s) && typeof path[path.length - 1] === 'string') {
+          throw new ValidationError(model.name, [{ path: p, message: 'is required by the schema and cannot be removed' }]);
+        }
+        actions.push({ kind: 'remove', path });
+        if (path.length === 1) removed.add(path[0] as string);
+        else opaque.add(path[0] as string);
+      }
+      continue;
+    }
+    for (const [p, raw] of Object.entries(step.values)) {
+      const path = resolvePath(model, p);
+      const s = schemaFor(model, path, step.kind);
+      const at = formatDocPath(path);
+      switch (step.kind) {
+        case 'set': {
+          if (isRef(raw)) {
+            actions.push({ kind: 'set', path, value: refValue(model, raw, at) });
+            note(path, undefined, false);
+          } else if (raw === undefined) {
+            if (!isOptionalSchema(s)) throw new ValidationError(model.name, [{ path: at, message: 'is required; set() got undefined' }]);
+            actions.push({ kind: 'remove', path });
+            if (path.length === 1) removed.add(path[0] as string);
+            else opaque.add(path[0] as string);
+          } else {
+            const value = model.validateAt(s, raw, at);
+            actions.push({ kind: 'set', path, value: { kind: 'value', value } });
+            note(path, value, true);
+          }
+          break;
+        }
+        case 'setIfNotExists': {
+          const value = model.validateAt(s, raw, at);
+          actions.push({ kind: 'set', path, value: { kind: 'ifNotExists', path, fallback: { kind: 'value', value } } });
+          note(path, undefined, false);
+          break;
+        }
+        case 'add': {
+          const t = coreType(s);
+          if (t !== 'number' && t !== 'set') {
+            throw new ValidationError(model.name, [{ path: at, message: `add() works on numbers and sets, not ${t}` }]);
+          }
+          actions.push({ kind: 'add', path, value: model.validateAt(s, raw, at) });
+          note(path, undefined, false);
+          break;
+        }
+        case 'delete': {
+          if (coreType(s) !== 'set') throw new ValidationError(model.name, [{ path: at, message: 'delete() removes elements from a set; use remove() for attributes' }]);
+          actions.push({ kind: 'delete', path, value: model.validateAt(s, raw, at) });
+          note(path, undefined, false);
+          break;
+        }
+        case 'append':
+        case 'prepend': {
+          if (coreType(s) !== 'array') throw new ValidationError(model.name, [{ path: at, message: `${step.kind}() works on lists` }]);
+          const value = model.validateAt(s, raw, at);
+          const list: SetValue = { kind: 'ifNotExists', path, fallback: { kind: 'value', value: [] } };
+          const items: SetValue = { kind: 'value', value };
+          actions.push({
+            kind: 'set',
+            path,
+            value: step.kind === 'append' ? { kind: 'listAppend', left: list, right: items } : { kind: 'listAppend', left: items, right: list },
+          });
+          note(path, undefined, false);
+          break;
+        }
+      }
+    }
+  }
+  return { actions, known, opaque, removed };
+}
+
+/**
+ * Keeps secondary-index keys in step with their composites: when an update changes an
+ * attribute that composes an index key, that key is rebuilt (every composite must then be
+ * known from the update or the primary key) or removed (the item leaves a sparse index).
+ */
+export function indexKeyActions(model: EntityModel, plan: Planned, key: Readonly<Record<string, unknown>>): UpdateAction[] {
+  const out: UpdateAction[] = [];
+  const values: Record<string, unknown> = { ...key, ...plan.known };
+  for (const [name, ix] of model.indexes) {
+    if (ix.index.type === 'primary') continue;
+    for (const [field, t, attr] of [
+      ['pk', ix.pk, ix.index.partitionKey],
+      ['sk', ix.sk, ix.index.sortKey],
+    ] as const) {
+      if (t === undefined || attr === undefined) continue;
+      const touched = t.composites.filter((c) => c in plan.known || plan.opaque.has(c) || plan.removed.has(c));
+      if (touched.length === 0) continue;
+      const removed = t.composites.find((c) => plan.removed.has(c));
+      if (removed !== undefined) {
+        out.push({ kind: 'remove', path: [attr.name] });
+        continue;
+      }
+      const opaque = t.composites.find((c) => plan.opaque.has(c));
+      if (opaque !== undefined) {
+        throw new KeyError(model.name, `${name}.${field}`, opaque, `${opaque} composes ${name}.${field} ("${t.source}"); change it with set() of a plain value so the index key can be rebuilt`);
+      }
+      const missing = t.missing(values);
+      if (missing.length > 0) {
+        throw new KeyError(
+          model.name,
+          `${name}.${field}`,
+          missing[0]!,
+          `changing ${touched.join(', ')} rewrites ${attr.name} ("${t.source}"), which also needs ${missing.join(', ')}: include ${missing.length > 1 ? 'them' : 'it'} in set()`,
+        );
+      }
+      out.push({ kind: 'set', path: [attr.name], value: { kind: 'value', value: t.build(values) } });
+    }
+  }
+  return out;
+}

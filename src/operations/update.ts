@@ -1,0 +1,181 @@
+import { UpdateCommand, type UpdateCommandInput, type UpdateCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { Condition } from '../expressions/condition.js';
+import type { UpdateAction } from '../expressions/ast.js';
+import { compileCondition, compileUpdate } from '../expressions/compile.js';
+import { sendCommand } from '../client/send.js';
+import type { EntityModel } from '../entity/model.js';
+import { Operation } from './operation.js';
+import { contextFor, withPlaceholders } from './expression-input.js';
+import { mapConditionFailure } from './condition-failure.js';
+import { indexKeyActions, planSteps, type UpdateStep } from './update-plan.js';
+
+export type UpdateReturnMode = 'NONE' | 'ALL_NEW' | 'ALL_OLD' | 'UPDATED_NEW' | 'UPDATED_OLD';
+
+interface UpdateState {
+  readonly key: Readonly<Record<string, unknown>>;
+  readonly steps: readonly UpdateStep[];
+  readonly condition: Condition | undefined;
+  readonly returnValues: UpdateReturnMode;
+  readonly upsert: boolean;
+  readonly returnItemOnFailure: boolean;
+}
+
+/**
+ * The typed surface of the update builder's value maps; `Values` are computed per entity from
+ * its schema (see `UpdateInputs` in the entity types).
+ */
+export interface UpdateInputShapes {
+  set: object;
+  add: object;
+  delete: object;
+  append: object;
+  remove: string;
+}
+
+/**
+ * `Entity.update(key)`: an update of an existing item (by default the item must exist and belong
+ * to the entity; `.upsert()` creates it when missing). Index keys composed from changed
+ * attributes are rewritten; `updatedAt` is kept.
+ */
+export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> extends Operation<UpdateCommandInput, Result> {
+  constructor(
+    /** @internal */ readonly model: EntityModel,
+    private readonly state: UpdateState,
+  ) {
+    super();
+  }
+
+  private with(patch: Partial<UpdateState>): this {
+    return new UpdateBuilder(this.model, { ...this.state, ...patch }) as this;
+  }
+
+  private step(step: UpdateStep): this {
+    return this.with({ steps: [...this.state.steps, step] });
+  }
+
+  /**
+   * `SET` attributes (dotted paths for nested ones). Values are plain values, or
+   * `Entity.ref(path)` for another attribute / arithmetic. `undefined` removes an optional attribute.
+   *
+   * @example User.update(k).set({ name: 'Bo', 'address.city': 'Paris', stock: User.ref('stock').minus(1) })
+   */
+  set(values: U['set']): this {
+    return this.step({ kind: 'set', values: values as Record<string, unknown> });
+  }
+
+  /** `SET path = if_not_exists(path, value)`: writes only when the attribute is absent. */
+  setIfNotExists(values: U['set']): this {
+    return this.step({ kind: 'setIfNotExists', values: values as Record<string, unknown> });
+  }
+
+  /** `ADD`: adds to a number (missing counts as 0) or adds elements to a set. */
+  add(values: U['add']): this {
+    return this.step({ kind: 'add', values: values as Record<string, unknown> });
+  }
+
+  /** `DELETE`: removes elements from a set (removing the last one removes the attribute). */
+  delete(values: U['delete']): this {
+    return this.step({ kind: 'delete', values: values as Record<string, unknown> });
+  }
+
+  /** Appends elements to a list (creating it when missing). */
+  append(values: U['append']): this {
+    return this.step({ kind: 'append', values: values as Record<string, unknown> });
+  }
+
+  /** Prepends elements to a list (creating it when missing). */
+  prepend(values: U['append']): this {
+    return this.step({ kind: 'prepend', values: values as Record<string, unknown> });
+  }
+
+  /** `REMOVE` optional attributes or nested paths. */
+  remove(...paths: U['remove'][]): this {
+    return this.step({ kind: 'remove', paths });
+  }
+
+  /** Adds a condition; several `where` calls are ANDed. */
+  where(condition: Condition): this {
+    return this.with({ condition: this.state.condition === undefined ? condition : this.state.condition.and(condition) });
+  }
+
+  /** Create the item when it does not exist (DynamoDB's default UpdateItem behaviour). */
+  upsert(on = true): this {
+    return this.with({ upsert: on });
+  }
+
+  /** On a failed condition, attach the stored item to the `ConditionFailedError`. */
+  returnItemOnConditionFailure(): this {
+    return this.with({ returnItemOnFailure: true });
+  }
+
+  /** What the awaited update resolves to: the whole item (`ALL_NEW`/`ALL_OLD`) or the changed part. */
+  returning(mode: 'ALL_NEW'): UpdateBuilder<Item, U, Item>;
+  returning(mode: 'ALL_OLD'): UpdateBuilder<Item, U, Item | undefined>;
+  returning(mode: 'UPDATED_NEW' | 'UPDATED_OLD'): UpdateBuilder<Item, U, Partial<Item>>;
+  returning(mode: 'NONE'): UpdateBuilder<Item, U, void>;
+  returning(mode: UpdateReturnMode): UpdateBuilder<Item, U, unknown> {
+    return new UpdateBuilder(this.model, { ...this.state, returnValues: mode });
+  }
+
+  build(): UpdateCommandInput {
+    return this.prepare(new Date());
+  }
+
+  /** @internal */
+  prepare(now: Date): UpdateCommandInput {
+    const m = this.model;
+    const s = this.state;
+    const Key = m.primaryKey(s.key);
+    const plan = planSteps(m, s.steps);
+    const internal: UpdateAction[] = [];
+    const stamps = m.timestamps;
+    if (stamps !== undefined) {
+      const iso = now.toISOString();
+      internal.push({ kind: 'set', path: [stamps.updatedAt], value: { kind: 'value', value: iso } });
+      plan.known[stamps.updatedAt] = iso;
+      if (s.upsert) {
+        internal.push({ kind: 'set', path: [stamps.createdAt], value: { kind: 'ifNotExists', path: [stamps.createdAt], fallback: { kind: 'value', value: iso } } });
+      }
+    }
+    const et = m.table.entityAttribute;
+    if (s.upsert) {
+      internal.push({ kind: 'set', path: [et], value: { kind: 'value', value: m.name } });
+      for (const c of m.primaryComposites) {
+        internal.push({ kind: 'set', path: [c], value: { kind: 'value', value: s.key[c] } });
+      }
+    }
+    const actions = [...plan.actions, ...internal, ...indexKeyActions(m, plan, s.key)];
+    const ctx = contextFor(m);
+    const input: UpdateCommandInput = { TableName: m.table.name, Key, UpdateExpression: compileUpdate(actions, ctx) };
+    let condition = s.condition;
+    if (!s.upsert) {
+      // The item must exist and be this entity's: an update never creates a partial item.
+      const owned = new Condition({ kind: 'compare', op: '=', left: { kind: 'path', path: [et] }, right: { kind: 'value', value: m.name } });
+      condition = condition === undefined ? owned : owned.and(condition);
+    }
+    if (condition !== undefined) input.ConditionExpression = compileCondition(condition.node, ctx);
+    withPlaceholders(input, ctx);
+    if (s.returnValues !== 'NONE') input.ReturnValues = s.returnValues;
+    if (s.returnItemOnFailure) input.ReturnValuesOnConditionCheckFailure = 'ALL_OLD';
+    return input;
+  }
+
+  async send(): Promise<Result> {
+    let out: UpdateCommandOutput;
+    try {
+      out = await sendCommand<UpdateCommandOutput>(this.model.table.client, new UpdateCommand(this.build()));
+    } catch (e) {
+      throw mapConditionFailure(e, this.model, 'update');
+    }
+    const raw = out.Attributes;
+    switch (this.state.returnValues) {
+      case 'NONE':
+        return undefined as Result;
+      case 'ALL_NEW':
+      case 'ALL_OLD':
+        return (raw === undefined ? undefined : this.model.parse(raw)) as Result;
+      default:
+        return (raw === undefined ? {} : this.model.parsePartial(raw)) as Result;
+    }
+  }
+}
