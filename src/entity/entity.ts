@@ -42,6 +42,7 @@ export class Entity<Name extends string, Item extends object, Input, K> {
    */
   Attr = <P extends AttrPath<Item>>(path: P): AttributeOperand<PathValue<Item, P>> => {
     const p = resolvePath(this.model, path);
+    this.model.assertPath(p, path);
     return new AttributeOperand<PathValue<Item, P>>(p);
   };
 
@@ -63,8 +64,11 @@ export class Entity<Name extends string, Item extends object, Input, K> {
    *
    * @example User.update(k).set({ stock: User.ref('stock').minus(1) })
    */
-  ref = <P extends AttrPath<Item>>(path: P): UpdateRef<Exclude<PathValue<Item, P>, undefined>> =>
-    refTo(resolvePath(this.model, path));
+  ref = <P extends AttrPath<Item>>(path: P): UpdateRef<Exclude<PathValue<Item, P>, undefined>> => {
+    const p = resolvePath(this.model, path);
+    this.model.assertPath(p, path);
+    return refTo(p);
+  };
 
   /**
    * Writes the whole item (replacing any stored one). Resolves to the stored item.

@@ -1,9 +1,10 @@
 import type { z } from 'zod';
-import { ItemParseError, ItemSizeError, KeyError, ValidationError, type ValidationIssue } from '../errors.js';
+import { ExpressionError, ItemParseError, ItemSizeError, KeyError, ValidationError, type ValidationIssue } from '../errors.js';
 import { StorageRuleViolation, compileReviver, toStoredValue, type Reviver } from './codec.js';
 import { computeItemSize, MAX_ITEM_BYTES } from './item-size.js';
 import { KeyTemplate, type CompositeKind, type KeyValue } from './key-template.js';
-import { coreType, unwrapSchema } from './schema-walk.js';
+import { coreType, schemaAt, unwrapSchema } from './schema-walk.js';
+import type { DocPath } from '../expressions/ast.js';
 import type { ResolvedIndex, Table } from './table.js';
 import type { ScalarAttributeType } from './table-types.js';
 
@@ -136,6 +137,18 @@ export class EntityModel {
       }
     }
     this.reservedAttributes = reserved;
+  }
+
+  /**
+   * Fails for a path that is not in the schema (or a timestamp), so untyped JavaScript cannot
+   * build conditions on attributes the entity does not have.
+   */
+  assertPath(path: DocPath, text: string): void {
+    const top = path[0];
+    if (path.length === 1 && this.timestamps !== undefined && (top === this.timestamps.createdAt || top === this.timestamps.updatedAt)) return;
+    if (schemaAt(this.schema, path) === undefined) {
+      throw new ExpressionError(this.name, text, `is not a path of the ${this.name} schema`);
+    }
   }
 
   /** Validates a model item with the schema; returns the parsed output. */
