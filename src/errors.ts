@@ -101,3 +101,14 @@ export class ConditionFailedError<Item = Record<string, unknown>> extends Dynaki
     super(`${entity}: ${operation} condition failed${item === undefined ? '' : ' (stored item attached)'}`);
   }
 }
+
+/** A pagination cursor is malformed, truncated, or belongs to another table or index. */
+export class InvalidCursorError extends DynakitError {
+  override name = 'InvalidCursorError';
+  constructor(
+    readonly target: string,
+    reason: string,
+  ) {
+    super(`invalid cursor for ${target}: ${reason}`);
+  }
+}

@@ -11,7 +11,7 @@ export type {
 } from './entity/table-types.js';
 export { defineEntity, Entity } from './entity/entity.js';
 export type { AnyEntity, EntityItem, EntityInput, EntityKey, EntityConfig } from './entity/entity.js';
-export type { TimestampFields, KeyInput, UpdateInputs } from './entity/entity-types.js';
+export type { TimestampFields, KeyInput, UpdateInputs, QueryIndexName, QueryKeyNames } from './entity/entity-types.js';
 export type { AttrPath, PathValue } from './entity/paths.js';
 export type { TemplateComposites } from './entity/template-types.js';
 export { KeyTemplate, encodeKeyNumber, decodeKeyNumber } from './entity/key-template.js';
@@ -25,6 +25,9 @@ export { UpdateBuilder } from './operations/update.js';
 export type { UpdateReturnMode } from './operations/update.js';
 export { DeleteBuilder } from './operations/delete.js';
 export { CheckBuilder } from './operations/check.js';
+export { QueryBuilder } from './pagination/query.js';
+export { ScanBuilder } from './pagination/scan.js';
+export type { Page } from './pagination/page-reader.js';
 export {
   DynakitError,
   ValidationError,
@@ -33,5 +36,6 @@ export {
   ExpressionError,
   ItemParseError,
   ConditionFailedError,
+  InvalidCursorError,
 } from './errors.js';
 export type { ValidationIssue } from './errors.js';

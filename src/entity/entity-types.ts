@@ -1,5 +1,5 @@
 import type { AttrPath, PathValue } from './paths.js';
-import type { IndexComposites } from './template-types.js';
+import type { IndexComposites, TemplateComposites } from './template-types.js';
 import type { UpdateRef } from '../expressions/update-values.js';
 
 export interface TimestampFields {
@@ -34,3 +34,14 @@ export interface UpdateInputs<Item> {
   append: { readonly [P in AttrPath<Item>]?: Unset<PathValue<Item, P>> extends readonly (infer E)[] ? readonly E[] : never };
   remove: AttrPath<Item>;
 }
+
+/** Index names an entity can query: `primary` plus the indexes it gives keys for. */
+export type QueryIndexName<K> = keyof K & string;
+
+/**
+ * Attributes `Key(...)` may name in a query of index `I`: the composites of its templates; a
+ * local index (no `pk` of its own) adds the table partition key's composites.
+ */
+export type QueryKeyNames<K, I extends keyof K> = K[I] extends { readonly pk: string }
+  ? IndexComposites<K[I]>
+  : IndexComposites<K[I]> | (K extends { readonly primary: { readonly pk: infer P } } ? TemplateComposites<P> : never);

@@ -3,10 +3,12 @@ import type { TableConfig, EntityKeysShape } from './table-types.js';
 import type { Table } from './table.js';
 import type { CheckedKeys } from './template-types.js';
 import type { AttrPath, PathValue } from './paths.js';
-import type { KeyAttributeNames, KeyInput, TimestampFields, UpdateInputs } from './entity-types.js';
+import type { KeyAttributeNames, KeyInput, QueryIndexName, QueryKeyNames, TimestampFields, UpdateInputs } from './entity-types.js';
 import { EntityModel } from './model.js';
 import { AttributeOperand, type Condition } from '../expressions/condition.js';
-import { KeyOperand } from '../expressions/key-condition.js';
+import { KeyOperand, type KeyCondition } from '../expressions/key-condition.js';
+import { QueryBuilder } from '../pagination/query.js';
+import { ScanBuilder } from '../pagination/scan.js';
 import { refTo, type UpdateRef } from '../expressions/update-values.js';
 import { ExpressionError } from '../errors.js';
 import { PutBuilder } from '../operations/put.js';
@@ -40,10 +42,10 @@ export class Entity<Name extends string, Item extends object, Input, K> {
    *
    * @example User.Attr('age').gt(18).and(User.Attr('address.city').eq('Paris'))
    */
-  Attr = <P extends AttrPath<Item>>(path: P): AttributeOperand<PathValue<Item, P>> => {
+  Attr = <P extends AttrPath<Item>>(path: P): AttributeOperand<Exclude<PathValue<Item, P>, undefined>> => {
     const p = resolvePath(this.model, path);
     this.model.assertPath(p, path);
-    return new AttributeOperand<PathValue<Item, P>>(p);
+    return new AttributeOperand<Exclude<PathValue<Item, P>, undefined>>(p);
   };
 
   /**
@@ -51,12 +53,12 @@ export class Entity<Name extends string, Item extends object, Input, K> {
    *
    * @example User.Key('orgId').eq('acme').and(User.Key('name').beginsWith('A'))
    */
-  Key = <A extends KeyAttributeNames<K> & keyof Item & string>(attribute: A): KeyOperand<Item[A]> => {
+  Key = <A extends KeyAttributeNames<K> & keyof Item & string>(attribute: A): KeyOperand<Item[A], A> => {
     const known = [...this.model.indexes.values()].some(
       (ix) => ix.pk?.composites.includes(attribute) === true || ix.sk?.composites.includes(attribute) === true,
     );
     if (!known) throw new ExpressionError(this.name, attribute, 'does not compose any key of the entity');
-    return new KeyOperand<Item[A]>(attribute);
+    return new KeyOperand<Item[A], A>(attribute);
   };
 
   /**
@@ -120,6 +122,47 @@ export class Entity<Name extends string, Item extends object, Input, K> {
    */
   delete(key: KeyInput<Item, K>): DeleteBuilder<Item> {
     return new DeleteBuilder<Item>(this.model, { key: key as Record<string, unknown>, condition: undefined, returnOld: false, returnItemOnFailure: false });
+  }
+
+  /**
+   * Queries one index (`'primary'` or an index the entity has keys for) with a key condition on
+   * the logical attributes that compose its keys. Returns only this entity's items.
+   *
+   * @example
+   * const page = await User.query('gsi1', User.Key('orgId').eq('acme').and(User.Key('name').beginsWith('A'))).limit(50)
+   * for await (const u of User.query('primary', User.Key('userId').eq('u1'))) console.log(u)
+   */
+  query<I extends QueryIndexName<K>>(index: I, condition: KeyCondition<QueryKeyNames<K, I> & string>): QueryBuilder<Item> {
+    return new QueryBuilder<Item>(this.model, {
+      index,
+      key: condition as KeyCondition,
+      filter: undefined,
+      projection: undefined,
+      limit: undefined,
+      pageSize: undefined,
+      consistent: false,
+      cursor: undefined,
+      reverse: false,
+    });
+  }
+
+  /**
+   * Scans the table (or an index the entity has keys for) for this entity's items.
+   *
+   * @example const adults = await User.scan().filter(User.Attr('age').gte(18)).all()
+   */
+  scan(index: QueryIndexName<K> = 'primary' as QueryIndexName<K>): ScanBuilder<Item> {
+    return new ScanBuilder<Item>(this.model, {
+      index,
+      filter: undefined,
+      projection: undefined,
+      limit: undefined,
+      pageSize: undefined,
+      consistent: false,
+      cursor: undefined,
+      segments: undefined,
+      concurrency: undefined,
+    });
   }
 
   /**

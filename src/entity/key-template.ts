@@ -131,6 +131,12 @@ export class KeyTemplate {
     return true;
   }
 
+  /** True when `name` is the last composite and no text follows it. */
+  isTerminal(name: string): boolean {
+    const last = this.parts[this.parts.length - 1];
+    return last !== undefined && last.name === name && last.after === '';
+  }
+
   /** Composites missing from `values`. */
   missing(values: Readonly<Record<string, unknown>>): string[] {
     return this.parts.filter((p) => values[p.name] === undefined).map((p) => p.name);
@@ -173,13 +179,13 @@ export class KeyTemplate {
    * missing one. A complete composite is followed by its separator text, so `name = 'Bo'` does not
    * match `Bob`; with `partial` the last given composite is left open for `begins_with`.
    */
-  prefix(values: Readonly<Record<string, unknown>>, options: { partial?: string } = {}): string {
+  prefix(values: Readonly<Record<string, unknown>>, options: { partial?: string; anyKind?: boolean } = {}): string {
     let out = this.head;
     for (const p of this.parts) {
       const v = values[p.name];
       if (v === undefined) break;
       if (options.partial === p.name) {
-        if (typeof v !== 'string') this.fail(p.name, `beginsWith on ${p.name} needs a string`);
+        if (options.anyKind !== true && typeof v !== 'string') this.fail(p.name, `beginsWith on ${p.name} needs a string`);
         return out + this.format(p, v);
       }
       out += this.format(p, v) + p.after;

@@ -51,8 +51,18 @@ export function not(condition: Condition): Condition {
 }
 
 /** Element type accepted by `contains`: set/list elements, or a substring for strings. */
-export type ContainsValue<V> =
-  V extends ReadonlySet<infer E> ? E : V extends readonly (infer E)[] ? E : V extends string ? string : never;
+export type ContainsValue<V> = unknown extends V
+  ? unknown
+  : V extends ReadonlySet<infer E>
+    ? E
+    : V extends readonly (infer E)[]
+      ? E
+      : V extends string
+        ? string
+        : never;
+
+/** `beginsWith` takes a string when the attribute can hold one (untyped table-level paths too). */
+export type PrefixValue<V> = unknown extends V ? ValueOrAttr<string> : [Extract<V, string>] extends [never] ? never : ValueOrAttr<string>;
 
 /** A value, or another attribute of the same type (`Attr('price').lt(Attr('listPrice'))`). */
 export type ValueOrAttr<V> = V | AttributeOperand<V>;
@@ -109,7 +119,7 @@ export class AttributeOperand<V> {
   in(values: readonly ValueOrAttr<V>[]): Condition {
     return new Condition({ kind: 'in', operand: this.operand, values: values.map((v) => operand(v)) });
   }
-  beginsWith(prefix: V extends string ? ValueOrAttr<string> : never): Condition {
+  beginsWith(prefix: PrefixValue<V>): Condition {
     this.assertPath('beginsWith');
     return new Condition({ kind: 'beginsWith', path: this.path, prefix: operand(prefix) });
   }

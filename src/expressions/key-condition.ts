@@ -11,44 +11,50 @@ export interface KeyTerm {
   readonly values: readonly unknown[];
 }
 
-/** An immutable conjunction of key terms (DynamoDB key conditions only allow AND). */
-export class KeyCondition {
+/**
+ * An immutable conjunction of key terms (DynamoDB key conditions only allow AND). `A` records
+ * which attributes it names, so a query can check them against the index at compile time.
+ */
+export class KeyCondition<A extends string = string> {
+  /** @internal phantom */
+  declare readonly _attributes?: A;
+
   constructor(readonly terms: readonly KeyTerm[]) {}
 
-  and(other: KeyCondition): KeyCondition {
-    return new KeyCondition([...this.terms, ...other.terms]);
+  and<B extends string>(other: KeyCondition<B>): KeyCondition<A | B> {
+    return new KeyCondition<A | B>([...this.terms, ...other.terms]);
   }
 }
 
 /** `Key(attr)`: the operators DynamoDB allows in a key condition, typed by the attribute's value. */
-export class KeyOperand<V> {
+export class KeyOperand<V, A extends string = string> {
   /** @internal phantom */
   declare readonly _value?: V;
 
-  constructor(readonly attribute: string) {}
+  constructor(readonly attribute: A) {}
 
-  private term(op: KeyOp, values: unknown[]): KeyCondition {
-    return new KeyCondition([{ attribute: this.attribute, op, values }]);
+  private term(op: KeyOp, values: unknown[]): KeyCondition<A> {
+    return new KeyCondition<A>([{ attribute: this.attribute, op, values }]);
   }
-  eq(value: V): KeyCondition {
+  eq(value: V): KeyCondition<A> {
     return this.term('=', [value]);
   }
-  lt(value: V): KeyCondition {
+  lt(value: V): KeyCondition<A> {
     return this.term('<', [value]);
   }
-  lte(value: V): KeyCondition {
+  lte(value: V): KeyCondition<A> {
     return this.term('<=', [value]);
   }
-  gt(value: V): KeyCondition {
+  gt(value: V): KeyCondition<A> {
     return this.term('>', [value]);
   }
-  gte(value: V): KeyCondition {
+  gte(value: V): KeyCondition<A> {
     return this.term('>=', [value]);
   }
-  between(low: V, high: V): KeyCondition {
+  between(low: V, high: V): KeyCondition<A> {
     return this.term('between', [low, high]);
   }
-  beginsWith(prefix: V extends string ? string : never): KeyCondition {
+  beginsWith(prefix: V extends string ? string : never): KeyCondition<A> {
     return this.term('beginsWith', [prefix]);
   }
 }

@@ -1,0 +1,129 @@
+import type { ConditionNode } from '../expressions/ast.js';
+import type { KeyCondition, KeyTerm } from '../expressions/key-condition.js';
+import { KeyError } from '../errors.js';
+import type { EntityModel, IndexKeys } from './model.js';
+import type { KeyValue } from './key-template.js';
+
+/**
+ * The highest code point: appended to a prefix it sorts after every key that starts with the
+ * prefix (DynamoDB compares strings by UTF-8 bytes), which turns "all keys under this prefix"
+ * into an inclusive upper bound.
+ */
+const TOP = '\u{10FFFF}';
+
+const value = (v: unknown): { kind: 'value'; value: unknown } => ({ kind: 'value', value: v });
+
+/**
+ * Maps a logical key condition (`Key('orgId').eq('acme').and(Key('name').beginsWith('A'))`) onto
+ * the physical key attributes of one index, through its key templates:
+ * - every partition-key composite needs `eq`;
+ * - sort-key composites are used left to right: `eq` on leading composites, then at most one
+ *   range operator on the next one; `eq` on only some of them becomes `begins_with` on the prefix.
+ * Range operators compare the built key strings (numbers are padded, so they order numerically).
+ *
+ * @example
+ * // sk 'USER#{name}#{userId}': Key('name').beginsWith('A') -> begins_with(#sk, 'USER#A')
+ */
+export function planKeyCondition(model: EntityModel, indexName: string, condition: KeyCondition): ConditionNode {
+  const ix = model.indexes.get(indexName);
+  if (ix === undefined) {
+    throw new KeyError(model.name, indexName, '', `the entity has no keys for index "${indexName}" (known: ${[...model.indexes.keys()].join(', ')})`);
+  }
+  const pkTemplate = ix.index.type === 'local' ? model.primary.pk : ix.pk;
+  const pkComposites = new Set(pkTemplate?.composites ?? []);
+  const skComposites = ix.sk?.composites ?? [];
+  const terms = new Map<string, KeyTerm>();
+  for (const t of condition.terms) {
+    if (!pkComposites.has(t.attribute) && !skComposites.includes(t.attribute)) {
+      throw new KeyError(model.name, indexName, t.attribute, `${t.attribute} does not compose a key of index ${indexName}`);
+    }
+    if (terms.has(t.attribute)) throw new KeyError(model.name, indexName, t.attribute, `${t.attribute} has two key conditions`);
+    terms.set(t.attribute, t);
+  }
+
+  const pkValues: Record<string, unknown> = {};
+  for (const c of pkComposites) {
+    const t = terms.get(c);
+    if (t === undefined) {
+      throw new KeyError(model.name, indexName, c, `a query on ${indexName} needs ${[...pkComposites].join(', ')} with eq() (partition key)`);
+    }
+    if (t.op !== '=') throw new KeyError(model.name, indexName, c, `${c} is part of the partition key and only supports eq()`);
+    pkValues[c] = t.values[0];
+  }
+  const pkAttr = ix.index.partitionKey.name;
+  const pkNode: ConditionNode = { kind: 'compare', op: '=', left: { kind: 'path', path: [pkAttr] }, right: value(pkTemplate!.build(pkValues)) };
+  const skNode = sortKeyNode(model, indexName, ix, terms);
+  return skNode === undefined ? pkNode : { kind: 'and', children: [pkNode, skNode] };
+}
+
+function sortKeyNode(model: EntityModel, indexName: string, ix: IndexKeys, terms: ReadonlyMap<string, KeyTerm>): ConditionNode | undefined {
+  const t = ix.sk;
+  const attr = ix.index.sortKey;
+  if (t === undefined || attr === undefined) return undefined;
+  const path = { kind: 'path' as const, path: [attr.name] };
+  const eqValues: Record<string, unknown> = {};
+  let range: KeyTerm | undefined;
+  for (const c of t.composites) {
+    const term = terms.get(c);
+    if (term === undefined) break;
+    if (range !== undefined) {
+      throw new KeyError(model.name, indexName, c, `${c} comes after ${range.attribute}, which has a range condition; only the last given sort-key composite may use a range`);
+    }
+    if (term.op === '=') eqValues[c] = term.values[0];
+    else range = term;
+  }
+  const given = Object.keys(eqValues).length + (range === undefined ? 0 : 1);
+  const used = t.composites.filter((c) => terms.has(c));
+  if (used.length !== given) {
+    const skipped = t.composites.find((c) => !terms.has(c))!;
+    throw new KeyError(model.name, indexName, used[given]!, `sort-key composites are used left to right: ${used[given]} needs ${skipped} first`);
+  }
+
+  if (range === undefined) {
+    if (t.composites.length > 0 && given === t.composites.length) {
+      return { kind: 'compare', op: '=', left: path, right: value(t.build(eqValues)) };
+    }
+    if (t.raw) return undefined;
+    const prefix = t.prefix(eqValues);
+    if (t.composites.length === 0) return { kind: 'compare', op: '=', left: path, right: value(prefix) };
+    return prefix === '' ? undefined : { kind: 'beginsWith', path: [attr.name], prefix: value(prefix) };
+  }
+
+  const c = range.attribute;
+  const [a, b] = range.values;
+  if (t.raw) {
+    if (range.op === 'beginsWith') {
+      if (attr.type !== 'S') throw new KeyError(model.name, indexName, c, 'beginsWith() needs a string sort key');
+      return { kind: 'beginsWith', path: [attr.name], prefix: value(a) };
+    }
+    const raw = (v: unknown): KeyValue => t.build({ [c]: v });
+    if (range.op === 'between') return { kind: 'between', operand: path, low: value(raw(a)), high: value(raw(b)) };
+    return { kind: 'compare', op: range.op, left: path, right: value(raw(a)) };
+  }
+  const base = t.prefix(eqValues);
+  // `open(v)`: every key whose composite c equals v starts with it; `closed(v)` adds the text
+  // that follows c, so it is the exact prefix of the keys with c == v. When c ends the template
+  // (`terminal`), the key is exactly `closed(v)` and comparisons can be exact.
+  const open = (v: unknown): string => t.prefix({ ...eqValues, [c]: v }, { partial: c, anyKind: true });
+  const closed = (v: unknown): string => t.prefix({ ...eqValues, [c]: v });
+  const terminal = t.isTerminal(c);
+  const low = (v: string): ConditionNode => (base === '' ? { kind: 'compare', op: '<=', left: path, right: value(v) } : { kind: 'between', operand: path, low: value(base), high: value(v) });
+  switch (range.op) {
+    case 'beginsWith':
+      return { kind: 'beginsWith', path: [attr.name], prefix: value(open(a)) };
+    case 'between':
+      return { kind: 'between', operand: path, low: value(open(a)), high: value(terminal ? closed(b) : closed(b) + TOP) };
+    case '>':
+      return terminal
+        ? { kind: 'compare', op: '>', left: path, right: value(closed(a)) }
+        : { kind: 'between', operand: path, low: value(closed(a) + TOP), high: value(base + TOP) };
+    case '>=':
+      return { kind: 'between', operand: path, low: value(open(a)), high: value(base + TOP) };
+    case '<':
+      return terminal || base === '' ? { kind: 'compare', op: '<', left: path, right: value(open(a)) } : low(open(a));
+    case '<=':
+      return low(terminal ? closed(a) : closed(a) + TOP);
+    default:
+      return { kind: 'compare', op: '=', left: path, right: value(closed(a)) };
+  }
+}

@@ -1,0 +1,70 @@
+import { InvalidCursorError } from '../errors.js';
+import type { ResolvedIndex } from '../entity/table.js';
+import type { KeyAttribute } from '../entity/table-types.js';
+
+/** A DynamoDB `LastEvaluatedKey` in DocumentClient form. */
+export type StartKey = Record<string, string | number | Uint8Array>;
+
+interface CursorBody {
+  /** table */
+  t: string;
+  /** index */
+  i: string;
+  /** key: strings and numbers as-is, binary as { b: base64 } */
+  k: Record<string, string | number | { b: string }>;
+}
+
+/** The attributes a start key of this index must have: the table key, plus the index key. */
+export function startKeyAttributes(primary: ResolvedIndex, index: ResolvedIndex): KeyAttribute[] {
+  const attrs = new Map<string, KeyAttribute>();
+  for (const ix of [primary, index]) {
+    attrs.set(ix.partitionKey.name, ix.partitionKey);
+    if (ix.sortKey !== undefined) attrs.set(ix.sortKey.name, ix.sortKey);
+  }
+  return [...attrs.values()];
+}
+
+/**
+ * Encodes a start key as an opaque cursor (base64url JSON), tagged with its table and index so
+ * it cannot be replayed against another one.
+ */
+export function encodeCursor(table: string, index: string, key: StartKey): string {
+  const k: CursorBody['k'] = {};
+  for (const [name, v] of Object.entries(key)) {
+    k[name] = v instanceof Uint8Array ? { b: Buffer.from(v).toString('base64') } : v;
+  }
+  const body: CursorBody = { t: table, i: index, k };
+  return Buffer.from(JSON.stringify(body), 'utf8').toString('base64url');
+}
+
+/** Decodes a cursor made by `encodeCursor`, checking table, index and the key's exact shape. */
+export function decodeCursor(cursor: string, table: string, index: string, expected: readonly KeyAttribute[]): StartKey {
+  const target = `table ${table}, index ${index}`;
+  if (typeof cursor !== 'string' || cursor === '' || !/^[A-Za-z0-9_-]+$/.test(cursor)) {
+    throw new InvalidCursorError(target, 'not a cursor string');
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw new InvalidCursorError(target, 'malformed or truncated');
+  }
+  const b = body as Partial<CursorBody> | null;
+  if (b === null || typeof b !== 'object' || typeof b.t !== 'string' || typeof b.i !== 'string' || b.k === null || typeof b.k !== 'object') {
+    throw new InvalidCursorError(target, 'malformed or truncated');
+  }
+  if (b.t !== table || b.i !== index) {
+    throw new InvalidCursorError(target, `it was issued for table ${b.t}, index ${b.i}`);
+  }
+  const names = Object.keys(b.k);
+  if (names.length !== expected.length) throw new InvalidCursorError(target, 'key attributes do not match the index');
+  const out: StartKey = {};
+  for (const attr of expected) {
+    const v = (b.k as CursorBody['k'])[attr.name];
+    if (attr.type === 'S' && typeof v === 'string' && v !== '') out[attr.name] = v;
+    else if (attr.type === 'N' && typeof v === 'number' && Number.isFinite(v)) out[attr.name] = v;
+    else if (attr.type === 'B' && v !== null && typeof v === 'object' && typeof v.b === 'string') out[attr.name] = new Uint8Array(Buffer.from(v.b, 'base64'));
+    else throw new InvalidCursorError(target, `key attribute ${attr.name} is missing or has the wrong type`);
+  }
+  return out;
+}

@@ -1,0 +1,100 @@
+import type { KeyAttribute } from '../entity/table-types.js';
+import type { AnyDynamoClient } from '../client/send.js';
+import { sendCommand } from '../client/send.js';
+import { encodeCursor, type StartKey } from './cursor.js';
+
+/** One page of results. `cursor` is absent when there is nothing after this page. */
+export interface Page<T> {
+  readonly items: T[];
+  readonly cursor?: string;
+}
+
+/** Marker returned by a row parser for raw items that do not belong in the results. */
+export const SKIP: unique symbol = Symbol('skip');
+
+/** What a paged read needs: how to send one request and how to read its rows. */
+export interface PagedReadSpec<T> {
+  readonly client: AnyDynamoClient;
+  readonly table: string;
+  /** Index name used to tag cursors (`primary` for the table). */
+  readonly index: string;
+  readonly startKeyAttributes: readonly KeyAttribute[];
+  /** Builds the command for one request from a complete input. */
+  readonly command: (input: Record<string, unknown>) => unknown;
+  readonly input: Record<string, unknown>;
+  readonly parse: (raw: Record<string, unknown>) => T | typeof SKIP;
+}
+
+export interface PagedReadOptions {
+  /** Items the caller gets in total, across pages. */
+  readonly limit?: number;
+  /** DynamoDB's `Limit`: items evaluated per request, before the filter. */
+  readonly pageSize?: number;
+  readonly startKey?: StartKey;
+}
+
+interface RawPage {
+  Items?: Record<string, unknown>[];
+  LastEvaluatedKey?: Record<string, unknown>;
+}
+
+function keyOf(raw: Record<string, unknown>, attrs: readonly KeyAttribute[]): StartKey {
+  const key: StartKey = {};
+  for (const a of attrs) key[a.name] = raw[a.name] as string | number | Uint8Array;
+  return key;
+}
+
+/**
+ * Reads pages one request at a time (only one page is held in memory). With `limit`, stops as
+ * soon as that many items were returned; when it stops inside a DynamoDB page, the cursor points
+ * at the last item returned, so resuming yields exactly the remaining items.
+ */
+export async function* readPages<T>(spec: PagedReadSpec<T>, options: PagedReadOptions): AsyncGenerator<Page<T>> {
+  let startKey: Record<string, unknown> | undefined = options.startKey;
+  let remaining = options.limit ?? Infinity;
+  if (remaining <= 0) return;
+  for (;;) {
+    const input: Record<string, unknown> = { ...spec.input };
+    if (startKey !== undefined) input.ExclusiveStartKey = startKey;
+    const requestLimit = options.pageSize ?? (Number.isFinite(remaining) ? remaining : undefined);
+    if (requestLimit !== undefined) input.Limit = requestLimit;
+    const out = await sendCommand<RawPage>(spec.client, spec.command(input));
+    const rows = out.Items ?? [];
+    const items: T[] = [];
+    let lastRaw: Record<string, unknown> | undefined;
+    let cut = false;
+    for (let i = 0; i < rows.length; i++) {
+      const raw = rows[i]!;
+      const parsed = spec.parse(raw);
+      if (parsed === SKIP) continue;
+      items.push(parsed);
+      lastRaw = raw;
+      if (items.length >= remaining) {
+        cut = i < rows.length - 1 || out.LastEvaluatedKey !== undefined;
+        break;
+      }
+    }
+    remaining -= items.length;
+    let next: Record<string, unknown> | undefined;
+    if (remaining <= 0) next = cut && lastRaw !== undefined ? (lastRaw === rows[rows.length - 1] && out.LastEvaluatedKey !== undefined ? out.LastEvaluatedKey : keyOf(lastRaw, spec.startKeyAttributes)) : undefined;
+    else next = out.LastEvaluatedKey;
+    const cursor = next === undefined ? undefined : encodeCursor(spec.table, spec.index, next as StartKey);
+    yield cursor === undefined ? { items } : { items, cursor };
+    if (next === undefined || remaining <= 0) return;
+    startKey = next;
+  }
+}
+
+/** Sums `Count` over every page of a `Select: 'COUNT'` read. */
+export async function countAll(spec: Omit<PagedReadSpec<never>, 'parse'>, startKey?: StartKey): Promise<number> {
+  let total = 0;
+  let key: Record<string, unknown> | undefined = startKey;
+  do {
+    const input: Record<string, unknown> = { ...spec.input, Select: 'COUNT' };
+    if (key !== undefined) input.ExclusiveStartKey = key;
+    const out = await sendCommand<{ Count?: number; LastEvaluatedKey?: Record<string, unknown> }>(spec.client, spec.command(input));
+    total += out.Count ?? 0;
+    key = out.LastEvaluatedKey;
+  } while (key !== undefined);
+  return total;
+}

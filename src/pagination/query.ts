@@ -1,0 +1,51 @@
+import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { KeyCondition } from '../expressions/key-condition.js';
+import { compileCondition, type CompileContext } from '../expressions/compile.js';
+import { planKeyCondition } from '../entity/key-condition-plan.js';
+import { EntityReadBuilder, type ReadState } from './read-builder.js';
+
+interface QueryState extends ReadState {
+  readonly key: KeyCondition;
+  readonly reverse: boolean;
+}
+
+/**
+ * `Entity.query(index, keyCondition)`: reads the entity's items from one index. Awaiting it
+ * returns one page `{ items, cursor? }`; `for await` walks items across pages; `.pages()` walks
+ * pages; `.all()` collects. Only items of this entity are returned.
+ *
+ * @example
+ * const page = await User.query('gsi1', User.Key('orgId').eq('acme')).filter(User.Attr('age').gte(18)).limit(50)
+ */
+export class QueryBuilder<Result> extends EntityReadBuilder<Result, QueryState> {
+  protected with(patch: Partial<QueryState>): this {
+    return new QueryBuilder<Result>(this.model, { ...this.state, ...patch }) as this;
+  }
+
+  protected baseInput(ctx: CompileContext): Record<string, unknown> {
+    const input: Record<string, unknown> = {
+      KeyConditionExpression: compileCondition(planKeyCondition(this.model, this.state.index, this.state.key), ctx),
+    };
+    if (this.state.reverse) input.ScanIndexForward = false;
+    return input;
+  }
+
+  protected command(input: Record<string, unknown>): unknown {
+    return new QueryCommand(input as unknown as QueryCommandInput);
+  }
+
+  /** Reads only these top-level attributes; the result type becomes a `Pick`. */
+  project<const A extends keyof Result & string>(...attributes: A[]): QueryBuilder<Pick<Result, A>> {
+    return new QueryBuilder<Pick<Result, A>>(this.model, { ...this.state, projection: this.checkProjection(attributes) });
+  }
+
+  /** Descending sort-key order. */
+  reverse(on = true): this {
+    return this.with({ reverse: on });
+  }
+
+  /** The `QueryCommandInput` of the first request. */
+  build(): QueryCommandInput {
+    return this.buildInput(true) as unknown as QueryCommandInput;
+  }
+}

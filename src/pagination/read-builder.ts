@@ -1,0 +1,195 @@
+import type { Condition } from '../expressions/condition.js';
+import { compileCondition, compileProjection, type CompileContext } from '../expressions/compile.js';
+import { Condition as ConditionClass } from '../expressions/condition.js';
+import type { EntityModel } from '../entity/model.js';
+import type { ResolvedIndex } from '../entity/table.js';
+import { ExpressionError, KeyError } from '../errors.js';
+import { contextFor } from '../operations/expression-input.js';
+import { decodeCursor, startKeyAttributes, type StartKey } from './cursor.js';
+import { countAll, readPages, SKIP, type Page, type PagedReadSpec } from './page-reader.js';
+
+/** Options shared by entity queries and scans. */
+export interface ReadState {
+  readonly index: string;
+  readonly filter: Condition | undefined;
+  readonly projection: readonly string[] | undefined;
+  readonly limit: number | undefined;
+  readonly pageSize: number | undefined;
+  readonly consistent: boolean;
+  readonly cursor: string | undefined;
+}
+
+function positiveInt(n: number, what: string, entity: string): number {
+  if (!Number.isSafeInteger(n) || n < 1) throw new ExpressionError(entity, '', `${what} must be a positive integer, got ${n}`);
+  return n;
+}
+
+/**
+ * The part of queries and scans that is the same: filter (always including the entity
+ * discriminator), projection, limit / pageSize, consistency, cursors, and the ways to consume
+ * results (await one page, `for await` items, `.pages()`, `.all()`, `.count()`).
+ */
+export abstract class EntityReadBuilder<Result, S extends ReadState> implements PromiseLike<Page<Result>>, AsyncIterable<Result> {
+  protected readonly index: ResolvedIndex;
+
+  constructor(
+    /** @internal */ readonly model: EntityModel,
+    protected readonly state: S,
+  ) {
+    const ix = model.indexes.get(state.index);
+    if (ix === undefined) {
+      throw new KeyError(model.name, state.index, '', `the entity has no keys for index "${state.index}" (known: ${[...model.indexes.keys()].join(', ')})`);
+    }
+    this.index = ix.index;
+  }
+
+  protected abstract with(patch: Partial<S>): this;
+  /** The operation-specific part of the input (key condition, segments, ...). */
+  protected abstract baseInput(ctx: CompileContext): Record<string, unknown>;
+  protected abstract command(input: Record<string, unknown>): unknown;
+
+  /** Filters items after they are read (DynamoDB's FilterExpression); several calls are ANDed. */
+  filter(condition: Condition): this {
+    return this.with({ filter: this.state.filter === undefined ? condition : this.state.filter.and(condition) } as Partial<S>);
+  }
+
+  /** The number of items returned in total, across DynamoDB pages (counted after the filter). */
+  limit(n: number): this {
+    return this.with({ limit: positiveInt(n, 'limit', this.model.name) } as Partial<S>);
+  }
+
+  /** DynamoDB's `Limit`: items evaluated per request, before the filter. */
+  pageSize(n: number): this {
+    return this.with({ pageSize: positiveInt(n, 'pageSize', this.model.name) } as Partial<S>);
+  }
+
+  /** Strongly consistent reads (table and local indexes only). */
+  consistent(on = true): this {
+    if (on && this.index.type === 'global') {
+      throw new ExpressionError(this.model.name, '', `consistent reads are not supported on global secondary index ${this.index.name}`);
+    }
+    return this.with({ consistent: on } as Partial<S>);
+  }
+
+  /** Resumes after the position a previous page's `cursor` marks. */
+  startAfter(cursor: string | undefined): this {
+    if (cursor !== undefined) this.decodeCursor(cursor);
+    return this.with({ cursor } as Partial<S>);
+  }
+
+  protected checkProjection(attributes: readonly string[]): string[] {
+    for (const a of attributes) {
+      if (!(a in this.model.shape) && a !== this.model.timestamps?.createdAt && a !== this.model.timestamps?.updatedAt) {
+        throw new ExpressionError(this.model.name, a, 'is not an attribute of the schema and cannot be projected');
+      }
+    }
+    return [...new Set(attributes)];
+  }
+
+  private get keyAttributes() {
+    return startKeyAttributes(this.model.primary.index, this.index);
+  }
+
+  private decodeCursor(cursor: string): StartKey {
+    return decodeCursor(cursor, this.model.table.name, this.index.name, this.keyAttributes);
+  }
+
+  /** @internal */
+  buildInput(withProjection: boolean): Record<string, unknown> {
+    const m = this.model;
+    const s = this.state;
+    const ctx = contextFor(m);
+    const input: Record<string, unknown> = { TableName: m.table.name, ...this.baseInput(ctx) };
+    if (this.index.type !== 'primary') input.IndexName = this.index.name;
+    const owned = new ConditionClass({ kind: 'compare', op: '=', left: { kind: 'path', path: [m.table.entityAttribute] }, right: { kind: 'value', value: m.name } });
+    input.FilterExpression = compileCondition((s.filter === undefined ? owned : owned.and(s.filter)).node, ctx);
+    if (withProjection && s.projection !== undefined && s.projection.length > 0) {
+      // Key attributes are read too: cursors are built from them.
+      const names = [...new Set([...s.projection, m.table.entityAttribute, ...this.keyAttributes.map((a) => a.name)])];
+      input.ProjectionExpression = compileProjection(names.map((n) => [n]), ctx);
+    }
+    if (s.consistent) input.ConsistentRead = true;
+    if (s.pageSize !== undefined) input.Limit = s.pageSize;
+    else if (s.limit !== undefined) input.Limit = s.limit;
+    if (s.cursor !== undefined) input.ExclusiveStartKey = this.decodeCursor(s.cursor);
+    if (ctx.ph.hasNames) input.ExpressionAttributeNames = ctx.ph.names;
+    if (ctx.ph.hasValues) input.ExpressionAttributeValues = ctx.ph.values;
+    return input;
+  }
+
+  /** @internal the spec of a paged read over this builder's input */
+  readSpec(input: Record<string, unknown>): PagedReadSpec<Result> {
+    const m = this.model;
+    const projection = this.state.projection;
+    return {
+      client: m.table.client,
+      table: m.table.name,
+      index: this.index.name,
+      startKeyAttributes: this.keyAttributes,
+      command: (i) => this.command(i),
+      input,
+      parse: (raw) => (m.owns(raw) ? (m.parse(raw, projection) as Result) : SKIP),
+    };
+  }
+
+  /** Iterates pages; each holds at most one DynamoDB page of items. */
+  pages(): AsyncIterable<Page<Result>> {
+    const input = this.buildInput(true);
+    const startKey = input.ExclusiveStartKey as StartKey | undefined;
+    delete input.ExclusiveStartKey;
+    delete input.Limit;
+    const s = this.state;
+    const spec = this.readSpec(input);
+    return {
+      [Symbol.asyncIterator]: () =>
+        readPages<Result>(spec, {
+          ...(s.limit === undefined ? {} : { limit: s.limit }),
+          ...(s.pageSize === undefined ? {} : { pageSize: s.pageSize }),
+          ...(startKey === undefined ? {} : { startKey }),
+        }),
+    };
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<Result> {
+    for await (const page of this.pages()) yield* page.items;
+  }
+
+  /** Every item, across all pages (up to `limit`). */
+  async all(): Promise<Result[]> {
+    const out: Result[] = [];
+    for await (const item of this) out.push(item);
+    return out;
+  }
+
+  /** Counts matching items across all pages (`Select: COUNT`); `limit` does not apply. */
+  async count(): Promise<number> {
+    const input = this.buildInput(false);
+    const startKey = input.ExclusiveStartKey as StartKey | undefined;
+    delete input.ExclusiveStartKey;
+    if (this.state.pageSize === undefined) delete input.Limit;
+    const { parse: _parse, ...spec } = this.readSpec(input);
+    return countAll(spec, startKey);
+  }
+
+  /** One page: up to `limit` items (reading as many DynamoDB pages as needed), or one DynamoDB page. */
+  async send(): Promise<Page<Result>> {
+    if (this.state.limit === undefined) {
+      for await (const page of this.pages()) return page;
+      return { items: [] };
+    }
+    const items: Result[] = [];
+    let cursor: string | undefined;
+    for await (const page of this.pages()) {
+      items.push(...page.items);
+      cursor = page.cursor;
+    }
+    return cursor === undefined ? { items } : { items, cursor };
+  }
+
+  then<A = Page<Result>, B = never>(
+    onfulfilled?: ((value: Page<Result>) => A | PromiseLike<A>) | null,
+    onrejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
+  ): Promise<A | B> {
+    return this.send().then(onfulfilled, onrejected);
+  }
+}

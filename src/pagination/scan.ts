@@ -1,0 +1,81 @@
+import { ScanCommand, type ScanCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { CompileContext } from '../expressions/compile.js';
+import { ExpressionError } from '../errors.js';
+import { EntityReadBuilder, type ReadState } from './read-builder.js';
+import { readPages, type Page } from './page-reader.js';
+import { mergeAsync } from './merge.js';
+
+interface ScanState extends ReadState {
+  readonly segments: number | undefined;
+  readonly concurrency: number | undefined;
+}
+
+/**
+ * `Entity.scan()`: reads every item of the entity in a table or index. `.segments(n)` runs a
+ * parallel scan whose segments are merged into one async iterator (every item exactly once).
+ *
+ * @example for await (const u of User.scan().filter(User.Attr('age').gt(60)).segments(4)) console.log(u.name)
+ */
+export class ScanBuilder<Result> extends EntityReadBuilder<Result, ScanState> {
+  protected with(patch: Partial<ScanState>): this {
+    return new ScanBuilder<Result>(this.model, { ...this.state, ...patch }) as this;
+  }
+
+  protected baseInput(_ctx: CompileContext): Record<string, unknown> {
+    return {};
+  }
+
+  protected command(input: Record<string, unknown>): unknown {
+    return new ScanCommand(input as unknown as ScanCommandInput);
+  }
+
+  /** Reads only these top-level attributes; the result type becomes a `Pick`. */
+  project<const A extends keyof Result & string>(...attributes: A[]): ScanBuilder<Pick<Result, A>> {
+    return new ScanBuilder<Pick<Result, A>>(this.model, { ...this.state, projection: this.checkProjection(attributes) });
+  }
+
+  /**
+   * Parallel scan over `total` segments, at most `concurrency` (default: all) in flight. Items
+   * arrive as segments produce them; `limit` applies to the merged stream. Cursors do not apply.
+   */
+  segments(total: number, options: { concurrency?: number } = {}): this {
+    if (!Number.isSafeInteger(total) || total < 1 || total > 1_000_000) {
+      throw new ExpressionError(this.model.name, '', `segments must be an integer from 1 to 1000000, got ${total}`);
+    }
+    const c = options.concurrency ?? total;
+    if (!Number.isSafeInteger(c) || c < 1) throw new ExpressionError(this.model.name, '', `concurrency must be a positive integer, got ${c}`);
+    return this.with({ segments: total, concurrency: c });
+  }
+
+  /** The `ScanCommandInput` of the first request (segment 0 when segmented). */
+  build(): ScanCommandInput {
+    const input = this.buildInput(true);
+    if (this.state.segments !== undefined) Object.assign(input, { Segment: 0, TotalSegments: this.state.segments });
+    return input as unknown as ScanCommandInput;
+  }
+
+  override pages(): AsyncIterable<Page<Result>> {
+    const total = this.state.segments;
+    if (total === undefined) return super.pages();
+    if (this.state.cursor !== undefined) throw new ExpressionError(this.model.name, '', 'cursors cannot resume a segmented scan');
+    const input = this.buildInput(true);
+    delete input.Limit;
+    const s = this.state;
+    const limit = s.limit;
+    const spec = (segment: number) => this.readSpec({ ...input, Segment: segment, TotalSegments: total });
+    return {
+      [Symbol.asyncIterator]: async function* () {
+        const sources = Array.from({ length: total }, (_, i) => () =>
+          readPages<Result>(spec(i), s.pageSize === undefined ? {} : { pageSize: s.pageSize }),
+        );
+        let left = limit ?? Infinity;
+        for await (const page of mergeAsync(sources, s.concurrency ?? total)) {
+          const items = page.items.length > left ? page.items.slice(0, left) : page.items;
+          left -= items.length;
+          yield { items };
+          if (left <= 0) return;
+        }
+      },
+    };
+  }
+}
