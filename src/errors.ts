@@ -90,12 +90,12 @@ export class ItemParseError extends DynakitError {
  * A write's condition was false (DynamoDB's `ConditionalCheckFailedException`). `item` holds
  * the stored item when the builder asked for it with `.returnItemOnConditionFailure()`.
  */
-export class ConditionFailedError<Item = Record<string, unknown>> extends DynakitError {
+export class ConditionFailedError extends DynakitError {
   override name = 'ConditionFailedError';
   constructor(
     readonly entity: string,
     readonly operation: string,
-    readonly item: Item | undefined,
+    readonly item: Record<string, unknown> | undefined,
     override readonly cause: unknown,
   ) {
     super(`${entity}: ${operation} condition failed${item === undefined ? '' : ' (stored item attached)'}`);

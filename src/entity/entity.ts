@@ -3,7 +3,7 @@ import type { TableConfig, EntityKeysShape } from './table-types.js';
 import type { Table } from './table.js';
 import type { CheckedKeys } from './template-types.js';
 import type { AttrPath, PathValue } from './paths.js';
-import type { KeyAttributeNames, KeyInput, QueryIndexName, QueryKeyNames, TimestampFields, UpdateInputs } from './entity-types.js';
+import type { KeyAttributeNames, KeyInput, PrimaryKeyNames, QueryIndexName, QueryKeyNames, TimestampFields, UpdateInputs } from './entity-types.js';
 import { EntityModel } from './model.js';
 import { AttributeOperand, type Condition } from '../expressions/condition.js';
 import { KeyOperand, type KeyCondition } from '../expressions/key-condition.js';
@@ -104,8 +104,8 @@ export class Entity<Name extends string, Item extends object, Input, K> {
    *
    * @example await User.update({ userId: 'u1' }).set({ name: 'Bo' }).add({ age: 1 }).returning('ALL_NEW')
    */
-  update(key: KeyInput<Item, K>): UpdateBuilder<Item, UpdateInputs<Item>> {
-    return new UpdateBuilder<Item, UpdateInputs<Item>>(this.model, {
+  update(key: KeyInput<Item, K>): UpdateBuilder<Item, UpdateInputs<Writable<Item, Input, K>>> {
+    return new UpdateBuilder<Item, UpdateInputs<Writable<Item, Input, K>>>(this.model, {
       key: key as Record<string, unknown>,
       steps: [],
       condition: undefined,
@@ -175,6 +175,9 @@ export class Entity<Name extends string, Item extends object, Input, K> {
   }
 }
 
+/** What an update may change: schema attributes, minus primary-key composites (timestamps are kept by dynakit). */
+type Writable<Item, Input, K> = Pick<Item, Exclude<keyof Input & keyof Item, PrimaryKeyNames<K>>>;
+
 /** Any entity, for APIs that accept entities of every shape. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyEntity = Entity<string, any, any, any>;
@@ -196,7 +199,7 @@ export interface EntityConfig<Name extends string, S extends z.ZodObject, C exte
   readonly name: Name;
   readonly schema: S;
   /** Key templates per index: `primary` and any index of the table, e.g. `{ pk: 'USER#{userId}', sk: 'PROFILE' }`. */
-  readonly keys: K & CheckedKeys<K, keyof z.output<S> & string | (TS extends true ? keyof TimestampFields : never)>;
+  readonly keys: K & CheckedKeys<K, keyof z.output<S> & string | (TS extends true ? keyof TimestampFields : never), EntityKeysShape<C>>;
   /** Keep `createdAt` / `updatedAt` (ISO strings) on every write. */
   readonly timestamps?: TS;
 }
