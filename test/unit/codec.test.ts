@@ -1,0 +1,194 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { StorageRuleViolation, compileReviver, toStoredValue } from '../../src/entity/codec.js';
+
+function violation(value: unknown): StorageRuleViolation {
+  try {
+    toStoredValue(value);
+  } catch (e) {
+    expect(e).toBeInstanceOf(StorageRuleViolation);
+    return e as StorageRuleViolation;
+  }
+  throw new Error('expected a StorageRuleViolation');
+}
+
+class Point {
+  constructor(
+    readonly x: number,
+    readonly y: number,
+  ) {}
+}
+
+describe('toStoredValue', () => {
+  it('passes scalars through', () => {
+    expect(toStoredValue('s')).toBe('s');
+    expect(toStoredValue('')).toBe('');
+    expect(toStoredValue(1.5)).toBe(1.5);
+    expect(toStoredValue(-0)).toBe(-0);
+    expect(toStoredValue(true)).toBe(true);
+    expect(toStoredValue(10n)).toBe(10n);
+    expect(toStoredValue(null)).toBe(null);
+    expect(toStoredValue(undefined)).toBe(undefined);
+  });
+
+  it('Date -> ISO-8601 string, also nested', () => {
+    const d = new Date('2024-01-02T03:04:05.678Z');
+    expect(toStoredValue(d)).toBe('2024-01-02T03:04:05.678Z');
+    expect(toStoredValue({ a: { b: [d] } })).toEqual({ a: { b: ['2024-01-02T03:04:05.678Z'] } });
+  });
+
+  it('drops undefined attributes (at every depth); undefined list elements become null', () => {
+    expect(toStoredValue({ a: 1, b: undefined, c: { d: undefined, e: 2 } })).toEqual({ a: 1, c: { e: 2 } });
+    const out = toStoredValue({ a: 1, b: undefined }) as Record<string, unknown>;
+    expect('b' in out).toBe(false);
+    expect(toStoredValue([1, undefined, 2])).toEqual([1, null, 2]);
+  });
+
+  it('keeps binary, homogeneous sets, lists and plain/null-prototype objects', () => {
+    const b = new Uint8Array([1, 2]);
+    expect(toStoredValue(b)).toBe(b);
+    const buf = Buffer.from('x');
+    expect(toStoredValue(buf)).toBe(buf);
+    expect(toStoredValue(new Set(['a', 'b']))).toEqual(new Set(['a', 'b']));
+    expect(toStoredValue(new Set([1, 2n]))).toEqual(new Set([1, 2n]));
+    expect(toStoredValue(new Set([new Uint8Array([1]), new Uint8Array([2])]))).toBeInstanceOf(Set);
+    const bare = Object.assign(Object.create(null) as object, { k: 'v' });
+    expect(toStoredValue(bare)).toEqual({ k: 'v' });
+    expect(toStoredValue([[{ a: [] }]])).toEqual([[{ a: [] }]]);
+  });
+
+  it('does not mutate its input', () => {
+    const input = { at: new Date(0), u: undefined, l: [new Date(0)] };
+    toStoredValue(input);
+    expect(input.at).toBeInstanceOf(Date);
+    expect('u' in input).toBe(true);
+    expect(input.l[0]).toBeInstanceOf(Date);
+  });
+
+  it.each([
+    ['NaN', Number.NaN],
+    ['Infinity', Number.POSITIVE_INFINITY],
+    ['-Infinity', Number.NEGATIVE_INFINITY],
+    ['invalid Date', new Date(Number.NaN)],
+    ['empty set', new Set()],
+    ['mixed set', new Set(['a', 1])],
+    ['mixed set (binary + string)', new Set([new Uint8Array([1]), 'a'])],
+    ['set of objects', new Set([{}])],
+    ['set with NaN', new Set([1, Number.NaN])],
+    ['class instance', new Point(1, 2)],
+    ['Map', new Map([['a', 1]])],
+    ['ArrayBuffer', new ArrayBuffer(4)],
+    ['DataView', new DataView(new ArrayBuffer(4))],
+    ['Int16Array', new Int16Array(2)],
+    ['function', () => 1],
+    ['symbol', Symbol('s')],
+  ])('rejects %s', (_label, value) => {
+    expect(violation(value).path).toBe('');
+  });
+
+  it('names the path of a nested violation', () => {
+    expect(violation({ a: { b: Number.NaN } }).path).toBe('a.b');
+    expect(violation({ items: [{ sku: 'x' }, { tags: new Set() }] }).path).toBe('items[1].tags');
+    expect(violation({ m: [[1, new Point(0, 0)]] }).path).toBe('m[0][1]');
+    const v = violation({ a: { buf: new ArrayBuffer(1) } });
+    expect(v.path).toBe('a.buf');
+    expect(v.message).toContain('a.buf');
+    expect(v.rule).toMatch(/Uint8Array/);
+  });
+
+  it('uses the base path it is given', () => {
+    try {
+      toStoredValue({ x: new Set() }, 'root[2]');
+      expect.unreachable();
+    } catch (e) {
+      expect((e as StorageRuleViolation).path).toBe('root[2].x');
+    }
+  });
+});
+
+describe('compileReviver', () => {
+  it('returns null for schemas with nothing to revive', () => {
+    expect(compileReviver(z.object({ a: z.string(), b: z.number(), c: z.array(z.string()) }))).toBeNull();
+    expect(compileReviver(z.string())).toBeNull();
+  });
+
+  it('revives top-level Dates and Sets', () => {
+    const schema = z.object({ at: z.date(), tags: z.set(z.string()), n: z.number() });
+    const r = compileReviver(schema);
+    expect(r).not.toBeNull();
+    const out = r!({ at: '2024-01-02T03:04:05.678Z', tags: ['a', 'b'], n: 1 }) as Record<string, unknown>;
+    expect(out.at).toEqual(new Date('2024-01-02T03:04:05.678Z'));
+    expect(out.tags).toEqual(new Set(['a', 'b']));
+    expect(out.n).toBe(1);
+    expect(schema.safeParse(out).success).toBe(true);
+  });
+
+  it('leaves Sets (as the DocumentClient returns them) and missing/null values alone', () => {
+    const r = compileReviver(z.object({ at: z.date().optional(), tags: z.set(z.string()).nullable() }))!;
+    const tags = new Set(['x']);
+    expect(r({ tags })).toEqual({ tags });
+    expect((r({ tags }) as { tags: unknown }).tags).toBe(tags);
+    expect(r({ tags: null })).toEqual({ tags: null });
+  });
+
+  it('revives in nested objects, arrays and records', () => {
+    const schema = z.object({
+      a: z.object({ b: z.object({ when: z.date() }).optional() }),
+      list: z.array(z.object({ at: z.date(), s: z.set(z.number()) })),
+      matrix: z.array(z.array(z.date())),
+      byDay: z.record(z.string(), z.date()),
+    });
+    const r = compileReviver(schema)!;
+    const iso = '2000-01-01T00:00:00.000Z';
+    const out = r({
+      a: { b: { when: iso } },
+      list: [
+        { at: iso, s: [1, 2] },
+        { at: iso, s: [3] },
+      ],
+      matrix: [[iso], [iso, iso]],
+      byDay: { mon: iso },
+    });
+    const d = new Date(iso);
+    expect(out).toEqual({
+      a: { b: { when: d } },
+      list: [
+        { at: d, s: new Set([1, 2]) },
+        { at: d, s: new Set([3]) },
+      ],
+      matrix: [[d], [d, d]],
+      byDay: { mon: d },
+    });
+    expect(schema.safeParse(out).success).toBe(true);
+  });
+
+  it('round-trips toStoredValue for a model with Dates and Sets', () => {
+    const schema = z.object({
+      at: z.date(),
+      tags: z.set(z.string()).optional(),
+      nested: z.object({ at: z.date().optional(), ns: z.set(z.number()) }),
+      list: z.array(z.object({ when: z.date() })),
+    });
+    const model = {
+      at: new Date('2021-06-07T08:09:10.111Z'),
+      tags: new Set(['a']),
+      nested: { ns: new Set([1, 2]) },
+      list: [{ when: new Date(0) }],
+    };
+    // simulate what comes back from DynamoDB: sets arrive as arrays when read from JSON-like sources
+    const stored = JSON.parse(
+      JSON.stringify(toStoredValue(model), (_k, v: unknown) => (v instanceof Set ? [...v] : v)),
+    ) as unknown;
+    const revived = compileReviver(schema)!(stored);
+    expect(schema.parse(revived)).toEqual(model);
+  });
+
+  it('revives a date inside a union only when the union accepts the Date', () => {
+    const schema = z.object({ v: z.union([z.date(), z.number()]) });
+    const r = compileReviver(schema)!;
+    expect((r({ v: '2024-01-01T00:00:00.000Z' }) as { v: unknown }).v).toEqual(new Date('2024-01-01T00:00:00.000Z'));
+    expect((r({ v: 5 }) as { v: unknown }).v).toBe(5);
+    const withString = compileReviver(z.object({ v: z.union([z.date(), z.string()]) }))!;
+    expect((withString({ v: '2024-01-01T00:00:00.000Z' }) as { v: unknown }).v).toBe('2024-01-01T00:00:00.000Z');
+  });
+});
