@@ -119,7 +119,8 @@ export class KeyTemplate {
     if (text.includes(this.separator)) {
       this.fail(part.name, `value of ${part.name} ("${text}") contains the key separator "${this.separator}", which would make the key "${this.source}" ambiguous`);
     }
-    if (part.after !== '' && text.includes(part.after)) {
+    // The first occurrence of the following text must be the one right after the value.
+    if (part.after !== '' && (text + part.after).indexOf(part.after) !== text.length) {
       this.fail(part.name, `value of ${part.name} ("${text}") contains "${part.after}", which follows it in "${this.source}" and would make the key ambiguous`);
     }
     return text;

@@ -213,9 +213,10 @@ export class EntityModel {
         Object.assign(item, this.indexKey(ix, withStamps));
         continue;
       }
-      const pkOk = ix.pk === undefined || ix.pk.canBuild(withStamps);
-      const skOk = ix.sk === undefined || ix.sk.canBuild(withStamps);
-      if (pkOk && skOk) Object.assign(item, this.indexKey(ix, withStamps));
+      // Each key attribute is written when its own composites are present: DynamoDB indexes the
+      // item once both exist, and a later update that supplies the rest completes the pair.
+      if (ix.pk !== undefined && ix.pk.canBuild(withStamps)) item[ix.index.partitionKey.name] = ix.pk.build(withStamps);
+      if (ix.sk !== undefined && ix.index.sortKey !== undefined && ix.sk.canBuild(withStamps)) item[ix.index.sortKey.name] = ix.sk.build(withStamps);
     }
     item[this.table.entityAttribute] = this.name;
     Object.assign(item, stored);

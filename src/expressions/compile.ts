@@ -36,8 +36,14 @@ function compileOperand(op: Operand, ctx: CompileContext, at: string): string {
     case 'size':
       return `size(${compilePath(op.path, ctx.ph)})`;
     case 'value':
-      return ctx.ph.value(ctx.encode(op.value, at));
+      return ctx.ph.value(encodeDefined(op.value, ctx, at));
   }
+}
+
+function encodeDefined(value: unknown, ctx: CompileContext, at: string): unknown {
+  const v = ctx.encode(value, at);
+  if (v === undefined) throw new ExpressionError(ctx.entity, at, 'undefined is not a value (test a missing attribute with notExists())');
+  return v;
 }
 
 function operandPath(op: Operand): string {
@@ -175,10 +181,10 @@ export function compileUpdate(actions: readonly UpdateAction[], ctx: CompileCont
         remove.push(target);
         break;
       case 'add':
-        add.push(`${target} ${ctx.ph.value(ctx.encode(a.value, at))}`);
+        add.push(`${target} ${ctx.ph.value(encodeDefined(a.value, ctx, at))}`);
         break;
       case 'delete':
-        del.push(`${target} ${ctx.ph.value(ctx.encode(a.value, at))}`);
+        del.push(`${target} ${ctx.ph.value(encodeDefined(a.value, ctx, at))}`);
         break;
     }
   }

@@ -22,7 +22,11 @@ export function parseDocPath(path: string): DocPath {
   while (i < path.length) {
     const ch = path[i]!;
     if (ch === '.') {
-      if (name === '' && typeof segments[segments.length - 1] === 'number' && i > 0) {
+      if (name === '' && path[i - 1] === ']') {
+        const nextCh = path[i + 1];
+        if (nextCh === undefined || nextCh === '.' || nextCh === '[') {
+          throw new SyntaxError(`invalid document path "${path}": expected a name after "."`);
+        }
         i++;
         continue;
       }

@@ -87,6 +87,8 @@ export function planSteps(model: EntityModel, steps: readonly UpdateStep[]): Pla
       continue;
     }
     for (const [p, raw] of Object.entries(step.values)) {
+      // An optional key given as undefined is absent, except in set() where it means REMOVE.
+      if (raw === undefined && step.kind !== 'set') continue;
       const path = resolvePath(model, p);
       const s = schemaFor(model, path, step.kind);
       const at = formatDocPath(path);

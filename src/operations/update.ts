@@ -141,7 +141,9 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
     if (s.upsert) {
       internal.push({ kind: 'set', path: [et], value: { kind: 'value', value: m.name } });
       for (const c of m.primaryComposites) {
-        internal.push({ kind: 'set', path: [c], value: { kind: 'value', value: s.key[c] } });
+        const schema = m.shape[c];
+        const v = schema === undefined ? s.key[c] : m.validateAt(schema, s.key[c], c);
+        internal.push({ kind: 'set', path: [c], value: { kind: 'value', value: v } });
       }
     }
     const actions = [...plan.actions, ...internal, ...indexKeyActions(m, plan, s.key)];
