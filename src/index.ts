@@ -1,5 +1,5 @@
 export { defineTable, Table } from './entity/table.js';
-export type { TableKeyName, ResolvedIndex } from './entity/table.js';
+export type { TableKeyName, ResolvedIndex, EntityAttributeOf, TableIndexName } from './entity/table.js';
 export type {
   TableConfig,
   KeyAttribute,
@@ -28,6 +28,8 @@ export { CheckBuilder } from './operations/check.js';
 export { QueryBuilder } from './pagination/query.js';
 export { ScanBuilder } from './pagination/scan.js';
 export type { Page } from './pagination/page-reader.js';
+export { TableReadBuilder } from './pagination/table-read.js';
+export type { TablePage, StoredItem, CollectionItem } from './pagination/table-read.js';
 export {
   DynakitError,
   ValidationError,

@@ -137,6 +137,7 @@ export class EntityModel {
       }
     }
     this.reservedAttributes = reserved;
+    o.table.register(this);
   }
 
   /**

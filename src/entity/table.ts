@@ -16,6 +16,15 @@ import type { IndexConfig, IndexProjection, KeyAttribute, TableConfig } from './
 import { AttributeOperand } from '../expressions/condition.js';
 import { parseDocPath } from '../expressions/document-path.js';
 import { sendCommand, type AnyDynamoClient } from '../client/send.js';
+import type { Condition } from '../expressions/condition.js';
+import type { EntityModel } from './model.js';
+import { TableReadBuilder, type StoredItem } from '../pagination/table-read.js';
+
+/** The discriminator attribute name of a table config (`_et` unless configured). */
+export type EntityAttributeOf<C extends TableConfig> = C['entityAttribute'] extends string ? C['entityAttribute'] : '_et';
+
+/** Index names of a table config, `primary` included. */
+export type TableIndexName<C extends TableConfig> = 'primary' | (keyof NonNullable<C['indexes']> & string);
 
 /** Physical key attribute names of a table and its indexes. */
 export type TableKeyName<C extends TableConfig> =
@@ -76,6 +85,50 @@ export class Table<C extends TableConfig = TableConfig> {
       });
     }
     this.indexes = indexes;
+  }
+
+  /** @internal entities defined on this table, by discriminator value */
+  readonly entities = new Map<string, EntityModel>();
+
+  /** @internal called by defineEntity */
+  register(model: EntityModel): void {
+    if (this.entities.has(model.name)) throw new TypeError(`table ${this.name}: an entity named ${model.name} is already defined`);
+    this.entities.set(model.name, model);
+  }
+
+  private resolveIndex(name: string): ResolvedIndex {
+    const ix = this.indexes.get(name);
+    if (ix === undefined) throw new TypeError(`table ${this.name} has no index "${name}" (known: ${[...this.indexes.keys()].join(', ')})`);
+    return ix;
+  }
+
+  /**
+   * Queries the table (or an index) on physical key attributes. Items are parsed by the
+   * entity their discriminator names; `.entities(User, Order)` types them as a union.
+   *
+   * @example const { items, unknown } = await AppTable.query(AppTable.Key('pk').eq('USER#u1')).all()
+   */
+  query(condition: Condition): TableReadBuilder<StoredItem<EntityAttributeOf<C>>>;
+  query(index: TableIndexName<C>, condition: Condition): TableReadBuilder<StoredItem<EntityAttributeOf<C>>>;
+  query(a: string | Condition, b?: Condition): TableReadBuilder<StoredItem<EntityAttributeOf<C>>> {
+    const [index, key] = typeof a === 'string' ? [a, b] : ['primary', a];
+    if (key === undefined) throw new TypeError(`table ${this.name}: query needs a key condition`);
+    return new TableReadBuilder(this as unknown as Table, {
+      kind: 'query', index: this.resolveIndex(index), key, filter: undefined, projection: undefined, limit: undefined,
+      pageSize: undefined, reverse: false, consistent: false, cursor: undefined, entities: undefined,
+    });
+  }
+
+  /**
+   * Scans the table (or an index); items are parsed as in `query`.
+   *
+   * @example for await (const item of AppTable.scan().entities(User, Order)) if (item._et === 'User') console.log(item.email)
+   */
+  scan(index: TableIndexName<C> = 'primary'): TableReadBuilder<StoredItem<EntityAttributeOf<C>>> {
+    return new TableReadBuilder(this as unknown as Table, {
+      kind: 'scan', index: this.resolveIndex(index), key: undefined, filter: undefined, projection: undefined, limit: undefined,
+      pageSize: undefined, reverse: false, consistent: false, cursor: undefined, entities: undefined,
+    });
   }
 
   /**

@@ -1,0 +1,268 @@
+import { QueryCommand, ScanCommand, type QueryCommandInput, type ScanCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { Condition } from '../expressions/condition.js';
+import type { ConditionNode } from '../expressions/ast.js';
+import { compileCondition, compileProjection, type CompileContext } from '../expressions/compile.js';
+import { Placeholders } from '../expressions/placeholders.js';
+import { toStoredValue } from '../entity/codec.js';
+import type { ResolvedIndex, Table } from '../entity/table.js';
+import type { EntityModel } from '../entity/model.js';
+import { ExpressionError } from '../errors.js';
+import type { AnyEntity, EntityItem } from '../entity/entity.js';
+import { decodeCursor, startKeyAttributes, type StartKey } from './cursor.js';
+import { readPages } from './page-reader.js';
+
+/** A page of a table-level read: parsed items of registered entities, and raw items of none. */
+export interface TablePage<T> {
+  readonly items: T[];
+  /** Items whose discriminator names no registered entity, as stored. */
+  readonly unknown: Record<string, unknown>[];
+  readonly cursor?: string;
+}
+
+interface TableReadState {
+  readonly kind: 'query' | 'scan';
+  readonly index: ResolvedIndex;
+  readonly key: Condition | undefined;
+  readonly filter: Condition | undefined;
+  readonly projection: readonly string[] | undefined;
+  readonly limit: number | undefined;
+  readonly pageSize: number | undefined;
+  readonly reverse: boolean;
+  readonly consistent: boolean;
+  readonly cursor: string | undefined;
+  /** Entities whose items are parsed; others go to `unknown`. All registered ones when undefined. */
+  readonly entities: ReadonlySet<string> | undefined;
+}
+
+/** An item read at table level before narrowing: the discriminator plus unknown attributes. */
+export type StoredItem<Et extends string = '_et'> = { readonly [K in Et]: string } & { readonly [k: string]: unknown };
+
+type DiscriminatorOf<T> = T extends StoredItem<infer Et> ? Et : '_et';
+
+/** The discriminated union of entity items, each tagged with its entity name. */
+export type CollectionItem<E extends AnyEntity, Et extends string> = E extends AnyEntity
+  ? EntityItem<E> & { readonly [K in Et]: E['name'] }
+  : never;
+
+type Row<T> = { ok: true; item: T } | { ok: false; raw: Record<string, unknown> };
+
+function keyPaths(node: ConditionNode, out: string[]): void {
+  switch (node.kind) {
+    case 'and':
+      for (const c of node.children) keyPaths(c, out);
+      return;
+    case 'compare':
+      if (node.left.kind === 'path' && node.left.path.length === 1) out.push(String(node.left.path[0]));
+      else out.push('?');
+      return;
+    case 'between':
+      out.push(node.operand.kind === 'path' && node.operand.path.length === 1 ? String(node.operand.path[0]) : '?');
+      return;
+    case 'beginsWith':
+      out.push(node.path.length === 1 ? String(node.path[0]) : '?');
+      return;
+    default:
+      out.push('?');
+  }
+}
+
+/**
+ * Table-level query or scan over physical attributes (single-table collections). Each item is
+ * parsed by the schema of the entity its discriminator names and tagged with that
+ * discriminator; items of no registered entity go to `unknown`, never a crash.
+ *
+ * @example const { items } = await AppTable.query(AppTable.Key('pk').eq('USER#u1')).all()
+ */
+export class TableReadBuilder<T> implements PromiseLike<TablePage<T>> {
+  constructor(
+    private readonly table: Table,
+    private readonly state: TableReadState,
+  ) {
+    if (state.kind === 'query') this.checkKeyCondition();
+  }
+
+  private with(patch: Partial<TableReadState>): TableReadBuilder<T> {
+    return new TableReadBuilder<T>(this.table, { ...this.state, ...patch });
+  }
+
+  private checkKeyCondition(): void {
+    const ix = this.state.index;
+    const names: string[] = [];
+    keyPaths(this.state.key!.node, names);
+    const pk = ix.partitionKey.name;
+    const sk = ix.sortKey?.name;
+    const bad = names.find((n) => n !== pk && n !== sk);
+    const where = `table ${this.table.name}`;
+    if (bad !== undefined || names.length > 2 || new Set(names).size !== names.length) {
+      throw new ExpressionError(where, '', `a key condition on ${ix.name} takes ${pk} (eq)${sk === undefined ? '' : ` and optionally one condition on ${sk}`}, joined with and()`);
+    }
+    if (!names.includes(pk)) throw new ExpressionError(where, pk, `a query on ${ix.name} needs ${pk}.eq(...)`);
+  }
+
+  /**
+   * Narrows the result to these entities: the item type becomes their discriminated union
+   * (`item._et === 'User'` narrows), and items of other entities go to `unknown`.
+   *
+   * @example const { items } = await AppTable.query(AppTable.Key('pk').eq('USER#u1')).entities(User, Order).all()
+   */
+  entities<E extends AnyEntity[]>(...entities: E): TableReadBuilder<CollectionItem<E[number], DiscriminatorOf<T>>> {
+    return new TableReadBuilder(this.table, { ...this.state, entities: new Set(entities.map((e) => e.name)) });
+  }
+
+  /** Filters items after they are read; several calls are ANDed. */
+  filter(condition: Condition): TableReadBuilder<T> {
+    return this.with({ filter: this.state.filter === undefined ? condition : this.state.filter.and(condition) });
+  }
+
+  /** Reads only these physical attributes (the discriminator and keys are always read). */
+  project(...attributes: string[]): TableReadBuilder<T> {
+    return this.with({ projection: [...new Set(attributes)] });
+  }
+
+  /** Items returned in total across pages (parsed and unknown ones together). */
+  limit(n: number): TableReadBuilder<T> {
+    if (!Number.isSafeInteger(n) || n < 1) throw new ExpressionError(`table ${this.table.name}`, '', `limit must be a positive integer, got ${n}`);
+    return this.with({ limit: n });
+  }
+
+  /** DynamoDB's `Limit`: items evaluated per request, before the filter. */
+  pageSize(n: number): TableReadBuilder<T> {
+    if (!Number.isSafeInteger(n) || n < 1) throw new ExpressionError(`table ${this.table.name}`, '', `pageSize must be a positive integer, got ${n}`);
+    return this.with({ pageSize: n });
+  }
+
+  /** Descending sort-key order (queries only). */
+  reverse(on = true): TableReadBuilder<T> {
+    return this.with({ reverse: on });
+  }
+
+  /** Strongly consistent reads (table and local indexes only). */
+  consistent(on = true): TableReadBuilder<T> {
+    if (on && this.state.index.type === 'global') {
+      throw new ExpressionError(`table ${this.table.name}`, '', `consistent reads are not supported on global secondary index ${this.state.index.name}`);
+    }
+    return this.with({ consistent: on });
+  }
+
+  /** Resumes after a previous page's cursor. */
+  startAfter(cursor: string | undefined): TableReadBuilder<T> {
+    if (cursor !== undefined) this.decode(cursor);
+    return this.with({ cursor });
+  }
+
+  private get keyAttributes() {
+    return startKeyAttributes(this.table.indexes.get('primary')!, this.state.index);
+  }
+
+  private decode(cursor: string): StartKey {
+    return decodeCursor(cursor, this.table.name, this.state.index.name, this.keyAttributes);
+  }
+
+  /** The command input of the first request. */
+  build(): QueryCommandInput | ScanCommandInput {
+    const s = this.state;
+    const ctx: CompileContext = {
+      ph: new Placeholders(),
+      entity: `table ${this.table.name}`,
+      encode: (v) => toStoredValue(v),
+    };
+    const input: Record<string, unknown> = { TableName: this.table.name };
+    if (s.index.type !== 'primary') input.IndexName = s.index.name;
+    if (s.key !== undefined) input.KeyConditionExpression = compileCondition(s.key.node, ctx);
+    if (s.filter !== undefined) input.FilterExpression = compileCondition(s.filter.node, ctx);
+    if (s.projection !== undefined && s.projection.length > 0) {
+      const names = [...new Set([...s.projection, this.table.entityAttribute, ...this.keyAttributes.map((a) => a.name)])];
+      input.ProjectionExpression = compileProjection(names.map((n) => [n]), ctx);
+    }
+    if (s.reverse && s.kind === 'query') input.ScanIndexForward = false;
+    if (s.consistent) input.ConsistentRead = true;
+    if (s.pageSize !== undefined) input.Limit = s.pageSize;
+    else if (s.limit !== undefined) input.Limit = s.limit;
+    if (s.cursor !== undefined) input.ExclusiveStartKey = this.decode(s.cursor);
+    if (ctx.ph.hasNames) input.ExpressionAttributeNames = ctx.ph.names;
+    if (ctx.ph.hasValues) input.ExpressionAttributeValues = ctx.ph.values;
+    return input as QueryCommandInput | ScanCommandInput;
+  }
+
+  private parseRow(raw: Record<string, unknown>): Row<T> {
+    const et = this.table.entityAttribute;
+    const name = raw[et];
+    const model: EntityModel | undefined = typeof name === 'string' ? this.table.entities.get(name) : undefined;
+    if (model === undefined || (this.state.entities !== undefined && !this.state.entities.has(model.name))) return { ok: false, raw };
+    const parsed = model.parse(raw, this.state.projection?.filter((p) => p in model.shape));
+    return { ok: true, item: { ...parsed, [et]: model.name } as T };
+  }
+
+  /** Iterates pages, each with its parsed items and its unknown raw items. */
+  pages(): AsyncIterable<TablePage<T>> {
+    const input = this.build() as Record<string, unknown>;
+    const startKey = input.ExclusiveStartKey as StartKey | undefined;
+    delete input.ExclusiveStartKey;
+    delete input.Limit;
+    const s = this.state;
+    const isQuery = s.kind === 'query';
+    const spec = {
+      client: this.table.client,
+      table: this.table.name,
+      index: s.index.name,
+      startKeyAttributes: this.keyAttributes,
+      command: (i: Record<string, unknown>) => (isQuery ? new QueryCommand(i as unknown as QueryCommandInput) : new ScanCommand(i as unknown as ScanCommandInput)),
+      input,
+      parse: (raw: Record<string, unknown>) => this.parseRow(raw),
+    };
+    const options = {
+      ...(s.limit === undefined ? {} : { limit: s.limit }),
+      ...(s.pageSize === undefined ? {} : { pageSize: s.pageSize }),
+      ...(startKey === undefined ? {} : { startKey }),
+    };
+    return {
+      [Symbol.asyncIterator]: async function* () {
+        for await (const page of readPages<Row<T>>(spec, options)) {
+          const items: T[] = [];
+          const unknown: Record<string, unknown>[] = [];
+          for (const row of page.items) {
+            if (row.ok) items.push(row.item);
+            else unknown.push(row.raw);
+          }
+          yield page.cursor === undefined ? { items, unknown } : { items, unknown, cursor: page.cursor };
+        }
+      },
+    };
+  }
+
+  /** Every page's items and unknown items, collected. */
+  async all(): Promise<{ items: T[]; unknown: Record<string, unknown>[] }> {
+    const items: T[] = [];
+    const unknown: Record<string, unknown>[] = [];
+    for await (const page of this.pages()) {
+      items.push(...page.items);
+      unknown.push(...page.unknown);
+    }
+    return { items, unknown };
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<T> {
+    for await (const page of this.pages()) yield* page.items;
+  }
+
+  /** One page (up to `limit` items when set, otherwise one DynamoDB page). */
+  async send(): Promise<TablePage<T>> {
+    const items: T[] = [];
+    const unknown: Record<string, unknown>[] = [];
+    let cursor: string | undefined;
+    for await (const page of this.pages()) {
+      items.push(...page.items);
+      unknown.push(...page.unknown);
+      cursor = page.cursor;
+      if (this.state.limit === undefined) break;
+    }
+    return cursor === undefined ? { items, unknown } : { items, unknown, cursor };
+  }
+
+  then<A = TablePage<T>, B = never>(
+    onfulfilled?: ((value: TablePage<T>) => A | PromiseLike<A>) | null,
+    onrejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
+  ): Promise<A | B> {
+    return this.send().then(onfulfilled, onrejected);
+  }
+}
