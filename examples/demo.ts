@@ -129,7 +129,7 @@ export async function runDemo({ client, tableName, log = console.log }: DemoOpti
       out(`set name 'Grace #1 Hopper' -> KeyError: ${e.message}`);
     }
 
-    step('Read the relation both ways (entity queries; each returns only its own entity)');
+    step('Query both sides of the relation (an entity query returns only that entity)');
     // gsi1 partition CO#acme holds employees and projects; Employee.query keeps the employees.
     const roster = await Employee.query('gsi1', Employee.Key('companyId').eq('acme')).all();
     out(`acme employees by name (gsi1):  ${roster.map((e) => e.name).join(', ')}`);
@@ -138,6 +138,9 @@ export async function runDemo({ client, tableName, log = console.log }: DemoOpti
     // Table partition EMP#ada holds Ada's profile and her assignments; gsi1 flips the assignments.
     const adas = await Assignment.query('primary', Assignment.Key('employeeId').eq('ada')).all();
     out(`ada's projects (table):         ${adas.map((a) => `${a.projectId} (${a.role})`).join(', ')}`);
+    // A table-level query reads the whole partition; each item is parsed by the entity its _et names.
+    const { items: partition } = await table.query(table.Key('pk').eq('EMP#ada')).entities(Employee, Assignment).all();
+    out(`partition EMP#ada (table):      ${partition.map((i) => (i._et === 'Employee' ? `Employee ${i.name}` : `Assignment ${i.projectId}`)).join(', ')}`);
     const team = await Assignment.query('gsi1', Assignment.Key('projectId').eq('apollo')).all();
     out(`apollo's team (gsi1):           ${team.map((a) => `${a.employeeId} (${a.role}, ${a.hoursPerWeek}h)`).join(', ')}`);
     const first = await Assignment.query('gsi1', Assignment.Key('projectId').eq('apollo')).limit(1);

@@ -219,6 +219,7 @@ describe('examples/demo.ts', () => {
     expect(text).toContain("after:  gsi1sk = 'EMP#Grace Hopper#grace'");
     expect(text).toContain("apollo's team (gsi1):           ada (lead, 30h), grace (developer, 40h)");
     expect(text).toContain("name begins with 'Grace H':     grace");
+    expect(text).toContain('partition EMP#ada (table):      Employee Ada Lovelace, Assignment apollo, Assignment enigma');
     expect(text).toContain('alan/enigma still there: true');
     expect(lines.length).toBeLessThanOrEqual(60);
   }, 30_000);
