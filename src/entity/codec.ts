@@ -21,6 +21,9 @@ function isPlainObject(v: object): boolean {
 
 function storeNumber(n: number, path: string): number {
   if (!Number.isFinite(n)) throw new StorageRuleViolation(path, `${n} cannot be stored (DynamoDB numbers are finite)`);
+  if (Number.isInteger(n) && !Number.isSafeInteger(n)) {
+    throw new StorageRuleViolation(path, `${n} is beyond Number.MAX_SAFE_INTEGER and cannot be sent without losing precision; use a bigint or a string`);
+  }
   return n;
 }
 

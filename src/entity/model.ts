@@ -222,7 +222,21 @@ export class EntityModel {
     item[this.table.entityAttribute] = this.name;
     Object.assign(item, stored);
     if (stamps !== undefined) Object.assign(item, stamps);
-    const size = computeItemSize(item);
+    const itemSize = computeItemSize(item);
+    let size = itemSize;
+    // DynamoDB's 400 KB covers the item plus its entry in every local secondary index it lands in.
+    for (const [name, ix] of this.table.indexes) {
+      if (ix.type !== 'local' || ix.sortKey === undefined || item[ix.sortKey.name] === undefined) continue;
+      const p = this.table.config.indexes?.[name]?.projection ?? 'ALL';
+      if (p === 'ALL') {
+        size += itemSize;
+        continue;
+      }
+      const names = [this.table.config.partitionKey.name, this.table.config.sortKey?.name, ix.sortKey.name, ...(p === 'KEYS_ONLY' ? [] : p.include)];
+      const entry: Record<string, unknown> = {};
+      for (const n of names) if (n !== undefined && item[n] !== undefined) entry[n] = item[n];
+      size += computeItemSize(entry);
+    }
     if (size > MAX_ITEM_BYTES) throw new ItemSizeError(this.name, size, MAX_ITEM_BYTES);
     return item;
   }

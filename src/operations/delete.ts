@@ -1,5 +1,5 @@
 import { DeleteCommand, type DeleteCommandInput, type DeleteCommandOutput } from '@aws-sdk/lib-dynamodb';
-import type { Condition } from '../expressions/condition.js';
+import { Condition } from '../expressions/condition.js';
 import { compileCondition } from '../expressions/compile.js';
 import { sendCommand } from '../client/send.js';
 import type { EntityModel } from '../entity/model.js';
@@ -44,11 +44,14 @@ export class DeleteBuilder<Item, Result = void> extends Operation<DeleteCommandI
   build(): DeleteCommandInput {
     const m = this.model;
     const input: DeleteCommandInput = { TableName: m.table.name, Key: m.primaryKey(this.state.key) };
-    if (this.state.condition !== undefined) {
-      const ctx = contextFor(m);
-      input.ConditionExpression = compileCondition(this.state.condition.node, ctx);
-      withPlaceholders(input, ctx);
-    }
+    // Never delete another entity's item stored under the same key; a missing item stays a no-op.
+    const guard = new Condition({ kind: 'exists', path: [m.primary.index.partitionKey.name], negate: true }).or(
+      new Condition({ kind: 'compare', op: '=', left: { kind: 'path', path: [m.table.entityAttribute] }, right: { kind: 'value', value: m.name } }),
+    );
+    const condition = this.state.condition === undefined ? guard : guard.and(this.state.condition);
+    const ctx = contextFor(m);
+    input.ConditionExpression = compileCondition(condition.node, ctx);
+    withPlaceholders(input, ctx);
     if (this.state.returnOld) input.ReturnValues = 'ALL_OLD';
     if (this.state.returnItemOnFailure) input.ReturnValuesOnConditionCheckFailure = 'ALL_OLD';
     return input;

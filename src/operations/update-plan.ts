@@ -155,7 +155,7 @@ export function planSteps(model: EntityModel, steps: readonly UpdateStep[]): Pla
  * attribute that composes an index key, that key is rebuilt (every composite must then be
  * known from the update or the primary key) or removed (the item leaves a sparse index).
  */
-export function indexKeyActions(model: EntityModel, plan: Planned, key: Readonly<Record<string, unknown>>): UpdateAction[] {
+export function indexKeyActions(model: EntityModel, plan: Planned, key: Readonly<Record<string, unknown>>, upsert = false): UpdateAction[] {
   const out: UpdateAction[] = [];
   const values: Record<string, unknown> = { ...key, ...plan.known };
   for (const [name, ix] of model.indexes) {
@@ -166,7 +166,13 @@ export function indexKeyActions(model: EntityModel, plan: Planned, key: Readonly
     ] as const) {
       if (t === undefined || attr === undefined) continue;
       const touched = t.composites.filter((c) => c in plan.known || plan.opaque.has(c) || plan.removed.has(c));
-      if (touched.length === 0) continue;
+      if (touched.length === 0) {
+        // A created item gets every key attribute whose composites are known (e.g. only from the primary key).
+        if (upsert && t.missing(values).length === 0) {
+          out.push({ kind: 'set', path: [attr.name], value: { kind: 'ifNotExists', path: [attr.name], fallback: { kind: 'value', value: t.build(values) } } });
+        }
+        continue;
+      }
       const removed = t.composites.find((c) => plan.removed.has(c));
       if (removed !== undefined) {
         out.push({ kind: 'remove', path: [attr.name] });

@@ -8,6 +8,8 @@ import { Operation } from './operation.js';
 import { contextFor, withPlaceholders } from './expression-input.js';
 import { mapConditionFailure } from './condition-failure.js';
 import { indexKeyActions, planSteps, type UpdateStep } from './update-plan.js';
+import { isOptionalSchema } from '../entity/schema-walk.js';
+import { ValidationError } from '../errors.js';
 
 export type UpdateReturnMode = 'NONE' | 'ALL_NEW' | 'ALL_OLD' | 'UPDATED_NEW' | 'UPDATED_OLD';
 
@@ -127,6 +129,19 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
     const s = this.state;
     const Key = m.primaryKey(s.key);
     const plan = planSteps(m, s.steps);
+    if (s.upsert) {
+      // An upsert may create the item, so it must carry every required attribute.
+      const given = new Set<string>([...m.primaryComposites, ...Object.keys(plan.known), ...plan.opaque]);
+      const missing = Object.entries(m.shape)
+        .filter(([k, sch]) => !isOptionalSchema(sch) && !given.has(k))
+        .map(([k]) => k);
+      if (missing.length > 0) {
+        throw new ValidationError(
+          m.name,
+          missing.map((path) => ({ path, message: 'is required: an upsert may create the item, so set it (setIfNotExists for create-only values)' })),
+        );
+      }
+    }
     const internal: UpdateAction[] = [];
     const stamps = m.timestamps;
     if (stamps !== undefined) {
@@ -146,15 +161,15 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
         internal.push({ kind: 'set', path: [c], value: { kind: 'value', value: v } });
       }
     }
-    const actions = [...plan.actions, ...internal, ...indexKeyActions(m, plan, s.key)];
+    const actions = [...plan.actions, ...internal, ...indexKeyActions(m, plan, s.key, s.upsert)];
     const ctx = contextFor(m);
     const input: UpdateCommandInput = { TableName: m.table.name, Key, UpdateExpression: compileUpdate(actions, ctx) };
     let condition = s.condition;
-    if (!s.upsert) {
-      // The item must exist and be this entity's: an update never creates a partial item.
-      const owned = new Condition({ kind: 'compare', op: '=', left: { kind: 'path', path: [et] }, right: { kind: 'value', value: m.name } });
-      condition = condition === undefined ? owned : owned.and(condition);
-    }
+    // The item must be this entity's (an update never creates a partial item); with upsert() it
+    // may also be missing, but never another entity's.
+    const owned = new Condition({ kind: 'compare', op: '=', left: { kind: 'path', path: [et] }, right: { kind: 'value', value: m.name } });
+    const guard = s.upsert ? new Condition({ kind: 'exists', path: [m.primary.index.partitionKey.name], negate: true }).or(owned) : owned;
+    condition = condition === undefined ? guard : guard.and(condition);
     if (condition !== undefined) input.ConditionExpression = compileCondition(condition.node, ctx);
     withPlaceholders(input, ctx);
     if (s.returnValues !== 'NONE') input.ReturnValues = s.returnValues;
