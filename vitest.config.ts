@@ -1,0 +1,61 @@
+import { defineConfig } from 'vitest/config';
+
+// Projects:
+//   unit        test/unit/**/*.test.ts           pure, no server          npx vitest run --project unit
+//   integration test/integration/**/*.test.ts    DynamoDB Local started once by test/support/global-setup.ts
+//   types       test/types/**/*.test-d.ts        type-level tests (vitest typecheck → tsc -p tsconfig.json)
+//   package     test/package/**/*.test.ts        build + npm pack + consume the tarball (ESM, CJS, tsc)
+// The AWS SDK warns once per process that future releases need Node >= 22; that is noise in test output.
+process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
+
+export default defineConfig({
+  test: {
+    // Vitest's default on a 2-core machine is 1 worker. The slow files (package: tsc/npm child processes,
+    // integration: waiting on DynamoDB Local) spend much of their time waiting, so let two run side by side.
+    maxWorkers: 2,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts'],
+          environment: 'node',
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['./test/support/global-setup.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'types',
+          include: [],
+          typecheck: {
+            enabled: true,
+            only: true,
+            include: ['test/types/**/*.test-d.ts'],
+            tsconfig: './tsconfig.json',
+          },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'package',
+          include: ['test/package/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
+    ],
+  },
+});
