@@ -112,3 +112,85 @@ export class InvalidCursorError extends DynakitError {
     super(`invalid cursor for ${target}: ${reason}`);
   }
 }
+
+/** A write of a batch that did not happen: what to retry or log. */
+export type UnprocessedWrite =
+  | { readonly type: 'put'; readonly entity: string; readonly table: string; readonly item: Record<string, unknown> }
+  | { readonly type: 'delete'; readonly entity: string; readonly table: string; readonly key: Record<string, unknown> };
+
+/**
+ * A batch write gave up: retries ran out or DynamoDB rejected a request. `unprocessed` lists
+ * exactly the writes that did not happen (sent and left unprocessed, or never sent).
+ */
+export class BatchWriteError extends DynakitError {
+  override name = 'BatchWriteError';
+  constructor(
+    readonly unprocessed: readonly UnprocessedWrite[],
+    readonly written: number,
+    override readonly cause: unknown,
+  ) {
+    super(
+      `batch write stopped with ${unprocessed.length} write(s) not done (${written} written): ` +
+        (cause instanceof Error ? `${cause.name}: ${cause.message}` : 'retries exhausted'),
+    );
+  }
+}
+
+/** A batch get gave up with keys still unprocessed after its retries. */
+export class BatchGetError extends DynakitError {
+  override name = 'BatchGetError';
+  constructor(
+    readonly unprocessedKeys: readonly { readonly table: string; readonly key: Record<string, unknown> }[],
+    override readonly cause: unknown,
+  ) {
+    super(`batch get stopped with ${unprocessedKeys.length} key(s) not read`);
+  }
+}
+
+/** A write cannot go into a batch (e.g. it has a condition) or a batch option is invalid. */
+export class InvalidBatchError extends DynakitError {
+  override name = 'InvalidBatchError';
+}
+
+/** Writes of a batch failed validation; nothing was sent. `failures[i].index` is the write's position. */
+export class BatchValidationError extends DynakitError {
+  override name = 'BatchValidationError';
+  constructor(readonly failures: readonly { readonly index: number; readonly error: unknown }[]) {
+    super(
+      `${failures.length} write(s) of the batch are invalid, nothing was sent: ` +
+        failures
+          .slice(0, 5)
+          .map((f) => `#${f.index} ${f.error instanceof Error ? f.error.message : String(f.error)}`)
+          .join('; ') +
+        (failures.length > 5 ? '; ...' : ''),
+    );
+  }
+}
+
+/** A transaction request breaks a DynamoDB rule (too many actions, two actions on one item, over 4 MB). */
+export class InvalidTransactionError extends DynakitError {
+  override name = 'InvalidTransactionError';
+}
+
+/** Why one action of a cancelled transaction failed (`code` is DynamoDB's, e.g. `ConditionalCheckFailed`). */
+export interface CancellationReason {
+  readonly index: number;
+  readonly entity: string;
+  readonly key: Record<string, unknown>;
+  readonly code: string;
+  readonly message: string | undefined;
+  /** The stored item, when the action asked for it with `returnItemOnConditionFailure()`. */
+  readonly item: Record<string, unknown> | undefined;
+}
+
+/** DynamoDB cancelled a transaction; `reasons[i]` lines up with action `i`. */
+export class TransactionCanceledError extends DynakitError {
+  override name = 'TransactionCanceledError';
+  constructor(
+    readonly reasons: readonly CancellationReason[],
+    override readonly cause: unknown,
+  ) {
+    const failed = reasons.filter((r) => r.code !== 'None').map((r) => `#${r.index} ${r.entity}: ${r.code}`);
+    super(`transaction cancelled: ${failed.join(', ') || 'no reason given'}`);
+  }
+}

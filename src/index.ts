@@ -29,6 +29,16 @@ export { QueryBuilder } from './pagination/query.js';
 export { ScanBuilder } from './pagination/scan.js';
 export type { Page } from './pagination/page-reader.js';
 export { TableReadBuilder } from './pagination/table-read.js';
+export { BatchWriter } from './batch/batch-write.js';
+export type { BatchWriteBuilder, BatchWriteResult, BatchCollector, BatchWriteAllOptions } from './batch/batch-write.js';
+export type { BatchWriteOptions, BatchProgress } from './batch/batch-writer.js';
+export type { BatchGetOptions, BatchGetResults } from './batch/batch-get.js';
+export { EntityBatchGet } from './batch/entity-batch-get.js';
+export type { BackoffOptions } from './batch/backoff.js';
+export { transactWrite, buildTransactWrite } from './transactions/transact-write.js';
+export type { TransactWriteAction, TransactWriteOptions } from './transactions/transact-write.js';
+export { transactGet } from './transactions/transact-get.js';
+export type { TransactGetResults } from './transactions/transact-get.js';
 export type { TablePage, StoredItem, CollectionItem } from './pagination/table-read.js';
 export {
   DynakitError,
@@ -39,5 +49,11 @@ export {
   ItemParseError,
   ConditionFailedError,
   InvalidCursorError,
+  BatchWriteError,
+  BatchGetError,
+  BatchValidationError,
+  InvalidBatchError,
+  InvalidTransactionError,
+  TransactionCanceledError,
 } from './errors.js';
-export type { ValidationIssue } from './errors.js';
+export type { ValidationIssue, UnprocessedWrite, CancellationReason } from './errors.js';

@@ -17,6 +17,7 @@ import { UpdateBuilder } from '../operations/update.js';
 import { DeleteBuilder } from '../operations/delete.js';
 import { CheckBuilder } from '../operations/check.js';
 import { resolvePath } from '../operations/update-plan.js';
+import { EntityBatchGet } from '../batch/entity-batch-get.js';
 
 /**
  * An entity: a zod schema stored in a table under key templates. Its methods return operation
@@ -122,6 +123,16 @@ export class Entity<Name extends string, Item extends object, Input, K> {
    */
   delete(key: KeyInput<Item, K>): DeleteBuilder<Item> {
     return new DeleteBuilder<Item>(this.model, { key: key as Record<string, unknown>, condition: undefined, returnOld: false, returnItemOnFailure: false });
+  }
+
+  /**
+   * Reads many items by key in chunks of 100, retrying unprocessed keys; results keep the
+   * order of `keys` (`undefined` for missing items).
+   *
+   * @example const users = await User.batchGet([{ userId: 'u1' }, { userId: 'u2' }])
+   */
+  batchGet(keys: readonly KeyInput<Item, K>[]): EntityBatchGet<Item> {
+    return new EntityBatchGet<Item>(this.model.table.client, keys.map((k) => this.get(k)));
   }
 
   /**

@@ -19,6 +19,10 @@ import { sendCommand, type AnyDynamoClient } from '../client/send.js';
 import type { Condition } from '../expressions/condition.js';
 import type { EntityModel } from './model.js';
 import { TableReadBuilder, type StoredItem } from '../pagination/table-read.js';
+import { BatchWriter, batchWriteAll, type BatchCollector, type BatchWriteAllOptions, type BatchWriteBuilder, type BatchWriteResult } from '../batch/batch-write.js';
+import type { BatchWriteOptions } from '../batch/batch-writer.js';
+import { batchGetAll, type BatchGetOptions, type BatchGetResults } from '../batch/batch-get.js';
+import type { GetBuilder } from '../operations/get.js';
 
 /** The discriminator attribute name of a table config (`_et` unless configured). */
 export type EntityAttributeOf<C extends TableConfig> = C['entityAttribute'] extends string ? C['entityAttribute'] : '_et';
@@ -117,6 +121,43 @@ export class Table<C extends TableConfig = TableConfig> {
       kind: 'query', index: this.resolveIndex(index), key, filter: undefined, projection: undefined, limit: undefined,
       pageSize: undefined, reverse: false, consistent: false, cursor: undefined, entities: undefined,
     });
+  }
+
+  /**
+   * Writes puts and deletes in batches of 25 with retries. Every write is validated before
+   * anything is sent; a key written twice keeps its last write. Throws `BatchWriteError` with
+   * every write not done when retries run out.
+   *
+   * @example
+   * await AppTable.batchWrite(async (batch) => { for (const u of users) batch.put(User, u); batch.delete(Order, key); });
+   * await AppTable.batchWrite([User.put(u1), Order.delete(k)]);
+   */
+  batchWrite(
+    writes: BatchWriteBuilder[] | ((batch: BatchCollector) => void | Promise<void>),
+    options?: BatchWriteAllOptions,
+  ): Promise<BatchWriteResult> {
+    return batchWriteAll(this.client, writes, options);
+  }
+
+  /**
+   * A streaming batch writer (`put`, `delete`, `flush`, `close`, `await using`).
+   *
+   * @example
+   * await using writer = AppTable.batchWriter();
+   * for await (const row of source) writer.put(User, row);
+   */
+  batchWriter(options?: BatchWriteOptions): BatchWriter {
+    return new BatchWriter(this.client, options);
+  }
+
+  /**
+   * Reads items of any entities by key (get builders), in chunks of 100 with retries; the
+   * result is a tuple in the order asked.
+   *
+   * @example const [user, order] = await AppTable.batchGet([User.get({ userId: 'u1' }), Order.get(orderKey)])
+   */
+  batchGet<const B extends readonly GetBuilder<unknown>[]>(gets: B, options?: BatchGetOptions): Promise<BatchGetResults<B>> {
+    return batchGetAll(this.client, gets, options);
   }
 
   /**

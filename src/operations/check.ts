@@ -31,6 +31,11 @@ export class CheckBuilder extends Operation<ConditionCheckInput, void> {
     return new CheckBuilder(this.model, this.key, this.condition, true);
   }
 
+  /** @internal the action of a transaction */
+  transactItem(): { ConditionCheck: ConditionCheckInput } {
+    return { ConditionCheck: this.build() };
+  }
+
   build(): ConditionCheckInput {
     const m = this.model;
     const ctx = contextFor(m);

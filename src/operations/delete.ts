@@ -6,6 +6,8 @@ import type { EntityModel } from '../entity/model.js';
 import { Operation } from './operation.js';
 import { contextFor, withPlaceholders } from './expression-input.js';
 import { mapConditionFailure } from './condition-failure.js';
+import { deleteRequest, type WriteRequest } from '../batch/write-request.js';
+import { InvalidBatchError } from '../errors.js';
 
 interface DeleteState {
   readonly key: Readonly<Record<string, unknown>>;
@@ -39,6 +41,20 @@ export class DeleteBuilder<Item, Result = void> extends Operation<DeleteCommandI
   /** On a failed condition, attach the stored item to the `ConditionFailedError`. */
   returnItemOnConditionFailure(): DeleteBuilder<Item, Result> {
     return new DeleteBuilder(this.model, { ...this.state, returnItemOnFailure: true });
+  }
+
+  /** @internal the request of a batch write (which has no conditions) */
+  writeRequest(): WriteRequest {
+    if (this.state.condition !== undefined) {
+      throw new InvalidBatchError(`${this.model.name}: BatchWriteItem has no conditions, so delete().where() cannot be batched; use transactWrite`);
+    }
+    return deleteRequest(this.model, this.model.primaryKey(this.state.key), { ...this.state.key });
+  }
+
+  /** @internal the action of a transaction (ReturnValues does not apply there) */
+  transactItem(): { Delete: DeleteCommandInput } {
+    const { ReturnValues: _r, ...input } = this.build();
+    return { Delete: input };
   }
 
   build(): DeleteCommandInput {

@@ -57,6 +57,17 @@ export class GetBuilder<Result> extends Operation<GetCommandInput, Result | unde
     return input;
   }
 
+  /** @internal parses a raw item read for this builder (batch and transaction gets) */
+  parseItem(raw: Record<string, unknown>): Result {
+    return this.model.parse(raw, this.state.projection) as Result;
+  }
+
+  /** @internal the action of a TransactGetItems call */
+  transactItem(): { Get: GetCommandInput } {
+    const { ConsistentRead: _c, ...input } = this.build();
+    return { Get: input };
+  }
+
   async send(): Promise<Result | undefined> {
     const out = await sendCommand<GetCommandOutput>(this.model.table.client, new GetCommand(this.build()));
     const raw = out.Item;

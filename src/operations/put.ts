@@ -6,6 +6,8 @@ import type { EntityModel } from '../entity/model.js';
 import { Operation } from './operation.js';
 import { contextFor, withPlaceholders } from './expression-input.js';
 import { mapConditionFailure } from './condition-failure.js';
+import { putRequest, type WriteRequest } from '../batch/write-request.js';
+import { InvalidBatchError } from '../errors.js';
 
 interface PutState {
   readonly item: unknown;
@@ -61,6 +63,21 @@ export class PutBuilder<Item> extends Operation<PutCommandInput, Item> {
     }
     if (this.state.returnItemOnFailure) input.ReturnValuesOnConditionCheckFailure = 'ALL_OLD';
     return { input, result: stamps === undefined ? output : { ...output, ...stamps } };
+  }
+
+  /** @internal the request of a batch write (which has no conditions) */
+  writeRequest(): WriteRequest {
+    if (this.state.create || this.state.condition !== undefined) {
+      throw new InvalidBatchError(`${this.model.name}: BatchWriteItem has no conditions, so ${this.state.create ? 'create()' : 'put().where()'} cannot be batched; use transactWrite`);
+    }
+    const { input, result } = this.prepare();
+    return putRequest(this.model, input.Item as Record<string, unknown>, result);
+  }
+
+  /** @internal the action of a transaction */
+  transactItem(): { Put: PutCommandInput } {
+    const { input } = this.prepare();
+    return { Put: input };
   }
 
   build(): PutCommandInput {

@@ -119,6 +119,12 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
     return new UpdateBuilder(this.model, { ...this.state, returnValues: mode });
   }
 
+  /** @internal the action of a transaction (ReturnValues does not apply there) */
+  transactItem(): { Update: UpdateCommandInput } {
+    const { ReturnValues: _r, ...input } = this.prepare(new Date());
+    return { Update: input };
+  }
+
   build(): UpdateCommandInput {
     return this.prepare(new Date());
   }

@@ -1,0 +1,67 @@
+/** Retry timing for batch loops: exponential backoff with full jitter (AWS's recommendation). */
+export interface BackoffOptions {
+  /** Attempts per request before giving up, the first one included. Default 10. */
+  readonly maxAttempts?: number;
+  /** First retry waits up to this long. Default 50 ms. */
+  readonly baseDelayMs?: number;
+  /** No wait is longer than this. Default 5,000 ms. */
+  readonly maxDelayMs?: number;
+}
+
+export interface ResolvedBackoff {
+  readonly maxAttempts: number;
+  readonly baseDelayMs: number;
+  readonly maxDelayMs: number;
+}
+
+export function resolveBackoff(o: BackoffOptions = {}): ResolvedBackoff {
+  const maxAttempts = o.maxAttempts ?? 10;
+  const baseDelayMs = o.baseDelayMs ?? 50;
+  const maxDelayMs = o.maxDelayMs ?? 5_000;
+  if (!Number.isSafeInteger(maxAttempts) || maxAttempts < 1) throw new RangeError(`maxAttempts must be a positive integer, got ${maxAttempts}`);
+  if (!(baseDelayMs >= 0) || !(maxDelayMs >= 0)) throw new RangeError('baseDelayMs and maxDelayMs must be >= 0');
+  return { maxAttempts, baseDelayMs, maxDelayMs };
+}
+
+/** Full jitter: a random wait in [0, min(cap, base * 2^retry)). */
+export function backoffDelay(retry: number, b: ResolvedBackoff, random: () => number = Math.random): number {
+  return random() * Math.min(b.maxDelayMs, b.baseDelayMs * 2 ** retry);
+}
+
+export const sleep = (ms: number): Promise<void> => (ms <= 0 ? Promise.resolve() : new Promise((r) => setTimeout(r, ms)));
+
+const RETRYABLE_NAMES = new Set([
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+  'LimitExceededException',
+  'InternalServerError',
+  'InternalFailure',
+  'ServiceUnavailable',
+  'TransactionInProgressException',
+  'TimeoutError',
+  'RequestTimeout',
+  'RequestTimeoutException',
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'NetworkingError',
+]);
+
+/**
+ * True for failures worth retrying: throttling, server errors (5xx) and dropped connections.
+ * Retried writes are puts and deletes, which are idempotent, so resending after an unknown
+ * outcome cannot apply a write twice.
+ */
+export function isRetryableError(e: unknown): boolean {
+  if (e === null || typeof e !== 'object') return false;
+  const err = e as { name?: string; code?: string; $metadata?: { httpStatusCode?: number }; $retryable?: unknown };
+  if (err.name !== undefined && RETRYABLE_NAMES.has(err.name)) return true;
+  if (err.code !== undefined && RETRYABLE_NAMES.has(err.code)) return true;
+  if (err.$retryable !== undefined) return true;
+  const status = err.$metadata?.httpStatusCode;
+  return status !== undefined && status >= 500;
+}

@@ -1,0 +1,127 @@
+import { BatchGetCommand, type BatchGetCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { sendCommand, type AnyDynamoClient } from '../client/send.js';
+import { BatchGetError } from '../errors.js';
+import type { GetBuilder } from '../operations/get.js';
+import { backoffDelay, isRetryableError, resolveBackoff, sleep, type BackoffOptions } from './backoff.js';
+import { itemId, primaryKeyNames } from './write-request.js';
+
+/** DynamoDB's cap on keys per BatchGetItem call. */
+export const MAX_BATCH_GET = 100;
+
+export interface BatchGetOptions extends BackoffOptions {
+  /** BatchGetItem calls in flight at once. Default 4. */
+  readonly concurrency?: number;
+}
+
+/** Result tuple of a batch get: each builder's result type, or `undefined` for a missing item. */
+export type BatchGetResults<B extends readonly GetBuilder<unknown>[]> = { -readonly [I in keyof B]: B[I] extends GetBuilder<infer R> ? R | undefined : never };
+
+interface Lookup {
+  readonly builder: GetBuilder<unknown>;
+  readonly table: string;
+  readonly id: string;
+  readonly key: Record<string, unknown>;
+  /** Requests with the same group share one `RequestItems[table]` entry (projection, consistency). */
+  readonly group: string;
+  readonly entry: { ConsistentRead?: boolean; ProjectionExpression?: string; ExpressionAttributeNames?: Record<string, string> };
+}
+
+/**
+ * Reads many items by key: duplicate keys are asked once, calls carry up to 100 keys,
+ * `UnprocessedKeys` are resent with backoff, and results come back in the order asked
+ * (`undefined` for missing items), each parsed by its entity.
+ */
+export async function batchGetAll<B extends readonly GetBuilder<unknown>[]>(
+  client: AnyDynamoClient,
+  builders: B,
+  options: BatchGetOptions = {},
+): Promise<BatchGetResults<B>> {
+  const backoff = resolveBackoff(options);
+  const lookups: Lookup[] = builders.map((builder) => {
+    const input = builder.build();
+    const model = builder.model;
+    const key = input.Key as Record<string, unknown>;
+    const entry: Lookup['entry'] = {};
+    if (input.ConsistentRead === true) entry.ConsistentRead = true;
+    if (input.ProjectionExpression !== undefined) {
+      entry.ProjectionExpression = input.ProjectionExpression;
+      // Keys must come back to match results to requests.
+      const names = { ...(input.ExpressionAttributeNames ?? {}) };
+      let expr = input.ProjectionExpression;
+      for (const k of primaryKeyNames(model)) {
+        const ph = `#k${Object.keys(names).length}`;
+        names[ph] = k;
+        expr += `, ${ph}`;
+      }
+      entry.ProjectionExpression = expr;
+      entry.ExpressionAttributeNames = names;
+    }
+    const table = model.table.name;
+    return { builder, table, id: itemId(table, key, primaryKeyNames(model)), key, group: `${table}\u0000${JSON.stringify(entry)}`, entry };
+  });
+
+  // One request per distinct (group, key).
+  const unique = new Map<string, Lookup>();
+  for (const l of lookups) unique.set(`${l.group}\u0001${l.id}`, l);
+  const byGroup = new Map<string, Lookup[]>();
+  for (const l of unique.values()) (byGroup.get(l.group) ?? byGroup.set(l.group, []).get(l.group)!).push(l);
+
+  const chunks: Lookup[][] = [];
+  for (const group of byGroup.values()) for (let i = 0; i < group.length; i += MAX_BATCH_GET) chunks.push(group.slice(i, i + MAX_BATCH_GET));
+
+  const found = new Map<string, Record<string, unknown>>();
+  const concurrency = options.concurrency ?? 4;
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < chunks.length) {
+      const chunk = chunks[next++]!;
+      await readChunk(client, chunk, found, backoff);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, chunks.length) }, worker));
+
+  return lookups.map((l) => {
+    const raw = found.get(`${l.group}\u0001${l.id}`);
+    if (raw === undefined || !l.builder.model.owns(raw)) return undefined;
+    return l.builder.parseItem(raw);
+  }) as BatchGetResults<B>;
+}
+
+async function readChunk(
+  client: AnyDynamoClient,
+  chunk: readonly Lookup[],
+  found: Map<string, Record<string, unknown>>,
+  backoff: ReturnType<typeof resolveBackoff>,
+): Promise<void> {
+  const first = chunk[0]!;
+  const names = primaryKeyNames(first.builder.model);
+  let keys = chunk.map((l) => l.key);
+  let attempts = 0;
+  let lastError: unknown;
+  while (keys.length > 0) {
+    attempts++;
+    let progressed = false;
+    try {
+      const out = await sendCommand<BatchGetCommandOutput>(
+        client,
+        new BatchGetCommand({ RequestItems: { [first.table]: { ...first.entry, Keys: keys } } } as never),
+      );
+      for (const item of out.Responses?.[first.table] ?? []) {
+        found.set(`${first.group}\u0001${itemId(first.table, item, names)}`, item);
+      }
+      const left = (out.UnprocessedKeys?.[first.table]?.Keys ?? []) as Record<string, unknown>[];
+      progressed = left.length < keys.length;
+      keys = left;
+      lastError = undefined;
+    } catch (e) {
+      if (!isRetryableError(e)) throw e;
+      lastError = e;
+    }
+    if (keys.length === 0) return;
+    if (progressed) attempts = 0;
+    if (attempts >= backoff.maxAttempts) {
+      throw new BatchGetError(keys.map((key) => ({ table: first.table, key })), lastError);
+    }
+    await sleep(backoffDelay(Math.max(attempts - 1, 0), backoff));
+  }
+}

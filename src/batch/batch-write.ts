@@ -1,0 +1,133 @@
+import type { AnyDynamoClient } from '../client/send.js';
+import type { AnyEntity, EntityInput, EntityKey } from '../entity/entity.js';
+import { BatchValidationError, InvalidBatchError } from '../errors.js';
+import { DeleteBuilder } from '../operations/delete.js';
+import { PutBuilder } from '../operations/put.js';
+import { BatchWriteEngine, type BatchProgress, type BatchWriteOptions } from './batch-writer.js';
+import type { WriteRequest } from './write-request.js';
+
+/** A put or delete builder (`User.put(item)`, `Order.delete(key)`) accepted by batches. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type BatchWriteBuilder = PutBuilder<any> | DeleteBuilder<any, any>;
+
+function toRequest(w: BatchWriteBuilder): WriteRequest {
+  if (w instanceof PutBuilder || w instanceof DeleteBuilder) return w.writeRequest();
+  throw new InvalidBatchError('a batch write takes put() and delete() builders');
+}
+
+/**
+ * A streaming batch writer: `put`/`delete` validate at once and buffer; full buffers of 25 are
+ * sent in the background (bounded concurrency); `flush()` waits for everything sent so far;
+ * `close()` (or `await using`) flushes for the last time.
+ *
+ * @example
+ * await using writer = AppTable.batchWriter({ concurrency: 8 });
+ * for (const u of users) writer.put(User, u);
+ * await writer.flush();
+ */
+export class BatchWriter {
+  private readonly engine: BatchWriteEngine;
+
+  constructor(client: AnyDynamoClient, options: BatchWriteOptions = {}) {
+    this.engine = new BatchWriteEngine(client, options);
+  }
+
+  /** Puts an item (validated now; sent when the buffer fills or on flush). */
+  put<E extends AnyEntity>(entity: E, item: EntityInput<E>): this;
+  put(builder: PutBuilder<unknown>): this;
+  put(a: AnyEntity | PutBuilder<unknown>, item?: unknown): this {
+    this.engine.add(toRequest(a instanceof PutBuilder ? a : a.put(item)));
+    return this;
+  }
+
+  /** Deletes an item by its key composites. */
+  delete<E extends AnyEntity>(entity: E, key: EntityKey<E>): this;
+  delete(builder: DeleteBuilder<unknown, unknown>): this;
+  delete(a: AnyEntity | DeleteBuilder<unknown, unknown>, key?: unknown): this {
+    this.engine.add(toRequest(a instanceof DeleteBuilder ? a : a.delete(key as never)));
+    return this;
+  }
+
+  /** Sends what is buffered and waits until every write so far is done; throws `BatchWriteError` if some never will be. */
+  flush(): Promise<void> {
+    return this.engine.flush();
+  }
+
+  /** Final flush. */
+  close(): Promise<void> {
+    return this.engine.flush();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.engine.flush();
+  }
+
+  get progress(): BatchProgress {
+    return this.engine.progress;
+  }
+}
+
+export interface BatchWriteResult {
+  /** Writes DynamoDB confirmed (after deduplication: a key written twice counts once). */
+  readonly written: number;
+  /** Writes resent after UnprocessedItems or retryable failures. */
+  readonly retried: number;
+  /** With `bestEffort`, the writes skipped because they were invalid. */
+  readonly skipped: readonly { readonly index: number; readonly error: unknown }[];
+}
+
+/** Collects writes for the callback form of `batchWrite`. */
+export interface BatchCollector {
+  put<E extends AnyEntity>(entity: E, item: EntityInput<E>): void;
+  put(builder: PutBuilder<unknown>): void;
+  delete<E extends AnyEntity>(entity: E, key: EntityKey<E>): void;
+  delete(builder: DeleteBuilder<unknown, unknown>): void;
+}
+
+export interface BatchWriteAllOptions extends BatchWriteOptions {
+  /** Send the valid writes even when some are invalid (reported in `skipped`). Default false: nothing is sent. */
+  readonly bestEffort?: boolean;
+}
+
+/**
+ * Writes a whole set of puts and deletes: every write is validated first (nothing is sent if
+ * one is invalid, unless `bestEffort`), keys written twice keep their last write, then the
+ * writes go out in calls of 25 with retries.
+ */
+export async function batchWriteAll(
+  client: AnyDynamoClient,
+  writes: BatchWriteBuilder[] | ((batch: BatchCollector) => void | Promise<void>),
+  options: BatchWriteAllOptions = {},
+): Promise<BatchWriteResult> {
+  let builders: BatchWriteBuilder[];
+  if (typeof writes === 'function') {
+    builders = [];
+    const collector = {
+      put(a: AnyEntity | PutBuilder<unknown>, item?: unknown) {
+        builders.push(a instanceof PutBuilder ? a : a.put(item));
+      },
+      delete(a: AnyEntity | DeleteBuilder<unknown, unknown>, key?: unknown) {
+        builders.push(a instanceof DeleteBuilder ? a : a.delete(key as never));
+      },
+    };
+    await writes(collector as BatchCollector);
+  } else builders = writes;
+
+  const requests = new Map<string, WriteRequest>();
+  const failures: { index: number; error: unknown }[] = [];
+  builders.forEach((b, index) => {
+    try {
+      const r = toRequest(b);
+      requests.delete(r.id); // last write wins, in the position of the last write
+      requests.set(r.id, r);
+    } catch (error) {
+      failures.push({ index, error });
+    }
+  });
+  if (failures.length > 0 && options.bestEffort !== true) throw new BatchValidationError(failures);
+  const engine = new BatchWriteEngine(client, options);
+  for (const r of requests.values()) engine.add(r);
+  await engine.flush();
+  const p = engine.progress;
+  return { written: p.written, retried: p.retried, skipped: failures };
+}

@@ -1,0 +1,205 @@
+import { BatchWriteCommand, type BatchWriteCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { sendCommand, type AnyDynamoClient } from '../client/send.js';
+import { BatchWriteError, InvalidBatchError, type UnprocessedWrite } from '../errors.js';
+import { backoffDelay, isRetryableError, resolveBackoff, sleep, type BackoffOptions, type ResolvedBackoff } from './backoff.js';
+import { itemId, type WriteRequest } from './write-request.js';
+
+/** DynamoDB's cap on requests per BatchWriteItem call. */
+export const MAX_BATCH_WRITE = 25;
+/** DynamoDB's 16 MB cap per BatchWriteItem request, less room for the envelope. */
+const MAX_BATCH_BYTES = 16 * 1024 * 1024 - 64 * 1024;
+
+export interface BatchProgress {
+  /** Writes DynamoDB confirmed. */
+  readonly written: number;
+  /** Writes accepted by the writer and not yet confirmed. */
+  readonly pending: number;
+  /** Writes resent so far (after UnprocessedItems or a retryable error). */
+  readonly retried: number;
+}
+
+export interface BatchWriteOptions extends BackoffOptions {
+  /** BatchWriteItem calls in flight at once. Default 4. */
+  readonly concurrency?: number;
+  /** Called after every call to DynamoDB. */
+  readonly onProgress?: (progress: BatchProgress) => void;
+}
+
+/** Resolves when `n` permits are free; `release` hands one back. */
+class Semaphore {
+  private waiters: (() => void)[] = [];
+  constructor(private free: number) {}
+  async acquire(): Promise<void> {
+    if (this.free > 0) {
+      this.free--;
+      return;
+    }
+    await new Promise<void>((r) => this.waiters.push(r));
+  }
+  release(): void {
+    const next = this.waiters.shift();
+    if (next) next();
+    else this.free++;
+  }
+}
+
+/**
+ * Streams puts and deletes into BatchWriteItem calls of up to 25 requests (and under 16 MB),
+ * several in flight, resending `UnprocessedItems` and retryable failures with exponential
+ * backoff and full jitter. A key written twice keeps its last write: within a buffer the
+ * earlier request is replaced, and across buffers the later one waits for the earlier.
+ * When retries run out, `flush()`/`close()` throw a `BatchWriteError` listing every write that
+ * did not happen.
+ */
+export class BatchWriteEngine {
+  private readonly backoff: ResolvedBackoff;
+  private readonly limit: Semaphore;
+  private buffer = new Map<string, WriteRequest>();
+  private bufferBytes = 0;
+  private readonly inflight = new Map<string, Promise<void>>();
+  private readonly tasks = new Set<Promise<void>>();
+  private readonly failed: UnprocessedWrite[] = [];
+  private failure: unknown;
+  private stopped = false;
+  private written = 0;
+  private pending = 0;
+  private retried = 0;
+
+  constructor(
+    private readonly client: AnyDynamoClient,
+    private readonly options: BatchWriteOptions = {},
+  ) {
+    this.backoff = resolveBackoff(options);
+    const c = options.concurrency ?? 4;
+    if (!Number.isSafeInteger(c) || c < 1) throw new InvalidBatchError(`concurrency must be a positive integer, got ${c}`);
+    this.limit = new Semaphore(c);
+  }
+
+  /** Adds one request; sends a full buffer in the background. */
+  add(r: WriteRequest): void {
+    if (this.stopped) throw this.error();
+    const prev = this.buffer.get(r.id);
+    if (prev !== undefined) {
+      this.buffer.delete(r.id);
+      this.bufferBytes -= prev.size;
+      this.pending--;
+    } else if (this.buffer.size >= MAX_BATCH_WRITE || this.bufferBytes + r.size > MAX_BATCH_BYTES) {
+      this.dispatch();
+    }
+    this.buffer.set(r.id, r);
+    this.bufferBytes += r.size;
+    this.pending++;
+    if (this.buffer.size >= MAX_BATCH_WRITE) this.dispatch();
+  }
+
+  /** Sends whatever is buffered and waits until every write is done or has failed. */
+  async flush(): Promise<void> {
+    if (this.buffer.size > 0 && !this.stopped) this.dispatch();
+    while (this.tasks.size > 0) await Promise.all([...this.tasks]);
+    if (this.stopped) throw this.error();
+  }
+
+  get progress(): BatchProgress {
+    return { written: this.written, pending: this.pending, retried: this.retried };
+  }
+
+  private error(): BatchWriteError {
+    const unsent = [...this.buffer.values()].map((r) => r.write);
+    return new BatchWriteError([...this.failed, ...unsent], this.written, this.failure);
+  }
+
+  private dispatch(): void {
+    const chunk = [...this.buffer.values()];
+    this.buffer = new Map();
+    this.bufferBytes = 0;
+    // A later write of a key waits until the earlier write of that key is settled.
+    const before = [...new Set(chunk.map((r) => this.inflight.get(r.id)).filter((p): p is Promise<void> => p !== undefined))];
+    const task = (async () => {
+      await Promise.all(before);
+      await this.limit.acquire();
+      try {
+        if (this.stopped) this.fail(chunk, undefined);
+        else await this.send(chunk);
+      } finally {
+        this.limit.release();
+      }
+    })();
+    const tracked = task.finally(() => {
+      this.tasks.delete(tracked);
+      for (const r of chunk) if (this.inflight.get(r.id) === tracked) this.inflight.delete(r.id);
+    });
+    this.tasks.add(tracked);
+    for (const r of chunk) this.inflight.set(r.id, tracked);
+  }
+
+  private fail(requests: readonly WriteRequest[], cause: unknown): void {
+    if (!this.stopped) this.failure = cause;
+    this.stopped = true;
+    this.pending -= requests.length;
+    for (const r of requests) this.failed.push(r.write);
+  }
+
+  private report(): void {
+    this.options.onProgress?.(this.progress);
+  }
+
+  private async send(chunk: readonly WriteRequest[]): Promise<void> {
+    let pending = chunk;
+    let attempts = 0;
+    let lastError: unknown;
+    while (pending.length > 0) {
+      attempts++;
+      let progressed = false;
+      try {
+        const RequestItems: Record<string, WriteRequest['request'][]> = {};
+        for (const r of pending) (RequestItems[r.table] ??= []).push(r.request);
+        const out = await sendCommand<BatchWriteCommandOutput>(this.client, new BatchWriteCommand({ RequestItems: RequestItems as never }));
+        const left = unprocessedOf(out, pending);
+        const done = pending.length - left.length;
+        this.written += done;
+        this.pending -= done;
+        progressed = done > 0;
+        pending = left;
+        lastError = undefined;
+      } catch (e) {
+        if (!isRetryableError(e)) {
+          this.fail(pending, e);
+          this.report();
+          return;
+        }
+        lastError = e;
+      }
+      if (pending.length === 0) break;
+      if (progressed) attempts = 0;
+      if (attempts >= this.backoff.maxAttempts || this.stopped) {
+        this.fail(pending, lastError);
+        this.report();
+        return;
+      }
+      this.retried += pending.length;
+      this.report();
+      await sleep(backoffDelay(Math.max(attempts - 1, 0), this.backoff));
+    }
+    this.report();
+  }
+}
+
+/** Maps `UnprocessedItems` back onto the requests that were sent. */
+function unprocessedOf(out: BatchWriteCommandOutput, sent: readonly WriteRequest[]): WriteRequest[] {
+  const un = out.UnprocessedItems;
+  if (un === undefined) return [];
+  const byId = new Map(sent.map((r) => [r.id, r]));
+  const left: WriteRequest[] = [];
+  for (const [table, reqs] of Object.entries(un)) {
+    const names = sent.find((r) => r.table === table)?.keyNames ?? [];
+    for (const req of reqs ?? []) {
+      const key = (req.PutRequest?.Item ?? req.DeleteRequest?.Key ?? {}) as Record<string, unknown>;
+      const r = byId.get(itemId(table, key, names));
+      if (r !== undefined) {
+        left.push(r);
+        byId.delete(r.id);
+      }
+    }
+  }
+  return left;
+}

@@ -1,0 +1,43 @@
+import type { AnyDynamoClient } from '../client/send.js';
+import type { GetBuilder } from '../operations/get.js';
+import { batchGetAll, type BatchGetOptions } from './batch-get.js';
+
+/**
+ * `Entity.batchGet(keys)`: reads many items of one entity, in the order of `keys` (`undefined`
+ * for missing ones). Awaiting it sends; `.consistent()` and `.project(...)` apply to every key.
+ *
+ * @example const [a, b] = await User.batchGet([{ userId: 'u1' }, { userId: 'u2' }]).project('name')
+ */
+export class EntityBatchGet<Result> implements PromiseLike<(Result | undefined)[]> {
+  constructor(
+    private readonly client: AnyDynamoClient,
+    private readonly builders: readonly GetBuilder<Result>[],
+    private readonly options: BatchGetOptions = {},
+  ) {}
+
+  /** Strongly consistent reads. */
+  consistent(on = true): EntityBatchGet<Result> {
+    return new EntityBatchGet(this.client, this.builders.map((b) => b.consistent(on)), this.options);
+  }
+
+  /** Reads only these top-level attributes. */
+  project<const A extends keyof Result & string>(...attributes: A[]): EntityBatchGet<Pick<Result, A>> {
+    return new EntityBatchGet<Pick<Result, A>>(this.client, this.builders.map((b) => b.project(...attributes)), this.options);
+  }
+
+  /** Retry and concurrency settings. */
+  with(options: BatchGetOptions): EntityBatchGet<Result> {
+    return new EntityBatchGet(this.client, this.builders, options);
+  }
+
+  async send(): Promise<(Result | undefined)[]> {
+    return (await batchGetAll(this.client, this.builders, this.options)) as (Result | undefined)[];
+  }
+
+  then<A = (Result | undefined)[], B = never>(
+    onfulfilled?: ((value: (Result | undefined)[]) => A | PromiseLike<A>) | null,
+    onrejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
+  ): Promise<A | B> {
+    return this.send().then(onfulfilled, onrejected);
+  }
+}

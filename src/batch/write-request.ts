@@ -1,0 +1,59 @@
+import type { UnprocessedWrite } from '../errors.js';
+import type { EntityModel } from '../entity/model.js';
+import { computeItemSize } from '../entity/item-size.js';
+
+/** One put or delete of a batch, ready to send, with what to report if it never happens. */
+export interface WriteRequest {
+  readonly table: string;
+  /** Table + primary key: two requests with one id are writes of the same item. */
+  readonly id: string;
+  readonly request: { readonly PutRequest: { readonly Item: Record<string, unknown> } } | { readonly DeleteRequest: { readonly Key: Record<string, unknown> } };
+  /** Bytes this request adds to a BatchWriteItem call (for the 16 MB cap). */
+  readonly size: number;
+  readonly write: UnprocessedWrite;
+  /** Primary key attribute names of the table, to recognise the request in `UnprocessedItems`. */
+  readonly keyNames: readonly string[];
+}
+
+function keyPart(v: unknown): string {
+  if (v instanceof Uint8Array) return `b:${Buffer.from(v).toString('base64')}`;
+  return `${typeof v}:${String(v)}`;
+}
+
+/** Identity of an item: its table and primary key values. */
+export function itemId(table: string, key: Readonly<Record<string, unknown>>, names: readonly string[]): string {
+  let id = table;
+  for (const n of names) id += `\u0000${keyPart(key[n])}`;
+  return id;
+}
+
+export function primaryKeyNames(model: EntityModel): string[] {
+  const ix = model.primary.index;
+  return ix.sortKey === undefined ? [ix.partitionKey.name] : [ix.partitionKey.name, ix.sortKey.name];
+}
+
+export function putRequest(model: EntityModel, item: Record<string, unknown>, modelItem: Record<string, unknown>): WriteRequest {
+  const table = model.table.name;
+  const names = primaryKeyNames(model);
+  return {
+    table,
+    id: itemId(table, item, names),
+    request: { PutRequest: { Item: item } },
+    size: computeItemSize(item) + 64,
+    write: { type: 'put', entity: model.name, table, item: modelItem },
+    keyNames: names,
+  };
+}
+
+export function deleteRequest(model: EntityModel, key: Record<string, unknown>, modelKey: Record<string, unknown>): WriteRequest {
+  const table = model.table.name;
+  const names = primaryKeyNames(model);
+  return {
+    table,
+    id: itemId(table, key, names),
+    request: { DeleteRequest: { Key: key } },
+    size: computeItemSize(key) + 64,
+    write: { type: 'delete', entity: model.name, table, key: modelKey },
+    keyNames: names,
+  };
+}

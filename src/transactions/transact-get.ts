@@ -1,0 +1,48 @@
+import { TransactGetCommand, type TransactGetCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { sendCommand } from '../client/send.js';
+import { InvalidTransactionError, TransactionCanceledError } from '../errors.js';
+import type { GetBuilder } from '../operations/get.js';
+import { itemId, primaryKeyNames } from '../batch/write-request.js';
+import { MAX_TRANSACTION_ACTIONS, cancellationReasons } from './transact-write.js';
+
+/** Result tuple of `transactGet`: each builder's result type, `undefined` for a missing item. */
+export type TransactGetResults<B extends readonly GetBuilder<unknown>[]> = { -readonly [I in keyof B]: B[I] extends GetBuilder<infer R> ? R | undefined : never };
+
+/**
+ * Reads up to 100 items as one consistent snapshot; the result is a tuple typed after the
+ * builders. Two gets of one item are refused (DynamoDB allows one action per item).
+ *
+ * @example const [user, order] = await transactGet([User.get(k1), Order.get(k2)])
+ */
+export async function transactGet<const B extends readonly GetBuilder<unknown>[]>(builders: B): Promise<TransactGetResults<B>> {
+  if (builders.length === 0) throw new InvalidTransactionError('transactGet needs at least one get');
+  if (builders.length > MAX_TRANSACTION_ACTIONS) {
+    throw new InvalidTransactionError(`a transaction takes at most ${MAX_TRANSACTION_ACTIONS} actions, got ${builders.length}`);
+  }
+  const items = builders.map((b) => b.transactItem());
+  const seen = new Map<string, number>();
+  items.forEach((it, i) => {
+    const m = builders[i]!.model;
+    const id = itemId(m.table.name, it.Get.Key as Record<string, unknown>, primaryKeyNames(m));
+    const prev = seen.get(id);
+    if (prev !== undefined) throw new InvalidTransactionError(`gets #${prev} and #${i} read the same item; DynamoDB allows one action per item in a transaction`);
+    seen.set(id, i);
+  });
+  let out: TransactGetCommandOutput;
+  try {
+    out = await sendCommand<TransactGetCommandOutput>(builders[0]!.model.table.client, new TransactGetCommand({ TransactItems: items as never }));
+  } catch (e) {
+    if ((e as Error).name === 'TransactionCanceledException') {
+      throw new TransactionCanceledError(
+        cancellationReasons(e, builders.map((b, i) => ({ model: b.model, key: items[i]!.Get.Key as Record<string, unknown> }))),
+        e,
+      );
+    }
+    throw e;
+  }
+  return builders.map((b, i) => {
+    const raw = out.Responses?.[i]?.Item;
+    if (raw === undefined || !b.model.owns(raw)) return undefined;
+    return b.parseItem(raw);
+  }) as TransactGetResults<B>;
+}

@@ -1,0 +1,156 @@
+import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { sendCommand } from '../client/send.js';
+import { unmarshallItem } from '../client/attribute-value.js';
+import { computeItemSize } from '../entity/item-size.js';
+import type { EntityModel } from '../entity/model.js';
+import { InvalidTransactionError, TransactionCanceledError, type CancellationReason } from '../errors.js';
+import { PutBuilder } from '../operations/put.js';
+import { UpdateBuilder } from '../operations/update.js';
+import { DeleteBuilder } from '../operations/delete.js';
+import { CheckBuilder } from '../operations/check.js';
+import { backoffDelay, resolveBackoff, sleep, type BackoffOptions } from '../batch/backoff.js';
+import { itemId, primaryKeyNames } from '../batch/write-request.js';
+
+/** DynamoDB's cap on actions per transaction. */
+export const MAX_TRANSACTION_ACTIONS = 100;
+/** DynamoDB's cap on a transaction's aggregate size. */
+export const MAX_TRANSACTION_BYTES = 4 * 1024 * 1024;
+
+/** An action of `transactWrite`: a put, update, delete or check builder. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type TransactWriteAction = PutBuilder<any> | UpdateBuilder<any, any, any> | DeleteBuilder<any, any> | CheckBuilder;
+
+export interface TransactWriteOptions {
+  /** `ClientRequestToken` (1-36 characters): retries with the same token apply once, for 10 minutes. */
+  readonly idempotencyToken?: string;
+  /**
+   * Retry a transaction cancelled only because of `TransactionConflict` (another transaction or
+   * write touched one of its items). Off by default; the same idempotency token is reused.
+   */
+  readonly retryConflicts?: boolean | BackoffOptions;
+}
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+interface PreparedAction {
+  readonly item: TransactItem;
+  readonly model: EntityModel;
+  readonly key: Record<string, unknown>;
+}
+
+function prepare(action: TransactWriteAction): PreparedAction {
+  if (action instanceof PutBuilder) {
+    const item = action.transactItem();
+    const model = action.model;
+    const key: Record<string, unknown> = {};
+    for (const n of primaryKeyNames(model)) key[n] = (item.Put.Item as Record<string, unknown>)[n];
+    return { item: item as TransactItem, model, key };
+  }
+  if (action instanceof UpdateBuilder) {
+    const item = action.transactItem();
+    return { item: item as TransactItem, model: action.model, key: item.Update.Key as Record<string, unknown> };
+  }
+  if (action instanceof DeleteBuilder) {
+    const item = action.transactItem();
+    return { item: item as TransactItem, model: action.model, key: item.Delete.Key as Record<string, unknown> };
+  }
+  if (action instanceof CheckBuilder) {
+    const item = action.transactItem();
+    return { item: item as TransactItem, model: action.model, key: item.ConditionCheck.Key as Record<string, unknown> };
+  }
+  throw new InvalidTransactionError('transactWrite takes put(), update(), delete() and check() builders');
+}
+
+/** Builds the `TransactWriteCommandInput` for a list of actions, checking DynamoDB's rules first. */
+export function buildTransactWrite(actions: readonly TransactWriteAction[], options: TransactWriteOptions = {}): { input: TransactWriteCommandInput; prepared: PreparedAction[] } {
+  if (actions.length === 0) throw new InvalidTransactionError('a transaction needs at least one action');
+  if (actions.length > MAX_TRANSACTION_ACTIONS) {
+    throw new InvalidTransactionError(`a transaction takes at most ${MAX_TRANSACTION_ACTIONS} actions, got ${actions.length}`);
+  }
+  const prepared = actions.map(prepare);
+  const seen = new Map<string, number>();
+  let bytes = 0;
+  prepared.forEach((p, i) => {
+    const id = itemId(p.model.table.name, p.key, primaryKeyNames(p.model));
+    const prev = seen.get(id);
+    if (prev !== undefined) {
+      throw new InvalidTransactionError(
+        `actions #${prev} and #${i} (${p.model.name}) touch the same item; DynamoDB allows one action per item in a transaction (merge the condition into the write)`,
+      );
+    }
+    seen.set(id, i);
+    const put = (p.item as { Put?: { Item?: Record<string, unknown> } }).Put?.Item;
+    bytes += put === undefined ? computeItemSize(p.key) : computeItemSize(put);
+  });
+  if (bytes > MAX_TRANSACTION_BYTES) {
+    throw new InvalidTransactionError(`the transaction's items add up to ${bytes} bytes, over DynamoDB's 4 MB limit`);
+  }
+  const token = options.idempotencyToken;
+  if (token !== undefined && (token.length < 1 || token.length > 36)) {
+    throw new InvalidTransactionError(`idempotencyToken must be 1 to 36 characters, got ${token.length}`);
+  }
+  const input: TransactWriteCommandInput = { TransactItems: prepared.map((p) => p.item) };
+  if (token !== undefined) input.ClientRequestToken = token;
+  return { input, prepared };
+}
+
+interface RawReason {
+  Code?: string;
+  Message?: string;
+  Item?: Record<string, AttributeValue>;
+}
+
+/** Turns DynamoDB's cancellation reasons into typed ones, lined up with the actions. */
+export function cancellationReasons(error: unknown, prepared: readonly { model: EntityModel; key: Record<string, unknown> }[]): CancellationReason[] {
+  const raw = ((error as { CancellationReasons?: RawReason[] }).CancellationReasons ?? []) as RawReason[];
+  return prepared.map((p, index) => {
+    const r = raw[index] ?? {};
+    let item: Record<string, unknown> | undefined;
+    if (r.Item !== undefined) {
+      const plain = unmarshallItem(r.Item);
+      try {
+        item = p.model.parse(plain);
+      } catch {
+        item = plain;
+      }
+    }
+    return { index, entity: p.model.name, key: p.key, code: r.Code ?? 'None', message: r.Message, item };
+  });
+}
+
+/**
+ * Runs put, update, delete and check builders as one all-or-nothing transaction (up to 100
+ * actions, across entities and tables). A cancelled transaction throws a
+ * `TransactionCanceledError` whose `reasons[i]` belongs to action `i`.
+ *
+ * @example
+ * await transactWrite([
+ *   User.put(u).where(User.Attr('userId').notExists()),
+ *   Order.update(k).add({ total: 5 }),
+ *   User.check({ userId: 'u2' }, User.Attr('age').gte(18)),
+ * ], { idempotencyToken: requestId });
+ */
+export async function transactWrite(actions: readonly TransactWriteAction[], options: TransactWriteOptions = {}): Promise<void> {
+  const { input, prepared } = buildTransactWrite(actions, options);
+  const client = prepared[0]!.model.table.client;
+  const retry = options.retryConflicts;
+  const backoff = retry === undefined || retry === false ? undefined : resolveBackoff(retry === true ? {} : retry);
+  if (backoff !== undefined && input.ClientRequestToken === undefined) input.ClientRequestToken = randomToken();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await sendCommand(client, new TransactWriteCommand(input));
+      return;
+    } catch (e) {
+      if ((e as Error).name !== 'TransactionCanceledException') throw e;
+      const reasons = cancellationReasons(e, prepared);
+      const onlyConflicts = reasons.every((r) => r.code === 'None' || r.code === 'TransactionConflict') && reasons.some((r) => r.code === 'TransactionConflict');
+      if (backoff === undefined || !onlyConflicts || attempt >= backoff.maxAttempts) throw new TransactionCanceledError(reasons, e);
+      await sleep(backoffDelay(attempt - 1, backoff));
+    }
+  }
+}
+
+function randomToken(): string {
+  return globalThis.crypto.randomUUID();
+}
