@@ -194,3 +194,20 @@ export class TransactionCanceledError extends DynakitError {
     super(`transaction cancelled: ${failed.join(', ') || 'no reason given'}`);
   }
 }
+
+/**
+ * Optimistic locking lost a race: the stored item's version is not the one the write expected.
+ * `item` is the current stored item (when there is one).
+ */
+export class VersionConflictError extends ConditionFailedError {
+  override name = 'VersionConflictError';
+  constructor(
+    entity: string,
+    operation: string,
+    readonly expectedVersion: number | undefined,
+    item: Record<string, unknown> | undefined,
+    cause: unknown,
+  ) {
+    super(entity, operation, item, cause);
+  }
+}

@@ -10,7 +10,11 @@ export type {
   IndexProjection,
 } from './entity/table-types.js';
 export { defineEntity, Entity } from './entity/entity.js';
-export type { AnyEntity, EntityItem, EntityInput, EntityKey, EntityConfig } from './entity/entity.js';
+export { TableNotFoundError } from './entity/table-lifecycle.js';
+export { StreamRecordError, changedAttributes } from './streams/stream-record.js';
+export type { StreamRecordInput, EntityStreamEvent, StreamEventOf, ParsedStream } from './streams/stream-record.js';
+export type { TableDifference, TableDescriptionReport } from './entity/table-lifecycle.js';
+export type { AnyEntity, EntityItem, EntityInput, EntityKey, EntityConfig, VersionedKey } from './entity/entity.js';
 export type { TimestampFields, KeyInput, UpdateInputs, QueryIndexName, QueryKeyNames } from './entity/entity-types.js';
 export type { AttrPath, PathValue } from './entity/paths.js';
 export type { TemplateComposites } from './entity/template-types.js';
@@ -55,5 +59,6 @@ export {
   InvalidBatchError,
   InvalidTransactionError,
   TransactionCanceledError,
+  VersionConflictError,
 } from './errors.js';
 export type { ValidationIssue, UnprocessedWrite, CancellationReason } from './errors.js';

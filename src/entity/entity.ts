@@ -23,7 +23,7 @@ import { EntityBatchGet } from '../batch/entity-batch-get.js';
  * An entity: a zod schema stored in a table under key templates. Its methods return operation
  * builders; `Key`, `Attr` and `ref` build typed expressions on its attributes.
  */
-export class Entity<Name extends string, Item extends object, Input, K> {
+export class Entity<Name extends string, Item extends object, Input, K, V extends string = never> {
   /** @internal type carriers, never set at run time */
   declare readonly '~item': Item;
   declare readonly '~input': Input;
@@ -105,8 +105,8 @@ export class Entity<Name extends string, Item extends object, Input, K> {
    *
    * @example await User.update({ userId: 'u1' }).set({ name: 'Bo' }).add({ age: 1 }).returning('ALL_NEW')
    */
-  update(key: KeyInput<Item, K>): UpdateBuilder<Item, UpdateInputs<Writable<Item, Input, K>>> {
-    return new UpdateBuilder<Item, UpdateInputs<Writable<Item, Input, K>>>(this.model, {
+  update(key: VersionedKey<Item, K, V>): UpdateBuilder<Item, UpdateInputs<Writable<Item, Input, K, V>>> {
+    return new UpdateBuilder<Item, UpdateInputs<Writable<Item, Input, K, V>>>(this.model, {
       key: key as Record<string, unknown>,
       steps: [],
       condition: undefined,
@@ -121,7 +121,7 @@ export class Entity<Name extends string, Item extends object, Input, K> {
    *
    * @example await User.delete({ userId: 'u1' }).where(User.Attr('age').lt(100))
    */
-  delete(key: KeyInput<Item, K>): DeleteBuilder<Item> {
+  delete(key: VersionedKey<Item, K, V>): DeleteBuilder<Item> {
     return new DeleteBuilder<Item>(this.model, { key: key as Record<string, unknown>, condition: undefined, returnOld: false, returnItemOnFailure: false });
   }
 
@@ -187,11 +187,11 @@ export class Entity<Name extends string, Item extends object, Input, K> {
 }
 
 /** What an update may change: schema attributes, minus primary-key composites (timestamps are kept by dynakit). */
-type Writable<Item, Input, K> = Pick<Item, Exclude<keyof Input & keyof Item, PrimaryKeyNames<K>>>;
+type Writable<Item, Input, K, V extends string> = Pick<Item, Exclude<keyof Input & keyof Item, PrimaryKeyNames<K> | V>>;
 
 /** Any entity, for APIs that accept entities of every shape. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyEntity = Entity<string, any, any, any>;
+export type AnyEntity = Entity<string, any, any, any, any>;
 
 /** The model type of an entity's items (schema output plus timestamps). */
 export type EntityItem<E extends AnyEntity> = E['~item'];
@@ -204,7 +204,16 @@ export type EntityKey<E extends AnyEntity> = KeyInput<E['~item'], E['~keys']>;
 
 type WithTimestamps<T, TS> = TS extends true ? T & TimestampFields : T;
 
-export interface EntityConfig<Name extends string, S extends z.ZodObject, C extends TableConfig, K, TS extends boolean> {
+/** Adds the optimistic-locking version (read-only number) to the item type. */
+type WithVersion<T, V extends string> = [V] extends [never] ? T : T & { readonly [P in V]: number };
+
+/** Input of put/create: a versioned entity's put may carry the version it read. */
+type VersionedInput<T, V extends string> = [V] extends [never] ? T : T & { readonly [P in V]?: number };
+
+/** Key of update/delete: a versioned entity may pass the version it read, to check it. */
+export type VersionedKey<Item, K, V extends string> = [V] extends [never] ? KeyInput<Item, K> : KeyInput<Item, K> & { readonly [P in V]?: number };
+
+export interface EntityConfig<Name extends string, S extends z.ZodObject, C extends TableConfig, K, TS extends boolean, V extends string> {
   readonly table: Table<C>;
   /** Stored in the table's discriminator attribute (default `_et`). */
   readonly name: Name;
@@ -213,6 +222,13 @@ export interface EntityConfig<Name extends string, S extends z.ZodObject, C exte
   readonly keys: K & CheckedKeys<K, keyof z.output<S> & string | (TS extends true ? keyof TimestampFields : never), EntityKeysShape<C>>;
   /** Keep `createdAt` / `updatedAt` (ISO strings) on every write. */
   readonly timestamps?: TS;
+  /**
+   * Optimistic locking: the attribute (not in the schema) holding a version number. `create`
+   * writes 1; `put`, `update` and `delete` check the version passed in and increment it.
+   */
+  readonly version?: V;
+  /** A `z.date()` attribute stored as epoch seconds, for DynamoDB's time to live. */
+  readonly ttl?: keyof z.output<S> & string;
 }
 
 /**
@@ -233,13 +249,16 @@ export function defineEntity<
   C extends TableConfig,
   const K extends EntityKeysShape<C>,
   TS extends boolean = false,
->(config: EntityConfig<Name, S, C, K, TS>): Entity<Name, WithTimestamps<z.output<S>, TS>, z.input<S>, K> {
+  const V extends string = never,
+>(config: EntityConfig<Name, S, C, K, TS, V>): Entity<Name, WithVersion<WithTimestamps<z.output<S>, TS>, V>, VersionedInput<z.input<S>, V>, K, V> {
   const model = new EntityModel({
     name: config.name,
     table: config.table as unknown as Table,
     schema: config.schema,
     keys: config.keys as Record<string, { pk?: string; sk?: string }>,
     timestamps: config.timestamps === true,
+    version: config.version,
+    ttl: config.ttl,
   });
   return new Entity(config.name, model);
 }

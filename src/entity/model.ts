@@ -26,6 +26,10 @@ export interface ModelOptions {
   readonly schema: z.ZodObject;
   readonly keys: Readonly<Record<string, { readonly pk?: string; readonly sk?: string }>>;
   readonly timestamps: boolean;
+  /** Attribute holding the optimistic-locking version (managed by dynakit, not in the schema). */
+  readonly version?: string | undefined;
+  /** Schema attribute (a `Date` in the model) stored as epoch seconds for DynamoDB's TTL. */
+  readonly ttl?: string | undefined;
 }
 
 const KIND_OF: Readonly<Record<string, CompositeKind>> = {
@@ -74,6 +78,8 @@ export class EntityModel {
   /** Physical attributes dynakit writes itself (keys and the discriminator); never model fields. */
   readonly reservedAttributes: ReadonlySet<string>;
   readonly timestamps: TimestampNames | undefined;
+  readonly version: string | undefined;
+  readonly ttl: string | undefined;
   private readonly reviver: Reviver | null;
   private readonly projectionSchemas = new Map<string, z.ZodObject>();
 
@@ -84,6 +90,14 @@ export class EntityModel {
     this.shape = o.schema.shape as Record<string, z.ZodType>;
     this.timestamps = o.timestamps ? { createdAt: 'createdAt', updatedAt: 'updatedAt' } : undefined;
     this.reviver = compileReviver(o.schema);
+    this.version = o.version;
+    this.ttl = o.ttl;
+    if (o.version !== undefined && o.version in this.shape) {
+      throw new KeyError(o.name, '', o.version, `version attribute "${o.version}" is managed by dynakit; remove it from the schema`);
+    }
+    if (o.ttl !== undefined && (this.shape[o.ttl] === undefined || coreType(this.shape[o.ttl]!) !== 'date')) {
+      throw new KeyError(o.name, '', o.ttl, `ttl attribute "${o.ttl}" must be a z.date() attribute of the schema`);
+    }
 
     const kinds: Record<string, CompositeKind | undefined> = {};
     for (const [k, s] of Object.entries(this.shape)) kinds[k] = compositeKind(s);
@@ -147,6 +161,7 @@ export class EntityModel {
   assertPath(path: DocPath, text: string): void {
     const top = path[0];
     if (path.length === 1 && this.timestamps !== undefined && (top === this.timestamps.createdAt || top === this.timestamps.updatedAt)) return;
+    if (path.length === 1 && top === this.version) return;
     if (schemaAt(this.schema, path) === undefined) {
       throw new ExpressionError(this.name, text, `is not a path of the ${this.name} schema`);
     }
@@ -168,6 +183,7 @@ export class EntityModel {
 
   /** Converts a model value to its stored form, turning storage-rule violations into ValidationError. */
   encode(value: unknown, path: string): unknown {
+    if (path !== '' && path === this.ttl && value instanceof Date) return epochSeconds(value);
     try {
       return toStoredValue(value, path);
     } catch (e) {
@@ -205,8 +221,9 @@ export class EntityModel {
    * index keys whose composites are present (absent ones leave the item out of that sparse
    * index), the discriminator, and timestamps. Checks the 400 KB limit.
    */
-  storedItem(output: Record<string, unknown>, stamps: Readonly<Record<string, string>> | undefined): Record<string, unknown> {
+  storedItem(output: Record<string, unknown>, stamps: Readonly<Record<string, unknown>> | undefined): Record<string, unknown> {
     const stored = this.encode(output, '') as Record<string, unknown>;
+    if (this.ttl !== undefined && output[this.ttl] instanceof Date) stored[this.ttl] = epochSeconds(output[this.ttl] as Date);
     const withStamps = stamps === undefined ? output : { ...output, ...stamps };
     const item: Record<string, unknown> = {};
     for (const ix of this.indexes.values()) {
@@ -248,6 +265,13 @@ export class EntityModel {
     return { [this.timestamps.createdAt]: iso, [this.timestamps.updatedAt]: iso };
   }
 
+  /** True when the item's TTL has passed (DynamoDB deletes such items only eventually). */
+  expired(raw: Readonly<Record<string, unknown>>, now: Date): boolean {
+    if (this.ttl === undefined) return false;
+    const t = raw[this.ttl];
+    return typeof t === 'number' && t * 1000 <= now.getTime();
+  }
+
   /** True when a raw stored item belongs to this entity. */
   owns(raw: Readonly<Record<string, unknown>>): boolean {
     return raw[this.table.entityAttribute] === this.name;
@@ -260,11 +284,15 @@ export class EntityModel {
   parse(raw: Record<string, unknown>, projection?: readonly string[]): Record<string, unknown> {
     const data: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(raw)) if (!this.reservedAttributes.has(k)) data[k] = v;
+    if (this.ttl !== undefined && typeof data[this.ttl] === 'number') data[this.ttl] = new Date((data[this.ttl] as number) * 1000);
     const revived = (this.reviver === null ? data : this.reviver(data)) as Record<string, unknown>;
     const schema = projection === undefined ? this.schema : this.projectionSchema(projection);
     const r = schema.safeParse(revived);
     if (!r.success) throw new ItemParseError(this.name, zodIssues(r.error), raw);
     const out = r.data as Record<string, unknown>;
+    if (this.version !== undefined && typeof data[this.version] === 'number' && (projection === undefined || projection.includes(this.version))) {
+      out[this.version] = data[this.version];
+    }
     if (this.timestamps !== undefined) {
       for (const t of [this.timestamps.createdAt, this.timestamps.updatedAt]) {
         if (typeof data[t] === 'string' && (projection === undefined || projection.includes(t))) out[t] = data[t];
@@ -291,4 +319,8 @@ export class EntityModel {
     }
     return s;
   }
+}
+
+function epochSeconds(d: Date): number {
+  return Math.floor(d.getTime() / 1000);
 }

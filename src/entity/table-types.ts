@@ -40,6 +40,8 @@ export interface TableConfig {
   readonly keySeparator?: string;
   /** Default on-demand; give capacities for provisioned tables. */
   readonly billing?: 'PAY_PER_REQUEST' | { readonly read: number; readonly write: number };
+  /** Turn on DynamoDB Streams with this view type when the table is created. */
+  readonly stream?: 'NEW_IMAGE' | 'OLD_IMAGE' | 'NEW_AND_OLD_IMAGES' | 'KEYS_ONLY';
 }
 
 /** The key templates an entity gives for one index: the fields follow the index's key schema. */

@@ -2,7 +2,6 @@ import {
   CreateTableCommand,
   DeleteTableCommand,
   ResourceNotFoundException,
-  waitUntilTableExists,
   waitUntilTableNotExists,
   type AttributeDefinition,
   type CreateTableCommandInput,
@@ -16,8 +15,11 @@ import type { IndexConfig, IndexProjection, KeyAttribute, TableConfig } from './
 import { AttributeOperand } from '../expressions/condition.js';
 import { parseDocPath } from '../expressions/document-path.js';
 import { sendCommand, type AnyDynamoClient } from '../client/send.js';
+import { describeTable, enableTimeToLive, waitUntilActive, type TableDescriptionReport } from './table-lifecycle.js';
 import type { Condition } from '../expressions/condition.js';
 import type { EntityModel } from './model.js';
+import type { AnyEntity } from './entity.js';
+import { parseRecordWith, parseRecordsWith, type EntityStreamEvent, type ParsedStream, type StreamEventOf, type StreamRecordInput } from '../streams/stream-record.js';
 import { TableReadBuilder, type StoredItem } from '../pagination/table-read.js';
 import { BatchWriter, batchWriteAll, type BatchCollector, type BatchWriteAllOptions, type BatchWriteBuilder, type BatchWriteResult } from '../batch/batch-write.js';
 import type { BatchWriteOptions } from '../batch/batch-writer.js';
@@ -220,18 +222,78 @@ export class Table<C extends TableConfig = TableConfig> {
       }
     }
     input.AttributeDefinitions = [...defs.values()];
+    if (c.stream !== undefined) input.StreamSpecification = { StreamEnabled: true, StreamViewType: c.stream };
     if (gsis.length > 0) input.GlobalSecondaryIndexes = gsis;
     if (lsis.length > 0) input.LocalSecondaryIndexes = lsis;
     return input;
   }
 
-  /** Creates the table and waits until it exists (for tests, demos and scripts). */
+  /**
+   * Creates the table, waits until it and its indexes are ACTIVE, and turns on TTL when an
+   * entity declares a `ttl` attribute (for tests, demos and scripts).
+   */
   async create(options: { maxWaitSeconds?: number } = {}): Promise<void> {
     await sendCommand(this.client, new CreateTableCommand(this.createTableInput()));
-    await waitUntilTableExists(
-      { client: this.client as DynamoDBClient, maxWaitTime: options.maxWaitSeconds ?? 60, minDelay: 1, maxDelay: 2 },
-      { TableName: this.name },
-    );
+    await waitUntilActive(this.client, this.name, options.maxWaitSeconds ?? 60);
+    const ttl = this.ttlAttribute();
+    if (ttl !== undefined) await enableTimeToLive(this.client, this.name, ttl);
+  }
+
+  /** The TTL attribute the table's entities use (they must agree on one). */
+  ttlAttribute(): string | undefined {
+    const names = new Set([...this.entities.values()].map((m) => m.ttl).filter((t): t is string => t !== undefined));
+    if (names.size > 1) throw new TypeError(`table ${this.name}: entities use different ttl attributes (${[...names].join(', ')}); DynamoDB allows one per table`);
+    return names.values().next().value;
+  }
+
+  /**
+   * Parses a DynamoDB Streams record (as a Lambda receives it) into an entity event. Returns
+   * `undefined` for records of no registered entity; throws `StreamRecordError` for malformed
+   * records or images that do not match their schema. `streamParser(User, Order)` is the typed form.
+   *
+   * @example const event = AppTable.parseStreamRecord(record); if (event?.entity === 'User') console.log(event.newItem)
+   */
+  parseStreamRecord(record: StreamRecordInput): EntityStreamEvent<string, Record<string, unknown>> | undefined {
+    const e = parseRecordWith(this.entities, this.entityAttribute, record);
+    return e === 'unknown' ? undefined : e;
+  }
+
+  /**
+   * Parses a whole Lambda stream event: `{ events, unknown, errors }`; a bad record never fails the others.
+   *
+   * @example export const handler = async (event) => { const { events } = AppTable.parseStreamEvent(event); ... }
+   */
+  parseStreamEvent(event: { readonly Records?: readonly StreamRecordInput[] }): ParsedStream<EntityStreamEvent<string, Record<string, unknown>>> {
+    return parseRecordsWith(this.entities, this.entityAttribute, event?.Records ?? []);
+  }
+
+  /**
+   * A stream parser typed for these entities: events are discriminated by `entity`.
+   *
+   * @example
+   * const parse = AppTable.streamParser(User, Order);
+   * for (const e of parse.event(lambdaEvent).events) if (e.entity === 'User') console.log(e.newItem?.email)
+   */
+  streamParser<E extends AnyEntity[]>(...entities: E): { record(r: StreamRecordInput): StreamEventOf<E[number]> | undefined; event(e: { readonly Records?: readonly StreamRecordInput[] }): ParsedStream<StreamEventOf<E[number]>> } {
+    const models = new Map(entities.map((e) => [e.name, e.model] as const));
+    const et = this.entityAttribute;
+    return {
+      record: (r) => {
+        const e = parseRecordWith(models, et, r);
+        return (e === 'unknown' ? undefined : e) as StreamEventOf<E[number]> | undefined;
+      },
+      event: (ev) => parseRecordsWith(models, et, ev?.Records ?? []) as unknown as ParsedStream<StreamEventOf<E[number]>>,
+    };
+  }
+
+  /**
+   * Compares the live table with this definition; `differences` is empty when they match.
+   * Throws `TableNotFoundError` when the table does not exist.
+   *
+   * @example const { differences } = await AppTable.describe(); if (differences.length) console.warn(differences)
+   */
+  describe(): Promise<TableDescriptionReport> {
+    return describeTable(this.client, this.createTableInput(), this.ttlAttribute());
   }
 
   /** Deletes the table and waits until it is gone; a table that does not exist is not an error. */

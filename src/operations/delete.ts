@@ -6,6 +6,7 @@ import type { EntityModel } from '../entity/model.js';
 import { Operation } from './operation.js';
 import { contextFor, withPlaceholders } from './expression-input.js';
 import { mapConditionFailure } from './condition-failure.js';
+import { allOf, expectedVersion, versionIs } from './versioning.js';
 import { deleteRequest, type WriteRequest } from '../batch/write-request.js';
 import { InvalidBatchError } from '../errors.js';
 
@@ -64,7 +65,9 @@ export class DeleteBuilder<Item, Result = void> extends Operation<DeleteCommandI
     const guard = new Condition({ kind: 'exists', path: [m.primary.index.partitionKey.name], negate: true }).or(
       new Condition({ kind: 'compare', op: '=', left: { kind: 'path', path: [m.table.entityAttribute] }, right: { kind: 'value', value: m.name } }),
     );
-    const condition = this.state.condition === undefined ? guard : guard.and(this.state.condition);
+    const expected = expectedVersion(m, this.state.key);
+    const condition = allOf(guard, expected === undefined ? undefined : versionIs(m, expected), this.state.condition)!;
+    if (expected !== undefined) input.ReturnValuesOnConditionCheckFailure = 'ALL_OLD';
     const ctx = contextFor(m);
     input.ConditionExpression = compileCondition(condition.node, ctx);
     withPlaceholders(input, ctx);
@@ -78,7 +81,8 @@ export class DeleteBuilder<Item, Result = void> extends Operation<DeleteCommandI
     try {
       out = await sendCommand<DeleteCommandOutput>(this.model.table.client, new DeleteCommand(this.build()));
     } catch (e) {
-      throw mapConditionFailure(e, this.model, 'delete');
+      const expected = expectedVersion(this.model, this.state.key);
+      throw mapConditionFailure(e, this.model, 'delete', expected === undefined ? undefined : { expected });
     }
     if (!this.state.returnOld) return undefined as Result;
     const raw = out.Attributes;

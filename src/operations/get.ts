@@ -10,6 +10,7 @@ interface GetState {
   readonly key: Readonly<Record<string, unknown>>;
   readonly consistent: boolean;
   readonly projection: readonly string[] | undefined;
+  readonly includeExpired?: boolean;
 }
 
 /**
@@ -27,6 +28,11 @@ export class GetBuilder<Result> extends Operation<GetCommandInput, Result | unde
   /** Strongly consistent read (tables and local indexes only). */
   consistent(on = true): GetBuilder<Result> {
     return new GetBuilder(this.model, { ...this.state, consistent: on });
+  }
+
+  /** Also return an item whose TTL has passed but that DynamoDB has not deleted yet. */
+  includeExpired(on = true): GetBuilder<Result> {
+    return new GetBuilder(this.model, { ...this.state, includeExpired: on });
   }
 
   /**
@@ -50,7 +56,8 @@ export class GetBuilder<Result> extends Operation<GetCommandInput, Result | unde
     if (this.state.projection !== undefined && this.state.projection.length > 0) {
       const ctx = contextFor(m);
       // The discriminator is always read so items of another entity are never parsed as this one.
-      const paths = [...this.state.projection, m.table.entityAttribute].map((p) => [p]);
+      const extra = m.ttl !== undefined && this.state.includeExpired !== true ? [m.table.entityAttribute, m.ttl] : [m.table.entityAttribute];
+      const paths = [...new Set([...this.state.projection, ...extra])].map((p) => [p]);
       input.ProjectionExpression = compileProjection(paths, ctx);
       withPlaceholders(input, ctx);
     }
@@ -72,6 +79,7 @@ export class GetBuilder<Result> extends Operation<GetCommandInput, Result | unde
     const out = await sendCommand<GetCommandOutput>(this.model.table.client, new GetCommand(this.build()));
     const raw = out.Item;
     if (raw === undefined || !this.model.owns(raw)) return undefined;
+    if (this.state.includeExpired !== true && this.model.expired(raw, new Date())) return undefined;
     return this.model.parse(raw, this.state.projection) as Result;
   }
 }

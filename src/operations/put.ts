@@ -5,7 +5,8 @@ import { sendCommand } from '../client/send.js';
 import type { EntityModel } from '../entity/model.js';
 import { Operation } from './operation.js';
 import { contextFor, withPlaceholders } from './expression-input.js';
-import { mapConditionFailure } from './condition-failure.js';
+import { mapConditionFailure, type VersionCheck } from './condition-failure.js';
+import { allOf, expectedVersion, itemIsNew, versionIs } from './versioning.js';
 import { putRequest, type WriteRequest } from '../batch/write-request.js';
 import { InvalidBatchError } from '../errors.js';
 
@@ -19,6 +20,7 @@ interface PutState {
 interface Prepared {
   readonly input: PutCommandInput;
   readonly result: Record<string, unknown>;
+  readonly version: VersionCheck | undefined;
 }
 
 /**
@@ -48,25 +50,33 @@ export class PutBuilder<Item> extends Operation<PutCommandInput, Item> {
   prepare(now = new Date()): Prepared {
     const m = this.model;
     const output = m.validate(this.state.item);
-    const stamps = m.stamps(now);
-    const Item = m.storedItem(output, stamps);
-    const input: PutCommandInput = { TableName: m.table.name, Item };
-    let condition = this.state.condition;
-    if (this.state.create) {
-      const notExists = new Condition({ kind: 'exists', path: [m.primary.index.partitionKey.name], negate: true });
-      condition = condition === undefined ? notExists : notExists.and(condition);
+    let managed: Record<string, unknown> | undefined = m.stamps(now);
+    let version: VersionCheck | undefined;
+    let versionCondition: Condition | undefined;
+    if (m.version !== undefined) {
+      // Optimistic locking: the version the caller read must still be stored; a new item starts at 1.
+      const expected = this.state.create ? undefined : expectedVersion(m, this.state.item);
+      managed = { ...managed, [m.version]: expected === undefined ? 1 : expected + 1 };
+      version = { expected };
+      if (!this.state.create) versionCondition = expected === undefined ? itemIsNew(m) : versionIs(m, expected);
     }
+    const Item = m.storedItem(output, managed);
+    const input: PutCommandInput = { TableName: m.table.name, Item };
+    const condition = allOf(this.state.create ? itemIsNew(m) : undefined, versionCondition, this.state.condition);
     if (condition !== undefined) {
       const ctx = contextFor(m);
       input.ConditionExpression = compileCondition(condition.node, ctx);
       withPlaceholders(input, ctx);
     }
-    if (this.state.returnItemOnFailure) input.ReturnValuesOnConditionCheckFailure = 'ALL_OLD';
-    return { input, result: stamps === undefined ? output : { ...output, ...stamps } };
+    if (this.state.returnItemOnFailure || version !== undefined) input.ReturnValuesOnConditionCheckFailure = 'ALL_OLD';
+    return { input, result: managed === undefined ? output : { ...output, ...managed }, version };
   }
 
   /** @internal the request of a batch write (which has no conditions) */
   writeRequest(): WriteRequest {
+    if (this.model.version !== undefined) {
+      throw new InvalidBatchError(`${this.model.name}: the entity uses optimistic locking, which needs a condition; BatchWriteItem has none, so use put() or transactWrite`);
+    }
     if (this.state.create || this.state.condition !== undefined) {
       throw new InvalidBatchError(`${this.model.name}: BatchWriteItem has no conditions, so ${this.state.create ? 'create()' : 'put().where()'} cannot be batched; use transactWrite`);
     }
@@ -85,11 +95,11 @@ export class PutBuilder<Item> extends Operation<PutCommandInput, Item> {
   }
 
   async send(): Promise<Item> {
-    const { input, result } = this.prepare();
+    const { input, result, version } = this.prepare();
     try {
       await sendCommand(this.model.table.client, new PutCommand(input));
     } catch (e) {
-      throw mapConditionFailure(e, this.model, this.state.create ? 'create' : 'put');
+      throw mapConditionFailure(e, this.model, this.state.create ? 'create' : 'put', version);
     }
     return result as Item;
   }

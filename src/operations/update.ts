@@ -7,6 +7,7 @@ import type { EntityModel } from '../entity/model.js';
 import { Operation } from './operation.js';
 import { contextFor, withPlaceholders } from './expression-input.js';
 import { mapConditionFailure } from './condition-failure.js';
+import { allOf, expectedVersion, versionIs } from './versioning.js';
 import { indexKeyActions, planSteps, type UpdateStep } from './update-plan.js';
 import { isOptionalSchema } from '../entity/schema-walk.js';
 import { ValidationError } from '../errors.js';
@@ -158,6 +159,14 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
         internal.push({ kind: 'set', path: [stamps.createdAt], value: { kind: 'ifNotExists', path: [stamps.createdAt], fallback: { kind: 'value', value: iso } } });
       }
     }
+    if (m.version !== undefined) {
+      // Every update bumps the version; a missing one (legacy item) counts as 0.
+      internal.push({
+        kind: 'set',
+        path: [m.version],
+        value: { kind: 'arith', op: '+', left: { kind: 'ifNotExists', path: [m.version], fallback: { kind: 'value', value: 0 } }, right: { kind: 'value', value: 1 } },
+      });
+    }
     const et = m.table.entityAttribute;
     if (s.upsert) {
       internal.push({ kind: 'set', path: [et], value: { kind: 'value', value: m.name } });
@@ -175,11 +184,12 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
     // may also be missing, but never another entity's.
     const owned = new Condition({ kind: 'compare', op: '=', left: { kind: 'path', path: [et] }, right: { kind: 'value', value: m.name } });
     const guard = s.upsert ? new Condition({ kind: 'exists', path: [m.primary.index.partitionKey.name], negate: true }).or(owned) : owned;
-    condition = condition === undefined ? guard : guard.and(condition);
+    const expected = expectedVersion(m, s.key);
+    condition = allOf(guard, expected === undefined ? undefined : versionIs(m, expected), condition);
     if (condition !== undefined) input.ConditionExpression = compileCondition(condition.node, ctx);
     withPlaceholders(input, ctx);
     if (s.returnValues !== 'NONE') input.ReturnValues = s.returnValues;
-    if (s.returnItemOnFailure) input.ReturnValuesOnConditionCheckFailure = 'ALL_OLD';
+    if (s.returnItemOnFailure || expected !== undefined) input.ReturnValuesOnConditionCheckFailure = 'ALL_OLD';
     return input;
   }
 
@@ -188,7 +198,8 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
     try {
       out = await sendCommand<UpdateCommandOutput>(this.model.table.client, new UpdateCommand(this.build()));
     } catch (e) {
-      throw mapConditionFailure(e, this.model, 'update');
+      const expected = expectedVersion(this.model, this.state.key);
+      throw mapConditionFailure(e, this.model, 'update', expected === undefined ? undefined : { expected });
     }
     const raw = out.Attributes;
     switch (this.state.returnValues) {

@@ -17,6 +17,7 @@ export interface ReadState {
   readonly pageSize: number | undefined;
   readonly consistent: boolean;
   readonly cursor: string | undefined;
+  readonly includeExpired?: boolean;
 }
 
 function positiveInt(n: number, what: string, entity: string): number {
@@ -71,6 +72,11 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> implements 
     return this.with({ consistent: on } as Partial<S>);
   }
 
+  /** Also return items whose TTL has passed but that DynamoDB has not deleted yet. */
+  includeExpired(on = true): this {
+    return this.with({ includeExpired: on } as Partial<S>);
+  }
+
   /** Resumes after the position a previous page's `cursor` marks. */
   startAfter(cursor: string | undefined): this {
     if (cursor !== undefined) this.decodeCursor(cursor);
@@ -101,7 +107,16 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> implements 
     const ctx = contextFor(m);
     const input: Record<string, unknown> = { TableName: m.table.name, ...this.baseInput(ctx) };
     if (this.index.type !== 'primary') input.IndexName = this.index.name;
-    const owned = new ConditionClass({ kind: 'compare', op: '=', left: { kind: 'path', path: [m.table.entityAttribute] }, right: { kind: 'value', value: m.name } });
+    let owned = new ConditionClass({ kind: 'compare', op: '=', left: { kind: 'path', path: [m.table.entityAttribute] }, right: { kind: 'value', value: m.name } });
+    if (m.ttl !== undefined && s.includeExpired !== true) {
+      // DynamoDB deletes expired items only eventually: hide them until it does.
+      const ttl = [m.ttl];
+      owned = owned.and(
+        new ConditionClass({ kind: 'exists', path: ttl, negate: true }).or(
+          new ConditionClass({ kind: 'compare', op: '>', left: { kind: 'path', path: ttl }, right: { kind: 'value', value: Math.floor(Date.now() / 1000) } }),
+        ),
+      );
+    }
     input.FilterExpression = compileCondition((s.filter === undefined ? owned : owned.and(s.filter)).node, ctx);
     if (withProjection && s.projection !== undefined && s.projection.length > 0) {
       // Key attributes are read too: cursors are built from them.

@@ -1,0 +1,118 @@
+import {
+  DescribeTableCommand,
+  DescribeTimeToLiveCommand,
+  UpdateTimeToLiveCommand,
+  type CreateTableCommandInput,
+  type DescribeTableCommandOutput,
+  type DescribeTimeToLiveCommandOutput,
+  type KeySchemaElement,
+  type TableDescription,
+} from '@aws-sdk/client-dynamodb';
+import { sendCommand, type AnyDynamoClient } from '../client/send.js';
+import { DynakitError } from '../errors.js';
+import { sleep } from '../batch/backoff.js';
+
+/** The table does not exist (DescribeTable answered ResourceNotFoundException). */
+export class TableNotFoundError extends DynakitError {
+  override name = 'TableNotFoundError';
+  constructor(readonly table: string) {
+    super(`table ${table} does not exist`);
+  }
+}
+
+/** One way the live table differs from its definition. */
+export interface TableDifference {
+  /** What differs: `keys`, `gsi1`, `gsi1.keys`, `stream`, `ttl`, ... */
+  readonly path: string;
+  readonly expected: string;
+  readonly actual: string;
+}
+
+export interface TableDescriptionReport {
+  readonly table: TableDescription;
+  /** Empty when the live table matches the definition. */
+  readonly differences: readonly TableDifference[];
+}
+
+async function describeRaw(client: AnyDynamoClient, name: string): Promise<TableDescription> {
+  try {
+    const out = await sendCommand<DescribeTableCommandOutput>(client, new DescribeTableCommand({ TableName: name }));
+    if (out.Table === undefined) throw new TableNotFoundError(name);
+    return out.Table;
+  } catch (e) {
+    if ((e as Error).name === 'ResourceNotFoundException') throw new TableNotFoundError(name);
+    throw e;
+  }
+}
+
+/** Waits until the table and every index report ACTIVE. */
+export async function waitUntilActive(client: AnyDynamoClient, name: string, maxWaitSeconds: number): Promise<TableDescription> {
+  const deadline = Date.now() + maxWaitSeconds * 1000;
+  for (;;) {
+    const t = await describeRaw(client, name);
+    const indexesActive = (t.GlobalSecondaryIndexes ?? []).every((g) => g.IndexStatus === 'ACTIVE');
+    if (t.TableStatus === 'ACTIVE' && indexesActive) return t;
+    if (Date.now() > deadline) throw new DynakitError(`table ${name} is not ACTIVE after ${maxWaitSeconds} s (status ${t.TableStatus})`);
+    await sleep(250);
+  }
+}
+
+/** Turns TTL on for `attribute` (idempotent: does nothing when it is already on). */
+export async function enableTimeToLive(client: AnyDynamoClient, name: string, attribute: string): Promise<void> {
+  const cur = await sendCommand<DescribeTimeToLiveCommandOutput>(client, new DescribeTimeToLiveCommand({ TableName: name }));
+  const d = cur.TimeToLiveDescription;
+  if ((d?.TimeToLiveStatus === 'ENABLED' || d?.TimeToLiveStatus === 'ENABLING') && d.AttributeName === attribute) return;
+  await sendCommand(client, new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification: { AttributeName: attribute, Enabled: true } }));
+}
+
+function keyText(schema: readonly KeySchemaElement[] | undefined, types: ReadonlyMap<string, string>): string {
+  return (schema ?? []).map((k) => `${k.KeyType === 'HASH' ? 'pk' : 'sk'} ${k.AttributeName}:${types.get(k.AttributeName ?? '') ?? '?'}`).join(', ');
+}
+
+/**
+ * Compares the live table with what `createTableInput()` would create (keys and their types,
+ * every index with its keys and projection, the stream) plus the TTL attribute.
+ */
+export async function describeTable(client: AnyDynamoClient, expected: CreateTableCommandInput, ttlAttribute: string | undefined): Promise<TableDescriptionReport> {
+  const name = expected.TableName!;
+  const live = await describeRaw(client, name);
+  const differences: TableDifference[] = [];
+  const wantTypes = new Map((expected.AttributeDefinitions ?? []).map((a) => [a.AttributeName ?? '', a.AttributeType ?? '']));
+  const liveTypes = new Map((live.AttributeDefinitions ?? []).map((a) => [a.AttributeName ?? '', a.AttributeType ?? '']));
+  const cmp = (path: string, want: string, got: string): void => {
+    if (want !== got) differences.push({ path, expected: want, actual: got });
+  };
+  cmp('keys', keyText(expected.KeySchema, wantTypes), keyText(live.KeySchema, liveTypes));
+  const liveIndexes = new Map(
+    [...(live.GlobalSecondaryIndexes ?? []).map((g) => ['global', g] as const), ...(live.LocalSecondaryIndexes ?? []).map((l) => ['local', l] as const)].map(
+      ([type, ix]) => [ix.IndexName ?? '', { type, ix }],
+    ),
+  );
+  const wanted = [
+    ...(expected.GlobalSecondaryIndexes ?? []).map((g) => ['global', g] as const),
+    ...(expected.LocalSecondaryIndexes ?? []).map((l) => ['local', l] as const),
+  ];
+  for (const [type, ix] of wanted) {
+    const n = ix.IndexName ?? '';
+    const got = liveIndexes.get(n);
+    liveIndexes.delete(n);
+    if (got === undefined) {
+      differences.push({ path: n, expected: `${type} index`, actual: 'missing' });
+      continue;
+    }
+    cmp(`${n}.type`, type, got.type);
+    cmp(`${n}.keys`, keyText(ix.KeySchema, wantTypes), keyText(got.ix.KeySchema, liveTypes));
+    cmp(`${n}.projection`, ix.Projection?.ProjectionType ?? 'ALL', got.ix.Projection?.ProjectionType ?? 'ALL');
+  }
+  for (const [n, got] of liveIndexes) differences.push({ path: n, expected: 'not defined', actual: `${got.type} index` });
+  const wantStream = expected.StreamSpecification?.StreamEnabled === true ? (expected.StreamSpecification.StreamViewType ?? 'NEW_AND_OLD_IMAGES') : 'off';
+  const gotStream = live.StreamSpecification?.StreamEnabled === true ? (live.StreamSpecification.StreamViewType ?? '?') : 'off';
+  cmp('stream', wantStream, gotStream);
+  if (ttlAttribute !== undefined) {
+    const ttl = await sendCommand<DescribeTimeToLiveCommandOutput>(client, new DescribeTimeToLiveCommand({ TableName: name }));
+    const d = ttl.TimeToLiveDescription;
+    const on = d?.TimeToLiveStatus === 'ENABLED' || d?.TimeToLiveStatus === 'ENABLING';
+    cmp('ttl', ttlAttribute, on ? (d?.AttributeName ?? '?') : 'off');
+  }
+  return { table: live, differences };
+}

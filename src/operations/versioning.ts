@@ -1,0 +1,34 @@
+import { Condition } from '../expressions/condition.js';
+import type { EntityModel } from '../entity/model.js';
+import { ValidationError } from '../errors.js';
+
+/**
+ * Optimistic locking: the version a write expects, read from the item or key the caller passed
+ * (`undefined` when none was given).
+ */
+export function expectedVersion(model: EntityModel, source: unknown): number | undefined {
+  if (model.version === undefined || source === null || typeof source !== 'object') return undefined;
+  const v = (source as Record<string, unknown>)[model.version];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) {
+    throw new ValidationError(model.name, [{ path: model.version, message: 'version must be a non-negative integer' }]);
+  }
+  return v;
+}
+
+/** `#version = :expected` */
+export function versionIs(model: EntityModel, expected: number): Condition {
+  return new Condition({ kind: 'compare', op: '=', left: { kind: 'path', path: [model.version!] }, right: { kind: 'value', value: expected } });
+}
+
+/** `attribute_not_exists(#pk)`: the write creates the item. */
+export function itemIsNew(model: EntityModel): Condition {
+  return new Condition({ kind: 'exists', path: [model.primary.index.partitionKey.name], negate: true });
+}
+
+/** ANDs the defined conditions, in order. */
+export function allOf(...conditions: (Condition | undefined)[]): Condition | undefined {
+  const defined = conditions.filter((c): c is Condition => c !== undefined);
+  if (defined.length === 0) return undefined;
+  return defined.length === 1 ? defined[0] : defined[0]!.and(...defined.slice(1));
+}

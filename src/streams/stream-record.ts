@@ -1,0 +1,166 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshallItem } from '../client/attribute-value.js';
+import type { EntityModel } from '../entity/model.js';
+import type { AnyEntity, EntityItem } from '../entity/entity.js';
+import { DynakitError } from '../errors.js';
+
+/** A DynamoDB Streams record as a Lambda handler receives it (AttributeValue JSON images). */
+export interface StreamRecordInput {
+  readonly eventID?: string;
+  readonly eventName?: 'INSERT' | 'MODIFY' | 'REMOVE' | string;
+  readonly dynamodb?: {
+    readonly Keys?: Record<string, AttributeValue>;
+    readonly NewImage?: Record<string, AttributeValue>;
+    readonly OldImage?: Record<string, AttributeValue>;
+    readonly StreamViewType?: string;
+    readonly SequenceNumber?: string;
+  };
+  readonly [extra: string]: unknown;
+}
+
+/** A parsed change of one entity's item. Images are present as the stream's view type allows. */
+export interface EntityStreamEvent<Name extends string, Item> {
+  readonly type: 'INSERT' | 'MODIFY' | 'REMOVE';
+  readonly entity: Name;
+  /** The item's key composites, parsed from the stored keys (or the stored keys when they do not parse). */
+  readonly keys: Record<string, unknown>;
+  readonly newItem?: Item;
+  readonly oldItem?: Item;
+  readonly record: StreamRecordInput;
+}
+
+/** The events a parser yields for entities `E`, discriminated by `entity`. */
+export type StreamEventOf<E extends AnyEntity> = E extends AnyEntity ? EntityStreamEvent<E['name'], EntityItem<E>> : never;
+
+/** A record that could not be turned into an entity event, with why. */
+export class StreamRecordError extends DynakitError {
+  override name = 'StreamRecordError';
+  constructor(
+    readonly record: StreamRecordInput,
+    readonly reason: 'malformed' | 'unknown-entity' | 'schema-mismatch',
+    message: string,
+    override readonly cause?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+/** The result of parsing a batch of records: one bad record never fails the others. */
+export interface ParsedStream<Ev> {
+  readonly events: Ev[];
+  /** Records of no registered entity, as received. */
+  readonly unknown: StreamRecordInput[];
+  /** Records that are malformed or whose images do not match their entity's schema. */
+  readonly errors: StreamRecordError[];
+}
+
+function imageOf(raw: Record<string, AttributeValue> | undefined, record: StreamRecordInput, which: string): Record<string, unknown> | undefined {
+  if (raw === undefined) return undefined;
+  if (raw === null || typeof raw !== 'object') throw new StreamRecordError(record, 'malformed', `${which} is not an attribute map`);
+  try {
+    return unmarshallItem(raw);
+  } catch (e) {
+    throw new StreamRecordError(record, 'malformed', `${which} is not valid AttributeValue JSON`, e);
+  }
+}
+
+function entityFromKeys(models: Iterable<EntityModel>, keys: Record<string, unknown>): [EntityModel, Record<string, unknown>] | undefined {
+  const matches: [EntityModel, Record<string, unknown>][] = [];
+  for (const m of models) {
+    const pkName = m.primary.index.partitionKey.name;
+    const skName = m.primary.index.sortKey?.name;
+    const pk = m.primary.pk?.parse(keys[pkName] as string);
+    const sk = skName === undefined ? {} : m.primary.sk?.parse(keys[skName] as string);
+    if (pk !== undefined && sk !== undefined && !(m.primary.pk?.raw ?? false)) matches.push([m, { ...pk, ...sk }]);
+  }
+  return matches.length === 1 ? matches[0] : undefined;
+}
+
+/**
+ * Parses one stream record against the given entities (by discriminator, or by key templates
+ * for KEYS_ONLY records). Returns an event, `'unknown'` for records of other entities, or
+ * throws `StreamRecordError`.
+ */
+export function parseRecordWith(models: ReadonlyMap<string, EntityModel>, entityAttribute: string, record: StreamRecordInput): EntityStreamEvent<string, Record<string, unknown>> | 'unknown' {
+  const type = record?.eventName;
+  if (type !== 'INSERT' && type !== 'MODIFY' && type !== 'REMOVE') {
+    throw new StreamRecordError(record, 'malformed', `eventName must be INSERT, MODIFY or REMOVE, got ${String(type)}`);
+  }
+  const d = record.dynamodb;
+  if (d === undefined || d === null || typeof d !== 'object') throw new StreamRecordError(record, 'malformed', 'record has no dynamodb section');
+  const newImage = imageOf(d.NewImage, record, 'NewImage');
+  const oldImage = imageOf(d.OldImage, record, 'OldImage');
+  const keys = imageOf(d.Keys, record, 'Keys') ?? {};
+  const et = (newImage ?? oldImage)?.[entityAttribute];
+  let model: EntityModel | undefined;
+  let parsedKeys: Record<string, unknown> | undefined;
+  if (typeof et === 'string') model = models.get(et);
+  else if (newImage === undefined && oldImage === undefined) {
+    const hit = entityFromKeys(models.values(), keys);
+    if (hit !== undefined) [model, parsedKeys] = hit;
+  }
+  if (model === undefined) return 'unknown';
+  const parse = (image: Record<string, unknown> | undefined, which: string): Record<string, unknown> | undefined => {
+    if (image === undefined) return undefined;
+    try {
+      return model.parse(image);
+    } catch (e) {
+      throw new StreamRecordError(record, 'schema-mismatch', `${model.name}: ${which} does not match the schema: ${(e as Error).message}`, e);
+    }
+  };
+  const event: EntityStreamEvent<string, Record<string, unknown>> = { type, entity: model.name, keys: parsedKeys ?? keysOf(model, keys), record };
+  const n = parse(newImage, 'NewImage');
+  const o = parse(oldImage, 'OldImage');
+  return { ...event, ...(n === undefined ? {} : { newItem: n }), ...(o === undefined ? {} : { oldItem: o }) };
+}
+
+function keysOf(model: EntityModel, keys: Record<string, unknown>): Record<string, unknown> {
+  const pkName = model.primary.index.partitionKey.name;
+  const skName = model.primary.index.sortKey?.name;
+  const pk = model.primary.pk?.parse(keys[pkName] as string);
+  const sk = skName === undefined ? {} : model.primary.sk?.parse(keys[skName] as string);
+  return pk !== undefined && sk !== undefined ? { ...pk, ...sk } : keys;
+}
+
+/** Parses every record of a batch; a bad record lands in `errors`, never failing the rest. */
+export function parseRecordsWith(models: ReadonlyMap<string, EntityModel>, entityAttribute: string, records: readonly StreamRecordInput[]): ParsedStream<EntityStreamEvent<string, Record<string, unknown>>> {
+  const out: ParsedStream<EntityStreamEvent<string, Record<string, unknown>>> = { events: [], unknown: [], errors: [] };
+  for (const r of records) {
+    try {
+      const e = parseRecordWith(models, entityAttribute, r);
+      if (e === 'unknown') out.unknown.push(r);
+      else out.events.push(e);
+    } catch (err) {
+      out.errors.push(err instanceof StreamRecordError ? err : new StreamRecordError(r, 'malformed', String(err), err));
+    }
+  }
+  return out;
+}
+
+function same(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime();
+  if (a instanceof Uint8Array && b instanceof Uint8Array) return Buffer.from(a).equals(Buffer.from(b));
+  if (a instanceof Set && b instanceof Set) return a.size === b.size && [...a].every((x) => [...b].some((y) => same(x, y)));
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => same(x, b[i]));
+  if (a !== null && b !== null && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a) && !Array.isArray(b)) {
+    const ka = Object.keys(a);
+    const kb = Object.keys(b);
+    return ka.length === kb.length && ka.every((k) => same((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+  }
+  return false;
+}
+
+/**
+ * Top-level attributes whose value differs between the old and new image of a MODIFY event
+ * (empty when an image is missing, e.g. with a NEW_IMAGE stream).
+ *
+ * @example if (changedAttributes(event).includes('email')) await sendVerification(event.newItem)
+ */
+export function changedAttributes<Item>(event: { readonly newItem?: Item; readonly oldItem?: Item }): (keyof Item & string)[] {
+  const n = event.newItem as Record<string, unknown> | undefined;
+  const o = event.oldItem as Record<string, unknown> | undefined;
+  if (n === undefined || o === undefined) return [];
+  const keys = new Set([...Object.keys(n), ...Object.keys(o)]);
+  return [...keys].filter((k) => !same(n[k], o[k])) as (keyof Item & string)[];
+}
