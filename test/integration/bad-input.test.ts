@@ -178,6 +178,35 @@ describe('schema violations: ValidationError with issue paths', () => {
   });
 });
 
+describe('upsert() must carry every required attribute: ValidationError before sending', () => {
+  it('lists the required attributes an upsert neither sets nor has in its key', async () => {
+    const fresh = { userId: 'upsert-missing' };
+    const e = await rejectsBeforeSend(ValidationError, () => User.update(fresh).set({ age: 1 }).upsert());
+    expect(paths(e)).toEqual(['email', 'name', 'orgId']);
+    expect(e.issues.every((i) => /required.*upsert/.test(i.message))).toBe(true);
+    // Also when the item exists: the check cannot know that before sending.
+    expect(paths(await rejectsBeforeSend(ValidationError, () => User.update({ userId: 'existing' }).add({ age: 1 }).upsert()))).toEqual([
+      'email',
+      'name',
+      'orgId',
+    ]);
+    expect(paths(await rejectsBeforeSend(ValidationError, () => User.update(fresh).set({ orgId: 'acme', name: 'N' }).upsert()))).toEqual(['email']);
+    const orderKey = { userId: 'existing', seq: 77, orderId: 'upsert-missing' };
+    expect(paths(await rejectsBeforeSend(ValidationError, () => Order.update(orderKey).set({ note: 'x' }).upsert()))).toEqual([
+      'lines',
+      'placedAt',
+      'total',
+    ]);
+    // The same upserts carrying them are sent and create complete, readable items.
+    await User.update(fresh).set({ age: 1, orgId: 'acme', name: 'N' }).setIfNotExists({ email: 'n@example.com' }).upsert();
+    expect(await User.get(fresh).consistent()).toMatchObject({ userId: 'upsert-missing', age: 1, orgId: 'acme', name: 'N', email: 'n@example.com' });
+    await Order.update(orderKey).set({ note: 'x', placedAt: new Date(0) }).add({ total: 2 }).append({ lines: [{ sku: 's', qty: 1 }] }).upsert();
+    expect(await Order.get(orderKey).consistent()).toEqual({ ...orderKey, note: 'x', placedAt: new Date(0), total: 2, lines: [{ sku: 's', qty: 1 }] });
+    await User.delete(fresh);
+    await Order.delete(orderKey);
+  });
+});
+
 describe('unknown paths from untyped JavaScript: ExpressionError', () => {
   it('in conditions', async () => {
     await rejectsBeforeSend(ExpressionError, () => User.check({ userId: 'existing' }, Attr(untyped<never>('nope')).exists()));
@@ -239,6 +268,16 @@ describe('values DynamoDB cannot store', () => {
     // report it like every other storage rule, before any request.
     const e = await rejectsBeforeSend(ValidationError, () => User.put({ ...valid('unsafe'), score: 1e20 }));
     expect(paths(e)).toEqual(['score']);
+    const k = { userId: 'existing' };
+    const unsafe = Number.MAX_SAFE_INTEGER + 1;
+    expect(paths(await rejectsBeforeSend(ValidationError, () => User.update(k).set({ price: unsafe })))).toEqual(['price']);
+    expect(paths(await rejectsBeforeSend(ValidationError, () => User.update(k).add({ score: -unsafe })))).toEqual(['score']);
+    expect(paths(await rejectsBeforeSend(ValidationError, () => User.update(k).set({ 'items[0].qty': unsafe })))).toEqual(['items[0].qty']);
+    expect(paths(await rejectsBeforeSend(ValidationError, () => User.check(k, Attr('score').lt(unsafe))))).toEqual(['score']);
+    expect(paths(await rejectsBeforeSend(ValidationError, () => User.delete(k).where(Attr('age').in([1, unsafe]))))).toEqual(['age']);
+    // The largest safe integer is stored exactly.
+    await User.put({ ...valid('safe'), score: Number.MAX_SAFE_INTEGER });
+    expect((await User.get({ userId: 'safe' }).consistent())?.score).toBe(Number.MAX_SAFE_INTEGER);
   });
 });
 
@@ -364,9 +403,9 @@ describe('the 400 KB item limit', () => {
     expect(await rawPut(padTo({ pk: 'LIMIT#nolsi', sk: 'X' }, MAX_ITEM_BYTES / 2 + 1))).toBe('ok');
   });
 
-  it('an Order (which writes lsi1sk) whose item + LSI entry passes 400 KB fails with ItemSizeError before sending', async () => {
-    const order = (note: number) => ({
-      orderId: 'big',
+  it('an Order (which writes lsi1sk, projection ALL) is checked with its LSI entry: 204,800 bytes reach the server and are stored, one more fails before sending', async () => {
+    const order = (orderId: string, note: number) => ({
+      orderId,
       userId: 'existing',
       seq: 9,
       total: 1,
@@ -374,12 +413,28 @@ describe('the 400 KB item limit', () => {
       lines: [],
       note: 'n'.repeat(note),
     });
-    const size = computeItemSize(Order.put(order(250_000)).build().Item ?? {});
-    expect(size).toBeGreaterThan(MAX_ITEM_BYTES / 2);
-    expect(size).toBeLessThan(MAX_ITEM_BYTES);
-    // The server refuses this item ("Item size has exceeded the maximum allowed size"); dynakit must say so first.
-    const e = await rejectsBeforeSend(ItemSizeError, () => Order.put(order(250_000)));
-    expect(e.size).toBeGreaterThan(MAX_ITEM_BYTES);
+    // The item alone is under 400 KB, but DynamoDB counts it twice (table + lsi1), as dynakit does.
+    const base = computeItemSize(Order.put(order('big', 0)).build().Item ?? {});
+    const big = order('big', 250_000);
+    const e = await rejectsBeforeSend(ItemSizeError, () => Order.put(big));
+    expect(e.size).toBe(2 * (base + 250_000));
+    expect(base + 250_000).toBeLessThan(MAX_ITEM_BYTES);
+    // The server agrees: the same item, sent raw, is refused.
+    const raw = { ...(Order.put(order('big', 0)).build().Item ?? {}), note: 'n'.repeat(250_000) };
+    expect(computeItemSize(raw)).toBe(base + 250_000);
+    expect(await rawPut(raw)).toMatch(/^ValidationException: .*size/i);
+
+    // Exact boundary: item 204,800 bytes (+ its LSI entry = 409,600) is accepted by the server.
+    const fill = MAX_ITEM_BYTES / 2 - base;
+    const fits = Order.put(order('big', fill)).build().Item ?? {};
+    expect(fits['lsi1sk']).toBe('PLACED#1970-01-01T00:00:00.000Z');
+    expect(computeItemSize(fits)).toBe(MAX_ITEM_BYTES / 2);
+    await Order.put(order('big', fill));
+    expect((await Order.get({ userId: 'existing', seq: 9, orderId: 'big' }).consistent())?.note?.length).toBe(fill);
+    // One byte more: 2 x 204,801, refused by dynakit before sending.
+    const over = await rejectsBeforeSend(ItemSizeError, () => Order.put(order('big', fill + 1)));
+    expect(over.size).toBe(MAX_ITEM_BYTES + 2);
+    await Order.delete({ userId: 'existing', seq: 9, orderId: 'big' });
   });
 
   it('our computation matches the server for an item with every kind of value', async () => {

@@ -322,6 +322,58 @@ describe('delete', () => {
   });
 });
 
+describe('delete never touches another entity\'s item', () => {
+  it('an item of another entity under the same key: ConditionFailedError, and the item is still there', async () => {
+    const id = freshId('del-other');
+    const other = { pk: `USER#${id}`, sk: 'PROFILE', _et: 'Other', userId: id, orgId: 'acme', email: `${id}@example.com`, name: 'Not a User' };
+    await doc.send(new PutCommand({ TableName: AppTable.name, Item: other }));
+
+    const err = await failure(User.delete({ userId: id }));
+    expect(err).toBeInstanceOf(ConditionFailedError);
+    expect((err as ConditionFailedError).operation).toBe('delete');
+    expect((err as ConditionFailedError).entity).toBe('User');
+    expect((err as ConditionFailedError).item).toBeUndefined();
+    expect(await rawUser(id)).toEqual(other);
+
+    // Also with a where() that the item satisfies, and with returning('ALL_OLD').
+    expect(await failure(User.delete({ userId: id }).where(Attr('name').eq('Not a User')))).toBeInstanceOf(ConditionFailedError);
+    expect(await failure(User.delete({ userId: id }).returning('ALL_OLD'))).toBeInstanceOf(ConditionFailedError);
+    expect(await failure(User.delete({ userId: id }).returnItemOnConditionFailure())).toBeInstanceOf(ConditionFailedError);
+    expect(await rawUser(id)).toEqual(other);
+
+    // An item with no discriminator at all is not this entity's either.
+    const bare = { pk: `USER#${id}-bare`, sk: 'PROFILE', userId: `${id}-bare` };
+    await doc.send(new PutCommand({ TableName: AppTable.name, Item: bare }));
+    expect(await failure(User.delete({ userId: `${id}-bare` }))).toBeInstanceOf(ConditionFailedError);
+    expect(await rawUser(`${id}-bare`)).toEqual(bare);
+  });
+
+  // BUG (src/operations/condition-failure.ts mapConditionFailure): the item DynamoDB returns with the
+  // failure is parsed by this entity's schema without looking at `_et`, so another entity's item that
+  // happens to fit the User schema is attached as if it were a User (keys and `_et` stripped), while
+  // get() of the same key reads undefined. It should be attached as stored, like any item that does
+  // not parse as this entity's (docs/errors.md).
+  it.fails('returnItemOnConditionFailure() attaches another entity\'s item as stored, not parsed as this entity', async () => {
+    const id = freshId('del-other-item');
+    const other = { pk: `USER#${id}`, sk: 'PROFILE', _et: 'Other', userId: id, orgId: 'acme', email: `${id}@example.com`, name: 'Not a User' };
+    await doc.send(new PutCommand({ TableName: AppTable.name, Item: other }));
+    const err = await failure(User.delete({ userId: id }).returnItemOnConditionFailure());
+    expect(err).toBeInstanceOf(ConditionFailedError);
+    expect((err as ConditionFailedError).item).toEqual(other);
+  });
+
+  it("an Order and a User share a partition; each entity's delete removes only its own item", async () => {
+    const id = freshId('del-mixed');
+    await User.put(userInput(id));
+    await Order.put({ userId: id, orderId: 'o1', seq: 1, total: 1, placedAt: new Date(0), lines: [] });
+    await User.delete({ userId: id });
+    expect(await rawUser(id)).toBeUndefined();
+    expect(await Order.get({ userId: id, seq: 1, orderId: 'o1' }).consistent()).toBeDefined();
+    await Order.delete({ userId: id, seq: 1, orderId: 'o1' });
+    expect(await Order.get({ userId: id, seq: 1, orderId: 'o1' }).consistent()).toBeUndefined();
+  });
+});
+
 describe('check', () => {
   it('passes silently and fails with ConditionFailedError (with the item when asked)', async () => {
     const id = freshId('check');

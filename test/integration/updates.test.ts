@@ -3,9 +3,9 @@
  * (to see the physical item: index keys, discriminator, timestamps).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { ConditionFailedError, defineEntity, KeyError, type EntityInput, type EntityItem } from '../../src/index.js';
+import { ConditionFailedError, defineEntity, KeyError, ValidationError, type EntityInput, type EntityItem } from '../../src/index.js';
 import { appModel } from '../fixtures/app-model.js';
 import { testClient, testDocClient, uniqueTableName } from '../support/client.js';
 
@@ -502,13 +502,33 @@ describe('existence, upsert and condition failures', () => {
     expect(raw?.['createdAt']).toBe(raw?.['updatedAt']);
     expect(created).toEqual(await getUser(id));
 
-    // A second upsert updates and keeps createdAt.
+    // A second upsert (which must carry the required attributes again) updates and keeps createdAt.
     await sleep(5);
-    await User.update({ userId: id }).add({ age: 1 }).upsert();
+    await User.update({ userId: id })
+      .set({ orgId: 'acme', name: 'New One' })
+      .setIfNotExists({ email: 'ignored@example.com' })
+      .add({ age: 1 })
+      .upsert();
     const again = await rawUser(id);
     expect(again?.['age']).toBe(2);
+    expect(again?.['email']).toBe(`${id}@example.com`);
     expect(again?.['createdAt']).toBe(raw?.['createdAt']);
     expect(again?.['updatedAt']).not.toBe(raw?.['updatedAt']);
+    expect(Object.keys(again ?? {}).sort()).toEqual(Object.keys(raw ?? {}).sort());
+  });
+
+  it('upsert() without every required attribute is refused before sending (ValidationError), so it never creates a partial item', async () => {
+    const id = freshId('upsert-partial');
+    const err = await User.update({ userId: id })
+      .add({ age: 1 })
+      .upsert()
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    expect(err).toBeInstanceOf(ValidationError);
+    expect((err as ValidationError).issues.map((i) => i.path).sort()).toEqual(['email', 'name', 'orgId']);
+    expect(await rawUser(id)).toBeUndefined();
   });
 
   it('upsert() does not take over an item of another entity under the same key', async () => {
@@ -516,10 +536,41 @@ describe('existence, upsert and condition failures', () => {
     const other = { pk: `USER#${id}`, sk: 'PROFILE', _et: 'Other', secret: 1 };
     await doc.send(new PutCommand({ TableName: AppTable.name, Item: other }));
     // Creating when missing is fine; rewriting another entity's item into a (partial) User is not.
-    await expect(
-      User.update({ userId: id }).set({ orgId: 'acme', email: `${id}@example.com`, name: 'Hijack' }).upsert(),
-    ).rejects.toBeInstanceOf(ConditionFailedError);
+    const err = await User.update({ userId: id })
+      .set({ orgId: 'acme', email: `${id}@example.com`, name: 'Hijack' })
+      .upsert()
+      .returnItemOnConditionFailure()
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    expect(err).toBeInstanceOf(ConditionFailedError);
+    expect((err as ConditionFailedError).operation).toBe('update');
+    // The foreign item does not parse as a User: it is attached as stored.
+    expect((err as ConditionFailedError).item).toEqual(other);
     expect(await rawUser(id)).toEqual(other);
+    // Its own item under that key is updated by the same upsert once the foreign item is gone.
+    await doc.send(new DeleteCommand({ TableName: AppTable.name, Key: { pk: `USER#${id}`, sk: 'PROFILE' } }));
+    await User.update({ userId: id }).set({ orgId: 'acme', email: `${id}@example.com`, name: 'Mine' }).upsert();
+    await User.update({ userId: id }).set({ orgId: 'acme', email: `${id}@example.com`, name: 'Mine again' }).upsert();
+    expect((await getUser(id)).name).toBe('Mine again');
+  });
+
+  it('upsert() sends the guard attribute_not_exists(pk) OR _et = <entity> and ANDs where() after it', async () => {
+    const id = freshId('upsert-where');
+    const upsert = User.update({ userId: id }).set({ orgId: 'acme', email: `${id}@example.com`, name: 'W' }).add({ age: 1 }).upsert();
+    const input = upsert.where(Attr('age').lt(2)).build();
+    const names = input.ExpressionAttributeNames ?? {};
+    const guard = /^\((attribute_not_exists\((#n\d+)\) OR (#n\d+) = (:v\d+))\) AND (#n\d+) < (:v\d+)$/.exec(input.ConditionExpression ?? '');
+    expect(guard).not.toBeNull();
+    expect([names[guard![2]!], names[guard![3]!], input.ExpressionAttributeValues?.[guard![4]!]]).toEqual(['pk', '_et', 'User']);
+    // Missing item: the where() on age (absent) is false, so nothing is created.
+    await expect(upsert.where(Attr('age').lt(2))).rejects.toBeInstanceOf(ConditionFailedError);
+    expect(await rawUser(id)).toBeUndefined();
+    await upsert.where(Attr('age').notExists());
+    await upsert.where(Attr('age').lt(2));
+    expect((await getUser(id)).age).toBe(2);
+    await expect(upsert.where(Attr('age').lt(2))).rejects.toBeInstanceOf(ConditionFailedError);
   });
 
   it('a failed where() throws ConditionFailedError with .item only after returnItemOnConditionFailure()', async () => {

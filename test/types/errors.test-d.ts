@@ -42,7 +42,6 @@ test('instanceof narrows a caught error', () => {
   const handle = (e: unknown): void => {
     if (e instanceof ConditionFailedError) {
       // `instanceof` must not leak `any`: the item may be a raw item that failed to parse.
-      // Fails on the current src: a generic ConditionFailedError<Item> narrows to ConditionFailedError<any> (reported).
       expectTypeOf(e.item).not.toBeAny();
       expectTypeOf(e.item).toEqualTypeOf<Record<string, unknown> | undefined>();
     } else if (e instanceof ValidationError) {

@@ -9,6 +9,7 @@ import {
   ValidationError,
   computeItemSize,
   defineEntity,
+  defineTable,
   type EntityInput,
 } from '../../src/index.js';
 import type { UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
@@ -32,6 +33,44 @@ const Member = defineEntity({
     primary: { pk: 'MEMBER#{memberId}', sk: 'MEMBER' },
     gsi1: { pk: 'ORG#{orgId}', sk: 'ROLE#{role}#{email}' },
   },
+});
+
+/** Index keys built from the primary key alone (gsi1sk) or constant (lsi1sk): an upsert writes them with if_not_exists. */
+const Task = defineEntity({
+  table: AppTable,
+  name: 'Task',
+  schema: z.object({ taskId: z.string(), title: z.string(), owner: z.string().optional() }),
+  keys: {
+    primary: { pk: 'TASK#{taskId}', sk: 'TASK' },
+    gsi1: { pk: 'OWNER#{owner}', sk: 'TASK#{taskId}' },
+    lsi1: { sk: 'OPEN' },
+  },
+});
+
+/** A table with one LSI per projection type, for the LSI part of the 400 KB check. */
+const LsiTable = defineTable({
+  name: 'Lsi',
+  client,
+  partitionKey: { name: 'pk', type: 'S' },
+  sortKey: { name: 'sk', type: 'S' },
+  indexes: {
+    lsiAll: { type: 'local', sortKey: { name: 'allSk', type: 'S' } },
+    lsiKeys: { type: 'local', sortKey: { name: 'keysSk', type: 'S' }, projection: 'KEYS_ONLY' },
+    lsiInc: { type: 'local', sortKey: { name: 'incSk', type: 'S' }, projection: { include: ['note'] } },
+  },
+});
+const Doc = defineEntity({
+  table: LsiTable,
+  name: 'Doc',
+  schema: z.object({
+    id: z.string(),
+    body: z.string(),
+    note: z.string().optional(),
+    a: z.string().optional(),
+    k: z.string().optional(),
+    i: z.string().optional(),
+  }),
+  keys: { primary: { pk: 'DOC#{id}', sk: 'DOC#{id}#SORT' }, lsiAll: { sk: 'A#{a}' }, lsiKeys: { sk: 'K#{k}' }, lsiInc: { sk: 'I#{i}' } },
 });
 
 const NOW = new Date('2025-01-02T03:04:05.006Z');
@@ -391,20 +430,117 @@ describe('update', () => {
     expect(validationPaths(() => User.update(u1).remove('address.city').build())).toEqual(['address.city']);
   });
 
-  it('upsert: no ownership condition; sets _et, createdAt if_not_exists and the key composites', () => {
-    expect(User.update(u1).set({ age: 3 }).upsert().build()).toEqual({
+  it('upsert: guard attribute_not_exists(pk) OR _et; sets _et, createdAt if_not_exists, the key composites and the index keys', () => {
+    expect(User.update(u1).set({ orgId: 'acme', email: 'ada@example.com', name: 'Ada' }).add({ age: 3 }).upsert().build()).toEqual({
       TableName: 'App',
       Key: KEY,
-      UpdateExpression: 'SET #n0 = :v0, #n1 = :v1, #n2 = if_not_exists(#n2, :v2), #n3 = :v3, #n4 = :v4',
-      ExpressionAttributeNames: { '#n0': 'age', '#n1': 'updatedAt', '#n2': 'createdAt', '#n3': '_et', '#n4': 'userId' },
-      ExpressionAttributeValues: { ':v0': 3, ':v1': ISO, ':v2': ISO, ':v3': 'User', ':v4': 'u1' },
+      UpdateExpression:
+        'SET #n0 = :v0, #n1 = :v1, #n2 = :v2, #n4 = :v4, #n5 = if_not_exists(#n5, :v5), #n6 = :v6, #n7 = :v7, #n8 = :v8, #n9 = :v9 ADD #n3 :v3',
+      // A missing item may be created; an existing one must be this entity's (never another entity's item).
+      ConditionExpression: 'attribute_not_exists(#n10) OR #n6 = :v10',
+      ExpressionAttributeNames: {
+        '#n0': 'orgId',
+        '#n1': 'email',
+        '#n2': 'name',
+        '#n3': 'age',
+        '#n4': 'updatedAt',
+        '#n5': 'createdAt',
+        '#n6': '_et',
+        '#n7': 'userId',
+        '#n8': 'gsi1pk',
+        '#n9': 'gsi1sk',
+        '#n10': 'pk',
+      },
+      ExpressionAttributeValues: {
+        ':v0': 'acme',
+        ':v1': 'ada@example.com',
+        ':v2': 'Ada',
+        ':v3': 3,
+        ':v4': ISO,
+        ':v5': ISO,
+        ':v6': 'User',
+        ':v7': 'u1',
+        ':v8': 'ORG#acme',
+        ':v9': 'USER#Ada#u1',
+        ':v10': 'User',
+      },
     });
-    const order = Order.update({ userId: 'u1', seq: 7, orderId: 'o1' }).set({ note: 'n' }).upsert().where(Order.Attr('total').gt(0)).build();
-    expect(order.UpdateExpression).toBe('SET #n0 = :v0, #n1 = :v1, #n2 = :v2, #n3 = :v3, #n4 = :v4');
-    expect(order.ExpressionAttributeNames).toEqual({ '#n0': 'note', '#n1': '_et', '#n2': 'userId', '#n3': 'seq', '#n4': 'orderId', '#n5': 'total' });
-    expect(order.ExpressionAttributeValues).toEqual({ ':v0': 'n', ':v1': 'Order', ':v2': 'u1', ':v3': 7, ':v4': 'o1', ':v5': 0 });
-    expect(order.ConditionExpression).toBe('#n5 > :v5');
+    const placedAt = new Date(0);
+    const order = Order.update({ userId: 'u1', seq: 7, orderId: 'o1' })
+      .set({ total: 5, placedAt, lines: [] })
+      .setIfNotExists({ note: 'n' })
+      .upsert()
+      .where(Order.Attr('total').gt(0))
+      .build();
+    expect(order.UpdateExpression).toBe('SET #n0 = :v0, #n1 = :v1, #n2 = :v2, #n3 = if_not_exists(#n3, :v3), #n4 = :v4, #n5 = :v5, #n6 = :v6, #n7 = :v7, #n8 = :v8');
+    expect(order.ExpressionAttributeNames).toEqual({
+      '#n0': 'total',
+      '#n1': 'placedAt',
+      '#n2': 'lines',
+      '#n3': 'note',
+      '#n4': '_et',
+      '#n5': 'userId',
+      '#n6': 'seq',
+      '#n7': 'orderId',
+      '#n8': 'lsi1sk',
+      '#n9': 'pk',
+    });
+    expect(order.ExpressionAttributeValues).toEqual({
+      ':v0': 5,
+      ':v1': '1970-01-01T00:00:00.000Z',
+      ':v2': [],
+      ':v3': 'n',
+      ':v4': 'Order',
+      ':v5': 'u1',
+      ':v6': 7,
+      ':v7': 'o1',
+      ':v8': 'PLACED#1970-01-01T00:00:00.000Z',
+      ':v9': 'Order',
+      ':v10': 0,
+    });
+    // The user's condition is ANDed after the guard.
+    expect(order.ConditionExpression).toBe('(attribute_not_exists(#n9) OR #n4 = :v9) AND #n0 > :v10');
+    // upsert(false) is a plain update again: ownership only, no required-attribute check.
     expect(User.update(u1).set({ age: 3 }).upsert().upsert(false).build().ConditionExpression).toBe('#n2 = :v2');
+  });
+
+  it('upsert: an index key whose composites all come from the primary key is written with if_not_exists', () => {
+    const input = Task.update({ taskId: 't1' }).set({ title: 'x' }).upsert().build();
+    expect(input).toEqual({
+      TableName: 'App',
+      Key: { pk: 'TASK#t1', sk: 'TASK' },
+      // gsi1pk needs owner, which is unknown: not written (the item stays out of gsi1 until owner is set).
+      UpdateExpression: 'SET #n0 = :v0, #n1 = :v1, #n2 = :v2, #n3 = if_not_exists(#n3, :v3), #n4 = if_not_exists(#n4, :v4)',
+      ConditionExpression: 'attribute_not_exists(#n5) OR #n1 = :v5',
+      ExpressionAttributeNames: { '#n0': 'title', '#n1': '_et', '#n2': 'taskId', '#n3': 'gsi1sk', '#n4': 'lsi1sk', '#n5': 'pk' },
+      ExpressionAttributeValues: { ':v0': 'x', ':v1': 'Task', ':v2': 't1', ':v3': 'TASK#t1', ':v4': 'OPEN', ':v5': 'Task' },
+    });
+    // A plain update does not touch index keys whose composites it does not change.
+    expect(Task.update({ taskId: 't1' }).set({ title: 'x' }).build().UpdateExpression).toBe('SET #n0 = :v0');
+    // With owner set, gsi1pk is rebuilt as usual (plain SET) and gsi1sk still comes from the key.
+    const owned = Task.update({ taskId: 't1' }).set({ title: 'x', owner: 'bo' }).upsert().build();
+    expect(owned.UpdateExpression).toBe('SET #n0 = :v0, #n1 = :v1, #n2 = :v2, #n3 = :v3, #n4 = :v4, #n5 = if_not_exists(#n5, :v5), #n6 = if_not_exists(#n6, :v6)');
+    expect(owned.ExpressionAttributeNames).toMatchObject({ '#n4': 'gsi1pk', '#n5': 'gsi1sk', '#n6': 'lsi1sk' });
+    expect(owned.ExpressionAttributeValues).toMatchObject({ ':v4': 'OWNER#bo', ':v5': 'TASK#t1', ':v6': 'OPEN' });
+  });
+
+  it('upsert: every required attribute must be carried (set, setIfNotExists, add, append, a ref, or the key), else ValidationError', () => {
+    const required = (f: () => unknown) => {
+      const paths = validationPaths(f);
+      const e = thrown(f) as ValidationError;
+      expect(['User', 'Order']).toContain(e.entity);
+      for (const i of e.issues) expect(i.message).toMatch(/required.*upsert/);
+      return paths;
+    };
+    expect(required(() => User.update(u1).set({ age: 3 }).upsert().build())).toEqual(['orgId', 'email', 'name']);
+    expect(required(() => User.update(u1).set({ name: 'Ada', orgId: 'acme' }).upsert().build())).toEqual(['email']);
+    expect(required(() => Order.update({ userId: 'u1', seq: 1, orderId: 'o1' }).set({ total: 1 }).upsert().build())).toEqual(['placedAt', 'lines']);
+    // setIfNotExists / add / append / a ref count as carrying the attribute; key composites come from the key.
+    expect(() =>
+      Order.update({ userId: 'u1', seq: 1, orderId: 'o1' }).set({ placedAt: new Date(0) }).add({ total: 1 }).append({ lines: [] }).upsert().build(),
+    ).not.toThrow();
+    expect(() => User.update(u1).set({ name: 'Ada', orgId: 'acme', email: User.ref('name') }).upsert().build()).not.toThrow();
+    expect(() => User.update(u1).set({ name: 'Ada', orgId: 'acme' }).setIfNotExists({ email: 'e@example.com' }).upsert().build()).not.toThrow();
   });
 
   it('conflicting paths are refused with ExpressionError', () => {
@@ -453,16 +589,24 @@ describe('update', () => {
 
 describe('delete / check', () => {
   it('delete: key; where; returning; returnItemOnConditionFailure', () => {
-    expect(User.delete(u1).build()).toEqual({ TableName: 'App', Key: KEY });
+    // Always guarded: a missing item stays a no-op, another entity's item is never deleted.
+    expect(User.delete(u1).build()).toEqual({
+      TableName: 'App',
+      Key: KEY,
+      ConditionExpression: 'attribute_not_exists(#n0) OR #n1 = :v0',
+      ExpressionAttributeNames: { '#n0': 'pk', '#n1': '_et' },
+      ExpressionAttributeValues: { ':v0': 'User' },
+    });
     expect(User.delete(u1).where(User.Attr('age').lt(100)).returning('ALL_OLD').returnItemOnConditionFailure().build()).toEqual({
       TableName: 'App',
       Key: KEY,
-      ConditionExpression: '#n0 < :v0',
-      ExpressionAttributeNames: { '#n0': 'age' },
-      ExpressionAttributeValues: { ':v0': 100 },
+      ConditionExpression: '(attribute_not_exists(#n0) OR #n1 = :v0) AND #n2 < :v1',
+      ExpressionAttributeNames: { '#n0': 'pk', '#n1': '_et', '#n2': 'age' },
+      ExpressionAttributeValues: { ':v0': 'User', ':v1': 100 },
       ReturnValues: 'ALL_OLD',
       ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
     });
+    expect(Order.delete({ userId: 'u1', seq: 1, orderId: 'o1' }).build().ExpressionAttributeValues).toEqual({ ':v0': 'Order' });
     expect('ReturnValues' in User.delete(u1).returning('ALL_OLD').returning('NONE').build()).toBe(false);
   });
 
@@ -525,6 +669,22 @@ describe('bad input throws typed errors before anything is sent', () => {
     expect(validationPaths(() => User.put({ ...ada, score: Number.POSITIVE_INFINITY }).build())).toEqual(['score']);
   });
 
+  it('an integer beyond Number.MAX_SAFE_INTEGER, in an item, an update or a condition: ValidationError naming the path', () => {
+    const unsafe = 2 ** 53;
+    expect(validationPaths(() => User.put({ ...ada, score: unsafe }).build())).toEqual(['score']);
+    expect(validationPaths(() => User.put({ ...ada, items: [{ sku: 's', qty: -1e20 }] }).build())).toEqual(['items[0].qty']);
+    expect(validationPaths(() => User.update(u1).set({ price: unsafe }).build())).toEqual(['price']);
+    expect(validationPaths(() => User.update(u1).set({ 'items[0].qty': unsafe }).build())).toEqual(['items[0].qty']);
+    expect(validationPaths(() => User.update(u1).add({ score: 1e21 }).build())).toEqual(['score']);
+    expect(validationPaths(() => User.update(u1).set({ score: User.ref('score').plus(unsafe) }).build())).toEqual(['score']);
+    expect(validationPaths(() => User.update(u1).setIfNotExists({ price: unsafe }).build())).toEqual(['price']);
+    expect(validationPaths(() => User.check(u1, User.Attr('score').gt(unsafe)).build())).toEqual(['score']);
+    expect(validationPaths(() => User.delete(u1).where(User.Attr('price').in([1, -unsafe])).build())).toEqual(['price']);
+    // the largest safe integer is fine
+    expect(User.put({ ...ada, score: Number.MAX_SAFE_INTEGER }).build().Item!.score).toBe(Number.MAX_SAFE_INTEGER);
+    expect(User.check(u1, User.Attr('score').lt(-Number.MAX_SAFE_INTEGER)).build().ExpressionAttributeValues).toEqual({ ':v0': -Number.MAX_SAFE_INTEGER });
+  });
+
   it('separator in a key value', () => {
     expect(thrown(() => User.put({ ...ada, userId: 'a#b' }).build())).toMatchObject({ name: 'KeyError', index: 'primary.pk', attribute: 'userId' });
     expect(thrown(() => User.put({ ...ada, name: 'A#B' }).build())).toMatchObject({ name: 'KeyError', index: 'gsi1.sk', attribute: 'name' });
@@ -544,16 +704,64 @@ describe('bad input throws typed errors before anything is sent', () => {
     expect(validationPaths(() => Order.get({ userId: 'u', orderId: 'o', seq: 1.5 }).build())).toEqual(['seq']);
   });
 
-  it('item over 400 KB: ItemSizeError at exactly one byte over', () => {
-    const base = { orderId: 'o1', userId: 'u1', seq: 1, total: 1, placedAt: new Date(0), lines: [], note: '' };
-    const baseSize = computeItemSize(Order.put(base).build().Item!);
-    const fits = { ...base, note: 'x'.repeat(409_600 - baseSize) };
-    expect(computeItemSize(Order.put(fits).build().Item!)).toBe(409_600);
-    const e = thrown(() => Order.put({ ...base, note: 'x'.repeat(409_601 - baseSize) }).build());
+  it('item over 400 KB: ItemSizeError at exactly one byte over (User: no LSI key, so the item alone counts)', () => {
+    const sized = (n: number): EntityInput<typeof User> => ({ ...ada, history: ['x'.repeat(n)] });
+    const baseSize = computeItemSize(User.put(sized(0)).build().Item!);
+    const fits = sized(409_600 - baseSize);
+    expect(computeItemSize(User.put(fits).build().Item!)).toBe(409_600);
+    const e = thrown(() => User.put(sized(409_601 - baseSize)).build());
     expect(e).toBeInstanceOf(ItemSizeError);
-    expect(e).toMatchObject({ entity: 'Order', size: 409_601, limit: 409_600 });
+    expect(e).toMatchObject({ entity: 'User', size: 409_601, limit: 409_600 });
     // index keys count: a long name is stored twice (name + gsi1sk)
     expect(thrown(() => User.put({ ...ada, name: 'n'.repeat(205_000) }).build())).toBeInstanceOf(ItemSizeError);
+  });
+
+  it('an Order writes lsi1sk (projection ALL), so its LSI entry is the item again: 204,800 bytes fit, one more is 409,602', () => {
+    const base = { orderId: 'o1', userId: 'u1', seq: 1, total: 1, placedAt: new Date(0), lines: [], note: '' };
+    const baseSize = computeItemSize(Order.put(base).build().Item!);
+    const fits = Order.put({ ...base, note: 'x'.repeat(204_800 - baseSize) }).build().Item!;
+    expect(fits.lsi1sk).toBe('PLACED#1970-01-01T00:00:00.000Z');
+    expect(computeItemSize(fits)).toBe(204_800);
+    const e = thrown(() => Order.put({ ...base, note: 'x'.repeat(204_801 - baseSize) }).build());
+    expect(e).toBeInstanceOf(ItemSizeError);
+    expect(e).toMatchObject({ entity: 'Order', size: 2 * 204_801, limit: 409_600 });
+  });
+
+  it('LSI entries by projection: ALL adds the item, KEYS_ONLY the table and index keys, INCLUDE those plus the included attributes', () => {
+    // lsiAll / lsiKeys / lsiInc each hold the item only when its own optional composite is present (sparse).
+    const filler = 250_000;
+    const doc = (patch: Partial<EntityInput<typeof Doc>>): EntityInput<typeof Doc> => ({ id: 'd1', body: '', note: 'n'.repeat(300), ...patch });
+    const sizeOf = (item: Record<string, unknown>, ...names: string[]) =>
+      computeItemSize(Object.fromEntries(names.filter((n) => item[n] !== undefined).map((n) => [n, item[n]])));
+    const cases: [Partial<EntityInput<typeof Doc>>, (item: Record<string, unknown>, s: number) => number][] = [
+      [{}, (_i, s) => s],
+      [{ a: 'x' }, (_i, s) => 2 * s],
+      [{ k: 'k'.repeat(40) }, (i, s) => s + sizeOf(i, 'pk', 'sk', 'keysSk')],
+      [{ i: 'i'.repeat(20) }, (i, s) => s + sizeOf(i, 'pk', 'sk', 'incSk', 'note')],
+      [{ a: 'x', k: 'k', i: 'i' }, (i, s) => 2 * s + sizeOf(i, 'pk', 'sk', 'keysSk') + sizeOf(i, 'pk', 'sk', 'incSk', 'note')],
+    ];
+    for (const [patch, expected] of cases) {
+      // The small item fits; its stored form gives the entry sizes. The filler adds `filler` bytes to the item.
+      const small = Doc.put(doc(patch)).build().Item!;
+      const itemSize = computeItemSize(small) + filler;
+      const total = expected(small, itemSize);
+      const big = () => Doc.put(doc({ ...patch, body: 'b'.repeat(filler) })).build();
+      if (total > 409_600) {
+        expect(thrown(big), JSON.stringify(patch)).toMatchObject({ name: 'ItemSizeError', size: total });
+      } else {
+        expect(computeItemSize(big().Item!), JSON.stringify(patch)).toBe(itemSize);
+      }
+    }
+    // Only ALL doubles; KEYS_ONLY and INCLUDE entries are small, so those items still fit.
+    expect(() => Doc.put(doc({ a: 'x', body: 'b'.repeat(filler) })).build()).toThrow(ItemSizeError);
+    expect(() => Doc.put(doc({ k: 'k', i: 'i', body: 'b'.repeat(filler) })).build()).not.toThrow();
+    // Exact boundary with the KEYS_ONLY and INCLUDE entries: entries + item = 409,600 fits, one byte more does not.
+    const patch = { k: 'k'.repeat(40), i: 'i'.repeat(20) };
+    const small = Doc.put(doc(patch)).build().Item!;
+    const entries = sizeOf(small, 'pk', 'sk', 'keysSk') + sizeOf(small, 'pk', 'sk', 'incSk', 'note');
+    const room = 409_600 - entries - computeItemSize(small);
+    expect(computeItemSize(Doc.put(doc({ ...patch, body: 'b'.repeat(room) })).build().Item!)).toBe(409_600 - entries);
+    expect(thrown(() => Doc.put(doc({ ...patch, body: 'b'.repeat(room + 1) })).build())).toMatchObject({ name: 'ItemSizeError', size: 409_601 });
   });
 
   it('awaiting a bad builder rejects without calling the client', async () => {

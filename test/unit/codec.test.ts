@@ -86,6 +86,24 @@ describe('toStoredValue', () => {
     expect(violation(value).path).toBe('');
   });
 
+  it('rejects an integer beyond Number.MAX_SAFE_INTEGER (precision already lost); safe integers, decimals and bigints pass', () => {
+    for (const n of [2 ** 53, -(2 ** 53), Number.MAX_SAFE_INTEGER + 2, 1e20, -1e21, Number.MAX_VALUE]) {
+      const v = violation(n);
+      expect(v.path).toBe('');
+      expect(v.rule).toMatch(/MAX_SAFE_INTEGER/);
+      expect(v.rule).toMatch(/bigint/);
+    }
+    expect(toStoredValue(Number.MAX_SAFE_INTEGER)).toBe(Number.MAX_SAFE_INTEGER);
+    expect(toStoredValue(-Number.MAX_SAFE_INTEGER)).toBe(-Number.MAX_SAFE_INTEGER);
+    expect(toStoredValue(1.5e15 + 0.5)).toBe(1.5e15 + 0.5);
+    expect(toStoredValue(1e-300)).toBe(1e-300);
+    expect(toStoredValue(2n ** 64n)).toBe(2n ** 64n);
+    expect(toStoredValue(new Set([2n ** 64n, 1n]))).toEqual(new Set([2n ** 64n, 1n]));
+    // nested: maps, lists and number sets name the path
+    expect(violation({ a: { b: [1, 2 ** 60] } }).path).toBe('a.b[1]');
+    expect(violation({ ns: new Set([1, 2 ** 53]) }).path).toBe('ns');
+  });
+
   it('names the path of a nested violation', () => {
     expect(violation({ a: { b: Number.NaN } }).path).toBe('a.b');
     expect(violation({ items: [{ sku: 'x' }, { tags: new Set() }] }).path).toBe('items[1].tags');

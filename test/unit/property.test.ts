@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { AttributeOperand, Condition, ExpressionError, and, defineTable, not, or } from '../../src/index.js';
 import { compileCondition, compileUpdate, type CompileContext } from '../../src/expressions/compile.js';
 import { Placeholders } from '../../src/expressions/placeholders.js';
-import { toStoredValue } from '../../src/entity/codec.js';
+import { StorageRuleViolation, toStoredValue } from '../../src/entity/codec.js';
 import type { AttributeTypeName, ConditionNode, DocPath, Operand, PathSegment, SetValue, UpdateAction } from '../../src/expressions/ast.js';
 
 const RUNS = 300;
@@ -417,10 +417,22 @@ const pathArb: fc.Arbitrary<PathSegment[]> = fc
   .tuple(nameArb, fc.array(fc.oneof(nameArb, fc.nat({ max: 30 })), { maxLength: 3 }))
   .map(([head, rest]) => [head, ...rest]);
 
+/**
+ * Numbers a caller may store: every double within ±Number.MAX_SAFE_INTEGER (outside it every double is an
+ * integer beyond the safe range, which dynakit refuses: see the last property), and bigints of up to 38 digits.
+ */
+const SAFE = { min: -Number.MAX_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER } as const;
+const D38 = 10n ** 38n - 1n;
+const numberArb: fc.Arbitrary<number | bigint> = fc.oneof(
+  fc.integer(),
+  fc.integer(SAFE),
+  fc.double({ ...SAFE, noNaN: true }),
+  fc.bigInt({ min: -D38, max: D38 }),
+);
+
 const scalarArb: fc.Arbitrary<unknown> = fc.oneof(
   fc.string({ maxLength: 8 }),
-  fc.integer(),
-  fc.double({ noNaN: true, noDefaultInfinity: true }),
+  numberArb,
   fc.boolean(),
   fc.constant(null),
   fc.date({ noInvalidDate: true, min: new Date(-8.64e15), max: new Date(8.64e15) }),
@@ -429,6 +441,7 @@ const scalarArb: fc.Arbitrary<unknown> = fc.oneof(
 const setArb: fc.Arbitrary<Set<unknown>> = fc.oneof(
   fc.uniqueArray(fc.string({ maxLength: 5 }), { minLength: 1, maxLength: 4 }).map((a) => new Set<unknown>(a)),
   fc.uniqueArray(fc.integer(), { minLength: 1, maxLength: 4 }).map((a) => new Set<unknown>(a)),
+  fc.uniqueArray(numberArb, { minLength: 1, maxLength: 4 }).map((a) => new Set<unknown>(a)),
 );
 
 const valueArb: fc.Arbitrary<unknown> = fc.oneof(
@@ -485,7 +498,7 @@ function overlap(a: readonly PathSegment[], b: readonly PathSegment[]): boolean 
   return a.slice(0, n).every((s, i) => s === b[i]);
 }
 
-const numberValue: fc.Arbitrary<SetValue> = fc.integer({ min: -1000, max: 1000 }).map((value) => ({ kind: 'value', value }));
+const numberValue: fc.Arbitrary<SetValue> = fc.oneof(fc.integer({ min: -1000, max: 1000 }), numberArb).map((value) => ({ kind: 'value', value }));
 const listValue: fc.Arbitrary<SetValue> = fc.array(scalarArb, { maxLength: 3 }).map((value) => ({ kind: 'value', value }));
 const refValue: fc.Arbitrary<SetValue> = pathArb.map((path) => ({ kind: 'path', path }));
 const ifNotExists = (fallback: fc.Arbitrary<SetValue>): fc.Arbitrary<SetValue> =>
@@ -505,7 +518,7 @@ const actionFor = (path: DocPath): fc.Arbitrary<UpdateAction> =>
   fc.oneof(
     { weight: 3, arbitrary: setValueArb.map((value): UpdateAction => ({ kind: 'set', path, value })) },
     { weight: 1, arbitrary: fc.constant<UpdateAction>({ kind: 'remove', path }) },
-    { weight: 1, arbitrary: fc.oneof(fc.integer(), setArb).map((value): UpdateAction => ({ kind: 'add', path, value })) },
+    { weight: 1, arbitrary: fc.oneof(numberArb, setArb).map((value): UpdateAction => ({ kind: 'add', path, value })) },
     { weight: 1, arbitrary: setArb.map((value): UpdateAction => ({ kind: 'delete', path, value })) },
   );
 
@@ -627,6 +640,46 @@ describe('property: compiled updates', () => {
         }
       }),
       { numRuns: RUNS },
+    );
+  });
+});
+
+describe('property: integers beyond Number.MAX_SAFE_INTEGER', () => {
+  // Every double with |d| >= 2^53 is an integer that is not safe (its digits are already rounded).
+  const unsafeArb = fc
+    .tuple(fc.double({ min: 2 ** 53, max: Number.MAX_VALUE, noNaN: true }), fc.boolean())
+    .map(([d, neg]) => (neg ? -d : d));
+  /** A value with the number somewhere inside it: alone, in a list, a map, a number set, or deep down. */
+  const placed = (n: number | bigint): fc.Arbitrary<unknown> =>
+    fc.oneof(
+      fc.constant(n),
+      fc.tuple(fc.array(scalarArb, { maxLength: 3 }), fc.nat({ max: 3 })).map(([l, i]) => [...l.slice(0, i), n, ...l.slice(i)]),
+      fc.dictionary(fc.string({ minLength: 1, maxLength: 4 }), scalarArb, { maxKeys: 3 }).map((m) => ({ ...m, 'the n': n })),
+      fc.uniqueArray(fc.integer(), { maxLength: 3 }).map((a) => new Set<unknown>([...a, n])),
+      fc.constant({ deep: [{ deeper: [n] }] }),
+    );
+
+  it('are refused wherever they appear in a condition or update value; the same value as a bigint compiles', () => {
+    fc.assert(
+      fc.property(
+        unsafeArb.chain((n) => fc.tuple(fc.constant(n), placed(n))),
+        pathArb,
+        ([n, value], path) => {
+          expect(Number.isSafeInteger(n)).toBe(false);
+          const cond = attr(path).eq(value);
+          expect(() => compileCondition(cond.node, ctx())).toThrow(StorageRuleViolation);
+          expect(() => compileUpdate([{ kind: 'set', path, value: { kind: 'value', value } }], ctx())).toThrow(StorageRuleViolation);
+          expect(() => compileUpdate([{ kind: 'set', path, value: { kind: 'arith', op: '+', left: { kind: 'path', path }, right: { kind: 'value', value: n } } }], ctx())).toThrow(
+            StorageRuleViolation,
+          );
+          // A bigint carries the exact integer: accepted, and sent as that bigint.
+          const exact = BigInt(n);
+          const x = ctx();
+          compileCondition(attr(path).eq(exact).node, x);
+          expect(x.ph.values).toEqual({ ':v0': exact });
+        },
+      ),
+      { numRuns: 100 },
     );
   });
 });
