@@ -211,7 +211,11 @@ type WithVersion<T, V extends string> = [V] extends [never] ? T : T & { readonly
 type VersionedInput<T, V extends string> = [V] extends [never] ? T : T & { readonly [P in V]?: number };
 
 /** Key of update/delete: a versioned entity may pass the version it read, to check it. */
-export type VersionedKey<Item, K, V extends string> = [V] extends [never] ? KeyInput<Item, K> : KeyInput<Item, K> & { readonly [P in V]?: number };
+export type VersionedKey<Item, K, V extends string> = [V] extends [never]
+  ? KeyInput<Item, K>
+  : string extends V
+    ? KeyInput<Item, K>
+    : KeyInput<Item, K> & { readonly [P in V]?: number };
 
 export interface EntityConfig<Name extends string, S extends z.ZodObject, C extends TableConfig, K, TS extends boolean, V extends string> {
   readonly table: Table<C>;

@@ -22,10 +22,14 @@ export function mapConditionFailure(error: unknown, model: EntityModel, operatio
   if (raw !== undefined) {
     const plain = unmarshallItem(raw);
     if (model.version !== undefined) storedVersion = plain[model.version];
-    try {
-      item = model.parse(plain);
-    } catch {
-      item = plain;
+    // Another entity's item under the same key is reported as stored, never parsed as this one.
+    if (!model.owns(plain)) item = plain;
+    else {
+      try {
+        item = model.parse(plain);
+      } catch {
+        item = plain;
+      }
     }
   }
   if (version !== undefined && model.version !== undefined && storedVersion !== version.expected) {
