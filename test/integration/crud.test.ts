@@ -353,7 +353,7 @@ describe('delete never touches another entity\'s item', () => {
   // happens to fit the User schema is attached as if it were a User (keys and `_et` stripped), while
   // get() of the same key reads undefined. It should be attached as stored, like any item that does
   // not parse as this entity's (docs/errors.md).
-  it.fails('returnItemOnConditionFailure() attaches another entity\'s item as stored, not parsed as this entity', async () => {
+  it('returnItemOnConditionFailure() attaches another entity\'s item as stored, not parsed as this entity', async () => {
     const id = freshId('del-other-item');
     const other = { pk: `USER#${id}`, sk: 'PROFILE', _et: 'Other', userId: id, orgId: 'acme', email: `${id}@example.com`, name: 'Not a User' };
     await doc.send(new PutCommand({ TableName: AppTable.name, Item: other }));
