@@ -82,8 +82,7 @@ export async function batchGetAll<B extends readonly GetBuilder<unknown>[]>(
 
   return lookups.map((l) => {
     const raw = found.get(`${l.group}\u0001${l.id}`);
-    if (raw === undefined || !l.builder.model.owns(raw)) return undefined;
-    return l.builder.parseItem(raw);
+    return raw === undefined ? undefined : l.builder.parseItem(raw);
   }) as BatchGetResults<B>;
 }
 

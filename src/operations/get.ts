@@ -64,8 +64,13 @@ export class GetBuilder<Result> extends Operation<GetCommandInput, Result | unde
     return input;
   }
 
-  /** @internal parses a raw item read for this builder (batch and transaction gets) */
-  parseItem(raw: Record<string, unknown>): Result {
+  /**
+   * @internal parses a raw item read for this builder (batch and transaction gets): `undefined`
+   * for another entity's item or an expired one, as `get()` itself does.
+   */
+  parseItem(raw: Record<string, unknown>): Result | undefined {
+    if (!this.model.owns(raw)) return undefined;
+    if (this.state.includeExpired !== true && this.model.expired(raw, new Date())) return undefined;
     return this.model.parse(raw, this.state.projection) as Result;
   }
 
@@ -77,9 +82,6 @@ export class GetBuilder<Result> extends Operation<GetCommandInput, Result | unde
 
   async send(): Promise<Result | undefined> {
     const out = await sendCommand<GetCommandOutput>(this.model.table.client, new GetCommand(this.build()));
-    const raw = out.Item;
-    if (raw === undefined || !this.model.owns(raw)) return undefined;
-    if (this.state.includeExpired !== true && this.model.expired(raw, new Date())) return undefined;
-    return this.model.parse(raw, this.state.projection) as Result;
+    return out.Item === undefined ? undefined : this.parseItem(out.Item);
   }
 }

@@ -42,7 +42,6 @@ export async function transactGet<const B extends readonly GetBuilder<unknown>[]
   }
   return builders.map((b, i) => {
     const raw = out.Responses?.[i]?.Item;
-    if (raw === undefined || !b.model.owns(raw)) return undefined;
-    return b.parseItem(raw);
+    return raw === undefined ? undefined : b.parseItem(raw);
   }) as TransactGetResults<B>;
 }
