@@ -219,4 +219,14 @@ describe('table-level bad input, before any request', () => {
     rejects(() => AppTable.query(Key('pk').eq('USER#u1')).startAfter(gsiCursor), InvalidCursorError, /issued for table .*, index gsi1/);
     rejects(() => AppTable.scan().startAfter('bm90IGEgY3Vyc29y'), InvalidCursorError, /malformed or truncated/);
   });
+
+  // Bug: a cursor of another partition was only refused by DynamoDB (ValidationException, after a
+  // request). Proposed fix in the report.
+  it('bug: a cursor from another partition of the same index', async () => {
+    const u1 = (await AppTable.query(Key('pk').eq('USER#u1')).limit(1)).cursor!;
+    rejects(() => AppTable.query(Key('pk').eq('USER#u2')).startAfter(u1), InvalidCursorError, /partition/);
+    rejects(() => Order.query('primary', Order.Key('userId').eq('u2')).startAfter(u1), InvalidCursorError, /partition/);
+    // a scan reads every partition: the same cursor resumes it
+    expect(() => AppTable.scan().startAfter(u1)).not.toThrow();
+  });
 });

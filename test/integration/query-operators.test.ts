@@ -611,6 +611,18 @@ describe('bad input: typed errors before any request', () => {
     await rejects(() => User.query('gsi1', Key('orgId').eq('acme')).startAfter(gsiCursor.slice(0, -3)), InvalidCursorError, /malformed or truncated/);
   });
 
+  // Bug: a cursor of another partition of the same index passed the checks and DynamoDB answered
+  // with a ValidationException ("The provided starting key does not match the range key
+  // predicate"), after a request. Proposed fix in the report.
+  it('bug: a cursor from another partition of the same index', async () => {
+    const acme = (await User.query('gsi1', Key('orgId').eq('acme')).limit(1)).cursor!;
+    const acmeB = (await User.query('gsi1', Key('orgId').eq('acme').and(Key('name').beginsWith('B'))).limit(1)).cursor!;
+    expect(() => User.query('gsi1', Key('orgId').eq('acme')).startAfter(acmeB)).not.toThrow(); // same partition: fine
+    await rejects(() => User.query('gsi1', Key('orgId').eq('globex')).startAfter(acme), InvalidCursorError, /partition/);
+    const u00 = (await Order.query('primary', Order.Key('userId').eq('u00')).limit(1)).cursor!;
+    await rejects(() => Order.query('primary', Order.Key('userId').eq('u01')).startAfter(u00), InvalidCursorError, /partition/);
+  });
+
   it('limit / pageSize that are not positive integers', async () => {
     for (const n of [0, -1, 1.5, Number.NaN]) {
       await rejects(() => User.query('gsi1', Key('orgId').eq('acme')).limit(n), ExpressionError, /limit must be a positive integer/);
