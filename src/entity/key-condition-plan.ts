@@ -11,6 +11,20 @@ import type { KeyValue } from './key-template.js';
  */
 const TOP = '\u{10FFFF}';
 
+/**
+ * The greatest string below `s` that a key can hold (assuming no key contains TOP): `s` without
+ * its last code point, that code point minus one, then TOP. Used as an inclusive upper bound for
+ * "less than `s`" where DynamoDB's BETWEEN has no exclusive end.
+ */
+function below(s: string): string {
+  const cps = Array.from(s);
+  const last = cps.pop()!.codePointAt(0)!;
+  const head = cps.join('');
+  if (last === 0) return head;
+  const prev = last - 1 === 0xdfff ? 0xd7ff : last - 1;
+  return head + String.fromCodePoint(prev) + TOP;
+}
+
 const value = (v: unknown): { kind: 'value'; value: unknown } => ({ kind: 'value', value: v });
 
 /**
@@ -114,13 +128,18 @@ function sortKeyNode(model: EntityModel, indexName: string, ix: IndexKeys, terms
     case 'between':
       return { kind: 'between', operand: path, low: value(open(a)), high: value(terminal ? closed(b) : closed(b) + TOP) };
     case '>':
-      return terminal
-        ? { kind: 'compare', op: '>', left: path, right: value(closed(a)) }
-        : { kind: 'between', operand: path, low: value(closed(a) + TOP), high: value(base + TOP) };
+      // Terminal: the key of c == a is exactly closed(a); the next string up is closed(a) + U+0000.
+      // Either way the upper bound keeps the range inside the keys that start with `base`.
+      return { kind: 'between', operand: path, low: value(terminal ? closed(a) + '\u0000' : closed(a) + TOP), high: value(base + TOP) };
     case '>=':
       return { kind: 'between', operand: path, low: value(open(a)), high: value(base + TOP) };
-    case '<':
-      return terminal || base === '' ? { kind: 'compare', op: '<', left: path, right: value(open(a)) } : low(open(a));
+    case '<': {
+      if (base === '') return { kind: 'compare', op: '<', left: path, right: value(open(a)) };
+      if (!terminal) return low(open(a));
+      // Terminal: the key of c == a is exactly open(a), which BETWEEN would include.
+      const s = open(a);
+      return s === base ? { kind: 'beginsWith', path: [attr.name], prefix: value(base + TOP) } : low(below(s));
+    }
     case '<=':
       return low(terminal ? closed(a) : closed(a) + TOP);
     default:

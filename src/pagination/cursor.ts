@@ -37,8 +37,20 @@ export function encodeCursor(table: string, index: string, key: StartKey): strin
   return Buffer.from(JSON.stringify(body), 'utf8').toString('base64url');
 }
 
-/** Decodes a cursor made by `encodeCursor`, checking table, index and the key's exact shape. */
-export function decodeCursor(cursor: string, table: string, index: string, expected: readonly KeyAttribute[]): StartKey {
+/** The partition a query reads: a cursor from another partition of the same index does not belong. */
+export interface CursorPartition {
+  readonly name: string;
+  readonly value: unknown;
+}
+
+const sameKeyValue = (a: unknown, b: unknown): boolean =>
+  a instanceof Uint8Array && b instanceof Uint8Array ? Buffer.from(a).equals(Buffer.from(b)) : a === b;
+
+/**
+ * Decodes a cursor made by `encodeCursor`, checking table, index and the key's exact shape, and,
+ * for a query, that it points into the partition being queried.
+ */
+export function decodeCursor(cursor: string, table: string, index: string, expected: readonly KeyAttribute[], partition?: CursorPartition): StartKey {
   const target = `table ${table}, index ${index}`;
   if (typeof cursor !== 'string' || cursor === '' || !/^[A-Za-z0-9_-]+$/.test(cursor)) {
     throw new InvalidCursorError(target, 'not a cursor string');
@@ -65,6 +77,9 @@ export function decodeCursor(cursor: string, table: string, index: string, expec
     else if (attr.type === 'N' && typeof v === 'number' && Number.isFinite(v)) out[attr.name] = v;
     else if (attr.type === 'B' && v !== null && typeof v === 'object' && typeof v.b === 'string') out[attr.name] = new Uint8Array(Buffer.from(v.b, 'base64'));
     else throw new InvalidCursorError(target, `key attribute ${attr.name} is missing or has the wrong type`);
+  }
+  if (partition !== undefined && !sameKeyValue(out[partition.name], partition.value)) {
+    throw new InvalidCursorError(target, `it points into partition ${partition.name} = ${String(out[partition.name])}, not the queried ${String(partition.value)}`);
   }
   return out;
 }

@@ -24,6 +24,8 @@ export async function* mergeAsync<T>(sources: readonly (() => AsyncIterator<T>)[
       yield r.value;
     }
   } finally {
+    // Requests still in flight after an early stop must not surface as unhandled rejections.
+    for (const p of running.values()) p.catch(() => undefined);
     await Promise.allSettled([...running.keys()].map((it) => it.return?.()));
   }
 }

@@ -3,6 +3,7 @@ import type { KeyCondition } from '../expressions/key-condition.js';
 import { compileCondition, type CompileContext } from '../expressions/compile.js';
 import { planKeyCondition } from '../entity/key-condition-plan.js';
 import { EntityReadBuilder, type ReadState } from './read-builder.js';
+import type { CursorPartition } from './cursor.js';
 
 interface QueryState extends ReadState {
   readonly key: KeyCondition;
@@ -32,6 +33,12 @@ export class QueryBuilder<Result> extends EntityReadBuilder<Result, QueryState> 
 
   protected command(input: Record<string, unknown>): unknown {
     return new QueryCommand(input as unknown as QueryCommandInput);
+  }
+
+  protected override cursorPartition(): CursorPartition | undefined {
+    const node = planKeyCondition(this.model, this.state.index, this.state.key);
+    const pk = node.kind === 'and' ? node.children[0] : node;
+    return pk?.kind === 'compare' && pk.right.kind === 'value' ? { name: this.index.partitionKey.name, value: pk.right.value } : undefined;
   }
 
   /** Reads only these top-level attributes; the result type becomes a `Pick`. */

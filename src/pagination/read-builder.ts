@@ -5,7 +5,7 @@ import type { EntityModel } from '../entity/model.js';
 import type { ResolvedIndex } from '../entity/table.js';
 import { ExpressionError, KeyError } from '../errors.js';
 import { contextFor } from '../operations/expression-input.js';
-import { decodeCursor, startKeyAttributes, type StartKey } from './cursor.js';
+import { decodeCursor, startKeyAttributes, type CursorPartition, type StartKey } from './cursor.js';
 import { countAll, readPages, SKIP, type Page, type PagedReadSpec } from './page-reader.js';
 
 /** Options shared by entity queries and scans. */
@@ -96,8 +96,13 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> implements 
     return startKeyAttributes(this.model.primary.index, this.index);
   }
 
+  /** The partition a query reads (scans read every partition). */
+  protected cursorPartition(): CursorPartition | undefined {
+    return undefined;
+  }
+
   private decodeCursor(cursor: string): StartKey {
-    return decodeCursor(cursor, this.model.table.name, this.index.name, this.keyAttributes);
+    return decodeCursor(cursor, this.model.table.name, this.index.name, this.keyAttributes, this.cursorPartition());
   }
 
   /** @internal */

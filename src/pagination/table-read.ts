@@ -8,7 +8,7 @@ import type { ResolvedIndex, Table } from '../entity/table.js';
 import type { EntityModel } from '../entity/model.js';
 import { ExpressionError } from '../errors.js';
 import type { AnyEntity, EntityItem } from '../entity/entity.js';
-import { decodeCursor, startKeyAttributes, type StartKey } from './cursor.js';
+import { decodeCursor, startKeyAttributes, type CursorPartition, type StartKey } from './cursor.js';
 import { readPages } from './page-reader.js';
 
 /** A page of a table-level read: parsed items of registered entities, and raw items of none. */
@@ -154,8 +154,22 @@ export class TableReadBuilder<T> implements PromiseLike<TablePage<T>> {
     return startKeyAttributes(this.table.indexes.get('primary')!, this.state.index);
   }
 
+  /** For a query, the partition it reads: the value of `pk.eq(...)` in the key condition. */
+  private partition(): CursorPartition | undefined {
+    const key = this.state.key;
+    if (this.state.kind !== 'query' || key === undefined) return undefined;
+    const name = this.state.index.partitionKey.name;
+    const terms = key.node.kind === 'and' ? key.node.children : [key.node];
+    for (const t of terms) {
+      if (t.kind === 'compare' && t.op === '=' && t.left.kind === 'path' && t.left.path.length === 1 && t.left.path[0] === name && t.right.kind === 'value') {
+        return { name, value: t.right.value };
+      }
+    }
+    return undefined;
+  }
+
   private decode(cursor: string): StartKey {
-    return decodeCursor(cursor, this.table.name, this.state.index.name, this.keyAttributes);
+    return decodeCursor(cursor, this.table.name, this.state.index.name, this.keyAttributes, this.partition());
   }
 
   /** The command input of the first request. */
