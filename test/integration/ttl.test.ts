@@ -1,0 +1,214 @@
+/**
+ * TTL (`ttl: 'expiresAt'`) against DynamoDB Local: a Date in the model, epoch seconds (N) in the
+ * table; `create()` turns TTL on; get/query/scan hide items whose TTL has passed but that DynamoDB
+ * has not deleted yet, and `.includeExpired()` shows them.
+ *
+ * Never asserts on when DynamoDB deletes expired items (Local does delete them, unpredictably): the
+ * hide/show tests run on a table whose TTL was never turned on, so expired items stay put.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CreateTableCommand, DescribeTimeToLiveCommand, GetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { z } from 'zod';
+import { defineEntity, defineTable, transactGet } from '../../src/index.js';
+import { testClient, uniqueTableName } from '../support/client.js';
+
+function sessionModel(client: DynamoDBClient, name: string) {
+  const AppTable = defineTable({
+    name,
+    client,
+    partitionKey: { name: 'pk', type: 'S' },
+    sortKey: { name: 'sk', type: 'S' },
+    indexes: { gsi1: { type: 'global', partitionKey: { name: 'gsi1pk', type: 'S' }, sortKey: { name: 'gsi1sk', type: 'S' } } },
+  });
+  const Session = defineEntity({
+    table: AppTable,
+    name: 'Session',
+    schema: z.object({ sessionId: z.string(), userId: z.string(), expiresAt: z.date().optional(), note: z.string().optional() }),
+    keys: { primary: { pk: 'SESSION#{sessionId}', sk: 'SESSION' }, gsi1: { pk: 'USER#{userId}', sk: 'SESSION#{sessionId}' } },
+    ttl: 'expiresAt',
+  });
+  return { AppTable, Session };
+}
+
+const client = testClient();
+const HOUR = 3_600_000;
+// Whole seconds: epoch seconds cannot hold milliseconds.
+const now = () => new Date(Math.floor(Date.now() / 1000) * 1000);
+
+afterAll(() => {
+  client.destroy();
+});
+
+describe('create() and storage', () => {
+  const { AppTable, Session } = sessionModel(client, uniqueTableName('ttl-on'));
+
+  beforeAll(async () => {
+    await AppTable.create();
+  });
+
+  afterAll(async () => {
+    await AppTable.drop();
+  });
+
+  it('create() turns TTL on for the entity’s attribute', async () => {
+    expect(AppTable.ttlAttribute()).toBe('expiresAt');
+    const { TimeToLiveDescription } = await client.send(new DescribeTimeToLiveCommand({ TableName: AppTable.name }));
+    expect(TimeToLiveDescription).toMatchObject({ AttributeName: 'expiresAt' });
+    expect(['ENABLED', 'ENABLING']).toContain(TimeToLiveDescription?.TimeToLiveStatus);
+    expect((await AppTable.describe()).differences).toEqual([]);
+  });
+
+  it('stores the Date as epoch seconds (N) and reads it back as a Date', async () => {
+    const expiresAt = new Date(Date.now() + 2 * HOUR + 123); // milliseconds are dropped
+    const put = await Session.put({ sessionId: 's1', userId: 'u1', expiresAt });
+    expect(put.expiresAt).toEqual(expiresAt);
+    const { Item } = await client.send(new GetItemCommand({ TableName: AppTable.name, Key: { pk: { S: 'SESSION#s1' }, sk: { S: 'SESSION' } } }));
+    expect(Item?.['expiresAt']).toEqual({ N: String(Math.floor(expiresAt.getTime() / 1000)) });
+    const read = await Session.get({ sessionId: 's1' }).consistent();
+    expect(read?.expiresAt).toBeInstanceOf(Date);
+    expect(read?.expiresAt?.getTime()).toBe(Math.floor(expiresAt.getTime() / 1000) * 1000);
+  });
+
+  it('update().set() of the TTL attribute stores epoch seconds too', async () => {
+    const later = new Date(Date.now() + 5 * HOUR);
+    await Session.update({ sessionId: 's1' }).set({ expiresAt: later });
+    const { Item } = await client.send(new GetItemCommand({ TableName: AppTable.name, Key: { pk: { S: 'SESSION#s1' }, sk: { S: 'SESSION' } } }));
+    expect(Item?.['expiresAt']).toEqual({ N: String(Math.floor(later.getTime() / 1000)) });
+  });
+
+  it('conditions compare the TTL attribute as epoch seconds', async () => {
+    const at = (await Session.get({ sessionId: 's1' }).consistent())!.expiresAt!;
+    const { items } = await Session.scan().filter(Session.Attr('expiresAt').eq(at));
+    expect(items.map((s) => s.sessionId)).toEqual(['s1']);
+    const none = await Session.scan().filter(Session.Attr('expiresAt').lt(now()));
+    expect(none.items).toEqual([]);
+  });
+});
+
+describe('expired items that DynamoDB has not deleted yet', () => {
+  const tableName = uniqueTableName('ttl-hide');
+  const { AppTable, Session } = sessionModel(client, tableName);
+
+  beforeAll(async () => {
+    // TTL left off on purpose: nothing gets deleted behind the test's back.
+    await client.send(new CreateTableCommand(AppTable.createTableInput()));
+    const t = now().getTime();
+    await Session.put({ sessionId: 'expired', userId: 'u1', expiresAt: new Date(t - HOUR) });
+    await Session.put({ sessionId: 'just-expired', userId: 'u1', expiresAt: new Date(t - 1000) });
+    await Session.put({ sessionId: 'live', userId: 'u1', expiresAt: new Date(t + HOUR) });
+    await Session.put({ sessionId: 'forever', userId: 'u1' });
+  });
+
+  afterAll(async () => {
+    await AppTable.drop();
+  });
+
+  it('describe() reports that TTL is off', async () => {
+    const { differences } = await AppTable.describe();
+    expect(differences).toEqual([{ path: 'ttl', expected: 'expiresAt', actual: 'off' }]);
+  });
+
+  it('get hides an expired item; includeExpired() returns it', async () => {
+    expect(await Session.get({ sessionId: 'expired' }).consistent()).toBeUndefined();
+    expect(await Session.get({ sessionId: 'just-expired' }).consistent()).toBeUndefined();
+    const shown = await Session.get({ sessionId: 'expired' }).consistent().includeExpired();
+    expect(shown).toMatchObject({ sessionId: 'expired' });
+    expect(shown!.expiresAt!.getTime()).toBeLessThan(Date.now());
+    expect(await Session.get({ sessionId: 'live' })).toMatchObject({ sessionId: 'live' });
+    expect(await Session.get({ sessionId: 'forever' })).toMatchObject({ sessionId: 'forever' });
+  });
+
+  it('get with a projection still hides expired items (and does not return the TTL unless asked)', async () => {
+    expect(await Session.get({ sessionId: 'expired' }).project('userId')).toBeUndefined();
+    expect(await Session.get({ sessionId: 'live' }).project('userId')).toEqual({ userId: 'u1' });
+    expect(await Session.get({ sessionId: 'expired' }).project('userId').includeExpired()).toEqual({ userId: 'u1' });
+  });
+
+  it('query hides expired items; includeExpired() shows them', async () => {
+    const visible = await Session.query('gsi1', Session.Key('userId').eq('u1')).all();
+    expect(visible.map((s) => s.sessionId).sort()).toEqual(['forever', 'live']);
+    const all = await Session.query('gsi1', Session.Key('userId').eq('u1')).includeExpired().all();
+    expect(all.map((s) => s.sessionId).sort()).toEqual(['expired', 'forever', 'just-expired', 'live']);
+    expect(await Session.query('gsi1', Session.Key('userId').eq('u1')).count()).toBe(2);
+  });
+
+  it('scan hides expired items; includeExpired() shows them; a user filter combines with the TTL filter', async () => {
+    expect((await Session.scan().all()).map((s) => s.sessionId).sort()).toEqual(['forever', 'live']);
+    expect((await Session.scan().includeExpired().all()).map((s) => s.sessionId).sort()).toEqual(['expired', 'forever', 'just-expired', 'live']);
+    const withFilter = await Session.scan().filter(Session.Attr('expiresAt').exists()).all();
+    expect(withFilter.map((s) => s.sessionId)).toEqual(['live']);
+    const expiredOnly = await Session.scan().includeExpired().filter(Session.Attr('expiresAt').lt(now())).all();
+    expect(expiredOnly.map((s) => s.sessionId).sort()).toEqual(['expired', 'just-expired']);
+  });
+
+  it('batchGet hides expired items like get() does', async () => {
+    const [expired, live] = await Session.batchGet([{ sessionId: 'expired' }, { sessionId: 'live' }]);
+    expect(live).toMatchObject({ sessionId: 'live' });
+    expect(expired).toBeUndefined();
+  });
+
+  it('transactGet hides expired items like get() does', async () => {
+    const [expired, live] = await transactGet([Session.get({ sessionId: 'expired' }), Session.get({ sessionId: 'live' })]);
+    expect(live).toMatchObject({ sessionId: 'live' });
+    expect(expired).toBeUndefined();
+  });
+
+  it('batchGet with includeExpired() builders returns expired items', async () => {
+    const [expired] = await AppTable.batchGet([Session.get({ sessionId: 'expired' }).includeExpired()]);
+    expect(expired).toMatchObject({ sessionId: 'expired' });
+  });
+
+  it('an item becomes hidden once its TTL passes (no deletion needed)', async () => {
+    const soon = new Date(Date.now() + 1500);
+    await Session.put({ sessionId: 'soon', userId: 'u2', expiresAt: soon });
+    expect(await Session.get({ sessionId: 'soon' }).consistent()).toBeDefined();
+    await new Promise((r) => setTimeout(r, Math.max(0, Math.floor(soon.getTime() / 1000) * 1000 + 1100 - Date.now())));
+    expect(await Session.get({ sessionId: 'soon' }).consistent()).toBeUndefined();
+    expect(await Session.query('gsi1', Session.Key('userId').eq('u2')).all()).toEqual([]);
+    expect(await Session.get({ sessionId: 'soon' }).consistent().includeExpired()).toBeDefined();
+  });
+});
+
+describe('a TTL attribute named `ttl` (a DynamoDB reserved word)', () => {
+  const T = defineTable({ name: uniqueTableName('ttl-reserved'), client, partitionKey: { name: 'pk', type: 'S' } });
+  const Token = defineEntity({
+    table: T,
+    name: 'Token',
+    schema: z.object({ token: z.string(), ttl: z.date() }),
+    keys: { primary: { pk: 'TOKEN#{token}' } },
+    ttl: 'ttl',
+  });
+
+  beforeAll(async () => {
+    await T.create();
+  });
+
+  afterAll(async () => {
+    await T.drop();
+  });
+
+  it('turns TTL on and filters reads through an aliased name', async () => {
+    const { TimeToLiveDescription } = await client.send(new DescribeTimeToLiveCommand({ TableName: T.name }));
+    expect(TimeToLiveDescription?.AttributeName).toBe('ttl');
+    // Far enough in the future that Local's TTL job never touches it.
+    await Token.put({ token: 'a', ttl: new Date(Date.now() + 24 * HOUR) });
+    expect((await Token.scan().all()).map((t) => t.token)).toEqual(['a']);
+    expect(await Token.get({ token: 'a' }).project('token')).toEqual({ token: 'a' });
+  });
+});
+
+describe('definition rules', () => {
+  it('the ttl attribute must be a z.date() of the schema', () => {
+    const T = defineTable({ name: 'rules', client, partitionKey: { name: 'pk', type: 'S' } });
+    expect(() =>
+      defineEntity({ table: T, name: 'Bad', schema: z.object({ id: z.string(), expiresAt: z.number() }), keys: { primary: { pk: 'B#{id}' } }, ttl: 'expiresAt' }),
+    ).toThrow(/must be a z\.date\(\) attribute/);
+  });
+
+  it('entities of one table must agree on the TTL attribute (DynamoDB allows one per table)', () => {
+    const T = defineTable({ name: 'rules2', client, partitionKey: { name: 'pk', type: 'S' } });
+    defineEntity({ table: T, name: 'A', schema: z.object({ id: z.string(), expiresAt: z.date() }), keys: { primary: { pk: 'A#{id}' } }, ttl: 'expiresAt' });
+    defineEntity({ table: T, name: 'B', schema: z.object({ id: z.string(), goneAt: z.date() }), keys: { primary: { pk: 'B#{id}' } }, ttl: 'goneAt' });
+    expect(() => T.ttlAttribute()).toThrow(/different ttl attributes/);
+  });
+});

@@ -1,0 +1,201 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { _Record as SdkStreamRecord } from '@aws-sdk/client-dynamodb-streams';
+import { expectTypeOf, test } from 'vitest';
+import { z } from 'zod';
+import {
+  ConditionFailedError,
+  VersionConflictError,
+  changedAttributes,
+  defineEntity,
+  defineTable,
+  type EntityInput,
+  type EntityItem,
+  type EntityStreamEvent,
+  type ParsedStream,
+  type StreamEventOf,
+  type StreamRecordError,
+  type StreamRecordInput,
+  type TableDescriptionReport,
+  type TableDifference,
+} from '../../src/index.js';
+import { appModel } from '../fixtures/app-model.js';
+
+const client = new DynamoDBClient({});
+const { AppTable, User, Order } = appModel(client);
+type User = EntityItem<typeof User>;
+type Order = EntityItem<typeof Order>;
+
+const Doc = defineEntity({
+  table: AppTable,
+  name: 'Doc',
+  schema: z.object({ docId: z.string(), title: z.string(), expiresAt: z.date().optional() }),
+  keys: { primary: { pk: 'DOC#{docId}', sk: 'DOC' } },
+  version: 'version',
+  ttl: 'expiresAt',
+});
+type Doc = EntityItem<typeof Doc>;
+
+declare const lambdaEvent: { Records: StreamRecordInput[] };
+declare const record: StreamRecordInput;
+
+test('streamParser(...entities) yields events discriminated by entity', () => {
+  const parse = AppTable.streamParser(User, Order);
+  const parsed = parse.event(lambdaEvent);
+  expectTypeOf(parsed).toEqualTypeOf<ParsedStream<EntityStreamEvent<'User', User> | EntityStreamEvent<'Order', Order>>>();
+  expectTypeOf(parsed.unknown).toEqualTypeOf<StreamRecordInput[]>();
+  expectTypeOf(parsed.errors).toEqualTypeOf<StreamRecordError[]>();
+  for (const e of parsed.events) {
+    expectTypeOf(e.type).toEqualTypeOf<'INSERT' | 'MODIFY' | 'REMOVE'>();
+    expectTypeOf(e.keys).toEqualTypeOf<Record<string, unknown>>();
+    if (e.entity === 'User') {
+      expectTypeOf(e.newItem).toEqualTypeOf<User | undefined>();
+      expectTypeOf(e.oldItem).toEqualTypeOf<User | undefined>();
+      // @ts-expect-error total is an Order attribute
+      void e.newItem?.total;
+    } else {
+      expectTypeOf(e.entity).toEqualTypeOf<'Order'>();
+      expectTypeOf(e.newItem).toEqualTypeOf<Order | undefined>();
+    }
+  }
+  expectTypeOf(parse.record(record)).toEqualTypeOf<EntityStreamEvent<'User', User> | EntityStreamEvent<'Order', Order> | undefined>();
+  expectTypeOf<StreamEventOf<typeof User | typeof Order>>().toEqualTypeOf<EntityStreamEvent<'User', User> | EntityStreamEvent<'Order', Order>>();
+});
+
+test('the untyped parsers return records of unknown shape', () => {
+  expectTypeOf(AppTable.parseStreamRecord(record)).toEqualTypeOf<EntityStreamEvent<string, Record<string, unknown>> | undefined>();
+  expectTypeOf(AppTable.parseStreamEvent(lambdaEvent).events).toEqualTypeOf<EntityStreamEvent<string, Record<string, unknown>>[]>();
+  expectTypeOf(AppTable.parseStreamEvent({})).toEqualTypeOf<ParsedStream<EntityStreamEvent<string, Record<string, unknown>>>>();
+});
+
+test('changedAttributes returns attribute names of the item', () => {
+  const [e] = AppTable.streamParser(User).event(lambdaEvent).events;
+  expectTypeOf(changedAttributes(e!)).toEqualTypeOf<(keyof User & string)[]>();
+  expectTypeOf(changedAttributes({ oldItem: { a: 1, b: 'x' }, newItem: { a: 2, b: 'y' } })).toEqualTypeOf<('a' | 'b')[]>();
+  // BUG (reported): an event of the typed parser's union, not yet narrowed by entity, is refused
+  // (the item type cannot be inferred from a union); narrowing first works.
+  const [any] = AppTable.streamParser(User, Order).event(lambdaEvent).events;
+  // @ts-expect-error BUG: Type 'EntityStreamEvent<"Order", ...>' is not assignable to ... EntityStreamEvent<"User", ...>
+  changedAttributes(any!);
+  if (any?.entity === 'Order') expectTypeOf(changedAttributes(any)).toEqualTypeOf<(keyof Order & string)[]>();
+});
+
+test('StreamRecordError carries the record and a reason', () => {
+  expectTypeOf<StreamRecordError['reason']>().toEqualTypeOf<'malformed' | 'unknown-entity' | 'schema-mismatch'>();
+  expectTypeOf<StreamRecordError['record']>().toEqualTypeOf<StreamRecordInput>();
+});
+
+// BUG (reported): the two tests below show input types that should be accepted and are not; the
+// expect-error lines below turn into errors once StreamRecordInput is fixed: then drop them.
+test('records read with @aws-sdk/client-dynamodb-streams are accepted as they are', () => {
+  // The Streams client's _Record is an interface without an index signature, and
+  // StreamRecordInput declares `[extra: string]: unknown`.
+  const sdkRecords: SdkStreamRecord[] = [];
+  // @ts-expect-error BUG: Index signature for type 'string' is missing in type '_Record'
+  AppTable.parseStreamEvent({ Records: sdkRecords });
+  // @ts-expect-error BUG: same
+  AppTable.streamParser(User).record(sdkRecords[0]!);
+  // What users have to write today:
+  AppTable.parseStreamEvent({ Records: sdkRecords as unknown as StreamRecordInput[] });
+});
+
+test('a Lambda event typed like @types/aws-lambda (B as base64 string) is accepted', () => {
+  // The shapes of @types/aws-lambda's DynamoDBStreamEvent, inlined (that package is not a dependency).
+  interface LambdaAttributeValue {
+    B?: string | undefined;
+    BS?: string[] | undefined;
+    BOOL?: boolean | undefined;
+    L?: LambdaAttributeValue[] | undefined;
+    M?: { [id: string]: LambdaAttributeValue } | undefined;
+    N?: string | undefined;
+    NS?: string[] | undefined;
+    NULL?: boolean | undefined;
+    S?: string | undefined;
+    SS?: string[] | undefined;
+  }
+  interface LambdaStreamRecord {
+    ApproximateCreationDateTime?: number | undefined;
+    Keys?: { [key: string]: LambdaAttributeValue } | undefined;
+    NewImage?: { [key: string]: LambdaAttributeValue } | undefined;
+    OldImage?: { [key: string]: LambdaAttributeValue } | undefined;
+    SequenceNumber?: string | undefined;
+    SizeBytes?: number | undefined;
+    StreamViewType?: 'KEYS_ONLY' | 'NEW_IMAGE' | 'OLD_IMAGE' | 'NEW_AND_OLD_IMAGES' | undefined;
+  }
+  interface DynamoDBRecord {
+    awsRegion?: string | undefined;
+    dynamodb?: LambdaStreamRecord | undefined;
+    eventID?: string | undefined;
+    eventName?: 'INSERT' | 'MODIFY' | 'REMOVE' | undefined;
+    eventSource?: string | undefined;
+    eventSourceARN?: string | undefined;
+    eventVersion?: string | undefined;
+  }
+  interface DynamoDBStreamEvent {
+    Records: DynamoDBRecord[];
+  }
+  const event = {} as DynamoDBStreamEvent;
+  // @ts-expect-error BUG: Lambda's AttributeValue (all members optional, B: string) is not the SDK's tagged union
+  AppTable.parseStreamEvent(event);
+  // @ts-expect-error BUG: same
+  AppTable.streamParser(User, Order).event(event);
+});
+
+test('a versioned entity: the version is a number on items, optional on put input and on update/delete keys', () => {
+  expectTypeOf<Doc['version']>().toEqualTypeOf<number>();
+  expectTypeOf<Doc['expiresAt']>().toEqualTypeOf<Date | undefined>();
+  expectTypeOf<EntityInput<typeof Doc>>().toHaveProperty('version');
+  Doc.put({ docId: 'd', title: 't' });
+  Doc.put({ docId: 'd', title: 't', version: 3 });
+  Doc.update({ docId: 'd', version: 3 }).set({ title: 'x' });
+  Doc.update({ docId: 'd' }).set({ title: 'x' });
+  Doc.delete({ docId: 'd', version: 3 });
+  // @ts-expect-error the version is a number
+  Doc.update({ docId: 'd', version: '3' });
+  // @ts-expect-error dynakit manages the version: it cannot be set
+  Doc.update({ docId: 'd' }).set({ version: 4 });
+  // get takes the key only
+  // @ts-expect-error version is not part of the key
+  Doc.get({ docId: 'd', version: 1 });
+  expectTypeOf(Doc.Attr('version').gt).parameter(0).toEqualTypeOf<number | ReturnType<typeof Doc.Attr<'version'>>>();
+});
+
+test('entities without version have no version field anywhere', () => {
+  expectTypeOf<User>().not.toHaveProperty('version');
+  // @ts-expect-error User is not versioned
+  User.update({ userId: 'u1', version: 1 });
+  // @ts-expect-error User is not versioned
+  User.delete({ userId: 'u1', version: 1 });
+});
+
+test('VersionConflictError is a ConditionFailedError with the expected version', () => {
+  expectTypeOf<VersionConflictError>().toExtend<ConditionFailedError>();
+  expectTypeOf<VersionConflictError['expectedVersion']>().toEqualTypeOf<number | undefined>();
+  expectTypeOf<VersionConflictError['item']>().toEqualTypeOf<Record<string, unknown> | undefined>();
+});
+
+test('ttl and version options', () => {
+  const T = defineTable({ name: 'T', client, partitionKey: { name: 'pk', type: 'S' } });
+  defineEntity({
+    table: T,
+    name: 'A',
+    schema: z.object({ id: z.string(), at: z.date() }),
+    keys: { primary: { pk: 'A#{id}' } },
+    // @ts-expect-error the ttl attribute must be an attribute of the schema
+    ttl: 'nope',
+  });
+  expectTypeOf(Doc.get({ docId: 'd' }).includeExpired()).toEqualTypeOf(Doc.get({ docId: 'd' }));
+  expectTypeOf(Doc.scan().includeExpired()).toEqualTypeOf(Doc.scan());
+  expectTypeOf(Doc.query('primary', Doc.Key('docId').eq('d')).includeExpired()).toEqualTypeOf(Doc.query('primary', Doc.Key('docId').eq('d')));
+});
+
+test('table lifecycle types', () => {
+  expectTypeOf(AppTable.describe()).resolves.toEqualTypeOf<TableDescriptionReport>();
+  expectTypeOf<TableDescriptionReport['differences']>().toEqualTypeOf<readonly TableDifference[]>();
+  expectTypeOf<TableDifference>().toEqualTypeOf<{ readonly path: string; readonly expected: string; readonly actual: string }>();
+  expectTypeOf(AppTable.create()).resolves.toBeVoid();
+  expectTypeOf(AppTable.drop()).resolves.toBeVoid();
+  expectTypeOf(AppTable.ttlAttribute()).toEqualTypeOf<string | undefined>();
+  defineTable({ name: 'S', client, partitionKey: { name: 'pk', type: 'S' }, stream: 'NEW_AND_OLD_IMAGES' });
+  // @ts-expect-error not a stream view type
+  defineTable({ name: 'S', client, partitionKey: { name: 'pk', type: 'S' }, stream: 'ALL' });
+});
