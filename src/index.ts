@@ -12,7 +12,7 @@ export type {
 export { defineEntity, Entity } from './entity/entity.js';
 export { TableNotFoundError } from './entity/table-lifecycle.js';
 export { StreamRecordError, changedAttributes } from './streams/stream-record.js';
-export type { StreamRecordInput, EntityStreamEvent, StreamEventOf, ParsedStream } from './streams/stream-record.js';
+export type { StreamRecordInput, StreamAttributeValue, StreamImage, EntityStreamEvent, StreamEventOf, ParsedStream } from './streams/stream-record.js';
 export type { TableDifference, TableDescriptionReport } from './entity/table-lifecycle.js';
 export type { AnyEntity, EntityItem, EntityInput, EntityKey, EntityConfig, VersionedKey } from './entity/entity.js';
 export type { TimestampFields, KeyInput, UpdateInputs, QueryIndexName, QueryKeyNames } from './entity/entity-types.js';

@@ -46,6 +46,9 @@ export class DeleteBuilder<Item, Result = void> extends Operation<DeleteCommandI
 
   /** @internal the request of a batch write (which has no conditions) */
   writeRequest(): WriteRequest {
+    if (expectedVersion(this.model, this.state.key) !== undefined) {
+      throw new InvalidBatchError(`${this.model.name}: a delete with a version needs a condition; BatchWriteItem has none, so use delete() or transactWrite`);
+    }
     if (this.state.condition !== undefined) {
       throw new InvalidBatchError(`${this.model.name}: BatchWriteItem has no conditions, so delete().where() cannot be batched; use transactWrite`);
     }

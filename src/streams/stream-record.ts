@@ -4,18 +4,51 @@ import type { EntityModel } from '../entity/model.js';
 import type { AnyEntity, EntityItem } from '../entity/entity.js';
 import { DynakitError } from '../errors.js';
 
-/** A DynamoDB Streams record as a Lambda handler receives it (AttributeValue JSON images). */
+/**
+ * An attribute value of a stream image: Lambda's JSON (binary values as base64 strings) or the
+ * SDK's (binary values as `Uint8Array`).
+ */
+export interface StreamAttributeValue {
+  readonly S?: string | undefined;
+  readonly N?: string | undefined;
+  readonly B?: string | Uint8Array | undefined;
+  readonly SS?: readonly string[] | undefined;
+  readonly NS?: readonly string[] | undefined;
+  readonly BS?: readonly (string | Uint8Array)[] | undefined;
+  readonly M?: { readonly [name: string]: StreamAttributeValue } | undefined;
+  readonly L?: readonly StreamAttributeValue[] | undefined;
+  readonly NULL?: boolean | undefined;
+  readonly BOOL?: boolean | undefined;
+}
+
+/** An image or key of a stream record. */
+export type StreamImage = { readonly [name: string]: StreamAttributeValue };
+
+/**
+ * A DynamoDB Streams record as a Lambda handler receives it (`DynamoDBRecord` of @types/aws-lambda)
+ * or as `@aws-sdk/client-dynamodb-streams` returns it.
+ */
 export interface StreamRecordInput {
-  readonly eventID?: string;
-  readonly eventName?: 'INSERT' | 'MODIFY' | 'REMOVE' | string;
-  readonly dynamodb?: {
-    readonly Keys?: Record<string, AttributeValue>;
-    readonly NewImage?: Record<string, AttributeValue>;
-    readonly OldImage?: Record<string, AttributeValue>;
-    readonly StreamViewType?: string;
-    readonly SequenceNumber?: string;
-  };
-  readonly [extra: string]: unknown;
+  readonly eventID?: string | undefined;
+  /** `INSERT`, `MODIFY` or `REMOVE`. */
+  readonly eventName?: string | undefined;
+  readonly eventSource?: string | undefined;
+  readonly eventSourceARN?: string | undefined;
+  readonly eventVersion?: string | undefined;
+  readonly awsRegion?: string | undefined;
+  /** `{ type: 'Service', principalId: 'dynamodb.amazonaws.com' }` on deletions by TTL. */
+  readonly userIdentity?: unknown;
+  readonly dynamodb?:
+    | {
+        readonly Keys?: StreamImage | undefined;
+        readonly NewImage?: StreamImage | undefined;
+        readonly OldImage?: StreamImage | undefined;
+        readonly StreamViewType?: string | undefined;
+        readonly SequenceNumber?: string | undefined;
+        readonly SizeBytes?: number | undefined;
+        readonly ApproximateCreationDateTime?: unknown;
+      }
+    | undefined;
 }
 
 /** A parsed change of one entity's item. Images are present as the stream's view type allows. */
@@ -54,13 +87,36 @@ export interface ParsedStream<Ev> {
   readonly errors: StreamRecordError[];
 }
 
-function imageOf(raw: Record<string, AttributeValue> | undefined, record: StreamRecordInput, which: string): Record<string, unknown> | undefined {
+const TYPE_TAGS = ['S', 'N', 'B', 'SS', 'NS', 'BS', 'M', 'L', 'NULL', 'BOOL'];
+
+/** Checks an attribute value's shape and decodes Lambda's base64 binaries into `Uint8Array`s. */
+function normalize(v: unknown, path: string): AttributeValue {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new TypeError(`${path} is not an attribute value`);
+  const tags = Object.keys(v).filter((k) => TYPE_TAGS.includes(k));
+  if (tags.length !== 1) throw new TypeError(`${path} has ${tags.length === 0 ? 'no' : 'more than one'} type (S, N, B, SS, NS, BS, M, L, NULL, BOOL)`);
+  const a = v as StreamAttributeValue;
+  const bytes = (b: string | Uint8Array): Uint8Array => (typeof b === 'string' ? new Uint8Array(Buffer.from(b, 'base64')) : b);
+  if (a.B !== undefined) return { B: bytes(a.B) };
+  if (a.BS !== undefined) return { BS: a.BS.map(bytes) };
+  if (a.M !== undefined) return { M: normalizeMap(a.M, path) };
+  if (a.L !== undefined) return { L: a.L.map((x, i) => normalize(x, `${path}[${i}]`)) };
+  return a as AttributeValue;
+}
+
+function normalizeMap(m: unknown, path: string): Record<string, AttributeValue> {
+  if (m === null || typeof m !== 'object' || Array.isArray(m)) throw new TypeError(`${path} is not an attribute map`);
+  const out: Record<string, AttributeValue> = {};
+  for (const [k, v] of Object.entries(m)) out[k] = normalize(v, path === '' ? k : `${path}.${k}`);
+  return out;
+}
+
+function imageOf(raw: StreamImage | undefined, record: StreamRecordInput, which: string): Record<string, unknown> | undefined {
   if (raw === undefined) return undefined;
   if (raw === null || typeof raw !== 'object') throw new StreamRecordError(record, 'malformed', `${which} is not an attribute map`);
   try {
-    return unmarshallItem(raw);
+    return unmarshallItem(normalizeMap(raw, ''));
   } catch (e) {
-    throw new StreamRecordError(record, 'malformed', `${which} is not valid AttributeValue JSON`, e);
+    throw new StreamRecordError(record, 'malformed', `${which} is not valid AttributeValue JSON: ${(e as Error).message}`, e);
   }
 }
 
@@ -157,10 +213,13 @@ function same(a: unknown, b: unknown): boolean {
  *
  * @example if (changedAttributes(event).includes('email')) await sendVerification(event.newItem)
  */
-export function changedAttributes<Item>(event: { readonly newItem?: Item; readonly oldItem?: Item }): (keyof Item & string)[] {
+export function changedAttributes<E extends { readonly newItem?: object | undefined; readonly oldItem?: object | undefined }>(
+  event: E,
+): (E extends { readonly newItem?: infer Item } ? keyof NonNullable<Item> & string : never)[] {
+  type Out = (E extends { readonly newItem?: infer Item } ? keyof NonNullable<Item> & string : never)[];
   const n = event.newItem as Record<string, unknown> | undefined;
   const o = event.oldItem as Record<string, unknown> | undefined;
-  if (n === undefined || o === undefined) return [];
+  if (n === undefined || o === undefined) return [] as unknown as Out;
   const keys = new Set([...Object.keys(n), ...Object.keys(o)]);
-  return [...keys].filter((k) => !same(n[k], o[k])) as (keyof Item & string)[];
+  return [...keys].filter((k) => !same(n[k], o[k])) as Out;
 }

@@ -384,7 +384,7 @@ describe('binary attributes in a Lambda event', () => {
 
   // BUG (reported): unmarshallItem leaves a Lambda event's base64 `B` string as a string, so the
   // image fails z.instanceof(Uint8Array) and the record lands in errors as a schema mismatch.
-  it.fails('Lambda JSON (base64 values) parses into Uint8Array', () => {
+  it('Lambda JSON (base64 values) parses into Uint8Array', () => {
     const lambda = asLambdaEvent(sdk);
     expect(lambda.Records[0]!.dynamodb?.NewImage?.['data']).toEqual({ B: Buffer.from([1, 2, 3, 250]).toString('base64') });
     const { events, errors } = BinTable.streamParser(File).event(lambda);

@@ -282,7 +282,7 @@ describe('batch writes (BatchWriteItem has no conditions)', () => {
   // BUG (reported): a batched delete of a versioned entity with a version in its key is sent
   // without the check (BatchWriteItem cannot carry it), silently deleting an item whose version
   // differs. It should be refused like a versioned put.
-  it.fails('refuses a versioned delete that names a version', async () => {
+  it('refuses a versioned delete that names a version', async () => {
     await Doc.create({ docId: 'b5', folder: 'b', title: 'x' });
     await Doc.update({ docId: 'b5' }).set({ title: 'y' }); // version 2 now
     const e = await failure(AppTable.batchWrite([Doc.delete({ docId: 'b5', version: 1 })]), BatchValidationError);
