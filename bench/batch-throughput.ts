@@ -11,8 +11,9 @@
  * dynakit's time includes validating each item with zod and building its keys; the raw loops get
  * the same stored items prebuilt (outside the timing). Every variant writes into a fresh table,
  * rounds are interleaved (each round runs every variant, in rotating order) after one untimed
- * warm-up round of 1,000 items, and the medians of 3 rounds are reported. Each run's item count is
- * checked with a Scan.
+ * warm-up round, and the medians of 3 rounds are reported. Each run's item count is
+ * checked with a Scan. "Node CPU" is the CPU time of this process during the run: on a small
+ * machine DynamoDB Local (a JVM) and the client share the cores, so client CPU costs throughput.
  *
  * Run: npx tsx bench/batch-throughput.ts   (starts its own DynamoDB Local; or set DYNAMODB_ENDPOINT)
  */
@@ -104,15 +105,21 @@ const variants: Variant[] = [
 
 let tableCounter = 0;
 
+/** CPU time (user + system) this process spent in each timed run, per variant. */
+const cpu = new Map<string, number[]>();
+
 async function timed(v: Variant, n: number): Promise<number> {
   const table = `bench-batch-${process.pid}-${++tableCounter}`;
   const { AppTable } = appModel(client, table);
   await AppTable.create();
   try {
     if (v.name.startsWith('raw')) prebuilt.set(table, storedItems(table, n));
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     await v.run(table, n);
     const ms = performance.now() - t0;
+    const c = process.cpuUsage(c0);
+    if (n === ITEMS) (cpu.get(v.name) ?? cpu.set(v.name, []).get(v.name)!).push((c.user + c.system) / 1000);
     const count = await countItems(table);
     if (count !== n) throw new Error(`${v.name}: ${count} items in the table, expected ${n}`);
     return ms;
@@ -137,9 +144,12 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floo
 
 try {
   const sample = storedItems('bench', 1)[0]!;
-  console.log(`DynamoDB Local at ${server.endpoint}; ${ITEMS} items of ${computeItemSize(sample)} bytes stored; ${ROUNDS} interleaved rounds (+1 warm-up)`);
+  console.log(`DynamoDB Local at ${server.endpoint}; ${ITEMS} items of ${computeItemSize(sample)} bytes stored; ${ROUNDS} interleaved rounds (+1 untimed warm-up round)`);
   console.log(`${cpus().length} CPUs, load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} (DynamoDB Local shares the machine: other load skews the numbers)`);
-  for (const v of variants) await timed(v, 1_000); // warm-up: JIT, connections, DynamoDB Local's own warm-up
+  // Warm-up round at full size, untimed: the first 10,000-item run is slow whatever it is (JIT of
+  // both processes, DynamoDB Local growing its heap), which would penalise whichever variant goes first.
+  for (const v of variants) await timed(v, ITEMS);
+  cpu.clear();
   const times = new Map<string, number[]>(variants.map((v) => [v.name, []]));
   for (let round = 0; round < ROUNDS; round++) {
     const order = variants.map((_, i) => variants[(i + round) % variants.length]!);
@@ -153,7 +163,11 @@ try {
   }
   const rate = (name: string): number => ITEMS / (median(times.get(name)!) / 1000);
   console.log('\nmedian of 3 rounds:');
-  for (const v of variants) console.log(`  ${v.name.padEnd(15)} ${String(Math.round(median(times.get(v.name)!))).padStart(6)} ms  ${String(Math.round(rate(v.name))).padStart(6)} items/s`);
+  for (const v of variants) {
+    const wall = String(Math.round(median(times.get(v.name)!))).padStart(6);
+    const client = String(Math.round(median(cpu.get(v.name)!))).padStart(6);
+    console.log(`  ${v.name.padEnd(15)} ${wall} ms  ${String(Math.round(rate(v.name))).padStart(6)} items/s   (Node CPU ${client} ms)`);
+  }
   console.log('\nratios (items/s):');
   console.log(`  dynakit c4 / raw sequential   ${(rate('dynakit c4') / rate('raw sequential')).toFixed(2)}x`);
   console.log(`  dynakit c8 / raw parallel 8   ${(rate('dynakit c8') / rate('raw parallel 8')).toFixed(2)}x`);
