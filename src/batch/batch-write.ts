@@ -1,5 +1,5 @@
 import type { AnyDynamoClient } from '../client/send.js';
-import type { AnyEntity, EntityInput, EntityKey } from '../entity/entity.js';
+import { Entity, type AnyEntity, type EntityInput, type EntityKey } from '../entity/entity.js';
 import { BatchValidationError, InvalidBatchError } from '../errors.js';
 import { DeleteBuilder } from '../operations/delete.js';
 import { PutBuilder } from '../operations/put.js';
@@ -9,6 +9,11 @@ import type { WriteRequest } from './write-request.js';
 /** A put or delete builder (`User.put(item)`, `Order.delete(key)`) accepted by batches. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type BatchWriteBuilder = PutBuilder<any> | DeleteBuilder<any, any>;
+
+function asEntity(a: unknown): AnyEntity {
+  if (a instanceof Entity) return a;
+  throw new InvalidBatchError('a batch write takes an entity with an item or key, or put() and delete() builders');
+}
 
 function toRequest(w: BatchWriteBuilder): WriteRequest {
   if (w instanceof PutBuilder || w instanceof DeleteBuilder) return w.writeRequest();
@@ -36,7 +41,7 @@ export class BatchWriter {
   put<E extends AnyEntity>(entity: E, item: EntityInput<E>): this;
   put(builder: PutBuilder<unknown>): this;
   put(a: AnyEntity | PutBuilder<unknown>, item?: unknown): this {
-    this.engine.add(toRequest(a instanceof PutBuilder ? a : a.put(item)));
+    this.engine.add(toRequest(a instanceof PutBuilder ? a : asEntity(a).put(item)));
     return this;
   }
 
@@ -44,7 +49,7 @@ export class BatchWriter {
   delete<E extends AnyEntity>(entity: E, key: EntityKey<E>): this;
   delete(builder: DeleteBuilder<unknown, unknown>): this;
   delete(a: AnyEntity | DeleteBuilder<unknown, unknown>, key?: unknown): this {
-    this.engine.add(toRequest(a instanceof DeleteBuilder ? a : a.delete(key as never)));
+    this.engine.add(toRequest(a instanceof DeleteBuilder ? a : asEntity(a).delete(key as never)));
     return this;
   }
 
@@ -59,7 +64,7 @@ export class BatchWriter {
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
-    await this.engine.flush();
+    await this.engine.dispose();
   }
 
   get progress(): BatchProgress {
@@ -104,10 +109,10 @@ export async function batchWriteAll(
     builders = [];
     const collector = {
       put(a: AnyEntity | PutBuilder<unknown>, item?: unknown) {
-        builders.push(a instanceof PutBuilder ? a : a.put(item));
+        builders.push(a instanceof PutBuilder ? a : asEntity(a).put(item));
       },
       delete(a: AnyEntity | DeleteBuilder<unknown, unknown>, key?: unknown) {
-        builders.push(a instanceof DeleteBuilder ? a : a.delete(key as never));
+        builders.push(a instanceof DeleteBuilder ? a : asEntity(a).delete(key as never));
       },
     };
     await writes(collector as BatchCollector);
@@ -121,6 +126,8 @@ export async function batchWriteAll(
       requests.delete(r.id); // last write wins, in the position of the last write
       requests.set(r.id, r);
     } catch (error) {
+      // A write that can never be batched is a programming error, not bad data: fail loudly.
+      if (error instanceof InvalidBatchError) throw new InvalidBatchError(`write #${index}: ${error.message}`);
       failures.push({ index, error });
     }
   });

@@ -77,7 +77,10 @@ export class BatchWriteEngine {
 
   /** Adds one request; sends a full buffer in the background. */
   add(r: WriteRequest): void {
-    if (this.stopped) throw this.error();
+    if (this.stopped) {
+      this.failed.push(r.write); // never sent: listed by this error and every later one
+      throw this.error();
+    }
     const prev = this.buffer.get(r.id);
     if (prev !== undefined) {
       this.buffer.delete(r.id);
@@ -96,7 +99,24 @@ export class BatchWriteEngine {
   async flush(): Promise<void> {
     if (this.buffer.size > 0 && !this.stopped) this.dispatch();
     while (this.tasks.size > 0) await Promise.all([...this.tasks]);
-    if (this.stopped) throw this.error();
+    if (this.stopped) {
+      const e = this.error();
+      this.thrownCount = e.unprocessed.length;
+      throw e;
+    }
+  }
+
+  private thrownCount = -1;
+
+  /** Final flush of `await using`: quiet when the caller already got this exact error. */
+  async dispose(): Promise<void> {
+    const before = this.thrownCount;
+    try {
+      await this.flush();
+    } catch (e) {
+      if (e instanceof BatchWriteError && e.unprocessed.length === before) return;
+      throw e;
+    }
   }
 
   get progress(): BatchProgress {

@@ -84,10 +84,14 @@ export class PutBuilder<Item> extends Operation<PutCommandInput, Item> {
     return putRequest(this.model, input.Item as Record<string, unknown>, result);
   }
 
-  /** @internal the action of a transaction */
+  private transactCache: { Put: PutCommandInput } | undefined;
+
+  /**
+   * @internal the action of a transaction, built once: retrying the same builders with the same
+   * idempotency token must send the same payload (timestamps included).
+   */
   transactItem(): { Put: PutCommandInput } {
-    const { input } = this.prepare();
-    return { Put: input };
+    return (this.transactCache ??= { Put: this.prepare().input });
   }
 
   build(): PutCommandInput {

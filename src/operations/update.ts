@@ -122,9 +122,15 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
 
   /** @internal the action of a transaction (ReturnValues does not apply there) */
   transactItem(): { Update: UpdateCommandInput } {
-    const { ReturnValues: _r, ...input } = this.prepare(new Date());
-    return { Update: input };
+    // Built once, so a retry with the same idempotency token sends the same payload.
+    if (this.transactCache === undefined) {
+      const { ReturnValues: _r, ...input } = this.prepare(new Date());
+      this.transactCache = { Update: input };
+    }
+    return this.transactCache;
   }
+
+  private transactCache: { Update: UpdateCommandInput } | undefined;
 
   build(): UpdateCommandInput {
     return this.prepare(new Date());

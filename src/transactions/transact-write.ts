@@ -80,8 +80,8 @@ export function buildTransactWrite(actions: readonly TransactWriteAction[], opti
       );
     }
     seen.set(id, i);
-    const put = (p.item as { Put?: { Item?: Record<string, unknown> } }).Put?.Item;
-    bytes += put === undefined ? computeItemSize(p.key) : computeItemSize(put);
+    const a = Object.values(p.item)[0] as { Item?: Record<string, unknown>; ExpressionAttributeValues?: Record<string, unknown> };
+    bytes += a.Item !== undefined ? computeItemSize(a.Item) : computeItemSize(p.key) + computeItemSize(a.ExpressionAttributeValues ?? {});
   });
   if (bytes > MAX_TRANSACTION_BYTES) {
     throw new InvalidTransactionError(`the transaction's items add up to ${bytes} bytes, over DynamoDB's 4 MB limit`);

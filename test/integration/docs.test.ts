@@ -81,7 +81,8 @@ function hoistImports(code: string, srcSpecifier: string): { imports: string[]; 
 const docFiles = [
   'README.md',
   ...readdirSync(join(root, 'docs'))
-    .filter((f) => f.endsWith('.md'))
+    // performance.md is written by `npm run bench` (measurements, not examples).
+    .filter((f) => f.endsWith('.md') && f !== 'performance.md')
     .sort()
     .map((f) => `docs/${f}`),
 ];
