@@ -6,7 +6,7 @@ import type { EntityModel } from '../entity/model.js';
 import { Operation } from './operation.js';
 import { contextFor, withPlaceholders } from './expression-input.js';
 import { mapConditionFailure } from './condition-failure.js';
-import { allOf, expectedVersion, versionIs } from './versioning.js';
+import { allOf, belongsTo, expectedVersion, itemIsNew, versionIs } from './write-guards.js';
 import { deleteRequest, type WriteRequest } from '../batch/write-request.js';
 import { InvalidBatchError } from '../errors.js';
 
@@ -65,9 +65,7 @@ export class DeleteBuilder<Item, Result = void> extends Operation<DeleteCommandI
     const m = this.model;
     const input: DeleteCommandInput = { TableName: m.table.name, Key: m.primaryKey(this.state.key) };
     // Never delete another entity's item stored under the same key; a missing item stays a no-op.
-    const guard = new Condition({ kind: 'exists', path: [m.primary.index.partitionKey.name], negate: true }).or(
-      new Condition({ kind: 'compare', op: '=', left: { kind: 'path', path: [m.table.entityAttribute] }, right: { kind: 'value', value: m.name } }),
-    );
+    const guard = itemIsNew(m).or(belongsTo(m));
     const expected = expectedVersion(m, this.state.key);
     const condition = allOf(guard, expected === undefined ? undefined : versionIs(m, expected), this.state.condition)!;
     if (expected !== undefined) input.ReturnValuesOnConditionCheckFailure = 'ALL_OLD';

@@ -6,7 +6,7 @@ import type { EntityModel } from '../entity/model.js';
 import { Operation } from './operation.js';
 import { contextFor, withPlaceholders } from './expression-input.js';
 import { mapConditionFailure, type VersionCheck } from './condition-failure.js';
-import { allOf, expectedVersion, itemIsNew, versionIs } from './versioning.js';
+import { allOf, expectedVersion, itemIsNew, versionIs } from './write-guards.js';
 import { putRequest, type WriteRequest } from '../batch/write-request.js';
 import { InvalidBatchError } from '../errors.js';
 

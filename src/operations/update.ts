@@ -7,7 +7,7 @@ import type { EntityModel } from '../entity/model.js';
 import { Operation } from './operation.js';
 import { contextFor, withPlaceholders } from './expression-input.js';
 import { mapConditionFailure } from './condition-failure.js';
-import { allOf, expectedVersion, versionIs } from './versioning.js';
+import { allOf, belongsTo, expectedVersion, itemIsNew, versionIs } from './write-guards.js';
 import { indexKeyActions, planSteps, type UpdateStep } from './update-plan.js';
 import { isOptionalSchema } from '../entity/schema-walk.js';
 import { ValidationError } from '../errors.js';
@@ -188,8 +188,7 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
     let condition = s.condition;
     // The item must be this entity's (an update never creates a partial item); with upsert() it
     // may also be missing, but never another entity's.
-    const owned = new Condition({ kind: 'compare', op: '=', left: { kind: 'path', path: [et] }, right: { kind: 'value', value: m.name } });
-    const guard = s.upsert ? new Condition({ kind: 'exists', path: [m.primary.index.partitionKey.name], negate: true }).or(owned) : owned;
+    const guard = s.upsert ? itemIsNew(m).or(belongsTo(m)) : belongsTo(m);
     const expected = expectedVersion(m, s.key);
     condition = allOf(guard, expected === undefined ? undefined : versionIs(m, expected), condition);
     if (condition !== undefined) input.ConditionExpression = compileCondition(condition.node, ctx);

@@ -5,6 +5,7 @@ import type { EntityModel } from '../entity/model.js';
 import type { ResolvedIndex } from '../entity/table.js';
 import { ExpressionError, KeyError } from '../errors.js';
 import { contextFor } from '../operations/expression-input.js';
+import { belongsTo } from '../operations/write-guards.js';
 import { decodeCursor, startKeyAttributes, type CursorPartition, type StartKey } from './cursor.js';
 import { countAll, readPages, SKIP, type Page, type PagedReadSpec } from './page-reader.js';
 
@@ -112,7 +113,7 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> implements 
     const ctx = contextFor(m);
     const input: Record<string, unknown> = { TableName: m.table.name, ...this.baseInput(ctx) };
     if (this.index.type !== 'primary') input.IndexName = this.index.name;
-    let owned = new ConditionClass({ kind: 'compare', op: '=', left: { kind: 'path', path: [m.table.entityAttribute] }, right: { kind: 'value', value: m.name } });
+    let owned = belongsTo(m);
     if (m.ttl !== undefined && s.includeExpired !== true) {
       // DynamoDB deletes expired items only eventually: hide them until it does.
       const ttl = [m.ttl];

@@ -3,6 +3,11 @@ import type { EntityModel } from '../entity/model.js';
 import { ValidationError } from '../errors.js';
 
 /**
+ * Conditions dynakit adds to writes on its own: ownership (the discriminator), creation, and
+ * optimistic locking.
+ */
+
+/**
  * Optimistic locking: the version a write expects, read from the item or key the caller passed
  * (`undefined` when none was given).
  */
@@ -19,6 +24,11 @@ export function expectedVersion(model: EntityModel, source: unknown): number | u
 /** `#version = :expected` */
 export function versionIs(model: EntityModel, expected: number): Condition {
   return new Condition({ kind: 'compare', op: '=', left: { kind: 'path', path: [model.version!] }, right: { kind: 'value', value: expected } });
+}
+
+/** `#_et = :name`: the stored item is this entity's. */
+export function belongsTo(model: EntityModel): Condition {
+  return new Condition({ kind: 'compare', op: '=', left: { kind: 'path', path: [model.table.entityAttribute] }, right: { kind: 'value', value: model.name } });
 }
 
 /** `attribute_not_exists(#pk)`: the write creates the item. */
