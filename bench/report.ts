@@ -246,7 +246,12 @@ export function markdown(r: BenchResults): string {
   out.push(
     `Load average (1/5/15 min) at start: ${e.loadStart.map((v) => v.toFixed(2)).join(' / ')}` +
       (e.loadEnd ? `; at end: ${e.loadEnd.map((v) => v.toFixed(2)).join(' / ')}` : '') +
-      (e.loadStart[0]! > 1.5 ? '. **The machine was busy** (other processes running): absolute times are inflated and noisy; the per-round ratios are the meaningful figures.' : '.'),
+      (e.loadStart[0]! > 1.5
+        ? '. **The machine was busy** (other processes running): absolute times are inflated and noisy; the per-round ratios are the meaningful figures.'
+        : (e.loadEnd?.[0] ?? 0) > 1.5
+          ? '. The run started on a quiet machine, but other processes (tests of other work on the same machine) ran during part of it: ' +
+            'absolute times are somewhat noisy; the per-round ratios are the meaningful figures.'
+          : '.'),
   );
   out.push('');
   out.push(
@@ -267,7 +272,8 @@ export function markdown(r: BenchResults): string {
       '- Every call builds everything from scratch: the builder, the key, the item, the conditions (what application code does per request). ' +
         'Inputs cycle through 256 different users.',
       `- (c) runs against DynamoDB Local on this machine: one table per contender, loaded with the same 10,000 users; one warm-up pass, then interleaved rounds ` +
-        `(${r.rounds.e2e} for the batch write, more for the shorter workloads). Wall time: the server's work counts for every contender alike.`,
+        `(${r.rounds.e2e} for the batch write, more for the shorter workloads); gets and transactions alternate between contenders every 100 gets / 10 transactions ` +
+        '(the slices add up to the workload time), so drift in the server hits all alike. Wall time: the server does the same work for every contender.',
       `- Type-check: generated projects (bench/typecheck/generate.ts), \`tsc -p <project> --extendedDiagnostics\`, \`skipLibCheck\`; dynakit is checked through its emitted declarations, as a consumer sees it. ` +
         `Instantiation counts are deterministic; times are the median of ${r.rounds.tscRunsAtMax} runs at the largest N (1 run elsewhere).`,
       `- Cold import: ${r.rounds.coldRuns} fresh \`node\` processes per contender and mode (interleaved); each loads the SDK, then the library, and reports the ms the library added.`,

@@ -144,7 +144,18 @@ export class Entity<Name extends string, Item extends object, Input, K, V extend
    * for await (const u of User.query('primary', User.Key('userId').eq('u1'))) console.log(u)
    */
   query<I extends QueryIndexName<K>>(index: I, condition: KeyCondition<QueryKeyNames<K, I> & string>): QueryBuilder<Item> {
-    return new QueryBuilder<Item>(this.model, { ...READ_DEFAULTS, index, key: condition as KeyCondition, reverse: false });
+    // One literal, not a spread of shared defaults: V8 adds keys to a spread clone on a slow path.
+    return new QueryBuilder<Item>(this.model, {
+      index,
+      key: condition as KeyCondition,
+      filter: undefined,
+      projection: undefined,
+      limit: undefined,
+      pageSize: undefined,
+      consistent: false,
+      cursor: undefined,
+      reverse: false,
+    });
   }
 
   /**
@@ -153,7 +164,17 @@ export class Entity<Name extends string, Item extends object, Input, K, V extend
    * @example const adults = await User.scan().filter(User.Attr('age').gte(18)).all()
    */
   scan(index: QueryIndexName<K> = 'primary' as QueryIndexName<K>): ScanBuilder<Item> {
-    return new ScanBuilder<Item>(this.model, { ...READ_DEFAULTS, index, segments: undefined, concurrency: undefined });
+    return new ScanBuilder<Item>(this.model, {
+      index,
+      filter: undefined,
+      projection: undefined,
+      limit: undefined,
+      pageSize: undefined,
+      consistent: false,
+      cursor: undefined,
+      segments: undefined,
+      concurrency: undefined,
+    });
   }
 
   /**
@@ -168,15 +189,6 @@ export class Entity<Name extends string, Item extends object, Input, K, V extend
 
 /** What an update may change: schema attributes, minus primary-key composites (timestamps are kept by dynakit). */
 type Writable<Item, Input, K, V extends string> = Pick<Item, Exclude<keyof Input & keyof Item, PrimaryKeyNames<K> | V>>;
-
-const READ_DEFAULTS = {
-  filter: undefined,
-  projection: undefined,
-  limit: undefined,
-  pageSize: undefined,
-  consistent: false,
-  cursor: undefined,
-} as const;
 
 /** Any entity, for APIs that accept entities of every shape. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
