@@ -224,7 +224,7 @@ export class EntityModel {
   storedItem(output: Record<string, unknown>, stamps: Readonly<Record<string, unknown>> | undefined): Record<string, unknown> {
     const stored = this.encode(output, '') as Record<string, unknown>;
     if (this.ttl !== undefined && output[this.ttl] instanceof Date) stored[this.ttl] = epochSeconds(output[this.ttl] as Date);
-    const withStamps = stamps === undefined ? output : { ...output, ...stamps };
+    const withStamps = stamps === undefined ? output : Object.assign({}, output, stamps);
     const item: Record<string, unknown> = {};
     for (const ix of this.indexes.values()) {
       if (ix.index.type === 'primary') {
@@ -283,7 +283,7 @@ export class EntityModel {
    */
   parse(raw: Record<string, unknown>, projection?: readonly string[]): Record<string, unknown> {
     const data: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(raw)) if (!this.reservedAttributes.has(k)) data[k] = v;
+    for (const k of Object.keys(raw)) if (!this.reservedAttributes.has(k)) data[k] = raw[k];
     if (this.ttl !== undefined && typeof data[this.ttl] === 'number') data[this.ttl] = new Date((data[this.ttl] as number) * 1000);
     const revived = (this.reviver === null ? data : this.reviver(data)) as Record<string, unknown>;
     const schema = projection === undefined ? this.schema : this.projectionSchema(projection);
@@ -304,7 +304,7 @@ export class EntityModel {
   /** Revives a partial stored item (UPDATED_NEW / UPDATED_OLD); not validated: it is partial by nature. */
   parsePartial(raw: Record<string, unknown>): Record<string, unknown> {
     const data: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(raw)) if (!this.reservedAttributes.has(k)) data[k] = v;
+    for (const k of Object.keys(raw)) if (!this.reservedAttributes.has(k)) data[k] = raw[k];
     return (this.reviver === null ? data : this.reviver(data)) as Record<string, unknown>;
   }
 

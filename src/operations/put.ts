@@ -69,7 +69,7 @@ export class PutBuilder<Item> extends Operation<PutCommandInput, Item> {
       withPlaceholders(input, ctx);
     }
     if (this.state.returnItemOnFailure || version !== undefined) input.ReturnValuesOnConditionCheckFailure = 'ALL_OLD';
-    return { input, result: managed === undefined ? output : { ...output, ...managed }, version };
+    return { input, result: managed === undefined ? output : Object.assign({}, output, managed), version };
   }
 
   /** @internal the request of a batch write (which has no conditions) */

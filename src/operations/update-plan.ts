@@ -157,7 +157,7 @@ export function planSteps(model: EntityModel, steps: readonly UpdateStep[]): Pla
  */
 export function indexKeyActions(model: EntityModel, plan: Planned, key: Readonly<Record<string, unknown>>, upsert = false): UpdateAction[] {
   const out: UpdateAction[] = [];
-  const values: Record<string, unknown> = { ...key, ...plan.known };
+  const values: Record<string, unknown> = Object.assign({}, key, plan.known);
   for (const [name, ix] of model.indexes) {
     if (ix.index.type === 'primary') continue;
     for (const [field, t, attr] of [
