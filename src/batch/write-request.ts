@@ -27,9 +27,8 @@ export function itemId(table: string, key: Readonly<Record<string, unknown>>, na
   return id;
 }
 
-export function primaryKeyNames(model: EntityModel): string[] {
-  const ix = model.primary.index;
-  return ix.sortKey === undefined ? [ix.partitionKey.name] : [ix.partitionKey.name, ix.sortKey.name];
+export function primaryKeyNames(model: EntityModel): readonly string[] {
+  return model.primaryKeyNames;
 }
 
 export function putRequest(model: EntityModel, item: Record<string, unknown>, modelItem: Record<string, unknown>): WriteRequest {

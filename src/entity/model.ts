@@ -75,6 +75,8 @@ export class EntityModel {
   readonly indexes: ReadonlyMap<string, IndexKeys>;
   readonly primary: IndexKeys;
   readonly primaryComposites: ReadonlySet<string>;
+  /** Physical primary-key attribute names (table partition key, then sort key). */
+  readonly primaryKeyNames: readonly string[];
   /** Physical attributes dynakit writes itself (keys and the discriminator); never model fields. */
   readonly reservedAttributes: ReadonlySet<string>;
   readonly timestamps: TimestampNames | undefined;
@@ -144,6 +146,7 @@ export class EntityModel {
     if (primary === undefined) throw new KeyError(o.name, 'primary', '', 'keys.primary is required');
     this.primary = primary;
     this.indexes = indexes;
+    this.primaryKeyNames = primary.index.sortKey === undefined ? [primary.index.partitionKey.name] : [primary.index.partitionKey.name, primary.index.sortKey.name];
     this.primaryComposites = new Set([...(primary.pk?.composites ?? []), ...(primary.sk?.composites ?? [])]);
     for (const attr of reserved) {
       if (attr in this.shape) {
@@ -165,6 +168,18 @@ export class EntityModel {
     if (schemaAt(this.schema, path) === undefined) {
       throw new ExpressionError(this.name, text, `is not a path of the ${this.name} schema`);
     }
+  }
+
+  /**
+   * Checks a projection of top-level attributes (schema fields, timestamps, version) and drops
+   * repeats; shared by get, query and scan.
+   */
+  projection(attributes: readonly string[]): string[] {
+    for (const a of attributes) {
+      const managed = a === this.timestamps?.createdAt || a === this.timestamps?.updatedAt || a === this.version;
+      if (!(a in this.shape) && !managed) throw new ExpressionError(this.name, a, 'is not an attribute of the schema and cannot be projected');
+    }
+    return [...new Set(attributes)];
   }
 
   /** Validates a model item with the schema; returns the parsed output. */

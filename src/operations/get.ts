@@ -4,7 +4,6 @@ import { sendCommand } from '../client/send.js';
 import type { EntityModel } from '../entity/model.js';
 import { Operation } from './operation.js';
 import { contextFor, withPlaceholders } from './expression-input.js';
-import { ExpressionError } from '../errors.js';
 
 interface GetState {
   readonly key: Readonly<Record<string, unknown>>;
@@ -41,12 +40,7 @@ export class GetBuilder<Result> extends Operation<GetCommandInput, Result | unde
    * @example const u = await User.get({ userId: 'u1' }).project('name', 'email') // Pick<User, 'name' | 'email'> | undefined
    */
   project<const A extends keyof Result & string>(...attributes: A[]): GetBuilder<Pick<Result, A>> {
-    for (const a of attributes) {
-      if (!(a in this.model.shape) && a !== this.model.timestamps?.createdAt && a !== this.model.timestamps?.updatedAt) {
-        throw new ExpressionError(this.model.name, a, 'is not an attribute of the schema and cannot be projected');
-      }
-    }
-    return new GetBuilder<Pick<Result, A>>(this.model, { ...this.state, projection: [...new Set<string>(attributes)] });
+    return new GetBuilder<Pick<Result, A>>(this.model, { ...this.state, projection: this.model.projection(attributes) });
   }
 
   build(): GetCommandInput {

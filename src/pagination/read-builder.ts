@@ -1,6 +1,5 @@
-import type { Condition } from '../expressions/condition.js';
 import { compileCondition, compileProjection, type CompileContext } from '../expressions/compile.js';
-import { Condition as ConditionClass } from '../expressions/condition.js';
+import { Condition as ConditionClass, type Condition } from '../expressions/condition.js';
 import type { EntityModel } from '../entity/model.js';
 import type { ResolvedIndex } from '../entity/table.js';
 import { ExpressionError, KeyError } from '../errors.js';
@@ -21,7 +20,8 @@ export interface ReadState {
   readonly includeExpired?: boolean;
 }
 
-function positiveInt(n: number, what: string, entity: string): number {
+/** `n` when it is a positive safe integer, else an ExpressionError naming `what`. */
+export function positiveInt(n: number, what: string, entity: string): number {
   if (!Number.isSafeInteger(n) || n < 1) throw new ExpressionError(entity, '', `${what} must be a positive integer, got ${n}`);
   return n;
 }
@@ -85,12 +85,7 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> implements 
   }
 
   protected checkProjection(attributes: readonly string[]): string[] {
-    for (const a of attributes) {
-      if (!(a in this.model.shape) && a !== this.model.timestamps?.createdAt && a !== this.model.timestamps?.updatedAt) {
-        throw new ExpressionError(this.model.name, a, 'is not an attribute of the schema and cannot be projected');
-      }
-    }
-    return [...new Set(attributes)];
+    return this.model.projection(attributes);
   }
 
   private get keyAttributes() {

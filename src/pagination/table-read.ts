@@ -10,6 +10,7 @@ import { ExpressionError } from '../errors.js';
 import type { AnyEntity, EntityItem } from '../entity/entity.js';
 import { decodeCursor, startKeyAttributes, type CursorPartition, type StartKey } from './cursor.js';
 import { readPages } from './page-reader.js';
+import { positiveInt } from './read-builder.js';
 
 /** A page of a table-level read: parsed items of registered entities, and raw items of none. */
 export interface TablePage<T> {
@@ -121,14 +122,12 @@ export class TableReadBuilder<T> implements PromiseLike<TablePage<T>> {
 
   /** Items returned in total across pages (parsed and unknown ones together). */
   limit(n: number): TableReadBuilder<T> {
-    if (!Number.isSafeInteger(n) || n < 1) throw new ExpressionError(`table ${this.table.name}`, '', `limit must be a positive integer, got ${n}`);
-    return this.with({ limit: n });
+    return this.with({ limit: positiveInt(n, 'limit', `table ${this.table.name}`) });
   }
 
   /** DynamoDB's `Limit`: items evaluated per request, before the filter. */
   pageSize(n: number): TableReadBuilder<T> {
-    if (!Number.isSafeInteger(n) || n < 1) throw new ExpressionError(`table ${this.table.name}`, '', `pageSize must be a positive integer, got ${n}`);
-    return this.with({ pageSize: n });
+    return this.with({ pageSize: positiveInt(n, 'pageSize', `table ${this.table.name}`) });
   }
 
   /** Descending sort-key order (queries only). */

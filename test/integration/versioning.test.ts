@@ -167,6 +167,16 @@ describe('create, put, update, delete', () => {
   });
 });
 
+describe('reading the version', () => {
+  it('get().project() and query/scan project() can read the managed version attribute', async () => {
+    await Doc.create({ docId: 'd-proj', folder: 'proj', title: 'x' });
+    await Doc.update({ docId: 'd-proj' }).set({ title: 'y' });
+    expect(await Doc.get({ docId: 'd-proj' }).consistent().project('title', 'version')).toEqual({ title: 'y', version: 2 });
+    const scanned = await Doc.scan().filter(Doc.Attr('folder').eq('proj')).project('version').all();
+    expect(scanned).toEqual([{ version: 2 }]);
+  });
+});
+
 describe('two writers with the same read version', () => {
   it('update: exactly one wins; the loser gets VersionConflictError with the winner’s item', async () => {
     await Doc.create({ docId: 'race-u', folder: 'r', title: 'start' });
