@@ -19,7 +19,7 @@ import { buildInputBench } from './build-input.js';
 import { stubbedCallBench } from './stubbed-call.js';
 import { FULL_SIZES, localE2EBench } from './local-e2e.js';
 import { typecheckBench } from './typecheck/run.js';
-import { buildPackageCopy, buildSingleFileCopy, bundleSizes, coldImport } from './size.js';
+import { buildPackageCopy, bundleSizes, coldImport } from './size.js';
 import { loadDynakit } from './lib/dynakit.js';
 import { consoleTable, markdown, type BenchResults, type Environment } from './report.js';
 import { REPO_ROOT } from './typecheck/generate.js';
@@ -98,7 +98,7 @@ async function main(): Promise<void> {
 
   const results: { -readonly [K in keyof BenchResults]: BenchResults[K] } = { env, rounds };
 
-  log('compiling dynakit (tsc, as the package build does) into .tmp/bench-size/pkg');
+  log('bundling dynakit (as the package build does) into .tmp/bench-size/pkg');
   const entries = await buildPackageCopy();
   await loadDynakit(entries.esm);
 
@@ -130,7 +130,7 @@ async function main(): Promise<void> {
   if (runs('size')) {
     log('size and start-up');
     results.bundle = await bundleSizes(entries.esm);
-    results.cold = coldImport(entries, rounds.coldRuns, await buildSingleFileCopy(entries.esm));
+    results.cold = coldImport(entries, rounds.coldRuns);
   }
 
   const done: BenchResults = { ...results, env: { ...env, loadEnd: loadavg(), durationS: (Date.now() - started) / 1000 } };

@@ -8,10 +8,10 @@
  * Cold import: fresh `node` processes; each loads the AWS SDK (client-dynamodb + lib-dynamodb)
  * first, then the library, and reports the milliseconds the library added (in-process, so node's
  * own start-up does not blur it). `require` uses the CommonJS build, `import` the ESM build.
- * dynakit is compiled from src into a private folder exactly as scripts/build.mjs does (dist/ is
- * not touched). Runs are interleaved; medians are reported.
+ * dynakit is bundled from src into a private folder with scripts/build.mjs's esbuild options
+ * (dist/ is not touched). Runs are interleaved; medians are reported.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -19,10 +19,15 @@ import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { REPO_ROOT } from './typecheck/generate.js';
 import { rotate, summarize, type Summary } from './lib/measure.js';
+import { bundleOptions } from '../scripts/bundle-config.mjs';
 
 const WORK = join(REPO_ROOT, '.tmp', 'bench-size');
 
-/** Compiles src to <WORK>/pkg/{esm,cjs} like scripts/build.mjs. */
+/**
+ * Builds the package's runtime files into <WORK>/pkg/{esm,cjs}/index.js with the same esbuild
+ * options as scripts/build.mjs (scripts/bundle-config.mjs), so what is measured is what ships
+ * (dist/ is not touched).
+ */
 export async function buildPackageCopy(): Promise<{ esm: string; cjs: string }> {
   const out = join(WORK, 'pkg');
   rmSync(out, { recursive: true, force: true });
@@ -30,42 +35,12 @@ export async function buildPackageCopy(): Promise<{ esm: string; cjs: string }> 
   mkdirSync(join(out, 'esm'), { recursive: true });
   writeFileSync(join(out, 'cjs', 'package.json'), '{ "type": "commonjs", "sideEffects": false }\n');
   writeFileSync(join(out, 'esm', 'package.json'), '{ "type": "module", "sideEffects": false }\n');
-  const tsc = join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-  const run = (args: string[]) =>
-    new Promise<void>((resolve, reject) => {
-      const child = spawn(process.execPath, [tsc, '-p', join(REPO_ROOT, 'tsconfig.build.json'), '--types', 'node', '--declaration', 'false', ...args], {
-        cwd: REPO_ROOT,
-        stdio: 'ignore',
-      });
-      // tsc may report type errors and still emit; the emitted entry point is what counts.
-      child.on('close', () => resolve());
-      child.on('error', reject);
-    });
-  const started = Date.now();
-  await Promise.all([
-    run(['--outDir', join(out, 'esm')]),
-    run(['--outDir', join(out, 'cjs'), '--module', 'CommonJS', '--moduleResolution', 'Node10', '--verbatimModuleSyntax', 'false']),
-  ]);
   const entries = { esm: join(out, 'esm', 'index.js'), cjs: join(out, 'cjs', 'index.js') };
+  await Promise.all([build(bundleOptions('esm', entries.esm)), build(bundleOptions('cjs', entries.cjs))]);
   for (const e of Object.values(entries)) {
-    if (!existsSync(e)) throw new Error(`compiling dynakit failed: ${e} missing after ${Date.now() - started} ms`);
+    if (!existsSync(e)) throw new Error(`bundling dynakit failed: ${e} missing`);
   }
   return entries;
-}
-
-/**
- * The same package as single files (esbuild bundles of the compiled ESM entry, SDK and zod
- * external): what the cold import would cost if the package shipped one file per format instead
- * of one module per source file. Measured as a proposal, not what ships today.
- */
-export async function buildSingleFileCopy(esmEntry: string): Promise<{ esm: string; cjs: string }> {
-  const out = join(WORK, 'single');
-  rmSync(out, { recursive: true, force: true });
-  mkdirSync(out, { recursive: true });
-  const common = { entryPoints: [esmEntry], bundle: true, platform: 'node' as const, target: 'node20', external: ['@aws-sdk/*', '@smithy/*', 'zod'], logLevel: 'silent' as const };
-  await build({ ...common, format: 'esm', outfile: join(out, 'index.mjs') });
-  await build({ ...common, format: 'cjs', outfile: join(out, 'index.cjs') });
-  return { esm: join(out, 'index.mjs'), cjs: join(out, 'index.cjs') };
 }
 
 const PROGRAMS = {
@@ -142,9 +117,8 @@ export interface BundleSize {
 }
 
 export async function bundleSizes(dynakitEsmEntry: string): Promise<BundleSize[]> {
-  const out: BundleSize[] = [];
-  for (const lib of Object.keys(PROGRAMS) as SizeLib[]) {
-    const r = await build({
+  const bundleProgram = (lib: SizeLib, dynakit: string) =>
+    build({
       stdin: { contents: PROGRAMS[lib], loader: 'ts', resolveDir: REPO_ROOT, sourcefile: `${lib}-program.ts` },
       bundle: true,
       minify: true,
@@ -153,21 +127,26 @@ export async function bundleSizes(dynakitEsmEntry: string): Promise<BundleSize[]
       target: 'node20',
       write: false,
       external: ['@aws-sdk/*', '@smithy/*', 'zod'],
-      alias: { dynakit: dynakitEsmEntry },
+      alias: { dynakit },
       logLevel: 'silent',
       metafile: true,
     });
+  const out: BundleSize[] = [];
+  for (const lib of Object.keys(PROGRAMS) as SizeLib[]) {
+    const r = await bundleProgram(lib, dynakitEsmEntry);
     const code = r.outputFiles[0]!.contents;
     const size = { lib, minified: code.length, gzip: gzipSync(code, { level: 9 }).length };
     if (lib !== 'dynakit') {
       out.push(size);
       continue;
     }
-    const inputs = Object.values(r.metafile.outputs)[0]?.inputs ?? {};
-    const pkgDir = dynakitEsmEntry.replace(/index\.js$/, '');
+    // The shipped file is one module; bundling the same program from src attributes the bytes
+    // to source modules (same code, same tree-shaking).
+    const fromSrc = await bundleProgram(lib, join(REPO_ROOT, 'src', 'index.ts'));
+    const inputs = Object.values(fromSrc.metafile.outputs)[0]?.inputs ?? {};
     const modules = Object.entries(inputs)
-      .filter(([path]) => !path.startsWith('<'))
-      .map(([path, v]) => ({ path: join(REPO_ROOT, path).replace(pkgDir, ''), bytes: v.bytesInOutput }))
+      .filter(([path]) => path.startsWith('src/'))
+      .map(([path, v]) => ({ path: path.replace(/^src\//, '').replace(/\.ts$/, '.js'), bytes: v.bytesInOutput }))
       .sort((a, b) => b.bytes - a.bytes);
     out.push({ ...size, modules });
   }
@@ -215,12 +194,11 @@ function runChild(mode: 'require' | 'import', targets: readonly string[]): { sdk
   return JSON.parse(r.stdout) as { sdk: number; added: number };
 }
 
-export function coldImport(entries: { esm: string; cjs: string }, runs: number, single?: { esm: string; cjs: string }): ColdImportRow[] {
+export function coldImport(entries: { esm: string; cjs: string }, runs: number): ColdImportRow[] {
   const contenders: { name: string; require: string[]; import: string[] }[] = [
     { name: 'nothing (noise floor)', require: [], import: [] },
     { name: 'dynakit', require: [entries.cjs], import: [pathToFileURL(entries.esm).href] },
     { name: 'dynakit + zod', require: ['zod', entries.cjs], import: ['zod', pathToFileURL(entries.esm).href] },
-    ...(single === undefined ? [] : [{ name: 'dynakit as one file (proposal)', require: [single.cjs], import: [pathToFileURL(single.esm).href] }]),
     { name: 'electrodb', require: ['electrodb'], import: ['electrodb'] },
     { name: 'dynamodb-toolbox', require: ['dynamodb-toolbox'], import: ['dynamodb-toolbox'] },
   ];

@@ -1,9 +1,17 @@
-// Builds dist/esm (ESM + .d.ts) and dist/cjs (CommonJS + .d.ts) with the local TypeScript compiler.
-// dist/cjs/package.json marks that folder as CommonJS so Node and TypeScript read its .js/.d.ts as CJS.
+// Builds the published package:
+//   dist/esm/index.js   one ES module (esbuild bundle of src, dependencies external)
+//   dist/cjs/index.js   the same code as one CommonJS file
+//   dist/{esm,cjs}/**/*.d.ts   declarations from tsc, one file per source module
+// One runtime file per format because Node pays resolve/read/compile/link per module: 44 small
+// modules cost ~25 ms of cold `import`, one file ~5 ms (bench/size.ts). A single ES module stays
+// tree-shakeable for application bundlers (esbuild and Rollup drop unused top-level statements).
+// The declarations stay per file so editors and "go to definition" map to readable sources.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { bundleOptions } from './bundle-config.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
@@ -20,7 +28,7 @@ if (!existsSync(join(root, 'src', 'index.ts'))) {
 
 // tsconfig.build.json sets "types": [] (the public .d.ts must not depend on @types/node), but src uses
 // Node globals internally (Buffer, TextEncoder); compile with the node types and check the .d.ts below.
-const common = ['--types', 'node'];
+const common = ['--types', 'node', '--emitDeclarationOnly'];
 
 function runTsc(label, args) {
   const t0 = Date.now();
@@ -34,17 +42,28 @@ function runTsc(label, args) {
   });
 }
 
+async function bundle(label, format, outfile) {
+  const t0 = Date.now();
+  try {
+    await build(bundleOptions(format, outfile));
+    console.log(`[build] ${label} done in ${Date.now() - t0} ms`);
+    return true;
+  } catch (err) {
+    console.error(`[build] ${label} failed: ${err instanceof Error ? err.message : String(err)}`);
+    return false;
+  }
+}
+
 rmSync(dist, { recursive: true, force: true });
 mkdirSync(join(dist, 'cjs'), { recursive: true });
 writeFileSync(join(dist, 'cjs', 'package.json'), JSON.stringify({ type: 'commonjs' }, null, 2) + '\n');
 
 const results = await Promise.all([
-  // ESM: tsconfig.build.json (NodeNext + package "type": "module" → ESM output, rootDir src, outDir dist/esm).
-  runTsc('dist/esm', ['-p', 'tsconfig.build.json']),
-  // CJS: same sources, CommonJS output. Source imports use `.js` extensions, which Node10 resolution maps
-  // to the .ts files at compile time and which `require()` resolves as-is at runtime.
+  // Declarations for ESM consumers: tsconfig.build.json (NodeNext, rootDir src, outDir dist/esm).
+  runTsc('dist/esm declarations', ['-p', 'tsconfig.build.json']),
+  // Declarations for CommonJS consumers, read as CJS because of dist/cjs/package.json.
   // (verbatimModuleSyntax forbids ESM syntax in a CommonJS emit, so it is switched off for this pass.)
-  runTsc('dist/cjs', [
+  runTsc('dist/cjs declarations', [
     '-p',
     'tsconfig.build.json',
     '--outDir',
@@ -56,6 +75,8 @@ const results = await Promise.all([
     '--verbatimModuleSyntax',
     'false',
   ]),
+  bundle('dist/esm/index.js', 'esm', join(dist, 'esm', 'index.js')),
+  bundle('dist/cjs/index.js', 'cjs', join(dist, 'cjs', 'index.js')),
 ]);
 if (results.includes(false)) process.exit(1);
 

@@ -58,7 +58,7 @@ let tsc7Version: string;
 
 /** Copies what the build needs into `dir` and builds there; returns the packed tarball. */
 async function buildAndPack(dir: string): Promise<string> {
-  for (const f of ['package.json', 'README.md', 'tsconfig.json', 'tsconfig.build.json', 'scripts/build.mjs']) cpSync(join(root, f), join(dir, f));
+  for (const f of ['package.json', 'README.md', 'tsconfig.json', 'tsconfig.build.json', 'scripts/build.mjs', 'scripts/bundle-config.mjs']) cpSync(join(root, f), join(dir, f));
   cpSync(join(root, 'src'), join(dir, 'src'), { recursive: true });
   symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir');
   await sh(process.execPath, ['scripts/build.mjs'], dir);

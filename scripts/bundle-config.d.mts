@@ -1,0 +1,3 @@
+import type { BuildOptions } from 'esbuild';
+/** esbuild options for dist/{esm,cjs}/index.js (see bundle-config.mjs). */
+export function bundleOptions(format: 'esm' | 'cjs', outfile: string): BuildOptions;
