@@ -3,7 +3,7 @@ import { ExpressionError, ItemParseError, ItemSizeError, KeyError, ValidationErr
 import { StorageRuleViolation, compileReviver, toStoredValue, type Reviver } from './codec.js';
 import { computeItemSize, MAX_ITEM_BYTES } from './item-size.js';
 import { KeyTemplate, type CompositeKind, type KeyValue } from './key-template.js';
-import { coreType, schemaAt, unwrapSchema } from './schema-walk.js';
+import { coreType, defOf, schemaAt, unwrapSchema } from './schema-walk.js';
 import type { DocPath } from '../expressions/ast.js';
 import type { ResolvedIndex, Table } from './table.js';
 import type { ScalarAttributeType } from './table-types.js';
@@ -83,6 +83,11 @@ export class EntityModel {
   readonly version: string | undefined;
   readonly ttl: string | undefined;
   private readonly reviver: Reviver | null;
+  /**
+   * Per schema field: its reviver (null when stored and model forms agree). Set only when the
+   * schema strips unknown keys (zod's default), so reads may copy just these fields.
+   */
+  private readonly fieldReaders: readonly (readonly [string, Reviver | null])[] | undefined;
   private readonly projectionSchemas = new Map<string, z.ZodObject>();
 
   constructor(o: ModelOptions) {
@@ -94,6 +99,7 @@ export class EntityModel {
     this.reviver = compileReviver(o.schema);
     this.version = o.version;
     this.ttl = o.ttl;
+    this.fieldReaders = defOf(o.schema).catchall === undefined ? Object.keys(this.shape).map((k) => [k, k === o.ttl ? reviveEpochSeconds : compileReviver(this.shape[k]!)] as const) : undefined;
     if (o.version !== undefined && o.version in this.shape) {
       throw new KeyError(o.name, '', o.version, `version attribute "${o.version}" is managed by dynakit; remove it from the schema`);
     }
@@ -297,23 +303,35 @@ export class EntityModel {
    * Dates and Sets, and parses with the schema (or the projected part of it).
    */
   parse(raw: Record<string, unknown>, projection?: readonly string[]): Record<string, unknown> {
-    const data: Record<string, unknown> = {};
-    for (const k of Object.keys(raw)) if (!this.reservedAttributes.has(k)) data[k] = raw[k];
-    if (this.ttl !== undefined && typeof data[this.ttl] === 'number') data[this.ttl] = new Date((data[this.ttl] as number) * 1000);
-    const revived = (this.reviver === null ? data : this.reviver(data)) as Record<string, unknown>;
+    const revived = this.fieldReaders === undefined ? this.reviveAll(raw) : readFields(raw, this.fieldReaders);
     const schema = projection === undefined ? this.schema : this.projectionSchema(projection);
     const r = schema.safeParse(revived);
     if (!r.success) throw new ItemParseError(this.name, zodIssues(r.error), raw);
     const out = r.data as Record<string, unknown>;
-    if (this.version !== undefined && typeof data[this.version] === 'number' && (projection === undefined || projection.includes(this.version))) {
-      out[this.version] = data[this.version];
+    if (this.version !== undefined && typeof raw[this.version] === 'number' && (projection === undefined || projection.includes(this.version))) {
+      out[this.version] = raw[this.version];
     }
     if (this.timestamps !== undefined) {
-      for (const t of [this.timestamps.createdAt, this.timestamps.updatedAt]) {
-        if (typeof data[t] === 'string' && (projection === undefined || projection.includes(t))) out[t] = data[t];
-      }
+      const { createdAt, updatedAt } = this.timestamps;
+      if (typeof raw[createdAt] === 'string' && (projection === undefined || projection.includes(createdAt))) out[createdAt] = raw[createdAt];
+      if (typeof raw[updatedAt] === 'string' && (projection === undefined || projection.includes(updatedAt))) out[updatedAt] = raw[updatedAt];
     }
     return out;
+  }
+
+  /**
+   * For schemas that keep or refuse unknown keys: every attribute but dynakit's own (keys,
+   * discriminator, and the managed timestamps and version, which `parse` adds back), revived.
+   */
+  private reviveAll(raw: Record<string, unknown>): Record<string, unknown> {
+    const data: Record<string, unknown> = {};
+    const t = this.timestamps;
+    for (const k of Object.keys(raw)) {
+      if (this.reservedAttributes.has(k) || k === this.version || (t !== undefined && (k === t.createdAt || k === t.updatedAt))) continue;
+      data[k] = raw[k];
+    }
+    if (this.ttl !== undefined) data[this.ttl] = reviveEpochSeconds(data[this.ttl]);
+    return (this.reviver === null ? data : this.reviver(data)) as Record<string, unknown>;
   }
 
   /** Revives a partial stored item (UPDATED_NEW / UPDATED_OLD); not validated: it is partial by nature. */
@@ -334,6 +352,25 @@ export class EntityModel {
     }
     return s;
   }
+}
+
+/**
+ * The schema's fields of a stored item, revived. Attributes outside the schema (keys, the
+ * discriminator, timestamps) are left behind, as the stripping schema would drop them anyway;
+ * copying only the schema's fields halves the work per item on large reads.
+ */
+function readFields(raw: Record<string, unknown>, fields: readonly (readonly [string, Reviver | null])[]): Record<string, unknown> {
+  const data: Record<string, unknown> = {};
+  for (const [k, revive] of fields) {
+    const v = raw[k];
+    if (v !== undefined) data[k] = revive === null || v === null ? v : revive(v);
+  }
+  return data;
+}
+
+/** TTL attributes are epoch seconds in the table and Dates in the model. */
+function reviveEpochSeconds(v: unknown): unknown {
+  return typeof v === 'number' ? new Date(v * 1000) : v;
 }
 
 function epochSeconds(d: Date): number {

@@ -11,6 +11,8 @@ interface ZodDefView {
   in?: z.ZodType;
   out?: z.ZodType;
   options?: readonly z.ZodType[];
+  /** object schemas: set by looseObject/strictObject/catchall, absent when unknown keys are stripped */
+  catchall?: z.ZodType;
 }
 
 export function defOf(schema: z.ZodType): ZodDefView {
