@@ -56,6 +56,10 @@ function projectionInput(p: IndexProjection | undefined): Projection {
   return { ProjectionType: 'INCLUDE', NonKeyAttributes: [...p.include] };
 }
 
+// DynamoDB's naming rule for tables and indexes; requests may also name a table by its ARN.
+const TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
+const TABLE_ARN = /^arn:[\w-]+:dynamodb:[\w-]*:\d*:table\/[A-Za-z0-9_.-]{3,255}$/;
+
 /**
  * A DynamoDB table definition. Entities are defined on it; it also builds the table itself.
  *
@@ -76,10 +80,16 @@ export class Table<C extends TableConfig = TableConfig> {
     this.entityAttribute = config.entityAttribute ?? '_et';
     this.keySeparator = config.keySeparator ?? '#';
     if (this.keySeparator === '') throw new TypeError(`table ${config.name}: keySeparator cannot be empty`);
+    if (!TABLE_NAME.test(config.name) && !TABLE_ARN.test(config.name)) {
+      throw new TypeError(`table name "${config.name}" is not valid: DynamoDB needs 3-255 characters of A-Z, a-z, 0-9, '_', '-' and '.' (or a table ARN)`);
+    }
     const indexes = new Map<string, ResolvedIndex>();
     indexes.set('primary', { name: 'primary', type: 'primary', partitionKey: config.partitionKey, sortKey: config.sortKey });
     for (const [name, ix] of Object.entries(config.indexes ?? {}) as [string, IndexConfig][]) {
       if (name === 'primary') throw new TypeError(`table ${config.name}: "primary" is reserved for the table's own key`);
+      if (!TABLE_NAME.test(name)) {
+        throw new TypeError(`table ${config.name}: index name "${name}" is not valid: DynamoDB needs 3-255 characters of A-Z, a-z, 0-9, '_', '-' and '.'`);
+      }
       if (ix.type === 'local' && config.sortKey === undefined) {
         throw new TypeError(`table ${config.name}: local index ${name} needs a table with a sort key`);
       }

@@ -87,7 +87,7 @@ const docFiles = [
     .map((f) => `docs/${f}`),
 ];
 
-const scopeNames = Object.keys(docsScope({ client: {} as DynamoDBClient, tableName: 'x', log: () => {} }));
+const scopeNames = Object.keys(docsScope({ client: {} as DynamoDBClient, tableName: 'scope-probe', log: () => {} }));
 const libraryNames = Object.keys(dynakit).filter((n) => !scopeNames.includes(n));
 
 /** Adds the doc file and line of the failing statement to an error thrown by an example. */

@@ -237,7 +237,7 @@ describe('batch get and conflict retries use the same backoff', () => {
         return { Responses: { t: [] }, UnprocessedKeys: command.input.RequestItems };
       },
     };
-    const { AppTable, User } = appModel(client as never, 't');
+    const { AppTable, User } = appModel(client as never, 'tbl');
     const done = AppTable.batchGet([User.get({ userId: 'a' })], { maxAttempts: 4, baseDelayMs: 20, maxDelayMs: 100 }).then(
       () => undefined,
       (e: unknown) => e,
@@ -245,7 +245,7 @@ describe('batch get and conflict retries use the same backoff', () => {
     await vi.runAllTimersAsync();
     const e = (await done) as BatchGetError;
     expect(e).toBeInstanceOf(BatchGetError);
-    expect(e.unprocessedKeys).toEqual([{ table: 't', key: { pk: 'USER#a', sk: 'PROFILE' } }]);
+    expect(e.unprocessedKeys).toEqual([{ table: 'tbl', key: { pk: 'USER#a', sk: 'PROFILE' } }]);
     expect(calls.slice(1).map((t, i) => t - calls[i]!)).toEqual([10, 20, 40]);
   });
 
@@ -261,7 +261,7 @@ describe('batch get and conflict retries use the same backoff', () => {
         throw conflict;
       },
     };
-    const { User } = appModel(client as never, 't');
+    const { User } = appModel(client as never, 'tbl');
     const done = transactWrite([User.put({ userId: 'a', orgId: 'o', email: 'a@example.com', name: 'A' })], { retryConflicts: { maxAttempts: 4, baseDelayMs: 30 } }).then(
       () => undefined,
       (e: unknown) => e,

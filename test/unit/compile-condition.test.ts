@@ -26,7 +26,7 @@ function compile(c: Condition | ConditionNode): Compiled {
 }
 
 const table = defineTable({
-  name: 'T',
+  name: 'Tbl',
   client: new DynamoDBClient({ region: 'us-east-1' }),
   partitionKey: { name: 'pk', type: 'S' },
   sortKey: { name: 'sk', type: 'S' },

@@ -133,11 +133,11 @@ const P = defineTable({
   partitionKey: { name: 'pk', type: 'S' },
   sortKey: { name: 'sk', type: 'S' },
   indexes: {
-    g1: { type: 'global', partitionKey: { name: 'g1pk', type: 'S' }, sortKey: { name: 'g1sk', type: 'S' } },
-    g2: { type: 'global', partitionKey: { name: 'g2pk', type: 'S' }, sortKey: { name: 'g2sk', type: 'S' } },
-    g3: { type: 'global', partitionKey: { name: 'g3pk', type: 'S' }, sortKey: { name: 'g3sk', type: 'S' } },
-    g4: { type: 'global', partitionKey: { name: 'g4pk', type: 'S' }, sortKey: { name: 'g4sk', type: 'S' } },
-    l1: { type: 'local', sortKey: { name: 'l1sk', type: 'S' } },
+    gsi1: { type: 'global', partitionKey: { name: 'g1pk', type: 'S' }, sortKey: { name: 'g1sk', type: 'S' } },
+    gsi2: { type: 'global', partitionKey: { name: 'g2pk', type: 'S' }, sortKey: { name: 'g2sk', type: 'S' } },
+    gsi3: { type: 'global', partitionKey: { name: 'g3pk', type: 'S' }, sortKey: { name: 'g3sk', type: 'S' } },
+    gsi4: { type: 'global', partitionKey: { name: 'g4pk', type: 'S' }, sortKey: { name: 'g4sk', type: 'S' } },
+    lsi1: { type: 'local', sortKey: { name: 'l1sk', type: 'S' } },
   },
 });
 
@@ -147,11 +147,11 @@ const Thing = defineEntity({
   schema: z.object({ id: z.string(), name: z.string(), userId: z.string(), seq: z.number().int(), at: z.date(), a: z.string(), b: z.number().int(), c: z.string() }),
   keys: {
     primary: { pk: 'T#{id}', sk: 'USER#{name}#{userId}' },
-    g1: { pk: 'T#{id}', sk: 'ORDER#{seq}#{userId}' },
-    g2: { pk: 'T#{id}', sk: '{name}#{userId}' },
-    g3: { pk: 'T#{id}', sk: 'P#{a}#{b}#{c}' },
-    g4: { pk: 'T#{id}', sk: 'N#{seq}' },
-    l1: { sk: 'AT#{at}' },
+    gsi1: { pk: 'T#{id}', sk: 'ORDER#{seq}#{userId}' },
+    gsi2: { pk: 'T#{id}', sk: '{name}#{userId}' },
+    gsi3: { pk: 'T#{id}', sk: 'P#{a}#{b}#{c}' },
+    gsi4: { pk: 'T#{id}', sk: 'N#{seq}' },
+    lsi1: { sk: 'AT#{at}' },
   },
 });
 type Thing = { id: string; name: string; userId: string; seq: number; at: Date; a: string; b: number; c: string };
@@ -159,11 +159,11 @@ type Thing = { id: string; name: string; userId: string; seq: number; at: Date; 
 /** Sort-key composites per index, and the attribute that holds the built sort key. */
 const LAYOUT: Record<string, { composites: (keyof Thing)[]; sk: string }> = {
   primary: { composites: ['name', 'userId'], sk: 'sk' },
-  g1: { composites: ['seq', 'userId'], sk: 'g1sk' },
-  g2: { composites: ['name', 'userId'], sk: 'g2sk' },
-  g3: { composites: ['a', 'b', 'c'], sk: 'g3sk' },
-  g4: { composites: ['seq'], sk: 'g4sk' },
-  l1: { composites: ['at'], sk: 'l1sk' },
+  gsi1: { composites: ['seq', 'userId'], sk: 'g1sk' },
+  gsi2: { composites: ['name', 'userId'], sk: 'g2sk' },
+  gsi3: { composites: ['a', 'b', 'c'], sk: 'g3sk' },
+  gsi4: { composites: ['seq'], sk: 'g4sk' },
+  lsi1: { composites: ['at'], sk: 'l1sk' },
 };
 
 const utf8 = (s: string) => Buffer.from(s, 'utf8');
@@ -296,10 +296,10 @@ describe('bug: gt / lt on the last composite after eq on the leading ones', () =
       true, true, false, false, false, false,
     ]);
   });
-  it('the same on a padded number: g1 ORDER#{seq}#{userId} with seq = 5', () => {
+  it('the same on a padded number: gsi1 ORDER#{seq}#{userId} with seq = 5', () => {
     const at = (seq: number, userId: string) => stored({ id: 'x', name: 'n', userId, seq, at: new Date(0), a: 'a', b: 0, c: 'c' });
-    const gt = planKeyCondition(Thing.model, 'g1', Thing.Key('id').eq('x').and(Thing.Key('seq').eq(5)).and(Thing.Key('userId').gt('u1')) as KC);
-    const lt = planKeyCondition(Thing.model, 'g1', Thing.Key('id').eq('x').and(Thing.Key('seq').eq(5)).and(Thing.Key('userId').lt('u1')) as KC);
+    const gt = planKeyCondition(Thing.model, 'gsi1', Thing.Key('id').eq('x').and(Thing.Key('seq').eq(5)).and(Thing.Key('userId').gt('u1')) as KC);
+    const lt = planKeyCondition(Thing.model, 'gsi1', Thing.Key('id').eq('x').and(Thing.Key('seq').eq(5)).and(Thing.Key('userId').lt('u1')) as KC);
     expect([at(5, 'u2'), at(6, 'u0'), at(-1, 'u9')].map((r) => evaluate(gt, r))).toEqual([true, false, false]);
     expect([at(5, 'u0'), at(4, 'u9'), at(-1, 'u0')].map((r) => evaluate(lt, r))).toEqual([true, false, false]);
   });

@@ -17,7 +17,7 @@ import type { AttributeTypeName, ConditionNode, DocPath, Operand, PathSegment, S
 const RUNS = 300;
 
 const table = defineTable({
-  name: 'P',
+  name: 'Props',
   client: new DynamoDBClient({ region: 'us-east-1' }),
   partitionKey: { name: 'pk', type: 'S' },
 });

@@ -1,0 +1,34 @@
+// defineTable refuses table definitions DynamoDB would reject, before any request is sent.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { describe, expect, it } from 'vitest';
+import { defineTable } from '../../src/index.js';
+
+const client = new DynamoDBClient({ region: 'us-east-1' });
+const pk = { name: 'pk', type: 'S' } as const;
+const sk = { name: 'sk', type: 'S' } as const;
+
+describe('defineTable', () => {
+  it.each(['ab', 'has space', 'x'.repeat(256), 'bad/name', ''])('refuses the table name %j', (name) => {
+    expect(() => defineTable({ name, client, partitionKey: pk })).toThrow(/table name .* is not valid: DynamoDB needs 3-255 characters/);
+  });
+
+  it.each(['App', 'my-app.prod_v2', 'x'.repeat(255), 'arn:aws:dynamodb:eu-west-1:123456789012:table/App'])('accepts the table name %j', (name) => {
+    expect(defineTable({ name, client, partitionKey: pk }).name).toBe(name);
+  });
+
+  it('refuses index names DynamoDB would reject, naming the table and the index', () => {
+    const define = () => defineTable({ name: 'App', client, partitionKey: pk, sortKey: sk, indexes: { g1: { type: 'global', partitionKey: pk } } });
+    expect(define).toThrow('table App: index name "g1" is not valid');
+  });
+
+  it('refuses "primary" as an index name and local indexes on a table without a sort key', () => {
+    expect(() => defineTable({ name: 'App', client, partitionKey: pk, sortKey: sk, indexes: { primary: { type: 'global', partitionKey: pk } } })).toThrow(
+      '"primary" is reserved',
+    );
+    expect(() => defineTable({ name: 'App', client, partitionKey: pk, indexes: { lsi1: { type: 'local', sortKey: sk } } })).toThrow('needs a table with a sort key');
+  });
+
+  it('refuses an empty key separator', () => {
+    expect(() => defineTable({ name: 'App', client, partitionKey: pk, keySeparator: '' })).toThrow('keySeparator cannot be empty');
+  });
+});
