@@ -1,5 +1,5 @@
 import type { AttrPath, PathValue } from './paths.js';
-import type { IndexComposites, TemplateComposites } from './template-types.js';
+import type { IndexComposites, KeyAttributeNames, TemplateComposites } from './template-types.js';
 import type { UpdateRef } from '../expressions/update-values.js';
 
 export interface TimestampFields {
@@ -13,7 +13,7 @@ export interface TimestampFields {
 export type PrimaryKeyNames<K> = K extends { readonly primary: infer P } ? IndexComposites<P> : never;
 
 /** Every attribute that composes some index key of the entity: what `Key(...)` accepts. */
-export type KeyAttributeNames<K> = { [I in keyof K]: IndexComposites<K[I]> }[keyof K];
+export type { KeyAttributeNames };
 
 /** The key object for one item: the primary-key composites with their model types. */
 export type KeyInput<Item, K> = Pick<Item, PrimaryKeyNames<K> & keyof Item>;

@@ -190,9 +190,19 @@ export class Entity<Name extends string, Item extends object, Input, K, V extend
 /** What an update may change: schema attributes, minus primary-key composites (timestamps are kept by dynakit). */
 type Writable<Item, Input, K, V extends string> = Pick<Item, Exclude<keyof Input & keyof Item, PrimaryKeyNames<K> | V>>;
 
-/** Any entity, for APIs that accept entities of every shape. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyEntity = Entity<string, any, any, any, any>;
+/**
+ * Any entity, for APIs that accept entities of every shape. Only what those APIs read (the name,
+ * the model and the type carriers), not `Entity<string, any, ...>`: checking `E extends AnyEntity`
+ * then compares five properties instead of instantiating every method of `Entity` with `any`.
+ */
+export interface AnyEntity {
+  readonly name: string;
+  /** @internal */
+  readonly model: EntityModel;
+  readonly '~item': object;
+  readonly '~input': unknown;
+  readonly '~keys': unknown;
+}
 
 /** The model type of an entity's items (schema output plus timestamps). */
 export type EntityItem<E extends AnyEntity> = E['~item'];
@@ -224,7 +234,7 @@ export interface EntityConfig<Name extends string, S extends z.ZodObject, C exte
   readonly name: Name;
   readonly schema: S;
   /** Key templates per index: `primary` and any index of the table, e.g. `{ pk: 'USER#{userId}', sk: 'PROFILE' }`. */
-  readonly keys: K & CheckedKeys<K, keyof z.output<S> & string | (TS extends true ? keyof TimestampFields : never), EntityKeysShape<C>>;
+  readonly keys: K & NoInfer<CheckedKeys<K, keyof z.output<S> & string | (TS extends true ? keyof TimestampFields : never), EntityKeysShape<C>>>;
   /** Keep `createdAt` / `updatedAt` (ISO strings) on every write. */
   readonly timestamps?: TS;
   /**
