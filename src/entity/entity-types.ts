@@ -20,20 +20,29 @@ export type KeyInput<Item, K> = Pick<Item, PrimaryKeyNames<K> & keyof Item>;
 
 type Unset<V> = Exclude<V, undefined>;
 
-/** Value maps accepted by the update builder, keyed by document path. */
-export interface UpdateInputs<Item> {
-  set: { readonly [P in AttrPath<Item>]?: PathValue<Item, P> | UpdateRef<Unset<PathValue<Item, P>>> };
+/**
+ * Value maps accepted by the update builder, keyed by document path: the paths `Paths` of `Item`
+ * (all of them unless given; an entity's update passes `UpdatePaths`).
+ */
+export interface UpdateInputs<Item, Paths extends string = AttrPath<Item>> {
+  set: { readonly [P in Paths]?: PathValue<Item, P> | UpdateRef<Unset<PathValue<Item, P>>> };
   add: {
-    readonly [P in AttrPath<Item>]?: Unset<PathValue<Item, P>> extends number
+    readonly [P in Paths]?: Unset<PathValue<Item, P>> extends number
       ? number
       : Unset<PathValue<Item, P>> extends ReadonlySet<infer E>
         ? ReadonlySet<E>
         : never;
   };
-  delete: { readonly [P in AttrPath<Item>]?: Unset<PathValue<Item, P>> extends ReadonlySet<infer E> ? ReadonlySet<E> : never };
-  append: { readonly [P in AttrPath<Item>]?: Unset<PathValue<Item, P>> extends readonly (infer E)[] ? readonly E[] : never };
-  remove: AttrPath<Item>;
+  delete: { readonly [P in Paths]?: Unset<PathValue<Item, P>> extends ReadonlySet<infer E> ? ReadonlySet<E> : never };
+  append: { readonly [P in Paths]?: Unset<PathValue<Item, P>> extends readonly (infer E)[] ? readonly E[] : never };
+  remove: Paths;
 }
+
+/**
+ * The paths an update may change: the item's paths (the same union `Attr` uses, not a second one
+ * over a picked item type) minus those in the top-level attributes `Fixed`.
+ */
+export type UpdatePaths<Item, Fixed extends string> = Exclude<AttrPath<Item>, Fixed | `${Fixed}.${string}` | `${Fixed}[${string}`>;
 
 /** Index names an entity can query: `primary` plus the indexes it gives keys for. */
 export type QueryIndexName<K> = keyof K & string;

@@ -3,7 +3,7 @@ import type { TableConfig, EntityKeysShape } from './table-types.js';
 import type { Table } from './table.js';
 import type { CheckedKeys } from './template-types.js';
 import type { AttrPath, PathValue } from './paths.js';
-import type { KeyAttributeNames, KeyInput, PrimaryKeyNames, QueryIndexName, QueryKeyNames, TimestampFields, UpdateInputs } from './entity-types.js';
+import type { KeyAttributeNames, KeyInput, PrimaryKeyNames, QueryIndexName, QueryKeyNames, TimestampFields, UpdateInputs, UpdatePaths } from './entity-types.js';
 import { EntityModel } from './model.js';
 import { AttributeOperand, type Condition } from '../expressions/condition.js';
 import { KeyOperand, type KeyCondition } from '../expressions/key-condition.js';
@@ -105,8 +105,8 @@ export class Entity<Name extends string, Item extends object, Input, K, V extend
    *
    * @example await User.update({ userId: 'u1' }).set({ name: 'Bo' }).add({ age: 1 }).returning('ALL_NEW')
    */
-  update(key: VersionedKey<Item, K, V>): UpdateBuilder<Item, UpdateInputs<Writable<Item, Input, K, V>>> {
-    return new UpdateBuilder<Item, UpdateInputs<Writable<Item, Input, K, V>>>(this.model, {
+  update(key: VersionedKey<Item, K, V>): UpdateBuilder<Item, UpdateInputs<Item, UpdatePaths<Item, Fixed<Item, Input, K, V>>>> {
+    return new UpdateBuilder<Item, UpdateInputs<Item, UpdatePaths<Item, Fixed<Item, Input, K, V>>>>(this.model, {
       key: key as Record<string, unknown>,
       steps: [],
       condition: undefined,
@@ -187,8 +187,11 @@ export class Entity<Name extends string, Item extends object, Input, K, V extend
   }
 }
 
-/** What an update may change: schema attributes, minus primary-key composites (timestamps are kept by dynakit). */
-type Writable<Item, Input, K, V extends string> = Pick<Item, Exclude<keyof Input & keyof Item, PrimaryKeyNames<K> | V>>;
+/**
+ * Top-level attributes an update may not change: primary-key composites, the version, and what is
+ * not in the schema's input (timestamps, kept by dynakit).
+ */
+type Fixed<Item, Input, K, V extends string> = (PrimaryKeyNames<K> | V | Exclude<keyof Item, keyof Input>) & string;
 
 /**
  * Any entity, for APIs that accept entities of every shape. Only what those APIs read (the name,
