@@ -10,7 +10,13 @@ import type { WriteRequest } from './write-request.js';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type BatchWriteBuilder = PutBuilder<any> | DeleteBuilder<any, any>;
 
-function asEntity(a: unknown): AnyEntity {
+/** What a batch uses of an entity; the public overloads already checked the item or key against it. */
+interface UntypedEntity {
+  put(item: unknown): PutBuilder<unknown>;
+  delete(key: never): DeleteBuilder<unknown, unknown>;
+}
+
+function asEntity(a: unknown): UntypedEntity {
   if (a instanceof Entity) return a;
   throw new InvalidBatchError('a batch write takes an entity with an item or key, or put() and delete() builders');
 }

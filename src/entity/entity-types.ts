@@ -1,5 +1,5 @@
 import type { AttrPath, PathValue } from './paths.js';
-import type { IndexComposites, TemplateComposites } from './template-types.js';
+import type { IndexComposites, KeyAttributeNames, TemplateComposites } from './template-types.js';
 import type { UpdateRef } from '../expressions/update-values.js';
 
 export interface TimestampFields {
@@ -13,27 +13,36 @@ export interface TimestampFields {
 export type PrimaryKeyNames<K> = K extends { readonly primary: infer P } ? IndexComposites<P> : never;
 
 /** Every attribute that composes some index key of the entity: what `Key(...)` accepts. */
-export type KeyAttributeNames<K> = { [I in keyof K]: IndexComposites<K[I]> }[keyof K];
+export type { KeyAttributeNames };
 
 /** The key object for one item: the primary-key composites with their model types. */
 export type KeyInput<Item, K> = Pick<Item, PrimaryKeyNames<K> & keyof Item>;
 
 type Unset<V> = Exclude<V, undefined>;
 
-/** Value maps accepted by the update builder, keyed by document path. */
-export interface UpdateInputs<Item> {
-  set: { readonly [P in AttrPath<Item>]?: PathValue<Item, P> | UpdateRef<Unset<PathValue<Item, P>>> };
+/**
+ * Value maps accepted by the update builder, keyed by document path: the paths `Paths` of `Item`
+ * (all of them unless given; an entity's update passes `UpdatePaths`).
+ */
+export interface UpdateInputs<Item, Paths extends string = AttrPath<Item>> {
+  set: { readonly [P in Paths]?: PathValue<Item, P> | UpdateRef<Unset<PathValue<Item, P>>> };
   add: {
-    readonly [P in AttrPath<Item>]?: Unset<PathValue<Item, P>> extends number
+    readonly [P in Paths]?: Unset<PathValue<Item, P>> extends number
       ? number
       : Unset<PathValue<Item, P>> extends ReadonlySet<infer E>
         ? ReadonlySet<E>
         : never;
   };
-  delete: { readonly [P in AttrPath<Item>]?: Unset<PathValue<Item, P>> extends ReadonlySet<infer E> ? ReadonlySet<E> : never };
-  append: { readonly [P in AttrPath<Item>]?: Unset<PathValue<Item, P>> extends readonly (infer E)[] ? readonly E[] : never };
-  remove: AttrPath<Item>;
+  delete: { readonly [P in Paths]?: Unset<PathValue<Item, P>> extends ReadonlySet<infer E> ? ReadonlySet<E> : never };
+  append: { readonly [P in Paths]?: Unset<PathValue<Item, P>> extends readonly (infer E)[] ? readonly E[] : never };
+  remove: Paths;
 }
+
+/**
+ * The paths an update may change: the item's paths (the same union `Attr` uses, not a second one
+ * over a picked item type) minus those in the top-level attributes `Fixed`.
+ */
+export type UpdatePaths<Item, Fixed extends string> = Exclude<AttrPath<Item>, Fixed | `${Fixed}.${string}` | `${Fixed}[${string}`>;
 
 /** Index names an entity can query: `primary` plus the indexes it gives keys for. */
 export type QueryIndexName<K> = keyof K & string;

@@ -3,7 +3,7 @@ import type { TableConfig, EntityKeysShape } from './table-types.js';
 import type { Table } from './table.js';
 import type { CheckedKeys } from './template-types.js';
 import type { AttrPath, PathValue } from './paths.js';
-import type { KeyAttributeNames, KeyInput, PrimaryKeyNames, QueryIndexName, QueryKeyNames, TimestampFields, UpdateInputs } from './entity-types.js';
+import type { KeyAttributeNames, KeyInput, PrimaryKeyNames, QueryIndexName, QueryKeyNames, TimestampFields, UpdateInputs, UpdatePaths } from './entity-types.js';
 import { EntityModel } from './model.js';
 import { AttributeOperand, type Condition } from '../expressions/condition.js';
 import { KeyOperand, type KeyCondition } from '../expressions/key-condition.js';
@@ -105,8 +105,8 @@ export class Entity<Name extends string, Item extends object, Input, K, V extend
    *
    * @example await User.update({ userId: 'u1' }).set({ name: 'Bo' }).add({ age: 1 }).returning('ALL_NEW')
    */
-  update(key: VersionedKey<Item, K, V>): UpdateBuilder<Item, UpdateInputs<Writable<Item, Input, K, V>>> {
-    return new UpdateBuilder<Item, UpdateInputs<Writable<Item, Input, K, V>>>(this.model, {
+  update(key: VersionedKey<Item, K, V>): UpdateBuilder<Item, UpdateInputs<Item, UpdatePaths<Item, Fixed<Item, Input, K, V>>>> {
+    return new UpdateBuilder<Item, UpdateInputs<Item, UpdatePaths<Item, Fixed<Item, Input, K, V>>>>(this.model, {
       key: key as Record<string, unknown>,
       steps: [],
       condition: undefined,
@@ -187,12 +187,25 @@ export class Entity<Name extends string, Item extends object, Input, K, V extend
   }
 }
 
-/** What an update may change: schema attributes, minus primary-key composites (timestamps are kept by dynakit). */
-type Writable<Item, Input, K, V extends string> = Pick<Item, Exclude<keyof Input & keyof Item, PrimaryKeyNames<K> | V>>;
+/**
+ * Top-level attributes an update may not change: primary-key composites, the version, and what is
+ * not in the schema's input (timestamps, kept by dynakit).
+ */
+type Fixed<Item, Input, K, V extends string> = (PrimaryKeyNames<K> | V | Exclude<keyof Item, keyof Input>) & string;
 
-/** Any entity, for APIs that accept entities of every shape. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyEntity = Entity<string, any, any, any, any>;
+/**
+ * Any entity, for APIs that accept entities of every shape. Only what those APIs read (the name,
+ * the model and the type carriers), not `Entity<string, any, ...>`: checking `E extends AnyEntity`
+ * then compares five properties instead of instantiating every method of `Entity` with `any`.
+ */
+export interface AnyEntity {
+  readonly name: string;
+  /** @internal */
+  readonly model: EntityModel;
+  readonly '~item': object;
+  readonly '~input': unknown;
+  readonly '~keys': unknown;
+}
 
 /** The model type of an entity's items (schema output plus timestamps). */
 export type EntityItem<E extends AnyEntity> = E['~item'];
@@ -224,7 +237,7 @@ export interface EntityConfig<Name extends string, S extends z.ZodObject, C exte
   readonly name: Name;
   readonly schema: S;
   /** Key templates per index: `primary` and any index of the table, e.g. `{ pk: 'USER#{userId}', sk: 'PROFILE' }`. */
-  readonly keys: K & CheckedKeys<K, keyof z.output<S> & string | (TS extends true ? keyof TimestampFields : never), EntityKeysShape<C>>;
+  readonly keys: K & NoInfer<CheckedKeys<K, keyof z.output<S> & string | (TS extends true ? keyof TimestampFields : never), EntityKeysShape<C>>>;
   /** Keep `createdAt` / `updatedAt` (ISO strings) on every write. */
   readonly timestamps?: TS;
   /**

@@ -105,6 +105,29 @@ test('update.set takes schema paths with values of their type', () => {
   User.update(k).setIfNotExists({ age: 'x' });
 });
 
+test('update cannot change primary-key composites or the timestamps dynakit keeps', () => {
+  // @ts-expect-error userId composes the primary key
+  User.update(k).set({ userId: 'u2' });
+  // @ts-expect-error the same for every value map
+  User.update(k).setIfNotExists({ userId: 'u2' });
+  // @ts-expect-error timestamps are kept by dynakit
+  User.update(k).set({ createdAt: '2020-01-01' });
+  // @ts-expect-error updatedAt too
+  User.update(k).set({ updatedAt: '2020-01-01' });
+  // @ts-expect-error nor removed
+  User.update(k).remove('userId');
+  // @ts-expect-error nor removed
+  User.update(k).remove('createdAt');
+  // orgId composes only a GSI key: it may change (dynakit rewrites that key)
+  User.update(k).set({ orgId: 'o2' });
+  // Order: every primary-key composite is fixed, other attributes are not
+  const ok = { userId: 'u1', seq: 1, orderId: 'o1' };
+  // @ts-expect-error seq composes Order's sort key
+  Order.update(ok).add({ seq: 1 });
+  Order.update(ok).add({ total: 1 });
+  Order.update(ok).set({ 'lines[0].qty': 2 });
+});
+
 test('update.set accepts refs to attributes of the same type, and arithmetic', () => {
   expectTypeOf(User.ref('listPrice')).toEqualTypeOf<UpdateRef<number>>();
   User.update(k).set({ price: User.ref('listPrice') });
