@@ -93,7 +93,7 @@ async function main(): Promise<void> {
   };
   const rounds = quick
     ? { build: 5, stubbed: 5, e2e: 1, coldRuns: 3, tscRunsAtMax: 1 }
-    : { build: 15, stubbed: 15, e2e: 3, coldRuns: 15, tscRunsAtMax: 3 };
+    : { build: 15, stubbed: 15, e2e: 3, coldRuns: 31, tscRunsAtMax: 3 };
   const micro = quick ? { warmupMs: 100, sampleMs: 15 } : { warmupMs: 500, sampleMs: 50 };
 
   const results: { -readonly [K in keyof BenchResults]: BenchResults[K] } = { env, rounds };

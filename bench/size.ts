@@ -13,7 +13,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
@@ -194,9 +194,18 @@ function runChild(mode: 'require' | 'import', targets: readonly string[]): { sdk
   return JSON.parse(r.stdout) as { sdk: number; added: number };
 }
 
+/** Name of the cold-import row that loads an empty module: the loader's fixed cost per file. */
+export const EMPTY_MODULE = 'an empty module (loader floor)';
+
 export function coldImport(entries: { esm: string; cjs: string }, runs: number): ColdImportRow[] {
+  // Loading any file at all costs the loader a fixed few ms (resolve, read, compile, link, and the
+  // event-loop turns of `import()`); an empty module next to the package measures that floor.
+  const empty = { esm: join(dirname(entries.esm), 'empty-floor.js'), cjs: join(dirname(entries.cjs), 'empty-floor.js') };
+  writeFileSync(empty.esm, 'export {};\n');
+  writeFileSync(empty.cjs, 'module.exports = {};\n');
   const contenders: { name: string; require: string[]; import: string[] }[] = [
     { name: 'nothing (noise floor)', require: [], import: [] },
+    { name: EMPTY_MODULE, require: [empty.cjs], import: [pathToFileURL(empty.esm).href] },
     { name: 'dynakit', require: [entries.cjs], import: [pathToFileURL(entries.esm).href] },
     { name: 'dynakit + zod', require: ['zod', entries.cjs], import: ['zod', pathToFileURL(entries.esm).href] },
     { name: 'electrodb', require: ['electrodb'], import: ['electrodb'] },

@@ -173,7 +173,8 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> implements 
   /** Every item, across all pages (up to `limit`). */
   async all(): Promise<Result[]> {
     const out: Result[] = [];
-    for await (const item of this) out.push(item);
+    // Page by page: an async iterator step per item costs ~1 µs of promise machinery.
+    for await (const page of this.pages()) for (const item of page.items) out.push(item);
     return out;
   }
 
@@ -196,7 +197,7 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> implements 
     const items: Result[] = [];
     let cursor: string | undefined;
     for await (const page of this.pages()) {
-      items.push(...page.items);
+      for (const item of page.items) items.push(item);
       cursor = page.cursor;
     }
     return cursor === undefined ? { items } : { items, cursor };

@@ -248,8 +248,9 @@ export class TableReadBuilder<T> implements PromiseLike<TablePage<T>> {
     const items: T[] = [];
     const unknown: Record<string, unknown>[] = [];
     for await (const page of this.pages()) {
-      items.push(...page.items);
-      unknown.push(...page.unknown);
+      // Loops, not push(...spread): a 1 MB page of tiny items can exceed the argument limit.
+      for (const item of page.items) items.push(item);
+      for (const raw of page.unknown) unknown.push(raw);
     }
     return { items, unknown };
   }
@@ -264,8 +265,9 @@ export class TableReadBuilder<T> implements PromiseLike<TablePage<T>> {
     const unknown: Record<string, unknown>[] = [];
     let cursor: string | undefined;
     for await (const page of this.pages()) {
-      items.push(...page.items);
-      unknown.push(...page.unknown);
+      // Loops, not push(...spread): a 1 MB page of tiny items can exceed the argument limit.
+      for (const item of page.items) items.push(item);
+      for (const raw of page.unknown) unknown.push(raw);
       cursor = page.cursor;
       if (this.state.limit === undefined) break;
     }
