@@ -55,10 +55,7 @@ export class Entity<Name extends string, Item extends object, Input, K, V extend
    * @example User.Key('orgId').eq('acme').and(User.Key('name').beginsWith('A'))
    */
   Key = <A extends KeyAttributeNames<K> & keyof Item & string>(attribute: A): KeyOperand<Item[A], A> => {
-    const known = [...this.model.indexes.values()].some(
-      (ix) => ix.pk?.composites.includes(attribute) === true || ix.sk?.composites.includes(attribute) === true,
-    );
-    if (!known) throw new ExpressionError(this.name, attribute, 'does not compose any key of the entity');
+    if (!this.model.keyComposites.has(attribute)) throw new ExpressionError(this.name, attribute, 'does not compose any key of the entity');
     return new KeyOperand<Item[A], A>(attribute);
   };
 

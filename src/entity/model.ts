@@ -75,6 +75,8 @@ export class EntityModel {
   readonly indexes: ReadonlyMap<string, IndexKeys>;
   readonly primary: IndexKeys;
   readonly primaryComposites: ReadonlySet<string>;
+  /** Every attribute that composes a key of some index (what `Key()` accepts). */
+  readonly keyComposites: ReadonlySet<string>;
   /** Physical primary-key attribute names (table partition key, then sort key). */
   readonly primaryKeyNames: readonly string[];
   /** Physical attributes dynakit writes itself (keys and the discriminator); never model fields. */
@@ -154,6 +156,7 @@ export class EntityModel {
     this.indexes = indexes;
     this.primaryKeyNames = primary.index.sortKey === undefined ? [primary.index.partitionKey.name] : [primary.index.partitionKey.name, primary.index.sortKey.name];
     this.primaryComposites = new Set([...(primary.pk?.composites ?? []), ...(primary.sk?.composites ?? [])]);
+    this.keyComposites = new Set([...indexes.values()].flatMap((ix) => [...(ix.pk?.composites ?? []), ...(ix.sk?.composites ?? [])]));
     for (const attr of reserved) {
       if (attr in this.shape) {
         throw new KeyError(o.name, '', attr, `schema attribute "${attr}" collides with a key or discriminator attribute of table ${o.table.name}`);
