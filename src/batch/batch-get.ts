@@ -3,7 +3,7 @@ import { sendCommand, type AnyDynamoClient } from '../client/send.js';
 import { BatchGetError } from '../errors.js';
 import type { GetBuilder } from '../operations/get.js';
 import { backoffDelay, isRetryableError, resolveBackoff, sleep, type BackoffOptions } from './backoff.js';
-import { itemId, primaryKeyNames } from './write-request.js';
+import { itemId } from './write-request.js';
 
 /** DynamoDB's cap on keys per BatchGetItem call. */
 export const MAX_BATCH_GET = 100;
@@ -48,7 +48,7 @@ export async function batchGetAll<B extends readonly GetBuilder<unknown>[]>(
       // Keys must come back to match results to requests.
       const names = { ...(input.ExpressionAttributeNames ?? {}) };
       let expr = input.ProjectionExpression;
-      for (const k of primaryKeyNames(model)) {
+      for (const k of model.primaryKeyNames) {
         const ph = `#k${Object.keys(names).length}`;
         names[ph] = k;
         expr += `, ${ph}`;
@@ -57,7 +57,7 @@ export async function batchGetAll<B extends readonly GetBuilder<unknown>[]>(
       entry.ExpressionAttributeNames = names;
     }
     const table = model.table.name;
-    return { builder, table, id: itemId(table, key, primaryKeyNames(model)), key, group: `${table}\u0000${JSON.stringify(entry)}`, entry };
+    return { builder, table, id: itemId(table, key, model.primaryKeyNames), key, group: `${table}\u0000${JSON.stringify(entry)}`, entry };
   });
 
   // One request per distinct (group, key).
@@ -93,7 +93,7 @@ async function readChunk(
   backoff: ReturnType<typeof resolveBackoff>,
 ): Promise<void> {
   const first = chunk[0]!;
-  const names = primaryKeyNames(first.builder.model);
+  const names = first.builder.model.primaryKeyNames;
   let keys = chunk.map((l) => l.key);
   let attempts = 0;
   let lastError: unknown;

@@ -27,13 +27,9 @@ export function itemId(table: string, key: Readonly<Record<string, unknown>>, na
   return id;
 }
 
-export function primaryKeyNames(model: EntityModel): readonly string[] {
-  return model.primaryKeyNames;
-}
-
 export function putRequest(model: EntityModel, item: Record<string, unknown>, modelItem: Record<string, unknown>): WriteRequest {
   const table = model.table.name;
-  const names = primaryKeyNames(model);
+  const names = model.primaryKeyNames;
   return {
     table,
     id: itemId(table, item, names),
@@ -46,7 +42,7 @@ export function putRequest(model: EntityModel, item: Record<string, unknown>, mo
 
 export function deleteRequest(model: EntityModel, key: Record<string, unknown>, modelKey: Record<string, unknown>): WriteRequest {
   const table = model.table.name;
-  const names = primaryKeyNames(model);
+  const names = model.primaryKeyNames;
   return {
     table,
     id: itemId(table, key, names),

@@ -306,11 +306,36 @@ export class EntityModel {
    * Dates and Sets, and parses with the schema (or the projected part of it).
    */
   parse(raw: Record<string, unknown>, projection?: readonly string[]): Record<string, unknown> {
-    const revived = this.fieldReaders === undefined ? this.reviveAll(raw) : readFields(raw, this.fieldReaders);
+    return this.parseWith(raw, projection === undefined ? this.schema : this.projectionSchema(projection), projection);
+  }
+
+  /**
+   * `parse` with the projection resolved once, for reads that parse many items: the projected
+   * schema is looked up here, not per item.
+   */
+  reader(projection?: readonly string[]): (raw: Record<string, unknown>) => Record<string, unknown> {
     const schema = projection === undefined ? this.schema : this.projectionSchema(projection);
-    const r = schema.safeParse(revived);
+    return (raw) => this.parseWith(raw, schema, projection);
+  }
+
+  /** Revives a partial stored item (UPDATED_NEW / UPDATED_OLD); not validated: it is partial by nature. */
+  parsePartial(raw: Record<string, unknown>): Record<string, unknown> {
+    return this.withManaged(this.readStored(raw), raw, undefined);
+  }
+
+  private parseWith(raw: Record<string, unknown>, schema: z.ZodObject, projection: readonly string[] | undefined): Record<string, unknown> {
+    const r = schema.safeParse(this.readStored(raw));
     if (!r.success) throw new ItemParseError(this.name, zodIssues(r.error), raw);
-    const out = r.data as Record<string, unknown>;
+    return this.withManaged(r.data as Record<string, unknown>, raw, projection);
+  }
+
+  /** The model fields of a stored item, revived (TTL epoch seconds to Dates included); not validated. */
+  private readStored(raw: Record<string, unknown>): Record<string, unknown> {
+    return this.fieldReaders === undefined ? this.reviveAll(raw) : readFields(raw, this.fieldReaders);
+  }
+
+  /** Adds the stored version and timestamps (managed by dynakit, outside the schema) to `out`. */
+  private withManaged(out: Record<string, unknown>, raw: Record<string, unknown>, projection: readonly string[] | undefined): Record<string, unknown> {
     if (this.version !== undefined && typeof raw[this.version] === 'number' && (projection === undefined || projection.includes(this.version))) {
       out[this.version] = raw[this.version];
     }
@@ -324,7 +349,7 @@ export class EntityModel {
 
   /**
    * For schemas that keep or refuse unknown keys: every attribute but dynakit's own (keys,
-   * discriminator, and the managed timestamps and version, which `parse` adds back), revived.
+   * discriminator, and the managed timestamps and version, which `withManaged` adds back), revived.
    */
   private reviveAll(raw: Record<string, unknown>): Record<string, unknown> {
     const data: Record<string, unknown> = {};
@@ -333,14 +358,7 @@ export class EntityModel {
       if (this.reservedAttributes.has(k) || k === this.version || (t !== undefined && (k === t.createdAt || k === t.updatedAt))) continue;
       data[k] = raw[k];
     }
-    if (this.ttl !== undefined) data[this.ttl] = reviveEpochSeconds(data[this.ttl]);
-    return (this.reviver === null ? data : this.reviver(data)) as Record<string, unknown>;
-  }
-
-  /** Revives a partial stored item (UPDATED_NEW / UPDATED_OLD); not validated: it is partial by nature. */
-  parsePartial(raw: Record<string, unknown>): Record<string, unknown> {
-    const data: Record<string, unknown> = {};
-    for (const k of Object.keys(raw)) if (!this.reservedAttributes.has(k)) data[k] = raw[k];
+    if (this.ttl !== undefined && data[this.ttl] !== undefined) data[this.ttl] = reviveEpochSeconds(data[this.ttl]);
     return (this.reviver === null ? data : this.reviver(data)) as Record<string, unknown>;
   }
 

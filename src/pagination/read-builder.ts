@@ -136,7 +136,7 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> implements 
   /** @internal the spec of a paged read over this builder's input */
   readSpec(input: Record<string, unknown>): PagedReadSpec<Result> {
     const m = this.model;
-    const projection = this.state.projection;
+    const read = m.reader(this.state.projection);
     return {
       client: m.table.client,
       table: m.table.name,
@@ -144,7 +144,7 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> implements 
       startKeyAttributes: this.keyAttributes,
       command: (i) => this.command(i),
       input,
-      parse: (raw) => (m.owns(raw) ? (m.parse(raw, projection) as Result) : SKIP),
+      parse: (raw) => (m.owns(raw) ? (read(raw) as Result) : SKIP),
     };
   }
 

@@ -197,12 +197,21 @@ export class TableReadBuilder<T> implements PromiseLike<TablePage<T>> {
     return input as QueryCommandInput | ScanCommandInput;
   }
 
+  /** Item readers per entity for this builder's projection, made on first use. */
+  private readonly readers = new Map<EntityModel, (raw: Record<string, unknown>) => Record<string, unknown>>();
+
   private parseRow(raw: Record<string, unknown>): Row<T> {
     const et = this.table.entityAttribute;
     const name = raw[et];
     const model: EntityModel | undefined = typeof name === 'string' ? this.table.entities.get(name) : undefined;
     if (model === undefined || (this.state.entities !== undefined && !this.state.entities.has(model.name))) return { ok: false, raw };
-    const parsed = model.parse(raw, this.state.projection?.filter((p) => p in model.shape));
+    let read = this.readers.get(model);
+    if (read === undefined) {
+      // Once per entity, not per item: the entity's share of the projection and its schema.
+      read = model.reader(this.state.projection?.filter((p) => p in model.shape));
+      this.readers.set(model, read);
+    }
+    const parsed = read(raw);
     // parse returns a fresh object; tagging it in place avoids a key-adding spread (V8's slow path).
     parsed[et] = model.name;
     return { ok: true, item: parsed as T };

@@ -2,7 +2,7 @@ import { TransactGetCommand, type TransactGetCommandOutput } from '@aws-sdk/lib-
 import { sendCommand } from '../client/send.js';
 import { InvalidTransactionError, TransactionCanceledError } from '../errors.js';
 import type { GetBuilder } from '../operations/get.js';
-import { itemId, primaryKeyNames } from '../batch/write-request.js';
+import { itemId } from '../batch/write-request.js';
 import { MAX_TRANSACTION_ACTIONS, cancellationReasons } from './transact-write.js';
 
 /** Result tuple of `transactGet`: each builder's result type, `undefined` for a missing item. */
@@ -23,7 +23,7 @@ export async function transactGet<const B extends readonly GetBuilder<unknown>[]
   const seen = new Map<string, number>();
   items.forEach((it, i) => {
     const m = builders[i]!.model;
-    const id = itemId(m.table.name, it.Get.Key as Record<string, unknown>, primaryKeyNames(m));
+    const id = itemId(m.table.name, it.Get.Key as Record<string, unknown>, m.primaryKeyNames);
     const prev = seen.get(id);
     if (prev !== undefined) throw new InvalidTransactionError(`gets #${prev} and #${i} read the same item; DynamoDB allows one action per item in a transaction`);
     seen.set(id, i);

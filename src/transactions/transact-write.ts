@@ -10,7 +10,7 @@ import { UpdateBuilder } from '../operations/update.js';
 import { DeleteBuilder } from '../operations/delete.js';
 import { CheckBuilder } from '../operations/check.js';
 import { backoffDelay, resolveBackoff, sleep, type BackoffOptions } from '../batch/backoff.js';
-import { itemId, primaryKeyNames } from '../batch/write-request.js';
+import { itemId } from '../batch/write-request.js';
 
 /** DynamoDB's cap on actions per transaction. */
 export const MAX_TRANSACTION_ACTIONS = 100;
@@ -44,7 +44,7 @@ function prepare(action: TransactWriteAction): PreparedAction {
     const item = action.transactItem();
     const model = action.model;
     const key: Record<string, unknown> = {};
-    for (const n of primaryKeyNames(model)) key[n] = (item.Put.Item as Record<string, unknown>)[n];
+    for (const n of model.primaryKeyNames) key[n] = (item.Put.Item as Record<string, unknown>)[n];
     return { item: item as TransactItem, model, key };
   }
   if (action instanceof UpdateBuilder) {
@@ -72,7 +72,7 @@ export function buildTransactWrite(actions: readonly TransactWriteAction[], opti
   const seen = new Map<string, number>();
   let bytes = 0;
   prepared.forEach((p, i) => {
-    const id = itemId(p.model.table.name, p.key, primaryKeyNames(p.model));
+    const id = itemId(p.model.table.name, p.key, p.model.primaryKeyNames);
     const prev = seen.get(id);
     if (prev !== undefined) {
       throw new InvalidTransactionError(

@@ -76,6 +76,16 @@ describe('create() and storage', () => {
     expect(Item?.['expiresAt']).toEqual({ N: String(Math.floor(later.getTime() / 1000)) });
   });
 
+  it('UPDATED_NEW and UPDATED_OLD return the TTL attribute as a Date, like full reads', async () => {
+    const first = new Date(now().getTime() + 6 * HOUR);
+    const second = new Date(now().getTime() + 7 * HOUR);
+    await Session.update({ sessionId: 's1' }).set({ expiresAt: first });
+    const updatedNew = await Session.update({ sessionId: 's1' }).set({ expiresAt: second }).returning('UPDATED_NEW');
+    expect(updatedNew).toEqual({ expiresAt: second });
+    const updatedOld = await Session.update({ sessionId: 's1' }).set({ expiresAt: first }).returning('UPDATED_OLD');
+    expect(updatedOld).toEqual({ expiresAt: second });
+  });
+
   it('conditions compare the TTL attribute as epoch seconds', async () => {
     const at = (await Session.get({ sessionId: 's1' }).consistent())!.expiresAt!;
     const { items } = await Session.scan().filter(Session.Attr('expiresAt').eq(at));
