@@ -11,16 +11,14 @@
  * so the total equals what the unpatched compiler reports (checked below).
  *
  * Usage: npx tsx bench/typecheck/attribute.ts [N=60] [--top=30]
+ * (`npm run bench` calls `attributeInstantiations` for its type-check section.)
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { generateProject, prepareDynakitPackage, REPO_ROOT } from './generate.js';
-
-const args = process.argv.slice(2);
-const n = Number(args.find((a) => /^\d+$/.test(a)) ?? 60);
-const top = Number(args.find((a) => a.startsWith('--top='))?.slice('--top='.length) ?? 30);
 
 const HOOK_AT = `    totalInstantiationCount++;
     instantiationCount++;
@@ -81,31 +79,59 @@ function patchedCompiler(dir: string): string {
   return join(dir, 'typescript', 'bin', 'tsc');
 }
 
-const root = join(REPO_ROOT, '.tmp', 'attribute');
-mkdirSync(root, { recursive: true });
-prepareDynakitPackage(root);
-const project = join(root, `dynakit-${n}`);
-generateProject(project, 'dynakit', n);
-const siteFile = 'src/usage/e1.ts';
-const out = join(root, 'attribution.json');
-const tsc = patchedCompiler(join(tmpdir(), 'dynakit-attribute-tsc'));
-const r = spawnSync(process.execPath, [tsc, '-p', project, '--extendedDiagnostics', '--pretty', 'false'], {
-  encoding: 'utf8',
-  env: { ...process.env, ATTR_OUT: out, ATTR_SITE_FILE: siteFile },
-});
-const total = Number(/^Instantiations:\s+(\d+)/m.exec(r.stdout)?.[1]);
-const data = JSON.parse(readFileSync(out, 'utf8')) as { byOrigin: Record<string, number>; byDecl: Record<string, number>; bySiteLine: Record<string, number> };
-const counted = Object.values(data.byOrigin).reduce((s, v) => s + v, 0);
-if (counted !== total) throw new Error(`attribution counted ${counted} instantiations, tsc reports ${total}`);
 
-const pct = (v: number): string => `${((100 * v) / total).toFixed(1)}%`;
-console.log(`dynakit project, N=${n}, TypeScript ${/Version ([\d.]+)/.exec(spawnSync(process.execPath, [tsc, '-v'], { encoding: 'utf8' }).stdout)?.[1]}: ${total.toLocaleString('en')} instantiations`);
-console.log('\nby the package that declares the instantiated type:');
-for (const [k, v] of Object.entries(data.byOrigin)) console.log(`  ${k.padEnd(16)} ${v.toLocaleString('en').padStart(9)}  ${pct(v)}`);
-console.log(`\nmost instantiated declarations (top ${top}):`);
-for (const [k, v] of Object.entries(data.byDecl).slice(0, top)) console.log(`  ${v.toLocaleString('en').padStart(8)}  ${k}`);
-const lines = readFileSync(join(project, siteFile), 'utf8').split('\n');
-console.log(`\nper line of ${siteFile} (instantiations while checking the expression that starts there):`);
-for (const [line, v] of Object.entries(data.bySiteLine).sort((a, b) => Number(a[0]) - Number(b[0]))) {
-  console.log(`  ${String(v).padStart(5)}  ${line.padStart(3)}: ${lines[Number(line) - 1]!.trim().slice(0, 100)}`);
+export interface Attribution {
+  /** what the unpatched compiler reports as `Instantiations` */
+  readonly total: number;
+  /** by the package declaring the instantiated type: dynakit, zod, TypeScript lib, project files, ... */
+  readonly byOrigin: Readonly<Record<string, number>>;
+  /** by declaration (`name file:line`), most first */
+  readonly byDecl: Readonly<Record<string, number>>;
+  /** by the line of `siteFile` whose expression was being checked */
+  readonly bySiteLine: Readonly<Record<string, number>>;
 }
+
+/**
+ * Runs the patched compiler on a generated project (the dynakit package's declarations must be
+ * in a node_modules above it, as `prepareDynakitPackage` puts them) and returns the split.
+ */
+export function attributeInstantiations(project: string, siteFile = 'src/usage/e1.ts'): Attribution {
+  const out = join(project, '..', `attribution-${process.pid}.json`);
+  const tsc = patchedCompiler(join(tmpdir(), `dynakit-attribute-tsc-${process.pid}`));
+  const r = spawnSync(process.execPath, [tsc, '-p', project, '--extendedDiagnostics', '--pretty', 'false'], {
+    encoding: 'utf8',
+    env: { ...process.env, ATTR_OUT: out, ATTR_SITE_FILE: siteFile },
+  });
+  const total = Number(/^Instantiations:\s+(\d+)/m.exec(r.stdout)?.[1]);
+  const data = JSON.parse(readFileSync(out, 'utf8')) as Omit<Attribution, 'total'>;
+  rmSync(out, { force: true });
+  const counted = Object.values(data.byOrigin).reduce((s, v) => s + v, 0);
+  if (counted !== total) throw new Error(`attribution counted ${counted} instantiations, tsc reports ${total}`);
+  return { total, ...data };
+}
+
+function main(): void {
+  const args = process.argv.slice(2);
+  const n = Number(args.find((a) => /^\d+$/.test(a)) ?? 60);
+  const top = Number(args.find((a) => a.startsWith('--top='))?.slice('--top='.length) ?? 30);
+  const root = join(REPO_ROOT, '.tmp', 'attribute');
+  mkdirSync(root, { recursive: true });
+  prepareDynakitPackage(root);
+  const project = join(root, `dynakit-${n}`);
+  generateProject(project, 'dynakit', n);
+  const siteFile = 'src/usage/e1.ts';
+  const a = attributeInstantiations(project, siteFile);
+  const pct = (v: number): string => `${((100 * v) / a.total).toFixed(1)}%`;
+  console.log(`dynakit project, N=${n}, TypeScript from the repo: ${a.total.toLocaleString('en')} instantiations`);
+  console.log('\nby the package that declares the instantiated type:');
+  for (const [k, v] of Object.entries(a.byOrigin)) console.log(`  ${k.padEnd(16)} ${v.toLocaleString('en').padStart(9)}  ${pct(v)}`);
+  console.log(`\nmost instantiated declarations (top ${top}):`);
+  for (const [k, v] of Object.entries(a.byDecl).slice(0, top)) console.log(`  ${v.toLocaleString('en').padStart(8)}  ${k}`);
+  const lines = readFileSync(join(project, siteFile), 'utf8').split('\n');
+  console.log(`\nper line of ${siteFile} (instantiations while checking the expression that starts there):`);
+  for (const [line, v] of Object.entries(a.bySiteLine).sort((x, y) => Number(x[0]) - Number(y[0]))) {
+    console.log(`  ${String(v).padStart(5)}  ${line.padStart(3)}: ${lines[Number(line) - 1]!.trim().slice(0, 100)}`);
+  }
+}
+
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) main();

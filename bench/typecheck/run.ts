@@ -8,6 +8,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateProject, LIBS, prepareDynakitPackage, REPO_ROOT, type Lib } from './generate.js';
+import { attributeInstantiations } from './attribute.js';
 
 export interface Diagnostics {
   readonly instantiations: number;
@@ -115,6 +116,8 @@ export interface TypecheckResult {
   readonly unavailable: string[];
   /** dynakit at N=120 (TypeScript 5.9): errors, "excessively deep" errors */
   readonly deepCheck?: { n: number; errors: number; deepErrors: number; instantiations: number };
+  /** dynakit at the largest N (TypeScript 5.9): instantiations by the package declaring the instantiated type */
+  readonly attribution?: { n: number; total: number; byOrigin: Readonly<Record<string, number>> };
 }
 
 export async function typecheckBench(options: {
@@ -169,5 +172,20 @@ export async function typecheckBench(options: {
     deepCheck = { n: options.deepN, errors: d.errors, deepErrors: d.deepErrors, instantiations: d.instantiations };
     log(`  dynakit N=${options.deepN}: ${d.errors} errors (${d.deepErrors} "excessively deep"), ${d.instantiations} inst`);
   }
-  return { cells, compilers: compilers.map((c) => c.name), unavailable, ...(deepCheck === undefined ? {} : { deepCheck }) };
+  let attribution: TypecheckResult['attribution'];
+  try {
+    const a = attributeInstantiations(join(root, `dynakit-${maxN}`));
+    attribution = { n: maxN, total: a.total, byOrigin: a.byOrigin };
+    log(`  dynakit N=${maxN} instantiations by origin: ${Object.entries(a.byOrigin).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  } catch (e) {
+    // A diagnostic extra: a TypeScript release that moved the hooked code must not sink the run.
+    log(`  instantiation attribution skipped: ${(e as Error).message}`);
+  }
+  return {
+    cells,
+    compilers: compilers.map((c) => c.name),
+    unavailable,
+    ...(deepCheck === undefined ? {} : { deepCheck }),
+    ...(attribution === undefined ? {} : { attribution }),
+  };
 }
