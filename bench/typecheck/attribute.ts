@@ -10,7 +10,7 @@
  * is applied to a copy of the compiler in a temp folder, never to node_modules. It only counts,
  * so the total equals what the unpatched compiler reports (checked below).
  *
- * Usage: npx tsx bench/typecheck/attribute.ts [N=60] [--top=30]
+ * Usage: npx tsx bench/typecheck/attribute.ts [N=60] [--top=30] [--site=src/usage/e1.ts]
  * (`npm run bench` calls `attributeInstantiations` for its type-check section.)
  */
 import { spawnSync } from 'node:child_process';
@@ -43,7 +43,8 @@ const HOOK = `    totalInstantiationCount++;
     }
     if (__site && __site.fileName.endsWith(__a.siteFile)) {
       const __line = getLineAndCharacterOfPosition(__site, skipTrivia(__site.text, currentNode.pos)).line + 1;
-      __a.bySiteLine.set(__line, (__a.bySiteLine.get(__line) || 0) + 1);
+      const __k = __line + "|" + __origin;
+      __a.bySiteLine.set(__k, (__a.bySiteLine.get(__k) || 0) + 1);
     }
     __a.stack.push(__origin);
     let result;
@@ -87,7 +88,7 @@ export interface Attribution {
   readonly byOrigin: Readonly<Record<string, number>>;
   /** by declaration (`name file:line`), most first */
   readonly byDecl: Readonly<Record<string, number>>;
-  /** by the line of `siteFile` whose expression was being checked */
+  /** by the line of `siteFile` whose expression was being checked, then by origin (`"12|zod"`) */
   readonly bySiteLine: Readonly<Record<string, number>>;
 }
 
@@ -119,7 +120,7 @@ function main(): void {
   prepareDynakitPackage(root);
   const project = join(root, `dynakit-${n}`);
   generateProject(project, 'dynakit', n);
-  const siteFile = 'src/usage/e1.ts';
+  const siteFile = args.find((x) => x.startsWith('--site='))?.slice('--site='.length) ?? 'src/usage/e1.ts';
   const a = attributeInstantiations(project, siteFile);
   const pct = (v: number): string => `${((100 * v) / a.total).toFixed(1)}%`;
   console.log(`dynakit project, N=${n}, TypeScript from the repo: ${a.total.toLocaleString('en')} instantiations`);
@@ -128,9 +129,18 @@ function main(): void {
   console.log(`\nmost instantiated declarations (top ${top}):`);
   for (const [k, v] of Object.entries(a.byDecl).slice(0, top)) console.log(`  ${v.toLocaleString('en').padStart(8)}  ${k}`);
   const lines = readFileSync(join(project, siteFile), 'utf8').split('\n');
-  console.log(`\nper line of ${siteFile} (instantiations while checking the expression that starts there):`);
-  for (const [line, v] of Object.entries(a.bySiteLine).sort((x, y) => Number(x[0]) - Number(y[0]))) {
-    console.log(`  ${String(v).padStart(5)}  ${line.padStart(3)}: ${lines[Number(line) - 1]!.trim().slice(0, 100)}`);
+  console.log(`\nper line of ${siteFile} (instantiations while checking the expression that starts there, by origin):`);
+  const perLine = new Map<number, Record<string, number>>();
+  for (const [k, v] of Object.entries(a.bySiteLine)) {
+    const [line, origin] = k.split('|') as [string, string];
+    const row = perLine.get(Number(line)) ?? {};
+    row[origin] = (row[origin] ?? 0) + v;
+    perLine.set(Number(line), row);
+  }
+  for (const [line, row] of [...perLine.entries()].sort((x, y) => x[0] - y[0])) {
+    const sum = Object.values(row).reduce((s, v) => s + v, 0);
+    const split = Object.entries(row).sort((x, y) => y[1] - x[1]).map(([o, v]) => `${o} ${v}`).join(', ');
+    console.log(`  ${String(sum).padStart(5)}  ${String(line).padStart(3)}: ${lines[line - 1]!.trim().slice(0, 70).padEnd(70)}  ${split}`);
   }
 }
 
