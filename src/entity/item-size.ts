@@ -20,6 +20,9 @@ function utf8Length(s: string): number {
  * aligned on the decimal point, plus one byte, plus one more when negative.
  */
 export function numberSize(n: number | bigint | string): number {
+  // Every put and batch request sizes its item, and most numbers are small integers: count their
+  // base-100 pairs from the digit count instead of parsing the decimal string.
+  if (typeof n === 'number' && Number.isSafeInteger(n)) return integerSize(n);
   let s = typeof n === 'string' ? n.trim() : typeof n === 'bigint' ? n.toString() : n.toString();
   let negative = false;
   if (s.startsWith('-')) {
@@ -61,6 +64,13 @@ export function numberSize(n: number | bigint | string): number {
   return 1 + (end - start) + (negative ? 1 : 0);
 }
 
+function integerSize(n: number): number {
+  if (n === 0) return 1;
+  let m = Math.abs(n);
+  while (m % 100 === 0) m /= 100; // trailing 00 pairs are not stored
+  return 1 + Math.ceil(String(m).length / 2) + (n < 0 ? 1 : 0);
+}
+
 /** Size in bytes of one attribute value, as DynamoDB computes it (see the facts sheet, section 2). */
 export function attributeValueSize(value: unknown): number {
   switch (typeof value) {
@@ -84,14 +94,17 @@ export function attributeValueSize(value: unknown): number {
         for (const el of value) total += 1 + attributeValueSize(el);
         return total;
       }
-      if (typeof (value as { toString?: unknown }).toString === 'function' && 'value' in value && Object.getPrototypeOf(value) !== Object.prototype) {
+      if (Object.getPrototypeOf(value) !== Object.prototype && typeof (value as { toString?: unknown }).toString === 'function' && 'value' in value) {
         // lib-dynamodb NumberValue
         return numberSize(String(value));
       }
+      // Keys, not entries: no [key, value] array per attribute.
+      const map = value as Record<string, unknown>;
+      const keys = Object.keys(map);
       let total = 3;
-      for (const [k, v] of Object.entries(value)) {
-        if (v === undefined) continue;
-        total += 1 + utf8Length(k) + attributeValueSize(v);
+      for (let i = 0; i < keys.length; i++) {
+        const v = map[keys[i]!];
+        if (v !== undefined) total += 1 + utf8Length(keys[i]!) + attributeValueSize(v);
       }
       return total;
     }
@@ -107,10 +120,11 @@ export function attributeValueSize(value: unknown): number {
  * @example computeItemSize({ pk: 'a', sk: 'b' }) // 4
  */
 export function computeItemSize(item: Record<string, unknown>): number {
+  const keys = Object.keys(item);
   let total = 0;
-  for (const [k, v] of Object.entries(item)) {
-    if (v === undefined) continue;
-    total += utf8Length(k) + attributeValueSize(v);
+  for (let i = 0; i < keys.length; i++) {
+    const v = item[keys[i]!];
+    if (v !== undefined) total += utf8Length(keys[i]!) + attributeValueSize(v);
   }
   return total;
 }
