@@ -33,7 +33,8 @@ export interface BenchResults {
   readonly typecheck?: TypecheckResult;
   readonly bundle?: BundleSize[];
   readonly cold?: ColdImportRow[];
-  readonly rounds: { build: number; stubbed: number; e2e: number; coldRuns: number; tscRunsAtMax: number };
+  /** `stubbed`: (b) repeats (one process per contender each); `stubbedSamples`: samples per operation in each process */
+  readonly rounds: { build: number; stubbed: number; stubbedSamples?: number; e2e: number; coldRuns: number; tscRunsAtMax: number };
 }
 
 export const TARGETS = {
@@ -279,8 +280,11 @@ export function markdown(r: BenchResults): string {
       '- Micro-benchmarks ((a) and (b)) measure the CPU time of the benchmark process (`process.cpuUsage()`: user + system, GC threads included), ' +
         'which is what a call costs and is much less disturbed than wall time when other processes compete for the 2 cores. ' +
         `Each contender is warmed up, then calibrated so one sample takes ~50 ms; ` +
-        `then ${r.rounds.build} (a) / ${r.rounds.stubbed} (b) interleaved rounds, each running every contender once, in a rotating order. ` +
-        'Reported: median (min–max) over rounds. Ratios are computed inside each round, then summarised.',
+        `then ${r.rounds.build} (a) interleaved rounds, each running every contender once, in a rotating order. ` +
+        'Reported: median (min–max) over rounds. Ratios are computed inside each round, then summarised. ' +
+        `(b) runs each contender in a fresh process of its own (1.5 s of warm-up per operation, calibration, then the median of ${r.rounds.stubbedSamples ?? 5} samples per operation), ` +
+        `the four processes taking turns in a rotating order, ${r.rounds.stubbed} repeats; ratios are taken between the processes of one repeat, then summarised. ` +
+        "In one shared process the SDK's code is compiled for the mix of libraries that ran through it, which moved one-process ratios by ±10% from run to run.",
       '- Every call builds everything from scratch: the builder, the key, the item, the conditions (what application code does per request). ' +
         'Inputs cycle through 256 different users.',
       `- (c) runs against DynamoDB Local on this machine: one table per contender, loaded with the same 10,000 users; one warm-up pass, then interleaved rounds ` +
@@ -326,7 +330,7 @@ export function markdown(r: BenchResults): string {
     out.push(
       'A custom `requestHandler` on `DynamoDBClient` answers with canned HTTP responses (GetItem: one item; Query: a page of 10 items; writes: `{}`), ' +
         "each contender's in its own storage format. SDK middleware, signing, JSON (de)serialisation, marshalling and each library's result parsing all run. " +
-        'Ratio to a hand-written `DocumentClient` call sending the same input as dynakit (per round, then median (min–max)).',
+        'Ratio to a hand-written `DocumentClient` call sending the same input as dynakit (per repeat, each contender in its own process, then median (min–max)).',
     );
     out.push('');
     out.push(
