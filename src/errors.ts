@@ -1,3 +1,5 @@
+import type { z } from 'zod';
+
 /**
  * Every error dynakit throws extends `DynakitError`, so callers can tell library errors apart
  * from SDK errors with one `instanceof` check. Messages name the entity, the attribute path and
@@ -210,4 +212,15 @@ export class VersionConflictError extends ConditionFailedError {
   ) {
     super(entity, operation, item, cause);
   }
+}
+
+/** zod issues as dynakit's `{ path, message }`, paths written as document paths (`a.b[0]`). */
+export function zodIssues(error: z.ZodError, prefix = ''): ValidationIssue[] {
+  return error.issues.map((i) => {
+    let path = prefix;
+    for (const seg of i.path) {
+      path += typeof seg === 'number' ? `[${seg}]` : path === '' ? String(seg) : `.${String(seg)}`;
+    }
+    return { path, message: i.message };
+  });
 }

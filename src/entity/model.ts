@@ -1,9 +1,10 @@
 import type { z } from 'zod';
-import { ExpressionError, ItemParseError, ItemSizeError, KeyError, ValidationError, type ValidationIssue } from '../errors.js';
-import { StorageRuleViolation, compileReviver, toStoredValue, type Reviver } from './codec.js';
+import { ExpressionError, ItemSizeError, KeyError, ValidationError, zodIssues } from '../errors.js';
+import { StorageRuleViolation, toStoredValue } from './codec.js';
+import { ItemReader } from './item-reader.js';
 import { computeItemSize, MAX_ITEM_BYTES } from './item-size.js';
 import { KeyTemplate, type CompositeKind, type KeyValue } from './key-template.js';
-import { coreType, defOf, schemaAt, unwrapSchema } from './schema-walk.js';
+import { coreType, schemaAt, unwrapSchema } from './schema-walk.js';
 import type { DocPath } from '../expressions/ast.js';
 import type { ResolvedIndex, Table } from './table.js';
 import type { ScalarAttributeType } from './table-types.js';
@@ -53,16 +54,6 @@ function compositeKind(schema: z.ZodType): CompositeKind | undefined {
   return KIND_OF[t];
 }
 
-function zodIssues(error: z.ZodError, prefix = ''): ValidationIssue[] {
-  return error.issues.map((i) => {
-    let path = prefix;
-    for (const seg of i.path) {
-      path += typeof seg === 'number' ? `[${seg}]` : path === '' ? String(seg) : `.${String(seg)}`;
-    }
-    return { path, message: i.message };
-  });
-}
-
 /**
  * The runtime side of an entity, compiled once by `defineEntity`: key templates per index,
  * the schema's reviver, and the write/read pipeline (validate -> store form -> keys; raw -> model).
@@ -84,13 +75,7 @@ export class EntityModel {
   readonly timestamps: TimestampNames | undefined;
   readonly version: string | undefined;
   readonly ttl: string | undefined;
-  private readonly reviver: Reviver | null;
-  /**
-   * Per schema field: its reviver (null when stored and model forms agree). Set only when the
-   * schema strips unknown keys (zod's default), so reads may copy just these fields.
-   */
-  private readonly fieldReaders: readonly (readonly [string, Reviver | null])[] | undefined;
-  private readonly projectionSchemas = new Map<string, z.ZodObject>();
+  private readonly items: ItemReader;
 
   constructor(o: ModelOptions) {
     this.name = o.name;
@@ -98,10 +83,8 @@ export class EntityModel {
     this.schema = o.schema;
     this.shape = o.schema.shape as Record<string, z.ZodType>;
     this.timestamps = o.timestamps ? { createdAt: 'createdAt', updatedAt: 'updatedAt' } : undefined;
-    this.reviver = compileReviver(o.schema);
     this.version = o.version;
     this.ttl = o.ttl;
-    this.fieldReaders = defOf(o.schema).catchall === undefined ? Object.keys(this.shape).map((k) => [k, k === o.ttl ? reviveEpochSeconds : compileReviver(this.shape[k]!)] as const) : undefined;
     if (o.version !== undefined && o.version in this.shape) {
       throw new KeyError(o.name, '', o.version, `version attribute "${o.version}" is managed by dynakit; remove it from the schema`);
     }
@@ -163,6 +146,7 @@ export class EntityModel {
       }
     }
     this.reservedAttributes = reserved;
+    this.items = new ItemReader({ name: o.name, schema: o.schema, reserved, timestamps: this.timestamps, version: o.version, ttl: o.ttl });
     o.table.register(this);
   }
 
@@ -306,92 +290,18 @@ export class EntityModel {
    * Dates and Sets, and parses with the schema (or the projected part of it).
    */
   parse(raw: Record<string, unknown>, projection?: readonly string[]): Record<string, unknown> {
-    return this.parseWith(raw, projection === undefined ? this.schema : this.projectionSchema(projection), projection);
+    return this.items.parse(raw, projection);
   }
 
-  /**
-   * `parse` with the projection resolved once, for reads that parse many items: the projected
-   * schema is looked up here, not per item.
-   */
+  /** `parse` with the projection resolved once, for reads that parse many items. */
   reader(projection?: readonly string[]): (raw: Record<string, unknown>) => Record<string, unknown> {
-    const schema = projection === undefined ? this.schema : this.projectionSchema(projection);
-    return (raw) => this.parseWith(raw, schema, projection);
+    return this.items.reader(projection);
   }
 
   /** Revives a partial stored item (UPDATED_NEW / UPDATED_OLD); not validated: it is partial by nature. */
   parsePartial(raw: Record<string, unknown>): Record<string, unknown> {
-    return this.withManaged(this.readStored(raw), raw, undefined);
+    return this.items.parsePartial(raw);
   }
-
-  private parseWith(raw: Record<string, unknown>, schema: z.ZodObject, projection: readonly string[] | undefined): Record<string, unknown> {
-    const r = schema.safeParse(this.readStored(raw));
-    if (!r.success) throw new ItemParseError(this.name, zodIssues(r.error), raw);
-    return this.withManaged(r.data as Record<string, unknown>, raw, projection);
-  }
-
-  /** The model fields of a stored item, revived (TTL epoch seconds to Dates included); not validated. */
-  private readStored(raw: Record<string, unknown>): Record<string, unknown> {
-    return this.fieldReaders === undefined ? this.reviveAll(raw) : readFields(raw, this.fieldReaders);
-  }
-
-  /** Adds the stored version and timestamps (managed by dynakit, outside the schema) to `out`. */
-  private withManaged(out: Record<string, unknown>, raw: Record<string, unknown>, projection: readonly string[] | undefined): Record<string, unknown> {
-    if (this.version !== undefined && typeof raw[this.version] === 'number' && (projection === undefined || projection.includes(this.version))) {
-      out[this.version] = raw[this.version];
-    }
-    if (this.timestamps !== undefined) {
-      const { createdAt, updatedAt } = this.timestamps;
-      if (typeof raw[createdAt] === 'string' && (projection === undefined || projection.includes(createdAt))) out[createdAt] = raw[createdAt];
-      if (typeof raw[updatedAt] === 'string' && (projection === undefined || projection.includes(updatedAt))) out[updatedAt] = raw[updatedAt];
-    }
-    return out;
-  }
-
-  /**
-   * For schemas that keep or refuse unknown keys: every attribute but dynakit's own (keys,
-   * discriminator, and the managed timestamps and version, which `withManaged` adds back), revived.
-   */
-  private reviveAll(raw: Record<string, unknown>): Record<string, unknown> {
-    const data: Record<string, unknown> = {};
-    const t = this.timestamps;
-    for (const k of Object.keys(raw)) {
-      if (this.reservedAttributes.has(k) || k === this.version || (t !== undefined && (k === t.createdAt || k === t.updatedAt))) continue;
-      data[k] = raw[k];
-    }
-    if (this.ttl !== undefined && data[this.ttl] !== undefined) data[this.ttl] = reviveEpochSeconds(data[this.ttl]);
-    return (this.reviver === null ? data : this.reviver(data)) as Record<string, unknown>;
-  }
-
-  private projectionSchema(projection: readonly string[]): z.ZodObject {
-    const key = projection.join('\u0000');
-    let s = this.projectionSchemas.get(key);
-    if (s === undefined) {
-      const mask: Record<string, true> = {};
-      for (const p of projection) if (p in this.shape) mask[p] = true;
-      s = this.schema.pick(mask);
-      this.projectionSchemas.set(key, s);
-    }
-    return s;
-  }
-}
-
-/**
- * The schema's fields of a stored item, revived. Attributes outside the schema (keys, the
- * discriminator, timestamps) are left behind, as the stripping schema would drop them anyway;
- * copying only the schema's fields halves the work per item on large reads.
- */
-function readFields(raw: Record<string, unknown>, fields: readonly (readonly [string, Reviver | null])[]): Record<string, unknown> {
-  const data: Record<string, unknown> = {};
-  for (const [k, revive] of fields) {
-    const v = raw[k];
-    if (v !== undefined) data[k] = revive === null || v === null ? v : revive(v);
-  }
-  return data;
-}
-
-/** TTL attributes are epoch seconds in the table and Dates in the model. */
-function reviveEpochSeconds(v: unknown): unknown {
-  return typeof v === 'number' ? new Date(v * 1000) : v;
 }
 
 function epochSeconds(d: Date): number {
