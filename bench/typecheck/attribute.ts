@@ -98,14 +98,21 @@ export interface Attribution {
  */
 export function attributeInstantiations(project: string, siteFile = 'src/usage/e1.ts'): Attribution {
   const out = join(project, '..', `attribution-${process.pid}.json`);
-  const tsc = patchedCompiler(join(tmpdir(), `dynakit-attribute-tsc-${process.pid}`));
-  const r = spawnSync(process.execPath, [tsc, '-p', project, '--extendedDiagnostics', '--pretty', 'false'], {
-    encoding: 'utf8',
-    env: { ...process.env, ATTR_OUT: out, ATTR_SITE_FILE: siteFile },
-  });
-  const total = Number(/^Instantiations:\s+(\d+)/m.exec(r.stdout)?.[1]);
-  const data = JSON.parse(readFileSync(out, 'utf8')) as Omit<Attribution, 'total'>;
-  rmSync(out, { force: true });
+  const compilerDir = join(tmpdir(), `dynakit-attribute-tsc-${process.pid}`);
+  let total: number;
+  let data: Omit<Attribution, 'total'>;
+  try {
+    const tsc = patchedCompiler(compilerDir);
+    const r = spawnSync(process.execPath, [tsc, '-p', project, '--extendedDiagnostics', '--pretty', 'false'], {
+      encoding: 'utf8',
+      env: { ...process.env, ATTR_OUT: out, ATTR_SITE_FILE: siteFile },
+    });
+    total = Number(/^Instantiations:\s+(\d+)/m.exec(r.stdout)?.[1]);
+    data = JSON.parse(readFileSync(out, 'utf8')) as Omit<Attribution, 'total'>;
+  } finally {
+    rmSync(out, { force: true });
+    rmSync(compilerDir, { recursive: true, force: true });
+  }
   const counted = Object.values(data.byOrigin).reduce((s, v) => s + v, 0);
   if (counted !== total) throw new Error(`attribution counted ${counted} instantiations, tsc reports ${total}`);
   return { total, ...data };
