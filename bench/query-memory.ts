@@ -53,7 +53,7 @@ async function main(): Promise<void> {
     const t0 = performance.now();
     const payload = 'p'.repeat(200);
     const item = (seq: number) =>
-      Event.model.storedItem(Event.model.validate({ streamId: 's1', seq, kind: seq % 2 === 0 ? 'even' : 'odd', at: new Date(1_700_000_000_000 + seq), payload }), undefined);
+      Event.model.storedItem(Event.model.validate({ streamId: 's1', seq, kind: seq % 2 === 0 ? 'even' : 'odd', at: new Date(1_700_000_000_000 + seq), payload }), undefined).item;
     let next = 0;
     const writer = async (): Promise<void> => {
       for (;;) {

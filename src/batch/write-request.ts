@@ -27,14 +27,15 @@ export function itemId(table: string, key: Readonly<Record<string, unknown>>, na
   return id;
 }
 
-export function putRequest(model: EntityModel, item: Record<string, unknown>, modelItem: Record<string, unknown>): WriteRequest {
+/** `itemSize`: the stored item's DynamoDB size, as `EntityModel.storedItem` computed it. */
+export function putRequest(model: EntityModel, item: Record<string, unknown>, modelItem: Record<string, unknown>, itemSize: number): WriteRequest {
   const table = model.table.name;
   const names = model.primaryKeyNames;
   return {
     table,
     id: itemId(table, item, names),
     request: { PutRequest: { Item: item } },
-    size: computeItemSize(item) + 64,
+    size: itemSize + 64,
     write: { type: 'put', entity: model.name, table, item: modelItem },
     keyNames: names,
   };

@@ -227,9 +227,10 @@ export class EntityModel {
   /**
    * The complete stored item for a validated model item: model attributes in stored form, all
    * index keys whose composites are present (absent ones leave the item out of that sparse
-   * index), the discriminator, and timestamps. Checks the 400 KB limit.
+   * index), the discriminator, and timestamps. Checks the 400 KB limit, and returns the item's size
+   * so batch and transaction accounting need not walk the item again.
    */
-  storedItem(output: Record<string, unknown>, stamps: Readonly<Record<string, unknown>> | undefined): Record<string, unknown> {
+  storedItem(output: Record<string, unknown>, stamps: Readonly<Record<string, unknown>> | undefined): { item: Record<string, unknown>; size: number } {
     const stored = this.encode(output, '') as Record<string, unknown>;
     if (this.ttl !== undefined && output[this.ttl] instanceof Date) stored[this.ttl] = epochSeconds(output[this.ttl] as Date);
     const withStamps = stamps === undefined ? output : Object.assign({}, output, stamps);
@@ -263,7 +264,7 @@ export class EntityModel {
       size += computeItemSize(entry);
     }
     if (size > MAX_ITEM_BYTES) throw new ItemSizeError(this.name, size, MAX_ITEM_BYTES);
-    return item;
+    return { item, size: itemSize };
   }
 
   /** Timestamps to write now, or `undefined` when the entity has none. */

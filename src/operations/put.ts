@@ -21,6 +21,8 @@ interface Prepared {
   readonly input: PutCommandInput;
   readonly result: Record<string, unknown>;
   readonly version: VersionCheck | undefined;
+  /** DynamoDB size of the stored item (without index entries) */
+  readonly size: number;
 }
 
 /**
@@ -60,7 +62,7 @@ export class PutBuilder<Item> extends Operation<PutCommandInput, Item> {
       version = { expected };
       if (!this.state.create) versionCondition = expected === undefined ? itemIsNew(m) : versionIs(m, expected);
     }
-    const Item = m.storedItem(output, managed);
+    const { item: Item, size } = m.storedItem(output, managed);
     const input: PutCommandInput = { TableName: m.table.name, Item };
     const condition = allOf(this.state.create ? itemIsNew(m) : undefined, versionCondition, this.state.condition);
     if (condition !== undefined) {
@@ -69,7 +71,7 @@ export class PutBuilder<Item> extends Operation<PutCommandInput, Item> {
       withPlaceholders(input, ctx);
     }
     if (this.state.returnItemOnFailure || version !== undefined) input.ReturnValuesOnConditionCheckFailure = 'ALL_OLD';
-    return { input, result: managed === undefined ? output : Object.assign({}, output, managed), version };
+    return { input, result: managed === undefined ? output : Object.assign({}, output, managed), version, size };
   }
 
   /** @internal the request of a batch write (which has no conditions) */
@@ -80,8 +82,8 @@ export class PutBuilder<Item> extends Operation<PutCommandInput, Item> {
     if (this.state.create || this.state.condition !== undefined) {
       throw new InvalidBatchError(`${this.model.name}: BatchWriteItem has no conditions, so ${this.state.create ? 'create()' : 'put().where()'} cannot be batched; use transactWrite`);
     }
-    const { input, result } = this.prepare();
-    return putRequest(this.model, input.Item as Record<string, unknown>, result);
+    const { input, result, size } = this.prepare();
+    return putRequest(this.model, input.Item as Record<string, unknown>, result, size);
   }
 
   private transactCache: { Put: PutCommandInput } | undefined;

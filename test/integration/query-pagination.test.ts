@@ -87,7 +87,7 @@ beforeAll(async () => {
   await Promise.all(NOTE_SEQS.map((seq) => Note.put({ threadId: 'big', seq, text: 'n'.repeat(60_000) })));
   // 3,000 small posts, written with the plain SDK in parallel BatchWrites (stored form from the model).
   const rows = Array.from({ length: MANY }, (_, seq) =>
-    Post.model.storedItem(Post.model.validate({ threadId: 'many', seq, kind: kindOf(seq), body: `post ${seq}` }), undefined),
+    Post.model.storedItem(Post.model.validate({ threadId: 'many', seq, kind: kindOf(seq), body: `post ${seq}` }), undefined).item,
   );
   const batches: Record<string, unknown>[][] = [];
   for (let i = 0; i < rows.length; i += 25) batches.push(rows.slice(i, i + 25));

@@ -226,7 +226,7 @@ function logical(terms: readonly KeyTerm[], item: Thing): boolean {
 }
 
 /** The stored form of a Thing: the keys dynakit writes for it. */
-const stored = (t: Thing): Record<string, unknown> => Thing.model.storedItem(Thing.model.validate(t), undefined);
+const stored = (t: Thing): Record<string, unknown> => Thing.model.storedItem(Thing.model.validate(t), undefined).item;
 
 // Characters that all sort above the separator '#' (0x23); the caveat below covers the others.
 const text = fc.string({ unit: fc.constantFrom('$', '-', '.', '0', '9', 'A', 'B', 'Z', 'a', 'b', 'z', 'é', '😀'), maxLength: 4 });
