@@ -288,7 +288,7 @@ export function markdown(r: BenchResults): string {
       '- Every call builds everything from scratch: the builder, the key, the item, the conditions (what application code does per request). ' +
         'Inputs cycle through 256 different users.',
       `- (c) runs against DynamoDB Local on this machine: one table per contender, loaded with the same 10,000 users; one warm-up pass, then interleaved rounds ` +
-        `(${r.rounds.e2e} for the batch write, more for the shorter workloads); gets and transactions alternate between contenders every 100 gets / 10 transactions ` +
+        `(${r.e2e?.roundsPerWorkload?.['batch'] ?? r.rounds.e2e} for the batch write, as many or more for the shorter workloads); gets and transactions alternate between contenders every 100 gets / 10 transactions ` +
         '(the slices add up to the workload time), so drift in the server hits all alike. Wall time: the server does the same work for every contender.',
       `- Type-check: generated projects (bench/typecheck/generate.ts), \`tsc -p <project> --extendedDiagnostics\`, \`skipLibCheck\`; dynakit is checked through its emitted declarations, as a consumer sees it. ` +
         `Instantiation counts are deterministic; times are the median of ${r.rounds.tscRunsAtMax} runs at the largest N (1 run elsewhere).`,
