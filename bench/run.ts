@@ -117,7 +117,7 @@ async function main(): Promise<void> {
     // A fresh process needs longer than a shared one to bring the SDK and the library to steady
     // state: with 0.5 s of warm-up per operation, whole calls were still 1.5-2x their settled time.
     const warmupMs = quick ? micro.warmupMs : 1_500;
-    results.stubbed = await stubbedCallBench({ repeats: rounds.stubbed, samples: rounds.stubbedSamples, ...micro, warmupMs, dynakitEntry: entries.esm, log });
+    results.stubbed = stubbedCallBench({ repeats: rounds.stubbed, samples: rounds.stubbedSamples, ...micro, warmupMs, dynakitEntry: entries.esm, log });
   }
   if (runs('c')) {
     log('(c) end to end against DynamoDB Local');

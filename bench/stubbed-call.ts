@@ -55,17 +55,17 @@ function storedBy(put: (x: Inputs) => object): (i: number) => Record<string, unk
 
 /** One contender's calls on its own stubbed client (call `loadDynakit` first for dynakit). */
 export function contenderCalls(c: Contender, table: string): { calls: Record<Operation, (x: Inputs) => Promise<unknown>>; destroy(): void } {
-  const plain = new DynamoDBClient({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
-  const plainDoc = DynamoDBDocumentClient.from(plain);
-  // raw inputs are dynakit's stored form
+  // Each library's own stored form; raw inputs are dynakit's. The anchors' inputs need a client
+  // to build with, which never sends.
+  const builderDoc = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } }));
   const stored =
     c === 'electrodb'
-      ? storedBy(electroInputs(electroModel(plainDoc, table)).put)
+      ? storedBy(electroInputs(electroModel(builderDoc, table)).put)
       : c === 'toolbox'
-        ? storedBy(toolboxInputs(toolboxModel(plainDoc, table)).put)
+        ? storedBy(toolboxInputs(toolboxModel(builderDoc, table)).put)
         : storedBy(rawInputs(table).put);
+  builderDoc.destroy();
   const client = clientWith(canned(stored));
-  plain.destroy();
   const calls =
     c === 'raw'
       ? rawCalls(DynamoDBDocumentClient.from(client), table)
@@ -125,14 +125,14 @@ function runWorker(o: WorkerOptions): Record<Operation, number> {
   return Object.fromEntries(OPERATIONS.map((op) => [op, summarize(samples[op]).median])) as Record<Operation, number>;
 }
 
-export async function stubbedCallBench(options: {
+export function stubbedCallBench(options: {
   repeats: number;
   warmupMs: number;
   sampleMs: number;
   samples: number;
   dynakitEntry: string | undefined;
   log?: (s: string) => void;
-}): Promise<OpRow[]> {
+}): OpRow[] {
   const repeats: Record<Contender, Record<Operation, number>>[] = [];
   for (let r = 0; r < options.repeats; r++) {
     const rep = {} as Record<Contender, Record<Operation, number>>;

@@ -4,6 +4,9 @@ import { compileReviver, type Reviver } from './codec.js';
 import { defOf } from './schema-walk.js';
 import type { TimestampNames } from './model.js';
 
+/** A managed attribute and the `typeof` its stored value must have. */
+type Managed = readonly [name: string, type: 'number' | 'string'];
+
 export interface ItemReaderOptions {
   /** the entity, for error messages */
   readonly name: string;
@@ -30,34 +33,38 @@ export class ItemReader {
    */
   private readonly fieldReaders: readonly (readonly [string, Reviver | null])[] | undefined;
   private readonly projectionSchemas = new Map<string, z.ZodObject>();
+  /** The managed attributes a full read returns (see `managedFor`). */
+  private readonly allManaged: readonly Managed[];
 
   constructor(private readonly o: ItemReaderOptions) {
     this.shape = o.schema.shape as Record<string, z.ZodType>;
     this.reviver = compileReviver(o.schema);
     this.fieldReaders =
       defOf(o.schema).catchall === undefined ? Object.keys(this.shape).map((k) => [k, k === o.ttl ? reviveEpochSeconds : compileReviver(this.shape[k]!)] as const) : undefined;
+    this.allManaged = this.managedFor(undefined);
   }
 
   /** Parses one stored item, with the schema or the part of it a projection keeps. */
   parse(raw: Record<string, unknown>, projection?: readonly string[]): Record<string, unknown> {
-    return this.parseWith(raw, projection === undefined ? this.o.schema : this.projectionSchema(projection), projection);
+    return this.reader(projection)(raw);
   }
 
   /** `parse` with the projection resolved once, for reads that parse many items. */
   reader(projection?: readonly string[]): (raw: Record<string, unknown>) => Record<string, unknown> {
     const schema = projection === undefined ? this.o.schema : this.projectionSchema(projection);
-    return (raw) => this.parseWith(raw, schema, projection);
+    const managed = projection === undefined ? this.allManaged : this.managedFor(projection);
+    return (raw) => this.parseWith(raw, schema, managed);
   }
 
   /** Revives a partial stored item (UPDATED_NEW / UPDATED_OLD); not validated: it is partial by nature. */
   parsePartial(raw: Record<string, unknown>): Record<string, unknown> {
-    return this.withManaged(this.readStored(raw), raw, undefined);
+    return this.withManaged(this.readStored(raw), raw, this.allManaged);
   }
 
-  private parseWith(raw: Record<string, unknown>, schema: z.ZodObject, projection: readonly string[] | undefined): Record<string, unknown> {
+  private parseWith(raw: Record<string, unknown>, schema: z.ZodObject, managed: readonly Managed[]): Record<string, unknown> {
     const r = schema.safeParse(this.readStored(raw));
     if (!r.success) throw new ItemParseError(this.o.name, zodIssues(r.error), raw);
-    return this.withManaged(r.data as Record<string, unknown>, raw, projection);
+    return this.withManaged(r.data as Record<string, unknown>, raw, managed);
   }
 
   /** The model fields of a stored item, revived (TTL epoch seconds to Dates included); not validated. */
@@ -65,17 +72,22 @@ export class ItemReader {
     return this.fieldReaders === undefined ? this.reviveAll(raw) : readFields(raw, this.fieldReaders);
   }
 
-  /** Adds the stored version and timestamps (managed by dynakit, outside the schema) to `out`. */
-  private withManaged(out: Record<string, unknown>, raw: Record<string, unknown>, projection: readonly string[] | undefined): Record<string, unknown> {
+  /**
+   * The managed attributes (version, timestamps: kept by dynakit, outside the schema) that a read
+   * with this projection returns, each with the type its stored value must have. Resolved once per
+   * read, not per item.
+   */
+  private managedFor(projection: readonly string[] | undefined): readonly Managed[] {
     const { version, timestamps } = this.o;
-    if (version !== undefined && typeof raw[version] === 'number' && (projection === undefined || projection.includes(version))) {
-      out[version] = raw[version];
-    }
-    if (timestamps !== undefined) {
-      const { createdAt, updatedAt } = timestamps;
-      if (typeof raw[createdAt] === 'string' && (projection === undefined || projection.includes(createdAt))) out[createdAt] = raw[createdAt];
-      if (typeof raw[updatedAt] === 'string' && (projection === undefined || projection.includes(updatedAt))) out[updatedAt] = raw[updatedAt];
-    }
+    const all: Managed[] = [];
+    if (version !== undefined) all.push([version, 'number']);
+    if (timestamps !== undefined) all.push([timestamps.createdAt, 'string'], [timestamps.updatedAt, 'string']);
+    return projection === undefined ? all : all.filter(([name]) => projection.includes(name));
+  }
+
+  /** Adds the stored managed attributes to `out`. */
+  private withManaged(out: Record<string, unknown>, raw: Record<string, unknown>, managed: readonly Managed[]): Record<string, unknown> {
+    for (const [name, type] of managed) if (typeof raw[name] === type) out[name] = raw[name];
     return out;
   }
 

@@ -86,14 +86,23 @@ export class PutBuilder<Item> extends Operation<PutCommandInput, Item> {
     return putRequest(this.model, input.Item as Record<string, unknown>, result, size);
   }
 
-  private transactCache: { Put: PutCommandInput } | undefined;
+  private transactCache: { item: { Put: PutCommandInput }; size: number } | undefined;
 
   /**
    * @internal the action of a transaction, built once: retrying the same builders with the same
    * idempotency token must send the same payload (timestamps included).
    */
   transactItem(): { Put: PutCommandInput } {
-    return (this.transactCache ??= { Put: this.prepare().input });
+    return this.transactAction().item;
+  }
+
+  /** @internal `transactItem` with the stored item's size, for the 4 MB accounting. */
+  transactAction(): { item: { Put: PutCommandInput }; size: number } {
+    if (this.transactCache === undefined) {
+      const { input, size } = this.prepare();
+      this.transactCache = { item: { Put: input }, size };
+    }
+    return this.transactCache;
   }
 
   build(): PutCommandInput {

@@ -37,27 +37,36 @@ interface PreparedAction {
   readonly item: TransactItem;
   readonly model: EntityModel;
   readonly key: Record<string, unknown>;
+  /** what the action counts toward DynamoDB's 4 MB per transaction */
+  readonly bytes: number;
+}
+
+/** Actions without an item count their key and their values. */
+function keyed(item: TransactItem, model: EntityModel, action: { Key?: Record<string, unknown>; ExpressionAttributeValues?: Record<string, unknown> }): PreparedAction {
+  const key = action.Key ?? {};
+  return { item, model, key, bytes: computeItemSize(key) + computeItemSize(action.ExpressionAttributeValues ?? {}) };
 }
 
 function prepare(action: TransactWriteAction): PreparedAction {
   if (action instanceof PutBuilder) {
-    const item = action.transactItem();
+    // The put's size comes from its 400 KB check: the item is not walked a second time.
+    const { item, size } = action.transactAction();
     const model = action.model;
     const key: Record<string, unknown> = {};
     for (const n of model.primaryKeyNames) key[n] = (item.Put.Item as Record<string, unknown>)[n];
-    return { item: item as TransactItem, model, key };
+    return { item: item as TransactItem, model, key, bytes: size };
   }
   if (action instanceof UpdateBuilder) {
     const item = action.transactItem();
-    return { item: item as TransactItem, model: action.model, key: item.Update.Key as Record<string, unknown> };
+    return keyed(item as TransactItem, action.model, item.Update);
   }
   if (action instanceof DeleteBuilder) {
     const item = action.transactItem();
-    return { item: item as TransactItem, model: action.model, key: item.Delete.Key as Record<string, unknown> };
+    return keyed(item as TransactItem, action.model, item.Delete);
   }
   if (action instanceof CheckBuilder) {
     const item = action.transactItem();
-    return { item: item as TransactItem, model: action.model, key: item.ConditionCheck.Key as Record<string, unknown> };
+    return keyed(item as TransactItem, action.model, item.ConditionCheck);
   }
   throw new InvalidTransactionError('transactWrite takes put(), update(), delete() and check() builders');
 }
@@ -80,8 +89,7 @@ export function buildTransactWrite(actions: readonly TransactWriteAction[], opti
       );
     }
     seen.set(id, i);
-    const a = Object.values(p.item)[0] as { Item?: Record<string, unknown>; ExpressionAttributeValues?: Record<string, unknown> };
-    bytes += a.Item !== undefined ? computeItemSize(a.Item) : computeItemSize(p.key) + computeItemSize(a.ExpressionAttributeValues ?? {});
+    bytes += p.bytes;
   });
   if (bytes > MAX_TRANSACTION_BYTES) {
     throw new InvalidTransactionError(`the transaction's items add up to ${bytes} bytes, over DynamoDB's 4 MB limit`);
