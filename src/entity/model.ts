@@ -269,9 +269,29 @@ export class EntityModel {
 
   /** Timestamps to write now, or `undefined` when the entity has none. */
   stamps(now: Date): Record<string, string> | undefined {
-    if (this.timestamps === undefined) return undefined;
-    const iso = now.toISOString();
-    return { [this.timestamps.createdAt]: iso, [this.timestamps.updatedAt]: iso };
+    const t = this.timestamps;
+    if (t === undefined) return undefined;
+    const iso = this.isoTime(now);
+    const out: Record<string, string> = {};
+    out[t.createdAt] = iso;
+    out[t.updatedAt] = iso;
+    return out;
+  }
+
+  private lastStampMs = Number.NaN;
+  private lastStampIso = '';
+
+  /**
+   * `now.toISOString()`, remembered for the last millisecond: a batch stamps thousands of items
+   * within a few milliseconds, and formatting the date was a sixth of building each put.
+   */
+  isoTime(now: Date): string {
+    const ms = now.getTime();
+    if (ms !== this.lastStampMs) {
+      this.lastStampIso = now.toISOString(); // throws RangeError on an invalid Date, as before
+      this.lastStampMs = ms;
+    }
+    return this.lastStampIso;
   }
 
   /** True when the item's TTL has passed (DynamoDB deletes such items only eventually). */

@@ -158,7 +158,7 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
     const internal: UpdateAction[] = [];
     const stamps = m.timestamps;
     if (stamps !== undefined) {
-      const iso = now.toISOString();
+      const iso = m.isoTime(now);
       internal.push({ kind: 'set', path: [stamps.updatedAt], value: { kind: 'value', value: iso } });
       plan.known[stamps.updatedAt] = iso;
       if (s.upsert) {

@@ -143,6 +143,24 @@ describe('put / create', () => {
     });
   });
 
+  it('timestamps follow the clock from one write to the next (the formatted time is remembered per millisecond)', () => {
+    const stampsOf = () => {
+      const item = User.put(ada).build().Item!;
+      const update = User.update(u1).set({ name: 'Bo' }).build().ExpressionAttributeValues!;
+      return { createdAt: item.createdAt, updatedAt: item.updatedAt, updateSets: Object.values(update).filter((v) => typeof v === 'string' && v.endsWith('Z')) };
+    };
+    expect(stampsOf()).toEqual({ createdAt: ISO, updatedAt: ISO, updateSets: [ISO] });
+    vi.setSystemTime(new Date(NOW.getTime() + 1));
+    const later = new Date(NOW.getTime() + 1).toISOString();
+    expect(stampsOf()).toEqual({ createdAt: later, updatedAt: later, updateSets: [later] });
+    vi.setSystemTime(NOW);
+    expect(stampsOf()).toEqual({ createdAt: ISO, updatedAt: ISO, updateSets: [ISO] });
+    // Each put gets its own stamps object: changing one build's item never leaks into the next.
+    const first = User.put(ada).build().Item!;
+    first.updatedAt = 'changed';
+    expect(User.put(ada).build().Item!.updatedAt).toBe(ISO);
+  });
+
   it('put: optional values in stored form (Date -> ISO, Set kept); unknown attributes stripped', () => {
     const input = {
       ...ada,
