@@ -76,6 +76,8 @@ export class EntityModel {
   readonly version: string | undefined;
   readonly ttl: string | undefined;
   private readonly items: ItemReader;
+  /** Whether a key template uses a managed attribute (a timestamp), so keys are built from the stamped item. */
+  private readonly managedInKeys: boolean;
 
   constructor(o: ModelOptions) {
     this.name = o.name;
@@ -146,6 +148,7 @@ export class EntityModel {
       }
     }
     this.reservedAttributes = reserved;
+    this.managedInKeys = [this.timestamps?.createdAt, this.timestamps?.updatedAt, o.version].some((a) => a !== undefined && this.keyComposites.has(a));
     this.items = new ItemReader({ name: o.name, schema: o.schema, reserved, timestamps: this.timestamps, version: o.version, ttl: o.ttl });
     o.table.register(this);
   }
@@ -233,7 +236,7 @@ export class EntityModel {
   storedItem(output: Record<string, unknown>, stamps: Readonly<Record<string, unknown>> | undefined): { item: Record<string, unknown>; size: number } {
     const stored = this.encode(output, '') as Record<string, unknown>;
     if (this.ttl !== undefined && output[this.ttl] instanceof Date) stored[this.ttl] = epochSeconds(output[this.ttl] as Date);
-    const withStamps = stamps === undefined ? output : Object.assign({}, output, stamps);
+    const withStamps = stamps === undefined || !this.managedInKeys ? output : Object.assign({}, output, stamps);
     const item: Record<string, unknown> = {};
     for (const ix of this.indexes.values()) {
       if (ix.index.type === 'primary') {

@@ -47,6 +47,15 @@ const Task = defineEntity({
   },
 });
 
+/** Timestamps composing an index key: the key is built from the stamped item. */
+const Event = defineEntity({
+  table: AppTable,
+  name: 'Event',
+  schema: z.object({ eventId: z.string(), orgId: z.string() }),
+  keys: { primary: { pk: 'EVENT#{eventId}', sk: 'EVENT' }, gsi1: { pk: 'ORG#{orgId}', sk: 'AT#{updatedAt}' } },
+  timestamps: true,
+});
+
 /** A table with one LSI per projection type, for the LSI part of the 400 KB check. */
 const LsiTable = defineTable({
   name: 'Lsi',
@@ -159,6 +168,20 @@ describe('put / create', () => {
     const first = User.put(ada).build().Item!;
     first.updatedAt = 'changed';
     expect(User.put(ada).build().Item!.updatedAt).toBe(ISO);
+  });
+
+  it('put: a timestamp composing an index key is written into that key', () => {
+    expect(Event.put({ eventId: 'e1', orgId: 'acme' }).build().Item).toEqual({
+      pk: 'EVENT#e1',
+      sk: 'EVENT',
+      gsi1pk: 'ORG#acme',
+      gsi1sk: `AT#${ISO}`,
+      _et: 'Event',
+      eventId: 'e1',
+      orgId: 'acme',
+      createdAt: ISO,
+      updatedAt: ISO,
+    });
   });
 
   it('put: optional values in stored form (Date -> ISO, Set kept); unknown attributes stripped', () => {
