@@ -1,3 +1,5 @@
+import { InvalidBatchError } from '../errors.js';
+
 /** Retry timing for batch loops: exponential backoff with full jitter (AWS's recommendation). */
 export interface BackoffOptions {
   /** Attempts per request before giving up, the first one included. Default 10. */
@@ -21,6 +23,13 @@ export function resolveBackoff(o: BackoffOptions = {}): ResolvedBackoff {
   if (!Number.isSafeInteger(maxAttempts) || maxAttempts < 1) throw new RangeError(`maxAttempts must be a positive integer, got ${maxAttempts}`);
   if (!(baseDelayMs >= 0) || !(maxDelayMs >= 0)) throw new RangeError('baseDelayMs and maxDelayMs must be >= 0');
   return { maxAttempts, baseDelayMs, maxDelayMs };
+}
+
+/** Calls in flight at once for a batch loop: a positive integer, 4 unless given. */
+export function resolveConcurrency(value: number | undefined): number {
+  const c = value ?? 4;
+  if (!Number.isSafeInteger(c) || c < 1) throw new InvalidBatchError(`concurrency must be a positive integer, got ${c}`);
+  return c;
 }
 
 /** Full jitter: a random wait in [0, min(cap, base * 2^retry)). */

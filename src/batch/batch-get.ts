@@ -2,7 +2,7 @@ import { BatchGetCommand, type BatchGetCommandOutput } from '@aws-sdk/lib-dynamo
 import { sendCommand, type AnyDynamoClient } from '../client/send.js';
 import { BatchGetError } from '../errors.js';
 import type { GetBuilder } from '../operations/get.js';
-import { backoffDelay, isRetryableError, resolveBackoff, sleep, type BackoffOptions } from './backoff.js';
+import { backoffDelay, isRetryableError, resolveBackoff, resolveConcurrency, sleep, type BackoffOptions } from './backoff.js';
 import { itemId } from './write-request.js';
 
 /** DynamoDB's cap on keys per BatchGetItem call. */
@@ -37,6 +37,7 @@ export async function batchGetAll<B extends readonly GetBuilder<unknown>[]>(
   options: BatchGetOptions = {},
 ): Promise<BatchGetResults<B>> {
   const backoff = resolveBackoff(options);
+  const concurrency = resolveConcurrency(options.concurrency);
   const lookups: Lookup[] = builders.map((builder) => {
     const input = builder.build();
     const model = builder.model;
@@ -70,7 +71,6 @@ export async function batchGetAll<B extends readonly GetBuilder<unknown>[]>(
   for (const group of byGroup.values()) for (let i = 0; i < group.length; i += MAX_BATCH_GET) chunks.push(group.slice(i, i + MAX_BATCH_GET));
 
   const found = new Map<string, Record<string, unknown>>();
-  const concurrency = options.concurrency ?? 4;
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < chunks.length) {

@@ -38,6 +38,7 @@ function toRequest(w: BatchWriteBuilder): WriteRequest {
  */
 export class BatchWriter {
   private readonly engine: BatchWriteEngine;
+  private closed = false;
 
   constructor(client: AnyDynamoClient, options: BatchWriteOptions = {}) {
     this.engine = new BatchWriteEngine(client, options);
@@ -47,6 +48,7 @@ export class BatchWriter {
   put<E extends AnyEntity>(entity: E, item: EntityInput<E>): this;
   put(builder: PutBuilder<unknown>): this;
   put(a: AnyEntity | PutBuilder<unknown>, item?: unknown): this {
+    this.assertOpen();
     this.engine.add(toRequest(a instanceof PutBuilder ? a : asEntity(a).put(item)));
     return this;
   }
@@ -55,6 +57,7 @@ export class BatchWriter {
   delete<E extends AnyEntity>(entity: E, key: EntityKey<E>): this;
   delete(builder: DeleteBuilder<unknown, unknown>): this;
   delete(a: AnyEntity | DeleteBuilder<unknown, unknown>, key?: unknown): this {
+    this.assertOpen();
     this.engine.add(toRequest(a instanceof DeleteBuilder ? a : asEntity(a).delete(key as never)));
     return this;
   }
@@ -64,13 +67,20 @@ export class BatchWriter {
     return this.engine.flush();
   }
 
-  /** Final flush. */
+  /** Final flush; later `put`/`delete` calls throw `InvalidBatchError`. */
   close(): Promise<void> {
+    this.closed = true;
     return this.engine.flush();
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
+    this.closed = true;
     await this.engine.dispose();
+  }
+
+  /** A write added after the final flush would sit in a buffer nobody sends. */
+  private assertOpen(): void {
+    if (this.closed) throw new InvalidBatchError('the batch writer is closed; start another with batchWriter()');
   }
 
   get progress(): BatchProgress {

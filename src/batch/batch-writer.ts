@@ -1,7 +1,7 @@
 import { BatchWriteCommand, type BatchWriteCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { sendCommand, type AnyDynamoClient } from '../client/send.js';
-import { BatchWriteError, InvalidBatchError, type UnprocessedWrite } from '../errors.js';
-import { backoffDelay, isRetryableError, resolveBackoff, sleep, type BackoffOptions, type ResolvedBackoff } from './backoff.js';
+import { BatchWriteError, type UnprocessedWrite } from '../errors.js';
+import { backoffDelay, isRetryableError, resolveBackoff, resolveConcurrency, sleep, type BackoffOptions, type ResolvedBackoff } from './backoff.js';
 import { itemId, type WriteRequest } from './write-request.js';
 
 /** DynamoDB's cap on requests per BatchWriteItem call. */
@@ -21,7 +21,10 @@ export interface BatchProgress {
 export interface BatchWriteOptions extends BackoffOptions {
   /** BatchWriteItem calls in flight at once. Default 4. */
   readonly concurrency?: number;
-  /** Called after every call to DynamoDB. */
+  /**
+   * Called after every call to DynamoDB. An exception it throws neither stops nor loses writes:
+   * `flush()` rethrows the first one once every write so far has settled.
+   */
   readonly onProgress?: (progress: BatchProgress) => void;
 }
 
@@ -70,9 +73,7 @@ export class BatchWriteEngine {
     private readonly options: BatchWriteOptions = {},
   ) {
     this.backoff = resolveBackoff(options);
-    const c = options.concurrency ?? 4;
-    if (!Number.isSafeInteger(c) || c < 1) throw new InvalidBatchError(`concurrency must be a positive integer, got ${c}`);
-    this.limit = new Semaphore(c);
+    this.limit = new Semaphore(resolveConcurrency(options.concurrency));
   }
 
   /** Adds one request; sends a full buffer in the background. */
@@ -104,7 +105,15 @@ export class BatchWriteEngine {
       this.thrownCount = e.unprocessed.length;
       throw e;
     }
+    const callback = this.callbackFailure;
+    if (callback !== undefined) {
+      this.callbackFailure = undefined;
+      throw callback.error;
+    }
   }
+
+  /** The first exception `onProgress` threw, held until `flush()` can report it. */
+  private callbackFailure: { readonly error: unknown } | undefined;
 
   private thrownCount = -1;
 
@@ -159,8 +168,15 @@ export class BatchWriteEngine {
     for (const r of requests) this.failed.push(r.write);
   }
 
+  /** Runs `onProgress`; its exceptions are held for `flush()` so they cannot abandon a retry. */
   private report(): void {
-    this.options.onProgress?.(this.progress);
+    const onProgress = this.options.onProgress;
+    if (onProgress === undefined) return;
+    try {
+      onProgress(this.progress);
+    } catch (e) {
+      this.callbackFailure ??= { error: e };
+    }
   }
 
   private async send(chunk: readonly WriteRequest[]): Promise<void> {
@@ -175,6 +191,12 @@ export class BatchWriteEngine {
         for (const r of pending) (RequestItems[r.table] ??= []).push(r.request);
         const out = await sendCommand<BatchWriteCommandOutput>(this.client, new BatchWriteCommand({ RequestItems: RequestItems as never }));
         const left = unprocessedOf(out, pending);
+        if (left === undefined) {
+          // Counting the rest as written could lose a write; report the whole call instead.
+          this.fail(pending, new Error('UnprocessedItems held a write that matches none of the writes sent; every write of that call is reported as not written'));
+          this.report();
+          return;
+        }
         const done = pending.length - left.length;
         this.written += done;
         this.pending -= done;
@@ -204,8 +226,11 @@ export class BatchWriteEngine {
   }
 }
 
-/** Maps `UnprocessedItems` back onto the requests that were sent. */
-function unprocessedOf(out: BatchWriteCommandOutput, sent: readonly WriteRequest[]): WriteRequest[] {
+/**
+ * Maps `UnprocessedItems` back onto the requests that were sent; `undefined` when an entry
+ * matches none of them (so the caller cannot tell which writes were done).
+ */
+function unprocessedOf(out: BatchWriteCommandOutput, sent: readonly WriteRequest[]): WriteRequest[] | undefined {
   const un = out.UnprocessedItems;
   if (un === undefined) return [];
   const byId = new Map(sent.map((r) => [r.id, r]));
@@ -215,10 +240,9 @@ function unprocessedOf(out: BatchWriteCommandOutput, sent: readonly WriteRequest
     for (const req of reqs ?? []) {
       const key = (req.PutRequest?.Item ?? req.DeleteRequest?.Key ?? {}) as Record<string, unknown>;
       const r = byId.get(itemId(table, key, names));
-      if (r !== undefined) {
-        left.push(r);
-        byId.delete(r.id);
-      }
+      if (r === undefined) return undefined;
+      left.push(r);
+      byId.delete(r.id);
     }
   }
   return left;

@@ -86,6 +86,8 @@ export function toStoredValue(value: unknown, path = ''): unknown {
   }
 }
 
+const reviveBigInt = (v: unknown): unknown => (typeof v === 'number' && Number.isInteger(v) ? BigInt(v) : v);
+
 /** Rebuilds model values (Dates, Sets) from what was stored; `null` when nothing needs rebuilding. */
 export type Reviver = (stored: unknown) => unknown;
 
@@ -100,8 +102,14 @@ export function compileReviver(schema: z.ZodType): Reviver | null {
   switch (def.type) {
     case 'date':
       return (v) => (typeof v === 'string' ? new Date(v) : v);
-    case 'set':
-      return (v) => (Array.isArray(v) ? new Set(v) : v);
+    case 'bigint':
+      // The DocumentClient returns safe integers as numbers, whatever was sent.
+      return reviveBigInt;
+    case 'set': {
+      const inner = def.valueType === undefined ? null : compileReviver(def.valueType);
+      if (inner === null) return (v) => (Array.isArray(v) ? new Set(v) : v);
+      return (v) => (Array.isArray(v) || v instanceof Set ? new Set(Array.from(v as Iterable<unknown>, inner)) : v);
+    }
     case 'array': {
       const inner = def.element === undefined ? null : compileReviver(def.element);
       if (inner === null) return null;

@@ -2,16 +2,16 @@ import { InvalidCursorError } from '../errors.js';
 import type { ResolvedIndex } from '../entity/table.js';
 import type { KeyAttribute } from '../entity/table-types.js';
 
-/** A DynamoDB `LastEvaluatedKey` in DocumentClient form. */
-export type StartKey = Record<string, string | number | Uint8Array>;
+/** A DynamoDB `LastEvaluatedKey` in DocumentClient form (integers beyond 2^53 come as `bigint`). */
+export type StartKey = Record<string, string | number | bigint | Uint8Array>;
 
 interface CursorBody {
   /** table */
   t: string;
   /** index */
   i: string;
-  /** key: strings and numbers as-is, binary as { b: base64 } */
-  k: Record<string, string | number | { b: string }>;
+  /** key: strings and numbers as-is, bigints as { n: decimal }, binary as { b: base64 } */
+  k: Record<string, string | number | { n: string } | { b: string }>;
 }
 
 /** The attributes a start key of this index must have: the table key, plus the index key. */
@@ -31,7 +31,7 @@ export function startKeyAttributes(primary: ResolvedIndex, index: ResolvedIndex)
 export function encodeCursor(table: string, index: string, key: StartKey): string {
   const k: CursorBody['k'] = {};
   for (const [name, v] of Object.entries(key)) {
-    k[name] = v instanceof Uint8Array ? { b: Buffer.from(v).toString('base64') } : v;
+    k[name] = v instanceof Uint8Array ? { b: Buffer.from(v).toString('base64') } : typeof v === 'bigint' ? { n: v.toString() } : v;
   }
   const body: CursorBody = { t: table, i: index, k };
   return Buffer.from(JSON.stringify(body), 'utf8').toString('base64url');
@@ -43,8 +43,15 @@ export interface CursorPartition {
   readonly value: unknown;
 }
 
-const sameKeyValue = (a: unknown, b: unknown): boolean =>
-  a instanceof Uint8Array && b instanceof Uint8Array ? Buffer.from(a).equals(Buffer.from(b)) : a === b;
+const isNumeric = (v: unknown): v is number | bigint => typeof v === 'number' || typeof v === 'bigint';
+
+/** Key values compared as DynamoDB does: bytes for binary, by value for numbers (`2 == 2n`). */
+function sameKeyValue(a: unknown, b: unknown): boolean {
+  if (a instanceof Uint8Array && b instanceof Uint8Array) return Buffer.from(a).equals(Buffer.from(b));
+  // `==` is the one comparison of a number with a bigint by mathematical value.
+  if (isNumeric(a) && isNumeric(b)) return a == b;
+  return a === b;
+}
 
 /**
  * Decodes a cursor made by `encodeCursor`, checking table, index and the key's exact shape, and,
@@ -75,7 +82,8 @@ export function decodeCursor(cursor: string, table: string, index: string, expec
     const v = (b.k as CursorBody['k'])[attr.name];
     if (attr.type === 'S' && typeof v === 'string' && v !== '') out[attr.name] = v;
     else if (attr.type === 'N' && typeof v === 'number' && Number.isFinite(v)) out[attr.name] = v;
-    else if (attr.type === 'B' && v !== null && typeof v === 'object' && typeof v.b === 'string') out[attr.name] = new Uint8Array(Buffer.from(v.b, 'base64'));
+    else if (attr.type === 'N' && v !== null && typeof v === 'object' && 'n' in v && typeof v.n === 'string' && /^-?\d+$/.test(v.n)) out[attr.name] = BigInt(v.n);
+    else if (attr.type === 'B' && v !== null && typeof v === 'object' && 'b' in v && typeof v.b === 'string') out[attr.name] = new Uint8Array(Buffer.from(v.b, 'base64'));
     else throw new InvalidCursorError(target, `key attribute ${attr.name} is missing or has the wrong type`);
   }
   if (partition !== undefined && !sameKeyValue(out[partition.name], partition.value)) {

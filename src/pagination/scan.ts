@@ -54,6 +54,18 @@ export class ScanBuilder<Result> extends EntityReadBuilder<Result, ScanState> {
     return input as unknown as ScanCommandInput;
   }
 
+  /**
+   * One page. A segmented scan's pages have no cursor, so it is awaited only with a `limit` (up to
+   * that many items from the merged segments); without one, one page of one segment would pass
+   * for the whole result.
+   */
+  override async send(): Promise<Page<Result>> {
+    if (this.state.segments !== undefined && this.state.limit === undefined) {
+      throw new ExpressionError(this.model.name, '', 'a segmented scan has no cursors, so awaiting it without limit() would return one page of one segment; iterate it (for await, .pages()) or call .all()');
+    }
+    return super.send();
+  }
+
   override pages(): AsyncIterable<Page<Result>> {
     const total = this.state.segments;
     if (total === undefined) return super.pages();

@@ -164,6 +164,13 @@ describe('parallel scan: segments(n)', () => {
     expect(page.cursor).toBeUndefined();
   });
 
+  it('awaiting a segmented scan without limit() is refused before sending (one page of one segment has no cursor to go on)', async () => {
+    requests.maxInFlight = 0;
+    await expect(User.scan().segments(4).then((p) => p)).rejects.toThrow(/segmented scan has no cursors/);
+    expect(requests.maxInFlight).toBe(0);
+    expect((await User.scan().segments(4).limit(3)).items).toHaveLength(3);
+  });
+
   it('concurrency bounds the segments in flight', async () => {
     requests.maxInFlight = 0;
     const users = await User.scan().segments(8, { concurrency: 2 }).pageSize(20).all();
