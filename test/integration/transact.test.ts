@@ -223,6 +223,18 @@ describe('idempotency tokens', () => {
     expect((await Order.get(orderKey(u, 1)))?.total).toBe(20);
   });
 
+  it('a cancelled transaction retried with the same token runs again (a token only replays a success)', async () => {
+    // retryConflicts resends a conflicted transaction with its token; this checks the assumption
+    // that a token does not replay a cancellation (DynamoDB Local 3.3.1 agrees with the docs).
+    const u = id('u');
+    const actions = [Order.update(orderKey(u, 1)).add({ total: 5 })];
+    const cancelled = await transactWrite(actions, { idempotencyToken: `cx-${u}` }).catch((x: unknown) => x);
+    expect(cancelled).toBeInstanceOf(TransactionCanceledError); // no such order yet
+    await Order.put(order(u, 1, 10));
+    await transactWrite(actions, { idempotencyToken: `cx-${u}` });
+    expect((await Order.get(orderKey(u, 1)))?.total).toBe(15);
+  });
+
   it('a transaction whose answer was lost is applied once when retried with its token', async () => {
     const u = id('u');
     await Order.put(order(u, 1, 10));
