@@ -149,6 +149,15 @@ export class BatchGetError extends DynakitError {
   }
 }
 
+/**
+ * The client's DocumentClient settings would change what dynakit stores or reads (e.g.
+ * `convertEmptyValues` stores `''` as NULL, `wrapNumbers` reads numbers as `NumberValue`). Thrown
+ * before anything is sent.
+ */
+export class UnsupportedClientError extends DynakitError {
+  override name = 'UnsupportedClientError';
+}
+
 /** A write cannot go into a batch (e.g. it has a condition) or a batch option is invalid. */
 export class InvalidBatchError extends DynakitError {
   override name = 'InvalidBatchError';

@@ -60,5 +60,6 @@ export {
   InvalidTransactionError,
   TransactionCanceledError,
   VersionConflictError,
+  UnsupportedClientError,
 } from './errors.js';
 export type { ValidationIssue, UnprocessedWrite, CancellationReason } from './errors.js';

@@ -17,13 +17,11 @@ export interface WriteRequest {
 
 /**
  * One key value in a form that survives the round trip through DynamoDB: a number key sent as a
- * `bigint` comes back as a `number` when it is a safe integer (and as a `NumberValue` from a
- * DocumentClient that wraps numbers), so numbers of every representation share one form.
+ * `bigint` comes back as a `number` when it is a safe integer, so both share one form.
  */
 function keyPart(v: unknown): string {
   if (v instanceof Uint8Array) return `b:${Buffer.from(v).toString('base64')}`;
   if (typeof v === 'number' || typeof v === 'bigint') return `n:${String(v)}`;
-  if (typeof v === 'object' && v !== null && typeof (v as { value?: unknown }).value === 'string') return `n:${(v as { value: string }).value}`;
   return `${typeof v}:${String(v)}`;
 }
 

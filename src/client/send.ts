@@ -1,5 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient, TranslateConfig } from '@aws-sdk/lib-dynamodb';
+import { UnsupportedClientError } from '../errors.js';
 
 /** Anything with the SDK's `send`: a DynamoDBClient or a DynamoDBDocumentClient. */
 export type AnyDynamoClient = DynamoDBClient | DynamoDBDocumentClient;
@@ -15,5 +16,24 @@ interface Sendable {
  * of any DocumentClient the user built on the same client.
  */
 export function sendCommand<Output>(client: AnyDynamoClient, command: unknown): Promise<Output> {
+  const unsupported = unsupportedTranslation(client);
+  if (unsupported !== undefined) return Promise.reject(new UnsupportedClientError(unsupported));
   return (client as unknown as Sendable).send(command) as Promise<Output>;
+}
+
+/**
+ * Why the client's DocumentClient settings cannot carry dynakit's commands, or `undefined`.
+ * Checked on every send: `DynamoDBDocumentClient.from(client, settings)` writes its settings into
+ * the config it shares with `client`, so a DocumentClient made later changes the client given to
+ * `defineTable`. Settings that only affect what dynakit never sends (undefined values, class
+ * instances, unsafe integers) are fine.
+ */
+export function unsupportedTranslation(client: AnyDynamoClient): string | undefined {
+  const t = (client as { config?: { translateConfig?: TranslateConfig } }).config?.translateConfig;
+  if (t === undefined) return undefined;
+  const problems: string[] = [];
+  if (t.marshallOptions?.convertEmptyValues === true) problems.push("marshallOptions.convertEmptyValues (stores '' as NULL)");
+  if (t.unmarshallOptions?.wrapNumbers !== undefined && t.unmarshallOptions.wrapNumbers !== false) problems.push('unmarshallOptions.wrapNumbers (reads numbers as NumberValue)');
+  if (problems.length === 0) return undefined;
+  return `the client's DocumentClient settings ${problems.join(', ')} would change what dynakit stores or reads; give dynakit a DynamoDBClient of its own (DynamoDBDocumentClient.from() writes its settings into the client it wraps)`;
 }

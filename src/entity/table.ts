@@ -14,7 +14,8 @@ import {
 import type { IndexConfig, IndexProjection, KeyAttribute, TableConfig } from './table-types.js';
 import { AttributeOperand } from '../expressions/condition.js';
 import { parseDocPath } from '../expressions/document-path.js';
-import { sendCommand, type AnyDynamoClient } from '../client/send.js';
+import { sendCommand, unsupportedTranslation, type AnyDynamoClient } from '../client/send.js';
+import { UnsupportedClientError } from '../errors.js';
 import { describeTable, enableTimeToLive, waitUntilActive, type TableDescriptionReport } from './table-lifecycle.js';
 import type { Condition } from '../expressions/condition.js';
 import type { EntityModel } from './model.js';
@@ -77,6 +78,8 @@ export class Table<C extends TableConfig = TableConfig> {
   constructor(readonly config: C) {
     this.name = config.name;
     this.client = config.client;
+    const unsupported = unsupportedTranslation(config.client);
+    if (unsupported !== undefined) throw new UnsupportedClientError(`table ${config.name}: ${unsupported}`);
     this.entityAttribute = config.entityAttribute ?? '_et';
     this.keySeparator = config.keySeparator ?? '#';
     if (this.keySeparator === '') throw new TypeError(`table ${config.name}: keySeparator cannot be empty`);
