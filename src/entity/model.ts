@@ -4,7 +4,7 @@ import { StorageRuleViolation, toStoredValue } from './codec.js';
 import { ItemReader } from './item-reader.js';
 import { computeItemSize, MAX_ITEM_BYTES } from './item-size.js';
 import { KeyTemplate, type CompositeKind, type KeyValue } from './key-template.js';
-import { coreType, schemaAt, unwrapSchema } from './schema-walk.js';
+import { coreType, defOf, schemaAt, unwrapSchema } from './schema-walk.js';
 import type { DocPath } from '../expressions/ast.js';
 import type { ResolvedIndex, Table } from './table.js';
 import type { ScalarAttributeType } from './table-types.js';
@@ -78,6 +78,11 @@ export class EntityModel {
   private readonly items: ItemReader;
   /** Whether a key template uses a managed attribute (a timestamp), so keys are built from the stamped item. */
   private readonly managedInKeys: boolean;
+  /**
+   * For schemas that keep unknown attributes: the table's key attributes and discriminator, which an
+   * item must not bring along (a stale `pk` or index key from a copied item would override the built ones).
+   */
+  private readonly tableOwned: readonly string[] | undefined;
 
   constructor(o: ModelOptions) {
     this.name = o.name;
@@ -148,6 +153,14 @@ export class EntityModel {
       }
     }
     this.reservedAttributes = reserved;
+    if (defOf(o.schema).catchall !== undefined) {
+      const owned = new Set<string>([o.table.entityAttribute]);
+      for (const ix of o.table.indexes.values()) {
+        owned.add(ix.partitionKey.name);
+        if (ix.sortKey !== undefined) owned.add(ix.sortKey.name);
+      }
+      this.tableOwned = [...owned];
+    }
     this.managedInKeys = [this.timestamps?.createdAt, this.timestamps?.updatedAt, o.version].some((a) => a !== undefined && this.keyComposites.has(a));
     this.items = new ItemReader({ name: o.name, schema: o.schema, reserved, timestamps: this.timestamps, version: o.version, ttl: o.ttl });
     o.table.register(this);
@@ -235,6 +248,7 @@ export class EntityModel {
    */
   storedItem(output: Record<string, unknown>, stamps: Readonly<Record<string, unknown>> | undefined): { item: Record<string, unknown>; size: number } {
     const stored = this.encode(output, '') as Record<string, unknown>;
+    if (this.tableOwned !== undefined) for (const a of this.tableOwned) delete stored[a];
     if (this.ttl !== undefined && output[this.ttl] instanceof Date) stored[this.ttl] = epochSeconds(output[this.ttl] as Date);
     const withStamps = stamps === undefined || !this.managedInKeys ? output : Object.assign({}, output, stamps);
     const item: Record<string, unknown> = {};

@@ -56,6 +56,14 @@ const Event = defineEntity({
   timestamps: true,
 });
 
+/** A schema that keeps unknown attributes: an item copied from the table brings its old keys along. */
+const Note = defineEntity({
+  table: AppTable,
+  name: 'Note',
+  schema: z.looseObject({ noteId: z.string(), orgId: z.string().optional() }),
+  keys: { primary: { pk: 'NOTE#{noteId}', sk: 'NOTE' }, gsi1: { pk: 'ORG#{orgId}', sk: 'NOTE#{noteId}' } },
+});
+
 /** A table with one LSI per projection type, for the LSI part of the 400 KB check. */
 const LsiTable = defineTable({
   name: 'Lsi',
@@ -182,6 +190,12 @@ describe('put / create', () => {
       createdAt: ISO,
       updatedAt: ISO,
     });
+  });
+
+  it('put (loose schema): key attributes and the discriminator of the input are replaced by the built ones, stale index keys dropped', () => {
+    const copied = { pk: 'NOTE#old', sk: 'OLD', gsi1pk: 'ORG#old', gsi1sk: 'NOTE#old', lsi1sk: 'X', _et: 'Other', noteId: 'n1', extra: 1 };
+    expect(Note.put(copied).build().Item).toEqual({ pk: 'NOTE#n1', sk: 'NOTE', gsi1sk: 'NOTE#n1', _et: 'Note', noteId: 'n1', extra: 1 });
+    expect(Note.put({ ...copied, orgId: 'new' }).build().Item).toMatchObject({ pk: 'NOTE#n1', gsi1pk: 'ORG#new', gsi1sk: 'NOTE#n1', _et: 'Note' });
   });
 
   it('put: optional values in stored form (Date -> ISO, Set kept); unknown attributes stripped', () => {
