@@ -229,6 +229,11 @@ export class EntityModel {
    * against its schema first so a wrong type fails before the request.
    */
   primaryKey(key: Readonly<Record<string, unknown>>): Record<string, KeyValue> {
+    return this.primaryKeyFrom(this.primaryKeyValues(key));
+  }
+
+  /** The primary composites given by the caller, each parsed by its schema (transforms applied). */
+  primaryKeyValues(key: Readonly<Record<string, unknown>>): Record<string, unknown> {
     if (key === null || typeof key !== 'object') throw new KeyError(this.name, 'primary', '', 'key must be an object of key composites');
     const values: Record<string, unknown> = {};
     for (const c of this.primaryComposites) {
@@ -237,6 +242,11 @@ export class EntityModel {
       const s = this.shape[c];
       values[c] = s === undefined ? v : this.validateAt(s, v, c);
     }
+    return values;
+  }
+
+  /** The table key from composites already parsed by `primaryKeyValues`. */
+  primaryKeyFrom(values: Readonly<Record<string, unknown>>): Record<string, KeyValue> {
     return this.indexKey(this.primary, values);
   }
 

@@ -4,7 +4,7 @@ import { formatDocPath, parseDocPath } from '../expressions/document-path.js';
 import { UpdateRef } from '../expressions/update-values.js';
 import { ExpressionError, KeyError, ValidationError } from '../errors.js';
 import type { EntityModel } from '../entity/model.js';
-import { coreType, isOptionalSchema, schemaAt } from '../entity/schema-walk.js';
+import { coreType, defOf, isOptionalSchema, schemaAt, unwrapSchema } from '../entity/schema-walk.js';
 
 /** One call on the update builder, kept in call order until the command is built. */
 export type UpdateStep =
@@ -23,6 +23,8 @@ interface Planned {
   /** Top-level attributes changed in a way whose result is not known here (ADD, arithmetic). */
   readonly opaque: Set<string>;
   readonly removed: Set<string>;
+  /** Top-level attributes the update gives a value when the item does not exist yet (all but delete()). */
+  readonly provided: Set<string>;
 }
 
 function schemaFor(model: EntityModel, path: DocPath, op: string): z.ZodType {
@@ -39,22 +41,64 @@ function schemaFor(model: EntityModel, path: DocPath, op: string): z.ZodType {
 
 const isRef = (v: unknown): v is UpdateRef<unknown> => v instanceof UpdateRef;
 
-function refValue(model: EntityModel, v: UpdateRef<unknown>, at: string): SetValue {
-  // Validate literal operands inside arithmetic/if_not_exists against the schema's core type.
-  const check = (sv: SetValue): void => {
-    if (sv.kind === 'path' || sv.kind === 'size') {
-      if (sv.kind === 'path' && schemaAt(model.schema, sv.path) === undefined) {
-        throw new ExpressionError(model.name, formatDocPath(sv.path), `is not a path of the ${model.name} schema (in the value of ${at})`);
-      }
-      return;
+/**
+ * Checks a change applied to a stored value (a number added or subtracted, set elements added or
+ * deleted): it must have the attribute's type (a whole number for an int attribute, elements
+ * parsed by the set's element schema), but not the attribute's bounds, which hold for the
+ * result, not for the change (`add({ stock: -1 })` on a non-negative counter is fine).
+ */
+function validateChange(model: EntityModel, s: z.ZodType, raw: unknown, at: string, op: string): unknown {
+  const core = unwrapSchema(s);
+  const def = defOf(core);
+  if (def.type === 'set') {
+    if (!(raw instanceof Set)) throw new ValidationError(model.name, [{ path: at, message: `${op}() takes a Set of elements` }]);
+    const element = def.valueType;
+    return element === undefined ? raw : new Set(Array.from(raw, (e) => model.validateAt(element, e, at)));
+  }
+  if (def.type === 'number') {
+    const whole = (core as { isInt?: boolean }).isInt === true;
+    if (typeof raw !== 'number' || !Number.isFinite(raw) || (whole && !Number.isInteger(raw))) {
+      throw new ValidationError(model.name, [{ path: at, message: `${op} takes a ${whole ? 'whole ' : 'finite '}number, got ${String(raw)}` }]);
     }
-    if (sv.kind === 'value') return;
-    if (sv.kind === 'ifNotExists') return check(sv.fallback);
-    check(sv.left);
-    check(sv.right);
+    return raw;
+  }
+  return model.validateAt(s, raw, at);
+}
+
+/**
+ * Checks the paths and literals of a `ref()` value set at `at` (schema `s`): a literal that can
+ * become the stored value (an `ifNotExists` fallback) is parsed by the schema; one that is added
+ * or subtracted is checked as a change.
+ */
+function refValue(model: EntityModel, v: UpdateRef<unknown>, at: string, s: z.ZodType): SetValue {
+  const check = (sv: SetValue, role: 'result' | 'operand'): SetValue => {
+    switch (sv.kind) {
+      case 'path':
+        if (schemaAt(model.schema, sv.path) === undefined) {
+          throw new ExpressionError(model.name, formatDocPath(sv.path), `is not a path of the ${model.name} schema (in the value of ${at})`);
+        }
+        return sv;
+      case 'size':
+        return sv;
+      case 'value':
+        return { kind: 'value', value: role === 'result' ? model.validateAt(s, sv.value, at) : validateChange(model, s, sv.value, at, 'arithmetic') };
+      case 'ifNotExists':
+        return { ...sv, fallback: check(sv.fallback, role) };
+      default:
+        return { ...sv, left: check(sv.left, 'operand'), right: check(sv.right, 'operand') };
+    }
   };
-  check(v.value);
-  return v.value;
+  return check(v.value, 'result');
+}
+
+/**
+ * Whether removing `path` leaves a valid item: the attribute is optional, or it is a list element
+ * or a record entry (records have no required keys).
+ */
+function removable(model: EntityModel, path: DocPath, s: z.ZodType): boolean {
+  if (isOptionalSchema(s) || typeof path[path.length - 1] === 'number') return true;
+  const parent = path.length > 1 ? schemaAt(model.schema, path.slice(0, -1)) : undefined;
+  return parent !== undefined && coreType(parent) === 'record';
 }
 
 /**
@@ -67,6 +111,7 @@ export function planSteps(model: EntityModel, steps: readonly UpdateStep[]): Pla
   const known: Record<string, unknown> = {};
   const opaque = new Set<string>();
   const removed = new Set<string>();
+  const provided = new Set<string>();
   const note = (path: DocPath, value: unknown, isKnown: boolean): void => {
     const top = path[0] as string;
     if (path.length === 1 && isKnown) known[top] = value;
@@ -77,7 +122,7 @@ export function planSteps(model: EntityModel, steps: readonly UpdateStep[]): Pla
       for (const p of step.paths) {
         const path = resolvePath(model, p);
         const s = schemaFor(model, path, 'remove');
-        if (!isOptionalSchema(s) && typeof path[path.length - 1] === 'string') {
+        if (!removable(model, path, s)) {
           throw new ValidationError(model.name, [{ path: p, message: 'is required by the schema and cannot be removed' }]);
         }
         actions.push({ kind: 'remove', path });
@@ -92,13 +137,15 @@ export function planSteps(model: EntityModel, steps: readonly UpdateStep[]): Pla
       const path = resolvePath(model, p);
       const s = schemaFor(model, path, step.kind);
       const at = formatDocPath(path);
+      // DELETE of set elements does nothing to a missing attribute; everything else creates it.
+      if (step.kind !== 'delete' && raw !== undefined) provided.add(path[0] as string);
       switch (step.kind) {
         case 'set': {
           if (isRef(raw)) {
-            actions.push({ kind: 'set', path, value: refValue(model, raw, at) });
+            actions.push({ kind: 'set', path, value: refValue(model, raw, at, s) });
             note(path, undefined, false);
           } else if (raw === undefined) {
-            if (!isOptionalSchema(s)) throw new ValidationError(model.name, [{ path: at, message: 'is required; set() got undefined' }]);
+            if (!removable(model, path, s)) throw new ValidationError(model.name, [{ path: at, message: 'is required; set() got undefined' }]);
             actions.push({ kind: 'remove', path });
             if (path.length === 1) removed.add(path[0] as string);
             else opaque.add(path[0] as string);
@@ -120,13 +167,13 @@ export function planSteps(model: EntityModel, steps: readonly UpdateStep[]): Pla
           if (t !== 'number' && t !== 'set') {
             throw new ValidationError(model.name, [{ path: at, message: `add() works on numbers and sets, not ${t}` }]);
           }
-          actions.push({ kind: 'add', path, value: model.validateAt(s, raw, at) });
+          actions.push({ kind: 'add', path, value: validateChange(model, s, raw, at, 'add()') });
           note(path, undefined, false);
           break;
         }
         case 'delete': {
           if (coreType(s) !== 'set') throw new ValidationError(model.name, [{ path: at, message: 'delete() removes elements from a set; use remove() for attributes' }]);
-          actions.push({ kind: 'delete', path, value: model.validateAt(s, raw, at) });
+          actions.push({ kind: 'delete', path, value: validateChange(model, s, raw, at, 'delete()') });
           note(path, undefined, false);
           break;
         }
@@ -147,7 +194,7 @@ export function planSteps(model: EntityModel, steps: readonly UpdateStep[]): Pla
       }
     }
   }
-  return { actions, known, opaque, removed };
+  return { actions, known, opaque, removed, provided };
 }
 
 /**
@@ -173,7 +220,8 @@ export function indexKeyActions(model: EntityModel, plan: Planned, key: Readonly
         }
         continue;
       }
-      const removed = t.composites.find((c) => plan.removed.has(c));
+      // A composite set to null is absent too: the item leaves this sparse index.
+      const removed = t.composites.find((c) => plan.removed.has(c) || plan.known[c] === null);
       if (removed !== undefined) {
         out.push({ kind: 'remove', path: [attr.name] });
         continue;

@@ -140,11 +140,14 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
   prepare(now: Date): UpdateCommandInput {
     const m = this.model;
     const s = this.state;
-    const Key = m.primaryKey(s.key);
+    // The composites as the schema parses them (trim, lowercase...): index keys rebuilt from them
+    // must match what a put writes.
+    const keyValues = m.primaryKeyValues(s.key);
+    const Key = m.primaryKeyFrom(keyValues);
     const plan = planSteps(m, s.steps);
     if (s.upsert) {
       // An upsert may create the item, so it must carry every required attribute.
-      const given = new Set<string>([...m.primaryComposites, ...Object.keys(plan.known), ...plan.opaque]);
+      const given = new Set<string>([...m.primaryComposites, ...plan.provided]);
       const missing = Object.entries(m.shape)
         .filter(([k, sch]) => !isOptionalSchema(sch) && !given.has(k))
         .map(([k]) => k);
@@ -176,13 +179,9 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
     const et = m.table.entityAttribute;
     if (s.upsert) {
       internal.push({ kind: 'set', path: [et], value: { kind: 'value', value: m.name } });
-      for (const c of m.primaryComposites) {
-        const schema = m.shape[c];
-        const v = schema === undefined ? s.key[c] : m.validateAt(schema, s.key[c], c);
-        internal.push({ kind: 'set', path: [c], value: { kind: 'value', value: v } });
-      }
+      for (const c of m.primaryComposites) internal.push({ kind: 'set', path: [c], value: { kind: 'value', value: keyValues[c] } });
     }
-    const actions = [...plan.actions, ...internal, ...indexKeyActions(m, plan, s.key, s.upsert)];
+    const actions = [...plan.actions, ...internal, ...indexKeyActions(m, plan, keyValues, s.upsert)];
     const ctx = contextFor(m);
     const input: UpdateCommandInput = { TableName: m.table.name, Key, UpdateExpression: compileUpdate(actions, ctx) };
     let condition = s.condition;
