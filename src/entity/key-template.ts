@@ -24,6 +24,32 @@ export function decodeKeyNumber(s: string): number {
   return Number(s);
 }
 
+// Bigints get the same scheme at 38 digits, DynamoDB's number precision: non-negatives zero-padded,
+// negatives '-' + (10^38 + n). '-' (0x2D) sorts below '0' (0x30), so negatives come first, and
+// among them a larger offset value is a number closer to zero.
+const BIGINT_WIDTH = 38;
+const BIGINT_LIMIT = 10n ** BigInt(BIGINT_WIDTH);
+
+export function encodeKeyBigint(n: bigint): string {
+  if (n >= BIGINT_LIMIT || n <= -BIGINT_LIMIT) {
+    throw new RangeError(`${n} has more than ${BIGINT_WIDTH} digits; only bigints with |n| < 10^${BIGINT_WIDTH} (DynamoDB's number precision) can go into a key template`);
+  }
+  if (n >= 0n) return n.toString().padStart(BIGINT_WIDTH, '0');
+  return `-${(BIGINT_LIMIT + n).toString().padStart(BIGINT_WIDTH, '0')}`;
+}
+
+export function decodeKeyBigint(s: string): bigint {
+  if (s.startsWith('-')) return BigInt(s.slice(1)) - BIGINT_LIMIT;
+  return BigInt(s);
+}
+
+/** Absent for a key: a null composite (a nullable attribute set to null) builds no key, like a missing one. */
+const absent = (v: unknown): boolean => v === undefined || v === null;
+
+// ISO-8601 text only sorts by time for four-digit years; toISOString() writes others as '+012000-...' / '-000001-...'.
+const MIN_KEY_YEAR = 0;
+const MAX_KEY_YEAR = 9999;
+
 /** Where a template came from, for error messages. */
 export interface TemplateOrigin {
   readonly entity: string;
@@ -105,18 +131,26 @@ export class KeyTemplate {
         return text;
       case 'date':
         if (!(value instanceof Date) || Number.isNaN(value.getTime())) this.fail(part.name, `${part.name} must be a valid Date`);
+        if (value.getUTCFullYear() < MIN_KEY_YEAR || value.getUTCFullYear() > MAX_KEY_YEAR) {
+          this.fail(part.name, `${part.name}: a Date in a key template must fall in the years ${MIN_KEY_YEAR}-${MAX_KEY_YEAR} (UTC), whose ISO-8601 text sorts by time; got ${value.toISOString()}`);
+        }
         return value.toISOString();
       case 'boolean':
         if (typeof value !== 'boolean') this.fail(part.name, `${part.name} must be a boolean`);
         return String(value);
       case 'bigint':
         if (typeof value !== 'bigint') this.fail(part.name, `${part.name} must be a bigint`);
-        return value.toString();
+        try {
+          return encodeKeyBigint(value);
+        } catch (e) {
+          this.fail(part.name, `${part.name}: ${(e as Error).message}`);
+        }
       default:
         if (typeof value !== 'string') this.fail(part.name, `${part.name} must be a string, got ${typeof value}`);
         text = value;
     }
-    if (text.includes(this.separator)) {
+    // A raw key is the whole value, so it cannot be ambiguous whatever it contains.
+    if (!this.raw && text.includes(this.separator)) {
       this.fail(part.name, `value of ${part.name} ("${text}") contains the key separator "${this.separator}", which would make the key "${this.source}" ambiguous`);
     }
     // The first occurrence of the following text must be the one right after the value.
@@ -126,9 +160,9 @@ export class KeyTemplate {
     return text;
   }
 
-  /** True when every composite is present (not `undefined`) in `values`. */
+  /** True when every composite is present (not `undefined` or `null`) in `values`. */
   canBuild(values: Readonly<Record<string, unknown>>): boolean {
-    for (const p of this.parts) if (values[p.name] === undefined) return false;
+    for (const p of this.parts) if (absent(values[p.name])) return false;
     return true;
   }
 
@@ -138,9 +172,9 @@ export class KeyTemplate {
     return last !== undefined && last.name === name && last.after === '';
   }
 
-  /** Composites missing from `values`. */
+  /** Composites missing (`undefined` or `null`) from `values`. */
   missing(values: Readonly<Record<string, unknown>>): string[] {
-    return this.parts.filter((p) => values[p.name] === undefined).map((p) => p.name);
+    return this.parts.filter((p) => absent(values[p.name])).map((p) => p.name);
   }
 
   /**
@@ -152,7 +186,7 @@ export class KeyTemplate {
     if (this.raw) {
       const p = this.parts[0]!;
       const v = values[p.name];
-      if (v === undefined) this.fail(p.name, `missing key composite ${p.name}`);
+      if (absent(v)) this.fail(p.name, `missing key composite ${p.name}`);
       if (p.kind === 'binary') {
         if (!(v instanceof Uint8Array) || v.byteLength === 0) this.fail(p.name, `${p.name} must be a non-empty Uint8Array`);
         return v;
@@ -169,7 +203,7 @@ export class KeyTemplate {
     let out = this.head;
     for (const p of this.parts) {
       const v = values[p.name];
-      if (v === undefined) this.fail(p.name, `missing key composite ${p.name} (template "${this.source}")`);
+      if (absent(v)) this.fail(p.name, `missing key composite ${p.name} (template "${this.source}")`);
       out += this.format(p, v) + p.after;
     }
     return out;
@@ -223,7 +257,7 @@ export class KeyTemplate {
       case 'boolean':
         return text === 'true';
       case 'bigint':
-        return BigInt(text);
+        return decodeKeyBigint(text);
       default:
         return text;
     }

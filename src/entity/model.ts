@@ -33,10 +33,9 @@ export interface ModelOptions {
   readonly ttl?: string | undefined;
 }
 
+// Enums and literals are not here: their kind follows their values (see `valuesKind`).
 const KIND_OF: Readonly<Record<string, CompositeKind>> = {
   string: 'string',
-  enum: 'string',
-  literal: 'string',
   number: 'number',
   int: 'number',
   boolean: 'boolean',
@@ -44,13 +43,18 @@ const KIND_OF: Readonly<Record<string, CompositeKind>> = {
   bigint: 'bigint',
 };
 
+/** 'number' or 'string' when all values share that type; mixed values cannot be one key kind. */
+function valuesKind(values: readonly unknown[]): CompositeKind | undefined {
+  return values.every((v) => typeof v === 'number') ? 'number' : values.every((v) => typeof v === 'string') ? 'string' : undefined;
+}
+
 function compositeKind(schema: z.ZodType): CompositeKind | undefined {
   const t = coreType(schema);
   if (t === 'custom' && schema.safeParse(new Uint8Array([1])).success) return 'binary';
-  if (t === 'literal') {
-    const values = (unwrapSchema(schema) as unknown as { def: { values: unknown[] } }).def.values;
-    return values.every((v) => typeof v === 'number') ? 'number' : values.every((v) => typeof v === 'string') ? 'string' : undefined;
-  }
+  if (t === 'literal') return valuesKind((unwrapSchema(schema) as unknown as { def: { values: unknown[] } }).def.values);
+  // `options` holds the enum's values without the reverse mappings of a numeric TypeScript enum,
+  // so `z.enum(Prio)` with `Prio = { Low: 1, High: 2 }` is a number composite.
+  if (t === 'enum') return valuesKind((unwrapSchema(schema) as unknown as { options: unknown[] }).options);
   return KIND_OF[t];
 }
 
