@@ -31,9 +31,11 @@ export function sendCommand<Output>(client: AnyDynamoClient, command: unknown): 
 export function unsupportedTranslation(client: AnyDynamoClient): string | undefined {
   const t = (client as { config?: { translateConfig?: TranslateConfig } }).config?.translateConfig;
   if (t === undefined) return undefined;
+  const emptyAsNull = t.marshallOptions?.convertEmptyValues === true;
+  const wrapped = t.unmarshallOptions?.wrapNumbers !== undefined && t.unmarshallOptions.wrapNumbers !== false;
+  if (!emptyAsNull && !wrapped) return undefined; // the common case, on every send: no allocation
   const problems: string[] = [];
-  if (t.marshallOptions?.convertEmptyValues === true) problems.push("marshallOptions.convertEmptyValues (stores '' as NULL)");
-  if (t.unmarshallOptions?.wrapNumbers !== undefined && t.unmarshallOptions.wrapNumbers !== false) problems.push('unmarshallOptions.wrapNumbers (reads numbers as NumberValue)');
-  if (problems.length === 0) return undefined;
+  if (emptyAsNull) problems.push("marshallOptions.convertEmptyValues (stores '' as NULL)");
+  if (wrapped) problems.push('unmarshallOptions.wrapNumbers (reads numbers as NumberValue)');
   return `the client's DocumentClient settings ${problems.join(', ')} would change what dynakit stores or reads; give dynakit a DynamoDBClient of its own (DynamoDBDocumentClient.from() writes its settings into the client it wraps)`;
 }

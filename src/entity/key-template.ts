@@ -30,10 +30,11 @@ export function decodeKeyNumber(s: string): number {
 const BIGINT_WIDTH = 38;
 const BIGINT_LIMIT = 10n ** BigInt(BIGINT_WIDTH);
 
+/** True when `n` fits the fixed width of `encodeKeyBigint`. */
+export const fitsKeyBigint = (n: bigint): boolean => n < BIGINT_LIMIT && n > -BIGINT_LIMIT;
+
+/** Callers check `fitsKeyBigint` first. */
 export function encodeKeyBigint(n: bigint): string {
-  if (n >= BIGINT_LIMIT || n <= -BIGINT_LIMIT) {
-    throw new RangeError(`${n} has more than ${BIGINT_WIDTH} digits; only bigints with |n| < 10^${BIGINT_WIDTH} (DynamoDB's number precision) can go into a key template`);
-  }
   if (n >= 0n) return n.toString().padStart(BIGINT_WIDTH, '0');
   return `-${(BIGINT_LIMIT + n).toString().padStart(BIGINT_WIDTH, '0')}`;
 }
@@ -140,11 +141,10 @@ export class KeyTemplate {
         return String(value);
       case 'bigint':
         if (typeof value !== 'bigint') this.fail(part.name, `${part.name} must be a bigint`);
-        try {
-          return encodeKeyBigint(value);
-        } catch (e) {
-          this.fail(part.name, `${part.name}: ${(e as Error).message}`);
+        if (!fitsKeyBigint(value)) {
+          this.fail(part.name, `${part.name}: ${value} has more than ${BIGINT_WIDTH} digits; only bigints with |n| < 10^${BIGINT_WIDTH} (DynamoDB's number precision) can go into a key template`);
         }
+        return encodeKeyBigint(value);
       default:
         if (typeof value !== 'string') this.fail(part.name, `${part.name} must be a string, got ${typeof value}`);
         text = value;

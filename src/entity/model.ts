@@ -157,14 +157,7 @@ export class EntityModel {
       }
     }
     this.reservedAttributes = reserved;
-    if (defOf(o.schema).catchall !== undefined) {
-      const owned = new Set<string>([o.table.entityAttribute]);
-      for (const ix of o.table.indexes.values()) {
-        owned.add(ix.partitionKey.name);
-        if (ix.sortKey !== undefined) owned.add(ix.sortKey.name);
-      }
-      this.tableOwned = [...owned];
-    }
+    if (defOf(o.schema).catchall !== undefined) this.tableOwned = [o.table.entityAttribute, ...o.table.keyAttributeNames];
     this.managedInKeys = [this.timestamps?.createdAt, this.timestamps?.updatedAt, o.version].some((a) => a !== undefined && this.keyComposites.has(a));
     this.items = new ItemReader({ name: o.name, schema: o.schema, reserved, timestamps: this.timestamps, version: o.version, ttl: o.ttl });
     o.table.register(this);

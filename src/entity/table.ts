@@ -74,6 +74,8 @@ export class Table<C extends TableConfig = TableConfig> {
   readonly keySeparator: string;
   /** `primary` and every index, with physical key attributes. */
   readonly indexes: ReadonlyMap<string, ResolvedIndex>;
+  /** Physical key attributes of the table and all its indexes. */
+  readonly keyAttributeNames: ReadonlySet<string>;
 
   constructor(readonly config: C) {
     this.name = config.name;
@@ -104,6 +106,7 @@ export class Table<C extends TableConfig = TableConfig> {
       });
     }
     this.indexes = indexes;
+    this.keyAttributeNames = new Set([...indexes.values()].flatMap((ix) => (ix.sortKey === undefined ? [ix.partitionKey.name] : [ix.partitionKey.name, ix.sortKey.name])));
   }
 
   /** @internal entities defined on this table, by discriminator value */
@@ -338,8 +341,7 @@ export class Table<C extends TableConfig = TableConfig> {
    * @example AppTable.Key('pk').eq('ORG#acme')
    */
   Key = (name: TableKeyName<C>): AttributeOperand<string | number | Uint8Array> => {
-    const known = [...this.indexes.values()].some((ix) => ix.partitionKey.name === name || ix.sortKey?.name === name);
-    if (!known) throw new TypeError(`table ${this.name}: ${String(name)} is not a key attribute of the table or its indexes`);
+    if (!this.keyAttributeNames.has(name)) throw new TypeError(`table ${this.name}: ${String(name)} is not a key attribute of the table or its indexes`);
     return new AttributeOperand<string | number | Uint8Array>([name]);
   };
 }

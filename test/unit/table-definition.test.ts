@@ -32,3 +32,18 @@ describe('defineTable', () => {
     expect(() => defineTable({ name: 'App', client, partitionKey: pk, keySeparator: '' })).toThrow('keySeparator cannot be empty');
   });
 });
+
+describe('Table.Key', () => {
+  it('accepts the key attributes of the table and every index, and refuses any other name', () => {
+    const t = defineTable({
+      name: 'Keys',
+      client,
+      partitionKey: pk,
+      sortKey: sk,
+      indexes: { gsi1: { type: 'global', partitionKey: { name: 'gpk', type: 'S' } }, lsi1: { type: 'local', sortKey: { name: 'lsk', type: 'S' } } },
+    });
+    expect([...t.keyAttributeNames].sort()).toEqual(['gpk', 'lsk', 'pk', 'sk']);
+    for (const name of ['pk', 'sk', 'gpk', 'lsk'] as const) expect(t.Key(name).path).toEqual([name]);
+    expect(() => t.Key('other' as never)).toThrow('table Keys: other is not a key attribute of the table or its indexes');
+  });
+});
