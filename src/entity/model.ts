@@ -67,6 +67,8 @@ export class EntityModel {
   readonly table: Table;
   readonly schema: z.ZodObject;
   readonly shape: Readonly<Record<string, z.ZodType>>;
+  /** The top-level attributes a full read returns: schema fields, then timestamps and version. */
+  readonly readableAttributes: readonly string[];
   readonly indexes: ReadonlyMap<string, IndexKeys>;
   readonly primary: IndexKeys;
   readonly primaryComposites: ReadonlySet<string>;
@@ -96,6 +98,11 @@ export class EntityModel {
     this.timestamps = o.timestamps ? { createdAt: 'createdAt', updatedAt: 'updatedAt' } : undefined;
     this.version = o.version;
     this.ttl = o.ttl;
+    this.readableAttributes = [
+      ...Object.keys(this.shape),
+      ...(this.timestamps === undefined ? [] : [this.timestamps.createdAt, this.timestamps.updatedAt]),
+      ...(o.version === undefined ? [] : [o.version]),
+    ];
     if (o.version !== undefined && o.version in this.shape) {
       throw new KeyError(o.name, '', o.version, `version attribute "${o.version}" is managed by dynakit; remove it from the schema`);
     }
@@ -182,10 +189,14 @@ export class EntityModel {
    */
   projection(attributes: readonly string[]): string[] {
     for (const a of attributes) {
-      const managed = a === this.timestamps?.createdAt || a === this.timestamps?.updatedAt || a === this.version;
-      if (!(a in this.shape) && !managed) throw new ExpressionError(this.name, a, 'is not an attribute of the schema and cannot be projected');
+      if (!this.isReadable(a)) throw new ExpressionError(this.name, a, 'is not an attribute of the schema and cannot be projected');
     }
     return [...new Set(attributes)];
+  }
+
+  /** True for a top-level attribute a read can return: a schema field, a timestamp or the version. */
+  isReadable(attribute: string): boolean {
+    return attribute in this.shape || attribute === this.timestamps?.createdAt || attribute === this.timestamps?.updatedAt || attribute === this.version;
   }
 
   /** Validates a model item with the schema; returns the parsed output. */

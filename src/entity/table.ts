@@ -49,6 +49,11 @@ export interface ResolvedIndex {
   readonly type: 'primary' | 'global' | 'local';
   readonly partitionKey: KeyAttribute;
   readonly sortKey: KeyAttribute | undefined;
+  /**
+   * The attributes the index holds when it does not hold whole items (KEYS_ONLY or INCLUDE):
+   * its keys, the table's keys and the included attributes. `undefined` for ALL and the table.
+   */
+  readonly projected: ReadonlySet<string> | undefined;
 }
 
 function projectionInput(p: IndexProjection | undefined): Projection {
@@ -89,7 +94,7 @@ export class Table<C extends TableConfig = TableConfig> {
       throw new TypeError(`table name "${config.name}" is not valid: DynamoDB needs 3-255 characters of A-Z, a-z, 0-9, '_', '-' and '.' (or a table ARN)`);
     }
     const indexes = new Map<string, ResolvedIndex>();
-    indexes.set('primary', { name: 'primary', type: 'primary', partitionKey: config.partitionKey, sortKey: config.sortKey });
+    indexes.set('primary', { name: 'primary', type: 'primary', partitionKey: config.partitionKey, sortKey: config.sortKey, projected: undefined });
     for (const [name, ix] of Object.entries(config.indexes ?? {}) as [string, IndexConfig][]) {
       if (name === 'primary') throw new TypeError(`table ${config.name}: "primary" is reserved for the table's own key`);
       if (!TABLE_NAME.test(name)) {
@@ -98,12 +103,13 @@ export class Table<C extends TableConfig = TableConfig> {
       if (ix.type === 'local' && config.sortKey === undefined) {
         throw new TypeError(`table ${config.name}: local index ${name} needs a table with a sort key`);
       }
-      indexes.set(name, {
-        name,
-        type: ix.type,
-        partitionKey: ix.type === 'local' ? config.partitionKey : ix.partitionKey,
-        sortKey: ix.sortKey,
-      });
+      const partitionKey = ix.type === 'local' ? config.partitionKey : ix.partitionKey;
+      const p = ix.projection ?? 'ALL';
+      const projected =
+        p === 'ALL'
+          ? undefined
+          : new Set([config.partitionKey.name, config.sortKey?.name, partitionKey.name, ix.sortKey?.name, ...(p === 'KEYS_ONLY' ? [] : p.include)].filter((n): n is string => n !== undefined));
+      indexes.set(name, { name, type: ix.type, partitionKey, sortKey: ix.sortKey, projected });
     }
     this.indexes = indexes;
     this.keyAttributeNames = new Set([...indexes.values()].flatMap((ix) => (ix.sortKey === undefined ? [ix.partitionKey.name] : [ix.partitionKey.name, ix.sortKey.name])));

@@ -5,6 +5,8 @@ import type { ResolvedIndex } from '../entity/table.js';
 import { ExpressionError, KeyError } from '../errors.js';
 import { contextFor } from '../operations/expression-input.js';
 import { belongsTo } from '../operations/write-guards.js';
+import { conditionAttributes } from '../expressions/condition-attributes.js';
+import { checkIndexHolds, type NeededAttribute } from './index-projection.js';
 import { decodeCursor, startKeyAttributes, type CursorPartition, type StartKey } from './cursor.js';
 import { countAll, readPages, SKIP, type Page, type PagedReadSpec } from './page-reader.js';
 
@@ -108,14 +110,17 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> implements 
     const ctx = contextFor(m);
     const input: Record<string, unknown> = { TableName: m.table.name, ...this.baseInput(ctx) };
     if (this.index.type !== 'primary') input.IndexName = this.index.name;
+    this.checkIndexHolds(withProjection);
     let owned = belongsTo(m);
     if (m.ttl !== undefined && s.includeExpired !== true) {
-      // DynamoDB deletes expired items only eventually: hide them until it does.
-      const ttl = [m.ttl];
+      // DynamoDB deletes expired items only eventually: hide them until it does. Only a number at
+      // or before now has expired (as for DynamoDB's TTL and get()): a missing, NULL or
+      // non-number TTL attribute never does, which `NOT (ttl <= now)` says in one comparison.
       owned = owned.and(
-        new ConditionClass({ kind: 'exists', path: ttl, negate: true }).or(
-          new ConditionClass({ kind: 'compare', op: '>', left: { kind: 'path', path: ttl }, right: { kind: 'value', value: Math.floor(Date.now() / 1000) } }),
-        ),
+        new ConditionClass({
+          kind: 'not',
+          child: { kind: 'compare', op: '<=', left: { kind: 'path', path: [m.ttl] }, right: { kind: 'value', value: Math.floor(Date.now() / 1000) } },
+        }),
       );
     }
     input.FilterExpression = compileCondition((s.filter === undefined ? owned : owned.and(s.filter)).node, ctx);
@@ -123,6 +128,9 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> implements 
       // Key attributes are read too: cursors are built from them.
       const names = [...new Set([...s.projection, m.table.entityAttribute, ...this.keyAttributes.map((a) => a.name)])];
       input.ProjectionExpression = compileProjection(names.map((n) => [n]), ctx);
+    } else if (withProjection && this.index.projected !== undefined && this.index.type === 'local') {
+      // An index returns only what it holds by default; a local one can fetch whole items.
+      input.Select = 'ALL_ATTRIBUTES';
     }
     if (s.consistent) input.ConsistentRead = true;
     if (s.pageSize !== undefined) input.Limit = s.pageSize;
@@ -131,6 +139,21 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> implements 
     if (ctx.ph.hasNames) input.ExpressionAttributeNames = ctx.ph.names;
     if (ctx.ph.hasValues) input.ExpressionAttributeValues = ctx.ph.values;
     return input;
+  }
+
+  /** The attributes this read needs from the index: the discriminator, TTL, filter and read attributes. */
+  private checkIndexHolds(withProjection: boolean): void {
+    if (this.index.projected === undefined) return;
+    const m = this.model;
+    const s = this.state;
+    const needed: NeededAttribute[] = [[m.table.entityAttribute, 'filter', 'the discriminator every entity read filters on']];
+    if (m.ttl !== undefined && s.includeExpired !== true) needed.push([m.ttl, 'filter', 'the TTL that hides expired items; or use includeExpired()']);
+    if (s.filter !== undefined) for (const a of conditionAttributes(s.filter.node)) needed.push([a, 'filter', 'in the filter']);
+    if (withProjection) {
+      const read = s.projection !== undefined && s.projection.length > 0 ? s.projection : m.readableAttributes;
+      for (const a of read) needed.push([a, 'read', 'read into the result']);
+    }
+    checkIndexHolds(m.name, this.index, needed);
   }
 
   /** @internal the spec of a paged read over this builder's input */

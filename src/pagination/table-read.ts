@@ -47,23 +47,33 @@ export type CollectionItem<E extends AnyEntity, Et extends string> = E extends A
 
 type Row<T> = { ok: true; item: T } | { ok: false; raw: Record<string, unknown> };
 
-function keyPaths(node: ConditionNode, out: string[]): void {
+/** One term of a key condition: the attribute it is on and its operator; `undefined` when it cannot be one. */
+type KeyTerm = { readonly name: string; readonly op: string } | undefined;
+
+function keyTerms(node: ConditionNode, out: KeyTerm[]): void {
+  const single = (path: readonly unknown[]) => (path.length === 1 ? String(path[0]) : undefined);
   switch (node.kind) {
     case 'and':
-      for (const c of node.children) keyPaths(c, out);
+      for (const c of node.children) keyTerms(c, out);
       return;
-    case 'compare':
-      if (node.left.kind === 'path' && node.left.path.length === 1) out.push(String(node.left.path[0]));
-      else out.push('?');
+    case 'compare': {
+      const name = node.left.kind === 'path' && node.right.kind === 'value' ? single(node.left.path) : undefined;
+      out.push(name === undefined ? undefined : { name, op: node.op });
       return;
-    case 'between':
-      out.push(node.operand.kind === 'path' && node.operand.path.length === 1 ? String(node.operand.path[0]) : '?');
+    }
+    case 'between': {
+      const ok = node.operand.kind === 'path' && node.low.kind === 'value' && node.high.kind === 'value';
+      const name = ok && node.operand.kind === 'path' ? single(node.operand.path) : undefined;
+      out.push(name === undefined ? undefined : { name, op: 'between' });
       return;
-    case 'beginsWith':
-      out.push(node.path.length === 1 ? String(node.path[0]) : '?');
+    }
+    case 'beginsWith': {
+      const name = node.prefix.kind === 'value' ? single(node.path) : undefined;
+      out.push(name === undefined ? undefined : { name, op: 'begins_with' });
       return;
+    }
     default:
-      out.push('?');
+      out.push(undefined);
   }
 }
 
@@ -86,18 +96,24 @@ export class TableReadBuilder<T> implements PromiseLike<TablePage<T>> {
     return new TableReadBuilder<T>(this.table, { ...this.state, ...patch });
   }
 
+  /** DynamoDB's rules for a key condition, checked before sending: pk `=`, then at most one sort-key term. */
   private checkKeyCondition(): void {
     const ix = this.state.index;
-    const names: string[] = [];
-    keyPaths(this.state.key!.node, names);
+    const terms: KeyTerm[] = [];
+    keyTerms(this.state.key!.node, terms);
     const pk = ix.partitionKey.name;
     const sk = ix.sortKey?.name;
-    const bad = names.find((n) => n !== pk && n !== sk);
     const where = `table ${this.table.name}`;
-    if (bad !== undefined || names.length > 2 || new Set(names).size !== names.length) {
-      throw new ExpressionError(where, '', `a key condition on ${ix.name} takes ${pk} (eq)${sk === undefined ? '' : ` and optionally one condition on ${sk}`}, joined with and()`);
+    const names = terms.map((t) => t?.name);
+    const shape = `a key condition on ${ix.name} takes ${pk}.eq(...)${sk === undefined ? '' : ` and optionally one condition on ${sk} (eq, lt, lte, gt, gte, between, beginsWith)`}, joined with and()`;
+    if (terms.some((t) => t === undefined || (t.name !== pk && t.name !== sk)) || new Set(names).size !== names.length) {
+      throw new ExpressionError(where, '', shape);
     }
-    if (!names.includes(pk)) throw new ExpressionError(where, pk, `a query on ${ix.name} needs ${pk}.eq(...)`);
+    const pkTerm = terms.find((t) => t!.name === pk);
+    if (pkTerm === undefined) throw new ExpressionError(where, pk, `a query on ${ix.name} needs ${pk}.eq(...)`);
+    if (pkTerm.op !== '=') throw new ExpressionError(where, pk, `the partition key takes only eq (got ${pkTerm.op}); ${shape}`);
+    const skTerm = terms.find((t) => t!.name === sk);
+    if (skTerm !== undefined && skTerm.op === '<>') throw new ExpressionError(where, sk!, `a sort key condition cannot be ne (<>); ${shape}`);
   }
 
   /**
@@ -208,7 +224,7 @@ export class TableReadBuilder<T> implements PromiseLike<TablePage<T>> {
     let read = this.readers.get(model);
     if (read === undefined) {
       // Once per entity, not per item: the entity's share of the projection and its schema.
-      read = model.reader(this.state.projection?.filter((p) => p in model.shape));
+      read = model.reader(this.state.projection?.filter((p) => model.isReadable(p)));
       this.readers.set(model, read);
     }
     const parsed = read(raw);

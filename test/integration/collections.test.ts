@@ -206,7 +206,7 @@ describe('table-level bad input, before any request', () => {
   it('key conditions that are not a key of that index', () => {
     rejects(() => AppTable.query(Key('sk').eq('PROFILE')), ExpressionError, /needs pk\.eq/);
     rejects(() => AppTable.query('gsi1', Key('pk').eq('USER#u1')), ExpressionError, /a key condition on gsi1 takes gsi1pk/);
-    rejects(() => AppTable.query(Key('pk').eq('a').and(AppTable.Attr('total').gt(1))), ExpressionError, /takes pk \(eq\)/);
+    rejects(() => AppTable.query(Key('pk').eq('a').and(AppTable.Attr('total').gt(1))), ExpressionError, /takes pk\.eq\(\.\.\.\)/);
     rejects(() => AppTable.query(Key('pk').eq('a').or(Key('sk').eq('b'))), ExpressionError, /joined with and\(\)/);
     rejects(() => AppTable.Key('total' as 'pk'), TypeError, /not a key attribute/);
   });

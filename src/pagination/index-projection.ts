@@ -1,0 +1,35 @@
+import type { ResolvedIndex } from '../entity/table.js';
+import { ExpressionError } from '../errors.js';
+
+/**
+ * An attribute a read needs from an index: to filter on it (`filter`) or to return it (`read`),
+ * and why (for the error message).
+ */
+export type NeededAttribute = readonly [attribute: string, use: 'filter' | 'read', why: string];
+
+/**
+ * Fails before sending when a read of an index that does not hold whole items (KEYS_ONLY or
+ * INCLUDE) needs attributes the index lacks. A filter sees only what the index holds (DynamoDB
+ * rejects the query, and may quietly match nothing on a scan), and a global index cannot return
+ * attributes it does not hold. A local index fetches attributes it returns from the table, so
+ * only its filter attributes are checked.
+ */
+export function checkIndexHolds(entity: string, index: ResolvedIndex, needed: Iterable<NeededAttribute>): void {
+  const held = index.projected;
+  if (held === undefined) return;
+  const missing = new Map<string, string>();
+  for (const [attribute, use, why] of needed) {
+    if (held.has(attribute) || missing.has(attribute) || (use === 'read' && index.type === 'local')) continue;
+    missing.set(attribute, why);
+  }
+  if (missing.size === 0) return;
+  const list = [...missing].map(([a, why]) => `"${a}" (${why})`).join(', ');
+  const holds = [...held].map((a) => `"${a}"`).join(', ');
+  throw new ExpressionError(
+    entity,
+    missing.keys().next().value ?? '',
+    `${index.type} index ${index.name} holds only ${holds}, and this read needs ${list}; filters see only what an index holds` +
+      `${index.type === 'global' ? ' and a global index cannot fetch the rest from the table' : ''}. ` +
+      `Add them to the index's projection (projection: { include: [...] }), project() attributes it holds, or read raw items with the table-level query`,
+  );
+}
