@@ -136,9 +136,9 @@ export class Table<C extends TableConfig = TableConfig> {
    *
    * @example const { items, unknown } = await AppTable.query(AppTable.Key('pk').eq('USER#u1')).all()
    */
-  query(condition: Condition): TableReadBuilder<StoredItem<EntityAttributeOf<C>>>;
-  query(index: TableIndexName<C>, condition: Condition): TableReadBuilder<StoredItem<EntityAttributeOf<C>>>;
-  query(a: string | Condition, b?: Condition): TableReadBuilder<StoredItem<EntityAttributeOf<C>>> {
+  query(condition: Condition): TableReadBuilder<StoredItem<EntityAttributeOf<C>>, EntityAttributeOf<C>>;
+  query(index: TableIndexName<C>, condition: Condition): TableReadBuilder<StoredItem<EntityAttributeOf<C>>, EntityAttributeOf<C>>;
+  query(a: string | Condition, b?: Condition): TableReadBuilder<StoredItem<EntityAttributeOf<C>>, EntityAttributeOf<C>> {
     const [index, key] = typeof a === 'string' ? [a, b] : ['primary', a];
     if (key === undefined) throw new TypeError(`table ${this.name}: query needs a key condition`);
     return new TableReadBuilder(this as unknown as Table, {
@@ -189,7 +189,7 @@ export class Table<C extends TableConfig = TableConfig> {
    *
    * @example for await (const item of AppTable.scan().entities(User, Order)) if (item._et === 'User') console.log(item.email)
    */
-  scan(index: TableIndexName<C> = 'primary'): TableReadBuilder<StoredItem<EntityAttributeOf<C>>> {
+  scan(index: TableIndexName<C> = 'primary'): TableReadBuilder<StoredItem<EntityAttributeOf<C>>, EntityAttributeOf<C>> {
     return new TableReadBuilder(this as unknown as Table, {
       kind: 'scan', index: this.resolveIndex(index), key: undefined, filter: undefined, projection: undefined, limit: undefined,
       pageSize: undefined, reverse: false, consistent: false, cursor: undefined, entities: undefined,

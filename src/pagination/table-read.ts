@@ -38,7 +38,18 @@ interface TableReadState {
 /** An item read at table level before narrowing: the discriminator plus unknown attributes. */
 export type StoredItem<Et extends string = '_et'> = { readonly [K in Et]: string } & { readonly [k: string]: unknown };
 
-type DiscriminatorOf<T> = T extends StoredItem<infer Et> ? Et : '_et';
+/**
+ * What a table-level read returns per item: whole items (`P` is `string`: no projection), or what a
+ * projection of `P` leaves of each, with the discriminator. Items not narrowed by `entities()` may
+ * lack any projected attribute.
+ */
+export type TableReadItem<T, Et extends string, P extends string> = string extends P
+  ? T
+  : T extends unknown
+    ? string extends keyof T
+      ? { readonly [K in Et]: string } & { readonly [K in Exclude<P, Et>]?: unknown }
+      : Pick<T, Extract<keyof T, P | Et>>
+    : never;
 
 /** The discriminated union of entity items, each tagged with its entity name. */
 export type CollectionItem<E extends AnyEntity, Et extends string> = E extends AnyEntity
@@ -84,7 +95,7 @@ function keyTerms(node: ConditionNode, out: KeyTerm[]): void {
  *
  * @example const { items } = await AppTable.query(AppTable.Key('pk').eq('USER#u1')).all()
  */
-export class TableReadBuilder<T> implements PromiseLike<TablePage<T>> {
+export class TableReadBuilder<T, Et extends string = '_et', P extends string = string> implements PromiseLike<TablePage<TableReadItem<T, Et, P>>> {
   constructor(
     private readonly table: Table,
     private readonly state: TableReadState,
@@ -92,8 +103,8 @@ export class TableReadBuilder<T> implements PromiseLike<TablePage<T>> {
     if (state.kind === 'query') this.checkKeyCondition();
   }
 
-  private with(patch: Partial<TableReadState>): TableReadBuilder<T> {
-    return new TableReadBuilder<T>(this.table, { ...this.state, ...patch });
+  private with(patch: Partial<TableReadState>): this {
+    return new TableReadBuilder<T, Et, P>(this.table, { ...this.state, ...patch }) as this;
   }
 
   /** DynamoDB's rules for a key condition, checked before sending: pk `=`, then at most one sort-key term. */
@@ -122,37 +133,42 @@ export class TableReadBuilder<T> implements PromiseLike<TablePage<T>> {
    *
    * @example const { items } = await AppTable.query(AppTable.Key('pk').eq('USER#u1')).entities(User, Order).all()
    */
-  entities<E extends AnyEntity[]>(...entities: E): TableReadBuilder<CollectionItem<E[number], DiscriminatorOf<T>>> {
+  entities<E extends AnyEntity[]>(...entities: E): TableReadBuilder<CollectionItem<E[number], Et>, Et, P> {
     return new TableReadBuilder(this.table, { ...this.state, entities: new Set(entities.map((e) => e.name)) });
   }
 
   /** Filters items after they are read; several calls are ANDed. */
-  filter(condition: Condition): TableReadBuilder<T> {
+  filter(condition: Condition): this {
     return this.with({ filter: this.state.filter === undefined ? condition : this.state.filter.and(condition) });
   }
 
-  /** Reads only these physical attributes (the discriminator and keys are always read). */
-  project(...attributes: string[]): TableReadBuilder<T> {
-    return this.with({ projection: [...new Set(attributes)] });
+  /**
+   * Reads only these physical attributes (the discriminator and keys are always read); each item
+   * keeps the named attributes that belong to its entity (schema fields, timestamps, version).
+   *
+   * @example const { items } = await AppTable.query(AppTable.Key('pk').eq('ORG#acme')).entities(User).project('name').all() // { _et, name }[]
+   */
+  project<A extends string>(...attributes: A[]): TableReadBuilder<T, Et, A> {
+    return new TableReadBuilder<T, Et, A>(this.table, { ...this.state, projection: [...new Set(attributes)] });
   }
 
   /** Items returned in total across pages (parsed and unknown ones together). */
-  limit(n: number): TableReadBuilder<T> {
+  limit(n: number): this {
     return this.with({ limit: positiveInt(n, 'limit', `table ${this.table.name}`) });
   }
 
   /** DynamoDB's `Limit`: items evaluated per request, before the filter. */
-  pageSize(n: number): TableReadBuilder<T> {
+  pageSize(n: number): this {
     return this.with({ pageSize: positiveInt(n, 'pageSize', `table ${this.table.name}`) });
   }
 
   /** Descending sort-key order (queries only). */
-  reverse(on = true): TableReadBuilder<T> {
+  reverse(on = true): this {
     return this.with({ reverse: on });
   }
 
   /** Strongly consistent reads (table and local indexes only). */
-  consistent(on = true): TableReadBuilder<T> {
+  consistent(on = true): this {
     if (on && this.state.index.type === 'global') {
       throw new ExpressionError(`table ${this.table.name}`, '', `consistent reads are not supported on global secondary index ${this.state.index.name}`);
     }
@@ -160,7 +176,7 @@ export class TableReadBuilder<T> implements PromiseLike<TablePage<T>> {
   }
 
   /** Resumes after a previous page's cursor. */
-  startAfter(cursor: string | undefined): TableReadBuilder<T> {
+  startAfter(cursor: string | undefined): this {
     if (cursor !== undefined) this.decode(cursor);
     return this.with({ cursor });
   }
@@ -216,7 +232,7 @@ export class TableReadBuilder<T> implements PromiseLike<TablePage<T>> {
   /** Item readers per entity for this builder's projection, made on first use. */
   private readonly readers = new Map<EntityModel, (raw: Record<string, unknown>) => Record<string, unknown>>();
 
-  private parseRow(raw: Record<string, unknown>): Row<T> {
+  private parseRow(raw: Record<string, unknown>): Row<TableReadItem<T, Et, P>> {
     const et = this.table.entityAttribute;
     const name = raw[et];
     const model: EntityModel | undefined = typeof name === 'string' ? this.table.entities.get(name) : undefined;
@@ -230,11 +246,11 @@ export class TableReadBuilder<T> implements PromiseLike<TablePage<T>> {
     const parsed = read(raw);
     // parse returns a fresh object; tagging it in place avoids a key-adding spread (V8's slow path).
     parsed[et] = model.name;
-    return { ok: true, item: parsed as T };
+    return { ok: true, item: parsed as TableReadItem<T, Et, P> };
   }
 
   /** Iterates pages, each with its parsed items and its unknown raw items. */
-  pages(): AsyncIterable<TablePage<T>> {
+  pages(): AsyncIterable<TablePage<TableReadItem<T, Et, P>>> {
     const input = this.build() as Record<string, unknown>;
     const startKey = input.ExclusiveStartKey as StartKey | undefined;
     delete input.ExclusiveStartKey;
@@ -257,8 +273,8 @@ export class TableReadBuilder<T> implements PromiseLike<TablePage<T>> {
     };
     return {
       [Symbol.asyncIterator]: async function* () {
-        for await (const page of readPages<Row<T>>(spec, options)) {
-          const items: T[] = [];
+        for await (const page of readPages<Row<TableReadItem<T, Et, P>>>(spec, options)) {
+          const items: TableReadItem<T, Et, P>[] = [];
           const unknown: Record<string, unknown>[] = [];
           for (const row of page.items) {
             if (row.ok) items.push(row.item);
@@ -271,22 +287,22 @@ export class TableReadBuilder<T> implements PromiseLike<TablePage<T>> {
   }
 
   /** Every page's items and unknown items, collected. */
-  async all(): Promise<{ items: T[]; unknown: Record<string, unknown>[] }> {
+  async all(): Promise<{ items: TableReadItem<T, Et, P>[]; unknown: Record<string, unknown>[] }> {
     const { items, unknown } = await this.collect(false);
     return { items, unknown };
   }
 
-  async *[Symbol.asyncIterator](): AsyncIterator<T> {
+  async *[Symbol.asyncIterator](): AsyncIterator<TableReadItem<T, Et, P>> {
     for await (const page of this.pages()) yield* page.items;
   }
 
   /** One page (up to `limit` items when set, otherwise one DynamoDB page). */
-  send(): Promise<TablePage<T>> {
+  send(): Promise<TablePage<TableReadItem<T, Et, P>>> {
     return this.collect(this.state.limit === undefined);
   }
 
-  private async collect(firstPageOnly: boolean): Promise<TablePage<T>> {
-    const items: T[] = [];
+  private async collect(firstPageOnly: boolean): Promise<TablePage<TableReadItem<T, Et, P>>> {
+    const items: TableReadItem<T, Et, P>[] = [];
     const unknown: Record<string, unknown>[] = [];
     let cursor: string | undefined;
     for await (const page of this.pages()) {
@@ -299,8 +315,8 @@ export class TableReadBuilder<T> implements PromiseLike<TablePage<T>> {
     return cursor === undefined ? { items, unknown } : { items, unknown, cursor };
   }
 
-  then<A = TablePage<T>, B = never>(
-    onfulfilled?: ((value: TablePage<T>) => A | PromiseLike<A>) | null,
+  then<A = TablePage<TableReadItem<T, Et, P>>, B = never>(
+    onfulfilled?: ((value: TablePage<TableReadItem<T, Et, P>>) => A | PromiseLike<A>) | null,
     onrejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
   ): Promise<A | B> {
     return this.send().then(onfulfilled, onrejected);

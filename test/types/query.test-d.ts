@@ -134,3 +134,27 @@ test('entities(User, Order): a discriminated union that narrows on _et', async (
   const all = await AppTable.scan().entities(User).filter(AppTable.Attr('age').gt(1)).limit(3).all();
   expectTypeOf(all.items).toEqualTypeOf<(User & { readonly _et: 'User' })[]>();
 });
+
+test('table-level project(): each item keeps the projected attributes of its entity and the discriminator', async () => {
+  const q = AppTable.query(AppTable.Key('pk').eq('USER#u1')).entities(User, Order).project('email', 'total', 'pk');
+  for (const item of (await q).items) {
+    if (item._et === 'User') {
+      expectTypeOf(item).toEqualTypeOf<Pick<User & { readonly _et: 'User' }, 'email' | '_et'>>();
+      // @ts-expect-error not projected
+      void item.name;
+    } else {
+      expectTypeOf(item.total).toEqualTypeOf<number>();
+      // @ts-expect-error not projected
+      void item.placedAt;
+    }
+  }
+  // the order of entities() and project() does not matter
+  const swapped = await AppTable.scan().project('email').entities(User).all();
+  expectTypeOf(swapped.items).toEqualTypeOf<Pick<User & { readonly _et: 'User' }, 'email' | '_et'>[]>();
+  // before entities(): the named attributes, as unknown, and the discriminator
+  const raw = await AppTable.scan().project('email').all();
+  expectTypeOf(raw.items[0]!._et).toEqualTypeOf<string>();
+  expectTypeOf(raw.items[0]!.email).toEqualTypeOf<unknown>();
+  // @ts-expect-error not projected
+  void raw.items[0]!.name;
+});
