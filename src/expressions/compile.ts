@@ -2,6 +2,7 @@ import type { ConditionNode, DocPath, Operand, SetValue, UpdateAction } from './
 import type { Placeholders } from './placeholders.js';
 import { formatDocPath, pathsOverlap } from './document-path.js';
 import { ExpressionError } from '../errors.js';
+import { checkExpressionLimits, conditionOperators, updateOperators } from './expression-limits.js';
 
 /**
  * Turns a stored-form value into what goes into `ExpressionAttributeValues`. Supplied by the
@@ -57,6 +58,12 @@ function operandPath(op: Operand): string {
  * @example compileCondition({ kind: 'exists', path: ['pk'], negate: true }, ctx) // 'attribute_not_exists(#n0)'
  */
 export function compileCondition(node: ConditionNode, ctx: CompileContext): string {
+  const expression = emitCondition(node, ctx);
+  checkExpressionLimits(ctx.entity, 'condition', expression, conditionOperators(node));
+  return expression;
+}
+
+function emitCondition(node: ConditionNode, ctx: CompileContext): string {
   switch (node.kind) {
     case 'compare': {
       const at = operandPath(node.left);
@@ -96,11 +103,11 @@ export function compileCondition(node: ConditionNode, ctx: CompileContext): stri
       if (node.children.length === 0) throw new ExpressionError(ctx.entity, '', `empty ${node.kind.toUpperCase()}`);
       const sep = node.kind === 'and' ? ' AND ' : ' OR ';
       return node.children
-        .map((c) => (needsParens(c, node.kind) ? `(${compileCondition(c, ctx)})` : compileCondition(c, ctx)))
+        .map((c) => (needsParens(c, node.kind) ? `(${emitCondition(c, ctx)})` : emitCondition(c, ctx)))
         .join(sep);
     }
     case 'not': {
-      const inner = compileCondition(node.child, ctx);
+      const inner = emitCondition(node.child, ctx);
       return isAtomic(node.child) ? `NOT ${inner}` : `NOT (${inner})`;
     }
   }
@@ -194,7 +201,9 @@ export function compileUpdate(actions: readonly UpdateAction[], ctx: CompileCont
   if (add.length > 0) clauses.push(`ADD ${add.join(', ')}`);
   if (del.length > 0) clauses.push(`DELETE ${del.join(', ')}`);
   if (clauses.length === 0) throw new ExpressionError(ctx.entity, '', 'update has no actions');
-  return clauses.join(' ');
+  const expression = clauses.join(' ');
+  checkExpressionLimits(ctx.entity, 'update', expression, updateOperators(actions));
+  return expression;
 }
 
 /** Compiles a projection list into a `ProjectionExpression`; overlapping paths are rejected. */
@@ -210,5 +219,7 @@ export function compileProjection(paths: readonly DocPath[], ctx: CompileContext
       }
     }
   }
-  return paths.map((p) => compilePath(p, ctx.ph)).join(', ');
+  const expression = paths.map((p) => compilePath(p, ctx.ph)).join(', ');
+  checkExpressionLimits(ctx.entity, 'projection', expression, 0);
+  return expression;
 }

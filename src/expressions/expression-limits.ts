@@ -1,0 +1,73 @@
+import type { ConditionNode, Operand, SetValue, UpdateAction } from './ast.js';
+import { ExpressionError } from '../errors.js';
+
+/** DynamoDB's cap on any expression string, in bytes, before placeholders are substituted. */
+export const MAX_EXPRESSION_BYTES = 4096;
+/** DynamoDB's cap on operators and functions in one expression. */
+export const MAX_EXPRESSION_OPERATORS = 300;
+
+const sizeOf = (o: Operand): number => (o.kind === 'size' ? 1 : 0);
+
+/**
+ * Operators and functions in a condition, counted as DynamoDB counts them (checked against
+ * DynamoDB Local): each comparator, BETWEEN, IN, NOT, function and size(), and each AND/OR between
+ * terms; parentheses count nothing.
+ */
+export function conditionOperators(node: ConditionNode): number {
+  switch (node.kind) {
+    case 'compare':
+      return 1 + sizeOf(node.left) + sizeOf(node.right);
+    case 'between':
+      return 1 + sizeOf(node.operand) + sizeOf(node.low) + sizeOf(node.high);
+    case 'in':
+      return 1 + sizeOf(node.operand) + node.values.reduce((n, v) => n + sizeOf(v), 0);
+    case 'beginsWith':
+      return 1 + sizeOf(node.prefix);
+    case 'contains':
+      return 1 + sizeOf(node.operand);
+    case 'exists':
+    case 'type':
+      return 1;
+    case 'and':
+    case 'or':
+      return node.children.reduce((n, c) => n + conditionOperators(c), Math.max(0, node.children.length - 1));
+    case 'not':
+      return 1 + conditionOperators(node.child);
+  }
+}
+
+function setValueOperators(v: SetValue): number {
+  switch (v.kind) {
+    case 'ifNotExists':
+      return 1 + setValueOperators(v.fallback);
+    case 'listAppend':
+    case 'arith':
+      return 1 + setValueOperators(v.left) + setValueOperators(v.right);
+    default:
+      return 0;
+  }
+}
+
+/** Operators and functions in an update: `+`/`-`, if_not_exists and list_append (a SET's `=` counts nothing). */
+export function updateOperators(actions: readonly UpdateAction[]): number {
+  let n = 0;
+  for (const a of actions) if (a.kind === 'set') n += setValueOperators(a.value);
+  return n;
+}
+
+/**
+ * Fails before sending when an expression is over DynamoDB's size or operator limits, which it
+ * would reject whole.
+ */
+export function checkExpressionLimits(entity: string, what: string, expression: string, operators: number): void {
+  if (operators > MAX_EXPRESSION_OPERATORS) {
+    throw new ExpressionError(entity, '', `the ${what} has ${operators} operators and functions; DynamoDB allows ${MAX_EXPRESSION_OPERATORS} per expression`);
+  }
+  // Placeholders keep expressions ASCII, so length is bytes; measured exactly only near the limit.
+  if (expression.length > MAX_EXPRESSION_BYTES / 4) {
+    const bytes = Buffer.byteLength(expression, 'utf8');
+    if (bytes > MAX_EXPRESSION_BYTES) {
+      throw new ExpressionError(entity, '', `the ${what} is ${bytes} bytes long; DynamoDB allows ${MAX_EXPRESSION_BYTES} bytes per expression (split the work or shorten lists)`);
+    }
+  }
+}

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import type { ConditionNode, UpdateAction } from '../../src/expressions/ast.js';
+import { checkExpressionLimits, conditionOperators, updateOperators } from '../../src/expressions/expression-limits.js';
+import { ExpressionError } from '../../src/index.js';
+
+const p = (name: string) => ({ kind: 'path', path: [name] }) as const;
+const v = (value: unknown) => ({ kind: 'value', value }) as const;
+const eq: ConditionNode = { kind: 'compare', op: '=', left: p('a'), right: v(1) };
+
+// The counting rules were measured on DynamoDB Local 3.3.1 (see test/integration/expression-limits.test.ts).
+describe('conditionOperators', () => {
+  it('counts comparators, functions, size(), NOT and the AND/OR between terms; not parentheses', () => {
+    expect(conditionOperators(eq)).toBe(1);
+    expect(conditionOperators({ kind: 'or', children: [eq, eq, eq] })).toBe(5);
+    expect(conditionOperators({ kind: 'not', child: eq })).toBe(2);
+    expect(conditionOperators({ kind: 'compare', op: '>', left: { kind: 'size', path: ['a'] }, right: v(1) })).toBe(2);
+    expect(conditionOperators({ kind: 'between', operand: p('a'), low: v(1), high: v(2) })).toBe(1);
+    expect(conditionOperators({ kind: 'in', operand: p('a'), values: [v(1), v(2), v(3)] })).toBe(1);
+    expect(conditionOperators({ kind: 'exists', path: ['a'], negate: true })).toBe(1);
+    expect(conditionOperators({ kind: 'and', children: [{ kind: 'or', children: [eq, eq] }, { kind: 'beginsWith', path: ['s'], prefix: v('x') }] })).toBe(5);
+  });
+});
+
+describe('updateOperators', () => {
+  it('counts + and -, if_not_exists and list_append; a SET = counts nothing', () => {
+    const actions: UpdateAction[] = [
+      { kind: 'set', path: ['a'], value: v(1) },
+      { kind: 'set', path: ['b'], value: { kind: 'arith', op: '+', left: p('b'), right: v(1) } },
+      { kind: 'set', path: ['c'], value: { kind: 'ifNotExists', path: ['c'], fallback: v(0) } },
+      { kind: 'set', path: ['d'], value: { kind: 'listAppend', left: { kind: 'ifNotExists', path: ['d'], fallback: v([]) }, right: v([1]) } },
+      { kind: 'remove', path: ['e'] },
+      { kind: 'add', path: ['f'], value: 1 },
+    ];
+    expect(updateOperators(actions)).toBe(4);
+  });
+});
+
+describe('checkExpressionLimits', () => {
+  it('allows 300 operators and 4096 bytes, refuses one more, naming the limit', () => {
+    expect(() => checkExpressionLimits('User', 'condition', 'x', 300)).not.toThrow();
+    expect(() => checkExpressionLimits('User', 'condition', 'x', 301)).toThrow(ExpressionError);
+    expect(() => checkExpressionLimits('User', 'condition', 'x', 301)).toThrow('User: the condition has 301 operators and functions; DynamoDB allows 300 per expression');
+    expect(() => checkExpressionLimits('User', 'update', 'a'.repeat(4096), 0)).not.toThrow();
+    expect(() => checkExpressionLimits('User', 'update', 'a'.repeat(4097), 0)).toThrow(/the update is 4097 bytes long; DynamoDB allows 4096 bytes/);
+    expect(() => checkExpressionLimits('User', 'update', 'é'.repeat(2049), 0)).toThrow(/4098 bytes/);
+  });
+});
