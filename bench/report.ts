@@ -262,8 +262,8 @@ export function markdown(r: BenchResults): string {
       (e.loadStart[0]! > 1.5
         ? '. **The machine was busy** (other processes running): absolute times are inflated and noisy; the per-round ratios are the meaningful figures.'
         : (e.loadEnd?.[0] ?? 0) > 1.5
-          ? '. The run started on a quiet machine, but other processes (tests of other work on the same machine) ran during part of it: ' +
-            'absolute times are somewhat noisy; the per-round ratios are the meaningful figures.'
+          ? '. The run started on a quiet machine; the load at the end also counts the run\'s own last phases (type-checking with tsc, bundling), ' +
+            'so it shows that the machine was loaded, not by whom: absolute times may be somewhat noisy; the per-round ratios are the meaningful figures.'
           : '.'),
   );
   out.push('');
