@@ -140,14 +140,29 @@ export function compileReviver(schema: z.ZodType): Reviver | null {
         return out;
       };
     }
-    case 'union': {
-      // A union holding a date is revived only when the string parses as a date of that union.
-      const options = def.options ?? [];
-      if (!options.some((o) => coreType(o) === 'date')) return null;
+    case 'tuple': {
+      const items = (def.items ?? []).map((item) => compileReviver(item));
+      const rest = def.rest == null ? null : compileReviver(def.rest);
+      if (rest === null && items.every((r) => r === null)) return null;
       return (v) => {
-        if (typeof v === 'string' && !schema.safeParse(v).success) {
-          const d = new Date(v);
-          if (!Number.isNaN(d.getTime()) && schema.safeParse(d).success) return d;
+        if (!Array.isArray(v)) return v;
+        return v.map((x, i) => {
+          const r = i < items.length ? items[i]! : rest;
+          return r === null || x === null || x === undefined ? x : r(x);
+        });
+      };
+    }
+    case 'union': {
+      // Stored forms lose the type that told options apart (a Date is a string, a Set a list), so
+      // a stored value is kept as is when the union accepts it, and otherwise revived by the first
+      // option whose reviver turns it into a value that option accepts.
+      const options = (def.options ?? []).map((o) => [o, compileReviver(o)] as const).filter((e): e is readonly [z.ZodType, Reviver] => e[1] !== null);
+      if (options.length === 0) return null;
+      return (v) => {
+        if (v === null || v === undefined || schema.safeParse(v).success) return v;
+        for (const [option, revive] of options) {
+          const x = revive(v);
+          if (x !== v && option.safeParse(x).success) return x;
         }
         return v;
       };

@@ -11,6 +11,9 @@ interface ZodDefView {
   in?: z.ZodType;
   out?: z.ZodType;
   options?: readonly z.ZodType[];
+  /** tuple schemas: the positional items, and the schema of any further elements */
+  items?: readonly z.ZodType[];
+  rest?: z.ZodType | null;
   /** object schemas: set by looseObject/strictObject/catchall, absent when unknown keys are stripped */
   catchall?: z.ZodType;
 }

@@ -209,4 +209,41 @@ describe('compileReviver', () => {
     const withString = compileReviver(z.object({ v: z.union([z.date(), z.string()]) }))!;
     expect((withString({ v: '2024-01-01T00:00:00.000Z' }) as { v: unknown }).v).toBe('2024-01-01T00:00:00.000Z');
   });
+
+  it('revives inside unions of objects, discriminated unions and tuples (store, then revive, then parse)', () => {
+    const at = new Date('2026-01-02T03:04:05.000Z');
+    const event = z.union([z.object({ kind: z.literal('a'), at: z.date() }), z.object({ kind: z.literal('b'), n: z.number(), big: z.bigint() })]);
+    const tagged = z.discriminatedUnion('kind', [z.object({ kind: z.literal('x'), tags: z.set(z.string()) }), z.object({ kind: z.literal('y'), at: z.date() })]);
+    const schema = z.object({
+      event,
+      events: z.array(event),
+      tagged: tagged.optional(),
+      pair: z.tuple([z.string(), z.date()]),
+      series: z.tuple([z.string()], z.date()),
+      either: z.union([z.number(), z.date()]).nullable(),
+    });
+    const item = {
+      event: { kind: 'a' as const, at },
+      events: [{ kind: 'b' as const, n: 1, big: 5n }, { kind: 'a' as const, at }],
+      tagged: { kind: 'x' as const, tags: new Set(['p', 'q']) },
+      pair: ['at', at] as [string, Date],
+      series: ['s', at, at] as [string, ...Date[]],
+      either: at,
+    };
+    // What the DocumentClient returns: ISO strings, sets as Sets, safe integers as numbers.
+    const stored = JSON.parse(JSON.stringify(toStoredValue(item), (_k, v: unknown) => (v instanceof Set ? [...v] : typeof v === 'bigint' ? Number(v) : v))) as unknown;
+    const revived = compileReviver(schema)!(stored);
+    expect(schema.parse(revived)).toEqual(item);
+    const y = compileReviver(tagged)!({ kind: 'y', at: at.toISOString() });
+    expect(y).toEqual({ kind: 'y', at });
+  });
+
+  it('keeps a stored value the union accepts as it is (a string option wins over a Date option)', () => {
+    const r = compileReviver(z.union([z.string(), z.date()]))!;
+    expect(r('2026-01-02T03:04:05.000Z')).toBe('2026-01-02T03:04:05.000Z');
+    expect(compileReviver(z.union([z.number(), z.date()]))!('not a date')).toBe('not a date');
+    expect(compileReviver(z.union([z.string(), z.number()]))).toBeNull();
+    expect(compileReviver(z.tuple([z.string(), z.number()]))).toBeNull();
+  });
 });
+

@@ -1,0 +1,69 @@
+/**
+ * Values whose stored form loses their type (Dates as ISO strings, Sets and bigints) inside
+ * unions of objects, discriminated unions and tuples: written, then read back by get, query, scan,
+ * batchGet and transactGet as the schema's output.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { defineEntity, defineTable, transactGet } from '../../src/index.js';
+import { testClient, uniqueTableName } from '../support/client.js';
+
+const client = testClient();
+const AppTable = defineTable({ name: uniqueTableName('read-codec'), client, partitionKey: { name: 'pk', type: 'S' }, sortKey: { name: 'sk', type: 'S' } });
+
+const Step = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('wait'), until: z.date() }),
+  z.object({ kind: z.literal('tag'), tags: z.set(z.string()), weight: z.bigint() }),
+]);
+const Job = defineEntity({
+  table: AppTable,
+  name: 'Job',
+  schema: z.object({
+    jobId: z.string(),
+    owner: z.string(),
+    steps: z.array(Step),
+    last: z.union([z.object({ ok: z.literal(true), at: z.date() }), z.object({ ok: z.literal(false), reason: z.string() })]).optional(),
+    window: z.tuple([z.date(), z.date()]),
+  }),
+  keys: { primary: { pk: 'OWNER#{owner}', sk: 'JOB#{jobId}' } },
+});
+
+const t0 = new Date('2026-12-01T10:00:00.000Z');
+const t1 = new Date('2026-12-02T10:00:00.000Z');
+const job = {
+  jobId: 'j1',
+  owner: 'ada',
+  steps: [{ kind: 'wait' as const, until: t1 }, { kind: 'tag' as const, tags: new Set(['a', 'b']), weight: 7n }],
+  last: { ok: true as const, at: t0 },
+  window: [t0, t1] as [Date, Date],
+};
+
+beforeAll(async () => {
+  await AppTable.create();
+  await Job.put(job);
+});
+
+afterAll(async () => {
+  await AppTable.drop();
+  client.destroy();
+});
+
+describe('unions and tuples read back as written', () => {
+  it('get, query, scan, batchGet and transactGet', async () => {
+    const key = { owner: 'ada', jobId: 'j1' };
+    expect(await Job.get(key)).toEqual(job);
+    expect(await Job.query('primary', Job.Key('owner').eq('ada')).all()).toEqual([job]);
+    expect(await Job.scan().all()).toEqual([job]);
+    expect(await Job.batchGet([key])).toEqual([job]);
+    expect(await transactGet([Job.get(key)])).toEqual([job]);
+    const read = (await Job.get(key))!;
+    expect(read.window[1]).toBeInstanceOf(Date);
+    expect(read.last?.ok === true && read.last.at instanceof Date).toBe(true);
+  });
+
+  it('a read item can be written back unchanged', async () => {
+    const read = (await Job.get({ owner: 'ada', jobId: 'j1' }))!;
+    await Job.put({ ...read, jobId: 'j2' });
+    expect(await Job.get({ owner: 'ada', jobId: 'j2' })).toEqual({ ...job, jobId: 'j2' });
+  });
+});
