@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { ExpressionError, ItemSizeError, KeyError, ValidationError, zodIssues } from '../errors.js';
 import { StorageRuleViolation, toStoredValue } from './codec.js';
 import { ItemReader } from './item-reader.js';
+import { readSchema } from './read-schema.js';
 import { computeItemSize, MAX_ITEM_BYTES } from './item-size.js';
 import { KeyTemplate, type CompositeKind, type KeyValue } from './key-template.js';
 import { coreType, defOf, schemaAt, unwrapSchema } from './schema-walk.js';
@@ -166,7 +167,7 @@ export class EntityModel {
     this.reservedAttributes = reserved;
     if (defOf(o.schema).catchall !== undefined) this.tableOwned = [o.table.entityAttribute, ...o.table.keyAttributeNames];
     this.managedInKeys = [this.timestamps?.createdAt, this.timestamps?.updatedAt, o.version].some((a) => a !== undefined && this.keyComposites.has(a));
-    this.items = new ItemReader({ name: o.name, schema: o.schema, reserved, timestamps: this.timestamps, version: o.version, ttl: o.ttl });
+    this.items = new ItemReader({ name: o.name, schema: readSchema(o.schema), reserved, timestamps: this.timestamps, version: o.version, ttl: o.ttl });
     o.table.register(this);
   }
 

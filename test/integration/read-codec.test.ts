@@ -28,6 +28,20 @@ const Job = defineEntity({
   keys: { primary: { pk: 'OWNER#{owner}', sk: 'JOB#{jobId}' } },
 });
 
+/** Non-idempotent transforms: running one again on read would change the value. */
+const Product = defineEntity({
+  table: AppTable,
+  name: 'Product',
+  schema: z.object({
+    sku: z.string(),
+    cents: z.number().transform((n) => Math.round(n * 100)),
+    label: z.string().transform((s) => `[${s}]`),
+    sizes: z.array(z.string().transform((s) => s.toUpperCase() + '+')).optional(),
+    released: z.string().transform((s) => new Date(s)).pipe(z.date()),
+  }),
+  keys: { primary: { pk: 'PRODUCT#{sku}', sk: 'PRODUCT' } },
+});
+
 const t0 = new Date('2026-12-01T10:00:00.000Z');
 const t1 = new Date('2026-12-02T10:00:00.000Z');
 const job = {
@@ -41,6 +55,28 @@ const job = {
 beforeAll(async () => {
   await AppTable.create();
   await Job.put(job);
+});
+
+describe('transforms run on write only', () => {
+  const written = { sku: 'p1', cents: 1250, label: '[Lamp]', sizes: ['S+', 'M+'], released: new Date('2026-03-01T00:00:00.000Z') };
+
+  it('every read path returns what the write stored, unchanged', async () => {
+    const stored = await Product.put({ sku: 'p1', cents: 12.5, label: 'Lamp', sizes: ['s', 'm'], released: '2026-03-01T00:00:00.000Z' });
+    expect(stored).toEqual(written);
+    const key = { sku: 'p1' };
+    expect(await Product.get(key)).toEqual(written);
+    expect(await Product.get(key).project('cents', 'label')).toEqual({ cents: 1250, label: '[Lamp]' });
+    expect(await Product.query('primary', Product.Key('sku').eq('p1')).all()).toEqual([written]);
+    expect(await Product.scan().all()).toEqual([written]);
+    expect(await Product.batchGet([key])).toEqual([written]);
+    expect(await transactGet([Product.get(key)])).toEqual([written]);
+    expect((await AppTable.query(AppTable.Key('pk').eq('PRODUCT#p1')).entities(Product).all()).items).toEqual([{ ...written, _et: 'Product' }]);
+  });
+
+  it('an update returning ALL_NEW reads the stored values without transforming them again', async () => {
+    const after = await Product.update({ sku: 'p1' }).set({ label: 'Desk' }).returning('ALL_NEW');
+    expect(after).toMatchObject({ cents: 1250, label: '[Desk]' });
+  });
 });
 
 afterAll(async () => {

@@ -1,0 +1,99 @@
+import { z } from 'zod';
+import { defOf } from './schema-walk.js';
+
+/**
+ * The schema that stored items are read with: the entity's schema seen from its output side.
+ *
+ * Writes store what the schema outputs, after `.transform()`s, `z.preprocess` and codecs. Parsing
+ * that output with the same schema would run each transform again (a `n => n * 100` price grows on
+ * every read, and a read-then-put corrupts the stored value). So each pipe is replaced by its
+ * output side: `a.pipe(b)` and `z.preprocess(f, b)` read as `b`, and a `.transform(f)`, whose
+ * output has no schema, accepts the stored value as it is. Schemas without pipes come back
+ * unchanged (the same instance), so plain entities pay nothing.
+ *
+ * Not rewritten: `z.lazy` (recursive schemas are read with the schema itself; transforms inside
+ * them run again on read) and refinements (kept: they check the output, which is what is stored).
+ *
+ * @example readSchema(z.object({ cents: z.number().transform((n) => Math.round(n * 100)) })) // reads `cents` as stored
+ */
+export function readSchema<S extends z.ZodType>(schema: S): S {
+  return readSide(schema) as S;
+}
+
+function readSide(schema: z.ZodType): z.ZodType {
+  const def = defOf(schema) as ReturnType<typeof defOf> & Record<string, unknown>;
+  switch (def.type) {
+    case 'pipe': {
+      const out = def.out!;
+      return defOf(out).type === 'transform' ? z.unknown() : readSide(out);
+    }
+    case 'transform':
+      return z.unknown();
+    case 'optional':
+    case 'nullable':
+    case 'default':
+    case 'prefault':
+    case 'readonly':
+    case 'catch':
+    case 'nonoptional':
+      return rebuilt(schema, { innerType: def.innerType });
+    case 'object': {
+      const shape = def.shape!;
+      const patch: Record<string, unknown> = {};
+      let changed = false;
+      const next: Record<string, z.ZodType> = {};
+      for (const [k, s] of Object.entries(shape)) {
+        next[k] = readSide(s);
+        if (next[k] !== s) changed = true;
+      }
+      if (changed) patch.shape = next;
+      if (def.catchall !== undefined) {
+        const c = readSide(def.catchall);
+        if (c !== def.catchall) patch.catchall = c;
+      }
+      return Object.keys(patch).length === 0 ? schema : withDef(schema, patch);
+    }
+    case 'array':
+      return rebuilt(schema, { element: def.element });
+    case 'set':
+    case 'record':
+    case 'map':
+      return rebuilt(schema, { valueType: def.valueType });
+    case 'tuple':
+      return rebuilt(schema, { items: def.items, rest: def.rest ?? undefined });
+    case 'union':
+      return rebuilt(schema, { options: def.options });
+    case 'intersection':
+      return rebuilt(schema, { left: def['left'], right: def['right'] });
+    default:
+      return schema;
+  }
+}
+
+/** The schema with each given child schema (or list of them) read from its output side; itself when none changes. */
+function rebuilt(schema: z.ZodType, children: Record<string, unknown>): z.ZodType {
+  const patch: Record<string, unknown> = {};
+  for (const [key, child] of Object.entries(children)) {
+    if (child === undefined || child === null) continue;
+    if (Array.isArray(child)) {
+      const next = (child as z.ZodType[]).map(readSide);
+      if (next.some((s, i) => s !== child[i])) patch[key] = next;
+    } else {
+      const next = readSide(child as z.ZodType);
+      if (next !== child) patch[key] = next;
+    }
+  }
+  return Object.keys(patch).length === 0 ? schema : withDef(schema, patch);
+}
+
+/**
+ * A copy of the schema with some definition fields replaced. The definition is copied with its
+ * property descriptors, because zod keeps some fields as getters (an object's `shape`, a
+ * `.default(() => ...)`'s value, evaluated on each use) that a spread would freeze.
+ */
+function withDef(schema: z.ZodType, patch: Record<string, unknown>): z.ZodType {
+  const def = defOf(schema);
+  const next = Object.create(Object.getPrototypeOf(def) as object, Object.getOwnPropertyDescriptors(def)) as Record<string, unknown>;
+  for (const [k, v] of Object.entries(patch)) Object.defineProperty(next, k, { value: v, enumerable: true, configurable: true, writable: true });
+  return (schema as unknown as { clone(def: unknown): z.ZodType }).clone(next);
+}
