@@ -53,7 +53,10 @@ export class ItemReader {
   reader(projection?: readonly string[]): (raw: Record<string, unknown>) => Record<string, unknown> {
     const schema = projection === undefined ? this.o.schema : this.projectionSchema(projection);
     const managed = projection === undefined ? this.allManaged : this.managedFor(projection);
-    return (raw) => this.parseWith(raw, schema, managed);
+    // A schema that keeps unknown keys would also keep attributes read only for dynakit's own
+    // checks (the TTL of a projected get): a projection keeps what it names.
+    const keep = projection === undefined || this.fieldReaders !== undefined ? undefined : new Set(projection);
+    return (raw) => this.parseWith(raw, schema, managed, keep);
   }
 
   /** Revives a partial stored item (UPDATED_NEW / UPDATED_OLD); not validated: it is partial by nature. */
@@ -61,15 +64,15 @@ export class ItemReader {
     return this.withManaged(this.readStored(raw), raw, this.allManaged);
   }
 
-  private parseWith(raw: Record<string, unknown>, schema: z.ZodObject, managed: readonly Managed[]): Record<string, unknown> {
-    const r = schema.safeParse(this.readStored(raw));
+  private parseWith(raw: Record<string, unknown>, schema: z.ZodObject, managed: readonly Managed[], keep?: ReadonlySet<string>): Record<string, unknown> {
+    const r = schema.safeParse(this.readStored(raw, keep));
     if (!r.success) throw new ItemParseError(this.o.name, zodIssues(r.error), raw);
     return this.withManaged(r.data as Record<string, unknown>, raw, managed);
   }
 
   /** The model fields of a stored item, revived (TTL epoch seconds to Dates included); not validated. */
-  private readStored(raw: Record<string, unknown>): Record<string, unknown> {
-    return this.fieldReaders === undefined ? this.reviveAll(raw) : readFields(raw, this.fieldReaders);
+  private readStored(raw: Record<string, unknown>, keep?: ReadonlySet<string>): Record<string, unknown> {
+    return this.fieldReaders === undefined ? this.reviveAll(raw, keep) : readFields(raw, this.fieldReaders);
   }
 
   /**
@@ -95,12 +98,12 @@ export class ItemReader {
    * For schemas that keep or refuse unknown keys: every attribute but dynakit's own (keys,
    * discriminator, and the managed timestamps and version, which `withManaged` adds back), revived.
    */
-  private reviveAll(raw: Record<string, unknown>): Record<string, unknown> {
+  private reviveAll(raw: Record<string, unknown>, keep?: ReadonlySet<string>): Record<string, unknown> {
     const data: Record<string, unknown> = {};
     const { reserved, version, ttl } = this.o;
     const t = this.o.timestamps;
     for (const k of Object.keys(raw)) {
-      if (reserved.has(k) || k === version || (t !== undefined && (k === t.createdAt || k === t.updatedAt))) continue;
+      if ((keep !== undefined && !keep.has(k)) || reserved.has(k) || k === version || (t !== undefined && (k === t.createdAt || k === t.updatedAt))) continue;
       data[k] = raw[k];
     }
     if (ttl !== undefined && data[ttl] !== undefined) data[ttl] = reviveEpochSeconds(data[ttl]);

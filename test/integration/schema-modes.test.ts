@@ -95,4 +95,14 @@ describe('reading attributes outside the schema', () => {
     expect(l).not.toHaveProperty('pk');
     expect(l).not.toHaveProperty('_et');
   });
+
+  it('a projection keeps only what it names, also for loose and strict schemas (not the TTL a get reads for itself)', async () => {
+    for (const [entity, noteId] of [[Stripped, 's1'], [Loose, 'l1']] as const) {
+      expect(await entity.get({ noteId }).project('seenAt')).toEqual({ seenAt });
+      expect(await entity.get({ noteId }).project('tags', 'version')).toEqual({ tags: new Set(['a', 'b']), version: 3 });
+      expect((await entity.query('primary', entity.Key('noteId').eq(noteId)).project('seenAt').all())).toEqual([{ seenAt }]);
+    }
+    expect(await Strict.get({ noteId: 't2' }).project('seenAt')).toEqual({ seenAt });
+  });
 });
+
