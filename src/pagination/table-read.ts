@@ -11,6 +11,8 @@ import type { AnyEntity, EntityItem } from '../entity/entity.js';
 import { decodeCursor, startKeyAttributes, type CursorPartition, type StartKey } from './cursor.js';
 import { readPages } from './page-reader.js';
 import { positiveInt } from './read-builder.js';
+import { conditionAttributes } from '../expressions/condition-attributes.js';
+import { checkIndexHolds, type NeededAttribute } from './index-projection.js';
 
 /** A page of a table-level read: parsed items of registered entities, and raw items of none. */
 export interface TablePage<T> {
@@ -211,12 +213,21 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
       entity: `table ${this.table.name}`,
       encode: (v) => toStoredValue(v),
     };
+    if (s.index.projected !== undefined) {
+      const needed: NeededAttribute[] = [];
+      if (s.filter !== undefined) for (const a of conditionAttributes(s.filter.node)) needed.push([a, 'filter', 'in the filter']);
+      for (const a of s.projection ?? []) needed.push([a, 'read', 'projected']);
+      checkIndexHolds(`table ${this.table.name}`, s.index, needed);
+    }
     const input: Record<string, unknown> = { TableName: this.table.name };
     if (s.index.type !== 'primary') input.IndexName = s.index.name;
     if (s.key !== undefined) input.KeyConditionExpression = compileCondition(s.key.node, ctx);
     if (s.filter !== undefined) input.FilterExpression = compileCondition(s.filter.node, ctx);
     if (s.projection !== undefined && s.projection.length > 0) {
-      const names = [...new Set([...s.projection, this.table.entityAttribute, ...this.keyAttributes.map((a) => a.name)])];
+      // The discriminator only when the index holds it: a narrow global index refuses to project
+      // anything else, and its items then come back as `unknown`.
+      const et = s.index.projected === undefined || s.index.projected.has(this.table.entityAttribute) ? [this.table.entityAttribute] : [];
+      const names = [...new Set([...s.projection, ...et, ...this.keyAttributes.map((a) => a.name)])];
       input.ProjectionExpression = compileProjection(names.map((n) => [n]), ctx);
     }
     if (s.reverse && s.kind === 'query') input.ScanIndexForward = false;

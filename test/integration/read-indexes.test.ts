@@ -9,6 +9,7 @@
  *   DynamoDB's rules before anything is sent.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { z } from 'zod';
 import { ExpressionError, defineEntity, defineTable } from '../../src/index.js';
 import { testClient, uniqueTableName } from '../support/client.js';
@@ -47,7 +48,9 @@ const Doc = defineEntity({
 const past = new Date(Date.now() - 3_600_000);
 
 beforeAll(async () => {
-  await AppTable.create();
+  // Not AppTable.create(): it turns TTL on, and DynamoDB Local then deletes the expired item at a
+  // time of its choosing, while these tests need it kept.
+  await client.send(new CreateTableCommand(AppTable.createTableInput()));
   await Doc.put({ docId: 'd1', team: 't', name: 'alpha', size: 1 });
   await Doc.put({ docId: 'd2', team: 't', name: 'beta', size: 2, expiresAt: null });
   await Doc.put({ docId: 'd3', team: 't', name: 'gamma', size: 3, expiresAt: past });
@@ -72,6 +75,14 @@ describe('entity reads on indexes that do not hold whole items', () => {
     const { items, unknown } = await AppTable.query('keysOnly', AppTable.Key('kpk').eq('K#t')).all();
     expect(items).toEqual([]);
     expect(unknown.map((r) => r.ksk).sort()).toEqual(['d1', 'd2', 'd3']);
+    const byKey = await AppTable.scan('keysOnly').filter(AppTable.Attr('ksk').beginsWith('d')).project('pk', 'ksk').all();
+    expect(byKey.unknown).toHaveLength(3);
+  });
+
+  it('table-level reads of a narrow index: filters and projections of attributes it lacks fail before sending', () => {
+    expect(() => AppTable.scan('keysOnly').filter(AppTable.Attr('size').gt(1)).build()).toThrow(/global index keysOnly holds only .*"size" \(in the filter\)/);
+    expect(() => AppTable.query('incl', AppTable.Key('ipk').eq('I#t')).project('size').build()).toThrow(/"size" \(projected\)/);
+    expect(() => AppTable.query('incl', AppTable.Key('ipk').eq('I#t')).project('name').filter(AppTable.Attr('_et').eq('Doc')).build()).not.toThrow();
   });
 
   it('an INCLUDE global index: a full read names what the index lacks', () => {
