@@ -158,6 +158,22 @@ export class UnsupportedClientError extends DynakitError {
   override name = 'UnsupportedClientError';
 }
 
+/**
+ * A table definition breaks a rule DynamoDB would refuse it for at CreateTable (a key attribute
+ * with two types, too many local indexes or projected attributes, a name over 255 bytes). Thrown
+ * by `defineTable`, before anything is sent; `path` names the index or attribute.
+ */
+export class TableDefinitionError extends DynakitError {
+  override name = 'TableDefinitionError';
+  constructor(
+    readonly table: string,
+    readonly path: string,
+    message: string,
+  ) {
+    super(`table ${table}: ${path === '' ? '' : `${path}: `}${message}`);
+  }
+}
+
 /** A write cannot go into a batch (e.g. it has a condition) or a batch option is invalid. */
 export class InvalidBatchError extends DynakitError {
   override name = 'InvalidBatchError';

@@ -61,5 +61,6 @@ export {
   TransactionCanceledError,
   VersionConflictError,
   UnsupportedClientError,
+  TableDefinitionError,
 } from './errors.js';
 export type { ValidationIssue, UnprocessedWrite, CancellationReason } from './errors.js';

@@ -16,6 +16,7 @@ import { AttributeOperand } from '../expressions/condition.js';
 import { parseDocPath } from '../expressions/document-path.js';
 import { sendCommand, unsupportedTranslation, type AnyDynamoClient } from '../client/send.js';
 import { UnsupportedClientError } from '../errors.js';
+import { checkTableDefinition } from './table-definition.js';
 import { describeTable, enableTimeToLive, waitUntilActive, type TableDescriptionReport } from './table-lifecycle.js';
 import type { Condition } from '../expressions/condition.js';
 import type { EntityModel } from './model.js';
@@ -111,6 +112,7 @@ export class Table<C extends TableConfig = TableConfig> {
           : new Set([config.partitionKey.name, config.sortKey?.name, partitionKey.name, ix.sortKey?.name, ...(p === 'KEYS_ONLY' ? [] : p.include)].filter((n): n is string => n !== undefined));
       indexes.set(name, { name, type: ix.type, partitionKey, sortKey: ix.sortKey, projected });
     }
+    checkTableDefinition(config);
     this.indexes = indexes;
     this.keyAttributeNames = new Set([...indexes.values()].flatMap((ix) => (ix.sortKey === undefined ? [ix.partitionKey.name] : [ix.partitionKey.name, ix.sortKey.name])));
   }
@@ -204,13 +206,8 @@ export class Table<C extends TableConfig = TableConfig> {
   createTableInput(): CreateTableCommandInput {
     const c = this.config;
     const defs = new Map<string, AttributeDefinition>();
-    const define = (k: KeyAttribute): void => {
-      const prev = defs.get(k.name);
-      if (prev !== undefined && prev.AttributeType !== k.type) {
-        throw new TypeError(`table ${c.name}: key attribute ${k.name} is declared as both ${prev.AttributeType} and ${k.type}`);
-      }
-      defs.set(k.name, { AttributeName: k.name, AttributeType: k.type });
-    };
+    // checkTableDefinition made sure an attribute has one type wherever it is a key.
+    const define = (k: KeyAttribute): void => void defs.set(k.name, { AttributeName: k.name, AttributeType: k.type });
     const schema = (pk: KeyAttribute, sk: KeyAttribute | undefined): KeySchemaElement[] => {
       define(pk);
       const out: KeySchemaElement[] = [{ AttributeName: pk.name, KeyType: 'HASH' }];

@@ -1,0 +1,56 @@
+import { TableDefinitionError } from '../errors.js';
+import type { IndexConfig, KeyAttribute, TableConfig } from './table-types.js';
+
+// DynamoDB's CreateTable limits (docs, and checked on DynamoDB Local). The GSI count (20) is not
+// checked: it is a default quota that accounts can raise, so the service is the judge of it.
+const MAX_LOCAL_INDEXES = 5;
+const MAX_PROJECTED_ATTRIBUTES = 100;
+const MAX_NAME_BYTES = 255;
+
+const bytes = (s: string): number => Buffer.byteLength(s, 'utf8');
+
+/**
+ * Refuses a table definition that CreateTable would reject, so the mistake shows where the table
+ * is defined rather than at `create()` (or, for `createTableInput()`, in someone's deploy).
+ */
+export function checkTableDefinition(config: TableConfig): void {
+  const fail = (path: string, message: string): never => {
+    throw new TableDefinitionError(config.name, path, message);
+  };
+  const types = new Map<string, { type: string; where: string }>();
+  const key = (k: KeyAttribute, where: string): void => {
+    if (k.name === '' || bytes(k.name) > MAX_NAME_BYTES) fail(where, `key attribute name must be 1-${MAX_NAME_BYTES} bytes (got ${bytes(k.name)})`);
+    const prev = types.get(k.name);
+    // One AttributeDefinition per name: DynamoDB cannot hold one attribute as S in one index and N in another.
+    if (prev !== undefined && prev.type !== k.type) fail(where, `key attribute ${k.name} is ${k.type} here but ${prev.type} in ${prev.where}`);
+    types.set(k.name, { type: k.type, where });
+  };
+  key(config.partitionKey, 'partitionKey');
+  if (config.sortKey !== undefined) key(config.sortKey, 'sortKey');
+  let locals = 0;
+  let projected = 0;
+  for (const [name, ix] of Object.entries(config.indexes ?? {}) as [string, IndexConfig][]) {
+    if (ix.type === 'global') key(ix.partitionKey, `${name}.partitionKey`);
+    else locals += 1;
+    if (ix.sortKey !== undefined) key(ix.sortKey, `${name}.sortKey`);
+    const p = ix.projection;
+    if (p === undefined || typeof p === 'string') continue;
+    if (p.include.length === 0) fail(`${name}.projection`, 'include needs at least one attribute (use KEYS_ONLY for none)');
+    const seen = new Set<string>();
+    for (const a of p.include) {
+      if (a === '' || bytes(a) > MAX_NAME_BYTES) fail(`${name}.projection`, `projected attribute names must be 1-${MAX_NAME_BYTES} bytes (got ${bytes(a)})`);
+      if (seen.has(a)) fail(`${name}.projection`, `${a} is included twice`);
+      seen.add(a);
+    }
+    projected += p.include.length;
+  }
+  if (locals > MAX_LOCAL_INDEXES) fail('indexes', `${locals} local indexes, DynamoDB allows ${MAX_LOCAL_INDEXES} per table`);
+  // The same attribute included in two indexes counts twice.
+  if (projected > MAX_PROJECTED_ATTRIBUTES) fail('indexes', `${projected} included attributes across indexes, DynamoDB allows ${MAX_PROJECTED_ATTRIBUTES} per table`);
+  const b = config.billing;
+  if (b !== undefined && b !== 'PAY_PER_REQUEST') {
+    for (const [k, v] of [['read', b.read], ['write', b.write]] as const) {
+      if (!Number.isInteger(v) || v < 1) fail(`billing.${k}`, `capacity units must be a whole number of at least 1 (got ${v})`);
+    }
+  }
+}
