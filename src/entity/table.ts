@@ -273,7 +273,7 @@ export class Table<C extends TableConfig = TableConfig> {
    * @example const event = AppTable.parseStreamRecord(record); if (event?.entity === 'User') console.log(event.newItem)
    */
   parseStreamRecord(record: StreamRecordInput): EntityStreamEvent<string, Record<string, unknown>> | undefined {
-    const e = parseRecordWith(this.entities, this.entityAttribute, record);
+    const e = parseRecordWith(this.name, this.entities, this.entityAttribute, record);
     return e === 'unknown' ? undefined : e;
   }
 
@@ -283,7 +283,7 @@ export class Table<C extends TableConfig = TableConfig> {
    * @example export const handler = async (event) => { const { events } = AppTable.parseStreamEvent(event); ... }
    */
   parseStreamEvent(event: { readonly Records?: readonly StreamRecordInput[] }): ParsedStream<EntityStreamEvent<string, Record<string, unknown>>> {
-    return parseRecordsWith(this.entities, this.entityAttribute, event?.Records ?? []);
+    return parseRecordsWith(this.name, this.entities, this.entityAttribute, event?.Records ?? []);
   }
 
   /**
@@ -298,10 +298,10 @@ export class Table<C extends TableConfig = TableConfig> {
     const et = this.entityAttribute;
     return {
       record: (r) => {
-        const e = parseRecordWith(models, et, r);
+        const e = parseRecordWith(this.name, models, et, r);
         return (e === 'unknown' ? undefined : e) as StreamEventOf<E[number]> | undefined;
       },
-      event: (ev) => parseRecordsWith(models, et, ev?.Records ?? []) as unknown as ParsedStream<StreamEventOf<E[number]>>,
+      event: (ev) => parseRecordsWith(this.name, models, et, ev?.Records ?? []) as unknown as ParsedStream<StreamEventOf<E[number]>>,
     };
   }
 

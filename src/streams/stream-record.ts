@@ -59,6 +59,11 @@ export interface EntityStreamEvent<Name extends string, Item> {
   readonly keys: Record<string, unknown>;
   readonly newItem?: Item;
   readonly oldItem?: Item;
+  /**
+   * True for a `REMOVE` made by DynamoDB's TTL job rather than by a request (read from
+   * `userIdentity`, in Lambda's and in the streams SDK's spelling).
+   */
+  readonly removedByTtl: boolean;
   readonly record: StreamRecordInput;
 }
 
@@ -92,7 +97,8 @@ const TYPE_TAGS = ['S', 'N', 'B', 'SS', 'NS', 'BS', 'M', 'L', 'NULL', 'BOOL'];
 /** Checks an attribute value's shape and decodes Lambda's base64 binaries into `Uint8Array`s. */
 function normalize(v: unknown, path: string): AttributeValue {
   if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new TypeError(`${path} is not an attribute value`);
-  const tags = Object.keys(v).filter((k) => TYPE_TAGS.includes(k));
+  // The SDK's types allow a tag present with the value `undefined`; it is not a second type.
+  const tags = Object.keys(v).filter((k) => TYPE_TAGS.includes(k) && (v as Record<string, unknown>)[k] !== undefined);
   if (tags.length !== 1) throw new TypeError(`${path} has ${tags.length === 0 ? 'no' : 'more than one'} type (S, N, B, SS, NS, BS, M, L, NULL, BOOL)`);
   const a = v as StreamAttributeValue;
   const bytes = (b: string | Uint8Array): Uint8Array => (typeof b === 'string' ? new Uint8Array(Buffer.from(b, 'base64')) : b);
@@ -132,16 +138,41 @@ function entityFromKeys(models: Iterable<EntityModel>, keys: Record<string, unkn
   return matches.length === 1 ? matches[0] : undefined;
 }
 
+/** The table a record's `eventSourceARN` (`arn:...:table/<name>/stream/<label>`) names, if any. */
+function sourceTable(record: StreamRecordInput): string | undefined {
+  const arn = record.eventSourceARN;
+  return typeof arn === 'string' ? /:table\/([^/]+)\/stream\//.exec(arn)?.[1] : undefined;
+}
+
+/** The table name in a table name or table ARN. */
+function tableNameOf(nameOrArn: string): string {
+  return /:table\/([^/]+)$/.exec(nameOrArn)?.[1] ?? nameOrArn;
+}
+
+const TTL_PRINCIPAL = 'dynamodb.amazonaws.com';
+
+/** Lambda spells the identity `{ type, principalId }`, the streams SDK `{ Type, PrincipalId }`. */
+function isTtlDeletion(record: StreamRecordInput): boolean {
+  const id = record.userIdentity;
+  if (record.eventName !== 'REMOVE' || id === null || typeof id !== 'object') return false;
+  const i = id as { principalId?: unknown; PrincipalId?: unknown };
+  return (i.principalId ?? i.PrincipalId) === TTL_PRINCIPAL;
+}
+
 /**
  * Parses one stream record against the given entities (by discriminator, or by key templates
  * for KEYS_ONLY records). Returns an event, `'unknown'` for records of other entities, or
  * throws `StreamRecordError`.
  */
-export function parseRecordWith(models: ReadonlyMap<string, EntityModel>, entityAttribute: string, record: StreamRecordInput): EntityStreamEvent<string, Record<string, unknown>> | 'unknown' {
+export function parseRecordWith(table: string, models: ReadonlyMap<string, EntityModel>, entityAttribute: string, record: StreamRecordInput): EntityStreamEvent<string, Record<string, unknown>> | 'unknown' {
   const type = record?.eventName;
   if (type !== 'INSERT' && type !== 'MODIFY' && type !== 'REMOVE') {
     throw new StreamRecordError(record, 'malformed', `eventName must be INSERT, MODIFY or REMOVE, got ${String(type)}`);
   }
+  // A function can be subscribed to several tables' streams; another table's items are not ours
+  // even when they carry a discriminator value we know.
+  const source = sourceTable(record);
+  if (source !== undefined && source !== tableNameOf(table)) return 'unknown';
   const d = record.dynamodb;
   if (d === undefined || d === null || typeof d !== 'object') throw new StreamRecordError(record, 'malformed', 'record has no dynamodb section');
   const newImage = imageOf(d.NewImage, record, 'NewImage');
@@ -164,7 +195,7 @@ export function parseRecordWith(models: ReadonlyMap<string, EntityModel>, entity
       throw new StreamRecordError(record, 'schema-mismatch', `${model.name}: ${which} does not match the schema: ${(e as Error).message}`, e);
     }
   };
-  const event: EntityStreamEvent<string, Record<string, unknown>> = { type, entity: model.name, keys: parsedKeys ?? keysOf(model, keys), record };
+  const event: EntityStreamEvent<string, Record<string, unknown>> = { type, entity: model.name, keys: parsedKeys ?? keysOf(model, keys), removedByTtl: isTtlDeletion(record), record };
   const n = parse(newImage, 'NewImage');
   const o = parse(oldImage, 'OldImage');
   return { ...event, ...(n === undefined ? {} : { newItem: n }), ...(o === undefined ? {} : { oldItem: o }) };
@@ -179,11 +210,11 @@ function keysOf(model: EntityModel, keys: Record<string, unknown>): Record<strin
 }
 
 /** Parses every record of a batch; a bad record lands in `errors`, never failing the rest. */
-export function parseRecordsWith(models: ReadonlyMap<string, EntityModel>, entityAttribute: string, records: readonly StreamRecordInput[]): ParsedStream<EntityStreamEvent<string, Record<string, unknown>>> {
+export function parseRecordsWith(table: string, models: ReadonlyMap<string, EntityModel>, entityAttribute: string, records: readonly StreamRecordInput[]): ParsedStream<EntityStreamEvent<string, Record<string, unknown>>> {
   const out: ParsedStream<EntityStreamEvent<string, Record<string, unknown>>> = { events: [], unknown: [], errors: [] };
   for (const r of records) {
     try {
-      const e = parseRecordWith(models, entityAttribute, r);
+      const e = parseRecordWith(table, models, entityAttribute, r);
       if (e === 'unknown') out.unknown.push(r);
       else out.events.push(e);
     } catch (err) {

@@ -1,0 +1,84 @@
+/**
+ * Stream records found wrong by review, each with the record that showed it: records of another
+ * table, TTL deletions as the streams SDK spells them, AttributeValues with `undefined` tags; and
+ * what the parser already did right (bigints exact, schema errors naming entity and path).
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { ItemParseError, StreamRecordError, defineEntity, defineTable, type StreamRecordInput } from '../../src/index.js';
+
+const client = new DynamoDBClient({ region: 'us-east-1' });
+const AppTable = defineTable({ name: 'App', client, partitionKey: { name: 'pk', type: 'S' }, sortKey: { name: 'sk', type: 'S' } });
+const Ledger = defineEntity({
+  table: AppTable,
+  name: 'Ledger',
+  schema: z.object({ id: z.string(), balance: z.bigint(), small: z.bigint(), ids: z.set(z.bigint()).optional(), note: z.string().optional() }),
+  keys: { primary: { pk: 'LEDGER#{id}', sk: 'LEDGER' } },
+});
+
+const keys = { pk: { S: 'LEDGER#a' }, sk: { S: 'LEDGER' } };
+const image = { ...keys, _et: { S: 'Ledger' }, id: { S: 'a' }, balance: { N: '123456789012345678901234567890' }, small: { N: '5' } };
+const arn = (table: string) => `arn:aws:dynamodb:eu-west-1:123456789012:table/${table}/stream/2025-01-01T00:00:00.000`;
+const rec = (r: Record<string, unknown>): StreamRecordInput => r as StreamRecordInput;
+
+describe('records of other tables', () => {
+  it('a record whose eventSourceARN names another table is unknown, even with a known discriminator', () => {
+    const other = rec({ eventName: 'INSERT', eventSourceARN: arn('Other'), dynamodb: { Keys: keys, NewImage: image } });
+    expect(AppTable.parseStreamRecord(other)).toBeUndefined();
+    expect(AppTable.streamParser(Ledger).record(other)).toBeUndefined();
+    expect(AppTable.parseStreamEvent({ Records: [other] }).unknown).toEqual([other]);
+    // A table whose name only starts the same is another table too.
+    expect(AppTable.parseStreamRecord(rec({ eventName: 'INSERT', eventSourceARN: arn('App-staging'), dynamodb: { NewImage: image } }))).toBeUndefined();
+  });
+
+  it("this table's records (by name or by ARN), and records without an ARN (the streams SDK's), parse", () => {
+    expect(AppTable.parseStreamRecord(rec({ eventName: 'INSERT', eventSourceARN: arn('App'), dynamodb: { NewImage: image } }))?.entity).toBe('Ledger');
+    expect(AppTable.parseStreamRecord(rec({ eventName: 'INSERT', dynamodb: { NewImage: image } }))?.entity).toBe('Ledger');
+    const ByArn = defineTable({ name: 'arn:aws:dynamodb:eu-west-1:123456789012:table/App', client, partitionKey: { name: 'pk', type: 'S' }, sortKey: { name: 'sk', type: 'S' } });
+    defineEntity({ table: ByArn, name: 'Ledger', schema: z.object({ id: z.string() }), keys: { primary: { pk: 'LEDGER#{id}', sk: 'LEDGER' } } });
+    expect(ByArn.parseStreamRecord(rec({ eventName: 'INSERT', eventSourceARN: arn('App'), dynamodb: { NewImage: image } }))?.entity).toBe('Ledger');
+  });
+});
+
+describe('TTL deletions', () => {
+  const remove = (userIdentity?: unknown) => rec({ eventName: 'REMOVE', dynamodb: { Keys: keys, OldImage: image }, ...(userIdentity === undefined ? {} : { userIdentity }) });
+
+  it('removedByTtl is true for Lambda records ({ type, principalId }) and streams SDK records ({ Type, PrincipalId })', () => {
+    expect(AppTable.parseStreamRecord(remove({ type: 'Service', principalId: 'dynamodb.amazonaws.com' }))?.removedByTtl).toBe(true);
+    expect(AppTable.parseStreamRecord(remove({ Type: 'Service', PrincipalId: 'dynamodb.amazonaws.com' }))?.removedByTtl).toBe(true);
+  });
+
+  it('removedByTtl is false for deletions by requests and for other events', () => {
+    expect(AppTable.parseStreamRecord(remove())?.removedByTtl).toBe(false);
+    expect(AppTable.parseStreamRecord(remove({ type: 'Service', principalId: 'other.amazonaws.com' }))?.removedByTtl).toBe(false);
+    expect(AppTable.parseStreamRecord(rec({ eventName: 'INSERT', userIdentity: { principalId: 'dynamodb.amazonaws.com' }, dynamodb: { NewImage: image } }))?.removedByTtl).toBe(false);
+  });
+});
+
+describe('attribute values', () => {
+  it('a type tag present with the value undefined (allowed by the SDK types) is not a second type', () => {
+    const e = AppTable.parseStreamRecord(rec({ eventName: 'INSERT', dynamodb: { Keys: { pk: { S: 'LEDGER#a', N: undefined }, sk: keys.sk }, NewImage: { ...image, note: { S: 'hi', B: undefined } } } }));
+    expect(e?.newItem?.['note']).toBe('hi');
+    expect(e?.keys).toEqual({ id: 'a' });
+  });
+
+  it('z.bigint() attributes keep every digit (and small ones are bigints too), in sets as well', () => {
+    const e = AppTable.streamParser(Ledger).record(rec({ eventName: 'INSERT', dynamodb: { NewImage: { ...image, ids: { NS: ['1', '98765432109876543210'] } } } }));
+    expect(e?.newItem?.balance).toBe(123456789012345678901234567890n);
+    expect(e?.newItem?.small).toBe(5n);
+    expect(e?.newItem?.ids).toEqual(new Set([1n, 98765432109876543210n]));
+  });
+
+  it('an image that fails the schema: StreamRecordError naming the entity, the image and the path', () => {
+    try {
+      AppTable.parseStreamRecord(rec({ eventName: 'MODIFY', dynamodb: { NewImage: image, OldImage: { ...image, balance: { S: 'x' } } } }));
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(StreamRecordError);
+      expect((e as StreamRecordError).reason).toBe('schema-mismatch');
+      expect((e as Error).message).toMatch(/^Ledger: OldImage does not match the schema: .*balance: /);
+      expect((e as StreamRecordError).cause).toBeInstanceOf(ItemParseError);
+    }
+  });
+});
