@@ -6,6 +6,7 @@ import {
   type DescribeTableCommandOutput,
   type DescribeTimeToLiveCommandOutput,
   type KeySchemaElement,
+  type Projection,
   type TableDescription,
 } from '@aws-sdk/client-dynamodb';
 import { sendCommand, type AnyDynamoClient } from '../client/send.js';
@@ -69,9 +70,16 @@ function keyText(schema: readonly KeySchemaElement[] | undefined, types: Readonl
   return (schema ?? []).map((k) => `${k.KeyType === 'HASH' ? 'pk' : 'sk'} ${k.AttributeName}:${types.get(k.AttributeName ?? '') ?? '?'}`).join(', ');
 }
 
+/** A projection as text; included attributes sorted, since DynamoDB does not keep their order. */
+function projectionText(p: Projection | undefined): string {
+  const type = p?.ProjectionType ?? 'ALL';
+  return type === 'INCLUDE' ? `INCLUDE ${[...(p?.NonKeyAttributes ?? [])].sort().join(', ')}` : type;
+}
+
 /**
  * Compares the live table with what `createTableInput()` would create (keys and their types,
- * every index with its keys and projection, the stream) plus the TTL attribute.
+ * every index with its keys and projection (included attributes too), the stream, the billing
+ * mode) plus the TTL attribute.
  */
 export async function describeTable(client: AnyDynamoClient, expected: CreateTableCommandInput, ttlAttribute: string | undefined): Promise<TableDescriptionReport> {
   const name = expected.TableName!;
@@ -102,12 +110,14 @@ export async function describeTable(client: AnyDynamoClient, expected: CreateTab
     }
     cmp(`${n}.type`, type, got.type);
     cmp(`${n}.keys`, keyText(ix.KeySchema, wantTypes), keyText(got.ix.KeySchema, liveTypes));
-    cmp(`${n}.projection`, ix.Projection?.ProjectionType ?? 'ALL', got.ix.Projection?.ProjectionType ?? 'ALL');
+    cmp(`${n}.projection`, projectionText(ix.Projection), projectionText(got.ix.Projection));
   }
   for (const [n, got] of liveIndexes) differences.push({ path: n, expected: 'not defined', actual: `${got.type} index` });
   const wantStream = expected.StreamSpecification?.StreamEnabled === true ? (expected.StreamSpecification.StreamViewType ?? 'NEW_AND_OLD_IMAGES') : 'off';
   const gotStream = live.StreamSpecification?.StreamEnabled === true ? (live.StreamSpecification.StreamViewType ?? '?') : 'off';
   cmp('stream', wantStream, gotStream);
+  // Tables created before on-demand billing existed have no BillingModeSummary: they are provisioned.
+  cmp('billing', expected.BillingMode ?? 'PROVISIONED', live.BillingModeSummary?.BillingMode ?? 'PROVISIONED');
   if (ttlAttribute !== undefined) {
     const ttl = await sendCommand<DescribeTimeToLiveCommandOutput>(client, new DescribeTimeToLiveCommand({ TableName: name }));
     const d = ttl.TimeToLiveDescription;

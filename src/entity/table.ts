@@ -252,9 +252,10 @@ export class Table<C extends TableConfig = TableConfig> {
    * entity declares a `ttl` attribute (for tests, demos and scripts).
    */
   async create(options: { maxWaitSeconds?: number } = {}): Promise<void> {
+    // Before CreateTable: entities that disagree on the TTL attribute must not leave a table behind.
+    const ttl = this.ttlAttribute();
     await sendCommand(this.client, new CreateTableCommand(this.createTableInput()));
     await waitUntilActive(this.client, this.name, options.maxWaitSeconds ?? 60);
-    const ttl = this.ttlAttribute();
     if (ttl !== undefined) await enableTimeToLive(this.client, this.name, ttl);
   }
 

@@ -1,0 +1,66 @@
+/**
+ * Table lifecycle cases found by review, against DynamoDB Local: describe() missed a changed
+ * INCLUDE list and a different billing mode; create() sent CreateTable before finding that the
+ * entities disagree on the TTL attribute, leaving a table without TTL behind.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { CreateTableCommand, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { z } from 'zod';
+import { defineEntity, defineTable, type TableConfig } from '../../src/index.js';
+import { testClient, uniqueTableName } from '../support/client.js';
+
+const client = testClient();
+const toDrop: { drop(): Promise<void> }[] = [];
+
+afterAll(async () => {
+  await Promise.all(toDrop.map((t) => t.drop()));
+  client.destroy();
+});
+
+function table(name: string, extra: Partial<TableConfig> = {}) {
+  const t = defineTable({
+    name,
+    client,
+    partitionKey: { name: 'pk', type: 'S' },
+    indexes: { gsi1: { type: 'global', partitionKey: { name: 'gsi1pk', type: 'S' }, projection: { include: ['email', 'name'] } } },
+    ...extra,
+  });
+  toDrop.push(t);
+  return t;
+}
+
+describe('describe()', () => {
+  it('a table created as defined has no differences (included attributes in any order)', async () => {
+    const t = table(uniqueTableName('lrev-same'));
+    const input = t.createTableInput();
+    input.GlobalSecondaryIndexes![0]!.Projection!.NonKeyAttributes = ['name', 'email'];
+    await client.send(new CreateTableCommand(input));
+    expect((await t.describe()).differences).toEqual([]);
+  });
+
+  it('reports an index that includes other attributes', async () => {
+    const t = table(uniqueTableName('lrev-include'));
+    const input = t.createTableInput();
+    input.GlobalSecondaryIndexes![0]!.Projection!.NonKeyAttributes = ['email'];
+    await client.send(new CreateTableCommand(input));
+    expect((await t.describe()).differences).toEqual([{ path: 'gsi1.projection', expected: 'INCLUDE email, name', actual: 'INCLUDE email' }]);
+  });
+
+  it('reports a provisioned definition of an on-demand table', async () => {
+    const onDemand = table(uniqueTableName('lrev-billing'));
+    await onDemand.create();
+    const provisioned = defineTable({ ...onDemand.config, billing: { read: 2, write: 3 } });
+    expect((await provisioned.describe()).differences).toEqual([{ path: 'billing', expected: 'PROVISIONED', actual: 'PAY_PER_REQUEST' }]);
+    expect((await onDemand.describe()).differences).toEqual([]);
+  });
+});
+
+describe('create()', () => {
+  it('entities that disagree on the TTL attribute fail create() before the table is created', async () => {
+    const t = table(uniqueTableName('lrev-ttl'));
+    defineEntity({ table: t, name: 'A', schema: z.object({ id: z.string(), expiresAt: z.date() }), keys: { primary: { pk: 'A#{id}' } }, ttl: 'expiresAt' });
+    defineEntity({ table: t, name: 'B', schema: z.object({ id: z.string(), goneAt: z.date() }), keys: { primary: { pk: 'B#{id}' } }, ttl: 'goneAt' });
+    await expect(t.create()).rejects.toThrow(/different ttl attributes/);
+    await expect(client.send(new DescribeTableCommand({ TableName: t.name }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+  });
+});
