@@ -194,3 +194,8 @@ test('table lifecycle types', () => {
   // @ts-expect-error not a stream view type
   defineTable({ name: 'S', client, partitionKey: { name: 'pk', type: 'S' }, stream: 'ALL' });
 });
+
+test('events say whether a REMOVE came from the TTL job', () => {
+  for (const e of AppTable.streamParser(User).event(lambdaEvent).events) expectTypeOf(e.removedByTtl).toEqualTypeOf<boolean>();
+  expectTypeOf(AppTable.parseStreamRecord(record)!.removedByTtl).toEqualTypeOf<boolean>();
+});
