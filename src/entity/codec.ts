@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { coreType, defOf, unwrapSchema } from './schema-walk.js';
+import { defOf, lazyInner, reaches, readCore, type ZodDefView } from './schema-walk.js';
 
 /** A storage rule broken by a value: where and why. */
 export class StorageRuleViolation extends Error {
@@ -91,13 +91,27 @@ const reviveBigInt = (v: unknown): unknown => (typeof v === 'number' && Number.i
 /** Rebuilds model values (Dates, Sets) from what was stored; `null` when nothing needs rebuilding. */
 export type Reviver = (stored: unknown) => unknown;
 
+/** Revivers being compiled, by the schema a `z.lazy` stands for: recursion refers back to them. */
+type Compiling = Map<z.ZodType, { reviver: Reviver | null | undefined }>;
+
+const hasBigint = (def: ZodDefView): boolean => def.values?.some((x) => typeof x === 'bigint') === true;
+/** Positions whose stored form differs from the model's. */
+const revived = (def: ZodDefView): boolean => def.type === 'date' || def.type === 'bigint' || def.type === 'set' || (def.type === 'literal' && hasBigint(def));
+
 /**
  * Compiles, once per schema, a function that turns a stored value back into what the schema
  * parses: ISO strings at `z.date()` positions become `Date`s; lists at `z.set()` positions become
  * `Set`s. Returns `null` for positions with nothing to revive, so plain schemas cost nothing.
+ *
+ * Pipes are seen from their output side, which is what was stored: `a.pipe(z.date())` revives a
+ * Date, and a bare `.transform()` (no output schema) is read as stored.
  */
 export function compileReviver(schema: z.ZodType): Reviver | null {
-  const core = unwrapSchema(schema);
+  return compile(schema, new Map());
+}
+
+function compile(schema: z.ZodType, compiling: Compiling): Reviver | null {
+  const core = readCore(schema);
   const def = defOf(core);
   switch (def.type) {
     case 'date':
@@ -105,18 +119,23 @@ export function compileReviver(schema: z.ZodType): Reviver | null {
     case 'bigint':
       // The DocumentClient returns safe integers as numbers, whatever was sent.
       return reviveBigInt;
+    case 'literal': {
+      if (!hasBigint(def)) return null;
+      const values = new Set(def.values);
+      return (v) => (typeof v === 'number' && Number.isInteger(v) && values.has(BigInt(v)) ? BigInt(v) : v);
+    }
     case 'set': {
-      const inner = def.valueType === undefined ? null : compileReviver(def.valueType);
+      const inner = def.valueType === undefined ? null : compile(def.valueType, compiling);
       if (inner === null) return (v) => (Array.isArray(v) ? new Set(v) : v);
       return (v) => (Array.isArray(v) || v instanceof Set ? new Set(Array.from(v as Iterable<unknown>, inner)) : v);
     }
     case 'array': {
-      const inner = def.element === undefined ? null : compileReviver(def.element);
+      const inner = def.element === undefined ? null : compile(def.element, compiling);
       if (inner === null) return null;
       return (v) => (Array.isArray(v) ? v.map(inner) : v);
     }
     case 'record': {
-      const inner = def.valueType === undefined ? null : compileReviver(def.valueType);
+      const inner = def.valueType === undefined ? null : compile(def.valueType, compiling);
       if (inner === null) return null;
       return (v) => {
         if (v === null || typeof v !== 'object') return v;
@@ -126,10 +145,9 @@ export function compileReviver(schema: z.ZodType): Reviver | null {
       };
     }
     case 'object': {
-      const shape = (core as unknown as { shape: Record<string, z.ZodType> }).shape;
       const fields: [string, Reviver][] = [];
-      for (const [k, s] of Object.entries(shape)) {
-        const r = compileReviver(s);
+      for (const [k, s] of Object.entries(def.shape ?? {})) {
+        const r = compile(s, compiling);
         if (r !== null) fields.push([k, r]);
       }
       if (fields.length === 0) return null;
@@ -141,8 +159,8 @@ export function compileReviver(schema: z.ZodType): Reviver | null {
       };
     }
     case 'tuple': {
-      const items = (def.items ?? []).map((item) => compileReviver(item));
-      const rest = def.rest == null ? null : compileReviver(def.rest);
+      const items = (def.items ?? []).map((item) => compile(item, compiling));
+      const rest = def.rest == null ? null : compile(def.rest, compiling);
       if (rest === null && items.every((r) => r === null)) return null;
       return (v) => {
         if (!Array.isArray(v)) return v;
@@ -152,22 +170,66 @@ export function compileReviver(schema: z.ZodType): Reviver | null {
         });
       };
     }
-    case 'union': {
-      // Stored forms lose the type that told options apart (a Date is a string, a Set a list), so
-      // a stored value is kept as is when the union accepts it, and otherwise revived by the first
-      // option whose reviver turns it into a value that option accepts.
-      const options = (def.options ?? []).map((o) => [o, compileReviver(o)] as const).filter((e): e is readonly [z.ZodType, Reviver] => e[1] !== null);
-      if (options.length === 0) return null;
-      return (v) => {
-        if (v === null || v === undefined || schema.safeParse(v).success) return v;
-        for (const [option, revive] of options) {
-          const x = revive(v);
-          if (x !== v && option.safeParse(x).success) return x;
-        }
-        return v;
-      };
+    case 'intersection': {
+      const left = def.left === undefined ? null : compile(def.left, compiling);
+      const right = def.right === undefined ? null : compile(def.right, compiling);
+      if (left === null || right === null) return left ?? right;
+      return (v) => right(left(v));
+    }
+    case 'union':
+      return unionReviver(schema, def.options ?? [], def.discriminator, compiling);
+    case 'lazy': {
+      const target = lazyInner(core);
+      if (!reaches(target, revived)) return null;
+      const known = compiling.get(target);
+      // Inside its own definition: the reviver is not built yet, but will be before any value is read.
+      if (known !== undefined) return known.reviver !== undefined ? known.reviver : (v) => (known.reviver ? known.reviver(v) : v);
+      const entry: { reviver: Reviver | null | undefined } = { reviver: undefined };
+      compiling.set(target, entry);
+      entry.reviver = compile(target, compiling);
+      return entry.reviver;
     }
     default:
       return null;
   }
+}
+
+/**
+ * Stored forms lose the type that told a union's options apart (a Date is a string, a Set a list).
+ * A discriminated union picks the option by its tag. Otherwise a stored value the union accepts as
+ * it is stays as it is, and is else revived by the first option whose reviver turns it into a value
+ * that option accepts; a value no option accepts is left for the schema to reject.
+ */
+function unionReviver(schema: z.ZodType, all: readonly z.ZodType[], discriminator: string | undefined, compiling: Compiling): Reviver | null {
+  const options = all.map((o) => [o, compile(o, compiling)] as const).filter((e): e is readonly [z.ZodType, Reviver] => e[1] !== null);
+  if (options.length === 0) return null;
+  const byTag = discriminator === undefined ? undefined : tagRevivers(discriminator, options);
+  if (byTag !== undefined) {
+    return (v) => {
+      if (v === null || typeof v !== 'object') return v;
+      const tag = (v as Record<string, unknown>)[discriminator!];
+      // A bigint tag is stored as a number.
+      const revive = byTag.get(tag) ?? (typeof tag === 'number' && Number.isInteger(tag) ? byTag.get(BigInt(tag)) : undefined);
+      return revive === undefined ? v : revive(v);
+    };
+  }
+  return (v) => {
+    if (v === null || v === undefined || schema.safeParse(v).success) return v;
+    for (const [option, revive] of options) {
+      const x = revive(v);
+      if (x !== v && option.safeParse(x).success) return x;
+    }
+    return v;
+  };
+}
+
+/** Each tag value of the revivable options, with its option's reviver; `undefined` when an option's tags are unknown. */
+function tagRevivers(discriminator: string, options: readonly (readonly [z.ZodType, Reviver])[]): Map<unknown, Reviver> | undefined {
+  const byTag = new Map<unknown, Reviver>();
+  for (const [option, revive] of options) {
+    const values = (option as unknown as { _zod: { propValues?: Record<string, ReadonlySet<unknown>> } })._zod.propValues?.[discriminator];
+    if (values === undefined || values.size === 0) return undefined;
+    for (const tag of values) if (!byTag.has(tag)) byTag.set(tag, revive);
+  }
+  return byTag;
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defOf } from './schema-walk.js';
+import { defOf, lazyInner, reaches } from './schema-walk.js';
 
 /**
  * The schema that stored items are read with: the entity's schema seen from its output side.
@@ -11,8 +11,9 @@ import { defOf } from './schema-walk.js';
  * output has no schema, accepts the stored value as it is. Schemas without pipes come back
  * unchanged (the same instance), so plain entities pay nothing.
  *
- * Not rewritten: `z.lazy` (recursive schemas are read with the schema itself; transforms inside
- * them run again on read) and refinements (kept: they check the output, which is what is stored).
+ * Recursive schemas are rewritten through `z.lazy`, lazily: the read side of a lazy schema is a
+ * lazy schema resolving to the (cached) read side of its target. Refinements are kept: they check
+ * the output, which is what is stored.
  *
  * @example readSchema(z.object({ cents: z.number().transform((n) => Math.round(n * 100)) })) // reads `cents` as stored
  */
@@ -20,8 +21,20 @@ export function readSchema<S extends z.ZodType>(schema: S): S {
   return readSide(schema) as S;
 }
 
+/** Read sides of the targets of lazy schemas, so a recursive schema resolves to one read schema. */
+const lazyTargets = new WeakMap<z.ZodType, z.ZodType>();
+
+function lazyReadSide(target: z.ZodType): z.ZodType {
+  let read = lazyTargets.get(target);
+  if (read === undefined) {
+    read = readSide(target);
+    lazyTargets.set(target, read);
+  }
+  return read;
+}
+
 function readSide(schema: z.ZodType): z.ZodType {
-  const def = defOf(schema) as ReturnType<typeof defOf> & Record<string, unknown>;
+  const def = defOf(schema);
   switch (def.type) {
     case 'pipe': {
       const out = def.out!;
@@ -56,15 +69,21 @@ function readSide(schema: z.ZodType): z.ZodType {
     case 'array':
       return rebuilt(schema, { element: def.element });
     case 'set':
+      return rebuilt(schema, { valueType: def.valueType });
     case 'record':
     case 'map':
-      return rebuilt(schema, { valueType: def.valueType });
+      return rebuilt(schema, { keyType: def.keyType, valueType: def.valueType });
     case 'tuple':
       return rebuilt(schema, { items: def.items, rest: def.rest ?? undefined });
     case 'union':
       return rebuilt(schema, { options: def.options });
     case 'intersection':
-      return rebuilt(schema, { left: def['left'], right: def['right'] });
+      return rebuilt(schema, { left: def.left, right: def.right });
+    case 'lazy': {
+      // Resolving the target here would recurse forever; it is resolved on first parse instead.
+      const target = lazyInner(schema);
+      return reaches(target, (d) => d.type === 'pipe' || d.type === 'transform') ? z.lazy(() => lazyReadSide(target)) : schema;
+    }
     default:
       return schema;
   }

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { DocPath } from '../expressions/ast.js';
 
 /** Minimal view of zod v4's internal definition; only the fields we walk. */
-interface ZodDefView {
+export interface ZodDefView {
   type: string;
   innerType?: z.ZodType;
   element?: z.ZodType;
@@ -16,6 +16,17 @@ interface ZodDefView {
   rest?: z.ZodType | null;
   /** object schemas: set by looseObject/strictObject/catchall, absent when unknown keys are stripped */
   catchall?: z.ZodType;
+  /** record and map schemas */
+  keyType?: z.ZodType;
+  /** intersection schemas */
+  left?: z.ZodType;
+  right?: z.ZodType;
+  /** lazy schemas */
+  getter?: () => z.ZodType;
+  /** discriminated unions: the tag attribute */
+  discriminator?: string;
+  /** literal schemas */
+  values?: readonly unknown[];
 }
 
 export function defOf(schema: z.ZodType): ZodDefView {
@@ -33,6 +44,50 @@ export function unwrapSchema(schema: z.ZodType): z.ZodType {
     else if (def.type === 'pipe' && def.in !== undefined) s = def.in;
     else return s;
   }
+}
+
+/**
+ * Strips wrappers to the core schema as stored values see it: the output side of pipes (`a.pipe(b)`
+ * is `b`). A pipe into a bare transform stops at the transform, whose output has no schema.
+ */
+export function readCore(schema: z.ZodType): z.ZodType {
+  let s = schema;
+  for (;;) {
+    const def = defOf(s);
+    if (WRAPPERS.has(def.type) && def.innerType !== undefined) s = def.innerType;
+    else if (def.type === 'pipe' && def.out !== undefined) s = def.out;
+    else return s;
+  }
+}
+
+/** The schema a `z.lazy` stands for, as zod resolves (and caches) it. */
+export function lazyInner(schema: z.ZodType): z.ZodType {
+  return (schema as unknown as { _zod: { innerType: z.ZodType } })._zod.innerType;
+}
+
+/**
+ * The schemas directly inside one, as stored values see them: lazy schemas resolved, pipes by their
+ * output side only (their input is never stored).
+ */
+export function childSchemas(schema: z.ZodType): z.ZodType[] {
+  const def = defOf(schema);
+  const out: (z.ZodType | null | undefined)[] = [def.innerType, def.element, def.keyType, def.valueType, def.out, def.catchall, def.left, def.right, def.rest];
+  if (def.shape !== undefined) out.push(...Object.values(def.shape));
+  if (def.options !== undefined) out.push(...def.options);
+  if (def.items !== undefined) out.push(...def.items);
+  if (def.type === 'lazy') out.push(lazyInner(schema));
+  return out.filter((s): s is z.ZodType => s != null && typeof s === 'object' && 'def' in s);
+}
+
+/**
+ * True when some schema reachable from this one (through lazy schemas too, each visited once)
+ * passes the test; decides whether a recursive schema needs any rewriting or reviving at all.
+ */
+export function reaches(schema: z.ZodType, test: (def: ZodDefView) => boolean, seen = new Set<z.ZodType>()): boolean {
+  if (seen.has(schema)) return false;
+  seen.add(schema);
+  if (test(defOf(schema))) return true;
+  return childSchemas(schema).some((c) => reaches(c, test, seen));
 }
 
 /** The core zod type name at a schema position (`string`, `number`, `date`, `set`, ...). */

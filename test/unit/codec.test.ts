@@ -245,5 +245,51 @@ describe('compileReviver', () => {
     expect(compileReviver(z.union([z.string(), z.number()]))).toBeNull();
     expect(compileReviver(z.tuple([z.string(), z.number()]))).toBeNull();
   });
+  it('picks a discriminated union’s option by its tag, also for bigint tags stored as numbers (revived)', () => {
+    const at = '2026-01-02T03:04:05.000Z';
+    const tagged = z.discriminatedUnion('kind', [
+      z.object({ kind: z.literal('a'), at: z.date() }),
+      z.object({ kind: z.literal('b'), at: z.string() }),
+      z.object({ kind: z.literal(2n), n: z.bigint() }),
+    ]);
+    const r = compileReviver(tagged)!;
+    expect(r({ kind: 'a', at })).toEqual({ kind: 'a', at: new Date(at) });
+    expect(r({ kind: 'b', at })).toEqual({ kind: 'b', at });
+    expect(r({ kind: 2, n: 7 })).toEqual({ kind: 2n, n: 7n });
+    expect(tagged.parse(r({ kind: 2, n: 7 }))).toEqual({ kind: 2n, n: 7n });
+    expect(r({ kind: 'zzz', at })).toEqual({ kind: 'zzz', at });
+  });
+
+  it('revives inside intersections and sees pipes from their output side', () => {
+    const schema = z.object({
+      both: z.intersection(z.object({ at: z.date() }), z.object({ big: z.bigint() })),
+      piped: z.string().transform((s) => new Date(s.trim())).pipe(z.date()),
+      bare: z.string().transform((s) => new Date(s)),
+      fromDate: z.date().transform((d) => d.getTime()),
+    });
+    const at = '2026-01-02T03:04:05.000Z';
+    const out = compileReviver(schema)!({ both: { at, big: 1 }, piped: at, bare: at, fromDate: 5 });
+    expect(out).toEqual({ both: { at: new Date(at), big: 1n }, piped: new Date(at), bare: at, fromDate: 5 });
+    expect(compileReviver(z.object({ n: z.date().transform((d) => d.getTime()) }))).toBeNull();
+  });
+
+  it('revives recursive (z.lazy) schemas at every depth, and costs nothing when they hold nothing to revive', () => {
+    interface Node {
+      at: Date;
+      children: Node[];
+    }
+    const Node: z.ZodType<Node> = z.object({ at: z.date(), children: z.array(z.lazy(() => Node)) });
+    const at = '2026-01-02T03:04:05.000Z';
+    const stored = { at, children: [{ at, children: [{ at, children: [] }] }] };
+    const d = new Date(at);
+    expect(compileReviver(Node)!(stored)).toEqual({ at: d, children: [{ at: d, children: [{ at: d, children: [] }] }] });
+    interface Plain {
+      name: string;
+      children: Plain[];
+    }
+    const Plain: z.ZodType<Plain> = z.lazy(() => z.object({ name: z.string(), children: z.array(Plain) }));
+    expect(compileReviver(Plain)).toBeNull();
+    expect(compileReviver(z.object({ tree: Plain }))).toBeNull();
+  });
 });
 

@@ -52,4 +52,30 @@ describe('readSchema', () => {
     const strict = readSchema(z.strictObject({ a: z.string().transform((s) => s) }));
     expect(strict.safeParse({ a: 'x', b: 1 }).success).toBe(false);
   });
+  it('rewrites recursive (z.lazy) schemas at every depth, and leaves plain ones as they are', () => {
+    interface In {
+      name: string;
+      children: In[];
+    }
+    interface Out {
+      name: string;
+      children: Out[];
+    }
+    const Tree: z.ZodType<Out, In> = z.object({ name: z.string().transform((s) => `${s}!`), children: z.array(z.lazy(() => Tree)) });
+    const written = Tree.parse({ name: 'a', children: [{ name: 'b', children: [{ name: 'c', children: [] }] }] });
+    expect(written).toEqual({ name: 'a!', children: [{ name: 'b!', children: [{ name: 'c!', children: [] }] }] });
+    const read = readSchema(Tree);
+    expect(read.parse(written)).toEqual(written);
+    expect(read.parse(read.parse(written))).toEqual(written);
+    const Plain: z.ZodType<In> = z.lazy(() => z.object({ name: z.string(), children: z.array(Plain) }));
+    expect(readSchema(Plain)).toBe(Plain);
+  });
+
+  it('reads record keys and intersections from their output side', () => {
+    const upper = z.string().transform((s) => s.toUpperCase() + '_');
+    const schema = z.object({ byKey: z.record(upper, z.number()), both: z.intersection(z.object({ a: upper }), z.object({ b: z.number() })) });
+    const written = schema.parse({ byKey: { x: 1 }, both: { a: 'y', b: 2 } });
+    expect(written).toEqual({ byKey: { X_: 1 }, both: { a: 'Y_', b: 2 } });
+    expect(readSchema(schema).parse(written)).toEqual(written);
+  });
 });
