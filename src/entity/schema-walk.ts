@@ -35,29 +35,24 @@ export function defOf(schema: z.ZodType): ZodDefView {
 
 const WRAPPERS = new Set(['optional', 'nullable', 'default', 'prefault', 'readonly', 'catch', 'nonoptional']);
 
-/** Strips optional/nullable/default wrappers (and the input side of pipes) to the core schema. */
-export function unwrapSchema(schema: z.ZodType): z.ZodType {
+/**
+ * Strips optional/nullable/default wrappers and pipes to the core schema. Pipes are followed by
+ * their input side (what a write accepts) or, for `'output'`, their output side (what is stored;
+ * `a.pipe(b)` is `b`, and a pipe into a bare transform stops at the transform, which has no schema).
+ */
+export function unwrapSchema(schema: z.ZodType, side: 'input' | 'output' = 'input'): z.ZodType {
   let s = schema;
   for (;;) {
     const def = defOf(s);
-    if (WRAPPERS.has(def.type) && def.innerType !== undefined) s = def.innerType;
-    else if (def.type === 'pipe' && def.in !== undefined) s = def.in;
-    else return s;
+    const next = WRAPPERS.has(def.type) ? def.innerType : def.type === 'pipe' ? (side === 'input' ? def.in : def.out) : undefined;
+    if (next === undefined) return s;
+    s = next;
   }
 }
 
-/**
- * Strips wrappers to the core schema as stored values see it: the output side of pipes (`a.pipe(b)`
- * is `b`). A pipe into a bare transform stops at the transform, whose output has no schema.
- */
+/** The core schema as stored values see it: `unwrapSchema` on the output side of pipes. */
 export function readCore(schema: z.ZodType): z.ZodType {
-  let s = schema;
-  for (;;) {
-    const def = defOf(s);
-    if (WRAPPERS.has(def.type) && def.innerType !== undefined) s = def.innerType;
-    else if (def.type === 'pipe' && def.out !== undefined) s = def.out;
-    else return s;
-  }
+  return unwrapSchema(schema, 'output');
 }
 
 /** The schema a `z.lazy` stands for, as zod resolves (and caches) it. */
