@@ -51,14 +51,10 @@ export interface StreamRecordInput {
     | undefined;
 }
 
-/** A parsed change of one entity's item. Images are present as the stream's view type allows. */
-export interface EntityStreamEvent<Name extends string, Item> {
-  readonly type: 'INSERT' | 'MODIFY' | 'REMOVE';
+interface StreamEventBase<Name extends string> {
   readonly entity: Name;
   /** The item's key composites, parsed from the stored keys (or the stored keys when they do not parse). */
   readonly keys: Record<string, unknown>;
-  readonly newItem?: Item;
-  readonly oldItem?: Item;
   /**
    * True for a `REMOVE` made by DynamoDB's TTL job rather than by a request (read from
    * `userIdentity`, in Lambda's and in the streams SDK's spelling).
@@ -66,6 +62,18 @@ export interface EntityStreamEvent<Name extends string, Item> {
   readonly removedByTtl: boolean;
   readonly record: StreamRecordInput;
 }
+
+/**
+ * A parsed change of one entity's item, discriminated by `type`: an INSERT has no old image and a
+ * REMOVE no new one. Images are present as the stream's view type allows (a KEYS_ONLY stream has
+ * neither), so they stay optional.
+ *
+ * @example if (e.type === 'MODIFY' && e.oldItem && e.newItem) console.log(changedAttributes(e))
+ */
+export type EntityStreamEvent<Name extends string, Item> =
+  | (StreamEventBase<Name> & { readonly type: 'INSERT'; readonly newItem?: Item; readonly oldItem?: undefined })
+  | (StreamEventBase<Name> & { readonly type: 'MODIFY'; readonly newItem?: Item; readonly oldItem?: Item })
+  | (StreamEventBase<Name> & { readonly type: 'REMOVE'; readonly newItem?: undefined; readonly oldItem?: Item });
 
 /** The events a parser yields for entities `E`, discriminated by `entity`. */
 export type StreamEventOf<E extends AnyEntity> = E extends AnyEntity ? EntityStreamEvent<E['name'], EntityItem<E>> : never;
@@ -195,10 +203,12 @@ export function parseRecordWith(table: string, models: ReadonlyMap<string, Entit
       throw new StreamRecordError(record, 'schema-mismatch', `${model.name}: ${which} does not match the schema: ${(e as Error).message}`, e);
     }
   };
-  const event: EntityStreamEvent<string, Record<string, unknown>> = { type, entity: model.name, keys: parsedKeys ?? keysOf(model, keys), removedByTtl: isTtlDeletion(record), record };
-  const n = parse(newImage, 'NewImage');
-  const o = parse(oldImage, 'OldImage');
-  return { ...event, ...(n === undefined ? {} : { newItem: n }), ...(o === undefined ? {} : { oldItem: o }) };
+  const base = { entity: model.name, keys: parsedKeys ?? keysOf(model, keys), removedByTtl: isTtlDeletion(record), record };
+  // An INSERT has no item before it and a REMOVE none after it, whatever a record carries.
+  const n = type === 'REMOVE' ? undefined : parse(newImage, 'NewImage');
+  const o = type === 'INSERT' ? undefined : parse(oldImage, 'OldImage');
+  const images = { ...(n === undefined ? {} : { newItem: n }), ...(o === undefined ? {} : { oldItem: o }) };
+  return { type, ...base, ...images } as EntityStreamEvent<string, Record<string, unknown>>;
 }
 
 function keysOf(model: EntityModel, keys: Record<string, unknown>): Record<string, unknown> {
@@ -238,16 +248,18 @@ function same(a: unknown, b: unknown): boolean {
   return false;
 }
 
+/** The attribute names of an event's items (an image an event type cannot have adds none). */
+type ItemKeys<T> = [NonNullable<T>] extends [never] ? never : keyof NonNullable<T> & string;
+type ChangedAttributes<E> = (E extends { readonly newItem?: infer N; readonly oldItem?: infer O } ? ItemKeys<N> | ItemKeys<O> : never)[];
+
 /**
  * Top-level attributes whose value differs between the old and new image of a MODIFY event
  * (empty when an image is missing, e.g. with a NEW_IMAGE stream).
  *
  * @example if (changedAttributes(event).includes('email')) await sendVerification(event.newItem)
  */
-export function changedAttributes<E extends { readonly newItem?: object | undefined; readonly oldItem?: object | undefined }>(
-  event: E,
-): (E extends { readonly newItem?: infer Item } ? keyof NonNullable<Item> & string : never)[] {
-  type Out = (E extends { readonly newItem?: infer Item } ? keyof NonNullable<Item> & string : never)[];
+export function changedAttributes<E extends { readonly newItem?: object | undefined; readonly oldItem?: object | undefined }>(event: E): ChangedAttributes<E> {
+  type Out = ChangedAttributes<E>;
   const n = event.newItem as Record<string, unknown> | undefined;
   const o = event.oldItem as Record<string, unknown> | undefined;
   if (n === undefined || o === undefined) return [] as unknown as Out;

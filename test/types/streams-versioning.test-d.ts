@@ -61,6 +61,23 @@ test('streamParser(...entities) yields events discriminated by entity', () => {
   expectTypeOf<StreamEventOf<typeof User | typeof Order>>().toEqualTypeOf<EntityStreamEvent<'User', User> | EntityStreamEvent<'Order', Order>>();
 });
 
+test('events narrow by type: an INSERT has no old image, a REMOVE no new one', () => {
+  for (const e of AppTable.streamParser(User).event(lambdaEvent).events) {
+    if (e.type === 'INSERT') {
+      expectTypeOf(e.newItem).toEqualTypeOf<User | undefined>();
+      expectTypeOf(e.oldItem).toEqualTypeOf<undefined>();
+    } else if (e.type === 'REMOVE') {
+      expectTypeOf(e.newItem).toEqualTypeOf<undefined>();
+      expectTypeOf(e.oldItem).toEqualTypeOf<User | undefined>();
+      expectTypeOf(e.removedByTtl).toEqualTypeOf<boolean>();
+    } else {
+      expectTypeOf(e.type).toEqualTypeOf<'MODIFY'>();
+      expectTypeOf(e.oldItem).toEqualTypeOf<User | undefined>();
+      expectTypeOf(changedAttributes(e)).toEqualTypeOf<(keyof User & string)[]>();
+    }
+  }
+});
+
 test('the untyped parsers return records of unknown shape', () => {
   expectTypeOf(AppTable.parseStreamRecord(record)).toEqualTypeOf<EntityStreamEvent<string, Record<string, unknown>> | undefined>();
   expectTypeOf(AppTable.parseStreamEvent(lambdaEvent).events).toEqualTypeOf<EntityStreamEvent<string, Record<string, unknown>>[]>();

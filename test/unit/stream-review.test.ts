@@ -82,3 +82,18 @@ describe('attribute values', () => {
     }
   });
 });
+
+describe('images an event type cannot have', () => {
+  it('an INSERT never has an old item and a REMOVE never a new one, whatever the record carries', () => {
+    const insert = AppTable.streamParser(Ledger).record(rec({ eventName: 'INSERT', dynamodb: { Keys: keys, NewImage: image, OldImage: image } }));
+    expect(insert?.type).toBe('INSERT');
+    expect(insert?.newItem?.balance).toBe(123456789012345678901234567890n);
+    expect(insert).not.toHaveProperty('oldItem');
+    const remove = AppTable.streamParser(Ledger).record(rec({ eventName: 'REMOVE', dynamodb: { Keys: keys, NewImage: image, OldImage: image } }));
+    expect(remove).not.toHaveProperty('newItem');
+    expect(remove?.oldItem?.small).toBe(5n);
+    const modify = AppTable.streamParser(Ledger).record(rec({ eventName: 'MODIFY', dynamodb: { Keys: keys, NewImage: image, OldImage: image } }));
+    expect(modify).toHaveProperty('newItem');
+    expect(modify).toHaveProperty('oldItem');
+  });
+});
