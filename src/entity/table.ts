@@ -15,7 +15,7 @@ import type { IndexConfig, IndexProjection, KeyAttribute, TableConfig } from './
 import { AttributeOperand } from '../expressions/condition.js';
 import { parseDocPath } from '../expressions/document-path.js';
 import { sendCommand, unsupportedTranslation, type AnyDynamoClient } from '../client/send.js';
-import { UnsupportedClientError } from '../errors.js';
+import { TableDefinitionError, UnsupportedClientError } from '../errors.js';
 import { checkTableDefinition } from './table-definition.js';
 import { describeTable, enableTimeToLive, waitUntilActive, type TableDescriptionReport } from './table-lifecycle.js';
 import type { Condition } from '../expressions/condition.js';
@@ -123,6 +123,11 @@ export class Table<C extends TableConfig = TableConfig> {
   /** @internal called by defineEntity */
   register(model: EntityModel): void {
     if (this.entities.has(model.name)) throw new TypeError(`table ${this.name}: an entity named ${model.name} is already defined`);
+    // DynamoDB has one TTL attribute per table: an entity naming another one would never expire.
+    const other = model.ttl === undefined ? undefined : [...this.entities.values()].find((m) => m.ttl !== undefined && m.ttl !== model.ttl);
+    if (other !== undefined) {
+      throw new TableDefinitionError(this.name, `${model.name}.ttl`, `"${model.ttl}" differs from ${other.name}'s TTL attribute "${other.ttl}"; DynamoDB allows one TTL attribute per table`);
+    }
     this.entities.set(model.name, model);
   }
 

@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CreateTableCommand, DescribeTimeToLiveCommand, GetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { z } from 'zod';
-import { defineEntity, defineTable, transactGet } from '../../src/index.js';
+import { TableDefinitionError, defineEntity, defineTable, transactGet } from '../../src/index.js';
 import { testClient, uniqueTableName } from '../support/client.js';
 
 function sessionModel(client: DynamoDBClient, name: string) {
@@ -218,7 +218,15 @@ describe('definition rules', () => {
   it('entities of one table must agree on the TTL attribute (DynamoDB allows one per table)', () => {
     const T = defineTable({ name: 'rules2', client, partitionKey: { name: 'pk', type: 'S' } });
     defineEntity({ table: T, name: 'A', schema: z.object({ id: z.string(), expiresAt: z.date() }), keys: { primary: { pk: 'A#{id}' } }, ttl: 'expiresAt' });
-    defineEntity({ table: T, name: 'B', schema: z.object({ id: z.string(), goneAt: z.date() }), keys: { primary: { pk: 'B#{id}' } }, ttl: 'goneAt' });
-    expect(() => T.ttlAttribute()).toThrow(/different ttl attributes/);
+    expect(() =>
+      defineEntity({ table: T, name: 'B', schema: z.object({ id: z.string(), goneAt: z.date() }), keys: { primary: { pk: 'B#{id}' } }, ttl: 'goneAt' }),
+    ).toThrow(TableDefinitionError);
+    expect(() =>
+      defineEntity({ table: T, name: 'C', schema: z.object({ id: z.string(), goneAt: z.date() }), keys: { primary: { pk: 'C#{id}' } }, ttl: 'goneAt' }),
+    ).toThrow(`table rules2: C.ttl: "goneAt" differs from A's TTL attribute "expiresAt"; DynamoDB allows one TTL attribute per table`);
+    // The same attribute, or none, is fine.
+    defineEntity({ table: T, name: 'D', schema: z.object({ id: z.string(), expiresAt: z.date().optional() }), keys: { primary: { pk: 'D#{id}' } }, ttl: 'expiresAt' });
+    defineEntity({ table: T, name: 'E', schema: z.object({ id: z.string() }), keys: { primary: { pk: 'E#{id}' } } });
+    expect(T.ttlAttribute()).toBe('expiresAt');
   });
 });
