@@ -1,4 +1,5 @@
 import {
+  DeleteTableCommand,
   DescribeTableCommand,
   DescribeTimeToLiveCommand,
   UpdateTimeToLiveCommand,
@@ -55,6 +56,47 @@ export async function waitUntilActive(client: AnyDynamoClient, name: string, max
     if (t.TableStatus === 'ACTIVE' && indexesActive) return t;
     if (Date.now() > deadline) throw new DynakitError(`table ${name} is not ACTIVE after ${maxWaitSeconds} s (status ${t.TableStatus})`);
     await sleep(250);
+  }
+}
+
+/**
+ * Deletes the table and waits until it is gone; a missing table is not an error. DeleteTable
+ * answers ResourceInUseException while a table is being created, updated or deleted: a table
+ * already being deleted is waited for, and the others are deleted once they settle.
+ */
+export async function dropTable(client: AnyDynamoClient, name: string, maxWaitSeconds: number): Promise<void> {
+  const deadline = Date.now() + maxWaitSeconds * 1000;
+  const late = (status: string | undefined) => new DynakitError(`table ${name} is not deleted after ${maxWaitSeconds} s (status ${status})`);
+  for (;;) {
+    try {
+      await sendCommand(client, new DeleteTableCommand({ TableName: name }));
+      break;
+    } catch (e) {
+      const code = (e as Error).name;
+      if (code === 'ResourceNotFoundException') return;
+      if (code !== 'ResourceInUseException') throw e;
+    }
+    const status = await statusOf(client, name);
+    if (status === undefined) return;
+    if (status === 'DELETING') break;
+    if (Date.now() > deadline) throw late(status);
+    await sleep(250);
+  }
+  for (;;) {
+    const status = await statusOf(client, name);
+    if (status === undefined) return;
+    if (Date.now() > deadline) throw late(status);
+    await sleep(250);
+  }
+}
+
+/** The table's status, or `undefined` when it does not exist. */
+async function statusOf(client: AnyDynamoClient, name: string): Promise<string | undefined> {
+  try {
+    return (await describeRaw(client, name)).TableStatus ?? 'UNKNOWN';
+  } catch (e) {
+    if (e instanceof TableNotFoundError) return undefined;
+    throw e;
   }
 }
 

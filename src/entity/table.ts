@@ -1,11 +1,7 @@
 import {
   CreateTableCommand,
-  DeleteTableCommand,
-  ResourceNotFoundException,
-  waitUntilTableNotExists,
   type AttributeDefinition,
   type CreateTableCommandInput,
-  type DynamoDBClient,
   type GlobalSecondaryIndex,
   type KeySchemaElement,
   type LocalSecondaryIndex,
@@ -17,7 +13,7 @@ import { parseDocPath } from '../expressions/document-path.js';
 import { sendCommand, unsupportedTranslation, type AnyDynamoClient } from '../client/send.js';
 import { TableDefinitionError, UnsupportedClientError } from '../errors.js';
 import { checkTableDefinition } from './table-definition.js';
-import { describeTable, enableTimeToLive, waitUntilActive, type TableDescriptionReport } from './table-lifecycle.js';
+import { describeTable, dropTable, enableTimeToLive, waitUntilActive, type TableDescriptionReport } from './table-lifecycle.js';
 import type { Condition } from '../expressions/condition.js';
 import type { EntityModel } from './model.js';
 import type { AnyEntity } from './entity.js';
@@ -323,16 +319,7 @@ export class Table<C extends TableConfig = TableConfig> {
 
   /** Deletes the table and waits until it is gone; a table that does not exist is not an error. */
   async drop(options: { maxWaitSeconds?: number } = {}): Promise<void> {
-    try {
-      await sendCommand(this.client, new DeleteTableCommand({ TableName: this.name }));
-    } catch (e) {
-      if (e instanceof ResourceNotFoundException || (e as Error).name === 'ResourceNotFoundException') return;
-      throw e;
-    }
-    await waitUntilTableNotExists(
-      { client: this.client as DynamoDBClient, maxWaitTime: options.maxWaitSeconds ?? 60, minDelay: 1, maxDelay: 2 },
-      { TableName: this.name },
-    );
+    await dropTable(this.client, this.name, options.maxWaitSeconds ?? 60);
   }
 
   /**

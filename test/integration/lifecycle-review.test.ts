@@ -65,3 +65,47 @@ describe('create()', () => {
     await expect(client.send(new DescribeTableCommand({ TableName: t.name }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
   });
 });
+
+/**
+ * DeleteTable answers ResourceInUseException while a table is being created, updated or deleted;
+ * DynamoDB Local deletes at once, so the answer is injected by middleware on the real client.
+ */
+function inUseOnce(c: ReturnType<typeof testClient>, deleteFirst: boolean): { calls: () => number } {
+  let calls = 0;
+  c.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (context.commandName !== 'DeleteTableCommand') return next(args);
+      calls += 1;
+      if (calls > 1) return next(args);
+      // deleteFirst: the table is gone by the time the answer comes, as when it was already DELETING.
+      if (deleteFirst) await next(args);
+      throw Object.assign(new Error('Attempt to change a resource which is still in use'), { name: 'ResourceInUseException', $fault: 'client' });
+    },
+    { step: 'initialize', name: 'inUseOnce' },
+  );
+  return { calls: () => calls };
+}
+
+describe('drop() of a table in use', () => {
+  it('a table busy (CREATING/UPDATING) is deleted once it settles', async () => {
+    const c = testClient();
+    const faults = inUseOnce(c, false);
+    const t = defineTable({ name: uniqueTableName('lrev-inuse'), client: c, partitionKey: { name: 'pk', type: 'S' } });
+    await t.create();
+    await t.drop();
+    expect(faults.calls()).toBe(2);
+    await expect(client.send(new DescribeTableCommand({ TableName: t.name }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+    c.destroy();
+  });
+
+  it('a table already being deleted is waited for, not an error', async () => {
+    const c = testClient();
+    const faults = inUseOnce(c, true);
+    const t = defineTable({ name: uniqueTableName('lrev-deleting'), client: c, partitionKey: { name: 'pk', type: 'S' } });
+    await t.create();
+    await t.drop();
+    expect(faults.calls()).toBe(1);
+    await expect(client.send(new DescribeTableCommand({ TableName: t.name }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+    c.destroy();
+  });
+});
