@@ -87,24 +87,16 @@ function inUseOnce(c: ReturnType<typeof testClient>, deleteFirst: boolean): { ca
 }
 
 describe('drop() of a table in use', () => {
-  it('a table busy (CREATING/UPDATING) is deleted once it settles', async () => {
+  it.each([
+    ['a table busy (CREATING/UPDATING) is deleted once it settles', false, 2],
+    ['a table already being deleted is waited for, not an error', true, 1],
+  ] as const)('%s', async (_name, deleteFirst, deleteCalls) => {
     const c = testClient();
-    const faults = inUseOnce(c, false);
+    const faults = inUseOnce(c, deleteFirst);
     const t = defineTable({ name: uniqueTableName('lrev-inuse'), client: c, partitionKey: { name: 'pk', type: 'S' } });
     await t.create();
     await t.drop();
-    expect(faults.calls()).toBe(2);
-    await expect(client.send(new DescribeTableCommand({ TableName: t.name }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
-    c.destroy();
-  });
-
-  it('a table already being deleted is waited for, not an error', async () => {
-    const c = testClient();
-    const faults = inUseOnce(c, true);
-    const t = defineTable({ name: uniqueTableName('lrev-deleting'), client: c, partitionKey: { name: 'pk', type: 'S' } });
-    await t.create();
-    await t.drop();
-    expect(faults.calls()).toBe(1);
+    expect(faults.calls()).toBe(deleteCalls);
     await expect(client.send(new DescribeTableCommand({ TableName: t.name }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
     c.destroy();
   });
