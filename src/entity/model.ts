@@ -52,7 +52,7 @@ function valuesKind(values: readonly unknown[]): CompositeKind | undefined {
 function compositeKind(schema: z.ZodType): CompositeKind | undefined {
   const t = coreType(schema);
   if (t === 'custom' && schema.safeParse(new Uint8Array([1])).success) return 'binary';
-  if (t === 'literal') return valuesKind((unwrapSchema(schema) as unknown as { def: { values: unknown[] } }).def.values);
+  if (t === 'literal') return valuesKind(defOf(unwrapSchema(schema)).values ?? []);
   // `options` holds the enum's values without the reverse mappings of a numeric TypeScript enum,
   // so `z.enum(Prio)` with `Prio = { Low: 1, High: 2 }` is a number composite.
   if (t === 'enum') return valuesKind((unwrapSchema(schema) as unknown as { options: unknown[] }).options);
@@ -70,6 +70,7 @@ export class EntityModel {
   readonly shape: Readonly<Record<string, z.ZodType>>;
   /** The top-level attributes a full read returns: schema fields, then timestamps and version. */
   readonly readableAttributes: readonly string[];
+  private readonly readable: ReadonlySet<string>;
   readonly indexes: ReadonlyMap<string, IndexKeys>;
   readonly primary: IndexKeys;
   readonly primaryComposites: ReadonlySet<string>;
@@ -104,6 +105,7 @@ export class EntityModel {
       ...(this.timestamps === undefined ? [] : [this.timestamps.createdAt, this.timestamps.updatedAt]),
       ...(o.version === undefined ? [] : [o.version]),
     ];
+    this.readable = new Set(this.readableAttributes);
     if (o.version !== undefined && o.version in this.shape) {
       throw new KeyError(o.name, '', o.version, `version attribute "${o.version}" is managed by dynakit; remove it from the schema`);
     }
@@ -197,7 +199,7 @@ export class EntityModel {
 
   /** True for a top-level attribute a read can return: a schema field, a timestamp or the version. */
   isReadable(attribute: string): boolean {
-    return attribute in this.shape || attribute === this.timestamps?.createdAt || attribute === this.timestamps?.updatedAt || attribute === this.version;
+    return this.readable.has(attribute);
   }
 
   /** Validates a model item with the schema; returns the parsed output. */
@@ -287,16 +289,14 @@ export class EntityModel {
     const itemSize = computeItemSize(item);
     let size = itemSize;
     // DynamoDB's 400 KB covers the item plus its entry in every local secondary index it lands in.
-    for (const [name, ix] of this.table.indexes) {
+    for (const ix of this.table.indexes.values()) {
       if (ix.type !== 'local' || ix.sortKey === undefined || item[ix.sortKey.name] === undefined) continue;
-      const p = this.table.config.indexes?.[name]?.projection ?? 'ALL';
-      if (p === 'ALL') {
+      if (ix.projected === undefined) {
         size += itemSize;
         continue;
       }
-      const names = [this.table.config.partitionKey.name, this.table.config.sortKey?.name, ix.sortKey.name, ...(p === 'KEYS_ONLY' ? [] : p.include)];
       const entry: Record<string, unknown> = {};
-      for (const n of names) if (n !== undefined && item[n] !== undefined) entry[n] = item[n];
+      for (const n of ix.projected) if (item[n] !== undefined) entry[n] = item[n];
       size += computeItemSize(entry);
     }
     if (size > MAX_ITEM_BYTES) throw new ItemSizeError(this.name, size, MAX_ITEM_BYTES);

@@ -50,22 +50,8 @@ function readSide(schema: z.ZodType): z.ZodType {
     case 'catch':
     case 'nonoptional':
       return rebuilt(schema, { innerType: def.innerType });
-    case 'object': {
-      const shape = def.shape!;
-      const patch: Record<string, unknown> = {};
-      let changed = false;
-      const next: Record<string, z.ZodType> = {};
-      for (const [k, s] of Object.entries(shape)) {
-        next[k] = readSide(s);
-        if (next[k] !== s) changed = true;
-      }
-      if (changed) patch.shape = next;
-      if (def.catchall !== undefined) {
-        const c = readSide(def.catchall);
-        if (c !== def.catchall) patch.catchall = c;
-      }
-      return Object.keys(patch).length === 0 ? schema : withDef(schema, patch);
-    }
+    case 'object':
+      return rebuilt(schema, { shape: def.shape, catchall: def.catchall });
     case 'array':
       return rebuilt(schema, { element: def.element });
     case 'set':
@@ -89,20 +75,32 @@ function readSide(schema: z.ZodType): z.ZodType {
   }
 }
 
-/** The schema with each given child schema (or list of them) read from its output side; itself when none changes. */
-function rebuilt(schema: z.ZodType, children: Record<string, unknown>): z.ZodType {
+type Children = z.ZodType | readonly z.ZodType[] | Readonly<Record<string, z.ZodType>> | null | undefined;
+
+/**
+ * The schema with each given child read from its output side (a schema, a list of them, or an
+ * object's shape); the schema itself when no child changes.
+ */
+function rebuilt(schema: z.ZodType, children: Record<string, Children>): z.ZodType {
   const patch: Record<string, unknown> = {};
   for (const [key, child] of Object.entries(children)) {
     if (child === undefined || child === null) continue;
-    if (Array.isArray(child)) {
-      const next = (child as z.ZodType[]).map(readSide);
-      if (next.some((s, i) => s !== child[i])) patch[key] = next;
-    } else {
-      const next = readSide(child as z.ZodType);
+    if (isSchema(child)) {
+      const next = readSide(child);
       if (next !== child) patch[key] = next;
+      continue;
     }
+    // A list (items, options) or a shape: rewritten entry by entry, replaced only when one changed.
+    const entries = Object.entries(child);
+    const next = entries.map(([, s]) => readSide(s));
+    if (next.every((s, i) => s === entries[i]![1])) continue;
+    patch[key] = Array.isArray(child) ? next : Object.fromEntries(entries.map(([k], i) => [k, next[i]]));
   }
   return Object.keys(patch).length === 0 ? schema : withDef(schema, patch);
+}
+
+function isSchema(x: object): x is z.ZodType {
+  return '_zod' in x;
 }
 
 /**

@@ -21,8 +21,6 @@ export interface ZodDefView {
   /** intersection schemas */
   left?: z.ZodType;
   right?: z.ZodType;
-  /** lazy schemas */
-  getter?: () => z.ZodType;
   /** discriminated unions: the tag attribute */
   discriminator?: string;
   /** literal schemas */

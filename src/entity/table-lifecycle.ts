@@ -66,26 +66,22 @@ export async function waitUntilActive(client: AnyDynamoClient, name: string, max
  */
 export async function dropTable(client: AnyDynamoClient, name: string, maxWaitSeconds: number): Promise<void> {
   const deadline = Date.now() + maxWaitSeconds * 1000;
-  const late = (status: string | undefined) => new DynakitError(`table ${name} is not deleted after ${maxWaitSeconds} s (status ${status})`);
+  let deleting = false;
   for (;;) {
-    try {
-      await sendCommand(client, new DeleteTableCommand({ TableName: name }));
-      break;
-    } catch (e) {
-      const code = (e as Error).name;
-      if (code === 'ResourceNotFoundException') return;
-      if (code !== 'ResourceInUseException') throw e;
+    if (!deleting) {
+      try {
+        await sendCommand(client, new DeleteTableCommand({ TableName: name }));
+        deleting = true;
+      } catch (e) {
+        const code = (e as Error).name;
+        if (code === 'ResourceNotFoundException') return;
+        if (code !== 'ResourceInUseException') throw e;
+      }
     }
     const status = await statusOf(client, name);
     if (status === undefined) return;
-    if (status === 'DELETING') break;
-    if (Date.now() > deadline) throw late(status);
-    await sleep(250);
-  }
-  for (;;) {
-    const status = await statusOf(client, name);
-    if (status === undefined) return;
-    if (Date.now() > deadline) throw late(status);
+    if (status === 'DELETING') deleting = true;
+    if (Date.now() > deadline) throw new DynakitError(`table ${name} is not deleted after ${maxWaitSeconds} s (status ${status})`);
     await sleep(250);
   }
 }

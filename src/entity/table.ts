@@ -120,9 +120,10 @@ export class Table<C extends TableConfig = TableConfig> {
   register(model: EntityModel): void {
     if (this.entities.has(model.name)) throw new TypeError(`table ${this.name}: an entity named ${model.name} is already defined`);
     // DynamoDB has one TTL attribute per table: an entity naming another one would never expire.
-    const other = model.ttl === undefined ? undefined : [...this.entities.values()].find((m) => m.ttl !== undefined && m.ttl !== model.ttl);
-    if (other !== undefined) {
-      throw new TableDefinitionError(this.name, `${model.name}.ttl`, `"${model.ttl}" differs from ${other.name}'s TTL attribute "${other.ttl}"; DynamoDB allows one TTL attribute per table`);
+    const ttl = this.ttlAttribute();
+    if (model.ttl !== undefined && ttl !== undefined && model.ttl !== ttl) {
+      const other = [...this.entities.values()].find((m) => m.ttl === ttl)!;
+      throw new TableDefinitionError(this.name, `${model.name}.ttl`, `"${model.ttl}" differs from ${other.name}'s TTL attribute "${ttl}"; DynamoDB allows one TTL attribute per table`);
     }
     this.entities.set(model.name, model);
   }
@@ -253,18 +254,16 @@ export class Table<C extends TableConfig = TableConfig> {
    * entity declares a `ttl` attribute (for tests, demos and scripts).
    */
   async create(options: { maxWaitSeconds?: number } = {}): Promise<void> {
-    // Before CreateTable: entities that disagree on the TTL attribute must not leave a table behind.
-    const ttl = this.ttlAttribute();
     await sendCommand(this.client, new CreateTableCommand(this.createTableInput()));
     await waitUntilActive(this.client, this.name, options.maxWaitSeconds ?? 60);
+    const ttl = this.ttlAttribute();
     if (ttl !== undefined) await enableTimeToLive(this.client, this.name, ttl);
   }
 
-  /** The TTL attribute the table's entities use (they must agree on one). */
+  /** The TTL attribute the table's entities use (`register` keeps them to one). */
   ttlAttribute(): string | undefined {
-    const names = new Set([...this.entities.values()].map((m) => m.ttl).filter((t): t is string => t !== undefined));
-    if (names.size > 1) throw new TypeError(`table ${this.name}: entities use different ttl attributes (${[...names].join(', ')}); DynamoDB allows one per table`);
-    return names.values().next().value;
+    for (const m of this.entities.values()) if (m.ttl !== undefined) return m.ttl;
+    return undefined;
   }
 
   /**

@@ -1,4 +1,6 @@
 import type { ResolvedIndex } from '../entity/table.js';
+import type { Condition } from '../expressions/condition.js';
+import { conditionAttributes } from '../expressions/condition-attributes.js';
 import { ExpressionError } from '../errors.js';
 
 /**
@@ -6,6 +8,11 @@ import { ExpressionError } from '../errors.js';
  * and why (for the error message).
  */
 export type NeededAttribute = readonly [attribute: string, use: 'filter' | 'read', why: string];
+
+/** The attributes a filter reads, as needs of a read. */
+export function filterNeeds(filter: Condition | undefined): NeededAttribute[] {
+  return filter === undefined ? [] : [...conditionAttributes(filter.node)].map((a) => [a, 'filter', 'in the filter'] as const);
+}
 
 /**
  * Fails before sending when a read of an index that does not hold whole items (KEYS_ONLY or

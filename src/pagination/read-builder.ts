@@ -5,8 +5,7 @@ import type { ResolvedIndex } from '../entity/table.js';
 import { ExpressionError, KeyError } from '../errors.js';
 import { contextFor } from '../operations/expression-input.js';
 import { belongsTo } from '../operations/write-guards.js';
-import { conditionAttributes } from '../expressions/condition-attributes.js';
-import { checkIndexHolds, type NeededAttribute } from './index-projection.js';
+import { checkIndexHolds, filterNeeds, type NeededAttribute } from './index-projection.js';
 import { decodeCursor, startKeyAttributes, type CursorPartition, type StartKey } from './cursor.js';
 import { countAll, readPages, SKIP, type Page, type PagedReadSpec } from './page-reader.js';
 
@@ -148,7 +147,7 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> implements 
     const s = this.state;
     const needed: NeededAttribute[] = [[m.table.entityAttribute, 'filter', 'the discriminator every entity read filters on']];
     if (m.ttl !== undefined && s.includeExpired !== true) needed.push([m.ttl, 'filter', 'the TTL that hides expired items; or use includeExpired()']);
-    if (s.filter !== undefined) for (const a of conditionAttributes(s.filter.node)) needed.push([a, 'filter', 'in the filter']);
+    needed.push(...filterNeeds(s.filter));
     if (withProjection) {
       const read = s.projection !== undefined && s.projection.length > 0 ? s.projection : m.readableAttributes;
       for (const a of read) needed.push([a, 'read', 'read into the result']);

@@ -11,8 +11,7 @@ import type { AnyEntity, EntityItem } from '../entity/entity.js';
 import { decodeCursor, startKeyAttributes, type CursorPartition, type StartKey } from './cursor.js';
 import { readPages } from './page-reader.js';
 import { positiveInt } from './read-builder.js';
-import { conditionAttributes } from '../expressions/condition-attributes.js';
-import { checkIndexHolds, type NeededAttribute } from './index-projection.js';
+import { checkIndexHolds, filterNeeds, type NeededAttribute } from './index-projection.js';
 
 /** A page of a table-level read: parsed items of registered entities, and raw items of none. */
 export interface TablePage<T> {
@@ -214,9 +213,7 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
       encode: (v) => toStoredValue(v),
     };
     if (s.index.projected !== undefined) {
-      const needed: NeededAttribute[] = [];
-      if (s.filter !== undefined) for (const a of conditionAttributes(s.filter.node)) needed.push([a, 'filter', 'in the filter']);
-      for (const a of s.projection ?? []) needed.push([a, 'read', 'projected']);
+      const needed: NeededAttribute[] = [...filterNeeds(s.filter), ...(s.projection ?? []).map((a) => [a, 'read', 'projected'] as const)];
       checkIndexHolds(`table ${this.table.name}`, s.index, needed);
     }
     const input: Record<string, unknown> = { TableName: this.table.name };
