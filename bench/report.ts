@@ -4,6 +4,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { OpRow } from './build-input.js';
+import type { StubbedCallResult } from './stubbed-call.js';
 import type { E2EResult } from './local-e2e.js';
 import { EMPTY_MODULE, type BundleSize, type ColdImportRow } from './size.js';
 import type { TypecheckResult, TypecheckCell } from './typecheck/run.js';
@@ -28,13 +29,13 @@ export interface Environment {
 export interface BenchResults {
   readonly env: Environment;
   readonly build?: OpRow[];
-  readonly stubbed?: OpRow[];
+  readonly stubbed?: StubbedCallResult;
   readonly e2e?: E2EResult;
   readonly typecheck?: TypecheckResult;
   readonly bundle?: BundleSize[];
   readonly cold?: ColdImportRow[];
-  /** `stubbed`: (b) repeats (one process per contender each); `stubbedSamples`: samples per operation in each process */
-  readonly rounds: { build: number; stubbed: number; stubbedSamples?: number; e2e: number; coldRuns: number; tscRunsAtMax: number };
+  /** `stubbed`: (b) pair processes per contender (rounds per process: `stubbed.rounds`) */
+  readonly rounds: { build: number; stubbed: number; e2e: number; coldRuns: number; tscRunsAtMax: number };
 }
 
 export const TARGETS = {
@@ -89,7 +90,7 @@ export function targetRows(r: BenchResults): TargetRow[] {
     });
   }
   if (r.stubbed) {
-    const rs = r.stubbed.map((o) => o.ratios['dynakit/raw']!);
+    const rs = r.stubbed.rows.map((o) => o.ratios['dynakit/raw']!);
     rows.push({
       target: `whole call through the SDK: ≤ ${TARGETS.callRatio}x the hand-written call (get / put / update / query / delete)`,
       measured: rs.map((s) => x(s)).join(' / '),
@@ -173,7 +174,7 @@ export function consoleTable(r: BenchResults): string {
     }
   }
   if (r.stubbed) {
-    for (const o of r.stubbed) {
+    for (const o of r.stubbed.rows) {
       rows.push([
         `call ${o.op} (ratio; raw µs)`,
         `${fmt(o.values.raw.median, 1)} µs`,
@@ -282,9 +283,13 @@ export function markdown(r: BenchResults): string {
         `Each contender is warmed up, then calibrated so one sample takes ~50 ms; ` +
         `then ${r.rounds.build} (a) interleaved rounds, each running every contender once, in a rotating order. ` +
         'Reported: median (min–max) over rounds. Ratios are computed inside each round, then summarised. ' +
-        `(b) runs each contender in a fresh process of its own (1.5 s of warm-up per operation, calibration, then the median of ${r.rounds.stubbedSamples ?? 5} samples per operation), ` +
-        `the four processes taking turns in a rotating order, ${r.rounds.stubbed} repeats; ratios are taken between the processes of one repeat, then summarised. ` +
-        "In one shared process the SDK's code is compiled for the mix of libraries that ran through it, which moved one-process ratios by ±10% from run to run.",
+        (r.stubbed
+          ? `(b) pairs each contender with the hand-written call in a fresh process: ${(r.stubbed.warmupMs / 1000).toFixed(1)} s of warm-up per operation with the two taking turns, ` +
+            `then ${r.stubbed.rounds} rounds per operation, each timing a ~${r.stubbed.sampleMs} ms slice of both (rotating which goes first, a minor GC before each slice, a 64 MB young generation so that collections stay rare and in the slice that caused them); ` +
+            `${r.stubbed.processes} processes per pair, the pairs taking turns. Ratio: median over all rounds of the per-round ratio, with the range of the per-process medians. ` +
+            'A second hand-written client paired with the first (A/A control) shows what the method resolves. ' +
+            "Ratios between separate processes swung ±20% on this machine (the SDK's own speed differs per process), which is why each ratio is taken inside one process."
+          : ''),
       '- Every call builds everything from scratch: the builder, the key, the item, the conditions (what application code does per request). ' +
         'Inputs cycle through 256 different users.',
       `- (c) runs against DynamoDB Local on this machine: one table per contender, loaded with the same 10,000 users; one warm-up pass, then interleaved rounds ` +
@@ -330,15 +335,17 @@ export function markdown(r: BenchResults): string {
     out.push(
       'A custom `requestHandler` on `DynamoDBClient` answers with canned HTTP responses (GetItem: one item; Query: a page of 10 items; writes: `{}`), ' +
         "each contender's in its own storage format. SDK middleware, signing, JSON (de)serialisation, marshalling and each library's result parsing all run. " +
-        'Ratio to a hand-written `DocumentClient` call sending the same input as dynakit (per repeat, each contender in its own process, then median (min–max)).',
+        'Ratio to a hand-written `DocumentClient` call sending the same input as dynakit, in the same process: median over all rounds (range of the per-process medians). ' +
+        'The control row pairs the hand-written call with itself on a second client: its distance from 1.00x is the resolution of the method.',
     );
     out.push('');
     out.push(
       table(
-        ['operation', 'hand-written (µs/call)', 'dynakit', 'ElectroDB', 'Toolbox'],
-        r.stubbed.map((o) => [
+        ['operation', 'hand-written (µs/call)', 'control: hand-written again', 'dynakit', 'ElectroDB', 'Toolbox'],
+        r.stubbed.rows.map((o) => [
           OP_LABEL[o.op]!,
           fmtSummary(o.values.raw, 1),
+          xr(r.stubbed!.control[o.op]),
           `**${xr(o.ratios['dynakit/raw']!)}**`,
           xr(o.ratios['electrodb/raw']!),
           xr(o.ratios['toolbox/raw']!),
