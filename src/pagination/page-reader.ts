@@ -44,44 +44,67 @@ function keyOf(raw: Record<string, unknown>, attrs: readonly KeyAttribute[]): St
   return key;
 }
 
+/** One request's page, and where the next request starts (`undefined`: nothing after it). */
+interface PageStep<T> {
+  readonly page: Page<T>;
+  readonly next: Record<string, unknown> | undefined;
+  /** items the caller may still get after this page */
+  readonly remaining: number;
+}
+
+/**
+ * Sends one request from `startKey` and reads its rows, keeping at most `remaining` items. When it
+ * stops inside the DynamoDB page, the cursor points at the last item returned, so resuming yields
+ * exactly the items after it.
+ */
+export async function readPage<T>(
+  spec: PagedReadSpec<T>,
+  startKey: Record<string, unknown> | undefined,
+  remaining: number,
+  pageSize: number | undefined,
+): Promise<PageStep<T>> {
+  const input: Record<string, unknown> = { ...spec.input };
+  if (startKey !== undefined) input.ExclusiveStartKey = startKey;
+  const requestLimit = pageSize ?? (Number.isFinite(remaining) ? remaining : undefined);
+  if (requestLimit !== undefined) input.Limit = requestLimit;
+  const out = await sendCommand<RawPage>(spec.client, spec.command(input));
+  const rows = out.Items ?? [];
+  const items: T[] = [];
+  let lastRaw: Record<string, unknown> | undefined;
+  let cut = false;
+  for (let i = 0; i < rows.length; i++) {
+    const raw = rows[i]!;
+    const parsed = spec.parse(raw);
+    if (parsed === SKIP) continue;
+    items.push(parsed);
+    lastRaw = raw;
+    if (items.length >= remaining) {
+      cut = i < rows.length - 1 || out.LastEvaluatedKey !== undefined;
+      break;
+    }
+  }
+  const left = remaining - items.length;
+  let next: Record<string, unknown> | undefined;
+  if (left <= 0) next = cut && lastRaw !== undefined ? (lastRaw === rows[rows.length - 1] && out.LastEvaluatedKey !== undefined ? out.LastEvaluatedKey : keyOf(lastRaw, spec.startKeyAttributes)) : undefined;
+  else next = out.LastEvaluatedKey;
+  const cursor = next === undefined ? undefined : encodeCursor(spec.table, spec.index, next as StartKey);
+  return { page: cursor === undefined ? { items } : { items, cursor }, next, remaining: left };
+}
+
 /**
  * Reads pages one request at a time (only one page is held in memory). With `limit`, stops as
- * soon as that many items were returned; when it stops inside a DynamoDB page, the cursor points
- * at the last item returned, so resuming yields exactly the remaining items.
+ * soon as that many items were returned.
  */
 export async function* readPages<T>(spec: PagedReadSpec<T>, options: PagedReadOptions): AsyncGenerator<Page<T>> {
   let startKey: Record<string, unknown> | undefined = options.startKey;
   let remaining = options.limit ?? Infinity;
   if (remaining <= 0) return;
   for (;;) {
-    const input: Record<string, unknown> = { ...spec.input };
-    if (startKey !== undefined) input.ExclusiveStartKey = startKey;
-    const requestLimit = options.pageSize ?? (Number.isFinite(remaining) ? remaining : undefined);
-    if (requestLimit !== undefined) input.Limit = requestLimit;
-    const out = await sendCommand<RawPage>(spec.client, spec.command(input));
-    const rows = out.Items ?? [];
-    const items: T[] = [];
-    let lastRaw: Record<string, unknown> | undefined;
-    let cut = false;
-    for (let i = 0; i < rows.length; i++) {
-      const raw = rows[i]!;
-      const parsed = spec.parse(raw);
-      if (parsed === SKIP) continue;
-      items.push(parsed);
-      lastRaw = raw;
-      if (items.length >= remaining) {
-        cut = i < rows.length - 1 || out.LastEvaluatedKey !== undefined;
-        break;
-      }
-    }
-    remaining -= items.length;
-    let next: Record<string, unknown> | undefined;
-    if (remaining <= 0) next = cut && lastRaw !== undefined ? (lastRaw === rows[rows.length - 1] && out.LastEvaluatedKey !== undefined ? out.LastEvaluatedKey : keyOf(lastRaw, spec.startKeyAttributes)) : undefined;
-    else next = out.LastEvaluatedKey;
-    const cursor = next === undefined ? undefined : encodeCursor(spec.table, spec.index, next as StartKey);
-    yield cursor === undefined ? { items } : { items, cursor };
-    if (next === undefined || remaining <= 0) return;
-    startKey = next;
+    const step = await readPage(spec, startKey, remaining, options.pageSize);
+    yield step.page;
+    if (step.next === undefined || step.remaining <= 0) return;
+    startKey = step.next;
+    remaining = step.remaining;
   }
 }
 

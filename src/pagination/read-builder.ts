@@ -7,7 +7,7 @@ import { contextFor } from '../operations/expression-input.js';
 import { belongsTo } from '../operations/write-guards.js';
 import { checkIndexHolds, filterNeeds, type NeededAttribute } from './index-projection.js';
 import { decodeCursor, startKeyAttributes, type CursorPartition, type StartKey } from './cursor.js';
-import { countAll, readPages, SKIP, type Page, type PagedReadSpec } from './page-reader.js';
+import { countAll, readPage, readPages, SKIP, type Page, type PagedReadSpec } from './page-reader.js';
 
 /** Options shared by entity queries and scans. */
 export interface ReadState {
@@ -172,12 +172,8 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> implements 
 
   /** Iterates pages; each holds at most one DynamoDB page of items. */
   pages(): AsyncIterable<Page<Result>> {
-    const input = this.buildInput(true);
-    const startKey = input.ExclusiveStartKey as StartKey | undefined;
-    delete input.ExclusiveStartKey;
-    delete input.Limit;
+    const { spec, startKey } = this.pagedRead();
     const s = this.state;
-    const spec = this.readSpec(input);
     return {
       [Symbol.asyncIterator]: () =>
         readPages<Result>(spec, {
@@ -186,6 +182,15 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> implements 
           ...(startKey === undefined ? {} : { startKey }),
         }),
     };
+  }
+
+  /** The read's spec, with the start key and `Limit` taken out of the input (the page reader sets them per request). */
+  private pagedRead(): { spec: PagedReadSpec<Result>; startKey: StartKey | undefined } {
+    const input = this.buildInput(true);
+    const startKey = input.ExclusiveStartKey as StartKey | undefined;
+    delete input.ExclusiveStartKey;
+    delete input.Limit;
+    return { spec: this.readSpec(input), startKey };
   }
 
   async *[Symbol.asyncIterator](): AsyncIterator<Result> {
@@ -213,8 +218,9 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> implements 
   /** One page: up to `limit` items (reading as many DynamoDB pages as needed), or one DynamoDB page. */
   async send(): Promise<Page<Result>> {
     if (this.state.limit === undefined) {
-      for await (const page of this.pages()) return page;
-      return { items: [] };
+      // One request, without an async generator's machinery (~2% of a 10-item query's whole call).
+      const { spec, startKey } = this.pagedRead();
+      return (await readPage(spec, startKey, Infinity, this.state.pageSize)).page;
     }
     const items: Result[] = [];
     let cursor: string | undefined;
