@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { defOf, lazyInner, reaches } from './schema-walk.js';
 
 /**
@@ -11,9 +11,13 @@ import { defOf, lazyInner, reaches } from './schema-walk.js';
  * output has no schema, accepts the stored value as it is. Schemas without pipes come back
  * unchanged (the same instance), so plain entities pay nothing.
  *
- * Recursive schemas are rewritten through `z.lazy`, lazily: the read side of a lazy schema is a
- * lazy schema resolving to the (cached) read side of its target. Refinements are kept: they check
- * the output, which is what is stored.
+ * Recursive schemas are rewritten lazily: the read side of a lazy schema is a lazy schema resolving
+ * to the (cached) read side of its target. Refinements are kept: they check the output, which is
+ * what is stored.
+ *
+ * Every replacement is a copy of one of the schema's own nodes (see `withDef`), never a schema
+ * made here: dynakit does not load zod at run time (an application's cold start pays for zod
+ * once, through its own schemas), and the read schema stays on the application's copy of zod.
  *
  * @example readSchema(z.object({ cents: z.number().transform((n) => Math.round(n * 100)) })) // reads `cents` as stored
  */
@@ -38,10 +42,10 @@ function readSide(schema: z.ZodType): z.ZodType {
   switch (def.type) {
     case 'pipe': {
       const out = def.out!;
-      return defOf(out).type === 'transform' ? z.unknown() : readSide(out);
+      return defOf(out).type === 'transform' ? asStored(out) : readSide(out);
     }
     case 'transform':
-      return z.unknown();
+      return asStored(schema);
     case 'optional':
     case 'nullable':
     case 'default':
@@ -68,11 +72,31 @@ function readSide(schema: z.ZodType): z.ZodType {
     case 'lazy': {
       // Resolving the target here would recurse forever; it is resolved on first parse instead.
       const target = lazyInner(schema);
-      return reaches(target, (d) => d.type === 'pipe' || d.type === 'transform') ? z.lazy(() => lazyReadSide(target)) : schema;
+      if (!reaches(target, (d) => d.type === 'pipe' || d.type === 'transform')) return schema;
+      // zod caches a lazy schema's resolved target on its definition: the copy must not inherit it.
+      return withDef(schema, { getter: () => lazyReadSide(target), _cachedInner: undefined });
     }
     default:
       return schema;
   }
+}
+
+/**
+ * A transform that hands the stored value back unchanged: what a `.transform(f)`'s output reads as
+ * (it has no schema of its own to check the value against).
+ */
+function asStored(transform: z.ZodType): z.ZodType {
+  return withDef(transform, { transform: storedAsIs });
+}
+
+/**
+ * Any stored value passes, but a missing one does not: zod lets an object key whose schema is a
+ * bare transform be absent, while the model's field is required unless an `.optional()` around
+ * it (which answers for `undefined` before this runs) says otherwise.
+ */
+function storedAsIs(value: unknown, ctx: { issues: unknown[] }): unknown {
+  if (value === undefined) ctx.issues.push({ code: 'invalid_type', expected: 'nonoptional', input: value, path: [] });
+  return value;
 }
 
 type Children = z.ZodType | readonly z.ZodType[] | Readonly<Record<string, z.ZodType>> | null | undefined;

@@ -31,6 +31,16 @@ describe('readSchema', () => {
     expect(readSchema(readSchema(schema)).parse(written)).toEqual(written);
   });
 
+  it('accepts a transformed field as stored, but not its absence unless the field is optional', () => {
+    const cents = z.number().transform((n) => n * 100);
+    const read = readSchema(z.object({ price: cents, was: cents.optional(), note: z.string().transform((s) => `${s}!`).nullable() }));
+    expect(read.parse({ price: 150, note: null })).toEqual({ price: 150, note: null });
+    const missing = read.safeParse({ note: 'n!' });
+    expect(missing.success).toBe(false);
+    expect(missing.error?.issues.map((i) => i.path)).toEqual([['price']]);
+    expect(read.safeParse({ price: 1 }).success).toBe(false); // nullable is not optional
+  });
+
   it('reads a pipe, z.preprocess or codec as its output schema (still validated)', () => {
     const asDate = z.string().transform((s) => new Date(s)).pipe(z.date());
     const trimmed = z.preprocess((v) => (typeof v === 'string' ? v.trim() : v), z.string().min(1));
