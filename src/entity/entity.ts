@@ -228,13 +228,14 @@ export type VersionedKey<Item, K, V extends string> = [V] extends [never]
     ? KeyInput<Item, K>
     : KeyInput<Item, K> & { readonly [P in V]?: number };
 
-export interface EntityConfig<Name extends string, S extends z.ZodObject, C extends TableConfig, K, TS extends boolean, V extends string> {
-  readonly table: Table<C>;
+export interface EntityConfig<Name extends string, S extends z.ZodObject, C extends TableConfig, K, TS extends boolean, V extends string, KS = EntityKeysShape<C>> {
+  /** The table (`KS`, its key shape, is read from the table's type, where it was computed once). */
+  readonly table: Table<C> & { readonly '~keysShape': KS };
   /** Stored in the table's discriminator attribute (default `_et`). */
   readonly name: Name;
   readonly schema: S;
   /** Key templates per index: `primary` and any index of the table, e.g. `{ pk: 'USER#{userId}', sk: 'PROFILE' }`. */
-  readonly keys: K & NoInfer<CheckedKeys<K, keyof z.output<S> & string | (TS extends true ? keyof TimestampFields : never), EntityKeysShape<C>>>;
+  readonly keys: K & NoInfer<CheckedKeys<K, keyof z.output<S> & string | (TS extends true ? keyof TimestampFields : never), KS>>;
   /** Keep `createdAt` / `updatedAt` (ISO strings) on every write. */
   readonly timestamps?: TS;
   /**
@@ -262,10 +263,13 @@ export function defineEntity<
   const Name extends string,
   S extends z.ZodObject,
   C extends TableConfig,
-  const K extends EntityKeysShape<C>,
+  // Unconstrained: a constraint over C would be re-instantiated while C is being inferred (the
+  // inferred KS is the table's own key shape; K is checked against it).
+  KS,
+  const K extends KS,
   TS extends boolean = false,
   const V extends string = never,
->(config: EntityConfig<Name, S, C, K, TS, V>): Entity<Name, WithVersion<WithTimestamps<z.output<S>, TS>, V>, VersionedInput<z.input<S>, V>, K, V> {
+>(config: EntityConfig<Name, S, C, K, TS, V, KS>): Entity<Name, WithVersion<WithTimestamps<z.output<S>, TS>, V>, VersionedInput<z.input<S>, V>, K, V> {
   const model = new EntityModel({
     name: config.name,
     table: config.table as unknown as Table,

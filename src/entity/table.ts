@@ -7,7 +7,7 @@ import {
   type LocalSecondaryIndex,
   type Projection,
 } from '@aws-sdk/client-dynamodb';
-import type { IndexConfig, IndexProjection, KeyAttribute, TableConfig } from './table-types.js';
+import type { EntityKeysShape, IndexConfig, IndexProjection, KeyAttribute, TableConfig } from './table-types.js';
 import { AttributeOperand } from '../expressions/condition.js';
 import { parseDocPath } from '../expressions/document-path.js';
 import { sendCommand, unsupportedTranslation, type AnyDynamoClient } from '../client/send.js';
@@ -70,6 +70,12 @@ const TABLE_ARN = /^arn:[\w-]+:dynamodb:[\w-]*:\d*:table\/[A-Za-z0-9_.-]{3,255}$
  * const AppTable = defineTable({ name: 'App', client, partitionKey: { name: 'pk', type: 'S' }, sortKey: { name: 'sk', type: 'S' } });
  */
 export class Table<C extends TableConfig = TableConfig> {
+  /**
+   * @internal type carrier, never set at run time: the shape of `keys` in `defineEntity`, computed
+   * once per table. `defineEntity` reads it from here: a constraint written over the table's config
+   * type was re-instantiated for every index literal while the config type was still being inferred.
+   */
+  declare readonly '~keysShape': EntityKeysShape<C>;
   readonly name: string;
   readonly client: AnyDynamoClient;
   readonly entityAttribute: string;

@@ -24,9 +24,11 @@ export interface KeyTemplateError<Message extends string> {
  * on every pass of argument inference (~40% of what defining an entity cost).
  */
 export type KeyProblems<K, Names extends string, Shape> =
-  | { [I in keyof K]-?: I extends keyof Shape ? FieldProblem<I & string, Exclude<keyof K[I], keyof NonNullable<Shape[I]>>> : `the table has no index named ${I & string}` }[keyof K]
+  | { [I in keyof K]-?: I extends keyof Shape ? FieldProblem<I & string, Exclude<keyof K[I], KeyFields<Shape>[I]>> : `the table has no index named ${I & string}` }[keyof K]
   | UnknownAttributes<Exclude<KeyAttributeNames<K>, Names>>;
 
+/** The key fields of each index of a key shape: computed once per table, not per entity. */
+type KeyFields<Shape> = { [I in keyof Shape]-?: keyof NonNullable<Shape[I]> };
 type FieldProblem<I extends string, F> = [F] extends [never] ? never : `index ${I} has no ${F & string} key`;
 type UnknownAttributes<A> = [A] extends [never] ? never : `unknown attribute in key template: ${A & string}`;
 
