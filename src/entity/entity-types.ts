@@ -20,21 +20,23 @@ export type KeyInput<Item, K> = Pick<Item, PrimaryKeyNames<K> & keyof Item>;
 
 type Unset<V> = Exclude<V, undefined>;
 
+/** What `set` takes at a path holding `V`: a value, or a reference to a stored attribute. */
+type SetValue<V> = V | UpdateRef<Unset<V>>;
+/** What `add` takes at a path holding `V` (`undefined` removed): a number, or elements of a set. */
+type AddValue<V> = [V] extends [number] ? number : [V] extends [ReadonlySet<infer E>] ? ReadonlySet<E> : never;
+type DeleteValue<V> = [V] extends [ReadonlySet<infer E>] ? ReadonlySet<E> : never;
+type AppendValue<V> = [V] extends [readonly (infer E)[]] ? readonly E[] : never;
+
 /**
  * Value maps accepted by the update builder, keyed by document path: the paths `Paths` of `Item`
- * (all of them unless given; an entity's update passes `UpdatePaths`).
+ * (all of them unless given; an entity's update passes `UpdatePaths`). Each path's value type is
+ * looked up once (`PathValue`) and passed to a small alias, not written out twice per map.
  */
 export interface UpdateInputs<Item, Paths extends string = AttrPath<Item>> {
-  set: { readonly [P in Paths]?: PathValue<Item, P> | UpdateRef<Unset<PathValue<Item, P>>> };
-  add: {
-    readonly [P in Paths]?: Unset<PathValue<Item, P>> extends number
-      ? number
-      : Unset<PathValue<Item, P>> extends ReadonlySet<infer E>
-        ? ReadonlySet<E>
-        : never;
-  };
-  delete: { readonly [P in Paths]?: Unset<PathValue<Item, P>> extends ReadonlySet<infer E> ? ReadonlySet<E> : never };
-  append: { readonly [P in Paths]?: Unset<PathValue<Item, P>> extends readonly (infer E)[] ? readonly E[] : never };
+  set: { readonly [P in Paths]?: SetValue<PathValue<Item, P>> };
+  add: { readonly [P in Paths]?: AddValue<Unset<PathValue<Item, P>>> };
+  delete: { readonly [P in Paths]?: DeleteValue<Unset<PathValue<Item, P>>> };
+  append: { readonly [P in Paths]?: AppendValue<Unset<PathValue<Item, P>>> };
   remove: Paths;
 }
 

@@ -54,7 +54,7 @@ export class Entity<Name extends string, Item extends object, Input, K, V extend
    *
    * @example User.Key('orgId').eq('acme').and(User.Key('name').beginsWith('A'))
    */
-  Key = <A extends KeyAttributeNames<K> & keyof Item & string>(attribute: A): KeyOperand<Item[A], A> => {
+  Key = <A extends KeyAttributeNames<K> & keyof Item>(attribute: A): KeyOperand<Item[A], A> => {
     if (!this.model.keyComposites.has(attribute)) throw new ExpressionError(this.name, attribute, 'does not compose any key of the entity');
     return new KeyOperand<Item[A], A>(attribute);
   };
@@ -140,7 +140,7 @@ export class Entity<Name extends string, Item extends object, Input, K, V extend
    * const page = await User.query('gsi1', User.Key('orgId').eq('acme').and(User.Key('name').beginsWith('A'))).limit(50)
    * for await (const u of User.query('primary', User.Key('userId').eq('u1'))) console.log(u)
    */
-  query<I extends QueryIndexName<K>>(index: I, condition: KeyCondition<QueryKeyNames<K, I> & string>): QueryBuilder<Item> {
+  query<I extends QueryIndexName<K>>(index: I, condition: KeyCondition<QueryKeyNames<K, I>>): QueryBuilder<Item> {
     // One literal, not a spread of shared defaults: V8 adds keys to a spread clone on a slow path.
     return new QueryBuilder<Item>(this.model, {
       index,
@@ -186,9 +186,11 @@ export class Entity<Name extends string, Item extends object, Input, K, V extend
 
 /**
  * Top-level attributes an update may not change: primary-key composites, the version, and what is
- * not in the schema's input (timestamps, kept by dynakit).
+ * not in the schema's input (timestamps, kept by dynakit). The item's keys beyond the input's can
+ * only be the timestamps (the version is `V`), so only those two are compared with the input's keys,
+ * not every key of the item.
  */
-type Fixed<Item, Input, K, V extends string> = (PrimaryKeyNames<K> | V | Exclude<keyof Item, keyof Input>) & string;
+type Fixed<Item, Input, K, V extends string> = (PrimaryKeyNames<K> | V | (Item extends TimestampFields ? Exclude<keyof TimestampFields, keyof Input> : never)) & string;
 
 /**
  * Any entity, for APIs that accept entities of every shape. Only what those APIs read (the name,

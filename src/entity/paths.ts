@@ -4,19 +4,25 @@
  */
 type Depth = [never, 0, 1, 2, 3];
 
-type Leaf = Date | Set<unknown> | Uint8Array | string | number | bigint | boolean | null;
+/** Values without sub-paths (`undefined` too, so optional attributes need no `NonNullable`). */
+type Leaf = Date | Set<unknown> | Uint8Array | string | number | bigint | boolean | null | undefined;
 
+/** The paths below attribute `K` holding `V` (distributes over a union `V`; leaves add none). */
 type SubPaths<K extends string, V, D extends number> = V extends Leaf
   ? never
   : V extends readonly (infer E)[]
-    ? `${K}[${number}]` | (NonNullable<E> extends Leaf ? never : `${K}[${number}].${AttrPath<NonNullable<E>, D>}`)
-    : V extends object
-      ? `${K}.${AttrPath<V, D>}`
-      : never;
+    ? `${K}[${number}]` | ElementSubPaths<K, E, D>
+    : `${K}.${AttrPath<V, D>}`;
 
+type ElementSubPaths<K extends string, E, D extends number> = E extends Leaf ? never : `${K}[${number}].${AttrPath<E, D>}`;
+
+/**
+ * A leaf attribute is tested in the mapped type itself, so most keys cost one conditional and
+ * `SubPaths` is only instantiated for objects and arrays.
+ */
 export type AttrPath<T, D extends number = 4> = [D] extends [never]
   ? never
-  : { [K in keyof T & string]-?: K | SubPaths<K, NonNullable<T[K]>, Depth[D]> }[keyof T & string];
+  : { [K in keyof T & string]-?: T[K] extends Leaf ? K : K | SubPaths<K, T[K], Depth[D]> }[keyof T & string];
 
 type ElementOf<V> = V extends readonly (infer E)[] ? E : never;
 
