@@ -139,8 +139,11 @@ export class Entity<Name extends string, Item extends object, Input, K, V extend
    * @example
    * const page = await User.query('gsi1', User.Key('orgId').eq('acme').and(User.Key('name').beginsWith('A'))).limit(50)
    * for await (const u of User.query('primary', User.Key('userId').eq('u1'))) console.log(u)
+   *
+   * `I` is inferred from `index` alone (`NoInfer` on the condition): inferring it from the condition
+   * too made TypeScript relate the condition to the key names of a still-unknown index.
    */
-  query<I extends QueryIndexName<K>>(index: I, condition: KeyCondition<QueryKeyNames<K, I>>): QueryBuilder<Item> {
+  query<I extends QueryIndexName<K>>(index: I, condition: NoInfer<KeyCondition<QueryKeyNames<K, I>>>): QueryBuilder<Item> {
     // One literal, not a spread of shared defaults: V8 adds keys to a spread clone on a slow path.
     return new QueryBuilder<Item>(this.model, {
       index,
