@@ -40,10 +40,8 @@ function lazyReadSide(target: z.ZodType): z.ZodType {
 function readSide(schema: z.ZodType): z.ZodType {
   const def = defOf(schema);
   switch (def.type) {
-    case 'pipe': {
-      const out = def.out!;
-      return defOf(out).type === 'transform' ? asStored(out) : readSide(out);
-    }
+    case 'pipe':
+      return readSide(def.out!);
     case 'transform':
       return asStored(schema);
     case 'optional':
