@@ -102,9 +102,20 @@ function removable(model: EntityModel, path: DocPath, s: z.ZodType): boolean {
 }
 
 /**
+ * What the schema makes of an absent value at a path: its `.default()` (or `.catch()`) value, or
+ * `undefined`. A read fills that default in for a missing attribute, so an update that removes
+ * the attribute must store it instead, as a put would: otherwise reads show the default while
+ * the index keys built from it are gone.
+ */
+function defaultOf(s: z.ZodType): unknown {
+  const r = s.safeParse(undefined);
+  return r.success ? r.data : undefined;
+}
+
+/**
  * Turns the builder's steps into validated update actions: every path must exist in the schema,
  * values are parsed by the schema at their path, primary-key composites are refused, and
- * `undefined` in `set` removes an optional attribute.
+ * `undefined` in `set` removes an optional attribute (or stores its schema default).
  */
 export function planSteps(model: EntityModel, steps: readonly UpdateStep[]): Planned {
   const actions: UpdateAction[] = [];
@@ -124,6 +135,13 @@ export function planSteps(model: EntityModel, steps: readonly UpdateStep[]): Pla
         const s = schemaFor(model, path, 'remove');
         if (!removable(model, path, s)) {
           throw new ValidationError(model.name, [{ path: p, message: 'is required by the schema and cannot be removed' }]);
+        }
+        const fallback = defaultOf(s);
+        if (fallback !== undefined) {
+          actions.push({ kind: 'set', path, value: { kind: 'value', value: fallback } });
+          provided.add(path[0] as string);
+          note(path, fallback, true);
+          continue;
         }
         actions.push({ kind: 'remove', path });
         if (path.length === 1) removed.add(path[0] as string);
@@ -146,6 +164,13 @@ export function planSteps(model: EntityModel, steps: readonly UpdateStep[]): Pla
             note(path, undefined, false);
           } else if (raw === undefined) {
             if (!removable(model, path, s)) throw new ValidationError(model.name, [{ path: at, message: 'is required; set() got undefined' }]);
+            const fallback = defaultOf(s);
+            if (fallback !== undefined) {
+              actions.push({ kind: 'set', path, value: { kind: 'value', value: fallback } });
+              provided.add(path[0] as string);
+              note(path, fallback, true);
+              break;
+            }
             actions.push({ kind: 'remove', path });
             if (path.length === 1) removed.add(path[0] as string);
             else opaque.add(path[0] as string);

@@ -58,7 +58,8 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
 
   /**
    * `SET` attributes (dotted paths for nested ones). Values are plain values, or
-   * `Entity.ref(path)` for another attribute / arithmetic. `undefined` removes an optional attribute.
+   * `Entity.ref(path)` for another attribute / arithmetic. `undefined` removes an optional attribute
+   * (one with a schema default is set to that default, as a put without it would store).
    *
    * @example User.update(k).set({ name: 'Bo', 'address.city': 'Paris', stock: User.ref('stock').minus(1) })
    */

@@ -1,0 +1,69 @@
+/**
+ * Updates that leave an attribute to its schema default (`set({ x: undefined })`, `remove('x')`)
+ * against the real server: the stored item, its index keys and what a read returns must agree,
+ * as they do after a put without the attribute.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { defineEntity, defineTable } from '../../src/index.js';
+import { testClient, testDocClient, uniqueTableName } from '../support/client.js';
+
+const client = testClient();
+const doc = testDocClient(client);
+const Table = defineTable({
+  name: uniqueTableName('upd-defaults'),
+  client,
+  partitionKey: { name: 'pk', type: 'S' },
+  sortKey: { name: 'sk', type: 'S' },
+  indexes: { gsi1: { type: 'global', partitionKey: { name: 'gsi1pk', type: 'S' }, sortKey: { name: 'gsi1sk', type: 'S' } } },
+});
+
+/** `stage` composes gsi1's sort key and defaults to 'new'; `level` is a plain defaulted attribute. */
+const Job = defineEntity({
+  table: Table,
+  name: 'Job',
+  schema: z.object({
+    jobId: z.string(),
+    queue: z.string(),
+    stage: z.string().default('new'),
+    level: z.number().int().default(1),
+  }),
+  keys: { primary: { pk: 'JOB#{jobId}', sk: 'JOB' }, gsi1: { pk: 'QUEUE#{queue}', sk: 'STAGE#{stage}#{jobId}' } },
+});
+
+const { Key } = Job;
+
+beforeAll(async () => {
+  await Table.create();
+});
+
+afterAll(async () => {
+  await Table.drop();
+  client.destroy();
+});
+
+async function raw(jobId: string): Promise<Record<string, unknown> | undefined> {
+  return (await doc.send(new GetCommand({ TableName: Table.name, Key: { pk: `JOB#${jobId}`, sk: 'JOB' }, ConsistentRead: true }))).Item;
+}
+
+describe('an update that leaves a defaulted attribute to its default', () => {
+  it('a put without the attribute stores the default and indexes the item under it (the reference)', async () => {
+    await Job.put({ jobId: 'j0', queue: 'q' });
+    expect(await raw('j0')).toMatchObject({ stage: 'new', level: 1, gsi1sk: 'STAGE#new#j0' });
+  });
+
+  it.each([
+    ['set({ stage: undefined })', (id: string) => Job.update({ jobId: id }).set({ stage: undefined, level: undefined })],
+    ["remove('stage')", (id: string) => Job.update({ jobId: id }).remove('stage', 'level')],
+  ])('%s stores the default and moves the index key to it, so the GSI finds what get() returns', async (_label, update) => {
+    const id = `j-${_label.length}`;
+    await Job.put({ jobId: id, queue: 'q', stage: 'running', level: 3 });
+    await update(id);
+    const got = await Job.get({ jobId: id }).consistent();
+    expect(got).toMatchObject({ stage: 'new', level: 1 });
+    expect(await raw(id)).toMatchObject({ stage: 'new', level: 1, gsi1sk: `STAGE#new#${id}` });
+    const found = await Job.query('gsi1', Key('queue').eq('q').and(Key('stage').eq('new'))).all();
+    expect(found.map((j) => j.jobId)).toContain(id);
+  });
+});
