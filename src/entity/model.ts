@@ -109,6 +109,12 @@ export class EntityModel {
     if (o.version !== undefined && o.version in this.shape) {
       throw new KeyError(o.name, '', o.version, `version attribute "${o.version}" is managed by dynakit; remove it from the schema`);
     }
+    // Every write stamps these itself, so a schema field of the same name would be silently overwritten.
+    for (const stamp of this.timestamps === undefined ? [] : [this.timestamps.createdAt, this.timestamps.updatedAt]) {
+      if (stamp in this.shape) {
+        throw new KeyError(o.name, '', stamp, `timestamp attribute "${stamp}" is managed by dynakit (timestamps: true); remove it from the schema or turn timestamps off`);
+      }
+    }
     if (o.ttl !== undefined && (this.shape[o.ttl] === undefined || coreType(this.shape[o.ttl]!) !== 'date')) {
       throw new KeyError(o.name, '', o.ttl, `ttl attribute "${o.ttl}" must be a z.date() attribute of the schema`);
     }
