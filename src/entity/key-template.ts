@@ -51,6 +51,29 @@ const absent = (v: unknown): boolean => v === undefined || v === null;
 const MIN_KEY_YEAR = 0;
 const MAX_KEY_YEAR = 9999;
 
+/** ISO-8601 text of a Date in the years 0-9999: `YYYY-MM-DDTHH:mm:ss.sssZ`. */
+const DATE_WIDTH = 24;
+
+/**
+ * Length of the encoded composite starting at `pos` for the kinds written at a fixed width
+ * (`undefined` for strings, whose end is found by the text that follows them).
+ */
+function fixedWidth(kind: CompositeKind, stored: string, pos: number): number | undefined {
+  const negative = stored.startsWith('-', pos) ? 1 : 0;
+  switch (kind) {
+    case 'number':
+      return NUMBER_WIDTH + negative;
+    case 'bigint':
+      return BIGINT_WIDTH + negative;
+    case 'date':
+      return DATE_WIDTH;
+    case 'boolean':
+      return stored.startsWith('true', pos) ? 4 : 5;
+    default:
+      return undefined;
+  }
+}
+
 /** Where a template came from, for error messages. */
 export interface TemplateOrigin {
   readonly entity: string;
@@ -236,7 +259,12 @@ export class KeyTemplate {
     let pos = this.head.length;
     for (const p of this.parts) {
       let end: number;
-      if (p.after === '') end = stored.length;
+      const width = fixedWidth(p.kind, stored, pos);
+      // Fixed-width text may hold the delimiter that follows it ('-' of a negative number, ':' of a
+      // date), so it is measured first; a key not written at that width is searched as before.
+      const measured = width === undefined ? -1 : pos + width;
+      if (measured >= 0 && (p.after === '' ? measured === stored.length : stored.startsWith(p.after, measured))) end = measured;
+      else if (p.after === '') end = stored.length;
       else {
         end = stored.indexOf(p.after, pos);
         if (end < 0) return undefined;

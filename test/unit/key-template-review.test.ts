@@ -5,7 +5,9 @@
  * - a null composite (nullable attribute) builds no index key instead of failing the put;
  * - raw single-placeholder keys may contain the separator;
  * - Dates outside the years 0-9999 are refused (their ISO text does not sort by time);
- * - numeric TypeScript enums are number composites.
+ * - numeric TypeScript enums are number composites;
+ * - parse measures fixed-width composites (numbers, bigints, dates, booleans) instead of searching for
+ *   the following delimiter, which their text may contain.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
@@ -251,5 +253,24 @@ describe('TypeScript enums as composites', () => {
     const e = keyError(() => define(z.object({ id: z.string(), m: z.enum(Mixed) })));
     expect(e.attribute).toBe('m');
     expect(keyError(() => define(z.object({ id: z.string(), m: z.literal(['a', 2]) }))).message).toBe(e.message);
+  });
+});
+
+describe('parse of fixed-width composites whose text holds the following delimiter', () => {
+  // Numbers, bigints, dates and booleans skip the separator check (their encoding is fixed, so the
+  // built key is unambiguous), but their text may hold the delimiter that follows them: '-' in a
+  // negative number, ':' '-' '.' 'T' in an ISO date. Parsing (stream records' keys) must not split there.
+  const kinds: Record<string, CompositeKind> = { n: 'number', big: 'bigint', at: 'date', on: 'boolean', id: 'string' };
+  const cases: [source: string, separator: string, values: Record<string, unknown>][] = [
+    ['N-{n}-{id}', '-', { n: -5, id: 'u1' }],
+    ['AT:{at}:{id}', ':', { at: new Date('2020-01-02T03:04:05.006Z'), id: 'u1' }],
+    ['{at}T{id}', '#', { at: new Date(0), id: 'x' }],
+    ['B-{big}-{id}', '-', { big: -5n, id: 'u1' }],
+    ['{on}e{id}', '#', { on: true, id: 'x' }],
+    ['{n}0{id}', '#', { n: 5, id: '0' }],
+  ];
+  it.each(cases)('%s (separator %s) parses back to the values it was built from', (source, separator, values) => {
+    const t = new KeyTemplate(source, kinds, separator, { entity: 'Ev', index: 'primary.sk' });
+    expect(t.parse(t.build(values))).toEqual(values);
   });
 });
