@@ -1,7 +1,10 @@
 import { KeyError } from '../errors.js';
 
-/** How a composite's value is written into a key string, decided from its schema type. */
-export type CompositeKind = 'string' | 'number' | 'boolean' | 'date' | 'bigint' | 'binary';
+/**
+ * How a composite's value is written into a key string, decided from its schema type.
+ * `timestamp` is a managed `createdAt`/`updatedAt`: an ISO-8601 string in the model.
+ */
+export type CompositeKind = 'string' | 'number' | 'boolean' | 'date' | 'bigint' | 'binary' | 'timestamp';
 
 /** A stored key value: a string for templates with text, or the raw value of a bare placeholder. */
 export type KeyValue = string | number | bigint | Uint8Array;
@@ -53,6 +56,21 @@ const MAX_KEY_YEAR = 9999;
 
 /** ISO-8601 text of a Date in the years 0-9999: `YYYY-MM-DDTHH:mm:ss.sssZ`. */
 const DATE_WIDTH = 24;
+const ISO_SHAPE = '0000-00-00T00:00:00.000Z';
+
+/**
+ * True for `toISOString()` text (whole, or a leading part of it with `partial`): fixed-width, so
+ * the separator or the following text inside it cannot make a key ambiguous.
+ */
+function isIsoText(s: string, partial: boolean): boolean {
+  if (partial ? s.length > DATE_WIDTH : s.length !== DATE_WIDTH) return false;
+  for (let i = 0; i < s.length; i++) {
+    const shape = ISO_SHAPE[i]!;
+    const c = s[i]!;
+    if (shape === '0' ? c < '0' || c > '9' : c !== shape) return false;
+  }
+  return true;
+}
 
 /**
  * Length of the encoded composite starting at `pos` for the kinds written at a fixed width
@@ -66,6 +84,7 @@ function fixedWidth(kind: CompositeKind, stored: string, pos: number): number | 
     case 'bigint':
       return BIGINT_WIDTH + negative;
     case 'date':
+    case 'timestamp':
       return DATE_WIDTH;
     case 'boolean':
       return stored.startsWith('true', pos) ? 4 : 5;
@@ -142,9 +161,15 @@ export class KeyTemplate {
     throw new KeyError(this.origin.entity, this.origin.index, attribute, message);
   }
 
-  private format(part: Part, value: unknown): string {
+  private format(part: Part, value: unknown, partial = false): string {
     let text: string;
     switch (part.kind) {
+      case 'timestamp':
+        if (typeof value !== 'string') this.fail(part.name, `${part.name} must be an ISO-8601 string, got ${typeof value}`);
+        // dynakit's own stamps (and prefixes of them in key conditions); other text is checked below.
+        if (isIsoText(value, partial)) return value;
+        text = value;
+        break;
       case 'number':
         if (typeof value !== 'number') this.fail(part.name, `${part.name} must be a number, got ${typeof value}`);
         try {
@@ -244,7 +269,7 @@ export class KeyTemplate {
       if (v === undefined) break;
       if (options.partial === p.name) {
         if (options.anyKind !== true && typeof v !== 'string') this.fail(p.name, `beginsWith on ${p.name} needs a string`);
-        return out + this.format(p, v);
+        return out + this.format(p, v, true);
       }
       out += this.format(p, v) + p.after;
     }

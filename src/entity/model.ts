@@ -122,8 +122,8 @@ export class EntityModel {
     const kinds: Record<string, CompositeKind | undefined> = {};
     for (const [k, s] of Object.entries(this.shape)) kinds[k] = compositeKind(s);
     if (this.timestamps) {
-      kinds[this.timestamps.createdAt] = 'string';
-      kinds[this.timestamps.updatedAt] = 'string';
+      kinds[this.timestamps.createdAt] = 'timestamp';
+      kinds[this.timestamps.updatedAt] = 'timestamp';
     }
 
     const indexes = new Map<string, IndexKeys>();

@@ -1,6 +1,8 @@
 /**
  * Entity definitions whose managed attributes (timestamps) collide with schema fields: refused when
  * the entity is defined, since every write would overwrite the field with dynakit's own value.
+ * Timestamps in key templates with a separator their ISO text contains (':' '-' '.'): the text has
+ * a fixed width, so the key is unambiguous and must be written, queried and parsed back.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
@@ -27,5 +29,39 @@ describe('timestamps and schema fields of the same name', () => {
   it('without timestamps the field is an ordinary attribute', () => {
     const E = defineEntity({ table: T, name: 'NoClash', schema: z.object({ id: z.string(), createdAt: z.string() }), keys: { primary: { pk: 'N#{id}', sk: 'N' } } });
     expect(E.put({ id: 'x', createdAt: 'mine' }).build().Item).toMatchObject({ createdAt: 'mine' });
+  });
+});
+
+describe('timestamps in key templates with a separator found in ISO-8601 text', () => {
+  const Colon = defineTable({
+    name: 'Colon',
+    client,
+    keySeparator: ':',
+    partitionKey: { name: 'pk', type: 'S' },
+    sortKey: { name: 'sk', type: 'S' },
+    indexes: { gsi1: { type: 'global', partitionKey: { name: 'gsi1pk', type: 'S' }, sortKey: { name: 'gsi1sk', type: 'S' } } },
+  });
+  const Post = defineEntity({
+    table: Colon,
+    name: 'Post',
+    schema: z.object({ postId: z.string(), blog: z.string() }),
+    keys: { primary: { pk: 'POST:{postId}', sk: 'POST' }, gsi1: { pk: 'BLOG:{blog}', sk: 'C:{createdAt}:{postId}' } },
+    timestamps: true,
+  });
+  const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+
+  it('put writes the index key (the ISO text is fixed-width, so it cannot be ambiguous)', () => {
+    const item = Post.put({ postId: 'p1', blog: 'b' }).build().Item!;
+    const sk = String(item['gsi1sk']);
+    expect(sk.startsWith('C:')).toBe(true);
+    expect(sk.slice(2, 26)).toMatch(ISO);
+    expect(sk.slice(26)).toBe(':p1');
+  });
+
+  it('a query on the timestamp builds its prefix, and the separator rule still holds for other values', () => {
+    const { Key } = Post;
+    const input = Post.query('gsi1', Key('blog').eq('b').and(Key('createdAt').beginsWith('2026-01-02T10:'))).build();
+    expect(Object.values(input.ExpressionAttributeValues ?? {})).toContain('C:2026-01-02T10:');
+    expect(() => Post.put({ postId: 'p:1', blog: 'b' }).build()).toThrow(KeyError);
   });
 });
