@@ -256,6 +256,16 @@ export function indexKeyActions(model: EntityModel, plan: Planned, key: Readonly
         throw new KeyError(model.name, `${name}.${field}`, opaque, `${opaque} composes ${name}.${field} ("${t.source}"); change it with set() of a plain value so the index key can be rebuilt`);
       }
       const missing = t.missing(values);
+      // createdAt is stored but never known to an update (and cannot be set): the key cannot be rebuilt.
+      const stamp = model.timestamps?.createdAt;
+      if (stamp !== undefined && missing.includes(stamp)) {
+        throw new KeyError(
+          model.name,
+          `${name}.${field}`,
+          stamp,
+          `changing ${touched.join(', ')} rewrites ${attr.name} ("${t.source}"), which also needs ${stamp}; ${stamp} is kept by dynakit and not known to an update, so it cannot be rebuilt here: write the whole item with put() (which stamps a new createdAt) or keep createdAt out of keys with changing composites`,
+        );
+      }
       if (missing.length > 0) {
         throw new KeyError(
           model.name,

@@ -2,7 +2,8 @@
  * Entity definitions whose managed attributes (timestamps) collide with schema fields: refused when
  * the entity is defined, since every write would overwrite the field with dynakit's own value.
  * Timestamps in key templates with a separator their ISO text contains (':' '-' '.'): the text has
- * a fixed width, so the key is unambiguous and must be written, queried and parsed back.
+ * a fixed width, so the key is unambiguous and must be written, queried and parsed back. An update
+ * that must rebuild a key from createdAt (which it cannot know) says so instead of asking for it.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
@@ -63,5 +64,29 @@ describe('timestamps in key templates with a separator found in ISO-8601 text', 
     const input = Post.query('gsi1', Key('blog').eq('b').and(Key('createdAt').beginsWith('2026-01-02T10:'))).build();
     expect(Object.values(input.ExpressionAttributeValues ?? {})).toContain('C:2026-01-02T10:');
     expect(() => Post.put({ postId: 'p:1', blog: 'b' }).build()).toThrow(KeyError);
+  });
+});
+
+describe('an update that would rebuild a key composed with createdAt', () => {
+  const Gsi = defineTable({
+    name: 'Gsi',
+    client,
+    partitionKey: { name: 'pk', type: 'S' },
+    sortKey: { name: 'sk', type: 'S' },
+    indexes: { gsi1: { type: 'global', partitionKey: { name: 'gsi1pk', type: 'S' }, sortKey: { name: 'gsi1sk', type: 'S' } } },
+  });
+  const Staged = defineEntity({
+    table: Gsi,
+    name: 'Staged',
+    schema: z.object({ entryId: z.string(), stage: z.string() }),
+    keys: { primary: { pk: 'ENTRY#{entryId}', sk: 'ENTRY' }, gsi1: { pk: 'STAGED', sk: 'S#{stage}#C#{createdAt}' } },
+    timestamps: true,
+  });
+
+  it('is a KeyError that names createdAt as kept by dynakit, not something to set()', () => {
+    const build = () => Staged.update({ entryId: 'e' }).set({ stage: 'x' }).build();
+    expect(build).toThrow(KeyError);
+    expect(build).toThrow(/createdAt is kept by dynakit/);
+    expect(build).not.toThrow(/include it in set\(\)/);
   });
 });
