@@ -43,7 +43,7 @@ const isRef = (v: unknown): v is UpdateRef<unknown> => v instanceof UpdateRef;
 
 /**
  * Checks a change applied to a stored value (a number added or subtracted, set elements added or
- * deleted): it must have the attribute's type (a whole number for an int attribute, elements
+ * deleted, list elements appended or prepended): it must have the attribute's type (a whole number for an int attribute, elements
  * parsed by the set's element schema), but not the attribute's bounds, which hold for the
  * result, not for the change (`add({ stock: -1 })` on a non-negative counter is fine).
  */
@@ -54,6 +54,12 @@ function validateChange(model: EntityModel, s: z.ZodType, raw: unknown, at: stri
     if (!(raw instanceof Set)) throw new ValidationError(model.name, [{ path: at, message: `${op}() takes a Set of elements` }]);
     const element = def.valueType;
     return element === undefined ? raw : new Set(Array.from(raw, (e) => model.validateAt(element, e, at)));
+  }
+  if (def.type === 'array') {
+    // Elements joined to a stored list: the list's length bounds hold for the result, not for them.
+    if (!Array.isArray(raw)) throw new ValidationError(model.name, [{ path: at, message: `${op} takes a list of elements` }]);
+    const element = def.element;
+    return element === undefined ? raw : raw.map((e, i) => model.validateAt(element, e, `${at}[${i}]`));
   }
   if (def.type === 'number') {
     const whole = (core as { isInt?: boolean }).isInt === true;
@@ -205,7 +211,7 @@ export function planSteps(model: EntityModel, steps: readonly UpdateStep[]): Pla
         case 'append':
         case 'prepend': {
           if (coreType(s) !== 'array') throw new ValidationError(model.name, [{ path: at, message: `${step.kind}() works on lists` }]);
-          const value = model.validateAt(s, raw, at);
+          const value = validateChange(model, s, raw, at, `${step.kind}()`);
           const list: SetValue = { kind: 'ifNotExists', path, fallback: { kind: 'value', value: [] } };
           const items: SetValue = { kind: 'value', value };
           actions.push({

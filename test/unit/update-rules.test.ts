@@ -1,6 +1,6 @@
 /**
  * What an update checks before it is sent, and what it writes, in the cases a review found wrong:
- * changes (add/delete/arithmetic) are checked by type, not against the attribute's bounds; literals
+ * changes (add/delete/append/prepend/arithmetic) are checked by type, not against the attribute's bounds; literals
  * inside ref() values are validated; index keys rebuilt by an update use the composites as the
  * schema parses them; an upsert does not count delete() as providing an attribute; a nullable
  * composite set to null takes the item out of a sparse index; record entries can be removed.
@@ -30,6 +30,7 @@ const Stock = defineEntity({
     tags: z.set(z.string().min(2)).min(2).optional(),
     flags: z.record(z.string(), z.boolean()).optional(),
     owner: z.string().nullable().optional(),
+    steps: z.array(z.string().min(2)).min(2).optional(),
   }),
   keys: { primary: { pk: 'SKU#{sku}', sk: 'SKU' }, gsi1: { pk: 'OWNER#{owner}', sk: 'SKU#{sku}' } },
 });
@@ -74,6 +75,13 @@ describe('changes are checked by type, not by the bounds of the result', () => {
     expect(valueAt(Stock.update({ sku: 'a' }).add({ tags: new Set(['vip']) }).build(), 'tags')).toEqual(new Set(['vip']));
     expect(Stock.update({ sku: 'a' }).delete({ tags: new Set(['vip']) }).build().UpdateExpression).toMatch(/^DELETE /);
     expect(issues(() => Stock.update({ sku: 'a' }).add({ tags: new Set(['x']) }).build())[0]).toMatch(/^tags: Too small/);
+  });
+
+  it('appending or prepending one element checks the element, not the list length', () => {
+    const appended = Stock.update({ sku: 'a' }).append({ steps: ['packed'] }).build();
+    expect(Object.values(appended.ExpressionAttributeValues ?? {})).toContainEqual(['packed']);
+    expect(Stock.update({ sku: 'a' }).prepend({ steps: ['picked'] }).build().UpdateExpression).toMatch(/list_append/);
+    expect(issues(() => Stock.update({ sku: 'a' }).append({ steps: ['x'] }).build())[0]).toMatch(/^steps\[0\]: Too small/);
   });
 });
 
