@@ -113,7 +113,7 @@ function removable(model: EntityModel, path: DocPath, s: z.ZodType): boolean {
  * the attribute must store it instead, as a put would: otherwise reads show the default while
  * the index keys built from it are gone.
  */
-function defaultOf(s: z.ZodType): unknown {
+export function defaultOf(s: z.ZodType): unknown {
   const r = s.safeParse(undefined);
   return r.success ? r.data : undefined;
 }
@@ -232,10 +232,20 @@ export function planSteps(model: EntityModel, steps: readonly UpdateStep[]): Pla
  * Keeps secondary-index keys in step with their composites: when an update changes an
  * attribute that composes an index key, that key is rebuilt (every composite must then be
  * known from the update or the primary key) or removed (the item leaves a sparse index).
+ * An upsert also writes, with if_not_exists, the keys it can build for a created item from the
+ * key, the values set and the schema `defaults` it writes.
  */
-export function indexKeyActions(model: EntityModel, plan: Planned, key: Readonly<Record<string, unknown>>, upsert = false): UpdateAction[] {
+export function indexKeyActions(
+  model: EntityModel,
+  plan: Planned,
+  key: Readonly<Record<string, unknown>>,
+  upsert = false,
+  defaults: Readonly<Record<string, unknown>> = {},
+): UpdateAction[] {
   const out: UpdateAction[] = [];
   const values: Record<string, unknown> = Object.assign({}, key, plan.known);
+  // What a created item holds: the values above plus the schema defaults the upsert writes with if_not_exists.
+  const created: Record<string, unknown> = Object.assign({}, defaults, values);
   for (const [name, ix] of model.indexes) {
     if (ix.index.type === 'primary') continue;
     for (const [field, t, attr] of [
@@ -246,8 +256,8 @@ export function indexKeyActions(model: EntityModel, plan: Planned, key: Readonly
       const touched = t.composites.filter((c) => c in plan.known || plan.opaque.has(c) || plan.removed.has(c));
       if (touched.length === 0) {
         // A created item gets every key attribute whose composites are known (e.g. only from the primary key).
-        if (upsert && t.missing(values).length === 0) {
-          out.push({ kind: 'set', path: [attr.name], value: { kind: 'ifNotExists', path: [attr.name], fallback: { kind: 'value', value: t.build(values) } } });
+        if (upsert && t.missing(created).length === 0) {
+          out.push({ kind: 'set', path: [attr.name], value: { kind: 'ifNotExists', path: [attr.name], fallback: { kind: 'value', value: t.build(created) } } });
         }
         continue;
       }

@@ -8,7 +8,7 @@ import { Operation } from './operation.js';
 import { contextFor, withPlaceholders } from './expression-input.js';
 import { mapConditionFailure } from './condition-failure.js';
 import { allOf, belongsTo, expectedVersion, itemIsNew, versionIs } from './write-guards.js';
-import { indexKeyActions, planSteps, type UpdateStep } from './update-plan.js';
+import { defaultOf, indexKeyActions, planSteps, type UpdateStep } from './update-plan.js';
 import { isOptionalSchema } from '../entity/schema-walk.js';
 import { ValidationError } from '../errors.js';
 
@@ -178,11 +178,21 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
       });
     }
     const et = m.table.entityAttribute;
+    const defaults: Record<string, unknown> = {};
     if (s.upsert) {
       internal.push({ kind: 'set', path: [et], value: { kind: 'value', value: m.name } });
       for (const c of m.primaryComposites) internal.push({ kind: 'set', path: [c], value: { kind: 'value', value: keyValues[c] } });
+      // A created item gets the schema defaults of the attributes the update leaves alone, as a put
+      // would store them (reads fill them in, but index keys and conditions see only stored values).
+      for (const [k, sch] of Object.entries(m.shape)) {
+        if (m.primaryComposites.has(k) || plan.provided.has(k) || k in plan.known || plan.opaque.has(k) || plan.removed.has(k)) continue;
+        const d = defaultOf(sch);
+        if (d === undefined) continue;
+        defaults[k] = d;
+        internal.push({ kind: 'set', path: [k], value: { kind: 'ifNotExists', path: [k], fallback: { kind: 'value', value: d } } });
+      }
     }
-    const actions = [...plan.actions, ...internal, ...indexKeyActions(m, plan, keyValues, s.upsert)];
+    const actions = [...plan.actions, ...internal, ...indexKeyActions(m, plan, keyValues, s.upsert, defaults)];
     const ctx = contextFor(m);
     const input: UpdateCommandInput = { TableName: m.table.name, Key, UpdateExpression: compileUpdate(actions, ctx) };
     let condition = s.condition;

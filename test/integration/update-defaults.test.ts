@@ -67,3 +67,18 @@ describe('an update that leaves a defaulted attribute to its default', () => {
     expect(found.map((j) => j.jobId)).toContain(id);
   });
 });
+
+describe('an upsert that creates the item without giving a defaulted attribute', () => {
+  it('stores the default and the index key built from it, as a put would', async () => {
+    await Job.update({ jobId: 'u1' }).set({ queue: 'q' }).upsert();
+    expect(await raw('u1')).toMatchObject({ stage: 'new', level: 1, gsi1sk: 'STAGE#new#u1' });
+    const found = await Job.query('gsi1', Key('queue').eq('q').and(Key('stage').eq('new'))).all();
+    expect(found.map((j) => j.jobId)).toContain('u1');
+  });
+
+  it('leaves the values (and index key) of an existing item alone', async () => {
+    await Job.put({ jobId: 'u2', queue: 'q', stage: 'done', level: 7 });
+    await Job.update({ jobId: 'u2' }).set({ queue: 'q2' }).upsert();
+    expect(await raw('u2')).toMatchObject({ queue: 'q2', stage: 'done', level: 7, gsi1pk: 'QUEUE#q2', gsi1sk: 'STAGE#done#u2' });
+  });
+});
