@@ -175,7 +175,10 @@ export class EntityModel {
     this.reservedAttributes = reserved;
     if (defOf(o.schema).catchall !== undefined) this.tableOwned = [o.table.entityAttribute, ...o.table.keyAttributeNames];
     this.managedInKeys = [this.timestamps?.createdAt, this.timestamps?.updatedAt, o.version].some((a) => a !== undefined && this.keyComposites.has(a));
-    this.items = new ItemReader({ name: o.name, schema: readSchema(o.schema), reserved, timestamps: this.timestamps, version: o.version, ttl: o.ttl });
+    // Reads also leave out the key attributes of the table's other indexes (not schema fields): an item
+    // written by an older definition of the entity may still carry them.
+    const readReserved = new Set([...reserved, ...[...o.table.keyAttributeNames].filter((a) => !(a in this.shape))]);
+    this.items = new ItemReader({ name: o.name, schema: readSchema(o.schema), reserved: readReserved, timestamps: this.timestamps, version: o.version, ttl: o.ttl });
     o.table.register(this);
   }
 
