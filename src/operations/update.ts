@@ -160,6 +160,8 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
       }
     }
     const internal: UpdateAction[] = [];
+    /** Values a created item gets with if_not_exists: index keys of a created item are built from them too. */
+    const defaults: Record<string, unknown> = {};
     const stamps = m.timestamps;
     if (stamps !== undefined) {
       const iso = m.isoTime(now);
@@ -167,6 +169,7 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
       plan.known[stamps.updatedAt] = iso;
       if (s.upsert) {
         internal.push({ kind: 'set', path: [stamps.createdAt], value: { kind: 'ifNotExists', path: [stamps.createdAt], fallback: { kind: 'value', value: iso } } });
+        defaults[stamps.createdAt] = iso;
       }
     }
     if (m.version !== undefined) {
@@ -178,7 +181,6 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
       });
     }
     const et = m.table.entityAttribute;
-    const defaults: Record<string, unknown> = {};
     if (s.upsert) {
       internal.push({ kind: 'set', path: [et], value: { kind: 'value', value: m.name } });
       for (const c of m.primaryComposites) internal.push({ kind: 'set', path: [c], value: { kind: 'value', value: keyValues[c] } });

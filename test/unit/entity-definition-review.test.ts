@@ -89,4 +89,22 @@ describe('an update that would rebuild a key composed with createdAt', () => {
     expect(build).toThrow(/createdAt is kept by dynakit/);
     expect(build).not.toThrow(/include it in set\(\)/);
   });
+
+  it('an upsert that may create the item writes a key made of createdAt with the createdAt it stamps', () => {
+    const ByCreation = defineEntity({
+      table: Gsi,
+      name: 'ByCreation',
+      schema: z.object({ entryId: z.string(), stage: z.string() }),
+      keys: { primary: { pk: 'BC#{entryId}', sk: 'BC' }, gsi1: { pk: 'ALL', sk: 'C#{createdAt}' } },
+      timestamps: true,
+    });
+    const input = ByCreation.update({ entryId: 'e' }).set({ stage: 'x' }).upsert().build();
+    const names = Object.entries(input.ExpressionAttributeNames ?? {});
+    const ph = (attr: string) => names.find(([, n]) => n === attr)![0];
+    const values = input.ExpressionAttributeValues ?? {};
+    const created = new RegExp(`${ph('createdAt')} = if_not_exists\\(${ph('createdAt')}, (:v\\d+)\\)`).exec(input.UpdateExpression!)![1]!;
+    const key = new RegExp(`${ph('gsi1sk')} = if_not_exists\\(${ph('gsi1sk')}, (:v\\d+)\\)`).exec(input.UpdateExpression!)?.[1];
+    expect(key).toBeDefined();
+    expect(values[key!]).toBe(`C#${String(values[created])}`);
+  });
 });
