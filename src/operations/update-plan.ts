@@ -111,11 +111,13 @@ function removable(model: EntityModel, path: DocPath, s: z.ZodType): boolean {
  * What the schema makes of an absent value at a path: its `.default()` (or `.catch()`) value, or
  * `undefined`. A read fills that default in for a missing attribute, so an update that removes
  * the attribute must store it instead, as a put would: otherwise reads show the default while
- * the index keys built from it are gone.
+ * the index keys built from it are gone. An empty Set default counts as absent: DynamoDB has no
+ * empty set, and a missing attribute reads back as that default anyway.
  */
 export function defaultOf(s: z.ZodType): unknown {
   const r = s.safeParse(undefined);
-  return r.success ? r.data : undefined;
+  if (!r.success || (r.data instanceof Set && r.data.size === 0)) return undefined;
+  return r.data;
 }
 
 /**

@@ -137,3 +137,24 @@ describe('record entries', () => {
     expect(issues(() => Stock.update({ sku: 'a' }).remove('stock' as never).build())).toEqual(['stock: is required by the schema and cannot be removed']);
   });
 });
+
+describe('attributes with schema defaults', () => {
+  const Prefs = defineEntity({
+    table: T,
+    name: 'Prefs',
+    schema: z.object({ id: z.string(), theme: z.string().default('light'), tags: z.set(z.string()).default(new Set()) }),
+    keys: { primary: { pk: 'PREFS#{id}', sk: 'PREFS' } },
+  });
+
+  it('set({ x: undefined }) stores the default; an empty-set default is stored as its absence (DynamoDB has no empty set)', () => {
+    const input = Prefs.update({ id: 'a' }).set({ theme: undefined, tags: undefined }).build();
+    expect(valueAt(input, 'theme')).toBe('light');
+    expect(input.UpdateExpression).toMatch(/REMOVE #n\d+$/);
+  });
+
+  it('an upsert writes the defaults it can store with if_not_exists', () => {
+    const input = Prefs.update({ id: 'a' }).upsert().build();
+    expect(input.UpdateExpression).toMatch(/if_not_exists/);
+    expect(Object.values(input.ExpressionAttributeValues ?? {})).toContain('light');
+  });
+});
