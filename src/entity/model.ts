@@ -5,7 +5,7 @@ import { ItemReader } from './item-reader.js';
 import { readSchema } from './read-schema.js';
 import { computeItemSize, MAX_ITEM_BYTES } from './item-size.js';
 import { KeyTemplate, type CompositeKind, type KeyValue } from './key-template.js';
-import { coreType, defOf, schemaAt, unwrapSchema } from './schema-walk.js';
+import { coreType, defOf, emptySetWhenAbsent, schemaAt, unwrapSchema } from './schema-walk.js';
 import type { DocPath } from '../expressions/ast.js';
 import type { ResolvedIndex, Table } from './table.js';
 import type { ScalarAttributeType } from './table-types.js';
@@ -91,6 +91,8 @@ export class EntityModel {
    * item must not bring along (a stale `pk` or index key from a copied item would override the built ones).
    */
   private readonly tableOwned: readonly string[] | undefined;
+  /** Top-level attributes whose empty Set is stored as no attribute (see `emptySetWhenAbsent`). */
+  private readonly emptySetDefaults: readonly string[];
 
   constructor(o: ModelOptions) {
     this.name = o.name;
@@ -106,6 +108,7 @@ export class EntityModel {
       ...(o.version === undefined ? [] : [o.version]),
     ];
     this.readable = new Set(this.readableAttributes);
+    this.emptySetDefaults = Object.keys(this.shape).filter((k) => emptySetWhenAbsent(this.shape[k]!));
     if (o.version !== undefined && o.version in this.shape) {
       throw new KeyError(o.name, '', o.version, `version attribute "${o.version}" is managed by dynakit; remove it from the schema`);
     }
@@ -277,7 +280,15 @@ export class EntityModel {
    * so batch and transaction accounting need not walk the item again.
    */
   storedItem(output: Record<string, unknown>, stamps: Readonly<Record<string, unknown>> | undefined): { item: Record<string, unknown>; size: number } {
-    const stored = this.encode(output, '') as Record<string, unknown>;
+    let storable = output;
+    for (const k of this.emptySetDefaults) {
+      const v = storable[k];
+      if (v instanceof Set && v.size === 0) {
+        if (storable === output) storable = { ...output };
+        delete storable[k];
+      }
+    }
+    const stored = this.encode(storable, '') as Record<string, unknown>;
     if (this.tableOwned !== undefined) for (const a of this.tableOwned) delete stored[a];
     if (this.ttl !== undefined && output[this.ttl] instanceof Date) stored[this.ttl] = epochSeconds(output[this.ttl] as Date);
     const withStamps = stamps === undefined || !this.managedInKeys ? output : Object.assign({}, output, stamps);

@@ -93,6 +93,15 @@ export function isOptionalSchema(schema: z.ZodType): boolean {
   return schema.safeParse(undefined).success;
 }
 
+/**
+ * True when a missing value reads back as an empty Set (a `.default(new Set())`): DynamoDB cannot
+ * store an empty set, and storing nothing there loses nothing.
+ */
+export function emptySetWhenAbsent(schema: z.ZodType): boolean {
+  const r = schema.safeParse(undefined);
+  return r.success && r.data instanceof Set && r.data.size === 0;
+}
+
 function shapeOf(schema: z.ZodType): Record<string, z.ZodType> | undefined {
   const s = unwrapSchema(schema) as unknown as { shape?: Record<string, z.ZodType> };
   return defOf(unwrapSchema(schema)).type === 'object' ? s.shape : undefined;

@@ -4,7 +4,7 @@ import { formatDocPath, parseDocPath } from '../expressions/document-path.js';
 import { UpdateRef } from '../expressions/update-values.js';
 import { ExpressionError, KeyError, ValidationError } from '../errors.js';
 import type { EntityModel } from '../entity/model.js';
-import { coreType, defOf, isOptionalSchema, schemaAt, unwrapSchema } from '../entity/schema-walk.js';
+import { coreType, defOf, emptySetWhenAbsent, isOptionalSchema, schemaAt, unwrapSchema } from '../entity/schema-walk.js';
 
 /** One call on the update builder, kept in call order until the command is built. */
 export type UpdateStep =
@@ -184,6 +184,13 @@ export function planSteps(model: EntityModel, steps: readonly UpdateStep[]): Pla
             else opaque.add(path[0] as string);
           } else {
             const value = model.validateAt(s, raw, at);
+            if (value instanceof Set && value.size === 0 && emptySetWhenAbsent(s)) {
+              // Stored as no attribute, as a put stores it (DynamoDB has no empty set).
+              actions.push({ kind: 'remove', path });
+              if (path.length === 1) removed.add(path[0] as string);
+              else opaque.add(path[0] as string);
+              break;
+            }
             actions.push({ kind: 'set', path, value: { kind: 'value', value } });
             note(path, value, true);
           }

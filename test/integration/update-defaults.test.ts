@@ -1,7 +1,8 @@
 /**
  * Updates that leave an attribute to its schema default (`set({ x: undefined })`, `remove('x')`)
  * against the real server: the stored item, its index keys and what a read returns must agree,
- * as they do after a put without the attribute.
+ * as they do after a put without the attribute. An empty-set default (DynamoDB has no empty set)
+ * is stored as the attribute's absence, which reads back as that default.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
@@ -80,5 +81,26 @@ describe('an upsert that creates the item without giving a defaulted attribute',
     await Job.put({ jobId: 'u2', queue: 'q', stage: 'done', level: 7 });
     await Job.update({ jobId: 'u2' }).set({ queue: 'q2' }).upsert();
     expect(await raw('u2')).toMatchObject({ queue: 'q2', stage: 'done', level: 7, gsi1pk: 'QUEUE#q2', gsi1sk: 'STAGE#done#u2' });
+  });
+});
+
+describe('a set attribute whose default is the empty set', () => {
+  const Tagged = defineEntity({
+    table: Table,
+    name: 'Tagged',
+    schema: z.object({ id: z.string(), tags: z.set(z.string()).default(new Set()) }),
+    keys: { primary: { pk: 'TAGGED#{id}', sk: 'TAGGED' } },
+  });
+
+  it('put without it (or with an empty set) stores no attribute and reads back the empty set', async () => {
+    expect(await Tagged.put({ id: 't1' })).toEqual({ id: 't1', tags: new Set() });
+    await Tagged.put({ id: 't2', tags: new Set() });
+    for (const id of ['t1', 't2']) expect(await Tagged.get({ id }).consistent()).toEqual({ id, tags: new Set() });
+  });
+
+  it('update set({ tags: new Set() }) removes the attribute', async () => {
+    await Tagged.put({ id: 't3', tags: new Set(['a']) });
+    await Tagged.update({ id: 't3' }).set({ tags: new Set() });
+    expect(await Tagged.get({ id: 't3' }).consistent()).toEqual({ id: 't3', tags: new Set() });
   });
 });
