@@ -102,6 +102,19 @@ export function emptySetWhenAbsent(schema: z.ZodType): boolean {
   return r.success && r.data instanceof Set && r.data.size === 0;
 }
 
+/**
+ * What a schema makes of an absent value: its `.default()` (or `.catch()`) value, or
+ * `undefined`. A read fills that default in for a missing attribute, so an update that removes
+ * the attribute must store it instead, as a put would: otherwise reads show the default while
+ * the index keys built from it are gone. An empty Set default counts as absent: DynamoDB has no
+ * empty set, and a missing attribute reads back as that default anyway.
+ */
+export function defaultOf(s: z.ZodType): unknown {
+  const r = s.safeParse(undefined);
+  if (!r.success || (r.data instanceof Set && r.data.size === 0)) return undefined;
+  return r.data;
+}
+
 function shapeOf(schema: z.ZodType): Record<string, z.ZodType> | undefined {
   const s = unwrapSchema(schema) as unknown as { shape?: Record<string, z.ZodType> };
   return defOf(unwrapSchema(schema)).type === 'object' ? s.shape : undefined;

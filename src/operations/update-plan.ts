@@ -4,7 +4,7 @@ import { formatDocPath, parseDocPath } from '../expressions/document-path.js';
 import { UpdateRef } from '../expressions/update-values.js';
 import { ExpressionError, KeyError, ValidationError } from '../errors.js';
 import type { EntityModel } from '../entity/model.js';
-import { coreType, defOf, emptySetWhenAbsent, isOptionalSchema, schemaAt, unwrapSchema } from '../entity/schema-walk.js';
+import { coreType, defaultOf, defOf, emptySetWhenAbsent, isOptionalSchema, schemaAt, unwrapSchema } from '../entity/schema-walk.js';
 
 /** One call on the update builder, kept in call order until the command is built. */
 export type UpdateStep =
@@ -108,19 +108,6 @@ function removable(model: EntityModel, path: DocPath, s: z.ZodType): boolean {
 }
 
 /**
- * What the schema makes of an absent value at a path: its `.default()` (or `.catch()`) value, or
- * `undefined`. A read fills that default in for a missing attribute, so an update that removes
- * the attribute must store it instead, as a put would: otherwise reads show the default while
- * the index keys built from it are gone. An empty Set default counts as absent: DynamoDB has no
- * empty set, and a missing attribute reads back as that default anyway.
- */
-export function defaultOf(s: z.ZodType): unknown {
-  const r = s.safeParse(undefined);
-  if (!r.success || (r.data instanceof Set && r.data.size === 0)) return undefined;
-  return r.data;
-}
-
-/**
  * Turns the builder's steps into validated update actions: every path must exist in the schema,
  * values are parsed by the schema at their path, primary-key composites are refused, and
  * `undefined` in `set` removes an optional attribute (or stores its schema default).
@@ -136,6 +123,19 @@ export function planSteps(model: EntityModel, steps: readonly UpdateStep[]): Pla
     if (path.length === 1 && isKnown) known[top] = value;
     else opaque.add(top);
   };
+  const removeAt = (path: DocPath): void => {
+    actions.push({ kind: 'remove', path });
+    if (path.length === 1) removed.add(path[0] as string);
+    else opaque.add(path[0] as string);
+  };
+  // An absent value: the schema default when there is one (a put would store it), else REMOVE.
+  const clear = (path: DocPath, s: z.ZodType): void => {
+    const fallback = defaultOf(s);
+    if (fallback === undefined) return removeAt(path);
+    actions.push({ kind: 'set', path, value: { kind: 'value', value: fallback } });
+    provided.add(path[0] as string);
+    note(path, fallback, true);
+  };
   for (const step of steps) {
     if (step.kind === 'remove') {
       for (const p of step.paths) {
@@ -144,16 +144,7 @@ export function planSteps(model: EntityModel, steps: readonly UpdateStep[]): Pla
         if (!removable(model, path, s)) {
           throw new ValidationError(model.name, [{ path: p, message: 'is required by the schema and cannot be removed' }]);
         }
-        const fallback = defaultOf(s);
-        if (fallback !== undefined) {
-          actions.push({ kind: 'set', path, value: { kind: 'value', value: fallback } });
-          provided.add(path[0] as string);
-          note(path, fallback, true);
-          continue;
-        }
-        actions.push({ kind: 'remove', path });
-        if (path.length === 1) removed.add(path[0] as string);
-        else opaque.add(path[0] as string);
+        clear(path, s);
       }
       continue;
     }
@@ -172,23 +163,12 @@ export function planSteps(model: EntityModel, steps: readonly UpdateStep[]): Pla
             note(path, undefined, false);
           } else if (raw === undefined) {
             if (!removable(model, path, s)) throw new ValidationError(model.name, [{ path: at, message: 'is required; set() got undefined' }]);
-            const fallback = defaultOf(s);
-            if (fallback !== undefined) {
-              actions.push({ kind: 'set', path, value: { kind: 'value', value: fallback } });
-              provided.add(path[0] as string);
-              note(path, fallback, true);
-              break;
-            }
-            actions.push({ kind: 'remove', path });
-            if (path.length === 1) removed.add(path[0] as string);
-            else opaque.add(path[0] as string);
+            clear(path, s);
           } else {
             const value = model.validateAt(s, raw, at);
             if (value instanceof Set && value.size === 0 && emptySetWhenAbsent(s)) {
               // Stored as no attribute, as a put stores it (DynamoDB has no empty set).
-              actions.push({ kind: 'remove', path });
-              if (path.length === 1) removed.add(path[0] as string);
-              else opaque.add(path[0] as string);
+              removeAt(path);
               break;
             }
             actions.push({ kind: 'set', path, value: { kind: 'value', value } });

@@ -8,8 +8,8 @@ import { Operation } from './operation.js';
 import { contextFor, withPlaceholders } from './expression-input.js';
 import { mapConditionFailure } from './condition-failure.js';
 import { allOf, belongsTo, expectedVersion, itemIsNew, versionIs } from './write-guards.js';
-import { defaultOf, indexKeyActions, planSteps, type UpdateStep } from './update-plan.js';
-import { isOptionalSchema } from '../entity/schema-walk.js';
+import { indexKeyActions, planSteps, type UpdateStep } from './update-plan.js';
+import { defaultOf, isOptionalSchema } from '../entity/schema-walk.js';
 import { ValidationError } from '../errors.js';
 
 export type UpdateReturnMode = 'NONE' | 'ALL_NEW' | 'ALL_OLD' | 'UPDATED_NEW' | 'UPDATED_OLD';
