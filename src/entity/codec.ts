@@ -131,6 +131,10 @@ function compile(schema: z.ZodType, compiling: Compiling): Reviver | null {
     }
     case 'array': {
       const inner = def.element === undefined ? null : compile(def.element, compiling);
+      if (def.element !== undefined && holeInList(def.element)) {
+        // An undefined element is stored as NULL (a list keeps its positions); read it back as undefined.
+        return (v) => (Array.isArray(v) ? v.map((x) => (x === null ? undefined : inner === null ? x : inner(x))) : v);
+      }
       if (inner === null) return null;
       return (v) => (Array.isArray(v) ? v.map(inner) : v);
     }
@@ -191,6 +195,15 @@ function compile(schema: z.ZodType, compiling: Compiling): Reviver | null {
     }
     default:
       return null;
+  }
+}
+
+/** True when a list element may be `undefined` but not `null`: a stored NULL there was an undefined element. */
+function holeInList(element: z.ZodType): boolean {
+  try {
+    return element.safeParse(undefined).success && !element.safeParse(null).success;
+  } catch {
+    return false; // a refinement that cannot take undefined: leave stored values as they are
   }
 }
 

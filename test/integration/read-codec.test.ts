@@ -125,6 +125,26 @@ describe('unions and tuples read back as written', () => {
   });
 });
 
+/** Lists with holes: an undefined element is stored as NULL and must read back as undefined. */
+const Survey = defineEntity({
+  table: AppTable,
+  name: 'Survey',
+  schema: z.object({ surveyId: z.string(), answers: z.array(z.string().optional()), maybe: z.array(z.string().nullable()), at: z.array(z.date().optional()) }),
+  keys: { primary: { pk: 'SURVEY#{surveyId}', sk: 'SURVEY' } },
+});
+
+describe('lists with undefined elements', () => {
+  it('read back with undefined where the element may be undefined, null where it may be null', async () => {
+    const survey = { surveyId: 's1', answers: ['yes', undefined, 'no'], maybe: ['a', null], at: [undefined, t0] };
+    await Survey.put(survey);
+    const raw = await Survey.get({ surveyId: 's1' });
+    expect(raw).toEqual(survey);
+    expect(raw!.answers).toHaveLength(3);
+    expect(raw!.at[1]).toBeInstanceOf(Date);
+    expect(await Survey.scan().all()).toEqual([survey]);
+  });
+});
+
 describe('recursive (z.lazy) schemas', () => {
   it('read back Dates at every depth, and transforms inside them run on write only', async () => {
     const leaf = { name: 'c', at: t1, children: [] };

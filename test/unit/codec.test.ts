@@ -149,6 +149,13 @@ describe('compileReviver', () => {
     expect(r({ tags: null })).toEqual({ tags: null });
   });
 
+  it('reads NULL list elements back as undefined where the element may be undefined but not null', () => {
+    const r = compileReviver(z.object({ a: z.array(z.string().optional()) }))!;
+    expect(r({ a: ['x', null] })).toEqual({ a: ['x', undefined] });
+    expect(compileReviver(z.object({ a: z.array(z.string().nullish()) }))).toBeNull();
+    expect(compileReviver(z.object({ a: z.array(z.string()) }))).toBeNull();
+  });
+
   it('revives in nested objects, arrays and records', () => {
     const schema = z.object({
       a: z.object({ b: z.object({ when: z.date() }).optional() }),
