@@ -1,0 +1,82 @@
+/**
+ * Batch writes near DynamoDB's request limits, and misuse of the callback form, against DynamoDB
+ * Local. A BatchWriteItem request is limited to 16 MB on the wire (the JSON body), which is not
+ * the sum of the items' DynamoDB sizes: every value carries a type wrapper (`{"S":"a"}` is 9 bytes
+ * for a 1-byte string) and JSON escapes some characters (`"` is sent as `\"`).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoDBClient, type ServiceInputTypes, type ServiceOutputTypes } from '@aws-sdk/client-dynamodb';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import type { FinalizeRequestMiddleware } from '@smithy/types';
+import { type EntityInput } from '../../src/index.js';
+import { appModel } from '../fixtures/app-model.js';
+import { localClientConfig } from '../support/dynamodb-local.js';
+import { testClient, testDocClient, testEndpoint, uniqueTableName } from '../support/client.js';
+
+/** No SDK retries: a rejected call shows up as it is. */
+const client = new DynamoDBClient({ ...localClientConfig(testEndpoint()), maxAttempts: 1 });
+/** Body bytes of every BatchWriteItem request sent (recorded just before signing). */
+const sentBodies: number[] = [];
+const recordBodies: FinalizeRequestMiddleware<ServiceInputTypes, ServiceOutputTypes> = (next, context) => async (args) => {
+  const body = (args.request as { body?: unknown }).body;
+  if (context.commandName === 'BatchWriteItemCommand') sentBodies.push(typeof body === 'string' ? Buffer.byteLength(body) : body instanceof Uint8Array ? body.byteLength : -1);
+  return next(args);
+};
+client.middlewareStack.add(recordBodies, { step: 'finalizeRequest', name: 'recordBatchBodies' });
+const verifyClient = testClient();
+const verify = testDocClient(verifyClient);
+const { AppTable, User } = appModel(client, uniqueTableName('batch-limits'));
+const fast = { baseDelayMs: 1, maxDelayMs: 5 } as const;
+
+type UserInput = EntityInput<typeof User>;
+const user = (userId: string, extra: Partial<UserInput> = {}): UserInput => ({ userId, orgId: 'o', email: `${userId}@example.com`, name: 'N', ...extra });
+
+async function storedIds(prefix: string): Promise<string[]> {
+  const out: string[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await verify.send(
+      new ScanCommand({ TableName: AppTable.name, ProjectionExpression: 'userId', FilterExpression: 'begins_with(pk, :p)', ExpressionAttributeValues: { ':p': `USER#${prefix}` }, ExclusiveStartKey: start }),
+    );
+    for (const i of page.Items ?? []) out.push(String(i['userId']));
+    start = page.LastEvaluatedKey;
+  } while (start !== undefined);
+  return out.sort();
+}
+
+const ids = (p: string, n: number) => Array.from({ length: n }, (_, i) => `${p}${String(i).padStart(2, '0')}`);
+
+beforeAll(async () => {
+  await AppTable.create();
+});
+
+afterAll(async () => {
+  await AppTable.drop();
+  client.destroy();
+  verifyClient.destroy();
+});
+
+describe('the 16 MB request limit is measured on the wire', () => {
+  it('25 items under 400 KB each that are over 16 MB as JSON are sent in several calls, each under 16 MB', async () => {
+    sentBodies.length = 0;
+    // 409,000 double quotes: 409 KB as DynamoDB counts it, 818 KB as sent (each is escaped as \")
+    const keys = ids('wq', 25);
+    const result = await AppTable.batchWrite(keys.map((id) => User.put(user(id, { history: ['"'.repeat(409_000)] }))), fast);
+    expect(result.written).toBe(25);
+    expect(await storedIds('wq')).toEqual(keys);
+    expect(sentBodies.length).toBeGreaterThan(1);
+    for (const bytes of sentBodies) expect(bytes).toBeGreaterThan(0), expect(bytes).toBeLessThanOrEqual(16 * 1024 * 1024);
+  });
+
+  it('the streaming writer splits its buffer the same way, also when a key is rewritten with a larger item', async () => {
+    sentBodies.length = 0;
+    const keys = ids('ws', 20);
+    const w = AppTable.batchWriter(fast);
+    for (const id of keys) w.put(User, user(id));
+    // Each rewrite replaces a small buffered put with a 2.4 MB one (control characters are sent as \u0001).
+    for (const id of keys.slice(0, 8)) w.put(User, user(id, { history: ['\u0001'.repeat(400_000)] }));
+    await w.close();
+    expect(await storedIds('ws')).toEqual(keys);
+    for (const bytes of sentBodies) expect(bytes).toBeLessThanOrEqual(16 * 1024 * 1024);
+  });
+});
