@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDBClient, type ServiceInputTypes, type ServiceOutputTypes } from '@aws-sdk/client-dynamodb';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { FinalizeRequestMiddleware } from '@smithy/types';
-import { type EntityInput } from '../../src/index.js';
+import { InvalidBatchError, type BatchCollector, type EntityInput } from '../../src/index.js';
 import { appModel } from '../fixtures/app-model.js';
 import { localClientConfig } from '../support/dynamodb-local.js';
 import { testClient, testDocClient, testEndpoint, uniqueTableName } from '../support/client.js';
@@ -78,5 +78,22 @@ describe('the 16 MB request limit is measured on the wire', () => {
     await w.close();
     expect(await storedIds('ws')).toEqual(keys);
     for (const bytes of sentBodies) expect(bytes).toBeLessThanOrEqual(16 * 1024 * 1024);
+  });
+});
+
+describe('the callback form of batchWrite', () => {
+  it('refuses a write added after the callback returned (e.g. from an un-awaited promise) instead of dropping it', async () => {
+    let collector: BatchCollector | undefined;
+    let lateWrite: Promise<unknown> = Promise.resolve();
+    const result = await AppTable.batchWrite(async (batch) => {
+      collector = batch;
+      batch.put(User, user('late0'));
+      // A common slip: an async step that is not awaited adds its write after the callback returned.
+      lateWrite = new Promise((resolve) => setTimeout(resolve, 20)).then(() => batch.put(User, user('late1')));
+    }, fast);
+    expect(result.written).toBe(1);
+    await expect(lateWrite).rejects.toThrow(InvalidBatchError);
+    expect(() => collector!.delete(User, { userId: 'late0' })).toThrow(/after the callback returned/);
+    expect(await storedIds('late')).toEqual(['late0']);
   });
 });
