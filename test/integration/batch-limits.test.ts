@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDBClient, type ServiceInputTypes, type ServiceOutputTypes } from '@aws-sdk/client-dynamodb';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { FinalizeRequestMiddleware } from '@smithy/types';
-import { InvalidBatchError, type BatchCollector, type EntityInput } from '../../src/index.js';
+import { BatchValidationError, InvalidBatchError, KeyError, transactWrite, type BatchCollector, type EntityInput } from '../../src/index.js';
 import { appModel } from '../fixtures/app-model.js';
 import { localClientConfig } from '../support/dynamodb-local.js';
 import { testClient, testDocClient, testEndpoint, uniqueTableName } from '../support/client.js';
@@ -95,5 +95,40 @@ describe('the callback form of batchWrite', () => {
     await expect(lateWrite).rejects.toThrow(InvalidBatchError);
     expect(() => collector!.delete(User, { userId: 'late0' })).toThrow(/after the callback returned/);
     expect(await storedIds('late')).toEqual(['late0']);
+  });
+});
+
+describe('key values over DynamoDB key limits (partition 2,048 bytes, sort 1,024 bytes)', () => {
+  // `name` composes gsi1's sort key 'USER#{name}#{userId}': 1,100 characters make it too long.
+  const longName = 'n'.repeat(1_100);
+  const writes = (p: string) => ids(p, 60).map((id, i) => User.put(user(id, i === 40 ? { name: longName } : {})));
+
+  it('are refused before any request: a batch with one of them sends nothing (BatchValidationError at its index)', async () => {
+    sentBodies.length = 0;
+    const error = await AppTable.batchWrite(writes('kl'), fast).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(BatchValidationError);
+    const failures = (error as BatchValidationError).failures;
+    expect(failures.map((f) => f.index)).toEqual([40]);
+    expect(failures[0]!.error).toBeInstanceOf(KeyError);
+    expect(String(failures[0]!.error)).toMatch(/gsi1\.sk.*1,?024 bytes/);
+    expect(sentBodies).toEqual([]);
+    expect(await storedIds('kl')).toEqual([]);
+  });
+
+  it('with bestEffort, only that write is skipped: the 24 others of its call are written', async () => {
+    const result = await AppTable.batchWrite(writes('kb'), { ...fast, bestEffort: true });
+    expect(result.skipped.map((s) => s.index)).toEqual([40]);
+    expect(result.written).toBe(59);
+    expect(await storedIds('kb')).toEqual(ids('kb', 60).filter((_, i) => i !== 40));
+  });
+
+  it('in a transaction too (table keys: a 2,049-byte partition key)', async () => {
+    sentBodies.length = 0;
+    const { userId } = { userId: 'x'.repeat(2_049 - 'USER#'.length) };
+    await expect(transactWrite([User.put(user('kt0')), User.put(user(userId))])).rejects.toThrow(/primary\.pk.*2,?048 bytes/);
+    await expect(User.get({ userId: 'y'.repeat(2_048 - 'USER#'.length) })).resolves.toBeUndefined(); // 2,048 bytes exactly: a valid key
   });
 });
