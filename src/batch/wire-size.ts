@@ -5,8 +5,14 @@
  * binary goes as base64, and JSON escapes quotes, backslashes and control characters.
  */
 
+/** Characters JSON escapes (control characters, quote, backslash) or that take more than one UTF-8 byte. */
+// eslint-disable-next-line no-control-regex
+const NEEDS_COUNTING = /[\u0000-\u001f"\\\u0080-\uffff]/;
+
 /** UTF-8 bytes of a string as a JSON string literal, quotes included (as `JSON.stringify` writes it). */
 function jsonStringBytes(s: string): number {
+  // Fast path (every batched item's strings pass here): plain ASCII that JSON leaves as it is.
+  if (!NEEDS_COUNTING.test(s)) return s.length + 2;
   let bytes = 2;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
