@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDBClient, type ServiceInputTypes, type ServiceOutputTypes } from '@aws-sdk/client-dynamodb';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { FinalizeRequestMiddleware } from '@smithy/types';
-import { BatchValidationError, InvalidBatchError, KeyError, transactWrite, type BatchCollector, type EntityInput } from '../../src/index.js';
+import { BatchValidationError, InvalidBatchError, InvalidTransactionError, KeyError, transactWrite, type BatchCollector, type EntityInput } from '../../src/index.js';
 import { appModel } from '../fixtures/app-model.js';
 import { localClientConfig } from '../support/dynamodb-local.js';
 import { testClient, testDocClient, testEndpoint, uniqueTableName } from '../support/client.js';
@@ -17,8 +17,11 @@ import { testClient, testDocClient, testEndpoint, uniqueTableName } from '../sup
 const client = new DynamoDBClient({ ...localClientConfig(testEndpoint()), maxAttempts: 1 });
 /** Body bytes of every BatchWriteItem request sent (recorded just before signing). */
 const sentBodies: number[] = [];
+/** Every TransactWriteItems request sent. */
+let sentTransactions = 0;
 const recordBodies: FinalizeRequestMiddleware<ServiceInputTypes, ServiceOutputTypes> = (next, context) => async (args) => {
   const body = (args.request as { body?: unknown }).body;
+  if (context.commandName === 'TransactWriteItemsCommand') sentTransactions++;
   if (context.commandName === 'BatchWriteItemCommand') sentBodies.push(typeof body === 'string' ? Buffer.byteLength(body) : body instanceof Uint8Array ? body.byteLength : -1);
   return next(args);
 };
@@ -130,5 +133,20 @@ describe('key values over DynamoDB key limits (partition 2,048 bytes, sort 1,024
     const { userId } = { userId: 'x'.repeat(2_049 - 'USER#'.length) };
     await expect(transactWrite([User.put(user('kt0')), User.put(user(userId))])).rejects.toThrow(/primary\.pk.*2,?048 bytes/);
     await expect(User.get({ userId: 'y'.repeat(2_048 - 'USER#'.length) })).resolves.toBeUndefined(); // 2,048 bytes exactly: a valid key
+  });
+});
+
+describe('the 16 MB request limit in transactions', () => {
+  it('a transaction under 4 MB as DynamoDB counts it but over 16 MB as JSON is refused before sending', async () => {
+    sentTransactions = 0;
+    // 10 x 390,000 control characters: 3.9 MB stored, 23 MB as sent (each is escaped as \u0001)
+    const puts = ids('tw', 10).map((id) => User.put(user(id, { history: ['\u0001'.repeat(390_000)] })));
+    await expect(transactWrite(puts)).rejects.toThrow(InvalidTransactionError);
+    await expect(transactWrite(puts)).rejects.toThrow(/16 MB/);
+    expect(sentTransactions).toBe(0);
+    // the same actions with quotes (7.8 MB as JSON) go through
+    await transactWrite(ids('tq', 10).map((id) => User.put(user(id, { history: ['"'.repeat(390_000)] }))));
+    expect(sentTransactions).toBe(1);
+    expect(await storedIds('tq')).toEqual(ids('tq', 10));
   });
 });
