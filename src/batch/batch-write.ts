@@ -123,15 +123,26 @@ export async function batchWriteAll(
   let builders: BatchWriteBuilder[];
   if (typeof writes === 'function') {
     builders = [];
+    let open = true;
+    // Writes are read once the callback has returned; a later one (from a promise the callback
+    // did not await) would land in a list nobody reads, so it throws instead of being dropped.
+    const collect = (b: BatchWriteBuilder): void => {
+      if (!open) throw new InvalidBatchError('batchWrite: a write was added after the callback returned (a promise not awaited?); it would never be sent');
+      builders.push(b);
+    };
     const collector = {
       put(a: AnyEntity | PutBuilder<unknown>, item?: unknown) {
-        builders.push(a instanceof PutBuilder ? a : asEntity(a).put(item));
+        collect(a instanceof PutBuilder ? a : asEntity(a).put(item));
       },
       delete(a: AnyEntity | DeleteBuilder<unknown, unknown>, key?: unknown) {
-        builders.push(a instanceof DeleteBuilder ? a : asEntity(a).delete(key as never));
+        collect(a instanceof DeleteBuilder ? a : asEntity(a).delete(key as never));
       },
     };
-    await writes(collector as BatchCollector);
+    try {
+      await writes(collector as BatchCollector);
+    } finally {
+      open = false;
+    }
   } else builders = writes;
 
   const requests = new Map<string, WriteRequest>();

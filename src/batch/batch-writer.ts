@@ -6,7 +6,7 @@ import { itemId, type WriteRequest } from './write-request.js';
 
 /** DynamoDB's cap on requests per BatchWriteItem call. */
 export const MAX_BATCH_WRITE = 25;
-/** DynamoDB's 16 MB cap per BatchWriteItem request, less room for the envelope. */
+/** DynamoDB's 16 MB cap on a BatchWriteItem request body, less room for the envelope and table names. */
 const MAX_BATCH_BYTES = 16 * 1024 * 1024 - 64 * 1024;
 
 export interface BatchProgress {
@@ -87,9 +87,9 @@ export class BatchWriteEngine {
       this.buffer.delete(r.id);
       this.bufferBytes -= prev.size;
       this.pending--;
-    } else if (this.buffer.size >= MAX_BATCH_WRITE || this.bufferBytes + r.size > MAX_BATCH_BYTES) {
-      this.dispatch();
     }
+    // Also after a replacement: the new write of a key can be larger than the one it replaces.
+    if (this.buffer.size >= MAX_BATCH_WRITE || this.bufferBytes + r.size > MAX_BATCH_BYTES) this.dispatch();
     this.buffer.set(r.id, r);
     this.bufferBytes += r.size;
     this.pending++;

@@ -1,6 +1,6 @@
 import type { UnprocessedWrite } from '../errors.js';
 import type { EntityModel } from '../entity/model.js';
-import { computeItemSize } from '../entity/item-size.js';
+import { wireItemSize } from './wire-size.js';
 
 /** One put or delete of a batch, ready to send, with what to report if it never happens. */
 export interface WriteRequest {
@@ -8,7 +8,10 @@ export interface WriteRequest {
   /** Table + primary key: two requests with one id are writes of the same item. */
   readonly id: string;
   readonly request: { readonly PutRequest: { readonly Item: Record<string, unknown> } } | { readonly DeleteRequest: { readonly Key: Record<string, unknown> } };
-  /** Bytes this request adds to a BatchWriteItem call (for the 16 MB cap). */
+  /**
+   * Bytes this request adds to a BatchWriteItem body (for the 16 MB cap). Measured on the wire,
+   * not as DynamoDB sizes items: 25 items under 400 KB each can still be over 16 MB as JSON.
+   */
   readonly size: number;
   readonly write: UnprocessedWrite;
   /** Primary key attribute names of the table, to recognise the request in `UnprocessedItems`. */
@@ -32,15 +35,17 @@ export function itemId(table: string, key: Readonly<Record<string, unknown>>, na
   return id;
 }
 
-/** `itemSize`: the stored item's DynamoDB size, as `EntityModel.storedItem` computed it. */
-export function putRequest(model: EntityModel, item: Record<string, unknown>, modelItem: Record<string, unknown>, itemSize: number): WriteRequest {
+/** `{"PutRequest":{"Item":...}},` / `{"DeleteRequest":{"Key":...}},` around the item or key. */
+const REQUEST_ENVELOPE_BYTES = 32;
+
+export function putRequest(model: EntityModel, item: Record<string, unknown>, modelItem: Record<string, unknown>): WriteRequest {
   const table = model.table.name;
   const names = model.primaryKeyNames;
   return {
     table,
     id: itemId(table, item, names),
     request: { PutRequest: { Item: item } },
-    size: itemSize + 64,
+    size: wireItemSize(item) + REQUEST_ENVELOPE_BYTES,
     write: { type: 'put', entity: model.name, table, item: modelItem },
     keyNames: names,
   };
@@ -53,7 +58,7 @@ export function deleteRequest(model: EntityModel, key: Record<string, unknown>, 
     table,
     id: itemId(table, key, names),
     request: { DeleteRequest: { Key: key } },
-    size: computeItemSize(key) + 64,
+    size: wireItemSize(key) + REQUEST_ENVELOPE_BYTES,
     write: { type: 'delete', entity: model.name, table, key: modelKey },
     keyNames: names,
   };

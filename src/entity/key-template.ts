@@ -113,6 +113,10 @@ const PLACEHOLDER = /\{([^{}]+)\}/g;
  * A key template such as `USER#{name}#{userId}`, compiled once at definition time.
  * Builds keys from items, prefixes from leading composites, and parses stored keys back.
  */
+/** DynamoDB's limits on key values (UTF-8 bytes of a string, bytes of a binary). */
+export const MAX_PARTITION_KEY_BYTES = 2048;
+export const MAX_SORT_KEY_BYTES = 1024;
+
 export class KeyTemplate {
   readonly composites: readonly string[];
   /** The template is exactly one placeholder: the key is the raw value (so N and B keys work). */
@@ -231,6 +235,25 @@ export class KeyTemplate {
    * @example new KeyTemplate('USER#{id}', { id: 'string' }, '#', o).build({ id: 'u1' }) // 'USER#u1'
    */
   build(values: Readonly<Record<string, unknown>>): KeyValue {
+    return this.checkSize(this.buildValue(values));
+  }
+
+  /**
+   * DynamoDB rejects partition key values over 2,048 bytes and sort key values over 1,024 (table
+   * and index keys alike). Checked here so the write fails before any request: in a batch, one
+   * such item would make DynamoDB reject the whole call, valid writes included.
+   */
+  private checkSize(value: KeyValue): KeyValue {
+    const bytes = typeof value === 'string' ? Buffer.byteLength(value, 'utf8') : value instanceof Uint8Array ? value.byteLength : 0;
+    const sort = this.origin.index.endsWith('.sk');
+    const limit = sort ? MAX_SORT_KEY_BYTES : MAX_PARTITION_KEY_BYTES;
+    if (bytes > limit) {
+      this.fail(this.composites.join(', '), `the ${sort ? 'sort' : 'partition'} key value is ${bytes} bytes, over DynamoDB's limit of ${limit} bytes (template "${this.source}")`);
+    }
+    return value;
+  }
+
+  private buildValue(values: Readonly<Record<string, unknown>>): KeyValue {
     if (this.raw) {
       const p = this.parts[0]!;
       const v = values[p.name];

@@ -82,8 +82,8 @@ export class PutBuilder<Item> extends Operation<PutCommandInput, Item> {
     if (this.state.create || this.state.condition !== undefined) {
       throw new InvalidBatchError(`${this.model.name}: BatchWriteItem has no conditions, so ${this.state.create ? 'create()' : 'put().where()'} cannot be batched; use transactWrite`);
     }
-    const { input, result, size } = this.prepare();
-    return putRequest(this.model, input.Item as Record<string, unknown>, result, size);
+    const { input, result } = this.prepare();
+    return putRequest(this.model, input.Item as Record<string, unknown>, result);
   }
 
   private transactCache: { item: { Put: PutCommandInput }; size: number } | undefined;

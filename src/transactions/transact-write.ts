@@ -11,11 +11,17 @@ import { DeleteBuilder } from '../operations/delete.js';
 import { CheckBuilder } from '../operations/check.js';
 import { backoffDelay, resolveBackoff, sleep, type BackoffOptions } from '../batch/backoff.js';
 import { itemId } from '../batch/write-request.js';
+import { wireItemSize } from '../batch/wire-size.js';
 
 /** DynamoDB's cap on actions per transaction. */
 export const MAX_TRANSACTION_ACTIONS = 100;
 /** DynamoDB's cap on a transaction's aggregate size. */
 export const MAX_TRANSACTION_BYTES = 4 * 1024 * 1024;
+/**
+ * DynamoDB's 16 MB cap on a request body, less room for the envelope. A transaction under 4 MB as
+ * DynamoDB sizes items can still be over it as JSON (DynamoDB Local answers HTTP 413).
+ */
+const MAX_REQUEST_BYTES = 16 * 1024 * 1024 - 64 * 1024;
 
 /** An action of `transactWrite`: a put, update, delete or check builder. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -40,6 +46,20 @@ interface PreparedAction {
   /** what the action counts toward DynamoDB's 4 MB per transaction */
   readonly bytes: number;
 }
+
+/** JSON bytes an action adds to the request body (values as AttributeValues), for the 16 MB cap. */
+function wireBytes(action: Readonly<Record<string, unknown>>): number {
+  let total = 32; // {"Put":{...}}, and a comma
+  for (const [k, v] of Object.entries(action)) {
+    if (v === undefined) continue;
+    const value = k === 'Item' || k === 'Key' || k === 'ExpressionAttributeValues' ? wireItemSize(v as Record<string, unknown>) : Buffer.byteLength(JSON.stringify(v));
+    total += k.length + 4 + value;
+  }
+  return total;
+}
+
+/** The action's input: the one member of `{ Put }`, `{ Update }`, `{ Delete }` or `{ ConditionCheck }`. */
+const actionInput = (item: TransactItem): Record<string, unknown> => Object.values(item).find((v) => v !== undefined) as Record<string, unknown>;
 
 /** Actions without an item count their key and their values. */
 function keyed(item: TransactItem, model: EntityModel, action: { Key?: Record<string, unknown>; ExpressionAttributeValues?: Record<string, unknown> }): PreparedAction {
@@ -80,7 +100,9 @@ export function buildTransactWrite(actions: readonly TransactWriteAction[], opti
   const prepared = actions.map(prepare);
   const seen = new Map<string, number>();
   let bytes = 0;
+  let wire = 0;
   prepared.forEach((p, i) => {
+    wire += wireBytes(actionInput(p.item));
     const id = itemId(p.model.table.name, p.key, p.model.primaryKeyNames);
     const prev = seen.get(id);
     if (prev !== undefined) {
@@ -93,6 +115,11 @@ export function buildTransactWrite(actions: readonly TransactWriteAction[], opti
   });
   if (bytes > MAX_TRANSACTION_BYTES) {
     throw new InvalidTransactionError(`the transaction's items add up to ${bytes} bytes, over DynamoDB's 4 MB limit`);
+  }
+  if (wire > MAX_REQUEST_BYTES) {
+    throw new InvalidTransactionError(
+      `the transaction's request would be ${wire} bytes as sent, over DynamoDB's 16 MB request limit (values go as JSON: type wrappers and escaped characters count)`,
+    );
   }
   const token = options.idempotencyToken;
   if (token !== undefined && (token.length < 1 || token.length > 36)) {
