@@ -109,14 +109,14 @@ interface Part {
 
 const PLACEHOLDER = /\{([^{}]+)\}/g;
 
-/**
- * A key template such as `USER#{name}#{userId}`, compiled once at definition time.
- * Builds keys from items, prefixes from leading composites, and parses stored keys back.
- */
 /** DynamoDB's limits on key values (UTF-8 bytes of a string, bytes of a binary). */
 export const MAX_PARTITION_KEY_BYTES = 2048;
 export const MAX_SORT_KEY_BYTES = 1024;
 
+/**
+ * A key template such as `USER#{name}#{userId}`, compiled once at definition time.
+ * Builds keys from items, prefixes from leading composites, and parses stored keys back.
+ */
 export class KeyTemplate {
   readonly composites: readonly string[];
   /** The template is exactly one placeholder: the key is the raw value (so N and B keys work). */
@@ -244,6 +244,8 @@ export class KeyTemplate {
    * such item would make DynamoDB reject the whole call, valid writes included.
    */
   private checkSize(value: KeyValue): KeyValue {
+    // Every key build passes here: a string of at most limit/3 UTF-16 units cannot exceed the limit.
+    if (typeof value === 'string' && value.length * 3 <= MAX_SORT_KEY_BYTES) return value;
     const bytes = typeof value === 'string' ? Buffer.byteLength(value, 'utf8') : value instanceof Uint8Array ? value.byteLength : 0;
     const sort = this.origin.index.endsWith('.sk');
     const limit = sort ? MAX_SORT_KEY_BYTES : MAX_PARTITION_KEY_BYTES;
