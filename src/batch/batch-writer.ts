@@ -3,11 +3,10 @@ import { sendCommand, type AnyDynamoClient } from '../client/send.js';
 import { BatchWriteError, type UnprocessedWrite } from '../errors.js';
 import { backoffDelay, isRetryableError, resolveBackoff, resolveConcurrency, sleep, type BackoffOptions, type ResolvedBackoff } from './backoff.js';
 import { itemId, type WriteRequest } from './write-request.js';
+import { MAX_REQUEST_BODY_BYTES } from './wire-size.js';
 
 /** DynamoDB's cap on requests per BatchWriteItem call. */
 export const MAX_BATCH_WRITE = 25;
-/** DynamoDB's 16 MB cap on a BatchWriteItem request body, less room for the envelope and table names. */
-const MAX_BATCH_BYTES = 16 * 1024 * 1024 - 64 * 1024;
 
 export interface BatchProgress {
   /** Writes DynamoDB confirmed. */
@@ -89,7 +88,7 @@ export class BatchWriteEngine {
       this.pending--;
     }
     // Also after a replacement: the new write of a key can be larger than the one it replaces.
-    if (this.buffer.size >= MAX_BATCH_WRITE || this.bufferBytes + r.size > MAX_BATCH_BYTES) this.dispatch();
+    if (this.buffer.size >= MAX_BATCH_WRITE || this.bufferBytes + r.size > MAX_REQUEST_BODY_BYTES) this.dispatch();
     this.buffer.set(r.id, r);
     this.bufferBytes += r.size;
     this.pending++;

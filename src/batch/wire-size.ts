@@ -5,6 +5,12 @@
  * binary goes as base64, and JSON escapes quotes, backslashes and control characters.
  */
 
+/**
+ * DynamoDB's 16 MB cap on a request body (BatchWriteItem, TransactWriteItems), less room for the
+ * envelope and table names.
+ */
+export const MAX_REQUEST_BODY_BYTES = 16 * 1024 * 1024 - 64 * 1024;
+
 /** Characters JSON escapes (control characters, quote, backslash) or that take more than one UTF-8 byte. */
 // eslint-disable-next-line no-control-regex
 const NEEDS_COUNTING = /[\u0000-\u001f"\\\u0080-\uffff]/;

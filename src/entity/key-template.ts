@@ -123,6 +123,8 @@ export class KeyTemplate {
   readonly raw: boolean;
   private readonly head: string;
   private readonly parts: readonly Part[];
+  /** DynamoDB's byte limit for this key: a sort key's or a partition key's. */
+  private readonly maxBytes: number;
 
   constructor(
     readonly source: string,
@@ -156,6 +158,7 @@ export class KeyTemplate {
     this.parts = parts;
     this.composites = parts.map((p) => p.name);
     this.raw = parts.length === 1 && head === '' && parts[0]!.after === '';
+    this.maxBytes = origin.index.endsWith('.sk') ? MAX_SORT_KEY_BYTES : MAX_PARTITION_KEY_BYTES;
     if (!this.raw && parts.some((p) => p.kind === 'binary')) {
       throw new KeyError(origin.entity, origin.index, '', `template "${source}": binary attributes can only be a key on their own ("{name}")`);
     }
@@ -247,10 +250,9 @@ export class KeyTemplate {
     // Every key build passes here: a string of at most limit/3 UTF-16 units cannot exceed the limit.
     if (typeof value === 'string' && value.length * 3 <= MAX_SORT_KEY_BYTES) return value;
     const bytes = typeof value === 'string' ? Buffer.byteLength(value, 'utf8') : value instanceof Uint8Array ? value.byteLength : 0;
-    const sort = this.origin.index.endsWith('.sk');
-    const limit = sort ? MAX_SORT_KEY_BYTES : MAX_PARTITION_KEY_BYTES;
-    if (bytes > limit) {
-      this.fail(this.composites.join(', '), `the ${sort ? 'sort' : 'partition'} key value is ${bytes} bytes, over DynamoDB's limit of ${limit} bytes (template "${this.source}")`);
+    if (bytes > this.maxBytes) {
+      const which = this.maxBytes === MAX_SORT_KEY_BYTES ? 'sort' : 'partition';
+      this.fail(this.composites.join(', '), `the ${which} key value is ${bytes} bytes, over DynamoDB's limit of ${this.maxBytes} bytes (template "${this.source}")`);
     }
     return value;
   }

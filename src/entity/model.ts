@@ -5,7 +5,7 @@ import { ItemReader } from './item-reader.js';
 import { readSchema } from './read-schema.js';
 import { computeItemSize, MAX_ITEM_BYTES } from './item-size.js';
 import { KeyTemplate, type CompositeKind, type KeyValue } from './key-template.js';
-import { coreType, defOf, emptySetWhenAbsent, schemaAt, unwrapSchema } from './schema-walk.js';
+import { coreType, defaultOf, defOf, emptySetWhenAbsent, schemaAt, unwrapSchema } from './schema-walk.js';
 import type { DocPath } from '../expressions/ast.js';
 import type { ResolvedIndex, Table } from './table.js';
 import type { ScalarAttributeType } from './table-types.js';
@@ -93,6 +93,11 @@ export class EntityModel {
   private readonly tableOwned: readonly string[] | undefined;
   /** Top-level attributes whose empty Set is stored as no attribute (see `emptySetWhenAbsent`). */
   private readonly emptySetDefaults: readonly string[];
+  /**
+   * Top-level attributes with a schema default (`defaultOf`), found once here; an upsert evaluates
+   * only these per call (a default may be a function, so its value is not cached).
+   */
+  readonly defaulted: readonly (readonly [string, z.ZodType])[];
 
   constructor(o: ModelOptions) {
     this.name = o.name;
@@ -109,6 +114,7 @@ export class EntityModel {
     ];
     this.readable = new Set(this.readableAttributes);
     this.emptySetDefaults = Object.keys(this.shape).filter((k) => emptySetWhenAbsent(this.shape[k]!));
+    this.defaulted = Object.entries(this.shape).filter(([, s]) => defaultOf(s) !== undefined);
     if (o.version !== undefined && o.version in this.shape) {
       throw new KeyError(o.name, '', o.version, `version attribute "${o.version}" is managed by dynakit; remove it from the schema`);
     }

@@ -186,7 +186,7 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
       for (const c of m.primaryComposites) internal.push({ kind: 'set', path: [c], value: { kind: 'value', value: keyValues[c] } });
       // A created item gets the schema defaults of the attributes the update leaves alone, as a put
       // would store them (reads fill them in, but index keys and conditions see only stored values).
-      for (const [k, sch] of Object.entries(m.shape)) {
+      for (const [k, sch] of m.defaulted) {
         if (m.primaryComposites.has(k) || plan.provided.has(k) || k in plan.known || plan.opaque.has(k) || plan.removed.has(k)) continue;
         const d = defaultOf(sch);
         if (d === undefined) continue;

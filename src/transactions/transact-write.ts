@@ -11,17 +11,12 @@ import { DeleteBuilder } from '../operations/delete.js';
 import { CheckBuilder } from '../operations/check.js';
 import { backoffDelay, resolveBackoff, sleep, type BackoffOptions } from '../batch/backoff.js';
 import { itemId } from '../batch/write-request.js';
-import { wireItemSize } from '../batch/wire-size.js';
+import { MAX_REQUEST_BODY_BYTES, wireItemSize } from '../batch/wire-size.js';
 
 /** DynamoDB's cap on actions per transaction. */
 export const MAX_TRANSACTION_ACTIONS = 100;
 /** DynamoDB's cap on a transaction's aggregate size. */
 export const MAX_TRANSACTION_BYTES = 4 * 1024 * 1024;
-/**
- * DynamoDB's 16 MB cap on a request body, less room for the envelope. A transaction under 4 MB as
- * DynamoDB sizes items can still be over it as JSON (DynamoDB Local answers HTTP 413).
- */
-const MAX_REQUEST_BYTES = 16 * 1024 * 1024 - 64 * 1024;
 
 /** An action of `transactWrite`: a put, update, delete or check builder. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -116,7 +111,7 @@ export function buildTransactWrite(actions: readonly TransactWriteAction[], opti
   if (bytes > MAX_TRANSACTION_BYTES) {
     throw new InvalidTransactionError(`the transaction's items add up to ${bytes} bytes, over DynamoDB's 4 MB limit`);
   }
-  if (wire > MAX_REQUEST_BYTES) {
+  if (wire > MAX_REQUEST_BODY_BYTES) {
     throw new InvalidTransactionError(
       `the transaction's request would be ${wire} bytes as sent, over DynamoDB's 16 MB request limit (values go as JSON: type wrappers and escaped characters count)`,
     );

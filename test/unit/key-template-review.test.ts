@@ -274,3 +274,17 @@ describe('parse of fixed-width composites whose text holds the following delimit
     expect(t.parse(t.build(values))).toEqual(values);
   });
 });
+
+describe('key byte limits are counted in UTF-8 bytes, per key kind', () => {
+  const template = (index: string) => new KeyTemplate('A#{name}', { name: 'string' }, '#', { entity: 'E', index });
+
+  it('a sort key of 343 characters but 1,025 bytes is refused; 1,022 bytes pass', () => {
+    expect(() => template('gsi1.sk').build({ name: '€'.repeat(341) })).toThrow(KeyError);
+    expect(template('gsi1.sk').build({ name: '€'.repeat(340) })).toBe(`A#${'€'.repeat(340)}`);
+  });
+
+  it('a partition key may hold 2,048 bytes, one more is refused', () => {
+    expect(template('gsi1.pk').build({ name: '€'.repeat(682) })).toHaveLength(684);
+    expect(() => template('gsi1.pk').build({ name: `${'€'.repeat(682)}x` })).toThrow(KeyError);
+  });
+});
