@@ -39,6 +39,7 @@ export type { BatchWriteOptions, BatchProgress } from './batch/batch-writer.js';
 export type { BatchGetOptions, BatchGetResults } from './batch/batch-get.js';
 export { EntityBatchGet } from './batch/entity-batch-get.js';
 export type { BackoffOptions } from './batch/backoff.js';
+export type { RequestOptions } from './client/send.js';
 export { transactWrite, buildTransactWrite } from './transactions/transact-write.js';
 export type { TransactWriteAction, TransactWriteOptions } from './transactions/transact-write.js';
 export { transactGet } from './transactions/transact-get.js';

@@ -37,7 +37,23 @@ export function backoffDelay(retry: number, b: ResolvedBackoff, random: () => nu
   return random() * Math.min(b.maxDelayMs, b.baseDelayMs * 2 ** retry);
 }
 
-export const sleep = (ms: number): Promise<void> => (ms <= 0 ? Promise.resolve() : new Promise((r) => setTimeout(r, ms)));
+/** Waits `ms`; an abort ends the wait early with `signal.reason`. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  if (signal?.aborted === true) return Promise.reject(signal.reason as Error);
+  if (ms <= 0) return Promise.resolve();
+  if (signal === undefined) return new Promise((r) => setTimeout(r, ms));
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(signal.reason as Error);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
 
 const RETRYABLE_NAMES = new Set([
   'ProvisionedThroughputExceededException',

@@ -1,5 +1,5 @@
 import { BatchGetCommand, type BatchGetCommandOutput } from '@aws-sdk/lib-dynamodb';
-import { sendCommand, type AnyDynamoClient } from '../client/send.js';
+import { sendCommand, type AnyDynamoClient, type RequestOptions } from '../client/send.js';
 import { BatchGetError } from '../errors.js';
 import type { GetBuilder } from '../operations/get.js';
 import { backoffDelay, isRetryableError, resolveBackoff, resolveConcurrency, sleep, type BackoffOptions } from './backoff.js';
@@ -8,7 +8,7 @@ import { itemId } from './write-request.js';
 /** DynamoDB's cap on keys per BatchGetItem call. */
 export const MAX_BATCH_GET = 100;
 
-export interface BatchGetOptions extends BackoffOptions {
+export interface BatchGetOptions extends BackoffOptions, RequestOptions {
   /** BatchGetItem calls in flight at once. Default 4. */
   readonly concurrency?: number;
 }
@@ -75,7 +75,7 @@ export async function batchGetAll<B extends readonly GetBuilder<unknown>[]>(
   const worker = async (): Promise<void> => {
     while (next < chunks.length) {
       const chunk = chunks[next++]!;
-      await readChunk(client, chunk, found, backoff);
+      await readChunk(client, chunk, found, backoff, options.abortSignal);
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, chunks.length) }, worker));
@@ -91,6 +91,7 @@ async function readChunk(
   chunk: readonly Lookup[],
   found: Map<string, Record<string, unknown>>,
   backoff: ReturnType<typeof resolveBackoff>,
+  signal: AbortSignal | undefined,
 ): Promise<void> {
   const first = chunk[0]!;
   const names = first.builder.model.primaryKeyNames;
@@ -104,6 +105,7 @@ async function readChunk(
       const out = await sendCommand<BatchGetCommandOutput>(
         client,
         new BatchGetCommand({ RequestItems: { [first.table]: { ...first.entry, Keys: keys } } } as never),
+        signal,
       );
       for (const item of out.Responses?.[first.table] ?? []) {
         found.set(`${first.group}\u0001${itemId(first.table, item, names)}`, item);
@@ -113,7 +115,8 @@ async function readChunk(
       keys = left;
       lastError = undefined;
     } catch (e) {
-      if (!isRetryableError(e)) throw e;
+      // An abort's reason can look retryable (AbortSignal.timeout's is a TimeoutError).
+      if (signal?.aborted === true || !isRetryableError(e)) throw e;
       lastError = e;
     }
     if (keys.length === 0) return;
@@ -121,6 +124,6 @@ async function readChunk(
     if (attempts >= backoff.maxAttempts) {
       throw new BatchGetError(keys.map((key) => ({ table: first.table, key })), lastError);
     }
-    await sleep(backoffDelay(Math.max(attempts - 1, 0), backoff));
+    await sleep(backoffDelay(Math.max(attempts - 1, 0), backoff), signal);
   }
 }

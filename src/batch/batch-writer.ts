@@ -1,5 +1,5 @@
 import { BatchWriteCommand, type BatchWriteCommandOutput } from '@aws-sdk/lib-dynamodb';
-import { sendCommand, type AnyDynamoClient } from '../client/send.js';
+import { sendCommand, type AnyDynamoClient, type RequestOptions } from '../client/send.js';
 import { BatchWriteError, type UnprocessedWrite } from '../errors.js';
 import { backoffDelay, isRetryableError, resolveBackoff, resolveConcurrency, sleep, type BackoffOptions, type ResolvedBackoff } from './backoff.js';
 import { itemId, type WriteRequest } from './write-request.js';
@@ -17,7 +17,13 @@ export interface BatchProgress {
   readonly retried: number;
 }
 
-export interface BatchWriteOptions extends BackoffOptions {
+/**
+ * With an `abortSignal`, an abort stops the writer: nothing more is sent, and the writes not
+ * confirmed by then (in flight ones included, which DynamoDB may or may not have applied;
+ * resending a put or delete is safe) are in the `BatchWriteError` it throws, whose `cause` is the
+ * signal's reason.
+ */
+export interface BatchWriteOptions extends BackoffOptions, RequestOptions {
   /** BatchWriteItem calls in flight at once. Default 4. */
   readonly concurrency?: number;
   /**
@@ -146,7 +152,9 @@ export class BatchWriteEngine {
       await Promise.all(before);
       await this.limit.acquire();
       try {
+        const signal = this.options.abortSignal;
         if (this.stopped) this.fail(chunk, undefined);
+        else if (signal?.aborted === true) this.fail(chunk, signal.reason);
         else await this.send(chunk);
       } finally {
         this.limit.release();
@@ -188,7 +196,7 @@ export class BatchWriteEngine {
       try {
         const RequestItems: Record<string, WriteRequest['request'][]> = {};
         for (const r of pending) (RequestItems[r.table] ??= []).push(r.request);
-        const out = await sendCommand<BatchWriteCommandOutput>(this.client, new BatchWriteCommand({ RequestItems: RequestItems as never }));
+        const out = await sendCommand<BatchWriteCommandOutput>(this.client, new BatchWriteCommand({ RequestItems: RequestItems as never }), this.options.abortSignal);
         const left = unprocessedOf(out, pending);
         if (left === undefined) {
           // Counting the rest as written could lose a write; report the whole call instead.
@@ -203,7 +211,8 @@ export class BatchWriteEngine {
         pending = left;
         lastError = undefined;
       } catch (e) {
-        if (!isRetryableError(e)) {
+        // An abort's reason can look retryable (AbortSignal.timeout's is a TimeoutError).
+        if (this.options.abortSignal?.aborted === true || !isRetryableError(e)) {
           this.fail(pending, e);
           this.report();
           return;
@@ -219,7 +228,13 @@ export class BatchWriteEngine {
       }
       this.retried += pending.length;
       this.report();
-      await sleep(backoffDelay(Math.max(attempts - 1, 0), this.backoff));
+      try {
+        await sleep(backoffDelay(Math.max(attempts - 1, 0), this.backoff), this.options.abortSignal);
+      } catch (e) {
+        this.fail(pending, e);
+        this.report();
+        return;
+      }
     }
     this.report();
   }

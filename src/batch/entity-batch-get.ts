@@ -1,4 +1,4 @@
-import type { AnyDynamoClient } from '../client/send.js';
+import type { AnyDynamoClient, RequestOptions } from '../client/send.js';
 import type { GetBuilder } from '../operations/get.js';
 import { batchGetAll, type BatchGetOptions } from './batch-get.js';
 
@@ -30,8 +30,10 @@ export class EntityBatchGet<Result> implements PromiseLike<(Result | undefined)[
     return new EntityBatchGet(this.client, this.builders, options);
   }
 
-  async send(): Promise<(Result | undefined)[]> {
-    return (await batchGetAll(this.client, this.builders, this.options)) as (Result | undefined)[];
+  /** Sends the reads; `options` (an `abortSignal`) add to those given by `with()`. */
+  async send(options?: RequestOptions): Promise<(Result | undefined)[]> {
+    const all = options === undefined ? this.options : { ...this.options, ...options };
+    return (await batchGetAll(this.client, this.builders, all)) as (Result | undefined)[];
   }
 
   then<A = (Result | undefined)[], B = never>(

@@ -9,16 +9,34 @@ interface Sendable {
   send(command: unknown, options?: unknown): Promise<unknown>;
 }
 
+/** Per-call options of everything that sends requests. */
+export interface RequestOptions {
+  /**
+   * Cancels the call. A request not yet sent is not sent, one in flight is aborted (the SDK's
+   * `abortSignal`), and the call rejects with `signal.reason`, as `fetch` does. A write that was
+   * in flight may or may not have been applied by DynamoDB.
+   *
+   * @example await User.get({ userId: 'u1' }).send({ abortSignal: AbortSignal.timeout(1_000) })
+   */
+  readonly abortSignal?: AbortSignal;
+}
+
 /**
  * Sends a lib-dynamodb command (`PutCommand`, ...) through either client. lib-dynamodb commands
  * marshal in their own middleware, so they run on a plain DynamoDBClient too; we deliberately do
  * not call `DynamoDBDocumentClient.from(client)`, which would overwrite the marshalling options
  * of any DocumentClient the user built on the same client.
  */
-export function sendCommand<Output>(client: AnyDynamoClient, command: unknown): Promise<Output> {
+export function sendCommand<Output>(client: AnyDynamoClient, command: unknown, signal?: AbortSignal): Promise<Output> {
   const unsupported = unsupportedTranslation(client);
   if (unsupported !== undefined) return Promise.reject(new UnsupportedClientError(unsupported));
-  return (client as unknown as Sendable).send(command) as Promise<Output>;
+  if (signal === undefined) return (client as unknown as Sendable).send(command) as Promise<Output>;
+  if (signal.aborted) return Promise.reject(signal.reason as Error);
+  // The SDK rejects an aborted request with its own AbortError; callers get the signal's reason
+  // (a TimeoutError for AbortSignal.timeout), the same whether the abort came before or during it.
+  return ((client as unknown as Sendable).send(command, { abortSignal: signal }) as Promise<Output>).catch((e: unknown) => {
+    throw signal.aborted ? signal.reason : e;
+  });
 }
 
 /**

@@ -1,7 +1,7 @@
 import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Condition } from '../expressions/condition.js';
 import { compileCondition } from '../expressions/compile.js';
-import { sendCommand } from '../client/send.js';
+import { sendCommand, type RequestOptions } from '../client/send.js';
 import type { EntityModel } from '../entity/model.js';
 import { Operation } from './operation.js';
 import { contextFor, withPlaceholders } from './expression-input.js';
@@ -49,9 +49,9 @@ export class CheckBuilder extends Operation<ConditionCheckInput, void> {
     return input;
   }
 
-  async send(): Promise<void> {
+  async send(options?: RequestOptions): Promise<void> {
     try {
-      await sendCommand(this.model.table.client, new TransactWriteCommand({ TransactItems: [{ ConditionCheck: this.build() }] }));
+      await sendCommand(this.model.table.client, new TransactWriteCommand({ TransactItems: [{ ConditionCheck: this.build() }] }), options?.abortSignal);
     } catch (e) {
       const reasons = (e as { CancellationReasons?: { Code?: string; Item?: Record<string, AttributeValue> }[] }).CancellationReasons;
       const first = reasons?.[0];

@@ -1,7 +1,7 @@
 import { DeleteCommand, type DeleteCommandInput, type DeleteCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { Condition } from '../expressions/condition.js';
 import { compileCondition } from '../expressions/compile.js';
-import { sendCommand } from '../client/send.js';
+import { sendCommand, type RequestOptions } from '../client/send.js';
 import type { EntityModel } from '../entity/model.js';
 import { Operation } from './operation.js';
 import { contextFor, withPlaceholders } from './expression-input.js';
@@ -77,10 +77,10 @@ export class DeleteBuilder<Item, Result = void> extends Operation<DeleteCommandI
     return input;
   }
 
-  async send(): Promise<Result> {
+  async send(options?: RequestOptions): Promise<Result> {
     let out: DeleteCommandOutput;
     try {
-      out = await sendCommand<DeleteCommandOutput>(this.model.table.client, new DeleteCommand(this.build()));
+      out = await sendCommand<DeleteCommandOutput>(this.model.table.client, new DeleteCommand(this.build()), options?.abortSignal);
     } catch (e) {
       const expected = expectedVersion(this.model, this.state.key);
       throw mapConditionFailure(e, this.model, 'delete', expected === undefined ? undefined : { expected });

@@ -1,6 +1,6 @@
 import { GetCommand, type GetCommandInput, type GetCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { compileProjection } from '../expressions/compile.js';
-import { sendCommand } from '../client/send.js';
+import { sendCommand, type RequestOptions } from '../client/send.js';
 import type { EntityModel } from '../entity/model.js';
 import { Operation } from './operation.js';
 import { contextFor, withPlaceholders } from './expression-input.js';
@@ -74,8 +74,8 @@ export class GetBuilder<Result> extends Operation<GetCommandInput, Result | unde
     return { Get: input };
   }
 
-  async send(): Promise<Result | undefined> {
-    const out = await sendCommand<GetCommandOutput>(this.model.table.client, new GetCommand(this.build()));
+  async send(options?: RequestOptions): Promise<Result | undefined> {
+    const out = await sendCommand<GetCommandOutput>(this.model.table.client, new GetCommand(this.build()), options?.abortSignal);
     return out.Item === undefined ? undefined : this.parseItem(out.Item);
   }
 }

@@ -1,3 +1,5 @@
+import type { RequestOptions } from '../client/send.js';
+
 /**
  * Base of every operation builder: immutable configuration, `.build()` for the exact SDK
  * command input, and awaiting sends the request (the builder is a thenable).
@@ -6,8 +8,13 @@ export abstract class Operation<Input, Result> implements PromiseLike<Result> {
   /** The exact SDK command input this builder sends, without sending it. */
   abstract build(): Input;
 
-  /** Sends the request and parses the response. */
-  abstract send(): Promise<Result>;
+  /**
+   * Sends the request and parses the response; awaiting the builder does the same. Per-call
+   * options (an `abortSignal`) go here, not on the builder, so no later builder step can drop them.
+   *
+   * @example await User.put(item).send({ abortSignal: AbortSignal.timeout(2_000) })
+   */
+  abstract send(options?: RequestOptions): Promise<Result>;
 
   then<A = Result, B = never>(
     onfulfilled?: ((value: Result) => A | PromiseLike<A>) | null,

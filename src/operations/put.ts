@@ -1,7 +1,7 @@
 import { PutCommand, type PutCommandInput } from '@aws-sdk/lib-dynamodb';
 import { Condition } from '../expressions/condition.js';
 import { compileCondition } from '../expressions/compile.js';
-import { sendCommand } from '../client/send.js';
+import { sendCommand, type RequestOptions } from '../client/send.js';
 import type { EntityModel } from '../entity/model.js';
 import { Operation } from './operation.js';
 import { contextFor, withPlaceholders } from './expression-input.js';
@@ -109,10 +109,10 @@ export class PutBuilder<Item> extends Operation<PutCommandInput, Item> {
     return this.prepare().input;
   }
 
-  async send(): Promise<Item> {
+  async send(options?: RequestOptions): Promise<Item> {
     const { input, result, version } = this.prepare();
     try {
-      await sendCommand(this.model.table.client, new PutCommand(input));
+      await sendCommand(this.model.table.client, new PutCommand(input), options?.abortSignal);
     } catch (e) {
       throw mapConditionFailure(e, this.model, this.state.create ? 'create' : 'put', version);
     }

@@ -2,7 +2,7 @@ import { UpdateCommand, type UpdateCommandInput, type UpdateCommandOutput } from
 import { Condition } from '../expressions/condition.js';
 import type { UpdateAction } from '../expressions/ast.js';
 import { compileCondition, compileUpdate } from '../expressions/compile.js';
-import { sendCommand } from '../client/send.js';
+import { sendCommand, type RequestOptions } from '../client/send.js';
 import type { EntityModel } from '../entity/model.js';
 import { Operation } from './operation.js';
 import { contextFor, withPlaceholders } from './expression-input.js';
@@ -210,10 +210,10 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
     return input;
   }
 
-  async send(): Promise<Result> {
+  async send(options?: RequestOptions): Promise<Result> {
     let out: UpdateCommandOutput;
     try {
-      out = await sendCommand<UpdateCommandOutput>(this.model.table.client, new UpdateCommand(this.build()));
+      out = await sendCommand<UpdateCommandOutput>(this.model.table.client, new UpdateCommand(this.build()), options?.abortSignal);
     } catch (e) {
       const expected = expectedVersion(this.model, this.state.key);
       throw mapConditionFailure(e, this.model, 'update', expected === undefined ? undefined : { expected });

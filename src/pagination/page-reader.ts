@@ -31,6 +31,8 @@ export interface PagedReadOptions {
   /** DynamoDB's `Limit`: items evaluated per request, before the filter. */
   readonly pageSize?: number;
   readonly startKey?: StartKey;
+  /** Stops the read: no request is sent after it aborts, and one in flight is aborted. */
+  readonly signal?: AbortSignal;
 }
 
 interface RawPage {
@@ -62,12 +64,13 @@ export async function readPage<T>(
   startKey: Record<string, unknown> | undefined,
   remaining: number,
   pageSize: number | undefined,
+  signal?: AbortSignal,
 ): Promise<PageStep<T>> {
   const input: Record<string, unknown> = { ...spec.input };
   if (startKey !== undefined) input.ExclusiveStartKey = startKey;
   const requestLimit = pageSize ?? (Number.isFinite(remaining) ? remaining : undefined);
   if (requestLimit !== undefined) input.Limit = requestLimit;
-  const out = await sendCommand<RawPage>(spec.client, spec.command(input));
+  const out = await sendCommand<RawPage>(spec.client, spec.command(input), signal);
   const rows = out.Items ?? [];
   const items: T[] = [];
   let lastRaw: Record<string, unknown> | undefined;
@@ -100,7 +103,7 @@ export async function* readPages<T>(spec: PagedReadSpec<T>, options: PagedReadOp
   let remaining = options.limit ?? Infinity;
   if (remaining <= 0) return;
   for (;;) {
-    const step = await readPage(spec, startKey, remaining, options.pageSize);
+    const step = await readPage(spec, startKey, remaining, options.pageSize, options.signal);
     yield step.page;
     if (step.next === undefined || step.remaining <= 0) return;
     startKey = step.next;
@@ -109,13 +112,13 @@ export async function* readPages<T>(spec: PagedReadSpec<T>, options: PagedReadOp
 }
 
 /** Sums `Count` over every page of a `Select: 'COUNT'` read. */
-export async function countAll(spec: Omit<PagedReadSpec<never>, 'parse'>, startKey?: StartKey): Promise<number> {
+export async function countAll(spec: Omit<PagedReadSpec<never>, 'parse'>, startKey?: StartKey, signal?: AbortSignal): Promise<number> {
   let total = 0;
   let key: Record<string, unknown> | undefined = startKey;
   do {
     const input: Record<string, unknown> = { ...spec.input, Select: 'COUNT' };
     if (key !== undefined) input.ExclusiveStartKey = key;
-    const out = await sendCommand<{ Count?: number; LastEvaluatedKey?: Record<string, unknown> }>(spec.client, spec.command(input));
+    const out = await sendCommand<{ Count?: number; LastEvaluatedKey?: Record<string, unknown> }>(spec.client, spec.command(input), signal);
     total += out.Count ?? 0;
     key = out.LastEvaluatedKey;
   } while (key !== undefined);

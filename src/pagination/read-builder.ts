@@ -8,6 +8,7 @@ import { belongsTo } from '../operations/write-guards.js';
 import { checkIndexHolds, filterNeeds, type NeededAttribute } from './index-projection.js';
 import { decodeCursor, startKeyAttributes, type CursorPartition, type StartKey } from './cursor.js';
 import { countAll, readPage, readPages, SKIP, type Page, type PagedReadSpec } from './page-reader.js';
+import type { RequestOptions } from '../client/send.js';
 
 /** Options shared by entity queries and scans. */
 export interface ReadState {
@@ -170,16 +171,22 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> implements 
     };
   }
 
-  /** Iterates pages; each holds at most one DynamoDB page of items. */
-  pages(): AsyncIterable<Page<Result>> {
+  /**
+   * Iterates pages; each holds at most one DynamoDB page of items.
+   *
+   * @example for await (const page of User.scan().pages({ abortSignal })) console.log(page.items.length)
+   */
+  pages(options?: RequestOptions): AsyncIterable<Page<Result>> {
     const { spec, startKey } = this.pagedRead();
     const s = this.state;
+    const signal = options?.abortSignal;
     return {
       [Symbol.asyncIterator]: () =>
         readPages<Result>(spec, {
           ...(s.limit === undefined ? {} : { limit: s.limit }),
           ...(s.pageSize === undefined ? {} : { pageSize: s.pageSize }),
           ...(startKey === undefined ? {} : { startKey }),
+          ...(signal === undefined ? {} : { signal }),
         }),
     };
   }
@@ -198,33 +205,33 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> implements 
   }
 
   /** Every item, across all pages (up to `limit`). */
-  async all(): Promise<Result[]> {
+  async all(options?: RequestOptions): Promise<Result[]> {
     const out: Result[] = [];
     // Page by page: an async iterator step per item costs ~1 µs of promise machinery.
-    for await (const page of this.pages()) for (const item of page.items) out.push(item);
+    for await (const page of this.pages(options)) for (const item of page.items) out.push(item);
     return out;
   }
 
   /** Counts matching items across all pages (`Select: COUNT`); `limit` does not apply. */
-  async count(): Promise<number> {
+  async count(options?: RequestOptions): Promise<number> {
     const input = this.buildInput(false);
     const startKey = input.ExclusiveStartKey as StartKey | undefined;
     delete input.ExclusiveStartKey;
     if (this.state.pageSize === undefined) delete input.Limit;
     const { parse: _parse, ...spec } = this.readSpec(input);
-    return countAll(spec, startKey);
+    return countAll(spec, startKey, options?.abortSignal);
   }
 
   /** One page: up to `limit` items (reading as many DynamoDB pages as needed), or one DynamoDB page. */
-  async send(): Promise<Page<Result>> {
+  async send(options?: RequestOptions): Promise<Page<Result>> {
     if (this.state.limit === undefined) {
       // One request, without an async generator's machinery (~2% of a 10-item query's whole call).
       const { spec, startKey } = this.pagedRead();
-      return (await readPage(spec, startKey, Infinity, this.state.pageSize)).page;
+      return (await readPage(spec, startKey, Infinity, this.state.pageSize, options?.abortSignal)).page;
     }
     const items: Result[] = [];
     let cursor: string | undefined;
-    for await (const page of this.pages()) {
+    for await (const page of this.pages(options)) {
       for (const item of page.items) items.push(item);
       cursor = page.cursor;
     }

@@ -4,6 +4,7 @@ import { ExpressionError } from '../errors.js';
 import { EntityReadBuilder, type ReadState } from './read-builder.js';
 import { readPages, type Page } from './page-reader.js';
 import { mergeAsync } from './merge.js';
+import type { RequestOptions } from '../client/send.js';
 
 interface ScanState extends ReadState {
   readonly segments: number | undefined;
@@ -59,16 +60,16 @@ export class ScanBuilder<Result> extends EntityReadBuilder<Result, ScanState> {
    * that many items from the merged segments); without one, one page of one segment would pass
    * for the whole result.
    */
-  override async send(): Promise<Page<Result>> {
+  override async send(options?: RequestOptions): Promise<Page<Result>> {
     if (this.state.segments !== undefined && this.state.limit === undefined) {
       throw new ExpressionError(this.model.name, '', 'a segmented scan has no cursors, so awaiting it without limit() would return one page of one segment; iterate it (for await, .pages()) or call .all()');
     }
-    return super.send();
+    return super.send(options);
   }
 
-  override pages(): AsyncIterable<Page<Result>> {
+  override pages(options?: RequestOptions): AsyncIterable<Page<Result>> {
     const total = this.state.segments;
-    if (total === undefined) return super.pages();
+    if (total === undefined) return super.pages(options);
     if (this.state.cursor !== undefined) throw new ExpressionError(this.model.name, '', 'cursors cannot resume a segmented scan');
     const input = this.buildInput(true);
     delete input.Limit;
@@ -78,7 +79,10 @@ export class ScanBuilder<Result> extends EntityReadBuilder<Result, ScanState> {
     return {
       [Symbol.asyncIterator]: async function* () {
         const sources = Array.from({ length: total }, (_, i) => () =>
-          readPages<Result>(spec(i), s.pageSize === undefined ? {} : { pageSize: s.pageSize }),
+          readPages<Result>(spec(i), {
+            ...(s.pageSize === undefined ? {} : { pageSize: s.pageSize }),
+            ...(options?.abortSignal === undefined ? {} : { signal: options.abortSignal }),
+          }),
         );
         let left = limit ?? Infinity;
         for await (const page of mergeAsync(sources, s.concurrency ?? total)) {

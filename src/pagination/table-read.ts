@@ -10,6 +10,7 @@ import { ExpressionError } from '../errors.js';
 import type { AnyEntity, EntityItem } from '../entity/entity.js';
 import { decodeCursor, startKeyAttributes, type CursorPartition, type StartKey } from './cursor.js';
 import { readPages } from './page-reader.js';
+import type { RequestOptions } from '../client/send.js';
 import { positiveInt } from './read-builder.js';
 import { checkIndexHolds, filterNeeds, type NeededAttribute } from './index-projection.js';
 
@@ -258,7 +259,7 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
   }
 
   /** Iterates pages, each with its parsed items and its unknown raw items. */
-  pages(): AsyncIterable<TablePage<TableReadItem<T, Et, P>>> {
+  pages(options?: RequestOptions): AsyncIterable<TablePage<TableReadItem<T, Et, P>>> {
     const input = this.build() as Record<string, unknown>;
     const startKey = input.ExclusiveStartKey as StartKey | undefined;
     delete input.ExclusiveStartKey;
@@ -274,14 +275,15 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
       input,
       parse: (raw: Record<string, unknown>) => this.parseRow(raw),
     };
-    const options = {
+    const read = {
       ...(s.limit === undefined ? {} : { limit: s.limit }),
       ...(s.pageSize === undefined ? {} : { pageSize: s.pageSize }),
       ...(startKey === undefined ? {} : { startKey }),
+      ...(options?.abortSignal === undefined ? {} : { signal: options.abortSignal }),
     };
     return {
       [Symbol.asyncIterator]: async function* () {
-        for await (const page of readPages<Row<TableReadItem<T, Et, P>>>(spec, options)) {
+        for await (const page of readPages<Row<TableReadItem<T, Et, P>>>(spec, read)) {
           const items: TableReadItem<T, Et, P>[] = [];
           const unknown: Record<string, unknown>[] = [];
           for (const row of page.items) {
@@ -295,8 +297,8 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
   }
 
   /** Every page's items and unknown items, collected. */
-  async all(): Promise<{ items: TableReadItem<T, Et, P>[]; unknown: Record<string, unknown>[] }> {
-    const { items, unknown } = await this.collect(false);
+  async all(options?: RequestOptions): Promise<{ items: TableReadItem<T, Et, P>[]; unknown: Record<string, unknown>[] }> {
+    const { items, unknown } = await this.collect(false, options);
     return { items, unknown };
   }
 
@@ -305,15 +307,15 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
   }
 
   /** One page (up to `limit` items when set, otherwise one DynamoDB page). */
-  send(): Promise<TablePage<TableReadItem<T, Et, P>>> {
-    return this.collect(this.state.limit === undefined);
+  send(options?: RequestOptions): Promise<TablePage<TableReadItem<T, Et, P>>> {
+    return this.collect(this.state.limit === undefined, options);
   }
 
-  private async collect(firstPageOnly: boolean): Promise<TablePage<TableReadItem<T, Et, P>>> {
+  private async collect(firstPageOnly: boolean, options: RequestOptions | undefined): Promise<TablePage<TableReadItem<T, Et, P>>> {
     const items: TableReadItem<T, Et, P>[] = [];
     const unknown: Record<string, unknown>[] = [];
     let cursor: string | undefined;
-    for await (const page of this.pages()) {
+    for await (const page of this.pages(options)) {
       // Loops, not push(...spread): a 1 MB page of tiny items can exceed the argument limit.
       for (const item of page.items) items.push(item);
       for (const raw of page.unknown) unknown.push(raw);

@@ -1,5 +1,5 @@
 import { TransactGetCommand, type TransactGetCommandOutput } from '@aws-sdk/lib-dynamodb';
-import { sendCommand } from '../client/send.js';
+import { sendCommand, type RequestOptions } from '../client/send.js';
 import { InvalidTransactionError, TransactionCanceledError } from '../errors.js';
 import type { GetBuilder } from '../operations/get.js';
 import { itemId } from '../batch/write-request.js';
@@ -14,7 +14,7 @@ export type TransactGetResults<B extends readonly GetBuilder<unknown>[]> = { -re
  *
  * @example const [user, order] = await transactGet([User.get(k1), Order.get(k2)])
  */
-export async function transactGet<const B extends readonly GetBuilder<unknown>[]>(builders: B): Promise<TransactGetResults<B>> {
+export async function transactGet<const B extends readonly GetBuilder<unknown>[]>(builders: B, options: RequestOptions = {}): Promise<TransactGetResults<B>> {
   if (builders.length === 0) throw new InvalidTransactionError('transactGet needs at least one get');
   if (builders.length > MAX_TRANSACTION_ACTIONS) {
     throw new InvalidTransactionError(`a transaction takes at most ${MAX_TRANSACTION_ACTIONS} actions, got ${builders.length}`);
@@ -30,7 +30,7 @@ export async function transactGet<const B extends readonly GetBuilder<unknown>[]
   });
   let out: TransactGetCommandOutput;
   try {
-    out = await sendCommand<TransactGetCommandOutput>(builders[0]!.model.table.client, new TransactGetCommand({ TransactItems: items as never }));
+    out = await sendCommand<TransactGetCommandOutput>(builders[0]!.model.table.client, new TransactGetCommand({ TransactItems: items as never }), options.abortSignal);
   } catch (e) {
     if ((e as Error).name === 'TransactionCanceledException') {
       throw new TransactionCanceledError(

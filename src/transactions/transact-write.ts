@@ -1,6 +1,6 @@
 import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { sendCommand } from '../client/send.js';
+import { sendCommand, type RequestOptions } from '../client/send.js';
 import { unmarshallItem } from '../client/attribute-value.js';
 import { computeItemSize } from '../entity/item-size.js';
 import type { EntityModel } from '../entity/model.js';
@@ -22,7 +22,7 @@ export const MAX_TRANSACTION_BYTES = 4 * 1024 * 1024;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type TransactWriteAction = PutBuilder<any> | UpdateBuilder<any, any, any> | DeleteBuilder<any, any> | CheckBuilder;
 
-export interface TransactWriteOptions {
+export interface TransactWriteOptions extends RequestOptions {
   /** `ClientRequestToken` (1-36 characters): retries with the same token apply once, for 10 minutes. */
   readonly idempotencyToken?: string;
   /**
@@ -169,14 +169,14 @@ export async function transactWrite(actions: readonly TransactWriteAction[], opt
   if (backoff !== undefined && input.ClientRequestToken === undefined) input.ClientRequestToken = randomToken();
   for (let attempt = 1; ; attempt++) {
     try {
-      await sendCommand(client, new TransactWriteCommand(input));
+      await sendCommand(client, new TransactWriteCommand(input), options.abortSignal);
       return;
     } catch (e) {
       if ((e as Error).name !== 'TransactionCanceledException') throw e;
       const reasons = cancellationReasons(e, prepared);
       const onlyConflicts = reasons.every((r) => r.code === 'None' || r.code === 'TransactionConflict') && reasons.some((r) => r.code === 'TransactionConflict');
       if (backoff === undefined || !onlyConflicts || attempt >= backoff.maxAttempts) throw new TransactionCanceledError(reasons, e);
-      await sleep(backoffDelay(attempt - 1, backoff));
+      await sleep(backoffDelay(attempt - 1, backoff), options.abortSignal);
     }
   }
 }

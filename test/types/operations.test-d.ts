@@ -212,3 +212,15 @@ test('check takes a key and a condition and resolves to void', () => {
   // @ts-expect-error the key is checked like get's
   User.check({ usrId: 'u2' }, User.Attr('age').gte(18));
 });
+
+test('send() takes per-call options and resolves like awaiting the builder', () => {
+  const abortSignal = new AbortController().signal;
+  expectTypeOf(User.get(k).send({ abortSignal })).resolves.toEqualTypeOf<User | undefined>();
+  expectTypeOf(User.put(ada).send({ abortSignal })).resolves.toEqualTypeOf<User>();
+  expectTypeOf(User.query('gsi1', User.Key('orgId').eq('acme')).all({ abortSignal })).resolves.toEqualTypeOf<User[]>();
+  expectTypeOf(User.scan().count({ abortSignal })).resolves.toEqualTypeOf<number>();
+  // @ts-expect-error an abortSignal is an AbortSignal
+  void User.get(k).send({ abortSignal: 1000 });
+  // @ts-expect-error no such option
+  void User.delete(k).send({ timeout: 1000 });
+});

@@ -1,0 +1,241 @@
+/**
+ * Cancellation with an `AbortSignal`, on a real DynamoDB Local: every API that sends takes
+ * `{ abortSignal }` (builders in `.send()`, reads also in `.pages()` / `.all()` / `.count()`,
+ * batches and transactions in their options). A middleware on the client counts the requests that
+ * reach the wire and can abort at a chosen point: before the request, or after a response.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteError, transactGet, transactWrite, type UnprocessedWrite } from '../../src/index.js';
+import { appModel } from '../fixtures/app-model.js';
+import { localClientConfig } from '../support/dynamodb-local.js';
+import { testClient, testDocClient, testEndpoint, uniqueTableName } from '../support/client.js';
+
+const tableName = uniqueTableName('abort');
+const client = new DynamoDBClient({ ...localClientConfig(testEndpoint()), maxAttempts: 1 });
+const cleanClient = testClient();
+const clean = testDocClient(cleanClient);
+const { AppTable, User } = appModel(client, tableName);
+
+/** Requests that reached the HTTP handler, by operation. */
+let sent: string[] = [];
+/** Runs just before the HTTP handler (may abort); `after` runs once a response is parsed. */
+let before: ((operation: string) => void | Promise<void>) | undefined;
+let after: ((operation: string, output: Record<string, unknown>, input: Record<string, unknown>) => void) | undefined;
+
+client.middlewareStack.add(
+  (next, context) => async (args) => {
+    await before?.(context.commandName ?? '');
+    // The SDK's handler refuses an aborted signal before it writes anything; count what it sends.
+    const result = await next(args);
+    sent.push((context.commandName ?? '').replace(/Command$/, ''));
+    return result;
+  },
+  { step: 'finalizeRequest', name: 'abortTestWire', priority: 'low' },
+);
+client.middlewareStack.add(
+  (next, context) => async (args) => {
+    const result = await next(args);
+    after?.((context.commandName ?? '').replace(/Command$/, ''), result.output as unknown as Record<string, unknown>, args.input as unknown as Record<string, unknown>);
+    return result;
+  },
+  { step: 'initialize', name: 'abortTestOutputs', priority: 'low' },
+);
+
+const user = (i: number) => ({ userId: `u${String(i).padStart(3, '0')}`, orgId: 'acme', email: `u${i}@example.com`, name: `N${String(i).padStart(3, '0')}` });
+const reason = new Error('stop: the caller gave up');
+
+beforeAll(async () => {
+  await AppTable.create();
+});
+
+afterAll(async () => {
+  await AppTable.drop();
+  client.destroy();
+  cleanClient.destroy();
+});
+
+beforeEach(() => {
+  sent = [];
+  before = undefined;
+  after = undefined;
+});
+
+function aborted(why: unknown = reason): AbortSignal {
+  const c = new AbortController();
+  c.abort(why);
+  return c.signal;
+}
+
+async function storedUserIds(): Promise<string[]> {
+  const out = await clean.send(new ScanCommand({ TableName: tableName, FilterExpression: '#e = :u', ExpressionAttributeNames: { '#e': '_et' }, ExpressionAttributeValues: { ':u': 'User' } }));
+  return (out.Items ?? []).map((i) => i.userId as string).sort();
+}
+
+async function clearTable(): Promise<void> {
+  for (const id of await storedUserIds()) await User.delete({ userId: id });
+  sent = [];
+}
+
+describe('single-item operations', () => {
+  it('an already aborted signal sends nothing and rejects with its reason', async () => {
+    const abortSignal = aborted();
+    await expect(User.get({ userId: 'u1' }).send({ abortSignal })).rejects.toBe(reason);
+    await expect(User.put(user(1)).send({ abortSignal })).rejects.toBe(reason);
+    await expect(User.create(user(1)).send({ abortSignal })).rejects.toBe(reason);
+    await expect(User.update({ userId: 'u1' }).set({ name: 'X' }).send({ abortSignal })).rejects.toBe(reason);
+    await expect(User.delete({ userId: 'u1' }).send({ abortSignal })).rejects.toBe(reason);
+    await expect(User.check({ userId: 'u1' }, User.Attr('age').gt(1)).send({ abortSignal })).rejects.toBe(reason);
+    expect(sent).toEqual([]);
+    expect(await storedUserIds()).toEqual([]);
+  });
+
+  it('an abort while the request is on its way reaches the SDK: the put is not written', async () => {
+    const c = new AbortController();
+    before = () => c.abort(reason);
+    await expect(User.put(user(2)).send({ abortSignal: c.signal })).rejects.toBe(reason);
+    expect(sent).toEqual([]);
+    expect(await storedUserIds()).toEqual([]);
+  });
+
+  it('AbortSignal.timeout rejects with its TimeoutError', async () => {
+    before = () => new Promise((r) => setTimeout(r, 100));
+    const e = await User.get({ userId: 'u1' }).send({ abortSignal: AbortSignal.timeout(10) }).catch((x: unknown) => x);
+    expect((e as Error).name).toBe('TimeoutError');
+  });
+
+  it('a signal that is never aborted changes nothing', async () => {
+    const abortSignal = new AbortController().signal;
+    const stored = await User.put(user(3)).send({ abortSignal });
+    expect(await User.get({ userId: stored.userId }).send({ abortSignal })).toMatchObject(user(3));
+    await User.delete({ userId: stored.userId }).send({ abortSignal });
+    expect(sent).toEqual(['PutItem', 'GetItem', 'DeleteItem']);
+  });
+});
+
+describe('queries and scans', () => {
+  beforeAll(async () => {
+    await AppTable.batchWrite((b) => {
+      for (let i = 0; i < 30; i++) b.put(User, user(100 + i));
+    });
+  });
+  afterAll(clearTable);
+
+  const byOrg = () => User.query('gsi1', User.Key('orgId').eq('acme')).pageSize(10);
+
+  it('stops between pages: no request after the abort, and the iteration rejects with the reason', async () => {
+    const c = new AbortController();
+    const seen: number[] = [];
+    const run = (async () => {
+      for await (const page of byOrg().pages({ abortSignal: c.signal })) {
+        seen.push(page.items.length);
+        c.abort(reason);
+      }
+    })();
+    await expect(run).rejects.toBe(reason);
+    expect(seen).toEqual([10]);
+    expect(sent).toEqual(['Query']);
+  });
+
+  it('.all() and .count() stop where the abort happened', async () => {
+    const c = new AbortController();
+    after = (op) => {
+      if (op === 'Query' && sent.length === 2) c.abort(reason);
+    };
+    await expect(byOrg().all({ abortSignal: c.signal })).rejects.toBe(reason);
+    expect(sent).toEqual(['Query', 'Query']);
+    sent = [];
+    await expect(byOrg().count({ abortSignal: aborted() })).rejects.toBe(reason);
+    await expect(byOrg().send({ abortSignal: aborted() })).rejects.toBe(reason);
+    await expect(byOrg().limit(25).send({ abortSignal: aborted() })).rejects.toBe(reason);
+    expect(sent).toEqual([]);
+    // Without an abort, the same reads complete.
+    expect(await byOrg().all({ abortSignal: c.signal.aborted ? new AbortController().signal : c.signal })).toHaveLength(30);
+  });
+
+  it('parallel scans and table-level reads take the signal too', async () => {
+    await expect(User.scan().segments(3).all({ abortSignal: aborted() })).rejects.toBe(reason);
+    await expect(AppTable.query(AppTable.Key('pk').eq('USER#u100')).all({ abortSignal: aborted() })).rejects.toBe(reason);
+    await expect(AppTable.scan().send({ abortSignal: aborted() })).rejects.toBe(reason);
+    expect(sent).toEqual([]);
+    expect(await User.scan().segments(3).all({ abortSignal: new AbortController().signal })).toHaveLength(30);
+  });
+});
+
+describe('batches and transactions', () => {
+  afterAll(clearTable);
+  beforeEach(clearTable);
+
+  it('batchGet and transactGet send nothing once aborted', async () => {
+    await expect(User.batchGet([{ userId: 'u1' }]).send({ abortSignal: aborted() })).rejects.toBe(reason);
+    await expect(User.batchGet([{ userId: 'u1' }]).with({ abortSignal: aborted() })).rejects.toBe(reason);
+    await expect(AppTable.batchGet([User.get({ userId: 'u1' })], { abortSignal: aborted() })).rejects.toBe(reason);
+    await expect(transactGet([User.get({ userId: 'u1' })], { abortSignal: aborted() })).rejects.toBe(reason);
+    expect(sent).toEqual([]);
+  });
+
+  it('transactWrite sends nothing once aborted', async () => {
+    await expect(transactWrite([User.put(user(1)), User.put(user(2))], { abortSignal: aborted() })).rejects.toBe(reason);
+    expect(sent).toEqual([]);
+    expect(await storedUserIds()).toEqual([]);
+  });
+
+  it('an aborted batch write reports every write not confirmed, and none is lost', async () => {
+    const c = new AbortController();
+    after = (op) => {
+      if (op === 'BatchWriteItem' && sent.length === 2) c.abort(reason);
+    };
+    const users = Array.from({ length: 60 }, (_, i) => user(i));
+    const e = await AppTable.batchWrite(
+      (b) => {
+        for (const u of users) b.put(User, u);
+      },
+      { concurrency: 1, abortSignal: c.signal },
+    ).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(BatchWriteError);
+    const err = e as BatchWriteError;
+    expect(err.cause).toBe(reason);
+    expect(err.written).toBe(50);
+    const unprocessed = err.unprocessed.map((w: UnprocessedWrite) => (w.type === 'put' ? (w.item as { userId: string }).userId : ''));
+    expect(unprocessed).toHaveLength(10);
+    expect(sent).toEqual(['BatchWriteItem', 'BatchWriteItem']);
+    // Written + reported = everything given, with no overlap.
+    const stored = await storedUserIds();
+    expect(stored).toHaveLength(50);
+    expect([...stored, ...unprocessed].sort()).toEqual(users.map((u) => u.userId).sort());
+  });
+
+  it('a timeout is not mistaken for a retryable error, and it cuts a backoff wait short', async () => {
+    // Every call comes back fully unprocessed, so the writer backs off; the first wait is long.
+    after = (op, output, input) => {
+      if (op === 'BatchWriteItem') output.UnprocessedItems = input.RequestItems;
+    };
+    const started = Date.now();
+    const e = await AppTable.batchWrite([User.put(user(1)), User.put(user(2))], {
+      baseDelayMs: 60_000,
+      maxDelayMs: 60_000,
+      abortSignal: AbortSignal.timeout(200),
+    }).catch((x: unknown) => x);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(e).toBeInstanceOf(BatchWriteError);
+    expect(((e as BatchWriteError).cause as Error).name).toBe('TimeoutError');
+    expect((e as BatchWriteError).unprocessed).toHaveLength(2);
+    // One call, then the wait was cut short: a TimeoutError reason is not retried.
+    expect(sent).toEqual(['BatchWriteItem']);
+  });
+
+  it('a streaming writer stops after an abort and lists the writes it did not send', async () => {
+    const c = new AbortController();
+    const writer = AppTable.batchWriter({ concurrency: 1, abortSignal: c.signal });
+    for (let i = 0; i < 25; i++) writer.put(User, user(i));
+    await writer.flush();
+    c.abort(reason);
+    for (let i = 25; i < 30; i++) writer.put(User, user(i));
+    const e = await writer.close().catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(BatchWriteError);
+    expect((e as BatchWriteError).unprocessed).toHaveLength(5);
+    expect((e as BatchWriteError).cause).toBe(reason);
+    expect(await storedUserIds()).toHaveLength(25);
+  });
+});
