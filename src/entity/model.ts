@@ -236,7 +236,8 @@ export class EntityModel {
 
   /** Converts a model value to its stored form, turning storage-rule violations into ValidationError. */
   encode(value: unknown, path: string): unknown {
-    if (path !== '' && path === this.ttl && value instanceof Date) return epochSeconds(value);
+    // An invalid Date falls through to the codec's rule: as epoch seconds it would be NaN.
+    if (path !== '' && path === this.ttl && value instanceof Date && !Number.isNaN(value.getTime())) return epochSeconds(value);
     try {
       return toStoredValue(value, path);
     } catch (e) {

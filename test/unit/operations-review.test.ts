@@ -28,3 +28,31 @@ describe('projections of a schema with refinements', () => {
     expect(() => Range.model.parse({ ...stored, lo: 3 })).toThrow(/lo must not exceed hi/);
   });
 });
+
+describe('TTL values in expressions', () => {
+  const Session = defineEntity({
+    table: AppTable,
+    name: 'Session',
+    schema: z.object({ sessionId: z.string(), expiresAt: z.date(), seenAt: z.date().optional() }),
+    keys: { primary: { pk: 'SESSION#{sessionId}', sk: 'SESSION' } },
+    ttl: 'expiresAt',
+  });
+
+  it('an invalid Date in a condition on the TTL attribute fails before sending, like any other Date', () => {
+    const invalid = new Date(Number.NaN);
+    expect(() => Session.check({ sessionId: 's' }, Session.Attr('seenAt').lt(invalid)).build()).toThrow(ValidationError);
+    let error: unknown;
+    try {
+      Session.check({ sessionId: 's' }, Session.Attr('expiresAt').lt(invalid)).build();
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).issues.map((i) => i.path)).toEqual(['expiresAt']);
+  });
+
+  it('a valid Date is epoch seconds, also before 1970', () => {
+    const input = Session.check({ sessionId: 's' }, Session.Attr('expiresAt').lt(new Date(-1500))).build();
+    expect(input.ExpressionAttributeValues).toEqual({ ':v0': -2 });
+  });
+});
