@@ -71,6 +71,8 @@ export class EntityModel {
   /** The top-level attributes a full read returns: schema fields, then timestamps and version. */
   readonly readableAttributes: readonly string[];
   private readonly readable: ReadonlySet<string>;
+  /** The timestamps and version: written by dynakit, outside the schema. */
+  private readonly managed: readonly string[];
   readonly indexes: ReadonlyMap<string, IndexKeys>;
   readonly primary: IndexKeys;
   readonly primaryComposites: ReadonlySet<string>;
@@ -113,6 +115,7 @@ export class EntityModel {
       ...(o.version === undefined ? [] : [o.version]),
     ];
     this.readable = new Set(this.readableAttributes);
+    this.managed = this.readableAttributes.filter((a) => !(a in this.shape));
     this.emptySetDefaults = Object.keys(this.shape).filter((k) => emptySetWhenAbsent(this.shape[k]!));
     this.defaulted = Object.entries(this.shape).filter(([, s]) => defaultOf(s) !== undefined);
     if (o.version !== undefined && o.version in this.shape) {
@@ -218,6 +221,19 @@ export class EntityModel {
   /** True for a top-level attribute a read can return: a schema field, a timestamp or the version. */
   isReadable(attribute: string): boolean {
     return this.readable.has(attribute);
+  }
+
+  /**
+   * A put's input without the attributes dynakit keeps itself (version, timestamps), which are
+   * never schema fields: an item read back carries them, and a strict schema would refuse them.
+   */
+  withoutManaged(input: unknown): unknown {
+    if (this.managed.length === 0 || input === null || typeof input !== 'object') return input;
+    const source = input as Record<string, unknown>;
+    if (!this.managed.some((a) => a in source)) return input;
+    const out = { ...source };
+    for (const a of this.managed) delete out[a];
+    return out;
   }
 
   /** Validates a model item with the schema; returns the parsed output. */

@@ -51,7 +51,7 @@ export class PutBuilder<Item> extends Operation<PutCommandInput, Item> {
   /** @internal validates and builds the command input together with the model result. */
   prepare(now = new Date()): Prepared {
     const m = this.model;
-    const output = m.validate(this.state.item);
+    const output = m.validate(m.withoutManaged(this.state.item));
     let managed: Record<string, unknown> | undefined = m.stamps(now);
     let version: VersionCheck | undefined;
     let versionCondition: Condition | undefined;

@@ -56,3 +56,33 @@ describe('TTL values in expressions', () => {
     expect(input.ExpressionAttributeValues).toEqual({ ':v0': -2 });
   });
 });
+
+describe('put of a strict schema with managed attributes', () => {
+  const Note = defineEntity({
+    table: AppTable,
+    name: 'Note',
+    schema: z.strictObject({ noteId: z.string(), text: z.string() }),
+    keys: { primary: { pk: 'NOTE#{noteId}', sk: 'NOTE' } },
+    version: 'version',
+    timestamps: true,
+  });
+
+  it('takes the version it read (the put input type allows it) and checks it', () => {
+    const input = Note.put({ noteId: 'n1', text: 'x', version: 3 }).build();
+    expect(input.Item).toMatchObject({ noteId: 'n1', text: 'x', version: 4 });
+    expect(input.ConditionExpression).toBe('#n0 = :v0');
+    expect(input.ExpressionAttributeValues).toEqual({ ':v0': 3 });
+    expect(Note.create({ noteId: 'n1', text: 'x', version: 3 }).build().Item).toMatchObject({ version: 1 });
+  });
+
+  it('takes an item as read back (with its timestamps), the read-change-put pattern', () => {
+    const read = { noteId: 'n1', text: 'x', version: 3, createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-02T00:00:00.000Z' };
+    const input = Note.put({ ...read, text: 'y' }).build();
+    expect(input.Item).toMatchObject({ noteId: 'n1', text: 'y', version: 4 });
+    expect(input.Item!['updatedAt']).not.toBe(read.updatedAt);
+  });
+
+  it('still refuses other unknown keys', () => {
+    expect(() => Note.put({ noteId: 'n1', text: 'x', other: 1 } as never).build()).toThrow(ValidationError);
+  });
+});
