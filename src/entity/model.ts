@@ -346,6 +346,17 @@ export class EntityModel {
     return { item, size: itemSize };
   }
 
+  /**
+   * The model item a put resolves to: the validated item with the managed attributes, and the TTL
+   * in whole seconds, as it is stored and read back (DynamoDB's TTL has no milliseconds).
+   */
+  writtenItem(output: Record<string, unknown>, managed: Readonly<Record<string, unknown>> | undefined): Record<string, unknown> {
+    const out = managed === undefined ? output : Object.assign({}, output, managed);
+    const t = this.ttl === undefined ? undefined : output[this.ttl];
+    if (!(t instanceof Date) || t.getTime() % 1000 === 0) return out;
+    return { ...out, [this.ttl!]: new Date(epochSeconds(t) * 1000) };
+  }
+
   /** Timestamps to write now, or `undefined` when the entity has none. */
   stamps(now: Date): Record<string, string> | undefined {
     const t = this.timestamps;

@@ -71,7 +71,7 @@ export class PutBuilder<Item> extends Operation<PutCommandInput, Item> {
       withPlaceholders(input, ctx);
     }
     if (this.state.returnItemOnFailure || version !== undefined) input.ReturnValuesOnConditionCheckFailure = 'ALL_OLD';
-    return { input, result: managed === undefined ? output : Object.assign({}, output, managed), version, size };
+    return { input, result: m.writtenItem(output, managed), version, size };
   }
 
   /** @internal the request of a batch write (which has no conditions) */
