@@ -1,7 +1,6 @@
 import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { sendCommand } from '../client/send.js';
-import { unmarshallItem } from '../client/attribute-value.js';
 import { computeItemSize } from '../entity/item-size.js';
 import type { EntityModel } from '../entity/model.js';
 import { InvalidTransactionError, TransactionCanceledError, type CancellationReason } from '../errors.js';
@@ -9,6 +8,7 @@ import { PutBuilder } from '../operations/put.js';
 import { UpdateBuilder } from '../operations/update.js';
 import { DeleteBuilder } from '../operations/delete.js';
 import { CheckBuilder } from '../operations/check.js';
+import { failedItem } from '../operations/condition-failure.js';
 import { backoffDelay, resolveBackoff, sleep, type BackoffOptions } from '../batch/backoff.js';
 import { itemId } from '../batch/write-request.js';
 import { MAX_REQUEST_BODY_BYTES, wireItemSize } from '../batch/wire-size.js';
@@ -136,15 +136,7 @@ export function cancellationReasons(error: unknown, prepared: readonly { model: 
   const raw = ((error as { CancellationReasons?: RawReason[] }).CancellationReasons ?? []) as RawReason[];
   return prepared.map((p, index) => {
     const r = raw[index] ?? {};
-    let item: Record<string, unknown> | undefined;
-    if (r.Item !== undefined) {
-      const plain = unmarshallItem(r.Item);
-      try {
-        item = p.model.parse(plain);
-      } catch {
-        item = plain;
-      }
-    }
+    const item = r.Item === undefined ? undefined : failedItem(p.model, r.Item).item;
     return { index, entity: p.model.name, key: p.key, code: r.Code ?? 'None', message: r.Message, item };
   });
 }

@@ -68,3 +68,29 @@ describe('put resolves to the item as stored', () => {
     }
   });
 });
+
+describe("another entity's item under the key", () => {
+  beforeAll(async () => {
+    await Legacy.put({ sessionId: 'legacy', userId: 'old' });
+  });
+
+  it('a cancelled transaction reports it as stored, never parsed as the action’s entity (as ConditionFailedError does)', async () => {
+    const single = await failure(Session.update({ sessionId: 'legacy' }).set({ userId: 'x' }).returnItemOnConditionFailure(), ConditionFailedError);
+    expect(single.item?.['_et']).toBe('LegacySession');
+    const e = await failure(
+      transactWrite([Session.check({ sessionId: 'legacy' }, Session.Attr('userId').eq('x')).returnItemOnConditionFailure()]),
+      TransactionCanceledError,
+    );
+    expect(e.reasons[0]).toMatchObject({ entity: 'Session', code: 'ConditionalCheckFailed' });
+    expect(e.reasons[0]!.item).toEqual(single.item);
+  });
+
+  it('a versioned write finding it is a failed condition, not a version conflict with "version undefined"', async () => {
+    for (const write of [Session.delete({ sessionId: 'legacy', version: 1 }), Session.update({ sessionId: 'legacy', version: 1 }).set({ userId: 'x' })]) {
+      const e = await failure(write, ConditionFailedError);
+      expect(e).not.toBeInstanceOf(VersionConflictError);
+      expect(e.item?.['_et']).toBe('LegacySession');
+    }
+    expect(await Legacy.get({ sessionId: 'legacy' })).toEqual({ sessionId: 'legacy', userId: 'old' });
+  });
+});
