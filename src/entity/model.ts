@@ -208,6 +208,20 @@ export class EntityModel {
   }
 
   /**
+   * Whether the values at two paths are stored alike: the TTL attribute holds a Date as epoch
+   * seconds, every other Date attribute as an ISO string, so a copy or comparison between the two
+   * would mix a number and a string.
+   */
+  storedAlike(a: DocPath, b: DocPath): boolean {
+    if (this.ttl === undefined) return true;
+    const aTtl = a.length === 1 && a[0] === this.ttl;
+    const bTtl = b.length === 1 && b[0] === this.ttl;
+    if (aTtl === bTtl) return true;
+    const other = schemaAt(this.schema, aTtl ? b : a);
+    return other === undefined || coreType(other) !== 'date';
+  }
+
+  /**
    * Checks a projection of top-level attributes (schema fields, timestamps, version) and drops
    * repeats; shared by get, query and scan.
    */

@@ -76,19 +76,27 @@ function validateChange(model: EntityModel, s: z.ZodType, raw: unknown, at: stri
  * become the stored value (an `ifNotExists` fallback) is parsed by the schema; one that is added
  * or subtracted is checked as a change.
  */
-function refValue(model: EntityModel, v: UpdateRef<unknown>, at: string, s: z.ZodType): SetValue {
+function refValue(model: EntityModel, v: UpdateRef<unknown>, target: DocPath, s: z.ZodType): SetValue {
+  const at = formatDocPath(target);
+  const source = (path: DocPath): void => {
+    if (schemaAt(model.schema, path) === undefined) {
+      throw new ExpressionError(model.name, formatDocPath(path), `is not a path of the ${model.name} schema (in the value of ${at})`);
+    }
+    if (!model.storedAlike(path, target)) {
+      throw new ExpressionError(model.name, formatDocPath(path), `cannot be copied into ${at}: the TTL attribute ${model.ttl} stores a Date as epoch seconds, other Dates are ISO strings`);
+    }
+  };
   const check = (sv: SetValue, role: 'result' | 'operand'): SetValue => {
     switch (sv.kind) {
       case 'path':
-        if (schemaAt(model.schema, sv.path) === undefined) {
-          throw new ExpressionError(model.name, formatDocPath(sv.path), `is not a path of the ${model.name} schema (in the value of ${at})`);
-        }
+        source(sv.path);
         return sv;
       case 'size':
         return sv;
       case 'value':
         return { kind: 'value', value: role === 'result' ? model.validateAt(s, sv.value, at) : validateChange(model, s, sv.value, at, 'arithmetic') };
       case 'ifNotExists':
+        source(sv.path);
         return { ...sv, fallback: check(sv.fallback, role) };
       default:
         return { ...sv, left: check(sv.left, 'operand'), right: check(sv.right, 'operand') };
@@ -159,7 +167,7 @@ export function planSteps(model: EntityModel, steps: readonly UpdateStep[]): Pla
       switch (step.kind) {
         case 'set': {
           if (isRef(raw)) {
-            actions.push({ kind: 'set', path, value: refValue(model, raw, at, s) });
+            actions.push({ kind: 'set', path, value: refValue(model, raw, path, s) });
             note(path, undefined, false);
           } else if (raw === undefined) {
             if (!removable(model, path, s)) throw new ValidationError(model.name, [{ path: at, message: 'is required; set() got undefined' }]);

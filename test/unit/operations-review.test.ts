@@ -5,7 +5,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { defineEntity, defineTable, ValidationError } from '../../src/index.js';
+import { ExpressionError, defineEntity, defineTable, ValidationError } from '../../src/index.js';
 
 const client = new DynamoDBClient({ region: 'us-east-1' });
 const AppTable = defineTable({ name: 'App', client, partitionKey: { name: 'pk', type: 'S' }, sortKey: { name: 'sk', type: 'S' } });
@@ -84,5 +84,31 @@ describe('put of a strict schema with managed attributes', () => {
 
   it('still refuses other unknown keys', () => {
     expect(() => Note.put({ noteId: 'n1', text: 'x', other: 1 } as never).build()).toThrow(ValidationError);
+  });
+});
+
+describe('the TTL attribute next to other Dates (epoch seconds vs ISO strings)', () => {
+  const Visit = defineEntity({
+    table: AppTable,
+    name: 'Visit',
+    schema: z.object({ sessionId: z.string(), expiresAt: z.date().optional(), seenAt: z.date().optional(), renewAt: z.date().optional() }),
+    keys: { primary: { pk: 'SESSION#{sessionId}', sk: 'SESSION' } },
+    ttl: 'expiresAt',
+  });
+  const key = { sessionId: 's' };
+
+  it('an update copying a Date into the TTL attribute, or the TTL into a Date, is refused before sending', () => {
+    for (const build of [
+      () => Visit.update(key).set({ expiresAt: Visit.ref('seenAt') }).build(),
+      () => Visit.update(key).set({ seenAt: Visit.ref('expiresAt') }).build(),
+      () => Visit.update(key).set({ expiresAt: Visit.ref('seenAt').ifNotExists(new Date(0)) }).build(),
+    ]) {
+      expect(build).toThrow(ExpressionError);
+    }
+  });
+
+  it('copies between two ISO Dates, or of the TTL onto itself, still work', () => {
+    expect(Visit.update(key).set({ renewAt: Visit.ref('seenAt') }).build().UpdateExpression).toContain('#n0 = #n1');
+    expect(Visit.update(key).set({ expiresAt: Visit.ref('expiresAt').ifNotExists(new Date(5000)) }).build().ExpressionAttributeValues).toMatchObject({ ':v0': 5 });
   });
 });
