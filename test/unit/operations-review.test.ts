@@ -107,6 +107,18 @@ describe('the TTL attribute next to other Dates (epoch seconds vs ISO strings)',
     }
   });
 
+  it('a condition comparing the TTL attribute with another Date attribute is refused (a number and a string are never ordered)', () => {
+    for (const c of [
+      Visit.Attr('seenAt').gt(Visit.Attr('expiresAt')),
+      Visit.Attr('expiresAt').between(Visit.Attr('seenAt'), Visit.Attr('renewAt')),
+      Visit.Attr('renewAt').in([Visit.Attr('expiresAt')]),
+    ]) {
+      expect(() => Visit.check(key, c).build()).toThrow(ExpressionError);
+      expect(() => Visit.delete(key).where(c).build()).toThrow(ExpressionError);
+    }
+    expect(Visit.check(key, Visit.Attr('seenAt').lt(Visit.Attr('renewAt'))).build().ConditionExpression).toBe('#n0 < #n1');
+  });
+
   it('copies between two ISO Dates, or of the TTL onto itself, still work', () => {
     expect(Visit.update(key).set({ renewAt: Visit.ref('seenAt') }).build().UpdateExpression).toContain('#n0 = #n1');
     expect(Visit.update(key).set({ expiresAt: Visit.ref('expiresAt').ifNotExists(new Date(5000)) }).build().ExpressionAttributeValues).toMatchObject({ ':v0': 5 });
