@@ -1,6 +1,6 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshallItem } from '../client/attribute-value.js';
-import { ConditionFailedError, VersionConflictError } from '../errors.js';
+import { ConditionFailedError, VersionConflictError, type CancellationReason } from '../errors.js';
 import type { EntityModel } from '../entity/model.js';
 
 /** What a write checked, to tell a lost version race from another failed condition. */
@@ -44,4 +44,20 @@ export function mapConditionFailure(error: unknown, model: EntityModel, operatio
     }
   }
   return new ConditionFailedError(model.name, operation, item, error);
+}
+
+interface RawReason {
+  Code?: string;
+  Message?: string;
+  Item?: Record<string, AttributeValue>;
+}
+
+/** Turns DynamoDB's cancellation reasons into typed ones, lined up with the actions. */
+export function cancellationReasons(error: unknown, prepared: readonly { model: EntityModel; key: Record<string, unknown> }[]): CancellationReason[] {
+  const raw = ((error as { CancellationReasons?: RawReason[] }).CancellationReasons ?? []) as RawReason[];
+  return prepared.map((p, index) => {
+    const r = raw[index] ?? {};
+    const item = r.Item === undefined ? undefined : failedItem(p.model, r.Item).item;
+    return { index, entity: p.model.name, key: p.key, code: r.Code ?? 'None', message: r.Message, item };
+  });
 }

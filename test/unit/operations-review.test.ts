@@ -3,9 +3,9 @@
  * each case failed before its fix.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
-import { ExpressionError, defineEntity, defineTable, ValidationError } from '../../src/index.js';
+import { ExpressionError, TransactionCanceledError, defineEntity, defineTable, ValidationError } from '../../src/index.js';
 
 const client = new DynamoDBClient({ region: 'us-east-1' });
 const AppTable = defineTable({ name: 'App', client, partitionKey: { name: 'pk', type: 'S' }, sortKey: { name: 'sk', type: 'S' } });
@@ -122,5 +122,35 @@ describe('the TTL attribute next to other Dates (epoch seconds vs ISO strings)',
   it('copies between two ISO Dates, or of the TTL onto itself, still work', () => {
     expect(Visit.update(key).set({ renewAt: Visit.ref('seenAt') }).build().UpdateExpression).toContain('#n0 = #n1');
     expect(Visit.update(key).set({ expiresAt: Visit.ref('expiresAt').ifNotExists(new Date(5000)) }).build().ExpressionAttributeValues).toMatchObject({ ':v0': 5 });
+  });
+});
+
+describe('check() awaited on its own', () => {
+  const Gate = defineEntity({
+    table: AppTable,
+    name: 'Gate',
+    schema: z.object({ gateId: z.string(), open: z.boolean() }),
+    keys: { primary: { pk: 'GATE#{gateId}', sk: 'GATE' } },
+  });
+
+  it('a cancellation for another reason than the condition is a TransactionCanceledError naming the entity', async () => {
+    const cancelled = Object.assign(new Error('Transaction cancelled, please refer cancellation reasons for specific reasons [TransactionConflict]'), {
+      name: 'TransactionCanceledException',
+      CancellationReasons: [{ Code: 'TransactionConflict', Message: 'Transaction is ongoing for the item' }],
+    });
+    const send = vi.spyOn(client, 'send').mockImplementation(() => Promise.reject(cancelled));
+    try {
+      const error = await Gate.check({ gateId: 'g' }, Gate.Attr('open').eq(true)).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(TransactionCanceledError);
+      expect((error as TransactionCanceledError).reasons).toEqual([
+        { index: 0, entity: 'Gate', key: { pk: 'GATE#g', sk: 'GATE' }, code: 'TransactionConflict', message: 'Transaction is ongoing for the item', item: undefined },
+      ]);
+      expect((error as TransactionCanceledError).cause).toBe(cancelled);
+    } finally {
+      send.mockRestore();
+    }
   });
 });
