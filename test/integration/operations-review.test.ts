@@ -94,3 +94,23 @@ describe("another entity's item under the key", () => {
     expect(await Legacy.get({ sessionId: 'legacy' })).toEqual({ sessionId: 'legacy', userId: 'old' });
   });
 });
+
+describe('schemas beyond z.object()', () => {
+  const Booking = defineEntity({
+    table: AppTable,
+    name: 'Booking',
+    schema: z.strictObject({ bookingId: z.string(), from: z.number(), to: z.number(), note: z.string() }).refine((b) => b.from <= b.to, 'from must not be after to'),
+    keys: { primary: { pk: 'BOOKING#{bookingId}', sk: 'BOOKING' } },
+    version: 'version',
+    timestamps: true,
+  });
+
+  it('a strict, refined, versioned entity: read, change, put back with the version; project one field', async () => {
+    await Booking.create({ bookingId: 'b1', from: 1, to: 2, note: 'first' });
+    const read = (await Booking.get({ bookingId: 'b1' }).consistent())!;
+    const put = await Booking.put({ ...read, note: 'second' });
+    expect(put).toMatchObject({ note: 'second', version: 2 });
+    await failure(Booking.put({ ...read, note: 'stale' }), VersionConflictError);
+    expect(await Booking.get({ bookingId: 'b1' }).consistent().project('note', 'version')).toEqual({ note: 'second', version: 2 });
+  });
+});
