@@ -269,6 +269,9 @@ export function indexKeyActions(
         throw new KeyError(model.name, `${name}.${field}`, opaque, `${opaque} composes ${name}.${field} ("${t.source}"); change it with set() of a plain value so the index key can be rebuilt`);
       }
       const missing = t.missing(values);
+      // updatedAt is set by every update, not by the caller: say so rather than "changing updatedAt".
+      const cause =
+        touched.length === 1 && touched[0] === model.timestamps?.updatedAt ? `every update sets ${touched[0]}, which` : `changing ${touched.join(', ')}`;
       // createdAt is stored but never known to an update (and cannot be set): the key cannot be rebuilt.
       const stamp = model.timestamps?.createdAt;
       if (stamp !== undefined && missing.includes(stamp)) {
@@ -276,7 +279,7 @@ export function indexKeyActions(
           model.name,
           `${name}.${field}`,
           stamp,
-          `changing ${touched.join(', ')} rewrites ${attr.name} ("${t.source}"), which also needs ${stamp}; ${stamp} is kept by dynakit and not known to an update, so it cannot be rebuilt here: write the whole item with put() (which stamps a new createdAt) or keep createdAt out of keys with changing composites`,
+          `${cause} rewrites ${attr.name} ("${t.source}"), which also needs ${stamp}; ${stamp} is kept by dynakit and not known to an update, so it cannot be rebuilt here: write the whole item with put() (which stamps a new createdAt) or keep createdAt out of keys with changing composites`,
         );
       }
       if (missing.length > 0) {
@@ -284,7 +287,7 @@ export function indexKeyActions(
           model.name,
           `${name}.${field}`,
           missing[0]!,
-          `changing ${touched.join(', ')} rewrites ${attr.name} ("${t.source}"), which also needs ${missing.join(', ')}: include ${missing.length > 1 ? 'them' : 'it'} in set()`,
+          `${cause} rewrites ${attr.name} ("${t.source}"), which also needs ${missing.join(', ')}: include ${missing.length > 1 ? 'them' : 'it'} in set()${cause.startsWith('every') ? ` of every update of ${model.name}` : ''}`,
         );
       }
       out.push({ kind: 'set', path: [attr.name], value: { kind: 'value', value: t.build(values) } });

@@ -5,7 +5,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
-import { ExpressionError, TransactionCanceledError, defineEntity, defineTable, ValidationError } from '../../src/index.js';
+import { ExpressionError, KeyError, TransactionCanceledError, defineEntity, defineTable, ValidationError } from '../../src/index.js';
 
 const client = new DynamoDBClient({ region: 'us-east-1' });
 const AppTable = defineTable({ name: 'App', client, partitionKey: { name: 'pk', type: 'S' }, sortKey: { name: 'sk', type: 'S' } });
@@ -152,5 +152,36 @@ describe('check() awaited on its own', () => {
     } finally {
       send.mockRestore();
     }
+  });
+});
+
+describe('an index key composed of updatedAt', () => {
+  const IndexedTable = defineTable({
+    name: 'Indexed',
+    client,
+    partitionKey: { name: 'pk', type: 'S' },
+    sortKey: { name: 'sk', type: 'S' },
+    indexes: { gsi1: { type: 'global', partitionKey: { name: 'gsi1pk', type: 'S' }, sortKey: { name: 'gsi1sk', type: 'S' } } },
+  });
+  const Post = defineEntity({
+    table: IndexedTable,
+    name: 'Post',
+    schema: z.object({ postId: z.string(), author: z.string(), title: z.string(), likes: z.number().optional() }),
+    keys: { primary: { pk: 'POST#{postId}', sk: 'POST' }, gsi1: { pk: 'AUTHOR#{author}', sk: '{updatedAt}#{title}' } },
+    timestamps: true,
+  });
+
+  it('an update that does not touch the key says that every update rewrites it, not that the caller changed updatedAt', () => {
+    let error: unknown;
+    try {
+      Post.update({ postId: 'p' }).add({ likes: 1 }).build();
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(KeyError);
+    expect((error as KeyError).attribute).toBe('title');
+    expect((error as Error).message).toContain('every update sets updatedAt');
+    expect((error as Error).message).not.toContain('changing updatedAt');
+    expect(Post.update({ postId: 'p' }).add({ likes: 1 }).set({ title: 'T' }).build().UpdateExpression).toContain('ADD');
   });
 });
