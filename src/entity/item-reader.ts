@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { ItemParseError, zodIssues } from '../errors.js';
 import { compileReviver, type Reviver } from './codec.js';
 import { defOf } from './schema-walk.js';
+import { withoutRefinements } from './read-schema.js';
 import type { TimestampNames } from './model.js';
 
 /** A managed attribute and the `typeof` its stored value must have. */
@@ -116,7 +117,7 @@ export class ItemReader {
     if (s === undefined) {
       const mask: Record<string, true> = {};
       for (const p of projection) if (p in this.shape) mask[p] = true;
-      s = this.o.schema.pick(mask);
+      s = withoutRefinements(this.o.schema).pick(mask);
       this.projectionSchemas.set(key, s);
     }
     return s;

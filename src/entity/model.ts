@@ -71,6 +71,8 @@ export class EntityModel {
   /** The top-level attributes a full read returns: schema fields, then timestamps and version. */
   readonly readableAttributes: readonly string[];
   private readonly readable: ReadonlySet<string>;
+  /** The timestamps and version: written by dynakit, outside the schema. */
+  private readonly managed: readonly string[];
   readonly indexes: ReadonlyMap<string, IndexKeys>;
   readonly primary: IndexKeys;
   readonly primaryComposites: ReadonlySet<string>;
@@ -113,6 +115,7 @@ export class EntityModel {
       ...(o.version === undefined ? [] : [o.version]),
     ];
     this.readable = new Set(this.readableAttributes);
+    this.managed = this.readableAttributes.filter((a) => !(a in this.shape));
     this.emptySetDefaults = Object.keys(this.shape).filter((k) => emptySetWhenAbsent(this.shape[k]!));
     this.defaulted = Object.entries(this.shape).filter(([, s]) => defaultOf(s) !== undefined);
     if (o.version !== undefined && o.version in this.shape) {
@@ -205,6 +208,20 @@ export class EntityModel {
   }
 
   /**
+   * Whether the values at two paths are stored alike: the TTL attribute holds a Date as epoch
+   * seconds, every other Date attribute as an ISO string, so a copy or comparison between the two
+   * would mix a number and a string.
+   */
+  storedAlike(a: DocPath, b: DocPath): boolean {
+    if (this.ttl === undefined) return true;
+    const aTtl = a.length === 1 && a[0] === this.ttl;
+    const bTtl = b.length === 1 && b[0] === this.ttl;
+    if (aTtl === bTtl) return true;
+    const other = schemaAt(this.schema, aTtl ? b : a);
+    return other === undefined || coreType(other) !== 'date';
+  }
+
+  /**
    * Checks a projection of top-level attributes (schema fields, timestamps, version) and drops
    * repeats; shared by get, query and scan.
    */
@@ -218,6 +235,19 @@ export class EntityModel {
   /** True for a top-level attribute a read can return: a schema field, a timestamp or the version. */
   isReadable(attribute: string): boolean {
     return this.readable.has(attribute);
+  }
+
+  /**
+   * A put's input without the attributes dynakit keeps itself (version, timestamps), which are
+   * never schema fields: an item read back carries them, and a strict schema would refuse them.
+   */
+  withoutManaged(input: unknown): unknown {
+    if (this.managed.length === 0 || input === null || typeof input !== 'object') return input;
+    const source = input as Record<string, unknown>;
+    if (!this.managed.some((a) => a in source)) return input;
+    const out = { ...source };
+    for (const a of this.managed) delete out[a];
+    return out;
   }
 
   /** Validates a model item with the schema; returns the parsed output. */
@@ -236,7 +266,8 @@ export class EntityModel {
 
   /** Converts a model value to its stored form, turning storage-rule violations into ValidationError. */
   encode(value: unknown, path: string): unknown {
-    if (path !== '' && path === this.ttl && value instanceof Date) return epochSeconds(value);
+    // An invalid Date falls through to the codec's rule: as epoch seconds it would be NaN.
+    if (path !== '' && path === this.ttl && value instanceof Date && !Number.isNaN(value.getTime())) return epochSeconds(value);
     try {
       return toStoredValue(value, path);
     } catch (e) {
@@ -327,6 +358,17 @@ export class EntityModel {
     }
     if (size > MAX_ITEM_BYTES) throw new ItemSizeError(this.name, size, MAX_ITEM_BYTES);
     return { item, size: itemSize };
+  }
+
+  /**
+   * The model item a put resolves to: the validated item with the managed attributes, and the TTL
+   * in whole seconds, as it is stored and read back (DynamoDB's TTL has no milliseconds).
+   */
+  writtenItem(output: Record<string, unknown>, managed: Readonly<Record<string, unknown>> | undefined): Record<string, unknown> {
+    const out = managed === undefined ? output : Object.assign({}, output, managed);
+    const t = this.ttl === undefined ? undefined : output[this.ttl];
+    if (!(t instanceof Date) || t.getTime() % 1000 === 0) return out;
+    return { ...out, [this.ttl!]: new Date(epochSeconds(t) * 1000) };
   }
 
   /** Timestamps to write now, or `undefined` when the entity has none. */

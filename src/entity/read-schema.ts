@@ -25,6 +25,15 @@ export function readSchema<S extends z.ZodType>(schema: S): S {
   return readSide(schema) as S;
 }
 
+/**
+ * The object schema without its object-level refinements, for projections: a refinement checks
+ * the whole item (and zod refuses to `.pick()` a refined object), so it cannot judge a part of it.
+ */
+export function withoutRefinements(schema: z.ZodObject): z.ZodObject {
+  const checks = (defOf(schema) as { checks?: readonly unknown[] }).checks;
+  return checks === undefined || checks.length === 0 ? schema : (withDef(schema, { checks: [] }) as z.ZodObject);
+}
+
 /** Read sides of the targets of lazy schemas, so a recursive schema resolves to one read schema. */
 const lazyTargets = new WeakMap<z.ZodType, z.ZodType>();
 

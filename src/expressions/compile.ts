@@ -15,6 +15,11 @@ export interface CompileContext {
   readonly ph: Placeholders;
   readonly entity: string;
   readonly encode: ValueEncoder;
+  /**
+   * Throws when two attributes compared with each other are stored in forms that never compare
+   * (supplied by the caller, like `encode`); absent where nothing is known about the attributes.
+   */
+  readonly comparePaths?: (a: DocPath, b: DocPath) => void;
 }
 
 /** DynamoDB's cap on IN operands. */
@@ -51,6 +56,12 @@ function operandPath(op: Operand): string {
   return op.kind === 'value' ? '' : formatDocPath(op.path);
 }
 
+/** Lets the caller refuse attribute-to-attribute comparisons of values stored in different forms. */
+function checkCompared(subject: Operand, others: readonly Operand[], ctx: CompileContext): void {
+  if (ctx.comparePaths === undefined || subject.kind !== 'path') return;
+  for (const o of others) if (o.kind === 'path') ctx.comparePaths(subject.path, o.path);
+}
+
 /**
  * Compiles a condition tree into a `ConditionExpression` / `FilterExpression` string.
  * Children of AND/OR are parenthesised only when their precedence needs it.
@@ -66,10 +77,12 @@ export function compileCondition(node: ConditionNode, ctx: CompileContext): stri
 function emitCondition(node: ConditionNode, ctx: CompileContext): string {
   switch (node.kind) {
     case 'compare': {
+      checkCompared(node.left, [node.right], ctx);
       const at = operandPath(node.left);
       return `${compileOperand(node.left, ctx, at)} ${node.op} ${compileOperand(node.right, ctx, at)}`;
     }
     case 'between': {
+      checkCompared(node.operand, [node.low, node.high], ctx);
       const at = operandPath(node.operand);
       const subject = compileOperand(node.operand, ctx, at);
       return `${subject} BETWEEN ${compileOperand(node.low, ctx, at)} AND ${compileOperand(node.high, ctx, at)}`;
@@ -83,6 +96,7 @@ function emitCondition(node: ConditionNode, ctx: CompileContext): string {
           `IN needs 1 to ${MAX_IN_OPERANDS} values, got ${node.values.length}`,
         );
       }
+      checkCompared(node.operand, node.values, ctx);
       const subject = compileOperand(node.operand, ctx, at);
       return `${subject} IN (${node.values.map((v) => compileOperand(v, ctx, at)).join(', ')})`;
     }

@@ -5,8 +5,8 @@ import { sendCommand, type RequestOptions } from '../client/send.js';
 import type { EntityModel } from '../entity/model.js';
 import { Operation } from './operation.js';
 import { contextFor, withPlaceholders } from './expression-input.js';
-import { mapConditionFailure } from './condition-failure.js';
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { cancellationReasons } from './condition-failure.js';
+import { ConditionFailedError, TransactionCanceledError } from '../errors.js';
 
 /** The `ConditionCheck` member of a `TransactWriteItems` action. */
 export type ConditionCheckInput = NonNullable<NonNullable<TransactWriteCommandInput['TransactItems']>[number]['ConditionCheck']>;
@@ -50,20 +50,16 @@ export class CheckBuilder extends Operation<ConditionCheckInput, void> {
   }
 
   async send(options?: RequestOptions): Promise<void> {
+    const input = this.build();
     try {
-      await sendCommand(this.model.table.client, new TransactWriteCommand({ TransactItems: [{ ConditionCheck: this.build() }] }), options?.abortSignal);
+      await sendCommand(this.model.table.client, new TransactWriteCommand({ TransactItems: [{ ConditionCheck: input }] }), options?.abortSignal);
     } catch (e) {
-      const reasons = (e as { CancellationReasons?: { Code?: string; Item?: Record<string, AttributeValue> }[] }).CancellationReasons;
-      const first = reasons?.[0];
-      if ((e as Error).name === 'TransactionCanceledException' && first?.Code === 'ConditionalCheckFailed') {
-        const failure = Object.assign(new Error('The conditional request failed'), {
-          name: 'ConditionalCheckFailedException',
-          ...(first.Item === undefined ? {} : { Item: first.Item }),
-        });
-        throw mapConditionFailure(failure, this.model, 'check');
-      }
-      throw e;
+      if ((e as Error).name !== 'TransactionCanceledException') throw e;
+      const [reason] = cancellationReasons(e, [{ model: this.model, key: input.Key as Record<string, unknown> }]);
+      // A false condition reads as on any single write; other reasons (a conflict, throttling)
+      // are the transaction's, typed as in transactWrite.
+      if (reason?.code !== 'ConditionalCheckFailed') throw new TransactionCanceledError(reason === undefined ? [] : [reason], e);
+      throw new ConditionFailedError(this.model.name, 'check', reason.item, e);
     }
   }
 }
-

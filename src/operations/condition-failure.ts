@@ -1,6 +1,6 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshallItem } from '../client/attribute-value.js';
-import { ConditionFailedError, VersionConflictError } from '../errors.js';
+import { ConditionFailedError, VersionConflictError, type CancellationReason } from '../errors.js';
 import type { EntityModel } from '../entity/model.js';
 
 /** What a write checked, to tell a lost version race from another failed condition. */
@@ -10,32 +10,54 @@ export interface VersionCheck {
 }
 
 /**
+ * The stored item a failed condition carries (raw, as the DocumentClient leaves it), in model form
+ * when it is this entity's and parses; another entity's item under the same key is reported as
+ * stored, never parsed as this one.
+ */
+export function failedItem(model: EntityModel, raw: Record<string, AttributeValue>): { item: Record<string, unknown>; plain: Record<string, unknown>; owned: boolean } {
+  const plain = unmarshallItem(raw);
+  if (!model.owns(plain)) return { item: plain, plain, owned: false };
+  try {
+    return { item: model.parse(plain), plain, owned: true };
+  } catch {
+    return { item: plain, plain, owned: true };
+  }
+}
+
+/**
  * Maps DynamoDB's `ConditionalCheckFailedException` to a `ConditionFailedError`, parsing the
- * stored item it may carry (the DocumentClient leaves it raw); a lost optimistic-locking race
- * becomes a `VersionConflictError`. Other errors pass through.
+ * stored item it may carry; a lost optimistic-locking race on this entity's item becomes a
+ * `VersionConflictError`. Other errors pass through.
  */
 export function mapConditionFailure(error: unknown, model: EntityModel, operation: string, version?: VersionCheck): unknown {
   if ((error as { name?: string } | null)?.name !== 'ConditionalCheckFailedException') return error;
   const raw = (error as { Item?: Record<string, AttributeValue> }).Item;
-  let item: Record<string, unknown> | undefined;
-  let storedVersion: unknown;
-  if (raw !== undefined) {
-    const plain = unmarshallItem(raw);
-    if (model.version !== undefined) storedVersion = plain[model.version];
-    // Another entity's item under the same key is reported as stored, never parsed as this one.
-    if (!model.owns(plain)) item = plain;
-    else {
-      try {
-        item = model.parse(plain);
-      } catch {
-        item = plain;
-      }
+  const stored = raw === undefined ? undefined : failedItem(model, raw);
+  const item = stored?.item;
+  // Another entity's item failed the ownership guard: its version (if any) is not this entity's.
+  if (version !== undefined && model.version !== undefined && stored?.owned !== false) {
+    const storedVersion = stored?.plain[model.version];
+    if (storedVersion !== version.expected) {
+      const e = new VersionConflictError(model.name, operation, version.expected, item, error);
+      e.message = `${model.name}: ${operation} expected ${version.expected === undefined ? 'no stored item' : `version ${version.expected}`} but the stored item ${item === undefined ? 'does not exist' : `has version ${String(storedVersion)}`}`;
+      return e;
     }
   }
-  if (version !== undefined && model.version !== undefined && storedVersion !== version.expected) {
-    const e = new VersionConflictError(model.name, operation, version.expected, item, error);
-    e.message = `${model.name}: ${operation} expected ${version.expected === undefined ? 'no stored item' : `version ${version.expected}`} but the stored item ${item === undefined ? 'does not exist' : `has version ${String(storedVersion)}`}`;
-    return e;
-  }
   return new ConditionFailedError(model.name, operation, item, error);
+}
+
+interface RawReason {
+  Code?: string;
+  Message?: string;
+  Item?: Record<string, AttributeValue>;
+}
+
+/** Turns DynamoDB's cancellation reasons into typed ones, lined up with the actions. */
+export function cancellationReasons(error: unknown, prepared: readonly { model: EntityModel; key: Record<string, unknown> }[]): CancellationReason[] {
+  const raw = ((error as { CancellationReasons?: RawReason[] }).CancellationReasons ?? []) as RawReason[];
+  return prepared.map((p, index) => {
+    const r = raw[index] ?? {};
+    const item = r.Item === undefined ? undefined : failedItem(p.model, r.Item).item;
+    return { index, entity: p.model.name, key: p.key, code: r.Code ?? 'None', message: r.Message, item };
+  });
 }

@@ -51,7 +51,7 @@ export class PutBuilder<Item> extends Operation<PutCommandInput, Item> {
   /** @internal validates and builds the command input together with the model result. */
   prepare(now = new Date()): Prepared {
     const m = this.model;
-    const output = m.validate(this.state.item);
+    const output = m.validate(m.withoutManaged(this.state.item));
     let managed: Record<string, unknown> | undefined = m.stamps(now);
     let version: VersionCheck | undefined;
     let versionCondition: Condition | undefined;
@@ -71,7 +71,7 @@ export class PutBuilder<Item> extends Operation<PutCommandInput, Item> {
       withPlaceholders(input, ctx);
     }
     if (this.state.returnItemOnFailure || version !== undefined) input.ReturnValuesOnConditionCheckFailure = 'ALL_OLD';
-    return { input, result: managed === undefined ? output : Object.assign({}, output, managed), version, size };
+    return { input, result: m.writtenItem(output, managed), version, size };
   }
 
   /** @internal the request of a batch write (which has no conditions) */

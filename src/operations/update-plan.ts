@@ -76,19 +76,27 @@ function validateChange(model: EntityModel, s: z.ZodType, raw: unknown, at: stri
  * become the stored value (an `ifNotExists` fallback) is parsed by the schema; one that is added
  * or subtracted is checked as a change.
  */
-function refValue(model: EntityModel, v: UpdateRef<unknown>, at: string, s: z.ZodType): SetValue {
+function refValue(model: EntityModel, v: UpdateRef<unknown>, target: DocPath, s: z.ZodType): SetValue {
+  const at = formatDocPath(target);
+  const source = (path: DocPath): void => {
+    if (schemaAt(model.schema, path) === undefined) {
+      throw new ExpressionError(model.name, formatDocPath(path), `is not a path of the ${model.name} schema (in the value of ${at})`);
+    }
+    if (!model.storedAlike(path, target)) {
+      throw new ExpressionError(model.name, formatDocPath(path), `cannot be copied into ${at}: the TTL attribute ${model.ttl} stores a Date as epoch seconds, other Dates are ISO strings`);
+    }
+  };
   const check = (sv: SetValue, role: 'result' | 'operand'): SetValue => {
     switch (sv.kind) {
       case 'path':
-        if (schemaAt(model.schema, sv.path) === undefined) {
-          throw new ExpressionError(model.name, formatDocPath(sv.path), `is not a path of the ${model.name} schema (in the value of ${at})`);
-        }
+        source(sv.path);
         return sv;
       case 'size':
         return sv;
       case 'value':
         return { kind: 'value', value: role === 'result' ? model.validateAt(s, sv.value, at) : validateChange(model, s, sv.value, at, 'arithmetic') };
       case 'ifNotExists':
+        source(sv.path);
         return { ...sv, fallback: check(sv.fallback, role) };
       default:
         return { ...sv, left: check(sv.left, 'operand'), right: check(sv.right, 'operand') };
@@ -159,7 +167,7 @@ export function planSteps(model: EntityModel, steps: readonly UpdateStep[]): Pla
       switch (step.kind) {
         case 'set': {
           if (isRef(raw)) {
-            actions.push({ kind: 'set', path, value: refValue(model, raw, at, s) });
+            actions.push({ kind: 'set', path, value: refValue(model, raw, path, s) });
             note(path, undefined, false);
           } else if (raw === undefined) {
             if (!removable(model, path, s)) throw new ValidationError(model.name, [{ path: at, message: 'is required; set() got undefined' }]);
@@ -261,6 +269,9 @@ export function indexKeyActions(
         throw new KeyError(model.name, `${name}.${field}`, opaque, `${opaque} composes ${name}.${field} ("${t.source}"); change it with set() of a plain value so the index key can be rebuilt`);
       }
       const missing = t.missing(values);
+      // updatedAt is set by every update, not by the caller: say so rather than "changing updatedAt".
+      const cause =
+        touched.length === 1 && touched[0] === model.timestamps?.updatedAt ? `every update sets ${touched[0]}, which` : `changing ${touched.join(', ')}`;
       // createdAt is stored but never known to an update (and cannot be set): the key cannot be rebuilt.
       const stamp = model.timestamps?.createdAt;
       if (stamp !== undefined && missing.includes(stamp)) {
@@ -268,7 +279,7 @@ export function indexKeyActions(
           model.name,
           `${name}.${field}`,
           stamp,
-          `changing ${touched.join(', ')} rewrites ${attr.name} ("${t.source}"), which also needs ${stamp}; ${stamp} is kept by dynakit and not known to an update, so it cannot be rebuilt here: write the whole item with put() (which stamps a new createdAt) or keep createdAt out of keys with changing composites`,
+          `${cause} rewrites ${attr.name} ("${t.source}"), which also needs ${stamp}; ${stamp} is kept by dynakit and not known to an update, so it cannot be rebuilt here: write the whole item with put() (which stamps a new createdAt) or keep createdAt out of keys with changing composites`,
         );
       }
       if (missing.length > 0) {
@@ -276,7 +287,7 @@ export function indexKeyActions(
           model.name,
           `${name}.${field}`,
           missing[0]!,
-          `changing ${touched.join(', ')} rewrites ${attr.name} ("${t.source}"), which also needs ${missing.join(', ')}: include ${missing.length > 1 ? 'them' : 'it'} in set()`,
+          `${cause} rewrites ${attr.name} ("${t.source}"), which also needs ${missing.join(', ')}: include ${missing.length > 1 ? 'them' : 'it'} in set()${cause.startsWith('every') ? ` of every update of ${model.name}` : ''}`,
         );
       }
       out.push({ kind: 'set', path: [attr.name], value: { kind: 'value', value: t.build(values) } });

@@ -3,7 +3,8 @@ import { sendCommand, type RequestOptions } from '../client/send.js';
 import { InvalidTransactionError, TransactionCanceledError } from '../errors.js';
 import type { GetBuilder } from '../operations/get.js';
 import { itemId } from '../batch/write-request.js';
-import { MAX_TRANSACTION_ACTIONS, cancellationReasons } from './transact-write.js';
+import { MAX_TRANSACTION_ACTIONS } from './transact-write.js';
+import { cancellationReasons } from '../operations/condition-failure.js';
 
 /** Result tuple of `transactGet`: each builder's result type, `undefined` for a missing item. */
 export type TransactGetResults<B extends readonly GetBuilder<unknown>[]> = { -readonly [I in keyof B]: B[I] extends GetBuilder<infer R> ? R | undefined : never };

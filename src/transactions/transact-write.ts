@@ -1,14 +1,13 @@
 import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { sendCommand, type RequestOptions } from '../client/send.js';
-import { unmarshallItem } from '../client/attribute-value.js';
 import { computeItemSize } from '../entity/item-size.js';
 import type { EntityModel } from '../entity/model.js';
-import { InvalidTransactionError, TransactionCanceledError, type CancellationReason } from '../errors.js';
+import { InvalidTransactionError, TransactionCanceledError } from '../errors.js';
 import { PutBuilder } from '../operations/put.js';
 import { UpdateBuilder } from '../operations/update.js';
 import { DeleteBuilder } from '../operations/delete.js';
 import { CheckBuilder } from '../operations/check.js';
+import { cancellationReasons } from '../operations/condition-failure.js';
 import { backoffDelay, resolveBackoff, sleep, type BackoffOptions } from '../batch/backoff.js';
 import { itemId } from '../batch/write-request.js';
 import { MAX_REQUEST_BODY_BYTES, wireItemSize } from '../batch/wire-size.js';
@@ -123,30 +122,6 @@ export function buildTransactWrite(actions: readonly TransactWriteAction[], opti
   const input: TransactWriteCommandInput = { TransactItems: prepared.map((p) => p.item) };
   if (token !== undefined) input.ClientRequestToken = token;
   return { input, prepared };
-}
-
-interface RawReason {
-  Code?: string;
-  Message?: string;
-  Item?: Record<string, AttributeValue>;
-}
-
-/** Turns DynamoDB's cancellation reasons into typed ones, lined up with the actions. */
-export function cancellationReasons(error: unknown, prepared: readonly { model: EntityModel; key: Record<string, unknown> }[]): CancellationReason[] {
-  const raw = ((error as { CancellationReasons?: RawReason[] }).CancellationReasons ?? []) as RawReason[];
-  return prepared.map((p, index) => {
-    const r = raw[index] ?? {};
-    let item: Record<string, unknown> | undefined;
-    if (r.Item !== undefined) {
-      const plain = unmarshallItem(r.Item);
-      try {
-        item = p.model.parse(plain);
-      } catch {
-        item = plain;
-      }
-    }
-    return { index, entity: p.model.name, key: p.key, code: r.Code ?? 'None', message: r.Message, item };
-  });
 }
 
 /**

@@ -61,7 +61,8 @@ describe('create() and storage', () => {
   it('stores the Date as epoch seconds (N) and reads it back as a Date', async () => {
     const expiresAt = new Date(Date.now() + 2 * HOUR + 123); // milliseconds are dropped
     const put = await Session.put({ sessionId: 's1', userId: 'u1', expiresAt });
-    expect(put.expiresAt).toEqual(expiresAt);
+    // put resolves to the item as stored: the TTL in whole seconds, as get() reads it back
+    expect(put.expiresAt).toEqual(new Date(Math.floor(expiresAt.getTime() / 1000) * 1000));
     const { Item } = await client.send(new GetItemCommand({ TableName: AppTable.name, Key: { pk: { S: 'SESSION#s1' }, sk: { S: 'SESSION' } } }));
     expect(Item?.['expiresAt']).toEqual({ N: String(Math.floor(expiresAt.getTime() / 1000)) });
     const read = await Session.get({ sessionId: 's1' }).consistent();
