@@ -1,6 +1,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { QueryCommandInput, ScanCommandInput } from '@aws-sdk/lib-dynamodb';
 import { expectTypeOf, test } from 'vitest';
+import { z } from 'zod';
+import { defineEntity } from '../../src/index.js';
 import type { EntityItem, KeyCondition, Page, QueryBuilder, ScanBuilder, StoredItem, TablePage } from '../../src/index.js';
 import { appModel } from '../fixtures/app-model.js';
 
@@ -73,6 +75,21 @@ test('Key values follow the schema; beginsWith only on strings', () => {
   Order.Key('placedAt').gt('2024-01-01');
   // @ts-expect-error between needs both bounds
   Key('name').between('A');
+});
+
+test('an optional composite (sparse index) is queried by its present type', () => {
+  const Ticket = defineEntity({
+    table: AppTable,
+    name: 'Ticket',
+    schema: z.object({ ticketId: z.string(), assignee: z.string().optional(), rank: z.number().optional() }),
+    keys: { primary: { pk: 'TICKET#{ticketId}', sk: 'TICKET' }, gsi1: { pk: 'ASSIGNEE#{assignee}', sk: 'RANK#{rank}' } },
+  });
+  expectTypeOf(Ticket.Key('assignee').eq).parameter(0).toEqualTypeOf<string>();
+  Ticket.query('gsi1', Ticket.Key('assignee').eq('ada').and(Ticket.Key('rank').gt(3)));
+  // @ts-expect-error undefined builds no key (KeyError at run time)
+  Ticket.Key('assignee').eq(undefined);
+  // @ts-expect-error ... nor a sort-key bound
+  Ticket.Key('rank').gt(undefined);
 });
 
 test('results: one page, items, pages, all, count', async () => {
