@@ -55,4 +55,12 @@ export type QueryIndexName<K> = keyof K & string;
  */
 export type QueryKeyNames<K, I extends keyof K> = K[I] extends { readonly pk: string }
   ? IndexComposites<K[I]>
-  : IndexComposites<K[I]> | (K extends { readonly primary: { readonly pk: infer P } } ? TemplateComposites<P> : never);
+  : IndexComposites<K[I]> | PrimaryPartitionNames<K>;
+
+/**
+ * Attributes a query of index `I` must compare with `eq`: the composites of its partition-key
+ * template (a local index's partition key is the table's, so the primary template's).
+ */
+export type PartitionKeyNames<K, I extends keyof K> = K[I] extends { readonly pk: infer P } ? TemplateComposites<P> : PrimaryPartitionNames<K>;
+
+type PrimaryPartitionNames<K> = K extends { readonly primary: { readonly pk: infer P } } ? TemplateComposites<P> : never;

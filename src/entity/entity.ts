@@ -3,7 +3,7 @@ import type { TableConfig, EntityKeysShape } from './table-types.js';
 import type { Table } from './table.js';
 import type { CheckedKeys } from './template-types.js';
 import type { AttrPath, PathValue } from './paths.js';
-import type { KeyAttributeNames, KeyInput, PrimaryKeyNames, QueryIndexName, QueryKeyNames, TimestampFields, UpdateInputs, UpdatePaths } from './entity-types.js';
+import type { KeyAttributeNames, KeyInput, PartitionKeyNames, PrimaryKeyNames, QueryIndexName, QueryKeyNames, TimestampFields, UpdateInputs, UpdatePaths } from './entity-types.js';
 import { EntityModel } from './model.js';
 import { AttributeOperand, type Condition } from '../expressions/condition.js';
 import { KeyOperand, type KeyCondition } from '../expressions/key-condition.js';
@@ -54,9 +54,10 @@ export class Entity<Name extends string, Item extends object, Input, K, V extend
    *
    * @example User.Key('orgId').eq('acme').and(User.Key('name').beginsWith('A'))
    */
-  Key = <A extends KeyAttributeNames<K> & keyof Item>(attribute: A): KeyOperand<Item[A], A> => {
+  Key = <A extends KeyAttributeNames<K> & keyof Item>(attribute: A): KeyOperand<Present<Item[A]>, A> => {
     if (!this.model.keyComposites.has(attribute)) throw new ExpressionError(this.name, attribute, 'does not compose any key of the entity');
-    return new KeyOperand<Item[A], A>(attribute);
+    // An optional composite (a sparse index) is queried by its present values.
+    return new KeyOperand<Present<Item[A]>, A>(attribute);
   };
 
   /**
@@ -141,9 +142,11 @@ export class Entity<Name extends string, Item extends object, Input, K, V extend
    * for await (const u of User.query('primary', User.Key('userId').eq('u1'))) console.log(u)
    *
    * `I` is inferred from `index` alone (`NoInfer` on the condition): inferring it from the condition
-   * too made TypeScript relate the condition to the key names of a still-unknown index.
+   * too made TypeScript relate the condition to the key names of a still-unknown index. The
+   * condition must also compare every partition-key composite of the index with `eq` (DynamoDB
+   * needs the whole partition key): `Key('name').beginsWith('A')` alone does not compile.
    */
-  query<I extends QueryIndexName<K>>(index: I, condition: NoInfer<KeyCondition<QueryKeyNames<K, I>>>): QueryBuilder<Item> {
+  query<I extends QueryIndexName<K>>(index: I, condition: NoInfer<KeyCondition<QueryKeyNames<K, I>, PartitionKeyNames<K, I>>>): QueryBuilder<Item> {
     // One literal, not a spread of shared defaults: V8 adds keys to a spread clone on a slow path.
     return new QueryBuilder<Item>(this.model, {
       index,
@@ -194,6 +197,13 @@ export class Entity<Name extends string, Item extends object, Input, K, V extend
  * not every key of the item.
  */
 type Fixed<Item, Input, K, V extends string> = (PrimaryKeyNames<K> | V | (Item extends TimestampFields ? Exclude<keyof TimestampFields, keyof Input> : never)) & string;
+
+/**
+ * A composite's value as a key condition takes it: an optional one's `undefined` builds no key.
+ * (Measured cheaper than `Exclude`, `NonNullable` or `Required<Item>[A]` per `Key()` call: most
+ * composites are required and stop at the first check.)
+ */
+type Present<V> = undefined extends V ? Exclude<V, undefined> : V;
 
 /**
  * Any entity, for APIs that accept entities of every shape. Only what those APIs read (the name,

@@ -64,6 +64,13 @@ export type ContainsValue<V> = unknown extends V
 /** `beginsWith` takes a string when the attribute can hold one (untyped table-level paths too). */
 export type PrefixValue<V> = unknown extends V ? ValueOrAttr<string> : [Extract<V, string>] extends [never] ? never : ValueOrAttr<string>;
 
+/**
+ * `size()`'s parameters: none where the attribute can hold a string, binary, set, list or map
+ * (a `Date` is stored as a string); one that cannot be given where it holds only numbers or
+ * booleans, on which DynamoDB's `size()` is silently false rather than an error.
+ */
+export type SizeArgs<V> = [Exclude<V, number | bigint | boolean | null>] extends [never] ? [size_needs_a_string_binary_set_list_or_map: never] : [];
+
 /** A value, or another attribute of the same type (`Attr('price').lt(Attr('listPrice'))`). */
 export type ValueOrAttr<V> = V | AttributeOperand<V>;
 
@@ -142,7 +149,7 @@ export class AttributeOperand<V> {
     return new Condition({ kind: 'type', path: this.path, type });
   }
   /** Length of a string, binary, set, list or map, as a number operand. */
-  size(): AttributeOperand<number> {
+  size(..._: SizeArgs<V>): AttributeOperand<number> {
     this.assertPath('size');
     return new AttributeOperand<number>(this.path, true);
   }

@@ -13,16 +13,24 @@ export interface KeyTerm {
 
 /**
  * An immutable conjunction of key terms (DynamoDB key conditions only allow AND). `A` records
- * which attributes it names, so a query can check them against the index at compile time.
+ * which attributes it names and `E` those it compares with `eq`, so a query can check both
+ * against the index at compile time: every name must compose the index's keys, and every
+ * partition-key composite must be among `E`.
  */
-export class KeyCondition<A extends string = string> {
+export class KeyCondition<A extends string = string, E extends string = never> {
   /** @internal phantom */
   declare readonly _attributes?: A;
+  /**
+   * @internal phantom, contravariant: a condition whose `eq` names cover the index's partition key
+   * is assignable to `KeyCondition<Names, PartitionKeyNames>`; one missing a partition composite
+   * (or giving it a range operator) is not.
+   */
+  declare readonly _partitionKeyNeedsEq?: (eq: E) => void;
 
   constructor(readonly terms: readonly KeyTerm[]) {}
 
-  and<B extends string>(other: KeyCondition<B>): KeyCondition<A | B> {
-    return new KeyCondition<A | B>([...this.terms, ...other.terms]);
+  and<B extends string, F extends string>(other: KeyCondition<B, F>): KeyCondition<A | B, E | F> {
+    return new KeyCondition<A | B, E | F>([...this.terms, ...other.terms]);
   }
 }
 
@@ -33,11 +41,15 @@ export class KeyOperand<V, A extends string = string> {
 
   constructor(readonly attribute: A) {}
 
-  private term(op: KeyOp, values: unknown[]): KeyCondition<A> {
-    return new KeyCondition<A>([{ attribute: this.attribute, op, values }]);
+  private term<E extends string = never>(op: KeyOp, values: unknown[]): KeyCondition<A, E> {
+    return new KeyCondition<A, E>([{ attribute: this.attribute, op, values }]);
   }
-  eq(value: V): KeyCondition<A> {
-    return this.term('=', [value]);
+  /**
+   * The only operator a partition-key composite takes. The attribute is read from `this`, not from
+   * the class's `A`, so `A` stays covariant and `KeyOperand<V, 'x'>` stays a `KeyOperand<V>`.
+   */
+  eq<S extends string = A>(this: KeyOperand<V, S>, value: V): KeyCondition<S, S> {
+    return this.term<S>('=', [value]);
   }
   lt(value: V): KeyCondition<A> {
     return this.term('<', [value]);

@@ -18,10 +18,12 @@ const BUDGET = 40_800;
 /**
  * The part of it that is dynakit's to spend: everything but zod's own types and the project's
  * literals (bench/typecheck/attribute.ts). Measured: 21,427 (dynakit 11,943, TypeScript lib 4,550,
- * undeclared 4,613, other packages 321; zod 16,880 and project files 1,349 excluded), 2026-12-04.
+ * undeclared 4,613, other packages 321; zod 16,880 and project files 1,349 excluded), 2026-12-04;
+ * then 22,237 (dynakit 12,739, undeclared 4,627) once key conditions record their eq attributes so
+ * a query without its partition key does not compile (~+50 per query), same day. Raised minimally.
  * It guards dynakit's types even when a zod upgrade moves zod's share.
  */
-const OWN_BUDGET = 22_000;
+const OWN_BUDGET = 22_300;
 
 describe('type-check budget', () => {
   it(`${N} generated entities with usage type-check in at most ${BUDGET.toLocaleString('en')} instantiations`, async () => {

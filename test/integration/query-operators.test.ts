@@ -583,13 +583,15 @@ describe('bad input: typed errors before any request', () => {
   });
 
   it('Key on an attribute that is not a composite of that index', async () => {
-    await rejects(() => User.query('primary', Key('orgId').eq('acme') as unknown as KeyCondition<'userId'>), KeyError, /orgId does not compose a key of index primary/);
+    await rejects(() => User.query('primary', Key('orgId').eq('acme') as unknown as KeyCondition<'userId', 'userId'>), KeyError, /orgId does not compose a key of index primary/);
     await rejects(() => User.query('gsi1', Key('orgId').eq('acme').and(Key('userId').eq('u00')).and(Key('name').eq('Al')).and(Order.Key('seq').eq(1) as unknown as KeyCondition<'name'>)), KeyError, /seq does not compose/);
     await rejects(() => User.Key('email' as 'name'), ExpressionError, /does not compose any key/);
   });
 
   it('a sort-key condition without the partition key', async () => {
+    // @ts-expect-error the types reject it too; this checks the runtime guard for untyped callers
     await rejects(() => User.query('gsi1', Key('name').eq('Al')), KeyError, /needs orgId with eq\(\)/);
+    // @ts-expect-error (as above)
     await rejects(() => Order.query('lsi1', Order.Key('placedAt').gt(new Date())), KeyError, /needs userId with eq\(\)/);
   });
 

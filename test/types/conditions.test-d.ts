@@ -105,6 +105,18 @@ test('size() is a number operand', () => {
   User.Attr('history').size().eq(User.Attr('age'));
   // @ts-expect-error a size is a number
   User.Attr('tags').size().gt('2');
+  User.Attr('address').size().gt(0);
+  User.Attr('items[0]').size().gt(0);
+  User.Attr('birthday').size().eq(24);
+  User.Attr('status').size().gt(1);
+  // @ts-expect-error size() of a number is always false in DynamoDB (not an error)
+  User.Attr('age').size().gt(0);
+  // @ts-expect-error ... and of a nested number
+  User.Attr('items[0].qty').size().gt(0);
+  // @ts-expect-error size() of a size
+  User.Attr('tags').size().size();
+  // table-level Attr is untyped: size() stays available
+  AppTable.Attr('anything').size().gt(0);
 });
 
 test('in() takes a list of values of the attribute type', () => {

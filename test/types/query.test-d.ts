@@ -1,6 +1,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { QueryCommandInput, ScanCommandInput } from '@aws-sdk/lib-dynamodb';
 import { expectTypeOf, test } from 'vitest';
+import { z } from 'zod';
+import { defineEntity } from '../../src/index.js';
 import type { EntityItem, KeyCondition, Page, QueryBuilder, ScanBuilder, StoredItem, TablePage } from '../../src/index.js';
 import { appModel } from '../fixtures/app-model.js';
 
@@ -40,7 +42,26 @@ test('Key attributes allowed per index', () => {
   Order.query('lsi1', Order.Key('userId').eq('u1').and(Order.Key('seq').gt(1)));
   // @ts-expect-error a key condition of another entity
   User.query('primary', Order.Key('seq').eq(1));
-  expectTypeOf(Key('orgId').eq('acme').and(Key('name').gt('A'))).toEqualTypeOf<KeyCondition<'orgId' | 'name'>>();
+  // the second parameter records the attributes compared with eq (what a partition key needs)
+  expectTypeOf(Key('orgId').eq('acme').and(Key('name').gt('A'))).toEqualTypeOf<KeyCondition<'orgId' | 'name', 'orgId'>>();
+});
+
+test('a query needs every partition-key composite, with eq', () => {
+  // @ts-expect-error gsi1's partition key is ORG#{orgId}: a sort-key composite alone is not a query
+  User.query('gsi1', Key('name').beginsWith('A'));
+  // @ts-expect-error ... nor are all sort-key composites without the partition key
+  User.query('gsi1', Key('name').eq('Ada').and(Key('userId').eq('u1')));
+  // @ts-expect-error the partition key takes only eq
+  User.query('gsi1', Key('orgId').beginsWith('ac'));
+  // @ts-expect-error ... whichever side of and() the range is on
+  User.query('gsi1', Key('name').eq('Ada').and(Key('orgId').gt('a')));
+  User.query('gsi1', Key('name').gte('A').and(Key('orgId').eq('acme')));
+  // Order's primary and lsi1 share the table partition key USER#{userId}
+  // @ts-expect-error seq alone is a sort-key condition
+  Order.query('primary', Order.Key('seq').gt(1));
+  // @ts-expect-error lsi1 needs userId too (a local index shares the table partition key)
+  Order.query('lsi1', Order.Key('placedAt').gt(new Date()));
+  Order.query('lsi1', Order.Key('placedAt').gt(new Date()).and(Order.Key('userId').eq('u1')));
 });
 
 test('Key values follow the schema; beginsWith only on strings', () => {
@@ -54,6 +75,21 @@ test('Key values follow the schema; beginsWith only on strings', () => {
   Order.Key('placedAt').gt('2024-01-01');
   // @ts-expect-error between needs both bounds
   Key('name').between('A');
+});
+
+test('an optional composite (sparse index) is queried by its present type', () => {
+  const Ticket = defineEntity({
+    table: AppTable,
+    name: 'Ticket',
+    schema: z.object({ ticketId: z.string(), assignee: z.string().optional(), rank: z.number().optional() }),
+    keys: { primary: { pk: 'TICKET#{ticketId}', sk: 'TICKET' }, gsi1: { pk: 'ASSIGNEE#{assignee}', sk: 'RANK#{rank}' } },
+  });
+  expectTypeOf(Ticket.Key('assignee').eq).parameter(0).toEqualTypeOf<string>();
+  Ticket.query('gsi1', Ticket.Key('assignee').eq('ada').and(Ticket.Key('rank').gt(3)));
+  // @ts-expect-error undefined builds no key (KeyError at run time)
+  Ticket.Key('assignee').eq(undefined);
+  // @ts-expect-error ... nor a sort-key bound
+  Ticket.Key('rank').gt(undefined);
 });
 
 test('results: one page, items, pages, all, count', async () => {
