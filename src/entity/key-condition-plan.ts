@@ -3,6 +3,7 @@ import type { KeyCondition, KeyTerm } from '../expressions/key-condition.js';
 import { KeyError } from '../errors.js';
 import type { EntityModel, IndexKeys } from './model.js';
 import type { KeyValue } from './key-template.js';
+import { compareStored } from '../expressions/value-order.js';
 
 /**
  * The highest code point: appended to a prefix it sorts after every key that starts with the
@@ -26,6 +27,11 @@ function below(s: string): string {
 }
 
 const value = (v: unknown): { kind: 'value'; value: unknown } => ({ kind: 'value', value: v });
+
+const shown = (v: unknown): string => (typeof v === 'string' ? JSON.stringify(v) : v instanceof Date ? v.toISOString() : String(v));
+
+/** A composite's value in a form `compareStored` orders as the key does: Dates by time, false < true. */
+const logicalOrder = (v: unknown): unknown => (v instanceof Date ? v.getTime() : typeof v === 'boolean' ? Number(v) : v);
 
 /**
  * Maps a logical key condition (`Key('orgId').eq('acme').and(Key('name').beginsWith('A'))`) onto
@@ -105,6 +111,10 @@ function sortKeyNode(model: EntityModel, indexName: string, ix: IndexKeys, terms
 
   const c = range.attribute;
   const [a, b] = range.values;
+  if (range.op === 'between' && (compareStored(logicalOrder(a), logicalOrder(b)) ?? 0) > 0) {
+    // DynamoDB rejects a BETWEEN whose bounds are reversed; said here in the caller's values.
+    throw new KeyError(model.name, indexName, c, `between(${shown(a)}, ${shown(b)}): the low bound is above the high bound`);
+  }
   if (t.raw) {
     if (range.op === 'beginsWith') {
       if (attr.type !== 'S') throw new KeyError(model.name, indexName, c, 'beginsWith() needs a string sort key');

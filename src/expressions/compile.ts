@@ -3,6 +3,7 @@ import type { Placeholders } from './placeholders.js';
 import { formatDocPath, pathsOverlap } from './document-path.js';
 import { ExpressionError } from '../errors.js';
 import { checkExpressionLimits, conditionOperators, updateOperators } from './expression-limits.js';
+import { compareStored } from './value-order.js';
 
 /**
  * Turns a stored-form value into what goes into `ExpressionAttributeValues`. Supplied by the
@@ -19,6 +20,9 @@ export interface CompileContext {
 
 /** DynamoDB's cap on IN operands. */
 export const MAX_IN_OPERANDS = 100;
+
+/** The type names `attribute_type` accepts; anything else is a ValidationException. */
+const ATTRIBUTE_TYPES: ReadonlySet<string> = new Set(['S', 'SS', 'N', 'NS', 'B', 'BS', 'BOOL', 'NULL', 'L', 'M']);
 
 /** `address.city` -> `#n0.#n1`, `items[2]` -> `#n2[2]`; every name goes through a placeholder. */
 export function compilePath(path: DocPath, ph: Placeholders): string {
@@ -72,6 +76,14 @@ function emitCondition(node: ConditionNode, ctx: CompileContext): string {
     case 'between': {
       const at = operandPath(node.operand);
       const subject = compileOperand(node.operand, ctx, at);
+      if (node.low.kind === 'value' && node.high.kind === 'value') {
+        const low = encodeDefined(node.low.value, ctx, at);
+        const high = encodeDefined(node.high.value, ctx, at);
+        if ((compareStored(low, high) ?? 0) > 0) {
+          throw new ExpressionError(ctx.entity, at, `BETWEEN's low bound (${String(low)}) is above its high bound (${String(high)}); DynamoDB rejects it`);
+        }
+        return `${subject} BETWEEN ${ctx.ph.value(low)} AND ${ctx.ph.value(high)}`;
+      }
       return `${subject} BETWEEN ${compileOperand(node.low, ctx, at)} AND ${compileOperand(node.high, ctx, at)}`;
     }
     case 'in': {
@@ -89,6 +101,9 @@ function emitCondition(node: ConditionNode, ctx: CompileContext): string {
     case 'exists':
       return `${node.negate ? 'attribute_not_exists' : 'attribute_exists'}(${compilePath(node.path, ctx.ph)})`;
     case 'type':
+      if (!ATTRIBUTE_TYPES.has(node.type)) {
+        throw new ExpressionError(ctx.entity, formatDocPath(node.path), `attribute_type needs one of ${[...ATTRIBUTE_TYPES].join(', ')}; got "${String(node.type)}"`);
+      }
       return `attribute_type(${compilePath(node.path, ctx.ph)}, ${ctx.ph.value(node.type)})`;
     case 'beginsWith': {
       const at = formatDocPath(node.path);

@@ -1,0 +1,85 @@
+/**
+ * Expression-layer review: inputs DynamoDB rejects are refused before sending, with typed errors
+ * naming the entity (or table), the path and the rule; table-level values are encoded as stored.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { AttributeOperand, ExpressionError, KeyError, ValidationError, defineEntity } from '../../src/index.js';
+import { compileCondition, type CompileContext } from '../../src/expressions/compile.js';
+import { Placeholders } from '../../src/expressions/placeholders.js';
+import { toStoredValue } from '../../src/entity/codec.js';
+import { appModel } from '../fixtures/app-model.js';
+
+const ctx = (): CompileContext => ({ ph: new Placeholders(), entity: 'T', encode: (v, path) => toStoredValue(v, path) });
+const A = <V>(name: string) => new AttributeOperand<V>([name]);
+const client = new DynamoDBClient({ region: 'us-east-1' });
+const { AppTable, User, Order } = appModel(client, 'ExprReview');
+const Session = defineEntity({
+  table: AppTable,
+  name: 'Session',
+  schema: z.object({ id: z.string(), expiresAt: z.date() }),
+  keys: { primary: { pk: 'SESSION#{id}', sk: 'S' } },
+  ttl: 'expiresAt',
+});
+
+describe('between with its low bound above its high bound (DynamoDB rejects it)', () => {
+  it.each([
+    ['numbers', 50, 1],
+    ['a bigint and a number', 5n, 1],
+    ['strings', 'b', 'a'],
+    ['strings by UTF-8 bytes', '😀', '\uff61'],
+    ['dates (ISO text)', new Date(2000, 1), new Date(1999, 1)],
+    ['binary', new Uint8Array([2]), new Uint8Array([1, 9])],
+  ])('%s: an ExpressionError naming the path, before sending', (_what, low, high) => {
+    expect(() => compileCondition(A('n').between(low, high).node, ctx())).toThrow(ExpressionError);
+    expect(() => compileCondition(A('n').between(low, high).node, ctx())).toThrow(/T: n: .*low bound .* above .*high bound/);
+  });
+
+  it.each([
+    ['equal bounds', 1, 1],
+    ['a number below a bigint', 1, 2n],
+    // JavaScript's < says U+FF61 > U+1F600 (UTF-16 code units); DynamoDB compares UTF-8 bytes.
+    ['strings ordered by UTF-8 bytes, not UTF-16', '\uff61', '😀'],
+    ['values of different types (DynamoDB decides)', 'a', 1],
+  ])('%s: compiled as usual', (_what, low, high) => {
+    expect(compileCondition(A('n').between(low, high).node, ctx())).toBe('#n0 BETWEEN :v0 AND :v1');
+  });
+
+  it('an entity filter and condition', () => {
+    expect(() => User.scan().filter(User.Attr('age').between(50, 1)).build()).toThrow(/User: age: .*low bound/);
+    expect(() => User.delete({ userId: 'u1' }).where(User.Attr('name').between('b', 'a')).build()).toThrow(ExpressionError);
+  });
+
+  it('a key condition: a KeyError on the logical values', () => {
+    const acme = User.Key('orgId').eq('acme');
+    expect(() => User.query('gsi1', acme.and(User.Key('name').between('B', 'A'))).build()).toThrow(KeyError);
+    expect(() => User.query('gsi1', acme.and(User.Key('name').between('B', 'A'))).build()).toThrow(/User: key gsi1: between\("B", "A"\): the low bound is above the high bound/);
+    const u1 = Order.Key('userId').eq('u1');
+    expect(() => Order.query('primary', u1.and(Order.Key('seq').between(5, 1))).build()).toThrow(KeyError);
+    expect(() => Order.query('primary', u1.and(Order.Key('seq').between(-1, -5))).build()).toThrow(KeyError);
+    expect(() => Order.query('lsi1', u1.and(Order.Key('placedAt').between(new Date(2001, 0), new Date(2000, 0)))).build()).toThrow(KeyError);
+    expect(() => Order.query('primary', u1.and(Order.Key('seq').between(-5, -1))).build()).not.toThrow();
+    expect(() => User.query('gsi1', acme.and(User.Key('name').between('A', 'A'))).build()).not.toThrow();
+  });
+});
+
+describe('attribute_type', () => {
+  it('a type name DynamoDB does not know is an ExpressionError naming the path', () => {
+    expect(() => compileCondition(A('n').type('X' as 'N').node, ctx())).toThrow(ExpressionError);
+    expect(() => compileCondition(A('n').type('s' as 'S').node, ctx())).toThrow(/T: n: attribute_type needs one of S, SS, N, NS, B, BS, BOOL, NULL, L, M; got "s"/);
+    expect(compileCondition(A('n').type('NULL').node, ctx())).toBe('attribute_type(#n0, :v0)');
+  });
+});
+
+describe('between on a bigint key composite', () => {
+  it('reversed bigint bounds are a KeyError that shows them', () => {
+    const Big = defineEntity({
+      table: AppTable,
+      name: 'Big',
+      schema: z.object({ id: z.string(), n: z.bigint() }),
+      keys: { primary: { pk: 'BIG#{id}', sk: 'N#{n}' } },
+    });
+    expect(() => Big.query('primary', Big.Key('id').eq('a').and(Big.Key('n').between(5n, 1n))).build()).toThrow(/between\(5, 1\): the low bound is above the high bound/);
+  });
+});
