@@ -3,7 +3,7 @@ import type { Condition } from '../expressions/condition.js';
 import type { ConditionNode } from '../expressions/ast.js';
 import { compileCondition, compileProjection, type CompileContext } from '../expressions/compile.js';
 import { Placeholders } from '../expressions/placeholders.js';
-import { toStoredValue } from '../entity/codec.js';
+import { encodeStored } from '../entity/value-encoding.js';
 import type { ResolvedIndex, Table } from '../entity/table.js';
 import type { EntityModel } from '../entity/model.js';
 import { ExpressionError } from '../errors.js';
@@ -207,11 +207,9 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
   /** The command input of the first request. */
   build(): QueryCommandInput | ScanCommandInput {
     const s = this.state;
-    const ctx: CompileContext = {
-      ph: new Placeholders(),
-      entity: `table ${this.table.name}`,
-      encode: (v) => toStoredValue(v),
-    };
+    const owner = `table ${this.table.name}`;
+    const ttl = this.table.ttlAttribute();
+    const ctx: CompileContext = { ph: new Placeholders(), entity: owner, encode: (v, path) => encodeStored(owner, ttl, v, path) };
     if (s.index.projected !== undefined) {
       const needed: NeededAttribute[] = [...filterNeeds(s.filter), ...(s.projection ?? []).map((a) => [a, 'read', 'projected'] as const)];
       checkIndexHolds(`table ${this.table.name}`, s.index, needed);

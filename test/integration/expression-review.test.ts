@@ -84,3 +84,12 @@ describe('attribute_type', () => {
     expect((await User.scan().filter(User.Attr('age').type('N')).all()).map((u) => u.userId)).toEqual(['u1']);
   });
 });
+
+describe('table-level conditions on the TTL attribute', () => {
+  it('a Date compares with the stored epoch seconds: the unexpired session is found', async () => {
+    const soon = AppTable.scan().filter(AppTable.Attr('expiresAt').gt(new Date()));
+    expect((await soon.all()).items.map((i) => i._et)).toEqual(['Session']);
+    const late = AppTable.query(AppTable.Key('pk').eq('SESSION#s1')).filter(AppTable.Attr('expiresAt').lte(new Date(inAnHour.getTime() + 1000)));
+    expect((await late.all()).items.map((i) => i._et)).toEqual(['Session']);
+  });
+});

@@ -83,3 +83,26 @@ describe('between on a bigint key composite', () => {
     expect(() => Big.query('primary', Big.Key('id').eq('a').and(Big.Key('n').between(5n, 1n))).build()).toThrow(/between\(5, 1\): the low bound is above the high bound/);
   });
 });
+
+describe('table-level values (AppTable.Attr / AppTable.Key)', () => {
+  it('a Date at the TTL attribute is compared as the epoch seconds it is stored as', () => {
+    const at = new Date('2030-01-01T00:00:01.900Z');
+    const input = AppTable.scan().filter(AppTable.Attr('expiresAt').gt(at)).build();
+    expect(Object.values(input.ExpressionAttributeValues!)).toEqual([Math.floor(at.getTime() / 1000)]);
+    const between = AppTable.scan().filter(AppTable.Attr('expiresAt').between(at, at)).build();
+    expect(Object.values(between.ExpressionAttributeValues!)).toEqual([1893456001, 1893456001]);
+    // elsewhere a Date is ISO text, as items store it
+    const other = AppTable.scan().filter(AppTable.Attr('birthday').eq(at)).build();
+    expect(Object.values(other.ExpressionAttributeValues!)).toEqual([at.toISOString()]);
+  });
+
+  it('a value DynamoDB cannot store is a ValidationError naming the table and the path', () => {
+    expect(() => AppTable.scan().filter(AppTable.Attr('n').eq(NaN)).build()).toThrow(ValidationError);
+    expect(() => AppTable.scan().filter(AppTable.Attr('n').eq(NaN)).build()).toThrow('table ExprReview: invalid item: n: NaN cannot be stored');
+    expect(() => AppTable.scan().filter(AppTable.Attr('tags').eq(new Set())).build()).toThrow(/table ExprReview: .*tags: empty sets cannot be stored/);
+  });
+
+  it('an invalid Date at the entity TTL attribute is a ValidationError, not NaN sent to DynamoDB', () => {
+    expect(() => Session.scan().filter(Session.Attr('expiresAt').gt(new Date('nope'))).build()).toThrow(ValidationError);
+  });
+});
