@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, ScanCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { ExpressionError, KeyError, defineEntity } from '../../src/index.js';
 import { appModel } from '../fixtures/app-model.js';
@@ -91,5 +91,28 @@ describe('table-level conditions on the TTL attribute', () => {
     expect((await soon.all()).items.map((i) => i._et)).toEqual(['Session']);
     const late = AppTable.query(AppTable.Key('pk').eq('SESSION#s1')).filter(AppTable.Attr('expiresAt').lte(new Date(inAnHour.getTime() + 1000)));
     expect((await late.all()).items.map((i) => i._et)).toEqual(['Session']);
+  });
+});
+
+describe('table-level queries', () => {
+  const K = AppTable.Key;
+  const A = AppTable.Attr;
+  const raw = (input: Record<string, unknown>) => doc.send(new QueryCommand({ TableName: AppTable.name, ...input } as QueryCommandInput));
+
+  it("DynamoDB rejects a filter on the queried index's keys, and accepts one on another index's keys", async () => {
+    await expect(raw({ KeyConditionExpression: '#p = :p', FilterExpression: '#s = :s', ExpressionAttributeNames: { '#p': 'pk', '#s': 'sk' }, ExpressionAttributeValues: { ':p': 'USER#u1', ':s': 'PROFILE' } })).rejects.toMatchObject({ name: 'ValidationException' });
+    await expect(raw({ IndexName: 'gsi1', KeyConditionExpression: '#p = :p', FilterExpression: 'begins_with(#s, :s)', ExpressionAttributeNames: { '#p': 'gsi1pk', '#s': 'gsi1sk' }, ExpressionAttributeValues: { ':p': 'ORG#acme', ':s': 'U' } })).rejects.toMatchObject({ name: 'ValidationException' });
+    await refusedBeforeSending(() => AppTable.query(K('pk').eq('USER#u1')).filter(A('sk').eq('PROFILE')), ExpressionError, /sk: a query filter cannot use the key attributes/);
+    await refusedBeforeSending(() => AppTable.query('gsi1', K('gsi1pk').eq('ORG#acme')).filter(A('gsi1sk').beginsWith('U')), ExpressionError, /gsi1sk: a query filter/);
+    const viaGsi = await AppTable.query('gsi1', K('gsi1pk').eq('ORG#acme')).filter(A('pk').eq('USER#u1').and(A('sk').eq('PROFILE'))).all();
+    expect(viaGsi.items.map((i) => i._et)).toEqual(['User']);
+  });
+
+  it('DynamoDB rejects key values of the wrong type and empty ones; dynakit refuses them before sending', async () => {
+    await expect(raw({ KeyConditionExpression: '#p = :p', ExpressionAttributeNames: { '#p': 'pk' }, ExpressionAttributeValues: { ':p': 5 } })).rejects.toMatchObject({ name: 'ValidationException' });
+    await expect(raw({ KeyConditionExpression: '#p = :p AND begins_with(#s, :s)', ExpressionAttributeNames: { '#p': 'pk', '#s': 'sk' }, ExpressionAttributeValues: { ':p': 'USER#u1', ':s': '' } })).rejects.toMatchObject({ name: 'ValidationException' });
+    await refusedBeforeSending(() => AppTable.query(K('pk').eq(5)), ExpressionError, /pk is a S key/);
+    await refusedBeforeSending(() => AppTable.query(K('pk').eq('USER#u1').and(K('sk').beginsWith(''))), ExpressionError, /cannot be empty/);
+    expect((await AppTable.query(K('pk').eq('USER#u1').and(K('sk').beginsWith('P'))).all()).items).toHaveLength(1);
   });
 });

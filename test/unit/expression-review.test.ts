@@ -106,3 +106,41 @@ describe('table-level values (AppTable.Attr / AppTable.Key)', () => {
     expect(() => Session.scan().filter(Session.Attr('expiresAt').gt(new Date('nope'))).build()).toThrow(ValidationError);
   });
 });
+
+describe('table-level queries: what DynamoDB rejects fails before sending', () => {
+  const K = AppTable.Key;
+  const A = AppTable.Attr;
+  it('a key condition value of another type than the key attribute', () => {
+    expect(() => AppTable.query(K('pk').eq(5))).toThrow(ExpressionError);
+    expect(() => AppTable.query(K('pk').eq(5))).toThrow('table ExprReview: pk: pk is a S key; number 5 cannot be compared with it');
+    expect(() => AppTable.query(K('pk').eq('a').and(K('sk').gt(new Uint8Array([1]))))).toThrow(/sk is a S key; a binary value/);
+    expect(() => AppTable.query(K('pk').eq('a').and(K('sk').between('a', 1 as never)))).toThrow(/sk is a S key/);
+    expect(() => AppTable.query(K('pk').eq('a').and(K('sk').gte(new Date(0) as never)))).not.toThrow();
+  });
+
+  it('an empty string in a key condition (DynamoDB rejects it even in begins_with)', () => {
+    expect(() => AppTable.query(K('pk').eq(''))).toThrow(/pk: a key condition value cannot be empty/);
+    expect(() => AppTable.query(K('pk').eq('a').and(K('sk').beginsWith('')))).toThrow(/sk: a key condition value cannot be empty/);
+    expect(() => AppTable.query('gsi1', K('gsi1pk').eq('a').and(K('gsi1sk').between('', 'b')))).toThrow(ExpressionError);
+  });
+
+  it("a filter on the queried index's key attributes; other indexes' keys are fine", () => {
+    expect(() => AppTable.query(K('pk').eq('a')).filter(A('sk').eq('x')).build()).toThrow(/table ExprReview: sk: a query filter cannot use the key attributes of the index it queries \(primary\)/);
+    expect(() => AppTable.query('gsi1', K('gsi1pk').eq('a')).filter(A('gsi1sk').beginsWith('U').or(A('age').gt(1))).build()).toThrow(ExpressionError);
+    expect(() => AppTable.query('lsi1', K('pk').eq('a')).filter(A('pk').eq('x')).build()).toThrow(/\(lsi1\)/);
+    expect(() => AppTable.query('gsi1', K('gsi1pk').eq('a')).filter(A('pk').eq('x').and(A('sk').eq('y'))).build()).not.toThrow();
+    expect(() => AppTable.query('lsi1', K('pk').eq('a')).filter(A('sk').eq('x')).build()).not.toThrow();
+    // scans may filter on any attribute
+    expect(() => AppTable.scan().filter(A('pk').eq('x')).build()).not.toThrow();
+  });
+});
+
+describe('a numeric sort key at table level', () => {
+  it('beginsWith is refused (DynamoDB: begins_with takes no N key)', async () => {
+    const { defineTable } = await import('../../src/index.js');
+    const T = defineTable({ name: 'NumSk', client, partitionKey: { name: 'pk', type: 'S' }, sortKey: { name: 'n', type: 'N' } });
+    expect(() => T.query(T.Key('pk').eq('a').and(T.Key('n').beginsWith('1')))).toThrow(/n: beginsWith needs a string sort key; n is N/);
+    expect(() => T.query(T.Key('pk').eq('a').and(T.Key('n').gt('1')))).toThrow(/n is a N key; the string "1"/);
+    expect(() => T.query(T.Key('pk').eq('a').and(T.Key('n').between(1, 2n as never)))).not.toThrow();
+  });
+});
