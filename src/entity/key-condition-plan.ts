@@ -118,7 +118,8 @@ function sortKeyNode(model: EntityModel, indexName: string, ix: IndexKeys, terms
   if (t.raw) {
     if (range.op === 'beginsWith') {
       if (attr.type !== 'S') throw new KeyError(model.name, indexName, c, 'beginsWith() needs a string sort key');
-      return { kind: 'beginsWith', path: [attr.name], prefix: value(a) };
+      // Every key starts with '', and DynamoDB rejects an empty string anywhere in a key condition.
+      return a === '' ? undefined : { kind: 'beginsWith', path: [attr.name], prefix: value(a) };
     }
     const raw = (v: unknown): KeyValue => t.build({ [c]: v });
     if (range.op === 'between') return { kind: 'between', operand: path, low: value(raw(a)), high: value(raw(b)) };
@@ -131,6 +132,19 @@ function sortKeyNode(model: EntityModel, indexName: string, ix: IndexKeys, terms
   const open = (v: unknown): string => t.prefix({ ...eqValues, [c]: v }, { partial: c, anyKind: true });
   const closed = (v: unknown): string => t.prefix({ ...eqValues, [c]: v });
   const terminal = t.isTerminal(c);
+  if (open(a) === '') {
+    // A template that starts with c, and a = '': DynamoDB rejects the empty bound, so say it without one.
+    switch (range.op) {
+      case 'beginsWith':
+      case '>=':
+        return undefined;
+      case 'between':
+        return { kind: 'compare', op: '<=', left: path, right: value(closed(b) + TOP) };
+      case '<':
+        // Nothing is below ''; as below, a prefix no key starts with.
+        return { kind: 'beginsWith', path: [attr.name], prefix: value(TOP) };
+    }
+  }
   const low = (v: string): ConditionNode => (base === '' ? { kind: 'compare', op: '<=', left: path, right: value(v) } : { kind: 'between', operand: path, low: value(base), high: value(v) });
   switch (range.op) {
     case 'beginsWith':

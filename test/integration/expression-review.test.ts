@@ -33,6 +33,19 @@ const Session = defineEntity({
   ttl: 'expiresAt',
 });
 
+const Lead = defineEntity({
+  table: AppTable,
+  name: 'Lead',
+  schema: z.object({ g: z.string(), name: z.string(), id: z.string() }),
+  keys: { primary: { pk: 'LEAD#{g}', sk: '{name}#{id}' } },
+});
+const Bare = defineEntity({
+  table: AppTable,
+  name: 'Bare',
+  schema: z.object({ g: z.string(), name: z.string() }),
+  keys: { primary: { pk: 'BARE#{g}', sk: '{name}' } },
+});
+
 const inAnHour = new Date(Date.now() + 3_600_000);
 
 beforeAll(async () => {
@@ -40,6 +53,8 @@ beforeAll(async () => {
   await User.put({ userId: 'u1', orgId: 'acme', email: 'u1@example.com', name: '\uff61', age: 30 });
   await Order.put({ userId: 'u1', orderId: 'o1', seq: 3, total: 1, placedAt: new Date('2024-01-01T00:00:00Z'), lines: [] });
   await Session.put({ id: 's1', expiresAt: inAnHour, label: 'a' });
+  for (const [name, id] of [['', 'e0'], ['a', 'e1'], ['b', 'e2']] as const) await Lead.put({ g: 'x', name, id });
+  for (const name of ['a', 'b']) await Bare.put({ g: 'x', name });
 });
 
 afterAll(async () => {
@@ -114,5 +129,19 @@ describe('table-level queries', () => {
     await refusedBeforeSending(() => AppTable.query(K('pk').eq(5)), ExpressionError, /pk is a S key/);
     await refusedBeforeSending(() => AppTable.query(K('pk').eq('USER#u1').and(K('sk').beginsWith(''))), ExpressionError, /cannot be empty/);
     expect((await AppTable.query(K('pk').eq('USER#u1').and(K('sk').beginsWith('P'))).all()).items).toHaveLength(1);
+  });
+});
+
+describe("key conditions with '' on a sort key that starts with the composite", () => {
+  const ids = async (c: Parameters<typeof Lead.query>[1]) => (await Lead.query('primary', Lead.Key('g').eq('x').and(c)).all()).map((l) => l.id);
+  it('select exactly the items whose name satisfies the condition', async () => {
+    expect(await ids(Lead.Key('name').beginsWith(''))).toEqual(['e0', 'e1', 'e2']);
+    expect(await ids(Lead.Key('name').gte(''))).toEqual(['e0', 'e1', 'e2']);
+    expect(await ids(Lead.Key('name').gt(''))).toEqual(['e1', 'e2']);
+    expect(await ids(Lead.Key('name').lt(''))).toEqual([]);
+    expect(await ids(Lead.Key('name').lte(''))).toEqual(['e0']);
+    expect(await ids(Lead.Key('name').between('', 'a'))).toEqual(['e0', 'e1']);
+    const bare = await Bare.query('primary', Bare.Key('g').eq('x').and(Bare.Key('name').beginsWith(''))).all();
+    expect(bare.map((b) => b.name)).toEqual(['a', 'b']);
   });
 });

@@ -144,3 +144,39 @@ describe('a numeric sort key at table level', () => {
     expect(() => T.query(T.Key('pk').eq('a').and(T.Key('n').between(1, 2n as never)))).not.toThrow();
   });
 });
+
+describe("key conditions with '' on a template that starts with the composite", () => {
+  const Lead = defineEntity({
+    table: AppTable,
+    name: 'Lead',
+    schema: z.object({ g: z.string(), name: z.string(), id: z.string() }),
+    keys: { primary: { pk: 'LEAD#{g}', sk: '{name}#{id}' } },
+  });
+  const Bare = defineEntity({
+    table: AppTable,
+    name: 'Bare',
+    schema: z.object({ g: z.string(), name: z.string() }),
+    keys: { primary: { pk: 'BARE#{g}', sk: '{name}' } },
+  });
+  const keyValues = (q: { build(): { ExpressionAttributeValues?: Record<string, unknown>; KeyConditionExpression?: string } }) => {
+    const input = q.build();
+    const used = input.KeyConditionExpression!.match(/:v\d+/g)!;
+    return used.map((v) => input.ExpressionAttributeValues![v]);
+  };
+  const lead = (c: Parameters<typeof Lead.query>[1]) => Lead.query('primary', Lead.Key('g').eq('x').and(c));
+
+  it('never sends an empty string in the key condition (DynamoDB rejects it)', () => {
+    for (const c of [Lead.Key('name').beginsWith(''), Lead.Key('name').gte(''), Lead.Key('name').lt(''), Lead.Key('name').between('', 'a')]) {
+      expect(keyValues(lead(c))).not.toContain('');
+    }
+    expect(keyValues(Bare.query('primary', Bare.Key('g').eq('x').and(Bare.Key('name').beginsWith(''))))).not.toContain('');
+  });
+
+  it("beginsWith('') and gte('') need no sort-key condition; between('', b) keeps its upper bound; lt('') matches no key", () => {
+    expect(lead(Lead.Key('name').beginsWith('')).build().KeyConditionExpression).toBe('#n0 = :v0');
+    expect(lead(Lead.Key('name').gte('')).build().KeyConditionExpression).toBe('#n0 = :v0');
+    expect(keyValues(lead(Lead.Key('name').between('', 'a')))).toEqual(['LEAD#x', 'a#\u{10FFFF}']);
+    expect(lead(Lead.Key('name').lt('')).build().KeyConditionExpression).toBe('#n0 = :v0 AND begins_with(#n1, :v1)');
+    expect(Bare.query('primary', Bare.Key('g').eq('x').and(Bare.Key('name').beginsWith(''))).build().KeyConditionExpression).toBe('#n0 = :v0');
+  });
+});
