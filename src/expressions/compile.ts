@@ -55,6 +55,41 @@ function operandPath(op: Operand): string {
   return op.kind === 'value' ? '' : formatDocPath(op.path);
 }
 
+const ORDERED: ReadonlySet<string> = new Set(['<', '<=', '>', '>=']);
+
+/** DynamoDB's type name for a stored value, as said in errors. */
+function storedKind(v: unknown): string {
+  if (v === null) return 'null';
+  if (v instanceof Set) return 'a set';
+  if (Array.isArray(v)) return 'a list';
+  if (v instanceof Uint8Array) return 'binary';
+  if (typeof v === 'object') return 'a map';
+  return `a ${typeof v}`;
+}
+
+/**
+ * A value operand of an operator that orders (`<`, BETWEEN) or takes a prefix (begins_with):
+ * DynamoDB rejects any other type than N, S or B (for a prefix S or B) with a ValidationException.
+ */
+function typedOperand(op: Operand, ctx: CompileContext, at: string, operator: string, prefix: boolean): string {
+  if (op.kind === 'size' && prefix) throw new ExpressionError(ctx.entity, at, `begins_with needs a string or binary prefix; got size(${formatDocPath(op.path)})`);
+  if (op.kind !== 'value') return compileOperand(op, ctx, at);
+  const v = encodeDefined(op.value, ctx, at);
+  if (!(typeof v === 'string' || v instanceof Uint8Array || (!prefix && (typeof v === 'number' || typeof v === 'bigint')))) {
+    throw new ExpressionError(ctx.entity, at, prefix ? `begins_with needs a string or binary prefix; got ${storedKind(v)}` : `${operator} needs a number, string or binary value; got ${storedKind(v)}`);
+  }
+  return ctx.ph.value(v);
+}
+
+const samePath = (a: DocPath, b: Operand): boolean => b.kind === 'path' && a.length === b.path.length && a.every((s, i) => s === b.path[i]);
+
+/** DynamoDB rejects an operator whose first operand (a path) comes back among the others. */
+function assertDistinct(first: Operand, others: readonly Operand[], operator: string, ctx: CompileContext): void {
+  if (first.kind !== 'path' || !others.some((o) => samePath(first.path, o))) return;
+  const at = formatDocPath(first.path);
+  throw new ExpressionError(ctx.entity, at, `${operator} compares ${at} with itself; DynamoDB rejects an attribute repeated among an operator's operands`);
+}
+
 /**
  * Compiles a condition tree into a `ConditionExpression` / `FilterExpression` string.
  * Children of AND/OR are parenthesised only when their precedence needs it.
@@ -71,10 +106,14 @@ function emitCondition(node: ConditionNode, ctx: CompileContext): string {
   switch (node.kind) {
     case 'compare': {
       const at = operandPath(node.left);
-      return `${compileOperand(node.left, ctx, at)} ${node.op} ${compileOperand(node.right, ctx, at)}`;
+      assertDistinct(node.left, [node.right], node.op, ctx);
+      const left = compileOperand(node.left, ctx, at);
+      const right = ORDERED.has(node.op) ? typedOperand(node.right, ctx, at, node.op, false) : compileOperand(node.right, ctx, at);
+      return `${left} ${node.op} ${right}`;
     }
     case 'between': {
       const at = operandPath(node.operand);
+      assertDistinct(node.operand, [node.low, node.high], 'BETWEEN', ctx);
       const subject = compileOperand(node.operand, ctx, at);
       if (node.low.kind === 'value' && node.high.kind === 'value') {
         const low = encodeDefined(node.low.value, ctx, at);
@@ -82,9 +121,8 @@ function emitCondition(node: ConditionNode, ctx: CompileContext): string {
         if ((compareStored(low, high) ?? 0) > 0) {
           throw new ExpressionError(ctx.entity, at, `BETWEEN's low bound (${String(low)}) is above its high bound (${String(high)}); DynamoDB rejects it`);
         }
-        return `${subject} BETWEEN ${ctx.ph.value(low)} AND ${ctx.ph.value(high)}`;
       }
-      return `${subject} BETWEEN ${compileOperand(node.low, ctx, at)} AND ${compileOperand(node.high, ctx, at)}`;
+      return `${subject} BETWEEN ${typedOperand(node.low, ctx, at, 'BETWEEN', false)} AND ${typedOperand(node.high, ctx, at, 'BETWEEN', false)}`;
     }
     case 'in': {
       const at = operandPath(node.operand);
@@ -95,6 +133,7 @@ function emitCondition(node: ConditionNode, ctx: CompileContext): string {
           `IN needs 1 to ${MAX_IN_OPERANDS} values, got ${node.values.length}`,
         );
       }
+      assertDistinct(node.operand, node.values, 'IN', ctx);
       const subject = compileOperand(node.operand, ctx, at);
       return `${subject} IN (${node.values.map((v) => compileOperand(v, ctx, at)).join(', ')})`;
     }
@@ -107,10 +146,12 @@ function emitCondition(node: ConditionNode, ctx: CompileContext): string {
       return `attribute_type(${compilePath(node.path, ctx.ph)}, ${ctx.ph.value(node.type)})`;
     case 'beginsWith': {
       const at = formatDocPath(node.path);
-      return `begins_with(${compilePath(node.path, ctx.ph)}, ${compileOperand(node.prefix, ctx, at)})`;
+      assertDistinct({ kind: 'path', path: node.path }, [node.prefix], 'begins_with', ctx);
+      return `begins_with(${compilePath(node.path, ctx.ph)}, ${typedOperand(node.prefix, ctx, at, 'begins_with', true)})`;
     }
     case 'contains': {
       const at = formatDocPath(node.path);
+      assertDistinct({ kind: 'path', path: node.path }, [node.operand], 'contains', ctx);
       return `contains(${compilePath(node.path, ctx.ph)}, ${compileOperand(node.operand, ctx, at)})`;
     }
     case 'and':

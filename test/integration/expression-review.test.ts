@@ -145,3 +145,32 @@ describe("key conditions with '' on a sort key that starts with the composite", 
     expect(bare.map((b) => b.name)).toEqual(['a', 'b']);
   });
 });
+
+describe('operands DynamoDB rejects, refused before sending', () => {
+  const A = AppTable.Attr;
+  const rawFilter = (FilterExpression: string, names: Record<string, string>, values?: Record<string, unknown>) =>
+    doc.send(new ScanCommand({ TableName: AppTable.name, FilterExpression, ExpressionAttributeNames: names, ...(values ? { ExpressionAttributeValues: values } : {}) }));
+
+  it('the same attribute on both sides', async () => {
+    for (const f of ['#a = #a', '#a < #a', '#a IN (:v, #a)', 'contains(#a, #a)', 'begins_with(#a, #a)', '#a BETWEEN :v AND #a']) {
+      await expect(rawFilter(f, { '#a': 'age' }, f.includes(':v') ? { ':v': 1 } : undefined)).rejects.toMatchObject({ name: 'ValidationException', message: expect.stringMatching(/first operand must be distinct/) });
+    }
+    await refusedBeforeSending(() => User.scan().filter(User.Attr('price').lt(User.Attr('price'))), ExpressionError, /User: price: < compares price with itself/);
+    await refusedBeforeSending(() => AppTable.scan().filter(A('age').in([1, A('age')])), ExpressionError, /IN compares age with itself/);
+    // accepted: the repeat among the other operands, or size() of the same attribute
+    expect((await AppTable.scan().filter(A('age').between(A('price'), A('price')).or(A('name').size().eq(A('name').size())).and(A('age').exists())).all()).items.map((i) => i._et)).toEqual(['User']);
+  });
+
+  it('an order comparison or begins_with with a value of a type that has no order', async () => {
+    for (const v of [true, null, ['x'], { a: 1 }, new Set(['x'])]) {
+      await expect(rawFilter('#a > :v', { '#a': 'age' }, { ':v': v })).rejects.toMatchObject({ name: 'ValidationException', message: expect.stringMatching(/Incorrect operand type/) });
+      await refusedBeforeSending(() => AppTable.scan().filter(A('age').gt(v)), ExpressionError, /age: > needs a number, string or binary value/);
+      await refusedBeforeSending(() => AppTable.scan().filter(A('age').between(v, v)), ExpressionError, /age: BETWEEN needs a number, string or binary value/);
+    }
+    await expect(rawFilter('begins_with(#a, :v)', { '#a': 'name' }, { ':v': 1 })).rejects.toMatchObject({ name: 'ValidationException' });
+    await refusedBeforeSending(() => AppTable.scan().filter(A('name').beginsWith(1 as never)), ExpressionError, /begins_with needs a string or binary prefix; got a number/);
+    // = and <> take any type, and binary orders
+    const ok = AppTable.scan().filter(A('age').exists().and(A('age').ne(null)).and(A('age').eq(true).not()).and(A('bin').gt(new Uint8Array([1])).not()));
+    expect((await ok.all()).items.map((i) => i._et)).toEqual(['User']);
+  });
+});

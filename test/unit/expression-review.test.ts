@@ -180,3 +180,43 @@ describe("key conditions with '' on a template that starts with the composite", 
     expect(Bare.query('primary', Bare.Key('g').eq('x').and(Bare.Key('name').beginsWith(''))).build().KeyConditionExpression).toBe('#n0 = :v0');
   });
 });
+
+describe('operands DynamoDB rejects', () => {
+  const c = (cond: { node: Parameters<typeof compileCondition>[0] }) => compileCondition(cond.node, ctx());
+  it('the same attribute on both sides of an operator (DynamoDB: "The first operand must be distinct")', () => {
+    expect(() => c(A('age').lt(A('age')))).toThrow(ExpressionError);
+    expect(() => c(A('age').eq(A('age')))).toThrow(/T: age: = compares age with itself/);
+    expect(() => c(new AttributeOperand(['items', 0, 'qty']).ne(new AttributeOperand(['items', 0, 'qty'])))).toThrow(/items\[0\]\.qty with itself/);
+    expect(() => c(A('age').in([1, A('age')]))).toThrow(/IN compares age with itself/);
+    expect(() => c(A('age').between(1, A('age')))).toThrow(/BETWEEN compares age with itself/);
+    expect(() => c(A<string[]>('h').contains(A('h') as never))).toThrow(/contains compares h with itself/);
+    expect(() => c(A<string>('s').beginsWith(A('s')))).toThrow(/begins_with compares s with itself/);
+    // accepted by DynamoDB: another path, size() of the same path, or the repeat among the other operands
+    expect(() => c(A('age').eq(A('price')))).not.toThrow();
+    expect(() => c(A('age').size().eq(A('age')))).not.toThrow();
+    expect(() => c(A('age').size().eq(A('age').size()))).not.toThrow();
+    expect(() => c(A('age').between(A('p'), A('p')))).not.toThrow();
+    expect(() => c(new AttributeOperand(['a.b']).eq(new AttributeOperand(['a', 'b'])))).not.toThrow();
+  });
+
+  it('an order comparison (< <= > >= BETWEEN) with a value that has no order', () => {
+    for (const v of [true, null, new Set(['a']), [1], { a: 1 }]) {
+      expect(() => c(A('v').gt(v))).toThrow(ExpressionError);
+      expect(() => c(A('v').between(v, v))).toThrow(ExpressionError);
+    }
+    expect(() => c(A('v').lte(true))).toThrow(/T: v: <= needs a number, string or binary value; got a boolean/);
+    expect(() => c(A('v').size().gte(null as never))).toThrow(/got null/);
+    expect(() => User.scan().filter(User.Attr('address').gt({ city: 'a', zip: 'b' })).build()).toThrow(/User: address: > needs a number, string or binary value; got a map/);
+    expect(() => User.scan().filter(User.Attr('tags').lt(new Set(['a']))).build()).toThrow(/got a set/);
+    for (const v of [1, 'a', 2n, new Uint8Array([1]), new Date(0)]) expect(() => c(A('v').gt(v))).not.toThrow();
+    // = and <> take any value
+    expect(() => c(A('v').eq(true).or(A('v').ne(null)).or(A('v').eq({ a: [1] })))).not.toThrow();
+  });
+
+  it('begins_with with a prefix that is not a string or binary', () => {
+    expect(() => c(A('s').beginsWith(1 as never))).toThrow(/T: s: begins_with needs a string or binary prefix; got a number/);
+    expect(() => c(A('s').beginsWith(true as never))).toThrow(ExpressionError);
+    expect(() => c(A('s').beginsWith(A('t').size() as never))).toThrow(/begins_with needs a string or binary prefix; got size\(t\)/);
+    expect(() => c(A('s').beginsWith(new Uint8Array([1]) as never))).not.toThrow();
+  });
+});
