@@ -174,3 +174,15 @@ describe('operands DynamoDB rejects, refused before sending', () => {
     expect((await ok.all()).items.map((i) => i._et)).toEqual(['User']);
   });
 });
+
+describe('table-level paths given as segments', () => {
+  it('DynamoDB rejects an empty name and a negative or fractional index; dynakit refuses them before sending', async () => {
+    const raw = (f: string, names: Record<string, string>) => doc.send(new ScanCommand({ TableName: AppTable.name, FilterExpression: f, ExpressionAttributeNames: names }));
+    await expect(raw('attribute_exists(#a)', { '#a': '' })).rejects.toMatchObject({ name: 'ValidationException' });
+    await expect(raw('attribute_exists(#a[-1])', { '#a': 'items' })).rejects.toMatchObject({ name: 'ValidationException' });
+    await expect(raw('attribute_exists(#a[1.5])', { '#a': 'items' })).rejects.toMatchObject({ name: 'ValidationException' });
+    for (const path of [[''], ['items', -1], ['items', 1.5]]) {
+      await refusedBeforeSending(() => AppTable.scan().filter(AppTable.Attr(path).exists()), ExpressionError, /invalid document path/);
+    }
+  });
+});

@@ -220,3 +220,20 @@ describe('operands DynamoDB rejects', () => {
     expect(() => c(A('s').beginsWith(new Uint8Array([1]) as never))).not.toThrow();
   });
 });
+
+describe('document paths that DynamoDB cannot address', () => {
+  it('a malformed path is an ExpressionError naming the entity (or table) and the path', () => {
+    expect(() => User.Attr('address..city' as 'address.city')).toThrow(ExpressionError);
+    expect(() => User.Attr('items[x]' as 'items')).toThrow(/User: items\[x\]: invalid document path "items\[x\]": bad list index/);
+    expect(() => User.ref('items[' as 'items')).toThrow(ExpressionError);
+    expect(() => AppTable.Attr('a..b')).toThrow(/table ExprReview: a\.\.b: invalid document path/);
+  });
+
+  it('segments given as an array are checked like parsed ones', () => {
+    for (const bad of [[''], ['a', ''], [0], ['a', -1], ['a', 1.5], ['a', Number.NaN]]) {
+      expect(() => AppTable.Attr(bad)).toThrow(ExpressionError);
+    }
+    expect(() => AppTable.Attr(['items', -1])).toThrow(/table ExprReview: items\[-1\]: .*list index/);
+    expect(AppTable.Attr(['a.b', 0, 'c']).path).toEqual(['a.b', 0, 'c']);
+  });
+});
