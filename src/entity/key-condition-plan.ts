@@ -3,6 +3,7 @@ import type { KeyCondition, KeyTerm } from '../expressions/key-condition.js';
 import { KeyError } from '../errors.js';
 import type { EntityModel, IndexKeys } from './model.js';
 import type { KeyValue } from './key-template.js';
+import { compareStored } from '../expressions/value-order.js';
 
 /**
  * The highest code point: appended to a prefix it sorts after every key that starts with the
@@ -26,6 +27,11 @@ function below(s: string): string {
 }
 
 const value = (v: unknown): { kind: 'value'; value: unknown } => ({ kind: 'value', value: v });
+
+const shown = (v: unknown): string => (typeof v === 'string' ? JSON.stringify(v) : v instanceof Date ? v.toISOString() : String(v));
+
+/** A composite's value in a form `compareStored` orders as the key does: Dates by time, false < true. */
+const logicalOrder = (v: unknown): unknown => (v instanceof Date ? v.getTime() : typeof v === 'boolean' ? Number(v) : v);
 
 /**
  * Maps a logical key condition (`Key('orgId').eq('acme').and(Key('name').beginsWith('A'))`) onto
@@ -105,10 +111,15 @@ function sortKeyNode(model: EntityModel, indexName: string, ix: IndexKeys, terms
 
   const c = range.attribute;
   const [a, b] = range.values;
+  if (range.op === 'between' && (compareStored(logicalOrder(a), logicalOrder(b)) ?? 0) > 0) {
+    // DynamoDB rejects a BETWEEN whose bounds are reversed; said here in the caller's values.
+    throw new KeyError(model.name, indexName, c, `between(${shown(a)}, ${shown(b)}): the low bound is above the high bound`);
+  }
   if (t.raw) {
     if (range.op === 'beginsWith') {
       if (attr.type !== 'S') throw new KeyError(model.name, indexName, c, 'beginsWith() needs a string sort key');
-      return { kind: 'beginsWith', path: [attr.name], prefix: value(a) };
+      // Every key starts with '', and DynamoDB rejects an empty string anywhere in a key condition.
+      return a === '' ? undefined : { kind: 'beginsWith', path: [attr.name], prefix: value(a) };
     }
     const raw = (v: unknown): KeyValue => t.build({ [c]: v });
     if (range.op === 'between') return { kind: 'between', operand: path, low: value(raw(a)), high: value(raw(b)) };
@@ -121,6 +132,19 @@ function sortKeyNode(model: EntityModel, indexName: string, ix: IndexKeys, terms
   const open = (v: unknown): string => t.prefix({ ...eqValues, [c]: v }, { partial: c, anyKind: true });
   const closed = (v: unknown): string => t.prefix({ ...eqValues, [c]: v });
   const terminal = t.isTerminal(c);
+  if (open(a) === '') {
+    // A template that starts with c, and a = '': DynamoDB rejects the empty bound, so say it without one.
+    switch (range.op) {
+      case 'beginsWith':
+      case '>=':
+        return undefined;
+      case 'between':
+        return { kind: 'compare', op: '<=', left: path, right: value(closed(b) + TOP) };
+      case '<':
+        // Nothing is below ''; as below, a prefix no key starts with.
+        return { kind: 'beginsWith', path: [attr.name], prefix: value(TOP) };
+    }
+  }
   const low = (v: string): ConditionNode => (base === '' ? { kind: 'compare', op: '<=', left: path, right: value(v) } : { kind: 'between', operand: path, low: value(base), high: value(v) });
   switch (range.op) {
     case 'beginsWith':

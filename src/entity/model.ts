@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { ExpressionError, ItemSizeError, KeyError, ValidationError, zodIssues } from '../errors.js';
-import { StorageRuleViolation, toStoredValue } from './codec.js';
+import { encodeStored, epochSeconds } from './value-encoding.js';
 import { ItemReader } from './item-reader.js';
 import { readSchema } from './read-schema.js';
 import { computeItemSize, MAX_ITEM_BYTES } from './item-size.js';
@@ -266,14 +266,7 @@ export class EntityModel {
 
   /** Converts a model value to its stored form, turning storage-rule violations into ValidationError. */
   encode(value: unknown, path: string): unknown {
-    // An invalid Date falls through to the codec's rule: as epoch seconds it would be NaN.
-    if (path !== '' && path === this.ttl && value instanceof Date && !Number.isNaN(value.getTime())) return epochSeconds(value);
-    try {
-      return toStoredValue(value, path);
-    } catch (e) {
-      if (e instanceof StorageRuleViolation) throw new ValidationError(this.name, [{ path: e.path, message: e.rule }]);
-      throw e;
-    }
+    return encodeStored(this.name, this.ttl, value, path);
   }
 
   /** Physical key attributes of one index built from model values. */
@@ -427,8 +420,4 @@ export class EntityModel {
   parsePartial(raw: Record<string, unknown>): Record<string, unknown> {
     return this.items.parsePartial(raw);
   }
-}
-
-function epochSeconds(d: Date): number {
-  return Math.floor(d.getTime() / 1000);
 }

@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import type { EntityKeysShape, IndexConfig, IndexProjection, KeyAttribute, TableConfig } from './table-types.js';
 import { AttributeOperand } from '../expressions/condition.js';
-import { parseDocPath } from '../expressions/document-path.js';
+import { checkDocPath, formatDocPath, parseDocPath, typedPath } from '../expressions/document-path.js';
 import { sendCommand, unsupportedTranslation, type AnyDynamoClient } from '../client/send.js';
 import { TableDefinitionError, UnsupportedClientError } from '../errors.js';
 import { checkTableDefinition } from './table-definition.js';
@@ -334,7 +334,9 @@ export class Table<C extends TableConfig = TableConfig> {
    * @example AppTable.Attr('_et').eq('User')
    */
   Attr = (path: string | readonly (string | number)[]): AttributeOperand<unknown> =>
-    new AttributeOperand<unknown>(typeof path === 'string' ? parseDocPath(path) : path);
+    new AttributeOperand<unknown>(
+      typedPath(`table ${this.name}`, typeof path === 'string' ? path : formatDocPath(path), () => (typeof path === 'string' ? parseDocPath(path) : checkDocPath(path))),
+    );
 
   /**
    * A key-condition operand on a physical key attribute of the table or one of its indexes.

@@ -3,6 +3,7 @@ import type { Placeholders } from './placeholders.js';
 import { formatDocPath, pathsOverlap } from './document-path.js';
 import { ExpressionError } from '../errors.js';
 import { checkExpressionLimits, conditionOperators, updateOperators } from './expression-limits.js';
+import { compareStored } from './value-order.js';
 
 /**
  * Turns a stored-form value into what goes into `ExpressionAttributeValues`. Supplied by the
@@ -24,6 +25,9 @@ export interface CompileContext {
 
 /** DynamoDB's cap on IN operands. */
 export const MAX_IN_OPERANDS = 100;
+
+/** The type names `attribute_type` accepts; anything else is a ValidationException. */
+const ATTRIBUTE_TYPES: ReadonlySet<string> = new Set(['S', 'SS', 'N', 'NS', 'B', 'BS', 'BOOL', 'NULL', 'L', 'M']);
 
 /** `address.city` -> `#n0.#n1`, `items[2]` -> `#n2[2]`; every name goes through a placeholder. */
 export function compilePath(path: DocPath, ph: Placeholders): string {
@@ -62,6 +66,41 @@ function checkCompared(subject: Operand, others: readonly Operand[], ctx: Compil
   for (const o of others) if (o.kind === 'path') ctx.comparePaths(subject.path, o.path);
 }
 
+const ORDERED: ReadonlySet<string> = new Set(['<', '<=', '>', '>=']);
+
+/** DynamoDB's type name for a stored value, as said in errors. */
+function storedKind(v: unknown): string {
+  if (v === null) return 'null';
+  if (v instanceof Set) return 'a set';
+  if (Array.isArray(v)) return 'a list';
+  if (v instanceof Uint8Array) return 'binary';
+  if (typeof v === 'object') return 'a map';
+  return `a ${typeof v}`;
+}
+
+/**
+ * A value operand of an operator that orders (`<`, BETWEEN) or takes a prefix (begins_with):
+ * DynamoDB rejects any other type than N, S or B (for a prefix S or B) with a ValidationException.
+ */
+function typedOperand(op: Operand, ctx: CompileContext, at: string, operator: string, prefix: boolean): string {
+  if (op.kind === 'size' && prefix) throw new ExpressionError(ctx.entity, at, `begins_with needs a string or binary prefix; got size(${formatDocPath(op.path)})`);
+  if (op.kind !== 'value') return compileOperand(op, ctx, at);
+  const v = encodeDefined(op.value, ctx, at);
+  if (!(typeof v === 'string' || v instanceof Uint8Array || (!prefix && (typeof v === 'number' || typeof v === 'bigint')))) {
+    throw new ExpressionError(ctx.entity, at, prefix ? `begins_with needs a string or binary prefix; got ${storedKind(v)}` : `${operator} needs a number, string or binary value; got ${storedKind(v)}`);
+  }
+  return ctx.ph.value(v);
+}
+
+const samePath = (a: DocPath, b: Operand): boolean => b.kind === 'path' && a.length === b.path.length && a.every((s, i) => s === b.path[i]);
+
+/** DynamoDB rejects an operator whose first operand (a path) comes back among the others. */
+function assertDistinct(first: Operand, others: readonly Operand[], operator: string, ctx: CompileContext): void {
+  if (first.kind !== 'path' || !others.some((o) => samePath(first.path, o))) return;
+  const at = formatDocPath(first.path);
+  throw new ExpressionError(ctx.entity, at, `${operator} compares ${at} with itself; DynamoDB rejects an attribute repeated among an operator's operands`);
+}
+
 /**
  * Compiles a condition tree into a `ConditionExpression` / `FilterExpression` string.
  * Children of AND/OR are parenthesised only when their precedence needs it.
@@ -79,13 +118,24 @@ function emitCondition(node: ConditionNode, ctx: CompileContext): string {
     case 'compare': {
       checkCompared(node.left, [node.right], ctx);
       const at = operandPath(node.left);
-      return `${compileOperand(node.left, ctx, at)} ${node.op} ${compileOperand(node.right, ctx, at)}`;
+      assertDistinct(node.left, [node.right], node.op, ctx);
+      const left = compileOperand(node.left, ctx, at);
+      const right = ORDERED.has(node.op) ? typedOperand(node.right, ctx, at, node.op, false) : compileOperand(node.right, ctx, at);
+      return `${left} ${node.op} ${right}`;
     }
     case 'between': {
       checkCompared(node.operand, [node.low, node.high], ctx);
       const at = operandPath(node.operand);
+      assertDistinct(node.operand, [node.low, node.high], 'BETWEEN', ctx);
       const subject = compileOperand(node.operand, ctx, at);
-      return `${subject} BETWEEN ${compileOperand(node.low, ctx, at)} AND ${compileOperand(node.high, ctx, at)}`;
+      if (node.low.kind === 'value' && node.high.kind === 'value') {
+        const low = encodeDefined(node.low.value, ctx, at);
+        const high = encodeDefined(node.high.value, ctx, at);
+        if ((compareStored(low, high) ?? 0) > 0) {
+          throw new ExpressionError(ctx.entity, at, `BETWEEN's low bound (${String(low)}) is above its high bound (${String(high)}); DynamoDB rejects it`);
+        }
+      }
+      return `${subject} BETWEEN ${typedOperand(node.low, ctx, at, 'BETWEEN', false)} AND ${typedOperand(node.high, ctx, at, 'BETWEEN', false)}`;
     }
     case 'in': {
       const at = operandPath(node.operand);
@@ -97,19 +147,25 @@ function emitCondition(node: ConditionNode, ctx: CompileContext): string {
         );
       }
       checkCompared(node.operand, node.values, ctx);
+      assertDistinct(node.operand, node.values, 'IN', ctx);
       const subject = compileOperand(node.operand, ctx, at);
       return `${subject} IN (${node.values.map((v) => compileOperand(v, ctx, at)).join(', ')})`;
     }
     case 'exists':
       return `${node.negate ? 'attribute_not_exists' : 'attribute_exists'}(${compilePath(node.path, ctx.ph)})`;
     case 'type':
+      if (!ATTRIBUTE_TYPES.has(node.type)) {
+        throw new ExpressionError(ctx.entity, formatDocPath(node.path), `attribute_type needs one of ${[...ATTRIBUTE_TYPES].join(', ')}; got "${String(node.type)}"`);
+      }
       return `attribute_type(${compilePath(node.path, ctx.ph)}, ${ctx.ph.value(node.type)})`;
     case 'beginsWith': {
       const at = formatDocPath(node.path);
-      return `begins_with(${compilePath(node.path, ctx.ph)}, ${compileOperand(node.prefix, ctx, at)})`;
+      assertDistinct({ kind: 'path', path: node.path }, [node.prefix], 'begins_with', ctx);
+      return `begins_with(${compilePath(node.path, ctx.ph)}, ${typedOperand(node.prefix, ctx, at, 'begins_with', true)})`;
     }
     case 'contains': {
       const at = formatDocPath(node.path);
+      assertDistinct({ kind: 'path', path: node.path }, [node.operand], 'contains', ctx);
       return `contains(${compilePath(node.path, ctx.ph)}, ${compileOperand(node.operand, ctx, at)})`;
     }
     case 'and':

@@ -1,4 +1,5 @@
 import type { DocPath, PathSegment } from './ast.js';
+import { ExpressionError } from '../errors.js';
 
 const cache = new Map<string, DocPath>();
 
@@ -51,6 +52,31 @@ export function parseDocPath(path: string): DocPath {
   if (name !== '' || segments.length === 0 || path.endsWith('.')) flushName();
   if (cache.size < 10_000) cache.set(path, segments);
   return segments;
+}
+
+/**
+ * Checks path segments given as an array (names that contain dots): a non-empty name first, then
+ * non-empty names and list indexes (non-negative integers), as `parseDocPath` produces them.
+ */
+export function checkDocPath(segments: readonly PathSegment[]): DocPath {
+  const text = formatDocPath(segments);
+  if (segments.length === 0 || typeof segments[0] !== 'string') throw new SyntaxError(`invalid document path "${text}": it must start with an attribute name`);
+  for (const s of segments) {
+    if (typeof s === 'string' ? s === '' : !Number.isSafeInteger(s) || s < 0) {
+      throw new SyntaxError(`invalid document path "${text}": ${typeof s === 'string' ? 'empty attribute name' : 'a list index is a non-negative integer'}`);
+    }
+  }
+  return segments;
+}
+
+/** Runs a path parser, turning its SyntaxError into an ExpressionError that names the entity (or table) and the path. */
+export function typedPath(owner: string, text: string, parse: () => DocPath): DocPath {
+  try {
+    return parse();
+  } catch (e) {
+    if (e instanceof SyntaxError) throw new ExpressionError(owner, text, e.message);
+    throw e;
+  }
 }
 
 /** Formats segments back to the dotted form used in error messages. */

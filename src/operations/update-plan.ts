@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { DocPath, SetValue, UpdateAction } from '../expressions/ast.js';
-import { formatDocPath, parseDocPath } from '../expressions/document-path.js';
+import { formatDocPath, parseDocPath, typedPath } from '../expressions/document-path.js';
 import { UpdateRef } from '../expressions/update-values.js';
 import { ExpressionError, KeyError, ValidationError } from '../errors.js';
 import type { EntityModel } from '../entity/model.js';
@@ -13,7 +13,7 @@ export type UpdateStep =
 
 /** Resolves a user path: a top-level attribute whose name contains dots wins over nesting. */
 export function resolvePath(model: EntityModel, path: string): DocPath {
-  return path in model.shape ? [path] : parseDocPath(path);
+  return path in model.shape ? [path] : typedPath(model.name, path, () => parseDocPath(path));
 }
 
 interface Planned {

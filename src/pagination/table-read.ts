@@ -3,8 +3,10 @@ import type { Condition } from '../expressions/condition.js';
 import type { ConditionNode } from '../expressions/ast.js';
 import { compileCondition, compileProjection, type CompileContext } from '../expressions/compile.js';
 import { Placeholders } from '../expressions/placeholders.js';
-import { toStoredValue } from '../entity/codec.js';
+import { encodeStored } from '../entity/value-encoding.js';
 import type { ResolvedIndex, Table } from '../entity/table.js';
+import type { KeyAttribute } from '../entity/table-types.js';
+import { conditionAttributes } from '../expressions/condition-attributes.js';
 import type { EntityModel } from '../entity/model.js';
 import { ExpressionError } from '../errors.js';
 import type { AnyEntity, EntityItem } from '../entity/entity.js';
@@ -60,8 +62,8 @@ export type CollectionItem<E extends AnyEntity, Et extends string> = E extends A
 
 type Row<T> = { ok: true; item: T } | { ok: false; raw: Record<string, unknown> };
 
-/** One term of a key condition: the attribute it is on and its operator; `undefined` when it cannot be one. */
-type KeyTerm = { readonly name: string; readonly op: string } | undefined;
+/** One term of a key condition: the attribute it is on, its operator and values; `undefined` when it cannot be one. */
+type KeyTerm = { readonly name: string; readonly op: string; readonly values: readonly unknown[] } | undefined;
 
 function keyTerms(node: ConditionNode, out: KeyTerm[]): void {
   const single = (path: readonly unknown[]) => (path.length === 1 ? String(path[0]) : undefined);
@@ -71,24 +73,46 @@ function keyTerms(node: ConditionNode, out: KeyTerm[]): void {
       return;
     case 'compare': {
       const name = node.left.kind === 'path' && node.right.kind === 'value' ? single(node.left.path) : undefined;
-      out.push(name === undefined ? undefined : { name, op: node.op });
+      out.push(name === undefined || node.right.kind !== 'value' ? undefined : { name, op: node.op, values: [node.right.value] });
       return;
     }
     case 'between': {
-      const ok = node.operand.kind === 'path' && node.low.kind === 'value' && node.high.kind === 'value';
-      const name = ok && node.operand.kind === 'path' ? single(node.operand.path) : undefined;
-      out.push(name === undefined ? undefined : { name, op: 'between' });
+      if (node.operand.kind !== 'path' || node.low.kind !== 'value' || node.high.kind !== 'value') return void out.push(undefined);
+      const name = single(node.operand.path);
+      out.push(name === undefined ? undefined : { name, op: 'between', values: [node.low.value, node.high.value] });
       return;
     }
     case 'beginsWith': {
       const name = node.prefix.kind === 'value' ? single(node.path) : undefined;
-      out.push(name === undefined ? undefined : { name, op: 'begins_with' });
+      out.push(name === undefined || node.prefix.kind !== 'value' ? undefined : { name, op: 'begins_with', values: [node.prefix.value] });
       return;
     }
     default:
       out.push(undefined);
   }
 }
+
+const KEY_TYPE_OF: Readonly<Record<KeyAttribute['type'], (v: unknown) => boolean>> = {
+  // A Date is sent as its ISO text.
+  S: (v) => typeof v === 'string' || v instanceof Date,
+  N: (v) => typeof v === 'number' || typeof v === 'bigint',
+  B: (v) => v instanceof Uint8Array,
+};
+
+/**
+ * DynamoDB rejects a key condition value of another type than the key attribute's, and an empty
+ * string or binary anywhere in a key condition (`begins_with(sk, '')` too).
+ */
+function checkKeyValues(where: string, key: KeyAttribute, term: NonNullable<KeyTerm>): void {
+  for (const v of term.values) {
+    if (!KEY_TYPE_OF[key.type](v)) throw new ExpressionError(where, key.name, `${key.name} is a ${key.type} key; ${describeValue(v)} cannot be compared with it`);
+    if ((typeof v === 'string' && v === '') || (v instanceof Uint8Array && v.byteLength === 0)) {
+      throw new ExpressionError(where, key.name, `a key condition value cannot be empty (DynamoDB rejects empty key values)`);
+    }
+  }
+}
+
+const describeValue = (v: unknown): string => (typeof v === 'string' ? `the string ${JSON.stringify(v)}` : v instanceof Uint8Array ? 'a binary value' : `${typeof v} ${String(v)}`);
 
 /**
  * Table-level query or scan over physical attributes (single-table collections). Each item is
@@ -127,6 +151,23 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
     if (pkTerm.op !== '=') throw new ExpressionError(where, pk, `the partition key takes only eq (got ${pkTerm.op}); ${shape}`);
     const skTerm = terms.find((t) => t!.name === sk);
     if (skTerm !== undefined && skTerm.op === '<>') throw new ExpressionError(where, sk!, `a sort key condition cannot be ne (<>); ${shape}`);
+    checkKeyValues(where, ix.partitionKey, pkTerm);
+    if (skTerm !== undefined) {
+      if (skTerm.op === 'begins_with' && ix.sortKey!.type !== 'S') throw new ExpressionError(where, sk!, `beginsWith needs a string sort key; ${sk} is ${ix.sortKey!.type}`);
+      checkKeyValues(where, ix.sortKey!, skTerm);
+    }
+  }
+
+  /** DynamoDB rejects a query filter on the queried index's own key attributes. */
+  private checkFilter(): void {
+    const s = this.state;
+    if (s.kind !== 'query' || s.filter === undefined) return;
+    const read = conditionAttributes(s.filter.node);
+    for (const k of [s.index.partitionKey, s.index.sortKey]) {
+      if (k !== undefined && read.has(k.name)) {
+        throw new ExpressionError(`table ${this.table.name}`, k.name, `a query filter cannot use the key attributes of the index it queries (${s.index.name}); put the condition on ${k.name} in the key condition`);
+      }
+    }
   }
 
   /**
@@ -208,15 +249,14 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
   /** The command input of the first request. */
   build(): QueryCommandInput | ScanCommandInput {
     const s = this.state;
-    const ctx: CompileContext = {
-      ph: new Placeholders(),
-      entity: `table ${this.table.name}`,
-      encode: (v) => toStoredValue(v),
-    };
+    const owner = `table ${this.table.name}`;
+    const ttl = this.table.ttlAttribute();
+    const ctx: CompileContext = { ph: new Placeholders(), entity: owner, encode: (v, path) => encodeStored(owner, ttl, v, path) };
     if (s.index.projected !== undefined) {
       const needed: NeededAttribute[] = [...filterNeeds(s.filter), ...(s.projection ?? []).map((a) => [a, 'read', 'projected'] as const)];
       checkIndexHolds(`table ${this.table.name}`, s.index, needed);
     }
+    this.checkFilter();
     const input: Record<string, unknown> = { TableName: this.table.name };
     if (s.index.type !== 'primary') input.IndexName = s.index.name;
     if (s.key !== undefined) input.KeyConditionExpression = compileCondition(s.key.node, ctx);

@@ -155,8 +155,16 @@ describe('compileCondition: attribute-to-attribute', () => {
     expect(compile(A<string>('s').beginsWith(A<string>('prefix'))).expr).toBe('begins_with(#n0, #n1)');
   });
 
-  it('comparing an attribute with itself reuses the name placeholder', () => {
-    expect(compile(A<number>('n').eq(A<number>('n')))).toEqual({ expr: '#n0 = #n0', names: { '#n0': 'n' }, values: {} });
+  it('an attribute used twice reuses its name placeholder', () => {
+    expect(compile(A<number>('n').eq(A<number>('m')).or(A<number>('n').size().eq(A<number>('n'))))).toEqual({
+      expr: '#n0 = #n1 OR size(#n0) = #n0',
+      names: { '#n0': 'n', '#n1': 'm' },
+      values: {},
+    });
+  });
+
+  it('comparing an attribute with itself is refused: DynamoDB rejects it ("The first operand must be distinct")', () => {
+    expect(() => compile(A<number>('n').eq(A<number>('n')))).toThrow(ExpressionError);
   });
 });
 

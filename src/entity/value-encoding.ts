@@ -1,0 +1,22 @@
+import { ValidationError } from '../errors.js';
+import { StorageRuleViolation, toStoredValue } from './codec.js';
+
+/** DynamoDB's TTL format: whole epoch seconds. */
+export function epochSeconds(d: Date): number {
+  return Math.floor(d.getTime() / 1000);
+}
+
+/**
+ * A model value in the form it is stored in, for items and expression values alike: a `Date` at
+ * the TTL attribute is epoch seconds (a Date elsewhere is ISO text), and a value DynamoDB would
+ * reject is a `ValidationError` of `owner` (an entity, or `table X` for table-level conditions).
+ */
+export function encodeStored(owner: string, ttl: string | undefined, value: unknown, path: string): unknown {
+  try {
+    if (path !== '' && path === ttl && value instanceof Date) return toStoredValue(epochSeconds(value), path);
+    return toStoredValue(value, path);
+  } catch (e) {
+    if (e instanceof StorageRuleViolation) throw new ValidationError(owner, [{ path: e.path, message: e.rule }]);
+    throw e;
+  }
+}
