@@ -156,7 +156,7 @@ describe('compileCondition: attribute-to-attribute', () => {
   });
 
   it('an attribute used twice reuses its name placeholder', () => {
-    expect(compile(A<number>('n').eq(A<number>('m')).or(A<number>('n').size().eq(A<number>('n'))))).toEqual({
+    expect(compile(A<string>('n').eq(A<string>('m')).or(A<string>('n').size().eq(A<number>('n'))))).toEqual({
       expr: '#n0 = #n1 OR size(#n0) = #n0',
       names: { '#n0': 'n', '#n1': 'm' },
       values: {},

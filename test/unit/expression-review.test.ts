@@ -5,7 +5,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { AttributeOperand, ExpressionError, KeyError, ValidationError, defineEntity } from '../../src/index.js';
+import { AttributeOperand, ExpressionError, KeyError, ValidationError, defineEntity, type KeyCondition } from '../../src/index.js';
 import { compileCondition, type CompileContext } from '../../src/expressions/compile.js';
 import { Placeholders } from '../../src/expressions/placeholders.js';
 import { toStoredValue } from '../../src/entity/codec.js';
@@ -163,7 +163,7 @@ describe("key conditions with '' on a template that starts with the composite", 
     const used = input.KeyConditionExpression!.match(/:v\d+/g)!;
     return used.map((v) => input.ExpressionAttributeValues![v]);
   };
-  const lead = (c: Parameters<typeof Lead.query>[1]) => Lead.query('primary', Lead.Key('g').eq('x').and(c));
+  const lead = (c: KeyCondition<'name'>) => Lead.query('primary', Lead.Key('g').eq('x').and(c));
 
   it('never sends an empty string in the key condition (DynamoDB rejects it)', () => {
     for (const c of [Lead.Key('name').beginsWith(''), Lead.Key('name').gte(''), Lead.Key('name').lt(''), Lead.Key('name').between('', 'a')]) {
