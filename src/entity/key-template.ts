@@ -168,6 +168,14 @@ export class KeyTemplate {
     throw new KeyError(this.origin.entity, this.origin.index, attribute, message);
   }
 
+  /** A composite of another type than its schema declares: most likely a transform that changes it. */
+  private wrongType(attribute: string, expected: string, value: unknown): never {
+    this.fail(
+      attribute,
+      `${attribute} must be a ${expected}, got ${typeof value}; keys are built from parsed values, so a schema transform that changes the type must end in a schema of its result (e.g. .pipe(z.number()))`,
+    );
+  }
+
   private format(part: Part, value: unknown, partial = false): string {
     let text: string;
     switch (part.kind) {
@@ -178,7 +186,7 @@ export class KeyTemplate {
         text = value;
         break;
       case 'number':
-        if (typeof value !== 'number') this.fail(part.name, `${part.name} must be a number, got ${typeof value}`);
+        if (typeof value !== 'number') this.wrongType(part.name, 'number', value);
         try {
           text = encodeKeyNumber(value);
         } catch (e) {
@@ -201,7 +209,7 @@ export class KeyTemplate {
         }
         return encodeKeyBigint(value);
       default:
-        if (typeof value !== 'string') this.fail(part.name, `${part.name} must be a string, got ${typeof value}`);
+        if (typeof value !== 'string') this.wrongType(part.name, 'string', value);
         text = value;
     }
     // A raw key is the whole value, so it cannot be ambiguous whatever it contains.

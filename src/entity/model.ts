@@ -5,7 +5,7 @@ import { ItemReader } from './item-reader.js';
 import { readSchema } from './read-schema.js';
 import { computeItemSize, MAX_ITEM_BYTES } from './item-size.js';
 import { KeyTemplate, type CompositeKind, type KeyValue } from './key-template.js';
-import { coreType, defaultOf, defOf, emptySetWhenAbsent, schemaAt, unwrapSchema } from './schema-walk.js';
+import { coreType, defaultOf, defOf, emptySetWhenAbsent, readCore, schemaAt, unwrapSchema } from './schema-walk.js';
 import type { DocPath } from '../expressions/ast.js';
 import type { ResolvedIndex, Table } from './table.js';
 import type { ScalarAttributeType } from './table-types.js';
@@ -49,14 +49,35 @@ function valuesKind(values: readonly unknown[]): CompositeKind | undefined {
   return values.every((v) => typeof v === 'number') ? 'number' : values.every((v) => typeof v === 'string') ? 'string' : undefined;
 }
 
+/**
+ * The kind of key a composite makes. Keys are built from parsed values, so it is the schema's
+ * output side that counts (`z.string().pipe(z.coerce.number())` makes number keys). A bare
+ * transform says nothing of its output type; it is taken to keep the input's (trim, lower-case),
+ * and one that does not is told to end in a schema (see `KeyTemplate`'s type errors).
+ */
 function compositeKind(schema: z.ZodType): CompositeKind | undefined {
-  const t = coreType(schema);
-  if (t === 'custom' && schema.safeParse(new Uint8Array([1])).success) return 'binary';
-  if (t === 'literal') return valuesKind(defOf(unwrapSchema(schema)).values ?? []);
+  const output = readCore(schema);
+  const core = defOf(output).type === 'transform' ? unwrapSchema(schema) : output;
+  const t = defOf(core).type;
+  if (t === 'custom' && core.safeParse(new Uint8Array([1])).success) return 'binary';
+  if (t === 'literal') return valuesKind(defOf(core).values ?? []);
   // `options` holds the enum's values without the reverse mappings of a numeric TypeScript enum,
   // so `z.enum(Prio)` with `Prio = { Low: 1, High: 2 }` is a number composite.
-  if (t === 'enum') return valuesKind((unwrapSchema(schema) as unknown as { options: unknown[] }).options);
+  if (t === 'enum') return valuesKind((core as unknown as { options: unknown[] }).options);
   return KIND_OF[t];
+}
+
+/**
+ * What checks a key value given by a caller (`get`, `update`, `delete` keys). Keys take model
+ * values (the schema's output type), which the schema itself parses too when a transform keeps
+ * the type (`trim`, `toLowerCase`: applied, so the key matches the stored one). Where a pipe
+ * changes the type (`z.string().transform(Number).pipe(z.number())`), only its output side can
+ * check a model value.
+ */
+function keyValueSchema(schema: z.ZodType): z.ZodType {
+  const output = readCore(schema);
+  const outType = defOf(output).type;
+  return outType !== 'transform' && outType !== coreType(schema) ? output : schema;
 }
 
 /**
@@ -76,6 +97,8 @@ export class EntityModel {
   readonly indexes: ReadonlyMap<string, IndexKeys>;
   readonly primary: IndexKeys;
   readonly primaryComposites: ReadonlySet<string>;
+  /** The schema a caller's primary-key value is checked with (see `keyValueSchema`). */
+  private readonly primaryKeySchemas: ReadonlyMap<string, z.ZodType>;
   /** Every attribute that composes a key of some index (what `Key()` accepts). */
   readonly keyComposites: ReadonlySet<string>;
   /** Physical primary-key attribute names (table partition key, then sort key). */
@@ -178,6 +201,7 @@ export class EntityModel {
     this.indexes = indexes;
     this.primaryKeyNames = primary.index.sortKey === undefined ? [primary.index.partitionKey.name] : [primary.index.partitionKey.name, primary.index.sortKey.name];
     this.primaryComposites = new Set([...(primary.pk?.composites ?? []), ...(primary.sk?.composites ?? [])]);
+    this.primaryKeySchemas = new Map([...this.primaryComposites].flatMap((c) => (this.shape[c] === undefined ? [] : [[c, keyValueSchema(this.shape[c]!)] as const])));
     this.keyComposites = new Set([...indexes.values()].flatMap((ix) => [...(ix.pk?.composites ?? []), ...(ix.sk?.composites ?? [])]));
     for (const attr of reserved) {
       if (attr in this.shape) {
@@ -292,7 +316,7 @@ export class EntityModel {
     for (const c of this.primaryComposites) {
       const v = key[c];
       if (v === undefined) throw new KeyError(this.name, 'primary', c, `missing key composite ${c}`);
-      const s = this.shape[c];
+      const s = this.primaryKeySchemas.get(c);
       values[c] = s === undefined ? v : this.validateAt(s, v, c);
     }
     return values;
