@@ -44,7 +44,7 @@ const logicalOrder = (v: unknown): unknown => (v instanceof Date ? v.getTime() :
  * @example
  * // sk 'USER#{name}#{userId}': Key('name').beginsWith('A') -> begins_with(#sk, 'USER#A')
  */
-export function planKeyCondition(model: EntityModel, indexName: string, condition: KeyCondition): ConditionNode {
+export function planKeyCondition(model: EntityModel, indexName: string, condition: KeyCondition, canRefine: Refinable = NEVER): ConditionNode {
   const ix = model.indexes.get(indexName);
   if (ix === undefined) {
     throw new KeyError(model.name, indexName, '', `the entity has no keys for index "${indexName}" (known: ${[...model.indexes.keys()].join(', ')})`);
@@ -72,11 +72,45 @@ export function planKeyCondition(model: EntityModel, indexName: string, conditio
   }
   const pkAttr = ix.index.partitionKey.name;
   const pkNode: ConditionNode = { kind: 'compare', op: '=', left: { kind: 'path', path: [pkAttr] }, right: value(pkTemplate!.build(pkValues)) };
-  const skNode = sortKeyNode(model, indexName, ix, terms);
+  const skNode = sortKeyNode(model, indexName, ix, terms, canRefine);
   return skNode === undefined ? pkNode : { kind: 'and', children: [pkNode, skNode] };
 }
 
-function sortKeyNode(model: EntityModel, indexName: string, ix: IndexKeys, terms: ReadonlyMap<string, KeyTerm>): ConditionNode | undefined {
+/** Whether a query can filter on an attribute (the index holds it), to make a range exact. */
+export type Refinable = (attribute: string) => boolean;
+const NEVER: Refinable = () => false;
+const REFINED_OPS: ReadonlySet<string> = new Set(['<', '<=', '>', '>=', 'between']);
+
+/** The sort-key composite's range term when its key order differs from its value order and a filter can fix that. */
+function refinedRange(ix: IndexKeys, terms: readonly KeyTerm[], canRefine: Refinable): KeyTerm | undefined {
+  const t = ix.sk;
+  if (t === undefined || t.raw) return undefined;
+  const range = terms.find((term) => term.op !== '=' && t.composites.includes(term.attribute));
+  if (range === undefined || !REFINED_OPS.has(range.op) || t.ordersLikeValues(range.attribute) || !canRefine(range.attribute)) return undefined;
+  return range;
+}
+
+/**
+ * The filter that makes a query's key condition exact: where a range is on a string composite
+ * followed by more key text, keys order differently from the values (`'Bo Jo#'` sorts before
+ * `'Bo#'`, though `'Bo Jo'` > `'Bo'`). The key condition is then widened to a range that holds
+ * every matching key, and this filter, the same range on the attribute itself, which DynamoDB
+ * compares as a value, keeps exactly the matching items. `undefined` when the key is exact.
+ *
+ * @example
+ * // sk 'USER#{name}#{userId}', Key('name').gt('Bo'): sk BETWEEN 'USER#Bo' AND 'USER#\u{10FFFF}', filter name > 'Bo'
+ */
+export function keyConditionRefinement(model: EntityModel, indexName: string, condition: KeyCondition, canRefine: Refinable): ConditionNode | undefined {
+  const ix = model.indexes.get(indexName);
+  const range = ix === undefined ? undefined : refinedRange(ix, condition.terms, canRefine);
+  if (range === undefined) return undefined;
+  const operand = { kind: 'path' as const, path: [range.attribute] };
+  const [a, b] = range.values;
+  if (range.op === 'between') return { kind: 'between', operand, low: value(a), high: value(b) };
+  return { kind: 'compare', op: range.op as '<' | '<=' | '>' | '>=', left: operand, right: value(a) };
+}
+
+function sortKeyNode(model: EntityModel, indexName: string, ix: IndexKeys, terms: ReadonlyMap<string, KeyTerm>, canRefine: Refinable): ConditionNode | undefined {
   const t = ix.sk;
   const attr = ix.index.sortKey;
   if (t === undefined || attr === undefined) return undefined;
@@ -132,6 +166,20 @@ function sortKeyNode(model: EntityModel, indexName: string, ix: IndexKeys, terms
   const open = (v: unknown): string => t.prefix({ ...eqValues, [c]: v }, { partial: c, anyKind: true });
   const closed = (v: unknown): string => t.prefix({ ...eqValues, [c]: v });
   const terminal = t.isTerminal(c);
+  // A range whose key order differs from its value order (see `keyConditionRefinement`) gets a
+  // superset of the matching keys; the refinement's filter keeps the exact items.
+  const refined = refinedRange(ix, [range], canRefine) !== undefined;
+  // Every value up to v is v, a prefix of v, or below v at their first difference, so its key is
+  // at most the greatest of "v's prefix, the text after c, then TOP" over v's prefixes.
+  const upTo = (v: unknown): string => {
+    const cps = Array.from(String(v));
+    let top = '';
+    for (let k = 0; k <= cps.length; k++) {
+      const candidate = open(cps.slice(0, k).join('')) + t.textAfter(c) + TOP;
+      if (top === '' || (compareStored(candidate, top) ?? 0) > 0) top = candidate;
+    }
+    return top;
+  };
   if (open(a) === '') {
     // A template that starts with c, and a = '': DynamoDB rejects the empty bound, so say it without one.
     switch (range.op) {
@@ -139,10 +187,26 @@ function sortKeyNode(model: EntityModel, indexName: string, ix: IndexKeys, terms
       case '>=':
         return undefined;
       case 'between':
-        return { kind: 'compare', op: '<=', left: path, right: value(closed(b) + TOP) };
+        return { kind: 'compare', op: '<=', left: path, right: value(refined ? upTo(b) : closed(b) + TOP) };
       case '<':
         // Nothing is below ''; as below, a prefix no key starts with.
         return { kind: 'beginsWith', path: [attr.name], prefix: value(TOP) };
+    }
+  }
+  if (refined) {
+    const span = (lo: string, hi: string): ConditionNode | undefined => {
+      if (lo === '') return hi === TOP ? undefined : { kind: 'compare', op: '<=', left: path, right: value(hi) };
+      return { kind: 'between', operand: path, low: value(lo), high: value(hi) };
+    };
+    switch (range.op) {
+      case '>':
+      case '>=':
+        return span(open(a), base + TOP);
+      case '<':
+      case '<=':
+        return span(base, upTo(a));
+      default:
+        return span(open(a), upTo(b));
     }
   }
   const low = (v: string): ConditionNode => (base === '' ? { kind: 'compare', op: '<=', left: path, right: value(v) } : { kind: 'between', operand: path, low: value(base), high: value(v) });

@@ -235,6 +235,21 @@ export class KeyTemplate {
     return last !== undefined && last.name === name && last.after === '';
   }
 
+  /**
+   * True when the built keys order like the values of composite `name` for range conditions: it
+   * ends the template, or its text has a fixed width (numbers, dates, booleans). A string followed
+   * by more text is not: `'Bo Jo'` > `'Bo'` but `'Bo Jo#'` < `'Bo#'`.
+   */
+  ordersLikeValues(name: string): boolean {
+    const part = this.parts.find((p) => p.name === name);
+    return part === undefined || part.after === '' || part.kind !== 'string';
+  }
+
+  /** The literal text right after composite `name` ('' at the end of the template). */
+  textAfter(name: string): string {
+    return this.parts.find((p) => p.name === name)?.after ?? '';
+  }
+
   /** Composites missing (`undefined` or `null`) from `values`. */
   missing(values: Readonly<Record<string, unknown>>): string[] {
     return this.parts.filter((p) => absent(values[p.name])).map((p) => p.name);

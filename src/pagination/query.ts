@@ -1,7 +1,8 @@
 import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { KeyCondition } from '../expressions/key-condition.js';
 import { compileCondition, type CompileContext } from '../expressions/compile.js';
-import { planKeyCondition } from '../entity/key-condition-plan.js';
+import { keyConditionRefinement, planKeyCondition } from '../entity/key-condition-plan.js';
+import { Condition } from '../expressions/condition.js';
 import { EntityReadBuilder, type ReadState } from './read-builder.js';
 import type { CursorPartition } from './cursor.js';
 
@@ -25,7 +26,7 @@ export class QueryBuilder<Result> extends EntityReadBuilder<Result, QueryState> 
 
   protected baseInput(ctx: CompileContext): Record<string, unknown> {
     const input: Record<string, unknown> = {
-      KeyConditionExpression: compileCondition(planKeyCondition(this.model, this.state.index, this.state.key), ctx),
+      KeyConditionExpression: compileCondition(planKeyCondition(this.model, this.state.index, this.state.key, (a) => this.canFilterOn(a)), ctx),
     };
     if (this.state.reverse) input.ScanIndexForward = false;
     return input;
@@ -33,6 +34,11 @@ export class QueryBuilder<Result> extends EntityReadBuilder<Result, QueryState> 
 
   protected command(input: Record<string, unknown>): unknown {
     return new QueryCommand(input as unknown as QueryCommandInput);
+  }
+
+  protected override keyFilter(): Condition | undefined {
+    const node = keyConditionRefinement(this.model, this.state.index, this.state.key, (a) => this.canFilterOn(a));
+    return node === undefined ? undefined : new Condition(node);
   }
 
   protected override cursorPartition(): CursorPartition | undefined {

@@ -86,6 +86,16 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> implements 
     return this.with({ cursor } as Partial<S>);
   }
 
+  /** A filter the key condition needs to be exact (queries of some composite sort keys). */
+  protected keyFilter(): Condition | undefined {
+    return undefined;
+  }
+
+  /** Whether a read of this index can filter on `attribute`: the index holds it. */
+  protected canFilterOn(attribute: string): boolean {
+    return this.index.projected === undefined || this.index.projected.has(attribute);
+  }
+
   protected checkProjection(attributes: readonly string[]): string[] {
     return this.model.projection(attributes);
   }
@@ -123,6 +133,8 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> implements 
         }),
       );
     }
+    const keyFilter = this.keyFilter();
+    if (keyFilter !== undefined) owned = owned.and(keyFilter);
     input.FilterExpression = compileCondition((s.filter === undefined ? owned : owned.and(s.filter)).node, ctx);
     if (withProjection && s.projection !== undefined && s.projection.length > 0) {
       // Key attributes are read too: cursors are built from them.
