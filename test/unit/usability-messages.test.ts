@@ -1,0 +1,52 @@
+/**
+ * Errors a newcomer met while building a repository layer from the docs alone: each must say what
+ * to do, and be the typed class the docs promise.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { defineEntity, defineTable, ExpressionError, TableDefinitionError } from '../../src/index.js';
+
+const client = new DynamoDBClient({ region: 'us-east-1' });
+const pk = { name: 'pk', type: 'S' } as const;
+const sk = { name: 'sk', type: 'S' } as const;
+
+describe('update of a managed attribute', () => {
+  const T = defineTable({ name: 'App', client, partitionKey: pk, sortKey: sk });
+  const Ticket = defineEntity({
+    table: T,
+    name: 'Ticket',
+    schema: z.object({ ticketId: z.string(), title: z.string() }),
+    keys: { primary: { pk: 'TICKET#{ticketId}', sk: 'TICKET' } },
+    timestamps: true,
+    version: 'version',
+  });
+
+  it('says that the version is managed and where to pass it', () => {
+    const update = () => Ticket.update({ ticketId: 't1' }).set({ version: 3 } as never).build();
+    expect(update).toThrow(ExpressionError);
+    expect(update).toThrow('Ticket: version: is the optimistic-locking version, which dynakit increments on every write; to check it, pass it with the key: update({ ...key, version })');
+  });
+
+  it('says that the timestamps are managed', () => {
+    const update = () => Ticket.update({ ticketId: 't1' }).set({ updatedAt: 'x' } as never).build();
+    expect(update).toThrow(ExpressionError);
+    expect(update).toThrow('Ticket: updatedAt: is a timestamp, which dynakit sets on every write');
+  });
+});
+
+describe('defineTable names', () => {
+  it.each([
+    ['a table name DynamoDB would reject', () => defineTable({ name: 'ab', client, partitionKey: pk }), 'ab', 'name'],
+    ['an index name DynamoDB would reject', () => defineTable({ name: 'App', client, partitionKey: pk, sortKey: sk, indexes: { g1: { type: 'global', partitionKey: pk } } }), 'App', 'g1'],
+    ['"primary" as an index name', () => defineTable({ name: 'App', client, partitionKey: pk, sortKey: sk, indexes: { primary: { type: 'global', partitionKey: pk } } }), 'App', 'primary'],
+    ['a local index without a table sort key', () => defineTable({ name: 'App', client, partitionKey: pk, indexes: { lsi1: { type: 'local', sortKey: sk } } }), 'App', 'lsi1'],
+  ])('refuses %s with a TableDefinitionError naming the table and the path', (_, define, table, path) => {
+    expect(define).toThrow(TableDefinitionError);
+    try {
+      define();
+    } catch (e) {
+      expect(e).toMatchObject({ table, path });
+    }
+  });
+});
