@@ -77,7 +77,10 @@ export class PutBuilder<Item> extends Operation<PutCommandInput, Item> {
   /** @internal the request of a batch write (which has no conditions) */
   writeRequest(): WriteRequest {
     if (this.model.version !== undefined) {
-      throw new InvalidBatchError(`${this.model.name}: the entity uses optimistic locking, which needs a condition; BatchWriteItem has none, so use put() or transactWrite`);
+      throw new InvalidBatchError(
+        `${this.model.name}: the entity uses optimistic locking, which needs a condition; BatchWriteItem has none, so use put() or create() one by one, ` +
+          'or transactWrite: to import many new items, create() them in transactWrite calls of up to 100',
+      );
     }
     if (this.state.create || this.state.condition !== undefined) {
       throw new InvalidBatchError(`${this.model.name}: BatchWriteItem has no conditions, so ${this.state.create ? 'create()' : 'put().where()'} cannot be batched; use transactWrite`);

@@ -5,7 +5,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { defineEntity, defineTable, ExpressionError, TableDefinitionError } from '../../src/index.js';
+import { defineEntity, defineTable, ExpressionError, InvalidBatchError, TableDefinitionError } from '../../src/index.js';
 
 const client = new DynamoDBClient({ region: 'us-east-1' });
 const pk = { name: 'pk', type: 'S' } as const;
@@ -26,6 +26,12 @@ describe('update of a managed attribute', () => {
     const update = () => Ticket.update({ ticketId: 't1' }).set({ version: 3 } as never).build();
     expect(update).toThrow(ExpressionError);
     expect(update).toThrow('Ticket: version: is the optimistic-locking version, which dynakit increments on every write; to check it, pass it with the key: update({ ...key, version })');
+  });
+
+  it('a batched put of a versioned entity says what to use instead, bulk imports included', () => {
+    const put = () => T.batchWriter().put(Ticket, { ticketId: 't1', title: 'x' });
+    expect(put).toThrow(InvalidBatchError);
+    expect(put).toThrow(/use put\(\) or create\(\) one by one, or transactWrite: to import many new items, create\(\) them in transactWrite calls of up to 100/);
   });
 
   it('says that the timestamps are managed', () => {
