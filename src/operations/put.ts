@@ -5,7 +5,7 @@ import { sendCommand, type RequestOptions } from '../client/send.js';
 import type { EntityModel } from '../entity/model.js';
 import { Operation } from './operation.js';
 import { contextFor, withPlaceholders } from './expression-input.js';
-import { mapConditionFailure, type VersionCheck } from './condition-failure.js';
+import { describeChecks, mapConditionFailure, type VersionCheck } from './condition-failure.js';
 import { allOf, expectedVersion, itemIsNew, versionIs } from './write-guards.js';
 import { putRequest, type WriteRequest } from '../batch/write-request.js';
 import { InvalidBatchError } from '../errors.js';
@@ -117,7 +117,8 @@ export class PutBuilder<Item> extends Operation<PutCommandInput, Item> {
     try {
       await sendCommand(this.model.table.client, new PutCommand(input), options?.abortSignal);
     } catch (e) {
-      throw mapConditionFailure(e, this.model, this.state.create ? 'create' : 'put', version);
+      const checked = describeChecks(this.state.create ? 'the item must not exist yet' : undefined, this.state.condition !== undefined);
+      throw mapConditionFailure(e, this.model, this.state.create ? 'create' : 'put', version, checked);
     }
     return result as Item;
   }

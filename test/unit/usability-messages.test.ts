@@ -5,7 +5,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { defineEntity, defineTable, ExpressionError, InvalidBatchError, TableDefinitionError } from '../../src/index.js';
+import { ConditionFailedError, defineEntity, defineTable, ExpressionError, InvalidBatchError, TableDefinitionError } from '../../src/index.js';
 
 const client = new DynamoDBClient({ region: 'us-east-1' });
 const pk = { name: 'pk', type: 'S' } as const;
@@ -54,5 +54,41 @@ describe('defineTable names', () => {
     } catch (e) {
       expect(e).toMatchObject({ table, path });
     }
+  });
+});
+
+describe('a failed condition says what was checked', () => {
+  // Every call fails as DynamoDB does when the condition is false; nothing is sent.
+  const failing = new DynamoDBClient({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+  failing.middlewareStack.add(
+    () => async () => {
+      throw Object.assign(new Error('The conditional request failed'), { name: 'ConditionalCheckFailedException' });
+    },
+    { step: 'initialize', name: 'alwaysConditionFailed' },
+  );
+  const T = defineTable({ name: 'App', client: failing, partitionKey: pk, sortKey: sk });
+  const Tenant = defineEntity({
+    table: T,
+    name: 'Tenant',
+    schema: z.object({ tenantId: z.string(), name: z.string(), plan: z.string().optional() }),
+    keys: { primary: { pk: 'TENANT#{tenantId}', sk: 'TENANT' } },
+  });
+  const { Attr } = Tenant;
+
+  it.each([
+    ['create', () => Tenant.create({ tenantId: 'a', name: 'A' }), 'Tenant: create condition failed: the item must not exist yet'],
+    ['put().where()', () => Tenant.put({ tenantId: 'a', name: 'A' }).where(Attr('plan').notExists()), 'Tenant: put condition failed: its where() condition must hold'],
+    ['update', () => Tenant.update({ tenantId: 'a' }).set({ name: 'B' }), 'Tenant: update condition failed: the item must exist and be a Tenant (update() does not create items; upsert() does)'],
+    [
+      'update().where()',
+      () => Tenant.update({ tenantId: 'a' }).set({ name: 'B' }).where(Attr('plan').eq('pro')),
+      'Tenant: update condition failed: the item must exist and be a Tenant, and its where() condition must hold',
+    ],
+    ['upsert', () => Tenant.update({ tenantId: 'a' }).set({ name: 'B' }).upsert(), 'Tenant: update condition failed: a stored item must be a Tenant'],
+    ['delete', () => Tenant.delete({ tenantId: 'a' }), 'Tenant: delete condition failed: a stored item must be a Tenant'],
+  ])('%s', async (_, run, message) => {
+    const e = await Promise.resolve(run()).catch((err: unknown) => err);
+    expect(e).toBeInstanceOf(ConditionFailedError);
+    expect((e as Error).message).toBe(message);
   });
 });
