@@ -94,17 +94,17 @@ export class Table<C extends TableConfig = TableConfig> {
     this.keySeparator = config.keySeparator ?? '#';
     if (this.keySeparator === '') throw new TypeError(`table ${config.name}: keySeparator cannot be empty`);
     if (!TABLE_NAME.test(config.name) && !TABLE_ARN.test(config.name)) {
-      throw new TypeError(`table name "${config.name}" is not valid: DynamoDB needs 3-255 characters of A-Z, a-z, 0-9, '_', '-' and '.' (or a table ARN)`);
+      throw new TableDefinitionError(config.name, 'name', `table name "${config.name}" is not valid: DynamoDB needs 3-255 characters of A-Z, a-z, 0-9, '_', '-' and '.' (or a table ARN)`);
     }
     const indexes = new Map<string, ResolvedIndex>();
     indexes.set('primary', { name: 'primary', type: 'primary', partitionKey: config.partitionKey, sortKey: config.sortKey, projected: undefined });
     for (const [name, ix] of Object.entries(config.indexes ?? {}) as [string, IndexConfig][]) {
-      if (name === 'primary') throw new TypeError(`table ${config.name}: "primary" is reserved for the table's own key`);
+      if (name === 'primary') throw new TableDefinitionError(config.name, name, `"primary" is reserved for the table's own key`);
       if (!TABLE_NAME.test(name)) {
-        throw new TypeError(`table ${config.name}: index name "${name}" is not valid: DynamoDB needs 3-255 characters of A-Z, a-z, 0-9, '_', '-' and '.'`);
+        throw new TableDefinitionError(config.name, name, `index name "${name}" is not valid: DynamoDB needs 3-255 characters of A-Z, a-z, 0-9, '_', '-' and '.'`);
       }
       if (ix.type === 'local' && config.sortKey === undefined) {
-        throw new TypeError(`table ${config.name}: local index ${name} needs a table with a sort key`);
+        throw new TableDefinitionError(config.name, name, `local index ${name} needs a table with a sort key`);
       }
       const partitionKey = ix.type === 'local' ? config.partitionKey : ix.partitionKey;
       const p = ix.projection ?? 'ALL';

@@ -29,7 +29,7 @@ export function failedItem(model: EntityModel, raw: Record<string, AttributeValu
  * stored item it may carry; a lost optimistic-locking race on this entity's item becomes a
  * `VersionConflictError`. Other errors pass through.
  */
-export function mapConditionFailure(error: unknown, model: EntityModel, operation: string, version?: VersionCheck): unknown {
+export function mapConditionFailure(error: unknown, model: EntityModel, operation: string, version?: VersionCheck, checked?: string): unknown {
   if ((error as { name?: string } | null)?.name !== 'ConditionalCheckFailedException') return error;
   const raw = (error as { Item?: Record<string, AttributeValue> }).Item;
   const stored = raw === undefined ? undefined : failedItem(model, raw);
@@ -43,7 +43,19 @@ export function mapConditionFailure(error: unknown, model: EntityModel, operatio
       return e;
     }
   }
-  return new ConditionFailedError(model.name, operation, item, error);
+  const e = new ConditionFailedError(model.name, operation, item, error);
+  // "condition failed" alone leaves the reader guessing which of the implicit guards was false.
+  if (checked !== undefined) e.message = `${model.name}: ${operation} condition failed: ${checked}${item === undefined ? '' : ' (stored item attached)'}`;
+  return e;
+}
+
+/**
+ * What a write's condition required, for the message of its `ConditionFailedError`: the
+ * operation's own guard (`guard`, or `undefined` for none) and the caller's `where()`.
+ */
+export function describeChecks(guard: string | undefined, where: boolean): string | undefined {
+  const parts = [guard, where ? 'its where() condition must hold' : undefined].filter((p): p is string => p !== undefined);
+  return parts.length === 0 ? undefined : parts.join(', and ');
 }
 
 interface RawReason {

@@ -5,7 +5,7 @@ import { sendCommand, type RequestOptions } from '../client/send.js';
 import type { EntityModel } from '../entity/model.js';
 import { Operation } from './operation.js';
 import { contextFor, withPlaceholders } from './expression-input.js';
-import { mapConditionFailure } from './condition-failure.js';
+import { describeChecks, mapConditionFailure } from './condition-failure.js';
 import { allOf, belongsTo, expectedVersion, itemIsNew, versionIs } from './write-guards.js';
 import { deleteRequest, type WriteRequest } from '../batch/write-request.js';
 import { InvalidBatchError } from '../errors.js';
@@ -83,7 +83,8 @@ export class DeleteBuilder<Item, Result = void> extends Operation<DeleteCommandI
       out = await sendCommand<DeleteCommandOutput>(this.model.table.client, new DeleteCommand(this.build()), options?.abortSignal);
     } catch (e) {
       const expected = expectedVersion(this.model, this.state.key);
-      throw mapConditionFailure(e, this.model, 'delete', expected === undefined ? undefined : { expected });
+      const checked = describeChecks(`a stored item must be a ${this.model.name}`, this.state.condition !== undefined);
+      throw mapConditionFailure(e, this.model, 'delete', expected === undefined ? undefined : { expected }, checked);
     }
     if (!this.state.returnOld) return undefined as Result;
     const raw = out.Attributes;

@@ -5,7 +5,7 @@ import { sendCommand, type RequestOptions } from '../client/send.js';
 import type { EntityModel } from '../entity/model.js';
 import { Operation } from './operation.js';
 import { contextFor, withPlaceholders } from './expression-input.js';
-import { mapConditionFailure, type VersionCheck } from './condition-failure.js';
+import { describeChecks, mapConditionFailure, type VersionCheck } from './condition-failure.js';
 import { allOf, expectedVersion, itemIsNew, versionIs } from './write-guards.js';
 import { putRequest, type WriteRequest } from '../batch/write-request.js';
 import { InvalidBatchError } from '../errors.js';
@@ -77,7 +77,10 @@ export class PutBuilder<Item> extends Operation<PutCommandInput, Item> {
   /** @internal the request of a batch write (which has no conditions) */
   writeRequest(): WriteRequest {
     if (this.model.version !== undefined) {
-      throw new InvalidBatchError(`${this.model.name}: the entity uses optimistic locking, which needs a condition; BatchWriteItem has none, so use put() or transactWrite`);
+      throw new InvalidBatchError(
+        `${this.model.name}: the entity uses optimistic locking, which needs a condition; BatchWriteItem has none, so use put() or create() one by one, ` +
+          'or transactWrite: to import many new items, create() them in transactWrite calls of up to 100',
+      );
     }
     if (this.state.create || this.state.condition !== undefined) {
       throw new InvalidBatchError(`${this.model.name}: BatchWriteItem has no conditions, so ${this.state.create ? 'create()' : 'put().where()'} cannot be batched; use transactWrite`);
@@ -114,7 +117,8 @@ export class PutBuilder<Item> extends Operation<PutCommandInput, Item> {
     try {
       await sendCommand(this.model.table.client, new PutCommand(input), options?.abortSignal);
     } catch (e) {
-      throw mapConditionFailure(e, this.model, this.state.create ? 'create' : 'put', version);
+      const checked = describeChecks(this.state.create ? 'the item must not exist yet' : undefined, this.state.condition !== undefined);
+      throw mapConditionFailure(e, this.model, this.state.create ? 'create' : 'put', version, checked);
     }
     return result as Item;
   }

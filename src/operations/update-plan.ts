@@ -34,6 +34,17 @@ function schemaFor(model: EntityModel, path: DocPath, op: string): z.ZodType {
   }
   const s = schemaAt(model.schema, path);
   if (s === undefined) {
+    // Managed attributes are in the item type but not in the schema: "not a path" would puzzle.
+    if (top !== undefined && top === model.version) {
+      throw new ExpressionError(
+        model.name,
+        formatDocPath(path),
+        'is the optimistic-locking version, which dynakit increments on every write; to check it, pass it with the key: update({ ...key, version })',
+      );
+    }
+    if (top !== undefined && (top === model.timestamps?.createdAt || top === model.timestamps?.updatedAt)) {
+      throw new ExpressionError(model.name, formatDocPath(path), 'is a timestamp, which dynakit sets on every write');
+    }
     throw new ExpressionError(model.name, formatDocPath(path), `is not a path of the ${model.name} schema`);
   }
   return s;

@@ -6,7 +6,7 @@ import { sendCommand, type RequestOptions } from '../client/send.js';
 import type { EntityModel } from '../entity/model.js';
 import { Operation } from './operation.js';
 import { contextFor, withPlaceholders } from './expression-input.js';
-import { mapConditionFailure } from './condition-failure.js';
+import { describeChecks, mapConditionFailure } from './condition-failure.js';
 import { allOf, belongsTo, expectedVersion, itemIsNew, versionIs } from './write-guards.js';
 import { indexKeyActions, planSteps, type UpdateStep } from './update-plan.js';
 import { defaultOf, isOptionalSchema } from '../entity/schema-walk.js';
@@ -216,7 +216,12 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
       out = await sendCommand<UpdateCommandOutput>(this.model.table.client, new UpdateCommand(this.build()), options?.abortSignal);
     } catch (e) {
       const expected = expectedVersion(this.model, this.state.key);
-      throw mapConditionFailure(e, this.model, 'update', expected === undefined ? undefined : { expected });
+      const s = this.state;
+      const where = s.condition !== undefined;
+      const guard = s.upsert
+        ? `a stored item must be a ${this.model.name}`
+        : `the item must exist and be a ${this.model.name}${where ? '' : ' (update() does not create items; upsert() does)'}`;
+      throw mapConditionFailure(e, this.model, 'update', expected === undefined ? undefined : { expected }, describeChecks(guard, where));
     }
     const raw = out.Attributes;
     switch (this.state.returnValues) {

@@ -19,7 +19,8 @@
  * the library does not have yet: it runs as `it.fails`, so fixing the bug turns it red as a reminder
  * to drop the tag (use it only with a bug report). Other fenced blocks are illustrative, not run.
  *
- * DOCS_TYPECHECK=1 also type-checks the generated modules (slower; `tsc` does not see .tmp/).
+ * The generated modules are also type-checked (`tsc` does not see .tmp/), so the docs cannot drift in
+ * types either; it adds 6-13 s to this file (measured on 2 busy cores). DOCS_TYPECHECK=0 skips it while iterating on a doc.
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -226,7 +227,7 @@ describe('examples/demo.ts', () => {
   }, 30_000);
 });
 
-describe.runIf(process.env['DOCS_TYPECHECK'] === '1')('docs examples type-check', () => {
+describe.skipIf(process.env['DOCS_TYPECHECK'] === '0')('docs examples type-check', () => {
   it('compiles every generated module', async () => {
     const ts = (await import('typescript')).default;
     const config = ts.getParsedCommandLineOfConfigFile(join(root, 'tsconfig.json'), {}, {

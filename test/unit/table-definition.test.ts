@@ -18,7 +18,7 @@ describe('defineTable', () => {
 
   it('refuses index names DynamoDB would reject, naming the table and the index', () => {
     const define = () => defineTable({ name: 'App', client, partitionKey: pk, sortKey: sk, indexes: { g1: { type: 'global', partitionKey: pk } } });
-    expect(define).toThrow('table App: index name "g1" is not valid');
+    expect(define).toThrow('table App: g1: index name "g1" is not valid');
   });
 
   it('refuses "primary" as an index name and local indexes on a table without a sort key', () => {
