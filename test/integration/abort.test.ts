@@ -99,6 +99,17 @@ describe('single-item operations', () => {
     expect(await storedUserIds()).toEqual([]);
   });
 
+  it('a reason that is not an Error (null, a string) is what the call rejects with', async () => {
+    for (const why of [null, 'deadline passed']) {
+      const abortSignal = aborted(why);
+      await expect(User.check({ userId: 'u1' }, User.Attr('age').gt(1)).send({ abortSignal })).rejects.toBe(why);
+      await expect(User.put(user(1)).send({ abortSignal })).rejects.toBe(why);
+      await expect(transactWrite([User.put(user(1))], { abortSignal })).rejects.toBe(why);
+      await expect(transactGet([User.get({ userId: 'u1' })], { abortSignal })).rejects.toBe(why);
+    }
+    expect(sent).toEqual([]);
+  });
+
   it('AbortSignal.timeout rejects with its TimeoutError', async () => {
     before = () => new Promise((r) => setTimeout(r, 100));
     const e = await User.get({ userId: 'u1' }).send({ abortSignal: AbortSignal.timeout(10) }).catch((x: unknown) => x);
