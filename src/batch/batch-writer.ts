@@ -153,9 +153,11 @@ export class BatchWriteEngine {
       await this.limit.acquire();
       try {
         const signal = this.options.abortSignal;
-        if (this.stopped) this.fail(chunk, undefined);
-        else if (signal?.aborted === true) this.fail(chunk, signal.reason);
-        else await this.send(chunk);
+        if (this.stopped || signal?.aborted === true) {
+          this.fail(chunk, this.stopped ? undefined : signal?.reason);
+          // No call reports these writes; without this the last progress would keep them pending.
+          this.report();
+        } else await this.send(chunk);
       } finally {
         this.limit.release();
       }
@@ -226,7 +228,6 @@ export class BatchWriteEngine {
         this.report();
         return;
       }
-      this.retried += pending.length;
       this.report();
       try {
         await sleep(backoffDelay(Math.max(attempts - 1, 0), this.backoff), this.options.abortSignal);
@@ -235,6 +236,8 @@ export class BatchWriteEngine {
         this.report();
         return;
       }
+      // Counted once the wait is over: an abort during it means these writes are never resent.
+      this.retried += pending.length;
     }
     this.report();
   }

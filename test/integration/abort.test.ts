@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { BatchWriteError, transactGet, transactWrite, type UnprocessedWrite } from '../../src/index.js';
+import { BatchWriteError, transactGet, transactWrite, type BatchProgress, type UnprocessedWrite } from '../../src/index.js';
 import { appModel } from '../fixtures/app-model.js';
 import { localClientConfig } from '../support/dynamodb-local.js';
 import { testClient, testDocClient, testEndpoint, uniqueTableName } from '../support/client.js';
@@ -234,6 +234,27 @@ describe('batches and transactions', () => {
     expect((e as BatchWriteError).unprocessed).toHaveLength(2);
     // One call, then the wait was cut short: a TimeoutError reason is not retried.
     expect(sent).toEqual(['BatchWriteItem']);
+  });
+
+  it('onProgress ends on the true state after an abort: nothing pending, and no resend counted that never happened', async () => {
+    const c = new AbortController();
+    // The first call leaves its last write unprocessed; the abort lands during the backoff wait,
+    // while the second buffer waits for its turn (concurrency 1).
+    after = (op, output, input) => {
+      if (op !== 'BatchWriteItem' || sent.length !== 1) return;
+      const [table, requests] = Object.entries(input.RequestItems as Record<string, unknown[]>)[0]!;
+      output.UnprocessedItems = { [table]: requests.slice(-1) };
+      setTimeout(() => c.abort(reason), 50);
+    };
+    const seen: BatchProgress[] = [];
+    const e = await AppTable.batchWrite(
+      Array.from({ length: 50 }, (_, i) => User.put(user(i))),
+      { concurrency: 1, baseDelayMs: 60_000, maxDelayMs: 60_000, abortSignal: c.signal, onProgress: (p) => seen.push(p) },
+    ).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(BatchWriteError);
+    expect((e as BatchWriteError).unprocessed).toHaveLength(26);
+    expect(sent).toEqual(['BatchWriteItem']);
+    expect(seen.at(-1)).toEqual({ written: 24, pending: 0, retried: 0 });
   });
 
   it('a streaming writer stops after an abort and lists the writes it did not send', async () => {
