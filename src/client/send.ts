@@ -21,6 +21,13 @@ export interface RequestOptions {
   readonly abortSignal?: AbortSignal;
 }
 
+/** A signal that aborts when either one does (with that one's reason); `undefined` when neither is given. */
+export function eitherSignal(a: AbortSignal | undefined, b: AbortSignal | undefined): AbortSignal | undefined {
+  if (a === undefined || a === b) return b;
+  if (b === undefined) return a;
+  return AbortSignal.any([a, b]);
+}
+
 /**
  * Sends a lib-dynamodb command (`PutCommand`, ...) through either client. lib-dynamodb commands
  * marshal in their own middleware, so they run on a plain DynamoDBClient too; we deliberately do

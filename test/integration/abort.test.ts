@@ -186,6 +186,16 @@ describe('batches and transactions', () => {
     expect(sent).toEqual([]);
   });
 
+  it("User.batchGet: a signal given to with() still applies when send() gets another one", async () => {
+    const live = new AbortController().signal;
+    await expect(User.batchGet([{ userId: 'u1' }]).with({ abortSignal: aborted() }).send({ abortSignal: live })).rejects.toBe(reason);
+    await expect(User.batchGet([{ userId: 'u1' }]).with({ abortSignal: live }).send({ abortSignal: aborted() })).rejects.toBe(reason);
+    await expect(User.batchGet([{ userId: 'u1' }]).with({ abortSignal: aborted() }).send({ abortSignal: undefined })).rejects.toBe(reason);
+    await expect(User.batchGet([{ userId: 'u1' }]).with({ abortSignal: aborted() }).consistent().project('name')).rejects.toBe(reason);
+    expect(sent).toEqual([]);
+    expect(await User.batchGet([{ userId: 'u1' }]).with({ abortSignal: live }).send({ abortSignal: live })).toEqual([undefined]);
+  });
+
   it('transactWrite sends nothing once aborted', async () => {
     await expect(transactWrite([User.put(user(1)), User.put(user(2))], { abortSignal: aborted() })).rejects.toBe(reason);
     expect(sent).toEqual([]);
