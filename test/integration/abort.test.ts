@@ -267,6 +267,13 @@ describe('batches and transactions', () => {
     expect(seen.at(-1)).toEqual({ written: 24, pending: 0, retried: 0 });
   });
 
+  it("an aborted batch write's message names a reason that is not an Error, not 'retries exhausted'", async () => {
+    const e = await AppTable.batchWrite([User.put(user(1))], { abortSignal: aborted('deadline passed') }).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(BatchWriteError);
+    expect((e as BatchWriteError).cause).toBe('deadline passed');
+    expect((e as BatchWriteError).message).toBe('batch write stopped with 1 write(s) not done (0 written): deadline passed');
+  });
+
   it('a streaming writer stops after an abort and lists the writes it did not send', async () => {
     const c = new AbortController();
     const writer = AppTable.batchWriter({ concurrency: 1, abortSignal: c.signal });
