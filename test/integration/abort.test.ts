@@ -165,6 +165,29 @@ describe('queries and scans', () => {
     expect(await byOrg().all({ abortSignal: c.signal.aborted ? new AbortController().signal : c.signal })).toHaveLength(30);
   });
 
+  it('a parallel scan aborted while the loop body is busy raises no unhandled rejection', async () => {
+    // A segment's next page is asked for while the consumer works on a page; the abort fails that
+    // request before the consumer asks for more. Node's default for an unhandled rejection is to crash.
+    const unhandled: unknown[] = [];
+    const onUnhandled = (e: unknown): void => void unhandled.push(e);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const c = new AbortController();
+      before = (op) => (op === 'ScanCommand' ? new Promise((r) => setTimeout(r, 20)) : undefined);
+      const run = (async () => {
+        for await (const _page of User.scan().segments(2).pageSize(5).pages({ abortSignal: c.signal })) {
+          c.abort(reason);
+          await new Promise((r) => setTimeout(r, 200));
+        }
+      })();
+      await expect(run).rejects.toBe(reason);
+      await new Promise((r) => setTimeout(r, 50));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
   it('parallel scans and table-level reads take the signal too', async () => {
     await expect(User.scan().segments(3).all({ abortSignal: aborted() })).rejects.toBe(reason);
     await expect(AppTable.query(AppTable.Key('pk').eq('USER#u100')).all({ abortSignal: aborted() })).rejects.toBe(reason);
