@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { getEventListeners } from 'node:events';
 import { BatchWriteError, transactGet, transactWrite, type BatchProgress, type UnprocessedWrite } from '../../src/index.js';
 import { appModel } from '../fixtures/app-model.js';
 import { localClientConfig } from '../support/dynamodb-local.js';
@@ -309,5 +310,37 @@ describe('batches and transactions', () => {
     expect((e as BatchWriteError).unprocessed).toHaveLength(5);
     expect((e as BatchWriteError).cause).toBe(reason);
     expect(await storedUserIds()).toHaveLength(25);
+  });
+});
+
+describe('listeners on a shared signal', () => {
+  afterAll(clearTable);
+
+  it('a fan-out wider than 10 puts one listener on the caller\'s signal, not one per request (no MaxListenersExceededWarning), and removes it', async () => {
+    const c = new AbortController();
+    let most = 0;
+    // Counted while requests are in flight; they are held a little so that all 16 overlap.
+    before = async () => {
+      await new Promise((r) => setTimeout(r, 20));
+      most = Math.max(most, getEventListeners(c.signal, 'abort').length);
+    };
+    const users = Array.from({ length: 400 }, (_, i) => user(i));
+    await AppTable.batchWrite(users.map((u) => User.put(u)), { concurrency: 16, abortSignal: c.signal });
+    const writer = AppTable.batchWriter({ concurrency: 16, abortSignal: c.signal });
+    for (const u of users) writer.delete(User, { userId: u.userId });
+    await writer.flush();
+    await AppTable.batchWrite(users.map((u) => User.put(u)));
+    await User.scan().segments(16).all({ abortSignal: c.signal });
+    await AppTable.batchGet(users.map((u) => User.get({ userId: u.userId })).concat(users.map((u) => User.get({ userId: u.userId }).consistent())), { concurrency: 16, abortSignal: c.signal });
+    expect(most).toBe(1);
+    expect(getEventListeners(c.signal, 'abort')).toHaveLength(0);
+    // An abort still reaches every request in flight.
+    sent = [];
+    before = async () => {
+      c.abort(reason);
+      await new Promise((r) => setTimeout(r, 20));
+    };
+    await expect(User.scan().segments(16).all({ abortSignal: c.signal })).rejects.toBe(reason);
+    expect(sent.filter((op) => op === 'Scan')).toHaveLength(0);
   });
 });
