@@ -27,7 +27,8 @@ export interface BatchWriteOptions extends BackoffOptions, RequestOptions {
   /** BatchWriteItem calls in flight at once. Default 4. */
   readonly concurrency?: number;
   /**
-   * Called after every call to DynamoDB. An exception it throws neither stops nor loses writes:
+   * Called after every call to DynamoDB, and when writes are given up without one (after an
+   * abort, or once the writer has stopped). An exception it throws neither stops nor loses writes:
    * `flush()` rethrows the first one once every write so far has settled.
    */
   readonly onProgress?: (progress: BatchProgress) => void;
