@@ -133,7 +133,8 @@ export class BatchWriteError extends DynakitError {
   ) {
     super(
       `batch write stopped with ${unprocessed.length} write(s) not done (${written} written): ` +
-        (cause instanceof Error ? `${cause.name}: ${cause.message}` : 'retries exhausted'),
+        // A cause that is not an Error is an abort's reason (`abort('deadline')`): name it too.
+        (cause instanceof Error ? `${cause.name}: ${cause.message}` : cause === undefined ? 'retries exhausted' : String(cause)),
     );
   }
 }

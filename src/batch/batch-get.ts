@@ -1,5 +1,5 @@
 import { BatchGetCommand, type BatchGetCommandOutput } from '@aws-sdk/lib-dynamodb';
-import { sendCommand, type AnyDynamoClient, type RequestOptions } from '../client/send.js';
+import { SignalFanout, sendCommand, type AnyDynamoClient, type RequestOptions } from '../client/send.js';
 import { BatchGetError } from '../errors.js';
 import type { GetBuilder } from '../operations/get.js';
 import { backoffDelay, isRetryableError, resolveBackoff, resolveConcurrency, sleep, type BackoffOptions } from './backoff.js';
@@ -72,10 +72,16 @@ export async function batchGetAll<B extends readonly GetBuilder<unknown>[]>(
 
   const found = new Map<string, Record<string, unknown>>();
   let next = 0;
+  const fanout = options.abortSignal === undefined ? undefined : new SignalFanout(options.abortSignal);
   const worker = async (): Promise<void> => {
-    while (next < chunks.length) {
-      const chunk = chunks[next++]!;
-      await readChunk(client, chunk, found, backoff, options.abortSignal);
+    const line = fanout?.open();
+    try {
+      while (next < chunks.length) {
+        const chunk = chunks[next++]!;
+        await readChunk(client, chunk, found, backoff, line?.signal);
+      }
+    } finally {
+      line?.close();
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, chunks.length) }, worker));

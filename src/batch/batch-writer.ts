@@ -1,5 +1,5 @@
 import { BatchWriteCommand, type BatchWriteCommandOutput } from '@aws-sdk/lib-dynamodb';
-import { sendCommand, type AnyDynamoClient, type RequestOptions } from '../client/send.js';
+import { SignalFanout, sendCommand, type AnyDynamoClient, type RequestOptions } from '../client/send.js';
 import { BatchWriteError, type UnprocessedWrite } from '../errors.js';
 import { backoffDelay, isRetryableError, resolveBackoff, resolveConcurrency, sleep, type BackoffOptions, type ResolvedBackoff } from './backoff.js';
 import { itemId, type WriteRequest } from './write-request.js';
@@ -27,7 +27,8 @@ export interface BatchWriteOptions extends BackoffOptions, RequestOptions {
   /** BatchWriteItem calls in flight at once. Default 4. */
   readonly concurrency?: number;
   /**
-   * Called after every call to DynamoDB. An exception it throws neither stops nor loses writes:
+   * Called after every call to DynamoDB, and when writes are given up without one (after an
+   * abort, or once the writer has stopped). An exception it throws neither stops nor loses writes:
    * `flush()` rethrows the first one once every write so far has settled.
    */
   readonly onProgress?: (progress: BatchProgress) => void;
@@ -62,6 +63,8 @@ class Semaphore {
 export class BatchWriteEngine {
   private readonly backoff: ResolvedBackoff;
   private readonly limit: Semaphore;
+  /** Each call in flight gets a signal of its own; the caller's holds one listener while any runs. */
+  private readonly fanout: SignalFanout | undefined;
   private buffer = new Map<string, WriteRequest>();
   private bufferBytes = 0;
   private readonly inflight = new Map<string, Promise<void>>();
@@ -79,6 +82,7 @@ export class BatchWriteEngine {
   ) {
     this.backoff = resolveBackoff(options);
     this.limit = new Semaphore(resolveConcurrency(options.concurrency));
+    this.fanout = options.abortSignal === undefined ? undefined : new SignalFanout(options.abortSignal);
   }
 
   /** Adds one request; sends a full buffer in the background. */
@@ -151,12 +155,16 @@ export class BatchWriteEngine {
     const task = (async () => {
       await Promise.all(before);
       await this.limit.acquire();
+      const line = this.fanout?.open();
       try {
-        const signal = this.options.abortSignal;
-        if (this.stopped) this.fail(chunk, undefined);
-        else if (signal?.aborted === true) this.fail(chunk, signal.reason);
-        else await this.send(chunk);
+        const signal = line?.signal;
+        if (this.stopped || signal?.aborted === true) {
+          this.fail(chunk, this.stopped ? undefined : signal?.reason);
+          // No call reports these writes; without this the last progress would keep them pending.
+          this.report();
+        } else await this.send(chunk, signal);
       } finally {
+        line?.close();
         this.limit.release();
       }
     })();
@@ -186,7 +194,7 @@ export class BatchWriteEngine {
     }
   }
 
-  private async send(chunk: readonly WriteRequest[]): Promise<void> {
+  private async send(chunk: readonly WriteRequest[], signal: AbortSignal | undefined): Promise<void> {
     let pending = chunk;
     let attempts = 0;
     let lastError: unknown;
@@ -196,7 +204,7 @@ export class BatchWriteEngine {
       try {
         const RequestItems: Record<string, WriteRequest['request'][]> = {};
         for (const r of pending) (RequestItems[r.table] ??= []).push(r.request);
-        const out = await sendCommand<BatchWriteCommandOutput>(this.client, new BatchWriteCommand({ RequestItems: RequestItems as never }), this.options.abortSignal);
+        const out = await sendCommand<BatchWriteCommandOutput>(this.client, new BatchWriteCommand({ RequestItems: RequestItems as never }), signal);
         const left = unprocessedOf(out, pending);
         if (left === undefined) {
           // Counting the rest as written could lose a write; report the whole call instead.
@@ -212,7 +220,7 @@ export class BatchWriteEngine {
         lastError = undefined;
       } catch (e) {
         // An abort's reason can look retryable (AbortSignal.timeout's is a TimeoutError).
-        if (this.options.abortSignal?.aborted === true || !isRetryableError(e)) {
+        if (signal?.aborted === true || !isRetryableError(e)) {
           this.fail(pending, e);
           this.report();
           return;
@@ -226,15 +234,16 @@ export class BatchWriteEngine {
         this.report();
         return;
       }
-      this.retried += pending.length;
       this.report();
       try {
-        await sleep(backoffDelay(Math.max(attempts - 1, 0), this.backoff), this.options.abortSignal);
+        await sleep(backoffDelay(Math.max(attempts - 1, 0), this.backoff), signal);
       } catch (e) {
         this.fail(pending, e);
         this.report();
         return;
       }
+      // Counted once the wait is over: an abort during it means these writes are never resent.
+      this.retried += pending.length;
     }
     this.report();
   }

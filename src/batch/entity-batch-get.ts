@@ -1,4 +1,4 @@
-import type { AnyDynamoClient, RequestOptions } from '../client/send.js';
+import { eitherSignal, type AnyDynamoClient, type RequestOptions } from '../client/send.js';
 import type { GetBuilder } from '../operations/get.js';
 import { batchGetAll, type BatchGetOptions } from './batch-get.js';
 
@@ -30,9 +30,11 @@ export class EntityBatchGet<Result> implements PromiseLike<(Result | undefined)[
     return new EntityBatchGet(this.client, this.builders, options);
   }
 
-  /** Sends the reads; `options` (an `abortSignal`) add to those given by `with()`. */
+  /** Sends the reads; `options` (an `abortSignal`) add to those given by `with()`: either signal cancels. */
   async send(options?: RequestOptions): Promise<(Result | undefined)[]> {
-    const all = options === undefined ? this.options : { ...this.options, ...options };
+    // Spreading would let send()'s signal (even an `undefined` one) replace with()'s, silently.
+    const abortSignal = eitherSignal(this.options.abortSignal, options?.abortSignal);
+    const all = abortSignal === this.options.abortSignal ? this.options : { ...this.options, abortSignal };
     return (await batchGetAll(this.client, this.builders, all)) as (Result | undefined)[];
   }
 

@@ -21,6 +21,44 @@ export interface RequestOptions {
   readonly abortSignal?: AbortSignal;
 }
 
+/** A signal that aborts when either one does (with that one's reason); `undefined` when neither is given. */
+export function eitherSignal(a: AbortSignal | undefined, b: AbortSignal | undefined): AbortSignal | undefined {
+  if (a === undefined || a === b) return b;
+  if (b === undefined) return a;
+  return AbortSignal.any([a, b]);
+}
+
+/**
+ * Gives each line of a fan-out (a parallel scan segment, a batch worker) a signal of its own that
+ * follows `signal`. The SDK and backoff waits add a listener per request or wait; on the caller's
+ * signal that made one per call in flight, and Node warns about a leak past 10 (concurrency 16,
+ * segments(32)). Here the caller's signal holds a single listener while any line is open.
+ */
+export class SignalFanout {
+  private readonly lines = new Set<AbortController>();
+  private readonly onAbort = (): void => {
+    for (const line of this.lines) line.abort(this.signal.reason);
+  };
+
+  constructor(private readonly signal: AbortSignal) {}
+
+  /** A signal for one line; `close()` it when the line is done (a `finally`). */
+  open(): { readonly signal: AbortSignal; close(): void } {
+    const line = new AbortController();
+    if (this.signal.aborted) line.abort(this.signal.reason);
+    else {
+      if (this.lines.size === 0) this.signal.addEventListener('abort', this.onAbort, { once: true });
+      this.lines.add(line);
+    }
+    return {
+      signal: line.signal,
+      close: () => {
+        if (this.lines.delete(line) && this.lines.size === 0) this.signal.removeEventListener('abort', this.onAbort);
+      },
+    };
+  }
+}
+
 /**
  * Sends a lib-dynamodb command (`PutCommand`, ...) through either client. lib-dynamodb commands
  * marshal in their own middleware, so they run on a plain DynamoDBClient too; we deliberately do

@@ -54,7 +54,8 @@ export class CheckBuilder extends Operation<ConditionCheckInput, void> {
     try {
       await sendCommand(this.model.table.client, new TransactWriteCommand({ TransactItems: [{ ConditionCheck: input }] }), options?.abortSignal);
     } catch (e) {
-      if ((e as Error).name !== 'TransactionCanceledException') throw e;
+      // `e` can be any value: an abort rejects with the signal's reason, `null` included.
+      if ((e as { name?: string } | null)?.name !== 'TransactionCanceledException') throw e;
       const [reason] = cancellationReasons(e, [{ model: this.model, key: input.Key as Record<string, unknown> }]);
       // A false condition reads as on any single write; other reasons (a conflict, throttling)
       // are the transaction's, typed as in transactWrite.

@@ -5,11 +5,16 @@
 export async function* mergeAsync<T>(sources: readonly (() => AsyncIterator<T>)[], concurrency: number): AsyncGenerator<T> {
   const pending = [...sources];
   const running = new Map<AsyncIterator<T>, Promise<{ it: AsyncIterator<T>; r: IteratorResult<T> }>>();
+  // A source's next step runs while we are suspended at `yield` (the consumer busy with a value),
+  // and nothing awaits it until the next race: if it fails then (an abort does), the rejection is
+  // unhandled, which crashes Node. Marking it handled here keeps it for the race to report.
+  const step = (it: AsyncIterator<T>): void => {
+    const p = it.next().then((r) => ({ it, r }));
+    p.catch(() => undefined);
+    running.set(it, p);
+  };
   const start = (): void => {
-    while (running.size < concurrency && pending.length > 0) {
-      const it = pending.shift()!();
-      running.set(it, it.next().then((r) => ({ it, r })));
-    }
+    while (running.size < concurrency && pending.length > 0) step(pending.shift()!());
   };
   try {
     start();
@@ -20,12 +25,10 @@ export async function* mergeAsync<T>(sources: readonly (() => AsyncIterator<T>)[
         start();
         continue;
       }
-      running.set(it, it.next().then((x) => ({ it, r: x })));
+      step(it);
       yield r.value;
     }
   } finally {
-    // Requests still in flight after an early stop must not surface as unhandled rejections.
-    for (const p of running.values()) p.catch(() => undefined);
     await Promise.allSettled([...running.keys()].map((it) => it.return?.()));
   }
 }

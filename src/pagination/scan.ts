@@ -2,9 +2,9 @@ import { ScanCommand, type ScanCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { CompileContext } from '../expressions/compile.js';
 import { ExpressionError } from '../errors.js';
 import { EntityReadBuilder, type ReadState } from './read-builder.js';
-import { readPages, type Page } from './page-reader.js';
+import { readPages, type Page, type PagedReadSpec } from './page-reader.js';
 import { mergeAsync } from './merge.js';
-import type { RequestOptions } from '../client/send.js';
+import { SignalFanout, type RequestOptions } from '../client/send.js';
 
 interface ScanState extends ReadState {
   readonly segments: number | undefined;
@@ -78,12 +78,8 @@ export class ScanBuilder<Result> extends EntityReadBuilder<Result, ScanState> {
     const spec = (segment: number) => this.readSpec({ ...input, Segment: segment, TotalSegments: total });
     return {
       [Symbol.asyncIterator]: async function* () {
-        const sources = Array.from({ length: total }, (_, i) => () =>
-          readPages<Result>(spec(i), {
-            ...(s.pageSize === undefined ? {} : { pageSize: s.pageSize }),
-            ...(options?.abortSignal === undefined ? {} : { signal: options.abortSignal }),
-          }),
-        );
+        const fanout = options?.abortSignal === undefined ? undefined : new SignalFanout(options.abortSignal);
+        const sources = Array.from({ length: total }, (_, i) => () => segmentPages(spec(i), s.pageSize, fanout));
         let left = limit ?? Infinity;
         for await (const page of mergeAsync(sources, s.concurrency ?? total)) {
           const items = page.items.length > left ? page.items.slice(0, left) : page.items;
@@ -93,5 +89,18 @@ export class ScanBuilder<Result> extends EntityReadBuilder<Result, ScanState> {
         }
       },
     };
+  }
+}
+
+/** One segment's pages, on a signal of its own (see SignalFanout), released when the segment ends or stops. */
+async function* segmentPages<Result>(spec: PagedReadSpec<Result>, pageSize: number | undefined, fanout: SignalFanout | undefined): AsyncGenerator<Page<Result>> {
+  const line = fanout?.open();
+  try {
+    yield* readPages<Result>(spec, {
+      ...(pageSize === undefined ? {} : { pageSize }),
+      ...(line === undefined ? {} : { signal: line.signal }),
+    });
+  } finally {
+    line?.close();
   }
 }

@@ -33,7 +33,8 @@ export async function transactGet<const B extends readonly GetBuilder<unknown>[]
   try {
     out = await sendCommand<TransactGetCommandOutput>(builders[0]!.model.table.client, new TransactGetCommand({ TransactItems: items as never }), options.abortSignal);
   } catch (e) {
-    if ((e as Error).name === 'TransactionCanceledException') {
+    // `e` can be any value: an abort rejects with the signal's reason, `null` included.
+    if ((e as { name?: string } | null)?.name === 'TransactionCanceledException') {
       throw new TransactionCanceledError(
         cancellationReasons(e, builders.map((b, i) => ({ model: b.model, key: items[i]!.Get.Key as Record<string, unknown> }))),
         e,

@@ -147,7 +147,8 @@ export async function transactWrite(actions: readonly TransactWriteAction[], opt
       await sendCommand(client, new TransactWriteCommand(input), options.abortSignal);
       return;
     } catch (e) {
-      if ((e as Error).name !== 'TransactionCanceledException') throw e;
+      // `e` can be any value: an abort rejects with the signal's reason, `null` included.
+      if ((e as { name?: string } | null)?.name !== 'TransactionCanceledException') throw e;
       const reasons = cancellationReasons(e, prepared);
       const onlyConflicts = reasons.every((r) => r.code === 'None' || r.code === 'TransactionConflict') && reasons.some((r) => r.code === 'TransactionConflict');
       if (backoff === undefined || !onlyConflicts || attempt >= backoff.maxAttempts) throw new TransactionCanceledError(reasons, e);

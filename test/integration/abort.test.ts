@@ -7,7 +7,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { BatchWriteError, transactGet, transactWrite, type UnprocessedWrite } from '../../src/index.js';
+import { getEventListeners } from 'node:events';
+import { BatchWriteError, transactGet, transactWrite, type BatchProgress, type UnprocessedWrite } from '../../src/index.js';
 import { appModel } from '../fixtures/app-model.js';
 import { localClientConfig } from '../support/dynamodb-local.js';
 import { testClient, testDocClient, testEndpoint, uniqueTableName } from '../support/client.js';
@@ -99,6 +100,17 @@ describe('single-item operations', () => {
     expect(await storedUserIds()).toEqual([]);
   });
 
+  it('a reason that is not an Error (null, a string) is what the call rejects with', async () => {
+    for (const why of [null, 'deadline passed']) {
+      const abortSignal = aborted(why);
+      await expect(User.check({ userId: 'u1' }, User.Attr('age').gt(1)).send({ abortSignal })).rejects.toBe(why);
+      await expect(User.put(user(1)).send({ abortSignal })).rejects.toBe(why);
+      await expect(transactWrite([User.put(user(1))], { abortSignal })).rejects.toBe(why);
+      await expect(transactGet([User.get({ userId: 'u1' })], { abortSignal })).rejects.toBe(why);
+    }
+    expect(sent).toEqual([]);
+  });
+
   it('AbortSignal.timeout rejects with its TimeoutError', async () => {
     before = () => new Promise((r) => setTimeout(r, 100));
     const e = await User.get({ userId: 'u1' }).send({ abortSignal: AbortSignal.timeout(10) }).catch((x: unknown) => x);
@@ -154,6 +166,29 @@ describe('queries and scans', () => {
     expect(await byOrg().all({ abortSignal: c.signal.aborted ? new AbortController().signal : c.signal })).toHaveLength(30);
   });
 
+  it('a parallel scan aborted while the loop body is busy raises no unhandled rejection', async () => {
+    // A segment's next page is asked for while the consumer works on a page; the abort fails that
+    // request before the consumer asks for more. Node's default for an unhandled rejection is to crash.
+    const unhandled: unknown[] = [];
+    const onUnhandled = (e: unknown): void => void unhandled.push(e);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const c = new AbortController();
+      before = (op) => (op === 'ScanCommand' ? new Promise((r) => setTimeout(r, 20)) : undefined);
+      const run = (async () => {
+        for await (const _page of User.scan().segments(2).pageSize(5).pages({ abortSignal: c.signal })) {
+          c.abort(reason);
+          await new Promise((r) => setTimeout(r, 200));
+        }
+      })();
+      await expect(run).rejects.toBe(reason);
+      await new Promise((r) => setTimeout(r, 50));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
   it('parallel scans and table-level reads take the signal too', async () => {
     await expect(User.scan().segments(3).all({ abortSignal: aborted() })).rejects.toBe(reason);
     await expect(AppTable.query(AppTable.Key('pk').eq('USER#u100')).all({ abortSignal: aborted() })).rejects.toBe(reason);
@@ -173,6 +208,16 @@ describe('batches and transactions', () => {
     await expect(AppTable.batchGet([User.get({ userId: 'u1' })], { abortSignal: aborted() })).rejects.toBe(reason);
     await expect(transactGet([User.get({ userId: 'u1' })], { abortSignal: aborted() })).rejects.toBe(reason);
     expect(sent).toEqual([]);
+  });
+
+  it("User.batchGet: a signal given to with() still applies when send() gets another one", async () => {
+    const live = new AbortController().signal;
+    await expect(User.batchGet([{ userId: 'u1' }]).with({ abortSignal: aborted() }).send({ abortSignal: live })).rejects.toBe(reason);
+    await expect(User.batchGet([{ userId: 'u1' }]).with({ abortSignal: live }).send({ abortSignal: aborted() })).rejects.toBe(reason);
+    await expect(User.batchGet([{ userId: 'u1' }]).with({ abortSignal: aborted() }).send({ abortSignal: undefined })).rejects.toBe(reason);
+    await expect(User.batchGet([{ userId: 'u1' }]).with({ abortSignal: aborted() }).consistent().project('name')).rejects.toBe(reason);
+    expect(sent).toEqual([]);
+    expect(await User.batchGet([{ userId: 'u1' }]).with({ abortSignal: live }).send({ abortSignal: live })).toEqual([undefined]);
   });
 
   it('transactWrite sends nothing once aborted', async () => {
@@ -225,6 +270,34 @@ describe('batches and transactions', () => {
     expect(sent).toEqual(['BatchWriteItem']);
   });
 
+  it('onProgress ends on the true state after an abort: nothing pending, and no resend counted that never happened', async () => {
+    const c = new AbortController();
+    // The first call leaves its last write unprocessed; the abort lands during the backoff wait,
+    // while the second buffer waits for its turn (concurrency 1).
+    after = (op, output, input) => {
+      if (op !== 'BatchWriteItem' || sent.length !== 1) return;
+      const [table, requests] = Object.entries(input.RequestItems as Record<string, unknown[]>)[0]!;
+      output.UnprocessedItems = { [table]: requests.slice(-1) };
+      setTimeout(() => c.abort(reason), 50);
+    };
+    const seen: BatchProgress[] = [];
+    const e = await AppTable.batchWrite(
+      Array.from({ length: 50 }, (_, i) => User.put(user(i))),
+      { concurrency: 1, baseDelayMs: 60_000, maxDelayMs: 60_000, abortSignal: c.signal, onProgress: (p) => seen.push(p) },
+    ).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(BatchWriteError);
+    expect((e as BatchWriteError).unprocessed).toHaveLength(26);
+    expect(sent).toEqual(['BatchWriteItem']);
+    expect(seen.at(-1)).toEqual({ written: 24, pending: 0, retried: 0 });
+  });
+
+  it("an aborted batch write's message names a reason that is not an Error, not 'retries exhausted'", async () => {
+    const e = await AppTable.batchWrite([User.put(user(1))], { abortSignal: aborted('deadline passed') }).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(BatchWriteError);
+    expect((e as BatchWriteError).cause).toBe('deadline passed');
+    expect((e as BatchWriteError).message).toBe('batch write stopped with 1 write(s) not done (0 written): deadline passed');
+  });
+
   it('a streaming writer stops after an abort and lists the writes it did not send', async () => {
     const c = new AbortController();
     const writer = AppTable.batchWriter({ concurrency: 1, abortSignal: c.signal });
@@ -237,5 +310,37 @@ describe('batches and transactions', () => {
     expect((e as BatchWriteError).unprocessed).toHaveLength(5);
     expect((e as BatchWriteError).cause).toBe(reason);
     expect(await storedUserIds()).toHaveLength(25);
+  });
+});
+
+describe('listeners on a shared signal', () => {
+  afterAll(clearTable);
+
+  it('a fan-out wider than 10 puts one listener on the caller\'s signal, not one per request (no MaxListenersExceededWarning), and removes it', async () => {
+    const c = new AbortController();
+    let most = 0;
+    // Counted while requests are in flight; they are held a little so that all 16 overlap.
+    before = async () => {
+      await new Promise((r) => setTimeout(r, 20));
+      most = Math.max(most, getEventListeners(c.signal, 'abort').length);
+    };
+    const users = Array.from({ length: 400 }, (_, i) => user(i));
+    await AppTable.batchWrite(users.map((u) => User.put(u)), { concurrency: 16, abortSignal: c.signal });
+    const writer = AppTable.batchWriter({ concurrency: 16, abortSignal: c.signal });
+    for (const u of users) writer.delete(User, { userId: u.userId });
+    await writer.flush();
+    await AppTable.batchWrite(users.map((u) => User.put(u)));
+    await User.scan().segments(16).all({ abortSignal: c.signal });
+    await AppTable.batchGet(users.map((u) => User.get({ userId: u.userId })).concat(users.map((u) => User.get({ userId: u.userId }).consistent())), { concurrency: 16, abortSignal: c.signal });
+    expect(most).toBe(1);
+    expect(getEventListeners(c.signal, 'abort')).toHaveLength(0);
+    // An abort still reaches every request in flight.
+    sent = [];
+    before = async () => {
+      c.abort(reason);
+      await new Promise((r) => setTimeout(r, 20));
+    };
+    await expect(User.scan().segments(16).all({ abortSignal: c.signal })).rejects.toBe(reason);
+    expect(sent.filter((op) => op === 'Scan')).toHaveLength(0);
   });
 });
