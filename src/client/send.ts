@@ -18,7 +18,7 @@ export interface RequestOptions {
    *
    * @example await User.get({ userId: 'u1' }).send({ abortSignal: AbortSignal.timeout(1_000) })
    */
-  readonly abortSignal?: AbortSignal;
+  readonly abortSignal?: AbortSignal | undefined;
 }
 
 /** A signal that aborts when either one does (with that one's reason); `undefined` when neither is given. */
