@@ -1,7 +1,8 @@
 import type { ConditionNode } from '../expressions/ast.js';
 import type { KeyCondition, KeyTerm } from '../expressions/key-condition.js';
 import { KeyError } from '../errors.js';
-import type { EntityModel, IndexKeys } from './model.js';
+import type { EntityModel } from './model.js';
+import type { IndexKeys } from './index-keys.js';
 import type { KeyValue } from './key-template.js';
 import { compareStored } from '../expressions/value-order.js';
 

@@ -4,18 +4,12 @@ import { encodeStored, epochSeconds } from './value-encoding.js';
 import { ItemReader } from './item-reader.js';
 import { readSchema } from './read-schema.js';
 import { computeItemSize, MAX_ITEM_BYTES } from './item-size.js';
-import { KeyTemplate, type CompositeKind, type KeyValue } from './key-template.js';
-import { coreType, defaultOf, defOf, emptySetWhenAbsent, readCore, schemaAt, unwrapSchema } from './schema-walk.js';
+import type { KeyValue } from './key-template.js';
+import { compileIndexKeys, keyValueSchema, type IndexKeys } from './index-keys.js';
+import { coreType, defaultOf, defOf, emptySetWhenAbsent, schemaAt } from './schema-walk.js';
 import type { DocPath } from '../expressions/ast.js';
-import type { ResolvedIndex, Table } from './table.js';
-import type { ScalarAttributeType } from './table-types.js';
-
-/** One index's compiled templates, mapped onto its physical key attributes. */
-export interface IndexKeys {
-  readonly index: ResolvedIndex;
-  readonly pk: KeyTemplate | undefined;
-  readonly sk: KeyTemplate | undefined;
-}
+import { formatDocPath } from '../expressions/document-path.js';
+import type { Table } from './table.js';
 
 export interface TimestampNames {
   readonly createdAt: string;
@@ -32,52 +26,6 @@ export interface ModelOptions {
   readonly version?: string | undefined;
   /** Schema attribute (a `Date` in the model) stored as epoch seconds for DynamoDB's TTL. */
   readonly ttl?: string | undefined;
-}
-
-// Enums and literals are not here: their kind follows their values (see `valuesKind`).
-const KIND_OF: Readonly<Record<string, CompositeKind>> = {
-  string: 'string',
-  number: 'number',
-  int: 'number',
-  boolean: 'boolean',
-  date: 'date',
-  bigint: 'bigint',
-};
-
-/** 'number' or 'string' when all values share that type; mixed values cannot be one key kind. */
-function valuesKind(values: readonly unknown[]): CompositeKind | undefined {
-  return values.every((v) => typeof v === 'number') ? 'number' : values.every((v) => typeof v === 'string') ? 'string' : undefined;
-}
-
-/**
- * The kind of key a composite makes. Keys are built from parsed values, so it is the schema's
- * output side that counts (`z.string().pipe(z.coerce.number())` makes number keys). A bare
- * transform says nothing of its output type; it is taken to keep the input's (trim, lower-case),
- * and one that does not is told to end in a schema (see `KeyTemplate`'s type errors).
- */
-function compositeKind(schema: z.ZodType): CompositeKind | undefined {
-  const output = readCore(schema);
-  const core = defOf(output).type === 'transform' ? unwrapSchema(schema) : output;
-  const t = defOf(core).type;
-  if (t === 'custom' && core.safeParse(new Uint8Array([1])).success) return 'binary';
-  if (t === 'literal') return valuesKind(defOf(core).values ?? []);
-  // `options` holds the enum's values without the reverse mappings of a numeric TypeScript enum,
-  // so `z.enum(Prio)` with `Prio = { Low: 1, High: 2 }` is a number composite.
-  if (t === 'enum') return valuesKind((core as unknown as { options: unknown[] }).options);
-  return KIND_OF[t];
-}
-
-/**
- * What checks a key value given by a caller (`get`, `update`, `delete` keys). Keys take model
- * values (the schema's output type), which the schema itself parses too when a transform keeps
- * the type (`trim`, `toLowerCase`: applied, so the key matches the stored one). Where a pipe
- * changes the type (`z.string().transform(Number).pipe(z.number())`), only its output side can
- * check a model value.
- */
-function keyValueSchema(schema: z.ZodType): z.ZodType {
-  const output = readCore(schema);
-  const outType = defOf(output).type;
-  return outType !== 'transform' && outType !== coreType(schema) ? output : schema;
 }
 
 /**
@@ -154,49 +102,7 @@ export class EntityModel {
       throw new KeyError(o.name, '', o.ttl, `ttl attribute "${o.ttl}" must be a z.date() attribute of the schema`);
     }
 
-    const kinds: Record<string, CompositeKind | undefined> = {};
-    for (const [k, s] of Object.entries(this.shape)) kinds[k] = compositeKind(s);
-    if (this.timestamps) {
-      kinds[this.timestamps.createdAt] = 'timestamp';
-      kinds[this.timestamps.updatedAt] = 'timestamp';
-    }
-
-    const indexes = new Map<string, IndexKeys>();
-    const reserved = new Set<string>([o.table.entityAttribute]);
-    for (const [indexName, templates] of Object.entries(o.keys)) {
-      const index = o.table.indexes.get(indexName);
-      if (index === undefined) {
-        throw new KeyError(o.name, indexName, '', `table ${o.table.name} has no index "${indexName}"`);
-      }
-      const compile = (field: 'pk' | 'sk', source: string | undefined, attr: { name: string; type: ScalarAttributeType } | undefined) => {
-        if (index.type === 'local' && field === 'pk') {
-          if (source !== undefined) throw new KeyError(o.name, indexName, '', 'a local index shares the table partition key; give only sk');
-          return undefined;
-        }
-        if (attr === undefined) {
-          if (source !== undefined) throw new KeyError(o.name, `${indexName}.${field}`, '', `index ${indexName} has no ${field === 'pk' ? 'partition' : 'sort'} key`);
-          return undefined;
-        }
-        if (source === undefined) throw new KeyError(o.name, `${indexName}.${field}`, '', `missing template for ${attr.name}`);
-        const t = new KeyTemplate(source, kinds, o.table.keySeparator, { entity: o.name, index: `${indexName}.${field}` });
-        const produces = t.raw ? (kinds[t.composites[0]!] === 'number' || kinds[t.composites[0]!] === 'bigint' ? 'N' : kinds[t.composites[0]!] === 'binary' ? 'B' : 'S') : 'S';
-        if (produces !== attr.type) {
-          throw new KeyError(o.name, `${indexName}.${field}`, t.composites[0] ?? '', `template "${source}" produces ${produces} values but ${attr.name} is declared ${attr.type}`);
-        }
-        if (this.timestamps && t.composites.some((c) => c === this.timestamps!.createdAt || c === this.timestamps!.updatedAt) && indexName === 'primary') {
-          throw new KeyError(o.name, indexName, '', 'timestamps cannot compose the primary key');
-        }
-        reserved.add(attr.name);
-        return t;
-      };
-      indexes.set(indexName, {
-        index,
-        pk: compile('pk', templates.pk, index.type === 'local' ? undefined : index.partitionKey),
-        sk: compile('sk', templates.sk, index.sortKey),
-      });
-    }
-    const primary = indexes.get('primary');
-    if (primary === undefined) throw new KeyError(o.name, 'primary', '', 'keys.primary is required');
+    const { indexes, primary, reserved } = compileIndexKeys(o.name, o.table, this.shape, o.keys, this.timestamps);
     this.primary = primary;
     this.indexes = indexes;
     this.primaryKeyNames = primary.index.sortKey === undefined ? [primary.index.partitionKey.name] : [primary.index.partitionKey.name, primary.index.sortKey.name];
@@ -244,6 +150,16 @@ export class EntityModel {
     const other = schemaAt(this.schema, aTtl ? b : a);
     return other === undefined || coreType(other) !== 'date';
   }
+  /** The compiler's `encode` for this entity's values: one function per entity, not one per command. */
+  readonly encodeValue = (value: unknown, path: string): unknown => this.encode(value, path);
+
+  /** The compiler's check of an attribute compared with another (see `storedAlike`), made once like `encodeValue`. */
+  readonly assertComparable = (a: DocPath, b: DocPath): void => {
+    if (!this.storedAlike(a, b)) {
+      throw new ExpressionError(this.name, formatDocPath(a), `cannot be compared with ${formatDocPath(b)}: the TTL attribute ${this.ttl} stores a Date as epoch seconds, other Dates are ISO strings`);
+    }
+  };
+
 
   /**
    * Checks a projection of top-level attributes (schema fields, timestamps, version) and drops

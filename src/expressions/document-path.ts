@@ -59,12 +59,12 @@ export function parseDocPath(path: string): DocPath {
  * non-empty names and list indexes (non-negative integers), as `parseDocPath` produces them.
  */
 export function checkDocPath(segments: readonly PathSegment[]): DocPath {
-  const text = formatDocPath(segments);
-  if (segments.length === 0 || typeof segments[0] !== 'string') throw new SyntaxError(`invalid document path "${text}": it must start with an attribute name`);
+  const invalid = (why: string): never => {
+    throw new SyntaxError(`invalid document path "${formatDocPath(segments)}": ${why}`);
+  };
+  if (segments.length === 0 || typeof segments[0] !== 'string') invalid('it must start with an attribute name');
   for (const s of segments) {
-    if (typeof s === 'string' ? s === '' : !Number.isSafeInteger(s) || s < 0) {
-      throw new SyntaxError(`invalid document path "${text}": ${typeof s === 'string' ? 'empty attribute name' : 'a list index is a non-negative integer'}`);
-    }
+    if (typeof s === 'string' ? s === '' : !Number.isSafeInteger(s) || s < 0) invalid(typeof s === 'string' ? 'empty attribute name' : 'a list index is a non-negative integer');
   }
   return segments;
 }

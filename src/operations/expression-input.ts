@@ -1,21 +1,10 @@
 import type { CompileContext } from '../expressions/compile.js';
 import { Placeholders } from '../expressions/placeholders.js';
 import type { EntityModel } from '../entity/model.js';
-import { ExpressionError } from '../errors.js';
-import { formatDocPath } from '../expressions/document-path.js';
 
-/** A fresh compile context for one command of an entity. */
+/** A fresh compile context for one command of an entity (only the placeholders are per command). */
 export function contextFor(model: EntityModel): CompileContext {
-  return {
-    ph: new Placeholders(),
-    entity: model.name,
-    encode: (v, path) => model.encode(v, path),
-    comparePaths: (a, b) => {
-      if (!model.storedAlike(a, b)) {
-        throw new ExpressionError(model.name, formatDocPath(a), `cannot be compared with ${formatDocPath(b)}: the TTL attribute ${model.ttl} stores a Date as epoch seconds, other Dates are ISO strings`);
-      }
-    },
-  };
+  return { ph: new Placeholders(), entity: model.name, encode: model.encodeValue, comparePaths: model.assertComparable };
 }
 
 /** Adds the placeholder maps a compiled command used, and only those (DynamoDB rejects extras). */

@@ -1,0 +1,126 @@
+import type { z } from 'zod';
+import { KeyError } from '../errors.js';
+import { KeyTemplate, type CompositeKind } from './key-template.js';
+import { coreType, defOf, readCore, unwrapSchema } from './schema-walk.js';
+import type { ResolvedIndex, Table } from './table.js';
+import type { ScalarAttributeType } from './table-types.js';
+import type { TimestampNames } from './model.js';
+
+/** One index's compiled templates, mapped onto its physical key attributes. */
+export interface IndexKeys {
+  readonly index: ResolvedIndex;
+  readonly pk: KeyTemplate | undefined;
+  readonly sk: KeyTemplate | undefined;
+}
+
+// Enums and literals are not here: their kind follows their values (see `valuesKind`).
+const KIND_OF: Readonly<Record<string, CompositeKind>> = {
+  string: 'string',
+  number: 'number',
+  int: 'number',
+  boolean: 'boolean',
+  date: 'date',
+  bigint: 'bigint',
+};
+
+/** 'number' or 'string' when all values share that type; mixed values cannot be one key kind. */
+function valuesKind(values: readonly unknown[]): CompositeKind | undefined {
+  return values.every((v) => typeof v === 'number') ? 'number' : values.every((v) => typeof v === 'string') ? 'string' : undefined;
+}
+
+/**
+ * The kind of key a composite makes. Keys are built from parsed values, so it is the schema's
+ * output side that counts (`z.string().pipe(z.coerce.number())` makes number keys). A bare
+ * transform says nothing of its output type; it is taken to keep the input's (trim, lower-case),
+ * and one that does not is told to end in a schema (see `KeyTemplate`'s type errors).
+ */
+function compositeKind(schema: z.ZodType): CompositeKind | undefined {
+  const output = readCore(schema);
+  const core = defOf(output).type === 'transform' ? unwrapSchema(schema) : output;
+  const t = defOf(core).type;
+  if (t === 'custom' && core.safeParse(new Uint8Array([1])).success) return 'binary';
+  if (t === 'literal') return valuesKind(defOf(core).values ?? []);
+  // `options` holds the enum's values without the reverse mappings of a numeric TypeScript enum,
+  // so `z.enum(Prio)` with `Prio = { Low: 1, High: 2 }` is a number composite.
+  if (t === 'enum') return valuesKind((core as unknown as { options: unknown[] }).options);
+  return KIND_OF[t];
+}
+
+/**
+ * What checks a key value given by a caller (`get`, `update`, `delete` keys). Keys take model
+ * values (the schema's output type), which the schema itself parses too when a transform keeps
+ * the type (`trim`, `toLowerCase`: applied, so the key matches the stored one). Where a pipe
+ * changes the type (`z.string().transform(Number).pipe(z.number())`), only its output side can
+ * check a model value.
+ */
+export function keyValueSchema(schema: z.ZodType): z.ZodType {
+  const output = readCore(schema);
+  const outType = defOf(output).type;
+  return outType !== 'transform' && outType !== coreType(schema) ? output : schema;
+}
+
+/** An entity's key templates per index, and the physical attributes they write. */
+export interface CompiledKeys {
+  readonly indexes: ReadonlyMap<string, IndexKeys>;
+  readonly primary: IndexKeys;
+  /** The discriminator and every key attribute the entity writes: never schema fields. */
+  readonly reserved: Set<string>;
+}
+
+/**
+ * Compiles the `keys` of an entity definition against its table and schema: each template's
+ * composites must be schema attributes (or timestamps) of a kind a key can hold, and each key must
+ * produce the type its attribute is declared with.
+ */
+export function compileIndexKeys(
+  entity: string,
+  table: Table,
+  shape: Readonly<Record<string, z.ZodType>>,
+  keys: Readonly<Record<string, { readonly pk?: string; readonly sk?: string }>>,
+  timestamps: TimestampNames | undefined,
+): CompiledKeys {
+  const kinds: Record<string, CompositeKind | undefined> = {};
+  for (const [k, s] of Object.entries(shape)) kinds[k] = compositeKind(s);
+  if (timestamps) {
+    kinds[timestamps.createdAt] = 'timestamp';
+    kinds[timestamps.updatedAt] = 'timestamp';
+  }
+
+  const indexes = new Map<string, IndexKeys>();
+  const reserved = new Set<string>([table.entityAttribute]);
+  for (const [indexName, templates] of Object.entries(keys)) {
+    const index = table.indexes.get(indexName);
+    if (index === undefined) {
+      throw new KeyError(entity, indexName, '', `table ${table.name} has no index "${indexName}"`);
+    }
+    const compile = (field: 'pk' | 'sk', source: string | undefined, attr: { name: string; type: ScalarAttributeType } | undefined) => {
+      if (index.type === 'local' && field === 'pk') {
+        if (source !== undefined) throw new KeyError(entity, indexName, '', 'a local index shares the table partition key; give only sk');
+        return undefined;
+      }
+      if (attr === undefined) {
+        if (source !== undefined) throw new KeyError(entity, `${indexName}.${field}`, '', `index ${indexName} has no ${field === 'pk' ? 'partition' : 'sort'} key`);
+        return undefined;
+      }
+      if (source === undefined) throw new KeyError(entity, `${indexName}.${field}`, '', `missing template for ${attr.name}`);
+      const t = new KeyTemplate(source, kinds, table.keySeparator, { entity, index: `${indexName}.${field}` });
+      const produces = t.raw ? (kinds[t.composites[0]!] === 'number' || kinds[t.composites[0]!] === 'bigint' ? 'N' : kinds[t.composites[0]!] === 'binary' ? 'B' : 'S') : 'S';
+      if (produces !== attr.type) {
+        throw new KeyError(entity, `${indexName}.${field}`, t.composites[0] ?? '', `template "${source}" produces ${produces} values but ${attr.name} is declared ${attr.type}`);
+      }
+      if (timestamps && t.composites.some((c) => c === timestamps.createdAt || c === timestamps.updatedAt) && indexName === 'primary') {
+        throw new KeyError(entity, indexName, '', 'timestamps cannot compose the primary key');
+      }
+      reserved.add(attr.name);
+      return t;
+    };
+    indexes.set(indexName, {
+      index,
+      pk: compile('pk', templates.pk, index.type === 'local' ? undefined : index.partitionKey),
+      sk: compile('sk', templates.sk, index.sortKey),
+    });
+  }
+  const primary = indexes.get('primary');
+  if (primary === undefined) throw new KeyError(entity, 'primary', '', 'keys.primary is required');
+  return { indexes, primary, reserved };
+}
