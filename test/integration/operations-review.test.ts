@@ -7,6 +7,7 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { ConditionFailedError, TransactionCanceledError, VersionConflictError, defineEntity, defineTable, transactWrite } from '../../src/index.js';
 import { testClient, testDocClient, uniqueTableName } from '../support/client.js';
+import { failure } from '../support/failure.js';
 
 const client = testClient();
 const doc = testDocClient(client);
@@ -36,16 +37,6 @@ const Legacy = defineEntity({
 });
 
 /** Awaits `p`, expecting it to fail with `type`; returns the error. */
-async function failure<E extends Error>(p: PromiseLike<unknown>, type: abstract new (...args: never[]) => E): Promise<E> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(type);
-    return e as E;
-  }
-  throw new Error(`expected ${type.name}, but the operation succeeded`);
-}
-
 beforeAll(async () => {
   await AppTable.create();
 });
