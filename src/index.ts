@@ -26,7 +26,7 @@ export { UpdateRef } from './expressions/update-values.js';
 export { PutBuilder } from './operations/put.js';
 export { GetBuilder } from './operations/get.js';
 export { UpdateBuilder } from './operations/update.js';
-export type { UpdateReturnMode } from './operations/update.js';
+export type { UpdateReturnMode, UpdatedAttributes } from './operations/update.js';
 export { DeleteBuilder } from './operations/delete.js';
 export { CheckBuilder } from './operations/check.js';
 export { QueryBuilder } from './pagination/query.js';

@@ -5,7 +5,7 @@
 type Depth = [never, 0, 1, 2, 3];
 
 /** Values without sub-paths (`undefined` too, so optional attributes need no `NonNullable`). */
-type Leaf = Date | Set<unknown> | Uint8Array | string | number | bigint | boolean | null | undefined;
+export type Leaf = Date | Set<unknown> | Uint8Array | string | number | bigint | boolean | null | undefined;
 
 /** The paths below attribute `K` holding `V` (distributes over a union `V`; leaves add none). */
 type SubPaths<K extends string, V, D extends number> = V extends Leaf

@@ -11,8 +11,20 @@ import { allOf, belongsTo, expectedVersion, itemIsNew, versionIs } from './write
 import { indexKeyActions, planSteps, type UpdateStep } from './update-plan.js';
 import { defaultOf, isOptionalSchema } from '../entity/schema-walk.js';
 import { ValidationError } from '../errors.js';
+import type { Leaf } from '../entity/paths.js';
 
 export type UpdateReturnMode = 'NONE' | 'ALL_NEW' | 'ALL_OLD' | 'UPDATED_NEW' | 'UPDATED_OLD';
+
+/**
+ * What `returning('UPDATED_NEW' | 'UPDATED_OLD')` resolves to. DynamoDB returns only the changed
+ * fragments: after `set({ 'address.city': 'Paris' })` the result is `{ address: { city: 'Paris' } }`
+ * without the map's other keys, so nested maps and list elements are partial too (a plain
+ * `Partial<Item>` would promise `address.zip`).
+ *
+ * @example const part: UpdatedAttributes<User> = await User.update(k).set({ age: 3 }).returning('UPDATED_NEW');
+ */
+export type UpdatedAttributes<T> = { [K in keyof T]?: UpdatedFragment<T[K]> };
+type UpdatedFragment<V> = V extends Leaf ? V : V extends readonly (infer E)[] ? UpdatedFragment<E>[] : UpdatedAttributes<V>;
 
 interface UpdateState {
   readonly key: Readonly<Record<string, unknown>>;
@@ -115,7 +127,7 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
   /** What the awaited update resolves to: the whole item (`ALL_NEW`/`ALL_OLD`) or the changed part. */
   returning(mode: 'ALL_NEW'): UpdateBuilder<Item, U, Item>;
   returning(mode: 'ALL_OLD'): UpdateBuilder<Item, U, Item | undefined>;
-  returning(mode: 'UPDATED_NEW' | 'UPDATED_OLD'): UpdateBuilder<Item, U, Partial<Item>>;
+  returning(mode: 'UPDATED_NEW' | 'UPDATED_OLD'): UpdateBuilder<Item, U, UpdatedAttributes<Item>>;
   returning(mode: 'NONE'): UpdateBuilder<Item, U, void>;
   returning(mode: UpdateReturnMode): UpdateBuilder<Item, U, unknown> {
     return new UpdateBuilder(this.model, { ...this.state, returnValues: mode });

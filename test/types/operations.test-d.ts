@@ -6,7 +6,7 @@ import type {
   UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { expectTypeOf, test } from 'vitest';
-import type { EntityItem, UpdateRef } from '../../src/index.js';
+import type { EntityItem, UpdatedAttributes, UpdateRef } from '../../src/index.js';
 import { appModel } from '../fixtures/app-model.js';
 
 const { User, Order } = appModel(new DynamoDBClient({}));
@@ -170,13 +170,17 @@ test('update.add / delete / append / prepend / remove follow the attribute kinds
   User.update(k).remove('nope');
 });
 
-test('update resolves according to returning()', () => {
+test('update resolves according to returning()', async () => {
   expectTypeOf(User.update(k).set({ name: 'x' })).resolves.toEqualTypeOf<void>();
   expectTypeOf(User.update(k).set({ name: 'x' }).returning('NONE')).resolves.toEqualTypeOf<void>();
   expectTypeOf(User.update(k).set({ name: 'x' }).returning('ALL_NEW')).resolves.toEqualTypeOf<User>();
   expectTypeOf(User.update(k).set({ name: 'x' }).returning('ALL_OLD')).resolves.toEqualTypeOf<User | undefined>();
-  expectTypeOf(User.update(k).set({ name: 'x' }).returning('UPDATED_NEW')).resolves.toEqualTypeOf<Partial<User>>();
-  expectTypeOf(User.update(k).set({ name: 'x' }).returning('UPDATED_OLD')).resolves.toEqualTypeOf<Partial<User>>();
+  expectTypeOf(User.update(k).set({ name: 'x' }).returning('UPDATED_NEW')).resolves.toEqualTypeOf<UpdatedAttributes<User>>();
+  expectTypeOf(User.update(k).set({ name: 'x' }).returning('UPDATED_OLD')).resolves.toEqualTypeOf<UpdatedAttributes<User>>();
+  // DynamoDB returns changed fragments: a nested map's other keys may be missing
+  const part = await User.update(k).set({ 'address.city': 'x' }).returning('UPDATED_NEW');
+  expectTypeOf(part.address).toEqualTypeOf<{ city?: string; zip?: string } | undefined>();
+  expectTypeOf(part.age).toEqualTypeOf<number | undefined>();
   // returning() keeps its result type through later builder calls
   expectTypeOf(User.update(k).returning('ALL_NEW').add({ age: 1 }).where(User.Attr('age').gt(10)).upsert())
     .resolves.toEqualTypeOf<User>();
