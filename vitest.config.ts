@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 // Projects:
@@ -8,7 +9,15 @@ import { defineConfig } from 'vitest/config';
 // The AWS SDK warns once per process that future releases need Node >= 22; that is noise in test output.
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
 
+// scripts/test-sdk-floor.mjs points this at the oldest SDK of the peer range; dynakit and the tests
+// then load those two packages from there (their own dependencies come along with them).
+const sdkRoot = process.env['DYNAKIT_SDK_ROOT'];
+const sdkAliases = sdkRoot === undefined
+  ? []
+  : ['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb'].map((name) => ({ find: new RegExp(`^${name}$`), replacement: join(sdkRoot, name) }));
+
 export default defineConfig({
+  resolve: { alias: sdkAliases },
   test: {
     // Vitest's default on a 2-core machine is 1 worker. The slow files (package: tsc/npm child processes,
     // integration: waiting on DynamoDB Local) spend much of their time waiting, so let two run side by side.

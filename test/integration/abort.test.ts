@@ -37,8 +37,10 @@ client.middlewareStack.add(
 );
 client.middlewareStack.add(
   (next, context) => async (args) => {
+    // Taken before `next`: older lib-dynamodb (3.600.0 among them) replaces `args.input` with its marshalled form.
+    const input = args.input as unknown as Record<string, unknown>;
     const result = await next(args);
-    after?.((context.commandName ?? '').replace(/Command$/, ''), result.output as unknown as Record<string, unknown>, args.input as unknown as Record<string, unknown>);
+    after?.((context.commandName ?? '').replace(/Command$/, ''), result.output as unknown as Record<string, unknown>, input);
     return result;
   },
   { step: 'initialize', name: 'abortTestOutputs', priority: 'low' },
