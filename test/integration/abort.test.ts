@@ -421,3 +421,51 @@ describe('listeners on a shared signal', () => {
     expect(sent.filter((op) => op === 'Scan')).toHaveLength(0);
   });
 });
+
+describe('table lifecycle', () => {
+  const other = appModel(client, uniqueTableName('abort-lifecycle')).AppTable;
+  afterAll(() => other.drop());
+
+  it('create() and drop() with an aborted signal send nothing; describe() likewise', async () => {
+    await expect(other.create({ abortSignal: aborted() })).rejects.toBe(reason);
+    await expect(other.drop({ abortSignal: aborted() })).rejects.toBe(reason);
+    await expect(AppTable.describe({ abortSignal: aborted() })).rejects.toBe(reason);
+    expect(sent).toEqual([]);
+  });
+
+  it('an abort while create() waits for ACTIVE stops the polling at once, with the reason', async () => {
+    // DynamoDB Local makes tables ACTIVE at once; here the table keeps answering CREATING.
+    after = (op, output) => {
+      if (op === 'DescribeTable') (output.Table as { TableStatus?: string }).TableStatus = 'CREATING';
+    };
+    const started = Date.now();
+    await expect(other.create({ maxWaitSeconds: 10, abortSignal: AbortSignal.timeout(600) })).rejects.toMatchObject({ name: 'TimeoutError' });
+    expect(Date.now() - started).toBeLessThan(2_000);
+    const describes = sent.filter((op) => op === 'DescribeTable').length;
+    expect(describes).toBeGreaterThan(0);
+    await new Promise((r) => setTimeout(r, 600));
+    expect(sent.filter((op) => op === 'DescribeTable')).toHaveLength(describes);
+  });
+
+  it('an abort while drop() waits for the table to go aborts the request in flight', async () => {
+    let heldAborted = false;
+    before = async (op, _input, signal) => {
+      if (op !== 'DescribeTableCommand') return;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 5_000);
+        signal?.addEventListener('abort', () => {
+          heldAborted = true;
+          clearTimeout(timer);
+          resolve();
+        }, { once: true });
+      });
+    };
+    const c = new AbortController();
+    setTimeout(() => c.abort(reason), 300);
+    const started = Date.now();
+    await expect(other.drop({ abortSignal: c.signal })).rejects.toBe(reason);
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(heldAborted).toBe(true);
+    expect(sent).toContain('DeleteTable');
+  });
+});
