@@ -77,7 +77,7 @@ function elements(n: number): string {
 }
 
 /** Collects, per list or set, what the actions do to its length. */
-function lengthChanges(model: EntityModel, actions: readonly UpdateAction[]): Map<string, LengthChange> {
+function lengthChanges(actions: readonly UpdateAction[]): Map<string, LengthChange> {
   const changes = new Map<string, LengthChange>();
   const at = (path: DocPath): LengthChange => {
     const k = formatDocPath(path);
@@ -110,7 +110,7 @@ function lengthChanges(model: EntityModel, actions: readonly UpdateAction[]): Ma
 export function lengthBoundGuards(model: EntityModel, actions: readonly UpdateAction[]): { condition: Condition | undefined; checks: string[] } {
   const nodes: ConditionNode[] = [];
   const checks: string[] = [];
-  for (const [name, c] of lengthChanges(model, actions)) {
+  for (const [name, c] of lengthChanges(actions)) {
     const s = schemaAt(model.schema, c.path);
     const b = s === undefined ? undefined : boundsOf(s);
     if (b === undefined) continue;
