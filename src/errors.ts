@@ -211,15 +211,32 @@ export interface CancellationReason {
   readonly item: Record<string, unknown> | undefined;
 }
 
-/** DynamoDB cancelled a transaction; `reasons[i]` lines up with action `i`. */
+/** A physical key for a message: `{"pk":"USER#u1","sk":"PROFILE"}`, binary values by their length. */
+function keyText(key: Readonly<Record<string, unknown>>): string {
+  return JSON.stringify(key, (_k, v: unknown) => (v instanceof Uint8Array ? `<${v.byteLength} bytes>` : v));
+}
+
+/**
+ * DynamoDB cancelled a transaction; `reasons[i]` lines up with action `i`. The message names each
+ * failing action: its index, operation (`operations[i]`: `put`, `create`, `update`, `delete`,
+ * `check`, `get`, when known), entity and key, with DynamoDB's reason.
+ */
 export class TransactionCanceledError extends DynakitError {
   override name = 'TransactionCanceledError';
   constructor(
     readonly reasons: readonly CancellationReason[],
     override readonly cause: unknown,
+    operations: readonly (string | undefined)[] = [],
   ) {
-    const failed = reasons.filter((r) => r.code !== 'None').map((r) => `#${r.index} ${r.entity}: ${r.code}`);
-    super(`transaction cancelled: ${failed.join(', ') || 'no reason given'}`);
+    const failed = reasons
+      .filter((r) => r.code !== 'None')
+      .map((r) => {
+        const op = operations[r.index];
+        // "The conditional request failed" adds nothing to its code; other messages say what went wrong.
+        const why = r.message === undefined || r.code === 'ConditionalCheckFailed' ? r.code : `${r.code} (${r.message})`;
+        return `#${r.index} ${op === undefined ? '' : `${op} `}${r.entity} ${keyText(r.key)}: ${why}`;
+      });
+    super(`transaction cancelled: ${failed.join('; ') || 'no reason given'}`);
   }
 }
 

@@ -33,29 +33,41 @@ export function eitherSignal(a: AbortSignal | undefined, b: AbortSignal | undefi
  * follows `signal`. The SDK and backoff waits add a listener per request or wait; on the caller's
  * signal that made one per call in flight, and Node warns about a leak past 10 (concurrency 16,
  * segments(32)). Here the caller's signal holds a single listener while any line is open.
+ * Without a caller's signal the lines can still be stopped by the fan-out's owner (`stop`).
  */
 export class SignalFanout {
   private readonly lines = new Set<AbortController>();
+  private stopped: { readonly reason: unknown } | undefined;
   private readonly onAbort = (): void => {
-    for (const line of this.lines) line.abort(this.signal.reason);
+    for (const line of this.lines) line.abort(this.signal!.reason);
   };
 
-  constructor(private readonly signal: AbortSignal) {}
+  constructor(private readonly signal?: AbortSignal) {}
 
   /** A signal for one line; `close()` it when the line is done (a `finally`). */
   open(): { readonly signal: AbortSignal; close(): void } {
     const line = new AbortController();
-    if (this.signal.aborted) line.abort(this.signal.reason);
+    if (this.signal?.aborted === true) line.abort(this.signal.reason);
+    else if (this.stopped !== undefined) line.abort(this.stopped.reason);
     else {
-      if (this.lines.size === 0) this.signal.addEventListener('abort', this.onAbort, { once: true });
+      if (this.lines.size === 0) this.signal?.addEventListener('abort', this.onAbort, { once: true });
       this.lines.add(line);
     }
     return {
       signal: line.signal,
       close: () => {
-        if (this.lines.delete(line) && this.lines.size === 0) this.signal.removeEventListener('abort', this.onAbort);
+        if (this.lines.delete(line) && this.lines.size === 0) this.signal?.removeEventListener('abort', this.onAbort);
       },
     };
+  }
+
+  /**
+   * Aborts every open line, and every line opened later, with `reason`: the owner no longer wants
+   * their results (a consumer that stopped early). The caller's signal is left as it is.
+   */
+  stop(reason: unknown): void {
+    this.stopped ??= { reason };
+    for (const line of [...this.lines]) line.abort(this.stopped.reason);
   }
 }
 

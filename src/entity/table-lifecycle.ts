@@ -36,26 +36,31 @@ export interface TableDescriptionReport {
   readonly differences: readonly TableDifference[];
 }
 
-async function describeRaw(client: AnyDynamoClient, name: string): Promise<TableDescription> {
+/** The SDK error's name; `undefined` for anything else (an abort reason may be any value, null too). */
+function errorName(e: unknown): string | undefined {
+  return e instanceof Error ? e.name : undefined;
+}
+
+async function describeRaw(client: AnyDynamoClient, name: string, signal: AbortSignal | undefined): Promise<TableDescription> {
   try {
-    const out = await sendCommand<DescribeTableCommandOutput>(client, new DescribeTableCommand({ TableName: name }));
+    const out = await sendCommand<DescribeTableCommandOutput>(client, new DescribeTableCommand({ TableName: name }), signal);
     if (out.Table === undefined) throw new TableNotFoundError(name);
     return out.Table;
   } catch (e) {
-    if ((e as Error).name === 'ResourceNotFoundException') throw new TableNotFoundError(name);
+    if (signal?.aborted !== true && errorName(e) === 'ResourceNotFoundException') throw new TableNotFoundError(name);
     throw e;
   }
 }
 
-/** Waits until the table and every index report ACTIVE. */
-export async function waitUntilActive(client: AnyDynamoClient, name: string, maxWaitSeconds: number): Promise<TableDescription> {
+/** Waits until the table and every index report ACTIVE; `signal` stops the polling (and its waits). */
+export async function waitUntilActive(client: AnyDynamoClient, name: string, maxWaitSeconds: number, signal?: AbortSignal): Promise<TableDescription> {
   const deadline = Date.now() + maxWaitSeconds * 1000;
   for (;;) {
-    const t = await describeRaw(client, name);
+    const t = await describeRaw(client, name, signal);
     const indexesActive = (t.GlobalSecondaryIndexes ?? []).every((g) => g.IndexStatus === 'ACTIVE');
     if (t.TableStatus === 'ACTIVE' && indexesActive) return t;
     if (Date.now() > deadline) throw new DynakitError(`table ${name} is not ACTIVE after ${maxWaitSeconds} s (status ${t.TableStatus})`);
-    await sleep(250);
+    await sleep(250, signal);
   }
 }
 
@@ -64,32 +69,33 @@ export async function waitUntilActive(client: AnyDynamoClient, name: string, max
  * answers ResourceInUseException while a table is being created, updated or deleted: a table
  * already being deleted is waited for, and the others are deleted once they settle.
  */
-export async function dropTable(client: AnyDynamoClient, name: string, maxWaitSeconds: number): Promise<void> {
+export async function dropTable(client: AnyDynamoClient, name: string, maxWaitSeconds: number, signal?: AbortSignal): Promise<void> {
   const deadline = Date.now() + maxWaitSeconds * 1000;
   let deleting = false;
   for (;;) {
     if (!deleting) {
       try {
-        await sendCommand(client, new DeleteTableCommand({ TableName: name }));
+        await sendCommand(client, new DeleteTableCommand({ TableName: name }), signal);
         deleting = true;
       } catch (e) {
-        const code = (e as Error).name;
+        if (signal?.aborted === true) throw e;
+        const code = errorName(e);
         if (code === 'ResourceNotFoundException') return;
         if (code !== 'ResourceInUseException') throw e;
       }
     }
-    const status = await statusOf(client, name);
+    const status = await statusOf(client, name, signal);
     if (status === undefined) return;
     if (status === 'DELETING') deleting = true;
     if (Date.now() > deadline) throw new DynakitError(`table ${name} is not deleted after ${maxWaitSeconds} s (status ${status})`);
-    await sleep(250);
+    await sleep(250, signal);
   }
 }
 
 /** The table's status, or `undefined` when it does not exist. */
-async function statusOf(client: AnyDynamoClient, name: string): Promise<string | undefined> {
+async function statusOf(client: AnyDynamoClient, name: string, signal: AbortSignal | undefined): Promise<string | undefined> {
   try {
-    return (await describeRaw(client, name)).TableStatus ?? 'UNKNOWN';
+    return (await describeRaw(client, name, signal)).TableStatus ?? 'UNKNOWN';
   } catch (e) {
     if (e instanceof TableNotFoundError) return undefined;
     throw e;
@@ -97,11 +103,11 @@ async function statusOf(client: AnyDynamoClient, name: string): Promise<string |
 }
 
 /** Turns TTL on for `attribute` (idempotent: does nothing when it is already on). */
-export async function enableTimeToLive(client: AnyDynamoClient, name: string, attribute: string): Promise<void> {
-  const cur = await sendCommand<DescribeTimeToLiveCommandOutput>(client, new DescribeTimeToLiveCommand({ TableName: name }));
+export async function enableTimeToLive(client: AnyDynamoClient, name: string, attribute: string, signal?: AbortSignal): Promise<void> {
+  const cur = await sendCommand<DescribeTimeToLiveCommandOutput>(client, new DescribeTimeToLiveCommand({ TableName: name }), signal);
   const d = cur.TimeToLiveDescription;
   if ((d?.TimeToLiveStatus === 'ENABLED' || d?.TimeToLiveStatus === 'ENABLING') && d.AttributeName === attribute) return;
-  await sendCommand(client, new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification: { AttributeName: attribute, Enabled: true } }));
+  await sendCommand(client, new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification: { AttributeName: attribute, Enabled: true } }), signal);
 }
 
 function keyText(schema: readonly KeySchemaElement[] | undefined, types: ReadonlyMap<string, string>): string {
@@ -119,9 +125,9 @@ function projectionText(p: Projection | undefined): string {
  * every index with its keys and projection (included attributes too), the stream, the billing
  * mode) plus the TTL attribute.
  */
-export async function describeTable(client: AnyDynamoClient, expected: CreateTableCommandInput, ttlAttribute: string | undefined): Promise<TableDescriptionReport> {
+export async function describeTable(client: AnyDynamoClient, expected: CreateTableCommandInput, ttlAttribute: string | undefined, signal?: AbortSignal): Promise<TableDescriptionReport> {
   const name = expected.TableName!;
-  const live = await describeRaw(client, name);
+  const live = await describeRaw(client, name, signal);
   const differences: TableDifference[] = [];
   const wantTypes = new Map((expected.AttributeDefinitions ?? []).map((a) => [a.AttributeName ?? '', a.AttributeType ?? '']));
   const liveTypes = new Map((live.AttributeDefinitions ?? []).map((a) => [a.AttributeName ?? '', a.AttributeType ?? '']));
@@ -157,7 +163,7 @@ export async function describeTable(client: AnyDynamoClient, expected: CreateTab
   // Tables created before on-demand billing existed have no BillingModeSummary: they are provisioned.
   cmp('billing', expected.BillingMode ?? 'PROVISIONED', live.BillingModeSummary?.BillingMode ?? 'PROVISIONED');
   if (ttlAttribute !== undefined) {
-    const ttl = await sendCommand<DescribeTimeToLiveCommandOutput>(client, new DescribeTimeToLiveCommand({ TableName: name }));
+    const ttl = await sendCommand<DescribeTimeToLiveCommandOutput>(client, new DescribeTimeToLiveCommand({ TableName: name }), signal);
     const d = ttl.TimeToLiveDescription;
     const on = d?.TimeToLiveStatus === 'ENABLED' || d?.TimeToLiveStatus === 'ENABLING';
     cmp('ttl', ttlAttribute, on ? (d?.AttributeName ?? '?') : 'off');

@@ -10,7 +10,7 @@ import {
 import type { EntityKeysShape, IndexConfig, IndexProjection, KeyAttribute, TableConfig } from './table-types.js';
 import { AttributeOperand } from '../expressions/condition.js';
 import { checkDocPath, formatDocPath, parseDocPath, typedPath } from '../expressions/document-path.js';
-import { sendCommand, unsupportedTranslation, type AnyDynamoClient } from '../client/send.js';
+import { sendCommand, unsupportedTranslation, type AnyDynamoClient, type RequestOptions } from '../client/send.js';
 import { TableDefinitionError, UnsupportedClientError } from '../errors.js';
 import { checkTableDefinition } from './table-definition.js';
 import { describeTable, dropTable, enableTimeToLive, waitUntilActive, type TableDescriptionReport } from './table-lifecycle.js';
@@ -257,13 +257,17 @@ export class Table<C extends TableConfig = TableConfig> {
 
   /**
    * Creates the table, waits until it and its indexes are ACTIVE, and turns on TTL when an
-   * entity declares a `ttl` attribute (for tests, demos and scripts).
+   * entity declares a `ttl` attribute (for tests, demos and scripts). `abortSignal` stops it at
+   * any step, the waiting too; a table whose CreateTable was sent may then exist.
+   *
+   * @example await AppTable.create({ abortSignal: AbortSignal.timeout(30_000) })
    */
-  async create(options: { maxWaitSeconds?: number } = {}): Promise<void> {
-    await sendCommand(this.client, new CreateTableCommand(this.createTableInput()));
-    await waitUntilActive(this.client, this.name, options.maxWaitSeconds ?? 60);
+  async create(options: { maxWaitSeconds?: number } & RequestOptions = {}): Promise<void> {
+    const signal = options.abortSignal;
+    await sendCommand(this.client, new CreateTableCommand(this.createTableInput()), signal);
+    await waitUntilActive(this.client, this.name, options.maxWaitSeconds ?? 60, signal);
     const ttl = this.ttlAttribute();
-    if (ttl !== undefined) await enableTimeToLive(this.client, this.name, ttl);
+    if (ttl !== undefined) await enableTimeToLive(this.client, this.name, ttl, signal);
   }
 
   /** The TTL attribute the table's entities use (`register` keeps them to one). */
@@ -318,13 +322,16 @@ export class Table<C extends TableConfig = TableConfig> {
    *
    * @example const { differences } = await AppTable.describe(); if (differences.length) console.warn(differences)
    */
-  describe(): Promise<TableDescriptionReport> {
-    return describeTable(this.client, this.createTableInput(), this.ttlAttribute());
+  describe(options?: RequestOptions): Promise<TableDescriptionReport> {
+    return describeTable(this.client, this.createTableInput(), this.ttlAttribute(), options?.abortSignal);
   }
 
-  /** Deletes the table and waits until it is gone; a table that does not exist is not an error. */
-  async drop(options: { maxWaitSeconds?: number } = {}): Promise<void> {
-    await dropTable(this.client, this.name, options.maxWaitSeconds ?? 60);
+  /**
+   * Deletes the table and waits until it is gone; a table that does not exist is not an error.
+   * `abortSignal` stops it at any step, the waiting too; the table may then be deleting or gone.
+   */
+  async drop(options: { maxWaitSeconds?: number } & RequestOptions = {}): Promise<void> {
+    await dropTable(this.client, this.name, options.maxWaitSeconds ?? 60, options.abortSignal);
   }
 
   /**

@@ -59,7 +59,7 @@ export class CheckBuilder extends Operation<ConditionCheckInput, void> {
       const [reason] = cancellationReasons(e, [{ model: this.model, key: input.Key as Record<string, unknown> }]);
       // A false condition reads as on any single write; other reasons (a conflict, throttling)
       // are the transaction's, typed as in transactWrite.
-      if (reason?.code !== 'ConditionalCheckFailed') throw new TransactionCanceledError(reason === undefined ? [] : [reason], e);
+      if (reason?.code !== 'ConditionalCheckFailed') throw new TransactionCanceledError(reason === undefined ? [] : [reason], e, ['check']);
       throw new ConditionFailedError(this.model.name, 'check', reason.item, e);
     }
   }

@@ -51,10 +51,11 @@ export function mapConditionFailure(error: unknown, model: EntityModel, operatio
 
 /**
  * What a write's condition required, for the message of its `ConditionFailedError`: the
- * operation's own guard (`guard`, or `undefined` for none) and the caller's `where()`.
+ * operation's own guard (`guard`, or `undefined` for none), the bounds it keeps (an update's
+ * list and set lengths) and the caller's `where()`.
  */
-export function describeChecks(guard: string | undefined, where: boolean): string | undefined {
-  const parts = [guard, where ? 'its where() condition must hold' : undefined].filter((p): p is string => p !== undefined);
+export function describeChecks(guard: string | undefined, where: boolean, bounds: readonly string[] = []): string | undefined {
+  const parts = [guard, ...bounds, where ? 'its where() condition must hold' : undefined].filter((p): p is string => p !== undefined);
   return parts.length === 0 ? undefined : parts.join(', and ');
 }
 

@@ -37,6 +37,11 @@ export class PutBuilder<Item> extends Operation<PutCommandInput, Item> {
     super();
   }
 
+  /** @internal `create` or `put`, as messages name the operation */
+  get operation(): 'create' | 'put' {
+    return this.state.create ? 'create' : 'put';
+  }
+
   /** Adds a condition; several `where` calls are ANDed. */
   where(condition: Condition): PutBuilder<Item> {
     const c = this.state.condition === undefined ? condition : this.state.condition.and(condition);

@@ -56,7 +56,8 @@ const isRef = (v: unknown): v is UpdateRef<unknown> => v instanceof UpdateRef;
  * Checks a change applied to a stored value (a number added or subtracted, set elements added or
  * deleted, list elements appended or prepended): it must have the attribute's type (a whole number for an int attribute, elements
  * parsed by the set's element schema), but not the attribute's bounds, which hold for the
- * result, not for the change (`add({ stock: -1 })` on a non-negative counter is fine).
+ * result, not for the change (`add({ stock: -1 })` on a non-negative counter is fine). List and
+ * set length bounds are kept for the result by a condition (length-bounds.ts).
  */
 function validateChange(model: EntityModel, s: z.ZodType, raw: unknown, at: string, op: string): unknown {
   const core = unwrapSchema(s);
@@ -67,7 +68,8 @@ function validateChange(model: EntityModel, s: z.ZodType, raw: unknown, at: stri
     return element === undefined ? raw : new Set(Array.from(raw, (e) => model.validateAt(element, e, at)));
   }
   if (def.type === 'array') {
-    // Elements joined to a stored list: the list's length bounds hold for the result, not for them.
+    // Elements joined to a stored list: the list's length bounds hold for the result, not for them
+    // (the update's condition keeps them: length-bounds.ts).
     if (!Array.isArray(raw)) throw new ValidationError(model.name, [{ path: at, message: `${op} takes a list of elements` }]);
     const element = def.element;
     return element === undefined ? raw : raw.map((e, i) => model.validateAt(element, e, `${at}[${i}]`));

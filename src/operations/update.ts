@@ -9,6 +9,7 @@ import { contextFor, withPlaceholders } from './expression-input.js';
 import { describeChecks, mapConditionFailure } from './condition-failure.js';
 import { allOf, belongsTo, expectedVersion, itemIsNew, versionIs } from './write-guards.js';
 import { indexKeyActions, planSteps, type UpdateStep } from './update-plan.js';
+import { lengthBoundGuards } from './length-bounds.js';
 import { defaultOf, isOptionalSchema } from '../entity/schema-walk.js';
 import { ValidationError } from '../errors.js';
 import type { Leaf } from '../entity/paths.js';
@@ -214,7 +215,9 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
     // may also be missing, but never another entity's.
     const guard = s.upsert ? itemIsNew(m).or(belongsTo(m)) : belongsTo(m);
     const expected = expectedVersion(m, s.key);
-    condition = allOf(guard, expected === undefined ? undefined : versionIs(m, expected), condition);
+    // Lists and sets changed without knowing their length keep their schema bounds (length-bounds.ts).
+    const bounds = lengthBoundGuards(m, plan.actions).condition;
+    condition = allOf(guard, expected === undefined ? undefined : versionIs(m, expected), bounds, condition);
     if (condition !== undefined) input.ConditionExpression = compileCondition(condition.node, ctx);
     withPlaceholders(input, ctx);
     if (s.returnValues !== 'NONE') input.ReturnValues = s.returnValues;
@@ -233,7 +236,9 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
       const guard = s.upsert
         ? `a stored item must be a ${this.model.name}`
         : `the item must exist and be a ${this.model.name}${where ? '' : ' (update() does not create items; upsert() does)'}`;
-      throw mapConditionFailure(e, this.model, 'update', expected === undefined ? undefined : { expected }, describeChecks(guard, where));
+      // build() succeeded, so planning the steps again cannot throw; done only on this failure path.
+      const bounds = lengthBoundGuards(this.model, planSteps(this.model, s.steps).actions).checks;
+      throw mapConditionFailure(e, this.model, 'update', expected === undefined ? undefined : { expected }, describeChecks(guard, where, bounds));
     }
     const raw = out.Attributes;
     switch (this.state.returnValues) {

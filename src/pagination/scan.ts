@@ -78,10 +78,13 @@ export class ScanBuilder<Result> extends EntityReadBuilder<Result, ScanState> {
     const spec = (segment: number) => this.readSpec({ ...input, Segment: segment, TotalSegments: total });
     return {
       [Symbol.asyncIterator]: async function* () {
-        const fanout = options?.abortSignal === undefined ? undefined : new SignalFanout(options.abortSignal);
+        // Every segment has a signal of its own: the caller's abort reaches them all, and so does
+        // an early stop (break, limit reached, a failed segment), which must not wait for the
+        // requests still in flight. Those fail with EARLY_STOP, which the merge settles quietly.
+        const fanout = new SignalFanout(options?.abortSignal);
         const sources = Array.from({ length: total }, (_, i) => () => segmentPages(spec(i), s.pageSize, fanout));
         let left = limit ?? Infinity;
-        for await (const page of mergeAsync(sources, s.concurrency ?? total)) {
+        for await (const page of mergeAsync(sources, s.concurrency ?? total, () => fanout.stop(EARLY_STOP))) {
           const items = page.items.length > left ? page.items.slice(0, left) : page.items;
           left -= items.length;
           yield { items };
@@ -92,15 +95,18 @@ export class ScanBuilder<Result> extends EntityReadBuilder<Result, ScanState> {
   }
 }
 
+/** Why segment requests still in flight are aborted when the merged scan stops early; nobody sees it. */
+const EARLY_STOP = new DOMException('the parallel scan stopped early', 'AbortError');
+
 /** One segment's pages, on a signal of its own (see SignalFanout), released when the segment ends or stops. */
-async function* segmentPages<Result>(spec: PagedReadSpec<Result>, pageSize: number | undefined, fanout: SignalFanout | undefined): AsyncGenerator<Page<Result>> {
-  const line = fanout?.open();
+async function* segmentPages<Result>(spec: PagedReadSpec<Result>, pageSize: number | undefined, fanout: SignalFanout): AsyncGenerator<Page<Result>> {
+  const line = fanout.open();
   try {
     yield* readPages<Result>(spec, {
       ...(pageSize === undefined ? {} : { pageSize }),
-      ...(line === undefined ? {} : { signal: line.signal }),
+      signal: line.signal,
     });
   } finally {
-    line?.close();
+    line.close();
   }
 }

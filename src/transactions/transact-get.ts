@@ -38,6 +38,7 @@ export async function transactGet<const B extends readonly GetBuilder<unknown>[]
       throw new TransactionCanceledError(
         cancellationReasons(e, builders.map((b, i) => ({ model: b.model, key: items[i]!.Get.Key as Record<string, unknown> }))),
         e,
+        builders.map(() => 'get'),
       );
     }
     throw e;

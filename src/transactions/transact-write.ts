@@ -37,6 +37,8 @@ interface PreparedAction {
   readonly item: TransactItem;
   readonly model: EntityModel;
   readonly key: Record<string, unknown>;
+  /** `put`, `create`, `update`, `delete` or `check`, for the message of a cancellation */
+  readonly operation: string;
   /** what the action counts toward DynamoDB's 4 MB per transaction */
   readonly bytes: number;
 }
@@ -56,9 +58,9 @@ function wireBytes(action: Readonly<Record<string, unknown>>): number {
 const actionInput = (item: TransactItem): Record<string, unknown> => Object.values(item).find((v) => v !== undefined) as Record<string, unknown>;
 
 /** Actions without an item count their key and their values. */
-function keyed(item: TransactItem, model: EntityModel, action: { Key?: Record<string, unknown>; ExpressionAttributeValues?: Record<string, unknown> }): PreparedAction {
+function keyed(item: TransactItem, model: EntityModel, operation: string, action: { Key?: Record<string, unknown>; ExpressionAttributeValues?: Record<string, unknown> }): PreparedAction {
   const key = action.Key ?? {};
-  return { item, model, key, bytes: computeItemSize(key) + computeItemSize(action.ExpressionAttributeValues ?? {}) };
+  return { item, model, key, operation, bytes: computeItemSize(key) + computeItemSize(action.ExpressionAttributeValues ?? {}) };
 }
 
 function prepare(action: TransactWriteAction): PreparedAction {
@@ -68,19 +70,19 @@ function prepare(action: TransactWriteAction): PreparedAction {
     const model = action.model;
     const key: Record<string, unknown> = {};
     for (const n of model.primaryKeyNames) key[n] = (item.Put.Item as Record<string, unknown>)[n];
-    return { item: item as TransactItem, model, key, bytes: size };
+    return { item: item as TransactItem, model, key, operation: action.operation, bytes: size };
   }
   if (action instanceof UpdateBuilder) {
     const item = action.transactItem();
-    return keyed(item as TransactItem, action.model, item.Update);
+    return keyed(item as TransactItem, action.model, 'update', item.Update);
   }
   if (action instanceof DeleteBuilder) {
     const item = action.transactItem();
-    return keyed(item as TransactItem, action.model, item.Delete);
+    return keyed(item as TransactItem, action.model, 'delete', item.Delete);
   }
   if (action instanceof CheckBuilder) {
     const item = action.transactItem();
-    return keyed(item as TransactItem, action.model, item.ConditionCheck);
+    return keyed(item as TransactItem, action.model, 'check', item.ConditionCheck);
   }
   throw new InvalidTransactionError('transactWrite takes put(), update(), delete() and check() builders');
 }
@@ -151,7 +153,7 @@ export async function transactWrite(actions: readonly TransactWriteAction[], opt
       if ((e as { name?: string } | null)?.name !== 'TransactionCanceledException') throw e;
       const reasons = cancellationReasons(e, prepared);
       const onlyConflicts = reasons.every((r) => r.code === 'None' || r.code === 'TransactionConflict') && reasons.some((r) => r.code === 'TransactionConflict');
-      if (backoff === undefined || !onlyConflicts || attempt >= backoff.maxAttempts) throw new TransactionCanceledError(reasons, e);
+      if (backoff === undefined || !onlyConflicts || attempt >= backoff.maxAttempts) throw new TransactionCanceledError(reasons, e, prepared.map((p) => p.operation));
       await sleep(backoffDelay(attempt - 1, backoff), options.abortSignal);
     }
   }

@@ -21,13 +21,17 @@ const { AppTable, User } = appModel(client, tableName);
 
 /** Requests that reached the HTTP handler, by operation. */
 let sent: string[] = [];
-/** Runs just before the HTTP handler (may abort); `after` runs once a response is parsed. */
-let before: ((operation: string) => void | Promise<void>) | undefined;
+/**
+ * Runs just before the HTTP handler (may abort, or hold the request: `signal` is the request's
+ * own abort signal, which the SDK gives only to the HTTP handler); `after` runs once a response is parsed.
+ */
+let before: ((operation: string, input: Record<string, unknown>, signal: AbortSignal | undefined) => void | Promise<void>) | undefined;
 let after: ((operation: string, output: Record<string, unknown>, input: Record<string, unknown>) => void) | undefined;
 
 client.middlewareStack.add(
   (next, context) => async (args) => {
-    await before?.(context.commandName ?? '');
+    const signal = (context as { __smithy_context?: { abortSignal?: AbortSignal } }).__smithy_context?.abortSignal;
+    await before?.(context.commandName ?? '', args.input as unknown as Record<string, unknown>, signal);
     // The SDK's handler refuses an aborted signal before it writes anything; count what it sends.
     const result = await next(args);
     sent.push((context.commandName ?? '').replace(/Command$/, ''));
@@ -191,6 +195,79 @@ describe('queries and scans', () => {
     }
   });
 
+  describe('a parallel scan that stops early aborts the segment requests still in flight', () => {
+    /** Scan requests of segments other than 0 held until their own signal aborts (or 5 s). */
+    let held: { segment: number; aborted: boolean }[] = [];
+    const holdOtherSegments = (): void => {
+      held = [];
+      before = async (op, input, signal) => {
+        if (op !== 'ScanCommand' || input.Segment === 0) return;
+        const h = { segment: input.Segment as number, aborted: false };
+        held.push(h);
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, 5_000);
+          signal?.addEventListener('abort', () => {
+            h.aborted = true;
+            clearTimeout(timer);
+            resolve();
+          }, { once: true });
+        });
+      };
+    };
+    const quickly = async <T>(run: () => Promise<T>): Promise<T> => {
+      const started = Date.now();
+      const out = await run();
+      expect(Date.now() - started).toBeLessThan(2_000);
+      return out;
+    };
+
+    it('break', async () => {
+      const unhandled: unknown[] = [];
+      const onUnhandled = (e: unknown): void => void unhandled.push(e);
+      process.on('unhandledRejection', onUnhandled);
+      try {
+        holdOtherSegments();
+        let first: unknown;
+        await quickly(async () => {
+          for await (const u of User.scan().segments(4)) {
+            first = u;
+            break;
+          }
+        });
+        expect(first).toMatchObject({ orgId: 'acme' });
+        expect(held.map((h) => h.segment).sort()).toEqual([1, 2, 3]);
+        expect(held.every((h) => h.aborted)).toBe(true);
+        await new Promise((r) => setTimeout(r, 50));
+        expect(unhandled).toEqual([]);
+      } finally {
+        process.off('unhandledRejection', onUnhandled);
+      }
+    });
+
+    it('a limit reached on the merged stream (send, all, pages), with or without a signal of the caller\'s', async () => {
+      holdOtherSegments();
+      expect((await quickly(() => User.scan().segments(4).limit(2).send())).items).toHaveLength(2);
+      expect(held.length).toBeGreaterThan(0);
+      expect(held.every((h) => h.aborted)).toBe(true);
+      holdOtherSegments();
+      const c = new AbortController();
+      expect(await quickly(() => User.scan().segments(4).limit(3).all({ abortSignal: c.signal }))).toHaveLength(3);
+      expect(held.every((h) => h.aborted)).toBe(true);
+      expect(c.signal.aborted).toBe(false);
+      expect(getEventListeners(c.signal, 'abort')).toHaveLength(0);
+    });
+
+    it("the caller's abort still rejects with its reason", async () => {
+      holdOtherSegments();
+      const c = new AbortController();
+      const run = (async () => {
+        for await (const _u of User.scan().segments(4).pages({ abortSignal: c.signal })) c.abort(reason);
+      })();
+      await expect(quickly(() => run)).rejects.toBe(reason);
+      expect(held.every((h) => h.aborted)).toBe(true);
+    });
+  });
+
   it('parallel scans and table-level reads take the signal too', async () => {
     await expect(User.scan().segments(3).all({ abortSignal: aborted() })).rejects.toBe(reason);
     await expect(AppTable.query(AppTable.Key('pk').eq('USER#u100')).all({ abortSignal: aborted() })).rejects.toBe(reason);
@@ -344,5 +421,53 @@ describe('listeners on a shared signal', () => {
     };
     await expect(User.scan().segments(16).all({ abortSignal: c.signal })).rejects.toBe(reason);
     expect(sent.filter((op) => op === 'Scan')).toHaveLength(0);
+  });
+});
+
+describe('table lifecycle', () => {
+  const other = appModel(client, uniqueTableName('abort-lifecycle')).AppTable;
+  afterAll(() => other.drop());
+
+  it('create() and drop() with an aborted signal send nothing; describe() likewise', async () => {
+    await expect(other.create({ abortSignal: aborted() })).rejects.toBe(reason);
+    await expect(other.drop({ abortSignal: aborted() })).rejects.toBe(reason);
+    await expect(AppTable.describe({ abortSignal: aborted() })).rejects.toBe(reason);
+    expect(sent).toEqual([]);
+  });
+
+  it('an abort while create() waits for ACTIVE stops the polling at once, with the reason', async () => {
+    // DynamoDB Local makes tables ACTIVE at once; here the table keeps answering CREATING.
+    after = (op, output) => {
+      if (op === 'DescribeTable') (output.Table as { TableStatus?: string }).TableStatus = 'CREATING';
+    };
+    const started = Date.now();
+    await expect(other.create({ maxWaitSeconds: 10, abortSignal: AbortSignal.timeout(600) })).rejects.toMatchObject({ name: 'TimeoutError' });
+    expect(Date.now() - started).toBeLessThan(2_000);
+    const describes = sent.filter((op) => op === 'DescribeTable').length;
+    expect(describes).toBeGreaterThan(0);
+    await new Promise((r) => setTimeout(r, 600));
+    expect(sent.filter((op) => op === 'DescribeTable')).toHaveLength(describes);
+  });
+
+  it('an abort while drop() waits for the table to go aborts the request in flight', async () => {
+    let heldAborted = false;
+    before = async (op, _input, signal) => {
+      if (op !== 'DescribeTableCommand') return;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 5_000);
+        signal?.addEventListener('abort', () => {
+          heldAborted = true;
+          clearTimeout(timer);
+          resolve();
+        }, { once: true });
+      });
+    };
+    const c = new AbortController();
+    setTimeout(() => c.abort(reason), 300);
+    const started = Date.now();
+    await expect(other.drop({ abortSignal: c.signal })).rejects.toBe(reason);
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(heldAborted).toBe(true);
+    expect(sent).toContain('DeleteTable');
   });
 });

@@ -121,7 +121,11 @@ describe('transactWrite', () => {
     expect(e.reasons[1]!.item).toBeUndefined();
     expect(e.reasons[3]!.item).toMatchObject({ userId: u3, email: `${u3}@example.com`, age: 30 });
     expect(e.reasons[3]!.item).not.toHaveProperty('pk');
-    expect(e.message).toBe('transaction cancelled: #1 Order: ConditionalCheckFailed, #3 User: ConditionalCheckFailed');
+    // The message names each failing action: index, operation, entity, key.
+    expect(e.message).toBe(
+      `transaction cancelled: #1 update Order ${JSON.stringify(Order.get(orderKey(u1, 2)).build().Key)}: ConditionalCheckFailed; ` +
+        `#3 create User {"pk":"USER#${u3}","sk":"PROFILE"}: ConditionalCheckFailed`,
+    );
     expect((e.cause as Error).name).toBe('TransactionCanceledException');
     // Nothing was applied.
     expect(await User.get({ userId: u1 })).toBeUndefined();
@@ -295,6 +299,8 @@ describe('TransactionConflict retry (opt-in)', () => {
       expect(e).toBeInstanceOf(TransactionCanceledError);
       expect(e.reasons.map((r) => r.code)).toEqual(['None', 'TransactionConflict']);
       expect(e.reasons[1]).toMatchObject({ index: 1, entity: 'Order', message: 'Transaction is ongoing for the item' });
+      // DynamoDB's own message is kept where it says more than the code.
+      expect(e.message).toBe(`transaction cancelled: #1 put Order ${JSON.stringify(e.reasons[1]!.key)}: TransactionConflict (Transaction is ongoing for the item)`);
       expect(faults.counters.conflicts).toBe(1);
       expect(await User.get({ userId: u })).toBeUndefined();
     } finally {

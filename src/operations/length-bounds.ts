@@ -1,0 +1,159 @@
+import type { z } from 'zod';
+import type { ConditionNode, DocPath, UpdateAction } from '../expressions/ast.js';
+import { Condition } from '../expressions/condition.js';
+import { formatDocPath } from '../expressions/document-path.js';
+import { ValidationError } from '../errors.js';
+import type { EntityModel } from '../entity/model.js';
+import { defOf, isOptionalSchema, readCore, schemaAt, unwrapSchema } from '../entity/schema-walk.js';
+
+/**
+ * Length bounds of lists and sets under updates that change a stored list or set without knowing
+ * its length (remove('items[2]'), set({ 'items[9]': v }), append, prepend, add and delete of set
+ * elements). The stored item must still parse after the update, or every later read of it fails;
+ * so the update carries a condition on `size(path)` that guarantees the schema's bounds for the
+ * result, and bad input that no stored list could take is refused before sending.
+ */
+
+/** A list's or set's length bounds, from the schema's `.min()`, `.max()`, `.length()`, `.size()`, `.nonempty()`. */
+interface LengthBounds {
+  readonly min: number;
+  readonly max: number | undefined;
+  readonly kind: 'list' | 'set';
+}
+
+interface CheckView {
+  readonly _zod: { readonly def: { readonly check?: string; readonly minimum?: number; readonly maximum?: number; readonly length?: number; readonly size?: number } };
+}
+
+/** The bounds at a list or set schema; `undefined` for other schemas and unbounded ones. */
+function boundsOf(schema: z.ZodType): LengthBounds | undefined {
+  let min = 0;
+  let max: number | undefined;
+  let kind: 'list' | 'set' | undefined;
+  // Both sides of a pipe: a write checks the input, a read parses what is stored.
+  for (const core of new Set([unwrapSchema(schema), readCore(schema)])) {
+    const def = defOf(core);
+    if (def.type !== 'array' && def.type !== 'set') continue;
+    kind = def.type === 'array' ? 'list' : 'set';
+    for (const c of (def as { checks?: readonly CheckView[] }).checks ?? []) {
+      const d = c._zod.def;
+      const exact = d.check === 'length_equals' ? d.length : d.check === 'size_equals' ? d.size : undefined;
+      const lo = d.check === 'min_length' || d.check === 'min_size' ? d.minimum : exact;
+      const hi = d.check === 'max_length' || d.check === 'max_size' ? d.maximum : exact;
+      if (lo !== undefined) min = Math.max(min, lo);
+      if (hi !== undefined) max = max === undefined ? hi : Math.min(max, hi);
+    }
+  }
+  if (kind === undefined) return undefined;
+  // DynamoDB has no empty set: deleting a set's last element removes the attribute, which a
+  // required set (one without a default) cannot be.
+  if (kind === 'set' && !isOptionalSchema(schema)) min = Math.max(min, 1);
+  return min === 0 && max === undefined ? undefined : { min, max, kind };
+}
+
+/** What one update does to the length of one stored list or set. */
+interface LengthChange {
+  readonly path: DocPath;
+  /** distinct list indexes removed */
+  readonly removed: Set<number>;
+  /** list indexes set (`SET l[i]`: past the end, that appends) */
+  readonly setIndexes: Set<number>;
+  /** elements appended or prepended to a list, or added to a set (a set may already hold some) */
+  joined: number;
+  /** elements deleted from a set (the set may not hold some) */
+  deleted: number;
+}
+
+function sizeIs(path: DocPath, op: '>=' | '<=' | '>', n: number): ConditionNode {
+  return { kind: 'compare', op, left: { kind: 'size', path }, right: { kind: 'value', value: n } };
+}
+
+const absent = (path: DocPath): ConditionNode => ({ kind: 'exists', path, negate: true });
+const present = (path: DocPath): ConditionNode => ({ kind: 'exists', path, negate: false });
+const anyOf = (...children: ConditionNode[]): ConditionNode => (children.length === 1 ? children[0]! : { kind: 'or', children });
+
+function elements(n: number): string {
+  return `${n} element${n === 1 ? '' : 's'}`;
+}
+
+/** Collects, per list or set, what the actions do to its length. */
+function lengthChanges(actions: readonly UpdateAction[]): Map<string, LengthChange> {
+  const changes = new Map<string, LengthChange>();
+  const at = (path: DocPath): LengthChange => {
+    const k = formatDocPath(path);
+    let c = changes.get(k);
+    if (c === undefined) changes.set(k, (c = { path, removed: new Set(), setIndexes: new Set(), joined: 0, deleted: 0 }));
+    return c;
+  };
+  for (const a of actions) {
+    const last = a.path[a.path.length - 1];
+    if (typeof last === 'number' && (a.kind === 'remove' || a.kind === 'set')) {
+      const c = at(a.path.slice(0, -1));
+      (a.kind === 'remove' ? c.removed : c.setIndexes).add(last);
+    } else if (a.kind === 'set' && a.value.kind === 'listAppend') {
+      // append/prepend: list_append(if_not_exists(path, []), :items) or the other way round
+      const items = a.value.left.kind === 'value' ? a.value.left.value : a.value.right.kind === 'value' ? a.value.right.value : undefined;
+      if (Array.isArray(items)) at(a.path).joined += items.length;
+    } else if ((a.kind === 'add' || a.kind === 'delete') && a.value instanceof Set) {
+      if (a.kind === 'add') at(a.path).joined += a.value.size;
+      else at(a.path).deleted += a.value.size;
+    }
+  }
+  return changes;
+}
+
+/**
+ * The condition that keeps every changed list and set within its schema bounds, with one line per
+ * bound for the message of a failed condition; throws a `ValidationError` when no stored list or
+ * set could take the change (more elements than the maximum, removals below a fixed length).
+ */
+export function lengthBoundGuards(model: EntityModel, actions: readonly UpdateAction[]): { condition: Condition | undefined; checks: string[] } {
+  const nodes: ConditionNode[] = [];
+  const checks: string[] = [];
+  for (const [name, c] of lengthChanges(actions)) {
+    const s = schemaAt(model.schema, c.path);
+    const b = s === undefined ? undefined : boundsOf(s);
+    if (b === undefined) continue;
+    const limit = b.max === b.min ? `length ${b.min}` : [b.min > 0 ? `min ${b.min}` : '', b.max !== undefined ? `max ${b.max}` : ''].filter(Boolean).join(', ');
+    const refuse = (message: string): never => {
+      throw new ValidationError(model.name, [{ path: name, message: `${message} (schema ${limit})` }]);
+    };
+    // Fewer elements: removed list elements, deleted set elements (each may be absent: a no-op).
+    const fewer = c.removed.size + c.deleted;
+    if (fewer > 0 && b.min > 0) {
+      const verb = c.removed.size > 0 ? 'removing' : 'deleting';
+      if (b.max !== undefined && b.min + fewer > b.max) refuse(`${verb} ${elements(fewer)} would always leave fewer than ${b.min}`);
+      // An absent list fails REMOVE l[i] itself (DynamoDB's own error), and DELETE from an absent
+      // set does nothing: either way the bound is not the reason.
+      nodes.push(anyOf(absent(c.path), sizeIs(c.path, '>=', b.min + fewer)));
+      checks.push(`${name} must hold at least ${b.min + fewer} elements before ${verb} ${fewer} (schema ${limit})`);
+    }
+    // More elements: list indexes set past the end append, so either the largest one exists
+    // (every set replaces) or there is room for all of them.
+    if (c.setIndexes.size > 0 && b.max !== undefined) {
+      const g = c.setIndexes.size;
+      if (g > b.max) refuse(`setting ${g} list elements could append more than ${b.max}`);
+      const top = Math.max(...c.setIndexes);
+      // An absent list fails the SET itself (DynamoDB's own error); the bound is not the reason.
+      nodes.push(anyOf(absent(c.path), sizeIs(c.path, '>', top), sizeIs(c.path, '<=', b.max - g)));
+      checks.push(`${name}[${top}] must exist or ${name} hold at most ${b.max - g} elements, as setting an index past the end appends (schema ${limit})`);
+    }
+    if (c.joined > 0) {
+      const k = c.joined;
+      const verb = b.kind === 'list' ? 'joining' : 'adding';
+      if (b.max !== undefined && k > b.max) refuse(`${verb} ${elements(k)} exceeds the maximum ${b.max}`);
+      // An absent list or set becomes exactly the k elements given.
+      const fromAbsentOk = k >= b.min;
+      if (b.max !== undefined) {
+        const room = sizeIs(c.path, '<=', b.max - k);
+        nodes.push(fromAbsentOk ? anyOf(absent(c.path), room) : room);
+        checks.push(`${name} must hold at most ${b.max - k} elements before ${verb} ${k}${fromAbsentOk ? ' (or be absent)' : ''} (schema ${limit})`);
+      } else if (!fromAbsentOk) {
+        nodes.push(present(c.path));
+        checks.push(`${name} must exist: ${verb} ${k} to an absent ${b.kind} would leave fewer than ${b.min} (schema ${limit})`);
+      }
+    }
+  }
+  if (nodes.length === 0) return { condition: undefined, checks };
+  return { condition: new Condition(nodes.length === 1 ? nodes[0]! : { kind: 'and', children: nodes }), checks };
+}
