@@ -10,6 +10,7 @@ import { describeChecks, mapConditionFailure } from './condition-failure.js';
 import { allOf, belongsTo, expectedVersion, itemIsNew, versionIs } from './write-guards.js';
 import { indexKeyActions, planSteps, type UpdateStep } from './update-plan.js';
 import { lengthBoundGuards } from './length-bounds.js';
+import { numberBoundGuards } from './number-bounds.js';
 import { defaultOf, isOptionalSchema } from '../entity/schema-walk.js';
 import { ValidationError } from '../errors.js';
 import type { Leaf } from '../entity/paths.js';
@@ -215,8 +216,8 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
     // may also be missing, but never another entity's.
     const guard = s.upsert ? itemIsNew(m).or(belongsTo(m)) : belongsTo(m);
     const expected = expectedVersion(m, s.key);
-    // Lists and sets changed without knowing their length keep their schema bounds (length-bounds.ts).
-    const bounds = lengthBoundGuards(m, plan.actions).condition;
+    // Values DynamoDB computes from stored ones keep their schema bounds (length-bounds.ts, number-bounds.ts).
+    const bounds = boundGuards(m, plan.actions).condition;
     condition = allOf(guard, expected === undefined ? undefined : versionIs(m, expected), bounds, condition);
     if (condition !== undefined) input.ConditionExpression = compileCondition(condition.node, ctx);
     withPlaceholders(input, ctx);
@@ -237,7 +238,7 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
         ? `a stored item must be a ${this.model.name}`
         : `the item must exist and be a ${this.model.name}${where ? '' : ' (update() does not create items; upsert() does)'}`;
       // build() succeeded, so planning the steps again cannot throw; done only on this failure path.
-      const bounds = lengthBoundGuards(this.model, planSteps(this.model, s.steps).actions).checks;
+      const bounds = boundGuards(this.model, planSteps(this.model, s.steps).actions).checks;
       throw mapConditionFailure(e, this.model, 'update', expected === undefined ? undefined : { expected }, describeChecks(guard, where, bounds));
     }
     const raw = out.Attributes;
@@ -251,4 +252,14 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
         return (raw === undefined ? {} : this.model.parsePartial(raw)) as Result;
     }
   }
+}
+
+/** The conditions that keep the schema's length and number bounds of results DynamoDB computes from stored values. */
+function boundGuards(m: EntityModel, actions: readonly UpdateAction[]): { condition: Condition | undefined; checks: string[] } {
+  const lengths = lengthBoundGuards(m, actions);
+  const numbers = numberBoundGuards(m, actions);
+  const checks = [...lengths.checks, ...numbers.checks];
+  if (numbers.nodes.length === 0) return { condition: lengths.condition, checks };
+  const n = new Condition(numbers.nodes.length === 1 ? numbers.nodes[0]! : { kind: 'and', children: numbers.nodes });
+  return { condition: lengths.condition === undefined ? n : lengths.condition.and(n), checks };
 }

@@ -1,0 +1,144 @@
+import type { z } from 'zod';
+import type { Comparator, ConditionNode, DocPath, SetValue, UpdateAction } from '../expressions/ast.js';
+import { formatDocPath } from '../expressions/document-path.js';
+import type { EntityModel } from '../entity/model.js';
+import { defOf, readCore, schemaAt, unwrapSchema } from '../entity/schema-walk.js';
+
+/**
+ * Number bounds (`.min()`, `.max()`, `.positive()`, `.gt()`, ...) under updates whose result
+ * DynamoDB computes from a stored value: `add({ stock: -1 })`, `set({ stock: ref('stock').minus(1) })`,
+ * `set({ price: ref('listPrice') })`. The values given are checked as changes, not as results, so
+ * the result could leave the schema's range and every later read of the item would fail. The
+ * update carries a condition on the stored operand instead: for `stock >= 0`, adding -1 requires
+ * `stock >= 1`.
+ *
+ * Not guarded: a sum of two attributes (`ref('a').plus(ref('b'))`), which no condition expression
+ * can bound (they compare paths with values, without arithmetic); and the `.int()` range, which
+ * whole-number deltas keep anyway.
+ */
+
+interface Bound {
+  readonly value: number;
+  readonly inclusive: boolean;
+}
+
+interface NumberBounds {
+  readonly lo: Bound | undefined;
+  readonly hi: Bound | undefined;
+}
+
+interface CheckView {
+  readonly _zod: { readonly def: { readonly check?: string; readonly value?: unknown; readonly inclusive?: boolean } };
+}
+
+/** The tighter of two bounds on the same side (`lower`: the larger value wins). */
+function tighter(a: Bound | undefined, b: Bound, lower: boolean): Bound {
+  if (a === undefined || a.value === b.value) return a === undefined ? b : { value: a.value, inclusive: a.inclusive && b.inclusive };
+  return lower === a.value > b.value ? a : b;
+}
+
+const boundsCache = new WeakMap<z.ZodType, NumberBounds | null>();
+
+/** The explicit range checks of a number schema; `undefined` when it has none (or is not a number). */
+function boundsOf(schema: z.ZodType): NumberBounds | undefined {
+  let b = boundsCache.get(schema);
+  if (b === undefined) boundsCache.set(schema, (b = readBounds(schema) ?? null));
+  return b ?? undefined;
+}
+
+function readBounds(schema: z.ZodType): NumberBounds | undefined {
+  let lo: Bound | undefined;
+  let hi: Bound | undefined;
+  // Both sides of a pipe: a write checks the input, a read parses what is stored.
+  for (const core of new Set([unwrapSchema(schema), readCore(schema)])) {
+    const def = defOf(core);
+    if (def.type !== 'number') continue;
+    for (const c of (def as { checks?: readonly CheckView[] }).checks ?? []) {
+      const d = c._zod.def;
+      if (typeof d.value !== 'number') continue;
+      const b = { value: d.value, inclusive: d.inclusive !== false };
+      if (d.check === 'greater_than') lo = tighter(lo, b, true);
+      else if (d.check === 'less_than') hi = tighter(hi, b, false);
+    }
+  }
+  return lo === undefined && hi === undefined ? undefined : { lo, hi };
+}
+
+/**
+ * A result computed by DynamoDB as `A + offset`, where A is the stored value at `source` (or
+ * `fallback` when it is absent and the update gives one). `ref()` values put the attribute first,
+ * so `n - A` cannot occur.
+ */
+interface Linear {
+  readonly source: DocPath;
+  readonly fallback: number | undefined;
+  readonly offset: number;
+}
+
+/** An attribute operand: a path, or `if_not_exists(path, number)`. */
+function attributeOperand(v: SetValue): { source: DocPath; fallback: number | undefined } | undefined {
+  if (v.kind === 'path') return { source: v.path, fallback: undefined };
+  if (v.kind === 'ifNotExists' && v.fallback.kind === 'value' && typeof v.fallback.value === 'number') return { source: v.path, fallback: v.fallback.value };
+  return undefined;
+}
+
+/** The result of an action as a `Linear` of one stored number; `undefined` when it is not one. */
+function linearOf(a: UpdateAction): Linear | undefined {
+  if (a.kind === 'add') return typeof a.value === 'number' ? { source: a.path, fallback: 0, offset: a.value } : undefined;
+  if (a.kind !== 'set') return undefined;
+  const v = a.value;
+  const plain = attributeOperand(v);
+  if (plain !== undefined) return { ...plain, offset: 0 };
+  if (v.kind !== 'arith' || v.right.kind !== 'value' || typeof v.right.value !== 'number') return undefined;
+  const left = attributeOperand(v.left);
+  return left === undefined ? undefined : { ...left, offset: v.op === '+' ? v.right.value : -v.right.value };
+}
+
+const samePath = (a: DocPath, b: DocPath): boolean => a.length === b.length && a.every((s, i) => s === b[i]);
+
+function holds(x: number, b: Bound, lower: boolean): boolean {
+  if (lower) return b.inclusive ? x >= b.value : x > b.value;
+  return b.inclusive ? x <= b.value : x < b.value;
+}
+
+/** `A + offset` meets bound `b`: the comparison on the stored A (A + c >= lo  <=>  A >= lo - c). */
+function operandCondition(l: Linear, b: Bound, lower: boolean): { op: Comparator; value: number } {
+  const op: Comparator = lower ? (b.inclusive ? '>=' : '>') : b.inclusive ? '<=' : '<';
+  return { op, value: b.value - l.offset };
+}
+
+function describeBound(b: Bound, lower: boolean): string {
+  return `${lower ? (b.inclusive ? 'min' : 'greater than') : b.inclusive ? 'max' : 'less than'} ${b.value}`;
+}
+
+/**
+ * The condition that keeps every number computed from a stored value within its schema bounds,
+ * with one line per bound for the message of a failed condition.
+ */
+export function numberBoundGuards(model: EntityModel, actions: readonly UpdateAction[]): { nodes: ConditionNode[]; checks: string[] } {
+  const nodes: ConditionNode[] = [];
+  const checks: string[] = [];
+  for (const a of actions) {
+    if (a.kind !== 'add' && a.kind !== 'set') continue;
+    const l = linearOf(a);
+    if (l === undefined) continue;
+    const s = schemaAt(model.schema, a.path);
+    const bounds = s === undefined ? undefined : boundsOf(s);
+    if (bounds === undefined) continue;
+    const target = formatDocPath(a.path);
+    const source = formatDocPath(l.source);
+    for (const [b, lower] of [[bounds.lo, true], [bounds.hi, false]] as const) {
+      if (b === undefined) continue;
+      // A stored value within bounds stays within them when the change moves away from this bound.
+      if (samePath(l.source, a.path) && (lower ? l.offset >= 0 : l.offset <= 0)) continue;
+      const { op, value } = operandCondition(l, b, lower);
+      const compare: ConditionNode = { kind: 'compare', op, left: { kind: 'path', path: l.source }, right: { kind: 'value', value } };
+      // An absent source takes the fallback (ADD counts it as 0); without one, DynamoDB fails the update itself.
+      const fromAbsent = l.fallback === undefined ? undefined : l.fallback + l.offset;
+      const absentOk = fromAbsent !== undefined && holds(fromAbsent, b, lower);
+      nodes.push(absentOk ? { kind: 'or', children: [{ kind: 'exists', path: l.source, negate: true }, compare] } : compare);
+      checks.push(`${source} must be ${op} ${value}${absentOk ? ' (or absent)' : ''} for ${target} to stay within its schema ${describeBound(b, lower)}`);
+    }
+  }
+  return { nodes, checks };
+}

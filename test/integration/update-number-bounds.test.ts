@@ -1,0 +1,131 @@
+/**
+ * Number bounds (`.min()`, `.max()`, `.positive()`, `.lt()`) under updates whose result DynamoDB
+ * computes from a stored value: `add()`, `ref(...).plus/minus()` and copies from another attribute.
+ * The update carries a condition on the stored operand, so the result never leaves the schema's
+ * range (a stored item that fails its schema breaks every later read). Against DynamoDB Local.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { ConditionFailedError, defineEntity, TransactionCanceledError, transactWrite } from '../../src/index.js';
+import { appModel } from '../fixtures/app-model.js';
+import { testClient, uniqueTableName } from '../support/client.js';
+import { failure } from '../support/failure.js';
+
+const client = testClient();
+const { AppTable } = appModel(client, uniqueTableName('numbounds'));
+
+const Stock = defineEntity({
+  table: AppTable,
+  name: 'Stock',
+  schema: z.object({
+    sku: z.string(),
+    onHand: z.number().int().min(0).max(100),
+    reserved: z.number().int().nonnegative().optional(),
+    price: z.number().positive(),
+    listPrice: z.number(),
+    rating: z.number().gt(0).lt(5).optional(),
+    free: z.number().optional(),
+  }),
+  keys: { primary: { pk: 'SKU#{sku}', sk: 'STOCK' } },
+});
+
+let seq = 0;
+async function stock(patch: Partial<{ onHand: number; reserved: number; price: number; listPrice: number; rating: number }> = {}): Promise<{ sku: string }> {
+  const sku = `s${++seq}`;
+  await Stock.put({ sku, onHand: 1, price: 10, listPrice: 12, ...patch });
+  return { sku };
+}
+
+const read = (k: { sku: string }) => Stock.get(k);
+
+beforeAll(async () => {
+  await AppTable.create();
+});
+
+afterAll(async () => {
+  await AppTable.drop();
+  client.destroy();
+});
+
+describe('add()', () => {
+  it('a decrement that would go below .min() fails with a condition naming the bound; the item stays readable', async () => {
+    const k = await stock({ onHand: 1 });
+    await Stock.update(k).add({ onHand: -1 });
+    expect((await read(k))?.onHand).toBe(0);
+    const e = await failure(Stock.update(k).add({ onHand: -1 }), ConditionFailedError);
+    expect(e.message).toContain('onHand must be >= 1 for onHand to stay within its schema min 0');
+    expect((await read(k))?.onHand).toBe(0);
+  });
+
+  it('an increment that would pass .max() fails; one that fits is written', async () => {
+    const k = await stock({ onHand: 95 });
+    await failure(Stock.update(k).add({ onHand: 6 }), ConditionFailedError);
+    await Stock.update(k).add({ onHand: 5 });
+    expect((await read(k))?.onHand).toBe(100);
+  });
+
+  it('a change that moves away from a bound adds no condition for it', () => {
+    const input = Stock.update({ sku: 'x' }).add({ onHand: 3 }).build();
+    // only the upper bound is at risk when adding
+    expect(input.ConditionExpression).toContain('<= :');
+    expect(input.ConditionExpression).not.toContain('>= :');
+  });
+
+  it('an absent attribute counts as 0, as ADD does: allowed when the delta alone is within bounds', async () => {
+    const k = await stock();
+    await Stock.update(k).add({ reserved: 2 });
+    expect((await read(k))?.reserved).toBe(2);
+    const k2 = await stock();
+    await failure(Stock.update(k2).add({ reserved: -1 }), ConditionFailedError);
+    expect((await read(k2))?.reserved).toBeUndefined();
+  });
+
+  it('exclusive bounds stay exclusive (.gt(0).lt(5))', async () => {
+    const k = await stock({ rating: 4 });
+    await failure(Stock.update(k).add({ rating: 1 }), ConditionFailedError);
+    await Stock.update(k).add({ rating: 0.5 });
+    expect((await read(k))?.rating).toBe(4.5);
+    // absent: ADD gives 0.5, inside (0, 5)
+    const k2 = await stock();
+    await Stock.update(k2).add({ rating: 0.5 });
+    expect((await read(k2))?.rating).toBe(0.5);
+  });
+
+  it('an attribute without bounds gets no condition', () => {
+    expect(Stock.update({ sku: 'x' }).add({ free: -5 }).build().ConditionExpression).toBe(Stock.update({ sku: 'x' }).set({ free: 1 }).build().ConditionExpression);
+  });
+});
+
+describe('arithmetic and copies with ref()', () => {
+  it('ref(x).minus(n) into x: refused below .min()', async () => {
+    const k = await stock({ onHand: 2 });
+    await Stock.update(k).set({ onHand: Stock.ref('onHand').minus(2) });
+    expect((await read(k))?.onHand).toBe(0);
+    await failure(Stock.update(k).set({ onHand: Stock.ref('onHand').minus(1) }), ConditionFailedError);
+    expect((await read(k))?.onHand).toBe(0);
+  });
+
+  it('a copy from another attribute must satisfy the target bounds (price is positive, listPrice is not bounded)', async () => {
+    const k = await stock({ listPrice: 0 });
+    await failure(Stock.update(k).set({ price: Stock.ref('listPrice') }), ConditionFailedError);
+    expect((await read(k))?.price).toBe(10);
+    await Stock.update(k).set({ listPrice: 7 });
+    await Stock.update(k).set({ price: Stock.ref('listPrice') });
+    expect((await read(k))?.price).toBe(7);
+  });
+
+  it('if_not_exists fallback: allowed from an absent source when the fallback result is within bounds', async () => {
+    const k = await stock();
+    await Stock.update(k).set({ reserved: Stock.ref('reserved').ifNotExists(0).plus(1) });
+    expect((await read(k))?.reserved).toBe(1);
+    const k2 = await stock();
+    await failure(Stock.update(k2).set({ reserved: Stock.ref('reserved').ifNotExists(0).minus(1) }), ConditionFailedError);
+  });
+
+  it('applies inside transactions too', async () => {
+    const k = await stock({ onHand: 0 });
+    const e = await failure(transactWrite([Stock.update(k).add({ onHand: -1 })]), TransactionCanceledError);
+    expect(e.reasons[0]?.code).toBe('ConditionalCheckFailed');
+    expect((await read(k))?.onHand).toBe(0);
+  });
+});
