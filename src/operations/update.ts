@@ -12,7 +12,8 @@ import { indexKeyActions, planSteps, type UpdateStep } from './update-plan.js';
 import { lengthBoundGuards } from './length-bounds.js';
 import { numberBoundGuards } from './number-bounds.js';
 import { defaultOf, isOptionalSchema } from '../entity/schema-walk.js';
-import { ValidationError } from '../errors.js';
+import { ExpressionError, ValidationError } from '../errors.js';
+import { formatDocPath } from '../expressions/document-path.js';
 import type { Leaf } from '../entity/paths.js';
 
 export type UpdateReturnMode = 'NONE' | 'ALL_NEW' | 'ALL_OLD' | 'UPDATED_NEW' | 'UPDATED_OLD';
@@ -239,7 +240,7 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
         : `the item must exist and be a ${this.model.name}${where ? '' : ' (update() does not create items; upsert() does)'}`;
       // build() succeeded, so planning the steps again cannot throw; done only on this failure path.
       const bounds = boundGuards(this.model, planSteps(this.model, s.steps).actions).checks;
-      throw mapConditionFailure(e, this.model, 'update', expected === undefined ? undefined : { expected }, describeChecks(guard, where, bounds));
+      throw missingParent(this.model, s.steps, mapConditionFailure(e, this.model, 'update', expected === undefined ? undefined : { expected }, describeChecks(guard, where, bounds)));
     }
     const raw = out.Attributes;
     switch (this.state.returnValues) {
@@ -262,4 +263,27 @@ function boundGuards(m: EntityModel, actions: readonly UpdateAction[]): { condit
   if (numbers.nodes.length === 0) return { condition: lengths.condition, checks };
   const n = new Condition(numbers.nodes.length === 1 ? numbers.nodes[0]! : { kind: 'and', children: numbers.nodes });
   return { condition: lengths.condition === undefined ? n : lengths.condition.and(n), checks };
+}
+
+const INVALID_PATH = 'document path provided in the update expression is invalid for update';
+
+/**
+ * DynamoDB's answer to `SET address.city` or `REMOVE items[0]` when `address` / `items` is not in
+ * the stored item names no path; this restates it as an `ExpressionError` naming the nested paths
+ * of the update (the SDK error is its `cause`).
+ */
+function missingParent(model: EntityModel, steps: readonly UpdateStep[], e: unknown): unknown {
+  const message = (e as { message?: unknown } | null)?.message;
+  if ((e as { name?: unknown } | null)?.name !== 'ValidationException' || typeof message !== 'string' || !message.includes(INVALID_PATH)) return e;
+  const nested = planSteps(model, steps)
+    .actions.filter((a) => a.path.length > 1)
+    .map((a) => formatDocPath(a.path));
+  if (nested.length === 0) return e;
+  const error = new ExpressionError(
+    model.name,
+    nested.join(', '),
+    `update: the stored item has no map or list to hold ${nested.length > 1 ? 'these paths' : 'this path'} (DynamoDB: "${message}"); set the whole attribute when it may be missing`,
+  );
+  error.cause = e;
+  return error;
 }

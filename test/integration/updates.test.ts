@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { ConditionFailedError, defineEntity, KeyError, ValidationError, type EntityInput, type EntityItem } from '../../src/index.js';
+import { ConditionFailedError, defineEntity, ExpressionError, KeyError, ValidationError, type EntityInput, type EntityItem } from '../../src/index.js';
 import { appModel } from '../fixtures/app-model.js';
 import { testClient, testDocClient, uniqueTableName } from '../support/client.js';
 
@@ -117,6 +117,19 @@ describe('set', () => {
     expect((await getUser(id)).address).toEqual({ city: 'Paris', zip: 'N1' });
   });
 
+  it('a nested path whose parent map or list is missing fails with an ExpressionError naming the paths', async () => {
+    const { id } = await seedUser('set-no-parent', { address: undefined, history: undefined });
+    const e = await User.update({ userId: id }).set({ 'address.city': 'Paris', age: 2 }).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(ExpressionError);
+    expect((e as ExpressionError).path).toBe('address.city');
+    expect((e as ExpressionError).message).toMatch(/^User: address\.city: update: the stored item has no map or list to hold this path \(DynamoDB: ".*invalid for update"\)/);
+    expect(((e as ExpressionError).cause as Error).name).toBe('ValidationException');
+    const r = await User.update({ userId: id }).remove('history[0]').catch((x: unknown) => x);
+    expect((r as ExpressionError).path).toBe('history[0]');
+    expect((await getUser(id)).age).not.toBe(2);
+    expect(r).not.toBeInstanceOf(ConditionFailedError);
+  });
+
   it('sets a field of a list element and a whole list element', async () => {
     const { id } = await seedUser('set-list');
     await User.update({ userId: id }).set({ 'items[0].qty': 9, 'items[1]': { sku: 'Z-9', qty: 7 } });
@@ -153,19 +166,6 @@ describe('set', () => {
     const u = await getUser(id);
     expect(u.age).toBeUndefined();
     expect(u.address).toEqual({ city: 'London' });
-  });
-
-  it('a nested set under a missing parent map is rejected by the server (not a condition failure)', async () => {
-    const { id } = await seedUser('set-no-parent', { address: undefined });
-    const err = await User.update({ userId: id })
-      .set({ 'address.city': 'Paris' })
-      .then(
-        () => undefined,
-        (e: unknown) => e,
-      );
-    expect(err).toBeInstanceOf(Error);
-    expect((err as Error).name).toBe('ValidationException');
-    expect(err).not.toBeInstanceOf(ConditionFailedError);
   });
 });
 
