@@ -62,6 +62,8 @@ interface LengthChange {
   joined: number;
   /** elements deleted from a set (the set may not hold some) */
   deleted: number;
+  /** the list or set copied in from another attribute (`set({ items: ref('other') })`) */
+  copiedFrom?: { readonly path: DocPath; readonly orFallback: boolean };
 }
 
 function sizeIs(path: DocPath, op: '>=' | '<=' | '>', n: number): ConditionNode {
@@ -94,6 +96,10 @@ function lengthChanges(actions: readonly UpdateAction[]): Map<string, LengthChan
       // append/prepend: list_append(if_not_exists(path, []), :items) or the other way round
       const items = a.value.left.kind === 'value' ? a.value.left.value : a.value.right.kind === 'value' ? a.value.right.value : undefined;
       if (Array.isArray(items)) at(a.path).joined += items.length;
+    } else if (a.kind === 'set' && (a.value.kind === 'path' || a.value.kind === 'ifNotExists') && formatDocPath(a.value.path) !== formatDocPath(a.path)) {
+      // A copy of another attribute: its length must fit this one's bounds (an ifNotExists fallback
+      // is parsed by the schema, so an absent source is fine then).
+      at(a.path).copiedFrom = { path: a.value.path, orFallback: a.value.kind === 'ifNotExists' };
     } else if ((a.kind === 'add' || a.kind === 'delete') && a.value instanceof Set) {
       if (a.kind === 'add') at(a.path).joined += a.value.size;
       else at(a.path).deleted += a.value.size;
@@ -137,6 +143,15 @@ export function lengthBoundGuards(model: EntityModel, actions: readonly UpdateAc
       // An absent list fails the SET itself (DynamoDB's own error); the bound is not the reason.
       nodes.push(anyOf(absent(c.path), sizeIs(c.path, '>', top), sizeIs(c.path, '<=', b.max - g)));
       checks.push(`${name}[${top}] must exist or ${name} hold at most ${b.max - g} elements, as setting an index past the end appends (schema ${limit})`);
+    }
+    if (c.copiedFrom !== undefined) {
+      const from = c.copiedFrom;
+      const fits: ConditionNode[] = [];
+      if (b.min > 0) fits.push(sizeIs(from.path, '>=', b.min));
+      if (b.max !== undefined) fits.push(sizeIs(from.path, '<=', b.max));
+      const within = fits.length === 1 ? fits[0]! : { kind: 'and' as const, children: fits };
+      nodes.push(from.orFallback ? anyOf(absent(from.path), within) : within);
+      checks.push(`${formatDocPath(from.path)} must hold ${b.max === b.min ? b.min : `${b.min} to ${b.max ?? 'any number of'}`} elements to be copied into ${name} (schema ${limit})`);
     }
     if (c.joined > 0) {
       const k = c.joined;

@@ -175,3 +175,21 @@ describe('in a transaction', () => {
     expect((await Cart.get(other))?.items).toEqual(['a']);
   });
 });
+
+describe('copies from another attribute', () => {
+  it('set({ items: ref(other) }) requires the source to fit the target bounds', async () => {
+    const k = await cart({ items: ['a'], free: ['x', 'y', 'z', 'w'] });
+    const e = await failure(Cart.update(k).set({ items: Cart.ref('free') }), ConditionFailedError);
+    expect(e.message).toContain('free must hold 1 to 3 elements to be copied into items (schema min 1, max 3)');
+    expect((await Cart.get(k))?.items).toEqual(['a']);
+    await Cart.update(k).set({ free: ['x', 'y'] });
+    await Cart.update(k).set({ items: Cart.ref('free') });
+    expect((await Cart.get(k))?.items).toEqual(['x', 'y']);
+  });
+
+  it('with ifNotExists, an absent source is fine (the fallback was validated)', async () => {
+    const k = await cart({ items: ['a'] });
+    await Cart.update(k).set({ items: Cart.ref('free').ifNotExists(['q']) });
+    expect((await Cart.get(k))?.items).toEqual(['q']);
+  });
+});
