@@ -9,8 +9,8 @@ export interface TimestampFields {
   readonly updatedAt: string;
 }
 
-/** The composites of the primary key: what `get`, `update` and `delete` take. */
-export type PrimaryKeyNames<K> = K extends { readonly primary: infer P } ? IndexComposites<P> : never;
+/** The composites of the primary key: what `get`, `update` and `delete` take (an indexed access, not an `infer` match). */
+export type PrimaryKeyNames<K> = IndexComposites<K['primary' & keyof K]>;
 
 /** Every attribute that composes some index key of the entity: what `Key(...)` accepts. */
 export type { KeyAttributeNames };
