@@ -43,10 +43,10 @@ export class Entity<Name extends string, Item extends object, Input, K, V extend
    *
    * @example User.Attr('age').gt(18).and(User.Attr('address.city').eq('Paris'))
    */
-  Attr = <P extends AttrPath<Item>>(path: P): AttributeOperand<Exclude<PathValue<Item, P>, undefined>> => {
+  Attr = <P extends AttrPath<Item>>(path: P): AttributeOperand<Present<PathValue<Item, P>>> => {
     const p = resolvePath(this.model, path);
     this.model.assertPath(p, path);
-    return new AttributeOperand<Exclude<PathValue<Item, P>, undefined>>(p);
+    return new AttributeOperand<Present<PathValue<Item, P>>>(p);
   };
 
   /**
@@ -65,7 +65,7 @@ export class Entity<Name extends string, Item extends object, Input, K, V extend
    *
    * @example User.update(k).set({ stock: User.ref('stock').minus(1) })
    */
-  ref = <P extends AttrPath<Item>>(path: P): UpdateRef<Exclude<PathValue<Item, P>, undefined>> => {
+  ref = <P extends AttrPath<Item>>(path: P): UpdateRef<Present<PathValue<Item, P>>> => {
     const p = resolvePath(this.model, path);
     this.model.assertPath(p, path);
     return refTo(p);
@@ -199,9 +199,10 @@ export class Entity<Name extends string, Item extends object, Input, K, V extend
 type Fixed<Item, Input, K, V extends string> = (PrimaryKeyNames<K> | V | (Item extends TimestampFields ? Exclude<keyof TimestampFields, keyof Input> : never)) & string;
 
 /**
- * A composite's value as a key condition takes it: an optional one's `undefined` builds no key.
- * (Measured cheaper than `Exclude`, `NonNullable` or `Required<Item>[A]` per `Key()` call: most
- * composites are required and stop at the first check.)
+ * A value without `undefined`: a composite's value as a key condition takes it (an optional one's
+ * `undefined` builds no key), and the value an `Attr`/`ref` path compares or reads. (Measured
+ * cheaper than `Exclude`, `NonNullable` or `Required<Item>[A]` per call: most attributes are
+ * required and stop at the first check.)
  */
 type Present<V> = undefined extends V ? Exclude<V, undefined> : V;
 

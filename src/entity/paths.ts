@@ -26,17 +26,17 @@ export type AttrPath<T, D extends number = 4> = [D] extends [never]
 
 type ElementOf<V> = V extends readonly (infer E)[] ? E : never;
 
-type SegmentValue<T, S extends string> = S extends keyof T
-  ? T[S]
-  : S extends `${infer K}[${number}]`
-    ? K extends keyof T
-      ? ElementOf<NonNullable<T[K]>>
-      : never
-    : never;
+/** The element type at an array segment `K[n]` (`ElementOf` distributes, so an optional list's `undefined` adds nothing). */
+type ElementAt<T, S extends string> = S extends `${infer K}[${number}]` ? (K extends keyof T ? ElementOf<T[K]> : never) : never;
 
-/** The value type at a path produced by `AttrPath`. */
+type SegmentValue<T, S extends string> = S extends keyof T ? T[S] : ElementAt<T, S>;
+
+/**
+ * The value type at a path produced by `AttrPath`. The last segment, already known not to be a
+ * key of `T`, can only be an element (`ElementAt`, not `SegmentValue` testing the key again).
+ */
 export type PathValue<T, P extends string> = P extends keyof T
   ? T[P]
   : P extends `${infer H}.${infer R}`
     ? PathValue<NonNullable<SegmentValue<T, H>>, R>
-    : SegmentValue<T, P>;
+    : ElementAt<T, P>;

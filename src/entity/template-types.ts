@@ -1,14 +1,12 @@
 /** The placeholder names of a key template: `'USER#{name}#{id}'` -> `'name' | 'id'`. */
 export type TemplateComposites<T> = T extends `${string}{${infer P}}${infer Rest}` ? P | TemplateComposites<Rest> : never;
 
-/** All composites named by one index's templates. */
-export type IndexComposites<K> = K extends { readonly pk: infer P; readonly sk: infer S }
-  ? TemplateComposites<P> | TemplateComposites<S>
-  : K extends { readonly pk: infer P }
-    ? TemplateComposites<P>
-    : K extends { readonly sk: infer S }
-      ? TemplateComposites<S>
-      : never;
+/**
+ * All composites named by one index's templates: those of its `pk` and `sk` values at once
+ * (`TemplateComposites` distributes over the union; an index object has no other fields, or
+ * `KeyProblems` reports them), not matched field by field with `infer`.
+ */
+export type IndexComposites<K> = TemplateComposites<K[keyof K]>;
 
 /** A type no string satisfies; its property spells out why a key template was rejected. */
 export interface KeyTemplateError<Message extends string> {

@@ -59,6 +59,28 @@ test('AttrPath and PathValue at the type level', () => {
   expectTypeOf<PathValue<User, 'birthday'>>().toEqualTypeOf<Date | undefined>();
 });
 
+test('PathValue through optional, nullable and readonly lists and maps', () => {
+  interface Doc {
+    list?: { a: number; b?: string | undefined }[] | undefined;
+    nullable: readonly string[] | null;
+    map?: { inner?: { deep: boolean } | undefined } | undefined;
+    grid: number[][];
+  }
+  // An element of an optional or nullable list is the element type, without undefined or null.
+  expectTypeOf<PathValue<Doc, `list[${number}]`>>().toEqualTypeOf<{ a: number; b?: string | undefined }>();
+  expectTypeOf<PathValue<Doc, 'list[0].a'>>().toEqualTypeOf<number>();
+  expectTypeOf<PathValue<Doc, 'list[0].b'>>().toEqualTypeOf<string | undefined>();
+  expectTypeOf<PathValue<Doc, 'nullable[2]'>>().toEqualTypeOf<string>();
+  // The last segment keeps its own optionality; the ones before it do not add undefined.
+  expectTypeOf<PathValue<Doc, 'map.inner'>>().toEqualTypeOf<{ deep: boolean } | undefined>();
+  expectTypeOf<PathValue<Doc, 'map.inner.deep'>>().toEqualTypeOf<boolean>();
+  expectTypeOf<PathValue<Doc, 'list'>>().toEqualTypeOf<{ a: number; b?: string | undefined }[] | undefined>();
+  expectTypeOf<'grid[0]'>().toExtend<AttrPath<Doc>>();
+  expectTypeOf<PathValue<Doc, 'grid[0]'>>().toEqualTypeOf<number[]>();
+  expectTypeOf<'map.inner.deep' | 'list[1].b' | 'nullable[0]'>().toExtend<AttrPath<Doc>>();
+  expectTypeOf<'map.nope'>().not.toExtend<AttrPath<Doc>>();
+});
+
 test('comparison values follow the schema type', () => {
   expectTypeOf(User.Attr('age').gt(18)).toEqualTypeOf<Condition>();
   // @ts-expect-error age is a number
