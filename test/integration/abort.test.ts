@@ -22,23 +22,30 @@ const { AppTable, User } = appModel(client, tableName);
 /** Requests that reached the HTTP handler, by operation. */
 let sent: string[] = [];
 /**
- * Runs just before the HTTP handler (may abort, or hold the request: `signal` is the request's
- * own abort signal, which the SDK gives only to the HTTP handler); `after` runs once a response is parsed.
+ * Runs in the HTTP handler, just before the request is written (may abort, or hold the request:
+ * `signal` is the request's own abort signal, which the SDK gives only to the HTTP handler, and
+ * `input` the request body as sent). `after` runs once a response is parsed.
  */
 let before: ((operation: string, input: Record<string, unknown>, signal: AbortSignal | undefined) => void | Promise<void>) | undefined;
 let after: ((operation: string, output: Record<string, unknown>, input: Record<string, unknown>) => void) | undefined;
 
-client.middlewareStack.add(
-  (next, context) => async (args) => {
-    const signal = (context as { __smithy_context?: { abortSignal?: AbortSignal } }).__smithy_context?.abortSignal;
-    await before?.(context.commandName ?? '', args.input as unknown as Record<string, unknown>, signal);
-    // The SDK's handler refuses an aborted signal before it writes anything; count what it sends.
-    const result = await next(args);
-    sent.push((context.commandName ?? '').replace(/Command$/, ''));
-    return result;
-  },
-  { step: 'finalizeRequest', name: 'abortTestWire', priority: 'low' },
-);
+// The hook wraps the client's own HTTP handler rather than sitting in a middleware: only the
+// handler receives the request's signal on every supported SDK (3.600.0 keeps it out of the
+// middleware context).
+type WireHandler = { handle(request: { headers: Record<string, string>; body?: unknown }, options?: { abortSignal?: AbortSignal }): Promise<unknown> };
+const wire = (client.config as unknown as { requestHandler: WireHandler }).requestHandler;
+const handle = wire.handle.bind(wire);
+wire.handle = async (request, options) => {
+  const operation = (request.headers['x-amz-target'] ?? '').split('.').pop() ?? '';
+  // The body is a string on older SDKs and bytes on newer ones.
+  const body = request.body instanceof Uint8Array ? new TextDecoder().decode(request.body) : request.body;
+  const input = typeof body === 'string' ? (JSON.parse(body) as Record<string, unknown>) : {};
+  await before?.(`${operation}Command`, input, options?.abortSignal);
+  // The SDK's handler refuses an aborted signal before it writes anything; count what it sends.
+  const result = await handle(request, options);
+  sent.push(operation);
+  return result;
+};
 client.middlewareStack.add(
   (next, context) => async (args) => {
     // Taken before `next`: older lib-dynamodb (3.600.0 among them) replaces `args.input` with its marshalled form.
