@@ -7,7 +7,7 @@ import { contextFor } from '../operations/expression-input.js';
 import { belongsTo } from '../operations/write-guards.js';
 import { checkIndexHolds, filterNeeds, type NeededAttribute } from './index-projection.js';
 import { decodeCursor, startKeyAttributes, type CursorPartition, type StartKey } from './cursor.js';
-import { countAll, readPage, readPages, SKIP, type Page, type PagedReadSpec } from './page-reader.js';
+import { countAll, limitFor, readPage, readPages, SKIP, type Page, type PagedReadSpec } from './page-reader.js';
 import type { RequestOptions } from '../client/send.js';
 
 /** Options shared by entity queries and scans. */
@@ -146,7 +146,7 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> implements 
     }
     if (s.consistent) input.ConsistentRead = true;
     if (s.pageSize !== undefined) input.Limit = s.pageSize;
-    else if (s.limit !== undefined) input.Limit = s.limit;
+    else if (s.limit !== undefined) input.Limit = limitFor(s.limit);
     if (s.cursor !== undefined) input.ExclusiveStartKey = this.decodeCursor(s.cursor);
     if (ctx.ph.hasNames) input.ExpressionAttributeNames = ctx.ph.names;
     if (ctx.ph.hasValues) input.ExpressionAttributeValues = ctx.ph.values;

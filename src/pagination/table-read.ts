@@ -11,7 +11,7 @@ import type { EntityModel } from '../entity/model.js';
 import { ExpressionError } from '../errors.js';
 import type { AnyEntity, EntityItem } from '../entity/entity.js';
 import { decodeCursor, startKeyAttributes, type CursorPartition, type StartKey } from './cursor.js';
-import { readPages } from './page-reader.js';
+import { limitFor, readPages } from './page-reader.js';
 import type { RequestOptions } from '../client/send.js';
 import { positiveInt } from './read-builder.js';
 import { checkIndexHolds, filterNeeds, type NeededAttribute } from './index-projection.js';
@@ -271,7 +271,7 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
     if (s.reverse && s.kind === 'query') input.ScanIndexForward = false;
     if (s.consistent) input.ConsistentRead = true;
     if (s.pageSize !== undefined) input.Limit = s.pageSize;
-    else if (s.limit !== undefined) input.Limit = s.limit;
+    else if (s.limit !== undefined) input.Limit = limitFor(s.limit);
     if (s.cursor !== undefined) input.ExclusiveStartKey = this.decode(s.cursor);
     if (ctx.ph.hasNames) input.ExpressionAttributeNames = ctx.ph.names;
     if (ctx.ph.hasValues) input.ExpressionAttributeValues = ctx.ph.values;

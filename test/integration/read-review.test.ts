@@ -1,0 +1,66 @@
+/**
+ * Review of the read path against DynamoDB Local: where `limit` ends exactly where the results
+ * end, cursors from another query, and options that do not apply to a read.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { appModel } from '../fixtures/app-model.js';
+import { testClient, uniqueTableName } from '../support/client.js';
+
+const client = testClient();
+
+/** Every request the client sends: its input. */
+function recordRequests(c: DynamoDBClient): Record<string, unknown>[] {
+  const log: Record<string, unknown>[] = [];
+  c.middlewareStack.add(
+    (next) => async (args) => {
+      log.push(args.input as Record<string, unknown>);
+      return next(args);
+    },
+    { step: 'initialize', name: 'recordRequests' },
+  );
+  return log;
+}
+const requests = recordRequests(client);
+
+const { AppTable, User, Order } = appModel(client, uniqueTableName('rreview'));
+const order = (seq: number) => ({ userId: 'u1', orderId: `o${seq}`, seq, total: seq, placedAt: new Date(Date.UTC(2024, 0, seq)), lines: [] });
+const orders = () => Order.query('primary', Order.Key('userId').eq('u1'));
+
+beforeAll(async () => {
+  await AppTable.create();
+  for (const seq of [1, 2, 3, 4]) await Order.put(order(seq));
+  await User.put({ userId: 'u1', orgId: 'acme', email: 'ada@example.com', name: 'Ada' });
+  await User.put({ userId: 'u2', orgId: 'acme', email: 'bob@example.com', name: 'Bob' });
+});
+
+afterAll(async () => {
+  await AppTable.drop();
+  client.destroy();
+});
+
+describe('limit that ends exactly where the results end', () => {
+  it('returns no cursor, so no request is made for an empty page', async () => {
+    const before = requests.length;
+    const page = await orders().limit(4);
+    expect(page.items.map((o) => o.seq)).toEqual([1, 2, 3, 4]);
+    expect(page.cursor).toBeUndefined();
+    expect(requests.length - before).toBe(1);
+    // one more item exists: a cursor, and it leads to exactly that item
+    const three = await orders().limit(3);
+    expect(three.cursor).toBeTypeOf('string');
+    expect((await orders().startAfter(three.cursor).all()).map((o) => o.seq)).toEqual([4]);
+  });
+
+  it('the same for pages(), table-level reads and reverse()', async () => {
+    const pages = [];
+    for await (const p of orders().limit(4).pages()) pages.push(p);
+    expect(pages.map((p) => [p.items.length, p.cursor])).toEqual([[4, undefined]]);
+    const table = await AppTable.query(AppTable.Key('pk').eq('USER#u1')).limit(5);
+    expect(table.items).toHaveLength(5);
+    expect(table.cursor).toBeUndefined();
+    const reversed = await orders().reverse().limit(4);
+    expect(reversed.items.map((o) => o.seq)).toEqual([4, 3, 2, 1]);
+    expect(reversed.cursor).toBeUndefined();
+  });
+});
