@@ -6,7 +6,8 @@ import { ExpressionError, KeyError } from '../errors.js';
 import { contextFor } from '../operations/expression-input.js';
 import { belongsTo } from '../operations/write-guards.js';
 import { checkIndexHolds, filterNeeds, type NeededAttribute } from './index-projection.js';
-import { decodeCursor, startKeyAttributes, type CursorPartition, type StartKey } from './cursor.js';
+import { decodeCursor, startKeyAttributes, type StartKey } from './cursor.js';
+import type { CursorBounds } from './cursor-bounds.js';
 import { countAll, limitFor, readPage, readPages, SKIP, type Page, type PagedReadSpec } from './page-reader.js';
 import type { RequestOptions } from '../client/send.js';
 
@@ -104,13 +105,13 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> implements 
     return startKeyAttributes(this.model.primary.index, this.index);
   }
 
-  /** The partition a query reads (scans read every partition). */
-  protected cursorPartition(): CursorPartition | undefined {
+  /** The key condition a query sends, which its cursors must lie in (scans read everything). */
+  protected cursorBounds(): CursorBounds | undefined {
     return undefined;
   }
 
   private decodeCursor(cursor: string): StartKey {
-    return decodeCursor(cursor, this.model.table.name, this.index.name, this.keyAttributes, this.cursorPartition());
+    return decodeCursor(cursor, this.model.table.name, this.index.name, this.keyAttributes, this.cursorBounds());
   }
 
   /** @internal */

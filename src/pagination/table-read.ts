@@ -10,7 +10,8 @@ import { conditionAttributes } from '../expressions/condition-attributes.js';
 import type { EntityModel } from '../entity/model.js';
 import { ExpressionError } from '../errors.js';
 import type { AnyEntity, EntityItem } from '../entity/entity.js';
-import { decodeCursor, startKeyAttributes, type CursorPartition, type StartKey } from './cursor.js';
+import { decodeCursor, startKeyAttributes, type StartKey } from './cursor.js';
+import type { CursorBounds } from './cursor-bounds.js';
 import { limitFor, readPages } from './page-reader.js';
 import type { RequestOptions } from '../client/send.js';
 import { positiveInt } from './read-builder.js';
@@ -228,22 +229,15 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
     return startKeyAttributes(this.table.indexes.get('primary')!, this.state.index);
   }
 
-  /** For a query, the partition it reads: the value of `pk.eq(...)` in the key condition. */
-  private partition(): CursorPartition | undefined {
+  /** For a query, its key condition, which its cursors must lie in (a scan reads everything). */
+  private bounds(): CursorBounds | undefined {
     const key = this.state.key;
     if (this.state.kind !== 'query' || key === undefined) return undefined;
-    const name = this.state.index.partitionKey.name;
-    const terms = key.node.kind === 'and' ? key.node.children : [key.node];
-    for (const t of terms) {
-      if (t.kind === 'compare' && t.op === '=' && t.left.kind === 'path' && t.left.path.length === 1 && t.left.path[0] === name && t.right.kind === 'value') {
-        return { name, value: t.right.value };
-      }
-    }
-    return undefined;
+    return { keyCondition: key.node, partitionKey: this.state.index.partitionKey.name };
   }
 
   private decode(cursor: string): StartKey {
-    return decodeCursor(cursor, this.table.name, this.state.index.name, this.keyAttributes, this.partition());
+    return decodeCursor(cursor, this.table.name, this.state.index.name, this.keyAttributes, this.bounds());
   }
 
   /** The command input of the first request. */

@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { InvalidCursorError } from '../../src/index.js';
 import { appModel } from '../fixtures/app-model.js';
 import { testClient, uniqueTableName } from '../support/client.js';
 
@@ -62,5 +63,37 @@ describe('limit that ends exactly where the results end', () => {
     const reversed = await orders().reverse().limit(4);
     expect(reversed.items.map((o) => o.seq)).toEqual([4, 3, 2, 1]);
     expect(reversed.cursor).toBeUndefined();
+  });
+});
+
+describe('a cursor outside the key condition of the query it resumes', () => {
+  // DynamoDB rejects an ExclusiveStartKey that does not match the sort-key condition ("The provided
+  // starting key does not match the range key predicate"): a cursor of another query of the same
+  // partition was sent, and came back as a raw ValidationException.
+  it('entity queries: refused with InvalidCursorError before any request', async () => {
+    const two = await orders().limit(2); // its cursor points at ORDER#2
+    const before = requests.length;
+    const fromSeq3 = () => Order.query('primary', Order.Key('userId').eq('u1').and(Order.Key('seq').gte(3)));
+    expect(() => fromSeq3().startAfter(two.cursor)).toThrow(InvalidCursorError);
+    expect(() => fromSeq3().startAfter(two.cursor)).toThrow(/outside this query's key condition/);
+    // the profile's cursor (sk PROFILE) is outside every Order query (begins_with ORDER#)
+    const profile = await AppTable.query(AppTable.Key('pk').eq('USER#u1')).reverse().limit(1);
+    expect(profile.cursor).toBeTypeOf('string');
+    expect(() => orders().startAfter(profile.cursor)).toThrow(InvalidCursorError);
+    expect(requests.length - before).toBe(1); // the profile query only
+    // inside the range, in either direction, it resumes as before
+    expect((await Order.query('primary', Order.Key('userId').eq('u1').and(Order.Key('seq').lte(3))).startAfter(two.cursor).all()).map((o) => o.seq)).toEqual([3]);
+    expect((await orders().reverse().startAfter(two.cursor).all()).map((o) => o.seq)).toEqual([1]);
+  });
+
+  it('table-level queries: the same, on the physical sort key', async () => {
+    const pk = AppTable.Key('pk').eq('USER#u1');
+    const first = await AppTable.query(pk).limit(1); // sk ORDER#...1#o1
+    const profiles = () => AppTable.query(pk.and(AppTable.Key('sk').beginsWith('PROFILE')));
+    expect(() => profiles().startAfter(first.cursor)).toThrow(InvalidCursorError);
+    expect(() => AppTable.query(pk.and(AppTable.Key('sk').gt('P'))).startAfter(first.cursor)).toThrow(/sk/);
+    expect(() => AppTable.query(pk.and(AppTable.Key('sk').between('A', 'B'))).startAfter(first.cursor)).toThrow(InvalidCursorError);
+    const rest = await AppTable.query(pk.and(AppTable.Key('sk').lt('P'))).startAfter(first.cursor).all();
+    expect(rest.items.map((i) => i['seq'])).toEqual([2, 3, 4]);
   });
 });
