@@ -208,6 +208,11 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
 
   /** Descending sort-key order (queries only). */
   reverse(on = true): this {
+    // A scan reads in no key order (DynamoDB has no ScanIndexForward for it): ignoring the call
+    // would hand back items in an order the caller did not ask for.
+    if (on && this.state.kind === 'scan') {
+      throw new ExpressionError(`table ${this.table.name}`, '', `reverse() applies to queries only: a scan of ${this.state.index.name} reads in no key order`);
+    }
     return this.with({ reverse: on });
   }
 
@@ -262,7 +267,7 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
       const names = [...new Set([...s.projection, ...et, ...this.keyAttributes.map((a) => a.name)])];
       input.ProjectionExpression = compileProjection(names.map((n) => [n]), ctx);
     }
-    if (s.reverse && s.kind === 'query') input.ScanIndexForward = false;
+    if (s.reverse) input.ScanIndexForward = false;
     if (s.consistent) input.ConsistentRead = true;
     if (s.pageSize !== undefined) input.Limit = s.pageSize;
     else if (s.limit !== undefined) input.Limit = limitFor(s.limit);

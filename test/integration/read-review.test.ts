@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { InvalidCursorError } from '../../src/index.js';
+import { ExpressionError, InvalidCursorError } from '../../src/index.js';
 import { appModel } from '../fixtures/app-model.js';
 import { testClient, uniqueTableName } from '../support/client.js';
 
@@ -95,5 +95,15 @@ describe('a cursor outside the key condition of the query it resumes', () => {
     expect(() => AppTable.query(pk.and(AppTable.Key('sk').between('A', 'B'))).startAfter(first.cursor)).toThrow(InvalidCursorError);
     const rest = await AppTable.query(pk.and(AppTable.Key('sk').lt('P'))).startAfter(first.cursor).all();
     expect(rest.items.map((i) => i['seq'])).toEqual([2, 3, 4]);
+  });
+});
+
+describe('options that do not apply to a read', () => {
+  it('reverse() on a table-level scan is refused (a scan has no order to reverse), not silently ignored', async () => {
+    // an entity scan has no reverse() at all; the table-level builder serves queries and scans
+    expect(() => AppTable.scan().reverse()).toThrow(ExpressionError);
+    expect(() => AppTable.scan('gsi1').reverse()).toThrow(/reverse\(\) applies to queries only/);
+    expect(() => AppTable.scan().reverse(false)).not.toThrow();
+    expect(AppTable.query(AppTable.Key('pk').eq('USER#u1')).reverse().build()).toHaveProperty('ScanIndexForward', false);
   });
 });
