@@ -245,6 +245,30 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
     return decodeCursor(cursor, this.table.name, this.state.index.name, this.keyAttributes, this.bounds());
   }
 
+  /**
+   * A read without `project()` parses every item of a registered entity by its whole schema. A
+   * global index that holds the discriminator but not every attribute of an entity with keys on it
+   * returns that entity's items partial (it cannot fetch the rest from the table), and each would
+   * fail to parse after the read: refused here, before sending, as entity reads of such an index
+   * are. An index without the discriminator returns its items raw, in `unknown`, which is fine.
+   */
+  private checkWholeItems(index: ResolvedIndex): void {
+    const held = index.projected;
+    if (held === undefined || index.type !== 'global' || !held.has(this.table.entityAttribute)) return;
+    for (const model of this.table.entities.values()) {
+      if (!model.indexes.has(index.name) || (this.state.entities !== undefined && !this.state.entities.has(model.name))) continue;
+      const missing = model.readableAttributes.filter((a) => !held.has(a));
+      if (missing.length === 0) continue;
+      throw new ExpressionError(
+        `table ${this.table.name}`,
+        missing[0]!,
+        `global index ${index.name} holds only ${[...held].map((a) => `"${a}"`).join(', ')}, and without project() the items of ${model.name} need ` +
+          `${missing.map((a) => `"${a}"`).join(', ')}, which a global index cannot fetch from the table. ` +
+          `project() attributes the index holds, or read whole items through the table or an index that holds them`,
+      );
+    }
+  }
+
   /** The command input of the first request. */
   build(): QueryCommandInput | ScanCommandInput {
     const s = this.state;
@@ -254,6 +278,7 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
     if (s.index.projected !== undefined) {
       const needed: NeededAttribute[] = [...filterNeeds(s.filter), ...(s.projection ?? []).map((a) => [a, 'read', 'projected'] as const)];
       checkIndexHolds(`table ${this.table.name}`, s.index, needed);
+      if (s.projection === undefined || s.projection.length === 0) this.checkWholeItems(s.index);
     }
     this.checkFilter();
     const input: Record<string, unknown> = { TableName: this.table.name };

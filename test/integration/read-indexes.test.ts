@@ -85,6 +85,20 @@ describe('entity reads on indexes that do not hold whole items', () => {
     expect(() => AppTable.query('incl', AppTable.Key('ipk').eq('I#t')).project('name').filter(AppTable.Attr('_et').eq('Doc')).build()).not.toThrow();
   });
 
+  it('a table-level read of an INCLUDE global index without project(): fails before sending, naming the entity and what the index lacks', async () => {
+    // The index holds `_et`, so its items were parsed by Doc's whole schema after the read, and
+    // every one failed with an ItemParseError about attributes the data does have (in the table).
+    const q = AppTable.query('incl', AppTable.Key('ipk').eq('I#t'));
+    expect(() => q.build()).toThrow(ExpressionError);
+    expect(() => q.build()).toThrow(/global index incl holds only .* items of Doc need "docId", "team", "size"/);
+    await expect(q.all()).rejects.toThrow(ExpressionError);
+    expect(() => q.entities(Doc).build()).toThrow(/Doc/);
+    expect(() => AppTable.scan('incl').build()).toThrow(ExpressionError);
+    // what the index holds is read and parsed as a projection
+    const held = await q.project('name').all();
+    expect(held.items.map((d) => d.name).sort()).toEqual(['alpha', 'beta', 'gamma']);
+  });
+
   it('an INCLUDE global index: a full read names what the index lacks', () => {
     const q = Doc.query('incl', Doc.Key('team').eq('t')).includeExpired();
     expect(() => q.build()).toThrow(/"docId" \(read into the result\)/);
