@@ -98,6 +98,9 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> implements 
   }
 
   protected checkProjection(attributes: readonly string[]): string[] {
+    // With no attribute, no ProjectionExpression would be sent (whole items read) and each item
+    // parsed by an empty projection: `{}`s. Typically a spread of an empty list.
+    if (attributes.length === 0) throw new ExpressionError(this.model.name, '', 'project() needs at least one attribute');
     return this.model.projection(attributes);
   }
 

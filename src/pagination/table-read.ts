@@ -193,6 +193,8 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
    * @example const { items } = await AppTable.query(AppTable.Key('pk').eq('ORG#acme')).entities(User).project('name').all() // { _et, name }[]
    */
   project<A extends string>(...attributes: A[]): TableReadBuilder<T, Et, A> {
+    // With no attribute, whole items would be read and each reduced to its discriminator.
+    if (attributes.length === 0) throw new ExpressionError(`table ${this.table.name}`, '', 'project() needs at least one attribute');
     return new TableReadBuilder<T, Et, A>(this.table, { ...this.state, projection: [...new Set(attributes)] });
   }
 

@@ -107,3 +107,15 @@ describe('options that do not apply to a read', () => {
     expect(AppTable.query(AppTable.Key('pk').eq('USER#u1')).reverse().build()).toHaveProperty('ScanIndexForward', false);
   });
 });
+
+describe('project() with no attribute', () => {
+  it('is refused before sending (it read whole items and returned empty objects, or only the discriminator)', async () => {
+    const none: [] = [];
+    expect(() => orders().project(...none)).toThrow(ExpressionError);
+    expect(() => orders().project(...none)).toThrow(/project\(\) needs at least one attribute/);
+    expect(() => Order.scan().project(...none)).toThrow(ExpressionError);
+    expect(() => AppTable.query(AppTable.Key('pk').eq('USER#u1')).project(...none)).toThrow(ExpressionError);
+    expect(() => AppTable.scan().project(...none)).toThrow(ExpressionError);
+    expect((await orders().project('seq').limit(1)).items).toEqual([{ seq: 1 }]);
+  });
+});
