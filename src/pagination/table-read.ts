@@ -293,6 +293,10 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
       const et = s.index.projected === undefined || s.index.projected.has(this.table.entityAttribute) ? [this.table.entityAttribute] : [];
       const names = [...new Set([...s.projection, ...et, ...this.keyAttributes.map((a) => a.name)])];
       input.ProjectionExpression = compileProjection(names.map((n) => [n]), ctx);
+    } else if (s.index.projected !== undefined && s.index.type === 'local') {
+      // An index returns only what it holds by default, and items are parsed whole: a local one
+      // can fetch the rest from the table (as entity reads do).
+      input.Select = 'ALL_ATTRIBUTES';
     }
     if (s.reverse) input.ScanIndexForward = false;
     if (s.consistent) input.ConsistentRead = true;

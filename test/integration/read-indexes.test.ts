@@ -133,6 +133,26 @@ describe('entity reads on indexes that do not hold whole items', () => {
   });
 });
 
+describe('table-level reads of a local index that holds part of an item', () => {
+  it('read whole items (Select ALL_ATTRIBUTES, fetched from the table), as entity reads do', async () => {
+    // The index returned only what it holds: with `_et` held, Doc's items were parsed partial and
+    // failed (ItemParseError); without it (KEYS_ONLY), they came back raw in `unknown`.
+    const incl = AppTable.query('localIncl', AppTable.Key('pk').eq('TEAM#t'));
+    expect(incl.build()).toMatchObject({ IndexName: 'localIncl', Select: 'ALL_ATTRIBUTES' });
+    const { items, unknown } = await incl.entities(Doc).all();
+    expect(unknown).toEqual([]);
+    expect(items.map((d) => [d.docId, d.name, d.size])).toEqual([
+      ['d1', 'alpha', 1],
+      ['d2', 'beta', 2],
+      ['d3', 'gamma', 3],
+    ]);
+    const keysOnly = await AppTable.scan('local').entities(Doc).all();
+    expect(keysOnly.items.map((d) => d.docId).sort()).toEqual(['d1', 'd2', 'd3']);
+    // a projection asks for what it names, as before
+    expect(AppTable.query('localIncl', AppTable.Key('pk').eq('TEAM#t')).project('name').build()).not.toHaveProperty('Select');
+  });
+});
+
 describe('TTL attribute stored as NULL', () => {
   it('never expires: get, query and scan all return the item (and an expired one stays hidden)', async () => {
     expect((await Doc.get({ team: 't', docId: 'd2' }))?.expiresAt).toBeNull();
