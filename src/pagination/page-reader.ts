@@ -62,8 +62,14 @@ interface PageStep<T> {
  * not has that item to prove it, for the price of reading one item more.
  */
 export function limitFor(remaining: number): number | undefined {
-  return Number.isFinite(remaining) ? remaining + 1 : undefined;
+  return Number.isFinite(remaining) ? Math.min(remaining + 1, MAX_PAGE_SIZE) : undefined;
 }
+
+/**
+ * The largest `Limit` DynamoDB takes: a 32-bit integer (DynamoDB Local answers a larger one with a
+ * 500 InternalFailure, which the SDK retries). A larger `limit` spans requests anyway.
+ */
+export const MAX_PAGE_SIZE = 2 ** 31 - 1;
 
 /**
  * Sends one request from `startKey` and reads its rows, keeping at most `remaining` items. When it

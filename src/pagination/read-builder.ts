@@ -8,7 +8,7 @@ import { belongsTo } from '../operations/write-guards.js';
 import { checkIndexHolds, filterNeeds, type NeededAttribute } from './index-projection.js';
 import { decodeCursor, startKeyAttributes, type StartKey } from './cursor.js';
 import type { CursorBounds } from './cursor-bounds.js';
-import { countAll, limitFor, readPage, readPages, SKIP, type Page, type PagedReadSpec } from './page-reader.js';
+import { countAll, limitFor, MAX_PAGE_SIZE, readPage, readPages, SKIP, type Page, type PagedReadSpec } from './page-reader.js';
 import type { RequestOptions } from '../client/send.js';
 
 /** Options shared by entity queries and scans. */
@@ -23,9 +23,10 @@ export interface ReadState {
   readonly includeExpired?: boolean;
 }
 
-/** `n` when it is a positive safe integer, else an ExpressionError naming `what`. */
-export function positiveInt(n: number, what: string, entity: string): number {
+/** `n` when it is a positive safe integer (at most `max`), else an ExpressionError naming `what`. */
+export function positiveInt(n: number, what: string, entity: string, max = Number.MAX_SAFE_INTEGER): number {
   if (!Number.isSafeInteger(n) || n < 1) throw new ExpressionError(entity, '', `${what} must be a positive integer, got ${n}`);
+  if (n > max) throw new ExpressionError(entity, '', `${what} must be at most ${max}, got ${n}`);
   return n;
 }
 
@@ -65,7 +66,7 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> implements 
 
   /** DynamoDB's `Limit`: items evaluated per request, before the filter. */
   pageSize(n: number): this {
-    return this.with({ pageSize: positiveInt(n, 'pageSize', this.model.name) } as Partial<S>);
+    return this.with({ pageSize: positiveInt(n, 'pageSize', this.model.name, MAX_PAGE_SIZE) } as Partial<S>);
   }
 
   /** Strongly consistent reads (table and local indexes only). */

@@ -12,7 +12,7 @@ import { ExpressionError } from '../errors.js';
 import type { AnyEntity, EntityItem } from '../entity/entity.js';
 import { decodeCursor, startKeyAttributes, type StartKey } from './cursor.js';
 import type { CursorBounds } from './cursor-bounds.js';
-import { limitFor, readPages } from './page-reader.js';
+import { limitFor, MAX_PAGE_SIZE, readPages } from './page-reader.js';
 import type { RequestOptions } from '../client/send.js';
 import { positiveInt } from './read-builder.js';
 import { checkIndexHolds, filterNeeds, type NeededAttribute } from './index-projection.js';
@@ -205,7 +205,7 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
 
   /** DynamoDB's `Limit`: items evaluated per request, before the filter. */
   pageSize(n: number): this {
-    return this.with({ pageSize: positiveInt(n, 'pageSize', `table ${this.table.name}`) });
+    return this.with({ pageSize: positiveInt(n, 'pageSize', `table ${this.table.name}`, MAX_PAGE_SIZE) });
   }
 
   /** Descending sort-key order (queries only). */

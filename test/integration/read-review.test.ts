@@ -119,3 +119,23 @@ describe('project() with no attribute', () => {
     expect((await orders().project('seq').limit(1)).items).toEqual([{ seq: 1 }]);
   });
 });
+
+describe('limit and pageSize beyond a 32-bit integer (DynamoDB Limit is one)', () => {
+  // DynamoDB Local answers a Limit above 2^31 - 1 with a 500 InternalFailure, which the SDK retries.
+  it('a large limit() reads everything: the request Limit stays within 2^31 - 1', async () => {
+    for (const n of [2 ** 31 - 2, 2 ** 31 - 1, 2 ** 31, Number.MAX_SAFE_INTEGER]) {
+      const before = requests.length;
+      expect((await orders().limit(n)).items).toHaveLength(4);
+      expect(requests.slice(before).map((r) => r['Limit'])).toEqual([2 ** 31 - 1]);
+    }
+    expect((await AppTable.query(AppTable.Key('pk').eq('USER#u1')).limit(Number.MAX_SAFE_INTEGER)).items).toHaveLength(5);
+    expect(orders().limit(Number.MAX_SAFE_INTEGER).build().Limit).toBe(2 ** 31 - 1);
+  });
+
+  it('pageSize() above 2^31 - 1 is refused before sending', async () => {
+    expect(() => orders().pageSize(2 ** 31)).toThrow(ExpressionError);
+    expect(() => orders().pageSize(2 ** 31)).toThrow(/pageSize must be at most 2147483647/);
+    expect(() => AppTable.scan().pageSize(2 ** 31)).toThrow(ExpressionError);
+    expect((await orders().pageSize(2 ** 31 - 1)).items).toHaveLength(4);
+  });
+});
