@@ -178,6 +178,13 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
    * @example const { items } = await AppTable.query(AppTable.Key('pk').eq('USER#u1')).entities(User, Order).all()
    */
   entities<E extends AnyEntity[]>(...entities: E): TableReadBuilder<CollectionItem<E[number], Et>, Et, P> {
+    // Items are matched by discriminator value alone: an entity of another table would type the
+    // items of this table's entity of the same name, or silently match nothing.
+    for (const e of entities) {
+      if (e.model.table !== this.table) {
+        throw new ExpressionError(`table ${this.table.name}`, '', `entities(): ${e.name} is defined on table ${e.model.table.name}, not on this one`);
+      }
+    }
     return new TableReadBuilder(this.table, { ...this.state, entities: new Set(entities.map((e) => e.name)) });
   }
 

@@ -139,3 +139,12 @@ describe('limit and pageSize beyond a 32-bit integer (DynamoDB Limit is one)', (
     expect((await orders().pageSize(2 ** 31 - 1)).items).toHaveLength(4);
   });
 });
+
+describe('entities() of another table', () => {
+  it('is refused: its items can never be in this table, and one of the same name would be parsed by this table\'s entity', () => {
+    const other = appModel(client, uniqueTableName('rreview-other'));
+    expect(() => AppTable.query(AppTable.Key('pk').eq('USER#u1')).entities(other.User)).toThrow(ExpressionError);
+    expect(() => AppTable.scan().entities(User, other.Order)).toThrow(/Order is defined on table rreview-other/);
+    expect(() => AppTable.scan().entities(User, Order)).not.toThrow();
+  });
+});
