@@ -86,6 +86,14 @@ describe('a cursor outside the key condition of the query it resumes', () => {
     expect((await orders().reverse().startAfter(two.cursor).all()).map((o) => o.seq)).toEqual([1]);
   });
 
+  it('local index queries: checked on the index sort key, and resume inside it', async () => {
+    const u1 = Order.Key('userId').eq('u1');
+    const two = await Order.query('lsi1', u1).limit(2); // placedAt Jan 1, Jan 2
+    expect((await Order.query('lsi1', u1).startAfter(two.cursor).all()).map((o) => o.seq)).toEqual([3, 4]);
+    const later = () => Order.query('lsi1', u1.and(Order.Key('placedAt').gte(new Date(Date.UTC(2024, 0, 3)))));
+    expect(() => later().startAfter(two.cursor)).toThrow(/lsi1sk = "PLACED#2024-01-02T00:00:00.000Z", outside this query's key condition/);
+  });
+
   it('table-level queries: the same, on the physical sort key', async () => {
     const pk = AppTable.Key('pk').eq('USER#u1');
     const first = await AppTable.query(pk).limit(1); // sk ORDER#...1#o1
