@@ -202,6 +202,12 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
   project<A extends string>(...attributes: A[]): TableReadBuilder<T, Et, A> {
     // With no attribute, whole items would be read and each reduced to its discriminator.
     if (attributes.length === 0) throw new ExpressionError(`table ${this.table.name}`, '', 'project() needs at least one attribute');
+    // Items are parsed per entity from whole top-level attributes: a path would be projected as an
+    // attribute of that literal name (Attr() reads dots as nesting), which no item has.
+    const path = attributes.find((a) => /[.[\]]/.test(a));
+    if (path !== undefined) {
+      throw new ExpressionError(`table ${this.table.name}`, path, `project() names top-level attributes; "${path}" is a path: project its top-level attribute (e.g. "${path.split(/[.[]/)[0]}")`);
+    }
     return new TableReadBuilder<T, Et, A>(this.table, { ...this.state, projection: [...new Set(attributes)] });
   }
 

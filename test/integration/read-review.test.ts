@@ -156,3 +156,15 @@ describe('entities() of another table', () => {
     expect(() => AppTable.scan().entities(User, Order)).not.toThrow();
   });
 });
+
+describe('table-level project() of a nested path', () => {
+  it('is refused before sending: it named a top-level attribute called "address.city", so every item came back without it', async () => {
+    const q = () => AppTable.query(AppTable.Key('pk').eq('USER#u1'));
+    expect(() => q().project('address.city')).toThrow(ExpressionError);
+    expect(() => q().project('name', 'items[0]')).toThrow(/project\(\) names top-level attributes; "items\[0\]" is a path/);
+    // a top-level map is read whole
+    await User.put({ userId: 'u9', orgId: 'acme', email: 'c@example.com', name: 'Cy', address: { city: 'Paris' } });
+    const { items } = await AppTable.query(AppTable.Key('pk').eq('USER#u9')).entities(User).project('address').all();
+    expect(items).toEqual([{ _et: 'User', address: { city: 'Paris' } }]);
+  });
+});
