@@ -154,7 +154,8 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
     if (skTerm !== undefined && skTerm.op === '<>') throw new ExpressionError(where, sk!, `a sort key condition cannot be ne (<>); ${shape}`);
     checkKeyValues(where, ix.partitionKey, pkTerm);
     if (skTerm !== undefined) {
-      if (skTerm.op === 'begins_with' && ix.sortKey!.type !== 'S') throw new ExpressionError(where, sk!, `beginsWith needs a string sort key; ${sk} is ${ix.sortKey!.type}`);
+      // begins_with takes string and binary sort keys; DynamoDB refuses it on numbers only.
+      if (skTerm.op === 'begins_with' && ix.sortKey!.type === 'N') throw new ExpressionError(where, sk!, `beginsWith needs a string or binary sort key; ${sk} is N`);
       checkKeyValues(where, ix.sortKey!, skTerm);
     }
   }
