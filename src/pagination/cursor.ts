@@ -1,6 +1,7 @@
 import { InvalidCursorError } from '../errors.js';
 import type { ResolvedIndex } from '../entity/table.js';
 import type { KeyAttribute } from '../entity/table-types.js';
+import { checkInKeyCondition, type CursorBounds } from './cursor-bounds.js';
 
 /** A DynamoDB `LastEvaluatedKey` in DocumentClient form (integers beyond 2^53 come as `bigint`). */
 export type StartKey = Record<string, string | number | bigint | Uint8Array>;
@@ -37,27 +38,12 @@ export function encodeCursor(table: string, index: string, key: StartKey): strin
   return Buffer.from(JSON.stringify(body), 'utf8').toString('base64url');
 }
 
-/** The partition a query reads: a cursor from another partition of the same index does not belong. */
-export interface CursorPartition {
-  readonly name: string;
-  readonly value: unknown;
-}
-
-const isNumeric = (v: unknown): v is number | bigint => typeof v === 'number' || typeof v === 'bigint';
-
-/** Key values compared as DynamoDB does: bytes for binary, by value for numbers (`2 == 2n`). */
-function sameKeyValue(a: unknown, b: unknown): boolean {
-  if (a instanceof Uint8Array && b instanceof Uint8Array) return Buffer.from(a).equals(Buffer.from(b));
-  // `==` is the one comparison of a number with a bigint by mathematical value.
-  if (isNumeric(a) && isNumeric(b)) return a == b;
-  return a === b;
-}
 
 /**
  * Decodes a cursor made by `encodeCursor`, checking table, index and the key's exact shape, and,
- * for a query, that it points into the partition being queried.
+ * for a query, that it lies inside the query's key condition (see `checkInKeyCondition`).
  */
-export function decodeCursor(cursor: string, table: string, index: string, expected: readonly KeyAttribute[], partition?: CursorPartition): StartKey {
+export function decodeCursor(cursor: string, table: string, index: string, expected: readonly KeyAttribute[], bounds?: CursorBounds): StartKey {
   const target = `table ${table}, index ${index}`;
   if (typeof cursor !== 'string' || cursor === '' || !/^[A-Za-z0-9_-]+$/.test(cursor)) {
     throw new InvalidCursorError(target, 'not a cursor string');
@@ -86,8 +72,6 @@ export function decodeCursor(cursor: string, table: string, index: string, expec
     else if (attr.type === 'B' && v !== null && typeof v === 'object' && 'b' in v && typeof v.b === 'string') out[attr.name] = new Uint8Array(Buffer.from(v.b, 'base64'));
     else throw new InvalidCursorError(target, `key attribute ${attr.name} is missing or has the wrong type`);
   }
-  if (partition !== undefined && !sameKeyValue(out[partition.name], partition.value)) {
-    throw new InvalidCursorError(target, `it points into partition ${partition.name} = ${String(out[partition.name])}, not the queried ${String(partition.value)}`);
-  }
+  if (bounds !== undefined) checkInKeyCondition(target, out, bounds);
   return out;
 }

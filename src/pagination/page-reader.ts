@@ -55,6 +55,23 @@ interface PageStep<T> {
 }
 
 /**
+ * DynamoDB's `Limit` for a read that still owes `remaining` items: one more than that. DynamoDB
+ * returns a `LastEvaluatedKey` whenever it stops at `Limit`, also when nothing follows; asking for
+ * `remaining` alone would then hand the caller a cursor that leads to an empty page. With one item
+ * more, a read that ends exactly at `limit` is told so (no `LastEvaluatedKey`), and one that does
+ * not has that item to prove it, for the price of reading one item more.
+ */
+export function limitFor(remaining: number): number | undefined {
+  return Number.isFinite(remaining) ? Math.min(remaining + 1, MAX_PAGE_SIZE) : undefined;
+}
+
+/**
+ * The largest `Limit` DynamoDB takes: a 32-bit integer (DynamoDB Local answers a larger one with a
+ * 500 InternalFailure, which the SDK retries). A larger `limit` spans requests anyway.
+ */
+export const MAX_PAGE_SIZE = 2 ** 31 - 1;
+
+/**
  * Sends one request from `startKey` and reads its rows, keeping at most `remaining` items. When it
  * stops inside the DynamoDB page, the cursor points at the last item returned, so resuming yields
  * exactly the items after it.
@@ -68,7 +85,7 @@ export async function readPage<T>(
 ): Promise<PageStep<T>> {
   const input: Record<string, unknown> = { ...spec.input };
   if (startKey !== undefined) input.ExclusiveStartKey = startKey;
-  const requestLimit = pageSize ?? (Number.isFinite(remaining) ? remaining : undefined);
+  const requestLimit = pageSize ?? limitFor(remaining);
   if (requestLimit !== undefined) input.Limit = requestLimit;
   const out = await sendCommand<RawPage>(spec.client, spec.command(input), signal);
   const rows = out.Items ?? [];

@@ -4,7 +4,7 @@ import { compileCondition, type CompileContext } from '../expressions/compile.js
 import { keyConditionRefinement, planKeyCondition } from '../entity/key-condition-plan.js';
 import { Condition } from '../expressions/condition.js';
 import { EntityReadBuilder, type ReadState } from './read-builder.js';
-import type { CursorPartition } from './cursor.js';
+import type { CursorBounds } from './cursor-bounds.js';
 
 interface QueryState extends ReadState {
   readonly key: KeyCondition;
@@ -41,10 +41,10 @@ export class QueryBuilder<Result> extends EntityReadBuilder<Result, QueryState> 
     return node === undefined ? undefined : new Condition(node);
   }
 
-  protected override cursorPartition(): CursorPartition | undefined {
-    const node = planKeyCondition(this.model, this.state.index, this.state.key);
-    const pk = node.kind === 'and' ? node.children[0] : node;
-    return pk?.kind === 'compare' && pk.right.kind === 'value' ? { name: this.index.partitionKey.name, value: pk.right.value } : undefined;
+  protected override cursorBounds(): CursorBounds {
+    // The condition as sent (widened ranges included): DynamoDB checks the start key against it.
+    const keyCondition = planKeyCondition(this.model, this.state.index, this.state.key, (a) => this.canFilterOn(a));
+    return { keyCondition, partitionKey: this.index.partitionKey.name };
   }
 
   /** Reads only these top-level attributes; the result type becomes a `Pick`. */

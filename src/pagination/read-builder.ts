@@ -6,8 +6,9 @@ import { ExpressionError, KeyError } from '../errors.js';
 import { contextFor } from '../operations/expression-input.js';
 import { belongsTo } from '../operations/write-guards.js';
 import { checkIndexHolds, filterNeeds, type NeededAttribute } from './index-projection.js';
-import { decodeCursor, startKeyAttributes, type CursorPartition, type StartKey } from './cursor.js';
-import { countAll, readPage, readPages, SKIP, type Page, type PagedReadSpec } from './page-reader.js';
+import { decodeCursor, startKeyAttributes, type StartKey } from './cursor.js';
+import type { CursorBounds } from './cursor-bounds.js';
+import { countAll, limitFor, MAX_PAGE_SIZE, readPage, readPages, SKIP, type Page, type PagedReadSpec } from './page-reader.js';
 import type { RequestOptions } from '../client/send.js';
 
 /** Options shared by entity queries and scans. */
@@ -22,9 +23,10 @@ export interface ReadState {
   readonly includeExpired?: boolean;
 }
 
-/** `n` when it is a positive safe integer, else an ExpressionError naming `what`. */
-export function positiveInt(n: number, what: string, entity: string): number {
+/** `n` when it is a positive safe integer (at most `max`), else an ExpressionError naming `what`. */
+export function positiveInt(n: number, what: string, entity: string, max = Number.MAX_SAFE_INTEGER): number {
   if (!Number.isSafeInteger(n) || n < 1) throw new ExpressionError(entity, '', `${what} must be a positive integer, got ${n}`);
+  if (n > max) throw new ExpressionError(entity, '', `${what} must be at most ${max}, got ${n}`);
   return n;
 }
 
@@ -64,7 +66,7 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> implements 
 
   /** DynamoDB's `Limit`: items evaluated per request, before the filter. */
   pageSize(n: number): this {
-    return this.with({ pageSize: positiveInt(n, 'pageSize', this.model.name) } as Partial<S>);
+    return this.with({ pageSize: positiveInt(n, 'pageSize', this.model.name, MAX_PAGE_SIZE) } as Partial<S>);
   }
 
   /** Strongly consistent reads (table and local indexes only). */
@@ -97,6 +99,9 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> implements 
   }
 
   protected checkProjection(attributes: readonly string[]): string[] {
+    // With no attribute, no ProjectionExpression would be sent (whole items read) and each item
+    // parsed by an empty projection: `{}`s. Typically a spread of an empty list.
+    if (attributes.length === 0) throw new ExpressionError(this.model.name, '', 'project() needs at least one attribute');
     return this.model.projection(attributes);
   }
 
@@ -104,13 +109,13 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> implements 
     return startKeyAttributes(this.model.primary.index, this.index);
   }
 
-  /** The partition a query reads (scans read every partition). */
-  protected cursorPartition(): CursorPartition | undefined {
+  /** The key condition a query sends, which its cursors must lie in (scans read everything). */
+  protected cursorBounds(): CursorBounds | undefined {
     return undefined;
   }
 
   private decodeCursor(cursor: string): StartKey {
-    return decodeCursor(cursor, this.model.table.name, this.index.name, this.keyAttributes, this.cursorPartition());
+    return decodeCursor(cursor, this.model.table.name, this.index.name, this.keyAttributes, this.cursorBounds());
   }
 
   /** @internal */
@@ -146,7 +151,7 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> implements 
     }
     if (s.consistent) input.ConsistentRead = true;
     if (s.pageSize !== undefined) input.Limit = s.pageSize;
-    else if (s.limit !== undefined) input.Limit = s.limit;
+    else if (s.limit !== undefined) input.Limit = limitFor(s.limit);
     if (s.cursor !== undefined) input.ExclusiveStartKey = this.decodeCursor(s.cursor);
     if (ctx.ph.hasNames) input.ExpressionAttributeNames = ctx.ph.names;
     if (ctx.ph.hasValues) input.ExpressionAttributeValues = ctx.ph.values;

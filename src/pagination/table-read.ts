@@ -10,8 +10,9 @@ import { conditionAttributes } from '../expressions/condition-attributes.js';
 import type { EntityModel } from '../entity/model.js';
 import { ExpressionError } from '../errors.js';
 import type { AnyEntity, EntityItem } from '../entity/entity.js';
-import { decodeCursor, startKeyAttributes, type CursorPartition, type StartKey } from './cursor.js';
-import { readPages } from './page-reader.js';
+import { decodeCursor, startKeyAttributes, type StartKey } from './cursor.js';
+import type { CursorBounds } from './cursor-bounds.js';
+import { limitFor, MAX_PAGE_SIZE, readPages } from './page-reader.js';
 import type { RequestOptions } from '../client/send.js';
 import { positiveInt } from './read-builder.js';
 import { checkIndexHolds, filterNeeds, type NeededAttribute } from './index-projection.js';
@@ -153,7 +154,8 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
     if (skTerm !== undefined && skTerm.op === '<>') throw new ExpressionError(where, sk!, `a sort key condition cannot be ne (<>); ${shape}`);
     checkKeyValues(where, ix.partitionKey, pkTerm);
     if (skTerm !== undefined) {
-      if (skTerm.op === 'begins_with' && ix.sortKey!.type !== 'S') throw new ExpressionError(where, sk!, `beginsWith needs a string sort key; ${sk} is ${ix.sortKey!.type}`);
+      // begins_with takes string and binary sort keys; DynamoDB refuses it on numbers only.
+      if (skTerm.op === 'begins_with' && ix.sortKey!.type === 'N') throw new ExpressionError(where, sk!, `beginsWith needs a string or binary sort key; ${sk} is N`);
       checkKeyValues(where, ix.sortKey!, skTerm);
     }
   }
@@ -177,6 +179,13 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
    * @example const { items } = await AppTable.query(AppTable.Key('pk').eq('USER#u1')).entities(User, Order).all()
    */
   entities<E extends AnyEntity[]>(...entities: E): TableReadBuilder<CollectionItem<E[number], Et>, Et, P> {
+    // Items are matched by discriminator value alone: an entity of another table would type the
+    // items of this table's entity of the same name, or silently match nothing.
+    for (const e of entities) {
+      if (e.model.table !== this.table) {
+        throw new ExpressionError(`table ${this.table.name}`, '', `entities(): ${e.name} is defined on table ${e.model.table.name}, not on this one`);
+      }
+    }
     return new TableReadBuilder(this.table, { ...this.state, entities: new Set(entities.map((e) => e.name)) });
   }
 
@@ -192,6 +201,14 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
    * @example const { items } = await AppTable.query(AppTable.Key('pk').eq('ORG#acme')).entities(User).project('name').all() // { _et, name }[]
    */
   project<A extends string>(...attributes: A[]): TableReadBuilder<T, Et, A> {
+    // With no attribute, whole items would be read and each reduced to its discriminator.
+    if (attributes.length === 0) throw new ExpressionError(`table ${this.table.name}`, '', 'project() needs at least one attribute');
+    // Items are parsed per entity from whole top-level attributes: a path would be projected as an
+    // attribute of that literal name (Attr() reads dots as nesting), which no item has.
+    const path = attributes.find((a) => /[.[\]]/.test(a));
+    if (path !== undefined) {
+      throw new ExpressionError(`table ${this.table.name}`, path, `project() names top-level attributes; "${path}" is a path: project its top-level attribute (e.g. "${path.split(/[.[]/)[0]}")`);
+    }
     return new TableReadBuilder<T, Et, A>(this.table, { ...this.state, projection: [...new Set(attributes)] });
   }
 
@@ -202,11 +219,16 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
 
   /** DynamoDB's `Limit`: items evaluated per request, before the filter. */
   pageSize(n: number): this {
-    return this.with({ pageSize: positiveInt(n, 'pageSize', `table ${this.table.name}`) });
+    return this.with({ pageSize: positiveInt(n, 'pageSize', `table ${this.table.name}`, MAX_PAGE_SIZE) });
   }
 
   /** Descending sort-key order (queries only). */
   reverse(on = true): this {
+    // A scan reads in no key order (DynamoDB has no ScanIndexForward for it): ignoring the call
+    // would hand back items in an order the caller did not ask for.
+    if (on && this.state.kind === 'scan') {
+      throw new ExpressionError(`table ${this.table.name}`, '', `reverse() applies to queries only: a scan of ${this.state.index.name} reads in no key order`);
+    }
     return this.with({ reverse: on });
   }
 
@@ -228,22 +250,39 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
     return startKeyAttributes(this.table.indexes.get('primary')!, this.state.index);
   }
 
-  /** For a query, the partition it reads: the value of `pk.eq(...)` in the key condition. */
-  private partition(): CursorPartition | undefined {
+  /** For a query, its key condition, which its cursors must lie in (a scan reads everything). */
+  private bounds(): CursorBounds | undefined {
     const key = this.state.key;
     if (this.state.kind !== 'query' || key === undefined) return undefined;
-    const name = this.state.index.partitionKey.name;
-    const terms = key.node.kind === 'and' ? key.node.children : [key.node];
-    for (const t of terms) {
-      if (t.kind === 'compare' && t.op === '=' && t.left.kind === 'path' && t.left.path.length === 1 && t.left.path[0] === name && t.right.kind === 'value') {
-        return { name, value: t.right.value };
-      }
-    }
-    return undefined;
+    return { keyCondition: key.node, partitionKey: this.state.index.partitionKey.name };
   }
 
   private decode(cursor: string): StartKey {
-    return decodeCursor(cursor, this.table.name, this.state.index.name, this.keyAttributes, this.partition());
+    return decodeCursor(cursor, this.table.name, this.state.index.name, this.keyAttributes, this.bounds());
+  }
+
+  /**
+   * A read without `project()` parses every item of a registered entity by its whole schema. A
+   * global index that holds the discriminator but not every attribute of an entity with keys on it
+   * returns that entity's items partial (it cannot fetch the rest from the table), and each would
+   * fail to parse after the read: refused here, before sending, as entity reads of such an index
+   * are. An index without the discriminator returns its items raw, in `unknown`, which is fine.
+   */
+  private checkWholeItems(index: ResolvedIndex): void {
+    const held = index.projected;
+    if (held === undefined || index.type !== 'global' || !held.has(this.table.entityAttribute)) return;
+    for (const model of this.table.entities.values()) {
+      if (!model.indexes.has(index.name) || (this.state.entities !== undefined && !this.state.entities.has(model.name))) continue;
+      const missing = model.readableAttributes.filter((a) => !held.has(a));
+      if (missing.length === 0) continue;
+      throw new ExpressionError(
+        `table ${this.table.name}`,
+        missing[0]!,
+        `global index ${index.name} holds only ${[...held].map((a) => `"${a}"`).join(', ')}, and without project() the items of ${model.name} need ` +
+          `${missing.map((a) => `"${a}"`).join(', ')}, which a global index cannot fetch from the table. ` +
+          `project() attributes the index holds, or read whole items through the table or an index that holds them`,
+      );
+    }
   }
 
   /** The command input of the first request. */
@@ -255,6 +294,7 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
     if (s.index.projected !== undefined) {
       const needed: NeededAttribute[] = [...filterNeeds(s.filter), ...(s.projection ?? []).map((a) => [a, 'read', 'projected'] as const)];
       checkIndexHolds(`table ${this.table.name}`, s.index, needed);
+      if (s.projection === undefined || s.projection.length === 0) this.checkWholeItems(s.index);
     }
     this.checkFilter();
     const input: Record<string, unknown> = { TableName: this.table.name };
@@ -267,11 +307,15 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
       const et = s.index.projected === undefined || s.index.projected.has(this.table.entityAttribute) ? [this.table.entityAttribute] : [];
       const names = [...new Set([...s.projection, ...et, ...this.keyAttributes.map((a) => a.name)])];
       input.ProjectionExpression = compileProjection(names.map((n) => [n]), ctx);
+    } else if (s.index.projected !== undefined && s.index.type === 'local') {
+      // An index returns only what it holds by default, and items are parsed whole: a local one
+      // can fetch the rest from the table (as entity reads do).
+      input.Select = 'ALL_ATTRIBUTES';
     }
-    if (s.reverse && s.kind === 'query') input.ScanIndexForward = false;
+    if (s.reverse) input.ScanIndexForward = false;
     if (s.consistent) input.ConsistentRead = true;
     if (s.pageSize !== undefined) input.Limit = s.pageSize;
-    else if (s.limit !== undefined) input.Limit = s.limit;
+    else if (s.limit !== undefined) input.Limit = limitFor(s.limit);
     if (s.cursor !== undefined) input.ExclusiveStartKey = this.decode(s.cursor);
     if (ctx.ph.hasNames) input.ExpressionAttributeNames = ctx.ph.names;
     if (ctx.ph.hasValues) input.ExpressionAttributeValues = ctx.ph.values;

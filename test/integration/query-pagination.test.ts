@@ -228,9 +228,9 @@ describe('limit, filter and pageSize', () => {
     const b2 = requests.length;
     const limited = await thread().limit(12);
     expect(seqs(limited.items)).toEqual(SEQS.slice(0, 12));
-    // without pageSize, each request asks for what is still missing
+    // without pageSize, each request asks for what is still missing, plus one to learn whether more follows
     const limits = requests.slice(b2).map((r) => r.input['Limit']);
-    expect(limits[0]).toBe(12);
+    expect(limits[0]).toBe(13);
     expect(limits.length).toBeGreaterThan(1); // 12 posts of 100-200 KB do not fit in 1 MB
   });
 

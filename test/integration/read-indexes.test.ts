@@ -85,6 +85,20 @@ describe('entity reads on indexes that do not hold whole items', () => {
     expect(() => AppTable.query('incl', AppTable.Key('ipk').eq('I#t')).project('name').filter(AppTable.Attr('_et').eq('Doc')).build()).not.toThrow();
   });
 
+  it('a table-level read of an INCLUDE global index without project(): fails before sending, naming the entity and what the index lacks', async () => {
+    // The index holds `_et`, so its items were parsed by Doc's whole schema after the read, and
+    // every one failed with an ItemParseError about attributes the data does have (in the table).
+    const q = AppTable.query('incl', AppTable.Key('ipk').eq('I#t'));
+    expect(() => q.build()).toThrow(ExpressionError);
+    expect(() => q.build()).toThrow(/global index incl holds only .* items of Doc need "docId", "team", "size"/);
+    await expect(q.all()).rejects.toThrow(ExpressionError);
+    expect(() => q.entities(Doc).build()).toThrow(/Doc/);
+    expect(() => AppTable.scan('incl').build()).toThrow(ExpressionError);
+    // what the index holds is read and parsed as a projection
+    const held = await q.project('name').all();
+    expect(held.items.map((d) => d.name).sort()).toEqual(['alpha', 'beta', 'gamma']);
+  });
+
   it('an INCLUDE global index: a full read names what the index lacks', () => {
     const q = Doc.query('incl', Doc.Key('team').eq('t')).includeExpired();
     expect(() => q.build()).toThrow(/"docId" \(read into the result\)/);
@@ -116,6 +130,26 @@ describe('entity reads on indexes that do not hold whole items', () => {
     const projected = await Doc.query('localIncl', Doc.Key('team').eq('t')).project('name', 'docId').all();
     expect(projected).toEqual([{ name: 'alpha', docId: 'd1' }, { name: 'beta', docId: 'd2' }]);
     expect(() => Doc.query('localIncl', Doc.Key('team').eq('t')).filter(Doc.Attr('name').eq('x')).build()).toThrow(/"name" \(in the filter\)/);
+  });
+});
+
+describe('table-level reads of a local index that holds part of an item', () => {
+  it('read whole items (Select ALL_ATTRIBUTES, fetched from the table), as entity reads do', async () => {
+    // The index returned only what it holds: with `_et` held, Doc's items were parsed partial and
+    // failed (ItemParseError); without it (KEYS_ONLY), they came back raw in `unknown`.
+    const incl = AppTable.query('localIncl', AppTable.Key('pk').eq('TEAM#t'));
+    expect(incl.build()).toMatchObject({ IndexName: 'localIncl', Select: 'ALL_ATTRIBUTES' });
+    const { items, unknown } = await incl.entities(Doc).all();
+    expect(unknown).toEqual([]);
+    expect(items.map((d) => [d.docId, d.name, d.size])).toEqual([
+      ['d1', 'alpha', 1],
+      ['d2', 'beta', 2],
+      ['d3', 'gamma', 3],
+    ]);
+    const keysOnly = await AppTable.scan('local').entities(Doc).all();
+    expect(keysOnly.items.map((d) => d.docId).sort()).toEqual(['d1', 'd2', 'd3']);
+    // a projection asks for what it names, as before
+    expect(AppTable.query('localIncl', AppTable.Key('pk').eq('TEAM#t')).project('name').build()).not.toHaveProperty('Select');
   });
 });
 
