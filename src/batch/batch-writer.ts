@@ -87,6 +87,15 @@ export class BatchWriteEngine {
 
   /** Adds one request; sends a full buffer in the background. */
   add(r: WriteRequest): void {
+    // An abort is otherwise noticed only by the next call it fails; a loop feeding the writer
+    // without awaiting would keep validating and buffering writes that can no longer be sent.
+    const signal = this.options.abortSignal;
+    if (!this.stopped && signal?.aborted === true) {
+      this.fail([...this.buffer.values()], signal.reason);
+      this.buffer = new Map();
+      this.bufferBytes = 0;
+      this.report();
+    }
     if (this.stopped) {
       this.failed.push(r.write); // never sent: listed by this error and every later one
       throw this.error();

@@ -389,12 +389,25 @@ describe('batches and transactions', () => {
     const writer = AppTable.batchWriter({ concurrency: 1, abortSignal: c.signal });
     for (let i = 0; i < 25; i++) writer.put(User, user(i));
     await writer.flush();
+    writer.put(User, user(25));
     c.abort(reason);
-    for (let i = 25; i < 30; i++) writer.put(User, user(i));
+    // Refused at once, not buffered until a request fails: the error lists it and the write buffered before.
+    const refused = (() => {
+      try {
+        writer.put(User, user(26));
+      } catch (x) {
+        return x;
+      }
+    })();
+    expect(refused).toBeInstanceOf(BatchWriteError);
+    expect((refused as BatchWriteError).unprocessed).toHaveLength(2);
+    expect((refused as BatchWriteError).cause).toBe(reason);
+    expect(() => writer.delete(User, { userId: 'u001' })).toThrow(BatchWriteError);
     const e = await writer.close().catch((x: unknown) => x);
     expect(e).toBeInstanceOf(BatchWriteError);
-    expect((e as BatchWriteError).unprocessed).toHaveLength(5);
+    expect((e as BatchWriteError).unprocessed.map((w) => w.type)).toEqual(['put', 'put', 'delete']);
     expect((e as BatchWriteError).cause).toBe(reason);
+    expect(sent.filter((op) => op === 'BatchWriteItem')).toHaveLength(1);
     expect(await storedUserIds()).toHaveLength(25);
   });
 });
