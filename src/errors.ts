@@ -227,13 +227,21 @@ export class TransactionCanceledError extends DynakitError {
     readonly reasons: readonly CancellationReason[],
     override readonly cause: unknown,
     operations: readonly (string | undefined)[] = [],
+    checks: readonly (string | undefined)[] = [],
   ) {
     const failed = reasons
       .filter((r) => r.code !== 'None')
       .map((r) => {
         const op = operations[r.index];
-        // "The conditional request failed" adds nothing to its code; other messages say what went wrong.
-        const why = r.message === undefined || r.code === 'ConditionalCheckFailed' ? r.code : `${r.code} (${r.message})`;
+        const checked = checks[r.index];
+        // "The conditional request failed" adds nothing to its code; what the action required
+        // (its guards, bounds, version and where()) tells which of them may have been false.
+        const why =
+          r.code === 'ConditionalCheckFailed'
+            ? `${r.code}${checked === undefined ? '' : ` (required: ${checked})`}`
+            : r.message === undefined
+              ? r.code
+              : `${r.code} (${r.message})`;
         return `#${r.index} ${op === undefined ? '' : `${op} `}${r.entity} ${keyText(r.key)}: ${why}`;
       });
     super(`transaction cancelled: ${failed.join('; ') || 'no reason given'}`);

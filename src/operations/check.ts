@@ -31,6 +31,11 @@ export class CheckBuilder extends Operation<ConditionCheckInput, void> {
     return new CheckBuilder(this.model, this.key, this.condition, true);
   }
 
+  /** @internal what the check requires, in words (messages of cancelled transactions) */
+  checks(): string {
+    return 'its condition must hold';
+  }
+
   /** @internal the action of a transaction */
   transactItem(): { ConditionCheck: ConditionCheckInput } {
     return { ConditionCheck: this.build() };

@@ -50,12 +50,14 @@ export function mapConditionFailure(error: unknown, model: EntityModel, operatio
 }
 
 /**
- * What a write's condition required, for the message of its `ConditionFailedError`: the
- * operation's own guard (`guard`, or `undefined` for none), the bounds it keeps (an update's
- * list and set lengths) and the caller's `where()`.
+ * What a write's condition required, for the message of its `ConditionFailedError` or of a
+ * cancelled transaction: the operation's own guard (`guard`, or `undefined` for none), the version
+ * it expects (optimistic locking), the bounds it keeps (an update's list, set and number bounds)
+ * and the caller's `where()`.
  */
-export function describeChecks(guard: string | undefined, where: boolean, bounds: readonly string[] = []): string | undefined {
-  const parts = [guard, ...bounds, where ? 'its where() condition must hold' : undefined].filter((p): p is string => p !== undefined);
+export function describeChecks(guard: string | undefined, where: boolean, bounds: readonly string[] = [], version?: VersionCheck): string | undefined {
+  const expects = version === undefined ? undefined : version.expected === undefined ? 'no item may be stored under its key yet' : `the stored version must be ${version.expected}`;
+  const parts = [guard, expects, ...bounds, where ? 'its where() condition must hold' : undefined].filter((p): p is string => p !== undefined);
   return parts.length === 0 ? undefined : parts.join(', and ');
 }
 

@@ -77,14 +77,19 @@ export class DeleteBuilder<Item, Result = void> extends Operation<DeleteCommandI
     return input;
   }
 
+  /** @internal what the delete's condition requires, in words (messages of failed conditions) */
+  checks(): string | undefined {
+    const expected = expectedVersion(this.model, this.state.key);
+    return describeChecks(`a stored item must belong to ${this.model.name}`, this.state.condition !== undefined, [], expected === undefined ? undefined : { expected });
+  }
+
   async send(options?: RequestOptions): Promise<Result> {
     let out: DeleteCommandOutput;
     try {
       out = await sendCommand<DeleteCommandOutput>(this.model.table.client, new DeleteCommand(this.build()), options?.abortSignal);
     } catch (e) {
       const expected = expectedVersion(this.model, this.state.key);
-      const checked = describeChecks(`a stored item must be a ${this.model.name}`, this.state.condition !== undefined);
-      throw mapConditionFailure(e, this.model, 'delete', expected === undefined ? undefined : { expected }, checked);
+      throw mapConditionFailure(e, this.model, 'delete', expected === undefined ? undefined : { expected }, this.checks());
     }
     if (!this.state.returnOld) return undefined as Result;
     const raw = out.Attributes;

@@ -117,13 +117,21 @@ export class PutBuilder<Item> extends Operation<PutCommandInput, Item> {
     return this.prepare().input;
   }
 
+  /** @internal what the write's condition requires, in words (messages of failed conditions) */
+  checks(): string | undefined {
+    const m = this.model;
+    const create = this.state.create;
+    // create() already requires that no item exists; its version is not checked on top.
+    const version = m.version === undefined || create ? undefined : { expected: expectedVersion(m, this.state.item) };
+    return describeChecks(create ? 'the item must not exist yet' : undefined, this.state.condition !== undefined, [], version);
+  }
+
   async send(options?: RequestOptions): Promise<Item> {
     const { input, result, version } = this.prepare();
     try {
       await sendCommand(this.model.table.client, new PutCommand(input), options?.abortSignal);
     } catch (e) {
-      const checked = describeChecks(this.state.create ? 'the item must not exist yet' : undefined, this.state.condition !== undefined);
-      throw mapConditionFailure(e, this.model, this.state.create ? 'create' : 'put', version, checked);
+      throw mapConditionFailure(e, this.model, this.state.create ? 'create' : 'put', version, this.checks());
     }
     return result as Item;
   }

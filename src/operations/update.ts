@@ -227,20 +227,28 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
     return input;
   }
 
+  /**
+   * @internal what the update's condition requires, in words (messages of failed conditions).
+   * Call it only after a successful build(): it plans the steps again, which then cannot throw.
+   */
+  checks(): string | undefined {
+    const s = this.state;
+    const where = s.condition !== undefined;
+    const guard = s.upsert
+      ? `a stored item must belong to ${this.model.name}`
+      : `the item must exist and belong to ${this.model.name}${where ? '' : ' (update() does not create items; upsert() does)'}`;
+    const bounds = boundGuards(this.model, planSteps(this.model, s.steps).actions).checks;
+    const expected = expectedVersion(this.model, s.key);
+    return describeChecks(guard, where, bounds, expected === undefined ? undefined : { expected });
+  }
+
   async send(options?: RequestOptions): Promise<Result> {
     let out: UpdateCommandOutput;
     try {
       out = await sendCommand<UpdateCommandOutput>(this.model.table.client, new UpdateCommand(this.build()), options?.abortSignal);
     } catch (e) {
       const expected = expectedVersion(this.model, this.state.key);
-      const s = this.state;
-      const where = s.condition !== undefined;
-      const guard = s.upsert
-        ? `a stored item must be a ${this.model.name}`
-        : `the item must exist and be a ${this.model.name}${where ? '' : ' (update() does not create items; upsert() does)'}`;
-      // build() succeeded, so planning the steps again cannot throw; done only on this failure path.
-      const bounds = boundGuards(this.model, planSteps(this.model, s.steps).actions).checks;
-      throw missingParent(this.model, s.steps, mapConditionFailure(e, this.model, 'update', expected === undefined ? undefined : { expected }, describeChecks(guard, where, bounds)));
+      throw missingParent(this.model, this.state.steps, mapConditionFailure(e, this.model, 'update', expected === undefined ? undefined : { expected }, this.checks()));
     }
     const raw = out.Attributes;
     switch (this.state.returnValues) {

@@ -39,6 +39,8 @@ interface PreparedAction {
   readonly key: Record<string, unknown>;
   /** `put`, `create`, `update`, `delete` or `check`, for the message of a cancellation */
   readonly operation: string;
+  /** what the action's condition requires, in words, for the message of a cancellation */
+  readonly checks: string | undefined;
   /** what the action counts toward DynamoDB's 4 MB per transaction */
   readonly bytes: number;
 }
@@ -58,9 +60,15 @@ function wireBytes(action: Readonly<Record<string, unknown>>): number {
 const actionInput = (item: TransactItem): Record<string, unknown> => Object.values(item).find((v) => v !== undefined) as Record<string, unknown>;
 
 /** Actions without an item count their key and their values. */
-function keyed(item: TransactItem, model: EntityModel, operation: string, action: { Key?: Record<string, unknown>; ExpressionAttributeValues?: Record<string, unknown> }): PreparedAction {
+function keyed(
+  item: TransactItem,
+  model: EntityModel,
+  operation: string,
+  action: { Key?: Record<string, unknown>; ExpressionAttributeValues?: Record<string, unknown> },
+  checks: string | undefined,
+): PreparedAction {
   const key = action.Key ?? {};
-  return { item, model, key, operation, bytes: computeItemSize(key) + computeItemSize(action.ExpressionAttributeValues ?? {}) };
+  return { item, model, key, operation, checks, bytes: computeItemSize(key) + computeItemSize(action.ExpressionAttributeValues ?? {}) };
 }
 
 function prepare(action: TransactWriteAction): PreparedAction {
@@ -70,19 +78,19 @@ function prepare(action: TransactWriteAction): PreparedAction {
     const model = action.model;
     const key: Record<string, unknown> = {};
     for (const n of model.primaryKeyNames) key[n] = (item.Put.Item as Record<string, unknown>)[n];
-    return { item: item as TransactItem, model, key, operation: action.operation, bytes: size };
+    return { item: item as TransactItem, model, key, operation: action.operation, checks: action.checks(), bytes: size };
   }
   if (action instanceof UpdateBuilder) {
     const item = action.transactItem();
-    return keyed(item as TransactItem, action.model, 'update', item.Update);
+    return keyed(item as TransactItem, action.model, 'update', item.Update, action.checks());
   }
   if (action instanceof DeleteBuilder) {
     const item = action.transactItem();
-    return keyed(item as TransactItem, action.model, 'delete', item.Delete);
+    return keyed(item as TransactItem, action.model, 'delete', item.Delete, action.checks());
   }
   if (action instanceof CheckBuilder) {
     const item = action.transactItem();
-    return keyed(item as TransactItem, action.model, 'check', item.ConditionCheck);
+    return keyed(item as TransactItem, action.model, 'check', item.ConditionCheck, action.checks());
   }
   throw new InvalidTransactionError('transactWrite takes put(), update(), delete() and check() builders');
 }
@@ -153,7 +161,7 @@ export async function transactWrite(actions: readonly TransactWriteAction[], opt
       if ((e as { name?: string } | null)?.name !== 'TransactionCanceledException') throw e;
       const reasons = cancellationReasons(e, prepared);
       const onlyConflicts = reasons.every((r) => r.code === 'None' || r.code === 'TransactionConflict') && reasons.some((r) => r.code === 'TransactionConflict');
-      if (backoff === undefined || !onlyConflicts || attempt >= backoff.maxAttempts) throw new TransactionCanceledError(reasons, e, prepared.map((p) => p.operation));
+      if (backoff === undefined || !onlyConflicts || attempt >= backoff.maxAttempts) throw new TransactionCanceledError(reasons, e, prepared.map((p) => p.operation), prepared.map((p) => p.checks));
       await sleep(backoffDelay(attempt - 1, backoff), options.abortSignal);
     }
   }

@@ -121,10 +121,11 @@ describe('transactWrite', () => {
     expect(e.reasons[1]!.item).toBeUndefined();
     expect(e.reasons[3]!.item).toMatchObject({ userId: u3, email: `${u3}@example.com`, age: 30 });
     expect(e.reasons[3]!.item).not.toHaveProperty('pk');
-    // The message names each failing action: index, operation, entity, key.
+    // The message names each failing action (index, operation, entity, key) and what it required.
     expect(e.message).toBe(
-      `transaction cancelled: #1 update Order ${JSON.stringify(Order.get(orderKey(u1, 2)).build().Key)}: ConditionalCheckFailed; ` +
-        `#3 create User {"pk":"USER#${u3}","sk":"PROFILE"}: ConditionalCheckFailed`,
+      `transaction cancelled: #1 update Order ${JSON.stringify(Order.get(orderKey(u1, 2)).build().Key)}: ` +
+        'ConditionalCheckFailed (required: the item must exist and belong to Order, and its where() condition must hold); ' +
+        `#3 create User {"pk":"USER#${u3}","sk":"PROFILE"}: ConditionalCheckFailed (required: the item must not exist yet)`,
     );
     expect((e.cause as Error).name).toBe('TransactionCanceledException');
     // Nothing was applied.

@@ -171,6 +171,7 @@ describe('in a transaction', () => {
     const other = await cart({ items: ['a'] });
     const e = await failure(transactWrite([Cart.update(other).append({ items: ['b'] }), Cart.update(k).remove('items[0]')]), TransactionCanceledError);
     expect(e.reasons.map((r) => r.code)).toEqual(['None', 'ConditionalCheckFailed']);
+    expect(e.message).toMatch(/^transaction cancelled: #1 update Cart .*: ConditionalCheckFailed \(required: the item must exist and belong to Cart.*, and items must hold at least 2 elements.*\)$/);
     expect((await Cart.get(k))?.items).toEqual(['a']);
     expect((await Cart.get(other))?.items).toEqual(['a']);
   });

@@ -126,6 +126,8 @@ describe('arithmetic and copies with ref()', () => {
     const k = await stock({ onHand: 0 });
     const e = await failure(transactWrite([Stock.update(k).add({ onHand: -1 })]), TransactionCanceledError);
     expect(e.reasons[0]?.code).toBe('ConditionalCheckFailed');
+    // The message says what the action required, the bound included.
+    expect(e.message).toMatch(/ConditionalCheckFailed \(required: the item must exist and belong to Stock.*, and onHand must be >= 1 /);
     expect((await read(k))?.onHand).toBe(0);
   });
 });

@@ -78,14 +78,14 @@ describe('a failed condition says what was checked', () => {
   it.each([
     ['create', () => Tenant.create({ tenantId: 'a', name: 'A' }), 'Tenant: create condition failed: the item must not exist yet'],
     ['put().where()', () => Tenant.put({ tenantId: 'a', name: 'A' }).where(Attr('plan').notExists()), 'Tenant: put condition failed: its where() condition must hold'],
-    ['update', () => Tenant.update({ tenantId: 'a' }).set({ name: 'B' }), 'Tenant: update condition failed: the item must exist and be a Tenant (update() does not create items; upsert() does)'],
+    ['update', () => Tenant.update({ tenantId: 'a' }).set({ name: 'B' }), 'Tenant: update condition failed: the item must exist and belong to Tenant (update() does not create items; upsert() does)'],
     [
       'update().where()',
       () => Tenant.update({ tenantId: 'a' }).set({ name: 'B' }).where(Attr('plan').eq('pro')),
-      'Tenant: update condition failed: the item must exist and be a Tenant, and its where() condition must hold',
+      'Tenant: update condition failed: the item must exist and belong to Tenant, and its where() condition must hold',
     ],
-    ['upsert', () => Tenant.update({ tenantId: 'a' }).set({ name: 'B' }).upsert(), 'Tenant: update condition failed: a stored item must be a Tenant'],
-    ['delete', () => Tenant.delete({ tenantId: 'a' }), 'Tenant: delete condition failed: a stored item must be a Tenant'],
+    ['upsert', () => Tenant.update({ tenantId: 'a' }).set({ name: 'B' }).upsert(), 'Tenant: update condition failed: a stored item must belong to Tenant'],
+    ['delete', () => Tenant.delete({ tenantId: 'a' }), 'Tenant: delete condition failed: a stored item must belong to Tenant'],
   ])('%s', async (_, run, message) => {
     const e = await Promise.resolve(run()).catch((err: unknown) => err);
     expect(e).toBeInstanceOf(ConditionFailedError);
