@@ -2,7 +2,8 @@
  * Generates a type-check workload: N entities on one table and, per entity, a usage file with
  * typical calls; plus one table-level collection query. Written for dynakit, ElectroDB (without
  * and with its Service, which collection queries need) and DynamoDB-Toolbox, with the same model
- * and the same calls.
+ * and the same calls, and as the floor of the table: the same zod schemas and results with no
+ * library (./zod-floor.ts).
  *
  * Each entity (k = 0..N-1) has 12 attributes: `e{k}Id`, tenantId, name, title (strings), count,
  * score? (numbers), active, archived? (booleans), status (enum), labels? (string set), lines (list
@@ -15,7 +16,7 @@
  * 3-operator filter; results read into annotated variables. The collection query reads the
  * tenant partition of gsi1 across the first min(N, 8) entities.
  *
- * Usage: tsx bench/typecheck/generate.ts <dynakit|electrodb|electrodb-service|toolbox> <N> <outDir>
+ * Usage: tsx bench/typecheck/generate.ts <dynakit|electrodb|electrodb-service|toolbox|zod-floor> <N> <outDir>
  * (for dynakit, `prepareDynakitPackage` must have put the package's .d.ts under a node_modules
  * above outDir; the bench and the budget test do that.)
  */
@@ -23,44 +24,15 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { entity, keyObject, sampleValues, zodSchema, type Ent } from './model.js';
+import { zodFloorFiles } from './zod-floor.js';
 
-export const LIBS = ['dynakit', 'electrodb', 'electrodb-service', 'toolbox'] as const;
+export const LIBS = ['dynakit', 'electrodb', 'electrodb-service', 'toolbox', 'zod-floor'] as const;
 export type Lib = (typeof LIBS)[number];
 
 export const COLLECTION_SIZE = 8;
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-
-interface Ent {
-  readonly k: number;
-  readonly cls: string; // E3
-  readonly id: string; // e3Id
-  readonly file: string; // e3
-  /** primary key composites */
-  readonly keyAttrs: readonly string[];
-}
-
-function entity(k: number): Ent {
-  const id = `e${k}Id`;
-  return { k, cls: `E${k}`, id, file: `e${k}`, keyAttrs: k % 2 === 0 ? ['tenantId', id] : [id] };
-}
-
-const sampleValues = (e: Ent): string => `{
-    ${e.id}: 'x${e.k}',
-    tenantId: 't',
-    name: 'n',
-    title: 'T',
-    count: 1,
-    score: 2.5,
-    active: true,
-    archived: false,
-    status: 'open',
-    labels: LABELS,
-    lines: [{ sku: 's', qty: 1 }],
-    meta: { region: 'eu', owner: { id: 'o', level: 1 } },
-  }`;
-
-const keyObject = (e: Ent): string => `{ ${e.keyAttrs.map((a) => (a === 'tenantId' ? `tenantId: 't'` : `${a}: 'x${e.k}'`)).join(', ')} }`;
 
 // ------------------------------------------------------------------------------------------------
 // dynakit
@@ -91,20 +63,7 @@ import { AppTable } from './table.js';
 export const ${e.cls} = defineEntity({
   table: AppTable,
   name: '${e.cls}',
-  schema: z.object({
-    ${e.id}: z.string(),
-    tenantId: z.string(),
-    name: z.string(),
-    title: z.string(),
-    count: z.number().int(),
-    score: z.number().optional(),
-    active: z.boolean(),
-    archived: z.boolean().optional(),
-    status: z.enum(['draft', 'open', 'closed']),
-    labels: z.set(z.string()).optional(),
-    lines: z.array(z.object({ sku: z.string(), qty: z.number() })),
-    meta: z.object({ region: z.string().optional(), owner: z.object({ id: z.string(), level: z.number() }) }),
-  }),
+  schema: ${zodSchema(e)},
   keys: {
     primary: ${primary},
     gsi1: { pk: 'TENANT#{tenantId}', sk: 'E${k}#{status}#{name}' },
@@ -430,7 +389,8 @@ export const TSCONFIG = {
 /** Writes the project for `lib` with `n` entities into `dir` (replacing it). Returns the file count. */
 export function generateProject(dir: string, lib: Lib, n: number): number {
   rmSync(dir, { recursive: true, force: true });
-  const files = lib === 'dynakit' ? dynakitFiles(n) : lib === 'toolbox' ? toolboxFiles(n) : electroFiles(n, lib === 'electrodb-service');
+  const files =
+    lib === 'dynakit' ? dynakitFiles(n) : lib === 'toolbox' ? toolboxFiles(n) : lib === 'zod-floor' ? zodFloorFiles(n) : electroFiles(n, lib === 'electrodb-service');
   files['package.json'] = JSON.stringify({ name: `typecheck-${lib}-${n}`, private: true, type: 'module' }, null, 2) + '\n';
   files['tsconfig.json'] = JSON.stringify(TSCONFIG, null, 2) + '\n';
   for (const [rel, text] of Object.entries(files)) {
