@@ -101,10 +101,30 @@ function holds(x: number, b: Bound, lower: boolean): boolean {
   return b.inclusive ? x <= b.value : x < b.value;
 }
 
+/** Digits after the decimal point in the shortest text of `x` (what the SDK sends for it). */
+function decimals(x: number): number {
+  const [mantissa = '', exponent] = String(x).split('e');
+  const fraction = mantissa.split('.')[1]?.length ?? 0;
+  return Math.max(0, fraction - Number(exponent ?? 0));
+}
+
+/**
+ * `a + b` as DynamoDB computes it, in decimal: the double nearest the exact decimal sum of the
+ * two numbers as sent. Binary floating point gets `0.3 - 0.1` as 0.19999999999999998, and a bound
+ * computed that way would refuse a stored 0.2 whose result (0.3, exact in DynamoDB) is within it.
+ */
+export function decimalSum(a: number, b: number): number {
+  const sum = a + b;
+  const d = Math.max(decimals(a), decimals(b));
+  // Rounding to d places recovers the exact decimal while the float error stays far below 10^-d.
+  if (d === 0 || d > 20 || Math.max(Math.abs(a), Math.abs(b)) * 10 ** d >= 1e15) return sum;
+  return Number(sum.toFixed(d));
+}
+
 /** `A + offset` meets bound `b`: the comparison on the stored A (A + c >= lo  <=>  A >= lo - c). */
 function operandCondition(l: Linear, b: Bound, lower: boolean): { op: Comparator; value: number } {
   const op: Comparator = lower ? (b.inclusive ? '>=' : '>') : b.inclusive ? '<=' : '<';
-  return { op, value: b.value - l.offset };
+  return { op, value: decimalSum(b.value, -l.offset) };
 }
 
 function describeBound(b: Bound, lower: boolean): string {
@@ -134,7 +154,7 @@ export function numberBoundGuards(model: EntityModel, actions: readonly UpdateAc
       const { op, value } = operandCondition(l, b, lower);
       const compare: ConditionNode = { kind: 'compare', op, left: { kind: 'path', path: l.source }, right: { kind: 'value', value } };
       // An absent source takes the fallback (ADD counts it as 0); without one, DynamoDB fails the update itself.
-      const fromAbsent = l.fallback === undefined ? undefined : l.fallback + l.offset;
+      const fromAbsent = l.fallback === undefined ? undefined : decimalSum(l.fallback, l.offset);
       const absentOk = fromAbsent !== undefined && holds(fromAbsent, b, lower);
       nodes.push(absentOk ? { kind: 'or', children: [{ kind: 'exists', path: l.source, negate: true }, compare] } : compare);
       checks.push(`${source} must be ${op} ${value}${absentOk ? ' (or absent)' : ''} for ${target} to stay within its schema ${describeBound(b, lower)}`);

@@ -29,6 +29,14 @@ const Stock = defineEntity({
   keys: { primary: { pk: 'SKU#{sku}', sk: 'STOCK' } },
 });
 
+/** Decimal bounds and steps, which binary floating point gets wrong (0.3 - 0.1 = 0.19999999999999998). */
+const Gauge = defineEntity({
+  table: AppTable,
+  name: 'Gauge',
+  schema: z.object({ id: z.string(), level: z.number().min(-0.3).max(0.3) }),
+  keys: { primary: { pk: 'GAUGE#{id}', sk: 'GAUGE' } },
+});
+
 let seq = 0;
 async function stock(patch: Partial<{ onHand: number; reserved: number; price: number; listPrice: number; rating: number }> = {}): Promise<{ sku: string }> {
   const sku = `s${++seq}`;
@@ -89,6 +97,20 @@ describe('add()', () => {
     const k2 = await stock();
     await Stock.update(k2).add({ rating: 0.5 });
     expect((await read(k2))?.rating).toBe(0.5);
+  });
+
+  it('decimal bounds are computed in decimal, as DynamoDB adds: 0.2 + 0.1 may reach .max(0.3)', async () => {
+    await Gauge.put({ id: 'g1', level: 0.2 });
+    const up = Gauge.update({ id: 'g1' }).add({ level: 0.1 });
+    expect(Object.values(up.build().ExpressionAttributeValues ?? {})).toContain(0.2);
+    await up;
+    // DynamoDB's decimal sum is exactly 0.3 (JavaScript's 0.2 + 0.1 would be 0.30000000000000004).
+    expect((await Gauge.get({ id: 'g1' }))?.level).toBe(0.3);
+    const e = await failure(Gauge.update({ id: 'g1' }).add({ level: 0.1 }), ConditionFailedError);
+    expect(e.message).toContain('level must be <= 0.2 (or absent) for level to stay within its schema max 0.3');
+    await Gauge.update({ id: 'g1' }).add({ level: -0.6 });
+    expect((await Gauge.get({ id: 'g1' }))?.level).toBe(-0.3);
+    await failure(Gauge.update({ id: 'g1' }).add({ level: -0.1 }), ConditionFailedError);
   });
 
   it('an attribute without bounds gets no condition', () => {
