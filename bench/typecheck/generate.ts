@@ -24,7 +24,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { entity, keyObject, sampleValues, zodSchema, type Ent } from './model.js';
+import { collectionUse, entity, keyObject, sampleValues, zodSchema, type Ent } from './model.js';
 import { zodFloorFiles } from './zod-floor.js';
 
 export const LIBS = ['dynakit', 'electrodb', 'electrodb-service', 'toolbox', 'zod-floor'] as const;
@@ -105,19 +105,7 @@ export async function use${e.cls}(): Promise<number> {
   files['src/collection.ts'] = `import { AppTable } from './model/table.js';
 ${members.map((e) => `import { ${e.cls} } from './model/${e.file}.js';`).join('\n')}
 
-export async function tenantCollection(): Promise<number> {
-  const page = await AppTable.query('gsi1', AppTable.Key('gsi1pk').eq('TENANT#t')).entities(${members.map((e) => e.cls).join(', ')});
-  const names: string[] = page.items.map((item) => item.name);
-  let ids = 0;
-  for (const item of page.items) {
-    if (item._et === 'E0') {
-      const id: string = item.e0Id;
-      ids += id.length;
-    }
-  }
-  return names.length + ids;
-}
-`;
+${collectionUse(`AppTable.query('gsi1', AppTable.Key('gsi1pk').eq('TENANT#t')).entities(${members.map((e) => e.cls).join(', ')})`)}`;
   return files;
 }
 

@@ -48,3 +48,18 @@ export const zodSchema = (e: Ent): string => `z.object({
     lines: z.array(z.object({ sku: z.string(), qty: z.number() })),
     meta: z.object({ region: z.string().optional(), owner: z.object({ id: z.string(), level: z.number() }) }),
   })`;
+
+/** The collection usage (a page of the tenant partition read as a union), around the read `page`. */
+export const collectionUse = (page: string): string => `export async function tenantCollection(): Promise<number> {
+  const page = await ${page};
+  const names: string[] = page.items.map((item) => item.name);
+  let ids = 0;
+  for (const item of page.items) {
+    if (item._et === 'E0') {
+      const id: string = item.e0Id;
+      ids += id.length;
+    }
+  }
+  return names.length + ids;
+}
+`;

@@ -7,7 +7,7 @@
  * schema languages, so the floor is dynakit's, not theirs.
  */
 import { COLLECTION_SIZE } from './generate.js';
-import { entity, keyObject, sampleValues, zodSchema } from './model.js';
+import { collectionUse, entity, keyObject, sampleValues, zodSchema } from './model.js';
 
 export function zodFloorFiles(n: number): Record<string, string> {
   const files: Record<string, string> = {};
@@ -55,18 +55,6 @@ ${members.map((e) => `import type { ${e.cls}Schema } from './model/${e.file}.js'
 type Item = ${members.map((e) => `(z.output<typeof ${e.cls}Schema> & { _et: '${e.cls}' })`).join(' | ')};
 declare function list(): Promise<{ items: Item[] }>;
 
-export async function tenantCollection(): Promise<number> {
-  const page = await list();
-  const names: string[] = page.items.map((item) => item.name);
-  let ids = 0;
-  for (const item of page.items) {
-    if (item._et === 'E0') {
-      const id: string = item.e0Id;
-      ids += id.length;
-    }
-  }
-  return names.length + ids;
-}
-`;
+${collectionUse('list()')}`;
   return files;
 }
