@@ -28,6 +28,7 @@ import { fileURLToPath } from 'node:url';
 import { calibrateAsync, consume, currentMetric, rotate, summarize, timeAsync, type Metric, type Summary } from './lib/measure.js';
 import { marshallItem, stubHandler, type CannedResponses } from './lib/stub-handler.js';
 import { CONTENDERS, inputPool, type Contender, type OpRow } from './build-input.js';
+import { loadDynakit } from './lib/dynakit.js';
 
 const QUERY_PAGE = 10;
 
@@ -93,6 +94,15 @@ export interface WorkerOptions {
   /** interleaved rounds per operation; each round times one slice of each call of the pair */
   readonly rounds: number;
   readonly metric: Metric;
+  /**
+   * A/B of two dynakit builds (bench/ab-whole-call.ts): dynakit loaded from this entry takes the
+   * hand-written call's place in the pair, and `dynakitEntry` is the other side.
+   */
+  readonly baselineEntry?: string;
+  /** with `baselineEntry`: build the baseline's model first (alternated across processes, in case load order matters to the JIT) */
+  readonly baselineFirst?: boolean;
+  /** a subset of the operations, in their usual order (default: all) */
+  readonly operations?: readonly Operation[];
 }
 
 /** Per operation, per round: µs per call (CPU time) of the hand-written call and of the contender. */
@@ -113,14 +123,13 @@ async function checkParses(name: string, calls: Record<Operation, (x: Inputs) =>
  * heap happen to cost hits both calls of a round alike.
  */
 export async function measurePair(o: WorkerOptions): Promise<PairSamples> {
-  const raw = contenderCalls('raw', 'App');
-  const other = contenderCalls(o.contender, 'App');
+  const [raw, other] = await pairCalls(o);
   await checkParses('raw', raw.calls);
   await checkParses(o.contender, other.calls);
   const pool = inputPool();
   const mask = pool.length - 1;
   const out = {} as PairSamples;
-  for (const op of OPERATIONS) {
+  for (const op of o.operations ?? OPERATIONS) {
     const pair = [raw.calls[op], other.calls[op]].map((call) => (i: number) => call(pool[i & mask]!));
     const until = performance.now() + o.warmupMs;
     let i = 0;
@@ -142,6 +151,20 @@ export async function measurePair(o: WorkerOptions): Promise<PairSamples> {
   return out;
 }
 
+type Calls = ReturnType<typeof contenderCalls>;
+
+async function pairCalls(o: WorkerOptions): Promise<[Calls, Calls]> {
+  if (o.baselineEntry === undefined) return [contenderCalls('raw', 'App'), contenderCalls(o.contender, 'App')];
+  // A model binds the dynakit module loaded when it is made, so two builds can live side by side.
+  const make = async (entry: string | undefined) => (await loadDynakit(entry), contenderCalls('dynakit', 'App'));
+  if (o.baselineFirst === true) {
+    const a = await make(o.baselineEntry);
+    return [a, await make(o.dynakitEntry)];
+  }
+  const b = await make(o.dynakitEntry);
+  return [await make(o.baselineEntry), b];
+}
+
 function collectGarbage(): void {
   const gc = (globalThis as { gc?: (o: { type: 'minor' }) => void }).gc;
   if (gc === undefined) throw new Error('stubbed-call worker: run with --expose-gc');
@@ -151,7 +174,7 @@ function collectGarbage(): void {
 const WORKER = fileURLToPath(new URL('./stubbed-call-worker.ts', import.meta.url));
 const WORKER_FLAGS = ['--expose-gc', '--max-semi-space-size=64'];
 
-function runWorker(o: WorkerOptions): PairSamples {
+export function runWorker(o: WorkerOptions): PairSamples {
   // process.execArgv carries tsx's loader, so the worker runs the bench's TypeScript as this process does.
   const r = spawnSync(process.execPath, [...WORKER_FLAGS, ...process.execArgv, WORKER, JSON.stringify(o)], { encoding: 'utf8', maxBuffer: 1 << 24 });
   const line = r.stdout?.trim().split('\n').pop() ?? '';
