@@ -1,6 +1,7 @@
 /**
- * The dynakit module the benchmarks run. `npm run bench` compiles src exactly as the package build
- * does (tsc, into .tmp/) and loads that, so the code measured is the code that ships; tsx's own
+ * The dynakit module the benchmarks run. `npm run bench` bundles src exactly as the package build
+ * does (esbuild with scripts/bundle-config.mjs, into .tmp/bench-size/pkg) and loads that, so the
+ * code measured is the code that ships; tsx's own
  * transpilation of src adds helpers (esbuild's `keepNames` wraps closures in `__name(...)`) that
  * would tax dynakit unfairly. Without `loadDynakit(entry)`, src is used through tsx.
  */
