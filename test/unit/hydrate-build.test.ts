@@ -1,0 +1,61 @@
+/**
+ * hydrate() without a server: what a hydrated read sends to the index (build() is the index read),
+ * and what it refuses before sending.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import { ExpressionError, type EntityItem } from '../../src/index.js';
+import { hydrateModel } from '../fixtures/hydrate-model.js';
+
+const client = new DynamoDBClient({ region: 'us-east-1' });
+const { Task } = hydrateModel(client, 'Hydrate');
+type Task = EntityItem<typeof Task>;
+
+const names = (input: { ProjectionExpression?: string; ExpressionAttributeNames?: Record<string, string> }) =>
+  (input.ProjectionExpression ?? '').split(', ').map((p) => input.ExpressionAttributeNames?.[p]).sort();
+
+describe('hydrate(): the index read', () => {
+  it('build() returns the index Query: the table and index keys only, no discriminator filter on a KEYS_ONLY index', () => {
+    const input = Task.query('byTeam', Task.Key('team').eq('t')).hydrate().reverse().limit(5).build();
+    expect(input.IndexName).toBe('byTeam');
+    expect(input.ScanIndexForward).toBe(false);
+    expect(input.Limit).toBe(6);
+    expect(names(input)).toEqual(['pk', 'sk', 'tpk', 'tsk']);
+    expect(input.FilterExpression).toBeUndefined();
+    expect(input.Select).toBeUndefined();
+  });
+
+  it('a filter on attributes the index holds runs on the index', () => {
+    const input = Task.query('byTeamIncl', Task.Key('team').eq('t')).hydrate().filter(Task.Attr('status').eq('open')).build();
+    const [name, value] = (input.FilterExpression ?? '').split(' = ');
+    expect(input.ExpressionAttributeNames?.[name!]).toBe('status');
+    expect(input.ExpressionAttributeValues?.[value!]).toBe('open');
+    expect(names(input)).toEqual(['ipk', 'isk', 'pk', 'sk']);
+  });
+
+  it('a filter on attributes the index lacks: ExpressionError naming entity, index and attributes', () => {
+    const q = Task.query('byTeamIncl', Task.Key('team').eq('t')).hydrate().filter(Task.Attr('title').eq('x').and(Task.Attr('notes').exists()));
+    expect(() => q.build()).toThrow(ExpressionError);
+    expect(() => q.build()).toThrow(/^Task: title: global index byTeamIncl holds only .*"status".* this hydrated read filters on "title" \(in the filter\), "notes" \(in the filter\)/);
+    expect(() => Task.scan('byTeam').hydrate().filter(Task.Attr('status').eq('open')).build()).toThrow(/global index byTeam holds only .* filters on "status"/);
+  });
+
+  it('an index that holds whole items, or the table: ExpressionError', () => {
+    expect(() => Task.query('byTeamAll', Task.Key('team').eq('t')).hydrate()).toThrow(ExpressionError);
+    expect(() => Task.query('byTeamAll', Task.Key('team').eq('t')).hydrate()).toThrow(/^Task: hydrate\(\) .* global index byTeamAll already holds whole items/);
+    expect(() => Task.scan().hydrate()).toThrow(/the table holds whole items/);
+  });
+
+  it('project() and hydrate() keep the index read to keys; the types are those of project()', () => {
+    const q = Task.query('byTeam', Task.Key('team').eq('t')).hydrate().project('title');
+    expectTypeOf(q.all).returns.resolves.toEqualTypeOf<Pick<Task, 'title'>[]>();
+    expectTypeOf(Task.query('byTeam', Task.Key('team').eq('t')).hydrate().all).returns.resolves.toEqualTypeOf<Task[]>();
+    expect(names(q.build())).toEqual(['pk', 'sk', 'tpk', 'tsk']);
+    expect(names(Task.query('byTeam', Task.Key('team').eq('t')).project('title').hydrate().build())).toEqual(['pk', 'sk', 'tpk', 'tsk']);
+  });
+
+  it('consistent() stays refused on a global index (hydrate({ consistent: true }) is for the item reads)', () => {
+    expect(() => Task.query('byTeam', Task.Key('team').eq('t')).hydrate().consistent()).toThrow(/consistent reads are not supported on global secondary index byTeam/);
+    expect(() => Task.query('byTeam', Task.Key('team').eq('t')).hydrate({ consistent: true }).build()).not.toThrow();
+  });
+});
