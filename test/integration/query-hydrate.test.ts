@@ -189,6 +189,23 @@ describe('hydrate(): index keys, then items', () => {
     }
   });
 
+  it('a KEYS_ONLY local index hydrates too; consistent() makes both reads strongly consistent', async () => {
+    await Task.put({ ...task(60), taskId: 'x', title: 'b' });
+    await Task.put({ ...task(61), taskId: 'x', seq: 's61', title: 'a' }); // replaces: one item, titled 'a'
+    await Task.put({ ...task(62), taskId: 'x2', title: 'c' }); // another partition
+    try {
+      counter.reset();
+      const [only] = await Task.query('byTitle', Task.Key('taskId').eq('x')).hydrate().consistent().all();
+      expect(only).toMatchObject({ taskId: 'x', title: 'a', seq: 's61' });
+      const [query, get] = counter.calls.map((c) => c.body as { ConsistentRead?: boolean; RequestItems?: Record<string, { ConsistentRead?: boolean }> });
+      expect(query!.ConsistentRead).toBe(true);
+      expect(get!.RequestItems![tableName]!.ConsistentRead).toBe(true);
+    } finally {
+      await Task.delete({ taskId: 'x' });
+      await Task.delete({ taskId: 'x2' });
+    }
+  });
+
   it('scans of the index hydrate too, also in segments', async () => {
     const scanned = await Task.scan('byTeam').hydrate().all();
     expect(scanned.map((t) => t.taskId).sort()).toEqual(taskIds.map((i) => `t${i}`).sort());

@@ -4,7 +4,8 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { ExpressionError, type EntityItem } from '../../src/index.js';
+import { z } from 'zod';
+import { ExpressionError, defineEntity, defineTable, type EntityItem } from '../../src/index.js';
 import { hydrateModel } from '../fixtures/hydrate-model.js';
 
 const client = new DynamoDBClient({ region: 'us-east-1' });
@@ -57,5 +58,21 @@ describe('hydrate(): the index read', () => {
   it('consistent() stays refused on a global index (hydrate({ consistent: true }) is for the item reads)', () => {
     expect(() => Task.query('byTeam', Task.Key('team').eq('t')).hydrate().consistent()).toThrow(/consistent reads are not supported on global secondary index byTeam/);
     expect(() => Task.query('byTeam', Task.Key('team').eq('t')).hydrate({ consistent: true }).build()).not.toThrow();
+  });
+
+  it('an index that holds the discriminator and TTL filters on them, sparing the item reads of other entities', () => {
+    const T = defineTable({
+      name: 'HydrateEt',
+      client,
+      partitionKey: { name: 'pk', type: 'S' },
+      indexes: { byGroup: { type: 'global', partitionKey: { name: 'gpk', type: 'S' }, projection: { include: ['_et', 'exp'] } } },
+    });
+    const E = defineEntity({ table: T, name: 'E', schema: z.object({ id: z.string(), grp: z.string(), body: z.string(), exp: z.date().optional() }), keys: { primary: { pk: '{id}' }, byGroup: { pk: '{grp}' } }, ttl: 'exp' });
+    const input = E.query('byGroup', E.Key('grp').eq('x')).hydrate().build();
+    const filtered = Object.entries(input.ExpressionAttributeNames ?? {}).flatMap(([ph, n]) => ((input.FilterExpression ?? '').split(/[ ()]/).includes(ph) ? [n] : []));
+    expect(filtered.sort()).toEqual(['_et', 'exp']);
+    expect(names(input)).toEqual(['gpk', 'pk']);
+    // includeExpired(): no TTL filter, on the index or after the item read.
+    expect(E.query('byGroup', E.Key('grp').eq('x')).hydrate().includeExpired().build().FilterExpression).toMatch(/^#n\d+ = :v\d+$/);
   });
 });
