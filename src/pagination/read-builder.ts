@@ -96,7 +96,7 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> implements 
    * `{ consistent: true }` makes the item reads strongly consistent (the index read never is).
    * An ExpressionError on the table or an index that holds whole items.
    *
-   * @example const page = await User.query('byEmail', User.Key('email').eq('a@x.io')).hydrate().limit(20)
+   * @example const page = await Doc.query('byTeam', Doc.Key('team').eq('t')).hydrate().limit(20) // byTeam: KEYS_ONLY
    */
   hydrate(options: HydrateOptions = {}): this {
     checkHydratable(this.model.name, this.index);
@@ -150,14 +150,13 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> implements 
     const hydrating = s.hydrate !== undefined;
     // A hydrated read checks ownership and TTL on the fetched items; on the index only where it
     // holds them, which spares the item reads of rows that would be dropped.
-    let filter: Condition | undefined;
-    const and = (c: Condition) => (filter = filter === undefined ? c : filter.and(c));
-    if (!hydrating || this.canFilterOn(m.table.entityAttribute)) and(belongsTo(m));
+    const filters: Condition[] = [];
+    if (!hydrating || this.canFilterOn(m.table.entityAttribute)) filters.push(belongsTo(m));
     if (m.ttl !== undefined && s.includeExpired !== true && (!hydrating || this.canFilterOn(m.ttl))) {
       // DynamoDB deletes expired items only eventually: hide them until it does. Only a number at
       // or before now has expired (as for DynamoDB's TTL and get()): a missing, NULL or
       // non-number TTL attribute never does, which `NOT (ttl <= now)` says in one comparison.
-      and(
+      filters.push(
         new ConditionClass({
           kind: 'not',
           child: { kind: 'compare', op: '<=', left: { kind: 'path', path: [m.ttl] }, right: { kind: 'value', value: Math.floor(Date.now() / 1000) } },
@@ -165,9 +164,9 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> implements 
       );
     }
     const keyFilter = this.keyFilter();
-    if (keyFilter !== undefined) and(keyFilter);
-    if (s.filter !== undefined) and(s.filter);
-    if (filter !== undefined) input.FilterExpression = compileCondition((filter as Condition).node, ctx);
+    if (keyFilter !== undefined) filters.push(keyFilter);
+    if (s.filter !== undefined) filters.push(s.filter);
+    if (filters.length > 0) input.FilterExpression = compileCondition(filters.reduce((a, b) => a.and(b)).node, ctx);
     if (withProjection && hydrating) {
       // The index read needs only the keys: the table's to fetch items, the index's for cursors.
       input.ProjectionExpression = compileProjection(this.keyAttributes.map((a) => [a.name]), ctx);
@@ -212,10 +211,9 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> implements 
   readSpec(input: Record<string, unknown>): PagedReadSpec<Result> {
     const m = this.model;
     const read = m.reader(this.state.projection);
-    const base = this.specBase(input);
-    if (this.state.hydrate === undefined) return { ...base, parse: (raw) => (m.owns(raw) ? (read(raw) as Result) : SKIP) };
+    if (this.state.hydrate === undefined) return { ...this.specBase(input), parse: (raw) => (m.owns(raw) ? (read(raw) as Result) : SKIP) };
     const live = this.liveItem();
-    return { ...base, hydrate: this.itemReads(this.state.projection), parse: (raw) => (live(raw) ? (read(raw) as Result) : SKIP) };
+    return { ...this.specBase(input), hydrate: this.itemReads(this.state.projection), parse: (raw) => (live(raw) ? (read(raw) as Result) : SKIP) };
   }
 
   private specBase(input: Record<string, unknown>): Omit<PagedReadSpec<never>, 'parse'> {
