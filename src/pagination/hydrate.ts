@@ -3,16 +3,30 @@ import type { ResolvedIndex } from '../entity/table.js';
 import { compileProjection } from '../expressions/compile.js';
 import { contextFor } from '../operations/expression-input.js';
 import { fetchLookups, type KeyLookup } from '../batch/batch-get.js';
+import { resolveBackoff, resolveConcurrency, type BackoffOptions } from '../batch/backoff.js';
 import { itemId } from '../batch/write-request.js';
 import { ExpressionError } from '../errors.js';
 
-/** How a hydrated read fetches its items: `hydrate({ consistent })`. */
-export interface HydrateOptions {
+/**
+ * How a hydrated read fetches its items: `hydrate({ consistent, concurrency, maxAttempts, ... })`.
+ * The retry settings are `batchGet`'s: when a key is still unprocessed after them, the read fails
+ * with a `BatchGetError`.
+ */
+export interface HydrateOptions extends BackoffOptions {
   /**
    * Strongly consistent BatchGetItem reads (twice the read units). The index read stays eventually
    * consistent (global indexes have no other kind); this only makes each item as fresh as the table.
    */
   readonly consistent?: boolean;
+  /** BatchGetItem calls in flight at once for one index page. Default 4. */
+  readonly concurrency?: number;
+}
+
+/** The options, checked when `hydrate()` is called rather than at the first read. */
+export function checkHydrateOptions(options: HydrateOptions): HydrateOptions {
+  resolveBackoff(options);
+  resolveConcurrency(options.concurrency);
+  return { ...options };
 }
 
 /** Index rows to the table's items, in the rows' order; `undefined` where the item is gone. */
@@ -54,7 +68,7 @@ export function hydrator(model: EntityModel, projection: readonly string[] | und
       for (const n of keyNames) key[n] = row[n];
       return { table, keyNames, id: itemId(table, key, keyNames), key, group, entry };
     });
-    const found = await fetchLookups(model.table.client, lookups, signal === undefined ? {} : { abortSignal: signal });
+    const found = await fetchLookups(model.table.client, lookups, signal === undefined ? options : { ...options, abortSignal: signal });
     return lookups.map((l) => found.get(`${group}\u0001${l.id}`));
   };
 }

@@ -9,7 +9,7 @@ import { checkIndexHolds, filterNeeds, type NeededAttribute } from './index-proj
 import { decodeCursor, startKeyAttributes, type StartKey } from './cursor.js';
 import type { CursorBounds } from './cursor-bounds.js';
 import { countAll, limitFor, MAX_PAGE_SIZE, readPage, readPages, SKIP, type Page, type PagedReadSpec } from './page-reader.js';
-import { checkHydratable, hydrator, type HydrateOptions } from './hydrate.js';
+import { checkHydratable, checkHydrateOptions, hydrator, type HydrateOptions } from './hydrate.js';
 import type { RequestOptions } from '../client/send.js';
 
 /** Options shared by entity queries and scans. */
@@ -93,14 +93,15 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> implements 
    * `.filter(...)` runs on the index, so it may use only attributes the index holds; `.project(...)`
    * applies to the item reads. `build()` returns the index Query (or Scan) input. Costs one index
    * read plus one item read per entry (BatchGetItem charges each item separately);
-   * `{ consistent: true }` makes the item reads strongly consistent (the index read never is).
-   * An ExpressionError on the table or an index that holds whole items.
+   * `{ consistent: true }` makes the item reads strongly consistent (the index read never is);
+   * retry settings are batchGet's (a `BatchGetError` when they run out). An ExpressionError on the
+   * table or an index that holds whole items.
    *
    * @example const page = await Doc.query('byTeam', Doc.Key('team').eq('t')).hydrate().limit(20) // byTeam: KEYS_ONLY
    */
   hydrate(options: HydrateOptions = {}): this {
     checkHydratable(this.model.name, this.index);
-    return this.with({ hydrate: { ...options } } as Partial<S>);
+    return this.with({ hydrate: checkHydrateOptions(options) } as Partial<S>);
   }
 
   /** Resumes after the position a previous page's `cursor` marks. */
@@ -230,8 +231,8 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> implements 
 
   private itemReads(projection: readonly string[] | undefined) {
     // A consistent() query of a local index wants fresh items too.
-    const consistent = this.state.hydrate?.consistent === true || this.state.consistent;
-    return hydrator(this.model, projection, this.state.includeExpired !== true, { consistent });
+    const options = this.state.hydrate ?? {};
+    return hydrator(this.model, projection, this.state.includeExpired !== true, this.state.consistent ? { ...options, consistent: true } : options);
   }
 
   /**

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, expectTypeOf, it } from 'vitest';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
-import { ExpressionError, type EntityItem } from '../../src/index.js';
+import { BatchGetError, ExpressionError, type EntityItem } from '../../src/index.js';
 import { hydrateModel } from '../fixtures/hydrate-model.js';
 import { localClientConfig } from '../support/dynamodb-local.js';
 import { testClient, testDocClient, testEndpoint, uniqueTableName } from '../support/client.js';
@@ -135,6 +135,18 @@ describe('hydrate(): index keys, then items', () => {
       expect(tasks.map((t) => t.taskId)).toEqual(taskIds.map((i) => `t${i}`));
       expect(faults.counters.heldBack).toBeGreaterThan(0);
       expect(faults.calls.filter((c) => c.command === 'BatchGetItemCommand').length).toBeGreaterThan(1);
+    } finally {
+      faults.remove();
+    }
+  });
+
+  it("keys still unprocessed after batchGet's retry settings fail the read with a BatchGetError", async () => {
+    const faults = injectFaults(client, { stuck: (x) => x.item['pk']?.['S'] === 'TASK#t4' });
+    try {
+      const read = Task.query('byTeam', Task.Key('team').eq('a')).hydrate({ maxAttempts: 2, baseDelayMs: 1 }).limit(5);
+      const e = (await read.send().catch((x: unknown) => x)) as BatchGetError;
+      expect(e).toBeInstanceOf(BatchGetError);
+      expect(e.unprocessedKeys).toEqual([{ table: tableName, key: { pk: 'TASK#t4', sk: 'TASK' } }]);
     } finally {
       faults.remove();
     }

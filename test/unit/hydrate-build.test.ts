@@ -5,7 +5,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
-import { ExpressionError, defineEntity, defineTable, type EntityItem } from '../../src/index.js';
+import { ExpressionError, InvalidBatchError, defineEntity, defineTable, type EntityItem } from '../../src/index.js';
 import { hydrateModel } from '../fixtures/hydrate-model.js';
 
 const client = new DynamoDBClient({ region: 'us-east-1' });
@@ -53,6 +53,13 @@ describe('hydrate(): the index read', () => {
     expectTypeOf(Task.query('byTeam', Task.Key('team').eq('t')).hydrate().all).returns.resolves.toEqualTypeOf<Task[]>();
     expect(names(q.build())).toEqual(['pk', 'sk', 'tpk', 'tsk']);
     expect(names(Task.query('byTeam', Task.Key('team').eq('t')).project('title').hydrate().build())).toEqual(['pk', 'sk', 'tpk', 'tsk']);
+  });
+
+  it('retry settings are checked when hydrate() is called', () => {
+    const q = Task.query('byTeam', Task.Key('team').eq('t'));
+    expect(() => q.hydrate({ maxAttempts: 0 })).toThrow(/maxAttempts must be a positive integer/);
+    expect(() => q.hydrate({ concurrency: 1.5 })).toThrow(InvalidBatchError);
+    expect(() => q.hydrate({ maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 100, concurrency: 2 })).not.toThrow();
   });
 
   it('consistent() stays refused on a global index (hydrate({ consistent: true }) is for the item reads)', () => {
