@@ -32,6 +32,7 @@ export { CheckBuilder } from './operations/check.js';
 export { QueryBuilder } from './pagination/query.js';
 export { ScanBuilder } from './pagination/scan.js';
 export type { Page } from './pagination/page-reader.js';
+export type { HydrateOptions } from './pagination/hydrate.js';
 export { TableReadBuilder } from './pagination/table-read.js';
 export { BatchWriter } from './batch/batch-write.js';
 export type { BatchWriteBuilder, BatchWriteResult, BatchCollector, BatchWriteAllOptions } from './batch/batch-write.js';

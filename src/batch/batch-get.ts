@@ -16,14 +16,20 @@ export interface BatchGetOptions extends BackoffOptions, RequestOptions {
 /** Result tuple of a batch get: each builder's result type, or `undefined` for a missing item. */
 export type BatchGetResults<B extends readonly GetBuilder<unknown>[]> = { -readonly [I in keyof B]: B[I] extends GetBuilder<infer R> ? R | undefined : never };
 
-interface Lookup {
-  readonly builder: GetBuilder<unknown>;
+/** One key to read, with what its request carries; `group`s share one `RequestItems[table]` entry. */
+export interface KeyLookup {
   readonly table: string;
+  /** The table's physical key attribute names (to match results to keys). */
+  readonly keyNames: readonly string[];
   readonly id: string;
   readonly key: Record<string, unknown>;
   /** Requests with the same group share one `RequestItems[table]` entry (projection, consistency). */
   readonly group: string;
   readonly entry: { ConsistentRead?: boolean; ProjectionExpression?: string; ExpressionAttributeNames?: Record<string, string> };
+}
+
+interface Lookup extends KeyLookup {
+  readonly builder: GetBuilder<unknown>;
 }
 
 /**
@@ -36,8 +42,6 @@ export async function batchGetAll<B extends readonly GetBuilder<unknown>[]>(
   builders: B,
   options: BatchGetOptions = {},
 ): Promise<BatchGetResults<B>> {
-  const backoff = resolveBackoff(options);
-  const concurrency = resolveConcurrency(options.concurrency);
   const lookups: Lookup[] = builders.map((builder) => {
     const input = builder.build();
     const model = builder.model;
@@ -58,16 +62,31 @@ export async function batchGetAll<B extends readonly GetBuilder<unknown>[]>(
       entry.ExpressionAttributeNames = names;
     }
     const table = model.table.name;
-    return { builder, table, id: itemId(table, key, model.primaryKeyNames), key, group: `${table}\u0000${JSON.stringify(entry)}`, entry };
+    return { builder, table, keyNames: model.primaryKeyNames, id: itemId(table, key, model.primaryKeyNames), key, group: `${table}\u0000${JSON.stringify(entry)}`, entry };
   });
 
+  const found = await fetchLookups(client, lookups, options);
+  return lookups.map((l) => {
+    const raw = found.get(`${l.group}\u0001${l.id}`);
+    return raw === undefined ? undefined : l.builder.parseItem(raw);
+  }) as BatchGetResults<B>;
+}
+
+/**
+ * Reads the raw items of `lookups` (the batch-get loop without parsing): duplicates asked once,
+ * calls of up to 100 keys, `UnprocessedKeys` resent with backoff. Found items are keyed by
+ * `` `${group}\u0001${id}` ``; a missing item has no entry.
+ */
+export async function fetchLookups(client: AnyDynamoClient, lookups: readonly KeyLookup[], options: BatchGetOptions = {}): Promise<Map<string, Record<string, unknown>>> {
+  const backoff = resolveBackoff(options);
+  const concurrency = resolveConcurrency(options.concurrency);
   // One request per distinct (group, key).
-  const unique = new Map<string, Lookup>();
+  const unique = new Map<string, KeyLookup>();
   for (const l of lookups) unique.set(`${l.group}\u0001${l.id}`, l);
-  const byGroup = new Map<string, Lookup[]>();
+  const byGroup = new Map<string, KeyLookup[]>();
   for (const l of unique.values()) (byGroup.get(l.group) ?? byGroup.set(l.group, []).get(l.group)!).push(l);
 
-  const chunks: Lookup[][] = [];
+  const chunks: KeyLookup[][] = [];
   for (const group of byGroup.values()) for (let i = 0; i < group.length; i += MAX_BATCH_GET) chunks.push(group.slice(i, i + MAX_BATCH_GET));
 
   const found = new Map<string, Record<string, unknown>>();
@@ -85,22 +104,18 @@ export async function batchGetAll<B extends readonly GetBuilder<unknown>[]>(
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, chunks.length) }, worker));
-
-  return lookups.map((l) => {
-    const raw = found.get(`${l.group}\u0001${l.id}`);
-    return raw === undefined ? undefined : l.builder.parseItem(raw);
-  }) as BatchGetResults<B>;
+  return found;
 }
 
 async function readChunk(
   client: AnyDynamoClient,
-  chunk: readonly Lookup[],
+  chunk: readonly KeyLookup[],
   found: Map<string, Record<string, unknown>>,
   backoff: ReturnType<typeof resolveBackoff>,
   signal: AbortSignal | undefined,
 ): Promise<void> {
   const first = chunk[0]!;
-  const names = first.builder.model.primaryKeyNames;
+  const names = first.keyNames;
   let keys = chunk.map((l) => l.key);
   let attempts = 0;
   let lastError: unknown;

@@ -21,7 +21,7 @@ export function filterNeeds(filter: Condition | undefined): NeededAttribute[] {
  * attributes it does not hold. A local index fetches attributes it returns from the table, so
  * only its filter attributes are checked.
  */
-export function checkIndexHolds(entity: string, index: ResolvedIndex, needed: Iterable<NeededAttribute>): void {
+export function checkIndexHolds(entity: string, index: ResolvedIndex, needed: Iterable<NeededAttribute>, hydrating = false): void {
   const held = index.projected;
   if (held === undefined) return;
   const missing = new Map<string, string>();
@@ -32,6 +32,15 @@ export function checkIndexHolds(entity: string, index: ResolvedIndex, needed: It
   if (missing.size === 0) return;
   const list = [...missing].map(([a, why]) => `"${a}" (${why})`).join(', ');
   const holds = [...held].map((a) => `"${a}"`).join(', ');
+  if (hydrating) {
+    throw new ExpressionError(
+      entity,
+      missing.keys().next().value ?? '',
+      `${index.type} index ${index.name} holds only ${holds}, and this hydrated read filters on ${list}; a hydrated read filters on the index, ` +
+        `before the items are read, so it can filter only on what the index holds. Add them to the index's projection (projection: { include: [...] }), ` +
+        `or filter the returned items in code`,
+    );
+  }
   throw new ExpressionError(
     entity,
     missing.keys().next().value ?? '',

@@ -2,6 +2,7 @@ import type { KeyAttribute } from '../entity/table-types.js';
 import type { AnyDynamoClient } from '../client/send.js';
 import { sendCommand } from '../client/send.js';
 import { encodeCursor, type StartKey } from './cursor.js';
+import type { Hydrator } from './hydrate.js';
 
 /** One page of results. `cursor` is absent when there is nothing after this page. */
 export interface Page<T> {
@@ -23,6 +24,11 @@ export interface PagedReadSpec<T> {
   readonly command: (input: Record<string, unknown>) => unknown;
   readonly input: Record<string, unknown>;
   readonly parse: (raw: Record<string, unknown>) => T | typeof SKIP;
+  /**
+   * For a hydrated read: fetches the table items of the index rows (`undefined` for one that is
+   * gone); `parse` then reads those items, while cursors still come from the index rows.
+   */
+  readonly hydrate?: Hydrator;
 }
 
 export interface PagedReadOptions {
@@ -92,15 +98,37 @@ export async function readPage<T>(
   const items: T[] = [];
   let lastRaw: Record<string, unknown> | undefined;
   let cut = false;
-  for (let i = 0; i < rows.length; i++) {
-    const raw = rows[i]!;
-    const parsed = spec.parse(raw);
-    if (parsed === SKIP) continue;
-    items.push(parsed);
-    lastRaw = raw;
-    if (items.length >= remaining) {
-      cut = i < rows.length - 1 || out.LastEvaluatedKey !== undefined;
-      break;
+  if (spec.hydrate === undefined) {
+    for (let i = 0; i < rows.length; i++) {
+      const raw = rows[i]!;
+      const parsed = spec.parse(raw);
+      if (parsed === SKIP) continue;
+      items.push(parsed);
+      lastRaw = raw;
+      if (items.length >= remaining) {
+        cut = i < rows.length - 1 || out.LastEvaluatedKey !== undefined;
+        break;
+      }
+    }
+  } else {
+    // Items are fetched for as many rows as are still owed, and for more only when some were
+    // dropped (another entity's, gone, expired): the extra row `limitFor` asks for is read from
+    // the index to learn whether more follow, and costs no item read unless it is needed.
+    for (let from = 0; from < rows.length && items.length < remaining; ) {
+      const to = Math.min(rows.length, from + (remaining - items.length));
+      const full = await spec.hydrate(rows.slice(from, to), signal);
+      for (let i = from; i < to; i++) {
+        const item = full[i - from];
+        const parsed = item === undefined ? SKIP : spec.parse(item);
+        if (parsed === SKIP) continue;
+        items.push(parsed);
+        lastRaw = rows[i]!;
+        if (items.length >= remaining) {
+          cut = i < rows.length - 1 || out.LastEvaluatedKey !== undefined;
+          break;
+        }
+      }
+      from = to;
     }
   }
   const left = remaining - items.length;

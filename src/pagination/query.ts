@@ -57,7 +57,12 @@ export class QueryBuilder<Result> extends EntityReadBuilder<Result, QueryState> 
     return this.with({ reverse: on });
   }
 
-  /** The `QueryCommandInput` of the first request. */
+  /**
+   * The `QueryCommandInput` of the first request. For a `hydrate()`d query that is the index read
+   * (keys only); the item reads that follow depend on its results.
+   *
+   * @example const input = User.query('gsi1', User.Key('orgId').eq('acme')).limit(10).build()
+   */
   build(): QueryCommandInput {
     return this.buildInput(true) as unknown as QueryCommandInput;
   }

@@ -9,6 +9,7 @@ import { checkIndexHolds, filterNeeds, type NeededAttribute } from './index-proj
 import { decodeCursor, startKeyAttributes, type StartKey } from './cursor.js';
 import type { CursorBounds } from './cursor-bounds.js';
 import { countAll, limitFor, MAX_PAGE_SIZE, readPage, readPages, SKIP, type Page, type PagedReadSpec } from './page-reader.js';
+import { checkHydratable, checkHydrateOptions, hydrator, type HydrateOptions } from './hydrate.js';
 import type { RequestOptions } from '../client/send.js';
 
 /** Options shared by entity queries and scans. */
@@ -21,6 +22,8 @@ export interface ReadState {
   readonly consistent: boolean;
   readonly cursor: string | undefined;
   readonly includeExpired?: boolean;
+  /** Set by `hydrate()`: read the index's keys, then the items from the table. */
+  readonly hydrate?: HydrateOptions;
 }
 
 /** `n` when it is a positive safe integer (at most `max`), else an ExpressionError naming `what`. */
@@ -82,6 +85,25 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> implements 
     return this.with({ includeExpired: on } as Partial<S>);
   }
 
+  /**
+   * Reads a `KEYS_ONLY` or `INCLUDE` index for its keys only, then fetches the whole items from
+   * the table (BatchGetItem: chunks of 100, unprocessed keys resent with backoff), keeping the
+   * index's order. Items of other entities, deleted since the index read, or expired are dropped;
+   * `limit` counts the items returned and reads on past dropped ones. Cursors are the index's.
+   * `.filter(...)` runs on the index, so it may use only attributes the index holds; `.project(...)`
+   * applies to the item reads. `build()` returns the index Query (or Scan) input. Costs one index
+   * read plus one item read per entry (BatchGetItem charges each item separately);
+   * `{ consistent: true }` makes the item reads strongly consistent (the index read never is);
+   * retry settings are batchGet's (a `BatchGetError` when they run out). An ExpressionError on the
+   * table or an index that holds whole items.
+   *
+   * @example const page = await Doc.query('byTeam', Doc.Key('team').eq('t')).hydrate().limit(20) // byTeam: KEYS_ONLY
+   */
+  hydrate(options: HydrateOptions = {}): this {
+    checkHydratable(this.model.name, this.index);
+    return this.with({ hydrate: checkHydrateOptions(options) } as Partial<S>);
+  }
+
   /** Resumes after the position a previous page's `cursor` marks. */
   startAfter(cursor: string | undefined): this {
     if (cursor !== undefined) this.decodeCursor(cursor);
@@ -126,12 +148,16 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> implements 
     const input: Record<string, unknown> = { TableName: m.table.name, ...this.baseInput(ctx) };
     if (this.index.type !== 'primary') input.IndexName = this.index.name;
     this.checkIndexHolds(withProjection);
-    let owned = belongsTo(m);
-    if (m.ttl !== undefined && s.includeExpired !== true) {
+    const hydrating = s.hydrate !== undefined;
+    // A hydrated read checks ownership and TTL on the fetched items; on the index only where it
+    // holds them, which spares the item reads of rows that would be dropped.
+    const filters: Condition[] = [];
+    if (!hydrating || this.canFilterOn(m.table.entityAttribute)) filters.push(belongsTo(m));
+    if (m.ttl !== undefined && s.includeExpired !== true && (!hydrating || this.canFilterOn(m.ttl))) {
       // DynamoDB deletes expired items only eventually: hide them until it does. Only a number at
       // or before now has expired (as for DynamoDB's TTL and get()): a missing, NULL or
       // non-number TTL attribute never does, which `NOT (ttl <= now)` says in one comparison.
-      owned = owned.and(
+      filters.push(
         new ConditionClass({
           kind: 'not',
           child: { kind: 'compare', op: '<=', left: { kind: 'path', path: [m.ttl] }, right: { kind: 'value', value: Math.floor(Date.now() / 1000) } },
@@ -139,9 +165,13 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> implements 
       );
     }
     const keyFilter = this.keyFilter();
-    if (keyFilter !== undefined) owned = owned.and(keyFilter);
-    input.FilterExpression = compileCondition((s.filter === undefined ? owned : owned.and(s.filter)).node, ctx);
-    if (withProjection && s.projection !== undefined && s.projection.length > 0) {
+    if (keyFilter !== undefined) filters.push(keyFilter);
+    if (s.filter !== undefined) filters.push(s.filter);
+    if (filters.length > 0) input.FilterExpression = compileCondition(filters.reduce((a, b) => a.and(b)).node, ctx);
+    if (withProjection && hydrating) {
+      // The index read needs only the keys: the table's to fetch items, the index's for cursors.
+      input.ProjectionExpression = compileProjection(this.keyAttributes.map((a) => [a.name]), ctx);
+    } else if (withProjection && s.projection !== undefined && s.projection.length > 0) {
       // Key attributes are read too: cursors are built from them.
       const names = [...new Set([...s.projection, m.table.entityAttribute, ...this.keyAttributes.map((a) => a.name)])];
       input.ProjectionExpression = compileProjection(names.map((n) => [n]), ctx);
@@ -163,6 +193,11 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> implements 
     if (this.index.projected === undefined) return;
     const m = this.model;
     const s = this.state;
+    if (s.hydrate !== undefined) {
+      // Ownership, TTL and the result come from the item reads; only the filter runs on the index.
+      checkIndexHolds(m.name, this.index, filterNeeds(s.filter), true);
+      return;
+    }
     const needed: NeededAttribute[] = [[m.table.entityAttribute, 'filter', 'the discriminator every entity read filters on']];
     if (m.ttl !== undefined && s.includeExpired !== true) needed.push([m.ttl, 'filter', 'the TTL that hides expired items; or use includeExpired()']);
     needed.push(...filterNeeds(s.filter));
@@ -177,15 +212,27 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> implements 
   readSpec(input: Record<string, unknown>): PagedReadSpec<Result> {
     const m = this.model;
     const read = m.reader(this.state.projection);
-    return {
-      client: m.table.client,
-      table: m.table.name,
-      index: this.index.name,
-      startKeyAttributes: this.keyAttributes,
-      command: (i) => this.command(i),
-      input,
-      parse: (raw) => (m.owns(raw) ? (read(raw) as Result) : SKIP),
-    };
+    if (this.state.hydrate === undefined) return { ...this.specBase(input), parse: (raw) => (m.owns(raw) ? (read(raw) as Result) : SKIP) };
+    const live = this.liveItem();
+    return { ...this.specBase(input), hydrate: this.itemReads(this.state.projection), parse: (raw) => (live(raw) ? (read(raw) as Result) : SKIP) };
+  }
+
+  private specBase(input: Record<string, unknown>): Omit<PagedReadSpec<never>, 'parse'> {
+    const m = this.model;
+    return { client: m.table.client, table: m.table.name, index: this.index.name, startKeyAttributes: this.keyAttributes, command: (i) => this.command(i), input };
+  }
+
+  /** Whether a fetched item is returned: this entity's, and not expired (unless includeExpired). */
+  private liveItem(): (raw: Record<string, unknown>) => boolean {
+    const m = this.model;
+    if (m.ttl === undefined || this.state.includeExpired === true) return (raw) => m.owns(raw);
+    return (raw) => m.owns(raw) && !m.expired(raw, new Date());
+  }
+
+  private itemReads(projection: readonly string[] | undefined) {
+    // A consistent() query of a local index wants fresh items too.
+    const options = this.state.hydrate ?? {};
+    return hydrator(this.model, projection, this.state.includeExpired !== true, this.state.consistent ? { ...options, consistent: true } : options);
   }
 
   /**
@@ -231,12 +278,33 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> implements 
 
   /** Counts matching items across all pages (`Select: COUNT`); `limit` does not apply. */
   async count(options?: RequestOptions): Promise<number> {
+    if (this.state.hydrate !== undefined) return this.countHydrated(options?.abortSignal);
     const input = this.buildInput(false);
     const startKey = input.ExclusiveStartKey as StartKey | undefined;
     delete input.ExclusiveStartKey;
     if (this.state.pageSize === undefined) delete input.Limit;
     const { parse: _parse, ...spec } = this.readSpec(input);
     return countAll(spec, startKey, options?.abortSignal);
+  }
+
+  /**
+   * An index's `Count` would include other entities' entries, and gone or expired items: count
+   * the fetched items instead, reading only their discriminator, TTL and keys.
+   */
+  private async countHydrated(signal: AbortSignal | undefined): Promise<number> {
+    const { spec, startKey } = this.pagedRead();
+    const live = this.liveItem();
+    const counting: PagedReadSpec<true> = { ...this.specBase(spec.input), hydrate: this.itemReads([]), parse: (raw) => (live(raw) ? true : SKIP) };
+    let total = 0;
+    const s = this.state;
+    for await (const page of readPages(counting, {
+      ...(s.pageSize === undefined ? {} : { pageSize: s.pageSize }),
+      ...(startKey === undefined ? {} : { startKey }),
+      ...(signal === undefined ? {} : { signal }),
+    })) {
+      total += page.items.length;
+    }
+    return total;
   }
 
   /** One page: up to `limit` items (reading as many DynamoDB pages as needed), or one DynamoDB page. */

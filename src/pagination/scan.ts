@@ -48,7 +48,10 @@ export class ScanBuilder<Result> extends EntityReadBuilder<Result, ScanState> {
     return this.with({ segments: total, concurrency: c });
   }
 
-  /** The `ScanCommandInput` of the first request (segment 0 when segmented). */
+  /**
+   * The `ScanCommandInput` of the first request (segment 0 when segmented); for a `hydrate()`d
+   * scan, the index read (keys only).
+   */
   build(): ScanCommandInput {
     const input = this.buildInput(true);
     if (this.state.segments !== undefined) Object.assign(input, { Segment: 0, TotalSegments: this.state.segments });

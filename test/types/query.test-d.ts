@@ -132,6 +132,21 @@ test('project() narrows to a Pick', async () => {
   User.scan().project('gsi1pk');
 });
 
+test('hydrate() keeps the builder type: whole items, or the Pick of project(), in either order', () => {
+  // Types only: gsi1 holds whole items, so these builders would throw at runtime.
+  const types = () => {
+    const q = User.query('gsi1', Key('orgId').eq('acme')).hydrate();
+    expectTypeOf(q).toEqualTypeOf<QueryBuilder<User>>();
+    expectTypeOf(q).resolves.toEqualTypeOf<Page<User>>();
+    expectTypeOf(q.project('name').all()).resolves.toEqualTypeOf<Pick<User, 'name'>[]>();
+    expectTypeOf(User.query('gsi1', Key('orgId').eq('acme')).project('name').hydrate({ consistent: true })).toEqualTypeOf<QueryBuilder<Pick<User, 'name'>>>();
+    expectTypeOf(User.scan('gsi1').hydrate()).toEqualTypeOf<ScanBuilder<User>>();
+    // @ts-expect-error not an option
+    User.scan('gsi1').hydrate({ consistant: true });
+  };
+  void types;
+});
+
 test('table-level reads: stored items until narrowed with entities()', async () => {
   const q = AppTable.query(AppTable.Key('pk').eq('USER#u1'));
   expectTypeOf(q).resolves.toEqualTypeOf<TablePage<StoredItem<'_et'>>>();

@@ -1,0 +1,74 @@
+import type { EntityModel } from '../entity/model.js';
+import type { ResolvedIndex } from '../entity/table.js';
+import { compileProjection } from '../expressions/compile.js';
+import { contextFor } from '../operations/expression-input.js';
+import { fetchLookups, type KeyLookup } from '../batch/batch-get.js';
+import { resolveBackoff, resolveConcurrency, type BackoffOptions } from '../batch/backoff.js';
+import { itemId } from '../batch/write-request.js';
+import { ExpressionError } from '../errors.js';
+
+/**
+ * How a hydrated read fetches its items: `hydrate({ consistent, concurrency, maxAttempts, ... })`.
+ * The retry settings are `batchGet`'s: when a key is still unprocessed after them, the read fails
+ * with a `BatchGetError`.
+ */
+export interface HydrateOptions extends BackoffOptions {
+  /**
+   * Strongly consistent BatchGetItem reads (twice the read units). The index read stays eventually
+   * consistent (global indexes have no other kind); this only makes each item as fresh as the table.
+   */
+  readonly consistent?: boolean;
+  /** BatchGetItem calls in flight at once for one index page. Default 4. */
+  readonly concurrency?: number;
+}
+
+/** The options, checked when `hydrate()` is called rather than at the first read. */
+export function checkHydrateOptions(options: HydrateOptions): HydrateOptions {
+  resolveBackoff(options);
+  resolveConcurrency(options.concurrency);
+  return { ...options };
+}
+
+/** Index rows to the table's items, in the rows' order; `undefined` where the item is gone. */
+export type Hydrator = (rows: readonly Record<string, unknown>[], signal: AbortSignal | undefined) => Promise<(Record<string, unknown> | undefined)[]>;
+
+/**
+ * Fails when hydrating `index` would change nothing: the table itself and `ALL` indexes hold whole
+ * items already, so a hydrated read would only add a second read of every item.
+ */
+export function checkHydratable(entity: string, index: ResolvedIndex): void {
+  if (index.projected !== undefined) return;
+  const what = index.type === 'primary' ? 'the table holds whole items' : `${index.type} index ${index.name} already holds whole items (projection ALL)`;
+  throw new ExpressionError(entity, '', `hydrate() reads items from the table after an index read, but ${what}; drop hydrate()`);
+}
+
+/**
+ * The item reads of a hydrated query or scan: a BatchGetItem of the index rows' table keys (chunks
+ * of 100, UnprocessedKeys resent with backoff, as `batchGet`). With `projection`, only those
+ * attributes are read, plus the discriminator and TTL (to drop items that are not this entity's
+ * or have expired) and the table keys (to match items to rows); `[]` reads only those.
+ */
+export function hydrator(model: EntityModel, projection: readonly string[] | undefined, withTtl: boolean, options: HydrateOptions): Hydrator {
+  const table = model.table.name;
+  const keyNames = model.primaryKeyNames;
+  const entry: KeyLookup['entry'] = {};
+  if (options.consistent === true) entry.ConsistentRead = true;
+  if (projection !== undefined) {
+    const ctx = contextFor(model);
+    const extra = withTtl && model.ttl !== undefined ? [model.table.entityAttribute, model.ttl] : [model.table.entityAttribute];
+    const names = [...new Set([...projection, ...extra, ...keyNames])];
+    entry.ProjectionExpression = compileProjection(names.map((n) => [n]), ctx);
+    entry.ExpressionAttributeNames = ctx.ph.names;
+  }
+  const group = `${table}\u0000${JSON.stringify(entry)}`;
+  return async (rows, signal) => {
+    if (rows.length === 0) return [];
+    const lookups = rows.map((row): KeyLookup => {
+      const key: Record<string, unknown> = {};
+      for (const n of keyNames) key[n] = row[n];
+      return { table, keyNames, id: itemId(table, key, keyNames), key, group, entry };
+    });
+    const found = await fetchLookups(model.table.client, lookups, signal === undefined ? options : { ...options, abortSignal: signal });
+    return lookups.map((l) => found.get(`${group}\u0001${l.id}`));
+  };
+}
