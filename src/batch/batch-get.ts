@@ -67,22 +67,25 @@ export async function batchGetAll<B extends readonly GetBuilder<unknown>[]>(
 
   const found = await fetchLookups(client, lookups, options);
   return lookups.map((l) => {
-    const raw = found.get(`${l.group}\u0001${l.id}`);
+    const raw = found.get(lookupId(l));
     return raw === undefined ? undefined : l.builder.parseItem(raw);
   }) as BatchGetResults<B>;
 }
 
+/** The key of a lookup's item in `fetchLookups`' result: the same key read the same way. */
+export const lookupId = (l: Pick<KeyLookup, 'group' | 'id'>): string => `${l.group}\u0001${l.id}`;
+
 /**
  * Reads the raw items of `lookups` (the batch-get loop without parsing): duplicates asked once,
  * calls of up to 100 keys, `UnprocessedKeys` resent with backoff. Found items are keyed by
- * `` `${group}\u0001${id}` ``; a missing item has no entry.
+ * `lookupId`; a missing item has no entry.
  */
 export async function fetchLookups(client: AnyDynamoClient, lookups: readonly KeyLookup[], options: BatchGetOptions = {}): Promise<Map<string, Record<string, unknown>>> {
   const backoff = resolveBackoff(options);
   const concurrency = resolveConcurrency(options.concurrency);
   // One request per distinct (group, key).
   const unique = new Map<string, KeyLookup>();
-  for (const l of lookups) unique.set(`${l.group}\u0001${l.id}`, l);
+  for (const l of lookups) unique.set(lookupId(l), l);
   const byGroup = new Map<string, KeyLookup[]>();
   for (const l of unique.values()) (byGroup.get(l.group) ?? byGroup.set(l.group, []).get(l.group)!).push(l);
 
@@ -129,7 +132,7 @@ async function readChunk(
         signal,
       );
       for (const item of out.Responses?.[first.table] ?? []) {
-        found.set(`${first.group}\u0001${itemId(first.table, item, names)}`, item);
+        found.set(lookupId({ group: first.group, id: itemId(first.table, item, names) }), item);
       }
       const left = (out.UnprocessedKeys?.[first.table]?.Keys ?? []) as Record<string, unknown>[];
       progressed = left.length < keys.length;

@@ -2,7 +2,7 @@ import type { EntityModel } from '../entity/model.js';
 import type { ResolvedIndex } from '../entity/table.js';
 import { compileProjection } from '../expressions/compile.js';
 import { contextFor } from '../operations/expression-input.js';
-import { fetchLookups, type KeyLookup } from '../batch/batch-get.js';
+import { fetchLookups, lookupId, type KeyLookup } from '../batch/batch-get.js';
 import { resolveBackoff, resolveConcurrency, type BackoffOptions } from '../batch/backoff.js';
 import { itemId } from '../batch/write-request.js';
 import { ExpressionError } from '../errors.js';
@@ -69,6 +69,6 @@ export function hydrator(model: EntityModel, projection: readonly string[] | und
       return { table, keyNames, id: itemId(table, key, keyNames), key, group, entry };
     });
     const found = await fetchLookups(model.table.client, lookups, signal === undefined ? options : { ...options, abortSignal: signal });
-    return lookups.map((l) => found.get(`${group}\u0001${l.id}`));
+    return lookups.map((l) => found.get(lookupId(l)));
   };
 }
