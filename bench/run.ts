@@ -22,7 +22,8 @@ import { FULL_SIZES, localE2EBench } from './local-e2e.js';
 import { typecheckBench } from './typecheck/run.js';
 import { buildPackageCopy, bundleSizes, coldImport } from './size.js';
 import { loadDynakit } from './lib/dynakit.js';
-import { consoleTable, markdown, type BenchResults, type Environment } from './report.js';
+import { consoleTable, type BenchResults, type Environment } from './report.js';
+import { markdown } from './report-markdown.js';
 import { REPO_ROOT } from './typecheck/generate.js';
 
 const quick = process.env['BENCH_QUICK'] === '1';
