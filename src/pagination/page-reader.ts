@@ -171,7 +171,7 @@ async function nextReturningRow<T>(
   signal: AbortSignal | undefined,
 ): Promise<Record<string, unknown> | undefined> {
   const returns = spec.returns ?? ((item: Record<string, unknown>) => spec.parse(item) !== SKIP);
-  let resume = keyOf(rows[from - 1]!, spec.startKeyAttributes);
+  let resume: Record<string, unknown> = keyOf(rows[from - 1]!, spec.startKeyAttributes);
   let pending = rows.slice(from);
   let after = lastEvaluatedKey;
   let chunk = 1;
