@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, expectTypeOf, it } from 'vitest';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { BatchGetError, ExpressionError, type EntityItem, type StoredItem } from '../../src/index.js';
+import { BatchGetError, ExpressionError, InvalidBatchError, type EntityItem, type StoredItem } from '../../src/index.js';
 import { hydrateModel } from '../fixtures/hydrate-model.js';
 import { localClientConfig } from '../support/dynamodb-local.js';
 import { testClient, testDocClient, testEndpoint, uniqueTableName } from '../support/client.js';
@@ -267,7 +267,7 @@ describe('table-level hydrate(): index keys, then whole items of every entity', 
     expect(() => Table.query(Table.Key('pk').eq('TASK#t0')).hydrate()).toThrow(/^table table-hydrate-[^:]+: hydrate\(\) .* the table holds whole items/);
     expect(() => Table.scan().hydrate()).toThrow(ExpressionError);
     expect(() => Table.query('byTeamAll', Table.Key('apk').eq('TEAM#a')).hydrate()).toThrow(/global index byTeamAll already holds whole items/);
-    expect(() => teamA().hydrate({ concurrency: 0 })).toThrow();
+    expect(() => teamA().hydrate({ concurrency: 0 })).toThrow(InvalidBatchError);
     expect(counter.calls).toHaveLength(0);
   });
 });
