@@ -87,9 +87,7 @@ describe('hydrate(): the index read', () => {
 describe('table-level hydrate(): the index read', () => {
   it('build() returns the index Query: the table and index keys only, even with project(); no Select on a local index', () => {
     const input = Table.query('byTeam', Table.Key('tpk').eq('TEAM#t')).hydrate().reverse().limit(5).build();
-    expect(input.IndexName).toBe('byTeam');
-    expect(input.ScanIndexForward).toBe(false);
-    expect(input.Limit).toBe(6);
+    expect(input).toMatchObject({ IndexName: 'byTeam', ScanIndexForward: false, Limit: 6 });
     expect(names(input)).toEqual(['pk', 'sk', 'tpk', 'tsk']);
     expect(names(Table.query('byTeam', Table.Key('tpk').eq('TEAM#t')).project('title').hydrate().build())).toEqual(['pk', 'sk', 'tpk', 'tsk']);
     const local = Table.query('byTitle', Table.Key('pk').eq('TASK#x')).hydrate().consistent().build();
