@@ -149,6 +149,16 @@ describe('hydrate(): index pages that end in entries returning no item', () => {
     }
   });
 
+  it('an abort while looking past a full page stops the read', async () => {
+    const controller = new AbortController();
+    const reason = new Error('stop: the caller gave up');
+    after = (operation) => {
+      if (operation === 'BatchGetItem') controller.abort(reason);
+    };
+    await expect(Task.query('byTeam', Task.Key('team').eq('a')).hydrate().limit(2).send({ abortSignal: controller.signal })).rejects.toBe(reason);
+    expect(counter.calls.map((c) => c.command)).toEqual(['QueryCommand', 'BatchGetItemCommand']);
+  });
+
   it('pages() and all() return every item once; a read without limit keeps the index pages', async () => {
     expect((await Task.query('byTeam', Task.Key('team').eq('b')).hydrate().all()).map((t) => t.taskId)).toEqual(['bt0', 'bt1', 'bt12']);
     const limited: string[][] = [];
