@@ -1,6 +1,6 @@
 import type { EntityModel } from '../entity/model.js';
-import type { ResolvedIndex } from '../entity/table.js';
-import { compileProjection } from '../expressions/compile.js';
+import type { ResolvedIndex, Table } from '../entity/table.js';
+import { compileProjection, type CompileContext } from '../expressions/compile.js';
 import { contextFor } from '../operations/expression-input.js';
 import { fetchLookups, lookupId, type KeyLookup } from '../batch/batch-get.js';
 import { resolveBackoff, resolveConcurrency, type BackoffOptions } from '../batch/backoff.js';
@@ -49,26 +49,35 @@ export function checkHydratable(entity: string, index: ResolvedIndex): void {
  * or have expired) and the table keys (to match items to rows); `[]` reads only those.
  */
 export function hydrator(model: EntityModel, projection: readonly string[] | undefined, withTtl: boolean, options: HydrateOptions): Hydrator {
-  const table = model.table.name;
-  const keyNames = model.primaryKeyNames;
+  const extra = withTtl && model.ttl !== undefined ? [model.table.entityAttribute, model.ttl] : [model.table.entityAttribute];
+  return itemReads(model.table, contextFor(model), projection === undefined ? undefined : [...projection, ...extra], options);
+}
+
+/**
+ * Reads the table items of index rows by their primary keys: whole items, or only `attributes`
+ * (and the table keys, which match items to rows), whose names `ctx` places. Shared by entity and
+ * table-level hydrated reads.
+ */
+export function itemReads(table: Table, ctx: CompileContext, attributes: readonly string[] | undefined, options: HydrateOptions): Hydrator {
+  const name = table.name;
+  const primary = table.indexes.get('primary')!;
+  const keyNames = primary.sortKey === undefined ? [primary.partitionKey.name] : [primary.partitionKey.name, primary.sortKey.name];
   const entry: KeyLookup['entry'] = {};
   if (options.consistent === true) entry.ConsistentRead = true;
-  if (projection !== undefined) {
-    const ctx = contextFor(model);
-    const extra = withTtl && model.ttl !== undefined ? [model.table.entityAttribute, model.ttl] : [model.table.entityAttribute];
-    const names = [...new Set([...projection, ...extra, ...keyNames])];
+  if (attributes !== undefined) {
+    const names = [...new Set([...attributes, ...keyNames])];
     entry.ProjectionExpression = compileProjection(names.map((n) => [n]), ctx);
     entry.ExpressionAttributeNames = ctx.ph.names;
   }
-  const group = `${table}\u0000${JSON.stringify(entry)}`;
+  const group = `${name}\u0000${JSON.stringify(entry)}`;
   return async (rows, signal) => {
     if (rows.length === 0) return [];
     const lookups = rows.map((row): KeyLookup => {
       const key: Record<string, unknown> = {};
       for (const n of keyNames) key[n] = row[n];
-      return { table, keyNames, id: itemId(table, key, keyNames), key, group, entry };
+      return { table: name, keyNames, id: itemId(name, key, keyNames), key, group, entry };
     });
-    const found = await fetchLookups(model.table.client, lookups, signal === undefined ? options : { ...options, abortSignal: signal });
+    const found = await fetchLookups(table.client, lookups, signal === undefined ? options : { ...options, abortSignal: signal });
     return lookups.map((l) => found.get(lookupId(l)));
   };
 }

@@ -3,6 +3,7 @@ import type { AnyDynamoClient } from '../client/send.js';
 import { sendCommand } from '../client/send.js';
 import { encodeCursor, type StartKey } from './cursor.js';
 import type { Hydrator } from './hydrate.js';
+import { MAX_BATCH_GET } from '../batch/batch-get.js';
 
 /** One page of results. `cursor` is absent when there is nothing after this page. */
 export interface Page<T> {
@@ -29,6 +30,11 @@ export interface PagedReadSpec<T> {
    * gone); `parse` then reads those items, while cursors still come from the index rows.
    */
   readonly hydrate?: Hydrator;
+  /**
+   * For a hydrated read: whether a fetched item would be returned, without parsing it (to look past
+   * a full page for one more). Without it, every fetched item would be.
+   */
+  readonly returns?: (item: Record<string, unknown>) => boolean;
 }
 
 export interface PagedReadOptions {
@@ -133,10 +139,59 @@ export async function readPage<T>(
   }
   const left = remaining - items.length;
   let next: Record<string, unknown> | undefined;
-  if (left <= 0) next = cut && lastRaw !== undefined ? (lastRaw === rows[rows.length - 1] && out.LastEvaluatedKey !== undefined ? out.LastEvaluatedKey : keyOf(lastRaw, spec.startKeyAttributes)) : undefined;
-  else next = out.LastEvaluatedKey;
+  if (left > 0) next = out.LastEvaluatedKey;
+  else if (!cut || lastRaw === undefined) next = undefined;
+  else if (spec.hydrate !== undefined) next = await nextReturningRow(spec, rows, rows.indexOf(lastRaw) + 1, out.LastEvaluatedKey, pageSize, signal);
+  else next = lastRaw === rows[rows.length - 1] && out.LastEvaluatedKey !== undefined ? out.LastEvaluatedKey : keyOf(lastRaw, spec.startKeyAttributes);
   const cursor = next === undefined ? undefined : encodeCursor(spec.table, spec.index, next as StartKey);
   return { page: cursor === undefined ? { items } : { items, cursor }, next, remaining: left };
+}
+
+/** Index rows a look-past request reads when the caller set no `pageSize`: keys are small, so about one read unit. */
+const LOOK_PAST_ROWS = 25;
+
+/**
+ * Where a hydrated read that filled its limit resumes: `undefined` when no index row after
+ * `rows[from - 1]` returns an item, else the key of the last row before the first that does.
+ *
+ * The index cannot say which of its rows are another entity's, gone or expired (that is why the
+ * read hydrates), so the rows after a full page are fetched until one returns an item, reading on
+ * in the index when the page runs out. Without this, a page whose following rows all return
+ * nothing would carry a cursor to an empty page. The rows looked past are skipped by the cursor,
+ * so the next read does not fetch them again; only the first returning item is read twice.
+ * Rows are fetched one, then two, four... at a time, so a long run of dropped rows takes few
+ * requests and a returning row right after the page costs one item read.
+ */
+async function nextReturningRow<T>(
+  spec: PagedReadSpec<T>,
+  rows: readonly Record<string, unknown>[],
+  from: number,
+  lastEvaluatedKey: Record<string, unknown> | undefined,
+  pageSize: number | undefined,
+  signal: AbortSignal | undefined,
+): Promise<Record<string, unknown> | undefined> {
+  const returns = spec.returns ?? ((item: Record<string, unknown>) => spec.parse(item) !== SKIP);
+  let resume: Record<string, unknown> = keyOf(rows[from - 1]!, spec.startKeyAttributes);
+  let pending = rows.slice(from);
+  let after = lastEvaluatedKey;
+  let chunk = 1;
+  for (;;) {
+    for (let i = 0; i < pending.length; i += chunk, chunk = Math.min(chunk * 2, MAX_BATCH_GET)) {
+      const batch = pending.slice(i, i + chunk);
+      const full = await spec.hydrate!(batch, signal);
+      for (let j = 0; j < batch.length; j++) {
+        const item = full[j];
+        if (item !== undefined && returns(item)) return resume;
+        resume = keyOf(batch[j]!, spec.startKeyAttributes);
+      }
+    }
+    if (after === undefined) return undefined;
+    resume = after;
+    const input: Record<string, unknown> = { ...spec.input, ExclusiveStartKey: after, Limit: pageSize ?? LOOK_PAST_ROWS };
+    const out = await sendCommand<RawPage>(spec.client, spec.command(input), signal);
+    pending = out.Items ?? [];
+    after = out.LastEvaluatedKey;
+  }
 }
 
 /**

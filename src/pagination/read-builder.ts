@@ -214,7 +214,7 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> implements 
     const read = m.reader(this.state.projection);
     if (this.state.hydrate === undefined) return { ...this.specBase(input), parse: (raw) => (m.owns(raw) ? (read(raw) as Result) : SKIP) };
     const live = this.liveItem();
-    return { ...this.specBase(input), hydrate: this.itemReads(this.state.projection), parse: (raw) => (live(raw) ? (read(raw) as Result) : SKIP) };
+    return { ...this.specBase(input), hydrate: this.itemReads(this.state.projection), returns: live, parse: (raw) => (live(raw) ? (read(raw) as Result) : SKIP) };
   }
 
   private specBase(input: Record<string, unknown>): Omit<PagedReadSpec<never>, 'parse'> {

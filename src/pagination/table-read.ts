@@ -15,7 +15,9 @@ import { limitFor, MAX_PAGE_SIZE, readPages } from './page-reader.js';
 import type { RequestOptions } from '../client/send.js';
 import { positiveInt } from './read-builder.js';
 import { checkIndexHolds, filterNeeds, type NeededAttribute } from './index-projection.js';
-import { checkKeyValues, keyTerms, type KeyTerm } from './table-key-terms.js';
+import { checkKeyCondition } from './table-key-terms.js';
+import { checkHydratable, checkHydrateOptions, type HydrateOptions } from './hydrate.js';
+import { tableHydration } from './table-hydrate.js';
 
 /** A page of a table-level read: parsed items of registered entities, and raw items of none. */
 export interface TablePage<T> {
@@ -38,6 +40,8 @@ interface TableReadState {
   readonly cursor: string | undefined;
   /** Entities whose items are parsed; others go to `unknown`. All registered ones when undefined. */
   readonly entities: ReadonlySet<string> | undefined;
+  /** Set by `hydrate()`: read the index's keys, then the items from the table. */
+  readonly hydrate?: HydrateOptions;
 }
 
 /** An item read at table level before narrowing: the discriminator plus unknown attributes. */
@@ -75,37 +79,11 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
     private readonly table: Table,
     private readonly state: TableReadState,
   ) {
-    if (state.kind === 'query') this.checkKeyCondition();
+    if (state.kind === 'query') checkKeyCondition(`table ${table.name}`, state.index, state.key!);
   }
 
   private with(patch: Partial<TableReadState>): this {
     return new TableReadBuilder<T, Et, P>(this.table, { ...this.state, ...patch }) as this;
-  }
-
-  /** DynamoDB's rules for a key condition, checked before sending: pk `=`, then at most one sort-key term. */
-  private checkKeyCondition(): void {
-    const ix = this.state.index;
-    const terms: KeyTerm[] = [];
-    keyTerms(this.state.key!.node, terms);
-    const pk = ix.partitionKey.name;
-    const sk = ix.sortKey?.name;
-    const where = `table ${this.table.name}`;
-    const names = terms.map((t) => t?.name);
-    const shape = `a key condition on ${ix.name} takes ${pk}.eq(...)${sk === undefined ? '' : ` and optionally one condition on ${sk} (eq, lt, lte, gt, gte, between, beginsWith)`}, joined with and()`;
-    if (terms.some((t) => t === undefined || (t.name !== pk && t.name !== sk)) || new Set(names).size !== names.length) {
-      throw new ExpressionError(where, '', shape);
-    }
-    const pkTerm = terms.find((t) => t!.name === pk);
-    if (pkTerm === undefined) throw new ExpressionError(where, pk, `a query on ${ix.name} needs ${pk}.eq(...)`);
-    if (pkTerm.op !== '=') throw new ExpressionError(where, pk, `the partition key takes only eq (got ${pkTerm.op}); ${shape}`);
-    const skTerm = terms.find((t) => t!.name === sk);
-    if (skTerm !== undefined && skTerm.op === '<>') throw new ExpressionError(where, sk!, `a sort key condition cannot be ne (<>); ${shape}`);
-    checkKeyValues(where, ix.partitionKey, pkTerm);
-    if (skTerm !== undefined) {
-      // begins_with takes string and binary sort keys; DynamoDB refuses it on numbers only.
-      if (skTerm.op === 'begins_with' && ix.sortKey!.type === 'N') throw new ExpressionError(where, sk!, `beginsWith needs a string or binary sort key; ${sk} is N`);
-      checkKeyValues(where, ix.sortKey!, skTerm);
-    }
   }
 
   /** DynamoDB rejects a query filter on the queried index's own key attributes. */
@@ -188,6 +166,22 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
     return this.with({ consistent: on });
   }
 
+  /**
+   * Reads a `KEYS_ONLY` or `INCLUDE` index for its keys only, then fetches each row's whole item
+   * from the table by its primary key, as entity `hydrate()` does (BatchGetItem: chunks of 100,
+   * unprocessed keys resent with backoff, `BatchGetError` when the retry settings run out). Items
+   * are parsed by the entity their discriminator names, in the index's order; rows whose item was
+   * deleted since the index read are dropped, without ending a `limit` page early. Cursors are the
+   * index's. `.filter(...)` runs on the index, so it may use only attributes the index holds;
+   * `.project(...)` applies to the item reads. An ExpressionError on the table or an `ALL` index.
+   *
+   * @example const { items } = await AppTable.query('gsi1', AppTable.Key('gsi1pk').eq('ORG#acme')).hydrate().all() // gsi1: KEYS_ONLY
+   */
+  hydrate(options: HydrateOptions = {}): this {
+    checkHydratable(`table ${this.table.name}`, this.state.index);
+    return this.with({ hydrate: checkHydrateOptions(options) });
+  }
+
   /** Resumes after a previous page's cursor. */
   startAfter(cursor: string | undefined): this {
     if (cursor !== undefined) this.decode(cursor);
@@ -239,7 +233,9 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
     const owner = `table ${this.table.name}`;
     const ttl = this.table.ttlAttribute();
     const ctx: CompileContext = { ph: new Placeholders(), entity: owner, encode: (v, path) => encodeStored(owner, ttl, v, path) };
-    if (s.index.projected !== undefined) {
+    // A hydrated read filters on the index, and reads (and parses) whole items from the table.
+    if (s.hydrate !== undefined) checkIndexHolds(owner, s.index, filterNeeds(s.filter), true);
+    else if (s.index.projected !== undefined) {
       const needed: NeededAttribute[] = [...filterNeeds(s.filter), ...(s.projection ?? []).map((a) => [a, 'read', 'projected'] as const)];
       checkIndexHolds(`table ${this.table.name}`, s.index, needed);
       if (s.projection === undefined || s.projection.length === 0) this.checkWholeItems(s.index);
@@ -249,7 +245,10 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
     if (s.index.type !== 'primary') input.IndexName = s.index.name;
     if (s.key !== undefined) input.KeyConditionExpression = compileCondition(s.key.node, ctx);
     if (s.filter !== undefined) input.FilterExpression = compileCondition(s.filter.node, ctx);
-    if (s.projection !== undefined && s.projection.length > 0) {
+    if (s.hydrate !== undefined) {
+      // The index read needs only the keys: the table's to fetch items, the index's for cursors.
+      input.ProjectionExpression = compileProjection(this.keyAttributes.map((a) => [a.name]), ctx);
+    } else if (s.projection !== undefined && s.projection.length > 0) {
       // The discriminator only when the index holds it: a narrow global index refuses to project
       // anything else, and its items then come back as `unknown`.
       const et = s.index.projected === undefined || s.index.projected.has(this.table.entityAttribute) ? [this.table.entityAttribute] : [];
@@ -306,6 +305,7 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
       command: (i: Record<string, unknown>) => (isQuery ? new QueryCommand(i as unknown as QueryCommandInput) : new ScanCommand(i as unknown as ScanCommandInput)),
       input,
       parse: (raw: Record<string, unknown>) => this.parseRow(raw),
+      ...(s.hydrate === undefined ? {} : tableHydration(this.table, s.projection, s.hydrate, s.consistent)),
     };
     const read = {
       ...(s.limit === undefined ? {} : { limit: s.limit }),

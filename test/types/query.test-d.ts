@@ -209,3 +209,27 @@ test('table-level project(): each item keeps the projected attributes of its ent
   // @ts-expect-error not projected
   void raw.items[0]!.name;
 });
+
+test('table-level hydrate(): the same builder and item types as the read without it', async () => {
+  const q = AppTable.query('gsi1', AppTable.Key('gsi1pk').eq('ORG#acme'));
+  expectTypeOf(q.hydrate()).toEqualTypeOf(q);
+  expectTypeOf(q.hydrate({ consistent: true, concurrency: 2, maxAttempts: 3 })).resolves.toEqualTypeOf<TablePage<StoredItem<'_et'>>>();
+  const { items, unknown } = await q.entities(User, Order).hydrate().all();
+  expectTypeOf(unknown).toEqualTypeOf<Record<string, unknown>[]>();
+  for (const item of items) {
+    if (item._et === 'User') expectTypeOf(item).toEqualTypeOf<User & { readonly _et: 'User' }>();
+    else expectTypeOf(item.total).toEqualTypeOf<number>();
+  }
+  // hydrate() and project() in either order: the projection applies to the item reads
+  const projected = await q.hydrate().entities(User).project('email').all();
+  expectTypeOf(projected.items).toEqualTypeOf<Pick<User & { readonly _et: 'User' }, 'email' | '_et'>[]>();
+  expectTypeOf(await AppTable.scan('gsi1').entities(Order).project('total').hydrate().all()).toEqualTypeOf<{
+    items: Pick<Order & { readonly _et: 'Order' }, 'total' | '_et'>[];
+    unknown: Record<string, unknown>[];
+  }>();
+  for await (const item of AppTable.scan('gsi1').entities(Order).hydrate()) expectTypeOf(item).toEqualTypeOf<Order & { readonly _et: 'Order' }>();
+  // @ts-expect-error not an option
+  q.hydrate({ consistant: true });
+  // @ts-expect-error hydrate() takes options, not a projection
+  q.hydrate('email');
+});

@@ -9,7 +9,7 @@ import { ExpressionError, InvalidBatchError, defineEntity, defineTable, type Ent
 import { hydrateModel } from '../fixtures/hydrate-model.js';
 
 const client = new DynamoDBClient({ region: 'us-east-1' });
-const { Task } = hydrateModel(client, 'Hydrate');
+const { Table, Task } = hydrateModel(client, 'Hydrate');
 type Task = EntityItem<typeof Task>;
 
 const names = (input: { ProjectionExpression?: string; ExpressionAttributeNames?: Record<string, string> }) =>
@@ -81,5 +81,45 @@ describe('hydrate(): the index read', () => {
     expect(names(input)).toEqual(['gpk', 'pk']);
     // includeExpired(): no TTL filter, on the index or after the item read.
     expect(E.query('byGroup', E.Key('grp').eq('x')).hydrate().includeExpired().build().FilterExpression).toMatch(/^#n\d+ = :v\d+$/);
+  });
+});
+
+describe('table-level hydrate(): the index read', () => {
+  it('build() returns the index Query: the table and index keys only, even with project(); no Select on a local index', () => {
+    const input = Table.query('byTeam', Table.Key('tpk').eq('TEAM#t')).hydrate().reverse().limit(5).build();
+    expect(input).toMatchObject({ IndexName: 'byTeam', ScanIndexForward: false, Limit: 6 });
+    expect(names(input)).toEqual(['pk', 'sk', 'tpk', 'tsk']);
+    expect(names(Table.query('byTeam', Table.Key('tpk').eq('TEAM#t')).project('title').hydrate().build())).toEqual(['pk', 'sk', 'tpk', 'tsk']);
+    const local = Table.query('byTitle', Table.Key('pk').eq('TASK#x')).hydrate().consistent().build();
+    expect(local.Select).toBeUndefined();
+    expect(local.ConsistentRead).toBe(true);
+    expect(names(local)).toEqual(['lsk', 'pk', 'sk']);
+  });
+
+  it('a filter on attributes the index lacks: ExpressionError naming the table, index and attributes', () => {
+    const q = Table.scan('byTeamIncl').hydrate().filter(Table.Attr('title').eq('x'));
+    expect(() => q.build()).toThrow(ExpressionError);
+    expect(() => q.build()).toThrow(/^table Hydrate: title: global index byTeamIncl holds only .*"status".* this hydrated read filters on "title" \(in the filter\)/);
+    expect(Table.scan('byTeamIncl').hydrate().filter(Table.Attr('status').eq('open')).build().FilterExpression).toMatch(/^#n\d+ = :v\d+$/);
+  });
+
+  it('the table, an ALL index, and bad retry settings: refused when hydrate() is called', () => {
+    expect(() => Table.query(Table.Key('pk').eq('TASK#x')).hydrate()).toThrow(/^table Hydrate: hydrate\(\) .* the table holds whole items/);
+    expect(() => Table.scan('byTeamAll').hydrate()).toThrow(/global index byTeamAll already holds whole items \(projection ALL\)/);
+    expect(() => Table.scan('byTeam').hydrate({ maxAttempts: 0 })).toThrow(/maxAttempts must be a positive integer/);
+  });
+
+  it('a global index that holds the discriminator but not whole items: refused without project(), hydrated with it', () => {
+    const T = defineTable({
+      name: 'HydrateEtTable',
+      client,
+      partitionKey: { name: 'pk', type: 'S' },
+      indexes: { byGroup: { type: 'global', partitionKey: { name: 'gpk', type: 'S' }, projection: { include: ['_et'] } } },
+    });
+    defineEntity({ table: T, name: 'E', schema: z.object({ id: z.string(), grp: z.string(), body: z.string() }), keys: { primary: { pk: '{id}' }, byGroup: { pk: '{grp}' } } });
+    expect(() => T.query('byGroup', T.Key('gpk').eq('x')).build()).toThrow(/without project\(\) the items of E need "id", "grp", "body"/);
+    const input = T.query('byGroup', T.Key('gpk').eq('x')).hydrate().build();
+    expect(names(input)).toEqual(['gpk', 'pk']);
+    expect(input.FilterExpression).toBeUndefined();
   });
 });

@@ -1,0 +1,35 @@
+/**
+ * The table-level form of `hydrate()`: a table-level query or scan of a `KEYS_ONLY` or `INCLUDE`
+ * index reads the index for keys, then each row's item from the table, parsed by the entity its
+ * discriminator names. The item reads are entity `hydrate()`'s (`itemReads`); what differs is
+ * what is kept: every fetched item (registered entities parsed, others raw in `unknown`), and only
+ * rows whose item is gone are dropped, as a table-level read of whole items returns them.
+ */
+import type { Table } from '../entity/table.js';
+import { encodeStored } from '../entity/value-encoding.js';
+import type { CompileContext } from '../expressions/compile.js';
+import { Placeholders } from '../expressions/placeholders.js';
+import { itemReads, type HydrateOptions, type Hydrator } from './hydrate.js';
+
+/** What a table-level hydrated read adds to its paged-read spec. */
+export interface TableHydration {
+  readonly hydrate: Hydrator;
+  /** Every fetched item is returned (parsed or in `unknown`): only gone rows return nothing. */
+  readonly returns: (item: Record<string, unknown>) => boolean;
+}
+
+/**
+ * The item reads of a table-level hydrated read: whole items, or with `projection`, those
+ * attributes plus the discriminator (to pick the entity that parses each item) and the table keys.
+ * `consistent` (a `consistent()` read of a local index) makes them strongly consistent too.
+ */
+export function tableHydration(table: Table, projection: readonly string[] | undefined, options: HydrateOptions, consistent: boolean): TableHydration {
+  const owner = `table ${table.name}`;
+  const ttl = table.ttlAttribute();
+  const ctx: CompileContext = { ph: new Placeholders(), entity: owner, encode: (v, path) => encodeStored(owner, ttl, v, path) };
+  const attributes = projection === undefined ? undefined : [...projection, table.entityAttribute];
+  return {
+    hydrate: itemReads(table, ctx, attributes, consistent ? { ...options, consistent: true } : options),
+    returns: () => true,
+  };
+}
