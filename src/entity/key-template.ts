@@ -14,6 +14,12 @@ export type KeyValue = string | number | bigint | Uint8Array;
 const NUMBER_WIDTH = 16;
 const NEG_OFFSET = BigInt(Number.MAX_SAFE_INTEGER) + 1n;
 
+/**
+ * How a number composite is written into a key template: 16 zero-padded digits, negatives as
+ * `'-'` + (2^53 + n), so keys sort in numeric order. Throws `RangeError` for anything but a safe integer.
+ *
+ * @example encodeKeyNumber(42) // '0000000000000042'; encodeKeyNumber(-1) // '-9007199254740991'
+ */
 export function encodeKeyNumber(n: number): string {
   if (!Number.isSafeInteger(n)) {
     throw new RangeError(`${n} is not a safe integer; only integers within +/-(2^53-1) can go into a key template (store decimals as a string)`);
@@ -22,6 +28,11 @@ export function encodeKeyNumber(n: number): string {
   return `-${(NEG_OFFSET + BigInt(n)).toString().padStart(NUMBER_WIDTH, '0')}`;
 }
 
+/**
+ * Reads back a number written by `encodeKeyNumber` (the text of one composite, not a whole key).
+ *
+ * @example decodeKeyNumber('-9007199254740991') // -1
+ */
 export function decodeKeyNumber(s: string): number {
   if (s.startsWith('-')) return Number(BigInt(s.slice(1)) - NEG_OFFSET);
   return Number(s);
@@ -223,13 +234,21 @@ export class KeyTemplate {
     return text;
   }
 
-  /** True when every composite is present (not `undefined` or `null`) in `values`. */
+  /**
+   * True when every composite is present (not `undefined` or `null`) in `values`.
+   *
+   * @example new KeyTemplate('USER#{name}#{userId}', kinds, '#', o).canBuild({ name: 'Bo' }) // false
+   */
   canBuild(values: Readonly<Record<string, unknown>>): boolean {
     for (const p of this.parts) if (absent(values[p.name])) return false;
     return true;
   }
 
-  /** True when `name` is the last composite and no text follows it. */
+  /**
+   * True when `name` is the last composite and no text follows it.
+   *
+   * @example new KeyTemplate('USER#{name}#{userId}', kinds, '#', o).isTerminal('userId') // true
+   */
   isTerminal(name: string): boolean {
     const last = this.parts[this.parts.length - 1];
     return last !== undefined && last.name === name && last.after === '';
@@ -239,18 +258,28 @@ export class KeyTemplate {
    * True when the built keys order like the values of composite `name` for range conditions: it
    * ends the template, or its text has a fixed width (numbers, dates, booleans). A string followed
    * by more text is not: `'Bo Jo'` > `'Bo'` but `'Bo Jo#'` < `'Bo#'`.
+   *
+   * @example new KeyTemplate('USER#{name}#{userId}', kinds, '#', o).ordersLikeValues('name') // false
    */
   ordersLikeValues(name: string): boolean {
     const part = this.parts.find((p) => p.name === name);
     return part === undefined || part.after === '' || part.kind !== 'string';
   }
 
-  /** The literal text right after composite `name` ('' at the end of the template). */
+  /**
+   * The literal text right after composite `name` ('' at the end of the template).
+   *
+   * @example new KeyTemplate('USER#{name}#{userId}', kinds, '#', o).textAfter('name') // '#'
+   */
   textAfter(name: string): string {
     return this.parts.find((p) => p.name === name)?.after ?? '';
   }
 
-  /** Composites missing (`undefined` or `null`) from `values`. */
+  /**
+   * Composites missing (`undefined` or `null`) from `values`, in template order.
+   *
+   * @example new KeyTemplate('USER#{name}#{userId}', kinds, '#', o).missing({ name: 'Bo' }) // ['userId']
+   */
   missing(values: Readonly<Record<string, unknown>>): string[] {
     return this.parts.filter((p) => absent(values[p.name])).map((p) => p.name);
   }
@@ -310,7 +339,10 @@ export class KeyTemplate {
   /**
    * Builds the prefix made of the leading composites present in `values`, stopping at the first
    * missing one. A complete composite is followed by its separator text, so `name = 'Bo'` does not
-   * match `Bob`; with `partial` the last given composite is left open for `begins_with`.
+   * match `Bob`; with `partial` the last given composite is left open for `begins_with`. Values
+   * are checked as in `build` (a `KeyError` for one containing the separator).
+   *
+   * @example new KeyTemplate('USER#{name}#{userId}', kinds, '#', o).prefix({ name: 'Bo' }) // 'USER#Bo#'
    */
   prefix(values: Readonly<Record<string, unknown>>, options: { partial?: string; anyKind?: boolean } = {}): string {
     let out = this.head;
@@ -326,7 +358,12 @@ export class KeyTemplate {
     return out;
   }
 
-  /** Parses a stored key back into its composites; returns `undefined` when it does not fit. */
+  /**
+   * Parses a stored key back into its composites (numbers, Dates, ... revived); returns
+   * `undefined` when it does not fit the template.
+   *
+   * @example new KeyTemplate('USER#{name}#{userId}', kinds, '#', o).parse('USER#Bo#u1') // { name: 'Bo', userId: 'u1' }
+   */
   parse(stored: KeyValue): Record<string, unknown> | undefined {
     if (this.raw) return { [this.parts[0]!.name]: this.decode(this.parts[0]!, stored) };
     if (typeof stored !== 'string' || !stored.startsWith(this.head)) return undefined;

@@ -270,7 +270,12 @@ export class Table<C extends TableConfig = TableConfig> {
     if (ttl !== undefined) await enableTimeToLive(this.client, this.name, ttl, signal);
   }
 
-  /** The TTL attribute the table's entities use (`register` keeps them to one). */
+  /**
+   * The TTL attribute the table's entities use, `undefined` when none declares `ttl`. DynamoDB
+   * allows one per table, so `defineEntity` refuses an entity naming another (`TableDefinitionError`).
+   *
+   * @example AppTable.ttlAttribute() // 'expiresAt' once Session is defined with ttl: 'expiresAt'
+   */
   ttlAttribute(): string | undefined {
     for (const m of this.entities.values()) if (m.ttl !== undefined) return m.ttl;
     return undefined;
@@ -329,6 +334,9 @@ export class Table<C extends TableConfig = TableConfig> {
   /**
    * Deletes the table and waits until it is gone; a table that does not exist is not an error.
    * `abortSignal` stops it at any step, the waiting too; the table may then be deleting or gone.
+   * Throws a `DynakitError` when it is not gone after `maxWaitSeconds` (default 60).
+   *
+   * @example await AppTable.drop({ maxWaitSeconds: 30 })
    */
   async drop(options: { maxWaitSeconds?: number } & RequestOptions = {}): Promise<void> {
     await dropTable(this.client, this.name, options.maxWaitSeconds ?? 60, options.abortSignal);

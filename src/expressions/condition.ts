@@ -9,14 +9,29 @@ import type { AttributeTypeName, ConditionNode, DocPath, Operand } from './ast.j
 export class Condition {
   constructor(readonly node: ConditionNode) {}
 
+  /**
+   * This condition and every one of `others` hold.
+   *
+   * @example User.Attr('age').gte(18).and(User.Attr('tags').contains('vip'))
+   */
   and(...others: Condition[]): Condition {
     return and(this, ...others);
   }
 
+  /**
+   * This condition or at least one of `others` holds.
+   *
+   * @example User.Attr('age').lt(18).or(User.Attr('age').notExists())
+   */
   or(...others: Condition[]): Condition {
     return or(this, ...others);
   }
 
+  /**
+   * The negation of this condition (`NOT (...)`).
+   *
+   * @example User.Attr('address.city').eq('Paris').not()
+   */
   not(): Condition {
     return not(this);
   }
@@ -100,55 +115,128 @@ export class AttributeOperand<V> {
     return new Condition({ kind: 'compare', op, left: this.operand, right: operand(v) });
   }
 
+  /**
+   * `=`: equal to a value of the attribute's type, or to another attribute. `undefined` is not a value (an `ExpressionError` when the command is built): test a missing attribute with `notExists()`.
+   *
+   * @example User.Attr('address.city').eq('Paris')
+   */
   eq(value: ValueOrAttr<V>): Condition {
     return this.cmp('=', value);
   }
+  /**
+   * `<>`: not equal to a value of the attribute's type, or to another attribute.
+   *
+   * @example User.Attr('name').ne('Ada')
+   */
   ne(value: ValueOrAttr<V>): Condition {
     return this.cmp('<>', value);
   }
+  /**
+   * `<`: DynamoDB orders numbers, strings (by UTF-8 bytes) and binary only; another value type is an `ExpressionError` when the command is built.
+   *
+   * @example User.Attr('age').lt(18)
+   */
   lt(value: ValueOrAttr<V>): Condition {
     return this.cmp('<', value);
   }
+  /**
+   * `<=`: for numbers, strings and binary, as `lt`.
+   *
+   * @example User.Attr('age').lte(65)
+   */
   lte(value: ValueOrAttr<V>): Condition {
     return this.cmp('<=', value);
   }
+  /**
+   * `>`: for numbers, strings and binary, as `lt`.
+   *
+   * @example User.Attr('age').gt(18)
+   */
   gt(value: ValueOrAttr<V>): Condition {
     return this.cmp('>', value);
   }
+  /**
+   * `>=`: for numbers, strings and binary, as `lt`.
+   *
+   * @example User.Attr('age').gte(18)
+   */
   gte(value: ValueOrAttr<V>): Condition {
     return this.cmp('>=', value);
   }
-  /** Inclusive at both ends; DynamoDB rejects `low > high`. */
+  /**
+   * Inclusive at both ends; DynamoDB rejects `low > high`, so two literal bounds in that order are
+   * an `ExpressionError` when the command is built.
+   *
+   * @example User.Attr('age').between(18, 65)
+   */
   between(low: ValueOrAttr<V>, high: ValueOrAttr<V>): Condition {
     return new Condition({ kind: 'between', operand: this.operand, low: operand(low), high: operand(high) });
   }
-  /** 1 to 100 values. */
+  /**
+   * Equal to one of 1 to 100 values (DynamoDB's limit); another count is an `ExpressionError` when
+   * the command is built.
+   *
+   * @example User.Attr('name').in(['Ada', 'Bo'])
+   */
   in(values: readonly ValueOrAttr<V>[]): Condition {
     return new Condition({ kind: 'in', operand: this.operand, values: values.map((v) => operand(v)) });
   }
+  /**
+   * `begins_with`: the string attribute starts with `prefix`. Only for attributes that can hold a
+   * string; throws a `TypeError` on `size()`.
+   *
+   * @example User.Attr('email').beginsWith('admin@')
+   */
   beginsWith(prefix: PrefixValue<V>): Condition {
     this.assertPath('beginsWith');
     return new Condition({ kind: 'beginsWith', path: this.path, prefix: operand(prefix) });
   }
-  /** Substring of a string, or element of a set or list. */
+  /**
+   * Substring of a string, or element of a set or list; the argument's type follows the attribute
+   * (a set's element type, a string for a string).
+   *
+   * @example User.Attr('tags').contains('vip')
+   */
   contains(element: ContainsValue<V>): Condition {
     this.assertPath('contains');
     return new Condition({ kind: 'contains', path: this.path, operand: operand(element) });
   }
+  /**
+   * `attribute_exists`: the stored item has the attribute, whatever its value.
+   *
+   * @example User.Attr('address').exists()
+   */
   exists(): Condition {
     this.assertPath('exists');
     return new Condition({ kind: 'exists', path: this.path, negate: false });
   }
+  /**
+   * `attribute_not_exists`: the stored item lacks the attribute, or no item is stored under the
+   * key; on a write, a false condition throws `ConditionFailedError`.
+   *
+   * @example await User.put(user).where(User.Attr('userId').notExists())
+   */
   notExists(): Condition {
     this.assertPath('notExists');
     return new Condition({ kind: 'exists', path: this.path, negate: true });
   }
-  /** DynamoDB's `attribute_type`. */
+  /**
+   * DynamoDB's `attribute_type`: the stored value has this type (`'S'`, `'N'`, `'SS'`, `'L'`,
+   * `'M'`, `'NULL'`, ...), whatever the schema says.
+   *
+   * @example User.Attr('age').type('N')
+   */
   type(type: AttributeTypeName): Condition {
     this.assertPath('type');
     return new Condition({ kind: 'type', path: this.path, type });
   }
-  /** Length of a string, binary, set, list or map, as a number operand. */
+  /**
+   * Length of a string, binary, set, list or map, as a number operand to compare. It does not
+   * compile on an attribute that holds only numbers or booleans, where DynamoDB's `size()` is
+   * always false; the operand takes comparisons only (`exists()` and the like throw a `TypeError`).
+   *
+   * @example User.Attr('tags').size().gt(3)
+   */
   size(..._: SizeArgs<V>): AttributeOperand<number> {
     this.assertPath('size');
     return new AttributeOperand<number>(this.path, true);

@@ -29,6 +29,11 @@ export class KeyCondition<A extends string = string, E extends string = never> {
 
   constructor(readonly terms: readonly KeyTerm[]) {}
 
+  /**
+   * Both conditions: the only combination DynamoDB allows in a key condition (there is no OR or NOT).
+   *
+   * @example User.query('gsi1', User.Key('orgId').eq('acme').and(User.Key('name').beginsWith('A')))
+   */
   and<B extends string, F extends string>(other: KeyCondition<B, F>): KeyCondition<A | B, E | F> {
     return new KeyCondition<A | B, E | F>([...this.terms, ...other.terms]);
   }
@@ -47,25 +52,57 @@ export class KeyOperand<V, A extends string = string> {
   /**
    * The only operator a partition-key composite takes. The attribute is read from `this`, not from
    * the class's `A`, so `A` stays covariant and `KeyOperand<V, 'x'>` stays a `KeyOperand<V>`.
+   *
+   * @example User.query('gsi1', User.Key('orgId').eq('acme'))
    */
   eq<S extends string = A>(this: KeyOperand<V, S>, value: V): KeyCondition<S, S> {
     return this.term<S>('=', [value]);
   }
+  /**
+   * `<` on a sort-key composite; like every range operator it is mapped onto the index's physical sort key through its template.
+   *
+   * @example User.Key('orgId').eq('acme').and(User.Key('name').lt('M'))
+   */
   lt(value: V): KeyCondition<A> {
     return this.term('<', [value]);
   }
+  /**
+   * `<=` on a sort-key composite (see `lt`).
+   *
+   * @example User.Key('orgId').eq('acme').and(User.Key('name').lte('M'))
+   */
   lte(value: V): KeyCondition<A> {
     return this.term('<=', [value]);
   }
+  /**
+   * `>` on a sort-key composite (see `lt`).
+   *
+   * @example User.Key('orgId').eq('acme').and(User.Key('name').gt('M'))
+   */
   gt(value: V): KeyCondition<A> {
     return this.term('>', [value]);
   }
+  /**
+   * `>=` on a sort-key composite (see `lt`).
+   *
+   * @example User.Key('orgId').eq('acme').and(User.Key('name').gte('M'))
+   */
   gte(value: V): KeyCondition<A> {
     return this.term('>=', [value]);
   }
+  /**
+   * Between `low` and `high`, both included, on a sort-key composite (see `lt`).
+   *
+   * @example User.Key('orgId').eq('acme').and(User.Key('name').between('A', 'M'))
+   */
   between(low: V, high: V): KeyCondition<A> {
     return this.term('between', [low, high]);
   }
+  /**
+   * A sort-key composite that starts with `prefix` (string composites only): with `sk: 'USER#{name}#{userId}'`, `beginsWith('A')` becomes `begins_with(gsi1sk, 'USER#A')`.
+   *
+   * @example User.Key('orgId').eq('acme').and(User.Key('name').beginsWith('A'))
+   */
   beginsWith(prefix: V extends string ? string : never): KeyCondition<A> {
     return this.term('beginsWith', [prefix]);
   }

@@ -12,17 +12,31 @@ export class UpdateRef<V> {
 
   constructor(readonly value: SetValue) {}
 
-  /** `path + n` (numbers only). */
+  /**
+   * `path + n` (numbers only). DynamoDB allows one `+`/`-` per value, so chaining a second is an
+   * `ExpressionError` when the update is built.
+   *
+   * @example await User.update({ userId: 'u1' }).set({ age: User.ref('age').plus(1) })
+   */
   plus(this: UpdateRef<number>, n: number | UpdateRef<number>): UpdateRef<number> {
     return new UpdateRef({ kind: 'arith', op: '+', left: this.value, right: toSetValue(n) });
   }
 
-  /** `path - n` (numbers only). */
+  /**
+   * `path - n` (numbers only); one `+`/`-` per value, as for `plus`.
+   *
+   * @example await User.update({ userId: 'u1' }).set({ age: User.ref('age').minus(1) })
+   */
   minus(this: UpdateRef<number>, n: number | UpdateRef<number>): UpdateRef<number> {
     return new UpdateRef({ kind: 'arith', op: '-', left: this.value, right: toSetValue(n) });
   }
 
-  /** `if_not_exists(path, fallback)`: the stored value, or `fallback` when absent. */
+  /**
+   * `if_not_exists(path, fallback)`: the stored value, or `fallback` when absent. Only on a plain
+   * attribute reference (a `TypeError` after `plus`/`minus`); the result can still take one `plus`/`minus`.
+   *
+   * @example await User.update({ userId: 'u1' }).set({ age: User.ref('age').ifNotExists(0).plus(1) })
+   */
   ifNotExists(fallback: V): UpdateRef<V> {
     if (this.value.kind !== 'path') throw new TypeError('ifNotExists() applies to an attribute reference');
     return new UpdateRef({ kind: 'ifNotExists', path: this.value.path, fallback: { kind: 'value', value: fallback } });

@@ -26,7 +26,11 @@ export class CheckBuilder extends Operation<ConditionCheckInput, void> {
     super();
   }
 
-  /** On a failed condition, attach the stored item to the `ConditionFailedError`. */
+  /**
+   * On a failed condition, attach the stored item to the `ConditionFailedError` (its `item`).
+   *
+   * @example User.check({ userId: 'u2' }, User.Attr('age').gte(18)).returnItemOnConditionFailure()
+   */
   returnItemOnConditionFailure(): CheckBuilder {
     return new CheckBuilder(this.model, this.key, this.condition, true);
   }
@@ -41,6 +45,12 @@ export class CheckBuilder extends Operation<ConditionCheckInput, void> {
     return { ConditionCheck: this.build() };
   }
 
+  /**
+   * The `ConditionCheck` member of a `TransactWriteItems` action, without sending: a check is only
+   * ever a transaction action, so this is not a command input of its own.
+   *
+   * @example User.check({ userId: 'u2' }, User.Attr('age').gte(18)).build().ConditionExpression // '#n0 >= :v0'
+   */
   build(): ConditionCheckInput {
     const m = this.model;
     const ctx = contextFor(m);
@@ -54,6 +64,12 @@ export class CheckBuilder extends Operation<ConditionCheckInput, void> {
     return input;
   }
 
+  /**
+   * Runs the check as a one-action transaction: `ConditionFailedError` when the condition is false,
+   * `TransactionCanceledError` when the transaction is cancelled for another reason (a conflict, throttling).
+   *
+   * @example await User.check({ userId: 'u2' }, User.Attr('age').gte(18)).send()
+   */
   async send(options?: RequestOptions): Promise<void> {
     const input = this.build();
     try {

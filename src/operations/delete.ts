@@ -26,20 +26,33 @@ export class DeleteBuilder<Item, Result = void> extends Operation<DeleteCommandI
     super();
   }
 
-  /** Adds a condition; several `where` calls are ANDed. */
+  /**
+   * Adds a condition; several `where` calls are ANDed. A false one throws `ConditionFailedError`. A
+   * delete with a condition cannot go into a batch write (`InvalidBatchError`): use `transactWrite`.
+   *
+   * @example await User.delete({ userId: 'u1' }).where(User.Attr('age').lt(100))
+   */
   where(condition: Condition): DeleteBuilder<Item, Result> {
     const c = this.state.condition === undefined ? condition : this.state.condition.and(condition);
     return new DeleteBuilder(this.model, { ...this.state, condition: c });
   }
 
-  /** `'ALL_OLD'` resolves to the deleted item (or `undefined` when there was none). */
+  /**
+   * `'ALL_OLD'` resolves to the deleted item (or `undefined` when there was none).
+   *
+   * @example const old = await User.delete({ userId: 'u1' }).returning('ALL_OLD') // User | undefined
+   */
   returning(mode: 'ALL_OLD'): DeleteBuilder<Item, Item | undefined>;
   returning(mode: 'NONE'): DeleteBuilder<Item, void>;
   returning(mode: 'ALL_OLD' | 'NONE'): DeleteBuilder<Item, unknown> {
     return new DeleteBuilder<Item, unknown>(this.model, { ...this.state, returnOld: mode === 'ALL_OLD' });
   }
 
-  /** On a failed condition, attach the stored item to the `ConditionFailedError`. */
+  /**
+   * On a failed condition, attach the stored item to the `ConditionFailedError` (its `item`).
+   *
+   * @example await User.delete({ userId: 'u1' }).where(User.Attr('age').lt(100)).returnItemOnConditionFailure()
+   */
   returnItemOnConditionFailure(): DeleteBuilder<Item, Result> {
     return new DeleteBuilder(this.model, { ...this.state, returnItemOnFailure: true });
   }
@@ -61,6 +74,13 @@ export class DeleteBuilder<Item, Result = void> extends Operation<DeleteCommandI
     return { Delete: input };
   }
 
+  /**
+   * The `DeleteCommandInput`, without sending. Its condition always lets a stored item go only when
+   * it is this entity's (`attribute_not_exists(pk) OR _et = 'User'`), so another entity's item
+   * under the same key is never deleted; deleting a missing item is a no-op.
+   *
+   * @example User.delete({ userId: 'u1' }).build().Key // { pk: 'USER#u1', sk: 'PROFILE' }
+   */
   build(): DeleteCommandInput {
     const m = this.model;
     const input: DeleteCommandInput = { TableName: m.table.name, Key: m.primaryKey(this.state.key) };
@@ -83,6 +103,13 @@ export class DeleteBuilder<Item, Result = void> extends Operation<DeleteCommandI
     return describeChecks(`a stored item must belong to ${this.model.name}`, this.state.condition !== undefined, [], expected === undefined ? undefined : { expected });
   }
 
+  /**
+   * Deletes the item; resolves to nothing, or with `returning('ALL_OLD')` to the deleted item
+   * (`undefined` when none was stored). A false condition (yours, or the stored item being another
+   * entity's) throws `ConditionFailedError`; a versioned delete that lost a race, `VersionConflictError`.
+   *
+   * @example await User.delete({ userId: 'u1' }).send({ abortSignal: AbortSignal.timeout(2_000) })
+   */
   async send(options?: RequestOptions): Promise<Result> {
     let out: DeleteCommandOutput;
     try {

@@ -24,12 +24,21 @@ export class GetBuilder<Result> extends Operation<GetCommandInput, Result | unde
     super();
   }
 
-  /** Strongly consistent read (tables and local indexes only). */
+  /**
+   * Strongly consistent read (tables and local indexes only).
+   *
+   * @example const u = await User.get({ userId: 'u1' }).consistent()
+   */
   consistent(on = true): GetBuilder<Result> {
     return new GetBuilder(this.model, { ...this.state, consistent: on });
   }
 
-  /** Also return an item whose TTL has passed but that DynamoDB has not deleted yet. */
+  /**
+   * Also return an item whose TTL has passed but that DynamoDB has not deleted yet (by default such
+   * an item reads as `undefined`).
+   *
+   * @example const session = await Session.get({ sessionId: 's1' }).includeExpired()
+   */
   includeExpired(on = true): GetBuilder<Result> {
     return new GetBuilder(this.model, { ...this.state, includeExpired: on });
   }
@@ -43,6 +52,12 @@ export class GetBuilder<Result> extends Operation<GetCommandInput, Result | unde
     return new GetBuilder<Pick<Result, A>>(this.model, { ...this.state, projection: this.model.projection(attributes) });
   }
 
+  /**
+   * The `GetCommandInput` this builder sends, without sending it. A projection always also reads
+   * the discriminator (and the TTL attribute unless `includeExpired()`), to drop other entities' and expired items.
+   *
+   * @example User.get({ userId: 'u1' }).build() // { TableName: 'App', Key: { pk: 'USER#u1', sk: 'PROFILE' } }
+   */
   build(): GetCommandInput {
     const m = this.model;
     const input: GetCommandInput = { TableName: m.table.name, Key: m.primaryKey(this.state.key) };
@@ -74,6 +89,12 @@ export class GetBuilder<Result> extends Operation<GetCommandInput, Result | unde
     return { Get: input };
   }
 
+  /**
+   * Reads the item and parses it with the schema: `undefined` when there is none, or when the
+   * stored item is another entity's or expired. A stored item the schema rejects throws `ItemParseError`.
+   *
+   * @example const u = await User.get({ userId: 'u1' }).send({ abortSignal: AbortSignal.timeout(1_000) })
+   */
   async send(options?: RequestOptions): Promise<Result | undefined> {
     const out = await sendCommand<GetCommandOutput>(this.model.table.client, new GetCommand(this.build()), options?.abortSignal);
     return out.Item === undefined ? undefined : this.parseItem(out.Item);

@@ -16,6 +16,12 @@ export abstract class Operation<Input, Result> implements PromiseLike<Result> {
    */
   abstract send(options?: RequestOptions): Promise<Result>;
 
+  /**
+   * Makes the builder awaitable: `await builder` sends it (as `send()` without options), so each
+   * `await` sends another request.
+   *
+   * @example const u = await User.get({ userId: 'u1' })
+   */
   then<A = Result, B = never>(
     onfulfilled?: ((value: Result) => A | PromiseLike<A>) | null,
     onrejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
@@ -23,6 +29,11 @@ export abstract class Operation<Input, Result> implements PromiseLike<Result> {
     return this.send().then(onfulfilled, onrejected);
   }
 
+  /**
+   * Sends the request (as `send()`) and handles its rejection, like `Promise.catch`.
+   *
+   * @example await User.create(user).catch((e) => { if (!(e instanceof ConditionFailedError)) throw e })
+   */
   catch<B = never>(onrejected?: ((reason: unknown) => B | PromiseLike<B>) | null): Promise<Result | B> {
     return this.send().catch(onrejected);
   }

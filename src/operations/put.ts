@@ -42,13 +42,22 @@ export class PutBuilder<Item> extends Operation<PutCommandInput, Item> {
     return this.state.create ? 'create' : 'put';
   }
 
-  /** Adds a condition; several `where` calls are ANDed. */
+  /**
+   * Adds a condition; several `where` calls are ANDed. A false one throws `ConditionFailedError`. A
+   * put with a condition cannot go into a batch write (`InvalidBatchError`): use `transactWrite`.
+   *
+   * @example await User.put(user).where(User.Attr('userId').notExists())
+   */
   where(condition: Condition): PutBuilder<Item> {
     const c = this.state.condition === undefined ? condition : this.state.condition.and(condition);
     return new PutBuilder(this.model, { ...this.state, condition: c });
   }
 
-  /** On a failed condition, attach the stored item to the `ConditionFailedError`. */
+  /**
+   * On a failed condition, attach the stored item to the `ConditionFailedError` (its `item`).
+   *
+   * @example await User.create(user).returnItemOnConditionFailure() // on failure, e.item is the stored User
+   */
   returnItemOnConditionFailure(): PutBuilder<Item> {
     return new PutBuilder(this.model, { ...this.state, returnItemOnFailure: true });
   }
@@ -113,6 +122,12 @@ export class PutBuilder<Item> extends Operation<PutCommandInput, Item> {
     return this.transactCache;
   }
 
+  /**
+   * The `PutCommandInput`, without sending. It validates the item (`ValidationError`), builds every
+   * key (`KeyError`) and checks the 400 KB limit (`ItemSizeError`), as `send()` does; timestamps are taken per call.
+   *
+   * @example User.create(user).build().ConditionExpression // 'attribute_not_exists(#n0)'
+   */
   build(): PutCommandInput {
     return this.prepare().input;
   }
@@ -126,6 +141,14 @@ export class PutBuilder<Item> extends Operation<PutCommandInput, Item> {
     return describeChecks(create ? 'the item must not exist yet' : undefined, this.state.condition !== undefined, [], version);
   }
 
+  /**
+   * Validates and writes the item; resolves to the stored item in model form (timestamps
+   * included). Nothing is sent when validation fails. A false condition throws
+   * `ConditionFailedError` (`create()` on an existing item too); a versioned put that lost a race
+   * throws `VersionConflictError`.
+   *
+   * @example const stored = await User.put(user).send({ abortSignal: AbortSignal.timeout(2_000) })
+   */
   async send(options?: RequestOptions): Promise<Item> {
     const { input, result, version } = this.prepare();
     try {

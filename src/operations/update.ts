@@ -82,52 +82,101 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
     return this.step({ kind: 'set', values: values as Record<string, unknown> });
   }
 
-  /** `SET path = if_not_exists(path, value)`: writes only when the attribute is absent. */
+  /**
+   * `SET path = if_not_exists(path, value)`: writes only when the attribute is absent. On an
+   * attribute that composes an index key it throws `KeyError` (the key cannot be rebuilt from a
+   * value that may not be written): use `set()` there.
+   *
+   * @example await User.update({ userId: 'u1' }).setIfNotExists({ age: 0 })
+   */
   setIfNotExists(values: U['set']): this {
     return this.step({ kind: 'setIfNotExists', values: values as Record<string, unknown> });
   }
 
-  /** `ADD`: adds to a number (missing counts as 0) or adds elements to a set. */
+  /**
+   * `ADD`: adds to a number (missing counts as 0) or adds elements (a `Set`) to a set; other
+   * attribute types, or a fraction for an int attribute, throw `ValidationError`.
+   *
+   * @example await User.update({ userId: 'u1' }).add({ age: 1, tags: new Set(['vip']) })
+   */
   add(values: U['add']): this {
     return this.step({ kind: 'add', values: values as Record<string, unknown> });
   }
 
-  /** `DELETE`: removes elements from a set (removing the last one removes the attribute). */
+  /**
+   * `DELETE`: removes elements (a `Set`) from a set (removing the last one removes the attribute);
+   * to remove a whole attribute, use `remove()`.
+   *
+   * @example await User.update({ userId: 'u1' }).delete({ tags: new Set(['vip']) })
+   */
   delete(values: U['delete']): this {
     return this.step({ kind: 'delete', values: values as Record<string, unknown> });
   }
 
-  /** Appends elements to a list (creating it when missing). */
+  /**
+   * Appends elements to a list (creating it when missing). A schema `.max()` on the list is kept by
+   * a condition, so an append past it throws `ConditionFailedError`. One action per path:
+   * `append` and `prepend` on the same list in one update throw `ExpressionError`.
+   *
+   * @example await Order.update(orderKey).append({ lines: [{ sku: 'A1', qty: 2 }] })
+   */
   append(values: U['append']): this {
     return this.step({ kind: 'append', values: values as Record<string, unknown> });
   }
 
-  /** Prepends elements to a list (creating it when missing). */
+  /**
+   * Prepends elements to a list (creating it when missing); bounds as for `append`.
+   *
+   * @example await Order.update(orderKey).prepend({ lines: [{ sku: 'A0', qty: 1 }] })
+   */
   prepend(values: U['append']): this {
     return this.step({ kind: 'prepend', values: values as Record<string, unknown> });
   }
 
-  /** `REMOVE` optional attributes or nested paths. */
+  /**
+   * `REMOVE` attributes the schema lets be absent: optional ones (nested too), list elements and
+   * record entries. A required one throws `ValidationError` (`address.zip`, required inside `address`, too).
+   *
+   * @example await User.update({ userId: 'u1' }).remove('age', 'address')
+   */
   remove(...paths: U['remove'][]): this {
     return this.step({ kind: 'remove', paths });
   }
 
-  /** Adds a condition; several `where` calls are ANDed. */
+  /**
+   * Adds a condition; several `where` calls are ANDed. A false one throws `ConditionFailedError`.
+   *
+   * @example await User.update({ userId: 'u1' }).add({ age: 1 }).where(User.Attr('age').lt(120))
+   */
   where(condition: Condition): this {
     return this.with({ condition: this.state.condition === undefined ? condition : this.state.condition.and(condition) });
   }
 
-  /** Create the item when it does not exist (DynamoDB's default UpdateItem behaviour). */
+  /**
+   * Create the item when it does not exist (DynamoDB's default UpdateItem behaviour). The update
+   * must then give every required attribute (else `ValidationError` before sending); another
+   * entity's item under the key still fails the write.
+   *
+   * @example await User.update({ userId: 'u1' }).set({ orgId: 'acme', email: 'a@b.co', name: 'Ada' }).upsert()
+   */
   upsert(on = true): this {
     return this.with({ upsert: on });
   }
 
-  /** On a failed condition, attach the stored item to the `ConditionFailedError`. */
+  /**
+   * On a failed condition, attach the stored item to the `ConditionFailedError` (its `item`).
+   *
+   * @example await User.update({ userId: 'u1' }).set({ name: 'Bo' }).returnItemOnConditionFailure()
+   */
   returnItemOnConditionFailure(): this {
     return this.with({ returnItemOnFailure: true });
   }
 
-  /** What the awaited update resolves to: the whole item (`ALL_NEW`/`ALL_OLD`) or the changed part. */
+  /**
+   * What the awaited update resolves to: the whole item (`ALL_NEW`/`ALL_OLD`) or the changed part.
+   *
+   * @example const u = await User.update({ userId: 'u1' }).set({ name: 'Bo' }).returning('ALL_NEW') // User
+   */
   returning(mode: 'ALL_NEW'): UpdateBuilder<Item, U, Item>;
   returning(mode: 'ALL_OLD'): UpdateBuilder<Item, U, Item | undefined>;
   returning(mode: 'UPDATED_NEW' | 'UPDATED_OLD'): UpdateBuilder<Item, U, UpdatedAttributes<Item>>;
@@ -148,6 +197,13 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
 
   private transactCache: { Update: UpdateCommandInput } | undefined;
 
+  /**
+   * The `UpdateCommandInput`, without sending. Values are validated by the schema at their path
+   * (`ValidationError`), primary-key composites refused (`KeyError`); `updatedAt`, the version bump
+   * and rewritten index keys are added.
+   *
+   * @example User.update({ userId: 'u1' }).set({ name: 'Bo' }).build().UpdateExpression // 'SET #n0 = :v0, #n1 = :v1, #n2 = :v2' (name, updatedAt, gsi1sk)
+   */
   build(): UpdateCommandInput {
     return this.prepare(new Date());
   }
@@ -242,6 +298,14 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
     return describeChecks(guard, where, bounds, expected === undefined ? undefined : { expected });
   }
 
+  /**
+   * Applies the update; resolves as `returning()` chose (nothing by default). Without `upsert()`, a
+   * missing item or another entity's throws `ConditionFailedError`, as does a false `where()`; a
+   * versioned update that lost a race throws `VersionConflictError`. Setting a nested path under a
+   * map or list the stored item lacks throws `ExpressionError`.
+   *
+   * @example const u = await User.update({ userId: 'u1' }).set({ name: 'Bo' }).returning('ALL_NEW').send({ abortSignal: AbortSignal.timeout(2_000) })
+   */
   async send(options?: RequestOptions): Promise<Result> {
     let out: UpdateCommandOutput;
     try {
