@@ -44,7 +44,14 @@ export class BatchWriter {
     this.engine = new BatchWriteEngine(client, options);
   }
 
-  /** Puts an item (validated now; sent when the buffer fills or on flush). */
+  /**
+   * Puts an item: validated now, sent when the buffer fills or on `flush()`. An invalid item throws
+   * here (`ValidationError`, `KeyError`, `ItemSizeError`); `create()`, `put().where()`, an entity
+   * with optimistic locking, or a closed writer throw `InvalidBatchError` (BatchWriteItem has no
+   * conditions: use `transactWrite`).
+   *
+   * @example writer.put(User, { userId: 'u1', orgId: 'acme', email: 'ada@example.com', name: 'Ada' })
+   */
   put<E extends AnyEntity>(entity: E, item: EntityInput<E>): this;
   put(builder: PutBuilder<unknown>): this;
   put(a: AnyEntity | PutBuilder<unknown>, item?: unknown): this {
@@ -53,7 +60,12 @@ export class BatchWriter {
     return this;
   }
 
-  /** Deletes an item by its key composites. */
+  /**
+   * Deletes an item by its key composites, buffered like `put`. A `delete().where()` or a delete
+   * carrying a version throws `InvalidBatchError`: use `transactWrite`.
+   *
+   * @example writer.delete(User, { userId: 'u1' })
+   */
   delete<E extends AnyEntity>(entity: E, key: EntityKey<E>): this;
   delete(builder: DeleteBuilder<unknown, unknown>): this;
   delete(a: AnyEntity | DeleteBuilder<unknown, unknown>, key?: unknown): this {
@@ -62,17 +74,31 @@ export class BatchWriter {
     return this;
   }
 
-  /** Sends what is buffered and waits until every write so far is done; throws `BatchWriteError` if some never will be. */
+  /**
+   * Sends what is buffered and waits until every write so far is done; throws `BatchWriteError` if some never will be.
+   *
+   * @example await writer.flush() // every write so far is confirmed
+   */
   flush(): Promise<void> {
     return this.engine.flush();
   }
 
-  /** Final flush; later `put`/`delete` calls throw `InvalidBatchError`. */
+  /**
+   * Final flush; later `put`/`delete` calls throw `InvalidBatchError`.
+   *
+   * @example await writer.close()
+   */
   close(): Promise<void> {
     this.closed = true;
     return this.engine.flush();
   }
 
+  /**
+   * What `await using` calls at the end of the scope: a final flush, as `close()`, except that a
+   * `BatchWriteError` the caller already got from `flush()` is not thrown a second time.
+   *
+   * @example await using writer = AppTable.batchWriter()
+   */
   async [Symbol.asyncDispose](): Promise<void> {
     this.closed = true;
     await this.engine.dispose();
@@ -83,6 +109,11 @@ export class BatchWriter {
     if (this.closed) throw new InvalidBatchError('the batch writer is closed; start another with batchWriter()');
   }
 
+  /**
+   * Counts so far: writes confirmed (`written`), accepted and not yet confirmed (`pending`), resent (`retried`).
+   *
+   * @example console.log(writer.progress.written)
+   */
   get progress(): BatchProgress {
     return this.engine.progress;
   }
@@ -99,8 +130,18 @@ export interface BatchWriteResult {
 
 /** Collects writes for the callback form of `batchWrite`. */
 export interface BatchCollector {
+  /**
+   * Adds a put; every write is validated before anything is sent.
+   *
+   * @example await AppTable.batchWrite((batch) => { for (const u of users) batch.put(User, u) })
+   */
   put<E extends AnyEntity>(entity: E, item: EntityInput<E>): void;
   put(builder: PutBuilder<unknown>): void;
+  /**
+   * Adds a delete by key composites.
+   *
+   * @example await AppTable.batchWrite((batch) => batch.delete(Order, orderKey))
+   */
   delete<E extends AnyEntity>(entity: E, key: EntityKey<E>): void;
   delete(builder: DeleteBuilder<unknown, unknown>): void;
 }

@@ -95,7 +95,13 @@ function prepare(action: TransactWriteAction): PreparedAction {
   throw new InvalidTransactionError('transactWrite takes put(), update(), delete() and check() builders');
 }
 
-/** Builds the `TransactWriteCommandInput` for a list of actions, checking DynamoDB's rules first. */
+/**
+ * Builds the `TransactWriteCommandInput` for a list of actions, checking DynamoDB's rules first:
+ * `InvalidTransactionError` for no actions or more than 100, two actions on one item, items over
+ * 4 MB in total, a request over 16 MB, or an `idempotencyToken` outside 1 to 36 characters.
+ *
+ * @example const { input } = buildTransactWrite([User.put(u), Order.delete(k)], { idempotencyToken: requestId })
+ */
 export function buildTransactWrite(actions: readonly TransactWriteAction[], options: TransactWriteOptions = {}): { input: TransactWriteCommandInput; prepared: PreparedAction[] } {
   if (actions.length === 0) throw new InvalidTransactionError('a transaction needs at least one action');
   if (actions.length > MAX_TRANSACTION_ACTIONS) {
