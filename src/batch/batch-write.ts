@@ -7,8 +7,7 @@ import { BatchWriteEngine, type BatchProgress, type BatchWriteOptions } from './
 import type { WriteRequest } from './write-request.js';
 
 /** A put or delete builder (`User.put(item)`, `Order.delete(key)`) accepted by batches. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type BatchWriteBuilder = PutBuilder<any> | DeleteBuilder<any, any>;
+export type BatchWriteBuilder = PutBuilder<unknown> | DeleteBuilder<unknown, unknown>;
 
 /** What a batch uses of an entity; the public overloads already checked the item or key against it. */
 interface UntypedEntity {

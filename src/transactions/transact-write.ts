@@ -18,8 +18,7 @@ export const MAX_TRANSACTION_ACTIONS = 100;
 export const MAX_TRANSACTION_BYTES = 4 * 1024 * 1024;
 
 /** An action of `transactWrite`: a put, update, delete or check builder. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type TransactWriteAction = PutBuilder<any> | UpdateBuilder<any, any, any> | DeleteBuilder<any, any> | CheckBuilder;
+export type TransactWriteAction = PutBuilder<unknown> | UpdateBuilder<unknown, never, unknown> | DeleteBuilder<unknown, unknown> | CheckBuilder;
 
 export interface TransactWriteOptions extends RequestOptions {
   /** `ClientRequestToken` (1-36 characters): retries with the same token apply once, for 10 minutes. */
