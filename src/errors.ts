@@ -90,7 +90,10 @@ export class ItemParseError extends DynakitError {
 
 /**
  * A write's condition was false (DynamoDB's `ConditionalCheckFailedException`). `item` holds
- * the stored item when the builder asked for it with `.returnItemOnConditionFailure()`.
+ * the stored item, when there is one and the write asked for it: with
+ * `.returnItemOnConditionFailure()`, or whenever the write checks a version (optimistic locking:
+ * any put or create of a versioned entity, an update or delete given a version). Those always ask,
+ * to tell a lost race (`VersionConflictError`) from another failed condition.
  */
 export class ConditionFailedError extends DynakitError {
   override name = 'ConditionFailedError';

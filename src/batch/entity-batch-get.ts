@@ -15,22 +15,43 @@ export class EntityBatchGet<Result> implements PromiseLike<(Result | undefined)[
     private readonly options: BatchGetOptions = {},
   ) {}
 
-  /** Strongly consistent reads. */
+  /**
+   * Strongly consistent reads for every key.
+   *
+   * @example await User.batchGet(keys).consistent()
+   */
   consistent(on = true): EntityBatchGet<Result> {
     return new EntityBatchGet(this.client, this.builders.map((b) => b.consistent(on)), this.options);
   }
 
-  /** Reads only these top-level attributes. */
+  /**
+   * Reads only these top-level attributes of every item; the result type becomes a `Pick`.
+   *
+   * @example const users = await User.batchGet(keys).project('name', 'email') // (Pick<User, 'name' | 'email'> | undefined)[]
+   */
   project<const A extends keyof Result & string>(...attributes: A[]): EntityBatchGet<Pick<Result, A>> {
     return new EntityBatchGet<Pick<Result, A>>(this.client, this.builders.map((b) => b.project(...attributes)), this.options);
   }
 
-  /** Retry and concurrency settings. */
+  /**
+   * Retry and concurrency settings and an `abortSignal`: `maxAttempts` (default 10, counted per
+   * call of up to 100 keys and restarted when a retry makes progress), `baseDelayMs` (50),
+   * `maxDelayMs` (5,000), `concurrency` (4 calls in flight). They replace an earlier `with()`'s,
+   * and are checked when the batch is sent.
+   *
+   * @example await User.batchGet(keys).with({ concurrency: 2, maxAttempts: 5 })
+   */
   with(options: BatchGetOptions): EntityBatchGet<Result> {
     return new EntityBatchGet(this.client, this.builders, options);
   }
 
-  /** Sends the reads; `options` (an `abortSignal`) add to those given by `with()`: either signal cancels. */
+  /**
+   * Sends the reads; `options` (an `abortSignal`) add to those given by `with()`: either signal cancels.
+   * Throws BatchGetError when keys are still unprocessed (or throttled) after the retries; other
+   * errors pass through.
+   *
+   * @example await User.batchGet(keys).send({ abortSignal: AbortSignal.timeout(5_000) })
+   */
   async send(options?: RequestOptions): Promise<(Result | undefined)[]> {
     // Spreading would let send()'s signal (even an `undefined` one) replace with()'s, silently.
     const abortSignal = eitherSignal(this.options.abortSignal, options?.abortSignal);
@@ -38,6 +59,11 @@ export class EntityBatchGet<Result> implements PromiseLike<(Result | undefined)[
     return (await batchGetAll(this.client, this.builders, all)) as (Result | undefined)[];
   }
 
+  /**
+   * Makes the batch get awaitable: `await` sends it, as `send()` without options.
+   *
+   * @example const [a, b] = await User.batchGet([{ userId: 'u1' }, { userId: 'u2' }])
+   */
   then<A = (Result | undefined)[], B = never>(
     onfulfilled?: ((value: (Result | undefined)[]) => A | PromiseLike<A>) | null,
     onrejected?: ((reason: unknown) => B | PromiseLike<B>) | null,

@@ -47,12 +47,20 @@ export class QueryBuilder<Result> extends EntityReadBuilder<Result, QueryState> 
     return { keyCondition, partitionKey: this.index.partitionKey.name };
   }
 
-  /** Reads only these top-level attributes; the result type becomes a `Pick`. */
+  /**
+   * Reads only these top-level attributes; the result type becomes a `Pick`.
+   *
+   * @example await User.query('gsi1', User.Key('orgId').eq('acme')).project('name', 'email') // Page<Pick<User, 'name' | 'email'>>
+   */
   project<const A extends keyof Result & string>(...attributes: A[]): QueryBuilder<Pick<Result, A>> {
     return new QueryBuilder<Pick<Result, A>>(this.model, { ...this.state, projection: this.checkProjection(attributes) });
   }
 
-  /** Descending sort-key order. */
+  /**
+   * Descending sort-key order.
+   *
+   * @example await Order.query('primary', Order.Key('userId').eq('u1')).reverse().limit(10)
+   */
   reverse(on = true): this {
     return this.with({ reverse: on });
   }

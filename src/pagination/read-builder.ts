@@ -57,22 +57,39 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> implements 
   protected abstract baseInput(ctx: CompileContext): Record<string, unknown>;
   protected abstract command(input: Record<string, unknown>): unknown;
 
-  /** Filters items after they are read (DynamoDB's FilterExpression); several calls are ANDed. */
+  /**
+   * Filters items after they are read (DynamoDB's FilterExpression); several calls are ANDed.
+   *
+   * @example User.query('gsi1', User.Key('orgId').eq('acme')).filter(User.Attr('age').between(18, 65))
+   */
   filter(condition: Condition): this {
     return this.with({ filter: this.state.filter === undefined ? condition : this.state.filter.and(condition) } as Partial<S>);
   }
 
-  /** The number of items returned in total, across DynamoDB pages (counted after the filter). */
+  /**
+   * The number of items returned in total, across DynamoDB pages (counted after the filter). A
+   * positive integer (ExpressionError otherwise); awaiting then reads as many DynamoDB pages as needed.
+   *
+   * @example await User.query('gsi1', User.Key('orgId').eq('acme')).limit(50) // { items, cursor? }
+   */
   limit(n: number): this {
     return this.with({ limit: positiveInt(n, 'limit', this.model.name) } as Partial<S>);
   }
 
-  /** DynamoDB's `Limit`: items evaluated per request, before the filter. */
+  /**
+   * DynamoDB's `Limit`: items evaluated per request, before the filter.
+   *
+   * @example User.scan().pageSize(100)
+   */
   pageSize(n: number): this {
     return this.with({ pageSize: positiveInt(n, 'pageSize', this.model.name, MAX_PAGE_SIZE) } as Partial<S>);
   }
 
-  /** Strongly consistent reads (table and local indexes only). */
+  /**
+   * Strongly consistent reads (table and local indexes only); ExpressionError on a global index.
+   *
+   * @example await User.query('primary', User.Key('userId').eq('u1')).consistent()
+   */
   consistent(on = true): this {
     if (on && this.index.type === 'global') {
       throw new ExpressionError(this.model.name, '', `consistent reads are not supported on global secondary index ${this.index.name}`);
@@ -80,7 +97,11 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> implements 
     return this.with({ consistent: on } as Partial<S>);
   }
 
-  /** Also return items whose TTL has passed but that DynamoDB has not deleted yet. */
+  /**
+   * Also return items whose TTL has passed but that DynamoDB has not deleted yet.
+   *
+   * @example await Session.scan().includeExpired().all()
+   */
   includeExpired(on = true): this {
     return this.with({ includeExpired: on } as Partial<S>);
   }
@@ -104,7 +125,13 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> implements 
     return this.with({ hydrate: checkHydrateOptions(options) } as Partial<S>);
   }
 
-  /** Resumes after the position a previous page's `cursor` marks. */
+  /**
+   * Resumes after the position a previous page's `cursor` marks. A malformed cursor, or one of
+   * another table, index or key condition, throws InvalidCursorError here; `undefined` starts at
+   * the beginning.
+   *
+   * @example const next = await User.query('gsi1', User.Key('orgId').eq('acme')).limit(50).startAfter(page.cursor)
+   */
   startAfter(cursor: string | undefined): this {
     if (cursor !== undefined) this.decodeCursor(cursor);
     return this.with({ cursor } as Partial<S>);
@@ -264,11 +291,20 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> implements 
     return { spec: this.readSpec(input), startKey };
   }
 
+  /**
+   * Iterates items across pages, fetching each page as the loop needs it (`limit` applies).
+   *
+   * @example for await (const u of User.query('gsi1', User.Key('orgId').eq('acme'))) console.log(u.name)
+   */
   async *[Symbol.asyncIterator](): AsyncIterator<Result> {
     for await (const page of this.pages()) yield* page.items;
   }
 
-  /** Every item, across all pages (up to `limit`). */
+  /**
+   * Every item, across all pages (up to `limit`).
+   *
+   * @example const users = await User.query('gsi1', User.Key('orgId').eq('acme')).all()
+   */
   async all(options?: RequestOptions): Promise<Result[]> {
     const out: Result[] = [];
     // Page by page: an async iterator step per item costs ~1 µs of promise machinery.
@@ -276,7 +312,11 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> implements 
     return out;
   }
 
-  /** Counts matching items across all pages (`Select: COUNT`); `limit` does not apply. */
+  /**
+   * Counts matching items across all pages (`Select: COUNT`); `limit` does not apply.
+   *
+   * @example const n = await User.scan().filter(User.Attr('age').gte(18)).count()
+   */
   async count(options?: RequestOptions): Promise<number> {
     if (this.state.hydrate !== undefined) return this.countHydrated(options?.abortSignal);
     const input = this.buildInput(false);
@@ -307,7 +347,11 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> implements 
     return total;
   }
 
-  /** One page: up to `limit` items (reading as many DynamoDB pages as needed), or one DynamoDB page. */
+  /**
+   * One page: up to `limit` items (reading as many DynamoDB pages as needed), or one DynamoDB page.
+   *
+   * @example const page = await User.query('gsi1', User.Key('orgId').eq('acme')).limit(50).send({ abortSignal })
+   */
   async send(options?: RequestOptions): Promise<Page<Result>> {
     if (this.state.limit === undefined) {
       // One request, without an async generator's machinery (~2% of a 10-item query's whole call).
@@ -323,6 +367,11 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> implements 
     return cursor === undefined ? { items } : { items, cursor };
   }
 
+  /**
+   * Makes the read awaitable: `await` sends it (as `send()`): one page, or up to `limit` items.
+   *
+   * @example const { items, cursor } = await User.query('gsi1', User.Key('orgId').eq('acme')).limit(50)
+   */
   then<A = Page<Result>, B = never>(
     onfulfilled?: ((value: Page<Result>) => A | PromiseLike<A>) | null,
     onrejected?: ((reason: unknown) => B | PromiseLike<B>) | null,

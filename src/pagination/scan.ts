@@ -30,7 +30,11 @@ export class ScanBuilder<Result> extends EntityReadBuilder<Result, ScanState> {
     return new ScanCommand(input as unknown as ScanCommandInput);
   }
 
-  /** Reads only these top-level attributes; the result type becomes a `Pick`. */
+  /**
+   * Reads only these top-level attributes; the result type becomes a `Pick`.
+   *
+   * @example await User.scan().project('userId', 'email').all()
+   */
   project<const A extends keyof Result & string>(...attributes: A[]): ScanBuilder<Pick<Result, A>> {
     return new ScanBuilder<Pick<Result, A>>(this.model, { ...this.state, projection: this.checkProjection(attributes) });
   }
@@ -38,6 +42,10 @@ export class ScanBuilder<Result> extends EntityReadBuilder<Result, ScanState> {
   /**
    * Parallel scan over `total` segments, at most `concurrency` (default: all) in flight. Items
    * arrive as segments produce them; `limit` applies to the merged stream. Cursors do not apply.
+   * ExpressionError for a total outside 1 to 1,000,000 (DynamoDB's TotalSegments limit) or a
+   * concurrency that is not a positive integer.
+   *
+   * @example for await (const u of User.scan().segments(4, { concurrency: 2 })) console.log(u.userId)
    */
   segments(total: number, options: { concurrency?: number } = {}): this {
     if (!Number.isSafeInteger(total) || total < 1 || total > 1_000_000) {
@@ -51,6 +59,8 @@ export class ScanBuilder<Result> extends EntityReadBuilder<Result, ScanState> {
   /**
    * The `ScanCommandInput` of the first request (segment 0 when segmented); for a `hydrate()`d
    * scan, the index read (keys only).
+   *
+   * @example User.scan().segments(4).build() // { ..., Segment: 0, TotalSegments: 4 }
    */
   build(): ScanCommandInput {
     const input = this.buildInput(true);
@@ -62,6 +72,8 @@ export class ScanBuilder<Result> extends EntityReadBuilder<Result, ScanState> {
    * One page. A segmented scan's pages have no cursor, so it is awaited only with a `limit` (up to
    * that many items from the merged segments); without one, one page of one segment would pass
    * for the whole result.
+   *
+   * @example const { items } = await User.scan().segments(4).limit(100)
    */
   override async send(options?: RequestOptions): Promise<Page<Result>> {
     if (this.state.segments !== undefined && this.state.limit === undefined) {
@@ -70,6 +82,12 @@ export class ScanBuilder<Result> extends EntityReadBuilder<Result, ScanState> {
     return super.send(options);
   }
 
+  /**
+   * Iterates pages; with `segments()`, the pages of all segments as they arrive, without cursors.
+   * A cursor given to `startAfter()` cannot resume a segmented scan: this then throws ExpressionError.
+   *
+   * @example for await (const page of User.scan().segments(4).pages()) console.log(page.items.length)
+   */
   override pages(options?: RequestOptions): AsyncIterable<Page<Result>> {
     const total = this.state.segments;
     if (total === undefined) return super.pages(options);

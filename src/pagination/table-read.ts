@@ -115,7 +115,10 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
     return new TableReadBuilder(this.table, { ...this.state, entities: new Set(entities.map((e) => e.name)) });
   }
 
-  /** Filters items after they are read; several calls are ANDed. */
+  /**
+   * Filters items after they are read; several calls are ANDed.
+   * @example AppTable.query(AppTable.Key('pk').eq('ORG#acme')).filter(AppTable.Attr('_et').eq('User'))
+   */
   filter(condition: Condition): this {
     return this.with({ filter: this.state.filter === undefined ? condition : this.state.filter.and(condition) });
   }
@@ -138,17 +141,26 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
     return new TableReadBuilder<T, Et, A>(this.table, { ...this.state, projection: [...new Set(attributes)] });
   }
 
-  /** Items returned in total across pages (parsed and unknown ones together). */
+  /**
+   * Items returned in total across pages (parsed and unknown ones together).
+   * @example await AppTable.query(AppTable.Key('pk').eq('ORG#acme')).limit(20) // { items, unknown, cursor? }
+   */
   limit(n: number): this {
     return this.with({ limit: positiveInt(n, 'limit', `table ${this.table.name}`) });
   }
 
-  /** DynamoDB's `Limit`: items evaluated per request, before the filter. */
+  /**
+   * DynamoDB's `Limit`: items evaluated per request, before the filter.
+   * @example AppTable.scan().pageSize(100)
+   */
   pageSize(n: number): this {
     return this.with({ pageSize: positiveInt(n, 'pageSize', `table ${this.table.name}`, MAX_PAGE_SIZE) });
   }
 
-  /** Descending sort-key order (queries only). */
+  /**
+   * Descending sort-key order (queries only); on a scan it throws ExpressionError.
+   * @example await AppTable.query(AppTable.Key('pk').eq('USER#u1')).reverse().limit(10)
+   */
   reverse(on = true): this {
     // A scan reads in no key order (DynamoDB has no ScanIndexForward for it): ignoring the call
     // would hand back items in an order the caller did not ask for.
@@ -158,7 +170,10 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
     return this.with({ reverse: on });
   }
 
-  /** Strongly consistent reads (table and local indexes only). */
+  /**
+   * Strongly consistent reads (table and local indexes only); ExpressionError on a global index.
+   * @example await AppTable.query(AppTable.Key('pk').eq('USER#u1')).consistent().all()
+   */
   consistent(on = true): this {
     if (on && this.state.index.type === 'global') {
       throw new ExpressionError(`table ${this.table.name}`, '', `consistent reads are not supported on global secondary index ${this.state.index.name}`);
@@ -182,7 +197,10 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
     return this.with({ hydrate: checkHydrateOptions(options) });
   }
 
-  /** Resumes after a previous page's cursor. */
+  /**
+   * Resumes after a previous page's cursor; InvalidCursorError if malformed or of another table, index or key condition.
+   * @example await AppTable.query(AppTable.Key('pk').eq('ORG#acme')).limit(20).startAfter(page.cursor)
+   */
   startAfter(cursor: string | undefined): this {
     if (cursor !== undefined) this.decode(cursor);
     return this.with({ cursor });
@@ -227,7 +245,10 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
     }
   }
 
-  /** The command input of the first request. */
+  /**
+   * The command input of the first request.
+   * @example AppTable.query('gsi1', AppTable.Key('gsi1pk').eq('ORG#acme')).build() // QueryCommandInput | ScanCommandInput; here a Query, IndexName 'gsi1'
+   */
   build(): QueryCommandInput | ScanCommandInput {
     const s = this.state;
     const owner = `table ${this.table.name}`;
@@ -289,7 +310,10 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
     return { ok: true, item: parsed as TableReadItem<T, Et, P> };
   }
 
-  /** Iterates pages, each with its parsed items and its unknown raw items. */
+  /**
+   * Iterates pages, each with its parsed items and its unknown raw items.
+   * @example for await (const { items, unknown } of AppTable.scan().pages()) console.log(items.length, unknown.length)
+   */
   pages(options?: RequestOptions): AsyncIterable<TablePage<TableReadItem<T, Et, P>>> {
     const input = this.build() as Record<string, unknown>;
     const startKey = input.ExclusiveStartKey as StartKey | undefined;
@@ -328,17 +352,27 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
     };
   }
 
-  /** Every page's items and unknown items, collected. */
+  /**
+   * Every page's items and unknown items, collected.
+   * @example const { items, unknown } = await AppTable.query(AppTable.Key('pk').eq('USER#u1')).all()
+   */
   async all(options?: RequestOptions): Promise<{ items: TableReadItem<T, Et, P>[]; unknown: Record<string, unknown>[] }> {
     const { items, unknown } = await this.collect(false, options);
     return { items, unknown };
   }
 
+  /**
+   * Iterates the parsed items across pages; unknown raw items are skipped (`pages()` shows them).
+   * @example for await (const item of AppTable.query(AppTable.Key('pk').eq('USER#u1')).entities(User, Order)) console.log(item._et)
+   */
   async *[Symbol.asyncIterator](): AsyncIterator<TableReadItem<T, Et, P>> {
     for await (const page of this.pages()) yield* page.items;
   }
 
-  /** One page (up to `limit` items when set, otherwise one DynamoDB page). */
+  /**
+   * One page (up to `limit` items when set, otherwise one DynamoDB page).
+   * @example const page = await AppTable.query(AppTable.Key('pk').eq('ORG#acme')).limit(20).send({ abortSignal })
+   */
   send(options?: RequestOptions): Promise<TablePage<TableReadItem<T, Et, P>>> {
     return this.collect(this.state.limit === undefined, options);
   }
@@ -357,6 +391,10 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
     return cursor === undefined ? { items, unknown } : { items, unknown, cursor };
   }
 
+  /**
+   * Makes the read awaitable: `await` sends it (as `send()`): one page of `{ items, unknown, cursor? }`.
+   * @example const { items, cursor } = await AppTable.query(AppTable.Key('pk').eq('ORG#acme')).limit(20)
+   */
   then<A = TablePage<TableReadItem<T, Et, P>>, B = never>(
     onfulfilled?: ((value: TablePage<TableReadItem<T, Et, P>>) => A | PromiseLike<A>) | null,
     onrejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
