@@ -45,7 +45,7 @@ export { transactWrite, buildTransactWrite } from './transactions/transact-write
 export type { TransactWriteAction, TransactWriteOptions } from './transactions/transact-write.js';
 export { transactGet } from './transactions/transact-get.js';
 export type { TransactGetResults } from './transactions/transact-get.js';
-export type { TablePage, StoredItem, CollectionItem, TableReadItem } from './pagination/table-read.js';
+export type { TablePage, StoredItem, CollectionItem, TableReadItem } from './pagination/table-read-types.js';
 export {
   DynakitError,
   ValidationError,

@@ -8,7 +8,8 @@ import type { KeyAttribute } from '../entity/table-types.js';
 import { conditionAttributes } from '../expressions/condition-attributes.js';
 import type { EntityModel } from '../entity/model.js';
 import { ExpressionError } from '../errors.js';
-import type { AnyEntity, EntityItem } from '../entity/entity.js';
+import type { AnyEntity } from '../entity/entity.js';
+import type { CollectionItem, TablePage, TableReadItem } from './table-read-types.js';
 import { decodeCursor, startKeyAttributes, type StartKey } from './cursor.js';
 import type { CursorBounds } from './cursor-bounds.js';
 import { limitFor, MAX_PAGE_SIZE, readPages } from './page-reader.js';
@@ -18,14 +19,6 @@ import { checkIndexHolds, filterNeeds, type NeededAttribute } from './index-proj
 import { checkKeyCondition } from './table-key-terms.js';
 import { checkHydratable, checkHydrateOptions, type HydrateOptions } from './hydrate.js';
 import { tableHydration } from './table-hydrate.js';
-
-/** A page of a table-level read: parsed items of registered entities, and raw items of none. */
-export interface TablePage<T> {
-  readonly items: T[];
-  /** Items whose discriminator names no registered entity, as stored. */
-  readonly unknown: Record<string, unknown>[];
-  readonly cursor?: string;
-}
 
 interface TableReadState {
   readonly kind: 'query' | 'scan';
@@ -43,27 +36,6 @@ interface TableReadState {
   /** Set by `hydrate()`: read the index's keys, then the items from the table. */
   readonly hydrate?: HydrateOptions;
 }
-
-/** An item read at table level before narrowing: the discriminator plus unknown attributes. */
-export type StoredItem<Et extends string = '_et'> = { readonly [K in Et]: string } & { readonly [k: string]: unknown };
-
-/**
- * What a table-level read returns per item: whole items (`P` is `string`: no projection), or what a
- * projection of `P` leaves of each, with the discriminator. Items not narrowed by `entities()` may
- * lack any projected attribute.
- */
-export type TableReadItem<T, Et extends string, P extends string> = string extends P
-  ? T
-  : T extends unknown
-    ? string extends keyof T
-      ? { readonly [K in Et]: string } & { readonly [K in Exclude<P, Et>]?: unknown }
-      : Pick<T, Extract<keyof T, P | Et>>
-    : never;
-
-/** The discriminated union of entity items, each tagged with its entity name. */
-export type CollectionItem<E extends AnyEntity, Et extends string> = E extends AnyEntity
-  ? EntityItem<E> & { readonly [K in Et]: E['name'] }
-  : never;
 
 type Row<T> = { ok: true; item: T } | { ok: false; raw: Record<string, unknown> };
 
