@@ -9,31 +9,12 @@
  *   b: T T N N N N N N N N N N T    the same, then one more Task
  *   c: N N T T                      Notes first (the end, in reverse order)
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
-import { hydrateModel } from '../fixtures/hydrate-model.js';
-import { localClientConfig } from '../support/dynamodb-local.js';
-import { testClient, testDocClient, testEndpoint, uniqueTableName } from '../support/client.js';
-import { injectFaults } from '../support/faults.js';
+import { hydrateHarness } from '../fixtures/hydrate-harness.js';
 
-const tableName = uniqueTableName('hydrate-trailing');
-const client = new DynamoDBClient({ ...localClientConfig(testEndpoint()), maxAttempts: 1 });
-const counter = injectFaults(client);
-const cleanClient = testClient();
-const clean = testDocClient(cleanClient);
-const { Table, Task, Note } = hydrateModel(client, tableName);
-
-/** Runs after each response is parsed (may await: the caller gets the response after it). */
-let after: ((operation: string) => void | Promise<void>) | undefined;
-client.middlewareStack.add(
-  (next, context) => async (args) => {
-    const result = await next(args);
-    await after?.((context.commandName ?? '').replace(/Command$/, ''));
-    return result;
-  },
-  { step: 'initialize', name: 'hydrateTrailingOutputs', priority: 'low' },
-);
+const { Table, Task, Note, counter, cleanClient, clean, tableName, hooks } = hydrateHarness('hydrate-trailing');
 
 const seq = (i: number) => `s${String(i).padStart(2, '0')}`;
 const putTask = (team: string, i: number, extra: { expiresAt?: Date } = {}) =>
@@ -64,17 +45,6 @@ beforeAll(async () => {
   await putNote('c', 1);
   await putTask('c', 2);
   await putTask('c', 3);
-});
-
-afterAll(async () => {
-  await Table.drop();
-  client.destroy();
-  cleanClient.destroy();
-});
-
-beforeEach(() => {
-  after = undefined;
-  counter.reset();
 });
 
 describe('hydrate(): index pages that end in entries returning no item', () => {
@@ -128,7 +98,7 @@ describe('hydrate(): index pages that end in entries returning no item', () => {
     await putTask('d', 2);
     await putTask('d', 3, { expiresAt: new Date(Date.now() - 3_600_000) });
     let deleted = false;
-    after = async (operation) => {
+    hooks.after = async (operation) => {
       if (operation !== 'Query' || deleted) return;
       deleted = true;
       await clean.send(new DeleteCommand({ TableName: tableName, Key: { pk: 'TASK#dt2', sk: 'TASK' } }));
@@ -152,7 +122,7 @@ describe('hydrate(): index pages that end in entries returning no item', () => {
   it('an abort while looking past a full page stops the read', async () => {
     const controller = new AbortController();
     const reason = new Error('stop: the caller gave up');
-    after = (operation) => {
+    hooks.after = (operation) => {
       if (operation === 'BatchGetItem') controller.abort(reason);
     };
     await expect(Task.query('byTeam', Task.Key('team').eq('a')).hydrate().limit(2).send({ abortSignal: controller.signal })).rejects.toBe(reason);

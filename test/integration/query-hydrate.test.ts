@@ -5,39 +5,20 @@
  * not the queried entity's. Faults come from a middleware on the real client: a delete between
  * the two reads, UnprocessedKeys (test/support/faults.ts), an abort after the index read.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, expectTypeOf, it } from 'vitest';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
+import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { BatchGetError, ExpressionError, type EntityItem } from '../../src/index.js';
-import { hydrateModel } from '../fixtures/hydrate-model.js';
-import { localClientConfig } from '../support/dynamodb-local.js';
-import { testClient, testDocClient, testEndpoint, uniqueTableName } from '../support/client.js';
+import { hydrateHarness } from '../fixtures/hydrate-harness.js';
 import { injectFaults } from '../support/faults.js';
 
-const tableName = uniqueTableName('query-hydrate');
-const client = new DynamoDBClient({ ...localClientConfig(testEndpoint()), maxAttempts: 1 });
-const counter = injectFaults(client);
-const cleanClient = testClient();
-const clean = testDocClient(cleanClient);
-const { Table, Task, Note } = hydrateModel(client, tableName);
+const { Table, Task, Note, client, counter, cleanClient, clean, tableName, commands, hooks } = hydrateHarness('query-hydrate');
 type Task = EntityItem<typeof Task>;
-
-/** Runs after each response is parsed (may await: the caller gets the response after it). */
-let after: ((operation: string, output: Record<string, unknown>) => void | Promise<void>) | undefined;
-client.middlewareStack.add(
-  (next, context) => async (args) => {
-    const result = await next(args);
-    await after?.((context.commandName ?? '').replace(/Command$/, ''), result.output as unknown as Record<string, unknown>);
-    return result;
-  },
-  { step: 'initialize', name: 'hydrateTestOutputs', priority: 'low' },
-);
 
 const N = 30;
 const seq = (i: number) => `s${String(i).padStart(2, '0')}`;
 const task = (i: number) => ({ taskId: `t${i}`, team: 'a', seq: seq(i), title: `Task ${i}`, status: i % 4 === 0 ? ('open' as const) : ('done' as const), notes: `n${i}` });
 const taskIds = Array.from({ length: N }, (_, i) => i).filter((i) => i % 2 === 0);
-const commands = () => counter.calls.map((c) => c.command.replace(/Command$/, ''));
 
 beforeAll(async () => {
   // Not Table.create(): it turns TTL on, and DynamoDB Local would delete the expired item at a time of its choosing.
@@ -46,17 +27,6 @@ beforeAll(async () => {
     if (i % 2 === 0) await Task.put(task(i));
     else await Note.put({ noteId: `n${i}`, team: 'a', seq: seq(i), text: `Note ${i}`, status: 'open' });
   }
-});
-
-afterAll(async () => {
-  await Table.drop();
-  client.destroy();
-  cleanClient.destroy();
-});
-
-beforeEach(() => {
-  after = undefined;
-  counter.reset();
 });
 
 describe('hydrate(): index keys, then items', () => {
@@ -111,7 +81,7 @@ describe('hydrate(): index keys, then items', () => {
   it('an item deleted between the index read and the item read is dropped, and limit still fills', async () => {
     await Task.put(task(40)); // seq s40: after every other entry
     let deleted = false;
-    after = async (operation) => {
+    hooks.after = async (operation) => {
       if (operation !== 'Query' || deleted) return;
       deleted = true;
       await clean.send(new DeleteCommand({ TableName: tableName, Key: { pk: 'TASK#t2', sk: 'TASK' } }));
@@ -124,7 +94,7 @@ describe('hydrate(): index keys, then items', () => {
       const rest = await Task.query('byTeam', Task.Key('team').eq('a')).hydrate().startAfter(page.cursor).all();
       expect(rest[0]!.taskId).toBe('t8');
     } finally {
-      after = undefined;
+      hooks.after = undefined;
       await Task.put(task(2));
       await Task.delete({ taskId: 't40' });
     }
@@ -231,13 +201,13 @@ describe('hydrate(): index keys, then items', () => {
   it('abortSignal: an abort after the index read stops the item reads', async () => {
     const controller = new AbortController();
     const reason = new Error('stop: the caller gave up');
-    after = (operation) => {
+    hooks.after = (operation) => {
       if (operation === 'Query') controller.abort(reason);
     };
     await expect(Task.query('byTeam', Task.Key('team').eq('a')).hydrate().all({ abortSignal: controller.signal })).rejects.toBe(reason);
     expect(commands()).toEqual(['Query']);
     counter.reset();
-    after = undefined;
+    hooks.after = undefined;
     await expect(Task.query('byTeam', Task.Key('team').eq('a')).hydrate().send({ abortSignal: AbortSignal.abort(reason) })).rejects.toBe(reason);
     expect(counter.calls).toHaveLength(0);
   });

@@ -6,34 +6,16 @@
  * read of the ALL index `byTeamAll` (Tasks only) and of the table are the reference for what
  * whole items look like. Faults come from a middleware on the real client (test/support/faults.ts).
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, expectTypeOf, it } from 'vitest';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
+import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { BatchGetError, ExpressionError, InvalidBatchError, type EntityItem, type StoredItem } from '../../src/index.js';
-import { hydrateModel } from '../fixtures/hydrate-model.js';
-import { localClientConfig } from '../support/dynamodb-local.js';
-import { testClient, testDocClient, testEndpoint, uniqueTableName } from '../support/client.js';
+import { hydrateHarness } from '../fixtures/hydrate-harness.js';
 import { injectFaults } from '../support/faults.js';
 
-const tableName = uniqueTableName('table-hydrate');
-const client = new DynamoDBClient({ ...localClientConfig(testEndpoint()), maxAttempts: 1 });
-const counter = injectFaults(client);
-const cleanClient = testClient();
-const clean = testDocClient(cleanClient);
-const { Table, Task, Note } = hydrateModel(client, tableName);
+const { Table, Task, Note, client, counter, cleanClient, clean, tableName, commands, hooks } = hydrateHarness('table-hydrate');
 type Task = EntityItem<typeof Task>;
 type Note = EntityItem<typeof Note>;
-
-/** Runs after each response is parsed (may await: the caller gets the response after it). */
-let after: ((operation: string) => void | Promise<void>) | undefined;
-client.middlewareStack.add(
-  (next, context) => async (args) => {
-    const result = await next(args);
-    await after?.((context.commandName ?? '').replace(/Command$/, ''));
-    return result;
-  },
-  { step: 'initialize', name: 'tableHydrateOutputs', priority: 'low' },
-);
 
 const N = 12;
 const seq = (i: number) => `s${String(i).padStart(2, '0')}`;
@@ -42,7 +24,6 @@ const note = (i: number): Note => ({ noteId: `n${i}`, team: 'a', seq: seq(i), te
 /** The collection's ids in index order: t0 n1 t2 n3 ... */
 const ids = Array.from({ length: N }, (_, i) => (i % 2 === 0 ? `t${i}` : `n${i}`));
 const idOf = (item: StoredItem) => String(item['taskId'] ?? item['noteId']);
-const commands = () => counter.calls.map((c) => c.command.replace(/Command$/, ''));
 const keysRead = () => counter.calls.filter((c) => c.command === 'BatchGetItemCommand').reduce((n, c) => n + c.entries, 0);
 const teamA = () => Table.query('byTeam', Table.Key('tpk').eq('TEAM#a'));
 
@@ -50,17 +31,6 @@ beforeAll(async () => {
   // Not Table.create(): it turns TTL on, and DynamoDB Local would delete the expired item at a time of its choosing.
   await cleanClient.send(new CreateTableCommand(Table.createTableInput()));
   for (let i = 0; i < N; i++) await (i % 2 === 0 ? Task.put(task(i)) : Note.put(note(i)));
-});
-
-afterAll(async () => {
-  await Table.drop();
-  client.destroy();
-  cleanClient.destroy();
-});
-
-beforeEach(() => {
-  after = undefined;
-  counter.reset();
 });
 
 describe('table-level hydrate(): index keys, then whole items of every entity', () => {
@@ -143,7 +113,7 @@ describe('table-level hydrate(): index keys, then whole items of every entity', 
 
   it('an item deleted between the index read and the item read is dropped, and limit still fills; trailing gone items end the read', async () => {
     let deleted = false;
-    after = async (operation) => {
+    hooks.after = async (operation) => {
       if (operation !== 'Query' || deleted) return;
       deleted = true;
       await clean.send(new DeleteCommand({ TableName: tableName, Key: { pk: 'NOTE#n1', sk: 'NOTE' } }));
@@ -155,12 +125,12 @@ describe('table-level hydrate(): index keys, then whole items of every entity', 
       const rest = await teamA().hydrate().startAfter(page.cursor).all();
       expect(rest.items[0]!._et === 'Task' && rest.items[0]!.taskId).toBe('t4');
     } finally {
-      after = undefined;
+      hooks.after = undefined;
       await Note.put(note(1));
     }
     // The last two rows' items deleted after the index read: the page that takes t9's predecessor ends the read.
     deleted = false;
-    after = async (operation) => {
+    hooks.after = async (operation) => {
       if (operation !== 'Query' || deleted) return;
       deleted = true;
       await clean.send(new DeleteCommand({ TableName: tableName, Key: { pk: 'TASK#t10', sk: 'TASK' } }));
@@ -171,7 +141,7 @@ describe('table-level hydrate(): index keys, then whole items of every entity', 
       expect(page.items.map(idOf)).toEqual(['t8', 'n9']);
       expect(page.cursor).toBeUndefined();
     } finally {
-      after = undefined;
+      hooks.after = undefined;
       await Task.put(task(10));
       await Note.put(note(11));
     }
@@ -256,7 +226,7 @@ describe('table-level hydrate(): index keys, then whole items of every entity', 
   it('abortSignal: an abort after the index read stops the item reads', async () => {
     const controller = new AbortController();
     const reason = new Error('stop: the caller gave up');
-    after = (operation) => {
+    hooks.after = (operation) => {
       if (operation === 'Query') controller.abort(reason);
     };
     await expect(teamA().hydrate().all({ abortSignal: controller.signal })).rejects.toBe(reason);
