@@ -200,7 +200,9 @@ export async function batchWriteAll(
   });
   if (failures.length > 0 && options.bestEffort !== true) throw new BatchValidationError(failures);
   const engine = new BatchWriteEngine(client, options);
-  for (const r of requests.values()) engine.add(r);
+  // enqueue, not add: with a signal already aborted, add() would throw at the first write and the
+  // error would list that one alone, leaving the others neither written nor reported.
+  for (const r of requests.values()) engine.enqueue(r);
   await engine.flush();
   const p = engine.progress;
   return { written: p.written, retried: p.retried, skipped: failures };
