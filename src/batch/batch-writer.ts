@@ -275,6 +275,13 @@ export class BatchWriteEngine {
         this.report();
         return;
       }
+      // The writer may have stopped during the wait (another call failed): once stopped, nothing
+      // new is sent, so these writes are given up rather than resent.
+      if (this.stopped) {
+        this.fail(pending, lastError);
+        this.report();
+        return;
+      }
       // Counted once the wait is over: an abort during it means these writes are never resent.
       this.retried += pending.length;
     }

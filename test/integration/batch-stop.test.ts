@@ -27,14 +27,16 @@ const user = (userId: string, name = `Name ${userId}`): UserInput => ({ userId, 
 let prefixCounter = 0;
 const prefix = (label: string): string => `${label}${++prefixCounter}`;
 
+let faultCounter = 0;
+
 /**
  * Makes every BatchWriteItem call whose input mentions `marker` (e.g. a userId) wait `delayMs`,
  * then fail with `error()` without reaching the server. Sits at the initialize step and matches on
  * the serialized input, so it works whatever form (plain or marshalled) the SDK version gives it.
- * Returns a function that removes it.
+ * Returns the count of such calls and a way to remove it.
  */
 function failCallsWith(marker: string, behave: { readonly delayMs?: number; readonly error: () => Error }): { calls: number; remove(): void } {
-  const name = `batchStopFault${Math.floor(Math.random() * 1e9)}`;
+  const name = `batchStopFault${++faultCounter}`;
   const state = {
     calls: 0,
     remove: () => client.middlewareStack.remove(name),
@@ -157,6 +159,35 @@ describe('a streaming writer that has stopped keeps the order of the writes of a
     expect(writer.progress.pending).toBe(0);
     await AppTable.batchWrite(err.unprocessed.map(rebuild), fast);
     expect(await storedName(`${p}-k`)).toBe('second');
+  });
+});
+
+describe('a writer that stops while a call waits to be resent', () => {
+  it('sends nothing more: the waiting writes are given up when the wait ends', async () => {
+    const p = prefix('wait');
+    // Call A is throttled, then waits ~297 ms (the jitter pinned at 0.99 of 300 ms) to be resent;
+    // call C is refused after 50 ms, during that wait.
+    const random = vi.spyOn(Math, 'random').mockReturnValue(0.99);
+    const slow = failCallsWith(`${p}-k`, { error: throttled });
+    const bad = failCallsWith(`${p}-bad`, { delayMs: 50, error: validation });
+    const writer = AppTable.batchWriter({ baseDelayMs: 300, maxDelayMs: 300, maxAttempts: 5, concurrency: 2 });
+    let final: unknown;
+    try {
+      writer.put(User, user(`${p}-k`));
+      for (let i = 0; i < 24; i++) writer.put(User, user(`${p}-a${i}`));
+      writer.put(User, user(`${p}-bad`));
+      for (let i = 0; i < 24; i++) writer.put(User, user(`${p}-c${i}`));
+      final = await writer.flush().catch((e: unknown) => e);
+    } finally {
+      random.mockRestore();
+      slow.remove();
+      bad.remove();
+    }
+    expect(final).toBeInstanceOf(BatchWriteError);
+    expect(((final as BatchWriteError).cause as Error).name).toBe('ValidationException');
+    expect((final as BatchWriteError).unprocessed).toHaveLength(50);
+    expect(slow.calls).toBe(1); // not resent after the writer stopped
+    expect(writer.progress).toEqual({ written: 0, pending: 0, retried: 0 });
   });
 });
 
