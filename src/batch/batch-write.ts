@@ -47,7 +47,8 @@ export class BatchWriter {
    * Puts an item: validated now, sent when the buffer fills or on `flush()`. An invalid item throws
    * here (`ValidationError`, `KeyError`, `ItemSizeError`); `create()`, `put().where()`, an entity
    * with optimistic locking, or a closed writer throw `InvalidBatchError` (BatchWriteItem has no
-   * conditions: use `transactWrite`).
+   * conditions: use `transactWrite`). Once the writer has given up (a failed call, an abort), it
+   * throws that `BatchWriteError`, which lists this write too.
    *
    * @example writer.put(User, { userId: 'u1', orgId: 'acme', email: 'ada@example.com', name: 'Ada' })
    */
