@@ -47,7 +47,8 @@ export class BatchWriter {
    * Puts an item: validated now, sent when the buffer fills or on `flush()`. An invalid item throws
    * here (`ValidationError`, `KeyError`, `ItemSizeError`); `create()`, `put().where()`, an entity
    * with optimistic locking, or a closed writer throw `InvalidBatchError` (BatchWriteItem has no
-   * conditions: use `transactWrite`).
+   * conditions: use `transactWrite`). Once the writer has given up (a failed call, an abort), it
+   * throws that `BatchWriteError`, which lists this write too.
    *
    * @example writer.put(User, { userId: 'u1', orgId: 'acme', email: 'ada@example.com', name: 'Ada' })
    */
@@ -200,7 +201,9 @@ export async function batchWriteAll(
   });
   if (failures.length > 0 && options.bestEffort !== true) throw new BatchValidationError(failures);
   const engine = new BatchWriteEngine(client, options);
-  for (const r of requests.values()) engine.add(r);
+  // enqueue, not add: with a signal already aborted, add() would throw at the first write and the
+  // error would list that one alone, leaving the others neither written nor reported.
+  for (const r of requests.values()) engine.enqueue(r);
   await engine.flush();
   const p = engine.progress;
   return { written: p.written, retried: p.retried, skipped: failures };

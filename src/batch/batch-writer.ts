@@ -85,33 +85,41 @@ export class BatchWriteEngine {
     this.fanout = options.abortSignal === undefined ? undefined : new SignalFanout(options.abortSignal);
   }
 
-  /** Adds one request; sends a full buffer in the background. */
+  /**
+   * Adds one request; sends a full buffer in the background. Once the writer has stopped, throws
+   * its `BatchWriteError` (listing this write too).
+   */
   add(r: WriteRequest): void {
+    this.enqueue(r);
+    if (this.stopped) {
+      const e = this.error();
+      this.thrownCount = e.unprocessed.length;
+      throw e;
+    }
+  }
+
+  /**
+   * Adds one request without throwing: after a stop it stays in the buffer, listed by the error
+   * `flush()` throws (for `batchWriteAll`, whose error must list every write, not the first).
+   */
+  enqueue(r: WriteRequest): void {
     // An abort is otherwise noticed only by the next call it fails; a loop feeding the writer
     // without awaiting would keep validating and buffering writes that can no longer be sent.
     const signal = this.options.abortSignal;
-    if (!this.stopped && signal?.aborted === true) {
-      this.fail([...this.buffer.values()], signal.reason);
-      this.buffer = new Map();
-      this.bufferBytes = 0;
-      this.report();
-    }
-    if (this.stopped) {
-      this.failed.push(r.write); // never sent: listed by this error and every later one
-      throw this.error();
-    }
+    if (!this.stopped && signal?.aborted === true) this.stop(signal.reason);
     const prev = this.buffer.get(r.id);
     if (prev !== undefined) {
       this.buffer.delete(r.id);
       this.bufferBytes -= prev.size;
       this.pending--;
     }
-    // Also after a replacement: the new write of a key can be larger than the one it replaces.
-    if (this.buffer.size >= MAX_BATCH_WRITE || this.bufferBytes + r.size > MAX_REQUEST_BODY_BYTES) this.dispatch();
+    // Once stopped, the buffer is never sent: it only grows, and is listed after every write
+    // dispatched earlier (which is what keeps a key's listed writes in the order they were made).
+    if (!this.stopped && (this.buffer.size >= MAX_BATCH_WRITE || this.bufferBytes + r.size > MAX_REQUEST_BODY_BYTES)) this.dispatch();
     this.buffer.set(r.id, r);
     this.bufferBytes += r.size;
     this.pending++;
-    if (this.buffer.size >= MAX_BATCH_WRITE) this.dispatch();
+    if (!this.stopped && this.buffer.size >= MAX_BATCH_WRITE) this.dispatch();
   }
 
   /** Sends whatever is buffered and waits until every write is done or has failed. */
@@ -119,6 +127,13 @@ export class BatchWriteEngine {
     if (this.buffer.size > 0 && !this.stopped) this.dispatch();
     while (this.tasks.size > 0) await Promise.all([...this.tasks]);
     if (this.stopped) {
+      // Every call has settled, so nothing dispatched earlier can be listed after these any more.
+      if (this.buffer.size > 0) {
+        this.fail([...this.buffer.values()], undefined);
+        this.buffer = new Map();
+        this.bufferBytes = 0;
+        this.report();
+      }
       const e = this.error();
       this.thrownCount = e.unprocessed.length;
       throw e;
@@ -185,9 +200,18 @@ export class BatchWriteEngine {
     for (const r of chunk) this.inflight.set(r.id, tracked);
   }
 
-  private fail(requests: readonly WriteRequest[], cause: unknown): void {
+  /** Nothing more is sent; `cause` (the first one) becomes the `BatchWriteError`'s. */
+  private stop(cause: unknown): void {
     if (!this.stopped) this.failure = cause;
     this.stopped = true;
+  }
+
+  /**
+   * Gives up `requests`. Writes of one key must be failed in the order they were made: a chunk
+   * waits for the earlier chunks of its keys, and the buffer is failed only once every chunk is done.
+   */
+  private fail(requests: readonly WriteRequest[], cause: unknown): void {
+    this.stop(cause);
     this.pending -= requests.length;
     for (const r of requests) this.failed.push(r.write);
   }
@@ -248,6 +272,13 @@ export class BatchWriteEngine {
         await sleep(backoffDelay(Math.max(attempts - 1, 0), this.backoff), signal);
       } catch (e) {
         this.fail(pending, e);
+        this.report();
+        return;
+      }
+      // The writer may have stopped during the wait (another call failed): once stopped, nothing
+      // new is sent, so these writes are given up rather than resent.
+      if (this.stopped) {
+        this.fail(pending, lastError);
         this.report();
         return;
       }

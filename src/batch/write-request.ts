@@ -28,10 +28,17 @@ function keyPart(v: unknown): string {
   return `${typeof v}:${String(v)}`;
 }
 
-/** Identity of an item: its table and primary key values. */
+/**
+ * Identity of an item: its table and primary key values. Each value goes in with its length: a
+ * value may hold any character, the separator included, and two different keys must never read
+ * the same (batches would drop one of their writes as a duplicate).
+ */
 export function itemId(table: string, key: Readonly<Record<string, unknown>>, names: readonly string[]): string {
   let id = table;
-  for (const n of names) id += `\u0000${keyPart(key[n])}`;
+  for (const n of names) {
+    const part = keyPart(key[n]);
+    id += `\u0000${part.length}:${part}`;
+  }
   return id;
 }
 

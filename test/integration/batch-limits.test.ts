@@ -107,6 +107,29 @@ describe('the callback form of batchWrite', () => {
   });
 });
 
+describe('a callback that throws', () => {
+  it('sends none of the writes it added: batchWrite rejects with its error, sync or async', async () => {
+    const boom = new Error('the source of the items failed');
+    const before = sentBodies.length;
+    await expect(
+      AppTable.batchWrite(async (batch) => {
+        batch.put(User, user('thrown0'));
+        await new Promise((r) => setTimeout(r, 1));
+        batch.put(User, user('thrown1'));
+        throw boom;
+      }, fast),
+    ).rejects.toBe(boom);
+    await expect(
+      AppTable.batchWrite((batch) => {
+        batch.put(User, user('thrown2'));
+        throw boom;
+      }, fast),
+    ).rejects.toBe(boom);
+    expect(sentBodies.length).toBe(before);
+    expect(await storedIds('thrown')).toEqual([]);
+  });
+});
+
 describe('key values over DynamoDB key limits (partition 2,048 bytes, sort 1,024 bytes)', () => {
   // `name` composes gsi1's sort key 'USER#{name}#{userId}': 1,100 characters make it too long.
   const longName = 'n'.repeat(1_100);
