@@ -132,7 +132,8 @@ describe('a streaming writer that has stopped keeps the order of the writes of a
   it('a write added after a failure, of a key whose earlier write is still in flight, is listed after it', async () => {
     const p = prefix('fly');
     // The call carrying k's first write is slow and then throttled; another call is refused meanwhile.
-    const slow = failCallsWith(`${p}-k`, { delayMs: 300, error: throttled });
+    // 1 s: room for call C to fail first even on a loaded machine.
+    const slow = failCallsWith(`${p}-k`, { delayMs: 1_000, error: throttled });
     const bad = failCallsWith(`${p}-bad`, { error: validation });
     const writer = AppTable.batchWriter({ ...fast, maxAttempts: 3, concurrency: 2 });
     let late: unknown;
@@ -165,12 +166,12 @@ describe('a streaming writer that has stopped keeps the order of the writes of a
 describe('a writer that stops while a call waits to be resent', () => {
   it('sends nothing more: the waiting writes are given up when the wait ends', async () => {
     const p = prefix('wait');
-    // Call A is throttled, then waits ~297 ms (the jitter pinned at 0.99 of 300 ms) to be resent;
-    // call C is refused after 50 ms, during that wait.
+    // Call A is throttled, then waits ~990 ms (the jitter pinned at 0.99 of 1 s) to be resent;
+    // call C is refused after 50 ms, during that wait (the margin is for a loaded machine).
     const random = vi.spyOn(Math, 'random').mockReturnValue(0.99);
     const slow = failCallsWith(`${p}-k`, { error: throttled });
     const bad = failCallsWith(`${p}-bad`, { delayMs: 50, error: validation });
-    const writer = AppTable.batchWriter({ baseDelayMs: 300, maxDelayMs: 300, maxAttempts: 5, concurrency: 2 });
+    const writer = AppTable.batchWriter({ baseDelayMs: 1_000, maxDelayMs: 1_000, maxAttempts: 5, concurrency: 2 });
     let final: unknown;
     try {
       writer.put(User, user(`${p}-k`));
