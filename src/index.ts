@@ -18,7 +18,8 @@ export type { AnyEntity, EntityItem, EntityInput, EntityKey, EntityConfig, Versi
 export type { TimestampFields, KeyInput, UpdateInputs, QueryIndexName, QueryKeyNames } from './entity/entity-types.js';
 export type { AttrPath, PathValue } from './entity/paths.js';
 export type { TemplateComposites } from './entity/template-types.js';
-export { KeyTemplate, encodeKeyNumber, decodeKeyNumber } from './entity/key-template.js';
+export { KeyTemplate } from './entity/key-template.js';
+export { encodeKeyNumber, decodeKeyNumber } from './entity/key-encoding.js';
 export { computeItemSize, MAX_ITEM_BYTES } from './entity/item-size.js';
 export { Condition, AttributeOperand, and, or, not } from './expressions/condition.js';
 export { KeyCondition, KeyOperand } from './expressions/key-condition.js';

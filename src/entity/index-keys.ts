@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { KeyError } from '../errors.js';
-import { KeyTemplate, type CompositeKind } from './key-template.js';
+import { KeyTemplate } from './key-template.js';
+import type { CompositeKind } from './key-encoding.js';
 import { coreType, defOf, readCore, unwrapSchema } from './schema-walk.js';
 import type { ResolvedIndex, Table } from './table.js';
 import type { ScalarAttributeType } from './table-types.js';

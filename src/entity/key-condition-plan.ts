@@ -3,7 +3,7 @@ import type { KeyCondition, KeyTerm } from '../expressions/key-condition.js';
 import { KeyError } from '../errors.js';
 import type { EntityModel } from './model.js';
 import type { IndexKeys } from './index-keys.js';
-import type { KeyValue } from './key-template.js';
+import type { KeyValue } from './key-encoding.js';
 import { compareStored } from '../expressions/value-order.js';
 
 /**

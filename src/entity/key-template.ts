@@ -1,108 +1,21 @@
 import { KeyError } from '../errors.js';
-
-/**
- * How a composite's value is written into a key string, decided from its schema type.
- * `timestamp` is a managed `createdAt`/`updatedAt`: an ISO-8601 string in the model.
- */
-export type CompositeKind = 'string' | 'number' | 'boolean' | 'date' | 'bigint' | 'binary' | 'timestamp';
-
-/** A stored key value: a string for templates with text, or the raw value of a bare placeholder. */
-export type KeyValue = string | number | bigint | Uint8Array;
-
-// Integers are written as 16 digits so they sort as numbers; negatives as '-' + (MAX_SAFE + n + 1),
-// which keeps them below every non-negative and in numeric order among themselves.
-const NUMBER_WIDTH = 16;
-const NEG_OFFSET = BigInt(Number.MAX_SAFE_INTEGER) + 1n;
-
-/**
- * How a number composite is written into a key template: 16 zero-padded digits, negatives as
- * `'-'` + (2^53 + n), so keys sort in numeric order. Throws `RangeError` for anything but a safe integer.
- *
- * @example encodeKeyNumber(42) // '0000000000000042'; encodeKeyNumber(-1) // '-9007199254740991'
- */
-export function encodeKeyNumber(n: number): string {
-  if (!Number.isSafeInteger(n)) {
-    throw new RangeError(`${n} is not a safe integer; only integers within +/-(2^53-1) can go into a key template (store decimals as a string)`);
-  }
-  if (n >= 0) return String(n).padStart(NUMBER_WIDTH, '0');
-  return `-${(NEG_OFFSET + BigInt(n)).toString().padStart(NUMBER_WIDTH, '0')}`;
-}
-
-/**
- * Reads back a number written by `encodeKeyNumber` (the text of one composite, not a whole key).
- *
- * @example decodeKeyNumber('-9007199254740991') // -1
- */
-export function decodeKeyNumber(s: string): number {
-  if (s.startsWith('-')) return Number(BigInt(s.slice(1)) - NEG_OFFSET);
-  return Number(s);
-}
-
-// Bigints get the same scheme at 38 digits, DynamoDB's number precision: non-negatives zero-padded,
-// negatives '-' + (10^38 + n). '-' (0x2D) sorts below '0' (0x30), so negatives come first, and
-// among them a larger offset value is a number closer to zero.
-const BIGINT_WIDTH = 38;
-const BIGINT_LIMIT = 10n ** BigInt(BIGINT_WIDTH);
-
-/** True when `n` fits the fixed width of `encodeKeyBigint`. */
-export const fitsKeyBigint = (n: bigint): boolean => n < BIGINT_LIMIT && n > -BIGINT_LIMIT;
-
-/** Callers check `fitsKeyBigint` first. */
-export function encodeKeyBigint(n: bigint): string {
-  if (n >= 0n) return n.toString().padStart(BIGINT_WIDTH, '0');
-  return `-${(BIGINT_LIMIT + n).toString().padStart(BIGINT_WIDTH, '0')}`;
-}
-
-export function decodeKeyBigint(s: string): bigint {
-  if (s.startsWith('-')) return BigInt(s.slice(1)) - BIGINT_LIMIT;
-  return BigInt(s);
-}
+import {
+  BIGINT_WIDTH,
+  decodeKeyBigint,
+  decodeKeyNumber,
+  encodeKeyBigint,
+  encodeKeyNumber,
+  fitsKeyBigint,
+  fixedWidth,
+  isIsoText,
+  MAX_KEY_YEAR,
+  MIN_KEY_YEAR,
+  type CompositeKind,
+  type KeyValue,
+} from './key-encoding.js';
 
 /** Absent for a key: a null composite (a nullable attribute set to null) builds no key, like a missing one. */
 const absent = (v: unknown): boolean => v === undefined || v === null;
-
-// ISO-8601 text only sorts by time for four-digit years; toISOString() writes others as '+012000-...' / '-000001-...'.
-const MIN_KEY_YEAR = 0;
-const MAX_KEY_YEAR = 9999;
-
-/** ISO-8601 text of a Date in the years 0-9999: `YYYY-MM-DDTHH:mm:ss.sssZ`. */
-const DATE_WIDTH = 24;
-const ISO_SHAPE = '0000-00-00T00:00:00.000Z';
-
-/**
- * True for `toISOString()` text (whole, or a leading part of it with `partial`): fixed-width, so
- * the separator or the following text inside it cannot make a key ambiguous.
- */
-function isIsoText(s: string, partial: boolean): boolean {
-  if (partial ? s.length > DATE_WIDTH : s.length !== DATE_WIDTH) return false;
-  for (let i = 0; i < s.length; i++) {
-    const shape = ISO_SHAPE[i]!;
-    const c = s[i]!;
-    if (shape === '0' ? c < '0' || c > '9' : c !== shape) return false;
-  }
-  return true;
-}
-
-/**
- * Length of the encoded composite starting at `pos` for the kinds written at a fixed width
- * (`undefined` for strings, whose end is found by the text that follows them).
- */
-function fixedWidth(kind: CompositeKind, stored: string, pos: number): number | undefined {
-  const negative = stored.startsWith('-', pos) ? 1 : 0;
-  switch (kind) {
-    case 'number':
-      return NUMBER_WIDTH + negative;
-    case 'bigint':
-      return BIGINT_WIDTH + negative;
-    case 'date':
-    case 'timestamp':
-      return DATE_WIDTH;
-    case 'boolean':
-      return stored.startsWith('true', pos) ? 4 : 5;
-    default:
-      return undefined;
-  }
-}
 
 /** Where a template came from, for error messages. */
 export interface TemplateOrigin {

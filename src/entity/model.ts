@@ -4,7 +4,7 @@ import { encodeStored, epochSeconds } from './value-encoding.js';
 import { ItemReader } from './item-reader.js';
 import { readSchema } from './read-schema.js';
 import { computeItemSize, MAX_ITEM_BYTES } from './item-size.js';
-import type { KeyValue } from './key-template.js';
+import type { KeyValue } from './key-encoding.js';
 import { compileIndexKeys, keyValueSchema, type IndexKeys } from './index-keys.js';
 import { coreType, defaultOf, defOf, emptySetWhenAbsent, schemaAt } from './schema-walk.js';
 import type { DocPath } from '../expressions/ast.js';

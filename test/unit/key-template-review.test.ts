@@ -15,7 +15,7 @@ import { z } from 'zod';
 import { defineEntity, defineTable, KeyError, KeyTemplate } from '../../src/index.js';
 import { planKeyCondition } from '../../src/entity/key-condition-plan.js';
 import type { ConditionNode, Operand } from '../../src/expressions/ast.js';
-import type { CompositeKind } from '../../src/entity/key-template.js';
+import type { CompositeKind } from '../../src/entity/key-encoding.js';
 
 const client = new DynamoDBClient({ region: 'us-east-1' });
 const T = defineTable({

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { KeyError, KeyTemplate, decodeKeyNumber, encodeKeyNumber } from '../../src/index.js';
-import type { CompositeKind } from '../../src/entity/key-template.js';
+import type { CompositeKind } from '../../src/entity/key-encoding.js';
 
 const KINDS: Record<string, CompositeKind> = {
   userId: 'string',
