@@ -105,7 +105,7 @@ export class EntityModel {
     const { indexes, primary, reserved } = compileIndexKeys(o.name, o.table, this.shape, o.keys, this.timestamps);
     this.primary = primary;
     this.indexes = indexes;
-    this.primaryKeyNames = primary.index.sortKey === undefined ? [primary.index.partitionKey.name] : [primary.index.partitionKey.name, primary.index.sortKey.name];
+    this.primaryKeyNames = o.table.primaryKeyNames;
     this.primaryComposites = new Set([...(primary.pk?.composites ?? []), ...(primary.sk?.composites ?? [])]);
     this.primaryKeySchemas = new Map([...this.primaryComposites].flatMap((c) => (this.shape[c] === undefined ? [] : [[c, keyValueSchema(this.shape[c]!)] as const])));
     this.keyComposites = new Set([...indexes.values()].flatMap((ix) => [...(ix.pk?.composites ?? []), ...(ix.sk?.composites ?? [])]));

@@ -64,6 +64,9 @@ function projectionInput(p: IndexProjection | undefined): Projection {
 const TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
 const TABLE_ARN = /^arn:[\w-]+:dynamodb:[\w-]*:\d*:table\/[A-Za-z0-9_.-]{3,255}$/;
 
+/** An index's key attributes: partition key, then sort key if any. */
+const indexKeyNames = (ix: ResolvedIndex): string[] => (ix.sortKey === undefined ? [ix.partitionKey.name] : [ix.partitionKey.name, ix.sortKey.name]);
+
 /**
  * A DynamoDB table definition. Entities are defined on it; it also builds the table itself.
  *
@@ -85,6 +88,8 @@ export class Table<C extends TableConfig = TableConfig> {
   readonly indexes: ReadonlyMap<string, ResolvedIndex>;
   /** Physical key attributes of the table and all its indexes. */
   readonly keyAttributeNames: ReadonlySet<string>;
+  /** The table's own key attributes: partition key, then sort key if any. */
+  readonly primaryKeyNames: readonly string[];
 
   constructor(readonly config: C) {
     this.name = config.name;
@@ -117,7 +122,8 @@ export class Table<C extends TableConfig = TableConfig> {
     }
     checkTableDefinition(config);
     this.indexes = indexes;
-    this.keyAttributeNames = new Set([...indexes.values()].flatMap((ix) => (ix.sortKey === undefined ? [ix.partitionKey.name] : [ix.partitionKey.name, ix.sortKey.name])));
+    this.keyAttributeNames = new Set([...indexes.values()].flatMap(indexKeyNames));
+    this.primaryKeyNames = indexKeyNames(indexes.get('primary')!);
   }
 
   /** @internal entities defined on this table, by discriminator value */

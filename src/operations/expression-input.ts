@@ -1,10 +1,22 @@
 import type { CompileContext } from '../expressions/compile.js';
 import { Placeholders } from '../expressions/placeholders.js';
 import type { EntityModel } from '../entity/model.js';
+import type { Table } from '../entity/table.js';
+import { encodeStored } from '../entity/value-encoding.js';
 
 /** A fresh compile context for one command of an entity (only the placeholders are per command). */
 export function contextFor(model: EntityModel): CompileContext {
   return { ph: new Placeholders(), entity: model.name, encode: model.encodeValue, comparePaths: model.assertComparable };
+}
+
+/**
+ * A fresh compile context for one table-level command: physical attribute names, values encoded as
+ * stored (a Date on the TTL attribute as epoch seconds), errors naming the table.
+ */
+export function tableContextFor(table: Table): CompileContext {
+  const owner = `table ${table.name}`;
+  const ttl = table.ttlAttribute();
+  return { ph: new Placeholders(), entity: owner, encode: (v, path) => encodeStored(owner, ttl, v, path) };
 }
 
 /** Adds the placeholder maps a compiled command used, and only those (DynamoDB rejects extras). */

@@ -60,8 +60,7 @@ export function hydrator(model: EntityModel, projection: readonly string[] | und
  */
 export function itemReads(table: Table, ctx: CompileContext, attributes: readonly string[] | undefined, options: HydrateOptions): Hydrator {
   const name = table.name;
-  const primary = table.indexes.get('primary')!;
-  const keyNames = primary.sortKey === undefined ? [primary.partitionKey.name] : [primary.partitionKey.name, primary.sortKey.name];
+  const keyNames = table.primaryKeyNames;
   const entry: KeyLookup['entry'] = {};
   if (options.consistent === true) entry.ConsistentRead = true;
   if (attributes !== undefined) {

@@ -6,9 +6,7 @@
  * rows whose item is gone are dropped, as a table-level read of whole items returns them.
  */
 import type { Table } from '../entity/table.js';
-import { encodeStored } from '../entity/value-encoding.js';
-import type { CompileContext } from '../expressions/compile.js';
-import { Placeholders } from '../expressions/placeholders.js';
+import { tableContextFor } from '../operations/expression-input.js';
 import { itemReads, type HydrateOptions, type Hydrator } from './hydrate.js';
 
 /** What a table-level hydrated read adds to its paged-read spec. */
@@ -24,12 +22,9 @@ export interface TableHydration {
  * `consistent` (a `consistent()` read of a local index) makes them strongly consistent too.
  */
 export function tableHydration(table: Table, projection: readonly string[] | undefined, options: HydrateOptions, consistent: boolean): TableHydration {
-  const owner = `table ${table.name}`;
-  const ttl = table.ttlAttribute();
-  const ctx: CompileContext = { ph: new Placeholders(), entity: owner, encode: (v, path) => encodeStored(owner, ttl, v, path) };
   const attributes = projection === undefined ? undefined : [...projection, table.entityAttribute];
   return {
-    hydrate: itemReads(table, ctx, attributes, consistent ? { ...options, consistent: true } : options),
+    hydrate: itemReads(table, tableContextFor(table), attributes, consistent ? { ...options, consistent: true } : options),
     returns: () => true,
   };
 }

@@ -1,8 +1,7 @@
 import { QueryCommand, ScanCommand, type QueryCommandInput, type ScanCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Condition } from '../expressions/condition.js';
-import { compileCondition, compileProjection, type CompileContext } from '../expressions/compile.js';
-import { Placeholders } from '../expressions/placeholders.js';
-import { encodeStored } from '../entity/value-encoding.js';
+import { compileCondition, compileProjection } from '../expressions/compile.js';
+import { tableContextFor } from '../operations/expression-input.js';
 import type { ResolvedIndex, Table } from '../entity/table.js';
 import type { KeyAttribute } from '../entity/table-types.js';
 import { conditionAttributes } from '../expressions/condition-attributes.js';
@@ -224,13 +223,12 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
   build(): QueryCommandInput | ScanCommandInput {
     const s = this.state;
     const owner = `table ${this.table.name}`;
-    const ttl = this.table.ttlAttribute();
-    const ctx: CompileContext = { ph: new Placeholders(), entity: owner, encode: (v, path) => encodeStored(owner, ttl, v, path) };
+    const ctx = tableContextFor(this.table);
     // A hydrated read filters on the index, and reads (and parses) whole items from the table.
     if (s.hydrate !== undefined) checkIndexHolds(owner, s.index, filterNeeds(s.filter), true);
     else if (s.index.projected !== undefined) {
       const needed: NeededAttribute[] = [...filterNeeds(s.filter), ...(s.projection ?? []).map((a) => [a, 'read', 'projected'] as const)];
-      checkIndexHolds(`table ${this.table.name}`, s.index, needed);
+      checkIndexHolds(owner, s.index, needed);
       if (s.projection === undefined || s.projection.length === 0) this.checkWholeItems(s.index);
     }
     this.checkFilter();
