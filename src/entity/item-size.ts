@@ -3,7 +3,8 @@ export const MAX_ITEM_BYTES = 409_600;
 
 const encoder = new TextEncoder();
 
-function utf8Length(s: string): number {
+/** UTF-8 byte length of a string. */
+export function utf8Length(s: string): number {
   // ASCII fast path: most attribute names and many values are plain ASCII.
   let ascii = true;
   for (let i = 0; i < s.length; i++) {

@@ -1,6 +1,5 @@
 import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { sendCommand, type RequestOptions } from '../client/send.js';
-import { computeItemSize } from '../entity/item-size.js';
 import type { EntityModel } from '../entity/model.js';
 import { InvalidTransactionError, TransactionCanceledError } from '../errors.js';
 import { PutBuilder } from '../operations/put.js';
@@ -11,6 +10,7 @@ import { cancellationReasons } from '../operations/condition-failure.js';
 import { backoffDelay, resolveBackoff, sleep, type BackoffOptions } from '../batch/backoff.js';
 import { itemId } from '../batch/write-request.js';
 import { MAX_REQUEST_BODY_BYTES, wireItemSize } from '../batch/wire-size.js';
+import { expressionBytes, keyedActionBytes, type SizedAction } from './action-size.js';
 
 /** DynamoDB's cap on actions per transaction. */
 export const MAX_TRANSACTION_ACTIONS = 100;
@@ -58,26 +58,20 @@ function wireBytes(action: Readonly<Record<string, unknown>>): number {
 /** The action's input: the one member of `{ Put }`, `{ Update }`, `{ Delete }` or `{ ConditionCheck }`. */
 const actionInput = (item: TransactItem): Record<string, unknown> => Object.values(item).find((v) => v !== undefined) as Record<string, unknown>;
 
-/** Actions without an item count their key and their values. */
-function keyed(
-  item: TransactItem,
-  model: EntityModel,
-  operation: string,
-  action: { Key?: Record<string, unknown>; ExpressionAttributeValues?: Record<string, unknown> },
-  checks: string | undefined,
-): PreparedAction {
-  const key = action.Key ?? {};
-  return { item, model, key, operation, checks, bytes: computeItemSize(key) + computeItemSize(action.ExpressionAttributeValues ?? {}) };
+/** Actions without an item count their key and their expressions (with the names and values they use). */
+function keyed(item: TransactItem, model: EntityModel, operation: string, action: SizedAction, checks: string | undefined): PreparedAction {
+  return { item, model, key: action.Key ?? {}, operation, checks, bytes: keyedActionBytes(action) };
 }
 
 function prepare(action: TransactWriteAction): PreparedAction {
   if (action instanceof PutBuilder) {
-    // The put's size comes from its 400 KB check: the item is not walked a second time.
+    // The item's size comes from the put's 400 KB check: the item is not walked a second time. Its
+    // condition counts too.
     const { item, size } = action.transactAction();
     const model = action.model;
     const key: Record<string, unknown> = {};
     for (const n of model.primaryKeyNames) key[n] = (item.Put.Item as Record<string, unknown>)[n];
-    return { item: item as TransactItem, model, key, operation: action.operation, checks: action.checks(), bytes: size };
+    return { item: item as TransactItem, model, key, operation: action.operation, checks: action.checks(), bytes: size + expressionBytes(item.Put) };
   }
   if (action instanceof UpdateBuilder) {
     const item = action.transactItem();
@@ -123,7 +117,9 @@ export function buildTransactWrite(actions: readonly TransactWriteAction[], opti
     bytes += p.bytes;
   });
   if (bytes > MAX_TRANSACTION_BYTES) {
-    throw new InvalidTransactionError(`the transaction's items add up to ${bytes} bytes, over DynamoDB's 4 MB limit`);
+    throw new InvalidTransactionError(
+      `the transaction's actions add up to ${bytes} bytes as DynamoDB counts them (items, keys, expressions and the names and values they use), over DynamoDB's 4 MB limit`,
+    );
   }
   if (wire > MAX_REQUEST_BODY_BYTES) {
     throw new InvalidTransactionError(

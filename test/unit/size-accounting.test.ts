@@ -2,7 +2,8 @@
  * The sizes dynakit counts before sending: the integer fast path of `numberSize` agrees with the
  * decimal-string path it short-cuts, batch puts count the bytes they add to the request body,
  * transaction puts count the size of the item they send (taken from the 400 KB check, not
- * recomputed), and a transaction over 4 MB is refused.
+ * recomputed), a transaction over 4 MB is refused, and actions count their expressions as DynamoDB
+ * Local does.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import fc from 'fast-check';
@@ -14,6 +15,7 @@ import { numberSize } from '../../src/entity/item-size.js';
 /** `{ S: 'x' }` form of a flat item of strings and numbers (what the SDK sends as JSON). */
 const marshall = (item: Record<string, unknown>) => Object.fromEntries(Object.entries(item).map(([k, v]) => [k, typeof v === 'number' ? { N: String(v) } : { S: v }]));
 import { MAX_TRANSACTION_BYTES } from '../../src/transactions/transact-write.js';
+import { expressionBytes, keyedActionBytes } from '../../src/transactions/action-size.js';
 
 const Table = defineTable({ name: 'SizeTable', client: new DynamoDBClient({ region: 'us-east-1' }), partitionKey: { name: 'pk', type: 'S' } });
 const Blob = defineEntity({
@@ -69,6 +71,42 @@ describe('size accounting reuses the 400 KB check', () => {
     expect(() => buildTransactWrite(puts)).not.toThrow();
     const withUpdate = [...puts, Blob.update({ id: 'u' }).set({ body: 'y'.repeat(200_000) })];
     expect(() => buildTransactWrite(withUpdate)).toThrow(/4 MB/);
+  });
+});
+
+// Each expected number is DynamoDB Local 3.3's own count ("Payload Size: N" in its refusal of an
+// oversized transaction, less the rest of that transaction), for the key { pk: 'k1', sk: 's' } (7 bytes).
+describe('transaction actions count their key and expressions as DynamoDB Local does', () => {
+  const Key = { pk: 'k1', sk: 's' };
+  it('an update: its expression, and the name or value at each use of a placeholder', () => {
+    expect(keyedActionBytes({ Key })).toBe(7);
+    expect(keyedActionBytes({ Key, UpdateExpression: 'SET a = :v', ExpressionAttributeValues: { ':v': 'x' } })).toBe(18);
+    expect(keyedActionBytes({ Key, UpdateExpression: 'SET a = :vv', ExpressionAttributeValues: { ':vv': 'x'.repeat(10) } })).toBe(28);
+    expect(keyedActionBytes({ Key, UpdateExpression: 'SET #abc = :v', ExpressionAttributeNames: { '#abc': 'a' }, ExpressionAttributeValues: { ':v': 'x'.repeat(10) } })).toBe(31);
+    expect(keyedActionBytes({ Key, UpdateExpression: 'SET #b = :v', ExpressionAttributeNames: { '#b': 'é' }, ExpressionAttributeValues: { ':v': 'x' } })).toBe(21);
+    expect(keyedActionBytes({ Key, UpdateExpression: 'REMOVE abcd' })).toBe(18);
+    expect(keyedActionBytes({ Key, UpdateExpression: 'SET n = if_not_exists(n, :z) + :d', ExpressionAttributeValues: { ':z': 0, ':d': 5 } })).toBe(43);
+  });
+
+  it('a value or name used twice counts twice, in the update and in the condition', () => {
+    const values = { ':v': 'xxxxx' };
+    expect(keyedActionBytes({ Key, UpdateExpression: 'SET a = :v, b = :v', ConditionExpression: 'c <> :v', ExpressionAttributeValues: values })).toBe(47);
+    expect(keyedActionBytes({ Key, UpdateExpression: 'SET #a = :v, #c = #a', ExpressionAttributeNames: { '#a': 'aaaa', '#c': 'c' }, ExpressionAttributeValues: { ':v': 'x' } })).toBe(37);
+    expect(keyedActionBytes({ Key, UpdateExpression: 'SET a = :a', ConditionExpression: 'a IN (:b, :c, :b)', ExpressionAttributeValues: { ':a': 'x', ':b': 'yy', ':c': 'zzz' } })).toBe(42);
+  });
+
+  it('values of every type are sized as in an item', () => {
+    const nested = { a: { b: ['xx', { c: 12 }] }, d: new Set(['q', 'r']) };
+    expect(keyedActionBytes({ Key, UpdateExpression: 'SET a = :v', ExpressionAttributeValues: { ':v': nested } })).toBe(17 + 28);
+    expect(keyedActionBytes({ Key, UpdateExpression: 'SET a = :v', ExpressionAttributeValues: { ':v': new Set([1, 22, 333]) } })).toBe(17 + 7);
+    expect(keyedActionBytes({ Key, UpdateExpression: 'SET a = :v', ExpressionAttributeValues: { ':v': new Uint8Array(10) } })).toBe(17 + 10);
+  });
+
+  it('deletes and checks count their condition; a put its condition on top of its item', () => {
+    const condition = { ConditionExpression: '#p = :v', ExpressionAttributeNames: { '#p': 'abc' }, ExpressionAttributeValues: { ':v': 'x'.repeat(50) } };
+    expect(keyedActionBytes({ Key, ConditionExpression: 'attribute_exists(pk)' })).toBe(27);
+    expect(keyedActionBytes({ Key, ...condition })).toBe(67);
+    expect(computeItemSize(Key) + expressionBytes(condition)).toBe(67); // a put of the item { pk: 'k1', sk: 's' }
   });
 });
 
