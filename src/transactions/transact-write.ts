@@ -90,8 +90,9 @@ function prepare(action: TransactWriteAction): PreparedAction {
 
 /**
  * Builds the `TransactWriteCommandInput` for a list of actions, checking DynamoDB's rules first:
- * `InvalidTransactionError` for no actions or more than 100, two actions on one item, items over
- * 4 MB in total, a request over 16 MB, or an `idempotencyToken` outside 1 to 36 characters.
+ * `InvalidTransactionError` for no actions or more than 100, two actions on one item, actions over
+ * 4 MB in total as DynamoDB counts them (expressions included), a request over 16 MB, or an
+ * `idempotencyToken` outside 1 to 36 characters.
  *
  * @example const { input } = buildTransactWrite([User.put(u), Order.delete(k)], { idempotencyToken: requestId })
  */
