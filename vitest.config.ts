@@ -10,11 +10,11 @@ import { defineConfig } from 'vitest/config';
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
 
 // scripts/test-sdk-floor.mjs points this at the oldest SDK of the peer range; dynakit and the tests
-// then load those two packages from there (their own dependencies come along with them).
+// then load those packages from there (their own dependencies come along with them).
 const sdkRoot = process.env['DYNAKIT_SDK_ROOT'];
 const sdkAliases = sdkRoot === undefined
   ? []
-  : ['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb'].map((name) => ({ find: new RegExp(`^${name}$`), replacement: join(sdkRoot, name) }));
+  : ['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb', '@aws-sdk/util-dynamodb'].map((name) => ({ find: new RegExp(`^${name}$`), replacement: join(sdkRoot, name) }));
 
 export default defineConfig({
   resolve: { alias: sdkAliases },
