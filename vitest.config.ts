@@ -29,6 +29,9 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
           environment: 'node',
+          // The property suites run hundreds of cases per test: about a second alone, but past the
+          // 5 s default on a loaded 2-core machine (seen under test:sdk-floor with other jobs running).
+          testTimeout: 20_000,
         },
       },
       {
