@@ -1,6 +1,6 @@
 // Runs the unit and integration tests against the oldest AWS SDK the package accepts (the lower
 // bound of its peerDependencies), so the published range is tested, not assumed: users pin old
-// SDK versions for years. The two SDK packages are installed into .tmp/sdk-floor-<version> (once)
+// SDK versions for years. The SDK packages are installed into .tmp/sdk-floor-<version> (once)
 // and swapped in through vitest's resolver (DYNAKIT_SDK_ROOT, see vitest.config.ts); everything
 // else, DynamoDB Local included, is this repository's.
 import { execSync } from 'node:child_process';
@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-const SDK = ['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb'];
+const SDK = ['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb', '@aws-sdk/util-dynamodb'];
 const floors = SDK.map((name) => {
   const range = pkg.peerDependencies?.[name];
   const m = /^\^(\d+\.\d+\.\d+)$/.exec(range ?? '');
@@ -18,7 +18,7 @@ const floors = SDK.map((name) => {
   return `${name}@${m[1]}`;
 });
 const dir = join(root, '.tmp', `sdk-floor-${floors.map((f) => f.split('@').pop()).join('-')}`);
-if (!existsSync(join(dir, 'node_modules', ...SDK[1].split('/'), 'package.json'))) {
+if (!SDK.every((name) => existsSync(join(dir, 'node_modules', ...name.split('/'), 'package.json')))) {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'sdk-floor', private: true }) + '\n');
   console.log(`[dynakit] installing ${floors.join(' ')} into ${dir}`);

@@ -1,6 +1,7 @@
-import { GetCommand, type GetCommandInput, type GetCommandOutput } from '@aws-sdk/lib-dynamodb';
+import type { GetCommandInput, GetCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { compileProjection } from '../expressions/compile.js';
-import { sendCommand, type RequestOptions } from '../client/send.js';
+import type { RequestOptions } from '../client/send.js';
+import { sendItemRequest } from '../client/send-item.js';
 import type { EntityModel } from '../entity/model.js';
 import { Operation } from './operation.js';
 import { contextFor, withPlaceholders } from './expression-input.js';
@@ -96,7 +97,7 @@ export class GetBuilder<Result> extends Operation<GetCommandInput, Result | unde
    * @example const u = await User.get({ userId: 'u1' }).send({ abortSignal: AbortSignal.timeout(1_000) })
    */
   async send(options?: RequestOptions): Promise<Result | undefined> {
-    const out = await sendCommand<GetCommandOutput>(this.model.table.client, new GetCommand(this.build()), options?.abortSignal);
+    const out = await sendItemRequest<GetCommandOutput>(this.model.table.client, 'GetItem', this.build(), options?.abortSignal);
     return out.Item === undefined ? undefined : this.parseItem(out.Item);
   }
 }

@@ -1,8 +1,9 @@
-import { UpdateCommand, type UpdateCommandInput, type UpdateCommandOutput } from '@aws-sdk/lib-dynamodb';
+import type { UpdateCommandInput, UpdateCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { Condition } from '../expressions/condition.js';
 import type { UpdateAction } from '../expressions/ast.js';
 import { compileCondition, compileUpdate } from '../expressions/compile.js';
-import { sendCommand, type RequestOptions } from '../client/send.js';
+import type { RequestOptions } from '../client/send.js';
+import { sendItemRequest } from '../client/send-item.js';
 import type { EntityModel } from '../entity/model.js';
 import { Operation } from './operation.js';
 import { contextFor, withPlaceholders } from './expression-input.js';
@@ -309,7 +310,7 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
   async send(options?: RequestOptions): Promise<Result> {
     let out: UpdateCommandOutput;
     try {
-      out = await sendCommand<UpdateCommandOutput>(this.model.table.client, new UpdateCommand(this.build()), options?.abortSignal);
+      out = await sendItemRequest<UpdateCommandOutput>(this.model.table.client, 'UpdateItem', this.build(), options?.abortSignal);
     } catch (e) {
       const expected = expectedVersion(this.model, this.state.key);
       throw missingParent(this.model, this.state.steps, mapConditionFailure(e, this.model, 'update', expected === undefined ? undefined : { expected }, this.checks()));

@@ -13,7 +13,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const tscBin = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
 const EXPECTED_FUNCTIONS = ['defineTable', 'defineEntity', 'ConditionFailedError', 'ValidationError'];
 // Runtime/peer dependencies a user would install next to dynakit; linked from this repo's node_modules.
-const LINKED_DEPS = ['zod', '@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb'];
+const LINKED_DEPS = ['zod', '@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb', '@aws-sdk/util-dynamodb'];
 
 const env: NodeJS.ProcessEnv = { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
 delete env['NODE_OPTIONS'];

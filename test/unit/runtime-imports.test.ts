@@ -12,6 +12,6 @@ describe('the runtime build', () => {
     const result = await build({ ...bundleOptions('esm', 'dynakit.js'), write: false, metafile: true, logLevel: 'silent' });
     const imports = Object.values(result.metafile.outputs).flatMap((o) => o.imports.map((i) => i.path));
     expect(imports.length).toBeGreaterThan(0);
-    expect(new Set(imports)).toEqual(new Set(['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb']));
+    expect(new Set(imports)).toEqual(new Set(['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb', '@aws-sdk/util-dynamodb']));
   });
 });

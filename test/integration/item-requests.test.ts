@@ -1,0 +1,135 @@
+/**
+ * get / put / update / delete go out as the low-level commands, marshalled by dynakit
+ * (src/client/send-item.ts). These tests pin that the bytes on the wire are the ones lib-dynamodb's
+ * command would send for the same `build()` input (so what is stored cannot differ), with a plain
+ * DynamoDBClient and with a DocumentClient whose own translate settings apply, and that what comes
+ * back is read as before.
+ */
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { appModel } from '../fixtures/app-model.js';
+import { testClient, testDocClient, uniqueTableName } from '../support/client.js';
+
+interface Wire {
+  readonly target: string;
+  readonly body: string;
+}
+
+/** Records the target and body of every request the client sends, after serialization. */
+function recordWire(client: DynamoDBClient): Wire[] {
+  const sent: Wire[] = [];
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      const request = args.request as { headers: Record<string, string>; body: unknown };
+      const body = request.body;
+      sent.push({ target: request.headers['x-amz-target'] ?? '', body: typeof body === 'string' ? body : Buffer.from(body as Uint8Array).toString('utf8') });
+      return next(args);
+    },
+    { step: 'finalizeRequest', name: 'recordWire' },
+  );
+  return sent;
+}
+
+const clients: { name: string; make: () => { base: DynamoDBClient; given: DynamoDBClient | DynamoDBDocumentClient } }[] = [
+  { name: 'a DynamoDBClient', make: () => { const base = testClient(); return { base, given: base }; } },
+  {
+    name: 'a DocumentClient with removeUndefinedValues and convertClassInstanceToMap',
+    make: () => {
+      const base = testClient();
+      return { base, given: testDocClient(base, { marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: true } }) };
+    },
+  },
+];
+
+describe.each(clients)('single-item requests through $name', ({ make }) => {
+  const { base, given } = make();
+  const wire = recordWire(base);
+  const { AppTable, User } = appModel(given as DynamoDBClient, uniqueTableName('item-requests'));
+  const key = { userId: 'u1' };
+  const ada = {
+    userId: 'u1', orgId: 'acme', email: 'ada@example.com', name: 'Ada', age: 36, score: 1.5,
+    tags: new Set(['b', 'a']), address: { city: 'Paris', zip: '75001' }, items: [{ sku: 's1', qty: 2 }],
+    history: ['x'], birthday: new Date('1990-01-02T03:04:05.000Z'), status: 'active' as const,
+  };
+
+  beforeAll(async () => {
+    await AppTable.create();
+  });
+  afterAll(async () => {
+    await AppTable.drop();
+    base.destroy();
+  });
+  beforeEach(() => {
+    // Timestamps must be the same in both sends of a pair.
+    vi.useFakeTimers({ toFake: ['Date'], now: new Date('2026-12-04T12:00:00.000Z') });
+    wire.length = 0;
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  /** Sends `input` as lib-dynamodb would, then runs dynakit's call; returns the two requests. */
+  async function pair(libCommand: object, dynakitCall: () => PromiseLike<unknown>): Promise<[Wire, Wire, unknown]> {
+    await (given as DynamoDBDocumentClient).send(libCommand as PutCommand);
+    const result = await dynakitCall();
+    expect(wire).toHaveLength(2);
+    return [wire[0]!, wire[1]!, result];
+  }
+
+  it('put: the same PutItem request as PutCommand; resolves to the stored item', async () => {
+    const put = User.put(ada).where(User.Attr('age').lt(200).or(User.Attr('age').notExists()));
+    const [lib, ours, stored] = await pair(new PutCommand(put.build()), () => put);
+    expect(ours).toEqual(lib);
+    expect(ours.target).toBe('DynamoDB_20120810.PutItem');
+    expect(stored).toMatchObject({ ...ada, createdAt: '2026-12-04T12:00:00.000Z' });
+  });
+
+  it('get: the same GetItem request as GetCommand; reads sets, dates, maps and lists back', async () => {
+    const get = User.get(key).consistent();
+    const [lib, ours, item] = await pair(new GetCommand(get.build()), () => get);
+    expect(ours).toEqual(lib);
+    expect(ours.target).toBe('DynamoDB_20120810.GetItem');
+    expect(item).toEqual({ ...ada, createdAt: '2026-12-04T12:00:00.000Z', updatedAt: '2026-12-04T12:00:00.000Z' });
+  });
+
+  it('get of a missing item: the same request, undefined', async () => {
+    const get = User.get({ userId: 'nobody' });
+    const [lib, ours, item] = await pair(new GetCommand(get.build()), () => get);
+    expect(ours).toEqual(lib);
+    expect(item).toBeUndefined();
+  });
+
+  it('update: the same UpdateItem request as UpdateCommand; ALL_NEW is read back', async () => {
+    const update = User.update(key)
+      .set({ name: 'Bo', 'address.city': 'Lyon' })
+      .add({ age: 1, tags: new Set(['c']) })
+      .append({ history: ['y'] })
+      .remove('score')
+      .where(User.Attr('age').gte(18))
+      .returning('ALL_NEW');
+    const [lib, ours, updated] = await pair(new UpdateCommand(update.build()), () => update);
+    expect(ours).toEqual(lib);
+    expect(ours.target).toBe('DynamoDB_20120810.UpdateItem');
+    // Both requests ran: ADD and append applied twice.
+    expect(updated).toMatchObject({ name: 'Bo', age: 38, tags: new Set(['a', 'b', 'c']), address: { city: 'Lyon', zip: '75001' }, history: ['x', 'y', 'y'] });
+    expect(updated).not.toHaveProperty('score');
+  });
+
+  it('delete: a false condition is a ConditionFailedError carrying the stored item', async () => {
+    const failing = User.delete(key).where(User.Attr('age').lt(10)).returnItemOnConditionFailure();
+    await expect(failing).rejects.toMatchObject({ name: 'ConditionFailedError', item: { userId: 'u1', age: 38, tags: new Set(['a', 'b', 'c']) } });
+  });
+
+  it('delete: the same DeleteItem request as DeleteCommand; ALL_OLD is read back', async () => {
+    const del = User.delete(key).returning('ALL_OLD');
+    const old = await del;
+    expect(old).toMatchObject({ userId: 'u1', name: 'Bo', age: 38, birthday: ada.birthday });
+    wire.length = 0;
+    // The item is gone now, so both requests of the pair find nothing and change nothing.
+    const [lib, ours, again] = await pair(new DeleteCommand(del.build()), () => del);
+    expect(ours).toEqual(lib);
+    expect(ours.target).toBe('DynamoDB_20120810.DeleteItem');
+    expect(again).toBeUndefined();
+  });
+});
