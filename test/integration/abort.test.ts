@@ -12,6 +12,7 @@ import { BatchWriteError, transactGet, transactWrite, type BatchProgress, type U
 import { appModel } from '../fixtures/app-model.js';
 import { localClientConfig } from '../support/dynamodb-local.js';
 import { testClient, testDocClient, testEndpoint, uniqueTableName } from '../support/client.js';
+import { useTable } from '../support/tables.js';
 
 const tableName = uniqueTableName('abort');
 const client = new DynamoDBClient({ ...localClientConfig(testEndpoint()), maxAttempts: 1 });
@@ -60,15 +61,7 @@ client.middlewareStack.add(
 const user = (i: number) => ({ userId: `u${String(i).padStart(3, '0')}`, orgId: 'acme', email: `u${i}@example.com`, name: `N${String(i).padStart(3, '0')}` });
 const reason = new Error('stop: the caller gave up');
 
-beforeAll(async () => {
-  await AppTable.create();
-});
-
-afterAll(async () => {
-  await AppTable.drop();
-  client.destroy();
-  cleanClient.destroy();
-});
+useTable(AppTable, { clients: [client, cleanClient] });
 
 beforeEach(() => {
   sent = [];

@@ -3,7 +3,7 @@
  * every command, and a second client (not counted) shows the table unchanged. The 400 KB limit is
  * also checked against the server itself.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { PutCommand, ScanCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import {
   computeItemSize,
@@ -17,6 +17,7 @@ import {
 } from '../../src/index.js';
 import { appModel } from '../fixtures/app-model.js';
 import { testClient, testDocClient, uniqueTableName } from '../support/client.js';
+import { useTable } from '../support/tables.js';
 
 const client = testClient();
 let sent = 0;
@@ -85,17 +86,12 @@ async function rejectsBeforeSend<E extends Error>(
 
 const paths = (e: ValidationError) => e.issues.map((i) => i.path).sort();
 
+useTable(AppTable, { clients: [client, verifyClient] });
+
 beforeAll(async () => {
-  await AppTable.create();
   // A few items so "unchanged" means something.
   await User.put(valid('existing'));
   await Order.put({ orderId: 'o1', userId: 'existing', seq: 1, total: 1, placedAt: new Date(0), lines: [] });
-});
-
-afterAll(async () => {
-  await AppTable.drop();
-  client.destroy();
-  verifyClient.destroy();
 });
 
 describe('the counter sees requests', () => {

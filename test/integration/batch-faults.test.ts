@@ -20,7 +20,7 @@
  * - In every run, the server received the writes of a key in order (a later write of a key is sent
  *   only after the earlier one is settled), so no older write can overtake a newer one.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, PutCommand, ScanCommand, type ScanCommandOutput } from '@aws-sdk/lib-dynamodb';
@@ -29,6 +29,7 @@ import { appModel } from '../fixtures/app-model.js';
 import { localClientConfig } from '../support/dynamodb-local.js';
 import { testClient, testDocClient, testEndpoint, uniqueTableName } from '../support/client.js';
 import { injectFaults, type FaultInjector, type FaultRates, type WireWriteRequest } from '../support/faults.js';
+import { useTable } from '../support/tables.js';
 
 const tableName = uniqueTableName('batch-faults');
 /** Faulty client: the SDK does not retry (maxAttempts 1), so every fault reaches dynakit's loop. */
@@ -41,14 +42,9 @@ const PLACED_AT = new Date('2024-05-06T07:08:09.000Z');
 
 const totals = { runs: 0, submitted: 0, written: 0, lost: 0, duplicated: 0, reordered: 0, faults: 0, unprocessed: 0, ambiguous: 0, calls: 0 };
 
-beforeAll(async () => {
-  await AppTable.create();
-});
+useTable(AppTable, { clients: [client, cleanClient] });
 
-afterAll(async () => {
-  await AppTable.drop();
-  client.destroy();
-  cleanClient.destroy();
+afterAll(() => {
   console.log(
     `[batch-faults] ${totals.runs} runs: ${totals.written} items written under faults (${totals.submitted} writes submitted), ` +
       `${totals.lost} lost, ${totals.duplicated} duplicated, ${totals.reordered} applied out of order; ` +

@@ -4,7 +4,7 @@
  * 16 MB response limit), consistent(), project(), and the table-level form across entities. A fault
  * injector with no faults on the model's client counts the calls and keys.
  */
-import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
+import { beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { BatchGetError, DynakitError, EntityBatchGet, ItemParseError, type EntityInput, type EntityItem } from '../../src/index.js';
@@ -12,6 +12,7 @@ import { appModel } from '../fixtures/app-model.js';
 import { localClientConfig } from '../support/dynamodb-local.js';
 import { testClient, testDocClient, testEndpoint, uniqueTableName } from '../support/client.js';
 import { injectFaults } from '../support/faults.js';
+import { useTable } from '../support/tables.js';
 
 const tableName = uniqueTableName('batch-get');
 const client = new DynamoDBClient({ ...localClientConfig(testEndpoint()), maxAttempts: 1 });
@@ -32,15 +33,10 @@ const orderOf = (i: number) => ({ userId: `u${i}`, orderId: `o${i}`, seq: i, tot
 const getCalls = () => counter.calls.filter((c) => c.command === 'BatchGetItemCommand');
 const keysSent = () => getCalls().reduce((n, c) => n + c.entries, 0);
 
-beforeAll(async () => {
-  await AppTable.create();
-  await AppTable.batchWrite([...Array.from({ length: N }, (_, i) => User.put(user(i))), ...Array.from({ length: 20 }, (_, i) => Order.put(orderOf(i)))], fast);
-});
+useTable(AppTable, { clients: [client, rawClient] });
 
-afterAll(async () => {
-  await AppTable.drop();
-  client.destroy();
-  rawClient.destroy();
+beforeAll(async () => {
+  await AppTable.batchWrite([...Array.from({ length: N }, (_, i) => User.put(user(i))), ...Array.from({ length: 20 }, (_, i) => Order.put(orderOf(i)))], fast);
 });
 
 describe('Entity.batchGet', () => {

@@ -3,7 +3,7 @@
  * DynamoDB Local: a progress callback that throws, writes added after `close()`, an
  * `UnprocessedItems` answer that matches nothing sent, and bad concurrency settings.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { InitializeHandlerOutput, InitializeMiddleware } from '@smithy/types';
@@ -12,6 +12,7 @@ import { appModel } from '../fixtures/app-model.js';
 import { localClientConfig } from '../support/dynamodb-local.js';
 import { testClient, testDocClient, testEndpoint, uniqueTableName } from '../support/client.js';
 import { injectFaults } from '../support/faults.js';
+import { useTable } from '../support/tables.js';
 
 /** No SDK retries: every injected fault reaches dynakit's own loops. */
 const client = new DynamoDBClient({ ...localClientConfig(testEndpoint()), maxAttempts: 1 });
@@ -30,15 +31,7 @@ async function storedUserIds(prefix: string): Promise<string[]> {
     .sort();
 }
 
-beforeAll(async () => {
-  await AppTable.create();
-});
-
-afterAll(async () => {
-  await AppTable.drop();
-  client.destroy();
-  cleanClient.destroy();
-});
+useTable(AppTable, { clients: [client, cleanClient] });
 
 describe('onProgress that throws', () => {
   it('does not stop the retries: every write is stored, and flush() then rethrows the callback error once', async () => {

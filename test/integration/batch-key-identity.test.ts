@@ -5,12 +5,13 @@
  * never look alike to it, whatever characters their values hold (here a NUL, which DynamoDB stores
  * like any other character), or one of two writes is dropped as a "duplicate".
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { z } from 'zod';
 import { defineEntity, defineTable, transactGet, transactWrite } from '../../src/index.js';
 import { localClientConfig } from '../support/dynamodb-local.js';
 import { testEndpoint, uniqueTableName } from '../support/client.js';
+import { useTable } from '../support/tables.js';
 
 const client = new DynamoDBClient({ ...localClientConfig(testEndpoint()), maxAttempts: 1 });
 const PairTable = defineTable({ name: uniqueTableName('key-identity'), client, partitionKey: { name: 'pk', type: 'S' }, sortKey: { name: 'sk', type: 'S' } });
@@ -21,14 +22,7 @@ const Pair = defineEntity({ table: PairTable, name: 'Pair', schema: z.object({ a
 const one = { a: 'x\u0000string:y', b: 'z' };
 const two = { a: 'x', b: 'y\u0000string:z' };
 
-beforeAll(async () => {
-  await PairTable.create();
-});
-
-afterAll(async () => {
-  await PairTable.drop();
-  client.destroy();
-});
+useTable(PairTable, { clients: [client] });
 
 describe('key values that contain a NUL', () => {
   it('batchWrite writes both items: neither is taken for a duplicate of the other', async () => {

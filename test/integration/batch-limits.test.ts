@@ -4,7 +4,7 @@
  * the sum of the items' DynamoDB sizes: every value carries a type wrapper (`{"S":"a"}` is 9 bytes
  * for a 1-byte string) and JSON escapes some characters (`"` is sent as `\"`).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DynamoDBClient, type ServiceInputTypes, type ServiceOutputTypes } from '@aws-sdk/client-dynamodb';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { FinalizeRequestMiddleware } from '@smithy/types';
@@ -12,6 +12,7 @@ import { BatchValidationError, InvalidBatchError, InvalidTransactionError, KeyEr
 import { appModel } from '../fixtures/app-model.js';
 import { localClientConfig } from '../support/dynamodb-local.js';
 import { testClient, testDocClient, testEndpoint, uniqueTableName } from '../support/client.js';
+import { useTable } from '../support/tables.js';
 
 /** No SDK retries: a rejected call shows up as it is. */
 const client = new DynamoDBClient({ ...localClientConfig(testEndpoint()), maxAttempts: 1 });
@@ -49,15 +50,7 @@ async function storedIds(prefix: string): Promise<string[]> {
 
 const ids = (p: string, n: number) => Array.from({ length: n }, (_, i) => `${p}${String(i).padStart(2, '0')}`);
 
-beforeAll(async () => {
-  await AppTable.create();
-});
-
-afterAll(async () => {
-  await AppTable.drop();
-  client.destroy();
-  verifyClient.destroy();
-});
+useTable(AppTable, { clients: [client, verifyClient] });
 
 describe('the 16 MB request limit is measured on the wire', () => {
   it('25 items under 400 KB each that are over 16 MB as JSON are sent in several calls, each under 16 MB', async () => {

@@ -5,7 +5,7 @@
  * progress counts must end on the true state. Faults come from `injectFaults` and from a
  * middleware of the same kind (below) that holds or fails the calls carrying a given item.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { BatchWriteError, type BatchProgress, type BatchWriteBuilder, type EntityInput, type UnprocessedWrite } from '../../src/index.js';
@@ -13,6 +13,7 @@ import { appModel } from '../fixtures/app-model.js';
 import { localClientConfig } from '../support/dynamodb-local.js';
 import { testClient, testDocClient, testEndpoint, uniqueTableName } from '../support/client.js';
 import { throttled } from '../support/faults.js';
+import { useTable } from '../support/tables.js';
 
 /** No SDK retries: every fault reaches dynakit's own loops. */
 const client = new DynamoDBClient({ ...localClientConfig(testEndpoint()), maxAttempts: 1 });
@@ -87,15 +88,7 @@ function thrownBy(run: () => unknown): unknown {
   return undefined;
 }
 
-beforeAll(async () => {
-  await AppTable.create();
-});
-
-afterAll(async () => {
-  await AppTable.drop();
-  client.destroy();
-  cleanClient.destroy();
-});
+useTable(AppTable, { clients: [client, cleanClient] });
 
 describe('a streaming writer that has stopped keeps the order of the writes of a key', () => {
   it('a write added after a failure, of a key still in the buffer, is listed after (or instead of) the buffered one; nothing stays pending', async () => {

@@ -4,7 +4,7 @@
  * request (a fault injector with no faults counts the calls). The random-fault properties are in
  * batch-faults.test.ts.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import {
@@ -24,6 +24,7 @@ import { appModel } from '../fixtures/app-model.js';
 import { localClientConfig } from '../support/dynamodb-local.js';
 import { testClient, testDocClient, testEndpoint, uniqueTableName } from '../support/client.js';
 import { injectFaults } from '../support/faults.js';
+import { useTable } from '../support/tables.js';
 
 const tableName = uniqueTableName('batch-write');
 const client = new DynamoDBClient({ ...localClientConfig(testEndpoint()), maxAttempts: 1 });
@@ -71,15 +72,7 @@ async function itemsOf(p: string): Promise<Record<string, unknown>[]> {
 
 const batchCalls = () => counter.calls.filter((c) => c.command === 'BatchWriteItemCommand');
 
-beforeAll(async () => {
-  await AppTable.create();
-});
-
-afterAll(async () => {
-  await AppTable.drop();
-  client.destroy();
-  verifyClient.destroy();
-});
+useTable(AppTable, { clients: [client, verifyClient] });
 
 describe('batchWrite: forms, chunking, last write wins', () => {
   it('the array form chunks any number of writes into calls of 25 and writes them all', async () => {

@@ -4,12 +4,13 @@
  * Entity queries return only their entity; table-level queries and scans return every registered
  * entity parsed by its own schema and tagged with `_et`, and the rest, as stored, in `unknown`.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ExpressionError, InvalidCursorError, ItemParseError, type EntityInput, type TablePage } from '../../src/index.js';
 import { appModel } from '../fixtures/app-model.js';
 import { testClient, testDocClient, uniqueTableName } from '../support/client.js';
+import { useTable } from '../support/tables.js';
 
 const client = testClient();
 const doc = testDocClient(client);
@@ -44,15 +45,11 @@ const GHOST = { pk: 'USER#u1', sk: 'GHOST#1', _et: 'Ghost', boo: true };
 const NAMELESS = { pk: 'USER#u1', sk: 'ZZZ', note: 'written by another tool' };
 const ORG_GHOST = { pk: 'GHOST#9', sk: 'X', gsi1pk: 'ORG#acme', gsi1sk: 'GHOST#9', _et: 'Ghost' };
 
+useTable(AppTable, { clients: [client] });
+
 beforeAll(async () => {
-  await AppTable.create();
   await Promise.all([User.put(ada), User.put(bob), Order.put(order('u1', 3)), Order.put(order('u1', 1)), Order.put(order('u1', 2)), Order.put(order('u2', 1))]);
   for (const Item of [GHOST, NAMELESS, ORG_GHOST]) await doc.send(new PutCommand({ TableName: AppTable.name, Item }));
-});
-
-afterAll(async () => {
-  await AppTable.drop();
-  client.destroy();
 });
 
 describe('entity queries in a shared partition', () => {

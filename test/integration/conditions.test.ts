@@ -8,6 +8,7 @@ import { TransactWriteCommand, PutCommand, DeleteCommand, type TransactWriteComm
 import { and, ConditionFailedError, not, or, type Condition, type EntityInput } from '../../src/index.js';
 import { appModel } from '../fixtures/app-model.js';
 import { testClient, testDocClient, uniqueTableName } from '../support/client.js';
+import { useTable } from '../support/tables.js';
 
 const client = testClient();
 const doc = testDocClient(client);
@@ -167,14 +168,10 @@ async function passingRaw(
   return results.filter((x): x is Id => x !== undefined).sort();
 }
 
-beforeAll(async () => {
-  await AppTable.create();
-  await Promise.all(USERS.map((u) => User.put(u)));
-});
+useTable(AppTable, { clients: [client] });
 
-afterAll(async () => {
-  await AppTable.drop();
-  client.destroy();
+beforeAll(async () => {
+  await Promise.all(USERS.map((u) => User.put(u)));
 });
 
 const d = (iso: string) => new Date(`${iso}T00:00:00.000Z`);

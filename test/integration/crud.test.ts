@@ -2,7 +2,7 @@
  * put / create / get / delete / check against the real server, including what the physical item
  * looks like (read raw), round trips of every value kind, and padded numeric sort keys.
  */
-import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
+import { beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import { DescribeTableCommand, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
@@ -15,6 +15,7 @@ import {
 } from '../../src/index.js';
 import { appModel } from '../fixtures/app-model.js';
 import { testClient, testDocClient, uniqueTableName } from '../support/client.js';
+import { useTable } from '../support/tables.js';
 
 const client = testClient();
 const doc = testDocClient(client);
@@ -91,14 +92,7 @@ async function failure(p: PromiseLike<unknown>): Promise<unknown> {
   throw new Error('expected a rejection');
 }
 
-beforeAll(async () => {
-  await AppTable.create();
-});
-
-afterAll(async () => {
-  await AppTable.drop();
-  client.destroy();
-});
+useTable(AppTable, { clients: [client] });
 
 describe('put / create', () => {
   it('put resolves to the stored item in model form, which get() returns too', async () => {

@@ -4,10 +4,11 @@
  * accepts and sends it: DynamoDB Local must accept it too (so the count is never stricter than
  * DynamoDB's), and one step more fails before any request with an ExpressionError naming the limit.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ConditionFailedError, ExpressionError, defineEntity, defineTable, or, type Condition } from '../../src/index.js';
 import { testClient, uniqueTableName } from '../support/client.js';
+import { useTable } from '../support/tables.js';
 
 const client = testClient();
 const AppTable = defineTable({ name: uniqueTableName('expr-limits'), client, partitionKey: { name: 'pk', type: 'S' } });
@@ -19,14 +20,10 @@ const Row = defineEntity({
 });
 const { Attr } = Row;
 
-beforeAll(async () => {
-  await AppTable.create();
-  await Row.put({ id: 'r', n: 1, s: 'x', tags: [], m: {} });
-});
+useTable(AppTable, { clients: [client] });
 
-afterAll(async () => {
-  await AppTable.drop();
-  client.destroy();
+beforeAll(async () => {
+  await Row.put({ id: 'r', n: 1, s: 'x', tags: [], m: {} });
 });
 
 /** The largest `k` (from 1) for which `make(k)` builds, and the error of `make(k + 1)`. */

@@ -2,13 +2,14 @@
  * Expression-layer review, decided by DynamoDB Local: what dynakit refuses before sending is what
  * DynamoDB rejects, what it sends is accepted, and table-level values compare as they are stored.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { QueryCommand, ScanCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { ExpressionError, KeyError, defineEntity, type KeyCondition } from '../../src/index.js';
 import { appModel } from '../fixtures/app-model.js';
 import { testClient, testDocClient, uniqueTableName } from '../support/client.js';
+import { useTable } from '../support/tables.js';
 
 const client = testClient();
 const doc = testDocClient(client);
@@ -48,18 +49,14 @@ const Bare = defineEntity({
 
 const inAnHour = new Date(Date.now() + 3_600_000);
 
+useTable(AppTable, { clients: [client] });
+
 beforeAll(async () => {
-  await AppTable.create();
   await User.put({ userId: 'u1', orgId: 'acme', email: 'u1@example.com', name: '\uff61', age: 30 });
   await Order.put({ userId: 'u1', orderId: 'o1', seq: 3, total: 1, placedAt: new Date('2024-01-01T00:00:00Z'), lines: [] });
   await Session.put({ id: 's1', expiresAt: inAnHour, label: 'a' });
   for (const [name, id] of [['', 'e0'], ['a', 'e1'], ['b', 'e2']] as const) await Lead.put({ g: 'x', name, id });
   for (const name of ['a', 'b']) await Bare.put({ g: 'x', name });
-});
-
-afterAll(async () => {
-  await AppTable.drop();
-  client.destroy();
 });
 
 /** Runs `f` and expects it to throw `type` without sending anything. */

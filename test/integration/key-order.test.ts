@@ -3,10 +3,11 @@
  * order and range conditions select by number; a null composite keeps the item out of a GSI; a raw
  * key holds the separator; a numeric TypeScript enum composite orders numerically.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineEntity, defineTable, type KeyCondition } from '../../src/index.js';
 import { testClient, uniqueTableName } from '../support/client.js';
+import { useTable } from '../support/tables.js';
 
 const client = testClient();
 const T = defineTable({
@@ -49,13 +50,10 @@ const Job = defineEntity({
 
 const SEQS = [-(10n ** 38n - 1n), -100n, -10n, -2n, -1n, 0n, 2n, 9n, 10n, 100n, 2n ** 70n, 10n ** 38n - 1n];
 
+useTable(T, { clients: [client] });
+
 beforeAll(async () => {
-  await T.create();
   for (const seq of [...SEQS].reverse()) await Ev.put({ streamId: 's', seq, id: 'x' });
-});
-afterAll(async () => {
-  await T.drop();
-  client.destroy();
 });
 
 describe('bigint sort-key composites', () => {

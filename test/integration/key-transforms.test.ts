@@ -3,10 +3,11 @@
  * the parsed (output) value, so the key's kind comes from the schema's output side: a string
  * parsed into a number makes a padded number key that sorts and queries as a number.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { KeyError, defineEntity, defineTable } from '../../src/index.js';
 import { testClient, uniqueTableName } from '../support/client.js';
+import { useTable } from '../support/tables.js';
 
 const client = testClient();
 const Table = defineTable({ name: uniqueTableName('key-transforms'), client, partitionKey: { name: 'pk', type: 'S' }, sortKey: { name: 'sk', type: 'S' } });
@@ -31,14 +32,7 @@ const Loose = defineEntity({
   keys: { primary: { pk: 'LOOSE#{id}', sk: 'L' } },
 });
 
-beforeAll(async () => {
-  await Table.create();
-});
-
-afterAll(async () => {
-  await Table.drop();
-  client.destroy();
-});
+useTable(Table, { clients: [client] });
 
 describe('key composites with transforms', () => {
   it('a transform piped into a number schema makes number keys that sort and query as numbers', async () => {

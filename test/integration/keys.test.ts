@@ -2,12 +2,13 @@
  * Raw (bare-placeholder) keys of type N and B against the real server: a table whose partition key
  * is a number ('{id}'), sort key binary ('{blob}'), with a GSI keyed B/N and an LSI keyed S.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DescribeTableCommand, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { ConditionFailedError, defineEntity, defineTable, KeyError, ValidationError, type Condition } from '../../src/index.js';
 import { testClient, testDocClient, uniqueTableName } from '../support/client.js';
+import { useTable } from '../support/tables.js';
 
 const client = testClient();
 const doc = testDocClient(client);
@@ -48,14 +49,7 @@ async function query(input: Omit<QueryCommandInput, 'TableName'>): Promise<Recor
   return (await doc.send(new QueryCommand({ TableName: KeyTable.name, ...input }))).Items ?? [];
 }
 
-beforeAll(async () => {
-  await KeyTable.create();
-});
-
-afterAll(async () => {
-  await KeyTable.drop();
-  client.destroy();
-});
+useTable(KeyTable, { clients: [client] });
 
 describe('numeric partition key and binary sort key', () => {
   it('put / get round-trip; the key attributes are stored as N and B', async () => {

@@ -3,11 +3,12 @@
  * projection type (ALL, KEYS_ONLY, INCLUDE). DynamoDB counts the item plus its entry in every LSI
  * it lands in; dynakit checks the same sum before sending (src/entity/model.ts storedItem).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { computeItemSize, defineEntity, defineTable, ItemSizeError, MAX_ITEM_BYTES, type EntityInput } from '../../src/index.js';
 import { testClient, testDocClient, uniqueTableName } from '../support/client.js';
+import { useTable } from '../support/tables.js';
 
 const client = testClient();
 const doc = testDocClient(client);
@@ -98,14 +99,10 @@ async function serverAccepts(label: string, patch: Partial<DocInput>, body: numb
 /** dynakit's largest accepted body, per case (pure computation, no requests). */
 const dynakitLimit = new Map<string, number>();
 
-beforeAll(async () => {
-  await LsiTable.create();
-  for (const [label, patch] of cases) dynakitLimit.set(label, await largestBody((n) => dynakitAccepts(docInput(label, patch, n))));
-});
+useTable(LsiTable, { clients: [client] });
 
-afterAll(async () => {
-  await LsiTable.drop();
-  client.destroy();
+beforeAll(async () => {
+  for (const [label, patch] of cases) dynakitLimit.set(label, await largestBody((n) => dynakitAccepts(docInput(label, patch, n))));
 });
 
 describe('how DynamoDB counts LSI entries against 400 KB (raw puts at the exact boundary)', () => {

@@ -4,7 +4,7 @@
  * every place that matches a value coming back against one sent must compare numbers by value:
  * reading the attribute, batch write retries (UnprocessedItems), batch get results, cursors.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
@@ -12,6 +12,7 @@ import { defineEntity, defineTable } from '../../src/index.js';
 import { localClientConfig } from '../support/dynamodb-local.js';
 import { testClient, testDocClient, testEndpoint, uniqueTableName } from '../support/client.js';
 import { injectFaults } from '../support/faults.js';
+import { useTable } from '../support/tables.js';
 
 /** No SDK retries: every injected fault reaches dynakit's own loops. */
 const client = new DynamoDBClient({ ...localClientConfig(testEndpoint()), maxAttempts: 1 });
@@ -36,15 +37,7 @@ async function storedIds(from: bigint, to: bigint): Promise<bigint[]> {
     .sort((a, b) => (a < b ? -1 : 1));
 }
 
-beforeAll(async () => {
-  await Counters.create();
-});
-
-afterAll(async () => {
-  await Counters.drop();
-  client.destroy();
-  cleanClient.destroy();
-});
+useTable(Counters, { clients: [client, cleanClient] });
 
 describe('bigint attributes read back', () => {
   it('a small bigint (returned by the SDK as a number) and one beyond 2^53 both read back as bigint, in sets too', async () => {

@@ -2,11 +2,12 @@
  * Reads of items written by an older definition of the entity, which still carry the key
  * attributes of a table index the entity no longer uses: those are the table's, never model fields.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { defineEntity, defineTable } from '../../src/index.js';
 import { testClient, testDocClient, uniqueTableName } from '../support/client.js';
+import { useTable } from '../support/tables.js';
 
 const client = testClient();
 const doc = testDocClient(client);
@@ -22,8 +23,9 @@ const fields = { docId: z.string(), title: z.string() };
 const Strict = defineEntity({ table: Table, name: 'StrictDoc', schema: z.strictObject(fields), keys: { primary: { pk: 'S#{docId}', sk: 'S' } } });
 const Loose = defineEntity({ table: Table, name: 'LooseDoc', schema: z.looseObject(fields), keys: { primary: { pk: 'L#{docId}', sk: 'L' } } });
 
+useTable(Table, { clients: [client] });
+
 beforeAll(async () => {
-  await Table.create();
   for (const [entity, prefix] of [['StrictDoc', 'S'], ['LooseDoc', 'L']] as const) {
     await doc.send(
       new PutCommand({
@@ -32,11 +34,6 @@ beforeAll(async () => {
       }),
     );
   }
-});
-
-afterAll(async () => {
-  await Table.drop();
-  client.destroy();
 });
 
 describe("an item carrying another index's key attributes from an older definition", () => {

@@ -2,12 +2,13 @@
  * Single-item operations and the per-entity options (version, ttl, timestamps) against DynamoDB
  * Local, found by review: each case failed before its fix.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { ConditionFailedError, TransactionCanceledError, VersionConflictError, defineEntity, defineTable, transactWrite } from '../../src/index.js';
 import { testClient, testDocClient, uniqueTableName } from '../support/client.js';
 import { failure } from '../support/failure.js';
+import { useTable } from '../support/tables.js';
 
 const client = testClient();
 const doc = testDocClient(client);
@@ -36,15 +37,7 @@ const Legacy = defineEntity({
   keys: { primary: { pk: 'SESSION#{sessionId}', sk: 'SESSION' } },
 });
 
-/** Awaits `p`, expecting it to fail with `type`; returns the error. */
-beforeAll(async () => {
-  await AppTable.create();
-});
-
-afterAll(async () => {
-  await AppTable.drop();
-  client.destroy();
-});
+useTable(AppTable, { clients: [client] });
 
 describe('put resolves to the item as stored', () => {
   it('with the TTL in whole seconds, as get reads it back (also before 1970)', async () => {

@@ -11,12 +11,13 @@
  * for ' ', '!', '"' is checked separately. Plus LSI queries, consistent(), count(), project(),
  * for await, .all(), and bad input rejected before any request.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { ExpressionError, InvalidCursorError, KeyError, type EntityInput, type KeyCondition, type QueryBuilder } from '../../src/index.js';
 import { appModel } from '../fixtures/app-model.js';
 import { testClient, testDocClient, uniqueTableName } from '../support/client.js';
+import { useTable } from '../support/tables.js';
 
 const client = testClient();
 const doc = testDocClient(client);
@@ -67,15 +68,11 @@ const ORDERS: OrderInput[] = SEQS.map((seq, i) => ({
   lines: [{ sku: `s${i}`, qty: 1 }],
 }));
 
+useTable(AppTable, { clients: [client] });
+
 beforeAll(async () => {
-  await AppTable.create();
   await Promise.all([...USERS.map((u) => User.put(u)), ...ORDERS.map((o) => Order.put(o))]);
   await Order.put({ userId: 'u01', orderId: 'x', seq: 10, total: 1, placedAt: new Date(), lines: [] }); // another partition
-});
-
-afterAll(async () => {
-  await AppTable.drop();
-  client.destroy();
 });
 
 // ------------------------------------------------------------------------------------------------

@@ -9,12 +9,13 @@
  * another index/table throw InvalidCursorError before any request; a 3,000-item partition is read
  * one bounded page (and one request) at a time.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { BatchWriteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { z } from 'zod';
 import { defineEntity, defineTable, InvalidCursorError, type Page } from '../../src/index.js';
 import { testClient, testDocClient, uniqueTableName } from '../support/client.js';
+import { useTable } from '../support/tables.js';
 
 const client = testClient();
 const doc = testDocClient(client);
@@ -81,8 +82,9 @@ async function walk<T>(pages: AsyncIterable<Page<T>>): Promise<Page<T>[]> {
 
 const MANY = 3000;
 
+useTable(Forum, { clients: [client] });
+
 beforeAll(async () => {
-  await Forum.create();
   await Promise.all(SEQS.map((seq) => Post.put({ threadId: 'big', seq, kind: kindOf(seq), body: 'x'.repeat(sizeOf(seq)) })));
   await Promise.all(NOTE_SEQS.map((seq) => Note.put({ threadId: 'big', seq, text: 'n'.repeat(60_000) })));
   // 3,000 small posts, written with the plain SDK in parallel BatchWrites (stored form from the model).
@@ -97,11 +99,6 @@ beforeAll(async () => {
     );
   }
 }, 60_000);
-
-afterAll(async () => {
-  await Forum.drop();
-  client.destroy();
-});
 
 describe('pages of 1 MB', () => {
   it('pages() follows DynamoDB pages: several pages, in key order, each post once', async () => {

@@ -3,10 +3,11 @@
  * unions of objects, discriminated unions and tuples: written, then read back by get, query, scan,
  * batchGet and transactGet as the schema's output.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineEntity, defineTable, transactGet } from '../../src/index.js';
 import { testClient, uniqueTableName } from '../support/client.js';
+import { useTable } from '../support/tables.js';
 
 const client = testClient();
 const AppTable = defineTable({ name: uniqueTableName('read-codec'), client, partitionKey: { name: 'pk', type: 'S' }, sortKey: { name: 'sk', type: 'S' } });
@@ -71,8 +72,9 @@ const job = {
   window: [t0, t1] as [Date, Date],
 };
 
+useTable(AppTable, { clients: [client] });
+
 beforeAll(async () => {
-  await AppTable.create();
   await Job.put(job);
 });
 
@@ -96,11 +98,6 @@ describe('transforms run on write only', () => {
     const after = await Product.update({ sku: 'p1' }).set({ label: 'Desk' }).returning('ALL_NEW');
     expect(after).toMatchObject({ cents: 1250, label: '[Desk]' });
   });
-});
-
-afterAll(async () => {
-  await AppTable.drop();
-  client.destroy();
 });
 
 describe('unions and tuples read back as written', () => {

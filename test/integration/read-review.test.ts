@@ -2,12 +2,13 @@
  * Review of the read path against DynamoDB Local: where `limit` ends exactly where the results
  * end, cursors from another query, and options that do not apply to a read.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ExpressionError, InvalidCursorError, defineTable } from '../../src/index.js';
 import { appModel } from '../fixtures/app-model.js';
 import { testClient, testDocClient, uniqueTableName } from '../support/client.js';
+import { useTable } from '../support/tables.js';
 
 const client = testClient();
 
@@ -29,16 +30,12 @@ const { AppTable, User, Order } = appModel(client, uniqueTableName('rreview'));
 const order = (seq: number) => ({ userId: 'u1', orderId: `o${seq}`, seq, total: seq, placedAt: new Date(Date.UTC(2024, 0, seq)), lines: [] });
 const orders = () => Order.query('primary', Order.Key('userId').eq('u1'));
 
+useTable(AppTable, { clients: [client] });
+
 beforeAll(async () => {
-  await AppTable.create();
   for (const seq of [1, 2, 3, 4]) await Order.put(order(seq));
   await User.put({ userId: 'u1', orgId: 'acme', email: 'ada@example.com', name: 'Ada' });
   await User.put({ userId: 'u2', orgId: 'acme', email: 'bob@example.com', name: 'Bob' });
-});
-
-afterAll(async () => {
-  await AppTable.drop();
-  client.destroy();
 });
 
 describe('limit that ends exactly where the results end', () => {
@@ -176,11 +173,10 @@ describe('table-level beginsWith on a binary sort key', () => {
   const Bin = defineTable({ name: uniqueTableName('rreview-bin'), client, partitionKey: { name: 'pk', type: 'S' }, sortKey: { name: 'sk', type: 'B' } });
   const doc = testDocClient(client);
 
+  useTable(Bin);
   beforeAll(async () => {
-    await Bin.create();
     for (const sk of [[1, 2], [1, 3], [2, 1]]) await doc.send(new PutCommand({ TableName: Bin.name, Item: { pk: 'a', sk: new Uint8Array(sk) } }));
   });
-  afterAll(() => Bin.drop());
 
   // beginsWith is typed for strings (PrefixValue): a binary prefix needs a cast for now.
   const bytes = (...b: number[]) => new Uint8Array(b) as unknown as string;

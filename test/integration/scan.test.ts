@@ -3,12 +3,13 @@
  * cursors on plain scans, and parallel scans with 1..8 segments that cover every item exactly once
  * (also with small pages, a limit, bounded concurrency and early exit).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ExpressionError, InvalidCursorError, type EntityInput, type Page } from '../../src/index.js';
 import { appModel } from '../fixtures/app-model.js';
 import { testClient, testDocClient, uniqueTableName } from '../support/client.js';
+import { useTable } from '../support/tables.js';
 
 const client = testClient();
 const doc = testDocClient(client);
@@ -60,19 +61,15 @@ function ids(items: readonly { userId: string }[]): string[] {
   return out;
 }
 
+useTable(AppTable, { clients: [client] });
+
 beforeAll(async () => {
-  await AppTable.create();
   for (let i = 0; i < USERS.length; i += 50) await Promise.all(USERS.slice(i, i + 50).map((u) => User.put(u)));
   await Promise.all(ORDERS.map((o) => Order.put(o)));
   // items of no entity, and of an unknown one
   await doc.send(new PutCommand({ TableName: AppTable.name, Item: { pk: 'RAW#1', sk: 'RAW', note: 'no _et' } }));
   await doc.send(new PutCommand({ TableName: AppTable.name, Item: { pk: 'RAW#2', sk: 'RAW', _et: 'Ghost', userId: 'g' } }));
 }, 60_000);
-
-afterAll(async () => {
-  await AppTable.drop();
-  client.destroy();
-});
 
 describe('plain scan', () => {
   it('returns only the entity items, parsed', async () => {

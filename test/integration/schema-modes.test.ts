@@ -3,12 +3,13 @@
  * schemas (zod's default) copy only the schema's fields; loose and strict schemas take the path
  * that keeps every attribute except dynakit's own (keys, discriminator, timestamps, version).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { defineEntity, defineTable, ItemParseError } from '../../src/index.js';
 import { testClient, uniqueTableName } from '../support/client.js';
+import { useTable } from '../support/tables.js';
 
 const client = testClient();
 const doc = DynamoDBDocumentClient.from(client);
@@ -49,14 +50,10 @@ async function seed(entity: string, noteId: string): Promise<void> {
   );
 }
 
-beforeAll(async () => {
-  await AppTable.create();
-  await Promise.all([seed('Stripped', 's1'), seed('Loose', 'l1'), seed('Strict', 't1'), Strict.put({ noteId: 't2', seenAt })]);
-});
+useTable(AppTable, { clients: [client] });
 
-afterAll(async () => {
-  await AppTable.drop();
-  client.destroy();
+beforeAll(async () => {
+  await Promise.all([seed('Stripped', 's1'), seed('Loose', 'l1'), seed('Strict', 't1'), Strict.put({ noteId: 't2', seenAt })]);
 });
 
 const managed = { version: 3, createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z' };

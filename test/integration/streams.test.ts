@@ -28,6 +28,7 @@ import {
 } from '../../src/index.js';
 import { localClientConfig } from '../support/dynamodb-local.js';
 import { testClient, testDocClient, testEndpoint, uniqueTableName } from '../support/client.js';
+import { useTable } from '../support/tables.js';
 
 type ViewType = NonNullable<TableConfig['stream']>;
 
@@ -137,8 +138,9 @@ describe('NEW_AND_OLD_IMAGES', () => {
   let event: { Records: StreamRecordInput[] };
   let sdkRecords: SdkStreamRecord[];
 
+  useTable(AppTable);
+
   beforeAll(async () => {
-    await AppTable.create();
     await User.create(ada);
     await Order.create(order);
     await User.update({ userId: 'ada' }).set({ name: 'Ada L.', age: 36 }).add({ tags: new Set(['vip']) });
@@ -148,10 +150,6 @@ describe('NEW_AND_OLD_IMAGES', () => {
     sdkRecords = await readStream(AppTable.name, 5);
     event = asLambdaEvent(sdkRecords);
   }, 30_000);
-
-  afterAll(async () => {
-    await AppTable.drop();
-  });
 
   it('reads one record per write, in order, with both images', () => {
     expect(event.Records.map((r) => r.eventName)).toEqual(['INSERT', 'INSERT', 'MODIFY', 'REMOVE', 'INSERT']);
@@ -276,18 +274,15 @@ describe('NEW_IMAGE', () => {
   const { AppTable, User, Order } = streamModel(client, uniqueTableName('streams-new'), 'NEW_IMAGE');
   let event: { Records: StreamRecordInput[] };
 
+  useTable(AppTable);
+
   beforeAll(async () => {
-    await AppTable.create();
     await User.create({ ...ada, userId: 'grace', name: 'Grace' });
     await User.update({ userId: 'grace' }).set({ age: 85 });
     await Order.create(order);
     await User.delete({ userId: 'grace' });
     event = asLambdaEvent(await readStream(AppTable.name, 4));
   }, 30_000);
-
-  afterAll(async () => {
-    await AppTable.drop();
-  });
 
   it('INSERT and MODIFY carry the new image; REMOVE has none and is identified by its key', () => {
     expect(event.Records.map((r) => r.eventName)).toEqual(['INSERT', 'MODIFY', 'INSERT', 'REMOVE']);
@@ -319,8 +314,9 @@ describe('KEYS_ONLY', () => {
   const { AppTable, User, Order } = streamModel(client, uniqueTableName('streams-keys'), 'KEYS_ONLY');
   let event: { Records: StreamRecordInput[] };
 
+  useTable(AppTable);
+
   beforeAll(async () => {
-    await AppTable.create();
     await User.create({ ...ada, userId: 'linus', name: 'Linus' });
     await Order.create({ ...order, seq: 12, orderId: 'o-12' });
     await User.update({ userId: 'linus' }).set({ age: 54 });
@@ -328,10 +324,6 @@ describe('KEYS_ONLY', () => {
     await doc.send(new PutCommand({ TableName: AppTable.name, Item: { pk: 'AUDIT#2', sk: 'AUDIT', _et: 'AuditLog' } }));
     event = asLambdaEvent(await readStream(AppTable.name, 5));
   }, 30_000);
-
-  afterAll(async () => {
-    await AppTable.drop();
-  });
 
   it('records have keys only; the entity is found by its key templates', () => {
     expect(event.Records.every((r) => r.dynamodb?.NewImage === undefined && r.dynamodb?.OldImage === undefined)).toBe(true);
@@ -366,15 +358,12 @@ describe('binary attributes in a Lambda event', () => {
   });
   let sdk: SdkStreamRecord[];
 
+  useTable(BinTable);
+
   beforeAll(async () => {
-    await BinTable.create();
     await File.create({ fileId: 'f1', data: new Uint8Array([1, 2, 3, 250]) });
     sdk = await readStream(tableName, 1);
   }, 30_000);
-
-  afterAll(async () => {
-    await BinTable.drop();
-  });
 
   it('SDK records (Uint8Array values) parse', () => {
     const { events, errors } = BinTable.streamParser(File).event({ Records: sdk as unknown as StreamRecordInput[] });

@@ -11,6 +11,7 @@ import { CreateTableCommand, DescribeTimeToLiveCommand, GetItemCommand, type Dyn
 import { z } from 'zod';
 import { TableDefinitionError, defineEntity, defineTable, transactGet } from '../../src/index.js';
 import { testClient, uniqueTableName } from '../support/client.js';
+import { useTable } from '../support/tables.js';
 
 function sessionModel(client: DynamoDBClient, name: string) {
   const AppTable = defineTable({
@@ -42,13 +43,7 @@ afterAll(() => {
 describe('create() and storage', () => {
   const { AppTable, Session } = sessionModel(client, uniqueTableName('ttl-on'));
 
-  beforeAll(async () => {
-    await AppTable.create();
-  });
-
-  afterAll(async () => {
-    await AppTable.drop();
-  });
+  useTable(AppTable);
 
   it('create() turns TTL on for the entity’s attribute', async () => {
     expect(AppTable.ttlAttribute()).toBe('expiresAt');
@@ -190,13 +185,7 @@ describe('a TTL attribute named `ttl` (a DynamoDB reserved word)', () => {
     ttl: 'ttl',
   });
 
-  beforeAll(async () => {
-    await T.create();
-  });
-
-  afterAll(async () => {
-    await T.drop();
-  });
+  useTable(T);
 
   it('turns TTL on and filters reads through an aliased name', async () => {
     const { TimeToLiveDescription } = await client.send(new DescribeTimeToLiveCommand({ TableName: T.name }));

@@ -4,11 +4,12 @@
  * as they do after a put without the attribute. An empty-set default (DynamoDB has no empty set)
  * is stored as the attribute's absence, which reads back as that default.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { defineEntity, defineTable } from '../../src/index.js';
 import { testClient, testDocClient, uniqueTableName } from '../support/client.js';
+import { useTable } from '../support/tables.js';
 
 const client = testClient();
 const doc = testDocClient(client);
@@ -35,14 +36,7 @@ const Job = defineEntity({
 
 const { Key } = Job;
 
-beforeAll(async () => {
-  await Table.create();
-});
-
-afterAll(async () => {
-  await Table.drop();
-  client.destroy();
-});
+useTable(Table, { clients: [client] });
 
 async function raw(jobId: string): Promise<Record<string, unknown> | undefined> {
   return (await doc.send(new GetCommand({ TableName: Table.name, Key: { pk: `JOB#${jobId}`, sk: 'JOB' }, ConsistentRead: true }))).Item;

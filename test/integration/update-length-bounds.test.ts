@@ -4,13 +4,14 @@
  * that keeps the bound for the result (a stored item that fails its schema breaks every later
  * read), and input no stored list could take is refused before sending. Against DynamoDB Local.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { ConditionFailedError, defineEntity, TransactionCanceledError, transactWrite, ValidationError, type EntityInput } from '../../src/index.js';
 import { appModel } from '../fixtures/app-model.js';
 import { testClient, testDocClient, uniqueTableName } from '../support/client.js';
 import { failure } from '../support/failure.js';
+import { useTable } from '../support/tables.js';
 
 const client = testClient();
 const doc = testDocClient(client);
@@ -44,14 +45,7 @@ async function stored(key: { cartId: string }): Promise<Record<string, unknown> 
   return (await doc.send(new GetCommand({ TableName: AppTable.name, Key: { pk: `CART#${key.cartId}`, sk: 'CART' } }))).Item;
 }
 
-beforeAll(async () => {
-  await AppTable.create();
-});
-
-afterAll(async () => {
-  await AppTable.drop();
-  client.destroy();
-});
+useTable(AppTable, { clients: [client] });
 
 describe('lists', () => {
   it('remove() of list elements keeps .min(): refused by a condition that names the bound, the item untouched and readable', async () => {

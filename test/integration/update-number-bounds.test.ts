@@ -4,12 +4,13 @@
  * The update carries a condition on the stored operand, so the result never leaves the schema's
  * range (a stored item that fails its schema breaks every later read). Against DynamoDB Local.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ConditionFailedError, defineEntity, TransactionCanceledError, transactWrite } from '../../src/index.js';
 import { appModel } from '../fixtures/app-model.js';
 import { testClient, uniqueTableName } from '../support/client.js';
 import { failure } from '../support/failure.js';
+import { useTable } from '../support/tables.js';
 
 const client = testClient();
 const { AppTable } = appModel(client, uniqueTableName('numbounds'));
@@ -46,14 +47,7 @@ async function stock(patch: Partial<{ onHand: number; reserved: number; price: n
 
 const read = (k: { sku: string }) => Stock.get(k);
 
-beforeAll(async () => {
-  await AppTable.create();
-});
-
-afterAll(async () => {
-  await AppTable.drop();
-  client.destroy();
-});
+useTable(AppTable, { clients: [client] });
 
 describe('add()', () => {
   it('a decrement that would go below .min() fails with a condition naming the bound; the item stays readable', async () => {

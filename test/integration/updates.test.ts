@@ -2,12 +2,13 @@
  * Every update action against the real server, read back with get() and with a raw GetCommand
  * (to see the physical item: index keys, discriminator, timestamps).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { ConditionFailedError, defineEntity, ExpressionError, KeyError, ValidationError, type EntityInput, type EntityItem } from '../../src/index.js';
 import { appModel } from '../fixtures/app-model.js';
 import { testClient, testDocClient, uniqueTableName } from '../support/client.js';
+import { useTable } from '../support/tables.js';
 
 const client = testClient();
 const doc = testDocClient(client);
@@ -91,14 +92,7 @@ async function gsi1Keys(gsi1pk: string): Promise<unknown[]> {
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-beforeAll(async () => {
-  await AppTable.create();
-});
-
-afterAll(async () => {
-  await AppTable.drop();
-  client.destroy();
-});
+useTable(AppTable, { clients: [client] });
 
 describe('set', () => {
   it('sets top-level attributes', async () => {

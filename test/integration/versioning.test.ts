@@ -4,7 +4,7 @@
  * carrying the current item, transactions cancel on a stale version, and batch writes (which
  * DynamoDB cannot make conditional) refuse versioned puts.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import {
@@ -18,6 +18,7 @@ import {
 } from '../../src/index.js';
 import { testClient, testDocClient, uniqueTableName } from '../support/client.js';
 import { failure } from '../support/failure.js';
+import { useTable } from '../support/tables.js';
 
 const client = testClient();
 const doc = testDocClient(client);
@@ -51,15 +52,7 @@ async function rawVersion(docId: string): Promise<unknown> {
   return Item?.['version'];
 }
 
-/** Awaits `p`, expecting it to fail with `type`; returns the error. */
-beforeAll(async () => {
-  await AppTable.create();
-});
-
-afterAll(async () => {
-  await AppTable.drop();
-  client.destroy();
-});
+useTable(AppTable, { clients: [client] });
 
 describe('create, put, update, delete', () => {
   it('create writes version 1 (stored as a number) and resolves to the item with it', async () => {
