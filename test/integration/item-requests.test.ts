@@ -5,11 +5,12 @@
  * DynamoDBClient and with a DocumentClient whose own translate settings apply, and that what comes
  * back is read as before.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { appModel } from '../fixtures/app-model.js';
 import { testClient, testDocClient, uniqueTableName } from '../support/client.js';
+import { useTable } from '../support/tables.js';
 
 interface Wire {
   readonly target: string;
@@ -53,13 +54,7 @@ describe.each(clients)('single-item requests through $name', ({ make }) => {
     history: ['x'], birthday: new Date('1990-01-02T03:04:05.000Z'), status: 'active' as const,
   };
 
-  beforeAll(async () => {
-    await AppTable.create();
-  });
-  afterAll(async () => {
-    await AppTable.drop();
-    base.destroy();
-  });
+  useTable(AppTable, { clients: [base] });
   beforeEach(() => {
     // Timestamps must be the same in both sends of a pair.
     vi.useFakeTimers({ toFake: ['Date'], now: new Date('2026-12-04T12:00:00.000Z') });

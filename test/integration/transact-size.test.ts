@@ -9,7 +9,7 @@
  * their expressions too, not only their keys and values.
  */
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { InvalidTransactionError, transactWrite, type TransactWriteAction } from '../../src/index.js';
@@ -18,6 +18,7 @@ import { appModel } from '../fixtures/app-model.js';
 import { localClientConfig } from '../support/dynamodb-local.js';
 import { testClient, testDocClient, testEndpoint, uniqueTableName } from '../support/client.js';
 import { injectFaults } from '../support/faults.js';
+import { useTable } from '../support/tables.js';
 
 const client = new DynamoDBClient({ ...localClientConfig(testEndpoint()), maxAttempts: 1 });
 const counter = injectFaults(client);
@@ -61,15 +62,7 @@ async function expectRefusedBeforeSending(actions: readonly TransactWriteAction[
   expect(counter.calls).toHaveLength(0);
 }
 
-beforeAll(async () => {
-  await AppTable.create();
-});
-
-afterAll(async () => {
-  await AppTable.drop();
-  client.destroy();
-  rawClient.destroy();
-});
+useTable(AppTable, { clients: [client, rawClient] });
 
 describe("the 4 MB limit, as DynamoDB Local counts it", () => {
   it('updates only: exactly 4 MB goes through, one byte more is refused before sending', async () => {
