@@ -95,13 +95,33 @@ export type Reviver = (stored: unknown) => unknown;
 type Compiling = Map<z.ZodType, { reviver: Reviver | null | undefined }>;
 
 const hasBigint = (def: ZodDefView): boolean => def.values?.some((x) => typeof x === 'bigint') === true;
-/** Positions whose stored form differs from the model's. */
-const revived = (def: ZodDefView): boolean => def.type === 'date' || def.type === 'bigint' || def.type === 'set' || (def.type === 'literal' && hasBigint(def));
+/**
+ * Positions whose stored form may differ from the model's. Every custom schema counts: whether it
+ * wants a Buffer (see `wantsBuffer`) is only known by trying it, which `compile` does.
+ */
+const revived = (def: ZodDefView): boolean =>
+  def.type === 'date' || def.type === 'bigint' || def.type === 'set' || def.type === 'custom' || (def.type === 'literal' && hasBigint(def));
+
+/**
+ * True for a schema that takes a Node `Buffer` but not a plain `Uint8Array` (`z.instanceof(Buffer)`):
+ * DynamoDB hands binary values back as `Uint8Array`s, which such a schema refuses.
+ */
+function wantsBuffer(schema: z.ZodType): boolean {
+  if (typeof Buffer === 'undefined') return false;
+  try {
+    return schema.safeParse(Buffer.alloc(1)).success && !schema.safeParse(new Uint8Array(1)).success;
+  } catch {
+    return false; // a check that throws on these values: leave stored values as they are
+  }
+}
+
+/** The same bytes as a `Buffer` (no copy). */
+const toBuffer = (v: unknown): unknown => (v instanceof Uint8Array && !Buffer.isBuffer(v) ? Buffer.from(v.buffer, v.byteOffset, v.byteLength) : v);
 
 /**
  * Compiles, once per schema, a function that turns a stored value back into what the schema
  * parses: ISO strings at `z.date()` positions become `Date`s; lists at `z.set()` positions become
- * `Set`s. Returns `null` for positions with nothing to revive, so plain schemas cost nothing.
+ * `Set`s; binary values at `z.instanceof(Buffer)` positions become `Buffer`s. Returns `null` for positions with nothing to revive, so plain schemas cost nothing.
  *
  * Pipes are seen from their output side, which is what was stored: `a.pipe(z.date())` revives a
  * Date, and a bare `.transform()` (no output schema) is read as stored.
@@ -119,6 +139,8 @@ function compile(schema: z.ZodType, compiling: Compiling): Reviver | null {
     case 'bigint':
       // The DocumentClient returns safe integers as numbers, whatever was sent.
       return reviveBigInt;
+    case 'custom':
+      return wantsBuffer(core) ? toBuffer : null;
     case 'literal': {
       if (!hasBigint(def)) return null;
       const values = new Set(def.values);

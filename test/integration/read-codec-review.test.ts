@@ -1,0 +1,46 @@
+/**
+ * Round trips of the read codec found wrong by review (thirteenth session): values a
+ * write stores that every read then failed to parse. Each is written through dynakit, then read
+ * back by get, query and scan against DynamoDB Local.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { defineEntity, defineTable } from '../../src/index.js';
+import { testClient, uniqueTableName } from '../support/client.js';
+
+const client = testClient();
+const AppTable = defineTable({ name: uniqueTableName('read-codec-review'), client, partitionKey: { name: 'pk', type: 'S' }, sortKey: { name: 'sk', type: 'S' } });
+
+beforeAll(async () => {
+  await AppTable.create();
+});
+
+afterAll(async () => {
+  await AppTable.drop();
+  client.destroy();
+});
+
+describe('Buffer attributes (z.instanceof(Buffer))', () => {
+  const Blob = defineEntity({
+    table: AppTable,
+    name: 'Blob',
+    schema: z.object({ blobId: z.string(), body: z.instanceof(Buffer), parts: z.set(z.instanceof(Buffer)).optional(), nested: z.object({ sig: z.instanceof(Buffer) }).optional() }),
+    keys: { primary: { pk: 'BLOB#{blobId}', sk: 'BLOB' } },
+  });
+  const item = { blobId: 'b1', body: Buffer.from('hello'), parts: new Set([Buffer.from([1, 2]), Buffer.from([3])]), nested: { sig: Buffer.from([0, 255]) } };
+
+  it('read back as Buffers by get, query and scan (the DocumentClient hands out Uint8Arrays, which the schema refused)', async () => {
+    await Blob.put(item);
+    const got = await Blob.get({ blobId: 'b1' });
+    const queried = (await Blob.query('primary', Blob.Key('blobId').eq('b1')).all())[0];
+    const scanned = (await Blob.scan().all()).find((b) => b.blobId === 'b1');
+    for (const read of [got, queried, scanned]) {
+      expect(Buffer.isBuffer(read?.body)).toBe(true);
+      expect(read?.body.toString()).toBe('hello');
+      expect([...(read?.parts ?? [])].every((p) => Buffer.isBuffer(p))).toBe(true);
+      expect([...(read?.parts ?? [])].map((p) => [...p]).sort()).toEqual([[1, 2], [3]]);
+      expect(Buffer.isBuffer(read?.nested?.sig)).toBe(true);
+      expect([...(read?.nested?.sig ?? [])]).toEqual([0, 255]);
+    }
+  });
+});
