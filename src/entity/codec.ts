@@ -171,16 +171,20 @@ function compile(schema: z.ZodType, compiling: Compiling): Reviver | null {
       };
     }
     case 'object': {
+      const shape = def.shape ?? {};
       const fields: [string, Reviver][] = [];
-      for (const [k, s] of Object.entries(def.shape ?? {})) {
+      for (const [k, s] of Object.entries(shape)) {
         const r = compile(s, compiling);
         if (r !== null) fields.push([k, r]);
       }
-      if (fields.length === 0) return null;
+      // `.catchall(schema)`: every key outside the shape holds a value of that schema.
+      const rest = def.catchall === undefined ? null : compile(def.catchall, compiling);
+      if (fields.length === 0 && rest === null) return null;
       return (v) => {
         if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;
         const out: Record<string, unknown> = { ...(v as Record<string, unknown>) };
         for (const [k, r] of fields) if (out[k] !== undefined && out[k] !== null) out[k] = r(out[k]);
+        if (rest !== null) for (const k of Object.keys(out)) if (!Object.hasOwn(shape, k) && out[k] !== undefined && out[k] !== null) out[k] = rest(out[k]);
         return out;
       };
     }
