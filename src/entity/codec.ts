@@ -189,13 +189,19 @@ function compile(schema: z.ZodType, compiling: Compiling): Reviver | null {
       };
     }
     case 'tuple': {
-      const items = (def.items ?? []).map((item) => compile(item, compiling));
+      const positions = def.items ?? [];
+      const items = positions.map((item) => compile(item, compiling));
       const rest = def.rest == null ? null : compile(def.rest, compiling);
-      if (rest === null && items.every((r) => r === null)) return null;
+      // As in lists, an undefined element is stored as NULL; read it back as undefined where that position takes it.
+      const holes = positions.map((item) => holeInList(item));
+      const restHole = def.rest != null && holeInList(def.rest);
+      if (rest === null && items.every((r) => r === null) && !restHole && !holes.includes(true)) return null;
       return (v) => {
         if (!Array.isArray(v)) return v;
         return v.map((x, i) => {
-          const r = i < items.length ? items[i]! : rest;
+          const inTuple = i < items.length;
+          if (x === null && (inTuple ? holes[i] : restHole)) return undefined;
+          const r = inTuple ? items[i]! : rest;
           return r === null || x === null || x === undefined ? x : r(x);
         });
       };

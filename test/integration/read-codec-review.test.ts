@@ -69,3 +69,28 @@ describe('catchall values (z.object({...}).catchall(schema))', () => {
     }
   });
 });
+
+describe('tuples with an undefined element', () => {
+  const Span = defineEntity({
+    table: AppTable,
+    name: 'Span',
+    schema: z.object({
+      spanId: z.string(),
+      range: z.tuple([z.date(), z.date().optional()]),
+      pair: z.tuple([z.string(), z.number().optional()]).optional(),
+      rest: z.tuple([z.string()], z.bigint().optional()).optional(),
+    }),
+    keys: { primary: { pk: 'SPAN#{spanId}', sk: 'SPAN' } },
+  });
+  const start = new Date('2026-05-01T00:00:00.000Z');
+
+  it('read back with undefined there (stored as NULL to keep the positions, as lists are), not refused', async () => {
+    const item = { spanId: 's1', range: [start, undefined] as [Date, Date | undefined], pair: ['a', undefined] as [string, number | undefined], rest: ['x', 1n, undefined, 3n] as [string, ...(bigint | undefined)[]] };
+    await Span.put(item);
+    const got = await Span.get({ spanId: 's1' });
+    expect(got).toEqual(item);
+    expect(got?.range).toHaveLength(2);
+    expect(got?.range[1]).toBeUndefined();
+    expect(got?.rest?.[1]).toBe(1n);
+  });
+});
