@@ -94,3 +94,23 @@ describe('tuples with an undefined element', () => {
     expect(got?.rest?.[1]).toBe(1n);
   });
 });
+
+describe('a TTL attribute written before the entity had `ttl`', () => {
+  const fields = { sessionId: z.string(), expiresAt: z.date() };
+  const keys = { primary: { pk: 'SESSION#{sessionId}', sk: 'SESSION' } } as const;
+  /** The same entity as an older release defined it: a plain Date attribute, stored as ISO-8601 text. */
+  const OldTable = defineTable({ name: AppTable.name, client, partitionKey: { name: 'pk', type: 'S' }, sortKey: { name: 'sk', type: 'S' } });
+  const OldSession = defineEntity({ table: OldTable, name: 'Session', schema: z.object(fields), keys });
+  const Session = defineEntity({ table: AppTable, name: 'Session', schema: z.object(fields), keys, ttl: 'expiresAt' });
+  const later = new Date(Date.now() + 86_400_000);
+  const expiresAt = new Date(Math.floor(later.getTime() / 1000) * 1000);
+
+  it('reads the stored ISO text as the Date it is (it was refused as a string); items written since hold epoch seconds', async () => {
+    await OldSession.put({ sessionId: 'old', expiresAt });
+    await Session.put({ sessionId: 'new', expiresAt });
+    expect(await Session.get({ sessionId: 'old' })).toEqual({ sessionId: 'old', expiresAt });
+    expect(await Session.get({ sessionId: 'new' })).toEqual({ sessionId: 'new', expiresAt });
+    const queried = await Session.query('primary', Session.Key('sessionId').eq('old')).all();
+    expect(queried).toEqual([{ sessionId: 'old', expiresAt }]);
+  });
+});
