@@ -301,6 +301,8 @@ export class KeyTemplate {
   }
 
   private decode(p: Part, text: KeyValue): unknown {
+    // A raw N key comes back as a number when it is a safe integer, whatever was written.
+    if (p.kind === 'bigint' && typeof text === 'number' && Number.isInteger(text)) return BigInt(text);
     if (typeof text !== 'string') return text;
     switch (p.kind) {
       case 'number':
