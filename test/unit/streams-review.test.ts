@@ -29,3 +29,49 @@ describe('keys of a raw (single-placeholder) bigint key', () => {
     expect(typeof e?.keys['account']).toBe('bigint');
   });
 });
+
+describe('records matched to an entity by key alone (KEYS_ONLY)', () => {
+  const App = defineTable({ name: 'App', client, partitionKey: { name: 'pk', type: 'S' }, sortKey: { name: 'sk', type: 'S' } });
+  defineEntity({
+    table: App,
+    name: 'Order',
+    schema: z.object({ userId: z.string(), seq: z.number().int(), orderId: z.string() }),
+    keys: { primary: { pk: 'USER#{userId}', sk: 'ORDER#{seq}#{orderId}' } },
+  });
+  defineEntity({
+    table: App,
+    name: 'Reading',
+    schema: z.object({ sensor: z.string(), at: z.date(), n: z.bigint(), ok: z.boolean() }),
+    keys: { primary: { pk: 'SENSOR#{sensor}', sk: 'AT#{at}#{n}#{ok}' } },
+  });
+  const keysOnly = (pk: string, sk: string) => rec({ eventName: 'REMOVE', dynamodb: { Keys: { pk: { S: pk }, sk: { S: sk } }, StreamViewType: 'KEYS_ONLY' } });
+  const at = '2026-01-01T00:00:00.000Z';
+
+  it("a key whose number, date, bigint or boolean part is not one is no entity's (it was claimed, with NaN, an Invalid Date or false)", () => {
+    // e.g. another service's notes under the user's partition: ORDER#<orderId>#NOTE.
+    const foreign = [
+      keysOnly('USER#ada', 'ORDER#o-17#NOTE'),
+      keysOnly('USER#ada', 'ORDER#abcdefghijklmnop#x'),
+      keysOnly('SENSOR#s1', 'AT#not-a-date-at-all-xxxxx#1#true'),
+      keysOnly('SENSOR#s1', `AT#${at}#12#maybe`),
+      keysOnly('SENSOR#s1', `AT#${at}#abc#true`),
+    ];
+    const { events, unknown, errors } = App.parseStreamEvent({ Records: foreign });
+    expect(events.map((e) => e.keys)).toEqual([]);
+    expect(errors.map((e) => e.message)).toEqual([]);
+    expect(unknown).toEqual(foreign);
+    // parseStreamRecord answered a bigint part that is not digits with a bare SyntaxError.
+    expect(App.parseStreamRecord(foreign[4]!)).toBeUndefined();
+  });
+
+  it('keys written by dynakit still parse, negative and fixed-width values included', () => {
+    const { events } = App.parseStreamEvent({
+      Records: [keysOnly('USER#ada', 'ORDER#0000000000000017#o-17'), keysOnly('USER#ada', 'ORDER#-9007199254740990#o-2'), keysOnly('SENSOR#s1', `AT#${at}#-99999999999999999999999999999999999999#false`)],
+    });
+    expect(events.map((e) => [e.entity, e.keys])).toEqual([
+      ['Order', { userId: 'ada', seq: 17, orderId: 'o-17' }],
+      ['Order', { userId: 'ada', seq: -2, orderId: 'o-2' }],
+      ['Reading', { sensor: 's1', at: new Date(at), n: -1n, ok: false }],
+    ]);
+  });
+});
