@@ -75,3 +75,18 @@ describe('records matched to an entity by key alone (KEYS_ONLY)', () => {
     ]);
   });
 });
+
+describe('streamParser() given an entity of another table', () => {
+  const Shop = defineTable({ name: 'Shop', client, partitionKey: { name: 'pk', type: 'S' }, sortKey: { name: 'sk', type: 'S' } });
+  const Crm = defineTable({ name: 'Crm', client, partitionKey: { name: 'pk', type: 'S' }, sortKey: { name: 'sk', type: 'S' } });
+  const keys = { primary: { pk: 'USER#{userId}', sk: 'USER' } } as const;
+  const ShopUser = defineEntity({ table: Shop, name: 'User', schema: z.object({ userId: z.string(), cart: z.array(z.string()).default([]) }), keys });
+  const CrmUser = defineEntity({ table: Crm, name: 'User', schema: z.object({ userId: z.string(), score: z.number().default(0) }), keys });
+
+  it("is refused: its records can never be on this table's stream, and a same-named entity's were parsed with its schema", () => {
+    expect(() => Shop.streamParser(CrmUser)).toThrow(/streamParser\(\): User is defined on table Crm, not on this one/);
+    expect(() => Shop.streamParser(ShopUser, CrmUser)).toThrow(/Crm/);
+    const image = { pk: { S: 'USER#u1' }, sk: { S: 'USER' }, _et: { S: 'User' }, userId: { S: 'u1' }, cart: { L: [{ S: 'sku-1' }] } };
+    expect(Shop.streamParser(ShopUser).record(rec({ eventName: 'INSERT', dynamodb: { NewImage: image } }))?.newItem).toEqual({ userId: 'u1', cart: ['sku-1'] });
+  });
+});
