@@ -107,6 +107,9 @@ function normalize(v: unknown, path: string): AttributeValue {
   if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new TypeError(`${path} is not an attribute value`);
   // The SDK's types allow a tag present with the value `undefined`; it is not a second type.
   const tags = Object.keys(v).filter((k) => TYPE_TAGS.includes(k) && (v as Record<string, unknown>)[k] !== undefined);
+  // DynamoDB Local 3.x writes an empty map into stream images as `{}`, without its `M` tag
+  // (amazon-dynamodb-local-samples#37); nothing else is written that way.
+  if (tags.length === 0 && Object.keys(v).length === 0) return { M: {} };
   if (tags.length !== 1) throw new TypeError(`${path} has ${tags.length === 0 ? 'no' : 'more than one'} type (S, N, B, SS, NS, BS, M, L, NULL, BOOL)`);
   const a = v as StreamAttributeValue;
   const bytes = (b: string | Uint8Array): Uint8Array => (typeof b === 'string' ? new Uint8Array(Buffer.from(b, 'base64')) : b);
