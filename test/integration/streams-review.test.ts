@@ -4,7 +4,7 @@
  * and also turned into the Lambda event form (base64 binaries), as in streams.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import {
   DescribeStreamCommand,
   DynamoDBStreamsClient,
@@ -13,7 +13,7 @@ import {
   type _Record as SdkStreamRecord,
 } from '@aws-sdk/client-dynamodb-streams';
 import { z } from 'zod';
-import { defineEntity, defineTable, type StreamRecordInput } from '../../src/index.js';
+import { StreamRecordError, defineEntity, defineTable, type StreamRecordInput } from '../../src/index.js';
 import { localClientConfig } from '../support/dynamodb-local.js';
 import { testClient, testEndpoint, uniqueTableName } from '../support/client.js';
 
@@ -38,6 +38,13 @@ const Profile = defineEntity({
     avatar: z.instanceof(Buffer).optional(),
   }),
   keys: { primary: { pk: 'PROFILE#{profileId}', sk: 'PROFILE' } },
+});
+
+const Account = defineEntity({
+  table: AppTable,
+  name: 'Account',
+  schema: z.object({ accountId: z.string(), balance: z.number(), history: z.array(z.number()).optional() }),
+  keys: { primary: { pk: 'ACCOUNT#{accountId}', sk: 'ACCOUNT' } },
 });
 
 /** Every record of the table's stream so far (all shards, from TRIM_HORIZON), waiting for `atLeast`. */
@@ -106,6 +113,30 @@ describe('empty maps in stream images', () => {
       expect(events[1]!.oldItem).toEqual({ ...stored, prefs: {} });
       expect(events[1]!.newItem).toEqual(stored);
       expect(Buffer.isBuffer(events[1]!.newItem?.avatar)).toBe(true);
+    }
+  });
+});
+
+describe('a decimal beyond 2^53 (another writer, or add(0.5) to a counter near 2^53)', () => {
+  it('fails the image, naming the attribute, as get fails on it, instead of rounding it silently', async () => {
+    const big = '9007199254740993.5';
+    await client.send(
+      new PutItemCommand({
+        TableName: AppTable.name,
+        Item: { pk: { S: 'ACCOUNT#a1' }, sk: { S: 'ACCOUNT' }, _et: { S: 'Account' }, accountId: { S: 'a1' }, balance: { N: '1' }, history: { L: [{ N: '2' }, { N: big }] } },
+      }),
+    );
+    // The DocumentClient cannot read it as a JS number without losing digits, and says so.
+    await expect(Account.get({ accountId: 'a1' })).rejects.toThrow(/BigInt|9007199254740993\.5/);
+    const all = await readStream(AppTable.name, 3);
+    const record = all.find((r) => r.dynamodb?.Keys?.['pk']?.S === 'ACCOUNT#a1');
+    for (const event of [{ Records: [record as unknown as StreamRecordInput] }, asLambdaEvent([record!])]) {
+      const { events, errors } = AppTable.parseStreamEvent(event);
+      expect(events).toEqual([]); // it was an event whose history[1] was 9007199254740994
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toBeInstanceOf(StreamRecordError);
+      expect(errors[0]!.reason).toBe('malformed');
+      expect(errors[0]!.message).toContain(`history[1]: ${big}`);
     }
   });
 });
