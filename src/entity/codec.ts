@@ -95,13 +95,33 @@ export type Reviver = (stored: unknown) => unknown;
 type Compiling = Map<z.ZodType, { reviver: Reviver | null | undefined }>;
 
 const hasBigint = (def: ZodDefView): boolean => def.values?.some((x) => typeof x === 'bigint') === true;
-/** Positions whose stored form differs from the model's. */
-const revived = (def: ZodDefView): boolean => def.type === 'date' || def.type === 'bigint' || def.type === 'set' || (def.type === 'literal' && hasBigint(def));
+/**
+ * Positions whose stored form may differ from the model's. Every custom schema counts: whether it
+ * wants a Buffer (see `wantsBuffer`) is only known by trying it, which `compile` does.
+ */
+const revived = (def: ZodDefView): boolean =>
+  def.type === 'date' || def.type === 'bigint' || def.type === 'set' || def.type === 'custom' || (def.type === 'literal' && hasBigint(def));
+
+/**
+ * True for a schema that takes a Node `Buffer` but not a plain `Uint8Array` (`z.instanceof(Buffer)`):
+ * DynamoDB hands binary values back as `Uint8Array`s, which such a schema refuses.
+ */
+function wantsBuffer(schema: z.ZodType): boolean {
+  if (typeof Buffer === 'undefined') return false;
+  try {
+    return schema.safeParse(Buffer.alloc(1)).success && !schema.safeParse(new Uint8Array(1)).success;
+  } catch {
+    return false; // a check that throws on these values: leave stored values as they are
+  }
+}
+
+/** The same bytes as a `Buffer` (no copy). */
+const toBuffer = (v: unknown): unknown => (v instanceof Uint8Array && !Buffer.isBuffer(v) ? Buffer.from(v.buffer, v.byteOffset, v.byteLength) : v);
 
 /**
  * Compiles, once per schema, a function that turns a stored value back into what the schema
  * parses: ISO strings at `z.date()` positions become `Date`s; lists at `z.set()` positions become
- * `Set`s. Returns `null` for positions with nothing to revive, so plain schemas cost nothing.
+ * `Set`s; binary values at `z.instanceof(Buffer)` positions become `Buffer`s. Returns `null` for positions with nothing to revive, so plain schemas cost nothing.
  *
  * Pipes are seen from their output side, which is what was stored: `a.pipe(z.date())` revives a
  * Date, and a bare `.transform()` (no output schema) is read as stored.
@@ -119,6 +139,8 @@ function compile(schema: z.ZodType, compiling: Compiling): Reviver | null {
     case 'bigint':
       // The DocumentClient returns safe integers as numbers, whatever was sent.
       return reviveBigInt;
+    case 'custom':
+      return wantsBuffer(core) ? toBuffer : null;
     case 'literal': {
       if (!hasBigint(def)) return null;
       const values = new Set(def.values);
@@ -149,27 +171,37 @@ function compile(schema: z.ZodType, compiling: Compiling): Reviver | null {
       };
     }
     case 'object': {
+      const shape = def.shape ?? {};
       const fields: [string, Reviver][] = [];
-      for (const [k, s] of Object.entries(def.shape ?? {})) {
+      for (const [k, s] of Object.entries(shape)) {
         const r = compile(s, compiling);
         if (r !== null) fields.push([k, r]);
       }
-      if (fields.length === 0) return null;
+      // `.catchall(schema)`: every key outside the shape holds a value of that schema.
+      const rest = def.catchall === undefined ? null : compile(def.catchall, compiling);
+      if (fields.length === 0 && rest === null) return null;
       return (v) => {
         if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;
         const out: Record<string, unknown> = { ...(v as Record<string, unknown>) };
         for (const [k, r] of fields) if (out[k] !== undefined && out[k] !== null) out[k] = r(out[k]);
+        if (rest !== null) for (const k of Object.keys(out)) if (!Object.hasOwn(shape, k) && out[k] !== undefined && out[k] !== null) out[k] = rest(out[k]);
         return out;
       };
     }
     case 'tuple': {
-      const items = (def.items ?? []).map((item) => compile(item, compiling));
+      const positions = def.items ?? [];
+      const items = positions.map((item) => compile(item, compiling));
       const rest = def.rest == null ? null : compile(def.rest, compiling);
-      if (rest === null && items.every((r) => r === null)) return null;
+      // As in lists, an undefined element is stored as NULL; read it back as undefined where that position takes it.
+      const holes = positions.map((item) => holeInList(item));
+      const restHole = def.rest != null && holeInList(def.rest);
+      if (rest === null && items.every((r) => r === null) && !restHole && !holes.includes(true)) return null;
       return (v) => {
         if (!Array.isArray(v)) return v;
         return v.map((x, i) => {
-          const r = i < items.length ? items[i]! : rest;
+          const inTuple = i < items.length;
+          if (x === null && (inTuple ? holes[i] : restHole)) return undefined;
+          const r = inTuple ? items[i]! : rest;
           return r === null || x === null || x === undefined ? x : r(x);
         });
       };

@@ -138,7 +138,10 @@ function readFields(raw: Record<string, unknown>, fields: readonly (readonly [st
   return data;
 }
 
-/** TTL attributes are epoch seconds in the table and Dates in the model. */
+/**
+ * TTL attributes are epoch seconds in the table and Dates in the model. An item written before the
+ * entity had `ttl` holds the ISO-8601 text every other Date attribute is stored as: still that Date.
+ */
 function reviveEpochSeconds(v: unknown): unknown {
-  return typeof v === 'number' ? new Date(v * 1000) : v;
+  return typeof v === 'number' ? new Date(v * 1000) : typeof v === 'string' ? new Date(v) : v;
 }

@@ -33,6 +33,10 @@ interface Part {
 
 const PLACEHOLDER = /\{([^{}]+)\}/g;
 
+/** What `decode` returns for text no value of the composite's kind is written as. */
+const NOT_THIS_KIND = Symbol('not this kind');
+const INTEGER_TEXT = /^-?\d+$/;
+
 /** DynamoDB's limits on key values (UTF-8 bytes of a string, bytes of a binary). */
 export const MAX_PARTITION_KEY_BYTES = 2048;
 export const MAX_SORT_KEY_BYTES = 1024;
@@ -273,12 +277,16 @@ export class KeyTemplate {
 
   /**
    * Parses a stored key back into its composites (numbers, Dates, ... revived); returns
-   * `undefined` when it does not fit the template.
+   * `undefined` when it does not fit the template, including a number, bigint, date or boolean
+   * composite whose text is not one.
    *
    * @example new KeyTemplate('USER#{name}#{userId}', kinds, '#', o).parse('USER#Bo#u1') // { name: 'Bo', userId: 'u1' }
    */
   parse(stored: KeyValue): Record<string, unknown> | undefined {
-    if (this.raw) return { [this.parts[0]!.name]: this.decode(this.parts[0]!, stored) };
+    if (this.raw) {
+      const value = this.decode(this.parts[0]!, stored);
+      return value === NOT_THIS_KIND ? undefined : { [this.parts[0]!.name]: value };
+    }
     if (typeof stored !== 'string' || !stored.startsWith(this.head)) return undefined;
     const out: Record<string, unknown> = {};
     let pos = this.head.length;
@@ -294,23 +302,34 @@ export class KeyTemplate {
         end = stored.indexOf(p.after, pos);
         if (end < 0) return undefined;
       }
-      out[p.name] = this.decode(p, stored.slice(pos, end));
+      const value = this.decode(p, stored.slice(pos, end));
+      if (value === NOT_THIS_KIND) return undefined;
+      out[p.name] = value;
       pos = end + p.after.length;
     }
     return pos === stored.length ? out : undefined;
   }
 
   private decode(p: Part, text: KeyValue): unknown {
+    // A raw N key comes back as a number when it is a safe integer, whatever was written.
+    if (p.kind === 'bigint' && typeof text === 'number' && Number.isInteger(text)) return BigInt(text);
     if (typeof text !== 'string') return text;
+    // Text that no value of the composite's kind writes: the key is not this template's (another
+    // entity's, or another service's, under the same prefix).
     switch (p.kind) {
-      case 'number':
-        return decodeKeyNumber(text);
-      case 'date':
-        return new Date(text);
+      case 'number': {
+        if (!INTEGER_TEXT.test(text)) return NOT_THIS_KIND;
+        const n = decodeKeyNumber(text);
+        return Number.isSafeInteger(n) ? n : NOT_THIS_KIND;
+      }
+      case 'date': {
+        const d = new Date(text);
+        return Number.isNaN(d.getTime()) ? NOT_THIS_KIND : d;
+      }
       case 'boolean':
-        return text === 'true';
+        return text === 'true' ? true : text === 'false' ? false : NOT_THIS_KIND;
       case 'bigint':
-        return decodeKeyBigint(text);
+        return INTEGER_TEXT.test(text) ? decodeKeyBigint(text) : NOT_THIS_KIND;
       default:
         return text;
     }

@@ -11,7 +11,7 @@ import type { EntityKeysShape, IndexConfig, IndexProjection, KeyAttribute, Table
 import { AttributeOperand } from '../expressions/condition.js';
 import { checkDocPath, formatDocPath, parseDocPath, typedPath } from '../expressions/document-path.js';
 import { sendCommand, unsupportedTranslation, type AnyDynamoClient, type RequestOptions } from '../client/send.js';
-import { TableDefinitionError, UnsupportedClientError } from '../errors.js';
+import { ExpressionError, TableDefinitionError, UnsupportedClientError } from '../errors.js';
 import { checkTableDefinition } from './table-definition.js';
 import { describeTable, dropTable, enableTimeToLive, waitUntilActive, type TableDescriptionReport } from './table-lifecycle.js';
 import type { Condition } from '../expressions/condition.js';
@@ -317,6 +317,13 @@ export class Table<C extends TableConfig = TableConfig> {
    * for (const e of parse.event(lambdaEvent).events) if (e.entity === 'User') console.log(e.newItem?.email)
    */
   streamParser<E extends AnyEntity[]>(...entities: E): { record(r: StreamRecordInput): StreamEventOf<E[number]> | undefined; event(e: { readonly Records?: readonly StreamRecordInput[] }): ParsedStream<StreamEventOf<E[number]>> } {
+    // Records are matched by discriminator value: an entity of another table would parse this
+    // table's records of its namesake with the wrong schema (or match nothing).
+    for (const e of entities) {
+      if ((e.model.table as unknown) !== this) {
+        throw new ExpressionError(`table ${this.name}`, '', `streamParser(): ${e.name} is defined on table ${e.model.table.name}, not on this one`);
+      }
+    }
     const models = new Map(entities.map((e) => [e.name, e.model] as const));
     const et = this.entityAttribute;
     return {
