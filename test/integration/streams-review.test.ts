@@ -4,17 +4,12 @@
  * and also turned into the Lambda event form (base64 binaries), as in streams.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DescribeTableCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import {
-  DescribeStreamCommand,
-  DynamoDBStreamsClient,
-  GetRecordsCommand,
-  GetShardIteratorCommand,
-  type _Record as SdkStreamRecord,
-} from '@aws-sdk/client-dynamodb-streams';
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { z } from 'zod';
 import { StreamRecordError, defineEntity, defineTable, type StreamRecordInput } from '../../src/index.js';
 import { localClientConfig } from '../support/dynamodb-local.js';
+import { asLambdaEvent, readStream, type SdkStreamRecord } from '../support/stream-records.js';
 import { testClient, testEndpoint, uniqueTableName } from '../support/client.js';
 
 const client = testClient();
@@ -47,40 +42,7 @@ const Account = defineEntity({
   keys: { primary: { pk: 'ACCOUNT#{accountId}', sk: 'ACCOUNT' } },
 });
 
-/** Every record of the table's stream so far (all shards, from TRIM_HORIZON), waiting for `atLeast`. */
-async function readStream(tableName: string, atLeast: number): Promise<SdkStreamRecord[]> {
-  const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
-  const StreamArn = Table?.LatestStreamArn;
-  if (StreamArn === undefined) throw new Error(`${tableName} has no stream`);
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const records: SdkStreamRecord[] = [];
-    const { StreamDescription } = await streams.send(new DescribeStreamCommand({ StreamArn }));
-    for (const shard of StreamDescription?.Shards ?? []) {
-      let { ShardIterator } = await streams.send(new GetShardIteratorCommand({ StreamArn, ShardId: shard.ShardId!, ShardIteratorType: 'TRIM_HORIZON' }));
-      for (let page = 0; ShardIterator !== undefined && page < 50; page++) {
-        const out = await streams.send(new GetRecordsCommand({ ShardIterator }));
-        if ((out.Records ?? []).length === 0) break;
-        records.push(...out.Records!);
-        ShardIterator = out.NextShardIterator;
-      }
-    }
-    records.sort((a, b) => (BigInt(a.dynamodb!.SequenceNumber!) < BigInt(b.dynamodb!.SequenceNumber!) ? -1 : 1));
-    if (records.length >= atLeast || Date.now() > deadline) return records;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
-/** The records as a Lambda handler receives them: plain JSON, binary values in base64. */
-function asLambdaEvent(records: readonly SdkStreamRecord[]): { Records: StreamRecordInput[] } {
-  const json = JSON.stringify(records, function (this: Record<string, unknown>, key, value: unknown) {
-    const raw = this[key];
-    if (raw instanceof Uint8Array) return Buffer.from(raw).toString('base64');
-    if (raw instanceof Date) return Math.floor(raw.getTime() / 1000);
-    return value;
-  });
-  return { Records: JSON.parse(json) as StreamRecordInput[] };
-}
 
 let records: SdkStreamRecord[];
 
@@ -89,7 +51,7 @@ beforeAll(async () => {
   await AppTable.create();
   await Profile.put({ profileId: 'p1', prefs: {}, contact: {}, history: [{}, { note: 'hi' }], avatar: Buffer.from([137, 80]) });
   await Profile.update({ profileId: 'p1' }).set({ prefs: { lang: 'fr' } });
-  records = await readStream(AppTable.name, 2);
+  records = await readStream(client, streams, AppTable.name, 2);
 }, 30_000);
 
 afterAll(async () => {
@@ -128,7 +90,7 @@ describe('a decimal beyond 2^53 (another writer, or add(0.5) to a counter near 2
     );
     // The DocumentClient cannot read it as a JS number without losing digits, and says so.
     await expect(Account.get({ accountId: 'a1' })).rejects.toThrow(/BigInt|9007199254740993\.5/);
-    const all = await readStream(AppTable.name, 3);
+    const all = await readStream(client, streams, AppTable.name, 3);
     const record = all.find((r) => r.dynamodb?.Keys?.['pk']?.S === 'ACCOUNT#a1');
     for (const event of [{ Records: [record as unknown as StreamRecordInput] }, asLambdaEvent([record!])]) {
       const { events, errors } = AppTable.parseStreamEvent(event);

@@ -7,14 +7,8 @@
  * `changedAttributes` for MODIFY. NEW_IMAGE and KEYS_ONLY view types too.
  */
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
-import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import {
-  DescribeStreamCommand,
-  DynamoDBStreamsClient,
-  GetRecordsCommand,
-  GetShardIteratorCommand,
-  type _Record as SdkStreamRecord,
-} from '@aws-sdk/client-dynamodb-streams';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import {
@@ -27,6 +21,7 @@ import {
   type TableConfig,
 } from '../../src/index.js';
 import { localClientConfig } from '../support/dynamodb-local.js';
+import { asLambdaEvent, readStream, type SdkStreamRecord } from '../support/stream-records.js';
 import { testClient, testDocClient, testEndpoint, uniqueTableName } from '../support/client.js';
 import { useTable } from '../support/tables.js';
 
@@ -78,46 +73,7 @@ const client = testClient();
 const doc = testDocClient(client);
 let streams: DynamoDBStreamsClient;
 
-/** Every record of the table's stream so far (all shards, from TRIM_HORIZON), waiting for `atLeast`. */
-async function readStream(tableName: string, atLeast: number): Promise<SdkStreamRecord[]> {
-  const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
-  const StreamArn = Table?.LatestStreamArn;
-  if (StreamArn === undefined) throw new Error(`${tableName} has no stream`);
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const records: SdkStreamRecord[] = [];
-    const { StreamDescription } = await streams.send(new DescribeStreamCommand({ StreamArn }));
-    for (const shard of StreamDescription?.Shards ?? []) {
-      let { ShardIterator } = await streams.send(
-        new GetShardIteratorCommand({ StreamArn, ShardId: shard.ShardId!, ShardIteratorType: 'TRIM_HORIZON' }),
-      );
-      // An open shard always hands out a next iterator: stop at the first empty page.
-      for (let page = 0; ShardIterator !== undefined && page < 50; page++) {
-        const out = await streams.send(new GetRecordsCommand({ ShardIterator }));
-        if ((out.Records ?? []).length === 0) break;
-        records.push(...out.Records!);
-        ShardIterator = out.NextShardIterator;
-      }
-    }
-    records.sort((a, b) => (BigInt(a.dynamodb!.SequenceNumber!) < BigInt(b.dynamodb!.SequenceNumber!) ? -1 : 1));
-    if (records.length >= atLeast || Date.now() > deadline) return records;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
-/**
- * The records as a Lambda handler receives them: plain JSON, binary values in base64, the
- * approximate creation time in epoch seconds.
- */
-function asLambdaEvent(records: readonly SdkStreamRecord[]): { Records: StreamRecordInput[] } {
-  const json = JSON.stringify(records, function (this: Record<string, unknown>, key, value: unknown) {
-    const raw = this[key];
-    if (raw instanceof Uint8Array) return Buffer.from(raw).toString('base64');
-    if (raw instanceof Date) return Math.floor(raw.getTime() / 1000);
-    return value;
-  });
-  return { Records: JSON.parse(json) as StreamRecordInput[] };
-}
 
 const birthday = new Date('1990-05-17T00:00:00.000Z');
 const placedAt = new Date('2025-01-02T03:04:05.678Z');
@@ -147,7 +103,7 @@ describe('NEW_AND_OLD_IMAGES', () => {
     await Order.delete({ userId: 'ada', seq: 7, orderId: 'o1' });
     // An item of a type no entity registers (e.g. written by another service).
     await doc.send(new PutCommand({ TableName: AppTable.name, Item: { pk: 'AUDIT#1', sk: 'AUDIT', _et: 'AuditLog', note: 'raw' } }));
-    sdkRecords = await readStream(AppTable.name, 5);
+    sdkRecords = await readStream(client, streams, AppTable.name, 5);
     event = asLambdaEvent(sdkRecords);
   }, 30_000);
 
@@ -257,7 +213,7 @@ describe('NEW_AND_OLD_IMAGES', () => {
         Item: { pk: 'USER#bad', sk: 'PROFILE', _et: 'User', userId: 'bad', orgId: 'acme', email: 'not-an-email', name: 'Bad' },
       }),
     );
-    const all = asLambdaEvent(await readStream(AppTable.name, 6));
+    const all = asLambdaEvent(await readStream(client, streams, AppTable.name, 6));
     const { events, unknown, errors } = AppTable.parseStreamEvent(all);
     expect(events).toHaveLength(4);
     expect(unknown).toHaveLength(1);
@@ -281,7 +237,7 @@ describe('NEW_IMAGE', () => {
     await User.update({ userId: 'grace' }).set({ age: 85 });
     await Order.create(order);
     await User.delete({ userId: 'grace' });
-    event = asLambdaEvent(await readStream(AppTable.name, 4));
+    event = asLambdaEvent(await readStream(client, streams, AppTable.name, 4));
   }, 30_000);
 
   it('INSERT and MODIFY carry the new image; REMOVE has none and is identified by its key', () => {
@@ -322,7 +278,7 @@ describe('KEYS_ONLY', () => {
     await User.update({ userId: 'linus' }).set({ age: 54 });
     await Order.delete({ userId: 'ada', seq: 12, orderId: 'o-12' });
     await doc.send(new PutCommand({ TableName: AppTable.name, Item: { pk: 'AUDIT#2', sk: 'AUDIT', _et: 'AuditLog' } }));
-    event = asLambdaEvent(await readStream(AppTable.name, 5));
+    event = asLambdaEvent(await readStream(client, streams, AppTable.name, 5));
   }, 30_000);
 
   it('records have keys only; the entity is found by its key templates', () => {
@@ -362,7 +318,7 @@ describe('binary attributes in a Lambda event', () => {
 
   beforeAll(async () => {
     await File.create({ fileId: 'f1', data: new Uint8Array([1, 2, 3, 250]) });
-    sdk = await readStream(tableName, 1);
+    sdk = await readStream(client, streams, tableName, 1);
   }, 30_000);
 
   it('SDK records (Uint8Array values) parse', () => {
