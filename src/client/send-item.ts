@@ -1,7 +1,9 @@
 import { DeleteItemCommand, GetItemCommand, PutItemCommand, UpdateItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { TranslateConfig } from '@aws-sdk/lib-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { ItemParseError } from '../errors.js';
 import { sendCommand, type AnyDynamoClient } from './send.js';
+import { unreadableNumber } from './unreadable-number.js';
 
 type Plain = Record<string, unknown>;
 type Raw = Record<string, AttributeValue>;
@@ -26,7 +28,7 @@ interface ItemRequest {
  * four requests are what a service sends most. Reads of many items (query, scan, batches,
  * transactions) stay on lib-dynamodb, where its unmarshalling measured no slower.
  */
-export async function sendItemRequest<Output>(client: AnyDynamoClient, op: keyof typeof COMMANDS, input: ItemRequest, signal?: AbortSignal): Promise<Output> {
+export async function sendItemRequest<Output>(client: AnyDynamoClient, op: keyof typeof COMMANDS, entity: string, input: ItemRequest, signal?: AbortSignal): Promise<Output> {
   const translate = (client as { config?: { translateConfig?: TranslateConfig } }).config?.translateConfig;
   // lib-dynamodb marshals value by value and sets these two flags on the shared settings object
   // (on first use); here whole maps are converted, so they must be off.
@@ -40,7 +42,24 @@ export async function sendItemRequest<Output>(client: AnyDynamoClient, op: keyof
   if (out.Item === undefined && out.Attributes === undefined) return out as Output;
   const back = translate?.unmarshallOptions && { ...translate.unmarshallOptions, convertWithoutMapWrapper: false };
   const result: Record<string, unknown> = { ...out };
-  if (out.Item !== undefined) result['Item'] = unmarshall(out.Item, back);
-  if (out.Attributes !== undefined) result['Attributes'] = unmarshall(out.Attributes, back);
+  if (out.Item !== undefined) result['Item'] = readItem(entity, out.Item, back);
+  if (out.Attributes !== undefined) result['Attributes'] = readItem(entity, out.Attributes, back);
   return result as Output;
+}
+
+/**
+ * util-dynamodb's unmarshall, with its plain Error for a number JavaScript cannot hold turned into
+ * an `ItemParseError` naming the entity and the attribute (its `raw` is the item as DynamoDB sent it).
+ */
+function readItem(entity: string, raw: Raw, options: Parameters<typeof unmarshall>[1]): Plain {
+  try {
+    return unmarshall(raw, options);
+  } catch (e) {
+    const found = unreadableNumber(raw);
+    if (found === undefined) throw e;
+    const message = `stored number ${found.text} cannot be read: a decimal beyond Number.MAX_SAFE_INTEGER is neither a JavaScript number nor a bigint`;
+    const error = new ItemParseError(entity, [{ path: found.path, message }], raw);
+    error.cause = e;
+    throw error;
+  }
 }

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { defOf, lazyInner, reaches, readCore, type ZodDefView } from './schema-walk.js';
+import { storableNumberProblem } from './storable-number.js';
 
 /** A storage rule broken by a value: where and why. */
 export class StorageRuleViolation extends Error {
@@ -19,11 +20,9 @@ function isPlainObject(v: object): boolean {
   return proto === Object.prototype || proto === null;
 }
 
-function storeNumber(n: number, path: string): number {
-  if (!Number.isFinite(n)) throw new StorageRuleViolation(path, `${n} cannot be stored (DynamoDB numbers are finite)`);
-  if (Number.isInteger(n) && !Number.isSafeInteger(n)) {
-    throw new StorageRuleViolation(path, `${n} is beyond Number.MAX_SAFE_INTEGER and cannot be sent without losing precision; use a bigint or a string`);
-  }
+function storeNumber<N extends number | bigint>(n: N, path: string): N {
+  const problem = storableNumberProblem(n);
+  if (problem !== undefined) throw new StorageRuleViolation(path, problem);
   return n;
 }
 
@@ -37,7 +36,7 @@ function storeSet(set: Set<unknown>, path: string): Set<unknown> {
     }
     if (kind !== undefined && kind !== k) throw new StorageRuleViolation(path, 'set elements must all have one type');
     kind = k;
-    if (typeof el === 'number') storeNumber(el, path);
+    if (typeof el === 'number' || typeof el === 'bigint') storeNumber(el, path);
   }
   return set;
 }
@@ -45,7 +44,8 @@ function storeSet(set: Set<unknown>, path: string): Set<unknown> {
 /**
  * Converts a validated model value into the form the DocumentClient marshals: `Date` becomes an
  * ISO-8601 string (sorts by time), `undefined` attributes are dropped, and values DynamoDB
- * would reject (NaN, empty sets, mixed sets, class instances) fail here, naming the path.
+ * would reject (NaN, numbers outside DynamoDB's range or precision, empty sets, mixed sets, class
+ * instances) fail here, naming the path.
  *
  * @example toStoredValue({ at: new Date(0), n: undefined }) // { at: '1970-01-01T00:00:00.000Z' }
  */
@@ -53,9 +53,9 @@ export function toStoredValue(value: unknown, path = ''): unknown {
   switch (typeof value) {
     case 'string':
     case 'boolean':
-    case 'bigint':
       return value;
     case 'number':
+    case 'bigint':
       return storeNumber(value, path);
     case 'undefined':
       return undefined;

@@ -13,6 +13,7 @@ import {
   type CompositeKind,
   type KeyValue,
 } from './key-encoding.js';
+import { storableNumberProblem } from './storable-number.js';
 
 /** Absent for a key: a null composite (a nullable attribute set to null) builds no key, like a missing one. */
 const absent = (v: unknown): boolean => v === undefined || v === null;
@@ -235,11 +236,14 @@ export class KeyTemplate {
         if (!(v instanceof Uint8Array) || v.byteLength === 0) this.fail(p.name, `${p.name} must be a non-empty Uint8Array`);
         return v;
       }
-      if (p.kind === 'number') {
-        if (typeof v !== 'number' || !Number.isFinite(v)) this.fail(p.name, `${p.name} must be a finite number`);
-        return v;
+      if (p.kind === 'number' || p.kind === 'bigint') {
+        // A number given for a bigint composite is an N value all the same (it was always sent as it is).
+        if (typeof v !== p.kind && !(p.kind === 'bigint' && typeof v === 'number')) this.wrongType(p.name, p.kind, v);
+        // An N key goes to DynamoDB as it is: a value it cannot store would fail the request (a whole batch).
+        const problem = storableNumberProblem(v as number | bigint);
+        if (problem !== undefined) this.fail(p.name, `${p.name}: ${problem}`);
+        return v as number | bigint;
       }
-      if (p.kind === 'bigint') return v as bigint;
       const s = this.format(p, v);
       if (s === '') this.fail(p.name, `${p.name} cannot be empty: DynamoDB rejects empty key values`);
       return s;

@@ -114,7 +114,7 @@ export class DeleteBuilder<Item, Result = void> extends Operation<DeleteCommandI
   async send(options?: RequestOptions): Promise<Result> {
     let out: DeleteCommandOutput;
     try {
-      out = await sendItemRequest<DeleteCommandOutput>(this.model.table.client, 'DeleteItem', this.build(), options?.abortSignal);
+      out = await sendItemRequest<DeleteCommandOutput>(this.model.table.client, 'DeleteItem', this.model.name, this.build(), options?.abortSignal);
     } catch (e) {
       const expected = expectedVersion(this.model, this.state.key);
       throw mapConditionFailure(e, this.model, 'delete', expected === undefined ? undefined : { expected }, this.checks());

@@ -97,7 +97,7 @@ export class GetBuilder<Result> extends Operation<GetCommandInput, Result | unde
    * @example const u = await User.get({ userId: 'u1' }).send({ abortSignal: AbortSignal.timeout(1_000) })
    */
   async send(options?: RequestOptions): Promise<Result | undefined> {
-    const out = await sendItemRequest<GetCommandOutput>(this.model.table.client, 'GetItem', this.build(), options?.abortSignal);
+    const out = await sendItemRequest<GetCommandOutput>(this.model.table.client, 'GetItem', this.model.name, this.build(), options?.abortSignal);
     return out.Item === undefined ? undefined : this.parseItem(out.Item);
   }
 }

@@ -153,7 +153,7 @@ export class PutBuilder<Item> extends Operation<PutCommandInput, Item> {
   async send(options?: RequestOptions): Promise<Item> {
     const { input, result, version } = this.prepare();
     try {
-      await sendItemRequest(this.model.table.client, 'PutItem', input, options?.abortSignal);
+      await sendItemRequest(this.model.table.client, 'PutItem', this.model.name, input, options?.abortSignal);
     } catch (e) {
       throw mapConditionFailure(e, this.model, this.state.create ? 'create' : 'put', version, this.checks());
     }

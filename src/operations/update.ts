@@ -310,7 +310,7 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
   async send(options?: RequestOptions): Promise<Result> {
     let out: UpdateCommandOutput;
     try {
-      out = await sendItemRequest<UpdateCommandOutput>(this.model.table.client, 'UpdateItem', this.build(), options?.abortSignal);
+      out = await sendItemRequest<UpdateCommandOutput>(this.model.table.client, 'UpdateItem', this.model.name, this.build(), options?.abortSignal);
     } catch (e) {
       const expected = expectedVersion(this.model, this.state.key);
       throw missingParent(this.model, this.state.steps, mapConditionFailure(e, this.model, 'update', expected === undefined ? undefined : { expected }, this.checks()));

@@ -96,12 +96,41 @@ describe('toStoredValue', () => {
     expect(toStoredValue(Number.MAX_SAFE_INTEGER)).toBe(Number.MAX_SAFE_INTEGER);
     expect(toStoredValue(-Number.MAX_SAFE_INTEGER)).toBe(-Number.MAX_SAFE_INTEGER);
     expect(toStoredValue(1.5e15 + 0.5)).toBe(1.5e15 + 0.5);
-    expect(toStoredValue(1e-300)).toBe(1e-300);
+    expect(toStoredValue(1e-130)).toBe(1e-130);
     expect(toStoredValue(2n ** 64n)).toBe(2n ** 64n);
     expect(toStoredValue(new Set([2n ** 64n, 1n]))).toEqual(new Set([2n ** 64n, 1n]));
     // nested: maps, lists and number sets name the path
     expect(violation({ a: { b: [1, 2 ** 60] } }).path).toBe('a.b[1]');
     expect(violation({ ns: new Set([1, 2 ** 53]) }).path).toBe('ns');
+  });
+
+  it("rejects numbers outside DynamoDB's number type: magnitude 1E-130 to below 1E+126 (or 0), 38 significant digits", () => {
+    const refused: [number | bigint, RegExp][] = [
+      [1e-131, /1E-130/],
+      [-1e-131, /1E-130/],
+      [1e-300, /1E-130/],
+      [Number.MIN_VALUE, /1E-130/],
+      [1e126, /1E\+126/],
+      [-Number.MAX_VALUE, /1E\+126/],
+      [10n ** 126n, /1E\+126/],
+      [-(10n ** 200n), /1E\+126/],
+      [10n ** 38n + 1n, /39 significant digits; DynamoDB numbers keep at most 38/],
+      [-(10n ** 126n - 1n), /126 significant digits/],
+      [(10n ** 38n + 1n) * 10n ** 50n, /39 significant digits/],
+    ];
+    for (const [n, rule] of refused) {
+      const v = violation(n);
+      expect(v.path).toBe('');
+      expect(v.rule).toMatch(rule);
+      // The same in sets, lists and maps, naming the path.
+      expect(violation({ s: new Set<unknown>([typeof n === 'bigint' ? 1n : 1, n]) }).path).toBe('s');
+      expect(violation({ m: { l: [0, n] } }).path).toBe('m.l[1]');
+    }
+    // The boundaries DynamoDB accepts; an integer's trailing zeros are not significant digits.
+    for (const n of [0, -0, 1e-130, -1e-130, 1.5e-130, 0.1, 10n ** 125n, -(10n ** 125n), (10n ** 38n - 1n) * 10n ** 88n, 10n ** 38n - 1n, -(10n ** 38n - 1n), 10n ** 50n]) {
+      expect(toStoredValue(n)).toBe(n);
+      expect(toStoredValue(new Set([n]))).toEqual(new Set([n]));
+    }
   });
 
   it('names the path of a nested violation', () => {

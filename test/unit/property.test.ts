@@ -419,15 +419,23 @@ const pathArb: fc.Arbitrary<PathSegment[]> = fc
   .map(([head, rest]) => [head, ...rest]);
 
 /**
- * Numbers a caller may store: every double within ±Number.MAX_SAFE_INTEGER (outside it every double is an
- * integer beyond the safe range, which dynakit refuses: see the last property), and bigints of up to 38 digits.
+ * Numbers a caller may store, as DynamoDB's number type holds them (magnitude 1E-130 to below 1E+126,
+ * or 0; 38 significant digits): every double within ±Number.MAX_SAFE_INTEGER (outside it every double
+ * is an integer beyond the safe range, which dynakit refuses) that is 0 or at least 1E-130 in
+ * magnitude, and bigints of up to 38 digits. The properties at the end cover the values refused.
  */
 const SAFE = { min: -Number.MAX_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER } as const;
+const MIN_MAGNITUDE = 1e-130;
 const D38 = 10n ** 38n - 1n;
+const storableDouble: fc.Arbitrary<number> = fc.oneof(
+  fc.constantFrom(0, -0, MIN_MAGNITUDE, -MIN_MAGNITUDE),
+  fc.double({ min: MIN_MAGNITUDE, max: SAFE.max, noNaN: true }),
+  fc.double({ min: SAFE.min, max: -MIN_MAGNITUDE, noNaN: true }),
+);
 const numberArb: fc.Arbitrary<number | bigint> = fc.oneof(
   fc.integer(),
   fc.integer(SAFE),
-  fc.double({ ...SAFE, noNaN: true }),
+  storableDouble,
   fc.bigInt({ min: -D38, max: D38 }),
 );
 
@@ -684,42 +692,110 @@ describe('property: compiled updates', () => {
   });
 });
 
+/** A value with the number somewhere inside it: alone, in a list, a map, a number set, or deep down. */
+const placed = (n: number | bigint): fc.Arbitrary<unknown> =>
+  fc.oneof(
+    fc.constant(n),
+    fc.tuple(fc.array(scalarArb, { maxLength: 3 }), fc.nat({ max: 3 })).map(([l, i]) => [...l.slice(0, i), n, ...l.slice(i)]),
+    fc.dictionary(fc.string({ minLength: 1, maxLength: 4 }), scalarArb, { maxKeys: 3 }).map((m) => ({ ...m, 'the n': n })),
+    fc.uniqueArray(fc.integer(), { maxLength: 3 }).map((a) => new Set<unknown>([...a, n])),
+    fc.constant({ deep: [{ deeper: [n] }] }),
+  );
+
+/** Checks that `n`, wherever it sits in `value`, makes a condition, a SET and an arithmetic operand fail to compile. */
+function refusedEverywhere(n: number | bigint, value: unknown, path: PathSegment[]): void {
+  expect(() => compileCondition(attr(path).eq(value).node, ctx())).toThrow(StorageRuleViolation);
+  expect(() => compileUpdate([{ kind: 'set', path, value: { kind: 'value', value } }], ctx())).toThrow(StorageRuleViolation);
+  expect(() => compileUpdate([{ kind: 'set', path, value: { kind: 'arith', op: '+', left: { kind: 'path', path }, right: { kind: 'value', value: n } } }], ctx())).toThrow(
+    StorageRuleViolation,
+  );
+  expect(() => compileUpdate([{ kind: 'add', path, value: n }], ctx())).toThrow(StorageRuleViolation);
+}
+
+const signed = <T extends number | bigint>(arb: fc.Arbitrary<T>): fc.Arbitrary<T> =>
+  fc.tuple(arb, fc.boolean()).map(([v, neg]) => (neg ? (-v as T) : v));
+
+/** An independent statement of DynamoDB's rule for integers: below 10^126, at most 38 digits once trailing zeros go. */
+function dynamoHoldsInteger(n: bigint): boolean {
+  const digits = (n < 0n ? -n : n).toString();
+  return digits.length <= 126 && digits.replace(/0+$/, '').length <= 38;
+}
+
 describe('property: integers beyond Number.MAX_SAFE_INTEGER', () => {
   // Every double with |d| >= 2^53 is an integer that is not safe (its digits are already rounded).
-  const unsafeArb = fc
-    .tuple(fc.double({ min: 2 ** 53, max: Number.MAX_VALUE, noNaN: true }), fc.boolean())
-    .map(([d, neg]) => (neg ? -d : d));
-  /** A value with the number somewhere inside it: alone, in a list, a map, a number set, or deep down. */
-  const placed = (n: number | bigint): fc.Arbitrary<unknown> =>
-    fc.oneof(
-      fc.constant(n),
-      fc.tuple(fc.array(scalarArb, { maxLength: 3 }), fc.nat({ max: 3 })).map(([l, i]) => [...l.slice(0, i), n, ...l.slice(i)]),
-      fc.dictionary(fc.string({ minLength: 1, maxLength: 4 }), scalarArb, { maxKeys: 3 }).map((m) => ({ ...m, 'the n': n })),
-      fc.uniqueArray(fc.integer(), { maxLength: 3 }).map((a) => new Set<unknown>([...a, n])),
-      fc.constant({ deep: [{ deeper: [n] }] }),
-    );
+  const unsafeArb = signed(fc.double({ min: 2 ** 53, max: Number.MAX_VALUE, noNaN: true }));
 
-  it('are refused wherever they appear in a condition or update value; the same value as a bigint compiles', () => {
+  it('are refused wherever they appear in a condition or update value', () => {
     fc.assert(
       fc.property(
         unsafeArb.chain((n) => fc.tuple(fc.constant(n), placed(n))),
         pathArb,
         ([n, value], path) => {
           expect(Number.isSafeInteger(n)).toBe(false);
-          const cond = attr(path).eq(value);
-          expect(() => compileCondition(cond.node, ctx())).toThrow(StorageRuleViolation);
-          expect(() => compileUpdate([{ kind: 'set', path, value: { kind: 'value', value } }], ctx())).toThrow(StorageRuleViolation);
-          expect(() => compileUpdate([{ kind: 'set', path, value: { kind: 'arith', op: '+', left: { kind: 'path', path }, right: { kind: 'value', value: n } } }], ctx())).toThrow(
-            StorageRuleViolation,
-          );
-          // A bigint carries the exact integer: accepted, and sent as that bigint.
-          const exact = BigInt(n);
-          const x = ctx();
-          compileCondition(attr(path).eq(exact).node, x);
-          expect(x.ph.values).toEqual({ ':v0': exact });
+          refusedEverywhere(n, value, path);
         },
       ),
       { numRuns: 100 },
+    );
+  });
+
+  it('the same integer as a bigint compiles, sent as that bigint, exactly when DynamoDB holds it', () => {
+    // Below 10^38 every integer has at most 38 digits: the bigint of such a double always compiles.
+    const heldArb = signed(fc.double({ min: 2 ** 53, max: 1e38, maxExcluded: true, noNaN: true }));
+    fc.assert(
+      fc.property(fc.oneof(heldArb, unsafeArb), pathArb, (n, path) => {
+        const exact = BigInt(n);
+        const x = ctx();
+        if (dynamoHoldsInteger(exact)) {
+          compileCondition(attr(path).eq(exact).node, x);
+          expect(x.ph.values).toEqual({ ':v0': exact });
+        } else {
+          expect(() => compileCondition(attr(path).eq(exact).node, x)).toThrow(StorageRuleViolation);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe("property: numbers outside DynamoDB's number type (magnitude 1E-130 to below 1E+126, or 0; 38 significant digits)", () => {
+  /** Non-zero doubles closer to zero than 1E-130, subnormals included. */
+  const tinyArb = signed(fc.double({ min: Number.MIN_VALUE, max: MIN_MAGNITUDE, maxExcluded: true, noNaN: true }));
+  /** Bigints of 10^126 and up, or of more than 38 significant digits (trailing zeros do not count). */
+  const badBigintArb = signed(
+    fc.oneof(
+      fc.bigInt({ min: 10n ** 126n, max: 10n ** 200n }),
+      fc
+        .tuple(fc.bigInt({ min: 10n ** 38n, max: 10n ** 60n }).filter((m) => m % 10n !== 0n), fc.nat({ max: 70 }))
+        .map(([m, zeros]) => m * 10n ** BigInt(zeros)),
+    ),
+  );
+
+  it('are refused wherever they appear in a condition or update value', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof<fc.Arbitrary<number | bigint>[]>(tinyArb, badBigintArb).chain((n) => fc.tuple(fc.constant(n), placed(n))),
+        pathArb,
+        ([n, value], path) => {
+          if (typeof n === 'bigint') expect(dynamoHoldsInteger(n)).toBe(false);
+          else expect(n !== 0 && Math.abs(n) < MIN_MAGNITUDE).toBe(true);
+          refusedEverywhere(n, value, path);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('up to 38 significant digits followed by zeros, below 10^126, compile and are sent as given', () => {
+    const heldArb = signed(fc.tuple(fc.bigInt({ min: 1n, max: D38 }), fc.nat({ max: 88 })).map(([m, zeros]) => m * 10n ** BigInt(zeros)));
+    fc.assert(
+      fc.property(heldArb, pathArb, (n, path) => {
+        expect(dynamoHoldsInteger(n)).toBe(true);
+        const x = ctx();
+        compileUpdate([{ kind: 'set', path, value: { kind: 'value', value: new Set([n]) } }], x);
+        expect(x.ph.values).toEqual({ ':v0': new Set([n]) });
+      }),
+      { numRuns: 200 },
     );
   });
 });
