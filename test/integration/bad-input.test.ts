@@ -7,7 +7,6 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { PutCommand, ScanCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import {
   computeItemSize,
-  DynakitError,
   ExpressionError,
   ItemSizeError,
   KeyError,
@@ -17,17 +16,11 @@ import {
 } from '../../src/index.js';
 import { appModel } from '../fixtures/app-model.js';
 import { testClient, testDocClient, uniqueTableName } from '../support/client.js';
+import { countRequests, refusedBeforeSend } from '../support/requests.js';
 import { useTable } from '../support/tables.js';
 
 const client = testClient();
-let sent = 0;
-client.middlewareStack.add(
-  (next) => async (args) => {
-    sent++;
-    return next(args);
-  },
-  { step: 'initialize', name: 'countRequests' },
-);
+const requests = countRequests(client);
 
 const { AppTable, User, Order } = appModel(client, uniqueTableName('bad'));
 const { Attr } = User;
@@ -70,18 +63,9 @@ async function rejectsBeforeSend<E extends Error>(
   attempt: () => unknown,
 ): Promise<E> {
   const table = await snapshot();
-  const before = sent;
-  let error: unknown;
-  try {
-    await attempt();
-  } catch (e) {
-    error = e;
-  }
-  expect(error).toBeInstanceOf(type);
-  expect(error).toBeInstanceOf(DynakitError);
-  expect(sent).toBe(before);
+  const error = await refusedBeforeSend(requests, type, attempt);
   expect(await snapshot()).toBe(table);
-  return error as E;
+  return error;
 }
 
 const paths = (e: ValidationError) => e.issues.map((i) => i.path).sort();
@@ -96,9 +80,9 @@ beforeAll(async () => {
 
 describe('the counter sees requests', () => {
   it('counts a real request (sanity check of the harness)', async () => {
-    const before = sent;
+    const before = requests.sent;
     await User.get({ userId: 'existing' });
-    expect(sent).toBe(before + 1);
+    expect(requests.sent).toBe(before + 1);
   });
 });
 

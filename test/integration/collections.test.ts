@@ -6,26 +6,15 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ExpressionError, InvalidCursorError, ItemParseError, type EntityInput, type TablePage } from '../../src/index.js';
 import { appModel } from '../fixtures/app-model.js';
 import { testClient, testDocClient, uniqueTableName } from '../support/client.js';
+import { countRequests } from '../support/requests.js';
 import { useTable } from '../support/tables.js';
 
 const client = testClient();
 const doc = testDocClient(client);
 
-function countRequests(c: DynamoDBClient): { n: number } {
-  const counter = { n: 0 };
-  c.middlewareStack.add(
-    (next) => async (args) => {
-      counter.n++;
-      return next(args);
-    },
-    { step: 'initialize', name: 'countRequests' },
-  );
-  return counter;
-}
 const requests = countRequests(client);
 
 const { AppTable, User, Order } = appModel(client, uniqueTableName('coll'));
@@ -194,10 +183,10 @@ describe('table-level scan', () => {
 
 describe('table-level bad input, before any request', () => {
   function rejects(make: () => unknown, E: new (...args: never[]) => Error, message: RegExp): void {
-    const before = requests.n;
+    const before = requests.sent;
     expect(make).toThrow(E);
     expect(make).toThrow(message);
-    expect(requests.n).toBe(before);
+    expect(requests.sent).toBe(before);
   }
 
   it('key conditions that are not a key of that index', () => {

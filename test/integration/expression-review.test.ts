@@ -3,26 +3,17 @@
  * DynamoDB rejects, what it sends is accepted, and table-level values compare as they are stored.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { QueryCommand, ScanCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { ExpressionError, KeyError, defineEntity, type KeyCondition } from '../../src/index.js';
 import { appModel } from '../fixtures/app-model.js';
 import { testClient, testDocClient, uniqueTableName } from '../support/client.js';
+import { countRequests } from '../support/requests.js';
 import { useTable } from '../support/tables.js';
 
 const client = testClient();
 const doc = testDocClient(client);
 
-/** Counts the requests sent through `c`, so a test can show that nothing was sent. */
-function countRequests(c: DynamoDBClient): { n: number } {
-  const counter = { n: 0 };
-  c.middlewareStack.add((next) => async (args) => {
-    counter.n += 1;
-    return next(args);
-  }, { step: 'initialize', name: 'countRequests' });
-  return counter;
-}
 const sent = countRequests(client);
 
 const { AppTable, User, Order } = appModel(client, uniqueTableName('expr-review'));
@@ -61,10 +52,10 @@ beforeAll(async () => {
 
 /** Runs `f` and expects it to throw `type` without sending anything. */
 async function refusedBeforeSending(f: () => unknown, type: new (...a: never[]) => Error, message: RegExp): Promise<void> {
-  const before = sent.n;
+  const before = sent.sent;
   await expect(async () => await f()).rejects.toThrow(type);
   await expect(async () => await f()).rejects.toThrow(message);
-  expect(sent.n).toBe(before);
+  expect(sent.sent).toBe(before);
 }
 
 describe('between with reversed bounds', () => {

@@ -11,7 +11,6 @@ import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { z } from 'zod';
 import {
   BatchValidationError,
-  DynakitError,
   ItemParseError,
   KeyError,
   ValidationError,
@@ -21,17 +20,11 @@ import {
 } from '../../src/index.js';
 import { testClient, uniqueTableName } from '../support/client.js';
 import { failure } from '../support/failure.js';
+import { countRequests, refusedBeforeSend } from '../support/requests.js';
 import { useTable } from '../support/tables.js';
 
 const client = testClient();
-let sent = 0;
-client.middlewareStack.add(
-  (next) => async (args) => {
-    sent++;
-    return next(args);
-  },
-  { step: 'initialize', name: 'countRequests' },
-);
+const requests = countRequests(client);
 /** Uncounted, for writing stored values dynakit would not write. */
 const rawClient = testClient();
 
@@ -60,20 +53,6 @@ const ByBigint = defineEntity({ table: Readings, name: 'ByBigint', schema: z.obj
 useTable(Measures, { clients: [client, rawClient] });
 useTable(Readings);
 
-/** Awaits `attempt` (which may also throw while building) and checks it failed with `type` before any request. */
-async function refusedBeforeSend<E extends Error>(type: abstract new (...args: never[]) => E, attempt: () => unknown): Promise<E> {
-  const before = sent;
-  let error: unknown;
-  try {
-    await attempt();
-  } catch (e) {
-    error = e;
-  }
-  expect(error).toBeInstanceOf(type);
-  expect(error).toBeInstanceOf(DynakitError);
-  expect(sent).toBe(before);
-  return error as E;
-}
 
 /** Checks a `ValidationError` names the entity, the path and DynamoDB's limit. */
 function namesRule(e: ValidationError, entity: string, path: string, limit: RegExp): void {
@@ -134,36 +113,36 @@ describe('numbers DynamoDB refuses fail with ValidationError before any request'
   const k = { id: 'existing' };
 
   it.each(badNumbers)('%s in put: top level, nested map and list, number set', async (_label, n, limit) => {
-    namesRule(await refusedBeforeSend(ValidationError, () => Measure.put({ id: 'p', x: n })), 'Measure', 'x', limit);
-    namesRule(await refusedBeforeSend(ValidationError, () => Measure.create({ id: 'p', nested: { l: [1, n] } })), 'Measure', 'nested.l[1]', limit);
-    namesRule(await refusedBeforeSend(ValidationError, () => Measure.put({ id: 'p', xs: new Set([1, n]) })), 'Measure', 'xs', limit);
+    namesRule(await refusedBeforeSend(requests, ValidationError, () => Measure.put({ id: 'p', x: n })), 'Measure', 'x', limit);
+    namesRule(await refusedBeforeSend(requests, ValidationError, () => Measure.create({ id: 'p', nested: { l: [1, n] } })), 'Measure', 'nested.l[1]', limit);
+    namesRule(await refusedBeforeSend(requests, ValidationError, () => Measure.put({ id: 'p', xs: new Set([1, n]) })), 'Measure', 'xs', limit);
   });
 
   it.each(badBigints)('%s in put: top level, nested map, bigint set', async (_label, n, limit) => {
-    namesRule(await refusedBeforeSend(ValidationError, () => Measure.put({ id: 'p', big: n })), 'Measure', 'big', limit);
-    namesRule(await refusedBeforeSend(ValidationError, () => Measure.put({ id: 'p', nested: { l: [], b: n } })), 'Measure', 'nested.b', limit);
-    namesRule(await refusedBeforeSend(ValidationError, () => Measure.create({ id: 'p', bigs: new Set([1n, n]) })), 'Measure', 'bigs', limit);
+    namesRule(await refusedBeforeSend(requests, ValidationError, () => Measure.put({ id: 'p', big: n })), 'Measure', 'big', limit);
+    namesRule(await refusedBeforeSend(requests, ValidationError, () => Measure.put({ id: 'p', nested: { l: [], b: n } })), 'Measure', 'nested.b', limit);
+    namesRule(await refusedBeforeSend(requests, ValidationError, () => Measure.create({ id: 'p', bigs: new Set([1n, n]) })), 'Measure', 'bigs', limit);
   });
 
   it.each(badNumbers)('%s in update values: set, setIfNotExists, add, append, ref arithmetic, set elements', async (_label, n, limit) => {
     const u = () => Measure.update(k);
-    namesRule(await refusedBeforeSend(ValidationError, () => u().set({ x: n })), 'Measure', 'x', limit);
-    namesRule(await refusedBeforeSend(ValidationError, () => u().set({ 'nested.l[0]': n })), 'Measure', 'nested.l[0]', limit);
-    namesRule(await refusedBeforeSend(ValidationError, () => u().setIfNotExists({ x: n })), 'Measure', 'x', limit);
-    namesRule(await refusedBeforeSend(ValidationError, () => u().add({ x: n })), 'Measure', 'x', limit);
-    namesRule(await refusedBeforeSend(ValidationError, () => u().append({ 'nested.l': [n] })), 'Measure', 'nested.l[0]', limit);
-    namesRule(await refusedBeforeSend(ValidationError, () => u().set({ x: Measure.ref('x').plus(n) })), 'Measure', 'x', limit);
-    namesRule(await refusedBeforeSend(ValidationError, () => u().add({ xs: new Set([n]) })), 'Measure', 'xs', limit);
-    namesRule(await refusedBeforeSend(ValidationError, () => u().delete({ xs: new Set([2, n]) })), 'Measure', 'xs', limit);
+    namesRule(await refusedBeforeSend(requests, ValidationError, () => u().set({ x: n })), 'Measure', 'x', limit);
+    namesRule(await refusedBeforeSend(requests, ValidationError, () => u().set({ 'nested.l[0]': n })), 'Measure', 'nested.l[0]', limit);
+    namesRule(await refusedBeforeSend(requests, ValidationError, () => u().setIfNotExists({ x: n })), 'Measure', 'x', limit);
+    namesRule(await refusedBeforeSend(requests, ValidationError, () => u().add({ x: n })), 'Measure', 'x', limit);
+    namesRule(await refusedBeforeSend(requests, ValidationError, () => u().append({ 'nested.l': [n] })), 'Measure', 'nested.l[0]', limit);
+    namesRule(await refusedBeforeSend(requests, ValidationError, () => u().set({ x: Measure.ref('x').plus(n) })), 'Measure', 'x', limit);
+    namesRule(await refusedBeforeSend(requests, ValidationError, () => u().add({ xs: new Set([n]) })), 'Measure', 'xs', limit);
+    namesRule(await refusedBeforeSend(requests, ValidationError, () => u().delete({ xs: new Set([2, n]) })), 'Measure', 'xs', limit);
   });
 
   it.each(badBigints)('%s in update values: set, setIfNotExists, set elements', async (_label, n, limit) => {
     const u = () => Measure.update(k);
-    namesRule(await refusedBeforeSend(ValidationError, () => u().set({ big: n })), 'Measure', 'big', limit);
-    namesRule(await refusedBeforeSend(ValidationError, () => u().setIfNotExists({ big: n })), 'Measure', 'big', limit);
-    namesRule(await refusedBeforeSend(ValidationError, () => u().set({ 'nested.b': n })), 'Measure', 'nested.b', limit);
-    namesRule(await refusedBeforeSend(ValidationError, () => u().add({ bigs: new Set([n]) })), 'Measure', 'bigs', limit);
-    namesRule(await refusedBeforeSend(ValidationError, () => u().delete({ bigs: new Set([n]) })), 'Measure', 'bigs', limit);
+    namesRule(await refusedBeforeSend(requests, ValidationError, () => u().set({ big: n })), 'Measure', 'big', limit);
+    namesRule(await refusedBeforeSend(requests, ValidationError, () => u().setIfNotExists({ big: n })), 'Measure', 'big', limit);
+    namesRule(await refusedBeforeSend(requests, ValidationError, () => u().set({ 'nested.b': n })), 'Measure', 'nested.b', limit);
+    namesRule(await refusedBeforeSend(requests, ValidationError, () => u().add({ bigs: new Set([n]) })), 'Measure', 'bigs', limit);
+    namesRule(await refusedBeforeSend(requests, ValidationError, () => u().delete({ bigs: new Set([n]) })), 'Measure', 'bigs', limit);
   });
 
   it.each([...badNumbers, ...badBigints])('%s in conditions: compare, between, in, of put, update, delete and check', async (_label, n, limit) => {
@@ -171,27 +150,27 @@ describe('numbers DynamoDB refuses fail with ValidationError before any request'
     const cmp = typeof n === 'bigint' ? Attr('big').gte(n) : Attr('x').gte(n);
     const between = typeof n === 'bigint' ? Attr('big').between(0n, n) : Attr('x').between(0, n);
     const inList = typeof n === 'bigint' ? Attr('big').in([1n, n]) : Attr('x').in([1, n]);
-    namesRule(await refusedBeforeSend(ValidationError, () => Measure.put({ id: 'c' }).where(cmp)), 'Measure', path, limit);
-    namesRule(await refusedBeforeSend(ValidationError, () => Measure.update(k).set({ x: 1 }).where(inList)), 'Measure', path, limit);
-    namesRule(await refusedBeforeSend(ValidationError, () => Measure.delete(k).where(between)), 'Measure', path, limit);
-    namesRule(await refusedBeforeSend(ValidationError, () => Measure.check(k, cmp).build()), 'Measure', path, limit);
+    namesRule(await refusedBeforeSend(requests, ValidationError, () => Measure.put({ id: 'c' }).where(cmp)), 'Measure', path, limit);
+    namesRule(await refusedBeforeSend(requests, ValidationError, () => Measure.update(k).set({ x: 1 }).where(inList)), 'Measure', path, limit);
+    namesRule(await refusedBeforeSend(requests, ValidationError, () => Measure.delete(k).where(between)), 'Measure', path, limit);
+    namesRule(await refusedBeforeSend(requests, ValidationError, () => Measure.check(k, cmp).build()), 'Measure', path, limit);
     // A table-level condition names the table.
     const tableCmp = Measures.Attr('x').eq(n);
-    const e = await refusedBeforeSend(ValidationError, () => Measures.scan().filter(tableCmp).build());
+    const e = await refusedBeforeSend(requests, ValidationError, () => Measures.scan().filter(tableCmp).build());
     expect(e.entity).toBe(`table ${Measures.name}`);
     expect(e.message).toMatch(limit);
   });
 
   it.each([...badNumbers, ...badBigints])('%s in a batch write: nothing is sent, the valid writes of the batch included', async (_label, n, limit) => {
     const bad = typeof n === 'bigint' ? Measure.put({ id: 'b2', bigs: new Set([n]) }) : Measure.put({ id: 'b2', xs: new Set([n]) });
-    const e = await refusedBeforeSend(BatchValidationError, () => Measures.batchWrite([Measure.put({ id: 'b1', x: 1 }), bad, Measure.delete({ id: 'b3' })]));
+    const e = await refusedBeforeSend(requests, BatchValidationError, () => Measures.batchWrite([Measure.put({ id: 'b1', x: 1 }), bad, Measure.delete({ id: 'b3' })]));
     expect(e.failures.map((f) => f.index)).toEqual([1]);
     const cause = e.failures[0]!.error;
     expect(cause).toBeInstanceOf(ValidationError);
     namesRule(cause as ValidationError, 'Measure', typeof n === 'bigint' ? 'bigs' : 'xs', limit);
     // The batch writer refuses it when it is added, before anything is buffered or sent.
     const writer = Measures.batchWriter();
-    namesRule(await refusedBeforeSend(ValidationError, () => writer.put(bad)), 'Measure', typeof n === 'bigint' ? 'bigs' : 'xs', limit);
+    namesRule(await refusedBeforeSend(requests, ValidationError, () => writer.put(bad)), 'Measure', typeof n === 'bigint' ? 'bigs' : 'xs', limit);
     await writer.close();
   });
 
@@ -201,30 +180,30 @@ describe('numbers DynamoDB refuses fail with ValidationError before any request'
     const update = typeof n === 'bigint' ? Measure.update({ id: 't2' }).set({ big: n }) : Measure.update({ id: 't2' }).add({ x: n });
     const check = Measure.check({ id: 't3' }, typeof n === 'bigint' ? Attr('big').lt(n) : Attr('x').lt(n));
     const ok = Measure.put({ id: 't0', x: 1 });
-    namesRule(await refusedBeforeSend(ValidationError, () => transactWrite([ok, put])), 'Measure', path, limit);
-    namesRule(await refusedBeforeSend(ValidationError, () => transactWrite([ok, update])), 'Measure', path, limit);
-    namesRule(await refusedBeforeSend(ValidationError, () => transactWrite([ok, check])), 'Measure', path, limit);
+    namesRule(await refusedBeforeSend(requests, ValidationError, () => transactWrite([ok, put])), 'Measure', path, limit);
+    namesRule(await refusedBeforeSend(requests, ValidationError, () => transactWrite([ok, update])), 'Measure', path, limit);
+    namesRule(await refusedBeforeSend(requests, ValidationError, () => transactWrite([ok, check])), 'Measure', path, limit);
   });
 });
 
 describe('number keys DynamoDB refuses: KeyError (a key that cannot be built) before any request', () => {
   it.each(badNumbers)('%s as an N key held as a number', async (_label, n, limit) => {
     // put validates the item's attributes first: the composite is an attribute of the item.
-    namesRule(await refusedBeforeSend(ValidationError, () => ByNumber.put({ id: n })), 'ByNumber', 'id', limit);
+    namesRule(await refusedBeforeSend(requests, ValidationError, () => ByNumber.put({ id: n })), 'ByNumber', 'id', limit);
     for (const attempt of [() => ByNumber.get({ id: n }), () => ByNumber.delete({ id: n }), () => ByNumber.update({ id: n }).set({ v: 1 }), () => ByNumber.query('primary', ByNumber.Key('id').eq(n))]) {
-      const e = await refusedBeforeSend(KeyError, attempt);
+      const e = await refusedBeforeSend(requests, KeyError, attempt);
       expect(e.entity).toBe('ByNumber');
       expect(e.attribute).toBe('id');
       expect(e.message).toMatch(limit);
     }
-    const b = await refusedBeforeSend(BatchValidationError, () => Readings.batchWrite([ByNumber.put({ id: 1 }), ByNumber.delete({ id: n })]));
+    const b = await refusedBeforeSend(requests, BatchValidationError, () => Readings.batchWrite([ByNumber.put({ id: 1 }), ByNumber.delete({ id: n })]));
     expect(b.failures[0]!.error).toBeInstanceOf(KeyError);
   });
 
   it.each(badBigints)('%s as an N key held as a bigint', async (_label, n, limit) => {
-    namesRule(await refusedBeforeSend(ValidationError, () => ByBigint.put({ id: n })), 'ByBigint', 'id', limit);
+    namesRule(await refusedBeforeSend(requests, ValidationError, () => ByBigint.put({ id: n })), 'ByBigint', 'id', limit);
     for (const attempt of [() => ByBigint.get({ id: n }), () => ByBigint.delete({ id: n }), () => transactWrite([ByBigint.update({ id: n }).set({ v: 1 })])]) {
-      const e = await refusedBeforeSend(KeyError, attempt);
+      const e = await refusedBeforeSend(requests, KeyError, attempt);
       expect(e.entity).toBe('ByBigint');
       expect(e.attribute).toBe('id');
       expect(e.message).toMatch(limit);
