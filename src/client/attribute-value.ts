@@ -11,10 +11,21 @@ export function unmarshallItem(item: Record<string, AttributeValue>): Record<str
   return out;
 }
 
+const INTEGER_TEXT = /^-?\d+$/;
+
 function toNumber(s: string): number | bigint {
   const n = Number(s);
-  if (Number.isSafeInteger(n) || !/^-?\d+$/.test(s)) return n;
+  if (Number.isSafeInteger(n) || !INTEGER_TEXT.test(s)) return n;
   return BigInt(s);
+}
+
+/**
+ * True when JavaScript can read the stored number text `s` without losing digits: within +/-2^53
+ * (a number), or an integer of any size (a bigint). A decimal beyond 2^53 (which `ADD 0.5` to an
+ * integer near 2^53 stores) is neither; util-dynamodb throws on it, and `toNumber` would round it.
+ */
+export function isReadableNumberText(s: string): boolean {
+  return !(Math.abs(Number(s)) > Number.MAX_SAFE_INTEGER) || INTEGER_TEXT.test(s);
 }
 
 export function unmarshallValue(v: AttributeValue): unknown {

@@ -1,20 +1,5 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-
-/**
- * True when util-dynamodb can read the stored number text `s` without `wrapNumbers`: a safe number,
- * or an integer it turns into a bigint. A decimal beyond 2^53 (which `ADD 0.5` to an integer near
- * 2^53 stores) is neither, and makes it throw "can't be converted to BigInt".
- */
-function readable(s: string): boolean {
-  const n = Number(s);
-  if (!Number.isFinite(n) || Math.abs(n) <= Number.MAX_SAFE_INTEGER) return true;
-  try {
-    BigInt(s);
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { isReadableNumberText } from './attribute-value.js';
 
 /**
  * The first stored number of an item that JavaScript cannot read back, with its document path
@@ -29,9 +14,9 @@ export function unreadableNumber(item: Readonly<Record<string, AttributeValue>>)
 }
 
 function inValue(v: AttributeValue, path: string): { path: string; text: string } | undefined {
-  if (v.N !== undefined) return readable(v.N) ? undefined : { path, text: v.N };
+  if (v.N !== undefined) return isReadableNumberText(v.N) ? undefined : { path, text: v.N };
   if (v.NS !== undefined) {
-    const text = v.NS.find((s) => !readable(s));
+    const text = v.NS.find((s) => !isReadableNumberText(s));
     return text === undefined ? undefined : { path, text };
   }
   if (v.L !== undefined) {

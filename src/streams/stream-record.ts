@@ -1,5 +1,5 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { unmarshallItem } from '../client/attribute-value.js';
+import { isReadableNumberText, unmarshallItem } from '../client/attribute-value.js';
 import type { EntityModel } from '../entity/model.js';
 import type { AnyEntity, EntityItem } from '../entity/entity.js';
 import { DynakitError } from '../errors.js';
@@ -128,8 +128,7 @@ function normalize(v: unknown, path: string): AttributeValue {
  * fraction. Integers of any size read as bigints; smaller decimals as numbers.
  */
 function readableNumber(n: string, path: string): void {
-  const x = Number(n);
-  if (Math.abs(x) > Number.MAX_SAFE_INTEGER && !/^-?\d+$/.test(n)) {
+  if (!isReadableNumberText(n)) {
     throw new TypeError(`${path}: ${n} has a fraction and is beyond 2^53, so it cannot be read as a JS number without losing digits`);
   }
 }
