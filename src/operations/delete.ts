@@ -2,7 +2,7 @@ import type { DeleteCommandInput, DeleteCommandOutput } from '@aws-sdk/lib-dynam
 import { Condition } from '../expressions/condition.js';
 import { compileCondition } from '../expressions/compile.js';
 import type { RequestOptions } from '../client/send.js';
-import { sendItemRequest } from '../client/send-item.js';
+import { sendDocumentRequest } from '../client/send-document-request.js';
 import type { EntityModel } from '../entity/model.js';
 import { Operation } from './operation.js';
 import { contextFor, withPlaceholders } from './expression-input.js';
@@ -114,7 +114,7 @@ export class DeleteBuilder<Item, Result = void> extends Operation<DeleteCommandI
   async send(options?: RequestOptions): Promise<Result> {
     let out: DeleteCommandOutput;
     try {
-      out = await sendItemRequest<DeleteCommandOutput>(this.model.table.client, 'DeleteItem', this.model.name, this.build(), options?.abortSignal);
+      out = await sendDocumentRequest<DeleteCommandOutput>(this.model.table.client, 'DeleteItem', this.model.name, this.build(), options?.abortSignal);
     } catch (e) {
       const expected = expectedVersion(this.model, this.state.key);
       throw mapConditionFailure(e, this.model, 'delete', expected === undefined ? undefined : { expected }, this.checks());

@@ -1,7 +1,7 @@
 import type { GetCommandInput, GetCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { compileProjection } from '../expressions/compile.js';
 import type { RequestOptions } from '../client/send.js';
-import { sendItemRequest } from '../client/send-item.js';
+import { sendDocumentRequest } from '../client/send-document-request.js';
 import type { EntityModel } from '../entity/model.js';
 import { Operation } from './operation.js';
 import { contextFor, withPlaceholders } from './expression-input.js';
@@ -97,7 +97,7 @@ export class GetBuilder<Result> extends Operation<GetCommandInput, Result | unde
    * @example const u = await User.get({ userId: 'u1' }).send({ abortSignal: AbortSignal.timeout(1_000) })
    */
   async send(options?: RequestOptions): Promise<Result | undefined> {
-    const out = await sendItemRequest<GetCommandOutput>(this.model.table.client, 'GetItem', this.model.name, this.build(), options?.abortSignal);
+    const out = await sendDocumentRequest<GetCommandOutput>(this.model.table.client, 'GetItem', this.model.name, this.build(), options?.abortSignal);
     return out.Item === undefined ? undefined : this.parseItem(out.Item);
   }
 }

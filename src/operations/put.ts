@@ -2,7 +2,7 @@ import type { PutCommandInput } from '@aws-sdk/lib-dynamodb';
 import { Condition } from '../expressions/condition.js';
 import { compileCondition } from '../expressions/compile.js';
 import type { RequestOptions } from '../client/send.js';
-import { sendItemRequest } from '../client/send-item.js';
+import { sendDocumentRequest } from '../client/send-document-request.js';
 import type { EntityModel } from '../entity/model.js';
 import { Operation } from './operation.js';
 import { contextFor, withPlaceholders } from './expression-input.js';
@@ -153,7 +153,7 @@ export class PutBuilder<Item> extends Operation<PutCommandInput, Item> {
   async send(options?: RequestOptions): Promise<Item> {
     const { input, result, version } = this.prepare();
     try {
-      await sendItemRequest(this.model.table.client, 'PutItem', this.model.name, input, options?.abortSignal);
+      await sendDocumentRequest(this.model.table.client, 'PutItem', this.model.name, input, options?.abortSignal);
     } catch (e) {
       throw mapConditionFailure(e, this.model, this.state.create ? 'create' : 'put', version, this.checks());
     }

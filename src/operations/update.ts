@@ -3,7 +3,7 @@ import { Condition } from '../expressions/condition.js';
 import type { UpdateAction } from '../expressions/ast.js';
 import { compileCondition, compileUpdate } from '../expressions/compile.js';
 import type { RequestOptions } from '../client/send.js';
-import { sendItemRequest } from '../client/send-item.js';
+import { sendDocumentRequest } from '../client/send-document-request.js';
 import type { EntityModel } from '../entity/model.js';
 import { Operation } from './operation.js';
 import { contextFor, withPlaceholders } from './expression-input.js';
@@ -310,7 +310,7 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
   async send(options?: RequestOptions): Promise<Result> {
     let out: UpdateCommandOutput;
     try {
-      out = await sendItemRequest<UpdateCommandOutput>(this.model.table.client, 'UpdateItem', this.model.name, this.build(), options?.abortSignal);
+      out = await sendDocumentRequest<UpdateCommandOutput>(this.model.table.client, 'UpdateItem', this.model.name, this.build(), options?.abortSignal);
     } catch (e) {
       const expected = expectedVersion(this.model, this.state.key);
       throw missingParent(this.model, this.state.steps, mapConditionFailure(e, this.model, 'update', expected === undefined ? undefined : { expected }, this.checks()));

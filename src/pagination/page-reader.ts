@@ -1,6 +1,6 @@
 import type { KeyAttribute } from '../entity/table-types.js';
 import type { AnyDynamoClient } from '../client/send.js';
-import { sendCommand } from '../client/send.js';
+import { sendDocumentRequest, type ItemOwner } from '../client/send-document-request.js';
 import { encodeCursor, type StartKey } from './cursor.js';
 import type { Hydrator } from './hydrate.js';
 import { MAX_BATCH_GET } from '../batch/batch-get.js';
@@ -21,8 +21,9 @@ export interface PagedReadSpec<T> {
   /** Index name used to tag cursors (`primary` for the table). */
   readonly index: string;
   readonly startKeyAttributes: readonly KeyAttribute[];
-  /** Builds the command for one request from a complete input. */
-  readonly command: (input: Record<string, unknown>) => unknown;
+  readonly kind: 'Query' | 'Scan';
+  /** Whose items these are, for the message of an unreadable item. */
+  readonly owner: ItemOwner;
   readonly input: Record<string, unknown>;
   readonly parse: (raw: Record<string, unknown>) => T | typeof SKIP;
   /**
@@ -99,7 +100,7 @@ export async function readPage<T>(
   if (startKey !== undefined) input.ExclusiveStartKey = startKey;
   const requestLimit = pageSize ?? limitFor(remaining);
   if (requestLimit !== undefined) input.Limit = requestLimit;
-  const out = await sendCommand<RawPage>(spec.client, spec.command(input), signal);
+  const out = await sendDocumentRequest<RawPage>(spec.client, spec.kind, spec.owner, input, signal);
   const rows = out.Items ?? [];
   const items: T[] = [];
   let lastRaw: Record<string, unknown> | undefined;
@@ -188,7 +189,7 @@ async function nextReturningRow<T>(
     if (after === undefined) return undefined;
     resume = after;
     const input: Record<string, unknown> = { ...spec.input, ExclusiveStartKey: after, Limit: pageSize ?? LOOK_PAST_ROWS };
-    const out = await sendCommand<RawPage>(spec.client, spec.command(input), signal);
+    const out = await sendDocumentRequest<RawPage>(spec.client, spec.kind, spec.owner, input, signal);
     pending = out.Items ?? [];
     after = out.LastEvaluatedKey;
   }
@@ -218,7 +219,7 @@ export async function countAll(spec: Omit<PagedReadSpec<never>, 'parse'>, startK
   do {
     const input: Record<string, unknown> = { ...spec.input, Select: 'COUNT' };
     if (key !== undefined) input.ExclusiveStartKey = key;
-    const out = await sendCommand<{ Count?: number; LastEvaluatedKey?: Record<string, unknown> }>(spec.client, spec.command(input), signal);
+    const out = await sendDocumentRequest<{ Count?: number; LastEvaluatedKey?: Record<string, unknown> }>(spec.client, spec.kind, spec.owner, input, signal);
     total += out.Count ?? 0;
     key = out.LastEvaluatedKey;
   } while (key !== undefined);

@@ -1,4 +1,4 @@
-import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { KeyCondition } from '../expressions/key-condition.js';
 import { compileCondition, type CompileContext } from '../expressions/compile.js';
 import { keyConditionRefinement, planKeyCondition } from '../entity/key-condition-plan.js';
@@ -32,9 +32,7 @@ export class QueryBuilder<Result> extends EntityReadBuilder<Result, QueryState> 
     return input;
   }
 
-  protected command(input: Record<string, unknown>): unknown {
-    return new QueryCommand(input as unknown as QueryCommandInput);
-  }
+  protected readonly kind = 'Query';
 
   protected override keyFilter(): Condition | undefined {
     const node = keyConditionRefinement(this.model, this.state.index, this.state.key, (a) => this.canFilterOn(a));

@@ -55,7 +55,8 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> implements 
   protected abstract with(patch: Partial<S>): this;
   /** The operation-specific part of the input (key condition, segments, ...). */
   protected abstract baseInput(ctx: CompileContext): Record<string, unknown>;
-  protected abstract command(input: Record<string, unknown>): unknown;
+  /** The request a page is read with. */
+  protected abstract readonly kind: 'Query' | 'Scan';
 
   /**
    * Filters items after they are read (DynamoDB's FilterExpression); several calls are ANDed.
@@ -246,7 +247,7 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> implements 
 
   private specBase(input: Record<string, unknown>): Omit<PagedReadSpec<never>, 'parse'> {
     const m = this.model;
-    return { client: m.table.client, table: m.table.name, index: this.index.name, startKeyAttributes: this.keyAttributes, command: (i) => this.command(i), input };
+    return { client: m.table.client, table: m.table.name, index: this.index.name, startKeyAttributes: this.keyAttributes, kind: this.kind, owner: m.name, input };
   }
 
   /** Whether a fetched item is returned: this entity's, and not expired (unless includeExpired). */

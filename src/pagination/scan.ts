@@ -1,4 +1,4 @@
-import { ScanCommand, type ScanCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { ScanCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { CompileContext } from '../expressions/compile.js';
 import { ExpressionError } from '../errors.js';
 import { EntityReadBuilder, type ReadState } from './read-builder.js';
@@ -26,9 +26,7 @@ export class ScanBuilder<Result> extends EntityReadBuilder<Result, ScanState> {
     return {};
   }
 
-  protected command(input: Record<string, unknown>): unknown {
-    return new ScanCommand(input as unknown as ScanCommandInput);
-  }
+  protected readonly kind = 'Scan';
 
   /**
    * Reads only these top-level attributes; the result type becomes a `Pick`.

@@ -1,4 +1,5 @@
-import { QueryCommand, ScanCommand, type QueryCommandInput, type ScanCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import type { QueryCommandInput, ScanCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Condition } from '../expressions/condition.js';
 import { compileCondition, compileProjection } from '../expressions/compile.js';
 import { tableContextFor } from '../operations/expression-input.js';
@@ -296,7 +297,9 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
       table: this.table.name,
       index: s.index.name,
       startKeyAttributes: this.keyAttributes,
-      command: (i: Record<string, unknown>) => (isQuery ? new QueryCommand(i as unknown as QueryCommandInput) : new ScanCommand(i as unknown as ScanCommandInput)),
+      kind: isQuery ? ('Query' as const) : ('Scan' as const),
+      // an item is named by its entity when it carries one (else by the table)
+      owner: (raw: Record<string, AttributeValue>) => raw[this.table.entityAttribute]?.S ?? this.table.name,
       input,
       parse: (raw: Record<string, unknown>) => this.parseRow(raw),
       ...(s.hydrate === undefined ? {} : tableHydration(this.table, s.projection, s.hydrate, s.consistent)),
