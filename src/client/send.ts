@@ -9,6 +9,37 @@ interface Sendable {
   send(command: unknown, options?: unknown): Promise<unknown>;
 }
 
+/** The part of an SDK command's middleware stack used here. */
+interface Stacked {
+  readonly middlewareStack: { add(middleware: unknown, options: object): void };
+}
+
+interface LogFilters {
+  inputFilterSensitiveLog?: (value: unknown) => unknown;
+  outputFilterSensitiveLog?: (value: unknown) => unknown;
+}
+
+const asIs = (value: unknown): unknown => value;
+
+/**
+ * Makes the SDK hand the request and response to its logger as they are, without redacting them.
+ *
+ * Why: the SDK's logger middleware computes the redacted input and output on every call, also
+ * when no logger is configured (its default logger ignores them). Since the SDK moved to schemas
+ * (3.7xx), that redaction is a walk of the whole request and response against the operation's
+ * schema, building a copy: 8-10% of a stubbed 10-item query, twice that for the raw
+ * AttributeValues of a low-level command (bench/analysis.md). No DynamoDB shape is marked
+ * sensitive, so the copy always equals the original (test/unit/log-redaction.test.ts walks every
+ * DynamoDB operation's schema to hold this); before schemas, the SDK's filters for DynamoDB were
+ * the identity too. A logger the application configured still receives every call.
+ */
+const unredactedLogs = (next: (args: unknown) => Promise<unknown>, context: LogFilters) => (args: unknown) => {
+  context.inputFilterSensitiveLog = asIs;
+  context.outputFilterSensitiveLog = asIs;
+  return next(args);
+};
+const UNREDACTED_LOGS = { step: 'initialize', priority: 'high', name: 'dynakitUnredactedLogs', override: true } as const;
+
 /** Per-call options of everything that sends requests. */
 export interface RequestOptions {
   /**
@@ -80,6 +111,7 @@ export class SignalFanout {
 export function sendCommand<Output>(client: AnyDynamoClient, command: unknown, signal?: AbortSignal): Promise<Output> {
   const unsupported = unsupportedTranslation(client);
   if (unsupported !== undefined) return Promise.reject(new UnsupportedClientError(unsupported));
+  (command as Stacked).middlewareStack.add(unredactedLogs, UNREDACTED_LOGS);
   if (signal === undefined) return (client as unknown as Sendable).send(command) as Promise<Output>;
   if (signal.aborted) return Promise.reject(signal.reason as Error);
   // The SDK rejects an aborted request with its own AbortError; callers get the signal's reason
