@@ -1,13 +1,13 @@
 /**
- * get / put / update / delete go out as the low-level commands, marshalled by dynakit
- * (src/client/send-item.ts). These tests pin that the bytes on the wire are the ones lib-dynamodb's
+ * get / put / update / delete, query and scan go out as the low-level commands, marshalled by dynakit
+ * (src/client/send-document-request.ts). These tests pin that the bytes on the wire are the ones lib-dynamodb's
  * command would send for the same `build()` input (so what is stored cannot differ), with a plain
  * DynamoDBClient and with a DocumentClient whose own translate settings apply, and that what comes
  * back is read as before.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { appModel } from '../fixtures/app-model.js';
 import { testClient, testDocClient, uniqueTableName } from '../support/client.js';
 import { useTable } from '../support/tables.js';
@@ -86,6 +86,33 @@ describe.each(clients)('single-item requests through $name', ({ make }) => {
     expect(ours).toEqual(lib);
     expect(ours.target).toBe('DynamoDB_20120810.GetItem');
     expect(item).toEqual({ ...ada, createdAt: '2026-12-04T12:00:00.000Z', updatedAt: '2026-12-04T12:00:00.000Z' });
+  });
+
+  it('query and scan: the same Query / Scan requests as QueryCommand / ScanCommand, from a cursor too', async () => {
+    await User.put({ ...ada, userId: 'u0', name: 'Al' });
+    wire.length = 0;
+    const query = User.query('gsi1', User.Key('orgId').eq('acme').and(User.Key('name').beginsWith('A'))).filter(User.Attr('tags').contains('a')).limit(1);
+    const [lib, ours, page] = await pair(new QueryCommand(query.build()), () => query);
+    expect(ours).toEqual(lib);
+    expect(ours.target).toBe('DynamoDB_20120810.Query');
+    const first = page as { items: unknown[]; cursor?: string };
+    // gsi1's sort key is USER#{name}#{userId}: Ada before Al
+    expect(first.items).toEqual([{ ...ada, createdAt: '2026-12-04T12:00:00.000Z', updatedAt: '2026-12-04T12:00:00.000Z' }]);
+    expect(first.cursor).toBeDefined();
+    // from the cursor: the ExclusiveStartKey is marshalled as lib-dynamodb would
+    wire.length = 0;
+    const rest = query.startAfter(first.cursor);
+    const [libRest, oursRest, second] = await pair(new QueryCommand(rest.build()), () => rest);
+    expect(oursRest).toEqual(libRest);
+    expect(oursRest.body).toContain('ExclusiveStartKey');
+    expect((second as { items: { userId: string }[] }).items.map((u) => u.userId)).toEqual(['u0']);
+    wire.length = 0;
+    const scan = User.scan().filter(User.Attr('address.city').eq('Paris')).pageSize(5);
+    const [libScan, oursScan, scanned] = await pair(new ScanCommand(scan.build()), () => scan);
+    expect(oursScan).toEqual(libScan);
+    expect(oursScan.target).toBe('DynamoDB_20120810.Scan');
+    expect((scanned as { items: { userId: string }[] }).items.map((u) => u.userId).sort()).toEqual(['u0', 'u1']);
+    await User.delete({ userId: 'u0' });
   });
 
   it('get of a missing item: the same request, undefined', async () => {

@@ -269,6 +269,23 @@ describe('a stored number JavaScript cannot read back (a decimal beyond 2^53)', 
     expect(await Measure.get({ id: 'precise' })).toBeUndefined();
   });
 
+  it('query, scan and a table-level scan fail the same way, naming the entity and the attribute', async () => {
+    await Measure.put({ id: 'read-precise', x: Number.MAX_SAFE_INTEGER });
+    await Measure.update({ id: 'read-precise' }).add({ x: 0.5 });
+    const q = await failure(Measure.query('primary', Measure.Key('id').eq('read-precise')), ItemParseError);
+    expect(q.entity).toBe('Measure');
+    expect(q.issues.map((i) => i.path)).toEqual(['x']);
+    expect(q.message).toContain(TOO_PRECISE);
+    expect(q.raw['x']).toEqual({ N: TOO_PRECISE });
+    const s = await failure(Measure.scan().all(), ItemParseError);
+    expect(s.issues.map((i) => i.path)).toEqual(['x']);
+    // a table-level read names the entity the item carries
+    const t = await failure(Measures.scan().all(), ItemParseError);
+    expect(t.entity).toBe('Measure');
+    expect(t.issues.map((i) => i.path)).toEqual(['x']);
+    await Measure.delete({ id: 'read-precise' });
+  });
+
   it('names a nested path and a number set', async () => {
     const pk = { S: 'M#nested-precise' };
     await rawClient.send(
