@@ -1,6 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient, TranslateConfig } from '@aws-sdk/lib-dynamodb';
 import { UnsupportedClientError } from '../errors.js';
+import { withUnredactedLogs } from './unredacted-logs.js';
 
 /** Anything with the SDK's `send`: a DynamoDBClient or a DynamoDBDocumentClient. */
 export type AnyDynamoClient = DynamoDBClient | DynamoDBDocumentClient;
@@ -8,37 +9,6 @@ export type AnyDynamoClient = DynamoDBClient | DynamoDBDocumentClient;
 interface Sendable {
   send(command: unknown, options?: unknown): Promise<unknown>;
 }
-
-/** The part of an SDK command's middleware stack used here. */
-interface Stacked {
-  readonly middlewareStack: { add(middleware: unknown, options: object): void };
-}
-
-interface LogFilters {
-  inputFilterSensitiveLog?: (value: unknown) => unknown;
-  outputFilterSensitiveLog?: (value: unknown) => unknown;
-}
-
-const asIs = (value: unknown): unknown => value;
-
-/**
- * Makes the SDK hand the request and response to its logger as they are, without redacting them.
- *
- * Why: the SDK's logger middleware computes the redacted input and output on every call, also
- * when no logger is configured (its default logger ignores them). Since the SDK moved to schemas
- * (3.7xx), that redaction is a walk of the whole request and response against the operation's
- * schema, building a copy: 8-10% of a stubbed 10-item query, twice that for the raw
- * AttributeValues of a low-level command (bench/analysis.md). No DynamoDB shape is marked
- * sensitive, so the copy always equals the original (test/unit/log-redaction.test.ts walks every
- * DynamoDB operation's schema to hold this); before schemas, the SDK's filters for DynamoDB were
- * the identity too. A logger the application configured still receives every call.
- */
-const unredactedLogs = (next: (args: unknown) => Promise<unknown>, context: LogFilters) => (args: unknown) => {
-  context.inputFilterSensitiveLog = asIs;
-  context.outputFilterSensitiveLog = asIs;
-  return next(args);
-};
-const UNREDACTED_LOGS = { step: 'initialize', priority: 'high', name: 'dynakitUnredactedLogs', override: true } as const;
 
 /** Per-call options of everything that sends requests. */
 export interface RequestOptions {
@@ -103,7 +73,8 @@ export class SignalFanout {
 }
 
 /**
- * Sends a lib-dynamodb command (`PutCommand`, ...) through either client. lib-dynamodb commands
+ * Sends an SDK command (a low-level one, or lib-dynamodb's `BatchWriteCommand`, ...) through
+ * either client, without the SDK's log redaction (see ./unredacted-logs.ts). lib-dynamodb commands
  * marshal in their own middleware, so they run on a plain DynamoDBClient too; we deliberately do
  * not call `DynamoDBDocumentClient.from(client)`, which would overwrite the marshalling options
  * of any DocumentClient the user built on the same client.
@@ -111,7 +82,7 @@ export class SignalFanout {
 export function sendCommand<Output>(client: AnyDynamoClient, command: unknown, signal?: AbortSignal): Promise<Output> {
   const unsupported = unsupportedTranslation(client);
   if (unsupported !== undefined) return Promise.reject(new UnsupportedClientError(unsupported));
-  (command as Stacked).middlewareStack.add(unredactedLogs, UNREDACTED_LOGS);
+  withUnredactedLogs(command);
   if (signal === undefined) return (client as unknown as Sendable).send(command) as Promise<Output>;
   if (signal.aborted) return Promise.reject(signal.reason as Error);
   // The SDK rejects an aborted request with its own AbortError; callers get the signal's reason
