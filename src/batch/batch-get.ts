@@ -1,4 +1,7 @@
-import { BatchGetCommand, type BatchGetCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { BatchGetItemCommand, type AttributeValue, type BatchGetItemCommandOutput } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall, type unmarshallOptions } from '@aws-sdk/util-dynamodb';
+import { marshallSettings, unmarshallSettings } from '../client/marshal-settings.js';
+import { readItem, type ItemOwner } from '../client/send-document-request.js';
 import { SignalFanout, sendCommand, type AnyDynamoClient, type RequestOptions } from '../client/send.js';
 import { BatchGetError } from '../errors.js';
 import type { GetBuilder } from '../operations/get.js';
@@ -26,6 +29,8 @@ export interface KeyLookup {
   /** Requests with the same group share one `RequestItems[table]` entry (projection, consistency). */
   readonly group: string;
   readonly entry: { ConsistentRead?: boolean; ProjectionExpression?: string; ExpressionAttributeNames?: Record<string, string> };
+  /** Whom an `ItemParseError` names when the stored item cannot be read: the entity it was asked for. */
+  readonly owner: ItemOwner;
 }
 
 interface Lookup extends KeyLookup {
@@ -62,7 +67,7 @@ export async function batchGetAll<B extends readonly GetBuilder<unknown>[]>(
       entry.ExpressionAttributeNames = names;
     }
     const table = model.table.name;
-    return { builder, table, keyNames: model.primaryKeyNames, id: itemId(table, key, model.primaryKeyNames), key, group: `${table}\u0000${JSON.stringify(entry)}`, entry };
+    return { builder, table, keyNames: model.primaryKeyNames, id: itemId(table, key, model.primaryKeyNames), key, group: `${table}\u0000${JSON.stringify(entry)}`, entry, owner: model.name };
   });
 
   const found = await fetchLookups(client, lookups, options);
@@ -118,36 +123,64 @@ async function readChunk(
   signal: AbortSignal | undefined,
 ): Promise<void> {
   const first = chunk[0]!;
-  const names = first.keyNames;
+  const { table, keyNames: names } = first;
+  // Sent as the low-level command, marshalled here as lib-dynamodb's BatchGetCommand would (the
+  // same bytes): its unmarshalling inside the SDK fails on an unreadable number with a plain Error
+  // that names neither the entity nor the attribute.
+  const settings = marshallSettings(client);
+  const back = unmarshallSettings(client);
+  const owner = chunkOwner(chunk, back);
   let keys = chunk.map((l) => l.key);
   let attempts = 0;
   let lastError: unknown;
   while (keys.length > 0) {
     attempts++;
     let progressed = false;
+    let out: BatchGetItemCommandOutput | undefined;
     try {
-      const out = await sendCommand<BatchGetCommandOutput>(
-        client,
-        new BatchGetCommand({ RequestItems: { [first.table]: { ...first.entry, Keys: keys } } } as never),
-        signal,
-      );
-      for (const item of out.Responses?.[first.table] ?? []) {
-        found.set(lookupId({ group: first.group, id: itemId(first.table, item, names) }), item);
-      }
-      const left = (out.UnprocessedKeys?.[first.table]?.Keys ?? []) as Record<string, unknown>[];
-      progressed = left.length < keys.length;
-      keys = left;
-      lastError = undefined;
+      const Keys = keys.map((key) => marshall(key, settings));
+      out = await sendCommand<BatchGetItemCommandOutput>(client, new BatchGetItemCommand({ RequestItems: { [table]: { ...first.entry, Keys } } }), signal);
     } catch (e) {
       // An abort's reason can look retryable (AbortSignal.timeout's is a TimeoutError).
       if (signal?.aborted === true || !isRetryableError(e)) throw e;
       lastError = e;
     }
+    if (out !== undefined) {
+      for (const raw of out.Responses?.[table] ?? []) {
+        const item = readItem(owner, raw, back);
+        found.set(lookupId({ group: first.group, id: itemId(table, item, names) }), item);
+      }
+      // Kept in DocumentClient form: resent like the first keys, and what a BatchGetError reports.
+      const left = (out.UnprocessedKeys?.[table]?.Keys ?? []).map((key) => unmarshall(key, back));
+      progressed = left.length < keys.length;
+      keys = left;
+      lastError = undefined;
+    }
     if (keys.length === 0) return;
     if (progressed) attempts = 0;
     if (attempts >= backoff.maxAttempts) {
-      throw new BatchGetError(keys.map((key) => ({ table: first.table, key })), lastError);
+      throw new BatchGetError(keys.map((key) => ({ table, key })), lastError);
     }
     await sleep(backoffDelay(Math.max(attempts - 1, 0), backoff), signal);
   }
+}
+
+/**
+ * Whom an `ItemParseError` names for a stored item of `chunk`: the owner of the lookup with the
+ * item's key (a chunk can hold keys of several entities of one table). Only asked for an item
+ * that did not read, so the key is matched then, not for every item.
+ */
+function chunkOwner(chunk: readonly KeyLookup[], back: unmarshallOptions | undefined): ItemOwner {
+  const first = chunk[0]!;
+  return (raw: Record<string, AttributeValue>) => {
+    let lookup = first;
+    if (chunk.some((l) => l.owner !== first.owner)) {
+      // The key reads (it is one of the keys asked, marshalled from JavaScript values).
+      const key: Record<string, AttributeValue> = {};
+      for (const n of first.keyNames) if (raw[n] !== undefined) key[n] = raw[n];
+      const id = itemId(first.table, unmarshall(key, back), first.keyNames);
+      lookup = chunk.find((l) => l.id === id) ?? first;
+    }
+    return typeof lookup.owner === 'string' ? lookup.owner : lookup.owner(raw);
+  };
 }

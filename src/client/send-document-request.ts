@@ -7,9 +7,9 @@ import {
   UpdateItemCommand,
   type AttributeValue,
 } from '@aws-sdk/client-dynamodb';
-import type { TranslateConfig } from '@aws-sdk/lib-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { ItemParseError } from '../errors.js';
+import { marshallSettings, unmarshallSettings } from './marshal-settings.js';
 import { sendCommand, type AnyDynamoClient } from './send.js';
 import { unreadableNumber } from './unreadable-number.js';
 
@@ -58,10 +58,7 @@ export async function sendDocumentRequest<Output>(
   input: DocumentRequest,
   signal?: AbortSignal,
 ): Promise<Output> {
-  const translate = (client as { config?: { translateConfig?: TranslateConfig } }).config?.translateConfig;
-  // lib-dynamodb marshals value by value and sets these two flags on the shared settings object
-  // (on first use); here whole maps are converted, so they must be off.
-  const options = translate?.marshallOptions && { ...translate.marshallOptions, convertTopLevelContainer: false };
+  const options = marshallSettings(client);
   const raw: Record<string, unknown> = { ...input };
   if (input.Key !== undefined) raw['Key'] = marshall(input.Key, options);
   if (input.Item !== undefined) raw['Item'] = marshall(input.Item, options);
@@ -70,7 +67,7 @@ export async function sendDocumentRequest<Output>(
   const Command = COMMANDS[kind] as new (input: never) => object;
   const out = await sendCommand<{ Item?: Raw; Attributes?: Raw; Items?: Raw[]; LastEvaluatedKey?: Raw }>(client, new Command(raw as never), signal);
   if (out.Item === undefined && out.Attributes === undefined && out.Items === undefined && out.LastEvaluatedKey === undefined) return out as Output;
-  const back = translate?.unmarshallOptions && { ...translate.unmarshallOptions, convertWithoutMapWrapper: false };
+  const back = unmarshallSettings(client);
   const result: Record<string, unknown> = { ...out };
   if (out.Item !== undefined) result['Item'] = readItem(owner, out.Item, back);
   if (out.Attributes !== undefined) result['Attributes'] = readItem(owner, out.Attributes, back);
@@ -86,8 +83,9 @@ export async function sendDocumentRequest<Output>(
 /**
  * util-dynamodb's unmarshall, with its plain Error for a number JavaScript cannot hold turned into
  * an `ItemParseError` naming the owner and the attribute (its `raw` is the item as DynamoDB sent it).
+ * Batch and transaction gets read their items with it too.
  */
-function readItem(owner: ItemOwner, raw: Raw, options: Parameters<typeof unmarshall>[1]): Plain {
+export function readItem(owner: ItemOwner, raw: Raw, options: Parameters<typeof unmarshall>[1]): Plain {
   try {
     return unmarshall(raw, options);
   } catch (e) {

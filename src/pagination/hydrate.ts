@@ -6,6 +6,7 @@ import { fetchLookups, lookupId, type KeyLookup } from '../batch/batch-get.js';
 import { resolveBackoff, resolveConcurrency, type BackoffOptions } from '../batch/backoff.js';
 import { itemId } from '../batch/write-request.js';
 import { ExpressionError } from '../errors.js';
+import type { ItemOwner } from '../client/send-document-request.js';
 
 /**
  * How a hydrated read fetches its items: `hydrate({ consistent, concurrency, maxAttempts, ... })`.
@@ -50,15 +51,24 @@ export function checkHydratable(entity: string, index: ResolvedIndex): void {
  */
 export function hydrator(model: EntityModel, projection: readonly string[] | undefined, withTtl: boolean, options: HydrateOptions): Hydrator {
   const extra = withTtl && model.ttl !== undefined ? [model.table.entityAttribute, model.ttl] : [model.table.entityAttribute];
-  return itemReads(model.table, contextFor(model), projection === undefined ? undefined : [...projection, ...extra], options);
+  return itemReads(model.table, contextFor(model), projection === undefined ? undefined : [...projection, ...extra], options, namedOwner(model.table, model.name));
+}
+
+/**
+ * Whom an `ItemParseError` names for an item a hydrated read fetched: the entity its discriminator
+ * names, else `fallback`. A KEYS_ONLY index does not tell one entity's rows from another's, so the
+ * item reads of an entity's query fetch other entities' items too.
+ */
+export function namedOwner(table: Table, fallback: string): ItemOwner {
+  return (raw) => raw[table.entityAttribute]?.S ?? fallback;
 }
 
 /**
  * Reads the table items of index rows by their primary keys: whole items, or only `attributes`
- * (and the table keys, which match items to rows), whose names `ctx` places. Shared by entity and
- * table-level hydrated reads.
+ * (and the table keys, which match items to rows), whose names `ctx` places; `owner` names an item
+ * that cannot be read. Shared by entity and table-level hydrated reads.
  */
-export function itemReads(table: Table, ctx: CompileContext, attributes: readonly string[] | undefined, options: HydrateOptions): Hydrator {
+export function itemReads(table: Table, ctx: CompileContext, attributes: readonly string[] | undefined, options: HydrateOptions, owner: ItemOwner): Hydrator {
   const name = table.name;
   const keyNames = table.primaryKeyNames;
   const entry: KeyLookup['entry'] = {};
@@ -74,7 +84,7 @@ export function itemReads(table: Table, ctx: CompileContext, attributes: readonl
     const lookups = rows.map((row): KeyLookup => {
       const key: Record<string, unknown> = {};
       for (const n of keyNames) key[n] = row[n];
-      return { table: name, keyNames, id: itemId(name, key, keyNames), key, group, entry };
+      return { table: name, keyNames, id: itemId(name, key, keyNames), key, group, entry, owner };
     });
     const found = await fetchLookups(table.client, lookups, signal === undefined ? options : { ...options, abortSignal: signal });
     return lookups.map((l) => found.get(lookupId(l)));

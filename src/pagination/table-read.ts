@@ -1,4 +1,3 @@
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { QueryCommandInput, ScanCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Condition } from '../expressions/condition.js';
 import { compileCondition, compileProjection } from '../expressions/compile.js';
@@ -17,7 +16,7 @@ import type { RequestOptions } from '../client/send.js';
 import { positiveInt } from './read-builder.js';
 import { checkIndexHolds, filterNeeds, type NeededAttribute } from './index-projection.js';
 import { checkKeyCondition } from './table-key-terms.js';
-import { checkHydratable, checkHydrateOptions, type HydrateOptions } from './hydrate.js';
+import { checkHydratable, checkHydrateOptions, namedOwner, type HydrateOptions } from './hydrate.js';
 import { tableHydration } from './table-hydrate.js';
 
 interface TableReadState {
@@ -299,7 +298,7 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
       startKeyAttributes: this.keyAttributes,
       kind: isQuery ? ('Query' as const) : ('Scan' as const),
       // an item is named by its entity when it carries one (else by the table)
-      owner: (raw: Record<string, AttributeValue>) => raw[this.table.entityAttribute]?.S ?? this.table.name,
+      owner: namedOwner(this.table, this.table.name),
       input,
       parse: (raw: Record<string, unknown>) => this.parseRow(raw),
       ...(s.hydrate === undefined ? {} : tableHydration(this.table, s.projection, s.hydrate, s.consistent)),

@@ -1,4 +1,7 @@
-import { TransactGetCommand, type TransactGetCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { TransactGetItemsCommand, type TransactGetItemsCommandOutput } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import { marshallSettings, unmarshallSettings } from '../client/marshal-settings.js';
+import { readItem } from '../client/send-document-request.js';
 import { sendCommand, type RequestOptions } from '../client/send.js';
 import { InvalidTransactionError, TransactionCanceledError } from '../errors.js';
 import type { GetBuilder } from '../operations/get.js';
@@ -29,9 +32,15 @@ export async function transactGet<const B extends readonly GetBuilder<unknown>[]
     if (prev !== undefined) throw new InvalidTransactionError(`gets #${prev} and #${i} read the same item; DynamoDB allows one action per item in a transaction`);
     seen.set(id, i);
   });
-  let out: TransactGetCommandOutput;
+  // Sent as the low-level command, marshalled here as lib-dynamodb's TransactGetCommand would (the
+  // same bytes): its unmarshalling inside the SDK fails on an unreadable number with a plain Error
+  // that names neither the entity nor the attribute.
+  const client = builders[0]!.model.table.client;
+  const settings = marshallSettings(client);
+  const TransactItems = items.map(({ Get }) => ({ Get: { ...Get, Key: marshall(Get.Key as Record<string, unknown>, settings) } }));
+  let out: TransactGetItemsCommandOutput;
   try {
-    out = await sendCommand<TransactGetCommandOutput>(builders[0]!.model.table.client, new TransactGetCommand({ TransactItems: items as never }), options.abortSignal);
+    out = await sendCommand<TransactGetItemsCommandOutput>(client, new TransactGetItemsCommand({ TransactItems }), options.abortSignal);
   } catch (e) {
     // `e` can be any value: an abort rejects with the signal's reason, `null` included.
     if ((e as { name?: string } | null)?.name === 'TransactionCanceledException') {
@@ -43,8 +52,9 @@ export async function transactGet<const B extends readonly GetBuilder<unknown>[]
     }
     throw e;
   }
+  const back = unmarshallSettings(client);
   return builders.map((b, i) => {
     const raw = out.Responses?.[i]?.Item;
-    return raw === undefined ? undefined : b.parseItem(raw);
+    return raw === undefined ? undefined : b.parseItem(readItem(b.model.name, raw, back));
   }) as TransactGetResults<B>;
 }

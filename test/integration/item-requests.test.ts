@@ -1,13 +1,25 @@
 /**
- * get / put / update / delete, query and scan go out as the low-level commands, marshalled by dynakit
- * (src/client/send-document-request.ts). These tests pin that the bytes on the wire are the ones lib-dynamodb's
+ * get / put / update / delete, query and scan, batch gets and transaction gets go out as the low-level
+ * commands, marshalled by dynakit (src/client/send-document-request.ts, src/client/marshal-settings.ts).
+ * These tests pin that the bytes on the wire are the ones lib-dynamodb's
  * command would send for the same `build()` input (so what is stored cannot differ), with a plain
  * DynamoDBClient and with a DocumentClient whose own translate settings apply, and that what comes
  * back is read as before.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  ScanCommand,
+  TransactGetCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import { transactGet } from '../../src/index.js';
 import { appModel } from '../fixtures/app-model.js';
 import { testClient, testDocClient, uniqueTableName } from '../support/client.js';
 import { useTable } from '../support/tables.js';
@@ -120,6 +132,27 @@ describe.each(clients)('single-item requests through $name', ({ make }) => {
     const [lib, ours, item] = await pair(new GetCommand(get.build()), () => get);
     expect(ours).toEqual(lib);
     expect(item).toBeUndefined();
+  });
+
+  it('batchGet: the same BatchGetItem request as BatchGetCommand; items read back in the order asked', async () => {
+    const gets = [User.get({ userId: 'nobody' }).consistent(), User.get(key).consistent()] as const;
+    const libInput = { RequestItems: { [AppTable.name]: { ConsistentRead: true, Keys: gets.map((g) => g.build().Key!) } } };
+    const [lib, ours, items] = await pair(new BatchGetCommand(libInput), () => AppTable.batchGet(gets));
+    expect(ours).toEqual(lib);
+    expect(ours.target).toBe('DynamoDB_20120810.BatchGetItem');
+    expect(items).toEqual([undefined, { ...ada, createdAt: '2026-12-04T12:00:00.000Z', updatedAt: '2026-12-04T12:00:00.000Z' }]);
+    wire.length = 0;
+    // the entity-level form sends the same
+    const [lib2, ours2] = await pair(new BatchGetCommand(libInput), () => User.batchGet([{ userId: 'nobody' }, key]).consistent());
+    expect(ours2).toEqual(lib2);
+  });
+
+  it('transactGet: the same TransactGetItems request as TransactGetCommand, with a projection; items read back', async () => {
+    const gets = [User.get(key).project('name', 'tags', 'birthday'), User.get({ userId: 'nobody' })] as const;
+    const [lib, ours, items] = await pair(new TransactGetCommand({ TransactItems: gets.map((g) => ({ Get: g.build() })) }), () => transactGet(gets));
+    expect(ours).toEqual(lib);
+    expect(ours.target).toBe('DynamoDB_20120810.TransactGetItems');
+    expect(items).toEqual([{ name: 'Ada', tags: new Set(['a', 'b']), birthday: ada.birthday }, undefined]);
   });
 
   it('update: the same UpdateItem request as UpdateCommand; ALL_NEW is read back', async () => {

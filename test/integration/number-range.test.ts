@@ -16,6 +16,7 @@ import {
   ValidationError,
   defineEntity,
   defineTable,
+  transactGet,
   transactWrite,
 } from '../../src/index.js';
 import { testClient, uniqueTableName } from '../support/client.js';
@@ -43,6 +44,8 @@ const Measure = defineEntity({
   keys: { primary: { pk: 'M#{id}', sk: 'M' } },
 });
 const { Attr } = Measure;
+/** A second entity of the same table: a batch get of both sends their keys in one request. */
+const Gauge = defineEntity({ table: Measures, name: 'Gauge', schema: z.object({ id: z.string(), x: z.number().optional() }), keys: { primary: { pk: 'G#{id}', sk: 'G' } } });
 
 /** Number (`N`) partition keys, one entity holding them as numbers, one as bigints. */
 const Readings = defineTable({ name: uniqueTableName('number-range-keys'), client, partitionKey: { name: 'pk', type: 'N' } });
@@ -284,6 +287,65 @@ describe('a stored number JavaScript cannot read back (a decimal beyond 2^53)', 
     expect(t.entity).toBe('Measure');
     expect(t.issues.map((i) => i.path)).toEqual(['x']);
     await Measure.delete({ id: 'read-precise' });
+  });
+
+  /** Stores `x` = MAX_SAFE_INTEGER + 0.5 in the item of `entity` with `id` (add() of a decimal: DynamoDB computes it exactly). */
+  async function storeUnreadable(entity: typeof Measure | typeof Gauge, id: string): Promise<void> {
+    await entity.put({ id, x: Number.MAX_SAFE_INTEGER });
+    await entity.update({ id }).add({ x: 0.5 });
+  }
+
+  it('a table-level batchGet fails with ItemParseError naming the entity the unreadable item was asked for', async () => {
+    await storeUnreadable(Measure, 'batch-precise');
+    await Gauge.put({ id: 'batch-precise', x: 1 });
+    await ByNumber.put({ id: 7, v: 1 });
+    try {
+      // One request carries the keys of both entities of the table (and one of another table).
+      const e = await failure(Measures.batchGet([Gauge.get({ id: 'batch-precise' }), ByNumber.get({ id: 7 }), Measure.get({ id: 'batch-precise' })]), ItemParseError);
+      expect(e.entity).toBe('Measure');
+      expect(e.issues.map((i) => i.path)).toEqual(['x']);
+      expect(e.message).toContain(TOO_PRECISE);
+      expect(e.raw['x']).toEqual({ N: TOO_PRECISE });
+      // Now the other entity's item is the unreadable one.
+      await Measure.put({ id: 'batch-precise', x: 1 });
+      await storeUnreadable(Gauge, 'batch-precise');
+      const g = await failure(Measures.batchGet([Measure.get({ id: 'batch-precise' }), Gauge.get({ id: 'batch-precise' })]), ItemParseError);
+      expect(g.entity).toBe('Gauge');
+      expect(g.issues.map((i) => i.path)).toEqual(['x']);
+      expect(g.message).toContain(TOO_PRECISE);
+      expect(await Measures.batchGet([Measure.get({ id: 'batch-precise' }), ByNumber.get({ id: 7 })])).toEqual([{ id: 'batch-precise', x: 1 }, { id: 7, v: 1 }]);
+    } finally {
+      await Measures.batchWrite([Measure.delete({ id: 'batch-precise' }), Gauge.delete({ id: 'batch-precise' })]);
+    }
+  });
+
+  it('an entity-level batchGet fails the same way', async () => {
+    await storeUnreadable(Measure, 'entity-batch-precise');
+    try {
+      const e = await failure(Measure.batchGet([{ id: 'missing' }, { id: 'entity-batch-precise' }]), ItemParseError);
+      expect(e.entity).toBe('Measure');
+      expect(e.issues.map((i) => i.path)).toEqual(['x']);
+      expect(e.message).toContain(TOO_PRECISE);
+      expect(e.raw['x']).toEqual({ N: TOO_PRECISE });
+      const p = await failure(Measure.batchGet([{ id: 'entity-batch-precise' }]).project('x'), ItemParseError);
+      expect(p.issues.map((i) => i.path)).toEqual(['x']);
+    } finally {
+      await Measure.delete({ id: 'entity-batch-precise' });
+    }
+  });
+
+  it('transactGet fails the same way, naming the entity of the get that read the item', async () => {
+    await storeUnreadable(Gauge, 'tx-precise');
+    await Measure.put({ id: 'tx-precise', x: 1 });
+    try {
+      const e = await failure(transactGet([Measure.get({ id: 'tx-precise' }), Gauge.get({ id: 'tx-precise' })]), ItemParseError);
+      expect(e.entity).toBe('Gauge');
+      expect(e.issues.map((i) => i.path)).toEqual(['x']);
+      expect(e.message).toContain(TOO_PRECISE);
+      expect(e.raw['x']).toEqual({ N: TOO_PRECISE });
+    } finally {
+      await transactWrite([Measure.delete({ id: 'tx-precise' }), Gauge.delete({ id: 'tx-precise' })]);
+    }
   });
 
   it('names a nested path and a number set', async () => {

@@ -6,10 +6,11 @@
  * the two reads, UnprocessedKeys (test/support/faults.ts), an abort after the index read.
  */
 import { beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
-import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
-import { BatchGetError, ExpressionError, type EntityItem } from '../../src/index.js';
+import { BatchGetError, ExpressionError, ItemParseError, type EntityItem } from '../../src/index.js';
 import { hydrateHarness } from '../fixtures/hydrate-harness.js';
+import { failure } from '../support/failure.js';
 import { injectFaults } from '../support/faults.js';
 
 const { Table, Task, Note, client, counter, cleanClient, clean, tableName, commands, hooks } = hydrateHarness('query-hydrate');
@@ -210,5 +211,68 @@ describe('hydrate(): index keys, then items', () => {
     hooks.after = undefined;
     await expect(Task.query('byTeam', Task.Key('team').eq('a')).hydrate().send({ abortSignal: AbortSignal.abort(reason) })).rejects.toBe(reason);
     expect(counter.calls).toHaveLength(0);
+  });
+});
+
+describe('a stored number JavaScript cannot read back (a decimal beyond 2^53)', () => {
+  const TOO_PRECISE = '9007199254740991.5';
+  /** Gives the stored item an attribute util-dynamodb cannot read (no schema has it: reading fails before parsing). */
+  const spoil = (pk: string, sk: string) =>
+    cleanClient.send(
+      new UpdateItemCommand({
+        TableName: tableName,
+        Key: { pk: { S: pk }, sk: { S: sk } },
+        UpdateExpression: 'SET #e = :e',
+        ExpressionAttributeNames: { '#e': 'estimate' },
+        ExpressionAttributeValues: { ':e': { N: TOO_PRECISE } },
+      }),
+    );
+
+  const precise = { taskId: 'tp', team: 'precise', seq: 's00', title: 'P', status: 'open' } as const;
+  const preciseNote = { noteId: 'np', team: 'precise', seq: 's01', text: 'N', status: 'open' } as const;
+
+  it('the item reads of a hydrated query fail with ItemParseError naming the entity and the attribute', async () => {
+    await Task.put(precise);
+    await Note.put(preciseNote);
+    await spoil('TASK#tp', 'TASK');
+    try {
+      const e = await failure(Task.query('byTeam', Task.Key('team').eq('precise')).hydrate().all(), ItemParseError);
+      expect(e.entity).toBe('Task');
+      expect(e.issues.map((i) => i.path)).toEqual(['estimate']);
+      expect(e.message).toContain(TOO_PRECISE);
+      expect(e.raw['estimate']).toEqual({ N: TOO_PRECISE });
+    } finally {
+      await Task.delete({ taskId: 'tp' });
+      await Note.delete({ noteId: 'np' });
+    }
+  });
+
+  it('a table-level hydrated query fails the same way, naming the entity the item carries', async () => {
+    await Task.put(precise);
+    await Note.put(preciseNote);
+    await spoil('TASK#tp', 'TASK');
+    try {
+      const e = await failure(Table.query('byTeam', Table.Key('tpk').eq('TEAM#precise')).hydrate().all(), ItemParseError);
+      expect(e.entity).toBe('Task');
+      expect(e.issues.map((i) => i.path)).toEqual(['estimate']);
+      expect(e.message).toContain(TOO_PRECISE);
+    } finally {
+      await Task.delete({ taskId: 'tp' });
+      await Note.delete({ noteId: 'np' });
+    }
+  });
+
+  it("an unreadable item of another entity, which a KEYS_ONLY index cannot tell from the query's, is named as that entity's", async () => {
+    await Task.put(precise);
+    await Note.put(preciseNote);
+    await spoil('NOTE#np', 'NOTE');
+    try {
+      const e = await failure(Task.query('byTeam', Task.Key('team').eq('precise')).hydrate().all(), ItemParseError);
+      expect(e.entity).toBe('Note');
+      expect(e.issues.map((i) => i.path)).toEqual(['estimate']);
+    } finally {
+      await Task.delete({ taskId: 'tp' });
+      await Note.delete({ noteId: 'np' });
+    }
   });
 });

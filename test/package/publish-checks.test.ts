@@ -18,7 +18,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const run = promisify(execFile);
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const bin = (name: string): string => join(root, 'node_modules', '.bin', name);
-const LINKED_DEPS = ['zod', '@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb', '@types/node'];
+// The consumers install dynakit's dependency and every peer dependency, as npm does (and as pack.test.ts does).
+const LINKED_DEPS = ['zod', '@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb', '@aws-sdk/util-dynamodb', '@types/node'];
 
 const env: NodeJS.ProcessEnv = { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', NO_COLOR: '1', npm_config_update_notifier: 'false' };
 delete env['NODE_OPTIONS'];
