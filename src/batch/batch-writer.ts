@@ -1,8 +1,10 @@
-import { BatchWriteCommand, type BatchWriteCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteItemCommand, type AttributeValue, type BatchWriteItemCommandOutput, type WriteRequest as RawWriteRequest } from '@aws-sdk/client-dynamodb';
+import { unmarshall, type unmarshallOptions } from '@aws-sdk/util-dynamodb';
+import { marshallSettings, unmarshallSettings } from '../client/marshal-settings.js';
 import { SignalFanout, sendCommand, type AnyDynamoClient, type RequestOptions } from '../client/send.js';
 import { BatchWriteError, type UnprocessedWrite } from '../errors.js';
 import { backoffDelay, isRetryableError, resolveBackoff, resolveConcurrency, sleep, type BackoffOptions, type ResolvedBackoff } from './backoff.js';
-import { itemId, type WriteRequest } from './write-request.js';
+import { itemId, marshallWrite, type WriteRequest } from './write-request.js';
 import { MAX_REQUEST_BODY_BYTES } from './wire-size.js';
 
 /** DynamoDB's cap on requests per BatchWriteItem call. */
@@ -235,10 +237,12 @@ export class BatchWriteEngine {
       attempts++;
       let progressed = false;
       try {
-        const RequestItems: Record<string, WriteRequest['request'][]> = {};
-        for (const r of pending) (RequestItems[r.table] ??= []).push(r.request);
-        const out = await sendCommand<BatchWriteCommandOutput>(this.client, new BatchWriteCommand({ RequestItems: RequestItems as never }), signal);
-        const left = unprocessedOf(out, pending);
+        // Sent as the low-level command, marshalled as lib-dynamodb's BatchWriteCommand would (the same bytes).
+        const settings = marshallSettings(this.client);
+        const RequestItems: Record<string, RawWriteRequest[]> = {};
+        for (const r of pending) (RequestItems[r.table] ??= []).push(marshallWrite(r.request, settings));
+        const out = await sendCommand<BatchWriteItemCommandOutput>(this.client, new BatchWriteItemCommand({ RequestItems }), signal);
+        const left = unprocessedOf(out, pending, unmarshallSettings(this.client));
         if (left === undefined) {
           // Counting the rest as written could lose a write; report the whole call instead.
           this.fail(pending, new Error('UnprocessedItems held a write that matches none of the writes sent; every write of that call is reported as not written'));
@@ -293,7 +297,7 @@ export class BatchWriteEngine {
  * Maps `UnprocessedItems` back onto the requests that were sent; `undefined` when an entry
  * matches none of them (so the caller cannot tell which writes were done).
  */
-function unprocessedOf(out: BatchWriteCommandOutput, sent: readonly WriteRequest[]): WriteRequest[] | undefined {
+function unprocessedOf(out: BatchWriteItemCommandOutput, sent: readonly WriteRequest[], settings: unmarshallOptions | undefined): WriteRequest[] | undefined {
   const un = out.UnprocessedItems;
   if (un === undefined) return [];
   const byId = new Map(sent.map((r) => [r.id, r]));
@@ -301,8 +305,11 @@ function unprocessedOf(out: BatchWriteCommandOutput, sent: readonly WriteRequest
   for (const [table, reqs] of Object.entries(un)) {
     const names = sent.find((r) => r.table === table)?.keyNames ?? [];
     for (const req of reqs ?? []) {
-      const key = (req.PutRequest?.Item ?? req.DeleteRequest?.Key ?? {}) as Record<string, unknown>;
-      const r = byId.get(itemId(table, key, names));
+      // Only the key is read back: the rest of a put's item is not needed to match it.
+      const raw = req.PutRequest?.Item ?? req.DeleteRequest?.Key ?? {};
+      const rawKey: Record<string, AttributeValue> = {};
+      for (const n of names) if (raw[n] !== undefined) rawKey[n] = raw[n];
+      const r = byId.get(itemId(table, unmarshall(rawKey, settings), names));
       if (r === undefined) return undefined;
       left.push(r);
       byId.delete(r.id);

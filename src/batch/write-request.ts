@@ -1,3 +1,5 @@
+import type { AttributeValue, WriteRequest as RawWriteRequest } from '@aws-sdk/client-dynamodb';
+import { marshall, type marshallOptions } from '@aws-sdk/util-dynamodb';
 import type { UnprocessedWrite } from '../errors.js';
 import type { EntityModel } from '../entity/model.js';
 import { wireItemSize } from './wire-size.js';
@@ -69,4 +71,14 @@ export function deleteRequest(model: EntityModel, key: Record<string, unknown>, 
     write: { type: 'delete', entity: model.name, table, key: modelKey },
     keyNames: names,
   };
+}
+
+/**
+ * The request as BatchWriteItem sends it, marshalled as lib-dynamodb's BatchWriteCommand would
+ * (`settings` from `marshallSettings(client)`).
+ */
+export function marshallWrite(request: WriteRequest['request'], settings: marshallOptions | undefined): RawWriteRequest {
+  return 'PutRequest' in request
+    ? { PutRequest: { Item: marshall(request.PutRequest.Item, settings) as Record<string, AttributeValue> } }
+    : { DeleteRequest: { Key: marshall(request.DeleteRequest.Key, settings) as Record<string, AttributeValue> } };
 }

@@ -7,7 +7,7 @@ import {
   UpdateItemCommand,
   type AttributeValue,
 } from '@aws-sdk/client-dynamodb';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { marshall, unmarshall, type marshallOptions } from '@aws-sdk/util-dynamodb';
 import { ItemParseError } from '../errors.js';
 import { marshallSettings, unmarshallSettings } from './marshal-settings.js';
 import { sendCommand, type AnyDynamoClient } from './send.js';
@@ -29,7 +29,7 @@ const COMMANDS = {
 export type DocumentRequestKind = keyof typeof COMMANDS;
 
 /** The parts of a request that carry values (in DocumentClient form). */
-interface DocumentRequest {
+export interface DocumentRequest {
   readonly Key?: Plain | undefined;
   readonly Item?: Plain | undefined;
   readonly ExpressionAttributeValues?: Plain | undefined;
@@ -58,12 +58,7 @@ export async function sendDocumentRequest<Output>(
   input: DocumentRequest,
   signal?: AbortSignal,
 ): Promise<Output> {
-  const options = marshallSettings(client);
-  const raw: Record<string, unknown> = { ...input };
-  if (input.Key !== undefined) raw['Key'] = marshall(input.Key, options);
-  if (input.Item !== undefined) raw['Item'] = marshall(input.Item, options);
-  if (input.ExpressionAttributeValues !== undefined) raw['ExpressionAttributeValues'] = marshall(input.ExpressionAttributeValues, options);
-  if (input.ExclusiveStartKey !== undefined) raw['ExclusiveStartKey'] = marshall(input.ExclusiveStartKey, options);
+  const raw = marshallRequest(input, marshallSettings(client));
   const Command = COMMANDS[kind] as new (input: never) => object;
   const out = await sendCommand<{ Item?: Raw; Attributes?: Raw; Items?: Raw[]; LastEvaluatedKey?: Raw }>(client, new Command(raw as never), signal);
   if (out.Item === undefined && out.Attributes === undefined && out.Items === undefined && out.LastEvaluatedKey === undefined) return out as Output;
@@ -78,6 +73,27 @@ export async function sendDocumentRequest<Output>(
   }
   if (out.LastEvaluatedKey !== undefined) result['LastEvaluatedKey'] = readItem(owner, out.LastEvaluatedKey, back);
   return result as Output;
+}
+
+/**
+ * A copy of a request (or of one action of a transaction) in DocumentClient form with the values
+ * it carries marshalled: `Key`, `Item`, `ExpressionAttributeValues`, `ExclusiveStartKey`; the rest
+ * (names, expressions, options) as it is. `settings` from `marshallSettings(client)`.
+ */
+export function marshallRequest(input: DocumentRequest, settings: marshallOptions | undefined): Record<string, unknown> {
+  const raw: Record<string, unknown> = { ...input };
+  if (input.Key !== undefined) raw['Key'] = marshall(input.Key, settings);
+  if (input.Item !== undefined) raw['Item'] = marshall(input.Item, settings);
+  if (input.ExpressionAttributeValues !== undefined) raw['ExpressionAttributeValues'] = marshall(input.ExpressionAttributeValues, settings);
+  if (input.ExclusiveStartKey !== undefined) raw['ExclusiveStartKey'] = marshall(input.ExclusiveStartKey, settings);
+  return raw;
+}
+
+/** One action of a TransactWriteItems request in DocumentClient form (`{ Put: {...} }`, ...), marshalled. */
+export function marshallTransactAction(action: Readonly<Record<string, DocumentRequest | undefined>>, settings: marshallOptions | undefined): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [kind, body] of Object.entries(action)) if (body !== undefined) out[kind] = marshallRequest(body, settings);
+  return out;
 }
 
 /**

@@ -1,4 +1,7 @@
-import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { TransactWriteItemsCommand, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { marshallSettings } from '../client/marshal-settings.js';
+import { marshallTransactAction } from '../client/send-document-request.js';
 import type { Condition } from '../expressions/condition.js';
 import { compileCondition } from '../expressions/compile.js';
 import { sendCommand, type RequestOptions } from '../client/send.js';
@@ -73,7 +76,9 @@ export class CheckBuilder extends Operation<ConditionCheckInput, void> {
   async send(options?: RequestOptions): Promise<void> {
     const input = this.build();
     try {
-      await sendCommand(this.model.table.client, new TransactWriteCommand({ TransactItems: [{ ConditionCheck: input }] }), options?.abortSignal);
+      const client = this.model.table.client;
+      const action = marshallTransactAction({ ConditionCheck: input }, marshallSettings(client)) as TransactWriteItem;
+      await sendCommand(client, new TransactWriteItemsCommand({ TransactItems: [action] }), options?.abortSignal);
     } catch (e) {
       // `e` can be any value: an abort rejects with the signal's reason, `null` included.
       if ((e as { name?: string } | null)?.name !== 'TransactionCanceledException') throw e;

@@ -1,4 +1,7 @@
-import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { TransactWriteItemsCommand, type TransactWriteItemsCommandInput } from '@aws-sdk/client-dynamodb';
+import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { marshallSettings } from '../client/marshal-settings.js';
+import { marshallTransactAction } from '../client/send-document-request.js';
 import { sendCommand, type RequestOptions } from '../client/send.js';
 import type { EntityModel } from '../entity/model.js';
 import { InvalidTransactionError, TransactionCanceledError } from '../errors.js';
@@ -154,9 +157,12 @@ export async function transactWrite(actions: readonly TransactWriteAction[], opt
   const retry = options.retryConflicts;
   const backoff = retry === undefined || retry === false ? undefined : resolveBackoff(retry === true ? {} : retry);
   if (backoff !== undefined && input.ClientRequestToken === undefined) input.ClientRequestToken = randomToken();
+  // Sent as the low-level command, marshalled as lib-dynamodb's TransactWriteCommand would (the same bytes).
+  const settings = marshallSettings(client);
+  const raw = { ...input, TransactItems: input.TransactItems!.map((action) => marshallTransactAction(action, settings)) } as TransactWriteItemsCommandInput;
   for (let attempt = 1; ; attempt++) {
     try {
-      await sendCommand(client, new TransactWriteCommand(input), options.abortSignal);
+      await sendCommand(client, new TransactWriteItemsCommand(raw), options.abortSignal);
       return;
     } catch (e) {
       // `e` can be any value: an abort rejects with the signal's reason, `null` included.

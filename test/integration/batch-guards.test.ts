@@ -115,11 +115,11 @@ describe('a closed writer', () => {
 
 describe('UnprocessedItems that match none of the writes sent', () => {
   it('reports every write of that call as not written rather than counting any as done', async () => {
-    // Adds a stranger to the (already unmarshalled) answer of every BatchWriteItem call.
+    // Adds a stranger to the answer of every BatchWriteItem call (as DynamoDB sends it).
     const stranger: InitializeMiddleware<object, object> = (next, context) => async (args) => {
       const out = (await next(args)) as InitializeHandlerOutput<{ UnprocessedItems?: Record<string, unknown[]> }>;
       if (context.commandName === 'BatchWriteItemCommand') {
-        out.output.UnprocessedItems = { [AppTable.name]: [{ PutRequest: { Item: { pk: 'USER#nobody', sk: 'PROFILE' } } }] };
+        out.output.UnprocessedItems = { [AppTable.name]: [{ PutRequest: { Item: { pk: { S: 'USER#nobody' }, sk: { S: 'PROFILE' } } } }] };
       }
       return out;
     };

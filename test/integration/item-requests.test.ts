@@ -1,25 +1,28 @@
 /**
- * get / put / update / delete, query and scan, batch gets and transaction gets go out as the low-level
- * commands, marshalled by dynakit (src/client/send-document-request.ts, src/client/marshal-settings.ts).
- * These tests pin that the bytes on the wire are the ones lib-dynamodb's
- * command would send for the same `build()` input (so what is stored cannot differ), with a plain
- * DynamoDBClient and with a DocumentClient whose own translate settings apply, and that what comes
- * back is read as before.
+ * Every request dynakit sends goes out as a low-level command (get, put, update, delete, query,
+ * scan, batch gets and writes, transaction gets and writes, checks), marshalled by dynakit
+ * (src/client/send-document-request.ts, src/client/marshal-settings.ts). These tests pin that the
+ * bytes on the wire are the ones lib-dynamodb's command would send for the same `build()` input (so
+ * what is stored cannot differ), with a plain DynamoDBClient and with a DocumentClient whose own
+ * translate settings apply, and that what comes back is read as before.
  */
+import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
+  BatchWriteCommand,
   DeleteCommand,
   GetCommand,
   PutCommand,
   QueryCommand,
   ScanCommand,
   TransactGetCommand,
+  TransactWriteCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import { transactGet } from '../../src/index.js';
+import { buildTransactWrite, transactGet, transactWrite } from '../../src/index.js';
 import { appModel } from '../fixtures/app-model.js';
 import { testClient, testDocClient, uniqueTableName } from '../support/client.js';
 import { useTable } from '../support/tables.js';
@@ -153,6 +156,45 @@ describe.each(clients)('single-item requests through $name', ({ make }) => {
     expect(ours).toEqual(lib);
     expect(ours.target).toBe('DynamoDB_20120810.TransactGetItems');
     expect(items).toEqual([{ name: 'Ada', tags: new Set(['a', 'b']), birthday: ada.birthday }, undefined]);
+  });
+
+  it('transactWrite and check: the same TransactWriteItems requests as TransactWriteCommand', async () => {
+    const actions = () => [
+      User.put({ ...ada, userId: 'tx1' }).where(User.Attr('userId').notExists()),
+      User.update({ userId: 'tx2' }).set({ name: 'Tx', 'address.city': 'Nice' }).add({ tags: new Set(['t']) }),
+      User.delete({ userId: 'tx3' }).where(User.Attr('age').lt(200).or(User.Attr('age').notExists())),
+      User.check(key, User.Attr('tags').contains('a')),
+    ];
+    await User.put({ ...ada, userId: 'tx2' });
+    wire.length = 0;
+    const idempotencyToken = randomUUID(); // tokens are account-wide: one per describe
+    const { input } = buildTransactWrite(actions(), { idempotencyToken });
+    await (given as DynamoDBDocumentClient).send(new TransactWriteCommand(input));
+    // the same token and request: DynamoDB takes it as the transaction already done
+    await transactWrite(actions(), { idempotencyToken });
+    expect(wire).toHaveLength(2);
+    expect(wire[1]).toEqual(wire[0]);
+    expect(wire[1]!.target).toBe('DynamoDB_20120810.TransactWriteItems');
+    expect(await User.get({ userId: 'tx2' })).toMatchObject({ name: 'Tx', address: { city: 'Nice' }, tags: new Set(['a', 'b', 't']) });
+    wire.length = 0;
+    const check = User.check(key, User.Attr('age').gte(18));
+    const [lib, ours] = await pair(new TransactWriteCommand({ TransactItems: [{ ConditionCheck: check.build() }] }), () => check);
+    // the SDK fills in a fresh ClientRequestToken for each
+    const tokenless = (w: Wire) => ({ ...w, body: w.body.replace(/"ClientRequestToken":"[^"]*"/, '') });
+    expect(tokenless(ours)).toEqual(tokenless(lib));
+    await User.delete({ userId: 'tx1' });
+    await User.delete({ userId: 'tx2' });
+  });
+
+  it('batch writes: the same BatchWriteItem request as BatchWriteCommand', async () => {
+    const puts = [User.put({ ...ada, userId: 'bw1' }), User.put({ ...ada, userId: 'bw2', tags: new Set(['z']) })];
+    const del = User.delete({ userId: 'bw3' });
+    const RequestItems = { [AppTable.name]: [...puts.map((p) => ({ PutRequest: { Item: p.build().Item! } })), { DeleteRequest: { Key: del.build().Key! } }] };
+    const [lib, ours] = await pair(new BatchWriteCommand({ RequestItems }), () => AppTable.batchWrite([...puts, del]));
+    expect(ours).toEqual(lib);
+    expect(ours.target).toBe('DynamoDB_20120810.BatchWriteItem');
+    expect((await User.get({ userId: 'bw2' }))?.tags).toEqual(new Set(['z']));
+    await AppTable.batchWrite([User.delete({ userId: 'bw1' }), User.delete({ userId: 'bw2' })]);
   });
 
   it('update: the same UpdateItem request as UpdateCommand; ALL_NEW is read back', async () => {

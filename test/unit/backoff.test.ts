@@ -122,12 +122,13 @@ type Answer = (keys: string[], attempt: number) => { unprocessed: string[] } | {
 function stubWriter(answer: Answer): { client: never; sent: Sent[] } {
   const sent: Sent[] = [];
   const client = {
-    send: async (command: { input: { RequestItems: Record<string, { PutRequest: { Item: { pk: string } } }[]> } }) => {
-      const keys = command.input.RequestItems['t']!.map((r) => r.PutRequest.Item.pk);
+    // BatchWriteItem as the SDK sends and answers it: marshalled items
+    send: async (command: { input: { RequestItems: Record<string, { PutRequest: { Item: { pk: { S: string } } } }[]> } }) => {
+      const keys = command.input.RequestItems['t']!.map((r) => r.PutRequest.Item.pk.S);
       sent.push({ at: Date.now(), keys });
       const a = answer(keys, sent.length);
       if ('error' in a) throw a.error;
-      return a.unprocessed.length === 0 ? {} : { UnprocessedItems: { t: a.unprocessed.map((pk) => ({ PutRequest: { Item: { pk, v: 1 } } })) } };
+      return a.unprocessed.length === 0 ? {} : { UnprocessedItems: { t: a.unprocessed.map((pk) => ({ PutRequest: { Item: { pk: { S: pk }, v: { N: '1' } } } })) } };
     },
   };
   return { client: client as never, sent };
