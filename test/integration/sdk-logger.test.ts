@@ -1,5 +1,5 @@
 /**
- * dynakit's commands skip the SDK's log-redaction walk (src/client/send.ts, `unredactedLogs`); a
+ * dynakit's commands skip the SDK's log-redaction walk (src/client/unredacted-logs.ts); a
  * logger the application gives the client must still receive every call with its whole input and
  * output, and the application's own commands on that client are still logged.
  */
@@ -37,6 +37,20 @@ describe("the client's logger", () => {
     expect(query.input).toMatchObject({ IndexName: 'gsi1' });
     expect(Object.values(query.input['ExpressionAttributeValues'] as object)).toContainEqual({ N: '18' });
     expect(query.output).toMatchObject({ Count: 1, Items: [{ name: { S: 'Ada' } }] });
+  });
+
+  it("gets dynakit's request itself, not the SDK's redacted copy of it (the walk is skipped)", async () => {
+    // what the SDK's middlewares are given as the request, seen from the client's stack
+    const inputs: unknown[] = [];
+    client.middlewareStack.add((next) => (args) => (inputs.push(args.input), next(args)), { step: 'initialize', priority: 'low', name: 'seeInput' });
+    try {
+      logged.length = 0;
+      await User.get({ userId: 'u1' });
+      expect(inputs).toHaveLength(1);
+      expect(logged[0]!.input).toBe(inputs[0]);
+    } finally {
+      client.middlewareStack.remove('seeInput');
+    }
   });
 
   it("logs the application's own commands on the same client as before", async () => {
