@@ -48,6 +48,17 @@ function storeSet(set: Set<unknown>, path: string): Set<unknown> {
   // A Set dedupes by identity, DynamoDB by stored value: only mixed number kinds and binaries can differ.
   const duplicate = kind === 'binary' && set.size > 1 ? binarySetDuplicate(set) : numbers && bigints ? numberSetDuplicate(set) : undefined;
   if (duplicate !== undefined) throw new StorageRuleViolation(path, duplicate);
+  return numbers && bigints ? bigintFirst(set) : set;
+}
+
+/**
+ * The SDK marshals a set by the kind of its first element: after a number, every element takes the
+ * number path, which throws on a bigint beyond 2^53. After a bigint, each is sent as its text,
+ * which is what the number path sends for a storable number too.
+ */
+function bigintFirst(set: Set<unknown>): Set<unknown> {
+  if (typeof set.values().next().value === 'bigint') return set;
+  for (const el of set) if (typeof el === 'bigint') return new Set([el, ...set]);
   return set;
 }
 

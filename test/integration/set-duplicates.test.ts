@@ -159,6 +159,17 @@ describe('sets without duplicates go through and read back', () => {
     expect(back?.tags).toEqual(tags);
   });
 
+  it('a set of numbers and bigints that starts with a number and holds a bigint beyond 2^53', async () => {
+    const big = 2n ** 60n;
+    await Bag.put({ id: 'mixed', nums: new Set([1, big]) });
+    await Bag.update({ id: 'mixed' })
+      .add({ nums: new Set([2, big + 1n]) })
+      .where(Attr('nums').ne(new Set([3, big])));
+    await Bags.batchWrite([Bag.put({ id: 'mixed-batch', nums: new Set([1.5, -big]) })]);
+    expect((await Bag.get({ id: 'mixed' }).consistent())?.nums).toEqual(new Set([1, 2, big, big + 1n]));
+    expect((await Bag.get({ id: 'mixed-batch' }).consistent())?.nums).toEqual(new Set([1.5, -big]));
+  });
+
   it('update add/delete and conditions with such sets', async () => {
     await Bag.update({ id: 'ok' })
       .add({ nums: new Set([4n, 5]), bins: new Set([bytes(9)]) })
