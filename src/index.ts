@@ -11,8 +11,9 @@ export type {
 } from './entity/table-types.js';
 export { defineEntity, Entity } from './entity/entity.js';
 export { TableNotFoundError } from './entity/table-lifecycle.js';
-export { StreamRecordError, changedAttributes } from './streams/stream-record.js';
-export type { StreamRecordInput, StreamAttributeValue, StreamImage, EntityStreamEvent, StreamEventOf, ParsedStream } from './streams/stream-record.js';
+export { StreamRecordError } from './streams/stream-record.js';
+export { changedAttributes } from './streams/changed-attributes.js';
+export type { StreamRecordInput, StreamAttributeValue, StreamImage, EntityStreamEvent, StreamEventOf, ParsedStream, ReplacedItem } from './streams/stream-record.js';
 export type { TableDifference, TableDescriptionReport } from './entity/table-lifecycle.js';
 export type { AnyEntity, EntityItem, EntityInput, EntityKey, EntityConfig, VersionedKey } from './entity/entity.js';
 export type { TimestampFields, KeyInput, UpdateInputs, QueryIndexName, QueryKeyNames } from './entity/entity-types.js';

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { defOf, lazyInner, reaches, readCore, type ZodDefView } from './schema-walk.js';
+import { binarySetDuplicate, numberSetDuplicate } from './set-duplicates.js';
 import { storableNumberProblem } from './storable-number.js';
 
 /** A storage rule broken by a value: where and why. */
@@ -29,6 +30,8 @@ function storeNumber<N extends number | bigint>(n: N, path: string): N {
 function storeSet(set: Set<unknown>, path: string): Set<unknown> {
   if (set.size === 0) throw new StorageRuleViolation(path, 'empty sets cannot be stored (DynamoDB rejects them); remove the attribute instead');
   let kind: string | undefined;
+  let numbers = false;
+  let bigints = false;
   for (const el of set) {
     const k = typeof el === 'bigint' ? 'number' : el instanceof Uint8Array ? 'binary' : typeof el;
     if (k !== 'string' && k !== 'number' && k !== 'binary') {
@@ -36,16 +39,34 @@ function storeSet(set: Set<unknown>, path: string): Set<unknown> {
     }
     if (kind !== undefined && kind !== k) throw new StorageRuleViolation(path, 'set elements must all have one type');
     kind = k;
-    if (typeof el === 'number' || typeof el === 'bigint') storeNumber(el, path);
+    if (typeof el === 'number' || typeof el === 'bigint') {
+      storeNumber(el, path);
+      if (typeof el === 'number') numbers = true;
+      else bigints = true;
+    }
   }
+  // A Set dedupes by identity, DynamoDB by stored value: only mixed number kinds and binaries can differ.
+  const duplicate = kind === 'binary' && set.size > 1 ? binarySetDuplicate(set) : numbers && bigints ? numberSetDuplicate(set) : undefined;
+  if (duplicate !== undefined) throw new StorageRuleViolation(path, duplicate);
+  return numbers && bigints ? bigintFirst(set) : set;
+}
+
+/**
+ * The SDK marshals a set by the kind of its first element: after a number, every element takes the
+ * number path, which throws on a bigint beyond 2^53. After a bigint, each is sent as its text,
+ * which is what the number path sends for a storable number too.
+ */
+function bigintFirst(set: Set<unknown>): Set<unknown> {
+  if (typeof set.values().next().value === 'bigint') return set;
+  for (const el of set) if (typeof el === 'bigint') return new Set([el, ...set]);
   return set;
 }
 
 /**
  * Converts a validated model value into the form the DocumentClient marshals: `Date` becomes an
  * ISO-8601 string (sorts by time), `undefined` attributes are dropped, and values DynamoDB
- * would reject (NaN, numbers outside DynamoDB's range or precision, empty sets, mixed sets, class
- * instances) fail here, naming the path.
+ * would reject (NaN, numbers outside DynamoDB's range or precision, empty sets, mixed sets, sets
+ * with elements DynamoDB sees as duplicates, class instances) fail here, naming the path.
  *
  * @example toStoredValue({ at: new Date(0), n: undefined }) // { at: '1970-01-01T00:00:00.000Z' }
  */

@@ -64,16 +64,32 @@ interface StreamEventBase<Name extends string> {
 }
 
 /**
+ * What a MODIFY replaced when the item before it was not of the event's entity: a put of this
+ * entity's item on a key that held another entity's item (or an item without a discriminator).
+ */
+export interface ReplacedItem {
+  /** The old image's discriminator value; `undefined` when it has none. */
+  readonly entity: string | undefined;
+}
+
+/**
  * A parsed change of one entity's item, discriminated by `type`: an INSERT has no old image and a
  * REMOVE no new one. Images are present as the stream's view type allows (a KEYS_ONLY stream has
  * neither), so they stay optional.
  *
+ * A record's entity is that of the image its event reports: an INSERT's new image, a REMOVE's old
+ * one, a MODIFY's new one (its old one on an OLD_IMAGE stream). A MODIFY whose
+ * old image belongs to another entity (its discriminator differs) is an event of the new image's
+ * entity with `replaced` set and no `oldItem`: the old image is not an item of this entity, so it
+ * is never parsed with this entity's schema, just as records of other entities are not. For this
+ * entity the item was created, as by an INSERT; the old image stays in `record.dynamodb.OldImage`.
+ *
  * @example if (e.type === 'MODIFY' && e.oldItem && e.newItem) console.log(changedAttributes(e))
  */
 export type EntityStreamEvent<Name extends string, Item> =
-  | (StreamEventBase<Name> & { readonly type: 'INSERT'; readonly newItem?: Item; readonly oldItem?: undefined })
-  | (StreamEventBase<Name> & { readonly type: 'MODIFY'; readonly newItem?: Item; readonly oldItem?: Item })
-  | (StreamEventBase<Name> & { readonly type: 'REMOVE'; readonly newItem?: undefined; readonly oldItem?: Item });
+  | (StreamEventBase<Name> & { readonly type: 'INSERT'; readonly newItem?: Item; readonly oldItem?: undefined; readonly replaced?: undefined })
+  | (StreamEventBase<Name> & { readonly type: 'MODIFY'; readonly newItem?: Item; readonly oldItem?: Item; readonly replaced?: ReplacedItem })
+  | (StreamEventBase<Name> & { readonly type: 'REMOVE'; readonly newItem?: undefined; readonly oldItem?: Item; readonly replaced?: undefined });
 
 /** The events a parser yields for entities `E`, discriminated by `entity`. */
 export type StreamEventOf<E extends AnyEntity> = E extends AnyEntity ? EntityStreamEvent<E['name'], EntityItem<E>> : never;
@@ -186,7 +202,8 @@ function isTtlDeletion(record: StreamRecordInput): boolean {
 /**
  * Parses one stream record against the given entities (by discriminator, or by key templates
  * for KEYS_ONLY records). Returns an event, `'unknown'` for records of other entities, or
- * throws `StreamRecordError`.
+ * throws `StreamRecordError`. An old image of another entity is reported, not parsed (see
+ * `EntityStreamEvent`).
  */
 export function parseRecordWith(table: string, models: ReadonlyMap<string, EntityModel>, entityAttribute: string, record: StreamRecordInput): EntityStreamEvent<string, Record<string, unknown>> | 'unknown' {
   const type = record?.eventName;
@@ -202,11 +219,16 @@ export function parseRecordWith(table: string, models: ReadonlyMap<string, Entit
   const newImage = imageOf(d.NewImage, record, 'NewImage');
   const oldImage = imageOf(d.OldImage, record, 'OldImage');
   const keys = imageOf(d.Keys, record, 'Keys') ?? {};
-  const et = (newImage ?? oldImage)?.[entityAttribute];
+  // The image an event reports names its entity: a REMOVE's old one, an INSERT's new one.
+  const main = type === 'REMOVE' ? oldImage : type === 'INSERT' ? newImage : (newImage ?? oldImage);
+  const et = main?.[entityAttribute];
+  // A put of another entity's item on the same key: the old image is that entity's, not this one's.
+  const oldEt = oldImage?.[entityAttribute];
+  const replaced = type === 'MODIFY' && newImage !== undefined && oldImage !== undefined && oldEt !== et;
   let model: EntityModel | undefined;
   let parsedKeys: Record<string, unknown> | undefined;
   if (typeof et === 'string') model = models.get(et);
-  else if (newImage === undefined && oldImage === undefined) {
+  else if (main === undefined) {
     const hit = entityFromKeys(models.values(), keys);
     if (hit !== undefined) [model, parsedKeys] = hit;
   }
@@ -222,9 +244,10 @@ export function parseRecordWith(table: string, models: ReadonlyMap<string, Entit
   const base = { entity: model.name, keys: parsedKeys ?? keysOf(model, keys), removedByTtl: isTtlDeletion(record), record };
   // An INSERT has no item before it and a REMOVE none after it, whatever a record carries.
   const n = type === 'REMOVE' ? undefined : parse(newImage, 'NewImage');
-  const o = type === 'INSERT' ? undefined : parse(oldImage, 'OldImage');
+  const o = type === 'INSERT' || replaced ? undefined : parse(oldImage, 'OldImage');
   const images = { ...(n === undefined ? {} : { newItem: n }), ...(o === undefined ? {} : { oldItem: o }) };
-  return { type, ...base, ...images } as EntityStreamEvent<string, Record<string, unknown>>;
+  const other = replaced ? { replaced: { entity: typeof oldEt === 'string' ? oldEt : undefined } } : {};
+  return { type, ...base, ...images, ...other } as EntityStreamEvent<string, Record<string, unknown>>;
 }
 
 function keysOf(model: EntityModel, keys: Record<string, unknown>): Record<string, unknown> {
@@ -248,37 +271,4 @@ export function parseRecordsWith(table: string, models: ReadonlyMap<string, Enti
     }
   }
   return out;
-}
-
-function same(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime();
-  if (a instanceof Uint8Array && b instanceof Uint8Array) return Buffer.from(a).equals(Buffer.from(b));
-  if (a instanceof Set && b instanceof Set) return a.size === b.size && [...a].every((x) => [...b].some((y) => same(x, y)));
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => same(x, b[i]));
-  if (a !== null && b !== null && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a) && !Array.isArray(b)) {
-    const ka = Object.keys(a);
-    const kb = Object.keys(b);
-    return ka.length === kb.length && ka.every((k) => same((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
-  }
-  return false;
-}
-
-/** The attribute names of an event's items (an image an event type cannot have adds none). */
-type ItemKeys<T> = [NonNullable<T>] extends [never] ? never : keyof NonNullable<T> & string;
-type ChangedAttributes<E> = (E extends { readonly newItem?: infer N; readonly oldItem?: infer O } ? ItemKeys<N> | ItemKeys<O> : never)[];
-
-/**
- * Top-level attributes whose value differs between the old and new image of a MODIFY event
- * (empty when an image is missing, e.g. with a NEW_IMAGE stream).
- *
- * @example if (changedAttributes(event).includes('email')) await sendVerification(event.newItem)
- */
-export function changedAttributes<E extends { readonly newItem?: object | undefined; readonly oldItem?: object | undefined }>(event: E): ChangedAttributes<E> {
-  type Out = ChangedAttributes<E>;
-  const n = event.newItem as Record<string, unknown> | undefined;
-  const o = event.oldItem as Record<string, unknown> | undefined;
-  if (n === undefined || o === undefined) return [] as unknown as Out;
-  const keys = new Set([...Object.keys(n), ...Object.keys(o)]);
-  return [...keys].filter((k) => !same(n[k], o[k])) as Out;
 }

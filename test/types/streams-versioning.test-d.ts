@@ -12,6 +12,7 @@ import {
   type EntityItem,
   type EntityStreamEvent,
   type ParsedStream,
+  type ReplacedItem,
   type StreamEventOf,
   type StreamRecordError,
   type StreamRecordInput,
@@ -66,14 +67,19 @@ test('events narrow by type: an INSERT has no old image, a REMOVE no new one', (
     if (e.type === 'INSERT') {
       expectTypeOf(e.newItem).toEqualTypeOf<User | undefined>();
       expectTypeOf(e.oldItem).toEqualTypeOf<undefined>();
+      expectTypeOf(e.replaced).toEqualTypeOf<undefined>();
     } else if (e.type === 'REMOVE') {
       expectTypeOf(e.newItem).toEqualTypeOf<undefined>();
       expectTypeOf(e.oldItem).toEqualTypeOf<User | undefined>();
       expectTypeOf(e.removedByTtl).toEqualTypeOf<boolean>();
+      expectTypeOf(e.replaced).toEqualTypeOf<undefined>();
     } else {
       expectTypeOf(e.type).toEqualTypeOf<'MODIFY'>();
       expectTypeOf(e.oldItem).toEqualTypeOf<User | undefined>();
       expectTypeOf(changedAttributes(e)).toEqualTypeOf<(keyof User & string)[]>();
+      // Set when the item before was another entity's: its discriminator value, if it had one.
+      expectTypeOf(e.replaced).toEqualTypeOf<ReplacedItem | undefined>();
+      expectTypeOf<ReplacedItem['entity']>().toEqualTypeOf<string | undefined>();
     }
   }
 });

@@ -75,6 +75,8 @@ describe('toStoredValue', () => {
     ['mixed set (binary + string)', new Set([new Uint8Array([1]), 'a'])],
     ['set of objects', new Set([{}])],
     ['set with NaN', new Set([1, Number.NaN])],
+    ['number set holding 1 and 1n', new Set([1, 1n])],
+    ['binary set holding equal bytes', new Set([new Uint8Array([1]), new Uint8Array([1])])],
     ['class instance', new Point(1, 2)],
     ['Map', new Map([['a', 1]])],
     ['ArrayBuffer', new ArrayBuffer(4)],

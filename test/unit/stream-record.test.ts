@@ -217,6 +217,56 @@ describe('parseStreamEvent: bad records never fail the batch', () => {
   });
 });
 
+describe('a MODIFY whose old image is of another entity (a put replaced it on the same key)', () => {
+  const T = defineTable({ name: 'Replaced', client, partitionKey: { name: 'pk', type: 'S' }, sortKey: { name: 'sk', type: 'S' } });
+  /** Two entities on one key template; each schema would accept the other's image (extra fields stripped). */
+  const Draft = defineEntity({ table: T, name: 'Draft', schema: z.object({ docId: z.string(), notes: z.string().optional() }), keys: { primary: { pk: 'DOC#{docId}', sk: 'DOC' } } });
+  const Post = defineEntity({ table: T, name: 'Post', schema: z.object({ docId: z.string(), title: z.string().optional(), at: z.date().optional() }), keys: { primary: { pk: 'DOC#{docId}', sk: 'DOC' } } });
+  const keys = { pk: { S: 'DOC#d1' }, sk: { S: 'DOC' } };
+  const draft = { ...keys, _et: { S: 'Draft' }, docId: { S: 'd1' }, notes: { S: 'todo' } };
+  const post = { ...keys, _et: { S: 'Post' }, docId: { S: 'd1' }, title: { S: 'Hello' } };
+  const replacing = (OldImage: Record<string, unknown>, NewImage: Record<string, unknown>) => rec('MODIFY', { Keys: keys, OldImage, NewImage, StreamViewType: 'NEW_AND_OLD_IMAGES' });
+
+  it("is the new entity's event, replaced names the old one, and the old image is not parsed with the new schema", () => {
+    const e = T.parseStreamRecord(replacing(draft, post))!;
+    expect(e).toMatchObject({ type: 'MODIFY', entity: 'Post', keys: { docId: 'd1' }, newItem: { docId: 'd1', title: 'Hello' }, replaced: { entity: 'Draft' } });
+    // Post's schema would have read the Draft image as { docId: 'd1' }: an old Post that never was.
+    expect(e.oldItem).toBeUndefined();
+    expect(changedAttributes(e)).toEqual([]);
+    expect(e.record.dynamodb?.OldImage).toBe(draft);
+  });
+
+  it('an old image its new schema refuses is no schema mismatch: it is not an item of that entity', () => {
+    const oddDraft = { ...draft, at: { S: 'not a date' } };
+    const { events, errors } = T.parseStreamEvent({ Records: [replacing(oddDraft, post)] });
+    expect(errors).toEqual([]);
+    expect(events.map((e) => [e.entity, e.replaced])).toEqual([['Post', { entity: 'Draft' }]]);
+  });
+
+  it('an old image without a discriminator (an item dynakit did not write) is replaced too, of no entity', () => {
+    const foreign = { ...keys, docId: { S: 'd1' }, title: { S: 'legacy' } };
+    const e = T.parseStreamRecord(replacing(foreign, post))!;
+    expect(e.replaced).toEqual({ entity: undefined });
+    expect(e.oldItem).toBeUndefined();
+  });
+
+  it('the typed parser: known by the new entity alone; unknown to a parser of the old entity alone', () => {
+    const e = T.streamParser(Post).record(replacing(draft, post))!;
+    expect(e.type === 'MODIFY' && e.replaced?.entity).toBe('Draft');
+    expect(T.streamParser(Draft).record(replacing(draft, post))).toBeUndefined();
+  });
+
+  it('same entity on both sides: oldItem as before, no replaced; INSERT and REMOVE never have replaced', () => {
+    const e = T.parseStreamRecord(replacing({ ...post, title: { S: 'Hi' } }, post))!;
+    expect(e.oldItem).toEqual({ docId: 'd1', title: 'Hi' });
+    expect(e).not.toHaveProperty('replaced');
+    expect(changedAttributes(e)).toEqual(['title']);
+    // An INSERT's or REMOVE's other image is ignored whatever it holds.
+    expect(T.parseStreamRecord(rec('INSERT', { Keys: keys, NewImage: post, OldImage: draft }))).not.toHaveProperty('replaced');
+    expect(T.parseStreamRecord(rec('REMOVE', { Keys: keys, NewImage: post, OldImage: draft }))).toMatchObject({ entity: 'Draft', oldItem: { docId: 'd1', notes: 'todo' } });
+  });
+});
+
 describe('KEYS_ONLY records (no images)', () => {
   it('finds the entity by its key templates', () => {
     const { events, unknown } = AppTable.parseStreamEvent({
