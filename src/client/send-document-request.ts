@@ -40,6 +40,15 @@ export interface DocumentRequest {
 export type ItemOwner = string | ((raw: Raw) => string);
 
 /**
+ * The owner of an item read where one request can return several entities' items (table-level
+ * reads, the item reads of a KEYS_ONLY index): the entity its discriminator attribute names, else
+ * `fallback`.
+ */
+export function ownerByDiscriminator(entityAttribute: string, fallback: string): ItemOwner {
+  return (raw) => raw[entityAttribute]?.S ?? fallback;
+}
+
+/**
  * Sends a request given in DocumentClient form (what `build()` returns) as the low-level command,
  * marshalling here with util-dynamodb and the client's own translate settings, which is what
  * lib-dynamodb's command would do, and returns the output in DocumentClient form.

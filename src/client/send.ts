@@ -73,11 +73,10 @@ export class SignalFanout {
 }
 
 /**
- * Sends an SDK command (a low-level one, or lib-dynamodb's `BatchWriteCommand`, ...) through
- * either client, without the SDK's log redaction (see ./unredacted-logs.ts). lib-dynamodb commands
- * marshal in their own middleware, so they run on a plain DynamoDBClient too; we deliberately do
- * not call `DynamoDBDocumentClient.from(client)`, which would overwrite the marshalling options
- * of any DocumentClient the user built on the same client.
+ * Sends a low-level SDK command through either client (requests are marshalled by the caller: see
+ * ./send-document-request.ts), without the SDK's log redaction (see ./unredacted-logs.ts). We
+ * deliberately do not call `DynamoDBDocumentClient.from(client)`, which would overwrite the
+ * marshalling options of any DocumentClient the user built on the same client.
  */
 export function sendCommand<Output>(client: AnyDynamoClient, command: unknown, signal?: AbortSignal): Promise<Output> {
   const unsupported = unsupportedTranslation(client);

@@ -6,7 +6,7 @@ import { fetchLookups, lookupId, type KeyLookup } from '../batch/batch-get.js';
 import { resolveBackoff, resolveConcurrency, type BackoffOptions } from '../batch/backoff.js';
 import { itemId } from '../batch/write-request.js';
 import { ExpressionError } from '../errors.js';
-import type { ItemOwner } from '../client/send-document-request.js';
+import { ownerByDiscriminator, type ItemOwner } from '../client/send-document-request.js';
 
 /**
  * How a hydrated read fetches its items: `hydrate({ consistent, concurrency, maxAttempts, ... })`.
@@ -51,16 +51,7 @@ export function checkHydratable(entity: string, index: ResolvedIndex): void {
  */
 export function hydrator(model: EntityModel, projection: readonly string[] | undefined, withTtl: boolean, options: HydrateOptions): Hydrator {
   const extra = withTtl && model.ttl !== undefined ? [model.table.entityAttribute, model.ttl] : [model.table.entityAttribute];
-  return itemReads(model.table, contextFor(model), projection === undefined ? undefined : [...projection, ...extra], options, namedOwner(model.table, model.name));
-}
-
-/**
- * Whom an `ItemParseError` names for an item a hydrated read fetched: the entity its discriminator
- * names, else `fallback`. A KEYS_ONLY index does not tell one entity's rows from another's, so the
- * item reads of an entity's query fetch other entities' items too.
- */
-export function namedOwner(table: Table, fallback: string): ItemOwner {
-  return (raw) => raw[table.entityAttribute]?.S ?? fallback;
+  return itemReads(model.table, contextFor(model), projection === undefined ? undefined : [...projection, ...extra], options, ownerByDiscriminator(model.table.entityAttribute, model.name));
 }
 
 /**

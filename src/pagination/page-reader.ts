@@ -1,6 +1,6 @@
 import type { KeyAttribute } from '../entity/table-types.js';
 import type { AnyDynamoClient } from '../client/send.js';
-import { sendDocumentRequest, type ItemOwner } from '../client/send-document-request.js';
+import { sendDocumentRequest, type DocumentRequestKind, type ItemOwner } from '../client/send-document-request.js';
 import { encodeCursor, type StartKey } from './cursor.js';
 import type { Hydrator } from './hydrate.js';
 import { MAX_BATCH_GET } from '../batch/batch-get.js';
@@ -14,6 +14,9 @@ export interface Page<T> {
 /** Marker returned by a row parser for raw items that do not belong in the results. */
 export const SKIP: unique symbol = Symbol('skip');
 
+/** The requests a paged read sends. */
+export type PagedRequestKind = Extract<DocumentRequestKind, 'Query' | 'Scan'>;
+
 /** What a paged read needs: how to send one request and how to read its rows. */
 export interface PagedReadSpec<T> {
   readonly client: AnyDynamoClient;
@@ -21,7 +24,7 @@ export interface PagedReadSpec<T> {
   /** Index name used to tag cursors (`primary` for the table). */
   readonly index: string;
   readonly startKeyAttributes: readonly KeyAttribute[];
-  readonly kind: 'Query' | 'Scan';
+  readonly kind: PagedRequestKind;
   /** Whose items these are, for the message of an unreadable item. */
   readonly owner: ItemOwner;
   readonly input: Record<string, unknown>;

@@ -8,7 +8,7 @@ import { belongsTo } from '../operations/write-guards.js';
 import { checkIndexHolds, filterNeeds, type NeededAttribute } from './index-projection.js';
 import { decodeCursor, startKeyAttributes, type StartKey } from './cursor.js';
 import type { CursorBounds } from './cursor-bounds.js';
-import { countAll, limitFor, MAX_PAGE_SIZE, readPage, readPages, SKIP, type Page, type PagedReadSpec } from './page-reader.js';
+import { countAll, limitFor, MAX_PAGE_SIZE, readPage, readPages, SKIP, type Page, type PagedReadSpec, type PagedRequestKind } from './page-reader.js';
 import { checkHydratable, checkHydrateOptions, hydrator, type HydrateOptions } from './hydrate.js';
 import type { RequestOptions } from '../client/send.js';
 
@@ -56,7 +56,7 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> implements 
   /** The operation-specific part of the input (key condition, segments, ...). */
   protected abstract baseInput(ctx: CompileContext): Record<string, unknown>;
   /** The request a page is read with. */
-  protected abstract readonly kind: 'Query' | 'Scan';
+  protected abstract readonly kind: PagedRequestKind;
 
   /**
    * Filters items after they are read (DynamoDB's FilterExpression); several calls are ANDed.

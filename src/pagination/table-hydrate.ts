@@ -7,7 +7,8 @@
  */
 import type { Table } from '../entity/table.js';
 import { tableContextFor } from '../operations/expression-input.js';
-import { itemReads, namedOwner, type HydrateOptions, type Hydrator } from './hydrate.js';
+import { ownerByDiscriminator } from '../client/send-document-request.js';
+import { itemReads, type HydrateOptions, type Hydrator } from './hydrate.js';
 
 /** What a table-level hydrated read adds to its paged-read spec. */
 export interface TableHydration {
@@ -24,7 +25,7 @@ export interface TableHydration {
 export function tableHydration(table: Table, projection: readonly string[] | undefined, options: HydrateOptions, consistent: boolean): TableHydration {
   const attributes = projection === undefined ? undefined : [...projection, table.entityAttribute];
   return {
-    hydrate: itemReads(table, tableContextFor(table), attributes, consistent ? { ...options, consistent: true } : options, namedOwner(table, table.name)),
+    hydrate: itemReads(table, tableContextFor(table), attributes, consistent ? { ...options, consistent: true } : options, ownerByDiscriminator(table.entityAttribute, table.name)),
     returns: () => true,
   };
 }

@@ -16,7 +16,8 @@ import type { RequestOptions } from '../client/send.js';
 import { positiveInt } from './read-builder.js';
 import { checkIndexHolds, filterNeeds, type NeededAttribute } from './index-projection.js';
 import { checkKeyCondition } from './table-key-terms.js';
-import { checkHydratable, checkHydrateOptions, namedOwner, type HydrateOptions } from './hydrate.js';
+import { checkHydratable, checkHydrateOptions, type HydrateOptions } from './hydrate.js';
+import { ownerByDiscriminator } from '../client/send-document-request.js';
 import { tableHydration } from './table-hydrate.js';
 
 interface TableReadState {
@@ -297,8 +298,7 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
       index: s.index.name,
       startKeyAttributes: this.keyAttributes,
       kind: isQuery ? ('Query' as const) : ('Scan' as const),
-      // an item is named by its entity when it carries one (else by the table)
-      owner: namedOwner(this.table, this.table.name),
+      owner: ownerByDiscriminator(this.table.entityAttribute, this.table.name),
       input,
       parse: (raw: Record<string, unknown>) => this.parseRow(raw),
       ...(s.hydrate === undefined ? {} : tableHydration(this.table, s.projection, s.hydrate, s.consistent)),
