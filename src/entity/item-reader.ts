@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { ItemParseError, zodIssues } from '../errors.js';
 import { compileReviver, type Reviver } from './codec.js';
-import { defOf } from './schema-walk.js';
+import { defOf, readCore } from './schema-walk.js';
 import { withoutRefinements } from './read-schema.js';
 import type { TimestampNames } from './model.js';
 
@@ -21,7 +21,8 @@ export interface ItemReaderOptions {
 
 /**
  * The read side of an entity: turns stored items (as the DocumentClient returns them) back into
- * model items. Drops dynakit's own attributes, revives Dates and Sets (and TTL epoch seconds),
+ * model items. Drops dynakit's own attributes, revives Dates and Sets (and epoch seconds at the
+ * TTL attribute, or at a top-level Date attribute that was one),
  * validates with the schema or its projected part, and adds back the managed version and
  * timestamps.
  */
@@ -36,12 +37,15 @@ export class ItemReader {
   private readonly projectionSchemas = new Map<string, z.ZodObject>();
   /** The managed attributes a full read returns (see `managedFor`). */
   private readonly allManaged: readonly Managed[];
+  /** The TTL attribute and top-level Date attributes that were one (see `formerTtl`): numbers there are epoch seconds. */
+  private readonly epochFields: readonly string[];
 
   constructor(private readonly o: ItemReaderOptions) {
     this.shape = o.schema.shape as Record<string, z.ZodType>;
     this.reviver = compileReviver(o.schema);
+    this.epochFields = Object.keys(this.shape).filter((k) => k === o.ttl || formerTtl(this.shape[k]!));
     this.fieldReaders =
-      defOf(o.schema).catchall === undefined ? Object.keys(this.shape).map((k) => [k, k === o.ttl ? reviveEpochSeconds : compileReviver(this.shape[k]!)] as const) : undefined;
+      defOf(o.schema).catchall === undefined ? Object.keys(this.shape).map((k) => [k, this.epochFields.includes(k) ? reviveEpochSeconds : compileReviver(this.shape[k]!)] as const) : undefined;
     this.allManaged = this.managedFor(undefined);
   }
 
@@ -101,13 +105,13 @@ export class ItemReader {
    */
   private reviveAll(raw: Record<string, unknown>, keep?: ReadonlySet<string>): Record<string, unknown> {
     const data: Record<string, unknown> = {};
-    const { reserved, version, ttl } = this.o;
+    const { reserved, version } = this.o;
     const t = this.o.timestamps;
     for (const k of Object.keys(raw)) {
       if ((keep !== undefined && !keep.has(k)) || reserved.has(k) || k === version || (t !== undefined && (k === t.createdAt || k === t.updatedAt))) continue;
       data[k] = raw[k];
     }
-    if (ttl !== undefined && data[ttl] !== undefined) data[ttl] = reviveEpochSeconds(data[ttl]);
+    for (const k of this.epochFields) if (data[k] !== undefined) data[k] = reviveEpochSeconds(data[k]);
     return (this.reviver === null ? data : this.reviver(data)) as Record<string, unknown>;
   }
 
@@ -139,8 +143,24 @@ function readFields(raw: Record<string, unknown>, fields: readonly (readonly [st
 }
 
 /**
+ * True for a Date attribute whose schema refuses numbers: dynakit stores a Date as a number only at
+ * the TTL attribute, so a number there is epoch seconds from when it was the entity's `ttl`. A
+ * schema that takes numbers itself (`z.coerce.date()`, a preprocess) keeps its own reading.
+ */
+function formerTtl(schema: z.ZodType): boolean {
+  if (defOf(readCore(schema)).type !== 'date') return false;
+  try {
+    return !schema.safeParse(0).success;
+  } catch {
+    return false; // a check that throws on a number: leave stored values as they are
+  }
+}
+
+/**
  * TTL attributes are epoch seconds in the table and Dates in the model. An item written before the
  * entity had `ttl` holds the ISO-8601 text every other Date attribute is stored as: still that Date.
+ * Also read at top-level Date attributes that were a TTL (`formerTtl`); a nested attribute never
+ * was one, so a number there is left for the schema to refuse.
  */
 function reviveEpochSeconds(v: unknown): unknown {
   return typeof v === 'number' ? new Date(v * 1000) : typeof v === 'string' ? new Date(v) : v;

@@ -127,6 +127,14 @@ describe('parseStreamRecord', () => {
     expect(changedAttributes(e).sort()).toEqual(['expiresAt', 'version']);
   });
 
+  it('reads epoch seconds at a top-level Date attribute (left by an entity that dropped ttl) as that Date', () => {
+    const r = rec('MODIFY', { NewImage: { ...userImage, birthday: { N: '1800000000' } }, OldImage: { ...userImage, birthday: { N: '1700000000' } } });
+    const e = AppTable.streamParser(User).record(r)!;
+    expect(e.newItem?.birthday).toEqual(new Date(1_800_000_000_000));
+    expect(e.oldItem?.birthday).toEqual(new Date(1_700_000_000_000));
+    expect(changedAttributes(e)).toEqual(['birthday']);
+  });
+
   it('returns undefined for a record of an unregistered entity', () => {
     expect(AppTable.parseStreamRecord(rec('INSERT', { NewImage: { ...userImage, _et: { S: 'Ghost' } } }))).toBeUndefined();
     // A registered entity the typed parser was not given is unknown to that parser.
