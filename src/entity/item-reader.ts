@@ -37,15 +37,16 @@ export class ItemReader {
   private readonly projectionSchemas = new Map<string, z.ZodObject>();
   /** The managed attributes a full read returns (see `managedFor`). */
   private readonly allManaged: readonly Managed[];
-  /** The TTL attribute and top-level Date attributes that were one (see `formerTtl`): numbers there are epoch seconds. */
-  private readonly epochFields: readonly string[];
+  /** The TTL attribute and top-level Date attributes that were one (see `formerTtl`), with their readers. */
+  private readonly epochFields: readonly (readonly [string, Reviver])[];
 
   constructor(private readonly o: ItemReaderOptions) {
     this.shape = o.schema.shape as Record<string, z.ZodType>;
     this.reviver = compileReviver(o.schema);
-    this.epochFields = Object.keys(this.shape).filter((k) => k === o.ttl || formerTtl(this.shape[k]!));
+    this.epochFields = Object.keys(this.shape).flatMap((k) => (k === o.ttl ? [[k, reviveEpochSeconds] as const] : formerTtl(this.shape[k]!) ? [[k, reviveFormerTtl] as const] : []));
+    const epochReader = new Map(this.epochFields);
     this.fieldReaders =
-      defOf(o.schema).catchall === undefined ? Object.keys(this.shape).map((k) => [k, this.epochFields.includes(k) ? reviveEpochSeconds : compileReviver(this.shape[k]!)] as const) : undefined;
+      defOf(o.schema).catchall === undefined ? Object.keys(this.shape).map((k) => [k, epochReader.get(k) ?? compileReviver(this.shape[k]!)] as const) : undefined;
     this.allManaged = this.managedFor(undefined);
   }
 
@@ -111,7 +112,7 @@ export class ItemReader {
       if ((keep !== undefined && !keep.has(k)) || reserved.has(k) || k === version || (t !== undefined && (k === t.createdAt || k === t.updatedAt))) continue;
       data[k] = raw[k];
     }
-    for (const k of this.epochFields) if (data[k] !== undefined) data[k] = reviveEpochSeconds(data[k]);
+    for (const [k, read] of this.epochFields) if (data[k] !== undefined) data[k] = read(data[k]);
     return (this.reviver === null ? data : this.reviver(data)) as Record<string, unknown>;
   }
 
@@ -164,4 +165,15 @@ function formerTtl(schema: z.ZodType): boolean {
  */
 function reviveEpochSeconds(v: unknown): unknown {
   return typeof v === 'number' ? new Date(v * 1000) : typeof v === 'string' ? new Date(v) : v;
+}
+
+/**
+ * Epoch seconds stay below 1e11 until the year 5138, and epoch milliseconds are above it since 1973:
+ * a larger number at a former TTL attribute was written by something else (in milliseconds, most
+ * likely) and is left for the schema to refuse rather than read as a date 1000 times too far.
+ */
+const EPOCH_SECONDS_LIMIT = 1e11;
+
+function reviveFormerTtl(v: unknown): unknown {
+  return typeof v === 'number' && Math.abs(v) >= EPOCH_SECONDS_LIMIT ? v : reviveEpochSeconds(v);
 }

@@ -89,6 +89,12 @@ describe('a former TTL attribute read by a definition without ttl', () => {
     expect(await Imported.get({ id: 'i1' }).consistent()).toEqual({ id: 'i1', at: new Date(1_700_000_000_000) });
   });
 
+  it('a number too large to be epoch seconds (milliseconds, written by something else) is refused, not read 1000 times too far', async () => {
+    await doc.send(new PutCommand({ TableName: tableName, Item: { pk: 'SESSION#s4', sk: 'SESSION', _et: 'Session', sessionId: 's4', userId: 'u4', expiresAt: expiresAt.getTime() } }));
+    const e = await failure(Session.get({ sessionId: 's4' }), ItemParseError);
+    expect(e.issues.map((i) => i.path)).toEqual(['expiresAt']);
+  });
+
   it('a number at a nested Date position was never a TTL: still an ItemParseError naming the path', async () => {
     await doc.send(new PutCommand({ TableName: tableName, Item: { pk: 'SESSION#s3', sk: 'SESSION', _et: 'Session', sessionId: 's3', userId: 'u3', seen: { at: 1_700_000_000 } } }));
     const e = await failure(Session.get({ sessionId: 's3' }), ItemParseError);
