@@ -26,7 +26,9 @@ export type StreamImage = { readonly [name: string]: StreamAttributeValue };
 
 /**
  * A DynamoDB Streams record as a Lambda handler receives it (`DynamoDBRecord` of @types/aws-lambda)
- * or as `@aws-sdk/client-dynamodb-streams` returns it.
+ * or as `@aws-sdk/client-dynamodb-streams` returns it; or a change record of Kinesis Data Streams for
+ * DynamoDB, decoded (it names its table in `tableName`) or as Lambda delivers it (`KinesisStreamRecord`,
+ * the change record being `kinesis.data`, base64 JSON).
  */
 export interface StreamRecordInput {
   readonly eventID?: string | undefined;
@@ -34,6 +36,10 @@ export interface StreamRecordInput {
   readonly eventName?: string | undefined;
   readonly eventSource?: string | undefined;
   readonly eventSourceARN?: string | undefined;
+  /** The table of a Kinesis Data Streams change record (which has no stream ARN of the table). */
+  readonly tableName?: string | undefined;
+  /** A Lambda record of a Kinesis data stream (`eventSource: 'aws:kinesis'`): `data` is the change record, base64 JSON. */
+  readonly kinesis?: { readonly data?: string | undefined } | undefined;
   readonly eventVersion?: string | undefined;
   readonly awsRegion?: string | undefined;
   /** `{ type: 'Service', principalId: 'dynamodb.amazonaws.com' }` on deletions by TTL. */
@@ -178,10 +184,32 @@ function entityFromKeys(models: Iterable<EntityModel>, keys: Record<string, unkn
   return matches.length === 1 ? matches[0] : undefined;
 }
 
-/** The table a record's `eventSourceARN` (`arn:...:table/<name>/stream/<label>`) names, if any. */
+/**
+ * The table a record names, if any: a DynamoDB stream's in its `eventSourceARN`
+ * (`arn:...:table/<name>/stream/<label>`), a Kinesis change record's in `tableName`.
+ */
 function sourceTable(record: StreamRecordInput): string | undefined {
   const arn = record.eventSourceARN;
-  return typeof arn === 'string' ? /:table\/([^/]+)\/stream\//.exec(arn)?.[1] : undefined;
+  const fromArn = typeof arn === 'string' ? /:table\/([^/]+)\/stream\//.exec(arn)?.[1] : undefined;
+  return fromArn ?? (typeof record.tableName === 'string' ? record.tableName : undefined);
+}
+
+/**
+ * The change record a Lambda record of a Kinesis data stream carries (base64 JSON in `kinesis.data`);
+ * any other record as it is.
+ */
+function unwrapKinesis(record: StreamRecordInput): StreamRecordInput {
+  if (record?.eventSource !== 'aws:kinesis') return record;
+  const data = record.kinesis?.data;
+  if (typeof data !== 'string') throw new StreamRecordError(record, 'malformed', 'a Kinesis record without kinesis.data');
+  let inner: unknown;
+  try {
+    inner = JSON.parse(Buffer.from(data, 'base64').toString('utf8'));
+  } catch (e) {
+    throw new StreamRecordError(record, 'malformed', `kinesis.data is not base64 JSON: ${(e as Error).message}`, e);
+  }
+  if (inner === null || typeof inner !== 'object' || Array.isArray(inner)) throw new StreamRecordError(record, 'malformed', 'kinesis.data is not a change record');
+  return inner as StreamRecordInput;
 }
 
 /** The table name in a table name or table ARN. */
@@ -205,7 +233,8 @@ function isTtlDeletion(record: StreamRecordInput): boolean {
  * throws `StreamRecordError`. An old image of another entity is reported, not parsed (see
  * `EntityStreamEvent`).
  */
-export function parseRecordWith(table: string, models: ReadonlyMap<string, EntityModel>, entityAttribute: string, record: StreamRecordInput): EntityStreamEvent<string, Record<string, unknown>> | 'unknown' {
+export function parseRecordWith(table: string, models: ReadonlyMap<string, EntityModel>, entityAttribute: string, received: StreamRecordInput): EntityStreamEvent<string, Record<string, unknown>> | 'unknown' {
+  const record = unwrapKinesis(received);
   const type = record?.eventName;
   if (type !== 'INSERT' && type !== 'MODIFY' && type !== 'REMOVE') {
     throw new StreamRecordError(record, 'malformed', `eventName must be INSERT, MODIFY or REMOVE, got ${String(type)}`);

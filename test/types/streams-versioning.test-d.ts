@@ -158,6 +158,30 @@ test('a Lambda event typed like @types/aws-lambda (B as base64 string) is accept
   AppTable.streamParser(User, Order).event(event);
 });
 
+test('a Lambda Kinesis event typed like @types/aws-lambda (change records in kinesis.data) is accepted', () => {
+  // The shapes of @types/aws-lambda's KinesisStreamEvent, inlined.
+  interface KinesisStreamRecordPayload {
+    approximateArrivalTimestamp: number;
+    data: string;
+    kinesisSchemaVersion: string;
+    partitionKey: string;
+    sequenceNumber: string;
+  }
+  interface KinesisStreamRecord {
+    awsRegion: string;
+    eventID: string;
+    eventName: string;
+    eventSource: string;
+    eventSourceARN: string;
+    eventVersion: string;
+    invokeIdentityArn: string;
+    kinesis: KinesisStreamRecordPayload;
+  }
+  const event = {} as { Records: KinesisStreamRecord[] };
+  AppTable.parseStreamEvent(event);
+  AppTable.streamParser(User, Order).event(event);
+});
+
 test('a versioned entity: the version is a number on items, optional on put input and on update/delete keys', () => {
   expectTypeOf<Doc['version']>().toEqualTypeOf<number>();
   expectTypeOf<Doc['expiresAt']>().toEqualTypeOf<Date | undefined>();

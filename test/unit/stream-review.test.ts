@@ -41,6 +41,48 @@ describe('records of other tables', () => {
   });
 });
 
+describe('Kinesis Data Streams for DynamoDB', () => {
+  // A change record as Kinesis carries it: the table in `tableName`, no stream ARN of a table.
+  const change = (table: string, extra: Record<string, unknown> = {}) => ({
+    awsRegion: 'eu-west-1', eventID: 'e1', eventName: 'INSERT', userIdentity: null, recordFormat: 'application/json', tableName: table,
+    dynamodb: { ApproximateCreationDateTime: 1_735_689_600_000, Keys: keys, NewImage: image, SizeBytes: 120 }, eventSource: 'aws:dynamodb', ...extra,
+  });
+  // As Lambda delivers it from the Kinesis stream.
+  const lambda = (data: string) =>
+    rec({
+      awsRegion: 'eu-west-1', eventID: 'shardId-000:1', eventName: 'aws:kinesis:record', eventSource: 'aws:kinesis', eventVersion: '1.0',
+      eventSourceARN: 'arn:aws:kinesis:eu-west-1:123456789012:stream/app-changes', invokeIdentityArn: 'arn:aws:iam::123456789012:role/fn',
+      kinesis: { kinesisSchemaVersion: '1.0', partitionKey: 'p', sequenceNumber: '1', approximateArrivalTimestamp: 1_735_689_600.1, data },
+    });
+  const encoded = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64');
+
+  it("a decoded change record of this table parses; another table's is unknown, even with a known discriminator", () => {
+    const e = AppTable.parseStreamRecord(rec(change('App')));
+    expect(e?.entity).toBe('Ledger');
+    expect(e?.newItem).toEqual({ id: 'a', balance: 123456789012345678901234567890n, small: 5n });
+    expect(AppTable.parseStreamRecord(rec(change('Other')))).toBeUndefined();
+    expect(AppTable.streamParser(Ledger).record(rec(change('Other')))).toBeUndefined();
+  });
+
+  it('a Lambda Kinesis record is decoded: the event carries the change record, other tables are unknown', () => {
+    const { events, unknown, errors } = AppTable.parseStreamEvent({ Records: [lambda(encoded(change('App'))), lambda(encoded(change('Other')))] });
+    expect(errors).toEqual([]);
+    expect(events.map((e) => [e.entity, e.type, e.record.tableName])).toEqual([['Ledger', 'INSERT', 'App']]);
+    expect(unknown).toHaveLength(1);
+    expect(unknown[0]?.eventSource).toBe('aws:kinesis');
+    expect(AppTable.streamParser(Ledger).record(lambda(encoded(change('App'))))?.newItem?.balance).toBe(123456789012345678901234567890n);
+  });
+
+  it('a Kinesis record without data, or whose data is not a change record, is malformed (and never fails the batch)', () => {
+    const bad = [lambda('not base64 json {'), rec({ eventSource: 'aws:kinesis', eventName: 'aws:kinesis:record', kinesis: {} }), lambda(encoded([1, 2]))];
+    const { events, errors } = AppTable.parseStreamEvent({ Records: [...bad, lambda(encoded(change('App')))] });
+    expect(events).toHaveLength(1);
+    expect(errors.map((e) => [e.reason, e.record])).toEqual(bad.map((r) => ['malformed', r]));
+    expect(errors.map((e) => e.message)).toEqual([expect.stringMatching(/^kinesis\.data is not base64 JSON/), 'a Kinesis record without kinesis.data', 'kinesis.data is not a change record']);
+    expect(() => AppTable.parseStreamRecord(bad[1]!)).toThrow(StreamRecordError);
+  });
+});
+
 describe('TTL deletions', () => {
   const remove = (userIdentity?: unknown) => rec({ eventName: 'REMOVE', dynamodb: { Keys: keys, OldImage: image }, ...(userIdentity === undefined ? {} : { userIdentity }) });
 
