@@ -1,9 +1,11 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { NumberValueImpl } from '@aws-sdk/util-dynamodb';
 
 /**
- * Converts a raw `AttributeValue` map into plain JavaScript, as the DocumentClient would. Needed
- * for the places the DocumentClient leaves raw: `error.Item` of a failed condition and
- * transaction cancellation reasons.
+ * Converts a raw `AttributeValue` map into plain JavaScript, as the DocumentClient would (except for
+ * a decimal beyond 2^53: see `toNumber`). Used where a failure must not turn into another one:
+ * `error.Item` of a failed condition and transaction cancellation reasons (stream images are
+ * checked for such numbers first).
  */
 export function unmarshallItem(item: Record<string, AttributeValue>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -13,10 +15,17 @@ export function unmarshallItem(item: Record<string, AttributeValue>): Record<str
 
 const INTEGER_TEXT = /^-?\d+$/;
 
-function toNumber(s: string): number | bigint {
+/**
+ * A stored number as JavaScript holds it exactly: a number, a bigint for a larger integer, and
+ * util-dynamodb's `NumberValue` (the digits as stored) for a decimal beyond 2^53, which a number
+ * would round. No schema takes a `NumberValue`, so such an item is handed over unparsed, and can
+ * never be written back rounded.
+ */
+function toNumber(s: string): number | bigint | NumberValueImpl {
   const n = Number(s);
-  if (Number.isSafeInteger(n) || !INTEGER_TEXT.test(s)) return n;
-  return BigInt(s);
+  if (Number.isSafeInteger(n)) return n;
+  if (INTEGER_TEXT.test(s)) return BigInt(s);
+  return isReadableNumberText(s) ? n : new NumberValueImpl(s);
 }
 
 /**

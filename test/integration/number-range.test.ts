@@ -9,9 +9,12 @@
 import { describe, expect, it } from 'vitest';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { z } from 'zod';
+import { NumberValueImpl } from '@aws-sdk/util-dynamodb';
 import {
   BatchValidationError,
+  ConditionFailedError,
   ItemParseError,
+  TransactionCanceledError,
   KeyError,
   ValidationError,
   defineEntity,
@@ -346,6 +349,18 @@ describe('a stored number JavaScript cannot read back (a decimal beyond 2^53)', 
     } finally {
       await transactWrite([Measure.delete({ id: 'tx-precise' }), Gauge.delete({ id: 'tx-precise' })]);
     }
+  });
+
+  it('a failed condition and a cancelled transaction carry the stored item with its digits kept (NumberValue), never rounded', async () => {
+    await storeUnreadable(Measure, 'failed-precise');
+    const e = await failure(Measure.create({ id: 'failed-precise', x: 1 }).returnItemOnConditionFailure(), ConditionFailedError);
+    // Not parsed (no schema takes a NumberValue), so the stored attributes come as they are.
+    expect(e.item?.['x']).toEqual(new NumberValueImpl(TOO_PRECISE));
+    expect(String(e.item?.['x'])).toBe(TOO_PRECISE);
+    const t = await failure(transactWrite([Measure.create({ id: 'failed-precise', x: 1 }).returnItemOnConditionFailure()]), TransactionCanceledError);
+    expect(t.reasons[0]?.code).toBe('ConditionalCheckFailed');
+    expect(String(t.reasons[0]?.item?.['x'])).toBe(TOO_PRECISE);
+    await Measure.delete({ id: 'failed-precise' });
   });
 
   it('names a nested path and a number set', async () => {
