@@ -99,16 +99,24 @@ export async function fetchLookups(client: AnyDynamoClient, lookups: readonly Ke
 
   const found = new Map<string, Record<string, unknown>>();
   let next = 0;
-  const fanout = options.abortSignal === undefined ? undefined : new SignalFanout(options.abortSignal);
+  // Always a fan-out, not only with a caller's signal: once one call fails, the caller has its
+  // error, and the other workers must stop (no further chunk, no retry, calls in flight aborted)
+  // rather than keep reading for nobody.
+  const fanout = new SignalFanout(options.abortSignal);
+  let failed = false;
   const worker = async (): Promise<void> => {
-    const line = fanout?.open();
+    const line = fanout.open();
     try {
-      while (next < chunks.length) {
+      while (!failed && next < chunks.length) {
         const chunk = chunks[next++]!;
-        await readChunk(client, chunk, found, backoff, line?.signal);
+        await readChunk(client, chunk, found, backoff, line.signal);
       }
+    } catch (e) {
+      failed = true;
+      fanout.stop(e);
+      throw e;
     } finally {
-      line?.close();
+      line.close();
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, chunks.length) }, worker));

@@ -148,6 +148,23 @@ describe('retries', () => {
     }
   });
 
+  it('a call that fails ends the whole batch get: no more calls once it has rejected (concurrency > 1)', async () => {
+    // 5 calls of 100 keys, 2 at a time; the first call's keys are never processed, so it gives up at once.
+    const keys = Array.from({ length: 500 }, (_, i) => ({ userId: `u${i}` }));
+    const firstCall = new Set(keys.slice(0, 100).map((k) => `USER#${k.userId}`));
+    const faults = injectFaults(client, { stuck: (x) => firstCall.has(String(x.item['pk']?.['S'])) });
+    try {
+      const e = await User.batchGet(keys).with({ ...fast, maxAttempts: 1, concurrency: 2 }).send().catch((x: unknown) => x);
+      expect(e).toBeInstanceOf(BatchGetError);
+      const callsAtRejection = faults.counters.calls;
+      await new Promise((r) => setTimeout(r, 300));
+      // The other worker neither takes another chunk nor retries after the caller got the error.
+      expect(faults.counters.calls).toBe(callsAtRejection);
+    } finally {
+      faults.remove();
+    }
+  });
+
   it("DynamoDB's own 16 MB response limit: the UnprocessedKeys it returns are resent (no faults injected)", async () => {
     // 45 items of ~390 KB: ~17 MB, more than one BatchGetItem response may carry.
     const big = 'x'.repeat(390_000);
