@@ -1,6 +1,7 @@
 import type { AttrPath, PathValue } from './paths.js';
 import type { IndexComposites, KeyAttributeNames, TemplateComposites } from './template-types.js';
 import type { UpdateRef } from '../expressions/update-values.js';
+import type { KeyCondition } from '../expressions/key-condition.js';
 
 export interface TimestampFields {
   /** ISO-8601 time of the first write. */
@@ -65,5 +66,11 @@ export type QueryKeyNames<K, I extends keyof K> = K[I] extends { readonly pk: st
  * template (a local index's partition key is the table's, so the primary template's).
  */
 export type PartitionKeyNames<K, I extends keyof K> = K[I] extends { readonly pk: infer P } ? TemplateComposites<P> : PrimaryPartitionNames<K>;
+
+/**
+ * The key condition a query of index `I` takes (one alias, so TypeScript caches it per index
+ * instead of instantiating `KeyCondition` with both unions at every call).
+ */
+export type QueryCondition<K, I extends keyof K> = KeyCondition<QueryKeyNames<K, I>, PartitionKeyNames<K, I>>;
 
 type PrimaryPartitionNames<K> = K extends { readonly primary: { readonly pk: infer P } } ? TemplateComposites<P> : never;

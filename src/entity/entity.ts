@@ -3,7 +3,7 @@ import type { TableConfig, EntityKeysShape } from './table-types.js';
 import type { Table } from './table.js';
 import type { CheckedKeys } from './template-types.js';
 import type { AttrPath, PathValue } from './paths.js';
-import type { KeyAttributeNames, KeyInput, PartitionKeyNames, PrimaryKeyNames, QueryIndexName, QueryKeyNames, TimestampFields, UpdateInputs, UpdatePaths } from './entity-types.js';
+import type { KeyAttributeNames, KeyInput, PrimaryKeyNames, QueryCondition, QueryIndexName, TimestampFields, UpdateInputs, UpdatePaths } from './entity-types.js';
 import { EntityModel } from './model.js';
 import { AttributeOperand, type Condition } from '../expressions/condition.js';
 import { KeyOperand, type KeyCondition } from '../expressions/key-condition.js';
@@ -146,7 +146,7 @@ export class Entity<Name extends string, Item extends object, Input, K, V extend
    * condition must also compare every partition-key composite of the index with `eq` (DynamoDB
    * needs the whole partition key): `Key('name').beginsWith('A')` alone does not compile.
    */
-  query<I extends QueryIndexName<K>>(index: I, condition: NoInfer<KeyCondition<QueryKeyNames<K, I>, PartitionKeyNames<K, I>>>): QueryBuilder<Item> {
+  query<I extends QueryIndexName<K>>(index: I, condition: NoInfer<QueryCondition<K, I>>): QueryBuilder<Item> {
     // One literal, not a spread of shared defaults: V8 adds keys to a spread clone on a slow path.
     return new QueryBuilder<Item>(this.model, {
       index,

@@ -10,8 +10,8 @@ export type Leaf = Date | Set<unknown> | Uint8Array | string | number | bigint |
 /** The paths below attribute `K` holding `V` (distributes over a union `V`; leaves add none). */
 type SubPaths<K extends string, V, D extends number> = V extends Leaf
   ? never
-  : V extends readonly (infer E)[]
-    ? `${K}[${number}]` | ElementSubPaths<K, E, D>
+  : V extends readonly unknown[]
+    ? `${K}[${number}]` | ElementSubPaths<K, V[number], D>
     : `${K}.${AttrPath<V, D>}`;
 
 type ElementSubPaths<K extends string, E, D extends number> = E extends Leaf ? never : `${K}[${number}].${AttrPath<E, D>}`;
@@ -24,7 +24,7 @@ export type AttrPath<T, D extends number = 4> = [D] extends [never]
   ? never
   : { [K in keyof T & string]-?: T[K] extends Leaf ? K : K | SubPaths<K, T[K], Depth[D]> }[keyof T & string];
 
-type ElementOf<V> = V extends readonly (infer E)[] ? E : never;
+type ElementOf<V> = V extends readonly unknown[] ? V[number] : never;
 
 /** The element type at an array segment `K[n]` (`ElementOf` distributes, so an optional list's `undefined` adds nothing). */
 type ElementAt<T, S extends string> = S extends `${infer K}[${number}]` ? (K extends keyof T ? ElementOf<T[K]> : never) : never;

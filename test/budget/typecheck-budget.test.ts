@@ -13,8 +13,12 @@ import { repoCompiler, runTsc } from '../../bench/typecheck/run.js';
 import { attributeInstantiations } from '../../bench/typecheck/attribute.js';
 
 const N = 10;
-/** Measured: 40,227 instantiations (TypeScript 5.9.3, N = 10, 2026-12-04; 40,486 before the path and key-name type trims); kept at 40,800 (1.4% above) rather than raised. */
-const BUDGET = 40_800;
+/**
+ * Measured: 39,385 instantiations (TypeScript 5.9.3, N = 10, 2026-12-05; 40,227 before the query
+ * condition alias and the element types read by index, 40,486 before the path and key-name type
+ * trims of 2026-12-04); set at 39,900 (1.3% above).
+ */
+const BUDGET = 39_900;
 /**
  * The part of it that is dynakit's to spend: everything but zod's own types and the project's
  * literals (bench/typecheck/attribute.ts). Measured: 21,427 (dynakit 11,943, TypeScript lib 4,550,
@@ -24,10 +28,13 @@ const BUDGET = 40_800;
  * Then 22,078 (dynakit 12,736, TypeScript lib 4,336, undeclared 4,685, other packages 321; zod
  * 16,880 and project files 1,269 excluded) once update paths exclude only the fixed attributes,
  * `PathValue` tests the last segment once and index composites are read without `infer`,
- * 2026-12-04; budget kept at 22,300 (1.0% above) rather than raised.
+ * 2026-12-04; budget kept at 22,300 (1.0% above) rather than raised. Then 21,716 (dynakit 12,509,
+ * TypeScript lib 4,194, undeclared 4,692, other packages 321; zod 16,480 and project files 1,189
+ * excluded) with the query condition alias and array elements read as `V[number]`, 2026-12-05;
+ * budget lowered to 22,000 (1.3% above).
  * It guards dynakit's types even when a zod upgrade moves zod's share.
  */
-const OWN_BUDGET = 22_300;
+const OWN_BUDGET = 22_000;
 
 describe('type-check budget', () => {
   it(`${N} generated entities with usage type-check in at most ${BUDGET.toLocaleString('en')} instantiations`, async () => {
