@@ -47,6 +47,8 @@ export interface PagedReadOptions {
   /** DynamoDB's `Limit`: items evaluated per request, before the filter. */
   readonly pageSize?: number;
   readonly startKey?: StartKey;
+  /** Requests sent at most (pages read); the last page's cursor resumes after them. */
+  readonly maxPages?: number;
   /** Stops the read: no request is sent after it aborts, and one in flight is aborted. */
   readonly signal?: AbortSignal;
 }
@@ -200,16 +202,17 @@ async function nextReturningRow<T>(
 
 /**
  * Reads pages one request at a time (only one page is held in memory). With `limit`, stops as
- * soon as that many items were returned.
+ * soon as that many items were returned; with `maxPages`, after that many requests.
  */
 export async function* readPages<T>(spec: PagedReadSpec<T>, options: PagedReadOptions): AsyncGenerator<Page<T>> {
   let startKey: Record<string, unknown> | undefined = options.startKey;
   let remaining = options.limit ?? Infinity;
+  let pagesLeft = options.maxPages ?? Infinity;
   if (remaining <= 0) return;
   for (;;) {
     const step = await readPage(spec, startKey, remaining, options.pageSize, options.signal);
     yield step.page;
-    if (step.next === undefined || step.remaining <= 0) return;
+    if (step.next === undefined || step.remaining <= 0 || --pagesLeft <= 0) return;
     startKey = step.next;
     remaining = step.remaining;
   }

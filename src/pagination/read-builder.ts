@@ -19,6 +19,8 @@ export interface ReadState {
   readonly projection: readonly string[] | undefined;
   readonly limit: number | undefined;
   readonly pageSize: number | undefined;
+  /** Requests one read sends at most. */
+  readonly maxPages?: number;
   readonly consistent: boolean;
   readonly cursor: string | undefined;
   readonly includeExpired?: boolean;
@@ -84,6 +86,18 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> implements 
    */
   pageSize(n: number): this {
     return this.with({ pageSize: positiveInt(n, 'pageSize', this.model.name, MAX_PAGE_SIZE) } as Partial<S>);
+  }
+
+  /**
+   * At most `n` DynamoDB requests per read (await, `all()`, iteration, `pages()`), whatever
+   * `limit` still owes: a bound on the capacity and time one call spends when a selective filter
+   * leaves most items behind. Where it stops, the last page's `cursor` resumes the read; `limit`
+   * may then not be reached. `count()` is not bounded by it.
+   *
+   * @example const page = await User.query('gsi1', User.Key('orgId').eq('acme')).filter(User.Attr('age').gte(90)).limit(20).maxPages(3)
+   */
+  maxPages(n: number): this {
+    return this.with({ maxPages: positiveInt(n, 'maxPages', this.model.name) } as Partial<S>);
   }
 
   /**
@@ -277,6 +291,7 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> implements 
         readPages<Result>(spec, {
           ...(s.limit === undefined ? {} : { limit: s.limit }),
           ...(s.pageSize === undefined ? {} : { pageSize: s.pageSize }),
+          ...(s.maxPages === undefined ? {} : { maxPages: s.maxPages }),
           ...(startKey === undefined ? {} : { startKey }),
           ...(signal === undefined ? {} : { signal }),
         }),

@@ -90,6 +90,8 @@ export class ScanBuilder<Result> extends EntityReadBuilder<Result, ScanState> {
     const total = this.state.segments;
     if (total === undefined) return super.pages(options);
     if (this.state.cursor !== undefined) throw new ExpressionError(this.model.name, '', 'cursors cannot resume a segmented scan');
+    // Stopping after some requests is only useful with a cursor to resume from.
+    if (this.state.maxPages !== undefined) throw new ExpressionError(this.model.name, '', 'maxPages() needs cursors to resume the read, and a segmented scan has none; bound it with limit()');
     const input = this.buildInput(true);
     delete input.Limit;
     const s = this.state;

@@ -28,6 +28,8 @@ interface TableReadState {
   readonly projection: readonly string[] | undefined;
   readonly limit: number | undefined;
   readonly pageSize: number | undefined;
+  /** Requests one read sends at most. */
+  readonly maxPages?: number;
   readonly reverse: boolean;
   readonly consistent: boolean;
   readonly cursor: string | undefined;
@@ -127,6 +129,15 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
    */
   pageSize(n: number): this {
     return this.with({ pageSize: positiveInt(n, 'pageSize', `table ${this.table.name}`, MAX_PAGE_SIZE) });
+  }
+
+  /**
+   * At most `n` DynamoDB requests per read (await, `all()`, iteration, `pages()`), whatever
+   * `limit` still owes; the last page's `cursor` resumes the read.
+   * @example await AppTable.query(AppTable.Key('pk').eq('ORG#acme')).filter(AppTable.Attr('status').eq('open')).limit(20).maxPages(3)
+   */
+  maxPages(n: number): this {
+    return this.with({ maxPages: positiveInt(n, 'maxPages', `table ${this.table.name}`) });
   }
 
   /**
@@ -306,6 +317,7 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
     const read = {
       ...(s.limit === undefined ? {} : { limit: s.limit }),
       ...(s.pageSize === undefined ? {} : { pageSize: s.pageSize }),
+      ...(s.maxPages === undefined ? {} : { maxPages: s.maxPages }),
       ...(startKey === undefined ? {} : { startKey }),
       ...(options?.abortSignal === undefined ? {} : { signal: options.abortSignal }),
     };

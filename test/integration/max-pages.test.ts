@@ -1,0 +1,143 @@
+/**
+ * `maxPages(n)` against DynamoDB Local: a read sends at most n requests however many items `limit`
+ * still owes (a selective filter on a large partition), and the cursor of its last page resumes
+ * it, so a caller walking page by page sees every matching item exactly once.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { z } from 'zod';
+import { defineEntity, defineTable, ExpressionError } from '../../src/index.js';
+import { testClient, uniqueTableName } from '../support/client.js';
+import { useTable } from '../support/tables.js';
+
+const client = testClient();
+
+/** Counts the Query and Scan requests the client sends. */
+function countReads(c: DynamoDBClient): { n: number } {
+  const counter = { n: 0 };
+  c.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (context.commandName === 'QueryCommand' || context.commandName === 'ScanCommand') counter.n++;
+      return next(args);
+    },
+    { step: 'initialize', name: 'countReads' },
+  );
+  return counter;
+}
+const reads = countReads(client);
+
+const Shop = defineTable({
+  name: uniqueTableName('maxpages'),
+  client,
+  partitionKey: { name: 'pk', type: 'S' },
+  sortKey: { name: 'sk', type: 'S' },
+});
+
+const Order = defineEntity({
+  table: Shop,
+  name: 'Order',
+  schema: z.object({ customerId: z.string(), seq: z.number().int(), status: z.enum(['open', 'done']) }),
+  keys: { primary: { pk: 'CUSTOMER#{customerId}', sk: 'ORDER#{seq}' } },
+});
+
+const { Key, Attr } = Order;
+const ORDERS = 60;
+/** Every 7th order is open: a selective filter. */
+const OPEN = Array.from({ length: ORDERS }, (_, seq) => seq).filter((seq) => seq % 7 === 3);
+const openOrders = () => Order.query('primary', Key('customerId').eq('c1')).filter(Attr('status').eq('open')).pageSize(10);
+
+useTable(Shop, { clients: [client] });
+
+beforeAll(async () => {
+  await Shop.batchWrite(Array.from({ length: ORDERS }, (_, seq) => Order.put({ customerId: 'c1', seq, status: OPEN.includes(seq) ? 'open' : 'done' })));
+});
+
+describe('maxPages', () => {
+  it('stops an awaited read after n requests, short of limit, with a cursor that resumes it', async () => {
+    const before = reads.n;
+    const page = await openOrders().limit(5).maxPages(2);
+    expect(reads.n - before).toBe(2);
+    // Orders 0-19 evaluated: 3, 10 and 17 are open.
+    expect(page.items.map((o) => o.seq)).toEqual([3, 10, 17]);
+    expect(page.cursor).toBeTypeOf('string');
+
+    const next = await openOrders().limit(5).maxPages(2).startAfter(page.cursor);
+    expect(next.items.map((o) => o.seq)).toEqual([24, 31, 38]);
+  });
+
+  it('walking page by page with the cursors returns every matching item once, n requests at a time', async () => {
+    const seen: number[] = [];
+    let cursor: string | undefined;
+    let calls = 0;
+    do {
+      const before = reads.n;
+      const page = await openOrders().limit(4).maxPages(3).startAfter(cursor);
+      expect(reads.n - before).toBeLessThanOrEqual(3);
+      seen.push(...page.items.map((o) => o.seq));
+      cursor = page.cursor;
+      calls++;
+    } while (cursor !== undefined && calls < 20);
+    expect(seen).toEqual(OPEN);
+  });
+
+  it('limit reached first still stops there, with the cursor after the last item returned', async () => {
+    const before = reads.n;
+    const page = await openOrders().limit(2).maxPages(5);
+    expect(page.items.map((o) => o.seq)).toEqual([3, 10]);
+    expect(reads.n - before).toBe(2);
+    const rest = await openOrders().startAfter(page.cursor).all();
+    expect(rest.map((o) => o.seq)).toEqual(OPEN.slice(2));
+  });
+
+  it('bounds all(), iteration and pages() too', async () => {
+    let before = reads.n;
+    expect((await openOrders().maxPages(2).all()).map((o) => o.seq)).toEqual([3, 10, 17]);
+    expect(reads.n - before).toBe(2);
+
+    before = reads.n;
+    const iterated: number[] = [];
+    for await (const o of openOrders().maxPages(1)) iterated.push(o.seq);
+    expect(iterated).toEqual([3]);
+    expect(reads.n - before).toBe(1);
+
+    const pages = [];
+    for await (const p of openOrders().maxPages(3).pages()) pages.push(p);
+    expect(pages).toHaveLength(3);
+    expect(pages.at(-1)?.cursor).toBeTypeOf('string');
+  });
+
+  it('without maxPages, limit reads on to the end of the partition', async () => {
+    const before = reads.n;
+    const page = await openOrders().limit(100);
+    expect(page.items.map((o) => o.seq)).toEqual(OPEN);
+    expect(page.cursor).toBeUndefined();
+    expect(reads.n - before).toBe(7); // 60 items, 10 per request: 6 pages and the empty seventh
+  });
+
+  it('a read that ends before n requests has no cursor', async () => {
+    const page = await Order.query('primary', Key('customerId').eq('c1')).limit(100).maxPages(3);
+    expect(page.items).toHaveLength(ORDERS);
+    expect(page.cursor).toBeUndefined();
+  });
+
+  it('count() is not bounded by it', async () => {
+    expect(await openOrders().maxPages(1).count()).toBe(OPEN.length);
+  });
+
+  it('table-level reads take it too', async () => {
+    const before = reads.n;
+    const page = await Shop.query(Shop.Key('pk').eq('CUSTOMER#c1')).filter(Shop.Attr('status').eq('open')).pageSize(10).limit(50).maxPages(2);
+    expect(reads.n - before).toBe(2);
+    expect(page.items.map((o) => o['seq'])).toEqual([3, 10, 17]);
+    expect(page.cursor).toBeTypeOf('string');
+    const next = await Shop.query(Shop.Key('pk').eq('CUSTOMER#c1')).filter(Shop.Attr('status').eq('open')).pageSize(10).limit(50).maxPages(2).startAfter(page.cursor);
+    expect(next.items.map((o) => o['seq'])).toEqual([24, 31, 38]);
+  });
+
+  it('is refused where it could not be resumed or is not a count', async () => {
+    expect(() => openOrders().maxPages(0)).toThrow(ExpressionError);
+    expect(() => openOrders().maxPages(1.5)).toThrow(/maxPages must be a positive integer/);
+    const segmented = Order.scan().segments(2).maxPages(1);
+    await expect(segmented.all()).rejects.toThrow(/maxPages\(\) needs cursors/);
+  });
+});
