@@ -88,7 +88,7 @@ export function compileIndexKeys(
   }
 
   const indexes = new Map<string, IndexKeys>();
-  const reserved = new Set<string>([table.entityAttribute]);
+  const reserved = new Set<string>(table.entityAttribute === undefined ? [] : [table.entityAttribute]);
   for (const [indexName, templates] of Object.entries(keys)) {
     const index = table.indexes.get(indexName);
     if (index === undefined) {

@@ -115,7 +115,7 @@ export class EntityModel {
       }
     }
     this.reservedAttributes = reserved;
-    if (defOf(o.schema).catchall !== undefined) this.tableOwned = [o.table.entityAttribute, ...o.table.keyAttributeNames];
+    if (defOf(o.schema).catchall !== undefined) this.tableOwned = [...(o.table.entityAttribute === undefined ? [] : [o.table.entityAttribute]), ...o.table.keyAttributeNames];
     this.managedInKeys = [this.timestamps?.createdAt, this.timestamps?.updatedAt, o.version].some((a) => a !== undefined && this.keyComposites.has(a));
     // Reads also leave out the key attributes of the table's other indexes (not schema fields): an item
     // written by an older definition of the entity may still carry them.
@@ -273,7 +273,7 @@ export class EntityModel {
       if (ix.pk !== undefined && ix.pk.canBuild(withStamps)) item[ix.index.partitionKey.name] = ix.pk.build(withStamps);
       if (ix.sk !== undefined && ix.index.sortKey !== undefined && ix.sk.canBuild(withStamps)) item[ix.index.sortKey.name] = ix.sk.build(withStamps);
     }
-    item[this.table.entityAttribute] = this.name;
+    if (this.table.entityAttribute !== undefined) item[this.table.entityAttribute] = this.name;
     Object.assign(item, stored);
     if (stamps !== undefined) Object.assign(item, stamps);
     const itemSize = computeItemSize(item);
@@ -338,9 +338,20 @@ export class EntityModel {
     return typeof t === 'number' && t * 1000 <= now.getTime();
   }
 
-  /** True when a raw stored item belongs to this entity. */
+  /**
+   * What a projected read must fetch besides the caller's attributes to tell whether an item is
+   * returned: the discriminator (if the table has one) and, when `withTtl`, the TTL attribute.
+   */
+  ownershipAttributes(withTtl: boolean): string[] {
+    const out = this.table.entityAttribute === undefined ? [] : [this.table.entityAttribute];
+    if (withTtl && this.ttl !== undefined) out.push(this.ttl);
+    return out;
+  }
+
+  /** True when a raw stored item belongs to this entity (every item does, in a table without a discriminator). */
   owns(raw: Readonly<Record<string, unknown>>): boolean {
-    return raw[this.table.entityAttribute] === this.name;
+    const et = this.table.entityAttribute;
+    return et === undefined || raw[et] === this.name;
   }
 
   /**

@@ -34,8 +34,12 @@ export interface TableConfig {
   readonly partitionKey: KeyAttribute;
   readonly sortKey?: KeyAttribute;
   readonly indexes?: Readonly<Record<string, IndexConfig>>;
-  /** Attribute that stores the entity name. Default `'_et'`. */
-  readonly entityAttribute?: string;
+  /**
+   * Attribute that stores the entity name. Default `'_et'`. `false`: items carry none, for a table
+   * that holds one entity (an existing table whose items were written without one); such a table
+   * takes a single `defineEntity`, and every item in it is that entity's.
+   */
+  readonly entityAttribute?: string | false;
   /** Text that composite values may never contain. Default `'#'`. */
   readonly keySeparator?: string;
   /** Default on-demand; give capacities for provisioned tables. */

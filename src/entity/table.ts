@@ -82,7 +82,8 @@ export class Table<C extends TableConfig = TableConfig> {
   declare readonly '~keysShape': EntityKeysShape<C>;
   readonly name: string;
   readonly client: AnyDynamoClient;
-  readonly entityAttribute: string;
+  /** The discriminator attribute; `undefined` for a table without one (`entityAttribute: false`), which holds one entity. */
+  readonly entityAttribute: string | undefined;
   readonly keySeparator: string;
   /** `primary` and every index, with physical key attributes. */
   readonly indexes: ReadonlyMap<string, ResolvedIndex>;
@@ -96,7 +97,7 @@ export class Table<C extends TableConfig = TableConfig> {
     this.client = config.client;
     const unsupported = unsupportedTranslation(config.client);
     if (unsupported !== undefined) throw new UnsupportedClientError(`table ${config.name}: ${unsupported}`);
-    this.entityAttribute = config.entityAttribute ?? '_et';
+    this.entityAttribute = config.entityAttribute === false ? undefined : (config.entityAttribute ?? '_et');
     this.keySeparator = config.keySeparator ?? '#';
     if (this.keySeparator === '') throw new TypeError(`table ${config.name}: keySeparator cannot be empty`);
     if (!TABLE_NAME.test(config.name) && !TABLE_ARN.test(config.name)) {
@@ -132,6 +133,11 @@ export class Table<C extends TableConfig = TableConfig> {
   /** @internal called by defineEntity */
   register(model: EntityModel): void {
     if (this.entities.has(model.name)) throw new TypeError(`table ${this.name}: an entity named ${model.name} is already defined`);
+    // Without a discriminator nothing tells two entities' items apart: every item is the one entity's.
+    if (this.entityAttribute === undefined && this.entities.size > 0) {
+      const [other] = this.entities.keys();
+      throw new TableDefinitionError(this.name, model.name, `the table has no discriminator (entityAttribute: false), so it holds one entity, and ${other} is defined on it; give the table an entityAttribute to hold several`);
+    }
     // DynamoDB has one TTL attribute per table: an entity naming another one would never expire.
     const ttl = this.ttlAttribute();
     if (model.ttl !== undefined && ttl !== undefined && model.ttl !== ttl) {

@@ -7,7 +7,7 @@ import type { EntityModel } from '../entity/model.js';
 import { Operation } from './operation.js';
 import { contextFor, withPlaceholders } from './expression-input.js';
 import { describeChecks, mapConditionFailure } from './condition-failure.js';
-import { allOf, belongsTo, expectedVersion, itemIsNew, versionIs } from './write-guards.js';
+import { allOf, expectedVersion, missingOrOwned, versionIs } from './write-guards.js';
 import { deleteRequest, type WriteRequest } from '../batch/write-request.js';
 import { InvalidBatchError } from '../errors.js';
 
@@ -86,12 +86,12 @@ export class DeleteBuilder<Item, Result = void> extends Operation<DeleteCommandI
     const m = this.model;
     const input: DeleteCommandInput = { TableName: m.table.name, Key: m.primaryKey(this.state.key) };
     // Never delete another entity's item stored under the same key; a missing item stays a no-op.
-    const guard = itemIsNew(m).or(belongsTo(m));
+    const guard = missingOrOwned(m);
     const expected = expectedVersion(m, this.state.key);
-    const condition = allOf(guard, expected === undefined ? undefined : versionIs(m, expected), this.state.condition)!;
+    const condition = allOf(guard, expected === undefined ? undefined : versionIs(m, expected), this.state.condition);
     if (expected !== undefined) input.ReturnValuesOnConditionCheckFailure = 'ALL_OLD';
     const ctx = contextFor(m);
-    input.ConditionExpression = compileCondition(condition.node, ctx);
+    if (condition !== undefined) input.ConditionExpression = compileCondition(condition.node, ctx);
     withPlaceholders(input, ctx);
     if (this.state.returnOld) input.ReturnValues = 'ALL_OLD';
     if (this.state.returnItemOnFailure) input.ReturnValuesOnConditionCheckFailure = 'ALL_OLD';

@@ -66,7 +66,7 @@ export class GetBuilder<Result> extends Operation<GetCommandInput, Result | unde
     if (this.state.projection !== undefined && this.state.projection.length > 0) {
       const ctx = contextFor(m);
       // The discriminator is always read so items of another entity are never parsed as this one.
-      const extra = m.ttl !== undefined && this.state.includeExpired !== true ? [m.table.entityAttribute, m.ttl] : [m.table.entityAttribute];
+      const extra = m.ownershipAttributes(this.state.includeExpired !== true);
       const paths = [...new Set([...this.state.projection, ...extra])].map((p) => [p]);
       input.ProjectionExpression = compileProjection(paths, ctx);
       withPlaceholders(input, ctx);

@@ -8,7 +8,7 @@ import type { EntityModel } from '../entity/model.js';
 import { Operation } from './operation.js';
 import { contextFor, withPlaceholders } from './expression-input.js';
 import { describeChecks, mapConditionFailure } from './condition-failure.js';
-import { allOf, belongsTo, expectedVersion, itemIsNew, versionIs } from './write-guards.js';
+import { allOf, belongsTo, expectedVersion, missingOrOwned, versionIs } from './write-guards.js';
 import { indexKeyActions, planSteps, type UpdateStep } from './update-plan.js';
 import { lengthBoundGuards } from './length-bounds.js';
 import { numberBoundGuards } from './number-bounds.js';
@@ -254,7 +254,7 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
     }
     const et = m.table.entityAttribute;
     if (s.upsert) {
-      internal.push({ kind: 'set', path: [et], value: { kind: 'value', value: m.name } });
+      if (et !== undefined) internal.push({ kind: 'set', path: [et], value: { kind: 'value', value: m.name } });
       for (const c of m.primaryComposites) internal.push({ kind: 'set', path: [c], value: { kind: 'value', value: keyValues[c] } });
       // A created item gets the schema defaults of the attributes the update leaves alone, as a put
       // would store them (reads fill them in, but index keys and conditions see only stored values).
@@ -272,7 +272,7 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
     let condition = s.condition;
     // The item must be this entity's (an update never creates a partial item); with upsert() it
     // may also be missing, but never another entity's.
-    const guard = s.upsert ? itemIsNew(m).or(belongsTo(m)) : belongsTo(m);
+    const guard = s.upsert ? missingOrOwned(m) : belongsTo(m);
     const expected = expectedVersion(m, s.key);
     // Values DynamoDB computes from stored ones keep their schema bounds (length-bounds.ts, number-bounds.ts).
     const bounds = boundGuards(m, plan.actions).condition;

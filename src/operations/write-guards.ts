@@ -26,9 +26,23 @@ export function versionIs(model: EntityModel, expected: number): Condition {
   return new Condition({ kind: 'compare', op: '=', left: { kind: 'path', path: [model.version!] }, right: { kind: 'value', value: expected } });
 }
 
-/** `#_et = :name`: the stored item is this entity's. */
+/**
+ * `#_et = :name`: the stored item is this entity's. In a table without a discriminator every item
+ * is, so there it says the item exists (`attribute_exists(#pk)`).
+ */
 export function belongsTo(model: EntityModel): Condition {
-  return new Condition({ kind: 'compare', op: '=', left: { kind: 'path', path: [model.table.entityAttribute] }, right: { kind: 'value', value: model.name } });
+  const et = model.table.entityAttribute;
+  if (et === undefined) return new Condition({ kind: 'exists', path: [model.primary.index.partitionKey.name], negate: false });
+  return new Condition({ kind: 'compare', op: '=', left: { kind: 'path', path: [et] }, right: { kind: 'value', value: model.name } });
+}
+
+/**
+ * The item is missing or this entity's (`attribute_not_exists(#pk) OR #_et = :name`): what a write
+ * that may create the item requires. `undefined` in a table without a discriminator, where that
+ * always holds and sending it would only cost an expression.
+ */
+export function missingOrOwned(model: EntityModel): Condition | undefined {
+  return model.table.entityAttribute === undefined ? undefined : itemIsNew(model).or(belongsTo(model));
 }
 
 /** `attribute_not_exists(#pk)`: the write creates the item. */

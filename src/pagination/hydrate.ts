@@ -50,8 +50,8 @@ export function checkHydratable(entity: string, index: ResolvedIndex): void {
  * or have expired) and the table keys (to match items to rows); `[]` reads only those.
  */
 export function hydrator(model: EntityModel, projection: readonly string[] | undefined, withTtl: boolean, options: HydrateOptions): Hydrator {
-  const extra = withTtl && model.ttl !== undefined ? [model.table.entityAttribute, model.ttl] : [model.table.entityAttribute];
-  return itemReads(model.table, contextFor(model), projection === undefined ? undefined : [...projection, ...extra], options, ownerByDiscriminator(model.table.entityAttribute, model.name));
+  const extra = model.ownershipAttributes(withTtl);
+  return itemReads(model.table, contextFor(model), projection === undefined ? undefined : [...projection, ...extra], options, model.name);
 }
 
 /**

@@ -194,7 +194,8 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> implements 
     // A hydrated read checks ownership and TTL on the fetched items; on the index only where it
     // holds them, which spares the item reads of rows that would be dropped.
     const filters: Condition[] = [];
-    if (!hydrating || this.canFilterOn(m.table.entityAttribute)) filters.push(belongsTo(m));
+    const et = m.table.entityAttribute;
+    if (et !== undefined && (!hydrating || this.canFilterOn(et))) filters.push(belongsTo(m));
     if (m.ttl !== undefined && s.includeExpired !== true && (!hydrating || this.canFilterOn(m.ttl))) {
       // DynamoDB deletes expired items only eventually: hide them until it does. Only a number at
       // or before now has expired (as for DynamoDB's TTL and get()): a missing, NULL or
@@ -215,7 +216,7 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> implements 
       input.ProjectionExpression = compileProjection(this.keyAttributes.map((a) => [a.name]), ctx);
     } else if (withProjection && s.projection !== undefined && s.projection.length > 0) {
       // Key attributes are read too: cursors are built from them.
-      const names = [...new Set([...s.projection, m.table.entityAttribute, ...this.keyAttributes.map((a) => a.name)])];
+      const names = [...new Set([...s.projection, ...m.ownershipAttributes(false), ...this.keyAttributes.map((a) => a.name)])];
       input.ProjectionExpression = compileProjection(names.map((n) => [n]), ctx);
     } else if (withProjection && this.index.projected !== undefined && this.index.type === 'local') {
       // An index returns only what it holds by default; a local one can fetch whole items.
@@ -240,7 +241,7 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> implements 
       checkIndexHolds(m.name, this.index, filterNeeds(s.filter), true);
       return;
     }
-    const needed: NeededAttribute[] = [[m.table.entityAttribute, 'filter', 'the discriminator every entity read filters on']];
+    const needed: NeededAttribute[] = m.table.entityAttribute === undefined ? [] : [[m.table.entityAttribute, 'filter', 'the discriminator every entity read filters on']];
     if (m.ttl !== undefined && s.includeExpired !== true) needed.push([m.ttl, 'filter', 'the TTL that hides expired items; or use includeExpired()']);
     needed.push(...filterNeeds(s.filter));
     if (withProjection) {

@@ -22,10 +22,10 @@ export interface TableHydration {
  * attributes plus the discriminator (to pick the entity that parses each item) and the table keys.
  * `consistent` (a `consistent()` read of a local index) makes them strongly consistent too.
  */
-export function tableHydration(table: Table, projection: readonly string[] | undefined, options: HydrateOptions, consistent: boolean): TableHydration {
-  const attributes = projection === undefined ? undefined : [...projection, table.entityAttribute];
+export function tableHydration(table: Table, entityAttribute: string, projection: readonly string[] | undefined, options: HydrateOptions, consistent: boolean): TableHydration {
+  const attributes = projection === undefined ? undefined : [...projection, entityAttribute];
   return {
-    hydrate: itemReads(table, tableContextFor(table), attributes, consistent ? { ...options, consistent: true } : options, ownerByDiscriminator(table.entityAttribute, table.name)),
+    hydrate: itemReads(table, tableContextFor(table), attributes, consistent ? { ...options, consistent: true } : options, ownerByDiscriminator(entityAttribute, table.name)),
     returns: () => true,
   };
 }

@@ -49,10 +49,22 @@ type Row<T> = { ok: true; item: T } | { ok: false; raw: Record<string, unknown> 
  * @example const { items } = await AppTable.query(AppTable.Key('pk').eq('USER#u1')).all()
  */
 export class TableReadBuilder<T, Et extends string = '_et', P extends string = string> implements PromiseLike<TablePage<TableReadItem<T, Et, P>>> {
+  /** The discriminator attribute, which picks the entity that parses each item. */
+  private readonly et: string;
+
   constructor(
     private readonly table: Table,
     private readonly state: TableReadState,
   ) {
+    if (table.entityAttribute === undefined) {
+      const [entity] = table.entities.keys();
+      throw new ExpressionError(
+        `table ${table.name}`,
+        '',
+        `table-level reads pick each item's entity by its discriminator, and this table has none (entityAttribute: false): query or scan its entity${entity === undefined ? '' : ` (${entity}.query, ${entity}.scan)`}`,
+      );
+    }
+    this.et = table.entityAttribute;
     if (state.kind === 'query') checkKeyCondition(`table ${table.name}`, state.index, state.key!);
   }
 
@@ -213,7 +225,7 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
    */
   private checkWholeItems(index: ResolvedIndex): void {
     const held = index.projected;
-    if (held === undefined || index.type !== 'global' || !held.has(this.table.entityAttribute)) return;
+    if (held === undefined || index.type !== 'global' || !held.has(this.et)) return;
     for (const model of this.table.entities.values()) {
       if (!model.indexes.has(index.name) || (this.state.entities !== undefined && !this.state.entities.has(model.name))) continue;
       const missing = model.readableAttributes.filter((a) => !held.has(a));
@@ -254,7 +266,7 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
     } else if (s.projection !== undefined && s.projection.length > 0) {
       // The discriminator only when the index holds it: a narrow global index refuses to project
       // anything else, and its items then come back as `unknown`.
-      const et = s.index.projected === undefined || s.index.projected.has(this.table.entityAttribute) ? [this.table.entityAttribute] : [];
+      const et = s.index.projected === undefined || s.index.projected.has(this.et) ? [this.et] : [];
       const names = [...new Set([...s.projection, ...et, ...this.keyAttributes.map((a) => a.name)])];
       input.ProjectionExpression = compileProjection(names.map((n) => [n]), ctx);
     } else if (s.index.projected !== undefined && s.index.type === 'local') {
@@ -276,7 +288,7 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
   private readonly readers = new Map<EntityModel, (raw: Record<string, unknown>) => Record<string, unknown>>();
 
   private parseRow(raw: Record<string, unknown>): Row<TableReadItem<T, Et, P>> {
-    const et = this.table.entityAttribute;
+    const et = this.et;
     const name = raw[et];
     const model: EntityModel | undefined = typeof name === 'string' ? this.table.entities.get(name) : undefined;
     if (model === undefined || (this.state.entities !== undefined && !this.state.entities.has(model.name))) return { ok: false, raw };
@@ -309,10 +321,10 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
       index: s.index.name,
       startKeyAttributes: this.keyAttributes,
       kind: isQuery ? ('Query' as const) : ('Scan' as const),
-      owner: ownerByDiscriminator(this.table.entityAttribute, this.table.name),
+      owner: ownerByDiscriminator(this.et, this.table.name),
       input,
       parse: (raw: Record<string, unknown>) => this.parseRow(raw),
-      ...(s.hydrate === undefined ? {} : tableHydration(this.table, s.projection, s.hydrate, s.consistent)),
+      ...(s.hydrate === undefined ? {} : tableHydration(this.table, this.et, s.projection, s.hydrate, s.consistent)),
     };
     const read = {
       ...(s.limit === undefined ? {} : { limit: s.limit }),

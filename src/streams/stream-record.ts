@@ -229,11 +229,12 @@ function isTtlDeletion(record: StreamRecordInput): boolean {
 
 /**
  * Parses one stream record against the given entities (by discriminator, or by key templates
- * for KEYS_ONLY records). Returns an event, `'unknown'` for records of other entities, or
+ * for KEYS_ONLY records; `entityAttribute` undefined: the table has no discriminator, and every
+ * record is its one entity's). Returns an event, `'unknown'` for records of other entities, or
  * throws `StreamRecordError`. An old image of another entity is reported, not parsed (see
  * `EntityStreamEvent`).
  */
-export function parseRecordWith(table: string, models: ReadonlyMap<string, EntityModel>, entityAttribute: string, received: StreamRecordInput): EntityStreamEvent<string, Record<string, unknown>> | 'unknown' {
+export function parseRecordWith(table: string, models: ReadonlyMap<string, EntityModel>, entityAttribute: string | undefined, received: StreamRecordInput): EntityStreamEvent<string, Record<string, unknown>> | 'unknown' {
   const record = unwrapKinesis(received);
   const type = record?.eventName;
   if (type !== 'INSERT' && type !== 'MODIFY' && type !== 'REMOVE') {
@@ -250,13 +251,14 @@ export function parseRecordWith(table: string, models: ReadonlyMap<string, Entit
   const keys = imageOf(d.Keys, record, 'Keys') ?? {};
   // The image an event reports names its entity: a REMOVE's old one, an INSERT's new one.
   const main = type === 'REMOVE' ? oldImage : type === 'INSERT' ? newImage : (newImage ?? oldImage);
-  const et = main?.[entityAttribute];
+  const et = entityAttribute === undefined ? undefined : main?.[entityAttribute];
   // A put of another entity's item on the same key: the old image is that entity's, not this one's.
-  const oldEt = oldImage?.[entityAttribute];
+  const oldEt = entityAttribute === undefined ? undefined : oldImage?.[entityAttribute];
   const replaced = type === 'MODIFY' && newImage !== undefined && oldImage !== undefined && oldEt !== et;
   let model: EntityModel | undefined;
   let parsedKeys: Record<string, unknown> | undefined;
-  if (typeof et === 'string') model = models.get(et);
+  if (entityAttribute === undefined) model = models.values().next().value;
+  else if (typeof et === 'string') model = models.get(et);
   else if (main === undefined) {
     const hit = entityFromKeys(models.values(), keys);
     if (hit !== undefined) [model, parsedKeys] = hit;
@@ -288,7 +290,7 @@ function keysOf(model: EntityModel, keys: Record<string, unknown>): Record<strin
 }
 
 /** Parses every record of a batch; a bad record lands in `errors`, never failing the rest. */
-export function parseRecordsWith(table: string, models: ReadonlyMap<string, EntityModel>, entityAttribute: string, records: readonly StreamRecordInput[]): ParsedStream<EntityStreamEvent<string, Record<string, unknown>>> {
+export function parseRecordsWith(table: string, models: ReadonlyMap<string, EntityModel>, entityAttribute: string | undefined, records: readonly StreamRecordInput[]): ParsedStream<EntityStreamEvent<string, Record<string, unknown>>> {
   const out: ParsedStream<EntityStreamEvent<string, Record<string, unknown>>> = { events: [], unknown: [], errors: [] };
   for (const r of records) {
     try {
