@@ -60,6 +60,18 @@ export function keyValueSchema(schema: z.ZodType): z.ZodType {
   return outType !== 'transform' && outType !== coreType(schema) ? output : schema;
 }
 
+/** Kinds whose raw key value is stored exactly as the attribute itself is (a string, a number, bytes). */
+const SELF_KEY_KINDS: ReadonlySet<CompositeKind | undefined> = new Set(['string', 'number', 'bigint', 'binary']);
+
+/**
+ * Whether key attribute `attribute` is a schema attribute of the same name, stored as itself
+ * (`{ pk: '{id}' }` on a table whose partition key is `id`, as tables not designed for dynakit have
+ * them): the attribute's own write writes the key, so nothing else may write it.
+ */
+export function isSelfKey(t: KeyTemplate, attribute: string): boolean {
+  return t.raw && t.composites[0] === attribute;
+}
+
 /** An entity's key templates per index, and the physical attributes they write. */
 export interface CompiledKeys {
   readonly indexes: ReadonlyMap<string, IndexKeys>;
@@ -112,7 +124,9 @@ export function compileIndexKeys(
       if (timestamps && t.composites.some((c) => c === timestamps.createdAt || c === timestamps.updatedAt) && indexName === 'primary') {
         throw new KeyError(entity, indexName, '', 'timestamps cannot compose the primary key');
       }
-      reserved.add(attr.name);
+      // A key that is the attribute itself is a schema field; one of another kind (a date, a
+      // boolean: stored otherwise than their key) stays reserved, and the schema may not use its name.
+      if (!(isSelfKey(t, attr.name) && SELF_KEY_KINDS.has(kinds[attr.name]))) reserved.add(attr.name);
       return t;
     };
     indexes.set(indexName, {

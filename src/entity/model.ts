@@ -115,7 +115,7 @@ export class EntityModel {
       }
     }
     this.reservedAttributes = reserved;
-    if (defOf(o.schema).catchall !== undefined) this.tableOwned = [...(o.table.entityAttribute === undefined ? [] : [o.table.entityAttribute]), ...o.table.keyAttributeNames];
+    if (defOf(o.schema).catchall !== undefined) this.tableOwned = [...new Set([...reserved, ...o.table.keyAttributeNames])].filter((a) => !(a in this.shape));
     this.managedInKeys = [this.timestamps?.createdAt, this.timestamps?.updatedAt, o.version].some((a) => a !== undefined && this.keyComposites.has(a));
     // Reads also leave out the key attributes of the table's other indexes (not schema fields): an item
     // written by an older definition of the entity may still carry them.

@@ -4,6 +4,7 @@ import { formatDocPath, parseDocPath, typedPath } from '../expressions/document-
 import { UpdateRef } from '../expressions/update-values.js';
 import { ExpressionError, KeyError, ValidationError } from '../errors.js';
 import type { EntityModel } from '../entity/model.js';
+import { isSelfKey } from '../entity/index-keys.js';
 import { coreType, defaultOf, defOf, emptySetWhenAbsent, isOptionalSchema, schemaAt, unwrapSchema } from '../entity/schema-walk.js';
 
 /** One call on the update builder, kept in call order until the command is built. */
@@ -262,7 +263,8 @@ export function indexKeyActions(
       ['pk', ix.pk, ix.index.partitionKey],
       ['sk', ix.sk, ix.index.sortKey],
     ] as const) {
-      if (t === undefined || attr === undefined) continue;
+      // A key that is the attribute itself changes with that attribute's own action.
+      if (t === undefined || attr === undefined || isSelfKey(t, attr.name)) continue;
       const touched = t.composites.filter((c) => c in plan.known || plan.opaque.has(c) || plan.removed.has(c));
       if (touched.length === 0) {
         // A created item gets every key attribute whose composites are known (e.g. only from the primary key).

@@ -255,7 +255,8 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
     const et = m.table.entityAttribute;
     if (s.upsert) {
       if (et !== undefined) internal.push({ kind: 'set', path: [et], value: { kind: 'value', value: m.name } });
-      for (const c of m.primaryComposites) internal.push({ kind: 'set', path: [c], value: { kind: 'value', value: keyValues[c] } });
+      // A composite that is a table key attribute itself (`{ pk: '{id}' }` on key `id`) is written by the Key, and an update may not set it.
+      for (const c of m.primaryComposites) if (!m.primaryKeyNames.includes(c)) internal.push({ kind: 'set', path: [c], value: { kind: 'value', value: keyValues[c] } });
       // A created item gets the schema defaults of the attributes the update leaves alone, as a put
       // would store them (reads fill them in, but index keys and conditions see only stored values).
       for (const [k, sch] of m.defaulted) {
