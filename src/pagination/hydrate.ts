@@ -51,7 +51,10 @@ export function checkHydratable(entity: string, index: ResolvedIndex): void {
  */
 export function hydrator(model: EntityModel, projection: readonly string[] | undefined, withTtl: boolean, options: HydrateOptions): Hydrator {
   const extra = model.ownershipAttributes(withTtl);
-  return itemReads(model.table, contextFor(model), projection === undefined ? undefined : [...projection, ...extra], options, model.name);
+  // A KEYS_ONLY index cannot tell whose items its rows are: an unreadable one is named by its own discriminator.
+  const et = model.table.entityAttribute;
+  const owner = et === undefined ? model.name : ownerByDiscriminator(et, model.name);
+  return itemReads(model.table, contextFor(model), projection === undefined ? undefined : [...projection, ...extra], options, owner);
 }
 
 /**
