@@ -87,7 +87,7 @@ function refinedRange(ix: IndexKeys, terms: readonly KeyTerm[], canRefine: Refin
   const t = ix.sk;
   if (t === undefined || t.raw) return undefined;
   const range = terms.find((term) => term.op !== '=' && t.composites.includes(term.attribute));
-  if (range === undefined || !REFINED_OPS.has(range.op) || t.ordersLikeValues(range.attribute) || !canRefine(range.attribute)) return undefined;
+  if (range === undefined || !REFINED_OPS.has(range.op) || t.ordersLikeValues(range.attribute, range.values) || !canRefine(range.attribute)) return undefined;
   return range;
 }
 
