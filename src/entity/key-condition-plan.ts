@@ -87,7 +87,7 @@ function refinedRange(ix: IndexKeys, terms: readonly KeyTerm[], canRefine: Refin
   const t = ix.sk;
   if (t === undefined || t.raw) return undefined;
   const range = terms.find((term) => term.op !== '=' && t.composites.includes(term.attribute));
-  if (range === undefined || !REFINED_OPS.has(range.op) || t.ordersLikeValues(range.attribute) || !canRefine(range.attribute)) return undefined;
+  if (range === undefined || !REFINED_OPS.has(range.op) || t.ordersLikeValues(range.attribute, range.values) || !canRefine(range.attribute)) return undefined;
   return range;
 }
 
@@ -213,7 +213,9 @@ function sortKeyNode(model: EntityModel, indexName: string, ix: IndexKeys, terms
   const low = (v: string): ConditionNode => (base === '' ? { kind: 'compare', op: '<=', left: path, right: value(v) } : { kind: 'between', operand: path, low: value(base), high: value(v) });
   switch (range.op) {
     case 'beginsWith':
-      return { kind: 'beginsWith', path: [attr.name], prefix: value(open(a)) };
+      // Text only: the padded text of a number (or a Date's ISO text) as a prefix would select
+      // that one value, not the values written with those leading characters.
+      return { kind: 'beginsWith', path: [attr.name], prefix: value(t.prefix({ ...eqValues, [c]: a }, { partial: c })) };
     case 'between':
       return { kind: 'between', operand: path, low: value(open(a)), high: value(terminal ? closed(b) : closed(b) + TOP) };
     case '>':

@@ -173,15 +173,19 @@ export class KeyTemplate {
   }
 
   /**
-   * True when the built keys order like the values of composite `name` for range conditions: it
-   * ends the template, or its text has a fixed width (numbers, dates, booleans). A string followed
-   * by more text is not: `'Bo Jo'` > `'Bo'` but `'Bo Jo#'` < `'Bo#'`.
+   * True when the built keys order like the values of composite `name` for range conditions with
+   * these bounds: it ends the template, or its text has a fixed width (numbers, dates, booleans). A
+   * string followed by more text is not: `'Bo Jo'` > `'Bo'` but `'Bo Jo#'` < `'Bo#'`. Nor is a
+   * managed timestamp given a bound that is not a whole stamp (`'2024-06-01'`): the stamps after it
+   * go on with `T`, which sorts below a separator such as `'|'`.
    *
    * @example new KeyTemplate('USER#{name}#{userId}', kinds, '#', o).ordersLikeValues('name') // false
    */
-  ordersLikeValues(name: string): boolean {
+  ordersLikeValues(name: string, bounds: readonly unknown[] = []): boolean {
     const part = this.parts.find((p) => p.name === name);
-    return part === undefined || part.after === '' || part.kind !== 'string';
+    if (part === undefined || part.after === '') return true;
+    if (part.kind === 'timestamp') return bounds.every((b) => typeof b === 'string' && isIsoText(b, false));
+    return part.kind !== 'string';
   }
 
   /**

@@ -410,4 +410,12 @@ describe('bad key conditions are typed errors, thrown when the query is built', 
   it('a value of the wrong type for the composite', () => {
     expect(() => Order.query('primary', Order.Key('userId').eq('u').and(Order.Key('seq').gt('1' as unknown as number))).build()).toThrow(KeyError);
   });
+  it('beginsWith on a number, date or boolean composite (untyped callers): a KeyError, not the padded value as a prefix', () => {
+    // A padded number as a prefix would select only that number ('1' would not match 10 or 11),
+    // and a Date's whole ISO text only that instant: beginsWith is for text.
+    const u = Order.Key('userId').eq('u');
+    expect(() => Order.query('primary', u.and(Order.Key('seq').beginsWith(1 as never))).build()).toThrow(/beginsWith on seq needs a string/);
+    expect(() => Order.query('lsi1', u.and(Order.Key('placedAt').beginsWith(new Date(0) as never))).build()).toThrow(/beginsWith on placedAt needs a string/);
+    expect(() => Order.query('primary', u.and(Order.Key('seq').beginsWith('1' as never))).build()).toThrow(KeyError);
+  });
 });
