@@ -23,10 +23,17 @@ type Unset<V> = Exclude<V, undefined>;
 
 /** What `set` takes at a path holding `V`: a value, or a reference to a stored attribute. */
 type SetValue<V> = V | UpdateRef<Unset<V>>;
-/** What `add` takes at a path holding `V` (`undefined` removed): a number, or elements of a set. */
-type AddValue<V> = [V] extends [number] ? number : [V] extends [ReadonlySet<infer E>] ? ReadonlySet<E> : never;
-type DeleteValue<V> = [V] extends [ReadonlySet<infer E>] ? ReadonlySet<E> : never;
-type AppendValue<V> = [V] extends [readonly (infer E)[]] ? readonly E[] : never;
+/**
+ * What `add` takes at a path holding `V`: a number, or elements of a set. `undefined` (an optional
+ * attribute) is allowed for in the tests themselves rather than removed first with `Exclude`, and a
+ * set's element type is only inferred once the value is known to be a set (`SetOf`): an `infer`
+ * against `ReadonlySet` on every value the map holds (strings, maps, array elements) cost more.
+ */
+type AddValue<V> = [V] extends [number | undefined] ? number : [V] extends [ReadonlySet<unknown> | undefined] ? SetOf<V> : never;
+type DeleteValue<V> = [V] extends [ReadonlySet<unknown> | undefined] ? SetOf<V> : never;
+/** The set type `add`/`delete` take for a set `V` (distributes, so `undefined` adds nothing). */
+type SetOf<V> = V extends ReadonlySet<infer E> ? ReadonlySet<E> : never;
+type AppendValue<V> = [V] extends [readonly unknown[] | undefined] ? readonly NonNullable<V>[number][] : never;
 
 /**
  * Value maps accepted by the update builder, keyed by document path: the paths `Paths` of `Item`
@@ -35,9 +42,9 @@ type AppendValue<V> = [V] extends [readonly (infer E)[]] ? readonly E[] : never;
  */
 export interface UpdateInputs<Item, Paths extends string = AttrPath<Item>> {
   set: { readonly [P in Paths]?: SetValue<PathValue<Item, P>> };
-  add: { readonly [P in Paths]?: AddValue<Unset<PathValue<Item, P>>> };
-  delete: { readonly [P in Paths]?: DeleteValue<Unset<PathValue<Item, P>>> };
-  append: { readonly [P in Paths]?: AppendValue<Unset<PathValue<Item, P>>> };
+  add: { readonly [P in Paths]?: AddValue<PathValue<Item, P>> };
+  delete: { readonly [P in Paths]?: DeleteValue<PathValue<Item, P>> };
+  append: { readonly [P in Paths]?: AppendValue<PathValue<Item, P>> };
   remove: Paths;
 }
 
