@@ -69,15 +69,14 @@ export type QueryKeyNames<K, I extends keyof K> = K[I] extends { readonly pk: st
   : IndexComposites<K[I]> | PrimaryPartitionNames<K>;
 
 /**
- * Attributes a query of index `I` must compare with `eq`: the composites of its partition-key
- * template (a local index's partition key is the table's, so the primary template's).
+ * The key condition a query of index `I` takes: the attributes `Key(...)` may name
+ * (`QueryKeyNames`) and those it must compare with `eq`, the composites of the partition-key
+ * template (a local index's partition key is the table's, so the primary template's). One alias,
+ * so TypeScript caches it per index, and one test of the index's `pk` for both unions (two
+ * aliases each testing it cost ~17 instantiations more per queried index).
  */
-export type PartitionKeyNames<K, I extends keyof K> = K[I] extends { readonly pk: infer P } ? TemplateComposites<P> : PrimaryPartitionNames<K>;
-
-/**
- * The key condition a query of index `I` takes (one alias, so TypeScript caches it per index
- * instead of instantiating `KeyCondition` with both unions at every call).
- */
-export type QueryCondition<K, I extends keyof K> = KeyCondition<QueryKeyNames<K, I>, PartitionKeyNames<K, I>>;
+export type QueryCondition<K, I extends keyof K> = K[I] extends { readonly pk: infer P }
+  ? KeyCondition<IndexComposites<K[I]>, TemplateComposites<P>>
+  : KeyCondition<IndexComposites<K[I]> | PrimaryPartitionNames<K>, PrimaryPartitionNames<K>>;
 
 type PrimaryPartitionNames<K> = K extends { readonly primary: { readonly pk: infer P } } ? TemplateComposites<P> : never;
