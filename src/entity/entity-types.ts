@@ -23,10 +23,17 @@ type Unset<V> = Exclude<V, undefined>;
 
 /** What `set` takes at a path holding `V`: a value, or a reference to a stored attribute. */
 type SetValue<V> = V | UpdateRef<Unset<V>>;
-/** What `add` takes at a path holding `V` (`undefined` removed): a number, or elements of a set. */
-type AddValue<V> = [V] extends [number] ? number : [V] extends [ReadonlySet<infer E>] ? ReadonlySet<E> : never;
-type DeleteValue<V> = [V] extends [ReadonlySet<infer E>] ? ReadonlySet<E> : never;
-type AppendValue<V> = [V] extends [readonly (infer E)[]] ? readonly E[] : never;
+/**
+ * What `add` takes at a path holding `V`: a number, or elements of a set. `undefined` (an optional
+ * attribute) is allowed for in the tests themselves rather than removed first with `Exclude`, and a
+ * set's element type is only inferred once the value is known to be a set (`SetOf`): an `infer`
+ * against `ReadonlySet` on every value the map holds (strings, maps, array elements) cost more.
+ */
+type AddValue<V> = [V] extends [number | undefined] ? number : [V] extends [ReadonlySet<unknown> | undefined] ? SetOf<V> : never;
+type DeleteValue<V> = [V] extends [ReadonlySet<unknown> | undefined] ? SetOf<V> : never;
+/** The set type `add`/`delete` take for a set `V` (distributes, so `undefined` adds nothing). */
+type SetOf<V> = V extends ReadonlySet<infer E> ? ReadonlySet<E> : never;
+type AppendValue<V> = [V] extends [readonly unknown[] | undefined] ? readonly NonNullable<V>[number][] : never;
 
 /**
  * Value maps accepted by the update builder, keyed by document path: the paths `Paths` of `Item`
@@ -35,9 +42,9 @@ type AppendValue<V> = [V] extends [readonly (infer E)[]] ? readonly E[] : never;
  */
 export interface UpdateInputs<Item, Paths extends string = AttrPath<Item>> {
   set: { readonly [P in Paths]?: SetValue<PathValue<Item, P>> };
-  add: { readonly [P in Paths]?: AddValue<Unset<PathValue<Item, P>>> };
-  delete: { readonly [P in Paths]?: DeleteValue<Unset<PathValue<Item, P>>> };
-  append: { readonly [P in Paths]?: AppendValue<Unset<PathValue<Item, P>>> };
+  add: { readonly [P in Paths]?: AddValue<PathValue<Item, P>> };
+  delete: { readonly [P in Paths]?: DeleteValue<PathValue<Item, P>> };
+  append: { readonly [P in Paths]?: AppendValue<PathValue<Item, P>> };
   remove: Paths;
 }
 
@@ -62,15 +69,14 @@ export type QueryKeyNames<K, I extends keyof K> = K[I] extends { readonly pk: st
   : IndexComposites<K[I]> | PrimaryPartitionNames<K>;
 
 /**
- * Attributes a query of index `I` must compare with `eq`: the composites of its partition-key
- * template (a local index's partition key is the table's, so the primary template's).
+ * The key condition a query of index `I` takes: the attributes `Key(...)` may name
+ * (`QueryKeyNames`) and those it must compare with `eq`, the composites of the partition-key
+ * template (a local index's partition key is the table's, so the primary template's). One alias,
+ * so TypeScript caches it per index, and one test of the index's `pk` for both unions (two
+ * aliases each testing it cost ~17 instantiations more per queried index).
  */
-export type PartitionKeyNames<K, I extends keyof K> = K[I] extends { readonly pk: infer P } ? TemplateComposites<P> : PrimaryPartitionNames<K>;
-
-/**
- * The key condition a query of index `I` takes (one alias, so TypeScript caches it per index
- * instead of instantiating `KeyCondition` with both unions at every call).
- */
-export type QueryCondition<K, I extends keyof K> = KeyCondition<QueryKeyNames<K, I>, PartitionKeyNames<K, I>>;
+export type QueryCondition<K, I extends keyof K> = K[I] extends { readonly pk: infer P }
+  ? KeyCondition<IndexComposites<K[I]>, TemplateComposites<P>>
+  : KeyCondition<IndexComposites<K[I]> | PrimaryPartitionNames<K>, PrimaryPartitionNames<K>>;
 
 type PrimaryPartitionNames<K> = K extends { readonly primary: { readonly pk: infer P } } ? TemplateComposites<P> : never;

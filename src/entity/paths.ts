@@ -26,17 +26,22 @@ export type AttrPath<T, D extends number = 4> = [D] extends [never]
 
 type ElementOf<V> = V extends readonly unknown[] ? V[number] : never;
 
-/** The element type at an array segment `K[n]` (`ElementOf` distributes, so an optional list's `undefined` adds nothing). */
-type ElementAt<T, S extends string> = S extends `${infer K}[${number}]` ? (K extends keyof T ? ElementOf<T[K]> : never) : never;
-
-type SegmentValue<T, S extends string> = S extends keyof T ? T[S] : ElementAt<T, S>;
+/**
+ * The element type at an array segment `K[n]` (`ElementOf` distributes, so an optional list's
+ * `undefined` adds nothing). `T[K & keyof T]` is `never` for a name that is not a key, so no
+ * separate `K extends keyof T` test.
+ */
+type ElementAt<T, S extends string> = S extends `${infer K}[${number}]` ? ElementOf<T[K & keyof T]> : never;
 
 /**
  * The value type at a path produced by `AttrPath`. The last segment, already known not to be a
- * key of `T`, can only be an element (`ElementAt`, not `SegmentValue` testing the key again).
+ * key of `T`, can only be an element (`ElementAt`). A parent segment is tested inline (no
+ * `SegmentValue` alias) and its `undefined`/`null` removed with `& {}` (what `NonNullable` is).
  */
 export type PathValue<T, P extends string> = P extends keyof T
   ? T[P]
   : P extends `${infer H}.${infer R}`
-    ? PathValue<NonNullable<SegmentValue<T, H>>, R>
+    ? H extends keyof T
+      ? PathValue<T[H] & {}, R>
+      : PathValue<ElementAt<T, H> & {}, R>
     : ElementAt<T, P>;
