@@ -103,7 +103,7 @@ export class ScanBuilder<Result> extends EntityReadBuilder<Result, ScanState> {
         // an early stop (break, limit reached, a failed segment), which must not wait for the
         // requests still in flight. Those fail with EARLY_STOP, which the merge settles quietly.
         const fanout = new SignalFanout(options?.abortSignal);
-        const sources = Array.from({ length: total }, (_, i) => () => segmentPages(spec(i), s.pageSize, fanout));
+        const sources = Array.from({ length: total }, (_, i) => () => segmentPages(spec(i), s.pageSize, limit, fanout));
         let left = limit ?? Infinity;
         for await (const page of mergeAsync(sources, s.concurrency ?? total, () => fanout.stop(EARLY_STOP))) {
           const items = page.items.length > left ? page.items.slice(0, left) : page.items;
@@ -119,12 +119,21 @@ export class ScanBuilder<Result> extends EntityReadBuilder<Result, ScanState> {
 /** Why segment requests still in flight are aborted when the merged scan stops early; nobody sees it. */
 const EARLY_STOP = new DOMException('the parallel scan stopped early', 'AbortError');
 
-/** One segment's pages, on a signal of its own (see SignalFanout), released when the segment ends or stops. */
-async function* segmentPages<Result>(spec: PagedReadSpec<Result>, pageSize: number | undefined, fanout: SignalFanout): AsyncGenerator<Page<Result>> {
+/**
+ * One segment's pages, on a signal of its own (see SignalFanout), released when the segment ends
+ * or stops. A segment never owes more than the merged scan's `limit`, so it reads no more than that.
+ */
+async function* segmentPages<Result>(
+  spec: PagedReadSpec<Result>,
+  pageSize: number | undefined,
+  limit: number | undefined,
+  fanout: SignalFanout,
+): AsyncGenerator<Page<Result>> {
   const line = fanout.open();
   try {
     yield* readPages<Result>(spec, {
       ...(pageSize === undefined ? {} : { pageSize }),
+      ...(limit === undefined ? {} : { limit }),
       signal: line.signal,
     });
   } finally {
