@@ -261,6 +261,11 @@ export interface EntityConfig<Name extends string, S extends z.ZodObject, C exte
   readonly version?: V;
   /** A `z.date()` attribute stored as epoch seconds, for DynamoDB's time to live. */
   readonly ttl?: keyof z.output<S> & string;
+  /**
+   * Top-level schema fields stored under another attribute name: `{ userId: 'user_id' }` keeps
+   * `userId` in the model (types, `Attr`, `Key`, updates, results) and `user_id` in the table.
+   */
+  readonly storedAs?: { readonly [F in keyof z.output<S>]?: string };
 }
 
 /**
@@ -294,6 +299,7 @@ export function defineEntity<
     timestamps: config.timestamps === true,
     version: config.version,
     ttl: config.ttl,
+    storedAs: config.storedAs as Readonly<Record<string, string>> | undefined,
   });
   return new Entity(config.name, model);
 }

@@ -17,6 +17,8 @@ export interface ItemReaderOptions {
   readonly timestamps: TimestampNames | undefined;
   readonly version: string | undefined;
   readonly ttl: string | undefined;
+  /** Schema fields stored under another attribute name (`storedAs`). */
+  readonly renamed: ReadonlyMap<string, string>;
 }
 
 /**
@@ -33,7 +35,7 @@ export class ItemReader {
    * Per schema field: its reviver (null when stored and model forms agree). Set only when the
    * schema strips unknown keys (zod's default), so reads may copy just these fields.
    */
-  private readonly fieldReaders: readonly (readonly [string, Reviver | null])[] | undefined;
+  private readonly fieldReaders: readonly FieldReader[] | undefined;
   private readonly projectionSchemas = new Map<string, z.ZodObject>();
   /** The managed attributes a full read returns (see `managedFor`). */
   private readonly allManaged: readonly Managed[];
@@ -46,7 +48,7 @@ export class ItemReader {
     this.epochFields = Object.keys(this.shape).flatMap((k) => (k === o.ttl ? [[k, reviveEpochSeconds] as const] : formerTtl(this.shape[k]!) ? [[k, reviveFormerTtl] as const] : []));
     const epochReader = new Map(this.epochFields);
     this.fieldReaders =
-      defOf(o.schema).catchall === undefined ? Object.keys(this.shape).map((k) => [k, epochReader.get(k) ?? compileReviver(this.shape[k]!)] as const) : undefined;
+      defOf(o.schema).catchall === undefined ? Object.keys(this.shape).map((k) => [k, o.renamed.get(k) ?? k, epochReader.get(k) ?? compileReviver(this.shape[k]!)] as const) : undefined;
     this.allManaged = this.managedFor(undefined);
   }
 
@@ -129,15 +131,18 @@ export class ItemReader {
   }
 }
 
+/** A schema field, the attribute it is stored as, and its reviver (null when stored and model forms agree). */
+type FieldReader = readonly [field: string, stored: string, revive: Reviver | null];
+
 /**
  * The schema's fields of a stored item, revived. Attributes outside the schema (keys, the
  * discriminator, timestamps) are left behind, as the stripping schema would drop them anyway;
  * copying only the schema's fields halves the work per item on large reads.
  */
-function readFields(raw: Record<string, unknown>, fields: readonly (readonly [string, Reviver | null])[]): Record<string, unknown> {
+function readFields(raw: Record<string, unknown>, fields: readonly FieldReader[]): Record<string, unknown> {
   const data: Record<string, unknown> = {};
-  for (const [k, revive] of fields) {
-    const v = raw[k];
+  for (const [k, stored, revive] of fields) {
+    const v = raw[stored];
     if (v !== undefined) data[k] = revive === null || v === null ? v : revive(v);
   }
   return data;

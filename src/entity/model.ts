@@ -3,6 +3,7 @@ import { ExpressionError, ItemSizeError, KeyError, ValidationError, zodIssues } 
 import { encodeStored, epochSeconds } from './value-encoding.js';
 import { ItemReader } from './item-reader.js';
 import { readSchema } from './read-schema.js';
+import { compileStoredNames } from './stored-names.js';
 import { computeItemSize, MAX_ITEM_BYTES } from './item-size.js';
 import type { KeyValue } from './key-encoding.js';
 import { compileIndexKeys, keyValueSchema, type IndexKeys } from './index-keys.js';
@@ -26,6 +27,8 @@ export interface ModelOptions {
   readonly version?: string | undefined;
   /** Schema attribute (a `Date` in the model) stored as epoch seconds for DynamoDB's TTL. */
   readonly ttl?: string | undefined;
+  /** Top-level schema fields stored under another attribute name (see `compileStoredNames`). */
+  readonly storedAs?: Readonly<Record<string, string>> | undefined;
 }
 
 /**
@@ -56,6 +59,8 @@ export class EntityModel {
   readonly timestamps: TimestampNames | undefined;
   readonly version: string | undefined;
   readonly ttl: string | undefined;
+  /** Schema fields stored under another attribute name (`storedAs`), and only those. */
+  readonly renamed: ReadonlyMap<string, string>;
   private readonly items: ItemReader;
   /** Whether a key template uses a managed attribute (a timestamp), so keys are built from the stamped item. */
   private readonly managedInKeys: boolean;
@@ -115,13 +120,40 @@ export class EntityModel {
       }
     }
     this.reservedAttributes = reserved;
+    this.renamed = compileStoredNames(
+      {
+        entity: o.name,
+        fields: Object.keys(this.shape),
+        taken: new Set([...reserved, ...this.managed]),
+        keyAttributes: o.table.keyAttributeNames,
+        keepsUnknown: defOf(o.schema).catchall !== undefined,
+      },
+      o.storedAs,
+    );
     if (defOf(o.schema).catchall !== undefined) this.tableOwned = [...new Set([...reserved, ...o.table.keyAttributeNames])].filter((a) => !(a in this.shape));
     this.managedInKeys = [this.timestamps?.createdAt, this.timestamps?.updatedAt, o.version].some((a) => a !== undefined && this.keyComposites.has(a));
     // Reads also leave out the key attributes of the table's other indexes (not schema fields): an item
     // written by an older definition of the entity may still carry them.
     const readReserved = new Set([...reserved, ...[...o.table.keyAttributeNames].filter((a) => !(a in this.shape))]);
-    this.items = new ItemReader({ name: o.name, schema: readSchema(o.schema), reserved: readReserved, timestamps: this.timestamps, version: o.version, ttl: o.ttl });
+    this.items = new ItemReader({ name: o.name, schema: readSchema(o.schema), reserved: readReserved, timestamps: this.timestamps, version: o.version, ttl: o.ttl, renamed: this.renamed });
     o.table.register(this);
+  }
+
+  /**
+   * The attribute name in the table of a top-level model attribute: its `storedAs` name, else its
+   * own. The compiler writes every path's first segment through it, so conditions, updates and
+   * projections stay in model names up to the expression text.
+   */
+  readonly storedName = (attribute: string): string => this.renamed.get(attribute) ?? attribute;
+
+  /**
+   * The model attribute stored as table attribute `name` (for table-level reads, which name
+   * attributes as stored): `undefined` for the model name of a field stored under another name.
+   */
+  attributeStoredAs(name: string): string | undefined {
+    if (this.renamed.size === 0) return name;
+    for (const [field, stored] of this.renamed) if (stored === name) return field;
+    return this.renamed.has(name) ? undefined : name;
   }
 
   /**
@@ -261,6 +293,11 @@ export class EntityModel {
     const stored = this.encode(storable, '') as Record<string, unknown>;
     if (this.tableOwned !== undefined) for (const a of this.tableOwned) delete stored[a];
     if (this.ttl !== undefined && output[this.ttl] instanceof Date) stored[this.ttl] = epochSeconds(output[this.ttl] as Date);
+    for (const [field, name] of this.renamed) {
+      if (!(field in stored)) continue;
+      stored[name] = stored[field];
+      delete stored[field];
+    }
     const withStamps = stamps === undefined || !this.managedInKeys ? output : Object.assign({}, output, stamps);
     const item: Record<string, unknown> = {};
     for (const ix of this.indexes.values()) {
@@ -334,13 +371,14 @@ export class EntityModel {
   /** True when the item's TTL has passed (DynamoDB deletes such items only eventually). */
   expired(raw: Readonly<Record<string, unknown>>, now: Date): boolean {
     if (this.ttl === undefined) return false;
-    const t = raw[this.ttl];
+    const t = raw[this.storedName(this.ttl)];
     return typeof t === 'number' && t * 1000 <= now.getTime();
   }
 
   /**
    * What a projected read must fetch besides the caller's attributes to tell whether an item is
-   * returned: the discriminator (if the table has one) and, when `withTtl`, the TTL attribute.
+   * returned: the discriminator (if the table has one) and, when `withTtl`, the TTL attribute (by
+   * its model name, as projections are given to the compiler).
    */
   ownershipAttributes(withTtl: boolean): string[] {
     const out = this.table.entityAttribute === undefined ? [] : [this.table.entityAttribute];

@@ -140,9 +140,10 @@ export class Table<C extends TableConfig = TableConfig> {
     }
     // DynamoDB has one TTL attribute per table: an entity naming another one would never expire.
     const ttl = this.ttlAttribute();
-    if (model.ttl !== undefined && ttl !== undefined && model.ttl !== ttl) {
-      const other = [...this.entities.values()].find((m) => m.ttl === ttl)!;
-      throw new TableDefinitionError(this.name, `${model.name}.ttl`, `"${model.ttl}" differs from ${other.name}'s TTL attribute "${ttl}"; DynamoDB allows one TTL attribute per table`);
+    const own = model.ttl === undefined ? undefined : model.storedName(model.ttl);
+    if (own !== undefined && ttl !== undefined && own !== ttl) {
+      const other = [...this.entities.values()].find((m) => m.ttl !== undefined && m.storedName(m.ttl) === ttl)!;
+      throw new TableDefinitionError(this.name, `${model.name}.ttl`, `"${own}" differs from ${other.name}'s TTL attribute "${ttl}"; DynamoDB allows one TTL attribute per table`);
     }
     this.entities.set(model.name, model);
   }
@@ -290,7 +291,7 @@ export class Table<C extends TableConfig = TableConfig> {
    * @example AppTable.ttlAttribute() // 'expiresAt' once Session is defined with ttl: 'expiresAt'
    */
   ttlAttribute(): string | undefined {
-    for (const m of this.entities.values()) if (m.ttl !== undefined) return m.ttl;
+    for (const m of this.entities.values()) if (m.ttl !== undefined) return m.storedName(m.ttl);
     return undefined;
   }
 

@@ -21,6 +21,11 @@ export interface CompileContext {
    * (supplied by the caller, like `encode`); absent where nothing is known about the attributes.
    */
   readonly comparePaths?: (a: DocPath, b: DocPath) => void;
+  /**
+   * The attribute name in the table of a path's first segment, where an entity stores fields
+   * under other names (`storedAs`); absent where paths are physical already.
+   */
+  readonly storedName?: ((attribute: string) => string) | undefined;
 }
 
 /** DynamoDB's cap on IN operands. */
@@ -29,12 +34,15 @@ export const MAX_IN_OPERANDS = 100;
 /** The type names `attribute_type` accepts; anything else is a ValidationException. */
 const ATTRIBUTE_TYPES: ReadonlySet<string> = new Set(['S', 'SS', 'N', 'NS', 'B', 'BS', 'BOOL', 'NULL', 'L', 'M']);
 
-/** `address.city` -> `#n0.#n1`, `items[2]` -> `#n2[2]`; every name goes through a placeholder. */
-export function compilePath(path: DocPath, ph: Placeholders): string {
+/**
+ * `address.city` -> `#n0.#n1`, `items[2]` -> `#n2[2]`; every name goes through a placeholder, the
+ * first one as `storedName` gives it.
+ */
+export function compilePath(path: DocPath, ph: Placeholders, storedName?: (attribute: string) => string): string {
   let out = '';
   for (const seg of path) {
     if (typeof seg === 'number') out += `[${seg}]`;
-    else out += out === '' ? ph.name(seg) : `.${ph.name(seg)}`;
+    else out += out === '' ? ph.name(storedName === undefined ? seg : storedName(seg)) : `.${ph.name(seg)}`;
   }
   return out;
 }
@@ -42,9 +50,9 @@ export function compilePath(path: DocPath, ph: Placeholders): string {
 function compileOperand(op: Operand, ctx: CompileContext, at: string): string {
   switch (op.kind) {
     case 'path':
-      return compilePath(op.path, ctx.ph);
+      return compilePath(op.path, ctx.ph, ctx.storedName);
     case 'size':
-      return `size(${compilePath(op.path, ctx.ph)})`;
+      return `size(${compilePath(op.path, ctx.ph, ctx.storedName)})`;
     case 'value':
       return ctx.ph.value(encodeDefined(op.value, ctx, at));
   }
@@ -152,21 +160,21 @@ function emitCondition(node: ConditionNode, ctx: CompileContext): string {
       return `${subject} IN (${node.values.map((v) => compileOperand(v, ctx, at)).join(', ')})`;
     }
     case 'exists':
-      return `${node.negate ? 'attribute_not_exists' : 'attribute_exists'}(${compilePath(node.path, ctx.ph)})`;
+      return `${node.negate ? 'attribute_not_exists' : 'attribute_exists'}(${compilePath(node.path, ctx.ph, ctx.storedName)})`;
     case 'type':
       if (!ATTRIBUTE_TYPES.has(node.type)) {
         throw new ExpressionError(ctx.entity, formatDocPath(node.path), `attribute_type needs one of ${[...ATTRIBUTE_TYPES].join(', ')}; got "${String(node.type)}"`);
       }
-      return `attribute_type(${compilePath(node.path, ctx.ph)}, ${ctx.ph.value(node.type)})`;
+      return `attribute_type(${compilePath(node.path, ctx.ph, ctx.storedName)}, ${ctx.ph.value(node.type)})`;
     case 'beginsWith': {
       const at = formatDocPath(node.path);
       assertDistinct({ kind: 'path', path: node.path }, [node.prefix], 'begins_with', ctx);
-      return `begins_with(${compilePath(node.path, ctx.ph)}, ${typedOperand(node.prefix, ctx, at, 'begins_with', true)})`;
+      return `begins_with(${compilePath(node.path, ctx.ph, ctx.storedName)}, ${typedOperand(node.prefix, ctx, at, 'begins_with', true)})`;
     }
     case 'contains': {
       const at = formatDocPath(node.path);
       assertDistinct({ kind: 'path', path: node.path }, [node.operand], 'contains', ctx);
-      return `contains(${compilePath(node.path, ctx.ph)}, ${compileOperand(node.operand, ctx, at)})`;
+      return `contains(${compilePath(node.path, ctx.ph, ctx.storedName)}, ${compileOperand(node.operand, ctx, at)})`;
     }
     case 'and':
     case 'or': {
@@ -201,7 +209,7 @@ function compileSetValue(v: SetValue, ctx: CompileContext, at: string): string {
       if (v.kind === 'size') throw new ExpressionError(ctx.entity, at, 'size() is not allowed in an update');
       return compileOperand(v, ctx, at);
     case 'ifNotExists':
-      return `if_not_exists(${compilePath(v.path, ctx.ph)}, ${compileSetValue(v.fallback, ctx, at)})`;
+      return `if_not_exists(${compilePath(v.path, ctx.ph, ctx.storedName)}, ${compileSetValue(v.fallback, ctx, at)})`;
     case 'listAppend':
       return `list_append(${compileSetValue(v.left, ctx, at)}, ${compileSetValue(v.right, ctx, at)})`;
     case 'arith': {
@@ -249,7 +257,7 @@ export function compileUpdate(actions: readonly UpdateAction[], ctx: CompileCont
   const del: string[] = [];
   for (const a of actions) {
     const at = formatDocPath(a.path);
-    const target = compilePath(a.path, ctx.ph);
+    const target = compilePath(a.path, ctx.ph, ctx.storedName);
     switch (a.kind) {
       case 'set':
         set.push(`${target} = ${compileSetValue(a.value, ctx, at)}`);
@@ -289,7 +297,7 @@ export function compileProjection(paths: readonly DocPath[], ctx: CompileContext
       }
     }
   }
-  const expression = paths.map((p) => compilePath(p, ctx.ph)).join(', ');
+  const expression = paths.map((p) => compilePath(p, ctx.ph, ctx.storedName)).join(', ');
   checkExpressionLimits(ctx.entity, 'projection', expression, 0);
   return expression;
 }

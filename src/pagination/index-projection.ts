@@ -21,16 +21,22 @@ export function filterNeeds(filter: Condition | undefined): NeededAttribute[] {
  * attributes it does not hold. A local index fetches attributes it returns from the table, so
  * only its filter attributes are checked.
  */
-export function checkIndexHolds(entity: string, index: ResolvedIndex, needed: Iterable<NeededAttribute>, hydrating = false): void {
+export function checkIndexHolds(
+  entity: string,
+  index: ResolvedIndex,
+  needed: Iterable<NeededAttribute>,
+  hydrating = false,
+  storedName: (attribute: string) => string = (a) => a,
+): void {
   const held = index.projected;
   if (held === undefined) return;
   const missing = new Map<string, string>();
   for (const [attribute, use, why] of needed) {
-    if (held.has(attribute) || missing.has(attribute) || (use === 'read' && index.type === 'local')) continue;
+    if (held.has(storedName(attribute)) || missing.has(attribute) || (use === 'read' && index.type === 'local')) continue;
     missing.set(attribute, why);
   }
   if (missing.size === 0) return;
-  const list = [...missing].map(([a, why]) => `"${a}" (${why})`).join(', ');
+  const list = [...missing].map(([a, why]) => `"${a}"${storedName(a) === a ? '' : ` (stored as "${storedName(a)}")`} (${why})`).join(', ');
   const holds = [...held].map((a) => `"${a}"`).join(', ');
   if (hydrating) {
     throw new ExpressionError(

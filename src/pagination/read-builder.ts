@@ -159,7 +159,7 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> implements 
 
   /** Whether a read of this index can filter on `attribute`: the index holds it. */
   protected canFilterOn(attribute: string): boolean {
-    return this.index.projected === undefined || this.index.projected.has(attribute);
+    return this.index.projected === undefined || this.index.projected.has(this.model.storedName(attribute));
   }
 
   protected checkProjection(attributes: readonly string[]): string[] {
@@ -238,7 +238,7 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> implements 
     const s = this.state;
     if (s.hydrate !== undefined) {
       // Ownership, TTL and the result come from the item reads; only the filter runs on the index.
-      checkIndexHolds(m.name, this.index, filterNeeds(s.filter), true);
+      checkIndexHolds(m.name, this.index, filterNeeds(s.filter), true, m.storedName);
       return;
     }
     const needed: NeededAttribute[] = m.table.entityAttribute === undefined ? [] : [[m.table.entityAttribute, 'filter', 'the discriminator every entity read filters on']];
@@ -248,7 +248,7 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> implements 
       const read = s.projection !== undefined && s.projection.length > 0 ? s.projection : m.readableAttributes;
       for (const a of read) needed.push([a, 'read', 'read into the result']);
     }
-    checkIndexHolds(m.name, this.index, needed);
+    checkIndexHolds(m.name, this.index, needed, false, m.storedName);
   }
 
   /** @internal the spec of a paged read over this builder's input */

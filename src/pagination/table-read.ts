@@ -228,7 +228,7 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
     if (held === undefined || index.type !== 'global' || !held.has(this.et)) return;
     for (const model of this.table.entities.values()) {
       if (!model.indexes.has(index.name) || (this.state.entities !== undefined && !this.state.entities.has(model.name))) continue;
-      const missing = model.readableAttributes.filter((a) => !held.has(a));
+      const missing = model.readableAttributes.map(model.storedName).filter((a) => !held.has(a));
       if (missing.length === 0) continue;
       throw new ExpressionError(
         `table ${this.table.name}`,
@@ -295,7 +295,11 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
     let read = this.readers.get(model);
     if (read === undefined) {
       // Once per entity, not per item: the entity's share of the projection and its schema.
-      read = model.reader(this.state.projection?.filter((p) => model.isReadable(p)));
+      // The projection names attributes as stored; the entity's reader takes its model names.
+      read = model.reader(this.state.projection?.flatMap((p) => {
+        const a = model.attributeStoredAs(p);
+        return a !== undefined && model.isReadable(a) ? [a] : [];
+      }));
       this.readers.set(model, read);
     }
     const parsed = read(raw);
