@@ -262,10 +262,11 @@ export interface EntityConfig<Name extends string, S extends z.ZodObject, C exte
   /** A `z.date()` attribute stored as epoch seconds, for DynamoDB's time to live. */
   readonly ttl?: keyof z.output<S> & string;
   /**
-   * Top-level schema fields stored under another attribute name: `{ userId: 'user_id' }` keeps
-   * `userId` in the model (types, `Attr`, `Key`, updates, results) and `user_id` in the table.
+   * Top-level schema fields (and the timestamps and version) stored under another attribute name:
+   * `{ userId: 'user_id' }` keeps `userId` in the model (types, `Attr`, `Key`, updates, results)
+   * and `user_id` in the table.
    */
-  readonly storedAs?: { readonly [F in keyof z.output<S>]?: string };
+  readonly storedAs?: { readonly [F in NoInfer<keyof z.output<S> | (TS extends true ? keyof TimestampFields : never) | V>]?: string };
 }
 
 /**

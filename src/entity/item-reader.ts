@@ -98,7 +98,11 @@ export class ItemReader {
 
   /** Adds the stored managed attributes to `out`. */
   private withManaged(out: Record<string, unknown>, raw: Record<string, unknown>, managed: readonly Managed[]): Record<string, unknown> {
-    for (const [name, type] of managed) if (typeof raw[name] === type) out[name] = raw[name];
+    const renamed = this.o.renamed;
+    for (const [name, type] of managed) {
+      const v = raw[renamed.get(name) ?? name];
+      if (typeof v === type) out[name] = v;
+    }
     return out;
   }
 

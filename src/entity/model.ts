@@ -27,7 +27,7 @@ export interface ModelOptions {
   readonly version?: string | undefined;
   /** Schema attribute (a `Date` in the model) stored as epoch seconds for DynamoDB's TTL. */
   readonly ttl?: string | undefined;
-  /** Top-level schema fields stored under another attribute name (see `compileStoredNames`). */
+  /** Top-level schema fields, timestamps and version stored under another attribute name (see `compileStoredNames`). */
   readonly storedAs?: Readonly<Record<string, string>> | undefined;
 }
 
@@ -59,7 +59,7 @@ export class EntityModel {
   readonly timestamps: TimestampNames | undefined;
   readonly version: string | undefined;
   readonly ttl: string | undefined;
-  /** Schema fields stored under another attribute name (`storedAs`), and only those. */
+  /** Schema fields, timestamps and version stored under another attribute name (`storedAs`), and only those. */
   readonly renamed: ReadonlyMap<string, string>;
   private readonly items: ItemReader;
   /** Whether a key template uses a managed attribute (a timestamp), so keys are built from the stamped item. */
@@ -123,8 +123,8 @@ export class EntityModel {
     this.renamed = compileStoredNames(
       {
         entity: o.name,
-        fields: Object.keys(this.shape),
-        taken: new Set([...reserved, ...this.managed]),
+        fields: [...Object.keys(this.shape), ...this.managed],
+        taken: reserved,
         keyAttributes: o.table.keyAttributeNames,
         keepsUnknown: defOf(o.schema).catchall !== undefined,
       },
@@ -312,7 +312,7 @@ export class EntityModel {
     }
     if (this.table.entityAttribute !== undefined) item[this.table.entityAttribute] = this.name;
     Object.assign(item, stored);
-    if (stamps !== undefined) Object.assign(item, stamps);
+    if (stamps !== undefined) for (const k of Object.keys(stamps)) item[this.storedName(k)] = stamps[k];
     const itemSize = computeItemSize(item);
     let size = itemSize;
     // DynamoDB's 400 KB covers the item plus its entry in every local secondary index it lands in.

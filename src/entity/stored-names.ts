@@ -3,9 +3,9 @@ import { KeyError } from '../errors.js';
 /** What an entity's attribute names in the table must stay clear of. */
 export interface StoredNameRules {
   readonly entity: string;
-  /** The schema's top-level fields. */
+  /** What may be renamed: the schema's top-level fields, the timestamps and the version. */
   readonly fields: readonly string[];
-  /** Attributes dynakit writes itself: key attributes, the discriminator, timestamps, the version. */
+  /** Attributes dynakit writes itself that keep their names: key attributes and the discriminator. */
   readonly taken: ReadonlySet<string>;
   /** The key attributes of the table and its indexes (a field named like one is the key itself). */
   readonly keyAttributes: ReadonlySet<string>;
@@ -14,11 +14,10 @@ export interface StoredNameRules {
 }
 
 /**
- * Checks an entity's `storedAs` (schema field -> attribute name in the table) and returns the
- * renames that change a name. Refused, at `defineEntity`: a field the schema lacks, an empty
- * name, two fields stored under one name (also a renamed field and a field stored under its own
- * name), a name dynakit writes itself (a key attribute, the discriminator, a timestamp, the
- * version), renaming a field that is a key attribute itself, and renames on a schema that keeps
+ * Checks an entity's `storedAs` (schema field, timestamp or version -> attribute name in the
+ * table) and returns the renames that change a name. Refused, at `defineEntity`: a name that is
+ * none of those, an empty name, two attributes stored under one name (also a renamed one and one
+ * stored under its own name), a key attribute's or the discriminator's name, renaming a field that is a key attribute itself, and renames on a schema that keeps
  * unknown attributes (a stored attribute could then be read both as a field and as itself).
  *
  * @example compileStoredNames({ ...rules, fields: ['userId', 'name'] }, { userId: 'user_id' }) // Map { 'userId' => 'user_id' }
@@ -29,11 +28,11 @@ export function compileStoredNames(rules: StoredNameRules, storedAs: Readonly<Re
   const { entity, fields, taken, keyAttributes } = rules;
   if (storedAs === null || typeof storedAs !== 'object') throw new KeyError(entity, '', '', 'storedAs must be an object of schema field -> attribute name');
   for (const [field, stored] of Object.entries(storedAs)) {
-    if (!fields.includes(field)) throw new KeyError(entity, '', field, `storedAs names "${field}", which is not a top-level attribute of the schema`);
+    if (!fields.includes(field)) throw new KeyError(entity, '', field, `storedAs names "${field}", which is not a top-level attribute of the schema, a timestamp or the version`);
     if (typeof stored !== 'string' || stored.length === 0) throw new KeyError(entity, '', field, `storedAs.${field} must be a non-empty attribute name`);
     if (stored === field) continue;
     if (keyAttributes.has(field)) throw new KeyError(entity, '', field, `"${field}" is a key attribute of the table, written as itself; it cannot be stored under another name`);
-    if (taken.has(stored) || keyAttributes.has(stored)) throw new KeyError(entity, '', field, `storedAs.${field} is "${stored}", an attribute dynakit writes itself (a key, the discriminator, a timestamp or the version)`);
+    if (taken.has(stored) || keyAttributes.has(stored)) throw new KeyError(entity, '', field, `storedAs.${field} is "${stored}", an attribute dynakit writes itself (a key attribute or the discriminator)`);
     renamed.set(field, stored);
   }
   if (renamed.size > 0 && rules.keepsUnknown) {

@@ -36,7 +36,7 @@ export function mapConditionFailure(error: unknown, model: EntityModel, operatio
   const item = stored?.item;
   // Another entity's item failed the ownership guard: its version (if any) is not this entity's.
   if (version !== undefined && model.version !== undefined && stored?.owned !== false) {
-    const storedVersion = stored?.plain[model.version];
+    const storedVersion = stored?.plain[model.storedName(model.version)];
     if (storedVersion !== version.expected) {
       const e = new VersionConflictError(model.name, operation, version.expected, item, error);
       e.message = `${model.name}: ${operation} expected ${version.expected === undefined ? 'no stored item' : `version ${version.expected}`} but the stored item ${item === undefined ? 'does not exist' : `has version ${String(storedVersion)}`}`;

@@ -7,7 +7,7 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { ConditionFailedError, defineEntity, defineTable, KeyError, TableDefinitionError, transactGet, transactWrite } from '../../src/index.js';
+import { ConditionFailedError, defineEntity, defineTable, KeyError, TableDefinitionError, transactGet, transactWrite, VersionConflictError } from '../../src/index.js';
 import { testClient, testDocClient, uniqueTableName } from '../support/client.js';
 import { useTable } from '../support/tables.js';
 
@@ -25,7 +25,7 @@ const Shop = defineTable({
   },
 });
 
-const STORED = { customerId: 'cid', name: 'n', email: 'e', status: 'st', tags: 'tg', address: 'a', visits: 'v', notes: 'nt', expiresAt: 'x' } as const;
+const STORED = { customerId: 'cid', name: 'n', email: 'e', status: 'st', tags: 'tg', address: 'a', visits: 'v', notes: 'nt', expiresAt: 'x', createdAt: 'c_at', updatedAt: 'u_at', rev: 'r' } as const;
 
 const Customer = defineEntity({
   table: Shop,
@@ -82,7 +82,9 @@ describe('storedAs: fields under other attribute names', () => {
     expect(written).toMatchObject({ ...ada, visits: 0, rev: 1 });
     const raw = await rawItem('CUSTOMER#c1', 'PROFILE');
     expectStoredNames(raw);
-    expect(raw).toMatchObject({ cid: 'c1', n: 'Ada', e: 'ada@example.com', st: 'active', tg: new Set(['vip']), a: { city: 'Paris', zip: '75001' }, v: 0, nt: ['first'], gpk: 'STATUS#active', gsk: 'Ada#c1', rev: 1 });
+    expect(raw).toMatchObject({ cid: 'c1', n: 'Ada', e: 'ada@example.com', st: 'active', tg: new Set(['vip']), a: { city: 'Paris', zip: '75001' }, v: 0, nt: ['first'], gpk: 'STATUS#active', gsk: 'Ada#c1', r: 1 });
+    expect(raw!['c_at']).toBe(written.createdAt);
+    expect(raw!['u_at']).toBe(written.updatedAt);
     const got = await Customer.get({ customerId: 'c1' });
     expect(got).toMatchObject({ ...ada, visits: 0, rev: 1 });
     expectTypeOf(got!.name).toEqualTypeOf<string>();
@@ -104,6 +106,17 @@ describe('storedAs: fields under other attribute names', () => {
     expect(raw).toMatchObject({ e: 'Ada', n: 'Ada L', a: { city: 'Lyon' }, v: 2, gsk: 'Ada L#c1' });
     const old = await Customer.update({ customerId: 'c1' }).set({ name: 'Ada', email: 'ada@new.example.com' }).delete({ tags: new Set(['beta']) }).returning('UPDATED_OLD');
     expect(old).toEqual({ name: 'Ada L', email: 'Ada', tags: new Set(['vip', 'beta']), rev: 2, updatedAt: expect.any(String) });
+  });
+
+  it('optimistic locking reads and checks the version under its stored name', async () => {
+    const current = (await Customer.get({ customerId: 'c1' }))!;
+    expect(current.rev).toBe(3);
+    const lost = await Customer.update({ customerId: 'c1', rev: 2 }).set({ visits: 9 }).then(() => undefined, (e: unknown) => e);
+    expect(lost).toBeInstanceOf(VersionConflictError);
+    expect((lost as VersionConflictError).message).toMatch(/has version 3/);
+    expect((lost as VersionConflictError).item).toMatchObject({ customerId: 'c1', rev: 3 });
+    expect((await Customer.update({ customerId: 'c1', rev: 3 }).set({ visits: 2 }).returning('ALL_NEW')).rev).toBe(4);
+    expect((await rawItem('CUSTOMER#c1', 'PROFILE'))!['r']).toBe(4);
   });
 
   it('upsert writes the schema defaults under their stored names', async () => {
@@ -205,6 +218,12 @@ describe('storedAs: refused definitions', () => {
     expect(() => define({ a: '' })).toThrow(/non-empty/);
     expect(() => define({ a: 'pk' })).toThrow(/dynakit writes itself/);
     expect(() => define({ a: '_et' })).toThrow(/dynakit writes itself/);
+    // the timestamps and the version are renamed like fields, and may not take a field's name
+    const T = defineTable({ name: uniqueTableName('storedas-stamps'), client, partitionKey: { name: 'pk', type: 'S' } });
+    const stamped = (storedAs: Record<string, string>) =>
+      defineEntity({ table: T, name: 'Stamped', schema: z.object({ id: z.string(), a: z.string() }), keys: { primary: { pk: 'S#{id}' } }, timestamps: true, version: 'v', storedAs: storedAs as never });
+    expect(() => stamped({ createdAt: 'a' })).toThrow(/"a" and "createdAt" would both be stored as "a"|"createdAt" and "a" would both be stored as "a"/);
+    expect(() => stamped({ v: 'updatedAt' })).toThrow(/both be stored as "updatedAt"/);
     expect(() => define({ a: 'b' })).toThrow(/"b" and "a" would both be stored as "b"|"a" and "b" would both be stored as "b"/);
     expect(() => define({ a: 'x', b: 'x' })).toThrow(/both be stored as "x"/);
     // swapping two names is consistent, and allowed
@@ -229,6 +248,10 @@ describe('storedAs: refused definitions', () => {
     const T = defineTable({ name: uniqueTableName('storedas-types'), client, partitionKey: { name: 'pk', type: 'S' } });
     // @ts-expect-error: not a field of the schema
     expect(() => defineEntity({ table: T, name: 'X', schema: z.object({ id: z.string() }), keys: { primary: { pk: 'X#{id}' } }, storedAs: { idd: 'i' } })).toThrow(KeyError);
+    // @ts-expect-error: createdAt is kept only with timestamps: true
+    expect(() => defineEntity({ table: T, name: 'Y', schema: z.object({ id: z.string() }), keys: { primary: { pk: 'Y#{id}' } }, storedAs: { createdAt: 'c' } })).toThrow(KeyError);
+    const Z = defineEntity({ table: T, name: 'Z', schema: z.object({ id: z.string() }), keys: { primary: { pk: 'Z#{id}' } }, timestamps: true, version: 'ver', storedAs: { createdAt: 'c', ver: 'v' } });
+    expect(Z.model.storedName('ver')).toBe('v');
   });
 });
 
