@@ -1,4 +1,4 @@
-import type { PutCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { PutCommandInput, PutCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { Condition } from '../expressions/condition.js';
 import { compileCondition } from '../expressions/compile.js';
 import type { RequestOptions } from '../client/send.js';
@@ -16,6 +16,8 @@ interface PutState {
   readonly create: boolean;
   readonly condition: Condition | undefined;
   readonly returnItemOnFailure: boolean;
+  /** `returning('ALL_OLD')`: resolve to the item the put replaced */
+  readonly returnOld?: boolean;
 }
 
 interface Prepared {
@@ -28,9 +30,10 @@ interface Prepared {
 
 /**
  * `Entity.put(item)` / `Entity.create(item)`: validates the item, builds every key, and writes
- * it. Resolves to the stored item in model form (with timestamps).
+ * it. Resolves to the stored item in model form (with timestamps), or with `returning('ALL_OLD')`
+ * to the item it replaced.
  */
-export class PutBuilder<Item> extends Operation<PutCommandInput, Item> {
+export class PutBuilder<Item, Result = Item> extends Operation<PutCommandInput, Result> {
   constructor(
     /** @internal */ readonly model: EntityModel,
     private readonly state: PutState,
@@ -49,9 +52,22 @@ export class PutBuilder<Item> extends Operation<PutCommandInput, Item> {
    *
    * @example await User.put(user).where(User.Attr('userId').notExists())
    */
-  where(condition: Condition): PutBuilder<Item> {
+  where(condition: Condition): PutBuilder<Item, Result> {
     const c = this.state.condition === undefined ? condition : this.state.condition.and(condition);
     return new PutBuilder(this.model, { ...this.state, condition: c });
+  }
+
+  /**
+   * `'ALL_OLD'` resolves to the item the put replaced, in model form: `undefined` when there was
+   * none, or when it was another entity's (a put replaces whatever is stored under its key). In a
+   * transaction or a batch, which return no items, it changes nothing.
+   *
+   * @example const previous = await User.put(user).returning('ALL_OLD') // User | undefined
+   */
+  returning(mode: 'ALL_OLD'): PutBuilder<Item, Item | undefined>;
+  returning(mode: 'NONE'): PutBuilder<Item, Item>;
+  returning(mode: 'ALL_OLD' | 'NONE'): PutBuilder<Item, unknown> {
+    return new PutBuilder<Item, unknown>(this.model, { ...this.state, returnOld: mode === 'ALL_OLD' });
   }
 
   /**
@@ -59,7 +75,7 @@ export class PutBuilder<Item> extends Operation<PutCommandInput, Item> {
    *
    * @example await User.create(user).returnItemOnConditionFailure() // on failure, e.item is the stored User
    */
-  returnItemOnConditionFailure(): PutBuilder<Item> {
+  returnItemOnConditionFailure(): PutBuilder<Item, Result> {
     return new PutBuilder(this.model, { ...this.state, returnItemOnFailure: true });
   }
 
@@ -130,7 +146,9 @@ export class PutBuilder<Item> extends Operation<PutCommandInput, Item> {
    * @example User.create(user).build().ConditionExpression // 'attribute_not_exists(#n0)'
    */
   build(): PutCommandInput {
-    return this.prepare().input;
+    const { input } = this.prepare();
+    if (this.state.returnOld === true) input.ReturnValues = 'ALL_OLD';
+    return input;
   }
 
   /** @internal what the write's condition requires, in words (messages of failed conditions) */
@@ -150,13 +168,18 @@ export class PutBuilder<Item> extends Operation<PutCommandInput, Item> {
    *
    * @example const stored = await User.put(user).send({ abortSignal: AbortSignal.timeout(2_000) })
    */
-  async send(options?: RequestOptions): Promise<Item> {
+  async send(options?: RequestOptions): Promise<Result> {
     const { input, result, version } = this.prepare();
+    const returnOld = this.state.returnOld === true;
+    if (returnOld) input.ReturnValues = 'ALL_OLD';
+    let out: PutCommandOutput;
     try {
-      await sendDocumentRequest(this.model.table.client, 'PutItem', this.model.name, input, options?.abortSignal);
+      out = await sendDocumentRequest<PutCommandOutput>(this.model.table.client, 'PutItem', this.model.name, input, options?.abortSignal);
     } catch (e) {
       throw mapConditionFailure(e, this.model, this.state.create ? 'create' : 'put', version, this.checks());
     }
-    return result as Item;
+    if (!returnOld) return result as Result;
+    const old = out.Attributes;
+    return (old === undefined || !this.model.owns(old) ? undefined : this.model.parse(old)) as Result;
   }
 }
