@@ -9,7 +9,7 @@ import { Operation } from './operation.js';
 import { contextFor, withPlaceholders } from './expression-input.js';
 import { describeChecks, mapConditionFailure } from './condition-failure.js';
 import { allOf, belongsTo, expectedVersion, missingOrOwned, versionIs } from './write-guards.js';
-import { indexKeyActions, planSteps, type UpdateStep } from './update-plan.js';
+import { checkSelfKeyWrites, indexKeyActions, planSteps, type UpdateStep } from './update-plan.js';
 import { lengthBoundGuards } from './length-bounds.js';
 import { numberBoundGuards } from './number-bounds.js';
 import { defaultOf, isOptionalSchema } from '../entity/schema-walk.js';
@@ -268,6 +268,7 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
       }
     }
     const actions = [...plan.actions, ...internal, ...indexKeyActions(m, plan, keyValues, s.upsert, defaults)];
+    checkSelfKeyWrites(m, actions);
     const ctx = contextFor(m);
     const input: UpdateCommandInput = { TableName: m.table.name, Key, UpdateExpression: compileUpdate(actions, ctx) };
     let condition = s.condition;
