@@ -72,6 +72,54 @@ export function isSelfKey(t: KeyTemplate, attribute: string): boolean {
   return t.raw && t.composites[0] === attribute;
 }
 
+/** A secondary-index key attribute that is the schema attribute of the same name (see `isSelfKey`). */
+export interface SelfKey {
+  readonly index: string;
+  readonly field: 'pk' | 'sk';
+  readonly template: KeyTemplate;
+}
+
+/**
+ * The secondary-index self keys by attribute name (one attribute may key a global and a local
+ * index). Their values are written by the attribute's own writes, never built as keys, so those
+ * writes check them with `checkSelfKeyValue`.
+ */
+export function secondarySelfKeys(indexes: ReadonlyMap<string, IndexKeys>): ReadonlyMap<string, readonly SelfKey[]> {
+  const out = new Map<string, SelfKey[]>();
+  for (const [name, ix] of indexes) {
+    if (ix.index.type === 'primary') continue;
+    for (const [field, t, attr] of [
+      ['pk', ix.pk, ix.index.partitionKey],
+      ['sk', ix.sk, ix.index.sortKey],
+    ] as const) {
+      if (t === undefined || attr === undefined || !isSelfKey(t, attr.name)) continue;
+      out.set(attr.name, [...(out.get(attr.name) ?? []), { index: name, field, template: t }]);
+    }
+  }
+  return out;
+}
+
+/**
+ * Checks a value a write stores in a self-key attribute as a key built for it is checked (no empty
+ * string, DynamoDB's key size limits) and refuses `null`: DynamoDB rejects all of these in a key
+ * attribute, failing the whole request (a batch or transaction with it). `undefined` (absent) is
+ * fine: the item is then not in the index.
+ */
+export function checkSelfKeyValue(entity: string, keys: readonly SelfKey[], attribute: string, value: unknown): void {
+  if (value === undefined) return;
+  for (const k of keys) {
+    if (value === null) {
+      throw new KeyError(
+        entity,
+        `${k.index}.${k.field}`,
+        attribute,
+        `${attribute} is the key of index ${k.index}, and DynamoDB stores no null in a key attribute: leave it out (or remove it) to take the item out of the index`,
+      );
+    }
+    k.template.build({ [attribute]: value });
+  }
+}
+
 /** An entity's key templates per index, and the physical attributes they write. */
 export interface CompiledKeys {
   readonly indexes: ReadonlyMap<string, IndexKeys>;

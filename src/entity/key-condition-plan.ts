@@ -153,6 +153,8 @@ function sortKeyNode(model: EntityModel, indexName: string, ix: IndexKeys, terms
   if (t.raw) {
     if (range.op === 'beginsWith') {
       if (attr.type !== 'S') throw new KeyError(model.name, indexName, c, 'beginsWith() needs a string sort key');
+      // As for template composites: the ISO text of a Date as the prefix would select that one instant.
+      if (typeof a !== 'string') throw new KeyError(model.name, indexName, c, `beginsWith on ${c} needs a string`);
       // Every key starts with '', and DynamoDB rejects an empty string anywhere in a key condition.
       return a === '' ? undefined : { kind: 'beginsWith', path: [attr.name], prefix: value(a) };
     }

@@ -6,7 +6,7 @@ import { readSchema } from './read-schema.js';
 import { compileStoredNames } from './stored-names.js';
 import { computeItemSize, MAX_ITEM_BYTES } from './item-size.js';
 import type { KeyValue } from './key-encoding.js';
-import { compileIndexKeys, keyValueSchema, type IndexKeys } from './index-keys.js';
+import { checkSelfKeyValue, compileIndexKeys, keyValueSchema, secondarySelfKeys, type IndexKeys, type SelfKey } from './index-keys.js';
 import { coreType, defaultOf, defOf, emptySetWhenAbsent, schemaAt } from './schema-walk.js';
 import type { DocPath } from '../expressions/ast.js';
 import { formatDocPath } from '../expressions/document-path.js';
@@ -54,6 +54,11 @@ export class EntityModel {
   readonly keyComposites: ReadonlySet<string>;
   /** Physical primary-key attribute names (table partition key, then sort key). */
   readonly primaryKeyNames: readonly string[];
+  /**
+   * Secondary-index key attributes that are schema attributes themselves (`{ pk: '{email}' }` on key
+   * `email`), by name: a write stores them as fields, so it checks their values as keys (`checkSelfKeyValue`).
+   */
+  readonly selfKeys: ReadonlyMap<string, readonly SelfKey[]>;
   /** Physical attributes dynakit writes itself (keys and the discriminator); never model fields. */
   readonly reservedAttributes: ReadonlySet<string>;
   readonly timestamps: TimestampNames | undefined;
@@ -111,6 +116,7 @@ export class EntityModel {
     this.primary = primary;
     this.indexes = indexes;
     this.primaryKeyNames = o.table.primaryKeyNames;
+    this.selfKeys = secondarySelfKeys(indexes);
     this.primaryComposites = new Set([...(primary.pk?.composites ?? []), ...(primary.sk?.composites ?? [])]);
     this.primaryKeySchemas = new Map([...this.primaryComposites].flatMap((c) => (this.shape[c] === undefined ? [] : [[c, keyValueSchema(this.shape[c]!)] as const])));
     this.keyComposites = new Set([...indexes.values()].flatMap((ix) => [...(ix.pk?.composites ?? []), ...(ix.sk?.composites ?? [])]));
@@ -310,6 +316,8 @@ export class EntityModel {
       if (ix.pk !== undefined && ix.pk.canBuild(withStamps)) item[ix.index.partitionKey.name] = ix.pk.build(withStamps);
       if (ix.sk !== undefined && ix.index.sortKey !== undefined && ix.sk.canBuild(withStamps)) item[ix.index.sortKey.name] = ix.sk.build(withStamps);
     }
+    // A present self key was checked when its key was built above; null builds no key, but would be stored.
+    for (const [attribute, keys] of this.selfKeys) if (output[attribute] === null) checkSelfKeyValue(this.name, keys, attribute, null);
     if (this.table.entityAttribute !== undefined) item[this.table.entityAttribute] = this.name;
     Object.assign(item, stored);
     if (stamps !== undefined) for (const k of Object.keys(stamps)) item[this.storedName(k)] = stamps[k];

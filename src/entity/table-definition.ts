@@ -25,6 +25,12 @@ export function checkTableDefinition(config: TableConfig): void {
     if (prev !== undefined && prev.type !== k.type) fail(where, `key attribute ${k.name} is ${k.type} here but ${prev.type} in ${prev.where}`);
     types.set(k.name, { type: k.type, where });
   };
+  // Written into every item and named in every entity read: a name DynamoDB refuses (empty) failed
+  // every request, and a value that is no name (`true` from untyped code) became the attribute "true".
+  const et: unknown = config.entityAttribute;
+  if (et !== undefined && et !== false && (typeof et !== 'string' || et === '' || bytes(et) > MAX_NAME_BYTES)) {
+    fail('entityAttribute', `must be an attribute name of 1-${MAX_NAME_BYTES} bytes, or false for a table of one entity without a discriminator (got ${JSON.stringify(et)})`);
+  }
   key(config.partitionKey, 'partitionKey');
   if (config.sortKey !== undefined) key(config.sortKey, 'sortKey');
   let locals = 0;

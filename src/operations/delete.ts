@@ -7,7 +7,7 @@ import type { EntityModel } from '../entity/model.js';
 import { Operation } from './operation.js';
 import { contextFor, withPlaceholders } from './expression-input.js';
 import { describeChecks, mapConditionFailure } from './condition-failure.js';
-import { allOf, expectedVersion, missingOrOwned, versionIs } from './write-guards.js';
+import { allOf, expectedVersion, missingOrOwned, missingOrOwnedText, versionIs } from './write-guards.js';
 import { deleteRequest, type WriteRequest } from '../batch/write-request.js';
 import { InvalidBatchError } from '../errors.js';
 
@@ -101,7 +101,7 @@ export class DeleteBuilder<Item, Result = void> extends Operation<DeleteCommandI
   /** @internal what the delete's condition requires, in words (messages of failed conditions) */
   checks(): string | undefined {
     const expected = expectedVersion(this.model, this.state.key);
-    return describeChecks(`a stored item must belong to ${this.model.name}`, this.state.condition !== undefined, [], expected === undefined ? undefined : { expected });
+    return describeChecks(missingOrOwnedText(this.model), this.state.condition !== undefined, [], expected === undefined ? undefined : { expected });
   }
 
   /**

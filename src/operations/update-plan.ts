@@ -4,7 +4,7 @@ import { formatDocPath, parseDocPath, typedPath } from '../expressions/document-
 import { UpdateRef } from '../expressions/update-values.js';
 import { ExpressionError, KeyError, ValidationError } from '../errors.js';
 import type { EntityModel } from '../entity/model.js';
-import { isSelfKey } from '../entity/index-keys.js';
+import { checkSelfKeyValue, isSelfKey } from '../entity/index-keys.js';
 import { coreType, defaultOf, defOf, emptySetWhenAbsent, isOptionalSchema, schemaAt, unwrapSchema } from '../entity/schema-walk.js';
 
 /** One call on the update builder, kept in call order until the command is built. */
@@ -309,4 +309,26 @@ export function indexKeyActions(
     }
   }
   return out;
+}
+
+/** The values a SET may store: a literal, or an if_not_exists fallback (copies and arithmetic are not known here). */
+function literals(v: SetValue): unknown[] {
+  if (v.kind === 'value') return [v.value];
+  return v.kind === 'ifNotExists' ? literals(v.fallback) : [];
+}
+
+/**
+ * Checks what an update stores in attributes that are index keys themselves (see `isSelfKey`) as a
+ * put checks their keys: those keys are not rebuilt by `indexKeyActions` (the attribute's own SET
+ * writes them), so without this an empty string, an oversized value or null reached DynamoDB, which
+ * rejects the whole request.
+ */
+export function checkSelfKeyWrites(model: EntityModel, actions: readonly UpdateAction[]): void {
+  if (model.selfKeys.size === 0) return;
+  for (const a of actions) {
+    const top = a.path[0];
+    if (a.kind !== 'set' || a.path.length !== 1 || typeof top !== 'string') continue;
+    const keys = model.selfKeys.get(top);
+    if (keys !== undefined) for (const v of literals(a.value)) checkSelfKeyValue(model.name, keys, top, v);
+  }
 }

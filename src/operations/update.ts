@@ -8,8 +8,8 @@ import type { EntityModel } from '../entity/model.js';
 import { Operation } from './operation.js';
 import { contextFor, withPlaceholders } from './expression-input.js';
 import { describeChecks, mapConditionFailure } from './condition-failure.js';
-import { allOf, belongsTo, expectedVersion, missingOrOwned, versionIs } from './write-guards.js';
-import { indexKeyActions, planSteps, type UpdateStep } from './update-plan.js';
+import { allOf, belongsTo, belongsToText, expectedVersion, missingOrOwned, missingOrOwnedText, versionIs } from './write-guards.js';
+import { checkSelfKeyWrites, indexKeyActions, planSteps, type UpdateStep } from './update-plan.js';
 import { lengthBoundGuards } from './length-bounds.js';
 import { numberBoundGuards } from './number-bounds.js';
 import { defaultOf, isOptionalSchema } from '../entity/schema-walk.js';
@@ -268,6 +268,7 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
       }
     }
     const actions = [...plan.actions, ...internal, ...indexKeyActions(m, plan, keyValues, s.upsert, defaults)];
+    checkSelfKeyWrites(m, actions);
     const ctx = contextFor(m);
     const input: UpdateCommandInput = { TableName: m.table.name, Key, UpdateExpression: compileUpdate(actions, ctx) };
     let condition = s.condition;
@@ -292,9 +293,7 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
   checks(): string | undefined {
     const s = this.state;
     const where = s.condition !== undefined;
-    const guard = s.upsert
-      ? `a stored item must belong to ${this.model.name}`
-      : `the item must exist and belong to ${this.model.name}${where ? '' : ' (update() does not create items; upsert() does)'}`;
+    const guard = s.upsert ? missingOrOwnedText(this.model) : `${belongsToText(this.model)}${where ? '' : ' (update() does not create items; upsert() does)'}`;
     const bounds = boundGuards(this.model, planSteps(this.model, s.steps).actions).checks;
     const expected = expectedVersion(this.model, s.key);
     return describeChecks(guard, where, bounds, expected === undefined ? undefined : { expected });

@@ -45,6 +45,16 @@ export function missingOrOwned(model: EntityModel): Condition | undefined {
   return model.table.entityAttribute === undefined ? undefined : itemIsNew(model).or(belongsTo(model));
 }
 
+/** `missingOrOwned` in words, for failure messages; `undefined` where it sends nothing (no discriminator). */
+export function missingOrOwnedText(model: EntityModel): string | undefined {
+  return model.table.entityAttribute === undefined ? undefined : `a stored item must belong to ${model.name}`;
+}
+
+/** `belongsTo` in words: without a discriminator it only says the item exists. */
+export function belongsToText(model: EntityModel): string {
+  return model.table.entityAttribute === undefined ? 'the item must exist' : `the item must exist and belong to ${model.name}`;
+}
+
 /** `attribute_not_exists(#pk)`: the write creates the item. */
 export function itemIsNew(model: EntityModel): Condition {
   return new Condition({ kind: 'exists', path: [model.primary.index.partitionKey.name], negate: true });

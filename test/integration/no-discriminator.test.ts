@@ -86,6 +86,30 @@ describe('a table without a discriminator', () => {
     expect(await Account.get({ accountId: 'a3' })).toMatchObject({ plan: 'pro', v: 1 });
   });
 
+  it('a failed condition names only the checks sent: no discriminator guard is claimed', async () => {
+    await putRaw('m1', 'free');
+    // The only condition sent is the caller's where() (and, for update, that the item exists):
+    // "must belong to Account" would send the reader looking for a discriminator the table lacks.
+    const failure = async (p: PromiseLike<unknown>) => {
+      try {
+        await p;
+      } catch (e) {
+        return e as Error;
+      }
+      throw new Error('the write succeeded');
+    };
+    const where = Account.Attr('plan').eq('pro');
+    const del = await failure(Account.delete({ accountId: 'm1' }).where(where));
+    expect(del).toBeInstanceOf(ConditionFailedError);
+    expect(del.message).toBe('Account: delete condition failed: its where() condition must hold');
+    const upsert = await failure(Account.update({ accountId: 'm1' }).upsert().set({ plan: 'pro', email: 'm1@old.example' }).where(where));
+    expect(upsert.message).toBe('Account: update condition failed: its where() condition must hold');
+    const missing = await failure(Account.update({ accountId: 'ghost' }).set({ plan: 'pro' }));
+    expect(missing.message).toBe('Account: update condition failed: the item must exist (update() does not create items; upsert() does)');
+    const tx = await failure(transactWrite([Account.delete({ accountId: 'm1' }).where(where)]));
+    expect(tx.message).not.toContain('belong');
+  });
+
   it('a delete removes an item written without one; a transaction writes too', async () => {
     await putRaw('d1', 'free');
     await Account.delete({ accountId: 'd1' });

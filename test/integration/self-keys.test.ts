@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { defineEntity, defineTable, KeyError } from '../../src/index.js';
+import { defineEntity, defineTable, KeyError, transactWrite } from '../../src/index.js';
 import { testClient, testDocClient, uniqueTableName } from '../support/client.js';
 import { useTable } from '../support/tables.js';
 
@@ -75,6 +75,38 @@ describe('key attributes that are the schema attributes themselves', () => {
     expect(await stored('p3')).toEqual({ id: 'p3', email: 'cy@example.com', score: 1, name: 'Cy' });
     await Player.update({ id: 'p3' }).upsert().set({ email: 'cy@example.com', score: 2, name: 'Cy' });
     expect((await stored('p3'))?.['score']).toBe(2);
+  });
+
+  it('an update stores in a key attribute only what a put would: a KeyError before sending, the item unchanged', async () => {
+    await Player.put({ id: 'p4', email: 'di@example.com', team: 'blue', score: 4, name: 'Di' });
+    const before = await stored('p4');
+    // DynamoDB refuses an empty string or an oversized value in an index key ("ValidationException");
+    // a put says so as a KeyError naming the index, and so must an update of the same attribute.
+    expect(() => Player.put({ id: 'p5', email: '', score: 1, name: 'E' }).build()).toThrow(/byEmail\.pk: email cannot be empty/);
+    expect(() => Player.update({ id: 'p4' }).set({ email: '' }).build()).toThrow(/byEmail\.pk: email cannot be empty/);
+    expect(() => Player.update({ id: 'p4' }).set({ team: '' }).build()).toThrow(KeyError);
+    expect(() => Player.update({ id: 'p4' }).set({ email: 'x'.repeat(2049) }).build()).toThrow(/over DynamoDB's limit of 2048 bytes/);
+    expect(() => Player.update({ id: 'p4' }).setIfNotExists({ email: '' }).build()).toThrow(KeyError);
+    expect(() => Player.update({ id: 'p5' }).upsert().set({ email: '', score: 1, name: 'E' }).build()).toThrow(KeyError);
+    await expect(Player.update({ id: 'p4' }).set({ email: '', name: 'Dee' })).rejects.toThrow(KeyError);
+    await expect(transactWrite([Player.update({ id: 'p4' }).set({ team: '' })])).rejects.toThrow(KeyError);
+    expect(await stored('p4')).toEqual(before);
+  });
+
+  it('null in a key attribute is refused before sending (DynamoDB stores no NULL in a key; leave it out instead)', async () => {
+    const Seats = defineTable({
+      name: uniqueTableName('selfkeys-null'),
+      client,
+      partitionKey: { name: 'id', type: 'S' },
+      indexes: { byRow: { type: 'global', partitionKey: { name: 'row', type: 'S' } } },
+    });
+    const Seat = defineEntity({ table: Seats, name: 'Seat', schema: z.object({ id: z.string(), row: z.string().nullable().optional() }), keys: { primary: { pk: '{id}' }, byRow: { pk: '{row}' } } });
+    expect(() => Seat.put({ id: 's1', row: null }).build()).toThrow(/byRow\.pk: row is the key of index byRow/);
+    expect(() => Seat.update({ id: 's1' }).set({ row: null }).build()).toThrow(KeyError);
+    expect(() => Seat.update({ id: 's1' }).upsert().set({ row: null }).build()).toThrow(KeyError);
+    // Absent is fine: the item is not in the index.
+    expect(Seat.put({ id: 's1' }).build().Item).toEqual({ id: 's1', _et: 'Seat' });
+    expect(Seat.update({ id: 's1' }).remove('row').build().UpdateExpression).toMatch(/^REMOVE /);
   });
 
   it('a key of another kind than the attribute stays refused (a boolean would be stored as text in an S key)', () => {

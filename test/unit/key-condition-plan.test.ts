@@ -418,4 +418,15 @@ describe('bad key conditions are typed errors, thrown when the query is built', 
     expect(() => Order.query('lsi1', u.and(Order.Key('placedAt').beginsWith(new Date(0) as never))).build()).toThrow(/beginsWith on placedAt needs a string/);
     expect(() => Order.query('primary', u.and(Order.Key('seq').beginsWith('1' as never))).build()).toThrow(KeyError);
   });
+  it('beginsWith on a raw date or boolean sort key (untyped callers): a KeyError too, not the whole ISO text as the prefix', () => {
+    // sk '{at}' stores a Date's ISO text in an S key: a Date as the prefix selected that one instant
+    // (begins_with(sk, '2024-01-12T00:00:00.000Z') misses 05:00 that day), a boolean went to DynamoDB.
+    const Log = defineTable({ name: 'Log', client, partitionKey: { name: 'pk', type: 'S' }, sortKey: { name: 'sk', type: 'S' } });
+    const Entry = defineEntity({ table: Log, name: 'Entry', schema: z.object({ id: z.string(), at: z.date(), on: z.boolean() }), keys: { primary: { pk: '{id}', sk: '{at}' } } });
+    const Flag = defineEntity({ table: Log, name: 'Flag', schema: z.object({ id: z.string(), on: z.boolean() }), keys: { primary: { pk: '{id}', sk: '{on}' } } });
+    expect(() => Entry.query('primary', Entry.Key('id').eq('e').and(Entry.Key('at').beginsWith(new Date('2024-01-12') as never))).build()).toThrow(/beginsWith on at needs a string/);
+    expect(() => Flag.query('primary', Flag.Key('id').eq('f').and(Flag.Key('on').beginsWith(true as never))).build()).toThrow(KeyError);
+    // A text prefix of the stored ISO text selects what it says.
+    expect(keyText(Entry.query('primary', Entry.Key('id').eq('e').and(Entry.Key('at').beginsWith('2024-01' as never))).build())).toBe('pk = "e" AND begins_with(sk, "2024-01")');
+  });
 });

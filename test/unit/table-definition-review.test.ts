@@ -35,6 +35,14 @@ describe('defineTable refuses what CreateTable would refuse', () => {
     expect(refusal({ ...base, indexes: { lsi1: { type: 'local', sortKey: { name: 'sk', type: 'N' } } } }).message).toMatch(/key attribute sk is N here but S in sortKey/);
   });
 
+  it('an entityAttribute that is no attribute name (empty, too long, or true from untyped code); false and a name are fine', () => {
+    expect(refusal({ ...base, entityAttribute: '' }).message).toBe('table App: entityAttribute: must be an attribute name of 1-255 bytes, or false for a table of one entity without a discriminator (got "")');
+    expect(refusal({ ...base, entityAttribute: 'x'.repeat(256) }).path).toBe('entityAttribute');
+    expect(refusal({ ...base, entityAttribute: true as unknown as string }).message).toMatch(/got true\)$/);
+    expect(defineTable({ ...base, entityAttribute: false }).entityAttribute).toBeUndefined();
+    expect(defineTable({ ...base, entityAttribute: 'kind' }).entityAttribute).toBe('kind');
+  });
+
   it('the same attribute with the same type in several indexes is fine', () => {
     const t = defineTable({ ...base, indexes: { gsi1: gsi('gpk'), gsi2: { type: 'global', partitionKey: { name: 'gpk', type: 'S' }, sortKey: { name: 'sk', type: 'S' } } } });
     expect(t.createTableInput().AttributeDefinitions).toEqual([
