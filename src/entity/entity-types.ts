@@ -1,5 +1,5 @@
 import type { AttrPath, PathValue } from './paths.js';
-import type { IndexComposites, KeyAttributeNames, TemplateComposites } from './template-types.js';
+import type { IndexComposites, KeyAttributeNames, TemplateComposites, Templates } from './template-types.js';
 import type { UpdateRef } from '../expressions/update-values.js';
 import type { KeyCondition } from '../expressions/key-condition.js';
 
@@ -76,7 +76,7 @@ export type QueryKeyNames<K, I extends keyof K> = K[I] extends { readonly pk: st
  * aliases each testing it cost ~17 instantiations more per queried index).
  */
 export type QueryCondition<K, I extends keyof K> = K[I] extends { readonly pk: infer P }
-  ? KeyCondition<IndexComposites<K[I]>, TemplateComposites<P>>
+  ? KeyCondition<IndexComposites<K[I]>, TemplateComposites<Templates<P>>>
   : KeyCondition<IndexComposites<K[I]> | PrimaryPartitionNames<K>, PrimaryPartitionNames<K>>;
 
 type PrimaryPartitionNames<K> = K extends { readonly primary: { readonly pk: infer P } } ? TemplateComposites<P> : never;

@@ -54,7 +54,7 @@ export class Entity<Name extends string, Item extends object, Input, K, V extend
    *
    * @example User.Key('orgId').eq('acme').and(User.Key('name').beginsWith('A'))
    */
-  Key = <A extends KeyAttributeNames<K> & keyof Item>(attribute: A): KeyOperand<Present<Item[A]>, A> => {
+  Key = <A extends KeyAttributeNames<K> & keyof Item & string>(attribute: A): KeyOperand<Present<Item[A]>, A> => {
     if (!this.model.keyComposites.has(attribute)) throw new ExpressionError(this.name, attribute, 'does not compose any key of the entity');
     // An optional composite (a sparse index) is queried by its present values.
     return new KeyOperand<Present<Item[A]>, A>(attribute);

@@ -10,8 +10,14 @@ import type { TimestampNames } from './model.js';
 /** One index's compiled templates, mapped onto its physical key attributes. */
 export interface IndexKeys {
   readonly index: ResolvedIndex;
+  /** The partition key's template (the first attribute's, for a multi-attribute key). */
   readonly pk: KeyTemplate | undefined;
+  /** The sort key's template (the first attribute's, for a multi-attribute key). */
   readonly sk: KeyTemplate | undefined;
+  /** One template per partition key attribute (`index.partitionKeys`), none on a local index. */
+  readonly pks: readonly KeyTemplate[];
+  /** One template per sort key attribute (`index.sortKeys`). */
+  readonly sks: readonly KeyTemplate[];
 }
 
 // Enums and literals are not here: their kind follows their values (see `valuesKind`).
@@ -88,11 +94,13 @@ export function secondarySelfKeys(indexes: ReadonlyMap<string, IndexKeys>): Read
   const out = new Map<string, SelfKey[]>();
   for (const [name, ix] of indexes) {
     if (ix.index.type === 'primary') continue;
-    for (const [field, t, attr] of [
-      ['pk', ix.pk, ix.index.partitionKey],
-      ['sk', ix.sk, ix.index.sortKey],
-    ] as const) {
-      if (t === undefined || attr === undefined || !isSelfKey(t, attr.name)) continue;
+    // Every key attribute with its template: one per part of a multi-attribute key.
+    const parts = [
+      ...ix.pks.map((t, i) => ['pk', t, ix.index.partitionKeys[i]] as const),
+      ...ix.sks.map((t, i) => ['sk', t, ix.index.sortKeys[i]] as const),
+    ];
+    for (const [field, t, attr] of parts) {
+      if (attr === undefined || !isSelfKey(t, attr.name)) continue;
       out.set(attr.name, [...(out.get(attr.name) ?? []), { index: name, field, template: t }]);
     }
   }
@@ -137,7 +145,7 @@ export function compileIndexKeys(
   entity: string,
   table: Table,
   shape: Readonly<Record<string, z.ZodType>>,
-  keys: Readonly<Record<string, { readonly pk?: string; readonly sk?: string }>>,
+  keys: Readonly<Record<string, { readonly pk?: string | readonly string[]; readonly sk?: string | readonly string[] }>>,
   timestamps: TimestampNames | undefined,
 ): CompiledKeys {
   const kinds: Record<string, CompositeKind | undefined> = {};
@@ -177,11 +185,26 @@ export function compileIndexKeys(
       if (!(isSelfKey(t, attr.name) && SELF_KEY_KINDS.has(kinds[attr.name]))) reserved.add(attr.name);
       return t;
     };
-    indexes.set(indexName, {
-      index,
-      pk: compile('pk', templates.pk, index.type === 'local' ? undefined : index.partitionKey),
-      sk: compile('sk', templates.sk, index.sortKey),
-    });
+    // A multi-attribute key takes one template per attribute, in key order.
+    const compileAll = (field: 'pk' | 'sk', source: string | readonly string[] | undefined, attrs: readonly { name: string; type: ScalarAttributeType }[]): KeyTemplate[] => {
+      if (attrs.length <= 1) {
+        if (Array.isArray(source)) throw new KeyError(entity, `${indexName}.${field}`, '', `index ${indexName} has a single-attribute ${field === 'pk' ? 'partition' : 'sort'} key; give one template, not a list`);
+        const t = compile(field, source as string | undefined, attrs[0]);
+        return t === undefined ? [] : [t];
+      }
+      if (!Array.isArray(source) || source.length !== attrs.length) {
+        throw new KeyError(
+          entity,
+          `${indexName}.${field}`,
+          '',
+          `index ${indexName}'s ${field === 'pk' ? 'partition' : 'sort'} key has ${attrs.length} attributes (${attrs.map((a) => a.name).join(', ')}); give a list of ${attrs.length} templates, one per attribute`,
+        );
+      }
+      return attrs.map((a, i) => compile(field, (source as readonly string[])[i], a)!);
+    };
+    const pks = index.type === 'local' ? (compile('pk', templates.pk as string | undefined, undefined), []) : compileAll('pk', templates.pk, index.partitionKeys);
+    const sks = compileAll('sk', templates.sk, index.sortKeys);
+    indexes.set(indexName, { index, pk: pks[0], sk: sks[0], pks, sks });
   }
   const primary = indexes.get('primary');
   if (primary === undefined) throw new KeyError(entity, 'primary', '', 'keys.primary is required');

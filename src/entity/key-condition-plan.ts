@@ -2,8 +2,9 @@ import type { ConditionNode } from '../expressions/ast.js';
 import type { KeyCondition, KeyTerm } from '../expressions/key-condition.js';
 import { KeyError } from '../errors.js';
 import type { EntityModel } from './model.js';
-import type { IndexKeys } from './index-keys.js';
 import type { KeyValue } from './key-encoding.js';
+import type { KeyTemplate } from './key-template.js';
+import type { KeyAttribute } from './table-types.js';
 import { compareStored } from '../expressions/value-order.js';
 
 /**
@@ -50,9 +51,12 @@ export function planKeyCondition(model: EntityModel, indexName: string, conditio
   if (ix === undefined) {
     throw new KeyError(model.name, indexName, '', `the entity has no keys for index "${indexName}" (known: ${[...model.indexes.keys()].join(', ')})`);
   }
-  const pkTemplate = ix.index.type === 'local' ? model.primary.pk : ix.pk;
-  const pkComposites = new Set(pkTemplate?.composites ?? []);
-  const skComposites = ix.sk?.composites ?? [];
+  // A local index shares the table's partition key; a multi-attribute key has a template per attribute.
+  const local = ix.index.type === 'local';
+  const pkTemplates = local ? [model.primary.pk!] : ix.pks;
+  const pkAttrs = local ? model.primary.index.partitionKeys : ix.index.partitionKeys;
+  const pkComposites = new Set(pkTemplates.flatMap((t) => t.composites));
+  const skComposites = ix.sks.flatMap((t) => t.composites);
   const terms = new Map<string, KeyTerm>();
   for (const t of condition.terms) {
     if (!pkComposites.has(t.attribute) && !skComposites.includes(t.attribute)) {
@@ -71,10 +75,53 @@ export function planKeyCondition(model: EntityModel, indexName: string, conditio
     if (t.op !== '=') throw new KeyError(model.name, indexName, c, `${c} is part of the partition key and only supports eq()`);
     pkValues[c] = t.values[0];
   }
-  const pkAttr = ix.index.partitionKey.name;
-  const pkNode: ConditionNode = { kind: 'compare', op: '=', left: { kind: 'path', path: [pkAttr] }, right: value(pkTemplate!.build(pkValues)) };
-  const skNode = sortKeyNode(model, indexName, ix, terms, canRefine);
-  return skNode === undefined ? pkNode : { kind: 'and', children: [pkNode, skNode] };
+  const nodes: ConditionNode[] = pkTemplates.map((t, i) => ({ kind: 'compare', op: '=', left: { kind: 'path', path: [pkAttrs[i]!.name] }, right: value(t.build(pkValues)) }));
+  nodes.push(...sortKeyNodes(model, indexName, ix.sks, ix.index.sortKeys, terms, canRefine));
+  return nodes.length === 1 ? nodes[0]! : { kind: 'and', children: nodes };
+}
+
+/**
+ * The sort key's conditions. A multi-attribute sort key is used left to right, as DynamoDB
+ * requires: attributes whose composites all have `eq` are compared with `=`, and the first one
+ * that does not takes the conditions a single sort key would (a range, a prefix); no later
+ * attribute may then be named.
+ */
+function sortKeyNodes(
+  model: EntityModel,
+  indexName: string,
+  templates: readonly KeyTemplate[],
+  attrs: readonly KeyAttribute[],
+  terms: ReadonlyMap<string, KeyTerm>,
+  canRefine: Refinable,
+): ConditionNode[] {
+  const out: ConditionNode[] = [];
+  let last: KeyAttribute | undefined;
+  for (let i = 0; i < templates.length; i++) {
+    const t = templates[i]!;
+    const attr = attrs[i]!;
+    if (last !== undefined) {
+      const named = t.composites.find((c) => terms.has(c));
+      if (named !== undefined) {
+        throw new KeyError(
+          model.name,
+          indexName,
+          named,
+          `${named} composes sort key attribute ${attr.name}, which comes after ${last.name}; a multi-attribute sort key is used left to right: give every composite of ${last.name} with eq() first`,
+        );
+      }
+      continue;
+    }
+    if (templates.length > 1 && t.composites.every((c) => terms.get(c)?.op === '=')) {
+      const eq: Record<string, unknown> = {};
+      for (const c of t.composites) eq[c] = terms.get(c)!.values[0];
+      out.push({ kind: 'compare', op: '=', left: { kind: 'path', path: [attr.name] }, right: value(t.build(eq)) });
+      continue;
+    }
+    const node = sortKeyNode(model, indexName, t, attr, terms, canRefine);
+    if (node !== undefined) out.push(node);
+    last = attr;
+  }
+  return out;
 }
 
 /** Whether a query can filter on an attribute (the index holds it), to make a range exact. */
@@ -83,12 +130,14 @@ const NEVER: Refinable = () => false;
 const REFINED_OPS: ReadonlySet<string> = new Set(['<', '<=', '>', '>=', 'between']);
 
 /** The sort-key composite's range term when its key order differs from its value order and a filter can fix that. */
-function refinedRange(ix: IndexKeys, terms: readonly KeyTerm[], canRefine: Refinable): KeyTerm | undefined {
-  const t = ix.sk;
-  if (t === undefined || t.raw) return undefined;
-  const range = terms.find((term) => term.op !== '=' && t.composites.includes(term.attribute));
-  if (range === undefined || !REFINED_OPS.has(range.op) || t.ordersLikeValues(range.attribute, range.values) || !canRefine(range.attribute)) return undefined;
-  return range;
+function refinedRange(sortKeys: readonly KeyTemplate[], terms: readonly KeyTerm[], canRefine: Refinable): KeyTerm | undefined {
+  for (const t of sortKeys) {
+    const range = terms.find((term) => term.op !== '=' && t.composites.includes(term.attribute));
+    if (range === undefined) continue;
+    if (t.raw || !REFINED_OPS.has(range.op) || t.ordersLikeValues(range.attribute, range.values) || !canRefine(range.attribute)) return undefined;
+    return range;
+  }
+  return undefined;
 }
 
 /**
@@ -103,7 +152,7 @@ function refinedRange(ix: IndexKeys, terms: readonly KeyTerm[], canRefine: Refin
  */
 export function keyConditionRefinement(model: EntityModel, indexName: string, condition: KeyCondition, canRefine: Refinable): ConditionNode | undefined {
   const ix = model.indexes.get(indexName);
-  const range = ix === undefined ? undefined : refinedRange(ix, condition.terms, canRefine);
+  const range = ix === undefined ? undefined : refinedRange(ix.sks, condition.terms, canRefine);
   if (range === undefined) return undefined;
   const operand = { kind: 'path' as const, path: [range.attribute] };
   const [a, b] = range.values;
@@ -111,10 +160,8 @@ export function keyConditionRefinement(model: EntityModel, indexName: string, co
   return { kind: 'compare', op: range.op as '<' | '<=' | '>' | '>=', left: operand, right: value(a) };
 }
 
-function sortKeyNode(model: EntityModel, indexName: string, ix: IndexKeys, terms: ReadonlyMap<string, KeyTerm>, canRefine: Refinable): ConditionNode | undefined {
-  const t = ix.sk;
-  const attr = ix.index.sortKey;
-  if (t === undefined || attr === undefined) return undefined;
+/** The condition on one sort key attribute built by template `t` (a single sort key, or the last part used of a multi-attribute one). */
+function sortKeyNode(model: EntityModel, indexName: string, t: KeyTemplate, attr: KeyAttribute, terms: ReadonlyMap<string, KeyTerm>, canRefine: Refinable): ConditionNode | undefined {
   const path = { kind: 'path' as const, path: [attr.name] };
   const eqValues: Record<string, unknown> = {};
   let range: KeyTerm | undefined;
@@ -171,7 +218,7 @@ function sortKeyNode(model: EntityModel, indexName: string, ix: IndexKeys, terms
   const terminal = t.isTerminal(c);
   // A range whose key order differs from its value order (see `keyConditionRefinement`) gets a
   // superset of the matching keys; the refinement's filter keeps the exact items.
-  const refined = refinedRange(ix, [range], canRefine) !== undefined;
+  const refined = refinedRange([t], [range], canRefine) !== undefined;
   // Every value up to v is v, a prefix of v, or below v at their first difference, so its key is
   // at most the greatest of "v's prefix, the text after c, then TOP" over v's prefixes.
   const upTo = (v: unknown): string => {

@@ -119,7 +119,7 @@ export class EntityModel {
     this.selfKeys = secondarySelfKeys(indexes);
     this.primaryComposites = new Set([...(primary.pk?.composites ?? []), ...(primary.sk?.composites ?? [])]);
     this.primaryKeySchemas = new Map([...this.primaryComposites].flatMap((c) => (this.shape[c] === undefined ? [] : [[c, keyValueSchema(this.shape[c]!)] as const])));
-    this.keyComposites = new Set([...indexes.values()].flatMap((ix) => [...(ix.pk?.composites ?? []), ...(ix.sk?.composites ?? [])]));
+    this.keyComposites = new Set([...indexes.values()].flatMap((ix) => [...ix.pks, ...ix.sks].flatMap((t) => t.composites)));
     for (const attr of reserved) {
       if (attr in this.shape) {
         throw new KeyError(o.name, '', attr, `schema attribute "${attr}" collides with a key or discriminator attribute of table ${o.table.name}`);
@@ -250,8 +250,8 @@ export class EntityModel {
   /** Physical key attributes of one index built from model values. */
   indexKey(ix: IndexKeys, values: Readonly<Record<string, unknown>>): Record<string, KeyValue> {
     const out: Record<string, KeyValue> = {};
-    if (ix.pk !== undefined) out[ix.index.partitionKey.name] = ix.pk.build(values);
-    if (ix.sk !== undefined && ix.index.sortKey !== undefined) out[ix.index.sortKey.name] = ix.sk.build(values);
+    ix.pks.forEach((t, i) => (out[ix.index.partitionKeys[i]!.name] = t.build(values)));
+    ix.sks.forEach((t, i) => (out[ix.index.sortKeys[i]!.name] = t.build(values)));
     return out;
   }
 
@@ -313,8 +313,8 @@ export class EntityModel {
       }
       // Each key attribute is written when its own composites are present: DynamoDB indexes the
       // item once both exist, and a later update that supplies the rest completes the pair.
-      if (ix.pk !== undefined && ix.pk.canBuild(withStamps)) item[ix.index.partitionKey.name] = ix.pk.build(withStamps);
-      if (ix.sk !== undefined && ix.index.sortKey !== undefined && ix.sk.canBuild(withStamps)) item[ix.index.sortKey.name] = ix.sk.build(withStamps);
+      for (let i = 0; i < ix.pks.length; i++) if (ix.pks[i]!.canBuild(withStamps)) item[ix.index.partitionKeys[i]!.name] = ix.pks[i]!.build(withStamps);
+      for (let i = 0; i < ix.sks.length; i++) if (ix.sks[i]!.canBuild(withStamps)) item[ix.index.sortKeys[i]!.name] = ix.sks[i]!.build(withStamps);
     }
     // A present self key was checked when its key was built above; null builds no key, but would be stored.
     for (const [attribute, keys] of this.selfKeys) if (output[attribute] === null) checkSelfKeyValue(this.name, keys, attribute, null);

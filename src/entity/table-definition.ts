@@ -1,11 +1,13 @@
 import { TableDefinitionError } from '../errors.js';
-import type { IndexConfig, KeyAttribute, TableConfig } from './table-types.js';
+import type { GlobalKey, IndexConfig, KeyAttribute, TableConfig } from './table-types.js';
 
 // DynamoDB's CreateTable limits (docs, and checked on DynamoDB Local). The GSI count (20) is not
 // checked: it is a default quota that accounts can raise, so the service is the judge of it.
 const MAX_LOCAL_INDEXES = 5;
 const MAX_PROJECTED_ATTRIBUTES = 100;
 const MAX_NAME_BYTES = 255;
+/** Attributes of a multi-attribute partition or sort key of a global index. */
+const MAX_KEY_PARTS = 4;
 
 const bytes = (s: string): number => Buffer.byteLength(s, 'utf8');
 
@@ -31,14 +33,32 @@ export function checkTableDefinition(config: TableConfig): void {
   if (et !== undefined && et !== false && (typeof et !== 'string' || et === '' || bytes(et) > MAX_NAME_BYTES)) {
     fail('entityAttribute', `must be an attribute name of 1-${MAX_NAME_BYTES} bytes, or false for a table of one entity without a discriminator (got ${JSON.stringify(et)})`);
   }
+  const globalKey = (k: GlobalKey, where: string): void => {
+    if (!Array.isArray(k)) return key(k as KeyAttribute, where);
+    const parts = k as readonly KeyAttribute[];
+    if (parts.length < 1 || parts.length > MAX_KEY_PARTS) fail(where, `a multi-attribute key has 1-${MAX_KEY_PARTS} attributes (got ${parts.length})`);
+    const names = new Set<string>();
+    parts.forEach((p, i) => {
+      if (names.has(p.name)) fail(`${where}[${i}]`, `${p.name} appears twice in the key`);
+      names.add(p.name);
+      key(p, `${where}[${i}]`);
+    });
+  };
   key(config.partitionKey, 'partitionKey');
   if (config.sortKey !== undefined) key(config.sortKey, 'sortKey');
   let locals = 0;
   let projected = 0;
   for (const [name, ix] of Object.entries(config.indexes ?? {}) as [string, IndexConfig][]) {
-    if (ix.type === 'global') key(ix.partitionKey, `${name}.partitionKey`);
-    else locals += 1;
-    if (ix.sortKey !== undefined) key(ix.sortKey, `${name}.sortKey`);
+    if (ix.type === 'global') {
+      globalKey(ix.partitionKey, `${name}.partitionKey`);
+      if (ix.sortKey !== undefined) globalKey(ix.sortKey, `${name}.sortKey`);
+      const pk = keyParts(ix.partitionKey).map((k) => k.name);
+      const both = keyParts(ix.sortKey).find((k) => pk.includes(k.name));
+      if (both !== undefined) fail(`${name}.sortKey`, `${both.name} is in both the partition key and the sort key`);
+    } else {
+      locals += 1;
+      key(ix.sortKey, `${name}.sortKey`);
+    }
     const p = ix.projection;
     if (p === undefined || typeof p === 'string') continue;
     if (p.include.length === 0) fail(`${name}.projection`, 'include needs at least one attribute (use KEYS_ONLY for none)');
@@ -59,4 +79,9 @@ export function checkTableDefinition(config: TableConfig): void {
       if (!Number.isInteger(v) || v < 1) fail(`billing.${k}`, `capacity units must be a whole number of at least 1 (got ${v})`);
     }
   }
+}
+
+/** The attributes of a key: one, or those of a multi-attribute key in order. */
+export function keyParts(k: GlobalKey | undefined): readonly KeyAttribute[] {
+  return k === undefined ? [] : Array.isArray(k) ? (k as readonly KeyAttribute[]) : [k as KeyAttribute];
 }

@@ -10,10 +10,16 @@ export interface KeyAttribute {
 
 export type IndexProjection = 'ALL' | 'KEYS_ONLY' | { readonly include: readonly string[] };
 
+/**
+ * A global index's key: one attribute, or up to 4 (a multi-attribute key, which DynamoDB composes
+ * from the attributes themselves: no synthetic key attribute to write).
+ */
+export type GlobalKey = KeyAttribute | readonly KeyAttribute[];
+
 export interface GlobalIndexConfig {
   readonly type: 'global';
-  readonly partitionKey: KeyAttribute;
-  readonly sortKey?: KeyAttribute;
+  readonly partitionKey: GlobalKey;
+  readonly sortKey?: GlobalKey;
   /** Default `'ALL'`. */
   readonly projection?: IndexProjection;
 }
@@ -48,12 +54,18 @@ export interface TableConfig {
   readonly stream?: 'NEW_IMAGE' | 'OLD_IMAGE' | 'NEW_AND_OLD_IMAGES' | 'KEYS_ONLY';
 }
 
-/** The key templates an entity gives for one index: the fields follow the index's key schema. */
+/**
+ * The key templates an entity gives for one index: the fields follow the index's key schema, and a
+ * multi-attribute key takes one template per attribute.
+ */
 export type IndexKeyShape<I> = I extends LocalIndexConfig
   ? { readonly sk: string }
-  : I extends { readonly sortKey: KeyAttribute }
-    ? { readonly pk: string; readonly sk: string }
-    : { readonly pk: string };
+  : I extends { readonly partitionKey: infer P; readonly sortKey: infer S }
+    ? { readonly pk: KeyTemplates<P>; readonly sk: KeyTemplates<S> }
+    : { readonly pk: KeyTemplates<I[keyof I & 'partitionKey']> };
+
+/** One template for a key attribute, a tuple of them for a multi-attribute key. */
+type KeyTemplates<A> = A extends readonly unknown[] ? { readonly [N in keyof A]: string } : string;
 
 /** The shape of `keys` in `defineEntity` for a table: `primary` is required, indexes optional. */
 export type EntityKeysShape<C extends TableConfig> = {

@@ -12,7 +12,7 @@ import { AttributeOperand } from '../expressions/condition.js';
 import { checkDocPath, formatDocPath, parseDocPath, typedPath } from '../expressions/document-path.js';
 import { sendCommand, unsupportedTranslation, type AnyDynamoClient, type RequestOptions } from '../client/send.js';
 import { ExpressionError, TableDefinitionError, UnsupportedClientError } from '../errors.js';
-import { checkTableDefinition } from './table-definition.js';
+import { checkTableDefinition, keyParts } from './table-definition.js';
 import { describeTable, dropTable, enableTimeToLive, waitUntilActive, type TableDescriptionReport } from './table-lifecycle.js';
 import type { Condition } from '../expressions/condition.js';
 import type { EntityModel } from './model.js';
@@ -37,16 +37,25 @@ export type TableKeyName<C extends TableConfig> =
   | (C['sortKey'] extends KeyAttribute ? C['sortKey']['name'] : never)
   | {
       [I in keyof NonNullable<C['indexes']>]:
-        | (NonNullable<C['indexes']>[I] extends { partitionKey: KeyAttribute } ? NonNullable<C['indexes']>[I]['partitionKey']['name'] : never)
-        | (NonNullable<C['indexes']>[I] extends { sortKey: KeyAttribute } ? NonNullable<C['indexes']>[I]['sortKey']['name'] : never);
+        | (NonNullable<C['indexes']>[I] extends { partitionKey: infer P } ? KeyNames<P> : never)
+        | (NonNullable<C['indexes']>[I] extends { sortKey: infer S } ? KeyNames<S> : never);
     }[keyof NonNullable<C['indexes']>];
+
+/** The attribute names of a key: one, or every attribute of a multi-attribute key. */
+type KeyNames<K> = K extends readonly KeyAttribute[] ? K[number]['name'] : K extends KeyAttribute ? K['name'] : never;
 
 /** The physical key attributes of one index (or `primary`). */
 export interface ResolvedIndex {
   readonly name: string;
   readonly type: 'primary' | 'global' | 'local';
+  /** The partition key attribute; the first of a multi-attribute key (all in `partitionKeys`). */
   readonly partitionKey: KeyAttribute;
+  /** The sort key attribute, if any; the first of a multi-attribute key (all in `sortKeys`). */
   readonly sortKey: KeyAttribute | undefined;
+  /** Every partition key attribute, in key order: one, or up to 4 on a global index. */
+  readonly partitionKeys: readonly KeyAttribute[];
+  /** Every sort key attribute, in key order: none, one, or up to 4 on a global index. */
+  readonly sortKeys: readonly KeyAttribute[];
   /**
    * The attributes the index holds when it does not hold whole items (KEYS_ONLY or INCLUDE):
    * its keys, the table's keys and the included attributes. `undefined` for ALL and the table.
@@ -64,8 +73,11 @@ function projectionInput(p: IndexProjection | undefined): Projection {
 const TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
 const TABLE_ARN = /^arn:[\w-]+:dynamodb:[\w-]*:\d*:table\/[A-Za-z0-9_.-]{3,255}$/;
 
-/** An index's key attributes: partition key, then sort key if any. */
-const indexKeyNames = (ix: ResolvedIndex): string[] => (ix.sortKey === undefined ? [ix.partitionKey.name] : [ix.partitionKey.name, ix.sortKey.name]);
+/** An index's key attributes: partition key, then sort key if any (every attribute of a multi-attribute key). */
+const indexKeyNames = (ix: ResolvedIndex): string[] => [...ix.partitionKeys, ...ix.sortKeys].map((k) => k.name);
+
+/** Whether an index's partition or sort key has several attributes. */
+export const isMultiAttribute = (ix: ResolvedIndex): boolean => ix.partitionKeys.length > 1 || ix.sortKeys.length > 1;
 
 /**
  * A DynamoDB table definition. Entities are defined on it; it also builds the table itself.
@@ -104,7 +116,16 @@ export class Table<C extends TableConfig = TableConfig> {
       throw new TableDefinitionError(config.name, 'name', `table name "${config.name}" is not valid: DynamoDB needs 3-255 characters of A-Z, a-z, 0-9, '_', '-' and '.' (or a table ARN)`);
     }
     const indexes = new Map<string, ResolvedIndex>();
-    indexes.set('primary', { name: 'primary', type: 'primary', partitionKey: config.partitionKey, sortKey: config.sortKey, projected: undefined });
+    checkTableDefinition(config);
+    indexes.set('primary', {
+      name: 'primary',
+      type: 'primary',
+      partitionKey: config.partitionKey,
+      sortKey: config.sortKey,
+      partitionKeys: [config.partitionKey],
+      sortKeys: keyParts(config.sortKey),
+      projected: undefined,
+    });
     for (const [name, ix] of Object.entries(config.indexes ?? {}) as [string, IndexConfig][]) {
       if (name === 'primary') throw new TableDefinitionError(config.name, name, `"primary" is reserved for the table's own key`);
       if (!TABLE_NAME.test(name)) {
@@ -113,15 +134,19 @@ export class Table<C extends TableConfig = TableConfig> {
       if (ix.type === 'local' && config.sortKey === undefined) {
         throw new TableDefinitionError(config.name, name, `local index ${name} needs a table with a sort key`);
       }
-      const partitionKey = ix.type === 'local' ? config.partitionKey : ix.partitionKey;
+      const partitionKeys = ix.type === 'local' ? [config.partitionKey] : keyParts(ix.partitionKey);
+      const sortKeys = keyParts(ix.sortKey);
       const p = ix.projection ?? 'ALL';
       const projected =
         p === 'ALL'
           ? undefined
-          : new Set([config.partitionKey.name, config.sortKey?.name, partitionKey.name, ix.sortKey?.name, ...(p === 'KEYS_ONLY' ? [] : p.include)].filter((n): n is string => n !== undefined));
-      indexes.set(name, { name, type: ix.type, partitionKey, sortKey: ix.sortKey, projected });
+          : new Set(
+              [config.partitionKey.name, config.sortKey?.name, ...partitionKeys.map((k) => k.name), ...sortKeys.map((k) => k.name), ...(p === 'KEYS_ONLY' ? [] : p.include)].filter(
+                (n): n is string => n !== undefined,
+              ),
+            );
+      indexes.set(name, { name, type: ix.type, partitionKey: partitionKeys[0]!, sortKey: sortKeys[0], partitionKeys, sortKeys, projected });
     }
-    checkTableDefinition(config);
     this.indexes = indexes;
     this.keyAttributeNames = new Set([...indexes.values()].flatMap(indexKeyNames));
     this.primaryKeyNames = indexKeyNames(indexes.get('primary')!);
@@ -230,12 +255,16 @@ export class Table<C extends TableConfig = TableConfig> {
     const defs = new Map<string, AttributeDefinition>();
     // checkTableDefinition made sure an attribute has one type wherever it is a key.
     const define = (k: KeyAttribute): void => void defs.set(k.name, { AttributeName: k.name, AttributeType: k.type });
-    const schema = (pk: KeyAttribute, sk: KeyAttribute | undefined): KeySchemaElement[] => {
-      define(pk);
-      const out: KeySchemaElement[] = [{ AttributeName: pk.name, KeyType: 'HASH' }];
-      if (sk !== undefined) {
-        define(sk);
-        out.push({ AttributeName: sk.name, KeyType: 'RANGE' });
+    // A multi-attribute key lists its attributes in key order, HASH ones first.
+    const schema = (pk: readonly KeyAttribute[], sk: readonly KeyAttribute[]): KeySchemaElement[] => {
+      const out: KeySchemaElement[] = [];
+      for (const k of pk) {
+        define(k);
+        out.push({ AttributeName: k.name, KeyType: 'HASH' });
+      }
+      for (const k of sk) {
+        define(k);
+        out.push({ AttributeName: k.name, KeyType: 'RANGE' });
       }
       return out;
     };
@@ -243,7 +272,7 @@ export class Table<C extends TableConfig = TableConfig> {
     const throughput = provisioned && { ReadCapacityUnits: provisioned.read, WriteCapacityUnits: provisioned.write };
     const input: CreateTableCommandInput = {
       TableName: c.name,
-      KeySchema: schema(c.partitionKey, c.sortKey),
+      KeySchema: schema([c.partitionKey], keyParts(c.sortKey)),
       AttributeDefinitions: [],
       BillingMode: provisioned ? 'PROVISIONED' : 'PAY_PER_REQUEST',
       ...(throughput ? { ProvisionedThroughput: throughput } : {}),
@@ -254,12 +283,12 @@ export class Table<C extends TableConfig = TableConfig> {
       if (ix.type === 'global') {
         gsis.push({
           IndexName: name,
-          KeySchema: schema(ix.partitionKey, ix.sortKey),
+          KeySchema: schema(keyParts(ix.partitionKey), keyParts(ix.sortKey)),
           Projection: projectionInput(ix.projection),
           ...(throughput ? { ProvisionedThroughput: throughput } : {}),
         });
       } else {
-        lsis.push({ IndexName: name, KeySchema: schema(c.partitionKey, ix.sortKey), Projection: projectionInput(ix.projection) });
+        lsis.push({ IndexName: name, KeySchema: schema([c.partitionKey], [ix.sortKey]), Projection: projectionInput(ix.projection) });
       }
     }
     input.AttributeDefinitions = [...defs.values()];

@@ -6,7 +6,10 @@ export type TemplateComposites<T> = T extends `${string}{${infer P}}${infer Rest
  * (`TemplateComposites` distributes over the union; an index object has no other fields, or
  * `KeyProblems` reports them), not matched field by field with `infer`.
  */
-export type IndexComposites<K> = TemplateComposites<K[keyof K]>;
+export type IndexComposites<K> = TemplateComposites<Templates<K[keyof K]>>;
+
+/** The templates of a key field: one, or a multi-attribute key's list of them. */
+export type Templates<T> = T extends readonly string[] ? T[number] : T;
 
 /** A type no string satisfies; its property spells out why a key template was rejected. */
 export interface KeyTemplateError<Message extends string> {

@@ -259,10 +259,12 @@ export function indexKeyActions(
   const created: Record<string, unknown> = Object.assign({}, defaults, values);
   for (const [name, ix] of model.indexes) {
     if (ix.index.type === 'primary') continue;
-    for (const [field, t, attr] of [
-      ['pk', ix.pk, ix.index.partitionKey],
-      ['sk', ix.sk, ix.index.sortKey],
-    ] as const) {
+    // Every key attribute with its template: one per part of a multi-attribute key.
+    const parts = [
+      ...ix.pks.map((t, i) => ['pk', t, ix.index.partitionKeys[i]] as const),
+      ...ix.sks.map((t, i) => ['sk', t, ix.index.sortKeys[i]] as const),
+    ];
+    for (const [field, t, attr] of parts) {
       // A key that is the attribute itself changes with that attribute's own action.
       if (t === undefined || attr === undefined || isSelfKey(t, attr.name)) continue;
       const touched = t.composites.filter((c) => c in plan.known || plan.opaque.has(c) || plan.removed.has(c));

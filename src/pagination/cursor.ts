@@ -18,10 +18,7 @@ interface CursorBody {
 /** The attributes a start key of this index must have: the table key, plus the index key. */
 export function startKeyAttributes(primary: ResolvedIndex, index: ResolvedIndex): KeyAttribute[] {
   const attrs = new Map<string, KeyAttribute>();
-  for (const ix of [primary, index]) {
-    attrs.set(ix.partitionKey.name, ix.partitionKey);
-    if (ix.sortKey !== undefined) attrs.set(ix.sortKey.name, ix.sortKey);
-  }
+  for (const ix of [primary, index]) for (const k of [...ix.partitionKeys, ...ix.sortKeys]) attrs.set(k.name, k);
   return [...attrs.values()];
 }
 

@@ -11,27 +11,53 @@ import { ExpressionError } from '../errors.js';
 /** One term of a key condition: the attribute it is on, its operator and values; `undefined` when it cannot be one. */
 export type KeyTerm = { readonly name: string; readonly op: string; readonly values: readonly unknown[] } | undefined;
 
-/** DynamoDB's rules for a key condition on `ix`, checked before sending: pk `=`, then at most one sort-key term. */
+/**
+ * DynamoDB's rules for a key condition on `ix`, checked before sending: `=` on the partition key
+ * (on every attribute of a multi-attribute one), then sort-key terms left to right: `=` on
+ * leading attributes and at most one other condition, on the last attribute given.
+ */
 export function checkKeyCondition(where: string, ix: ResolvedIndex, key: Condition): void {
   const terms: KeyTerm[] = [];
   keyTerms(key.node, terms);
-  const pk = ix.partitionKey.name;
-  const sk = ix.sortKey?.name;
+  const pks = ix.partitionKeys;
+  const sks = ix.sortKeys;
+  const list = (keys: readonly KeyAttribute[]): string => keys.map((k) => k.name).join(', ');
+  const pkShape = pks.length === 1 ? `${pks[0]!.name}.eq(...)` : `eq on each of ${list(pks)}`;
+  const skShape =
+    sks.length === 0
+      ? ''
+      : sks.length === 1
+        ? ` and optionally one condition on ${sks[0]!.name} (eq, lt, lte, gt, gte, between, beginsWith)`
+        : ` and optionally conditions on ${list(sks)}, in that order: eq on each but the last given, which may also be lt, lte, gt, gte, between or beginsWith`;
+  const shape = `a key condition on ${ix.name} takes ${pkShape}${skShape}, joined with and()`;
   const names = terms.map((t) => t?.name);
-  const shape = `a key condition on ${ix.name} takes ${pk}.eq(...)${sk === undefined ? '' : ` and optionally one condition on ${sk} (eq, lt, lte, gt, gte, between, beginsWith)`}, joined with and()`;
-  if (terms.some((t) => t === undefined || (t.name !== pk && t.name !== sk)) || new Set(names).size !== names.length) {
+  const known = new Set([...pks, ...sks].map((k) => k.name));
+  if (terms.some((t) => t === undefined || !known.has(t.name)) || new Set(names).size !== names.length) {
     throw new ExpressionError(where, '', shape);
   }
-  const pkTerm = terms.find((t) => t!.name === pk);
-  if (pkTerm === undefined) throw new ExpressionError(where, pk, `a query on ${ix.name} needs ${pk}.eq(...)`);
-  if (pkTerm.op !== '=') throw new ExpressionError(where, pk, `the partition key takes only eq (got ${pkTerm.op}); ${shape}`);
-  const skTerm = terms.find((t) => t!.name === sk);
-  if (skTerm !== undefined && skTerm.op === '<>') throw new ExpressionError(where, sk!, `a sort key condition cannot be ne (<>); ${shape}`);
-  checkKeyValues(where, ix.partitionKey, pkTerm);
-  if (skTerm !== undefined) {
+  const termOf = (k: KeyAttribute) => terms.find((t) => t!.name === k.name);
+  for (const pk of pks) {
+    const pkTerm = termOf(pk);
+    if (pkTerm === undefined) throw new ExpressionError(where, pk.name, `a query on ${ix.name} needs ${pks.length === 1 ? `${pk.name}.eq(...)` : `eq on each of ${list(pks)}`}`);
+    if (pkTerm.op !== '=') throw new ExpressionError(where, pk.name, `the partition key takes only eq (got ${pkTerm.op}); ${shape}`);
+    checkKeyValues(where, pk, pkTerm);
+  }
+  let missing: KeyAttribute | undefined;
+  let ranged: KeyAttribute | undefined;
+  for (const sk of sks) {
+    const skTerm = termOf(sk);
+    if (skTerm === undefined) {
+      missing ??= sk;
+      continue;
+    }
+    if (missing !== undefined) throw new ExpressionError(where, sk.name, `${sk.name} needs ${missing.name} first; ${shape}`);
+    if (ranged !== undefined) throw new ExpressionError(where, sk.name, `${sk.name} comes after ${ranged.name}, which is not compared with eq; ${shape}`);
+    if (skTerm.op === '<>') throw new ExpressionError(where, sk.name, `a sort key condition cannot be ne (<>); ${shape}`);
     // begins_with takes string and binary sort keys; DynamoDB refuses it on numbers only.
-    if (skTerm.op === 'begins_with' && ix.sortKey!.type === 'N') throw new ExpressionError(where, sk!, `beginsWith needs a string or binary sort key; ${sk} is N`);
-    checkKeyValues(where, ix.sortKey!, skTerm);
+    if (skTerm.op === 'begins_with' && sk.type === 'N') throw new ExpressionError(where, sk.name, `beginsWith needs a string or binary sort key; ${sk.name} is N`);
+    checkKeyValues(where, sk, skTerm);
+    // Only the last attribute given may be compared otherwise than with `=`.
+    if (skTerm.op !== '=') ranged = sk;
   }
 }
 

@@ -77,8 +77,8 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
     const s = this.state;
     if (s.kind !== 'query' || s.filter === undefined) return;
     const read = conditionAttributes(s.filter.node);
-    for (const k of [s.index.partitionKey, s.index.sortKey]) {
-      if (k !== undefined && read.has(k.name)) {
+    for (const k of [...s.index.partitionKeys, ...s.index.sortKeys]) {
+      if (read.has(k.name)) {
         throw new ExpressionError(`table ${this.table.name}`, k.name, `a query filter cannot use the key attributes of the index it queries (${s.index.name}); put the condition on ${k.name} in the key condition`);
       }
     }
