@@ -130,6 +130,8 @@ export async function readPage<T>(
   pageSize: number | undefined,
   signal?: AbortSignal,
   requestLimit: number | undefined = pageSize ?? limitFor(remaining),
+  /** Index requests a hydrated read may still send to look past a full page (what `maxPages` leaves). */
+  lookPastRequests = Infinity,
 ): Promise<PageStep<T>> {
   const input: Record<string, unknown> = { ...spec.input };
   if (startKey !== undefined) input.ExclusiveStartKey = startKey;
@@ -176,7 +178,7 @@ export async function readPage<T>(
   let next: Record<string, unknown> | undefined;
   if (left > 0) next = out.LastEvaluatedKey;
   else if (!cut || lastRaw === undefined) next = undefined;
-  else if (spec.hydrate !== undefined) next = await nextReturningRow(spec, rows, rows.indexOf(lastRaw) + 1, out.LastEvaluatedKey, pageSize, signal);
+  else if (spec.hydrate !== undefined) next = await nextReturningRow(spec, rows, rows.indexOf(lastRaw) + 1, out.LastEvaluatedKey, pageSize, signal, lookPastRequests);
   else next = lastRaw === rows[rows.length - 1] && out.LastEvaluatedKey !== undefined ? out.LastEvaluatedKey : keyOf(lastRaw, spec.startKeyAttributes);
   const cursor = next === undefined ? undefined : encodeCursor(spec.table, spec.index, next as StartKey);
   const page = cursor === undefined ? { items } : { items, cursor };
@@ -196,7 +198,9 @@ const LOOK_PAST_ROWS = 25;
  * nothing would carry a cursor to an empty page. The rows looked past are skipped by the cursor,
  * so the next read does not fetch them again; only the first returning item is read twice.
  * Rows are fetched one, then two, four... at a time, so a long run of dropped rows takes few
- * requests and a returning row right after the page costs one item read.
+ * requests and a returning row right after the page costs one item read. The index requests are
+ * bounded by `requests` (what `maxPages` leaves): when it runs out, the cursor resumes where the
+ * look stopped, and may lead to an empty page, as any `maxPages` page may.
  */
 async function nextReturningRow<T>(
   spec: PagedReadSpec<T>,
@@ -205,6 +209,7 @@ async function nextReturningRow<T>(
   lastEvaluatedKey: Record<string, unknown> | undefined,
   pageSize: number | undefined,
   signal: AbortSignal | undefined,
+  requests: number,
 ): Promise<Record<string, unknown> | undefined> {
   const returns = spec.returns ?? ((item: Record<string, unknown>) => spec.parse(item) !== SKIP);
   let resume: Record<string, unknown> = keyOf(rows[from - 1]!, spec.startKeyAttributes);
@@ -223,6 +228,7 @@ async function nextReturningRow<T>(
     }
     if (after === undefined) return undefined;
     resume = after;
+    if (requests-- <= 0) return resume;
     const input: Record<string, unknown> = { ...spec.input, ExclusiveStartKey: after, Limit: pageSize ?? LOOK_PAST_ROWS };
     const out = await sendDocumentRequest<RawPage>(spec.client, spec.kind, spec.owner, input, signal);
     pending = out.Items ?? [];
@@ -244,7 +250,7 @@ export async function* readPages<T>(spec: PagedReadSpec<T>, options: PagedReadOp
   let returned = 0;
   if (remaining <= 0) return;
   for (;;) {
-    const step = await readPage(spec, startKey, remaining, options.pageSize, options.signal, requestLimit);
+    const step = await readPage(spec, startKey, remaining, options.pageSize, options.signal, requestLimit, pagesLeft - 1);
     yield step.page;
     if (step.next === undefined || step.remaining <= 0 || --pagesLeft <= 0) return;
     startKey = step.next;
