@@ -110,6 +110,10 @@ describe('multi-attribute global index keys', () => {
     const late = await refusedBeforeSend(requests, KeyError, () => Site.query('byRegion', inRegion().and(Site.Key('createdOn').gt(1))));
     expect(late.message).toMatch(/createdOn composes sort key attribute createdOn, which comes after status/);
     await refusedBeforeSend(requests, KeyError, () => Site.query('byRegion', inRegion().and(Site.Key('status').gt('closed')).and(Site.Key('createdOn').eq(1))));
+    // DynamoDB refuses a query filter on the index's key attributes: these attributes are keys themselves
+    const filtered = await refusedBeforeSend(requests, ExpressionError, () => Site.query('byRegion', inRegion()).filter(Site.Attr('createdOn').gt(1)));
+    expect(filtered.message).toMatch(/put the condition on createdOn in the key condition/);
+    expect(ids(await Site.query('byRegion', inRegion()).filter(Site.Attr('owner').eq('bo')).all())).toEqual(['s3']);
     // an attribute that is a key part itself cannot be written with a value DynamoDB refuses in a key
     await refusedBeforeSend(requests, KeyError, () => Site.update({ siteId: 's1' }).set({ region: '' }));
     await refusedBeforeSend(requests, KeyError, () => Site.put({ ...SITES[0], region: '' }));
