@@ -7,14 +7,24 @@ type Depth = [never, 0, 1, 2, 3];
 /** Values without sub-paths (`undefined` too, so optional attributes need no `NonNullable`). */
 export type Leaf = Date | Set<unknown> | Uint8Array | string | number | bigint | boolean | null | undefined;
 
-/** The paths below attribute `K` holding `V` (distributes over a union `V`; leaves add none). */
+/**
+ * The paths below attribute `K` holding `V` (distributes over a union `V`; leaves add none). A
+ * nested object's paths are read from `PathsByKey` directly, with the depth test here, not through
+ * `AttrPath` (one alias and one conditional less per nested object or list element).
+ */
 type SubPaths<K extends string, V, D extends number> = V extends Leaf
   ? never
   : V extends readonly unknown[]
     ? `${K}[${number}]` | ElementSubPaths<K, V[number], D>
-    : `${K}.${AttrPath<V, D>}`;
+    : [D] extends [never]
+      ? never
+      : `${K}.${PathsByKey<V, D>[keyof V & string]}`;
 
-type ElementSubPaths<K extends string, E, D extends number> = E extends Leaf ? never : `${K}[${number}].${AttrPath<E, D>}`;
+type ElementSubPaths<K extends string, E, D extends number> = E extends Leaf
+  ? never
+  : [D] extends [never]
+    ? never
+    : `${K}[${number}].${PathsByKey<E, D>[keyof E & string]}`;
 
 /** The paths of `T`: every attribute's own paths (`PathsByKey`) in one union. */
 export type AttrPath<T, D extends number = 4> = [D] extends [never] ? never : PathsByKey<T, D>[keyof T & string];
