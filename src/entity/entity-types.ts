@@ -1,4 +1,4 @@
-import type { AttrPath, PathValue } from './paths.js';
+import type { AttrPath, AttrPathsOf, PathValue } from './paths.js';
 import type { IndexComposites, KeyAttributeNames, TemplateComposites, Templates } from './template-types.js';
 import type { UpdateRef } from '../expressions/update-values.js';
 import type { KeyCondition } from '../expressions/key-condition.js';
@@ -49,13 +49,12 @@ export interface UpdateInputs<Item, Paths extends string = AttrPath<Item>> {
 }
 
 /**
- * The paths an update may change: the item's paths (the same union `Attr` uses, not a second one
- * over a picked item type) minus the top-level attributes `Fixed`. Those are key composites, the
- * version and the timestamps, all scalars (a composite must be a kind a key can hold), so they
- * have no sub-paths to exclude: `Exclude` compares each path with `Fixed` alone, not also with
- * `${Fixed}.${string}` and `${Fixed}[${string}` patterns (~25 instantiations less per entity).
+ * The paths an update may change: the paths of every top-level attribute but `Fixed` (key
+ * composites, the version, the timestamps), read from the object `Attr`'s paths come from
+ * (`AttrPathsOf`). `Exclude` runs over the item's attribute names, not over all of its paths
+ * (nested and element paths included): ~17 instantiations less per entity.
  */
-export type UpdatePaths<Item, Fixed extends string> = Exclude<AttrPath<Item>, Fixed>;
+export type UpdatePaths<Item, Fixed extends string> = AttrPathsOf<Item, Exclude<keyof Item & string, Fixed>>;
 
 /** Index names an entity can query: `primary` plus the indexes it gives keys for. */
 export type QueryIndexName<K> = keyof K & string;

@@ -194,9 +194,10 @@ export class Entity<Name extends string, Item extends object, Input, K, V extend
  * Top-level attributes an update may not change: primary-key composites, the version, and what is
  * not in the schema's input (timestamps, kept by dynakit). The item's keys beyond the input's can
  * only be the timestamps (the version is `V`), so only those two are compared with the input's keys,
- * not every key of the item.
+ * not every key of the item; whether the item has them is read from its keys, not by relating the
+ * item to `TimestampFields` (~2.5 instantiations less per entity).
  */
-type Fixed<Item, Input, K, V extends string> = (PrimaryKeyNames<K> | V | (Item extends TimestampFields ? Exclude<keyof TimestampFields, keyof Input> : never)) & string;
+type Fixed<Item, Input, K, V extends string> = (PrimaryKeyNames<K> | V | Exclude<keyof TimestampFields & keyof Item, keyof Input>) & string;
 
 /**
  * A value without `undefined`: a composite's value as a key condition takes it (an optional one's

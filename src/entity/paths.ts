@@ -7,22 +7,43 @@ type Depth = [never, 0, 1, 2, 3];
 /** Values without sub-paths (`undefined` too, so optional attributes need no `NonNullable`). */
 export type Leaf = Date | Set<unknown> | Uint8Array | string | number | bigint | boolean | null | undefined;
 
-/** The paths below attribute `K` holding `V` (distributes over a union `V`; leaves add none). */
+/**
+ * The paths below attribute `K` holding `V` (distributes over a union `V`; leaves add none). A
+ * nested object's paths are read from `PathsByKey` directly, with the depth test here, not through
+ * `AttrPath` (one alias and one conditional less per nested object or list element).
+ */
 type SubPaths<K extends string, V, D extends number> = V extends Leaf
   ? never
   : V extends readonly unknown[]
     ? `${K}[${number}]` | ElementSubPaths<K, V[number], D>
-    : `${K}.${AttrPath<V, D>}`;
+    : [D] extends [never]
+      ? never
+      : `${K}.${PathsByKey<V, D>[keyof V & string]}`;
 
-type ElementSubPaths<K extends string, E, D extends number> = E extends Leaf ? never : `${K}[${number}].${AttrPath<E, D>}`;
+type ElementSubPaths<K extends string, E, D extends number> = E extends Leaf
+  ? never
+  : [D] extends [never]
+    ? never
+    : `${K}[${number}].${PathsByKey<E, D>[keyof E & string]}`;
+
+/** The paths of `T`: every attribute's own paths (`PathsByKey`) in one union. */
+export type AttrPath<T, D extends number = 4> = [D] extends [never] ? never : PathsByKey<T, D>[keyof T & string];
 
 /**
+ * The paths of `T` by top-level attribute: `{ name: 'name'; address: 'address' | 'address.city' }`.
  * A leaf attribute is tested in the mapped type itself, so most keys cost one conditional and
- * `SubPaths` is only instantiated for objects and arrays.
+ * `SubPaths` is only instantiated for objects and arrays. Kept as an object so that the paths of
+ * some attributes (`UpdatePaths`) are an indexed access into the same cached type.
  */
-export type AttrPath<T, D extends number = 4> = [D] extends [never]
-  ? never
-  : { [K in keyof T & string]-?: T[K] extends Leaf ? K : K | SubPaths<K, T[K], Depth[D]> }[keyof T & string];
+type PathsByKey<T, D extends number = 4> = { [K in keyof T & string]-?: T[K] extends Leaf ? K : K | SubPaths<K, T[K], Depth[D]> };
+
+/**
+ * The paths of the top-level attributes `Names` of `T` (what an update may change). Declared here
+ * because TypeScript caches an alias instantiation under the alias it was reached through: a
+ * `PathsByKey<T>` written in another file (through its import) was a second copy of the object,
+ * every attribute's paths computed again (~27 instantiations per entity).
+ */
+export type AttrPathsOf<T, Names extends keyof T & string> = PathsByKey<T>[Names];
 
 type ElementOf<V> = V extends readonly unknown[] ? V[number] : never;
 

@@ -81,6 +81,15 @@ test('PathValue through optional, nullable and readonly lists and maps', () => {
   expectTypeOf<'map.nope'>().not.toExtend<AttrPath<Doc>>();
 });
 
+test('AttrPath stops at five segments (a list element still at the fifth)', () => {
+  interface Deep {
+    a: { b: { c: { d: { e: { f: string }; list: { x: number }[] } } } };
+  }
+  expectTypeOf<'a.b.c.d.e' | 'a.b.c.d.list' | 'a.b.c.d.list[0]'>().toExtend<AttrPath<Deep>>();
+  expectTypeOf<'a.b.c.d.e.f'>().not.toExtend<AttrPath<Deep>>();
+  expectTypeOf<'a.b.c.d.list[0].x'>().not.toExtend<AttrPath<Deep>>();
+});
+
 test('comparison values follow the schema type', () => {
   expectTypeOf(User.Attr('age').gt(18)).toEqualTypeOf<Condition>();
   // @ts-expect-error age is a number
