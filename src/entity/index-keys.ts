@@ -4,7 +4,7 @@ import { KeyTemplate } from './key-template.js';
 import type { CompositeKind } from './key-encoding.js';
 import { coreType, defOf, readCore, unwrapSchema } from './schema-walk.js';
 import type { ResolvedIndex, Table } from './table.js';
-import type { ScalarAttributeType } from './table-types.js';
+import type { KeyAttribute, ScalarAttributeType } from './table-types.js';
 import type { TimestampNames } from './model.js';
 
 /** One index's compiled templates, mapped onto its physical key attributes. */
@@ -78,6 +78,14 @@ export function isSelfKey(t: KeyTemplate, attribute: string): boolean {
   return t.raw && t.composites[0] === attribute;
 }
 
+/**
+ * Every key attribute of an index with the template that builds it and the key it belongs to: one
+ * of each for a plain index, one per attribute of a multi-attribute key.
+ */
+export function indexKeyParts(ix: IndexKeys): (readonly ['pk' | 'sk', KeyTemplate, KeyAttribute])[] {
+  return [...ix.pks.map((t, i) => ['pk', t, ix.index.partitionKeys[i]!] as const), ...ix.sks.map((t, i) => ['sk', t, ix.index.sortKeys[i]!] as const)];
+}
+
 /** A secondary-index key attribute that is the schema attribute of the same name (see `isSelfKey`). */
 export interface SelfKey {
   readonly index: string;
@@ -94,13 +102,8 @@ export function secondarySelfKeys(indexes: ReadonlyMap<string, IndexKeys>): Read
   const out = new Map<string, SelfKey[]>();
   for (const [name, ix] of indexes) {
     if (ix.index.type === 'primary') continue;
-    // Every key attribute with its template: one per part of a multi-attribute key.
-    const parts = [
-      ...ix.pks.map((t, i) => ['pk', t, ix.index.partitionKeys[i]] as const),
-      ...ix.sks.map((t, i) => ['sk', t, ix.index.sortKeys[i]] as const),
-    ];
-    for (const [field, t, attr] of parts) {
-      if (attr === undefined || !isSelfKey(t, attr.name)) continue;
+    for (const [field, t, attr] of indexKeyParts(ix)) {
+      if (!isSelfKey(t, attr.name)) continue;
       out.set(attr.name, [...(out.get(attr.name) ?? []), { index: name, field, template: t }]);
     }
   }

@@ -4,7 +4,7 @@ import { formatDocPath, parseDocPath, typedPath } from '../expressions/document-
 import { UpdateRef } from '../expressions/update-values.js';
 import { ExpressionError, KeyError, ValidationError } from '../errors.js';
 import type { EntityModel } from '../entity/model.js';
-import { checkSelfKeyValue, isSelfKey } from '../entity/index-keys.js';
+import { checkSelfKeyValue, indexKeyParts, isSelfKey } from '../entity/index-keys.js';
 import { coreType, defaultOf, defOf, emptySetWhenAbsent, isOptionalSchema, schemaAt, unwrapSchema } from '../entity/schema-walk.js';
 
 /** One call on the update builder, kept in call order until the command is built. */
@@ -259,14 +259,9 @@ export function indexKeyActions(
   const created: Record<string, unknown> = Object.assign({}, defaults, values);
   for (const [name, ix] of model.indexes) {
     if (ix.index.type === 'primary') continue;
-    // Every key attribute with its template: one per part of a multi-attribute key.
-    const parts = [
-      ...ix.pks.map((t, i) => ['pk', t, ix.index.partitionKeys[i]] as const),
-      ...ix.sks.map((t, i) => ['sk', t, ix.index.sortKeys[i]] as const),
-    ];
-    for (const [field, t, attr] of parts) {
+    for (const [field, t, attr] of indexKeyParts(ix)) {
       // A key that is the attribute itself changes with that attribute's own action.
-      if (t === undefined || attr === undefined || isSelfKey(t, attr.name)) continue;
+      if (isSelfKey(t, attr.name)) continue;
       const touched = t.composites.filter((c) => c in plan.known || plan.opaque.has(c) || plan.removed.has(c));
       if (touched.length === 0) {
         // A created item gets every key attribute whose composites are known (e.g. only from the primary key).
