@@ -1,18 +1,11 @@
-import {
-  CreateTableCommand,
-  type AttributeDefinition,
-  type CreateTableCommandInput,
-  type GlobalSecondaryIndex,
-  type KeySchemaElement,
-  type LocalSecondaryIndex,
-  type Projection,
-} from '@aws-sdk/client-dynamodb';
-import type { EntityKeysShape, IndexConfig, IndexProjection, KeyAttribute, TableConfig } from './table-types.js';
+import { CreateTableCommand, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import type { EntityKeysShape, IndexConfig, KeyAttribute, TableConfig } from './table-types.js';
 import { AttributeOperand } from '../expressions/condition.js';
 import { checkDocPath, formatDocPath, parseDocPath, typedPath } from '../expressions/document-path.js';
 import { sendCommand, unsupportedTranslation, type AnyDynamoClient, type RequestOptions } from '../client/send.js';
 import { ExpressionError, TableDefinitionError, UnsupportedClientError } from '../errors.js';
 import { checkTableDefinition, keyParts } from './table-definition.js';
+import { createTableInput } from './create-table-input.js';
 import { describeTable, dropTable, enableTimeToLive, waitUntilActive, type TableDescriptionReport } from './table-lifecycle.js';
 import type { Condition } from '../expressions/condition.js';
 import type { EntityModel } from './model.js';
@@ -61,12 +54,6 @@ export interface ResolvedIndex {
    * its keys, the table's keys and the included attributes. `undefined` for ALL and the table.
    */
   readonly projected: ReadonlySet<string> | undefined;
-}
-
-function projectionInput(p: IndexProjection | undefined): Projection {
-  if (p === undefined || p === 'ALL') return { ProjectionType: 'ALL' };
-  if (p === 'KEYS_ONLY') return { ProjectionType: 'KEYS_ONLY' };
-  return { ProjectionType: 'INCLUDE', NonKeyAttributes: [...p.include] };
 }
 
 // DynamoDB's naming rule for tables and indexes; requests may also name a table by its ARN.
@@ -251,51 +238,7 @@ export class Table<C extends TableConfig = TableConfig> {
    * @example await client.send(new CreateTableCommand(AppTable.createTableInput()))
    */
   createTableInput(): CreateTableCommandInput {
-    const c = this.config;
-    const defs = new Map<string, AttributeDefinition>();
-    // checkTableDefinition made sure an attribute has one type wherever it is a key.
-    const define = (k: KeyAttribute): void => void defs.set(k.name, { AttributeName: k.name, AttributeType: k.type });
-    // A multi-attribute key lists its attributes in key order, HASH ones first.
-    const schema = (pk: readonly KeyAttribute[], sk: readonly KeyAttribute[]): KeySchemaElement[] => {
-      const out: KeySchemaElement[] = [];
-      for (const k of pk) {
-        define(k);
-        out.push({ AttributeName: k.name, KeyType: 'HASH' });
-      }
-      for (const k of sk) {
-        define(k);
-        out.push({ AttributeName: k.name, KeyType: 'RANGE' });
-      }
-      return out;
-    };
-    const provisioned = c.billing !== undefined && c.billing !== 'PAY_PER_REQUEST' ? c.billing : undefined;
-    const throughput = provisioned && { ReadCapacityUnits: provisioned.read, WriteCapacityUnits: provisioned.write };
-    const input: CreateTableCommandInput = {
-      TableName: c.name,
-      KeySchema: schema([c.partitionKey], keyParts(c.sortKey)),
-      AttributeDefinitions: [],
-      BillingMode: provisioned ? 'PROVISIONED' : 'PAY_PER_REQUEST',
-      ...(throughput ? { ProvisionedThroughput: throughput } : {}),
-    };
-    const gsis: GlobalSecondaryIndex[] = [];
-    const lsis: LocalSecondaryIndex[] = [];
-    for (const [name, ix] of Object.entries(c.indexes ?? {}) as [string, IndexConfig][]) {
-      if (ix.type === 'global') {
-        gsis.push({
-          IndexName: name,
-          KeySchema: schema(keyParts(ix.partitionKey), keyParts(ix.sortKey)),
-          Projection: projectionInput(ix.projection),
-          ...(throughput ? { ProvisionedThroughput: throughput } : {}),
-        });
-      } else {
-        lsis.push({ IndexName: name, KeySchema: schema([c.partitionKey], [ix.sortKey]), Projection: projectionInput(ix.projection) });
-      }
-    }
-    input.AttributeDefinitions = [...defs.values()];
-    if (c.stream !== undefined) input.StreamSpecification = { StreamEnabled: true, StreamViewType: c.stream };
-    if (gsis.length > 0) input.GlobalSecondaryIndexes = gsis;
-    if (lsis.length > 0) input.LocalSecondaryIndexes = lsis;
-    return input;
+    return createTableInput(this.config);
   }
 
   /**
