@@ -55,3 +55,18 @@ export function checkIndexHolds(
       `Add them to the index's projection (projection: { include: [...] }), project() attributes it holds, or read raw items with the table-level query`,
   );
 }
+
+/**
+ * Refuses a query filter on a key attribute of the queried index: DynamoDB rejects it ("Filter
+ * Expression can only contain non-primary key attributes"), after sending. A global index's query
+ * may filter on the table's keys (checked on DynamoDB Local). `attributes` are the filter's
+ * top-level attributes, `storedName` their names in the table (an entity's filter names model
+ * attributes, which are keys only where a key is the attribute itself).
+ */
+export function checkFilterOffKeys(where: string, index: ResolvedIndex, attributes: Iterable<string>, storedName: (attribute: string) => string = (a) => a): void {
+  const keys = new Set([...index.partitionKeys, ...index.sortKeys].map((k) => k.name));
+  for (const a of attributes) {
+    if (!keys.has(storedName(a))) continue;
+    throw new ExpressionError(where, a, `a query filter cannot use the key attributes of the index it queries (${index.name}), and ${a} is one: put the condition on ${a} in the key condition, or scan`);
+  }
+}

@@ -6,7 +6,7 @@ import { Condition } from '../expressions/condition.js';
 import { EntityReadBuilder, type ReadState } from './read-builder.js';
 import type { CursorBounds } from './cursor-bounds.js';
 import { conditionAttributes } from '../expressions/condition-attributes.js';
-import { ExpressionError } from '../errors.js';
+import { checkFilterOffKeys } from './index-projection.js';
 
 interface QueryState extends ReadState {
   readonly key: KeyCondition;
@@ -37,27 +37,11 @@ export class QueryBuilder<Result> extends EntityReadBuilder<Result, QueryState> 
 
   protected readonly kind = 'Query';
 
-  /**
-   * DynamoDB rejects a query filter on a key attribute of the queried index or of the table
-   * ("Filter Expression can only contain non-primary key attributes"). An entity's filter names
-   * model attributes, which are key attributes only where the key is the attribute itself (a raw
-   * template on the attribute of the same name, as multi-attribute keys usually are): refused here,
-   * before sending, with where the condition belongs instead.
-   */
+  /** A filter on the queried index's own key attributes (self keys, multi-attribute key parts): see `checkFilterOffKeys`. */
   private checkFilterKeys(): void {
     const filter = this.state.filter;
     if (filter === undefined) return;
-    const primary = this.model.table.indexes.get('primary')!;
-    const keys = new Set([...this.index.partitionKeys, ...this.index.sortKeys, ...primary.partitionKeys, ...primary.sortKeys].map((k) => k.name));
-    for (const a of conditionAttributes(filter.node)) {
-      if (!keys.has(this.model.storedName(a))) continue;
-      throw new ExpressionError(
-        this.model.name,
-        a,
-        `a query filter cannot use key attributes of the table or of the index it queries (${this.index.name}), and ${a} is one: ` +
-          `put the condition on ${a} in the key condition (Key('${a}')), or scan`,
-      );
-    }
+    checkFilterOffKeys(this.model.name, this.index, conditionAttributes(filter.node), this.model.storedName);
   }
 
   protected override keyFilter(): Condition | undefined {

@@ -14,7 +14,7 @@ import type { CursorBounds } from './cursor-bounds.js';
 import { limitFor, MAX_PAGE_SIZE, readPages } from './page-reader.js';
 import type { RequestOptions } from '../client/send.js';
 import { positiveInt } from './read-builder.js';
-import { checkIndexHolds, filterNeeds, type NeededAttribute } from './index-projection.js';
+import { checkFilterOffKeys, checkIndexHolds, filterNeeds, type NeededAttribute } from './index-projection.js';
 import { checkKeyCondition } from './table-key-terms.js';
 import { checkHydratable, checkHydrateOptions, type HydrateOptions } from './hydrate.js';
 import { ownerByDiscriminator } from '../client/send-document-request.js';
@@ -72,16 +72,10 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
     return new TableReadBuilder<T, Et, P>(this.table, { ...this.state, ...patch }) as this;
   }
 
-  /** DynamoDB rejects a query filter on the queried index's own key attributes. */
+  /** A filter on the queried index's own key attributes: see `checkFilterOffKeys`. */
   private checkFilter(): void {
     const s = this.state;
-    if (s.kind !== 'query' || s.filter === undefined) return;
-    const read = conditionAttributes(s.filter.node);
-    for (const k of [...s.index.partitionKeys, ...s.index.sortKeys]) {
-      if (read.has(k.name)) {
-        throw new ExpressionError(`table ${this.table.name}`, k.name, `a query filter cannot use the key attributes of the index it queries (${s.index.name}); put the condition on ${k.name} in the key condition`);
-      }
-    }
+    if (s.kind === 'query' && s.filter !== undefined) checkFilterOffKeys(`table ${this.table.name}`, s.index, conditionAttributes(s.filter.node));
   }
 
   /**

@@ -45,6 +45,9 @@ describe('key attributes that are the schema attributes themselves', () => {
     expect((await Player.query('byEmail', Player.Key('email').eq('ada@example.com')).all()).map((p) => p.id)).toEqual(['p1']);
     const red = await Player.query('byTeam', Player.Key('team').eq('red').and(Player.Key('score').gte(5))).all();
     expect(red.map((p) => p.name)).toEqual(['Ada']);
+    // a global index's query may filter on the table's key attribute (DynamoDB refuses only the index's own keys)
+    expect((await Player.query('byEmail', Player.Key('email').eq('ada@example.com')).filter(Player.Attr('id').eq('p1')).all()).map((p) => p.id)).toEqual(['p1']);
+    expect(() => Player.query('byTeam', Player.Key('team').eq('red')).filter(Player.Attr('score').gt(1)).build()).toThrow(/a query filter cannot use the key attributes of the index it queries \(byTeam\), and score is one/);
   });
 
   it('items written by another program are read as they are', async () => {
