@@ -77,7 +77,7 @@ export class Entity<Name extends string, Item extends object, Input, K, V extend
    * @example await User.put({ userId: 'u1', orgId: 'acme', email: 'a@b.co', name: 'Ada' }).where(User.Attr('userId').notExists())
    */
   put(item: Input): PutBuilder<Item> {
-    return new PutBuilder<Item>(this.model, { item, create: false, condition: undefined, returnItemOnFailure: false });
+    return new PutBuilder<Item>(this.model, { item, create: false, condition: undefined, returnItemOnFailure: false, returnOld: false });
   }
 
   /**
@@ -86,7 +86,7 @@ export class Entity<Name extends string, Item extends object, Input, K, V extend
    * @example await User.create(user)
    */
   create(item: Input): PutBuilder<Item> {
-    return new PutBuilder<Item>(this.model, { item, create: true, condition: undefined, returnItemOnFailure: false });
+    return new PutBuilder<Item>(this.model, { item, create: true, condition: undefined, returnItemOnFailure: false, returnOld: false });
   }
 
   /**

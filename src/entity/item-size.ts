@@ -129,3 +129,23 @@ export function computeItemSize(item: Record<string, unknown>): number {
   }
   return total;
 }
+
+/**
+ * The item's size as DynamoDB's 400 KB limit counts it: the item plus its entry in every local
+ * secondary index it lands in (the whole item again for projection ALL, else its projected
+ * attributes). `itemSize` is `computeItemSize(item)`, already known to the caller.
+ */
+export function sizeWithLocalIndexes(item: Record<string, unknown>, itemSize: number, indexes: Iterable<{ readonly type: string; readonly sortKey: { readonly name: string } | undefined; readonly projected: ReadonlySet<string> | undefined }>): number {
+  let size = itemSize;
+  for (const ix of indexes) {
+    if (ix.type !== 'local' || ix.sortKey === undefined || item[ix.sortKey.name] === undefined) continue;
+    if (ix.projected === undefined) {
+      size += itemSize;
+      continue;
+    }
+    const entry: Record<string, unknown> = {};
+    for (const n of ix.projected) if (item[n] !== undefined) entry[n] = item[n];
+    size += computeItemSize(entry);
+  }
+  return size;
+}

@@ -3,8 +3,8 @@ import { ExpressionError, ItemSizeError, KeyError, ValidationError, zodIssues } 
 import { encodeStored, epochSeconds } from './value-encoding.js';
 import { ItemReader } from './item-reader.js';
 import { readSchema } from './read-schema.js';
-import { compileStoredNames } from './stored-names.js';
-import { computeItemSize, MAX_ITEM_BYTES } from './item-size.js';
+import { StoredNames } from './stored-names.js';
+import { computeItemSize, MAX_ITEM_BYTES, sizeWithLocalIndexes } from './item-size.js';
 import type { KeyValue } from './key-encoding.js';
 import { checkSelfKeyValue, compileIndexKeys, keyValueSchema, secondarySelfKeys, type IndexKeys, type SelfKey } from './index-keys.js';
 import { coreType, defaultOf, defOf, emptySetWhenAbsent, schemaAt } from './schema-walk.js';
@@ -64,8 +64,10 @@ export class EntityModel {
   readonly timestamps: TimestampNames | undefined;
   readonly version: string | undefined;
   readonly ttl: string | undefined;
-  /** Schema fields, timestamps and version stored under another attribute name (`storedAs`), and only those. */
-  readonly renamed: ReadonlyMap<string, string>;
+  /** Top-level attribute names in the table (`storedAs`). */
+  readonly names: StoredNames;
+  /** The attribute name in the table of a top-level model attribute (see `StoredNames.storedName`). */
+  readonly storedName: (attribute: string) => string;
   private readonly items: ItemReader;
   /** Whether a key template uses a managed attribute (a timestamp), so keys are built from the stamped item. */
   private readonly managedInKeys: boolean;
@@ -126,7 +128,7 @@ export class EntityModel {
       }
     }
     this.reservedAttributes = reserved;
-    this.renamed = compileStoredNames(
+    this.names = new StoredNames(
       {
         entity: o.name,
         fields: [...Object.keys(this.shape), ...this.managed],
@@ -136,31 +138,16 @@ export class EntityModel {
       },
       o.storedAs,
     );
+    this.storedName = this.names.storedName;
     if (defOf(o.schema).catchall !== undefined) this.tableOwned = [...new Set([...reserved, ...o.table.keyAttributeNames])].filter((a) => !(a in this.shape));
     this.managedInKeys = [this.timestamps?.createdAt, this.timestamps?.updatedAt, o.version].some((a) => a !== undefined && this.keyComposites.has(a));
     // Reads also leave out the key attributes of the table's other indexes (not schema fields): an item
     // written by an older definition of the entity may still carry them.
     const readReserved = new Set([...reserved, ...[...o.table.keyAttributeNames].filter((a) => !(a in this.shape))]);
-    this.items = new ItemReader({ name: o.name, schema: readSchema(o.schema), reserved: readReserved, timestamps: this.timestamps, version: o.version, ttl: o.ttl, renamed: this.renamed });
+    this.items = new ItemReader({ name: o.name, schema: readSchema(o.schema), reserved: readReserved, timestamps: this.timestamps, version: o.version, ttl: o.ttl, renamed: this.names.renamed });
     o.table.register(this);
   }
 
-  /**
-   * The attribute name in the table of a top-level model attribute: its `storedAs` name, else its
-   * own. The compiler writes every path's first segment through it, so conditions, updates and
-   * projections stay in model names up to the expression text.
-   */
-  readonly storedName = (attribute: string): string => this.renamed.get(attribute) ?? attribute;
-
-  /**
-   * The model attribute stored as table attribute `name` (for table-level reads, which name
-   * attributes as stored): `undefined` for the model name of a field stored under another name.
-   */
-  attributeStoredAs(name: string): string | undefined {
-    if (this.renamed.size === 0) return name;
-    for (const [field, stored] of this.renamed) if (stored === name) return field;
-    return this.renamed.has(name) ? undefined : name;
-  }
 
   /**
    * Fails for a path that is not in the schema (or a timestamp), so untyped JavaScript cannot
@@ -299,11 +286,7 @@ export class EntityModel {
     const stored = this.encode(storable, '') as Record<string, unknown>;
     if (this.tableOwned !== undefined) for (const a of this.tableOwned) delete stored[a];
     if (this.ttl !== undefined && output[this.ttl] instanceof Date) stored[this.ttl] = epochSeconds(output[this.ttl] as Date);
-    for (const [field, name] of this.renamed) {
-      if (!(field in stored)) continue;
-      stored[name] = stored[field];
-      delete stored[field];
-    }
+    this.names.renameInPlace(stored);
     const withStamps = stamps === undefined || !this.managedInKeys ? output : Object.assign({}, output, stamps);
     const item: Record<string, unknown> = {};
     for (const ix of this.indexes.values()) {
@@ -320,20 +303,9 @@ export class EntityModel {
     for (const [attribute, keys] of this.selfKeys) if (output[attribute] === null) checkSelfKeyValue(this.name, keys, attribute, null);
     if (this.table.entityAttribute !== undefined) item[this.table.entityAttribute] = this.name;
     Object.assign(item, stored);
-    if (stamps !== undefined) for (const k of Object.keys(stamps)) item[this.storedName(k)] = stamps[k];
+    if (stamps !== undefined) Object.assign(item, this.names.toStored(stamps));
     const itemSize = computeItemSize(item);
-    let size = itemSize;
-    // DynamoDB's 400 KB covers the item plus its entry in every local secondary index it lands in.
-    for (const ix of this.table.indexes.values()) {
-      if (ix.type !== 'local' || ix.sortKey === undefined || item[ix.sortKey.name] === undefined) continue;
-      if (ix.projected === undefined) {
-        size += itemSize;
-        continue;
-      }
-      const entry: Record<string, unknown> = {};
-      for (const n of ix.projected) if (item[n] !== undefined) entry[n] = item[n];
-      size += computeItemSize(entry);
-    }
+    const size = sizeWithLocalIndexes(item, itemSize, this.table.indexes.values());
     if (size > MAX_ITEM_BYTES) throw new ItemSizeError(this.name, size, MAX_ITEM_BYTES);
     return { item, size: itemSize };
   }

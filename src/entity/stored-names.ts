@@ -47,3 +47,51 @@ export function compileStoredNames(rules: StoredNameRules, storedAs: Readonly<Re
   }
   return renamed;
 }
+
+/**
+ * An entity's top-level attribute names in the table: `storedAs` checked once at `defineEntity`,
+ * with the lookups the writer, the reader, the compiler and table-level reads make.
+ */
+export class StoredNames {
+  /** The renames that change a name (model name -> stored name). */
+  readonly renamed: ReadonlyMap<string, string>;
+  /** Stored name -> model name, for the renamed attributes. */
+  private readonly fieldOf: ReadonlyMap<string, string>;
+
+  constructor(rules: StoredNameRules, storedAs: Readonly<Record<string, string>> | undefined) {
+    this.renamed = compileStoredNames(rules, storedAs);
+    this.fieldOf = new Map([...this.renamed].map(([field, stored]) => [stored, field]));
+  }
+
+  /**
+   * The name in the table of a top-level model attribute: its `storedAs` name, else its own. The
+   * compiler writes every path's first segment through it, so conditions, updates and projections
+   * stay in model names up to the expression text.
+   */
+  readonly storedName = (attribute: string): string => this.renamed.get(attribute) ?? attribute;
+
+  /**
+   * The model attribute stored as table attribute `name` (table-level reads name attributes as
+   * stored): `undefined` for the model name of an attribute stored under another name.
+   */
+  attributeStoredAs(name: string): string | undefined {
+    return this.fieldOf.get(name) ?? (this.renamed.has(name) ? undefined : name);
+  }
+
+  /** Moves the renamed attributes of a stored-form item to their stored names. */
+  renameInPlace(item: Record<string, unknown>): void {
+    for (const [field, name] of this.renamed) {
+      if (!(field in item)) continue;
+      item[name] = item[field];
+      delete item[field];
+    }
+  }
+
+  /** `values` (model names) under their stored names; `values` itself when nothing is renamed. */
+  toStored(values: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> {
+    if (this.renamed.size === 0) return values;
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(values)) out[this.storedName(k)] = values[k];
+    return out;
+  }
+}

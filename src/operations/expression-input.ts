@@ -6,7 +6,7 @@ import { encodeStored } from '../entity/value-encoding.js';
 
 /** A fresh compile context for one command of an entity (only the placeholders are per command). */
 export function contextFor(model: EntityModel): CompileContext {
-  return { ph: new Placeholders(), entity: model.name, encode: model.encodeValue, comparePaths: model.assertComparable, storedName: model.renamed.size === 0 ? undefined : model.storedName };
+  return { ph: new Placeholders(), entity: model.name, encode: model.encodeValue, comparePaths: model.assertComparable, storedName: model.names.renamed.size === 0 ? undefined : model.storedName };
 }
 
 /**

@@ -17,7 +17,7 @@ interface PutState {
   readonly condition: Condition | undefined;
   readonly returnItemOnFailure: boolean;
   /** `returning('ALL_OLD')`: resolve to the item the put replaced */
-  readonly returnOld?: boolean;
+  readonly returnOld: boolean;
 }
 
 interface Prepared {
@@ -147,7 +147,7 @@ export class PutBuilder<Item, Result = Item> extends Operation<PutCommandInput, 
    */
   build(): PutCommandInput {
     const { input } = this.prepare();
-    if (this.state.returnOld === true) input.ReturnValues = 'ALL_OLD';
+    if (this.state.returnOld) input.ReturnValues = 'ALL_OLD';
     return input;
   }
 
@@ -170,7 +170,7 @@ export class PutBuilder<Item, Result = Item> extends Operation<PutCommandInput, 
    */
   async send(options?: RequestOptions): Promise<Result> {
     const { input, result, version } = this.prepare();
-    const returnOld = this.state.returnOld === true;
+    const returnOld = this.state.returnOld;
     if (returnOld) input.ReturnValues = 'ALL_OLD';
     let out: PutCommandOutput;
     try {

@@ -291,7 +291,7 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
       // Once per entity, not per item: the entity's share of the projection and its schema.
       // The projection names attributes as stored; the entity's reader takes its model names.
       read = model.reader(this.state.projection?.flatMap((p) => {
-        const a = model.attributeStoredAs(p);
+        const a = model.names.attributeStoredAs(p);
         return a !== undefined && model.isReadable(a) ? [a] : [];
       }));
       this.readers.set(model, read);
