@@ -71,8 +71,6 @@ interface PageStep<T> {
   readonly next: Record<string, unknown> | undefined;
   /** items the caller may still get after this page */
   readonly remaining: number;
-  /** the request's `Limit` (`undefined`: none) */
-  readonly requestLimit: number | undefined;
   /** rows DynamoDB evaluated for this request, before its filter (`ScannedCount`) */
   readonly evaluated: number;
 }
@@ -182,7 +180,7 @@ export async function readPage<T>(
   else next = lastRaw === rows[rows.length - 1] && out.LastEvaluatedKey !== undefined ? out.LastEvaluatedKey : keyOf(lastRaw, spec.startKeyAttributes);
   const cursor = next === undefined ? undefined : encodeCursor(spec.table, spec.index, next as StartKey);
   const page = cursor === undefined ? { items } : { items, cursor };
-  return { page, next, remaining: left, requestLimit, evaluated: out.ScannedCount ?? rows.length };
+  return { page, next, remaining: left, evaluated: out.ScannedCount ?? rows.length };
 }
 
 /** Index rows a look-past request reads when the caller set no `pageSize`: keys are small, so about one read unit. */
@@ -257,7 +255,7 @@ export async function* readPages<T>(spec: PagedReadSpec<T>, options: PagedReadOp
     remaining = step.remaining;
     evaluated += step.evaluated;
     returned += step.page.items.length;
-    if (options.pageSize === undefined) requestLimit = nextRequestLimit(remaining, evaluated, returned, step.requestLimit);
+    if (options.pageSize === undefined) requestLimit = nextRequestLimit(remaining, evaluated, returned, requestLimit);
   }
 }
 
