@@ -3,6 +3,7 @@ export type { TableKeyName, ResolvedIndex, EntityAttributeOf, TableIndexName } f
 export type {
   TableConfig,
   KeyAttribute,
+  GlobalKey,
   ScalarAttributeType,
   IndexConfig,
   GlobalIndexConfig,

@@ -11,10 +11,16 @@ export interface KeyAttribute {
 export type IndexProjection = 'ALL' | 'KEYS_ONLY' | { readonly include: readonly string[] };
 
 /**
- * A global index's key: one attribute, or up to 4 (a multi-attribute key, which DynamoDB composes
- * from the attributes themselves: no synthetic key attribute to write).
+ * A global index's key: one attribute, or a list of 1-4 (a multi-attribute key, which DynamoDB
+ * composes from the attributes themselves: no synthetic key attribute to write). Tuples, so that a
+ * list of 0 or 5 does not compile and an entity's template list follows the key's length.
  */
-export type GlobalKey = KeyAttribute | readonly KeyAttribute[];
+export type GlobalKey =
+  | KeyAttribute
+  | readonly [KeyAttribute]
+  | readonly [KeyAttribute, KeyAttribute]
+  | readonly [KeyAttribute, KeyAttribute, KeyAttribute]
+  | readonly [KeyAttribute, KeyAttribute, KeyAttribute, KeyAttribute];
 
 export interface GlobalIndexConfig {
   readonly type: 'global';

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { defineEntity, defineTable, ExpressionError, KeyError, TableDefinitionError } from '../../src/index.js';
+import { defineEntity, defineTable, ExpressionError, KeyError, TableDefinitionError, type GlobalKey } from '../../src/index.js';
 import { testClient, testDocClient, uniqueTableName } from '../support/client.js';
 import { countRequests, refusedBeforeSend } from '../support/requests.js';
 import { useTable } from '../support/tables.js';
@@ -144,11 +144,29 @@ describe('multi-attribute global index keys', () => {
 describe('multi-attribute keys: refused definitions', () => {
   it('more than 4 attributes, an attribute twice, one in both keys', () => {
     const attr = (name: string) => ({ name, type: 'S' as const });
+    // Lists built at run time (untyped callers): the checks at definition are what refuses them.
     const table = (partitionKey: readonly { name: string; type: 'S' }[], sortKey?: readonly { name: string; type: 'S' }[]) =>
-      defineTable({ name: uniqueTableName('multikey-bad'), client, partitionKey: attr('pk'), indexes: { gix: { type: 'global', partitionKey, ...(sortKey ? { sortKey } : {}) } } });
+      defineTable({
+        name: uniqueTableName('multikey-bad'),
+        client,
+        partitionKey: attr('pk'),
+        indexes: { gix: { type: 'global', partitionKey: partitionKey as GlobalKey, ...(sortKey ? { sortKey: sortKey as GlobalKey } : {}) } },
+      });
     expect(() => table(['a', 'b', 'c', 'd', 'e'].map(attr))).toThrow(TableDefinitionError);
+    expect(() => table([])).toThrow(/a multi-attribute key has 1-4 attributes \(got 0\)/);
     expect(() => table([attr('a'), attr('a')])).toThrow(/a appears twice/);
     expect(() => table([attr('a'), attr('b')], [attr('b')])).toThrow(/b is in both the partition key and the sort key/);
+  });
+
+  it('a literal list of 0 or 5 attributes does not compile (and is refused at run time)', () => {
+    const attr = (name: string) => ({ name, type: 'S' as const });
+    const define = (name: string, partitionKey: GlobalKey) =>
+      defineTable({ name: uniqueTableName(name), client, partitionKey: attr('pk'), indexes: { gix: { type: 'global', partitionKey } } });
+    // @ts-expect-error: an empty list
+    expect(() => define('multikey-0', [])).toThrow(/got 0/);
+    // @ts-expect-error: five attributes
+    expect(() => define('multikey-5', [attr('a'), attr('b'), attr('c'), attr('d'), attr('e')])).toThrow(/got 5/);
+    expect(() => define('multikey-4', [attr('a'), attr('b'), attr('c'), attr('d')])).not.toThrow();
   });
 
   it('an entity gives one template per attribute', () => {
