@@ -48,15 +48,18 @@ export type AttrPathsOf<T, Names extends keyof T & string> = PathsByKey<T>[Names
 type ElementOf<V> = V extends readonly unknown[] ? V[number] : never;
 
 /**
- * The element type at an array segment `K[n]` (`ElementOf` distributes, so an optional list's
- * `undefined` adds nothing). `T[K & keyof T]` is `never` for a name that is not a key, so no
- * separate `K extends keyof T` test.
+ * The value at segment `S` of `T` when `S` is not a key of `T` itself: a list element `K[n]`
+ * (`ElementOf` distributes, so an optional list's `undefined` adds nothing), or an attribute of
+ * only some members of a union (`keyof` of a union is its common keys; `AttrPath` distributes).
  */
-type ElementAt<T, S extends string> = S extends `${infer K}[${number}]` ? ElementOf<T[K & keyof T]> : never;
+type ElementAt<T, S extends string> = S extends `${infer K}[${number}]` ? ElementOf<MemberValue<T, K>> : MemberValue<T, S>;
+
+/** `T[K]` over the members of a union `T` that have `K` (`never` for the others). */
+type MemberValue<T, K> = T extends unknown ? T[K & keyof T] : never;
 
 /**
  * The value type at a path produced by `AttrPath`. The last segment, already known not to be a
- * key of `T`, can only be an element (`ElementAt`). A parent segment is tested inline (no
+ * key of `T`, is an element or an attribute of some members of a union (`ElementAt`). A parent segment is tested inline (no
  * `SegmentValue` alias) and its `undefined`/`null` removed with `& {}` (what `NonNullable` is).
  */
 export type PathValue<T, P extends string> = P extends keyof T

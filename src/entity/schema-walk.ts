@@ -114,31 +114,3 @@ export function defaultOf(s: z.ZodType): unknown {
   if (!r.success || (r.data instanceof Set && r.data.size === 0)) return undefined;
   return r.data;
 }
-
-function shapeOf(schema: z.ZodType): Record<string, z.ZodType> | undefined {
-  const s = unwrapSchema(schema) as unknown as { shape?: Record<string, z.ZodType> };
-  return defOf(unwrapSchema(schema)).type === 'object' ? s.shape : undefined;
-}
-
-/**
- * The sub-schema at a document path, or `undefined` when the path does not exist in the schema.
- * Used to validate update values and condition paths coming from untyped JavaScript.
- */
-export function schemaAt(root: z.ZodType, path: DocPath): z.ZodType | undefined {
-  let current: z.ZodType | undefined = root;
-  for (const seg of path) {
-    if (current === undefined) return undefined;
-    const core = unwrapSchema(current);
-    const def = defOf(core);
-    if (typeof seg === 'number') {
-      current = def.type === 'array' ? def.element : def.type === 'tuple' ? undefined : undefined;
-    } else if (def.type === 'object') {
-      current = shapeOf(core)?.[seg];
-    } else if (def.type === 'record') {
-      current = def.valueType;
-    } else {
-      return undefined;
-    }
-  }
-  return current;
-}

@@ -4,7 +4,8 @@ import { Condition } from '../expressions/condition.js';
 import { formatDocPath } from '../expressions/document-path.js';
 import { ValidationError } from '../errors.js';
 import type { EntityModel } from '../entity/model.js';
-import { defOf, isOptionalSchema, readCore, schemaAt, unwrapSchema } from '../entity/schema-walk.js';
+import { defOf, isOptionalSchema, readCore, unwrapSchema } from '../entity/schema-walk.js';
+import { pathSchemas } from '../entity/path-schemas.js';
 
 /**
  * Length bounds of lists and sets under updates that change a stored list or set without knowing
@@ -26,12 +27,13 @@ interface CheckView {
 }
 
 /** The bounds at a list or set schema; `undefined` for other schemas and unbounded ones. */
-function boundsOf(schema: z.ZodType): LengthBounds | undefined {
+function boundsOf(schemas: readonly z.ZodType[]): LengthBounds | undefined {
   let min = 0;
   let max: number | undefined;
   let kind: 'list' | 'set' | undefined;
-  // Both sides of a pipe: a write checks the input, a read parses what is stored.
-  for (const core of new Set([unwrapSchema(schema), readCore(schema)])) {
+  // Both sides of a pipe: a write checks the input, a read parses what is stored. Several schemas
+  // (the options of a union that may hold the path): the result must fit each of them.
+  for (const core of new Set(schemas.flatMap((schema) => [unwrapSchema(schema), readCore(schema)]))) {
     const def = defOf(core);
     if (def.type !== 'array' && def.type !== 'set') continue;
     kind = def.type === 'array' ? 'list' : 'set';
@@ -47,7 +49,7 @@ function boundsOf(schema: z.ZodType): LengthBounds | undefined {
   if (kind === undefined) return undefined;
   // DynamoDB has no empty set: deleting a set's last element removes the attribute, which a
   // required set (one without a default) cannot be.
-  if (kind === 'set' && !isOptionalSchema(schema)) min = Math.max(min, 1);
+  if (kind === 'set' && !schemas.every(isOptionalSchema)) min = Math.max(min, 1);
   return min === 0 && max === undefined ? undefined : { min, max, kind };
 }
 
@@ -117,8 +119,7 @@ export function lengthBoundGuards(model: EntityModel, actions: readonly UpdateAc
   const nodes: ConditionNode[] = [];
   const checks: string[] = [];
   for (const [name, c] of lengthChanges(actions)) {
-    const s = schemaAt(model.schema, c.path);
-    const b = s === undefined ? undefined : boundsOf(s);
+    const b = boundsOf(pathSchemas(model.schema, c.path)?.leaves.map((l) => l.schema) ?? []);
     if (b === undefined) continue;
     const limit = b.max === b.min ? `length ${b.min}` : [b.min > 0 ? `min ${b.min}` : '', b.max !== undefined ? `max ${b.max}` : ''].filter(Boolean).join(', ');
     const refuse = (message: string): never => {

@@ -2,7 +2,8 @@ import type { z } from 'zod';
 import type { Comparator, ConditionNode, DocPath, SetValue, UpdateAction } from '../expressions/ast.js';
 import { formatDocPath } from '../expressions/document-path.js';
 import type { EntityModel } from '../entity/model.js';
-import { defOf, readCore, schemaAt, unwrapSchema } from '../entity/schema-walk.js';
+import { defOf, readCore, unwrapSchema } from '../entity/schema-walk.js';
+import { pathSchemas } from '../entity/path-schemas.js';
 
 /**
  * Number bounds (`.min()`, `.max()`, `.positive()`, `.gt()`, ...) under updates whose result
@@ -46,11 +47,15 @@ function boundsOf(schema: z.ZodType): NumberBounds | undefined {
   return b ?? undefined;
 }
 
-function readBounds(schema: z.ZodType): NumberBounds | undefined {
+/**
+ * The tightest bounds of the schemas a path may have (several inside a union: a result must fit
+ * every option that may hold it).
+ */
+function readBounds(...schemas: readonly z.ZodType[]): NumberBounds | undefined {
   let lo: Bound | undefined;
   let hi: Bound | undefined;
   // Both sides of a pipe: a write checks the input, a read parses what is stored.
-  for (const core of new Set([unwrapSchema(schema), readCore(schema)])) {
+  for (const core of new Set(schemas.flatMap((schema) => [unwrapSchema(schema), readCore(schema)]))) {
     const def = defOf(core);
     if (def.type !== 'number') continue;
     for (const c of (def as { checks?: readonly CheckView[] }).checks ?? []) {
@@ -142,8 +147,8 @@ export function numberBoundGuards(model: EntityModel, actions: readonly UpdateAc
     if (a.kind !== 'add' && a.kind !== 'set') continue;
     const l = linearOf(a);
     if (l === undefined) continue;
-    const s = schemaAt(model.schema, a.path);
-    const bounds = s === undefined ? undefined : boundsOf(s);
+    const leaves = pathSchemas(model.schema, a.path)?.leaves ?? [];
+    const bounds = leaves.length === 1 ? boundsOf(leaves[0]!.schema) : readBounds(...leaves.map((l) => l.schema));
     if (bounds === undefined) continue;
     const target = formatDocPath(a.path);
     const source = formatDocPath(l.source);

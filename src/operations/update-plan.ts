@@ -5,7 +5,9 @@ import { UpdateRef } from '../expressions/update-values.js';
 import { ExpressionError, KeyError, ValidationError } from '../errors.js';
 import type { EntityModel } from '../entity/model.js';
 import { checkSelfKeyValue, indexKeyParts, isSelfKey } from '../entity/index-keys.js';
-import { coreType, defaultOf, defOf, emptySetWhenAbsent, isOptionalSchema, schemaAt, unwrapSchema } from '../entity/schema-walk.js';
+import { coreType, defaultOf, defOf, emptySetWhenAbsent, isOptionalSchema, unwrapSchema } from '../entity/schema-walk.js';
+import { pathSchemas, schemaAt, type PathSchemas } from '../entity/path-schemas.js';
+import { unionTarget, type UnionGuard } from './union-guards.js';
 
 /** One call on the update builder, kept in call order until the command is built. */
 export type UpdateStep =
@@ -26,14 +28,20 @@ interface Planned {
   readonly removed: Set<string>;
   /** Top-level attributes the update gives a value when the item does not exist yet (all but delete()). */
   readonly provided: Set<string>;
+  /** Tags the stored item must hold for nested changes inside union attributes (union-guards.ts). */
+  readonly guards: UnionGuard[];
 }
 
-function schemaFor(model: EntityModel, path: DocPath, op: string): z.ZodType {
+function emptyPlan(): Planned {
+  return { actions: [], known: {}, opaque: new Set(), removed: new Set(), provided: new Set(), guards: [] };
+}
+
+function pathFor(model: EntityModel, path: DocPath, op: string): PathSchemas {
   const top = path[0];
   if (typeof top === 'string' && model.primaryComposites.has(top)) {
     throw new KeyError(model.name, 'primary', top, `${top} composes the primary key and cannot be changed by ${op}; delete and re-create the item instead`);
   }
-  const s = schemaAt(model.schema, path);
+  const s = pathSchemas(model.schema, path);
   if (s === undefined) {
     // Managed attributes are in the item type but not in the schema: "not a path" would puzzle.
     if (top !== undefined && top === model.version) {
@@ -129,44 +137,28 @@ function removable(model: EntityModel, path: DocPath, s: z.ZodType): boolean {
   return parent !== undefined && coreType(parent) === 'record';
 }
 
+type ValueStep = Exclude<UpdateStep, { kind: 'remove' }>['kind'];
+
 /**
  * Turns the builder's steps into validated update actions: every path must exist in the schema,
  * values are parsed by the schema at their path, primary-key composites are refused, and
- * `undefined` in `set` removes an optional attribute (or stores its schema default).
+ * `undefined` in `set` removes an optional attribute (or stores its schema default). A path inside
+ * a union attribute is checked against the options that have it (see `unionTarget`).
  */
 export function planSteps(model: EntityModel, steps: readonly UpdateStep[]): Planned {
-  const actions: UpdateAction[] = [];
-  const known: Record<string, unknown> = {};
-  const opaque = new Set<string>();
-  const removed = new Set<string>();
-  const provided = new Set<string>();
-  const note = (path: DocPath, value: unknown, isKnown: boolean): void => {
-    const top = path[0] as string;
-    if (path.length === 1 && isKnown) known[top] = value;
-    else opaque.add(top);
-  };
-  const removeAt = (path: DocPath): void => {
-    actions.push({ kind: 'remove', path });
-    if (path.length === 1) removed.add(path[0] as string);
-    else opaque.add(path[0] as string);
-  };
-  // An absent value: the schema default when there is one (a put would store it), else REMOVE.
-  const clear = (path: DocPath, s: z.ZodType): void => {
-    const fallback = defaultOf(s);
-    if (fallback === undefined) return removeAt(path);
-    actions.push({ kind: 'set', path, value: { kind: 'value', value: fallback } });
-    provided.add(path[0] as string);
-    note(path, fallback, true);
+  const plan = emptyPlan();
+  // The schema a change is checked with; a dry run of the change on each union option picks them.
+  const target = (path: DocPath, op: string, apply: (into: Planned, s: z.ZodType) => void): z.ZodType => {
+    const t = unionTarget(model.name, path, pathFor(model, path, op), (s) => apply(emptyPlan(), s), op === 'remove');
+    if (t.guard !== undefined) plan.guards.push(t.guard);
+    return t.schema;
   };
   for (const step of steps) {
     if (step.kind === 'remove') {
       for (const p of step.paths) {
         const path = resolvePath(model, p);
-        const s = schemaFor(model, path, 'remove');
-        if (!removable(model, path, s)) {
-          throw new ValidationError(model.name, [{ path: p, message: 'is required by the schema and cannot be removed' }]);
-        }
-        clear(path, s);
+        const apply = (into: Planned, s: z.ZodType): void => removeStep(model, into, path, p, s);
+        apply(plan, target(path, 'remove', apply));
       }
       continue;
     }
@@ -174,69 +166,102 @@ export function planSteps(model: EntityModel, steps: readonly UpdateStep[]): Pla
       // An optional key given as undefined is absent, except in set() where it means REMOVE.
       if (raw === undefined && step.kind !== 'set') continue;
       const path = resolvePath(model, p);
-      const s = schemaFor(model, path, step.kind);
-      const at = formatDocPath(path);
-      // DELETE of set elements does nothing to a missing attribute; everything else creates it.
-      if (step.kind !== 'delete' && raw !== undefined) provided.add(path[0] as string);
-      switch (step.kind) {
-        case 'set': {
-          if (isRef(raw)) {
-            actions.push({ kind: 'set', path, value: refValue(model, raw, path, s) });
-            note(path, undefined, false);
-          } else if (raw === undefined) {
-            if (!removable(model, path, s)) throw new ValidationError(model.name, [{ path: at, message: 'is required; set() got undefined' }]);
-            clear(path, s);
-          } else {
-            const value = model.validateAt(s, raw, at);
-            if (value instanceof Set && value.size === 0 && emptySetWhenAbsent(s)) {
-              // Stored as no attribute, as a put stores it (DynamoDB has no empty set).
-              removeAt(path);
-              break;
-            }
-            actions.push({ kind: 'set', path, value: { kind: 'value', value } });
-            note(path, value, true);
-          }
-          break;
-        }
-        case 'setIfNotExists': {
-          const value = model.validateAt(s, raw, at);
-          actions.push({ kind: 'set', path, value: { kind: 'ifNotExists', path, fallback: { kind: 'value', value } } });
-          note(path, undefined, false);
-          break;
-        }
-        case 'add': {
-          const t = coreType(s);
-          if (t !== 'number' && t !== 'set') {
-            throw new ValidationError(model.name, [{ path: at, message: `add() works on numbers and sets, not ${t}` }]);
-          }
-          actions.push({ kind: 'add', path, value: validateChange(model, s, raw, at, 'add()') });
-          note(path, undefined, false);
-          break;
-        }
-        case 'delete': {
-          if (coreType(s) !== 'set') throw new ValidationError(model.name, [{ path: at, message: 'delete() removes elements from a set; use remove() for attributes' }]);
-          actions.push({ kind: 'delete', path, value: validateChange(model, s, raw, at, 'delete()') });
-          note(path, undefined, false);
-          break;
-        }
-        case 'append':
-        case 'prepend': {
-          if (coreType(s) !== 'array') throw new ValidationError(model.name, [{ path: at, message: `${step.kind}() works on lists` }]);
-          const value = validateChange(model, s, raw, at, `${step.kind}()`);
-          const list: SetValue = { kind: 'ifNotExists', path, fallback: { kind: 'value', value: [] } };
-          const items: SetValue = { kind: 'value', value };
-          actions.push({
-            kind: 'set',
-            path,
-            value: step.kind === 'append' ? { kind: 'listAppend', left: list, right: items } : { kind: 'listAppend', left: items, right: list },
-          });
-          note(path, undefined, false);
-          break;
-        }
-      }
+      const apply = (into: Planned, s: z.ZodType): void => valueStep(model, into, step.kind, path, raw, s);
+      apply(plan, target(path, step.kind, apply));
     }
   }
-  return { actions, known, opaque, removed, provided };
+  return plan;
+}
+
+function note(plan: Planned, path: DocPath, value: unknown, isKnown: boolean): void {
+  const top = path[0] as string;
+  if (path.length === 1 && isKnown) plan.known[top] = value;
+  else plan.opaque.add(top);
+}
+
+function removeAt(plan: Planned, path: DocPath): void {
+  plan.actions.push({ kind: 'remove', path });
+  if (path.length === 1) plan.removed.add(path[0] as string);
+  else plan.opaque.add(path[0] as string);
+}
+
+/** An absent value: the schema default when there is one (a put would store it), else REMOVE. */
+function clear(plan: Planned, path: DocPath, s: z.ZodType): void {
+  const fallback = defaultOf(s);
+  if (fallback === undefined) return removeAt(plan, path);
+  plan.actions.push({ kind: 'set', path, value: { kind: 'value', value: fallback } });
+  plan.provided.add(path[0] as string);
+  note(plan, path, fallback, true);
+}
+
+function removeStep(model: EntityModel, plan: Planned, path: DocPath, p: string, s: z.ZodType): void {
+  if (!removable(model, path, s)) {
+    throw new ValidationError(model.name, [{ path: p, message: 'is required by the schema and cannot be removed' }]);
+  }
+  clear(plan, path, s);
+}
+
+function valueStep(model: EntityModel, plan: Planned, kind: ValueStep, path: DocPath, raw: unknown, s: z.ZodType): void {
+  const at = formatDocPath(path);
+  const { actions } = plan;
+  // DELETE of set elements does nothing to a missing attribute; everything else creates it.
+  if (kind !== 'delete' && raw !== undefined) plan.provided.add(path[0] as string);
+  switch (kind) {
+    case 'set': {
+      if (isRef(raw)) {
+        actions.push({ kind: 'set', path, value: refValue(model, raw, path, s) });
+        note(plan, path, undefined, false);
+      } else if (raw === undefined) {
+        if (!removable(model, path, s)) throw new ValidationError(model.name, [{ path: at, message: 'is required; set() got undefined' }]);
+        clear(plan, path, s);
+      } else {
+        const value = model.validateAt(s, raw, at);
+        if (value instanceof Set && value.size === 0 && emptySetWhenAbsent(s)) {
+          // Stored as no attribute, as a put stores it (DynamoDB has no empty set).
+          removeAt(plan, path);
+          break;
+        }
+        actions.push({ kind: 'set', path, value: { kind: 'value', value } });
+        note(plan, path, value, true);
+      }
+      break;
+    }
+    case 'setIfNotExists': {
+      const value = model.validateAt(s, raw, at);
+      actions.push({ kind: 'set', path, value: { kind: 'ifNotExists', path, fallback: { kind: 'value', value } } });
+      note(plan, path, undefined, false);
+      break;
+    }
+    case 'add': {
+      const t = coreType(s);
+      if (t !== 'number' && t !== 'set') {
+        throw new ValidationError(model.name, [{ path: at, message: `add() works on numbers and sets, not ${t}` }]);
+      }
+      actions.push({ kind: 'add', path, value: validateChange(model, s, raw, at, 'add()') });
+      note(plan, path, undefined, false);
+      break;
+    }
+    case 'delete': {
+      if (coreType(s) !== 'set') throw new ValidationError(model.name, [{ path: at, message: 'delete() removes elements from a set; use remove() for attributes' }]);
+      actions.push({ kind: 'delete', path, value: validateChange(model, s, raw, at, 'delete()') });
+      note(plan, path, undefined, false);
+      break;
+    }
+    case 'append':
+    case 'prepend': {
+      if (coreType(s) !== 'array') throw new ValidationError(model.name, [{ path: at, message: `${kind}() works on lists` }]);
+      const value = validateChange(model, s, raw, at, `${kind}()`);
+      const list: SetValue = { kind: 'ifNotExists', path, fallback: { kind: 'value', value: [] } };
+      const items: SetValue = { kind: 'value', value };
+      actions.push({
+        kind: 'set',
+        path,
+        value: kind === 'append' ? { kind: 'listAppend', left: list, right: items } : { kind: 'listAppend', left: items, right: list },
+      });
+      note(plan, path, undefined, false);
+      break;
+    }
+  }
 }
 
 /**

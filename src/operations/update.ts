@@ -12,6 +12,7 @@ import { allOf, belongsTo, belongsToText, expectedVersion, missingOrOwned, missi
 import { checkSelfKeyWrites, indexKeyActions, planSteps, type UpdateStep } from './update-plan.js';
 import { lengthBoundGuards } from './length-bounds.js';
 import { numberBoundGuards } from './number-bounds.js';
+import { unionGuardConditions, type UnionGuard } from './union-guards.js';
 import { defaultOf, isOptionalSchema } from '../entity/schema-walk.js';
 import { ExpressionError, ValidationError } from '../errors.js';
 import { formatDocPath } from '../expressions/document-path.js';
@@ -277,7 +278,7 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
     const guard = s.upsert ? missingOrOwned(m) : belongsTo(m);
     const expected = expectedVersion(m, s.key);
     // Values DynamoDB computes from stored ones keep their schema bounds (length-bounds.ts, number-bounds.ts).
-    const bounds = boundGuards(m, plan.actions).condition;
+    const bounds = boundGuards(m, plan).condition;
     condition = allOf(guard, expected === undefined ? undefined : versionIs(m, expected), bounds, condition);
     if (condition !== undefined) input.ConditionExpression = compileCondition(condition.node, ctx);
     withPlaceholders(input, ctx);
@@ -294,7 +295,7 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
     const s = this.state;
     const where = s.condition !== undefined;
     const guard = s.upsert ? missingOrOwnedText(this.model) : `${belongsToText(this.model)}${where ? '' : ' (update() does not create items; upsert() does)'}`;
-    const bounds = boundGuards(this.model, planSteps(this.model, s.steps).actions).checks;
+    const bounds = boundGuards(this.model, planSteps(this.model, s.steps)).checks;
     const expected = expectedVersion(this.model, s.key);
     return describeChecks(guard, where, bounds, expected === undefined ? undefined : { expected });
   }
@@ -328,13 +329,18 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
   }
 }
 
-/** The conditions that keep the schema's length and number bounds of results DynamoDB computes from stored values. */
-function boundGuards(m: EntityModel, actions: readonly UpdateAction[]): { condition: Condition | undefined; checks: string[] } {
-  const lengths = lengthBoundGuards(m, actions);
-  const numbers = numberBoundGuards(m, actions);
-  const checks = [...lengths.checks, ...numbers.checks];
-  if (numbers.nodes.length === 0) return { condition: lengths.condition, checks };
-  const n = new Condition(numbers.nodes.length === 1 ? numbers.nodes[0]! : { kind: 'and', children: numbers.nodes });
+/**
+ * The conditions that keep the schema's length and number bounds of results DynamoDB computes from
+ * stored values, and the union tags nested changes inside union attributes need.
+ */
+function boundGuards(m: EntityModel, plan: { actions: readonly UpdateAction[]; guards: readonly UnionGuard[] }): { condition: Condition | undefined; checks: string[] } {
+  const lengths = lengthBoundGuards(m, plan.actions);
+  const numbers = numberBoundGuards(m, plan.actions);
+  const unions = unionGuardConditions(plan.guards);
+  const nodes = [...unions.nodes, ...numbers.nodes];
+  const checks = [...unions.checks, ...lengths.checks, ...numbers.checks];
+  if (nodes.length === 0) return { condition: lengths.condition, checks };
+  const n = new Condition(nodes.length === 1 ? nodes[0]! : { kind: 'and', children: nodes });
   return { condition: lengths.condition === undefined ? n : lengths.condition.and(n), checks };
 }
 

@@ -1,0 +1,142 @@
+import type { z } from 'zod';
+import type { DocPath } from '../expressions/ast.js';
+import { defOf, lazyInner, unwrapSchema } from './schema-walk.js';
+
+/**
+ * A union the path passes through: where it is, and the attribute that tells its options apart
+ * (a `z.discriminatedUnion`'s discriminator, or a field every option of a `z.union` of objects
+ * holds as distinct literals), if any.
+ */
+export interface PathUnion {
+  readonly at: DocPath;
+  readonly tag: string | undefined;
+  readonly options: number;
+}
+
+/** One schema the value at a path may have: the union option it is reached through, if any. */
+export interface PathLeaf {
+  readonly schema: z.ZodType;
+  /** Index of the option of `PathSchemas.union`, and the tag values that select it. */
+  readonly option?: { readonly index: number; readonly tagValues: readonly unknown[] };
+}
+
+/**
+ * The schemas at a document path: one leaf, or one per option of a union on the way that has the
+ * path. `unions` counts every union passed through (a guard can only name one); `complete` is
+ * false when some option on the way lacks the path.
+ */
+export interface PathSchemas {
+  readonly leaves: readonly PathLeaf[];
+  readonly union: PathUnion | undefined;
+  readonly unions: number;
+  readonly complete: boolean;
+}
+
+/** Unwraps optional/nullable/default/pipe wrappers and resolves lazy (recursive) schemas. */
+function core(schema: z.ZodType): z.ZodType {
+  let s = unwrapSchema(schema);
+  while (defOf(s).type === 'lazy') s = unwrapSchema(lazyInner(s));
+  return s;
+}
+
+/** The options of a union (nested unions flattened), or undefined for any other schema. */
+function unionOptions(schema: z.ZodType): z.ZodType[] | undefined {
+  const def = defOf(schema);
+  if (def.type !== 'union' || def.options === undefined) return undefined;
+  return def.options.flatMap((o) => {
+    const c = core(o);
+    return unionOptions(c) ?? [c];
+  });
+}
+
+/** The literal values an object option holds at `tag` (a literal or an enum field), or undefined. */
+function tagValues(option: z.ZodType, tag: string): readonly unknown[] | undefined {
+  const def = defOf(option);
+  const field = def.type === 'object' ? def.shape?.[tag] : undefined;
+  if (field === undefined) return undefined;
+  const f = defOf(unwrapSchema(field)) as { type: string; values?: readonly unknown[]; entries?: Record<string, unknown> };
+  if (f.type === 'literal') return f.values;
+  if (f.type === 'enum' && f.entries !== undefined) return Object.values(f.entries);
+  return undefined;
+}
+
+/**
+ * The attribute that tells a union's options apart: the discriminator, or else the first field
+ * that every option holds as literals no other option holds.
+ */
+function tagOf(union: z.ZodType, options: readonly z.ZodType[]): string | undefined {
+  const declared = defOf(union).discriminator;
+  if (declared !== undefined) return declared;
+  const first = defOf(options[0]!).shape;
+  if (first === undefined) return undefined;
+  for (const name of Object.keys(first)) {
+    const values = options.map((o) => tagValues(o, name));
+    if (values.some((v) => v === undefined)) continue;
+    const all = values.flatMap((v) => v!);
+    if (new Set(all).size === all.length) return name;
+  }
+  return undefined;
+}
+
+/** The schema one segment below `schema` (already a core schema), or undefined. */
+function child(schema: z.ZodType, seg: string | number): z.ZodType | undefined {
+  const def = defOf(schema);
+  if (typeof seg === 'number') {
+    if (def.type === 'array') return def.element;
+    if (def.type === 'tuple') return def.items?.[seg] ?? def.rest ?? undefined;
+    return undefined;
+  }
+  if (def.type === 'object') return def.shape?.[seg] ?? def.catchall;
+  if (def.type === 'record') return def.valueType;
+  return undefined;
+}
+
+/**
+ * Walks a document path through a schema: objects, records, lists, tuples, recursive schemas,
+ * and unions, whose options are followed side by side. `undefined` when no option has the path.
+ * Used to check paths and values that come from untyped code, and to guard nested updates of a
+ * union attribute with its tag.
+ *
+ * @example pathSchemas(z.object({ shape: z.discriminatedUnion('kind', [circle, square]) }), ['shape', 'r'])
+ * // one leaf (circle's r), union { at: ['shape'], tag: 'kind', options: 2 }
+ */
+export function pathSchemas(root: z.ZodType, path: DocPath): PathSchemas | undefined {
+  let leaves: PathLeaf[] = [{ schema: root }];
+  let union: PathUnion | undefined;
+  let unions = 0;
+  let complete = true;
+  for (let i = 0; i < path.length; i++) {
+    const seg = path[i]!;
+    const next: PathLeaf[] = [];
+    for (const leaf of leaves) {
+      const c = core(leaf.schema);
+      const options = unionOptions(c);
+      if (options === undefined) {
+        const s = child(c, seg);
+        if (s !== undefined) next.push({ ...leaf, schema: s });
+        else complete = false;
+        continue;
+      }
+      unions++;
+      const tag = tagOf(c, options);
+      union ??= { at: path.slice(0, i), tag, options: options.length };
+      options.forEach((o, index) => {
+        const s = child(o, seg);
+        if (s === undefined) {
+          complete = false;
+          return;
+        }
+        // Only the first union's options are told apart; a second one's leaves keep the first's option.
+        next.push(unions === 1 ? { schema: s, option: { index, tagValues: tag === undefined ? [] : (tagValues(o, tag) ?? []) } } : { ...leaf, schema: s });
+      });
+    }
+    if (next.length === 0) return undefined;
+    leaves = next;
+  }
+  return { leaves, union, unions, complete };
+}
+
+/** The schema at a document path, the first union option's where several have it; `undefined` when none does. */
+export function schemaAt(root: z.ZodType, path: DocPath): z.ZodType | undefined {
+  return pathSchemas(root, path)?.leaves[0]?.schema;
+}

@@ -1,0 +1,76 @@
+import type { z } from 'zod';
+import type { ConditionNode, DocPath } from '../expressions/ast.js';
+import { formatDocPath } from '../expressions/document-path.js';
+import { ExpressionError } from '../errors.js';
+import type { PathSchemas } from '../entity/path-schemas.js';
+
+/**
+ * A nested change inside a union attribute holds only for some of its options (`shape.r` exists
+ * on circles, not squares): the update must then only apply to an item whose stored tag names one
+ * of them, or it would write a circle's field into a square and store an item its schema refuses.
+ */
+export interface UnionGuard {
+  /** The tag attribute of the union (`shape.kind`). */
+  readonly tagPath: DocPath;
+  readonly values: readonly unknown[];
+  /** The changed path, for the message of a failed condition. */
+  readonly target: string;
+}
+
+/**
+ * The schema a change at a path is checked with, and the guard it needs when the path passes
+ * through a union: the options whose schema takes the change (`attempt` throws for the others)
+ * are kept; when they are not all of the union's options, the stored tag must name one of them.
+ * A union without a tag, or a path through two unions, cannot be guarded that way: the change is
+ * refused before sending, naming the union to set as a whole. With `absentOk` (remove), an option
+ * without the path takes the change (removing a missing nested attribute does nothing).
+ *
+ * @example unionTarget(model, ['shape', 'r'], ps, (s) => model.validateAt(s, 3, 'shape.r'), false)
+ * // { schema: circle's r, guard: { tagPath: ['shape', 'kind'], values: ['c'], target: 'shape.r' } }
+ */
+export function unionTarget(
+  owner: string,
+  path: DocPath,
+  ps: PathSchemas,
+  attempt: (s: z.ZodType) => void,
+  absentOk: boolean,
+): { schema: z.ZodType; guard?: UnionGuard } {
+  const union = ps.union;
+  if (union === undefined) return { schema: ps.leaves[0]!.schema };
+  let firstError: unknown;
+  const accepted = ps.leaves.filter((leaf) => {
+    try {
+      attempt(leaf.schema);
+      return true;
+    } catch (e) {
+      firstError ??= e;
+      return false;
+    }
+  });
+  if (accepted.length === 0) throw firstError;
+  const covered = new Set(accepted.map((l) => l.option?.index));
+  const withPath = new Set(ps.leaves.map((l) => l.option?.index));
+  const every = ps.unions === 1 ? covered.size + (absentOk ? union.options - withPath.size : 0) === union.options : accepted.length === ps.leaves.length && ps.complete;
+  if (every) return { schema: accepted[0]!.schema };
+  const at = formatDocPath(path);
+  const unionAt = formatDocPath(union.at);
+  if (union.tag === undefined || ps.unions > 1) {
+    const why = ps.unions > 1 ? 'it passes through more than one union' : `the union at ${unionAt} has no tag attribute (a discriminator, or a literal field that tells its options apart)`;
+    throw new ExpressionError(owner, at, `applies to only some options of ${unionAt}, and ${why} to check before writing; set ${unionAt} as a whole`);
+  }
+  const values = [...new Set(accepted.flatMap((l) => l.option?.tagValues ?? []))];
+  return { schema: accepted[0]!.schema, guard: { tagPath: [...union.at, union.tag], values, target: at } };
+}
+
+/** The condition that every union guard holds, and one line per guard for a failed condition's message. */
+export function unionGuardConditions(guards: readonly UnionGuard[]): { nodes: ConditionNode[]; checks: string[] } {
+  const nodes: ConditionNode[] = [];
+  const checks: string[] = [];
+  for (const g of guards) {
+    const tag = { kind: 'path', path: g.tagPath } as const;
+    const values = g.values.map((value) => ({ kind: 'value', value }) as const);
+    nodes.push(values.length === 1 ? { kind: 'compare', op: '=', left: tag, right: values[0]! } : { kind: 'in', operand: tag, values });
+    checks.push(`${formatDocPath(g.tagPath)} must be ${g.values.map((v) => JSON.stringify(v)).join(' or ')} for ${g.target} (a field of only those options)`);
+  }
+  return { nodes, checks };
+}
