@@ -101,6 +101,18 @@ function child(schema: z.ZodType, seg: string | number): z.ZodType | undefined {
  * // one leaf (circle's r), union { at: ['shape'], tag: 'kind', options: 2 }
  */
 export function pathSchemas(root: z.ZodType, path: DocPath): PathSchemas | undefined {
+  // Most paths pass through no union: one schema per step, nothing to collect.
+  let s: z.ZodType | undefined = root;
+  for (const seg of path) {
+    const c = core(s);
+    if (defOf(c).type === 'union') return throughUnions(root, path);
+    s = child(c, seg);
+    if (s === undefined) return undefined;
+  }
+  return { leaves: [{ schema: s }], union: undefined, unions: 0, complete: true };
+}
+
+function throughUnions(root: z.ZodType, path: DocPath): PathSchemas | undefined {
   let leaves: PathLeaf[] = [{ schema: root }];
   let union: PathUnion | undefined;
   let unions = 0;
