@@ -86,7 +86,8 @@ function child(schema: z.ZodType, seg: string | number): z.ZodType | undefined {
     if (def.type === 'tuple') return def.items?.[seg] ?? def.rest ?? undefined;
     return undefined;
   }
-  if (def.type === 'object') return def.shape?.[seg] ?? def.catchall;
+  // Not the catchall of a loose object: a name outside the shape may be a key attribute dynakit writes.
+  if (def.type === 'object') return def.shape?.[seg];
   if (def.type === 'record') return def.valueType;
   return undefined;
 }
