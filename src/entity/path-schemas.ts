@@ -16,6 +16,8 @@ export interface PathUnion {
 /** One schema the value at a path may have: the union option it is reached through, if any. */
 export interface PathLeaf {
   readonly schema: z.ZodType;
+  /** Schemas the value must also satisfy: the other sides of an intersection that have the path. */
+  readonly also?: readonly z.ZodType[];
   /** Index of the option of `PathSchemas.union`, and the tag values that select it. */
   readonly option?: { readonly index: number; readonly tagValues: readonly unknown[] };
 }
@@ -78,6 +80,33 @@ function tagOf(union: z.ZodType, options: readonly z.ZodType[]): string | undefi
   return undefined;
 }
 
+/**
+ * The schemas one segment below `schema` (already a core schema) that a value there must satisfy:
+ * one, or one per side of an intersection that has the segment.
+ */
+function children(schema: z.ZodType, seg: string | number): z.ZodType[] {
+  const def = defOf(schema);
+  if (def.type !== 'intersection') {
+    const c = child(schema, seg);
+    return c === undefined ? [] : [c];
+  }
+  return [def.left, def.right].flatMap((side) => (side === undefined ? [] : children(core(side), seg)));
+}
+
+/** The next leaf below `leaf` for a segment, its intersection sides carried along; undefined when it has none. */
+function step(leaf: PathLeaf, primary: z.ZodType, seg: string | number): PathLeaf | undefined {
+  const [schema, ...sides] = children(primary, seg);
+  if (schema === undefined) return undefined;
+  // The other sides of intersections passed before follow the path too (a union among them is not split).
+  const also = [...sides, ...(leaf.also ?? []).flatMap((a) => children(core(a), seg))];
+  return { ...(leaf.option === undefined ? {} : { option: leaf.option }), schema, ...(also.length === 0 ? {} : { also }) };
+}
+
+/** Every schema a value at the path is checked against: each leaf's, with its intersection sides. */
+export function leafSchemas(ps: PathSchemas | undefined): z.ZodType[] {
+  return ps === undefined ? [] : ps.leaves.flatMap((l) => [l.schema, ...(l.also ?? [])]);
+}
+
 /** The schema one segment below `schema` (already a core schema), or undefined. */
 function child(schema: z.ZodType, seg: string | number): z.ZodType | undefined {
   const def = defOf(schema);
@@ -94,7 +123,8 @@ function child(schema: z.ZodType, seg: string | number): z.ZodType | undefined {
 
 /**
  * Walks a document path through a schema: objects, records, lists, tuples, recursive schemas,
- * and unions, whose options are followed side by side. `undefined` when no option has the path.
+ * intersections (every side that has the path constrains the value), and unions, whose options
+ * are followed side by side. `undefined` when no option has the path.
  * Used to check paths and values that come from untyped code, and to guard nested updates of a
  * union attribute with its tag.
  *
@@ -106,14 +136,15 @@ export function pathSchemas(root: z.ZodType, path: DocPath): PathSchemas | undef
   let s: z.ZodType | undefined = root;
   for (const seg of path) {
     const c = core(s);
-    if (defOf(c).type === 'union') return throughUnions(root, path);
+    const type = defOf(c).type;
+    if (type === 'union' || type === 'intersection') return throughOptions(root, path);
     s = child(c, seg);
     if (s === undefined) return undefined;
   }
   return { leaves: [{ schema: s }], union: undefined, unions: 0, complete: true };
 }
 
-function throughUnions(root: z.ZodType, path: DocPath): PathSchemas | undefined {
+function throughOptions(root: z.ZodType, path: DocPath): PathSchemas | undefined {
   let leaves: PathLeaf[] = [{ schema: root }];
   let union: PathUnion | undefined;
   let unions = 0;
@@ -125,8 +156,8 @@ function throughUnions(root: z.ZodType, path: DocPath): PathSchemas | undefined 
       const c = core(leaf.schema);
       const options = unionOptions(c);
       if (options === undefined) {
-        const s = child(c, seg);
-        if (s !== undefined) next.push({ ...leaf, schema: s });
+        const n = step(leaf, c, seg);
+        if (n !== undefined) next.push(n);
         else complete = false;
         continue;
       }
@@ -134,13 +165,11 @@ function throughUnions(root: z.ZodType, path: DocPath): PathSchemas | undefined 
       const tag = tagOf(c, options);
       union ??= { at: path.slice(0, i), tag, options: options.length };
       options.forEach((o, index) => {
-        const s = child(o, seg);
-        if (s === undefined) {
-          complete = false;
-          return;
-        }
         // Only the first union's options are told apart; a second one's leaves keep the first's option.
-        next.push(unions === 1 ? { schema: s, option: { index, tagValues: tag === undefined ? [] : (tagValues(o, tag) ?? []) } } : { ...leaf, schema: s });
+        const from: PathLeaf = unions === 1 ? { ...leaf, option: { index, tagValues: tag === undefined ? [] : (tagValues(o, tag) ?? []) } } : leaf;
+        const n = step(from, o, seg);
+        if (n === undefined) complete = false;
+        else next.push(n);
       });
     }
     if (next.length === 0) return undefined;

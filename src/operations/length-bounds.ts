@@ -5,7 +5,7 @@ import { formatDocPath } from '../expressions/document-path.js';
 import { ValidationError } from '../errors.js';
 import type { EntityModel } from '../entity/model.js';
 import { defOf, isOptionalSchema, readCore, unwrapSchema } from '../entity/schema-walk.js';
-import { pathSchemas } from '../entity/path-schemas.js';
+import { leafSchemas, pathSchemas } from '../entity/path-schemas.js';
 
 /**
  * Length bounds of lists and sets under updates that change a stored list or set without knowing
@@ -119,7 +119,7 @@ export function lengthBoundGuards(model: EntityModel, actions: readonly UpdateAc
   const nodes: ConditionNode[] = [];
   const checks: string[] = [];
   for (const [name, c] of lengthChanges(actions)) {
-    const b = boundsOf(pathSchemas(model.schema, c.path)?.leaves.map((l) => l.schema) ?? []);
+    const b = boundsOf(leafSchemas(pathSchemas(model.schema, c.path)));
     if (b === undefined) continue;
     const limit = b.max === b.min ? `length ${b.min}` : [b.min > 0 ? `min ${b.min}` : '', b.max !== undefined ? `max ${b.max}` : ''].filter(Boolean).join(', ');
     const refuse = (message: string): never => {

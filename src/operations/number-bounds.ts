@@ -3,7 +3,7 @@ import type { Comparator, ConditionNode, DocPath, SetValue, UpdateAction } from 
 import { formatDocPath } from '../expressions/document-path.js';
 import type { EntityModel } from '../entity/model.js';
 import { defOf, readCore, unwrapSchema } from '../entity/schema-walk.js';
-import { pathSchemas } from '../entity/path-schemas.js';
+import { leafSchemas, pathSchemas } from '../entity/path-schemas.js';
 
 /**
  * Number bounds (`.min()`, `.max()`, `.positive()`, `.gt()`, ...) under updates whose result
@@ -147,8 +147,8 @@ export function numberBoundGuards(model: EntityModel, actions: readonly UpdateAc
     if (a.kind !== 'add' && a.kind !== 'set') continue;
     const l = linearOf(a);
     if (l === undefined) continue;
-    const leaves = pathSchemas(model.schema, a.path)?.leaves ?? [];
-    const bounds = leaves.length === 1 ? boundsOf(leaves[0]!.schema) : readBounds(...leaves.map((l) => l.schema));
+    const schemas = leafSchemas(pathSchemas(model.schema, a.path));
+    const bounds = schemas.length === 1 ? boundsOf(schemas[0]!) : readBounds(...schemas);
     if (bounds === undefined) continue;
     const target = formatDocPath(a.path);
     const source = formatDocPath(l.source);

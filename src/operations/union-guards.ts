@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { ConditionNode, DocPath } from '../expressions/ast.js';
 import { formatDocPath } from '../expressions/document-path.js';
 import { ExpressionError } from '../errors.js';
-import type { PathSchemas } from '../entity/path-schemas.js';
+import type { PathLeaf, PathSchemas } from '../entity/path-schemas.js';
 
 /**
  * A nested change inside a union attribute holds only for some of its options (`shape.r` exists
@@ -36,11 +36,20 @@ export function unionTarget(
   absentOk: boolean,
 ): { schema: z.ZodType; guard?: UnionGuard } {
   const union = ps.union;
-  if (union === undefined) return { schema: ps.leaves[0]!.schema };
+  // The other sides of an intersection check the value too; the leaf's own schema shapes it.
+  const check = (leaf: PathLeaf): void => {
+    attempt(leaf.schema);
+    for (const side of leaf.also ?? []) attempt(side);
+  };
+  if (union === undefined) {
+    const leaf = ps.leaves[0]!;
+    if (leaf.also !== undefined) check(leaf);
+    return { schema: leaf.schema };
+  }
   let firstError: unknown;
   const accepted = ps.leaves.filter((leaf) => {
     try {
-      attempt(leaf.schema);
+      check(leaf);
       return true;
     } catch (e) {
       firstError ??= e;

@@ -39,6 +39,7 @@ const Figure = defineEntity({
     // A union with nothing to tell its options apart.
     blob: z.union([z.object({ a: z.string() }), z.object({ b: z.number() })]).optional(),
     pair: z.tuple([z.string(), z.number()]).optional(),
+    both: z.intersection(z.object({ a: z.string(), n: z.number().max(10) }), z.object({ b: z.number(), n: z.number().min(0) })).optional(),
     tree: node.optional(),
   }),
   keys: { primary: { pk: 'FIG#{id}', sk: 'FIG' } },
@@ -138,5 +139,19 @@ describe('union attributes', () => {
     await refusedBeforeSend(requests, ValidationError, () => Figure.update({ id: 'x1' }).set({ 'pair[1]': 'five' }));
     const found = await Figure.scan().filter(Figure.Attr('pair[1]').gte(5).and(Figure.Attr('tree.children[0].name').eq('child'))).all();
     expect(found.map((f) => f.id)).toEqual(['x1']);
+  });
+
+  it('intersection paths: every side that has the path checks the value and bounds it', async () => {
+    await Figure.put({ id: 'i1', shape: { kind: 'dot' }, both: { a: 'x', b: 1, n: 5 } });
+    await Figure.update({ id: 'i1' }).set({ 'both.b': 2, 'both.n': 9 });
+    expect((await Figure.get({ id: 'i1' }))?.both).toEqual({ a: 'x', b: 2, n: 9 });
+    await refusedBeforeSend(requests, ValidationError, () => Figure.update({ id: 'i1' }).set({ 'both.n': 11 })); // left side: max 10
+    await refusedBeforeSend(requests, ValidationError, () => Figure.update({ id: 'i1' }).set({ 'both.n': -1 })); // right side: min 0
+    // add() keeps both sides' bounds on the result: 9 + 2 > 10.
+    await expect(Figure.update({ id: 'i1' }).add({ 'both.n': 2 })).rejects.toThrow(ConditionFailedError);
+    await expect(Figure.update({ id: 'i1' }).add({ 'both.n': -10 })).rejects.toThrow(ConditionFailedError);
+    await Figure.update({ id: 'i1' }).add({ 'both.n': -9 });
+    const found = await Figure.scan().filter(Figure.Attr('both.b').eq(2).and(Figure.Attr('both.n').eq(0))).all();
+    expect(found.map((f) => f.id)).toEqual(['i1']);
   });
 });
