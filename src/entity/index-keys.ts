@@ -191,8 +191,11 @@ export function compileIndexKeys(
     // A multi-attribute key takes one template per attribute, in key order.
     const compileAll = (field: 'pk' | 'sk', source: string | readonly string[] | undefined, attrs: readonly { name: string; type: ScalarAttributeType }[]): KeyTemplate[] => {
       if (attrs.length <= 1) {
-        if (Array.isArray(source)) throw new KeyError(entity, `${indexName}.${field}`, '', `index ${indexName} has a single-attribute ${field === 'pk' ? 'partition' : 'sort'} key; give one template, not a list`);
-        const t = compile(field, source as string | undefined, attrs[0]);
+        // A key declared as a list of one attribute (`sortKey: [{ name, type }]`) is typed to take a
+        // list of one template; it is the same key as a plain one, so both spellings are read alike.
+        const one: unknown = Array.isArray(source) && source.length === 1 ? source[0] : source;
+        if (Array.isArray(one)) throw new KeyError(entity, `${indexName}.${field}`, '', `index ${indexName} has a single-attribute ${field === 'pk' ? 'partition' : 'sort'} key; give one template, not a list`);
+        const t = compile(field, one as string | undefined, attrs[0]);
         return t === undefined ? [] : [t];
       }
       if (!Array.isArray(source) || source.length !== attrs.length) {
