@@ -7,7 +7,7 @@ import { StoredNames } from './stored-names.js';
 import { computeItemSize, MAX_ITEM_BYTES, sizeWithLocalIndexes } from './item-size.js';
 import type { KeyValue } from './key-encoding.js';
 import { checkSelfKeyValue, compileIndexKeys, keyValueSchema, secondarySelfKeys, type IndexKeys, type SelfKey } from './index-keys.js';
-import { coreType, defaultOf, defOf, emptySetWhenAbsent, schemaAt } from './schema-walk.js';
+import { coreType, defaultOf, defOf, emptySetWhenAbsent, keepsUnknownKeys, schemaAt } from './schema-walk.js';
 import type { DocPath } from '../expressions/ast.js';
 import { formatDocPath } from '../expressions/document-path.js';
 import type { Table } from './table.js';
@@ -134,7 +134,7 @@ export class EntityModel {
         fields: [...Object.keys(this.shape), ...this.managed],
         taken: reserved,
         keyAttributes: o.table.keyAttributeNames,
-        keepsUnknown: defOf(o.schema).catchall !== undefined,
+        keepsUnknown: keepsUnknownKeys(o.schema),
       },
       o.storedAs,
     );
