@@ -6,7 +6,7 @@ import { readSchema } from './read-schema.js';
 import { StoredNames } from './stored-names.js';
 import { computeItemSize, MAX_ITEM_BYTES, sizeWithLocalIndexes } from './item-size.js';
 import type { KeyValue } from './key-encoding.js';
-import { checkSelfKeyValue, compileIndexKeys, keyValueSchema, secondarySelfKeys, type IndexKeys, type SelfKey } from './index-keys.js';
+import { checkSelfKeyValue, compileIndexKeys, indexKeyParts, keyValueSchema, secondarySelfKeys, type IndexKeys, type SelfKey } from './index-keys.js';
 import { coreType, defaultOf, defOf, emptySetWhenAbsent, keepsUnknownKeys, schemaAt } from './schema-walk.js';
 import type { DocPath } from '../expressions/ast.js';
 import { formatDocPath } from '../expressions/document-path.js';
@@ -134,6 +134,7 @@ export class EntityModel {
         fields: [...Object.keys(this.shape), ...this.managed],
         taken: reserved,
         keyAttributes: o.table.keyAttributeNames,
+        ownKeyAttributes: new Set([...indexes.values()].flatMap((ix) => indexKeyParts(ix).map(([, , attr]) => attr.name))),
         keepsUnknown: keepsUnknownKeys(o.schema),
       },
       o.storedAs,
