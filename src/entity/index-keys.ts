@@ -131,6 +131,34 @@ export function checkSelfKeyValue(entity: string, keys: readonly SelfKey[], attr
   }
 }
 
+const STORED_TYPE: Readonly<Partial<Record<CompositeKind, ScalarAttributeType>>> = { string: 'S', date: 'S', number: 'N', bigint: 'N', binary: 'B' };
+
+/**
+ * Refuses a schema field stored under its own name that is a key attribute of an index the entity
+ * has no keys on, when its values cannot have that key's type (a number field named like a string
+ * key, a map, a boolean): DynamoDB would refuse every write of the entity ("Type mismatch for
+ * Index Key"). Multi-attribute keys index plain attributes (`status`, `region`), so another entity
+ * of the table is likely to have a field of that name; renaming it (`storedAs`) keeps it out.
+ */
+export function checkForeignKeyFields(entity: string, table: Table, shape: Readonly<Record<string, z.ZodType>>, keyed: ReadonlyMap<string, IndexKeys>, storedName: (field: string) => string): void {
+  for (const [name, index] of table.indexes) {
+    if (keyed.has(name)) continue;
+    for (const attr of [...index.partitionKeys, ...index.sortKeys]) {
+      const schema = shape[attr.name];
+      if (schema === undefined || storedName(attr.name) !== attr.name) continue;
+      const kind = compositeKind(schema);
+      const type = kind === undefined ? undefined : STORED_TYPE[kind];
+      if (type === attr.type) continue;
+      throw new KeyError(
+        entity,
+        name,
+        attr.name,
+        `field ${attr.name} is stored in attribute ${attr.name}, a key of index ${name} (${attr.type}), and its values are ${type ?? 'not a key type'}: DynamoDB would refuse every write ("Type mismatch for Index Key"); store it under another name (storedAs: { ${attr.name}: '...' })`,
+      );
+    }
+  }
+}
+
 /** An entity's key templates per index, and the physical attributes they write. */
 export interface CompiledKeys {
   readonly indexes: ReadonlyMap<string, IndexKeys>;

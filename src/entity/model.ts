@@ -6,7 +6,7 @@ import { readSchema } from './read-schema.js';
 import { StoredNames } from './stored-names.js';
 import { computeItemSize, MAX_ITEM_BYTES, sizeWithLocalIndexes } from './item-size.js';
 import type { KeyValue } from './key-encoding.js';
-import { checkSelfKeyValue, compileIndexKeys, indexKeyParts, keyValueSchema, secondarySelfKeys, type IndexKeys, type SelfKey } from './index-keys.js';
+import { checkForeignKeyFields, checkSelfKeyValue, compileIndexKeys, indexKeyParts, keyValueSchema, secondarySelfKeys, type IndexKeys, type SelfKey } from './index-keys.js';
 import { coreType, defaultOf, defOf, emptySetWhenAbsent, keepsUnknownKeys, schemaAt } from './schema-walk.js';
 import type { DocPath } from '../expressions/ast.js';
 import { formatDocPath } from '../expressions/document-path.js';
@@ -140,6 +140,7 @@ export class EntityModel {
       o.storedAs,
     );
     this.storedName = this.names.storedName;
+    checkForeignKeyFields(o.name, o.table, this.shape, indexes, this.storedName);
     if (defOf(o.schema).catchall !== undefined) this.tableOwned = [...new Set([...reserved, ...o.table.keyAttributeNames])].filter((a) => !(a in this.shape));
     this.managedInKeys = [this.timestamps?.createdAt, this.timestamps?.updatedAt, o.version].some((a) => a !== undefined && this.keyComposites.has(a));
     // Reads also leave out the key attributes of the table's other indexes (not schema fields): an item

@@ -266,4 +266,50 @@ describe('probes', () => {
       await T.drop();
     }
   });
+
+  it('a field named like the key of an index the entity has no keys on can be stored under another name', async () => {
+    const T = defineTable({
+      name: uniqueTableName('review-other-key'),
+      client,
+      partitionKey: { name: 'pk', type: 'S' },
+      indexes: { byState: { type: 'global', partitionKey: [{ name: 'tenant', type: 'S' }, { name: 'state', type: 'S' }] } },
+    });
+    const Ticket = defineEntity({
+      table: T,
+      name: 'Ticket',
+      schema: z.object({ id: z.string(), tenant: z.string(), state: z.string() }),
+      keys: { primary: { pk: 'T#{id}' }, byState: { pk: ['{tenant}', '{state}'] } },
+    });
+    // Gauge's state is a number: stored as "state" it would be written into byState's key (and refused as a type mismatch)
+    const Gauge = defineEntity({
+      table: T,
+      name: 'Gauge',
+      schema: z.object({ id: z.string(), tenant: z.string(), state: z.number() }),
+      keys: { primary: { pk: 'G#{id}' } },
+      storedAs: { state: 'gauge_state', tenant: 'gauge_tenant' },
+    });
+    await T.create();
+    try {
+      await Ticket.put({ id: 't1', tenant: 'acme', state: 'open' });
+      await Gauge.put({ id: 'g1', tenant: 'acme', state: 3 });
+      expect(await Gauge.get({ id: 'g1' })).toEqual({ id: 'g1', tenant: 'acme', state: 3 });
+      expect((await doc.send(new GetCommand({ TableName: T.name, Key: { pk: 'G#g1' } }))).Item).toEqual({ pk: 'G#g1', _et: 'Gauge', id: 'g1', gauge_tenant: 'acme', gauge_state: 3 });
+      const open = await T.query('byState', T.Key('tenant').eq('acme').and(T.Key('state').eq('open'))).all();
+      expect(open.items.map((i) => i['id'])).toEqual(['t1']);
+      expect(await Gauge.update({ id: 'g1' }).set({ state: 4 }).where(Gauge.Attr('state').eq(3)).returning('ALL_NEW')).toEqual({ id: 'g1', tenant: 'acme', state: 4 });
+    } finally {
+      await T.drop();
+    }
+    // without the rename every put failed at DynamoDB ("Type mismatch for Index Key"); now defineEntity says so
+    expect(() => defineEntity({ table: T, name: 'Gauge2', schema: z.object({ id: z.string(), state: z.number() }), keys: { primary: { pk: 'H#{id}' } } })).toThrow(
+      /field state is stored in attribute state, a key of index byState \(S\).*storedAs/,
+    );
+    expect(() => defineEntity({ table: T, name: 'Flag', schema: z.object({ id: z.string(), state: z.boolean().optional() }), keys: { primary: { pk: 'F#{id}' } } })).toThrow(KeyError);
+    // a field of the key's type may share it (the item then joins the index, as its own attribute)
+    expect(() => defineEntity({ table: T, name: 'Memo', schema: z.object({ id: z.string(), state: z.enum(['a', 'b']) }), keys: { primary: { pk: 'M#{id}' } } })).not.toThrow();
+    // a field that is a key of an index the entity writes keys for is still refused
+    expect(() =>
+      defineEntity({ table: T, name: 'Ticket2', schema: z.object({ id: z.string(), tenant: z.string(), state: z.string() }), keys: { primary: { pk: 'U#{id}' }, byState: { pk: ['{tenant}', '{state}'] } }, storedAs: { state: 's' } }),
+    ).toThrow(/key attribute/);
+  });
 });
