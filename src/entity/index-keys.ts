@@ -134,29 +134,38 @@ export function checkSelfKeyValue(entity: string, keys: readonly SelfKey[], attr
 const STORED_TYPE: Readonly<Partial<Record<CompositeKind, ScalarAttributeType>>> = { string: 'S', date: 'S', number: 'N', bigint: 'N', binary: 'B' };
 
 /**
- * Refuses a schema field stored under its own name that is a key attribute of an index the entity
- * has no keys on, when its values cannot have that key's type (a number field named like a string
- * key, a map, a boolean): DynamoDB would refuse every write of the entity ("Type mismatch for
- * Index Key"). Multi-attribute keys index plain attributes (`status`, `region`), so another entity
- * of the table is likely to have a field of that name; renaming it (`storedAs`) keeps it out.
+ * The schema fields stored under their own names that are key attributes of indexes the entity has
+ * no keys on: their values land in that index's key, so a write of one DynamoDB refuses there
+ * (another type, '', null, over the key size limit) fails the whole request. A field whose kind
+ * cannot have the key's type (a number named like a string key, a boolean, a map) is refused here;
+ * the others are returned as self keys, so writes check their values before sending. Multi-attribute
+ * keys index plain attributes (`status`, `region`), which another entity of the table is likely to
+ * have; renaming the field (`storedAs`) keeps it out.
  */
-export function checkForeignKeyFields(entity: string, table: Table, shape: Readonly<Record<string, z.ZodType>>, keyed: ReadonlyMap<string, IndexKeys>, storedName: (field: string) => string): void {
+export function foreignKeyFields(entity: string, table: Table, shape: Readonly<Record<string, z.ZodType>>, keyed: ReadonlyMap<string, IndexKeys>, storedName: (field: string) => string): ReadonlyMap<string, readonly SelfKey[]> {
+  const out = new Map<string, SelfKey[]>();
   for (const [name, index] of table.indexes) {
     if (keyed.has(name)) continue;
-    for (const attr of [...index.partitionKeys, ...index.sortKeys]) {
+    for (const [field, attr] of [...index.partitionKeys.map((a) => ['pk', a] as const), ...index.sortKeys.map((a) => ['sk', a] as const)]) {
       const schema = shape[attr.name];
       if (schema === undefined || storedName(attr.name) !== attr.name) continue;
       const kind = compositeKind(schema);
       const type = kind === undefined ? undefined : STORED_TYPE[kind];
-      if (type === attr.type) continue;
-      throw new KeyError(
-        entity,
-        name,
-        attr.name,
-        `field ${attr.name} is stored in attribute ${attr.name}, a key of index ${name} (${attr.type}), and its values are ${type ?? 'not a key type'}: DynamoDB would refuse every write ("Type mismatch for Index Key"); store it under another name (storedAs: { ${attr.name}: '...' })`,
-      );
+      if (type !== attr.type) {
+        throw new KeyError(
+          entity,
+          name,
+          attr.name,
+          `field ${attr.name} is stored in attribute ${attr.name}, a key of index ${name} (${attr.type}), and its values are ${type ?? 'not a key type'}: DynamoDB would refuse every write ("Type mismatch for Index Key"); store it under another name (storedAs: { ${attr.name}: '...' })`,
+        );
+      }
+      // A raw template builds the value as stored, checking what a key may hold (no '', the size limits).
+      if (/[{}]/.test(attr.name)) continue;
+      const template = new KeyTemplate(`{${attr.name}}`, { [attr.name]: kind }, table.keySeparator, { entity, index: `${name}.${field}` });
+      out.set(attr.name, [...(out.get(attr.name) ?? []), { index: name, field, template }]);
     }
   }
+  return out;
 }
 
 /** An entity's key templates per index, and the physical attributes they write. */

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { changedAttributes, ConditionFailedError, defineEntity, defineTable, KeyError, TransactionCanceledError, transactWrite } from '../../src/index.js';
+import { BatchValidationError, changedAttributes, ConditionFailedError, defineEntity, defineTable, KeyError, TransactionCanceledError, transactWrite } from '../../src/index.js';
 import { testClient, testDocClient, uniqueTableName } from '../support/client.js';
 import { countRequests, refusedBeforeSend } from '../support/requests.js';
 import { useTable } from '../support/tables.js';
@@ -311,5 +311,41 @@ describe('probes', () => {
     expect(() =>
       defineEntity({ table: T, name: 'Ticket2', schema: z.object({ id: z.string(), tenant: z.string(), state: z.string() }), keys: { primary: { pk: 'U#{id}' }, byState: { pk: ['{tenant}', '{state}'] } }, storedAs: { state: 's' } }),
     ).toThrow(/key attribute/);
+  });
+
+  it('a field stored in the key of an index the entity has no keys on: values DynamoDB refuses in a key fail before sending', async () => {
+    const T = defineTable({
+      name: uniqueTableName('review-foreign-key'),
+      client,
+      partitionKey: { name: 'pk', type: 'S' },
+      indexes: {
+        byState: { type: 'global', partitionKey: [{ name: 'tenant', type: 'S' }, { name: 'state', type: 'S' }] },
+        byCode: { type: 'global', partitionKey: { name: 'code', type: 'S' } },
+      },
+    });
+    defineEntity({ table: T, name: 'Ticket', schema: z.object({ id: z.string(), tenant: z.string(), state: z.string() }), keys: { primary: { pk: 'T#{id}' }, byState: { pk: ['{tenant}', '{state}'] } } });
+    const Memo = defineEntity({ table: T, name: 'Memo', schema: z.object({ id: z.string(), state: z.string(), code: z.string().nullable().optional() }), keys: { primary: { pk: 'M#{id}' } } });
+    const counted = testClient();
+    const sent = countRequests(counted);
+    const Counted = defineTable({ ...T.config, client: counted });
+    const CountedMemo = defineEntity({ table: Counted, name: 'Memo', schema: z.object({ id: z.string(), state: z.string(), code: z.string().nullable().optional() }), keys: { primary: { pk: 'M#{id}' } } });
+    await T.create();
+    try {
+      // each was a ValidationException from DynamoDB ("A value specified for a secondary index key is not supported", "Size limit exceeded")
+      await refusedBeforeSend(sent, KeyError, () => CountedMemo.put({ id: 'm1', state: '' }));
+      await refusedBeforeSend(sent, KeyError, () => CountedMemo.put({ id: 'm1', state: 'x', code: '' }));
+      await refusedBeforeSend(sent, KeyError, () => CountedMemo.put({ id: 'm1', state: 'x', code: null }));
+      await refusedBeforeSend(sent, KeyError, () => CountedMemo.put({ id: 'm1', state: 'x'.repeat(2049) }));
+      await refusedBeforeSend(sent, KeyError, () => CountedMemo.update({ id: 'm1' }).set({ state: '' }));
+      await refusedBeforeSend(sent, BatchValidationError, () => Counted.batchWrite([CountedMemo.put({ id: 'm1', state: 'ok' }), CountedMemo.put({ id: 'm2', state: '' })]));
+      // values a key can hold are written, and put the item in the index
+      await Memo.put({ id: 'm1', state: 'open', code: 'c1' });
+      await Memo.update({ id: 'm1' }).set({ code: undefined });
+      expect(await Memo.get({ id: 'm1' })).toEqual({ id: 'm1', state: 'open' });
+      expect((await T.scan('byState').all()).items).toEqual([]); // no tenant: not in byState
+    } finally {
+      await T.drop();
+      counted.destroy();
+    }
   });
 });
