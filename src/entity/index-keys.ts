@@ -131,6 +131,9 @@ export function checkSelfKeyValue(entity: string, keys: readonly SelfKey[], attr
   }
 }
 
+/** Schema types whose values are never a string, number or binary, so never a key. */
+const NEVER_SCALAR: ReadonlySet<string> = new Set(['boolean', 'object', 'array', 'set', 'record', 'map', 'tuple', 'null']);
+
 const STORED_TYPE: Readonly<Partial<Record<CompositeKind, ScalarAttributeType>>> = { string: 'S', date: 'S', number: 'N', bigint: 'N', binary: 'B' };
 
 /**
@@ -151,6 +154,9 @@ export function foreignKeyFields(entity: string, table: Table, shape: Readonly<R
       if (schema === undefined || storedName(attr.name) !== attr.name) continue;
       const kind = compositeKind(schema);
       const type = kind === undefined ? undefined : STORED_TYPE[kind];
+      // A kind this cannot tell (a union, a template literal) may well be stored as the key's type:
+      // left to DynamoDB. Known kinds of another type, and values that are no scalar, are refused.
+      if (kind === undefined && !NEVER_SCALAR.has(defOf(readCore(schema)).type)) continue;
       if (type !== attr.type) {
         throw new KeyError(
           entity,

@@ -307,6 +307,7 @@ describe('probes', () => {
     expect(() => defineEntity({ table: T, name: 'Flag', schema: z.object({ id: z.string(), state: z.boolean().optional() }), keys: { primary: { pk: 'F#{id}' } } })).toThrow(KeyError);
     // a field of the key's type may share it (the item then joins the index, as its own attribute)
     expect(() => defineEntity({ table: T, name: 'Memo', schema: z.object({ id: z.string(), state: z.enum(['a', 'b']) }), keys: { primary: { pk: 'M#{id}' } } })).not.toThrow();
+    expect(() => defineEntity({ table: T, name: 'Either', schema: z.object({ id: z.string(), state: z.union([z.literal('a'), z.literal('b')]) }), keys: { primary: { pk: 'E#{id}' } } })).not.toThrow();
     // a field that is a key of an index the entity writes keys for is still refused
     expect(() =>
       defineEntity({ table: T, name: 'Ticket2', schema: z.object({ id: z.string(), tenant: z.string(), state: z.string() }), keys: { primary: { pk: 'U#{id}' }, byState: { pk: ['{tenant}', '{state}'] } }, storedAs: { state: 's' } }),
