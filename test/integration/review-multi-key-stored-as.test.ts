@@ -349,4 +349,71 @@ describe('probes', () => {
       counted.destroy();
     }
   });
+
+  it('scans of a multi-attribute index page with cursors; a cursor of another index or partition is refused', async () => {
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await Player.scan('byLeague').limit(1).startAfter(cursor);
+      seen.push(...page.items.map((p) => p.playerId));
+      cursor = page.cursor;
+    } while (cursor !== undefined);
+    expect(seen.sort()).toEqual(['p1', 'p2', 'p3', 'p4', 'p9']);
+    const tableSeen: unknown[] = [];
+    cursor = undefined;
+    do {
+      const page = await Board.scan('byLeague').limit(2).startAfter(cursor).send();
+      tableSeen.push(...page.items.map((i) => i['playerId']));
+      cursor = page.cursor;
+    } while (cursor !== undefined);
+    expect(tableSeen.length).toBe(5);
+    const first = await Player.query('byLeague', d1()).limit(1);
+    expect(() => Player.query('byNick', Player.Key('league').eq('east')).startAfter(first.cursor).build()).toThrow(/issued for table .*index byLeague/);
+    const other = Player.Key('league').eq('east').and(Player.Key('division').eq('d2'));
+    expect(() => Player.query('byLeague', other).startAfter(first.cursor).build()).toThrow(/outside this query's key condition|not the queried/);
+  });
+
+  it('a range on a non-terminal composite of the last sort part is refined by a filter on its stored name, across pages', async () => {
+    const T = defineTable({
+      name: uniqueTableName('review-refine'),
+      client,
+      partitionKey: { name: 'pk', type: 'S' },
+      indexes: { byName: { type: 'global', partitionKey: [{ name: 'ra', type: 'S' }], sortKey: [{ name: 'rb', type: 'S' }, { name: 'rc', type: 'S' }] } },
+    });
+    const Person = defineEntity({
+      table: T,
+      name: 'Person',
+      schema: z.object({ id: z.string(), team: z.string(), role: z.string(), name: z.string() }),
+      keys: { primary: { pk: 'P#{id}' }, byName: { pk: ['T#{team}'], sk: ['{role}', 'N#{name}#{id}'] } },
+      storedAs: { name: 'nm', team: 'tm', role: 'rl' },
+    });
+    await T.create();
+    try {
+      for (const [id, name] of [['1', 'Bo'], ['2', 'Bo Jo'], ['3', 'Al'], ['4', 'Cy'], ['5', 'Bob']] as const) await Person.put({ id, team: 't', role: 'dev', name });
+      const q = Person.query('byName', Person.Key('team').eq('t').and(Person.Key('role').eq('dev')).and(Person.Key('name').gt('Bo')));
+      expect(Object.values(q.build().ExpressionAttributeNames ?? {})).toContain('nm');
+      const names: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await q.limit(1).startAfter(cursor);
+        names.push(...page.items.map((p) => p.name));
+        cursor = page.cursor;
+      } while (cursor !== undefined);
+      expect(names.sort()).toEqual(['Bo Jo', 'Bob', 'Cy']);
+    } finally {
+      await T.drop();
+    }
+  });
+
+  it('transactions write and move multi-attribute keys', async () => {
+    await transactWrite([
+      Player.create({ playerId: 'p20', league: 'north', division: 'd1', tier: 'gold', score: 1, nick: 'xx' }),
+      Player.update({ playerId: 'p9' }).set({ league: 'north', division: 'd1' }),
+    ]);
+    const north = Player.Key('league').eq('north').and(Player.Key('division').eq('d1'));
+    expect(ids(await Player.query('byLeague', north).all())).toEqual(['p20', 'p9']);
+    expect(await raw('p9')).toMatchObject({ la: 'L#north', nb: 'north', lg: 'north' });
+    await transactWrite([Player.delete({ playerId: 'p20' })]);
+    expect(ids(await Player.query('byLeague', north).all())).toEqual(['p9']);
+  });
 });
