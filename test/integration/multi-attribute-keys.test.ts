@@ -151,6 +151,15 @@ describe('multi-attribute keys: refused definitions', () => {
     expect(() => table([attr('a'), attr('b')], [attr('b')])).toThrow(/b is in both the partition key and the sort key/);
   });
 
+  it('a list of attributes where only one goes (table keys, a local index sort key) is a TableDefinitionError, not a TypeError', () => {
+    const list = [{ name: 'a', type: 'S' }, { name: 'b', type: 'S' }];
+    const define = (config: object) => () => defineTable({ name: uniqueTableName('multikey-one'), client, partitionKey: { name: 'pk', type: 'S' }, ...config } as never);
+    expect(define({ partitionKey: list })).toThrow(TableDefinitionError);
+    expect(define({ sortKey: list })).toThrow(/sortKey: only the keys of a global index may be a list of attributes/);
+    expect(define({ sortKey: { name: 'sk', type: 'S' }, indexes: { lsi1: { type: 'local', sortKey: list } } })).toThrow(/lsi1\.sortKey: only the keys of a global index/);
+    expect(define({ sortKey: { name: 'sk', type: 'string' } })).toThrow(/DynamoDB key types are S, N and B/);
+  });
+
   it('an entity gives one template per attribute', () => {
     const T = defineTable({
       name: uniqueTableName('multikey-keys'),
