@@ -218,6 +218,8 @@ export function compileIndexKeys(
         return undefined;
       }
       if (source === undefined) throw new KeyError(entity, `${indexName}.${field}`, '', `missing template for ${attr.name}`);
+      // Untyped input (a list of templates holding a number or null) failed in the parser as a bare TypeError.
+      if (typeof source !== 'string') throw new KeyError(entity, `${indexName}.${field}`, '', `the template for ${attr.name} must be a string like '{attribute}' or 'TEXT#{attribute}', got ${JSON.stringify(source)}`);
       const t = new KeyTemplate(source, kinds, table.keySeparator, { entity, index: `${indexName}.${field}` });
       const produces = t.raw ? (kinds[t.composites[0]!] === 'number' || kinds[t.composites[0]!] === 'bigint' ? 'N' : kinds[t.composites[0]!] === 'binary' ? 'B' : 'S') : 'S';
       if (produces !== attr.type) {

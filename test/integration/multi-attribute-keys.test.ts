@@ -173,5 +173,9 @@ describe('multi-attribute keys: refused definitions', () => {
     // @ts-expect-error: two templates, not three
     expect(() => defineEntity({ table: T, name: 'E2', schema, keys: { primary: { pk: 'E#{id}' }, gix: { pk: ['{x}', '{y}', '{id}'] } } })).toThrow(KeyError);
     expect(() => defineEntity({ table: T, name: 'E3', schema, keys: { primary: { pk: 'E#{id}' }, gix: { pk: ['X#{x}', 'Y#{y}'] } } })).not.toThrow();
+    // untyped lists holding something else than templates: a KeyError naming the attribute, not a TypeError from the parser
+    for (const pk of [['{x}', 5], ['{x}', null]]) {
+      expect(() => defineEntity({ table: T, name: 'E4', schema, keys: { primary: { pk: 'E#{id}' }, gix: { pk } } as never })).toThrow(/template for b must be a string/);
+    }
   });
 });
