@@ -416,4 +416,31 @@ describe('probes', () => {
     await transactWrite([Player.delete({ playerId: 'p20' })]);
     expect(ids(await Player.query('byLeague', north).all())).toEqual(['p9']);
   });
+
+  it('stored names that need aliases (dots, a leading digit, a reserved word, spaces) work in every expression', async () => {
+    const T = defineTable({ name: uniqueTableName('review-odd-names'), client, partitionKey: { name: 'pk', type: 'S' } });
+    const Odd = defineEntity({
+      table: T,
+      name: 'Odd',
+      schema: z.object({ id: z.string(), label: z.string(), count: z.number(), tags: z.set(z.string()).optional(), info: z.object({ a: z.string() }).optional() }),
+      keys: { primary: { pk: 'O#{id}' } },
+      storedAs: { label: 'user.label', count: '1count', tags: 'status', info: 'my info' },
+    });
+    await T.create();
+    try {
+      await Odd.put({ id: '1', label: 'x', count: 1, tags: new Set(['a']), info: { a: 'b' } });
+      const stored = (await doc.send(new GetCommand({ TableName: T.name, Key: { pk: 'O#1' } }))).Item;
+      expect(stored).toMatchObject({ 'user.label': 'x', '1count': 1, status: new Set(['a']), 'my info': { a: 'b' } });
+      const updated = await Odd.update({ id: '1' })
+        .set({ label: Odd.ref('info.a'), 'info.a': 'c' })
+        .add({ count: 2, tags: new Set(['b']) })
+        .where(Odd.Attr('label').eq('x').and(Odd.Attr('info').exists()).and(Odd.Attr('label').size().eq(1)).and(Odd.Attr('tags').contains('a')))
+        .returning('ALL_NEW');
+      expect(updated).toEqual({ id: '1', label: 'b', count: 3, tags: new Set(['a', 'b']), info: { a: 'c' } });
+      expect(await Odd.get({ id: '1' }).project('label', 'info')).toEqual({ label: 'b', info: { a: 'c' } });
+      expect((await Odd.scan().filter(Odd.Attr('count').gt(2)).project('count').all())).toEqual([{ count: 3 }]);
+    } finally {
+      await T.drop();
+    }
+  });
 });
