@@ -69,7 +69,7 @@ const PLAYERS = [
 const ids = (items: readonly { playerId?: string }[]) => items.map((p) => p.playerId);
 const d1 = () => Player.Key('league').eq('east').and(Player.Key('division').eq('d1'));
 
-describe('probes', () => {
+describe('review: multi-attribute keys and storedAs together', () => {
   it('seed', async () => {
     expect((await Board.describe()).differences).toEqual([]);
     for (const p of PLAYERS) await Player.put(p);
@@ -238,7 +238,7 @@ describe('probes', () => {
     }
   });
 
-  it('KEYS_ONLY multi index: self keys projected without hydrate', async () => {
+  it('a sort key declared as a list of one attribute takes a list of one template (KEYS_ONLY index, self keys, ADD on a self key)', async () => {
     const T = defineTable({
       name: uniqueTableName('review-ko'),
       client,
