@@ -131,6 +131,49 @@ export function checkSelfKeyValue(entity: string, keys: readonly SelfKey[], attr
   }
 }
 
+/** Schema types whose values are never a string, number or binary, so never a key. */
+const NEVER_SCALAR: ReadonlySet<string> = new Set(['boolean', 'object', 'array', 'set', 'record', 'map', 'tuple', 'null']);
+
+const STORED_TYPE: Readonly<Partial<Record<CompositeKind, ScalarAttributeType>>> = { string: 'S', date: 'S', number: 'N', bigint: 'N', binary: 'B' };
+
+/**
+ * The schema fields stored under their own names that are key attributes of indexes the entity has
+ * no keys on: their values land in that index's key, so a write of one DynamoDB refuses there
+ * (another type, '', null, over the key size limit) fails the whole request. A field whose kind
+ * cannot have the key's type (a number named like a string key, a boolean, a map) is refused here;
+ * the others are returned as self keys, so writes check their values before sending. Multi-attribute
+ * keys index plain attributes (`status`, `region`), which another entity of the table is likely to
+ * have; renaming the field (`storedAs`) keeps it out.
+ */
+export function foreignKeyFields(entity: string, table: Table, shape: Readonly<Record<string, z.ZodType>>, keyed: ReadonlyMap<string, IndexKeys>, storedName: (field: string) => string): ReadonlyMap<string, readonly SelfKey[]> {
+  const out = new Map<string, SelfKey[]>();
+  for (const [name, index] of table.indexes) {
+    if (keyed.has(name)) continue;
+    for (const [field, attr] of [...index.partitionKeys.map((a) => ['pk', a] as const), ...index.sortKeys.map((a) => ['sk', a] as const)]) {
+      const schema = shape[attr.name];
+      if (schema === undefined || storedName(attr.name) !== attr.name) continue;
+      const kind = compositeKind(schema);
+      const type = kind === undefined ? undefined : STORED_TYPE[kind];
+      // A kind this cannot tell (a union, a template literal) may well be stored as the key's type:
+      // left to DynamoDB. Known kinds of another type, and values that are no scalar, are refused.
+      if (kind === undefined && !NEVER_SCALAR.has(defOf(readCore(schema)).type)) continue;
+      if (type !== attr.type) {
+        throw new KeyError(
+          entity,
+          name,
+          attr.name,
+          `field ${attr.name} is stored in attribute ${attr.name}, a key of index ${name} (${attr.type}), and its values are ${type ?? 'not a key type'}: DynamoDB would refuse every write ("Type mismatch for Index Key"); store it under another name (storedAs: { ${attr.name}: '...' })`,
+        );
+      }
+      // A raw template builds the value as stored, checking what a key may hold (no '', the size limits).
+      if (/[{}]/.test(attr.name)) continue;
+      const template = new KeyTemplate(`{${attr.name}}`, { [attr.name]: kind }, table.keySeparator, { entity, index: `${name}.${field}` });
+      out.set(attr.name, [...(out.get(attr.name) ?? []), { index: name, field, template }]);
+    }
+  }
+  return out;
+}
+
 /** An entity's key templates per index, and the physical attributes they write. */
 export interface CompiledKeys {
   readonly indexes: ReadonlyMap<string, IndexKeys>;
@@ -175,6 +218,8 @@ export function compileIndexKeys(
         return undefined;
       }
       if (source === undefined) throw new KeyError(entity, `${indexName}.${field}`, '', `missing template for ${attr.name}`);
+      // Untyped input (a list of templates holding a number or null) failed in the parser as a bare TypeError.
+      if (typeof source !== 'string') throw new KeyError(entity, `${indexName}.${field}`, '', `the template for ${attr.name} must be a string like '{attribute}' or 'TEXT#{attribute}', got ${JSON.stringify(source)}`);
       const t = new KeyTemplate(source, kinds, table.keySeparator, { entity, index: `${indexName}.${field}` });
       const produces = t.raw ? (kinds[t.composites[0]!] === 'number' || kinds[t.composites[0]!] === 'bigint' ? 'N' : kinds[t.composites[0]!] === 'binary' ? 'B' : 'S') : 'S';
       if (produces !== attr.type) {
@@ -191,8 +236,11 @@ export function compileIndexKeys(
     // A multi-attribute key takes one template per attribute, in key order.
     const compileAll = (field: 'pk' | 'sk', source: string | readonly string[] | undefined, attrs: readonly { name: string; type: ScalarAttributeType }[]): KeyTemplate[] => {
       if (attrs.length <= 1) {
-        if (Array.isArray(source)) throw new KeyError(entity, `${indexName}.${field}`, '', `index ${indexName} has a single-attribute ${field === 'pk' ? 'partition' : 'sort'} key; give one template, not a list`);
-        const t = compile(field, source as string | undefined, attrs[0]);
+        // A key declared as a list of one attribute (`sortKey: [{ name, type }]`) is typed to take a
+        // list of one template; it is the same key as a plain one, so both spellings are read alike.
+        const one: unknown = Array.isArray(source) && source.length === 1 ? source[0] : source;
+        if (Array.isArray(one)) throw new KeyError(entity, `${indexName}.${field}`, '', `index ${indexName} has a single-attribute ${field === 'pk' ? 'partition' : 'sort'} key; give one template, not a list`);
+        const t = compile(field, one as string | undefined, attrs[0]);
         return t === undefined ? [] : [t];
       }
       if (!Array.isArray(source) || source.length !== attrs.length) {

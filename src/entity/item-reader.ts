@@ -41,6 +41,8 @@ export class ItemReader {
   private readonly allManaged: readonly Managed[];
   /** The TTL attribute and top-level Date attributes that were one (see `formerTtl`), with their readers. */
   private readonly epochFields: readonly (readonly [string, Reviver])[];
+  /** Stored name -> schema field, for the renamed fields (`storedAs`) of a schema read whole by `reviveAll`. */
+  private readonly fieldOf: ReadonlyMap<string, string>;
 
   constructor(private readonly o: ItemReaderOptions) {
     this.shape = o.schema.shape as Record<string, z.ZodType>;
@@ -50,6 +52,7 @@ export class ItemReader {
     this.fieldReaders =
       defOf(o.schema).catchall === undefined ? Object.keys(this.shape).map((k) => [k, o.renamed.get(k) ?? k, epochReader.get(k) ?? compileReviver(this.shape[k]!)] as const) : undefined;
     this.allManaged = this.managedFor(undefined);
+    this.fieldOf = new Map([...o.renamed].map(([field, stored]) => [stored, field]));
   }
 
   /** Parses one stored item, with the schema or the part of it a projection keeps. */
@@ -114,9 +117,13 @@ export class ItemReader {
     const data: Record<string, unknown> = {};
     const { reserved, version } = this.o;
     const t = this.o.timestamps;
-    for (const k of Object.keys(raw)) {
-      if ((keep !== undefined && !keep.has(k)) || reserved.has(k) || k === version || (t !== undefined && (k === t.createdAt || k === t.updatedAt))) continue;
-      data[k] = raw[k];
+    const renamed = this.o.renamed;
+    for (const stored of Object.keys(raw)) {
+      // A strict schema may rename fields (`storedAs`): read them by their model names, and never
+      // read a renamed field's model name as itself (the stored name holds its value).
+      const k = this.fieldOf.get(stored) ?? (renamed.has(stored) ? undefined : stored);
+      if (k === undefined || (keep !== undefined && !keep.has(k)) || reserved.has(stored) || k === version || (t !== undefined && (k === t.createdAt || k === t.updatedAt))) continue;
+      data[k] = raw[stored];
     }
     for (const [k, read] of this.epochFields) if (data[k] !== undefined) data[k] = read(data[k]);
     return (this.reviver === null ? data : this.reviver(data)) as Record<string, unknown>;

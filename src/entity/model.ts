@@ -6,8 +6,8 @@ import { readSchema } from './read-schema.js';
 import { StoredNames } from './stored-names.js';
 import { computeItemSize, MAX_ITEM_BYTES, sizeWithLocalIndexes } from './item-size.js';
 import type { KeyValue } from './key-encoding.js';
-import { checkSelfKeyValue, compileIndexKeys, keyValueSchema, secondarySelfKeys, type IndexKeys, type SelfKey } from './index-keys.js';
-import { coreType, defaultOf, defOf, emptySetWhenAbsent } from './schema-walk.js';
+import { checkSelfKeyValue, foreignKeyFields, compileIndexKeys, indexKeyParts, keyValueSchema, secondarySelfKeys, type IndexKeys, type SelfKey } from './index-keys.js';
+import { coreType, defaultOf, defOf, emptySetWhenAbsent, keepsUnknownKeys } from './schema-walk.js';
 import { schemaAt } from './path-schemas.js';
 import type { DocPath } from '../expressions/ast.js';
 import { formatDocPath } from '../expressions/document-path.js';
@@ -58,8 +58,11 @@ export class EntityModel {
   /**
    * Secondary-index key attributes that are schema attributes themselves (`{ pk: '{email}' }` on key
    * `email`), by name: a write stores them as fields, so it checks their values as keys (`checkSelfKeyValue`).
+   * Also the fields named like a key of an index the entity has no keys on (`foreignKeys`).
    */
   readonly selfKeys: ReadonlyMap<string, readonly SelfKey[]>;
+  /** Fields stored in key attributes of indexes the entity has no keys on (see `foreignKeyFields`). */
+  private readonly foreignKeys: ReadonlyMap<string, readonly SelfKey[]>;
   /** Physical attributes dynakit writes itself (keys and the discriminator); never model fields. */
   readonly reservedAttributes: ReadonlySet<string>;
   readonly timestamps: TimestampNames | undefined;
@@ -135,11 +138,15 @@ export class EntityModel {
         fields: [...Object.keys(this.shape), ...this.managed],
         taken: reserved,
         keyAttributes: o.table.keyAttributeNames,
-        keepsUnknown: defOf(o.schema).catchall !== undefined,
+        ownKeyAttributes: new Set([...indexes.values()].flatMap((ix) => indexKeyParts(ix).map(([, , attr]) => attr.name))),
+        keepsUnknown: keepsUnknownKeys(o.schema),
       },
       o.storedAs,
     );
     this.storedName = this.names.storedName;
+    this.foreignKeys = foreignKeyFields(o.name, o.table, this.shape, indexes, this.storedName);
+    // Updates check what they store in both kinds of key attributes alike (checkSelfKeyWrites).
+    if (this.foreignKeys.size > 0) this.selfKeys = new Map([...this.selfKeys, ...[...this.foreignKeys].map(([a, keys]) => [a, [...(this.selfKeys.get(a) ?? []), ...keys]] as const)]);
     if (defOf(o.schema).catchall !== undefined) this.tableOwned = [...new Set([...reserved, ...o.table.keyAttributeNames])].filter((a) => !(a in this.shape));
     this.managedInKeys = [this.timestamps?.createdAt, this.timestamps?.updatedAt, o.version].some((a) => a !== undefined && this.keyComposites.has(a));
     // Reads also leave out the key attributes of the table's other indexes (not schema fields): an item
@@ -302,6 +309,8 @@ export class EntityModel {
     }
     // A present self key was checked when its key was built above; null builds no key, but would be stored.
     for (const [attribute, keys] of this.selfKeys) if (output[attribute] === null) checkSelfKeyValue(this.name, keys, attribute, null);
+    // The key of an index the entity has no keys on is built by nothing: its value is checked here.
+    for (const [attribute, keys] of this.foreignKeys) checkSelfKeyValue(this.name, keys, attribute, output[attribute]);
     if (this.table.entityAttribute !== undefined) item[this.table.entityAttribute] = this.name;
     Object.assign(item, stored);
     if (stamps !== undefined) Object.assign(item, this.names.toStored(stamps));

@@ -31,6 +31,15 @@ export function defOf(schema: z.ZodType): ZodDefView {
   return (schema as unknown as { def: ZodDefView }).def;
 }
 
+/**
+ * Whether an object schema keeps attributes outside its shape (`.catchall()`, `z.looseObject`);
+ * a strict one refuses them (its catchall is `never`), and the default strips them.
+ */
+export function keepsUnknownKeys(schema: z.ZodType): boolean {
+  const rest = defOf(schema).catchall;
+  return rest !== undefined && defOf(rest).type !== 'never';
+}
+
 const WRAPPERS = new Set(['optional', 'nullable', 'default', 'prefault', 'readonly', 'catch', 'nonoptional']);
 
 /**

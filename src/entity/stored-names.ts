@@ -7,8 +7,14 @@ export interface StoredNameRules {
   readonly fields: readonly string[];
   /** Attributes dynakit writes itself that keep their names: key attributes and the discriminator. */
   readonly taken: ReadonlySet<string>;
-  /** The key attributes of the table and its indexes (a field named like one is the key itself). */
+  /** The key attributes of the table and its indexes: no field may be stored under one. */
   readonly keyAttributes: ReadonlySet<string>;
+  /**
+   * The key attributes of the indexes the entity has keys for: a field named like one is that key
+   * itself (or collides with it). A field named like the key of an index the entity has no keys on
+   * is an ordinary field, and renaming it is what keeps it out of that index.
+   */
+  readonly ownKeyAttributes: ReadonlySet<string>;
   /** Whether the schema keeps attributes it does not name (a catchall). */
   readonly keepsUnknown: boolean;
 }
@@ -25,13 +31,13 @@ export interface StoredNameRules {
 export function compileStoredNames(rules: StoredNameRules, storedAs: Readonly<Record<string, string>> | undefined): ReadonlyMap<string, string> {
   const renamed = new Map<string, string>();
   if (storedAs === undefined) return renamed;
-  const { entity, fields, taken, keyAttributes } = rules;
+  const { entity, fields, taken, keyAttributes, ownKeyAttributes } = rules;
   if (storedAs === null || typeof storedAs !== 'object') throw new KeyError(entity, '', '', 'storedAs must be an object of schema field -> attribute name');
   for (const [field, stored] of Object.entries(storedAs)) {
     if (!fields.includes(field)) throw new KeyError(entity, '', field, `storedAs names "${field}", which is not a top-level attribute of the schema, a timestamp or the version`);
     if (typeof stored !== 'string' || stored.length === 0) throw new KeyError(entity, '', field, `storedAs.${field} must be a non-empty attribute name`);
     if (stored === field) continue;
-    if (keyAttributes.has(field)) throw new KeyError(entity, '', field, `"${field}" is a key attribute of the table, written as itself; it cannot be stored under another name`);
+    if (ownKeyAttributes.has(field)) throw new KeyError(entity, '', field, `"${field}" is a key attribute of the table, written as itself; it cannot be stored under another name`);
     if (taken.has(stored) || keyAttributes.has(stored)) throw new KeyError(entity, '', field, `storedAs.${field} is "${stored}", an attribute dynakit writes itself (a key attribute or the discriminator)`);
     renamed.set(field, stored);
   }

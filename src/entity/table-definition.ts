@@ -21,6 +21,10 @@ export function checkTableDefinition(config: TableConfig): void {
   };
   const types = new Map<string, { type: string; where: string }>();
   const key = (k: KeyAttribute, where: string): void => {
+    // Untyped input: a list (the multi-attribute form) where one attribute goes failed as a bare TypeError.
+    if (Array.isArray(k)) fail(where, 'only the keys of a global index may be a list of attributes (a multi-attribute key); the table keys and a local index sort key are one attribute');
+    if (k === null || typeof k !== 'object' || typeof k.name !== 'string') fail(where, 'a key attribute is { name, type }');
+    if (k.type !== 'S' && k.type !== 'N' && k.type !== 'B') fail(where, `key attribute ${k.name} has type ${String(k.type)}; DynamoDB key types are S, N and B`);
     if (k.name === '' || bytes(k.name) > MAX_NAME_BYTES) fail(where, `key attribute name must be 1-${MAX_NAME_BYTES} bytes (got ${bytes(k.name)})`);
     const prev = types.get(k.name);
     // One AttributeDefinition per name: DynamoDB cannot hold one attribute as S in one index and N in another.

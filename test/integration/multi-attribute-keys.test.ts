@@ -169,6 +169,15 @@ describe('multi-attribute keys: refused definitions', () => {
     expect(() => define('multikey-4', [attr('a'), attr('b'), attr('c'), attr('d')])).not.toThrow();
   });
 
+  it('a list of attributes where only one goes (table keys, a local index sort key) is a TableDefinitionError, not a TypeError', () => {
+    const list = [{ name: 'a', type: 'S' }, { name: 'b', type: 'S' }];
+    const define = (config: object) => () => defineTable({ name: uniqueTableName('multikey-one'), client, partitionKey: { name: 'pk', type: 'S' }, ...config } as never);
+    expect(define({ partitionKey: list })).toThrow(TableDefinitionError);
+    expect(define({ sortKey: list })).toThrow(/sortKey: only the keys of a global index may be a list of attributes/);
+    expect(define({ sortKey: { name: 'sk', type: 'S' }, indexes: { lsi1: { type: 'local', sortKey: list } } })).toThrow(/lsi1\.sortKey: only the keys of a global index/);
+    expect(define({ sortKey: { name: 'sk', type: 'string' } })).toThrow(/DynamoDB key types are S, N and B/);
+  });
+
   it('an entity gives one template per attribute', () => {
     const T = defineTable({
       name: uniqueTableName('multikey-keys'),
@@ -182,5 +191,9 @@ describe('multi-attribute keys: refused definitions', () => {
     // @ts-expect-error: two templates, not three
     expect(() => defineEntity({ table: T, name: 'E2', schema, keys: { primary: { pk: 'E#{id}' }, gix: { pk: ['{x}', '{y}', '{id}'] } } })).toThrow(KeyError);
     expect(() => defineEntity({ table: T, name: 'E3', schema, keys: { primary: { pk: 'E#{id}' }, gix: { pk: ['X#{x}', 'Y#{y}'] } } })).not.toThrow();
+    // untyped lists holding something else than templates: a KeyError naming the attribute, not a TypeError from the parser
+    for (const pk of [['{x}', 5], ['{x}', null]]) {
+      expect(() => defineEntity({ table: T, name: 'E4', schema, keys: { primary: { pk: 'E#{id}' }, gix: { pk } } as never })).toThrow(/template for b must be a string/);
+    }
   });
 });
