@@ -6,7 +6,7 @@ import { readSchema } from './read-schema.js';
 import { StoredNames } from './stored-names.js';
 import { computeItemSize, MAX_ITEM_BYTES, sizeWithLocalIndexes } from './item-size.js';
 import type { KeyValue } from './key-encoding.js';
-import { checkSelfKeyValue, foreignKeyFields, compileIndexKeys, indexKeyParts, keyValueSchema, secondarySelfKeys, type IndexKeys, type SelfKey } from './index-keys.js';
+import { checkKeyPartsSize, checkSelfKeyValue, foreignKeyFields, compileIndexKeys, indexKeyParts, keyValueSchema, secondarySelfKeys, type IndexKeys, type SelfKey } from './index-keys.js';
 import { coreType, defaultOf, defOf, emptySetWhenAbsent, keepsUnknownKeys } from './schema-walk.js';
 import { schemaAt } from './path-schemas.js';
 import type { DocPath } from '../expressions/ast.js';
@@ -306,6 +306,7 @@ export class EntityModel {
       // item once both exist, and a later update that supplies the rest completes the pair.
       for (let i = 0; i < ix.pks.length; i++) if (ix.pks[i]!.canBuild(withStamps)) item[ix.index.partitionKeys[i]!.name] = ix.pks[i]!.build(withStamps);
       for (let i = 0; i < ix.sks.length; i++) if (ix.sks[i]!.canBuild(withStamps)) item[ix.index.sortKeys[i]!.name] = ix.sks[i]!.build(withStamps);
+      if (ix.pks.length > 1 || ix.sks.length > 1) checkKeyPartsSize(this.name, ix.index, item as Record<string, KeyValue>);
     }
     // A present self key was checked when its key was built above; null builds no key, but would be stored.
     for (const [attribute, keys] of this.selfKeys) if (output[attribute] === null) checkSelfKeyValue(this.name, keys, attribute, null);

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { defineEntity, defineTable, ExpressionError, KeyError, TableDefinitionError, type GlobalKey } from '../../src/index.js';
+import { BatchValidationError, defineEntity, defineTable, ExpressionError, KeyError, TableDefinitionError, type GlobalKey } from '../../src/index.js';
 import { testClient, testDocClient, uniqueTableName } from '../support/client.js';
 import { countRequests, refusedBeforeSend } from '../support/requests.js';
 import { useTable } from '../support/tables.js';
@@ -127,6 +127,18 @@ describe('multi-attribute global index keys', () => {
     expect(raw).toMatchObject({ os: 'N#Aaa', status: 'open' });
     await Site.update({ siteId: 's3' }).set({ owner: 'cy', tenantId: 't1' });
     expect((await doc.send(new GetCommand({ TableName: Fleet.name, Key: { pk: 'SITE#s3', sk: 'SITE' } }))).Item).toMatchObject({ ob: 'O#cy' });
+  });
+
+  it("the key size limits hold for a key's attributes together, checked before sending", async () => {
+    const site = { siteId: 'big', status: 'open', createdOn: 1, owner: 'ada', name: 'Big' } as const;
+    // Each part is within 2,048 bytes; together they are not (DynamoDB: "Aggregate size for HASH key attributes").
+    const refused = await refusedBeforeSend(requests, KeyError, () => Site.put({ ...site, tenantId: 'a'.repeat(1500), region: 'b'.repeat(1500) }));
+    expect(refused.message).toMatch(/partition key attributes tenantId, region hold 3000 bytes together, over DynamoDB's limit of 2048/);
+    const batch = await refusedBeforeSend(requests, BatchValidationError, () => Fleet.batchWrite((b) => b.put(Site, { ...site, tenantId: 'a'.repeat(1024), region: 'b'.repeat(1025) })));
+    expect(batch.failures[0]?.error).toBeInstanceOf(KeyError);
+    await Site.put({ ...site, tenantId: 'a'.repeat(1024), region: 'b'.repeat(1024) });
+    expect((await Site.get({ siteId: 'big' }))?.region).toHaveLength(1024);
+    await Site.delete({ siteId: 'big' });
   });
 
   it('table-level queries take every key attribute by its physical name', async () => {
