@@ -23,6 +23,8 @@ export interface PagedReadSpec<T> {
   readonly table: string;
   /** Index name used to tag cursors (`primary` for the table). */
   readonly index: string;
+  /** A descending query (`ScanIndexForward: false`): its cursors are tagged so. */
+  readonly reverse?: boolean;
   readonly startKeyAttributes: readonly KeyAttribute[];
   readonly kind: PagedRequestKind;
   /** Whose items these are, for the message of an unreadable item. */
@@ -178,7 +180,7 @@ export async function readPage<T>(
   else if (!cut || lastRaw === undefined) next = undefined;
   else if (spec.hydrate !== undefined) next = await nextReturningRow(spec, rows, rows.indexOf(lastRaw) + 1, out.LastEvaluatedKey, pageSize, signal, lookPastRequests);
   else next = lastRaw === rows[rows.length - 1] && out.LastEvaluatedKey !== undefined ? out.LastEvaluatedKey : keyOf(lastRaw, spec.startKeyAttributes);
-  const cursor = next === undefined ? undefined : encodeCursor(spec.table, spec.index, next as StartKey);
+  const cursor = next === undefined ? undefined : encodeCursor(spec.table, spec.index, next as StartKey, spec.reverse === true);
   const page = cursor === undefined ? { items } : { items, cursor };
   return { page, next, remaining: left, evaluated: out.ScannedCount ?? rows.length };
 }
