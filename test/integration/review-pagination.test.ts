@@ -152,6 +152,27 @@ describe('entity queries walked by cursor: limit x filter x direction x index', 
   }, 60_000);
 });
 
+describe('sort-key ranges walked by cursor', () => {
+  it('between, gt, lte on the table and a global index, both directions: exactly the range', async () => {
+    const ranges = [
+      { key: () => Rec.Key('grp').eq('a').and(Rec.Key('seq').between(10, 20)), keep: (s: number) => s >= 10 && s <= 20 },
+      { key: () => Rec.Key('grp').eq('a').and(Rec.Key('seq').gt(90)), keep: (s: number) => s > 90 },
+      { key: () => Rec.Key('grp').eq('a').and(Rec.Key('seq').lte(4)), keep: (s: number) => s <= 4 },
+    ];
+    for (const { key, keep } of ranges) {
+      for (const index of ['primary', 'gsi1'] as const) {
+        for (const reverse of [false, true]) {
+          for (const limit of [1, 3]) {
+            const seqs = (await walk((cursor) => Rec.query(index, key()).filter(Rec.Attr('mod3').ne(1)).reverse(reverse).limit(limit).startAfter(cursor))).flat().map((r) => r.seq);
+            const want = expected('none', reverse).filter((s) => keep(s) && s % 3 !== 1);
+            expect({ index, reverse, limit, seqs }).toEqual({ index, reverse, limit, seqs: want });
+          }
+        }
+      }
+    }
+  }, 60_000);
+});
+
 describe('limit, pageSize and maxPages together', () => {
   it('a walk bounded by maxPages sees every match once, and no read sends more than maxPages requests', async () => {
     await fc.assert(
