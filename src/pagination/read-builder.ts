@@ -142,8 +142,8 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> implements 
 
   /**
    * Resumes after the position a previous page's `cursor` marks. A malformed cursor, or one of
-   * another table, index or key condition, throws InvalidCursorError here; `undefined` starts at
-   * the beginning.
+   * another table, index or key condition, throws InvalidCursorError here; one of a read in the
+   * other direction (`reverse()`), when the read is built or sent. `undefined` starts at the beginning.
    *
    * @example const next = await User.query('gsi1', User.Key('orgId').eq('acme')).limit(50).startAfter(page.cursor)
    */

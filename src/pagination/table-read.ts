@@ -187,7 +187,8 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
   }
 
   /**
-   * Resumes after a previous page's cursor; InvalidCursorError if malformed or of another table, index or key condition.
+   * Resumes after a previous page's cursor; InvalidCursorError if malformed or of another table, index or key condition
+   * (here), or of a read in the other direction (`reverse()`; when the read is built or sent).
    * @example await AppTable.query(AppTable.Key('pk').eq('ORG#acme')).limit(20).startAfter(page.cursor)
    */
   startAfter(cursor: string | undefined): this {
