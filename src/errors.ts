@@ -73,16 +73,21 @@ export class ExpressionError extends DynakitError {
   }
 }
 
-/** A stored item does not match the entity's schema when read back. */
+/**
+ * A stored item does not match the entity's schema when read back. `written` names the write
+ * (`put`, `update`, `delete`) when the item is the one a write returned (`returning(...)`): that
+ * write is done, and retrying it would apply it twice.
+ */
 export class ItemParseError extends DynakitError {
   override name = 'ItemParseError';
   constructor(
     readonly entity: string,
     readonly issues: ValidationIssue[],
     readonly raw: Record<string, unknown>,
+    readonly written?: 'put' | 'update' | 'delete',
   ) {
     super(
-      `${entity}: stored item does not match the schema: ` +
+      `${entity}: ${written === undefined ? 'stored item' : `the ${written} was done, but the item it returned`} does not match the schema: ` +
         issues.map((i) => `${i.path === '' ? '(item)' : i.path}: ${i.message}`).join('; '),
     );
   }

@@ -10,6 +10,7 @@ import { describeChecks, mapConditionFailure } from './condition-failure.js';
 import { allOf, expectedVersion, missingOrOwned, missingOrOwnedText, versionIs } from './write-guards.js';
 import { deleteRequest, type WriteRequest } from '../batch/write-request.js';
 import { InvalidBatchError } from '../errors.js';
+import { afterWrite, readReturned } from './returned-item.js';
 
 interface DeleteState {
   readonly key: Readonly<Record<string, unknown>>;
@@ -117,10 +118,10 @@ export class DeleteBuilder<Item, Result = void> extends Operation<DeleteCommandI
       out = await sendDocumentRequest<DeleteCommandOutput>(this.model.table.client, 'DeleteItem', this.model.name, this.build(), options?.abortSignal);
     } catch (e) {
       const expected = expectedVersion(this.model, this.state.key);
-      throw mapConditionFailure(e, this.model, 'delete', expected === undefined ? undefined : { expected }, this.checks());
+      throw mapConditionFailure(afterWrite(e, 'delete'), this.model, 'delete', expected === undefined ? undefined : { expected }, this.checks());
     }
     if (!this.state.returnOld) return undefined as Result;
     const raw = out.Attributes;
-    return (raw === undefined || !this.model.owns(raw) ? undefined : this.model.parse(raw)) as Result;
+    return (raw === undefined || !this.model.owns(raw) ? undefined : readReturned('delete', () => this.model.parse(raw))) as Result;
   }
 }

@@ -10,6 +10,7 @@ import { describeChecks, mapConditionFailure, type VersionCheck } from './condit
 import { allOf, expectedVersion, itemIsNew, versionIs } from './write-guards.js';
 import { putRequest, type WriteRequest } from '../batch/write-request.js';
 import { InvalidBatchError } from '../errors.js';
+import { afterWrite, readReturned } from './returned-item.js';
 
 interface PutState {
   readonly item: unknown;
@@ -176,10 +177,11 @@ export class PutBuilder<Item, Result = Item> extends Operation<PutCommandInput, 
     try {
       out = await sendDocumentRequest<PutCommandOutput>(this.model.table.client, 'PutItem', this.model.name, input, options?.abortSignal);
     } catch (e) {
-      throw mapConditionFailure(e, this.model, this.state.create ? 'create' : 'put', version, this.checks());
+      // An ItemParseError here is the returned item's (a number JavaScript cannot read): the put was done.
+      throw mapConditionFailure(afterWrite(e, 'put'), this.model, this.state.create ? 'create' : 'put', version, this.checks());
     }
     if (!returnOld) return result as Result;
     const old = out.Attributes;
-    return (old === undefined || !this.model.owns(old) ? undefined : this.model.parse(old)) as Result;
+    return (old === undefined || !this.model.owns(old) ? undefined : readReturned('put', () => this.model.parse(old))) as Result;
   }
 }

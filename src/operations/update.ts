@@ -17,6 +17,7 @@ import { defaultOf, isOptionalSchema } from '../entity/schema-walk.js';
 import { ExpressionError, ValidationError } from '../errors.js';
 import { formatDocPath } from '../expressions/document-path.js';
 import type { Leaf } from '../entity/paths.js';
+import { afterWrite, readReturned } from './returned-item.js';
 
 export type UpdateReturnMode = 'NONE' | 'ALL_NEW' | 'ALL_OLD' | 'UPDATED_NEW' | 'UPDATED_OLD';
 
@@ -314,7 +315,7 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
       out = await sendDocumentRequest<UpdateCommandOutput>(this.model.table.client, 'UpdateItem', this.model.name, this.build(), options?.abortSignal);
     } catch (e) {
       const expected = expectedVersion(this.model, this.state.key);
-      throw missingParent(this.model, this.state.steps, mapConditionFailure(e, this.model, 'update', expected === undefined ? undefined : { expected }, this.checks()));
+      throw missingParent(this.model, this.state.steps, mapConditionFailure(afterWrite(e, 'update'), this.model, 'update', expected === undefined ? undefined : { expected }, this.checks()));
     }
     const raw = out.Attributes;
     switch (this.state.returnValues) {
@@ -322,7 +323,7 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
         return undefined as Result;
       case 'ALL_NEW':
       case 'ALL_OLD':
-        return (raw === undefined ? undefined : this.model.parse(raw)) as Result;
+        return (raw === undefined ? undefined : readReturned('update', () => this.model.parse(raw))) as Result;
       default:
         return (raw === undefined ? {} : this.model.parsePartial(raw)) as Result;
     }

@@ -13,6 +13,8 @@ interface CursorBody {
   i: string;
   /** key: strings and numbers as-is, bigints as { n: decimal }, binary as { b: base64 } */
   k: Record<string, string | number | { n: string } | { b: string }>;
+  /** 1 for a descending (`reverse()`) read; absent for an ascending one */
+  r?: 1;
 }
 
 /** The attributes a start key of this index must have: the table key, plus the index key. */
@@ -24,23 +26,26 @@ export function startKeyAttributes(primary: ResolvedIndex, index: ResolvedIndex)
 
 /**
  * Encodes a start key as an opaque cursor (base64url JSON), tagged with its table and index so
- * it cannot be replayed against another one.
+ * it cannot be replayed against another one, and with the read's direction: resuming a descending
+ * page in ascending order (or the other way round) would return the page's items again.
  */
-export function encodeCursor(table: string, index: string, key: StartKey): string {
+export function encodeCursor(table: string, index: string, key: StartKey, reverse = false): string {
   const k: CursorBody['k'] = {};
   for (const [name, v] of Object.entries(key)) {
     k[name] = v instanceof Uint8Array ? { b: Buffer.from(v).toString('base64') } : typeof v === 'bigint' ? { n: v.toString() } : v;
   }
-  const body: CursorBody = { t: table, i: index, k };
+  const body: CursorBody = reverse ? { t: table, i: index, k, r: 1 } : { t: table, i: index, k };
   return Buffer.from(JSON.stringify(body), 'utf8').toString('base64url');
 }
 
 
 /**
  * Decodes a cursor made by `encodeCursor`, checking table, index and the key's exact shape, and,
- * for a query, that it lies inside the query's key condition (see `checkInKeyCondition`).
+ * for a query, that it lies inside the query's key condition (see `checkInKeyCondition`). With
+ * `reverse` (the resuming read's direction), a cursor of a read in the other direction is refused;
+ * `undefined` leaves the direction unchecked (while a builder may still be reversed).
  */
-export function decodeCursor(cursor: string, table: string, index: string, expected: readonly KeyAttribute[], bounds?: CursorBounds): StartKey {
+export function decodeCursor(cursor: string, table: string, index: string, expected: readonly KeyAttribute[], bounds?: CursorBounds, reverse?: boolean): StartKey {
   const target = `table ${table}, index ${index}`;
   if (typeof cursor !== 'string' || cursor === '' || !/^[A-Za-z0-9_-]+$/.test(cursor)) {
     throw new InvalidCursorError(target, 'not a cursor string');
@@ -57,6 +62,10 @@ export function decodeCursor(cursor: string, table: string, index: string, expec
   }
   if (b.t !== table || b.i !== index) {
     throw new InvalidCursorError(target, `it was issued for table ${b.t}, index ${b.i}`);
+  }
+  if (reverse !== undefined && (b.r === 1) !== reverse) {
+    const order = (r: boolean) => (r ? 'descending order (reverse())' : 'ascending order');
+    throw new InvalidCursorError(target, `it was issued for a read in ${order(b.r === 1)}, and this read is in ${order(reverse)}: resuming there would return that page's items again`);
   }
   const names = Object.keys(b.k);
   if (names.length !== expected.length) throw new InvalidCursorError(target, 'key attributes do not match the index');

@@ -49,6 +49,10 @@ export class QueryBuilder<Result> extends EntityReadBuilder<Result, QueryState> 
     return node === undefined ? undefined : new Condition(node);
   }
 
+  protected override descending(): boolean {
+    return this.state.reverse;
+  }
+
   protected override cursorBounds(): CursorBounds {
     // The condition as sent (widened ranges included): DynamoDB checks the start key against it.
     const keyCondition = planKeyCondition(this.model, this.state.index, this.state.key, (a) => this.canFilterOn(a));

@@ -142,13 +142,14 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> implements 
 
   /**
    * Resumes after the position a previous page's `cursor` marks. A malformed cursor, or one of
-   * another table, index or key condition, throws InvalidCursorError here; `undefined` starts at
-   * the beginning.
+   * another table, index or key condition, throws InvalidCursorError here; one of a read in the
+   * other direction (`reverse()`), when the read is built or sent. `undefined` starts at the beginning.
    *
    * @example const next = await User.query('gsi1', User.Key('orgId').eq('acme')).limit(50).startAfter(page.cursor)
    */
   startAfter(cursor: string | undefined): this {
-    if (cursor !== undefined) this.decodeCursor(cursor);
+    // The direction is checked when the read is built: reverse() may still follow.
+    if (cursor !== undefined) this.decodeCursor(cursor, false);
     return this.with({ cursor } as Partial<S>);
   }
 
@@ -178,8 +179,13 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> implements 
     return undefined;
   }
 
-  private decodeCursor(cursor: string): StartKey {
-    return decodeCursor(cursor, this.model.table.name, this.index.name, this.keyAttributes, this.cursorBounds());
+  /** Whether the read is descending (a reversed query). */
+  protected descending(): boolean {
+    return false;
+  }
+
+  private decodeCursor(cursor: string, checkDirection = true): StartKey {
+    return decodeCursor(cursor, this.model.table.name, this.index.name, this.keyAttributes, this.cursorBounds(), checkDirection ? this.descending() : undefined);
   }
 
   /** @internal */
@@ -262,7 +268,7 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> implements 
 
   private specBase(input: Record<string, unknown>): Omit<PagedReadSpec<never>, 'parse'> {
     const m = this.model;
-    return { client: m.table.client, table: m.table.name, index: this.index.name, startKeyAttributes: this.keyAttributes, kind: this.kind, owner: m.name, input };
+    return { client: m.table.client, table: m.table.name, index: this.index.name, reverse: this.descending(), startKeyAttributes: this.keyAttributes, kind: this.kind, owner: m.name, input };
   }
 
   /** Whether a fetched item is returned: this entity's, and not expired (unless includeExpired). */

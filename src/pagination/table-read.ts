@@ -187,11 +187,13 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
   }
 
   /**
-   * Resumes after a previous page's cursor; InvalidCursorError if malformed or of another table, index or key condition.
+   * Resumes after a previous page's cursor; InvalidCursorError if malformed or of another table, index or key condition
+   * (here), or of a read in the other direction (`reverse()`; when the read is built or sent).
    * @example await AppTable.query(AppTable.Key('pk').eq('ORG#acme')).limit(20).startAfter(page.cursor)
    */
   startAfter(cursor: string | undefined): this {
-    if (cursor !== undefined) this.decode(cursor);
+    // The direction is checked when the read is built: reverse() may still follow.
+    if (cursor !== undefined) this.decode(cursor, false);
     return this.with({ cursor });
   }
 
@@ -206,8 +208,8 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
     return { keyCondition: key.node, partitionKey: this.state.index.partitionKey.name };
   }
 
-  private decode(cursor: string): StartKey {
-    return decodeCursor(cursor, this.table.name, this.state.index.name, this.keyAttributes, this.bounds());
+  private decode(cursor: string, checkDirection = true): StartKey {
+    return decodeCursor(cursor, this.table.name, this.state.index.name, this.keyAttributes, this.bounds(), checkDirection ? this.state.reverse : undefined);
   }
 
   /**
@@ -317,6 +319,7 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
       client: this.table.client,
       table: this.table.name,
       index: s.index.name,
+      reverse: s.reverse,
       startKeyAttributes: this.keyAttributes,
       kind: isQuery ? ('Query' as const) : ('Scan' as const),
       owner: ownerByDiscriminator(this.et, this.table.name),

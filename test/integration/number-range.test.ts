@@ -270,8 +270,12 @@ describe('a stored number JavaScript cannot read back (a decimal beyond 2^53)', 
     expect(g.message).toContain(TOO_PRECISE);
     const u = await failure(Measure.update({ id: 'precise' }).set({ big: 1n }).returning('ALL_NEW'), ItemParseError);
     expect(u.issues.map((i) => i.path)).toEqual(['x']);
+    // The writes were done: the errors say so, lest a caller retry them.
+    expect([g.written, u.written]).toEqual([undefined, 'update']);
+    expect(u.message).toMatch(/^Measure: the update was done, but the item it returned does not match the schema: x: stored number/);
     const d = await failure(Measure.delete({ id: 'precise' }).returning('ALL_OLD'), ItemParseError);
     expect(d.issues.map((i) => i.path)).toEqual(['x']);
+    expect(d.written).toBe('delete');
     expect(await Measure.get({ id: 'precise' })).toBeUndefined();
   });
 

@@ -5,8 +5,10 @@
  */
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
-import { defineEntity, defineTable, transactWrite, type EntityItem } from '../../src/index.js';
-import { testClient, uniqueTableName } from '../support/client.js';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { defineEntity, defineTable, ItemParseError, transactWrite, type EntityItem } from '../../src/index.js';
+import { failure } from '../support/failure.js';
+import { testClient, testDocClient, uniqueTableName } from '../support/client.js';
 import { useTable } from '../support/tables.js';
 
 const client = testClient();
@@ -77,5 +79,33 @@ describe("put().returning('ALL_OLD')", () => {
     expect(JSON.stringify(inputs)).not.toContain('ReturnValues"');
     expect((await Doc.get({ id: 'd3' }))?.title).toBe('t');
     expect((await Doc.get({ id: 'd4' }))?.title).toBe('b');
+  });
+});
+
+describe('the item a write returns, written by an older schema', () => {
+  // The write was done, and the returned item failed to parse: the ItemParseError read as a failed
+  // put, which a caller would retry (an update's ADD twice).
+  it("put, update and delete returning it: ItemParseError that says the write was done, and it was", async () => {
+    const stored = Doc.put({ ...doc('old'), id: 'o1' }).build().Item as Record<string, unknown>;
+    const { title: _missing, ...older } = stored;
+    const writeOlder = () => testDocClient(client).send(new PutCommand({ TableName: Store.name, Item: older }));
+    await writeOlder();
+    const put = await failure(Doc.put({ ...doc('new'), id: 'o1' }).returning('ALL_OLD'), ItemParseError);
+    expect(put).toMatchObject({ entity: 'Doc', written: 'put', issues: [{ path: 'title' }], raw: { pk: 'K#o1' } });
+    expect(put.message).toBe('Doc: the put was done, but the item it returned does not match the schema: title: Invalid input: expected string, received undefined');
+    expect((await Doc.get({ id: 'o1' }))?.title).toBe('new');
+
+    await writeOlder();
+    const update = await failure(Doc.update({ id: 'o1' }).set({ tags: new Set(['z']) }).returning('ALL_NEW'), ItemParseError);
+    expect(update.written).toBe('update');
+    const updated = await testDocClient(client).send(new GetCommand({ TableName: Store.name, Key: { pk: 'K#o1', sk: 'ITEM' } }));
+    expect(updated.Item?.['tags']).toEqual(new Set(['z']));
+    await writeOlder();
+    const removed = await failure(Doc.delete({ id: 'o1' }).returning('ALL_OLD'), ItemParseError);
+    expect(removed.written).toBe('delete');
+    expect(await Doc.get({ id: 'o1' })).toBeUndefined();
+    // A read of such an item says nothing about a write.
+    await writeOlder();
+    expect((await failure(Doc.get({ id: 'o1' }), ItemParseError)).written).toBeUndefined();
   });
 });

@@ -108,6 +108,12 @@ describe('storedAs: fields under other attribute names', () => {
     expect(old).toEqual({ name: 'Ada L', email: 'Ada', tags: new Set(['vip', 'beta']), rev: 2, updatedAt: expect.any(String) });
   });
 
+  it("put().returning('ALL_OLD') and delete().returning('ALL_OLD') give the replaced item in model names", async () => {
+    await Order.put({ customerId: 'c9', orderId: 'o1', total: 5 });
+    expect(await Order.put({ customerId: 'c9', orderId: 'o1', total: 6 }).returning('ALL_OLD')).toEqual({ customerId: 'c9', orderId: 'o1', total: 5 });
+    expect(await Order.delete({ customerId: 'c9', orderId: 'o1' }).returning('ALL_OLD')).toEqual({ customerId: 'c9', orderId: 'o1', total: 6 });
+  });
+
   it('optimistic locking reads and checks the version under its stored name', async () => {
     const current = (await Customer.get({ customerId: 'c1' }))!;
     expect(current.rev).toBe(3);

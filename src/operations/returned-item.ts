@@ -1,0 +1,24 @@
+import { ItemParseError } from '../errors.js';
+
+type Write = 'put' | 'update' | 'delete';
+
+/**
+ * `error` as thrown after a write was done: an `ItemParseError` then concerns the item the write
+ * returned (`returning(...)`), and says the write happened, so that a caller does not take it for
+ * a failed write and retry it (an update's ADD twice). Any other error is returned as it is.
+ */
+export function afterWrite(error: unknown, write: Write): unknown {
+  return error instanceof ItemParseError && error.written === undefined ? Object.assign(new ItemParseError(error.entity, error.issues, error.raw, write), { cause: error.cause }) : error;
+}
+
+/**
+ * Reads the item a write returned. The write is done by then: an item the schema rejects (one
+ * written by an older schema, typically) throws an `ItemParseError` that says so (see `afterWrite`).
+ */
+export function readReturned<T>(write: Write, read: () => T): T {
+  try {
+    return read();
+  } catch (e) {
+    throw afterWrite(e, write);
+  }
+}
