@@ -13,8 +13,8 @@ interface CursorBody {
   i: string;
   /** key: strings and numbers as-is, bigints as { n: decimal }, binary as { b: base64 } */
   k: Record<string, string | number | { n: string } | { b: string }>;
-  /** 1 for a descending (`reverse()`) read; absent for an ascending one */
-  r?: 1;
+  /** 1 for a descending (`reverse()`) read, 0 for an ascending one; absent in cursors issued before cursors carried a direction, which resume either way */
+  r?: 0 | 1;
 }
 
 /** The attributes a start key of this index must have: the table key, plus the index key. */
@@ -34,7 +34,7 @@ export function encodeCursor(table: string, index: string, key: StartKey, revers
   for (const [name, v] of Object.entries(key)) {
     k[name] = v instanceof Uint8Array ? { b: Buffer.from(v).toString('base64') } : typeof v === 'bigint' ? { n: v.toString() } : v;
   }
-  const body: CursorBody = reverse ? { t: table, i: index, k, r: 1 } : { t: table, i: index, k };
+  const body: CursorBody = { t: table, i: index, k, r: reverse ? 1 : 0 };
   return Buffer.from(JSON.stringify(body), 'utf8').toString('base64url');
 }
 
@@ -63,7 +63,9 @@ export function decodeCursor(cursor: string, table: string, index: string, expec
   if (b.t !== table || b.i !== index) {
     throw new InvalidCursorError(target, `it was issued for table ${b.t}, index ${b.i}`);
   }
-  if (reverse !== undefined && (b.r === 1) !== reverse) {
+  // A cursor without a direction was issued before cursors carried one (it may be stored by a
+  // client across an upgrade): it resumes as it always did.
+  if (reverse !== undefined && b.r !== undefined && (b.r === 1) !== reverse) {
     const order = (r: boolean) => (r ? 'descending order (reverse())' : 'ascending order');
     throw new InvalidCursorError(target, `it was issued for a read in ${order(b.r === 1)}, and this read is in ${order(reverse)}: resuming there would return that page's items again`);
   }

@@ -375,6 +375,15 @@ describe('cursors of another read', () => {
     expect((await Table.query(Table.Key('pk').eq('G#a')).entities(Rec, Oth).startAfter(back.cursor).reverse().limit(2)).items.map((r) => r.seq)).toEqual([96, 95]);
     // The table's page ended at Oth 97, right above Rec 97.
     expect((await recQuery('primary', 'none', true).startAfter(tableBack.cursor).limit(2)).items.map((r) => r.seq)).toEqual([97, 96]);
+    // A cursor issued before cursors carried a direction (stored by a client across an upgrade) resumes as it always did.
+    const legacy = (cursor: string | undefined): string => {
+      const body = JSON.parse(Buffer.from(cursor ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
+      expect(body['r']).toBeDefined();
+      delete body['r'];
+      return Buffer.from(JSON.stringify(body), 'utf8').toString('base64url');
+    };
+    expect((await recQuery('primary', 'none', true).startAfter(legacy(back.cursor)).limit(2)).items.map((r) => r.seq)).toEqual([96, 95]);
+    expect((await recQuery('primary', 'none', false).startAfter(legacy(fwd.cursor)).limit(2)).items.map((r) => r.seq)).toEqual([3, 4]);
   });
 
   it('a cursor of another index, partition or sort-key range is refused before sending', async () => {
