@@ -83,7 +83,7 @@ describe('union attributes under review', () => {
     expect(refused.message).toMatch(/shape.r, shape.side: .*different options of the union tagged by shape.kind/);
   });
 
-  it('paths below a record of unions are typed by the entry's option, not the whole entry', async () => {
+  it("paths below a record of unions are typed by the entry's option, not the whole entry", async () => {
     await Sketch.put({ id: 'r1', byName: { a: { kind: 'circle', r: 2 }, b: { kind: 'square', side: 3 } } });
     // The value at byName.a.r is a number (it was typed as the whole entry).
     expectTypeOf(Sketch.Attr('byName.a.r').gt).parameter(0).toExtend<number | object>();
