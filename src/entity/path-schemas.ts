@@ -20,6 +20,12 @@ export interface PathLeaf {
   readonly also?: readonly z.ZodType[];
   /** Index of the option of `PathSchemas.union`, and the tag values that select it. */
   readonly option?: { readonly index: number; readonly tagValues: readonly unknown[] };
+  /**
+   * The schemas of this leaf (`schema`, `also`) reached as an element of their container: a record
+   * entry, a list element, a tuple's rest element. Removing one leaves a valid container, whatever
+   * the schema says about absence; removing a required field of an object does not.
+   */
+  readonly entries?: ReadonlySet<z.ZodType>;
 }
 
 /**
@@ -84,22 +90,39 @@ function tagOf(union: z.ZodType, options: readonly z.ZodType[]): string | undefi
  * The schemas one segment below `schema` (already a core schema) that a value there must satisfy:
  * one, or one per side of an intersection that has the segment.
  */
-function children(schema: z.ZodType, seg: string | number): z.ZodType[] {
+function children(schema: z.ZodType, seg: string | number, entries: Set<z.ZodType>): z.ZodType[] {
   const def = defOf(schema);
   if (def.type !== 'intersection') {
     const c = child(schema, seg);
+    if (c !== undefined && isEntry(schema, seg)) entries.add(c);
     return c === undefined ? [] : [c];
   }
-  return [def.left, def.right].flatMap((side) => (side === undefined ? [] : children(core(side), seg)));
+  return [def.left, def.right].flatMap((side) => (side === undefined ? [] : children(core(side), seg, entries)));
+}
+
+/**
+ * Whether segment `seg` of `container` (a core schema) is one of its elements rather than a field:
+ * a record's entry, a list's element, or an element of a tuple's rest (fixed positions would shift).
+ */
+function isEntry(container: z.ZodType, seg: string | number): boolean {
+  const def = defOf(container);
+  if (def.type === 'record' || def.type === 'array') return true;
+  return def.type === 'tuple' && typeof seg === 'number' && seg >= (def.items?.length ?? 0) && def.rest != null;
 }
 
 /** The next leaf below `leaf` for a segment, its intersection sides carried along; undefined when it has none. */
 function step(leaf: PathLeaf, primary: z.ZodType, seg: string | number): PathLeaf | undefined {
-  const [schema, ...sides] = children(primary, seg);
+  const entries = new Set<z.ZodType>();
+  // The other sides of intersections passed before follow the path too; when only they have the
+  // segment (`base` beside a union's option), one of them leads.
+  const [schema, ...also] = [...children(primary, seg, entries), ...(leaf.also ?? []).flatMap((a) => children(core(a), seg, entries))];
   if (schema === undefined) return undefined;
-  // The other sides of intersections passed before follow the path too (a union among them is not split).
-  const also = [...sides, ...(leaf.also ?? []).flatMap((a) => children(core(a), seg))];
-  return { ...(leaf.option === undefined ? {} : { option: leaf.option }), schema, ...(also.length === 0 ? {} : { also }) };
+  return {
+    ...(leaf.option === undefined ? {} : { option: leaf.option }),
+    schema,
+    ...(also.length === 0 ? {} : { also }),
+    ...(entries.size === 0 ? {} : { entries }),
+  };
 }
 
 /** Every schema a value at the path is checked against: each leaf's, with its intersection sides. */
@@ -134,14 +157,16 @@ function child(schema: z.ZodType, seg: string | number): z.ZodType | undefined {
 export function pathSchemas(root: z.ZodType, path: DocPath): PathSchemas | undefined {
   // Most paths pass through no union: one schema per step, nothing to collect.
   let s: z.ZodType | undefined = root;
+  let entry = false;
   for (const seg of path) {
     const c = core(s);
     const type = defOf(c).type;
     if (type === 'union' || type === 'intersection') return throughOptions(root, path);
     s = child(c, seg);
     if (s === undefined) return undefined;
+    entry = isEntry(c, seg);
   }
-  return { leaves: [{ schema: s }], union: undefined, unions: 0, complete: true };
+  return { leaves: [entry ? { schema: s, entries: new Set([s]) } : { schema: s }], union: undefined, unions: 0, complete: true };
 }
 
 function throughOptions(root: z.ZodType, path: DocPath): PathSchemas | undefined {
@@ -153,7 +178,7 @@ function throughOptions(root: z.ZodType, path: DocPath): PathSchemas | undefined
     const seg = path[i]!;
     const next: PathLeaf[] = [];
     for (const leaf of leaves) {
-      const c = core(leaf.schema);
+      const { union: c, sides } = unionSide(core(leaf.schema));
       const options = unionOptions(c);
       if (options === undefined) {
         const n = step(leaf, c, seg);
@@ -166,7 +191,8 @@ function throughOptions(root: z.ZodType, path: DocPath): PathSchemas | undefined
       union ??= { at: path.slice(0, i), tag, options: options.length };
       options.forEach((o, index) => {
         // Only the first union's options are told apart; a second one's leaves keep the first's option.
-        const from: PathLeaf = unions === 1 ? { ...leaf, option: { index, tagValues: tag === undefined ? [] : (tagValues(o, tag) ?? []) } } : leaf;
+        const inner: PathLeaf = sides.length === 0 ? leaf : { ...leaf, also: [...sides, ...(leaf.also ?? [])] };
+        const from: PathLeaf = unions === 1 ? { ...inner, option: { index, tagValues: tag === undefined ? [] : (tagValues(o, tag) ?? []) } } : inner;
         const n = step(from, o, seg);
         if (n === undefined) complete = false;
         else next.push(n);
@@ -176,6 +202,22 @@ function throughOptions(root: z.ZodType, path: DocPath): PathSchemas | undefined
     leaves = next;
   }
   return { leaves, union, unions, complete };
+}
+
+/**
+ * An intersection with a union on one side (`z.intersection(base, shape)`) is that union, its
+ * options each intersected with the other sides: its paths are those of every option and of the
+ * other sides, and the union's tag tells the options apart. Any other schema is returned as is.
+ */
+function unionSide(schema: z.ZodType): { union: z.ZodType; sides: z.ZodType[] } {
+  const def = defOf(schema);
+  if (def.type !== 'intersection' || def.left === undefined || def.right === undefined) return { union: schema, sides: [] };
+  const [left, right] = [core(def.left), core(def.right)];
+  const l = unionSide(left);
+  if (unionOptions(l.union) !== undefined) return { union: l.union, sides: [...l.sides, right] };
+  const r = unionSide(right);
+  if (unionOptions(r.union) !== undefined) return { union: r.union, sides: [...r.sides, left] };
+  return { union: schema, sides: [] };
 }
 
 /** The schema at a document path, the first union option's where several have it; `undefined` when none does. */

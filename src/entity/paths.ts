@@ -63,9 +63,17 @@ type MemberValue<T, K> = T extends unknown ? T[K & keyof T] : never;
  * `SegmentValue` alias) and its `undefined`/`null` removed with `& {}` (what `NonNullable` is).
  */
 export type PathValue<T, P extends string> = P extends keyof T
-  ? T[P]
+  ? string extends keyof T
+    ? EntryValue<T, P>
+    : T[P]
   : P extends `${infer H}.${infer R}`
     ? H extends keyof T
       ? PathValue<T[H] & {}, R>
       : PathValue<ElementAt<T, H> & {}, R>
     : ElementAt<T, P>;
+
+/**
+ * The value at a path below a record (`string` keys): every path is one of its keys, so the test
+ * above would give the entry for `x.r` or `x[0]`; its segments are split as the path parser does.
+ */
+type EntryValue<T, P extends string> = P extends `${infer H}.${infer R}` ? PathValue<ElementAt<T, H> & {}, R> : ElementAt<T, P>;

@@ -26,25 +26,25 @@ export interface UnionGuard {
  * without the path takes the change (removing a missing nested attribute does nothing).
  *
  * @example unionTarget(model, ['shape', 'r'], ps, (s) => model.validateAt(s, 3, 'shape.r'), false)
- * // { schema: circle's r, guard: { tagPath: ['shape', 'kind'], values: ['c'], target: 'shape.r' } }
+ * // { schema: circle's r, leaf: circle's leaf, guard: { tagPath: ['shape', 'kind'], values: ['c'], target: 'shape.r' } }
  */
 export function unionTarget(
   owner: string,
   path: DocPath,
   ps: PathSchemas,
-  attempt: (s: z.ZodType) => void,
+  attempt: (s: z.ZodType, leaf: PathLeaf) => void,
   absentOk: boolean,
-): { schema: z.ZodType; guard?: UnionGuard } {
+): { schema: z.ZodType; leaf: PathLeaf; guard?: UnionGuard } {
   const union = ps.union;
   // The other sides of an intersection check the value too; the leaf's own schema shapes it.
   const check = (leaf: PathLeaf): void => {
-    attempt(leaf.schema);
-    for (const side of leaf.also ?? []) attempt(side);
+    attempt(leaf.schema, leaf);
+    for (const side of leaf.also ?? []) attempt(side, leaf);
   };
   if (union === undefined) {
     const leaf = ps.leaves[0]!;
     if (leaf.also !== undefined) check(leaf);
-    return { schema: leaf.schema };
+    return { schema: leaf.schema, leaf };
   }
   let firstError: unknown;
   const accepted = ps.leaves.filter((leaf) => {
@@ -60,7 +60,7 @@ export function unionTarget(
   const covered = new Set(accepted.map((l) => l.option?.index));
   const withPath = new Set(ps.leaves.map((l) => l.option?.index));
   const every = ps.unions === 1 ? covered.size + (absentOk ? union.options - withPath.size : 0) === union.options : accepted.length === ps.leaves.length && ps.complete;
-  if (every) return { schema: accepted[0]!.schema };
+  if (every) return { schema: accepted[0]!.schema, leaf: accepted[0]! };
   const at = formatDocPath(path);
   const unionAt = formatDocPath(union.at);
   if (union.tag === undefined || ps.unions > 1) {
@@ -68,7 +68,7 @@ export function unionTarget(
     throw new ExpressionError(owner, at, `applies to only some options of ${unionAt}, and ${why} to check before writing; set ${unionAt} as a whole`);
   }
   const values = [...new Set(accepted.flatMap((l) => l.option?.tagValues ?? []))];
-  return { schema: accepted[0]!.schema, guard: { tagPath: [...union.at, union.tag], values, target: at } };
+  return { schema: accepted[0]!.schema, leaf: accepted[0]!, guard: { tagPath: [...union.at, union.tag], values, target: at } };
 }
 
 /** The condition that every union guard holds, and one line per guard for a failed condition's message. */
@@ -82,4 +82,23 @@ export function unionGuardConditions(guards: readonly UnionGuard[]): { nodes: Co
     checks.push(`${formatDocPath(g.tagPath)} must be ${g.values.map((v) => JSON.stringify(v)).join(' or ')} for ${g.target} (a field of only those options)`);
   }
   return { nodes, checks };
+}
+
+/**
+ * Refuses before sending an update whose union guards no stored item can meet: changes to fields
+ * of different options of one union (`shape.r` of circles and `shape.side` of squares) need the
+ * tag to name two options at once, so the update could only fail its condition.
+ */
+export function assertGuardsAgree(owner: string, guards: readonly UnionGuard[]): void {
+  const byTag = new Map<string, UnionGuard[]>();
+  for (const g of guards) {
+    const k = formatDocPath(g.tagPath);
+    byTag.set(k, [...(byTag.get(k) ?? []), g]);
+  }
+  for (const [tag, gs] of byTag) {
+    const common = gs.slice(1).reduce((vs, g) => vs.filter((v) => g.values.includes(v)), gs[0]!.values);
+    if (common.length > 0) continue;
+    const targets = gs.map((g) => g.target).join(', ');
+    throw new ExpressionError(owner, targets, `change fields of different options of the union tagged by ${tag}, which no stored item holds at once; set the union as a whole to change its option`);
+  }
 }

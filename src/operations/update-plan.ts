@@ -6,8 +6,8 @@ import { ExpressionError, KeyError, ValidationError } from '../errors.js';
 import type { EntityModel } from '../entity/model.js';
 import { checkSelfKeyValue, indexKeyParts, isSelfKey } from '../entity/index-keys.js';
 import { coreType, defaultOf, defOf, emptySetWhenAbsent, isOptionalSchema, unwrapSchema } from '../entity/schema-walk.js';
-import { pathSchemas, schemaAt, type PathSchemas } from '../entity/path-schemas.js';
-import { unionTarget, type UnionGuard } from './union-guards.js';
+import { pathSchemas, schemaAt, type PathLeaf, type PathSchemas } from '../entity/path-schemas.js';
+import { assertGuardsAgree, unionTarget, type UnionGuard } from './union-guards.js';
 
 /** One call on the update builder, kept in call order until the command is built. */
 export type UpdateStep =
@@ -128,14 +128,16 @@ function refValue(model: EntityModel, v: UpdateRef<unknown>, target: DocPath, s:
 }
 
 /**
- * Whether removing `path` leaves a valid item: the attribute is optional, or it is a list element
- * or a record entry (records have no required keys).
+ * Whether removing the value of schema `s` leaves a valid item: the attribute is optional, or it
+ * is an element of its container (`entry`: a list element, a record entry; records have no
+ * required keys). Decided per union option: `meta.x` may be a record entry in one option and a
+ * required field in another.
  */
-function removable(model: EntityModel, path: DocPath, s: z.ZodType): boolean {
-  if (isOptionalSchema(s) || typeof path[path.length - 1] === 'number') return true;
-  const parent = path.length > 1 ? schemaAt(model.schema, path.slice(0, -1)) : undefined;
-  return parent !== undefined && coreType(parent) === 'record';
+function removable(s: z.ZodType, entry: boolean): boolean {
+  return entry || isOptionalSchema(s);
 }
+
+const isEntry = (leaf: PathLeaf, s: z.ZodType): boolean => leaf.entries?.has(s) === true;
 
 type ValueStep = Exclude<UpdateStep, { kind: 'remove' }>['kind'];
 
@@ -148,17 +150,16 @@ type ValueStep = Exclude<UpdateStep, { kind: 'remove' }>['kind'];
 export function planSteps(model: EntityModel, steps: readonly UpdateStep[]): Planned {
   const plan = emptyPlan();
   // The schema a change is checked with; a dry run of the change on each union option picks them.
-  const target = (path: DocPath, op: string, apply: (into: Planned, s: z.ZodType) => void): z.ZodType => {
-    const t = unionTarget(model.name, path, pathFor(model, path, op), (s) => apply(emptyPlan(), s), op === 'remove');
+  const target = (path: DocPath, op: string, apply: (into: Planned, s: z.ZodType, entry: boolean) => void): void => {
+    const t = unionTarget(model.name, path, pathFor(model, path, op), (s, leaf) => apply(emptyPlan(), s, isEntry(leaf, s)), op === 'remove');
     if (t.guard !== undefined) plan.guards.push(t.guard);
-    return t.schema;
+    apply(plan, t.schema, isEntry(t.leaf, t.schema));
   };
   for (const step of steps) {
     if (step.kind === 'remove') {
       for (const p of step.paths) {
         const path = resolvePath(model, p);
-        const apply = (into: Planned, s: z.ZodType): void => removeStep(model, into, path, p, s);
-        apply(plan, target(path, 'remove', apply));
+        target(path, 'remove', (into, s, entry) => removeStep(model, into, path, p, s, entry));
       }
       continue;
     }
@@ -166,10 +167,10 @@ export function planSteps(model: EntityModel, steps: readonly UpdateStep[]): Pla
       // An optional key given as undefined is absent, except in set() where it means REMOVE.
       if (raw === undefined && step.kind !== 'set') continue;
       const path = resolvePath(model, p);
-      const apply = (into: Planned, s: z.ZodType): void => valueStep(model, into, step.kind, path, raw, s);
-      apply(plan, target(path, step.kind, apply));
+      target(path, step.kind, (into, s, entry) => valueStep(model, into, step.kind, path, raw, s, entry));
     }
   }
+  assertGuardsAgree(model.name, plan.guards);
   return plan;
 }
 
@@ -194,14 +195,14 @@ function clear(plan: Planned, path: DocPath, s: z.ZodType): void {
   note(plan, path, fallback, true);
 }
 
-function removeStep(model: EntityModel, plan: Planned, path: DocPath, p: string, s: z.ZodType): void {
-  if (!removable(model, path, s)) {
+function removeStep(model: EntityModel, plan: Planned, path: DocPath, p: string, s: z.ZodType, entry: boolean): void {
+  if (!removable(s, entry)) {
     throw new ValidationError(model.name, [{ path: p, message: 'is required by the schema and cannot be removed' }]);
   }
   clear(plan, path, s);
 }
 
-function valueStep(model: EntityModel, plan: Planned, kind: ValueStep, path: DocPath, raw: unknown, s: z.ZodType): void {
+function valueStep(model: EntityModel, plan: Planned, kind: ValueStep, path: DocPath, raw: unknown, s: z.ZodType, entry: boolean): void {
   const at = formatDocPath(path);
   const { actions } = plan;
   // DELETE of set elements does nothing to a missing attribute; everything else creates it.
@@ -212,7 +213,7 @@ function valueStep(model: EntityModel, plan: Planned, kind: ValueStep, path: Doc
         actions.push({ kind: 'set', path, value: refValue(model, raw, path, s) });
         note(plan, path, undefined, false);
       } else if (raw === undefined) {
-        if (!removable(model, path, s)) throw new ValidationError(model.name, [{ path: at, message: 'is required; set() got undefined' }]);
+        if (!removable(s, entry)) throw new ValidationError(model.name, [{ path: at, message: 'is required; set() got undefined' }]);
         clear(plan, path, s);
       } else {
         const value = model.validateAt(s, raw, at);
