@@ -63,17 +63,21 @@ type MemberValue<T, K> = T extends unknown ? T[K & keyof T] : never;
  * `SegmentValue` alias) and its `undefined`/`null` removed with `& {}` (what `NonNullable` is).
  */
 export type PathValue<T, P extends string> = P extends keyof T
-  ? string extends keyof T
-    ? EntryValue<T, P>
-    : T[P]
+  ? T[P]
   : P extends `${infer H}.${infer R}`
     ? H extends keyof T
-      ? PathValue<T[H] & {}, R>
-      : PathValue<ElementAt<T, H> & {}, R>
+      ? Below<T[H] & {}, R>
+      : Below<ElementAt<T, H> & {}, R>
     : ElementAt<T, P>;
 
 /**
- * The value at a path below a record (`string` keys): every path is one of its keys, so the test
- * above would give the entry for `x.r` or `x[0]`; its segments are split as the path parser does.
+ * The value at path `P` below a value `V`. Below a record (`string` keys) every path is one of its
+ * keys, so `PathValue`'s first test would give the entry for `x.r` or `x[0]`: there its segments
+ * are split as the path parser does. Tested only below the first segment: an entity's item is an
+ * object, and most paths have one segment.
  */
-type EntryValue<T, P extends string> = P extends `${infer H}.${infer R}` ? PathValue<ElementAt<T, H> & {}, R> : ElementAt<T, P>;
+type Below<V, P extends string> = string extends keyof V
+  ? P extends `${infer H}.${infer R}`
+    ? Below<ElementAt<V, H> & {}, R>
+    : ElementAt<V, P>
+  : PathValue<V, P>;
