@@ -13,9 +13,9 @@ import { checkSelfKeyWrites, indexKeyActions, planSteps, type UpdateStep } from 
 import { lengthBoundGuards } from './length-bounds.js';
 import { numberBoundGuards } from './number-bounds.js';
 import { unionGuardConditions, type UnionGuard } from './union-guards.js';
+import { explainUpdateFailure } from './update-failures.js';
 import { defaultOf, isOptionalSchema } from '../entity/schema-walk.js';
-import { ExpressionError, ValidationError } from '../errors.js';
-import { formatDocPath } from '../expressions/document-path.js';
+import { ValidationError } from '../errors.js';
 import type { Leaf } from '../entity/paths.js';
 import { afterWrite, readReturned } from './returned-item.js';
 
@@ -305,7 +305,8 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
    * Applies the update; resolves as `returning()` chose (nothing by default). Without `upsert()`, a
    * missing item or another entity's throws `ConditionFailedError`, as does a false `where()`; a
    * versioned update that lost a race throws `VersionConflictError`. Setting a nested path under a
-   * map or list the stored item lacks throws `ExpressionError`.
+   * map or list the stored item lacks, or copying (`ref()`) an attribute it lacks without an
+   * `ifNotExists` fallback, throws `ExpressionError` (update-failures.ts).
    *
    * @example const u = await User.update({ userId: 'u1' }).set({ name: 'Bo' }).returning('ALL_NEW').send({ abortSignal: AbortSignal.timeout(2_000) })
    */
@@ -315,7 +316,7 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
       out = await sendDocumentRequest<UpdateCommandOutput>(this.model.table.client, 'UpdateItem', this.model.name, this.build(), options?.abortSignal);
     } catch (e) {
       const expected = expectedVersion(this.model, this.state.key);
-      throw missingParent(this.model, this.state.steps, mapConditionFailure(afterWrite(e, 'update'), this.model, 'update', expected === undefined ? undefined : { expected }, this.checks()));
+      throw explainUpdateFailure(this.model, this.state.steps, mapConditionFailure(afterWrite(e, 'update'), this.model, 'update', expected === undefined ? undefined : { expected }, this.checks()));
     }
     const raw = out.Attributes;
     switch (this.state.returnValues) {
@@ -343,27 +344,4 @@ function boundGuards(m: EntityModel, plan: { actions: readonly UpdateAction[]; g
   if (nodes.length === 0) return { condition: lengths.condition, checks };
   const n = new Condition(nodes.length === 1 ? nodes[0]! : { kind: 'and', children: nodes });
   return { condition: lengths.condition === undefined ? n : lengths.condition.and(n), checks };
-}
-
-const INVALID_PATH = 'document path provided in the update expression is invalid for update';
-
-/**
- * DynamoDB's answer to `SET address.city` or `REMOVE items[0]` when `address` / `items` is not in
- * the stored item names no path; this restates it as an `ExpressionError` naming the nested paths
- * of the update (the SDK error is its `cause`).
- */
-function missingParent(model: EntityModel, steps: readonly UpdateStep[], e: unknown): unknown {
-  const message = (e as { message?: unknown } | null)?.message;
-  if ((e as { name?: unknown } | null)?.name !== 'ValidationException' || typeof message !== 'string' || !message.includes(INVALID_PATH)) return e;
-  const nested = planSteps(model, steps)
-    .actions.filter((a) => a.path.length > 1)
-    .map((a) => formatDocPath(a.path));
-  if (nested.length === 0) return e;
-  const error = new ExpressionError(
-    model.name,
-    nested.join(', '),
-    `update: the stored item has no map or list to hold ${nested.length > 1 ? 'these paths' : 'this path'} (DynamoDB: "${message}"); set the whole attribute when it may be missing`,
-  );
-  error.cause = e;
-  return error;
 }

@@ -294,6 +294,18 @@ describe('references: copy and arithmetic', () => {
     expect((await getUser(id)).score).toBe(9);
   });
 
+  it('a copy or sum from a missing attribute fails with an ExpressionError naming the paths it reads', async () => {
+    const { id } = await seedUser('ref-missing', { score: undefined });
+    const e = await User.update({ userId: id }).set({ price: User.ref('score') }).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(ExpressionError);
+    expect((e as ExpressionError).path).toBe('score');
+    expect((e as ExpressionError).message).toMatch(/^User: score: update: the stored item has no score to read \(DynamoDB: ".*"\); give the copy a fallback with ifNotExists\(\.\.\.\) when it may be missing/);
+    expect(((e as ExpressionError).cause as Error).name).toBe('ValidationException');
+    const sum = await User.update({ userId: id }).set({ price: User.ref('listPrice').plus(User.ref('score')) }).catch((x: unknown) => x);
+    expect((sum as ExpressionError).path).toBe('listPrice, score');
+    expect((await getUser(id)).price).toBe(10);
+  });
+
   it('ifNotExists(0).plus(1) counts from a missing attribute', async () => {
     const { id } = await seedUser('ref-counter', { score: undefined });
     const bump = () => User.update({ userId: id }).set({ score: User.ref('score').ifNotExists(0).plus(1) });

@@ -1,0 +1,60 @@
+import type { DocPath, SetValue } from '../expressions/ast.js';
+import { formatDocPath } from '../expressions/document-path.js';
+import { ExpressionError } from '../errors.js';
+import type { EntityModel } from '../entity/model.js';
+import { planSteps, type UpdateStep } from './update-plan.js';
+
+const INVALID_PATH = 'document path provided in the update expression is invalid for update';
+const MISSING_SOURCE = 'provided expression refers to an attribute that does not exist in the item';
+
+/**
+ * Restates DynamoDB's answers to an update that reads or writes where the stored item has nothing,
+ * which name no path, as an `ExpressionError` naming the update's paths (the SDK error is its
+ * `cause`); any other error is returned as it is.
+ *
+ * - `SET address.city` or `REMOVE items[0]` when `address` / `items` is missing: the nested paths.
+ * - `SET price = listPrice` (a `ref()` copy or sum) when `listPrice` is missing: the paths the
+ *   update reads without an `ifNotExists` fallback.
+ *
+ * @example explainUpdateFailure(User.model, steps, e) // ExpressionError "User: score: update: the stored item has no score to read ..."
+ */
+export function explainUpdateFailure(model: EntityModel, steps: readonly UpdateStep[], e: unknown): unknown {
+  const message = (e as { message?: unknown } | null)?.message;
+  if ((e as { name?: unknown } | null)?.name !== 'ValidationException' || typeof message !== 'string') return e;
+  let paths: string[];
+  let why: string;
+  if (message.includes(INVALID_PATH)) {
+    paths = planSteps(model, steps)
+      .actions.filter((a) => a.path.length > 1)
+      .map((a) => formatDocPath(a.path));
+    why = `the stored item has no map or list to hold ${paths.length > 1 ? 'these paths' : 'this path'} (DynamoDB: "${message}"); set the whole attribute when it may be missing`;
+  } else if (message.includes(MISSING_SOURCE)) {
+    const read = new Set<string>();
+    for (const a of planSteps(model, steps).actions) if (a.kind === 'set') for (const p of readPaths(a.value)) read.add(formatDocPath(p));
+    paths = [...read];
+    const which = paths.length > 1 ? `one of ${paths.join(', ')}` : paths[0];
+    why = `the stored item has no ${which} to read (DynamoDB: "${message}"); give the copy a fallback with ifNotExists(...) when it may be missing`;
+  } else {
+    return e;
+  }
+  if (paths.length === 0) return e;
+  const error = new ExpressionError(model.name, paths.join(', '), `update: ${why}`);
+  error.cause = e;
+  return error;
+}
+
+/** The stored attributes a SET value reads that must exist: every path but those under `ifNotExists`. */
+function readPaths(v: SetValue): DocPath[] {
+  switch (v.kind) {
+    case 'path':
+      return [v.path];
+    case 'arith':
+    case 'listAppend':
+      return [...readPaths(v.left), ...readPaths(v.right)];
+    case 'ifNotExists':
+      // Its own path is read only when present; the fallback when it is not.
+      return readPaths(v.fallback);
+    default:
+      return [];
+  }
+}
