@@ -55,6 +55,31 @@ export interface PagedReadOptions {
   readonly signal?: AbortSignal;
 }
 
+/**
+ * The options of a paged read from a builder's state: only the settings it has (the options are
+ * exact: an `undefined` would read as a setting).
+ */
+export function pagedReadOptions(
+  settings: { readonly limit?: number | undefined; readonly pageSize?: number | undefined; readonly maxPages?: number | undefined },
+  startKey: StartKey | undefined,
+  signal: AbortSignal | undefined,
+): PagedReadOptions {
+  const o: { -readonly [K in keyof PagedReadOptions]: PagedReadOptions[K] } = {};
+  if (settings.limit !== undefined) o.limit = settings.limit;
+  if (settings.pageSize !== undefined) o.pageSize = settings.pageSize;
+  if (settings.maxPages !== undefined) o.maxPages = settings.maxPages;
+  if (startKey !== undefined) o.startKey = startKey;
+  if (signal !== undefined) o.signal = signal;
+  return o;
+}
+
+/** Takes a built input's `ExclusiveStartKey` out (the page reader sets it per request) and returns it. */
+export function takeStartKey(input: Record<string, unknown>): StartKey | undefined {
+  const startKey = input.ExclusiveStartKey as StartKey | undefined;
+  delete input.ExclusiveStartKey;
+  return startKey;
+}
+
 interface RawPage {
   Items?: Record<string, unknown>[];
   LastEvaluatedKey?: Record<string, unknown>;
@@ -118,21 +143,27 @@ export function nextRequestLimit(remaining: number, evaluated: number, returned:
  */
 export const MAX_PAGE_SIZE = 2 ** 31 - 1;
 
+/** One request of a paged read (see `readPage`). */
+export interface PageRequest {
+  readonly startKey: Record<string, unknown> | undefined;
+  /** Items the caller may still get (`Infinity`: no limit). */
+  readonly remaining: number;
+  readonly pageSize: number | undefined;
+  readonly signal?: AbortSignal | undefined;
+  /** The request's `Limit` (`undefined`: none); by default `pageSize`, else what `remaining` needs (`limitFor`). */
+  readonly requestLimit?: number | undefined;
+  /** Index requests a hydrated read may still send to look past a full page (what `maxPages` leaves). */
+  readonly lookPastRequests?: number;
+}
+
 /**
  * Sends one request from `startKey` and reads its rows, keeping at most `remaining` items. When it
  * stops inside the DynamoDB page, the cursor points at the last item returned, so resuming yields
  * exactly the items after it.
  */
-export async function readPage<T>(
-  spec: PagedReadSpec<T>,
-  startKey: Record<string, unknown> | undefined,
-  remaining: number,
-  pageSize: number | undefined,
-  signal?: AbortSignal,
-  requestLimit: number | undefined = pageSize ?? limitFor(remaining),
-  /** Index requests a hydrated read may still send to look past a full page (what `maxPages` leaves). */
-  lookPastRequests = Infinity,
-): Promise<PageStep<T>> {
+export async function readPage<T>(spec: PagedReadSpec<T>, request: PageRequest): Promise<PageStep<T>> {
+  const { startKey, remaining, pageSize, signal, lookPastRequests = Infinity } = request;
+  const requestLimit = request.requestLimit ?? pageSize ?? limitFor(remaining);
   const input: Record<string, unknown> = { ...spec.input };
   if (startKey !== undefined) input.ExclusiveStartKey = startKey;
   if (requestLimit !== undefined) input.Limit = requestLimit;
@@ -271,7 +302,7 @@ export async function* readPages<T>(spec: PagedReadSpec<T>, options: PagedReadOp
   let returned = 0;
   if (remaining <= 0) return;
   for (;;) {
-    const step = await readPage(spec, startKey, remaining, options.pageSize, options.signal, requestLimit, pagesLeft - 1);
+    const step = await readPage(spec, { startKey, remaining, pageSize: options.pageSize, signal: options.signal, requestLimit, lookPastRequests: pagesLeft - 1 });
     yield step.page;
     if (step.next === undefined || step.remaining <= 0 || --pagesLeft <= 0) return;
     startKey = step.next;

@@ -8,7 +8,7 @@ import { belongsTo } from '../operations/write-guards.js';
 import { checkIndexHolds, filterNeeds, type NeededAttribute } from './index-projection.js';
 import { decodeCursor, startKeyAttributes, type StartKey } from './cursor.js';
 import type { CursorBounds } from './cursor-bounds.js';
-import { countAll, limitFor, MAX_PAGE_SIZE, readPage, readPages, SKIP, type Page, type PagedReadSpec, type PagedRequestKind } from './page-reader.js';
+import { countAll, limitFor, MAX_PAGE_SIZE, pagedReadOptions, readPage, readPages, SKIP, takeStartKey, type Page, type PagedReadSpec, type PagedRequestKind } from './page-reader.js';
 import { checkHydratable, checkHydrateOptions, hydrator, type HydrateOptions } from './hydrate.js';
 import type { RequestOptions } from '../client/send.js';
 
@@ -291,25 +291,14 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> implements 
    */
   pages(options?: RequestOptions): AsyncIterable<Page<Result>> {
     const { spec, startKey } = this.pagedRead();
-    const s = this.state;
-    const signal = options?.abortSignal;
-    return {
-      [Symbol.asyncIterator]: () =>
-        readPages<Result>(spec, {
-          ...(s.limit === undefined ? {} : { limit: s.limit }),
-          ...(s.pageSize === undefined ? {} : { pageSize: s.pageSize }),
-          ...(s.maxPages === undefined ? {} : { maxPages: s.maxPages }),
-          ...(startKey === undefined ? {} : { startKey }),
-          ...(signal === undefined ? {} : { signal }),
-        }),
-    };
+    const read = pagedReadOptions(this.state, startKey, options?.abortSignal);
+    return { [Symbol.asyncIterator]: () => readPages<Result>(spec, read) };
   }
 
   /** The read's spec, with the start key and `Limit` taken out of the input (the page reader sets them per request). */
   private pagedRead(): { spec: PagedReadSpec<Result>; startKey: StartKey | undefined } {
     const input = this.buildInput(true);
-    const startKey = input.ExclusiveStartKey as StartKey | undefined;
-    delete input.ExclusiveStartKey;
+    const startKey = takeStartKey(input);
     delete input.Limit;
     return { spec: this.readSpec(input), startKey };
   }
@@ -343,8 +332,7 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> implements 
   async count(options?: RequestOptions): Promise<number> {
     if (this.state.hydrate !== undefined) return this.countHydrated(options?.abortSignal);
     const input = this.buildInput(false);
-    const startKey = input.ExclusiveStartKey as StartKey | undefined;
-    delete input.ExclusiveStartKey;
+    const startKey = takeStartKey(input);
     if (this.state.pageSize === undefined) delete input.Limit;
     const { parse: _parse, ...spec } = this.readSpec(input);
     return countAll(spec, startKey, options?.abortSignal);
@@ -359,14 +347,8 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> implements 
     const live = this.liveItem();
     const counting: PagedReadSpec<true> = { ...this.specBase(spec.input), hydrate: this.itemReads([]), parse: (raw) => (live(raw) ? true : SKIP) };
     let total = 0;
-    const s = this.state;
-    for await (const page of readPages(counting, {
-      ...(s.pageSize === undefined ? {} : { pageSize: s.pageSize }),
-      ...(startKey === undefined ? {} : { startKey }),
-      ...(signal === undefined ? {} : { signal }),
-    })) {
-      total += page.items.length;
-    }
+    // Every page: limit and maxPages do not apply to a count.
+    for await (const page of readPages(counting, pagedReadOptions({ pageSize: this.state.pageSize }, startKey, signal))) total += page.items.length;
     return total;
   }
 
@@ -379,7 +361,7 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> implements 
     if (this.state.limit === undefined) {
       // One request, without an async generator's machinery (~2% of a 10-item query's whole call).
       const { spec, startKey } = this.pagedRead();
-      return (await readPage(spec, startKey, Infinity, this.state.pageSize, options?.abortSignal)).page;
+      return (await readPage(spec, { startKey, remaining: Infinity, pageSize: this.state.pageSize, signal: options?.abortSignal })).page;
     }
     const items: Result[] = [];
     let cursor: string | undefined;

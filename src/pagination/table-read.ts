@@ -11,7 +11,7 @@ import type { AnyEntity } from '../entity/entity.js';
 import type { CollectionItem, TablePage, TableReadItem } from './table-read-types.js';
 import { decodeCursor, startKeyAttributes, type StartKey } from './cursor.js';
 import type { CursorBounds } from './cursor-bounds.js';
-import { limitFor, MAX_PAGE_SIZE, readPages } from './page-reader.js';
+import { limitFor, MAX_PAGE_SIZE, pagedReadOptions, readPages, takeStartKey } from './page-reader.js';
 import type { RequestOptions } from '../client/send.js';
 import { positiveInt } from './read-builder.js';
 import { checkFilterOffKeys, checkIndexHolds, filterNeeds, type NeededAttribute } from './index-projection.js';
@@ -310,8 +310,7 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
    */
   pages(options?: RequestOptions): AsyncIterable<TablePage<TableReadItem<T, Et, P>>> {
     const input = this.build() as Record<string, unknown>;
-    const startKey = input.ExclusiveStartKey as StartKey | undefined;
-    delete input.ExclusiveStartKey;
+    const startKey = takeStartKey(input);
     delete input.Limit;
     const s = this.state;
     const isQuery = s.kind === 'query';
@@ -327,13 +326,7 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
       parse: (raw: Record<string, unknown>) => this.parseRow(raw),
       ...(s.hydrate === undefined ? {} : tableHydration(this.table, this.et, s.projection, s.hydrate, s.consistent)),
     };
-    const read = {
-      ...(s.limit === undefined ? {} : { limit: s.limit }),
-      ...(s.pageSize === undefined ? {} : { pageSize: s.pageSize }),
-      ...(s.maxPages === undefined ? {} : { maxPages: s.maxPages }),
-      ...(startKey === undefined ? {} : { startKey }),
-      ...(options?.abortSignal === undefined ? {} : { signal: options.abortSignal }),
-    };
+    const read = pagedReadOptions(s, startKey, options?.abortSignal);
     return {
       [Symbol.asyncIterator]: async function* () {
         for await (const page of readPages<Row<TableReadItem<T, Et, P>>>(spec, read)) {
