@@ -4,6 +4,7 @@ import { compileReviver, type Reviver } from './codec.js';
 import { defOf, readCore } from './schema-walk.js';
 import { withoutRefinements } from './read-schema.js';
 import type { TimestampNames } from './model.js';
+import type { StoredNames } from './stored-names.js';
 
 /** A managed attribute and the `typeof` its stored value must have. */
 type Managed = readonly [name: string, type: 'number' | 'string'];
@@ -17,8 +18,8 @@ export interface ItemReaderOptions {
   readonly timestamps: TimestampNames | undefined;
   readonly version: string | undefined;
   readonly ttl: string | undefined;
-  /** Schema fields stored under another attribute name (`storedAs`). */
-  readonly renamed: ReadonlyMap<string, string>;
+  /** The entity's attribute names in the table (`storedAs`). */
+  readonly names: StoredNames;
 }
 
 /**
@@ -41,8 +42,6 @@ export class ItemReader {
   private readonly allManaged: readonly Managed[];
   /** The TTL attribute and top-level Date attributes that were one (see `formerTtl`), with their readers. */
   private readonly epochFields: readonly (readonly [string, Reviver])[];
-  /** Stored name -> schema field, for the renamed fields (`storedAs`) of a schema read whole by `reviveAll`. */
-  private readonly fieldOf: ReadonlyMap<string, string>;
 
   constructor(private readonly o: ItemReaderOptions) {
     this.shape = o.schema.shape as Record<string, z.ZodType>;
@@ -50,9 +49,8 @@ export class ItemReader {
     this.epochFields = Object.keys(this.shape).flatMap((k) => (k === o.ttl ? [[k, reviveEpochSeconds] as const] : formerTtl(this.shape[k]!) ? [[k, reviveFormerTtl] as const] : []));
     const epochReader = new Map(this.epochFields);
     this.fieldReaders =
-      defOf(o.schema).catchall === undefined ? Object.keys(this.shape).map((k) => [k, o.renamed.get(k) ?? k, epochReader.get(k) ?? compileReviver(this.shape[k]!)] as const) : undefined;
+      defOf(o.schema).catchall === undefined ? Object.keys(this.shape).map((k) => [k, o.names.storedName(k), epochReader.get(k) ?? compileReviver(this.shape[k]!)] as const) : undefined;
     this.allManaged = this.managedFor(undefined);
-    this.fieldOf = new Map([...o.renamed].map(([field, stored]) => [stored, field]));
   }
 
   /** Parses one stored item, with the schema or the part of it a projection keeps. */
@@ -101,9 +99,9 @@ export class ItemReader {
 
   /** Adds the stored managed attributes to `out`. */
   private withManaged(out: Record<string, unknown>, raw: Record<string, unknown>, managed: readonly Managed[]): Record<string, unknown> {
-    const renamed = this.o.renamed;
+    const { storedName } = this.o.names;
     for (const [name, type] of managed) {
-      const v = raw[renamed.get(name) ?? name];
+      const v = raw[storedName(name)];
       if (typeof v === type) out[name] = v;
     }
     return out;
@@ -117,11 +115,11 @@ export class ItemReader {
     const data: Record<string, unknown> = {};
     const { reserved, version } = this.o;
     const t = this.o.timestamps;
-    const renamed = this.o.renamed;
+    const names = this.o.names;
     for (const stored of Object.keys(raw)) {
       // A strict schema may rename fields (`storedAs`): read them by their model names, and never
       // read a renamed field's model name as itself (the stored name holds its value).
-      const k = this.fieldOf.get(stored) ?? (renamed.has(stored) ? undefined : stored);
+      const k = names.attributeStoredAs(stored);
       if (k === undefined || (keep !== undefined && !keep.has(k)) || reserved.has(stored) || k === version || (t !== undefined && (k === t.createdAt || k === t.updatedAt))) continue;
       data[k] = raw[stored];
     }

@@ -4,6 +4,7 @@ import { encodeStored, epochSeconds } from './value-encoding.js';
 import { ItemReader } from './item-reader.js';
 import { readSchema } from './read-schema.js';
 import { StoredNames } from './stored-names.js';
+import { StampClock } from './stamp-clock.js';
 import { computeItemSize, MAX_ITEM_BYTES, sizeWithLocalIndexes } from './item-size.js';
 import type { KeyValue } from './key-encoding.js';
 import { checkKeyPartsSize, checkSelfKeyValue, foreignKeyFields, compileIndexKeys, indexKeyParts, keyValueSchema, secondarySelfKeys, type IndexKeys, type SelfKey } from './index-keys.js';
@@ -73,6 +74,8 @@ export class EntityModel {
   /** The attribute name in the table of a top-level model attribute (see `StoredNames.storedName`). */
   readonly storedName: (attribute: string) => string;
   private readonly items: ItemReader;
+  /** The timestamps writes store (see `StampClock`). */
+  readonly clock: StampClock;
   /** Whether a key template uses a managed attribute (a timestamp), so keys are built from the stamped item. */
   private readonly managedInKeys: boolean;
   /**
@@ -94,6 +97,7 @@ export class EntityModel {
     this.schema = o.schema;
     this.shape = o.schema.shape as Record<string, z.ZodType>;
     this.timestamps = o.timestamps ? { createdAt: 'createdAt', updatedAt: 'updatedAt' } : undefined;
+    this.clock = new StampClock(this.timestamps);
     this.version = o.version;
     this.ttl = o.ttl;
     this.readableAttributes = [
@@ -152,7 +156,7 @@ export class EntityModel {
     // Reads also leave out the key attributes of the table's other indexes (not schema fields): an item
     // written by an older definition of the entity may still carry them.
     const readReserved = new Set([...reserved, ...[...o.table.keyAttributeNames].filter((a) => !(a in this.shape))]);
-    this.items = new ItemReader({ name: o.name, schema: readSchema(o.schema), reserved: readReserved, timestamps: this.timestamps, version: o.version, ttl: o.ttl, renamed: this.names.renamed });
+    this.items = new ItemReader({ name: o.name, schema: readSchema(o.schema), reserved: readReserved, timestamps: this.timestamps, version: o.version, ttl: o.ttl, names: this.names });
     o.table.register(this);
   }
 
@@ -330,33 +334,6 @@ export class EntityModel {
     const t = this.ttl === undefined ? undefined : output[this.ttl];
     if (!(t instanceof Date) || t.getTime() % 1000 === 0) return out;
     return { ...out, [this.ttl!]: new Date(epochSeconds(t) * 1000) };
-  }
-
-  /** Timestamps to write now, or `undefined` when the entity has none. */
-  stamps(now: Date): Record<string, string> | undefined {
-    const t = this.timestamps;
-    if (t === undefined) return undefined;
-    const iso = this.isoTime(now);
-    const out: Record<string, string> = {};
-    out[t.createdAt] = iso;
-    out[t.updatedAt] = iso;
-    return out;
-  }
-
-  private lastStampMs = Number.NaN;
-  private lastStampIso = '';
-
-  /**
-   * `now.toISOString()`, remembered for the last millisecond: a batch stamps thousands of items
-   * within a few milliseconds, and formatting the date was a sixth of building each put.
-   */
-  isoTime(now: Date): string {
-    const ms = now.getTime();
-    if (ms !== this.lastStampMs) {
-      this.lastStampIso = now.toISOString(); // throws RangeError on an invalid Date, as before
-      this.lastStampMs = ms;
-    }
-    return this.lastStampIso;
   }
 
   /** True when the item's TTL has passed (DynamoDB deletes such items only eventually). */

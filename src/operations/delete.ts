@@ -10,7 +10,7 @@ import { describeChecks, mapConditionFailure } from './condition-failure.js';
 import { allOf, expectedVersion, missingOrOwned, missingOrOwnedText, versionIs } from './write-guards.js';
 import { deleteRequest, type WriteRequest } from '../batch/write-request.js';
 import { InvalidBatchError } from '../errors.js';
-import { afterWrite, readReturned } from './returned-item.js';
+import { afterWrite, replacedItem } from './returned-item.js';
 
 interface DeleteState {
   readonly key: Readonly<Record<string, unknown>>;
@@ -122,6 +122,6 @@ export class DeleteBuilder<Item, Result = void> extends Operation<DeleteCommandI
     }
     if (!this.state.returnOld) return undefined as Result;
     const raw = out.Attributes;
-    return (raw === undefined || !this.model.owns(raw) ? undefined : readReturned('delete', () => this.model.parse(raw))) as Result;
+    return replacedItem(this.model, raw, 'delete') as Result;
   }
 }

@@ -10,7 +10,7 @@ import { describeChecks, mapConditionFailure, type VersionCheck } from './condit
 import { allOf, expectedVersion, itemIsNew, versionIs } from './write-guards.js';
 import { putRequest, type WriteRequest } from '../batch/write-request.js';
 import { InvalidBatchError } from '../errors.js';
-import { afterWrite, readReturned } from './returned-item.js';
+import { afterWrite, replacedItem } from './returned-item.js';
 
 interface PutState {
   readonly item: unknown;
@@ -84,7 +84,7 @@ export class PutBuilder<Item, Result = Item> extends Operation<PutCommandInput, 
   prepare(now = new Date()): Prepared {
     const m = this.model;
     const output = m.validate(m.withoutManaged(this.state.item));
-    let managed: Record<string, unknown> | undefined = m.stamps(now);
+    let managed: Record<string, unknown> | undefined = m.clock.stamps(now);
     let version: VersionCheck | undefined;
     let versionCondition: Condition | undefined;
     if (m.version !== undefined) {
@@ -147,9 +147,14 @@ export class PutBuilder<Item, Result = Item> extends Operation<PutCommandInput, 
    * @example User.create(user).build().ConditionExpression // 'attribute_not_exists(#n0)'
    */
   build(): PutCommandInput {
-    const { input } = this.prepare();
-    if (this.state.returnOld) input.ReturnValues = 'ALL_OLD';
-    return input;
+    return this.request().input;
+  }
+
+  /** `prepare` with what a single put asks back (transactions and batches return no items). */
+  private request(): Prepared {
+    const prepared = this.prepare();
+    if (this.state.returnOld) prepared.input.ReturnValues = 'ALL_OLD';
+    return prepared;
   }
 
   /** @internal what the write's condition requires, in words (messages of failed conditions) */
@@ -170,9 +175,7 @@ export class PutBuilder<Item, Result = Item> extends Operation<PutCommandInput, 
    * @example const stored = await User.put(user).send({ abortSignal: AbortSignal.timeout(2_000) })
    */
   async send(options?: RequestOptions): Promise<Result> {
-    const { input, result, version } = this.prepare();
-    const returnOld = this.state.returnOld;
-    if (returnOld) input.ReturnValues = 'ALL_OLD';
+    const { input, result, version } = this.request();
     let out: PutCommandOutput;
     try {
       out = await sendDocumentRequest<PutCommandOutput>(this.model.table.client, 'PutItem', this.model.name, input, options?.abortSignal);
@@ -180,8 +183,7 @@ export class PutBuilder<Item, Result = Item> extends Operation<PutCommandInput, 
       // An ItemParseError here is the returned item's (a number JavaScript cannot read): the put was done.
       throw mapConditionFailure(afterWrite(e, 'put'), this.model, this.state.create ? 'create' : 'put', version, this.checks());
     }
-    if (!returnOld) return result as Result;
-    const old = out.Attributes;
-    return (old === undefined || !this.model.owns(old) ? undefined : readReturned('put', () => this.model.parse(old))) as Result;
+    if (!this.state.returnOld) return result as Result;
+    return replacedItem(this.model, out.Attributes, 'put') as Result;
   }
 }

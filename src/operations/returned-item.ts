@@ -1,4 +1,5 @@
 import { ItemParseError } from '../errors.js';
+import type { EntityModel } from '../entity/model.js';
 
 type Write = 'put' | 'update' | 'delete';
 
@@ -21,4 +22,12 @@ export function readReturned<T>(write: Write, read: () => T): T {
   } catch (e) {
     throw afterWrite(e, write);
   }
+}
+
+/**
+ * The replaced item a put or delete returned (`ALL_OLD`), in model form: `undefined` when there was
+ * none, or when it was another entity's (a put or delete acts on whatever is stored under its key).
+ */
+export function replacedItem(model: EntityModel, raw: Record<string, unknown> | undefined, write: 'put' | 'delete'): Record<string, unknown> | undefined {
+  return raw === undefined || !model.owns(raw) ? undefined : readReturned(write, () => model.parse(raw));
 }

@@ -238,7 +238,7 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
     const defaults: Record<string, unknown> = {};
     const stamps = m.timestamps;
     if (stamps !== undefined) {
-      const iso = m.isoTime(now);
+      const iso = m.clock.isoTime(now);
       internal.push({ kind: 'set', path: [stamps.updatedAt], value: { kind: 'value', value: iso } });
       plan.known[stamps.updatedAt] = iso;
       if (s.upsert) {
