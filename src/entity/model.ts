@@ -174,6 +174,11 @@ export class EntityModel {
     }
   }
 
+  /** True for the TTL attribute itself, stored as epoch seconds (a number) though the schema says Date. */
+  isTtlPath(path: DocPath): boolean {
+    return this.ttl !== undefined && path.length === 1 && path[0] === this.ttl;
+  }
+
   /**
    * Whether the values at two paths are stored alike: the TTL attribute holds a Date as epoch
    * seconds, every other Date attribute as an ISO string, so a copy or comparison between the two
@@ -181,8 +186,8 @@ export class EntityModel {
    */
   storedAlike(a: DocPath, b: DocPath): boolean {
     if (this.ttl === undefined) return true;
-    const aTtl = a.length === 1 && a[0] === this.ttl;
-    const bTtl = b.length === 1 && b[0] === this.ttl;
+    const aTtl = this.isTtlPath(a);
+    const bTtl = this.isTtlPath(b);
     if (aTtl === bTtl) return true;
     const other = schemaAt(this.schema, aTtl ? b : a);
     return other === undefined || coreType(other) !== 'date';

@@ -1,12 +1,13 @@
 import type { z } from 'zod';
-import type { DocPath, SetValue, UpdateAction } from '../expressions/ast.js';
+import type { AttributeTypeName, DocPath, SetValue, UpdateAction } from '../expressions/ast.js';
 import { formatDocPath, parseDocPath, typedPath } from '../expressions/document-path.js';
 import { UpdateRef } from '../expressions/update-values.js';
 import { ExpressionError, KeyError, ValidationError } from '../errors.js';
 import type { EntityModel } from '../entity/model.js';
 import { checkSelfKeyValue, indexKeyParts, isSelfKey } from '../entity/index-keys.js';
 import { coreType, defaultOf, defOf, emptySetWhenAbsent, isOptionalSchema, unwrapSchema } from '../entity/schema-walk.js';
-import { pathSchemas, schemaAt, type PathLeaf, type PathSchemas } from '../entity/path-schemas.js';
+import { leafSchemas, pathSchemas, type PathLeaf, type PathSchemas } from '../entity/path-schemas.js';
+import { describeKinds, kindsFit, storedKinds, type StoredKinds } from '../entity/stored-kinds.js';
 import { assertGuardsAgree, unionTarget, type UnionGuard } from './union-guards.js';
 
 /** One call on the update builder, kept in call order until the command is built. */
@@ -96,35 +97,59 @@ function validateChange(model: EntityModel, s: z.ZodType, raw: unknown, at: stri
 /**
  * Checks the paths and literals of a `ref()` value set at `at` (schema `s`): a literal that can
  * become the stored value (an `ifNotExists` fallback) is parsed by the schema; one that is added
- * or subtracted is checked as a change.
+ * or subtracted is checked as a change. A copied attribute must be stored as a type the target
+ * stores (the types check that for typed code; DynamoDB would store a string in a number field,
+ * and every later read of the item would fail its schema), and arithmetic reads and writes numbers.
  */
 function refValue(model: EntityModel, v: UpdateRef<unknown>, target: DocPath, s: z.ZodType): SetValue {
   const at = formatDocPath(target);
-  const source = (path: DocPath): void => {
-    if (schemaAt(model.schema, path) === undefined) {
+  const into = model.isTtlPath(target) ? NUMBER : storedKinds(s);
+  const source = (path: DocPath, fits: StoredKinds, role: string): void => {
+    const ps = pathSchemas(model.schema, path);
+    if (ps === undefined) {
       throw new ExpressionError(model.name, formatDocPath(path), `is not a path of the ${model.name} schema (in the value of ${at})`);
     }
     if (!model.storedAlike(path, target)) {
       throw new ExpressionError(model.name, formatDocPath(path), `cannot be copied into ${at}: the TTL attribute ${model.ttl} stores a Date as epoch seconds, other Dates are ISO strings`);
     }
+    const from = model.isTtlPath(path) ? NUMBER : kindsOf(leafSchemas(ps));
+    if (!kindsFit(from, fits)) {
+      throw new ExpressionError(model.name, formatDocPath(path), `is stored as ${describeKinds(from!)} and cannot be ${role} (${describeKinds(fits!)} at ${at})`);
+    }
   };
   const check = (sv: SetValue, role: 'result' | 'operand'): SetValue => {
     switch (sv.kind) {
       case 'path':
-        source(sv.path);
+        source(sv.path, role === 'result' ? into : NUMBER, role === 'result' ? `copied into ${at}` : 'added or subtracted');
         return sv;
       case 'size':
         return sv;
       case 'value':
         return { kind: 'value', value: role === 'result' ? model.validateAt(s, sv.value, at) : validateChange(model, s, sv.value, at, 'arithmetic') };
       case 'ifNotExists':
-        source(sv.path);
+        source(sv.path, role === 'result' ? into : NUMBER, role === 'result' ? `copied into ${at}` : 'added or subtracted');
         return { ...sv, fallback: check(sv.fallback, role) };
       default:
+        if (!kindsFit(NUMBER, into)) {
+          throw new ExpressionError(model.name, at, `is stored as ${describeKinds(into!)} and cannot take the result of arithmetic (a number)`);
+        }
         return { ...sv, left: check(sv.left, 'operand'), right: check(sv.right, 'operand') };
     }
   };
   return check(v.value, 'result');
+}
+
+const NUMBER: StoredKinds = new Set(['N']);
+
+/** The kinds of every schema a path leads to (union options, intersection sides). */
+function kindsOf(schemas: readonly z.ZodType[]): StoredKinds {
+  const out = new Set<AttributeTypeName>();
+  for (const sch of schemas) {
+    const k = storedKinds(sch);
+    if (k === null) return null;
+    for (const x of k) out.add(x);
+  }
+  return out;
 }
 
 /**
