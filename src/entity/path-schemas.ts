@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { DocPath } from '../expressions/ast.js';
-import { defOf, lazyInner, unwrapSchema } from './schema-walk.js';
+import { defOf, isOptionalSchema, lazyInner, unwrapSchema } from './schema-walk.js';
 
 /**
  * A union the path passes through: where it is, and the attribute that tells its options apart
@@ -57,15 +57,19 @@ function unionOptions(schema: z.ZodType): z.ZodType[] | undefined {
   });
 }
 
-/** The literal values an object option holds at `tag` (a literal or an enum field), or undefined. */
+/**
+ * The literal values an object option holds at `tag` (a literal or an enum field), or undefined;
+ * `undefined` among them when the field may be absent (zod takes `{ x: 1 }` as the option whose
+ * tag is `.optional()`), so a stored item of that option may carry no tag at all.
+ */
 function tagValues(option: z.ZodType, tag: string): readonly unknown[] | undefined {
   const def = defOf(option);
   const field = def.type === 'object' ? def.shape?.[tag] : undefined;
   if (field === undefined) return undefined;
   const f = defOf(unwrapSchema(field)) as { type: string; values?: readonly unknown[]; entries?: Record<string, unknown> };
-  if (f.type === 'literal') return f.values;
-  if (f.type === 'enum' && f.entries !== undefined) return Object.values(f.entries);
-  return undefined;
+  const values = f.type === 'literal' ? f.values : f.type === 'enum' && f.entries !== undefined ? Object.values(f.entries) : undefined;
+  if (values === undefined) return undefined;
+  return isOptionalSchema(field) && !values.includes(undefined) ? [...values, undefined] : values;
 }
 
 /**

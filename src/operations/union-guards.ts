@@ -77,9 +77,14 @@ export function unionGuardConditions(guards: readonly UnionGuard[]): { nodes: Co
   const checks: string[] = [];
   for (const g of guards) {
     const tag = { kind: 'path', path: g.tagPath } as const;
-    const values = g.values.map((value) => ({ kind: 'value', value }) as const);
-    nodes.push(values.length === 1 ? { kind: 'compare', op: '=', left: tag, right: values[0]! } : { kind: 'in', operand: tag, values });
-    checks.push(`${formatDocPath(g.tagPath)} must be ${g.values.map((v) => JSON.stringify(v)).join(' or ')} for ${g.target} (a field of only those options)`);
+    const values = g.values.filter((v) => v !== undefined).map((value) => ({ kind: 'value', value }) as const);
+    const named: ConditionNode | undefined =
+      values.length === 0 ? undefined : values.length === 1 ? { kind: 'compare', op: '=', left: tag, right: values[0]! } : { kind: 'in', operand: tag, values };
+    // An option whose tag is optional is also the one an item without a tag holds.
+    const absent: ConditionNode | undefined = g.values.includes(undefined) ? { kind: 'exists', path: g.tagPath, negate: true } : undefined;
+    nodes.push(named !== undefined && absent !== undefined ? { kind: 'or', children: [named, absent] } : (named ?? absent)!);
+    const described = g.values.map((v) => (v === undefined ? 'absent' : JSON.stringify(v))).join(' or ');
+    checks.push(`${formatDocPath(g.tagPath)} must be ${described} for ${g.target} (a field of only those options)`);
   }
   return { nodes, checks };
 }
