@@ -62,6 +62,8 @@ export class EntityModel {
    * Also the fields named like a key of an index the entity has no keys on (`foreignKeys`).
    */
   readonly selfKeys: ReadonlyMap<string, readonly SelfKey[]>;
+  /** Whether some index key of the entity is made of several attributes (their total size is limited too). */
+  readonly hasMultiAttributeKeys: boolean;
   /** Fields stored in key attributes of indexes the entity has no keys on (see `foreignKeyFields`). */
   private readonly foreignKeys: ReadonlyMap<string, readonly SelfKey[]>;
   /** Physical attributes dynakit writes itself (keys and the discriminator); never model fields. */
@@ -127,6 +129,7 @@ export class EntityModel {
     this.indexes = indexes;
     this.primaryKeyNames = o.table.primaryKeyNames;
     this.selfKeys = secondarySelfKeys(indexes);
+    this.hasMultiAttributeKeys = [...indexes.values()].some((ix) => ix.pks.length > 1 || ix.sks.length > 1);
     this.primaryComposites = new Set([...(primary.pk?.composites ?? []), ...(primary.sk?.composites ?? [])]);
     this.primaryKeySchemas = new Map([...this.primaryComposites].flatMap((c) => (this.shape[c] === undefined ? [] : [[c, keyValueSchema(this.shape[c]!)] as const])));
     this.keyComposites = new Set([...indexes.values()].flatMap((ix) => [...ix.pks, ...ix.sks].flatMap((t) => t.composites)));

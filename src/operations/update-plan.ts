@@ -4,7 +4,8 @@ import { formatDocPath, parseDocPath, typedPath } from '../expressions/document-
 import { UpdateRef } from '../expressions/update-values.js';
 import { ExpressionError, KeyError, ValidationError } from '../errors.js';
 import type { EntityModel } from '../entity/model.js';
-import { checkSelfKeyValue, indexKeyParts, isSelfKey } from '../entity/index-keys.js';
+import { checkKeyPartsSize, checkSelfKeyValue, indexKeyParts, isSelfKey } from '../entity/index-keys.js';
+import type { KeyValue } from '../entity/key-encoding.js';
 import { coreType, defaultOf, defOf, emptySetWhenAbsent, isOptionalSchema, unwrapSchema } from '../entity/schema-walk.js';
 import { leafSchemas, pathSchemas, type PathLeaf, type PathSchemas } from '../entity/path-schemas.js';
 import { describeKinds, kindsFit, storedKinds, type StoredKinds } from '../entity/stored-kinds.js';
@@ -379,4 +380,22 @@ export function checkSelfKeyWrites(model: EntityModel, actions: readonly UpdateA
     const keys = model.selfKeys.get(top);
     if (keys !== undefined) for (const v of literals(a.value)) checkSelfKeyValue(model.name, keys, top, v);
   }
+}
+
+/**
+ * The total size of a multi-attribute index key, for the parts an update writes as known values,
+ * checked as a put checks the whole key: when those parts alone exceed DynamoDB's limit for the
+ * key's attributes together, the update is refused before sending. Parts the update leaves alone
+ * are stored and not known here, so an update of some parts can still pass the limit with them
+ * (DynamoDB Local 3.3.1 stores such an update and keeps the item in the index).
+ */
+export function checkMultiKeyWrites(model: EntityModel, actions: readonly UpdateAction[]): void {
+  if (!model.hasMultiAttributeKeys) return;
+  const written: Record<string, KeyValue> = {};
+  for (const a of actions) {
+    if (a.kind !== 'set' || a.path.length !== 1 || a.value.kind !== 'value') continue;
+    const v = a.value.value;
+    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'bigint' || v instanceof Uint8Array) written[a.path[0] as string] = v;
+  }
+  for (const ix of model.indexes.values()) if (ix.pks.length > 1 || ix.sks.length > 1) checkKeyPartsSize(model.name, ix.index, written);
 }

@@ -9,7 +9,7 @@ import { Operation } from './operation.js';
 import { contextFor, withPlaceholders } from './expression-input.js';
 import { describeChecks, mapConditionFailure } from './condition-failure.js';
 import { allOf, belongsTo, belongsToText, expectedVersion, missingOrOwned, missingOrOwnedText, versionIs } from './write-guards.js';
-import { checkSelfKeyWrites, indexKeyActions, planSteps, type UpdateStep } from './update-plan.js';
+import { checkMultiKeyWrites, checkSelfKeyWrites, indexKeyActions, planSteps, type UpdateStep } from './update-plan.js';
 import { lengthBoundGuards } from './length-bounds.js';
 import { numberBoundGuards } from './number-bounds.js';
 import { unionGuardConditions, type UnionGuard } from './union-guards.js';
@@ -271,6 +271,7 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
     }
     const actions = [...plan.actions, ...internal, ...indexKeyActions(m, plan, keyValues, s.upsert, defaults)];
     checkSelfKeyWrites(m, actions);
+    checkMultiKeyWrites(m, actions);
     const ctx = contextFor(m);
     const input: UpdateCommandInput = { TableName: m.table.name, Key, UpdateExpression: compileUpdate(actions, ctx) };
     let condition = s.condition;
