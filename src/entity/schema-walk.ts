@@ -1,5 +1,4 @@
 import type { z } from 'zod';
-import type { DocPath } from '../expressions/ast.js';
 
 /** Minimal view of zod v4's internal definition; only the fields we walk. */
 export interface ZodDefView {

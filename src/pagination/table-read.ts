@@ -3,7 +3,6 @@ import type { Condition } from '../expressions/condition.js';
 import { compileCondition, compileProjection } from '../expressions/compile.js';
 import { tableContextFor } from '../operations/expression-input.js';
 import type { ResolvedIndex, Table } from '../entity/table.js';
-import type { KeyAttribute } from '../entity/table-types.js';
 import { conditionAttributes } from '../expressions/condition-attributes.js';
 import type { EntityModel } from '../entity/model.js';
 import { ExpressionError } from '../errors.js';
