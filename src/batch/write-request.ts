@@ -47,7 +47,7 @@ export function itemId(table: string, key: Readonly<Record<string, unknown>>, na
 /** `{"PutRequest":{"Item":...}},` / `{"DeleteRequest":{"Key":...}},` around the item or key. */
 const REQUEST_ENVELOPE_BYTES = 32;
 
-export function putRequest(model: EntityModel, item: Record<string, unknown>, modelItem: Record<string, unknown>): WriteRequest {
+export function putRequest(model: EntityModel, item: Record<string, unknown>, given: Record<string, unknown>): WriteRequest {
   const table = model.table.name;
   const names = model.primaryKeyNames;
   return {
@@ -55,7 +55,7 @@ export function putRequest(model: EntityModel, item: Record<string, unknown>, mo
     id: itemId(table, item, names),
     request: { PutRequest: { Item: item } },
     size: wireItemSize(item) + REQUEST_ENVELOPE_BYTES,
-    write: { type: 'put', entity: model.name, table, item: modelItem },
+    write: { type: 'put', entity: model.name, table, item: given },
     keyNames: names,
   };
 }
