@@ -48,23 +48,15 @@ export async function batchGetAll<B extends readonly GetBuilder<unknown>[]>(
   options: BatchGetOptions = {},
 ): Promise<BatchGetResults<B>> {
   const lookups: Lookup[] = builders.map((builder) => {
-    const input = builder.build();
+    // With a projection, it reads the keys too: they match results to requests.
+    const input = builder.batchInput();
     const model = builder.model;
     const key = input.Key as Record<string, unknown>;
     const entry: Lookup['entry'] = {};
     if (input.ConsistentRead === true) entry.ConsistentRead = true;
     if (input.ProjectionExpression !== undefined) {
       entry.ProjectionExpression = input.ProjectionExpression;
-      // Keys must come back to match results to requests.
-      const names = { ...(input.ExpressionAttributeNames ?? {}) };
-      let expr = input.ProjectionExpression;
-      for (const k of model.primaryKeyNames) {
-        const ph = `#k${Object.keys(names).length}`;
-        names[ph] = k;
-        expr += `, ${ph}`;
-      }
-      entry.ProjectionExpression = expr;
-      entry.ExpressionAttributeNames = names;
+      entry.ExpressionAttributeNames = input.ExpressionAttributeNames;
     }
     const table = model.table.name;
     return { builder, table, keyNames: model.primaryKeyNames, id: itemId(table, key, model.primaryKeyNames), key, group: `${table}\u0000${JSON.stringify(entry)}`, entry, owner: model.name };
