@@ -73,6 +73,10 @@ const RETRYABLE_NAMES = new Set([
   'ETIMEDOUT',
   'ENOTFOUND',
   'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  // undici (the SDK's fetch handler) when the server closed the connection
+  'UND_ERR_SOCKET',
   'NetworkingError',
 ]);
 
@@ -81,12 +85,15 @@ const RETRYABLE_NAMES = new Set([
  * Retried writes are puts and deletes, which are idempotent, so resending after an unknown
  * outcome cannot apply a write twice.
  */
-export function isRetryableError(e: unknown): boolean {
+export function isRetryableError(e: unknown, depth = 0): boolean {
   if (e === null || typeof e !== 'object') return false;
-  const err = e as { name?: string; code?: string; $metadata?: { httpStatusCode?: number }; $retryable?: unknown };
+  const err = e as { name?: string; code?: string; $metadata?: { httpStatusCode?: number }; $retryable?: unknown; cause?: unknown };
   if (err.name !== undefined && RETRYABLE_NAMES.has(err.name)) return true;
   if (err.code !== undefined && RETRYABLE_NAMES.has(err.code)) return true;
   if (err.$retryable !== undefined) return true;
   const status = err.$metadata?.httpStatusCode;
-  return status !== undefined && status >= 500;
+  if (status !== undefined && (status >= 500 || status === 429)) return true;
+  // A fetch handler wraps the socket error: `TypeError: fetch failed` with the ECONNRESET as its
+  // cause (the SDK's own retry follows causes too). Bounded: a cause chain may loop.
+  return depth < 10 && err.cause !== undefined && isRetryableError(err.cause, depth + 1);
 }

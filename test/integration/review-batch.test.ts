@@ -84,3 +84,73 @@ describe('batchGet with a projection', () => {
     expect(await Shop.batchGet([Price.get({ id: 'g1' }).project('label', 'id')])).toEqual([{ id: 'g1', label: 'g-one' }]);
   });
 });
+
+/**
+ * Fails the next `times` calls of `command` with `error()` before they reach the server (a
+ * connection that could not be made), then lets calls through.
+ */
+function failNext(command: string, times: number, error: () => Error): { readonly failed: number; remove(): void } {
+  const state = { failed: 0 };
+  const name = `reviewFail${Math.random().toString(36).slice(2)}`;
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (context.commandName === command && state.failed < times) {
+        state.failed++;
+        throw error();
+      }
+      return next(args);
+    },
+    { step: 'initialize', name },
+  );
+  return {
+    get failed() {
+      return state.failed;
+    },
+    remove: () => client.middlewareStack.remove(name),
+  };
+}
+
+/** What Node raises when the network is briefly unreachable (the SDK itself retries these). */
+const unreachable = (code: 'ENETUNREACH' | 'EHOSTUNREACH') => () =>
+  Object.assign(new Error(`connect ${code} 10.0.0.1:443`), { code, errno: code === 'ENETUNREACH' ? -101 : -113, syscall: 'connect' });
+/** What the SDK's fetch handler (undici) raises for a reset socket: the code is on the cause. */
+const fetchFailed = () => new TypeError('fetch failed', { cause: Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET', errno: -104, syscall: 'read' }) });
+
+describe('a call that fails because the network dropped is retried, not given up', () => {
+  it.each([
+    ['ENETUNREACH', unreachable('ENETUNREACH')],
+    ['EHOSTUNREACH', unreachable('EHOSTUNREACH')],
+    ['fetch failed (its cause: ECONNRESET)', fetchFailed],
+  ])('batchWrite after %s writes everything', async (_label, error) => {
+    const fail = failNext('BatchWriteItemCommand', 2, error);
+    try {
+      const r = await Shop.batchWrite([Price.put({ id: 'n1', cents: 1, label: 'n', since: '2024-01-01T00:00:00Z' }), Price.delete({ id: 'n2' })], fast);
+      expect(r).toMatchObject({ written: 2, retried: 4 });
+    } finally {
+      fail.remove();
+    }
+    expect(fail.failed).toBe(2);
+    expect(await stored('n1')).toMatchObject({ cents: 100 });
+  });
+
+  it('batchGet after ENETUNREACH reads every key', async () => {
+    await Price.put({ id: 'n3', cents: 3, label: 'n3', since: '2024-01-01T00:00:00Z' });
+    const fail = failNext('BatchGetItemCommand', 2, unreachable('ENETUNREACH'));
+    try {
+      expect((await Price.batchGet([{ id: 'n3' }]).with(fast)).map((p) => p?.label)).toEqual(['n3']);
+    } finally {
+      fail.remove();
+    }
+    expect(fail.failed).toBe(2);
+  });
+
+  it('an error that is not a network failure still stops at once (a TypeError without a network cause)', async () => {
+    const fail = failNext('BatchGetItemCommand', 1, () => new TypeError('x is not a function'));
+    try {
+      await expect(Price.batchGet([{ id: 'n3' }]).with(fast).send()).rejects.toThrow(TypeError);
+    } finally {
+      fail.remove();
+    }
+    expect(fail.failed).toBe(1);
+  });
+});
