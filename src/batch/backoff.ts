@@ -16,12 +16,18 @@ export interface ResolvedBackoff {
   readonly maxDelayMs: number;
 }
 
+/** The longest delay `setTimeout` honours (2^31 - 1 ms, about 24.8 days). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export function resolveBackoff(o: BackoffOptions = {}): ResolvedBackoff {
   const maxAttempts = o.maxAttempts ?? 10;
   const baseDelayMs = o.baseDelayMs ?? 50;
   const maxDelayMs = o.maxDelayMs ?? 5_000;
   if (!Number.isSafeInteger(maxAttempts) || maxAttempts < 1) throw new RangeError(`maxAttempts must be a positive integer, got ${maxAttempts}`);
-  if (!(baseDelayMs >= 0) || !(maxDelayMs >= 0)) throw new RangeError('baseDelayMs and maxDelayMs must be >= 0');
+  for (const [name, ms] of [['baseDelayMs', baseDelayMs], ['maxDelayMs', maxDelayMs]] as const) {
+    // setTimeout turns a longer (or infinite) wait into 1 ms: a hot retry loop, not a long wait.
+    if (!(ms >= 0 && ms <= MAX_TIMER_MS)) throw new RangeError(`${name} must be between 0 and ${MAX_TIMER_MS} ms (the longest wait a timer holds), got ${ms}`);
+  }
   return { maxAttempts, baseDelayMs, maxDelayMs };
 }
 

@@ -1,6 +1,6 @@
 /** Review of the batch retry classification: network failures the SDK itself retries are retried by the batch loops too. */
 import { describe, expect, it } from 'vitest';
-import { isRetryableError } from '../../src/batch/backoff.js';
+import { isRetryableError, resolveBackoff } from '../../src/batch/backoff.js';
 
 describe('isRetryableError: network failures', () => {
   const code = (c: string) => Object.assign(new Error(`connect ${c}`), { code: c });
@@ -24,5 +24,15 @@ describe('isRetryableError: network failures', () => {
     const a: Error & { cause?: unknown } = new Error('a');
     a.cause = new Error('b', { cause: a });
     expect(isRetryableError(a)).toBe(false);
+  });
+});
+
+describe('resolveBackoff: delays a timer cannot wait', () => {
+  it('refuses Infinity and delays over 2^31 - 1 ms, which setTimeout would turn into 1 ms (a hot retry loop instead of a long wait)', () => {
+    expect(() => resolveBackoff({ baseDelayMs: Number.POSITIVE_INFINITY, maxDelayMs: Number.POSITIVE_INFINITY })).toThrow(RangeError);
+    expect(() => resolveBackoff({ maxDelayMs: 2 ** 31 })).toThrow(/maxDelayMs/);
+    expect(() => resolveBackoff({ baseDelayMs: Number.POSITIVE_INFINITY })).toThrow(/baseDelayMs/);
+    // the largest wait a timer holds is accepted
+    expect(resolveBackoff({ baseDelayMs: 1_000, maxDelayMs: 2 ** 31 - 1 }).maxDelayMs).toBe(2 ** 31 - 1);
   });
 });
