@@ -12,6 +12,7 @@ import { localClientConfig } from '../support/dynamodb-local.js';
 import { testClient, testDocClient, testEndpoint, uniqueTableName } from '../support/client.js';
 import { injectFaults } from '../support/faults.js';
 import { failure } from '../support/failure.js';
+import type { CallRecord } from '../support/faults.js';
 import { useTable } from '../support/tables.js';
 
 const client = new DynamoDBClient({ ...localClientConfig(testEndpoint()), maxAttempts: 1 });
@@ -152,5 +153,76 @@ describe('a call that fails because the network dropped is retried, not given up
       fail.remove();
     }
     expect(fail.failed).toBe(1);
+  });
+});
+
+/**
+ * A second table with a client of its own (in an application, another region or account). Both
+ * clients reach the same DynamoDB Local here; what the tests check is which client carried which
+ * table's requests.
+ */
+const otherClient = new DynamoDBClient({ ...localClientConfig(testEndpoint()), maxAttempts: 1 });
+const Audit = defineTable({ name: uniqueTableName('review-batch-audit'), client: otherClient, partitionKey: { name: 'id', type: 'S' } });
+const Entry = defineEntity({ table: Audit, name: 'Entry', schema: z.object({ id: z.string(), what: z.string() }), keys: { primary: { pk: '{id}' } } });
+useTable(Audit, { clients: [otherClient] });
+
+const shopFaults = injectFaults(client);
+const auditFaults = injectFaults(otherClient);
+/** The tables named in the batch calls each client sent. */
+const tablesSent = (calls: readonly CallRecord[], command: string): string[] =>
+  [...new Set(calls.filter((c) => c.command === command).flatMap((c) => Object.keys((c.body['RequestItems'] ?? {}) as object)))].sort();
+
+describe("a batch across tables with different clients sends each table's requests through that table's client", () => {
+  it('batchWrite (array and callback forms) and the streaming writer', async () => {
+    shopFaults.reset();
+    auditFaults.reset();
+    const r = await Shop.batchWrite([Price.put({ id: 'x1', cents: 1, label: 'x', since: '2024-01-01T00:00:00Z' }), Entry.put({ id: 'e1', what: 'created x1' })], fast);
+    expect(r.written).toBe(2);
+    await Shop.batchWrite((batch) => {
+      batch.put(Entry, { id: 'e2', what: 'cb' });
+      batch.delete(Price, { id: 'x1' });
+    }, fast);
+    {
+      await using writer = Shop.batchWriter(fast);
+      writer.put(Entry, { id: 'e3', what: 'stream' });
+      writer.put(Price, { id: 'x3', cents: 3, label: 'x3', since: '2024-01-01T00:00:00Z' });
+    }
+    expect(tablesSent(shopFaults.calls, 'BatchWriteItemCommand')).toEqual([Shop.name]);
+    expect(tablesSent(auditFaults.calls, 'BatchWriteItemCommand')).toEqual([Audit.name]);
+    expect((await Audit.batchGet([Entry.get({ id: 'e1' }), Entry.get({ id: 'e2' }), Entry.get({ id: 'e3' })])).map((e) => e?.what)).toEqual(['created x1', 'cb', 'stream']);
+  });
+
+  it('batchGet', async () => {
+    shopFaults.reset();
+    auditFaults.reset();
+    const [price, entry] = await Shop.batchGet([Price.get({ id: 'x3' }), Entry.get({ id: 'e1' })], fast);
+    expect([price?.label, entry?.what]).toEqual(['x3', 'created x1']);
+    expect(tablesSent(shopFaults.calls, 'BatchGetItemCommand')).toEqual([Shop.name]);
+    expect(tablesSent(auditFaults.calls, 'BatchGetItemCommand')).toEqual([Audit.name]);
+  });
+});
+
+describe('two tables of the same name behind different clients (e.g. one per region)', () => {
+  // Here both reach the same DynamoDB Local, so they are one physical table: the order of the
+  // writes decides what is stored, and each client must carry its own table's write.
+  const AuditAgain = defineTable({ name: Audit.name, client, partitionKey: { name: 'id', type: 'S' } });
+  const EntryAgain = defineEntity({ table: AuditAgain, name: 'Entry', schema: z.object({ id: z.string(), what: z.string() }), keys: { primary: { pk: '{id}' } } });
+  const keysSent = (calls: readonly CallRecord[]) =>
+    calls.filter((c) => c.command === 'BatchWriteItemCommand').flatMap((c) => Object.values(c.body['RequestItems'] as Record<string, { PutRequest: { Item: { what: { S: string } } } }[]>).flat().map((r) => r.PutRequest.Item.what.S));
+
+  it('are not taken for duplicates of each other: each write goes through its own client, in the order made', async () => {
+    for (const form of ['array', 'stream'] as const) {
+      shopFaults.reset();
+      auditFaults.reset();
+      const writes = [Entry.put({ id: `same-${form}`, what: `${form} 1 (other client)` }), EntryAgain.put({ id: `same-${form}`, what: `${form} 2 (shop client)` })];
+      if (form === 'array') expect((await Shop.batchWrite(writes, fast)).written).toBe(2);
+      else {
+        await using writer = Shop.batchWriter(fast);
+        for (const w of writes) writer.put(w);
+      }
+      expect(keysSent(auditFaults.calls)).toEqual([`${form} 1 (other client)`]);
+      expect(keysSent(shopFaults.calls)).toEqual([`${form} 2 (shop client)`]);
+      expect((await Entry.get({ id: `same-${form}` }).consistent())?.what).toBe(`${form} 2 (shop client)`);
+    }
   });
 });
