@@ -192,6 +192,26 @@ describe("a batch across tables with different clients sends each table's reques
     expect((await Audit.batchGet([Entry.get({ id: 'e1' }), Entry.get({ id: 'e2' }), Entry.get({ id: 'e3' })])).map((e) => e?.what)).toEqual(['created x1', 'cb', 'stream']);
   });
 
+  it("when one client's calls keep failing, BatchWriteError lists exactly that table's writes; the other table's are written", async () => {
+    auditFaults.set({ stuck: () => true });
+    let e: BatchWriteError;
+    try {
+      e = await failure(
+        Shop.batchWrite([Entry.put({ id: 'f1', what: 'stuck' }), Price.put({ id: 'f2', cents: 2, label: 'fine', since: '2024-01-01T00:00:00Z' }), Entry.delete({ id: 'e3' })], { ...fast, maxAttempts: 2 }),
+        BatchWriteError,
+      );
+    } finally {
+      auditFaults.set({ stuck: undefined });
+    }
+    expect(e.written).toBe(1);
+    expect(e.unprocessed.map((w) => [w.table, w.type, w.type === 'put' ? w.item['id'] : w.key['id']])).toEqual([
+      [Audit.name, 'put', 'f1'],
+      [Audit.name, 'delete', 'e3'],
+    ]);
+    expect((await Price.get({ id: 'f2' }))?.label).toBe('fine');
+    expect(await Entry.get({ id: 'f1' })).toBeUndefined();
+  });
+
   it('batchGet', async () => {
     shopFaults.reset();
     auditFaults.reset();
