@@ -123,7 +123,10 @@ export class InvalidCursorError extends DynakitError {
   }
 }
 
-/** A write of a batch that did not happen: what to retry or log. */
+/**
+ * A write of a batch that did not happen: what to retry or log. A put's `item` is the item as it
+ * was given to `put` (the schema's input), so `Entity.put(item)` redoes exactly that write.
+ */
 export type UnprocessedWrite =
   | { readonly type: 'put'; readonly entity: string; readonly table: string; readonly item: Record<string, unknown> }
   | { readonly type: 'delete'; readonly entity: string; readonly table: string; readonly key: Record<string, unknown> };

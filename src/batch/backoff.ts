@@ -16,12 +16,18 @@ export interface ResolvedBackoff {
   readonly maxDelayMs: number;
 }
 
+/** The longest delay `setTimeout` honours (2^31 - 1 ms, about 24.8 days). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export function resolveBackoff(o: BackoffOptions = {}): ResolvedBackoff {
   const maxAttempts = o.maxAttempts ?? 10;
   const baseDelayMs = o.baseDelayMs ?? 50;
   const maxDelayMs = o.maxDelayMs ?? 5_000;
   if (!Number.isSafeInteger(maxAttempts) || maxAttempts < 1) throw new RangeError(`maxAttempts must be a positive integer, got ${maxAttempts}`);
-  if (!(baseDelayMs >= 0) || !(maxDelayMs >= 0)) throw new RangeError('baseDelayMs and maxDelayMs must be >= 0');
+  for (const [name, ms] of [['baseDelayMs', baseDelayMs], ['maxDelayMs', maxDelayMs]] as const) {
+    // setTimeout turns a longer (or infinite) wait into 1 ms: a hot retry loop, not a long wait.
+    if (!(ms >= 0 && ms <= MAX_TIMER_MS)) throw new RangeError(`${name} must be between 0 and ${MAX_TIMER_MS} ms (the longest wait a timer holds), got ${ms}`);
+  }
   return { maxAttempts, baseDelayMs, maxDelayMs };
 }
 
@@ -73,6 +79,10 @@ const RETRYABLE_NAMES = new Set([
   'ETIMEDOUT',
   'ENOTFOUND',
   'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  // undici (the SDK's fetch handler) when the server closed the connection
+  'UND_ERR_SOCKET',
   'NetworkingError',
 ]);
 
@@ -81,12 +91,15 @@ const RETRYABLE_NAMES = new Set([
  * Retried writes are puts and deletes, which are idempotent, so resending after an unknown
  * outcome cannot apply a write twice.
  */
-export function isRetryableError(e: unknown): boolean {
+export function isRetryableError(e: unknown, depth = 0): boolean {
   if (e === null || typeof e !== 'object') return false;
-  const err = e as { name?: string; code?: string; $metadata?: { httpStatusCode?: number }; $retryable?: unknown };
+  const err = e as { name?: string; code?: string; $metadata?: { httpStatusCode?: number }; $retryable?: unknown; cause?: unknown };
   if (err.name !== undefined && RETRYABLE_NAMES.has(err.name)) return true;
   if (err.code !== undefined && RETRYABLE_NAMES.has(err.code)) return true;
   if (err.$retryable !== undefined) return true;
   const status = err.$metadata?.httpStatusCode;
-  return status !== undefined && status >= 500;
+  if (status !== undefined && (status >= 500 || status === 429)) return true;
+  // A fetch handler wraps the socket error: `TypeError: fetch failed` with the ECONNRESET as its
+  // cause (the SDK's own retry follows causes too). Bounded: a cause chain may loop.
+  return depth < 10 && err.cause !== undefined && isRetryableError(err.cause, depth + 1);
 }

@@ -6,7 +6,7 @@ import { SignalFanout, sendCommand, type AnyDynamoClient, type RequestOptions } 
 import { BatchGetError } from '../errors.js';
 import type { GetBuilder } from '../operations/get.js';
 import { backoffDelay, isRetryableError, resolveBackoff, resolveConcurrency, sleep, type BackoffOptions } from './backoff.js';
-import { itemId } from './write-request.js';
+import { clientTag, itemId } from './write-request.js';
 
 /** DynamoDB's cap on keys per BatchGetItem call. */
 export const MAX_BATCH_GET = 100;
@@ -31,6 +31,8 @@ export interface KeyLookup {
   readonly entry: { ConsistentRead?: boolean; ProjectionExpression?: string; ExpressionAttributeNames?: Record<string, string> };
   /** Whom an `ItemParseError` names when the stored item cannot be read: the entity it was asked for. */
   readonly owner: ItemOwner;
+  /** The table's own client, when it may differ from the batch's (a group holds lookups of one client). */
+  readonly client?: AnyDynamoClient;
 }
 
 interface Lookup extends KeyLookup {
@@ -48,26 +50,21 @@ export async function batchGetAll<B extends readonly GetBuilder<unknown>[]>(
   options: BatchGetOptions = {},
 ): Promise<BatchGetResults<B>> {
   const lookups: Lookup[] = builders.map((builder) => {
-    const input = builder.build();
+    // With a projection, it reads the keys too: they match results to requests.
+    const input = builder.batchInput();
     const model = builder.model;
     const key = input.Key as Record<string, unknown>;
     const entry: Lookup['entry'] = {};
     if (input.ConsistentRead === true) entry.ConsistentRead = true;
     if (input.ProjectionExpression !== undefined) {
       entry.ProjectionExpression = input.ProjectionExpression;
-      // Keys must come back to match results to requests.
-      const names = { ...(input.ExpressionAttributeNames ?? {}) };
-      let expr = input.ProjectionExpression;
-      for (const k of model.primaryKeyNames) {
-        const ph = `#k${Object.keys(names).length}`;
-        names[ph] = k;
-        expr += `, ${ph}`;
-      }
-      entry.ProjectionExpression = expr;
-      entry.ExpressionAttributeNames = names;
+      entry.ExpressionAttributeNames = input.ExpressionAttributeNames;
     }
     const table = model.table.name;
-    return { builder, table, keyNames: model.primaryKeyNames, id: itemId(table, key, model.primaryKeyNames), key, group: `${table}\u0000${JSON.stringify(entry)}`, entry, owner: model.name };
+    // A table with a client of its own (another region or account) is read through it, in calls of its own.
+    const tableClient = model.table.client;
+    const group = `${table}\u0000${clientTag(tableClient)}\u0000${JSON.stringify(entry)}`;
+    return { builder, table, keyNames: model.primaryKeyNames, id: itemId(table, key, model.primaryKeyNames), key, group, entry, owner: model.name, client: tableClient };
   });
 
   const found = await fetchLookups(client, lookups, options);
@@ -109,7 +106,7 @@ export async function fetchLookups(client: AnyDynamoClient, lookups: readonly Ke
     try {
       while (!failed && next < chunks.length) {
         const chunk = chunks[next++]!;
-        await readChunk(client, chunk, found, backoff, line.signal);
+        await readChunk(chunk[0]!.client ?? client, chunk, found, backoff, line.signal);
       }
     } catch (e) {
       failed = true;

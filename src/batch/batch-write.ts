@@ -4,7 +4,7 @@ import { BatchValidationError, InvalidBatchError } from '../errors.js';
 import { DeleteBuilder } from '../operations/delete.js';
 import { PutBuilder } from '../operations/put.js';
 import { BatchWriteEngine, type BatchProgress, type BatchWriteOptions } from './batch-writer.js';
-import type { WriteRequest } from './write-request.js';
+import { clientTag, type WriteRequest } from './write-request.js';
 
 /** A put or delete builder (`User.put(item)`, `Order.delete(key)`) accepted by batches. */
 export type BatchWriteBuilder = PutBuilder<unknown> | DeleteBuilder<unknown, unknown>;
@@ -191,8 +191,11 @@ export async function batchWriteAll(
   builders.forEach((b, index) => {
     try {
       const r = toRequest(b);
-      requests.delete(r.id); // last write wins, in the position of the last write
-      requests.set(r.id, r);
+      // Last write wins, in the position of the last write. Only through one client: a table of
+      // the same name behind another client is another table (the engine keeps their order).
+      const slot = `${r.client === undefined ? 0 : clientTag(r.client)}\u0000${r.id}`;
+      requests.delete(slot);
+      requests.set(slot, r);
     } catch (error) {
       // A write that can never be batched is a programming error, not bad data: fail loudly.
       if (error instanceof InvalidBatchError) throw new InvalidBatchError(`write #${index}: ${error.message}`);

@@ -109,7 +109,17 @@ export class BatchWriteEngine {
     // without awaiting would keep validating and buffering writes that can no longer be sent.
     const signal = this.options.abortSignal;
     if (!this.stopped && signal?.aborted === true) this.stop(signal.reason);
-    const prev = this.buffer.get(r.id);
+    let prev = this.buffer.get(r.id);
+    if (prev !== undefined && (prev.client ?? this.client) !== (r.client ?? this.client)) {
+      // The same table name and key behind another client: another region's or account's table
+      // (or this one defined twice). Not a write to replace: the buffered one goes first.
+      if (this.stopped) {
+        this.buffer.delete(r.id);
+        this.bufferBytes -= prev.size;
+        this.fail([prev], undefined);
+      } else this.dispatch();
+      prev = undefined;
+    }
     if (prev !== undefined) {
       this.buffer.delete(r.id);
       this.bufferBytes -= prev.size;
@@ -173,9 +183,20 @@ export class BatchWriteEngine {
   }
 
   private dispatch(): void {
-    const chunk = [...this.buffer.values()];
+    const all = [...this.buffer.values()];
     this.buffer = new Map();
     this.bufferBytes = 0;
+    // One call goes through one client: a table defined with a client of its own (another region
+    // or account) gets calls of its own, through that client.
+    const byClient = new Map<AnyDynamoClient, WriteRequest[]>();
+    for (const r of all) {
+      const c = r.client ?? this.client;
+      (byClient.get(c) ?? byClient.set(c, []).get(c)!).push(r);
+    }
+    for (const [client, chunk] of byClient) this.dispatchChunk(client, chunk);
+  }
+
+  private dispatchChunk(client: AnyDynamoClient, chunk: readonly WriteRequest[]): void {
     // A later write of a key waits until the earlier write of that key is settled.
     const before = [...new Set(chunk.map((r) => this.inflight.get(r.id)).filter((p): p is Promise<void> => p !== undefined))];
     const task = (async () => {
@@ -188,7 +209,7 @@ export class BatchWriteEngine {
           this.fail(chunk, this.stopped ? undefined : signal?.reason);
           // No call reports these writes; without this the last progress would keep them pending.
           this.report();
-        } else await this.send(chunk, signal);
+        } else await this.send(client, chunk, signal);
       } finally {
         line?.close();
         this.limit.release();
@@ -229,7 +250,7 @@ export class BatchWriteEngine {
     }
   }
 
-  private async send(chunk: readonly WriteRequest[], signal: AbortSignal | undefined): Promise<void> {
+  private async send(client: AnyDynamoClient, chunk: readonly WriteRequest[], signal: AbortSignal | undefined): Promise<void> {
     let pending = chunk;
     let attempts = 0;
     let lastError: unknown;
@@ -238,11 +259,11 @@ export class BatchWriteEngine {
       let progressed = false;
       try {
         // Sent as the low-level command, marshalled as lib-dynamodb's BatchWriteCommand would (the same bytes).
-        const settings = marshallSettings(this.client);
+        const settings = marshallSettings(client);
         const RequestItems: Record<string, RawWriteRequest[]> = {};
         for (const r of pending) (RequestItems[r.table] ??= []).push(marshallWrite(r.request, settings));
-        const out = await sendCommand<BatchWriteItemCommandOutput>(this.client, new BatchWriteItemCommand({ RequestItems }), signal);
-        const left = unprocessedOf(out, pending, unmarshallSettings(this.client));
+        const out = await sendCommand<BatchWriteItemCommandOutput>(client, new BatchWriteItemCommand({ RequestItems }), signal);
+        const left = unprocessedOf(out, pending, unmarshallSettings(client));
         if (left === undefined) {
           // Counting the rest as written could lose a write; report the whole call instead.
           this.fail(pending, new Error('UnprocessedItems held a write that matches none of the writes sent; every write of that call is reported as not written'));

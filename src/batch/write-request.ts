@@ -1,5 +1,6 @@
 import type { AttributeValue, WriteRequest as RawWriteRequest } from '@aws-sdk/client-dynamodb';
 import { marshall, type marshallOptions } from '@aws-sdk/util-dynamodb';
+import type { AnyDynamoClient } from '../client/send.js';
 import type { UnprocessedWrite } from '../errors.js';
 import type { EntityModel } from '../entity/model.js';
 import { wireItemSize } from './wire-size.js';
@@ -18,6 +19,11 @@ export interface WriteRequest {
   readonly write: UnprocessedWrite;
   /** Primary key attribute names of the table, to recognise the request in `UnprocessedItems`. */
   readonly keyNames: readonly string[];
+  /**
+   * The table's own client (its region, account, credentials): a batch sends each table's requests
+   * through it. Absent: the batch's client.
+   */
+  readonly client?: AnyDynamoClient;
 }
 
 /**
@@ -44,10 +50,21 @@ export function itemId(table: string, key: Readonly<Record<string, unknown>>, na
   return id;
 }
 
+const clientTags = new WeakMap<object, number>();
+let clientCount = 0;
+
+/** A number per client object: requests of tables with different clients never share a call. */
+export function clientTag(client: AnyDynamoClient): number {
+  const known = clientTags.get(client);
+  if (known !== undefined) return known;
+  clientTags.set(client, ++clientCount);
+  return clientCount;
+}
+
 /** `{"PutRequest":{"Item":...}},` / `{"DeleteRequest":{"Key":...}},` around the item or key. */
 const REQUEST_ENVELOPE_BYTES = 32;
 
-export function putRequest(model: EntityModel, item: Record<string, unknown>, modelItem: Record<string, unknown>): WriteRequest {
+export function putRequest(model: EntityModel, item: Record<string, unknown>, given: Record<string, unknown>): WriteRequest {
   const table = model.table.name;
   const names = model.primaryKeyNames;
   return {
@@ -55,8 +72,9 @@ export function putRequest(model: EntityModel, item: Record<string, unknown>, mo
     id: itemId(table, item, names),
     request: { PutRequest: { Item: item } },
     size: wireItemSize(item) + REQUEST_ENVELOPE_BYTES,
-    write: { type: 'put', entity: model.name, table, item: modelItem },
+    write: { type: 'put', entity: model.name, table, item: given },
     keyNames: names,
+    client: model.table.client,
   };
 }
 
@@ -70,6 +88,7 @@ export function deleteRequest(model: EntityModel, key: Record<string, unknown>, 
     size: wireItemSize(key) + REQUEST_ENVELOPE_BYTES,
     write: { type: 'delete', entity: model.name, table, key: modelKey },
     keyNames: names,
+    client: model.table.client,
   };
 }
 

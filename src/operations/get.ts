@@ -60,14 +60,29 @@ export class GetBuilder<Result> extends Operation<GetCommandInput, Result | unde
    * @example User.get({ userId: 'u1' }).build() // { TableName: 'App', Key: { pk: 'USER#u1', sk: 'PROFILE' } }
    */
   build(): GetCommandInput {
+    return this.input([]);
+  }
+
+  /**
+   * @internal the input of this read inside a BatchGetItem, whose results come back in any order:
+   * a projection also reads the table's key attributes, to match items to keys.
+   */
+  batchInput(): GetCommandInput {
+    return this.input(this.model.primaryKeyNames);
+  }
+
+  /** The input, with `extra` attributes read too when there is a projection (each attribute once). */
+  private input(extra: readonly string[]): GetCommandInput {
     const m = this.model;
     const input: GetCommandInput = { TableName: m.table.name, Key: m.primaryKey(this.state.key) };
     if (this.state.consistent) input.ConsistentRead = true;
     if (this.state.projection !== undefined && this.state.projection.length > 0) {
       const ctx = contextFor(m);
       // The discriminator is always read so items of another entity are never parsed as this one.
-      const extra = m.ownershipAttributes(this.state.includeExpired !== true);
-      const paths = [...new Set([...this.state.projection, ...extra])].map((p) => [p]);
+      const owned = m.ownershipAttributes(this.state.includeExpired !== true);
+      // A key attribute may be a projected schema attribute itself (`pk: '{id}'`): DynamoDB
+      // refuses a projection that names one path twice, hence the Set.
+      const paths = [...new Set([...this.state.projection, ...owned, ...extra])].map((p) => [p]);
       input.ProjectionExpression = compileProjection(paths, ctx);
       withPlaceholders(input, ctx);
     }

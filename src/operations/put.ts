@@ -117,8 +117,10 @@ export class PutBuilder<Item, Result = Item> extends Operation<PutCommandInput, 
     if (this.state.create || this.state.condition !== undefined) {
       throw new InvalidBatchError(`${this.model.name}: BatchWriteItem has no conditions, so ${this.state.create ? 'create()' : 'put().where()'} cannot be batched; use transactWrite`);
     }
-    const { input, result } = this.prepare();
-    return putRequest(this.model, input.Item as Record<string, unknown>, result);
+    const { input } = this.prepare();
+    // A write that does not happen is listed with the item as given (the schema's input), not as
+    // stored: `put(w.item)` must redo this write, and the stored form would run transforms twice.
+    return putRequest(this.model, input.Item as Record<string, unknown>, { ...(this.state.item as Record<string, unknown>) });
   }
 
   private transactCache: { item: { Put: PutCommandInput }; size: number } | undefined;
