@@ -188,17 +188,21 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
     return new UpdateBuilder(this.model, { ...this.state, returnValues: mode });
   }
 
-  /** @internal the action of a transaction (ReturnValues does not apply there) */
-  transactItem(): { Update: UpdateCommandInput } {
-    // Built once, so a retry with the same idempotency token sends the same payload.
-    if (this.transactCache === undefined) {
-      const { ReturnValues: _r, ...input } = this.prepare(new Date());
-      this.transactCache = { Update: input };
-    }
-    return this.transactCache;
+  /**
+   * @internal the action of a transaction (ReturnValues does not apply there). Built again for each
+   * transaction, so `updatedAt` is the time of the write, except for a retry with the same
+   * idempotency token: DynamoDB replays it only when the payload is the same, timestamps included.
+   */
+  transactItem(token?: string): { Update: UpdateCommandInput } {
+    if (token !== undefined && this.transactCache?.token === token) return this.transactCache.item;
+    const { ReturnValues: _r, ...input } = this.prepare(new Date());
+    const item = { Update: input };
+    if (token !== undefined) this.transactCache = { token, item };
+    return item;
   }
 
-  private transactCache: { Update: UpdateCommandInput } | undefined;
+  /** The action last sent with an idempotency token, and that token. */
+  private transactCache: { token: string; item: { Update: UpdateCommandInput } } | undefined;
 
   /**
    * The `UpdateCommandInput`, without sending. Values are validated by the schema at their path

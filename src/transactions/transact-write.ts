@@ -66,18 +66,19 @@ function keyed(item: TransactItem, model: EntityModel, operation: string, action
   return { item, model, key: action.Key ?? {}, operation, checks, bytes: keyedActionBytes(action) };
 }
 
-function prepare(action: TransactWriteAction): PreparedAction {
+/** `token`: the idempotency token, under which a put or update sends the same payload again (timestamps included). */
+function prepare(action: TransactWriteAction, token: string | undefined): PreparedAction {
   if (action instanceof PutBuilder) {
     // The item's size comes from the put's 400 KB check: the item is not walked a second time. Its
     // condition counts too.
-    const { item, size } = action.transactAction();
+    const { item, size } = action.transactAction(token);
     const model = action.model;
     const key: Record<string, unknown> = {};
     for (const n of model.primaryKeyNames) key[n] = (item.Put.Item as Record<string, unknown>)[n];
     return { item: item as TransactItem, model, key, operation: action.operation, checks: action.checks(), bytes: size + expressionBytes(item.Put) };
   }
   if (action instanceof UpdateBuilder) {
-    const item = action.transactItem();
+    const item = action.transactItem(token);
     return keyed(item as TransactItem, action.model, 'update', item.Update, action.checks());
   }
   if (action instanceof DeleteBuilder) {
@@ -104,7 +105,11 @@ export function buildTransactWrite(actions: readonly TransactWriteAction[], opti
   if (actions.length > MAX_TRANSACTION_ACTIONS) {
     throw new InvalidTransactionError(`a transaction takes at most ${MAX_TRANSACTION_ACTIONS} actions, got ${actions.length}`);
   }
-  const prepared = actions.map(prepare);
+  const token = options.idempotencyToken;
+  if (token !== undefined && (token.length < 1 || token.length > 36)) {
+    throw new InvalidTransactionError(`idempotencyToken must be 1 to 36 characters, got ${token.length}`);
+  }
+  const prepared = actions.map((action) => prepare(action, token));
   const seen = new Map<string, number>();
   let bytes = 0;
   let wire = 0;
@@ -129,10 +134,6 @@ export function buildTransactWrite(actions: readonly TransactWriteAction[], opti
     throw new InvalidTransactionError(
       `the transaction's request would be ${wire} bytes as sent, over DynamoDB's 16 MB request limit (values go as JSON: type wrappers and escaped characters count)`,
     );
-  }
-  const token = options.idempotencyToken;
-  if (token !== undefined && (token.length < 1 || token.length > 36)) {
-    throw new InvalidTransactionError(`idempotencyToken must be 1 to 36 characters, got ${token.length}`);
   }
   const input: TransactWriteCommandInput = { TransactItems: prepared.map((p) => p.item) };
   if (token !== undefined) input.ClientRequestToken = token;

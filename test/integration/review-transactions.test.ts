@@ -1,0 +1,84 @@
+/**
+ * Review of transactions (transactWrite / transactGet) against DynamoDB Local: how builders become
+ * transaction actions when reused, and the errors a transaction gives back.
+ */
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { transactWrite, type EntityInput } from '../../src/index.js';
+import { appModel } from '../fixtures/app-model.js';
+import { localClientConfig } from '../support/dynamodb-local.js';
+import { testClient, testDocClient, testEndpoint, uniqueTableName } from '../support/client.js';
+import { useTable } from '../support/tables.js';
+
+const client = new DynamoDBClient({ ...localClientConfig(testEndpoint()), maxAttempts: 1 });
+const rawClient = testClient();
+const raw = testDocClient(rawClient);
+const A = appModel(client, uniqueTableName('review-tx'));
+const { User } = A;
+useTable(A.AppTable, { clients: [client, rawClient] });
+
+// Idempotency tokens are remembered by the server for 10 minutes: keep ids unique per run.
+const RUN = randomBytes(3).toString('hex');
+let n = 0;
+const id = (label: string): string => `${label}${RUN}-${++n}`;
+const user = (userId: string, extra: Partial<EntityInput<typeof User>> = {}): EntityInput<typeof User> => ({
+  userId,
+  orgId: 'acme',
+  email: `${userId}@example.com`,
+  name: `Name ${userId}`,
+  age: 30,
+  ...extra,
+});
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function storedStamps(userId: string): Promise<{ createdAt: unknown; updatedAt: unknown; age: unknown }> {
+  const item = (await raw.send(new GetCommand({ TableName: A.AppTable.name, Key: { pk: `USER#${userId}`, sk: 'PROFILE' }, ConsistentRead: true }))).Item ?? {};
+  return { createdAt: item['createdAt'], updatedAt: item['updatedAt'], age: item['age'] };
+}
+
+describe('a builder reused in a later transaction', () => {
+  it('an update stamps updatedAt with the time of each transaction, not of its first one', async () => {
+    const u = id('u');
+    await User.put(user(u, { age: 1 }));
+    const bump = User.update({ userId: u }).add({ age: 1 });
+    await transactWrite([bump]);
+    const first = await storedStamps(u);
+    await pause(15);
+    await transactWrite([bump]);
+    const second = await storedStamps(u);
+    expect(second.age).toBe(3);
+    expect(String(second.updatedAt) > String(first.updatedAt)).toBe(true);
+    // With another idempotency token it is another transaction too.
+    await pause(15);
+    await transactWrite([bump], { idempotencyToken: id('tok') });
+    const third = await storedStamps(u);
+    expect(third.age).toBe(4);
+    expect(String(third.updatedAt) > String(second.updatedAt)).toBe(true);
+  });
+
+  it('a put stamps createdAt and updatedAt with the time of each transaction', async () => {
+    const u = id('u');
+    const write = User.put(user(u));
+    await transactWrite([write]);
+    const first = await storedStamps(u);
+    await pause(15);
+    await transactWrite([write]);
+    const second = await storedStamps(u);
+    expect(String(second.updatedAt) > String(first.updatedAt)).toBe(true);
+  });
+
+  it('a retry with the same idempotency token still sends the same payload: it succeeds and applies once', async () => {
+    const u = id('u');
+    await User.put(user(u, { age: 1 }));
+    const token = id('tok');
+    const actions = [User.update({ userId: u }).add({ age: 1 }), User.put(user(id('u')))];
+    await transactWrite(actions, { idempotencyToken: token });
+    const first = await storedStamps(u);
+    await pause(15);
+    await transactWrite(actions, { idempotencyToken: token });
+    expect(await storedStamps(u)).toEqual(first);
+    expect(first.age).toBe(2);
+  });
+});
