@@ -6,7 +6,7 @@ import { sendCommand, type RequestOptions } from '../client/send.js';
 import { InvalidTransactionError, TransactionCanceledError } from '../errors.js';
 import type { GetBuilder } from '../operations/get.js';
 import { itemId } from '../batch/write-request.js';
-import { MAX_TRANSACTION_ACTIONS } from './transact-write.js';
+import { inAction, MAX_TRANSACTION_ACTIONS } from './transact-write.js';
 import { cancellationReasons } from '../operations/condition-failure.js';
 
 /** Result tuple of `transactGet`: each builder's result type, `undefined` for a missing item. */
@@ -23,7 +23,13 @@ export async function transactGet<const B extends readonly GetBuilder<unknown>[]
   if (builders.length > MAX_TRANSACTION_ACTIONS) {
     throw new InvalidTransactionError(`a transaction takes at most ${MAX_TRANSACTION_ACTIONS} actions, got ${builders.length}`);
   }
-  const items = builders.map((b) => b.transactItem());
+  const items = builders.map((b, i) => {
+    try {
+      return b.transactItem();
+    } catch (e) {
+      throw inAction(e, `get #${i}`);
+    }
+  });
   const seen = new Map<string, number>();
   items.forEach((it, i) => {
     const m = builders[i]!.model;

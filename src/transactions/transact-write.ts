@@ -4,7 +4,7 @@ import { marshallSettings } from '../client/marshal-settings.js';
 import { marshallTransactAction } from '../client/send-document-request.js';
 import { sendCommand, type RequestOptions } from '../client/send.js';
 import type { EntityModel } from '../entity/model.js';
-import { InvalidTransactionError, TransactionCanceledError } from '../errors.js';
+import { DynakitError, InvalidTransactionError, TransactionCanceledError } from '../errors.js';
 import { PutBuilder } from '../operations/put.js';
 import { UpdateBuilder } from '../operations/update.js';
 import { DeleteBuilder } from '../operations/delete.js';
@@ -66,6 +66,16 @@ function keyed(item: TransactItem, model: EntityModel, operation: string, action
   return { item, model, key: action.Key ?? {}, operation, checks, bytes: keyedActionBytes(action) };
 }
 
+/**
+ * `e` (an invalid item or key of one action) with the action's position added to its message: it
+ * names the entity and the path, but among many actions of one entity not which one. Its class is
+ * kept (`ValidationError`, `KeyError`, `ItemSizeError`...).
+ */
+export function inAction(e: unknown, action: string): unknown {
+  if (e instanceof DynakitError) e.message = `${e.message} (${action} of the transaction)`;
+  return e;
+}
+
 /** `token`: the idempotency token, under which a put or update sends the same payload again (timestamps included). */
 function prepare(action: TransactWriteAction, token: string | undefined): PreparedAction {
   if (action instanceof PutBuilder) {
@@ -109,7 +119,13 @@ export function buildTransactWrite(actions: readonly TransactWriteAction[], opti
   if (token !== undefined && (token.length < 1 || token.length > 36)) {
     throw new InvalidTransactionError(`idempotencyToken must be 1 to 36 characters, got ${token.length}`);
   }
-  const prepared = actions.map((action) => prepare(action, token));
+  const prepared = actions.map((action, i) => {
+    try {
+      return prepare(action, token);
+    } catch (e) {
+      throw inAction(e, `action #${i}`);
+    }
+  });
   const seen = new Map<string, number>();
   let bytes = 0;
   let wire = 0;

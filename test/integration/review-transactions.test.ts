@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { transactWrite, type EntityInput } from '../../src/index.js';
+import { ItemSizeError, KeyError, ValidationError, transactGet, transactWrite, type EntityInput } from '../../src/index.js';
 import { appModel } from '../fixtures/app-model.js';
 import { localClientConfig } from '../support/dynamodb-local.js';
 import { testClient, testDocClient, testEndpoint, uniqueTableName } from '../support/client.js';
@@ -16,7 +16,7 @@ const client = new DynamoDBClient({ ...localClientConfig(testEndpoint()), maxAtt
 const rawClient = testClient();
 const raw = testDocClient(rawClient);
 const A = appModel(client, uniqueTableName('review-tx'));
-const { User } = A;
+const { User, Order } = A;
 useTable(A.AppTable, { clients: [client, rawClient] });
 
 // Idempotency tokens are remembered by the server for 10 minutes: keep ids unique per run.
@@ -80,5 +80,26 @@ describe('a builder reused in a later transaction', () => {
     await transactWrite(actions, { idempotencyToken: token });
     expect(await storedStamps(u)).toEqual(first);
     expect(first.age).toBe(2);
+  });
+});
+
+describe('an invalid action among many', () => {
+  it('its ValidationError, KeyError or ItemSizeError says which action of the transaction it is', async () => {
+    const ok = Array.from({ length: 5 }, () => User.put(user(id('u'))));
+    const invalid = await transactWrite([...ok, User.put(user(id('u'), { email: 'nope' })), ...ok.map(() => User.put(user(id('u'))))]).catch((e: unknown) => e);
+    expect(invalid).toBeInstanceOf(ValidationError);
+    expect((invalid as Error).message).toMatch(/^User: invalid item: email: .* \(action #5 of the transaction\)$/);
+
+    const noKey = await transactWrite([User.put(user(id('u'))), Order.update({ userId: 'x', seq: 1 } as never).add({ total: 1 })]).catch((e: unknown) => e);
+    expect(noKey).toBeInstanceOf(KeyError);
+    expect((noKey as Error).message).toMatch(/orderId.*\(action #1 of the transaction\)$/);
+
+    const tooBig = await transactWrite([User.delete({ userId: 'x' }), User.put(user(id('u'), { history: ['h'.repeat(410_000)] }))]).catch((e: unknown) => e);
+    expect(tooBig).toBeInstanceOf(ItemSizeError);
+    expect((tooBig as Error).message).toMatch(/\(action #1 of the transaction\)$/);
+
+    const badGet = await transactGet([User.get({ userId: 'x' }), User.get({} as never)]).catch((e: unknown) => e);
+    expect(badGet).toBeInstanceOf(KeyError);
+    expect((badGet as Error).message).toMatch(/userId.*\(get #1 of the transaction\)$/);
   });
 });
