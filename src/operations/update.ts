@@ -293,6 +293,14 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
   }
 
   /**
+   * @internal DynamoDB's `ValidationException` for this update restated as an `ExpressionError`
+   * naming its paths when it is about them (update-failures.ts); else `e` as it is.
+   */
+  explainFailure(e: unknown): unknown {
+    return explainUpdateFailure(this.model, this.state.steps, e);
+  }
+
+  /**
    * @internal what the update's condition requires, in words (messages of failed conditions).
    * Call it only after a successful build(): it plans the steps again, which then cannot throw.
    */

@@ -183,13 +183,31 @@ export async function transactWrite(actions: readonly TransactWriteAction[], opt
       return;
     } catch (e) {
       // `e` can be any value: an abort rejects with the signal's reason, `null` included.
-      if ((e as { name?: string } | null)?.name !== 'TransactionCanceledException') throw e;
+      if ((e as { name?: string } | null)?.name !== 'TransactionCanceledException') throw explainValidation(actions, e);
       const reasons = cancellationReasons(e, prepared);
       const onlyConflicts = reasons.every((r) => r.code === 'None' || r.code === 'TransactionConflict') && reasons.some((r) => r.code === 'TransactionConflict');
       if (backoff === undefined || !onlyConflicts || attempt >= backoff.maxAttempts) throw new TransactionCanceledError(reasons, e, prepared.map((p) => p.operation), prepared.map((p) => p.checks));
       await sleep(backoffDelay(attempt - 1, backoff), options.abortSignal);
     }
   }
+}
+
+/**
+ * A `ValidationException` for the whole transaction (DynamoDB Local's answer to an update of a
+ * nested path without its parent, or copying a missing attribute) names no action: restated as the
+ * `ExpressionError` a single update gives, with the action's position, when exactly one update of
+ * the transaction can be the cause. Otherwise `e` as it is.
+ */
+function explainValidation(actions: readonly TransactWriteAction[], e: unknown): unknown {
+  const explained: [number, unknown][] = [];
+  actions.forEach((a, i) => {
+    if (!(a instanceof UpdateBuilder)) return;
+    const restated = a.explainFailure(e);
+    if (restated !== e) explained.push([i, restated]);
+  });
+  if (explained.length !== 1) return e;
+  const [index, error] = explained[0]!;
+  return inAction(error, `action #${index}`);
 }
 
 function randomToken(): string {

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { ItemSizeError, KeyError, ValidationError, transactGet, transactWrite, type EntityInput } from '../../src/index.js';
+import { ExpressionError, ItemSizeError, KeyError, ValidationError, transactGet, transactWrite, type EntityInput } from '../../src/index.js';
 import { appModel } from '../fixtures/app-model.js';
 import { localClientConfig } from '../support/dynamodb-local.js';
 import { testClient, testDocClient, testEndpoint, uniqueTableName } from '../support/client.js';
@@ -101,5 +101,31 @@ describe('an invalid action among many', () => {
     const badGet = await transactGet([User.get({ userId: 'x' }), User.get({} as never)]).catch((e: unknown) => e);
     expect(badGet).toBeInstanceOf(KeyError);
     expect((badGet as Error).message).toMatch(/userId.*\(get #1 of the transaction\)$/);
+  });
+});
+
+describe('a ValidationException DynamoDB Local answers for the whole transaction', () => {
+  // Local refuses these with a plain ValidationException naming no action (the real service may
+  // cancel with a ValidationError reason instead); a single update restates them as ExpressionError.
+  it('an update of a nested path whose parent is missing: ExpressionError naming the action and its path', async () => {
+    const [u, other] = [id('u'), id('u')];
+    await User.put(user(u));
+    const e = await transactWrite([User.put(user(other)), User.update({ userId: u }).set({ 'address.city': 'Paris' })]).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(ExpressionError);
+    expect((e as ExpressionError).path).toBe('address.city');
+    expect((e as Error).message).toMatch(/^User: address\.city: update: the stored item has no map or list to hold this path .*\(action #1 of the transaction\)$/);
+    expect(((e as Error).cause as Error).name).toBe('ValidationException');
+    expect(await User.get({ userId: other })).toBeUndefined();
+  });
+
+  it('an update copying an attribute the item lacks: ExpressionError naming the action and the attribute', async () => {
+    const u = id('u');
+    await User.put(user(u));
+    const e = await transactWrite([User.update({ userId: id('u') }).set({ age: 1 }).upsert(false), User.update({ userId: u }).set({ price: User.ref('listPrice') })]).catch(
+      (x: unknown) => x,
+    );
+    expect(e).toBeInstanceOf(ExpressionError);
+    expect((e as ExpressionError).path).toBe('listPrice');
+    expect((e as Error).message).toMatch(/\(action #1 of the transaction\)$/);
   });
 });
