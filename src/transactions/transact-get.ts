@@ -56,11 +56,26 @@ export async function transactGet<const B extends readonly GetBuilder<unknown>[]
         builders.map(() => 'get'),
       );
     }
-    throw e;
+    throw responseTooLarge(e, builders.length);
   }
   const back = unmarshallSettings(client);
   return builders.map((b, i) => {
     const raw = out.Responses?.[i]?.Item;
     return raw === undefined ? undefined : b.parseItem(readItem(b.model.name, raw, back));
   }) as TransactGetResults<B>;
+}
+
+/**
+ * DynamoDB's answer when the items read add up to more than 4 MB (a limit no check before sending
+ * can know of), restated to say which limit and what to do; any other error as it is.
+ */
+function responseTooLarge(e: unknown, gets: number): unknown {
+  const message = (e as { message?: unknown } | null)?.message;
+  if ((e as { name?: unknown } | null)?.name !== 'ValidationException' || typeof message !== 'string' || !/too large/i.test(message)) return e;
+  const error = new InvalidTransactionError(
+    `transactGet: the ${gets} items read add up to more than DynamoDB's 4 MB per transaction (DynamoDB: "${message}"); ` +
+      'project fewer attributes, or read them in several calls (batchGet when they need not be one snapshot)',
+  );
+  error.cause = e;
+  return error;
 }

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { ExpressionError, ItemSizeError, KeyError, ValidationError, transactGet, transactWrite, type EntityInput } from '../../src/index.js';
+import { ExpressionError, InvalidTransactionError, ItemSizeError, KeyError, ValidationError, transactGet, transactWrite, type EntityInput } from '../../src/index.js';
 import { appModel } from '../fixtures/app-model.js';
 import { localClientConfig } from '../support/dynamodb-local.js';
 import { testClient, testDocClient, testEndpoint, uniqueTableName } from '../support/client.js';
@@ -127,5 +127,21 @@ describe('a ValidationException DynamoDB Local answers for the whole transaction
     expect(e).toBeInstanceOf(ExpressionError);
     expect((e as ExpressionError).path).toBe('listPrice');
     expect((e as Error).message).toMatch(/\(action #1 of the transaction\)$/);
+  });
+});
+
+describe('transactGet over 4 MB of items', () => {
+  it('DynamoDB refuses to return more than 4 MB: InvalidTransactionError saying so, with the SDK error as cause; projected, the same gets go through', async () => {
+    const u = id('u');
+    const big = 'x'.repeat(390_000);
+    // 11 items of ~390 KB: about 4.3 MB in all.
+    await Promise.all(Array.from({ length: 11 }, (_, i) => User.put(user(`${u}-${i}`, { history: [big] }))));
+    const gets = () => Array.from({ length: 11 }, (_, i) => User.get({ userId: `${u}-${i}` }));
+    const e = await transactGet(gets()).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(InvalidTransactionError);
+    expect((e as Error).message).toMatch(/^transactGet: the 11 items read add up to more than DynamoDB's 4 MB per transaction/);
+    expect(((e as Error).cause as Error).name).toBe('ValidationException');
+    const names = await transactGet(gets().map((g) => g.project('name')));
+    expect(names.map((x) => x?.name)).toEqual(Array.from({ length: 11 }, (_, i) => `Name ${u}-${i}`));
   });
 });
