@@ -215,7 +215,11 @@ export interface CancellationReason {
   readonly key: Record<string, unknown>;
   readonly code: string;
   readonly message: string | undefined;
-  /** The stored item, when the action asked for it with `returnItemOnConditionFailure()`. */
+  /**
+   * The stored item, when the action asked for it with `returnItemOnConditionFailure()` (a write with
+   * an expected version always does): in model form, or as stored when it is another entity's or
+   * does not parse.
+   */
   readonly item: Record<string, unknown> | undefined;
 }
 
