@@ -224,7 +224,7 @@ export interface CancellationReason {
 }
 
 /** A physical key for a message: `{"pk":"USER#u1","sk":"PROFILE"}`, binary values by their length. */
-function keyText(key: Readonly<Record<string, unknown>>): string {
+export function keyText(key: Readonly<Record<string, unknown>>): string {
   return JSON.stringify(key, (_k, v: unknown) => (v instanceof Uint8Array ? `<${v.byteLength} bytes>` : v));
 }
 

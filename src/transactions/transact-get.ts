@@ -3,7 +3,7 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import { marshallSettings, unmarshallSettings } from '../client/marshal-settings.js';
 import { readItem } from '../client/send-document-request.js';
 import { sendCommand, type RequestOptions } from '../client/send.js';
-import { InvalidTransactionError, TransactionCanceledError } from '../errors.js';
+import { InvalidTransactionError, TransactionCanceledError, keyText } from '../errors.js';
 import type { GetBuilder } from '../operations/get.js';
 import { itemId } from '../batch/write-request.js';
 import { inAction, MAX_TRANSACTION_ACTIONS } from './transact-write.js';
@@ -33,9 +33,12 @@ export async function transactGet<const B extends readonly GetBuilder<unknown>[]
   const seen = new Map<string, number>();
   items.forEach((it, i) => {
     const m = builders[i]!.model;
-    const id = itemId(m.table.name, it.Get.Key as Record<string, unknown>, m.primaryKeyNames);
+    const key = it.Get.Key as Record<string, unknown>;
+    const id = itemId(m.table.name, key, m.primaryKeyNames);
     const prev = seen.get(id);
-    if (prev !== undefined) throw new InvalidTransactionError(`gets #${prev} and #${i} read the same item; DynamoDB allows one action per item in a transaction`);
+    if (prev !== undefined) {
+      throw new InvalidTransactionError(`gets #${prev} (${builders[prev]!.model.name}) and #${i} (${m.name}) read the same item ${keyText(key)}; DynamoDB allows one action per item in a transaction`);
+    }
     seen.set(id, i);
   });
   // Sent as the low-level command, marshalled here as lib-dynamodb's TransactGetCommand would (the

@@ -4,7 +4,7 @@ import { marshallSettings } from '../client/marshal-settings.js';
 import { marshallTransactAction } from '../client/send-document-request.js';
 import { sendCommand, type RequestOptions } from '../client/send.js';
 import type { EntityModel } from '../entity/model.js';
-import { DynakitError, InvalidTransactionError, TransactionCanceledError } from '../errors.js';
+import { DynakitError, InvalidTransactionError, TransactionCanceledError, keyText } from '../errors.js';
 import { PutBuilder } from '../operations/put.js';
 import { UpdateBuilder } from '../operations/update.js';
 import { DeleteBuilder } from '../operations/delete.js';
@@ -135,7 +135,8 @@ export function buildTransactWrite(actions: readonly TransactWriteAction[], opti
     const prev = seen.get(id);
     if (prev !== undefined) {
       throw new InvalidTransactionError(
-        `actions #${prev} and #${i} (${p.model.name}) touch the same item; DynamoDB allows one action per item in a transaction (merge the condition into the write)`,
+        `actions #${prev} (${prepared[prev]!.operation} ${prepared[prev]!.model.name}) and #${i} (${p.operation} ${p.model.name}) touch the same item ${keyText(p.key)}; ` +
+          'DynamoDB allows one action per item in a transaction (merge the condition into the write)',
       );
     }
     seen.set(id, i);

@@ -145,3 +145,19 @@ describe('transactGet over 4 MB of items', () => {
     expect(names.map((x) => x?.name)).toEqual(Array.from({ length: 11 }, (_, i) => `Name ${u}-${i}`));
   });
 });
+
+describe('two actions on one item', () => {
+  it('the refusal names both actions (operation and entity) and the key', async () => {
+    const u = id('u');
+    const e = await transactWrite([User.put(user(u)), Order.put({ userId: u, orderId: 'o1', seq: 1, total: 1, placedAt: new Date(), lines: [] }), User.check({ userId: u }, User.Attr('age').gt(1))]).catch(
+      (x: unknown) => x,
+    );
+    expect(e).toBeInstanceOf(InvalidTransactionError);
+    expect((e as Error).message).toBe(
+      `actions #0 (put User) and #2 (check User) touch the same item {"pk":"USER#${u}","sk":"PROFILE"}; DynamoDB allows one action per item in a transaction (merge the condition into the write)`,
+    );
+    const gets = await transactGet([Order.get({ userId: u, seq: 1, orderId: 'o1' }), User.get({ userId: u }), User.get({ userId: u }).project('name')]).catch((x: unknown) => x);
+    expect(gets).toBeInstanceOf(InvalidTransactionError);
+    expect((gets as Error).message).toBe(`gets #1 (User) and #2 (User) read the same item {"pk":"USER#${u}","sk":"PROFILE"}; DynamoDB allows one action per item in a transaction`);
+  });
+});
