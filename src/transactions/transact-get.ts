@@ -8,6 +8,7 @@ import type { GetBuilder } from '../operations/get.js';
 import { itemId } from '../batch/write-request.js';
 import { inAction, MAX_TRANSACTION_ACTIONS } from './transact-write.js';
 import { cancellationReasons } from '../operations/condition-failure.js';
+import { checkOneDestination } from './one-destination.js';
 
 /** Result tuple of `transactGet`: each builder's result type, `undefined` for a missing item. */
 export type TransactGetResults<B extends readonly GetBuilder<unknown>[]> = { -readonly [I in keyof B]: B[I] extends GetBuilder<infer R> ? R | undefined : never };
@@ -44,6 +45,7 @@ export async function transactGet<const B extends readonly GetBuilder<unknown>[]
   // Sent as the low-level command, marshalled here as lib-dynamodb's TransactGetCommand would (the
   // same bytes): its unmarshalling inside the SDK fails on an unreadable number with a plain Error
   // that names neither the entity nor the attribute.
+  await checkOneDestination(builders.map((b) => b.model), 'gets');
   const client = builders[0]!.model.table.client;
   const settings = marshallSettings(client);
   const TransactItems = items.map(({ Get }) => ({ Get: { ...Get, Key: marshall(Get.Key as Record<string, unknown>, settings) } }));

@@ -14,6 +14,7 @@ import { backoffDelay, resolveBackoff, sleep, type BackoffOptions } from '../bat
 import { itemId } from '../batch/write-request.js';
 import { MAX_REQUEST_BODY_BYTES, wireItemSize } from '../batch/wire-size.js';
 import { expressionBytes, keyedActionBytes, type SizedAction } from './action-size.js';
+import { checkOneDestination } from './one-destination.js';
 
 /** DynamoDB's cap on actions per transaction. */
 export const MAX_TRANSACTION_ACTIONS = 100;
@@ -171,6 +172,7 @@ export function buildTransactWrite(actions: readonly TransactWriteAction[], opti
  */
 export async function transactWrite(actions: readonly TransactWriteAction[], options: TransactWriteOptions = {}): Promise<void> {
   const { input, prepared } = buildTransactWrite(actions, options);
+  await checkOneDestination(prepared.map((p) => p.model), 'actions');
   const client = prepared[0]!.model.table.client;
   const retry = options.retryConflicts;
   const backoff = retry === undefined || retry === false ? undefined : resolveBackoff(retry === true ? {} : retry);

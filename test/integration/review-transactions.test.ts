@@ -161,3 +161,39 @@ describe('two actions on one item', () => {
     expect((gets as Error).message).toBe(`gets #1 (User) and #2 (User) read the same item {"pk":"USER#${u}","sk":"PROFILE"}; DynamoDB allows one action per item in a transaction`);
   });
 });
+
+describe('tables on clients that send elsewhere', () => {
+  // A transaction is one request, in one region; it goes through the client of the first action's
+  // table. A table whose client sends to another region or endpoint must not be written through it.
+  it('actions whose tables use clients of another endpoint or region are refused before sending', async () => {
+    const elsewhere = new DynamoDBClient({ ...localClientConfig('http://127.0.0.1:9'), maxAttempts: 1 });
+    const otherRegion = new DynamoDBClient({ ...localClientConfig(testEndpoint()), region: 'eu-west-1', maxAttempts: 1 });
+    const sameRegion = new DynamoDBClient({ ...localClientConfig(testEndpoint()), maxAttempts: 1 });
+    try {
+      // Same table name, other clients (e.g. the same app's table in two places).
+      const far = appModel(elsewhere, A.AppTable.name);
+      const eu = appModel(otherRegion, A.AppTable.name);
+      const near = appModel(sameRegion, A.AppTable.name);
+      const [u, v] = [id('u'), id('u')];
+      // On its own, a write through `far` never reaches this server.
+      await expect(far.User.put(user(u))).rejects.toThrow();
+      const e = await transactWrite([User.put(user(v)), far.User.put(user(u))]).catch((x: unknown) => x);
+      expect(e).toBeInstanceOf(InvalidTransactionError);
+      expect((e as Error).message).toBe(
+        `actions #0 (User, table ${A.AppTable.name}) and #1 (User, table ${A.AppTable.name}) are on tables whose clients send to different places ` +
+          `(region us-east-1 at ${testEndpoint()}/; region us-east-1 at http://127.0.0.1:9/): a transaction is one request to one region, sent through the client of the first table`,
+      );
+      expect(await User.get({ userId: v })).toBeUndefined();
+      expect(await User.get({ userId: u })).toBeUndefined();
+      await expect(transactWrite([User.put(user(v)), eu.User.put(user(u))])).rejects.toBeInstanceOf(InvalidTransactionError);
+      await expect(transactGet([User.get({ userId: v }), far.User.get({ userId: u })])).rejects.toBeInstanceOf(InvalidTransactionError);
+      // Another client of the same region and endpoint is fine.
+      await transactWrite([User.put(user(v)), near.User.put(user(u))]);
+      expect((await transactGet([User.get({ userId: v }), near.User.get({ userId: u })])).map((x) => x?.userId)).toEqual([v, u]);
+    } finally {
+      elsewhere.destroy();
+      otherRegion.destroy();
+      sameRegion.destroy();
+    }
+  });
+});
