@@ -1,6 +1,8 @@
 /**
- * Review of transactions (transactWrite / transactGet) against DynamoDB Local: how builders become
- * transaction actions when reused, and the errors a transaction gives back.
+ * Review of transactions (transactWrite / transactGet) against DynamoDB Local: builders reused in
+ * later transactions (timestamps, idempotency tokens), which action an error is about (invalid
+ * items and keys, Local's whole-transaction ValidationException, two actions on one item), the
+ * 4 MB limit on what transactGet returns, and tables whose clients send to other places.
  */
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
@@ -66,6 +68,8 @@ describe('a builder reused in a later transaction', () => {
     await pause(15);
     await transactWrite([write]);
     const second = await storedStamps(u);
+    // A put replaces the item: both stamps are those of the second write, as for a single put.
+    expect(String(second.createdAt) > String(first.createdAt)).toBe(true);
     expect(String(second.updatedAt) > String(first.updatedAt)).toBe(true);
   });
 
