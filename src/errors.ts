@@ -218,12 +218,16 @@ export interface CancellationReason {
   readonly key: Record<string, unknown>;
   readonly code: string;
   readonly message: string | undefined;
-  /** The stored item, when the action asked for it with `returnItemOnConditionFailure()`. */
+  /**
+   * The stored item, when the action asked for it with `returnItemOnConditionFailure()` (a write with
+   * an expected version always does): in model form, or as stored when it is another entity's or
+   * does not parse.
+   */
   readonly item: Record<string, unknown> | undefined;
 }
 
 /** A physical key for a message: `{"pk":"USER#u1","sk":"PROFILE"}`, binary values by their length. */
-function keyText(key: Readonly<Record<string, unknown>>): string {
+export function keyText(key: Readonly<Record<string, unknown>>): string {
   return JSON.stringify(key, (_k, v: unknown) => (v instanceof Uint8Array ? `<${v.byteLength} bytes>` : v));
 }
 

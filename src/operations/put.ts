@@ -123,23 +123,25 @@ export class PutBuilder<Item, Result = Item> extends Operation<PutCommandInput, 
     return putRequest(this.model, input.Item as Record<string, unknown>, { ...(this.state.item as Record<string, unknown>) });
   }
 
-  private transactCache: { item: { Put: PutCommandInput }; size: number } | undefined;
+  /** The action last sent with an idempotency token, and that token. */
+  private transactCache: { token: string; item: { Put: PutCommandInput }; size: number } | undefined;
 
-  /**
-   * @internal the action of a transaction, built once: retrying the same builders with the same
-   * idempotency token must send the same payload (timestamps included).
-   */
-  transactItem(): { Put: PutCommandInput } {
-    return this.transactAction().item;
+  /** @internal the action of a transaction (see `transactAction`). */
+  transactItem(token?: string): { Put: PutCommandInput } {
+    return this.transactAction(token).item;
   }
 
-  /** @internal `transactItem` with the stored item's size, for the 4 MB accounting. */
-  transactAction(): { item: { Put: PutCommandInput }; size: number } {
-    if (this.transactCache === undefined) {
-      const { input, size } = this.prepare();
-      this.transactCache = { item: { Put: input }, size };
-    }
-    return this.transactCache;
+  /**
+   * @internal `transactItem` with the stored item's size, for the 4 MB accounting. Built again for
+   * each transaction, so timestamps are those of the write, except for a retry with the same
+   * idempotency token: DynamoDB replays it only when the payload is the same, timestamps included.
+   */
+  transactAction(token?: string): { item: { Put: PutCommandInput }; size: number } {
+    if (token !== undefined && this.transactCache?.token === token) return this.transactCache;
+    const { input, size } = this.prepare();
+    const action = { item: { Put: input }, size };
+    if (token !== undefined) this.transactCache = { token, ...action };
+    return action;
   }
 
   /**

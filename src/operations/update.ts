@@ -189,17 +189,21 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
     return new UpdateBuilder(this.model, { ...this.state, returnValues: mode });
   }
 
-  /** @internal the action of a transaction (ReturnValues does not apply there) */
-  transactItem(): { Update: UpdateCommandInput } {
-    // Built once, so a retry with the same idempotency token sends the same payload.
-    if (this.transactCache === undefined) {
-      const { ReturnValues: _r, ...input } = this.prepare(new Date());
-      this.transactCache = { Update: input };
-    }
-    return this.transactCache;
+  /**
+   * @internal the action of a transaction (ReturnValues does not apply there). Built again for each
+   * transaction, so `updatedAt` is the time of the write, except for a retry with the same
+   * idempotency token: DynamoDB replays it only when the payload is the same, timestamps included.
+   */
+  transactItem(token?: string): { Update: UpdateCommandInput } {
+    if (token !== undefined && this.transactCache?.token === token) return this.transactCache.item;
+    const { ReturnValues: _r, ...input } = this.prepare(new Date());
+    const item = { Update: input };
+    if (token !== undefined) this.transactCache = { token, item };
+    return item;
   }
 
-  private transactCache: { Update: UpdateCommandInput } | undefined;
+  /** The action last sent with an idempotency token, and that token. */
+  private transactCache: { token: string; item: { Update: UpdateCommandInput } } | undefined;
 
   /**
    * The `UpdateCommandInput`, without sending. Values are validated by the schema at their path
@@ -288,6 +292,14 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
     if (s.returnValues !== 'NONE') input.ReturnValues = s.returnValues;
     if (s.returnItemOnFailure || expected !== undefined) input.ReturnValuesOnConditionCheckFailure = 'ALL_OLD';
     return input;
+  }
+
+  /**
+   * @internal DynamoDB's `ValidationException` for this update restated as an `ExpressionError`
+   * naming its paths when it is about them (update-failures.ts); else `e` as it is.
+   */
+  explainFailure(e: unknown): unknown {
+    return explainUpdateFailure(this.model, this.state.steps, e);
   }
 
   /**

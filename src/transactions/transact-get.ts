@@ -3,11 +3,12 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import { marshallSettings, unmarshallSettings } from '../client/marshal-settings.js';
 import { readItem } from '../client/send-document-request.js';
 import { sendCommand, type RequestOptions } from '../client/send.js';
-import { InvalidTransactionError, TransactionCanceledError } from '../errors.js';
+import { InvalidTransactionError, TransactionCanceledError, keyText } from '../errors.js';
 import type { GetBuilder } from '../operations/get.js';
 import { itemId } from '../batch/write-request.js';
-import { MAX_TRANSACTION_ACTIONS } from './transact-write.js';
+import { inAction, MAX_TRANSACTION_ACTIONS } from './transact-write.js';
 import { cancellationReasons } from '../operations/condition-failure.js';
+import { checkOneDestination } from './one-destination.js';
 
 /** Result tuple of `transactGet`: each builder's result type, `undefined` for a missing item. */
 export type TransactGetResults<B extends readonly GetBuilder<unknown>[]> = { -readonly [I in keyof B]: B[I] extends GetBuilder<infer R> ? R | undefined : never };
@@ -23,18 +24,28 @@ export async function transactGet<const B extends readonly GetBuilder<unknown>[]
   if (builders.length > MAX_TRANSACTION_ACTIONS) {
     throw new InvalidTransactionError(`a transaction takes at most ${MAX_TRANSACTION_ACTIONS} actions, got ${builders.length}`);
   }
-  const items = builders.map((b) => b.transactItem());
+  const items = builders.map((b, i) => {
+    try {
+      return b.transactItem();
+    } catch (e) {
+      throw inAction(e, `get #${i}`);
+    }
+  });
   const seen = new Map<string, number>();
   items.forEach((it, i) => {
     const m = builders[i]!.model;
-    const id = itemId(m.table.name, it.Get.Key as Record<string, unknown>, m.primaryKeyNames);
+    const key = it.Get.Key as Record<string, unknown>;
+    const id = itemId(m.table.name, key, m.primaryKeyNames);
     const prev = seen.get(id);
-    if (prev !== undefined) throw new InvalidTransactionError(`gets #${prev} and #${i} read the same item; DynamoDB allows one action per item in a transaction`);
+    if (prev !== undefined) {
+      throw new InvalidTransactionError(`gets #${prev} (${builders[prev]!.model.name}) and #${i} (${m.name}) read the same item ${keyText(key)}; DynamoDB allows one action per item in a transaction`);
+    }
     seen.set(id, i);
   });
   // Sent as the low-level command, marshalled here as lib-dynamodb's TransactGetCommand would (the
   // same bytes): its unmarshalling inside the SDK fails on an unreadable number with a plain Error
   // that names neither the entity nor the attribute.
+  await checkOneDestination(builders.map((b) => b.model), 'gets');
   const client = builders[0]!.model.table.client;
   const settings = marshallSettings(client);
   const TransactItems = items.map(({ Get }) => ({ Get: { ...Get, Key: marshall(Get.Key as Record<string, unknown>, settings) } }));
@@ -50,11 +61,26 @@ export async function transactGet<const B extends readonly GetBuilder<unknown>[]
         builders.map(() => 'get'),
       );
     }
-    throw e;
+    throw responseTooLarge(e, builders.length);
   }
   const back = unmarshallSettings(client);
   return builders.map((b, i) => {
     const raw = out.Responses?.[i]?.Item;
     return raw === undefined ? undefined : b.parseItem(readItem(b.model.name, raw, back));
   }) as TransactGetResults<B>;
+}
+
+/**
+ * DynamoDB's answer when the items read add up to more than 4 MB (a limit no check before sending
+ * can know of), restated to say which limit and what to do; any other error as it is.
+ */
+function responseTooLarge(e: unknown, gets: number): unknown {
+  const message = (e as { message?: unknown } | null)?.message;
+  if ((e as { name?: unknown } | null)?.name !== 'ValidationException' || typeof message !== 'string' || !/too large/i.test(message)) return e;
+  const error = new InvalidTransactionError(
+    `transactGet: the ${gets} items read add up to more than DynamoDB's 4 MB per transaction (DynamoDB: "${message}"); ` +
+      'project fewer attributes, or read them in several calls (batchGet when they need not be one snapshot)',
+  );
+  error.cause = e;
+  return error;
 }

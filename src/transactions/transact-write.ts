@@ -4,7 +4,7 @@ import { marshallSettings } from '../client/marshal-settings.js';
 import { marshallTransactAction } from '../client/send-document-request.js';
 import { sendCommand, type RequestOptions } from '../client/send.js';
 import type { EntityModel } from '../entity/model.js';
-import { InvalidTransactionError, TransactionCanceledError } from '../errors.js';
+import { DynakitError, InvalidTransactionError, TransactionCanceledError, keyText } from '../errors.js';
 import { PutBuilder } from '../operations/put.js';
 import { UpdateBuilder } from '../operations/update.js';
 import { DeleteBuilder } from '../operations/delete.js';
@@ -14,6 +14,7 @@ import { backoffDelay, resolveBackoff, sleep, type BackoffOptions } from '../bat
 import { itemId } from '../batch/write-request.js';
 import { MAX_REQUEST_BODY_BYTES, wireItemSize } from '../batch/wire-size.js';
 import { expressionBytes, keyedActionBytes, type SizedAction } from './action-size.js';
+import { checkOneDestination } from './one-destination.js';
 
 /** DynamoDB's cap on actions per transaction. */
 export const MAX_TRANSACTION_ACTIONS = 100;
@@ -66,18 +67,29 @@ function keyed(item: TransactItem, model: EntityModel, operation: string, action
   return { item, model, key: action.Key ?? {}, operation, checks, bytes: keyedActionBytes(action) };
 }
 
-function prepare(action: TransactWriteAction): PreparedAction {
+/**
+ * `e` (an invalid item or key of one action) with the action's position added to its message: it
+ * names the entity and the path, but among many actions of one entity not which one. Its class is
+ * kept (`ValidationError`, `KeyError`, `ItemSizeError`...).
+ */
+export function inAction(e: unknown, action: string): unknown {
+  if (e instanceof DynakitError) e.message = `${e.message} (${action} of the transaction)`;
+  return e;
+}
+
+/** `token`: the idempotency token, under which a put or update sends the same payload again (timestamps included). */
+function prepare(action: TransactWriteAction, token: string | undefined): PreparedAction {
   if (action instanceof PutBuilder) {
     // The item's size comes from the put's 400 KB check: the item is not walked a second time. Its
     // condition counts too.
-    const { item, size } = action.transactAction();
+    const { item, size } = action.transactAction(token);
     const model = action.model;
     const key: Record<string, unknown> = {};
     for (const n of model.primaryKeyNames) key[n] = (item.Put.Item as Record<string, unknown>)[n];
     return { item: item as TransactItem, model, key, operation: action.operation, checks: action.checks(), bytes: size + expressionBytes(item.Put) };
   }
   if (action instanceof UpdateBuilder) {
-    const item = action.transactItem();
+    const item = action.transactItem(token);
     return keyed(item as TransactItem, action.model, 'update', item.Update, action.checks());
   }
   if (action instanceof DeleteBuilder) {
@@ -104,7 +116,17 @@ export function buildTransactWrite(actions: readonly TransactWriteAction[], opti
   if (actions.length > MAX_TRANSACTION_ACTIONS) {
     throw new InvalidTransactionError(`a transaction takes at most ${MAX_TRANSACTION_ACTIONS} actions, got ${actions.length}`);
   }
-  const prepared = actions.map(prepare);
+  const token = options.idempotencyToken;
+  if (token !== undefined && (token.length < 1 || token.length > 36)) {
+    throw new InvalidTransactionError(`idempotencyToken must be 1 to 36 characters, got ${token.length}`);
+  }
+  const prepared = actions.map((action, i) => {
+    try {
+      return prepare(action, token);
+    } catch (e) {
+      throw inAction(e, `action #${i}`);
+    }
+  });
   const seen = new Map<string, number>();
   let bytes = 0;
   let wire = 0;
@@ -114,7 +136,8 @@ export function buildTransactWrite(actions: readonly TransactWriteAction[], opti
     const prev = seen.get(id);
     if (prev !== undefined) {
       throw new InvalidTransactionError(
-        `actions #${prev} and #${i} (${p.model.name}) touch the same item; DynamoDB allows one action per item in a transaction (merge the condition into the write)`,
+        `actions #${prev} (${prepared[prev]!.operation} ${prepared[prev]!.model.name}) and #${i} (${p.operation} ${p.model.name}) touch the same item ${keyText(p.key)}; ` +
+          'DynamoDB allows one action per item in a transaction (merge the condition into the write)',
       );
     }
     seen.set(id, i);
@@ -129,10 +152,6 @@ export function buildTransactWrite(actions: readonly TransactWriteAction[], opti
     throw new InvalidTransactionError(
       `the transaction's request would be ${wire} bytes as sent, over DynamoDB's 16 MB request limit (values go as JSON: type wrappers and escaped characters count)`,
     );
-  }
-  const token = options.idempotencyToken;
-  if (token !== undefined && (token.length < 1 || token.length > 36)) {
-    throw new InvalidTransactionError(`idempotencyToken must be 1 to 36 characters, got ${token.length}`);
   }
   const input: TransactWriteCommandInput = { TransactItems: prepared.map((p) => p.item) };
   if (token !== undefined) input.ClientRequestToken = token;
@@ -153,6 +172,7 @@ export function buildTransactWrite(actions: readonly TransactWriteAction[], opti
  */
 export async function transactWrite(actions: readonly TransactWriteAction[], options: TransactWriteOptions = {}): Promise<void> {
   const { input, prepared } = buildTransactWrite(actions, options);
+  await checkOneDestination(prepared.map((p) => p.model), 'actions');
   const client = prepared[0]!.model.table.client;
   const retry = options.retryConflicts;
   const backoff = retry === undefined || retry === false ? undefined : resolveBackoff(retry === true ? {} : retry);
@@ -166,13 +186,31 @@ export async function transactWrite(actions: readonly TransactWriteAction[], opt
       return;
     } catch (e) {
       // `e` can be any value: an abort rejects with the signal's reason, `null` included.
-      if ((e as { name?: string } | null)?.name !== 'TransactionCanceledException') throw e;
+      if ((e as { name?: string } | null)?.name !== 'TransactionCanceledException') throw explainValidation(actions, e);
       const reasons = cancellationReasons(e, prepared);
       const onlyConflicts = reasons.every((r) => r.code === 'None' || r.code === 'TransactionConflict') && reasons.some((r) => r.code === 'TransactionConflict');
       if (backoff === undefined || !onlyConflicts || attempt >= backoff.maxAttempts) throw new TransactionCanceledError(reasons, e, prepared.map((p) => p.operation), prepared.map((p) => p.checks));
       await sleep(backoffDelay(attempt - 1, backoff), options.abortSignal);
     }
   }
+}
+
+/**
+ * A `ValidationException` for the whole transaction (DynamoDB Local's answer to an update of a
+ * nested path without its parent, or copying a missing attribute) names no action: restated as the
+ * `ExpressionError` a single update gives, with the action's position, when exactly one update of
+ * the transaction can be the cause. Otherwise `e` as it is.
+ */
+function explainValidation(actions: readonly TransactWriteAction[], e: unknown): unknown {
+  const explained: [number, unknown][] = [];
+  actions.forEach((a, i) => {
+    if (!(a instanceof UpdateBuilder)) return;
+    const restated = a.explainFailure(e);
+    if (restated !== e) explained.push([i, restated]);
+  });
+  if (explained.length !== 1) return e;
+  const [index, error] = explained[0]!;
+  return inAction(error, `action #${index}`);
 }
 
 function randomToken(): string {
