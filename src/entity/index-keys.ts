@@ -194,9 +194,11 @@ export function compileIndexKeys(
   shape: Readonly<Record<string, z.ZodType>>,
   keys: Readonly<Record<string, { readonly pk?: string | readonly string[]; readonly sk?: string | readonly string[] }>>,
   timestamps: TimestampNames | undefined,
+  ttl?: string,
 ): CompiledKeys {
   const kinds: Record<string, CompositeKind | undefined> = {};
   for (const [k, s] of Object.entries(shape)) kinds[k] = compositeKind(s);
+  if (ttl !== undefined && kinds[ttl] === 'date') kinds[ttl] = 'ttl';
   if (timestamps) {
     kinds[timestamps.createdAt] = 'timestamp';
     kinds[timestamps.updatedAt] = 'timestamp';

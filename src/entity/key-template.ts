@@ -14,6 +14,7 @@ import {
   type KeyValue,
 } from './key-encoding.js';
 import { storableNumberProblem } from './storable-number.js';
+import { epochSeconds } from './value-encoding.js';
 
 /** Absent for a key: a null composite (a nullable attribute set to null) builds no key, like a missing one. */
 const absent = (v: unknown): boolean => v === undefined || v === null;
@@ -123,11 +124,16 @@ export class KeyTemplate {
         }
         return text;
       case 'date':
+      case 'ttl': {
         if (!(value instanceof Date) || Number.isNaN(value.getTime())) this.fail(part.name, `${part.name} must be a valid Date`);
-        if (value.getUTCFullYear() < MIN_KEY_YEAR || value.getUTCFullYear() > MAX_KEY_YEAR) {
-          this.fail(part.name, `${part.name}: a Date in a key template must fall in the years ${MIN_KEY_YEAR}-${MAX_KEY_YEAR} (UTC), whose ISO-8601 text sorts by time; got ${value.toISOString()}`);
+        // The TTL is stored in whole seconds (and read back so): its key must be built from the same
+        // second, or the item read back, or the Date it was written with, would not find its key.
+        const d = part.kind === 'ttl' ? new Date(epochSeconds(value) * 1000) : value;
+        if (d.getUTCFullYear() < MIN_KEY_YEAR || d.getUTCFullYear() > MAX_KEY_YEAR) {
+          this.fail(part.name, `${part.name}: a Date in a key template must fall in the years ${MIN_KEY_YEAR}-${MAX_KEY_YEAR} (UTC), whose ISO-8601 text sorts by time; got ${d.toISOString()}`);
         }
-        return value.toISOString();
+        return d.toISOString();
+      }
       case 'boolean':
         if (typeof value !== 'boolean') this.fail(part.name, `${part.name} must be a boolean`);
         return String(value);
@@ -330,7 +336,8 @@ export class KeyTemplate {
         const n = decodeKeyNumber(text);
         return Number.isSafeInteger(n) ? n : NOT_THIS_KIND;
       }
-      case 'date': {
+      case 'date':
+      case 'ttl': {
         const d = new Date(text);
         return Number.isNaN(d.getTime()) ? NOT_THIS_KIND : d;
       }

@@ -122,7 +122,7 @@ export class EntityModel {
       throw new KeyError(o.name, '', o.ttl, `ttl attribute "${o.ttl}" must be a z.date() attribute of the schema`);
     }
 
-    const { indexes, primary, reserved } = compileIndexKeys(o.name, o.table, this.shape, o.keys, this.timestamps);
+    const { indexes, primary, reserved } = compileIndexKeys(o.name, o.table, this.shape, o.keys, this.timestamps, o.ttl);
     this.primary = primary;
     this.indexes = indexes;
     this.primaryKeyNames = o.table.primaryKeyNames;
