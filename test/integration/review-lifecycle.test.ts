@@ -6,8 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { defineEntity, defineTable } from '../../src/index.js';
+import { ConditionFailedError, VersionConflictError, defineEntity, defineTable } from '../../src/index.js';
 import { testClient, testDocClient, uniqueTableName } from '../support/client.js';
+import { failure } from '../support/failure.js';
 import { useTable } from '../support/tables.js';
 
 const client = testClient();
@@ -66,5 +67,32 @@ describe('the TTL attribute as a key composite', () => {
     const found = await Token.query('gsi1', Token.Key('tokenId').eq('t3').and(Token.Key('expiresAt').lte(later))).all();
     expect(found).toEqual([{ ...put, tokenId: 't3' }]);
     expect((await rawItem('TOKEN#u2', `EXP#${put.expiresAt.toISOString()}`))?.['gsi1sk']).toBe(`EXP#${put.expiresAt.toISOString()}`);
+  });
+});
+
+describe('optimistic locking', () => {
+  // Two versioned entities whose keys meet: the same id writes the same table key.
+  const Draft = defineEntity({
+    table: AppTable,
+    name: 'Draft',
+    schema: z.object({ id: z.string(), text: z.string() }),
+    keys: { primary: { pk: 'DOC#{id}', sk: 'DOC' } },
+    version: 'version',
+  });
+  const Published = defineEntity({
+    table: AppTable,
+    name: 'Published',
+    schema: z.object({ id: z.string(), html: z.string() }),
+    keys: { primary: { pk: 'DOC#{id}', sk: 'DOC' } },
+    version: 'version',
+  });
+
+  it('a put with a version does not replace another entity\'s item that happens to hold that version', async () => {
+    await Published.create({ id: 'p1', html: '<p>live</p>' });
+    // The version Draft's caller read was Draft's, not Published's: the check must fail.
+    const e = await failure(Draft.put({ id: 'p1', text: 'draft', version: 1 }), ConditionFailedError);
+    expect(e).not.toBeInstanceOf(VersionConflictError);
+    expect(e.item).toMatchObject({ _et: 'Published', html: '<p>live</p>', version: 1 });
+    expect(await Published.get({ id: 'p1' })).toEqual({ id: 'p1', html: '<p>live</p>', version: 1 });
   });
 });
