@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { ConditionFailedError, VersionConflictError, defineEntity, defineTable } from '../../src/index.js';
+import { ConditionFailedError, ExpressionError, KeyError, VersionConflictError, defineEntity, defineTable } from '../../src/index.js';
 import { testClient, testDocClient, uniqueTableName } from '../support/client.js';
 import { failure } from '../support/failure.js';
 import { useTable } from '../support/tables.js';
@@ -94,5 +94,40 @@ describe('optimistic locking', () => {
     expect(e).not.toBeInstanceOf(VersionConflictError);
     expect(e.item).toMatchObject({ _et: 'Published', html: '<p>live</p>', version: 1 });
     expect(await Published.get({ id: 'p1' })).toEqual({ id: 'p1', html: '<p>live</p>', version: 1 });
+  });
+});
+
+describe('sort-key conditions and DynamoDB\'s 1,024-byte sort key limit', () => {
+  const Entry = defineEntity({
+    table: AppTable,
+    name: 'Entry',
+    schema: z.object({ listId: z.string(), name: z.string(), n: z.string() }),
+    keys: { primary: { pk: 'LIST#{listId}', sk: 'N#{name}#{n}' } },
+  });
+  // 'N#' + name + '#x' is 1,023 bytes: a valid sort key.
+  const longName = 'z'.repeat(1019);
+
+  it('a range bound past the keys that start with a value fits the limit, so a valid name can be ranged up to', async () => {
+    await Entry.put({ listId: 'l1', name: longName, n: 'x' });
+    await Entry.put({ listId: 'l1', name: 'a', n: 'y' });
+    const upTo = await Entry.query('primary', Entry.Key('listId').eq('l1').and(Entry.Key('name').lte(longName))).all();
+    expect(upTo.map((e) => e.n)).toEqual(['y', 'x']);
+    const between = await Entry.query('primary', Entry.Key('listId').eq('l1').and(Entry.Key('name').between('b', longName))).all();
+    expect(between.map((e) => e.n)).toEqual(['x']);
+  });
+
+  it('a condition value over the limit is a KeyError before sending, not DynamoDB\'s ValidationException', async () => {
+    const tooLong = 'y'.repeat(1100);
+    for (const condition of [Entry.Key('name').beginsWith(tooLong), Entry.Key('name').eq(tooLong), Entry.Key('name').gt(tooLong)]) {
+      const query = Entry.query('primary', Entry.Key('listId').eq('l1').and(condition));
+      expect(() => query.build()).toThrow(KeyError);
+      await failure(query.all(), KeyError);
+    }
+  });
+
+  it('a table-level sort key condition over the limit is refused before sending', () => {
+    // Checked where the query is made, like the table-level key condition's other rules.
+    expect(() => AppTable.query(AppTable.Key('pk').eq('LIST#l1').and(AppTable.Key('sk').beginsWith('N#' + 'y'.repeat(1100))))).toThrow(ExpressionError);
+    expect(() => AppTable.query(AppTable.Key('pk').eq('LIST#l1').and(AppTable.Key('sk').lte('N#' + 'y'.repeat(1020))))).not.toThrow();
   });
 });
