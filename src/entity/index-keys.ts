@@ -135,7 +135,7 @@ export function checkSelfKeyValue(entity: string, keys: readonly SelfKey[], attr
 /** Schema types whose values are never a string, number or binary, so never a key. */
 const NEVER_SCALAR: ReadonlySet<string> = new Set(['boolean', 'object', 'array', 'set', 'record', 'map', 'tuple', 'null']);
 
-const STORED_TYPE: Readonly<Partial<Record<CompositeKind, ScalarAttributeType>>> = { string: 'S', date: 'S', number: 'N', bigint: 'N', binary: 'B' };
+const STORED_TYPE: Readonly<Partial<Record<CompositeKind, ScalarAttributeType>>> = { string: 'S', date: 'S', ttl: 'N', number: 'N', bigint: 'N', binary: 'B' };
 
 /**
  * The schema fields stored under their own names that are key attributes of indexes the entity has
@@ -146,14 +146,22 @@ const STORED_TYPE: Readonly<Partial<Record<CompositeKind, ScalarAttributeType>>>
  * keys index plain attributes (`status`, `region`), which another entity of the table is likely to
  * have; renaming the field (`storedAs`) keeps it out.
  */
-export function foreignKeyFields(entity: string, table: Table, shape: Readonly<Record<string, z.ZodType>>, keyed: ReadonlyMap<string, IndexKeys>, storedName: (field: string) => string): ReadonlyMap<string, readonly SelfKey[]> {
+export function foreignKeyFields(
+  entity: string,
+  table: Table,
+  shape: Readonly<Record<string, z.ZodType>>,
+  keyed: ReadonlyMap<string, IndexKeys>,
+  storedName: (field: string) => string,
+  ttl?: string,
+): ReadonlyMap<string, readonly SelfKey[]> {
   const out = new Map<string, SelfKey[]>();
   for (const [name, index] of table.indexes) {
     if (keyed.has(name)) continue;
     for (const [field, attr] of [...index.partitionKeys.map((a) => ['pk', a] as const), ...index.sortKeys.map((a) => ['sk', a] as const)]) {
       const schema = shape[attr.name];
       if (schema === undefined || storedName(attr.name) !== attr.name) continue;
-      const kind = compositeKind(schema);
+      // The TTL attribute is a Date stored as epoch seconds: an N key (`ttl` builds no N value, it only checks).
+      const kind = attr.name === ttl ? 'ttl' : compositeKind(schema);
       const type = kind === undefined ? undefined : STORED_TYPE[kind];
       // A kind this cannot tell (a union, a template literal) may well be stored as the key's type:
       // left to DynamoDB. Known kinds of another type, and values that are no scalar, are refused.

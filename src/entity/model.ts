@@ -148,7 +148,7 @@ export class EntityModel {
       o.storedAs,
     );
     this.storedName = this.names.storedName;
-    this.foreignKeys = foreignKeyFields(o.name, o.table, this.shape, indexes, this.storedName);
+    this.foreignKeys = foreignKeyFields(o.name, o.table, this.shape, indexes, this.storedName, o.ttl);
     // Updates check what they store in both kinds of key attributes alike (checkSelfKeyWrites).
     if (this.foreignKeys.size > 0) this.selfKeys = new Map([...this.selfKeys, ...[...this.foreignKeys].map(([a, keys]) => [a, [...(this.selfKeys.get(a) ?? []), ...keys]] as const)]);
     if (defOf(o.schema).catchall !== undefined) this.tableOwned = [...new Set([...reserved, ...o.table.keyAttributeNames])].filter((a) => !(a in this.shape));

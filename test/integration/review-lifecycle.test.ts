@@ -131,3 +131,32 @@ describe('sort-key conditions and DynamoDB\'s 1,024-byte sort key limit', () => 
     expect(() => AppTable.query(AppTable.Key('pk').eq('LIST#l1').and(AppTable.Key('sk').lte('N#' + 'y'.repeat(1020))))).not.toThrow();
   });
 });
+
+describe('an index on the TTL attribute itself', () => {
+  // The TTL is stored as epoch seconds (N), so a global index keyed on it lists items by expiry.
+  const SweepTable = defineTable({
+    name: uniqueTableName('review-lifecycle-sweep'),
+    client,
+    partitionKey: { name: 'pk', type: 'S' },
+    indexes: { byExpiry: { type: 'global', partitionKey: { name: 'kind', type: 'S' }, sortKey: { name: 'expiresAt', type: 'N' } } },
+  });
+  useTable(SweepTable);
+
+  it('is accepted: the TTL attribute holds N values, as the index key needs', async () => {
+    const Lease = defineEntity({
+      table: SweepTable,
+      name: 'Lease',
+      schema: z.object({ leaseId: z.string(), kind: z.string(), expiresAt: z.date() }),
+      keys: { primary: { pk: 'LEASE#{leaseId}' } },
+      ttl: 'expiresAt',
+    });
+    const soon = new Date(Math.floor(Date.now() / 1000) * 1000 + HOUR);
+    await Lease.put({ leaseId: 'l1', kind: 'lease', expiresAt: soon });
+    await Lease.put({ leaseId: 'l2', kind: 'lease', expiresAt: new Date(soon.getTime() + 24 * HOUR) });
+    const within2h = await SweepTable.query(
+      'byExpiry',
+      SweepTable.Key('kind').eq('lease').and(SweepTable.Key('expiresAt').lte(Math.floor(soon.getTime() / 1000) + 3600)),
+    ).all();
+    expect(within2h.items).toEqual([{ _et: 'Lease', leaseId: 'l1', kind: 'lease', expiresAt: soon }]);
+  });
+});
