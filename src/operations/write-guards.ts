@@ -73,6 +73,22 @@ export function itemIsNew(model: EntityModel): Condition {
   return new Condition({ kind: 'exists', path: [model.primary.index.partitionKey.name], negate: true });
 }
 
+/**
+ * What a write that must create the item requires where the entity has a TTL: no item, or an
+ * expired one (its TTL a number at or before `now`), which DynamoDB has not deleted yet but every
+ * read already hides (`attribute_not_exists(#pk) OR #ttl <= :now`).
+ */
+export function itemIsNewOrExpired(model: EntityModel, now: Date): Condition {
+  const isNew = itemIsNew(model);
+  if (model.ttl === undefined) return isNew;
+  return isNew.or(new Condition({ kind: 'compare', op: '<=', left: { kind: 'path', path: [model.ttl] }, right: { kind: 'value', value: Math.floor(now.getTime() / 1000) } }));
+}
+
+/** `itemIsNewOrExpired` in words. */
+export function itemIsNewText(model: EntityModel): string {
+  return model.ttl === undefined ? 'the item must not exist yet' : 'the item must not exist yet (or have expired)';
+}
+
 /** ANDs the defined conditions, in order. */
 export function allOf(...conditions: (Condition | undefined)[]): Condition | undefined {
   const defined = conditions.filter((c): c is Condition => c !== undefined);

@@ -160,3 +160,41 @@ describe('an index on the TTL attribute itself', () => {
     expect(within2h.items).toEqual([{ _et: 'Lease', leaseId: 'l1', kind: 'lease', expiresAt: soon }]);
   });
 });
+
+describe('writes meet an expired item that DynamoDB has not deleted yet', () => {
+  // A table whose TTL was never turned on: expired items stay until the test deletes them.
+  const IdemTable = defineTable({ name: uniqueTableName('review-lifecycle-idem'), client, partitionKey: { name: 'pk', type: 'S' } });
+  useTable(IdemTable);
+  const Claim = defineEntity({
+    table: IdemTable,
+    name: 'Claim',
+    schema: z.object({ token: z.string(), owner: z.string(), expiresAt: z.date() }),
+    keys: { primary: { pk: 'CLAIM#{token}' } },
+    ttl: 'expiresAt',
+  });
+  const Lock = defineEntity({
+    table: IdemTable,
+    name: 'Lock',
+    schema: z.object({ lockId: z.string(), owner: z.string(), expiresAt: z.date() }),
+    keys: { primary: { pk: 'LOCK#{lockId}' } },
+    ttl: 'expiresAt',
+    version: 'version',
+  });
+
+  it('create() takes an expired item for the absent item every read shows', async () => {
+    await Claim.put({ token: 't1', owner: 'a', expiresAt: new Date(Date.now() - HOUR) });
+    expect(await Claim.get({ token: 't1' })).toBeUndefined();
+    const claimed = await Claim.create({ token: 't1', owner: 'b', expiresAt: new Date(Date.now() + HOUR) });
+    expect(await Claim.get({ token: 't1' })).toEqual(claimed);
+    // A live item still makes create() fail.
+    const e = await failure(Claim.create({ token: 't1', owner: 'c', expiresAt: new Date(Date.now() + HOUR) }).returnItemOnConditionFailure(), ConditionFailedError);
+    expect(e.item).toEqual(claimed);
+  });
+
+  it('a versioned put without a version (create only) does too, and starts again at version 1', async () => {
+    await Lock.create({ lockId: 'l1', owner: 'a', expiresAt: new Date(Date.now() - HOUR) });
+    const taken = await Lock.put({ lockId: 'l1', owner: 'b', expiresAt: new Date(Date.now() + HOUR) });
+    expect(taken.version).toBe(1);
+    await failure(Lock.put({ lockId: 'l1', owner: 'c', expiresAt: new Date(Date.now() + HOUR) }), VersionConflictError);
+  });
+});
