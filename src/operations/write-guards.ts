@@ -63,9 +63,10 @@ export function missingOrOwnedText(model: EntityModel): string | undefined {
   return model.table.entityAttribute === undefined ? undefined : `a stored item must belong to ${model.name}`;
 }
 
-/** `belongsTo` in words: without a discriminator it only says the item exists. */
+/** `belongsTo` in words: without a discriminator it only says the item exists (and `notExpired`, with a TTL). */
 export function belongsToText(model: EntityModel): string {
-  return model.table.entityAttribute === undefined ? 'the item must exist' : `the item must exist and belong to ${model.name}`;
+  const exists = model.ttl === undefined ? 'the item must exist' : 'the item must exist (and not have expired)';
+  return model.table.entityAttribute === undefined ? exists : `${exists} and belong to ${model.name}`;
 }
 
 /** `attribute_not_exists(#pk)`: the write creates the item. */
@@ -82,6 +83,18 @@ export function itemIsNewOrExpired(model: EntityModel, now: Date): Condition {
   const isNew = itemIsNew(model);
   if (model.ttl === undefined) return isNew;
   return isNew.or(new Condition({ kind: 'compare', op: '<=', left: { kind: 'path', path: [model.ttl] }, right: { kind: 'value', value: Math.floor(now.getTime() / 1000) } }));
+}
+
+/**
+ * `NOT (#ttl <= :now)`: the stored item has not expired (a missing or non-number TTL never does),
+ * for writes that need the item, which reads no longer show once it has; `undefined` without a TTL.
+ */
+export function notExpired(model: EntityModel, now: Date): Condition | undefined {
+  if (model.ttl === undefined) return undefined;
+  return new Condition({
+    kind: 'not',
+    child: { kind: 'compare', op: '<=', left: { kind: 'path', path: [model.ttl] }, right: { kind: 'value', value: Math.floor(now.getTime() / 1000) } },
+  });
 }
 
 /** `itemIsNewOrExpired` in words. */

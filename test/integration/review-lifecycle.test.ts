@@ -191,6 +191,16 @@ describe('writes meet an expired item that DynamoDB has not deleted yet', () => 
     expect(e.item).toEqual(claimed);
   });
 
+  it('update() (which needs the item) does not bring an expired item back: it fails like a missing one', async () => {
+    await Claim.put({ token: 't2', owner: 'a', expiresAt: new Date(Date.now() - HOUR) });
+    // Extending an expired claim would revive it for everyone who reads it.
+    await failure(Claim.update({ token: 't2' }).set({ expiresAt: new Date(Date.now() + HOUR) }), ConditionFailedError);
+    expect(await Claim.get({ token: 't2' })).toBeUndefined();
+    // upsert() may create the item, so it writes over the expired one.
+    await Claim.update({ token: 't2' }).set({ owner: 'b', expiresAt: new Date(Date.now() + HOUR) }).upsert();
+    expect((await Claim.get({ token: 't2' }))?.owner).toBe('b');
+  });
+
   it('a versioned put without a version (create only) does too, and starts again at version 1', async () => {
     await Lock.create({ lockId: 'l1', owner: 'a', expiresAt: new Date(Date.now() - HOUR) });
     const taken = await Lock.put({ lockId: 'l1', owner: 'b', expiresAt: new Date(Date.now() + HOUR) });
