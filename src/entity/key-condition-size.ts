@@ -11,7 +11,6 @@ const TOP = '\u{10FFFF}';
  */
 const LARGEST_IN = ['', '\u007f', '\u07ff', '\uffff'] as const;
 
-const utf8Bytes = (s: string): number => (s.length * 3 <= MAX_SORT_KEY_BYTES ? s.length : Buffer.byteLength(s, 'utf8'));
 
 /**
  * DynamoDB refuses a sort-key condition whose value is over 1,024 bytes, the sort key limit, even as
@@ -24,7 +23,9 @@ export function fitSortKeyCondition(node: ConditionNode, entity: string, index: 
   const fit = (operand: Operand, upper: boolean): Operand => {
     if (operand.kind !== 'value' || typeof operand.value !== 'string') return operand;
     const v = operand.value;
-    const bytes = utf8Bytes(v);
+    // A UTF-16 unit is at most 3 UTF-8 bytes: short values need no measuring.
+    if (v.length * 3 <= MAX_SORT_KEY_BYTES) return operand;
+    const bytes = Buffer.byteLength(v, 'utf8');
     if (bytes <= MAX_SORT_KEY_BYTES) return operand;
     if (upper && v.endsWith(TOP)) {
       const head = v.slice(0, -TOP.length);
