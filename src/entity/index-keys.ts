@@ -68,7 +68,7 @@ export function keyValueSchema(schema: z.ZodType): z.ZodType {
 }
 
 /** Kinds whose raw key value is stored exactly as the attribute itself is (a string, a number, bytes). */
-const SELF_KEY_KINDS: ReadonlySet<CompositeKind | undefined> = new Set(['string', 'number', 'bigint', 'binary']);
+const SELF_KEY_KINDS: ReadonlySet<CompositeKind | undefined> = new Set(['string', 'number', 'bigint', 'binary', 'epoch']);
 
 /**
  * Whether key attribute `attribute` is a schema attribute of the same name, stored as itself
@@ -231,8 +231,11 @@ export function compileIndexKeys(
       if (source === undefined) throw new KeyError(entity, `${indexName}.${field}`, '', `missing template for ${attr.name}`);
       // Untyped input (a list of templates holding a number or null) failed in the parser as a bare TypeError.
       if (typeof source !== 'string') throw new KeyError(entity, `${indexName}.${field}`, '', `the template for ${attr.name} must be a string like '{attribute}' or 'TEXT#{attribute}', got ${JSON.stringify(source)}`);
-      const t = new KeyTemplate(source, kinds, table.keySeparator, { entity, index: `${indexName}.${field}` });
-      const produces = t.raw ? (kinds[t.composites[0]!] === 'number' || kinds[t.composites[0]!] === 'bigint' ? 'N' : kinds[t.composites[0]!] === 'binary' ? 'B' : 'S') : 'S';
+      // The TTL alone on an N key is its epoch seconds, the number the attribute holds (elsewhere, ISO text).
+      const own = ttl !== undefined && attr.type === 'N' && source === `{${ttl}}` ? { ...kinds, [ttl]: 'epoch' as const } : kinds;
+      const t = new KeyTemplate(source, own, table.keySeparator, { entity, index: `${indexName}.${field}` });
+      const kind = own[t.composites[0] ?? ''];
+      const produces = t.raw ? (kind === 'number' || kind === 'bigint' || kind === 'epoch' ? 'N' : kind === 'binary' ? 'B' : 'S') : 'S';
       if (produces !== attr.type) {
         throw new KeyError(entity, `${indexName}.${field}`, t.composites[0] ?? '', `template "${source}" produces ${produces} values but ${attr.name} is declared ${attr.type}`);
       }
@@ -241,7 +244,7 @@ export function compileIndexKeys(
       }
       // A key that is the attribute itself is a schema field; one of another kind (a date, a
       // boolean: stored otherwise than their key) stays reserved, and the schema may not use its name.
-      if (!(isSelfKey(t, attr.name) && SELF_KEY_KINDS.has(kinds[attr.name]))) reserved.add(attr.name);
+      if (!(isSelfKey(t, attr.name) && SELF_KEY_KINDS.has(own[attr.name]))) reserved.add(attr.name);
       return t;
     };
     // A multi-attribute key takes one template per attribute, in key order.

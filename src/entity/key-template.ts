@@ -246,6 +246,10 @@ export class KeyTemplate {
         if (!(v instanceof Uint8Array) || v.byteLength === 0) this.fail(p.name, `${p.name} must be a non-empty Uint8Array`);
         return v;
       }
+      if (p.kind === 'epoch') {
+        if (!(v instanceof Date) || Number.isNaN(v.getTime())) this.fail(p.name, `${p.name} must be a valid Date`);
+        return epochSeconds(v);
+      }
       if (p.kind === 'number' || p.kind === 'bigint') {
         // A number given for a bigint composite is an N value all the same (it was always sent as it is).
         if (typeof v !== p.kind && !(p.kind === 'bigint' && typeof v === 'number')) this.wrongType(p.name, p.kind, v);
@@ -327,6 +331,7 @@ export class KeyTemplate {
   private decode(p: Part, text: KeyValue): unknown {
     // A raw N key comes back as a number when it is a safe integer, whatever was written.
     if (p.kind === 'bigint' && typeof text === 'number' && Number.isInteger(text)) return BigInt(text);
+    if (p.kind === 'epoch') return typeof text === 'number' ? new Date(text * 1000) : NOT_THIS_KIND;
     if (typeof text !== 'string') return text;
     // Text that no value of the composite's kind writes: the key is not this template's (another
     // entity's, or another service's, under the same prefix).
