@@ -135,7 +135,7 @@ export function checkSelfKeyValue(entity: string, keys: readonly SelfKey[], attr
 /** Schema types whose values are never a string, number or binary, so never a key. */
 const NEVER_SCALAR: ReadonlySet<string> = new Set(['boolean', 'object', 'array', 'set', 'record', 'map', 'tuple', 'null']);
 
-const STORED_TYPE: Readonly<Partial<Record<CompositeKind, ScalarAttributeType>>> = { string: 'S', date: 'S', ttl: 'N', number: 'N', bigint: 'N', binary: 'B' };
+const STORED_TYPE: Readonly<Partial<Record<CompositeKind, ScalarAttributeType>>> = { string: 'S', date: 'S', epoch: 'N', number: 'N', bigint: 'N', binary: 'B' };
 
 /**
  * The schema fields stored under their own names that are key attributes of indexes the entity has
@@ -160,8 +160,8 @@ export function foreignKeyFields(
     for (const [field, attr] of [...index.partitionKeys.map((a) => ['pk', a] as const), ...index.sortKeys.map((a) => ['sk', a] as const)]) {
       const schema = shape[attr.name];
       if (schema === undefined || storedName(attr.name) !== attr.name) continue;
-      // The TTL attribute is a Date stored as epoch seconds: an N key (`ttl` builds no N value, it only checks).
-      const kind = attr.name === ttl ? 'ttl' : compositeKind(schema);
+      // The TTL attribute is a Date stored as epoch seconds: an N key.
+      const kind = attr.name === ttl ? 'epoch' : compositeKind(schema);
       const type = kind === undefined ? undefined : STORED_TYPE[kind];
       // A kind this cannot tell (a union, a template literal) may well be stored as the key's type:
       // left to DynamoDB. Known kinds of another type, and values that are no scalar, are refused.

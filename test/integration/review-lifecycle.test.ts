@@ -158,6 +158,10 @@ describe('an index on the TTL attribute itself', () => {
       SweepTable.Key('kind').eq('lease').and(SweepTable.Key('expiresAt').lte(Math.floor(soon.getTime() / 1000) + 3600)),
     ).all();
     expect(within2h.items).toEqual([{ _et: 'Lease', leaseId: 'l1', kind: 'lease', expiresAt: soon }]);
+    // Any Date is epoch seconds there, even one whose ISO text could not go into a string key.
+    const farOff = new Date(Date.UTC(12000, 0, 1));
+    await Lease.put({ leaseId: 'l3', kind: 'lease', expiresAt: farOff });
+    expect((await Lease.get({ leaseId: 'l3' }))?.expiresAt).toEqual(farOff);
   });
 
   it('an entity can key that index on its TTL (a raw template): queries compare epoch seconds, an update moves the item', async () => {
