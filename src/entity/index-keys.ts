@@ -68,7 +68,7 @@ export function keyValueSchema(schema: z.ZodType): z.ZodType {
 }
 
 /** Kinds whose raw key value is stored exactly as the attribute itself is (a string, a number, bytes). */
-const SELF_KEY_KINDS: ReadonlySet<CompositeKind | undefined> = new Set(['string', 'number', 'bigint', 'binary']);
+const SELF_KEY_KINDS: ReadonlySet<CompositeKind | undefined> = new Set(['string', 'number', 'bigint', 'binary', 'epoch']);
 
 /**
  * Whether key attribute `attribute` is a schema attribute of the same name, stored as itself
@@ -135,7 +135,7 @@ export function checkSelfKeyValue(entity: string, keys: readonly SelfKey[], attr
 /** Schema types whose values are never a string, number or binary, so never a key. */
 const NEVER_SCALAR: ReadonlySet<string> = new Set(['boolean', 'object', 'array', 'set', 'record', 'map', 'tuple', 'null']);
 
-const STORED_TYPE: Readonly<Partial<Record<CompositeKind, ScalarAttributeType>>> = { string: 'S', date: 'S', number: 'N', bigint: 'N', binary: 'B' };
+const STORED_TYPE: Readonly<Partial<Record<CompositeKind, ScalarAttributeType>>> = { string: 'S', date: 'S', epoch: 'N', number: 'N', bigint: 'N', binary: 'B' };
 
 /**
  * The schema fields stored under their own names that are key attributes of indexes the entity has
@@ -146,14 +146,22 @@ const STORED_TYPE: Readonly<Partial<Record<CompositeKind, ScalarAttributeType>>>
  * keys index plain attributes (`status`, `region`), which another entity of the table is likely to
  * have; renaming the field (`storedAs`) keeps it out.
  */
-export function foreignKeyFields(entity: string, table: Table, shape: Readonly<Record<string, z.ZodType>>, keyed: ReadonlyMap<string, IndexKeys>, storedName: (field: string) => string): ReadonlyMap<string, readonly SelfKey[]> {
+export function foreignKeyFields(
+  entity: string,
+  table: Table,
+  shape: Readonly<Record<string, z.ZodType>>,
+  keyed: ReadonlyMap<string, IndexKeys>,
+  storedName: (field: string) => string,
+  ttl?: string,
+): ReadonlyMap<string, readonly SelfKey[]> {
   const out = new Map<string, SelfKey[]>();
   for (const [name, index] of table.indexes) {
     if (keyed.has(name)) continue;
     for (const [field, attr] of [...index.partitionKeys.map((a) => ['pk', a] as const), ...index.sortKeys.map((a) => ['sk', a] as const)]) {
       const schema = shape[attr.name];
       if (schema === undefined || storedName(attr.name) !== attr.name) continue;
-      const kind = compositeKind(schema);
+      // The TTL attribute is a Date stored as epoch seconds: an N key.
+      const kind = attr.name === ttl ? 'epoch' : compositeKind(schema);
       const type = kind === undefined ? undefined : STORED_TYPE[kind];
       // A kind this cannot tell (a union, a template literal) may well be stored as the key's type:
       // left to DynamoDB. Known kinds of another type, and values that are no scalar, are refused.
@@ -194,9 +202,11 @@ export function compileIndexKeys(
   shape: Readonly<Record<string, z.ZodType>>,
   keys: Readonly<Record<string, { readonly pk?: string | readonly string[]; readonly sk?: string | readonly string[] }>>,
   timestamps: TimestampNames | undefined,
+  ttl?: string,
 ): CompiledKeys {
   const kinds: Record<string, CompositeKind | undefined> = {};
   for (const [k, s] of Object.entries(shape)) kinds[k] = compositeKind(s);
+  if (ttl !== undefined && kinds[ttl] === 'date') kinds[ttl] = 'ttl';
   if (timestamps) {
     kinds[timestamps.createdAt] = 'timestamp';
     kinds[timestamps.updatedAt] = 'timestamp';
@@ -221,8 +231,11 @@ export function compileIndexKeys(
       if (source === undefined) throw new KeyError(entity, `${indexName}.${field}`, '', `missing template for ${attr.name}`);
       // Untyped input (a list of templates holding a number or null) failed in the parser as a bare TypeError.
       if (typeof source !== 'string') throw new KeyError(entity, `${indexName}.${field}`, '', `the template for ${attr.name} must be a string like '{attribute}' or 'TEXT#{attribute}', got ${JSON.stringify(source)}`);
-      const t = new KeyTemplate(source, kinds, table.keySeparator, { entity, index: `${indexName}.${field}` });
-      const produces = t.raw ? (kinds[t.composites[0]!] === 'number' || kinds[t.composites[0]!] === 'bigint' ? 'N' : kinds[t.composites[0]!] === 'binary' ? 'B' : 'S') : 'S';
+      // The TTL alone on an N key is its epoch seconds, the number the attribute holds (elsewhere, ISO text).
+      const own = ttl !== undefined && attr.type === 'N' && source === `{${ttl}}` ? { ...kinds, [ttl]: 'epoch' as const } : kinds;
+      const t = new KeyTemplate(source, own, table.keySeparator, { entity, index: `${indexName}.${field}` });
+      const kind = own[t.composites[0] ?? ''];
+      const produces = t.raw ? (kind === 'number' || kind === 'bigint' || kind === 'epoch' ? 'N' : kind === 'binary' ? 'B' : 'S') : 'S';
       if (produces !== attr.type) {
         throw new KeyError(entity, `${indexName}.${field}`, t.composites[0] ?? '', `template "${source}" produces ${produces} values but ${attr.name} is declared ${attr.type}`);
       }
@@ -231,7 +244,7 @@ export function compileIndexKeys(
       }
       // A key that is the attribute itself is a schema field; one of another kind (a date, a
       // boolean: stored otherwise than their key) stays reserved, and the schema may not use its name.
-      if (!(isSelfKey(t, attr.name) && SELF_KEY_KINDS.has(kinds[attr.name]))) reserved.add(attr.name);
+      if (!(isSelfKey(t, attr.name) && SELF_KEY_KINDS.has(own[attr.name]))) reserved.add(attr.name);
       return t;
     };
     // A multi-attribute key takes one template per attribute, in key order.

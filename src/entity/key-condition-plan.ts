@@ -6,6 +6,7 @@ import type { KeyValue } from './key-encoding.js';
 import type { KeyTemplate } from './key-template.js';
 import type { KeyAttribute } from './table-types.js';
 import { compareStored } from '../expressions/value-order.js';
+import { fitSortKeyCondition } from './key-condition-size.js';
 
 /**
  * The highest code point: appended to a prefix it sorts after every key that starts with the
@@ -118,7 +119,8 @@ function sortKeyNodes(
       continue;
     }
     const node = sortKeyNode(model, indexName, t, attr, terms, canRefine);
-    if (node !== undefined) out.push(node);
+    const named = t.composites.filter((c) => terms.has(c));
+    if (node !== undefined) out.push(fitSortKeyCondition(node, model.name, `${indexName}.sk`, named[named.length - 1] ?? attr.name));
     last = attr;
   }
   return out;

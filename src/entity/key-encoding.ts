@@ -6,9 +6,12 @@
 
 /**
  * How a composite's value is written into a key string, decided from its schema type.
- * `timestamp` is a managed `createdAt`/`updatedAt`: an ISO-8601 string in the model.
+ * `timestamp` is a managed `createdAt`/`updatedAt`: an ISO-8601 string in the model. `ttl` is the
+ * entity's TTL attribute: a Date like `date`, but stored in whole epoch seconds, so its keys hold
+ * the ISO-8601 text of its whole second; `epoch` is the TTL attribute as a raw `N` key, whose value
+ * is those epoch seconds, as the attribute stores them.
  */
-export type CompositeKind = 'string' | 'number' | 'boolean' | 'date' | 'bigint' | 'binary' | 'timestamp';
+export type CompositeKind = 'string' | 'number' | 'boolean' | 'date' | 'ttl' | 'epoch' | 'bigint' | 'binary' | 'timestamp';
 
 /** A stored key value: a string for templates with text, or the raw value of a bare placeholder. */
 export type KeyValue = string | number | bigint | Uint8Array;
@@ -97,6 +100,7 @@ export function fixedWidth(kind: CompositeKind, stored: string, pos: number): nu
     case 'bigint':
       return BIGINT_WIDTH + negative;
     case 'date':
+    case 'ttl':
     case 'timestamp':
       return DATE_WIDTH;
     case 'boolean':

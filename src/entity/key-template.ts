@@ -14,6 +14,7 @@ import {
   type KeyValue,
 } from './key-encoding.js';
 import { storableNumberProblem } from './storable-number.js';
+import { epochSeconds } from './value-encoding.js';
 
 /** Absent for a key: a null composite (a nullable attribute set to null) builds no key, like a missing one. */
 const absent = (v: unknown): boolean => v === undefined || v === null;
@@ -123,11 +124,16 @@ export class KeyTemplate {
         }
         return text;
       case 'date':
+      case 'ttl': {
         if (!(value instanceof Date) || Number.isNaN(value.getTime())) this.fail(part.name, `${part.name} must be a valid Date`);
-        if (value.getUTCFullYear() < MIN_KEY_YEAR || value.getUTCFullYear() > MAX_KEY_YEAR) {
-          this.fail(part.name, `${part.name}: a Date in a key template must fall in the years ${MIN_KEY_YEAR}-${MAX_KEY_YEAR} (UTC), whose ISO-8601 text sorts by time; got ${value.toISOString()}`);
+        // The TTL is stored in whole seconds (and read back so): its key must be built from the same
+        // second, or the item read back, or the Date it was written with, would not find its key.
+        const d = part.kind === 'ttl' ? new Date(epochSeconds(value) * 1000) : value;
+        if (d.getUTCFullYear() < MIN_KEY_YEAR || d.getUTCFullYear() > MAX_KEY_YEAR) {
+          this.fail(part.name, `${part.name}: a Date in a key template must fall in the years ${MIN_KEY_YEAR}-${MAX_KEY_YEAR} (UTC), whose ISO-8601 text sorts by time; got ${d.toISOString()}`);
         }
-        return value.toISOString();
+        return d.toISOString();
+      }
       case 'boolean':
         if (typeof value !== 'boolean') this.fail(part.name, `${part.name} must be a boolean`);
         return String(value);
@@ -240,6 +246,10 @@ export class KeyTemplate {
         if (!(v instanceof Uint8Array) || v.byteLength === 0) this.fail(p.name, `${p.name} must be a non-empty Uint8Array`);
         return v;
       }
+      if (p.kind === 'epoch') {
+        if (!(v instanceof Date) || Number.isNaN(v.getTime())) this.fail(p.name, `${p.name} must be a valid Date`);
+        return epochSeconds(v);
+      }
       if (p.kind === 'number' || p.kind === 'bigint') {
         // A number given for a bigint composite is an N value all the same (it was always sent as it is).
         if (typeof v !== p.kind && !(p.kind === 'bigint' && typeof v === 'number')) this.wrongType(p.name, p.kind, v);
@@ -321,6 +331,7 @@ export class KeyTemplate {
   private decode(p: Part, text: KeyValue): unknown {
     // A raw N key comes back as a number when it is a safe integer, whatever was written.
     if (p.kind === 'bigint' && typeof text === 'number' && Number.isInteger(text)) return BigInt(text);
+    if (p.kind === 'epoch') return typeof text === 'number' ? new Date(text * 1000) : NOT_THIS_KIND;
     if (typeof text !== 'string') return text;
     // Text that no value of the composite's kind writes: the key is not this template's (another
     // entity's, or another service's, under the same prefix).
@@ -330,7 +341,8 @@ export class KeyTemplate {
         const n = decodeKeyNumber(text);
         return Number.isSafeInteger(n) ? n : NOT_THIS_KIND;
       }
-      case 'date': {
+      case 'date':
+      case 'ttl': {
         const d = new Date(text);
         return Number.isNaN(d.getTime()) ? NOT_THIS_KIND : d;
       }

@@ -124,7 +124,7 @@ export class EntityModel {
       throw new KeyError(o.name, '', o.ttl, `ttl attribute "${o.ttl}" must be a z.date() attribute of the schema`);
     }
 
-    const { indexes, primary, reserved } = compileIndexKeys(o.name, o.table, this.shape, o.keys, this.timestamps);
+    const { indexes, primary, reserved } = compileIndexKeys(o.name, o.table, this.shape, o.keys, this.timestamps, o.ttl);
     this.primary = primary;
     this.indexes = indexes;
     this.primaryKeyNames = o.table.primaryKeyNames;
@@ -151,7 +151,7 @@ export class EntityModel {
       o.storedAs,
     );
     this.storedName = this.names.storedName;
-    this.foreignKeys = foreignKeyFields(o.name, o.table, this.shape, indexes, this.storedName);
+    this.foreignKeys = foreignKeyFields(o.name, o.table, this.shape, indexes, this.storedName, o.ttl);
     // Updates check what they store in both kinds of key attributes alike (checkSelfKeyWrites).
     if (this.foreignKeys.size > 0) this.selfKeys = new Map([...this.selfKeys, ...[...this.foreignKeys].map(([a, keys]) => [a, [...(this.selfKeys.get(a) ?? []), ...keys]] as const)]);
     if (defOf(o.schema).catchall !== undefined) this.tableOwned = [...new Set([...reserved, ...o.table.keyAttributeNames])].filter((a) => !(a in this.shape));

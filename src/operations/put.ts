@@ -7,7 +7,7 @@ import type { EntityModel } from '../entity/model.js';
 import { Operation } from './operation.js';
 import { contextFor, withPlaceholders } from './expression-input.js';
 import { describeChecks, mapConditionFailure, type VersionCheck } from './condition-failure.js';
-import { allOf, expectedVersion, itemIsNew, versionIs } from './write-guards.js';
+import { allOf, expectedVersion, itemIsNewOrExpired, itemIsNewText, ownedItem, ownedItemText, versionIs } from './write-guards.js';
 import { putRequest, type WriteRequest } from '../batch/write-request.js';
 import { InvalidBatchError } from '../errors.js';
 import { afterWrite, replacedItem } from './returned-item.js';
@@ -92,11 +92,12 @@ export class PutBuilder<Item, Result = Item> extends Operation<PutCommandInput, 
       const expected = this.state.create ? undefined : expectedVersion(m, this.state.item);
       managed = { ...managed, [m.version]: expected === undefined ? 1 : expected + 1 };
       version = { expected };
-      if (!this.state.create) versionCondition = expected === undefined ? itemIsNew(m) : versionIs(m, expected);
+      // The version the caller read was this entity's: another entity's item holding the same number fails the check too.
+      if (!this.state.create) versionCondition = expected === undefined ? itemIsNewOrExpired(m, now) : allOf(ownedItem(m), versionIs(m, expected));
     }
     const { item: Item, size } = m.storedItem(output, managed);
     const input: PutCommandInput = { TableName: m.table.name, Item };
-    const condition = allOf(this.state.create ? itemIsNew(m) : undefined, versionCondition, this.state.condition);
+    const condition = allOf(this.state.create ? itemIsNewOrExpired(m, now) : undefined, versionCondition, this.state.condition);
     if (condition !== undefined) {
       const ctx = contextFor(m);
       input.ConditionExpression = compileCondition(condition.node, ctx);
@@ -167,7 +168,8 @@ export class PutBuilder<Item, Result = Item> extends Operation<PutCommandInput, 
     const create = this.state.create;
     // create() already requires that no item exists; its version is not checked on top.
     const version = m.version === undefined || create ? undefined : { expected: expectedVersion(m, this.state.item) };
-    return describeChecks(create ? 'the item must not exist yet' : undefined, this.state.condition !== undefined, [], version);
+    const guard = create ? itemIsNewText(m) : version?.expected === undefined ? undefined : ownedItemText(m);
+    return describeChecks(guard, this.state.condition !== undefined, [], version);
   }
 
   /**

@@ -8,7 +8,7 @@ import type { EntityModel } from '../entity/model.js';
 import { Operation } from './operation.js';
 import { contextFor, withPlaceholders } from './expression-input.js';
 import { describeChecks, mapConditionFailure } from './condition-failure.js';
-import { allOf, belongsTo, belongsToText, expectedVersion, missingOrOwned, missingOrOwnedText, versionIs } from './write-guards.js';
+import { allOf, belongsTo, belongsToText, expectedVersion, missingOrOwned, missingOrOwnedText, notExpired, versionIs } from './write-guards.js';
 import { indexKeyActions, planSteps, type UpdateStep } from './update-plan.js';
 import { checkMultiKeyWrites, checkSelfKeyWrites } from './key-write-checks.js';
 import { lengthBoundGuards } from './length-bounds.js';
@@ -282,7 +282,8 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
     let condition = s.condition;
     // The item must be this entity's (an update never creates a partial item); with upsert() it
     // may also be missing, but never another entity's.
-    const guard = s.upsert ? missingOrOwned(m) : belongsTo(m);
+    // An expired item (not deleted yet) is one no read shows: update() needs a live one; upsert() writes over it.
+    const guard = s.upsert ? missingOrOwned(m) : allOf(belongsTo(m), notExpired(m, now));
     const expected = expectedVersion(m, s.key);
     // Values DynamoDB computes from stored ones keep their schema bounds (length-bounds.ts, number-bounds.ts).
     const bounds = boundGuards(m, plan).condition;

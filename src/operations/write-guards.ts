@@ -37,6 +37,19 @@ export function belongsTo(model: EntityModel): Condition {
 }
 
 /**
+ * `#_et = :name` where the table has a discriminator, else nothing: for writes whose own condition
+ * already requires the item to exist (a version check), so only its entity is left to check.
+ */
+export function ownedItem(model: EntityModel): Condition | undefined {
+  return model.table.entityAttribute === undefined ? undefined : belongsTo(model);
+}
+
+/** `ownedItem` in words; `undefined` where it sends nothing. */
+export function ownedItemText(model: EntityModel): string | undefined {
+  return model.table.entityAttribute === undefined ? undefined : `the stored item must belong to ${model.name}`;
+}
+
+/**
  * The item is missing or this entity's (`attribute_not_exists(#pk) OR #_et = :name`): what a write
  * that may create the item requires. `undefined` in a table without a discriminator, where that
  * always holds and sending it would only cost an expression.
@@ -50,14 +63,43 @@ export function missingOrOwnedText(model: EntityModel): string | undefined {
   return model.table.entityAttribute === undefined ? undefined : `a stored item must belong to ${model.name}`;
 }
 
-/** `belongsTo` in words: without a discriminator it only says the item exists. */
+/** `belongsTo` in words: without a discriminator it only says the item exists (and `notExpired`, with a TTL). */
 export function belongsToText(model: EntityModel): string {
-  return model.table.entityAttribute === undefined ? 'the item must exist' : `the item must exist and belong to ${model.name}`;
+  const exists = model.ttl === undefined ? 'the item must exist' : 'the item must exist (and not have expired)';
+  return model.table.entityAttribute === undefined ? exists : `${exists} and belong to ${model.name}`;
 }
 
 /** `attribute_not_exists(#pk)`: the write creates the item. */
 export function itemIsNew(model: EntityModel): Condition {
   return new Condition({ kind: 'exists', path: [model.primary.index.partitionKey.name], negate: true });
+}
+
+/**
+ * What a write that must create the item requires where the entity has a TTL: no item, or an
+ * expired one (its TTL a number at or before `now`), which DynamoDB has not deleted yet but every
+ * read already hides (`attribute_not_exists(#pk) OR #ttl <= :now`).
+ */
+export function itemIsNewOrExpired(model: EntityModel, now: Date): Condition {
+  const isNew = itemIsNew(model);
+  if (model.ttl === undefined) return isNew;
+  return isNew.or(new Condition({ kind: 'compare', op: '<=', left: { kind: 'path', path: [model.ttl] }, right: { kind: 'value', value: Math.floor(now.getTime() / 1000) } }));
+}
+
+/**
+ * `NOT (#ttl <= :now)`: the stored item has not expired (a missing or non-number TTL never does),
+ * for writes that need the item, which reads no longer show once it has; `undefined` without a TTL.
+ */
+export function notExpired(model: EntityModel, now: Date): Condition | undefined {
+  if (model.ttl === undefined) return undefined;
+  return new Condition({
+    kind: 'not',
+    child: { kind: 'compare', op: '<=', left: { kind: 'path', path: [model.ttl] }, right: { kind: 'value', value: Math.floor(now.getTime() / 1000) } },
+  });
+}
+
+/** `itemIsNewOrExpired` in words. */
+export function itemIsNewText(model: EntityModel): string {
+  return model.ttl === undefined ? 'the item must not exist yet' : 'the item must not exist yet (or have expired)';
 }
 
 /** ANDs the defined conditions, in order. */

@@ -202,7 +202,7 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> implements 
     const filters: Condition[] = [];
     const et = m.table.entityAttribute;
     if (et !== undefined && (!hydrating || this.canFilterOn(et))) filters.push(belongsTo(m));
-    if (m.ttl !== undefined && s.includeExpired !== true && (!hydrating || this.canFilterOn(m.ttl))) {
+    if (m.ttl !== undefined && s.includeExpired !== true && (!hydrating || this.canFilterOn(m.ttl)) && !this.ttlIsQueriedKey()) {
       // DynamoDB deletes expired items only eventually: hide them until it does. Only a number at
       // or before now has expired (as for DynamoDB's TTL and get()): a missing, NULL or
       // non-number TTL attribute never does, which `NOT (ttl <= now)` says in one comparison.
@@ -261,7 +261,10 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> implements 
   readSpec(input: Record<string, unknown>): PagedReadSpec<Result> {
     const m = this.model;
     const read = m.reader(this.state.projection);
-    if (this.state.hydrate === undefined) return { ...this.specBase(input), parse: (raw) => (m.owns(raw) ? (read(raw) as Result) : SKIP) };
+    if (this.state.hydrate === undefined) {
+      const returned = this.ttlIsQueriedKey() ? this.liveItem() : (raw: Record<string, unknown>) => m.owns(raw);
+      return { ...this.specBase(input), parse: (raw) => (returned(raw) ? (read(raw) as Result) : SKIP) };
+    }
     const live = this.liveItem();
     return { ...this.specBase(input), hydrate: this.itemReads(this.state.projection), returns: live, parse: (raw) => (live(raw) ? (read(raw) as Result) : SKIP) };
   }
@@ -269,6 +272,17 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> implements 
   private specBase(input: Record<string, unknown>): Omit<PagedReadSpec<never>, 'parse'> {
     const m = this.model;
     return { client: m.table.client, table: m.table.name, index: this.index.name, reverse: this.descending(), startKeyAttributes: this.keyAttributes, kind: this.kind, owner: m.name, input };
+  }
+
+  /**
+   * Whether the TTL is a key attribute of the queried index (`{ sk: '{expiresAt}' }` on an N key):
+   * DynamoDB refuses a query filter on those, so such a query drops expired items as it reads them.
+   */
+  private ttlIsQueriedKey(): boolean {
+    const ttl = this.model.ttl;
+    if (ttl === undefined || this.kind !== 'Query') return false;
+    const stored = this.model.storedName(ttl);
+    return [...this.index.partitionKeys, ...this.index.sortKeys].some((k) => k.name === stored);
   }
 
   /** Whether a fetched item is returned: this entity's, and not expired (unless includeExpired). */
@@ -331,6 +345,7 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> implements 
    */
   async count(options?: RequestOptions): Promise<number> {
     if (this.state.hydrate !== undefined) return this.countHydrated(options?.abortSignal);
+    if (this.ttlIsQueriedKey() && this.state.includeExpired !== true) return this.countLive(options?.abortSignal);
     const input = this.buildInput(false);
     const startKey = takeStartKey(input);
     if (this.state.pageSize === undefined) delete input.Limit;
@@ -348,6 +363,16 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> implements 
     const counting: PagedReadSpec<true> = { ...this.specBase(spec.input), hydrate: this.itemReads([]), parse: (raw) => (live(raw) ? true : SKIP) };
     let total = 0;
     // Every page: limit and maxPages do not apply to a count.
+    for await (const page of readPages(counting, pagedReadOptions({ pageSize: this.state.pageSize }, startKey, signal))) total += page.items.length;
+    return total;
+  }
+
+  /** A count without the expired items `ttlIsQueriedKey` reads drop: DynamoDB's Count would include them. */
+  private async countLive(signal: AbortSignal | undefined): Promise<number> {
+    const { spec, startKey } = this.pagedRead();
+    const live = this.liveItem();
+    const counting: PagedReadSpec<true> = { ...spec, parse: (raw) => (live(raw) ? true : SKIP) };
+    let total = 0;
     for await (const page of readPages(counting, pagedReadOptions({ pageSize: this.state.pageSize }, startKey, signal))) total += page.items.length;
     return total;
   }

@@ -7,6 +7,7 @@ import type { Condition } from '../expressions/condition.js';
 import type { ResolvedIndex } from '../entity/table.js';
 import type { KeyAttribute } from '../entity/table-types.js';
 import { ExpressionError } from '../errors.js';
+import { MAX_SORT_KEY_BYTES } from '../entity/key-template.js';
 
 /** One term of a key condition: the attribute it is on, its operator and values; `undefined` when it cannot be one. */
 export type KeyTerm = { readonly name: string; readonly op: string; readonly values: readonly unknown[] } | undefined;
@@ -55,7 +56,7 @@ export function checkKeyCondition(where: string, ix: ResolvedIndex, key: Conditi
     if (skTerm.op === '<>') throw new ExpressionError(where, sk.name, `a sort key condition cannot be ne (<>); ${shape}`);
     // begins_with takes string and binary sort keys; DynamoDB refuses it on numbers only.
     if (skTerm.op === 'begins_with' && sk.type === 'N') throw new ExpressionError(where, sk.name, `beginsWith needs a string or binary sort key; ${sk.name} is N`);
-    checkKeyValues(where, sk, skTerm);
+    checkKeyValues(where, sk, skTerm, MAX_SORT_KEY_BYTES);
     // Only the last attribute given may be compared otherwise than with `=`.
     if (skTerm.op !== '=') ranged = sk;
   }
@@ -96,14 +97,19 @@ const KEY_TYPE_OF: Readonly<Record<KeyAttribute['type'], (v: unknown) => boolean
 };
 
 /**
- * DynamoDB rejects a key condition value of another type than the key attribute's, and an empty
- * string or binary anywhere in a key condition (`begins_with(sk, '')` too).
+ * DynamoDB rejects a key condition value of another type than the key attribute's, an empty
+ * string or binary anywhere in a key condition (`begins_with(sk, '')` too), and a sort-key value
+ * over the sort key limit (`maxBytes`), even as a bound or prefix.
  */
-export function checkKeyValues(where: string, key: KeyAttribute, term: NonNullable<KeyTerm>): void {
+export function checkKeyValues(where: string, key: KeyAttribute, term: NonNullable<KeyTerm>, maxBytes?: number): void {
   for (const v of term.values) {
     if (!KEY_TYPE_OF[key.type](v)) throw new ExpressionError(where, key.name, `${key.name} is a ${key.type} key; ${describeValue(v)} cannot be compared with it`);
     if ((typeof v === 'string' && v === '') || (v instanceof Uint8Array && v.byteLength === 0)) {
       throw new ExpressionError(where, key.name, `a key condition value cannot be empty (DynamoDB rejects empty key values)`);
+    }
+    const bytes = typeof v === 'string' ? Buffer.byteLength(v, 'utf8') : v instanceof Uint8Array ? v.byteLength : 0;
+    if (maxBytes !== undefined && bytes > maxBytes) {
+      throw new ExpressionError(where, key.name, `a sort key condition value of ${bytes} bytes is over DynamoDB's sort key limit of ${maxBytes} bytes, which it applies to key conditions too`);
     }
   }
 }

@@ -245,7 +245,7 @@ describe('transactions', () => {
     );
     expect(e.reasons.map((r) => r.code)).toEqual(['ConditionalCheckFailed', 'None']);
     expect(e.reasons[0]!.item).toMatchObject({ title: 'T2 v2', version: 2 });
-    expect(e.message).toMatch(/^transaction cancelled: #0 put Doc .*: ConditionalCheckFailed \(required: the stored version must be 1\)$/);
+    expect(e.message).toMatch(/^transaction cancelled: #0 put Doc .*: ConditionalCheckFailed \(required: the stored item must belong to Doc, and the stored version must be 1\)$/);
     await transactWrite([Doc.delete({ docId: 't3', version: 1 })]);
     expect(await rawVersion('t3')).toBeUndefined();
   });

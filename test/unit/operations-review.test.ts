@@ -70,8 +70,10 @@ describe('put of a strict schema with managed attributes', () => {
   it('takes the version it read (the put input type allows it) and checks it', () => {
     const input = Note.put({ noteId: 'n1', text: 'x', version: 3 }).build();
     expect(input.Item).toMatchObject({ noteId: 'n1', text: 'x', version: 4 });
-    expect(input.ConditionExpression).toBe('#n0 = :v0');
-    expect(input.ExpressionAttributeValues).toEqual({ ':v0': 3 });
+    // The version read was Note's: the stored item must be Note's too (another entity's could hold that number).
+    expect(input.ConditionExpression).toBe('#n0 = :v0 AND #n1 = :v1');
+    expect(input.ExpressionAttributeNames).toEqual({ '#n0': '_et', '#n1': 'version' });
+    expect(input.ExpressionAttributeValues).toEqual({ ':v0': 'Note', ':v1': 3 });
     expect(Note.create({ noteId: 'n1', text: 'x', version: 3 }).build().Item).toMatchObject({ version: 1 });
   });
 
