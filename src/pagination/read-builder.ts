@@ -344,8 +344,7 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> implements 
    * @example const n = await User.scan().filter(User.Attr('age').gte(18)).count()
    */
   async count(options?: RequestOptions): Promise<number> {
-    if (this.state.hydrate !== undefined) return this.countHydrated(options?.abortSignal);
-    if (this.ttlIsQueriedKey() && this.state.includeExpired !== true) return this.countLive(options?.abortSignal);
+    if (this.state.hydrate !== undefined || (this.ttlIsQueriedKey() && this.state.includeExpired !== true)) return this.countFetched(options?.abortSignal);
     const input = this.buildInput(false);
     const startKey = takeStartKey(input);
     if (this.state.pageSize === undefined) delete input.Limit;
@@ -354,25 +353,17 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> implements 
   }
 
   /**
-   * An index's `Count` would include other entities' entries, and gone or expired items: count
-   * the fetched items instead, reading only their discriminator, TTL and keys.
+   * Counts the fetched items that a read returns, where DynamoDB's `Count` would also count others:
+   * a hydrated index holds other entities' entries and gone or expired items (each fetched with
+   * only its discriminator, TTL and keys), and a query keyed on the TTL cannot filter expired ones.
    */
-  private async countHydrated(signal: AbortSignal | undefined): Promise<number> {
+  private async countFetched(signal: AbortSignal | undefined): Promise<number> {
     const { spec, startKey } = this.pagedRead();
     const live = this.liveItem();
-    const counting: PagedReadSpec<true> = { ...this.specBase(spec.input), hydrate: this.itemReads([]), parse: (raw) => (live(raw) ? true : SKIP) };
+    const base = this.state.hydrate === undefined ? spec : { ...this.specBase(spec.input), hydrate: this.itemReads([]) };
+    const counting: PagedReadSpec<true> = { ...base, parse: (raw) => (live(raw) ? true : SKIP) };
     let total = 0;
     // Every page: limit and maxPages do not apply to a count.
-    for await (const page of readPages(counting, pagedReadOptions({ pageSize: this.state.pageSize }, startKey, signal))) total += page.items.length;
-    return total;
-  }
-
-  /** A count without the expired items `ttlIsQueriedKey` reads drop: DynamoDB's Count would include them. */
-  private async countLive(signal: AbortSignal | undefined): Promise<number> {
-    const { spec, startKey } = this.pagedRead();
-    const live = this.liveItem();
-    const counting: PagedReadSpec<true> = { ...spec, parse: (raw) => (live(raw) ? true : SKIP) };
-    let total = 0;
     for await (const page of readPages(counting, pagedReadOptions({ pageSize: this.state.pageSize }, startKey, signal))) total += page.items.length;
     return total;
   }
