@@ -95,6 +95,8 @@ export async function fetchLookups(client: AnyDynamoClient, lookups: readonly Ke
   for (const group of byGroup.values()) for (let i = 0; i < group.length; i += MAX_BATCH_GET) chunks.push(group.slice(i, i + MAX_BATCH_GET));
 
   const found = new Map<string, Record<string, unknown>>();
+  // Lookups DynamoDB answered (found or not): the rest are what a BatchGetError reports.
+  const settled = new Set<string>();
   let next = 0;
   // Always a fan-out, not only with a caller's signal: once one call fails, the caller has its
   // error, and the other workers must stop (no further chunk, no retry, calls in flight aborted)
@@ -106,7 +108,7 @@ export async function fetchLookups(client: AnyDynamoClient, lookups: readonly Ke
     try {
       while (!failed && next < chunks.length) {
         const chunk = chunks[next++]!;
-        await readChunk(chunk[0]!.client ?? client, chunk, found, backoff, line.signal);
+        await readChunk(chunk[0]!.client ?? client, chunk, found, settled, backoff, line.signal);
       }
     } catch (e) {
       failed = true;
@@ -116,7 +118,15 @@ export async function fetchLookups(client: AnyDynamoClient, lookups: readonly Ke
       line.close();
     }
   };
-  await Promise.all(Array.from({ length: Math.min(concurrency, chunks.length) }, worker));
+  try {
+    await Promise.all(Array.from({ length: Math.min(concurrency, chunks.length) }, worker));
+  } catch (e) {
+    // The chunk that ran out of retries is one of several: the others were stopped or never
+    // started, and their keys are not read either. Report them all, so the caller can read them again.
+    if (!(e instanceof BatchGetError)) throw e;
+    const unread = [...unique.values()].filter((l) => !settled.has(lookupId(l))).map((l) => ({ table: l.table, key: l.key }));
+    throw new BatchGetError(unread, e.cause);
+  }
   return found;
 }
 
@@ -124,6 +134,7 @@ async function readChunk(
   client: AnyDynamoClient,
   chunk: readonly KeyLookup[],
   found: Map<string, Record<string, unknown>>,
+  settled: Set<string>,
   backoff: ReturnType<typeof resolveBackoff>,
   signal: AbortSignal | undefined,
 ): Promise<void> {
@@ -157,6 +168,11 @@ async function readChunk(
       }
       // Kept in DocumentClient form: resent like the first keys, and what a BatchGetError reports.
       const left = (out.UnprocessedKeys?.[table]?.Keys ?? []).map((key) => unmarshall(key, back));
+      const pending = new Set(left.map((key) => itemId(table, key, names)));
+      for (const key of keys) {
+        const id = itemId(table, key, names);
+        if (!pending.has(id)) settled.add(lookupId({ group: first.group, id }));
+      }
       progressed = left.length < keys.length;
       keys = left;
       lastError = undefined;

@@ -129,6 +129,24 @@ describe('retries', () => {
     }
   });
 
+  it('when one call of many gives up, BatchGetError lists every key not read: those of the calls stopped or never sent too', async () => {
+    const keys = Array.from({ length: 250 }, (_, i) => ({ userId: `many${i}` }));
+    const faults = injectFaults(client, { stuck: (x) => x.item['pk']?.['S'] === 'USER#many0' });
+    try {
+      const e = (await User.batchGet(keys).with({ ...fast, maxAttempts: 2, concurrency: 1 }).send().catch((x: unknown) => x)) as BatchGetError;
+      expect(e).toBeInstanceOf(BatchGetError);
+      // The first call of 100 keys read 99 of them; many0 stayed unprocessed, the other 150 were never asked for.
+      expect(e.unprocessedKeys).toHaveLength(151);
+      const unread = new Set(e.unprocessedKeys.map((k) => k.key['pk']));
+      expect(unread.has('USER#many0')).toBe(true);
+      expect(unread.has('USER#many1')).toBe(false);
+      expect(unread.has('USER#many249')).toBe(true);
+      expect(e.message).toMatch(/151 key\(s\) not read/);
+    } finally {
+      faults.remove();
+    }
+  });
+
   it('gives up after maxAttempts calls without progress: BatchGetError lists the keys not read', async () => {
     const faults = injectFaults(client, { stuck: (x) => x.item['pk']?.['S'] === 'USER#u5' || x.item['pk']?.['S'] === 'USER#u6' });
     try {
