@@ -47,7 +47,7 @@ export type { RequestOptions } from './client/send.js';
 export { transactWrite, buildTransactWrite } from './transactions/transact-write.js';
 export type { TransactWriteAction, TransactWriteOptions } from './transactions/transact-write.js';
 export { transactGet } from './transactions/transact-get.js';
-export type { TransactGetResults } from './transactions/transact-get.js';
+export type { TransactGetOptions, TransactGetResults } from './transactions/transact-get.js';
 export type { TablePage, StoredItem, CollectionItem, TableReadItem } from './pagination/table-read-types.js';
 export {
   DynakitError,

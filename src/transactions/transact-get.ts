@@ -6,9 +6,19 @@ import { sendCommand, type RequestOptions } from '../client/send.js';
 import { InvalidTransactionError, TransactionCanceledError, keyText } from '../errors.js';
 import type { GetBuilder } from '../operations/get.js';
 import { itemId } from '../batch/write-request.js';
-import { inAction, MAX_TRANSACTION_ACTIONS } from './transact-write.js';
+import { inAction, MAX_TRANSACTION_ACTIONS, onlyConflicts } from './transact-write.js';
+import { backoffDelay, resolveBackoff, sleep, type BackoffOptions } from '../batch/backoff.js';
 import { cancellationReasons } from '../operations/condition-failure.js';
 import { checkOneDestination } from './one-destination.js';
+
+/** Options of `transactGet`. */
+export interface TransactGetOptions extends RequestOptions {
+  /**
+   * Retry a read cancelled only by `TransactionConflict` (another transaction on one of the items),
+   * with backoff; off by default, as for `transactWrite`. Reads change nothing, so a retry is safe.
+   */
+  readonly retryConflicts?: boolean | BackoffOptions;
+}
 
 /** Result tuple of `transactGet`: each builder's result type, `undefined` for a missing item. */
 export type TransactGetResults<B extends readonly GetBuilder<unknown>[]> = { -readonly [I in keyof B]: B[I] extends GetBuilder<infer R> ? R | undefined : never };
@@ -19,7 +29,7 @@ export type TransactGetResults<B extends readonly GetBuilder<unknown>[]> = { -re
  *
  * @example const [user, order] = await transactGet([User.get(k1), Order.get(k2)])
  */
-export async function transactGet<const B extends readonly GetBuilder<unknown>[]>(builders: B, options: RequestOptions = {}): Promise<TransactGetResults<B>> {
+export async function transactGet<const B extends readonly GetBuilder<unknown>[]>(builders: B, options: TransactGetOptions = {}): Promise<TransactGetResults<B>> {
   if (builders.length === 0) throw new InvalidTransactionError('transactGet needs at least one get');
   if (builders.length > MAX_TRANSACTION_ACTIONS) {
     throw new InvalidTransactionError(`a transaction takes at most ${MAX_TRANSACTION_ACTIONS} actions, got ${builders.length}`);
@@ -49,19 +59,20 @@ export async function transactGet<const B extends readonly GetBuilder<unknown>[]
   const client = builders[0]!.model.table.client;
   const settings = marshallSettings(client);
   const TransactItems = items.map(({ Get }) => ({ Get: { ...Get, Key: marshall(Get.Key as Record<string, unknown>, settings) } }));
+  const retry = options.retryConflicts;
+  const backoff = retry === undefined || retry === false ? undefined : resolveBackoff(retry === true ? {} : retry);
   let out: TransactGetItemsCommandOutput;
-  try {
-    out = await sendCommand<TransactGetItemsCommandOutput>(client, new TransactGetItemsCommand({ TransactItems }), options.abortSignal);
-  } catch (e) {
-    // `e` can be any value: an abort rejects with the signal's reason, `null` included.
-    if ((e as { name?: string } | null)?.name === 'TransactionCanceledException') {
-      throw new TransactionCanceledError(
-        cancellationReasons(e, builders.map((b, i) => ({ model: b.model, key: items[i]!.Get.Key as Record<string, unknown> }))),
-        e,
-        builders.map(() => 'get'),
-      );
+  for (let attempt = 1; ; attempt++) {
+    try {
+      out = await sendCommand<TransactGetItemsCommandOutput>(client, new TransactGetItemsCommand({ TransactItems }), options.abortSignal);
+      break;
+    } catch (e) {
+      // `e` can be any value: an abort rejects with the signal's reason, `null` included.
+      if ((e as { name?: string } | null)?.name !== 'TransactionCanceledException') throw responseTooLarge(e, builders.length);
+      const reasons = cancellationReasons(e, builders.map((b, i) => ({ model: b.model, key: items[i]!.Get.Key as Record<string, unknown> })));
+      if (backoff === undefined || !onlyConflicts(reasons) || attempt >= backoff.maxAttempts) throw new TransactionCanceledError(reasons, e, builders.map(() => 'get'));
+      await sleep(backoffDelay(attempt - 1, backoff), options.abortSignal);
     }
-    throw responseTooLarge(e, builders.length);
   }
   const back = unmarshallSettings(client);
   return builders.map((b, i) => {

@@ -188,8 +188,7 @@ export async function transactWrite(actions: readonly TransactWriteAction[], opt
       // `e` can be any value: an abort rejects with the signal's reason, `null` included.
       if ((e as { name?: string } | null)?.name !== 'TransactionCanceledException') throw explainValidation(actions, e);
       const reasons = cancellationReasons(e, prepared);
-      const onlyConflicts = reasons.every((r) => r.code === 'None' || r.code === 'TransactionConflict') && reasons.some((r) => r.code === 'TransactionConflict');
-      if (backoff === undefined || !onlyConflicts || attempt >= backoff.maxAttempts) throw new TransactionCanceledError(reasons, e, prepared.map((p) => p.operation), prepared.map((p) => p.checks));
+      if (backoff === undefined || !onlyConflicts(reasons) || attempt >= backoff.maxAttempts) throw new TransactionCanceledError(reasons, e, prepared.map((p) => p.operation), prepared.map((p) => p.checks));
       await sleep(backoffDelay(attempt - 1, backoff), options.abortSignal);
     }
   }
@@ -211,6 +210,11 @@ function explainValidation(actions: readonly TransactWriteAction[], e: unknown):
   if (explained.length !== 1) return e;
   const [index, error] = explained[0]!;
   return inAction(error, `action #${index}`);
+}
+
+/** A cancellation worth retrying: some action met a conflicting one, and none failed for another reason. */
+export function onlyConflicts(reasons: readonly { readonly code: string }[]): boolean {
+  return reasons.every((r) => r.code === 'None' || r.code === 'TransactionConflict') && reasons.some((r) => r.code === 'TransactionConflict');
 }
 
 function randomToken(): string {

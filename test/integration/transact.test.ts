@@ -392,3 +392,41 @@ describe('transactGet', () => {
     expect(hundred.filter((x) => x !== undefined)).toHaveLength(1);
   });
 });
+
+describe('transactGet: TransactionConflict retry (opt-in)', () => {
+  it('without retryConflicts a conflict throws; with it the read is retried with backoff and succeeds', async () => {
+    const u = id('u');
+    await Order.put(order(u, 1, 10));
+    const faults = injectFaults(client, { transactionConflicts: 1, conflictIndex: 1 });
+    try {
+      const e = (await transactGet([User.get({ userId: u }), Order.get(orderKey(u, 1))]).catch((x: unknown) => x)) as TransactionCanceledError;
+      expect(e).toBeInstanceOf(TransactionCanceledError);
+      expect(e.reasons.map((r) => r.code)).toEqual(['None', 'TransactionConflict']);
+      faults.set({ transactionConflicts: 2 });
+      const [usr, ord] = await transactGet([User.get({ userId: u }), Order.get(orderKey(u, 1))], { retryConflicts: { baseDelayMs: 1, maxDelayMs: 5 } });
+      expect(usr).toBeUndefined();
+      expect(ord?.total).toBe(10);
+      expect(faults.counters.conflicts).toBe(3);
+      expect(faults.calls.filter((c) => c.command === 'TransactGetItemsCommand')).toHaveLength(4);
+    } finally {
+      faults.remove();
+    }
+  });
+
+  it('gives up after maxAttempts with the conflict reasons; other cancellations are not retried', async () => {
+    const u = id('u');
+    const faults = injectFaults(client, { transactionConflicts: 5 });
+    try {
+      const e = (await transactGet([User.get({ userId: u })], { retryConflicts: { maxAttempts: 3, baseDelayMs: 1 } }).catch((x: unknown) => x)) as TransactionCanceledError;
+      expect(e).toBeInstanceOf(TransactionCanceledError);
+      expect(e.reasons[0]?.code).toBe('TransactionConflict');
+      expect(faults.counters.conflicts).toBe(3);
+      faults.set({ transactionConflicts: 1, conflictCodes: ['ValidationError'] });
+      const other = await transactGet([User.get({ userId: u })], { retryConflicts: true }).catch((x: unknown) => x);
+      expect(other).toBeInstanceOf(TransactionCanceledError);
+      expect(faults.counters.conflicts).toBe(4);
+    } finally {
+      faults.remove();
+    }
+  });
+});

@@ -17,7 +17,7 @@
  *   without calling the server.
  * - dropped connection after the server applied it: the request goes through, then the same error
  *   is thrown, so the write happened but the client does not know.
- * - transaction conflicts: the first N `TransactWriteItems` calls fail with a
+ * - transaction conflicts: the first N `TransactWriteItems` / `TransactGetItems` calls fail with a
  *   `TransactionCanceledException` whose `CancellationReasons` say `TransactionConflict`.
  *
  * Where the middlewares sit (see `client.middlewareStack.identify()`):
@@ -306,7 +306,7 @@ export function injectFaults(client: DynamoDBClient, options: FaultOptions = {})
     const body = JSON.parse(raw) as Record<string, unknown>;
     let plan: Plan = { command, body, entries: 0, delivered: 0, dropAfter: false };
 
-    if (command === 'TransactWriteItemsCommand' && conflictsLeft > 0) {
+    if ((command === 'TransactWriteItemsCommand' || command === 'TransactGetItemsCommand') && conflictsLeft > 0) {
       conflictsLeft--;
       counters.conflicts++;
       const actions = (body['TransactItems'] as unknown[] | undefined)?.length ?? 1;
