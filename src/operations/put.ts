@@ -29,6 +29,9 @@ interface Prepared {
   readonly size: number;
 }
 
+/** The form of the timestamps dynakit writes (`Date.prototype.toISOString`). */
+const STAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
 /**
  * `Entity.put(item)` / `Entity.create(item)`: validates the item, builds every key, and writes
  * it. Resolves to the stored item in model form (with timestamps), or with `returning('ALL_OLD')`
@@ -94,6 +97,11 @@ export class PutBuilder<Item, Result = Item> extends Operation<PutCommandInput, 
       version = { expected };
       // The version the caller read was this entity's: another entity's item holding the same number fails the check too.
       if (!this.state.create) versionCondition = expected === undefined ? itemIsNewOrExpired(m, now) : allOf(ownedItem(m), versionIs(m, expected));
+      // A versioned replacement writes back the item the caller read (the condition holds only if it
+      // is still stored): its creation time stays, as in the read-change-put that locking is for.
+      const createdAt = m.timestamps?.createdAt;
+      const read = createdAt === undefined ? undefined : (this.state.item as Record<string, unknown>)[createdAt];
+      if (expected !== undefined && createdAt !== undefined && typeof read === 'string' && STAMP.test(read)) managed = { ...managed, [createdAt]: read };
     }
     const { item: Item, size } = m.storedItem(output, managed);
     const input: PutCommandInput = { TableName: m.table.name, Item };

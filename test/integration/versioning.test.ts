@@ -161,6 +161,23 @@ describe('reading the version', () => {
   });
 });
 
+describe('read, change, put back (the pattern versioning is for)', () => {
+  it('keeps the creation time of the item read; updatedAt moves; a put without a version starts anew', async () => {
+    const created = await Doc.create({ docId: 'd-keep', folder: 'keep', title: 'v1' });
+    await new Promise((r) => setTimeout(r, 5));
+    const read = (await Doc.get({ docId: 'd-keep' }).consistent())!;
+    const written = await Doc.put({ ...read, title: 'v2' });
+    expect(written.createdAt).toBe(created.createdAt);
+    expect(written.updatedAt > created.updatedAt).toBe(true);
+    expect(await Doc.get({ docId: 'd-keep' }).consistent()).toMatchObject({ title: 'v2', version: 2, createdAt: created.createdAt });
+    // A stale read fails its version check: the createdAt it carries is never written.
+    await expect(Doc.put({ ...read, title: 'stale' })).rejects.toBeInstanceOf(VersionConflictError);
+    // Without a version (a new item), the creation time is now, whatever the input says.
+    const fresh = await Doc.put({ docId: 'd-keep-new', folder: 'keep', title: 'n', createdAt: '2000-01-01T00:00:00.000Z' } as never);
+    expect((fresh as { createdAt: string }).createdAt).not.toBe('2000-01-01T00:00:00.000Z');
+  });
+});
+
 describe('two writers with the same read version', () => {
   it('update: exactly one wins; the loser gets VersionConflictError with the winner’s item', async () => {
     await Doc.create({ docId: 'race-u', folder: 'r', title: 'start' });
