@@ -11,7 +11,6 @@ const TOP = '\u{10FFFF}';
  */
 const LARGEST_IN = ['', '\u007f', '\u07ff', '\uffff'] as const;
 
-
 /**
  * DynamoDB refuses a sort-key condition whose value is over 1,024 bytes, the sort key limit, even as
  * a bound ("Aggregated size of all range keys has exceeded the size limit"). A value over it from the
