@@ -21,8 +21,21 @@ export type KeyInput<Item, K> = Pick<Item, PrimaryKeyNames<K> & keyof Item>;
 
 type Unset<V> = Exclude<V, undefined>;
 
-/** What `set` takes at a path holding `V`: a value, or a reference to a stored attribute. */
-type SetValue<V> = V | UpdateRef<Unset<V>>;
+/**
+ * What `set` takes at a path: a value the run time parses by the schema there (`Written`), or a
+ * reference to a stored attribute holding the stored type (`Out`: a copy is not parsed).
+ */
+type SetValue<In, Out> = Written<In, Out> | UpdateRef<Unset<Out>>;
+
+/**
+ * A value written at a path: the schema's input `In` at a top-level attribute (as `put` takes it:
+ * a nested default may be left out, a transform takes what it reads), the stored type `Out` below
+ * one (`In` is `never` there) or where the input says nothing (`unknown`: a schema annotated
+ * `z.ZodType<Node>`, `z.coerce`). Input types are read at top-level attributes only: looking
+ * every path up in the input too cost ~5% more instantiations per entity (list-element paths are
+ * index signatures, whose types TypeScript computes for every path, used or not).
+ */
+type Written<In, Out> = [In] extends [never] ? Out : unknown extends In ? Out : In;
 /**
  * What `add` takes at a path holding `V`: a number, or elements of a set. `undefined` (an optional
  * attribute) is allowed for in the tests themselves rather than removed first with `Exclude`, and a
@@ -39,12 +52,17 @@ type AppendValue<V> = [V] extends [readonly unknown[] | undefined] ? readonly No
  * Value maps accepted by the update builder, keyed by document path: the paths `Paths` of `Item`
  * (all of them unless given; an entity's update passes `UpdatePaths`). Each path's value type is
  * looked up once (`PathValue`) and passed to a small alias, not written out twice per map.
+ *
+ * Values the run time parses by the schema at their path (`set`, `setIfNotExists`, list elements)
+ * take `Input`, the schema's input, at top-level attributes (see `Written`). Changes applied to
+ * stored values (`add`, `delete`) and `ref()` copies take `Item`, what is stored.
  */
-export interface UpdateInputs<Item, Paths extends string = AttrPath<Item>> {
-  set: { readonly [P in Paths]?: SetValue<PathValue<Item, P>> };
+export interface UpdateInputs<Item, Paths extends string = AttrPath<Item>, Input = Item> {
+  set: { readonly [P in Paths]?: SetValue<Input[P & keyof Input], PathValue<Item, P>> };
+  setIfNotExists: { readonly [P in Paths]?: Written<Input[P & keyof Input], PathValue<Item, P>> };
   add: { readonly [P in Paths]?: AddValue<PathValue<Item, P>> };
   delete: { readonly [P in Paths]?: DeleteValue<PathValue<Item, P>> };
-  append: { readonly [P in Paths]?: AppendValue<PathValue<Item, P>> };
+  append: { readonly [P in Paths]?: AppendValue<Written<Input[P & keyof Input], PathValue<Item, P>>> };
   remove: Paths;
 }
 

@@ -103,8 +103,8 @@ export class Entity<Name extends string, Item extends object, Input, K, V extend
    *
    * @example await User.update({ userId: 'u1' }).set({ name: 'Bo' }).add({ age: 1 }).returning('ALL_NEW')
    */
-  update(key: VersionedKey<Item, K, V>): UpdateBuilder<Item, UpdateInputs<Item, UpdatePaths<Item, Fixed<Item, Input, K, V>>>> {
-    return new UpdateBuilder<Item, UpdateInputs<Item, UpdatePaths<Item, Fixed<Item, Input, K, V>>>>(this.model, {
+  update(key: VersionedKey<Item, K, V>): UpdateBuilder<Item, UpdateInputs<Item, UpdatePaths<Item, Fixed<Item, Input, K, V>>, Input>> {
+    return new UpdateBuilder<Item, UpdateInputs<Item, UpdatePaths<Item, Fixed<Item, Input, K, V>>, Input>>(this.model, {
       key: key as Record<string, unknown>,
       steps: [],
       condition: undefined,

@@ -1,0 +1,82 @@
+/**
+ * The run-time side of the update value types (test/types/review-types.test-d.ts): update values
+ * are parsed by the schema at their path, as put's item is, so a top-level attribute takes the
+ * schema's input. These calls did not compile while set() was typed by the stored (output) type,
+ * though the run time stores exactly what a put of the same value stores.
+ */
+import { describe, expect, it } from 'vitest';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { defineEntity, defineTable, ExpressionError, ValidationError } from '../../src/index.js';
+import { testClient, testDocClient, uniqueTableName } from '../support/client.js';
+import { useTable } from '../support/tables.js';
+import { countRequests, refusedBeforeSend } from '../support/requests.js';
+
+const client = testClient();
+const doc = testDocClient(client);
+const requests = countRequests(client);
+const Table = defineTable({
+  name: uniqueTableName('review-types'),
+  client,
+  partitionKey: { name: 'pk', type: 'S' },
+  sortKey: { name: 'sk', type: 'S' },
+});
+
+const Profile = defineEntity({
+  table: Table,
+  name: 'Profile',
+  schema: z.object({
+    id: z.string(),
+    address: z.object({ city: z.string(), country: z.string().default('FR') }),
+    lines: z.array(z.object({ sku: z.string(), qty: z.number().int().default(1) })).optional(),
+    // Written as text, stored and read as its length.
+    length: z.string().transform((s) => s.length),
+    // Written as ISO text, stored as a Date (an ISO string in the table) and read as a Date.
+    at: z.string().transform((s) => new Date(s)).pipe(z.date()),
+    visits: z.number().int().default(0),
+  }),
+  keys: { primary: { pk: 'P#{id}', sk: 'PROFILE' } },
+});
+
+useTable(Table, { clients: [client] });
+
+async function raw(id: string): Promise<Record<string, unknown> | undefined> {
+  return (await doc.send(new GetCommand({ TableName: Table.name, Key: { pk: `P#${id}`, sk: 'PROFILE' }, ConsistentRead: true }))).Item;
+}
+
+describe('update values take the schema input at top-level attributes', () => {
+  it('set() of an object with a nested default stores the default, as put() does', async () => {
+    await Profile.put({ id: 'p1', address: { city: 'Berlin', country: 'DE' }, length: 'ab', at: '2024-01-01T00:00:00.000Z' });
+    await Profile.update({ id: 'p1' }).set({ address: { city: 'Paris' } });
+    expect((await raw('p1'))?.['address']).toEqual({ city: 'Paris', country: 'FR' });
+    expect((await Profile.get({ id: 'p1' }).consistent())?.address).toEqual({ city: 'Paris', country: 'FR' });
+  });
+
+  it('set() of transformed attributes takes what the transform reads and stores what it returns', async () => {
+    await Profile.put({ id: 'p2', address: { city: 'Paris' }, length: 'ab', at: '2024-01-01T00:00:00.000Z' });
+    await Profile.update({ id: 'p2' }).set({ length: 'four', at: '2025-06-01T12:00:00.000Z' });
+    expect(await raw('p2')).toMatchObject({ length: 4, at: '2025-06-01T12:00:00.000Z' });
+    const got = await Profile.get({ id: 'p2' }).consistent();
+    expect(got?.length).toBe(4);
+    expect(got?.at).toEqual(new Date('2025-06-01T12:00:00.000Z'));
+    // The stored type is what the run time refuses there (the types now refuse it too).
+    await refusedBeforeSend(requests, ValidationError, () => Profile.update({ id: 'p2' }).set({ length: 4 as never }));
+  });
+
+  it('append() and setIfNotExists() take elements and values as put() takes them', async () => {
+    await Profile.put({ id: 'p3', address: { city: 'Paris' }, length: 'ab', at: '2024-01-01T00:00:00.000Z' });
+    await Profile.update({ id: 'p3' }).setIfNotExists({ lines: [{ sku: 'A0' }] });
+    await Profile.update({ id: 'p3' }).append({ lines: [{ sku: 'A1' }] });
+    expect((await raw('p3'))?.['lines']).toEqual([
+      { sku: 'A0', qty: 1 },
+      { sku: 'A1', qty: 1 },
+    ]);
+  });
+
+  it('setIfNotExists() with a ref() is refused with an ExpressionError naming the path, before sending', async () => {
+    await Profile.put({ id: 'p4', address: { city: 'Paris' }, length: 'ab', at: '2024-01-01T00:00:00.000Z' });
+    const e = await refusedBeforeSend(requests, ExpressionError, () => Profile.update({ id: 'p4' }).setIfNotExists({ visits: Profile.ref('length') as never }));
+    expect(e.message).toMatch(/visits: setIfNotExists\(\) takes plain values, not ref\(\)/);
+    expect((await raw('p4'))?.['visits']).toBe(0);
+  });
+});

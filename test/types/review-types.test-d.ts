@@ -1,0 +1,82 @@
+/**
+ * Review of the public types against what the run time accepts: each pair of a compiling call and a
+ * `@ts-expect-error` targets one wrong thing. Update values are parsed at run time by the schema at
+ * their path, like put's item: they take the schema's *input* there (defaults may be left out,
+ * transforms take what they transform), while `ref()` copies a stored value, the schema's output.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { expectTypeOf, test } from 'vitest';
+import { z } from 'zod';
+import { defineEntity, defineTable, type EntityInput } from '../../src/index.js';
+
+const Table = defineTable({
+  name: 'ReviewTypes',
+  client: new DynamoDBClient({}),
+  partitionKey: { name: 'pk', type: 'S' },
+  sortKey: { name: 'sk', type: 'S' },
+});
+
+const Profile = defineEntity({
+  table: Table,
+  name: 'Profile',
+  schema: z.object({
+    id: z.string(),
+    address: z.object({ city: z.string(), country: z.string().default('FR') }),
+    lines: z.array(z.object({ sku: z.string(), qty: z.number().int().default(1) })).optional(),
+    // Stored as cents; written in units.
+    cents: z.number().transform((n) => Math.round(n * 100)),
+    // Written as text, stored and read as a number.
+    length: z.string().transform((s) => s.length),
+    // Written as ISO text, stored and read as a Date.
+    at: z.string().transform((s) => new Date(s)).pipe(z.date()),
+    visits: z.number().int().default(0),
+    label: z.string().optional(),
+  }),
+  keys: { primary: { pk: 'P#{id}', sk: 'PROFILE' } },
+});
+const key = { id: 'p1' };
+
+test('set() takes what put() takes at a path: a nested default may be left out', () => {
+  expectTypeOf<EntityInput<typeof Profile>['address']>().toEqualTypeOf<{ city: string; country?: string | undefined }>();
+  Profile.update(key).set({ address: { city: 'Paris' } });
+  Profile.update(key).set({ address: { city: 'Paris', country: 'DE' } });
+  Profile.update(key).set({ lines: [{ sku: 'A1' }] });
+  // @ts-expect-error the required city is still required
+  Profile.update(key).set({ address: { country: 'DE' } });
+});
+
+test('below a top-level attribute, set() takes the stored type (which the schema accepts too)', () => {
+  Profile.update(key).set({ 'lines[0]': { sku: 'A1', qty: 1 }, 'address.country': 'DE' });
+  // @ts-expect-error the input type is read at top-level attributes only (a type-check cost)
+  Profile.update(key).set({ 'lines[0]': { sku: 'A1' } });
+});
+
+test('set() takes the value a transform reads, not the one it stores', () => {
+  Profile.update(key).set({ length: 'four' });
+  Profile.update(key).set({ at: '2024-01-01T00:00:00.000Z' });
+  Profile.update(key).set({ cents: 12.5 });
+  // @ts-expect-error the run time parses it with z.string(): a number is refused there
+  Profile.update(key).set({ length: 4 });
+  // @ts-expect-error the run time parses it with z.string(): a Date is refused there
+  Profile.update(key).set({ at: new Date() });
+});
+
+test('set() still copies stored values with ref(), typed by what is stored', () => {
+  Profile.update(key).set({ length: Profile.ref('visits') });
+  Profile.update(key).set({ visits: Profile.ref('length').plus(1) });
+  // @ts-expect-error a stored Date is not a number
+  Profile.update(key).set({ length: Profile.ref('at') });
+});
+
+test('setIfNotExists() takes plain values only: the run time parses them by the schema', () => {
+  Profile.update(key).setIfNotExists({ visits: 0, address: { city: 'Paris' }, length: 'four' });
+  // @ts-expect-error a ref() is not a value: if_not_exists has its own ref().ifNotExists(...)
+  Profile.update(key).setIfNotExists({ visits: Profile.ref('length') });
+});
+
+test('append()/prepend() take elements as put() takes them', () => {
+  Profile.update(key).append({ lines: [{ sku: 'A1' }] });
+  Profile.update(key).prepend({ lines: [{ sku: 'A1', qty: 2 }] });
+  // @ts-expect-error an element without its required sku
+  Profile.update(key).append({ lines: [{ qty: 2 }] });
+});
