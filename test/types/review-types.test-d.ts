@@ -7,7 +7,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { expectTypeOf, test } from 'vitest';
 import { z } from 'zod';
-import { defineEntity, defineTable, type EntityInput } from '../../src/index.js';
+import { defineEntity, defineTable, type Condition, type EntityInput } from '../../src/index.js';
 
 const Table = defineTable({
   name: 'ReviewTypes',
@@ -79,4 +79,55 @@ test('append()/prepend() take elements as put() takes them', () => {
   Profile.update(key).prepend({ lines: [{ sku: 'A1', qty: 2 }] });
   // @ts-expect-error an element without its required sku
   Profile.update(key).append({ lines: [{ qty: 2 }] });
+});
+
+const Things = defineEntity({
+  table: Table,
+  name: 'Things',
+  schema: z.object({
+    id: z.string(),
+    count: z.number().optional(),
+    big: z.bigint().optional(),
+    label: z.string().nullable(),
+    at: z.date().optional(),
+    bytes: z.instanceof(Uint8Array).optional(),
+    state: z.enum(['a', 'b']),
+    mixed: z.union([z.string(), z.boolean()]).optional(),
+    flag: z.boolean().optional(),
+    other: z.boolean().optional(),
+    tags: z.set(z.string()).optional(),
+    list: z.array(z.number()).optional(),
+    map: z.object({ x: z.number() }).optional(),
+  }),
+  keys: { primary: { pk: 'T#{id}', sk: 'THING' } },
+});
+
+test('order comparisons compile only on attributes DynamoDB can order', () => {
+  const { Attr } = Things;
+  expectTypeOf(Attr('count').lt(1)).toEqualTypeOf<Condition>();
+  Attr('count').between(1, Attr('count'));
+  Attr('big').gte(1n);
+  Attr('label').gt('a');
+  Attr('at').lte(new Date());
+  Attr('bytes').gt(new Uint8Array([1]));
+  Attr('state').between('a', 'b');
+  // A union that can hold a string: the run time checks the value.
+  Attr('mixed').gt('m');
+  Attr('list[0]').gt(1);
+  Attr('map.x').lt(Attr('count'));
+  Attr('tags').size().gt(1);
+  Table.Attr('anything').lt(true);
+  // @ts-expect-error DynamoDB does not order booleans
+  Attr('flag').lt(true);
+  // @ts-expect-error not with another boolean attribute either (DynamoDB: silently false)
+  Attr('flag').gt(Attr('other'));
+  // @ts-expect-error sets have no order
+  Attr('tags').gte(new Set(['a']));
+  // @ts-expect-error lists have no order
+  Attr('list').between([1], [2]);
+  // @ts-expect-error maps have no order
+  Attr('map').lt({ x: 1 });
+  // = and <> take any value of the type
+  Attr('flag').eq(true);
+  Attr('tags').ne(new Set(['a']));
 });
