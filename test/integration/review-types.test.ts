@@ -7,10 +7,11 @@
 import { describe, expect, it } from 'vitest';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { defineEntity, defineTable, ExpressionError, ValidationError } from '../../src/index.js';
+import { ConditionFailedError, defineEntity, defineTable, ExpressionError, ValidationError } from '../../src/index.js';
 import { testClient, testDocClient, uniqueTableName } from '../support/client.js';
 import { useTable } from '../support/tables.js';
 import { countRequests, refusedBeforeSend } from '../support/requests.js';
+import { failure } from '../support/failure.js';
 
 const client = testClient();
 const doc = testDocClient(client);
@@ -34,6 +35,8 @@ const Profile = defineEntity({
     // Written as ISO text, stored as a Date (an ISO string in the table) and read as a Date.
     at: z.string().transform((s) => new Date(s)).pipe(z.date()),
     visits: z.number().int().default(0),
+    on: z.boolean().optional(),
+    off: z.boolean().optional(),
   }),
   keys: { primary: { pk: 'P#{id}', sk: 'PROFILE' } },
 });
@@ -78,5 +81,15 @@ describe('update values take the schema input at top-level attributes', () => {
     const e = await refusedBeforeSend(requests, ExpressionError, () => Profile.update({ id: 'p4' }).setIfNotExists({ visits: Profile.ref('length') as never }));
     expect(e.message).toMatch(/visits: setIfNotExists\(\) takes plain values, not ref\(\)/);
     expect((await raw('p4'))?.['visits']).toBe(0);
+  });
+});
+
+describe('order comparisons between attributes DynamoDB cannot order', () => {
+  it('true > false between two boolean attributes is never true (now a type error: NotOrdered)', async () => {
+    await Profile.put({ id: 'b1', address: { city: 'Paris' }, length: 'ab', at: '2024-01-01T00:00:00.000Z', on: true, off: false });
+    // What compiled before: no value to check, so nothing refused it before sending.
+    const e = await failure(Profile.update({ id: 'b1' }).set({ visits: 1 }).where(Profile.Attr('on').gt(Profile.Attr('off') as never)), ConditionFailedError);
+    expect(e).toBeInstanceOf(ConditionFailedError);
+    expect((await raw('b1'))?.['visits']).toBe(0);
   });
 });
