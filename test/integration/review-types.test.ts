@@ -41,6 +41,16 @@ const Profile = defineEntity({
   keys: { primary: { pk: 'P#{id}', sk: 'PROFILE' } },
 });
 
+/** Keeps unknown attributes (numbers): its item type has a string index signature. */
+const Loose = defineEntity({
+  table: Table,
+  name: 'Loose',
+  schema: z
+    .object({ id: z.string(), address: z.object({ city: z.string() }).optional() })
+    .catchall(z.number()),
+  keys: { primary: { pk: 'L#{id}', sk: 'LOOSE' } },
+});
+
 useTable(Table, { clients: [client] });
 
 async function raw(id: string): Promise<Record<string, unknown> | undefined> {
@@ -91,5 +101,20 @@ describe('order comparisons between attributes DynamoDB cannot order', () => {
     const e = await failure(Profile.update({ id: 'b1' }).set({ visits: 1 }).where(Profile.Attr('on').gt(Profile.Attr('off') as never)), ConditionFailedError);
     expect(e).toBeInstanceOf(ConditionFailedError);
     expect((await raw('b1'))?.['visits']).toBe(0);
+  });
+});
+
+describe('an entity that keeps unknown attributes', () => {
+  it('updates and conditions on its schema paths compile with the schema types and work', async () => {
+    // zod's input type for a catchall object asks every known attribute to match the catchall too
+    // (a literal with a string id does not compile); that is put()'s, not checked here.
+    await Loose.put({ id: 'l1', address: { city: 'Berlin' }, extra: 7 } as never);
+    // Did not compile: the catchall's index signature typed 'address.city' as a number.
+    await Loose.update({ id: 'l1' }).set({ 'address.city': 'Paris' }).where(Loose.Attr('address.city').eq('Berlin'));
+    expect(await Loose.get({ id: 'l1' }).consistent()).toEqual({ id: 'l1', address: { city: 'Paris' }, extra: 7 });
+    // What did compile is never true: a stored city is a string.
+    await failure(Loose.update({ id: 'l1' }).set({ address: { city: 'Rome' } }).where(Loose.Attr('address.city').eq(5 as never)), ConditionFailedError);
+    // An attribute outside the schema is not a path at run time either.
+    await refusedBeforeSend(requests, ExpressionError, () => Loose.update({ id: 'l1' }).set({ extra: 8 } as never));
   });
 });

@@ -7,7 +7,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { expectTypeOf, test } from 'vitest';
 import { z } from 'zod';
-import { defineEntity, defineTable, type Condition, type EntityInput } from '../../src/index.js';
+import { defineEntity, defineTable, type AttributeOperand, type Condition, type EntityInput } from '../../src/index.js';
 
 const Table = defineTable({
   name: 'ReviewTypes',
@@ -130,4 +130,38 @@ test('order comparisons compile only on attributes DynamoDB can order', () => {
   // = and <> take any value of the type
   Attr('flag').eq(true);
   Attr('tags').ne(new Set(['a']));
+});
+
+/** A schema that keeps unknown attributes: its item type has a string index signature. */
+const Loose = defineEntity({
+  table: Table,
+  name: 'Loose',
+  schema: z
+    .object({ id: z.string(), address: z.object({ city: z.string() }).optional(), n: z.number().optional() })
+    .catchall(z.number()),
+  keys: { primary: { pk: 'L#{id}', sk: 'LOOSE' } },
+});
+const Passthrough = defineEntity({
+  table: Table,
+  name: 'Passthrough',
+  schema: z.looseObject({ id: z.string(), address: z.object({ city: z.string() }).optional() }),
+  keys: { primary: { pk: 'PT#{id}', sk: 'PT' } },
+});
+
+test('paths of an item that keeps unknown attributes are its schema paths, typed by the schema', () => {
+  // The index signature (catchall number) answered for every path: 'address.city' was a number.
+  expectTypeOf(Loose.Attr('address.city')).toEqualTypeOf<AttributeOperand<string>>();
+  expectTypeOf(Passthrough.Attr('address.city')).toEqualTypeOf<AttributeOperand<string>>();
+  expectTypeOf(Loose.Attr('n')).toEqualTypeOf<AttributeOperand<number>>();
+  Loose.update({ id: 'l1' }).set({ 'address.city': 'Paris', n: 2 });
+  Loose.update({ id: 'l1' }).set({ address: { city: 'Paris' } });
+  Passthrough.update({ id: 'l1' }).set({ 'address.city': 'Paris' });
+  // @ts-expect-error the city is a string
+  Loose.Attr('address.city').eq(5);
+  // @ts-expect-error the city is a string (an unknown value was accepted)
+  Passthrough.update({ id: 'p1' }).set({ 'address.city': 5 });
+  // @ts-expect-error a typo is not a path (the run time refuses it: "is not a path of the Loose schema")
+  Loose.Attr('adress.city');
+  // @ts-expect-error nor is an attribute outside the schema
+  Loose.update({ id: 'l1' }).set({ extra: 5 });
 });
