@@ -255,6 +255,13 @@ type WithVersion<T, V extends string> = [V] extends [never] ? T : T & { readonly
 /** Input of put/create: a versioned entity's put may carry the version it read. */
 type VersionedInput<T, V extends string> = [V] extends [never] ? T : T & { readonly [P in V]?: number };
 
+/**
+ * The input of a schema that keeps unknown attributes: its declared fields, plus attributes of any
+ * name that the schema's catchall checks at run time. zod's input type for `.catchall(z.number())`
+ * is `{ [k: string]: number; id: string }`, to which no literal with a string `id` is assignable.
+ */
+type WritableInput<T> = string extends keyof T ? SchemaKeys<T> & { readonly [attribute: string]: unknown } : T;
+
 /** Key of update/delete: a versioned entity may pass the version it read, to check it. */
 export type VersionedKey<Item, K, V extends string> = [V] extends [never]
   ? KeyInput<Item, K>
@@ -309,7 +316,7 @@ export function defineEntity<
   const K extends KS,
   TS extends boolean = false,
   const V extends string = never,
->(config: EntityConfig<Name, S, C, K, TS, V, KS>): Entity<Name, WithVersion<WithTimestamps<z.output<S>, TS>, V>, VersionedInput<z.input<S>, V>, K, V> {
+>(config: EntityConfig<Name, S, C, K, TS, V, KS>): Entity<Name, WithVersion<WithTimestamps<z.output<S>, TS>, V>, VersionedInput<WritableInput<z.input<S>>, V>, K, V> {
   const model = new EntityModel({
     name: config.name,
     table: config.table as unknown as Table,

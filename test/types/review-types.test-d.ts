@@ -165,3 +165,16 @@ test('paths of an item that keeps unknown attributes are its schema paths, typed
   // @ts-expect-error nor is an attribute outside the schema
   Loose.update({ id: 'l1' }).set({ extra: 5 });
 });
+
+test('put() of an entity that keeps typed unknown attributes takes its declared fields and any others', () => {
+  // zod's input type asks every declared field to match the catchall too: no literal with a
+  // string id compiled. Attributes outside the schema are checked by the catchall at run time.
+  Loose.put({ id: 'l1', address: { city: 'Berlin' }, extra: 7 });
+  Loose.create({ id: 'l2' });
+  Passthrough.put({ id: 'p1', anything: ['x'] });
+  // @ts-expect-error a declared field keeps its type
+  Loose.put({ id: 5 });
+  // @ts-expect-error and stays required
+  Loose.put({ address: { city: 'Berlin' } });
+  expectTypeOf<EntityInput<typeof Loose>['id']>().toEqualTypeOf<string>();
+});
