@@ -42,11 +42,26 @@ type Written<In, Out> = [In] extends [never] ? Out : unknown extends In ? Out : 
  * set's element type is only inferred once the value is known to be a set (`SetOf`): an `infer`
  * against `ReadonlySet` on every value the map holds (strings, maps, array elements) cost more.
  */
-type AddValue<V> = [V] extends [number | undefined] ? number : [V] extends [ReadonlySet<unknown> | undefined] ? SetOf<V> : never;
-type DeleteValue<V> = [V] extends [ReadonlySet<unknown> | undefined] ? SetOf<V> : never;
+type AddValue<V> = [V] extends [number | undefined] ? number : [V] extends [ReadonlySet<unknown> | undefined] ? SetOf<V> : NotAddable;
+type DeleteValue<V> = [V] extends [ReadonlySet<unknown> | undefined] ? SetOf<V> : NotASet;
 /** The set type `add`/`delete` take for a set `V` (distributes, so `undefined` adds nothing). */
 type SetOf<V> = V extends ReadonlySet<infer E> ? ReadonlySet<E> : never;
-type AppendValue<V> = [V] extends [readonly unknown[] | undefined] ? readonly NonNullable<V>[number][] : never;
+type AppendValue<V> = [V] extends [readonly unknown[] | undefined] ? readonly NonNullable<V>[number][] : NotAList;
+
+/*
+ * What `add`, `delete` and `append`/`prepend` take at a path that cannot hold what they change: no
+ * value satisfies these, and their key says why (`never` there read "not assignable to type
+ * 'undefined'", the optional property's type).
+ */
+export interface NotAddable {
+  readonly '~add() needs a number or set attribute': never;
+}
+export interface NotASet {
+  readonly '~delete() removes elements from a set attribute (remove() removes attributes)': never;
+}
+export interface NotAList {
+  readonly '~append() and prepend() need a list attribute': never;
+}
 
 /**
  * Value maps accepted by the update builder, keyed by document path: the paths `Paths` of `Item`

@@ -8,6 +8,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { expectTypeOf, test } from 'vitest';
 import { z } from 'zod';
 import { defineEntity, defineTable, type AttributeOperand, type Condition, type EntityInput } from '../../src/index.js';
+import type { NotAddable } from '../../src/entity/entity-types.js';
 
 const Table = defineTable({
   name: 'ReviewTypes',
@@ -177,4 +178,16 @@ test('put() of an entity that keeps typed unknown attributes takes its declared 
   // @ts-expect-error and stays required
   Loose.put({ address: { city: 'Berlin' } });
   expectTypeOf<EntityInput<typeof Loose>['id']>().toEqualTypeOf<string>();
+});
+
+test('add(), delete() and append() on an attribute of another type name the reason', () => {
+  Things.update({ id: 't1' }).add({ count: 1, tags: new Set(['a']) }).delete({ tags: new Set(['b']) }).append({ list: [1] });
+  // The parameter type at such a path was `never` (read as "not assignable to type 'undefined'").
+  expectTypeOf<Parameters<ReturnType<typeof Things.update>['add']>[0]['state']>().toEqualTypeOf<NotAddable | undefined>();
+  // @ts-expect-error add() on a string
+  Things.update({ id: 't1' }).add({ state: 'a' });
+  // @ts-expect-error delete() on a list
+  Things.update({ id: 't1' }).delete({ list: [1] });
+  // @ts-expect-error append() on a set
+  Things.update({ id: 't1' }).append({ tags: new Set(['a']) });
 });
