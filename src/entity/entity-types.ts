@@ -21,30 +21,63 @@ export type KeyInput<Item, K> = Pick<Item, PrimaryKeyNames<K> & keyof Item>;
 
 type Unset<V> = Exclude<V, undefined>;
 
-/** What `set` takes at a path holding `V`: a value, or a reference to a stored attribute. */
-type SetValue<V> = V | UpdateRef<Unset<V>>;
+/**
+ * What `set` takes at a path: a value the run time parses by the schema there (`Written`), or a
+ * reference to a stored attribute holding the stored type (`Out`: a copy is not parsed).
+ */
+type SetValue<In, Out> = Written<In, Out> | UpdateRef<Unset<Out>>;
+
+/**
+ * A value written at a path: the schema's input `In` at a top-level attribute (as `put` takes it:
+ * a nested default may be left out, a transform takes what it reads), the stored type `Out` below
+ * one (`In` is `never` there) or where the input says nothing (`unknown`: a schema annotated
+ * `z.ZodType<Node>`, `z.coerce`). Input types are read at top-level attributes only: looking
+ * every path up in the input too cost ~5% more instantiations per entity (list-element paths are
+ * index signatures, whose types TypeScript computes for every path, used or not).
+ */
+type Written<In, Out> = [In] extends [never] ? Out : unknown extends In ? Out : In;
 /**
  * What `add` takes at a path holding `V`: a number, or elements of a set. `undefined` (an optional
  * attribute) is allowed for in the tests themselves rather than removed first with `Exclude`, and a
  * set's element type is only inferred once the value is known to be a set (`SetOf`): an `infer`
  * against `ReadonlySet` on every value the map holds (strings, maps, array elements) cost more.
  */
-type AddValue<V> = [V] extends [number | undefined] ? number : [V] extends [ReadonlySet<unknown> | undefined] ? SetOf<V> : never;
-type DeleteValue<V> = [V] extends [ReadonlySet<unknown> | undefined] ? SetOf<V> : never;
+type AddValue<V> = [V] extends [number | undefined] ? number : [V] extends [ReadonlySet<unknown> | undefined] ? SetOf<V> : NotAddable;
+type DeleteValue<V> = [V] extends [ReadonlySet<unknown> | undefined] ? SetOf<V> : NotASet;
 /** The set type `add`/`delete` take for a set `V` (distributes, so `undefined` adds nothing). */
 type SetOf<V> = V extends ReadonlySet<infer E> ? ReadonlySet<E> : never;
-type AppendValue<V> = [V] extends [readonly unknown[] | undefined] ? readonly NonNullable<V>[number][] : never;
+type AppendValue<V> = [V] extends [readonly unknown[] | undefined] ? readonly NonNullable<V>[number][] : NotAList;
+
+/*
+ * What `add`, `delete` and `append`/`prepend` take at a path that cannot hold what they change: no
+ * value satisfies these, and their key says why (`never` there read "not assignable to type
+ * 'undefined'", the optional property's type).
+ */
+export interface NotAddable {
+  readonly '~add() needs a number or set attribute': never;
+}
+export interface NotASet {
+  readonly '~delete() removes elements from a set attribute (remove() removes attributes)': never;
+}
+export interface NotAList {
+  readonly '~append() and prepend() need a list attribute': never;
+}
 
 /**
  * Value maps accepted by the update builder, keyed by document path: the paths `Paths` of `Item`
  * (all of them unless given; an entity's update passes `UpdatePaths`). Each path's value type is
  * looked up once (`PathValue`) and passed to a small alias, not written out twice per map.
+ *
+ * Values the run time parses by the schema at their path (`set`, `setIfNotExists`, list elements)
+ * take `Input`, the schema's input, at top-level attributes (see `Written`). Changes applied to
+ * stored values (`add`, `delete`) and `ref()` copies take `Item`, what is stored.
  */
-export interface UpdateInputs<Item, Paths extends string = AttrPath<Item>> {
-  set: { readonly [P in Paths]?: SetValue<PathValue<Item, P>> };
+export interface UpdateInputs<Item, Paths extends string = AttrPath<Item>, Input = Item> {
+  set: { readonly [P in Paths]?: SetValue<Input[P & keyof Input], PathValue<Item, P>> };
+  setIfNotExists: { readonly [P in Paths]?: Written<Input[P & keyof Input], PathValue<Item, P>> };
   add: { readonly [P in Paths]?: AddValue<PathValue<Item, P>> };
   delete: { readonly [P in Paths]?: DeleteValue<PathValue<Item, P>> };
-  append: { readonly [P in Paths]?: AppendValue<PathValue<Item, P>> };
+  append: { readonly [P in Paths]?: AppendValue<Written<Input[P & keyof Input], PathValue<Item, P>>> };
   remove: Paths;
 }
 

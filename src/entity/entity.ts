@@ -43,10 +43,10 @@ export class Entity<Name extends string, Item extends object, Input, K, V extend
    *
    * @example User.Attr('age').gt(18).and(User.Attr('address.city').eq('Paris'))
    */
-  Attr = <P extends AttrPath<Item>>(path: P): AttributeOperand<Present<PathValue<Item, P>>> => {
+  Attr = <P extends AttrPath<Addressable<Item>>>(path: P): AttributeOperand<Present<PathValue<Addressable<Item>, P>>> => {
     const p = resolvePath(this.model, path);
     this.model.assertPath(p, path);
-    return new AttributeOperand<Present<PathValue<Item, P>>>(p);
+    return new AttributeOperand<Present<PathValue<Addressable<Item>, P>>>(p);
   };
 
   /**
@@ -65,7 +65,7 @@ export class Entity<Name extends string, Item extends object, Input, K, V extend
    *
    * @example User.update(k).set({ stock: User.ref('stock').minus(1) })
    */
-  ref = <P extends AttrPath<Item>>(path: P): UpdateRef<Present<PathValue<Item, P>>> => {
+  ref = <P extends AttrPath<Addressable<Item>>>(path: P): UpdateRef<Present<PathValue<Addressable<Item>, P>>> => {
     const p = resolvePath(this.model, path);
     this.model.assertPath(p, path);
     return refTo(p);
@@ -103,8 +103,8 @@ export class Entity<Name extends string, Item extends object, Input, K, V extend
    *
    * @example await User.update({ userId: 'u1' }).set({ name: 'Bo' }).add({ age: 1 }).returning('ALL_NEW')
    */
-  update(key: VersionedKey<Item, K, V>): UpdateBuilder<Item, UpdateInputs<Item, UpdatePaths<Item, Fixed<Item, Input, K, V>>>> {
-    return new UpdateBuilder<Item, UpdateInputs<Item, UpdatePaths<Item, Fixed<Item, Input, K, V>>>>(this.model, {
+  update(key: VersionedKey<Item, K, V>): UpdateBuilder<Item, EntityUpdateInputs<Item, Input, Fixed<Item, Input, K, V>>> {
+    return new UpdateBuilder<Item, EntityUpdateInputs<Item, Input, Fixed<Item, Input, K, V>>>(this.model, {
       key: key as Record<string, unknown>,
       steps: [],
       condition: undefined,
@@ -200,6 +200,23 @@ export class Entity<Name extends string, Item extends object, Input, K, V extend
 type Fixed<Item, Input, K, V extends string> = (PrimaryKeyNames<K> | V | Exclude<keyof TimestampFields & keyof Item, keyof Input>) & string;
 
 /**
+ * The item as paths address it: without the string index signature of a schema that keeps unknown
+ * attributes (`.catchall()`, `z.looseObject`), which answered for every path (`'address.city'`
+ * typed as the catchall's value, typos accepted) while the run time addresses schema paths only.
+ * Other items are returned as they are (the same type, so their paths are computed once).
+ */
+type Addressable<T> = string extends keyof T ? SchemaKeys<T> : T;
+type SchemaKeys<T> = { [K in keyof T as string extends K ? never : number extends K ? never : K]: T[K] };
+
+/**
+ * The value maps of an entity's update: its paths but the fixed attributes, on the addressable item
+ * and input (the input has an index signature when the item has one: one test, on the item).
+ */
+type EntityUpdateInputs<Item, Input, Fixed extends string> = string extends keyof Item
+  ? UpdateInputs<SchemaKeys<Item>, UpdatePaths<SchemaKeys<Item>, Fixed>, SchemaKeys<Input>>
+  : UpdateInputs<Item, UpdatePaths<Item, Fixed>, Input>;
+
+/**
  * A value without `undefined`: a composite's value as a key condition takes it (an optional one's
  * `undefined` builds no key), and the value an `Attr`/`ref` path compares or reads. (Measured
  * cheaper than `Exclude`, `NonNullable` or `Required<Item>[A]` per call: most attributes are
@@ -237,6 +254,13 @@ type WithVersion<T, V extends string> = [V] extends [never] ? T : T & { readonly
 
 /** Input of put/create: a versioned entity's put may carry the version it read. */
 type VersionedInput<T, V extends string> = [V] extends [never] ? T : T & { readonly [P in V]?: number };
+
+/**
+ * The input of a schema that keeps unknown attributes: its declared fields, plus attributes of any
+ * name that the schema's catchall checks at run time. zod's input type for `.catchall(z.number())`
+ * is `{ [k: string]: number; id: string }`, to which no literal with a string `id` is assignable.
+ */
+type WritableInput<T> = string extends keyof T ? SchemaKeys<T> & { readonly [attribute: string]: unknown } : T;
 
 /** Key of update/delete: a versioned entity may pass the version it read, to check it. */
 export type VersionedKey<Item, K, V extends string> = [V] extends [never]
@@ -292,7 +316,7 @@ export function defineEntity<
   const K extends KS,
   TS extends boolean = false,
   const V extends string = never,
->(config: EntityConfig<Name, S, C, K, TS, V, KS>): Entity<Name, WithVersion<WithTimestamps<z.output<S>, TS>, V>, VersionedInput<z.input<S>, V>, K, V> {
+>(config: EntityConfig<Name, S, C, K, TS, V, KS>): Entity<Name, WithVersion<WithTimestamps<z.output<S>, TS>, V>, VersionedInput<WritableInput<z.input<S>>, V>, K, V> {
   const model = new EntityModel({
     name: config.name,
     table: config.table as unknown as Table,

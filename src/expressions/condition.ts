@@ -86,6 +86,20 @@ export type PrefixValue<V> = unknown extends V ? ValueOrAttr<string> : [Extract<
  */
 export type SizeArgs<V> = [Exclude<V, number | bigint | boolean | null>] extends [never] ? [size_needs_a_string_binary_set_list_or_map: never] : [];
 
+/**
+ * What the order comparisons (`lt lte gt gte between`) take: a value or attribute of the
+ * attribute's type where it can hold a number, string, binary or Date (stored as a string, or as
+ * epoch seconds for the TTL attribute); elsewhere `NotOrdered`, which no value satisfies: DynamoDB
+ * orders only those types, so `<` on a boolean, set, list or map could never hold.
+ */
+export type OrderedValue<V> = unknown extends V ? ValueOrAttr<V> : [Extract<V, Ordered>] extends [never] ? NotOrdered : ValueOrAttr<V>;
+type Ordered = string | number | bigint | Date | Uint8Array;
+
+/** The parameter of an order comparison on an attribute DynamoDB cannot order; its key says why. */
+export interface NotOrdered {
+  readonly '~lt, lte, gt, gte and between need a number, string, binary or Date attribute': never;
+}
+
 /** A value, or another attribute of the same type (`Attr('price').lt(Attr('listPrice'))`). */
 export type ValueOrAttr<V> = V | AttributeOperand<V>;
 
@@ -136,32 +150,32 @@ export class AttributeOperand<V> {
    *
    * @example User.Attr('age').lt(18)
    */
-  lt(value: ValueOrAttr<V>): Condition {
-    return this.cmp('<', value);
+  lt(value: OrderedValue<V>): Condition {
+    return this.cmp('<', value as ValueOrAttr<V>);
   }
   /**
    * `<=`: for numbers, strings and binary, as `lt`.
    *
    * @example User.Attr('age').lte(65)
    */
-  lte(value: ValueOrAttr<V>): Condition {
-    return this.cmp('<=', value);
+  lte(value: OrderedValue<V>): Condition {
+    return this.cmp('<=', value as ValueOrAttr<V>);
   }
   /**
    * `>`: for numbers, strings and binary, as `lt`.
    *
    * @example User.Attr('age').gt(18)
    */
-  gt(value: ValueOrAttr<V>): Condition {
-    return this.cmp('>', value);
+  gt(value: OrderedValue<V>): Condition {
+    return this.cmp('>', value as ValueOrAttr<V>);
   }
   /**
    * `>=`: for numbers, strings and binary, as `lt`.
    *
    * @example User.Attr('age').gte(18)
    */
-  gte(value: ValueOrAttr<V>): Condition {
-    return this.cmp('>=', value);
+  gte(value: OrderedValue<V>): Condition {
+    return this.cmp('>=', value as ValueOrAttr<V>);
   }
   /**
    * Inclusive at both ends; DynamoDB rejects `low > high`, so two literal bounds in that order are
@@ -169,8 +183,8 @@ export class AttributeOperand<V> {
    *
    * @example User.Attr('age').between(18, 65)
    */
-  between(low: ValueOrAttr<V>, high: ValueOrAttr<V>): Condition {
-    return new Condition({ kind: 'between', operand: this.operand, low: operand(low), high: operand(high) });
+  between(low: OrderedValue<V>, high: OrderedValue<V>): Condition {
+    return new Condition({ kind: 'between', operand: this.operand, low: operand(low as ValueOrAttr<V>), high: operand(high as ValueOrAttr<V>) });
   }
   /**
    * Equal to one of 1 to 100 values (DynamoDB's limit); another count is an `ExpressionError` when

@@ -253,6 +253,8 @@ function valueStep(model: EntityModel, plan: Planned, kind: ValueStep, path: Doc
       break;
     }
     case 'setIfNotExists': {
+      // Untyped callers: a ref() is not a value, and zod's "received UpdateRef" would not say why.
+      if (isRef(raw)) throw new ExpressionError(model.name, at, 'setIfNotExists() takes plain values, not ref(); set() takes ref() (with ref(path).ifNotExists(value) for a fallback)');
       const value = model.validateAt(s, raw, at);
       actions.push({ kind: 'set', path, value: { kind: 'ifNotExists', path, fallback: { kind: 'value', value } } });
       note(plan, path, undefined, false);

@@ -48,6 +48,7 @@ interface UpdateState {
  */
 export interface UpdateInputShapes {
   set: object;
+  setIfNotExists: object;
   add: object;
   delete: object;
   append: object;
@@ -93,7 +94,7 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
    *
    * @example await User.update({ userId: 'u1' }).setIfNotExists({ age: 0 })
    */
-  setIfNotExists(values: U['set']): this {
+  setIfNotExists(values: U['setIfNotExists']): this {
     return this.step({ kind: 'setIfNotExists', values: values as Record<string, unknown> });
   }
 
