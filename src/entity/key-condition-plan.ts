@@ -64,7 +64,10 @@ export function planKeyCondition(model: EntityModel, indexName: string, conditio
       throw new KeyError(model.name, indexName, t.attribute, `${t.attribute} does not compose a key of index ${indexName}`);
     }
     if (terms.has(t.attribute)) throw new KeyError(model.name, indexName, t.attribute, `${t.attribute} has two key conditions`);
-    terms.set(t.attribute, t);
+    // An equal value is a whole composite: parsed as get() parses a key (`trim`, `toLowerCase`
+    // applied), or the query looks for a key no write stores. Range and prefix values are parts
+    // of one and are taken as given.
+    terms.set(t.attribute, t.op === '=' ? { ...t, values: [model.keyValue(t.attribute, t.values[0])] } : t);
   }
 
   const pkValues: Record<string, unknown> = {};

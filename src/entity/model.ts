@@ -50,8 +50,8 @@ export class EntityModel {
   readonly indexes: ReadonlyMap<string, IndexKeys>;
   readonly primary: IndexKeys;
   readonly primaryComposites: ReadonlySet<string>;
-  /** The schema a caller's primary-key value is checked with (see `keyValueSchema`). */
-  private readonly primaryKeySchemas: ReadonlyMap<string, z.ZodType>;
+  /** The schema a caller's value of each key composite is checked with (see `keyValueSchema`). */
+  private readonly keyValueSchemas: ReadonlyMap<string, z.ZodType>;
   /** Every attribute that composes a key of some index (what `Key()` accepts). */
   readonly keyComposites: ReadonlySet<string>;
   /** Physical primary-key attribute names (table partition key, then sort key). */
@@ -131,8 +131,8 @@ export class EntityModel {
     this.selfKeys = secondarySelfKeys(indexes);
     this.hasMultiAttributeKeys = [...indexes.values()].some((ix) => ix.pks.length > 1 || ix.sks.length > 1);
     this.primaryComposites = new Set([...(primary.pk?.composites ?? []), ...(primary.sk?.composites ?? [])]);
-    this.primaryKeySchemas = new Map([...this.primaryComposites].flatMap((c) => (this.shape[c] === undefined ? [] : [[c, keyValueSchema(this.shape[c]!)] as const])));
     this.keyComposites = new Set([...indexes.values()].flatMap((ix) => [...ix.pks, ...ix.sks].flatMap((t) => t.composites)));
+    this.keyValueSchemas = new Map([...this.keyComposites].flatMap((c) => (this.shape[c] === undefined ? [] : [[c, keyValueSchema(this.shape[c]!)] as const])));
     for (const attr of reserved) {
       if (attr in this.shape) {
         throw new KeyError(o.name, '', attr, `schema attribute "${attr}" collides with a key or discriminator attribute of table ${o.table.name}`);
@@ -277,10 +277,19 @@ export class EntityModel {
     for (const c of this.primaryComposites) {
       const v = key[c];
       if (v === undefined) throw new KeyError(this.name, 'primary', c, `missing key composite ${c}`);
-      const s = this.primaryKeySchemas.get(c);
-      values[c] = s === undefined ? v : this.validateAt(s, v, c);
+      values[c] = this.keyValue(c, v);
     }
     return values;
+  }
+
+  /**
+   * A caller's value of key composite `c`, parsed by its schema (see `keyValueSchema`): transforms
+   * that keep the type apply (`trim`, `toLowerCase`), so the key built matches the stored one.
+   * Managed composites (timestamps, the version) have no schema and are returned as given.
+   */
+  keyValue(c: string, v: unknown): unknown {
+    const s = this.keyValueSchemas.get(c);
+    return s === undefined ? v : this.validateAt(s, v, c);
   }
 
   /** The table key from composites already parsed by `primaryKeyValues`. */

@@ -32,6 +32,14 @@ const Loose = defineEntity({
   keys: { primary: { pk: 'LOOSE#{id}', sk: 'L' } },
 });
 
+/** Composites normalised by type-keeping transforms (`trim`, `toLowerCase`), on both keys. */
+const Member = defineEntity({
+  table: Table,
+  name: 'Member',
+  schema: z.object({ team: z.string().trim().toLowerCase(), email: z.string().trim().toLowerCase(), name: z.string() }),
+  keys: { primary: { pk: 'TEAM#{team}', sk: 'MEMBER#{email}' } },
+});
+
 useTable(Table, { clients: [client] });
 
 describe('key composites with transforms', () => {
@@ -52,5 +60,16 @@ describe('key composites with transforms', () => {
     const e = await Loose.put({ id: '7', label: 'x' }).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(KeyError);
     expect((e as KeyError).message).toMatch(/id must be a string, got number.*\.pipe\(z\.number\(\)\)/);
+  });
+
+  it('a query eq() parses its value as get() parses a key: trim/toLowerCase apply, so it finds what was written', async () => {
+    await Member.put({ team: ' Core ', email: 'Ada@Example.com', name: 'Ada' });
+    expect(await Member.get({ team: 'CORE', email: ' ada@example.COM ' })).toMatchObject({ name: 'Ada' });
+    const byEq = await Member.query('primary', Member.Key('team').eq(' CORE ').and(Member.Key('email').eq('ADA@example.com'))).all();
+    expect(byEq.map((m) => m.name)).toEqual(['Ada']);
+    // Range and prefix values are parts of a composite, taken as given (documented).
+    const prefix = await Member.query('primary', Member.Key('team').eq('Core').and(Member.Key('email').beginsWith('ada'))).all();
+    expect(prefix.map((m) => m.name)).toEqual(['Ada']);
+    expect(await Member.query('primary', Member.Key('team').eq('core').and(Member.Key('email').beginsWith('ADA'))).all()).toEqual([]);
   });
 });
