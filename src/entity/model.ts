@@ -8,7 +8,7 @@ import { StampClock } from './stamp-clock.js';
 import { computeItemSize, MAX_ITEM_BYTES, sizeWithLocalIndexes } from './item-size.js';
 import type { KeyValue } from './key-encoding.js';
 import { checkKeyPartsSize, checkSelfKeyValue, foreignKeyFields, compileIndexKeys, indexKeyParts, keyValueSchema, secondarySelfKeys, type IndexKeys, type SelfKey } from './index-keys.js';
-import { coreType, defaultOf, defOf, emptySetWhenAbsent, keepsUnknownKeys } from './schema-walk.js';
+import { coreType, defaultOf, defOf, emptySetWhenAbsent, keepsUnknownKeys, reaches } from './schema-walk.js';
 import { schemaAt } from './path-schemas.js';
 import type { DocPath } from '../expressions/ast.js';
 import { formatDocPath } from '../expressions/document-path.js';
@@ -122,6 +122,12 @@ export class EntityModel {
     }
     if (o.ttl !== undefined && (this.shape[o.ttl] === undefined || coreType(this.shape[o.ttl]!) !== 'date')) {
       throw new KeyError(o.name, '', o.ttl, `ttl attribute "${o.ttl}" must be a z.date() attribute of the schema`);
+    }
+    // A JavaScript Map has no DynamoDB form here: every write of a value would fail, so say it now.
+    for (const [name, field] of Object.entries(this.shape)) {
+      if (reaches(field, (d) => d.type === 'map')) {
+        throw new KeyError(o.name, '', name, `attribute "${name}" holds a z.map(), which dynakit cannot store (a Map has no DynamoDB form); use z.record(z.string(), ...) for a map with string keys`);
+      }
     }
 
     const { indexes, primary, reserved } = compileIndexKeys(o.name, o.table, this.shape, o.keys, this.timestamps, o.ttl);

@@ -108,3 +108,15 @@ describe('an update that would rebuild a key composed with createdAt', () => {
     expect(values[key!]).toBe(`C#${String(values[created])}`);
   });
 });
+
+describe('z.map() attributes', () => {
+  it('are refused at defineEntity, at any depth, naming the attribute (a Map has no DynamoDB form: every write failed)', () => {
+    let n = 0;
+    const define = (schema: z.ZodObject) => () => defineEntity({ table: T, name: `WithMap${n++}`, schema, keys: { primary: { pk: 'M#{id}', sk: 'M' } } });
+    expect(define(z.object({ id: z.string(), counts: z.map(z.string(), z.number()) }))).toThrow(KeyError);
+    expect(define(z.object({ id: z.string(), meta: z.object({ inner: z.array(z.map(z.string(), z.string())).optional() }) }))).toThrow(/attribute "meta" holds a z\.map\(\).*z\.record/);
+    // A map read from input and stored as something else is fine: only what is stored counts.
+    expect(define(z.object({ id: z.string(), tags: z.map(z.string(), z.string()).transform((m) => Object.fromEntries(m)) }))).not.toThrow();
+    expect(define(z.object({ id: z.string(), counts: z.record(z.string(), z.number()) }))).not.toThrow();
+  });
+});
