@@ -98,7 +98,7 @@ export class Table<C extends TableConfig = TableConfig> {
     if (unsupported !== undefined) throw new UnsupportedClientError(`table ${config.name}: ${unsupported}`);
     this.entityAttribute = config.entityAttribute === false ? undefined : (config.entityAttribute ?? '_et');
     this.keySeparator = config.keySeparator ?? '#';
-    if (this.keySeparator === '') throw new TypeError(`table ${config.name}: keySeparator cannot be empty`);
+    if (this.keySeparator === '') throw new TableDefinitionError(config.name, 'keySeparator', 'cannot be empty');
     if (!TABLE_NAME.test(config.name) && !TABLE_ARN.test(config.name)) {
       throw new TableDefinitionError(config.name, 'name', `table name "${config.name}" is not valid: DynamoDB needs 3-255 characters of A-Z, a-z, 0-9, '_', '-' and '.' (or a table ARN)`);
     }
@@ -144,7 +144,7 @@ export class Table<C extends TableConfig = TableConfig> {
 
   /** @internal called by defineEntity */
   register(model: EntityModel): void {
-    if (this.entities.has(model.name)) throw new TypeError(`table ${this.name}: an entity named ${model.name} is already defined`);
+    if (this.entities.has(model.name)) throw new TableDefinitionError(this.name, model.name, `an entity named ${model.name} is already defined on the table`);
     // Without a discriminator nothing tells two entities' items apart: every item is the one entity's.
     if (this.entityAttribute === undefined && this.entities.size > 0) {
       const [other] = this.entities.keys();
@@ -162,7 +162,7 @@ export class Table<C extends TableConfig = TableConfig> {
 
   private resolveIndex(name: string): ResolvedIndex {
     const ix = this.indexes.get(name);
-    if (ix === undefined) throw new TypeError(`table ${this.name} has no index "${name}" (known: ${[...this.indexes.keys()].join(', ')})`);
+    if (ix === undefined) throw new ExpressionError(`table ${this.name}`, '', `has no index "${name}" (known: ${[...this.indexes.keys()].join(', ')})`);
     return ix;
   }
 
@@ -176,7 +176,7 @@ export class Table<C extends TableConfig = TableConfig> {
   query(index: TableIndexName<C>, condition: Condition): TableReadBuilder<StoredItem<EntityAttributeOf<C>>, EntityAttributeOf<C>>;
   query(a: string | Condition, b?: Condition): TableReadBuilder<StoredItem<EntityAttributeOf<C>>, EntityAttributeOf<C>> {
     const [index, key] = typeof a === 'string' ? [a, b] : ['primary', a];
-    if (key === undefined) throw new TypeError(`table ${this.name}: query needs a key condition`);
+    if (key === undefined) throw new ExpressionError(`table ${this.name}`, '', 'query needs a key condition');
     return new TableReadBuilder(this as unknown as Table, {
       kind: 'query', index: this.resolveIndex(index), key, filter: undefined, projection: undefined, limit: undefined,
       pageSize: undefined, reverse: false, consistent: false, cursor: undefined, entities: undefined,
@@ -352,7 +352,7 @@ export class Table<C extends TableConfig = TableConfig> {
    * @example AppTable.Key('pk').eq('ORG#acme')
    */
   Key = (name: TableKeyName<C>): AttributeOperand<string | number | Uint8Array> => {
-    if (!this.keyAttributeNames.has(name)) throw new TypeError(`table ${this.name}: ${String(name)} is not a key attribute of the table or its indexes`);
+    if (!this.keyAttributeNames.has(name)) throw new ExpressionError(`table ${this.name}`, '', `${String(name)} is not a key attribute of the table or its indexes`);
     return new AttributeOperand<string | number | Uint8Array>([name]);
   };
 }

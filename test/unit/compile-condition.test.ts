@@ -203,7 +203,7 @@ describe('compileCondition: paths', () => {
 
   it('table Key() only accepts key attributes of the table', () => {
     expect(compile(table.Key('pk').eq('ORG#a')).expr).toBe('#n0 = :v0');
-    expect(() => table.Key('nope' as never)).toThrow(TypeError);
+    expect(() => table.Key('nope' as never)).toThrow(ExpressionError);
   });
 
   it.each(['status', 'name', 'data', 'size', 'type', 'AND', 'items', 'ttl', 'id', 'a-b', '1abc', 'with space', '#n0', ':v0', 'é'])(

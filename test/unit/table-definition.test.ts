@@ -1,7 +1,8 @@
 // defineTable refuses table definitions DynamoDB would reject, before any request is sent.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { defineTable } from '../../src/index.js';
+import { z } from 'zod';
+import { defineEntity, defineTable, ExpressionError, TableDefinitionError } from '../../src/index.js';
 
 const client = new DynamoDBClient({ region: 'us-east-1' });
 const pk = { name: 'pk', type: 'S' } as const;
@@ -29,7 +30,18 @@ describe('defineTable', () => {
   });
 
   it('refuses an empty key separator', () => {
-    expect(() => defineTable({ name: 'App', client, partitionKey: pk, keySeparator: '' })).toThrow('keySeparator cannot be empty');
+    expect(() => defineTable({ name: 'App', client, partitionKey: pk, keySeparator: '' })).toThrow(TableDefinitionError);
+    expect(() => defineTable({ name: 'App', client, partitionKey: pk, keySeparator: '' })).toThrow('table App: keySeparator: cannot be empty');
+  });
+
+  it('refuses two entities of one name on a table, and unknown indexes or key attributes in table reads, with typed errors', () => {
+    const t = defineTable({ name: 'Twice', client, partitionKey: pk });
+    const define = () => defineEntity({ table: t, name: 'Item', schema: z.object({ id: z.string() }), keys: { primary: { pk: 'I#{id}' } } });
+    define();
+    expect(define).toThrow(TableDefinitionError);
+    expect(define).toThrow('table Twice: Item: an entity named Item is already defined on the table');
+    expect(() => t.scan('nope' as never)).toThrow(ExpressionError);
+    expect(() => t.query(undefined as never)).toThrow(ExpressionError);
   });
 });
 
