@@ -8,7 +8,8 @@ import { StampClock } from './stamp-clock.js';
 import { computeItemSize, MAX_ITEM_BYTES, sizeWithLocalIndexes } from './item-size.js';
 import type { KeyValue } from './key-encoding.js';
 import { checkKeyPartsSize, checkSelfKeyValue, foreignKeyFields, compileIndexKeys, indexKeyParts, keyValueSchema, secondarySelfKeys, type IndexKeys, type SelfKey } from './index-keys.js';
-import { coreType, defaultOf, defOf, emptySetWhenAbsent, keepsUnknownKeys, reaches } from './schema-walk.js';
+import { coreType, defaultOf, defOf, emptySetWhenAbsent, keepsUnknownKeys } from './schema-walk.js';
+import { checkSchemaFields } from './schema-fields.js';
 import { schemaAt } from './path-schemas.js';
 import type { DocPath } from '../expressions/ast.js';
 import { formatDocPath } from '../expressions/document-path.js';
@@ -111,24 +112,7 @@ export class EntityModel {
     this.managed = this.readableAttributes.filter((a) => !(a in this.shape));
     this.emptySetDefaults = Object.keys(this.shape).filter((k) => emptySetWhenAbsent(this.shape[k]!));
     this.defaulted = Object.entries(this.shape).filter(([, s]) => defaultOf(s) !== undefined);
-    if (o.version !== undefined && o.version in this.shape) {
-      throw new KeyError(o.name, '', o.version, `version attribute "${o.version}" is managed by dynakit; remove it from the schema`);
-    }
-    // Every write stamps these itself, so a schema field of the same name would be silently overwritten.
-    for (const stamp of this.timestamps === undefined ? [] : [this.timestamps.createdAt, this.timestamps.updatedAt]) {
-      if (stamp in this.shape) {
-        throw new KeyError(o.name, '', stamp, `timestamp attribute "${stamp}" is managed by dynakit (timestamps: true); remove it from the schema or turn timestamps off`);
-      }
-    }
-    if (o.ttl !== undefined && (this.shape[o.ttl] === undefined || coreType(this.shape[o.ttl]!) !== 'date')) {
-      throw new KeyError(o.name, '', o.ttl, `ttl attribute "${o.ttl}" must be a z.date() attribute of the schema`);
-    }
-    // A JavaScript Map has no DynamoDB form here: every write of a value would fail, so say it now.
-    for (const [name, field] of Object.entries(this.shape)) {
-      if (reaches(field, (d) => d.type === 'map')) {
-        throw new KeyError(o.name, '', name, `attribute "${name}" holds a z.map(), which dynakit cannot store (a Map has no DynamoDB form); use z.record(z.string(), ...) for a map with string keys`);
-      }
-    }
+    checkSchemaFields(o.name, this.shape, { version: o.version, timestamps: this.timestamps, ttl: o.ttl });
 
     const { indexes, primary, reserved } = compileIndexKeys(o.name, o.table, this.shape, o.keys, this.timestamps, o.ttl);
     this.primary = primary;

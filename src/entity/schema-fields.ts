@@ -1,0 +1,34 @@
+import type { z } from 'zod';
+import { KeyError } from '../errors.js';
+import { coreType, reaches } from './schema-walk.js';
+
+/**
+ * Checks at `defineEntity` the schema fields that dynakit keeps itself or cannot store: the version
+ * and the timestamps are written by every write (a schema field of that name would be silently
+ * overwritten), the TTL must be a Date, and a JavaScript Map has no DynamoDB form (every write of
+ * one would fail).
+ *
+ * @example checkSchemaFields('User', shape, { version: 'version', timestamps: undefined, ttl: undefined })
+ */
+export function checkSchemaFields(
+  entity: string,
+  shape: Readonly<Record<string, z.ZodType>>,
+  o: { readonly version: string | undefined; readonly timestamps: { readonly createdAt: string; readonly updatedAt: string } | undefined; readonly ttl: string | undefined },
+): void {
+  if (o.version !== undefined && o.version in shape) {
+    throw new KeyError(entity, '', o.version, `version attribute "${o.version}" is managed by dynakit; remove it from the schema`);
+  }
+  for (const stamp of o.timestamps === undefined ? [] : [o.timestamps.createdAt, o.timestamps.updatedAt]) {
+    if (stamp in shape) {
+      throw new KeyError(entity, '', stamp, `timestamp attribute "${stamp}" is managed by dynakit (timestamps: true); remove it from the schema or turn timestamps off`);
+    }
+  }
+  if (o.ttl !== undefined && (shape[o.ttl] === undefined || coreType(shape[o.ttl]!) !== 'date')) {
+    throw new KeyError(entity, '', o.ttl, `ttl attribute "${o.ttl}" must be a z.date() attribute of the schema`);
+  }
+  for (const [name, field] of Object.entries(shape)) {
+    if (reaches(field, (d) => d.type === 'map')) {
+      throw new KeyError(entity, '', name, `attribute "${name}" holds a z.map(), which dynakit cannot store (a Map has no DynamoDB form); use z.record(z.string(), ...) for a map with string keys`);
+    }
+  }
+}
