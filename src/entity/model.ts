@@ -55,6 +55,8 @@ export class EntityModel {
   private readonly keyValueSchemas: ReadonlyMap<string, z.ZodType>;
   /** Every attribute that composes a key of some index (what `Key()` accepts). */
   readonly keyComposites: ReadonlySet<string>;
+  /** Indexes whose key attributes include the TTL attribute (keyed by index name, as `indexes`). */
+  readonly ttlKeyedIndexes: ReadonlySet<string>;
   /** Physical primary-key attribute names (table partition key, then sort key). */
   readonly primaryKeyNames: readonly string[];
   /**
@@ -141,6 +143,10 @@ export class EntityModel {
       o.storedAs,
     );
     this.storedName = this.names.storedName;
+    // DynamoDB refuses a query filter on the queried index's key attributes: queries of these
+    // indexes cannot hide expired items on the server (read-builder.ts drops them as it reads).
+    const storedTtl = o.ttl === undefined ? undefined : this.storedName(o.ttl);
+    this.ttlKeyedIndexes = new Set([...indexes].filter(([, ix]) => [...ix.index.partitionKeys, ...ix.index.sortKeys].some((k) => k.name === storedTtl)).map(([name]) => name));
     this.foreignKeys = foreignKeyFields(o.name, o.table, this.shape, indexes, this.storedName, o.ttl);
     // Updates check what they store in both kinds of key attributes alike (checkSelfKeyWrites).
     if (this.foreignKeys.size > 0) this.selfKeys = new Map([...this.selfKeys, ...[...this.foreignKeys].map(([a, keys]) => [a, [...(this.selfKeys.get(a) ?? []), ...keys]] as const)]);
@@ -152,7 +158,6 @@ export class EntityModel {
     this.items = new ItemReader({ name: o.name, schema: readSchema(o.schema), reserved: readReserved, timestamps: this.timestamps, version: o.version, ttl: o.ttl, names: this.names });
     o.table.register(this);
   }
-
 
   /**
    * Fails for a path that is not in the schema (or a timestamp), so untyped JavaScript cannot

@@ -1,6 +1,7 @@
 import { Condition } from '../expressions/condition.js';
 import type { EntityModel } from '../entity/model.js';
 import { ValidationError } from '../errors.js';
+import { epochSeconds } from '../entity/value-encoding.js';
 
 /**
  * Conditions dynakit adds to writes on its own: ownership (the discriminator), creation, and
@@ -81,8 +82,7 @@ export function itemIsNew(model: EntityModel): Condition {
  */
 export function itemIsNewOrExpired(model: EntityModel, now: Date): Condition {
   const isNew = itemIsNew(model);
-  if (model.ttl === undefined) return isNew;
-  return isNew.or(new Condition({ kind: 'compare', op: '<=', left: { kind: 'path', path: [model.ttl] }, right: { kind: 'value', value: Math.floor(now.getTime() / 1000) } }));
+  return model.ttl === undefined ? isNew : isNew.or(expiredAt(model.ttl, now));
 }
 
 /**
@@ -90,11 +90,15 @@ export function itemIsNewOrExpired(model: EntityModel, now: Date): Condition {
  * for writes that need the item, which reads no longer show once it has; `undefined` without a TTL.
  */
 export function notExpired(model: EntityModel, now: Date): Condition | undefined {
-  if (model.ttl === undefined) return undefined;
-  return new Condition({
-    kind: 'not',
-    child: { kind: 'compare', op: '<=', left: { kind: 'path', path: [model.ttl] }, right: { kind: 'value', value: Math.floor(now.getTime() / 1000) } },
-  });
+  return model.ttl === undefined ? undefined : expiredAt(model.ttl, now).not();
+}
+
+/**
+ * `#ttl <= :now`: expired, as DynamoDB's TTL and `get()` see it. Only a number at or before now
+ * has expired: a missing, NULL or non-number TTL attribute never does (the comparison is false).
+ */
+function expiredAt(ttl: string, now: Date): Condition {
+  return new Condition({ kind: 'compare', op: '<=', left: { kind: 'path', path: [ttl] }, right: { kind: 'value', value: epochSeconds(now) } });
 }
 
 /** `itemIsNewOrExpired` in words. */

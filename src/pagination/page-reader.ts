@@ -4,6 +4,7 @@ import { sendDocumentRequest, type DocumentRequestKind, type ItemOwner } from '.
 import { encodeCursor, type StartKey } from './cursor.js';
 import type { Hydrator } from './hydrate.js';
 import { MAX_BATCH_GET } from '../batch/batch-get.js';
+import { ExpressionError } from '../errors.js';
 
 /** One page of results. `cursor` is absent when there is nothing after this page. */
 export interface Page<T> {
@@ -325,4 +326,11 @@ export async function countAll(spec: Omit<PagedReadSpec<never>, 'parse'>, startK
     key = out.LastEvaluatedKey;
   } while (key !== undefined);
   return total;
+}
+
+/** `n` when it is a positive safe integer (at most `max`), else an ExpressionError naming `what` (limit, pageSize, maxPages). */
+export function positiveInt(n: number, what: string, entity: string, max = Number.MAX_SAFE_INTEGER): number {
+  if (!Number.isSafeInteger(n) || n < 1) throw new ExpressionError(entity, '', `${what} must be a positive integer, got ${n}`);
+  if (n > max) throw new ExpressionError(entity, '', `${what} must be at most ${max}, got ${n}`);
+  return n;
 }

@@ -1,14 +1,14 @@
 import { compileCondition, compileProjection, type CompileContext } from '../expressions/compile.js';
-import { Condition as ConditionClass, type Condition } from '../expressions/condition.js';
+import type { Condition } from '../expressions/condition.js';
 import type { EntityModel } from '../entity/model.js';
 import type { ResolvedIndex } from '../entity/table.js';
 import { ExpressionError, KeyError } from '../errors.js';
 import { contextFor } from '../operations/expression-input.js';
-import { belongsTo } from '../operations/write-guards.js';
+import { belongsTo, notExpired } from '../operations/write-guards.js';
 import { checkIndexHolds, filterNeeds, type NeededAttribute } from './index-projection.js';
 import { decodeCursor, startKeyAttributes, type StartKey } from './cursor.js';
 import type { CursorBounds } from './cursor-bounds.js';
-import { countAll, limitFor, MAX_PAGE_SIZE, pagedReadOptions, readPage, readPages, SKIP, takeStartKey, type Page, type PagedReadSpec, type PagedRequestKind } from './page-reader.js';
+import { countAll, limitFor, MAX_PAGE_SIZE, pagedReadOptions, positiveInt, readPage, readPages, SKIP, takeStartKey, type Page, type PagedReadSpec, type PagedRequestKind } from './page-reader.js';
 import { checkHydratable, checkHydrateOptions, hydrator, type HydrateOptions } from './hydrate.js';
 import type { RequestOptions } from '../client/send.js';
 
@@ -26,13 +26,6 @@ export interface ReadState {
   readonly includeExpired?: boolean;
   /** Set by `hydrate()`: read the index's keys, then the items from the table. */
   readonly hydrate?: HydrateOptions;
-}
-
-/** `n` when it is a positive safe integer (at most `max`), else an ExpressionError naming `what`. */
-export function positiveInt(n: number, what: string, entity: string, max = Number.MAX_SAFE_INTEGER): number {
-  if (!Number.isSafeInteger(n) || n < 1) throw new ExpressionError(entity, '', `${what} must be a positive integer, got ${n}`);
-  if (n > max) throw new ExpressionError(entity, '', `${what} must be at most ${max}, got ${n}`);
-  return n;
 }
 
 /**
@@ -203,15 +196,8 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> implements 
     const et = m.table.entityAttribute;
     if (et !== undefined && (!hydrating || this.canFilterOn(et))) filters.push(belongsTo(m));
     if (m.ttl !== undefined && s.includeExpired !== true && (!hydrating || this.canFilterOn(m.ttl)) && !this.ttlIsQueriedKey()) {
-      // DynamoDB deletes expired items only eventually: hide them until it does. Only a number at
-      // or before now has expired (as for DynamoDB's TTL and get()): a missing, NULL or
-      // non-number TTL attribute never does, which `NOT (ttl <= now)` says in one comparison.
-      filters.push(
-        new ConditionClass({
-          kind: 'not',
-          child: { kind: 'compare', op: '<=', left: { kind: 'path', path: [m.ttl] }, right: { kind: 'value', value: Math.floor(Date.now() / 1000) } },
-        }),
-      );
+      // DynamoDB deletes expired items only eventually: hide them until it does.
+      filters.push(notExpired(m, new Date())!);
     }
     const keyFilter = this.keyFilter();
     if (keyFilter !== undefined) filters.push(keyFilter);
@@ -279,10 +265,7 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> implements 
    * DynamoDB refuses a query filter on those, so such a query drops expired items as it reads them.
    */
   private ttlIsQueriedKey(): boolean {
-    const ttl = this.model.ttl;
-    if (ttl === undefined || this.kind !== 'Query') return false;
-    const stored = this.model.storedName(ttl);
-    return [...this.index.partitionKeys, ...this.index.sortKeys].some((k) => k.name === stored);
+    return this.kind === 'Query' && this.model.ttlKeyedIndexes.has(this.index.name);
   }
 
   /** Whether a fetched item is returned: this entity's, and not expired (unless includeExpired). */
