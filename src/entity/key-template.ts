@@ -43,6 +43,11 @@ const INTEGER_TEXT = /^-?\d+$/;
 export const MAX_PARTITION_KEY_BYTES = 2048;
 export const MAX_SORT_KEY_BYTES = 1024;
 
+/** The bytes a key value counts against DynamoDB's key limits: UTF-8 for text, the bytes of binary. */
+export function keyValueBytes(value: unknown): number {
+  return typeof value === 'string' ? Buffer.byteLength(value, 'utf8') : value instanceof Uint8Array ? value.byteLength : 0;
+}
+
 /**
  * A key template such as `USER#{name}#{userId}`, compiled once at definition time.
  * Builds keys from items, prefixes from leading composites, and parses stored keys back.
@@ -229,7 +234,7 @@ export class KeyTemplate {
   private checkSize(value: KeyValue): KeyValue {
     // Every key build passes here: a string of at most limit/3 UTF-16 units cannot exceed the limit.
     if (typeof value === 'string' && value.length * 3 <= MAX_SORT_KEY_BYTES) return value;
-    const bytes = typeof value === 'string' ? Buffer.byteLength(value, 'utf8') : value instanceof Uint8Array ? value.byteLength : 0;
+    const bytes = keyValueBytes(value);
     if (bytes > this.maxBytes) {
       const which = this.maxBytes === MAX_SORT_KEY_BYTES ? 'sort' : 'partition';
       this.fail(this.composites.join(', '), `the ${which} key value is ${bytes} bytes, over DynamoDB's limit of ${this.maxBytes} bytes (template "${this.source}")`);

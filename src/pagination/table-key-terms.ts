@@ -7,7 +7,7 @@ import type { Condition } from '../expressions/condition.js';
 import type { ResolvedIndex } from '../entity/table.js';
 import type { KeyAttribute } from '../entity/table-types.js';
 import { ExpressionError } from '../errors.js';
-import { MAX_SORT_KEY_BYTES } from '../entity/key-template.js';
+import { keyValueBytes, MAX_SORT_KEY_BYTES } from '../entity/key-template.js';
 
 /** One term of a key condition: the attribute it is on, its operator and values; `undefined` when it cannot be one. */
 export type KeyTerm = { readonly name: string; readonly op: string; readonly values: readonly unknown[] } | undefined;
@@ -107,9 +107,8 @@ export function checkKeyValues(where: string, key: KeyAttribute, term: NonNullab
     if ((typeof v === 'string' && v === '') || (v instanceof Uint8Array && v.byteLength === 0)) {
       throw new ExpressionError(where, key.name, `a key condition value cannot be empty (DynamoDB rejects empty key values)`);
     }
-    const bytes = typeof v === 'string' ? Buffer.byteLength(v, 'utf8') : v instanceof Uint8Array ? v.byteLength : 0;
-    if (maxBytes !== undefined && bytes > maxBytes) {
-      throw new ExpressionError(where, key.name, `a sort key condition value of ${bytes} bytes is over DynamoDB's sort key limit of ${maxBytes} bytes, which it applies to key conditions too`);
+    if (maxBytes !== undefined && keyValueBytes(v) > maxBytes) {
+      throw new ExpressionError(where, key.name, `a sort key condition value of ${keyValueBytes(v)} bytes is over DynamoDB's sort key limit of ${maxBytes} bytes, which it applies to key conditions too`);
     }
   }
 }
