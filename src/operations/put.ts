@@ -136,16 +136,21 @@ export class PutBuilder<Item, Result = Item> extends Operation<PutCommandInput, 
   private transactCache: { token: string; item: { Put: PutCommandInput }; size: number } | undefined;
 
   /** @internal the action of a transaction (see `transactAction`). */
-  transactItem(token?: string): { Put: PutCommandInput } {
-    return this.transactAction(token).item;
+  transactItem(token?: string, now?: Date): { Put: PutCommandInput } {
+    return this.transactAction(token, now).item;
   }
 
   /**
    * @internal `transactItem` with the stored item's size, for the 4 MB accounting. Built again for
    * each transaction, so timestamps are those of the write, except for a retry with the same
    * idempotency token: DynamoDB replays it only when the payload is the same, timestamps included.
+   * A time given by the caller (`now`) makes the payload the same without the cache.
    */
-  transactAction(token?: string): { item: { Put: PutCommandInput }; size: number } {
+  transactAction(token?: string, now?: Date): { item: { Put: PutCommandInput }; size: number } {
+    if (now !== undefined) {
+      const { input, size } = this.prepare(now);
+      return { item: { Put: input }, size };
+    }
     if (token !== undefined && this.transactCache?.token === token) return this.transactCache;
     const { input, size } = this.prepare();
     const action = { item: { Put: input }, size };

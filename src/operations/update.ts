@@ -194,8 +194,13 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
    * @internal the action of a transaction (ReturnValues does not apply there). Built again for each
    * transaction, so `updatedAt` is the time of the write, except for a retry with the same
    * idempotency token: DynamoDB replays it only when the payload is the same, timestamps included.
+   * A time given by the caller (`now`) makes the payload the same without the cache.
    */
-  transactItem(token?: string): { Update: UpdateCommandInput } {
+  transactItem(token?: string, now?: Date): { Update: UpdateCommandInput } {
+    if (now !== undefined) {
+      const { ReturnValues: _r, ...input } = this.prepare(now);
+      return { Update: input };
+    }
     if (token !== undefined && this.transactCache?.token === token) return this.transactCache.item;
     const { ReturnValues: _r, ...input } = this.prepare(new Date());
     const item = { Update: input };

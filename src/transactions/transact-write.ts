@@ -32,6 +32,14 @@ export interface TransactWriteOptions extends RequestOptions {
    * write touched one of its items). Off by default; the same idempotency token is reused.
    */
   readonly retryConflicts?: boolean | BackoffOptions;
+  /**
+   * The time the actions are stamped with (`createdAt` / `updatedAt`) and checked against (expired
+   * items): by default the time of the call. Pass the time of the first attempt, saved with the
+   * work (a queue message, a request), when a retry is built from new builders (another process, a
+   * redelivered message) with the same `idempotencyToken`: the payload is then the same, and
+   * DynamoDB replays it instead of answering `IdempotentParameterMismatchException`.
+   */
+  readonly now?: Date;
 }
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -77,19 +85,22 @@ export function inAction(e: unknown, action: string): unknown {
   return e;
 }
 
-/** `token`: the idempotency token, under which a put or update sends the same payload again (timestamps included). */
-function prepare(action: TransactWriteAction, token: string | undefined): PreparedAction {
+/**
+ * `token`: the idempotency token, under which a put or update sends the same payload again
+ * (timestamps included); `now`: the time given by the caller, which makes the payload the same by itself.
+ */
+function prepare(action: TransactWriteAction, token: string | undefined, now: Date | undefined): PreparedAction {
   if (action instanceof PutBuilder) {
     // The item's size comes from the put's 400 KB check: the item is not walked a second time. Its
     // condition counts too.
-    const { item, size } = action.transactAction(token);
+    const { item, size } = action.transactAction(token, now);
     const model = action.model;
     const key: Record<string, unknown> = {};
     for (const n of model.primaryKeyNames) key[n] = (item.Put.Item as Record<string, unknown>)[n];
     return { item: item as TransactItem, model, key, operation: action.operation, checks: action.checks(), bytes: size + expressionBytes(item.Put) };
   }
   if (action instanceof UpdateBuilder) {
-    const item = action.transactItem(token);
+    const item = action.transactItem(token, now);
     return keyed(item as TransactItem, action.model, 'update', item.Update, action.checks());
   }
   if (action instanceof DeleteBuilder) {
@@ -120,9 +131,13 @@ export function buildTransactWrite(actions: readonly TransactWriteAction[], opti
   if (token !== undefined && (token.length < 1 || token.length > 36)) {
     throw new InvalidTransactionError(`idempotencyToken must be 1 to 36 characters, got ${token.length}`);
   }
+  const now = options.now;
+  if (now !== undefined && !(now instanceof Date && Number.isFinite(now.getTime()))) {
+    throw new InvalidTransactionError(`now must be a valid Date, got ${now instanceof Date ? 'an invalid Date' : typeof now}`);
+  }
   const prepared = actions.map((action, i) => {
     try {
-      return prepare(action, token);
+      return prepare(action, token, now);
     } catch (e) {
       throw inAction(e, `action #${i}`);
     }
