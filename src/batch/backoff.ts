@@ -1,4 +1,4 @@
-import { InvalidBatchError } from '../errors.js';
+import { DynakitError, InvalidBatchError } from '../errors.js';
 
 /** Retry timing for batch loops: exponential backoff with full jitter (AWS's recommendation). */
 export interface BackoffOptions {
@@ -19,14 +19,21 @@ export interface ResolvedBackoff {
 /** The longest delay `setTimeout` honours (2^31 - 1 ms, about 24.8 days). */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
-export function resolveBackoff(o: BackoffOptions = {}): ResolvedBackoff {
+/**
+ * The options with their defaults, checked. `invalid` makes the error of a bad option: the error
+ * class of the operation they were given to (InvalidBatchError, InvalidTransactionError), so one
+ * `catch` of that class covers its options too.
+ *
+ * @example resolveBackoff({ maxAttempts: 3 }) // { maxAttempts: 3, baseDelayMs: 50, maxDelayMs: 5000 }
+ */
+export function resolveBackoff(o: BackoffOptions = {}, invalid: (message: string) => DynakitError = (m) => new InvalidBatchError(m)): ResolvedBackoff {
   const maxAttempts = o.maxAttempts ?? 10;
   const baseDelayMs = o.baseDelayMs ?? 50;
   const maxDelayMs = o.maxDelayMs ?? 5_000;
-  if (!Number.isSafeInteger(maxAttempts) || maxAttempts < 1) throw new RangeError(`maxAttempts must be a positive integer, got ${maxAttempts}`);
+  if (!Number.isSafeInteger(maxAttempts) || maxAttempts < 1) throw invalid(`maxAttempts must be a positive integer, got ${maxAttempts}`);
   for (const [name, ms] of [['baseDelayMs', baseDelayMs], ['maxDelayMs', maxDelayMs]] as const) {
     // setTimeout turns a longer (or infinite) wait into 1 ms: a hot retry loop, not a long wait.
-    if (!(ms >= 0 && ms <= MAX_TIMER_MS)) throw new RangeError(`${name} must be between 0 and ${MAX_TIMER_MS} ms (the longest wait a timer holds), got ${ms}`);
+    if (!(ms >= 0 && ms <= MAX_TIMER_MS)) throw invalid(`${name} must be between 0 and ${MAX_TIMER_MS} ms (the longest wait a timer holds), got ${ms}`);
   }
   return { maxAttempts, baseDelayMs, maxDelayMs };
 }

@@ -60,7 +60,7 @@ export async function transactGet<const B extends readonly GetBuilder<unknown>[]
   const settings = marshallSettings(client);
   const TransactItems = items.map(({ Get }) => ({ Get: { ...Get, Key: marshall(Get.Key as Record<string, unknown>, settings) } }));
   const retry = options.retryConflicts;
-  const backoff = retry === undefined || retry === false ? undefined : resolveBackoff(retry === true ? {} : retry);
+  const backoff = retry === undefined || retry === false ? undefined : resolveBackoff(retry === true ? {} : retry, (m) => new InvalidTransactionError(`retryConflicts: ${m}`));
   let out: TransactGetItemsCommandOutput;
   for (let attempt = 1; ; attempt++) {
     try {

@@ -190,7 +190,7 @@ export async function transactWrite(actions: readonly TransactWriteAction[], opt
   await checkOneDestination(prepared.map((p) => p.model), 'actions');
   const client = prepared[0]!.model.table.client;
   const retry = options.retryConflicts;
-  const backoff = retry === undefined || retry === false ? undefined : resolveBackoff(retry === true ? {} : retry);
+  const backoff = retry === undefined || retry === false ? undefined : resolveBackoff(retry === true ? {} : retry, (m) => new InvalidTransactionError(`retryConflicts: ${m}`));
   if (backoff !== undefined && input.ClientRequestToken === undefined) input.ClientRequestToken = randomToken();
   // Sent as the low-level command, marshalled as lib-dynamodb's TransactWriteCommand would (the same bytes).
   const settings = marshallSettings(client);

@@ -273,7 +273,7 @@ describe('BatchWriter (streaming)', () => {
 
   it('rejects a bad concurrency option', () => {
     expect(() => AppTable.batchWriter({ concurrency: 0 })).toThrow(InvalidBatchError);
-    expect(() => AppTable.batchWriter({ maxAttempts: 0 })).toThrow(RangeError);
+    expect(() => AppTable.batchWriter({ maxAttempts: 0 })).toThrow(InvalidBatchError);
   });
 });
 

@@ -5,7 +5,7 @@
  * client under fake timers, so the waits are measured exactly.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { BatchGetError, BatchWriteError, TransactionCanceledError, transactWrite } from '../../src/index.js';
+import { BatchGetError, BatchWriteError, InvalidBatchError, InvalidTransactionError, TransactionCanceledError, transactGet, transactWrite } from '../../src/index.js';
 import { backoffDelay, isRetryableError, resolveBackoff, sleep } from '../../src/batch/backoff.js';
 import { BatchWriteEngine, type BatchWriteOptions } from '../../src/batch/batch-writer.js';
 import { itemId, type WriteRequest } from '../../src/batch/write-request.js';
@@ -19,9 +19,18 @@ describe('resolveBackoff', () => {
   });
 
   it('rejects nonsense', () => {
-    for (const maxAttempts of [0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) expect(() => resolveBackoff({ maxAttempts })).toThrow(RangeError);
-    expect(() => resolveBackoff({ baseDelayMs: -1 })).toThrow(RangeError);
-    expect(() => resolveBackoff({ maxDelayMs: Number.NaN })).toThrow(RangeError);
+    for (const maxAttempts of [0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) expect(() => resolveBackoff({ maxAttempts })).toThrow(InvalidBatchError);
+    expect(() => resolveBackoff({ baseDelayMs: -1 })).toThrow(InvalidBatchError);
+    expect(() => resolveBackoff({ maxDelayMs: Number.NaN })).toThrow(InvalidBatchError);
+  });
+
+  it("a transaction's retryConflicts options fail as the transaction's errors, before anything is sent", async () => {
+    let sent = 0;
+    const client = { send: async () => void sent++, config: {} };
+    const { User } = appModel(client as never, 'tbl');
+    await expect(transactWrite([User.delete({ userId: 'a' })], { retryConflicts: { maxAttempts: 0 } })).rejects.toThrow(InvalidTransactionError);
+    await expect(transactGet([User.get({ userId: 'a' })], { retryConflicts: { baseDelayMs: -1 } })).rejects.toThrow(/retryConflicts: baseDelayMs must be between 0/);
+    expect(sent).toBe(0);
   });
 });
 

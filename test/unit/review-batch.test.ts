@@ -1,6 +1,7 @@
 /** Review of the batch retry classification: network failures the SDK itself retries are retried by the batch loops too. */
 import { describe, expect, it } from 'vitest';
 import { isRetryableError, resolveBackoff } from '../../src/batch/backoff.js';
+import { InvalidBatchError } from '../../src/errors.js';
 
 describe('isRetryableError: network failures', () => {
   const code = (c: string) => Object.assign(new Error(`connect ${c}`), { code: c });
@@ -29,7 +30,7 @@ describe('isRetryableError: network failures', () => {
 
 describe('resolveBackoff: delays a timer cannot wait', () => {
   it('refuses Infinity and delays over 2^31 - 1 ms, which setTimeout would turn into 1 ms (a hot retry loop instead of a long wait)', () => {
-    expect(() => resolveBackoff({ baseDelayMs: Number.POSITIVE_INFINITY, maxDelayMs: Number.POSITIVE_INFINITY })).toThrow(RangeError);
+    expect(() => resolveBackoff({ baseDelayMs: Number.POSITIVE_INFINITY, maxDelayMs: Number.POSITIVE_INFINITY })).toThrow(InvalidBatchError);
     expect(() => resolveBackoff({ maxDelayMs: 2 ** 31 })).toThrow(/maxDelayMs/);
     expect(() => resolveBackoff({ baseDelayMs: Number.POSITIVE_INFINITY })).toThrow(/baseDelayMs/);
     // the largest wait a timer holds is accepted
