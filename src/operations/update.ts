@@ -19,6 +19,7 @@ import { defaultOf, isOptionalSchema } from '../entity/schema-walk.js';
 import { ValidationError } from '../errors.js';
 import type { Leaf } from '../entity/paths.js';
 import { afterWrite, readReturned } from './returned-item.js';
+import { clearExpiredItem } from './expired-upsert.js';
 
 export type UpdateReturnMode = 'NONE' | 'ALL_NEW' | 'ALL_OLD' | 'UPDATED_NEW' | 'UPDATED_OLD';
 
@@ -198,11 +199,11 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
    */
   transactItem(token?: string, now?: Date): { Update: UpdateCommandInput } {
     if (now !== undefined) {
-      const { ReturnValues: _r, ...input } = this.prepare(now);
+      const { ReturnValues: _r, ...input } = this.prepare(now, 'transaction');
       return { Update: input };
     }
     if (token !== undefined && this.transactCache?.token === token) return this.transactCache.item;
-    const { ReturnValues: _r, ...input } = this.prepare(new Date());
+    const { ReturnValues: _r, ...input } = this.prepare(new Date(), 'transaction');
     const item = { Update: input };
     if (token !== undefined) this.transactCache = { token, item };
     return item;
@@ -219,11 +220,14 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
    * @example User.update({ userId: 'u1' }).set({ name: 'Bo' }).build().UpdateExpression // 'SET #n0 = :v0, #n1 = :v1, #n2 = :v2' (name, updatedAt, gsi1sk)
    */
   build(): UpdateCommandInput {
-    return this.prepare(new Date());
+    return this.prepare(new Date(), 'single');
   }
 
-  /** @internal */
-  prepare(now: Date): UpdateCommandInput {
+  /**
+   * @internal `place`: an upsert sent alone refuses an expired item and `send()` clears it first
+   * (expired-upsert.ts); in a transaction, which cannot do that, it writes over it.
+   */
+  prepare(now: Date, place: 'single' | 'transaction'): UpdateCommandInput {
     const m = this.model;
     const s = this.state;
     // The composites as the schema parses them (trim, lowercase...): index keys rebuilt from them
@@ -288,8 +292,10 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
     let condition = s.condition;
     // The item must be this entity's (an update never creates a partial item); with upsert() it
     // may also be missing, but never another entity's.
-    // An expired item (not deleted yet) is one no read shows: update() needs a live one; upsert() writes over it.
-    const guard = s.upsert ? missingOrOwned(m) : allOf(belongsTo(m), notExpired(m, now));
+    // An expired item (not deleted yet) is one no read shows: update() needs a live one; upsert()
+    // alone must not merge into it either (see prepare's doc).
+    const liveUpsert = s.upsert && place === 'single' && m.ttl !== undefined;
+    const guard = s.upsert ? allOf(missingOrOwned(m), liveUpsert ? notExpired(m, now) : undefined) : allOf(belongsTo(m), notExpired(m, now));
     const expected = expectedVersion(m, s.key);
     // Values DynamoDB computes from stored ones keep their schema bounds (length-bounds.ts, number-bounds.ts).
     const bounds = boundGuards(m, plan).condition;
@@ -297,7 +303,7 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
     if (condition !== undefined) input.ConditionExpression = compileCondition(condition.node, ctx);
     withPlaceholders(input, ctx);
     if (s.returnValues !== 'NONE') input.ReturnValues = s.returnValues;
-    if (s.returnItemOnFailure || expected !== undefined) input.ReturnValuesOnConditionCheckFailure = 'ALL_OLD';
+    if (s.returnItemOnFailure || expected !== undefined || liveUpsert) input.ReturnValuesOnConditionCheckFailure = 'ALL_OLD';
     return input;
   }
 
@@ -332,9 +338,14 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
    * @example const u = await User.update({ userId: 'u1' }).set({ name: 'Bo' }).returning('ALL_NEW').send({ abortSignal: AbortSignal.timeout(2_000) })
    */
   async send(options?: RequestOptions): Promise<Result> {
+    const signal = options?.abortSignal;
     let out: UpdateCommandOutput;
     try {
-      out = await sendDocumentRequest<UpdateCommandOutput>(this.model.table.client, 'UpdateItem', this.model.name, this.build(), options?.abortSignal);
+      const input = this.build();
+      out = await sendDocumentRequest<UpdateCommandOutput>(this.model.table.client, 'UpdateItem', this.model.name, input, signal).catch(async (e: unknown) => {
+        if (!this.state.upsert || !(await clearExpiredItem(this.model, input.Key!, e, signal))) throw e;
+        return sendDocumentRequest<UpdateCommandOutput>(this.model.table.client, 'UpdateItem', this.model.name, this.build(), signal);
+      });
     } catch (e) {
       const expected = expectedVersion(this.model, this.state.key);
       throw explainUpdateFailure(this.model, this.state.steps, mapConditionFailure(afterWrite(e, 'update'), this.model, 'update', expected === undefined ? undefined : { expected }, this.checks()));

@@ -1,0 +1,41 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import type { DeleteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { Condition } from '../expressions/condition.js';
+import { compileCondition } from '../expressions/compile.js';
+import { unmarshallItem } from '../client/attribute-value.js';
+import { sendDocumentRequest } from '../client/send-document-request.js';
+import type { EntityModel } from '../entity/model.js';
+import { contextFor, withPlaceholders } from './expression-input.js';
+import { allOf, ownedItem } from './write-guards.js';
+
+/**
+ * An upsert is sent with "the stored item has not expired" in its condition: merged into an expired
+ * item (TTL passed, not deleted by DynamoDB yet), it would bring back every attribute it does not
+ * set, although every read treats that item as gone. When the condition failed on such an item of
+ * this entity (the failure carries it: ReturnValuesOnConditionCheckFailure), this deletes exactly
+ * that item (its TTL value still the one seen) and answers `true`: the caller sends the upsert
+ * again, which then creates the item as it would have once DynamoDB's TTL had removed it.
+ *
+ * @example if (await clearExpiredItem(User.model, input.Key, e, signal)) await sendAgain()
+ */
+export async function clearExpiredItem(model: EntityModel, key: Record<string, unknown>, error: unknown, signal: AbortSignal | undefined): Promise<boolean> {
+  const ttl = model.ttl;
+  if (ttl === undefined || (error as { name?: string } | null)?.name !== 'ConditionalCheckFailedException') return false;
+  const raw = (error as { Item?: Record<string, AttributeValue> }).Item;
+  if (raw === undefined) return false;
+  const stored = unmarshallItem(raw);
+  if (!model.owns(stored) || !model.expired(stored, new Date())) return false;
+  // Only the item seen: if another writer replaced or extended it meanwhile, nothing is deleted and
+  // the second attempt meets what that writer left.
+  const sameItem = new Condition({ kind: 'compare', op: '=', left: { kind: 'path', path: [ttl] }, right: { kind: 'value', value: stored[model.storedName(ttl)] } });
+  const condition = allOf(ownedItem(model), sameItem)!;
+  const ctx = contextFor(model);
+  const input: DeleteCommandInput = { TableName: model.table.name, Key: key, ConditionExpression: compileCondition(condition.node, ctx) };
+  withPlaceholders(input, ctx);
+  try {
+    await sendDocumentRequest(model.table.client, 'DeleteItem', model.name, input, signal);
+  } catch (e) {
+    if ((e as { name?: string } | null)?.name !== 'ConditionalCheckFailedException') throw e;
+  }
+  return true;
+}

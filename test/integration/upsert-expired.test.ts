@@ -1,0 +1,75 @@
+/**
+ * An upsert that meets an expired item (TTL passed, not deleted by DynamoDB yet) creates the item as
+ * it would once the TTL had removed it: nothing of the expired item comes back.
+ */
+import { describe, expect, it } from 'vitest';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { ConditionFailedError, defineEntity, defineTable, transactWrite } from '../../src/index.js';
+import { testClient, testDocClient, uniqueTableName } from '../support/client.js';
+import { failure } from '../support/failure.js';
+import { useTable } from '../support/tables.js';
+
+const client = testClient();
+const raw = testDocClient(client);
+const HOUR = 3_600_000;
+// TTL is never turned on for this table: expired items stay until a test removes them.
+const Sessions = defineTable({ name: uniqueTableName('upsert-expired'), client, partitionKey: { name: 'pk', type: 'S' } });
+useTable(Sessions);
+const Session = defineEntity({
+  table: Sessions,
+  name: 'Session',
+  schema: z.object({ sid: z.string(), user: z.string(), cart: z.array(z.string()).optional(), visits: z.number().optional(), expiresAt: z.date() }),
+  keys: { primary: { pk: 'S#{sid}' } },
+  ttl: 'expiresAt',
+  timestamps: true,
+});
+const Other = defineEntity({
+  table: Sessions,
+  name: 'Other',
+  schema: z.object({ sid: z.string(), expiresAt: z.date() }),
+  keys: { primary: { pk: 'S#{sid}' } },
+  ttl: 'expiresAt',
+});
+
+const past = () => new Date(Date.now() - HOUR);
+const later = () => new Date(Date.now() + HOUR);
+const stored = async (sid: string) => (await raw.send(new GetCommand({ TableName: Sessions.name, Key: { pk: `S#${sid}` }, ConsistentRead: true }))).Item;
+
+describe('upsert over an expired item', () => {
+  it('creates the item afresh: attributes, counters and createdAt of the expired one do not come back', async () => {
+    await Session.put({ sid: 's1', user: 'mallory', cart: ['old'], visits: 41, expiresAt: past() });
+    const oldCreatedAt = (await stored("s1"))?.["createdAt"];
+    await new Promise((r) => setTimeout(r, 5));
+    const previous = await Session.update({ sid: 's1' }).set({ user: 'alice', expiresAt: later() }).add({ visits: 1 }).upsert().returning('ALL_OLD');
+    expect(previous).toBeUndefined(); // as for a missing item
+    const now = await Session.get({ sid: 's1' });
+    expect(now).toMatchObject({ sid: 's1', user: 'alice', visits: 1 });
+    expect(now?.cart).toBeUndefined();
+    expect(now?.createdAt).not.toBe(oldCreatedAt);
+  });
+
+  it('a live item is merged into as before', async () => {
+    await Session.put({ sid: 's2', user: 'bob', cart: ['book'], visits: 2, expiresAt: later() });
+    await Session.update({ sid: 's2' }).set({ user: 'bob', expiresAt: later() }).add({ visits: 1 }).upsert();
+    expect(await Session.get({ sid: 's2' })).toMatchObject({ cart: ['book'], visits: 3 });
+  });
+
+  it("its where() is judged as on a missing item, as every read sees it", async () => {
+    await Session.put({ sid: 's3', user: 'carol', cart: ['x'], expiresAt: past() });
+    await Session.update({ sid: 's3' }).set({ user: 'dan', expiresAt: later() }).upsert().where(Session.Attr('cart').notExists());
+    expect(await Session.get({ sid: 's3' })).toMatchObject({ user: 'dan' });
+  });
+
+  it("another entity's expired item under the key is neither deleted nor written over", async () => {
+    await Other.put({ sid: 's4', expiresAt: past() });
+    await failure(Session.update({ sid: 's4' }).set({ user: 'eve', expiresAt: later() }).upsert(), ConditionFailedError);
+    expect((await stored('s4'))?.['_et']).toBe('Other');
+  });
+
+  it('in a transaction, which cannot delete first, the upsert still writes over the expired item (documented)', async () => {
+    await Session.put({ sid: 's5', user: 'frank', cart: ['kept'], expiresAt: past() });
+    await transactWrite([Session.update({ sid: 's5' }).set({ user: 'gina', expiresAt: later() }).upsert()]);
+    expect(await Session.get({ sid: 's5' })).toMatchObject({ user: 'gina', cart: ['kept'] });
+  });
+});
