@@ -9,6 +9,7 @@ import { coreType, defaultOf, defOf, emptySetWhenAbsent, isOptionalSchema, unwra
 import { leafSchemas, pathSchemas, type PathLeaf, type PathSchemas } from '../entity/path-schemas.js';
 import { describeKinds, kindsFit, storedKinds, type StoredKinds } from '../entity/stored-kinds.js';
 import { assertGuardsAgree, unionTarget, type UnionGuard } from './union-guards.js';
+import { checkOwners } from './expression-input.js';
 
 /** One call on the update builder, kept in call order until the command is built. */
 export type UpdateStep =
@@ -103,6 +104,7 @@ function validateChange(model: EntityModel, s: z.ZodType, raw: unknown, at: stri
  */
 function refValue(model: EntityModel, v: UpdateRef<unknown>, target: DocPath, s: z.ZodType): SetValue {
   const at = formatDocPath(target);
+  checkOwners(model, v, `the value of ${at}`);
   const into = model.isTtlPath(target) ? NUMBER : storedKinds(s);
   const source = (path: DocPath, fits: StoredKinds, role: string): void => {
     const ps = pathSchemas(model.schema, path);

@@ -1,0 +1,122 @@
+/**
+ * Condition/expression pipeline review, decided by DynamoDB Local: a condition belongs to the
+ * entity (or table) whose builder made it, and odd paths, limits and values are either refused
+ * before sending or sent in a form DynamoDB accepts and evaluates as documented.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { and, ConditionFailedError, defineEntity, defineTable, ExpressionError, not, or, transactWrite, type Condition, type KeyCondition } from '../../src/index.js';
+import { appModel } from '../fixtures/app-model.js';
+import { testClient, uniqueTableName } from '../support/client.js';
+import { countRequests, refusedBeforeSend } from '../support/requests.js';
+import { useTable } from '../support/tables.js';
+
+const client = testClient();
+const sent = countRequests(client);
+const { AppTable, User, Order } = appModel(client, uniqueTableName('review-cond'));
+const OtherTable = defineTable({ name: uniqueTableName('review-cond-other'), client, partitionKey: { name: 'pk', type: 'S' }, sortKey: { name: 'sk', type: 'S' } });
+/** An entity of another table with the same attribute names as User. */
+const Member = defineEntity({
+  table: OtherTable,
+  name: 'Member',
+  schema: z.object({ userId: z.string(), age: z.number().optional() }),
+  keys: { primary: { pk: 'USER#{userId}', sk: 'PROFILE' } },
+});
+
+useTable(AppTable, { clients: [client] });
+
+const u1 = { userId: 'u1', orgId: 'acme', email: 'u1@example.com', name: 'Ada', age: 30, price: 5, listPrice: 8 };
+
+beforeAll(async () => {
+  await User.put(u1);
+  await Order.put({ userId: 'u1', orderId: 'o1', seq: 1, total: 10, placedAt: new Date('2024-01-01T00:00:00Z'), lines: [] });
+});
+
+/** A condition another entity built, passed where the type would refuse it (as untyped code can). */
+const foreign = (c: Condition): never => c as never;
+
+/** True when awaiting `op` succeeds, false when its condition fails. */
+async function holds(op: PromiseLike<unknown>): Promise<boolean> {
+  try {
+    await op;
+    return true;
+  } catch (e) {
+    if (e instanceof ConditionFailedError) return false;
+    throw e;
+  }
+}
+
+describe('a condition is tied to the entity (or table) that built it', () => {
+  it('check with another entity\'s Attr is an ExpressionError naming both entities and the path, nothing sent', async () => {
+    const e = await refusedBeforeSend(sent, ExpressionError, () => User.check({ userId: 'u1' }, foreign(Order.Attr('total').gt(1))));
+    expect(e.message).toMatch(/User/);
+    expect(e.message).toMatch(/Order/);
+    expect(e.message).toMatch(/total/);
+  });
+
+  it('an attribute both entities have is refused too (stored names, parsing and keys may differ)', async () => {
+    await refusedBeforeSend(sent, ExpressionError, () => User.check({ userId: 'u1' }, foreign(Order.Attr('userId').eq('u1'))));
+    await refusedBeforeSend(sent, ExpressionError, () => User.check({ userId: 'u1' }, foreign(Member.Attr('age').gt(1))));
+  });
+
+  it('put, create, update and delete conditions, filters and transactions refuse it', async () => {
+    const c = foreign(Order.Attr('total').gt(1));
+    await refusedBeforeSend(sent, ExpressionError, () => User.put(u1).where(c));
+    await refusedBeforeSend(sent, ExpressionError, () => User.create({ ...u1, userId: 'u9' }).where(c));
+    await refusedBeforeSend(sent, ExpressionError, () => User.update({ userId: 'u1' }).set({ name: 'Bo' }).where(c));
+    await refusedBeforeSend(sent, ExpressionError, () => User.delete({ userId: 'u1' }).where(c));
+    await refusedBeforeSend(sent, ExpressionError, () => User.query('primary', User.Key('userId').eq('u1')).filter(c));
+    await refusedBeforeSend(sent, ExpressionError, () => User.scan().filter(c));
+    await refusedBeforeSend(sent, ExpressionError, () => transactWrite([User.check({ userId: 'u1' }, c), Order.check({ userId: 'u1', seq: 1, orderId: 'o1' }, Order.Attr('total').gt(1))]));
+    expect((await User.get({ userId: 'u1' }))?.name).toBe('Ada');
+  });
+
+  it('a foreign part inside and/or/not, or as the other side of a comparison, is refused', async () => {
+    const mine = User.Attr('age').gt(1);
+    await refusedBeforeSend(sent, ExpressionError, () => User.check({ userId: 'u1' }, mine.and(foreign(Order.Attr('total').gt(1)))));
+    await refusedBeforeSend(sent, ExpressionError, () => User.check({ userId: 'u1' }, or(mine, foreign(Order.Attr('note').exists()))));
+    await refusedBeforeSend(sent, ExpressionError, () => User.check({ userId: 'u1' }, not(and(mine, not(foreign(Order.Attr('total').gt(1)))))));
+    const e = await refusedBeforeSend(sent, ExpressionError, () => User.check({ userId: 'u1' }, User.Attr("price").lt(Order.Attr("total") as never)));
+    expect(e.message).toMatch(/Order.*total|total.*Order/);
+  });
+
+  it('a key condition built by another entity is refused by query', async () => {
+    const k = Order.Key('userId').eq('u1') as unknown as KeyCondition<'userId', 'userId'>;
+    const e = await refusedBeforeSend(sent, ExpressionError, () => User.query('primary', k));
+    expect(e.message).toMatch(/Order/);
+  });
+
+  it('a table-level condition of another table is refused; entity conditions are refused on table-level reads', async () => {
+    await refusedBeforeSend(sent, ExpressionError, () => User.check({ userId: 'u1' }, OtherTable.Attr('age').gt(1)));
+    await refusedBeforeSend(sent, ExpressionError, () => AppTable.query(OtherTable.Key('pk').eq('USER#u1')));
+    await refusedBeforeSend(sent, ExpressionError, () => AppTable.scan().filter(User.Attr('age').gt(1)));
+    await refusedBeforeSend(sent, ExpressionError, () => AppTable.query(AppTable.Key('pk').eq('USER#u1')).filter(User.Attr('age').gt(1)));
+  });
+
+  it('own conditions, the own table\'s conditions and the combinators keep working', async () => {
+    const { Attr } = User;
+    expect(await holds(User.check({ userId: 'u1' }, Attr('age').gt(1).and(AppTable.Attr('_et').eq('User'))))).toBe(true);
+    expect(await holds(User.check({ userId: 'u1' }, or(Attr('age').lt(1), not(Attr('name').eq('Bo')))))).toBe(true);
+    expect(await holds(User.check({ userId: 'u1' }, Attr('price').lt(Attr('listPrice'))))).toBe(true);
+    expect(await holds(User.check({ userId: 'u1' }, AppTable.Key('gsi1pk').eq('ORG#acme')))).toBe(true);
+    expect(await holds(User.update({ userId: 'u1' }).set({ age: 31 }).where(Attr('age').eq(30)))).toBe(true);
+    const found = await User.query('primary', User.Key('userId').eq('u1')).filter(Attr('age').gte(31)).all();
+    expect(found.map((u) => u.userId)).toEqual(['u1']);
+    const table = await AppTable.query(AppTable.Key('pk').eq('USER#u1')).filter(AppTable.Attr('total').gt(1)).all();
+    expect(table.items.map((i) => i._et)).toEqual(['Order']);
+  });
+});
+
+describe('an update value read from another attribute belongs to the updated entity', () => {
+  it('ref() of another entity is refused, alone, in arithmetic and with ifNotExists', async () => {
+    const e = await refusedBeforeSend(sent, ExpressionError, () => User.update({ userId: 'u1' }).set({ price: Order.ref('total') as never }));
+    expect(e.message).toMatch(/User.*price|price.*User/);
+    expect(e.message).toMatch(/entity Order/);
+    // Member (another table) has an `age` too: the types and the schema both accept it.
+    await refusedBeforeSend(sent, ExpressionError, () => User.update({ userId: 'u1' }).set({ age: Member.ref('age') }));
+    await refusedBeforeSend(sent, ExpressionError, () => User.update({ userId: 'u1' }).set({ age: User.ref('age').plus(Member.ref('age')) }));
+    await refusedBeforeSend(sent, ExpressionError, () => User.update({ userId: 'u1' }).set({ age: Member.ref('age').ifNotExists(0) }));
+    const done = await User.update({ userId: 'u1' }).set({ price: User.ref('listPrice') }).returning('ALL_NEW');
+    expect(done.price).toBe(8);
+  });
+});
