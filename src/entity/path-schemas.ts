@@ -143,7 +143,8 @@ function child(schema: z.ZodType, seg: string | number): z.ZodType | undefined {
     return undefined;
   }
   // Not the catchall of a loose object: a name outside the shape may be a key attribute dynakit writes.
-  if (def.type === 'object') return def.shape?.[seg];
+  // Own keys only: `'toString' in shape` holds for every object.
+  if (def.type === 'object') return def.shape !== undefined && Object.hasOwn(def.shape, seg) ? def.shape[seg] : undefined;
   if (def.type === 'record') return def.valueType;
   return undefined;
 }

@@ -18,7 +18,7 @@ export type UpdateStep =
 
 /** Resolves a user path: a top-level attribute whose name contains dots wins over nesting. */
 export function resolvePath(model: EntityModel, path: string): DocPath {
-  return path in model.shape ? [path] : typedPath(model.name, path, () => parseDocPath(path));
+  return Object.hasOwn(model.shape, path) ? [path] : typedPath(model.name, path, () => parseDocPath(path));
 }
 
 interface Planned {
