@@ -81,8 +81,19 @@ export type ContainsValue<V> = unknown extends V
         ? string
         : never;
 
-/** `beginsWith` takes a string when the attribute can hold one (untyped table-level paths too). */
-export type PrefixValue<V> = unknown extends V ? ValueOrAttr<string> : [Extract<V, string>] extends [never] ? never : ValueOrAttr<string>;
+/**
+ * `beginsWith` takes a string prefix where the attribute can hold a string and a binary one where
+ * it can hold binary (DynamoDB compares bytes); untyped table-level paths take either.
+ */
+export type PrefixValue<V> = unknown extends V
+  ? ValueOrAttr<string> | ValueOrAttr<Uint8Array>
+  : [Extract<V, Uint8Array>] extends [never]
+    ? [Extract<V, string>] extends [never]
+      ? never
+      : ValueOrAttr<string>
+    : [Extract<V, string>] extends [never]
+      ? ValueOrAttr<Uint8Array>
+      : ValueOrAttr<string> | ValueOrAttr<Uint8Array>;
 
 /**
  * `size()`'s parameters: none where the attribute can hold a string, binary, set, list or map
@@ -217,14 +228,14 @@ export class AttributeOperand<V> {
     return this.condition({ kind: 'in', operand: this.operand, values: values.map((v) => operand(v)) }, ...values);
   }
   /**
-   * `begins_with`: the string attribute starts with `prefix`. Only for attributes that can hold a
-   * string; throws a `TypeError` on `size()`.
+   * `begins_with`: the string (or binary) attribute starts with `prefix`, a string for a string
+   * attribute, a `Uint8Array` for a binary one; throws a `TypeError` on `size()`.
    *
    * @example User.Attr('email').beginsWith('admin@')
    */
   beginsWith(prefix: PrefixValue<V>): Condition {
     this.assertPath('beginsWith');
-    return this.condition({ kind: 'beginsWith', path: this.path, prefix: operand(prefix) }, prefix);
+    return this.condition({ kind: 'beginsWith', path: this.path, prefix: operand(prefix as ValueOrAttr<unknown>) }, prefix);
   }
   /**
    * Substring of a string, or element of a set or list; the argument's type follows the attribute

@@ -5,7 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { and, ConditionFailedError, defineEntity, defineTable, ExpressionError, not, or, transactWrite, type Condition, type KeyCondition } from '../../src/index.js';
+import { and, ConditionFailedError, defineEntity, defineTable, ExpressionError, not, or, transactWrite, ValidationError, type AttributeOperand, type Condition, type KeyCondition } from '../../src/index.js';
 import { appModel } from '../fixtures/app-model.js';
 import { testClient, uniqueTableName } from '../support/client.js';
 import { countRequests, refusedBeforeSend } from '../support/requests.js';
@@ -23,6 +23,14 @@ const Member = defineEntity({
   keys: { primary: { pk: 'USER#{userId}', sk: 'PROFILE' } },
 });
 
+/** Binary attributes, for begins_with on binary. */
+const Blob = defineEntity({
+  table: AppTable,
+  name: 'Blob',
+  schema: z.object({ id: z.string(), bin: z.instanceof(Uint8Array), maybe: z.union([z.string(), z.instanceof(Uint8Array)]).optional() }),
+  keys: { primary: { pk: 'BLOB#{id}', sk: 'BLOB' } },
+});
+
 useTable(AppTable, { clients: [client] });
 
 const u1 = { userId: 'u1', orgId: 'acme', email: 'u1@example.com', name: 'Ada', age: 30, price: 5, listPrice: 8 };
@@ -30,6 +38,7 @@ const u1 = { userId: 'u1', orgId: 'acme', email: 'u1@example.com', name: 'Ada', 
 beforeAll(async () => {
   await User.put(u1);
   await Order.put({ userId: 'u1', orderId: 'o1', seq: 1, total: 10, placedAt: new Date('2024-01-01T00:00:00Z'), lines: [] });
+  await Blob.put({ id: 'b1', bin: new Uint8Array([1, 2, 3]), maybe: new Uint8Array([9, 8]) });
 });
 
 /** A condition another entity built, passed where the type would refuse it (as untyped code can). */
@@ -118,5 +127,50 @@ describe('an update value read from another attribute belongs to the updated ent
     await refusedBeforeSend(sent, ExpressionError, () => User.update({ userId: 'u1' }).set({ age: Member.ref('age').ifNotExists(0) }));
     const done = await User.update({ userId: 'u1' }).set({ price: User.ref('listPrice') }).returning('ALL_NEW');
     expect(done.price).toBe(8);
+  });
+});
+
+describe('list indexes DynamoDB cannot address', () => {
+  // DynamoDB Local: `l[2147483648]` -> "List index is not within the allowable range"; past 2^53 JS
+  // writes the index as `1e+22`, a syntax error. 2147483647 (2^31 - 1) is accepted.
+  it('an index above 2^31 - 1 is an ExpressionError naming the path, in conditions, table paths and updates, nothing sent', async () => {
+    for (const path of ['history[2147483648]', 'history[99999999999999999999999]', 'items[4294967296].sku']) {
+      const e = await refusedBeforeSend(sent, ExpressionError, () => User.check({ userId: 'u1' }, User.Attr(path as 'history[0]').exists()));
+      expect(e.message).toMatch(/2147483647/);
+    }
+    await refusedBeforeSend(sent, ExpressionError, () => User.check({ userId: 'u1' }, AppTable.Attr(['history', 2147483648]).exists()));
+    await refusedBeforeSend(sent, ExpressionError, () => User.check({ userId: 'u1' }, AppTable.Attr('history[2147483648]').exists()));
+    await refusedBeforeSend(sent, ExpressionError, () => User.update({ userId: 'u1' }).remove('history[2147483648]'));
+    await refusedBeforeSend(sent, ExpressionError, () => User.update({ userId: 'u1' }).set({ 'history[2147483648]': 'x' }));
+  });
+
+  it('the largest index DynamoDB takes is sent and evaluated', async () => {
+    expect(await holds(User.check({ userId: 'u1' }, User.Attr('history[2147483647]').notExists()))).toBe(true);
+    expect(await holds(User.check({ userId: 'u1' }, AppTable.Attr(['history', 2147483647]).exists()))).toBe(false);
+  });
+});
+
+describe('names of Object.prototype are not schema attributes', () => {
+  // `'toString' in shape` is true for any object: untyped code reached attributes the schema lacks.
+  it('Attr, ref and update paths refuse them before sending', async () => {
+    const untypedAttr = User.Attr as unknown as (p: string) => AttributeOperand<unknown>;
+    for (const name of ['toString', 'constructor', 'hasOwnProperty', '__proto__', 'address.toString', 'address.constructor']) {
+      await refusedBeforeSend(sent, ExpressionError, () => User.check({ userId: 'u1' }, untypedAttr(name).exists()));
+    }
+    await refusedBeforeSend(sent, ExpressionError, () => User.update({ userId: 'u1' }).set({ constructor: 'x' } as never));
+    await refusedBeforeSend(sent, ExpressionError, () => User.update({ userId: 'u1' }).remove('toString' as never));
+    await refusedBeforeSend(sent, ExpressionError, () => User.update({ userId: 'u1' }).set({ age: (User.ref as unknown as (p: string) => never)('valueOf') }));
+  });
+});
+
+describe('begins_with on binary attributes', () => {
+  // DynamoDB Local: begins_with(B, :binaryPrefix) is evaluated byte-wise.
+  it('a binary attribute takes a binary prefix (typed), and DynamoDB evaluates it', async () => {
+    const { Attr } = Blob;
+    expect(await holds(Blob.check({ id: 'b1' }, Attr('bin').beginsWith(new Uint8Array([1, 2]))))).toBe(true);
+    expect(await holds(Blob.check({ id: 'b1' }, Attr('bin').beginsWith(new Uint8Array([2]))))).toBe(false);
+    expect(await holds(Blob.check({ id: 'b1' }, Attr('maybe').beginsWith(new Uint8Array([9]))))).toBe(true);
+    expect(await holds(Blob.check({ id: 'b1' }, Attr('maybe').beginsWith('a')))).toBe(false);
+    expect(await holds(Blob.check({ id: 'b1' }, AppTable.Attr('bin').beginsWith(new Uint8Array([1]))))).toBe(true);
   });
 });
