@@ -229,3 +229,31 @@ function unionSide(schema: z.ZodType): { union: z.ZodType; sides: z.ZodType[] } 
 export function schemaAt(root: z.ZodType, path: DocPath): z.ZodType | undefined {
   return pathSchemas(root, path)?.leaves[0]?.schema;
 }
+
+/**
+ * The path `segments` (as the parser split them at every dot) names in `schema` when some of its
+ * map keys contain dots: `meta.a.b` with a key `a.b` under `meta` is `['meta', 'a.b']`, as the path
+ * types read it. Runs of names are joined back left to right, keeping each prefix the schema has;
+ * `undefined` when no joining gives a path of the schema.
+ *
+ * @example joinDottedKeys(z.object({ meta: z.object({ 'a.b': z.string() }) }), ['meta', 'a', 'b']) // ['meta', 'a.b']
+ */
+export function joinDottedKeys(schema: z.ZodType, segments: DocPath, from = 0, done: DocPath = []): DocPath | undefined {
+  if (from === segments.length) return done;
+  const seg = segments[from]!;
+  if (typeof seg === 'number') {
+    const next = [...done, seg];
+    return pathSchemas(schema, next) === undefined ? undefined : joinDottedKeys(schema, segments, from + 1, next);
+  }
+  let name = seg;
+  for (let end = from + 1; ; end++) {
+    const next = [...done, name];
+    if (pathSchemas(schema, next) !== undefined) {
+      const found = joinDottedKeys(schema, segments, end, next);
+      if (found !== undefined) return found;
+    }
+    const more = segments[end];
+    if (typeof more !== 'string') return undefined;
+    name = `${name}.${more}`;
+  }
+}

@@ -31,6 +31,18 @@ const Blob = defineEntity({
   keys: { primary: { pk: 'BLOB#{id}', sk: 'BLOB' } },
 });
 
+/** Nested map keys that contain dots (a top-level one is handled by `'p99.ms' in shape`). */
+const Dotted = defineEntity({
+  table: AppTable,
+  name: 'Dotted',
+  schema: z.object({
+    id: z.string(),
+    meta: z.object({ 'a.b': z.string(), c: z.object({ 'x.y': z.number() }), 'p.q': z.object({ r: z.string() }).optional() }),
+    rows: z.array(z.object({ 'k.v': z.string() })),
+  }),
+  keys: { primary: { pk: 'DOT#{id}', sk: 'DOT' } },
+});
+
 useTable(AppTable, { clients: [client] });
 
 const u1 = { userId: 'u1', orgId: 'acme', email: 'u1@example.com', name: 'Ada', age: 30, price: 5, listPrice: 8 };
@@ -172,5 +184,25 @@ describe('begins_with on binary attributes', () => {
     expect(await holds(Blob.check({ id: 'b1' }, Attr('maybe').beginsWith(new Uint8Array([9]))))).toBe(true);
     expect(await holds(Blob.check({ id: 'b1' }, Attr('maybe').beginsWith('a')))).toBe(false);
     expect(await holds(Blob.check({ id: 'b1' }, AppTable.Attr('bin').beginsWith(new Uint8Array([1]))))).toBe(true);
+  });
+});
+
+describe('nested map keys that contain dots', () => {
+  // The path types accept 'meta.a.b' for the key 'a.b' under meta; the run time split it into a, b.
+  it('Attr, ref and update paths address the dotted key, as the types say', async () => {
+    await Dotted.put({ id: 'd1', meta: { 'a.b': 'v', c: { 'x.y': 2 }, 'p.q': { r: 'deep' } }, rows: [{ 'k.v': 'row' }] });
+    const { Attr } = Dotted;
+    const built = Dotted.check({ id: 'd1' }, Attr('meta.a.b').eq('v')).build();
+    expect(built.ExpressionAttributeNames).toEqual({ '#n0': 'meta', '#n1': 'a.b' });
+    expect(await holds(Dotted.check({ id: 'd1' }, Attr('meta.a.b').eq('v')))).toBe(true);
+    expect(await holds(Dotted.check({ id: 'd1' }, Attr('meta.c.x.y').gt(1)))).toBe(true);
+    // A dotted key in the middle of a path: AttrPath lists it, but PathValue types it never (not fixed).
+    expect(await holds(Dotted.check({ id: 'd1' }, (Attr as unknown as (p: string) => AttributeOperand<unknown>)('meta.p.q.r').eq('deep')))).toBe(true);
+    expect(await holds(Dotted.check({ id: 'd1' }, Attr('rows[0].k.v').eq('row')))).toBe(true);
+    const updated = await Dotted.update({ id: 'd1' }).set({ 'meta.a.b': 'w', 'meta.c.x.y': Dotted.ref('meta.c.x.y').plus(1) }).returning('ALL_NEW');
+    expect(updated.meta['a.b']).toBe('w');
+    expect(updated.meta.c['x.y']).toBe(3);
+    expect((await Dotted.get({ id: 'd1' }))?.meta).toEqual({ 'a.b': 'w', c: { 'x.y': 3 }, 'p.q': { r: 'deep' } });
+    await refusedBeforeSend(sent, ExpressionError, () => Dotted.check({ id: 'd1' }, (Dotted.Attr as unknown as (p: string) => AttributeOperand<unknown>)('meta.a.x').exists()));
   });
 });
