@@ -148,7 +148,7 @@ export class Entity<Name extends string, Item extends object, Input, K, V extend
    * needs the whole partition key): `Key('name').beginsWith('A')` alone does not compile.
    */
   query<I extends QueryIndexName<K>>(index: I, condition: NoInfer<QueryCondition<K, I>>): QueryBuilder<Item> {
-    checkOwners(this.model, condition as KeyCondition, 'the key condition');
+    checkOwners(this.model, condition, 'the key condition', true);
     // One literal, not a spread of shared defaults: V8 adds keys to a spread clone on a slow path.
     return new QueryBuilder<Item>(this.model, {
       index,

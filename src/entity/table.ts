@@ -8,7 +8,7 @@ import { checkTableDefinition, keyParts } from './table-definition.js';
 import { createTableInput } from './create-table-input.js';
 import { describeTable, dropTable, enableTimeToLive, waitUntilActive, type TableDescriptionReport } from './table-lifecycle.js';
 import type { Condition } from '../expressions/condition.js';
-import { assertOwnedBy, type ConditionOwner } from '../expressions/condition-owner.js';
+import { assertOwnedBy, conditionOwners, type ConditionOwner } from '../expressions/condition-owner.js';
 import type { EntityModel } from './model.js';
 import type { AnyEntity } from './entity.js';
 import { parseRecordWith, parseRecordsWith, type EntityStreamEvent, type ParsedStream, type StreamEventOf, type StreamRecordInput } from '../streams/stream-record.js';
@@ -181,7 +181,7 @@ export class Table<C extends TableConfig = TableConfig> {
   query(a: string | Condition, b?: Condition): TableReadBuilder<StoredItem<EntityAttributeOf<C>>, EntityAttributeOf<C>> {
     const [index, key] = typeof a === 'string' ? [a, b] : ['primary', a];
     if (key === undefined) throw new ExpressionError(`table ${this.name}`, '', 'query needs a key condition');
-    assertOwnedBy(key.owners, [this.conditionOwner], `table ${this.name}`, 'the key condition');
+    assertOwnedBy(conditionOwners(`table ${this.name}`, key, 'the key condition', false), [this.conditionOwner], `table ${this.name}`, 'the key condition');
     return new TableReadBuilder(this as unknown as Table, {
       kind: 'query', index: this.resolveIndex(index), key, filter: undefined, projection: undefined, limit: undefined,
       pageSize: undefined, reverse: false, consistent: false, cursor: undefined, entities: undefined,

@@ -28,6 +28,29 @@ export function mergeOwners(...parts: readonly (readonly OwnedPath[])[]): readon
 }
 
 /**
+ * Checks that an untyped caller's `value` is what an operation takes (a condition built by
+ * `Attr`, or for a query a key condition built by `Key`; the two are easily swapped without types)
+ * and returns its owners; anything else is an `ExpressionError` instead of a crash in the compiler.
+ *
+ * @example conditionOwners('User', User.Key('userId').eq('u1'), 'the filter', false) // throws: a key condition is not a filter
+ */
+export function conditionOwners(target: string, value: unknown, what: string, key: boolean): readonly OwnedPath[] {
+  const v = value as { readonly node?: unknown; readonly terms?: unknown; readonly owners?: readonly OwnedPath[] } | null | undefined;
+  const fits = typeof v === 'object' && v !== null && (key ? Array.isArray(v.terms) : typeof v.node === 'object' && v.node !== null);
+  if (!fits) {
+    const got = typeof v !== 'object' || v === null ? String(v) : Array.isArray(v.terms) ? 'a key condition' : typeof v.node === 'object' ? 'a condition' : 'another object';
+    throw new ExpressionError(
+      target,
+      '',
+      key
+        ? `${what} must be a key condition built by the entity's Key(...) (Attr(...) builds conditions and filters); got ${got}`
+        : `${what} must be a condition built by Attr(...) or a table's Key(...) (an entity's Key(...) builds only a query's key condition); got ${got}`,
+    );
+  }
+  return v.owners ?? [];
+}
+
+/**
  * Refuses a condition with a part built for another entity or table than `accepted`: a path of
  * another entity is resolved there with names, encodings and keys that need not be this one's (an
  * attribute of the same name too), so the request would test something else than it says.

@@ -9,7 +9,7 @@ import { coreType, defaultOf, defOf, emptySetWhenAbsent, isOptionalSchema, unwra
 import { joinDottedKeys, leafSchemas, pathSchemas, type PathLeaf, type PathSchemas } from '../entity/path-schemas.js';
 import { describeKinds, kindsFit, storedKinds, type StoredKinds } from '../entity/stored-kinds.js';
 import { assertGuardsAgree, unionTarget, type UnionGuard } from './union-guards.js';
-import { checkOwners } from './expression-input.js';
+import { assertOwnedBy } from '../expressions/condition-owner.js';
 
 /** One call on the update builder, kept in call order until the command is built. */
 export type UpdateStep =
@@ -110,7 +110,7 @@ function validateChange(model: EntityModel, s: z.ZodType, raw: unknown, at: stri
  */
 function refValue(model: EntityModel, v: UpdateRef<unknown>, target: DocPath, s: z.ZodType): SetValue {
   const at = formatDocPath(target);
-  checkOwners(model, v, `the value of ${at}`);
+  assertOwnedBy(v.owners, [model.conditionOwner], model.name, `the value of ${at}`);
   const into = model.isTtlPath(target) ? NUMBER : storedKinds(s);
   const source = (path: DocPath, fits: StoredKinds, role: string): void => {
     const ps = pathSchemas(model.schema, path);

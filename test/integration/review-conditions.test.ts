@@ -206,3 +206,16 @@ describe('nested map keys that contain dots', () => {
     await refusedBeforeSend(sent, ExpressionError, () => Dotted.check({ id: 'd1' }, (Dotted.Attr as unknown as (p: string) => AttributeOperand<unknown>)('meta.a.x').exists()));
   });
 });
+
+describe('a key condition and a condition swapped by untyped code', () => {
+  it('is an ExpressionError saying which one was expected, not a TypeError from the compiler', async () => {
+    const e1 = await refusedBeforeSend(sent, ExpressionError, () => User.query('primary', AppTable.Key('pk').eq('USER#u1') as never));
+    expect(e1.message).toMatch(/must be a key condition built by the entity's Key/);
+    const e2 = await refusedBeforeSend(sent, ExpressionError, () => User.scan().filter(User.Key('userId').eq('u1') as never));
+    expect(e2.message).toMatch(/the filter must be a condition built by Attr.*got a key condition/);
+    await refusedBeforeSend(sent, ExpressionError, () => User.check({ userId: 'u1' }, User.Key('userId').eq('u1') as never));
+    await refusedBeforeSend(sent, ExpressionError, () => User.put(u1).where(undefined as never));
+    await refusedBeforeSend(sent, ExpressionError, () => AppTable.query(User.Key('userId').eq('u1') as never));
+    await refusedBeforeSend(sent, ExpressionError, () => AppTable.scan().filter({} as never));
+  });
+});
