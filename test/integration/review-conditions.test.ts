@@ -4,10 +4,11 @@
  * before sending or sent in a form DynamoDB accepts and evaluates as documented.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { and, ConditionFailedError, defineEntity, defineTable, ExpressionError, not, or, transactWrite, ValidationError, type AttributeOperand, type Condition, type KeyCondition } from '../../src/index.js';
 import { appModel } from '../fixtures/app-model.js';
-import { testClient, uniqueTableName } from '../support/client.js';
+import { testClient, testDocClient, uniqueTableName } from '../support/client.js';
 import { countRequests, refusedBeforeSend } from '../support/requests.js';
 import { useTable } from '../support/tables.js';
 
@@ -29,6 +30,15 @@ const Blob = defineEntity({
   name: 'Blob',
   schema: z.object({ id: z.string(), bin: z.instanceof(Uint8Array), maybe: z.union([z.string(), z.instanceof(Uint8Array)]).optional() }),
   keys: { primary: { pk: 'BLOB#{id}', sk: 'BLOB' } },
+});
+
+/** Renames that swap two names and chain a third (a -> b, b -> a, c -> d... as `storedAs` allows). */
+const Swapped = defineEntity({
+  table: AppTable,
+  name: 'Swapped',
+  schema: z.object({ id: z.string(), a: z.string(), b: z.string(), c: z.string(), d: z.string().optional() }),
+  keys: { primary: { pk: 'SWAP#{id}', sk: 'SWAP' } },
+  storedAs: { a: 'b', b: 'a', c: 'd', d: 'e' },
 });
 
 /** Nested map keys that contain dots (a top-level one is handled by `'p99.ms' in shape`). */
@@ -217,5 +227,16 @@ describe('a key condition and a condition swapped by untyped code', () => {
     await refusedBeforeSend(sent, ExpressionError, () => User.put(u1).where(undefined as never));
     await refusedBeforeSend(sent, ExpressionError, () => AppTable.query(User.Key('userId').eq('u1') as never));
     await refusedBeforeSend(sent, ExpressionError, () => AppTable.scan().filter({} as never));
+  });
+});
+
+describe('storedAs renames that swap or chain names', () => {
+  // renameInPlace moved one attribute at a time: a -> b overwrote b before b -> a read it.
+  it('every field is written under its stored name, none is lost', async () => {
+    const written = await Swapped.put({ id: 's1', a: 'A', b: 'B', c: 'C', d: 'D' });
+    expect(written).toMatchObject({ a: 'A', b: 'B', c: 'C', d: 'D' });
+    const raw = await testDocClient(client).send(new GetCommand({ TableName: AppTable.name, Key: { pk: 'SWAP#s1', sk: 'SWAP' } }));
+    expect(raw.Item).toMatchObject({ b: 'A', a: 'B', d: 'C', e: 'D' });
+    expect(await Swapped.get({ id: 's1' })).toMatchObject({ a: 'A', b: 'B', c: 'C', d: 'D' });
   });
 });
