@@ -17,6 +17,7 @@ import { UpdateBuilder } from '../operations/update.js';
 import { DeleteBuilder } from '../operations/delete.js';
 import { CheckBuilder } from '../operations/check.js';
 import { resolvePath } from '../operations/update-plan.js';
+import { checkOwners } from '../operations/expression-input.js';
 import { EntityBatchGet } from '../batch/entity-batch-get.js';
 
 /**
@@ -46,7 +47,7 @@ export class Entity<Name extends string, Item extends object, Input, K, V extend
   Attr = <P extends AttrPath<Addressable<Item>>>(path: P): AttributeOperand<Present<PathValue<Addressable<Item>, P>>> => {
     const p = resolvePath(this.model, path);
     this.model.assertPath(p, path);
-    return new AttributeOperand<Present<PathValue<Addressable<Item>, P>>>(p);
+    return new AttributeOperand<Present<PathValue<Addressable<Item>, P>>>(p, false, this.model.conditionOwner);
   };
 
   /**
@@ -57,7 +58,7 @@ export class Entity<Name extends string, Item extends object, Input, K, V extend
   Key = <A extends KeyAttributeNames<K> & keyof Item & string>(attribute: A): KeyOperand<Present<Item[A]>, A> => {
     if (!this.model.keyComposites.has(attribute)) throw new ExpressionError(this.name, attribute, 'does not compose any key of the entity');
     // An optional composite (a sparse index) is queried by its present values.
-    return new KeyOperand<Present<Item[A]>, A>(attribute);
+    return new KeyOperand<Present<Item[A]>, A>(attribute, this.model.conditionOwner);
   };
 
   /**
@@ -68,7 +69,7 @@ export class Entity<Name extends string, Item extends object, Input, K, V extend
   ref = <P extends AttrPath<Addressable<Item>>>(path: P): UpdateRef<Present<PathValue<Addressable<Item>, P>>> => {
     const p = resolvePath(this.model, path);
     this.model.assertPath(p, path);
-    return refTo(p);
+    return refTo(p, this.model.conditionOwner);
   };
 
   /**
@@ -147,6 +148,7 @@ export class Entity<Name extends string, Item extends object, Input, K, V extend
    * needs the whole partition key): `Key('name').beginsWith('A')` alone does not compile.
    */
   query<I extends QueryIndexName<K>>(index: I, condition: NoInfer<QueryCondition<K, I>>): QueryBuilder<Item> {
+    checkOwners(this.model, condition, 'the key condition', true);
     // One literal, not a spread of shared defaults: V8 adds keys to a spread clone on a slow path.
     return new QueryBuilder<Item>(this.model, {
       index,

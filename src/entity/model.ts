@@ -14,6 +14,7 @@ import { schemaAt } from './path-schemas.js';
 import type { DocPath } from '../expressions/ast.js';
 import { formatDocPath } from '../expressions/document-path.js';
 import type { Table } from './table.js';
+import type { ConditionOwner } from '../expressions/condition-owner.js';
 
 export interface TimestampNames {
   readonly createdAt: string;
@@ -41,6 +42,8 @@ export interface ModelOptions {
 export class EntityModel {
   readonly name: string;
   readonly table: Table;
+  /** What this entity's `Attr`, `Key` and `ref` mark their paths with; its operations take those and its table's. */
+  readonly conditionOwner: ConditionOwner;
   readonly schema: z.ZodObject;
   readonly shape: Readonly<Record<string, z.ZodType>>;
   /** The top-level attributes a full read returns: schema fields, then timestamps and version. */
@@ -99,6 +102,7 @@ export class EntityModel {
   constructor(o: ModelOptions) {
     this.name = o.name;
     this.table = o.table;
+    this.conditionOwner = { label: `entity ${o.name}` };
     this.schema = o.schema;
     this.shape = o.schema.shape as Record<string, z.ZodType>;
     this.timestamps = o.timestamps ? { createdAt: 'createdAt', updatedAt: 'updatedAt' } : undefined;

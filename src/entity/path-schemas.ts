@@ -143,7 +143,8 @@ function child(schema: z.ZodType, seg: string | number): z.ZodType | undefined {
     return undefined;
   }
   // Not the catchall of a loose object: a name outside the shape may be a key attribute dynakit writes.
-  if (def.type === 'object') return def.shape?.[seg];
+  // Own keys only: `'toString' in shape` holds for every object.
+  if (def.type === 'object') return def.shape !== undefined && Object.hasOwn(def.shape, seg) ? def.shape[seg] : undefined;
   if (def.type === 'record') return def.valueType;
   return undefined;
 }
@@ -227,4 +228,32 @@ function unionSide(schema: z.ZodType): { union: z.ZodType; sides: z.ZodType[] } 
 /** The schema at a document path, the first union option's where several have it; `undefined` when none does. */
 export function schemaAt(root: z.ZodType, path: DocPath): z.ZodType | undefined {
   return pathSchemas(root, path)?.leaves[0]?.schema;
+}
+
+/**
+ * The path `segments` (as the parser split them at every dot) names in `schema` when some of its
+ * map keys contain dots: `meta.a.b` with a key `a.b` under `meta` is `['meta', 'a.b']`, as the path
+ * types read it. Runs of names are joined back left to right, keeping each prefix the schema has;
+ * `undefined` when no joining gives a path of the schema.
+ *
+ * @example joinDottedKeys(z.object({ meta: z.object({ 'a.b': z.string() }) }), ['meta', 'a', 'b']) // ['meta', 'a.b']
+ */
+export function joinDottedKeys(schema: z.ZodType, segments: DocPath, from = 0, done: DocPath = []): DocPath | undefined {
+  if (from === segments.length) return done;
+  const seg = segments[from]!;
+  if (typeof seg === 'number') {
+    const next = [...done, seg];
+    return pathSchemas(schema, next) === undefined ? undefined : joinDottedKeys(schema, segments, from + 1, next);
+  }
+  let name = seg;
+  for (let end = from + 1; ; end++) {
+    const next = [...done, name];
+    if (pathSchemas(schema, next) !== undefined) {
+      const found = joinDottedKeys(schema, segments, end, next);
+      if (found !== undefined) return found;
+    }
+    const more = segments[end];
+    if (typeof more !== 'string') return undefined;
+    name = `${name}.${more}`;
+  }
 }

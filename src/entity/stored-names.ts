@@ -84,13 +84,19 @@ export class StoredNames {
     return this.fieldOf.get(name) ?? (this.renamed.has(name) ? undefined : name);
   }
 
-  /** Moves the renamed attributes of a stored-form item to their stored names. */
+  /**
+   * Moves the renamed attributes of a stored-form item to their stored names. All are taken out
+   * before any is put back: a stored name may be another field's model name (`{ a: 'b', b: 'a' }`,
+   * `{ a: 'b', b: 'c' }`), which moving one at a time overwrote.
+   */
   renameInPlace(item: Record<string, unknown>): void {
+    const moved: [string, unknown][] = [];
     for (const [field, name] of this.renamed) {
       if (!(field in item)) continue;
-      item[name] = item[field];
+      moved.push([name, item[field]]);
       delete item[field];
     }
+    for (const [name, value] of moved) item[name] = value;
   }
 
   /** `values` (model names) under their stored names; `values` itself when nothing is renamed. */

@@ -8,6 +8,7 @@ import { checkTableDefinition, keyParts } from './table-definition.js';
 import { createTableInput } from './create-table-input.js';
 import { describeTable, dropTable, enableTimeToLive, waitUntilActive, type TableDescriptionReport } from './table-lifecycle.js';
 import type { Condition } from '../expressions/condition.js';
+import { assertOwnedBy, conditionOwners, type ConditionOwner } from '../expressions/condition-owner.js';
 import type { EntityModel } from './model.js';
 import type { AnyEntity } from './entity.js';
 import { parseRecordWith, parseRecordsWith, type EntityStreamEvent, type ParsedStream, type StreamEventOf, type StreamRecordInput } from '../streams/stream-record.js';
@@ -80,6 +81,8 @@ export class Table<C extends TableConfig = TableConfig> {
    */
   declare readonly '~keysShape': EntityKeysShape<C>;
   readonly name: string;
+  /** What `Attr` and `Key` mark their paths with: a table-level read takes only those. */
+  readonly conditionOwner: ConditionOwner;
   readonly client: AnyDynamoClient;
   /** The discriminator attribute; `undefined` for a table without one (`entityAttribute: false`), which holds one entity. */
   readonly entityAttribute: string | undefined;
@@ -93,6 +96,7 @@ export class Table<C extends TableConfig = TableConfig> {
 
   constructor(readonly config: C) {
     this.name = config.name;
+    this.conditionOwner = { label: `table ${config.name}` };
     this.client = config.client;
     const unsupported = unsupportedTranslation(config.client);
     if (unsupported !== undefined) throw new UnsupportedClientError(`table ${config.name}: ${unsupported}`);
@@ -177,6 +181,7 @@ export class Table<C extends TableConfig = TableConfig> {
   query(a: string | Condition, b?: Condition): TableReadBuilder<StoredItem<EntityAttributeOf<C>>, EntityAttributeOf<C>> {
     const [index, key] = typeof a === 'string' ? [a, b] : ['primary', a];
     if (key === undefined) throw new ExpressionError(`table ${this.name}`, '', 'query needs a key condition');
+    assertOwnedBy(conditionOwners(`table ${this.name}`, key, 'the key condition', false), [this.conditionOwner], `table ${this.name}`, 'the key condition');
     return new TableReadBuilder(this as unknown as Table, {
       kind: 'query', index: this.resolveIndex(index), key, filter: undefined, projection: undefined, limit: undefined,
       pageSize: undefined, reverse: false, consistent: false, cursor: undefined, entities: undefined,
@@ -344,6 +349,8 @@ export class Table<C extends TableConfig = TableConfig> {
   Attr = (path: string | readonly (string | number)[]): AttributeOperand<unknown> =>
     new AttributeOperand<unknown>(
       typedPath(`table ${this.name}`, typeof path === 'string' ? path : formatDocPath(path), () => (typeof path === 'string' ? parseDocPath(path) : checkDocPath(path))),
+      false,
+      this.conditionOwner,
     );
 
   /**
@@ -353,7 +360,7 @@ export class Table<C extends TableConfig = TableConfig> {
    */
   Key = (name: TableKeyName<C>): AttributeOperand<string | number | Uint8Array> => {
     if (!this.keyAttributeNames.has(name)) throw new ExpressionError(`table ${this.name}`, '', `${String(name)} is not a key attribute of the table or its indexes`);
-    return new AttributeOperand<string | number | Uint8Array>([name]);
+    return new AttributeOperand<string | number | Uint8Array>([name], false, this.conditionOwner);
   };
 }
 

@@ -1,4 +1,5 @@
 import type { AttributeTypeName, ConditionNode, DocPath, Operand } from './ast.js';
+import { mergeOwners, type ConditionOwner, type OwnedPath } from './condition-owner.js';
 
 /**
  * An immutable condition: a node of the expression AST plus `and`/`or`/`not` to combine it.
@@ -7,7 +8,11 @@ import type { AttributeTypeName, ConditionNode, DocPath, Operand } from './ast.j
  * @example Attr('age').gt(18).and(Attr('tags').contains('vip'))
  */
 export class Condition {
-  constructor(readonly node: ConditionNode) {}
+  constructor(
+    readonly node: ConditionNode,
+    /** @internal the entities or tables whose builders made its paths (none for dynakit's own conditions) */
+    readonly owners: readonly OwnedPath[] = [],
+  ) {}
 
   /**
    * This condition and every one of `others` hold.
@@ -45,7 +50,7 @@ function combine(kind: 'and' | 'or', conditions: readonly Condition[]): Conditio
     if (c.node.kind === kind) children.push(...c.node.children);
     else children.push(c.node);
   }
-  return new Condition({ kind, children });
+  return new Condition({ kind, children }, mergeOwners(...conditions.map((c) => c.owners)));
 }
 
 /** All conditions hold. @example and(Attr('a').eq(1), Attr('b').exists()) */
@@ -62,7 +67,7 @@ export function or(...conditions: Condition[]): Condition {
 
 /** The condition does not hold. @example not(Attr('deleted').exists()) */
 export function not(condition: Condition): Condition {
-  return new Condition({ kind: 'not', child: condition.node });
+  return new Condition({ kind: 'not', child: condition.node }, condition.owners);
 }
 
 /** Element type accepted by `contains`: set/list elements, or a substring for strings. */
@@ -76,8 +81,19 @@ export type ContainsValue<V> = unknown extends V
         ? string
         : never;
 
-/** `beginsWith` takes a string when the attribute can hold one (untyped table-level paths too). */
-export type PrefixValue<V> = unknown extends V ? ValueOrAttr<string> : [Extract<V, string>] extends [never] ? never : ValueOrAttr<string>;
+/**
+ * `beginsWith` takes a string prefix where the attribute can hold a string and a binary one where
+ * it can hold binary (DynamoDB compares bytes); untyped table-level paths take either.
+ */
+export type PrefixValue<V> = unknown extends V
+  ? ValueOrAttr<string> | ValueOrAttr<Uint8Array>
+  : [Extract<V, Uint8Array>] extends [never]
+    ? [Extract<V, string>] extends [never]
+      ? never
+      : ValueOrAttr<string>
+    : [Extract<V, string>] extends [never]
+      ? ValueOrAttr<Uint8Array>
+      : ValueOrAttr<string> | ValueOrAttr<Uint8Array>;
 
 /**
  * `size()`'s parameters: none where the attribute can hold a string, binary, set, list or map
@@ -107,6 +123,11 @@ function operand<V>(v: ValueOrAttr<V>): Operand {
   return v instanceof AttributeOperand ? v.operand : { kind: 'value', value: v };
 }
 
+/** The owners of an operand that is another attribute (none for a value). */
+function ownersOf(v: unknown): readonly OwnedPath[] {
+  return v instanceof AttributeOperand ? v.owners : [];
+}
+
 /**
  * One side of a comparison: an attribute path (or `size(path)`), typed by the value stored there.
  * Every method returns a new `Condition`; the operand itself never changes.
@@ -115,18 +136,29 @@ export class AttributeOperand<V> {
   /** @internal phantom, keeps V in the type */
   declare readonly _value?: V;
 
+  /** @internal the entity or table whose builder made this path, with the path */
+  readonly owners: readonly OwnedPath[];
+
   constructor(
     readonly path: DocPath,
     readonly isSize = false,
-  ) {}
+    /** @internal */ readonly owner?: ConditionOwner,
+  ) {
+    this.owners = owner === undefined ? [] : [{ owner, path }];
+  }
 
   /** @internal */
   get operand(): Operand {
     return this.isSize ? { kind: 'size', path: this.path } : { kind: 'path', path: this.path };
   }
 
+  /** A condition on this path whose other operands are `others` (attributes bring their owners). */
+  private condition(node: ConditionNode, ...others: readonly unknown[]): Condition {
+    return new Condition(node, mergeOwners(this.owners, ...others.map(ownersOf)));
+  }
+
   private cmp(op: '=' | '<>' | '<' | '<=' | '>' | '>=', v: ValueOrAttr<V>): Condition {
-    return new Condition({ kind: 'compare', op, left: this.operand, right: operand(v) });
+    return this.condition({ kind: 'compare', op, left: this.operand, right: operand(v) }, v);
   }
 
   /**
@@ -184,7 +216,7 @@ export class AttributeOperand<V> {
    * @example User.Attr('age').between(18, 65)
    */
   between(low: OrderedValue<V>, high: OrderedValue<V>): Condition {
-    return new Condition({ kind: 'between', operand: this.operand, low: operand(low as ValueOrAttr<V>), high: operand(high as ValueOrAttr<V>) });
+    return this.condition({ kind: 'between', operand: this.operand, low: operand(low as ValueOrAttr<V>), high: operand(high as ValueOrAttr<V>) }, low, high);
   }
   /**
    * Equal to one of 1 to 100 values (DynamoDB's limit); another count is an `ExpressionError` when
@@ -193,17 +225,17 @@ export class AttributeOperand<V> {
    * @example User.Attr('name').in(['Ada', 'Bo'])
    */
   in(values: readonly ValueOrAttr<V>[]): Condition {
-    return new Condition({ kind: 'in', operand: this.operand, values: values.map((v) => operand(v)) });
+    return this.condition({ kind: 'in', operand: this.operand, values: values.map((v) => operand(v)) }, ...values);
   }
   /**
-   * `begins_with`: the string attribute starts with `prefix`. Only for attributes that can hold a
-   * string; throws a `TypeError` on `size()`.
+   * `begins_with`: the string (or binary) attribute starts with `prefix`, a string for a string
+   * attribute, a `Uint8Array` for a binary one; throws a `TypeError` on `size()`.
    *
    * @example User.Attr('email').beginsWith('admin@')
    */
   beginsWith(prefix: PrefixValue<V>): Condition {
     this.assertPath('beginsWith');
-    return new Condition({ kind: 'beginsWith', path: this.path, prefix: operand(prefix) });
+    return this.condition({ kind: 'beginsWith', path: this.path, prefix: operand(prefix as ValueOrAttr<unknown>) }, prefix);
   }
   /**
    * Substring of a string, or element of a set or list; the argument's type follows the attribute
@@ -213,7 +245,7 @@ export class AttributeOperand<V> {
    */
   contains(element: ContainsValue<V>): Condition {
     this.assertPath('contains');
-    return new Condition({ kind: 'contains', path: this.path, operand: operand(element) });
+    return this.condition({ kind: 'contains', path: this.path, operand: operand(element) }, element);
   }
   /**
    * `attribute_exists`: the stored item has the attribute, whatever its value.
@@ -222,7 +254,7 @@ export class AttributeOperand<V> {
    */
   exists(): Condition {
     this.assertPath('exists');
-    return new Condition({ kind: 'exists', path: this.path, negate: false });
+    return this.condition({ kind: 'exists', path: this.path, negate: false });
   }
   /**
    * `attribute_not_exists`: the stored item lacks the attribute, or no item is stored under the
@@ -232,7 +264,7 @@ export class AttributeOperand<V> {
    */
   notExists(): Condition {
     this.assertPath('notExists');
-    return new Condition({ kind: 'exists', path: this.path, negate: true });
+    return this.condition({ kind: 'exists', path: this.path, negate: true });
   }
   /**
    * DynamoDB's `attribute_type`: the stored value has this type (`'S'`, `'N'`, `'SS'`, `'L'`,
@@ -242,7 +274,7 @@ export class AttributeOperand<V> {
    */
   type(type: AttributeTypeName): Condition {
     this.assertPath('type');
-    return new Condition({ kind: 'type', path: this.path, type });
+    return this.condition({ kind: 'type', path: this.path, type });
   }
   /**
    * Length of a string, binary, set, list or map, as a number operand to compare. It does not
@@ -253,7 +285,7 @@ export class AttributeOperand<V> {
    */
   size(..._: SizeArgs<V>): AttributeOperand<number> {
     this.assertPath('size');
-    return new AttributeOperand<number>(this.path, true);
+    return new AttributeOperand<number>(this.path, true, this.owner);
   }
 
   private assertPath(op: string): void {

@@ -3,6 +3,10 @@ import { ExpressionError } from '../errors.js';
 
 const cache = new Map<string, DocPath>();
 
+/** The largest list index DynamoDB addresses (2^31 - 1); above it: "List index is not within the allowable range". */
+export const MAX_LIST_INDEX = 2_147_483_647;
+const INDEX_RANGE = `a list index is at most ${MAX_LIST_INDEX} (DynamoDB's range)`;
+
 /**
  * Parses a dotted document path (`address.city`, `items[0].sku`, `matrix[1][2]`) into segments.
  * Results are cached: the same strings come back on every call of a hot code path.
@@ -39,7 +43,9 @@ export function parseDocPath(path: string): DocPath {
       const close = path.indexOf(']', i);
       const digits = close < 0 ? '' : path.slice(i + 1, close);
       if (!/^\d+$/.test(digits)) throw new SyntaxError(`invalid document path "${path}": bad list index`);
-      segments.push(Number(digits));
+      const index = Number(digits);
+      if (index > MAX_LIST_INDEX) throw new SyntaxError(`invalid document path "${path}": ${INDEX_RANGE}`);
+      segments.push(index);
       i = close + 1;
       if (i < path.length && path[i] !== '.' && path[i] !== '[') {
         throw new SyntaxError(`invalid document path "${path}": expected "." or "[" after "]"`);
@@ -65,6 +71,7 @@ export function checkDocPath(segments: readonly PathSegment[]): DocPath {
   if (segments.length === 0 || typeof segments[0] !== 'string') invalid('it must start with an attribute name');
   for (const s of segments) {
     if (typeof s === 'string' ? s === '' : !Number.isSafeInteger(s) || s < 0) invalid(typeof s === 'string' ? 'empty attribute name' : 'a list index is a non-negative integer');
+    if (typeof s === 'number' && s > MAX_LIST_INDEX) invalid(INDEX_RANGE);
   }
   return segments;
 }

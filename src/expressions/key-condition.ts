@@ -3,6 +3,8 @@
  * attributes that compose an index's keys; the query compiler maps them onto the physical key
  * attributes through the key templates.
  */
+import { mergeOwners, type ConditionOwner, type OwnedPath } from './condition-owner.js';
+
 export type KeyOp = '=' | '<' | '<=' | '>' | '>=' | 'between' | 'beginsWith';
 
 export interface KeyTerm {
@@ -27,7 +29,11 @@ export class KeyCondition<A extends string = string, E extends string = never> {
    */
   declare readonly _partitionKeyNeedsEq?: (eq: E) => void;
 
-  constructor(readonly terms: readonly KeyTerm[]) {}
+  constructor(
+    readonly terms: readonly KeyTerm[],
+    /** @internal the entity whose `Key` named the attributes (see `Condition.owners`) */
+    readonly owners: readonly OwnedPath[] = [],
+  ) {}
 
   /**
    * Both conditions: the only combination DynamoDB allows in a key condition (there is no OR or NOT).
@@ -35,7 +41,7 @@ export class KeyCondition<A extends string = string, E extends string = never> {
    * @example User.query('gsi1', User.Key('orgId').eq('acme').and(User.Key('name').beginsWith('A')))
    */
   and<B extends string, F extends string>(other: KeyCondition<B, F>): KeyCondition<A | B, E | F> {
-    return new KeyCondition<A | B, E | F>([...this.terms, ...other.terms]);
+    return new KeyCondition<A | B, E | F>([...this.terms, ...other.terms], mergeOwners(this.owners, other.owners));
   }
 }
 
@@ -44,10 +50,13 @@ export class KeyOperand<V, A extends string = string> {
   /** @internal phantom */
   declare readonly _value?: V;
 
-  constructor(readonly attribute: A) {}
+  constructor(
+    readonly attribute: A,
+    /** @internal the entity whose `Key` made it */ readonly owner?: ConditionOwner,
+  ) {}
 
   private term<E extends string = never>(op: KeyOp, values: unknown[]): KeyCondition<A, E> {
-    return new KeyCondition<A, E>([{ attribute: this.attribute, op, values }]);
+    return new KeyCondition<A, E>([{ attribute: this.attribute, op, values }], this.owner === undefined ? [] : [{ owner: this.owner, path: [this.attribute] }]);
   }
   /**
    * The only operator a partition-key composite takes. The attribute is read from `this`, not from

@@ -1,4 +1,5 @@
 import type { DocPath, SetValue } from './ast.js';
+import { mergeOwners, type ConditionOwner, type OwnedPath } from './condition-owner.js';
 
 /**
  * A right-hand side that reads the stored item: another attribute, `if_not_exists`, or one
@@ -10,7 +11,11 @@ export class UpdateRef<V> {
   /** @internal phantom */
   declare readonly _value?: V;
 
-  constructor(readonly value: SetValue) {}
+  constructor(
+    readonly value: SetValue,
+    /** @internal the entity whose `ref` named the paths (see `Condition.owners`) */
+    readonly owners: readonly OwnedPath[] = [],
+  ) {}
 
   /**
    * `path + n` (numbers only). DynamoDB allows one `+`/`-` per value, so chaining a second is an
@@ -19,7 +24,7 @@ export class UpdateRef<V> {
    * @example await User.update({ userId: 'u1' }).set({ age: User.ref('age').plus(1) })
    */
   plus(this: UpdateRef<number>, n: number | UpdateRef<number>): UpdateRef<number> {
-    return new UpdateRef({ kind: 'arith', op: '+', left: this.value, right: toSetValue(n) });
+    return new UpdateRef({ kind: 'arith', op: '+', left: this.value, right: toSetValue(n) }, mergeOwners(this.owners, n instanceof UpdateRef ? n.owners : []));
   }
 
   /**
@@ -28,7 +33,7 @@ export class UpdateRef<V> {
    * @example await User.update({ userId: 'u1' }).set({ age: User.ref('age').minus(1) })
    */
   minus(this: UpdateRef<number>, n: number | UpdateRef<number>): UpdateRef<number> {
-    return new UpdateRef({ kind: 'arith', op: '-', left: this.value, right: toSetValue(n) });
+    return new UpdateRef({ kind: 'arith', op: '-', left: this.value, right: toSetValue(n) }, mergeOwners(this.owners, n instanceof UpdateRef ? n.owners : []));
   }
 
   /**
@@ -39,12 +44,12 @@ export class UpdateRef<V> {
    */
   ifNotExists(fallback: V): UpdateRef<V> {
     if (this.value.kind !== 'path') throw new TypeError('ifNotExists() applies to an attribute reference');
-    return new UpdateRef({ kind: 'ifNotExists', path: this.value.path, fallback: { kind: 'value', value: fallback } });
+    return new UpdateRef({ kind: 'ifNotExists', path: this.value.path, fallback: { kind: 'value', value: fallback } }, this.owners);
   }
 }
 
-export function refTo<V>(path: DocPath): UpdateRef<V> {
-  return new UpdateRef<V>({ kind: 'path', path });
+export function refTo<V>(path: DocPath, owner?: ConditionOwner): UpdateRef<V> {
+  return new UpdateRef<V>({ kind: 'path', path }, owner === undefined ? [] : [{ owner, path }]);
 }
 
 export function toSetValue(v: unknown): SetValue {

@@ -7,7 +7,7 @@ import { compileCondition } from '../expressions/compile.js';
 import { sendCommand, type RequestOptions } from '../client/send.js';
 import type { EntityModel } from '../entity/model.js';
 import { Operation } from './operation.js';
-import { contextFor, withPlaceholders } from './expression-input.js';
+import { checkOwners, contextFor, withPlaceholders } from './expression-input.js';
 import { cancellationReasons } from './condition-failure.js';
 import { ConditionFailedError, TransactionCanceledError } from '../errors.js';
 
@@ -27,6 +27,7 @@ export class CheckBuilder extends Operation<ConditionCheckInput, void> {
     private readonly returnItemOnFailure = false,
   ) {
     super();
+    checkOwners(model, condition, 'the condition');
   }
 
   /**

@@ -5,7 +5,7 @@ import type { RequestOptions } from '../client/send.js';
 import { sendDocumentRequest } from '../client/send-document-request.js';
 import type { EntityModel } from '../entity/model.js';
 import { Operation } from './operation.js';
-import { contextFor, withPlaceholders } from './expression-input.js';
+import { checkOwners, contextFor, withPlaceholders } from './expression-input.js';
 import { describeChecks, mapConditionFailure } from './condition-failure.js';
 import { allOf, expectedVersion, missingOrOwned, missingOrOwnedText, versionIs } from './write-guards.js';
 import { deleteRequest, type WriteRequest } from '../batch/write-request.js';
@@ -35,6 +35,7 @@ export class DeleteBuilder<Item, Result = void> extends Operation<DeleteCommandI
    * @example await User.delete({ userId: 'u1' }).where(User.Attr('age').lt(100))
    */
   where(condition: Condition): DeleteBuilder<Item, Result> {
+    checkOwners(this.model, condition, 'the condition');
     const c = this.state.condition === undefined ? condition : this.state.condition.and(condition);
     return new DeleteBuilder(this.model, { ...this.state, condition: c });
   }

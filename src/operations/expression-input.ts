@@ -3,6 +3,7 @@ import { Placeholders } from '../expressions/placeholders.js';
 import type { EntityModel } from '../entity/model.js';
 import type { Table } from '../entity/table.js';
 import { encodeStored } from '../entity/value-encoding.js';
+import { assertOwnedBy, conditionOwners } from '../expressions/condition-owner.js';
 
 /** A fresh compile context for one command of an entity (only the placeholders are per command). */
 export function contextFor(model: EntityModel): CompileContext {
@@ -28,4 +29,16 @@ export function withPlaceholders<T extends object>(
   if (ctx.ph.hasNames) out.ExpressionAttributeNames = ctx.ph.names;
   if (ctx.ph.hasValues) out.ExpressionAttributeValues = ctx.ph.values;
   return out;
+}
+
+/**
+ * Refuses a condition (or with `key`, a query's key condition) that is not one (untyped code) or
+ * has a part another entity or table built: an entity's operations take its own `Attr`/`Key` and
+ * its table's physical `Attr`/`Key`.
+ *
+ * @example checkOwners(User.model, Order.Attr('total').gt(1), 'the condition') // ExpressionError naming User, Order and total
+ */
+export function checkOwners(model: EntityModel, condition: unknown, what: string, key = false): void {
+  const owners = conditionOwners(model.name, condition, what, key);
+  if (owners.length > 0) assertOwnedBy(owners, [model.conditionOwner, model.table.conditionOwner], model.name, what);
 }

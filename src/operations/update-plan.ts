@@ -6,18 +6,25 @@ import { ExpressionError, KeyError, ValidationError } from '../errors.js';
 import type { EntityModel } from '../entity/model.js';
 import { indexKeyParts, isSelfKey } from '../entity/index-keys.js';
 import { coreType, defaultOf, defOf, emptySetWhenAbsent, isOptionalSchema, unwrapSchema } from '../entity/schema-walk.js';
-import { leafSchemas, pathSchemas, type PathLeaf, type PathSchemas } from '../entity/path-schemas.js';
+import { joinDottedKeys, leafSchemas, pathSchemas, type PathLeaf, type PathSchemas } from '../entity/path-schemas.js';
 import { describeKinds, kindsFit, storedKinds, type StoredKinds } from '../entity/stored-kinds.js';
 import { assertGuardsAgree, unionTarget, type UnionGuard } from './union-guards.js';
+import { assertOwnedBy } from '../expressions/condition-owner.js';
 
 /** One call on the update builder, kept in call order until the command is built. */
 export type UpdateStep =
   | { readonly kind: 'set' | 'setIfNotExists' | 'add' | 'delete' | 'append' | 'prepend'; readonly values: Readonly<Record<string, unknown>> }
   | { readonly kind: 'remove'; readonly paths: readonly string[] };
 
-/** Resolves a user path: a top-level attribute whose name contains dots wins over nesting. */
+/**
+ * Resolves a user path: a top-level attribute whose name contains dots wins over nesting, and so
+ * does a nested map key with dots (`meta.a.b` for the key `a.b` of `meta`), as the path types read it.
+ */
 export function resolvePath(model: EntityModel, path: string): DocPath {
-  return path in model.shape ? [path] : typedPath(model.name, path, () => parseDocPath(path));
+  if (Object.hasOwn(model.shape, path)) return [path];
+  const parsed = typedPath(model.name, path, () => parseDocPath(path));
+  if (parsed.length < 3 || pathSchemas(model.schema, parsed) !== undefined) return parsed;
+  return joinDottedKeys(model.schema, parsed) ?? parsed;
 }
 
 interface Planned {
@@ -103,6 +110,7 @@ function validateChange(model: EntityModel, s: z.ZodType, raw: unknown, at: stri
  */
 function refValue(model: EntityModel, v: UpdateRef<unknown>, target: DocPath, s: z.ZodType): SetValue {
   const at = formatDocPath(target);
+  assertOwnedBy(v.owners, [model.conditionOwner], model.name, `the value of ${at}`);
   const into = model.isTtlPath(target) ? NUMBER : storedKinds(s);
   const source = (path: DocPath, fits: StoredKinds, role: string): void => {
     const ps = pathSchemas(model.schema, path);

@@ -6,7 +6,7 @@ import type { RequestOptions } from '../client/send.js';
 import { sendDocumentRequest } from '../client/send-document-request.js';
 import type { EntityModel } from '../entity/model.js';
 import { Operation } from './operation.js';
-import { contextFor, withPlaceholders } from './expression-input.js';
+import { checkOwners, contextFor, withPlaceholders } from './expression-input.js';
 import { describeChecks, mapConditionFailure } from './condition-failure.js';
 import { allOf, belongsTo, belongsToText, expectedVersion, missingOrOwned, missingOrOwnedText, notExpired, versionIs } from './write-guards.js';
 import { indexKeyActions, planSteps, type UpdateStep } from './update-plan.js';
@@ -155,6 +155,7 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
    * @example await User.update({ userId: 'u1' }).add({ age: 1 }).where(User.Attr('age').lt(120))
    */
   where(condition: Condition): this {
+    checkOwners(this.model, condition, 'the condition');
     return this.with({ condition: this.state.condition === undefined ? condition : this.state.condition.and(condition) });
   }
 

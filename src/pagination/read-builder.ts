@@ -3,7 +3,7 @@ import type { Condition } from '../expressions/condition.js';
 import type { EntityModel } from '../entity/model.js';
 import type { ResolvedIndex } from '../entity/table.js';
 import { ExpressionError, KeyError } from '../errors.js';
-import { contextFor } from '../operations/expression-input.js';
+import { checkOwners, contextFor } from '../operations/expression-input.js';
 import { belongsTo, notExpired } from '../operations/write-guards.js';
 import { checkIndexHolds, filterNeeds, type NeededAttribute } from './index-projection.js';
 import { decodeCursor, startKeyAttributes, type StartKey } from './cursor.js';
@@ -59,6 +59,7 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> implements 
    * @example User.query('gsi1', User.Key('orgId').eq('acme')).filter(User.Attr('age').between(18, 65))
    */
   filter(condition: Condition): this {
+    checkOwners(this.model, condition, 'the filter');
     return this.with({ filter: this.state.filter === undefined ? condition : this.state.filter.and(condition) } as Partial<S>);
   }
 

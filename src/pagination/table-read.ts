@@ -2,6 +2,7 @@ import type { QueryCommandInput, ScanCommandInput } from '@aws-sdk/lib-dynamodb'
 import type { Condition } from '../expressions/condition.js';
 import { compileCondition, compileProjection } from '../expressions/compile.js';
 import { tableContextFor } from '../operations/expression-input.js';
+import { assertOwnedBy, conditionOwners } from '../expressions/condition-owner.js';
 import type { ResolvedIndex, Table } from '../entity/table.js';
 import { conditionAttributes } from '../expressions/condition-attributes.js';
 import type { EntityModel } from '../entity/model.js';
@@ -98,6 +99,8 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
    * @example AppTable.query(AppTable.Key('pk').eq('ORG#acme')).filter(AppTable.Attr('_et').eq('User'))
    */
   filter(condition: Condition): this {
+    const owner = `table ${this.table.name}`;
+    assertOwnedBy(conditionOwners(owner, condition, 'the filter', false), [this.table.conditionOwner], owner, 'the filter');
     return this.with({ filter: this.state.filter === undefined ? condition : this.state.filter.and(condition) });
   }
 

@@ -1,0 +1,71 @@
+import type { DocPath } from './ast.js';
+import { formatDocPath } from './document-path.js';
+import { ExpressionError } from '../errors.js';
+
+/**
+ * The builder a condition's paths belong to: an entity (`User.Attr`, `User.Key`: model paths,
+ * resolved with that entity's stored names, value encoding and key templates) or a table
+ * (`AppTable.Attr`, `AppTable.Key`: physical names). One object per entity or table, compared by
+ * identity; `label` is how errors name it.
+ */
+export interface ConditionOwner {
+  readonly label: string;
+}
+
+/** One owner of a condition and a path it named there (the path an error points at). */
+export interface OwnedPath {
+  readonly owner: ConditionOwner;
+  readonly path: DocPath;
+}
+
+/** The owners of several parts, each once (the first path seen for it is kept). */
+export function mergeOwners(...parts: readonly (readonly OwnedPath[])[]): readonly OwnedPath[] {
+  const nonEmpty = parts.filter((p) => p.length > 0);
+  if (nonEmpty.length <= 1) return nonEmpty[0] ?? [];
+  const out: OwnedPath[] = [];
+  for (const part of nonEmpty) for (const o of part) if (!out.some((x) => x.owner === o.owner)) out.push(o);
+  return out;
+}
+
+/**
+ * Checks that an untyped caller's `value` is what an operation takes (a condition built by
+ * `Attr`, or for a query a key condition built by `Key`; the two are easily swapped without types)
+ * and returns its owners; anything else is an `ExpressionError` instead of a crash in the compiler.
+ *
+ * @example conditionOwners('User', User.Key('userId').eq('u1'), 'the filter', false) // throws: a key condition is not a filter
+ */
+export function conditionOwners(target: string, value: unknown, what: string, key: boolean): readonly OwnedPath[] {
+  const v = value as { readonly node?: unknown; readonly terms?: unknown; readonly owners?: readonly OwnedPath[] } | null | undefined;
+  const fits = typeof v === 'object' && v !== null && (key ? Array.isArray(v.terms) : typeof v.node === 'object' && v.node !== null);
+  if (!fits) {
+    const got = typeof v !== 'object' || v === null ? String(v) : Array.isArray(v.terms) ? 'a key condition' : typeof v.node === 'object' ? 'a condition' : 'another object';
+    throw new ExpressionError(
+      target,
+      '',
+      key
+        ? `${what} must be a key condition built by the entity's Key(...) (Attr(...) builds conditions and filters); got ${got}`
+        : `${what} must be a condition built by Attr(...) or a table's Key(...) (an entity's Key(...) builds only a query's key condition); got ${got}`,
+    );
+  }
+  return v.owners ?? [];
+}
+
+/**
+ * Refuses a condition with a part built for another entity or table than `accepted`: a path of
+ * another entity is resolved there with names, encodings and keys that need not be this one's (an
+ * attribute of the same name too), so the request would test something else than it says.
+ * Conditions dynakit builds itself have no owner and pass.
+ *
+ * @example assertOwnedBy(Order.Attr('total').gt(1).owners, [userOwner, tableOwner], 'User', 'a condition') // throws
+ */
+export function assertOwnedBy(owners: readonly OwnedPath[], accepted: readonly ConditionOwner[], target: string, what: string): void {
+  for (const { owner, path } of owners) {
+    if (accepted.includes(owner)) continue;
+    const own = accepted.map((a) => a.label).join(' or ');
+    throw new ExpressionError(
+      target,
+      formatDocPath(path),
+      `${what} built by ${owner.label} cannot be used on ${target}: it only takes paths built by ${own} (stored names, value encoding and key templates differ between entities, even for attributes of the same name)`,
+    );
+  }
+}

@@ -1,0 +1,242 @@
+/**
+ * Condition/expression pipeline review, decided by DynamoDB Local: a condition belongs to the
+ * entity (or table) whose builder made it, and odd paths, limits and values are either refused
+ * before sending or sent in a form DynamoDB accepts and evaluates as documented.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { and, ConditionFailedError, defineEntity, defineTable, ExpressionError, not, or, transactWrite, ValidationError, type AttributeOperand, type Condition, type KeyCondition } from '../../src/index.js';
+import { appModel } from '../fixtures/app-model.js';
+import { testClient, testDocClient, uniqueTableName } from '../support/client.js';
+import { countRequests, refusedBeforeSend } from '../support/requests.js';
+import { useTable } from '../support/tables.js';
+
+const client = testClient();
+const sent = countRequests(client);
+const { AppTable, User, Order } = appModel(client, uniqueTableName('review-cond'));
+const OtherTable = defineTable({ name: uniqueTableName('review-cond-other'), client, partitionKey: { name: 'pk', type: 'S' }, sortKey: { name: 'sk', type: 'S' } });
+/** An entity of another table with the same attribute names as User. */
+const Member = defineEntity({
+  table: OtherTable,
+  name: 'Member',
+  schema: z.object({ userId: z.string(), age: z.number().optional() }),
+  keys: { primary: { pk: 'USER#{userId}', sk: 'PROFILE' } },
+});
+
+/** Binary attributes, for begins_with on binary. */
+const Blob = defineEntity({
+  table: AppTable,
+  name: 'Blob',
+  schema: z.object({ id: z.string(), bin: z.instanceof(Uint8Array), maybe: z.union([z.string(), z.instanceof(Uint8Array)]).optional() }),
+  keys: { primary: { pk: 'BLOB#{id}', sk: 'BLOB' } },
+});
+
+/** Renames that swap two names and chain a third (a -> b, b -> a, c -> d... as `storedAs` allows). */
+const Swapped = defineEntity({
+  table: AppTable,
+  name: 'Swapped',
+  schema: z.object({ id: z.string(), a: z.string(), b: z.string(), c: z.string(), d: z.string().optional() }),
+  keys: { primary: { pk: 'SWAP#{id}', sk: 'SWAP' } },
+  storedAs: { a: 'b', b: 'a', c: 'd', d: 'e' },
+});
+
+/** Nested map keys that contain dots (a top-level one is handled by `'p99.ms' in shape`). */
+const Dotted = defineEntity({
+  table: AppTable,
+  name: 'Dotted',
+  schema: z.object({
+    id: z.string(),
+    meta: z.object({ 'a.b': z.string(), c: z.object({ 'x.y': z.number() }), 'p.q': z.object({ r: z.string() }).optional() }),
+    rows: z.array(z.object({ 'k.v': z.string() })),
+  }),
+  keys: { primary: { pk: 'DOT#{id}', sk: 'DOT' } },
+});
+
+useTable(AppTable, { clients: [client] });
+
+const u1 = { userId: 'u1', orgId: 'acme', email: 'u1@example.com', name: 'Ada', age: 30, price: 5, listPrice: 8 };
+
+beforeAll(async () => {
+  await User.put(u1);
+  await Order.put({ userId: 'u1', orderId: 'o1', seq: 1, total: 10, placedAt: new Date('2024-01-01T00:00:00Z'), lines: [] });
+  await Blob.put({ id: 'b1', bin: new Uint8Array([1, 2, 3]), maybe: new Uint8Array([9, 8]) });
+});
+
+/** A condition another entity built, passed where the type would refuse it (as untyped code can). */
+const foreign = (c: Condition): never => c as never;
+
+/** True when awaiting `op` succeeds, false when its condition fails. */
+async function holds(op: PromiseLike<unknown>): Promise<boolean> {
+  try {
+    await op;
+    return true;
+  } catch (e) {
+    if (e instanceof ConditionFailedError) return false;
+    throw e;
+  }
+}
+
+describe('a condition is tied to the entity (or table) that built it', () => {
+  it('check with another entity\'s Attr is an ExpressionError naming both entities and the path, nothing sent', async () => {
+    const e = await refusedBeforeSend(sent, ExpressionError, () => User.check({ userId: 'u1' }, foreign(Order.Attr('total').gt(1))));
+    expect(e.message).toMatch(/User/);
+    expect(e.message).toMatch(/Order/);
+    expect(e.message).toMatch(/total/);
+  });
+
+  it('an attribute both entities have is refused too (stored names, parsing and keys may differ)', async () => {
+    await refusedBeforeSend(sent, ExpressionError, () => User.check({ userId: 'u1' }, foreign(Order.Attr('userId').eq('u1'))));
+    await refusedBeforeSend(sent, ExpressionError, () => User.check({ userId: 'u1' }, foreign(Member.Attr('age').gt(1))));
+  });
+
+  it('put, create, update and delete conditions, filters and transactions refuse it', async () => {
+    const c = foreign(Order.Attr('total').gt(1));
+    await refusedBeforeSend(sent, ExpressionError, () => User.put(u1).where(c));
+    await refusedBeforeSend(sent, ExpressionError, () => User.create({ ...u1, userId: 'u9' }).where(c));
+    await refusedBeforeSend(sent, ExpressionError, () => User.update({ userId: 'u1' }).set({ name: 'Bo' }).where(c));
+    await refusedBeforeSend(sent, ExpressionError, () => User.delete({ userId: 'u1' }).where(c));
+    await refusedBeforeSend(sent, ExpressionError, () => User.query('primary', User.Key('userId').eq('u1')).filter(c));
+    await refusedBeforeSend(sent, ExpressionError, () => User.scan().filter(c));
+    await refusedBeforeSend(sent, ExpressionError, () => transactWrite([User.check({ userId: 'u1' }, c), Order.check({ userId: 'u1', seq: 1, orderId: 'o1' }, Order.Attr('total').gt(1))]));
+    expect((await User.get({ userId: 'u1' }))?.name).toBe('Ada');
+  });
+
+  it('a foreign part inside and/or/not, or as the other side of a comparison, is refused', async () => {
+    const mine = User.Attr('age').gt(1);
+    await refusedBeforeSend(sent, ExpressionError, () => User.check({ userId: 'u1' }, mine.and(foreign(Order.Attr('total').gt(1)))));
+    await refusedBeforeSend(sent, ExpressionError, () => User.check({ userId: 'u1' }, or(mine, foreign(Order.Attr('note').exists()))));
+    await refusedBeforeSend(sent, ExpressionError, () => User.check({ userId: 'u1' }, not(and(mine, not(foreign(Order.Attr('total').gt(1)))))));
+    const e = await refusedBeforeSend(sent, ExpressionError, () => User.check({ userId: 'u1' }, User.Attr("price").lt(Order.Attr("total") as never)));
+    expect(e.message).toMatch(/Order.*total|total.*Order/);
+  });
+
+  it('a key condition built by another entity is refused by query', async () => {
+    const k = Order.Key('userId').eq('u1') as unknown as KeyCondition<'userId', 'userId'>;
+    const e = await refusedBeforeSend(sent, ExpressionError, () => User.query('primary', k));
+    expect(e.message).toMatch(/Order/);
+  });
+
+  it('a table-level condition of another table is refused; entity conditions are refused on table-level reads', async () => {
+    await refusedBeforeSend(sent, ExpressionError, () => User.check({ userId: 'u1' }, OtherTable.Attr('age').gt(1)));
+    await refusedBeforeSend(sent, ExpressionError, () => AppTable.query(OtherTable.Key('pk').eq('USER#u1')));
+    await refusedBeforeSend(sent, ExpressionError, () => AppTable.scan().filter(User.Attr('age').gt(1)));
+    await refusedBeforeSend(sent, ExpressionError, () => AppTable.query(AppTable.Key('pk').eq('USER#u1')).filter(User.Attr('age').gt(1)));
+  });
+
+  it('own conditions, the own table\'s conditions and the combinators keep working', async () => {
+    const { Attr } = User;
+    expect(await holds(User.check({ userId: 'u1' }, Attr('age').gt(1).and(AppTable.Attr('_et').eq('User'))))).toBe(true);
+    expect(await holds(User.check({ userId: 'u1' }, or(Attr('age').lt(1), not(Attr('name').eq('Bo')))))).toBe(true);
+    expect(await holds(User.check({ userId: 'u1' }, Attr('price').lt(Attr('listPrice'))))).toBe(true);
+    expect(await holds(User.check({ userId: 'u1' }, AppTable.Key('gsi1pk').eq('ORG#acme')))).toBe(true);
+    expect(await holds(User.update({ userId: 'u1' }).set({ age: 31 }).where(Attr('age').eq(30)))).toBe(true);
+    const found = await User.query('primary', User.Key('userId').eq('u1')).filter(Attr('age').gte(31)).all();
+    expect(found.map((u) => u.userId)).toEqual(['u1']);
+    const table = await AppTable.query(AppTable.Key('pk').eq('USER#u1')).filter(AppTable.Attr('total').gt(1)).all();
+    expect(table.items.map((i) => i._et)).toEqual(['Order']);
+  });
+});
+
+describe('an update value read from another attribute belongs to the updated entity', () => {
+  it('ref() of another entity is refused, alone, in arithmetic and with ifNotExists', async () => {
+    const e = await refusedBeforeSend(sent, ExpressionError, () => User.update({ userId: 'u1' }).set({ price: Order.ref('total') as never }));
+    expect(e.message).toMatch(/User.*price|price.*User/);
+    expect(e.message).toMatch(/entity Order/);
+    // Member (another table) has an `age` too: the types and the schema both accept it.
+    await refusedBeforeSend(sent, ExpressionError, () => User.update({ userId: 'u1' }).set({ age: Member.ref('age') }));
+    await refusedBeforeSend(sent, ExpressionError, () => User.update({ userId: 'u1' }).set({ age: User.ref('age').plus(Member.ref('age')) }));
+    await refusedBeforeSend(sent, ExpressionError, () => User.update({ userId: 'u1' }).set({ age: Member.ref('age').ifNotExists(0) }));
+    const done = await User.update({ userId: 'u1' }).set({ price: User.ref('listPrice') }).returning('ALL_NEW');
+    expect(done.price).toBe(8);
+  });
+});
+
+describe('list indexes DynamoDB cannot address', () => {
+  // DynamoDB Local: `l[2147483648]` -> "List index is not within the allowable range"; past 2^53 JS
+  // writes the index as `1e+22`, a syntax error. 2147483647 (2^31 - 1) is accepted.
+  it('an index above 2^31 - 1 is an ExpressionError naming the path, in conditions, table paths and updates, nothing sent', async () => {
+    for (const path of ['history[2147483648]', 'history[99999999999999999999999]', 'items[4294967296].sku']) {
+      const e = await refusedBeforeSend(sent, ExpressionError, () => User.check({ userId: 'u1' }, User.Attr(path as 'history[0]').exists()));
+      expect(e.message).toMatch(/2147483647/);
+    }
+    await refusedBeforeSend(sent, ExpressionError, () => User.check({ userId: 'u1' }, AppTable.Attr(['history', 2147483648]).exists()));
+    await refusedBeforeSend(sent, ExpressionError, () => User.check({ userId: 'u1' }, AppTable.Attr('history[2147483648]').exists()));
+    await refusedBeforeSend(sent, ExpressionError, () => User.update({ userId: 'u1' }).remove('history[2147483648]'));
+    await refusedBeforeSend(sent, ExpressionError, () => User.update({ userId: 'u1' }).set({ 'history[2147483648]': 'x' }));
+  });
+
+  it('the largest index DynamoDB takes is sent and evaluated', async () => {
+    expect(await holds(User.check({ userId: 'u1' }, User.Attr('history[2147483647]').notExists()))).toBe(true);
+    expect(await holds(User.check({ userId: 'u1' }, AppTable.Attr(['history', 2147483647]).exists()))).toBe(false);
+  });
+});
+
+describe('names of Object.prototype are not schema attributes', () => {
+  // `'toString' in shape` is true for any object: untyped code reached attributes the schema lacks.
+  it('Attr, ref and update paths refuse them before sending', async () => {
+    const untypedAttr = User.Attr as unknown as (p: string) => AttributeOperand<unknown>;
+    for (const name of ['toString', 'constructor', 'hasOwnProperty', '__proto__', 'address.toString', 'address.constructor']) {
+      await refusedBeforeSend(sent, ExpressionError, () => User.check({ userId: 'u1' }, untypedAttr(name).exists()));
+    }
+    await refusedBeforeSend(sent, ExpressionError, () => User.update({ userId: 'u1' }).set({ constructor: 'x' } as never));
+    await refusedBeforeSend(sent, ExpressionError, () => User.update({ userId: 'u1' }).remove('toString' as never));
+    await refusedBeforeSend(sent, ExpressionError, () => User.update({ userId: 'u1' }).set({ age: (User.ref as unknown as (p: string) => never)('valueOf') }));
+  });
+});
+
+describe('begins_with on binary attributes', () => {
+  // DynamoDB Local: begins_with(B, :binaryPrefix) is evaluated byte-wise.
+  it('a binary attribute takes a binary prefix (typed), and DynamoDB evaluates it', async () => {
+    const { Attr } = Blob;
+    expect(await holds(Blob.check({ id: 'b1' }, Attr('bin').beginsWith(new Uint8Array([1, 2]))))).toBe(true);
+    expect(await holds(Blob.check({ id: 'b1' }, Attr('bin').beginsWith(new Uint8Array([2]))))).toBe(false);
+    expect(await holds(Blob.check({ id: 'b1' }, Attr('maybe').beginsWith(new Uint8Array([9]))))).toBe(true);
+    expect(await holds(Blob.check({ id: 'b1' }, Attr('maybe').beginsWith('a')))).toBe(false);
+    expect(await holds(Blob.check({ id: 'b1' }, AppTable.Attr('bin').beginsWith(new Uint8Array([1]))))).toBe(true);
+  });
+});
+
+describe('nested map keys that contain dots', () => {
+  // The path types accept 'meta.a.b' for the key 'a.b' under meta; the run time split it into a, b.
+  it('Attr, ref and update paths address the dotted key, as the types say', async () => {
+    await Dotted.put({ id: 'd1', meta: { 'a.b': 'v', c: { 'x.y': 2 }, 'p.q': { r: 'deep' } }, rows: [{ 'k.v': 'row' }] });
+    const { Attr } = Dotted;
+    const built = Dotted.check({ id: 'd1' }, Attr('meta.a.b').eq('v')).build();
+    expect(built.ExpressionAttributeNames).toEqual({ '#n0': 'meta', '#n1': 'a.b' });
+    expect(await holds(Dotted.check({ id: 'd1' }, Attr('meta.a.b').eq('v')))).toBe(true);
+    expect(await holds(Dotted.check({ id: 'd1' }, Attr('meta.c.x.y').gt(1)))).toBe(true);
+    // A dotted key in the middle of a path: AttrPath lists it, but PathValue types it never (not fixed).
+    expect(await holds(Dotted.check({ id: 'd1' }, (Attr as unknown as (p: string) => AttributeOperand<unknown>)('meta.p.q.r').eq('deep')))).toBe(true);
+    expect(await holds(Dotted.check({ id: 'd1' }, Attr('rows[0].k.v').eq('row')))).toBe(true);
+    const updated = await Dotted.update({ id: 'd1' }).set({ 'meta.a.b': 'w', 'meta.c.x.y': Dotted.ref('meta.c.x.y').plus(1) }).returning('ALL_NEW');
+    expect(updated.meta['a.b']).toBe('w');
+    expect(updated.meta.c['x.y']).toBe(3);
+    expect((await Dotted.get({ id: 'd1' }))?.meta).toEqual({ 'a.b': 'w', c: { 'x.y': 3 }, 'p.q': { r: 'deep' } });
+    await refusedBeforeSend(sent, ExpressionError, () => Dotted.check({ id: 'd1' }, (Dotted.Attr as unknown as (p: string) => AttributeOperand<unknown>)('meta.a.x').exists()));
+  });
+});
+
+describe('a key condition and a condition swapped by untyped code', () => {
+  it('is an ExpressionError saying which one was expected, not a TypeError from the compiler', async () => {
+    const e1 = await refusedBeforeSend(sent, ExpressionError, () => User.query('primary', AppTable.Key('pk').eq('USER#u1') as never));
+    expect(e1.message).toMatch(/must be a key condition built by the entity's Key/);
+    const e2 = await refusedBeforeSend(sent, ExpressionError, () => User.scan().filter(User.Key('userId').eq('u1') as never));
+    expect(e2.message).toMatch(/the filter must be a condition built by Attr.*got a key condition/);
+    await refusedBeforeSend(sent, ExpressionError, () => User.check({ userId: 'u1' }, User.Key('userId').eq('u1') as never));
+    await refusedBeforeSend(sent, ExpressionError, () => User.put(u1).where(undefined as never));
+    await refusedBeforeSend(sent, ExpressionError, () => AppTable.query(User.Key('userId').eq('u1') as never));
+    await refusedBeforeSend(sent, ExpressionError, () => AppTable.scan().filter({} as never));
+  });
+});
+
+describe('storedAs renames that swap or chain names', () => {
+  // renameInPlace moved one attribute at a time: a -> b overwrote b before b -> a read it.
+  it('every field is written under its stored name, none is lost', async () => {
+    const written = await Swapped.put({ id: 's1', a: 'A', b: 'B', c: 'C', d: 'D' });
+    expect(written).toMatchObject({ a: 'A', b: 'B', c: 'C', d: 'D' });
+    const raw = await testDocClient(client).send(new GetCommand({ TableName: AppTable.name, Key: { pk: 'SWAP#s1', sk: 'SWAP' } }));
+    expect(raw.Item).toMatchObject({ b: 'A', a: 'B', d: 'C', e: 'D' });
+    expect(await Swapped.get({ id: 's1' })).toMatchObject({ a: 'A', b: 'B', c: 'C', d: 'D' });
+  });
+});

@@ -1,0 +1,28 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { expectTypeOf, test } from 'vitest';
+import { z } from 'zod';
+import { defineEntity, type Condition } from '../../src/index.js';
+import { appModel } from '../fixtures/app-model.js';
+
+const { AppTable, User } = appModel(new DynamoDBClient({}));
+const Blob = defineEntity({
+  table: AppTable,
+  name: 'Blob',
+  schema: z.object({ id: z.string(), bin: z.instanceof(Uint8Array), maybe: z.union([z.string(), z.instanceof(Uint8Array)]).optional(), n: z.number() }),
+  keys: { primary: { pk: 'BLOB#{id}', sk: 'BLOB' } },
+});
+
+test('beginsWith takes a binary prefix where the attribute can hold binary (DynamoDB allows it)', () => {
+  expectTypeOf(Blob.Attr('bin').beginsWith(new Uint8Array([1]))).toEqualTypeOf<Condition>();
+  expectTypeOf(Blob.Attr('maybe').beginsWith(new Uint8Array([1]))).toEqualTypeOf<Condition>();
+  expectTypeOf(Blob.Attr('maybe').beginsWith('a')).toEqualTypeOf<Condition>();
+  expectTypeOf(AppTable.Attr('bin').beginsWith(new Uint8Array([1]))).toEqualTypeOf<Condition>();
+  // @ts-expect-error a binary attribute has no string prefix
+  Blob.Attr('bin').beginsWith('a');
+  // @ts-expect-error a string attribute has no binary prefix
+  User.Attr('name').beginsWith(new Uint8Array([1]));
+  // @ts-expect-error numbers have no prefix
+  Blob.Attr('n').beginsWith('1');
+  // another attribute as the prefix keeps working
+  expectTypeOf(User.Attr('name').beginsWith(User.Attr('email'))).toEqualTypeOf<Condition>();
+});
