@@ -91,7 +91,7 @@ function bigintFirst(set: Set<unknown>): Set<unknown> {
  * Converts a validated model value into the form the DocumentClient marshals: `Date` becomes an
  * ISO-8601 string (sorts by time; in a set too), `undefined` attributes are dropped, and values DynamoDB
  * would reject (NaN, numbers outside DynamoDB's range or precision, empty sets, mixed sets, sets
- * with elements DynamoDB sees as duplicates, class instances) fail here, naming the path.
+ * with elements DynamoDB sees as duplicates, class instances, empty map keys) fail here, naming the path.
  *
  * @example toStoredValue({ at: new Date(0), n: undefined }) // { at: '1970-01-01T00:00:00.000Z' }
  */
@@ -119,6 +119,8 @@ export function toStoredValue(value: unknown, path = ''): unknown {
       }
       const out: Record<string, unknown> = {};
       for (const key of Object.keys(value)) {
+        // DynamoDB refuses the whole request ("Empty attribute name"): a batch, every write of its call.
+        if (key === '') throw new StorageRuleViolation(path, `${path === '' ? 'attribute names' : 'map keys'} cannot be empty (DynamoDB rejects an empty name)`);
         const v = toStoredValue((value as Record<string, unknown>)[key], join(path, key));
         if (v !== undefined) out[key] = v;
       }

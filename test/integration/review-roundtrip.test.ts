@@ -12,7 +12,7 @@ import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { z } from 'zod';
-import { ConditionFailedError, defineEntity, defineTable, transactGet, transactWrite } from '../../src/index.js';
+import { BatchValidationError, ConditionFailedError, TransactionCanceledError, ValidationError, defineEntity, defineTable, transactGet, transactWrite } from '../../src/index.js';
 import { localClientConfig } from '../support/dynamodb-local.js';
 import { asLambdaEvent, readStream } from '../support/stream-records.js';
 import { testClient, testEndpoint, uniqueTableName } from '../support/client.js';
@@ -57,6 +57,9 @@ const sampleSchema = z.object({
     lines: z.array(z.object({ sku: z.string(), at: z.date(), qty: z.number().int(), note: z.string().optional() })),
     nested: z.object({ inner: z.object({ d: z.date(), n: z.number(), tags: z.set(z.string()), deep: z.object({ x: z.string() }) }) }),
     byDay: z.record(z.string(), z.date()),
+  emptyMap: z.record(z.string(), z.string()),
+  emptyList: z.array(z.string()),
+  holes: z.array(z.string().optional()),
     opt: z.string().optional(),
     def: z.number().default(7),
     shout: z.string().transform((s) => s.toUpperCase()),
@@ -112,6 +115,9 @@ function input(id: string): SampleInput {
     ],
     nested: { inner: { d: at, n: 1e15 / 3, tags: new Set(['t']), deep: { x: 'y' } } },
     byDay: { mon: at, tue: far },
+    emptyMap: {},
+    emptyList: [],
+    holes: ['a', undefined, ''],
     shout: 'quiet',
     kind: 'b',
     renamed: 'r',
@@ -247,6 +253,14 @@ describe('every read path returns the schema output', () => {
       .returnItemOnConditionFailure()
       .catch((x: unknown) => x);
     expect(fields((d as ConditionFailedError).item)).toEqual(expected('cond'));
+    const t = await transactWrite([
+      Sample.update({ id: 'cond' }).set({ opt: 'x' }).where(Sample.Attr('kind').eq('a')).returnItemOnConditionFailure(),
+      Sample.check({ id: 'put' }, Sample.Attr('kind').eq('a')).returnItemOnConditionFailure(),
+    ]).catch((x: unknown) => x);
+    expect(t).toBeInstanceOf(TransactionCanceledError);
+    const [first, second] = (t as TransactionCanceledError).reasons;
+    expect(fields(first?.item)).toEqual(expected('cond'));
+    expect(fields(second?.item)).toEqual(expected('put'));
   });
 
   it('stream images, as the streams SDK and as Lambda deliver them, parse to the schema output', async () => {
@@ -371,5 +385,48 @@ describe('sets of Dates (z.set(z.date()))', () => {
     expect((e as Error).name).toBe('ValidationError');
     expect((e as Error).message).toMatch(/days: 2024-01-01T00:00:00.000Z is in the set twice/);
     expect(await Calendar.get({ calId: 'c3' })).toBeUndefined();
+  });
+});
+
+describe('empty map keys and attribute names', () => {
+  const Doc = defineEntity({
+    table: AppTable,
+    name: 'Doc',
+    schema: z.object({ docId: z.string(), labels: z.record(z.string(), z.string()).optional(), deep: z.array(z.record(z.string(), z.number())).optional() }).catchall(z.string()),
+    keys: { primary: { pk: 'DOC#{docId}', sk: 'DOC' } },
+  });
+
+  it('are refused before sending, naming the map (DynamoDB refuses the whole request: "Empty attribute name")', async () => {
+    const calls: string[] = [];
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        calls.push(context.commandName ?? '');
+        return next(args);
+      },
+      { step: 'initialize', name: 'review-roundtrip-calls' },
+    );
+    try {
+      const attempts: [string, () => Promise<unknown>][] = [
+        ['labels', () => Doc.put({ docId: 'd1', labels: { '': 'x', ok: 'y' } })],
+        ['deep[1]', () => Doc.put({ docId: 'd1', deep: [{ a: 1 }, { '': 2 }] })],
+        ['', () => Doc.put({ docId: 'd1', '': 'top' })],
+        ['labels', () => Doc.update({ docId: 'd1' }).set({ labels: { '': 'x' } }).upsert()],
+      ];
+      for (const [path, write] of attempts) {
+        const e = await write().catch((x: unknown) => x);
+        expect((e as Error).name, path).toBe('ValidationError');
+        expect((e as ValidationError).issues.map((i) => i.path), path).toEqual([path]);
+        expect((e as Error).message).toMatch(/empty/);
+      }
+      const batch = await AppTable.batchWrite([Doc.put({ docId: 'd2' }), Doc.put({ docId: 'd3', labels: { '': 'x' } })]).catch((x: unknown) => x);
+      expect(batch).toBeInstanceOf(BatchValidationError);
+      const [failure] = (batch as BatchValidationError).failures;
+      expect(failure?.index).toBe(1);
+      expect((failure?.error as ValidationError).issues.map((i) => i.path)).toEqual(['labels']);
+      expect(calls).toEqual([]);
+    } finally {
+      client.middlewareStack.remove('review-roundtrip-calls');
+    }
+    expect(await Doc.get({ docId: 'd2' })).toBeUndefined();
   });
 });
