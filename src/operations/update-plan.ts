@@ -211,9 +211,18 @@ function removeAt(plan: Planned, path: DocPath): void {
   else plan.opaque.add(path[0] as string);
 }
 
-/** An absent value: the schema default when there is one (a put would store it), else REMOVE. */
-function clear(plan: Planned, path: DocPath, s: z.ZodType): void {
+/**
+ * An absent value: the schema default when there is one (a put would store it), else REMOVE; or, for
+ * a `hole` (a list or tuple position that keeps its place), NULL, as a put stores an undefined
+ * element: REMOVE would shift the later elements, and a tuple's fixed positions with them.
+ */
+function clear(plan: Planned, path: DocPath, s: z.ZodType, hole = false): void {
   const fallback = defaultOf(s);
+  if (fallback === undefined && hole) {
+    plan.actions.push({ kind: 'set', path, value: { kind: 'value', value: null } });
+    plan.opaque.add(path[0] as string);
+    return;
+  }
   if (fallback === undefined) return removeAt(plan, path);
   plan.actions.push({ kind: 'set', path, value: { kind: 'value', value: fallback } });
   plan.provided.add(path[0] as string);
@@ -224,7 +233,8 @@ function removeStep(model: EntityModel, plan: Planned, path: DocPath, p: string,
   if (!removable(s, entry)) {
     throw new ValidationError(model.name, [{ path: p, message: 'is required by the schema and cannot be removed' }]);
   }
-  clear(plan, path, s);
+  // A list element or a tuple's rest element is an entry, removed; a fixed tuple position keeps its place.
+  clear(plan, path, s, typeof path.at(-1) === 'number' && !entry);
 }
 
 function valueStep(model: EntityModel, plan: Planned, kind: ValueStep, path: DocPath, raw: unknown, s: z.ZodType, entry: boolean): void {
@@ -239,7 +249,8 @@ function valueStep(model: EntityModel, plan: Planned, kind: ValueStep, path: Doc
         note(plan, path, undefined, false);
       } else if (raw === undefined) {
         if (!removable(s, entry)) throw new ValidationError(model.name, [{ path: at, message: 'is required; set() got undefined' }]);
-        clear(plan, path, s);
+        // An element set to undefined keeps its position, as in a put of the list, where the element schema takes undefined.
+        clear(plan, path, s, typeof path.at(-1) === 'number' && isOptionalSchema(s));
       } else {
         const value = model.validateAt(s, raw, at);
         if (value instanceof Set && value.size === 0 && emptySetWhenAbsent(s)) {

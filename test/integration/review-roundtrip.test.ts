@@ -430,3 +430,32 @@ describe('empty map keys and attribute names', () => {
     expect(await Doc.get({ docId: 'd2' })).toBeUndefined();
   });
 });
+
+describe('undefined list and tuple elements', () => {
+  const Row = defineEntity({
+    table: AppTable,
+    name: 'Row',
+    schema: z.object({
+      rowId: z.string(),
+      cells: z.array(z.string().optional()),
+      triple: z.tuple([z.string(), z.string().optional(), z.string()]),
+    }),
+    keys: { primary: { pk: 'ROW#{rowId}', sk: 'ROW' } },
+  });
+
+  it('set of an element to undefined keeps the positions, as a put of the same list does', async () => {
+    const viaPut = await Row.put({ rowId: 'p', cells: ['a', undefined, 'c'], triple: ['x', undefined, 'z'] });
+    await Row.put({ rowId: 'u', cells: ['a', 'b', 'c'], triple: ['x', 'y', 'z'] });
+    await Row.update({ rowId: 'u' }).set({ 'cells[1]': undefined, 'triple[1]': undefined });
+    const { rowId: _p, ...put } = viaPut;
+    const { rowId: _u, ...updated } = (await Row.get({ rowId: 'u' }))!;
+    expect(updated).toEqual(put);
+    expect(updated).toEqual({ cells: ['a', undefined, 'c'], triple: ['x', undefined, 'z'] });
+  });
+
+  it('remove() of a fixed tuple position keeps the later positions (it shifted them, and no read parsed the item); of a list element, removes it', async () => {
+    await Row.put({ rowId: 'r', cells: ['a', 'b', 'c'], triple: ['x', 'y', 'z'] });
+    await Row.update({ rowId: 'r' }).remove('triple[1]', 'cells[1]');
+    expect(await Row.get({ rowId: 'r' })).toEqual({ rowId: 'r', cells: ['a', 'c'], triple: ['x', undefined, 'z'] });
+  });
+});
