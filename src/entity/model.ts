@@ -339,10 +339,16 @@ export class EntityModel {
 
   /**
    * The model item a put resolves to: the validated item with the managed attributes, and the TTL
-   * in whole seconds, as it is stored and read back (DynamoDB's TTL has no milliseconds).
+   * in whole seconds, as it is stored and read back (DynamoDB's TTL has no milliseconds); without
+   * table-owned attributes a schema that keeps unknown keys let through.
    */
   writtenItem(output: Record<string, unknown>, managed: Readonly<Record<string, unknown>> | undefined): Record<string, unknown> {
-    const out = managed === undefined ? output : Object.assign({}, output, managed);
+    let out = managed === undefined ? output : Object.assign({}, output, managed);
+    // Key attributes and the discriminator an item brought along are not stored (see `tableOwned`), nor read back.
+    if (this.tableOwned !== undefined && this.tableOwned.some((a) => a in out)) {
+      out = { ...out };
+      for (const a of this.tableOwned) delete out[a];
+    }
     const t = this.ttl === undefined ? undefined : output[this.ttl];
     if (!(t instanceof Date) || t.getTime() % 1000 === 0) return out;
     return { ...out, [this.ttl!]: new Date(epochSeconds(t) * 1000) };

@@ -459,3 +459,20 @@ describe('undefined list and tuple elements', () => {
     expect(await Row.get({ rowId: 'r' })).toEqual({ rowId: 'r', cells: ['a', 'c'], triple: ['x', undefined, 'z'] });
   });
 });
+
+describe('schemas that keep unknown attributes', () => {
+  const Loose = defineEntity({
+    table: AppTable,
+    name: 'Loose',
+    schema: z.looseObject({ looseId: z.string(), at: z.date().optional() }),
+    keys: { primary: { pk: 'LOOSE#{looseId}', sk: 'LOOSE' } },
+  });
+
+  it('what a put resolves to is what a get returns, when the item brings key attributes or the discriminator along', async () => {
+    const copied = { looseId: 'l1', pk: 'STALE', sk: 'STALE', _et: 'Other', note: 'kept', at: new Date('2024-01-01T00:00:00Z') };
+    const written = await Loose.put(copied);
+    const read = await Loose.get({ looseId: 'l1' });
+    expect(read).toEqual({ looseId: 'l1', note: 'kept', at: new Date('2024-01-01T00:00:00Z') });
+    expect(written).toEqual(read);
+  });
+});
