@@ -267,6 +267,8 @@ function valueStep(model: EntityModel, plan: Planned, kind: ValueStep, path: Doc
       // Untyped callers: a ref() is not a value, and zod's "received UpdateRef" would not say why.
       if (isRef(raw)) throw new ExpressionError(model.name, at, 'setIfNotExists() takes plain values, not ref(); set() takes ref() (with ref(path).ifNotExists(value) for a fallback)');
       const value = model.validateAt(s, raw, at);
+      // An empty set there is stored as no attribute (as put and set() store it), which reads back as it: nothing to write.
+      if (value instanceof Set && value.size === 0 && emptySetWhenAbsent(s)) break;
       actions.push({ kind: 'set', path, value: { kind: 'ifNotExists', path, fallback: { kind: 'value', value } } });
       note(plan, path, undefined, false);
       break;

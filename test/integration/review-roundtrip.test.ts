@@ -476,3 +476,25 @@ describe('schemas that keep unknown attributes', () => {
     expect(written).toEqual(read);
   });
 });
+
+describe('empty sets of attributes that default to the empty set', () => {
+  const Tagged = defineEntity({
+    table: AppTable,
+    name: 'Tagged',
+    schema: z.object({ tagId: z.string(), tags: z.set(z.string()).default(new Set()) }),
+    keys: { primary: { pk: 'TAG#{tagId}', sk: 'TAG' } },
+    timestamps: true,
+  });
+
+  it('setIfNotExists takes the empty set as put and set do (stored as no attribute), and keeps a stored set', async () => {
+    await Tagged.put({ tagId: 't1', tags: new Set() });
+    await Tagged.update({ tagId: 't1' }).set({ tags: new Set() });
+    await Tagged.update({ tagId: 't1' }).setIfNotExists({ tags: new Set() });
+    expect(fields(await Tagged.get({ tagId: 't1' }))).toEqual({ tagId: 't1', tags: new Set() });
+    await Tagged.put({ tagId: 't2', tags: new Set(['kept']) });
+    await Tagged.update({ tagId: 't2' }).setIfNotExists({ tags: new Set() });
+    await Tagged.update({ tagId: 't3' }).setIfNotExists({ tags: new Set() }).upsert();
+    expect(fields(await Tagged.get({ tagId: 't2' }))).toEqual({ tagId: 't2', tags: new Set(['kept']) });
+    expect(fields(await Tagged.get({ tagId: 't3' }))).toEqual({ tagId: 't3', tags: new Set() });
+  });
+});
