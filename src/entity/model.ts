@@ -8,7 +8,8 @@ import { StampClock } from './stamp-clock.js';
 import { computeItemSize, MAX_ITEM_BYTES, sizeWithLocalIndexes } from './item-size.js';
 import type { KeyValue } from './key-encoding.js';
 import { checkKeyPartsSize, checkSelfKeyValue, foreignKeyFields, compileIndexKeys, indexKeyParts, keyValueSchema, secondarySelfKeys, type IndexKeys, type SelfKey } from './index-keys.js';
-import { coreType, defaultOf, defOf, emptySetWhenAbsent, keepsUnknownKeys } from './schema-walk.js';
+import { coreType, defaultOf, defOf, keepsUnknownKeys } from './schema-walk.js';
+import { emptySetPruner, type EmptySetPruner } from './empty-set-defaults.js';
 import { checkSchemaFields } from './schema-fields.js';
 import { schemaAt } from './path-schemas.js';
 import type { DocPath } from '../expressions/ast.js';
@@ -88,8 +89,8 @@ export class EntityModel {
    * item must not bring along (a stale `pk` or index key from a copied item would override the built ones).
    */
   private readonly tableOwned: readonly string[] | undefined;
-  /** Top-level attributes whose empty Set is stored as no attribute (see `emptySetWhenAbsent`). */
-  private readonly emptySetDefaults: readonly string[];
+  /** Drops the empty Sets stored as no attribute, at any depth (see empty-set-defaults.ts); null when the schema has none. */
+  private readonly pruneEmptySets: EmptySetPruner | null;
   /**
    * Top-level attributes with a schema default (`defaultOf`), found once here; an upsert evaluates
    * only these per call (a default may be a function, so its value is not cached).
@@ -112,7 +113,7 @@ export class EntityModel {
     ];
     this.readable = new Set(this.readableAttributes);
     this.managed = this.readableAttributes.filter((a) => !(a in this.shape));
-    this.emptySetDefaults = Object.keys(this.shape).filter((k) => emptySetWhenAbsent(this.shape[k]!));
+    this.pruneEmptySets = emptySetPruner(o.schema);
     this.defaulted = Object.entries(this.shape).filter(([, s]) => defaultOf(s) !== undefined);
     checkSchemaFields(o.name, this.shape, { version: o.version, timestamps: this.timestamps, ttl: o.ttl });
 
@@ -299,14 +300,7 @@ export class EntityModel {
    * so batch and transaction accounting need not walk the item again.
    */
   storedItem(output: Record<string, unknown>, stamps: Readonly<Record<string, unknown>> | undefined): { item: Record<string, unknown>; size: number } {
-    let storable = output;
-    for (const k of this.emptySetDefaults) {
-      const v = storable[k];
-      if (v instanceof Set && v.size === 0) {
-        if (storable === output) storable = { ...output };
-        delete storable[k];
-      }
-    }
+    const storable = this.pruneEmptySets === null ? output : this.pruneEmptySets(output);
     const stored = this.encode(storable, '') as Record<string, unknown>;
     if (this.tableOwned !== undefined) for (const a of this.tableOwned) delete stored[a];
     if (this.ttl !== undefined && output[this.ttl] instanceof Date) stored[this.ttl] = epochSeconds(output[this.ttl] as Date);

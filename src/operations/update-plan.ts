@@ -7,6 +7,7 @@ import type { EntityModel } from '../entity/model.js';
 import { indexKeyParts, isSelfKey } from '../entity/index-keys.js';
 import { coreType, defaultOf, defOf, emptySetWhenAbsent, isOptionalSchema, unwrapSchema } from '../entity/schema-walk.js';
 import { leafSchemas, pathSchemas, type PathLeaf, type PathSchemas } from '../entity/path-schemas.js';
+import { emptySetPruner } from '../entity/empty-set-defaults.js';
 import { describeKinds, kindsFit, storedKinds, type StoredKinds } from '../entity/stored-kinds.js';
 import { assertGuardsAgree, unionTarget, type UnionGuard } from './union-guards.js';
 
@@ -61,6 +62,12 @@ function pathFor(model: EntityModel, path: DocPath, op: string): PathSchemas {
 }
 
 const isRef = (v: unknown): v is UpdateRef<unknown> => v instanceof UpdateRef;
+
+/** A validated value of schema `s` as a put stores it: nested empty Sets that read back as a default dropped (empty-set-defaults.ts). */
+export function storable(s: z.ZodType, value: unknown): unknown {
+  const prune = emptySetPruner(s);
+  return prune === null || value === undefined || value === null ? value : prune(value);
+}
 
 /**
  * Checks a change applied to a stored value (a number added or subtracted, set elements added or
@@ -217,7 +224,7 @@ function removeAt(plan: Planned, path: DocPath): void {
  * element: REMOVE would shift the later elements, and a tuple's fixed positions with them.
  */
 function clear(plan: Planned, path: DocPath, s: z.ZodType, hole = false): void {
-  const fallback = defaultOf(s);
+  const fallback = storable(s, defaultOf(s));
   if (fallback === undefined && hole) {
     plan.actions.push({ kind: 'set', path, value: { kind: 'value', value: null } });
     plan.opaque.add(path[0] as string);
@@ -252,7 +259,7 @@ function valueStep(model: EntityModel, plan: Planned, kind: ValueStep, path: Doc
         // An element set to undefined keeps its position, as in a put of the list, where the element schema takes undefined.
         clear(plan, path, s, typeof path.at(-1) === 'number' && isOptionalSchema(s));
       } else {
-        const value = model.validateAt(s, raw, at);
+        const value = storable(s, model.validateAt(s, raw, at));
         if (value instanceof Set && value.size === 0 && emptySetWhenAbsent(s)) {
           // Stored as no attribute, as a put stores it (DynamoDB has no empty set).
           removeAt(plan, path);
@@ -266,7 +273,7 @@ function valueStep(model: EntityModel, plan: Planned, kind: ValueStep, path: Doc
     case 'setIfNotExists': {
       // Untyped callers: a ref() is not a value, and zod's "received UpdateRef" would not say why.
       if (isRef(raw)) throw new ExpressionError(model.name, at, 'setIfNotExists() takes plain values, not ref(); set() takes ref() (with ref(path).ifNotExists(value) for a fallback)');
-      const value = model.validateAt(s, raw, at);
+      const value = storable(s, model.validateAt(s, raw, at));
       // An empty set there is stored as no attribute (as put and set() store it), which reads back as it: nothing to write.
       if (value instanceof Set && value.size === 0 && emptySetWhenAbsent(s)) break;
       actions.push({ kind: 'set', path, value: { kind: 'ifNotExists', path, fallback: { kind: 'value', value } } });
@@ -291,7 +298,7 @@ function valueStep(model: EntityModel, plan: Planned, kind: ValueStep, path: Doc
     case 'append':
     case 'prepend': {
       if (coreType(s) !== 'array') throw new ValidationError(model.name, [{ path: at, message: `${kind}() works on lists` }]);
-      const value = validateChange(model, s, raw, at, `${kind}()`);
+      const value = storable(unwrapSchema(s), validateChange(model, s, raw, at, `${kind}()`));
       const list: SetValue = { kind: 'ifNotExists', path, fallback: { kind: 'value', value: [] } };
       const items: SetValue = { kind: 'value', value };
       actions.push({
