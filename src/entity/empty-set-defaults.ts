@@ -95,6 +95,16 @@ function compile(schema: z.ZodType, compiling: Compiling): EmptySetPruner | null
         );
       };
     }
+    case 'union': {
+      // The value was parsed by one option: that option's pruner applies (tried in the union's order).
+      const options = (def.options ?? []).map((o) => [o, compile(o, compiling)] as const).filter((e): e is readonly [z.ZodType, EmptySetPruner] => e[1] !== null);
+      if (options.length === 0) return null;
+      return (v) => {
+        if (v === null || typeof v !== 'object') return v;
+        for (const [option, prune] of options) if (option.safeParse(v).success) return prune(v);
+        return v;
+      };
+    }
     case 'lazy': {
       const target = lazyInner(core);
       if (!reaches(target, (d) => d.type === 'set')) return null;

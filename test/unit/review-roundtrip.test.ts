@@ -45,6 +45,12 @@ describe('emptySetPruner', () => {
     expect(value.nested.s).toEqual(new Set());
   });
 
+  it('drops them in the union option that holds the value', () => {
+    const shape = z.discriminatedUnion('kind', [z.object({ kind: z.literal('a'), s: empty() }), z.object({ kind: z.literal('b'), n: z.number() })]);
+    const prune = emptySetPruner(z.object({ shapes: z.array(shape) }))!;
+    expect(prune({ shapes: [{ kind: 'a', s: new Set() }, { kind: 'b', n: 1 }, { kind: 'a', s: new Set(['x']) }] })).toEqual({ shapes: [{ kind: 'a' }, { kind: 'b', n: 1 }, { kind: 'a', s: new Set(['x']) }] });
+  });
+
   it('returns the value itself when nothing is dropped', () => {
     const prune = emptySetPruner(z.object({ list: z.array(z.object({ s: empty() })) }))!;
     const value = { list: [{ s: new Set(['x']) }] };
