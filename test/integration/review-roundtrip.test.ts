@@ -10,6 +10,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { z } from 'zod';
 import { BatchValidationError, ConditionFailedError, TransactionCanceledError, ValidationError, defineEntity, defineTable, transactGet, transactWrite } from '../../src/index.js';
@@ -521,5 +522,38 @@ describe('nested sets that default to the empty set', () => {
     await Prefs.update({ prefId: 'p2' }).set({ prefs: { muted: new Set(['x']) } }).upsert();
     expect((await Prefs.get({ prefId: 'p1' }))?.rules).toEqual([{ name: 's', except: new Set() }, { name: 't', except: new Set() }]);
     expect(await Prefs.get({ prefId: 'p2' })).toEqual({ prefId: 'p2', prefs: { muted: new Set(['x']), theme: 'light' }, rules: [] });
+  });
+});
+
+describe('a DocumentClient with its own marshalling options as the table client', () => {
+  const low = testClient();
+  const doc = DynamoDBDocumentClient.from(low, { marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: true, allowImpreciseNumbers: true } });
+  const DocTable = defineTable({ name: uniqueTableName('review-roundtrip-doc'), client: doc, partitionKey: { name: 'pk', type: 'S' }, sortKey: { name: 'sk', type: 'S' } });
+  const DocSample = defineEntity({ table: DocTable, name: 'Sample', schema: sampleSchema, keys: { primary: { pk: 'S#{id}', sk: 'S' } }, storedAs: { renamed: 'rn' }, ttl: 'expires', timestamps: true });
+
+  beforeAll(async () => {
+    await DocTable.create();
+  });
+  afterAll(async () => {
+    await DocTable.drop();
+    low.destroy();
+  });
+
+  it('stores and reads what the plain client stores and reads', async () => {
+    const written = await DocSample.put(input('doc'));
+    await DocSample.update({ id: 'doc2' }).set(setAll('doc2')).upsert();
+    expect(fields(written)).toEqual(expected('doc'));
+    for (const id of ['doc', 'doc2']) {
+      expect(fields(await DocSample.get({ id })), id).toEqual(expected(id));
+      expect(fields((await DocSample.query('primary', DocSample.Key('id').eq(id)).all())[0]), id).toEqual(expected(id));
+      const [viaTx] = await transactGet([DocSample.get({ id })]);
+      expect(fields(viaTx), id).toEqual(expected(id));
+    }
+    const raw = async (t: string, id: string) => {
+      const out = await client.send(new GetItemCommand({ TableName: t, Key: { pk: { S: `S#${id}` }, sk: { S: 'S' } } }));
+      const { createdAt: _c, updatedAt: _u, ...rest } = unmarshall(out.Item ?? {});
+      return rest;
+    };
+    expect(await raw(DocTable.name, 'doc')).toEqual({ ...(await raw(AppTable.name, 'put')), pk: 'S#doc', id: 'doc' });
   });
 });
