@@ -49,6 +49,8 @@ export class EntityModel {
   private readonly readable: ReadonlySet<string>;
   /** The timestamps and version: written by dynakit, outside the schema. */
   private readonly managed: readonly string[];
+  /** What items read back carry beyond the schema: the managed attributes, and the discriminator of table-level reads. */
+  private readonly readBack: readonly string[];
   readonly indexes: ReadonlyMap<string, IndexKeys>;
   readonly primary: IndexKeys;
   readonly primaryComposites: ReadonlySet<string>;
@@ -113,6 +115,7 @@ export class EntityModel {
     ];
     this.readable = new Set(this.readableAttributes);
     this.managed = this.readableAttributes.filter((a) => !(a in this.shape));
+    this.readBack = o.table.entityAttribute === undefined ? this.managed : [...this.managed, o.table.entityAttribute];
     this.pruneEmptySets = emptySetPruner(o.schema);
     this.defaulted = Object.entries(this.shape).filter(([, s]) => defaultOf(s) !== undefined);
     checkSchemaFields(o.name, this.shape, { version: o.version, timestamps: this.timestamps, ttl: o.ttl });
@@ -219,15 +222,16 @@ export class EntityModel {
   }
 
   /**
-   * A put's input without the attributes dynakit keeps itself (version, timestamps), which are
-   * never schema fields: an item read back carries them, and a strict schema would refuse them.
+   * A put's input without the attributes dynakit keeps itself (version, timestamps, and the
+   * discriminator a table-level read tags items with), which are never schema fields: an item read
+   * back carries them, and a strict schema would refuse them.
    */
   withoutManaged(input: unknown): unknown {
-    if (this.managed.length === 0 || input === null || typeof input !== 'object') return input;
+    if (this.readBack.length === 0 || input === null || typeof input !== 'object') return input;
     const source = input as Record<string, unknown>;
-    if (!this.managed.some((a) => a in source)) return input;
+    if (!this.readBack.some((a) => a in source)) return input;
     const out = { ...source };
-    for (const a of this.managed) delete out[a];
+    for (const a of this.readBack) delete out[a];
     return out;
   }
 

@@ -557,3 +557,23 @@ describe('a DocumentClient with its own marshalling options as the table client'
     expect(await raw(DocTable.name, 'doc')).toEqual({ ...(await raw(AppTable.name, 'put')), pk: 'S#doc', id: 'doc' });
   });
 });
+
+describe('writing back an item read at table level', () => {
+  const Strict = defineEntity({
+    table: AppTable,
+    name: 'Strict',
+    schema: z.strictObject({ strictId: z.string(), n: z.number() }),
+    keys: { primary: { pk: 'STRICT#{strictId}', sk: 'STRICT' } },
+    timestamps: true,
+  });
+
+  it('a strict schema takes back the item a table query returned (tagged with the discriminator), as it takes its timestamps', async () => {
+    await Strict.put({ strictId: 's1', n: 1 });
+    const { items } = await AppTable.query(AppTable.Key('pk').eq('STRICT#s1')).entities(Strict).all();
+    const read = items[0]!;
+    expect(read._et).toBe('Strict');
+    const written = await Strict.put({ ...read, n: 2 });
+    expect(fields(written)).toEqual({ strictId: 's1', n: 2 });
+    expect(fields(await Strict.get({ strictId: 's1' }))).toEqual({ strictId: 's1', n: 2 });
+  });
+});
