@@ -132,7 +132,7 @@ function refValue(model: EntityModel, v: UpdateRef<unknown>, target: DocPath, s:
       case 'size':
         return sv;
       case 'value':
-        return { kind: 'value', value: role === 'result' ? model.validateAt(s, sv.value, at) : validateChange(model, s, sv.value, at, 'arithmetic') };
+        return { kind: 'value', value: role === 'result' ? storable(s, model.validateAt(s, sv.value, at)) : validateChange(model, s, sv.value, at, 'arithmetic') };
       case 'ifNotExists':
         source(sv.path, role === 'result' ? into : NUMBER, role === 'result' ? `copied into ${at}` : 'added or subtracted');
         return { ...sv, fallback: check(sv.fallback, role) };

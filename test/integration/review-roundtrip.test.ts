@@ -522,6 +522,10 @@ describe('nested sets that default to the empty set', () => {
     await Prefs.update({ prefId: 'p2' }).set({ prefs: { muted: new Set(['x']) } }).upsert();
     expect((await Prefs.get({ prefId: 'p1' }))?.rules).toEqual([{ name: 's', except: new Set() }, { name: 't', except: new Set() }]);
     expect(await Prefs.get({ prefId: 'p2' })).toEqual({ prefId: 'p2', prefs: { muted: new Set(['x']), theme: 'light' }, rules: [] });
+    await Prefs.update({ prefId: 'p3' })
+      .set({ prefs: Prefs.ref('prefs').ifNotExists({ muted: new Set(), theme: 'dark' }) })
+      .upsert();
+    expect(await Prefs.get({ prefId: 'p3' })).toEqual({ prefId: 'p3', prefs: { muted: new Set(), theme: 'dark' }, rules: [] });
   });
 });
 
