@@ -27,8 +27,15 @@ function storeNumber<N extends number | bigint>(n: N, path: string): N {
   return n;
 }
 
-function storeSet(set: Set<unknown>, path: string): Set<unknown> {
-  if (set.size === 0) throw new StorageRuleViolation(path, 'empty sets cannot be stored (DynamoDB rejects them); remove the attribute instead');
+/** A Date's stored form: its ISO-8601 text, which sorts and compares by time. */
+function storeDate(d: Date, path: string): string {
+  if (Number.isNaN(d.getTime())) throw new StorageRuleViolation(path, 'invalid Date');
+  return d.toISOString();
+}
+
+function storeSet(given: Set<unknown>, path: string): Set<unknown> {
+  if (given.size === 0) throw new StorageRuleViolation(path, 'empty sets cannot be stored (DynamoDB rejects them); remove the attribute instead');
+  const set = datesAsText(given, path);
   let kind: string | undefined;
   let numbers = false;
   let bigints = false;
@@ -52,6 +59,24 @@ function storeSet(set: Set<unknown>, path: string): Set<unknown> {
 }
 
 /**
+ * The set with its Dates as their stored text (a string set, read back as Dates by `z.set(z.date())`);
+ * the set itself when it holds none. A `Set` keeps two Date objects of one instant apart, DynamoDB
+ * sees one element twice and refuses the request.
+ */
+function datesAsText(set: Set<unknown>, path: string): Set<unknown> {
+  let dated = false;
+  for (const el of set) if (el instanceof Date) dated = true;
+  if (!dated) return set;
+  const out = new Set<unknown>();
+  for (const el of set) {
+    const v = el instanceof Date ? storeDate(el, path) : el;
+    if (out.has(v)) throw new StorageRuleViolation(path, `${String(v)} is in the set twice (two Dates of one instant); DynamoDB compares set elements by value and refuses a set with duplicate elements`);
+    out.add(v);
+  }
+  return out;
+}
+
+/**
  * The SDK marshals a set by the kind of its first element: after a number, every element takes the
  * number path, which throws on a bigint beyond 2^53. After a bigint, each is sent as its text,
  * which is what the number path sends for a storable number too.
@@ -64,9 +89,9 @@ function bigintFirst(set: Set<unknown>): Set<unknown> {
 
 /**
  * Converts a validated model value into the form the DocumentClient marshals: `Date` becomes an
- * ISO-8601 string (sorts by time), `undefined` attributes are dropped, and values DynamoDB
+ * ISO-8601 string (sorts by time; in a set too), `undefined` attributes are dropped, and values DynamoDB
  * would reject (NaN, numbers outside DynamoDB's range or precision, empty sets, mixed sets, sets
- * with elements DynamoDB sees as duplicates, class instances) fail here, naming the path.
+ * with elements DynamoDB sees as duplicates, class instances, empty map keys) fail here, naming the path.
  *
  * @example toStoredValue({ at: new Date(0), n: undefined }) // { at: '1970-01-01T00:00:00.000Z' }
  */
@@ -82,10 +107,7 @@ export function toStoredValue(value: unknown, path = ''): unknown {
       return undefined;
     case 'object': {
       if (value === null) return null;
-      if (value instanceof Date) {
-        if (Number.isNaN(value.getTime())) throw new StorageRuleViolation(path, 'invalid Date');
-        return value.toISOString();
-      }
+      if (value instanceof Date) return storeDate(value, path);
       if (value instanceof Uint8Array) return value;
       if (value instanceof Set) return storeSet(value, path);
       if (Array.isArray(value)) return value.map((v, i) => toStoredValue(v, join(path, i)) ?? null);
@@ -97,6 +119,8 @@ export function toStoredValue(value: unknown, path = ''): unknown {
       }
       const out: Record<string, unknown> = {};
       for (const key of Object.keys(value)) {
+        // DynamoDB refuses the whole request ("Empty attribute name"): a batch, every write of its call.
+        if (key === '') throw new StorageRuleViolation(path, `${path === '' ? 'attribute names' : 'map keys'} cannot be empty (DynamoDB rejects an empty name)`);
         const v = toStoredValue((value as Record<string, unknown>)[key], join(path, key));
         if (v !== undefined) out[key] = v;
       }

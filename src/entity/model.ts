@@ -8,7 +8,8 @@ import { StampClock } from './stamp-clock.js';
 import { computeItemSize, MAX_ITEM_BYTES, sizeWithLocalIndexes } from './item-size.js';
 import type { KeyValue } from './key-encoding.js';
 import { checkKeyPartsSize, checkSelfKeyValue, foreignKeyFields, compileIndexKeys, indexKeyParts, keyValueSchema, secondarySelfKeys, type IndexKeys, type SelfKey } from './index-keys.js';
-import { coreType, defaultOf, defOf, emptySetWhenAbsent, keepsUnknownKeys } from './schema-walk.js';
+import { coreType, defaultOf, defOf, keepsUnknownKeys } from './schema-walk.js';
+import { emptySetPruner, type EmptySetPruner } from './empty-set-defaults.js';
 import { checkSchemaFields } from './schema-fields.js';
 import { schemaAt } from './path-schemas.js';
 import type { DocPath } from '../expressions/ast.js';
@@ -51,6 +52,8 @@ export class EntityModel {
   private readonly readable: ReadonlySet<string>;
   /** The timestamps and version: written by dynakit, outside the schema. */
   private readonly managed: readonly string[];
+  /** What items read back carry beyond the schema: the managed attributes, and the discriminator of table-level reads. */
+  private readonly readBack: readonly string[];
   readonly indexes: ReadonlyMap<string, IndexKeys>;
   readonly primary: IndexKeys;
   readonly primaryComposites: ReadonlySet<string>;
@@ -91,8 +94,8 @@ export class EntityModel {
    * item must not bring along (a stale `pk` or index key from a copied item would override the built ones).
    */
   private readonly tableOwned: readonly string[] | undefined;
-  /** Top-level attributes whose empty Set is stored as no attribute (see `emptySetWhenAbsent`). */
-  private readonly emptySetDefaults: readonly string[];
+  /** Drops the empty Sets stored as no attribute, at any depth (see empty-set-defaults.ts); null when the schema has none. */
+  private readonly pruneEmptySets: EmptySetPruner | null;
   /**
    * Top-level attributes with a schema default (`defaultOf`), found once here; an upsert evaluates
    * only these per call (a default may be a function, so its value is not cached).
@@ -116,7 +119,8 @@ export class EntityModel {
     ];
     this.readable = new Set(this.readableAttributes);
     this.managed = this.readableAttributes.filter((a) => !(a in this.shape));
-    this.emptySetDefaults = Object.keys(this.shape).filter((k) => emptySetWhenAbsent(this.shape[k]!));
+    this.readBack = o.table.entityAttribute === undefined ? this.managed : [...this.managed, o.table.entityAttribute];
+    this.pruneEmptySets = emptySetPruner(o.schema);
     this.defaulted = Object.entries(this.shape).filter(([, s]) => defaultOf(s) !== undefined);
     checkSchemaFields(o.name, this.shape, { version: o.version, timestamps: this.timestamps, ttl: o.ttl });
 
@@ -222,15 +226,16 @@ export class EntityModel {
   }
 
   /**
-   * A put's input without the attributes dynakit keeps itself (version, timestamps), which are
-   * never schema fields: an item read back carries them, and a strict schema would refuse them.
+   * A put's input without the attributes dynakit keeps itself (version, timestamps, and the
+   * discriminator a table-level read tags items with), which are never schema fields: an item read
+   * back carries them, and a strict schema would refuse them.
    */
   withoutManaged(input: unknown): unknown {
-    if (this.managed.length === 0 || input === null || typeof input !== 'object') return input;
+    if (this.readBack.length === 0 || input === null || typeof input !== 'object') return input;
     const source = input as Record<string, unknown>;
-    if (!this.managed.some((a) => a in source)) return input;
+    if (!this.readBack.some((a) => a in source)) return input;
     const out = { ...source };
-    for (const a of this.managed) delete out[a];
+    for (const a of this.readBack) delete out[a];
     return out;
   }
 
@@ -303,14 +308,7 @@ export class EntityModel {
    * so batch and transaction accounting need not walk the item again.
    */
   storedItem(output: Record<string, unknown>, stamps: Readonly<Record<string, unknown>> | undefined): { item: Record<string, unknown>; size: number } {
-    let storable = output;
-    for (const k of this.emptySetDefaults) {
-      const v = storable[k];
-      if (v instanceof Set && v.size === 0) {
-        if (storable === output) storable = { ...output };
-        delete storable[k];
-      }
-    }
+    const storable = this.pruneEmptySets === null ? output : this.pruneEmptySets(output);
     const stored = this.encode(storable, '') as Record<string, unknown>;
     if (this.tableOwned !== undefined) for (const a of this.tableOwned) delete stored[a];
     if (this.ttl !== undefined && output[this.ttl] instanceof Date) stored[this.ttl] = epochSeconds(output[this.ttl] as Date);
@@ -343,10 +341,16 @@ export class EntityModel {
 
   /**
    * The model item a put resolves to: the validated item with the managed attributes, and the TTL
-   * in whole seconds, as it is stored and read back (DynamoDB's TTL has no milliseconds).
+   * in whole seconds, as it is stored and read back (DynamoDB's TTL has no milliseconds); without
+   * table-owned attributes a schema that keeps unknown keys let through.
    */
   writtenItem(output: Record<string, unknown>, managed: Readonly<Record<string, unknown>> | undefined): Record<string, unknown> {
-    const out = managed === undefined ? output : Object.assign({}, output, managed);
+    let out = managed === undefined ? output : Object.assign({}, output, managed);
+    // Key attributes and the discriminator an item brought along are not stored (see `tableOwned`), nor read back.
+    if (this.tableOwned !== undefined && this.tableOwned.some((a) => a in out)) {
+      out = { ...out };
+      for (const a of this.tableOwned) delete out[a];
+    }
     const t = this.ttl === undefined ? undefined : output[this.ttl];
     if (!(t instanceof Date) || t.getTime() % 1000 === 0) return out;
     return { ...out, [this.ttl!]: new Date(epochSeconds(t) * 1000) };

@@ -7,6 +7,7 @@ import type { EntityModel } from '../entity/model.js';
 import { indexKeyParts, isSelfKey } from '../entity/index-keys.js';
 import { coreType, defaultOf, defOf, emptySetWhenAbsent, isOptionalSchema, unwrapSchema } from '../entity/schema-walk.js';
 import { joinDottedKeys, leafSchemas, pathSchemas, type PathLeaf, type PathSchemas } from '../entity/path-schemas.js';
+import { emptySetPruner } from '../entity/empty-set-defaults.js';
 import { describeKinds, kindsFit, storedKinds, type StoredKinds } from '../entity/stored-kinds.js';
 import { assertGuardsAgree, unionTarget, type UnionGuard } from './union-guards.js';
 import { assertOwnedBy } from '../expressions/condition-owner.js';
@@ -68,6 +69,12 @@ function pathFor(model: EntityModel, path: DocPath, op: string): PathSchemas {
 }
 
 const isRef = (v: unknown): v is UpdateRef<unknown> => v instanceof UpdateRef;
+
+/** A validated value of schema `s` as a put stores it: nested empty Sets that read back as a default dropped (empty-set-defaults.ts). */
+export function storable(s: z.ZodType, value: unknown): unknown {
+  const prune = emptySetPruner(s);
+  return prune === null || value === undefined || value === null ? value : prune(value);
+}
 
 /**
  * Checks a change applied to a stored value (a number added or subtracted, set elements added or
@@ -133,7 +140,7 @@ function refValue(model: EntityModel, v: UpdateRef<unknown>, target: DocPath, s:
       case 'size':
         return sv;
       case 'value':
-        return { kind: 'value', value: role === 'result' ? model.validateAt(s, sv.value, at) : validateChange(model, s, sv.value, at, 'arithmetic') };
+        return { kind: 'value', value: role === 'result' ? storable(s, model.validateAt(s, sv.value, at)) : validateChange(model, s, sv.value, at, 'arithmetic') };
       case 'ifNotExists':
         source(sv.path, role === 'result' ? into : NUMBER, role === 'result' ? `copied into ${at}` : 'added or subtracted');
         return { ...sv, fallback: check(sv.fallback, role) };
@@ -219,9 +226,18 @@ function removeAt(plan: Planned, path: DocPath): void {
   else plan.opaque.add(path[0] as string);
 }
 
-/** An absent value: the schema default when there is one (a put would store it), else REMOVE. */
-function clear(plan: Planned, path: DocPath, s: z.ZodType): void {
-  const fallback = defaultOf(s);
+/**
+ * An absent value: the schema default when there is one (a put would store it), else REMOVE; or, for
+ * a `hole` (a list or tuple position that keeps its place), NULL, as a put stores an undefined
+ * element: REMOVE would shift the later elements, and a tuple's fixed positions with them.
+ */
+function clear(plan: Planned, path: DocPath, s: z.ZodType, hole = false): void {
+  const fallback = storable(s, defaultOf(s));
+  if (fallback === undefined && hole) {
+    plan.actions.push({ kind: 'set', path, value: { kind: 'value', value: null } });
+    plan.opaque.add(path[0] as string);
+    return;
+  }
   if (fallback === undefined) return removeAt(plan, path);
   plan.actions.push({ kind: 'set', path, value: { kind: 'value', value: fallback } });
   plan.provided.add(path[0] as string);
@@ -232,7 +248,8 @@ function removeStep(model: EntityModel, plan: Planned, path: DocPath, p: string,
   if (!removable(s, entry)) {
     throw new ValidationError(model.name, [{ path: p, message: 'is required by the schema and cannot be removed' }]);
   }
-  clear(plan, path, s);
+  // A list element or a tuple's rest element is an entry, removed; a fixed tuple position keeps its place.
+  clear(plan, path, s, typeof path.at(-1) === 'number' && !entry);
 }
 
 function valueStep(model: EntityModel, plan: Planned, kind: ValueStep, path: DocPath, raw: unknown, s: z.ZodType, entry: boolean): void {
@@ -247,9 +264,10 @@ function valueStep(model: EntityModel, plan: Planned, kind: ValueStep, path: Doc
         note(plan, path, undefined, false);
       } else if (raw === undefined) {
         if (!removable(s, entry)) throw new ValidationError(model.name, [{ path: at, message: 'is required; set() got undefined' }]);
-        clear(plan, path, s);
+        // An element set to undefined keeps its position, as in a put of the list, where the element schema takes undefined.
+        clear(plan, path, s, typeof path.at(-1) === 'number' && isOptionalSchema(s));
       } else {
-        const value = model.validateAt(s, raw, at);
+        const value = storable(s, model.validateAt(s, raw, at));
         if (value instanceof Set && value.size === 0 && emptySetWhenAbsent(s)) {
           // Stored as no attribute, as a put stores it (DynamoDB has no empty set).
           removeAt(plan, path);
@@ -263,7 +281,9 @@ function valueStep(model: EntityModel, plan: Planned, kind: ValueStep, path: Doc
     case 'setIfNotExists': {
       // Untyped callers: a ref() is not a value, and zod's "received UpdateRef" would not say why.
       if (isRef(raw)) throw new ExpressionError(model.name, at, 'setIfNotExists() takes plain values, not ref(); set() takes ref() (with ref(path).ifNotExists(value) for a fallback)');
-      const value = model.validateAt(s, raw, at);
+      const value = storable(s, model.validateAt(s, raw, at));
+      // An empty set there is stored as no attribute (as put and set() store it), which reads back as it: nothing to write.
+      if (value instanceof Set && value.size === 0 && emptySetWhenAbsent(s)) break;
       actions.push({ kind: 'set', path, value: { kind: 'ifNotExists', path, fallback: { kind: 'value', value } } });
       note(plan, path, undefined, false);
       break;
@@ -286,7 +306,7 @@ function valueStep(model: EntityModel, plan: Planned, kind: ValueStep, path: Doc
     case 'append':
     case 'prepend': {
       if (coreType(s) !== 'array') throw new ValidationError(model.name, [{ path: at, message: `${kind}() works on lists` }]);
-      const value = validateChange(model, s, raw, at, `${kind}()`);
+      const value = storable(unwrapSchema(s), validateChange(model, s, raw, at, `${kind}()`));
       const list: SetValue = { kind: 'ifNotExists', path, fallback: { kind: 'value', value: [] } };
       const items: SetValue = { kind: 'value', value };
       actions.push({

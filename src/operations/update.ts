@@ -9,7 +9,7 @@ import { Operation } from './operation.js';
 import { checkOwners, contextFor, withPlaceholders } from './expression-input.js';
 import { describeChecks, mapConditionFailure } from './condition-failure.js';
 import { allOf, belongsTo, belongsToText, expectedVersion, missingOrOwned, missingOrOwnedText, notExpired, versionIs } from './write-guards.js';
-import { indexKeyActions, planSteps, type UpdateStep } from './update-plan.js';
+import { indexKeyActions, planSteps, storable, type UpdateStep } from './update-plan.js';
 import { checkMultiKeyWrites, checkSelfKeyWrites } from './key-write-checks.js';
 import { lengthBoundGuards } from './length-bounds.js';
 import { numberBoundGuards } from './number-bounds.js';
@@ -279,7 +279,7 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
       // would store them (reads fill them in, but index keys and conditions see only stored values).
       for (const [k, sch] of m.defaulted) {
         if (m.primaryComposites.has(k) || plan.provided.has(k) || k in plan.known || plan.opaque.has(k) || plan.removed.has(k)) continue;
-        const d = defaultOf(sch);
+        const d = storable(sch, defaultOf(sch));
         if (d === undefined) continue;
         defaults[k] = d;
         internal.push({ kind: 'set', path: [k], value: { kind: 'ifNotExists', path: [k], fallback: { kind: 'value', value: d } } });
