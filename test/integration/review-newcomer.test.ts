@@ -1,0 +1,485 @@
+/**
+ * A newcomer's repository layer, written from README.md and docs/*.md only: a shop in one table
+ * (Customer, Product, Order, OrderLine, Cart), two global indexes (gsi1 overloaded across every
+ * entity, gsi2 listing orders by status), a collection query, cursors handed to a client and back,
+ * conditional writes with optimistic locking, a checkout transaction, a bulk import through the
+ * batch writer, carts that expire, and the typed errors the docs promise.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import {
+  ConditionFailedError,
+  DynakitError,
+  InvalidBatchError,
+  InvalidCursorError,
+  KeyError,
+  TransactionCanceledError,
+  ValidationError,
+  VersionConflictError,
+  defineEntity,
+  defineTable,
+  transactGet,
+  transactWrite,
+  type EntityInput,
+  type EntityItem,
+} from '../../src/index.js';
+import { testClient, uniqueTableName } from '../support/client.js';
+
+const client = testClient();
+
+// ---------------------------------------------------------------------------------------------
+// The model (docs/modeling.md)
+// ---------------------------------------------------------------------------------------------
+
+const Shop = defineTable({
+  name: uniqueTableName('shop'),
+  client,
+  partitionKey: { name: 'pk', type: 'S' },
+  sortKey: { name: 'sk', type: 'S' },
+  indexes: {
+    // overloaded: customers by email, products by category, an order with its lines by order id
+    gsi1: { type: 'global', partitionKey: { name: 'gsi1pk', type: 'S' }, sortKey: { name: 'gsi1sk', type: 'S' } },
+    // orders by status, newest last
+    gsi2: { type: 'global', partitionKey: { name: 'gsi2pk', type: 'S' }, sortKey: { name: 'gsi2sk', type: 'S' } },
+  },
+});
+
+const Customer = defineEntity({
+  table: Shop,
+  name: 'Customer',
+  schema: z.object({
+    customerId: z.string(),
+    email: z.string().trim().toLowerCase().pipe(z.email()),
+    name: z.string().min(1),
+    tier: z.enum(['basic', 'gold']).default('basic'),
+  }),
+  keys: {
+    primary: { pk: 'CUSTOMER#{customerId}', sk: 'PROFILE' },
+    gsi1: { pk: 'EMAIL#{email}', sk: 'CUSTOMER' },
+  },
+  timestamps: true,
+});
+
+const Product = defineEntity({
+  table: Shop,
+  name: 'Product',
+  schema: z.object({
+    sku: z.string(),
+    category: z.string(),
+    name: z.string(),
+    priceCents: z.number().int().positive(),
+    stock: z.number().int().min(0),
+  }),
+  keys: {
+    primary: { pk: 'PRODUCT#{sku}', sk: 'PRODUCT' },
+    gsi1: { pk: 'CATEGORY#{category}', sk: 'PRODUCT#{name}#{sku}' },
+  },
+  version: 'version',
+});
+
+const Order = defineEntity({
+  table: Shop,
+  name: 'Order',
+  schema: z.object({
+    customerId: z.string(),
+    orderId: z.string(),
+    placedAt: z.date(),
+    status: z.enum(['placed', 'shipped', 'cancelled']),
+    totalCents: z.number().int().min(0),
+  }),
+  keys: {
+    primary: { pk: 'CUSTOMER#{customerId}', sk: 'ORDER#{placedAt}#{orderId}' },
+    gsi1: { pk: 'ORDER#{orderId}', sk: 'ORDER' },
+    gsi2: { pk: 'STATUS#{status}', sk: '{placedAt}#{orderId}' },
+  },
+  timestamps: true,
+});
+
+const OrderLine = defineEntity({
+  table: Shop,
+  name: 'OrderLine',
+  schema: z.object({
+    orderId: z.string(),
+    lineNo: z.number().int().positive(),
+    sku: z.string(),
+    qty: z.number().int().positive(),
+    priceCents: z.number().int().positive(),
+  }),
+  keys: {
+    primary: { pk: 'ORDERLINE#{orderId}', sk: 'LINE#{lineNo}' },
+    gsi1: { pk: 'ORDER#{orderId}', sk: 'LINE#{lineNo}' },
+  },
+});
+
+const Cart = defineEntity({
+  table: Shop,
+  name: 'Cart',
+  schema: z.object({
+    cartId: z.string(),
+    customerId: z.string(),
+    skus: z.array(z.string()).max(50),
+    expiresAt: z.date(),
+  }),
+  keys: {
+    primary: { pk: 'CART#{cartId}', sk: 'CART' },
+  },
+  ttl: 'expiresAt',
+});
+
+type CustomerItem = EntityItem<typeof Customer>;
+type OrderItem = EntityItem<typeof Order>;
+
+beforeAll(async () => {
+  await Shop.create();
+});
+afterAll(async () => {
+  await Shop.drop();
+  client.destroy();
+});
+
+// ---------------------------------------------------------------------------------------------
+// The repository layer
+// ---------------------------------------------------------------------------------------------
+
+/** Finds a customer by email through the overloaded gsi1. */
+async function customerByEmail(email: string): Promise<CustomerItem | undefined> {
+  const { items } = await Customer.query('gsi1', Customer.Key('email').eq(email)).limit(1);
+  return items[0];
+}
+
+/** A customer's profile and orders, newest order first, in one query (docs/querying.md, collections). */
+async function customerWithOrders(customerId: string): Promise<{ customer: CustomerItem | undefined; orders: OrderItem[] }> {
+  const pk = String(Customer.get({ customerId }).build().Key?.['pk']);
+  const { items } = await Shop.query(Shop.Key('pk').eq(pk)).entities(Customer, Order).all();
+  let customer: CustomerItem | undefined;
+  const orders: OrderItem[] = [];
+  for (const item of items) {
+    if (item._et === 'Customer') customer = item;
+    else orders.push(item);
+  }
+  orders.reverse();
+  return { customer, orders };
+}
+
+type ListOrdersResponse = { status: number; body: { orders?: { orderId: string; totalCents: number }[]; next?: string | null; error?: string } };
+
+/** An HTTP handler listing orders of a status, oldest first, with cursors handed to the client. */
+async function listOrders(query: { status: 'placed' | 'shipped' | 'cancelled'; cursor?: string; limit?: number }): Promise<ListOrdersResponse> {
+  try {
+    const page = await Order.query('gsi2', Order.Key('status').eq(query.status))
+      .project('orderId', 'totalCents')
+      .limit(query.limit ?? 20)
+      .startAfter(query.cursor);
+    return { status: 200, body: { orders: page.items, next: page.cursor ?? null } };
+  } catch (e) {
+    if (e instanceof InvalidCursorError) return { status: 400, body: { error: 'invalid cursor' } };
+    throw e;
+  }
+}
+
+interface CheckoutLine {
+  sku: string;
+  qty: number;
+}
+
+/** Places an order: decrements stock (never below 0), writes the order and its lines, all or nothing. */
+async function checkout(customerId: string, orderId: string, lines: CheckoutLine[], placedAt = new Date()): Promise<OrderItem> {
+  const products = await Product.batchGet(lines.map((l) => ({ sku: l.sku })));
+  let totalCents = 0;
+  const lineItems = lines.map((l, i) => {
+    const product = products[i];
+    if (product === undefined) throw new Error(`unknown product ${l.sku}`);
+    totalCents += product.priceCents * l.qty;
+    return { orderId, lineNo: i + 1, sku: l.sku, qty: l.qty, priceCents: product.priceCents };
+  });
+  const order: EntityInput<typeof Order> = { customerId, orderId, placedAt, status: 'placed', totalCents };
+  await transactWrite([
+    ...lines.map((l) => Product.update({ sku: l.sku }).add({ stock: -l.qty })),
+    Order.create(order),
+    ...lineItems.map((line) => OrderLine.create(line)),
+    Customer.check({ customerId }, Customer.Attr('customerId').exists()),
+  ]);
+  const [stored] = await transactGet([Order.get({ customerId, placedAt, orderId })]);
+  if (stored === undefined) throw new Error('order vanished');
+  return stored;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The tests
+// ---------------------------------------------------------------------------------------------
+
+describe('customers', () => {
+  it('create, then a second create of the same id is a ConditionFailedError', async () => {
+    const ada = await Customer.create({ customerId: 'c1', email: ' Ada@Example.com ', name: 'Ada' });
+    expect(ada.email).toBe('ada@example.com');
+    expect(ada.tier).toBe('basic');
+    expect(typeof ada.createdAt).toBe('string');
+    const again = await Customer.create({ customerId: 'c1', email: 'other@example.com', name: 'Other' }).catch((e: unknown) => e);
+    expect(again).toBeInstanceOf(ConditionFailedError);
+    expect((again as ConditionFailedError).entity).toBe('Customer');
+    expect((await Customer.get({ customerId: 'c1' }))?.name).toBe('Ada');
+  });
+
+  it('looks a customer up by email through the overloaded gsi1 (the key is normalised by the schema)', async () => {
+    await Customer.create({ customerId: 'c2', email: 'grace@example.com', name: 'Grace', tier: 'gold' });
+    expect((await customerByEmail('ADA@example.com'))?.customerId).toBe('c1');
+    expect((await customerByEmail('grace@example.com'))?.tier).toBe('gold');
+    expect(await customerByEmail('nobody@example.com')).toBeUndefined();
+  });
+
+  it('invalid input is a ValidationError naming the paths, and nothing is written', async () => {
+    const e = await Customer.create({ customerId: 'c3', email: 'not an email', name: '' }).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(ValidationError);
+    expect(e).toBeInstanceOf(DynakitError);
+    expect((e as ValidationError).issues.map((i) => i.path).sort()).toEqual(['email', 'name']);
+    expect((e as ValidationError).message).toMatch(/Customer/);
+    expect(await Customer.get({ customerId: 'c3' })).toBeUndefined();
+  });
+
+  it('a key value holding the separator is a KeyError naming the index and attribute', async () => {
+    const e = await Customer.create({ customerId: 'c#4', email: 'x@example.com', name: 'X' }).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(KeyError);
+    expect((e as KeyError).attribute).toBe('customerId');
+    expect((e as KeyError).index).toBe('primary.pk');
+    expect((e as KeyError).message).toMatch(/Customer/);
+  });
+
+  it('update requires the customer to exist; upsert creates it', async () => {
+    const missing = await Customer.update({ customerId: 'ghost' }).set({ name: 'Boo' }).catch((e: unknown) => e);
+    expect(missing).toBeInstanceOf(ConditionFailedError);
+    expect((missing as ConditionFailedError).operation).toBe('update');
+    const created = await Customer.update({ customerId: 'c5' }).set({ email: 'c5@example.com', name: 'Cy' }).upsert().returning('ALL_NEW');
+    expect(created).toMatchObject({ customerId: 'c5', email: 'c5@example.com', name: 'Cy', tier: 'basic' });
+    expect((await customerByEmail('c5@example.com'))?.customerId).toBe('c5');
+  });
+});
+
+describe('bulk imports', () => {
+  it('imports 120 customers with the streaming batch writer', async () => {
+    const progress: number[] = [];
+    {
+      await using writer = Shop.batchWriter({ concurrency: 4, onProgress: (p) => progress.push(p.written) });
+      for (let i = 0; i < 120; i++) {
+        writer.put(Customer, { customerId: `imp-${i}`, email: `imp${i}@example.com`, name: `Imported ${i}` });
+      }
+    }
+    expect(progress.at(-1)).toBe(120);
+    expect(await Customer.scan().filter(Customer.Attr('customerId').beginsWith('imp-')).count()).toBe(120);
+    expect((await customerByEmail('imp77@example.com'))?.name).toBe('Imported 77');
+  });
+
+  it('a versioned entity is refused by the batch writer; transactWrite of create() imports it', async () => {
+    const product = (i: number): EntityInput<typeof Product> => ({
+      sku: `sku-${String(i).padStart(3, '0')}`,
+      category: i % 2 === 0 ? 'tea' : 'coffee',
+      name: `Blend ${i}`,
+      priceCents: 100 + i,
+      stock: 10,
+    });
+    expect(() => Shop.batchWriter().put(Product, product(0))).toThrow(InvalidBatchError);
+    const all = Array.from({ length: 150 }, (_, i) => product(i));
+    for (let i = 0; i < all.length; i += 100) await transactWrite(all.slice(i, i + 100).map((p) => Product.create(p)));
+    expect(await Product.query('gsi1', Product.Key('category').eq('tea')).count()).toBe(75);
+    expect(await Product.get({ sku: 'sku-007' })).toEqual({ sku: 'sku-007', category: 'coffee', name: 'Blend 7', priceCents: 107, stock: 10, version: 1 });
+  });
+});
+
+describe('optimistic locking on products', () => {
+  type ProductItem = EntityItem<typeof Product>;
+
+  /** Reprices a product: read, change, write with the version read; retry on a conflict. */
+  async function reprice(sku: string, change: (p: ProductItem) => number): Promise<ProductItem> {
+    let current = await Product.get({ sku }).consistent();
+    for (let attempt = 0; attempt < 5 && current !== undefined; attempt++) {
+      try {
+        return await Product.put({ ...current, priceCents: change(current) });
+      } catch (e) {
+        if (!(e instanceof VersionConflictError)) throw e;
+        current = e.item as ProductItem | undefined;
+      }
+    }
+    throw new Error(`gave up repricing ${sku}`);
+  }
+
+  it('a stale put loses with VersionConflictError carrying the stored item; a retry applies on top', async () => {
+    const read = (await Product.get({ sku: 'sku-010' }).consistent())!;
+    expect(read.version).toBe(1);
+    await Product.update({ sku: 'sku-010', version: read.version }).set({ name: 'Blend 10 (new)' });
+    const lost = await Product.put({ ...read, priceCents: 999 }).catch((e: unknown) => e);
+    expect(lost).toBeInstanceOf(VersionConflictError);
+    expect(lost).toBeInstanceOf(ConditionFailedError);
+    expect((lost as VersionConflictError).expectedVersion).toBe(1);
+    expect((lost as VersionConflictError).item).toMatchObject({ sku: 'sku-010', name: 'Blend 10 (new)', version: 2 });
+
+    const repriced = await reprice('sku-010', (p) => p.priceCents * 2);
+    expect(repriced).toMatchObject({ name: 'Blend 10 (new)', priceCents: 220, version: 3 });
+    expect(await Product.get({ sku: 'sku-010' })).toEqual(repriced);
+  });
+
+  it('update and delete with a stale version are refused and change nothing', async () => {
+    const stale = await Product.update({ sku: 'sku-010', version: 1 }).set({ stock: 0 }).catch((e: unknown) => e);
+    expect(stale).toBeInstanceOf(VersionConflictError);
+    const staleDelete = await Product.delete({ sku: 'sku-010', version: 2 }).catch((e: unknown) => e);
+    expect(staleDelete).toBeInstanceOf(VersionConflictError);
+    expect((await Product.get({ sku: 'sku-010' }))?.stock).toBe(10);
+  });
+
+  it('a conditional update with a where() clause on top of the version', async () => {
+    const p = (await Product.get({ sku: 'sku-011' }))!;
+    const refused = await Product.update({ sku: 'sku-011', version: p.version })
+      .set({ priceCents: 1 })
+      .where(Product.Attr('priceCents').gt(1000))
+      .catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(ConditionFailedError);
+    expect(refused).not.toBeInstanceOf(VersionConflictError);
+    const done = await Product.update({ sku: 'sku-011', version: p.version })
+      .set({ priceCents: 1 })
+      .where(Product.Attr('priceCents').lt(1000))
+      .returning('ALL_NEW');
+    expect(done).toMatchObject({ priceCents: 1, version: p.version + 1 });
+  });
+});
+
+describe('checkout', () => {
+  it('decrements stock, creates the order and its lines in one transaction', async () => {
+    const order = await checkout('c1', 'o-1', [{ sku: 'sku-000', qty: 3 }, { sku: 'sku-002', qty: 1 }], new Date('2025-01-01T10:00:00Z'));
+    expect(order).toMatchObject({ customerId: 'c1', orderId: 'o-1', status: 'placed', totalCents: 3 * 100 + 102 });
+    expect(order.placedAt).toEqual(new Date('2025-01-01T10:00:00Z'));
+    const [a, b] = await Product.batchGet([{ sku: 'sku-000' }, { sku: 'sku-002' }]);
+    expect([a?.stock, b?.stock]).toEqual([7, 9]);
+    expect([a?.version, b?.version]).toEqual([2, 2]);
+    const lines = await OrderLine.query('primary', OrderLine.Key('orderId').eq('o-1')).all();
+    expect(lines.map((l) => [l.lineNo, l.sku, l.qty])).toEqual([[1, 'sku-000', 3], [2, 'sku-002', 1]]);
+  });
+
+  it('the order and its lines come back together from the overloaded gsi1', async () => {
+    const { items } = await Shop.query('gsi1', Shop.Key('gsi1pk').eq('ORDER#o-1')).entities(Order, OrderLine).all();
+    expect(items.map((i) => i._et)).toEqual(['OrderLine', 'OrderLine', 'Order']);
+  });
+
+  it('not enough stock cancels everything, with reasons naming the entity and the bound', async () => {
+    const e = await checkout('c1', 'o-2', [{ sku: 'sku-004', qty: 2 }, { sku: 'sku-000', qty: 8 }]).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(TransactionCanceledError);
+    const reasons = (e as TransactionCanceledError).reasons;
+    expect(reasons.map((r) => [r.entity, r.code])).toEqual([
+      ['Product', 'None'],
+      ['Product', 'ConditionalCheckFailed'],
+      ['Order', 'None'],
+      ['OrderLine', 'None'],
+      ['OrderLine', 'None'],
+      ['Customer', 'None'],
+    ]);
+    expect((e as Error).message).toMatch(/#1 update Product .*stock must be >= 8/);
+    expect((await Product.get({ sku: 'sku-004' }))?.stock).toBe(10);
+    expect(await Order.query('gsi1', Order.Key('orderId').eq('o-2')).all()).toEqual([]);
+  });
+
+  it('an unknown customer cancels the checkout', async () => {
+    const e = await checkout('nobody', 'o-3', [{ sku: 'sku-004', qty: 1 }]).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(TransactionCanceledError);
+    expect((e as TransactionCanceledError).reasons.at(-1)).toMatchObject({ entity: 'Customer', code: 'ConditionalCheckFailed' });
+  });
+
+  it('an order id used twice cancels the second checkout (create must not exist)', async () => {
+    await checkout('c2', 'o-4', [{ sku: 'sku-006', qty: 1 }], new Date('2025-01-02T10:00:00Z'));
+    const e = await checkout('c2', 'o-4', [{ sku: 'sku-006', qty: 1 }], new Date('2025-01-02T10:00:00Z')).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(TransactionCanceledError);
+    expect((e as Error).message).toMatch(/create Order .*the item must not exist yet/);
+    expect((await Product.get({ sku: 'sku-006' }))?.stock).toBe(9);
+  });
+});
+
+describe('reading a customer with their orders', () => {
+  it('one table-level query returns the profile and the orders, each parsed by its entity', async () => {
+    await checkout('c1', 'o-5', [{ sku: 'sku-008', qty: 1 }], new Date('2025-02-01T10:00:00Z'));
+    const { customer, orders } = await customerWithOrders('c1');
+    expect(customer?.email).toBe('ada@example.com');
+    expect(orders.map((o) => o.orderId)).toEqual(['o-5', 'o-1']);
+    expect(orders[0]!.placedAt).toBeInstanceOf(Date);
+  });
+
+  it("the customer's orders alone, newest first, through the entity query", async () => {
+    const orders = await Order.query('primary', Order.Key('customerId').eq('c1')).reverse().all();
+    expect(orders.map((o) => o.orderId)).toEqual(['o-5', 'o-1']);
+    const since = await Order.query('primary', Order.Key('customerId').eq('c1').and(Order.Key('placedAt').gte(new Date('2025-01-15T00:00:00Z')))).all();
+    expect(since.map((o) => o.orderId)).toEqual(['o-5']);
+  });
+});
+
+describe('listing orders by status with cursors', () => {
+  beforeAll(async () => {
+    // 23 shipped orders of customer c5, one a day.
+    await Shop.batchWrite(
+      Array.from({ length: 23 }, (_, i) =>
+        Order.put({ customerId: 'c5', orderId: `s-${i}`, placedAt: new Date(Date.UTC(2024, 0, 1 + i)), status: 'shipped', totalCents: i * 100 }),
+      ),
+    );
+  });
+
+  it('a client walks every page and sees every order once, in order', async () => {
+    const seen: string[] = [];
+    let next: string | null | undefined;
+    let pages = 0;
+    do {
+      const res = await listOrders({ status: 'shipped', limit: 5, ...(next ? { cursor: next } : {}) });
+      expect(res.status).toBe(200);
+      seen.push(...res.body.orders!.map((o) => o.orderId));
+      next = res.body.next;
+      pages++;
+    } while (next);
+    expect(pages).toBe(5);
+    expect(seen).toEqual(Array.from({ length: 23 }, (_, i) => `s-${i}`));
+  });
+
+  it('a tampered cursor, or one from another listing, is a 400', async () => {
+    const first = await listOrders({ status: 'shipped', limit: 2 });
+    expect((await listOrders({ status: 'shipped', cursor: `${first.body.next}x` })).status).toBe(400);
+    expect((await listOrders({ status: 'shipped', cursor: 'garbage' })).status).toBe(400);
+    // a cursor of the "placed" listing handed to the "shipped" one: another partition of the index
+    const placed = await listOrders({ status: 'placed', limit: 1 });
+    expect(typeof placed.body.next).toBe('string');
+    expect((await listOrders({ status: 'shipped', cursor: placed.body.next! })).status).toBe(400);
+    // a cursor of another index
+    const lines = await OrderLine.query('primary', OrderLine.Key('orderId').eq('o-1')).limit(1);
+    expect((await listOrders({ status: 'shipped', cursor: lines.cursor })).status).toBe(400);
+  });
+
+  it('shipping an order moves it from one listing to the other (gsi2 key rewritten by update)', async () => {
+    const [order] = await Order.query('gsi1', Order.Key('orderId').eq('o-1')).all();
+    await Order.update({ customerId: order!.customerId, placedAt: order!.placedAt, orderId: 'o-1' }).set({ status: 'shipped' });
+    const shipped = await Order.query('gsi2', Order.Key('status').eq('shipped')).all();
+    expect(shipped.map((o) => o.orderId)).toContain('o-1');
+    const placed = await Order.query('gsi2', Order.Key('status').eq('placed')).all();
+    expect(placed.map((o) => o.orderId)).not.toContain('o-1');
+  });
+});
+
+describe('carts expire', () => {
+  it('an expired cart is hidden from get and queries, and its id can be claimed again by create()', async () => {
+    const hour = 3_600_000;
+    await Cart.put({ cartId: 'k-old', customerId: 'c1', skus: ['sku-001'], expiresAt: new Date(Date.now() - hour) });
+    const live = await Cart.create({ cartId: 'k-new', customerId: 'c1', skus: [], expiresAt: new Date(Date.now() + hour) });
+    expect(live.expiresAt.getMilliseconds()).toBe(0); // stored as epoch seconds
+
+    expect(await Cart.get({ cartId: 'k-old' })).toBeUndefined();
+    expect((await Cart.get({ cartId: 'k-old' }).includeExpired())?.skus).toEqual(['sku-001']);
+    expect((await Cart.scan().all()).map((c) => c.cartId)).toEqual(['k-new']);
+
+    // adding to an expired cart does not revive it
+    const revived = await Cart.update({ cartId: 'k-old' }).append({ skus: ['sku-002'] }).catch((e: unknown) => e);
+    expect(revived).toBeInstanceOf(ConditionFailedError);
+
+    const reclaimed = await Cart.create({ cartId: 'k-old', customerId: 'c2', skus: [], expiresAt: new Date(Date.now() + hour) });
+    expect(reclaimed.customerId).toBe('c2');
+    expect((await Cart.get({ cartId: 'k-old' }))?.customerId).toBe('c2');
+  });
+
+  it('touching a cart extends it; a cart over its max is refused', async () => {
+    const later = new Date(Date.now() + 2 * 3_600_000);
+    const cart = await Cart.update({ cartId: 'k-new' }).append({ skus: ['sku-003'] }).set({ expiresAt: later }).returning('ALL_NEW');
+    expect(cart.skus).toEqual(['sku-003']);
+    expect(cart.expiresAt.getTime()).toBe(Math.floor(later.getTime() / 1000) * 1000);
+    const tooMany = Array.from({ length: 51 }, (_, i) => `x${i}`);
+    expect(() => Cart.update({ cartId: 'k-new' }).append({ skus: tooMany }).build()).toThrow(ValidationError);
+  });
+});
