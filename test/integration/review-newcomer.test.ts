@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
   ConditionFailedError,
+  ExpressionError,
   DynakitError,
   InvalidBatchError,
   InvalidCursorError,
@@ -149,8 +150,7 @@ async function customerByEmail(email: string): Promise<CustomerItem | undefined>
 
 /** A customer's profile and orders, newest order first, in one query (docs/querying.md, collections). */
 async function customerWithOrders(customerId: string): Promise<{ customer: CustomerItem | undefined; orders: OrderItem[] }> {
-  const pk = String(Customer.get({ customerId }).build().Key?.['pk']);
-  const { items } = await Shop.query(Shop.Key('pk').eq(pk)).entities(Customer, Order).all();
+  const { items } = await Shop.query(Customer.partition('primary', { customerId })).entities(Customer, Order).all();
   let customer: CustomerItem | undefined;
   const orders: OrderItem[] = [];
   for (const item of items) {
@@ -353,7 +353,7 @@ describe('checkout', () => {
   });
 
   it('the order and its lines come back together from the overloaded gsi1', async () => {
-    const { items } = await Shop.query('gsi1', Shop.Key('gsi1pk').eq('ORDER#o-1')).entities(Order, OrderLine).all();
+    const { items } = await Shop.query('gsi1', Order.partition('gsi1', { orderId: 'o-1' })).entities(Order, OrderLine).all();
     expect(items.map((i) => i._et)).toEqual(['OrderLine', 'OrderLine', 'Order']);
   });
 
@@ -481,5 +481,89 @@ describe('carts expire', () => {
     expect(cart.expiresAt.getTime()).toBe(Math.floor(later.getTime() / 1000) * 1000);
     const tooMany = Array.from({ length: 51 }, (_, i) => `x${i}`);
     expect(() => Cart.update({ cartId: 'k-new' }).append({ skus: tooMany }).build()).toThrow(ValidationError);
+  });
+});
+
+describe('Entity.partition(): the key condition of an item collection', () => {
+  it('builds the partition the way writes do: the separator is checked, composites are normalised', () => {
+    expect(Shop.query(Customer.partition('primary', { customerId: 'c1' })).build().ExpressionAttributeValues).toEqual({ ':v0': 'CUSTOMER#c1' });
+    expect(Shop.query('gsi1', Customer.partition('gsi1', { email: ' ADA@example.com' })).build().ExpressionAttributeValues).toEqual({ ':v0': 'EMAIL#ada@example.com' });
+    expect(() => Customer.partition('primary', { customerId: 'c#1' })).toThrow(KeyError);
+    // @ts-expect-error -- the partition of gsi1 is made of orderId
+    expect(() => Order.partition('gsi1', { customerId: 'c1' })).toThrow(/missing key composite orderId/);
+    // @ts-expect-error -- Cart has no keys on gsi1
+    expect(() => Cart.partition('gsi1', { cartId: 'k' })).toThrow(KeyError);
+  });
+
+  it("a condition of one index is refused by a query of another, before sending", () => {
+    expect(() => Shop.query('gsi2', Order.partition('gsi1', { orderId: 'o-1' })).build()).toThrow(ExpressionError);
+  });
+
+  it('the collection of a customer pages with cursors like any table-level read', async () => {
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await Shop.query(Customer.partition('primary', { customerId: 'c5' })).entities(Customer, Order).reverse().limit(10).startAfter(cursor);
+      seen.push(...page.items.map((i) => (i._et === 'Order' ? i.orderId : i.name)));
+      cursor = page.cursor;
+    } while (cursor !== undefined);
+    expect(seen).toEqual(['Cy', ...Array.from({ length: 23 }, (_, i) => `s-${22 - i}`)]);
+  });
+});
+
+describe('Entity.partition() on local and multi-attribute keys', () => {
+  const Fleet = defineTable({
+    name: uniqueTableName('fleet'),
+    client,
+    partitionKey: { name: 'pk', type: 'S' },
+    sortKey: { name: 'sk', type: 'S' },
+    indexes: {
+      bySite: { type: 'local', sortKey: { name: 'lsi1sk', type: 'S' } },
+      byRegion: { type: 'global', partitionKey: [{ name: 'tenantId', type: 'S' }, { name: 'region', type: 'S' }], sortKey: { name: 'rsk', type: 'S' } },
+    },
+  });
+  const Site = defineEntity({
+    table: Fleet,
+    name: 'Site',
+    schema: z.object({ tenantId: z.string(), region: z.string(), siteId: z.string() }),
+    keys: {
+      primary: { pk: 'TENANT#{tenantId}', sk: 'SITE#{siteId}' },
+      bySite: { sk: 'SITE#{siteId}' },
+      byRegion: { pk: ['{tenantId}', '{region}'], sk: 'SITE#{siteId}' },
+    },
+  });
+  const Device = defineEntity({
+    table: Fleet,
+    name: 'Device',
+    schema: z.object({ tenantId: z.string(), region: z.string(), deviceId: z.string() }),
+    keys: {
+      primary: { pk: 'TENANT#{tenantId}', sk: 'DEVICE#{deviceId}' },
+      byRegion: { pk: ['{tenantId}', '{region}'], sk: 'DEVICE#{deviceId}' },
+    },
+  });
+
+  beforeAll(async () => {
+    await Fleet.create();
+    await Fleet.batchWrite([
+      Site.put({ tenantId: 't1', region: 'eu', siteId: 's1' }),
+      Device.put({ tenantId: 't1', region: 'eu', deviceId: 'd1' }),
+      Device.put({ tenantId: 't1', region: 'us', deviceId: 'd2' }),
+      Site.put({ tenantId: 't2', region: 'eu', siteId: 's2' }),
+    ]);
+  });
+  afterAll(async () => {
+    await Fleet.drop();
+  });
+
+  it('a local index reads the partition of the table', async () => {
+    const { items } = await Fleet.query('bySite', Site.partition('bySite', { tenantId: 't1' })).all();
+    expect(items.map((i) => i._et)).toEqual(['Site']); // the device has no bySite key
+    const all = await Fleet.query(Site.partition('primary', { tenantId: 't1' })).entities(Site, Device).all();
+    expect(all.items.map((i) => (i._et === 'Site' ? i.siteId : i.deviceId))).toEqual(['d1', 'd2', 's1']);
+  });
+
+  it('a multi-attribute partition key gives one term per attribute', async () => {
+    const { items } = await Fleet.query('byRegion', Device.partition('byRegion', { tenantId: 't1', region: 'eu' })).entities(Site, Device).all();
+    expect(items.map((i) => (i._et === 'Site' ? i.siteId : i.deviceId))).toEqual(['d1', 's1']);
   });
 });
