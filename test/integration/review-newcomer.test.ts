@@ -182,8 +182,17 @@ interface CheckoutLine {
   qty: number;
 }
 
-/** Places an order: decrements stock (never below 0), writes the order and its lines, all or nothing. */
-async function checkout(customerId: string, orderId: string, lines: CheckoutLine[], placedAt = new Date()): Promise<OrderItem> {
+/**
+ * Places an order: decrements stock (never below 0: the schema's min), writes the order and its
+ * lines, all or nothing. Each product must still be at the version whose price was charged.
+ */
+async function checkout(
+  customerId: string,
+  orderId: string,
+  lines: CheckoutLine[],
+  placedAt = new Date(),
+  beforeCommit: () => Promise<void> = async () => {},
+): Promise<OrderItem> {
   const products = await Product.batchGet(lines.map((l) => ({ sku: l.sku })));
   let totalCents = 0;
   const lineItems = lines.map((l, i) => {
@@ -193,8 +202,9 @@ async function checkout(customerId: string, orderId: string, lines: CheckoutLine
     return { orderId, lineNo: i + 1, sku: l.sku, qty: l.qty, priceCents: product.priceCents };
   });
   const order: EntityInput<typeof Order> = { customerId, orderId, placedAt, status: 'placed', totalCents };
+  await beforeCommit();
   await transactWrite([
-    ...lines.map((l) => Product.update({ sku: l.sku }).add({ stock: -l.qty })),
+    ...lines.map((l, i) => Product.update({ sku: l.sku, version: products[i]!.version }).add({ stock: -l.qty })),
     Order.create(order),
     ...lineItems.map((line) => OrderLine.create(line)),
     Customer.check({ customerId }, Customer.Attr('customerId').exists()),
@@ -372,6 +382,18 @@ describe('checkout', () => {
     expect((e as Error).message).toMatch(/#1 update Product .*stock must be >= 8/);
     expect((await Product.get({ sku: 'sku-004' }))?.stock).toBe(10);
     expect(await Order.query('gsi1', Order.Key('orderId').eq('o-2')).all()).toEqual([]);
+  });
+
+  it('a price change between reading the product and committing cancels the checkout', async () => {
+    const e = await checkout('c1', 'o-6', [{ sku: 'sku-012', qty: 1 }], new Date(), async () => {
+      await Product.update({ sku: 'sku-012' }).set({ priceCents: 5000 });
+    }).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(TransactionCanceledError);
+    const [reason] = (e as TransactionCanceledError).reasons;
+    expect(reason).toMatchObject({ entity: 'Product', code: 'ConditionalCheckFailed' });
+    expect(reason!.item).toMatchObject({ sku: 'sku-012', priceCents: 5000, version: 2, stock: 10 });
+    expect((e as Error).message).toMatch(/#0 update Product .*the stored version must be 1/);
+    expect(await Order.query('gsi1', Order.Key('orderId').eq('o-6')).all()).toEqual([]);
   });
 
   it('an unknown customer cancels the checkout', async () => {
