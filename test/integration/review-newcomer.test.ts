@@ -164,10 +164,11 @@ async function customerWithOrders(customerId: string): Promise<{ customer: Custo
 type ListOrdersResponse = { status: number; body: { orders?: { orderId: string; totalCents: number }[]; next?: string | null; error?: string } };
 
 /** An HTTP handler listing orders of a status, oldest first, with cursors handed to the client. */
-async function listOrders(query: { status: 'placed' | 'shipped' | 'cancelled'; cursor?: string; limit?: number }): Promise<ListOrdersResponse> {
+async function listOrders(query: { status: 'placed' | 'shipped' | 'cancelled'; cursor?: string; limit?: number; newestFirst?: boolean }): Promise<ListOrdersResponse> {
   try {
     const page = await Order.query('gsi2', Order.Key('status').eq(query.status))
       .project('orderId', 'totalCents')
+      .reverse(query.newestFirst ?? false)
       .limit(query.limit ?? 20)
       .startAfter(query.cursor);
     return { status: 200, body: { orders: page.items, next: page.cursor ?? null } };
@@ -451,6 +452,19 @@ describe('listing orders by status with cursors', () => {
     } while (next);
     expect(pages).toBe(5);
     expect(seen).toEqual(Array.from({ length: 23 }, (_, i) => `s-${i}`));
+  });
+
+  it('newest first: every order once, and a cursor of the other direction is a 400', async () => {
+    const seen: string[] = [];
+    let next: string | null | undefined;
+    do {
+      const res = await listOrders({ status: 'shipped', limit: 4, newestFirst: true, ...(next ? { cursor: next } : {}) });
+      seen.push(...res.body.orders!.map((o) => o.orderId));
+      next = res.body.next;
+    } while (next);
+    expect(seen).toEqual(Array.from({ length: 23 }, (_, i) => `s-${22 - i}`));
+    const oldest = await listOrders({ status: 'shipped', limit: 2 });
+    expect((await listOrders({ status: 'shipped', newestFirst: true, cursor: oldest.body.next! })).status).toBe(400);
   });
 
   it('a tampered cursor, or one from another listing, is a 400', async () => {
