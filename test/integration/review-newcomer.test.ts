@@ -603,3 +603,17 @@ describe('Entity.partition() on local and multi-attribute keys', () => {
     expect(items.map((i) => (i._et === 'Site' ? i.siteId : i.deviceId))).toEqual(['d1', 's1']);
   });
 });
+
+describe('closing an account', () => {
+  it('deletes the customer and every order of their collection with one batch', async () => {
+    const { items } = await Shop.query(Customer.partition('primary', { customerId: 'c5' })).entities(Customer, Order).all();
+    expect(items.length).toBe(24);
+    const result = await Shop.batchWrite(
+      items.map((i) => (i._et === 'Order' ? Order.delete({ customerId: i.customerId, placedAt: i.placedAt, orderId: i.orderId }) : Customer.delete({ customerId: i.customerId }))),
+    );
+    expect(result).toEqual({ written: 24, retried: 0, skipped: [] });
+    expect((await Shop.query(Customer.partition('primary', { customerId: 'c5' })).all()).items).toEqual([]);
+    expect(await customerByEmail('c5@example.com')).toBeUndefined();
+    expect(await Order.query('gsi2', Order.Key('status').eq('shipped')).count()).toBe(1); // o-1 of c1
+  });
+});
