@@ -127,6 +127,14 @@ const Cart = defineEntity({
   ttl: 'expiresAt',
 });
 
+/** Makes an email unique across customers: one claim item per email, written in the same transaction. */
+const EmailClaim = defineEntity({
+  table: Shop,
+  name: 'EmailClaim',
+  schema: z.object({ email: z.string().trim().toLowerCase().pipe(z.email()), customerId: z.string() }),
+  keys: { primary: { pk: 'EMAILCLAIM#{email}', sk: 'CLAIM' } },
+});
+
 type CustomerItem = EntityItem<typeof Customer>;
 type OrderItem = EntityItem<typeof Order>;
 
@@ -146,6 +154,32 @@ afterAll(async () => {
 async function customerByEmail(email: string): Promise<CustomerItem | undefined> {
   const { items } = await Customer.query('gsi1', Customer.Key('email').eq(email)).limit(1);
   return items[0];
+}
+
+class EmailTakenError extends Error {}
+
+/** Registers a customer whose email no other customer has. */
+async function register(customer: EntityInput<typeof Customer>): Promise<void> {
+  try {
+    await transactWrite([Customer.create(customer), EmailClaim.create({ email: customer.email, customerId: customer.customerId })]);
+  } catch (e) {
+    if (e instanceof TransactionCanceledError && e.reasons[1]?.code === 'ConditionalCheckFailed') throw new EmailTakenError(customer.email);
+    throw e;
+  }
+}
+
+/** Moves a customer to another email: the old claim goes, the new one must be free. */
+async function changeEmail(customerId: string, from: string, to: string): Promise<void> {
+  try {
+    await transactWrite([
+      EmailClaim.delete({ email: from }).where(EmailClaim.Attr('customerId').eq(customerId)),
+      EmailClaim.create({ email: to, customerId }),
+      Customer.update({ customerId }).set({ email: to }).where(Customer.Attr('email').eq(from.trim().toLowerCase())),
+    ]);
+  } catch (e) {
+    if (e instanceof TransactionCanceledError && e.reasons[1]?.code === 'ConditionalCheckFailed') throw new EmailTakenError(to);
+    throw e;
+  }
 }
 
 /** A customer's profile and orders, newest order first, in one query (docs/querying.md, collections). */
@@ -262,6 +296,27 @@ describe('customers', () => {
     const created = await Customer.update({ customerId: 'c5' }).set({ email: 'c5@example.com', name: 'Cy' }).upsert().returning('ALL_NEW');
     expect(created).toMatchObject({ customerId: 'c5', email: 'c5@example.com', name: 'Cy', tier: 'basic' });
     expect((await customerByEmail('c5@example.com'))?.customerId).toBe('c5');
+  });
+});
+
+describe('unique emails', () => {
+  it('a second customer with a taken email is refused, and nothing of it is written', async () => {
+    await register({ customerId: 'u1', email: 'Linus@example.com', name: 'Linus' });
+    const taken = await register({ customerId: 'u2', email: 'linus@EXAMPLE.com ', name: 'Other' }).catch((e: unknown) => e);
+    expect(taken).toBeInstanceOf(EmailTakenError);
+    expect(await Customer.get({ customerId: 'u2' })).toBeUndefined();
+    expect(await EmailClaim.get({ email: 'LINUS@example.com' })).toEqual({ email: 'linus@example.com', customerId: 'u1' });
+  });
+
+  it('changing the email frees the old one and claims the new one, all or nothing', async () => {
+    await register({ customerId: 'u3', email: 'ken@example.com', name: 'Ken' });
+    await expect(changeEmail('u1', 'linus@example.com', 'ken@example.com')).rejects.toBeInstanceOf(EmailTakenError);
+    expect((await Customer.get({ customerId: 'u1' }))?.email).toBe('linus@example.com');
+
+    await changeEmail('u1', 'linus@example.com', 'Torvalds@example.com');
+    expect((await customerByEmail('torvalds@example.com'))?.customerId).toBe('u1');
+    expect(await EmailClaim.get({ email: 'linus@example.com' })).toBeUndefined();
+    await register({ customerId: 'u4', email: 'linus@example.com', name: 'Another Linus' }); // free again
   });
 });
 
