@@ -565,6 +565,15 @@ describe('carts expire', () => {
     expect((await Cart.get({ cartId: 'k-old' }))?.customerId).toBe('c2');
   });
 
+  it('batch and transactional reads hide an expired cart too, unless asked', async () => {
+    await Cart.put({ cartId: 'k-gone', customerId: 'c1', skus: ['sku-009'], expiresAt: new Date(Date.now() - 60_000) });
+    expect((await Cart.batchGet([{ cartId: 'k-gone' }, { cartId: 'k-new' }])).map((c) => c?.cartId)).toEqual([undefined, 'k-new']);
+    const [gone, shown] = await transactGet([Cart.get({ cartId: 'k-gone' }), Cart.get({ cartId: 'k-new' })]);
+    expect([gone, shown?.cartId]).toEqual([undefined, 'k-new']);
+    const [kept] = await Shop.batchGet([Cart.get({ cartId: 'k-gone' }).includeExpired()]);
+    expect(kept?.skus).toEqual(['sku-009']);
+  });
+
   it('touching a cart extends it; a cart over its max is refused', async () => {
     const later = new Date(Date.now() + 2 * 3_600_000);
     const cart = await Cart.update({ cartId: 'k-new' }).append({ skus: ['sku-003'] }).set({ expiresAt: later }).returning('ALL_NEW');
