@@ -234,7 +234,8 @@ export function keyText(key: Readonly<Record<string, unknown>>): string {
 /**
  * DynamoDB cancelled a transaction; `reasons[i]` lines up with action `i`. The message names each
  * failing action: its index, operation (`operations[i]`: `put`, `create`, `update`, `delete`,
- * `check`, `get`, when known), entity and key, with DynamoDB's reason.
+ * `check`, `get`, when known), entity and key, with DynamoDB's reason: for a failed condition,
+ * what the action required, or how its expected version differs from the stored item's.
  */
 export class TransactionCanceledError extends DynakitError {
   override name = 'TransactionCanceledError';
@@ -243,17 +244,20 @@ export class TransactionCanceledError extends DynakitError {
     override readonly cause: unknown,
     operations: readonly (string | undefined)[] = [],
     checks: readonly (string | undefined)[] = [],
+    versionConflicts: readonly (string | undefined)[] = [],
   ) {
     const failed = reasons
       .filter((r) => r.code !== 'None')
       .map((r) => {
         const op = operations[r.index];
         const checked = checks[r.index];
+        const conflict = versionConflicts[r.index];
         // "The conditional request failed" adds nothing to its code; what the action required
-        // (its guards, bounds, version and where()) tells which of them may have been false.
+        // (its guards, bounds, version and where()) tells which of them may have been false, and
+        // a stored version other than the expected one tells that one was.
         const why =
           r.code === 'ConditionalCheckFailed'
-            ? `${r.code}${checked === undefined ? '' : ` (required: ${checked})`}`
+            ? `${r.code}${conflict !== undefined ? ` (version conflict: ${conflict})` : checked === undefined ? '' : ` (required: ${checked})`}`
             : r.message === undefined
               ? r.code
               : `${r.code} (${r.message})`;

@@ -111,4 +111,10 @@ export type QueryCondition<K, I extends keyof K> = K[I] extends { readonly pk: i
   ? KeyCondition<IndexComposites<K[I]>, TemplateComposites<Templates<P>>>
   : KeyCondition<IndexComposites<K[I]> | PrimaryPartitionNames<K>, PrimaryPartitionNames<K>>;
 
+/**
+ * The composites of index `I`'s partition key (a local index's is the table's): what
+ * `Entity.partition(I, ...)` takes to name one item collection.
+ */
+export type PartitionNames<K, I extends keyof K> = K[I] extends { readonly pk: infer P } ? TemplateComposites<Templates<P>> : PrimaryPartitionNames<K>;
+
 type PrimaryPartitionNames<K> = K extends { readonly primary: { readonly pk: infer P } } ? TemplateComposites<P> : never;

@@ -3,7 +3,7 @@ import type { TableConfig, EntityKeysShape } from './table-types.js';
 import type { Table } from './table.js';
 import type { CheckedKeys } from './template-types.js';
 import type { AttrPath, PathValue } from './paths.js';
-import type { KeyAttributeNames, KeyInput, PrimaryKeyNames, QueryCondition, QueryIndexName, TimestampFields, UpdateInputs, UpdatePaths } from './entity-types.js';
+import type { KeyAttributeNames, KeyInput, PartitionNames, PrimaryKeyNames, QueryCondition, QueryIndexName, TimestampFields, UpdateInputs, UpdatePaths } from './entity-types.js';
 import { EntityModel } from './model.js';
 import { AttributeOperand, type Condition } from '../expressions/condition.js';
 import { KeyOperand, type KeyCondition } from '../expressions/key-condition.js';
@@ -19,6 +19,7 @@ import { CheckBuilder } from '../operations/check.js';
 import { resolvePath } from '../operations/update-plan.js';
 import { checkOwners } from '../operations/expression-input.js';
 import { EntityBatchGet } from '../batch/entity-batch-get.js';
+import { partitionCondition } from './partition-condition.js';
 
 /**
  * An entity: a zod schema stored in a table under key templates. Its methods return operation
@@ -183,6 +184,20 @@ export class Entity<Name extends string, Item extends object, Input, K, V extend
   }
 
   /**
+   * The key condition of the partition that `index` gives this entity's items, built from their
+   * partition-key composites by the entity's template: for a table-level query of that item
+   * collection, which returns every entity stored there (an entity query returns only its own).
+   * Pass it to `AppTable.query` with the same index.
+   *
+   * @example
+   * const { items } = await AppTable.query(User.partition('primary', { userId: 'u1' })).entities(User, Order).all()
+   * const team = await AppTable.query('gsi1', Order.partition('gsi1', { orderId: 'o1' })).all()
+   */
+  partition<I extends QueryIndexName<K>>(index: I, composites: PartitionInput<Item, PartitionNames<K, I>>): Condition {
+    return partitionCondition(this.model, index, composites as Record<string, unknown>);
+  }
+
+  /**
    * A condition on an item that writes nothing (a transaction's `ConditionCheck`).
    *
    * @example await User.check({ userId: 'u2' }, User.Attr('age').gte(18))
@@ -217,6 +232,9 @@ type SchemaKeys<T> = { [K in keyof T as string extends K ? never : number extend
 type EntityUpdateInputs<Item, Input, Fixed extends string> = string extends keyof Item
   ? UpdateInputs<SchemaKeys<Item>, UpdatePaths<SchemaKeys<Item>, Fixed>, SchemaKeys<Input>>
   : UpdateInputs<Item, UpdatePaths<Item, Fixed>, Input>;
+
+/** The partition-key composites `A` of an item, each required (an optional one keys a sparse index by its present values). */
+type PartitionInput<Item, A> = { readonly [P in A & keyof Item]-?: Present<Item[P]> };
 
 /**
  * A value without `undefined`: a composite's value as a key condition takes it (an optional one's

@@ -83,7 +83,7 @@ export class CheckBuilder extends Operation<ConditionCheckInput, void> {
     } catch (e) {
       // `e` can be any value: an abort rejects with the signal's reason, `null` included.
       if ((e as { name?: string } | null)?.name !== 'TransactionCanceledException') throw e;
-      const [reason] = cancellationReasons(e, [{ model: this.model, key: input.Key as Record<string, unknown> }]);
+      const [reason] = cancellationReasons(e, [{ model: this.model, key: input.Key as Record<string, unknown> }]).reasons;
       // A false condition reads as on any single write; other reasons (a conflict, throttling)
       // are the transaction's, typed as in transactWrite.
       if (reason?.code !== 'ConditionalCheckFailed') throw new TransactionCanceledError(reason === undefined ? [] : [reason], e, ['check']);

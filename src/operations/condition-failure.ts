@@ -34,19 +34,29 @@ export function mapConditionFailure(error: unknown, model: EntityModel, operatio
   const raw = (error as { Item?: Record<string, AttributeValue> }).Item;
   const stored = raw === undefined ? undefined : failedItem(model, raw);
   const item = stored?.item;
-  // Another entity's item failed the ownership guard: its version (if any) is not this entity's.
-  if (version !== undefined && model.version !== undefined && stored?.owned !== false) {
-    const storedVersion = stored?.plain[model.storedName(model.version)];
-    if (storedVersion !== version.expected) {
-      const e = new VersionConflictError(model.name, operation, version.expected, item, error);
-      e.message = `${model.name}: ${operation} expected ${version.expected === undefined ? 'no stored item' : `version ${version.expected}`} but the stored item ${item === undefined ? 'does not exist' : `has version ${String(storedVersion)}`}`;
-      return e;
-    }
+  const conflict = versionConflict(model, version, stored);
+  if (conflict !== undefined) {
+    const e = new VersionConflictError(model.name, operation, version?.expected, item, error);
+    e.message = `${model.name}: ${operation} ${conflict}`;
+    return e;
   }
   const e = new ConditionFailedError(model.name, operation, item, error);
   // "condition failed" alone leaves the reader guessing which of the implicit guards was false.
   if (checked !== undefined) e.message = `${model.name}: ${operation} condition failed: ${checked}${item === undefined ? '' : ' (stored item attached)'}`;
   return e;
+}
+
+/**
+ * How a failed write's expected version differs from the stored item's (`expected version 1 but the
+ * stored item has version 2`), or `undefined` when the write checked no version or the versions
+ * agree (another part of its condition was false). Another entity's item under the key failed the
+ * ownership guard: its version, if any, is not this entity's.
+ */
+export function versionConflict(model: EntityModel, version: VersionCheck | undefined, stored: { plain: Record<string, unknown>; owned: boolean } | undefined): string | undefined {
+  if (version === undefined || model.version === undefined || stored?.owned === false) return undefined;
+  const storedVersion = stored?.plain[model.storedName(model.version)];
+  if (storedVersion === version.expected) return undefined;
+  return `expected ${version.expected === undefined ? 'no stored item' : `version ${version.expected}`} but the stored item ${stored === undefined ? 'does not exist' : `has version ${String(storedVersion)}`}`;
 }
 
 /**
@@ -67,12 +77,23 @@ interface RawReason {
   Item?: Record<string, AttributeValue>;
 }
 
-/** Turns DynamoDB's cancellation reasons into typed ones, lined up with the actions. */
-export function cancellationReasons(error: unknown, prepared: readonly { model: EntityModel; key: Record<string, unknown> }[]): CancellationReason[] {
+/**
+ * Turns DynamoDB's cancellation reasons into typed ones, lined up with the actions; `conflicts[i]`
+ * says how action `i`'s expected version (`version`, for a write that checks one) differs from the
+ * stored item's, when that made its condition fail (see `versionConflict`).
+ */
+export function cancellationReasons(
+  error: unknown,
+  prepared: readonly { model: EntityModel; key: Record<string, unknown>; version?: VersionCheck | undefined }[],
+): { reasons: CancellationReason[]; conflicts: (string | undefined)[] } {
   const raw = ((error as { CancellationReasons?: RawReason[] }).CancellationReasons ?? []) as RawReason[];
-  return prepared.map((p, index) => {
+  const conflicts: (string | undefined)[] = [];
+  const reasons = prepared.map((p, index) => {
     const r = raw[index] ?? {};
-    const item = r.Item === undefined ? undefined : failedItem(p.model, r.Item).item;
-    return { index, entity: p.model.name, key: p.key, code: r.Code ?? 'None', message: r.Message, item };
+    const stored = r.Item === undefined ? undefined : failedItem(p.model, r.Item);
+    const code = r.Code ?? 'None';
+    conflicts.push(code === 'ConditionalCheckFailed' ? versionConflict(p.model, p.version, stored) : undefined);
+    return { index, entity: p.model.name, key: p.key, code, message: r.Message, item: stored?.item };
   });
+  return { reasons, conflicts };
 }

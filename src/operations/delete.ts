@@ -6,7 +6,7 @@ import { sendDocumentRequest } from '../client/send-document-request.js';
 import type { EntityModel } from '../entity/model.js';
 import { Operation } from './operation.js';
 import { checkOwners, contextFor, withPlaceholders } from './expression-input.js';
-import { describeChecks, mapConditionFailure } from './condition-failure.js';
+import { describeChecks, mapConditionFailure, type VersionCheck } from './condition-failure.js';
 import { allOf, expectedVersion, missingOrOwned, missingOrOwnedText, versionIs } from './write-guards.js';
 import { deleteRequest, type WriteRequest } from '../batch/write-request.js';
 import { InvalidBatchError } from '../errors.js';
@@ -102,8 +102,13 @@ export class DeleteBuilder<Item, Result = void> extends Operation<DeleteCommandI
 
   /** @internal what the delete's condition requires, in words (messages of failed conditions) */
   checks(): string | undefined {
+    return describeChecks(missingOrOwnedText(this.model), this.state.condition !== undefined, [], this.versionCheck());
+  }
+
+  /** @internal the version the delete checks: the one given next to the key, if any */
+  versionCheck(): VersionCheck | undefined {
     const expected = expectedVersion(this.model, this.state.key);
-    return describeChecks(missingOrOwnedText(this.model), this.state.condition !== undefined, [], expected === undefined ? undefined : { expected });
+    return expected === undefined ? undefined : { expected };
   }
 
   /**

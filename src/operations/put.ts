@@ -176,12 +176,16 @@ export class PutBuilder<Item, Result = Item> extends Operation<PutCommandInput, 
     return prepared;
   }
 
+  /** @internal the version the write checks: none for an unversioned entity or `create()`, which already requires that no item exists */
+  versionCheck(): VersionCheck | undefined {
+    return this.model.version === undefined || this.state.create ? undefined : { expected: expectedVersion(this.model, this.state.item) };
+  }
+
   /** @internal what the write's condition requires, in words (messages of failed conditions) */
   checks(): string | undefined {
     const m = this.model;
     const create = this.state.create;
-    // create() already requires that no item exists; its version is not checked on top.
-    const version = m.version === undefined || create ? undefined : { expected: expectedVersion(m, this.state.item) };
+    const version = this.versionCheck();
     const guard = create ? itemIsNewText(m) : version?.expected === undefined ? undefined : ownedItemText(m);
     return describeChecks(guard, this.state.condition !== undefined, [], version);
   }

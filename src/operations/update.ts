@@ -7,7 +7,7 @@ import { sendDocumentRequest } from '../client/send-document-request.js';
 import type { EntityModel } from '../entity/model.js';
 import { Operation } from './operation.js';
 import { checkOwners, contextFor, withPlaceholders } from './expression-input.js';
-import { describeChecks, mapConditionFailure } from './condition-failure.js';
+import { describeChecks, mapConditionFailure, type VersionCheck } from './condition-failure.js';
 import { allOf, belongsTo, belongsToText, expectedVersion, missingOrOwned, missingOrOwnedText, notExpired, versionIs } from './write-guards.js';
 import { indexKeyActions, planSteps, storable, type UpdateStep } from './update-plan.js';
 import { checkMultiKeyWrites, checkSelfKeyWrites } from './key-write-checks.js';
@@ -325,8 +325,13 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
     const where = s.condition !== undefined;
     const guard = s.upsert ? missingOrOwnedText(this.model) : `${belongsToText(this.model)}${where ? '' : ' (update() does not create items; upsert() does)'}`;
     const bounds = boundGuards(this.model, planSteps(this.model, s.steps)).checks;
-    const expected = expectedVersion(this.model, s.key);
-    return describeChecks(guard, where, bounds, expected === undefined ? undefined : { expected });
+    return describeChecks(guard, where, bounds, this.versionCheck());
+  }
+
+  /** @internal the version the update checks: the one given next to the key, if any */
+  versionCheck(): VersionCheck | undefined {
+    const expected = expectedVersion(this.model, this.state.key);
+    return expected === undefined ? undefined : { expected };
   }
 
   /**

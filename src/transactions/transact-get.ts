@@ -69,7 +69,7 @@ export async function transactGet<const B extends readonly GetBuilder<unknown>[]
     } catch (e) {
       // `e` can be any value: an abort rejects with the signal's reason, `null` included.
       if ((e as { name?: string } | null)?.name !== 'TransactionCanceledException') throw responseTooLarge(e, builders.length);
-      const reasons = cancellationReasons(e, builders.map((b, i) => ({ model: b.model, key: items[i]!.Get.Key as Record<string, unknown> })));
+      const { reasons } = cancellationReasons(e, builders.map((b, i) => ({ model: b.model, key: items[i]!.Get.Key as Record<string, unknown> })));
       if (backoff === undefined || !onlyConflicts(reasons) || attempt >= backoff.maxAttempts) throw new TransactionCanceledError(reasons, e, builders.map(() => 'get'));
       await sleep(backoffDelay(attempt - 1, backoff), options.abortSignal);
     }

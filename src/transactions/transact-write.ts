@@ -9,7 +9,7 @@ import { PutBuilder } from '../operations/put.js';
 import { UpdateBuilder } from '../operations/update.js';
 import { DeleteBuilder } from '../operations/delete.js';
 import { CheckBuilder } from '../operations/check.js';
-import { cancellationReasons } from '../operations/condition-failure.js';
+import { cancellationReasons, type VersionCheck } from '../operations/condition-failure.js';
 import { backoffDelay, resolveBackoff, sleep, type BackoffOptions } from '../batch/backoff.js';
 import { itemId } from '../batch/write-request.js';
 import { MAX_REQUEST_BODY_BYTES, wireItemSize } from '../batch/wire-size.js';
@@ -52,6 +52,8 @@ interface PreparedAction {
   readonly operation: string;
   /** what the action's condition requires, in words, for the message of a cancellation */
   readonly checks: string | undefined;
+  /** the version the action checks (optimistic locking), to tell a lost race in the message */
+  readonly version: VersionCheck | undefined;
   /** what the action counts toward DynamoDB's 4 MB per transaction */
   readonly bytes: number;
 }
@@ -71,8 +73,8 @@ function wireBytes(action: Readonly<Record<string, unknown>>): number {
 const actionInput = (item: TransactItem): Record<string, unknown> => Object.values(item).find((v) => v !== undefined) as Record<string, unknown>;
 
 /** Actions without an item count their key and their expressions (with the names and values they use). */
-function keyed(item: TransactItem, model: EntityModel, operation: string, action: SizedAction, checks: string | undefined): PreparedAction {
-  return { item, model, key: action.Key ?? {}, operation, checks, bytes: keyedActionBytes(action) };
+function keyed(item: TransactItem, model: EntityModel, operation: string, action: SizedAction, checks: string | undefined, version?: VersionCheck): PreparedAction {
+  return { item, model, key: action.Key ?? {}, operation, checks, version, bytes: keyedActionBytes(action) };
 }
 
 /**
@@ -97,15 +99,15 @@ function prepare(action: TransactWriteAction, token: string | undefined, now: Da
     const model = action.model;
     const key: Record<string, unknown> = {};
     for (const n of model.primaryKeyNames) key[n] = (item.Put.Item as Record<string, unknown>)[n];
-    return { item: item as TransactItem, model, key, operation: action.operation, checks: action.checks(), bytes: size + expressionBytes(item.Put) };
+    return { item: item as TransactItem, model, key, operation: action.operation, checks: action.checks(), version: action.versionCheck(), bytes: size + expressionBytes(item.Put) };
   }
   if (action instanceof UpdateBuilder) {
     const item = action.transactItem(token, now);
-    return keyed(item as TransactItem, action.model, 'update', item.Update, action.checks());
+    return keyed(item as TransactItem, action.model, 'update', item.Update, action.checks(), action.versionCheck());
   }
   if (action instanceof DeleteBuilder) {
     const item = action.transactItem();
-    return keyed(item as TransactItem, action.model, 'delete', item.Delete, action.checks());
+    return keyed(item as TransactItem, action.model, 'delete', item.Delete, action.checks(), action.versionCheck());
   }
   if (action instanceof CheckBuilder) {
     const item = action.transactItem();
@@ -202,8 +204,10 @@ export async function transactWrite(actions: readonly TransactWriteAction[], opt
     } catch (e) {
       // `e` can be any value: an abort rejects with the signal's reason, `null` included.
       if ((e as { name?: string } | null)?.name !== 'TransactionCanceledException') throw explainValidation(actions, e);
-      const reasons = cancellationReasons(e, prepared);
-      if (backoff === undefined || !onlyConflicts(reasons) || attempt >= backoff.maxAttempts) throw new TransactionCanceledError(reasons, e, prepared.map((p) => p.operation), prepared.map((p) => p.checks));
+      const { reasons, conflicts } = cancellationReasons(e, prepared);
+      if (backoff === undefined || !onlyConflicts(reasons) || attempt >= backoff.maxAttempts) {
+        throw new TransactionCanceledError(reasons, e, prepared.map((p) => p.operation), prepared.map((p) => p.checks), conflicts);
+      }
       await sleep(backoffDelay(attempt - 1, backoff), options.abortSignal);
     }
   }

@@ -248,7 +248,7 @@ describe('transactions', () => {
     expect(e.reasons.map((r) => r.code)).toEqual(['None', 'ConditionalCheckFailed', 'None']);
     expect(e.reasons[1]!.entity).toBe('Doc');
     expect(e.reasons[1]!.item).toMatchObject({ docId: 't1', title: 'T1 v2', version: 2 });
-    expect(e.message).toContain('ConditionalCheckFailed (required: the item must exist and belong to Doc (update() does not create items; upsert() does), and the stored version must be 1)');
+    expect(e.message).toContain('ConditionalCheckFailed (version conflict: expected version 1 but the stored item has version 2)');
     // Nothing was written.
     expect(await Note.get({ noteId: 'n2' }).consistent()).toBeUndefined();
     expect(await rawVersion('t3')).toBe(1);
@@ -262,7 +262,7 @@ describe('transactions', () => {
     );
     expect(e.reasons.map((r) => r.code)).toEqual(['ConditionalCheckFailed', 'None']);
     expect(e.reasons[0]!.item).toMatchObject({ title: 'T2 v2', version: 2 });
-    expect(e.message).toMatch(/^transaction cancelled: #0 put Doc .*: ConditionalCheckFailed \(required: the stored item must belong to Doc, and the stored version must be 1\)$/);
+    expect(e.message).toMatch(/^transaction cancelled: #0 put Doc .*: ConditionalCheckFailed \(version conflict: expected version 1 but the stored item has version 2\)$/);
     await transactWrite([Doc.delete({ docId: 't3', version: 1 })]);
     expect(await rawVersion('t3')).toBeUndefined();
   });

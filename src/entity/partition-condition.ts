@@ -1,0 +1,34 @@
+import { AttributeOperand, and, type Condition } from '../expressions/condition.js';
+import { KeyError } from '../errors.js';
+import type { EntityModel } from './model.js';
+
+/**
+ * The physical condition `pk = <built value>` on the partition that `index` gives an entity's items
+ * (one term per attribute of a multi-attribute key), for a table-level query of that item
+ * collection: the other entities there are read too, which an entity query's `_et` filter hides.
+ * The value is built by the entity's template, so the separator and size rules hold, and each
+ * composite is parsed by its schema as `get` parses a key (`trim`, `toLowerCase`). A local index
+ * shares the table's partition key.
+ *
+ * @example partitionCondition(Order.model, 'gsi1', { orderId: 'o1' }) // gsi1pk = 'ORDER#o1'
+ */
+export function partitionCondition(model: EntityModel, indexName: string, composites: Readonly<Record<string, unknown>>): Condition {
+  const ix = model.indexes.get(indexName);
+  if (ix === undefined) {
+    throw new KeyError(model.name, indexName, '', `the entity has no keys for index "${indexName}" (known: ${[...model.indexes.keys()].join(', ')})`);
+  }
+  const local = ix.index.type === 'local';
+  const templates = local ? model.primary.pks : ix.pks;
+  const attributes = local ? model.primary.index.partitionKeys : ix.index.partitionKeys;
+  if (composites === null || typeof composites !== 'object') {
+    throw new KeyError(model.name, indexName, '', 'the partition must be an object of key composites');
+  }
+  const values: Record<string, unknown> = {};
+  for (const c of templates.flatMap((t) => t.composites)) {
+    const v = composites[c];
+    if (v === undefined || v === null) throw new KeyError(model.name, indexName, c, `missing key composite ${c} (partition key of ${indexName})`);
+    values[c] = model.keyValue(c, v);
+  }
+  const terms = templates.map((t, i) => new AttributeOperand<unknown>([attributes[i]!.name]).eq(t.build(values)));
+  return terms.length === 1 ? terms[0]! : and(...terms);
+}
