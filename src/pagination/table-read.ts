@@ -1,5 +1,6 @@
 import type { QueryCommandInput, ScanCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Condition } from '../expressions/condition.js';
+import { requireCondition } from '../expressions/condition-input.js';
 import { compileCondition, compileProjection } from '../expressions/compile.js';
 import { tableContextFor } from '../operations/expression-input.js';
 import type { ResolvedIndex, Table } from '../entity/table.js';
@@ -98,6 +99,7 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
    * @example AppTable.query(AppTable.Key('pk').eq('ORG#acme')).filter(AppTable.Attr('_et').eq('User'))
    */
   filter(condition: Condition): this {
+    requireCondition(`table ${this.table.name}`, condition, 'filter()');
     return this.with({ filter: this.state.filter === undefined ? condition : this.state.filter.and(condition) });
   }
 
