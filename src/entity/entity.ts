@@ -20,6 +20,7 @@ import { resolvePath } from '../operations/update-plan.js';
 import { checkOwners } from '../operations/expression-input.js';
 import { EntityBatchGet } from '../batch/entity-batch-get.js';
 import { partitionCondition } from './partition-condition.js';
+import { requireCondition, requireKeyCondition } from '../expressions/condition-input.js';
 
 /**
  * An entity: a zod schema stored in a table under key templates. Its methods return operation
@@ -151,7 +152,8 @@ export class Entity<Name extends string, Item extends object, Input, K, V extend
   query<I extends QueryIndexName<K>>(index: I, condition: NoInfer<QueryCondition<K, I>>): QueryBuilder<Item> {
     checkOwners(this.model, condition, 'the key condition', true);
     // One literal, not a spread of shared defaults: V8 adds keys to a spread clone on a slow path.
-    return new QueryBuilder<Item>(this.model, {
+    // The builder resolves the index first (a KeyError for an unknown one).
+    const query = new QueryBuilder<Item>(this.model, {
       index,
       key: condition as KeyCondition,
       filter: undefined,
@@ -162,6 +164,10 @@ export class Entity<Name extends string, Item extends object, Input, K, V extend
       cursor: undefined,
       reverse: false,
     });
+    const ix = this.model.indexes.get(index)!;
+    const partition = ix.index.type === 'local' ? this.model.primary.pks : ix.pks;
+    requireKeyCondition(this.name, condition, index, partition[0]?.composites[0] ?? 'attribute');
+    return query;
   }
 
   /**
@@ -203,7 +209,7 @@ export class Entity<Name extends string, Item extends object, Input, K, V extend
    * @example await User.check({ userId: 'u2' }, User.Attr('age').gte(18))
    */
   check(key: KeyInput<Item, K>, condition: Condition): CheckBuilder {
-    return new CheckBuilder(this.model, key as Record<string, unknown>, condition);
+    return new CheckBuilder(this.model, key as Record<string, unknown>, requireCondition(this.name, condition, 'check()'));
   }
 }
 

@@ -14,6 +14,7 @@ import type { AnyEntity } from './entity.js';
 import { parseRecordWith, parseRecordsWith, type EntityStreamEvent, type ParsedStream, type StreamEventOf, type StreamRecordInput } from '../streams/stream-record.js';
 import { TableReadBuilder } from '../pagination/table-read.js';
 import type { StoredItem } from '../pagination/table-read-types.js';
+import { requireTableKeyCondition } from '../expressions/condition-input.js';
 import { BatchWriter, batchWriteAll, type BatchCollector, type BatchWriteAllOptions, type BatchWriteBuilder, type BatchWriteResult } from '../batch/batch-write.js';
 import type { BatchWriteOptions } from '../batch/batch-writer.js';
 import { batchGetAll, type BatchGetOptions, type BatchGetResults } from '../batch/batch-get.js';
@@ -180,7 +181,7 @@ export class Table<C extends TableConfig = TableConfig> {
   query(index: TableIndexName<C>, condition: Condition): TableReadBuilder<StoredItem<EntityAttributeOf<C>>, EntityAttributeOf<C>>;
   query(a: string | Condition, b?: Condition): TableReadBuilder<StoredItem<EntityAttributeOf<C>>, EntityAttributeOf<C>> {
     const [index, key] = typeof a === 'string' ? [a, b] : ['primary', a];
-    if (key === undefined) throw new ExpressionError(`table ${this.name}`, '', 'query needs a key condition');
+    requireTableKeyCondition(`table ${this.name}`, key);
     assertOwnedBy(conditionOwners(`table ${this.name}`, key, 'the key condition', false), [this.conditionOwner], `table ${this.name}`, 'the key condition');
     return new TableReadBuilder(this as unknown as Table, {
       kind: 'query', index: this.resolveIndex(index), key, filter: undefined, projection: undefined, limit: undefined,

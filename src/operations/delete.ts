@@ -7,6 +7,7 @@ import type { EntityModel } from '../entity/model.js';
 import { Operation } from './operation.js';
 import { checkOwners, contextFor, withPlaceholders } from './expression-input.js';
 import { describeChecks, mapConditionFailure, type VersionCheck } from './condition-failure.js';
+import { requireCondition } from '../expressions/condition-input.js';
 import { allOf, expectedVersion, missingOrOwned, missingOrOwnedText, versionIs } from './write-guards.js';
 import { deleteRequest, type WriteRequest } from '../batch/write-request.js';
 import { InvalidBatchError } from '../errors.js';
@@ -35,6 +36,7 @@ export class DeleteBuilder<Item, Result = void> extends Operation<DeleteCommandI
    * @example await User.delete({ userId: 'u1' }).where(User.Attr('age').lt(100))
    */
   where(condition: Condition): DeleteBuilder<Item, Result> {
+    requireCondition(this.model.name, condition, 'where()');
     checkOwners(this.model, condition, 'the condition');
     const c = this.state.condition === undefined ? condition : this.state.condition.and(condition);
     return new DeleteBuilder(this.model, { ...this.state, condition: c });

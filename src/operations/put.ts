@@ -7,6 +7,7 @@ import type { EntityModel } from '../entity/model.js';
 import { Operation } from './operation.js';
 import { checkOwners, contextFor, withPlaceholders } from './expression-input.js';
 import { describeChecks, mapConditionFailure, type VersionCheck } from './condition-failure.js';
+import { requireCondition } from '../expressions/condition-input.js';
 import { allOf, expectedVersion, itemIsNewOrExpired, itemIsNewText, ownedItem, ownedItemText, versionIs } from './write-guards.js';
 import { putRequest, type WriteRequest } from '../batch/write-request.js';
 import { InvalidBatchError } from '../errors.js';
@@ -57,6 +58,7 @@ export class PutBuilder<Item, Result = Item> extends Operation<PutCommandInput, 
    * @example await User.put(user).where(User.Attr('userId').notExists())
    */
   where(condition: Condition): PutBuilder<Item, Result> {
+    requireCondition(this.model.name, condition, 'where()');
     checkOwners(this.model, condition, 'the condition');
     const c = this.state.condition === undefined ? condition : this.state.condition.and(condition);
     return new PutBuilder(this.model, { ...this.state, condition: c });

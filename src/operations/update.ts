@@ -8,6 +8,7 @@ import type { EntityModel } from '../entity/model.js';
 import { Operation } from './operation.js';
 import { checkOwners, contextFor, withPlaceholders } from './expression-input.js';
 import { describeChecks, mapConditionFailure, type VersionCheck } from './condition-failure.js';
+import { requireCondition } from '../expressions/condition-input.js';
 import { allOf, belongsTo, belongsToText, expectedVersion, missingOrOwned, missingOrOwnedText, notExpired, versionIs } from './write-guards.js';
 import { indexKeyActions, planSteps, storable, type UpdateStep } from './update-plan.js';
 import { checkMultiKeyWrites, checkSelfKeyWrites } from './key-write-checks.js';
@@ -155,6 +156,7 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
    * @example await User.update({ userId: 'u1' }).add({ age: 1 }).where(User.Attr('age').lt(120))
    */
   where(condition: Condition): this {
+    requireCondition(this.model.name, condition, 'where()');
     checkOwners(this.model, condition, 'the condition');
     return this.with({ condition: this.state.condition === undefined ? condition : this.state.condition.and(condition) });
   }

@@ -1,5 +1,6 @@
 import { compileCondition, compileProjection, type CompileContext } from '../expressions/compile.js';
 import type { Condition } from '../expressions/condition.js';
+import { requireCondition } from '../expressions/condition-input.js';
 import type { EntityModel } from '../entity/model.js';
 import type { ResolvedIndex } from '../entity/table.js';
 import { ExpressionError, KeyError } from '../errors.js';
@@ -59,6 +60,7 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> implements 
    * @example User.query('gsi1', User.Key('orgId').eq('acme')).filter(User.Attr('age').between(18, 65))
    */
   filter(condition: Condition): this {
+    requireCondition(this.model.name, condition, 'filter()');
     checkOwners(this.model, condition, 'the filter');
     return this.with({ filter: this.state.filter === undefined ? condition : this.state.filter.and(condition) } as Partial<S>);
   }

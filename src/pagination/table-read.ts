@@ -1,5 +1,6 @@
 import type { QueryCommandInput, ScanCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Condition } from '../expressions/condition.js';
+import { requireCondition } from '../expressions/condition-input.js';
 import { compileCondition, compileProjection } from '../expressions/compile.js';
 import { tableContextFor } from '../operations/expression-input.js';
 import { assertOwnedBy, conditionOwners } from '../expressions/condition-owner.js';
@@ -99,6 +100,7 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
    * @example AppTable.query(AppTable.Key('pk').eq('ORG#acme')).filter(AppTable.Attr('_et').eq('User'))
    */
   filter(condition: Condition): this {
+    requireCondition(`table ${this.table.name}`, condition, 'filter()');
     const owner = `table ${this.table.name}`;
     assertOwnedBy(conditionOwners(owner, condition, 'the filter', false), [this.table.conditionOwner], owner, 'the filter');
     return this.with({ filter: this.state.filter === undefined ? condition : this.state.filter.and(condition) });

@@ -684,3 +684,31 @@ describe('closing an account', () => {
     expect(await Order.query('gsi2', Order.Key('status').eq('shipped')).count()).toBe(1); // o-1 of c1
   });
 });
+
+describe('untyped callers mixing up Key and Attr get an ExpressionError, not a TypeError', () => {
+  // Plain JavaScript (or a cast) compiles all of these; each is a mistake a newcomer makes.
+  const loose = <T>(v: unknown): T => v as T;
+
+  it('a query given an operand without its comparison, an Attr condition or nothing', () => {
+    const forgotEq = loose<never>(Customer.Key('customerId'));
+    expect(() => Customer.query('primary', forgotEq).build()).toThrow(ExpressionError);
+    expect(() => Customer.query('primary', forgotEq).build()).toThrow(/Customer: query of primary needs a key condition built with Key\(\.\.\.\) \(e\.g\. Key\('customerId'\)\.eq\(\.\.\.\)\), got an operand without its comparison/);
+    expect(() => Customer.query('primary', loose(Customer.Attr('customerId').eq('c1'))).build()).toThrow(/got an Attr\(\.\.\.\) condition/);
+    expect(() => Customer.query('primary', loose(undefined)).build()).toThrow(/got undefined/);
+  });
+
+  it('a filter, where() or check() given a Key condition or nothing', async () => {
+    const keyCondition = loose<never>(Customer.Key('customerId').eq('c1'));
+    expect(() => Customer.query('primary', Customer.Key('customerId').eq('c1')).filter(keyCondition).build()).toThrow(/Customer: filter\(\) takes a condition built with Attr\(\.\.\.\).*got a Key\(\.\.\.\) key condition/);
+    expect(() => Customer.update({ customerId: 'c1' }).set({ name: 'X' }).where(keyCondition).build()).toThrow(ExpressionError);
+    expect(() => Customer.put({ customerId: 'c1', email: 'x@example.com', name: 'X' }).where(loose(undefined)).build()).toThrow(ExpressionError);
+    expect(() => Customer.delete({ customerId: 'c1' }).where(keyCondition).build()).toThrow(ExpressionError);
+    expect(() => Customer.check({ customerId: 'c1' }, loose(undefined)).build()).toThrow(ExpressionError);
+    expect(() => Shop.query(Customer.partition('primary', { customerId: 'c1' })).filter(keyCondition).build()).toThrow(ExpressionError);
+    expect((await Customer.get({ customerId: 'c1' }))?.name).toBe('Ada'); // nothing was sent
+  });
+
+  it("a table-level query given an entity's Key condition", () => {
+    expect(() => Shop.query(loose(Customer.Key('customerId').eq('c1'))).build()).toThrow(/table .*: query needs a key condition built with the table's Key\(\.\.\.\) or an entity's partition\(\.\.\.\), got a Key\(\.\.\.\) key condition/);
+  });
+});
