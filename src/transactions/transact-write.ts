@@ -124,7 +124,12 @@ function prepare(action: TransactWriteAction, token: string | undefined, now: Da
  *
  * @example const { input } = buildTransactWrite([User.put(u), Order.delete(k)], { idempotencyToken: requestId })
  */
-export function buildTransactWrite(actions: readonly TransactWriteAction[], options: TransactWriteOptions = {}): { input: TransactWriteCommandInput; prepared: PreparedAction[] } {
+export function buildTransactWrite(actions: readonly TransactWriteAction[], options: TransactWriteOptions = {}): { input: TransactWriteCommandInput } {
+  return { input: prepareTransactWrite(actions, options).input };
+}
+
+/** `buildTransactWrite` with what `transactWrite` keeps of each action (entity, key, checks) for its errors. */
+function prepareTransactWrite(actions: readonly TransactWriteAction[], options: TransactWriteOptions): { input: TransactWriteCommandInput; prepared: PreparedAction[] } {
   if (actions.length === 0) throw new InvalidTransactionError('a transaction needs at least one action');
   if (actions.length > MAX_TRANSACTION_ACTIONS) {
     throw new InvalidTransactionError(`a transaction takes at most ${MAX_TRANSACTION_ACTIONS} actions, got ${actions.length}`);
@@ -188,7 +193,7 @@ export function buildTransactWrite(actions: readonly TransactWriteAction[], opti
  * ], { idempotencyToken: requestId });
  */
 export async function transactWrite(actions: readonly TransactWriteAction[], options: TransactWriteOptions = {}): Promise<void> {
-  const { input, prepared } = buildTransactWrite(actions, options);
+  const { input, prepared } = prepareTransactWrite(actions, options);
   await checkOneDestination(prepared.map((p) => p.model), 'actions');
   const client = prepared[0]!.model.table.client;
   const retry = options.retryConflicts;

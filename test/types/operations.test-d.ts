@@ -3,10 +3,11 @@ import type {
   DeleteCommandInput,
   GetCommandInput,
   PutCommandInput,
+  TransactWriteCommandInput,
   UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { expectTypeOf, test } from 'vitest';
-import type { EntityItem, UpdatedAttributes, UpdateRef } from '../../src/index.js';
+import { buildTransactWrite, type EntityItem, type UpdatedAttributes, type UpdateRef } from '../../src/index.js';
 import { appModel } from '../fixtures/app-model.js';
 
 const { User, Order } = appModel(new DynamoDBClient({}));
@@ -227,4 +228,8 @@ test('send() takes per-call options and resolves like awaiting the builder', () 
   void User.get(k).send({ abortSignal: 1000 });
   // @ts-expect-error no such option
   void User.delete(k).send({ timeout: 1000 });
+});
+
+test('buildTransactWrite returns the command input only (what transactWrite keeps for its errors is internal)', () => {
+  expectTypeOf(buildTransactWrite([User.delete(k)])).toEqualTypeOf<{ input: TransactWriteCommandInput }>();
 });
