@@ -267,7 +267,14 @@ describe('every read path returns the schema output', () => {
   it('stream images, as the streams SDK and as Lambda deliver them, parse to the schema output', async () => {
     const records = await readStream(client, streams, AppTable.name, ids.length);
     const inserts = records.filter((r) => r.eventName === 'INSERT');
-    for (const form of [{ Records: records }, asLambdaEvent(records)]) {
+    // Kinesis Data Streams for DynamoDB: the change record names its table, and Lambda hands it over as base64 JSON.
+    const kinesis = {
+      Records: asLambdaEvent(records).Records.map((r) => ({
+        eventSource: 'aws:kinesis',
+        kinesis: { data: Buffer.from(JSON.stringify({ ...r, eventSourceARN: undefined, tableName: AppTable.name, eventSource: 'aws:dynamodb' })).toString('base64') },
+      })),
+    };
+    for (const form of [{ Records: records }, asLambdaEvent(records), kinesis]) {
       const { events, errors } = AppTable.parseStreamEvent(form as never);
       expect(errors.map((e) => e.message)).toEqual([]);
       for (const id of ids) {
