@@ -588,3 +588,44 @@ describe('writing back an item read at table level', () => {
     expect(fields(await Strict.get({ strictId: 's1' }))).toEqual({ strictId: 's1', n: 2 });
   });
 });
+
+describe('renamed TTL, timestamps and version', () => {
+  const Session = defineEntity({
+    table: AppTable,
+    name: 'Session',
+    schema: z.object({ sessionId: z.string(), expires: z.date(), seen: z.set(z.date()).optional() }),
+    keys: { primary: { pk: 'SESSION#{sessionId}', sk: 'SESSION' } },
+    ttl: 'expires',
+    version: 'version',
+    timestamps: true,
+    storedAs: { createdAt: 'c', updatedAt: 'u', version: 'v', seen: 's' },
+  });
+  const exp = new Date('2099-06-01T12:00:00.250Z');
+  const whole = new Date('2099-06-01T12:00:00.000Z');
+
+  it('read back alike by get, update returning, version conflicts and the stream', async () => {
+    const written = await Session.create({ sessionId: 's1', expires: exp, seen: new Set([exp]) });
+    expect(written).toMatchObject({ sessionId: 's1', expires: whole, seen: new Set([exp]), version: 1 });
+    const raw = await client.send(new GetItemCommand({ TableName: AppTable.name, Key: { pk: { S: 'SESSION#s1' }, sk: { S: 'SESSION' } } }));
+    expect(raw.Item?.['expires']).toEqual({ N: String(Math.floor(exp.getTime() / 1000)) });
+    expect(raw.Item?.['v']).toEqual({ N: '1' });
+    expect(raw.Item?.['s']).toEqual({ SS: [exp.toISOString()] });
+    const got = await Session.get({ sessionId: 's1' });
+    expect(got).toEqual(written);
+    const next = await Session.update({ sessionId: 's1', version: 1 }).set({ expires: exp }).returning('ALL_NEW');
+    expect(next).toMatchObject({ expires: whole, seen: new Set([exp]), version: 2, createdAt: written.createdAt });
+    const partial = await Session.update({ sessionId: 's1', version: 2 }).add({ seen: new Set([whole]) }).returning('UPDATED_NEW');
+    expect(partial).toMatchObject({ seen: new Set([exp, whole]), version: 3 });
+    const conflict = await Session.update({ sessionId: 's1', version: 1 })
+      .set({ expires: exp })
+      .catch((x: unknown) => x);
+    expect(conflict).toBeInstanceOf(ConditionFailedError);
+    expect(fields((conflict as ConditionFailedError).item)).toEqual({ sessionId: 's1', expires: whole, seen: new Set([exp, whole]), version: 3 });
+    const records = (await readStream(client, streams, AppTable.name, 1)).filter((r) => r.dynamodb?.Keys?.['pk']?.S === 'SESSION#s1');
+    for (const form of [{ Records: records }, asLambdaEvent(records)]) {
+      const { events, errors } = AppTable.parseStreamEvent(form as never);
+      expect(errors).toEqual([]);
+      expect(fields(events.at(-1)?.newItem)).toEqual({ sessionId: 's1', expires: whole, seen: new Set([exp, whole]), version: 3 });
+    }
+  });
+});
