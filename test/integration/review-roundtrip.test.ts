@@ -629,3 +629,20 @@ describe('renamed TTL, timestamps and version', () => {
     }
   });
 });
+
+describe('sparse arrays in untyped attributes', () => {
+  const Blob = defineEntity({
+    table: AppTable,
+    name: 'Json',
+    schema: z.object({ jsonId: z.string(), meta: z.record(z.string(), z.unknown()) }),
+    keys: { primary: { pk: 'JSON#{jsonId}', sk: 'JSON' } },
+  });
+
+  it('keep their positions, as a list with undefined elements does (a hole was dropped, shifting the elements after it)', async () => {
+    const slots: unknown[] = new Array(3);
+    slots[1] = 'busy';
+    await Blob.put({ jsonId: 'j1', meta: { slots, dense: [undefined, 'busy', undefined] } });
+    const got = await Blob.get({ jsonId: 'j1' });
+    expect(got?.meta).toEqual({ slots: [null, 'busy', null], dense: [null, 'busy', null] });
+  });
+});
