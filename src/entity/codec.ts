@@ -110,7 +110,12 @@ export function toStoredValue(value: unknown, path = ''): unknown {
       if (value instanceof Date) return storeDate(value, path);
       if (value instanceof Uint8Array) return value;
       if (value instanceof Set) return storeSet(value, path);
-      if (Array.isArray(value)) return value.map((v, i) => toStoredValue(v, join(path, i)) ?? null);
+      if (Array.isArray(value)) {
+        // Every position, holes of a sparse array too (which map() would skip and the marshaller drop).
+        const list: unknown[] = new Array(value.length);
+        for (let i = 0; i < value.length; i++) list[i] = toStoredValue(value[i], join(path, i)) ?? null;
+        return list;
+      }
       if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) {
         throw new StorageRuleViolation(path, 'binary values must be Uint8Array or Buffer');
       }

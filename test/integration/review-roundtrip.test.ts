@@ -267,7 +267,14 @@ describe('every read path returns the schema output', () => {
   it('stream images, as the streams SDK and as Lambda deliver them, parse to the schema output', async () => {
     const records = await readStream(client, streams, AppTable.name, ids.length);
     const inserts = records.filter((r) => r.eventName === 'INSERT');
-    for (const form of [{ Records: records }, asLambdaEvent(records)]) {
+    // Kinesis Data Streams for DynamoDB: the change record names its table, and Lambda hands it over as base64 JSON.
+    const kinesis = {
+      Records: asLambdaEvent(records).Records.map((r) => ({
+        eventSource: 'aws:kinesis',
+        kinesis: { data: Buffer.from(JSON.stringify({ ...r, eventSourceARN: undefined, tableName: AppTable.name, eventSource: 'aws:dynamodb' })).toString('base64') },
+      })),
+    };
+    for (const form of [{ Records: records }, asLambdaEvent(records), kinesis]) {
       const { events, errors } = AppTable.parseStreamEvent(form as never);
       expect(errors.map((e) => e.message)).toEqual([]);
       for (const id of ids) {
@@ -579,5 +586,63 @@ describe('writing back an item read at table level', () => {
     const written = await Strict.put({ ...read, n: 2 });
     expect(fields(written)).toEqual({ strictId: 's1', n: 2 });
     expect(fields(await Strict.get({ strictId: 's1' }))).toEqual({ strictId: 's1', n: 2 });
+  });
+});
+
+describe('renamed TTL, timestamps and version', () => {
+  const Session = defineEntity({
+    table: AppTable,
+    name: 'Session',
+    schema: z.object({ sessionId: z.string(), expires: z.date(), seen: z.set(z.date()).optional() }),
+    keys: { primary: { pk: 'SESSION#{sessionId}', sk: 'SESSION' } },
+    ttl: 'expires',
+    version: 'version',
+    timestamps: true,
+    storedAs: { createdAt: 'c', updatedAt: 'u', version: 'v', seen: 's' },
+  });
+  const exp = new Date('2099-06-01T12:00:00.250Z');
+  const whole = new Date('2099-06-01T12:00:00.000Z');
+
+  it('read back alike by get, update returning, version conflicts and the stream', async () => {
+    const written = await Session.create({ sessionId: 's1', expires: exp, seen: new Set([exp]) });
+    expect(written).toMatchObject({ sessionId: 's1', expires: whole, seen: new Set([exp]), version: 1 });
+    const raw = await client.send(new GetItemCommand({ TableName: AppTable.name, Key: { pk: { S: 'SESSION#s1' }, sk: { S: 'SESSION' } } }));
+    expect(raw.Item?.['expires']).toEqual({ N: String(Math.floor(exp.getTime() / 1000)) });
+    expect(raw.Item?.['v']).toEqual({ N: '1' });
+    expect(raw.Item?.['s']).toEqual({ SS: [exp.toISOString()] });
+    const got = await Session.get({ sessionId: 's1' });
+    expect(got).toEqual(written);
+    const next = await Session.update({ sessionId: 's1', version: 1 }).set({ expires: exp }).returning('ALL_NEW');
+    expect(next).toMatchObject({ expires: whole, seen: new Set([exp]), version: 2, createdAt: written.createdAt });
+    const partial = await Session.update({ sessionId: 's1', version: 2 }).add({ seen: new Set([whole]) }).returning('UPDATED_NEW');
+    expect(partial).toMatchObject({ seen: new Set([exp, whole]), version: 3 });
+    const conflict = await Session.update({ sessionId: 's1', version: 1 })
+      .set({ expires: exp })
+      .catch((x: unknown) => x);
+    expect(conflict).toBeInstanceOf(ConditionFailedError);
+    expect(fields((conflict as ConditionFailedError).item)).toEqual({ sessionId: 's1', expires: whole, seen: new Set([exp, whole]), version: 3 });
+    const records = (await readStream(client, streams, AppTable.name, 1)).filter((r) => r.dynamodb?.Keys?.['pk']?.S === 'SESSION#s1');
+    for (const form of [{ Records: records }, asLambdaEvent(records)]) {
+      const { events, errors } = AppTable.parseStreamEvent(form as never);
+      expect(errors).toEqual([]);
+      expect(fields(events.at(-1)?.newItem)).toEqual({ sessionId: 's1', expires: whole, seen: new Set([exp, whole]), version: 3 });
+    }
+  });
+});
+
+describe('sparse arrays in untyped attributes', () => {
+  const Blob = defineEntity({
+    table: AppTable,
+    name: 'Json',
+    schema: z.object({ jsonId: z.string(), meta: z.record(z.string(), z.unknown()) }),
+    keys: { primary: { pk: 'JSON#{jsonId}', sk: 'JSON' } },
+  });
+
+  it('keep their positions, as a list with undefined elements does (a hole was dropped, shifting the elements after it)', async () => {
+    const slots: unknown[] = new Array(3);
+    slots[1] = 'busy';
+    await Blob.put({ jsonId: 'j1', meta: { slots, dense: [undefined, 'busy', undefined] } });
+    const got = await Blob.get({ jsonId: 'j1' });
+    expect(got?.meta).toEqual({ slots: [null, 'busy', null], dense: [null, 'busy', null] });
   });
 });
