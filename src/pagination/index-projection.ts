@@ -1,4 +1,5 @@
 import type { ResolvedIndex } from '../entity/table.js';
+import type { EntityModel } from '../entity/model.js';
 import type { Condition } from '../expressions/condition.js';
 import { conditionAttributes } from '../expressions/condition-attributes.js';
 import { ExpressionError } from '../errors.js';
@@ -68,5 +69,31 @@ export function checkFilterOffKeys(where: string, index: ResolvedIndex, attribut
   for (const a of attributes) {
     if (!keys.has(storedName(a))) continue;
     throw new ExpressionError(where, a, `a query filter cannot use the key attributes of the index it queries (${index.name}), and ${a} is one: put the condition on ${a} in the key condition, or scan`);
+  }
+}
+
+/**
+ * A table-level read without `project()` parses every item of a registered entity by its whole
+ * schema. A global index that holds the discriminator (`et`) but not every attribute of an entity
+ * with keys on it returns that entity's items partial (it cannot fetch the rest from the table),
+ * and each would fail to parse after the read: refused before sending, as entity reads of such an
+ * index are. An index without the discriminator returns its items raw, in `unknown`, which is fine.
+ *
+ * @example checkWholeItems('table app', gsi1, '_et', [User.model]) // ExpressionError when gsi1 is KEYS_ONLY
+ */
+export function checkWholeItems(where: string, index: ResolvedIndex, et: string, models: readonly EntityModel[]): void {
+  const held = index.projected;
+  if (held === undefined || index.type !== 'global' || !held.has(et)) return;
+  for (const model of models) {
+    if (!model.indexes.has(index.name)) continue;
+    const missing = model.readableAttributes.map(model.storedName).filter((a) => !held.has(a));
+    if (missing.length === 0) continue;
+    throw new ExpressionError(
+      where,
+      missing[0]!,
+      `global index ${index.name} holds only ${[...held].map((a) => `"${a}"`).join(', ')}, and without project() the items of ${model.name} need ` +
+        `${missing.map((a) => `"${a}"`).join(', ')}, which a global index cannot fetch from the table. ` +
+        `project() attributes the index holds, or read whole items through the table or an index that holds them`,
+    );
   }
 }

@@ -12,9 +12,9 @@ import type { AnyEntity } from '../entity/entity.js';
 import type { CollectionItem, TablePage, TableReadItem } from './table-read-types.js';
 import { decodeCursor, startKeyAttributes, type StartKey } from './cursor.js';
 import type { CursorBounds } from './cursor-bounds.js';
-import { limitFor, MAX_PAGE_SIZE, pagedReadOptions, positiveInt, readPages, takeStartKey } from './page-reader.js';
+import { countAll, limitFor, MAX_PAGE_SIZE, pagedReadOptions, positiveInt, readPages, takeStartKey } from './page-reader.js';
 import type { RequestOptions } from '../client/send.js';
-import { checkFilterOffKeys, checkIndexHolds, filterNeeds, type NeededAttribute } from './index-projection.js';
+import { checkFilterOffKeys, checkIndexHolds, checkWholeItems, filterNeeds, type NeededAttribute } from './index-projection.js';
 import { checkKeyCondition } from './table-key-terms.js';
 import { checkHydratable, checkHydrateOptions, type HydrateOptions } from './hydrate.js';
 import { ownerByDiscriminator } from '../client/send-document-request.js';
@@ -216,34 +216,15 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
   }
 
   /**
-   * A read without `project()` parses every item of a registered entity by its whole schema. A
-   * global index that holds the discriminator but not every attribute of an entity with keys on it
-   * returns that entity's items partial (it cannot fetch the rest from the table), and each would
-   * fail to parse after the read: refused here, before sending, as entity reads of such an index
-   * are. An index without the discriminator returns its items raw, in `unknown`, which is fine.
-   */
-  private checkWholeItems(index: ResolvedIndex): void {
-    const held = index.projected;
-    if (held === undefined || index.type !== 'global' || !held.has(this.et)) return;
-    for (const model of this.table.entities.values()) {
-      if (!model.indexes.has(index.name) || (this.state.entities !== undefined && !this.state.entities.has(model.name))) continue;
-      const missing = model.readableAttributes.map(model.storedName).filter((a) => !held.has(a));
-      if (missing.length === 0) continue;
-      throw new ExpressionError(
-        `table ${this.table.name}`,
-        missing[0]!,
-        `global index ${index.name} holds only ${[...held].map((a) => `"${a}"`).join(', ')}, and without project() the items of ${model.name} need ` +
-          `${missing.map((a) => `"${a}"`).join(', ')}, which a global index cannot fetch from the table. ` +
-          `project() attributes the index holds, or read whole items through the table or an index that holds them`,
-      );
-    }
-  }
-
-  /**
    * The command input of the first request.
    * @example AppTable.query('gsi1', AppTable.Key('gsi1pk').eq('ORG#acme')).build() // QueryCommandInput | ScanCommandInput; here a Query, IndexName 'gsi1'
    */
   build(): QueryCommandInput | ScanCommandInput {
+    return this.compile(false);
+  }
+
+  /** `build()`; `counting`: for `count()`, whose items are never parsed, so not checked for being whole. */
+  private compile(counting: boolean): QueryCommandInput | ScanCommandInput {
     const s = this.state;
     const owner = `table ${this.table.name}`;
     const ctx = tableContextFor(this.table);
@@ -252,7 +233,9 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
     else if (s.index.projected !== undefined) {
       const needed: NeededAttribute[] = [...filterNeeds(s.filter), ...(s.projection ?? []).map((a) => [a, 'read', 'projected'] as const)];
       checkIndexHolds(owner, s.index, needed);
-      if (s.projection === undefined || s.projection.length === 0) this.checkWholeItems(s.index);
+      if (!counting && (s.projection === undefined || s.projection.length === 0)) {
+        checkWholeItems(owner, s.index, this.et, [...this.table.entities.values()].filter((m) => s.entities === undefined || s.entities.has(m.name)));
+      }
     }
     this.checkFilter();
     const input: Record<string, unknown> = { TableName: this.table.name };
@@ -316,16 +299,8 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
     const startKey = takeStartKey(input);
     delete input.Limit;
     const s = this.state;
-    const isQuery = s.kind === 'query';
     const spec = {
-      client: this.table.client,
-      table: this.table.name,
-      index: s.index.name,
-      reverse: s.reverse,
-      startKeyAttributes: this.keyAttributes,
-      kind: isQuery ? ('Query' as const) : ('Scan' as const),
-      owner: ownerByDiscriminator(this.et, this.table.name),
-      input,
+      ...this.requestSpec(input),
       parse: (raw: Record<string, unknown>) => this.parseRow(raw),
       ...(s.hydrate === undefined ? {} : tableHydration(this.table, this.et, s.projection, s.hydrate, s.consistent)),
     };
@@ -342,6 +317,35 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
           yield page.cursor === undefined ? { items, unknown } : { items, unknown, cursor: page.cursor };
         }
       },
+    };
+  }
+
+  /**
+   * Counts the items the read matches across all pages, after the filter (`Select: COUNT`): what
+   * `items` and `unknown` hold together, as stored. `limit`, `project()` and `maxPages` do not
+   * apply; a hydrated read counts its index entries.
+   *
+   * @example const n = await AppTable.query(AppTable.Key('pk').eq('USER#u1')).count()
+   */
+  count(options?: RequestOptions): Promise<number> {
+    const input = this.with({ projection: undefined, hydrate: undefined, limit: undefined }).compile(true) as Record<string, unknown>;
+    const startKey = takeStartKey(input);
+    if (this.state.pageSize === undefined) delete input.Limit;
+    return countAll(this.requestSpec(input), startKey, options?.abortSignal);
+  }
+
+  /** What every request of this read shares (`input` is the first one's), for the page reader. */
+  private requestSpec(input: Record<string, unknown>) {
+    const s = this.state;
+    return {
+      client: this.table.client,
+      table: this.table.name,
+      index: s.index.name,
+      reverse: s.reverse,
+      startKeyAttributes: this.keyAttributes,
+      kind: s.kind === 'query' ? ('Query' as const) : ('Scan' as const),
+      owner: ownerByDiscriminator(this.et, this.table.name),
+      input,
     };
   }
 
