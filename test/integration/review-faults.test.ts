@@ -1,0 +1,78 @@
+/**
+ * Failures in flight and ambiguous outcomes (review 49): answers lost after DynamoDB applied a
+ * write and the SDK's own retries of it, faults between pages, aborts. Faults are injected by
+ * middleware on a real client talking to DynamoDB Local (test/support/faults.ts).
+ */
+import { describe, expect, it } from 'vitest';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { z } from 'zod';
+import { ConditionFailedError, VersionConflictError, defineEntity } from '../../src/index.js';
+import { appModel } from '../fixtures/app-model.js';
+import { localClientConfig } from '../support/dynamodb-local.js';
+import { testEndpoint, uniqueTableName } from '../support/client.js';
+import { failure } from '../support/failure.js';
+import { injectFaults } from '../support/faults.js';
+import { useTable } from '../support/tables.js';
+
+// Retries on, as the SDK's default client has them: a dropped connection is retried by the SDK itself.
+const client = new DynamoDBClient({ ...localClientConfig(testEndpoint()), maxAttempts: 3 });
+const { AppTable, User } = appModel(client, uniqueTableName('review-faults'));
+useTable(AppTable, { clients: [client] });
+const Doc = defineEntity({
+  table: AppTable,
+  name: 'Doc',
+  schema: z.object({ docId: z.string(), title: z.string() }),
+  keys: { primary: { pk: 'DOC#{docId}', sk: 'DOC' } },
+  version: 'version',
+});
+
+const user = (userId: string) => ({ userId, orgId: 'acme', email: `${userId}@example.com`, name: `N ${userId}` });
+
+/** Runs `run` with the answer of the first `command` call lost after DynamoDB applied it. */
+async function answerLost<T>(command: string, run: () => Promise<T>): Promise<T> {
+  const faults = injectFaults(client, { commands: [command], script: ['dropAfter'] });
+  try {
+    return await run();
+  } finally {
+    expect(faults.calls.filter((c) => c.command === command).map((c) => c.outcome).slice(0, 2)).toEqual(['droppedAfter', 'answered']);
+    faults.remove();
+  }
+}
+
+describe('a conditional write whose answer was lost, retried by the SDK', () => {
+  it('create: the retry meets the item it created; the error says the write may have been applied', async () => {
+    const e = await answerLost('PutItemCommand', () => failure(User.create(user('c1')), ConditionFailedError));
+    expect(await User.get({ userId: 'c1' })).toMatchObject({ name: 'N c1' }); // it was applied
+    expect(e.maybeApplied).toBe(true);
+    expect(e.message).toMatch(/sent this request 2 times.*may have applied this write/);
+    // Without a retry, a failure is a failure.
+    const plain = await failure(User.create(user('c1')), ConditionFailedError);
+    expect(plain.maybeApplied).toBe(false);
+    expect(plain.message).not.toMatch(/may have applied/);
+  });
+
+  it('versioned put: the retry meets the version it wrote (VersionConflictError says maybeApplied)', async () => {
+    await Doc.create({ docId: 'd1', title: 'one' });
+    const e = await answerLost('PutItemCommand', () => failure(Doc.put({ docId: 'd1', title: 'two', version: 1 }), VersionConflictError));
+    expect(e.item).toMatchObject({ title: 'two', version: 2 }); // its own write
+    expect(e.maybeApplied).toBe(true);
+    expect(e.message).toMatch(/expected version 1 but the stored item has version 2; the SDK sent this request 2 times/);
+  });
+
+  it('update with where(): the retry meets its own result', async () => {
+    await User.create(user('w1'));
+    const e = await answerLost('UpdateItemCommand', () =>
+      failure(User.update({ userId: 'w1' }).set({ status: 'disabled' }).where(User.Attr('status').notExists()), ConditionFailedError),
+    );
+    expect((await User.get({ userId: 'w1' }))?.status).toBe('disabled');
+    expect(e.maybeApplied).toBe(true);
+  });
+});
+
+describe('a write without a condition whose answer was lost (documented in errors.md)', () => {
+  it("the SDK's retry applies an update's add() a second time", async () => {
+    await User.create({ ...user('a1'), age: 10 });
+    await answerLost('UpdateItemCommand', () => User.update({ userId: 'a1' }).add({ age: 1 }).send());
+    expect((await User.get({ userId: 'a1' }))?.age).toBe(12);
+  });
+});
