@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { z } from 'zod';
-import { ConditionFailedError, VersionConflictError, defineEntity } from '../../src/index.js';
+import { BatchWriteError, ConditionFailedError, VersionConflictError, defineEntity } from '../../src/index.js';
 import { appModel } from '../fixtures/app-model.js';
 import { localClientConfig } from '../support/dynamodb-local.js';
 import { testEndpoint, uniqueTableName } from '../support/client.js';
@@ -74,5 +74,30 @@ describe('a write without a condition whose answer was lost (documented in error
     await User.create({ ...user('a1'), age: 10 });
     await answerLost('UpdateItemCommand', () => User.update({ userId: 'a1' }).add({ age: 1 }).send());
     expect((await User.get({ userId: 'a1' }))?.age).toBe(12);
+  });
+});
+
+describe('a batch write aborted while its call is on its way (documented in batch.md)', () => {
+  it('lists the writes of that call although DynamoDB may have applied them', async () => {
+    const c = new AbortController();
+    // The server applied the call; the abort comes while the answer is read, so the request fails with it.
+    const name = 'reviewAbortAfterServer';
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const result = await next(args);
+        if (context.commandName !== 'BatchWriteItemCommand') return result;
+        c.abort(new Error('deadline passed'));
+        throw c.signal.reason;
+      },
+      { step: 'deserialize', priority: 'low', name },
+    );
+    try {
+      const e = await failure(AppTable.batchWrite([User.put(user('b1')), User.put(user('b2'))], { abortSignal: c.signal }), BatchWriteError);
+      expect(e.written).toBe(0);
+      expect(e.unprocessed.map((w) => (w.type === 'put' ? w.item['userId'] : undefined))).toEqual(['b1', 'b2']);
+    } finally {
+      client.middlewareStack.remove(name);
+    }
+    expect(await User.get({ userId: 'b1' })).toBeDefined(); // listed, yet applied
   });
 });
