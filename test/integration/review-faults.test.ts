@@ -3,7 +3,7 @@
  * write and the SDK's own retries of it, faults between pages, aborts. Faults are injected by
  * middleware on a real client talking to DynamoDB Local (test/support/faults.ts).
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { z } from 'zod';
 import { BatchWriteError, ConditionFailedError, VersionConflictError, defineEntity } from '../../src/index.js';
@@ -99,5 +99,32 @@ describe('a batch write aborted while its call is on its way (documented in batc
       client.middlewareStack.remove(name);
     }
     expect(await User.get({ userId: 'b1' })).toBeDefined(); // listed, yet applied
+  });
+});
+
+describe('a batch writer that stops while another call waits to be resent', () => {
+  it('gives the waiting writes up at once instead of sleeping out the backoff (no timer left running)', async () => {
+    const Missing = appModel(client, uniqueTableName('review-faults-missing')).User; // a table never created
+    const faults = injectFaults(client, { stuck: (e) => e.item['pk']?.['S'] === 'USER#slow' });
+    const random = vi.spyOn(Math, 'random').mockReturnValue(0.99); // the backoff waits ~4.95 s
+    const writer = AppTable.batchWriter({ baseDelayMs: 5_000, maxDelayMs: 5_000, concurrency: 2 });
+    let elapsed = 0;
+    let e: unknown;
+    try {
+      writer.put(User, user('slow'));
+      for (let i = 0; i < 24; i++) writer.put(User, user(`s${i}`)); // 25: this call goes out now
+      await vi.waitFor(() => expect(writer.progress.written).toBe(24)); // 'slow' now waits to be resent
+      writer.put(Missing, user('m1'));
+      const start = Date.now();
+      e = await writer.flush().catch((x: unknown) => x); // ResourceNotFoundException stops the writer
+      elapsed = Date.now() - start;
+    } finally {
+      random.mockRestore();
+      faults.remove();
+    }
+    expect(e).toBeInstanceOf(BatchWriteError);
+    expect(((e as BatchWriteError).cause as Error).name).toBe('ResourceNotFoundException');
+    expect((e as BatchWriteError).unprocessed.map((w) => (w.type === 'put' ? w.item['userId'] : undefined)).sort()).toEqual(['m1', 'slow']);
+    expect(elapsed).toBeLessThan(2_000);
   });
 });
