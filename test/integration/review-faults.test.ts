@@ -128,3 +128,30 @@ describe('a batch writer that stops while another call waits to be resent', () =
     expect(elapsed).toBeLessThan(2_000);
   });
 });
+
+describe('a query whose request fails midway (documented in querying.md)', () => {
+  it('pages() iteration rejects; the last cursor received resumes with no item missed or repeated', async () => {
+    await AppTable.batchWrite(Array.from({ length: 20 }, (_, i) => User.put({ ...user(`q${String(i).padStart(2, '0')}`), orgId: 'pages' })));
+    const q = () => User.query('gsi1', User.Key('orgId').eq('pages')).pageSize(6);
+    const once = new DynamoDBClient({ ...localClientConfig(testEndpoint()), maxAttempts: 1 });
+    const onceUser = appModel(once, AppTable.name).User;
+    const faults = injectFaults(once, { commands: ['QueryCommand'], script: ['ok', 'ok', 'dropBefore'] });
+    const got: string[] = [];
+    let cursor: string | undefined;
+    try {
+      const e = await (async () => {
+        for await (const page of onceUser.query('gsi1', onceUser.Key('orgId').eq('pages')).pageSize(6).pages()) {
+          got.push(...page.items.map((u) => u.userId));
+          cursor = page.cursor;
+        }
+      })().catch((x: unknown) => x);
+      expect((e as { code?: string }).code).toBe('ECONNRESET');
+    } finally {
+      faults.remove();
+      once.destroy();
+    }
+    expect(got).toHaveLength(12);
+    const rest = (await q().startAfter(cursor).all()).map((u) => u.userId);
+    expect([...got, ...rest]).toEqual(Array.from({ length: 20 }, (_, i) => `q${String(i).padStart(2, '0')}`));
+  });
+});
