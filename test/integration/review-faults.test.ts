@@ -155,3 +155,34 @@ describe('a query whose request fails midway (documented in querying.md)', () =>
     expect([...got, ...rest]).toEqual(Array.from({ length: 20 }, (_, i) => `q${String(i).padStart(2, '0')}`));
   });
 });
+
+describe('an upsert over an expired item whose second send fails', () => {
+  it('throws the network error (not a condition failure), and sending it again creates the item', async () => {
+    const once = new DynamoDBClient({ ...localClientConfig(testEndpoint()), maxAttempts: 1 });
+    const Session = defineEntity({
+      table: appModel(once, AppTable.name).AppTable,
+      name: 'Session',
+      schema: z.object({ sid: z.string(), cart: z.array(z.string()).optional(), visits: z.number().optional(), expiresAt: z.date() }),
+      keys: { primary: { pk: 'S#{sid}', sk: 'S' } },
+      ttl: 'expiresAt',
+    });
+    await Session.put({ sid: 's1', cart: ['old'], visits: 41, expiresAt: new Date(Date.now() - 3_600_000) });
+    const later = new Date(Math.floor(Date.now() / 1000) * 1000 + 3_600_000); // TTL is stored in whole seconds
+    const upsert = () => Session.update({ sid: 's1' }).set({ expiresAt: later }).add({ visits: 1 }).upsert();
+    // First UpdateItem: refused on the expired item; then the delete; then the second UpdateItem is lost before the server.
+    const faults = injectFaults(once, { commands: ['UpdateItemCommand'], script: ['ok', 'dropBefore'] });
+    try {
+      const e = await upsert().send().catch((x: unknown) => x);
+      expect(e).not.toBeInstanceOf(ConditionFailedError);
+      expect((e as { code?: string }).code).toBe('ECONNRESET');
+      expect(faults.calls.map((c) => `${c.command}:${c.outcome}`)).toEqual(['UpdateItemCommand:answered', 'DeleteItemCommand:answered', 'UpdateItemCommand:droppedBefore']);
+      expect(await Session.get({ sid: 's1' })).toBeUndefined(); // the expired item is gone, as reads already said
+      await upsert();
+      expect(await Session.get({ sid: 's1' })).toMatchObject({ visits: 1, expiresAt: later });
+      expect((await Session.get({ sid: 's1' }))?.cart).toBeUndefined();
+    } finally {
+      faults.remove();
+      once.destroy();
+    }
+  });
+});
