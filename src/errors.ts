@@ -109,7 +109,23 @@ export class ConditionFailedError extends DynakitError {
     override readonly cause: unknown,
   ) {
     super(`${entity}: ${operation} condition failed${item === undefined ? '' : ' (stored item attached)'}`);
+    // A check writes nothing: a retry of it that fails is no ambiguous write.
+    this.maybeApplied = operation !== 'check' && sdkAttempts(cause) > 1;
   }
+
+  /**
+   * The SDK sent the request more than once (its own retries, after a dropped connection, a
+   * timeout or throttling): an earlier attempt whose answer was lost may have applied this very
+   * write, and the condition then failed on its result (a `create` meeting the item it created, a
+   * versioned write meeting the version it wrote). Read the item to know; the message says so too.
+   */
+  readonly maybeApplied: boolean;
+}
+
+/** How many times the SDK sent the request that failed with `error` (1 when it does not say). */
+export function sdkAttempts(error: unknown): number {
+  const attempts = (error as { $metadata?: { attempts?: unknown } } | null)?.$metadata?.attempts;
+  return typeof attempts === 'number' ? attempts : 1;
 }
 
 /** A pagination cursor is malformed, truncated, or belongs to another table or index. */

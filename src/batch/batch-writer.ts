@@ -1,7 +1,7 @@
 import { BatchWriteItemCommand, type AttributeValue, type BatchWriteItemCommandOutput, type WriteRequest as RawWriteRequest } from '@aws-sdk/client-dynamodb';
 import { unmarshall, type unmarshallOptions } from '@aws-sdk/util-dynamodb';
 import { marshallSettings, unmarshallSettings } from '../client/marshal-settings.js';
-import { SignalFanout, sendCommand, type AnyDynamoClient, type RequestOptions } from '../client/send.js';
+import { SignalFanout, eitherSignal, sendCommand, type AnyDynamoClient, type RequestOptions } from '../client/send.js';
 import { BatchWriteError, type UnprocessedWrite } from '../errors.js';
 import { backoffDelay, isRetryableError, resolveBackoff, resolveConcurrency, sleep, type BackoffOptions, type ResolvedBackoff } from './backoff.js';
 import { itemId, marshallWrite, type WriteRequest } from './write-request.js';
@@ -74,6 +74,8 @@ export class BatchWriteEngine {
   private readonly failed: UnprocessedWrite[] = [];
   private failure: unknown;
   private stopped = false;
+  /** The backoff waits under way: a stop ends them at once (calls in flight still finish their attempt). */
+  private readonly waits = new Set<AbortController>();
   private written = 0;
   private pending = 0;
   private retried = 0;
@@ -227,6 +229,7 @@ export class BatchWriteEngine {
   private stop(cause: unknown): void {
     if (!this.stopped) this.failure = cause;
     this.stopped = true;
+    for (const wait of this.waits) wait.abort(cause);
   }
 
   /**
@@ -293,12 +296,17 @@ export class BatchWriteEngine {
         return;
       }
       this.report();
+      // A stop ends the wait: its writes are given up now, not after up to maxDelayMs.
+      const wait = new AbortController();
+      this.waits.add(wait);
       try {
-        await sleep(backoffDelay(Math.max(attempts - 1, 0), this.backoff), signal);
+        await sleep(backoffDelay(Math.max(attempts - 1, 0), this.backoff), eitherSignal(signal, wait.signal));
       } catch (e) {
-        this.fail(pending, e);
+        this.fail(pending, wait.signal.aborted ? lastError : e);
         this.report();
         return;
+      } finally {
+        this.waits.delete(wait);
       }
       // The writer may have stopped during the wait (another call failed): once stopped, nothing
       // new is sent, so these writes are given up rather than resent.

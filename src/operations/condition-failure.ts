@@ -1,6 +1,6 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshallItem } from '../client/attribute-value.js';
-import { ConditionFailedError, VersionConflictError, type CancellationReason } from '../errors.js';
+import { ConditionFailedError, VersionConflictError, sdkAttempts, type CancellationReason } from '../errors.js';
 import type { EntityModel } from '../entity/model.js';
 
 /** What a write checked, to tell a lost version race from another failed condition. */
@@ -37,13 +37,23 @@ export function mapConditionFailure(error: unknown, model: EntityModel, operatio
   const conflict = versionConflict(model, version, stored);
   if (conflict !== undefined) {
     const e = new VersionConflictError(model.name, operation, version?.expected, item, error);
-    e.message = `${model.name}: ${operation} ${conflict}`;
+    e.message = `${model.name}: ${operation} ${conflict}${maybeAppliedNote(e)}`;
     return e;
   }
   const e = new ConditionFailedError(model.name, operation, item, error);
   // "condition failed" alone leaves the reader guessing which of the implicit guards was false.
   if (checked !== undefined) e.message = `${model.name}: ${operation} condition failed: ${checked}${item === undefined ? '' : ' (stored item attached)'}`;
+  e.message += maybeAppliedNote(e);
   return e;
+}
+
+/**
+ * The end of the message of a condition failure met by a retry of the SDK: the one it reports may
+ * be the effect of the write itself, applied by an earlier attempt whose answer was lost.
+ */
+function maybeAppliedNote(e: ConditionFailedError): string {
+  if (!e.maybeApplied) return '';
+  return `; the SDK sent this request ${sdkAttempts(e.cause)} times (it retried after an error), so an earlier attempt may have applied this write and the condition failed on its result (maybeApplied): read the item to know`;
 }
 
 /**
