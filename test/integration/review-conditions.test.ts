@@ -240,3 +240,17 @@ describe('storedAs renames that swap or chain names', () => {
     expect(await Swapped.get({ id: 's1' })).toMatchObject({ a: 'A', b: 'B', c: 'C', d: 'D' });
   });
 });
+
+describe("table-level paths on an entity that renames fields (storedAs)", () => {
+  // The compiler writes every path's first name through storedAs: AppTable.Attr('a') (physical a,
+  // which holds field b) was sent as `b`, and AppTable.Attr('c') as `d`.
+  it('a physical name that is a renamed field is refused with both meanings spelled out; other physical names still work', async () => {
+    const e = await refusedBeforeSend(sent, ExpressionError, () => Swapped.check({ id: 's1' }, AppTable.Attr('a').eq('B')));
+    expect(e.message).toMatch(/Swapped\.Attr\('a'\).*Swapped\.Attr\('b'\)/);
+    await refusedBeforeSend(sent, ExpressionError, () => Swapped.check({ id: 's1' }, Swapped.Attr('d').exists().and(AppTable.Attr('c').exists())));
+    await refusedBeforeSend(sent, ExpressionError, () => Swapped.scan().filter(AppTable.Attr('b').eq('A')));
+    // Physical names that are no renamed field: e (field d) and the discriminator.
+    expect(await holds(Swapped.check({ id: 's1' }, AppTable.Attr('e').eq('D').and(AppTable.Attr('_et').eq('Swapped'))))).toBe(true);
+    expect(await holds(Swapped.check({ id: 's1' }, Swapped.Attr('b').eq('B').and(Swapped.Attr('a').eq('A'))))).toBe(true);
+  });
+});
