@@ -28,8 +28,9 @@ const sameTop = (a: OwnedPath, b: OwnedPath): boolean => a.owner === b.owner && 
 export function mergeOwners(...parts: readonly (readonly OwnedPath[])[]): readonly OwnedPath[] {
   const nonEmpty = parts.filter((p) => p.length > 0);
   if (nonEmpty.length <= 1) return nonEmpty[0] ?? [];
-  const out: OwnedPath[] = [];
-  for (const part of nonEmpty) for (const o of part) if (!out.some((x) => x === o || sameTop(x, o))) out.push(o);
+  // Each part is deduplicated already: only the others are compared (a chain of and() adds one at a time).
+  const out = [...nonEmpty[0]!];
+  for (const part of nonEmpty.slice(1)) for (const o of part) if (!out.some((x) => x === o || sameTop(x, o))) out.push(o);
   return out;
 }
 
