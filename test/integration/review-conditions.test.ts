@@ -41,6 +41,16 @@ const Swapped = defineEntity({
   storedAs: { a: 'b', b: 'a', c: 'd', d: 'e' },
 });
 
+/** A TTL attribute stored under another name. */
+const Lease = defineEntity({
+  table: AppTable,
+  name: 'Lease',
+  schema: z.object({ id: z.string(), expiresAt: z.date() }),
+  keys: { primary: { pk: 'LEASE#{id}', sk: 'LEASE' } },
+  ttl: 'expiresAt',
+  storedAs: { expiresAt: 'exp' },
+});
+
 /** Nested map keys that contain dots (a top-level one is handled by `'p99.ms' in shape`). */
 const Dotted = defineEntity({
   table: AppTable,
@@ -270,5 +280,20 @@ describe('an expression with its values substituted', () => {
     const ids = Array.from({ length: 18 }, (_, i) => `${i}`.padEnd(60_000, 'x'));
     await refusedBeforeSend(sent, ExpressionError, () => User.scan().filter(Attr('name').in(ids)));
     expect((await User.scan().filter(Attr('name').in(ids.slice(0, 17))).all()).length).toBe(0);
+  });
+});
+
+describe('a Date compared with a renamed TTL attribute through its physical name', () => {
+  // The TTL attribute holds epoch seconds; on an entity operation a table-level path named it by
+  // its stored name, which the entity's value encoding did not know: the Date went as ISO text,
+  // and a number never equals or orders with text, so the condition was silently false.
+  it('is sent as epoch seconds on entity operations, as on table-level reads', async () => {
+    await Lease.put({ id: 'l1', expiresAt: new Date(Date.now() + 3_600_000) });
+    const built = Lease.check({ id: 'l1' }, AppTable.Attr('exp').gt(new Date(0))).build();
+    expect(typeof built.ExpressionAttributeValues?.[':v0']).toBe('number');
+    expect(await holds(Lease.check({ id: 'l1' }, AppTable.Attr('exp').gt(new Date(0))))).toBe(true);
+    expect(await holds(Lease.check({ id: 'l1' }, Lease.Attr('expiresAt').gt(new Date(0))))).toBe(true);
+    const found = await AppTable.scan().filter(AppTable.Attr('exp').gt(new Date(0)).and(AppTable.Attr('_et').eq('Lease'))).all();
+    expect(found.items.length).toBe(1);
   });
 });
