@@ -119,7 +119,7 @@ export function compileCondition(node: ConditionNode, ctx: CompileContext): stri
   const mark = ctx.ph.valueMark;
   const expression = emitCondition(node, ctx);
   checkExpressionLimits(ctx.entity, 'condition', expression, conditionOperators(node));
-  checkSubstitutedSize(ctx.entity, 'condition', expression, ctx.ph.valuesSince(mark));
+  checkSubstitutedSize(ctx.entity, 'condition', expression, ctx.ph.valuesSince(mark), ctx.ph.names);
   return expression;
 }
 
@@ -284,7 +284,7 @@ export function compileUpdate(actions: readonly UpdateAction[], ctx: CompileCont
   if (clauses.length === 0) throw new ExpressionError(ctx.entity, '', 'update has no actions');
   const expression = clauses.join(' ');
   checkExpressionLimits(ctx.entity, 'update', expression, updateOperators(actions));
-  checkSubstitutedSize(ctx.entity, 'update', expression, ctx.ph.valuesSince(mark));
+  checkSubstitutedSize(ctx.entity, 'update', expression, ctx.ph.valuesSince(mark), ctx.ph.names);
   return expression;
 }
 

@@ -6,10 +6,11 @@ export const MAX_EXPRESSION_BYTES = 4096;
 /** DynamoDB's cap on operators and functions in one expression. */
 export const MAX_EXPRESSION_OPERATORS = 300;
 /**
- * DynamoDB's cap on one expression with its values substituted (not in the docs; measured on
- * DynamoDB Local: the expression's length plus its values' bytes stays below 1 MiB).
+ * DynamoDB's cap on one expression with its names and values substituted (not in the docs;
+ * measured on DynamoDB Local, UpdateItem and TransactWriteItems alike: the expression's length
+ * plus the bytes of the names and values it uses is at most 1 MiB).
  */
-export const MAX_SUBSTITUTED_BYTES = 1_048_575;
+export const MAX_SUBSTITUTED_BYTES = 1_048_576;
 
 const sizeOf = (o: Operand): number => (o.kind === 'size' ? 1 : 0);
 
@@ -77,17 +78,21 @@ function valueBytes(v: unknown, exact: boolean): number {
 }
 
 /**
- * Fails before sending when an expression with its `values` substituted is 1 MiB or more, which
- * DynamoDB rejects whole ("Expression size has exceeded the maximum allowed size").
+ * Fails before sending when an expression with its names and `values` substituted is over 1 MiB,
+ * which DynamoDB rejects whole ("Expression size has exceeded the maximum allowed size"). `names`
+ * maps the command's name placeholders (those of other expressions too) to attribute names; each
+ * name the expression uses counts once, a lower bound where it is used more than once.
  */
-export function checkSubstitutedSize(entity: string, what: string, expression: string, values: readonly unknown[]): void {
+export function checkSubstitutedSize(entity: string, what: string, expression: string, values: readonly unknown[], names: Readonly<Record<string, string>>): void {
   let bound = expression.length;
   for (const v of values) bound += valueBytes(v, false);
+  for (const n of Object.values(names)) bound += 3 * n.length;
   if (bound <= MAX_SUBSTITUTED_BYTES) return;
   let bytes = expression.length;
   for (const v of values) bytes += valueBytes(v, true);
+  for (const ph of new Set(expression.match(/#n\d+/g))) bytes += Buffer.byteLength(names[ph] ?? '', 'utf8');
   if (bytes > MAX_SUBSTITUTED_BYTES) {
-    throw new ExpressionError(entity, '', `the ${what} with its values is at least ${bytes} bytes; DynamoDB allows less than 1 MiB (${MAX_SUBSTITUTED_BYTES + 1} bytes) per expression with its values substituted (a value used twice counts twice)`);
+    throw new ExpressionError(entity, '', `the ${what} with its names and values is at least ${bytes} bytes; DynamoDB allows 1 MiB (${MAX_SUBSTITUTED_BYTES} bytes) per expression with its names and values substituted (a value used twice counts twice)`);
   }
 }
 
