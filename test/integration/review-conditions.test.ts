@@ -41,6 +41,14 @@ const Swapped = defineEntity({
   storedAs: { a: 'b', b: 'a', c: 'd', d: 'e' },
 });
 
+/** Lists of lists. */
+const Grid = defineEntity({
+  table: AppTable,
+  name: 'Grid',
+  schema: z.object({ id: z.string(), matrix: z.array(z.array(z.number())) }),
+  keys: { primary: { pk: 'GRID#{id}', sk: 'GRID' } },
+});
+
 /** A TTL attribute stored under another name. */
 const Lease = defineEntity({
   table: AppTable,
@@ -295,5 +303,18 @@ describe('a Date compared with a renamed TTL attribute through its physical name
     expect(await holds(Lease.check({ id: 'l1' }, Lease.Attr('expiresAt').gt(new Date(0))))).toBe(true);
     const found = await AppTable.scan().filter(AppTable.Attr('exp').gt(new Date(0)).and(AppTable.Attr('_et').eq('Lease'))).all();
     expect(found.items.length).toBe(1);
+  });
+});
+
+describe('lists of lists', () => {
+  // The path types listed `matrix[0].length` (array methods) and not `matrix[0][1]`, which the
+  // parser and DynamoDB address.
+  it('take nested indexes in conditions, refs and updates', async () => {
+    await Grid.put({ id: 'g1', matrix: [[1, 2], [3, 4]] });
+    const { Attr } = Grid;
+    expect(await holds(Grid.check({ id: 'g1' }, Attr('matrix[1][0]').eq(3)))).toBe(true);
+    expect(await holds(Grid.check({ id: 'g1' }, Attr('matrix[0][1]').gt(2)))).toBe(false);
+    const done = await Grid.update({ id: 'g1' }).set({ 'matrix[0][1]': Grid.ref('matrix[1][1]').plus(10) }).returning('ALL_NEW');
+    expect(done.matrix).toEqual([[1, 14], [3, 4]]);
   });
 });
