@@ -255,7 +255,9 @@ export class EntityModel {
 
   /** Converts a model value to its stored form, turning storage-rule violations into ValidationError. */
   encode(value: unknown, path: string): unknown {
-    return encodeStored(this.name, this.ttl, value, path);
+    // A table-level path names a renamed TTL attribute by its stored name (no field can have it).
+    const ttl = this.ttl !== undefined && path !== this.ttl && path === this.storedName(this.ttl) ? path : this.ttl;
+    return encodeStored(this.name, ttl, value, path);
   }
 
   /** Physical key attributes of one index built from model values. */

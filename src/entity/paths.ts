@@ -24,7 +24,9 @@ type ElementSubPaths<K extends string, E, D extends number> = E extends Leaf
   ? never
   : [D] extends [never]
     ? never
-    : `${K}[${number}].${PathsByKey<E, D>[keyof E & string]}`;
+    : E extends readonly unknown[]
+      ? SubPaths<`${K}[${number}]`, E, Depth[D]>
+      : `${K}[${number}].${PathsByKey<E, D>[keyof E & string]}`;
 
 /** The paths of `T`: every attribute's own paths (`PathsByKey`) in one union. */
 export type AttrPath<T, D extends number = 4> = [D] extends [never] ? never : PathsByKey<T, D>[keyof T & string];
@@ -52,7 +54,17 @@ type ElementOf<V> = V extends readonly unknown[] ? V[number] : never;
  * (`ElementOf` distributes, so an optional list's `undefined` adds nothing), or an attribute of
  * only some members of a union (`keyof` of a union is its common keys; `AttrPath` distributes).
  */
-type ElementAt<T, S extends string> = S extends `${infer K}[${number}]` ? ElementOf<MemberValue<T, K>> : MemberValue<T, S>;
+type ElementAt<T, S extends string> = S extends `${infer K}[${number}]`
+  ? ElementOf<MemberValue<T, K>>
+  : S extends `${infer K}[${infer I}`
+    ? Indexed<MemberValue<T, K>, I>
+    : MemberValue<T, S>;
+
+/**
+ * The element of list value `V` at the indexes `I` after the first `[` (`0][1]` in a list of
+ * lists: `K[${number}]` above infers no `K` there, and one index is the common case it keeps cheap).
+ */
+type Indexed<V, I extends string> = I extends `${number}]` ? ElementOf<V> : I extends `${number}][${infer J}` ? Indexed<ElementOf<V>, J> : never;
 
 /** `T[K]` over the members of a union `T` that have `K` (`never` for the others). */
 type MemberValue<T, K> = T extends unknown ? T[K & keyof T] : never;

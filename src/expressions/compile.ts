@@ -2,7 +2,7 @@ import type { ConditionNode, DocPath, Operand, SetValue, UpdateAction } from './
 import type { Placeholders } from './placeholders.js';
 import { formatDocPath, pathsOverlap } from './document-path.js';
 import { ExpressionError } from '../errors.js';
-import { checkExpressionLimits, conditionOperators, updateOperators } from './expression-limits.js';
+import { checkExpressionLimits, checkSubstitutedSize, conditionOperators, updateOperators } from './expression-limits.js';
 import { compareStored } from './value-order.js';
 
 /**
@@ -116,8 +116,10 @@ function assertDistinct(first: Operand, others: readonly Operand[], operator: st
  * @example compileCondition({ kind: 'exists', path: ['pk'], negate: true }, ctx) // 'attribute_not_exists(#n0)'
  */
 export function compileCondition(node: ConditionNode, ctx: CompileContext): string {
+  const mark = ctx.ph.valueMark;
   const expression = emitCondition(node, ctx);
   checkExpressionLimits(ctx.entity, 'condition', expression, conditionOperators(node));
+  checkSubstitutedSize(ctx.entity, 'condition', expression, ctx.ph.valuesSince(mark), ctx.ph.names);
   return expression;
 }
 
@@ -251,6 +253,7 @@ export function assertNoPathConflicts(actions: readonly UpdateAction[], entity: 
  */
 export function compileUpdate(actions: readonly UpdateAction[], ctx: CompileContext): string {
   assertNoPathConflicts(actions, ctx.entity);
+  const mark = ctx.ph.valueMark;
   const set: string[] = [];
   const remove: string[] = [];
   const add: string[] = [];
@@ -281,6 +284,7 @@ export function compileUpdate(actions: readonly UpdateAction[], ctx: CompileCont
   if (clauses.length === 0) throw new ExpressionError(ctx.entity, '', 'update has no actions');
   const expression = clauses.join(' ');
   checkExpressionLimits(ctx.entity, 'update', expression, updateOperators(actions));
+  checkSubstitutedSize(ctx.entity, 'update', expression, ctx.ph.valuesSince(mark), ctx.ph.names);
   return expression;
 }
 

@@ -12,18 +12,25 @@ export interface ConditionOwner {
   readonly label: string;
 }
 
-/** One owner of a condition and a path it named there (the path an error points at). */
+/** An owner of a condition and a path it named there (the path an error points at). */
 export interface OwnedPath {
   readonly owner: ConditionOwner;
   readonly path: DocPath;
 }
 
-/** The owners of several parts, each once (the first path seen for it is kept). */
+const sameTop = (a: OwnedPath, b: OwnedPath): boolean => a.owner === b.owner && a.path[0] === b.path[0];
+
+/**
+ * The owners of several parts with the top-level attributes each named, each pair once (the first
+ * path seen for it is kept): an entity checks both who built a part and, for its table's physical
+ * paths, which attributes they name.
+ */
 export function mergeOwners(...parts: readonly (readonly OwnedPath[])[]): readonly OwnedPath[] {
   const nonEmpty = parts.filter((p) => p.length > 0);
   if (nonEmpty.length <= 1) return nonEmpty[0] ?? [];
-  const out: OwnedPath[] = [];
-  for (const part of nonEmpty) for (const o of part) if (!out.some((x) => x.owner === o.owner)) out.push(o);
+  // Each part is deduplicated already: only the others are compared (a chain of and() adds one at a time).
+  const out = [...nonEmpty[0]!];
+  for (const part of nonEmpty.slice(1)) for (const o of part) if (!out.some((x) => x === o || sameTop(x, o))) out.push(o);
   return out;
 }
 

@@ -3,7 +3,9 @@ import { Placeholders } from '../expressions/placeholders.js';
 import type { EntityModel } from '../entity/model.js';
 import type { Table } from '../entity/table.js';
 import { encodeStored } from '../entity/value-encoding.js';
-import { assertOwnedBy, conditionOwners } from '../expressions/condition-owner.js';
+import { assertOwnedBy, conditionOwners, type OwnedPath } from '../expressions/condition-owner.js';
+import { formatDocPath } from '../expressions/document-path.js';
+import { ExpressionError } from '../errors.js';
 
 /** A fresh compile context for one command of an entity (only the placeholders are per command). */
 export function contextFor(model: EntityModel): CompileContext {
@@ -40,5 +42,26 @@ export function withPlaceholders<T extends object>(
  */
 export function checkOwners(model: EntityModel, condition: unknown, what: string, key = false): void {
   const owners = conditionOwners(model.name, condition, what, key);
-  if (owners.length > 0) assertOwnedBy(owners, [model.conditionOwner, model.table.conditionOwner], model.name, what);
+  if (owners.length === 0) return;
+  assertOwnedBy(owners, [model.conditionOwner, model.table.conditionOwner], model.name, what);
+  if (model.names.renamed.size > 0) checkPhysicalNames(model, owners);
+}
+
+/**
+ * The compiler writes a path's first name through the entity's `storedAs`, so a table-level
+ * (physical) path naming a field the entity stores under another name would be read at that other
+ * name: refused, with the way to say either meaning.
+ */
+function checkPhysicalNames(model: EntityModel, owners: readonly OwnedPath[]): void {
+  for (const { owner, path } of owners) {
+    const top = path[0];
+    const stored = owner === model.table.conditionOwner && typeof top === 'string' ? model.names.renamed.get(top) : undefined;
+    if (stored === undefined) continue;
+    const field = model.names.attributeStoredAs(top as string);
+    throw new ExpressionError(
+      model.name,
+      formatDocPath(path),
+      `${owner.label}'s Attr names the physical attribute ${String(top)}, but ${model.name} stores its field ${String(top)} as ${stored}; use ${model.name}.Attr('${String(top)}') for the field${field === undefined ? '' : `, or ${model.name}.Attr('${field}') for the attribute stored as ${String(top)}`}`,
+    );
+  }
 }

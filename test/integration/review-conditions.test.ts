@@ -41,6 +41,24 @@ const Swapped = defineEntity({
   storedAs: { a: 'b', b: 'a', c: 'd', d: 'e' },
 });
 
+/** Lists of lists. */
+const Grid = defineEntity({
+  table: AppTable,
+  name: 'Grid',
+  schema: z.object({ id: z.string(), matrix: z.array(z.array(z.number())) }),
+  keys: { primary: { pk: 'GRID#{id}', sk: 'GRID' } },
+});
+
+/** A TTL attribute stored under another name. */
+const Lease = defineEntity({
+  table: AppTable,
+  name: 'Lease',
+  schema: z.object({ id: z.string(), expiresAt: z.date() }),
+  keys: { primary: { pk: 'LEASE#{id}', sk: 'LEASE' } },
+  ttl: 'expiresAt',
+  storedAs: { expiresAt: 'exp' },
+});
+
 /** Nested map keys that contain dots (a top-level one is handled by `'p99.ms' in shape`). */
 const Dotted = defineEntity({
   table: AppTable,
@@ -238,5 +256,65 @@ describe('storedAs renames that swap or chain names', () => {
     const raw = await testDocClient(client).send(new GetCommand({ TableName: AppTable.name, Key: { pk: 'SWAP#s1', sk: 'SWAP' } }));
     expect(raw.Item).toMatchObject({ b: 'A', a: 'B', d: 'C', e: 'D' });
     expect(await Swapped.get({ id: 's1' })).toMatchObject({ a: 'A', b: 'B', c: 'C', d: 'D' });
+  });
+});
+
+describe("table-level paths on an entity that renames fields (storedAs)", () => {
+  // The compiler writes every path's first name through storedAs: AppTable.Attr('a') (physical a,
+  // which holds field b) was sent as `b`, and AppTable.Attr('c') as `d`.
+  it('a physical name that is a renamed field is refused with both meanings spelled out; other physical names still work', async () => {
+    const e = await refusedBeforeSend(sent, ExpressionError, () => Swapped.check({ id: 's1' }, AppTable.Attr('a').eq('B')));
+    expect(e.message).toMatch(/Swapped\.Attr\('a'\).*Swapped\.Attr\('b'\)/);
+    await refusedBeforeSend(sent, ExpressionError, () => Swapped.check({ id: 's1' }, Swapped.Attr('d').exists().and(AppTable.Attr('c').exists())));
+    await refusedBeforeSend(sent, ExpressionError, () => Swapped.scan().filter(AppTable.Attr('b').eq('A')));
+    // Physical names that are no renamed field: e (field d) and the discriminator.
+    expect(await holds(Swapped.check({ id: 's1' }, AppTable.Attr('e').eq('D').and(AppTable.Attr('_et').eq('Swapped'))))).toBe(true);
+    expect(await holds(Swapped.check({ id: 's1' }, Swapped.Attr('b').eq('B').and(Swapped.Attr('a').eq('A'))))).toBe(true);
+  });
+});
+
+describe('an expression with its names and values substituted', () => {
+  // DynamoDB Local (UpdateItem and TransactWriteItems alike): the expression's length plus the
+  // bytes of the names and of the strings (and binaries) it uses must be at most 1 MiB ("Expression
+  // size has exceeded the maximum allowed size"); a value used twice counts twice.
+  // `#n0 = :v0` is 9 characters and `name` 4 bytes: 1,048,563 bytes of value is the most.
+  it('is refused before sending over 1 MiB, and sent (and evaluated) at 1 MiB', async () => {
+    const { Attr } = User;
+    expect(await holds(User.check({ userId: 'u1' }, Attr('name').eq('y'.repeat(1_048_576 - 13))))).toBe(false);
+    const e = await refusedBeforeSend(sent, ExpressionError, () => User.check({ userId: 'u1' }, Attr('name').eq('y'.repeat(1_048_576 - 12))));
+    expect(e.message).toMatch(/at least 1048577 bytes; DynamoDB allows 1 MiB/);
+    // Multi-byte text counts its UTF-8 bytes; values of an IN list add up.
+    await refusedBeforeSend(sent, ExpressionError, () => User.check({ userId: 'u1' }, Attr('name').eq('é'.repeat(524_288))));
+    const ids = Array.from({ length: 18 }, (_, i) => `${i}`.padEnd(60_000, 'x'));
+    await refusedBeforeSend(sent, ExpressionError, () => User.scan().filter(Attr('name').in(ids)));
+    expect((await User.scan().filter(Attr('name').in(ids.slice(0, 17))).all()).length).toBe(0);
+  });
+});
+
+describe('a Date compared with a renamed TTL attribute through its physical name', () => {
+  // The TTL attribute holds epoch seconds; on an entity operation a table-level path named it by
+  // its stored name, which the entity's value encoding did not know: the Date went as ISO text,
+  // and a number never equals or orders with text, so the condition was silently false.
+  it('is sent as epoch seconds on entity operations, as on table-level reads', async () => {
+    await Lease.put({ id: 'l1', expiresAt: new Date(Date.now() + 3_600_000) });
+    const built = Lease.check({ id: 'l1' }, AppTable.Attr('exp').gt(new Date(0))).build();
+    expect(typeof built.ExpressionAttributeValues?.[':v0']).toBe('number');
+    expect(await holds(Lease.check({ id: 'l1' }, AppTable.Attr('exp').gt(new Date(0))))).toBe(true);
+    expect(await holds(Lease.check({ id: 'l1' }, Lease.Attr('expiresAt').gt(new Date(0))))).toBe(true);
+    const found = await AppTable.scan().filter(AppTable.Attr('exp').gt(new Date(0)).and(AppTable.Attr('_et').eq('Lease'))).all();
+    expect(found.items.length).toBe(1);
+  });
+});
+
+describe('lists of lists', () => {
+  // The path types listed `matrix[0].length` (array methods) and not `matrix[0][1]`, which the
+  // parser and DynamoDB address.
+  it('take nested indexes in conditions, refs and updates', async () => {
+    await Grid.put({ id: 'g1', matrix: [[1, 2], [3, 4]] });
+    const { Attr } = Grid;
+    expect(await holds(Grid.check({ id: 'g1' }, Attr('matrix[1][0]').eq(3)))).toBe(true);
+    expect(await holds(Grid.check({ id: 'g1' }, Attr('matrix[0][1]').gt(2)))).toBe(false);
+    const done = await Grid.update({ id: 'g1' }).set({ 'matrix[0][1]': Grid.ref('matrix[1][1]').plus(10) }).returning('ALL_NEW');
+    expect(done.matrix).toEqual([[1, 14], [3, 4]]);
   });
 });
