@@ -118,7 +118,7 @@ function assertDistinct(first: Operand, others: readonly Operand[], operator: st
  */
 export function compileCondition(node: ConditionNode, ctx: CompileContext): string {
   const expression = emitCondition(node, ctx);
-  checkExpressionLimits(ctx.entity, 'condition', expression, conditionOperators(node));
+  checkExpressionLimits(ctx.entity, 'condition', expression, conditionOperators(node), ctx.ph);
   return expression;
 }
 
@@ -283,7 +283,7 @@ export function compileUpdate(actions: readonly UpdateAction[], ctx: CompileCont
   if (del.length > 0) clauses.push(`DELETE ${del.join(', ')}`);
   if (clauses.length === 0) throw new ExpressionError(ctx.entity, '', 'update has no actions');
   const expression = clauses.join(' ');
-  checkExpressionLimits(ctx.entity, 'update', expression, updateOperators(actions));
+  checkExpressionLimits(ctx.entity, 'update', expression, updateOperators(actions), ctx.ph);
   return expression;
 }
 
@@ -301,6 +301,6 @@ export function compileProjection(paths: readonly DocPath[], ctx: CompileContext
     }
   }
   const expression = paths.map((p) => compilePath(p, ctx.ph, ctx.storedName)).join(', ');
-  checkExpressionLimits(ctx.entity, 'projection', expression, 0);
+  checkExpressionLimits(ctx.entity, 'projection', expression, 0, ctx.ph);
   return expression;
 }

@@ -1,8 +1,15 @@
 import type { ConditionNode, Operand, SetValue, UpdateAction } from './ast.js';
+import { attributeValueSize, utf8Length } from '../entity/item-size.js';
 import { ExpressionError } from '../errors.js';
 
 /** DynamoDB's cap on any expression string, in bytes, before placeholders are substituted. */
 export const MAX_EXPRESSION_BYTES = 4096;
+/**
+ * DynamoDB's cap on one expression once its placeholders are replaced by the names and values
+ * they stand for (not in the docs; DynamoDB Local refuses 1,048,577 bytes: "Expression size has
+ * exceeded the maximum allowed size").
+ */
+export const MAX_SUBSTITUTED_EXPRESSION_BYTES = 1_048_576;
 /** DynamoDB's cap on operators and functions in one expression. */
 export const MAX_EXPRESSION_OPERATORS = 300;
 
@@ -55,11 +62,39 @@ export function updateOperators(actions: readonly UpdateAction[]): number {
   return n;
 }
 
+// DynamoDB refuses placeholder keys other than `#` or `:` followed by letters, digits and `_`.
+const PLACEHOLDER = /[#:][A-Za-z0-9_]+/g;
+
+/** The names and values an expression's placeholders stand for. */
+export interface Substitutions {
+  readonly names?: Readonly<Record<string, string>> | undefined;
+  readonly values?: Readonly<Record<string, unknown>> | undefined;
+}
+
+/**
+ * Bytes of an expression as DynamoDB Local counts them against its 1 MiB (and a transaction's
+ * 4 MB), checked byte for byte: the expression's length plus, at every use of a placeholder, the
+ * bytes of its name or the size of its value (a value used twice counts twice). `sizes` caches
+ * sizes by placeholder across the expressions of one request.
+ */
+export function substitutedBytes(expression: string, { names = {}, values = {} }: Substitutions, sizes = new Map<string, number>()): number {
+  let total = utf8Length(expression);
+  for (const [token] of expression.matchAll(PLACEHOLDER)) {
+    let size = sizes.get(token);
+    if (size === undefined) {
+      size = token.startsWith('#') ? utf8Length(names[token] ?? '') : attributeValueSize(values[token]);
+      sizes.set(token, size);
+    }
+    total += size;
+  }
+  return total;
+}
+
 /**
  * Fails before sending when an expression is over DynamoDB's size or operator limits, which it
- * would reject whole.
+ * would reject whole: its raw length, its operators, and its size with `substitutions` in place.
  */
-export function checkExpressionLimits(entity: string, what: string, expression: string, operators: number): void {
+export function checkExpressionLimits(entity: string, what: string, expression: string, operators: number, substitutions: Substitutions = {}): void {
   if (operators > MAX_EXPRESSION_OPERATORS) {
     throw new ExpressionError(entity, '', `the ${what} has ${operators} operators and functions; DynamoDB allows ${MAX_EXPRESSION_OPERATORS} per expression`);
   }
@@ -69,5 +104,13 @@ export function checkExpressionLimits(entity: string, what: string, expression: 
     if (bytes > MAX_EXPRESSION_BYTES) {
       throw new ExpressionError(entity, '', `the ${what} is ${bytes} bytes long; DynamoDB allows ${MAX_EXPRESSION_BYTES} bytes per expression (split the work or shorten lists)`);
     }
+  }
+  const substituted = substitutedBytes(expression, substitutions);
+  if (substituted > MAX_SUBSTITUTED_EXPRESSION_BYTES) {
+    throw new ExpressionError(
+      entity,
+      '',
+      `the ${what} is ${substituted.toLocaleString('en-US')} bytes with its attribute names and values in place; DynamoDB allows ${MAX_SUBSTITUTED_EXPRESSION_BYTES.toLocaleString('en-US')} bytes per expression (a value used twice counts twice)`,
+    );
   }
 }

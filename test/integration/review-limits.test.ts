@@ -4,9 +4,9 @@
  * draws the line, then checks that dynakit refuses exactly what the server refuses, before sending.
  */
 import { describe, expect, it } from 'vitest';
-import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { BatchValidationError, defineEntity, defineTable, ValidationError } from '../../src/index.js';
+import { BatchValidationError, defineEntity, defineTable, ExpressionError, ValidationError } from '../../src/index.js';
 import { testClient, testDocClient, uniqueTableName } from '../support/client.js';
 import { useTable } from '../support/tables.js';
 
@@ -125,5 +125,47 @@ describe('nesting depth: DynamoDB stores at most 32 levels (a top-level attribut
   it('a condition value is not stored: the server takes one of any depth, and so does dynakit', async () => {
     await Tree.put({ id: 'c', root: chain(1) });
     await Tree.update({ id: 'c' }).set({ list: [] }).where(Tree.Attr('root').ne(chain(32) as never));
+  });
+});
+
+describe('an expression after substituting its names and values: at most 1 MiB (1,048,576 bytes)', () => {
+  const Note = defineEntity({
+    table: LimitsTable,
+    name: 'Note',
+    schema: z.object({ id: z.string(), body: z.string().optional(), n: z.number().optional() }),
+    keys: { primary: { pk: 'NOTE#{id}', sk: 'NOTE' } },
+  });
+  const MIB = 1_048_576;
+
+  /** Bytes of a plain-ASCII expression once each placeholder is replaced by its name, or its value (strings here). */
+  const substituted = (expression: string, names: Record<string, string>, values: Record<string, unknown>): number =>
+    expression.length + [...expression.matchAll(/[#:][A-Za-z0-9_]+/g)].reduce((n, [t]) => n + (t.startsWith('#') ? names[t]!.length : String(values[t]).length), 0);
+
+  /** An update of n whose condition compares body with a string of `length` characters. */
+  const guarded = (length: number) => Note.update({ id: 'g' }).set({ n: 1 }).where(Note.Attr('body').ne('b'.repeat(length)));
+
+  it('the server takes a condition of exactly 1 MiB and refuses one byte more; dynakit refuses that byte before sending', async () => {
+    await Note.put({ id: 'g' });
+    const probe = guarded(0).build();
+    const fixed = substituted(probe.ConditionExpression!, probe.ExpressionAttributeNames!, probe.ExpressionAttributeValues!);
+    const raw = (length: number) => {
+      const input = guarded(0).build();
+      const ph = Object.keys(input.ExpressionAttributeValues!).find((k) => input.ExpressionAttributeValues![k] === '')!;
+      return server(() => doc.send(new UpdateCommand({ ...input, ExpressionAttributeValues: { ...input.ExpressionAttributeValues, [ph]: 'b'.repeat(length) } })));
+    };
+    expect(await raw(MIB - fixed)).toBe('ok');
+    expect(await raw(MIB - fixed + 1)).toMatch(/^ValidationException: Invalid ConditionExpression: Expression size has exceeded the maximum allowed size/);
+    await guarded(MIB - fixed);
+    expect(() => guarded(MIB - fixed + 1).build()).toThrow(ExpressionError);
+    expect(() => guarded(MIB - fixed + 1).build()).toThrow(/Note: .*condition.*1,048,577 bytes.*1,048,576/);
+  });
+
+  it('a query filter with two values of half a MiB is refused before sending, as the server refuses it', async () => {
+    const big = 'b'.repeat(MIB / 2);
+    const query = () => Note.query('primary', Note.Key('id').eq('g')).filter(Note.Attr('body').ne(big).and(Note.Attr('body').lt(big)));
+    expect(() => query().build()).toThrow(ExpressionError);
+    const input = Note.query('primary', Note.Key('id').eq('g')).filter(Note.Attr('body').ne(big)).build();
+    expect(await server(() => doc.send(new QueryCommand(input)))).toBe('ok');
+    expect(await server(() => doc.send(new QueryCommand({ ...input, FilterExpression: `${input.FilterExpression} AND ${input.FilterExpression}` })))).toMatch(/Expression size has exceeded/);
   });
 });
