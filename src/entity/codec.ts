@@ -87,15 +87,30 @@ function bigintFirst(set: Set<unknown>): Set<unknown> {
   return set;
 }
 
+/** DynamoDB's nesting limit: a top-level attribute (level 1) and maps and lists down to level 31 inside it. */
+export const MAX_NESTING_LEVELS = 32;
+
+/**
+ * DynamoDB refuses to store a map or list at level 32 or deeper (an empty one too), where the item
+ * is level 0 and a top-level attribute level 1 (checked against DynamoDB Local). Sets are not levels.
+ */
+function checkNesting(path: string, level: number | undefined): void {
+  if (level !== undefined && level >= MAX_NESTING_LEVELS) {
+    throw new StorageRuleViolation(path, `a map or list ${level} maps and lists deep; DynamoDB stores at most ${MAX_NESTING_LEVELS} levels: ${MAX_NESTING_LEVELS - 1} nested maps and lists, then the values inside them`);
+  }
+}
+
 /**
  * Converts a validated model value into the form the DocumentClient marshals: `Date` becomes an
  * ISO-8601 string (sorts by time; in a set too), `undefined` attributes are dropped, and values DynamoDB
  * would reject (NaN, numbers outside DynamoDB's range or precision, empty sets, mixed sets, sets
  * with elements DynamoDB sees as duplicates, class instances, empty map keys) fail here, naming the path.
+ * `level` is how deep the value is stored (0 for a whole item, the number of path segments for a
+ * value an update sets), for the nesting limit; absent for values that are not stored (conditions).
  *
  * @example toStoredValue({ at: new Date(0), n: undefined }) // { at: '1970-01-01T00:00:00.000Z' }
  */
-export function toStoredValue(value: unknown, path = ''): unknown {
+export function toStoredValue(value: unknown, path = '', level?: number): unknown {
   switch (typeof value) {
     case 'string':
     case 'boolean':
@@ -110,10 +125,12 @@ export function toStoredValue(value: unknown, path = ''): unknown {
       if (value instanceof Date) return storeDate(value, path);
       if (value instanceof Uint8Array) return value;
       if (value instanceof Set) return storeSet(value, path);
+      const inner = level === undefined ? undefined : level + 1;
       if (Array.isArray(value)) {
+        checkNesting(path, level);
         // Every position, holes of a sparse array too (which map() would skip and the marshaller drop).
         const list: unknown[] = new Array(value.length);
-        for (let i = 0; i < value.length; i++) list[i] = toStoredValue(value[i], join(path, i)) ?? null;
+        for (let i = 0; i < value.length; i++) list[i] = toStoredValue(value[i], join(path, i), inner) ?? null;
         return list;
       }
       if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) {
@@ -122,11 +139,12 @@ export function toStoredValue(value: unknown, path = ''): unknown {
       if (!isPlainObject(value)) {
         throw new StorageRuleViolation(path, `cannot store an instance of ${value.constructor?.name ?? 'a class'}`);
       }
+      checkNesting(path, level);
       const out: Record<string, unknown> = {};
       for (const key of Object.keys(value)) {
         // DynamoDB refuses the whole request ("Empty attribute name"): a batch, every write of its call.
         if (key === '') throw new StorageRuleViolation(path, `${path === '' ? 'attribute names' : 'map keys'} cannot be empty (DynamoDB rejects an empty name)`);
-        const v = toStoredValue((value as Record<string, unknown>)[key], join(path, key));
+        const v = toStoredValue((value as Record<string, unknown>)[key], join(path, key), inner);
         if (v !== undefined) out[key] = v;
       }
       return out;

@@ -199,7 +199,7 @@ export class EntityModel {
     return other === undefined || coreType(other) !== 'date';
   }
   /** The compiler's `encode` for this entity's values: one function per entity, not one per command. */
-  readonly encodeValue = (value: unknown, path: string): unknown => this.encode(value, path);
+  readonly encodeValue = (value: unknown, path: string, level?: number): unknown => this.encode(value, path, level);
 
   /** The compiler's check of an attribute compared with another (see `storedAlike`), made once like `encodeValue`. */
   readonly assertComparable = (a: DocPath, b: DocPath): void => {
@@ -253,11 +253,14 @@ export class EntityModel {
     return r.data;
   }
 
-  /** Converts a model value to its stored form, turning storage-rule violations into ValidationError. */
-  encode(value: unknown, path: string): unknown {
+  /**
+   * Converts a model value to its stored form, turning storage-rule violations into ValidationError;
+   * `level` is the nesting level it is stored at (0 for a whole item), absent when it is not stored.
+   */
+  encode(value: unknown, path: string, level?: number): unknown {
     // A table-level path names a renamed TTL attribute by its stored name (no field can have it).
     const ttl = this.ttl !== undefined && path !== this.ttl && path === this.storedName(this.ttl) ? path : this.ttl;
-    return encodeStored(this.name, ttl, value, path);
+    return encodeStored(this.name, ttl, value, path, level);
   }
 
   /** Physical key attributes of one index built from model values. */
@@ -311,7 +314,7 @@ export class EntityModel {
    */
   storedItem(output: Record<string, unknown>, stamps: Readonly<Record<string, unknown>> | undefined): { item: Record<string, unknown>; size: number } {
     const storable = this.pruneEmptySets === null ? output : this.pruneEmptySets(output);
-    const stored = this.encode(storable, '') as Record<string, unknown>;
+    const stored = this.encode(storable, '', 0) as Record<string, unknown>;
     if (this.tableOwned !== undefined) for (const a of this.tableOwned) delete stored[a];
     if (this.ttl !== undefined && output[this.ttl] instanceof Date) stored[this.ttl] = epochSeconds(output[this.ttl] as Date);
     this.names.renameInPlace(stored);

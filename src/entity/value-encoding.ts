@@ -10,11 +10,12 @@ export function epochSeconds(d: Date): number {
  * A model value in the form it is stored in, for items and expression values alike: a `Date` at
  * the TTL attribute is epoch seconds (a Date elsewhere is ISO text), and a value DynamoDB would
  * reject is a `ValidationError` of `owner` (an entity, or `table X` for table-level conditions).
+ * `level` is the nesting level the value is stored at (see `toStoredValue`), absent when it is not stored.
  */
-export function encodeStored(owner: string, ttl: string | undefined, value: unknown, path: string): unknown {
+export function encodeStored(owner: string, ttl: string | undefined, value: unknown, path: string, level?: number): unknown {
   try {
     if (path !== '' && path === ttl && value instanceof Date) return toStoredValue(epochSeconds(value), path);
-    return toStoredValue(value, path);
+    return toStoredValue(value, path, level);
   } catch (e) {
     if (e instanceof StorageRuleViolation) throw new ValidationError(owner, [{ path: e.path, message: e.rule }]);
     throw e;

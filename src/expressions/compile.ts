@@ -2,14 +2,15 @@ import type { ConditionNode, DocPath, Operand, SetValue, UpdateAction } from './
 import type { Placeholders } from './placeholders.js';
 import { formatDocPath, pathsOverlap } from './document-path.js';
 import { ExpressionError } from '../errors.js';
-import { checkExpressionLimits, checkSubstitutedSize, conditionOperators, updateOperators } from './expression-limits.js';
+import { checkExpressionLimits, conditionOperators, updateOperators } from './expression-limits.js';
 import { compareStored } from './value-order.js';
 
 /**
  * Turns a stored-form value into what goes into `ExpressionAttributeValues`. Supplied by the
  * caller so the compiler stays free of schema knowledge; it throws for values DynamoDB rejects.
  */
-export type ValueEncoder = (value: unknown, path: string) => unknown;
+/** Encodes a value for `path`; `level` is the nesting level it is stored at, absent for values not stored (conditions). */
+export type ValueEncoder = (value: unknown, path: string, level?: number) => unknown;
 
 /** Where an expression is compiled for: names the entity in errors, encodes values. */
 export interface CompileContext {
@@ -58,8 +59,8 @@ function compileOperand(op: Operand, ctx: CompileContext, at: string): string {
   }
 }
 
-function encodeDefined(value: unknown, ctx: CompileContext, at: string): unknown {
-  const v = ctx.encode(value, at);
+function encodeDefined(value: unknown, ctx: CompileContext, at: string, level?: number): unknown {
+  const v = ctx.encode(value, at, level);
   if (v === undefined) throw new ExpressionError(ctx.entity, at, 'undefined is not a value (test a missing attribute with notExists())');
   return v;
 }
@@ -116,10 +117,8 @@ function assertDistinct(first: Operand, others: readonly Operand[], operator: st
  * @example compileCondition({ kind: 'exists', path: ['pk'], negate: true }, ctx) // 'attribute_not_exists(#n0)'
  */
 export function compileCondition(node: ConditionNode, ctx: CompileContext): string {
-  const mark = ctx.ph.valueMark;
   const expression = emitCondition(node, ctx);
-  checkExpressionLimits(ctx.entity, 'condition', expression, conditionOperators(node));
-  checkSubstitutedSize(ctx.entity, 'condition', expression, ctx.ph.valuesSince(mark), ctx.ph.names);
+  checkExpressionLimits(ctx.entity, 'condition', expression, conditionOperators(node), ctx.ph);
   return expression;
 }
 
@@ -203,22 +202,24 @@ function needsParens(child: ConditionNode, _parent: 'and' | 'or'): boolean {
   return child.kind === 'and' || child.kind === 'or';
 }
 
-function compileSetValue(v: SetValue, ctx: CompileContext, at: string): string {
+/** A SET's value; `level` is the nesting level of its target path, where a literal (or a list appended) is stored. */
+function compileSetValue(v: SetValue, ctx: CompileContext, at: string, level: number): string {
   switch (v.kind) {
     case 'path':
-    case 'value':
     case 'size':
       if (v.kind === 'size') throw new ExpressionError(ctx.entity, at, 'size() is not allowed in an update');
       return compileOperand(v, ctx, at);
+    case 'value':
+      return ctx.ph.value(encodeDefined(v.value, ctx, at, level));
     case 'ifNotExists':
-      return `if_not_exists(${compilePath(v.path, ctx.ph, ctx.storedName)}, ${compileSetValue(v.fallback, ctx, at)})`;
+      return `if_not_exists(${compilePath(v.path, ctx.ph, ctx.storedName)}, ${compileSetValue(v.fallback, ctx, at, level)})`;
     case 'listAppend':
-      return `list_append(${compileSetValue(v.left, ctx, at)}, ${compileSetValue(v.right, ctx, at)})`;
+      return `list_append(${compileSetValue(v.left, ctx, at, level)}, ${compileSetValue(v.right, ctx, at, level)})`;
     case 'arith': {
       if (v.left.kind === 'arith' || v.right.kind === 'arith') {
         throw new ExpressionError(ctx.entity, at, 'DynamoDB allows one + or - per value');
       }
-      return `${compileSetValue(v.left, ctx, at)} ${v.op} ${compileSetValue(v.right, ctx, at)}`;
+      return `${compileSetValue(v.left, ctx, at, level)} ${v.op} ${compileSetValue(v.right, ctx, at, level)}`;
     }
   }
 }
@@ -253,7 +254,6 @@ export function assertNoPathConflicts(actions: readonly UpdateAction[], entity: 
  */
 export function compileUpdate(actions: readonly UpdateAction[], ctx: CompileContext): string {
   assertNoPathConflicts(actions, ctx.entity);
-  const mark = ctx.ph.valueMark;
   const set: string[] = [];
   const remove: string[] = [];
   const add: string[] = [];
@@ -263,7 +263,7 @@ export function compileUpdate(actions: readonly UpdateAction[], ctx: CompileCont
     const target = compilePath(a.path, ctx.ph, ctx.storedName);
     switch (a.kind) {
       case 'set':
-        set.push(`${target} = ${compileSetValue(a.value, ctx, at)}`);
+        set.push(`${target} = ${compileSetValue(a.value, ctx, at, a.path.length)}`);
         break;
       case 'remove':
         remove.push(target);
@@ -283,8 +283,7 @@ export function compileUpdate(actions: readonly UpdateAction[], ctx: CompileCont
   if (del.length > 0) clauses.push(`DELETE ${del.join(', ')}`);
   if (clauses.length === 0) throw new ExpressionError(ctx.entity, '', 'update has no actions');
   const expression = clauses.join(' ');
-  checkExpressionLimits(ctx.entity, 'update', expression, updateOperators(actions));
-  checkSubstitutedSize(ctx.entity, 'update', expression, ctx.ph.valuesSince(mark), ctx.ph.names);
+  checkExpressionLimits(ctx.entity, 'update', expression, updateOperators(actions), ctx.ph);
   return expression;
 }
 
@@ -302,6 +301,6 @@ export function compileProjection(paths: readonly DocPath[], ctx: CompileContext
     }
   }
   const expression = paths.map((p) => compilePath(p, ctx.ph, ctx.storedName)).join(', ');
-  checkExpressionLimits(ctx.entity, 'projection', expression, 0);
+  checkExpressionLimits(ctx.entity, 'projection', expression, 0, ctx.ph);
   return expression;
 }

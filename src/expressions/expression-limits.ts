@@ -1,17 +1,17 @@
 import type { ConditionNode, Operand, SetValue, UpdateAction } from './ast.js';
+import { attributeValueSize, utf8Length } from '../entity/item-size.js';
 import { ExpressionError } from '../errors.js';
 
 /** DynamoDB's cap on any expression string, in bytes, before placeholders are substituted. */
 export const MAX_EXPRESSION_BYTES = 4096;
+/**
+ * DynamoDB's cap on one expression once its placeholders are replaced by the names and values
+ * they stand for (not in the docs; DynamoDB Local refuses 1,048,577 bytes: "Expression size has
+ * exceeded the maximum allowed size").
+ */
+export const MAX_SUBSTITUTED_EXPRESSION_BYTES = 1_048_576;
 /** DynamoDB's cap on operators and functions in one expression. */
 export const MAX_EXPRESSION_OPERATORS = 300;
-/**
- * DynamoDB's cap on one expression with its names and values substituted (not in the docs;
- * measured on DynamoDB Local, UpdateItem and TransactWriteItems alike: the expression's length
- * plus the bytes of the names and values it uses is at most 1 MiB).
- */
-export const MAX_SUBSTITUTED_BYTES = 1_048_576;
-
 const sizeOf = (o: Operand): number => (o.kind === 'size' ? 1 : 0);
 
 /**
@@ -61,46 +61,39 @@ export function updateOperators(actions: readonly UpdateAction[]): number {
   return n;
 }
 
-/**
- * What a value adds to a substituted expression, at least: the UTF-8 bytes of its strings and the
- * bytes of its binaries, inside lists, sets and maps too (measured for strings, binary, lists).
- * Numbers and the rest count nothing here, so the check is never stricter than DynamoDB. With
- * `exact` false a string counts 3 bytes per UTF-16 unit (never less than its UTF-8 bytes): a cheap
- * bound that spares measuring text of commands far from the limit.
- */
-function valueBytes(v: unknown, exact: boolean): number {
-  if (typeof v === 'string') return exact ? Buffer.byteLength(v, 'utf8') : 3 * v.length;
-  if (v instanceof Uint8Array) return v.byteLength;
-  if (typeof v !== 'object' || v === null) return 0;
-  let n = 0;
-  for (const e of v instanceof Set || Array.isArray(v) ? v : Object.values(v)) n += valueBytes(e, exact);
-  return n;
+// DynamoDB refuses placeholder keys other than `#` or `:` followed by letters, digits and `_`.
+const PLACEHOLDER = /[#:][A-Za-z0-9_]+/g;
+
+/** The names and values an expression's placeholders stand for. */
+export interface Substitutions {
+  readonly names?: Readonly<Record<string, string>> | undefined;
+  readonly values?: Readonly<Record<string, unknown>> | undefined;
 }
 
 /**
- * Fails before sending when an expression with its names and `values` substituted is over 1 MiB,
- * which DynamoDB rejects whole ("Expression size has exceeded the maximum allowed size"). `names`
- * maps the command's name placeholders (those of other expressions too) to attribute names; each
- * name the expression uses counts once, a lower bound where it is used more than once.
+ * Bytes of an expression as DynamoDB Local counts them against its 1 MiB (and a transaction's
+ * 4 MB), checked byte for byte: the expression's length plus, at every use of a placeholder, the
+ * bytes of its name or the size of its value (a value used twice counts twice). `sizes` caches
+ * sizes by placeholder across the expressions of one request.
  */
-export function checkSubstitutedSize(entity: string, what: string, expression: string, values: readonly unknown[], names: Readonly<Record<string, string>>): void {
-  let bound = expression.length;
-  for (const v of values) bound += valueBytes(v, false);
-  for (const n of Object.values(names)) bound += 3 * n.length;
-  if (bound <= MAX_SUBSTITUTED_BYTES) return;
-  let bytes = expression.length;
-  for (const v of values) bytes += valueBytes(v, true);
-  for (const ph of new Set(expression.match(/#n\d+/g))) bytes += Buffer.byteLength(names[ph] ?? '', 'utf8');
-  if (bytes > MAX_SUBSTITUTED_BYTES) {
-    throw new ExpressionError(entity, '', `the ${what} with its names and values is at least ${bytes} bytes; DynamoDB allows 1 MiB (${MAX_SUBSTITUTED_BYTES} bytes) per expression with its names and values substituted (a value used twice counts twice)`);
+export function substitutedBytes(expression: string, { names = {}, values = {} }: Substitutions, sizes = new Map<string, number>()): number {
+  let total = utf8Length(expression);
+  for (const [token] of expression.matchAll(PLACEHOLDER)) {
+    let size = sizes.get(token);
+    if (size === undefined) {
+      size = token.startsWith('#') ? utf8Length(names[token] ?? '') : attributeValueSize(values[token]);
+      sizes.set(token, size);
+    }
+    total += size;
   }
+  return total;
 }
 
 /**
  * Fails before sending when an expression is over DynamoDB's size or operator limits, which it
- * would reject whole.
+ * would reject whole: its raw length, its operators, and its size with `substitutions` in place.
  */
-export function checkExpressionLimits(entity: string, what: string, expression: string, operators: number): void {
+export function checkExpressionLimits(entity: string, what: string, expression: string, operators: number, substitutions: Substitutions = {}): void {
   if (operators > MAX_EXPRESSION_OPERATORS) {
     throw new ExpressionError(entity, '', `the ${what} has ${operators} operators and functions; DynamoDB allows ${MAX_EXPRESSION_OPERATORS} per expression`);
   }
@@ -110,5 +103,13 @@ export function checkExpressionLimits(entity: string, what: string, expression: 
     if (bytes > MAX_EXPRESSION_BYTES) {
       throw new ExpressionError(entity, '', `the ${what} is ${bytes} bytes long; DynamoDB allows ${MAX_EXPRESSION_BYTES} bytes per expression (split the work or shorten lists)`);
     }
+  }
+  const substituted = substitutedBytes(expression, substitutions);
+  if (substituted > MAX_SUBSTITUTED_EXPRESSION_BYTES) {
+    throw new ExpressionError(
+      entity,
+      '',
+      `the ${what} is ${substituted.toLocaleString('en-US')} bytes with its attribute names and values in place; DynamoDB allows ${MAX_SUBSTITUTED_EXPRESSION_BYTES.toLocaleString('en-US')} bytes per expression (a value used twice counts twice)`,
+    );
   }
 }

@@ -27,18 +27,6 @@ export class Placeholders {
     return ph;
   }
 
-  /** How many values were given placeholders so far: a mark for `valuesSince`. */
-  get valueMark(): number {
-    return this.valueCount;
-  }
-
-  /** The values given placeholders since `mark` (those of one expression: a value is never shared). */
-  valuesSince(mark: number): unknown[] {
-    const out: unknown[] = [];
-    for (let i = mark; i < this.valueCount; i++) out.push(this.values[`:v${i}`]);
-    return out;
-  }
-
   get hasNames(): boolean {
     return this.nameIndex.size > 0;
   }

@@ -19,7 +19,7 @@ export function contextFor(model: EntityModel): CompileContext {
 export function tableContextFor(table: Table): CompileContext {
   const owner = `table ${table.name}`;
   const ttl = table.ttlAttribute();
-  return { ph: new Placeholders(), entity: owner, encode: (v, path) => encodeStored(owner, ttl, v, path) };
+  return { ph: new Placeholders(), entity: owner, encode: (v, path, level) => encodeStored(owner, ttl, v, path, level) };
 }
 
 /** Adds the placeholder maps a compiled command used, and only those (DynamoDB rejects extras). */
