@@ -150,7 +150,6 @@ export class Entity<Name extends string, Item extends object, Input, K, V extend
    * needs the whole partition key): `Key('name').beginsWith('A')` alone does not compile.
    */
   query<I extends QueryIndexName<K>>(index: I, condition: NoInfer<QueryCondition<K, I>>): QueryBuilder<Item> {
-    checkOwners(this.model, condition, 'the key condition', true);
     // One literal, not a spread of shared defaults: V8 adds keys to a spread clone on a slow path.
     // The builder resolves the index first (a KeyError for an unknown one).
     const query = new QueryBuilder<Item>(this.model, {
@@ -167,6 +166,7 @@ export class Entity<Name extends string, Item extends object, Input, K, V extend
     const ix = this.model.indexes.get(index)!;
     const partition = ix.index.type === 'local' ? this.model.primary.pks : ix.pks;
     requireKeyCondition(this.name, condition, index, partition[0]?.composites[0] ?? 'attribute');
+    checkOwners(this.model, condition, 'the key condition', true);
     return query;
   }
 
