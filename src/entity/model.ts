@@ -84,6 +84,8 @@ export class EntityModel {
   readonly names: StoredNames;
   /** The attribute name in the table of a top-level model attribute (see `StoredNames.storedName`). */
   readonly storedName: (attribute: string) => string;
+  /** The TTL attribute's name in the table (`storedAs`), found once: encoding and expiry read it per value and per item. */
+  private readonly storedTtl: string | undefined;
   private readonly items: ItemReader;
   /** The timestamps writes store (see `StampClock`). */
   readonly clock: StampClock;
@@ -153,7 +155,7 @@ export class EntityModel {
     this.storedName = this.names.storedName;
     // DynamoDB refuses a query filter on the queried index's key attributes: queries of these
     // indexes cannot hide expired items on the server (read-builder.ts drops them as it reads).
-    const storedTtl = o.ttl === undefined ? undefined : this.storedName(o.ttl);
+    const storedTtl = (this.storedTtl = o.ttl === undefined ? undefined : this.storedName(o.ttl));
     this.ttlKeyedIndexes = new Set([...indexes].filter(([, ix]) => [...ix.index.partitionKeys, ...ix.index.sortKeys].some((k) => k.name === storedTtl)).map(([name]) => name));
     this.foreignKeys = foreignKeyFields(o.name, o.table, this.shape, indexes, this.storedName, o.ttl);
     // Updates check what they store in both kinds of key attributes alike (checkSelfKeyWrites).
@@ -259,8 +261,7 @@ export class EntityModel {
    */
   encode(value: unknown, path: string, level?: number): unknown {
     // A table-level path names a renamed TTL attribute by its stored name (no field can have it).
-    const ttl = this.ttl !== undefined && path !== this.ttl && path === this.storedName(this.ttl) ? path : this.ttl;
-    return encodeStored(this.name, ttl, value, path, level);
+    return encodeStored(this.name, path === this.storedTtl ? path : this.ttl, value, path, level);
   }
 
   /** Physical key attributes of one index built from model values. */
@@ -364,7 +365,7 @@ export class EntityModel {
   /** True when the item's TTL has passed (DynamoDB deletes such items only eventually). */
   expired(raw: Readonly<Record<string, unknown>>, now: Date): boolean {
     if (this.ttl === undefined) return false;
-    const t = raw[this.storedName(this.ttl)];
+    const t = raw[this.storedTtl!];
     return typeof t === 'number' && t * 1000 <= now.getTime();
   }
 

@@ -8,7 +8,8 @@ import { checkTableDefinition, keyParts } from './table-definition.js';
 import { createTableInput } from './create-table-input.js';
 import { describeTable, dropTable, enableTimeToLive, waitUntilActive, type TableDescriptionReport } from './table-lifecycle.js';
 import type { Condition } from '../expressions/condition.js';
-import { assertOwnedBy, conditionOwners, type ConditionOwner } from '../expressions/condition-owner.js';
+import type { ConditionOwner } from '../expressions/condition-owner.js';
+import { checkTableOwners } from '../operations/expression-input.js';
 import type { EntityModel } from './model.js';
 import type { AnyEntity } from './entity.js';
 import { parseRecordWith, parseRecordsWith, type EntityStreamEvent, type ParsedStream, type StreamEventOf, type StreamRecordInput } from '../streams/stream-record.js';
@@ -182,7 +183,7 @@ export class Table<C extends TableConfig = TableConfig> {
   query(a: string | Condition, b?: Condition): TableReadBuilder<StoredItem<EntityAttributeOf<C>>, EntityAttributeOf<C>> {
     const [index, key] = typeof a === 'string' ? [a, b] : ['primary', a];
     requireTableKeyCondition(`table ${this.name}`, key);
-    assertOwnedBy(conditionOwners(`table ${this.name}`, key, 'the key condition', false), [this.conditionOwner], `table ${this.name}`, 'the key condition');
+    checkTableOwners(this as unknown as Table, key, 'the key condition');
     return new TableReadBuilder(this as unknown as Table, {
       kind: 'query', index: this.resolveIndex(index), key, filter: undefined, projection: undefined, limit: undefined,
       pageSize: undefined, reverse: false, consistent: false, cursor: undefined, entities: undefined,

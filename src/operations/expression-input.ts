@@ -34,6 +34,17 @@ export function withPlaceholders<T extends object>(
 }
 
 /**
+ * Refuses a condition that has a part another entity or another table built: a table-level read
+ * takes only its table's own `Attr`/`Key` (physical names).
+ *
+ * @example checkTableOwners(AppTable, User.Attr('age').gt(1), 'the filter') // ExpressionError naming User and the table
+ */
+export function checkTableOwners(table: Table, condition: unknown, what: string): void {
+  const owner = `table ${table.name}`;
+  assertOwnedBy(conditionOwners(owner, condition, what, false), [table.conditionOwner], owner, what);
+}
+
+/**
  * Refuses a condition (or with `key`, a query's key condition) that is not one (untyped code) or
  * has a part another entity or table built: an entity's operations take its own `Attr`/`Key` and
  * its table's physical `Attr`/`Key`.

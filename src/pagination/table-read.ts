@@ -2,8 +2,7 @@ import type { QueryCommandInput, ScanCommandInput } from '@aws-sdk/lib-dynamodb'
 import type { Condition } from '../expressions/condition.js';
 import { requireCondition } from '../expressions/condition-input.js';
 import { compileCondition, compileProjection } from '../expressions/compile.js';
-import { tableContextFor } from '../operations/expression-input.js';
-import { assertOwnedBy, conditionOwners } from '../expressions/condition-owner.js';
+import { checkTableOwners, tableContextFor } from '../operations/expression-input.js';
 import type { ResolvedIndex, Table } from '../entity/table.js';
 import { conditionAttributes } from '../expressions/condition-attributes.js';
 import type { EntityModel } from '../entity/model.js';
@@ -101,8 +100,7 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
    */
   filter(condition: Condition): this {
     requireCondition(`table ${this.table.name}`, condition, 'filter()');
-    const owner = `table ${this.table.name}`;
-    assertOwnedBy(conditionOwners(owner, condition, 'the filter', false), [this.table.conditionOwner], owner, 'the filter');
+    checkTableOwners(this.table, condition, 'the filter');
     return this.with({ filter: this.state.filter === undefined ? condition : this.state.filter.and(condition) });
   }
 
