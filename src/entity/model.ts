@@ -1,15 +1,14 @@
 import type { z } from 'zod';
-import { ExpressionError, ItemSizeError, KeyError, ValidationError, zodIssues } from '../errors.js';
-import { encodeStored, epochSeconds } from './value-encoding.js';
+import { ExpressionError, KeyError, ValidationError, zodIssues } from '../errors.js';
+import { encodeStored } from './value-encoding.js';
 import { ItemReader } from './item-reader.js';
 import { readSchema } from './read-schema.js';
 import { StoredNames } from './stored-names.js';
 import { StampClock } from './stamp-clock.js';
-import { computeItemSize, MAX_ITEM_BYTES, sizeWithLocalIndexes } from './item-size.js';
+import { buildIndexKey, ItemWriter } from './item-writer.js';
 import type { KeyValue } from './key-encoding.js';
-import { checkKeyPartsSize, checkSelfKeyValue, foreignKeyFields, compileIndexKeys, indexKeyParts, keyValueSchema, secondarySelfKeys, type IndexKeys, type SelfKey } from './index-keys.js';
-import { coreType, defaultOf, defOf, keepsUnknownKeys } from './schema-walk.js';
-import { emptySetPruner, type EmptySetPruner } from './empty-set-defaults.js';
+import { foreignKeyFields, compileIndexKeys, indexKeyParts, keyValueSchema, secondarySelfKeys, type IndexKeys, type SelfKey } from './index-keys.js';
+import { coreType, defaultOf, keepsUnknownKeys } from './schema-walk.js';
 import { checkSchemaFields } from './schema-fields.js';
 import { schemaAt } from './path-schemas.js';
 import type { DocPath } from '../expressions/ast.js';
@@ -52,8 +51,6 @@ export class EntityModel {
   private readonly readable: ReadonlySet<string>;
   /** The timestamps and version: written by dynakit, outside the schema. */
   private readonly managed: readonly string[];
-  /** What items read back carry beyond the schema: the managed attributes, and the discriminator of table-level reads. */
-  private readonly readBack: readonly string[];
   readonly indexes: ReadonlyMap<string, IndexKeys>;
   readonly primary: IndexKeys;
   readonly primaryComposites: ReadonlySet<string>;
@@ -73,8 +70,6 @@ export class EntityModel {
   readonly selfKeys: ReadonlyMap<string, readonly SelfKey[]>;
   /** Whether some index key of the entity is made of several attributes (their total size is limited too). */
   readonly hasMultiAttributeKeys: boolean;
-  /** Fields stored in key attributes of indexes the entity has no keys on (see `foreignKeyFields`). */
-  private readonly foreignKeys: ReadonlyMap<string, readonly SelfKey[]>;
   /** Physical attributes dynakit writes itself (keys and the discriminator); never model fields. */
   readonly reservedAttributes: ReadonlySet<string>;
   readonly timestamps: TimestampNames | undefined;
@@ -87,17 +82,9 @@ export class EntityModel {
   /** The TTL attribute's name in the table (`storedAs`), found once: encoding and expiry read it per value and per item. */
   private readonly storedTtl: string | undefined;
   private readonly items: ItemReader;
+  private readonly writer: ItemWriter;
   /** The timestamps writes store (see `StampClock`). */
   readonly clock: StampClock;
-  /** Whether a key template uses a managed attribute (a timestamp), so keys are built from the stamped item. */
-  private readonly managedInKeys: boolean;
-  /**
-   * For schemas that keep unknown attributes: the table's key attributes and discriminator, which an
-   * item must not bring along (a stale `pk` or index key from a copied item would override the built ones).
-   */
-  private readonly tableOwned: readonly string[] | undefined;
-  /** Drops the empty Sets stored as no attribute, at any depth (see empty-set-defaults.ts); null when the schema has none. */
-  private readonly pruneEmptySets: EmptySetPruner | null;
   /**
    * Top-level attributes with a schema default (`defaultOf`), found once here; an upsert evaluates
    * only these per call (a default may be a function, so its value is not cached).
@@ -121,8 +108,6 @@ export class EntityModel {
     ];
     this.readable = new Set(this.readableAttributes);
     this.managed = this.readableAttributes.filter((a) => !(a in this.shape));
-    this.readBack = o.table.entityAttribute === undefined ? this.managed : [...this.managed, o.table.entityAttribute];
-    this.pruneEmptySets = emptySetPruner(o.schema);
     this.defaulted = Object.entries(this.shape).filter(([, s]) => defaultOf(s) !== undefined);
     checkSchemaFields(o.name, this.shape, { version: o.version, timestamps: this.timestamps, ttl: o.ttl });
 
@@ -157,15 +142,28 @@ export class EntityModel {
     // indexes cannot hide expired items on the server (read-builder.ts drops them as it reads).
     const storedTtl = (this.storedTtl = o.ttl === undefined ? undefined : this.storedName(o.ttl));
     this.ttlKeyedIndexes = new Set([...indexes].filter(([, ix]) => [...ix.index.partitionKeys, ...ix.index.sortKeys].some((k) => k.name === storedTtl)).map(([name]) => name));
-    this.foreignKeys = foreignKeyFields(o.name, o.table, this.shape, indexes, this.storedName, o.ttl);
+    const foreignKeys = foreignKeyFields(o.name, o.table, this.shape, indexes, this.storedName, o.ttl);
     // Updates check what they store in both kinds of key attributes alike (checkSelfKeyWrites).
-    if (this.foreignKeys.size > 0) this.selfKeys = new Map([...this.selfKeys, ...[...this.foreignKeys].map(([a, keys]) => [a, [...(this.selfKeys.get(a) ?? []), ...keys]] as const)]);
-    if (defOf(o.schema).catchall !== undefined) this.tableOwned = [...new Set([...reserved, ...o.table.keyAttributeNames])].filter((a) => !(a in this.shape));
-    this.managedInKeys = [this.timestamps?.createdAt, this.timestamps?.updatedAt, o.version].some((a) => a !== undefined && this.keyComposites.has(a));
+    if (foreignKeys.size > 0) this.selfKeys = new Map([...this.selfKeys, ...[...foreignKeys].map(([a, keys]) => [a, [...(this.selfKeys.get(a) ?? []), ...keys]] as const)]);
+    const managedInKeys = [this.timestamps?.createdAt, this.timestamps?.updatedAt, o.version].some((a) => a !== undefined && this.keyComposites.has(a));
     // Reads also leave out the key attributes of the table's other indexes (not schema fields): an item
     // written by an older definition of the entity may still carry them.
     const readReserved = new Set([...reserved, ...[...o.table.keyAttributeNames].filter((a) => !(a in this.shape))]);
     this.items = new ItemReader({ name: o.name, schema: readSchema(o.schema), reserved: readReserved, timestamps: this.timestamps, version: o.version, ttl: o.ttl, names: this.names });
+    this.writer = new ItemWriter({
+      name: o.name,
+      table: o.table,
+      schema: o.schema,
+      indexes,
+      reserved,
+      selfKeys: this.selfKeys,
+      foreignKeys,
+      readBack: o.table.entityAttribute === undefined ? this.managed : [...this.managed, o.table.entityAttribute],
+      managedInKeys,
+      ttl: o.ttl,
+      names: this.names,
+      encode: this.encodeValue,
+    });
     o.table.register(this);
   }
 
@@ -227,18 +225,9 @@ export class EntityModel {
     return this.readable.has(attribute);
   }
 
-  /**
-   * A put's input without the attributes dynakit keeps itself (version, timestamps, and the
-   * discriminator a table-level read tags items with), which are never schema fields: an item read
-   * back carries them, and a strict schema would refuse them.
-   */
+  /** A put's input without the attributes dynakit keeps itself (see `ItemWriter.withoutManaged`). */
   withoutManaged(input: unknown): unknown {
-    if (this.readBack.length === 0 || input === null || typeof input !== 'object') return input;
-    const source = input as Record<string, unknown>;
-    if (!this.readBack.some((a) => a in source)) return input;
-    const out = { ...source };
-    for (const a of this.readBack) delete out[a];
-    return out;
+    return this.writer.withoutManaged(input);
   }
 
   /** Validates a model item with the schema; returns the parsed output. */
@@ -262,14 +251,6 @@ export class EntityModel {
   encode(value: unknown, path: string, level?: number): unknown {
     // A table-level path names a renamed TTL attribute by its stored name (no field can have it).
     return encodeStored(this.name, path === this.storedTtl ? path : this.ttl, value, path, level);
-  }
-
-  /** Physical key attributes of one index built from model values. */
-  indexKey(ix: IndexKeys, values: Readonly<Record<string, unknown>>): Record<string, KeyValue> {
-    const out: Record<string, KeyValue> = {};
-    ix.pks.forEach((t, i) => (out[ix.index.partitionKeys[i]!.name] = t.build(values)));
-    ix.sks.forEach((t, i) => (out[ix.index.sortKeys[i]!.name] = t.build(values)));
-    return out;
   }
 
   /**
@@ -304,62 +285,17 @@ export class EntityModel {
 
   /** The table key from composites already parsed by `primaryKeyValues`. */
   primaryKeyFrom(values: Readonly<Record<string, unknown>>): Record<string, KeyValue> {
-    return this.indexKey(this.primary, values);
+    return buildIndexKey(this.primary, values);
   }
 
-  /**
-   * The complete stored item for a validated model item: model attributes in stored form, all
-   * index keys whose composites are present (absent ones leave the item out of that sparse
-   * index), the discriminator, and timestamps. Checks the 400 KB limit, and returns the item's size
-   * so batch and transaction accounting need not walk the item again.
-   */
+  /** The complete stored item for a validated model item, and its size (see `ItemWriter.storedItem`). */
   storedItem(output: Record<string, unknown>, stamps: Readonly<Record<string, unknown>> | undefined): { item: Record<string, unknown>; size: number } {
-    const storable = this.pruneEmptySets === null ? output : this.pruneEmptySets(output);
-    const stored = this.encode(storable, '', 0) as Record<string, unknown>;
-    if (this.tableOwned !== undefined) for (const a of this.tableOwned) delete stored[a];
-    if (this.ttl !== undefined && output[this.ttl] instanceof Date) stored[this.ttl] = epochSeconds(output[this.ttl] as Date);
-    this.names.renameInPlace(stored);
-    const withStamps = stamps === undefined || !this.managedInKeys ? output : Object.assign({}, output, stamps);
-    const item: Record<string, unknown> = {};
-    for (const ix of this.indexes.values()) {
-      if (ix.index.type === 'primary') {
-        Object.assign(item, this.indexKey(ix, withStamps));
-        continue;
-      }
-      // Each key attribute is written when its own composites are present: DynamoDB indexes the
-      // item once both exist, and a later update that supplies the rest completes the pair.
-      for (let i = 0; i < ix.pks.length; i++) if (ix.pks[i]!.canBuild(withStamps)) item[ix.index.partitionKeys[i]!.name] = ix.pks[i]!.build(withStamps);
-      for (let i = 0; i < ix.sks.length; i++) if (ix.sks[i]!.canBuild(withStamps)) item[ix.index.sortKeys[i]!.name] = ix.sks[i]!.build(withStamps);
-      if (ix.pks.length > 1 || ix.sks.length > 1) checkKeyPartsSize(this.name, ix.index, item as Record<string, KeyValue>);
-    }
-    // A present self key was checked when its key was built above; null builds no key, but would be stored.
-    for (const [attribute, keys] of this.selfKeys) if (output[attribute] === null) checkSelfKeyValue(this.name, keys, attribute, null);
-    // The key of an index the entity has no keys on is built by nothing: its value is checked here.
-    for (const [attribute, keys] of this.foreignKeys) checkSelfKeyValue(this.name, keys, attribute, output[attribute]);
-    if (this.table.entityAttribute !== undefined) item[this.table.entityAttribute] = this.name;
-    Object.assign(item, stored);
-    if (stamps !== undefined) Object.assign(item, this.names.toStored(stamps));
-    const itemSize = computeItemSize(item);
-    const size = sizeWithLocalIndexes(item, itemSize, this.table.indexes.values());
-    if (size > MAX_ITEM_BYTES) throw new ItemSizeError(this.name, size, MAX_ITEM_BYTES);
-    return { item, size: itemSize };
+    return this.writer.storedItem(output, stamps);
   }
 
-  /**
-   * The model item a put resolves to: the validated item with the managed attributes, and the TTL
-   * in whole seconds, as it is stored and read back (DynamoDB's TTL has no milliseconds); without
-   * table-owned attributes a schema that keeps unknown keys let through.
-   */
+  /** The model item a put resolves to (see `ItemWriter.writtenItem`). */
   writtenItem(output: Record<string, unknown>, managed: Readonly<Record<string, unknown>> | undefined): Record<string, unknown> {
-    let out = managed === undefined ? output : Object.assign({}, output, managed);
-    // Key attributes and the discriminator an item brought along are not stored (see `tableOwned`), nor read back.
-    if (this.tableOwned !== undefined && this.tableOwned.some((a) => a in out)) {
-      out = { ...out };
-      for (const a of this.tableOwned) delete out[a];
-    }
-    const t = this.ttl === undefined ? undefined : output[this.ttl];
-    if (!(t instanceof Date) || t.getTime() % 1000 === 0) return out;
-    return { ...out, [this.ttl!]: new Date(epochSeconds(t) * 1000) };
+    return this.writer.writtenItem(output, managed);
   }
 
   /** True when the item's TTL has passed (DynamoDB deletes such items only eventually). */
