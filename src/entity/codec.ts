@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { defOf, lazyInner, reaches, readCore, type ZodDefView } from './schema-walk.js';
+import { compileLazyTarget, defOf, lazyInner, reaches, readCore, type LazyCompiling, type ZodDefView } from './schema-walk.js';
 import { binarySetDuplicate, numberSetDuplicate } from './set-duplicates.js';
 import { storableNumberProblem } from './storable-number.js';
 
@@ -159,8 +159,6 @@ const reviveBigInt = (v: unknown): unknown => (typeof v === 'number' && Number.i
 /** Rebuilds model values (Dates, Sets) from what was stored; `null` when nothing needs rebuilding. */
 export type Reviver = (stored: unknown) => unknown;
 
-/** Revivers being compiled, by the schema a `z.lazy` stands for: recursion refers back to them. */
-type Compiling = Map<z.ZodType, { reviver: Reviver | null | undefined }>;
 
 const hasBigint = (def: ZodDefView): boolean => def.values?.some((x) => typeof x === 'bigint') === true;
 /**
@@ -198,7 +196,7 @@ export function compileReviver(schema: z.ZodType): Reviver | null {
   return compile(schema, new Map());
 }
 
-function compile(schema: z.ZodType, compiling: Compiling): Reviver | null {
+function compile(schema: z.ZodType, compiling: LazyCompiling): Reviver | null {
   const core = readCore(schema);
   const def = defOf(core);
   switch (def.type) {
@@ -285,13 +283,7 @@ function compile(schema: z.ZodType, compiling: Compiling): Reviver | null {
     case 'lazy': {
       const target = lazyInner(core);
       if (!reaches(target, revived)) return null;
-      const known = compiling.get(target);
-      // Inside its own definition: the reviver is not built yet, but will be before any value is read.
-      if (known !== undefined) return known.reviver !== undefined ? known.reviver : (v) => (known.reviver ? known.reviver(v) : v);
-      const entry: { reviver: Reviver | null | undefined } = { reviver: undefined };
-      compiling.set(target, entry);
-      entry.reviver = compile(target, compiling);
-      return entry.reviver;
+      return compileLazyTarget(target, compiling, compile);
     }
     default:
       return null;
@@ -313,7 +305,7 @@ function holeInList(element: z.ZodType): boolean {
  * it is stays as it is, and is else revived by the first option whose reviver turns it into a value
  * that option accepts; a value no option accepts is left for the schema to reject.
  */
-function unionReviver(schema: z.ZodType, all: readonly z.ZodType[], discriminator: string | undefined, compiling: Compiling): Reviver | null {
+function unionReviver(schema: z.ZodType, all: readonly z.ZodType[], discriminator: string | undefined, compiling: LazyCompiling): Reviver | null {
   const options = all.map((o) => [o, compile(o, compiling)] as const).filter((e): e is readonly [z.ZodType, Reviver] => e[1] !== null);
   if (options.length === 0) return null;
   const byTag = discriminator === undefined ? undefined : tagRevivers(discriminator, options);

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { defOf, emptySetWhenAbsent, lazyInner, reaches, readCore } from './schema-walk.js';
+import { compileLazyTarget, defOf, emptySetWhenAbsent, lazyInner, reaches, readCore, type LazyCompiling } from './schema-walk.js';
 
 /**
  * DynamoDB has no empty set. Where a schema reads a missing value as the empty set
@@ -11,7 +11,6 @@ import { defOf, emptySetWhenAbsent, lazyInner, reaches, readCore } from './schem
 /** Drops the empty Sets stored as nothing from a validated value; returns it unchanged when there are none. */
 export type EmptySetPruner = (value: unknown) => unknown;
 
-type Compiling = Map<z.ZodType, { pruner: EmptySetPruner | null | undefined }>;
 
 const cache = new WeakMap<z.ZodType, EmptySetPruner | null>();
 
@@ -32,7 +31,7 @@ export function emptySetPruner(schema: z.ZodType): EmptySetPruner | null {
 
 const isEmptySet = (v: unknown): boolean => v instanceof Set && v.size === 0;
 
-function compile(schema: z.ZodType, compiling: Compiling): EmptySetPruner | null {
+function compile(schema: z.ZodType, compiling: LazyCompiling): EmptySetPruner | null {
   const core = readCore(schema);
   const def = defOf(core);
   switch (def.type) {
@@ -108,13 +107,7 @@ function compile(schema: z.ZodType, compiling: Compiling): EmptySetPruner | null
     case 'lazy': {
       const target = lazyInner(core);
       if (!reaches(target, (d) => d.type === 'set')) return null;
-      const known = compiling.get(target);
-      // Inside its own definition: the pruner is not built yet, but will be before any value is written.
-      if (known !== undefined) return known.pruner !== undefined ? known.pruner : (v) => (known.pruner ? known.pruner(v) : v);
-      const entry: { pruner: EmptySetPruner | null | undefined } = { pruner: undefined };
-      compiling.set(target, entry);
-      entry.pruner = compile(target, compiling);
-      return entry.pruner;
+      return compileLazyTarget(target, compiling, compile);
     }
     default:
       return null;

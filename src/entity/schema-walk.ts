@@ -66,6 +66,26 @@ export function lazyInner(schema: z.ZodType): z.ZodType {
   return (schema as unknown as { _zod: { innerType: z.ZodType } })._zod.innerType;
 }
 
+/** A function over values compiled from a schema (a reviver, an empty-set pruner). */
+export type ValueFunction = (value: unknown) => unknown;
+
+/** Value functions being compiled, by the schema a `z.lazy` stands for: recursion refers back to them. */
+export type LazyCompiling = Map<z.ZodType, { fn: ValueFunction | null | undefined }>;
+
+/**
+ * Compiles the schema a `z.lazy` stands for once per compilation, so a recursive schema ends: met
+ * again inside its own definition, it gets a forwarder to the function not built yet (it will be
+ * before any value passes through).
+ */
+export function compileLazyTarget(target: z.ZodType, compiling: LazyCompiling, compile: (schema: z.ZodType, compiling: LazyCompiling) => ValueFunction | null): ValueFunction | null {
+  const known = compiling.get(target);
+  if (known !== undefined) return known.fn !== undefined ? known.fn : (v) => (known.fn ? known.fn(v) : v);
+  const entry: { fn: ValueFunction | null | undefined } = { fn: undefined };
+  compiling.set(target, entry);
+  entry.fn = compile(target, compiling);
+  return entry.fn;
+}
+
 /**
  * The schemas directly inside one, as stored values see them: lazy schemas resolved, pipes by their
  * output side only (their input is never stored).
