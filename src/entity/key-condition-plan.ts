@@ -4,6 +4,7 @@ import { KeyError } from '../errors.js';
 import type { EntityModel } from './model.js';
 import type { KeyValue } from './key-encoding.js';
 import type { KeyTemplate } from './key-template.js';
+import type { IndexKeys } from './index-keys.js';
 import type { KeyAttribute } from './table-types.js';
 import { compareStored } from '../expressions/value-order.js';
 import { fitSortKeyCondition } from './key-condition-size.js';
@@ -36,6 +37,32 @@ const shown = (v: unknown): string => (typeof v === 'string' ? JSON.stringify(v)
 /** A composite's value in a form `compareStored` orders as the key does: Dates by time, false < true. */
 const logicalOrder = (v: unknown): unknown => (v instanceof Date ? v.getTime() : typeof v === 'boolean' ? Number(v) : v);
 
+/** What a query of one index needs of its keys, found once per index (queries are a hot path). */
+interface QueryShape {
+  /** The partition key's templates and attributes: a local index shares the table's partition key. */
+  readonly pkTemplates: readonly KeyTemplate[];
+  readonly pkAttrs: readonly KeyAttribute[];
+  readonly pkComposites: ReadonlySet<string>;
+  readonly skComposites: ReadonlySet<string>;
+}
+const queryShapes = new WeakMap<IndexKeys, QueryShape>();
+
+function queryShape(model: EntityModel, ix: IndexKeys): QueryShape {
+  let shape = queryShapes.get(ix);
+  if (shape === undefined) {
+    const local = ix.index.type === 'local';
+    const pkTemplates = local ? [model.primary.pk!] : ix.pks;
+    shape = {
+      pkTemplates,
+      pkAttrs: local ? model.primary.index.partitionKeys : ix.index.partitionKeys,
+      pkComposites: new Set(pkTemplates.flatMap((t) => t.composites)),
+      skComposites: new Set(ix.sks.flatMap((t) => t.composites)),
+    };
+    queryShapes.set(ix, shape);
+  }
+  return shape;
+}
+
 /**
  * Maps a logical key condition (`Key('orgId').eq('acme').and(Key('name').beginsWith('A'))`) onto
  * the physical key attributes of one index, through its key templates:
@@ -52,15 +79,10 @@ export function planKeyCondition(model: EntityModel, indexName: string, conditio
   if (ix === undefined) {
     throw new KeyError(model.name, indexName, '', `the entity has no keys for index "${indexName}" (known: ${[...model.indexes.keys()].join(', ')})`);
   }
-  // A local index shares the table's partition key; a multi-attribute key has a template per attribute.
-  const local = ix.index.type === 'local';
-  const pkTemplates = local ? [model.primary.pk!] : ix.pks;
-  const pkAttrs = local ? model.primary.index.partitionKeys : ix.index.partitionKeys;
-  const pkComposites = new Set(pkTemplates.flatMap((t) => t.composites));
-  const skComposites = ix.sks.flatMap((t) => t.composites);
+  const { pkTemplates, pkAttrs, pkComposites, skComposites } = queryShape(model, ix);
   const terms = new Map<string, KeyTerm>();
   for (const t of condition.terms) {
-    if (!pkComposites.has(t.attribute) && !skComposites.includes(t.attribute)) {
+    if (!pkComposites.has(t.attribute) && !skComposites.has(t.attribute)) {
       throw new KeyError(model.name, indexName, t.attribute, `${t.attribute} does not compose a key of index ${indexName}`);
     }
     if (terms.has(t.attribute)) throw new KeyError(model.name, indexName, t.attribute, `${t.attribute} has two key conditions`);

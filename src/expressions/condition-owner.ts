@@ -26,13 +26,23 @@ const sameTop = (a: OwnedPath, b: OwnedPath): boolean => a.owner === b.owner && 
  * paths, which attributes they name.
  */
 export function mergeOwners(...parts: readonly (readonly OwnedPath[])[]): readonly OwnedPath[] {
-  const nonEmpty = parts.filter((p) => p.length > 0);
-  if (nonEmpty.length <= 1) return nonEmpty[0] ?? [];
-  // Each part is deduplicated already: only the others are compared (a chain of and() adds one at a time).
-  const out = [...nonEmpty[0]!];
-  for (const part of nonEmpty.slice(1)) for (const o of part) if (!out.some((x) => x === o || sameTop(x, o))) out.push(o);
-  return out;
+  // Every condition is built through here: the usual cases (no owners, or one part with owners) allocate nothing.
+  let first: readonly OwnedPath[] | undefined;
+  let out: OwnedPath[] | undefined;
+  for (const part of parts) {
+    if (part.length === 0 || part === first) continue;
+    if (first === undefined) {
+      first = part;
+      continue;
+    }
+    // Each part is deduplicated already: only the others are compared (a chain of and() adds one at a time).
+    out ??= [...first];
+    for (const o of part) if (!out.some((x) => x === o || sameTop(x, o))) out.push(o);
+  }
+  return out ?? first ?? NO_OWNERS;
 }
+
+const NO_OWNERS: readonly OwnedPath[] = [];
 
 /**
  * Checks that an untyped caller's `value` is what an operation takes (a condition built by

@@ -50,7 +50,9 @@ function combine(kind: 'and' | 'or', conditions: readonly Condition[]): Conditio
     if (c.node.kind === kind) children.push(...c.node.children);
     else children.push(c.node);
   }
-  return new Condition({ kind, children }, mergeOwners(...conditions.map((c) => c.owners)));
+  let owners: readonly OwnedPath[] = [];
+  for (const c of conditions) if (c.owners.length > 0) owners = owners.length === 0 ? c.owners : mergeOwners(owners, c.owners);
+  return new Condition({ kind, children }, owners);
 }
 
 /** All conditions hold. @example and(Attr('a').eq(1), Attr('b').exists()) */
@@ -123,11 +125,6 @@ function operand<V>(v: ValueOrAttr<V>): Operand {
   return v instanceof AttributeOperand ? v.operand : { kind: 'value', value: v };
 }
 
-/** The owners of an operand that is another attribute (none for a value). */
-function ownersOf(v: unknown): readonly OwnedPath[] {
-  return v instanceof AttributeOperand ? v.owners : [];
-}
-
 /**
  * One side of a comparison: an attribute path (or `size(path)`), typed by the value stored there.
  * Every method returns a new `Condition`; the operand itself never changes.
@@ -154,7 +151,9 @@ export class AttributeOperand<V> {
 
   /** A condition on this path whose other operands are `others` (attributes bring their owners). */
   private condition(node: ConditionNode, ...others: readonly unknown[]): Condition {
-    return new Condition(node, mergeOwners(this.owners, ...others.map(ownersOf)));
+    let owners = this.owners;
+    for (const o of others) if (o instanceof AttributeOperand) owners = mergeOwners(owners, o.owners);
+    return new Condition(node, owners);
   }
 
   private cmp(op: '=' | '<>' | '<' | '<=' | '>' | '>=', v: ValueOrAttr<V>): Condition {

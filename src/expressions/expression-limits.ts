@@ -1,6 +1,7 @@
 import type { ConditionNode, Operand, SetValue, UpdateAction } from './ast.js';
 import { attributeValueSize, utf8Length } from '../entity/item-size.js';
 import { ExpressionError } from '../errors.js';
+import type { Placeholders } from './placeholders.js';
 
 /** DynamoDB's cap on any expression string, in bytes, before placeholders are substituted. */
 export const MAX_EXPRESSION_BYTES = 4096;
@@ -93,7 +94,7 @@ export function substitutedBytes(expression: string, { names = {}, values = {} }
  * Fails before sending when an expression is over DynamoDB's size or operator limits, which it
  * would reject whole: its raw length, its operators, and its size with `substitutions` in place.
  */
-export function checkExpressionLimits(entity: string, what: string, expression: string, operators: number, substitutions: Substitutions = {}): void {
+export function checkExpressionLimits(entity: string, what: string, expression: string, operators: number, ph: Placeholders): void {
   if (operators > MAX_EXPRESSION_OPERATORS) {
     throw new ExpressionError(entity, '', `the ${what} has ${operators} operators and functions; DynamoDB allows ${MAX_EXPRESSION_OPERATORS} per expression`);
   }
@@ -106,8 +107,8 @@ export function checkExpressionLimits(entity: string, what: string, expression: 
   }
   // Far below the limit (every request dynakit builds for ordinary items) a cheap bound of all the
   // command's names and values settles it without sizing each use of each value.
-  if (roughBound(expression, substitutions) <= MAX_SUBSTITUTED_EXPRESSION_BYTES) return;
-  const substituted = substitutedBytes(expression, substitutions);
+  if (roughBound(expression, ph) <= MAX_SUBSTITUTED_EXPRESSION_BYTES) return;
+  const substituted = substitutedBytes(expression, ph);
   if (substituted > MAX_SUBSTITUTED_EXPRESSION_BYTES) {
     throw new ExpressionError(
       entity,
@@ -119,19 +120,17 @@ export function checkExpressionLimits(entity: string, what: string, expression: 
 
 /**
  * An upper bound of `substitutedBytes`: dynakit gives every use of a value its own placeholder,
- * while a name may be used many times, so the names count once per `#` of the expression; strings
- * by 3 bytes per UTF-16 unit, numbers by 21 bytes, anything else by its exact size.
+ * while a name may be used many times, so the names count once per `#` of the expression. The
+ * placeholders keep the sums of names and values (`roughValueBytes`) as they are added: all of
+ * the command's, so a bound for each of its expressions.
  */
-function roughBound(expression: string, { names = {}, values = {} }: Substitutions): number {
-  let total = expression.length;
-  let nameBytes = 0;
-  for (const k in names) nameBytes += 3 * names[k]!.length;
+function roughBound(expression: string, ph: Placeholders): number {
   let uses = 0;
   for (let i = expression.indexOf('#'); i !== -1; i = expression.indexOf('#', i + 1)) uses++;
-  total += nameBytes * uses;
-  for (const k in values) {
-    const v = values[k];
-    total += typeof v === 'string' ? 3 * v.length : typeof v === 'number' || typeof v === 'bigint' ? 21 : typeof v === 'boolean' || v === null ? 1 : attributeValueSize(v);
-  }
-  return total;
+  return expression.length + ph.roughNameBytes * uses + ph.roughValueBytes;
+}
+
+/** An upper bound of a value's size in an expression: strings by 3 bytes per UTF-16 unit, numbers by 21 bytes, anything else exactly. */
+export function roughValueBytes(v: unknown): number {
+  return typeof v === 'string' ? 3 * v.length : typeof v === 'number' || typeof v === 'bigint' ? 21 : typeof v === 'boolean' || v === null ? 1 : attributeValueSize(v);
 }

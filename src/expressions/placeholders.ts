@@ -1,3 +1,5 @@
+import { roughValueBytes } from './expression-limits.js';
+
 /**
  * Allocates `#nK` / `:vK` placeholders for one command. DynamoDB rejects unused entries, so the
  * maps only ever hold what a compiled expression actually referenced; one `Placeholders` is
@@ -8,6 +10,9 @@ export class Placeholders {
   readonly values: Record<string, unknown> = {};
   private readonly nameIndex = new Map<string, string>();
   private valueCount = 0;
+  /** Upper bounds of the bytes of the names (each once) and of the values, kept as they are added (see `roughBound`). */
+  roughNameBytes = 0;
+  roughValueBytes = 0;
 
   /** Returns the placeholder for an attribute name, reusing it when the name repeats. */
   name(attributeName: string): string {
@@ -16,6 +21,7 @@ export class Placeholders {
       ph = `#n${this.nameIndex.size}`;
       this.nameIndex.set(attributeName, ph);
       this.names[ph] = attributeName;
+      this.roughNameBytes += 3 * attributeName.length;
     }
     return ph;
   }
@@ -24,6 +30,7 @@ export class Placeholders {
   value(value: unknown): string {
     const ph = `:v${this.valueCount++}`;
     this.values[ph] = value;
+    this.roughValueBytes += roughValueBytes(value);
     return ph;
   }
 

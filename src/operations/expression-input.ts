@@ -53,7 +53,8 @@ export function checkTableOwners(table: Table, condition: unknown, what: string)
  */
 export function checkOwners(model: EntityModel, condition: unknown, what: string, key = false): void {
   const owners = conditionOwners(model.name, condition, what, key);
-  if (owners.length === 0) return;
+  // The usual case: only the entity's own paths (table-level paths need the checks below).
+  if (owners.every((o) => o.owner === model.conditionOwner)) return;
   assertOwnedBy(owners, [model.conditionOwner, model.table.conditionOwner], model.name, what);
   if (model.names.renamed.size > 0) checkPhysicalNames(model, owners);
 }

@@ -56,8 +56,13 @@ export function ownedItemText(model: EntityModel): string | undefined {
  * always holds and sending it would only cost an expression.
  */
 export function missingOrOwned(model: EntityModel): Condition | undefined {
-  return model.table.entityAttribute === undefined ? undefined : itemIsNew(model).or(belongsTo(model));
+  if (model.table.entityAttribute === undefined) return undefined;
+  // The same for every write of the entity (conditions are immutable): built once, not per request.
+  let guard = missingOrOwnedGuards.get(model);
+  if (guard === undefined) missingOrOwnedGuards.set(model, (guard = itemIsNew(model).or(belongsTo(model))));
+  return guard;
 }
+const missingOrOwnedGuards = new WeakMap<EntityModel, Condition>();
 
 /** `missingOrOwned` in words, for failure messages; `undefined` where it sends nothing (no discriminator). */
 export function missingOrOwnedText(model: EntityModel): string | undefined {

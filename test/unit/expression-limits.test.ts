@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ConditionNode, UpdateAction } from '../../src/expressions/ast.js';
 import { checkExpressionLimits, conditionOperators, updateOperators } from '../../src/expressions/expression-limits.js';
 import { ExpressionError } from '../../src/index.js';
+import { Placeholders } from '../../src/expressions/placeholders.js';
 
 const p = (name: string) => ({ kind: 'path', path: [name] }) as const;
 const v = (value: unknown) => ({ kind: 'value', value }) as const;
@@ -37,11 +38,11 @@ describe('updateOperators', () => {
 
 describe('checkExpressionLimits', () => {
   it('allows 300 operators and 4096 bytes, refuses one more, naming the limit', () => {
-    expect(() => checkExpressionLimits('User', 'condition', 'x', 300)).not.toThrow();
-    expect(() => checkExpressionLimits('User', 'condition', 'x', 301)).toThrow(ExpressionError);
-    expect(() => checkExpressionLimits('User', 'condition', 'x', 301)).toThrow('User: the condition has 301 operators and functions; DynamoDB allows 300 per expression');
-    expect(() => checkExpressionLimits('User', 'update', 'a'.repeat(4096), 0)).not.toThrow();
-    expect(() => checkExpressionLimits('User', 'update', 'a'.repeat(4097), 0)).toThrow(/the update is 4097 bytes long; DynamoDB allows 4096 bytes/);
-    expect(() => checkExpressionLimits('User', 'update', 'é'.repeat(2049), 0)).toThrow(/4098 bytes/);
+    expect(() => checkExpressionLimits('User', 'condition', 'x', 300, new Placeholders())).not.toThrow();
+    expect(() => checkExpressionLimits('User', 'condition', 'x', 301, new Placeholders())).toThrow(ExpressionError);
+    expect(() => checkExpressionLimits('User', 'condition', 'x', 301, new Placeholders())).toThrow('User: the condition has 301 operators and functions; DynamoDB allows 300 per expression');
+    expect(() => checkExpressionLimits('User', 'update', 'a'.repeat(4096), 0, new Placeholders())).not.toThrow();
+    expect(() => checkExpressionLimits('User', 'update', 'a'.repeat(4097), 0, new Placeholders())).toThrow(/the update is 4097 bytes long; DynamoDB allows 4096 bytes/);
+    expect(() => checkExpressionLimits('User', 'update', 'é'.repeat(2049), 0, new Placeholders())).toThrow(/4098 bytes/);
   });
 });

@@ -1,12 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { checkExpressionLimits, MAX_SUBSTITUTED_EXPRESSION_BYTES } from '../../src/expressions/expression-limits.js';
 import { ExpressionError } from '../../src/errors.js';
+import { Placeholders } from '../../src/expressions/placeholders.js';
 
 describe('the 1 MiB of an expression with its names and values substituted', () => {
   const e = '#n0 = :v0';
-  const names = { '#n0': 'name', '#n1': 'unused by this expression' };
   const room = MAX_SUBSTITUTED_EXPRESSION_BYTES - e.length - 'name'.length;
-  const check = (value: unknown) => () => checkExpressionLimits('User', 'condition', e, 1, { names, values: { ':v0': value } });
+  // The placeholders of the command: #n0 = 'name', #n1 unused by this expression, :v0 = value.
+  const placeholders = (value: unknown) => {
+    const ph = new Placeholders();
+    ph.name('name');
+    ph.name('unused by this expression');
+    ph.value(value);
+    return ph;
+  };
+  const check = (value: unknown) => () => checkExpressionLimits('User', 'condition', e, 1, placeholders(value));
   it('counts the expression, the names it uses (not the others) and the bytes of its values', () => {
     expect(check('y'.repeat(room))).not.toThrow();
     expect(check('y'.repeat(room + 1))).toThrow(ExpressionError);
