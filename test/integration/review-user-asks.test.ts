@@ -22,6 +22,8 @@ const Desk = defineTable({
   indexes: {
     gsi1: { type: 'global', partitionKey: { name: 'gsi1pk', type: 'S' }, sortKey: { name: 'gsi1sk', type: 'S' } },
     byLikes: { type: 'global', partitionKey: { name: 'likesPk', type: 'S' }, sortKey: { name: 'likes', type: 'N' } },
+    // The "inverted index" of the table's own key attributes: no extra attributes to store.
+    inverted: { type: 'global', partitionKey: { name: 'sk', type: 'S' }, sortKey: { name: 'pk', type: 'S' } },
   },
 });
 
@@ -263,5 +265,42 @@ describe('projections of optional attributes an item lacks (electrodb#464)', () 
     const q = await Ticket.query('gsi1', Ticket.Key('orgId').eq('proj')).project('assignee').all();
     expect(q).toEqual([{}]);
     expect(await Ticket.batchGet([{ ticketId: 'p1' }, { ticketId: 'nope' }]).project('assignee')).toEqual([{}, undefined]);
+  });
+});
+
+// https://github.com/tywalch/electrodb/issues/416 (an inverted index on the table's own sk and pk)
+// https://github.com/tywalch/electrodb/issues/176 (an index key attribute that is also the table's key attribute)
+describe('an index whose key attributes are the table key attributes (electrodb#416, #176)', () => {
+  const Follow = defineEntity({
+    table: Desk,
+    name: 'Follow',
+    schema: z.object({ follower: z.string(), followed: z.string(), since: z.number().int() }),
+    keys: {
+      primary: { pk: 'USER#{follower}', sk: 'FOLLOWS#{followed}' },
+      inverted: { pk: 'FOLLOWS#{followed}', sk: 'USER#{follower}' },
+    },
+  });
+
+  it('the same templates, flipped, read both directions of one relation item', async () => {
+    await Follow.put({ follower: 'ann', followed: 'bob', since: 1 });
+    await Follow.put({ follower: 'cid', followed: 'bob', since: 2 });
+    expect(await Follow.get({ follower: 'ann', followed: 'bob' })).toEqual({ follower: 'ann', followed: 'bob', since: 1 });
+    const followersOfBob = await Follow.query('inverted', Follow.Key('followed').eq('bob')).all();
+    expect(followersOfBob.map((f) => f.follower)).toEqual(['ann', 'cid']);
+  });
+
+  it('templates that would build one key attribute two ways are refused when the entity is defined', () => {
+    const define = () =>
+      defineEntity({
+        table: Desk,
+        name: 'FollowMismatch',
+        schema: z.object({ follower: z.string(), followed: z.string() }),
+        keys: {
+          primary: { pk: 'USER#{follower}', sk: 'FOLLOWS#{followed}' },
+          inverted: { pk: 'FOLLOWED#{followed}', sk: 'USER#{follower}' },
+        },
+      });
+    expect(define).toThrow(KeyError);
+    expect(define).toThrow('key attribute sk is built by "FOLLOWS#{followed}" (primary.sk) and by "FOLLOWED#{followed}" (inverted.pk)');
   });
 });
