@@ -6,7 +6,7 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ConditionFailedError, defineEntity, defineTable, ExpressionError, KeyError, ValidationError } from '../../src/index.js';
+import { defineEntity, defineTable, ExpressionError, KeyError, transactWrite } from '../../src/index.js';
 import { testClient, testDocClient, uniqueTableName } from '../support/client.js';
 import { failure } from '../support/failure.js';
 import { useTable } from '../support/tables.js';
@@ -24,6 +24,9 @@ const Desk = defineTable({
     byLikes: { type: 'global', partitionKey: { name: 'likesPk', type: 'S' }, sortKey: { name: 'likes', type: 'N' } },
     // The "inverted index" of the table's own key attributes: no extra attributes to store.
     inverted: { type: 'global', partitionKey: { name: 'sk', type: 'S' }, sortKey: { name: 'pk', type: 'S' } },
+    // Two indexes over one partition attribute (same partitions, other orders).
+    byTeamName: { type: 'global', partitionKey: { name: 'teamPk', type: 'S' }, sortKey: { name: 'byName', type: 'S' } },
+    byTeamRank: { type: 'global', partitionKey: { name: 'teamPk', type: 'S' }, sortKey: { name: 'byRank', type: 'S' } },
   },
 });
 
@@ -289,6 +292,16 @@ describe('an index whose key attributes are the table key attributes (electrodb#
     expect(followersOfBob.map((f) => f.follower)).toEqual(['ann', 'cid']);
   });
 
+  it('an upsert of such an entity writes no index key that is the table key itself (DynamoDB refuses SET of pk or sk)', async () => {
+    const created = await Follow.update({ follower: 'dan', followed: 'bob' }).set({ since: 3 }).upsert().returning('ALL_NEW');
+    expect(created).toEqual({ follower: 'dan', followed: 'bob', since: 3 });
+    const again = await Follow.update({ follower: 'dan', followed: 'bob' }).set({ since: 4 }).upsert().returning('ALL_NEW');
+    expect(again.since).toBe(4);
+    await transactWrite([Follow.update({ follower: 'eve', followed: 'bob' }).set({ since: 5 }).upsert()]);
+    const followersOfBob = await Follow.query('inverted', Follow.Key('followed').eq('bob')).all();
+    expect(followersOfBob.map((f) => f.follower)).toEqual(['ann', 'cid', 'dan', 'eve']);
+  });
+
   it('templates that would build one key attribute two ways are refused when the entity is defined', () => {
     const define = () =>
       defineEntity({
@@ -302,5 +315,37 @@ describe('an index whose key attributes are the table key attributes (electrodb#
       });
     expect(define).toThrow(KeyError);
     expect(define).toThrow('key attribute sk is built by "FOLLOWS#{followed}" (primary.sk) and by "FOLLOWED#{followed}" (inverted.pk)');
+  });
+});
+
+// https://github.com/tywalch/electrodb/issues/482 (two access patterns over one index partition attribute)
+describe('two indexes that share their partition key attribute (electrodb#482)', () => {
+  const Player = defineEntity({
+    table: Desk,
+    name: 'Player',
+    schema: z.object({ playerId: z.string(), team: z.string().optional(), name: z.string(), rank: z.number().int() }),
+    keys: {
+      primary: { pk: 'PLAYER#{playerId}', sk: 'PLAYER' },
+      byTeamName: { pk: 'TEAM#{team}', sk: '{name}#{playerId}' },
+      byTeamRank: { pk: 'TEAM#{team}', sk: '{rank}#{playerId}' },
+    },
+  });
+  const team = async (index: 'byTeamName' | 'byTeamRank', t: string) =>
+    (await Player.query(index, Player.Key('team').eq(t)).all()).map((p) => p.playerId);
+
+  it('an update of the shared composite rewrites the shared key attribute once, and both indexes follow', async () => {
+    await Player.put({ playerId: 'p1', team: 'red', name: 'Zed', rank: 2 });
+    await Player.put({ playerId: 'p2', team: 'red', name: 'Amy', rank: 1 });
+    await Player.update({ playerId: 'p1' }).set({ team: 'blue' });
+    expect(await team('byTeamName', 'blue')).toEqual(['p1']);
+    expect(await team('byTeamRank', 'red')).toEqual(['p2']);
+
+    await Player.update({ playerId: 'p2' }).remove('team');
+    expect(await team('byTeamName', 'red')).toEqual([]);
+    expect(await team('byTeamRank', 'red')).toEqual([]);
+
+    await Player.update({ playerId: 'p3' }).set({ team: 'blue', name: 'Bo', rank: 3 }).upsert();
+    expect(await team('byTeamName', 'blue')).toEqual(['p3', 'p1']);
+    expect(await team('byTeamRank', 'blue')).toEqual(['p1', 'p3']);
   });
 });
