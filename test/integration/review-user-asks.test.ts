@@ -3,7 +3,7 @@
  * against DynamoDB Local. Each describe() names the issue it comes from; each test does what that
  * user tried and pins what dynakit does about it.
  */
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineEntity, defineTable, ExpressionError, KeyError, transactWrite } from '../../src/index.js';
@@ -42,6 +42,8 @@ const Ticket = defineEntity({
     assignee: z.string().optional(),
     notes: z.string().default('none'),
     labels: z.set(z.string()).optional(),
+    views: z.number().int().optional(),
+    history: z.array(z.string()).optional(),
     meta: z.object({ source: z.string(), extra: z.string().optional() }).optional(),
   }),
   keys: {
@@ -347,5 +349,36 @@ describe('two indexes that share their partition key attribute (electrodb#482)',
     await Player.update({ playerId: 'p3' }).set({ team: 'blue', name: 'Bo', rank: 3 }).upsert();
     expect(await team('byTeamName', 'blue')).toEqual(['p3', 'p1']);
     expect(await team('byTeamRank', 'blue')).toEqual(['p1', 'p3']);
+  });
+});
+
+// https://github.com/dynamodb-toolbox/dynamodb-toolbox/issues/566 (an empty set stored as NULL; ADD then fails with
+// "An operand in the update expression has an incorrect data type", which names no attribute)
+describe('an update whose stored operand has another type than the schema says (toolbox#566)', () => {
+  it('ADD, DELETE, append and arithmetic on such attributes fail with an ExpressionError naming them, the SDK error as cause', async () => {
+    // As another program (or DynamoDB-Toolbox v0 given an empty array) wrote it: NULL where the schema has a set.
+    await doc.send(
+      new PutCommand({
+        TableName: Desk.name,
+        Item: { pk: 'TICKET#legacy', sk: 'TICKET', _et: 'Ticket', ticketId: 'legacy', orgId: 'old', title: 't', notes: 'n', labels: null, views: 'many', history: 'x' },
+      }),
+    );
+    const key = { ticketId: 'legacy' };
+    for (const update of [Ticket.update(key).add({ labels: new Set(['bug']) }), Ticket.update(key).delete({ labels: new Set(['bug']) })]) {
+      const e = await failure(update, ExpressionError);
+      expect(e.path).toBe('labels');
+      expect(e.message).toMatch(/labels.*incorrect data type/s);
+      expect((e.cause as Error).name).toBe('ValidationException');
+    }
+    const add = await failure(Ticket.update(key).set({ title: 'x' }).add({ views: 1 }), ExpressionError);
+    expect(add.path).toBe('views');
+    const sum = await failure(Ticket.update(key).set({ views: Ticket.ref('views').ifNotExists(0).plus(1) }), ExpressionError);
+    expect(sum.path).toBe('views');
+    const append = await failure(Ticket.update(key).append({ history: ['opened'] }), ExpressionError);
+    expect(append.path).toBe('history');
+    // Nothing was written; the fix the message points to is to set the whole attribute.
+    expect((await raw('TICKET#legacy', 'TICKET'))?.['title']).toBe('t');
+    await Ticket.update(key).set({ labels: new Set(['bug']), views: 1, history: ['opened'] });
+    expect(await Ticket.get(key)).toMatchObject({ labels: new Set(['bug']), views: 1, history: ['opened'] });
   });
 });
