@@ -214,6 +214,10 @@ export function compileIndexKeys(
 
   const indexes = new Map<string, IndexKeys>();
   const reserved = new Set<string>(table.entityAttribute === undefined ? [] : [table.entityAttribute]);
+  // Indexes may share key attributes (an inverted index on the table's own sk and pk): an item has
+  // one value per attribute, so every template that builds it must be the same one. Otherwise the
+  // last would silently win and `get(key)` would look for a key the item was never written under.
+  const builtBy = new Map<string, { readonly source: string; readonly where: string }>();
   for (const [indexName, templates] of Object.entries(keys)) {
     const index = table.indexes.get(indexName);
     if (index === undefined) {
@@ -245,6 +249,18 @@ export function compileIndexKeys(
       // A key that is the attribute itself is a schema field; one of another kind (a date, a
       // boolean: stored otherwise than their key) stays reserved, and the schema may not use its name.
       if (!(isSelfKey(t, attr.name) && SELF_KEY_KINDS.has(own[attr.name]))) reserved.add(attr.name);
+      const where = `${indexName}.${field}`;
+      const earlier = builtBy.get(attr.name);
+      if (earlier === undefined) builtBy.set(attr.name, { source, where });
+      else if (earlier.source !== source) {
+        throw new KeyError(
+          entity,
+          where,
+          '',
+          `key attribute ${attr.name} is built by "${earlier.source}" (${earlier.where}) and by "${source}" (${where}); ` +
+            'an item holds one value per attribute, so the indexes that share it need the same template',
+        );
+      }
       return t;
     };
     // A multi-attribute key takes one template per attribute, in key order.

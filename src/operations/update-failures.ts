@@ -6,6 +6,7 @@ import { planSteps, type UpdateStep } from './update-plan.js';
 
 const INVALID_PATH = 'document path provided in the update expression is invalid for update';
 const MISSING_SOURCE = 'provided expression refers to an attribute that does not exist in the item';
+const WRONG_TYPE = 'An operand in the update expression has an incorrect data type';
 
 /**
  * Restates DynamoDB's answers to an update that reads or writes where the stored item has nothing,
@@ -15,6 +16,9 @@ const MISSING_SOURCE = 'provided expression refers to an attribute that does not
  * - `SET address.city` or `REMOVE items[0]` when `address` / `items` is missing: the nested paths.
  * - `SET price = listPrice` (a `ref()` copy or sum) when `listPrice` is missing: the paths the
  *   update reads without an `ifNotExists` fallback.
+ * - `ADD tags :v`, `DELETE`, `list_append`, `+`/`-` when the stored attribute has another type
+ *   than the schema says (written by another program, or an empty set stored as NULL): the paths
+ *   whose stored values these operate on.
  *
  * @example explainUpdateFailure(User.model, steps, e) // ExpressionError "User: score: update: the stored item has no score to read ..."
  */
@@ -34,6 +38,17 @@ export function explainUpdateFailure(model: EntityModel, steps: readonly UpdateS
     paths = [...read];
     const which = paths.length > 1 ? `one of ${paths.join(', ')}` : paths[0];
     why = `the stored item has no ${which} to read (DynamoDB: "${message}"); give the copy a fallback with ifNotExists(...) when it may be missing`;
+  } else if (message.includes(WRONG_TYPE)) {
+    const typed = new Set<string>();
+    for (const a of planSteps(model, steps).actions) {
+      if (a.kind === 'add' || a.kind === 'delete') typed.add(formatDocPath(a.path));
+      else if (a.kind === 'set') for (const p of operandPaths(a.value, false)) typed.add(formatDocPath(p));
+    }
+    paths = [...typed];
+    const which = paths.length > 1 ? `one of ${paths.join(', ')}` : paths[0];
+    why =
+      `the stored ${which} is not of the type the update works on (DynamoDB: "${message}"): ADD and arithmetic need a number, ADD and DELETE of elements a set of ` +
+      'their type, append and prepend a list; the item was written otherwise than the schema says (by another program, or an older schema), so set the whole attribute to replace it';
   } else {
     return e;
   }
@@ -54,6 +69,25 @@ function readPaths(v: SetValue): DocPath[] {
     case 'ifNotExists':
       // Its own path is read only when present; the fallback when it is not.
       return readPaths(v.fallback);
+    default:
+      return [];
+  }
+}
+
+/**
+ * The stored attributes a SET value hands to an operator that needs a type (`+`, `-`,
+ * `list_append`): the ones DynamoDB finds of an "incorrect data type". A plain copy or
+ * `if_not_exists` outside an operator takes any type.
+ */
+function operandPaths(v: SetValue, operand: boolean): DocPath[] {
+  switch (v.kind) {
+    case 'path':
+      return operand ? [v.path] : [];
+    case 'ifNotExists':
+      return operand ? [v.path, ...operandPaths(v.fallback, true)] : operandPaths(v.fallback, false);
+    case 'arith':
+    case 'listAppend':
+      return [...operandPaths(v.left, true), ...operandPaths(v.right, true)];
     default:
       return [];
   }

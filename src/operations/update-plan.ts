@@ -338,9 +338,15 @@ export function indexKeyActions(
   const values: Record<string, unknown> = Object.assign({}, key, plan.known);
   // What a created item holds: the values above plus the schema defaults the upsert writes with if_not_exists.
   const created: Record<string, unknown> = Object.assign({}, defaults, values);
+  // Indexes may share key attributes, with one template (see compileIndexKeys): each attribute gets
+  // one action. The table's own key attributes (an inverted index's keys) are the item's Key, which
+  // an update cannot change (DynamoDB: "Cannot update attribute pk. This attribute is part of the key").
+  const handled = new Set<string>(model.primaryKeyNames);
   for (const [name, ix] of model.indexes) {
     if (ix.index.type === 'primary') continue;
     for (const [field, t, attr] of indexKeyParts(ix)) {
+      if (handled.has(attr.name)) continue;
+      handled.add(attr.name);
       // A key that is the attribute itself changes with that attribute's own action.
       if (isSelfKey(t, attr.name)) continue;
       const touched = t.composites.filter((c) => c in plan.known || plan.opaque.has(c) || plan.removed.has(c));
