@@ -1,0 +1,159 @@
+/**
+ * Limits DynamoDB Local enforces on expressions that dynakit did not check before sending, each
+ * shown first on a raw request (where the server draws the line), then refused by dynakit at
+ * exactly that line, before any request, with an error naming the entity, the path and the limit.
+ */
+import { describe, expect, it } from 'vitest';
+import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { ConditionFailedError, defineEntity, defineTable, ExpressionError } from '../../src/index.js';
+import { testClient, testDocClient, uniqueTableName } from '../support/client.js';
+import { countRequests, refusedBeforeSend } from '../support/requests.js';
+import { useTable } from '../support/tables.js';
+
+const client = testClient();
+const doc = testDocClient(client);
+const sent = countRequests(client);
+
+const Limits = defineTable({ name: uniqueTableName('review-limits-52'), client, partitionKey: { name: 'pk', type: 'S' } });
+useTable(Limits, { clients: [client] });
+
+/** A map of maps, as deep as one likes: its paths have no depth the schema could bound. */
+interface Deep {
+  [key: string]: Deep;
+}
+const DeepSchema: z.ZodType<Deep> = z.record(z.string(), z.lazy(() => DeepSchema));
+
+const Row = defineEntity({
+  table: Limits,
+  name: 'Row',
+  schema: z.object({
+    id: z.string(),
+    s: z.string().optional(),
+    m: z.record(z.string(), z.string()).optional(),
+    tags: z.array(z.string()).optional(),
+    doc: DeepSchema.optional(),
+  }),
+  keys: { primary: { pk: 'ROW#{id}' } },
+});
+const { Attr } = Row;
+
+/** What the server says to a raw request: 'ok' (a false condition included) or the error's name and message. */
+async function server(send: () => Promise<unknown>): Promise<string> {
+  try {
+    await send();
+    return 'ok';
+  } catch (e) {
+    if ((e as Error).name === 'ConditionalCheckFailedException') return 'ok';
+    return `${(e as Error).name}: ${(e as Error).message}`;
+  }
+}
+
+/** Awaits a dynakit write whose condition is false on the stored item: the server took the request. */
+async function accepted(write: PromiseLike<unknown>): Promise<void> {
+  await write.then(
+    () => undefined,
+    (e: unknown) => expect(e).toBeInstanceOf(ConditionFailedError),
+  );
+}
+
+/** A one-entry map of `bytes` bytes as DynamoDB sizes a map value of an expression (as an item: key + value). */
+const mapOf = (bytes: number): Record<string, string> => ({ a: 'x'.repeat(bytes - 1) });
+/** A one-element list of `bytes` bytes as DynamoDB sizes a list value of an expression (its elements, no overhead). */
+const listOf = (bytes: number): string[] => ['x'.repeat(bytes)];
+
+/** A raw UpdateItem of the stored row whose condition compares `m` with `value`. */
+const rawCondition = (value: unknown) => () =>
+  doc.send(
+    new UpdateCommand({
+      TableName: Limits.name,
+      Key: { pk: 'ROW#r' },
+      UpdateExpression: 'SET #s = :s',
+      ConditionExpression: '#m = :v0',
+      ExpressionAttributeNames: { '#s': 's', '#m': 'm' },
+      ExpressionAttributeValues: { ':s': 'y', ':v0': value },
+    }),
+  );
+
+describe('a map or list value of an expression is capped at 400 KB (a map sized as an item, a list as the sum of its elements)', () => {
+  it('the server takes a 409,600-byte map or list value and refuses one byte more; a longer string is no such value', async () => {
+    await Row.put({ id: 'r', s: 'x', m: {}, tags: [] });
+    expect(await server(rawCondition(mapOf(409_600)))).toBe('ok');
+    expect(await server(rawCondition(mapOf(409_601)))).toMatch(/Item size has exceeded the maximum allowed size for key :v0/);
+    expect(await server(rawCondition({ a: 'x'.repeat(409_594), bb: 'yy' }))).toBe('ok'); // 1 + 409,594 + 2 + 2 + ... = 409,599
+    expect(await server(rawCondition({ a: { b: 'x'.repeat(409_595) } }))).toMatch(/for key :v0/); // 1 + (3 + 1 + 1 + 409,595)
+    expect(await server(rawCondition(listOf(409_600)))).toBe('ok');
+    expect(await server(rawCondition(listOf(409_601)))).toMatch(/for key :v0/);
+    expect(await server(rawCondition(Array.from({ length: 409_601 }, () => 'a')))).toMatch(/for key :v0/);
+    expect(await server(rawCondition('x'.repeat(500_000)))).toBe('ok');
+  });
+
+  it('a map in a condition: the largest the server takes is sent, one byte more is refused before sending', async () => {
+    await Row.put({ id: 'r', s: 'x', m: {}, tags: [] });
+    await accepted(Row.update({ id: 'r' }).set({ s: 'y' }).where(Attr('m').eq(mapOf(409_600))));
+    const e = await refusedBeforeSend(sent, ExpressionError, () => Row.update({ id: 'r' }).set({ s: 'y' }).where(Attr('m').eq(mapOf(409_601))));
+    expect(e.message).toMatch(/^Row: m: .*409,601 bytes.*409,600/);
+  });
+
+  it('nested maps and lists count as in an item', async () => {
+    await Row.put({ id: 'r', s: 'x', tags: [] });
+    const nested = (n: number) => ({ a: { b: 'x'.repeat(n) } }) as unknown as Record<string, string>;
+    await accepted(Row.update({ id: 'r' }).set({ s: 'y' }).where(Limits.Attr('m').eq(nested(409_594))));
+    await refusedBeforeSend(sent, ExpressionError, () => Row.update({ id: 'r' }).set({ s: 'y' }).where(Limits.Attr('m').eq(nested(409_595))));
+  });
+
+  it('a list in a condition or filter, and a list appended by an update', async () => {
+    await Row.put({ id: 'r', s: 'x', m: {}, tags: [] });
+    await accepted(Row.update({ id: 'r' }).set({ s: 'y' }).where(Attr('tags').eq(listOf(409_600))));
+    const e = await refusedBeforeSend(sent, ExpressionError, () => Row.update({ id: 'r' }).set({ s: 'y' }).where(Attr('tags').eq(listOf(409_601))));
+    expect(e.message).toMatch(/^Row: tags: .*409,601 bytes.*409,600/);
+    // Many small elements: no per-element overhead at the top of the list.
+    await refusedBeforeSend(sent, ExpressionError, () => Row.update({ id: 'r' }).set({ s: 'y' }).where(Attr('tags').eq(Array.from({ length: 409_601 }, () => 'a'))));
+    expect((await Row.query('primary', Row.Key('id').eq('r')).filter(Attr('tags').eq(listOf(409_600)))).items).toEqual([]);
+    await refusedBeforeSend(sent, ExpressionError, () => Row.query('primary', Row.Key('id').eq('r')).filter(Attr('tags').eq(listOf(409_601))));
+    // Appended: the server refuses the value itself (before the item's own 400 KB).
+    const raw = await server(() =>
+      doc.send(new UpdateCommand({ TableName: Limits.name, Key: { pk: 'ROW#r' }, UpdateExpression: 'SET #t = list_append(#t, :v0)', ExpressionAttributeNames: { '#t': 'tags' }, ExpressionAttributeValues: { ':v0': listOf(409_601) } })),
+    );
+    expect(raw).toMatch(/for key :v0/);
+    const a = await refusedBeforeSend(sent, ExpressionError, () => Row.update({ id: 'r' }).append({ tags: listOf(409_601) }));
+    expect(a.message).toMatch(/^Row: tags: /);
+    await refusedBeforeSend(sent, ExpressionError, () => Row.update({ id: 'r' }).set({ m: mapOf(409_601) }));
+  });
+
+  it('strings are not capped that way: a 500,000-byte string value is sent', async () => {
+    await Row.put({ id: 'r', s: 'x', m: {}, tags: [] });
+    await accepted(Row.update({ id: 'r' }).set({ s: 'y' }).where(Attr('s').eq('x'.repeat(500_000))));
+  });
+});
+
+describe('a document path has at most 32 levels (names and list indexes)', () => {
+  const deep = (n: number) => Array.from({ length: n }, () => 'a').join('.');
+
+  it('the server takes 32 levels and refuses 33 in every kind of expression', async () => {
+    const filter = (path: string) => () =>
+      doc.send(new QueryCommand({ TableName: Limits.name, KeyConditionExpression: 'pk = :p', FilterExpression: `attribute_exists(${path})`, ExpressionAttributeNames: { '#a': 'a' }, ExpressionAttributeValues: { ':p': 'ROW#r' } }));
+    const names = (n: number) => Array.from({ length: n }, () => '#a').join('.');
+    expect(await server(filter(names(32)))).toBe('ok');
+    expect(await server(filter(names(33)))).toMatch(/The document path has too many nesting levels; nesting levels: 33/);
+    expect(await server(filter(`#a${'[0]'.repeat(32)}`))).toMatch(/nesting levels: 33/);
+  });
+
+  it('a table-level Attr path of 33 levels is refused before sending; 32 are sent', async () => {
+    await Row.put({ id: 'r', s: 'x' });
+    const q = (path: string) => Limits.query(Limits.Key('pk').eq('ROW#r')).filter(Limits.Attr(path).exists());
+    expect((await q(deep(32))).items).toEqual([]);
+    const e = await refusedBeforeSend(sent, ExpressionError, () => q(deep(33)));
+    expect(e.message).toMatch(/^table review-limits-52[^:]*: a\.a\.a.*: .*33 levels.*32/);
+    await refusedBeforeSend(sent, ExpressionError, () => q(`a${'[0]'.repeat(32)}`));
+  });
+
+  it("an entity's recursive field: conditions, updates and ref() paths past 32 levels are refused before sending", async () => {
+    await Row.put({ id: 'r', s: 'x' });
+    await accepted(Row.update({ id: 'r' }).set({ s: 'y' }).where(Attr(`doc.${deep(31)}` as never).exists()));
+    const e = await refusedBeforeSend(sent, ExpressionError, () => Row.update({ id: 'r' }).set({ s: 'y' }).where(Attr(`doc.${deep(32)}` as never).exists()));
+    expect(e.message).toMatch(/^Row: doc\.a\..*: .*33 levels/);
+    await refusedBeforeSend(sent, ExpressionError, () => Row.update({ id: 'r' }).remove(`doc.${deep(32)}` as never));
+    await refusedBeforeSend(sent, ExpressionError, () => Row.update({ id: 'r' }).set({ s: Row.ref(`doc.${deep(32)}` as never) }));
+  });
+});
