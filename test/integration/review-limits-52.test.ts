@@ -4,9 +4,10 @@
  * exactly that line, before any request, with an error naming the entity, the path and the limit.
  */
 import { describe, expect, it } from 'vitest';
-import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { ConditionFailedError, defineEntity, defineTable, ExpressionError } from '../../src/index.js';
+import { failure } from '../support/failure.js';
 import { testClient, testDocClient, uniqueTableName } from '../support/client.js';
 import { countRequests, refusedBeforeSend } from '../support/requests.js';
 import { useTable } from '../support/tables.js';
@@ -155,5 +156,42 @@ describe('a document path has at most 32 levels (names and list indexes)', () =>
     expect(e.message).toMatch(/^Row: doc\.a\..*: .*33 levels/);
     await refusedBeforeSend(sent, ExpressionError, () => Row.update({ id: 'r' }).remove(`doc.${deep(32)}` as never));
     await refusedBeforeSend(sent, ExpressionError, () => Row.update({ id: 'r' }).set({ s: Row.ref(`doc.${deep(32)}` as never) }));
+  });
+});
+
+describe('an upsert over an expired item that meets another expired item when sent again', () => {
+  const HOUR = 3_600_000;
+  const writer = testClient(); // the client whose DeleteItem lets another writer in
+  const otherDoc = testDocClient(testClient());
+  const Sessions = defineTable({ name: uniqueTableName('review-52-expired'), client: writer, partitionKey: { name: 'pk', type: 'S' } });
+  const Session = defineEntity({
+    table: Sessions,
+    name: 'Session',
+    schema: z.object({ sid: z.string(), user: z.string(), cart: z.array(z.string()).optional(), expiresAt: z.date() }),
+    keys: { primary: { pk: 'S#{sid}' } },
+    ttl: 'expiresAt',
+  });
+  useTable(Sessions, { clients: [writer, otherDoc] });
+  const stored = async () => (await otherDoc.send(new GetCommand({ TableName: Sessions.name, Key: { pk: 'S#s1' }, ConsistentRead: true }))).Item;
+  const epoch = (hoursAgo: number) => Math.floor((Date.now() - hoursAgo * HOUR) / 1000);
+
+  it('fails with a message that says the item met had expired, and leaves that item as it was', async () => {
+    await Session.put({ sid: 's1', user: 'mallory', cart: ['old'], expiresAt: new Date(Date.now() - HOUR) });
+    const second = { ...(await stored()), user: 'trudy', cart: ['second'], expiresAt: epoch(2) };
+    // Another writer stores a second expired item of Session right after dynakit deleted the first.
+    let deletes = 0;
+    writer.middlewareStack.add(
+      (next, context) => async (args) => {
+        const out = await next(args);
+        if (context.commandName === 'DeleteItemCommand' && deletes++ === 0) await otherDoc.send(new PutCommand({ TableName: Sessions.name, Item: second }));
+        return out;
+      },
+      { step: 'initialize', name: 'anotherExpiredItem' },
+    );
+    const e = await failure(Session.update({ sid: 's1' }).set({ user: 'alice', expiresAt: new Date(Date.now() + HOUR) }).upsert(), ConditionFailedError);
+    expect(deletes).toBe(1); // the second expired item is not deleted in turn
+    expect(e.item).toMatchObject({ user: 'trudy' });
+    expect(e.message).toMatch(/^Session: update condition failed: .*not have expired/);
+    expect(await stored()).toEqual(second);
   });
 });
