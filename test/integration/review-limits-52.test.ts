@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { ConditionFailedError, defineEntity, defineTable, ExpressionError } from '../../src/index.js';
+import { ConditionFailedError, defineEntity, defineTable, ExpressionError, or } from '../../src/index.js';
 import { failure } from '../support/failure.js';
 import { testClient, testDocClient, uniqueTableName } from '../support/client.js';
 import { countRequests, refusedBeforeSend } from '../support/requests.js';
@@ -120,6 +120,27 @@ describe('a map or list value of an expression is capped at 400 KB (a map sized 
     const a = await refusedBeforeSend(sent, ExpressionError, () => Row.update({ id: 'r' }).append({ tags: listOf(409_601) }));
     expect(a.message).toMatch(/^Row: tags: /);
     await refusedBeforeSend(sent, ExpressionError, () => Row.update({ id: 'r' }).set({ m: mapOf(409_601) }));
+  });
+
+  it('maps and lists also count toward the 1 MiB of an expression with its values substituted, byte for byte', async () => {
+    await Row.put({ id: 'r', s: 'x', m: {}, tags: [] });
+    const make = (n: number) => Row.update({ id: 'r' }).set({ s: 'y' }).where(or(Attr('s').eq('x'.repeat(700_000)), Attr('m').eq(mapOf(n)), Attr('tags').eq(['a', 'b'])));
+    let lo = 300_000;
+    let hi = 400_000;
+    while (lo < hi) {
+      const mid = Math.ceil((lo + hi) / 2);
+      try {
+        make(mid).build();
+        lo = mid;
+      } catch {
+        hi = mid - 1;
+      }
+    }
+    await accepted(make(lo));
+    const e = await refusedBeforeSend(sent, ExpressionError, () => make(lo + 1));
+    expect(e.message).toMatch(/1,048,577 bytes with its attribute names and values in place; DynamoDB allows 1,048,576/);
+    // Each map under its own 400 KB, three of them over 1 MiB together.
+    await refusedBeforeSend(sent, ExpressionError, () => Row.update({ id: 'r' }).set({ s: 'y' }).where(or(...[1, 2, 3].map((i) => Attr('m').eq({ [`k${i}`]: 'x'.repeat(400_000) })))));
   });
 
   it('strings are not capped that way: a 500,000-byte string value is sent', async () => {
