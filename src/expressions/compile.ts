@@ -4,6 +4,7 @@ import { formatDocPath, MAX_DOCUMENT_PATH_LEVELS, pathsOverlap } from './documen
 import { ExpressionError } from '../errors.js';
 import { checkExpressionLimits, checkExpressionValue, conditionOperators, updateOperators } from './expression-limits.js';
 import { compareStored } from './value-order.js';
+import { utf8Length } from '../entity/item-size.js';
 
 /**
  * Turns a stored-form value into what goes into `ExpressionAttributeValues`. Supplied by the
@@ -47,10 +48,31 @@ export function compilePath(path: DocPath, ctx: CompileContext): string {
   const { ph, storedName } = ctx;
   let out = '';
   for (const seg of path) {
-    if (typeof seg === 'number') out += `[${seg}]`;
-    else out += out === '' ? ph.name(storedName === undefined ? seg : storedName(seg)) : `.${ph.name(seg)}`;
+    if (typeof seg === 'number') {
+      out += `[${seg}]`;
+      continue;
+    }
+    const name = out === '' && storedName !== undefined ? storedName(seg) : seg;
+    // At most 3 UTF-8 bytes per UTF-16 unit: only a name this long can be over the limit.
+    if (name.length > MAX_ATTRIBUTE_NAME_BYTES / 3) checkNameBytes(name, path, ctx);
+    out += out === '' ? ph.name(name) : `.${ph.name(name)}`;
   }
   return out;
+}
+
+/** DynamoDB's cap on one attribute name of `ExpressionAttributeNames`: "must be less than 65536 bytes". */
+export const MAX_ATTRIBUTE_NAME_BYTES = 65_535;
+
+function checkNameBytes(name: string, path: DocPath, ctx: CompileContext): void {
+  const bytes = utf8Length(name);
+  if (bytes <= MAX_ATTRIBUTE_NAME_BYTES) return;
+  // The path itself would make a message of 64 KB: its start says which one it is.
+  const shown = formatDocPath(path);
+  throw new ExpressionError(
+    ctx.entity,
+    shown.length > 60 ? `${shown.slice(0, 60)}…` : shown,
+    `names an attribute of ${bytes.toLocaleString('en-US')} bytes; DynamoDB allows ${MAX_ATTRIBUTE_NAME_BYTES.toLocaleString('en-US')} bytes per attribute name`,
+  );
 }
 
 function compileOperand(op: Operand, ctx: CompileContext, at: string): string {

@@ -180,6 +180,23 @@ describe('a document path has at most 32 levels (names and list indexes)', () =>
   });
 });
 
+describe('an attribute name in an expression is at most 65,535 bytes', () => {
+  it('the server refuses a name of 65,536 bytes in ExpressionAttributeNames, and so does dynakit, before sending', async () => {
+    await Row.put({ id: 'r', s: 'x' });
+    const q = (name: string) => Limits.query(Limits.Key('pk').eq('ROW#r')).filter(Limits.Attr([name]).exists());
+    expect((await q('a'.repeat(65_535))).items).toEqual([]);
+    const raw = await server(() =>
+      doc.send(new QueryCommand({ TableName: Limits.name, KeyConditionExpression: 'pk = :p', FilterExpression: 'attribute_exists(#a)', ExpressionAttributeNames: { '#a': 'a'.repeat(65_536) }, ExpressionAttributeValues: { ':p': 'ROW#r' } })),
+    );
+    expect(raw).toMatch(/Attribute name is too large, must be less than 65536 bytes for key #a/);
+    const e = await refusedBeforeSend(sent, ExpressionError, () => q('a'.repeat(65_536)));
+    expect(e.message).toMatch(/65,536 bytes.*65,535/);
+    // UTF-8 bytes, not characters; in an entity's map keys too.
+    await refusedBeforeSend(sent, ExpressionError, () => q('é'.repeat(32_768)));
+    await refusedBeforeSend(sent, ExpressionError, () => Row.update({ id: 'r' }).set({ s: 'y' }).where(Attr(`m.${'k'.repeat(65_536)}` as 'm').exists()));
+  });
+});
+
 describe('an upsert over an expired item that meets another expired item when sent again', () => {
   const HOUR = 3_600_000;
   const writer = testClient(); // the client whose DeleteItem lets another writer in
