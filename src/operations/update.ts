@@ -21,6 +21,7 @@ import { ValidationError } from '../errors.js';
 import type { Leaf } from '../entity/paths.js';
 import { afterWrite, readReturned } from './returned-item.js';
 import { clearExpiredItem } from './expired-upsert.js';
+import { checkUpdatedSize } from './update-size.js';
 
 export type UpdateReturnMode = 'NONE' | 'ALL_NEW' | 'ALL_OLD' | 'UPDATED_NEW' | 'UPDATED_OLD';
 
@@ -292,6 +293,7 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
     checkMultiKeyWrites(m, actions);
     const ctx = contextFor(m);
     const input: UpdateCommandInput = { TableName: m.table.name, Key, UpdateExpression: compileUpdate(actions, ctx) };
+    checkUpdatedSize(m, Key, actions);
     let condition = s.condition;
     // The item must be this entity's (an update never creates a partial item); with upsert() it
     // may also be missing, but never another entity's.

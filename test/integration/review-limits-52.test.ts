@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { ConditionFailedError, defineEntity, defineTable, ExpressionError, or } from '../../src/index.js';
+import { ConditionFailedError, defineEntity, defineTable, ExpressionError, ItemSizeError, or, transactWrite } from '../../src/index.js';
 import { failure } from '../support/failure.js';
 import { testClient, testDocClient, uniqueTableName } from '../support/client.js';
 import { countRequests, refusedBeforeSend } from '../support/requests.js';
@@ -40,7 +40,7 @@ const Row = defineEntity({
 const { Attr } = Row;
 
 /** What the server says to a raw request: 'ok' (a false condition included) or the error's name and message. */
-async function server(send: () => Promise<unknown>): Promise<string> {
+async function server(send: () => PromiseLike<unknown>): Promise<string> {
   try {
     await send();
     return 'ok';
@@ -194,6 +194,36 @@ describe('an attribute name in an expression is at most 65,535 bytes', () => {
     // UTF-8 bytes, not characters; in an entity's map keys too.
     await refusedBeforeSend(sent, ExpressionError, () => q('é'.repeat(32_768)));
     await refusedBeforeSend(sent, ExpressionError, () => Row.update({ id: 'r' }).set({ s: 'y' }).where(Attr(`m.${'k'.repeat(65_536)}` as 'm').exists()));
+  });
+});
+
+describe('an update whose own values make the item pass 400 KB', () => {
+  const Doc = defineEntity({
+    table: Limits,
+    name: 'Doc',
+    schema: z.object({ id: z.string(), title: z.string().optional(), body: z.string().optional(), at: z.date().optional() }),
+    keys: { primary: { pk: 'DOC#{id}' } },
+    timestamps: true,
+  });
+  // What an upsert of a new item stores besides body: pk, _et, id, title, updatedAt and createdAt
+  // (an if_not_exists: the stored one is kept, of a size the update cannot know).
+  const createdAt = 'createdAt'.length + 24;
+  const known = (id: string) => 'pk'.length + `DOC#${id}`.length + '_et'.length + 'Doc'.length + 'id'.length + id.length + 'updatedAt'.length + 24 + 'title'.length + 't'.length + 'body'.length;
+  const upsert = (id: string, bodyBytes: number) => Doc.update({ id }).set({ title: 't', body: 'x'.repeat(bodyBytes) }).upsert();
+
+  it('the server refuses it when applying; dynakit refuses it before sending when the key and the values it sets alone pass the limit', async () => {
+    const n = 409_600 - known('a') - createdAt;
+    await upsert('a', n); // exactly 409,600 bytes: stored
+    expect((await Doc.get({ id: 'a' }))?.body).toHaveLength(n);
+    expect(await server(() => upsert('b', n + 1))).toMatch(/ValidationException: Item size to update has exceeded the maximum allowed size/);
+    // What dynakit knows passes the limit by one byte: refused before sending.
+    const e = await refusedBeforeSend(sent, ItemSizeError, () => upsert('b', 409_601 - known('b')));
+    expect(e.message).toBe("Doc: the updated item is at least 409,601 bytes (its key and the attributes the update sets), over DynamoDB's limit of 409,600 bytes (400 KB)");
+    expect(e.size).toBe(409_601);
+    await refusedBeforeSend(sent, ItemSizeError, () => Doc.update({ id: 'a' }).set({ body: 'é'.repeat(204_800) }));
+    await refusedBeforeSend(sent, ItemSizeError, () => transactWrite([Doc.update({ id: 'a' }).set({ body: 'x'.repeat(409_600) })]));
+    // What the stored item already holds is unknown: a smaller update is sent, and DynamoDB decides.
+    expect(await server(() => Doc.update({ id: 'a' }).set({ title: 'x'.repeat(10) }))).toMatch(/Item size to update has exceeded/);
   });
 });
 
