@@ -10,7 +10,10 @@ import { utf8Length } from '../entity/item-size.js';
  * Turns a stored-form value into what goes into `ExpressionAttributeValues`. Supplied by the
  * caller so the compiler stays free of schema knowledge; it throws for values DynamoDB rejects.
  */
-/** Encodes a value for `path`; `level` is the nesting level it is stored at, absent for values not stored (conditions). */
+/**
+ * Encodes a value for `path`; `level` is the nesting level it is stored at (see `toStoredValue`):
+ * the target's for a SET, 0 for any other value (DynamoDB nests an expression value as an item).
+ */
 export type ValueEncoder = (value: unknown, path: string, level?: number) => unknown;
 
 /** Where an expression is compiled for: names the entity in errors, encodes values. */
@@ -86,7 +89,11 @@ function compileOperand(op: Operand, ctx: CompileContext, at: string): string {
   }
 }
 
-function encodeDefined(value: unknown, ctx: CompileContext, at: string, level?: number): unknown {
+/**
+ * `level` as a SET stores the value; any other value DynamoDB nests as an item (level 0): a map or
+ * list of 33 nested maps and lists is refused in a condition too ("Nesting Levels have exceeded").
+ */
+function encodeDefined(value: unknown, ctx: CompileContext, at: string, level = 0): unknown {
   const v = ctx.encode(value, at, level);
   if (v === undefined) throw new ExpressionError(ctx.entity, at, 'undefined is not a value (test a missing attribute with notExists())');
   checkExpressionValue(ctx.entity, at, v);

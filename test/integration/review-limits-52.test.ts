@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { ConditionFailedError, defineEntity, defineTable, ExpressionError, ItemSizeError, or, transactWrite } from '../../src/index.js';
+import { ConditionFailedError, defineEntity, defineTable, ExpressionError, ItemSizeError, or, transactWrite, ValidationError } from '../../src/index.js';
 import { failure } from '../support/failure.js';
 import { testClient, testDocClient, uniqueTableName } from '../support/client.js';
 import { countRequests, refusedBeforeSend } from '../support/requests.js';
@@ -177,6 +177,35 @@ describe('a document path has at most 32 levels (names and list indexes)', () =>
     expect(e.message).toMatch(/^Row: doc\.a\..*: .*33 levels/);
     await refusedBeforeSend(sent, ExpressionError, () => Row.update({ id: 'r' }).remove(`doc.${deep(32)}` as never));
     await refusedBeforeSend(sent, ExpressionError, () => Row.update({ id: 'r' }).set({ s: Row.ref(`doc.${deep(32)}` as never) }));
+  });
+});
+
+describe('a map or list value of an expression nests at most 32 maps and lists, itself included (as in an item)', () => {
+  /** `n` maps, one inside the other, the innermost empty. */
+  const maps = (n: number): Deep => {
+    let v: Deep = {};
+    for (let i = 1; i < n; i++) v = { a: v };
+    return v;
+  };
+  /** `n` lists, one inside the other, the innermost empty. */
+  const lists = (n: number): unknown[] => {
+    let v: unknown[] = [];
+    for (let i = 1; i < n; i++) v = [v];
+    return v;
+  };
+
+  it('the server takes 32 in a condition and refuses 33; dynakit sends 32 and refuses 33 before sending', async () => {
+    await Row.put({ id: 'r', s: 'x' });
+    expect(await server(rawCondition(maps(32)))).toBe('ok');
+    expect(await server(rawCondition(maps(33)))).toMatch(/ExpressionAttributeValues contains invalid value: Nesting Levels have exceeded supported limits/);
+    expect(await server(rawCondition(lists(32)))).toBe('ok');
+    expect(await server(rawCondition(lists(33)))).toMatch(/Nesting Levels have exceeded supported limits/);
+    await accepted(Row.update({ id: 'r' }).set({ s: 'y' }).where(Attr('doc').eq(maps(32))));
+    const e = await refusedBeforeSend(sent, ValidationError, () => Row.update({ id: 'r' }).set({ s: 'y' }).where(Attr('doc').eq(maps(33))));
+    expect(e.message).toMatch(/^Row: invalid item: doc(\.a)*: .*32/);
+    await accepted(Row.update({ id: 'r' }).set({ s: 'y' }).where(Limits.Attr('tags').eq(lists(32))));
+    await refusedBeforeSend(sent, ValidationError, () => Row.update({ id: 'r' }).set({ s: 'y' }).where(Limits.Attr('tags').eq(lists(33))));
+    await refusedBeforeSend(sent, ValidationError, () => Limits.query(Limits.Key('pk').eq('ROW#r')).filter(Limits.Attr('tags').in([lists(33)])));
   });
 });
 
