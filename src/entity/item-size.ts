@@ -1,5 +1,10 @@
 /** DynamoDB's maximum item size: 400 KB, attribute names and values counted. */
 export const MAX_ITEM_BYTES = 409_600;
+/**
+ * DynamoDB's limit on an attribute name or map key, in UTF-8 bytes (64 KB): "must be less than
+ * 65536 bytes" (DynamoDB Local says so of ExpressionAttributeNames; in items it fails earlier, with a 500).
+ */
+export const MAX_ATTRIBUTE_NAME_BYTES = 65_535;
 
 const encoder = new TextEncoder();
 

@@ -4,7 +4,7 @@ import { formatDocPath, MAX_DOCUMENT_PATH_LEVELS, pathsOverlap } from './documen
 import { ExpressionError } from '../errors.js';
 import { checkExpressionLimits, checkExpressionValue, conditionOperators, updateOperators } from './expression-limits.js';
 import { compareStored } from './value-order.js';
-import { utf8Length } from '../entity/item-size.js';
+import { MAX_ATTRIBUTE_NAME_BYTES, utf8Length } from '../entity/item-size.js';
 
 /**
  * Turns a stored-form value into what goes into `ExpressionAttributeValues`. Supplied by the
@@ -62,9 +62,6 @@ export function compilePath(path: DocPath, ctx: CompileContext): string {
   }
   return out;
 }
-
-/** DynamoDB's cap on one attribute name of `ExpressionAttributeNames`: "must be less than 65536 bytes". */
-export const MAX_ATTRIBUTE_NAME_BYTES = 65_535;
 
 function checkNameBytes(name: string, path: DocPath, ctx: CompileContext): void {
   const bytes = utf8Length(name);

@@ -224,6 +224,17 @@ describe('an attribute name in an expression is at most 65,535 bytes', () => {
     await refusedBeforeSend(sent, ExpressionError, () => q('é'.repeat(32_768)));
     await refusedBeforeSend(sent, ExpressionError, () => Row.update({ id: 'r' }).set({ s: 'y' }).where(Attr(`m.${'k'.repeat(65_536)}` as 'm').exists()));
   });
+
+  it('a map key of 65,536 bytes in an item or a value fails on the server (Local: a 500 the SDK retries) and is refused before sending', async () => {
+    const key = 'k'.repeat(65_536);
+    const raw = await server(() => doc.send(new PutCommand({ TableName: Limits.name, Item: { pk: 'ROW#long', m: { [key]: 'v' } } })));
+    expect(raw).toMatch(/^InternalFailure/);
+    const e = await refusedBeforeSend(sent, ValidationError, () => Row.put({ id: 'long', m: { [key]: 'v' } }));
+    expect(e.message).toMatch(/^Row: invalid item: m: .*65,536 bytes.*65,535/);
+    await refusedBeforeSend(sent, ValidationError, () => Row.update({ id: 'r' }).set({ m: { [key]: 'v' } }));
+    await refusedBeforeSend(sent, ValidationError, () => Row.update({ id: 'r' }).set({ s: 'y' }).where(Attr('m').eq({ [key]: 'v' })));
+    await Row.put({ id: 'long', m: { ['k'.repeat(40_000)]: 'v' } }); // long, but well inside the limit
+  });
 });
 
 describe('an update whose own values make the item pass 400 KB', () => {
