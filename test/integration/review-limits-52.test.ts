@@ -261,7 +261,9 @@ describe('an update whose own values make the item pass 400 KB', () => {
     expect(e.message).toBe("Doc: the updated item is at least 409,601 bytes (its key and the attributes the update sets), over DynamoDB's limit of 409,600 bytes (400 KB)");
     expect(e.size).toBe(409_601);
     await refusedBeforeSend(sent, ItemSizeError, () => Doc.update({ id: 'a' }).set({ body: 'é'.repeat(204_800) }));
-    await refusedBeforeSend(sent, ItemSizeError, () => transactWrite([Doc.update({ id: 'a' }).set({ body: 'x'.repeat(409_600) })]));
+    // Positions count from 0: the update is action #1.
+    const t = await refusedBeforeSend(sent, ItemSizeError, () => transactWrite([Doc.check({ id: 'a' }, Doc.Attr('title').exists()), Doc.update({ id: 'c' }).set({ body: 'x'.repeat(409_600) })]));
+    expect(t.message).toMatch(/^Doc: the updated item is at least .* \(action #1 of the transaction\)$/);
     // What the stored item already holds is unknown: a smaller update is sent, and DynamoDB decides.
     expect(await server(() => Doc.update({ id: 'a' }).set({ title: 'x'.repeat(10) }))).toMatch(/Item size to update has exceeded/);
   });
