@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { ConditionFailedError, defineEntity, defineTable, ExpressionError, ItemSizeError, or, transactWrite, ValidationError } from '../../src/index.js';
+import { ConditionFailedError, defineEntity, defineTable, ExpressionError, ItemSizeError, KeyError, or, transactWrite, ValidationError } from '../../src/index.js';
 import { failure } from '../support/failure.js';
 import { testClient, testDocClient, uniqueTableName } from '../support/client.js';
 import { countRequests, refusedBeforeSend } from '../support/requests.js';
@@ -266,6 +266,31 @@ describe('an update whose own values make the item pass 400 KB', () => {
     expect(t.message).toMatch(/^Doc: the updated item is at least .* \(action #1 of the transaction\)$/);
     // What the stored item already holds is unknown: a smaller update is sent, and DynamoDB decides.
     expect(await server(() => Doc.update({ id: 'a' }).set({ title: 'x'.repeat(10) }))).toMatch(/Item size to update has exceeded/);
+  });
+});
+
+describe('a key value with a lone UTF-16 surrogate', () => {
+  const Acct = defineEntity({
+    table: Limits,
+    name: 'Acct',
+    schema: z.object({ id: z.string(), owner: z.string() }),
+    keys: { primary: { pk: 'ACCT#{id}' } },
+  });
+
+  it('addresses the same item as other strings on the server (Local keys it as "?"), so it is refused before sending', async () => {
+    const raw = testDocClient(client);
+    await raw.send(new PutCommand({ TableName: Limits.name, Item: { pk: 'ACCT#a\ud800', owner: 'alice' } }));
+    await raw.send(new PutCommand({ TableName: Limits.name, Item: { pk: 'ACCT#a\udfff', owner: 'mallory' } }));
+    // Two different key strings, one item: the second put replaced alice's.
+    expect((await raw.send(new GetCommand({ TableName: Limits.name, Key: { pk: 'ACCT#a\ud800' } }))).Item?.['owner']).toBe('mallory');
+    expect((await raw.send(new GetCommand({ TableName: Limits.name, Key: { pk: 'ACCT#a?' } }))).Item?.['owner']).toBe('mallory');
+    const e = await refusedBeforeSend(sent, KeyError, () => Acct.put({ id: 'b\ud800', owner: 'bob' }));
+    expect(e.message).toMatch(/^Acct: key primary\.pk: .*id.*lone UTF-16 surrogate/);
+    await refusedBeforeSend(sent, KeyError, () => Acct.get({ id: 'x\udc00y' }));
+    await refusedBeforeSend(sent, KeyError, () => Acct.query('primary', Acct.Key('id').eq('\ud83d')));
+    // A well-formed pair (an emoji) is a character like any other.
+    await Acct.put({ id: 'c\ud83d\ude00', owner: 'carol' });
+    expect(await Acct.get({ id: 'c\ud83d\ude00' })).toMatchObject({ owner: 'carol' });
   });
 });
 
