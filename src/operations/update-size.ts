@@ -14,8 +14,8 @@ import { ItemSizeError } from '../errors.js';
  * `key` is the stored primary key; the actions are the update's, its own (timestamps, index keys) included.
  */
 export function checkUpdatedSize(model: EntityModel, key: Readonly<Record<string, unknown>>, actions: readonly UpdateAction[]): void {
-  // A cheap bound settles ordinary updates: strings at 3 bytes per UTF-16 unit, numbers at 21;
-  // other values (maps, lists, sets, dates) only count when the bound is not enough.
+  // A cheap bound settles ordinary updates: strings at 3 bytes per UTF-16 unit, numbers at 21,
+  // dates at 30; other values (maps, lists, sets) are encoded and sized exactly.
   let bound = computeItemSize(key);
   let others = false;
   for (const a of actions) {
@@ -25,6 +25,7 @@ export function checkUpdatedSize(model: EntityModel, key: Readonly<Record<string
     if (typeof v === 'string') bound += 3 * v.length;
     else if (typeof v === 'number' || typeof v === 'bigint') bound += 21;
     else if (typeof v === 'boolean' || v === null) bound += 1;
+    else if (v instanceof Date) bound += 30; // an ISO string (24 to 27 characters) or epoch seconds
     else others = true;
   }
   if (!others && bound <= MAX_ITEM_BYTES) return;

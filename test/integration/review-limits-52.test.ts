@@ -261,6 +261,10 @@ describe('an update whose own values make the item pass 400 KB', () => {
     expect(e.message).toBe("Doc: the updated item is at least 409,601 bytes (its key and the attributes the update sets), over DynamoDB's limit of 409,600 bytes (400 KB)");
     expect(e.size).toBe(409_601);
     await refusedBeforeSend(sent, ItemSizeError, () => Doc.update({ id: 'a' }).set({ body: 'é'.repeat(204_800) }));
+    // A date counts as stored (an ISO string): 2 + 24 bytes more than the same update without it.
+    const withDate = (bytes: number) => Doc.update({ id: 'b' }).set({ title: 't', body: 'x'.repeat(bytes), at: new Date(0) }).upsert();
+    expect(await server(() => withDate(409_600 - known('b') - 26))).toMatch(/Item size to update has exceeded/); // sent: createdAt is unknown
+    await refusedBeforeSend(sent, ItemSizeError, () => withDate(409_601 - known('b') - 26));
     // Positions count from 0: the update is action #1.
     const t = await refusedBeforeSend(sent, ItemSizeError, () => transactWrite([Doc.check({ id: 'a' }, Doc.Attr('title').exists()), Doc.update({ id: 'c' }).set({ body: 'x'.repeat(409_600) })]));
     expect(t.message).toMatch(/^Doc: the updated item is at least .* \(action #1 of the transaction\)$/);
