@@ -1,5 +1,10 @@
 /** DynamoDB's maximum item size: 400 KB, attribute names and values counted. */
 export const MAX_ITEM_BYTES = 409_600;
+/**
+ * DynamoDB's limit on an attribute name or map key, in UTF-8 bytes (64 KB): "must be less than
+ * 65536 bytes" (DynamoDB Local says so of ExpressionAttributeNames; in items it fails earlier, with a 500).
+ */
+export const MAX_ATTRIBUTE_NAME_BYTES = 65_535;
 
 const encoder = new TextEncoder();
 
@@ -95,10 +100,7 @@ export function attributeValueSize(value: unknown): number {
         for (const el of value) total += 1 + attributeValueSize(el);
         return total;
       }
-      if (Object.getPrototypeOf(value) !== Object.prototype && typeof (value as { toString?: unknown }).toString === 'function' && 'value' in value) {
-        // lib-dynamodb NumberValue
-        return numberSize(String(value));
-      }
+      if (isNumberValue(value)) return numberSize(String(value));
       // Keys, not entries: no [key, value] array per attribute.
       const map = value as Record<string, unknown>;
       const keys = Object.keys(map);
@@ -112,6 +114,29 @@ export function attributeValueSize(value: unknown): number {
     default:
       return 0;
   }
+}
+
+/** A lib-dynamodb `NumberValue` (an N of any precision), told from a plain map. */
+function isNumberValue(value: object): boolean {
+  return Object.getPrototypeOf(value) !== Object.prototype && typeof (value as { toString?: unknown }).toString === 'function' && 'value' in value;
+}
+
+/**
+ * Bytes DynamoDB counts for a map or list value of an expression (`ExpressionAttributeValues`)
+ * against its own 400 KB cap, checked against DynamoDB Local: a map is sized as an item (its keys
+ * and values, without the map's own bytes), a list as the sum of its elements. `undefined` for any
+ * other value, which has no such cap (a longer string, binary or set is taken).
+ *
+ * @example expressionValueSize({ a: 'xy' }) // 3; expressionValueSize(['xy', 1]) // 4; expressionValueSize('xy') // undefined
+ */
+export function expressionValueSize(value: unknown): number | undefined {
+  if (typeof value !== 'object' || value === null || value instanceof Uint8Array || value instanceof Set) return undefined;
+  if (Array.isArray(value)) {
+    let total = 0;
+    for (const el of value) total += attributeValueSize(el);
+    return total;
+  }
+  return isNumberValue(value) ? undefined : computeItemSize(value as Record<string, unknown>);
 }
 
 /**

@@ -1,15 +1,19 @@
 import type { ConditionNode, DocPath, Operand, SetValue, UpdateAction } from './ast.js';
 import type { Placeholders } from './placeholders.js';
-import { formatDocPath, pathsOverlap } from './document-path.js';
+import { formatDocPath, MAX_DOCUMENT_PATH_LEVELS, pathsOverlap } from './document-path.js';
 import { ExpressionError } from '../errors.js';
-import { checkExpressionLimits, conditionOperators, updateOperators } from './expression-limits.js';
+import { checkExpressionLimits, checkExpressionValue, conditionOperators, updateOperators } from './expression-limits.js';
 import { compareStored } from './value-order.js';
+import { MAX_ATTRIBUTE_NAME_BYTES, utf8Length } from '../entity/item-size.js';
 
 /**
  * Turns a stored-form value into what goes into `ExpressionAttributeValues`. Supplied by the
  * caller so the compiler stays free of schema knowledge; it throws for values DynamoDB rejects.
  */
-/** Encodes a value for `path`; `level` is the nesting level it is stored at, absent for values not stored (conditions). */
+/**
+ * Encodes a value for `path`; `level` is the nesting level it is stored at (see `toStoredValue`):
+ * the target's for a SET, 0 for any other value (DynamoDB nests an expression value as an item).
+ */
 export type ValueEncoder = (value: unknown, path: string, level?: number) => unknown;
 
 /** Where an expression is compiled for: names the entity in errors, encodes values. */
@@ -37,31 +41,59 @@ const ATTRIBUTE_TYPES: ReadonlySet<string> = new Set(['S', 'SS', 'N', 'NS', 'B',
 
 /**
  * `address.city` -> `#n0.#n1`, `items[2]` -> `#n2[2]`; every name goes through a placeholder, the
- * first one as `storedName` gives it.
+ * first one as `storedName` gives it. A path deeper than DynamoDB reads is refused here, where every
+ * path of every expression passes, whoever built it (a table's untyped `Attr`, a recursive schema).
  */
-export function compilePath(path: DocPath, ph: Placeholders, storedName?: (attribute: string) => string): string {
+export function compilePath(path: DocPath, ctx: CompileContext): string {
+  if (path.length > MAX_DOCUMENT_PATH_LEVELS) {
+    throw new ExpressionError(ctx.entity, formatDocPath(path), `is a document path of ${path.length} levels; DynamoDB allows ${MAX_DOCUMENT_PATH_LEVELS} (each name and list index is one)`);
+  }
+  const { ph, storedName } = ctx;
   let out = '';
   for (const seg of path) {
-    if (typeof seg === 'number') out += `[${seg}]`;
-    else out += out === '' ? ph.name(storedName === undefined ? seg : storedName(seg)) : `.${ph.name(seg)}`;
+    if (typeof seg === 'number') {
+      out += `[${seg}]`;
+      continue;
+    }
+    const name = out === '' && storedName !== undefined ? storedName(seg) : seg;
+    // At most 3 UTF-8 bytes per UTF-16 unit: only a name this long can be over the limit.
+    if (name.length > MAX_ATTRIBUTE_NAME_BYTES / 3) checkNameBytes(name, path, ctx);
+    out += out === '' ? ph.name(name) : `.${ph.name(name)}`;
   }
   return out;
+}
+
+function checkNameBytes(name: string, path: DocPath, ctx: CompileContext): void {
+  const bytes = utf8Length(name);
+  if (bytes <= MAX_ATTRIBUTE_NAME_BYTES) return;
+  // The path itself would make a message of 64 KB: its start says which one it is.
+  const shown = formatDocPath(path);
+  throw new ExpressionError(
+    ctx.entity,
+    shown.length > 60 ? `${shown.slice(0, 60)}…` : shown,
+    `names an attribute of ${bytes.toLocaleString('en-US')} bytes; DynamoDB allows ${MAX_ATTRIBUTE_NAME_BYTES.toLocaleString('en-US')} bytes per attribute name`,
+  );
 }
 
 function compileOperand(op: Operand, ctx: CompileContext, at: string): string {
   switch (op.kind) {
     case 'path':
-      return compilePath(op.path, ctx.ph, ctx.storedName);
+      return compilePath(op.path, ctx);
     case 'size':
-      return `size(${compilePath(op.path, ctx.ph, ctx.storedName)})`;
+      return `size(${compilePath(op.path, ctx)})`;
     case 'value':
       return ctx.ph.value(encodeDefined(op.value, ctx, at));
   }
 }
 
-function encodeDefined(value: unknown, ctx: CompileContext, at: string, level?: number): unknown {
+/**
+ * `level` as a SET stores the value; any other value DynamoDB nests as an item (level 0): a map or
+ * list of 33 nested maps and lists is refused in a condition too ("Nesting Levels have exceeded").
+ */
+function encodeDefined(value: unknown, ctx: CompileContext, at: string, level = 0): unknown {
   const v = ctx.encode(value, at, level);
   if (v === undefined) throw new ExpressionError(ctx.entity, at, 'undefined is not a value (test a missing attribute with notExists())');
+  checkExpressionValue(ctx.entity, at, v);
   return v;
 }
 
@@ -161,21 +193,21 @@ function emitCondition(node: ConditionNode, ctx: CompileContext): string {
       return `${subject} IN (${node.values.map((v) => compileOperand(v, ctx, at)).join(', ')})`;
     }
     case 'exists':
-      return `${node.negate ? 'attribute_not_exists' : 'attribute_exists'}(${compilePath(node.path, ctx.ph, ctx.storedName)})`;
+      return `${node.negate ? 'attribute_not_exists' : 'attribute_exists'}(${compilePath(node.path, ctx)})`;
     case 'type':
       if (!ATTRIBUTE_TYPES.has(node.type)) {
         throw new ExpressionError(ctx.entity, formatDocPath(node.path), `attribute_type needs one of ${[...ATTRIBUTE_TYPES].join(', ')}; got "${String(node.type)}"`);
       }
-      return `attribute_type(${compilePath(node.path, ctx.ph, ctx.storedName)}, ${ctx.ph.value(node.type)})`;
+      return `attribute_type(${compilePath(node.path, ctx)}, ${ctx.ph.value(node.type)})`;
     case 'beginsWith': {
       const at = formatDocPath(node.path);
       assertDistinct({ kind: 'path', path: node.path }, [node.prefix], 'begins_with', ctx);
-      return `begins_with(${compilePath(node.path, ctx.ph, ctx.storedName)}, ${typedOperand(node.prefix, ctx, at, 'begins_with', true)})`;
+      return `begins_with(${compilePath(node.path, ctx)}, ${typedOperand(node.prefix, ctx, at, 'begins_with', true)})`;
     }
     case 'contains': {
       const at = formatDocPath(node.path);
       assertDistinct({ kind: 'path', path: node.path }, [node.operand], 'contains', ctx);
-      return `contains(${compilePath(node.path, ctx.ph, ctx.storedName)}, ${compileOperand(node.operand, ctx, at)})`;
+      return `contains(${compilePath(node.path, ctx)}, ${compileOperand(node.operand, ctx, at)})`;
     }
     case 'and':
     case 'or': {
@@ -212,7 +244,7 @@ function compileSetValue(v: SetValue, ctx: CompileContext, at: string, level: nu
     case 'value':
       return ctx.ph.value(encodeDefined(v.value, ctx, at, level));
     case 'ifNotExists':
-      return `if_not_exists(${compilePath(v.path, ctx.ph, ctx.storedName)}, ${compileSetValue(v.fallback, ctx, at, level)})`;
+      return `if_not_exists(${compilePath(v.path, ctx)}, ${compileSetValue(v.fallback, ctx, at, level)})`;
     case 'listAppend':
       return `list_append(${compileSetValue(v.left, ctx, at, level)}, ${compileSetValue(v.right, ctx, at, level)})`;
     case 'arith': {
@@ -260,7 +292,7 @@ export function compileUpdate(actions: readonly UpdateAction[], ctx: CompileCont
   const del: string[] = [];
   for (const a of actions) {
     const at = formatDocPath(a.path);
-    const target = compilePath(a.path, ctx.ph, ctx.storedName);
+    const target = compilePath(a.path, ctx);
     switch (a.kind) {
       case 'set':
         set.push(`${target} = ${compileSetValue(a.value, ctx, at, a.path.length)}`);
@@ -300,7 +332,7 @@ export function compileProjection(paths: readonly DocPath[], ctx: CompileContext
       }
     }
   }
-  const expression = paths.map((p) => compilePath(p, ctx.ph, ctx.storedName)).join(', ');
+  const expression = paths.map((p) => compilePath(p, ctx)).join(', ');
   checkExpressionLimits(ctx.entity, 'projection', expression, 0, ctx.ph);
   return expression;
 }

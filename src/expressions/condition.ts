@@ -1,5 +1,6 @@
 import type { AttributeTypeName, ConditionNode, DocPath, Operand } from './ast.js';
 import { mergeOwners, type ConditionOwner, type OwnedPath } from './condition-owner.js';
+import { ExpressionError } from '../errors.js';
 
 /**
  * An immutable condition: a node of the expression AST plus `and`/`or`/`not` to combine it.
@@ -55,15 +56,28 @@ function combine(kind: 'and' | 'or', conditions: readonly Condition[]): Conditio
   return new Condition({ kind, children }, owners);
 }
 
-/** All conditions hold. @example and(Attr('a').eq(1), Attr('b').exists()) */
+/**
+ * `and()` or `or()` of no conditions: DynamoDB has no "true" or "false" to send for them, and
+ * dropping the condition would be right for an empty AND only (an empty OR holds for no item). A
+ * typed error like any other bad input, saying what to do with a list that may be empty.
+ */
+function noConditions(kind: 'and' | 'or'): ExpressionError {
+  return new ExpressionError(
+    `${kind}()`,
+    '',
+    `needs at least one condition (got none): DynamoDB has no condition that always ${kind === 'and' ? 'holds' : 'fails'}; for a list that may be empty, call where() or filter() once per condition (several calls are ANDed)${kind === 'or' ? ', and decide what an empty OR means before sending' : ''}`,
+  );
+}
+
+/** All conditions hold; at least one is needed. @example and(Attr('a').eq(1), Attr('b').exists()) */
 export function and(...conditions: Condition[]): Condition {
-  if (conditions.length === 0) throw new TypeError('and() needs at least one condition');
+  if (conditions.length === 0) throw noConditions('and');
   return combine('and', conditions);
 }
 
-/** At least one condition holds. @example or(Attr('a').eq(1), Attr('a').eq(2)) */
+/** At least one condition holds; at least one is needed. @example or(Attr('a').eq(1), Attr('a').eq(2)) */
 export function or(...conditions: Condition[]): Condition {
-  if (conditions.length === 0) throw new TypeError('or() needs at least one condition');
+  if (conditions.length === 0) throw noConditions('or');
   return combine('or', conditions);
 }
 

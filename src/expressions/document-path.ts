@@ -5,6 +5,11 @@ const cache = new Map<string, DocPath>();
 
 /** The largest list index DynamoDB addresses (2^31 - 1); above it: "List index is not within the allowable range". */
 export const MAX_LIST_INDEX = 2_147_483_647;
+/**
+ * The most levels DynamoDB reads in a document path of any expression, a name or a list index each
+ * (`a.b[0]` is 3): "The document path has too many nesting levels; nesting levels: 33".
+ */
+export const MAX_DOCUMENT_PATH_LEVELS = 32;
 const INDEX_RANGE = `a list index is at most ${MAX_LIST_INDEX} (DynamoDB's range)`;
 
 /**

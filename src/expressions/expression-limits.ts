@@ -1,5 +1,5 @@
 import type { ConditionNode, Operand, SetValue, UpdateAction } from './ast.js';
-import { attributeValueSize, utf8Length } from '../entity/item-size.js';
+import { attributeValueSize, expressionValueSize, MAX_ITEM_BYTES, utf8Length } from '../entity/item-size.js';
 import { ExpressionError } from '../errors.js';
 import type { Placeholders } from './placeholders.js';
 
@@ -11,6 +11,11 @@ export const MAX_EXPRESSION_BYTES = 4096;
  * exceeded the maximum allowed size").
  */
 export const MAX_SUBSTITUTED_EXPRESSION_BYTES = 1_048_576;
+/**
+ * DynamoDB's cap on one map or list value of an expression, as `expressionValueSize` counts it:
+ * the item limit (DynamoDB Local: "Item size has exceeded the maximum allowed size for key :v0").
+ */
+export const MAX_EXPRESSION_VALUE_BYTES = MAX_ITEM_BYTES;
 /** DynamoDB's cap on operators and functions in one expression. */
 export const MAX_EXPRESSION_OPERATORS = 300;
 const sizeOf = (o: Operand): number => (o.kind === 'size' ? 1 : 0);
@@ -88,6 +93,24 @@ export function substitutedBytes(expression: string, { names = {}, values = {} }
     total += size;
   }
   return total;
+}
+
+/**
+ * Fails before sending for a map or list value (stored form) that DynamoDB refuses as an expression
+ * value, at `path` of `entity`: over 400 KB as `expressionValueSize` counts it. Other values pass
+ * at the cost of a type test.
+ */
+export function checkExpressionValue(entity: string, path: string, value: unknown): void {
+  if (typeof value !== 'object' || value === null) return;
+  const bytes = expressionValueSize(value);
+  if (bytes === undefined || bytes <= MAX_EXPRESSION_VALUE_BYTES) return;
+  const kind = Array.isArray(value) ? 'a list value of the expression is' : 'a map value of the expression is';
+  const counted = Array.isArray(value) ? 'the sum of its elements' : 'sized as an item: its keys and values';
+  throw new ExpressionError(
+    entity,
+    path,
+    `${kind} ${bytes.toLocaleString('en-US')} bytes (${counted}); DynamoDB allows ${MAX_EXPRESSION_VALUE_BYTES.toLocaleString('en-US')} bytes (400 KB) for a map or list value in an expression`,
+  );
 }
 
 /**

@@ -9,7 +9,7 @@ import { Operation } from './operation.js';
 import { checkOwners, contextFor, withPlaceholders } from './expression-input.js';
 import { describeChecks, mapConditionFailure, type VersionCheck } from './condition-failure.js';
 import { requireCondition } from '../expressions/condition-input.js';
-import { allOf, belongsTo, belongsToText, expectedVersion, missingOrOwned, missingOrOwnedText, notExpired, versionIs } from './write-guards.js';
+import { allOf, belongsTo, belongsToText, expectedVersion, liveOrMissingText, missingOrOwned, missingOrOwnedText, notExpired, versionIs } from './write-guards.js';
 import { indexKeyActions, planSteps, storable, type UpdateStep } from './update-plan.js';
 import { checkMultiKeyWrites, checkSelfKeyWrites } from './key-write-checks.js';
 import { lengthBoundGuards } from './length-bounds.js';
@@ -21,6 +21,7 @@ import { ValidationError } from '../errors.js';
 import type { Leaf } from '../entity/paths.js';
 import { afterWrite, readReturned } from './returned-item.js';
 import { clearExpiredItem } from './expired-upsert.js';
+import { checkUpdatedSize } from './update-size.js';
 
 export type UpdateReturnMode = 'NONE' | 'ALL_NEW' | 'ALL_OLD' | 'UPDATED_NEW' | 'UPDATED_OLD';
 
@@ -292,6 +293,7 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
     checkMultiKeyWrites(m, actions);
     const ctx = contextFor(m);
     const input: UpdateCommandInput = { TableName: m.table.name, Key, UpdateExpression: compileUpdate(actions, ctx) };
+    checkUpdatedSize(m, Key, actions);
     let condition = s.condition;
     // The item must be this entity's (an update never creates a partial item); with upsert() it
     // may also be missing, but never another entity's.
@@ -321,11 +323,12 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
   /**
    * @internal what the update's condition requires, in words (messages of failed conditions).
    * Call it only after a successful build(): it plans the steps again, which then cannot throw.
+   * `place` as for `prepare`: an upsert sent alone also requires a stored item not to have expired.
    */
-  checks(): string | undefined {
+  checks(place: 'single' | 'transaction' = 'transaction'): string | undefined {
     const s = this.state;
     const where = s.condition !== undefined;
-    const guard = s.upsert ? missingOrOwnedText(this.model) : `${belongsToText(this.model)}${where ? '' : ' (update() does not create items; upsert() does)'}`;
+    const guard = s.upsert ? (place === 'single' ? liveOrMissingText(this.model) : missingOrOwnedText(this.model)) : `${belongsToText(this.model)}${where ? '' : ' (update() does not create items; upsert() does)'}`;
     const bounds = boundGuards(this.model, planSteps(this.model, s.steps)).checks;
     return describeChecks(guard, where, bounds, this.versionCheck());
   }
@@ -356,7 +359,7 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
       });
     } catch (e) {
       const expected = expectedVersion(this.model, this.state.key);
-      throw explainUpdateFailure(this.model, this.state.steps, mapConditionFailure(afterWrite(e, 'update'), this.model, 'update', expected === undefined ? undefined : { expected }, this.checks()));
+      throw explainUpdateFailure(this.model, this.state.steps, mapConditionFailure(afterWrite(e, 'update'), this.model, 'update', expected === undefined ? undefined : { expected }, this.checks('single')));
     }
     const raw = out.Attributes;
     switch (this.state.returnValues) {

@@ -69,6 +69,17 @@ export function missingOrOwnedText(model: EntityModel): string | undefined {
   return model.table.entityAttribute === undefined ? undefined : `a stored item must belong to ${model.name}`;
 }
 
+/**
+ * What an upsert sent alone requires of a stored item, in words: `missingOrOwnedText`, and with a
+ * TTL not to have expired. An expired item of the entity is deleted and the upsert sent once more
+ * (expired-upsert.ts), so a failure on one means another expired item was stored meanwhile.
+ */
+export function liveOrMissingText(model: EntityModel): string | undefined {
+  const owned = missingOrOwnedText(model);
+  if (model.ttl === undefined) return owned;
+  return `${owned === undefined ? 'a stored item must' : `${owned} and`} not have expired (an expired item of ${model.name} is deleted and the upsert sent once more; another expired item stored meanwhile fails it)`;
+}
+
 /** `belongsTo` in words: without a discriminator it only says the item exists (and `notExpired`, with a TTL). */
 export function belongsToText(model: EntityModel): string {
   const exists = model.ttl === undefined ? 'the item must exist' : 'the item must exist (and not have expired)';

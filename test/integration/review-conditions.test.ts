@@ -275,8 +275,8 @@ describe("table-level paths on an entity that renames fields (storedAs)", () => 
 
 describe('an expression with its names and values substituted', () => {
   // DynamoDB Local (UpdateItem and TransactWriteItems alike): the expression's length plus the
-  // bytes of the names and of the strings (and binaries) it uses must be at most 1 MiB ("Expression
-  // size has exceeded the maximum allowed size"); a value used twice counts twice.
+  // bytes of the names and of the values it uses (strings, binaries, maps and lists alike) must be at
+  // most 1 MiB ("Expression size has exceeded the maximum allowed size"); a value used twice counts twice.
   // `#n0 = :v0` is 9 characters and `name` 4 bytes: 1,048,563 bytes of value is the most.
   it('is refused before sending over 1 MiB, and sent (and evaluated) at 1 MiB', async () => {
     const { Attr } = User;

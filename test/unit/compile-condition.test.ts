@@ -268,8 +268,8 @@ describe('compileCondition: and / or / not', () => {
   });
 
   it('and()/or() without conditions, or an empty AND node, are rejected', () => {
-    expect(() => and()).toThrow(TypeError);
-    expect(() => or()).toThrow(TypeError);
+    expect(() => and()).toThrow(ExpressionError);
+    expect(() => or()).toThrow(ExpressionError);
     expect(() => compile({ kind: 'and', children: [] })).toThrow(ExpressionError);
     expect(() => compile({ kind: 'or', children: [] })).toThrow(ExpressionError);
   });

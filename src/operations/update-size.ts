@@ -1,0 +1,42 @@
+import type { UpdateAction } from '../expressions/ast.js';
+import { attributeValueSize, computeItemSize, MAX_ITEM_BYTES, utf8Length } from '../entity/item-size.js';
+import type { EntityModel } from '../entity/model.js';
+import { ItemSizeError } from '../errors.js';
+
+/**
+ * Refuses an update that makes the item pass DynamoDB's 400 KB whatever the stored item holds: its
+ * key plus the top-level attributes it sets to given values (such a SET replaces the stored value,
+ * so it counts exactly). DynamoDB finds out only when applying it ("Item size to update has
+ * exceeded the maximum allowed size"), cancelling a whole transaction. What the stored item keeps,
+ * and values computed from stored ones (arithmetic, if_not_exists, list_append), are unknown here
+ * and not counted: a smaller update may still be refused by DynamoDB.
+ *
+ * `key` is the stored primary key; the actions are the update's, its own (timestamps, index keys) included.
+ */
+export function checkUpdatedSize(model: EntityModel, key: Readonly<Record<string, unknown>>, actions: readonly UpdateAction[]): void {
+  // A cheap bound settles ordinary updates: strings at 3 bytes per UTF-16 unit, numbers at 21,
+  // dates at 30; other values (maps, lists, sets) are encoded and sized exactly.
+  let bound = computeItemSize(key);
+  let others = false;
+  for (const a of actions) {
+    if (a.kind !== 'set' || a.path.length !== 1 || a.value.kind !== 'value') continue;
+    const v = a.value.value;
+    bound += 3 * String(a.path[0]).length;
+    if (typeof v === 'string') bound += 3 * v.length;
+    else if (typeof v === 'number' || typeof v === 'bigint') bound += 21;
+    else if (typeof v === 'boolean' || v === null) bound += 1;
+    else if (v instanceof Date) bound += 30; // an ISO string (24 to 27 characters) or epoch seconds
+    else others = true;
+  }
+  if (!others && bound <= MAX_ITEM_BYTES) return;
+  let size = computeItemSize(key);
+  for (const a of actions) {
+    if (a.kind !== 'set' || a.path.length !== 1 || a.value.kind !== 'value') continue;
+    const name = String(a.path[0]);
+    size += utf8Length(model.storedName(name)) + attributeValueSize(model.encodeValue(a.value.value, name, 1));
+  }
+  if (size <= MAX_ITEM_BYTES) return;
+  const e = new ItemSizeError(model.name, size, MAX_ITEM_BYTES);
+  e.message = `${model.name}: the updated item is at least ${size.toLocaleString('en-US')} bytes (its key and the attributes the update sets), over DynamoDB's limit of ${MAX_ITEM_BYTES.toLocaleString('en-US')} bytes (400 KB)`;
+  throw e;
+}
