@@ -98,7 +98,9 @@ function encodeDefined(value: unknown, ctx: CompileContext, at: string, level = 
 }
 
 function operandPath(op: Operand): string {
-  return op.kind === 'value' ? '' : formatDocPath(op.path);
+  if (op.kind === 'value') return '';
+  const p = op.path;
+  return p.length === 1 && typeof p[0] === 'string' ? p[0] : formatDocPath(p);
 }
 
 /** Lets the caller refuse attribute-to-attribute comparisons of values stored in different forms. */
@@ -157,17 +159,22 @@ export function compileCondition(node: ConditionNode, ctx: CompileContext): stri
 function emitCondition(node: ConditionNode, ctx: CompileContext): string {
   switch (node.kind) {
     case 'compare': {
-      checkCompared(node.left, [node.right], ctx);
       const at = operandPath(node.left);
-      assertDistinct(node.left, [node.right], node.op, ctx);
+      // Only an attribute on the right can be stored otherwise or be the same path (the usual right side is a value).
+      if (node.right.kind !== 'value') {
+        checkCompared(node.left, [node.right], ctx);
+        assertDistinct(node.left, [node.right], node.op, ctx);
+      }
       const left = compileOperand(node.left, ctx, at);
       const right = ORDERED.has(node.op) ? typedOperand(node.right, ctx, at, node.op, false) : compileOperand(node.right, ctx, at);
       return `${left} ${node.op} ${right}`;
     }
     case 'between': {
-      checkCompared(node.operand, [node.low, node.high], ctx);
       const at = operandPath(node.operand);
-      assertDistinct(node.operand, [node.low, node.high], 'BETWEEN', ctx);
+      if (node.low.kind !== 'value' || node.high.kind !== 'value') {
+        checkCompared(node.operand, [node.low, node.high], ctx);
+        assertDistinct(node.operand, [node.low, node.high], 'BETWEEN', ctx);
+      }
       const subject = compileOperand(node.operand, ctx, at);
       if (node.low.kind === 'value' && node.high.kind === 'value') {
         const low = encodeDefined(node.low.value, ctx, at);

@@ -32,10 +32,19 @@ export function versionIs(model: EntityModel, expected: number): Condition {
  * is, so there it says the item exists (`attribute_exists(#pk)`).
  */
 export function belongsTo(model: EntityModel): Condition {
-  const et = model.table.entityAttribute;
-  if (et === undefined) return new Condition({ kind: 'exists', path: [model.primary.index.partitionKey.name], negate: false });
-  return new Condition({ kind: 'compare', op: '=', left: { kind: 'path', path: [et] }, right: { kind: 'value', value: model.name } });
+  // The same for every request of the entity (conditions are immutable): built once.
+  let c = belongsToGuards.get(model);
+  if (c === undefined) {
+    const et = model.table.entityAttribute;
+    c =
+      et === undefined
+        ? new Condition({ kind: 'exists', path: [model.primary.index.partitionKey.name], negate: false })
+        : new Condition({ kind: 'compare', op: '=', left: { kind: 'path', path: [et] }, right: { kind: 'value', value: model.name } });
+    belongsToGuards.set(model, c);
+  }
+  return c;
 }
+const belongsToGuards = new WeakMap<EntityModel, Condition>();
 
 /**
  * `#_et = :name` where the table has a discriminator, else nothing: for writes whose own condition

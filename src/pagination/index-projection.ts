@@ -65,12 +65,16 @@ export function checkIndexHolds(
  * attributes, which are keys only where a key is the attribute itself).
  */
 export function checkFilterOffKeys(where: string, index: ResolvedIndex, attributes: Iterable<string>, storedName: (attribute: string) => string = (a) => a): void {
-  const keys = new Set([...index.partitionKeys, ...index.sortKeys].map((k) => k.name));
+  let keys = keyNames.get(index);
+  if (keys === undefined) keyNames.set(index, (keys = new Set([...index.partitionKeys, ...index.sortKeys].map((k) => k.name))));
   for (const a of attributes) {
     if (!keys.has(storedName(a))) continue;
     throw new ExpressionError(where, a, `a query filter cannot use the key attributes of the index it queries (${index.name}), and ${a} is one: put the condition on ${a} in the key condition, or scan`);
   }
 }
+
+/** The key attribute names of each index, found once (every query with a filter checks them). */
+const keyNames = new WeakMap<ResolvedIndex, ReadonlySet<string>>();
 
 /**
  * A table-level read without `project()` parses every item of a registered entity by its whole

@@ -1,5 +1,5 @@
 import { compileCondition, compileProjection, type CompileContext } from '../expressions/compile.js';
-import type { Condition } from '../expressions/condition.js';
+import { and, type Condition } from '../expressions/condition.js';
 import { requireCondition } from '../expressions/condition-input.js';
 import type { EntityModel } from '../entity/model.js';
 import type { ResolvedIndex } from '../entity/table.js';
@@ -205,7 +205,7 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> implements 
     const keyFilter = this.keyFilter();
     if (keyFilter !== undefined) filters.push(keyFilter);
     if (s.filter !== undefined) filters.push(s.filter);
-    if (filters.length > 0) input.FilterExpression = compileCondition(filters.reduce((a, b) => a.and(b)).node, ctx);
+    if (filters.length > 0) input.FilterExpression = compileCondition(and(...filters).node, ctx);
     if (withProjection && hydrating) {
       // The index read needs only the keys: the table's to fetch items, the index's for cursors.
       input.ProjectionExpression = compileProjection(this.keyAttributes.map((a) => [a.name]), ctx);
