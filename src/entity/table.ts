@@ -21,7 +21,7 @@ import type { BatchWriteOptions } from '../batch/batch-writer.js';
 import { batchGetAll, type BatchGetOptions, type BatchGetResults } from '../batch/batch-get.js';
 import type { GetBuilder } from '../operations/get.js';
 import { TableDeleteBuilder } from '../operations/table-delete.js';
-import { physicalKey, type TablePrimaryKey } from './physical-key.js';
+import type { TablePrimaryKey } from './physical-key.js';
 
 /** The discriminator attribute name of a table config (`_et` unless configured). */
 export type EntityAttributeOf<C extends TableConfig> = C['entityAttribute'] extends string ? C['entityAttribute'] : '_et';
@@ -195,12 +195,15 @@ export class Table<C extends TableConfig = TableConfig> {
   /**
    * Deletes the item stored under a physical primary key, whichever entity (or none) wrote it: the
    * way to remove the `unknown` items of table-level reads. A key that is not exactly the table's
-   * key attributes, of their types, within DynamoDB's limits, is a `KeyError` before sending.
+   * key attributes, of their types, within DynamoDB's limits, is a `KeyError` before sending (when
+   * the request is built, as for an entity's key).
    *
    * @example await AppTable.delete({ pk: 'USER#u1', sk: 'NOTE#1' }).where(AppTable.Attr('_et').eq('Note'))
    */
   delete(key: TablePrimaryKey<C>): TableDeleteBuilder {
-    return new TableDeleteBuilder(this as unknown as Table, { key: physicalKey(this as unknown as Table, key), condition: undefined, returnOld: false, returnItemOnFailure: false });
+    // A copy: changing the caller's object later must not change the delete.
+    const given: unknown = key !== null && typeof key === 'object' && !Array.isArray(key) ? { ...key } : key;
+    return new TableDeleteBuilder(this as unknown as Table, { key: given, condition: undefined, returnOld: false, returnItemOnFailure: false });
   }
 
   /**

@@ -5,6 +5,7 @@ import { requireCondition } from '../expressions/condition-input.js';
 import type { RequestOptions } from '../client/send.js';
 import { ownerByDiscriminator, sendDocumentRequest } from '../client/send-document-request.js';
 import type { Table } from '../entity/table.js';
+import { physicalKey } from '../entity/physical-key.js';
 import { InvalidBatchError } from '../errors.js';
 import { tableDeleteRequest, type WriteRequest } from '../batch/write-request.js';
 import { Operation } from './operation.js';
@@ -13,8 +14,13 @@ import { describeChecks, mapTableConditionFailure } from './condition-failure.js
 import { afterWrite } from './returned-item.js';
 
 interface TableDeleteState {
-  /** The physical primary key, checked (see `physicalKey`). */
-  readonly key: Readonly<Record<string, unknown>>;
+  /**
+   * The physical primary key as given (a copy of it), checked where the request is built (see
+   * `physicalKey`), as an entity's key is: a bad one then rejects the awaited delete, and is one of
+   * a batch's invalid writes (`BatchValidationError`, `bestEffort`) rather than a throw while the
+   * list of writes is being made.
+   */
+  readonly key: unknown;
   readonly condition: Condition | undefined;
   readonly returnOld: boolean;
   readonly returnItemOnFailure: boolean;
@@ -81,7 +87,7 @@ export class TableDeleteBuilder<Result = void> extends Operation<DeleteCommandIn
    * @example AppTable.delete({ pk: 'USER#u1', sk: 'NOTE#1' }).build().Key // { pk: 'USER#u1', sk: 'NOTE#1' }
    */
   build(): DeleteCommandInput {
-    const input: DeleteCommandInput = { TableName: this.table.name, Key: { ...this.state.key } };
+    const input: DeleteCommandInput = { TableName: this.table.name, Key: physicalKey(this.table, this.state.key) };
     if (this.state.condition !== undefined) {
       const ctx = tableContextFor(this.table);
       input.ConditionExpression = compileCondition(this.state.condition.node, ctx);
@@ -97,7 +103,7 @@ export class TableDeleteBuilder<Result = void> extends Operation<DeleteCommandIn
     if (this.state.condition !== undefined) {
       throw new InvalidBatchError(`${this.owner}: BatchWriteItem has no conditions, so delete().where() cannot be batched; use transactWrite`);
     }
-    return tableDeleteRequest(this.table, { ...this.state.key });
+    return tableDeleteRequest(this.table, physicalKey(this.table, this.state.key));
   }
 
   /** @internal the action of a transaction (ReturnValues does not apply there) */
@@ -109,11 +115,6 @@ export class TableDeleteBuilder<Result = void> extends Operation<DeleteCommandIn
   /** @internal what the delete's condition requires, in words (messages of failed conditions) */
   checks(): string | undefined {
     return describeChecks(undefined, this.state.condition !== undefined);
-  }
-
-  /** @internal the physical key, for transactions (one action per item) */
-  get key(): Readonly<Record<string, unknown>> {
-    return this.state.key;
   }
 
   /**

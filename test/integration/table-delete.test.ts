@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import {
+  BatchValidationError,
   BatchWriteError,
   ConditionFailedError,
   defineTable,
@@ -190,6 +191,20 @@ describe('in batches', () => {
     expect((await User.get({ userId: 'b4' }))?.userId).toBe('b4');
   });
 
+  it('a bad key is one of the invalid writes of the batch, as an entity key is: listed by BatchValidationError, skipped with bestEffort', async () => {
+    await putRaw({ pk: 'GHOST#v1', sk: 'A' });
+    const writes = () => [AppTable.delete({ pk: 'GHOST#v1', sk: 'A' }), AppTable.delete({ pk: '', sk: 'A' }), User.delete({} as never)];
+    const e = await refusedBeforeSend(requests, BatchValidationError, () => AppTable.batchWrite(writes()));
+    expect(e.failures.map((f) => f.index)).toEqual([1, 2]);
+    expect(e.failures[0]!.error).toBeInstanceOf(KeyError);
+    expect((e.failures[0]!.error as KeyError).attribute).toBe('pk');
+
+    const result = await AppTable.batchWrite(writes(), { bestEffort: true });
+    expect(result.written).toBe(1);
+    expect(result.skipped.map((s) => s.index)).toEqual([1, 2]);
+    expect(await getRaw({ pk: 'GHOST#v1', sk: 'A' })).toBeUndefined();
+  });
+
   it('a number key given as a bigint and as a number is one item', async () => {
     await putRaw({ id: 8 }, NumTable.name);
     const result = await NumTable.batchWrite([NumTable.delete({ id: 8 }), NumTable.delete({ id: 8n })]);
@@ -256,6 +271,12 @@ describe('in transactions', () => {
     expect((e as Error).message).toContain(`#1 delete ${T} {"pk":"GHOST#t2","sk":"A"}: ConditionalCheckFailed (required: its where() condition must hold)`);
     expect(await User.get({ userId: 't2' })).toBeUndefined();
     expect(await getRaw({ pk: 'GHOST#t2', sk: 'A' })).toBeDefined();
+  });
+
+  it("a bad key is a KeyError that names the action's position", async () => {
+    const e = await refusedBeforeSend(requests, KeyError, () => transactWrite([User.delete({ userId: 'u1' }), AppTable.delete({ pk: 'GHOST#x' } as never)]));
+    expect(e.message).toContain('missing key attribute sk');
+    expect(e.message).toContain('(action #1 of the transaction)');
   });
 
   it('an entity action and a table delete of the same item are refused before sending', async () => {
