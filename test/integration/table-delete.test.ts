@@ -36,10 +36,14 @@ const T = `table ${AppTable.name}`;
 /** A table keyed by a number (no sort key), and one with a binary sort key. */
 const NumTable = defineTable({ name: uniqueTableName('table-delete-n'), client, partitionKey: { name: 'id', type: 'N' } });
 const BinTable = defineTable({ name: uniqueTableName('table-delete-b'), client, partitionKey: { name: 'pk', type: 'S' }, sortKey: { name: 'bin', type: 'B' } });
+/** A table without a discriminator: table-level reads are refused there, its deletes by key are not. */
+const PlainTable = defineTable({ name: uniqueTableName('table-delete-p'), client, partitionKey: { name: 'pk', type: 'S' }, entityAttribute: false });
 
-useTable(AppTable);
+// After hooks run last-registered first: the client is destroyed after the last table is dropped.
+useTable(AppTable, { clients: [client] });
 useTable(NumTable);
-useTable(BinTable, { clients: [client] });
+useTable(BinTable);
+useTable(PlainTable);
 
 const putRaw = (Item: Record<string, unknown>, TableName: string = AppTable.name) => doc.send(new PutCommand({ TableName, Item }));
 const getRaw = async (Key: Record<string, unknown>, TableName: string = AppTable.name) => (await doc.send(new GetCommand({ TableName, Key, ConsistentRead: true }))).Item;
@@ -88,6 +92,13 @@ describe('deleting what a table-level read returns', () => {
     expect((e as ItemParseError).written).toBe('delete');
     expect((e as ItemParseError).entity).toBe('Ghost');
     expect(await getRaw({ pk: 'GHOST#2', sk: 'A' })).toBeUndefined();
+  });
+
+  it('a table without a discriminator deletes by key too, with conditions', async () => {
+    await putRaw({ pk: 'a', n: 1 }, PlainTable.name);
+    await expect(PlainTable.delete({ pk: 'a' }).where(PlainTable.Attr('n').eq(2)).send()).rejects.toBeInstanceOf(ConditionFailedError);
+    expect(await PlainTable.delete({ pk: 'a' }).where(PlainTable.Attr('n').eq(1)).returning('ALL_OLD')).toEqual({ pk: 'a', n: 1 });
+    expect(await getRaw({ pk: 'a' }, PlainTable.name)).toBeUndefined();
   });
 
   it('the key given is copied: changing it afterwards changes nothing', async () => {
