@@ -290,6 +290,17 @@ describe('in transactions', () => {
     expect(e.message).toContain('(action #1 of the transaction)');
   });
 
+  it('a table delete on a table whose client sends elsewhere is refused, naming the table', async () => {
+    const elsewhere = new DynamoDBClient({ ...localClientConfig(testEndpoint()), region: 'eu-west-3' });
+    try {
+      const Far = defineTable({ name: uniqueTableName('table-delete-far'), client: elsewhere, partitionKey: { name: 'pk', type: 'S' } });
+      const e = await refusedBeforeSend(requests, InvalidTransactionError, () => transactWrite([User.delete({ userId: 'u1' }), Far.delete({ pk: 'a' })]));
+      expect(e.message).toContain(`actions #0 (User, table ${AppTable.name}) and #1 (table ${Far.name}) are on tables whose clients send to different places`);
+    } finally {
+      elsewhere.destroy();
+    }
+  });
+
   it('an entity action and a table delete of the same item are refused before sending', async () => {
     const e = await refusedBeforeSend(requests, InvalidTransactionError, () => transactWrite([User.delete({ userId: 'u1' }), AppTable.delete({ pk: 'USER#u1', sk: 'PROFILE' })]));
     expect(e.message).toContain(`actions #0 (delete User) and #1 (delete ${T}) touch the same item`);
