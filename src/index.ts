@@ -32,6 +32,8 @@ export { UpdateBuilder } from './operations/update.js';
 export type { UpdateReturnMode, UpdatedAttributes } from './operations/update.js';
 export { DeleteBuilder } from './operations/delete.js';
 export { CheckBuilder } from './operations/check.js';
+export { TableDeleteBuilder } from './operations/table-delete.js';
+export type { TablePrimaryKey } from './entity/physical-key.js';
 export { QueryBuilder } from './pagination/query.js';
 export { ScanBuilder } from './pagination/scan.js';
 export type { Page } from './pagination/page-reader.js';

@@ -3,11 +3,17 @@ import { Entity, type AnyEntity, type EntityInput, type EntityKey } from '../ent
 import { BatchValidationError, InvalidBatchError } from '../errors.js';
 import { DeleteBuilder } from '../operations/delete.js';
 import { PutBuilder } from '../operations/put.js';
+import { TableDeleteBuilder } from '../operations/table-delete.js';
 import { BatchWriteEngine, type BatchProgress, type BatchWriteOptions } from './batch-writer.js';
 import { clientTag, type WriteRequest } from './write-request.js';
 
-/** A put or delete builder (`User.put(item)`, `Order.delete(key)`) accepted by batches. */
-export type BatchWriteBuilder = PutBuilder<unknown> | DeleteBuilder<unknown, unknown>;
+/** A put or delete builder (`User.put(item)`, `Order.delete(key)`, `AppTable.delete(physicalKey)`) accepted by batches. */
+export type BatchWriteBuilder = PutBuilder<unknown> | DeleteBuilder<unknown, unknown> | TableDeleteBuilder<unknown>;
+
+/** A delete builder: an entity's (`Order.delete(key)`) or a table's, by physical key (`AppTable.delete(key)`). */
+type AnyDeleteBuilder = DeleteBuilder<unknown, unknown> | TableDeleteBuilder<unknown>;
+
+const isDeleteBuilder = (a: unknown): a is AnyDeleteBuilder => a instanceof DeleteBuilder || a instanceof TableDeleteBuilder;
 
 /** What a batch uses of an entity; the public overloads already checked the item or key against it. */
 interface UntypedEntity {
@@ -21,7 +27,7 @@ function asEntity(a: unknown): UntypedEntity {
 }
 
 function toRequest(w: BatchWriteBuilder): WriteRequest {
-  if (w instanceof PutBuilder || w instanceof DeleteBuilder) return w.writeRequest();
+  if (w instanceof PutBuilder || isDeleteBuilder(w)) return w.writeRequest();
   throw new InvalidBatchError('a batch write takes put() and delete() builders');
 }
 
@@ -61,16 +67,17 @@ export class BatchWriter {
   }
 
   /**
-   * Deletes an item by its key composites, buffered like `put`. A `delete().where()` or a delete
-   * carrying a version throws `InvalidBatchError`: use `transactWrite`.
+   * Deletes an item by its key composites (or a table's delete by physical key,
+   * `AppTable.delete(key)`), buffered like `put`. A `delete().where()` or a delete carrying a
+   * version throws `InvalidBatchError`: use `transactWrite`.
    *
-   * @example writer.delete(User, { userId: 'u1' })
+   * @example writer.delete(User, { userId: 'u1' }); writer.delete(AppTable.delete({ pk: 'USER#u1', sk: 'NOTE#1' }))
    */
   delete<E extends AnyEntity>(entity: E, key: EntityKey<E>): this;
-  delete(builder: DeleteBuilder<unknown, unknown>): this;
-  delete(a: AnyEntity | DeleteBuilder<unknown, unknown>, key?: unknown): this {
+  delete(builder: DeleteBuilder<unknown, unknown> | TableDeleteBuilder<unknown>): this;
+  delete(a: AnyEntity | AnyDeleteBuilder, key?: unknown): this {
     this.assertOpen();
-    this.engine.add(toRequest(a instanceof DeleteBuilder ? a : asEntity(a).delete(key as never)));
+    this.engine.add(toRequest(isDeleteBuilder(a) ? a : asEntity(a).delete(key as never)));
     return this;
   }
 
@@ -138,12 +145,12 @@ export interface BatchCollector {
   put<E extends AnyEntity>(entity: E, item: EntityInput<E>): void;
   put(builder: PutBuilder<unknown>): void;
   /**
-   * Adds a delete by key composites.
+   * Adds a delete by key composites, or a table's delete by physical key.
    *
-   * @example await AppTable.batchWrite((batch) => batch.delete(Order, orderKey))
+   * @example await AppTable.batchWrite((batch) => { batch.delete(Order, orderKey); batch.delete(AppTable.delete({ pk: 'USER#u1', sk: 'NOTE#1' })) })
    */
   delete<E extends AnyEntity>(entity: E, key: EntityKey<E>): void;
-  delete(builder: DeleteBuilder<unknown, unknown>): void;
+  delete(builder: DeleteBuilder<unknown, unknown> | TableDeleteBuilder<unknown>): void;
 }
 
 export interface BatchWriteAllOptions extends BatchWriteOptions {
@@ -175,8 +182,8 @@ export async function batchWriteAll(
       put(a: AnyEntity | PutBuilder<unknown>, item?: unknown) {
         collect(a instanceof PutBuilder ? a : asEntity(a).put(item));
       },
-      delete(a: AnyEntity | DeleteBuilder<unknown, unknown>, key?: unknown) {
-        collect(a instanceof DeleteBuilder ? a : asEntity(a).delete(key as never));
+      delete(a: AnyEntity | AnyDeleteBuilder, key?: unknown) {
+        collect(isDeleteBuilder(a) ? a : asEntity(a).delete(key as never));
       },
     };
     try {

@@ -3,6 +3,7 @@ import { marshall, type marshallOptions } from '@aws-sdk/util-dynamodb';
 import type { AnyDynamoClient } from '../client/send.js';
 import type { UnprocessedWrite } from '../errors.js';
 import type { EntityModel } from '../entity/model.js';
+import type { Table } from '../entity/table.js';
 import { wireItemSize } from './wire-size.js';
 
 /** One put or delete of a batch, ready to send, with what to report if it never happens. */
@@ -89,6 +90,23 @@ export function deleteRequest(model: EntityModel, key: Record<string, unknown>, 
     write: { type: 'delete', entity: model.name, table, key: modelKey },
     keyNames: names,
     client: model.table.client,
+  };
+}
+
+/**
+ * A delete by physical primary key (`AppTable.delete(key)`, `key` already checked): listed, if never
+ * done, under the table's name (`entity: 'table App'`) with that physical key.
+ */
+export function tableDeleteRequest(table: Table, key: Record<string, unknown>): WriteRequest {
+  const name = table.name;
+  return {
+    table: name,
+    id: itemId(name, key, table.primaryKeyNames),
+    request: { DeleteRequest: { Key: key } },
+    size: wireItemSize(key) + REQUEST_ENVELOPE_BYTES,
+    write: { type: 'delete', entity: `table ${name}`, table: name, key: { ...key } },
+    keyNames: table.primaryKeyNames,
+    client: table.client,
   };
 }
 

@@ -20,6 +20,8 @@ import { BatchWriter, batchWriteAll, type BatchCollector, type BatchWriteAllOpti
 import type { BatchWriteOptions } from '../batch/batch-writer.js';
 import { batchGetAll, type BatchGetOptions, type BatchGetResults } from '../batch/batch-get.js';
 import type { GetBuilder } from '../operations/get.js';
+import { TableDeleteBuilder } from '../operations/table-delete.js';
+import type { TablePrimaryKey } from './physical-key.js';
 
 /** The discriminator attribute name of a table config (`_et` unless configured). */
 export type EntityAttributeOf<C extends TableConfig> = C['entityAttribute'] extends string ? C['entityAttribute'] : '_et';
@@ -188,6 +190,20 @@ export class Table<C extends TableConfig = TableConfig> {
       kind: 'query', index: this.resolveIndex(index), key, filter: undefined, projection: undefined, limit: undefined,
       pageSize: undefined, reverse: false, consistent: false, cursor: undefined, entities: undefined,
     });
+  }
+
+  /**
+   * Deletes the item stored under a physical primary key, whichever entity (or none) wrote it: the
+   * way to remove the `unknown` items of table-level reads. A key that is not exactly the table's
+   * key attributes, of their types, within DynamoDB's limits, is a `KeyError` before sending (when
+   * the request is built, as for an entity's key).
+   *
+   * @example await AppTable.delete({ pk: 'USER#u1', sk: 'NOTE#1' }).where(AppTable.Attr('_et').eq('Note'))
+   */
+  delete(key: TablePrimaryKey<C>): TableDeleteBuilder {
+    // A copy: changing the caller's object later must not change the delete.
+    const given: unknown = key !== null && typeof key === 'object' && !Array.isArray(key) ? { ...key } : key;
+    return new TableDeleteBuilder(this as unknown as Table, { key: given, condition: undefined, returnOld: false, returnItemOnFailure: false });
   }
 
   /**

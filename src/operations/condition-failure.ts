@@ -48,6 +48,20 @@ export function mapConditionFailure(error: unknown, model: EntityModel, operatio
 }
 
 /**
+ * `mapConditionFailure` for a write addressed by a table's physical key (`AppTable.delete(key)`):
+ * the stored item it may carry is reported as stored, for no entity parses it.
+ */
+export function mapTableConditionFailure(error: unknown, owner: string, operation: string, checked: string | undefined): unknown {
+  if ((error as { name?: string } | null)?.name !== 'ConditionalCheckFailedException') return error;
+  const raw = (error as { Item?: Record<string, AttributeValue> }).Item;
+  const item = raw === undefined ? undefined : unmarshallItem(raw);
+  const e = new ConditionFailedError(owner, operation, item, error);
+  if (checked !== undefined) e.message = `${owner}: ${operation} condition failed: ${checked}${item === undefined ? '' : ' (stored item attached)'}`;
+  e.message += maybeAppliedNote(e);
+  return e;
+}
+
+/**
  * The end of the message of a condition failure met by a retry of the SDK: the one it reports may
  * be the effect of the write itself, applied by an earlier attempt whose answer was lost.
  */
@@ -94,14 +108,19 @@ interface RawReason {
  */
 export function cancellationReasons(
   error: unknown,
-  prepared: readonly { model: EntityModel; key: Record<string, unknown>; version?: VersionCheck | undefined }[],
+  prepared: readonly (({ model: EntityModel } | { model: undefined; owner: string }) & { key: Record<string, unknown>; version?: VersionCheck | undefined })[],
 ): { reasons: CancellationReason[]; conflicts: (string | undefined)[] } {
   const raw = ((error as { CancellationReasons?: RawReason[] }).CancellationReasons ?? []) as RawReason[];
   const conflicts: (string | undefined)[] = [];
   const reasons = prepared.map((p, index) => {
     const r = raw[index] ?? {};
-    const stored = r.Item === undefined ? undefined : failedItem(p.model, r.Item);
     const code = r.Code ?? 'None';
+    // An action addressed by physical key (no entity): its stored item is reported as stored.
+    if (p.model === undefined) {
+      conflicts.push(undefined);
+      return { index, entity: p.owner, key: p.key, code, message: r.Message, item: r.Item === undefined ? undefined : unmarshallItem(r.Item) };
+    }
+    const stored = r.Item === undefined ? undefined : failedItem(p.model, r.Item);
     conflicts.push(code === 'ConditionalCheckFailed' ? versionConflict(p.model, p.version, stored) : undefined);
     return { index, entity: p.model.name, key: p.key, code, message: r.Message, item: stored?.item };
   });

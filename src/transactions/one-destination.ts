@@ -1,5 +1,4 @@
 import type { AnyDynamoClient } from '../client/send.js';
-import type { EntityModel } from '../entity/model.js';
 import { InvalidTransactionError } from '../errors.js';
 
 interface ClientConfig {
@@ -26,13 +25,22 @@ async function destination(client: AnyDynamoClient): Promise<string> {
   return `region ${String(await resolved(config?.region))} at ${endpointText(await resolved(config?.endpoint))}`;
 }
 
+/** What an action or get is on: an entity's table (`name` is the entity's), or a table itself. */
+interface Subject {
+  readonly name?: string | undefined;
+  readonly table: { readonly name: string; readonly client: AnyDynamoClient };
+}
+
+/** `User, table App`, or `table App` for an action on the table itself. */
+const subjectText = (s: Subject): string => (s.name === undefined ? `table ${s.table.name}` : `${s.name}, table ${s.table.name}`);
+
 /**
  * A transaction is one request, sent through the client of its first action's table. Tables on
  * other clients are fine when those send to the same region and endpoint; otherwise the request
  * would write (or read) a table of the same name somewhere else than the table's own client does.
  * Only compared when the actions use more than one client.
  */
-export async function checkOneDestination(models: readonly EntityModel[], kind: 'actions' | 'gets'): Promise<void> {
+export async function checkOneDestination(models: readonly Subject[], kind: 'actions' | 'gets'): Promise<void> {
   const first = models[0]!.table.client;
   if (models.every((m) => m.table.client === first)) return;
   const places = new Map<AnyDynamoClient, string>();
@@ -41,7 +49,7 @@ export async function checkOneDestination(models: readonly EntityModel[], kind: 
   const other = models.findIndex((m) => places.get(m.table.client) !== at);
   if (other === -1) return;
   throw new InvalidTransactionError(
-    `${kind} #0 (${models[0]!.name}, table ${models[0]!.table.name}) and #${other} (${models[other]!.name}, table ${models[other]!.table.name}) are on tables whose clients ` +
+    `${kind} #0 (${subjectText(models[0]!)}) and #${other} (${subjectText(models[other]!)}) are on tables whose clients ` +
       `send to different places (${at}; ${places.get(models[other]!.table.client)!}): a transaction is one request to one region, sent through the client of the first table`,
   );
 }

@@ -9,6 +9,8 @@ import { PutBuilder } from '../operations/put.js';
 import { UpdateBuilder } from '../operations/update.js';
 import { DeleteBuilder } from '../operations/delete.js';
 import { CheckBuilder } from '../operations/check.js';
+import { TableDeleteBuilder } from '../operations/table-delete.js';
+import type { Table } from '../entity/table.js';
 import { cancellationReasons, type VersionCheck } from '../operations/condition-failure.js';
 import { backoffDelay, resolveBackoff, sleep, type BackoffOptions } from '../batch/backoff.js';
 import { itemId } from '../batch/write-request.js';
@@ -21,8 +23,8 @@ export const MAX_TRANSACTION_ACTIONS = 100;
 /** DynamoDB's cap on a transaction's aggregate size. */
 export const MAX_TRANSACTION_BYTES = 4 * 1024 * 1024;
 
-/** An action of `transactWrite`: a put, update, delete or check builder. */
-export type TransactWriteAction = PutBuilder<unknown> | UpdateBuilder<unknown, never, unknown> | DeleteBuilder<unknown, unknown> | CheckBuilder;
+/** An action of `transactWrite`: a put, update, delete or check builder, or a table's delete by physical key. */
+export type TransactWriteAction = PutBuilder<unknown> | UpdateBuilder<unknown, never, unknown> | DeleteBuilder<unknown, unknown> | CheckBuilder | TableDeleteBuilder<unknown>;
 
 export interface TransactWriteOptions extends RequestOptions {
   /** `ClientRequestToken` (1-36 characters): retries with the same token apply once, for 10 minutes. */
@@ -46,7 +48,11 @@ type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[numb
 
 interface PreparedAction {
   readonly item: TransactItem;
-  readonly model: EntityModel;
+  /** The entity the action writes for; `undefined` for a table's delete by physical key. */
+  readonly model: EntityModel | undefined;
+  /** How messages name the action's owner: the entity's name, or `table App`. */
+  readonly owner: string;
+  readonly table: Table;
   readonly key: Record<string, unknown>;
   /** `put`, `create`, `update`, `delete` or `check`, for the message of a cancellation */
   readonly operation: string;
@@ -74,7 +80,7 @@ const actionInput = (item: TransactItem): Record<string, unknown> => Object.valu
 
 /** Actions without an item count their key and their expressions (with the names and values they use). */
 function keyed(item: TransactItem, model: EntityModel, operation: string, action: SizedAction, checks: string | undefined, version?: VersionCheck): PreparedAction {
-  return { item, model, key: action.Key ?? {}, operation, checks, version, bytes: keyedActionBytes(action) };
+  return { item, model, owner: model.name, table: model.table, key: action.Key ?? {}, operation, checks, version, bytes: keyedActionBytes(action) };
 }
 
 /**
@@ -99,7 +105,7 @@ function prepare(action: TransactWriteAction, token: string | undefined, now: Da
     const model = action.model;
     const key: Record<string, unknown> = {};
     for (const n of model.primaryKeyNames) key[n] = (item.Put.Item as Record<string, unknown>)[n];
-    return { item: item as TransactItem, model, key, operation: action.operation, checks: action.checks(), version: action.versionCheck(), bytes: size + expressionBytes(item.Put) };
+    return { item: item as TransactItem, model, owner: model.name, table: model.table, key, operation: action.operation, checks: action.checks(), version: action.versionCheck(), bytes: size + expressionBytes(item.Put) };
   }
   if (action instanceof UpdateBuilder) {
     const item = action.transactItem(token, now);
@@ -112,6 +118,11 @@ function prepare(action: TransactWriteAction, token: string | undefined, now: Da
   if (action instanceof CheckBuilder) {
     const item = action.transactItem();
     return keyed(item as TransactItem, action.model, 'check', item.ConditionCheck, action.checks());
+  }
+  if (action instanceof TableDeleteBuilder) {
+    const item = action.transactItem();
+    const table = action.table;
+    return { item: item as TransactItem, model: undefined, owner: `table ${table.name}`, table, key: item.Delete.Key!, operation: 'delete', checks: action.checks(), version: undefined, bytes: keyedActionBytes(item.Delete) };
   }
   throw new InvalidTransactionError('transactWrite takes put(), update(), delete() and check() builders');
 }
@@ -154,11 +165,11 @@ function prepareTransactWrite(actions: readonly TransactWriteAction[], options: 
   let wire = 0;
   prepared.forEach((p, i) => {
     wire += wireBytes(actionInput(p.item));
-    const id = itemId(p.model.table.name, p.key, p.model.primaryKeyNames);
+    const id = itemId(p.table.name, p.key, p.table.primaryKeyNames);
     const prev = seen.get(id);
     if (prev !== undefined) {
       throw new InvalidTransactionError(
-        `actions #${prev} (${prepared[prev]!.operation} ${prepared[prev]!.model.name}) and #${i} (${p.operation} ${p.model.name}) touch the same item ${keyText(p.key)}; ` +
+        `actions #${prev} (${prepared[prev]!.operation} ${prepared[prev]!.owner}) and #${i} (${p.operation} ${p.owner}) touch the same item ${keyText(p.key)}; ` +
           'DynamoDB allows one action per item in a transaction (merge the condition into the write)',
       );
     }
@@ -194,8 +205,8 @@ function prepareTransactWrite(actions: readonly TransactWriteAction[], options: 
  */
 export async function transactWrite(actions: readonly TransactWriteAction[], options: TransactWriteOptions = {}): Promise<void> {
   const { input, prepared } = prepareTransactWrite(actions, options);
-  await checkOneDestination(prepared.map((p) => p.model), 'actions');
-  const client = prepared[0]!.model.table.client;
+  await checkOneDestination(prepared.map((p) => ({ name: p.model?.name, table: p.table })), 'actions');
+  const client = prepared[0]!.table.client;
   const retry = options.retryConflicts;
   const backoff = retry === undefined || retry === false ? undefined : resolveBackoff(retry === true ? {} : retry, (m) => new InvalidTransactionError(`retryConflicts: ${m}`));
   if (backoff !== undefined && input.ClientRequestToken === undefined) input.ClientRequestToken = randomToken();
