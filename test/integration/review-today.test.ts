@@ -1,0 +1,38 @@
+/**
+ * helper-55: adversarial review of the day's merged changes (AppTable.delete, DynamoDB limits,
+ * cached guards and owner fast paths), against DynamoDB Local.
+ */
+import { describe, expect, it } from 'vitest';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { defineTable, KeyError } from '../../src/index.js';
+import { appModel } from '../fixtures/app-model.js';
+import { testClient, testDocClient, uniqueTableName } from '../support/client.js';
+import { countRequests, refusedBeforeSend } from '../support/requests.js';
+import { useTable } from '../support/tables.js';
+
+const client = testClient();
+const doc = testDocClient(client);
+const requests = countRequests(client);
+const { AppTable, User } = appModel(client, uniqueTableName('review-today'));
+const NumTable = defineTable({ name: uniqueTableName('review-today-n'), client, partitionKey: { name: 'id', type: 'N' } });
+
+useTable(AppTable, { clients: [client] });
+useTable(NumTable);
+
+const getRaw = async (Key: Record<string, unknown>, TableName: string = AppTable.name) => (await doc.send(new GetCommand({ TableName, Key, ConsistentRead: true }))).Item;
+
+describe('AppTable.delete keys', () => {
+  it('a physical key with a lone UTF-16 surrogate is a KeyError: DynamoDB would delete the item keyed with "?" in its place', async () => {
+    // The item of user 'a?' is a legitimate one; 'a\ud800' is a string cut inside a character.
+    await User.put({ userId: 'a?', orgId: 'acme', email: 'q@example.com', name: 'Q' });
+    const e = await refusedBeforeSend(requests, KeyError, () => AppTable.delete({ pk: 'USER#a\ud800', sk: 'PROFILE' }));
+    expect(e.attribute).toBe('pk');
+    expect(e.message).toMatch(/lone UTF-16 surrogate/);
+    await expect(refusedBeforeSend(requests, KeyError, () => AppTable.delete({ pk: 'USER#a?', sk: 'PROF\udfffILE' }))).resolves.toBeInstanceOf(KeyError);
+    expect((await User.get({ userId: 'a?' }))?.name).toBe('Q');
+    // A well-formed pair is a character like any other.
+    await doc.send(new PutCommand({ TableName: AppTable.name, Item: { pk: 'GHOST#😀', sk: 'A' } }));
+    await AppTable.delete({ pk: 'GHOST#😀', sk: 'A' });
+    expect(await getRaw({ pk: 'GHOST#😀', sk: 'A' })).toBeUndefined();
+  });
+});
