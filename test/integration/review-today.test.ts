@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { defineTable, KeyError } from '../../src/index.js';
+import { defineTable, ExpressionError, KeyError } from '../../src/index.js';
 import { appModel } from '../fixtures/app-model.js';
 import { testClient, testDocClient, uniqueTableName } from '../support/client.js';
 import { countRequests, refusedBeforeSend } from '../support/requests.js';
@@ -34,5 +34,17 @@ describe('AppTable.delete keys', () => {
     await doc.send(new PutCommand({ TableName: AppTable.name, Item: { pk: 'GHOST#😀', sk: 'A' } }));
     await AppTable.delete({ pk: 'GHOST#😀', sk: 'A' });
     expect(await getRaw({ pk: 'GHOST#😀', sk: 'A' })).toBeUndefined();
+  });
+});
+
+describe('table-level key conditions', () => {
+  it("a key condition value with a lone UTF-16 surrogate is an ExpressionError: DynamoDB would read the partition keyed with '?' instead", async () => {
+    await User.put({ userId: 'b?', orgId: 'acme', email: 'b@example.com', name: 'B' });
+    // What the request would have answered: user 'b?' for a partition that is not its own.
+    const e = await refusedBeforeSend(requests, ExpressionError, () => AppTable.query(AppTable.Key('pk').eq('USER#b\ud800')).all());
+    expect(e.message).toMatch(/pk.*lone UTF-16 surrogate/);
+    await expect(refusedBeforeSend(requests, ExpressionError, () => AppTable.query(AppTable.Key('pk').eq('USER#b?').and(AppTable.Key('sk').beginsWith('PRO\udc00'))).all())).resolves.toBeInstanceOf(ExpressionError);
+    const found = await AppTable.query(AppTable.Key('pk').eq('USER#b?')).all();
+    expect(found.items.map((i) => i._et)).toEqual(['User']);
   });
 });
