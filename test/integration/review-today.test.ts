@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { defineTable, ExpressionError, KeyError } from '../../src/index.js';
+import { defineTable, ExpressionError, InvalidTransactionError, KeyError, TransactionCanceledError, transactWrite } from '../../src/index.js';
 import { appModel } from '../fixtures/app-model.js';
 import { testClient, testDocClient, uniqueTableName } from '../support/client.js';
 import { countRequests, refusedBeforeSend } from '../support/requests.js';
@@ -46,5 +46,24 @@ describe('table-level key conditions', () => {
     await expect(refusedBeforeSend(requests, ExpressionError, () => AppTable.query(AppTable.Key('pk').eq('USER#b?').and(AppTable.Key('sk').beginsWith('PRO\udc00'))).all())).resolves.toBeInstanceOf(ExpressionError);
     const found = await AppTable.query(AppTable.Key('pk').eq('USER#b?')).all();
     expect(found.items.map((i) => i._et)).toEqual(['User']);
+  });
+});
+
+describe('a table delete by a bigint number key in a transaction', () => {
+  it('a cancellation is a TransactionCanceledError whose message shows the bigint key', async () => {
+    await doc.send(new PutCommand({ TableName: NumTable.name, Item: { id: 9, v: 1 } }));
+    const e = await transactWrite([NumTable.delete({ id: 9n }).where(NumTable.Attr('v').eq(2))]).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    expect(e).toBeInstanceOf(TransactionCanceledError);
+    expect((e as Error).message).toContain('#0 delete table ' + NumTable.name + ' {"id":9}: ConditionalCheckFailed');
+    expect((e as TransactionCanceledError).reasons[0]!.key).toEqual({ id: 9n });
+    expect(await getRaw({ id: 9 }, NumTable.name)).toEqual({ id: 9, v: 1 });
+  });
+
+  it('two actions on one item keyed by a bigint are an InvalidTransactionError naming the key', async () => {
+    const e = await refusedBeforeSend(requests, InvalidTransactionError, () => transactWrite([NumTable.delete({ id: 10 }), NumTable.delete({ id: 10n })]));
+    expect(e.message).toContain('touch the same item {"id":10}');
   });
 });
