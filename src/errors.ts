@@ -242,10 +242,19 @@ export interface CancellationReason {
   readonly item: Record<string, unknown> | undefined;
 }
 
-/** A physical key for a message: `{"pk":"USER#u1","sk":"PROFILE"}`, binary values by their length. */
+/**
+ * A physical key for a message: `{"pk":"USER#u1","sk":"PROFILE"}`, binary values by their length,
+ * a bigint number key by its digits (JSON.stringify throws on a bigint, which would replace the
+ * error being reported with a TypeError).
+ */
 export function keyText(key: Readonly<Record<string, unknown>>): string {
-  return JSON.stringify(key, (_k, v: unknown) => (v instanceof Uint8Array ? `<${v.byteLength} bytes>` : v));
+  return `{${Object.entries(key)
+    .map(([name, v]) => `${JSON.stringify(name)}:${keyValueText(v)}`)
+    .join(',')}}`;
 }
+
+const keyValueText = (v: unknown): string =>
+  typeof v === 'bigint' ? v.toString() : v instanceof Uint8Array ? JSON.stringify(`<${v.byteLength} bytes>`) : (JSON.stringify(v) ?? String(v));
 
 /**
  * DynamoDB cancelled a transaction; `reasons[i]` lines up with action `i`. The message names each

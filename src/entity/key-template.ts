@@ -42,6 +42,12 @@ const INTEGER_TEXT = /^-?\d+$/;
 /** A UTF-16 surrogate that is not half of a pair (in a `u` regex, a pair is one code point). */
 const LONE_SURROGATE = /\p{Cs}/u;
 
+/**
+ * Whether `text` holds half a character: DynamoDB keys a string by its UTF-8 form, where a lone
+ * surrogate has none, and DynamoDB Local keys 'a\ud800', 'a\udfff' and 'a?' as one item.
+ */
+export const hasLoneSurrogate = (text: string): boolean => LONE_SURROGATE.test(text);
+
 /** DynamoDB's limits on key values (UTF-8 bytes of a string, bytes of a binary). */
 export const MAX_PARTITION_KEY_BYTES = 2048;
 export const MAX_SORT_KEY_BYTES = 1024;
@@ -157,7 +163,7 @@ export class KeyTemplate {
     }
     // DynamoDB keys a string by its UTF-8 form, where a lone surrogate has none: DynamoDB Local
     // keys 'a\ud800', 'a\udfff' and 'a?' as one item, so a write under one replaces the others.
-    if (LONE_SURROGATE.test(text)) {
+    if (hasLoneSurrogate(text)) {
       this.fail(part.name, `value of ${part.name} contains a lone UTF-16 surrogate (half of a character, not valid Unicode), which DynamoDB cannot key apart from other strings`);
     }
     // A raw key is the whole value, so it cannot be ambiguous whatever it contains.

@@ -7,7 +7,7 @@ import type { Condition } from '../expressions/condition.js';
 import type { ResolvedIndex } from '../entity/table.js';
 import type { KeyAttribute } from '../entity/table-types.js';
 import { ExpressionError } from '../errors.js';
-import { keyValueBytes, MAX_SORT_KEY_BYTES } from '../entity/key-template.js';
+import { hasLoneSurrogate, keyValueBytes, MAX_SORT_KEY_BYTES } from '../entity/key-template.js';
 
 /** One term of a key condition: the attribute it is on, its operator and values; `undefined` when it cannot be one. */
 export type KeyTerm = { readonly name: string; readonly op: string; readonly values: readonly unknown[] } | undefined;
@@ -99,13 +99,18 @@ const KEY_TYPE_OF: Readonly<Record<KeyAttribute['type'], (v: unknown) => boolean
 /**
  * DynamoDB rejects a key condition value of another type than the key attribute's, an empty
  * string or binary anywhere in a key condition (`begins_with(sk, '')` too), and a sort-key value
- * over the sort key limit (`maxBytes`), even as a bound or prefix.
+ * over the sort key limit (`maxBytes`), even as a bound or prefix; a string holding half a
+ * character, which DynamoDB would key as another string, is refused as key templates refuse it.
  */
 export function checkKeyValues(where: string, key: KeyAttribute, term: NonNullable<KeyTerm>, maxBytes?: number): void {
   for (const v of term.values) {
     if (!KEY_TYPE_OF[key.type](v)) throw new ExpressionError(where, key.name, `${key.name} is a ${key.type} key; ${describeValue(v)} cannot be compared with it`);
     if ((typeof v === 'string' && v === '') || (v instanceof Uint8Array && v.byteLength === 0)) {
       throw new ExpressionError(where, key.name, `a key condition value cannot be empty (DynamoDB rejects empty key values)`);
+    }
+    // DynamoDB reads it as the key with '?' in place of the half character: another partition's items.
+    if (typeof v === 'string' && hasLoneSurrogate(v)) {
+      throw new ExpressionError(where, key.name, `a key condition value of ${key.name} contains a lone UTF-16 surrogate (half of a character, not valid Unicode), which DynamoDB cannot key apart from other strings`);
     }
     if (maxBytes !== undefined && keyValueBytes(v) > maxBytes) {
       throw new ExpressionError(where, key.name, `a sort key condition value of ${keyValueBytes(v)} bytes is over DynamoDB's sort key limit of ${maxBytes} bytes, which it applies to key conditions too`);
