@@ -21,7 +21,7 @@ export function checkUpdatedSize(model: EntityModel, key: Readonly<Record<string
   for (const a of actions) {
     if (a.kind !== 'set' || a.path.length !== 1 || a.value.kind !== 'value') continue;
     const v = a.value.value;
-    bound += 3 * String(a.path[0]).length;
+    bound += 3 * model.storedName(String(a.path[0])).length; // a storedAs name may be longer than the field's
     if (typeof v === 'string') bound += 3 * v.length;
     else if (typeof v === 'number' || typeof v === 'bigint') bound += 21;
     else if (typeof v === 'boolean' || v === null) bound += 1;
