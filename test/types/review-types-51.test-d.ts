@@ -58,6 +58,14 @@ test('tuple positions are typed by position', () => {
   Doc.update(key).set({ 'moves[0][1]': 'yes' });
 });
 
+test('append() and prepend() refuse a tuple, as the run time does ("append() works on lists")', () => {
+  Doc.update(key).append({ lines: [{ sku: 'A' }] });
+  // @ts-expect-error a tuple keeps its length
+  Doc.update(key).append({ pair: ['a'] });
+  // @ts-expect-error nor at its start
+  Doc.update(key).prepend({ legs: [{ from: 'x' }] });
+});
+
 test('a map key with a dot types the paths below it', () => {
   expectTypeOf(Doc.Attr('meta.a.b.c')).toEqualTypeOf<AttributeOperand<string>>();
   expectTypeOf(Doc.Attr('meta.plain')).toEqualTypeOf<AttributeOperand<string>>();
