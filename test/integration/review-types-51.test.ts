@@ -6,7 +6,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { defineEntity, defineTable, ExpressionError, ValidationError } from '../../src/index.js';
+import { ConditionFailedError, defineEntity, defineTable, ExpressionError, ValidationError, VersionConflictError } from '../../src/index.js';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { testDocClient } from '../support/client.js';
+import { failure } from '../support/failure.js';
 import { testClient, uniqueTableName } from '../support/client.js';
 import { useTable } from '../support/tables.js';
 import { countRequests, refusedBeforeSend } from '../support/requests.js';
@@ -32,6 +35,14 @@ const Stock = defineEntity({
   keys: { primary: { pk: 'S#{id}', sk: 'STOCK' } },
 });
 
+const Counter = defineEntity({
+  table: Table,
+  name: 'Counter',
+  schema: z.object({ id: z.string(), n: z.number() }),
+  keys: { primary: { pk: 'C#{id}', sk: 'COUNTER' } },
+  version: 'version',
+});
+
 useTable(Table, { clients: [client] });
 
 describe('records keyed by an enum keep exactly their keys', () => {
@@ -52,5 +63,26 @@ describe('records keyed by an enum keep exactly their keys', () => {
   it('a partial record and a record of any keys still take and lose entries', async () => {
     await Stock.update({ id: 's1' }).set({ 'bySize.m': 5, 'byColor.blue': 2, 'byShop.rome': 4 }).remove('byColor.red', 'byShop.paris');
     expect(await Stock.get({ id: 's1' })).toEqual({ id: 's1', bySize: { s: 1, m: 5 }, byColor: { blue: 2 }, byShop: { rome: 4 } });
+  });
+});
+
+describe('Entity.storedItem(failure): the stored item of a failed write, typed', () => {
+  it('is the parsed item of a lost version race, and undefined for another entity or an unparsable item', async () => {
+    await Counter.create({ id: 'c1', n: 1 });
+    await Counter.update({ id: 'c1' }).set({ n: 2 });
+    const e = await failure(Counter.update({ id: 'c1', version: 1 }).set({ n: 3 }), VersionConflictError);
+    const current = Counter.storedItem(e);
+    expect(current).toEqual({ id: 'c1', n: 2, version: 2 });
+    expect(current).toBe(e.item);
+    // Another entity's guard does not type it as its own.
+    expect(Stock.storedItem(e)).toBeUndefined();
+    expect(Counter.storedItem(new Error('x'))).toBeUndefined();
+    expect(Counter.storedItem(undefined)).toBeUndefined();
+
+    // A stored item that does not parse is attached as stored, and is no Counter.
+    await testDocClient(client).send(new PutCommand({ TableName: Table.name, Item: { pk: 'C#c2', sk: 'COUNTER', _et: 'Counter', id: 'c2', n: 'many', version: 5 } }));
+    const bad = await failure(Counter.update({ id: 'c2', version: 1 }).set({ n: 3 }), ConditionFailedError);
+    expect(bad.item).toMatchObject({ n: 'many' });
+    expect(Counter.storedItem(bad)).toBeUndefined();
   });
 });

@@ -5,7 +5,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { expectTypeOf, test } from 'vitest';
 import { z } from 'zod';
-import { defineEntity, defineTable, type AttributeOperand } from '../../src/index.js';
+import { defineEntity, defineTable, VersionConflictError, type AttributeOperand, type EntityItem } from '../../src/index.js';
 
 const Table = defineTable({
   name: 'ReviewTypes51',
@@ -77,4 +77,23 @@ test('a map key with a dot types the paths below it', () => {
   Doc.update(key).set({ 'meta.a.b.c': 1 });
   // @ts-expect-error n is a number
   Doc.Attr('top.level.n').eq('x');
+});
+
+const Counter = defineEntity({
+  table: Table,
+  name: 'Counter',
+  schema: z.object({ id: z.string(), n: z.number() }),
+  keys: { primary: { pk: 'C#{id}', sk: 'COUNTER' } },
+  version: 'version',
+});
+
+test('the stored item of a failed write is typed through its entity', () => {
+  const handle = (e: unknown): number => {
+    // VersionConflictError.item is untyped (the item may not have parsed, or be another entity's).
+    if (e instanceof VersionConflictError) expectTypeOf(e.item).toEqualTypeOf<Record<string, unknown> | undefined>();
+    const stored = Counter.storedItem(e);
+    expectTypeOf(stored).toEqualTypeOf<EntityItem<typeof Counter> | undefined>();
+    return (stored?.n ?? 0) + (stored?.version ?? 0);
+  };
+  expectTypeOf(handle).returns.toEqualTypeOf<number>();
 });
