@@ -10,28 +10,15 @@ export type Leaf = Date | Set<unknown> | Uint8Array | string | number | bigint |
 /**
  * The paths below attribute `K` holding `V` (distributes over a union `V`; leaves add none). A
  * nested object's paths are read from `PathsByKey` directly, with the depth test here, not through
- * `AttrPath` (one alias and one conditional less per nested object or list element). A tuple (a
- * list of fixed length) has a path per position, typed by position: `t[${number}]` took `t[2]` of
- * a pair, and the paths below any position were those of every position.
+ * `AttrPath` (one alias and one conditional less per nested object or list element).
  */
 type SubPaths<K extends string, V, D extends number> = V extends Leaf
   ? never
   : V extends readonly unknown[]
-    ? V extends { readonly 0: unknown }
-      ? TuplePaths<K, V, D>
-      : `${K}[${number}]` | ElementSubPaths<K, V[number], D>
+    ? `${K}[${number}]` | ElementSubPaths<K, V[number], D>
     : [D] extends [never]
       ? never
       : `${K}.${PathsByKey<V, D>[keyof V & string]}`;
-
-type TuplePaths<K extends string, V, D extends number> = { [I in keyof V & `${number}`]-?: `${K}[${I}]` | PositionSubPaths<`${K}[${I}]`, V[I], D> }[keyof V & `${number}`];
-type PositionSubPaths<P extends string, E, D extends number> = E extends Leaf
-  ? never
-  : [D] extends [never]
-    ? never
-    : E extends readonly unknown[]
-      ? SubPaths<P, E, Depth[D]>
-      : `${P}.${PathsByKey<E, D>[keyof E & string]}`;
 
 type ElementSubPaths<K extends string, E, D extends number> = E extends Leaf
   ? never
@@ -60,16 +47,15 @@ type PathsByKey<T, D extends number = 4> = { [K in keyof T & string]-?: T[K] ext
  */
 export type AttrPathsOf<T, Names extends keyof T & string> = PathsByKey<T>[Names];
 
-/** Element `I` of list value `V`: a tuple's by position, a list's (`I` a number or `number`) its element type. */
-type ElementOf<V, I extends number> = V extends readonly unknown[] ? V[I] : never;
+type ElementOf<V> = V extends readonly unknown[] ? V[number] : never;
 
 /**
  * The value at segment `S` of `T` when `S` is not a key of `T` itself: a list element `K[n]`
  * (`ElementOf` distributes, so an optional list's `undefined` adds nothing), or an attribute of
  * only some members of a union (`keyof` of a union is its common keys; `AttrPath` distributes).
  */
-type ElementAt<T, S extends string> = S extends `${infer K}[${infer I extends number}]`
-  ? ElementOf<MemberValue<T, K>, I>
+type ElementAt<T, S extends string> = S extends `${infer K}[${number}]`
+  ? ElementOf<MemberValue<T, K>>
   : S extends `${infer K}[${infer I}`
     ? Indexed<MemberValue<T, K>, I>
     : MemberValue<T, S>;
@@ -78,11 +64,7 @@ type ElementAt<T, S extends string> = S extends `${infer K}[${infer I extends nu
  * The element of list value `V` at the indexes `I` after the first `[` (`0][1]` in a list of
  * lists: `K[${number}]` above infers no `K` there, and one index is the common case it keeps cheap).
  */
-type Indexed<V, I extends string> = I extends `${infer N extends number}]`
-  ? ElementOf<V, N>
-  : I extends `${infer N extends number}][${infer J}`
-    ? Indexed<ElementOf<V, N>, J>
-    : never;
+type Indexed<V, I extends string> = I extends `${number}]` ? ElementOf<V> : I extends `${number}][${infer J}` ? Indexed<ElementOf<V>, J> : never;
 
 /** `T[K]` over the members of a union `T` that have `K` (`never` for the others). */
 type MemberValue<T, K> = T extends unknown ? T[K & keyof T] : never;

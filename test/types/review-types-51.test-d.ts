@@ -36,28 +36,6 @@ const Doc = defineEntity({
 });
 const key = { id: 'd1' };
 
-test('tuple positions are typed by position', () => {
-  expectTypeOf(Doc.Attr('pair[0]')).toEqualTypeOf<AttributeOperand<string>>();
-  expectTypeOf(Doc.Attr('pair[1]')).toEqualTypeOf<AttributeOperand<number>>();
-  expectTypeOf(Doc.Attr('legs[1].km')).toEqualTypeOf<AttributeOperand<number>>();
-  Doc.update(key).set({ 'pair[0]': 'a', 'pair[1]': 2, 'legs[0].from': 'x' });
-  Doc.Attr('pair[1]').gt(1);
-  // @ts-expect-error position 0 holds a string
-  Doc.update(key).set({ 'pair[0]': 2 });
-  // @ts-expect-error position 1 holds a number
-  Doc.Attr('pair[1]').eq('x');
-  // @ts-expect-error the pair has two positions (run time: "is not a path of the Doc schema")
-  Doc.Attr('pair[2]');
-  // @ts-expect-error km is at position 1, not 0
-  Doc.Attr('legs[0].km');
-  Doc.update(key).remove('maybe[1]');
-  expectTypeOf(Doc.Attr('maybe[1]')).toEqualTypeOf<AttributeOperand<number>>();
-  // A list of tuples: each element's positions.
-  expectTypeOf(Doc.Attr('moves[3][1]')).toEqualTypeOf<AttributeOperand<boolean>>();
-  // @ts-expect-error position 1 of a move is a boolean
-  Doc.update(key).set({ 'moves[0][1]': 'yes' });
-});
-
 test('append() and prepend() refuse a tuple, as the run time does ("append() works on lists")', () => {
   Doc.update(key).append({ lines: [{ sku: 'A' }] });
   // @ts-expect-error a tuple keeps its length
@@ -97,3 +75,4 @@ test('the stored item of a failed write is typed through its entity', () => {
   };
   expectTypeOf(handle).returns.toEqualTypeOf<number>();
 });
+
