@@ -46,7 +46,8 @@ type AddValue<V> = [V] extends [number | undefined] ? number : [V] extends [Read
 type DeleteValue<V> = [V] extends [ReadonlySet<unknown> | undefined] ? SetOf<V> : NotASet;
 /** The set type `add`/`delete` take for a set `V` (distributes, so `undefined` adds nothing). */
 type SetOf<V> = V extends ReadonlySet<infer E> ? ReadonlySet<E> : never;
-type AppendValue<V> = [V] extends [readonly unknown[] | undefined] ? readonly NonNullable<V>[number][] : NotAList;
+/** A tuple (a value with a position 0) is no list here: its length is fixed, and the run time refuses it. */
+type AppendValue<V> = [V] extends [readonly unknown[] | undefined] ? (NonNullable<V> extends { readonly 0: unknown } ? NotAList : readonly NonNullable<V>[number][]) : NotAList;
 
 /*
  * What `add`, `delete` and `append`/`prepend` take at a path that cannot hold what they change: no

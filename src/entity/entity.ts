@@ -18,6 +18,7 @@ import { DeleteBuilder } from '../operations/delete.js';
 import { CheckBuilder } from '../operations/check.js';
 import { resolvePath } from '../operations/update-plan.js';
 import { checkOwners } from '../operations/expression-input.js';
+import { storedItemOf } from '../operations/condition-failure.js';
 import { EntityBatchGet } from '../batch/entity-batch-get.js';
 import { partitionCondition } from './partition-condition.js';
 import { requireCondition, requireKeyCondition } from '../expressions/condition-input.js';
@@ -201,6 +202,18 @@ export class Entity<Name extends string, Item extends object, Input, K, V extend
    */
   partition<I extends QueryIndexName<K>>(index: I, composites: PartitionInput<Item, PartitionNames<K, I>>): Condition {
     return partitionCondition(this.model, index, composites as Record<string, unknown>);
+  }
+
+  /**
+   * The stored item a failed write of this entity carries (`item` of a `ConditionFailedError`, a
+   * `VersionConflictError` or a transaction's `CancellationReason`), typed as the entity's item;
+   * `undefined` when there is none, or it is another entity's or did not parse (`failure.item` then
+   * holds it as stored).
+   *
+   * @example catch (e) { const current = User.storedItem(e); if (current !== undefined) await retry(current) }
+   */
+  storedItem(failure: unknown): Item | undefined {
+    return storedItemOf(this.model, failure) as Item | undefined;
   }
 
   /**

@@ -110,7 +110,8 @@ function children(schema: z.ZodType, seg: string | number, entries: Set<z.ZodTyp
  */
 function isEntry(container: z.ZodType, seg: string | number): boolean {
   const def = defOf(container);
-  if (def.type === 'record' || def.type === 'array') return true;
+  if (def.type === 'record') return requiredKeys(container)?.has(String(seg)) !== true;
+  if (def.type === 'array') return true;
   return def.type === 'tuple' && typeof seg === 'number' && seg >= (def.items?.length ?? 0) && def.rest != null;
 }
 
@@ -145,8 +146,25 @@ function child(schema: z.ZodType, seg: string | number): z.ZodType | undefined {
   // Not the catchall of a loose object: a name outside the shape may be a key attribute dynakit writes.
   // Own keys only: `'toString' in shape` holds for every object.
   if (def.type === 'object') return def.shape !== undefined && Object.hasOwn(def.shape, seg) ? def.shape[seg] : undefined;
-  if (def.type === 'record') return def.valueType;
+  if (def.type === 'record') {
+    // A key outside an enum-keyed record's keys fails zod's parse of the item (unless the record keeps others).
+    const keys = requiredKeys(schema);
+    return keys === undefined || keys.has(seg) || def.mode === 'loose' ? def.valueType : undefined;
+  }
   return undefined;
+}
+
+/**
+ * The keys a record must hold, as zod parses it: every value of an enum or literal key schema
+ * (`z.record(z.enum(['s', 'm']), ...)`; its type is `Record<'s' | 'm', ...>`), none for a record of
+ * any keys or a `z.partialRecord`. Removing one of them, or writing another, would store an item no
+ * read parses.
+ */
+function requiredKeys(record: z.ZodType): ReadonlySet<string> | undefined {
+  const def = defOf(record);
+  if (def.partial === true || def.keyType === undefined) return undefined;
+  const values = (def.keyType as unknown as { _zod: { values?: ReadonlySet<unknown> } })._zod.values;
+  return values === undefined ? undefined : new Set(Array.from(values, String));
 }
 
 /**

@@ -79,8 +79,22 @@ export type PathValue<T, P extends string> = P extends keyof T
   : P extends `${infer H}.${infer R}`
     ? H extends keyof T
       ? Below<T[H] & {}, R>
-      : Below<ElementAt<T, H> & {}, R>
+      : H extends `${string}]`
+        ? Below<ElementAt<T, H> & {}, R>
+        : MemberBelow<MemberValue<T, H> & {}, T, `${H}.${R}`, R>
     : ElementAt<T, P>;
+
+/**
+ * The value at path `P` (`H.R`) whose first segment `H` is an attribute of some members of a union
+ * `T` holding `V`; when none has it (`never`), `H` is the start of a key with a dot (`a.b` of
+ * `meta.a.b.c`), which the run time looks up too. Element segments (`l[0]`) do not come here.
+ */
+type MemberBelow<V, T, P extends string, R extends string> = [V] extends [never] ? DottedKeyValue<T, P> : Below<V, R>;
+
+/** The value at path `P` that starts with a key of `T` holding a dot (`K.rest`), in any member of a union `T`. */
+type DottedKeyValue<T, P extends string> = T extends unknown
+  ? { [K in keyof T & `${string}.${string}`]: P extends `${K}.${infer R}` ? Below<T[K] & {}, R> : never }[keyof T & `${string}.${string}`]
+  : never;
 
 /**
  * The value at path `P` below a value `V`. Below a record (`string` keys) every path is one of its

@@ -17,6 +17,9 @@ export interface ZodDefView {
   catchall?: z.ZodType;
   /** record and map schemas */
   keyType?: z.ZodType;
+  /** record schemas: `z.partialRecord` (its enum keys may be absent), `z.looseRecord` (other keys kept) */
+  partial?: boolean;
+  mode?: string;
   /** intersection schemas */
   left?: z.ZodType;
   right?: z.ZodType;

@@ -18,10 +18,25 @@ export function failedItem(model: EntityModel, raw: Record<string, AttributeValu
   const plain = unmarshallItem(raw);
   if (!model.owns(plain)) return { item: plain, plain, owned: false };
   try {
-    return { item: model.parse(plain), plain, owned: true };
+    const item = model.parse(plain);
+    parsedBy.set(item, model);
+    return { item, plain, owned: true };
   } catch {
     return { item: plain, plain, owned: true };
   }
+}
+
+/** The stored items of failed writes that parsed as their entity's, by the model that parsed them. */
+const parsedBy = new WeakMap<object, EntityModel>();
+
+/**
+ * The `item` of a failed write (`ConditionFailedError`, `VersionConflictError`, a transaction's
+ * `CancellationReason`) when `model` parsed it, else `undefined`: another entity's item, or one that
+ * did not parse, is carried as stored and is no item of `model`'s type.
+ */
+export function storedItemOf(model: EntityModel, failure: unknown): Record<string, unknown> | undefined {
+  const item = typeof failure === 'object' && failure !== null ? (failure as { item?: unknown }).item : undefined;
+  return typeof item === 'object' && item !== null && parsedBy.get(item) === model ? (item as Record<string, unknown>) : undefined;
 }
 
 /**
