@@ -52,7 +52,12 @@ export function decodeCursor(cursor: string, table: string, index: string, expec
   }
   let body: unknown;
   try {
-    body = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    const bytes = Buffer.from(cursor, 'base64url');
+    // Base64 decoding ignores trailing bits that make no byte: a cursor with a character added
+    // (or a last character changed in those bits) would decode as the original. Only the exact
+    // text encodeCursor wrote is a cursor.
+    if (bytes.toString('base64url') !== cursor) throw new SyntaxError('not canonical base64url');
+    body = JSON.parse(bytes.toString('utf8'));
   } catch {
     throw new InvalidCursorError(target, 'malformed or truncated');
   }
