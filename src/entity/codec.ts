@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { compileLazyTarget, defOf, lazyInner, reaches, readCore, type LazyCompiling, type ZodDefView } from './schema-walk.js';
 import { binarySetDuplicate, numberSetDuplicate } from './set-duplicates.js';
 import { storableNumberProblem } from './storable-number.js';
-import { MAX_ATTRIBUTE_NAME_BYTES, utf8Length } from './item-size.js';
+import { MAX_ATTRIBUTE_NAME_BYTES, nameBytesOverLimit } from './item-size.js';
 
 /** A storage rule broken by a value: where and why. */
 export class StorageRuleViolation extends Error {
@@ -88,9 +88,7 @@ function bigintFirst(set: Set<unknown>): Set<unknown> {
   return set;
 }
 
-function checkNameBytes(path: string, key: string): void {
-  const bytes = utf8Length(key);
-  if (bytes <= MAX_ATTRIBUTE_NAME_BYTES) return;
+function nameTooLong(path: string, key: string, bytes: number): never {
   // The key itself would make a message of 64 KB: its start says which one it is.
   throw new StorageRuleViolation(path, `${path === '' ? 'an attribute name' : 'a map key'} ("${key.slice(0, 20)}…") is ${bytes.toLocaleString('en-US')} bytes; DynamoDB allows ${MAX_ATTRIBUTE_NAME_BYTES.toLocaleString('en-US')} bytes per attribute name or map key`);
 }
@@ -152,8 +150,8 @@ export function toStoredValue(value: unknown, path = '', level?: number): unknow
       for (const key of Object.keys(value)) {
         // DynamoDB refuses the whole request ("Empty attribute name"): a batch, every write of its call.
         if (key === '') throw new StorageRuleViolation(path, `${path === '' ? 'attribute names' : 'map keys'} cannot be empty (DynamoDB rejects an empty name)`);
-        // At most 3 UTF-8 bytes per UTF-16 unit: only a key this long can be over the limit.
-        if (key.length > MAX_ATTRIBUTE_NAME_BYTES / 3) checkNameBytes(path, key);
+        const bytes = nameBytesOverLimit(key);
+        if (bytes !== undefined) nameTooLong(path, key, bytes);
         const v = toStoredValue((value as Record<string, unknown>)[key], join(path, key), inner);
         if (v !== undefined) out[key] = v;
       }

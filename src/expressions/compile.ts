@@ -4,7 +4,7 @@ import { formatDocPath, MAX_DOCUMENT_PATH_LEVELS, pathsOverlap } from './documen
 import { ExpressionError } from '../errors.js';
 import { checkExpressionLimits, checkExpressionValue, conditionOperators, updateOperators } from './expression-limits.js';
 import { compareStored } from './value-order.js';
-import { MAX_ATTRIBUTE_NAME_BYTES, utf8Length } from '../entity/item-size.js';
+import { MAX_ATTRIBUTE_NAME_BYTES, nameBytesOverLimit } from '../entity/item-size.js';
 
 /**
  * Turns a stored-form value into what goes into `ExpressionAttributeValues`. Supplied by the
@@ -56,16 +56,14 @@ export function compilePath(path: DocPath, ctx: CompileContext): string {
       continue;
     }
     const name = out === '' && storedName !== undefined ? storedName(seg) : seg;
-    // At most 3 UTF-8 bytes per UTF-16 unit: only a name this long can be over the limit.
-    if (name.length > MAX_ATTRIBUTE_NAME_BYTES / 3) checkNameBytes(name, path, ctx);
+    const bytes = nameBytesOverLimit(name);
+    if (bytes !== undefined) nameTooLong(bytes, path, ctx);
     out += out === '' ? ph.name(name) : `.${ph.name(name)}`;
   }
   return out;
 }
 
-function checkNameBytes(name: string, path: DocPath, ctx: CompileContext): void {
-  const bytes = utf8Length(name);
-  if (bytes <= MAX_ATTRIBUTE_NAME_BYTES) return;
+function nameTooLong(bytes: number, path: DocPath, ctx: CompileContext): never {
   // The path itself would make a message of 64 KB: its start says which one it is.
   const shown = formatDocPath(path);
   throw new ExpressionError(

@@ -152,8 +152,3 @@ function roughBound(expression: string, ph: Placeholders): number {
   for (let i = expression.indexOf('#'); i !== -1; i = expression.indexOf('#', i + 1)) uses++;
   return expression.length + ph.roughNameBytes * uses + ph.roughValueBytes;
 }
-
-/** An upper bound of a value's size in an expression: strings by 3 bytes per UTF-16 unit, numbers by 21 bytes, anything else exactly. */
-export function roughValueBytes(v: unknown): number {
-  return typeof v === 'string' ? 3 * v.length : typeof v === 'number' || typeof v === 'bigint' ? 21 : typeof v === 'boolean' || v === null ? 1 : attributeValueSize(v);
-}

@@ -1,4 +1,4 @@
-import { roughValueBytes } from './expression-limits.js';
+import { roughValueBytes } from '../entity/item-size.js';
 
 /**
  * Allocates `#nK` / `:vK` placeholders for one command. DynamoDB rejects unused entries, so the

@@ -1,5 +1,5 @@
 import type { UpdateAction } from '../expressions/ast.js';
-import { attributeValueSize, computeItemSize, MAX_ITEM_BYTES, utf8Length } from '../entity/item-size.js';
+import { attributeValueSize, computeItemSize, MAX_ITEM_BYTES, roughValueBytes, utf8Length } from '../entity/item-size.js';
 import type { EntityModel } from '../entity/model.js';
 import { ItemSizeError } from '../errors.js';
 
@@ -14,22 +14,21 @@ import { ItemSizeError } from '../errors.js';
  * `key` is the stored primary key; the actions are the update's, its own (timestamps, index keys) included.
  */
 export function checkUpdatedSize(model: EntityModel, key: Readonly<Record<string, unknown>>, actions: readonly UpdateAction[]): void {
-  // A cheap bound settles ordinary updates: strings at 3 bytes per UTF-16 unit, numbers at 21,
-  // dates at 30; other values (maps, lists, sets) are encoded and sized exactly.
-  let bound = computeItemSize(key);
+  // A cheap bound settles ordinary updates (scalars by `roughValueBytes`, dates at 30); maps, lists
+  // and sets are encoded and sized exactly.
+  const keySize = computeItemSize(key);
+  let bound = keySize;
   let others = false;
   for (const a of actions) {
     if (a.kind !== 'set' || a.path.length !== 1 || a.value.kind !== 'value') continue;
     const v = a.value.value;
     bound += 3 * model.storedName(String(a.path[0])).length; // a storedAs name may be longer than the field's
-    if (typeof v === 'string') bound += 3 * v.length;
-    else if (typeof v === 'number' || typeof v === 'bigint') bound += 21;
-    else if (typeof v === 'boolean' || v === null) bound += 1;
-    else if (v instanceof Date) bound += 30; // an ISO string (24 to 27 characters) or epoch seconds
+    if (v instanceof Date) bound += 30; // an ISO string (24 to 27 characters) or epoch seconds
+    else if (typeof v !== 'object' || v === null) bound += roughValueBytes(v);
     else others = true;
   }
   if (!others && bound <= MAX_ITEM_BYTES) return;
-  let size = computeItemSize(key);
+  let size = keySize;
   for (const a of actions) {
     if (a.kind !== 'set' || a.path.length !== 1 || a.value.kind !== 'value') continue;
     const name = String(a.path[0]);
