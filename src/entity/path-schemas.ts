@@ -161,11 +161,15 @@ function child(schema: z.ZodType, seg: string | number): z.ZodType | undefined {
  * read parses.
  */
 function requiredKeys(record: z.ZodType): ReadonlySet<string> | undefined {
+  // Paths are resolved on every Attr/ref/update call: the set is made once per record schema.
+  if (recordKeys.has(record)) return recordKeys.get(record);
   const def = defOf(record);
-  if (def.partial === true || def.keyType === undefined) return undefined;
-  const values = (def.keyType as unknown as { _zod: { values?: ReadonlySet<unknown> } })._zod.values;
-  return values === undefined ? undefined : new Set(Array.from(values, String));
+  const values = def.partial === true || def.keyType === undefined ? undefined : (def.keyType as unknown as { _zod: { values?: ReadonlySet<unknown> } })._zod.values;
+  const keys = values === undefined ? undefined : new Set(Array.from(values, String));
+  recordKeys.set(record, keys);
+  return keys;
 }
+const recordKeys = new WeakMap<z.ZodType, ReadonlySet<string> | undefined>();
 
 /**
  * Walks a document path through a schema: objects, records, lists, tuples, recursive schemas,
