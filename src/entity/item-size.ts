@@ -148,13 +148,36 @@ function isNumberValue(value: object): boolean {
  * @example expressionValueSize({ a: 'xy' }) // 3; expressionValueSize(['xy', 1]) // 4; expressionValueSize('xy') // undefined
  */
 export function expressionValueSize(value: unknown): number | undefined {
+  return mapOrListSizes(value)?.expression;
+}
+
+/**
+ * A map's or list's `expressionValueSize` and its `attributeValueSize` (what it adds to an item),
+ * from one walk: a SET of a large document is checked against both limits. `undefined` for any
+ * other value.
+ *
+ * @example mapOrListSizes({ a: 'xy' }) // { expression: 3, stored: 7 }
+ */
+export function mapOrListSizes(value: unknown): { readonly expression: number; readonly stored: number } | undefined {
   if (typeof value !== 'object' || value === null || value instanceof Uint8Array || value instanceof Set) return undefined;
+  // Each element or entry costs one byte more stored than in the expression count, and the container 3.
   if (Array.isArray(value)) {
     let total = 0;
     for (const el of value) total += attributeValueSize(el);
-    return total;
+    return { expression: total, stored: 3 + value.length + total };
   }
-  return isNumberValue(value) ? undefined : computeItemSize(value as Record<string, unknown>);
+  if (isNumberValue(value)) return undefined;
+  const map = value as Record<string, unknown>;
+  const keys = Object.keys(map);
+  let total = 0;
+  let entries = 0;
+  for (let i = 0; i < keys.length; i++) {
+    const v = map[keys[i]!];
+    if (v === undefined) continue;
+    entries++;
+    total += utf8Length(keys[i]!) + attributeValueSize(v);
+  }
+  return { expression: total, stored: 3 + entries + total };
 }
 
 /**

@@ -4,7 +4,7 @@ import { formatDocPath, MAX_DOCUMENT_PATH_LEVELS, pathsOverlap } from './documen
 import { ExpressionError } from '../errors.js';
 import { checkExpressionLimits, checkExpressionValue, conditionOperators, updateOperators } from './expression-limits.js';
 import { compareStored } from './value-order.js';
-import { MAX_ATTRIBUTE_NAME_BYTES, nameBytesOverLimit } from '../entity/item-size.js';
+import { mapOrListSizes, MAX_ATTRIBUTE_NAME_BYTES, nameBytesOverLimit } from '../entity/item-size.js';
 
 /**
  * Turns a stored-form value into what goes into `ExpressionAttributeValues`. Supplied by the
@@ -80,7 +80,7 @@ function compileOperand(op: Operand, ctx: CompileContext, at: string): string {
     case 'size':
       return `size(${compilePath(op.path, ctx)})`;
     case 'value':
-      return ctx.ph.value(encodeDefined(op.value, ctx, at));
+      return placeValue(op.value, ctx, at);
   }
 }
 
@@ -91,8 +91,19 @@ function compileOperand(op: Operand, ctx: CompileContext, at: string): string {
 function encodeDefined(value: unknown, ctx: CompileContext, at: string, level = 0): unknown {
   const v = ctx.encode(value, at, level);
   if (v === undefined) throw new ExpressionError(ctx.entity, at, 'undefined is not a value (test a missing attribute with notExists())');
-  checkExpressionValue(ctx.entity, at, v);
   return v;
+}
+
+/**
+ * `encodeDefined`, then a placeholder for the value. A map or list is sized once, for the 400 KB
+ * cap and the 1 MiB bound alike; `set` takes a top-level attribute's encoded value and size.
+ */
+function placeValue(value: unknown, ctx: CompileContext, at: string, level = 0, set?: { readonly name: string; readonly into: SetAttributeValue[] }): string {
+  const v = encodeDefined(value, ctx, at, level);
+  const sizes = mapOrListSizes(v);
+  if (sizes !== undefined) checkExpressionValue(ctx.entity, at, v, sizes.expression);
+  set?.into.push({ name: set.name, value: v, bytes: sizes?.stored });
+  return ctx.ph.value(v, sizes?.stored);
 }
 
 function operandPath(op: Operand): string {
@@ -127,6 +138,7 @@ function typedOperand(op: Operand, ctx: CompileContext, at: string, operator: st
   if (op.kind === 'size' && prefix) throw new ExpressionError(ctx.entity, at, `begins_with needs a string or binary prefix; got size(${formatDocPath(op.path)})`);
   if (op.kind !== 'value') return compileOperand(op, ctx, at);
   const v = encodeDefined(op.value, ctx, at);
+  checkExpressionValue(ctx.entity, at, v);
   if (!(typeof v === 'string' || v instanceof Uint8Array || (!prefix && (typeof v === 'number' || typeof v === 'bigint')))) {
     throw new ExpressionError(ctx.entity, at, prefix ? `begins_with needs a string or binary prefix; got ${storedKind(v)}` : `${operator} needs a number, string or binary value; got ${storedKind(v)}`);
   }
@@ -247,7 +259,7 @@ function compileSetValue(v: SetValue, ctx: CompileContext, at: string, level: nu
       if (v.kind === 'size') throw new ExpressionError(ctx.entity, at, 'size() is not allowed in an update');
       return compileOperand(v, ctx, at);
     case 'value':
-      return ctx.ph.value(encodeDefined(v.value, ctx, at, level));
+      return placeValue(v.value, ctx, at, level);
     case 'ifNotExists':
       return `if_not_exists(${compilePath(v.path, ctx)}, ${compileSetValue(v.fallback, ctx, at, level)})`;
     case 'listAppend':
@@ -289,7 +301,17 @@ export function assertNoPathConflicts(actions: readonly UpdateAction[], entity: 
  * Compiles update actions into one `UpdateExpression` (`SET ... REMOVE ... ADD ... DELETE ...`,
  * each clause once, as DynamoDB requires).
  */
-export function compileUpdate(actions: readonly UpdateAction[], ctx: CompileContext): string {
+/**
+ * A top-level attribute an update SETs to a given value: its name in the model, its encoded value,
+ * and for a map or list its exact stored size (what the update-size check needs).
+ */
+export interface SetAttributeValue {
+  readonly name: string;
+  readonly value: unknown;
+  readonly bytes: number | undefined;
+}
+
+export function compileUpdate(actions: readonly UpdateAction[], ctx: CompileContext, sets?: SetAttributeValue[]): string {
   assertNoPathConflicts(actions, ctx.entity);
   const set: string[] = [];
   const remove: string[] = [];
@@ -299,17 +321,19 @@ export function compileUpdate(actions: readonly UpdateAction[], ctx: CompileCont
     const at = formatDocPath(a.path);
     const target = compilePath(a.path, ctx);
     switch (a.kind) {
-      case 'set':
-        set.push(`${target} = ${compileSetValue(a.value, ctx, at, a.path.length)}`);
+      case 'set': {
+        const top = sets !== undefined && a.path.length === 1 && a.value.kind === 'value';
+        set.push(`${target} = ${top ? placeValue(a.value.value, ctx, at, 1, { name: String(a.path[0]), into: sets }) : compileSetValue(a.value, ctx, at, a.path.length)}`);
         break;
+      }
       case 'remove':
         remove.push(target);
         break;
       case 'add':
-        add.push(`${target} ${ctx.ph.value(encodeDefined(a.value, ctx, at))}`);
+        add.push(`${target} ${placeValue(a.value, ctx, at)}`);
         break;
       case 'delete':
-        del.push(`${target} ${ctx.ph.value(encodeDefined(a.value, ctx, at))}`);
+        del.push(`${target} ${placeValue(a.value, ctx, at)}`);
         break;
     }
   }

@@ -97,12 +97,12 @@ export function substitutedBytes(expression: string, { names = {}, values = {} }
 
 /**
  * Fails before sending for a map or list value (stored form) that DynamoDB refuses as an expression
- * value, at `path` of `entity`: over 400 KB as `expressionValueSize` counts it. Other values pass
- * at the cost of a type test.
+ * value, at `path` of `entity`: over 400 KB as `expressionValueSize` counts it (`bytes`, when the
+ * caller has it). Other values pass at the cost of a type test.
  */
-export function checkExpressionValue(entity: string, path: string, value: unknown): void {
+export function checkExpressionValue(entity: string, path: string, value: unknown, bytes?: number): void {
   if (typeof value !== 'object' || value === null) return;
-  const bytes = expressionValueSize(value);
+  bytes ??= expressionValueSize(value);
   if (bytes === undefined || bytes <= MAX_EXPRESSION_VALUE_BYTES) return;
   const kind = Array.isArray(value) ? 'a list value of the expression is' : 'a map value of the expression is';
   const counted = Array.isArray(value) ? 'the sum of its elements' : 'sized as an item: its keys and values';

@@ -26,11 +26,11 @@ export class Placeholders {
     return ph;
   }
 
-  /** Returns a fresh placeholder bound to `value`. */
-  value(value: unknown): string {
+  /** Returns a fresh placeholder bound to `value`; `bytes`, its stored size when the caller has it. */
+  value(value: unknown, bytes: number = roughValueBytes(value)): string {
     const ph = `:v${this.valueCount++}`;
     this.values[ph] = value;
-    this.roughValueBytes += roughValueBytes(value);
+    this.roughValueBytes += bytes;
     return ph;
   }
 

@@ -1,4 +1,4 @@
-import type { UpdateAction } from '../expressions/ast.js';
+import type { SetAttributeValue } from '../expressions/compile.js';
 import { attributeValueSize, computeItemSize, MAX_ITEM_BYTES, roughValueBytes, utf8Length } from '../entity/item-size.js';
 import type { EntityModel } from '../entity/model.js';
 import { ItemSizeError } from '../errors.js';
@@ -11,29 +11,18 @@ import { ItemSizeError } from '../errors.js';
  * and values computed from stored ones (arithmetic, if_not_exists, list_append), are unknown here
  * and not counted: a smaller update may still be refused by DynamoDB.
  *
- * `key` is the stored primary key; the actions are the update's, its own (timestamps, index keys) included.
+ * `key` is the stored primary key; `sets` the top-level values the compiled update sets, its own
+ * (timestamps, index keys) included, encoded as sent (maps and lists sized by the compiler already).
  */
-export function checkUpdatedSize(model: EntityModel, key: Readonly<Record<string, unknown>>, actions: readonly UpdateAction[]): void {
-  // A cheap bound settles ordinary updates (scalars by `roughValueBytes`, dates at 30); maps, lists
-  // and sets are encoded and sized exactly.
+export function checkUpdatedSize(model: EntityModel, key: Readonly<Record<string, unknown>>, sets: readonly SetAttributeValue[]): void {
+  // A cheap bound settles ordinary updates (scalars by `roughValueBytes`); only near the limit are
+  // names and scalars measured exactly.
   const keySize = computeItemSize(key);
   let bound = keySize;
-  let others = false;
-  for (const a of actions) {
-    if (a.kind !== 'set' || a.path.length !== 1 || a.value.kind !== 'value') continue;
-    const v = a.value.value;
-    bound += 3 * model.storedName(String(a.path[0])).length; // a storedAs name may be longer than the field's
-    if (v instanceof Date) bound += 30; // an ISO string (24 to 27 characters) or epoch seconds
-    else if (typeof v !== 'object' || v === null) bound += roughValueBytes(v);
-    else others = true;
-  }
-  if (!others && bound <= MAX_ITEM_BYTES) return;
+  for (const s of sets) bound += 3 * model.storedName(s.name).length + (s.bytes ?? roughValueBytes(s.value)); // a storedAs name may be longer than the field's
+  if (bound <= MAX_ITEM_BYTES) return;
   let size = keySize;
-  for (const a of actions) {
-    if (a.kind !== 'set' || a.path.length !== 1 || a.value.kind !== 'value') continue;
-    const name = String(a.path[0]);
-    size += utf8Length(model.storedName(name)) + attributeValueSize(model.encodeValue(a.value.value, name, 1));
-  }
+  for (const s of sets) size += utf8Length(model.storedName(s.name)) + (s.bytes ?? attributeValueSize(s.value));
   if (size <= MAX_ITEM_BYTES) return;
   const e = new ItemSizeError(model.name, size, MAX_ITEM_BYTES);
   e.message = `${model.name}: the updated item is at least ${size.toLocaleString('en-US')} bytes (its key and the attributes the update sets), over DynamoDB's limit of ${MAX_ITEM_BYTES.toLocaleString('en-US')} bytes (400 KB)`;

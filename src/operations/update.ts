@@ -1,7 +1,7 @@
 import type { UpdateCommandInput, UpdateCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { Condition } from '../expressions/condition.js';
 import type { UpdateAction } from '../expressions/ast.js';
-import { compileCondition, compileUpdate } from '../expressions/compile.js';
+import { compileCondition, compileUpdate, type SetAttributeValue } from '../expressions/compile.js';
 import type { RequestOptions } from '../client/send.js';
 import { sendDocumentRequest } from '../client/send-document-request.js';
 import type { EntityModel } from '../entity/model.js';
@@ -292,8 +292,9 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
     checkSelfKeyWrites(m, actions);
     checkMultiKeyWrites(m, actions);
     const ctx = contextFor(m);
-    const input: UpdateCommandInput = { TableName: m.table.name, Key, UpdateExpression: compileUpdate(actions, ctx) };
-    checkUpdatedSize(m, Key, actions);
+    const sets: SetAttributeValue[] = [];
+    const input: UpdateCommandInput = { TableName: m.table.name, Key, UpdateExpression: compileUpdate(actions, ctx, sets) };
+    checkUpdatedSize(m, Key, sets);
     let condition = s.condition;
     // The item must be this entity's (an update never creates a partial item); with upsert() it
     // may also be missing, but never another entity's.

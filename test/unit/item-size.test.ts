@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { MAX_ITEM_BYTES, computeItemSize } from '../../src/index.js';
-import { attributeValueSize, numberSize } from '../../src/entity/item-size.js';
+import { attributeValueSize, mapOrListSizes, numberSize } from '../../src/entity/item-size.js';
 
 const D38 = '12345678901234567890123456789012345678';
 
@@ -117,5 +118,29 @@ describe('computeItemSize', () => {
 
   it('counts multi-byte text in long values', () => {
     expect(computeItemSize({ d: 'é'.repeat(1000) })).toBe(1 + 2000);
+  });
+});
+
+describe('mapOrListSizes: both sizes of a map or list from one walk', () => {
+  // The compiler takes both numbers from it for a SET of a document (400 KB expression-value cap,
+  // update-size check); they must be what the separate definitions give.
+  const doc = fc.letrec((tie) => ({
+    value: fc.oneof({ depthSize: 'small' }, fc.string({ unit: 'grapheme' }), fc.integer(), fc.boolean(), fc.constant(null), tie('list'), tie('map')),
+    list: fc.array(tie('value'), { maxLength: 4 }),
+    map: fc.dictionary(fc.string({ unit: 'grapheme', minLength: 1 }), fc.option(tie('value'), { nil: undefined }), { maxKeys: 4 }),
+  }));
+  it('stored is attributeValueSize; expression is the map sized as an item, the list as its elements', () => {
+    fc.assert(
+      fc.property(fc.oneof(doc.list, doc.map), (v) => {
+        const sizes = mapOrListSizes(v)!;
+        expect(sizes.stored).toBe(attributeValueSize(v));
+        const expression = Array.isArray(v) ? v.reduce((t: number, el) => t + attributeValueSize(el), 0) : computeItemSize(v as Record<string, unknown>);
+        expect(sizes.expression).toBe(expression);
+      }),
+      { numRuns: 300 },
+    );
+  });
+  it('is undefined for scalars, sets and binary', () => {
+    for (const v of ['x', 1, 1n, true, null, new Set(['a']), new Uint8Array(2)]) expect(mapOrListSizes(v)).toBeUndefined();
   });
 });
