@@ -10,6 +10,7 @@ import { ConditionFailedError, ExpressionError, KeyError, VersionConflictError, 
 import { testClient, testDocClient, uniqueTableName } from '../support/client.js';
 import { failure } from '../support/failure.js';
 import { useTable } from '../support/tables.js';
+import { expiredLongAgo } from '../support/ttl.js';
 
 const client = testClient();
 const doc = testDocClient(client);
@@ -193,7 +194,8 @@ describe('an index on the TTL attribute itself', () => {
 });
 
 describe('writes meet an expired item that DynamoDB has not deleted yet', () => {
-  // A table whose TTL was never turned on: expired items stay until the test deletes them.
+  // create() turns TTL on here (Claim and Lock have a ttl): the expired items are expired long ago
+  // (expiredLongAgo), which Local's TTL job never deletes, so each test meets the expired item, not a missing one.
   const IdemTable = defineTable({ name: uniqueTableName('review-lifecycle-idem'), client, partitionKey: { name: 'pk', type: 'S' } });
   useTable(IdemTable);
   const Claim = defineEntity({
@@ -213,7 +215,7 @@ describe('writes meet an expired item that DynamoDB has not deleted yet', () => 
   });
 
   it('create() takes an expired item for the absent item every read shows', async () => {
-    await Claim.put({ token: 't1', owner: 'a', expiresAt: new Date(Date.now() - HOUR) });
+    await Claim.put({ token: 't1', owner: 'a', expiresAt: expiredLongAgo() });
     expect(await Claim.get({ token: 't1' })).toBeUndefined();
     const claimed = await Claim.create({ token: 't1', owner: 'b', expiresAt: new Date(Date.now() + HOUR) });
     expect(await Claim.get({ token: 't1' })).toEqual(claimed);
@@ -223,7 +225,7 @@ describe('writes meet an expired item that DynamoDB has not deleted yet', () => 
   });
 
   it('update() (which needs the item) does not bring an expired item back: it fails like a missing one', async () => {
-    await Claim.put({ token: 't2', owner: 'a', expiresAt: new Date(Date.now() - HOUR) });
+    await Claim.put({ token: 't2', owner: 'a', expiresAt: expiredLongAgo() });
     // Extending an expired claim would revive it for everyone who reads it.
     await failure(Claim.update({ token: 't2' }).set({ expiresAt: new Date(Date.now() + HOUR) }), ConditionFailedError);
     expect(await Claim.get({ token: 't2' })).toBeUndefined();
@@ -233,7 +235,7 @@ describe('writes meet an expired item that DynamoDB has not deleted yet', () => 
   });
 
   it('a versioned put without a version (create only) does too, and starts again at version 1', async () => {
-    await Lock.create({ lockId: 'l1', owner: 'a', expiresAt: new Date(Date.now() - HOUR) });
+    await Lock.create({ lockId: 'l1', owner: 'a', expiresAt: expiredLongAgo() });
     const taken = await Lock.put({ lockId: 'l1', owner: 'b', expiresAt: new Date(Date.now() + HOUR) });
     expect(taken.version).toBe(1);
     await failure(Lock.put({ lockId: 'l1', owner: 'c', expiresAt: new Date(Date.now() + HOUR) }), VersionConflictError);

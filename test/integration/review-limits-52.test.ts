@@ -10,6 +10,7 @@ import { ConditionFailedError, defineEntity, defineTable, ExpressionError, ItemS
 import { failure } from '../support/failure.js';
 import { testClient, testDocClient, uniqueTableName } from '../support/client.js';
 import { countRequests, refusedBeforeSend } from '../support/requests.js';
+import { expiredLongAgo } from '../support/ttl.js';
 import { useTable } from '../support/tables.js';
 
 const client = testClient();
@@ -312,10 +313,11 @@ describe('an upsert over an expired item that meets another expired item when se
   });
   useTable(Sessions, { clients: [writer, otherDoc] });
   const stored = async () => (await otherDoc.send(new GetCommand({ TableName: Sessions.name, Key: { pk: 'S#s1' }, ConsistentRead: true }))).Item;
-  const epoch = (hoursAgo: number) => Math.floor((Date.now() - hoursAgo * HOUR) / 1000);
+  // Expired long ago: Local's TTL job (on: create() turned TTL on) would delete an item expired in the last five years, at any moment.
+  const epoch = (hoursMore: number) => Math.floor(expiredLongAgo(hoursMore).getTime() / 1000);
 
   it('fails with a message that says the item met had expired, and leaves that item as it was', async () => {
-    await Session.put({ sid: 's1', user: 'mallory', cart: ['old'], expiresAt: new Date(Date.now() - HOUR) });
+    await Session.put({ sid: 's1', user: 'mallory', cart: ['old'], expiresAt: expiredLongAgo() });
     const second = { ...(await stored()), user: 'trudy', cart: ['second'], expiresAt: epoch(2) };
     // Another writer stores a second expired item of Session right after dynakit deleted the first.
     let deletes = 0;

@@ -25,6 +25,7 @@ import {
   type EntityItem,
 } from '../../src/index.js';
 import { testClient, uniqueTableName } from '../support/client.js';
+import { expiredLongAgo } from '../support/ttl.js';
 
 const client = testClient();
 
@@ -551,7 +552,8 @@ describe('listing orders by status with cursors', () => {
 describe('carts expire', () => {
   it('an expired cart is hidden from get and queries, and its id can be claimed again by create()', async () => {
     const hour = 3_600_000;
-    await Cart.put({ cartId: 'k-old', customerId: 'c1', skus: ['sku-001'], expiresAt: new Date(Date.now() - hour) });
+    // Expired long ago: Shop.create() turned TTL on, and Local's TTL job deletes recent expiries within seconds.
+    await Cart.put({ cartId: 'k-old', customerId: 'c1', skus: ['sku-001'], expiresAt: expiredLongAgo() });
     const live = await Cart.create({ cartId: 'k-new', customerId: 'c1', skus: [], expiresAt: new Date(Date.now() + hour) });
     expect(live.expiresAt.getMilliseconds()).toBe(0); // stored as epoch seconds
 
@@ -569,7 +571,7 @@ describe('carts expire', () => {
   });
 
   it('batch and transactional reads hide an expired cart too, unless asked', async () => {
-    await Cart.put({ cartId: 'k-gone', customerId: 'c1', skus: ['sku-009'], expiresAt: new Date(Date.now() - 60_000) });
+    await Cart.put({ cartId: 'k-gone', customerId: 'c1', skus: ['sku-009'], expiresAt: expiredLongAgo() });
     expect((await Cart.batchGet([{ cartId: 'k-gone' }, { cartId: 'k-new' }])).map((c) => c?.cartId)).toEqual([undefined, 'k-new']);
     const [gone, shown] = await transactGet([Cart.get({ cartId: 'k-gone' }), Cart.get({ cartId: 'k-new' })]);
     expect([gone, shown?.cartId]).toEqual([undefined, 'k-new']);

@@ -9,11 +9,13 @@ import { ConditionFailedError, defineEntity, defineTable, transactWrite } from '
 import { testClient, testDocClient, uniqueTableName } from '../support/client.js';
 import { failure } from '../support/failure.js';
 import { useTable } from '../support/tables.js';
+import { expiredLongAgo } from '../support/ttl.js';
 
 const client = testClient();
 const raw = testDocClient(client);
 const HOUR = 3_600_000;
-// TTL is never turned on for this table: expired items stay until a test removes them.
+// create() turns TTL on (the entities have a ttl): expired items are expired long ago (expiredLongAgo),
+// which Local's TTL job never deletes, so they stay until a test removes them.
 const Sessions = defineTable({ name: uniqueTableName('upsert-expired'), client, partitionKey: { name: 'pk', type: 'S' } });
 useTable(Sessions);
 const Session = defineEntity({
@@ -32,7 +34,7 @@ const Other = defineEntity({
   ttl: 'expiresAt',
 });
 
-const past = () => new Date(Date.now() - HOUR);
+const past = () => expiredLongAgo();
 const later = () => new Date(Date.now() + HOUR);
 const stored = async (sid: string) => (await raw.send(new GetCommand({ TableName: Sessions.name, Key: { pk: `S#${sid}` }, ConsistentRead: true }))).Item;
 
