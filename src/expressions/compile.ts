@@ -5,6 +5,7 @@ import { ExpressionError } from '../errors.js';
 import { checkExpressionLimits, checkExpressionValue, conditionOperators, updateOperators } from './expression-limits.js';
 import { compareStored } from './value-order.js';
 import { mapOrListSizes, MAX_ATTRIBUTE_NAME_BYTES, nameBytesOverLimit } from '../entity/item-size.js';
+import { hasLoneSurrogate } from '../entity/key-template.js';
 
 /**
  * Turns a stored-form value into what goes into `ExpressionAttributeValues`. Supplied by the
@@ -58,6 +59,7 @@ export function compilePath(path: DocPath, ctx: CompileContext): string {
     const name = out === '' && storedName !== undefined ? storedName(seg) : seg;
     const bytes = nameBytesOverLimit(name);
     if (bytes !== undefined) nameTooLong(bytes, path, ctx);
+    if (hasLoneSurrogate(name)) halfCharacterName(path, ctx);
     out += out === '' ? ph.name(name) : `.${ph.name(name)}`;
   }
   return out;
@@ -71,6 +73,15 @@ function nameTooLong(bytes: number, path: DocPath, ctx: CompileContext): never {
     shown.length > 60 ? `${shown.slice(0, 60)}…` : shown,
     `names an attribute of ${bytes.toLocaleString('en-US')} bytes; DynamoDB allows ${MAX_ATTRIBUTE_NAME_BYTES.toLocaleString('en-US')} bytes per attribute name`,
   );
+}
+
+/**
+ * A name with half a character has no UTF-8 form: DynamoDB Local answers a write of such an item
+ * with a 500 (which the SDK retries), and takes an UpdateItem through such an expression name,
+ * after which every read of the item fails with a 500.
+ */
+function halfCharacterName(path: DocPath, ctx: CompileContext): never {
+  throw new ExpressionError(ctx.entity, formatDocPath(path), 'names an attribute or map key holding a lone UTF-16 surrogate (half of a character), which has no UTF-8 form: DynamoDB cannot store that name');
 }
 
 function compileOperand(op: Operand, ctx: CompileContext, at: string): string {
