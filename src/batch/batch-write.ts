@@ -176,7 +176,7 @@ export interface BatchWriteAllOptions extends BatchWriteOptions {
  */
 export async function batchWriteAll(
   client: AnyDynamoClient,
-  writes: BatchWriteBuilder[] | ((batch: BatchCollector) => void | Promise<void>),
+  writes: readonly BatchWriteBuilder[] | ((batch: BatchCollector) => void | Promise<void>),
   options: BatchWriteAllOptions = {},
 ): Promise<BatchWriteResult> {
   // Typed callers pass condition-free builders; untyped ones are checked by toRequest.

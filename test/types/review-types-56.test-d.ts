@@ -71,3 +71,11 @@ test('transactions and single writes still take every builder', () => {
   expectTypeOf(User.create(ada).where(cond)).resolves.toMatchTypeOf<{ userId: string }>();
   expectTypeOf(Counter.put({ id: 'c', n: 1, version: 2 })).resolves.toMatchTypeOf<{ version: number }>();
 });
+
+test('batchWrite takes a readonly array of writes, as transactWrite and batchGet do', () => {
+  const writes: readonly [ReturnType<typeof User.put>, ReturnType<typeof Order.delete>] = [User.put(ada), Order.delete(orderKey)];
+  expectTypeOf(AppTable.batchWrite(writes)).resolves.toEqualTypeOf<BatchWriteResult>();
+  const frozen = Object.freeze([User.put(ada)]);
+  void AppTable.batchWrite(frozen);
+  void transactWrite(frozen);
+});
