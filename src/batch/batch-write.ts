@@ -1,5 +1,5 @@
 import type { AnyDynamoClient } from '../client/send.js';
-import { Entity, type AnyEntity, type EntityInput, type EntityKey } from '../entity/entity.js';
+import { Entity, type AnyEntity, type EntityInput, type EntityKey, type UnlockedEntity } from '../entity/entity.js';
 import { BatchValidationError, InvalidBatchError } from '../errors.js';
 import { DeleteBuilder } from '../operations/delete.js';
 import { PutBuilder } from '../operations/put.js';
@@ -7,17 +7,28 @@ import { TableDeleteBuilder } from '../operations/table-delete.js';
 import { BatchWriteEngine, type BatchProgress, type BatchWriteOptions } from './batch-writer.js';
 import { clientTag, type WriteRequest } from './write-request.js';
 
-/** A put or delete builder (`User.put(item)`, `Order.delete(key)`, `AppTable.delete(physicalKey)`) accepted by batches. */
-export type BatchWriteBuilder = PutBuilder<unknown> | DeleteBuilder<unknown, unknown> | TableDeleteBuilder<unknown>;
+/**
+ * A put or delete builder (`User.put(item)`, `Order.delete(key)`, `AppTable.delete(physicalKey)`)
+ * accepted by batches: one without a condition (not `create()`, `where()`, nor a versioned
+ * entity's put), since BatchWriteItem has none.
+ */
+export type BatchWriteBuilder = BatchPutBuilder | BatchDeleteBuilder;
 
-/** A delete builder: an entity's (`Order.delete(key)`) or a table's, by physical key (`AppTable.delete(key)`). */
-type AnyDeleteBuilder = DeleteBuilder<unknown, unknown> | TableDeleteBuilder<unknown>;
+/** A put without a condition. */
+type BatchPutBuilder = PutBuilder<unknown, unknown, never>;
+
+/** A delete builder without a condition: an entity's (`Order.delete(key)`) or a table's, by physical key (`AppTable.delete(key)`). */
+type BatchDeleteBuilder = DeleteBuilder<unknown, unknown, never> | TableDeleteBuilder<unknown, never>;
+
+/** Any put or delete builder: batches check at run time (for untyped callers) that it has no condition. */
+type AnyWriteBuilder = PutBuilder<unknown, unknown, string> | AnyDeleteBuilder;
+type AnyDeleteBuilder = DeleteBuilder<unknown, unknown, string> | TableDeleteBuilder<unknown, string>;
 
 const isDeleteBuilder = (a: unknown): a is AnyDeleteBuilder => a instanceof DeleteBuilder || a instanceof TableDeleteBuilder;
 
 /** What a batch uses of an entity; the public overloads already checked the item or key against it. */
 interface UntypedEntity {
-  put(item: unknown): PutBuilder<unknown>;
+  put(item: unknown): PutBuilder<unknown, unknown, string>;
   delete(key: never): DeleteBuilder<unknown, unknown>;
 }
 
@@ -26,7 +37,7 @@ function asEntity(a: unknown): UntypedEntity {
   throw new InvalidBatchError('a batch write takes an entity with an item or key, or put() and delete() builders');
 }
 
-function toRequest(w: BatchWriteBuilder): WriteRequest {
+function toRequest(w: AnyWriteBuilder): WriteRequest {
   if (w instanceof PutBuilder || isDeleteBuilder(w)) return w.writeRequest();
   throw new InvalidBatchError('a batch write takes put() and delete() builders');
 }
@@ -58,9 +69,9 @@ export class BatchWriter {
    *
    * @example writer.put(User, { userId: 'u1', orgId: 'acme', email: 'ada@example.com', name: 'Ada' })
    */
-  put<E extends AnyEntity>(entity: E, item: EntityInput<E>): this;
-  put(builder: PutBuilder<unknown>): this;
-  put(a: AnyEntity | PutBuilder<unknown>, item?: unknown): this {
+  put<E extends UnlockedEntity>(entity: E, item: EntityInput<E>): this;
+  put(builder: BatchPutBuilder): this;
+  put(a: AnyEntity | AnyWriteBuilder, item?: unknown): this {
     this.assertOpen();
     this.engine.add(toRequest(a instanceof PutBuilder ? a : asEntity(a).put(item)));
     return this;
@@ -74,7 +85,7 @@ export class BatchWriter {
    * @example writer.delete(User, { userId: 'u1' }); writer.delete(AppTable.delete({ pk: 'USER#u1', sk: 'NOTE#1' }))
    */
   delete<E extends AnyEntity>(entity: E, key: EntityKey<E>): this;
-  delete(builder: DeleteBuilder<unknown, unknown> | TableDeleteBuilder<unknown>): this;
+  delete(builder: BatchDeleteBuilder): this;
   delete(a: AnyEntity | AnyDeleteBuilder, key?: unknown): this {
     this.assertOpen();
     this.engine.add(toRequest(isDeleteBuilder(a) ? a : asEntity(a).delete(key as never)));
@@ -142,15 +153,15 @@ export interface BatchCollector {
    *
    * @example await AppTable.batchWrite((batch) => { for (const u of users) batch.put(User, u) })
    */
-  put<E extends AnyEntity>(entity: E, item: EntityInput<E>): void;
-  put(builder: PutBuilder<unknown>): void;
+  put<E extends UnlockedEntity>(entity: E, item: EntityInput<E>): void;
+  put(builder: BatchPutBuilder): void;
   /**
    * Adds a delete by key composites, or a table's delete by physical key.
    *
    * @example await AppTable.batchWrite((batch) => { batch.delete(Order, orderKey); batch.delete(AppTable.delete({ pk: 'USER#u1', sk: 'NOTE#1' })) })
    */
   delete<E extends AnyEntity>(entity: E, key: EntityKey<E>): void;
-  delete(builder: DeleteBuilder<unknown, unknown> | TableDeleteBuilder<unknown>): void;
+  delete(builder: BatchDeleteBuilder): void;
 }
 
 export interface BatchWriteAllOptions extends BatchWriteOptions {
@@ -165,21 +176,23 @@ export interface BatchWriteAllOptions extends BatchWriteOptions {
  */
 export async function batchWriteAll(
   client: AnyDynamoClient,
-  writes: BatchWriteBuilder[] | ((batch: BatchCollector) => void | Promise<void>),
+  writes: readonly BatchWriteBuilder[] | ((batch: BatchCollector) => void | Promise<void>),
   options: BatchWriteAllOptions = {},
 ): Promise<BatchWriteResult> {
-  let builders: BatchWriteBuilder[];
+  // Typed callers pass condition-free builders; untyped ones are checked by toRequest.
+  let builders: readonly AnyWriteBuilder[];
   if (typeof writes === 'function') {
-    builders = [];
+    const collected: AnyWriteBuilder[] = [];
+    builders = collected;
     let open = true;
     // Writes are read once the callback has returned; a later one (from a promise the callback
     // did not await) would land in a list nobody reads, so it throws instead of being dropped.
-    const collect = (b: BatchWriteBuilder): void => {
+    const collect = (b: AnyWriteBuilder): void => {
       if (!open) throw new InvalidBatchError('batchWrite: a write was added after the callback returned (a promise not awaited?); it would never be sent');
-      builders.push(b);
+      collected.push(b);
     };
     const collector = {
-      put(a: AnyEntity | PutBuilder<unknown>, item?: unknown) {
+      put(a: AnyEntity | AnyWriteBuilder, item?: unknown) {
         collect(a instanceof PutBuilder ? a : asEntity(a).put(item));
       },
       delete(a: AnyEntity | AnyDeleteBuilder, key?: unknown) {

@@ -32,6 +32,8 @@ export class Entity<Name extends string, Item extends object, Input, K, V extend
   declare readonly '~item': Item;
   declare readonly '~input': Input;
   declare readonly '~keys': K;
+  /** @internal type carrier: the optimistic-locking version attribute (`never` without one); batch writes take only entities without */
+  declare readonly '~version': V;
 
   readonly name: Name;
   /** @internal */
@@ -80,8 +82,8 @@ export class Entity<Name extends string, Item extends object, Input, K, V extend
    *
    * @example await User.put({ userId: 'u1', orgId: 'acme', email: 'a@b.co', name: 'Ada' }).where(User.Attr('userId').notExists())
    */
-  put(item: Input): PutBuilder<Item> {
-    return new PutBuilder<Item>(this.model, { item, create: false, condition: undefined, returnItemOnFailure: false, returnOld: false });
+  put(item: Input): PutBuilder<Item, Item, V> {
+    return new PutBuilder<Item, Item, V>(this.model, { item, create: false, condition: undefined, returnItemOnFailure: false, returnOld: false });
   }
 
   /**
@@ -89,8 +91,8 @@ export class Entity<Name extends string, Item extends object, Input, K, V extend
    *
    * @example await User.create(user)
    */
-  create(item: Input): PutBuilder<Item> {
-    return new PutBuilder<Item>(this.model, { item, create: true, condition: undefined, returnItemOnFailure: false, returnOld: false });
+  create(item: Input): PutBuilder<Item, Item, 'create'> {
+    return new PutBuilder<Item, Item, 'create'>(this.model, { item, create: true, condition: undefined, returnItemOnFailure: false, returnOld: false });
   }
 
   /**
@@ -275,6 +277,14 @@ export interface AnyEntity {
   readonly '~item': object;
   readonly '~input': unknown;
   readonly '~keys': unknown;
+}
+
+/**
+ * An entity a batch write takes: one without optimistic locking, whose puts and deletes need no
+ * condition (BatchWriteItem has none).
+ */
+export interface UnlockedEntity extends AnyEntity {
+  readonly '~version'?: never;
 }
 
 /** The model type of an entity's items (schema output plus timestamps). */

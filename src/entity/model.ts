@@ -10,7 +10,7 @@ import type { KeyValue } from './key-encoding.js';
 import { foreignKeyFields, compileIndexKeys, indexKeyParts, keyValueSchema, secondarySelfKeys, type IndexKeys, type SelfKey } from './index-keys.js';
 import { coreType, defaultOf, keepsUnknownKeys } from './schema-walk.js';
 import { checkSchemaFields } from './schema-fields.js';
-import { schemaAt } from './path-schemas.js';
+import { refusedRecordKey, schemaAt } from './path-schemas.js';
 import type { DocPath } from '../expressions/ast.js';
 import { formatDocPath } from '../expressions/document-path.js';
 import type { Table } from './table.js';
@@ -176,7 +176,9 @@ export class EntityModel {
     if (path.length === 1 && this.timestamps !== undefined && (top === this.timestamps.createdAt || top === this.timestamps.updatedAt)) return;
     if (path.length === 1 && top === this.version) return;
     if (schemaAt(this.schema, path) === undefined) {
-      throw new ExpressionError(this.name, text, `is not a path of the ${this.name} schema`);
+      const refused = refusedRecordKey(this.schema, path);
+      const why = refused === undefined ? '' : `: the key ${JSON.stringify(String(refused.at.at(-1)))} is refused by its record's key schema (${refused.message})`;
+      throw new ExpressionError(this.name, text, `is not a path of the ${this.name} schema${why}`);
     }
   }
 

@@ -147,9 +147,65 @@ function child(schema: z.ZodType, seg: string | number): z.ZodType | undefined {
   // Own keys only: `'toString' in shape` holds for every object.
   if (def.type === 'object') return def.shape !== undefined && Object.hasOwn(def.shape, seg) ? def.shape[seg] : undefined;
   if (def.type === 'record') {
-    // A key outside an enum-keyed record's keys fails zod's parse of the item (unless the record keeps others).
+    // A key outside an enum-keyed record's keys, or one its key schema refuses (`z.string().min(2)`),
+    // fails zod's parse of the item, unless the record keeps such keys (`z.looseRecord`).
+    if (def.mode === 'loose') return def.valueType;
     const keys = requiredKeys(schema);
-    return keys === undefined || keys.has(seg) || def.mode === 'loose' ? def.valueType : undefined;
+    const takes = keys === undefined ? keyRefusal(schema, seg) === undefined : keys.has(seg);
+    return takes ? def.valueType : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * Why a record of any keys refuses `key` (zod's message for it), or undefined when the key schema
+ * takes it. As zod parses a record, a numeric key (`'12'`) is also tried as a number.
+ */
+function keyRefusal(record: z.ZodType, key: string): string | undefined {
+  const keyType = constrainedKeys(record);
+  if (keyType === undefined) return undefined;
+  const parsed = keyType.safeParse(key);
+  if (parsed.success || (NUMERIC_KEY.test(key) && keyType.safeParse(Number(key)).success)) return undefined;
+  return parsed.error.issues[0]?.message ?? 'invalid key';
+}
+/** zod's test for a record key it also tries as a number (`regexes.number`). */
+const NUMERIC_KEY = /^-?\d+(?:\.\d+)?$/;
+
+/**
+ * The key schema of a record when it may refuse some keys; undefined for `z.record(z.string(), ...)`,
+ * whose keys need no check (paths are resolved on every Attr/ref/update call: decided once per record).
+ */
+function constrainedKeys(record: z.ZodType): z.ZodType | undefined {
+  if (keySchemas.has(record)) return keySchemas.get(record);
+  const keyType = defOf(record).keyType;
+  const kd = keyType === undefined ? undefined : (defOf(keyType) as { type: string; format?: string; checks?: readonly unknown[] });
+  const plain = kd === undefined || (kd.type === 'string' && kd.format === undefined && (kd.checks?.length ?? 0) === 0);
+  const out = plain ? undefined : keyType;
+  keySchemas.set(record, out);
+  return out;
+}
+const keySchemas = new WeakMap<z.ZodType, z.ZodType | undefined>();
+
+/**
+ * Why a path is not one of the schema, when the cause is a map key that a record's key schema
+ * refuses: that key's path and zod's message. Only looked for once a path was found missing.
+ *
+ * @example refusedRecordKey(z.object({ tags: z.record(z.string().min(2), z.number()) }), ['tags', 'a'])
+ * // { at: ['tags', 'a'], message: 'Too small: expected string to have >=2 characters' }
+ */
+export function refusedRecordKey(root: z.ZodType, path: DocPath): { at: DocPath; message: string } | undefined {
+  for (let i = 0; i < path.length; i++) {
+    const seg = path[i]!;
+    const ps = pathSchemas(root, path.slice(0, i));
+    if (ps === undefined) return undefined;
+    if (typeof seg !== 'string') continue;
+    for (const leaf of ps.leaves) {
+      const c = core(leaf.schema);
+      const def = defOf(c);
+      if (def.type !== 'record' || def.mode === 'loose' || requiredKeys(c) !== undefined) continue;
+      const message = keyRefusal(c, seg);
+      if (message !== undefined) return { at: path.slice(0, i + 1), message };
+    }
   }
   return undefined;
 }

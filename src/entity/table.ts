@@ -216,7 +216,7 @@ export class Table<C extends TableConfig = TableConfig> {
    * await AppTable.batchWrite([User.put(u1), Order.delete(k)]);
    */
   batchWrite(
-    writes: BatchWriteBuilder[] | ((batch: BatchCollector) => void | Promise<void>),
+    writes: readonly BatchWriteBuilder[] | ((batch: BatchCollector) => void | Promise<void>),
     options?: BatchWriteAllOptions,
   ): Promise<BatchWriteResult> {
     return batchWriteAll(this.client, writes, options);

@@ -21,7 +21,10 @@ interface DeleteState {
 }
 
 /** `Entity.delete(key)`: deletes one item; with `.returning('ALL_OLD')` resolves to the deleted item. */
-export class DeleteBuilder<Item, Result = void> extends Operation<DeleteCommandInput, Result> {
+export class DeleteBuilder<Item, Result = void, Guard extends string = never> extends Operation<DeleteCommandInput, Result> {
+  /** Type carrier, never set at run time: `'where'` after `where()`, else `never`; batch writes take only `never` (BatchWriteItem has no conditions). */
+  declare readonly '~guard': Guard;
+
   constructor(
     /** @internal */ readonly model: EntityModel,
     private readonly state: DeleteState,
@@ -35,11 +38,11 @@ export class DeleteBuilder<Item, Result = void> extends Operation<DeleteCommandI
    *
    * @example await User.delete({ userId: 'u1' }).where(User.Attr('age').lt(100))
    */
-  where(condition: Condition): DeleteBuilder<Item, Result> {
+  where(condition: Condition): DeleteBuilder<Item, Result, 'where'> {
     requireCondition(this.model.name, condition, 'where()');
     checkOwners(this.model, condition, 'the condition');
     const c = this.state.condition === undefined ? condition : this.state.condition.and(condition);
-    return new DeleteBuilder(this.model, { ...this.state, condition: c });
+    return new DeleteBuilder<Item, Result, 'where'>(this.model, { ...this.state, condition: c });
   }
 
   /**
@@ -47,10 +50,10 @@ export class DeleteBuilder<Item, Result = void> extends Operation<DeleteCommandI
    *
    * @example const old = await User.delete({ userId: 'u1' }).returning('ALL_OLD') // User | undefined
    */
-  returning(mode: 'ALL_OLD'): DeleteBuilder<Item, Item | undefined>;
-  returning(mode: 'NONE'): DeleteBuilder<Item, void>;
-  returning(mode: 'ALL_OLD' | 'NONE'): DeleteBuilder<Item, unknown> {
-    return new DeleteBuilder<Item, unknown>(this.model, { ...this.state, returnOld: mode === 'ALL_OLD' });
+  returning(mode: 'ALL_OLD'): DeleteBuilder<Item, Item | undefined, Guard>;
+  returning(mode: 'NONE'): DeleteBuilder<Item, void, Guard>;
+  returning(mode: 'ALL_OLD' | 'NONE'): DeleteBuilder<Item, unknown, Guard> {
+    return new DeleteBuilder<Item, unknown, Guard>(this.model, { ...this.state, returnOld: mode === 'ALL_OLD' });
   }
 
   /**
@@ -58,8 +61,8 @@ export class DeleteBuilder<Item, Result = void> extends Operation<DeleteCommandI
    *
    * @example await User.delete({ userId: 'u1' }).where(User.Attr('age').lt(100)).returnItemOnConditionFailure()
    */
-  returnItemOnConditionFailure(): DeleteBuilder<Item, Result> {
-    return new DeleteBuilder(this.model, { ...this.state, returnItemOnFailure: true });
+  returnItemOnConditionFailure(): DeleteBuilder<Item, Result, Guard> {
+    return new DeleteBuilder<Item, Result, Guard>(this.model, { ...this.state, returnItemOnFailure: true });
   }
 
   /** @internal the request of a batch write (which has no conditions) */

@@ -38,7 +38,14 @@ const STAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
  * it. Resolves to the stored item in model form (with timestamps), or with `returning('ALL_OLD')`
  * to the item it replaced.
  */
-export class PutBuilder<Item, Result = Item> extends Operation<PutCommandInput, Result> {
+export class PutBuilder<Item, Result = Item, Guard extends string = never> extends Operation<PutCommandInput, Result> {
+  /**
+   * Type carrier, never set at run time: what the put's condition checks (`'where'`, `'create'`, a
+   * versioned entity's version attribute), `never` without one. Batch writes take only `never`:
+   * BatchWriteItem has no conditions.
+   */
+  declare readonly '~guard': Guard;
+
   constructor(
     /** @internal */ readonly model: EntityModel,
     private readonly state: PutState,
@@ -57,11 +64,11 @@ export class PutBuilder<Item, Result = Item> extends Operation<PutCommandInput, 
    *
    * @example await User.put(user).where(User.Attr('userId').notExists())
    */
-  where(condition: Condition): PutBuilder<Item, Result> {
+  where(condition: Condition): PutBuilder<Item, Result, 'where'> {
     requireCondition(this.model.name, condition, 'where()');
     checkOwners(this.model, condition, 'the condition');
     const c = this.state.condition === undefined ? condition : this.state.condition.and(condition);
-    return new PutBuilder(this.model, { ...this.state, condition: c });
+    return new PutBuilder<Item, Result, 'where'>(this.model, { ...this.state, condition: c });
   }
 
   /**
@@ -71,10 +78,10 @@ export class PutBuilder<Item, Result = Item> extends Operation<PutCommandInput, 
    *
    * @example const previous = await User.put(user).returning('ALL_OLD') // User | undefined
    */
-  returning(mode: 'ALL_OLD'): PutBuilder<Item, Item | undefined>;
-  returning(mode: 'NONE'): PutBuilder<Item, Item>;
-  returning(mode: 'ALL_OLD' | 'NONE'): PutBuilder<Item, unknown> {
-    return new PutBuilder<Item, unknown>(this.model, { ...this.state, returnOld: mode === 'ALL_OLD' });
+  returning(mode: 'ALL_OLD'): PutBuilder<Item, Item | undefined, Guard>;
+  returning(mode: 'NONE'): PutBuilder<Item, Item, Guard>;
+  returning(mode: 'ALL_OLD' | 'NONE'): PutBuilder<Item, unknown, Guard> {
+    return new PutBuilder<Item, unknown, Guard>(this.model, { ...this.state, returnOld: mode === 'ALL_OLD' });
   }
 
   /**
@@ -82,8 +89,8 @@ export class PutBuilder<Item, Result = Item> extends Operation<PutCommandInput, 
    *
    * @example await User.create(user).returnItemOnConditionFailure() // on failure, e.item is the stored User
    */
-  returnItemOnConditionFailure(): PutBuilder<Item, Result> {
-    return new PutBuilder(this.model, { ...this.state, returnItemOnFailure: true });
+  returnItemOnConditionFailure(): PutBuilder<Item, Result, Guard> {
+    return new PutBuilder<Item, Result, Guard>(this.model, { ...this.state, returnItemOnFailure: true });
   }
 
   /** @internal validates and builds the command input together with the model result. */

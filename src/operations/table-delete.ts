@@ -32,7 +32,10 @@ interface TableDeleteState {
  * entity). No ownership guard is added, unlike `Entity.delete`; `where()` takes the table's own
  * `Attr`/`Key`, on physical names.
  */
-export class TableDeleteBuilder<Result = void> extends Operation<DeleteCommandInput, Result> {
+export class TableDeleteBuilder<Result = void, Guard extends string = never> extends Operation<DeleteCommandInput, Result> {
+  /** Type carrier, never set at run time: `'where'` after `where()`, else `never`; batch writes take only `never` (BatchWriteItem has no conditions). */
+  declare readonly '~guard': Guard;
+
   constructor(
     /** @internal */ readonly table: Table,
     private readonly state: TableDeleteState,
@@ -52,11 +55,11 @@ export class TableDeleteBuilder<Result = void> extends Operation<DeleteCommandIn
    *
    * @example await AppTable.delete({ pk: 'USER#u1', sk: 'NOTE#1' }).where(AppTable.Attr('_et').eq('Note'))
    */
-  where(condition: Condition): TableDeleteBuilder<Result> {
+  where(condition: Condition): TableDeleteBuilder<Result, 'where'> {
     requireCondition(this.owner, condition, 'where()');
     checkTableOwners(this.table, condition, 'the condition');
     const c = this.state.condition === undefined ? condition : this.state.condition.and(condition);
-    return new TableDeleteBuilder(this.table, { ...this.state, condition: c });
+    return new TableDeleteBuilder<Result, 'where'>(this.table, { ...this.state, condition: c });
   }
 
   /**
@@ -65,10 +68,10 @@ export class TableDeleteBuilder<Result = void> extends Operation<DeleteCommandIn
    *
    * @example const old = await AppTable.delete({ pk: 'USER#u1', sk: 'NOTE#1' }).returning('ALL_OLD') // Record<string, unknown> | undefined
    */
-  returning(mode: 'ALL_OLD'): TableDeleteBuilder<Record<string, unknown> | undefined>;
-  returning(mode: 'NONE'): TableDeleteBuilder<void>;
-  returning(mode: 'ALL_OLD' | 'NONE'): TableDeleteBuilder<unknown> {
-    return new TableDeleteBuilder<unknown>(this.table, { ...this.state, returnOld: mode === 'ALL_OLD' });
+  returning(mode: 'ALL_OLD'): TableDeleteBuilder<Record<string, unknown> | undefined, Guard>;
+  returning(mode: 'NONE'): TableDeleteBuilder<void, Guard>;
+  returning(mode: 'ALL_OLD' | 'NONE'): TableDeleteBuilder<unknown, Guard> {
+    return new TableDeleteBuilder<unknown, Guard>(this.table, { ...this.state, returnOld: mode === 'ALL_OLD' });
   }
 
   /**
@@ -76,8 +79,8 @@ export class TableDeleteBuilder<Result = void> extends Operation<DeleteCommandIn
    *
    * @example await AppTable.delete(key).where(AppTable.Attr('_et').eq('Note')).returnItemOnConditionFailure()
    */
-  returnItemOnConditionFailure(): TableDeleteBuilder<Result> {
-    return new TableDeleteBuilder(this.table, { ...this.state, returnItemOnFailure: true });
+  returnItemOnConditionFailure(): TableDeleteBuilder<Result, Guard> {
+    return new TableDeleteBuilder<Result, Guard>(this.table, { ...this.state, returnItemOnFailure: true });
   }
 
   /**

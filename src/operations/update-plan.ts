@@ -6,7 +6,7 @@ import { ExpressionError, KeyError, ValidationError } from '../errors.js';
 import type { EntityModel } from '../entity/model.js';
 import { indexKeyParts, isSelfKey } from '../entity/index-keys.js';
 import { coreType, defaultOf, defOf, emptySetWhenAbsent, isOptionalSchema, unwrapSchema } from '../entity/schema-walk.js';
-import { joinDottedKeys, leafSchemas, pathSchemas, type PathLeaf, type PathSchemas } from '../entity/path-schemas.js';
+import { joinDottedKeys, leafSchemas, pathSchemas, refusedRecordKey, type PathLeaf, type PathSchemas } from '../entity/path-schemas.js';
 import { emptySetPruner } from '../entity/empty-set-defaults.js';
 import { describeKinds, kindsFit, storedKinds, type StoredKinds } from '../entity/stored-kinds.js';
 import { assertGuardsAgree, unionTarget, type UnionGuard } from './union-guards.js';
@@ -62,6 +62,12 @@ function pathFor(model: EntityModel, path: DocPath, op: string): PathSchemas {
     }
     if (top !== undefined && (top === model.timestamps?.createdAt || top === model.timestamps?.updatedAt)) {
       throw new ExpressionError(model.name, formatDocPath(path), 'is a timestamp, which dynakit sets on every write');
+    }
+    const refused = refusedRecordKey(model.schema, path);
+    if (refused !== undefined) {
+      // A key its record refuses: the item written would fail every read's parse.
+      const key = String(refused.at.at(-1));
+      throw new ValidationError(model.name, [{ path: formatDocPath(path), message: `the key ${JSON.stringify(key)} of ${formatDocPath(refused.at.slice(0, -1))} is refused by the record's key schema: ${refused.message}` }]);
     }
     throw new ExpressionError(model.name, formatDocPath(path), `is not a path of the ${model.name} schema`);
   }

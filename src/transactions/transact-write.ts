@@ -24,7 +24,12 @@ export const MAX_TRANSACTION_ACTIONS = 100;
 export const MAX_TRANSACTION_BYTES = 4 * 1024 * 1024;
 
 /** An action of `transactWrite`: a put, update, delete or check builder, or a table's delete by physical key. */
-export type TransactWriteAction = PutBuilder<unknown> | UpdateBuilder<unknown, never, unknown> | DeleteBuilder<unknown, unknown> | CheckBuilder | TableDeleteBuilder<unknown>;
+export type TransactWriteAction =
+  | PutBuilder<unknown, unknown, string>
+  | UpdateBuilder<unknown, never, unknown>
+  | DeleteBuilder<unknown, unknown, string>
+  | CheckBuilder
+  | TableDeleteBuilder<unknown, string>;
 
 export interface TransactWriteOptions extends RequestOptions {
   /** `ClientRequestToken` (1-36 characters): retries with the same token apply once, for 10 minutes. */

@@ -343,6 +343,7 @@ describe('bulk imports', () => {
       priceCents: 100 + i,
       stock: 10,
     });
+    // @ts-expect-error a versioned entity: the types refuse it; the run time too, for untyped callers
     expect(() => Shop.batchWriter().put(Product, product(0))).toThrow(InvalidBatchError);
     const all = Array.from({ length: 150 }, (_, i) => product(i));
     for (let i = 0; i < all.length; i += 100) await transactWrite(all.slice(i, i + 100).map((p) => Product.create(p)));

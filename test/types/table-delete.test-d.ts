@@ -38,7 +38,7 @@ test("the key is the table's physical primary key, typed by the table config", (
 test('the builder: where, returning, build, send', () => {
   const del = AppTable.delete({ pk: 'USER#u1', sk: 'NOTE#1' });
   expectTypeOf(del).toEqualTypeOf<TableDeleteBuilder>();
-  expectTypeOf(del.where(AppTable.Attr('_et').eq('Note'))).toEqualTypeOf<TableDeleteBuilder>();
+  expectTypeOf(del.where(AppTable.Attr('_et').eq('Note'))).toEqualTypeOf<TableDeleteBuilder<void, 'where'>>();
   expectTypeOf(del.build()).toEqualTypeOf<DeleteCommandInput>();
   expectTypeOf(del.send({ abortSignal: AbortSignal.timeout(1_000) })).resolves.toEqualTypeOf<void>();
   expectTypeOf(del.returning('ALL_OLD')).resolves.toEqualTypeOf<Record<string, unknown> | undefined>();
