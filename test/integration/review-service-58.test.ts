@@ -1,0 +1,426 @@
+/**
+ * A small order service built on dynakit from its README and docs only, driven as production does:
+ * concurrent counters and optimistic-locking edits, place-order transactions raced for the last units
+ * of stock and retried with their idempotency token after a dropped connection, a bulk import through
+ * `AppTable.batchWrite` under injected faults, paginated reads while writes happen, and the table's
+ * stream parsed with `parseStreamRecord`. Faults are AWS SDK middleware on a real client talking to
+ * the real DynamoDB Local (test/support/faults.ts).
+ */
+import { describe, expect, it } from 'vitest';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { z } from 'zod';
+import {
+  BatchWriteError,
+  ConditionFailedError,
+  InvalidCursorError,
+  TransactionCanceledError,
+  VersionConflictError,
+  defineEntity,
+  defineTable,
+  transactWrite,
+  type EntityInput,
+  type EntityItem,
+} from '../../src/index.js';
+import { localClientConfig } from '../support/dynamodb-local.js';
+import { testClient, testEndpoint, uniqueTableName } from '../support/client.js';
+import { injectFaults } from '../support/faults.js';
+import { asLambdaEvent, readStream } from '../support/stream-records.js';
+import { useTable } from '../support/tables.js';
+
+/** The service's repository layer: one table, five entities, two global indexes, a stream. */
+function orderService(client: DynamoDBClient, name: string) {
+  const AppTable = defineTable({
+    name,
+    client,
+    partitionKey: { name: 'pk', type: 'S' },
+    sortKey: { name: 'sk', type: 'S' },
+    indexes: {
+      byCustomer: { type: 'global', partitionKey: { name: 'gsi1pk', type: 'S' }, sortKey: { name: 'gsi1sk', type: 'S' } },
+      byStatus: { type: 'global', partitionKey: { name: 'gsi2pk', type: 'S' }, sortKey: { name: 'gsi2sk', type: 'S' } },
+    },
+    stream: 'NEW_AND_OLD_IMAGES',
+  });
+  const Customer = defineEntity({
+    table: AppTable,
+    name: 'Customer',
+    schema: z.object({ customerId: z.string(), name: z.string(), email: z.email() }),
+    keys: { primary: { pk: 'CUST#{customerId}', sk: 'PROFILE' } },
+    timestamps: true,
+  });
+  const Order = defineEntity({
+    table: AppTable,
+    name: 'Order',
+    schema: z.object({
+      customerId: z.string(),
+      orderId: z.string(),
+      placedAt: z.date(),
+      status: z.enum(['PLACED', 'PAID', 'SHIPPED', 'CANCELLED']),
+      lines: z.array(z.object({ sku: z.string(), qty: z.number().int().positive(), price: z.number().nonnegative() })).min(1),
+      total: z.number().nonnegative(),
+    }),
+    keys: {
+      primary: { pk: 'CUST#{customerId}', sk: 'ORDER#{orderId}' },
+      byCustomer: { pk: 'CUST#{customerId}', sk: 'PLACED#{placedAt}#{orderId}' },
+      byStatus: { pk: 'STATUS#{status}', sk: '{placedAt}#{orderId}' },
+    },
+    timestamps: true,
+  });
+  const OrderCounter = defineEntity({
+    table: AppTable,
+    name: 'OrderCounter',
+    schema: z.object({ customerId: z.string(), count: z.number().int().min(0) }),
+    keys: { primary: { pk: 'CUST#{customerId}', sk: 'COUNTER' } },
+  });
+  const Product = defineEntity({
+    table: AppTable,
+    name: 'Product',
+    schema: z.object({ sku: z.string(), name: z.string(), stock: z.number().int().min(0), price: z.number().nonnegative() }),
+    keys: { primary: { pk: 'PRODUCT#{sku}', sk: 'PRODUCT' } },
+    version: 'version',
+  });
+  const IdempotencyRecord = defineEntity({
+    table: AppTable,
+    name: 'IdempotencyRecord',
+    schema: z.object({ requestId: z.string(), orderId: z.string(), expiresAt: z.date() }),
+    keys: { primary: { pk: 'IDEM#{requestId}', sk: 'IDEM' } },
+    ttl: 'expiresAt',
+  });
+
+  type Line = EntityItem<typeof Order>['lines'][number];
+
+  /** Place an order: stock down (never below 0), the order created once, the customer's counter up; all or nothing. */
+  function placeOrder(o: { customerId: string; orderId: string; lines: Line[]; requestId: string; now: Date }, options: { idempotencyToken?: string } = {}) {
+    const total = o.lines.reduce((s, l) => s + l.qty * l.price, 0);
+    return transactWrite(
+      [
+        ...o.lines.map((l) => Product.update({ sku: l.sku }).add({ stock: -l.qty })),
+        Order.create({ customerId: o.customerId, orderId: o.orderId, placedAt: o.now, status: 'PLACED', lines: o.lines, total }),
+        OrderCounter.update({ customerId: o.customerId }).add({ count: 1 }).upsert(),
+        IdempotencyRecord.create({ requestId: o.requestId, orderId: o.orderId, expiresAt: new Date(o.now.getTime() + 86_400_000) }),
+      ],
+      { idempotencyToken: options.idempotencyToken ?? o.requestId, now: o.now },
+    );
+  }
+
+  return { AppTable, Customer, Order, OrderCounter, Product, IdempotencyRecord, placeOrder };
+}
+
+const tableName = uniqueTableName('service58');
+const client = testClient();
+const svc = orderService(client, tableName);
+const { AppTable, Customer, Order, OrderCounter, Product } = svc;
+/** The same table through a client whose SDK does not retry, so every injected fault reaches the caller. */
+const faultyClient = new DynamoDBClient({ ...localClientConfig(testEndpoint()), maxAttempts: 1 });
+const faulty = orderService(faultyClient, tableName);
+
+useTable(AppTable, { clients: [client, faultyClient] });
+
+let n = 0;
+const id = (p: string) => `${p}${++n}`;
+const T0 = new Date('2026-01-01T00:00:00.000Z');
+const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
+
+describe('concurrency', () => {
+  it('40 concurrent add()s of one counter: final count = successful calls', async () => {
+    const customerId = id('c');
+    const results = await Promise.allSettled(Array.from({ length: 40 }, () => OrderCounter.update({ customerId }).add({ count: 1 }).upsert()));
+    const ok = results.filter((r) => r.status === 'fulfilled').length;
+    expect(ok).toBe(40);
+    expect((await OrderCounter.get({ customerId }).consistent())?.count).toBe(40);
+  });
+
+  it('30 concurrent stock decrements of 20 units: exactly 20 succeed, the others fail with the bound named', async () => {
+    const sku = id('sku');
+    await Product.create({ sku, name: 'Widget', stock: 20, price: 3 });
+    const results = await Promise.allSettled(Array.from({ length: 30 }, () => Product.update({ sku }).add({ stock: -1 })));
+    const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect(results.length - failed.length).toBe(20);
+    for (const f of failed) {
+      expect(f.reason).toBeInstanceOf(ConditionFailedError);
+      expect((f.reason as Error).message).toMatch(/stock must be >= 1/);
+    }
+    const p = await Product.get({ sku }).consistent();
+    expect(p?.stock).toBe(0);
+    expect(p?.version).toBe(21);
+  });
+
+  it('20 concurrent read-modify-write editors with version retries: no lost update', async () => {
+    const sku = id('sku');
+    await Product.create({ sku, name: 'Gadget', stock: 100, price: 10 });
+    let conflicts = 0;
+    async function reserve(qty: number): Promise<void> {
+      let current = await Product.get({ sku }).consistent();
+      for (let attempt = 0; attempt < 200 && current !== undefined; attempt++) {
+        try {
+          await Product.put({ ...current, stock: current.stock - qty });
+          return;
+        } catch (e) {
+          if (!(e instanceof VersionConflictError)) throw e;
+          conflicts++;
+          current = Product.storedItem(e);
+        }
+      }
+      throw new Error('gave up');
+    }
+    await Promise.all(Array.from({ length: 20 }, () => reserve(2)));
+    const p = await Product.get({ sku }).consistent();
+    expect(p?.stock).toBe(60);
+    expect(p?.version).toBe(21);
+    expect(conflicts).toBeGreaterThan(0);
+  });
+});
+
+describe('place order transactions', () => {
+  it('12 concurrent orders race for the last 5 units: 5 orders, stock 0, counters match, losers told why', async () => {
+    const sku = id('sku');
+    await Product.create({ sku, name: 'Last', stock: 5, price: 7 });
+    const orders = Array.from({ length: 12 }, (_, i) => ({ customerId: id('c'), orderId: id('o'), requestId: id('r'), lines: [{ sku, qty: 1, price: 7 }], now: at(i) }));
+    const results = await Promise.allSettled(orders.map((o) => svc.placeOrder(o)));
+    const won = orders.filter((_, i) => results[i]!.status === 'fulfilled');
+    expect(won.length).toBe(5);
+    for (const r of results) {
+      if (r.status === 'fulfilled') continue;
+      const e = r.reason as TransactionCanceledError;
+      expect(e).toBeInstanceOf(TransactionCanceledError);
+      expect(e.reasons.map((x) => x.code)).toEqual(['ConditionalCheckFailed', 'None', 'None', 'None']);
+      expect(e.message).toMatch(/stock must be >= 1/);
+    }
+    expect((await Product.get({ sku }).consistent())?.stock).toBe(0);
+    for (const [i, o] of orders.entries()) {
+      const placed = await Order.get({ customerId: o.customerId, orderId: o.orderId }).consistent();
+      const counter = await OrderCounter.get({ customerId: o.customerId }).consistent();
+      expect(placed !== undefined).toBe(results[i]!.status === 'fulfilled');
+      expect(counter?.count).toBe(results[i]!.status === 'fulfilled' ? 1 : undefined);
+    }
+  });
+
+  it('a dropped connection after the server applied the order: the retry with the same token is a no-op success', async () => {
+    const sku = id('sku');
+    await Product.create({ sku, name: 'Drop', stock: 3, price: 2 });
+    const o = { customerId: id('c'), orderId: id('o'), requestId: id('r'), lines: [{ sku, qty: 2, price: 2 }], now: at(0) };
+    const faults = injectFaults(faultyClient, { commands: ['TransactWriteItemsCommand'], script: ['dropAfter'] });
+    try {
+      const lost = await faulty.placeOrder(o).catch((e: unknown) => e);
+      expect((lost as { code?: string }).code).toBe('ECONNRESET');
+      // The caller does not know: it retries, with new builders (a redelivered message) and the same token and time.
+      await faulty.placeOrder(o);
+    } finally {
+      faults.remove();
+    }
+    expect((await Product.get({ sku }).consistent())?.stock).toBe(1);
+    expect((await OrderCounter.get({ customerId: o.customerId }).consistent())?.count).toBe(1);
+    expect((await Order.get({ customerId: o.customerId, orderId: o.orderId }).consistent())?.total).toBe(4);
+  });
+
+  it('a dropped connection before the server got it: the retry applies it once', async () => {
+    const sku = id('sku');
+    await Product.create({ sku, name: 'Drop', stock: 3, price: 2 });
+    const o = { customerId: id('c'), orderId: id('o'), requestId: id('r'), lines: [{ sku, qty: 2, price: 2 }], now: at(0) };
+    const faults = injectFaults(faultyClient, { commands: ['TransactWriteItemsCommand'], script: ['dropBefore'] });
+    try {
+      const lost = await faulty.placeOrder(o).catch((e: unknown) => e);
+      expect((lost as { code?: string }).code).toBe('ECONNRESET');
+      expect(await Order.get({ customerId: o.customerId, orderId: o.orderId }).consistent()).toBeUndefined();
+      await faulty.placeOrder(o);
+    } finally {
+      faults.remove();
+    }
+    expect((await Product.get({ sku }).consistent())?.stock).toBe(1);
+    expect((await OrderCounter.get({ customerId: o.customerId }).consistent())?.count).toBe(1);
+  });
+});
+
+describe('bulk import under faults', () => {
+  it('1,500 orders through batchWrite with partial answers, throttling and dropped connections, concurrency 4: all written as given', async () => {
+    const customerId = id('bulk');
+    const orders: EntityInput<typeof Order>[] = Array.from({ length: 1500 }, (_, i) => ({
+      customerId,
+      orderId: `o${String(i).padStart(5, '0')}`,
+      placedAt: at(i),
+      status: (['PLACED', 'PAID', 'SHIPPED'] as const)[i % 3]!,
+      lines: [{ sku: `s${i % 17}`, qty: 1 + (i % 3), price: 1.5 }],
+      total: 1.5 * (1 + (i % 3)),
+    }));
+    const faults = injectFaults(faultyClient, { seed: 58, partial: 0.3, throttle: 0.1, dropBefore: 0.05, dropAfter: 0.05 });
+    try {
+      const result = await faulty.AppTable.batchWrite(
+        orders.map((o) => faulty.Order.put(o)),
+        { concurrency: 4, baseDelayMs: 1, maxDelayMs: 20, maxAttempts: 30 },
+      );
+      expect(result.written).toBe(1500);
+      expect(faults.faults).toBeGreaterThan(10);
+    } finally {
+      faults.remove();
+    }
+    const back = await Order.query('byCustomer', Order.Key('customerId').eq(customerId)).all();
+    expect(back.length).toBe(1500);
+    const stored = back.map(({ createdAt: _c, updatedAt: _u, ...o }) => o);
+    expect(stored).toEqual(orders);
+  });
+
+  it('keys that are never processed: BatchWriteError lists exactly the writes not written', async () => {
+    const customerId = id('stuck');
+    const orders: EntityInput<typeof Order>[] = Array.from({ length: 300 }, (_, i) => ({
+      customerId,
+      orderId: `o${String(i).padStart(4, '0')}`,
+      placedAt: at(i),
+      status: 'PLACED',
+      lines: [{ sku: 's', qty: 1, price: 1 }],
+      total: 1,
+    }));
+    const stuckIds = new Set(['o0007', 'o0150', 'o0299']);
+    const faults = injectFaults(faultyClient, {
+      seed: 7,
+      partial: 0.2,
+      dropAfter: 0.05,
+      stuck: (e) => e.command === 'BatchWriteItemCommand' && stuckIds.has(String((e.item['orderId'] as { S?: string } | undefined)?.S)),
+    });
+    let error: unknown;
+    try {
+      await faulty.AppTable.batchWrite(
+        orders.map((o) => faulty.Order.put(o)),
+        { concurrency: 3, baseDelayMs: 1, maxDelayMs: 5, maxAttempts: 4 },
+      );
+    } catch (e) {
+      error = e;
+    } finally {
+      faults.remove();
+    }
+    expect(error).toBeInstanceOf(BatchWriteError);
+    const e = error as BatchWriteError;
+    const back = new Set((await Order.query('primary', Order.Key('customerId').eq(customerId)).consistent().all()).map((o) => o.orderId));
+    const listed = e.unprocessed.map((w) => (w.type === 'put' ? String(w.item['orderId']) : '?'));
+    for (const s of stuckIds) expect(listed).toContain(s);
+    for (const s of stuckIds) expect(back.has(s)).toBe(false);
+    // every order is either stored (confirmed) or listed
+    expect(e.written + e.unprocessed.length).toBe(300);
+    for (const o of orders) expect(back.has(o.orderId) || listed.includes(o.orderId)).toBe(true);
+  });
+
+  it('Customer.batchGet with duplicates and missing keys keeps the order asked', async () => {
+    const a = id('c');
+    const b = id('c');
+    await Customer.create({ customerId: a, name: 'A', email: 'a@example.com' });
+    await Customer.create({ customerId: b, name: 'B', email: 'b@example.com' });
+    const got = await Customer.batchGet([{ customerId: b }, { customerId: 'nobody' }, { customerId: a }, { customerId: b }]);
+    expect(got.map((c) => c?.name)).toEqual(['B', undefined, 'A', 'B']);
+  });
+});
+
+describe('reads while writing', () => {
+  it('a cursor walk of a customer\'s orders sees every order present from start to end exactly once', async () => {
+    const customerId = id('walk');
+    const base = Array.from({ length: 30 }, (_, i) => ({ customerId, orderId: `o${String(i).padStart(3, '0')}`, placedAt: at(i * 10), status: 'PLACED' as const, lines: [{ sku: 's', qty: 1, price: 1 }], total: 1 }));
+    await AppTable.batchWrite(base.map((o) => Order.put(o)));
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    let step = 0;
+    do {
+      const page = await Order.query('byCustomer', Order.Key('customerId').eq(customerId)).limit(7).startAfter(cursor);
+      seen.push(...page.items.map((o) => o.orderId));
+      cursor = page.cursor;
+      // Between pages: delete the last item returned (the cursor's own item), insert items before and after.
+      const last = page.items.at(-1);
+      if (last !== undefined && last.orderId !== 'o029') await Order.delete({ customerId, orderId: last.orderId });
+      await Order.put({ customerId, orderId: `new${step}`, placedAt: at(-1 - step), status: 'PLACED', lines: [{ sku: 's', qty: 1, price: 1 }], total: 1 });
+      step++;
+    } while (cursor !== undefined);
+    expect(seen.filter((s) => s.startsWith('o'))).toEqual(base.map((o) => o.orderId));
+  });
+
+  it('a worker walks the PLACED orders by status with cursors, marking each page PAID: every order once', async () => {
+    const customerId = id('worker');
+    const placedAt = (i: number) => at(100_000 + i);
+    const orders = Array.from({ length: 30 }, (_, i) => ({ customerId, orderId: `w${String(i).padStart(3, '0')}`, placedAt: placedAt(i), status: 'PLACED' as const, lines: [{ sku: 's', qty: 1, price: 1 }], total: 1 }));
+    await AppTable.batchWrite(orders.map((o) => Order.put(o)));
+    const placed = () => Order.query('byStatus', Order.Key('status').eq('PLACED').and(Order.Key('placedAt').gte(placedAt(0)))).limit(7);
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    for (let guard = 0; guard < 20; guard++) {
+      const page = await placed().startAfter(cursor);
+      seen.push(...page.items.map((o) => o.orderId));
+      // Only one worker may move an order on: the transition is conditional on the status read.
+      await Promise.all(page.items.map((o) => Order.update({ customerId, orderId: o.orderId }).set({ status: 'PAID' }).where(Order.Attr('status').eq('PLACED'))));
+      cursor = page.cursor;
+      if (cursor === undefined) break;
+    }
+    expect(seen).toEqual(orders.map((o) => o.orderId));
+    expect((await placed().all()).length).toBe(0);
+    const paid = await Order.query('byStatus', Order.Key('status').eq('PAID').and(Order.Key('placedAt').gte(placedAt(0)))).all();
+    expect(paid.map((o) => o.orderId)).toEqual(orders.map((o) => o.orderId));
+  });
+
+  it('10 workers race to move one order PLACED -> PAID: exactly one wins, the others get ConditionFailedError', async () => {
+    const customerId = id('race');
+    await Order.create({ customerId, orderId: 'o1', placedAt: at(0), status: 'PLACED', lines: [{ sku: 's', qty: 1, price: 1 }], total: 1 });
+    const results = await Promise.allSettled(
+      Array.from({ length: 10 }, () => Order.update({ customerId, orderId: 'o1' }).set({ status: 'PAID' }).where(Order.Attr('status').eq('PLACED'))),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled').length).toBe(1);
+    for (const r of results) if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(ConditionFailedError);
+  });
+
+  it('a filter that drops whole pages, and all() with limit', async () => {
+    const customerId = id('filter');
+    const orders = Array.from({ length: 40 }, (_, i) => ({ customerId, orderId: `o${String(i).padStart(3, '0')}`, placedAt: at(i), status: (i >= 35 ? 'SHIPPED' : 'PLACED') as 'SHIPPED' | 'PLACED', lines: [{ sku: 's', qty: 1, price: 1 }], total: 1 }));
+    await AppTable.batchWrite(orders.map((o) => Order.put(o)));
+    const q = () => Order.query('byCustomer', Order.Key('customerId').eq(customerId)).filter(Order.Attr('status').eq('SHIPPED'));
+    const pages: number[] = [];
+    for await (const p of q().pageSize(5).pages()) pages.push(p.items.length);
+    expect(pages.reduce((s, x) => s + x, 0)).toBe(5);
+    expect(pages.slice(0, 7)).toEqual([0, 0, 0, 0, 0, 0, 0]);
+    const limited = await q().limit(3).all();
+    expect(limited.map((o) => o.orderId)).toEqual(['o035', 'o036', 'o037']);
+    const two = await Order.query('byCustomer', Order.Key('customerId').eq(customerId)).limit(2).all();
+    expect(two.length).toBe(2);
+  });
+
+  it('a cursor of another index or another entity is refused', async () => {
+    const customerId = id('cur');
+    await AppTable.batchWrite(Array.from({ length: 5 }, (_, i) => Order.put({ customerId, orderId: `o${i}`, placedAt: at(i), status: 'PAID', lines: [{ sku: 's', qty: 1, price: 1 }], total: 1 })));
+    await OrderCounter.update({ customerId }).add({ count: 5 }).upsert();
+    const byCustomer = await Order.query('byCustomer', Order.Key('customerId').eq(customerId)).limit(2);
+    expect(() => Order.query('byStatus', Order.Key('status').eq('PAID')).startAfter(byCustomer.cursor)).toThrow(InvalidCursorError);
+    const primary = await Order.query('primary', Order.Key('customerId').eq(customerId)).limit(2);
+    const counters = await (async () => OrderCounter.query('primary', OrderCounter.Key('customerId').eq(customerId)).startAfter(primary.cursor).all())().catch((e: unknown) => e);
+    expect(counters).toBeInstanceOf(InvalidCursorError);
+  });
+});
+
+describe('streams', () => {
+  it('the records of the scenario\'s writes parse into typed events', async () => {
+    const streams = new DynamoDBStreamsClient(localClientConfig(testEndpoint()));
+    try {
+      const customerId = id('stream');
+      const sku = id('sku');
+      await Customer.create({ customerId, name: 'Streamy', email: 's@example.com' });
+      await Product.create({ sku, name: 'S', stock: 2, price: 5 });
+      await svc.placeOrder({ customerId, orderId: 'o1', requestId: id('r'), lines: [{ sku, qty: 1, price: 5 }], now: at(0) });
+      await Order.update({ customerId, orderId: 'o1' }).set({ status: 'PAID' });
+      await Order.delete({ customerId, orderId: 'o1' });
+      const records = await readStream(client, streams, tableName, 0);
+      const mine = records.filter((r) => JSON.stringify(r.dynamodb?.Keys).includes(customerId) || JSON.stringify(r.dynamodb?.Keys).includes(sku));
+      const events = mine.map((r) => AppTable.parseStreamRecord(r)).filter((e) => e !== undefined);
+      const { events: lambdaEvents, errors } = AppTable.parseStreamEvent(asLambdaEvent(mine));
+      expect(errors).toEqual([]);
+      expect(lambdaEvents.map((e) => [e.type, e.entity])).toEqual(events.map((e) => [e.type, e.entity]));
+      expect(events.map((e) => [e.type, e.entity])).toEqual([
+        ['INSERT', 'Customer'],
+        ['INSERT', 'Product'],
+        ['MODIFY', 'Product'],
+        ['INSERT', 'Order'],
+        ['INSERT', 'OrderCounter'],
+        ['MODIFY', 'Order'],
+        ['REMOVE', 'Order'],
+      ]);
+      const modify = events[5]!;
+      expect(modify.oldItem?.['status']).toBe('PLACED');
+      expect(modify.newItem?.['status']).toBe('PAID');
+      expect(modify.newItem?.['placedAt']).toEqual(at(0));
+      expect(events.every((e) => !e.removedByTtl)).toBe(true);
+    } finally {
+      streams.destroy();
+    }
+  });
+});
