@@ -424,3 +424,47 @@ describe('streams', () => {
     }
   });
 });
+
+describe('streams: deletions by TTL on DynamoDB Local', () => {
+  // A small table of its own: Local's TTL job deletes the expired items of a small table within a
+  // second or so, but (3.3, build 2026-05-28) never those of a table with a global secondary index.
+  const ttlTable = defineTable({
+    name: uniqueTableName('service58-ttl'),
+    client,
+    partitionKey: { name: 'pk', type: 'S' },
+    sortKey: { name: 'sk', type: 'S' },
+    stream: 'NEW_AND_OLD_IMAGES',
+  });
+  const IdempotencyRecord = defineEntity({
+    table: ttlTable,
+    name: 'IdempotencyRecord',
+    schema: z.object({ requestId: z.string(), orderId: z.string(), expiresAt: z.date() }),
+    keys: { primary: { pk: 'IDEM#{requestId}', sk: 'IDEM' } },
+    ttl: 'expiresAt',
+  });
+  useTable(ttlTable);
+
+  it('the REMOVE record of an expired idempotency record is a REMOVE event with removedByTtl', { timeout: 60_000 }, async () => {
+    const streams = new DynamoDBStreamsClient(localClientConfig(testEndpoint()));
+    try {
+      const expiresAt = new Date(Math.floor(Date.now() / 1000) * 1000 - 60_000);
+      await IdempotencyRecord.put({ requestId: 'r-expired', orderId: 'o1', expiresAt });
+      await IdempotencyRecord.put({ requestId: 'r-live', orderId: 'o2', expiresAt: new Date(Date.now() + 3_600_000) });
+      // Polls the stream until the TTL job's record is there (no timing asserted: it waits as long as the test may).
+      let records = await readStream(client, streams, ttlTable.name, 3);
+      for (const deadline = Date.now() + 45_000; records.length < 3 && Date.now() < deadline; ) records = await readStream(client, streams, ttlTable.name, 3);
+      expect(records.length).toBe(3);
+      const { events, errors } = ttlTable.parseStreamEvent(asLambdaEvent(records));
+      expect(errors).toEqual([]);
+      expect(events.slice(0, 2).map((e) => [e.type, e.removedByTtl])).toEqual([['INSERT', false], ['INSERT', false]]);
+      const removed = events[2]!;
+      expect([removed.type, removed.entity, removed.keys, removed.removedByTtl]).toEqual(['REMOVE', 'IdempotencyRecord', { requestId: 'r-expired' }, true]);
+      expect(removed.oldItem).toEqual({ requestId: 'r-expired', orderId: 'o1', expiresAt });
+      // The streams SDK's record as it is, through parseStreamRecord.
+      const single = ttlTable.parseStreamRecord(records[2]!);
+      expect([single?.type, single?.removedByTtl, single?.newItem]).toEqual(['REMOVE', true, undefined]);
+    } finally {
+      streams.destroy();
+    }
+  });
+});
