@@ -427,7 +427,8 @@ describe('streams', () => {
 
 describe('streams: deletions by TTL on DynamoDB Local', () => {
   // A small table of its own: Local's TTL job deletes the expired items of a small table within a
-  // second or so, but (3.3, build 2026-05-28) never those of a table with a global secondary index.
+  // second or so, but (3.3, build 2026-05-28) never one that a global index of its table lacks, as
+  // the service table's idempotency records (no GSI keys) are.
   const ttlTable = defineTable({
     name: uniqueTableName('service58-ttl'),
     client,
