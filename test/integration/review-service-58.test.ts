@@ -130,6 +130,26 @@ describe('concurrency', () => {
     expect((await OrderCounter.get({ customerId }).consistent())?.count).toBe(40);
   });
 
+  it("a counter under a lost answer: the SDK's retry counts a plain add() twice, a transaction with the request's token once", async () => {
+    const retrying = new DynamoDBClient({ ...localClientConfig(testEndpoint()), maxAttempts: 2 });
+    const r = orderService(retrying, tableName);
+    const faults = injectFaults(retrying, { commands: ['UpdateItemCommand', 'TransactWriteItemsCommand'], script: ['dropAfter'] });
+    try {
+      const plain = id('c');
+      await r.OrderCounter.update({ customerId: plain }).add({ count: 1 }).upsert(); // succeeds, after the SDK resent it
+      expect((await OrderCounter.get({ customerId: plain }).consistent())?.count).toBe(2); // counted twice: what docs/updates.md warns of
+
+      faults.set({ script: ['dropAfter'] });
+      const once = id('c');
+      await transactWrite([r.OrderCounter.update({ customerId: once }).add({ count: 1 }).upsert()], { idempotencyToken: id('req') });
+      expect((await OrderCounter.get({ customerId: once }).consistent())?.count).toBe(1);
+      expect(faults.counters.droppedAfter).toBe(2);
+    } finally {
+      faults.remove();
+      retrying.destroy();
+    }
+  });
+
   it('30 concurrent stock decrements of 20 units: exactly 20 succeed, the others fail with the bound named', async () => {
     const sku = id('sku');
     await Product.create({ sku, name: 'Widget', stock: 20, price: 3 });
