@@ -326,6 +326,21 @@ describe('bulk import under faults', () => {
     const got = await Customer.batchGet([{ customerId: b }, { customerId: 'nobody' }, { customerId: a }, { customerId: b }]);
     expect(got.map((c) => c?.name)).toEqual(['B', undefined, 'A', 'B']);
   });
+
+  it('batchGet of 250 keys (duplicates, missing ones) under partial answers, throttling and dropped connections keeps the order asked', async () => {
+    const prefix = id('bg');
+    await AppTable.batchWrite(Array.from({ length: 120 }, (_, i) => Customer.put({ customerId: `${prefix}-${i}`, name: `N${i}`, email: `n${i}@example.com` })));
+    // keys 0..149: 120 exist, 30 do not; each asked once or twice, in a shuffled order
+    const asked = Array.from({ length: 250 }, (_, i) => `${prefix}-${(i * 37) % 150}`);
+    const faults = injectFaults(faultyClient, { seed: 5, partial: 0.4, throttle: 0.1, dropBefore: 0.05, dropAfter: 0.05 });
+    try {
+      const got = await faulty.Customer.batchGet(asked.map((customerId) => ({ customerId }))).with({ concurrency: 3, baseDelayMs: 1, maxDelayMs: 10, maxAttempts: 30 });
+      expect(got.map((c) => c?.customerId)).toEqual(asked.map((k) => (Number(k.split('-').at(-1)) < 120 ? k : undefined)));
+      expect(faults.faults).toBeGreaterThan(0);
+    } finally {
+      faults.remove();
+    }
+  });
 });
 
 describe('reads while writing', () => {
@@ -379,6 +394,31 @@ describe('reads while writing', () => {
     );
     expect(results.filter((r) => r.status === 'fulfilled').length).toBe(1);
     for (const r of results) if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(ConditionFailedError);
+  });
+
+  it("a customer's orders of a date range, newest first, paged with cursors: inclusive bounds, each order once", async () => {
+    const customerId = id('range');
+    const orders = Array.from({ length: 12 }, (_, i) => ({ customerId, orderId: `r${String(i).padStart(2, '0')}`, placedAt: at(i * 60), status: 'PLACED' as const, lines: [{ sku: 's', qty: 1, price: 1 }], total: 1 }));
+    // two orders at the same instant as a bound
+    orders.push({ ...orders[3]!, orderId: 'r03b' }, { ...orders[8]!, orderId: 'r08b' });
+    await AppTable.batchWrite(orders.map((o) => Order.put(o)));
+    const { Key } = Order;
+    const range = () => Order.query('byCustomer', Key('customerId').eq(customerId).and(Key('placedAt').between(at(3 * 60), at(8 * 60)))).reverse();
+    const expected = orders.filter((o) => o.placedAt >= at(180) && o.placedAt <= at(480)).sort((a, b) => b.placedAt.getTime() - a.placedAt.getTime() || (a.orderId < b.orderId ? 1 : -1));
+    expect((await range().all()).map((o) => o.orderId)).toEqual(expected.map((o) => o.orderId));
+    const walked: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await range().limit(3).startAfter(cursor);
+      walked.push(...page.items.map((o) => o.orderId));
+      cursor = page.cursor;
+    } while (cursor !== undefined);
+    expect(walked).toEqual(expected.map((o) => o.orderId));
+    expect(await range().count()).toBe(expected.length);
+    const after = await Order.query('byCustomer', Key('customerId').eq(customerId).and(Key('placedAt').gt(at(8 * 60)))).all();
+    expect(after.map((o) => o.orderId)).toEqual(['r09', 'r10', 'r11']);
+    const upTo = await Order.query('byCustomer', Key('customerId').eq(customerId).and(Key('placedAt').lte(at(3 * 60)))).all();
+    expect(upTo.map((o) => o.orderId)).toEqual(['r00', 'r01', 'r02', 'r03', 'r03b']);
   });
 
   it('a filter that drops whole pages, and all() with limit', async () => {
