@@ -419,6 +419,22 @@ describe('reads while writing', () => {
     expect(paid.map((o) => o.orderId)).toEqual(orders.map((o) => o.orderId));
   });
 
+  it('20 concurrent appends of a line with the total added: every line kept, total consistent; concurrent removals stop at the schema min', async () => {
+    const customerId = id('lines');
+    await Order.create({ customerId, orderId: 'o1', placedAt: at(0), status: 'PLACED', lines: [{ sku: 'first', qty: 1, price: 2 }], total: 2 });
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) => Order.update({ customerId, orderId: 'o1' }).append({ lines: [{ sku: `s${i}`, qty: 1, price: 2 }] }).add({ total: 2 })),
+    );
+    const o = await Order.get({ customerId, orderId: 'o1' }).consistent();
+    expect(o?.lines.length).toBe(21);
+    expect(new Set(o?.lines.map((l) => l.sku)).size).toBe(21);
+    expect(o?.total).toBe(42);
+    const removals = await Promise.allSettled(Array.from({ length: 25 }, () => Order.update({ customerId, orderId: 'o1' }).remove('lines[0]')));
+    expect(removals.filter((r) => r.status === 'fulfilled').length).toBe(20);
+    for (const r of removals) if (r.status === 'rejected') expect((r.reason as Error).message).toMatch(/lines must hold at least 2 elements before removing 1/);
+    expect((await Order.get({ customerId, orderId: 'o1' }).consistent())?.lines.length).toBe(1);
+  });
+
   it('10 workers race to move one order PLACED -> PAID: exactly one wins, the others get ConditionFailedError', async () => {
     const customerId = id('race');
     await Order.create({ customerId, orderId: 'o1', placedAt: at(0), status: 'PLACED', lines: [{ sku: 's', qty: 1, price: 1 }], total: 1 });
