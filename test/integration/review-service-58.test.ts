@@ -470,6 +470,24 @@ describe('reads while writing', () => {
     expect(upTo.map((o) => o.orderId)).toEqual(['r00', 'r01', 'r02', 'r03', 'r03b']);
   });
 
+  it("a customer's collection (profile, counter, orders) walked at table level with cursors: each item once, typed or unknown", async () => {
+    const customerId = id('coll');
+    await Customer.create({ customerId, name: 'Coll', email: 'coll@example.com' });
+    await OrderCounter.update({ customerId }).add({ count: 9 }).upsert();
+    await AppTable.batchWrite(Array.from({ length: 9 }, (_, i) => Order.put({ customerId, orderId: `k${i}`, placedAt: at(i), status: 'PLACED', lines: [{ sku: 's', qty: 1, price: 1 }], total: 1 })));
+    const collection = () => AppTable.query(Customer.partition('primary', { customerId })).entities(Customer, Order);
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await collection().limit(4).startAfter(cursor);
+      for (const item of page.items) seen.push(item._et === 'Order' ? `Order:${item.orderId}` : `Customer:${item.name}`);
+      for (const raw of page.unknown) seen.push(`unknown:${String(raw['sk'])}`);
+      cursor = page.cursor;
+    } while (cursor !== undefined);
+    expect(seen.sort()).toEqual([...Array.from({ length: 9 }, (_, i) => `Order:k${i}`), 'Customer:Coll', 'unknown:COUNTER'].sort());
+    expect(await collection().count()).toBe(11);
+  });
+
   it('a filter that drops whole pages, and all() with limit', async () => {
     const customerId = id('filter');
     const orders = Array.from({ length: 40 }, (_, i) => ({ customerId, orderId: `o${String(i).padStart(3, '0')}`, placedAt: at(i), status: (i >= 35 ? 'SHIPPED' : 'PLACED') as 'SHIPPED' | 'PLACED', lines: [{ sku: 's', qty: 1, price: 1 }], total: 1 }));
