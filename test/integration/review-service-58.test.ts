@@ -11,6 +11,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { z } from 'zod';
 import {
+  BatchGetError,
   BatchWriteError,
   ConditionFailedError,
   InvalidCursorError,
@@ -349,6 +350,23 @@ describe('bulk import under faults', () => {
     // every order is either stored (confirmed) or listed
     expect(e.written + e.unprocessed.length).toBe(300);
     for (const o of orders) expect(back.has(o.orderId) || listed.includes(o.orderId)).toBe(true);
+  });
+
+  it("a BatchGetError's message says why the read stopped, as a BatchWriteError's does", async () => {
+    const a = id('c');
+    await Customer.create({ customerId: a, name: 'A', email: 'a@example.com' });
+    const faults = injectFaults(faultyClient, { throttle: 1 });
+    let error: unknown;
+    try {
+      error = await faulty.Customer.batchGet([{ customerId: a }, { customerId: 'nobody' }]).with({ maxAttempts: 2, baseDelayMs: 1 }).send().catch((e: unknown) => e);
+    } finally {
+      faults.remove();
+    }
+    expect(error).toBeInstanceOf(BatchGetError);
+    const e = error as BatchGetError;
+    expect(e.unprocessedKeys.length).toBe(2);
+    expect((e.cause as Error).name).toBe('ProvisionedThroughputExceededException');
+    expect(e.message).toMatch(/^batch get stopped with 2 key\(s\) not read: ProvisionedThroughputExceededException: /);
   });
 
   it('Customer.batchGet with duplicates and missing keys keeps the order asked', async () => {
