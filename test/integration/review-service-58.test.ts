@@ -6,6 +6,7 @@
  * stream parsed with `parseStreamRecord`. Faults are AWS SDK middleware on a real client talking to
  * the real DynamoDB Local (test/support/faults.ts).
  */
+import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
@@ -149,6 +150,43 @@ describe('concurrency', () => {
       faults.remove();
       retrying.destroy();
     }
+  });
+
+  it("a read-modify-write under a lost answer: docs/locking's edit() must not apply the change again over its own write", async () => {
+    const retrying = new DynamoDBClient({ ...localClientConfig(testEndpoint()), maxAttempts: 2 });
+    const r = orderService(retrying, tableName);
+    type Product = EntityItem<typeof r.Product>;
+    /** docs/locking-and-ttl.md's edit(), for a Product. */
+    async function edit(sku: string, change: (p: Product) => Partial<Product>): Promise<Product> {
+      let current = await r.Product.get({ sku }).consistent();
+      for (let attempt = 0; attempt < 5 && current !== undefined; attempt++) {
+        const next = { ...current, ...change(current) };
+        try {
+          return await r.Product.put(next);
+        } catch (e) {
+          if (!(e instanceof VersionConflictError)) throw e;
+          const stored = r.Product.storedItem(e);
+          // The SDK resent the put after losing the answer of an attempt DynamoDB applied: the
+          // conflict is with this very write when the stored item is it, one version on.
+          if (e.maybeApplied && stored !== undefined && stored.version === next.version + 1 && isDeepStrictEqual({ ...stored, version: next.version }, next)) return stored;
+          current = stored;
+        }
+      }
+      throw new Error(`gave up editing ${sku}`);
+    }
+    const sku = id('sku');
+    await Product.create({ sku, name: 'Edited', stock: 100, price: 1 });
+    const faults = injectFaults(retrying, { commands: ['PutItemCommand'], script: ['dropAfter'] });
+    try {
+      const after = await edit(sku, (p) => ({ stock: p.stock - 2 }));
+      expect(after.stock).toBe(98);
+      expect(faults.counters.droppedAfter).toBe(1);
+    } finally {
+      faults.remove();
+      retrying.destroy();
+    }
+    const stored = await Product.get({ sku }).consistent();
+    expect([stored?.stock, stored?.version]).toEqual([98, 2]);
   });
 
   it('30 concurrent stock decrements of 20 units: exactly 20 succeed, the others fail with the bound named', async () => {
