@@ -18,6 +18,7 @@ import {
   InvalidCursorError,
   TransactionCanceledError,
   VersionConflictError,
+  changedAttributes,
   defineEntity,
   defineTable,
   transactWrite,
@@ -27,7 +28,7 @@ import {
 import { localClientConfig } from '../support/dynamodb-local.js';
 import { testClient, testEndpoint, uniqueTableName } from '../support/client.js';
 import { injectFaults } from '../support/faults.js';
-import { asLambdaEvent, readStream } from '../support/stream-records.js';
+import { asLambdaEvent, readStream, type SdkStreamRecord } from '../support/stream-records.js';
 import { useTable } from '../support/tables.js';
 
 /** The service's repository layer: one table, five entities, two global indexes, a stream. */
@@ -582,8 +583,12 @@ describe('streams', () => {
       await svc.placeOrder({ customerId, orderId: 'o1', requestId: id('r'), lines: [{ sku, qty: 1, price: 5 }], now: at(0) });
       await Order.update({ customerId, orderId: 'o1' }).set({ status: 'PAID' });
       await Order.delete({ customerId, orderId: 'o1' });
-      const records = await readStream(client, streams, tableName, 0);
-      const mine = records.filter((r) => JSON.stringify(r.dynamodb?.Keys).includes(customerId) || JSON.stringify(r.dynamodb?.Keys).includes(sku));
+      const ours = (r: SdkStreamRecord) => JSON.stringify(r.dynamodb?.Keys).includes(customerId) || JSON.stringify(r.dynamodb?.Keys).includes(sku);
+      // Local publishes records a little after the writes: read until the 7 of these writes are there.
+      let mine = (await readStream(client, streams, tableName, 0)).filter(ours);
+      for (const deadline = Date.now() + 10_000; mine.length < 7 && Date.now() < deadline; await new Promise((r) => setTimeout(r, 200))) {
+        mine = (await readStream(client, streams, tableName, 0)).filter(ours);
+      }
       const events = mine.map((r) => AppTable.parseStreamRecord(r)).filter((e) => e !== undefined);
       const { events: lambdaEvents, errors } = AppTable.parseStreamEvent(asLambdaEvent(mine));
       expect(errors).toEqual([]);
@@ -602,6 +607,9 @@ describe('streams', () => {
       expect(modify.newItem?.['status']).toBe('PAID');
       expect(modify.newItem?.['placedAt']).toEqual(at(0));
       expect(events.every((e) => !e.removedByTtl)).toBe(true);
+      expect(changedAttributes(events[2]!)).toEqual(['stock', 'version']);
+      expect(changedAttributes(modify).sort()).toEqual(['status', 'updatedAt']);
+      expect(events[6]!.oldItem?.['status']).toBe('PAID');
     } finally {
       streams.destroy();
     }
