@@ -352,6 +352,44 @@ describe('bulk import under faults', () => {
     expect(stored).toEqual(orders);
   });
 
+  it("versioned products imported by create() transactions of 100: a chunk whose answer was lost is retried with the chunk's token", async () => {
+    const productsOf = (prefix: string) => Array.from({ length: 120 }, (_, i) => ({ sku: `${prefix}-${i}`, name: `P${i}`, stock: i, price: 1 }));
+    /** Imports in chunks of 100, resending a chunk whose connection dropped; returns the chunks' other errors. */
+    async function importAll(products: EntityInput<typeof Product>[], tokenOf?: (chunk: number) => string): Promise<unknown[]> {
+      const failures: unknown[] = [];
+      for (let i = 0; i < products.length; i += 100) {
+        const actions = products.slice(i, i + 100).map((p) => faulty.Product.create(p));
+        const options = tokenOf === undefined ? {} : { idempotencyToken: tokenOf(i) };
+        for (let attempt = 0; attempt < 3; attempt++) {
+          const e = await transactWrite(actions, options).then(() => undefined, (x: unknown) => x);
+          if (e === undefined) break;
+          if ((e as { code?: string }).code === 'ECONNRESET') continue;
+          failures.push(e);
+          break;
+        }
+      }
+      return failures;
+    }
+    const faults = injectFaults(faultyClient, { commands: ['TransactWriteItemsCommand'], script: ['ok', 'dropAfter'] });
+    try {
+      // Without a token, the resent chunk that was applied meets its own items: cancelled, every action.
+      const naive = await importAll(productsOf(id('imp')));
+      expect(naive.length).toBe(1);
+      expect((naive[0] as TransactionCanceledError).reasons.map((r) => r.code)).toEqual(Array(20).fill('ConditionalCheckFailed'));
+
+      // With a token per chunk (the import's id and the chunk's position), the resend is replayed.
+      faults.set({ script: ['ok', 'dropAfter'] });
+      const products = productsOf(id('imp'));
+      const importId = globalThis.crypto.randomUUID().slice(0, 30);
+      expect(await importAll(products, (chunk) => `${importId}:${chunk}`)).toEqual([]);
+      expect(faults.counters.droppedAfter).toBe(2);
+      const back = await Product.batchGet(products.map((p) => ({ sku: p.sku })));
+      expect(back.map((p) => [p?.sku, p?.stock, p?.version])).toEqual(products.map((p) => [p.sku, p.stock, 1]));
+    } finally {
+      faults.remove();
+    }
+  });
+
   it('keys that are never processed: BatchWriteError lists exactly the writes not written', async () => {
     const customerId = id('stuck');
     const orders: EntityInput<typeof Order>[] = Array.from({ length: 300 }, (_, i) => ({
