@@ -583,6 +583,31 @@ describe('reads while writing', () => {
     expect(await collection().count()).toBe(11);
   });
 
+  it('an order-history endpoint: projected, filtered by status, paged by cursors with a limit that cuts DynamoDB pages', async () => {
+    const customerId = id('hist');
+    const statuses = ['PLACED', 'PAID', 'SHIPPED', 'CANCELLED'] as const;
+    const orders = Array.from({ length: 23 }, (_, i) => ({ customerId, orderId: `h${String(i).padStart(2, '0')}`, placedAt: at(i), status: statuses[i % 4]!, lines: [{ sku: 's', qty: 1, price: i }], total: i }));
+    await AppTable.batchWrite(orders.map((o) => Order.put(o)));
+    const history = () =>
+      Order.query('byCustomer', Order.Key('customerId').eq(customerId))
+        .filter(Order.Attr('status').in(['PAID', 'SHIPPED']))
+        .project('orderId', 'total')
+        .reverse();
+    const expected = orders.filter((o) => o.status === 'PAID' || o.status === 'SHIPPED').reverse().map((o) => ({ orderId: o.orderId, total: o.total }));
+    for (const [limit, pageSize] of [[3, undefined], [4, 5], [1, 2]] as const) {
+      const seen: { orderId: string; total: number }[] = [];
+      let cursor: string | undefined;
+      do {
+        const q = history().limit(limit).startAfter(cursor);
+        const page = await (pageSize === undefined ? q : q.pageSize(pageSize));
+        expect(page.items.length).toBeLessThanOrEqual(limit);
+        seen.push(...page.items);
+        cursor = page.cursor;
+      } while (cursor !== undefined);
+      expect(seen).toEqual(expected);
+    }
+  });
+
   it('a filter that drops whole pages, and all() with limit', async () => {
     const customerId = id('filter');
     const orders = Array.from({ length: 40 }, (_, i) => ({ customerId, orderId: `o${String(i).padStart(3, '0')}`, placedAt: at(i), status: (i >= 35 ? 'SHIPPED' : 'PLACED') as 'SHIPPED' | 'PLACED', lines: [{ sku: 's', qty: 1, price: 1 }], total: 1 }));
