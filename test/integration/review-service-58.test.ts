@@ -16,6 +16,7 @@ import {
   BatchWriteError,
   ConditionFailedError,
   InvalidCursorError,
+  StreamRecordError,
   TransactionCanceledError,
   VersionConflictError,
   changedAttributes,
@@ -718,6 +719,12 @@ describe('streams: deletions by TTL on DynamoDB Local', () => {
       // The streams SDK's record as it is, through parseStreamRecord.
       const single = ttlTable.parseStreamRecord(records[2]!);
       expect([single?.type, single?.removedByTtl, single?.newItem]).toEqual(['REMOVE', true, undefined]);
+      // The same record as a KEYS_ONLY stream carries it: the entity is found by its key template.
+      const { OldImage: _old, ...keysOnly } = records[2]!.dynamodb!;
+      const byKeys = ttlTable.parseStreamRecord({ ...records[2]!, dynamodb: { ...keysOnly, StreamViewType: 'KEYS_ONLY' } });
+      expect([byKeys?.type, byKeys?.entity, byKeys?.keys, byKeys?.removedByTtl]).toEqual(['REMOVE', 'IdempotencyRecord', { requestId: 'r-expired' }, true]);
+      // A record of that name with a new image is no deletion: still refused as malformed.
+      expect(() => ttlTable.parseStreamRecord({ ...records[2]!, dynamodb: { ...records[2]!.dynamodb!, NewImage: records[0]!.dynamodb!.NewImage } })).toThrow(StreamRecordError);
     } finally {
       streams.destroy();
     }
