@@ -256,6 +256,29 @@ describe('place order transactions', () => {
     }
   });
 
+  it('an idempotency key whose record expired (not deleted yet) is claimed again by exactly one of 8 racing requests', async () => {
+    const requestId = id('r');
+    await svc.IdempotencyRecord.put({ requestId, orderId: 'old', expiresAt: new Date(Date.now() - 60_000) });
+    expect(await svc.IdempotencyRecord.get({ requestId })).toBeUndefined(); // hidden: expired
+    const claims = await Promise.allSettled(
+      Array.from({ length: 8 }, (_, i) => svc.IdempotencyRecord.create({ requestId, orderId: `new${i}`, expiresAt: new Date(Date.now() + 3_600_000) })),
+    );
+    expect(claims.filter((c) => c.status === 'fulfilled').length).toBe(1);
+    for (const c of claims) if (c.status === 'rejected') expect(c.reason).toBeInstanceOf(ConditionFailedError);
+    expect((await svc.IdempotencyRecord.get({ requestId }).consistent())?.orderId).toMatch(/^new\d$/);
+  });
+
+  it('a double-submitted order (5 concurrent calls of one request id) is placed once', async () => {
+    const sku = id('sku');
+    await Product.create({ sku, name: 'Twice', stock: 10, price: 3 });
+    const o = { customerId: id('c'), orderId: id('o'), requestId: id('r'), lines: [{ sku, qty: 2, price: 3 }], now: at(0) };
+    const results = await Promise.allSettled(Array.from({ length: 5 }, () => svc.placeOrder(o)));
+    const errors = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => (r.reason as Error).name);
+    expect(errors).toEqual([]);
+    expect((await Product.get({ sku }).consistent())?.stock).toBe(8);
+    expect((await OrderCounter.get({ customerId: o.customerId }).consistent())?.count).toBe(1);
+  });
+
   it('a dropped connection after the server applied the order: the retry with the same token is a no-op success', async () => {
     const sku = id('sku');
     await Product.create({ sku, name: 'Drop', stock: 3, price: 2 });
