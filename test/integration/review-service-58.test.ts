@@ -406,6 +406,11 @@ describe('bulk import under faults', () => {
     // every order is either stored (confirmed) or listed
     expect(e.written + e.unprocessed.length).toBe(300);
     for (const o of orders) expect(back.has(o.orderId) || listed.includes(o.orderId)).toBe(true);
+    // Resuming from `unprocessed` (the items as given) completes the import exactly.
+    const resumed = await AppTable.batchWrite(e.unprocessed.map((w) => (w.type === 'put' ? Order.put(w.item as EntityInput<typeof Order>) : Order.delete(w.key as { customerId: string; orderId: string }))));
+    expect(resumed.written).toBe(e.unprocessed.length);
+    const all = await Order.query('primary', Order.Key('customerId').eq(customerId)).consistent().all();
+    expect(all.map(({ createdAt: _c, updatedAt: _u, ...o }) => o)).toEqual(orders);
   });
 
   it("a BatchGetError's message says why the read stopped, as a BatchWriteError's does", async () => {
