@@ -158,12 +158,17 @@ export class BatchWriteError extends DynakitError {
     readonly written: number,
     override readonly cause: unknown,
   ) {
-    super(
-      `batch write stopped with ${unprocessed.length} write(s) not done (${written} written): ` +
-        // A cause that is not an Error is an abort's reason (`abort('deadline')`): name it too.
-        (cause instanceof Error ? `${cause.name}: ${cause.message}` : cause === undefined ? 'retries exhausted' : String(cause)),
-    );
+    super(`batch write stopped with ${unprocessed.length} write(s) not done (${written} written): ${stopReason(cause)}`);
   }
+}
+
+/**
+ * Why a batch stopped, for its error's message: the last error, or 'retries exhausted' when the
+ * attempts ran out on unprocessed items alone. A cause that is not an Error is an abort's reason
+ * (`abort('deadline')`): named too.
+ */
+function stopReason(cause: unknown): string {
+  return cause instanceof Error ? `${cause.name}: ${cause.message}` : cause === undefined ? 'retries exhausted' : String(cause);
 }
 
 /** A batch get gave up with keys still unprocessed after its retries. */
@@ -173,7 +178,7 @@ export class BatchGetError extends DynakitError {
     readonly unprocessedKeys: readonly { readonly table: string; readonly key: Record<string, unknown> }[],
     override readonly cause: unknown,
   ) {
-    super(`batch get stopped with ${unprocessedKeys.length} key(s) not read`);
+    super(`batch get stopped with ${unprocessedKeys.length} key(s) not read: ${stopReason(cause)}`);
   }
 }
 

@@ -219,8 +219,21 @@ function tableNameOf(nameOrArn: string): string {
 
 const TTL_PRINCIPAL = 'dynamodb.amazonaws.com';
 
+/**
+ * The `eventName` DynamoDB Local (3.3) gives the records of its TTL deletions, which carry no
+ * `userIdentity` either: its Java SDK's name for an event type it cannot spell. Such a record
+ * (without a new image: the item is gone) is read as the `REMOVE` by TTL the service sends, so a
+ * handler tested against Local sees its TTL deletions as it will in production.
+ */
+const LOCAL_TTL_EVENT_NAME = 'UNKNOWN_TO_SDK_VERSION';
+
+function isLocalTtlDeletion(record: StreamRecordInput): boolean {
+  return record?.eventName === LOCAL_TTL_EVENT_NAME && record.dynamodb?.NewImage === undefined;
+}
+
 /** Lambda spells the identity `{ type, principalId }`, the streams SDK `{ Type, PrincipalId }`. */
 function isTtlDeletion(record: StreamRecordInput): boolean {
+  if (isLocalTtlDeletion(record)) return true;
   const id = record.userIdentity;
   if (record.eventName !== 'REMOVE' || id === null || typeof id !== 'object') return false;
   const i = id as { principalId?: unknown; PrincipalId?: unknown };
@@ -236,7 +249,7 @@ function isTtlDeletion(record: StreamRecordInput): boolean {
  */
 export function parseRecordWith(table: string, models: ReadonlyMap<string, EntityModel>, entityAttribute: string | undefined, received: StreamRecordInput): EntityStreamEvent<string, Record<string, unknown>> | 'unknown' {
   const record = unwrapKinesis(received);
-  const type = record?.eventName;
+  const type = isLocalTtlDeletion(record) ? 'REMOVE' : record?.eventName;
   if (type !== 'INSERT' && type !== 'MODIFY' && type !== 'REMOVE') {
     throw new StreamRecordError(record, 'malformed', `eventName must be INSERT, MODIFY or REMOVE, got ${String(type)}`);
   }
