@@ -3,11 +3,9 @@ import { Condition } from '../expressions/condition.js';
 import { compileCondition } from '../expressions/compile.js';
 import type { RequestOptions } from '../client/send.js';
 import { sendDocumentRequest } from '../client/send-document-request.js';
-import type { EntityModel } from '../entity/model.js';
-import { Operation } from './operation.js';
-import { checkOwners, contextFor, withPlaceholders } from './expression-input.js';
+import { ConditionalWrite } from './conditional-write.js';
+import { contextFor, withPlaceholders } from './expression-input.js';
 import { describeChecks, mapConditionFailure, type VersionCheck } from './condition-failure.js';
-import { requireCondition } from '../expressions/condition-input.js';
 import { allOf, expectedVersion, missingOrOwned, missingOrOwnedText, versionIs } from './write-guards.js';
 import { deleteRequest, type WriteRequest } from '../batch/write-request.js';
 import { InvalidBatchError } from '../errors.js';
@@ -21,25 +19,9 @@ interface DeleteState {
 }
 
 /** `Entity.delete(key)`: deletes one item; with `.returning('ALL_OLD')` resolves to the deleted item. */
-export class DeleteBuilder<Item, Result = void> extends Operation<DeleteCommandInput, Result> {
-  constructor(
-    /** @internal */ readonly model: EntityModel,
-    private readonly state: DeleteState,
-  ) {
-    super();
-  }
-
-  /**
-   * Adds a condition; several `where` calls are ANDed. A false one throws `ConditionFailedError`. A
-   * delete with a condition cannot go into a batch write (`InvalidBatchError`): use `transactWrite`.
-   *
-   * @example await User.delete({ userId: 'u1' }).where(User.Attr('age').lt(100))
-   */
-  where(condition: Condition): DeleteBuilder<Item, Result> {
-    requireCondition(this.model.name, condition, 'where()');
-    checkOwners(this.model, condition, 'the condition');
-    const c = this.state.condition === undefined ? condition : this.state.condition.and(condition);
-    return new DeleteBuilder(this.model, { ...this.state, condition: c });
+export class DeleteBuilder<Item, Result = void> extends ConditionalWrite<DeleteCommandInput, Result, DeleteState> {
+  protected with(patch: Partial<DeleteState>): this {
+    return new DeleteBuilder(this.model, { ...this.state, ...patch }) as this;
   }
 
   /**
@@ -51,15 +33,6 @@ export class DeleteBuilder<Item, Result = void> extends Operation<DeleteCommandI
   returning(mode: 'NONE'): DeleteBuilder<Item, void>;
   returning(mode: 'ALL_OLD' | 'NONE'): DeleteBuilder<Item, unknown> {
     return new DeleteBuilder<Item, unknown>(this.model, { ...this.state, returnOld: mode === 'ALL_OLD' });
-  }
-
-  /**
-   * On a failed condition, attach the stored item to the `ConditionFailedError` (its `item`).
-   *
-   * @example await User.delete({ userId: 'u1' }).where(User.Attr('age').lt(100)).returnItemOnConditionFailure()
-   */
-  returnItemOnConditionFailure(): DeleteBuilder<Item, Result> {
-    return new DeleteBuilder(this.model, { ...this.state, returnItemOnFailure: true });
   }
 
   /** @internal the request of a batch write (which has no conditions) */

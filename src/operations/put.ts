@@ -3,11 +3,9 @@ import { Condition } from '../expressions/condition.js';
 import { compileCondition } from '../expressions/compile.js';
 import type { RequestOptions } from '../client/send.js';
 import { sendDocumentRequest } from '../client/send-document-request.js';
-import type { EntityModel } from '../entity/model.js';
-import { Operation } from './operation.js';
-import { checkOwners, contextFor, withPlaceholders } from './expression-input.js';
+import { ConditionalWrite } from './conditional-write.js';
+import { contextFor, withPlaceholders } from './expression-input.js';
 import { describeChecks, mapConditionFailure, type VersionCheck } from './condition-failure.js';
-import { requireCondition } from '../expressions/condition-input.js';
 import { allOf, expectedVersion, itemIsNewOrExpired, itemIsNewText, ownedItem, ownedItemText, versionIs } from './write-guards.js';
 import { putRequest, type WriteRequest } from '../batch/write-request.js';
 import { InvalidBatchError } from '../errors.js';
@@ -38,30 +36,14 @@ const STAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
  * it. Resolves to the stored item in model form (with timestamps), or with `returning('ALL_OLD')`
  * to the item it replaced.
  */
-export class PutBuilder<Item, Result = Item> extends Operation<PutCommandInput, Result> {
-  constructor(
-    /** @internal */ readonly model: EntityModel,
-    private readonly state: PutState,
-  ) {
-    super();
+export class PutBuilder<Item, Result = Item> extends ConditionalWrite<PutCommandInput, Result, PutState> {
+  protected with(patch: Partial<PutState>): this {
+    return new PutBuilder(this.model, { ...this.state, ...patch }) as this;
   }
 
   /** @internal `create` or `put`, as messages name the operation */
   get operation(): 'create' | 'put' {
     return this.state.create ? 'create' : 'put';
-  }
-
-  /**
-   * Adds a condition; several `where` calls are ANDed. A false one throws `ConditionFailedError`. A
-   * put with a condition cannot go into a batch write (`InvalidBatchError`): use `transactWrite`.
-   *
-   * @example await User.put(user).where(User.Attr('userId').notExists())
-   */
-  where(condition: Condition): PutBuilder<Item, Result> {
-    requireCondition(this.model.name, condition, 'where()');
-    checkOwners(this.model, condition, 'the condition');
-    const c = this.state.condition === undefined ? condition : this.state.condition.and(condition);
-    return new PutBuilder(this.model, { ...this.state, condition: c });
   }
 
   /**
@@ -75,15 +57,6 @@ export class PutBuilder<Item, Result = Item> extends Operation<PutCommandInput, 
   returning(mode: 'NONE'): PutBuilder<Item, Item>;
   returning(mode: 'ALL_OLD' | 'NONE'): PutBuilder<Item, unknown> {
     return new PutBuilder<Item, unknown>(this.model, { ...this.state, returnOld: mode === 'ALL_OLD' });
-  }
-
-  /**
-   * On a failed condition, attach the stored item to the `ConditionFailedError` (its `item`).
-   *
-   * @example await User.create(user).returnItemOnConditionFailure() // on failure, e.item is the stored User
-   */
-  returnItemOnConditionFailure(): PutBuilder<Item, Result> {
-    return new PutBuilder(this.model, { ...this.state, returnItemOnFailure: true });
   }
 
   /** @internal validates and builds the command input together with the model result. */

@@ -5,10 +5,9 @@ import { compileCondition, compileUpdate } from '../expressions/compile.js';
 import type { RequestOptions } from '../client/send.js';
 import { sendDocumentRequest } from '../client/send-document-request.js';
 import type { EntityModel } from '../entity/model.js';
-import { Operation } from './operation.js';
-import { checkOwners, contextFor, withPlaceholders } from './expression-input.js';
+import { ConditionalWrite } from './conditional-write.js';
+import { contextFor, withPlaceholders } from './expression-input.js';
 import { describeChecks, mapConditionFailure, type VersionCheck } from './condition-failure.js';
-import { requireCondition } from '../expressions/condition-input.js';
 import { allOf, belongsTo, belongsToText, expectedVersion, liveOrMissingText, missingOrOwned, missingOrOwnedText, notExpired, versionIs } from './write-guards.js';
 import { indexKeyActions, planSteps, storable, type UpdateStep } from './update-plan.js';
 import { checkMultiKeyWrites, checkSelfKeyWrites } from './key-write-checks.js';
@@ -63,15 +62,8 @@ export interface UpdateInputShapes {
  * to the entity; `.upsert()` creates it when missing). Index keys composed from changed
  * attributes are rewritten; `updatedAt` is kept.
  */
-export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> extends Operation<UpdateCommandInput, Result> {
-  constructor(
-    /** @internal */ readonly model: EntityModel,
-    private readonly state: UpdateState,
-  ) {
-    super();
-  }
-
-  private with(patch: Partial<UpdateState>): this {
+export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> extends ConditionalWrite<UpdateCommandInput, Result, UpdateState> {
+  protected with(patch: Partial<UpdateState>): this {
     return new UpdateBuilder(this.model, { ...this.state, ...patch }) as this;
   }
 
@@ -152,17 +144,6 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
   }
 
   /**
-   * Adds a condition; several `where` calls are ANDed. A false one throws `ConditionFailedError`.
-   *
-   * @example await User.update({ userId: 'u1' }).add({ age: 1 }).where(User.Attr('age').lt(120))
-   */
-  where(condition: Condition): this {
-    requireCondition(this.model.name, condition, 'where()');
-    checkOwners(this.model, condition, 'the condition');
-    return this.with({ condition: this.state.condition === undefined ? condition : this.state.condition.and(condition) });
-  }
-
-  /**
    * Create the item when it does not exist (DynamoDB's default UpdateItem behaviour). The update
    * must then give every required attribute (else `ValidationError` before sending); another
    * entity's item under the key still fails the write.
@@ -171,15 +152,6 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
    */
   upsert(on = true): this {
     return this.with({ upsert: on });
-  }
-
-  /**
-   * On a failed condition, attach the stored item to the `ConditionFailedError` (its `item`).
-   *
-   * @example await User.update({ userId: 'u1' }).set({ name: 'Bo' }).returnItemOnConditionFailure()
-   */
-  returnItemOnConditionFailure(): this {
-    return this.with({ returnItemOnFailure: true });
   }
 
   /**
