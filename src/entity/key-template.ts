@@ -50,6 +50,9 @@ type WellFormedCheck = { isWellFormed(): boolean };
  */
 export const hasLoneSurrogate = (text: string): boolean => !(text as unknown as WellFormedCheck).isWellFormed();
 
+/** Why such a value is refused, after the words naming it (one text for key values, physical keys and key conditions). */
+export const LONE_SURROGATE = 'contains a lone UTF-16 surrogate (half of a character, not valid Unicode), which DynamoDB cannot key apart from other strings';
+
 /** DynamoDB's limits on key values (UTF-8 bytes of a string, bytes of a binary). */
 export const MAX_PARTITION_KEY_BYTES = 2048;
 export const MAX_SORT_KEY_BYTES = 1024;
@@ -166,7 +169,7 @@ export class KeyTemplate {
     // DynamoDB keys a string by its UTF-8 form, where a lone surrogate has none: DynamoDB Local
     // keys 'a\ud800', 'a\udfff' and 'a?' as one item, so a write under one replaces the others.
     if (hasLoneSurrogate(text)) {
-      this.fail(part.name, `value of ${part.name} contains a lone UTF-16 surrogate (half of a character, not valid Unicode), which DynamoDB cannot key apart from other strings`);
+      this.fail(part.name, `value of ${part.name} ${LONE_SURROGATE}`);
     }
     // A raw key is the whole value, so it cannot be ambiguous whatever it contains.
     if (!this.raw && text.includes(this.separator)) {

@@ -3,7 +3,7 @@ import { and, type Condition } from '../expressions/condition.js';
 import { requireCondition } from '../expressions/condition-input.js';
 import type { EntityModel } from '../entity/model.js';
 import type { ResolvedIndex } from '../entity/table.js';
-import { ExpressionError, KeyError } from '../errors.js';
+import { ExpressionError } from '../errors.js';
 import { checkOwners, contextFor } from '../operations/expression-input.js';
 import { belongsTo, notExpired } from '../operations/write-guards.js';
 import { checkIndexHolds, filterNeeds, type NeededAttribute } from './index-projection.js';
@@ -41,11 +41,7 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> implements 
     /** @internal */ readonly model: EntityModel,
     protected readonly state: S,
   ) {
-    const ix = model.indexes.get(state.index);
-    if (ix === undefined) {
-      throw new KeyError(model.name, state.index, '', `the entity has no keys for index "${state.index}" (known: ${[...model.indexes.keys()].join(', ')})`);
-    }
-    this.index = ix.index;
+    this.index = model.keysOf(state.index).index;
   }
 
   protected abstract with(patch: Partial<S>): this;
