@@ -98,8 +98,7 @@ export class DeleteBuilder<Item, Result = void> extends ConditionalWrite<DeleteC
     try {
       out = await sendDocumentRequest<DeleteCommandOutput>(this.model.table.client, 'DeleteItem', this.model.name, this.build(), options?.abortSignal);
     } catch (e) {
-      const expected = expectedVersion(this.model, this.state.key);
-      throw mapConditionFailure(afterWrite(e, 'delete'), this.model, 'delete', expected === undefined ? undefined : { expected }, this.checks());
+      throw mapConditionFailure(afterWrite(e, 'delete'), this.model, 'delete', this.versionCheck(), this.checks());
     }
     if (!this.state.returnOld) return undefined as Result;
     const raw = out.Attributes;

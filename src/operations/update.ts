@@ -330,8 +330,7 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
         return sendDocumentRequest<UpdateCommandOutput>(this.model.table.client, 'UpdateItem', this.model.name, this.build(), signal);
       });
     } catch (e) {
-      const expected = expectedVersion(this.model, this.state.key);
-      throw explainUpdateFailure(this.model, this.state.steps, mapConditionFailure(afterWrite(e, 'update'), this.model, 'update', expected === undefined ? undefined : { expected }, this.checks('single')));
+      throw explainUpdateFailure(this.model, this.state.steps, mapConditionFailure(afterWrite(e, 'update'), this.model, 'update', this.versionCheck(), this.checks('single')));
     }
     const raw = out.Attributes;
     switch (this.state.returnValues) {

@@ -4,7 +4,7 @@ import { requireCondition } from '../expressions/condition-input.js';
 import type { EntityModel } from '../entity/model.js';
 import type { ResolvedIndex } from '../entity/table.js';
 import { ExpressionError } from '../errors.js';
-import { checkOwners, contextFor } from '../operations/expression-input.js';
+import { checkOwners, contextFor, withPlaceholders } from '../operations/expression-input.js';
 import { belongsTo, notExpired } from '../operations/write-guards.js';
 import { checkIndexHolds, filterNeeds, type NeededAttribute } from './index-projection.js';
 import { decodeCursor, startKeyAttributes, type StartKey } from './cursor.js';
@@ -217,9 +217,7 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> implements 
     if (s.pageSize !== undefined) input.Limit = s.pageSize;
     else if (s.limit !== undefined) input.Limit = limitFor(s.limit);
     if (s.cursor !== undefined) input.ExclusiveStartKey = this.decodeCursor(s.cursor);
-    if (ctx.ph.hasNames) input.ExpressionAttributeNames = ctx.ph.names;
-    if (ctx.ph.hasValues) input.ExpressionAttributeValues = ctx.ph.values;
-    return input;
+    return withPlaceholders(input, ctx);
   }
 
   /** The attributes this read needs from the index: the discriminator, TTL, filter and read attributes. */

@@ -2,7 +2,7 @@ import type { QueryCommandInput, ScanCommandInput } from '@aws-sdk/lib-dynamodb'
 import type { Condition } from '../expressions/condition.js';
 import { requireCondition } from '../expressions/condition-input.js';
 import { compileCondition, compileProjection } from '../expressions/compile.js';
-import { checkTableOwners, tableContextFor } from '../operations/expression-input.js';
+import { checkTableOwners, tableContextFor, withPlaceholders } from '../operations/expression-input.js';
 import type { ResolvedIndex, Table } from '../entity/table.js';
 import { conditionAttributes } from '../expressions/condition-attributes.js';
 import type { EntityModel } from '../entity/model.js';
@@ -259,9 +259,7 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
     if (s.pageSize !== undefined) input.Limit = s.pageSize;
     else if (s.limit !== undefined) input.Limit = limitFor(s.limit);
     if (s.cursor !== undefined) input.ExclusiveStartKey = this.decode(s.cursor);
-    if (ctx.ph.hasNames) input.ExpressionAttributeNames = ctx.ph.names;
-    if (ctx.ph.hasValues) input.ExpressionAttributeValues = ctx.ph.values;
-    return input as QueryCommandInput | ScanCommandInput;
+    return withPlaceholders(input, ctx) as QueryCommandInput | ScanCommandInput;
   }
 
   /** Item readers per entity for this builder's projection, made on first use. */
