@@ -65,32 +65,25 @@ export function clientTag(client: AnyDynamoClient): number {
 /** `{"PutRequest":{"Item":...}},` / `{"DeleteRequest":{"Key":...}},` around the item or key. */
 const REQUEST_ENVELOPE_BYTES = 32;
 
-export function putRequest(model: EntityModel, item: Record<string, unknown>, given: Record<string, unknown>): WriteRequest {
-  const table = model.table.name;
-  const names = model.primaryKeyNames;
+/** The request on `table`'s item whose stored form (item or key) is `stored`, reported as `write` if never done. */
+function requestOn(table: Table, stored: Record<string, unknown>, request: WriteRequest['request'], write: UnprocessedWrite): WriteRequest {
   return {
-    table,
-    id: itemId(table, item, names),
-    request: { PutRequest: { Item: item } },
-    size: wireItemSize(item) + REQUEST_ENVELOPE_BYTES,
-    write: { type: 'put', entity: model.name, table, item: given },
-    keyNames: names,
-    client: model.table.client,
+    table: table.name,
+    id: itemId(table.name, stored, table.primaryKeyNames),
+    request,
+    size: wireItemSize(stored) + REQUEST_ENVELOPE_BYTES,
+    write,
+    keyNames: table.primaryKeyNames,
+    client: table.client,
   };
 }
 
+export function putRequest(model: EntityModel, item: Record<string, unknown>, given: Record<string, unknown>): WriteRequest {
+  return requestOn(model.table, item, { PutRequest: { Item: item } }, { type: 'put', entity: model.name, table: model.table.name, item: given });
+}
+
 export function deleteRequest(model: EntityModel, key: Record<string, unknown>, modelKey: Record<string, unknown>): WriteRequest {
-  const table = model.table.name;
-  const names = model.primaryKeyNames;
-  return {
-    table,
-    id: itemId(table, key, names),
-    request: { DeleteRequest: { Key: key } },
-    size: wireItemSize(key) + REQUEST_ENVELOPE_BYTES,
-    write: { type: 'delete', entity: model.name, table, key: modelKey },
-    keyNames: names,
-    client: model.table.client,
-  };
+  return requestOn(model.table, key, { DeleteRequest: { Key: key } }, { type: 'delete', entity: model.name, table: model.table.name, key: modelKey });
 }
 
 /**
@@ -98,16 +91,7 @@ export function deleteRequest(model: EntityModel, key: Record<string, unknown>, 
  * done, under the table's name (`entity: 'table App'`) with that physical key.
  */
 export function tableDeleteRequest(table: Table, key: Record<string, unknown>): WriteRequest {
-  const name = table.name;
-  return {
-    table: name,
-    id: itemId(name, key, table.primaryKeyNames),
-    request: { DeleteRequest: { Key: key } },
-    size: wireItemSize(key) + REQUEST_ENVELOPE_BYTES,
-    write: { type: 'delete', entity: `table ${name}`, table: name, key: { ...key } },
-    keyNames: table.primaryKeyNames,
-    client: table.client,
-  };
+  return requestOn(table, key, { DeleteRequest: { Key: key } }, { type: 'delete', entity: `table ${table.name}`, table: table.name, key: { ...key } });
 }
 
 /**

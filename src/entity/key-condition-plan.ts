@@ -75,10 +75,7 @@ function queryShape(model: EntityModel, ix: IndexKeys): QueryShape {
  * // sk 'USER#{name}#{userId}': Key('name').beginsWith('A') -> begins_with(#sk, 'USER#A')
  */
 export function planKeyCondition(model: EntityModel, indexName: string, condition: KeyCondition, canRefine: Refinable = NEVER): ConditionNode {
-  const ix = model.indexes.get(indexName);
-  if (ix === undefined) {
-    throw new KeyError(model.name, indexName, '', `the entity has no keys for index "${indexName}" (known: ${[...model.indexes.keys()].join(', ')})`);
-  }
+  const ix = model.keysOf(indexName);
   const { pkTemplates, pkAttrs, pkComposites, skComposites } = queryShape(model, ix);
   const terms = new Map<string, KeyTerm>();
   for (const t of condition.terms) {

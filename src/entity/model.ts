@@ -167,6 +167,13 @@ export class EntityModel {
     o.table.register(this);
   }
 
+  /** The entity's keys on index `name`; a `KeyError` naming the indexes it has keys on when it has none there. */
+  keysOf(name: string): IndexKeys {
+    const ix = this.indexes.get(name);
+    if (ix === undefined) throw new KeyError(this.name, name, '', `the entity has no keys for index "${name}" (known: ${[...this.indexes.keys()].join(', ')})`);
+    return ix;
+  }
+
   /**
    * Fails for a path that is not in the schema (or a timestamp), so untyped JavaScript cannot
    * build conditions on attributes the entity does not have.

@@ -13,10 +13,7 @@ import type { EntityModel } from './model.js';
  * @example partitionCondition(Order.model, 'gsi1', { orderId: 'o1' }) // gsi1pk = 'ORDER#o1'
  */
 export function partitionCondition(model: EntityModel, indexName: string, composites: Readonly<Record<string, unknown>>): Condition {
-  const ix = model.indexes.get(indexName);
-  if (ix === undefined) {
-    throw new KeyError(model.name, indexName, '', `the entity has no keys for index "${indexName}" (known: ${[...model.indexes.keys()].join(', ')})`);
-  }
+  const ix = model.keysOf(indexName);
   const local = ix.index.type === 'local';
   const templates = local ? model.primary.pks : ix.pks;
   const attributes = local ? model.primary.index.partitionKeys : ix.index.partitionKeys;

@@ -5,7 +5,7 @@
 import type { KeyAttribute, ScalarAttributeType, TableConfig } from './table-types.js';
 import type { Table } from './table.js';
 import { KeyError } from '../errors.js';
-import { hasLoneSurrogate, keyValueBytes, MAX_PARTITION_KEY_BYTES, MAX_SORT_KEY_BYTES } from './key-template.js';
+import { hasLoneSurrogate, keyValueBytes, LONE_SURROGATE, MAX_PARTITION_KEY_BYTES, MAX_SORT_KEY_BYTES } from './key-template.js';
 import { storableNumberProblem } from './storable-number.js';
 
 /** The JavaScript values a key attribute of each DynamoDB type takes. */
@@ -72,7 +72,7 @@ function checkKeyValue(owner: string, attr: KeyAttribute, v: unknown, maxBytes: 
   if (bytes > maxBytes) fail(`the ${which} key value ${attr.name} is ${bytes} bytes, over DynamoDB's limit of ${maxBytes} bytes`);
   // Such a key addresses the item keyed with '?' in place of the half character: another item would be deleted.
   if (attr.type === 'S' && hasLoneSurrogate(v as string)) {
-    fail(`${attr.name} contains a lone UTF-16 surrogate (half of a character, not valid Unicode), which DynamoDB cannot key apart from other strings`);
+    fail(`${attr.name} ${LONE_SURROGATE}`);
   }
   return v;
 }

@@ -55,11 +55,7 @@ export function mapConditionFailure(error: unknown, model: EntityModel, operatio
     e.message = `${model.name}: ${operation} ${conflict}${maybeAppliedNote(e)}`;
     return e;
   }
-  const e = new ConditionFailedError(model.name, operation, item, error);
-  // "condition failed" alone leaves the reader guessing which of the implicit guards was false.
-  if (checked !== undefined) e.message = `${model.name}: ${operation} condition failed: ${checked}${item === undefined ? '' : ' (stored item attached)'}`;
-  e.message += maybeAppliedNote(e);
-  return e;
+  return conditionFailed(model.name, operation, item, error, checked);
 }
 
 /**
@@ -69,8 +65,13 @@ export function mapConditionFailure(error: unknown, model: EntityModel, operatio
 export function mapTableConditionFailure(error: unknown, owner: string, operation: string, checked: string | undefined): unknown {
   if ((error as { name?: string } | null)?.name !== 'ConditionalCheckFailedException') return error;
   const raw = (error as { Item?: Record<string, AttributeValue> }).Item;
-  const item = raw === undefined ? undefined : unmarshallItem(raw);
+  return conditionFailed(owner, operation, raw === undefined ? undefined : unmarshallItem(raw), error, checked);
+}
+
+/** The `ConditionFailedError` of a write of `owner`, its message saying what the write `checked` and whether a retry may have applied it. */
+function conditionFailed(owner: string, operation: string, item: Record<string, unknown> | undefined, error: unknown, checked: string | undefined): ConditionFailedError {
   const e = new ConditionFailedError(owner, operation, item, error);
+  // "condition failed" alone leaves the reader guessing which of the implicit guards was false.
   if (checked !== undefined) e.message = `${owner}: ${operation} condition failed: ${checked}${item === undefined ? '' : ' (stored item attached)'}`;
   e.message += maybeAppliedNote(e);
   return e;

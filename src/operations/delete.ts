@@ -3,11 +3,9 @@ import { Condition } from '../expressions/condition.js';
 import { compileCondition } from '../expressions/compile.js';
 import type { RequestOptions } from '../client/send.js';
 import { sendDocumentRequest } from '../client/send-document-request.js';
-import type { EntityModel } from '../entity/model.js';
-import { Operation } from './operation.js';
-import { checkOwners, contextFor, withPlaceholders } from './expression-input.js';
+import { ConditionalWrite } from './conditional-write.js';
+import { contextFor, withPlaceholders } from './expression-input.js';
 import { describeChecks, mapConditionFailure, type VersionCheck } from './condition-failure.js';
-import { requireCondition } from '../expressions/condition-input.js';
 import { allOf, expectedVersion, missingOrOwned, missingOrOwnedText, versionIs } from './write-guards.js';
 import { deleteRequest, type WriteRequest } from '../batch/write-request.js';
 import { InvalidBatchError } from '../errors.js';
@@ -21,15 +19,12 @@ interface DeleteState {
 }
 
 /** `Entity.delete(key)`: deletes one item; with `.returning('ALL_OLD')` resolves to the deleted item. */
-export class DeleteBuilder<Item, Result = void, Guard extends string = never> extends Operation<DeleteCommandInput, Result> {
+export class DeleteBuilder<Item, Result = void, Guard extends string = never> extends ConditionalWrite<DeleteCommandInput, Result, DeleteState> {
   /** Type carrier, never set at run time: `'where'` after `where()`, else `never`; batch writes take only `never` (BatchWriteItem has no conditions). */
   declare readonly '~guard': Guard;
 
-  constructor(
-    /** @internal */ readonly model: EntityModel,
-    private readonly state: DeleteState,
-  ) {
-    super();
+  protected with(patch: Partial<DeleteState>): this {
+    return new DeleteBuilder(this.model, { ...this.state, ...patch }) as this;
   }
 
   /**
@@ -39,10 +34,8 @@ export class DeleteBuilder<Item, Result = void, Guard extends string = never> ex
    * @example await User.delete({ userId: 'u1' }).where(User.Attr('age').lt(100))
    */
   where(condition: Condition): DeleteBuilder<Item, Result, 'where'> {
-    requireCondition(this.model.name, condition, 'where()');
-    checkOwners(this.model, condition, 'the condition');
-    const c = this.state.condition === undefined ? condition : this.state.condition.and(condition);
-    return new DeleteBuilder<Item, Result, 'where'>(this.model, { ...this.state, condition: c });
+    // Only the type records the condition: the builder is the same class.
+    return this.withCondition(condition) as unknown as DeleteBuilder<Item, Result, 'where'>;
   }
 
   /**
@@ -54,15 +47,6 @@ export class DeleteBuilder<Item, Result = void, Guard extends string = never> ex
   returning(mode: 'NONE'): DeleteBuilder<Item, void, Guard>;
   returning(mode: 'ALL_OLD' | 'NONE'): DeleteBuilder<Item, unknown, Guard> {
     return new DeleteBuilder<Item, unknown, Guard>(this.model, { ...this.state, returnOld: mode === 'ALL_OLD' });
-  }
-
-  /**
-   * On a failed condition, attach the stored item to the `ConditionFailedError` (its `item`).
-   *
-   * @example await User.delete({ userId: 'u1' }).where(User.Attr('age').lt(100)).returnItemOnConditionFailure()
-   */
-  returnItemOnConditionFailure(): DeleteBuilder<Item, Result, Guard> {
-    return new DeleteBuilder<Item, Result, Guard>(this.model, { ...this.state, returnItemOnFailure: true });
   }
 
   /** @internal the request of a batch write (which has no conditions) */
@@ -128,8 +112,7 @@ export class DeleteBuilder<Item, Result = void, Guard extends string = never> ex
     try {
       out = await sendDocumentRequest<DeleteCommandOutput>(this.model.table.client, 'DeleteItem', this.model.name, this.build(), options?.abortSignal);
     } catch (e) {
-      const expected = expectedVersion(this.model, this.state.key);
-      throw mapConditionFailure(afterWrite(e, 'delete'), this.model, 'delete', expected === undefined ? undefined : { expected }, this.checks());
+      throw mapConditionFailure(afterWrite(e, 'delete'), this.model, 'delete', this.versionCheck(), this.checks());
     }
     if (!this.state.returnOld) return undefined as Result;
     const raw = out.Attributes;

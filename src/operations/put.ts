@@ -3,11 +3,9 @@ import { Condition } from '../expressions/condition.js';
 import { compileCondition } from '../expressions/compile.js';
 import type { RequestOptions } from '../client/send.js';
 import { sendDocumentRequest } from '../client/send-document-request.js';
-import type { EntityModel } from '../entity/model.js';
-import { Operation } from './operation.js';
-import { checkOwners, contextFor, withPlaceholders } from './expression-input.js';
+import { ConditionalWrite } from './conditional-write.js';
+import { contextFor, withPlaceholders } from './expression-input.js';
 import { describeChecks, mapConditionFailure, type VersionCheck } from './condition-failure.js';
-import { requireCondition } from '../expressions/condition-input.js';
 import { allOf, expectedVersion, itemIsNewOrExpired, itemIsNewText, ownedItem, ownedItemText, versionIs } from './write-guards.js';
 import { putRequest, type WriteRequest } from '../batch/write-request.js';
 import { InvalidBatchError } from '../errors.js';
@@ -38,7 +36,7 @@ const STAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
  * it. Resolves to the stored item in model form (with timestamps), or with `returning('ALL_OLD')`
  * to the item it replaced.
  */
-export class PutBuilder<Item, Result = Item, Guard extends string = never> extends Operation<PutCommandInput, Result> {
+export class PutBuilder<Item, Result = Item, Guard extends string = never> extends ConditionalWrite<PutCommandInput, Result, PutState> {
   /**
    * Type carrier, never set at run time: what the put's condition checks (`'where'`, `'create'`, a
    * versioned entity's version attribute), `never` without one. Batch writes take only `never`:
@@ -46,11 +44,8 @@ export class PutBuilder<Item, Result = Item, Guard extends string = never> exten
    */
   declare readonly '~guard': Guard;
 
-  constructor(
-    /** @internal */ readonly model: EntityModel,
-    private readonly state: PutState,
-  ) {
-    super();
+  protected with(patch: Partial<PutState>): this {
+    return new PutBuilder(this.model, { ...this.state, ...patch }) as this;
   }
 
   /** @internal `create` or `put`, as messages name the operation */
@@ -65,10 +60,8 @@ export class PutBuilder<Item, Result = Item, Guard extends string = never> exten
    * @example await User.put(user).where(User.Attr('userId').notExists())
    */
   where(condition: Condition): PutBuilder<Item, Result, 'where'> {
-    requireCondition(this.model.name, condition, 'where()');
-    checkOwners(this.model, condition, 'the condition');
-    const c = this.state.condition === undefined ? condition : this.state.condition.and(condition);
-    return new PutBuilder<Item, Result, 'where'>(this.model, { ...this.state, condition: c });
+    // Only the type records the condition: the builder is the same class.
+    return this.withCondition(condition) as unknown as PutBuilder<Item, Result, 'where'>;
   }
 
   /**
@@ -82,15 +75,6 @@ export class PutBuilder<Item, Result = Item, Guard extends string = never> exten
   returning(mode: 'NONE'): PutBuilder<Item, Item, Guard>;
   returning(mode: 'ALL_OLD' | 'NONE'): PutBuilder<Item, unknown, Guard> {
     return new PutBuilder<Item, unknown, Guard>(this.model, { ...this.state, returnOld: mode === 'ALL_OLD' });
-  }
-
-  /**
-   * On a failed condition, attach the stored item to the `ConditionFailedError` (its `item`).
-   *
-   * @example await User.create(user).returnItemOnConditionFailure() // on failure, e.item is the stored User
-   */
-  returnItemOnConditionFailure(): PutBuilder<Item, Result, Guard> {
-    return new PutBuilder<Item, Result, Guard>(this.model, { ...this.state, returnItemOnFailure: true });
   }
 
   /** @internal validates and builds the command input together with the model result. */

@@ -5,10 +5,9 @@ import { compileCondition, compileUpdate, type SetAttributeValue } from '../expr
 import type { RequestOptions } from '../client/send.js';
 import { sendDocumentRequest } from '../client/send-document-request.js';
 import type { EntityModel } from '../entity/model.js';
-import { Operation } from './operation.js';
-import { checkOwners, contextFor, withPlaceholders } from './expression-input.js';
+import { ConditionalWrite } from './conditional-write.js';
+import { contextFor, withPlaceholders } from './expression-input.js';
 import { describeChecks, mapConditionFailure, type VersionCheck } from './condition-failure.js';
-import { requireCondition } from '../expressions/condition-input.js';
 import { allOf, belongsTo, belongsToText, expectedVersion, liveOrMissingText, missingOrOwned, missingOrOwnedText, notExpired, versionIs } from './write-guards.js';
 import { indexKeyActions, planSteps, storable, type UpdateStep } from './update-plan.js';
 import { checkMultiKeyWrites, checkSelfKeyWrites } from './key-write-checks.js';
@@ -63,15 +62,8 @@ export interface UpdateInputShapes {
  * to the entity; `.upsert()` creates it when missing). Index keys composed from changed
  * attributes are rewritten; `updatedAt` is kept.
  */
-export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> extends Operation<UpdateCommandInput, Result> {
-  constructor(
-    /** @internal */ readonly model: EntityModel,
-    private readonly state: UpdateState,
-  ) {
-    super();
-  }
-
-  private with(patch: Partial<UpdateState>): this {
+export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> extends ConditionalWrite<UpdateCommandInput, Result, UpdateState> {
+  protected with(patch: Partial<UpdateState>): this {
     return new UpdateBuilder(this.model, { ...this.state, ...patch }) as this;
   }
 
@@ -157,9 +149,7 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
    * @example await User.update({ userId: 'u1' }).add({ age: 1 }).where(User.Attr('age').lt(120))
    */
   where(condition: Condition): this {
-    requireCondition(this.model.name, condition, 'where()');
-    checkOwners(this.model, condition, 'the condition');
-    return this.with({ condition: this.state.condition === undefined ? condition : this.state.condition.and(condition) });
+    return this.withCondition(condition);
   }
 
   /**
@@ -171,15 +161,6 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
    */
   upsert(on = true): this {
     return this.with({ upsert: on });
-  }
-
-  /**
-   * On a failed condition, attach the stored item to the `ConditionFailedError` (its `item`).
-   *
-   * @example await User.update({ userId: 'u1' }).set({ name: 'Bo' }).returnItemOnConditionFailure()
-   */
-  returnItemOnConditionFailure(): this {
-    return this.with({ returnItemOnFailure: true });
   }
 
   /**
@@ -359,8 +340,7 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
         return sendDocumentRequest<UpdateCommandOutput>(this.model.table.client, 'UpdateItem', this.model.name, this.build(), signal);
       });
     } catch (e) {
-      const expected = expectedVersion(this.model, this.state.key);
-      throw explainUpdateFailure(this.model, this.state.steps, mapConditionFailure(afterWrite(e, 'update'), this.model, 'update', expected === undefined ? undefined : { expected }, this.checks('single')));
+      throw explainUpdateFailure(this.model, this.state.steps, mapConditionFailure(afterWrite(e, 'update'), this.model, 'update', this.versionCheck(), this.checks('single')));
     }
     const raw = out.Attributes;
     switch (this.state.returnValues) {

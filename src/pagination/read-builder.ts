@@ -1,32 +1,23 @@
 import { compileCondition, compileProjection, type CompileContext } from '../expressions/compile.js';
 import { and, type Condition } from '../expressions/condition.js';
-import { requireCondition } from '../expressions/condition-input.js';
 import type { EntityModel } from '../entity/model.js';
 import type { ResolvedIndex } from '../entity/table.js';
-import { ExpressionError, KeyError } from '../errors.js';
-import { checkOwners, contextFor } from '../operations/expression-input.js';
+import { ExpressionError } from '../errors.js';
+import { checkOwners, contextFor, withPlaceholders } from '../operations/expression-input.js';
 import { belongsTo, notExpired } from '../operations/write-guards.js';
 import { checkIndexHolds, filterNeeds, type NeededAttribute } from './index-projection.js';
 import { decodeCursor, startKeyAttributes, type StartKey } from './cursor.js';
 import type { CursorBounds } from './cursor-bounds.js';
-import { countAll, limitFor, MAX_PAGE_SIZE, pagedReadOptions, positiveInt, readPage, readPages, SKIP, takeStartKey, type Page, type PagedReadSpec, type PagedRequestKind } from './page-reader.js';
-import { checkHydratable, checkHydrateOptions, hydrator, type HydrateOptions } from './hydrate.js';
+import { countAll, pagedReadOptions, readPage, readPages, SKIP, takeStartKey, type Page, type PagedReadSpec, type PagedRequestKind } from './page-reader.js';
+import { hydrator } from './hydrate.js';
+import { ReadOptions, type ReadOptionsState } from './read-options.js';
 import type { RequestOptions } from '../client/send.js';
 
 /** Options shared by entity queries and scans. */
-export interface ReadState {
+export interface ReadState extends ReadOptionsState {
   readonly index: string;
-  readonly filter: Condition | undefined;
   readonly projection: readonly string[] | undefined;
-  readonly limit: number | undefined;
-  readonly pageSize: number | undefined;
-  /** Requests one read sends at most. */
-  readonly maxPages?: number;
-  readonly consistent: boolean;
-  readonly cursor: string | undefined;
   readonly includeExpired?: boolean;
-  /** Set by `hydrate()`: read the index's keys, then the items from the table. */
-  readonly hydrate?: HydrateOptions;
 }
 
 /**
@@ -34,78 +25,23 @@ export interface ReadState {
  * discriminator), projection, limit / pageSize, consistency, cursors, and the ways to consume
  * results (await one page, `for await` items, `.pages()`, `.all()`, `.count()`).
  */
-export abstract class EntityReadBuilder<Result, S extends ReadState> implements PromiseLike<Page<Result>>, AsyncIterable<Result> {
+export abstract class EntityReadBuilder<Result, S extends ReadState> extends ReadOptions<S> implements PromiseLike<Page<Result>>, AsyncIterable<Result> {
   protected readonly index: ResolvedIndex;
 
   constructor(
     /** @internal */ readonly model: EntityModel,
     protected readonly state: S,
   ) {
-    const ix = model.indexes.get(state.index);
-    if (ix === undefined) {
-      throw new KeyError(model.name, state.index, '', `the entity has no keys for index "${state.index}" (known: ${[...model.indexes.keys()].join(', ')})`);
-    }
-    this.index = ix.index;
+    super();
+    this.index = model.keysOf(state.index).index;
   }
 
-  protected abstract with(patch: Partial<S>): this;
-  /** The operation-specific part of the input (key condition, segments, ...). */
-  protected abstract baseInput(ctx: CompileContext): Record<string, unknown>;
-  /** The request a page is read with. */
-  protected abstract readonly kind: PagedRequestKind;
-
-  /**
-   * Filters items after they are read (DynamoDB's FilterExpression); several calls are ANDed.
-   *
-   * @example User.query('gsi1', User.Key('orgId').eq('acme')).filter(User.Attr('age').between(18, 65))
-   */
-  filter(condition: Condition): this {
-    requireCondition(this.model.name, condition, 'filter()');
-    checkOwners(this.model, condition, 'the filter');
-    return this.with({ filter: this.state.filter === undefined ? condition : this.state.filter.and(condition) } as Partial<S>);
+  protected get owner(): string {
+    return this.model.name;
   }
 
-  /**
-   * The number of items returned in total, across DynamoDB pages (counted after the filter). A
-   * positive integer (ExpressionError otherwise); awaiting then reads as many DynamoDB pages as needed.
-   *
-   * @example await User.query('gsi1', User.Key('orgId').eq('acme')).limit(50) // { items, cursor? }
-   */
-  limit(n: number): this {
-    return this.with({ limit: positiveInt(n, 'limit', this.model.name) } as Partial<S>);
-  }
-
-  /**
-   * DynamoDB's `Limit`: items evaluated per request, before the filter.
-   *
-   * @example User.scan().pageSize(100)
-   */
-  pageSize(n: number): this {
-    return this.with({ pageSize: positiveInt(n, 'pageSize', this.model.name, MAX_PAGE_SIZE) } as Partial<S>);
-  }
-
-  /**
-   * At most `n` DynamoDB requests per read (await, `all()`, iteration, `pages()`), whatever
-   * `limit` still owes: a bound on the capacity and time one call spends when a selective filter
-   * leaves most items behind. Where it stops, the last page's `cursor` resumes the read; `limit`
-   * may then not be reached. `count()` is not bounded by it.
-   *
-   * @example const page = await User.query('gsi1', User.Key('orgId').eq('acme')).filter(User.Attr('age').gte(90)).limit(20).maxPages(3)
-   */
-  maxPages(n: number): this {
-    return this.with({ maxPages: positiveInt(n, 'maxPages', this.model.name) } as Partial<S>);
-  }
-
-  /**
-   * Strongly consistent reads (table and local indexes only); ExpressionError on a global index.
-   *
-   * @example await User.query('primary', User.Key('userId').eq('u1')).consistent()
-   */
-  consistent(on = true): this {
-    if (on && this.index.type === 'global') {
-      throw new ExpressionError(this.model.name, '', `consistent reads are not supported on global secondary index ${this.index.name}`);
-    }
-    return this.with({ consistent: on } as Partial<S>);
+  protected checkConditionOwners(condition: Condition, role: string): void {
+    checkOwners(this.model, condition, role);
   }
 
   /**
@@ -117,37 +53,10 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> implements 
     return this.with({ includeExpired: on } as Partial<S>);
   }
 
-  /**
-   * Reads a `KEYS_ONLY` or `INCLUDE` index for its keys only, then fetches the whole items from
-   * the table (BatchGetItem: chunks of 100, unprocessed keys resent with backoff), keeping the
-   * index's order. Items of other entities, deleted since the index read, or expired are dropped;
-   * `limit` counts the items returned and reads on past dropped ones. Cursors are the index's.
-   * `.filter(...)` runs on the index, so it may use only attributes the index holds; `.project(...)`
-   * applies to the item reads. `build()` returns the index Query (or Scan) input. Costs one index
-   * read plus one item read per entry (BatchGetItem charges each item separately);
-   * `{ consistent: true }` makes the item reads strongly consistent (the index read never is);
-   * retry settings are batchGet's (a `BatchGetError` when they run out). An ExpressionError on the
-   * table or an index that holds whole items.
-   *
-   * @example const page = await Doc.query('byTeam', Doc.Key('team').eq('t')).hydrate().limit(20) // byTeam: KEYS_ONLY
-   */
-  hydrate(options: HydrateOptions = {}): this {
-    checkHydratable(this.model.name, this.index);
-    return this.with({ hydrate: checkHydrateOptions(options) } as Partial<S>);
-  }
-
-  /**
-   * Resumes after the position a previous page's `cursor` marks. A malformed cursor, or one of
-   * another table, index or key condition, throws InvalidCursorError here; one of a read in the
-   * other direction (`reverse()`), when the read is built or sent. `undefined` starts at the beginning.
-   *
-   * @example const next = await User.query('gsi1', User.Key('orgId').eq('acme')).limit(50).startAfter(page.cursor)
-   */
-  startAfter(cursor: string | undefined): this {
-    // The direction is checked when the read is built: reverse() may still follow.
-    if (cursor !== undefined) this.decodeCursor(cursor, false);
-    return this.with({ cursor } as Partial<S>);
-  }
+  /** The operation-specific part of the input (key condition, segments, ...). */
+  protected abstract baseInput(ctx: CompileContext): Record<string, unknown>;
+  /** The request a page is read with. */
+  protected abstract readonly kind: PagedRequestKind;
 
   /** A filter the key condition needs to be exact (queries of some composite sort keys). */
   protected keyFilter(): Condition | undefined {
@@ -180,7 +89,7 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> implements 
     return false;
   }
 
-  private decodeCursor(cursor: string, checkDirection = true): StartKey {
+  protected decodeCursor(cursor: string, checkDirection = true): StartKey {
     return decodeCursor(cursor, this.model.table.name, this.index.name, this.keyAttributes, this.cursorBounds(), checkDirection ? this.descending() : undefined);
   }
 
@@ -217,13 +126,8 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> implements 
       // An index returns only what it holds by default; a local one can fetch whole items.
       input.Select = 'ALL_ATTRIBUTES';
     }
-    if (s.consistent) input.ConsistentRead = true;
-    if (s.pageSize !== undefined) input.Limit = s.pageSize;
-    else if (s.limit !== undefined) input.Limit = limitFor(s.limit);
-    if (s.cursor !== undefined) input.ExclusiveStartKey = this.decodeCursor(s.cursor);
-    if (ctx.ph.hasNames) input.ExpressionAttributeNames = ctx.ph.names;
-    if (ctx.ph.hasValues) input.ExpressionAttributeValues = ctx.ph.values;
-    return input;
+    this.setPaging(input);
+    return withPlaceholders(input, ctx);
   }
 
   /** The attributes this read needs from the index: the discriminator, TTL, filter and read attributes. */

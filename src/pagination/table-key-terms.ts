@@ -7,7 +7,7 @@ import type { Condition } from '../expressions/condition.js';
 import type { ResolvedIndex } from '../entity/table.js';
 import type { KeyAttribute } from '../entity/table-types.js';
 import { ExpressionError } from '../errors.js';
-import { hasLoneSurrogate, keyValueBytes, MAX_SORT_KEY_BYTES } from '../entity/key-template.js';
+import { hasLoneSurrogate, keyValueBytes, LONE_SURROGATE, MAX_SORT_KEY_BYTES } from '../entity/key-template.js';
 
 /** One term of a key condition: the attribute it is on, its operator and values; `undefined` when it cannot be one. */
 export type KeyTerm = { readonly name: string; readonly op: string; readonly values: readonly unknown[] } | undefined;
@@ -110,7 +110,7 @@ export function checkKeyValues(where: string, key: KeyAttribute, term: NonNullab
     }
     // DynamoDB reads it as the key with '?' in place of the half character: another partition's items.
     if (typeof v === 'string' && hasLoneSurrogate(v)) {
-      throw new ExpressionError(where, key.name, `a key condition value of ${key.name} contains a lone UTF-16 surrogate (half of a character, not valid Unicode), which DynamoDB cannot key apart from other strings`);
+      throw new ExpressionError(where, key.name, `a key condition value of ${key.name} ${LONE_SURROGATE}`);
     }
     if (maxBytes !== undefined && keyValueBytes(v) > maxBytes) {
       throw new ExpressionError(where, key.name, `a sort key condition value of ${keyValueBytes(v)} bytes is over DynamoDB's sort key limit of ${maxBytes} bytes, which it applies to key conditions too`);

@@ -1,8 +1,7 @@
 import type { QueryCommandInput, ScanCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Condition } from '../expressions/condition.js';
-import { requireCondition } from '../expressions/condition-input.js';
 import { compileCondition, compileProjection } from '../expressions/compile.js';
-import { checkTableOwners, tableContextFor } from '../operations/expression-input.js';
+import { checkTableOwners, tableContextFor, withPlaceholders } from '../operations/expression-input.js';
 import type { ResolvedIndex, Table } from '../entity/table.js';
 import { conditionAttributes } from '../expressions/condition-attributes.js';
 import type { EntityModel } from '../entity/model.js';
@@ -11,31 +10,22 @@ import type { AnyEntity } from '../entity/entity.js';
 import type { CollectionItem, TablePage, TableReadItem } from './table-read-types.js';
 import { decodeCursor, startKeyAttributes, type StartKey } from './cursor.js';
 import type { CursorBounds } from './cursor-bounds.js';
-import { countAll, limitFor, MAX_PAGE_SIZE, pagedReadOptions, positiveInt, readPages, takeStartKey } from './page-reader.js';
+import { countAll, pagedReadOptions, readPages, takeStartKey } from './page-reader.js';
+import { ReadOptions, type ReadOptionsState } from './read-options.js';
 import type { RequestOptions } from '../client/send.js';
 import { checkFilterOffKeys, checkIndexHolds, checkWholeItems, filterNeeds, type NeededAttribute } from './index-projection.js';
 import { checkKeyCondition } from './table-key-terms.js';
-import { checkHydratable, checkHydrateOptions, type HydrateOptions } from './hydrate.js';
 import { ownerByDiscriminator } from '../client/send-document-request.js';
 import { tableHydration } from './table-hydrate.js';
 
-interface TableReadState {
+interface TableReadState extends ReadOptionsState {
   readonly kind: 'query' | 'scan';
   readonly index: ResolvedIndex;
   readonly key: Condition | undefined;
-  readonly filter: Condition | undefined;
   readonly projection: readonly string[] | undefined;
-  readonly limit: number | undefined;
-  readonly pageSize: number | undefined;
-  /** Requests one read sends at most. */
-  readonly maxPages?: number;
   readonly reverse: boolean;
-  readonly consistent: boolean;
-  readonly cursor: string | undefined;
   /** Entities whose items are parsed; others go to `unknown`. All registered ones when undefined. */
   readonly entities: ReadonlySet<string> | undefined;
-  /** Set by `hydrate()`: read the index's keys, then the items from the table. */
-  readonly hydrate?: HydrateOptions;
 }
 
 type Row<T> = { ok: true; item: T } | { ok: false; raw: Record<string, unknown> };
@@ -47,14 +37,20 @@ type Row<T> = { ok: true; item: T } | { ok: false; raw: Record<string, unknown> 
  *
  * @example const { items } = await AppTable.query(AppTable.Key('pk').eq('USER#u1')).all()
  */
-export class TableReadBuilder<T, Et extends string = '_et', P extends string = string> implements PromiseLike<TablePage<TableReadItem<T, Et, P>>> {
+export class TableReadBuilder<T, Et extends string = '_et', P extends string = string>
+  extends ReadOptions<TableReadState>
+  implements PromiseLike<TablePage<TableReadItem<T, Et, P>>>
+{
   /** The discriminator attribute, which picks the entity that parses each item. */
   private readonly et: string;
+  protected readonly index: ResolvedIndex;
 
   constructor(
     private readonly table: Table,
-    private readonly state: TableReadState,
+    protected readonly state: TableReadState,
   ) {
+    super();
+    this.index = state.index;
     if (table.entityAttribute === undefined) {
       const [entity] = table.entities.keys();
       throw new ExpressionError(
@@ -67,14 +63,22 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
     if (state.kind === 'query') checkKeyCondition(`table ${table.name}`, state.index, state.key!);
   }
 
-  private with(patch: Partial<TableReadState>): this {
+  protected with(patch: Partial<TableReadState>): this {
     return new TableReadBuilder<T, Et, P>(this.table, { ...this.state, ...patch }) as this;
+  }
+
+  protected get owner(): string {
+    return `table ${this.table.name}`;
+  }
+
+  protected checkConditionOwners(condition: Condition, role: string): void {
+    checkTableOwners(this.table, condition, role);
   }
 
   /** A filter on the queried index's own key attributes: see `checkFilterOffKeys`. */
   private checkFilter(): void {
     const s = this.state;
-    if (s.kind === 'query' && s.filter !== undefined) checkFilterOffKeys(`table ${this.table.name}`, s.index, conditionAttributes(s.filter.node));
+    if (s.kind === 'query' && s.filter !== undefined) checkFilterOffKeys(this.owner, s.index, conditionAttributes(s.filter.node));
   }
 
   /**
@@ -88,20 +92,10 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
     // items of this table's entity of the same name, or silently match nothing.
     for (const e of entities) {
       if (e.model.table !== this.table) {
-        throw new ExpressionError(`table ${this.table.name}`, '', `entities(): ${e.name} is defined on table ${e.model.table.name}, not on this one`);
+        throw new ExpressionError(this.owner, '', `entities(): ${e.name} is defined on table ${e.model.table.name}, not on this one`);
       }
     }
     return new TableReadBuilder(this.table, { ...this.state, entities: new Set(entities.map((e) => e.name)) });
-  }
-
-  /**
-   * Filters items after they are read; several calls are ANDed.
-   * @example AppTable.query(AppTable.Key('pk').eq('ORG#acme')).filter(AppTable.Attr('_et').eq('User'))
-   */
-  filter(condition: Condition): this {
-    requireCondition(`table ${this.table.name}`, condition, 'filter()');
-    checkTableOwners(this.table, condition, 'the filter');
-    return this.with({ filter: this.state.filter === undefined ? condition : this.state.filter.and(condition) });
   }
 
   /**
@@ -112,39 +106,14 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
    */
   project<A extends string>(...attributes: A[]): TableReadBuilder<T, Et, A> {
     // With no attribute, whole items would be read and each reduced to its discriminator.
-    if (attributes.length === 0) throw new ExpressionError(`table ${this.table.name}`, '', 'project() needs at least one attribute');
+    if (attributes.length === 0) throw new ExpressionError(this.owner, '', 'project() needs at least one attribute');
     // Items are parsed per entity from whole top-level attributes: a path would be projected as an
     // attribute of that literal name (Attr() reads dots as nesting), which no item has.
     const path = attributes.find((a) => /[.[\]]/.test(a));
     if (path !== undefined) {
-      throw new ExpressionError(`table ${this.table.name}`, path, `project() names top-level attributes; "${path}" is a path: project its top-level attribute (e.g. "${path.split(/[.[]/)[0]}")`);
+      throw new ExpressionError(this.owner, path, `project() names top-level attributes; "${path}" is a path: project its top-level attribute (e.g. "${path.split(/[.[]/)[0]}")`);
     }
     return new TableReadBuilder<T, Et, A>(this.table, { ...this.state, projection: [...new Set(attributes)] });
-  }
-
-  /**
-   * Items returned in total across pages (parsed and unknown ones together).
-   * @example await AppTable.query(AppTable.Key('pk').eq('ORG#acme')).limit(20) // { items, unknown, cursor? }
-   */
-  limit(n: number): this {
-    return this.with({ limit: positiveInt(n, 'limit', `table ${this.table.name}`) });
-  }
-
-  /**
-   * DynamoDB's `Limit`: items evaluated per request, before the filter.
-   * @example AppTable.scan().pageSize(100)
-   */
-  pageSize(n: number): this {
-    return this.with({ pageSize: positiveInt(n, 'pageSize', `table ${this.table.name}`, MAX_PAGE_SIZE) });
-  }
-
-  /**
-   * At most `n` DynamoDB requests per read (await, `all()`, iteration, `pages()`), whatever
-   * `limit` still owes; the last page's `cursor` resumes the read.
-   * @example await AppTable.query(AppTable.Key('pk').eq('ORG#acme')).filter(AppTable.Attr('status').eq('open')).limit(20).maxPages(3)
-   */
-  maxPages(n: number): this {
-    return this.with({ maxPages: positiveInt(n, 'maxPages', `table ${this.table.name}`) });
   }
 
   /**
@@ -155,47 +124,9 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
     // A scan reads in no key order (DynamoDB has no ScanIndexForward for it): ignoring the call
     // would hand back items in an order the caller did not ask for.
     if (on && this.state.kind === 'scan') {
-      throw new ExpressionError(`table ${this.table.name}`, '', `reverse() applies to queries only: a scan of ${this.state.index.name} reads in no key order`);
+      throw new ExpressionError(this.owner, '', `reverse() applies to queries only: a scan of ${this.state.index.name} reads in no key order`);
     }
     return this.with({ reverse: on });
-  }
-
-  /**
-   * Strongly consistent reads (table and local indexes only); ExpressionError on a global index.
-   * @example await AppTable.query(AppTable.Key('pk').eq('USER#u1')).consistent().all()
-   */
-  consistent(on = true): this {
-    if (on && this.state.index.type === 'global') {
-      throw new ExpressionError(`table ${this.table.name}`, '', `consistent reads are not supported on global secondary index ${this.state.index.name}`);
-    }
-    return this.with({ consistent: on });
-  }
-
-  /**
-   * Reads a `KEYS_ONLY` or `INCLUDE` index for its keys only, then fetches each row's whole item
-   * from the table by its primary key, as entity `hydrate()` does (BatchGetItem: chunks of 100,
-   * unprocessed keys resent with backoff, `BatchGetError` when the retry settings run out). Items
-   * are parsed by the entity their discriminator names, in the index's order; rows whose item was
-   * deleted since the index read are dropped, without ending a `limit` page early. Cursors are the
-   * index's. `.filter(...)` runs on the index, so it may use only attributes the index holds;
-   * `.project(...)` applies to the item reads. An ExpressionError on the table or an `ALL` index.
-   *
-   * @example const { items } = await AppTable.query('gsi1', AppTable.Key('gsi1pk').eq('ORG#acme')).hydrate().all() // gsi1: KEYS_ONLY
-   */
-  hydrate(options: HydrateOptions = {}): this {
-    checkHydratable(`table ${this.table.name}`, this.state.index);
-    return this.with({ hydrate: checkHydrateOptions(options) });
-  }
-
-  /**
-   * Resumes after a previous page's cursor; InvalidCursorError if malformed or of another table, index or key condition
-   * (here), or of a read in the other direction (`reverse()`; when the read is built or sent).
-   * @example await AppTable.query(AppTable.Key('pk').eq('ORG#acme')).limit(20).startAfter(page.cursor)
-   */
-  startAfter(cursor: string | undefined): this {
-    // The direction is checked when the read is built: reverse() may still follow.
-    if (cursor !== undefined) this.decode(cursor, false);
-    return this.with({ cursor });
   }
 
   private get keyAttributes() {
@@ -209,7 +140,7 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
     return { keyCondition: key.node, partitionKey: this.state.index.partitionKey.name };
   }
 
-  private decode(cursor: string, checkDirection = true): StartKey {
+  protected decodeCursor(cursor: string, checkDirection = true): StartKey {
     return decodeCursor(cursor, this.table.name, this.state.index.name, this.keyAttributes, this.bounds(), checkDirection ? this.state.reverse : undefined);
   }
 
@@ -224,7 +155,7 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
   /** `build()`; `counting`: for `count()`, whose items are never parsed, so not checked for being whole. */
   private compile(counting: boolean): QueryCommandInput | ScanCommandInput {
     const s = this.state;
-    const owner = `table ${this.table.name}`;
+    const owner = this.owner;
     const ctx = tableContextFor(this.table);
     // A hydrated read filters on the index, and reads (and parses) whole items from the table.
     if (s.hydrate !== undefined) checkIndexHolds(owner, s.index, filterNeeds(s.filter), true);
@@ -255,13 +186,8 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
       input.Select = 'ALL_ATTRIBUTES';
     }
     if (s.reverse) input.ScanIndexForward = false;
-    if (s.consistent) input.ConsistentRead = true;
-    if (s.pageSize !== undefined) input.Limit = s.pageSize;
-    else if (s.limit !== undefined) input.Limit = limitFor(s.limit);
-    if (s.cursor !== undefined) input.ExclusiveStartKey = this.decode(s.cursor);
-    if (ctx.ph.hasNames) input.ExpressionAttributeNames = ctx.ph.names;
-    if (ctx.ph.hasValues) input.ExpressionAttributeValues = ctx.ph.values;
-    return input as QueryCommandInput | ScanCommandInput;
+    this.setPaging(input);
+    return withPlaceholders(input, ctx) as QueryCommandInput | ScanCommandInput;
   }
 
   /** Item readers per entity for this builder's projection, made on first use. */
