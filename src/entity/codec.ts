@@ -3,7 +3,7 @@ import { compileLazyTarget, defOf, lazyInner, reaches, readCore, type LazyCompil
 import { binarySetDuplicate, numberSetDuplicate } from './set-duplicates.js';
 import { storableNumberProblem } from './storable-number.js';
 import { MAX_ATTRIBUTE_NAME_BYTES, nameBytesOverLimit } from './item-size.js';
-import { hasLoneSurrogate } from './key-template.js';
+import { hasLoneSurrogate, LONE_SURROGATE_NAME } from './key-template.js';
 
 /** A storage rule broken by a value: where and why. */
 export class StorageRuleViolation extends Error {
@@ -154,7 +154,7 @@ export function toStoredValue(value: unknown, path = '', level?: number): unknow
         const bytes = nameBytesOverLimit(key);
         if (bytes !== undefined) nameTooLong(path, key, bytes);
         // No UTF-8 form: DynamoDB Local fails the write with a 500, which the SDK retries.
-        if (hasLoneSurrogate(key)) throw new StorageRuleViolation(join(path, key), `${path === '' ? 'an attribute name' : 'a map key'} holds a lone UTF-16 surrogate (half of a character), which has no UTF-8 form: DynamoDB cannot store that name`);
+        if (hasLoneSurrogate(key)) throw new StorageRuleViolation(join(path, key), `${path === '' ? 'an attribute name' : 'a map key'} ${LONE_SURROGATE_NAME}`);
         const v = toStoredValue((value as Record<string, unknown>)[key], join(path, key), inner);
         if (v !== undefined) out[key] = v;
       }

@@ -53,6 +53,9 @@ export const hasLoneSurrogate = (text: string): boolean => !(text as unknown as 
 /** Why such a value is refused, after the words naming it (one text for key values, physical keys and key conditions). */
 export const LONE_SURROGATE = 'contains a lone UTF-16 surrogate (half of a character, not valid Unicode), which DynamoDB cannot key apart from other strings';
 
+/** Why a name (attribute or map key) with such a half is refused, after the words naming it: items and expressions alike. */
+export const LONE_SURROGATE_NAME = 'holds a lone UTF-16 surrogate (half of a character), which has no UTF-8 form: DynamoDB cannot store that name';
+
 /** DynamoDB's limits on key values (UTF-8 bytes of a string, bytes of a binary). */
 export const MAX_PARTITION_KEY_BYTES = 2048;
 export const MAX_SORT_KEY_BYTES = 1024;

@@ -5,7 +5,7 @@ import { ExpressionError } from '../errors.js';
 import { checkExpressionLimits, checkExpressionValue, conditionOperators, updateOperators } from './expression-limits.js';
 import { compareStored } from './value-order.js';
 import { mapOrListSizes, MAX_ATTRIBUTE_NAME_BYTES, nameBytesOverLimit } from '../entity/item-size.js';
-import { hasLoneSurrogate } from '../entity/key-template.js';
+import { hasLoneSurrogate, LONE_SURROGATE_NAME } from '../entity/key-template.js';
 
 /**
  * Turns a stored-form value into what goes into `ExpressionAttributeValues`. Supplied by the
@@ -81,7 +81,7 @@ function nameTooLong(bytes: number, path: DocPath, ctx: CompileContext): never {
  * after which every read of the item fails with a 500.
  */
 function halfCharacterName(path: DocPath, ctx: CompileContext): never {
-  throw new ExpressionError(ctx.entity, formatDocPath(path), 'names an attribute or map key holding a lone UTF-16 surrogate (half of a character), which has no UTF-8 form: DynamoDB cannot store that name');
+  throw new ExpressionError(ctx.entity, formatDocPath(path), `names an attribute or map key that ${LONE_SURROGATE_NAME}`);
 }
 
 function compileOperand(op: Operand, ctx: CompileContext, at: string): string {
