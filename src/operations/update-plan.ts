@@ -4,7 +4,6 @@ import { formatDocPath, parseDocPath, typedPath } from '../expressions/document-
 import { UpdateRef } from '../expressions/update-values.js';
 import { ExpressionError, KeyError, ValidationError } from '../errors.js';
 import type { EntityModel } from '../entity/model.js';
-import { indexKeyParts, isSelfKey } from '../entity/index-keys.js';
 import { coreType, defaultOf, defOf, emptySetWhenAbsent, isOptionalSchema, unwrapSchema } from '../entity/schema-walk.js';
 import { joinDottedKeys, leafSchemas, pathSchemas, refusedRecordKey, type PathLeaf, type PathSchemas } from '../entity/path-schemas.js';
 import { emptySetPruner } from '../entity/empty-set-defaults.js';
@@ -28,7 +27,7 @@ export function resolvePath(model: EntityModel, path: string): DocPath {
   return joinDottedKeys(model.schema, parsed) ?? parsed;
 }
 
-interface Planned {
+export interface Planned {
   readonly actions: UpdateAction[];
   /** Top-level attributes whose new value is known (for rebuilding index keys). */
   readonly known: Record<string, unknown>;
@@ -324,79 +323,4 @@ function valueStep(model: EntityModel, plan: Planned, kind: ValueStep, path: Doc
       break;
     }
   }
-}
-
-/**
- * Keeps secondary-index keys in step with their composites: when an update changes an
- * attribute that composes an index key, that key is rebuilt (every composite must then be
- * known from the update or the primary key) or removed (the item leaves a sparse index).
- * An upsert also writes, with if_not_exists, the keys it can build for a created item from the
- * key, the values set and the schema `defaults` it writes.
- */
-export function indexKeyActions(
-  model: EntityModel,
-  plan: Planned,
-  key: Readonly<Record<string, unknown>>,
-  upsert = false,
-  defaults: Readonly<Record<string, unknown>> = {},
-): UpdateAction[] {
-  const out: UpdateAction[] = [];
-  const values: Record<string, unknown> = Object.assign({}, key, plan.known);
-  // What a created item holds: the values above plus the schema defaults the upsert writes with if_not_exists.
-  const created: Record<string, unknown> = Object.assign({}, defaults, values);
-  // Indexes may share key attributes, with one template (see compileIndexKeys): each attribute gets
-  // one action. The table's own key attributes (an inverted index's keys) are the item's Key, which
-  // an update cannot change (DynamoDB: "Cannot update attribute pk. This attribute is part of the key").
-  const handled = new Set<string>(model.primaryKeyNames);
-  for (const [name, ix] of model.indexes) {
-    if (ix.index.type === 'primary') continue;
-    for (const [field, t, attr] of indexKeyParts(ix)) {
-      if (handled.has(attr.name)) continue;
-      handled.add(attr.name);
-      // A key that is the attribute itself changes with that attribute's own action.
-      if (isSelfKey(t, attr.name)) continue;
-      const touched = t.composites.filter((c) => c in plan.known || plan.opaque.has(c) || plan.removed.has(c));
-      if (touched.length === 0) {
-        // A created item gets every key attribute whose composites are known (e.g. only from the primary key).
-        if (upsert && t.missing(created).length === 0) {
-          out.push({ kind: 'set', path: [attr.name], value: { kind: 'ifNotExists', path: [attr.name], fallback: { kind: 'value', value: t.build(created) } } });
-        }
-        continue;
-      }
-      // A composite set to null is absent too: the item leaves this sparse index.
-      const removed = t.composites.find((c) => plan.removed.has(c) || plan.known[c] === null);
-      if (removed !== undefined) {
-        out.push({ kind: 'remove', path: [attr.name] });
-        continue;
-      }
-      const opaque = t.composites.find((c) => plan.opaque.has(c));
-      if (opaque !== undefined) {
-        throw new KeyError(model.name, `${name}.${field}`, opaque, `${opaque} composes ${name}.${field} ("${t.source}"); change it with set() of a plain value so the index key can be rebuilt`);
-      }
-      const missing = t.missing(values);
-      // updatedAt is set by every update, not by the caller: say so rather than "changing updatedAt".
-      const cause =
-        touched.length === 1 && touched[0] === model.timestamps?.updatedAt ? `every update sets ${touched[0]}, which` : `changing ${touched.join(', ')}`;
-      // createdAt is stored but never known to an update (and cannot be set): the key cannot be rebuilt.
-      const stamp = model.timestamps?.createdAt;
-      if (stamp !== undefined && missing.includes(stamp)) {
-        throw new KeyError(
-          model.name,
-          `${name}.${field}`,
-          stamp,
-          `${cause} rewrites ${attr.name} ("${t.source}"), which also needs ${stamp}; ${stamp} is kept by dynakit and not known to an update, so it cannot be rebuilt here: write the whole item with put() (which stamps a new createdAt) or keep createdAt out of keys with changing composites`,
-        );
-      }
-      if (missing.length > 0) {
-        throw new KeyError(
-          model.name,
-          `${name}.${field}`,
-          missing[0]!,
-          `${cause} rewrites ${attr.name} ("${t.source}"), which also needs ${missing.join(', ')}: include ${missing.length > 1 ? 'them' : 'it'} in set()${cause.startsWith('every') ? ` of every update of ${model.name}` : ''}`,
-        );
-      }
-      out.push({ kind: 'set', path: [attr.name], value: { kind: 'value', value: t.build(values) } });
-    }
-  }
-  return out;
 }
