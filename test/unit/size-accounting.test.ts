@@ -9,7 +9,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { InvalidTransactionError, buildTransactWrite, computeItemSize, defineEntity, defineTable } from '../../src/index.js';
+import { InvalidTransactionError, ItemSizeError, buildTransactWrite, computeItemSize, defineEntity, defineTable } from '../../src/index.js';
 import { numberSize } from '../../src/entity/item-size.js';
 
 /** `{ S: 'x' }` form of a flat item of strings and numbers (what the SDK sends as JSON). */
@@ -115,5 +115,33 @@ describe('partial reads of a schema that keeps unknown keys', () => {
     const at = new Date(1_800_000_000_000);
     expect(Loose.model.parsePartial({ expiresAt: 1_800_000_000 })).toEqual({ expiresAt: at });
     expect(Loose.model.parsePartial({ extra: 'kept' })).toStrictEqual({ extra: 'kept' });
+  });
+});
+
+describe('the update-size check counts map and list values at the size the compiler took for them', () => {
+  const Doc = defineEntity({
+    table: Table,
+    name: 'SizedDoc',
+    schema: z.object({ id: z.string(), meta: z.record(z.string(), z.string()).optional(), tags: z.array(z.string()).optional() }),
+    keys: { primary: { pk: 'DOC#{id}' } },
+  });
+  // Each value stays under the 400 KB cap of one expression value; together they pass the item limit.
+  const meta = (bytes: number) => ({ k: 'm'.repeat(bytes) }); // stored: 3 + 1 + 1 + bytes
+  const tags = ['t'.repeat(200_000)]; // stored: 3 + 1 + 200,000
+  const keyBytes = 'pk'.length + 'DOC#d'.length;
+  const stored = (metaBytes: number) => keyBytes + 'meta'.length + 5 + metaBytes + 'tags'.length + 200_004;
+  const update = (metaBytes: number) => () => Doc.update({ id: 'd' }).set({ meta: meta(metaBytes), tags }).build();
+
+  it('exactly 400 KB passes; one byte more is an ItemSizeError of that size', () => {
+    const fits = 409_600 - stored(0);
+    expect(update(fits)).not.toThrow();
+    let error: unknown;
+    try {
+      update(fits + 1)();
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ItemSizeError);
+    expect((error as ItemSizeError).size).toBe(409_601);
   });
 });
