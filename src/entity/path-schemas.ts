@@ -132,7 +132,13 @@ function step(leaf: PathLeaf, primary: z.ZodType, seg: string | number): PathLea
 
 /** Every schema a value at the path is checked against: each leaf's, with its intersection sides. */
 export function leafSchemas(ps: PathSchemas | undefined): z.ZodType[] {
-  return ps === undefined ? [] : ps.leaves.flatMap((l) => [l.schema, ...(l.also ?? [])]);
+  if (ps === undefined) return [];
+  const out: z.ZodType[] = [];
+  for (const l of ps.leaves) {
+    out.push(l.schema);
+    if (l.also !== undefined) out.push(...l.also);
+  }
+  return out;
 }
 
 /** The schema one segment below `schema` (already a core schema), or undefined. */
@@ -238,6 +244,38 @@ const recordKeys = new WeakMap<z.ZodType, ReadonlySet<string> | undefined>();
  * // one leaf (circle's r), union { at: ['shape'], tag: 'kind', options: 2 }
  */
 export function pathSchemas(root: z.ZodType, path: DocPath): PathSchemas | undefined {
+  let top = walks.get(root);
+  if (top === undefined) walks.set(root, (top = { next: new Map(), size: 0 }));
+  let node: PathMemo = top;
+  for (const seg of path) {
+    let n: PathMemo | undefined = node.next.get(seg);
+    if (n === undefined) {
+      // Paths with many list indexes or record keys would grow the memo without end: past the cap they are walked each time.
+      if (top.size >= MEMO_CAP) return walkPath(root, path);
+      top.size++;
+      node.next.set(seg, (n = { next: new Map(), size: 0 }));
+    }
+    node = n;
+  }
+  if (!('found' in node)) node.found = walkPath(root, path);
+  return node.found;
+}
+
+/**
+ * Resolved paths per root schema, as a trie of segments (numbers and strings stay apart): updates,
+ * `Attr` and `ref` resolve the same few paths on every call, and the walk is pure. The results are
+ * shared, so no caller may change them.
+ */
+interface PathMemo {
+  readonly next: Map<string | number, PathMemo>;
+  found?: PathSchemas | undefined;
+  /** Nodes under a root (kept on the root only). */
+  size: number;
+}
+const walks = new WeakMap<z.ZodType, PathMemo>();
+const MEMO_CAP = 4096;
+
+function walkPath(root: z.ZodType, path: DocPath): PathSchemas | undefined {
   // Most paths pass through no union: one schema per step, nothing to collect.
   let s: z.ZodType | undefined = root;
   let entry = false;

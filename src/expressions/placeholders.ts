@@ -1,5 +1,11 @@
 import { roughValueBytes } from '../entity/item-size.js';
 
+// The first placeholders of every command, made once: a string built per call is hashed again
+// each time it becomes a property key.
+const PRESET = 32;
+const NAME_PH = Array.from({ length: PRESET }, (_, i) => `#n${i}`);
+const VALUE_PH = Array.from({ length: PRESET }, (_, i) => `:v${i}`);
+
 /**
  * Allocates `#nK` / `:vK` placeholders for one command. DynamoDB rejects unused entries, so the
  * maps only ever hold what a compiled expression actually referenced; one `Placeholders` is
@@ -18,7 +24,8 @@ export class Placeholders {
   name(attributeName: string): string {
     let ph = this.nameIndex.get(attributeName);
     if (ph === undefined) {
-      ph = `#n${this.nameIndex.size}`;
+      const i = this.nameIndex.size;
+      ph = i < PRESET ? NAME_PH[i]! : `#n${i}`;
       this.nameIndex.set(attributeName, ph);
       this.names[ph] = attributeName;
       this.roughNameBytes += 3 * attributeName.length;
@@ -28,7 +35,8 @@ export class Placeholders {
 
   /** Returns a fresh placeholder bound to `value`; `bytes`, its stored size when the caller has it. */
   value(value: unknown, bytes: number = roughValueBytes(value)): string {
-    const ph = `:v${this.valueCount++}`;
+    const i = this.valueCount++;
+    const ph = i < PRESET ? VALUE_PH[i]! : `:v${i}`;
     this.values[ph] = value;
     this.roughValueBytes += bytes;
     return ph;

@@ -2,6 +2,7 @@ import type { UpdateAction } from '../expressions/ast.js';
 import { KeyError } from '../errors.js';
 import type { EntityModel } from '../entity/model.js';
 import { indexKeyParts, isSelfKey } from '../entity/index-keys.js';
+import type { KeyTemplate } from '../entity/key-template.js';
 import type { Planned } from './update-plan.js';
 
 /**
@@ -19,62 +20,87 @@ export function indexKeyActions(
   defaults: Readonly<Record<string, unknown>> = {},
 ): UpdateAction[] {
   const out: UpdateAction[] = [];
-  const values: Record<string, unknown> = Object.assign({}, key, plan.known);
-  // What a created item holds: the values above plus the schema defaults the upsert writes with if_not_exists.
-  const created: Record<string, unknown> = Object.assign({}, defaults, values);
-  // Indexes may share key attributes, with one template (see compileIndexKeys): each attribute gets
-  // one action. The table's own key attributes (an inverted index's keys) are the item's Key, which
-  // an update cannot change (DynamoDB: "Cannot update attribute pk. This attribute is part of the key").
+  let values: Record<string, unknown> | undefined;
+  let created: Record<string, unknown> | undefined;
+  for (const { name, field, t, attribute } of rebuiltKeys(model)) {
+    const touched = t.composites.filter((c) => c in plan.known || plan.opaque.has(c) || plan.removed.has(c));
+    if (touched.length === 0) {
+      if (!upsert) continue;
+      // A created item gets every key attribute whose composites are known (e.g. only from the primary key):
+      // the values below plus the schema defaults the upsert writes with if_not_exists.
+      created ??= Object.assign({}, defaults, key, plan.known);
+      if (t.missing(created).length === 0) {
+        out.push({ kind: 'set', path: [attribute], value: { kind: 'ifNotExists', path: [attribute], fallback: { kind: 'value', value: t.build(created) } } });
+      }
+      continue;
+    }
+    // A composite set to null is absent too: the item leaves this sparse index.
+    const removed = t.composites.find((c) => plan.removed.has(c) || plan.known[c] === null);
+    if (removed !== undefined) {
+      out.push({ kind: 'remove', path: [attribute] });
+      continue;
+    }
+    const opaque = t.composites.find((c) => plan.opaque.has(c));
+    if (opaque !== undefined) {
+      throw new KeyError(model.name, `${name}.${field}`, opaque, `${opaque} composes ${name}.${field} ("${t.source}"); change it with set() of a plain value so the index key can be rebuilt`);
+    }
+    values ??= Object.assign({}, key, plan.known);
+    const missing = t.missing(values);
+    // updatedAt is set by every update, not by the caller: say so rather than "changing updatedAt".
+    const cause =
+      touched.length === 1 && touched[0] === model.timestamps?.updatedAt ? `every update sets ${touched[0]}, which` : `changing ${touched.join(', ')}`;
+    // createdAt is stored but never known to an update (and cannot be set): the key cannot be rebuilt.
+    const stamp = model.timestamps?.createdAt;
+    if (stamp !== undefined && missing.includes(stamp)) {
+      throw new KeyError(
+        model.name,
+        `${name}.${field}`,
+        stamp,
+        `${cause} rewrites ${attribute} ("${t.source}"), which also needs ${stamp}; ${stamp} is kept by dynakit and not known to an update, so it cannot be rebuilt here: write the whole item with put() (which stamps a new createdAt) or keep createdAt out of keys with changing composites`,
+      );
+    }
+    if (missing.length > 0) {
+      throw new KeyError(
+        model.name,
+        `${name}.${field}`,
+        missing[0]!,
+        `${cause} rewrites ${attribute} ("${t.source}"), which also needs ${missing.join(', ')}: include ${missing.length > 1 ? 'them' : 'it'} in set()${cause.startsWith('every') ? ` of every update of ${model.name}` : ''}`,
+      );
+    }
+    out.push({ kind: 'set', path: [attribute], value: { kind: 'value', value: t.build(values) } });
+  }
+  return out;
+}
+
+/** A secondary-index key attribute an update rebuilds from its composites. */
+interface RebuiltKey {
+  readonly name: string;
+  readonly field: 'pk' | 'sk';
+  readonly t: KeyTemplate;
+  readonly attribute: string;
+}
+
+/**
+ * The secondary-index key attributes updates keep, found once per entity (every update walks them).
+ * Indexes may share key attributes, with one template (see compileIndexKeys): each attribute is
+ * listed once. The table's own key attributes (an inverted index's keys) are the item's Key, which
+ * an update cannot change (DynamoDB: "Cannot update attribute pk. This attribute is part of the
+ * key"); a key that is the attribute itself changes with that attribute's own action.
+ */
+function rebuiltKeys(model: EntityModel): readonly RebuiltKey[] {
+  const known = rebuilt.get(model);
+  if (known !== undefined) return known;
+  const list: RebuiltKey[] = [];
   const handled = new Set<string>(model.primaryKeyNames);
   for (const [name, ix] of model.indexes) {
     if (ix.index.type === 'primary') continue;
     for (const [field, t, attr] of indexKeyParts(ix)) {
       if (handled.has(attr.name)) continue;
       handled.add(attr.name);
-      // A key that is the attribute itself changes with that attribute's own action.
-      if (isSelfKey(t, attr.name)) continue;
-      const touched = t.composites.filter((c) => c in plan.known || plan.opaque.has(c) || plan.removed.has(c));
-      if (touched.length === 0) {
-        // A created item gets every key attribute whose composites are known (e.g. only from the primary key).
-        if (upsert && t.missing(created).length === 0) {
-          out.push({ kind: 'set', path: [attr.name], value: { kind: 'ifNotExists', path: [attr.name], fallback: { kind: 'value', value: t.build(created) } } });
-        }
-        continue;
-      }
-      // A composite set to null is absent too: the item leaves this sparse index.
-      const removed = t.composites.find((c) => plan.removed.has(c) || plan.known[c] === null);
-      if (removed !== undefined) {
-        out.push({ kind: 'remove', path: [attr.name] });
-        continue;
-      }
-      const opaque = t.composites.find((c) => plan.opaque.has(c));
-      if (opaque !== undefined) {
-        throw new KeyError(model.name, `${name}.${field}`, opaque, `${opaque} composes ${name}.${field} ("${t.source}"); change it with set() of a plain value so the index key can be rebuilt`);
-      }
-      const missing = t.missing(values);
-      // updatedAt is set by every update, not by the caller: say so rather than "changing updatedAt".
-      const cause =
-        touched.length === 1 && touched[0] === model.timestamps?.updatedAt ? `every update sets ${touched[0]}, which` : `changing ${touched.join(', ')}`;
-      // createdAt is stored but never known to an update (and cannot be set): the key cannot be rebuilt.
-      const stamp = model.timestamps?.createdAt;
-      if (stamp !== undefined && missing.includes(stamp)) {
-        throw new KeyError(
-          model.name,
-          `${name}.${field}`,
-          stamp,
-          `${cause} rewrites ${attr.name} ("${t.source}"), which also needs ${stamp}; ${stamp} is kept by dynakit and not known to an update, so it cannot be rebuilt here: write the whole item with put() (which stamps a new createdAt) or keep createdAt out of keys with changing composites`,
-        );
-      }
-      if (missing.length > 0) {
-        throw new KeyError(
-          model.name,
-          `${name}.${field}`,
-          missing[0]!,
-          `${cause} rewrites ${attr.name} ("${t.source}"), which also needs ${missing.join(', ')}: include ${missing.length > 1 ? 'them' : 'it'} in set()${cause.startsWith('every') ? ` of every update of ${model.name}` : ''}`,
-        );
-      }
-      out.push({ kind: 'set', path: [attr.name], value: { kind: 'value', value: t.build(values) } });
+      if (!isSelfKey(t, attr.name)) list.push({ name, field, t, attribute: attr.name });
     }
   }
-  return out;
+  rebuilt.set(model, list);
+  return list;
 }
+const rebuilt = new WeakMap<EntityModel, readonly RebuiltKey[]>();
