@@ -42,6 +42,7 @@ export { TableReadBuilder } from './pagination/table-read.js';
 export { BatchWriter } from './batch/batch-write.js';
 export type { BatchWriteBuilder, BatchWriteResult, BatchCollector, BatchWriteAllOptions } from './batch/batch-write.js';
 export type { BatchWriteOptions, BatchProgress } from './batch/batch-writer.js';
+export type { DeleteAllResult } from './batch/delete-pages.js';
 export type { BatchGetOptions, BatchGetResults } from './batch/batch-get.js';
 export { EntityBatchGet } from './batch/entity-batch-get.js';
 export type { BackoffOptions } from './batch/backoff.js';

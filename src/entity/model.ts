@@ -325,6 +325,19 @@ export class EntityModel {
     return out;
   }
 
+  /**
+   * The key composites a stored primary key was built from (its templates parse it back); the
+   * physical key as it is when it does not fit them (an item another program stored).
+   *
+   * @example User.model.storedKeyComposites({ pk: 'USER#u1', sk: 'PROFILE' }) // { userId: 'u1' }
+   */
+  storedKeyComposites(keys: Readonly<Record<string, unknown>>): Record<string, unknown> {
+    const { pk, sk, index } = this.primary;
+    const p = pk?.parse(keys[index.partitionKey.name] as string);
+    const s = index.sortKey === undefined ? {} : sk?.parse(keys[index.sortKey.name] as string);
+    return p !== undefined && s !== undefined ? { ...p, ...s } : { ...keys };
+  }
+
   /** True when a raw stored item belongs to this entity (every item does, in a table without a discriminator). */
   owns(raw: Readonly<Record<string, unknown>>): boolean {
     const et = this.table.entityAttribute;

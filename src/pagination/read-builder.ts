@@ -12,12 +12,17 @@ import { countAll, pagedReadOptions, readPage, readPages, SKIP, takeStartKey, ty
 import { hydrator } from './hydrate.js';
 import { ReadOptions, type ReadOptionsState } from './read-options.js';
 import type { RequestOptions } from '../client/send.js';
+import { deleteRequest, type WriteRequest } from '../batch/write-request.js';
+import type { BatchWriteOptions } from '../batch/batch-writer.js';
+import { deletePages, type DeleteAllResult } from '../batch/delete-pages.js';
 
 /** Options shared by entity queries and scans. */
 export interface ReadState extends ReadOptionsState {
   readonly index: string;
   readonly projection: readonly string[] | undefined;
   readonly includeExpired?: boolean;
+  /** The read yields the deletes of its items, not the items (`deleteAll`). */
+  readonly deleting?: boolean;
 }
 
 /**
@@ -100,7 +105,8 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> extends Rea
     const ctx = contextFor(m);
     const input: Record<string, unknown> = { TableName: m.table.name, ...this.baseInput(ctx) };
     if (this.index.type !== 'primary') input.IndexName = this.index.name;
-    this.checkIndexHolds(withProjection);
+    // Deletes need only the keys (and what tells the entity's items apart), not the attributes read.
+    this.checkIndexHolds(withProjection && s.deleting !== true);
     const hydrating = s.hydrate !== undefined;
     // A hydrated read checks ownership and TTL on the fetched items; on the index only where it
     // holds them, which spares the item reads of rows that would be dropped.
@@ -118,6 +124,9 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> extends Rea
     if (withProjection && hydrating) {
       // The index read needs only the keys: the table's to fetch items, the index's for cursors.
       input.ProjectionExpression = compileProjection(this.keyAttributes.map((a) => [a.name]), ctx);
+    } else if (withProjection && s.deleting === true) {
+      const names = [...new Set([...m.ownershipAttributes(this.ttlIsQueriedKey()), ...this.keyAttributes.map((a) => a.name)])];
+      input.ProjectionExpression = compileProjection(names.map((n) => [n]), ctx);
     } else if (withProjection && s.projection !== undefined && s.projection.length > 0) {
       // Key attributes are read too: cursors are built from them.
       const names = [...new Set([...s.projection, ...m.ownershipAttributes(false), ...this.keyAttributes.map((a) => a.name)])];
@@ -153,6 +162,7 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> extends Rea
   /** @internal the spec of a paged read over this builder's input */
   readSpec(input: Record<string, unknown>): PagedReadSpec<Result> {
     const m = this.model;
+    if (this.state.deleting === true) return this.deleteSpec(input) as PagedReadSpec<never>;
     const read = m.reader(this.state.projection);
     if (this.state.hydrate === undefined) {
       const returned = this.ttlIsQueriedKey() ? this.liveItem() : (raw: Record<string, unknown>) => m.owns(raw);
@@ -160,6 +170,24 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> extends Rea
     }
     const live = this.liveItem();
     return { ...this.specBase(input), hydrate: this.itemReads(this.state.projection), returns: live, parse: (raw) => (live(raw) ? (read(raw) as Result) : SKIP) };
+  }
+
+  /** A read whose rows are the deletes of its items, by their stored keys (the items are not parsed). */
+  private deleteSpec(input: Record<string, unknown>): PagedReadSpec<WriteRequest> {
+    const m = this.model;
+    const names = m.primaryKeyNames;
+    const remove = (raw: Record<string, unknown>): WriteRequest => {
+      const key: Record<string, unknown> = {};
+      for (const n of names) key[n] = raw[n];
+      return deleteRequest(m, key, m.storedKeyComposites(key));
+    };
+    if (this.state.hydrate === undefined) {
+      const returned = this.ttlIsQueriedKey() ? this.liveItem() : (raw: Record<string, unknown>) => m.owns(raw);
+      return { ...this.specBase(input), parse: (raw) => (returned(raw) ? remove(raw) : SKIP) };
+    }
+    // Ownership and expiry are known from the fetched items, read with only their keys, discriminator and TTL.
+    const live = this.liveItem();
+    return { ...this.specBase(input), hydrate: this.itemReads([]), returns: live, parse: (raw) => (live(raw) ? remove(raw) : SKIP) };
   }
 
   private specBase(input: Record<string, unknown>): Omit<PagedReadSpec<never>, 'parse'> {
@@ -256,6 +284,21 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> extends Rea
     // Every page: limit and maxPages do not apply to a count.
     for await (const page of readPages(counting, pagedReadOptions({ pageSize: this.state.pageSize }, startKey, signal))) total += page.items.length;
     return total;
+  }
+
+  /**
+   * Deletes every item this read returns (its filter, `limit`, `maxPages`, cursor and `segments()`
+   * apply), by the keys it reads, with batch writes: 25 deletes per call, several calls in flight,
+   * unprocessed ones resent with backoff (`options` as for `batchWriter`). Not a transaction: an
+   * item changed after it was read is still deleted, one written after its page was read is not,
+   * and when it throws (a `BatchWriteError` listing the deletes not done, or the read's error)
+   * the items before it are gone; running it again deletes the rest.
+   *
+   * @example const { deleted } = await Order.query('primary', Order.Key('userId').eq('u1')).deleteAll()
+   */
+  async deleteAll(options: BatchWriteOptions = {}): Promise<DeleteAllResult> {
+    const deletes = this.with({ deleting: true } as Partial<S>) as unknown as EntityReadBuilder<WriteRequest, S>;
+    return await deletePages(this.model.table.client, deletes.pages({ abortSignal: options.abortSignal }), options);
   }
 
   /**

@@ -285,7 +285,7 @@ export function parseRecordWith(table: string, models: ReadonlyMap<string, Entit
       throw new StreamRecordError(record, 'schema-mismatch', `${model.name}: ${which} does not match the schema: ${(e as Error).message}`, e);
     }
   };
-  const base = { entity: model.name, keys: parsedKeys ?? keysOf(model, keys), removedByTtl: isTtlDeletion(record), record };
+  const base = { entity: model.name, keys: parsedKeys ?? model.storedKeyComposites(keys), removedByTtl: isTtlDeletion(record), record };
   // An INSERT has no item before it and a REMOVE none after it, whatever a record carries.
   const n = type === 'REMOVE' ? undefined : parse(newImage, 'NewImage');
   const o = type === 'INSERT' || replaced ? undefined : parse(oldImage, 'OldImage');
@@ -294,13 +294,6 @@ export function parseRecordWith(table: string, models: ReadonlyMap<string, Entit
   return { type, ...base, ...images, ...other } as EntityStreamEvent<string, Record<string, unknown>>;
 }
 
-function keysOf(model: EntityModel, keys: Record<string, unknown>): Record<string, unknown> {
-  const pkName = model.primary.index.partitionKey.name;
-  const skName = model.primary.index.sortKey?.name;
-  const pk = model.primary.pk?.parse(keys[pkName] as string);
-  const sk = skName === undefined ? {} : model.primary.sk?.parse(keys[skName] as string);
-  return pk !== undefined && sk !== undefined ? { ...pk, ...sk } : keys;
-}
 
 /** Parses every record of a batch; a bad record lands in `errors`, never failing the rest. */
 export function parseRecordsWith(table: string, models: ReadonlyMap<string, EntityModel>, entityAttribute: string | undefined, records: readonly StreamRecordInput[]): ParsedStream<EntityStreamEvent<string, Record<string, unknown>>> {
