@@ -10,7 +10,10 @@ import type { AnyEntity } from '../entity/entity.js';
 import type { CollectionItem, TablePage, TableReadItem } from './table-read-types.js';
 import { decodeCursor, startKeyAttributes, type StartKey } from './cursor.js';
 import type { CursorBounds } from './cursor-bounds.js';
-import { countAll, pagedReadOptions, readPages, takeStartKey } from './page-reader.js';
+import { countAll, pagedReadOptions, readPages, SKIP, takeStartKey } from './page-reader.js';
+import { deleteRequest, tableDeleteRequest, type WriteRequest } from '../batch/write-request.js';
+import type { BatchWriteOptions } from '../batch/batch-writer.js';
+import { deletePages, type DeleteAllResult } from '../batch/delete-pages.js';
 import { ReadOptions, type ReadOptionsState } from './read-options.js';
 import type { RequestOptions } from '../client/send.js';
 import { checkFilterOffKeys, checkIndexHolds, checkWholeItems, filterNeeds, type NeededAttribute } from './index-projection.js';
@@ -26,6 +29,8 @@ interface TableReadState extends ReadOptionsState {
   readonly reverse: boolean;
   /** Entities whose items are parsed; others go to `unknown`. All registered ones when undefined. */
   readonly entities: ReadonlySet<string> | undefined;
+  /** The read yields the deletes of its items (`deleteAll`): keys and discriminator only. */
+  readonly deleting?: boolean;
 }
 
 type Row<T> = { ok: true; item: T } | { ok: false; raw: Record<string, unknown> };
@@ -174,10 +179,13 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
     if (s.hydrate !== undefined) {
       // The index read needs only the keys: the table's to fetch items, the index's for cursors.
       input.ProjectionExpression = compileProjection(this.keyAttributes.map((a) => [a.name]), ctx);
+    } else if (s.deleting === true) {
+      const names = [...new Set([...(this.indexHoldsEt() ? [this.et] : []), ...this.keyAttributes.map((a) => a.name)])];
+      input.ProjectionExpression = compileProjection(names.map((n) => [n]), ctx);
     } else if (s.projection !== undefined && s.projection.length > 0) {
       // The discriminator only when the index holds it: a narrow global index refuses to project
       // anything else, and its items then come back as `unknown`.
-      const et = s.index.projected === undefined || s.index.projected.has(this.et) ? [this.et] : [];
+      const et = this.indexHoldsEt() ? [this.et] : [];
       const names = [...new Set([...s.projection, ...et, ...this.keyAttributes.map((a) => a.name)])];
       input.ProjectionExpression = compileProjection(names.map((n) => [n]), ctx);
     } else if (s.index.projected !== undefined && s.index.type === 'local') {
@@ -188,6 +196,12 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
     if (s.reverse) input.ScanIndexForward = false;
     this.setPaging(input);
     return withPlaceholders(input, ctx) as QueryCommandInput | ScanCommandInput;
+  }
+
+  /** Whether the read index holds the discriminator (a narrow global index may not). */
+  private indexHoldsEt(): boolean {
+    const projected = this.state.index.projected;
+    return projected === undefined || projected.has(this.et);
   }
 
   /** Item readers per entity for this builder's projection, made on first use. */
@@ -256,6 +270,43 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
     const startKey = takeStartKey(input);
     if (this.state.pageSize === undefined) delete input.Limit;
     return countAll(this.requestSpec(input), startKey, options?.abortSignal);
+  }
+
+  /**
+   * Deletes every item this read returns, through batch writes, as the entity reads' `deleteAll()`
+   * does (its filter, `limit`, `maxPages`, cursor and `hydrate()` apply; not a transaction). With
+   * `entities()`, only those entities' items; without, every item the read matches, items of no
+   * registered entity included (a `BatchWriteError` lists those under `table <name>` with their
+   * stored key, for `AppTable.delete(key)`).
+   *
+   * @example const { deleted } = await AppTable.query(AppTable.Key('pk').eq('TENANT#t1')).deleteAll() // the whole collection
+   */
+  async deleteAll(options: BatchWriteOptions = {}): Promise<DeleteAllResult> {
+    const s = this.state;
+    if (s.entities !== undefined && s.hydrate === undefined && !this.indexHoldsEt()) {
+      // Every item would look like no entity's, and none would be deleted.
+      throw new ExpressionError(this.owner, '', `deleteAll() after entities() tells items apart by ${this.et}, which index ${s.index.name} does not hold: add hydrate() to read it from the items`);
+    }
+    const input = this.with({ deleting: true }).compile(true) as Record<string, unknown>;
+    const startKey = takeStartKey(input);
+    delete input.Limit;
+    const spec = {
+      ...this.requestSpec(input),
+      parse: (raw: Record<string, unknown>) => this.deleteOf(raw),
+      ...(s.hydrate === undefined ? {} : tableHydration(this.table, this.et, [], s.hydrate, s.consistent)),
+    };
+    return await deletePages(this.table.client, readPages<WriteRequest>(spec, pagedReadOptions(s, startKey, options.abortSignal)), options);
+  }
+
+  /** The delete of a read item by its stored key: as its entity's, or as the table's for an item of none. */
+  private deleteOf(raw: Record<string, unknown>): WriteRequest | typeof SKIP {
+    const name = raw[this.et];
+    const model = typeof name === 'string' ? this.table.entities.get(name) : undefined;
+    const only = this.state.entities;
+    if (only !== undefined && (model === undefined || !only.has(model.name))) return SKIP;
+    const key: Record<string, unknown> = {};
+    for (const n of this.table.primaryKeyNames) key[n] = raw[n];
+    return model === undefined ? tableDeleteRequest(this.table, key) : deleteRequest(model, key, model.storedKeyComposites(key));
   }
 
   /** What every request of this read shares (`input` is the first one's), for the page reader. */

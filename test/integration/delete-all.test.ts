@@ -5,10 +5,10 @@
  * everything, and when retries run out its `BatchWriteError` lists the deletes not done by entity
  * and key composites, which `Entity.delete(key)` can redo.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { BatchWriteError, type UnprocessedWrite } from '../../src/index.js';
+import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteError, type DeleteAllResult, type UnprocessedWrite } from '../../src/index.js';
 import { appModel } from '../fixtures/app-model.js';
 import { localClientConfig } from '../support/dynamodb-local.js';
 import { testClient, testDocClient, testEndpoint, uniqueTableName } from '../support/client.js';
@@ -60,6 +60,7 @@ describe('deleteAll() on entity reads', () => {
     ]);
     // pageSize(7): the read takes 9 pages, so deletes of one page go out while the next is read.
     const result = await Order.query('primary', Order.Key('userId').eq('u1')).pageSize(7).deleteAll();
+    expectTypeOf(result).toEqualTypeOf<DeleteAllResult>();
     expect(result.deleted).toBe(60);
     expect(result.retried).toBe(0);
     const left = await storedKeys();
@@ -117,6 +118,36 @@ describe('deleteAll() on entity reads', () => {
     const abortSignal = AbortSignal.abort(new Error('stop'));
     await expect(Order.query('primary', Order.Key('userId').eq('u1')).deleteAll({ abortSignal })).rejects.toThrow('stop');
     expect(await Order.query('primary', Order.Key('userId').eq('u1')).all()).toHaveLength(10);
+  });
+});
+
+describe('deleteAll() on table-level reads', () => {
+  async function tenantData(): Promise<void> {
+    await clearTable();
+    await AppTable.batchWrite([
+      User.put(user('t1', 'acme')),
+      User.put(user('t2', 'acme')),
+      ...Array.from({ length: 12 }, (_, i) => Order.put(order('t1', i))),
+      ...Array.from({ length: 3 }, (_, i) => Order.put(order('t2', i))),
+    ]);
+    // An item no registered entity owns (another program's), in t1's partition.
+    await raw.send(new PutCommand({ TableName: tableName, Item: { pk: 'USER#t1', sk: 'LEGACY#1', note: 'old' } }));
+  }
+
+  it("deletes a whole collection: every entity's items and the items of none, and nothing outside it", async () => {
+    await tenantData();
+    const { deleted } = await AppTable.query(AppTable.Key('pk').eq('USER#t1')).pageSize(5).deleteAll();
+    expect(deleted).toBe(14);
+    const left = await storedKeys();
+    expect(left.filter((k) => k.startsWith('USER#t1|'))).toEqual([]);
+    expect(left).toHaveLength(4);
+  });
+
+  it('with entities(), only those entities\' items', async () => {
+    await tenantData();
+    const { deleted } = await AppTable.query(AppTable.Key('pk').eq('USER#t1')).entities(Order).deleteAll();
+    expect(deleted).toBe(12);
+    expect((await storedKeys()).filter((k) => k.startsWith('USER#t1|'))).toEqual(['USER#t1|LEGACY#1', 'USER#t1|PROFILE']);
   });
 });
 
@@ -183,5 +214,13 @@ describe('deleteAll() through a KEYS_ONLY index (hydrate)', () => {
     expect(new Set(h.commands())).toEqual(new Set(['Query', 'BatchGetItem', 'BatchWriteItem']));
     expect(await h.Task.query('byTeam', h.Task.Key('team').eq('a')).hydrate().all()).toEqual([]);
     expect((await h.Note.query('byTeam', h.Note.Key('team').eq('a')).hydrate().all()).map((n) => n.noteId)).toHaveLength(10);
+  });
+
+  it('a table-level read of the index with entities() needs hydrate() to tell the entities apart', async () => {
+    const byTeam = () => h.Table.query('byTeam', h.Table.Key('tpk').eq('TEAM#a')).entities(h.Note);
+    await expect(byTeam().deleteAll()).rejects.toThrow(/which index byTeam does not hold: add hydrate\(\)/);
+    const { deleted } = await byTeam().hydrate().deleteAll();
+    expect(deleted).toBe(10);
+    expect((await h.Table.query('byTeam', h.Table.Key('tpk').eq('TEAM#a')).hydrate().all()).items).toEqual([]);
   });
 });
