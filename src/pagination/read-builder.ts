@@ -291,8 +291,9 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> extends Rea
    * apply), by the keys it reads, with batch writes: 25 deletes per call, several calls in flight,
    * unprocessed ones resent with backoff (`options` as for `batchWriter`). Not a transaction: an
    * item changed after it was read is still deleted, one written after its page was read is not,
-   * and when it throws (a `BatchWriteError` listing the deletes not done, or the read's error)
-   * the items before it are gone; running it again deletes the rest.
+   * and when it throws (a `BatchWriteError` listing the deletes sent and not done, or the read's
+   * error) some items are gone and the pages not read yet are untouched: running it again deletes
+   * the rest.
    *
    * @example const { deleted } = await Order.query('primary', Order.Key('userId').eq('u1')).deleteAll()
    */
