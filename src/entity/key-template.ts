@@ -236,7 +236,9 @@ export class KeyTemplate {
    * @example new KeyTemplate('USER#{name}#{userId}', kinds, '#', o).missing({ name: 'Bo' }) // ['userId']
    */
   missing(values: Readonly<Record<string, unknown>>): string[] {
-    return this.parts.filter((p) => absent(values[p.name])).map((p) => p.name);
+    const out: string[] = [];
+    for (const p of this.parts) if (absent(values[p.name])) out.push(p.name);
+    return out;
   }
 
   /**

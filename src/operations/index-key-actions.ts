@@ -23,8 +23,7 @@ export function indexKeyActions(
   let values: Record<string, unknown> | undefined;
   let created: Record<string, unknown> | undefined;
   for (const { name, field, t, attribute } of rebuiltKeys(model)) {
-    const touched = t.composites.filter((c) => c in plan.known || plan.opaque.has(c) || plan.removed.has(c));
-    if (touched.length === 0) {
+    if (!t.composites.some((c) => c in plan.known || plan.opaque.has(c) || plan.removed.has(c))) {
       if (!upsert) continue;
       // A created item gets every key attribute whose composites are known (e.g. only from the primary key):
       // the values below plus the schema defaults the upsert writes with if_not_exists.
@@ -46,6 +45,11 @@ export function indexKeyActions(
     }
     values ??= Object.assign({}, key, plan.known);
     const missing = t.missing(values);
+    if (missing.length === 0) {
+      out.push({ kind: 'set', path: [attribute], value: { kind: 'value', value: t.build(values) } });
+      continue;
+    }
+    const touched = t.composites.filter((c) => c in plan.known || plan.opaque.has(c) || plan.removed.has(c));
     // updatedAt is set by every update, not by the caller: say so rather than "changing updatedAt".
     const cause =
       touched.length === 1 && touched[0] === model.timestamps?.updatedAt ? `every update sets ${touched[0]}, which` : `changing ${touched.join(', ')}`;
@@ -59,15 +63,12 @@ export function indexKeyActions(
         `${cause} rewrites ${attribute} ("${t.source}"), which also needs ${stamp}; ${stamp} is kept by dynakit and not known to an update, so it cannot be rebuilt here: write the whole item with put() (which stamps a new createdAt) or keep createdAt out of keys with changing composites`,
       );
     }
-    if (missing.length > 0) {
-      throw new KeyError(
-        model.name,
-        `${name}.${field}`,
-        missing[0]!,
-        `${cause} rewrites ${attribute} ("${t.source}"), which also needs ${missing.join(', ')}: include ${missing.length > 1 ? 'them' : 'it'} in set()${cause.startsWith('every') ? ` of every update of ${model.name}` : ''}`,
-      );
-    }
-    out.push({ kind: 'set', path: [attribute], value: { kind: 'value', value: t.build(values) } });
+    throw new KeyError(
+      model.name,
+      `${name}.${field}`,
+      missing[0]!,
+      `${cause} rewrites ${attribute} ("${t.source}"), which also needs ${missing.join(', ')}: include ${missing.length > 1 ? 'them' : 'it'} in set()${cause.startsWith('every') ? ` of every update of ${model.name}` : ''}`,
+    );
   }
   return out;
 }
