@@ -13,6 +13,7 @@ import { appModel } from '../fixtures/app-model.js';
 import { localClientConfig } from '../support/dynamodb-local.js';
 import { testClient, testDocClient, testEndpoint, uniqueTableName } from '../support/client.js';
 import { injectFaults } from '../support/faults.js';
+import { failure } from '../support/failure.js';
 import { useTable } from '../support/tables.js';
 import { hydrateHarness } from '../fixtures/hydrate-harness.js';
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
@@ -174,16 +175,7 @@ describe('deleteAll() under faults', () => {
     const sk = (seq: number) => `ORDER#${String(seq).padStart(16, '0')}#o${seq}`;
     const stuckKeys = new Set([sk(3), sk(17)]);
     const faults = injectFaults(faultyClient, { seed: 3, stuck: (e) => stuckKeys.has(String((e.item['sk'] as { S?: string }).S)) });
-    let error: unknown;
-    try {
-      await faulty.Order.query('primary', faulty.Order.Key('userId').eq('f2')).deleteAll({ ...fast, maxAttempts: 3 });
-    } catch (e) {
-      error = e;
-    } finally {
-      faults.remove();
-    }
-    expect(error).toBeInstanceOf(BatchWriteError);
-    const e = error as BatchWriteError;
+    const e = await failure(faulty.Order.query('primary', faulty.Order.Key('userId').eq('f2')).deleteAll({ ...fast, maxAttempts: 3 }), BatchWriteError).finally(() => faults.remove());
     const expected: UnprocessedWrite[] = [3, 17].map((seq) => ({ type: 'delete', entity: 'Order', table: tableName, key: { userId: 'f2', seq, orderId: `o${seq}` } }));
     const seqOf = (w: UnprocessedWrite): number => (w.type === 'delete' ? Number(w.key['seq']) : NaN);
     expect([...e.unprocessed].sort((a, b) => seqOf(a) - seqOf(b))).toEqual(expected);
