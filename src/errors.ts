@@ -158,7 +158,7 @@ export class BatchWriteError extends DynakitError {
     readonly written: number,
     override readonly cause: unknown,
   ) {
-    super(`batch write stopped with ${unprocessed.length} write(s) not done (${written} written): ${stopReason(cause)}`);
+    super(`batch write stopped with ${unprocessed.length} write(s) not done (${written} written): ${stopReason(cause)}; the writes not done are listed in its unprocessed, to send again`);
   }
 }
 
