@@ -93,7 +93,10 @@ export class ItemReader {
     const { version, timestamps } = this.o;
     const all: Managed[] = [];
     if (version !== undefined) all.push([version, 'number']);
-    if (timestamps !== undefined) all.push([timestamps.createdAt, 'string'], [timestamps.updatedAt, 'string']);
+    if (timestamps !== undefined) {
+      const type = timestamps.format === 'iso' ? 'string' : 'number';
+      all.push([timestamps.createdAt, type], [timestamps.updatedAt, type]);
+    }
     return projection === undefined ? all : all.filter(([name]) => projection.includes(name));
   }
 
