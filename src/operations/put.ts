@@ -144,10 +144,13 @@ export class PutBuilder<Item, Result = Item, Guard extends string = never> exten
     if (this.state.create || this.state.condition !== undefined) {
       throw new InvalidBatchError(`${this.model.name}: BatchWriteItem has no conditions, so ${this.state.create ? 'create()' : 'put().where()'} cannot be batched; use transactWrite`);
     }
-    const { input } = this.prepare();
+    const { input, result } = this.prepare();
     // A write that does not happen is listed with the item as given (the schema's input), not as
     // stored: `put(w.item)` must redo this write, and the stored form would run transforms twice.
-    return putRequest(this.model, input.Item as Record<string, unknown>, { ...(this.state.item as Record<string, unknown>) });
+    // Times it was given are listed apart, as `withTimestamps` takes them (`put(w.item)` drops an item's own).
+    const t = this.model.timestamps;
+    const kept = this.state.timestamps === undefined || t === undefined ? undefined : { createdAt: result[t.createdAt] as string | number, updatedAt: result[t.updatedAt] as string | number };
+    return putRequest(this.model, input.Item as Record<string, unknown>, { ...(this.state.item as Record<string, unknown>) }, kept);
   }
 
   /** The action last sent with an idempotency token, and that token. */

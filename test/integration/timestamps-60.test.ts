@@ -10,7 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
+  BatchWriteError,
   ConditionFailedError,
   ExpressionError,
   TableDefinitionError,
@@ -20,6 +22,7 @@ import {
   transactWrite,
 } from '../../src/index.js';
 import { localClientConfig } from '../support/dynamodb-local.js';
+import { injectFaults } from '../support/faults.js';
 import { asLambdaEvent, readStream } from '../support/stream-records.js';
 import { testClient, testDocClient, testEndpoint, uniqueTableName } from '../support/client.js';
 import { useTable } from '../support/tables.js';
@@ -254,6 +257,33 @@ describe('withTimestamps(): writes that keep their times', () => {
     // Epoch milliseconds too
     await AppTable.batchWrite([Event.put({ id: 'bm', feed: 'f' }).withTimestamps({ createdAt: 1_600_000_000_000, updatedAt: 1_600_000_000_500 })]);
     expect(await Event.get({ id: 'bm' })).toMatchObject({ createdAt: 1_600_000_000_000, updatedAt: 1_600_000_000_500 });
+  });
+
+  it('a batch that gives up lists the times a lost write was to keep, so redoing it keeps them', async () => {
+    // Same table through a client whose BatchWriteItem never processes the item NOTE#lost.
+    const faulty = new DynamoDBClient({ ...localClientConfig(testEndpoint()), maxAttempts: 1 });
+    injectFaults(faulty, { stuck: (e) => (e.item['pk'] as { S?: string }).S === 'NOTE#lost' });
+    const table = defineTable({ name: AppTable.name, client: faulty, partitionKey: { name: 'pk', type: 'S' }, sortKey: { name: 'sk', type: 'S' } });
+    const Imported = defineEntity({ table, name: 'Note', schema: z.object({ id: z.string(), text: z.string() }), keys: { primary: { pk: 'NOTE#{id}', sk: 'NOTE' } }, timestamps: true });
+    try {
+      const error = await table
+        .batchWrite([Imported.put({ id: 'kept', text: 'k' }).withTimestamps({ createdAt: created, updatedAt: updated }), Imported.put({ id: 'lost', text: 'l' }).withTimestamps({ createdAt: created })], {
+          maxAttempts: 2,
+          baseDelayMs: 1,
+        })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(BatchWriteError);
+      const [lost] = (error as BatchWriteError).unprocessed;
+      expect(lost).toMatchObject({ type: 'put', entity: 'Note', item: { id: 'lost', text: 'l' } });
+      expect(lost?.type === 'put' ? lost.timestamps?.createdAt : undefined).toBe(created);
+      if (lost?.type !== 'put' || lost.timestamps === undefined) throw new Error('no timestamps listed');
+      // the redo, through a working client
+      await Note.put(lost.item as { id: string; text: string }).withTimestamps(lost.timestamps as { createdAt: string; updatedAt: string });
+      expect((await Note.get({ id: 'lost' }))?.createdAt).toBe(created);
+      expect((await Note.get({ id: 'kept' }))?.createdAt).toBe(created);
+    } finally {
+      faulty.destroy();
+    }
   });
 
   it('a transaction stamps its actions with its time (each in its format) and keeps the given times', async () => {
