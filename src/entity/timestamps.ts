@@ -50,6 +50,22 @@ function stampProblem(format: TimestampFormat, value: unknown): string | undefin
   return undefined;
 }
 
+/**
+ * A stored stamp of the other type than the entity's format takes (ISO text where it stores
+ * numbers, or the reverse), in the entity's format, as an entity that changed its format reads the
+ * items stamped before. Epoch numbers are told apart by size (`SECONDS_LIMIT`). `undefined` for a
+ * value that is no time. (A number read by an entity in epoch numbers is taken as it is: whether it
+ * was seconds or milliseconds before 1973 is not known.)
+ *
+ * @example stampIn('epochMs', '2024-06-01T00:00:00.000Z') // 1717200000000
+ */
+export function stampIn(format: TimestampFormat, stored: unknown): string | number | undefined {
+  const ms =
+    typeof stored === 'string' && isIsoText(stored, false) ? Date.parse(stored) : typeof stored === 'number' && Number.isSafeInteger(stored) ? (Math.abs(stored) < SECONDS_LIMIT ? stored * 1000 : stored) : Number.NaN;
+  if (Number.isNaN(ms) || Math.abs(ms) > MAX_DATE_MS) return undefined;
+  return format === 'iso' ? new Date(ms).toISOString() : format === 'epochMs' ? ms : Math.floor(ms / 1000);
+}
+
 /** True for a value the format stores (a versioned put keeps such a `createdAt` it read). */
 export function isStamp(format: TimestampFormat, value: unknown): boolean {
   return stampProblem(format, value) === undefined;

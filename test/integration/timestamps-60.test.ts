@@ -338,6 +338,30 @@ describe('withTimestamps(): writes that keep their times', () => {
   });
 });
 
+describe('changing the format of an entity that has items', () => {
+  /** The same physical table and entity, defined again with another timestamp format. */
+  function redefine<F extends 'iso' | 'epochMs' | 'epochSeconds'>(name: 'Note' | 'Event', format: F) {
+    const table = defineTable({ name: AppTable.name, client, partitionKey: { name: 'pk', type: 'S' }, sortKey: { name: 'sk', type: 'S' } });
+    const prefix = name === 'Note' ? 'NOTE' : 'EV';
+    const sk = name === 'Note' ? 'NOTE' : 'EV';
+    return defineEntity({ table, name, schema: z.object({ id: z.string() }).loose(), keys: { primary: { pk: `${prefix}#{id}`, sk } }, timestamps: { format } });
+  }
+
+  it('reads items stamped as ISO text in an epoch format and the reverse (the item type holds); epoch numbers are read as they are', async () => {
+    const iso = (await Note.get({ id: 'n1' }))!;
+    const ms = await redefine('Note', 'epochMs').get({ id: 'n1' });
+    expect(ms).toMatchObject({ createdAt: Date.parse(iso.createdAt), updatedAt: Date.parse(iso.updatedAt) });
+    const seconds = await redefine('Note', 'epochSeconds').get({ id: 'n1' });
+    expect(seconds).toMatchObject({ createdAt: Math.floor(Date.parse(iso.createdAt) / 1000) });
+    const event = (await Event.get({ id: 'e1' }))!;
+    const asIso = await redefine('Event', 'iso').get({ id: 'e1' });
+    expect(asIso).toMatchObject({ createdAt: new Date(event.createdAt).toISOString(), updatedAt: new Date(event.updatedAt).toISOString() });
+    // Between the two epoch units a number is read as it is: a stored number's unit is not known.
+    const asSeconds = await redefine('Event', 'epochSeconds').get({ id: 'e1' });
+    expect(asSeconds).toMatchObject({ createdAt: event.createdAt });
+  });
+});
+
 describe('stream records of epoch timestamps', () => {
   let streams: DynamoDBStreamsClient;
   beforeAll(() => {
