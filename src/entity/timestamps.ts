@@ -80,8 +80,8 @@ function stampMs(format: TimestampFormat, value: string | number): number {
  * `stamps` (the times a write would store) with the times a caller gave on purpose
  * (`put(...).withTimestamps({ createdAt, updatedAt })`: an import or migration keeping its history).
  * Each given time must be a `Date` or a value in the entity's stored format; a name other than the
- * two, or an `updatedAt` before the `createdAt`, is a `ValidationError`: a typo must not store a
- * wrong time unnoticed.
+ * two, an `undefined` value, or an `updatedAt` before the `createdAt`, is a `ValidationError`: a
+ * typo must not store a wrong time (or the write's) unnoticed.
  */
 export function withGivenStamps(
   entity: string,
@@ -103,7 +103,11 @@ export function withGivenStamps(
       issues.push({ path: name, message: `is not a timestamp: withTimestamps() takes ${names.createdAt} and ${names.updatedAt}` });
       continue;
     }
-    if (value === undefined) continue;
+    // Most likely read from a field that is not there (`row.created_at` for `row.createdAt`).
+    if (value === undefined) {
+      issues.push({ path: name, message: "is undefined: leave it out for the write's own time" });
+      continue;
+    }
     if (value instanceof Date) {
       if (Number.isNaN(value.getTime())) issues.push({ path: name, message: 'is an invalid Date' });
       else out[name] = clock.time(value);

@@ -19,8 +19,8 @@ interface PutState {
   readonly returnItemOnFailure: boolean;
   /** `returning('ALL_OLD')`: resolve to the item the put replaced */
   readonly returnOld: boolean;
-  /** `withTimestamps(...)`: the times to store instead of the write's (checked by `withGivenStamps`) */
-  readonly timestamps?: unknown;
+  /** `withTimestamps(given)`: the times to store instead of the write's (checked by `withGivenStamps`; `given` as passed, `undefined` included) */
+  readonly timestamps?: { readonly given: unknown };
 }
 
 interface Prepared {
@@ -77,14 +77,14 @@ export class PutBuilder<Item, Result = Item, Guard extends string = never> exten
    * migrations and restores that keep each item's history (in a batch or a transaction too). Each
    * is a `Date` or a value in the entity's format (ISO-8601 text as `toISOString()` writes it, or
    * whole epoch milliseconds or seconds); one left out is the write's time. A name other than the
-   * two, a value in another format (seconds for milliseconds), or an `updatedAt` before the
-   * `createdAt` is a `ValidationError`, before anything is sent. Without it, the timestamps an
+   * two, an `undefined` value, a value in another format (seconds for milliseconds), or an
+   * `updatedAt` before the `createdAt` is a `ValidationError`, before anything is sent. Without it, the timestamps an
    * item carries are dropped and the write stamps its own, as always.
    *
    * @example await User.put(row).withTimestamps({ createdAt: row.createdAt, updatedAt: row.updatedAt })
    */
   withTimestamps(timestamps: GivenTimestamps<Item>): this {
-    return this.with({ timestamps });
+    return this.with({ timestamps: { given: timestamps } });
   }
 
   /**
@@ -120,7 +120,7 @@ export class PutBuilder<Item, Result = Item, Guard extends string = never> exten
       const read = createdAt === undefined ? undefined : (this.state.item as Record<string, unknown>)[createdAt];
       if (expected !== undefined && createdAt !== undefined && isStamp(m.timestamps!.format, read)) managed = { ...managed, [createdAt]: read };
     }
-    if (this.state.timestamps !== undefined) managed = withGivenStamps(m.name, m.timestamps, m.clock, managed, this.state.timestamps);
+    if (this.state.timestamps !== undefined) managed = withGivenStamps(m.name, m.timestamps, m.clock, managed, this.state.timestamps.given);
     const { item: Item, size } = m.storedItem(output, managed);
     const input: PutCommandInput = { TableName: m.table.name, Item };
     const condition = allOf(this.state.create ? itemIsNewOrExpired(m, now) : undefined, versionCondition, this.state.condition);

@@ -129,6 +129,8 @@ describe("timestamps: { format: 'epochMs' }", () => {
     const created = await Event.update({ id: 'e3' }).set({ feed: 'g' }).upsert().returning('ALL_NEW');
     expect(typeof created.createdAt).toBe('number');
     expect(created.createdAt).toBe(created.updatedAt);
+    // the N index key of a created item is built from the createdAt it gets
+    expect((await stored('EV#e3', 'EV'))?.['tsk']).toBe(created.createdAt);
     await pause(5);
     const again = await Event.update({ id: 'e3' }).set({ feed: 'g', note: 'x' }).upsert().returning('ALL_NEW');
     expect(again.createdAt).toBe(created.createdAt);
@@ -216,6 +218,13 @@ describe("timestamps: { format: 'epochSeconds' } next to the TTL attribute", () 
     expect(filter).toThrow(/expiresAt: cannot be compared with createdAt: one stores its time as epoch seconds, the other as ISO-8601 text/);
   });
 
+  it('an unknown format is refused at definition', () => {
+    const table = defineTable({ name: uniqueTableName('ts60-format'), client, partitionKey: { name: 'pk', type: 'S' } });
+    const define = (timestamps: unknown) => defineEntity({ table, name: 'Odd', schema: z.object({ id: z.string() }), keys: { primary: { pk: 'O#{id}' } }, timestamps: timestamps as never });
+    expect(() => define({ format: 'unix' })).toThrow(/timestamps must be true or \{ format: 'iso' \| 'epochMs' \| 'epochSeconds' \}, got \{"format":"unix"\}/);
+    expect(() => define('yes')).toThrow(/timestamps must be true/);
+  });
+
   it('an epoch-seconds timestamp stored under the table TTL attribute is refused at definition (DynamoDB would delete every item at once)', () => {
     const table = defineTable({ name: uniqueTableName('ts60-ttl'), client, partitionKey: { name: 'pk', type: 'S' } });
     defineEntity({ table, name: 'Lease', schema: z.object({ id: z.string(), until: z.date() }), keys: { primary: { pk: 'L#{id}' } }, ttl: 'until' });
@@ -240,6 +249,10 @@ describe('withTimestamps(): writes that keep their times', () => {
     expect(n2?.createdAt).toBe(created);
     // the one left out is the write's time
     expect(Date.parse(n2!.updatedAt)).toBeGreaterThan(Date.now() - 60_000);
+    // a condition and returning() after withTimestamps keep the times
+    const guarded = await Note.put({ id: 'n4', text: 'd' }).withTimestamps({ createdAt: created, updatedAt: updated }).where(Note.Attr('id').notExists()).returning('NONE');
+    expect(guarded).toMatchObject({ createdAt: created, updatedAt: updated });
+    expect((await Note.get({ id: 'n4' }))?.updatedAt).toBe(updated);
     // a later update keeps the imported createdAt
     const later = await Note.update({ id: 'n1' }).set({ text: 'c' }).returning('ALL_NEW');
     expect(later.createdAt).toBe(created);
@@ -317,6 +330,8 @@ describe('withTimestamps(): writes that keep their times', () => {
       ['an invalid Date', () => Note.put({ id: 'bad', text: 'x' }).withTimestamps({ updatedAt: new Date('nope') }), /updatedAt: is an invalid Date/],
       ['a misspelt name', () => Note.put({ id: 'bad', text: 'x' }).withTimestamps(untyped({ createAt: created })), /createAt: is not a timestamp/],
       ['updatedAt before createdAt', () => Note.put({ id: 'bad', text: 'x' }).withTimestamps({ createdAt: updated, updatedAt: created }), /updatedAt: \(2019-03-04T05:06:07.089Z\) is before createdAt/],
+      ['an undefined value (a field read under a wrong name)', () => Note.put({ id: 'bad', text: 'x' }).withTimestamps({ createdAt: untyped(({ created_at: created } as Record<string, unknown>)['createdAt']) }), /createdAt: is undefined: leave it out/],
+      ['no object at all', () => Note.put({ id: 'bad', text: 'x' }).withTimestamps(untyped(undefined)), /withTimestamps\(\) takes \{ createdAt\?, updatedAt\? \}, got undefined/],
       ['an entity without timestamps', () => Plain.put({ id: 'bad' }).withTimestamps(untyped({ createdAt: created })), /withTimestamps\(\) needs an entity with timestamps; Plain has none/],
     ];
     for (const [what, make, message] of cases) {
