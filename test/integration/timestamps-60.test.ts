@@ -158,6 +158,31 @@ describe("timestamps: { format: 'epochMs' }", () => {
     expect(Object.values(byTextBuilt.ExpressionAttributeNames ?? {})).not.toContain('updatedAt');
   });
 
+  it('an update moving the item to another feed keeps its N sort key (createdAt); a put can keep it too', async () => {
+    const e = await Event.put({ id: 'e5', feed: 'f' });
+    await Event.update({ id: 'e5' }).set({ feed: 'g' });
+    const inG = await Event.query('byTime', Event.Key('feed').eq('g').and(Event.Key('createdAt').eq(e.createdAt))).all();
+    expect(inG.map((x) => x.id)).toEqual(['e5']);
+    const back = await Event.put({ id: 'e5', feed: 'f' }).withTimestamps({ createdAt: e.createdAt });
+    expect(back.createdAt).toBe(e.createdAt);
+    const inF = await Event.query('byTime', Event.Key('feed').eq('f').and(Event.Key('createdAt').eq(e.createdAt))).all();
+    expect(inF.map((x) => x.id)).toEqual(['e5']);
+  });
+
+  it('an update that would rebuild a key holding createdAt says how a put keeps it', async () => {
+    const Feedy = defineEntity({
+      table: AppTable,
+      name: 'Feedy',
+      schema: z.object({ id: z.string(), feed: z.string() }),
+      keys: { primary: { pk: 'FEEDY#{id}', sk: 'F' }, byText: { pk: 'FEEDY', sk: '{createdAt}#{feed}' } },
+      timestamps: { format: 'epochMs' },
+    });
+    const f = await Feedy.put({ id: 'y1', feed: 'a' });
+    expect(() => Feedy.update({ id: 'y1' }).set({ feed: 'b' }).build()).toThrow(/put\(item\)\.withTimestamps\(\{ createdAt \}\)/);
+    await Feedy.put({ id: 'y1', feed: 'b' }).withTimestamps({ createdAt: f.createdAt });
+    expect((await stored('FEEDY#y1', 'F'))?.['xsk']).toBe(`${String(f.createdAt).padStart(16, '0')}#b`);
+  });
+
   it('a versioned put of the item read keeps its epoch createdAt', async () => {
     const first = await Doc.create({ id: 'd1', body: 'a' });
     await pause(5);
