@@ -209,6 +209,22 @@ describe("timestamps: { format: 'epochSeconds' } next to the TTL attribute", () 
     expect(read?.expiresAt).toEqual(new Date(Math.floor(expiresAt.getTime() / 1000) * 1000));
   });
 
+  it('renamed epoch-seconds timestamps (storedAs) are written, given and read under their stored names', async () => {
+    const Renamed = defineEntity({
+      table: AppTable,
+      name: 'Renamed',
+      schema: z.object({ id: z.string() }),
+      keys: { primary: { pk: 'REN#{id}', sk: 'R' } },
+      timestamps: { format: 'epochSeconds' },
+      storedAs: { createdAt: 'created_at', updatedAt: 'updated_at' },
+    });
+    await Renamed.put({ id: 'r1' }).withTimestamps({ createdAt: 1_600_000_000, updatedAt: new Date(1_600_000_100_999) });
+    expect(await stored('REN#r1', 'R')).toMatchObject({ created_at: 1_600_000_000, updated_at: 1_600_000_100 });
+    expect(await Renamed.get({ id: 'r1' })).toEqual({ id: 'r1', createdAt: 1_600_000_000, updatedAt: 1_600_000_100 });
+    const found = await Renamed.scan().filter(Renamed.Attr('createdAt').eq(1_600_000_000)).all();
+    expect(found.map((r) => r.id)).toEqual(['r1']);
+  });
+
   it('the TTL attribute and epoch-seconds timestamps compare (both seconds); epoch milliseconds do not', () => {
     // Typed code cannot compare a Date with a number; untyped code gets the run-time check.
     const untyped = (a: unknown) => a as never;
