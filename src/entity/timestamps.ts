@@ -41,12 +41,14 @@ function stampProblem(format: TimestampFormat, value: unknown): string | undefin
     return undefined;
   }
   if (typeof value !== 'number' || !Number.isSafeInteger(value)) return `must be whole epoch ${format === 'epochMs' ? 'milliseconds' : 'seconds'} (an integer) or a Date, got ${String(value)}`;
-  if (format === 'epochSeconds' && (value < 0 || value >= SECONDS_LIMIT)) {
-    return `must be epoch seconds (0 up to 1e11, the year 5138): ${value} looks like milliseconds; the entity stores seconds (Math.floor(ms / 1000))`;
+  if (value < 0) return `must be a time after 1970 as epoch ${format === 'epochMs' ? 'milliseconds' : 'seconds'} (or a Date), got ${value}`;
+  if (format === 'epochSeconds' && value >= SECONDS_LIMIT) {
+    return `must be epoch seconds (below 1e11, the year 5138): ${value} looks like milliseconds; the entity stores seconds (Math.floor(ms / 1000))`;
   }
-  if (format === 'epochMs' && (value < SECONDS_LIMIT || value > MAX_DATE_MS)) {
-    return `must be epoch milliseconds (1e11, March 1973, up to 8.64e15): ${value} looks like seconds; the entity stores milliseconds`;
+  if (format === 'epochMs' && value < SECONDS_LIMIT) {
+    return `must be epoch milliseconds (from 1e11, March 1973; give an earlier time as a Date): ${value} looks like seconds; the entity stores milliseconds`;
   }
+  if (value > MAX_DATE_MS) return `is beyond the last time a Date holds (8.64e15 ms), got ${value}`;
   return undefined;
 }
 

@@ -363,6 +363,8 @@ describe('withTimestamps(): writes that keep their times', () => {
     const cases: [string, () => { build(): unknown }, RegExp][] = [
       ['seconds for milliseconds', () => Event.put({ id: 'bad', feed: 'f' }).withTimestamps({ createdAt: 1_700_000_000 }), /createdAt: must be epoch milliseconds .* looks like seconds/],
       ['milliseconds for seconds', () => Session.put({ id: 'bad', expiresAt: new Date() }).withTimestamps({ updatedAt: Date.now() }), /updatedAt: must be epoch seconds .* looks like milliseconds/],
+      ['a time before 1970', () => Session.put({ id: 'bad', expiresAt: new Date() }).withTimestamps({ createdAt: -5 }), /createdAt: must be a time after 1970 as epoch seconds/],
+      ['beyond any Date', () => Event.put({ id: 'bad', feed: 'f' }).withTimestamps({ createdAt: 9e15 }), /createdAt: is beyond the last time a Date holds/],
       ['a fraction', () => Event.put({ id: 'bad', feed: 'f' }).withTimestamps({ createdAt: 1_700_000_000_000.5 }), /must be whole epoch milliseconds/],
       ['a number for ISO', () => Note.put({ id: 'bad', text: 'x' }).withTimestamps({ createdAt: untyped(1_700_000_000_000) }), /must be an ISO-8601 time/],
       ['a date without its time', () => Note.put({ id: 'bad', text: 'x' }).withTimestamps({ createdAt: '2024-06-01' }), /createdAt: must be an ISO-8601 time/],
