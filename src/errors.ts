@@ -144,7 +144,14 @@ export class InvalidCursorError extends DynakitError {
  * was given to `put` (the schema's input), so `Entity.put(item)` redoes exactly that write.
  */
 export type UnprocessedWrite =
-  | { readonly type: 'put'; readonly entity: string; readonly table: string; readonly item: Record<string, unknown> }
+  | {
+      readonly type: 'put';
+      readonly entity: string;
+      readonly table: string;
+      readonly item: Record<string, unknown>;
+      /** The times a put given `withTimestamps(...)` was to store: redo it with `put(item).withTimestamps(timestamps)`. */
+      readonly timestamps?: { readonly createdAt: string | number; readonly updatedAt: string | number };
+    }
   | { readonly type: 'delete'; readonly entity: string; readonly table: string; readonly key: Record<string, unknown> };
 
 /**

@@ -17,7 +17,7 @@ export { changedAttributes } from './streams/changed-attributes.js';
 export type { StreamRecordInput, StreamAttributeValue, StreamImage, EntityStreamEvent, StreamEventOf, ParsedStream, ReplacedItem } from './streams/stream-record.js';
 export type { TableDifference, TableDescriptionReport } from './entity/table-lifecycle.js';
 export type { AnyEntity, EntityItem, EntityInput, EntityKey, EntityConfig, VersionedKey } from './entity/entity.js';
-export type { TimestampFields, KeyInput, UpdateInputs, QueryIndexName, QueryKeyNames } from './entity/entity-types.js';
+export type { TimestampFields, EpochTimestampFields, TimestampOptions, KeyInput, UpdateInputs, QueryIndexName, QueryKeyNames } from './entity/entity-types.js';
 export type { AttrPath, PathValue } from './entity/paths.js';
 export type { TemplateComposites } from './entity/template-types.js';
 export { KeyTemplate } from './entity/key-template.js';
@@ -27,6 +27,7 @@ export { Condition, AttributeOperand, and, or, not } from './expressions/conditi
 export { KeyCondition, KeyOperand } from './expressions/key-condition.js';
 export { UpdateRef } from './expressions/update-values.js';
 export { PutBuilder } from './operations/put.js';
+export type { GivenTimestamps } from './operations/put.js';
 export { GetBuilder } from './operations/get.js';
 export { UpdateBuilder } from './operations/update.js';
 export type { UpdateReturnMode, UpdatedAttributes } from './operations/update.js';

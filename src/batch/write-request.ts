@@ -78,8 +78,14 @@ function requestOn(table: Table, stored: Record<string, unknown>, request: Write
   };
 }
 
-export function putRequest(model: EntityModel, item: Record<string, unknown>, given: Record<string, unknown>): WriteRequest {
-  return requestOn(model.table, item, { PutRequest: { Item: item } }, { type: 'put', entity: model.name, table: model.table.name, item: given });
+export function putRequest(
+  model: EntityModel,
+  item: Record<string, unknown>,
+  given: Record<string, unknown>,
+  timestamps?: { readonly createdAt: string | number; readonly updatedAt: string | number },
+): WriteRequest {
+  const write = timestamps === undefined ? { type: 'put' as const, entity: model.name, table: model.table.name, item: given } : { type: 'put' as const, entity: model.name, table: model.table.name, item: given, timestamps };
+  return requestOn(model.table, item, { PutRequest: { Item: item } }, write);
 }
 
 export function deleteRequest(model: EntityModel, key: Record<string, unknown>, modelKey: Record<string, unknown>): WriteRequest {

@@ -10,6 +10,24 @@ export interface TimestampFields {
   readonly updatedAt: string;
 }
 
+/** The timestamps of an entity defined with `timestamps: { format: 'epochMs' | 'epochSeconds' }`. */
+export interface EpochTimestampFields {
+  /** Epoch milliseconds or seconds (whole) of the first write. */
+  readonly createdAt: number;
+  /** Epoch milliseconds or seconds (whole) of the last write. */
+  readonly updatedAt: number;
+}
+
+/**
+ * `defineEntity`'s `timestamps` besides `true`: how `createdAt` / `updatedAt` are stored. `'iso'`
+ * (the default, as `true`): ISO-8601 text; `'epochMs'` / `'epochSeconds'`: whole epoch numbers,
+ * which compare numerically and can be an `N` key. Epoch seconds here are not the TTL attribute:
+ * DynamoDB deletes an item once the time in its TTL attribute has passed.
+ */
+export interface TimestampOptions {
+  readonly format?: 'iso' | 'epochMs' | 'epochSeconds';
+}
+
 /** The composites of the primary key: what `get`, `update` and `delete` take (an indexed access, not an `infer` match). */
 export type PrimaryKeyNames<K> = IndexComposites<K['primary' & keyof K]>;
 

@@ -3,7 +3,7 @@ import type { TableConfig, EntityKeysShape } from './table-types.js';
 import type { Table } from './table.js';
 import type { CheckedKeys } from './template-types.js';
 import type { AttrPath, PathValue } from './paths.js';
-import type { KeyAttributeNames, KeyInput, PartitionNames, PrimaryKeyNames, QueryCondition, QueryIndexName, TimestampFields, UpdateInputs, UpdatePaths } from './entity-types.js';
+import type { EpochTimestampFields, KeyAttributeNames, KeyInput, PartitionNames, PrimaryKeyNames, QueryCondition, QueryIndexName, TimestampFields, TimestampOptions, UpdateInputs, UpdatePaths } from './entity-types.js';
 import { EntityModel } from './model.js';
 import { AttributeOperand, type Condition } from '../expressions/condition.js';
 import { KeyOperand, type KeyCondition } from '../expressions/key-condition.js';
@@ -296,7 +296,8 @@ export type EntityInput<E extends AnyEntity> = E['~input'];
 /** The primary-key object that `get`/`update`/`delete` accept. */
 export type EntityKey<E extends AnyEntity> = KeyInput<E['~item'], E['~keys']>;
 
-type WithTimestamps<T, TS> = TS extends true ? T & TimestampFields : T;
+/** The item with its timestamps: ISO-8601 text unless `timestamps` asks for an epoch format. */
+type WithTimestamps<T, TS> = TS extends false ? T : T & (TS extends { readonly format: 'epochMs' | 'epochSeconds' } ? EpochTimestampFields : TimestampFields);
 
 /** Adds the optimistic-locking version (read-only number) to the item type. */
 type WithVersion<T, V extends string> = [V] extends [never] ? T : T & { readonly [P in V]: number };
@@ -318,15 +319,18 @@ export type VersionedKey<Item, K, V extends string> = [V] extends [never]
     ? KeyInput<Item, K>
     : KeyInput<Item, K> & { readonly [P in V]?: number };
 
-export interface EntityConfig<Name extends string, S extends z.ZodObject, C extends TableConfig, K, TS extends boolean, V extends string, KS = EntityKeysShape<C>> {
+export interface EntityConfig<Name extends string, S extends z.ZodObject, C extends TableConfig, K, TS extends boolean | TimestampOptions, V extends string, KS = EntityKeysShape<C>> {
   /** The table (`KS`, its key shape, is read from the table's type, where it was computed once). */
   readonly table: Table<C> & { readonly '~keysShape': KS };
   /** Stored in the table's discriminator attribute (default `_et`). */
   readonly name: Name;
   readonly schema: S;
   /** Key templates per index: `primary` and any index of the table, e.g. `{ pk: 'USER#{userId}', sk: 'PROFILE' }`. */
-  readonly keys: K & NoInfer<CheckedKeys<K, keyof z.output<S> & string | (TS extends true ? keyof TimestampFields : never), KS>>;
-  /** Keep `createdAt` / `updatedAt` (ISO strings) on every write. */
+  readonly keys: K & NoInfer<CheckedKeys<K, keyof z.output<S> & string | (TS extends false ? never : keyof TimestampFields), KS>>;
+  /**
+   * Keep `createdAt` / `updatedAt` on every write: `true` as ISO-8601 strings, or
+   * `{ format: 'epochMs' | 'epochSeconds' }` as whole epoch numbers (`number` in the item type).
+   */
   readonly timestamps?: TS;
   /**
    * Optimistic locking: the attribute (not in the schema) holding a version number. `create`
@@ -340,7 +344,7 @@ export interface EntityConfig<Name extends string, S extends z.ZodObject, C exte
    * `{ userId: 'user_id' }` keeps `userId` in the model (types, `Attr`, `Key`, updates, results)
    * and `user_id` in the table.
    */
-  readonly storedAs?: { readonly [F in NoInfer<keyof z.output<S> | (TS extends true ? keyof TimestampFields : never) | V>]?: string };
+  readonly storedAs?: { readonly [F in NoInfer<keyof z.output<S> | (TS extends false ? never : keyof TimestampFields) | V>]?: string };
 }
 
 /**
@@ -363,7 +367,7 @@ export function defineEntity<
   // inferred KS is the table's own key shape; K is checked against it).
   KS,
   const K extends KS,
-  TS extends boolean = false,
+  TS extends boolean | TimestampOptions = false,
   const V extends string = never,
 >(config: EntityConfig<Name, S, C, K, TS, V, KS>): Entity<Name, WithVersion<WithTimestamps<z.output<S>, TS>, V>, VersionedInput<WritableInput<z.input<S>>, V>, K, V> {
   const model = new EntityModel({
@@ -371,7 +375,7 @@ export function defineEntity<
     table: config.table as unknown as Table,
     schema: config.schema,
     keys: config.keys as Record<string, { pk?: string; sk?: string }>,
-    timestamps: config.timestamps === true,
+    timestamps: config.timestamps,
     version: config.version,
     ttl: config.ttl,
     storedAs: config.storedAs as Readonly<Record<string, string>> | undefined,

@@ -208,8 +208,10 @@ export function compileIndexKeys(
   for (const [k, s] of Object.entries(shape)) kinds[k] = compositeKind(s);
   if (ttl !== undefined && kinds[ttl] === 'date') kinds[ttl] = 'ttl';
   if (timestamps) {
-    kinds[timestamps.createdAt] = 'timestamp';
-    kinds[timestamps.updatedAt] = 'timestamp';
+    // Epoch timestamps are integers: in a template they are written and ordered as numbers are.
+    const kind = timestamps.format === 'iso' ? 'timestamp' : 'number';
+    kinds[timestamps.createdAt] = kind;
+    kinds[timestamps.updatedAt] = kind;
   }
 
   const indexes = new Map<string, IndexKeys>();

@@ -5,9 +5,13 @@ import { defOf, readCore } from './schema-walk.js';
 import { withoutRefinements } from './read-schema.js';
 import type { TimestampNames } from './model.js';
 import type { StoredNames } from './stored-names.js';
+import { stampIn, type TimestampFormat } from './timestamps.js';
 
-/** A managed attribute and the `typeof` its stored value must have. */
-type Managed = readonly [name: string, type: 'number' | 'string'];
+/**
+ * A managed attribute, the `typeof` its stored value must have, and for a timestamp its format:
+ * a stamp of another format (written before the entity changed it) is read in this one.
+ */
+type Managed = readonly [name: string, type: 'number' | 'string', format?: TimestampFormat];
 
 export interface ItemReaderOptions {
   /** the entity, for error messages */
@@ -93,16 +97,24 @@ export class ItemReader {
     const { version, timestamps } = this.o;
     const all: Managed[] = [];
     if (version !== undefined) all.push([version, 'number']);
-    if (timestamps !== undefined) all.push([timestamps.createdAt, 'string'], [timestamps.updatedAt, 'string']);
+    if (timestamps !== undefined) {
+      const { format } = timestamps;
+      const type = format === 'iso' ? 'string' : 'number';
+      all.push([timestamps.createdAt, type, format], [timestamps.updatedAt, type, format]);
+    }
     return projection === undefined ? all : all.filter(([name]) => projection.includes(name));
   }
 
   /** Adds the stored managed attributes to `out`. */
   private withManaged(out: Record<string, unknown>, raw: Record<string, unknown>, managed: readonly Managed[]): Record<string, unknown> {
     const { storedName } = this.o.names;
-    for (const [name, type] of managed) {
+    for (const [name, type, format] of managed) {
       const v = raw[storedName(name)];
       if (typeof v === type) out[name] = v;
+      else if (format !== undefined && v !== undefined) {
+        const converted = stampIn(format, v);
+        if (converted !== undefined) out[name] = converted;
+      }
     }
     return out;
   }

@@ -5,6 +5,7 @@ import { ItemReader } from './item-reader.js';
 import { readSchema } from './read-schema.js';
 import { StoredNames } from './stored-names.js';
 import { StampClock } from './stamp-clock.js';
+import { timestampNames, type TimestampFormat } from './timestamps.js';
 import { buildIndexKey, ItemWriter } from './item-writer.js';
 import type { KeyValue } from './key-encoding.js';
 import { foreignKeyFields, compileIndexKeys, indexKeyParts, keyValueSchema, secondarySelfKeys, type IndexKeys, type SelfKey } from './index-keys.js';
@@ -19,6 +20,8 @@ import type { ConditionOwner } from '../expressions/condition-owner.js';
 export interface TimestampNames {
   readonly createdAt: string;
   readonly updatedAt: string;
+  /** How both are stored (`timestamps: { format }`; `true` is `'iso'`). */
+  readonly format: TimestampFormat;
 }
 
 export interface ModelOptions {
@@ -26,7 +29,8 @@ export interface ModelOptions {
   readonly table: Table;
   readonly schema: z.ZodObject;
   readonly keys: Readonly<Record<string, { readonly pk?: string; readonly sk?: string }>>;
-  readonly timestamps: boolean;
+  /** `true` (ISO-8601 text) or `{ format }`; see `timestampNames`. */
+  readonly timestamps: unknown;
   /** Attribute holding the optimistic-locking version (managed by dynakit, not in the schema). */
   readonly version?: string | undefined;
   /** Schema attribute (a `Date` in the model) stored as epoch seconds for DynamoDB's TTL. */
@@ -97,7 +101,7 @@ export class EntityModel {
     this.conditionOwner = { label: `entity ${o.name}` };
     this.schema = o.schema;
     this.shape = o.schema.shape as Record<string, z.ZodType>;
-    this.timestamps = o.timestamps ? { createdAt: 'createdAt', updatedAt: 'updatedAt' } : undefined;
+    this.timestamps = timestampNames(o.name, o.timestamps);
     this.clock = new StampClock(this.timestamps);
     this.version = o.version;
     this.ttl = o.ttl;
@@ -196,16 +200,24 @@ export class EntityModel {
 
   /**
    * Whether the values at two paths are stored alike: the TTL attribute holds a Date as epoch
-   * seconds, every other Date attribute as an ISO string, so a copy or comparison between the two
-   * would mix a number and a string.
+   * seconds, every other Date attribute as an ISO string, and the timestamps in their format, so a
+   * copy or comparison between two of another form would mix numbers and strings (or seconds and
+   * milliseconds).
    */
   storedAlike(a: DocPath, b: DocPath): boolean {
-    if (this.ttl === undefined) return true;
-    const aTtl = this.isTtlPath(a);
-    const bTtl = this.isTtlPath(b);
-    if (aTtl === bTtl) return true;
-    const other = schemaAt(this.schema, aTtl ? b : a);
-    return other === undefined || coreType(other) !== 'date';
+    if (this.ttl === undefined && this.timestamps === undefined) return true;
+    const aTime = this.timeForm(a);
+    const bTime = this.timeForm(b);
+    return aTime === undefined || bTime === undefined || aTime === bTime;
+  }
+
+  /** How the time at `path` is stored (`'epochSeconds'` for the TTL), `undefined` when it holds no time. */
+  private timeForm(path: DocPath): TimestampFormat | undefined {
+    const t = this.timestamps;
+    if (path.length === 1 && path[0] === this.ttl) return 'epochSeconds';
+    if (path.length === 1 && t !== undefined && (path[0] === t.createdAt || path[0] === t.updatedAt)) return t.format;
+    const s = schemaAt(this.schema, path);
+    return s !== undefined && coreType(s) === 'date' ? 'iso' : undefined;
   }
   /** The compiler's `encode` for this entity's values: one function per entity, not one per command. */
   readonly encodeValue = (value: unknown, path: string, level?: number): unknown => this.encode(value, path, level);
@@ -213,7 +225,8 @@ export class EntityModel {
   /** The compiler's check of an attribute compared with another (see `storedAlike`), made once like `encodeValue`. */
   readonly assertComparable = (a: DocPath, b: DocPath): void => {
     if (!this.storedAlike(a, b)) {
-      throw new ExpressionError(this.name, formatDocPath(a), `cannot be compared with ${formatDocPath(b)}: the TTL attribute ${this.ttl} stores a Date as epoch seconds, other Dates are ISO strings`);
+      const form = (p: DocPath): string => ({ iso: 'ISO-8601 text', epochMs: 'epoch milliseconds', epochSeconds: 'epoch seconds' })[this.timeForm(p)!];
+      throw new ExpressionError(this.name, formatDocPath(a), `cannot be compared with ${formatDocPath(b)}: one stores its time as ${form(a)}, the other as ${form(b)}`);
     }
   };
 

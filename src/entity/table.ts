@@ -165,6 +165,18 @@ export class Table<C extends TableConfig = TableConfig> {
       const other = [...this.entities.values()].find((m) => m.ttl !== undefined && m.storedName(m.ttl) === ttl)!;
       throw new TableDefinitionError(this.name, `${model.name}.ttl`, `"${own}" differs from ${other.name}'s TTL attribute "${ttl}"; DynamoDB allows one TTL attribute per table`);
     }
+    // DynamoDB deletes an item once the epoch seconds in the table's TTL attribute have passed: a
+    // timestamp in epoch seconds stored there would have every item it is written on deleted at once.
+    const expiresBy = ttl ?? own;
+    if (expiresBy !== undefined) {
+      for (const m of [...this.entities.values(), model]) {
+        const t = m.timestamps;
+        const stamp = t?.format !== 'epochSeconds' ? undefined : [t.createdAt, t.updatedAt].find((a) => m.storedName(a) === expiresBy);
+        if (stamp !== undefined) {
+          throw new TableDefinitionError(this.name, `${m.name}.${stamp}`, `is stored as "${expiresBy}", the table's TTL attribute, in epoch seconds: DynamoDB would delete every item as soon as it is written; store the timestamp under another name (storedAs)`);
+        }
+      }
+    }
     this.entities.set(model.name, model);
   }
 

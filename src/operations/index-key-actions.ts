@@ -60,7 +60,7 @@ export function indexKeyActions(
         model.name,
         `${name}.${field}`,
         stamp,
-        `${cause} rewrites ${attribute} ("${t.source}"), which also needs ${stamp}; ${stamp} is kept by dynakit and not known to an update, so it cannot be rebuilt here: write the whole item with put() (which stamps a new createdAt) or keep createdAt out of keys with changing composites`,
+        `${cause} rewrites ${attribute} ("${t.source}"), which also needs ${stamp}; ${stamp} is kept by dynakit and not known to an update, so it cannot be rebuilt here: write the whole item with put() (which stamps a new createdAt, or keeps the one read with put(item).withTimestamps({ createdAt })) or keep createdAt out of keys with changing composites`,
       );
     }
     throw new KeyError(

@@ -10,6 +10,7 @@ import { allOf, expectedVersion, itemIsNewOrExpired, itemIsNewText, ownedItem, o
 import { putRequest, type WriteRequest } from '../batch/write-request.js';
 import { InvalidBatchError } from '../errors.js';
 import { afterWrite, replacedItem } from './returned-item.js';
+import { isStamp, withGivenStamps } from '../entity/timestamps.js';
 
 interface PutState {
   readonly item: unknown;
@@ -18,6 +19,8 @@ interface PutState {
   readonly returnItemOnFailure: boolean;
   /** `returning('ALL_OLD')`: resolve to the item the put replaced */
   readonly returnOld: boolean;
+  /** `withTimestamps(given)`: the times to store instead of the write's (checked by `withGivenStamps`; `given` as passed, `undefined` included) */
+  readonly timestamps?: { readonly given: unknown };
 }
 
 interface Prepared {
@@ -28,8 +31,13 @@ interface Prepared {
   readonly size: number;
 }
 
-/** The form of the timestamps dynakit writes (`Date.prototype.toISOString`). */
-const STAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+/**
+ * The times `withTimestamps` takes for an item type: its `createdAt` / `updatedAt` type (ISO text
+ * or epoch numbers) or a `Date`. Read from the item only where `withTimestamps` is called.
+ */
+export type GivenTimestamps<Item> = Item extends { readonly createdAt: infer T; readonly updatedAt: unknown }
+  ? { readonly createdAt?: T | Date; readonly updatedAt?: T | Date }
+  : never;
 
 /**
  * `Entity.put(item)` / `Entity.create(item)`: validates the item, builds every key, and writes
@@ -65,6 +73,21 @@ export class PutBuilder<Item, Result = Item, Guard extends string = never> exten
   }
 
   /**
+   * Stores these times as `createdAt` / `updatedAt` instead of the write's own, for imports,
+   * migrations and restores that keep each item's history (in a batch or a transaction too). Each
+   * is a `Date` or a value in the entity's format (ISO-8601 text as `toISOString()` writes it, or
+   * whole epoch milliseconds or seconds); one left out is the write's time. A name other than the
+   * two, an `undefined` value, a value in another format (seconds for milliseconds), or an
+   * `updatedAt` before the `createdAt` is a `ValidationError`, before anything is sent. Without it, the timestamps an
+   * item carries are dropped and the write stamps its own, as always.
+   *
+   * @example await User.put(row).withTimestamps({ createdAt: row.createdAt, updatedAt: row.updatedAt })
+   */
+  withTimestamps(timestamps: GivenTimestamps<Item>): this {
+    return this.with({ timestamps: { given: timestamps } });
+  }
+
+  /**
    * `'ALL_OLD'` resolves to the item the put replaced, in model form: `undefined` when there was
    * none, or when it was another entity's (a put replaces whatever is stored under its key). In a
    * transaction or a batch, which return no items, it changes nothing.
@@ -95,8 +118,9 @@ export class PutBuilder<Item, Result = Item, Guard extends string = never> exten
       // is still stored): its creation time stays, as in the read-change-put that locking is for.
       const createdAt = m.timestamps?.createdAt;
       const read = createdAt === undefined ? undefined : (this.state.item as Record<string, unknown>)[createdAt];
-      if (expected !== undefined && createdAt !== undefined && typeof read === 'string' && STAMP.test(read)) managed = { ...managed, [createdAt]: read };
+      if (expected !== undefined && createdAt !== undefined && isStamp(m.timestamps!.format, read)) managed = { ...managed, [createdAt]: read };
     }
+    if (this.state.timestamps !== undefined) managed = withGivenStamps(m.name, m.timestamps, m.clock, managed, this.state.timestamps.given);
     const { item: Item, size } = m.storedItem(output, managed);
     const input: PutCommandInput = { TableName: m.table.name, Item };
     const condition = allOf(this.state.create ? itemIsNewOrExpired(m, now) : undefined, versionCondition, this.state.condition);
@@ -120,10 +144,13 @@ export class PutBuilder<Item, Result = Item, Guard extends string = never> exten
     if (this.state.create || this.state.condition !== undefined) {
       throw new InvalidBatchError(`${this.model.name}: BatchWriteItem has no conditions, so ${this.state.create ? 'create()' : 'put().where()'} cannot be batched; use transactWrite`);
     }
-    const { input } = this.prepare();
+    const { input, result } = this.prepare();
     // A write that does not happen is listed with the item as given (the schema's input), not as
     // stored: `put(w.item)` must redo this write, and the stored form would run transforms twice.
-    return putRequest(this.model, input.Item as Record<string, unknown>, { ...(this.state.item as Record<string, unknown>) });
+    // Times it was given are listed apart, as `withTimestamps` takes them (`put(w.item)` drops an item's own).
+    const t = this.model.timestamps;
+    const kept = this.state.timestamps === undefined || t === undefined ? undefined : { createdAt: result[t.createdAt] as string | number, updatedAt: result[t.updatedAt] as string | number };
+    return putRequest(this.model, input.Item as Record<string, unknown>, { ...(this.state.item as Record<string, unknown>) }, kept);
   }
 
   /** The action last sent with an idempotency token, and that token. */

@@ -239,12 +239,12 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
     const defaults: Record<string, unknown> = {};
     const stamps = m.timestamps;
     if (stamps !== undefined) {
-      const iso = m.clock.isoTime(now);
-      internal.push({ kind: 'set', path: [stamps.updatedAt], value: { kind: 'value', value: iso } });
-      plan.known[stamps.updatedAt] = iso;
+      const time = m.clock.time(now);
+      internal.push({ kind: 'set', path: [stamps.updatedAt], value: { kind: 'value', value: time } });
+      plan.known[stamps.updatedAt] = time;
       if (s.upsert) {
-        internal.push({ kind: 'set', path: [stamps.createdAt], value: { kind: 'ifNotExists', path: [stamps.createdAt], fallback: { kind: 'value', value: iso } } });
-        defaults[stamps.createdAt] = iso;
+        internal.push({ kind: 'set', path: [stamps.createdAt], value: { kind: 'ifNotExists', path: [stamps.createdAt], fallback: { kind: 'value', value: time } } });
+        defaults[stamps.createdAt] = time;
       }
     }
     if (m.version !== undefined) {
