@@ -339,7 +339,7 @@ export interface EntityConfig<Name extends string, S extends z.ZodObject, C exte
   readonly name: Name;
   readonly schema: S;
   /** Key templates per index: `primary` and any index of the table, e.g. `{ pk: 'USER#{userId}', sk: 'PROFILE' }`. */
-  readonly keys: K & NoInfer<CheckedKeys<K, keyof z.output<S> & string | (TS extends true ? keyof TimestampFields : never), KS>>;
+  readonly keys: K & NoInfer<CheckedKeys<K, keyof z.output<S> & string | (TS extends true ? keyof TimestampFields : never), KS, z.output<S>>>;
   /** Keep `createdAt` / `updatedAt` (ISO strings) on every write. */
   readonly timestamps?: TS;
   /**
