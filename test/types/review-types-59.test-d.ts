@@ -185,6 +185,25 @@ test('key templates refuse placeholders naming maps, sets, lists, tuples, record
   defineEntity({ table: KeyTable, name: 'AnyKey', schema: keyable, keys: { primary: { pk: 'K#{whatever}', sk: 'S' } } });
 });
 
+test('optional and nullable wrappers do not hide a map or list, nor turn a key kind away', () => {
+  const wrapped = z.object({ id: z.string(), when: z.date().optional(), meta: z.object({ a: z.string() }).optional(), tags: z.string().array().nullable() });
+  defineEntity({ table: KeyTable, name: 'Wrapped', schema: wrapped, keys: { primary: { pk: 'W#{id}', sk: 'AT#{when}' } } });
+  defineEntity({
+    table: KeyTable,
+    name: 'WrappedMap',
+    schema: wrapped,
+    // @ts-expect-error an optional map
+    keys: { primary: { pk: 'W#{id}', sk: 'M#{meta}' } },
+  });
+  defineEntity({
+    table: KeyTable,
+    name: 'WrappedList',
+    schema: wrapped,
+    // @ts-expect-error a nullable list
+    keys: { primary: { pk: 'W#{tags}', sk: 'S' } },
+  });
+});
+
 test('a schema typed as z.ZodObject (attributes unknown to the types) still takes any placeholder', () => {
   const erased: z.ZodObject = z.object({ id: z.string() });
   defineEntity({ table: KeyTable, name: 'Erased', schema: erased, keys: { primary: { pk: 'E#{id}', sk: 'S' } } });
