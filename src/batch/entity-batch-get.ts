@@ -29,7 +29,7 @@ export class EntityBatchGet<Result> implements PromiseLike<(Result | undefined)[
    *
    * @example const users = await User.batchGet(keys).project('name', 'email') // (Pick<User, 'name' | 'email'> | undefined)[]
    */
-  project<const A extends keyof Result & string>(...attributes: A[]): EntityBatchGet<Pick<Result, A>> {
+  project<const A extends keyof Result & string>(...attributes: [A, ...A[]]): EntityBatchGet<Pick<Result, A>> {
     return new EntityBatchGet<Pick<Result, A>>(this.client, this.builders.map((b) => b.project(...attributes)), this.options);
   }
 

@@ -121,13 +121,14 @@ export class Entity<Name extends string, Item extends object, Input, K, V extend
   }
 
   /**
-   * Deletes one item by its primary-key composites.
+   * Deletes one item by its primary-key composites; a versioned entity's key may carry the version
+   * it read, which the delete then checks: a condition, so batch writes do not take that delete.
+   * (A property, so that only a versioned entity's delete has two signatures: see `EntityDelete`.)
    *
    * @example await User.delete({ userId: 'u1' }).where(User.Attr('age').lt(100))
    */
-  delete(key: VersionedKey<Item, K, V>): DeleteBuilder<Item> {
-    return new DeleteBuilder<Item>(this.model, { key: key as Record<string, unknown>, condition: undefined, returnOld: false, returnItemOnFailure: false });
-  }
+  readonly delete: EntityDelete<Item, K, V> = (key: object): DeleteBuilder<Item> =>
+    new DeleteBuilder<Item>(this.model, { key: key as Record<string, unknown>, condition: undefined, returnOld: false, returnItemOnFailure: false });
 
   /**
    * Reads many items by key in chunks of 100, retrying unprocessed keys; results keep the
@@ -312,6 +313,19 @@ type VersionedInput<T, V extends string> = [V] extends [never] ? T : T & { reado
  */
 type WritableInput<T> = string extends keyof T ? SchemaKeys<T> & { readonly [attribute: string]: unknown } : T;
 
+/**
+ * `delete` of an entity: for a versioned one, a key that gives the version makes a delete that
+ * checks it (guard `'version'`: batch writes refuse it, as BatchWriteItem has no conditions), and
+ * one without makes a plain delete. One signature for entities without a version, whose wrong keys
+ * then read as one error, not one per overload.
+ */
+export type EntityDelete<Item, K, V extends string> = [V] extends [never]
+  ? (key: KeyInput<Item, K>) => DeleteBuilder<Item>
+  : {
+      (key: KeyInput<Item, K> & { readonly [P in V]: number }): DeleteBuilder<Item, void, 'version'>;
+      (key: VersionedKey<Item, K, V>): DeleteBuilder<Item>;
+    };
+
 /** Key of update/delete: a versioned entity may pass the version it read, to check it. */
 export type VersionedKey<Item, K, V extends string> = [V] extends [never]
   ? KeyInput<Item, K>
@@ -326,7 +340,7 @@ export interface EntityConfig<Name extends string, S extends z.ZodObject, C exte
   readonly name: Name;
   readonly schema: S;
   /** Key templates per index: `primary` and any index of the table, e.g. `{ pk: 'USER#{userId}', sk: 'PROFILE' }`. */
-  readonly keys: K & NoInfer<CheckedKeys<K, keyof z.output<S> & string | (TS extends false ? never : keyof TimestampFields), KS>>;
+  readonly keys: K & NoInfer<CheckedKeys<K, keyof z.output<S> & string | (TS extends false ? never : keyof TimestampFields), KS, z.output<S>>>;
   /**
    * Keep `createdAt` / `updatedAt` on every write: `true` as ISO-8601 strings, or
    * `{ format: 'epochMs' | 'epochSeconds' }` as whole epoch numbers (`number` in the item type).

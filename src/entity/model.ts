@@ -233,9 +233,12 @@ export class EntityModel {
 
   /**
    * Checks a projection of top-level attributes (schema fields, timestamps, version) and drops
-   * repeats; shared by get, query and scan.
+   * repeats; shared by get, query and scan. None is refused (the types refuse it too): no
+   * ProjectionExpression would be sent, so whole items would be read and each parsed by an empty
+   * projection (typically a spread of an empty list).
    */
   projection(attributes: readonly string[]): string[] {
+    if (attributes.length === 0) throw new ExpressionError(this.name, '', 'project() needs at least one attribute');
     for (const a of attributes) {
       if (!this.isReadable(a)) throw new ExpressionError(this.name, a, 'is not an attribute of the schema and cannot be projected');
     }

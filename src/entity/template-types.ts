@@ -18,16 +18,18 @@ export interface KeyTemplateError<Message extends string> {
 
 /**
  * Everything wrong with an entity's `keys` for a table whose key shape is `Shape`, as messages
- * (`never` when nothing is): placeholders that are not attributes of the item (`Names`), indexes
+ * (`never` when nothing is): placeholders that are not attributes of the item (`Names`) or are
+ * attributes of `Item` that hold no key value (maps, lists, sets...), indexes
  * the table does not define, and key fields an index does not have (`pk` on a local index, `sk`
  * without a sort key). Written as one union of messages rather than a copy of `K` with errors in
  * place: it is computed once, for the inferred `K`, while a mapped type over `K` was re-instantiated
  * on every pass of argument inference (~40% of what defining an entity cost).
  */
-export type KeyProblems<K, Names extends string, Shape> =
+export type KeyProblems<K, Names extends string, Shape, Item = unknown> =
   | { [I in keyof K]-?: FieldProblem<I & string, Exclude<keyof K[I], keyof NonNullable<Shape[I & keyof Shape]>>> }[keyof K & keyof Shape]
   | UnknownIndexes<Exclude<keyof K, keyof Shape>>
-  | UnknownAttributes<Exclude<KeyAttributeNames<K>, Names>>;
+  | UnknownAttributes<Exclude<KeyAttributeNames<K>, Names>>
+  | UnkeyableAttributes<Item, KeyAttributeNames<K> & keyof Item>;
 
 /*
  * Indexes the table does not define are found once, with `Exclude` over the index names, and the
@@ -37,6 +39,24 @@ export type KeyProblems<K, Names extends string, Shape> =
 type UnknownIndexes<I> = [I] extends [never] ? never : `the table has no index named ${I & string}`;
 type FieldProblem<I extends string, F> = [F] extends [never] ? never : `index ${I} has no ${F & string} key`;
 type UnknownAttributes<A> = [A] extends [never] ? never : `unknown attribute in key template: ${A & string}`;
+/**
+ * What a key composite can hold: a string, number, bigint, boolean, Date, or bytes (on their own);
+ * `undefined` and `null` build no key (an optional or nullable composite).
+ */
+type KeyComposite = string | number | bigint | boolean | Date | Uint8Array | null | undefined;
+/**
+ * Placeholders `A` naming attributes of `Item` that hold no key value (maps, lists, sets, records,
+ * `z.unknown()`). The values of all of them are tested at once, and each one only when that fails:
+ * a test per placeholder was instantiated again on every pass of inferring `keys`. An item with a
+ * string index signature (a schema typed as `z.ZodObject`, or with a catchall) says too little of
+ * its attributes to refuse any.
+ */
+type UnkeyableAttributes<Item, A extends keyof Item> = [Item[A]] extends [KeyComposite]
+  ? never
+  : string extends keyof Item
+    ? never
+    : { [P in A]-?: Item[P] extends KeyComposite ? never : UnkeyableMessage<P> }[A];
+type UnkeyableMessage<P> = `attribute ${P & string} cannot be part of a key: a key composite is a string, number, bigint, boolean, Date or Uint8Array`;
 
 /** Every attribute that composes some index key of the entity. */
 export type KeyAttributeNames<K> = { [I in keyof K]: IndexComposites<K[I]> }[keyof K];
@@ -46,5 +66,5 @@ export type KeyAttributeNames<K> = { [I in keyof K]: IndexComposites<K[I]> }[key
  * intersected with the inferred keys the mistake fails to compile with a readable reason. (A plain
  * message string would collapse the intersection to `never` and lose the reason.)
  */
-export type CheckedKeys<K, Names extends string, Shape> = KeyCheck<KeyProblems<K, Names, Shape>>;
+export type CheckedKeys<K, Names extends string, Shape, Item = unknown> = KeyCheck<KeyProblems<K, Names, Shape, Item>>;
 type KeyCheck<P> = [P] extends [never] ? unknown : KeyTemplateError<P & string>;

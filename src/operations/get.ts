@@ -49,7 +49,7 @@ export class GetBuilder<Result> extends Operation<GetCommandInput, Result | unde
    *
    * @example const u = await User.get({ userId: 'u1' }).project('name', 'email') // Pick<User, 'name' | 'email'> | undefined
    */
-  project<const A extends keyof Result & string>(...attributes: A[]): GetBuilder<Pick<Result, A>> {
+  project<const A extends keyof Result & string>(...attributes: [A, ...A[]]): GetBuilder<Pick<Result, A>> {
     return new GetBuilder<Pick<Result, A>>(this.model, { ...this.state, projection: this.model.projection(attributes) });
   }
 

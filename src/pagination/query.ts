@@ -64,8 +64,8 @@ export class QueryBuilder<Result> extends EntityReadBuilder<Result, QueryState> 
    *
    * @example await User.query('gsi1', User.Key('orgId').eq('acme')).project('name', 'email') // Page<Pick<User, 'name' | 'email'>>
    */
-  project<const A extends keyof Result & string>(...attributes: A[]): QueryBuilder<Pick<Result, A>> {
-    return new QueryBuilder<Pick<Result, A>>(this.model, { ...this.state, projection: this.checkProjection(attributes) });
+  project<const A extends keyof Result & string>(...attributes: [A, ...A[]]): QueryBuilder<Pick<Result, A>> {
+    return new QueryBuilder<Pick<Result, A>>(this.model, { ...this.state, projection: this.model.projection(attributes) });
   }
 
   /**

@@ -2,7 +2,6 @@ import { compileCondition, compileProjection, type CompileContext } from '../exp
 import { and, type Condition } from '../expressions/condition.js';
 import type { EntityModel } from '../entity/model.js';
 import type { ResolvedIndex } from '../entity/table.js';
-import { ExpressionError } from '../errors.js';
 import { checkOwners, contextFor, withPlaceholders } from '../operations/expression-input.js';
 import { belongsTo, notExpired } from '../operations/write-guards.js';
 import { checkIndexHolds, filterNeeds, type NeededAttribute } from './index-projection.js';
@@ -73,12 +72,6 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> extends Rea
     return this.index.projected === undefined || this.index.projected.has(this.model.storedName(attribute));
   }
 
-  protected checkProjection(attributes: readonly string[]): string[] {
-    // With no attribute, no ProjectionExpression would be sent (whole items read) and each item
-    // parsed by an empty projection: `{}`s. Typically a spread of an empty list.
-    if (attributes.length === 0) throw new ExpressionError(this.model.name, '', 'project() needs at least one attribute');
-    return this.model.projection(attributes);
-  }
 
   private get keyAttributes() {
     return startKeyAttributes(this.model.primary.index, this.index);

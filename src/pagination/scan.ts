@@ -33,8 +33,8 @@ export class ScanBuilder<Result> extends EntityReadBuilder<Result, ScanState> {
    *
    * @example await User.scan().project('userId', 'email').all()
    */
-  project<const A extends keyof Result & string>(...attributes: A[]): ScanBuilder<Pick<Result, A>> {
-    return new ScanBuilder<Pick<Result, A>>(this.model, { ...this.state, projection: this.checkProjection(attributes) });
+  project<const A extends keyof Result & string>(...attributes: [A, ...A[]]): ScanBuilder<Pick<Result, A>> {
+    return new ScanBuilder<Pick<Result, A>>(this.model, { ...this.state, projection: this.model.projection(attributes) });
   }
 
   /**

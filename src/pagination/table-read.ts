@@ -109,7 +109,7 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
    *
    * @example const { items } = await AppTable.query(AppTable.Key('pk').eq('ORG#acme')).entities(User).project('name').all() // { _et, name }[]
    */
-  project<A extends string>(...attributes: A[]): TableReadBuilder<T, Et, A> {
+  project<A extends string>(...attributes: [A, ...A[]]): TableReadBuilder<T, Et, A> {
     // With no attribute, whole items would be read and each reduced to its discriminator.
     if (attributes.length === 0) throw new ExpressionError(this.owner, '', 'project() needs at least one attribute');
     // Items are parsed per entity from whole top-level attributes: a path would be projected as an
