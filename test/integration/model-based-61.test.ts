@@ -1,0 +1,61 @@
+/**
+ * A model-based test of writes: fast-check generates sequences of commands (put, create, update with
+ * every action kind, upsert, conditional writes, delete returning the old item, batch writes,
+ * transactions, versioned writes of a second entity), each runs through dynakit against DynamoDB
+ * Local, and a plain in-memory model (test/support/profile-*.ts, written from docs/ and the schema)
+ * says what must be stored; after each command get(), a GSI query per org and a table-level query per
+ * partition must return exactly the model's items, and a command the model refuses must throw the
+ * right typed error and change nothing.
+ *
+ * Seed and size: MODEL_SEED (default fixed, printed) and MODEL_RUNS (default 30 runs of up to 40
+ * commands) override them for longer local runs.
+ */
+import { ScanCommand, BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { command, type Command } from '../support/profile-commands.js';
+import { defineModelTable } from '../support/profile-entities.js';
+import { ModelRunner } from '../support/profile-runner.js';
+import { testClient, testDocClient, uniqueTableName } from '../support/client.js';
+import { useTable } from '../support/tables.js';
+
+const client = testClient();
+const doc = testDocClient(client);
+const model = defineModelTable(client, uniqueTableName('model-61'));
+useTable(model.table, { clients: [client] });
+
+const SEED = Number(process.env['MODEL_SEED'] ?? 61_061);
+const RUNS = Number(process.env['MODEL_RUNS'] ?? 30);
+const MAX_COMMANDS = Number(process.env['MODEL_COMMANDS'] ?? 40);
+
+async function emptyTable(): Promise<void> {
+  const { Items = [] } = await doc.send(new ScanCommand({ TableName: model.table.name, ConsistentRead: true }));
+  for (let i = 0; i < Items.length; i += 25) {
+    const chunk = Items.slice(i, i + 25).map((it) => ({ DeleteRequest: { Key: { pk: it['pk'], sk: it['sk'] } } }));
+    await doc.send(new BatchWriteCommand({ RequestItems: { [model.table.name]: chunk } }));
+  }
+}
+
+/** Runs `commands` from an empty table; returns the number run. */
+async function runSequence(commands: readonly Command[]): Promise<number> {
+  await emptyTable();
+  const runner = new ModelRunner(model);
+  for (const cmd of commands) await runner.run(cmd);
+  return runner.commands;
+}
+
+describe('model-based: random write sequences against the reference model', () => {
+  it('every command leaves the table as the model says', { timeout: 600_000 }, async () => {
+    let commands = 0;
+    const started = Date.now();
+    console.log(`model-based-61: seed ${SEED}, ${RUNS} runs of up to ${MAX_COMMANDS} commands (MODEL_SEED / MODEL_RUNS / MODEL_COMMANDS)`);
+    await fc.assert(
+      fc.asyncProperty(fc.array(command, { minLength: 1, maxLength: MAX_COMMANDS, size: 'max' }), async (cmds) => {
+        commands += await runSequence(cmds);
+      }),
+      { seed: SEED, numRuns: RUNS, endOnFailure: process.env['MODEL_SHRINK'] === undefined },
+    );
+    console.log(`model-based-61: ${commands} commands in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    expect(commands).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,243 @@
+/**
+ * Runs the model-based test's commands through dynakit against DynamoDB Local and checks, after
+ * each one, that the table holds exactly what the reference model says: `get()`, a GSI query per
+ * org and a table-level query per partition (profile and badges), timestamps included.
+ */
+import { expect } from 'vitest';
+import { BatchValidationError, ConditionFailedError, ExpressionError, InvalidTransactionError, KeyError, TransactionCanceledError, ValidationError, VersionConflictError, transactWrite } from '../../src/index.js';
+import type { Action, BadgeUpdateCmd, Command, Cond, ItemInput, PrefsInput, ProfileInput, TxnAction, UpdateCmd } from './profile-commands.js';
+import { IDS, ORGS } from './profile-commands.js';
+import { expectCommand, versionSent } from './profile-command-model.js';
+import type { ModelTable } from './profile-entities.js';
+import { ModelState, badgeKey, type ErrorName, type ProfileItem } from './profile-reference-model.js';
+
+const ERROR_CLASSES: Record<ErrorName, new (...args: never[]) => Error> = {
+  ValidationError,
+  KeyError,
+  ExpressionError,
+  ConditionFailedError,
+  VersionConflictError,
+  TransactionCanceledError,
+  InvalidTransactionError,
+  BatchValidationError,
+};
+
+/** Sets as sorted arrays, keys sorted, undefined values dropped: a form `toEqual` compares exactly. */
+export function canonical(value: unknown): unknown {
+  if (value instanceof Set) return { $set: [...value].map(canonical).sort() };
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(value).sort()) {
+      const v = (value as Record<string, unknown>)[k];
+      if (v !== undefined) out[k] = canonical(v);
+    }
+    return out;
+  }
+  return value;
+}
+
+const TIMESTAMPS = ['createdAt', 'updatedAt'] as const;
+type Stamps = { createdAt: string; updatedAt: string };
+
+function withoutStamps(item: object | undefined): Record<string, unknown> | undefined {
+  if (item === undefined) return undefined;
+  const { createdAt: _c, updatedAt: _u, ...rest } = item as Record<string, unknown>;
+  return rest;
+}
+
+export const toSent = (input: ProfileInput): Record<string, unknown> => ({
+  ...input,
+  ...(input.tags !== undefined ? { tags: new Set(input.tags) } : {}),
+  ...(input.prefs !== undefined ? { prefs: prefsSent(input.prefs) } : {}),
+});
+const prefsSent = (p: PrefsInput): Record<string, unknown> => ({ ...p, ...(p.flags !== undefined ? { flags: new Set(p.flags) } : {}) });
+
+function actionValue(a: Action): unknown {
+  if (!('value' in a)) return undefined;
+  if (a.path === 'tags' || a.path === 'prefs.flags') return a.value === undefined ? undefined : new Set(a.value as string[]);
+  if (a.path === 'prefs' && a.value !== undefined) return prefsSent(a.value as PrefsInput);
+  return a.value;
+}
+
+export class ModelRunner {
+  state = new ModelState();
+  readonly stamps = new Map<string, Stamps>();
+  commands = 0;
+
+  constructor(private readonly m: ModelTable) {}
+
+  private cond(c: Cond) {
+    const { Attr } = this.m.Profile;
+    switch (c.op) {
+      case 'scoreGt':
+        return Attr('score').gt(c.n);
+      case 'nickMissing':
+        return Attr('nick').notExists();
+      case 'tagsContain':
+        return Attr('tags').contains(c.v);
+      case 'langEq':
+        return Attr('prefs.lang').eq(c.v);
+      case 'rankBetween':
+        return Attr('rank').between(c.lo, c.hi);
+    }
+  }
+
+  updateBuilder(cmd: UpdateCmd) {
+    let b = this.m.Profile.update({ id: cmd.id });
+    for (const a of cmd.actions) {
+      const v = actionValue(a);
+      if (a.kind === 'remove') b = b.remove(a.path as never);
+      else b = (b[a.kind] as (m: never) => typeof b).call(b, { [a.path]: v } as never);
+    }
+    if (cmd.where !== undefined) b = b.where(this.cond(cmd.where));
+    if (cmd.upsert) b = b.upsert();
+    return b;
+  }
+
+  private badgeUpdateBuilder(cmd: BadgeUpdateCmd) {
+    const stored = this.state.badges.get(badgeKey(cmd.owner, cmd.badge));
+    const version = versionSent(cmd.version, stored) ?? (cmd.version === 'current' ? 1 : undefined);
+    let b = this.m.Badge.update({ ownerId: cmd.owner, badgeId: cmd.badge, ...(version !== undefined ? { version } : {}) } as never);
+    if (cmd.label !== undefined) b = b.set({ label: cmd.label });
+    if (cmd.addLevel !== undefined) b = b.add({ level: cmd.addLevel });
+    return b;
+  }
+
+  private txnAction(a: TxnAction) {
+    const { Profile } = this.m;
+    switch (a.a) {
+      case 'update':
+        return this.updateBuilder(a.cmd);
+      case 'put':
+        return a.where === undefined ? Profile.put(toSent(a.input) as never) : Profile.put(toSent(a.input) as never).where(this.cond(a.where));
+      case 'delete':
+        return a.where === undefined ? Profile.delete({ id: a.id }) : Profile.delete({ id: a.id }).where(this.cond(a.where));
+      case 'check':
+        return Profile.check({ id: a.id }, this.cond(a.cond));
+      case 'badgeUpdate':
+        return this.badgeUpdateBuilder(a.cmd);
+    }
+  }
+
+  /** Sends the command; resolves to what the call resolved to. */
+  private async send(cmd: Command): Promise<unknown> {
+    const { Profile, Badge, table } = this.m;
+    switch (cmd.t) {
+      case 'put': {
+        const b = Profile.put(toSent(cmd.input) as never);
+        return cmd.where === undefined ? await b : await b.where(this.cond(cmd.where));
+      }
+      case 'create':
+        return await Profile.create(toSent(cmd.input) as never);
+      case 'update':
+        return await this.updateBuilder(cmd).returning(cmd.returning as 'ALL_NEW');
+      case 'delete': {
+        const b = Profile.delete({ id: cmd.id }).returning('ALL_OLD');
+        return cmd.where === undefined ? await b : await b.where(this.cond(cmd.where));
+      }
+      case 'batch':
+        return await table.batchWrite(
+          cmd.writes.map((w) =>
+            w.w === 'put' ? Profile.put(toSent(w.input) as never) : w.w === 'delete' ? Profile.delete({ id: w.id }) : Badge.delete({ ownerId: w.owner, badgeId: w.badge } as never),
+          ),
+        );
+      case 'txn':
+        return await transactWrite(cmd.actions.map((a) => this.txnAction(a)) as never);
+      case 'badgeCreate':
+        return await Badge.create({ ownerId: cmd.owner, badgeId: cmd.badge, label: cmd.label, level: cmd.level });
+      case 'badgePut': {
+        const key = badgeKey(cmd.owner, cmd.badge);
+        const stored = this.state.badges.get(key);
+        const version = versionSent(cmd.version, stored);
+        const read = version === undefined ? {} : { ...this.stamps.get(`B:${key}`), version };
+        return await Badge.put({ ownerId: cmd.owner, badgeId: cmd.badge, label: cmd.label, level: cmd.level, ...read } as never);
+      }
+      case 'badgeUpdate':
+        return await this.badgeUpdateBuilder(cmd);
+      case 'badgeDelete': {
+        const stored = this.state.badges.get(badgeKey(cmd.owner, cmd.badge));
+        const version = versionSent(cmd.version, stored);
+        return await Badge.delete({ ownerId: cmd.owner, badgeId: cmd.badge, ...(version !== undefined ? { version } : {}) } as never);
+      }
+    }
+  }
+
+  async run(cmd: Command): Promise<void> {
+    this.commands += 1;
+    const expected = expectCommand(cmd, this.state);
+    const t0 = Date.now();
+    let result: unknown;
+    let error: unknown;
+    try {
+      result = await this.send(cmd);
+    } catch (e) {
+      error = e;
+    }
+    const t1 = Date.now();
+    const accepted = expected.kind === 'fail' ? expected.errors : expected.alsoAccepted;
+    if (error !== undefined) {
+      const named = [...accepted].some((n) => error instanceof ERROR_CLASSES[n]);
+      if (!named) {
+        throw new Error(`${JSON.stringify(cmd)}: expected ${expected.kind === 'fail' ? `one of ${[...accepted].join(', ')}` : 'success'}, got ${String(error)}`, { cause: error });
+      }
+      await this.verify(new Map(), t0, t1);
+      return;
+    }
+    if (expected.kind === 'fail') throw new Error(`${JSON.stringify(cmd)}: expected one of ${[...expected.errors].join(', ')}, but it succeeded`);
+    if (expected.returned !== undefined && cmd.t !== 'txn' && cmd.t !== 'batch') {
+      expect(canonical(withoutStamps(result as Record<string, unknown> | undefined)), `${JSON.stringify(cmd)} resolved to`).toEqual(canonical(expected.returned.value));
+    }
+    this.state = expected.next;
+    await this.verify(expected.writes, t0, t1);
+  }
+
+  /** The table against the model; `writes` tells which items' timestamps moved in [t0, t1]. */
+  async verify(writes: Map<string, string>, t0: number, t1: number): Promise<void> {
+    const { Profile, table } = this.m;
+    for (const id of IDS) {
+      const got = await Profile.get({ id }).consistent();
+      const want = this.state.profiles.get(id);
+      expect(canonical(withoutStamps(got)), `get(${id})`).toEqual(canonical(want));
+      const { items, unknown } = await table.query(table.Key('pk').eq(`P#${id}`)).consistent().all();
+      expect(unknown).toEqual([]);
+      const wantBadges = [...this.state.badges.values()].filter((b) => b.ownerId === id).sort((a, b) => (a.badgeId < b.badgeId ? -1 : 1));
+      const wantPartition = [...wantBadges.map((b) => ({ ...b, _et: 'Badge' })), ...(want === undefined ? [] : [{ ...want, _et: 'Profile' }])];
+      expect(canonical(items.map((i) => withoutStamps(i as never))), `partition P#${id}`).toEqual(canonical(wantPartition));
+      for (const item of items) {
+        const key = item._et === 'Profile' ? `P:${id}` : `B:${badgeKey(id, (item as unknown as { badgeId: string }).badgeId)}`;
+        this.checkStamps(key, item as unknown as Stamps, writes.get(key), t0, t1);
+      }
+      if (got !== undefined) expect(TIMESTAMPS.map((k) => got[k])).toEqual(TIMESTAMPS.map((k) => this.stamps.get(`P:${id}`)?.[k]));
+    }
+    for (const [key, kind] of writes) if (kind === 'deleted') this.stamps.delete(key);
+    for (const org of ORGS) {
+      const got = await Profile.query('gsi1', Profile.Key('org').eq(org)).all();
+      const want = [...this.state.profiles.values()].filter((p) => p.org === org && p.tier !== undefined).sort(byIndexKey);
+      expect(got.map((p) => [p.tier, p.rank]), `gsi1 order for ${org}`).toEqual(want.map((p) => [p.tier, p.rank]));
+      expect(canonical(sortById(got.map((p) => withoutStamps(p)!))), `gsi1 items for ${org}`).toEqual(canonical(sortById(want)));
+    }
+  }
+
+  private checkStamps(key: string, item: Stamps, kind: string | undefined, t0: number, t1: number): void {
+    const before = this.stamps.get(key);
+    const within = (iso: string): boolean => Date.parse(iso) >= t0 - 2 && Date.parse(iso) <= t1 + 2;
+    if (kind === undefined) {
+      expect(item, `${key} was not written: its timestamps stay`).toEqual(expect.objectContaining(before ?? {}));
+    } else {
+      expect(within(item.updatedAt), `${key} updatedAt ${item.updatedAt} in [${t0}, ${t1}]`).toBe(true);
+      if (kind === 'created') expect(within(item.createdAt), `${key} createdAt ${item.createdAt} is new`).toBe(true);
+      else expect(item.createdAt, `${key} keeps its createdAt`).toBe(before?.createdAt);
+    }
+    this.stamps.set(key, { createdAt: item.createdAt, updatedAt: item.updatedAt });
+  }
+}
+
+const byIndexKey = (a: ProfileItem, b: ProfileItem): number => {
+  const ka = `T#${a.tier}#${String(a.rank).padStart(16, '0')}`;
+  const kb = `T#${b.tier}#${String(b.rank).padStart(16, '0')}`;
+  return ka < kb ? -1 : ka > kb ? 1 : 0;
+};
+const sortById = <T extends { id?: unknown }>(items: T[]): T[] => [...items].sort((a, b) => (String(a.id) < String(b.id) ? -1 : 1));
+
+export type { ItemInput };
