@@ -56,6 +56,7 @@ describe('model-based: random write sequences against the reference model', () =
       { seed: SEED, numRuns: RUNS, endOnFailure: process.env['MODEL_SHRINK'] === undefined },
     );
     console.log(`model-based-61: ${commands} commands in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    console.log([...ModelRunner.outcomes].sort().map(([k, n]) => `${k}: ${n}`).join('\n'));
     expect(commands).toBeGreaterThan(0);
   });
 });

@@ -102,6 +102,8 @@ export function expectCommand(cmd: Command, state: ModelState): Expectation {
       const result = expectBadgeUpdate(cmd, state, next, writes);
       return result ?? ok();
     }
+    case 'query':
+      return ok();
     case 'badgeDelete': {
       const key = badgeKey(cmd.owner, cmd.badge);
       const stored = state.badges.get(key);

@@ -29,7 +29,21 @@ export type Cond =
   | { op: 'nickMissing' }
   | { op: 'tagsContain'; v: string }
   | { op: 'langEq'; v: string }
-  | { op: 'rankBetween'; lo: number; hi: number };
+  | { op: 'rankBetween'; lo: number; hi: number }
+  | { op: 'countsHas'; k: string }
+  | { op: 'shapeRGte'; n: number }
+  | { op: 'flagsContain'; v: string }
+  | { op: 'itemsSizeLte'; n: number };
+
+/** A gsi1 query's condition on the sort-key composites (tier, then rank). */
+export type IndexCond =
+  | { op: 'all' }
+  | { op: 'tierEq'; v: string }
+  | { op: 'tierBegins'; v: string }
+  | { op: 'tierRange'; rop: 'gt' | 'gte' | 'lt' | 'lte'; v: string }
+  | { op: 'tierBetween'; lo: string; hi: string }
+  | { op: 'tierEqRank'; v: string; rop: 'eq' | 'gt' | 'gte' | 'lt' | 'lte'; n: number }
+  | { op: 'tierEqRankBetween'; v: string; lo: number; hi: number };
 
 /** An update action; `value` of a set action may be undefined (remove, or reset to the default). */
 export type Action =
@@ -62,7 +76,8 @@ export type Command =
   | { t: 'badgeCreate'; owner: string; badge: string; label: string; level: number }
   | { t: 'badgePut'; owner: string; badge: string; label: string; level: number; version: VersionChoice }
   | BadgeUpdateCmd
-  | { t: 'badgeDelete'; owner: string; badge: string; version: VersionChoice };
+  | { t: 'badgeDelete'; owner: string; badge: string; version: VersionChoice }
+  | { t: 'query'; org: string; cond: IndexCond; reverse: boolean };
 
 // ------------------------------------------------------------------------------------------------
 // Generators. Mostly valid values, with a few that break one rule (too long, out of bounds, a key
@@ -74,19 +89,19 @@ const id = fc.constantFrom(...IDS);
 const org = fc.constantFrom(...ORGS);
 const word = fc.constantFrom('x', 'y', 'zz', 'red', '');
 const tag = fc.constantFrom('t1', 't2', 't3');
-const tier = fc.oneof({ weight: 8, arbitrary: fc.constantFrom('gold', 'iron', 'a', 'ab', '') }, { weight: 1, arbitrary: fc.constantFrom('toolongtier', 'a#b') });
-const nick = fc.oneof({ weight: 6, arbitrary: fc.constantFrom('bo', 'ada', '') }, { weight: 1, arbitrary: fc.constant('waytoolong') });
-const score = fc.integer({ min: -7, max: 12 });
-const rank = fc.oneof({ weight: 8, arbitrary: fc.constantFrom(0, 1, 5, 42, 100) }, { weight: 1, arbitrary: fc.constantFrom(-1, 101) });
-const recordKey = fc.oneof({ weight: 8, arbitrary: fc.constantFrom('k1', 'k2') }, { weight: 1, arbitrary: fc.constant('') });
+const tier = fc.oneof({ weight: 30, arbitrary: fc.constantFrom('gold', 'iron', 'a', 'ab', 'a b', 'a!', '') }, { weight: 1, arbitrary: fc.constantFrom('toolongtier', 'a#b') });
+const nick = fc.oneof({ weight: 30, arbitrary: fc.constantFrom('bo', 'ada', '') }, { weight: 1, arbitrary: fc.constant('waytoolong') });
+const score = fc.oneof({ weight: 30, arbitrary: fc.integer({ min: -5, max: 10 }) }, { weight: 1, arbitrary: fc.constantFrom(-7, 12) });
+const rank = fc.oneof({ weight: 30, arbitrary: fc.constantFrom(0, 1, 5, 42, 100) }, { weight: 1, arbitrary: fc.constantFrom(-1, 101) });
+const recordKey = fc.oneof({ weight: 30, arbitrary: fc.constantFrom('k1', 'k2') }, { weight: 1, arbitrary: fc.constant('') });
 const item: fc.Arbitrary<ItemInput> = fc.record({ sku: fc.constantFrom('s1', 's2'), qty: fc.integer({ min: 0, max: 3 }) }, { requiredKeys: ['sku'] });
 const shape: fc.Arbitrary<ShapeInput> = fc.oneof(
-  fc.record({ kind: fc.constant('circle' as const), r: fc.integer({ min: 0, max: 3 }) }),
+  fc.record({ kind: fc.constant('circle' as const), r: fc.oneof({ weight: 20, arbitrary: fc.integer({ min: 1, max: 3 }) }, { weight: 1, arbitrary: fc.constant(0) }) }),
   fc.record({ kind: fc.constant('square' as const), side: fc.integer({ min: -2, max: 3 }) }),
 );
 const prefs: fc.Arbitrary<PrefsInput> = fc.record({ theme: word, lang: fc.constantFrom('en', 'fr'), flags: fc.uniqueArray(tag, { maxLength: 2 }) }, { requiredKeys: [] });
 const tagSet = fc.uniqueArray(tag, { minLength: 1, maxLength: 2 });
-const counts = fc.dictionary(recordKey, fc.integer({ min: -3, max: 3 }), { maxKeys: 2 });
+const counts = fc.dictionary(fc.oneof({ weight: 4, arbitrary: recordKey }, { weight: 1, arbitrary: fc.constantFrom('1', 'a b', 'k-1', 'é') }), fc.integer({ min: -3, max: 3 }), { maxKeys: 2 });
 
 export const profileInput = (forId: fc.Arbitrary<string> = id): fc.Arbitrary<ProfileInput> =>
   fc.record(
@@ -99,7 +114,7 @@ export const profileInput = (forId: fc.Arbitrary<string> = id): fc.Arbitrary<Pro
       note: word,
       score,
       prefs,
-      items: fc.array(item, { maxLength: 5 }),
+      items: fc.oneof({ weight: 20, arbitrary: fc.array(item, { maxLength: 4 }) }, { weight: 1, arbitrary: fc.array(item, { minLength: 5, maxLength: 5 }) }),
       tags: fc.uniqueArray(tag, { maxLength: 2 }),
       counts,
       shape,
@@ -113,10 +128,16 @@ export const cond: fc.Arbitrary<Cond> = fc.oneof(
   fc.record({ op: fc.constant('tagsContain' as const), v: tag }),
   fc.record({ op: fc.constant('langEq' as const), v: fc.constantFrom('en', 'fr') }),
   fc.record({ op: fc.constant('rankBetween' as const), lo: fc.constantFrom(0, 2), hi: fc.constantFrom(2, 50) }),
+  fc.record({ op: fc.constant('countsHas' as const), k: fc.constantFrom('k1', 'k2') }),
+  fc.record({ op: fc.constant('shapeRGte' as const), n: fc.integer({ min: 1, max: 3 }) }),
+  fc.record({ op: fc.constant('flagsContain' as const), v: tag }),
+  fc.record({ op: fc.constant('itemsSizeLte' as const), n: fc.integer({ min: 0, max: 3 }) }),
 );
 
 const index = fc.integer({ min: 0, max: 4 });
-const maybe = <T>(a: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> => fc.option(a, { nil: undefined, freq: 4 });
+/** An optional `where()`: absent 3 times in 4. */
+const maybeWhere: fc.Arbitrary<Cond | undefined> = fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: cond });
+export const maybe = <T>(a: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> => fc.option(a, { nil: undefined, freq: 4 });
 
 export const action: fc.Arbitrary<Action> = fc.oneof(
   fc.record({ kind: fc.constant('set' as const), path: fc.constant('nick'), value: maybe(nick) }),
@@ -136,6 +157,12 @@ export const action: fc.Arbitrary<Action> = fc.oneof(
   fc.record({ kind: fc.constant('set' as const), path: recordKey.map((k) => `counts.${k}`), value: fc.integer({ min: -3, max: 3 }) }),
   fc.record({ kind: fc.constant('set' as const), path: fc.constant('shape'), value: maybe(shape) }),
   fc.record({ kind: fc.constant('set' as const), path: fc.constant('shape.r'), value: fc.integer({ min: 0, max: 3 }) }),
+  fc.record({ kind: fc.constant('set' as const), path: fc.constant('shape.side'), value: fc.integer({ min: -2, max: 3 }) }),
+  fc.record({ kind: fc.constant('set' as const), path: fc.constant('shape.kind'), value: fc.constantFrom('circle', 'square') }),
+  fc.record({ kind: fc.constant('add' as const), path: fc.constant('shape.r'), value: fc.integer({ min: -2, max: 2 }) }),
+  fc.record({ kind: fc.constant('set' as const), path: fc.constant('prefs.flags'), value: maybe(fc.uniqueArray(tag, { maxLength: 2 })) }),
+  fc.record({ kind: fc.constant('set' as const), path: index.map((i) => `items[${i}].sku`), value: fc.constantFrom('s1', 's2') }),
+  fc.record({ kind: fc.constant('setIfNotExists' as const), path: fc.constantFrom('counts.k1', 'items'), value: fc.constant(undefined) }).map((a) => ({ ...a, value: a.path === 'items' ? [{ sku: 's9' }] : 7 })),
   fc.record({ kind: fc.constant('setIfNotExists' as const), path: fc.constantFrom('nick', 'prefs.theme', 'tier'), value: fc.constantFrom('bo', 'gold') }),
   fc.record({ kind: fc.constant('setIfNotExists' as const), path: fc.constant('score'), value: score }),
   fc.record({ kind: fc.constant('add' as const), path: fc.constantFrom('score', 'rank'), value: fc.integer({ min: -6, max: 6 }) }),
@@ -145,9 +172,10 @@ export const action: fc.Arbitrary<Action> = fc.oneof(
   fc.record({
     kind: fc.constant('remove' as const),
     path: fc.oneof(
-      fc.constantFrom('nick', 'score', 'note', 'tier', 'rank', 'tags', 'prefs', 'prefs.theme', 'prefs.flags', 'items', 'counts', 'shape'),
+      fc.constantFrom('nick', 'score', 'note', 'tier', 'rank', 'tags', 'prefs', 'prefs.theme', 'prefs.flags', 'prefs.lang', 'items', 'counts', 'shape', 'shape.r', 'org'),
       index.map((i) => `items[${i}]`),
       index.map((i) => `items[${i}].qty`),
+      index.map((i) => `items[${i}].sku`),
       recordKey.map((k) => `counts.${k}`),
     ),
   }),
@@ -155,36 +183,68 @@ export const action: fc.Arbitrary<Action> = fc.oneof(
 );
 
 /** At most one action on the `items` list per update: the model does not compose index shifts. */
+/** Both gsi1sk composites at once, as an update that changes the index key must give them. */
+const tierAndRank: fc.Arbitrary<Action[]> = fc.tuple(maybe(tier), maybe(rank)).map(([t, r]) => [
+  { kind: 'set', path: 'tier', value: t },
+  { kind: 'set', path: 'rank', value: r },
+]);
+const actionGroup: fc.Arbitrary<Action[]> = fc.oneof({ weight: 12, arbitrary: action.map((a) => [a]) }, { weight: 2, arbitrary: tierAndRank });
+
 const actions = fc
-  .array(action, { minLength: 1, maxLength: 4 })
+  .array(actionGroup, { minLength: 1, maxLength: 3 })
+  .map((groups) => groups.flat())
   .filter((as) => as.filter((a) => a.path.startsWith('items')).length <= 1 && new Set(as.map((a) => a.path)).size === as.length);
 
 export const updateCmd = (forId: fc.Arbitrary<string> = id): fc.Arbitrary<UpdateCmd> =>
-  fc.record(
-    {
+  fc
+    .record({
       t: fc.constant('update' as const),
       id: forId,
       actions,
-      where: cond,
+      where: maybeWhere,
       upsert: fc.boolean(),
+      withOrg: fc.integer({ min: 0, max: 9 }),
       returning: fc.constantFrom('NONE' as const, 'ALL_NEW' as const, 'ALL_OLD' as const),
-    },
-    { requiredKeys: ['t', 'id', 'actions', 'upsert', 'returning'] },
-  );
+    })
+    .map(({ withOrg, ...cmd }) => {
+      // An upsert must carry `org` (required): give it one most of the time.
+      const org = withOrg < 8 && cmd.upsert && !cmd.actions.some((a) => a.path === 'org') ? [{ kind: 'set' as const, path: 'org', value: ORGS[withOrg % 2] }] : [];
+      const out: UpdateCmd = { ...cmd, actions: [...org, ...cmd.actions] };
+      if (out.where === undefined) delete out.where;
+      return out;
+    });
 
-const label = fc.oneof({ weight: 6, arbitrary: fc.constantFrom('gold star', 'helper', '') }, { weight: 1, arbitrary: fc.constant('far too long label') });
-const level = fc.integer({ min: 0, max: 6 });
-const version = fc.constantFrom<VersionChoice>('current', 'current', 'stale', 'none');
-const badge = fc.constantFrom('b1', 'b2');
+const label = fc.oneof({ weight: 20, arbitrary: fc.constantFrom('gold star', 'helper', '') }, { weight: 1, arbitrary: fc.constant('far too long label') });
+const level = fc.oneof({ weight: 20, arbitrary: fc.integer({ min: 1, max: 5 }) }, { weight: 1, arbitrary: fc.constantFrom(0, 6) });
+const version = fc.constantFrom<VersionChoice>('current', 'current', 'current', 'stale', 'none');
+const badge = fc.constantFrom('b1', 'b1', 'b2');
 
 const badgeUpdate: fc.Arbitrary<BadgeUpdateCmd> = fc
   .record({ t: fc.constant('badgeUpdate' as const), owner: id, badge, label, addLevel: fc.integer({ min: -3, max: 3 }), version }, { requiredKeys: ['t', 'owner', 'badge', 'version'] })
   .filter((c) => c.label !== undefined || c.addLevel !== undefined);
 
+function dropUndefinedWhere<T extends { where?: Cond | undefined }>(c: T): T {
+  if (c.where === undefined) delete c.where;
+  return c;
+}
+
+const tierBound = fc.constantFrom('a', 'ab', 'a b', 'b', 'gold', 'iron', 'z');
+const rankBound = fc.constantFrom(0, 1, 5, 42, 100);
+const rop = fc.constantFrom('gt' as const, 'gte' as const, 'lt' as const, 'lte' as const);
+const indexCond: fc.Arbitrary<IndexCond> = fc.oneof(
+  fc.constant({ op: 'all' as const }),
+  fc.record({ op: fc.constant('tierEq' as const), v: tierBound }),
+  fc.record({ op: fc.constant('tierBegins' as const), v: tierBound }),
+  fc.record({ op: fc.constant('tierRange' as const), rop, v: tierBound }),
+  fc.record({ op: fc.constant('tierBetween' as const), lo: fc.constantFrom('a', 'ab'), hi: fc.constantFrom('ab', 'gold', 'z') }),
+  fc.record({ op: fc.constant('tierEqRank' as const), v: tierBound, rop: fc.constantFrom('eq' as const, 'gt' as const, 'gte' as const, 'lt' as const, 'lte' as const), n: rankBound }),
+  fc.record({ op: fc.constant('tierEqRankBetween' as const), v: tierBound, lo: fc.constantFrom(0, 1, 5), hi: fc.constantFrom(5, 42, 100) }),
+);
+
 const txnAction: fc.Arbitrary<TxnAction> = fc.oneof(
   fc.record({ a: fc.constant('update' as const), cmd: updateCmd().map((c) => ({ ...c, returning: 'NONE' as const })) }),
-  fc.record({ a: fc.constant('put' as const), input: profileInput(), where: cond }, { requiredKeys: ['a', 'input'] }),
-  fc.record({ a: fc.constant('delete' as const), id, where: cond }, { requiredKeys: ['a', 'id'] }),
+  fc.record({ a: fc.constant('put' as const), input: profileInput(), where: maybeWhere }).map(dropUndefinedWhere),
+  fc.record({ a: fc.constant('delete' as const), id, where: maybeWhere }).map(dropUndefinedWhere),
   fc.record({ a: fc.constant('check' as const), id, cond }),
   fc.record({ a: fc.constant('badgeUpdate' as const), cmd: badgeUpdate }),
 );
@@ -196,14 +256,15 @@ const batchWrite: fc.Arbitrary<BatchWrite> = fc.oneof(
 );
 
 export const command: fc.Arbitrary<Command> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ t: fc.constant('put' as const), input: profileInput(), where: cond }, { requiredKeys: ['t', 'input'] }) },
+  { weight: 4, arbitrary: fc.record({ t: fc.constant('put' as const), input: profileInput(), where: maybeWhere }).map(dropUndefinedWhere) },
   { weight: 2, arbitrary: fc.record({ t: fc.constant('create' as const), input: profileInput() }) },
   { weight: 10, arbitrary: updateCmd() },
-  { weight: 2, arbitrary: fc.record({ t: fc.constant('delete' as const), id, where: cond }, { requiredKeys: ['t', 'id'] }) },
+  { weight: 2, arbitrary: fc.record({ t: fc.constant('delete' as const), id, where: maybeWhere }).map(dropUndefinedWhere) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('batch' as const), writes: fc.array(batchWrite, { minLength: 1, maxLength: 4 }) }) },
   { weight: 2, arbitrary: fc.record({ t: fc.constant('txn' as const), actions: fc.array(txnAction, { minLength: 2, maxLength: 3 }) }) },
-  { weight: 2, arbitrary: fc.record({ t: fc.constant('badgeCreate' as const), owner: id, badge, label, level }) },
+  { weight: 3, arbitrary: fc.record({ t: fc.constant('badgeCreate' as const), owner: id, badge, label, level }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('badgePut' as const), owner: id, badge, label, level, version }) },
   { weight: 2, arbitrary: badgeUpdate },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('badgeDelete' as const), owner: id, badge, version }) },
+  { weight: 2, arbitrary: fc.record({ t: fc.constant('query' as const), org, cond: indexCond, reverse: fc.boolean() }) },
 );

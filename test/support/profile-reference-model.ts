@@ -3,7 +3,7 @@
  * from docs/updates.md, docs/modeling.md, docs/errors.md, docs/batch.md, docs/transactions.md and
  * docs/locking-and-ttl.md and from the schema in profile-entities.ts, not from dynakit's source.
  */
-import type { Cond, ItemInput, ProfileInput, ShapeInput } from './profile-commands.js';
+import type { Cond, IndexCond, ItemInput, ProfileInput, ShapeInput } from './profile-commands.js';
 import { ITEMS_MAX, LABEL_MAX, LEVEL_MAX, LEVEL_MIN, NICK_MAX, RANK_MAX, RANK_MIN, SCORE_MAX, SCORE_MIN, TIER_MAX } from './profile-entities.js';
 
 /** A Profile as a read returns it, without the timestamps. */
@@ -114,5 +114,36 @@ export function holds(cond: Cond | undefined, item: ProfileItem | undefined): bo
       return item?.prefs?.lang === cond.v;
     case 'rankBetween':
       return item !== undefined && item.rank >= cond.lo && item.rank <= cond.hi;
+    case 'countsHas':
+      return item?.counts?.[cond.k] !== undefined;
+    case 'shapeRGte':
+      return item?.shape?.kind === 'circle' && item.shape.r >= cond.n;
+    case 'flagsContain':
+      return item?.prefs?.flags.has(cond.v) ?? false;
+    case 'itemsSizeLte':
+      return item?.items !== undefined && item.items.length <= cond.n;
+  }
+}
+
+/** Whether a gsi1 query's sort-key condition selects `item` (which is in the index: it has a tier). */
+export function indexSelects(c: IndexCond, item: ProfileItem & { tier: string }): boolean {
+  const t = item.tier;
+  const cmp = (a: string | number, op: 'eq' | 'gt' | 'gte' | 'lt' | 'lte', b: string | number): boolean =>
+    op === 'eq' ? a === b : op === 'gt' ? a > b : op === 'gte' ? a >= b : op === 'lt' ? a < b : a <= b;
+  switch (c.op) {
+    case 'all':
+      return true;
+    case 'tierEq':
+      return t === c.v;
+    case 'tierBegins':
+      return t.startsWith(c.v);
+    case 'tierRange':
+      return cmp(t, c.rop, c.v);
+    case 'tierBetween':
+      return t >= c.lo && t <= c.hi;
+    case 'tierEqRank':
+      return t === c.v && cmp(item.rank, c.rop, c.n);
+    case 'tierEqRankBetween':
+      return t === c.v && item.rank >= c.lo && item.rank <= c.hi;
   }
 }

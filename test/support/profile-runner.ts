@@ -5,11 +5,11 @@
  */
 import { expect } from 'vitest';
 import { BatchValidationError, ConditionFailedError, ExpressionError, InvalidTransactionError, KeyError, TransactionCanceledError, ValidationError, VersionConflictError, transactWrite } from '../../src/index.js';
-import type { Action, BadgeUpdateCmd, Command, Cond, ItemInput, PrefsInput, ProfileInput, TxnAction, UpdateCmd } from './profile-commands.js';
+import type { Action, BadgeUpdateCmd, Command, Cond, IndexCond, ItemInput, PrefsInput, ProfileInput, TxnAction, UpdateCmd } from './profile-commands.js';
 import { IDS, ORGS } from './profile-commands.js';
 import { expectCommand, versionSent } from './profile-command-model.js';
 import type { ModelTable } from './profile-entities.js';
-import { ModelState, badgeKey, type ErrorName, type ProfileItem } from './profile-reference-model.js';
+import { ModelState, badgeKey, indexSelects, type ErrorName, type ProfileItem } from './profile-reference-model.js';
 
 const ERROR_CLASSES: Record<ErrorName, new (...args: never[]) => Error> = {
   ValidationError,
@@ -64,6 +64,12 @@ export class ModelRunner {
   state = new ModelState();
   readonly stamps = new Map<string, Stamps>();
   commands = 0;
+  /** `<command> <outcome>` -> count, for the report of what a run exercised. */
+  static readonly outcomes = new Map<string, number>();
+  private tally(cmd: Command, outcome: string): void {
+    const key = `${cmd.t} ${outcome}`;
+    ModelRunner.outcomes.set(key, (ModelRunner.outcomes.get(key) ?? 0) + 1);
+  }
 
   constructor(private readonly m: ModelTable) {}
 
@@ -80,6 +86,14 @@ export class ModelRunner {
         return Attr('prefs.lang').eq(c.v);
       case 'rankBetween':
         return Attr('rank').between(c.lo, c.hi);
+      case 'countsHas':
+        return Attr(`counts.${c.k}`).exists();
+      case 'shapeRGte':
+        return Attr('shape.r').gte(c.n);
+      case 'flagsContain':
+        return Attr('prefs.flags').contains(c.v);
+      case 'itemsSizeLte':
+        return Attr('items').size().lte(c.n);
     }
   }
 
@@ -120,6 +134,39 @@ export class ModelRunner {
     }
   }
 
+  private keyCondition(org: string, c: IndexCond) {
+    const { Key } = this.m.Profile;
+    const base = Key('org').eq(org);
+    switch (c.op) {
+      case 'all':
+        return base;
+      case 'tierEq':
+        return base.and(Key('tier').eq(c.v));
+      case 'tierBegins':
+        return base.and(Key('tier').beginsWith(c.v));
+      case 'tierRange':
+        return base.and(Key('tier')[c.rop](c.v));
+      case 'tierBetween':
+        return base.and(Key('tier').between(c.lo, c.hi));
+      case 'tierEqRank':
+        return base.and(Key('tier').eq(c.v)).and(Key('rank')[c.rop](c.n));
+      case 'tierEqRankBetween':
+        return base.and(Key('tier').eq(c.v)).and(Key('rank').between(c.lo, c.hi));
+    }
+  }
+
+  /** A gsi1 query against the model: the items it selects, in index order. */
+  private async query(cmd: Extract<Command, { t: 'query' }>): Promise<void> {
+    const q = this.m.Profile.query('gsi1', this.keyCondition(cmd.org, cmd.cond) as never);
+    const got = await (cmd.reverse ? q.reverse() : q).all();
+    const inIndex = [...this.state.profiles.values()].filter((p): p is ProfileItem & { tier: string } => p.org === cmd.org && p.tier !== undefined);
+    const want = inIndex.filter((p) => indexSelects(cmd.cond, p)).sort(byIndexKey);
+    if (cmd.reverse) want.reverse();
+    const label = JSON.stringify(cmd);
+    expect(got.map((p) => [p.tier, p.rank]), `${label}: order`).toEqual(want.map((p) => [p.tier, p.rank]));
+    expect(canonical(sortById(got.map((p) => withoutStamps(p)!))), `${label}: items`).toEqual(canonical(sortById(want)));
+  }
+
   /** Sends the command; resolves to what the call resolved to. */
   private async send(cmd: Command): Promise<unknown> {
     const { Profile, Badge, table } = this.m;
@@ -155,6 +202,8 @@ export class ModelRunner {
       }
       case 'badgeUpdate':
         return await this.badgeUpdateBuilder(cmd);
+      case 'query':
+        throw new Error('queries are run by query()');
       case 'badgeDelete': {
         const stored = this.state.badges.get(badgeKey(cmd.owner, cmd.badge));
         const version = versionSent(cmd.version, stored);
@@ -165,6 +214,10 @@ export class ModelRunner {
 
   async run(cmd: Command): Promise<void> {
     this.commands += 1;
+    if (cmd.t === 'query') {
+      this.tally(cmd, 'ok');
+      return this.query(cmd);
+    }
     const expected = expectCommand(cmd, this.state);
     const t0 = Date.now();
     let result: unknown;
@@ -181,6 +234,7 @@ export class ModelRunner {
       if (!named) {
         throw new Error(`${JSON.stringify(cmd)}: expected ${expected.kind === 'fail' ? `one of ${[...accepted].join(', ')}` : 'success'}, got ${String(error)}`, { cause: error });
       }
+      this.tally(cmd, (error as Error).name);
       await this.verify(new Map(), t0, t1);
       return;
     }
@@ -188,6 +242,7 @@ export class ModelRunner {
     if (expected.returned !== undefined && cmd.t !== 'txn' && cmd.t !== 'batch') {
       expect(canonical(withoutStamps(result as Record<string, unknown> | undefined)), `${JSON.stringify(cmd)} resolved to`).toEqual(canonical(expected.returned.value));
     }
+    this.tally(cmd, 'ok');
     this.state = expected.next;
     await this.verify(expected.writes, t0, t1);
   }

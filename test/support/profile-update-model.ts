@@ -45,13 +45,13 @@ export function updateRefusals(cmd: UpdateCmd): Refusals {
   const onRank = cmd.actions.find((a) => a.path === 'rank');
   if (onTier?.kind === 'setIfNotExists' || onRank?.kind === 'add') out.add('KeyError');
   if (cmd.upsert && !cmd.actions.some((a) => a.path === 'org' && a.kind === 'set')) out.add('ValidationError');
-  if (!cmd.upsert) {
-    const tierGiven = onTier?.kind === 'set' && onTier.value !== undefined;
-    const rankGiven = onRank !== undefined && (onRank.kind === 'set' || onRank.kind === 'remove');
-    // gsi1sk is T#{tier}#{rank}: changing one needs the other from the update (removing tier removes the key).
-    if (tierGiven && !rankGiven) out.add('KeyError');
-    if (rankGiven && onTier === undefined) out.add('KeyError');
-  }
+  const tierGiven = onTier?.kind === 'set' && onTier.value !== undefined;
+  const rankGiven = onRank !== undefined && (onRank.kind === 'set' || onRank.kind === 'remove');
+  // gsi1sk is T#{tier}#{rank}: changing one needs the other from the update (removing tier removes
+  // the key). The docs leave the upsert open ("every index key it can build from the key, the
+  // values set and those defaults"); dynakit refuses it as an update does, which keeps the key true.
+  if (tierGiven && !rankGiven) out.add('KeyError');
+  if (rankGiven && onTier === undefined) out.add('KeyError');
   return out;
 }
 
@@ -62,6 +62,8 @@ function valueRefusals(a: Action, out: Refusals): void {
     out.add('ValidationError');
     out.add('ExpressionError');
   }
+  // Required attributes (at any depth) cannot be removed.
+  if (a.kind === 'remove' && (a.path === 'org' || a.path === 'shape.r' || /^items\[\d+\]\.sku$/.test(a.path))) out.add('ValidationError');
   if (a.kind !== 'set' && a.kind !== 'setIfNotExists') return;
   switch (a.path) {
     case 'nick':
@@ -103,13 +105,6 @@ export function applyUpdate(cmd: UpdateCmd, cur: ProfileItem | undefined): Exclu
     if (problem === 'must') applyErrors.add('ExpressionError');
     if (problem === 'may') alsoAccepted.add('ExpressionError');
   }
-  if (cmd.upsert) {
-    // Open in the docs: an upsert that sets one gsi1sk composite without the other (the model
-    // accepts a KeyError, or an index key that matches the stored item: the GSI check decides).
-    const onTier = cmd.actions.find((a) => a.path === 'tier');
-    const onRank = cmd.actions.find((a) => a.path === 'rank');
-    if ((onTier !== undefined) !== (onRank !== undefined) && !(onTier !== undefined && next.tier === undefined)) alsoAccepted.add('KeyError');
-  }
   if (conditionFails) return { kind: 'failed', errors: new Set<ErrorName>(['ConditionFailedError', ...applyErrors, ...alsoAccepted]) };
   if (applyErrors.size > 0) return { kind: 'failed', errors: new Set([...applyErrors, ...alsoAccepted]) };
   return { kind: 'applied', next, created, alsoAccepted };
@@ -129,7 +124,11 @@ function conditionHolds(cmd: UpdateCmd, cur: ProfileItem | undefined): boolean {
       const len = cur?.items?.length;
       if (len === undefined || !(len > Number(setIndex[1]) || len <= ITEMS_MAX - 1)) return false;
     }
-    if (a.path === 'shape.r' && cur?.shape?.kind !== 'circle') return false;
+    // The union guard: the option that has the field (or whose tag is the value set).
+    if ((a.path === 'shape.r') && cur?.shape?.kind !== 'circle') return false;
+    if (a.path === 'shape.side' && cur?.shape?.kind !== 'square') return false;
+    if (a.path === 'shape.kind' && cur?.shape?.kind !== (a as { value: string }).value) return false;
+    if (a.kind === 'add' && a.path === 'shape.r' && cur?.shape?.kind === 'circle' && cur.shape.r + (a.value as number) < 1) return false;
   }
   return true;
 }
@@ -145,7 +144,7 @@ function applyAction(a: Action, next: ProfileItem, cur: ProfileItem | undefined)
   // Nested: the parent must exist in the stored item.
   if (top === 'prefs') {
     const prefs = next.prefs;
-    if (prefs === undefined) return a.kind === 'remove' || a.kind === 'delete' ? 'may' : 'must';
+    if (prefs === undefined) return 'must';
     const key = seg[1] as 'theme' | 'lang' | 'flags';
     if (key === 'theme') {
       if (a.kind === 'remove' || (a.kind === 'set' && a.value === undefined)) delete prefs.theme;
@@ -153,6 +152,8 @@ function applyAction(a: Action, next: ProfileItem, cur: ProfileItem | undefined)
       else if (a.kind === 'setIfNotExists' && prefs.theme === undefined) prefs.theme = a.value as string;
     } else if (key === 'lang') {
       prefs.lang = a.kind === 'set' && a.value !== undefined ? (a.value as string) : 'en';
+    } else if (a.kind === 'set') {
+      prefs.flags = new Set((a.value as string[] | undefined) ?? []);
     } else if (a.kind === 'add') {
       for (const t of a.value as string[]) prefs.flags.add(t);
     } else if (a.kind === 'delete') {
@@ -164,16 +165,20 @@ function applyAction(a: Action, next: ProfileItem, cur: ProfileItem | undefined)
   }
   if (top === 'counts') {
     const counts = next.counts;
-    if (counts === undefined) return a.kind === 'remove' ? 'may' : 'must';
+    if (counts === undefined) return 'must';
     const key = seg[1] as string;
     if (a.kind === 'set') counts[key] = a.value as number;
+    else if (a.kind === 'setIfNotExists') counts[key] ??= a.value as number;
     else if (a.kind === 'add') counts[key] = (counts[key] ?? 0) + (a.value as number);
     else if (a.kind === 'remove') delete counts[key];
     return undefined;
   }
   if (top === 'shape') {
-    if (next.shape === undefined) return 'must';
-    if (next.shape.kind === 'circle') next.shape.r = (a as { value: number }).value;
+    const shape = next.shape;
+    if (shape === undefined) return 'must';
+    const v = (a as { value: number }).value;
+    if (seg[1] === 'r' && shape.kind === 'circle') shape.r = a.kind === 'add' ? shape.r + v : v;
+    if (seg[1] === 'side' && shape.kind === 'square') shape.side = v;
     return undefined;
   }
   // items[i] and items[i].qty
@@ -190,7 +195,7 @@ function applyAction(a: Action, next: ProfileItem, cur: ProfileItem | undefined)
     return undefined;
   }
   const element = items[i];
-  if (element === undefined) return a.kind === 'remove' ? 'may' : 'must';
+  if (element === undefined) return 'must';
   if (a.kind === 'set' && (a.value as number | undefined) !== undefined) element.qty = a.value as number;
   else delete element.qty;
   return undefined;
