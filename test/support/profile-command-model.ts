@@ -44,7 +44,8 @@ export function expectCommand(cmd: Command, state: ModelState): Expectation {
       if (cmd.t === 'create' ? cur !== undefined : !holds(cmd.where, cur)) return fail('ConditionFailedError');
       next.profiles.set(item.id, item);
       writes.set(`P:${item.id}`, 'created');
-      return ok({ value: item });
+      // A put resolves to the item it stored, or with returning('ALL_OLD') to the one it replaced.
+      return ok({ value: cmd.t === 'put' && cmd.returning === 'ALL_OLD' ? cur : item });
     }
     case 'update': {
       const outcome = expectUpdate(cmd, state, next, writes);

@@ -67,7 +67,7 @@ export type TxnAction =
   | { a: 'badgeUpdate'; cmd: BadgeUpdateCmd };
 
 export type Command =
-  | { t: 'put'; input: ProfileInput; where?: Cond }
+  | { t: 'put'; input: ProfileInput; where?: Cond; returning: 'NONE' | 'ALL_OLD' }
   | { t: 'create'; input: ProfileInput }
   | UpdateCmd
   | { t: 'delete'; id: string; where?: Cond }
@@ -163,7 +163,7 @@ export const action: fc.Arbitrary<Action> = fc.oneof(
   fc.record({ kind: fc.constant('set' as const), path: fc.constant('prefs.flags'), value: maybe(fc.uniqueArray(tag, { maxLength: 2 })) }),
   fc.record({ kind: fc.constant('set' as const), path: index.map((i) => `items[${i}].sku`), value: fc.constantFrom('s1', 's2') }),
   fc.record({ kind: fc.constant('setIfNotExists' as const), path: fc.constantFrom('counts.k1', 'items'), value: fc.constant(undefined) }).map((a) => ({ ...a, value: a.path === 'items' ? [{ sku: 's9' }] : 7 })),
-  fc.record({ kind: fc.constant('setIfNotExists' as const), path: fc.constantFrom('nick', 'prefs.theme', 'tier'), value: fc.constantFrom('bo', 'gold') }),
+  fc.record({ kind: fc.constant('setIfNotExists' as const), path: fc.constantFrom('nick', 'prefs.theme', 'tier'), value: fc.constantFrom('bo', 'gold', 'waytoolong') }),
   fc.record({ kind: fc.constant('setIfNotExists' as const), path: fc.constant('score'), value: score }),
   fc.record({ kind: fc.constant('add' as const), path: fc.constantFrom('score', 'rank'), value: fc.integer({ min: -6, max: 6 }) }),
   fc.record({ kind: fc.constant('add' as const), path: recordKey.map((k) => `counts.${k}`), value: fc.integer({ min: -3, max: 3 }) }),
@@ -256,7 +256,7 @@ const batchWrite: fc.Arbitrary<BatchWrite> = fc.oneof(
 );
 
 export const command: fc.Arbitrary<Command> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ t: fc.constant('put' as const), input: profileInput(), where: maybeWhere }).map(dropUndefinedWhere) },
+  { weight: 4, arbitrary: fc.record({ t: fc.constant('put' as const), input: profileInput(), where: maybeWhere, returning: fc.constantFrom('NONE' as const, 'ALL_OLD' as const) }).map(dropUndefinedWhere) },
   { weight: 2, arbitrary: fc.record({ t: fc.constant('create' as const), input: profileInput() }) },
   { weight: 10, arbitrary: updateCmd() },
   { weight: 2, arbitrary: fc.record({ t: fc.constant('delete' as const), id, where: maybeWhere }).map(dropUndefinedWhere) },

@@ -167,20 +167,37 @@ export class ModelRunner {
     expect(canonical(sortById(got.map((p) => withoutStamps(p)!))), `${label}: items`).toEqual(canonical(sortById(want)));
   }
 
+  /** Every other single-item write asks for the stored item on a failed condition. */
+  private asking<B extends { returnItemOnConditionFailure(): B }>(b: B): B {
+    return this.commands % 2 === 0 ? b.returnItemOnConditionFailure() : b;
+  }
+
+  /** A ConditionFailedError's `item` is the stored item when asked for (always, for a versioned write). */
+  private checkFailureItem(cmd: Command, error: unknown): void {
+    if (!(error instanceof ConditionFailedError)) return;
+    const id = cmd.t === 'put' || cmd.t === 'create' ? cmd.input.id : cmd.t === 'update' || cmd.t === 'delete' ? cmd.id : undefined;
+    if (id !== undefined && this.commands % 2 === 0) {
+      expect(canonical(withoutStamps(error.item)), `${JSON.stringify(cmd)}: the failure's item`).toEqual(canonical(this.state.profiles.get(id)));
+    }
+    if (error instanceof VersionConflictError && (cmd.t === 'badgePut' || cmd.t === 'badgeUpdate' || cmd.t === 'badgeDelete' || cmd.t === 'badgeCreate')) {
+      expect(canonical(withoutStamps(error.item)), `${JSON.stringify(cmd)}: the conflict's item`).toEqual(canonical(this.state.badges.get(badgeKey(cmd.owner, cmd.badge))));
+    }
+  }
+
   /** Sends the command; resolves to what the call resolved to. */
   private async send(cmd: Command): Promise<unknown> {
     const { Profile, Badge, table } = this.m;
     switch (cmd.t) {
       case 'put': {
-        const b = Profile.put(toSent(cmd.input) as never);
+        const b = this.asking(Profile.put(toSent(cmd.input) as never).returning(cmd.returning as 'ALL_OLD'));
         return cmd.where === undefined ? await b : await b.where(this.cond(cmd.where));
       }
       case 'create':
-        return await Profile.create(toSent(cmd.input) as never);
+        return await this.asking(Profile.create(toSent(cmd.input) as never));
       case 'update':
-        return await this.updateBuilder(cmd).returning(cmd.returning as 'ALL_NEW');
+        return await this.asking(this.updateBuilder(cmd).returning(cmd.returning as 'ALL_NEW'));
       case 'delete': {
-        const b = Profile.delete({ id: cmd.id }).returning('ALL_OLD');
+        const b = this.asking(Profile.delete({ id: cmd.id }).returning('ALL_OLD'));
         return cmd.where === undefined ? await b : await b.where(this.cond(cmd.where));
       }
       case 'batch':
@@ -235,6 +252,7 @@ export class ModelRunner {
         throw new Error(`${JSON.stringify(cmd)}: expected ${expected.kind === 'fail' ? `one of ${[...accepted].join(', ')}` : 'success'}, got ${String(error)}`, { cause: error });
       }
       this.tally(cmd, (error as Error).name);
+      this.checkFailureItem(cmd, error);
       await this.verify(new Map(), t0, t1);
       return;
     }
@@ -250,6 +268,11 @@ export class ModelRunner {
   /** The table against the model; `writes` tells which items' timestamps moved in [t0, t1]. */
   async verify(writes: Map<string, string>, t0: number, t1: number): Promise<void> {
     const { Profile, table } = this.m;
+    const projected = IDS[this.commands % IDS.length]!;
+    const picked = await Profile.get({ id: projected }).consistent().project('nick', 'tags', 'prefs', 'rank', 'shape', 'items');
+    const full = this.state.profiles.get(projected);
+    const want = full === undefined ? undefined : { nick: full.nick, tags: full.tags, prefs: full.prefs, rank: full.rank, shape: full.shape, items: full.items };
+    expect(canonical(picked), `get(${projected}).project(...)`).toEqual(canonical(want));
     for (const id of IDS) {
       const got = await Profile.get({ id }).consistent();
       const want = this.state.profiles.get(id);

@@ -67,7 +67,8 @@ function valueRefusals(a: Action, out: Refusals): void {
   if (a.kind !== 'set' && a.kind !== 'setIfNotExists') return;
   switch (a.path) {
     case 'nick':
-      if (typeof v === 'string' && v.length > NICK_MAX) out.add('ValidationError');
+    case 'prefs.theme':
+      if (a.path === 'nick' && typeof v === 'string' && v.length > NICK_MAX) out.add('ValidationError');
       break;
     case 'score':
       if (typeof v === 'number' && !inRange(v, SCORE_MIN, SCORE_MAX)) out.add('ValidationError');
@@ -196,7 +197,10 @@ function applyAction(a: Action, next: ProfileItem, cur: ProfileItem | undefined)
   }
   const element = items[i];
   if (element === undefined) return 'must';
-  if (a.kind === 'set' && (a.value as number | undefined) !== undefined) element.qty = a.value as number;
+  const value = a.kind === 'set' ? a.value : undefined;
+  if (seg[2] === 'sku') {
+    if (a.kind === 'set') element.sku = value as string;
+  } else if (value !== undefined) element.qty = value as number;
   else delete element.qty;
   return undefined;
 }
