@@ -13,6 +13,7 @@
 import { ScanCommand, BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { ExpressionError, transactWrite } from '../../src/index.js';
 import { command, type Command } from '../support/profile-commands.js';
 import { defineModelTable } from '../support/profile-entities.js';
 import { ModelRunner } from '../support/profile-runner.js';
@@ -58,5 +59,25 @@ describe('model-based: random write sequences against the reference model', () =
     console.log(`model-based-61: ${commands} commands in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     console.log([...ModelRunner.outcomes].sort().map(([k, n]) => `${k}: ${n}`).join('\n'));
     expect(commands).toBeGreaterThan(0);
+  });
+});
+
+/** Sequences the model found, shrunk, kept as examples so they stay pinned if the generator changes. */
+describe('model-based: pinned findings', () => {
+  const { Profile } = model;
+
+  it('a transaction in which two updates may write below a missing map throws an ExpressionError naming both, not a bare ValidationException', async () => {
+    await Profile.put({ id: 'pin-1', org: 'o1' });
+    await Profile.put({ id: 'pin-2', org: 'o1' });
+    const failure = await transactWrite([
+      Profile.update({ id: 'pin-1' }).set({ 'prefs.theme': 'dark' }),
+      Profile.update({ id: 'pin-2' }).add({ 'counts.k1': 1 }),
+    ]).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(ExpressionError);
+    expect((failure as ExpressionError).path).toBe('prefs.theme, counts.k1');
+    expect((failure as Error).message).toMatch(/action #0.*prefs\.theme.*action #1.*counts\.k1/s);
+    expect(((failure as Error).cause as Error).name).toBe('ValidationException');
+    expect(await Profile.get({ id: 'pin-1' })).not.toHaveProperty('prefs');
+    expect(await Profile.get({ id: 'pin-2' })).not.toHaveProperty('counts');
   });
 });

@@ -99,7 +99,7 @@ const shape: fc.Arbitrary<ShapeInput> = fc.oneof(
   fc.record({ kind: fc.constant('circle' as const), r: fc.oneof({ weight: 20, arbitrary: fc.integer({ min: 1, max: 3 }) }, { weight: 1, arbitrary: fc.constant(0) }) }),
   fc.record({ kind: fc.constant('square' as const), side: fc.integer({ min: -2, max: 3 }) }),
 );
-const prefs: fc.Arbitrary<PrefsInput> = fc.record({ theme: word, lang: fc.constantFrom('en', 'fr'), flags: fc.uniqueArray(tag, { maxLength: 2 }) }, { requiredKeys: [] });
+const prefs: fc.Arbitrary<PrefsInput> = fc.record({ theme: word, lang: fc.constantFrom('en', 'fr'), flags: fc.uniqueArray(tag, { maxLength: 3 }) }, { requiredKeys: [] });
 const tagSet = fc.uniqueArray(tag, { minLength: 1, maxLength: 2 });
 const counts = fc.dictionary(fc.oneof({ weight: 4, arbitrary: recordKey }, { weight: 1, arbitrary: fc.constantFrom('1', 'a b', 'k-1', 'é') }), fc.integer({ min: -3, max: 3 }), { maxKeys: 2 });
 
@@ -114,8 +114,8 @@ export const profileInput = (forId: fc.Arbitrary<string> = id): fc.Arbitrary<Pro
       note: word,
       score,
       prefs,
-      items: fc.oneof({ weight: 20, arbitrary: fc.array(item, { maxLength: 4 }) }, { weight: 1, arbitrary: fc.array(item, { minLength: 5, maxLength: 5 }) }),
-      tags: fc.uniqueArray(tag, { maxLength: 2 }),
+      items: fc.oneof({ weight: 20, arbitrary: fc.array(item, { minLength: 1, maxLength: 4 }) }, { weight: 1, arbitrary: fc.constantFrom<ItemInput[]>([], [{ sku: 's1' }, { sku: 's1' }, { sku: 's1' }, { sku: 's1' }, { sku: 's2' }]) }),
+      tags: fc.oneof({ weight: 20, arbitrary: fc.uniqueArray(tag, { maxLength: 2 }) }, { weight: 1, arbitrary: fc.constant<string[]>(['t1', 't2', 't3']) }),
       counts,
       shape,
     },
@@ -146,7 +146,7 @@ export const action: fc.Arbitrary<Action> = fc.oneof(
   fc.record({ kind: fc.constant('set' as const), path: fc.constant('tier'), value: maybe(tier) }),
   fc.record({ kind: fc.constant('set' as const), path: fc.constant('rank'), value: maybe(rank) }),
   fc.record({ kind: fc.constant('set' as const), path: fc.constant('org'), value: org }),
-  fc.record({ kind: fc.constant('set' as const), path: fc.constant('tags'), value: maybe(fc.uniqueArray(tag, { maxLength: 2 })) }),
+  fc.record({ kind: fc.constant('set' as const), path: fc.constant('tags'), value: maybe(fc.uniqueArray(tag, { maxLength: 3 })) }),
   fc.record({ kind: fc.constant('set' as const), path: fc.constant('prefs'), value: maybe(prefs) }),
   fc.record({ kind: fc.constant('set' as const), path: fc.constant('prefs.theme'), value: maybe(word) }),
   fc.record({ kind: fc.constant('set' as const), path: fc.constant('prefs.lang'), value: maybe(fc.constantFrom('en', 'fr')) }),
@@ -160,7 +160,7 @@ export const action: fc.Arbitrary<Action> = fc.oneof(
   fc.record({ kind: fc.constant('set' as const), path: fc.constant('shape.side'), value: fc.integer({ min: -2, max: 3 }) }),
   fc.record({ kind: fc.constant('set' as const), path: fc.constant('shape.kind'), value: fc.constantFrom('circle', 'square') }),
   fc.record({ kind: fc.constant('add' as const), path: fc.constant('shape.r'), value: fc.integer({ min: -2, max: 2 }) }),
-  fc.record({ kind: fc.constant('set' as const), path: fc.constant('prefs.flags'), value: maybe(fc.uniqueArray(tag, { maxLength: 2 })) }),
+  fc.record({ kind: fc.constant('set' as const), path: fc.constant('prefs.flags'), value: maybe(fc.uniqueArray(tag, { maxLength: 3 })) }),
   fc.record({ kind: fc.constant('set' as const), path: index.map((i) => `items[${i}].sku`), value: fc.constantFrom('s1', 's2') }),
   fc.record({ kind: fc.constant('setIfNotExists' as const), path: fc.constantFrom('counts.k1', 'items'), value: fc.constant(undefined) }).map((a) => ({ ...a, value: a.path === 'items' ? [{ sku: 's9' }] : 7 })),
   fc.record({ kind: fc.constant('setIfNotExists' as const), path: fc.constantFrom('nick', 'prefs.theme', 'tier'), value: fc.constantFrom('bo', 'gold', 'waytoolong') }),

@@ -14,7 +14,10 @@ export const SCORE_MIN = -5;
 export const SCORE_MAX = 10;
 export const RANK_MIN = 0;
 export const RANK_MAX = 100;
+export const ITEMS_MIN = 1;
 export const ITEMS_MAX = 4;
+export const TAGS_MAX = 2;
+export const FLAGS_MAX = 2;
 export const LABEL_MAX = 10;
 export const LEVEL_MIN = 1;
 export const LEVEL_MAX = 5;
@@ -31,11 +34,11 @@ export const profileSchema = z.object({
     .object({
       theme: z.string().optional(),
       lang: z.string().default('en'),
-      flags: z.set(z.string()).default(new Set()),
+      flags: z.set(z.string()).max(FLAGS_MAX).default(new Set()),
     })
     .optional(),
-  items: z.array(z.object({ sku: z.string(), qty: z.number().int().optional() })).max(ITEMS_MAX).optional(),
-  tags: z.set(z.string()).default(new Set()),
+  items: z.array(z.object({ sku: z.string(), qty: z.number().int().optional() })).min(ITEMS_MIN).max(ITEMS_MAX).optional(),
+  tags: z.set(z.string()).max(TAGS_MAX).default(new Set()),
   counts: z.record(z.string(), z.number().int()).optional(),
   shape: z
     .discriminatedUnion('kind', [

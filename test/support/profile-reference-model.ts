@@ -4,7 +4,7 @@
  * docs/locking-and-ttl.md and from the schema in profile-entities.ts, not from dynakit's source.
  */
 import type { Cond, IndexCond, ItemInput, ProfileInput, ShapeInput } from './profile-commands.js';
-import { ITEMS_MAX, LABEL_MAX, LEVEL_MAX, LEVEL_MIN, NICK_MAX, RANK_MAX, RANK_MIN, SCORE_MAX, SCORE_MIN, TIER_MAX } from './profile-entities.js';
+import { FLAGS_MAX, ITEMS_MIN, TAGS_MAX, ITEMS_MAX, LABEL_MAX, LEVEL_MAX, LEVEL_MIN, NICK_MAX, RANK_MAX, RANK_MIN, SCORE_MAX, SCORE_MIN, TIER_MAX } from './profile-entities.js';
 
 /** A Profile as a read returns it, without the timestamps. */
 export interface ProfileItem {
@@ -73,7 +73,8 @@ export function parseProfile(input: ProfileInput): { refusals: Refusals; item: P
   if (input.nick !== undefined && input.nick.length > NICK_MAX) refusals.add('ValidationError');
   if (input.score !== undefined && !int(input.score, SCORE_MIN, SCORE_MAX)) refusals.add('ValidationError');
   if (input.rank !== undefined && !int(input.rank, RANK_MIN, RANK_MAX)) refusals.add('ValidationError');
-  if (input.items !== undefined && input.items.length > ITEMS_MAX) refusals.add('ValidationError');
+  if (input.items !== undefined && (input.items.length < ITEMS_MIN || input.items.length > ITEMS_MAX)) refusals.add('ValidationError');
+  if ((input.tags?.length ?? 0) > TAGS_MAX || (input.prefs?.flags?.length ?? 0) > FLAGS_MAX) refusals.add('ValidationError');
   if (input.counts !== undefined && !countsValid(input.counts)) refusals.add('ValidationError');
   if (input.shape !== undefined && !shapeValid(input.shape)) refusals.add('ValidationError');
   const item: ProfileItem = { id: input.id, org: input.org, rank: input.rank ?? 0, note: input.note ?? 'none', tags: new Set(input.tags ?? []) };

@@ -5,7 +5,7 @@
  * for what the docs leave open and how the model treats it.
  */
 import type { Action, ItemInput, PrefsInput, ShapeInput, UpdateCmd } from './profile-commands.js';
-import { ITEMS_MAX, NICK_MAX, RANK_MAX, RANK_MIN, SCORE_MAX, SCORE_MIN } from './profile-entities.js';
+import { FLAGS_MAX, ITEMS_MIN, TAGS_MAX, ITEMS_MAX, NICK_MAX, RANK_MAX, RANK_MIN, SCORE_MAX, SCORE_MIN } from './profile-entities.js';
 import { countsValid, holds, parsePrefs, shapeValid, tierProblems, type ErrorName, type ProfileItem, type Refusals } from './profile-reference-model.js';
 
 export type UpdateOutcome =
@@ -41,6 +41,9 @@ export function updateRefusals(cmd: UpdateCmd): Refusals {
   const paths = cmd.actions.map((a) => segments(a.path));
   for (let i = 0; i < paths.length; i++) for (let j = i + 1; j < paths.length; j++) if (overlaps(paths[i]!, paths[j]!)) out.add('ExpressionError');
   for (const a of cmd.actions) valueRefusals(a, out);
+  // Fields of different union options in one update: no stored item holds both (docs/updates.md).
+  const options = new Set(cmd.actions.map((a) => (a.path === 'shape.r' ? 'circle' : a.path === 'shape.side' ? 'square' : a.path === 'shape.kind' ? String((a as { value: unknown }).value) : undefined)).filter((k) => k !== undefined));
+  if (options.size > 1) out.add('ExpressionError');
   const onTier = cmd.actions.find((a) => a.path === 'tier');
   const onRank = cmd.actions.find((a) => a.path === 'rank');
   if (onTier?.kind === 'setIfNotExists' || onRank?.kind === 'add') out.add('KeyError');
@@ -80,7 +83,14 @@ function valueRefusals(a: Action, out: Refusals): void {
       tierProblems(v as string | undefined, out);
       break;
     case 'items':
-      if (Array.isArray(v) && v.length > ITEMS_MAX) out.add('ValidationError');
+      if (Array.isArray(v) && (v.length < ITEMS_MIN || v.length > ITEMS_MAX)) out.add('ValidationError');
+      break;
+    case 'tags':
+    case 'prefs.flags':
+      if (Array.isArray(v) && v.length > (a.path === 'tags' ? TAGS_MAX : FLAGS_MAX)) out.add('ValidationError');
+      break;
+    case 'prefs':
+      if (((v as PrefsInput | undefined)?.flags?.length ?? 0) > FLAGS_MAX) out.add('ValidationError');
       break;
     case 'counts':
       if (v !== undefined && !countsValid(v as Record<string, number>)) out.add('ValidationError');
@@ -120,6 +130,13 @@ function conditionHolds(cmd: UpdateCmd, cur: ProfileItem | undefined): boolean {
       if (result < SCORE_MIN || result > SCORE_MAX) return false;
     }
     if ((a.kind === 'append' || a.kind === 'prepend') && cur?.items !== undefined && cur.items.length + a.value.length > ITEMS_MAX) return false;
+    // Length bounds: a set stored absent (empty, its default) takes up to max elements.
+    if (a.kind === 'add' && (a.path === 'tags' || a.path === 'prefs.flags')) {
+      const stored = a.path === 'tags' ? cur?.tags : cur?.prefs?.flags;
+      const max = a.path === 'tags' ? TAGS_MAX : FLAGS_MAX;
+      if (stored !== undefined && stored.size > 0 && stored.size + (a.value as string[]).length > max) return false;
+    }
+    if (a.kind === 'remove' && /^items\[\d+\]$/.test(a.path) && cur?.items !== undefined && cur.items.length < ITEMS_MIN + 1) return false;
     const setIndex = /^items\[(\d+)\]$/.exec(a.path);
     if (a.kind === 'set' && setIndex !== null) {
       const len = cur?.items?.length;
