@@ -104,6 +104,8 @@ export function expectCommand(cmd: Command, state: ModelState): Expectation {
       return result ?? ok();
     }
     case 'query':
+    case 'scan':
+    case 'read':
       return ok();
     case 'badgeDelete': {
       const key = badgeKey(cmd.owner, cmd.badge);
@@ -129,18 +131,37 @@ function expectUpdate(cmd: UpdateCmd, state: ModelState, next: ModelState, write
 
 /** undefined: applied to `next`; otherwise the failure. */
 function expectBadgeUpdate(cmd: BadgeUpdateCmd, state: ModelState, next: ModelState, writes: Map<string, WriteKind>): Expectation | undefined {
-  const refusals = badgeRefusals(cmd.label, undefined);
+  const refusals = badgeUpdateRefusals(cmd);
   if (refusals.size > 0) return { kind: 'fail', errors: refusals };
   const key = badgeKey(cmd.owner, cmd.badge);
   const stored = state.badges.get(key);
-  const sent = versionSent(cmd.version, stored) ?? (cmd.version === 'current' ? 1 : undefined);
-  if (stored === undefined) return fail('ConditionFailedError');
+  const sent = badgeUpdateVersion(cmd, stored);
+  if (stored === undefined) {
+    if (!cmd.upsert || sent !== undefined) return fail('ConditionFailedError');
+    const level = cmd.addLevel!; // ADD counts a missing number as 0
+    if (level < LEVEL_MIN || level > LEVEL_MAX) return fail('ConditionFailedError');
+    next.badges.set(key, { ownerId: cmd.owner, badgeId: cmd.badge, label: cmd.label!, level, version: 1 });
+    writes.set(`B:${key}`, 'created');
+    return undefined;
+  }
   if (sent !== undefined && stored.version !== sent) return fail('VersionConflictError');
   const level = stored.level + (cmd.addLevel ?? 0);
   if (level < LEVEL_MIN || level > LEVEL_MAX) return fail('ConditionFailedError');
   next.badges.set(key, { ...stored, label: cmd.label ?? stored.label, level, version: stored.version + 1 });
   writes.set(`B:${key}`, 'updated');
   return undefined;
+}
+
+function badgeUpdateRefusals(cmd: BadgeUpdateCmd): Set<ErrorName> {
+  const refusals = badgeRefusals(cmd.label, undefined);
+  // An upsert must carry every required attribute (label by set, level by add), whatever is stored.
+  if (cmd.upsert && (cmd.label === undefined || cmd.addLevel === undefined)) refusals.add('ValidationError');
+  return refusals;
+}
+
+/** The version a badge update sends: an update of a missing badge with 'current' sends 1, an upsert none. */
+export function badgeUpdateVersion(cmd: BadgeUpdateCmd, stored: BadgeItem | undefined): number | undefined {
+  return versionSent(cmd.version, stored) ?? (cmd.version === 'current' && !cmd.upsert ? 1 : undefined);
 }
 
 function itemOf(a: TxnAction): string {
@@ -164,7 +185,7 @@ function expectTransaction(actions: TxnAction[], state: ModelState, next: ModelS
   for (const a of actions) {
     if (a.a === 'update') for (const e of updateRefusals(a.cmd)) refusals.add(e);
     if (a.a === 'put') for (const e of parseProfile(a.input).refusals) refusals.add(e);
-    if (a.a === 'badgeUpdate') for (const e of badgeRefusals(a.cmd.label, undefined)) refusals.add(e);
+    if (a.a === 'badgeUpdate') for (const e of badgeUpdateRefusals(a.cmd)) refusals.add(e);
   }
   if (refusals.size > 0) return { kind: 'fail', errors: refusals };
   let cancelled = false;

@@ -58,7 +58,7 @@ export interface UpdateCmd { t: 'update'; id: string; actions: Action[]; where?:
 export type BatchWrite = { w: 'put'; input: ProfileInput } | { w: 'delete'; id: string } | { w: 'deleteBadge'; owner: string; badge: string };
 /** `version`: 'current' sends the stored version, 'stale' one less, 'none' no version. */
 export type VersionChoice = 'current' | 'stale' | 'none';
-export interface BadgeUpdateCmd { t: 'badgeUpdate'; owner: string; badge: string; label?: string; addLevel?: number; version: VersionChoice }
+export interface BadgeUpdateCmd { t: 'badgeUpdate'; owner: string; badge: string; label?: string; addLevel?: number; version: VersionChoice; upsert: boolean }
 export type TxnAction =
   | { a: 'update'; cmd: UpdateCmd }
   | { a: 'put'; input: ProfileInput; where?: Cond }
@@ -77,7 +77,9 @@ export type Command =
   | { t: 'badgePut'; owner: string; badge: string; label: string; level: number; version: VersionChoice }
   | BadgeUpdateCmd
   | { t: 'badgeDelete'; owner: string; badge: string; version: VersionChoice }
-  | { t: 'query'; org: string; cond: IndexCond; reverse: boolean };
+  | { t: 'query'; org: string; cond: IndexCond; reverse: boolean }
+  | { t: 'scan'; cond: Cond }
+  | { t: 'read'; ids: string[]; badges: [string, string][] };
 
 // ------------------------------------------------------------------------------------------------
 // Generators. Mostly valid values, with a few that break one rule (too long, out of bounds, a key
@@ -163,7 +165,7 @@ export const action: fc.Arbitrary<Action> = fc.oneof(
   fc.record({ kind: fc.constant('set' as const), path: fc.constant('prefs.flags'), value: maybe(fc.uniqueArray(tag, { maxLength: 3 })) }),
   fc.record({ kind: fc.constant('set' as const), path: index.map((i) => `items[${i}].sku`), value: fc.constantFrom('s1', 's2') }),
   fc.record({ kind: fc.constant('setIfNotExists' as const), path: fc.constantFrom('counts.k1', 'items'), value: fc.constant(undefined) }).map((a) => ({ ...a, value: a.path === 'items' ? [{ sku: 's9' }] : 7 })),
-  fc.record({ kind: fc.constant('setIfNotExists' as const), path: fc.constantFrom('nick', 'prefs.theme', 'tier'), value: fc.constantFrom('bo', 'gold', 'waytoolong') }),
+  fc.record({ kind: fc.constant('setIfNotExists' as const), path: fc.constantFrom('nick', 'prefs.theme', 'tier', 'note'), value: fc.constantFrom('bo', 'gold', 'waytoolong') }),
   fc.record({ kind: fc.constant('setIfNotExists' as const), path: fc.constant('score'), value: score }),
   fc.record({ kind: fc.constant('add' as const), path: fc.constantFrom('score', 'rank'), value: fc.integer({ min: -6, max: 6 }) }),
   fc.record({ kind: fc.constant('add' as const), path: recordKey.map((k) => `counts.${k}`), value: fc.integer({ min: -3, max: 3 }) }),
@@ -220,7 +222,7 @@ const version = fc.constantFrom<VersionChoice>('current', 'current', 'current', 
 const badge = fc.constantFrom('b1', 'b1', 'b2');
 
 const badgeUpdate: fc.Arbitrary<BadgeUpdateCmd> = fc
-  .record({ t: fc.constant('badgeUpdate' as const), owner: id, badge, label, addLevel: fc.integer({ min: -3, max: 3 }), version }, { requiredKeys: ['t', 'owner', 'badge', 'version'] })
+  .record({ t: fc.constant('badgeUpdate' as const), owner: id, badge, label, addLevel: fc.integer({ min: -3, max: 3 }), version, upsert: fc.boolean() }, { requiredKeys: ['t', 'owner', 'badge', 'version', 'upsert'] })
   .filter((c) => c.label !== undefined || c.addLevel !== undefined);
 
 function dropUndefinedWhere<T extends { where?: Cond | undefined }>(c: T): T {
@@ -267,4 +269,6 @@ export const command: fc.Arbitrary<Command> = fc.oneof(
   { weight: 2, arbitrary: badgeUpdate },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('badgeDelete' as const), owner: id, badge, version }) },
   { weight: 2, arbitrary: fc.record({ t: fc.constant('query' as const), org, cond: indexCond, reverse: fc.boolean() }) },
+  { weight: 1, arbitrary: fc.record({ t: fc.constant('scan' as const), cond }) },
+  { weight: 1, arbitrary: fc.record({ t: fc.constant('read' as const), ids: fc.array(id, { minLength: 1, maxLength: 4 }), badges: fc.array(fc.tuple(id, badge), { maxLength: 2 }) }) },
 );

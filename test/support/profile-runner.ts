@@ -4,12 +4,12 @@
  * org and a table-level query per partition (profile and badges), timestamps included.
  */
 import { expect } from 'vitest';
-import { BatchValidationError, ConditionFailedError, ExpressionError, InvalidTransactionError, KeyError, TransactionCanceledError, ValidationError, VersionConflictError, transactWrite } from '../../src/index.js';
+import { BatchValidationError, ConditionFailedError, ExpressionError, InvalidTransactionError, KeyError, TransactionCanceledError, ValidationError, VersionConflictError, transactGet, transactWrite } from '../../src/index.js';
 import type { Action, BadgeUpdateCmd, Command, Cond, IndexCond, ItemInput, PrefsInput, ProfileInput, TxnAction, UpdateCmd } from './profile-commands.js';
 import { IDS, ORGS } from './profile-commands.js';
-import { expectCommand, versionSent } from './profile-command-model.js';
+import { badgeUpdateVersion, expectCommand, versionSent } from './profile-command-model.js';
 import type { ModelTable } from './profile-entities.js';
-import { ModelState, badgeKey, indexSelects, type ErrorName, type ProfileItem } from './profile-reference-model.js';
+import { ModelState, badgeKey, holds, indexSelects, type ErrorName, type ProfileItem } from './profile-reference-model.js';
 
 const ERROR_CLASSES: Record<ErrorName, new (...args: never[]) => Error> = {
   ValidationError,
@@ -111,11 +111,11 @@ export class ModelRunner {
 
   private badgeUpdateBuilder(cmd: BadgeUpdateCmd) {
     const stored = this.state.badges.get(badgeKey(cmd.owner, cmd.badge));
-    const version = versionSent(cmd.version, stored) ?? (cmd.version === 'current' ? 1 : undefined);
+    const version = badgeUpdateVersion(cmd, stored);
     let b = this.m.Badge.update({ ownerId: cmd.owner, badgeId: cmd.badge, ...(version !== undefined ? { version } : {}) } as never);
     if (cmd.label !== undefined) b = b.set({ label: cmd.label });
     if (cmd.addLevel !== undefined) b = b.add({ level: cmd.addLevel });
-    return b;
+    return cmd.upsert ? b.upsert() : b;
   }
 
   private txnAction(a: TxnAction) {
@@ -184,6 +184,27 @@ export class ModelRunner {
     }
   }
 
+  /** A filtered scan: the items whose stored form the condition holds for. */
+  private async scan(cmd: Extract<Command, { t: 'scan' }>): Promise<void> {
+    const got = await this.m.Profile.scan().filter(this.cond(cmd.cond)).consistent().all();
+    const want = [...this.state.profiles.values()].filter((p) => holds(cmd.cond, p));
+    expect(canonical(sortById(got.map((p) => withoutStamps(p)!))), JSON.stringify(cmd)).toEqual(canonical(sortById(want)));
+  }
+
+  /** batchGet of profiles (in the order asked, undefined for none) and a transactGet of the same keys. */
+  private async read(cmd: Extract<Command, { t: 'read' }>): Promise<void> {
+    const { Profile, Badge } = this.m;
+    const label = JSON.stringify(cmd);
+    const got = await Profile.batchGet(cmd.ids.map((id) => ({ id }))).consistent();
+    expect(canonical(got.map((p) => withoutStamps(p))), `${label}: batchGet`).toEqual(canonical(cmd.ids.map((id) => this.state.profiles.get(id))));
+    const keys = [...new Set(cmd.ids)];
+    const badgeKeys = [...new Map(cmd.badges.map(([o, b]) => [badgeKey(o, b), [o, b] as const])).values()];
+    const gets = [...keys.map((id) => Profile.get({ id })), ...badgeKeys.map(([ownerId, badgeId]) => Badge.get({ ownerId, badgeId }))];
+    const snapshot = (await transactGet(gets as never)) as unknown[];
+    const want = [...keys.map((id) => this.state.profiles.get(id)), ...badgeKeys.map(([o, b]) => this.state.badges.get(badgeKey(o, b)))];
+    expect(canonical(snapshot.map((i) => withoutStamps(i as object | undefined))), `${label}: transactGet`).toEqual(canonical(want));
+  }
+
   /** Sends the command; resolves to what the call resolved to. */
   private async send(cmd: Command): Promise<unknown> {
     const { Profile, Badge, table } = this.m;
@@ -220,7 +241,9 @@ export class ModelRunner {
       case 'badgeUpdate':
         return await this.badgeUpdateBuilder(cmd);
       case 'query':
-        throw new Error('queries are run by query()');
+      case 'scan':
+      case 'read':
+        throw new Error('reads are run by run()');
       case 'badgeDelete': {
         const stored = this.state.badges.get(badgeKey(cmd.owner, cmd.badge));
         const version = versionSent(cmd.version, stored);
@@ -231,9 +254,9 @@ export class ModelRunner {
 
   async run(cmd: Command): Promise<void> {
     this.commands += 1;
-    if (cmd.t === 'query') {
+    if (cmd.t === 'query' || cmd.t === 'scan' || cmd.t === 'read') {
       this.tally(cmd, 'ok');
-      return this.query(cmd);
+      return cmd.t === 'query' ? this.query(cmd) : cmd.t === 'scan' ? this.scan(cmd) : this.read(cmd);
     }
     const expected = expectCommand(cmd, this.state);
     const t0 = Date.now();
