@@ -13,7 +13,8 @@
 import { ScanCommand, BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ExpressionError, transactWrite } from '../../src/index.js';
+import { z } from 'zod';
+import { ConditionFailedError, ExpressionError, defineEntity, transactWrite } from '../../src/index.js';
 import { command, type Command } from '../support/profile-commands.js';
 import { defineModelTable } from '../support/profile-entities.js';
 import { ModelRunner } from '../support/profile-runner.js';
@@ -64,7 +65,37 @@ describe('model-based: random write sequences against the reference model', () =
 
 /** Sequences the model found, shrunk, kept as examples so they stay pinned if the generator changes. */
 describe('model-based: pinned findings', () => {
-  const { Profile } = model;
+  const { Profile, Badge } = model;
+
+  it('an upsert that adds 0 to a required number with .min(1) does not create the item with 0 (every read of it would fail)', async () => {
+    const upsert = Badge.update({ ownerId: 'pin-3', badgeId: 'b1' }).set({ label: 'helper' }).add({ level: 0 }).upsert();
+    const failure = await upsert.catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(ConditionFailedError);
+    expect((failure as Error).message).toMatch(/level must exist for level to stay within its schema min 1/);
+    expect(await Badge.get({ ownerId: 'pin-3', badgeId: 'b1' })).toBeUndefined();
+    // The same upsert in a transaction: cancelled, nothing written.
+    await expect(transactWrite([upsert, Profile.put({ id: 'pin-3', org: 'o1' })])).rejects.toThrow(/ConditionalCheckFailed/);
+    expect(await Profile.get({ id: 'pin-3' })).toBeUndefined();
+    // Once the badge exists (within its bounds), adding 0 keeps it there.
+    await Badge.create({ ownerId: 'pin-3', badgeId: 'b1', label: 'helper', level: 2 });
+    await upsert;
+    expect(await Badge.get({ ownerId: 'pin-3', badgeId: 'b1' })).toMatchObject({ level: 2, version: 2 });
+  });
+
+  it('adding a positive amount to an absent optional number whose .min() is above it is refused, not stored below the min', async () => {
+    const Quota = defineEntity({
+      table: model.table,
+      name: 'Quota',
+      schema: z.object({ quotaId: z.string(), limit: z.number().int().min(5).optional() }),
+      keys: { primary: { pk: 'Q#{quotaId}', sk: 'QUOTA' } },
+    });
+    await Quota.put({ quotaId: 'q1' });
+    await expect(Quota.update({ quotaId: 'q1' }).add({ limit: 1 })).rejects.toBeInstanceOf(ConditionFailedError);
+    expect(await Quota.get({ quotaId: 'q1' })).toEqual({ quotaId: 'q1' });
+    await Quota.update({ quotaId: 'q1' }).add({ limit: 5 }); // 0 + 5: within the min
+    await Quota.update({ quotaId: 'q1' }).add({ limit: 1 }); // 5 + 1: away from the min
+    expect(await Quota.get({ quotaId: 'q1' })).toEqual({ quotaId: 'q1', limit: 6 });
+  });
 
   it('a transaction in which two updates may write below a missing map throws an ExpressionError naming both, not a bare ValidationException', async () => {
     await Profile.put({ id: 'pin-1', org: 'o1' });
