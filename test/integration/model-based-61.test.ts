@@ -7,8 +7,8 @@
  * partition must return exactly the model's items, and a command the model refuses must throw the
  * right typed error and change nothing.
  *
- * Seed and size: MODEL_SEED (default fixed, printed) and MODEL_RUNS (default 30 runs of up to 40
- * commands) override them for longer local runs.
+ * Seed and size: MODEL_SEED (default fixed, printed) and MODEL_RUNS (default 25 runs of up to 40
+ * commands) override them for longer local runs; a failure is shrunk (MODEL_NO_SHRINK=1 skips that).
  */
 import { ScanCommand, BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
@@ -27,7 +27,7 @@ const model = defineModelTable(client, uniqueTableName('model-61'));
 useTable(model.table, { clients: [client] });
 
 const SEED = Number(process.env['MODEL_SEED'] ?? 61_061);
-const RUNS = Number(process.env['MODEL_RUNS'] ?? 30);
+const RUNS = Number(process.env['MODEL_RUNS'] ?? 25);
 const MAX_COMMANDS = Number(process.env['MODEL_COMMANDS'] ?? 40);
 
 async function emptyTable(): Promise<void> {
@@ -55,7 +55,7 @@ describe('model-based: random write sequences against the reference model', () =
       fc.asyncProperty(fc.array(command, { minLength: 1, maxLength: MAX_COMMANDS, size: 'max' }), async (cmds) => {
         commands += await runSequence(cmds);
       }),
-      { seed: SEED, numRuns: RUNS, endOnFailure: process.env['MODEL_SHRINK'] === undefined },
+      { seed: SEED, numRuns: RUNS, endOnFailure: process.env['MODEL_NO_SHRINK'] !== undefined },
     );
     console.log(`model-based-61: ${commands} commands in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     console.log([...ModelRunner.outcomes].sort().map(([k, n]) => `${k}: ${n}`).join('\n'));
