@@ -7,6 +7,12 @@
  * partition must return exactly the model's items, and a command the model refuses must throw the
  * right typed error and change nothing.
  *
+ * Where the docs are silent the model follows what DynamoDB Local does, and says so: a nested
+ * REMOVE/DELETE/ADD whose parent map or list is missing is refused like a nested SET
+ * (ExpressionError); an upsert that changes one gsi1sk composite without the other is refused like an
+ * update (KeyError); an empty record key in a dotted path is an ExpressionError (or ValidationError);
+ * a condition that fails on an update that would also be refused when applied may report either.
+ *
  * Seed and size: MODEL_SEED (default fixed, printed) and MODEL_RUNS (default 25 runs of up to 40
  * commands) override them for longer local runs; a failure is shrunk (MODEL_NO_SHRINK=1 skips that).
  */

@@ -11,7 +11,7 @@ import { countsValid, holds, parsePrefs, shapeValid, tierProblems, type ErrorNam
 export type UpdateOutcome =
   | { kind: 'refused'; errors: Refusals }
   | { kind: 'failed'; errors: Set<ErrorName> }
-  /** `alsoAccepted`: errors the docs leave open here; the item must then be unchanged. */
+  /** `alsoAccepted`: errors the docs leave open here (none so far); the item must then be unchanged. */
   | { kind: 'applied'; next: ProfileItem; created: boolean; alsoAccepted: Set<ErrorName> };
 
 type Segment = string | number;
@@ -112,9 +112,7 @@ export function applyUpdate(cmd: UpdateCmd, cur: ProfileItem | undefined): Exclu
   const created = cur === undefined;
   const next: ProfileItem = cur === undefined ? { id: cmd.id, org: '', rank: 0, note: 'none', tags: new Set() } : structuredClone(cur);
   for (const a of cmd.actions) {
-    const problem = applyAction(a, next, cur);
-    if (problem === 'must') applyErrors.add('ExpressionError');
-    if (problem === 'may') alsoAccepted.add('ExpressionError');
+    if (applyAction(a, next, cur) === 'refused') applyErrors.add('ExpressionError');
   }
   if (conditionFails) return { kind: 'failed', errors: new Set<ErrorName>(['ConditionFailedError', ...applyErrors, ...alsoAccepted]) };
   if (applyErrors.size > 0) return { kind: 'failed', errors: new Set([...applyErrors, ...alsoAccepted]) };
@@ -151,8 +149,8 @@ function conditionHolds(cmd: UpdateCmd, cur: ProfileItem | undefined): boolean {
   return true;
 }
 
-/** Applies one action to `next`; 'must'/'may' when DynamoDB must/may refuse it (a missing parent). */
-function applyAction(a: Action, next: ProfileItem, cur: ProfileItem | undefined): 'must' | 'may' | undefined {
+/** Applies one action to `next`; 'refused' when DynamoDB refuses it (a nested path without its parent). */
+function applyAction(a: Action, next: ProfileItem, cur: ProfileItem | undefined): 'refused' | undefined {
   const seg = segments(a.path);
   const top = seg[0] as string;
   if (seg.length === 1) {
@@ -162,7 +160,7 @@ function applyAction(a: Action, next: ProfileItem, cur: ProfileItem | undefined)
   // Nested: the parent must exist in the stored item.
   if (top === 'prefs') {
     const prefs = next.prefs;
-    if (prefs === undefined) return 'must';
+    if (prefs === undefined) return 'refused';
     const key = seg[1] as 'theme' | 'lang' | 'flags';
     if (key === 'theme') {
       if (a.kind === 'remove' || (a.kind === 'set' && a.value === undefined)) delete prefs.theme;
@@ -183,7 +181,7 @@ function applyAction(a: Action, next: ProfileItem, cur: ProfileItem | undefined)
   }
   if (top === 'counts') {
     const counts = next.counts;
-    if (counts === undefined) return 'must';
+    if (counts === undefined) return 'refused';
     const key = seg[1] as string;
     if (a.kind === 'set') counts[key] = a.value as number;
     else if (a.kind === 'setIfNotExists') counts[key] ??= a.value as number;
@@ -193,7 +191,7 @@ function applyAction(a: Action, next: ProfileItem, cur: ProfileItem | undefined)
   }
   if (top === 'shape') {
     const shape = next.shape;
-    if (shape === undefined) return 'must';
+    if (shape === undefined) return 'refused';
     const v = (a as { value: number }).value;
     if (seg[1] === 'r' && shape.kind === 'circle') shape.r = a.kind === 'add' ? shape.r + v : v;
     if (seg[1] === 'side' && shape.kind === 'square') shape.side = v;
@@ -202,7 +200,7 @@ function applyAction(a: Action, next: ProfileItem, cur: ProfileItem | undefined)
   // items[i] and items[i].qty
   const items = next.items;
   const i = seg[1] as number;
-  if (items === undefined) return 'must';
+  if (items === undefined) return 'refused';
   if (seg.length === 2) {
     if (a.kind === 'set') {
       if (i < items.length) items[i] = structuredClone(a.value as ItemInput);
@@ -213,7 +211,7 @@ function applyAction(a: Action, next: ProfileItem, cur: ProfileItem | undefined)
     return undefined;
   }
   const element = items[i];
-  if (element === undefined) return 'must';
+  if (element === undefined) return 'refused';
   const value = a.kind === 'set' ? a.value : undefined;
   if (seg[2] === 'sku') {
     if (a.kind === 'set') element.sku = value as string;
