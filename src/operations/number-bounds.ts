@@ -154,13 +154,20 @@ export function numberBoundGuards(model: EntityModel, actions: readonly UpdateAc
     const source = formatDocPath(l.source);
     for (const [b, lower] of [[bounds.lo, true], [bounds.hi, false]] as const) {
       if (b === undefined) continue;
-      // A stored value within bounds stays within them when the change moves away from this bound.
-      if (samePath(l.source, a.path) && (lower ? l.offset >= 0 : l.offset <= 0)) continue;
-      const { op, value } = operandCondition(l, b, lower);
-      const compare: ConditionNode = { kind: 'compare', op, left: { kind: 'path', path: l.source }, right: { kind: 'value', value } };
       // An absent source takes the fallback (ADD counts it as 0); without one, DynamoDB fails the update itself.
       const fromAbsent = l.fallback === undefined ? undefined : decimalSum(l.fallback, l.offset);
       const absentOk = fromAbsent !== undefined && holds(fromAbsent, b, lower);
+      // A stored value within bounds stays within them when the change moves away from this bound;
+      // an absent one does not when the fallback lands outside it (`add({ level: 0 })` under `.min(1)`
+      // would store 0), so the attribute must then exist.
+      if (samePath(l.source, a.path) && (lower ? l.offset >= 0 : l.offset <= 0)) {
+        if (fromAbsent === undefined || absentOk) continue;
+        nodes.push({ kind: 'exists', path: l.source, negate: false });
+        checks.push(`${source} must exist for ${target} to stay within its schema ${describeBound(b, lower)} (an absent ${source} counts as ${l.fallback}, giving ${fromAbsent})`);
+        continue;
+      }
+      const { op, value } = operandCondition(l, b, lower);
+      const compare: ConditionNode = { kind: 'compare', op, left: { kind: 'path', path: l.source }, right: { kind: 'value', value } };
       nodes.push(absentOk ? { kind: 'or', children: [{ kind: 'exists', path: l.source, negate: true }, compare] } : compare);
       checks.push(`${source} must be ${op} ${value}${absentOk ? ' (or absent)' : ''} for ${target} to stay within its schema ${describeBound(b, lower)}`);
     }

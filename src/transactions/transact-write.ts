@@ -4,7 +4,7 @@ import { marshallSettings } from '../client/marshal-settings.js';
 import { marshallTransactAction } from '../client/send-document-request.js';
 import { sendCommand, type RequestOptions } from '../client/send.js';
 import type { EntityModel } from '../entity/model.js';
-import { DynakitError, InvalidTransactionError, TransactionCanceledError, keyText } from '../errors.js';
+import { DynakitError, ExpressionError, InvalidTransactionError, TransactionCanceledError, keyText } from '../errors.js';
 import { PutBuilder } from '../operations/put.js';
 import { UpdateBuilder } from '../operations/update.js';
 import { DeleteBuilder } from '../operations/delete.js';
@@ -238,18 +238,27 @@ export async function transactWrite(actions: readonly TransactWriteAction[], opt
  * A `ValidationException` for the whole transaction (DynamoDB Local's answer to an update of a
  * nested path without its parent, or copying a missing attribute) names no action: restated as the
  * `ExpressionError` a single update gives, with the action's position, when exactly one update of
- * the transaction can be the cause. Otherwise `e` as it is.
+ * the transaction can be the cause; when several can, as one `ExpressionError` naming each of them
+ * (DynamoDB does not say which), rather than the bare SDK error. Otherwise `e` as it is.
  */
 function explainValidation(actions: readonly TransactWriteAction[], e: unknown): unknown {
-  const explained: [number, unknown][] = [];
+  const explained: [number, ExpressionError][] = [];
   actions.forEach((a, i) => {
     if (!(a instanceof UpdateBuilder)) return;
     const restated = a.explainFailure(e);
-    if (restated !== e) explained.push([i, restated]);
+    if (restated instanceof ExpressionError) explained.push([i, restated]);
   });
-  if (explained.length !== 1) return e;
-  const [index, error] = explained[0]!;
-  return inAction(error, `action #${index}`);
+  if (explained.length === 0) return e;
+  if (explained.length === 1) {
+    const [index, error] = explained[0]!;
+    return inAction(error, `action #${index}`);
+  }
+  const entities = [...new Set(explained.map(([, error]) => error.entity))].join(', ');
+  const paths = explained.map(([, error]) => error.path).join(', ');
+  const each = explained.map(([index, error]) => `action #${index}: ${error.message}`).join('; ');
+  const error = new ExpressionError(entities, paths, `DynamoDB refused one of ${explained.length} updates of the transaction without saying which: ${each}`);
+  error.cause = e;
+  return error;
 }
 
 /** A cancellation worth retrying: some action met a conflicting one, and none failed for another reason. */
