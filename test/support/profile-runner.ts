@@ -224,7 +224,7 @@ export class ModelRunner {
       case 'batch':
         return await table.batchWrite(
           cmd.writes.map((w) =>
-            w.w === 'put' ? Profile.put(toSent(w.input) as never) : w.w === 'delete' ? Profile.delete({ id: w.id }) : Badge.delete({ ownerId: w.owner, badgeId: w.badge } as never),
+            w.w === 'put' ? Profile.put(toSent(w.input) as never) : w.w === 'delete' ? Profile.delete({ id: w.id }) : Badge.delete({ ownerId: w.owner, badgeId: w.badge }),
           ),
         );
       case 'txn':
