@@ -5,6 +5,7 @@ import { checkDocPath, formatDocPath, parseDocPath, typedPath } from '../express
 import { sendCommand, unsupportedTranslation, type AnyDynamoClient, type RequestOptions } from '../client/send.js';
 import { ExpressionError, TableDefinitionError, UnsupportedClientError } from '../errors.js';
 import { checkTableDefinition, keyParts } from './table-definition.js';
+import { checkRegistration } from './entity-registration.js';
 import { createTableInput } from './create-table-input.js';
 import { describeTable, dropTable, enableTimeToLive, waitUntilActive, type TableDescriptionReport } from './table-lifecycle.js';
 import type { Condition } from '../expressions/condition.js';
@@ -152,31 +153,7 @@ export class Table<C extends TableConfig = TableConfig> {
 
   /** @internal called by defineEntity */
   register(model: EntityModel): void {
-    if (this.entities.has(model.name)) throw new TableDefinitionError(this.name, model.name, `an entity named ${model.name} is already defined on the table`);
-    // Without a discriminator nothing tells two entities' items apart: every item is the one entity's.
-    if (this.entityAttribute === undefined && this.entities.size > 0) {
-      const [other] = this.entities.keys();
-      throw new TableDefinitionError(this.name, model.name, `the table has no discriminator (entityAttribute: false), so it holds one entity, and ${other} is defined on it; give the table an entityAttribute to hold several`);
-    }
-    // DynamoDB has one TTL attribute per table: an entity naming another one would never expire.
-    const ttl = this.ttlAttribute();
-    const own = model.ttl === undefined ? undefined : model.storedName(model.ttl);
-    if (own !== undefined && ttl !== undefined && own !== ttl) {
-      const other = [...this.entities.values()].find((m) => m.ttl !== undefined && m.storedName(m.ttl) === ttl)!;
-      throw new TableDefinitionError(this.name, `${model.name}.ttl`, `"${own}" differs from ${other.name}'s TTL attribute "${ttl}"; DynamoDB allows one TTL attribute per table`);
-    }
-    // DynamoDB deletes an item once the epoch seconds in the table's TTL attribute have passed: a
-    // timestamp in epoch seconds stored there would have every item it is written on deleted at once.
-    const expiresBy = ttl ?? own;
-    if (expiresBy !== undefined) {
-      for (const m of [...this.entities.values(), model]) {
-        const t = m.timestamps;
-        const stamp = t?.format !== 'epochSeconds' ? undefined : [t.createdAt, t.updatedAt].find((a) => m.storedName(a) === expiresBy);
-        if (stamp !== undefined) {
-          throw new TableDefinitionError(this.name, `${m.name}.${stamp}`, `is stored as "${expiresBy}", the table's TTL attribute, in epoch seconds: DynamoDB would delete every item as soon as it is written; store the timestamp under another name (storedAs)`);
-        }
-      }
-    }
+    checkRegistration(this, model);
     this.entities.set(model.name, model);
   }
 

@@ -1,0 +1,43 @@
+import { TableDefinitionError } from '../errors.js';
+import type { EntityModel } from './model.js';
+
+/** What registering an entity reads of its table. */
+interface RegisteringTable {
+  readonly name: string;
+  readonly entityAttribute: string | undefined;
+  readonly entities: ReadonlyMap<string, EntityModel>;
+  ttlAttribute(): string | undefined;
+}
+
+/**
+ * Refuses an entity its table cannot hold next to the ones defined on it, before any item is
+ * written (`TableDefinitionError`): a second entity of the same name, a second entity on a table
+ * without a discriminator, a second TTL attribute, or an epoch-seconds timestamp stored under the
+ * table's TTL attribute.
+ */
+export function checkRegistration(table: RegisteringTable, model: EntityModel): void {
+  if (table.entities.has(model.name)) throw new TableDefinitionError(table.name, model.name, `an entity named ${model.name} is already defined on the table`);
+  // Without a discriminator nothing tells two entities' items apart: every item is the one entity's.
+  if (table.entityAttribute === undefined && table.entities.size > 0) {
+    const [other] = table.entities.keys();
+    throw new TableDefinitionError(table.name, model.name, `the table has no discriminator (entityAttribute: false), so it holds one entity, and ${other} is defined on it; give the table an entityAttribute to hold several`);
+  }
+  // DynamoDB has one TTL attribute per table: an entity naming another one would never expire.
+  const ttl = table.ttlAttribute();
+  const own = model.ttl === undefined ? undefined : model.storedName(model.ttl);
+  if (own !== undefined && ttl !== undefined && own !== ttl) {
+    const other = [...table.entities.values()].find((m) => m.ttl !== undefined && m.storedName(m.ttl) === ttl)!;
+    throw new TableDefinitionError(table.name, `${model.name}.ttl`, `"${own}" differs from ${other.name}'s TTL attribute "${ttl}"; DynamoDB allows one TTL attribute per table`);
+  }
+  // DynamoDB deletes an item once the epoch seconds in the table's TTL attribute have passed: a
+  // timestamp in epoch seconds stored there would have every item it is written on deleted at once.
+  const expiresBy = ttl ?? own;
+  if (expiresBy === undefined) return;
+  for (const m of [...table.entities.values(), model]) {
+    const t = m.timestamps;
+    const stamp = t?.format !== 'epochSeconds' ? undefined : [t.createdAt, t.updatedAt].find((a) => m.storedName(a) === expiresBy);
+    if (stamp !== undefined) {
+      throw new TableDefinitionError(table.name, `${m.name}.${stamp}`, `is stored as "${expiresBy}", the table's TTL attribute, in epoch seconds: DynamoDB would delete every item as soon as it is written; store the timestamp under another name (storedAs)`);
+    }
+  }
+}
