@@ -93,6 +93,16 @@ export function deleteRequest(model: EntityModel, key: Record<string, unknown>, 
 }
 
 /**
+ * The delete of an item as a read returned it (`deleteAll`), by its stored key: its entity's, listed
+ * with the key composites the templates parse back, or, for an item of no entity, the table's.
+ */
+export function storedItemDelete(table: Table, model: EntityModel | undefined, item: Readonly<Record<string, unknown>>): WriteRequest {
+  const key: Record<string, unknown> = {};
+  for (const n of table.primaryKeyNames) key[n] = item[n];
+  return model === undefined ? tableDeleteRequest(table, key) : deleteRequest(model, key, model.storedKeyComposites(key));
+}
+
+/**
  * A delete by physical primary key (`AppTable.delete(key)`, `key` already checked): listed, if never
  * done, under the table's name (`entity: 'table App'`) with that physical key.
  */

@@ -6,6 +6,7 @@ import { readSchema } from './read-schema.js';
 import { StoredNames } from './stored-names.js';
 import { StampClock } from './stamp-clock.js';
 import { timestampNames, type TimestampFormat } from './timestamps.js';
+import type { TimestampOptions } from './entity-types.js';
 import { buildIndexKey, ItemWriter } from './item-writer.js';
 import type { KeyValue } from './key-encoding.js';
 import { foreignKeyFields, compileIndexKeys, indexKeyParts, keyValueSchema, secondarySelfKeys, type IndexKeys, type SelfKey } from './index-keys.js';
@@ -29,8 +30,8 @@ export interface ModelOptions {
   readonly table: Table;
   readonly schema: z.ZodObject;
   readonly keys: Readonly<Record<string, { readonly pk?: string; readonly sk?: string }>>;
-  /** `true` (ISO-8601 text) or `{ format }`; see `timestampNames`. */
-  readonly timestamps: unknown;
+  /** `true` (ISO-8601 text) or `{ format }`; see `timestampNames` (which also checks untyped input). */
+  readonly timestamps: boolean | TimestampOptions | undefined;
   /** Attribute holding the optimistic-locking version (managed by dynakit, not in the schema). */
   readonly version?: string | undefined;
   /** Schema attribute (a `Date` in the model) stored as epoch seconds for DynamoDB's TTL. */

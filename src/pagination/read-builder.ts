@@ -11,7 +11,7 @@ import { countAll, pagedReadOptions, readPage, readPages, SKIP, takeStartKey, ty
 import { hydrator } from './hydrate.js';
 import { ReadOptions, type ReadOptionsState } from './read-options.js';
 import type { RequestOptions } from '../client/send.js';
-import { deleteRequest, type WriteRequest } from '../batch/write-request.js';
+import { storedItemDelete, type WriteRequest } from '../batch/write-request.js';
 import type { BatchWriteOptions } from '../batch/batch-writer.js';
 import { deletePages, type DeleteAllResult } from '../batch/delete-pages.js';
 
@@ -152,35 +152,22 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> extends Rea
     checkIndexHolds(m.name, this.index, needed, false, m.storedName);
   }
 
-  /** @internal the spec of a paged read over this builder's input */
+  /**
+   * @internal the spec of a paged read over this builder's input: its rows are the parsed items, or
+   * for `deleteAll` the deletes of the items by their stored keys (the items are not parsed).
+   */
   readSpec(input: Record<string, unknown>): PagedReadSpec<Result> {
     const m = this.model;
-    if (this.state.deleting === true) return this.deleteSpec(input) as PagedReadSpec<never>;
-    const read = m.reader(this.state.projection);
-    if (this.state.hydrate === undefined) {
+    const s = this.state;
+    const row: (raw: Record<string, unknown>) => Result =
+      s.deleting === true ? (raw) => storedItemDelete(m.table, m, raw) as Result : (m.reader(s.projection) as (raw: Record<string, unknown>) => Result);
+    if (s.hydrate === undefined) {
       const returned = this.ttlIsQueriedKey() ? this.liveItem() : (raw: Record<string, unknown>) => m.owns(raw);
-      return { ...this.specBase(input), parse: (raw) => (returned(raw) ? (read(raw) as Result) : SKIP) };
+      return { ...this.specBase(input), parse: (raw) => (returned(raw) ? row(raw) : SKIP) };
     }
+    // Deletes read the items with only their keys, discriminator and TTL: ownership and expiry are known from those.
     const live = this.liveItem();
-    return { ...this.specBase(input), hydrate: this.itemReads(this.state.projection), returns: live, parse: (raw) => (live(raw) ? (read(raw) as Result) : SKIP) };
-  }
-
-  /** A read whose rows are the deletes of its items, by their stored keys (the items are not parsed). */
-  private deleteSpec(input: Record<string, unknown>): PagedReadSpec<WriteRequest> {
-    const m = this.model;
-    const names = m.primaryKeyNames;
-    const remove = (raw: Record<string, unknown>): WriteRequest => {
-      const key: Record<string, unknown> = {};
-      for (const n of names) key[n] = raw[n];
-      return deleteRequest(m, key, m.storedKeyComposites(key));
-    };
-    if (this.state.hydrate === undefined) {
-      const returned = this.ttlIsQueriedKey() ? this.liveItem() : (raw: Record<string, unknown>) => m.owns(raw);
-      return { ...this.specBase(input), parse: (raw) => (returned(raw) ? remove(raw) : SKIP) };
-    }
-    // Ownership and expiry are known from the fetched items, read with only their keys, discriminator and TTL.
-    const live = this.liveItem();
-    return { ...this.specBase(input), hydrate: this.itemReads([]), returns: live, parse: (raw) => (live(raw) ? remove(raw) : SKIP) };
+    return { ...this.specBase(input), hydrate: this.itemReads(s.deleting === true ? [] : s.projection), returns: live, parse: (raw) => (live(raw) ? row(raw) : SKIP) };
   }
 
   private specBase(input: Record<string, unknown>): Omit<PagedReadSpec<never>, 'parse'> {

@@ -11,7 +11,7 @@ import type { CollectionItem, TablePage, TableReadItem } from './table-read-type
 import { decodeCursor, startKeyAttributes, type StartKey } from './cursor.js';
 import type { CursorBounds } from './cursor-bounds.js';
 import { countAll, pagedReadOptions, readPages, SKIP, takeStartKey } from './page-reader.js';
-import { deleteRequest, tableDeleteRequest, type WriteRequest } from '../batch/write-request.js';
+import { storedItemDelete, type WriteRequest } from '../batch/write-request.js';
 import type { BatchWriteOptions } from '../batch/batch-writer.js';
 import { deletePages, type DeleteAllResult } from '../batch/delete-pages.js';
 import { ReadOptions, type ReadOptionsState } from './read-options.js';
@@ -298,16 +298,15 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
     return await deletePages(this.table.client, readPages<WriteRequest>(spec, pagedReadOptions(s, startKey, options.abortSignal)), options);
   }
 
-  /** The delete of a read item by its stored key: as its entity's, or as the table's for an item of none. */
+  /** The delete of a read item (see `storedItemDelete`); `SKIP` for an item outside `entities()`. */
   private deleteOf(raw: Record<string, unknown>): WriteRequest | typeof SKIP {
     const name = raw[this.et];
     const model = typeof name === 'string' ? this.table.entities.get(name) : undefined;
     const only = this.state.entities;
     if (only !== undefined && (model === undefined || !only.has(model.name))) return SKIP;
-    const key: Record<string, unknown> = {};
-    for (const n of this.table.primaryKeyNames) key[n] = raw[n];
-    return model === undefined ? tableDeleteRequest(this.table, key) : deleteRequest(model, key, model.storedKeyComposites(key));
+    return storedItemDelete(this.table, model, raw);
   }
+
 
   /** What every request of this read shares (`input` is the first one's), for the page reader. */
   private requestSpec(input: Record<string, unknown>) {
