@@ -44,3 +44,20 @@ describe('pathSchemas', () => {
     expect(pathSchemas(z.object({ tree: n }), ['tree', 'kids', 0, 'kids', 2, 'name'])).toBeDefined();
   });
 });
+
+describe('pathSchemas memo', () => {
+  it('keeps numbers and strings apart, and answers past its cap as the walk does', () => {
+    const element = z.object({ sku: z.string() });
+    const root = z.object({ lines: z.array(element), rec: z.record(z.string(), z.number()) });
+    // `lines[0]` and a record key "0" are different paths: a list index is a number segment.
+    expect(pathSchemas(root, ['lines', 0])?.leaves[0]?.schema).toBe(element);
+    expect(pathSchemas(root, ['lines', '0'])).toBeUndefined();
+    expect(pathSchemas(root, ['rec', '0'])?.leaves[0]?.schema).toBeDefined();
+    // The same path twice: the same (read-only) answer.
+    expect(pathSchemas(root, ['lines', 3, 'sku'])).toBe(pathSchemas(root, ['lines', 3, 'sku']));
+    // Past 4,096 memoised nodes per schema, paths are walked each time, with the same answers.
+    for (let i = 0; i < 5000; i++) expect(pathSchemas(root, ['lines', i, 'sku'])?.leaves[0]?.schema).toBeInstanceOf(z.ZodString);
+    expect(pathSchemas(root, ['lines', 4999, 'nope'])).toBeUndefined();
+    expect(pathSchemas(root, ['rec', 'k4999'])?.leaves[0]?.schema).toBeInstanceOf(z.ZodNumber);
+  });
+});
