@@ -8,7 +8,8 @@
 import { beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { BatchWriteError, type DeleteAllResult, type UnprocessedWrite } from '../../src/index.js';
+import { z } from 'zod';
+import { BatchWriteError, defineEntity, type DeleteAllResult, type UnprocessedWrite } from '../../src/index.js';
 import { appModel } from '../fixtures/app-model.js';
 import { localClientConfig } from '../support/dynamodb-local.js';
 import { testClient, testDocClient, testEndpoint, uniqueTableName } from '../support/client.js';
@@ -214,5 +215,43 @@ describe('deleteAll() through a KEYS_ONLY index (hydrate)', () => {
     const { deleted } = await byTeam().hydrate().deleteAll();
     expect(deleted).toBe(10);
     expect((await h.Table.query('byTeam', h.Table.Key('tpk').eq('TEAM#a')).hydrate().all()).items).toEqual([]);
+  });
+});
+
+describe('deleteAll() and items past their TTL (reads hide them until DynamoDB deletes them)', () => {
+  const ttlTable = uniqueTableName('delete-all-ttl');
+  const ttlModel = appModel(cleanClient, ttlTable);
+  const Session = defineEntity({
+    table: ttlModel.AppTable,
+    name: 'Session',
+    schema: z.object({ userId: z.string(), sessionId: z.string(), expiresAt: z.date() }),
+    keys: { primary: { pk: 'USER#{userId}', sk: 'SESSION#{sessionId}' } },
+    ttl: 'expiresAt',
+  });
+  useTable(ttlModel.AppTable, { clients: [cleanClient] });
+  const hour = 3_600_000;
+
+  async function seed(userId: string): Promise<void> {
+    await ttlModel.AppTable.batchWrite([
+      ...[0, 1, 2].map((i) => Session.put({ userId, sessionId: `live${i}`, expiresAt: new Date(Date.now() + hour) })),
+      ...[0, 1].map((i) => Session.put({ userId, sessionId: `old${i}`, expiresAt: new Date(Date.now() - hour) })),
+    ]);
+  }
+  const storedSessions = async (userId: string): Promise<string[]> =>
+    (await Session.query('primary', Session.Key('userId').eq(userId)).includeExpired().all()).map((s) => s.sessionId).sort();
+
+  it("an entity's read leaves the expired items (it does not return them); includeExpired() deletes them too", async () => {
+    await seed('t1');
+    expect(await Session.query('primary', Session.Key('userId').eq('t1')).deleteAll()).toEqual({ deleted: 3, retried: 0 });
+    expect(await storedSessions('t1')).toEqual(['old0', 'old1']);
+    expect(await Session.query('primary', Session.Key('userId').eq('t1')).includeExpired().deleteAll()).toEqual({ deleted: 2, retried: 0 });
+    expect(await storedSessions('t1')).toEqual([]);
+  });
+
+  it('a table-level read of the collection deletes every item under the key, expired or not', async () => {
+    await seed('t2');
+    const { deleted } = await ttlModel.AppTable.query(ttlModel.AppTable.Key('pk').eq('USER#t2')).deleteAll();
+    expect(deleted).toBe(5);
+    expect(await storedSessions('t2')).toEqual([]);
   });
 });
