@@ -2,9 +2,8 @@ import type { z } from 'zod';
 import { compileLazyTarget, defOf, lazyInner, reaches, readCore, type LazyCompiling, type ZodDefView } from './schema-walk.js';
 import { binarySetDuplicate, numberSetDuplicate } from './set-duplicates.js';
 import { storableNumberProblem } from './storable-number.js';
-import { MAX_ATTRIBUTE_NAME_BYTES, nameBytesOverLimit } from './item-size.js';
 import { unionReviver } from './union-reviver.js';
-import { hasLoneSurrogate, LONE_SURROGATE_NAME } from './key-template.js';
+import { hasLoneSurrogate, LONE_SURROGATE_NAME, MAX_ATTRIBUTE_NAME_BYTES, nameBytesOverLimit } from './text-rules.js';
 
 /** A storage rule broken by a value: where and why. */
 export class StorageRuleViolation extends Error {
