@@ -7,7 +7,7 @@ import { attributeValueSize } from './item-size.js';
 import { coreType, defOf, readCore, unwrapSchema } from './schema-walk.js';
 import type { ResolvedIndex, Table } from './table.js';
 import type { KeyAttribute, ScalarAttributeType } from './table-types.js';
-import type { TimestampNames } from './model.js';
+import type { TimestampNames } from './timestamps.js';
 
 /** One index's compiled templates, mapped onto its physical key attributes. */
 export interface IndexKeys {
