@@ -10,13 +10,15 @@ export type {
   LocalIndexConfig,
   IndexProjection,
 } from './entity/table-types.js';
-export { defineEntity, Entity } from './entity/entity.js';
+export { Entity } from './entity/entity.js';
+export { defineEntity } from './entity/define-entity.js';
 export { TableNotFoundError } from './entity/table-lifecycle.js';
 export { StreamRecordError } from './streams/stream-record.js';
 export { changedAttributes } from './streams/changed-attributes.js';
 export type { StreamRecordInput, StreamAttributeValue, StreamImage, EntityStreamEvent, StreamEventOf, ParsedStream, ReplacedItem } from './streams/stream-record.js';
 export type { TableDifference, TableDescriptionReport } from './entity/table-lifecycle.js';
-export type { AnyEntity, EntityItem, EntityInput, EntityKey, EntityConfig, VersionedKey } from './entity/entity.js';
+export type { AnyEntity, EntityItem, EntityInput, EntityKey, VersionedKey } from './entity/entity.js';
+export type { EntityConfig } from './entity/define-entity.js';
 export type { TimestampFields, EpochTimestampFields, TimestampOptions, KeyInput, UpdateInputs, QueryIndexName, QueryKeyNames } from './entity/entity-types.js';
 export type { AttrPath, PathValue } from './entity/paths.js';
 export type { TemplateComposites } from './entity/template-types.js';

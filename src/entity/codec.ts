@@ -2,8 +2,8 @@ import type { z } from 'zod';
 import { compileLazyTarget, defOf, lazyInner, reaches, readCore, type LazyCompiling, type ZodDefView } from './schema-walk.js';
 import { binarySetDuplicate, numberSetDuplicate } from './set-duplicates.js';
 import { storableNumberProblem } from './storable-number.js';
-import { MAX_ATTRIBUTE_NAME_BYTES, nameBytesOverLimit } from './item-size.js';
-import { hasLoneSurrogate, LONE_SURROGATE_NAME } from './key-template.js';
+import { unionReviver } from './union-reviver.js';
+import { hasLoneSurrogate, LONE_SURROGATE_NAME, MAX_ATTRIBUTE_NAME_BYTES, nameBytesOverLimit } from './text-rules.js';
 
 /** A storage rule broken by a value: where and why. */
 export class StorageRuleViolation extends Error {
@@ -290,7 +290,7 @@ function compile(schema: z.ZodType, compiling: LazyCompiling): Reviver | null {
       return (v) => right(left(v));
     }
     case 'union':
-      return unionReviver(schema, def.options ?? [], def.discriminator, compiling);
+      return unionReviver(schema, def.options ?? [], def.discriminator, compiling, compile);
     case 'lazy': {
       const target = lazyInner(core);
       if (!reaches(target, revived)) return null;
@@ -308,44 +308,4 @@ function holeInList(element: z.ZodType): boolean {
   } catch {
     return false; // a refinement that cannot take undefined: leave stored values as they are
   }
-}
-
-/**
- * Stored forms lose the type that told a union's options apart (a Date is a string, a Set a list).
- * A discriminated union picks the option by its tag. Otherwise a stored value the union accepts as
- * it is stays as it is, and is else revived by the first option whose reviver turns it into a value
- * that option accepts; a value no option accepts is left for the schema to reject.
- */
-function unionReviver(schema: z.ZodType, all: readonly z.ZodType[], discriminator: string | undefined, compiling: LazyCompiling): Reviver | null {
-  const options = all.map((o) => [o, compile(o, compiling)] as const).filter((e): e is readonly [z.ZodType, Reviver] => e[1] !== null);
-  if (options.length === 0) return null;
-  const byTag = discriminator === undefined ? undefined : tagRevivers(discriminator, options);
-  if (byTag !== undefined) {
-    return (v) => {
-      if (v === null || typeof v !== 'object') return v;
-      const tag = (v as Record<string, unknown>)[discriminator!];
-      // A bigint tag is stored as a number.
-      const revive = byTag.get(tag) ?? (typeof tag === 'number' && Number.isInteger(tag) ? byTag.get(BigInt(tag)) : undefined);
-      return revive === undefined ? v : revive(v);
-    };
-  }
-  return (v) => {
-    if (v === null || v === undefined || schema.safeParse(v).success) return v;
-    for (const [option, revive] of options) {
-      const x = revive(v);
-      if (x !== v && option.safeParse(x).success) return x;
-    }
-    return v;
-  };
-}
-
-/** Each tag value of the revivable options, with its option's reviver; `undefined` when an option's tags are unknown. */
-function tagRevivers(discriminator: string, options: readonly (readonly [z.ZodType, Reviver])[]): Map<unknown, Reviver> | undefined {
-  const byTag = new Map<unknown, Reviver>();
-  for (const [option, revive] of options) {
-    const values = (option as unknown as { _zod: { propValues?: Record<string, ReadonlySet<unknown>> } })._zod.propValues?.[discriminator];
-    if (values === undefined || values.size === 0) return undefined;
-    for (const tag of values) if (!byTag.has(tag)) byTag.set(tag, revive);
-  }
-  return byTag;
 }

@@ -1,12 +1,13 @@
 import type { z } from 'zod';
 import { KeyError } from '../errors.js';
-import { KeyTemplate, MAX_PARTITION_KEY_BYTES, MAX_SORT_KEY_BYTES } from './key-template.js';
+import { MAX_PARTITION_KEY_BYTES, MAX_SORT_KEY_BYTES } from './key-encoding.js';
+import { KeyTemplate } from './key-template.js';
 import type { CompositeKind, KeyValue } from './key-encoding.js';
 import { attributeValueSize } from './item-size.js';
 import { coreType, defOf, readCore, unwrapSchema } from './schema-walk.js';
 import type { ResolvedIndex, Table } from './table.js';
 import type { KeyAttribute, ScalarAttributeType } from './table-types.js';
-import type { TimestampNames } from './model.js';
+import type { TimestampNames } from './timestamps.js';
 
 /** One index's compiled templates, mapped onto its physical key attributes. */
 export interface IndexKeys {

@@ -3,7 +3,7 @@ import { ItemParseError, zodIssues } from '../errors.js';
 import { compileReviver, type Reviver } from './codec.js';
 import { defOf, readCore } from './schema-walk.js';
 import { withoutRefinements } from './read-schema.js';
-import type { TimestampNames } from './model.js';
+import type { TimestampNames } from './timestamps.js';
 import type { StoredNames } from './stored-names.js';
 import { stampIn, type TimestampFormat } from './timestamps.js';
 

@@ -1,22 +1,6 @@
 /** DynamoDB's maximum item size: 400 KB, attribute names and values counted. */
 export const MAX_ITEM_BYTES = 409_600;
 /**
- * DynamoDB's limit on an attribute name or map key, in UTF-8 bytes (64 KB): "must be less than
- * 65536 bytes" (DynamoDB Local says so of ExpressionAttributeNames; in items it fails earlier, with a 500).
- */
-export const MAX_ATTRIBUTE_NAME_BYTES = 65_535;
-
-/**
- * The UTF-8 bytes of an attribute name or map key when over `MAX_ATTRIBUTE_NAME_BYTES`, else
- * `undefined`; names under a third of the limit in UTF-16 units (at most 3 bytes each) are not measured.
- */
-export function nameBytesOverLimit(name: string): number | undefined {
-  if (name.length <= MAX_ATTRIBUTE_NAME_BYTES / 3) return undefined;
-  const bytes = utf8Length(name);
-  return bytes > MAX_ATTRIBUTE_NAME_BYTES ? bytes : undefined;
-}
-
-/**
  * An upper bound of a stored value's size, cheap for scalars: strings at 3 bytes per UTF-16 unit,
  * numbers at 21, booleans and null at 1; anything else sized exactly (`attributeValueSize`).
  */

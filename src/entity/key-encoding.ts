@@ -1,7 +1,8 @@
 /**
  * How composite values are written into key strings so that keys sort like the values: numbers and
  * bigints at a fixed width (negatives below non-negatives, in numeric order), Dates as ISO-8601 text
- * of four-digit years. Key templates (./key-template.ts) use these to build and parse keys.
+ * of four-digit years. Key templates (./key-template.ts) use these to build and parse keys; DynamoDB's
+ * byte limits on key values are here too.
  */
 
 /**
@@ -107,5 +108,51 @@ export function fixedWidth(kind: CompositeKind, stored: string, pos: number): nu
       return stored.startsWith('true', pos) ? 4 : 5;
     default:
       return undefined;
+  }
+}
+
+/** DynamoDB's limits on key values (UTF-8 bytes of a string, bytes of a binary). */
+export const MAX_PARTITION_KEY_BYTES = 2048;
+export const MAX_SORT_KEY_BYTES = 1024;
+
+/** The bytes a key value counts against DynamoDB's key limits: UTF-8 for text, the bytes of binary. */
+export function keyValueBytes(value: unknown): number {
+  return typeof value === 'string' ? Buffer.byteLength(value, 'utf8') : value instanceof Uint8Array ? value.byteLength : 0;
+}
+
+/** What `decodeComposite` returns for text no value of the composite's kind is written as. */
+export const NOT_THIS_KIND = Symbol('not this kind');
+const INTEGER_TEXT = /^-?\d+$/;
+
+/**
+ * A composite's value from its text in a stored key (a raw key's value as it is), or `NOT_THIS_KIND`
+ * when no value of `kind` is written as that text.
+ *
+ * @example decodeComposite('number', '0000000000000042') // 42
+ */
+export function decodeComposite(kind: CompositeKind, text: KeyValue): unknown {
+  // A raw N key comes back as a number when it is a safe integer, whatever was written.
+  if (kind === 'bigint' && typeof text === 'number' && Number.isInteger(text)) return BigInt(text);
+  if (kind === 'epoch') return typeof text === 'number' ? new Date(text * 1000) : NOT_THIS_KIND;
+  if (typeof text !== 'string') return text;
+  // Text that no value of the composite's kind writes: the key is not this template's (another
+  // entity's, or another service's, under the same prefix).
+  switch (kind) {
+    case 'number': {
+      if (!INTEGER_TEXT.test(text)) return NOT_THIS_KIND;
+      const n = decodeKeyNumber(text);
+      return Number.isSafeInteger(n) ? n : NOT_THIS_KIND;
+    }
+    case 'date':
+    case 'ttl': {
+      const d = new Date(text);
+      return Number.isNaN(d.getTime()) ? NOT_THIS_KIND : d;
+    }
+    case 'boolean':
+      return text === 'true' ? true : text === 'false' ? false : NOT_THIS_KIND;
+    case 'bigint':
+      return INTEGER_TEXT.test(text) ? decodeKeyBigint(text) : NOT_THIS_KIND;
+    default:
+      return text;
   }
 }

@@ -1,19 +1,23 @@
 import { KeyError } from '../errors.js';
 import {
   BIGINT_WIDTH,
-  decodeKeyBigint,
-  decodeKeyNumber,
+  decodeComposite,
   encodeKeyBigint,
   encodeKeyNumber,
   fitsKeyBigint,
   fixedWidth,
   isIsoText,
+  keyValueBytes,
   MAX_KEY_YEAR,
+  MAX_PARTITION_KEY_BYTES,
+  MAX_SORT_KEY_BYTES,
   MIN_KEY_YEAR,
+  NOT_THIS_KIND,
   type CompositeKind,
   type KeyValue,
 } from './key-encoding.js';
 import { storableNumberProblem } from './storable-number.js';
+import { hasLoneSurrogate, LONE_SURROGATE } from './text-rules.js';
 import { epochSeconds } from './value-encoding.js';
 
 /** Absent for a key: a null composite (a nullable attribute set to null) builds no key, like a missing one. */
@@ -34,36 +38,6 @@ interface Part {
 }
 
 const PLACEHOLDER = /\{([^{}]+)\}/g;
-
-/** What `decode` returns for text no value of the composite's kind is written as. */
-const NOT_THIS_KIND = Symbol('not this kind');
-const INTEGER_TEXT = /^-?\d+$/;
-
-/** `String.prototype.isWellFormed` (ES2024, in Node since 20.0; not in this project's ES2022 lib). */
-type WellFormedCheck = { isWellFormed(): boolean };
-
-/**
- * Whether `text` holds half a character (a UTF-16 surrogate that is not half of a pair): DynamoDB
- * keys a string by its UTF-8 form, where a lone surrogate has none, and DynamoDB Local keys
- * 'a\ud800', 'a\udfff' and 'a?' as one item. Not a `/\p{Cs}/u` regex: the bundle builds that with
- * `new RegExp` at module load, which cost 0.3 ms of every cold start.
- */
-export const hasLoneSurrogate = (text: string): boolean => !(text as unknown as WellFormedCheck).isWellFormed();
-
-/** Why such a value is refused, after the words naming it (one text for key values, physical keys and key conditions). */
-export const LONE_SURROGATE = 'contains a lone UTF-16 surrogate (half of a character, not valid Unicode), which DynamoDB cannot key apart from other strings';
-
-/** Why a name (attribute or map key) with such a half is refused, after the words naming it: items and expressions alike. */
-export const LONE_SURROGATE_NAME = 'holds a lone UTF-16 surrogate (half of a character), which has no UTF-8 form: DynamoDB cannot store that name';
-
-/** DynamoDB's limits on key values (UTF-8 bytes of a string, bytes of a binary). */
-export const MAX_PARTITION_KEY_BYTES = 2048;
-export const MAX_SORT_KEY_BYTES = 1024;
-
-/** The bytes a key value counts against DynamoDB's key limits: UTF-8 for text, the bytes of binary. */
-export function keyValueBytes(value: unknown): number {
-  return typeof value === 'string' ? Buffer.byteLength(value, 'utf8') : value instanceof Uint8Array ? value.byteLength : 0;
-}
 
 /**
  * A key template such as `USER#{name}#{userId}`, compiled once at definition time.
@@ -331,7 +305,7 @@ export class KeyTemplate {
    */
   parse(stored: KeyValue): Record<string, unknown> | undefined {
     if (this.raw) {
-      const value = this.decode(this.parts[0]!, stored);
+      const value = decodeComposite(this.parts[0]!.kind, stored);
       return value === NOT_THIS_KIND ? undefined : { [this.parts[0]!.name]: value };
     }
     if (typeof stored !== 'string' || !stored.startsWith(this.head)) return undefined;
@@ -349,38 +323,11 @@ export class KeyTemplate {
         end = stored.indexOf(p.after, pos);
         if (end < 0) return undefined;
       }
-      const value = this.decode(p, stored.slice(pos, end));
+      const value = decodeComposite(p.kind, stored.slice(pos, end));
       if (value === NOT_THIS_KIND) return undefined;
       out[p.name] = value;
       pos = end + p.after.length;
     }
     return pos === stored.length ? out : undefined;
-  }
-
-  private decode(p: Part, text: KeyValue): unknown {
-    // A raw N key comes back as a number when it is a safe integer, whatever was written.
-    if (p.kind === 'bigint' && typeof text === 'number' && Number.isInteger(text)) return BigInt(text);
-    if (p.kind === 'epoch') return typeof text === 'number' ? new Date(text * 1000) : NOT_THIS_KIND;
-    if (typeof text !== 'string') return text;
-    // Text that no value of the composite's kind writes: the key is not this template's (another
-    // entity's, or another service's, under the same prefix).
-    switch (p.kind) {
-      case 'number': {
-        if (!INTEGER_TEXT.test(text)) return NOT_THIS_KIND;
-        const n = decodeKeyNumber(text);
-        return Number.isSafeInteger(n) ? n : NOT_THIS_KIND;
-      }
-      case 'date':
-      case 'ttl': {
-        const d = new Date(text);
-        return Number.isNaN(d.getTime()) ? NOT_THIS_KIND : d;
-      }
-      case 'boolean':
-        return text === 'true' ? true : text === 'false' ? false : NOT_THIS_KIND;
-      case 'bigint':
-        return INTEGER_TEXT.test(text) ? decodeKeyBigint(text) : NOT_THIS_KIND;
-      default:
-        return text;
-    }
   }
 }

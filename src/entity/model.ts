@@ -5,25 +5,18 @@ import { ItemReader } from './item-reader.js';
 import { readSchema } from './read-schema.js';
 import { StoredNames } from './stored-names.js';
 import { StampClock } from './stamp-clock.js';
-import { timestampNames, type TimestampFormat } from './timestamps.js';
+import { timestampNames, type TimestampNames } from './timestamps.js';
+import { TimeForms } from './time-forms.js';
 import type { TimestampOptions } from './entity-types.js';
 import { buildIndexKey, ItemWriter } from './item-writer.js';
 import type { KeyValue } from './key-encoding.js';
 import { foreignKeyFields, compileIndexKeys, indexKeyParts, keyValueSchema, secondarySelfKeys, type IndexKeys, type SelfKey } from './index-keys.js';
-import { coreType, defaultOf, keepsUnknownKeys } from './schema-walk.js';
+import { defaultOf, keepsUnknownKeys } from './schema-walk.js';
 import { checkSchemaFields } from './schema-fields.js';
 import { refusedRecordKey, schemaAt } from './path-schemas.js';
 import type { DocPath } from '../expressions/ast.js';
-import { formatDocPath } from '../expressions/document-path.js';
 import type { Table } from './table.js';
 import type { ConditionOwner } from '../expressions/condition-owner.js';
-
-export interface TimestampNames {
-  readonly createdAt: string;
-  readonly updatedAt: string;
-  /** How both are stored (`timestamps: { format }`; `true` is `'iso'`). */
-  readonly format: TimestampFormat;
-}
 
 export interface ModelOptions {
   readonly name: string;
@@ -90,6 +83,8 @@ export class EntityModel {
   private readonly writer: ItemWriter;
   /** The timestamps writes store (see `StampClock`). */
   readonly clock: StampClock;
+  /** How times are stored along paths (TTL, timestamps, Dates), for copies and comparisons. */
+  private readonly times: TimeForms;
   /**
    * Top-level attributes with a schema default (`defaultOf`), found once here; an upsert evaluates
    * only these per call (a default may be a function, so its value is not cached).
@@ -106,6 +101,7 @@ export class EntityModel {
     this.clock = new StampClock(this.timestamps);
     this.version = o.version;
     this.ttl = o.ttl;
+    this.times = new TimeForms(o.name, o.schema, o.ttl, this.timestamps);
     this.readableAttributes = [
       ...Object.keys(this.shape),
       ...(this.timestamps === undefined ? [] : [this.timestamps.createdAt, this.timestamps.updatedAt]),
@@ -194,43 +190,21 @@ export class EntityModel {
     }
   }
 
-  /** True for the TTL attribute itself, stored as epoch seconds (a number) though the schema says Date. */
-  isTtlPath(path: DocPath): boolean {
-    return this.ttl !== undefined && path.length === 1 && path[0] === this.ttl;
-  }
-
-  /**
-   * Whether the values at two paths are stored alike: the TTL attribute holds a Date as epoch
-   * seconds, every other Date attribute as an ISO string, and the timestamps in their format, so a
-   * copy or comparison between two of another form would mix numbers and strings (or seconds and
-   * milliseconds).
-   */
-  storedAlike(a: DocPath, b: DocPath): boolean {
-    if (this.ttl === undefined && this.timestamps === undefined) return true;
-    const aTime = this.timeForm(a);
-    const bTime = this.timeForm(b);
-    return aTime === undefined || bTime === undefined || aTime === bTime;
-  }
-
-  /** How the time at `path` is stored (`'epochSeconds'` for the TTL), `undefined` when it holds no time. */
-  private timeForm(path: DocPath): TimestampFormat | undefined {
-    const t = this.timestamps;
-    if (path.length === 1 && path[0] === this.ttl) return 'epochSeconds';
-    if (path.length === 1 && t !== undefined && (path[0] === t.createdAt || path[0] === t.updatedAt)) return t.format;
-    const s = schemaAt(this.schema, path);
-    return s !== undefined && coreType(s) === 'date' ? 'iso' : undefined;
-  }
   /** The compiler's `encode` for this entity's values: one function per entity, not one per command. */
   readonly encodeValue = (value: unknown, path: string, level?: number): unknown => this.encode(value, path, level);
 
-  /** The compiler's check of an attribute compared with another (see `storedAlike`), made once like `encodeValue`. */
-  readonly assertComparable = (a: DocPath, b: DocPath): void => {
-    if (!this.storedAlike(a, b)) {
-      const form = (p: DocPath): string => ({ iso: 'ISO-8601 text', epochMs: 'epoch milliseconds', epochSeconds: 'epoch seconds' })[this.timeForm(p)!];
-      throw new ExpressionError(this.name, formatDocPath(a), `cannot be compared with ${formatDocPath(b)}: one stores its time as ${form(a)}, the other as ${form(b)}`);
-    }
-  };
+  /** True for the TTL attribute itself, stored as epoch seconds (a number) though the schema says Date. */
+  isTtlPath(path: DocPath): boolean {
+    return this.times.isTtlPath(path);
+  }
 
+  /** Whether the values at two paths are stored alike (see `TimeForms.storedAlike`). */
+  storedAlike(a: DocPath, b: DocPath): boolean {
+    return this.times.storedAlike(a, b);
+  }
+
+  /** The compiler's check of an attribute compared with another (see `TimeForms.assertComparable`), made once like `encodeValue`. */
+  readonly assertComparable = (a: DocPath, b: DocPath): void => this.times.assertComparable(a, b);
 
   /**
    * Checks a projection of top-level attributes (schema fields, timestamps, version) and drops

@@ -5,7 +5,8 @@
 import type { KeyAttribute, ScalarAttributeType, TableConfig } from './table-types.js';
 import type { Table } from './table.js';
 import { KeyError } from '../errors.js';
-import { hasLoneSurrogate, keyValueBytes, LONE_SURROGATE, MAX_PARTITION_KEY_BYTES, MAX_SORT_KEY_BYTES } from './key-template.js';
+import { keyValueBytes, MAX_PARTITION_KEY_BYTES, MAX_SORT_KEY_BYTES } from './key-encoding.js';
+import { hasLoneSurrogate, LONE_SURROGATE } from './text-rules.js';
 import { storableNumberProblem } from './storable-number.js';
 
 /** The JavaScript values a key attribute of each DynamoDB type takes. */

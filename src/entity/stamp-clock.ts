@@ -1,4 +1,4 @@
-import type { TimestampNames } from './model.js';
+import type { TimestampNames } from './timestamps.js';
 
 /**
  * The `createdAt` / `updatedAt` values an entity's writes store, in its format (`TimestampNames`).

@@ -1,7 +1,14 @@
 import { KeyError, ValidationError, type ValidationIssue } from '../errors.js';
 import { isIsoText } from './key-encoding.js';
-import type { TimestampNames } from './model.js';
 import type { StampClock } from './stamp-clock.js';
+
+/** An entity's timestamp attributes and how they are stored. */
+export interface TimestampNames {
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  /** How both are stored (`timestamps: { format }`; `true` is `'iso'`). */
+  readonly format: TimestampFormat;
+}
 
 /** How an entity's `createdAt` / `updatedAt` are stored: ISO-8601 text, or whole epoch milliseconds or seconds. */
 export type TimestampFormat = 'iso' | 'epochMs' | 'epochSeconds';

@@ -4,8 +4,8 @@ import { formatDocPath, MAX_DOCUMENT_PATH_LEVELS, pathsOverlap } from './documen
 import { ExpressionError } from '../errors.js';
 import { checkExpressionLimits, checkExpressionValue, conditionOperators, updateOperators } from './expression-limits.js';
 import { compareStored } from './value-order.js';
-import { mapOrListSizes, MAX_ATTRIBUTE_NAME_BYTES, nameBytesOverLimit } from '../entity/item-size.js';
-import { hasLoneSurrogate, LONE_SURROGATE_NAME } from '../entity/key-template.js';
+import { mapOrListSizes } from '../entity/item-size.js';
+import { hasLoneSurrogate, LONE_SURROGATE_NAME, MAX_ATTRIBUTE_NAME_BYTES, nameBytesOverLimit } from '../entity/text-rules.js';
 
 /**
  * Turns a stored-form value into what goes into `ExpressionAttributeValues`. Supplied by the

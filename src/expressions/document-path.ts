@@ -11,6 +11,12 @@ export const MAX_LIST_INDEX = 2_147_483_647;
  */
 export const MAX_DOCUMENT_PATH_LEVELS = 32;
 const INDEX_RANGE = `a list index is at most ${MAX_LIST_INDEX} (DynamoDB's range)`;
+/**
+ * A path is expression input, so an empty name in it (`counts.` for the record entry keyed `''`)
+ * is an ExpressionError; an empty key in a value is stored data, refused by the storage rules
+ * (codec.ts) as a ValidationError. DynamoDB has no empty names either way.
+ */
+const EMPTY_NAME = 'an empty attribute name or map key (DynamoDB refuses empty names)';
 
 /**
  * Parses a dotted document path (`address.city`, `items[0].sku`, `matrix[1][2]`) into segments.
@@ -25,7 +31,7 @@ export function parseDocPath(path: string): DocPath {
   let i = 0;
   let name = '';
   const flushName = (): void => {
-    if (name === '') throw new SyntaxError(`invalid document path "${path}": empty attribute name`);
+    if (name === '') throw new SyntaxError(`invalid document path "${path}": ${EMPTY_NAME}`);
     segments.push(name);
     name = '';
   };
@@ -75,7 +81,7 @@ export function checkDocPath(segments: readonly PathSegment[]): DocPath {
   };
   if (segments.length === 0 || typeof segments[0] !== 'string') invalid('it must start with an attribute name');
   for (const s of segments) {
-    if (typeof s === 'string' ? s === '' : !Number.isSafeInteger(s) || s < 0) invalid(typeof s === 'string' ? 'empty attribute name' : 'a list index is a non-negative integer');
+    if (typeof s === 'string' ? s === '' : !Number.isSafeInteger(s) || s < 0) invalid(typeof s === 'string' ? EMPTY_NAME : 'a list index is a non-negative integer');
     if (typeof s === 'number' && s > MAX_LIST_INDEX) invalid(INDEX_RANGE);
   }
   return segments;

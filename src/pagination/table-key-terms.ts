@@ -7,7 +7,8 @@ import type { Condition } from '../expressions/condition.js';
 import type { ResolvedIndex } from '../entity/table.js';
 import type { KeyAttribute } from '../entity/table-types.js';
 import { ExpressionError } from '../errors.js';
-import { hasLoneSurrogate, keyValueBytes, LONE_SURROGATE, MAX_SORT_KEY_BYTES } from '../entity/key-template.js';
+import { keyValueBytes, MAX_SORT_KEY_BYTES } from '../entity/key-encoding.js';
+import { hasLoneSurrogate, LONE_SURROGATE } from '../entity/text-rules.js';
 
 /** One term of a key condition: the attribute it is on, its operator and values; `undefined` when it cannot be one. */
 export type KeyTerm = { readonly name: string; readonly op: string; readonly values: readonly unknown[] } | undefined;

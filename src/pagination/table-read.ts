@@ -4,14 +4,13 @@ import { compileCondition, compileProjection } from '../expressions/compile.js';
 import { checkTableOwners, tableContextFor, withPlaceholders } from '../operations/expression-input.js';
 import type { ResolvedIndex, Table } from '../entity/table.js';
 import { conditionAttributes } from '../expressions/condition-attributes.js';
-import type { EntityModel } from '../entity/model.js';
 import { ExpressionError } from '../errors.js';
 import type { AnyEntity } from '../entity/entity.js';
 import type { CollectionItem, TablePage, TableReadItem } from './table-read-types.js';
 import { decodeCursor, startKeyAttributes, type StartKey } from './cursor.js';
 import type { CursorBounds } from './cursor-bounds.js';
-import { countAll, pagedReadOptions, readPages, SKIP, takeStartKey } from './page-reader.js';
-import { storedItemDelete, type WriteRequest } from '../batch/write-request.js';
+import { countAll, pagedReadOptions, readPages, takeStartKey } from './page-reader.js';
+import type { WriteRequest } from '../batch/write-request.js';
 import type { BatchWriteOptions } from '../batch/batch-writer.js';
 import { deletePages, type DeleteAllResult } from '../batch/delete-pages.js';
 import { ReadOptions, type ReadOptionsState } from './read-options.js';
@@ -20,6 +19,7 @@ import { checkFilterOffKeys, checkIndexHolds, checkWholeItems, filterNeeds, type
 import { checkKeyCondition } from './table-key-terms.js';
 import { ownerByDiscriminator } from '../client/send-document-request.js';
 import { tableHydration } from './table-hydrate.js';
+import { TableRows, type Row } from './table-rows.js';
 
 interface TableReadState extends ReadOptionsState {
   readonly kind: 'query' | 'scan';
@@ -32,8 +32,6 @@ interface TableReadState extends ReadOptionsState {
   /** The read yields the deletes of its items (`deleteAll`): keys and discriminator only. */
   readonly deleting?: boolean;
 }
-
-type Row<T> = { ok: true; item: T } | { ok: false; raw: Record<string, unknown> };
 
 /**
  * Table-level query or scan over physical attributes (single-table collections). Each item is
@@ -204,28 +202,10 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
     return projected === undefined || projected.has(this.et);
   }
 
-  /** Item readers per entity for this builder's projection, made on first use. */
-  private readonly readers = new Map<EntityModel, (raw: Record<string, unknown>) => Record<string, unknown>>();
-
-  private parseRow(raw: Record<string, unknown>): Row<TableReadItem<T, Et, P>> {
-    const et = this.et;
-    const name = raw[et];
-    const model: EntityModel | undefined = typeof name === 'string' ? this.table.entities.get(name) : undefined;
-    if (model === undefined || (this.state.entities !== undefined && !this.state.entities.has(model.name))) return { ok: false, raw };
-    let read = this.readers.get(model);
-    if (read === undefined) {
-      // Once per entity, not per item: the entity's share of the projection and its schema.
-      // The projection names attributes as stored; the entity's reader takes its model names.
-      read = model.reader(this.state.projection?.flatMap((p) => {
-        const a = model.names.attributeStoredAs(p);
-        return a !== undefined && model.isReadable(a) ? [a] : [];
-      }));
-      this.readers.set(model, read);
-    }
-    const parsed = read(raw);
-    // parse returns a fresh object; tagging it in place avoids a key-adding spread (V8's slow path).
-    parsed[et] = model.name;
-    return { ok: true, item: parsed as TableReadItem<T, Et, P> };
+  /** This read's items as its entities read them, made on first use (the readers are cached per entity). */
+  private rowsCache: TableRows<TableReadItem<T, Et, P>> | undefined;
+  private get rows(): TableRows<TableReadItem<T, Et, P>> {
+    return (this.rowsCache ??= new TableRows(this.table, this.et, this.state.projection, this.state.entities));
   }
 
   /**
@@ -239,7 +219,7 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
     const s = this.state;
     const spec = {
       ...this.requestSpec(input),
-      parse: (raw: Record<string, unknown>) => this.parseRow(raw),
+      parse: (raw: Record<string, unknown>) => this.rows.row(raw),
       ...(s.hydrate === undefined ? {} : tableHydration(this.table, this.et, s.projection, s.hydrate, s.consistent)),
     };
     const read = pagedReadOptions(s, startKey, options?.abortSignal);
@@ -292,21 +272,11 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
     delete input.Limit;
     const spec = {
       ...this.requestSpec(input),
-      parse: (raw: Record<string, unknown>) => this.deleteOf(raw),
+      parse: (raw: Record<string, unknown>) => this.rows.deleteOf(raw),
       ...(s.hydrate === undefined ? {} : tableHydration(this.table, this.et, [], s.hydrate, s.consistent)),
     };
     return await deletePages(this.table.client, readPages<WriteRequest>(spec, pagedReadOptions(s, startKey, options.abortSignal)), options);
   }
-
-  /** The delete of a read item (see `storedItemDelete`); `SKIP` for an item outside `entities()`. */
-  private deleteOf(raw: Record<string, unknown>): WriteRequest | typeof SKIP {
-    const name = raw[this.et];
-    const model = typeof name === 'string' ? this.table.entities.get(name) : undefined;
-    const only = this.state.entities;
-    if (only !== undefined && (model === undefined || !only.has(model.name))) return SKIP;
-    return storedItemDelete(this.table, model, raw);
-  }
-
 
   /** What every request of this read shares (`input` is the first one's), for the page reader. */
   private requestSpec(input: Record<string, unknown>) {

@@ -10,7 +10,7 @@
  * Where the docs are silent the model follows what DynamoDB Local does, and says so: a nested
  * REMOVE/DELETE/ADD whose parent map or list is missing is refused like a nested SET
  * (ExpressionError); an upsert that changes one gsi1sk composite without the other is refused like an
- * update (KeyError); an empty record key in a dotted path is an ExpressionError (or ValidationError);
+ * update (KeyError); an empty record key in a dotted path is an ExpressionError (docs/errors.md says so since helper-64);
  * a condition that fails on an update that would also be refused when applied may report either.
  *
  * Seed and size: MODEL_SEED (default fixed, printed) and MODEL_RUNS (default 25 runs of up to 40

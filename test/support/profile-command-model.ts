@@ -94,7 +94,8 @@ export function expectCommand(cmd: Command, state: ModelState): Expectation {
       const key = badgeKey(cmd.owner, cmd.badge);
       const stored = state.badges.get(key);
       const sent = versionSent(cmd.version, stored);
-      if (sent === undefined ? stored !== undefined : stored?.version !== sent) return fail(stored === undefined ? 'ConditionFailedError' : 'VersionConflictError');
+      // An expected version on a missing item is a conflict too (docs/locking-and-ttl.md).
+      if (sent === undefined ? stored !== undefined : stored?.version !== sent) return fail('VersionConflictError');
       next.badges.set(key, { ownerId: cmd.owner, badgeId: cmd.badge, label: cmd.label, level: cmd.level, version: (sent ?? 0) + 1 });
       writes.set(`B:${key}`, sent === undefined ? 'created' : 'updated');
       return ok();
@@ -111,7 +112,7 @@ export function expectCommand(cmd: Command, state: ModelState): Expectation {
       const key = badgeKey(cmd.owner, cmd.badge);
       const stored = state.badges.get(key);
       const sent = versionSent(cmd.version, stored);
-      if (sent !== undefined && stored?.version !== sent) return fail(stored === undefined ? 'ConditionFailedError' : 'VersionConflictError');
+      if (sent !== undefined && stored?.version !== sent) return fail('VersionConflictError');
       next.badges.delete(key);
       if (stored !== undefined) writes.set(`B:${key}`, 'deleted');
       return ok();
@@ -137,7 +138,8 @@ function expectBadgeUpdate(cmd: BadgeUpdateCmd, state: ModelState, next: ModelSt
   const stored = state.badges.get(key);
   const sent = badgeUpdateVersion(cmd, stored);
   if (stored === undefined) {
-    if (!cmd.upsert || sent !== undefined) return fail('ConditionFailedError');
+    if (sent !== undefined) return fail('VersionConflictError'); // upsert() too: an expected version means the item must exist
+    if (!cmd.upsert) return fail('ConditionFailedError');
     const level = cmd.addLevel!; // ADD counts a missing number as 0
     if (level < LEVEL_MIN || level > LEVEL_MAX) return fail('ConditionFailedError');
     next.badges.set(key, { ownerId: cmd.owner, badgeId: cmd.badge, label: cmd.label!, level, version: 1 });

@@ -60,11 +60,8 @@ export function updateRefusals(cmd: UpdateCmd): Refusals {
 
 function valueRefusals(a: Action, out: Refusals): void {
   const v = 'value' in a ? a.value : undefined;
-  // An empty record key has no dotted-path form: refused as a path (or as a key zod refuses).
-  if (a.path === 'counts.') {
-    out.add('ValidationError');
-    out.add('ExpressionError');
-  }
+  // An empty record key has no dotted-path form: a path is expression input (docs/errors.md).
+  if (a.path === 'counts.') out.add('ExpressionError');
   // Required attributes (at any depth) cannot be removed.
   if (a.kind === 'remove' && (a.path === 'org' || a.path === 'shape.r' || /^items\[\d+\]\.sku$/.test(a.path))) out.add('ValidationError');
   if (a.kind !== 'set' && a.kind !== 'setIfNotExists') return;

@@ -3,7 +3,7 @@
  * of the code that was rewritten to be smaller or to do less at module load.
  */
 import { describe, expect, it } from 'vitest';
-import { hasLoneSurrogate } from '../../src/entity/key-template.js';
+import { hasLoneSurrogate } from '../../src/entity/text-rules.js';
 
 describe('hasLoneSurrogate (String.prototype.isWellFormed, not a /\\p{Cs}/u regex built at load)', () => {
   const samples = ['', 'abc', 'é', '日本', '😀', 'a😀b', '\ud83d\ude00\ud83d\ude00', '\ud800', '\udfff', 'a\ud800', '\udc00\ud800', '\ud83d', 'x\ude00y', '😀\ud800', '\ud800😀'];

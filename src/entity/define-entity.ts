@@ -1,0 +1,92 @@
+/**
+ * `defineEntity`: an entity's definition (`EntityConfig`) and the item and input types it derives
+ * from the schema, timestamps and version. The entity's operations are in entity.ts.
+ */
+import type { z } from 'zod';
+import type { TableConfig, EntityKeysShape } from './table-types.js';
+import type { Table } from './table.js';
+import type { CheckedKeys } from './template-types.js';
+import type { EpochTimestampFields, TimestampFields, TimestampOptions } from './entity-types.js';
+import { EntityModel } from './model.js';
+import { Entity, type SchemaKeys } from './entity.js';
+
+/** The item with its timestamps: ISO-8601 text unless `timestamps` asks for an epoch format. */
+type WithTimestamps<T, TS> = TS extends false ? T : T & (TS extends { readonly format: 'epochMs' | 'epochSeconds' } ? EpochTimestampFields : TimestampFields);
+
+/** Adds the optimistic-locking version (read-only number) to the item type. */
+type WithVersion<T, V extends string> = [V] extends [never] ? T : T & { readonly [P in V]: number };
+
+/** Input of put/create: a versioned entity's put may carry the version it read. */
+type VersionedInput<T, V extends string> = [V] extends [never] ? T : T & { readonly [P in V]?: number };
+
+/**
+ * The input of a schema that keeps unknown attributes: its declared fields, plus attributes of any
+ * name that the schema's catchall checks at run time. zod's input type for `.catchall(z.number())`
+ * is `{ [k: string]: number; id: string }`, to which no literal with a string `id` is assignable.
+ */
+type WritableInput<T> = string extends keyof T ? SchemaKeys<T> & { readonly [attribute: string]: unknown } : T;
+
+/** What `defineEntity` takes. */
+export interface EntityConfig<Name extends string, S extends z.ZodObject, C extends TableConfig, K, TS extends boolean | TimestampOptions, V extends string, KS = EntityKeysShape<C>> {
+  /** The table (`KS`, its key shape, is read from the table's type, where it was computed once). */
+  readonly table: Table<C> & { readonly '~keysShape': KS };
+  /** Stored in the table's discriminator attribute (default `_et`). */
+  readonly name: Name;
+  readonly schema: S;
+  /** Key templates per index: `primary` and any index of the table, e.g. `{ pk: 'USER#{userId}', sk: 'PROFILE' }`. */
+  readonly keys: K & NoInfer<CheckedKeys<K, keyof z.output<S> & string | (TS extends false ? never : keyof TimestampFields), KS, z.output<S>>>;
+  /**
+   * Keep `createdAt` / `updatedAt` on every write: `true` as ISO-8601 strings, or
+   * `{ format: 'epochMs' | 'epochSeconds' }` as whole epoch numbers (`number` in the item type).
+   */
+  readonly timestamps?: TS;
+  /**
+   * Optimistic locking: the attribute (not in the schema) holding a version number. `create`
+   * writes 1; `put`, `update` and `delete` check the version passed in and increment it.
+   */
+  readonly version?: V;
+  /** A `z.date()` attribute stored as epoch seconds, for DynamoDB's time to live. */
+  readonly ttl?: keyof z.output<S> & string;
+  /**
+   * Top-level schema fields (and the timestamps and version) stored under another attribute name:
+   * `{ userId: 'user_id' }` keeps `userId` in the model (types, `Attr`, `Key`, updates, results)
+   * and `user_id` in the table.
+   */
+  readonly storedAs?: { readonly [F in NoInfer<keyof z.output<S> | (TS extends false ? never : keyof TimestampFields) | V>]?: string };
+}
+
+/**
+ * Defines an entity: a zod schema stored in a table under key templates. Templates are checked
+ * against the schema at compile time and compiled once, here.
+ *
+ * @example
+ * const User = defineEntity({
+ *   table: AppTable, name: 'User',
+ *   schema: z.object({ userId: z.string(), orgId: z.string(), name: z.string() }),
+ *   keys: { primary: { pk: 'USER#{userId}', sk: 'PROFILE' }, gsi1: { pk: 'ORG#{orgId}', sk: 'USER#{name}#{userId}' } },
+ *   timestamps: true,
+ * });
+ */
+export function defineEntity<
+  const Name extends string,
+  S extends z.ZodObject,
+  C extends TableConfig,
+  // Unconstrained: a constraint over C would be re-instantiated while C is being inferred (the
+  // inferred KS is the table's own key shape; K is checked against it).
+  KS,
+  const K extends KS,
+  TS extends boolean | TimestampOptions = false,
+  const V extends string = never,
+>(config: EntityConfig<Name, S, C, K, TS, V, KS>): Entity<Name, WithVersion<WithTimestamps<z.output<S>, TS>, V>, VersionedInput<WritableInput<z.input<S>>, V>, K, V> {
+  const model = new EntityModel({
+    name: config.name,
+    table: config.table as unknown as Table,
+    schema: config.schema,
+    keys: config.keys as Record<string, { pk?: string; sk?: string }>,
+    timestamps: config.timestamps,
+    version: config.version,
+    ttl: config.ttl,
+    storedAs: config.storedAs as Readonly<Record<string, string>> | undefined,
+  });
+  return new Entity(config.name, model);
+}

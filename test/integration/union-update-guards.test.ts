@@ -1,0 +1,94 @@
+/**
+ * What an update of a union option's field does on an item of another option, for every action
+ * kind, against DynamoDB Local (docs/updates.md "Union attributes"): the tag guard fails the write
+ * with a ConditionFailedError naming the tag and the options, and leaves the item as it was.
+ */
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { ConditionFailedError, defineEntity, defineTable, TransactionCanceledError, transactWrite, VersionConflictError } from '../../src/index.js';
+import { testClient, uniqueTableName } from '../support/client.js';
+import { useTable } from '../support/tables.js';
+
+const client = testClient();
+const Sketches = defineTable({ name: uniqueTableName('union-guards'), client, partitionKey: { name: 'pk', type: 'S' }, sortKey: { name: 'sk', type: 'S' } });
+const circle = z.object({ kind: z.literal('circle'), r: z.number(), marks: z.array(z.string()).optional(), tags: z.set(z.string()).optional(), note: z.string().optional() });
+const square = z.object({ kind: z.literal('square'), side: z.number() });
+const Sketch = defineEntity({
+  table: Sketches,
+  name: 'Sketch',
+  schema: z.object({ id: z.string(), shape: z.discriminatedUnion('kind', [circle, square]).optional() }),
+  keys: { primary: { pk: 'S#{id}', sk: 'S' } },
+  version: 'version',
+});
+useTable(Sketches, { clients: [client] });
+
+type Update = ReturnType<typeof Sketch.update>;
+let n = 0;
+async function square1(): Promise<string> {
+  const id = `sq${++n}`;
+  await Sketch.put({ id, shape: { kind: 'square', side: 1 } });
+  return id;
+}
+async function failure(p: PromiseLike<unknown>): Promise<Error> {
+  try {
+    await p;
+  } catch (e) {
+    return e as Error;
+  }
+  throw new Error('the write succeeded');
+}
+
+describe("an update of one option's field on an item of another option", () => {
+  const kinds: [string, string, (u: Update) => Update][] = [
+    ['set', 'shape.r', (u) => u.set({ 'shape.r': 2 })],
+    ['add', 'shape.r', (u) => u.add({ 'shape.r': 2 })],
+    ['setIfNotExists', 'shape.note', (u) => u.setIfNotExists({ 'shape.note': 'n' })],
+    ['append', 'shape.marks', (u) => u.append({ 'shape.marks': ['m'] })],
+    ['prepend', 'shape.marks', (u) => u.prepend({ 'shape.marks': ['m'] })],
+    ['delete', 'shape.tags', (u) => u.delete({ 'shape.tags': new Set(['t']) })],
+    ['ref', 'shape.r', (u) => u.set({ 'shape.r': Sketch.ref('shape.r').plus(1) })],
+  ];
+  for (const [kind, path, apply] of kinds) {
+    it(`${kind}: ConditionFailedError naming the tag, the item unchanged`, async () => {
+      const id = await square1();
+      const e = await failure(apply(Sketch.update({ id })));
+      expect(e).toBeInstanceOf(ConditionFailedError);
+      expect(e).not.toBeInstanceOf(VersionConflictError);
+      expect(e.message).toContain(`shape.kind must be "circle" for ${path} (a field of only those options)`);
+      expect(await Sketch.get({ id })).toEqual({ id, shape: { kind: 'square', side: 1 }, version: 1 });
+    });
+  }
+
+  it('remove of a field the stored option lacks needs no guard: it does nothing but bump the version', async () => {
+    const id = await square1();
+    expect(Sketch.update({ id }).remove('shape.note').build().ConditionExpression).not.toContain('shape');
+    await Sketch.update({ id }).remove('shape.note');
+    expect(await Sketch.get({ id })).toEqual({ id, shape: { kind: 'square', side: 1 }, version: 2 });
+  });
+
+  it('with the right version the failure is a plain ConditionFailedError carrying the stored item', async () => {
+    const id = await square1();
+    const e = await failure(Sketch.update({ id, version: 1 }).set({ 'shape.r': 2 }));
+    expect(e).toBeInstanceOf(ConditionFailedError);
+    expect(e).not.toBeInstanceOf(VersionConflictError);
+    expect((e as ConditionFailedError).item).toEqual({ id, shape: { kind: 'square', side: 1 }, version: 1 });
+  });
+
+  it('an item without the union attribute, or no item (upsert), fails the same guard', async () => {
+    await Sketch.put({ id: 'bare' });
+    expect((await failure(Sketch.update({ id: 'bare' }).set({ 'shape.r': 2 }))).message).toContain('shape.kind must be "circle" for shape.r');
+    const created = await failure(Sketch.update({ id: 'none' }).set({ 'shape.r': 2 }).upsert());
+    expect(created).toBeInstanceOf(ConditionFailedError);
+    expect(created.message).toContain('shape.kind must be "circle" for shape.r');
+    expect(await Sketch.get({ id: 'none' })).toBeUndefined();
+  });
+
+  it('in a transaction the guard cancels it, the reason naming the tag', async () => {
+    const id = await square1();
+    const e = await failure(transactWrite([Sketch.update({ id }).set({ 'shape.r': 2 })]));
+    expect(e).toBeInstanceOf(TransactionCanceledError);
+    expect((e as TransactionCanceledError).reasons[0]?.code).toBe('ConditionalCheckFailed');
+    expect(e.message).toContain('shape.kind must be "circle" for shape.r');
+    expect(await Sketch.get({ id })).toEqual({ id, shape: { kind: 'square', side: 1 }, version: 1 });
+  });
+});
