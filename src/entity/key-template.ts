@@ -51,6 +51,9 @@ type WellFormedCheck = { isWellFormed(): boolean };
 export const hasLoneSurrogate = (text: string): boolean => !(text as unknown as WellFormedCheck).isWellFormed();
 
 /** Why such a value is refused, after the words naming it (one text for key values, physical keys and key conditions). */
+/** U+10FFFF, the sentinel that ends the upper bounds of key ranges; no template composite may hold it. */
+export const HIGHEST_CODE_POINT = '\u{10FFFF}';
+
 export const LONE_SURROGATE = 'contains a lone UTF-16 surrogate (half of a character, not valid Unicode), which DynamoDB cannot key apart from other strings';
 
 /** Why a name (attribute or map key) with such a half is refused, after the words naming it: items and expressions alike. */
@@ -177,6 +180,12 @@ export class KeyTemplate {
     // A raw key is the whole value, so it cannot be ambiguous whatever it contains.
     if (!this.raw && text.includes(this.separator)) {
       this.fail(part.name, `value of ${part.name} ("${text}") contains the key separator "${this.separator}", which would make the key "${this.source}" ambiguous`);
+    }
+    // A range condition bounds "every key that starts with this text" by the text then U+10FFFF,
+    // the highest code point (key-condition-plan.ts): a key holding it after that text sorts past
+    // the bound, so gt/gte/lt/lte/between would silently miss the item.
+    if (!this.raw && text.includes(HIGHEST_CODE_POINT)) {
+      this.fail(part.name, `value of ${part.name} contains U+10FFFF, the highest code point (a Unicode noncharacter), which range conditions on keys use as their upper bound: a key holding it would be missed by them`);
     }
     // The first occurrence of the following text must be the one right after the value.
     if (part.after !== '' && (text + part.after).indexOf(part.after) !== text.length) {

@@ -15,6 +15,7 @@
 import { BatchWriteCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { BatchValidationError, KeyError, type KeyCondition } from '../../src/index.js';
 import { testClient, testDocClient, uniqueTableName } from '../support/client.js';
 import { useTable } from '../support/tables.js';
 import { defineReadsTable } from '../support/reads-entities.js';
@@ -83,5 +84,30 @@ describe('model-based: random reads against the reference model', () => {
     console.log(`model-based-reads-62: ${commands} reads (${requests} ways of reading them) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     console.log([...tally].sort().map(([k, n]) => `${k}: ${n}`).join('\n'));
     expect(commands).toBeGreaterThan(0);
+  });
+});
+
+/** What the model found, kept as focused tests. */
+describe('model-based reads: pinned findings', () => {
+  const base = { tenant: 'pin', seq: 1, due: new Date('2024-01-01T00:00:00.000Z'), title: 't', status: 'open' as const };
+
+  it('a key composite holding U+10FFFF, the upper bound of key ranges, is refused: gt/gte/lt ranges would miss its item', async () => {
+    // Before: stored, and Key('project').gt('a') (sk BETWEEN 'TASK#a' AND 'TASK#\u{10FFFF}') missed 'TASK#\u{10FFFF}x#...'.
+    for (const bad of [{ project: '\u{10FFFF}x', taskId: 'p1' }, { project: 'b', taskId: 'k\u{10FFFF}' }, { project: 'a\u{10FFFF}', taskId: 'p3' }]) {
+      const failure = await m.Task.put({ ...base, ...bad }).catch((e: unknown) => e);
+      expect(failure).toBeInstanceOf(KeyError);
+      expect((failure as Error).message).toMatch(/contains U\+10FFFF/);
+    }
+    await expect(m.table.batchWrite([m.Task.put({ ...base, project: 'b', taskId: 'p4' }), m.Task.put({ ...base, project: '\u{10FFFF}', taskId: 'p5' })])).rejects.toBeInstanceOf(BatchValidationError);
+    // A range bound holding it is a key value too.
+    const pin = m.Task.Key('tenant').eq('pin');
+    expect(() => m.Task.query('primary', pin.and(m.Task.Key('project').gt('a\u{10FFFF}'))).build()).toThrow(KeyError);
+    // Nothing was written; what is written is found by every range.
+    await m.Task.put({ ...base, project: '\u{FFFF}', taskId: 'p6' });
+    const projects = async (c: KeyCondition<'project' | 'seq' | 'taskId', 'project' | 'seq'> | KeyCondition<'project'>) => (await m.Task.query('primary', pin.and(c)).all()).map((t) => t.project);
+    expect(await projects(m.Task.Key('project').beginsWith(''))).toEqual(['\u{FFFF}']);
+    expect(await projects(m.Task.Key('project').gt('a'))).toEqual(['\u{FFFF}']);
+    expect(await projects(m.Task.Key('project').gte('\u{FFFF}'))).toEqual(['\u{FFFF}']);
+    expect(await projects(m.Task.Key('project').eq('\u{FFFF}').and(m.Task.Key('seq').eq(1)).and(m.Task.Key('taskId').gt('p')))).toEqual(['\u{FFFF}']);
   });
 });

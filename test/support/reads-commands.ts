@@ -62,7 +62,9 @@ export interface BatchGetCmd {
 export type ReadCmd = QueryCmd | ScanCmd | TableCmd | BatchGetCmd;
 
 const pick = <T>(xs: readonly T[]): fc.Arbitrary<T> => fc.constantFrom(...xs);
-const maybe = <T>(a: fc.Arbitrary<T>, freq = 2): fc.Arbitrary<T | undefined> => fc.option(a, { nil: undefined, freq });
+/** `a` in `share` of the cases, undefined in the others. */
+const maybe = <T>(a: fc.Arbitrary<T>, share = 0.5): fc.Arbitrary<T | undefined> =>
+  fc.oneof({ weight: Math.round(share * 100), arbitrary: a }, { weight: Math.round((1 - share) * 100), arbitrary: fc.constant(undefined) });
 
 /** The values each attribute has in the data set, so that key conditions hit. */
 export type Seen = ReadonlyMap<string, readonly unknown[]>;
@@ -148,12 +150,12 @@ const sparseFilter = (entity: EntityName, index: string | undefined): fc.Arbitra
 
 const optionsArb = (filter: fc.Arbitrary<Filter>, project: readonly string[], reversible: boolean) =>
   fc.record({
-    filter: maybe(filter, 2),
-    limit: maybe(fc.integer({ min: 1, max: 12 }), 2),
-    pageSize: maybe(fc.integer({ min: 1, max: 7 }), 3),
-    maxPages: maybe(fc.integer({ min: 1, max: 3 }), 5),
+    filter: maybe(filter, 0.5),
+    limit: maybe(fc.integer({ min: 1, max: 12 }), 0.5),
+    pageSize: maybe(fc.integer({ min: 1, max: 7 }), 0.3),
+    maxPages: maybe(fc.integer({ min: 1, max: 3 }), 0.2),
     reverse: reversible ? fc.boolean() : fc.constant(false),
-    project: maybe(fc.subarray([...project], { minLength: 1 }), 4),
+    project: maybe(fc.subarray([...project], { minLength: 1 }), 0.25),
     consistent: fc.boolean(),
   });
 
@@ -168,7 +170,7 @@ function queryArb(entity: EntityName, seen: Seen): fc.Arbitrary<QueryCmd> {
     return fc.integer({ min: 0, max: sks.length }).chain((k) =>
       fc.record({
         eq: fc.record(Object.fromEntries([...pks, ...sks.slice(0, k)].map((c) => [c, keyValues(c, kinds[c]!, false, seen)]))),
-        range: k < sks.length ? maybe(rangeArb(entity, sks[k]!, seen), 1) : fc.constant(undefined),
+        range: k < sks.length ? maybe(rangeArb(entity, sks[k]!, seen), 0.75) : fc.constant(undefined),
         // The sparse index holds only _et and points: a read of it hydrates, or projects points.
         hydrate: hydrated ? (entity === 'Task' ? fc.boolean() : fc.constant(true)) : fc.constant(false),
         options: optionsArb(sparseFilter(entity, index) ?? filterArb(LEAVES[entity]), Object.keys(LEAVES[entity]).concat(pks, sks), true),
@@ -184,7 +186,7 @@ function queryArb(entity: EntityName, seen: Seen): fc.Arbitrary<QueryCmd> {
 
 function scanArb(entity: EntityName): fc.Arbitrary<ScanCmd> {
   const indexes = [undefined, ...Object.keys(TEMPLATES[entity]).filter((i) => i !== 'primary')];
-  return fc.record({ index: pick(indexes), segments: maybe(fc.integer({ min: 1, max: 4 }), 2) }).chain(({ index, segments }) => {
+  return fc.record({ index: pick(indexes), segments: maybe(fc.integer({ min: 1, max: 4 }), 0.5) }).chain(({ index, segments }) => {
     const hydrated = index === 'gsi2';
     return fc.record({ hydrate: hydrated ? (entity === 'Task' ? fc.boolean() : fc.constant(true)) : fc.constant(false), options: optionsArb(sparseFilter(entity, index) ?? filterArb(LEAVES[entity]), Object.keys(LEAVES[entity]), false) }).map(
       ({ hydrate, options }): ScanCmd => ({
@@ -211,16 +213,16 @@ function tableArb(): fc.Arbitrary<TableCmd> {
   return fc.constantFrom('primary', 'lsi1', 'gsi1', 'gsi2').chain((index) =>
     fc
       .record({
-        scan: fc.boolean(),
+        scan: fc.integer({ min: 0, max: 3 }).map((n) => n === 0),
         pkValue: index === 'gsi1' ? pick(PROJECTS) : index === 'gsi2' ? pick(WORDS) : pick(TENANTS),
         sk: maybe(
           fc.record({ op: pick<Cmp | RangeOp>(['eq', 'lt', 'lte', 'gt', 'gte', 'between', 'beginsWith']), a: pick(TABLE_SK), b: pick(TABLE_SK) }).map(({ op, a, b }) => ({
             op,
             values: op === 'between' ? (sortedPair('str', a, b) as string[]) : [a],
           })),
-          1,
+          0.6,
         ),
-        entities: maybe(fc.subarray<EntityName>(['Task', 'Note', 'Member'], { minLength: 1 }), 1),
+        entities: maybe(fc.subarray<EntityName>(['Task', 'Note', 'Member'], { minLength: 1 }), 0.5),
         hydrate: index === 'gsi2' ? fc.constant(true) : fc.constant(false),
         options: optionsArb(index === 'gsi2' ? filterArb({ points: 'num' }) : filterArb({ ...TABLE_LEAVES, _et: 'str' }), ['title', 'points', 'body', 'level'], true),
       })
