@@ -159,6 +159,12 @@ const optionsArb = (filter: fc.Arbitrary<Filter>, project: readonly string[], re
     consistent: fc.boolean(),
   });
 
+/** One stored item of the entity, three times in four (when there is one). */
+function anchorArb(entity: EntityName, seen: Seen): fc.Arbitrary<Record<string, unknown> | undefined> {
+  const items = (seen.get(`#${entity}`) ?? []) as Record<string, unknown>[];
+  return items.length === 0 ? fc.constant(undefined) : maybe(pick(items), 0.75);
+}
+
 /** Entity queries of every index the entity has keys on. */
 function queryArb(entity: EntityName, seen: Seen): fc.Arbitrary<QueryCmd> {
   return fc.constantFrom(...Object.keys(TEMPLATES[entity])).chain((index) => {
@@ -169,7 +175,10 @@ function queryArb(entity: EntityName, seen: Seen): fc.Arbitrary<QueryCmd> {
     const kinds = COMPOSITE_KINDS[entity];
     return fc.integer({ min: 0, max: sks.length }).chain((k) =>
       fc.record({
-        eq: fc.record(Object.fromEntries([...pks, ...sks.slice(0, k)].map((c) => [c, keyValues(c, kinds[c]!, false, seen)]))),
+        // Mostly the composites of one stored item (so that a prefix of several eq terms hits), else values of any item.
+        eq: fc
+          .tuple(anchorArb(entity, seen), fc.record(Object.fromEntries([...pks, ...sks.slice(0, k)].map((c) => [c, keyValues(c, kinds[c]!, false, seen)]))))
+          .map(([anchor, free]) => Object.fromEntries(Object.entries(free).map(([c, v]) => [c, anchor?.[c] ?? v]))),
         range: k < sks.length ? maybe(rangeArb(entity, sks[k]!, seen), 0.75) : fc.constant(undefined),
         // The sparse index holds only _et and points: a read of it hydrates, or projects points.
         hydrate: hydrated ? (entity === 'Task' ? fc.boolean() : fc.constant(true)) : fc.constant(false),
@@ -250,11 +259,12 @@ export const readCmd = (seen: Seen): fc.Arbitrary<ReadCmd> => fc.oneof(
   { weight: 1, arbitrary: batchGetArb },
 );
 
-/** Every attribute's values in the data set. */
+/** Every attribute's values in the data set, and under `#<entity>` the entity's items. */
 export function seenValues(rows: readonly { readonly entity: string; readonly item: Record<string, unknown> }[]): Seen {
   const seen = new Map<string, unknown[]>();
   for (const r of rows) {
     if (r.entity === 'Ghost') continue;
+    seen.set(`#${r.entity}`, [...(seen.get(`#${r.entity}`) ?? []), r.item]);
     for (const [k, v] of Object.entries(r.item)) if (v !== undefined) seen.set(k, [...(seen.get(k) ?? []), v]);
   }
   return seen;

@@ -12,7 +12,7 @@ import type { ReadsTable } from './reads-entities.js';
 import type { BatchGetCmd, QueryCmd, ReadCmd, ScanCmd, TableCmd } from './reads-commands.js';
 import { answer, entityResult, isKnown, tableResult, type Answer } from './reads-model.js';
 import { buildRead, type PageLike, type Read } from './reads-builders.js';
-import { TEMPLATES, composites } from './reads-stored.js';
+import { INDEX_ATTRS, TEMPLATES, compareBytes, composites } from './reads-stored.js';
 
 /** Sets sorted, Dates as ISO, keys sorted: one JSON string per item, compared exactly. */
 export function canonical(value: unknown): string {
@@ -107,7 +107,31 @@ export class ReadsRunner {
     if (first.cursor !== undefined) {
       expect(await read().startAfter(first.cursor).count(), `count() after the first page: ${msg}`).toBe(expected.rows.length - size(first));
     }
-    return 4 + pages.length;
+    return 4 + pages.length + (await this.foreignCursor(cmd, expected));
+  }
+
+  /**
+   * 4. A cursor of another read of the same range (no filter, `limit(k)`) is only a position: this
+   * read resumes right after that item, in its direction (docs/querying.md, "Pagination and cursors").
+   */
+  private async foreignCursor(cmd: Ordered, expected: Answer): Promise<number> {
+    const k = 1 + (expected.rows.length % 3);
+    const plain: Ordered = { ...cmd, filter: undefined, limit: k, pageSize: undefined, maxPages: undefined };
+    const plainRows = answer(plain, this.rows).rows;
+    if (plainRows.length <= k) return 0;
+    const msg = showCmd(cmd);
+    const { cursor } = await buildRead(this.m, plain);
+    expect(cursor, `a page of ${k} with more behind has a cursor: ${msg}`).toBeDefined();
+    const skAttr = cmd.t === 'table' ? INDEX_ATTRS[cmd.index]!.sk : TEMPLATES[cmd.entity][cmd.index]!.skAttr;
+    const position = String(plainRows[k - 1]!.stored[skAttr]);
+    const after = expected.rows.filter((r) => compareBytes(String(r.stored[skAttr]), position) * (cmd.reverse ? -1 : 1) > 0);
+    const resumed = buildRead(this.m, cmd).startAfter(cursor);
+    const pages = await collect(resumed.pages());
+    count('resumed from a foreign cursor');
+    if (cmd.maxPages === undefined) expect(joinPages(pages), `resumed from another read's cursor: ${msg}`).toEqual(this.expectedOf(cmd, after.slice(0, cmd.limit ?? Infinity)));
+    else this.expectPrefix(cmd, after, joinPages(pages), `resumed from another read's cursor, with maxPages: ${msg}`);
+    expect(await resumed.count(), `count() from another read's cursor: ${msg}`).toBe(after.length);
+    return 3;
   }
 
   private expectPrefix(cmd: Ordered, rows: readonly Row[], got: { items: string[]; unknown: string[] }, msg: string): void {
