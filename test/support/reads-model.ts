@@ -118,9 +118,11 @@ export const isKnown = (entities: readonly EntityName[] | undefined, row: Row): 
 /** What a table-level read returns for a row: the parsed item with its `_et`, or the stored item. */
 export function tableResult(cmd: TableCmd, row: Row): Record<string, unknown> {
   if (!isKnown(cmd.entities, row)) {
-    // A projected read also reads the discriminator and the keys of the table and of the index (the cursor's).
+    // A projected read also reads the discriminator and the keys of the table and of the index (the
+    // cursor's); a hydrated one reads its items by the table's keys.
     const a = INDEX_ATTRS[cmd.index]!;
-    return pick(row.stored, cmd.project === undefined ? undefined : [...new Set([...cmd.project, '_et', 'pk', 'sk', a.pk, a.sk])]);
+    const keys = cmd.hydrate ? ['pk', 'sk'] : ['pk', 'sk', a.pk, a.sk];
+    return pick(row.stored, cmd.project === undefined ? undefined : [...new Set([...cmd.project, '_et', ...keys])]);
   }
   return { ...pick(row.item, cmd.project), _et: row.entity };
 }
