@@ -1,9 +1,6 @@
 import type { ConditionNode, Operand } from '../expressions/ast.js';
 import { KeyError } from '../errors.js';
-import { MAX_SORT_KEY_BYTES } from './key-encoding.js';
-
-/** The sentinel key condition bounds end with to mean "every key that starts with this" (see key-condition-plan.ts). */
-const TOP = '\u{10FFFF}';
+import { HIGHEST_CODE_POINT as TOP, MAX_SORT_KEY_BYTES } from './key-encoding.js';
 
 /**
  * The greatest text of at most `room` UTF-8 bytes (DynamoDB compares keys by those bytes), by room:

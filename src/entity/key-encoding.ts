@@ -111,6 +111,9 @@ export function fixedWidth(kind: CompositeKind, stored: string, pos: number): nu
   }
 }
 
+/** U+10FFFF, the sentinel that ends the upper bounds of key ranges; no template composite may hold it. */
+export const HIGHEST_CODE_POINT = '\u{10FFFF}';
+
 /** DynamoDB's limits on key values (UTF-8 bytes of a string, bytes of a binary). */
 export const MAX_PARTITION_KEY_BYTES = 2048;
 export const MAX_SORT_KEY_BYTES = 1024;

@@ -6,6 +6,7 @@ import {
   encodeKeyNumber,
   fitsKeyBigint,
   fixedWidth,
+  HIGHEST_CODE_POINT,
   isIsoText,
   keyValueBytes,
   MAX_KEY_YEAR,
@@ -151,6 +152,12 @@ export class KeyTemplate {
     // A raw key is the whole value, so it cannot be ambiguous whatever it contains.
     if (!this.raw && text.includes(this.separator)) {
       this.fail(part.name, `value of ${part.name} ("${text}") contains the key separator "${this.separator}", which would make the key "${this.source}" ambiguous`);
+    }
+    // A range condition bounds "every key that starts with this text" by the text then U+10FFFF,
+    // the highest code point (key-condition-plan.ts): a key holding it after that text sorts past
+    // the bound, so gt/gte/lt/lte/between would silently miss the item.
+    if (!this.raw && text.includes(HIGHEST_CODE_POINT)) {
+      this.fail(part.name, `value of ${part.name} contains U+10FFFF, the highest code point (a Unicode noncharacter), which range conditions on keys use as their upper bound: a key holding it would be missed by them`);
     }
     // The first occurrence of the following text must be the one right after the value.
     if (part.after !== '' && (text + part.after).indexOf(part.after) !== text.length) {
