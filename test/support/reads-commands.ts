@@ -114,7 +114,8 @@ function leafArb(path: string, kind: 'str' | 'num' | 'date' | 'bool' | 'set'): f
       presence,
     );
   }
-  const v: fc.Arbitrary<unknown> = path === '_et' ? pick(['Task', 'Note', 'Member', 'Ghost', 'N']) : kind === 'num' ? pick([...NUMBERS, 5]) : kind === 'date' ? pick(DATES) : pick([...WORDS, '', 'a ', ...STATUSES]);
+  const keyLike = /(pk|sk)$/.test(path);
+  const v: fc.Arbitrary<unknown> = path === '_et' ? pick(['Task', 'Note', 'Member', 'Ghost', 'N']) : keyLike ? pick([...TABLE_SK, 'O#a', 'T#t1']) : kind === 'num' ? pick([...NUMBERS, 5]) : kind === 'date' ? pick(DATES) : pick([...WORDS, '', 'a ', ...STATUSES]);
   const all: fc.Arbitrary<Filter>[] = [
     fc.record({ cmp: pick(CMPS), value: v }).map((r): Filter => ({ op: 'cmp', path, ...r })),
     fc.tuple(v, v).map(([a, b]): Filter => {
@@ -217,6 +218,8 @@ function scanArb(entity: EntityName): fc.Arbitrary<ScanCmd> {
 
 const TABLE_SK = ['TASK#', 'TASK#a', 'TASK#a b', 'TASK#ab#', 'TASK#open#', 'TASK#～', 'TASK#😀', 'NOTE#', 'NOTE#a', 'NOTE#2024', 'NOTE~', 'MEMBER#', 'MEMBER#a', 'D#', 'D#2024-01-10', 'P#', 'P#-', 'P#0000000000000010', 'A', 'Z'];
 const TABLE_LEAVES = { _et: 'str', title: 'str', points: 'num', body: 'str', level: 'num' } as const;
+/** A table-level filter may name the keys of other indexes (and the table's, when reading an index), not those of the index read. */
+const OTHER_KEYS: Record<string, Record<string, 'str'>> = { primary: { gsi1sk: 'str', lsi1sk: 'str' }, lsi1: { sk: 'str', gsi2pk: 'str' }, gsi1: { sk: 'str', lsi1sk: 'str' } };
 
 function tableArb(): fc.Arbitrary<TableCmd> {
   return fc.constantFrom('primary', 'lsi1', 'gsi1', 'gsi2').chain((index) =>
@@ -233,7 +236,7 @@ function tableArb(): fc.Arbitrary<TableCmd> {
         ),
         entities: maybe(fc.subarray<EntityName>(['Task', 'Note', 'Member'], { minLength: 1 }), 0.5),
         hydrate: index === 'gsi2' ? fc.constant(true) : fc.constant(false),
-        options: optionsArb(index === 'gsi2' ? filterArb({ points: 'num' }) : filterArb({ ...TABLE_LEAVES, _et: 'str' }), ['title', 'points', 'body', 'level'], true),
+        options: optionsArb(index === 'gsi2' ? filterArb({ points: 'num' }) : filterArb({ ...TABLE_LEAVES, ...OTHER_KEYS[index] }), ['title', 'points', 'body', 'level'], true),
       })
       .map(({ scan, pkValue, sk, entities, hydrate, options }): TableCmd => {
         const prefix = index === 'gsi1' ? 'G#' : index === 'gsi2' ? 'O#' : 'T#';
