@@ -2,7 +2,7 @@
  * A model-based test of reads: fast-check generates a data set (Tasks, Notes and Members sharing
  * tenant partitions, with sort keys of strings, padded numbers and dates, a sparse INCLUDE index, a
  * local index on which two entities interleave, items of no entity written by another tool), writes
- * it with the batch writer, then generates reads (test/support/reads-commands.ts): entity queries
+ * it with the batch writer (a sparse KEYS_ONLY index on an optional boolean too), then generates reads (test/support/reads-commands.ts): entity queries
  * with key conditions drawn from each index's templates, filters of several operators under
  * and/or/not, limit, pageSize, maxPages, reverse, project, consistent, hydrate(); entity scans
  * (segments too); table-level queries and scans with and without entities(); batchGet with missing

@@ -77,6 +77,7 @@ function keyValues(attr: string, kind: Kind, forRange: boolean, seen: Seen): fc.
 }
 
 function poolValues(attr: string, kind: Kind, forRange: boolean): fc.Arbitrary<unknown> {
+  if (kind === 'bool') return fc.boolean();
   if (kind === 'num') return pick([...NUMBERS, 5, -5, -9007199254740990]);
   if (kind === 'date') return pick([...DATES, new Date('2024-01-09T23:59:59.999Z'), new Date('2000-01-01T00:00:00.000Z')]);
   const base: readonly string[] =
@@ -85,7 +86,7 @@ function poolValues(attr: string, kind: Kind, forRange: boolean): fc.Arbitrary<u
 }
 
 const sortedPair = (kind: Kind, a: unknown, b: unknown): [unknown, unknown] => {
-  const c = kind === 'str' ? compareBytes(String(a), String(b)) : Number(a instanceof Date ? a.getTime() : a) - Number(b instanceof Date ? b.getTime() : b);
+  const c = kind === 'str' ? compareBytes(String(a), String(b)) : Number(a instanceof Date ? a.getTime() : a) - Number(b instanceof Date ? b.getTime() : b); // booleans: false < true
   return c <= 0 ? [a, b] : [b, a];
 };
 
@@ -114,7 +115,8 @@ function leafArb(path: string, kind: 'str' | 'num' | 'date' | 'bool' | 'set'): f
       presence,
     );
   }
-  const v: fc.Arbitrary<unknown> = path === '_et' ? pick(['Task', 'Note', 'Member', 'Ghost', 'N']) : kind === 'num' ? pick([...NUMBERS, 5]) : kind === 'date' ? pick(DATES) : pick([...WORDS, '', 'a ', ...STATUSES]);
+  const keyLike = /(pk|sk)$/.test(path);
+  const v: fc.Arbitrary<unknown> = path === '_et' ? pick(['Task', 'Note', 'Member', 'Ghost', 'N']) : keyLike ? pick([...TABLE_SK, 'O#a', 'T#t1']) : kind === 'num' ? pick([...NUMBERS, 5]) : kind === 'date' ? pick(DATES) : pick([...WORDS, '', 'a ', ...STATUSES]);
   const all: fc.Arbitrary<Filter>[] = [
     fc.record({ cmp: pick(CMPS), value: v }).map((r): Filter => ({ op: 'cmp', path, ...r })),
     fc.tuple(v, v).map(([a, b]): Filter => {
@@ -146,7 +148,12 @@ export function filterArb(leaves: Record<string, 'str' | 'num' | 'date' | 'bool'
 
 /** On the sparse index, which holds only _et and points, a filter may use points alone (and only Task has it). */
 const sparseFilter = (entity: EntityName, index: string | undefined): fc.Arbitrary<Filter> | undefined =>
-  index === 'gsi2' ? (entity === 'Task' ? filterArb({ points: 'num' }) : fc.constant<Filter>({ op: 'exists', path: 'never' })) : undefined;
+  index === 'gsi2' && entity === 'Task' ? filterArb({ points: 'num' }) : SPARSE.has(index ?? '') ? NO_FILTER : undefined;
+const SPARSE = new Set(['gsi2', 'gsi3']);
+/** A stand-in the commands drop: on a sparse index no filter is possible (only Task's points on gsi2). */
+const NO_FILTER = fc.constant<Filter>({ op: 'exists', path: 'never' });
+/** Whether the entity's reads of the index must hydrate (the index holds none of its attributes). */
+const mustHydrate = (entity: EntityName, index: string | undefined): boolean => index === 'gsi3' || (index === 'gsi2' && entity !== 'Task');
 
 const optionsArb = (filter: fc.Arbitrary<Filter>, project: readonly string[], reversible: boolean) =>
   fc.record({
@@ -171,7 +178,7 @@ function queryArb(entity: EntityName, seen: Seen): fc.Arbitrary<QueryCmd> {
     const t = TEMPLATES[entity][index]!;
     const pks = composites(t.pk);
     const sks = composites(t.sk);
-    const hydrated = index === 'gsi2';
+    const hydrated = SPARSE.has(index);
     const kinds = COMPOSITE_KINDS[entity];
     return fc.integer({ min: 0, max: sks.length }).chain((k) =>
       fc.record({
@@ -181,11 +188,11 @@ function queryArb(entity: EntityName, seen: Seen): fc.Arbitrary<QueryCmd> {
           .map(([anchor, free]) => Object.fromEntries(Object.entries(free).map(([c, v]) => [c, anchor?.[c] ?? v]))),
         range: k < sks.length ? maybe(rangeArb(entity, sks[k]!, seen), 0.75) : fc.constant(undefined),
         // The sparse index holds only _et and points: a read of it hydrates, or projects points.
-        hydrate: hydrated ? (entity === 'Task' ? fc.boolean() : fc.constant(true)) : fc.constant(false),
+        hydrate: hydrated ? (mustHydrate(entity, index) ? fc.constant(true) : fc.boolean()) : fc.constant(false),
         options: optionsArb(sparseFilter(entity, index) ?? filterArb(LEAVES[entity]), Object.keys(LEAVES[entity]).concat(pks, sks), true),
       }).map(({ options, hydrate, ...rest }): QueryCmd => {
         const project = hydrated && !hydrate ? ['points'] : options.project;
-        if (hydrated && entity !== 'Task') options = { ...options, filter: undefined };
+        if (hydrated && sparseFilter(entity, index) === NO_FILTER) options = { ...options, filter: undefined };
         const consistent = options.consistent && !index.startsWith('gsi');
         return { t: 'query', entity, index, hydrate, ...options, project: project === undefined ? undefined : [...new Set(project)], consistent, ...rest };
       }),
@@ -196,8 +203,8 @@ function queryArb(entity: EntityName, seen: Seen): fc.Arbitrary<QueryCmd> {
 function scanArb(entity: EntityName): fc.Arbitrary<ScanCmd> {
   const indexes = [undefined, ...Object.keys(TEMPLATES[entity]).filter((i) => i !== 'primary')];
   return fc.record({ index: pick(indexes), segments: maybe(fc.integer({ min: 1, max: 4 }), 0.5) }).chain(({ index, segments }) => {
-    const hydrated = index === 'gsi2';
-    return fc.record({ hydrate: hydrated ? (entity === 'Task' ? fc.boolean() : fc.constant(true)) : fc.constant(false), options: optionsArb(sparseFilter(entity, index) ?? filterArb(LEAVES[entity]), Object.keys(LEAVES[entity]), false) }).map(
+    const hydrated = SPARSE.has(index ?? '');
+    return fc.record({ hydrate: hydrated ? (mustHydrate(entity, index) ? fc.constant(true) : fc.boolean()) : fc.constant(false), options: optionsArb(sparseFilter(entity, index) ?? filterArb(LEAVES[entity]), Object.keys(LEAVES[entity]), false) }).map(
       ({ hydrate, options }): ScanCmd => ({
         t: 'scan',
         entity,
@@ -205,7 +212,7 @@ function scanArb(entity: EntityName): fc.Arbitrary<ScanCmd> {
         segments,
         hydrate,
         ...options,
-        filter: hydrated && entity !== 'Task' ? undefined : options.filter,
+        filter: sparseFilter(entity, index) === NO_FILTER ? undefined : options.filter,
         // A parallel scan has no cursors to resume, so maxPages does not apply to it.
         maxPages: segments === undefined ? options.maxPages : undefined,
         project: hydrated && !hydrate ? ['points'] : options.project,
@@ -215,11 +222,13 @@ function scanArb(entity: EntityName): fc.Arbitrary<ScanCmd> {
   });
 }
 
-const TABLE_SK = ['TASK#', 'TASK#a', 'TASK#a b', 'TASK#ab#', 'TASK#open#', 'TASK#～', 'TASK#😀', 'NOTE#', 'NOTE#a', 'NOTE#2024', 'NOTE~', 'MEMBER#', 'MEMBER#a', 'D#', 'D#2024-01-10', 'P#', 'P#-', 'P#0000000000000010', 'A', 'Z'];
+const TABLE_SK = ['F#', 'F#false#', 'F#true', 'F#true#0000000000000001', 'TASK#', 'TASK#a', 'TASK#a b', 'TASK#ab#', 'TASK#open#', 'TASK#～', 'TASK#😀', 'NOTE#', 'NOTE#a', 'NOTE#2024', 'NOTE~', 'MEMBER#', 'MEMBER#a', 'D#', 'D#2024-01-10', 'P#', 'P#-', 'P#0000000000000010', 'A', 'Z'];
 const TABLE_LEAVES = { _et: 'str', title: 'str', points: 'num', body: 'str', level: 'num' } as const;
+/** A table-level filter may name the keys of other indexes (and the table's, when reading an index), not those of the index read. */
+const OTHER_KEYS: Record<string, Record<string, 'str'>> = { primary: { gsi1sk: 'str', lsi1sk: 'str' }, lsi1: { sk: 'str', gsi2pk: 'str' }, gsi1: { sk: 'str', lsi1sk: 'str' } };
 
 function tableArb(): fc.Arbitrary<TableCmd> {
-  return fc.constantFrom('primary', 'lsi1', 'gsi1', 'gsi2').chain((index) =>
+  return fc.constantFrom('primary', 'lsi1', 'gsi1', 'gsi2', 'gsi3').chain((index) =>
     fc
       .record({
         scan: fc.integer({ min: 0, max: 3 }).map((n) => n === 0),
@@ -232,11 +241,12 @@ function tableArb(): fc.Arbitrary<TableCmd> {
           0.6,
         ),
         entities: maybe(fc.subarray<EntityName>(['Task', 'Note', 'Member'], { minLength: 1 }), 0.5),
-        hydrate: index === 'gsi2' ? fc.constant(true) : fc.constant(false),
-        options: optionsArb(index === 'gsi2' ? filterArb({ points: 'num' }) : filterArb({ ...TABLE_LEAVES, _et: 'str' }), ['title', 'points', 'body', 'level'], true),
+        hydrate: fc.constant(SPARSE.has(index)),
+        options: optionsArb(index === 'gsi2' ? filterArb({ points: 'num' }) : index === 'gsi3' ? NO_FILTER : filterArb({ ...TABLE_LEAVES, ...OTHER_KEYS[index] }), ['title', 'points', 'body', 'level'], true),
       })
       .map(({ scan, pkValue, sk, entities, hydrate, options }): TableCmd => {
-        const prefix = index === 'gsi1' ? 'G#' : index === 'gsi2' ? 'O#' : 'T#';
+        const prefix = index === 'gsi1' ? 'G#' : index === 'gsi2' ? 'O#' : index === 'gsi3' ? 'W#' : 'T#';
+        if (index === 'gsi3') options = { ...options, filter: undefined };
         const consistent = options.consistent && !index.startsWith('gsi');
         if (scan) return { t: 'table', index, entities, hydrate, ...options, reverse: false, consistent };
         return { t: 'table', index, pk: `${prefix}${pkValue}`, sk, entities, hydrate, ...options, consistent };

@@ -10,7 +10,7 @@ import { STATUSES } from './reads-entities.js';
 import { storedItem } from './reads-stored.js';
 
 /** Strings around the separator and across UTF-8 / UTF-16 order (U+FF5E sorts below an emoji in bytes, above it in code units). */
-export const WORDS = ['a', 'ab', 'a b', 'a!', 'aé', 'b', 'B', 'é', '😀', '～'] as const;
+export const WORDS = ['a', 'ab', 'a b', 'a!', 'a"', 'a\u0000', '\u0001', 'a$', 'aé', 'b', 'B', 'é', '😀', '～'] as const;
 export const TENANTS = ['t1', 't2'] as const;
 export const PROJECTS = ['a', 'a b', 'ab', 'é', '～', '😀'] as const;
 export const NUMBERS = [-9007199254740991, -1000, -10, -1, 0, 1, 2, 10, 11, 1000, 9007199254740991] as const;
@@ -24,7 +24,7 @@ export const DATES = [
   '9999-12-31T23:59:59.999Z',
 ].map((d) => new Date(d));
 /** Id prefixes: an id is a prefix then a running number, so ids are unique and still sort across characters. */
-export const ID_PREFIXES = ['k', 'k!', 'kz', 'é', '～', '😀'] as const;
+export const ID_PREFIXES = ['k', 'k!', 'k\u0000', 'kz', 'é', '～', '😀'] as const;
 export const TAGS = ['x', 'y', 'z'] as const;
 
 export interface Row {

@@ -4,7 +4,8 @@
  * several composites (strings, a padded number, a date), a local index on which Task and Note
  * interleave under one prefix, a global index where both meet per project, and a sparse global index
  * holding only `_et` and `points` (Task entries need both `owner` and `points`; every Member has one),
- * read through `hydrate()` or `project('points')`.
+ * read through `hydrate()` or `project('points')`, and a sparse KEYS_ONLY global index keyed on an
+ * optional boolean, on which Task and Note entries interleave (read through `hydrate()` only).
  *
  * The value pools hold the characters that make key order differ from JavaScript's: a space and `!`
  * (below the separator), `é`, a fullwidth `～` (U+FF5E: above `😀` in UTF-16, below it in UTF-8).
@@ -56,6 +57,7 @@ export function defineReadsTable(client: DynamoDBClient, name: string) {
       gsi1: { type: 'global', partitionKey: { name: 'gsi1pk', type: 'S' }, sortKey: { name: 'gsi1sk', type: 'S' } },
       gsi2: { type: 'global', partitionKey: { name: 'gsi2pk', type: 'S' }, sortKey: { name: 'gsi2sk', type: 'S' }, projection: { include: ['_et', 'points'] } },
       lsi1: { type: 'local', sortKey: { name: 'lsi1sk', type: 'S' } },
+      gsi3: { type: 'global', partitionKey: { name: 'gsi3pk', type: 'S' }, sortKey: { name: 'gsi3sk', type: 'S' }, projection: 'KEYS_ONLY' },
     },
   });
   const Task = defineEntity({
@@ -67,6 +69,7 @@ export function defineReadsTable(client: DynamoDBClient, name: string) {
       lsi1: { sk: 'D#{due}#{taskId}' },
       gsi1: { pk: 'G#{project}', sk: 'TASK#{status}#{due}#{seq}#{taskId}' },
       gsi2: { pk: 'O#{owner}', sk: 'P#{points}#{taskId}' },
+      gsi3: { pk: 'W#{tenant}', sk: 'F#{flag}#{seq}#{taskId}' },
     },
   });
   const Note = defineEntity({
@@ -77,6 +80,7 @@ export function defineReadsTable(client: DynamoDBClient, name: string) {
       primary: { pk: 'T#{tenant}', sk: 'NOTE#{at}#{noteId}' },
       lsi1: { sk: 'D#{at}#{noteId}' },
       gsi1: { pk: 'G#{project}', sk: 'NOTE#{author}#{at}#{noteId}' },
+      gsi3: { pk: 'W#{tenant}', sk: 'F#{pinned}#{at}#{noteId}' },
     },
   });
   const Member = defineEntity({

@@ -33,6 +33,7 @@ const inIndex = (row: Row, index: string): boolean => {
 function compareComposite(kind: Kind, a: unknown, b: unknown): number {
   if (kind === 'str') return compareBytes(String(a), String(b));
   if (kind === 'date') return (a as Date).getTime() - (b as Date).getTime();
+  if (kind === 'bool') return Number(a) - Number(b);
   return (a as number) - (b as number);
 }
 

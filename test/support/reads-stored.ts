@@ -1,17 +1,17 @@
 /**
  * The stored form of the read test's items, written from docs/modeling.md rather than from src/:
  * key templates filled with composites written as text (strings as they are, integers in 16 digits
- * with negatives as `-` and 2^53 + n, Dates as ISO-8601), an index key only when all of its
+ * with negatives as `-` and 2^53 + n, Dates as ISO-8601, booleans as `true`/`false`), an index key only when all of its
  * composites are present, the discriminator `_et`, Dates as ISO strings and Sets as sets.
  */
 import type { EntityName } from './reads-entities.js';
 
-export type Kind = 'str' | 'num' | 'date';
+export type Kind = 'str' | 'num' | 'date' | 'bool';
 
 /** The kind of every attribute that composes a key, by entity. */
 export const COMPOSITE_KINDS: Record<EntityName, Record<string, Kind>> = {
-  Task: { tenant: 'str', taskId: 'str', project: 'str', seq: 'num', due: 'date', status: 'str', points: 'num', owner: 'str' },
-  Note: { tenant: 'str', noteId: 'str', project: 'str', at: 'date', author: 'str' },
+  Task: { tenant: 'str', taskId: 'str', project: 'str', seq: 'num', due: 'date', status: 'str', points: 'num', owner: 'str', flag: 'bool' },
+  Note: { tenant: 'str', noteId: 'str', project: 'str', at: 'date', author: 'str', pinned: 'bool' },
   Member: { tenant: 'str', name: 'str', level: 'num' },
 };
 
@@ -30,11 +30,13 @@ export const TEMPLATES: Record<EntityName, Record<string, IndexTemplates>> = {
     lsi1: { pkAttr: 'pk', skAttr: 'lsi1sk', pk: 'T#{tenant}', sk: 'D#{due}#{taskId}' },
     gsi1: { pkAttr: 'gsi1pk', skAttr: 'gsi1sk', pk: 'G#{project}', sk: 'TASK#{status}#{due}#{seq}#{taskId}' },
     gsi2: { pkAttr: 'gsi2pk', skAttr: 'gsi2sk', pk: 'O#{owner}', sk: 'P#{points}#{taskId}' },
+    gsi3: { pkAttr: 'gsi3pk', skAttr: 'gsi3sk', pk: 'W#{tenant}', sk: 'F#{flag}#{seq}#{taskId}' },
   },
   Note: {
     primary: { pkAttr: 'pk', skAttr: 'sk', pk: 'T#{tenant}', sk: 'NOTE#{at}#{noteId}' },
     lsi1: { pkAttr: 'pk', skAttr: 'lsi1sk', pk: 'T#{tenant}', sk: 'D#{at}#{noteId}' },
     gsi1: { pkAttr: 'gsi1pk', skAttr: 'gsi1sk', pk: 'G#{project}', sk: 'NOTE#{author}#{at}#{noteId}' },
+    gsi3: { pkAttr: 'gsi3pk', skAttr: 'gsi3sk', pk: 'W#{tenant}', sk: 'F#{pinned}#{at}#{noteId}' },
   },
   Member: {
     primary: { pkAttr: 'pk', skAttr: 'sk', pk: 'T#{tenant}', sk: 'MEMBER#{name}' },
@@ -101,4 +103,5 @@ export const INDEX_ATTRS: Record<string, { pk: string; sk: string }> = {
   lsi1: { pk: 'pk', sk: 'lsi1sk' },
   gsi1: { pk: 'gsi1pk', sk: 'gsi1sk' },
   gsi2: { pk: 'gsi2pk', sk: 'gsi2sk' },
+  gsi3: { pk: 'gsi3pk', sk: 'gsi3sk' },
 };
