@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { defOf, readCore, type LazyCompiling, type ValueFunction } from './schema-walk.js';
+import { defOf, keepsUnknownKeys, readCore, type LazyCompiling, type ValueFunction } from './schema-walk.js';
 
 type Compile = (schema: z.ZodType, compiling: LazyCompiling) => ValueFunction | null;
 
@@ -53,11 +53,12 @@ function tagRevivers(discriminator: string, options: readonly (readonly [z.ZodTy
 
 /**
  * Revives a map by the only option whose fields include all of its keys (see `unionReviver`). An
- * option that is not a plain object (an intersection, a lazy schema) may hold any key, so it counts
- * as a candidate for every map.
+ * option that is not a plain object (an intersection, a lazy schema) or keeps unknown keys may hold
+ * any key, so it counts as a candidate for every map.
  */
 function fragmentReviver(options: readonly (readonly [z.ZodType, ValueFunction | null])[]): ValueFunction {
-  const shaped = options.map(([o, revive]) => [defOf(readCore(o)).shape, revive] as const);
+  // An option that keeps unknown keys (`.catchall()`, `z.looseObject`) may hold any key too.
+  const shaped = options.map(([o, revive]) => [keepsUnknownKeys(readCore(o)) ? undefined : defOf(readCore(o)).shape, revive] as const);
   return (v) => {
     if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;
     const keys = Object.keys(v);

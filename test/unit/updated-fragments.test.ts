@@ -53,6 +53,12 @@ describe('UPDATED_* fragments as the service returns them', () => {
     expect(Doc.model.parsePartial({ shape: { drawn: at } })).toEqual({ shape: { drawn: at } });
   });
 
+  it('an option that keeps unknown keys may hold any field: a fragment it could hold is left as stored', () => {
+    const revive = compileReviver(z.discriminatedUnion('kind', [circle, z.looseObject({ kind: z.literal('blob'), seen: z.date() })]))!;
+    expect(revive({ drawn: at })).toEqual({ drawn: at });
+    expect(revive({ kind: 'circle', r: 1, drawn: at })).toEqual({ kind: 'circle', r: 1, drawn: new Date(at) });
+  });
+
   it('whole union values are still revived by their tag, and a value no option takes is left for the schema', () => {
     const revive = compileReviver(z.discriminatedUnion('kind', [circle, square]))!;
     expect(revive({ kind: 'square', side: 1, drawn: at })).toEqual({ kind: 'square', side: 1, drawn: new Date(at) });
