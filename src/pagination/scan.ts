@@ -1,10 +1,9 @@
 import type { ScanCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { CompileContext } from '../expressions/compile.js';
-import { ExpressionError } from '../errors.js';
 import { EntityReadBuilder, type ReadState } from './read-builder.js';
-import { readPages, type Page, type PagedReadSpec } from './page-reader.js';
-import { mergeAsync } from './merge.js';
-import { SignalFanout, type RequestOptions } from '../client/send.js';
+import type { Page } from './page-reader.js';
+import type { RequestOptions } from '../client/send.js';
+import { checkSegmentedRead, scanSegments, segmentedPages, unboundedSegmentedSend } from './parallel-scan.js';
 
 interface ScanState extends ReadState {
   readonly segments: number | undefined;
@@ -46,12 +45,8 @@ export class ScanBuilder<Result> extends EntityReadBuilder<Result, ScanState> {
    * @example for await (const u of User.scan().segments(4, { concurrency: 2 })) console.log(u.userId)
    */
   segments(total: number, options: { concurrency?: number } = {}): this {
-    if (!Number.isSafeInteger(total) || total < 1 || total > 1_000_000) {
-      throw new ExpressionError(this.model.name, '', `segments must be an integer from 1 to 1000000, got ${total}`);
-    }
-    const c = options.concurrency ?? total;
-    if (!Number.isSafeInteger(c) || c < 1) throw new ExpressionError(this.model.name, '', `concurrency must be a positive integer, got ${c}`);
-    return this.with({ segments: total, concurrency: c });
+    const { concurrency } = scanSegments(this.model.name, total, options.concurrency);
+    return this.with({ segments: total, concurrency });
   }
 
   /**
@@ -74,9 +69,7 @@ export class ScanBuilder<Result> extends EntityReadBuilder<Result, ScanState> {
    * @example const { items } = await User.scan().segments(4).limit(100)
    */
   override async send(options?: RequestOptions): Promise<Page<Result>> {
-    if (this.state.segments !== undefined && this.state.limit === undefined) {
-      throw new ExpressionError(this.model.name, '', 'a segmented scan has no cursors, so awaiting it without limit() would return one page of one segment; iterate it (for await, .pages()) or call .all()');
-    }
+    if (this.state.segments !== undefined && this.state.limit === undefined) throw unboundedSegmentedSend(this.model.name);
     return super.send(options);
   }
 
@@ -89,58 +82,10 @@ export class ScanBuilder<Result> extends EntityReadBuilder<Result, ScanState> {
   override pages(options?: RequestOptions): AsyncIterable<Page<Result>> {
     const total = this.state.segments;
     if (total === undefined) return super.pages(options);
-    if (this.state.cursor !== undefined) throw new ExpressionError(this.model.name, '', 'cursors cannot resume a segmented scan');
-    // Stopping after some requests is only useful with a cursor to resume from.
-    if (this.state.maxPages !== undefined) throw new ExpressionError(this.model.name, '', 'maxPages() needs cursors to resume the read, and a segmented scan has none; bound it with limit()');
+    checkSegmentedRead(this.model.name, this.state);
     const input = this.buildInput(true);
     delete input.Limit;
-    const s = this.state;
-    const limit = s.limit;
     const spec = (segment: number) => this.readSpec({ ...input, Segment: segment, TotalSegments: total });
-    return {
-      [Symbol.asyncIterator]: async function* () {
-        // Every segment has a signal of its own: the caller's abort reaches them all, and so does
-        // an early stop (break, limit reached, a failed segment), which must not wait for the
-        // requests still in flight. Those fail with earlyStop(), which the merge settles quietly.
-        const fanout = new SignalFanout(options?.abortSignal);
-        const sources = Array.from({ length: total }, (_, i) => () => segmentPages(spec(i), s.pageSize, limit, fanout));
-        let left = limit ?? Infinity;
-        for await (const page of mergeAsync(sources, s.concurrency ?? total, () => fanout.stop(earlyStop()))) {
-          const items = page.items.length > left ? page.items.slice(0, left) : page.items;
-          left -= items.length;
-          yield { items };
-          if (left <= 0) return;
-        }
-      },
-    };
-  }
-}
-
-/**
- * Why segment requests still in flight are aborted when the merged scan stops early; nobody sees it.
- * Made when needed: the first DOMException of a process loads Node's implementation (~0.2 ms of
- * every cold start otherwise).
- */
-const earlyStop = (): DOMException => new DOMException('the parallel scan stopped early', 'AbortError');
-
-/**
- * One segment's pages, on a signal of its own (see SignalFanout), released when the segment ends
- * or stops. A segment never owes more than the merged scan's `limit`, so it reads no more than that.
- */
-async function* segmentPages<Result>(
-  spec: PagedReadSpec<Result>,
-  pageSize: number | undefined,
-  limit: number | undefined,
-  fanout: SignalFanout,
-): AsyncGenerator<Page<Result>> {
-  const line = fanout.open();
-  try {
-    yield* readPages<Result>(spec, {
-      ...(pageSize === undefined ? {} : { pageSize }),
-      ...(limit === undefined ? {} : { limit }),
-      signal: line.signal,
-    });
-  } finally {
-    line.close();
+    return segmentedPages(spec, { total, concurrency: this.state.concurrency ?? total }, this.state, options?.abortSignal);
   }
 }

@@ -9,7 +9,8 @@ import type { AnyEntity } from '../entity/entity.js';
 import type { CollectionItem, TablePage, TableReadItem } from './table-read-types.js';
 import { decodeCursor, startKeyAttributes, type StartKey } from './cursor.js';
 import type { CursorBounds } from './cursor-bounds.js';
-import { countAll, pagedReadOptions, readPages, takeStartKey } from './page-reader.js';
+import { countAll, pagedReadOptions, readPages, takeStartKey, type Page, type PagedReadSpec } from './page-reader.js';
+import { checkSegmentedRead, scanSegments, segmentedPages, unboundedSegmentedSend, type ScanSegments } from './parallel-scan.js';
 import type { WriteRequest } from '../batch/write-request.js';
 import type { BatchWriteOptions } from '../batch/batch-writer.js';
 import { deletePages, type DeleteAllResult } from '../batch/delete-pages.js';
@@ -31,6 +32,8 @@ interface TableReadState extends ReadOptionsState {
   readonly entities: ReadonlySet<string> | undefined;
   /** The read yields the deletes of its items (`deleteAll`): keys and discriminator only. */
   readonly deleting?: boolean;
+  /** A parallel scan (`segments()`). */
+  readonly segments?: ScanSegments;
 }
 
 /**
@@ -132,6 +135,21 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
     return this.with({ reverse: on });
   }
 
+  /**
+   * Parallel scan (scans only) over `total` segments, at most `concurrency` (default: all) in
+   * flight: pages arrive as the segments produce them, every item once, without cursors; `limit`
+   * applies to the merged stream, `maxPages` and cursors do not, and `count()` reads sequentially.
+   * ExpressionError on a query, for a total outside 1 to 1,000,000 (DynamoDB's TotalSegments limit)
+   * or a concurrency that is not a positive integer.
+   *
+   * @example for await (const { items, unknown } of AppTable.scan().segments(8, { concurrency: 4 }).pages()) console.log(items.length, unknown.length)
+   */
+  segments(total: number, options: { concurrency?: number } = {}): this {
+    // A query reads one partition in key order; DynamoDB takes Segment on scans only.
+    if (this.state.kind !== 'scan') throw new ExpressionError(this.owner, '', 'segments() applies to scans only');
+    return this.with({ segments: scanSegments(this.owner, total, options.concurrency) });
+  }
+
   private get keyAttributes() {
     return startKeyAttributes(this.table.indexes.get('primary')!, this.state.index);
   }
@@ -152,7 +170,9 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
    * @example AppTable.query('gsi1', AppTable.Key('gsi1pk').eq('ORG#acme')).build() // QueryCommandInput | ScanCommandInput; here a Query, IndexName 'gsi1'
    */
   build(): QueryCommandInput | ScanCommandInput {
-    return this.compile(false);
+    const input = this.compile(false);
+    const segments = this.state.segments;
+    return segments === undefined ? input : { ...input, Segment: 0, TotalSegments: segments.total };
   }
 
   /** `build()`; `counting`: for `count()`, whose items are never parsed, so not checked for being whole. */
@@ -222,10 +242,10 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
       parse: (raw: Record<string, unknown>) => this.rows.row(raw),
       ...(s.hydrate === undefined ? {} : tableHydration(this.table, this.et, s.projection, s.hydrate, s.consistent)),
     };
-    const read = pagedReadOptions(s, startKey, options?.abortSignal);
+    const rows = this.rowPages<Row<TableReadItem<T, Et, P>>>(spec, startKey, options?.abortSignal);
     return {
       [Symbol.asyncIterator]: async function* () {
-        for await (const page of readPages<Row<TableReadItem<T, Et, P>>>(spec, read)) {
+        for await (const page of rows) {
           const items: TableReadItem<T, Et, P>[] = [];
           const unknown: Record<string, unknown>[] = [];
           for (const row of page.items) {
@@ -275,7 +295,16 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
       parse: (raw: Record<string, unknown>) => this.rows.deleteOf(raw),
       ...(s.hydrate === undefined ? {} : tableHydration(this.table, this.et, [], s.hydrate, s.consistent)),
     };
-    return await deletePages(this.table.client, readPages<WriteRequest>(spec, pagedReadOptions(s, startKey, options.abortSignal)), options);
+    return await deletePages(this.table.client, this.rowPages<WriteRequest>(spec, startKey, options.abortSignal), options);
+  }
+
+  /** The read's pages of rows: one read from the start key, or with `segments()` every segment's, merged. */
+  private rowPages<R>(spec: PagedReadSpec<R>, startKey: StartKey | undefined, signal: AbortSignal | undefined): AsyncIterable<Page<R>> {
+    const s = this.state;
+    const segments = s.segments;
+    if (segments === undefined) return readPages<R>(spec, pagedReadOptions(s, startKey, signal));
+    checkSegmentedRead(this.owner, s);
+    return segmentedPages((i) => ({ ...spec, input: { ...spec.input, Segment: i, TotalSegments: segments.total } }), segments, s, signal);
   }
 
   /** What every request of this read shares (`input` is the first one's), for the page reader. */
@@ -315,6 +344,7 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
    * @example const page = await AppTable.query(AppTable.Key('pk').eq('ORG#acme')).limit(20).send({ abortSignal })
    */
   send(options?: RequestOptions): Promise<TablePage<TableReadItem<T, Et, P>>> {
+    if (this.state.segments !== undefined && this.state.limit === undefined) return Promise.reject(unboundedSegmentedSend(this.owner));
     return this.collect(this.state.limit === undefined, options);
   }
 
