@@ -36,8 +36,10 @@ beforeAll(async () => {
   for (let i = 0; i < FOREIGN; i++) await raw.send(new PutCommand({ TableName: tableName, Item: { pk: `LEGACY#${i}`, sk: 'X', note: i } }));
 });
 
-const keyOf = (item: Record<string, unknown>): string =>
-  item['_et'] === 'User' ? `User ${String(item['userId'])}` : item['_et'] === 'Order' ? `Order ${String(item['orderId'])}` : `raw ${String(item['pk'])}`;
+const keyOf = (row: object): string => {
+  const item = row as Record<string, unknown>;
+  return item['_et'] === 'User' ? `User ${String(item['userId'])}` : item['_et'] === 'Order' ? `Order ${String(item['orderId'])}` : `raw ${String(item['pk'])}`;
+};
 
 describe('AppTable.scan().segments(n)', () => {
   it.each([1, 2, 4, 7])('%i segments: every item once, parsed by its entity, items of no entity in unknown', async (n) => {
