@@ -1,4 +1,4 @@
-import type { AttrPath, AttrPathsOf, PathValue } from './paths.js';
+import type { AttrPath, AttrPathsExcept, PathValue } from './paths.js';
 import type { IndexComposites, KeyAttributeNames, TemplateComposites, Templates } from './template-types.js';
 import type { UpdateRef } from '../expressions/update-values.js';
 import type { KeyCondition } from '../expressions/key-condition.js';
@@ -130,10 +130,9 @@ interface ElementGuard {
 /**
  * The paths an update may change: the paths of every top-level attribute but `Fixed` (key
  * composites, the version, the timestamps), read from the object `Attr`'s paths come from
- * (`AttrPathsOf`). `Exclude` runs over the item's attribute names, not over all of its paths
- * (nested and element paths included): ~17 instantiations less per entity.
+ * (`AttrPathsExcept`), not filtered path by path.
  */
-export type UpdatePaths<Item, Fixed extends string> = AttrPathsOf<Item, Exclude<keyof Item & string, Fixed>>;
+export type UpdatePaths<Item, Fixed extends string> = AttrPathsExcept<Item, Fixed>;
 
 /** Index names an entity can query: `primary` plus the indexes it gives keys for. */
 export type QueryIndexName<K> = keyof K & string;
