@@ -26,9 +26,11 @@ const N = 10;
  * Then 36,632 (2026-12-06, twenty-fourth session: the update builder's methods try value maps
  * without list-element paths first, whose values TypeScript computed for every map used; 38,209
  * before); then 36,392 with update paths that intersect the fixed attributes' paths with `never`
- * instead of an `Exclude` over the attribute names; set at 36,870 (1.3% above).
+ * instead of an `Exclude` over the attribute names; then 36,745 with two compile-time refusals
+ * (key objects need every composite, key placeholders refuse `z.any()`, `z.null()`, boolean
+ * literals: +353 together); set at 37,220 (1.3% above).
  */
-const BUDGET = 36_870;
+const BUDGET = 37_220;
 /**
  * The part of it that is dynakit's to spend: everything but zod's own types and the project's
  * literals (bench/typecheck/attribute.ts). Measured: 21,427 (dynakit 11,943, TypeScript lib 4,550,
@@ -50,10 +52,12 @@ const BUDGET = 36_870;
  * packages 321; zod 16,380 and project files 1,198 excluded; 20,571 before) with the update maps of
  * named paths tried first, 2026-12-06; then 18,754 (dynakit 11,986, TypeScript lib 2,599, undeclared
  * 3,848, other packages 321; zod 16,430 and project files 1,208 excluded) with update paths without
- * `Exclude`, same day; budget lowered to 19,000 (1.3% above).
+ * `Exclude`, same day; then 19,107 (dynakit 12,271, TypeScript lib 2,520, undeclared 3,995, other
+ * packages 321; zod 16,430 and project files 1,208 excluded) with the two refusals above, raised on
+ * purpose to 19,350 (1.3% above).
  * It guards dynakit's types even when a zod upgrade moves zod's share.
  */
-const OWN_BUDGET = 19_000;
+const OWN_BUDGET = 19_350;
 
 describe('type-check budget', () => {
   it(`${N} generated entities with usage type-check in at most ${BUDGET.toLocaleString('en')} instantiations`, async () => {
