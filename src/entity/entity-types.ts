@@ -97,15 +97,16 @@ export interface NotAList {
  * take `Input`, the schema's input, at top-level attributes (see `Written`). Changes applied to
  * stored values (`add`, `delete`) and `ref()` copies take `Item`, what is stored.
  *
- * The `named...` maps are the same maps without the list-element paths (`lines[${number}].qty`);
- * the builder's methods try them first. A list-element path is a template-literal key, which
- * makes a map an index signature whose value TypeScript computes as soon as the map is used,
- * whether the call names that path or not; a map of named paths computes a value only for the keys
- * a call names (~150 instantiations less per entity that calls `set` and `add`). Their
- * `ElementGuard` gives any element path the value `never`, so a values object holding one (a
- * literal or a variable) falls through to the full map, where its value is checked. Members, not
- * a nested object of maps or an `extends` of one map interface: each of those cost ~5 more per
- * entity.
+ * The `named...` maps are the same maps with `never` at the list-element paths
+ * (`lines[${number}].qty`); the builder's methods try them first. A list-element path is a
+ * template-literal key, which makes a map an index signature whose value TypeScript computes as
+ * soon as the map is used, whether the call names that path or not; in a `named` map that value
+ * is `never` at once, and the value of a named path is computed only when a call names it (~150
+ * instantiations less per entity that calls `set` and `add`). A values object holding an element
+ * path (a literal or a variable) fails the `named` map and falls through to the full one, where
+ * its value is checked. Measured and not kept: filtering the element paths out of the keys
+ * (`NamedPaths<Paths>`, a conditional per path, +6 per entity) and members as a nested object of
+ * maps or an `extends` of one map interface (+5 per entity each).
  */
 export interface UpdateInputs<Item, Paths extends string = AttrPath<Item>, Input = Item> {
   set: { readonly [P in Paths]?: SetValue<Input[P & keyof Input], PathValue<Item, P>> };
@@ -114,24 +115,15 @@ export interface UpdateInputs<Item, Paths extends string = AttrPath<Item>, Input
   delete: { readonly [P in Paths]?: DeleteValue<PathValue<Item, P>> };
   append: { readonly [P in Paths]?: AppendValue<Written<Input[P & keyof Input], PathValue<Item, P>>> };
   remove: Paths;
-  namedSet: { readonly [P in NamedPaths<Paths>]?: SetValue<Input[P & keyof Input], PathValue<Item, P>> } & ElementGuard;
-  namedSetIfNotExists: { readonly [P in NamedPaths<Paths>]?: Written<Input[P & keyof Input], PathValue<Item, P>> } & ElementGuard;
-  namedAdd: { readonly [P in NamedPaths<Paths>]?: AddValue<PathValue<Item, P>> } & ElementGuard;
-  namedDelete: { readonly [P in NamedPaths<Paths>]?: DeleteValue<PathValue<Item, P>> } & ElementGuard;
-  namedAppend: { readonly [P in NamedPaths<Paths>]?: AppendValue<Written<Input[P & keyof Input], PathValue<Item, P>>> } & ElementGuard;
+  namedSet: { readonly [P in Paths]?: P extends ElementPath ? never : SetValue<Input[P & keyof Input], PathValue<Item, P>> };
+  namedSetIfNotExists: { readonly [P in Paths]?: P extends ElementPath ? never : Written<Input[P & keyof Input], PathValue<Item, P>> };
+  namedAdd: { readonly [P in Paths]?: P extends ElementPath ? never : AddValue<PathValue<Item, P>> };
+  namedDelete: { readonly [P in Paths]?: P extends ElementPath ? never : DeleteValue<PathValue<Item, P>> };
+  namedAppend: { readonly [P in Paths]?: P extends ElementPath ? never : AppendValue<Written<Input[P & keyof Input], PathValue<Item, P>>> };
 }
 
 /** A document path through a list element (`lines[${number}]`, `lines[${number}].qty`). */
 type ElementPath = `${string}[${number}]${string}`;
-/** The paths of `P` that go through no list element. */
-type NamedPaths<P> = P extends ElementPath ? never : P;
-/**
- * Refuses every list-element path in a map of named paths: one constant index signature, where a
- * conditional value per key (`P extends ElementPath ? never : ...`) cost ~40 instantiations per entity.
- */
-interface ElementGuard {
-  readonly [path: ElementPath]: never;
-}
 
 /**
  * The paths an update may change: the paths of every top-level attribute but `Fixed` (key

@@ -56,7 +56,7 @@ export interface UpdateInputShapes {
   delete: object;
   append: object;
   remove: string;
-  /** The same maps without list-element paths, which the methods try first (see `UpdateInputs`). */
+  /** The same maps with `never` at list-element paths, which the methods try first (see `UpdateInputs`). */
   namedSet: object;
   namedSetIfNotExists: object;
   namedAdd: object;
