@@ -45,18 +45,39 @@ type UnknownAttributes<A> = [A] extends [never] ? never : `unknown attribute in 
  */
 type KeyComposite = string | number | bigint | boolean | Date | Uint8Array | null | undefined;
 /**
- * Placeholders `A` naming attributes of `Item` that hold no key value (maps, lists, sets, records,
- * `z.unknown()`). The values of all of them are tested at once, and each one only when that fails:
- * a test per placeholder was instantiated again on every pass of inferring `keys`. An item with a
- * string index signature (a schema typed as `z.ZodObject`, or with a catchall) says too little of
- * its attributes to refuse any.
+ * Placeholders `A` naming attributes of `Item` that hold no key value: maps, lists, sets, records,
+ * `z.unknown()`, and what `defineEntity` refuses though its type is in `KeyComposite`: `z.any()`,
+ * `z.null()` (no value but the one that builds no key), a boolean literal (`z.literal(true)`: a
+ * key kind is a whole type). The values of all of them are tested at once, and each one only when
+ * that fails or some value may be `null` or a boolean: a test per placeholder was instantiated again
+ * on every pass of inferring `keys`. An item with a string index signature (a schema typed as
+ * `z.ZodObject`, or with a catchall) says too little of its attributes to refuse any.
  */
-type UnkeyableAttributes<Item, A extends keyof Item> = [Item[A]] extends [KeyComposite]
-  ? never
+type UnkeyableAttributes<Item, A extends keyof Item> = [Item[A]] extends [PlainComposite]
+  ? unknown extends Item[A] // only \`any\` is both
+    ? EachUnkeyable<Item, A>
+    : never
   : string extends keyof Item
     ? never
-    : { [P in A]-?: Item[P] extends KeyComposite ? never : UnkeyableMessage<P> }[A];
-type UnkeyableMessage<P> = `attribute ${P & string} cannot be part of a key: a key composite is a string, number, bigint, boolean, Date or Uint8Array`;
+    : EachUnkeyable<Item, A>;
+/** The composite types tested no further: no `any`, `null` or boolean among them. */
+type PlainComposite = string | number | bigint | Date | Uint8Array | undefined;
+type EachUnkeyable<Item, A extends keyof Item> = {
+  [P in A]-?: 0 extends 1 & Item[P]
+    ? UnkeyableMessage<P>
+    : Item[P] extends KeyComposite
+      ? [Item[P] & {}] extends [never]
+        ? UnkeyableMessage<P>
+        : true extends Item[P]
+          ? false extends Item[P]
+            ? never
+            : UnkeyableMessage<P>
+          : false extends Item[P]
+            ? UnkeyableMessage<P>
+            : never
+      : UnkeyableMessage<P>;
+}[A];
+type UnkeyableMessage<P> = `attribute ${P & string} cannot be part of a key: a key composite is a string, number, bigint, boolean, Date or Uint8Array (not any, null alone or one boolean literal)`;
 
 /** Every attribute that composes some index key of the entity. */
 export type KeyAttributeNames<K> = { [I in keyof K]: IndexComposites<K[I]> }[keyof K];

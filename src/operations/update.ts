@@ -56,6 +56,12 @@ export interface UpdateInputShapes {
   delete: object;
   append: object;
   remove: string;
+  /** The same maps with `never` at list-element paths, which the methods try first (see `UpdateInputs`). */
+  namedSet: object;
+  namedSetIfNotExists: object;
+  namedAdd: object;
+  namedDelete: object;
+  namedAppend: object;
 }
 
 /**
@@ -79,7 +85,10 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
    *
    * @example User.update(k).set({ name: 'Bo', 'address.city': 'Paris', stock: User.ref('stock').minus(1) })
    */
-  set(values: U['set']): this {
+  set(values: U['namedSet']): this;
+  /** `SET` attributes, with values that name list-element paths (`'lines[0].qty'`): this signature checks them. */
+  set(values: U['set']): this;
+  set(values: object): this {
     return this.step({ kind: 'set', values: values as Record<string, unknown> });
   }
 
@@ -90,7 +99,10 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
    *
    * @example await User.update({ userId: 'u1' }).setIfNotExists({ age: 0 })
    */
-  setIfNotExists(values: U['setIfNotExists']): this {
+  setIfNotExists(values: U['namedSetIfNotExists']): this;
+  /** `SET` if absent, with values that name list-element paths (`'lines[0].qty'`): this signature checks them. */
+  setIfNotExists(values: U['setIfNotExists']): this;
+  setIfNotExists(values: object): this {
     return this.step({ kind: 'setIfNotExists', values: values as Record<string, unknown> });
   }
 
@@ -100,7 +112,10 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
    *
    * @example await User.update({ userId: 'u1' }).add({ age: 1, tags: new Set(['vip']) })
    */
-  add(values: U['add']): this {
+  add(values: U['namedAdd']): this;
+  /** `ADD`, with values that name list-element paths (`'lines[0].qty'`): this signature checks them. */
+  add(values: U['add']): this;
+  add(values: object): this {
     return this.step({ kind: 'add', values: values as Record<string, unknown> });
   }
 
@@ -110,7 +125,10 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
    *
    * @example await User.update({ userId: 'u1' }).delete({ tags: new Set(['vip']) })
    */
-  delete(values: U['delete']): this {
+  delete(values: U['namedDelete']): this;
+  /** `DELETE` set elements, with values that name list-element paths (`'lines[0].qty'`): this signature checks them. */
+  delete(values: U['delete']): this;
+  delete(values: object): this {
     return this.step({ kind: 'delete', values: values as Record<string, unknown> });
   }
 
@@ -121,7 +139,10 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
    *
    * @example await Order.update(orderKey).append({ lines: [{ sku: 'A1', qty: 2 }] })
    */
-  append(values: U['append']): this {
+  append(values: U['namedAppend']): this;
+  /** Appends to a list, with values that name list-element paths (`'lines[0].qty'`): this signature checks them. */
+  append(values: U['append']): this;
+  append(values: object): this {
     return this.step({ kind: 'append', values: values as Record<string, unknown> });
   }
 
@@ -130,7 +151,10 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
    *
    * @example await Order.update(orderKey).prepend({ lines: [{ sku: 'A0', qty: 1 }] })
    */
-  prepend(values: U['append']): this {
+  prepend(values: U['namedAppend']): this;
+  /** Prepends to a list, with values that name list-element paths (`'lines[0].qty'`): this signature checks them. */
+  prepend(values: U['append']): this;
+  prepend(values: object): this {
     return this.step({ kind: 'prepend', values: values as Record<string, unknown> });
   }
 

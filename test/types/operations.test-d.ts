@@ -106,6 +106,29 @@ test('update.set takes schema paths with values of their type', () => {
   User.update(k).setIfNotExists({ age: 'x' });
 });
 
+test('update value maps check list-element paths, alone, beside named paths and in a values variable', () => {
+  // The methods try a map without element paths first; an element path must reach the full map.
+  User.update(k).set({ 'items[0]': { sku: 's', qty: 1 } });
+  User.update(k).add({ 'items[2].qty': 1, score: 1 });
+  User.update(k).setIfNotExists({ 'items[0].sku': 's' });
+  // @ts-expect-error qty is a number, alone
+  User.update(k).set({ 'items[0].qty': 'x' });
+  // @ts-expect-error and beside a named path
+  User.update(k).set({ name: 'x', 'items[0].qty': 'x' });
+  // @ts-expect-error add() needs a number or set: sku is a string
+  User.update(k).add({ 'items[0].sku': 1 });
+  // @ts-expect-error not an attribute of the element
+  User.update(k).set({ 'items[0].price': 1 });
+  const good = { name: 'x', 'items[0].qty': 3 };
+  User.update(k).set(good);
+  const bad = { name: 'x', 'items[0].qty': 'three' };
+  // @ts-expect-error a variable gets no excess-property check: the element path's value is checked all the same
+  User.update(k).set(bad);
+  const badAdd = { 'items[0].sku': 1 };
+  // @ts-expect-error the same for add
+  User.update(k).add(badAdd);
+});
+
 test('update cannot change primary-key composites or the timestamps dynakit keeps', () => {
   // @ts-expect-error userId composes the primary key
   User.update(k).set({ userId: 'u2' });
