@@ -54,7 +54,7 @@ type KeyComposite = string | number | bigint | boolean | Date | Uint8Array | nul
  * `z.ZodObject`, or with a catchall) says too little of its attributes to refuse any.
  */
 type UnkeyableAttributes<Item, A extends keyof Item> = [Item[A]] extends [PlainComposite]
-  ? unknown extends Item[A] // only \`any\` is both
+  ? unknown extends Item[A] // only `any` is both
     ? EachUnkeyable<Item, A>
     : never
   : string extends keyof Item
