@@ -19,10 +19,11 @@
  */
 import { cpus, loadavg } from 'node:os';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DynamoDBDocumentClient, ScanCommand, type BatchWriteCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { computeItemSize, type EntityInput } from '../src/index.js';
 import { appModel } from '../test/fixtures/app-model.js';
 import { localClientConfig, startDynamoDBLocal } from '../test/support/dynamodb-local.js';
+import { chunks, countItems, inFlight, rawBatch } from './lib/raw-batch.js';
 
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
 
@@ -51,19 +52,8 @@ function storedItems(table: string, n: number): Record<string, unknown>[] {
   return users(n).map((u) => User.put(u).build().Item as Record<string, unknown>);
 }
 
-async function rawBatch(table: string, items: Record<string, unknown>[]): Promise<void> {
-  let pending = items.map((Item) => ({ PutRequest: { Item } }));
-  for (let attempt = 0; pending.length > 0; attempt++) {
-    if (attempt > 0) await new Promise((r) => setTimeout(r, Math.random() * Math.min(5_000, 50 * 2 ** attempt)));
-    const out: BatchWriteCommandOutput = await doc.send(new BatchWriteCommand({ RequestItems: { [table]: pending } }));
-    pending = (out.UnprocessedItems?.[table] ?? []) as typeof pending;
-  }
-}
-
-function chunks<T>(all: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < all.length; i += size) out.push(all.slice(i, i + size));
-  return out;
+async function rawPuts(table: string, items: Record<string, unknown>[]): Promise<void> {
+  await rawBatch(doc, table, items.map((Item) => ({ PutRequest: { Item } })));
 }
 
 const prebuilt = new Map<string, Record<string, unknown>[]>();
@@ -86,20 +76,12 @@ const variants: Variant[] = [
   {
     name: 'raw sequential',
     run: async (table) => {
-      for (const c of chunks(prebuilt.get(table)!, 25)) await rawBatch(table, c);
+      for (const c of chunks(prebuilt.get(table)!, 25)) await rawPuts(table, c);
     },
   },
   {
     name: 'raw parallel 8',
-    run: async (table) => {
-      const queue = chunks(prebuilt.get(table)!, 25);
-      let next = 0;
-      await Promise.all(
-        Array.from({ length: 8 }, async () => {
-          while (next < queue.length) await rawBatch(table, queue[next++]!);
-        }),
-      );
-    },
+    run: (table) => inFlight(chunks(prebuilt.get(table)!, 25), 8, (c) => rawPuts(table, c)),
   },
 ];
 
@@ -120,24 +102,13 @@ async function timed(v: Variant, n: number): Promise<number> {
     const ms = performance.now() - t0;
     const c = process.cpuUsage(c0);
     if (n === ITEMS) (cpu.get(v.name) ?? cpu.set(v.name, []).get(v.name)!).push((c.user + c.system) / 1000);
-    const count = await countItems(table);
+    const count = await countItems(doc, table);
     if (count !== n) throw new Error(`${v.name}: ${count} items in the table, expected ${n}`);
     return ms;
   } finally {
     prebuilt.delete(table);
     await AppTable.drop();
   }
-}
-
-async function countItems(table: string): Promise<number> {
-  let count = 0;
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await doc.send(new ScanCommand({ TableName: table, Select: 'COUNT', ExclusiveStartKey: start }));
-    count += page.Count ?? 0;
-    start = page.LastEvaluatedKey;
-  } while (start !== undefined);
-  return count;
 }
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;

@@ -18,16 +18,10 @@
  */
 import { cpus, loadavg } from 'node:os';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import {
-  BatchWriteCommand,
-  DynamoDBDocumentClient,
-  QueryCommand,
-  ScanCommand,
-  type BatchWriteCommandOutput,
-  type QueryCommandOutput,
-} from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { appModel } from '../test/fixtures/app-model.js';
 import { localClientConfig, startDynamoDBLocal } from '../test/support/dynamodb-local.js';
+import { chunks, countItems, inFlight, rawBatch } from './lib/raw-batch.js';
 
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
 
@@ -50,28 +44,6 @@ function storedItems(table: string): Record<string, unknown>[] {
   );
 }
 
-async function rawBatch(table: string, requests: Record<string, unknown>[]): Promise<void> {
-  let pending = requests;
-  for (let attempt = 0; pending.length > 0; attempt++) {
-    if (attempt > 0) await new Promise((r) => setTimeout(r, Math.random() * Math.min(5_000, 50 * 2 ** attempt)));
-    const out: BatchWriteCommandOutput = await doc.send(new BatchWriteCommand({ RequestItems: { [table]: pending } }));
-    pending = (out.UnprocessedItems?.[table] ?? []) as typeof pending;
-  }
-}
-
-function chunks<T>(all: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < all.length; i += size) out.push(all.slice(i, i + size));
-  return out;
-}
-
-async function inFlight<T>(tasks: T[], width: number, run: (t: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(width, tasks.length) }, async () => {
-    while (next < tasks.length) await run(tasks[next++]!);
-  }));
-}
-
 /** The hand-written loop: query the GSI for primary keys only, delete each page in calls of 25. */
 async function rawDeleteAll(table: string, width: number): Promise<void> {
   let start: Key | undefined;
@@ -88,7 +60,7 @@ async function rawDeleteAll(table: string, width: number): Promise<void> {
       }),
     );
     const deletes = (page.Items ?? []).map((Key) => ({ DeleteRequest: { Key } }));
-    await inFlight(chunks(deletes, 25), width, (c) => rawBatch(table, c));
+    await inFlight(chunks(deletes, 25), width, (c) => rawBatch(doc, table, c));
     start = page.LastEvaluatedKey;
   } while (start !== undefined);
 }
@@ -122,30 +94,19 @@ async function timed(v: Variant): Promise<number> {
   const { AppTable } = appModel(client, table);
   await AppTable.create();
   try {
-    await inFlight(chunks(storedItems(table).map((Item) => ({ PutRequest: { Item } })), 25), 8, (c) => rawBatch(table, c));
+    await inFlight(chunks(storedItems(table).map((Item) => ({ PutRequest: { Item } })), 25), 8, (c) => rawBatch(doc, table, c));
     const c0 = process.cpuUsage();
     const t0 = performance.now();
     await v.run(table);
     const ms = performance.now() - t0;
     const c = process.cpuUsage(c0);
     (cpu.get(v.name) ?? cpu.set(v.name, []).get(v.name)!).push((c.user + c.system) / 1000);
-    const left = await countItems(table);
+    const left = await countItems(doc, table);
     if (left !== 0) throw new Error(`${v.name}: ${left} items left in the table, expected none`);
     return ms;
   } finally {
     await AppTable.drop();
   }
-}
-
-async function countItems(table: string): Promise<number> {
-  let count = 0;
-  let start: Key | undefined;
-  do {
-    const page = await doc.send(new ScanCommand({ TableName: table, Select: 'COUNT', ExclusiveStartKey: start }));
-    count += page.Count ?? 0;
-    start = page.LastEvaluatedKey;
-  } while (start !== undefined);
-  return count;
 }
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;

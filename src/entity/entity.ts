@@ -185,7 +185,6 @@ export class Entity<Name extends string, Item extends object, Input, K, V extend
       consistent: false,
       cursor: undefined,
       segments: undefined,
-      concurrency: undefined,
     });
   }
 

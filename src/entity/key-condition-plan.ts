@@ -2,20 +2,12 @@ import type { ConditionNode } from '../expressions/ast.js';
 import type { KeyCondition, KeyTerm } from '../expressions/key-condition.js';
 import { KeyError } from '../errors.js';
 import type { EntityModel } from './model.js';
-import { HIGHEST_CODE_POINT, type KeyValue } from './key-encoding.js';
+import { HIGHEST_CODE_POINT as TOP, type KeyValue } from './key-encoding.js';
 import type { KeyTemplate } from './key-template.js';
 import type { IndexKeys } from './index-keys.js';
 import type { KeyAttribute } from './table-types.js';
 import { compareStored } from '../expressions/value-order.js';
 import { fitSortKeyCondition } from './key-condition-size.js';
-
-/**
- * The highest code point: appended to a prefix it sorts after every key that starts with the
- * prefix (DynamoDB compares strings by UTF-8 bytes), which turns "all keys under this prefix"
- * into an inclusive upper bound. That holds because no template composite may hold it (a KeyError
- * when a key is built), so no key goes on past it.
- */
-const TOP = HIGHEST_CODE_POINT;
 
 /**
  * The greatest string below `s` that a key can hold (no key composite contains TOP): `s` without

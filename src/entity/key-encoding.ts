@@ -111,7 +111,12 @@ export function fixedWidth(kind: CompositeKind, stored: string, pos: number): nu
   }
 }
 
-/** U+10FFFF, the sentinel that ends the upper bounds of key ranges; no template composite may hold it. */
+/**
+ * U+10FFFF, the highest code point: appended to a prefix it sorts after every key that starts with
+ * the prefix (DynamoDB compares strings by UTF-8 bytes), which turns "all keys under this prefix"
+ * into an inclusive upper bound of a key range. That holds because no template composite may hold
+ * it (a KeyError when a key is built), so no key goes on past it.
+ */
 export const HIGHEST_CODE_POINT = '\u{10FFFF}';
 
 /** DynamoDB's limits on key values (UTF-8 bytes of a string, bytes of a binary). */

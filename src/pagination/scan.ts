@@ -3,11 +3,11 @@ import type { CompileContext } from '../expressions/compile.js';
 import { EntityReadBuilder, type ReadState } from './read-builder.js';
 import type { Page } from './page-reader.js';
 import type { RequestOptions } from '../client/send.js';
-import { checkSegmentedRead, scanSegments, segmentedPages, unboundedSegmentedSend } from './parallel-scan.js';
+import { checkSegmentedRead, scanSegments, segmentedPages, unboundedSegmentedSend, type ScanSegments } from './parallel-scan.js';
 
 interface ScanState extends ReadState {
-  readonly segments: number | undefined;
-  readonly concurrency: number | undefined;
+  /** A parallel scan (`segments()`): its total and concurrency, checked once. */
+  readonly segments: ScanSegments | undefined;
 }
 
 /**
@@ -45,8 +45,7 @@ export class ScanBuilder<Result> extends EntityReadBuilder<Result, ScanState> {
    * @example for await (const u of User.scan().segments(4, { concurrency: 2 })) console.log(u.userId)
    */
   segments(total: number, options: { concurrency?: number } = {}): this {
-    const { concurrency } = scanSegments(this.model.name, total, options.concurrency);
-    return this.with({ segments: total, concurrency });
+    return this.with({ segments: scanSegments(this.model.name, total, options.concurrency) });
   }
 
   /**
@@ -57,7 +56,7 @@ export class ScanBuilder<Result> extends EntityReadBuilder<Result, ScanState> {
    */
   build(): ScanCommandInput {
     const input = this.buildInput(true);
-    if (this.state.segments !== undefined) Object.assign(input, { Segment: 0, TotalSegments: this.state.segments });
+    if (this.state.segments !== undefined) Object.assign(input, { Segment: 0, TotalSegments: this.state.segments.total });
     return input as unknown as ScanCommandInput;
   }
 
@@ -80,12 +79,12 @@ export class ScanBuilder<Result> extends EntityReadBuilder<Result, ScanState> {
    * @example for await (const page of User.scan().segments(4).pages()) console.log(page.items.length)
    */
   override pages(options?: RequestOptions): AsyncIterable<Page<Result>> {
-    const total = this.state.segments;
-    if (total === undefined) return super.pages(options);
+    const segments = this.state.segments;
+    if (segments === undefined) return super.pages(options);
     checkSegmentedRead(this.model.name, this.state);
     const input = this.buildInput(true);
     delete input.Limit;
-    const spec = (segment: number) => this.readSpec({ ...input, Segment: segment, TotalSegments: total });
-    return segmentedPages(spec, { total, concurrency: this.state.concurrency ?? total }, this.state, options?.abortSignal);
+    const spec = (segment: number) => this.readSpec({ ...input, Segment: segment, TotalSegments: segments.total });
+    return segmentedPages(spec, segments, this.state, options?.abortSignal);
   }
 }
