@@ -53,14 +53,14 @@ export function indexKeyActions(
     // updatedAt is set by every update, not by the caller: say so rather than "changing updatedAt".
     const cause =
       touched.length === 1 && touched[0] === model.timestamps?.updatedAt ? `every update sets ${touched[0]}, which` : `changing ${touched.join(', ')}`;
-    // createdAt is stored but never known to an update (and cannot be set): the key cannot be rebuilt.
+    // createdAt is stored but not known to an update unless given with withTimestamps(): the key cannot be rebuilt.
     const stamp = model.timestamps?.createdAt;
     if (stamp !== undefined && missing.includes(stamp)) {
       throw new KeyError(
         model.name,
         `${name}.${field}`,
         stamp,
-        `${cause} rewrites ${attribute} ("${t.source}"), which also needs ${stamp}; ${stamp} is kept by dynakit and not known to an update, so it cannot be rebuilt here: write the whole item with put() (which stamps a new createdAt, or keeps the one read with put(item).withTimestamps({ createdAt })) or keep createdAt out of keys with changing composites`,
+        `${cause} rewrites ${attribute} ("${t.source}"), which also needs ${stamp}; ${stamp} is kept by dynakit and not known to an update, so it cannot be rebuilt here: give the ${stamp} read with .withTimestamps({ ${stamp} }) on this update, write the whole item with put() (which stamps a new createdAt, or keeps the one read with put(item).withTimestamps({ createdAt })), or keep createdAt out of keys with changing composites`,
       );
     }
     throw new KeyError(

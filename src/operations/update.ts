@@ -12,9 +12,6 @@ import { allOf, belongsTo, belongsToText, expectedVersion, liveOrMissingText, mi
 import { planSteps, storable, type UpdateStep } from './update-plan.js';
 import { indexKeyActions } from './index-key-actions.js';
 import { checkMultiKeyWrites, checkSelfKeyWrites } from './key-write-checks.js';
-import { lengthBoundGuards } from './length-bounds.js';
-import { numberBoundGuards } from './number-bounds.js';
-import { unionGuardConditions, type UnionGuard } from './union-guards.js';
 import { explainUpdateFailure } from './update-failures.js';
 import { defaultOf, isOptionalSchema } from '../entity/schema-walk.js';
 import { ValidationError } from '../errors.js';
@@ -22,6 +19,9 @@ import type { Leaf } from '../entity/paths.js';
 import { afterWrite, readReturned } from './returned-item.js';
 import { clearExpiredItem } from './expired-upsert.js';
 import { checkUpdatedSize } from './update-size.js';
+import { stampActions } from './update-stamps.js';
+import { boundGuards } from './bound-guards.js';
+import type { GivenTimestamps } from './put.js';
 
 export type UpdateReturnMode = 'NONE' | 'ALL_NEW' | 'ALL_OLD' | 'UPDATED_NEW' | 'UPDATED_OLD';
 
@@ -43,6 +43,8 @@ interface UpdateState {
   readonly returnValues: UpdateReturnMode;
   readonly upsert: boolean;
   readonly returnItemOnFailure: boolean;
+  /** `withTimestamps(given)`: the times to store instead of the write's (checked by `withGivenStamps`). */
+  readonly timestamps?: { readonly given: unknown };
 }
 
 /**
@@ -189,6 +191,18 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
   }
 
   /**
+   * Stores the times given instead of the write's: `updatedAt` (a replication or replay keeping
+   * the source's time), and `createdAt` when given (on an existing item too, so a key composed of
+   * it can be rebuilt). Values as for `put(...).withTimestamps()`; invalid ones, or an `updatedAt`
+   * before a `createdAt` written with it, are a `ValidationError` before sending.
+   *
+   * @example await User.update(k).set({ name: 'Bo' }).withTimestamps({ updatedAt: change.at })
+   */
+  withTimestamps(timestamps: GivenTimestamps<Item>): this {
+    return this.with({ timestamps: { given: timestamps } });
+  }
+
+  /**
    * What the awaited update resolves to: the whole item (`ALL_NEW`/`ALL_OLD`) or the changed part.
    *
    * @example const u = await User.update({ userId: 'u1' }).set({ name: 'Bo' }).returning('ALL_NEW') // User
@@ -261,16 +275,7 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
     const internal: UpdateAction[] = [];
     /** Values a created item gets with if_not_exists: index keys of a created item are built from them too. */
     const defaults: Record<string, unknown> = {};
-    const stamps = m.timestamps;
-    if (stamps !== undefined) {
-      const time = m.clock.time(now);
-      internal.push({ kind: 'set', path: [stamps.updatedAt], value: { kind: 'value', value: time } });
-      plan.known[stamps.updatedAt] = time;
-      if (s.upsert) {
-        internal.push({ kind: 'set', path: [stamps.createdAt], value: { kind: 'ifNotExists', path: [stamps.createdAt], fallback: { kind: 'value', value: time } } });
-        defaults[stamps.createdAt] = time;
-      }
-    }
+    internal.push(...stampActions(m, now, s.upsert, s.timestamps, plan.known, defaults));
     if (m.version !== undefined) {
       // Every update bumps the version; a missing one (legacy item) counts as 0.
       internal.push({
@@ -378,19 +383,4 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
         return (raw === undefined ? {} : this.model.parsePartial(raw)) as Result;
     }
   }
-}
-
-/**
- * The conditions that keep the schema's length and number bounds of results DynamoDB computes from
- * stored values, and the union tags nested changes inside union attributes need.
- */
-function boundGuards(m: EntityModel, plan: { actions: readonly UpdateAction[]; guards: readonly UnionGuard[] }): { condition: Condition | undefined; checks: string[] } {
-  const lengths = lengthBoundGuards(m, plan.actions);
-  const numbers = numberBoundGuards(m, plan.actions);
-  const unions = unionGuardConditions(plan.guards);
-  const nodes = [...unions.nodes, ...numbers.nodes];
-  const checks = [...unions.checks, ...lengths.checks, ...numbers.checks];
-  if (nodes.length === 0) return { condition: lengths.condition, checks };
-  const n = new Condition(nodes.length === 1 ? nodes[0]! : { kind: 'and', children: nodes });
-  return { condition: lengths.condition === undefined ? n : lengths.condition.and(n), checks };
 }

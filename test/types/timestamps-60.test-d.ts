@@ -85,3 +85,19 @@ test('withTimestamps takes the format or a Date, and only the two names', () => 
   // @ts-expect-error: create() has a condition, which a batch cannot carry, given times or not
   AppTable.batchWrite([Ms.create({ id: 'a', feed: 'f' }).withTimestamps({ createdAt: 1 })]);
 });
+
+test('update and upsert take withTimestamps as put does, and keep their result type', () => {
+  Iso.update({ id: 'a' }).set({ feed: 'g' }).withTimestamps({ updatedAt: new Date() });
+  Ms.update({ id: 'a' }).set({ feed: 'g' }).upsert().withTimestamps({ createdAt: 1_700_000_000_000, updatedAt: 1_700_000_000_001 });
+  Sec.update({ id: 'a' }).set({ feed: 'g' }).withTimestamps({ createdAt: new Date() });
+  // @ts-expect-error: ISO timestamps take text or a Date
+  Iso.update({ id: 'a' }).set({ feed: 'g' }).withTimestamps({ updatedAt: 1 });
+  // @ts-expect-error: epoch timestamps take numbers or a Date
+  Ms.update({ id: 'a' }).set({ feed: 'g' }).withTimestamps({ updatedAt: '2024-06-01T00:00:00.000Z' });
+  // @ts-expect-error: a misspelt name
+  Iso.update({ id: 'a' }).set({ feed: 'g' }).withTimestamps({ updatedAtt: new Date() });
+  // @ts-expect-error: an entity without timestamps has none to give
+  Plain.update({ id: 'a' }).set({ feed: 'g' }).withTimestamps({ updatedAt: new Date() });
+  expectTypeOf(Ms.update({ id: 'a' }).set({ feed: 'g' }).withTimestamps({ updatedAt: 1 }).returning('ALL_NEW')).resolves.toEqualTypeOf<EntityItem<typeof Ms>>();
+});
+
