@@ -6,7 +6,9 @@
  *
  * A ref is a git ref (its src/ is exported with `git archive`) or `.` for this checkout's working
  * tree, so an uncommitted change can be compared with the commit it starts from. Each is bundled
- * with the package build's esbuild options (scripts/bundle-config.mjs) into .tmp/cold-<name>/.
+ * with the package build's esbuild options (scripts/bundle-config.mjs) into .tmp/cold-<name>/:
+ * this checkout's options for both, so two refs compare their src/ only (to compare build
+ * options, build one side by hand and pass its folder).
  * A ref may also be a folder holding esm/index.js and cjs/index.js (a variant made by hand, such
  * as a minified or trimmed copy), which is loaded as it is.
  *
@@ -30,9 +32,9 @@
  * look at what the module body runs; open it in Chrome DevTools or read it with `--top`.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
@@ -87,10 +89,12 @@ async function buildRef(ref: string): Promise<Built> {
   // A folder that already holds esm/index.js and cjs/index.js (a hand-made variant) is used as is.
   if (existsSync(join(ref, 'cjs', 'index.js'))) return { name: ref, esm: resolve(ref, 'esm', 'index.js'), cjs: resolve(ref, 'cjs', 'index.js') };
   const name = ref === '.' ? 'worktree' : git('rev-parse', '--short=9', `${ref}^{commit}`);
-  const dir = join(REPO_ROOT, '.tmp', `cold-${name}`);
+  // The bundle of a commit is reused, unless the build options have changed since it was made.
+  const options = createHash('sha1').update(readFileSync(join(REPO_ROOT, 'scripts', 'bundle-config.mjs'))).digest('hex').slice(0, 8);
+  const dir = join(REPO_ROOT, '.tmp', `cold-${name}-${options}`);
   const esm = join(dir, 'esm', 'index.js');
   const cjs = join(dir, 'cjs', 'index.js');
-  // A commit never changes, so its bundle is reused; the working tree is rebuilt every time.
+  // The working tree is rebuilt every time.
   if (ref === '.' || !existsSync(cjs)) {
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(join(dir, 'esm'), { recursive: true });
