@@ -33,9 +33,10 @@ export function bundleOptions(format, outfile) {
 // esbuild's CommonJS output publishes the exports through getters, before the module body runs:
 // `__export` puts one getter per name on an object and `__toCommonJS` copies each onto
 // module.exports as a second getter (per name: two closures, two descriptors, an accessor pair,
-// and a per-iteration scope). For the package's 51 names that is ~40 KB of young-generation
-// objects and ~0.4 ms of every cold `require`, and the extra allocation is what makes the
-// scavenge the SDK has left due land inside dynakit's load (bench/cold-start-profile.ts).
+// and a per-iteration scope). For the package's 51 names that was ~35 KB of young-generation
+// objects (210 -> 176 KB per load) and ~0.9 ms of CPU per cold `require`; the extra allocation
+// was also what made the scavenge the SDK leaves due (~4 ms) land inside dynakit's load
+// (bench/cold-start-profile.ts, with and without --node-option --min-semi-space-size=16).
 // The getters exist for live bindings and for circular requires; the bundle has neither (every
 // exported binding is a class, function or constant set once, and nothing requires the bundle
 // while it loads), so the same values are assigned as plain properties once the body has run.
