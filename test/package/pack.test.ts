@@ -137,6 +137,28 @@ console.log(require.resolve('dynakit'));
     expect(out.trim()).toMatch(/node_modules\/dynakit\/dist\/cjs\/index\.js$/);
   });
 
+  it('gives the CommonJS file the names of the ES module build, to require and to import', async () => {
+    // The CJS build's exports are rewritten as a plain object (scripts/bundle-config.mjs); Node's
+    // ESM loader finds a CJS file's names with cjs-module-lexer, so `import { x }` of it must still work.
+    const dir = await makeProject('cjs-names', { type: 'commonjs' });
+    write(
+      join(dir, 'names.mjs'),
+      `import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+const require = createRequire(import.meta.url);
+const file = require.resolve('dynakit');
+const fromRequire = Object.keys(require('dynakit')).sort();
+const fromImport = Object.keys(await import(pathToFileURL(file).href)).filter((n) => n !== 'default').sort();
+const fromEsm = Object.keys(await import(pathToFileURL(file.replace('/dist/cjs/', '/dist/esm/')).href)).sort();
+console.log(JSON.stringify({ fromRequire, fromImport, fromEsm }));
+`,
+    );
+    const { fromRequire, fromImport, fromEsm } = JSON.parse(await sh(process.execPath, ['names.mjs'], dir)) as Record<string, string[]>;
+    expect(fromEsm).toEqual(expect.arrayContaining(EXPECTED_FUNCTIONS));
+    expect(fromRequire).toEqual(fromEsm);
+    expect(fromImport).toEqual(fromEsm);
+  });
+
   const tsConsumers: Array<{ name: string; pkgType: 'module' | 'commonjs'; compilerOptions: object; file: string }> = [
     { name: 'ts-node16', pkgType: 'module', compilerOptions: { module: 'node16', moduleResolution: 'node16' }, file: 'index.ts' },
     { name: 'ts-bundler', pkgType: 'module', compilerOptions: { module: 'esnext', moduleResolution: 'bundler' }, file: 'index.ts' },
