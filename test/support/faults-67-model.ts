@@ -42,6 +42,7 @@ export interface TxCmd {
   readonly sdkRetries: boolean;
   readonly retryConflicts: number | undefined;
   readonly script: readonly Fault[];
+  readonly signal: SignalKind;
 }
 
 export interface GetCmd {
@@ -118,14 +119,22 @@ const batchCmd: fc.Arbitrary<BatchCmd> = fc.record({
   signal: signalKind,
 });
 
+const txAction = fc.record({ op: fc.constantFrom<TxOp>('put', 'put', 'put', 'create', 'add', 'add', 'del', 'del', 'check'), target, n: fc.integer({ min: 1, max: 4 }) });
+const sameItem = (a: { target: Target }, b: { target: Target }): boolean => JSON.stringify(a.target) === JSON.stringify(b.target);
+
 const txCmd: fc.Arbitrary<TxCmd> = fc.record({
   t: fc.constant('tx' as const),
-  actions: fc.array(fc.record({ op: fc.constantFrom<TxOp>('put', 'create', 'add', 'add', 'del', 'check'), target, n: fc.integer({ min: 1, max: 9 }) }), { minLength: 1, maxLength: 6 }),
+  // Mostly one action per item; sometimes two on one item, which is refused before sending.
+  actions: fc.oneof(
+    { weight: 9, arbitrary: fc.uniqueArray(txAction, { minLength: 1, maxLength: 4, comparator: sameItem }) },
+    { weight: 1, arbitrary: fc.array(txAction, { minLength: 2, maxLength: 4 }) },
+  ),
   token: fc.constantFrom<TxCmd['token']>('none', 'given', 'givenWithNow'),
   sdkRetries: fc.boolean(),
   retryConflicts: fc.option(fc.integer({ min: 1, max: 4 }), { nil: undefined }),
   // The client with SDK retries waits 1 s and more before resending a throttled call: no throttling there.
   script: fc.array(fault, { maxLength: 4 }),
+  signal: signalKind,
 });
 
 const getCmd: fc.Arbitrary<GetCmd> = fc.record({
@@ -149,7 +158,7 @@ const deleteAllCmd: fc.Arbitrary<DeleteAllCmd> = fc.record({
   signal: signalKind,
 });
 
-export const command: fc.Arbitrary<Cmd> = fc.oneof({ weight: 4, arbitrary: batchCmd }, { weight: 4, arbitrary: txCmd }, { weight: 2, arbitrary: getCmd }, { weight: 2, arbitrary: deleteAllCmd });
+export const command: fc.Arbitrary<Cmd> = fc.oneof({ weight: 5, arbitrary: batchCmd }, { weight: 5, arbitrary: txCmd }, { weight: 2, arbitrary: getCmd }, { weight: 1, arbitrary: deleteAllCmd });
 
 /** What a key holds in the model. */
 export interface Stored {

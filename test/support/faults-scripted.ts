@@ -11,7 +11,7 @@
  * retrying, a dropped connection before or after the server applied the call, a transaction
  * conflict, an abort before or after the server applied the call, and a slow call (for timeouts).
  *
- * Calls of other commands (Query, Scan, GetItem...) are neither faulted nor logged.
+ * Calls of other commands (Scan, GetItem...) are neither faulted nor logged.
  */
 import {
   InternalServerError,
@@ -69,7 +69,11 @@ export interface LoggedCall {
   confirmed: readonly LoggedEntry[];
   /** A transaction's ClientRequestToken as sent. */
   readonly token: string | undefined;
-  /** What the server answered: 'ok' (200), the name of its error, or 'not sent'. */
+  /**
+   * What the server answered: 'ok' (200), the name of its error, 'not sent', or 'unknown' (the
+   * call was handed to the HTTP handler and failed there, e.g. aborted on its way: the server may
+   * have applied it).
+   */
   server: string;
   /** What the client got: 'ok' or the name of the error it saw. */
   client: string;
@@ -87,7 +91,8 @@ export interface ScriptedInjector {
   remove(): void;
 }
 
-const FAULTY = new Set(['BatchWriteItemCommand', 'BatchGetItemCommand', 'TransactWriteItemsCommand']);
+/** Query: the read of `deleteAll` (its faults are errors and dropped connections; partial answers act as ok). */
+const FAULTY = new Set(['BatchWriteItemCommand', 'BatchGetItemCommand', 'TransactWriteItemsCommand', 'QueryCommand']);
 
 function injectedError(name: InjectedError): Error {
   const $metadata = { httpStatusCode: 400, attempts: 1, totalRetryDelay: 0 };
@@ -194,14 +199,14 @@ export function injectScriptedFaults(client: DynamoDBClient): ScriptedInjector {
       call.ended = Date.now() - started;
       throw e;
     };
-    const batch = command !== 'TransactWriteItemsCommand';
+    const batch = command === 'BatchWriteItemCommand' || command === 'BatchGetItemCommand';
     switch (fault.kind) {
       case 'error':
         return fail(injectedError(fault.error));
       case 'dropBefore':
         return fail(connectionReset('before'));
       case 'conflict':
-        if (!batch) return fail(transactionConflict((body['TransactItems'] as unknown[]).length, fault.index % (body['TransactItems'] as unknown[]).length));
+        if (command === 'TransactWriteItemsCommand') return fail(transactionConflict((body['TransactItems'] as unknown[]).length, fault.index % (body['TransactItems'] as unknown[]).length));
         break;
       case 'abortBefore':
         abort?.abort(new Error('aborted by the test before the call was sent'));
@@ -251,6 +256,8 @@ export function injectScriptedFaults(client: DynamoDBClient): ScriptedInjector {
         const headers = { 'content-type': 'application/x-amz-json-1.0', 'content-length': String(bytes.byteLength) };
         return { response: { statusCode: 200, reason: 'OK', headers, body: bytes }, output: undefined } as unknown as Awaited<ReturnType<typeof next>>;
       }
+      // Until the server answers: a failure in the HTTP handler (an abort on the way) leaves it unknown.
+      call.server = 'unknown';
       const result = await next(args);
       const response = (result as { response?: HttpMessageLike }).response;
       if (response === undefined) return result;
