@@ -345,6 +345,12 @@ class Run {
     } else {
       expect(handed).toBe(writes.length);
     }
+    // An error not worth retrying stops the writer at once: it throws, and with one call at a time that call was the last.
+    const fatal = calls.findIndex((c) => c.client === 'ValidationException');
+    if (fatal >= 0) {
+      expect(error, 'a batch that met an error not worth retrying finished').toBeDefined();
+      if (cmd.concurrency === 1) expect(fatal, 'calls after an error not worth retrying').toBe(calls.length - 1);
+    }
     if (cmd.concurrency === 1 && cmd.signal === 'none') {
       const exhausted = error !== undefined && calls.at(-1)?.client !== 'ValidationException';
       checkBackoff(calls, cmd.maxAttempts ?? 10, exhausted);
@@ -377,7 +383,10 @@ class Run {
       return Number(x.ent === 'User' ? r['score'] : r['total']);
     };
     const want = (x: Target): number | undefined => this.model.get(t.id(x))?.value;
+    const fatal = calls.findIndex((c) => c.client === 'ValidationException');
+    if (fatal >= 0 && cmd.concurrency === 1) expect(fatal, 'calls after an error not worth retrying').toBe(calls.length - 1);
     if ('items' in outcome) {
+      expect(fatal, 'a batch get that met an error not worth retrying finished').toBe(-1);
       count('batchGet done');
       if (cmd.concurrency === 1 && cmd.signal === 'none') checkBackoff(calls, cmd.maxAttempts ?? 10, false);
       expect(outcome.items.map((item, i) => valueOf(item, cmd.targets[i]!))).toEqual(cmd.targets.map(want));

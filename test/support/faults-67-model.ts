@@ -111,10 +111,10 @@ const signalKind = fc.constantFrom<SignalKind>('none', 'none', 'none', 'abort', 
 const batchCmd: fc.Arbitrary<BatchCmd> = fc.record({
   t: fc.constant('batch' as const),
   form: fc.constantFrom<'array' | 'writer'>('array', 'writer'),
-  writes: fc.array(fc.record({ put: fc.boolean(), target }), { minLength: 1, maxLength: 70 }),
+  writes: fc.array(fc.record({ put: fc.boolean(), target }), { minLength: 1, maxLength: 110, size: 'max' }),
   concurrency: fc.integer({ min: 1, max: 5 }),
   maxAttempts: attempts,
-  flushEvery: fc.integer({ min: 1, max: 40 }),
+  flushEvery: fc.integer({ min: 1, max: 120 }),
   script,
   signal: signalKind,
 });
@@ -139,7 +139,7 @@ const txCmd: fc.Arbitrary<TxCmd> = fc.record({
 
 const getCmd: fc.Arbitrary<GetCmd> = fc.record({
   t: fc.constant('get' as const),
-  targets: fc.array(target, { minLength: 1, maxLength: 40 }),
+  targets: fc.array(target, { minLength: 1, maxLength: 60, size: 'max' }),
   concurrency: fc.integer({ min: 1, max: 4 }),
   maxAttempts: attempts,
   script,
