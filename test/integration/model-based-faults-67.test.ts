@@ -55,7 +55,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BatchGetError, BatchWriteError, InvalidTransactionError, TransactionCanceledError, transactWrite, type BatchWriteBuilder, type UnprocessedWrite } from '../../src/index.js';
+import { BatchGetError, BatchWriteError, InvalidTransactionError, TransactionCanceledError, transactWrite, type BatchProgress, type BatchWriteBuilder, type UnprocessedWrite } from '../../src/index.js';
 import { appModel } from '../fixtures/app-model.js';
 import { localClientConfig } from '../support/dynamodb-local.js';
 import { testClient, testDocClient, testEndpoint, uniqueTableName } from '../support/client.js';
@@ -247,14 +247,22 @@ class Run {
     });
     const signals = signalFor(cmd.signal);
     faults.load(cmd.script, signals);
-    const options = { ...BACKOFF, concurrency: cmd.concurrency, ...(cmd.maxAttempts === undefined ? {} : { maxAttempts: cmd.maxAttempts }), ...(signals.signal ? { abortSignal: signals.signal } : {}) };
+    const reports: BatchProgress[] = [];
+    const options = {
+      ...BACKOFF,
+      concurrency: cmd.concurrency,
+      ...(cmd.maxAttempts === undefined ? {} : { maxAttempts: cmd.maxAttempts }),
+      ...(signals.signal ? { abortSignal: signals.signal } : {}),
+      onProgress: (p: BatchProgress) => reports.push(p),
+    };
     let handed = writes.length;
     let written: number;
+    let retried = -1;
     let error: BatchWriteError | undefined;
     const flushed = new Set<number>();
     if (cmd.form === 'array') {
       try {
-        written = (await apps.A.AppTable.batchWrite(writes.map((w) => w.builder), options)).written;
+        ({ written, retried } = await apps.A.AppTable.batchWrite(writes.map((w) => w.builder), options));
       } catch (e) {
         if (!(e instanceof BatchWriteError)) throw e;
         error = e;
@@ -282,7 +290,8 @@ class Run {
         if (!(e instanceof BatchWriteError)) throw e;
         error = e;
       }
-      written = writer.progress.written;
+      ({ written, retried } = writer.progress);
+      expect(writer.progress.pending, 'pending once the writer is closed').toBe(0);
     }
     const calls = faults.calls;
     faults.load([]);
@@ -315,6 +324,13 @@ class Run {
 
     const confirmed = confirmedOf(calls).map(writeOf);
     expect(written, 'written = writes the server confirmed').toBe(confirmed.length);
+    // onProgress: `written` never goes down and ends at the total; nothing pending at the end.
+    reports.forEach((p, i) => expect(p.written).toBeGreaterThanOrEqual(reports[i - 1]?.written ?? 0));
+    if (reports.length > 0) expect(reports.at(-1)).toMatchObject({ written, pending: 0 });
+    if (error === undefined) {
+      // `retried`: the writes sent again (every entry of every call, less each write's first sending).
+      expect(retried, 'retried = writes sent again').toBe(calls.reduce((n, c) => n + c.entries.length, 0) - effective.length);
+    }
     const listed: UnprocessedWrite[] = error === undefined ? [] : [...error.unprocessed];
     const un = listed.map((w) => t.unprocessedId(w));
     // Each write is confirmed or listed, never both, never neither; per key the listed ones come last.
