@@ -28,6 +28,8 @@ export interface BatchCmd {
   readonly concurrency: number;
   readonly maxAttempts: number | undefined;
   readonly flushEvery: number;
+  /** Streaming writer: go on adding writes (and flushing) after it threw, as docs/batch.md allows. */
+  readonly keepAdding: boolean;
   readonly script: readonly Fault[];
   readonly signal: SignalKind;
 }
@@ -115,6 +117,7 @@ const batchCmd: fc.Arbitrary<BatchCmd> = fc.record({
   concurrency: fc.integer({ min: 1, max: 5 }),
   maxAttempts: attempts,
   flushEvery: fc.integer({ min: 1, max: 120 }),
+  keepAdding: fc.boolean(),
   script,
   signal: signalKind,
 });
