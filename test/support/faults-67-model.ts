@@ -30,6 +30,8 @@ export interface BatchCmd {
   readonly flushEvery: number;
   /** Streaming writer: go on adding writes (and flushing) after it threw, as docs/batch.md allows. */
   readonly keepAdding: boolean;
+  /** Streaming writer: ended by `close()` or by the end of an `await using` block. */
+  readonly close: 'close' | 'using';
   readonly script: readonly Fault[];
   readonly signal: SignalKind;
 }
@@ -118,6 +120,7 @@ const batchCmd: fc.Arbitrary<BatchCmd> = fc.record({
   maxAttempts: attempts,
   flushEvery: fc.integer({ min: 1, max: 120 }),
   keepAdding: fc.boolean(),
+  close: fc.constantFrom<'close' | 'using'>('close', 'using'),
   script,
   signal: signalKind,
 });
