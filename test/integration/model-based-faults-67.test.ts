@@ -52,9 +52,10 @@
  */
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { command } from '../support/faults-67-model.js';
+import { BatchGetError, BatchWriteError, TransactionCanceledError, transactWrite } from '../../src/index.js';
+import { command, Targets, type BatchCmd, type Target, type TxCmd } from '../support/faults-67-model.js';
 import { FaultRun } from '../support/faults-67-run.js';
-import { apps, client, cleanClient, count, emptyTables, sdkClient, tally } from '../support/faults-67-world.js';
+import { apps, client, cleanClient, count, emptyTables, faults, names, sdkClient, tally } from '../support/faults-67-world.js';
 import { useTable } from '../support/tables.js';
 
 const SEED = Number(process.env['FAULTS_SEED'] ?? 67_067);
@@ -89,5 +90,84 @@ describe('model-based: batch writes, gets, transactions and deleteAll under scri
     count('commands run', commands);
     count('seconds', Math.round((Date.now() - started) / 1000));
     expect(commands).toBeGreaterThan(0);
+  });
+});
+
+/** Findings and the facts the model relies on, pinned so they hold if the generator changes. */
+describe('model-based faults: pinned findings', () => {
+  const target = (table: 'A' | 'B', ent: 'User' | 'Order', u: number, seq = 0): Target => ({ table, ent, u, seq });
+
+  it('a BatchWriteError message counts the writes not done per entity and table (it gave only counts and the cause)', async () => {
+    const t = new Targets('pin-w', apps);
+    faults.load([{ kind: 'none' }]);
+    const error = await apps.A.AppTable.batchWrite(
+      [t.put(target('A', 'User', 1), 1), t.put(target('A', 'User', 2), 2), t.del(target('A', 'Order', 1, 1)), t.put(target('B', 'Order', 1, 2), 3), apps.B.AppTable.delete({ pk: 'NOTE#1', sk: 'x' })],
+      { maxAttempts: 1 },
+    ).catch((e: unknown) => e);
+    faults.load([]);
+    expect(error).toBeInstanceOf(BatchWriteError);
+    expect((error as BatchWriteError).message).toBe(
+      'batch write stopped with 5 write(s) not done (0 written): retries exhausted; ' +
+        `not done: 2 puts of User in table ${names.A}, 1 delete of Order in table ${names.A}, 1 put of Order in table ${names.B}, 1 delete by physical key in table ${names.B}; ` +
+        'the writes not done are listed in its unprocessed, to send again',
+    );
+  });
+
+  it('a BatchGetError message counts the keys not read per table', async () => {
+    const t = new Targets('pin-g', apps);
+    faults.load([{ kind: 'none' }, { kind: 'none' }]);
+    const error = await apps.A.AppTable.batchGet([t.get(target('A', 'User', 1)), t.get(target('B', 'User', 1)), t.get(target('A', 'Order', 1, 1))], { maxAttempts: 1, concurrency: 1 }).catch((e: unknown) => e);
+    faults.load([]);
+    expect(error).toBeInstanceOf(BatchGetError);
+    expect((error as BatchGetError).message).toBe(`batch get stopped with 3 key(s) not read (2 in table ${names.A}, 1 in table ${names.B}): retries exhausted`);
+  });
+
+  it('DynamoDB Local: a cancelled transaction leaves its token free; an applied one replays as success without checking its conditions again', async () => {
+    const t = new Targets(`pin-t-${Date.now()}`, apps);
+    const userId = t.userId({ u: 1 });
+    const create = apps.A.User.create({ userId, orgId: 'acme', email: `${userId}@example.com`, name: 'Pin', score: 1 });
+    const add = [apps.A.User.update({ userId }).add({ score: 5 })];
+    const token = `${t.prefix}-add`.slice(-36);
+    // The update's "must exist" is false: cancelled, and the token is not used up.
+    await expect(transactWrite(add, { idempotencyToken: token })).rejects.toBeInstanceOf(TransactionCanceledError);
+    await transactWrite([create], { idempotencyToken: `${token}c`.slice(-36) });
+    await transactWrite(add, { idempotencyToken: token });
+    // Applied: sent again, it succeeds without applying again, and a create whose item exists succeeds too.
+    await transactWrite(add, { idempotencyToken: token });
+    await transactWrite([create], { idempotencyToken: `${token}c`.slice(-36) });
+    expect((await apps.A.User.get({ userId }))?.score).toBe(6);
+  });
+});
+
+describe('model-based faults: the checks catch a batch or transaction that loses or doubles a write', () => {
+  const cmd = (over: Partial<BatchCmd>): BatchCmd => ({
+    t: 'batch',
+    form: 'array',
+    writes: [1, 2, 3].map((u) => ({ put: true, target: { table: 'A', ent: 'User', u, seq: 0 } })),
+    concurrency: 1,
+    maxAttempts: undefined,
+    flushEvery: 10,
+    keepAdding: false,
+    close: 'close',
+    script: [{ kind: 'partial', mask: 1 }],
+    signal: 'none',
+    ...over,
+  });
+
+  it('an item deleted behind the writer\'s back is reported', async () => {
+    await emptyTables();
+    const run = new FaultRun('teeth-1');
+    run.sabotage = () => apps.A.User.delete({ userId: run.targets.userId({ u: 2 }) }).send().then(() => undefined);
+    await expect(run.run(cmd({}))).rejects.toThrow(/tables = the writes the server applied/);
+  });
+
+  it('an ADD applied twice is reported', async () => {
+    await emptyTables();
+    const run = new FaultRun('teeth-2');
+    await run.run(cmd({ script: [] }));
+    const userId = run.targets.userId({ u: 1 });
+    run.sabotage = () => apps.A.User.update({ userId }).add({ score: 2 }).send().then(() => undefined);
+    const tx: TxCmd = { t: 'tx', actions: [{ op: 'add', target: { table: 'A', ent: 'User', u: 1, seq: 0 }, n: 2 }], token: 'given', sdkRetries: false, retryConflicts: undefined, script: [{ kind: 'dropAfter' }], signal: 'none' };
+    await expect(run.run(tx)).rejects.toThrow(/applied at most once/);
   });
 });

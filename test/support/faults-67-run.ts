@@ -18,9 +18,14 @@ export class FaultRun {
     this.targets = new Targets(prefix, apps);
   }
 
+  /** Tampers with the tables after a command's calls, before its checks (to show the checks catch it). */
+  sabotage: (() => Promise<void>) | undefined;
+
+  /** A number no write of the run used yet. */
   nextValue(): number {
     return this.next++;
   }
+
   async get(cmd: GetCmd): Promise<void> {
     const t = this.targets;
     const signals = signalFor(cmd.signal);
@@ -113,6 +118,7 @@ export class FaultRun {
     );
     const calls = injector.calls;
     injector.load([]);
+    await this.sabotage?.();
 
     if (new Set(ids).size < ids.length) {
       // Two actions on one item: refused before sending.

@@ -95,6 +95,7 @@ export async function batchCommand(run: FaultRun, cmd: BatchCmd): Promise<void> 
   }
   const calls = faults.calls;
   faults.load([]);
+  await run.sabotage?.();
   count(`batch ${cmd.form} ${error === undefined ? 'done' : 'BatchWriteError'}`);
   count('batch calls', calls.length);
 
