@@ -143,7 +143,7 @@ describe('model-based faults: the checks catch a batch or transaction that loses
   const cmd = (over: Partial<BatchCmd>): BatchCmd => ({
     t: 'batch',
     form: 'array',
-    writes: [1, 2, 3].map((u) => ({ put: true, target: { table: 'A', ent: 'User', u, seq: 0 } })),
+    writes: [1, 2, 3].map((u) => ({ put: true, target: { table: 'A', ent: 'User', u, seq: 0 }, sdk: false })),
     concurrency: 1,
     maxAttempts: undefined,
     flushEvery: 10,

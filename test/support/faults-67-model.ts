@@ -24,7 +24,8 @@ export interface Target {
 export interface BatchCmd {
   readonly t: 'batch';
   readonly form: 'array' | 'writer';
-  readonly writes: readonly { readonly put: boolean; readonly target: Target }[];
+  /** `sdk`: through the same table defined on the client with SDK retries (a batch across two clients). */
+  readonly writes: readonly { readonly put: boolean; readonly target: Target; readonly sdk: boolean }[];
   readonly concurrency: number;
   readonly maxAttempts: number | undefined;
   readonly flushEvery: number;
@@ -115,7 +116,9 @@ const signalKind = fc.constantFrom<SignalKind>('none', 'none', 'none', 'abort', 
 const batchCmd: fc.Arbitrary<BatchCmd> = fc.record({
   t: fc.constant('batch' as const),
   form: fc.constantFrom<'array' | 'writer'>('array', 'writer'),
-  writes: fc.array(fc.record({ put: fc.boolean(), target }), { minLength: 1, maxLength: 110, size: 'max' }),
+  writes: fc
+    .tuple(fc.boolean(), fc.array(fc.record({ put: fc.boolean(), target, sdk: fc.constantFrom(false, false, false, true) }), { minLength: 1, maxLength: 110, size: 'max' }))
+    .map(([twoClients, writes]) => (twoClients ? writes : writes.map((w) => ({ ...w, sdk: false })))),
   concurrency: fc.integer({ min: 1, max: 5 }),
   maxAttempts: attempts,
   flushEvery: fc.integer({ min: 1, max: 120 }),

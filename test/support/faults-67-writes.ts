@@ -7,17 +7,22 @@ import { expect } from 'vitest';
 import { BatchWriteError, type BatchProgress, type BatchWriteBuilder, type UnprocessedWrite } from '../../src/index.js';
 import type { BatchCmd, DeleteAllCmd } from './faults-67-model.js';
 import type { FaultRun } from './faults-67-run.js';
-import { BACKOFF, appliedOf, apps, bare, byKey, checkBackoff, confirmedOf, count, expectNamed, faults, names, plain, readTables, settle, signalFor, unexplained, writeOf, type Write } from './faults-67-world.js';
+import { BACKOFF, appliedOf, apps, bare, sdkApps, sdkFaults, byKey, checkBackoff, confirmedOf, count, expectNamed, faults, names, plain, readTables, settle, signalFor, unexplained, writeOf, type Write } from './faults-67-world.js';
 
 export async function batchCommand(run: FaultRun, cmd: BatchCmd): Promise<void> {
   const t = run.targets;
   const writes = cmd.writes.map((w) => {
     const value = w.put ? run.nextValue() : undefined;
-    const builder: BatchWriteBuilder = w.put ? t.put(w.target, value!) : t.del(w.target);
-    return { id: t.id(w.target), kind: w.put ? ('put' as const) : ('delete' as const), value, ent: w.target.ent, target: w.target, builder };
+    // A write through the other client: the same table, defined again on a client with SDK retries.
+    const app = w.sdk ? sdkApps[w.target.table] : apps[w.target.table];
+    const builder: BatchWriteBuilder = w.put ? t.put(w.target, value!, app) : t.del(w.target, app);
+    return { id: t.id(w.target), kind: w.put ? ('put' as const) : ('delete' as const), value, ent: w.target.ent, target: w.target, builder, sdk: w.sdk };
   });
+  const viaSdk = writes.some((w) => w.sdk);
   const signals = signalFor(cmd.signal);
   faults.load(cmd.script, signals);
+  // The SDK waits a second and more before resending a throttled call: no throttling through it.
+  sdkFaults.load(cmd.script.filter((f) => f.kind !== 'error'), signals);
   const reports: BatchProgress[] = [];
   const options = {
     ...BACKOFF,
@@ -93,9 +98,12 @@ export async function batchCommand(run: FaultRun, cmd: BatchCmd): Promise<void> 
     ({ written, retried } = writer.progress);
     expect(writer.progress.pending, 'pending once the writer is closed').toBe(0);
   }
-  const calls = faults.calls;
+  // Both clients' calls, in the order they started (writes of one key never overlap in time).
+  const calls = [...faults.calls, ...sdkFaults.calls].sort((a, b) => a.at - b.at);
   faults.load([]);
+  sdkFaults.load([]);
   await run.sabotage?.();
+  if (viaSdk) count('batch across two clients');
   count(`batch ${cmd.form} ${error === undefined ? 'done' : 'BatchWriteError'}`);
   count('batch calls', calls.length);
 
@@ -105,10 +113,11 @@ export async function batchCommand(run: FaultRun, cmd: BatchCmd): Promise<void> 
   let effective: Write[];
   const given = writes.slice(0, handed);
   if (cmd.form === 'array') {
+    // One write per key and client: a table behind two clients is two tables to the batch.
     const last = new Map<string, Write>();
     for (const w of given) {
-      last.delete(w.id);
-      last.set(w.id, w);
+      last.delete(`${w.sdk}|${w.id}`);
+      last.set(`${w.sdk}|${w.id}`, w);
     }
     effective = [...last.values()];
   } else {
@@ -116,7 +125,11 @@ export async function batchCommand(run: FaultRun, cmd: BatchCmd): Promise<void> 
     let buffer = new Map<string, number>();
     given.forEach((w, i) => {
       const prev = buffer.get(w.id);
-      if (prev !== undefined) replaced.add(prev);
+      if (prev !== undefined && given[prev]!.sdk !== w.sdk) {
+        // The key through the other client: the buffered write goes first (is listed, once stopped).
+        if (i < stoppedFrom) buffer = new Map();
+        else buffer.delete(w.id);
+      } else if (prev !== undefined) replaced.add(prev);
       else if (buffer.size >= 25 && i < stoppedFrom) buffer = new Map();
       buffer.set(w.id, i);
       if ((buffer.size >= 25 && i < stoppedFrom) || flushed.has(i)) buffer = new Map();
@@ -129,7 +142,7 @@ export async function batchCommand(run: FaultRun, cmd: BatchCmd): Promise<void> 
   // onProgress: `written` never goes down and ends at the total; nothing pending at the end.
   reports.forEach((p, i) => expect(p.written).toBeGreaterThanOrEqual(reports[i - 1]?.written ?? 0));
   if (reports.length > 0) expect(reports.at(-1)).toMatchObject({ written, pending: 0 });
-  if (error === undefined) {
+  if (error === undefined && !viaSdk) {
     // `retried`: the writes sent again (every entry of every call, less each write's first sending).
     expect(retried, 'retried = writes sent again').toBe(calls.reduce((n, c) => n + c.entries.length, 0) - effective.length);
   }
@@ -175,7 +188,7 @@ export async function batchCommand(run: FaultRun, cmd: BatchCmd): Promise<void> 
     expect(error, 'a batch that met an error not worth retrying finished').toBeDefined();
     if (cmd.concurrency === 1) expect(fatal, 'calls after an error not worth retrying').toBe(calls.length - 1);
   }
-  if (cmd.concurrency === 1 && cmd.signal === 'none') {
+  if (cmd.concurrency === 1 && cmd.signal === 'none' && !viaSdk) {
     const exhausted = error !== undefined && calls.at(-1)?.client !== 'ValidationException';
     checkBackoff(calls, cmd.maxAttempts ?? 10, exhausted);
   }
