@@ -2,8 +2,9 @@
  * A model-based test of "batch and transaction code that never loses a write", under faults.
  *
  * fast-check generates sequences of commands over two tables of the app model (User and Order items
- * of a few users): `batchWrite([...])` (across both tables, with concurrency and attempts chosen),
- * the streaming `batchWriter()` (writes added over time, flushed at random points, closed),
+ * of a few users): `batchWrite([...])` (across both tables, and across two clients of one table,
+ * with concurrency and attempts chosen), the streaming `batchWriter()` (writes added over time,
+ * flushed at random points, fed on after it gave up or not, ended by `close()` or `await using`),
  * `batchGet` across tables, `transactWrite` (puts, creates, updates with ADD, deletes, condition
  * checks; with or without a token of the caller's; through a client without SDK retries or with
  * them; with or without `retryConflicts`), and `deleteAll()` of an entity query or of a whole
@@ -22,8 +23,10 @@
  *   listed ones after the confirmed ones; the table holds, per key, the last write the server applied
  *   (so a write the caller was told is done is stored, and a listed write was applied only if its
  *   call's answer was lost); the message names the entity and table of what was not written;
- *   `cause` is the abort's reason after an abort, the error not worth retrying after one; resending
- *   `unprocessed` gives the model. Without an abort and with one call at a time: never more than
+ *   `cause` is the abort's reason after an abort, the error not worth retrying after one; an
+ *   `await using` block's disposal throws only an error that lists more writes than the caller had;
+ *   `onProgress` never goes back and ends with nothing pending; `retried` counts every resend;
+ *   resending `unprocessed` gives the model. Without an abort and with one call at a time: never more than
  *   `maxAttempts` calls in a row without progress, exactly that many before giving up on them, and
  *   no wait longer than the documented bound.
  * - batchGet: results in the order asked, each as the model says; `BatchGetError.unprocessedKeys` is
@@ -45,7 +48,10 @@
  * hold; a transaction cancelled by a condition does not use up its token (sent again once the
  * condition holds, it is applied); six concurrent sends of one token are applied once, all succeed
  * (no TransactionInProgressException). An "everything unprocessed" answer comes as HTTP 200 with the
- * whole call in UnprocessedItems (the real service may throttle instead: both are covered).
+ * whole call in UnprocessedItems (the real service may throttle instead: both are covered). A call
+ * cut short on its way (an abort, a timeout) may be applied by DynamoDB Local after the client had
+ * its error (seen: the tables changed 300 ms later), so the checks wait that long after such a call,
+ * and count its writes as maybe applied.
  *
  * Seed and size: FAULTS_SEED (default fixed, printed), FAULTS_RUNS (default 30 runs) and
  * FAULTS_COMMANDS (default up to 12 commands per run); FAULTS_NO_SHRINK=1 skips shrinking.
