@@ -72,7 +72,15 @@ export interface DeleteAllCmd {
   readonly signal: SignalKind;
 }
 
-export type Cmd = BatchCmd | TxCmd | GetCmd | DeleteAllCmd;
+/** Many orders of one user written without faults, so a `deleteAll()` of the partition spans calls and pages. */
+export interface BulkCmd {
+  readonly t: 'bulk';
+  readonly table: TableName;
+  readonly u: number;
+  readonly n: number;
+}
+
+export type Cmd = BatchCmd | TxCmd | GetCmd | DeleteAllCmd | BulkCmd;
 export type SignalKind = 'none' | 'abort' | 'timeout';
 
 export const USERS = 5;
@@ -160,14 +168,27 @@ const deleteAllCmd: fc.Arbitrary<DeleteAllCmd> = fc.record({
   table: fc.constantFrom<TableName>('A', 'B'),
   scope: fc.constantFrom<'orders' | 'partition'>('orders', 'partition'),
   u: fc.integer({ min: 0, max: USERS - 1 }),
-  pageSize: fc.integer({ min: 1, max: 3 }),
+  pageSize: fc.constantFrom(1, 2, 3, 30, 100),
   concurrency: fc.integer({ min: 1, max: 3 }),
   maxAttempts: attempts,
   script,
   signal: signalKind,
 });
 
-export const command: fc.Arbitrary<Cmd> = fc.oneof({ weight: 5, arbitrary: batchCmd }, { weight: 5, arbitrary: txCmd }, { weight: 2, arbitrary: getCmd }, { weight: 1, arbitrary: deleteAllCmd });
+const bulkCmd: fc.Arbitrary<BulkCmd> = fc.record({
+  t: fc.constant('bulk' as const),
+  table: fc.constantFrom<TableName>('A', 'B'),
+  u: fc.integer({ min: 0, max: USERS - 1 }),
+  n: fc.integer({ min: 20, max: 80 }),
+});
+
+export const command: fc.Arbitrary<Cmd> = fc.oneof(
+  { weight: 5, arbitrary: batchCmd },
+  { weight: 5, arbitrary: txCmd },
+  { weight: 2, arbitrary: getCmd },
+  { weight: 1, arbitrary: deleteAllCmd },
+  { weight: 1, arbitrary: bulkCmd },
+);
 
 /** What a key holds in the model. */
 export interface Stored {

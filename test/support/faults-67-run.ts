@@ -5,7 +5,7 @@
  */
 import { expect } from 'vitest';
 import { BatchGetError, InvalidTransactionError, TransactionCanceledError, transactWrite } from '../../src/index.js';
-import { Targets, type Cmd, type GetCmd, type Model, type Target, type TxCmd } from './faults-67-model.js';
+import { Targets, type BulkCmd, type Cmd, type GetCmd, type Model, type Target, type TxCmd } from './faults-67-model.js';
 import { batchCommand, deleteAllCommand } from './faults-67-writes.js';
 import { BACKOFF, TOKEN_PREFIX, apps, checkBackoff, confirmedOf, count, expectNamed, faults, plain, readTables, sdkApps, sdkFaults, settle, signalFor } from './faults-67-world.js';
 
@@ -24,6 +24,15 @@ export class FaultRun {
   /** A number no write of the run used yet. */
   nextValue(): number {
     return this.next++;
+  }
+
+  /** Orders beyond the targets' (seq 100 and on), written without faults. */
+  async bulk(cmd: BulkCmd): Promise<void> {
+    const orders: Target[] = Array.from({ length: cmd.n }, (_, i) => ({ table: cmd.table, ent: 'Order', u: cmd.u, seq: 100 + i }));
+    const values = orders.map(() => this.nextValue());
+    await apps[cmd.table].AppTable.batchWrite(orders.map((o, i) => this.targets.put(o, values[i]!)), BACKOFF);
+    orders.forEach((o, i) => this.model.set(this.targets.id(o), { ent: 'Order', value: values[i]! }));
+    expect(plain(await readTables())).toEqual(plain(this.model));
   }
 
   async get(cmd: GetCmd): Promise<void> {
@@ -217,6 +226,7 @@ export class FaultRun {
     if (cmd.t === 'batch') await batchCommand(this, cmd);
     else if (cmd.t === 'get') await this.get(cmd);
     else if (cmd.t === 'tx') await this.tx(cmd);
+    else if (cmd.t === 'bulk') await this.bulk(cmd);
     else await deleteAllCommand(this, cmd);
   }
 }

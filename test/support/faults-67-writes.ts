@@ -212,6 +212,7 @@ export async function deleteAllCommand(run: FaultRun, cmd: DeleteAllCmd): Promis
     cmd.scope === 'orders' ? app.Order.query('primary', app.Order.Key('userId').eq(userId)).pageSize(cmd.pageSize) : app.AppTable.query(app.AppTable.Key('pk').eq(`USER#${userId}`)).pageSize(cmd.pageSize);
   const prefix = `${names[cmd.table]}|USER#${userId}|`;
   const readSet = new Set([...run.model.keys()].filter((id) => id.startsWith(prefix) && (cmd.scope === 'partition' || id.includes('|ORDER#'))));
+  if (readSet.size > 25) count('deleteAll of more than 25 items');
   faults.load(cmd.script, signals);
   const outcome = await read()
     .deleteAll(options)
