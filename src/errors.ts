@@ -165,8 +165,32 @@ export class BatchWriteError extends DynakitError {
     readonly written: number,
     override readonly cause: unknown,
   ) {
-    super(`batch write stopped with ${unprocessed.length} write(s) not done (${written} written): ${stopReason(cause)}; the writes not done are listed in its unprocessed, to send again`);
+    super(
+      `batch write stopped with ${unprocessed.length} write(s) not done (${written} written): ${stopReason(cause)}; ` +
+        `not done: ${writesSummary(unprocessed)}; the writes not done are listed in its unprocessed, to send again`,
+    );
   }
+}
+
+const counted = (n: number, what: string): string => `${n} ${what}${n === 1 ? '' : 's'}`;
+
+/**
+ * Which entities and tables the writes not done belong to, for the message of a `BatchWriteError`
+ * (its `unprocessed` lists each write): `2 puts and 1 delete of User in table App, 1 delete by
+ * physical key in table Audit`.
+ */
+function writesSummary(writes: readonly UnprocessedWrite[]): string {
+  const groups = new Map<string, { owner: string; table: string; put: number; delete: number }>();
+  for (const w of writes) {
+    // A table's delete by physical key is listed with `entity: 'table <name>'`.
+    const owner = w.entity === `table ${w.table}` ? 'by physical key' : `of ${w.entity}`;
+    const key = `${w.table}\u0000${owner}`;
+    const g = groups.get(key) ?? groups.set(key, { owner, table: w.table, put: 0, delete: 0 }).get(key)!;
+    g[w.type]++;
+  }
+  return [...groups.values()]
+    .map((g) => `${[g.put > 0 ? counted(g.put, 'put') : '', g.delete > 0 ? counted(g.delete, 'delete') : ''].filter((x) => x !== '').join(' and ')} ${g.owner} in table ${g.table}`)
+    .join(', ');
 }
 
 /**
@@ -185,8 +209,15 @@ export class BatchGetError extends DynakitError {
     readonly unprocessedKeys: readonly { readonly table: string; readonly key: Record<string, unknown> }[],
     override readonly cause: unknown,
   ) {
-    super(`batch get stopped with ${unprocessedKeys.length} key(s) not read: ${stopReason(cause)}`);
+    super(`batch get stopped with ${unprocessedKeys.length} key(s) not read (${keysSummary(unprocessedKeys)}): ${stopReason(cause)}`);
   }
+}
+
+/** How many of the keys not read are in each table, for the message of a `BatchGetError`: `2 in table App`. */
+function keysSummary(keys: readonly { readonly table: string }[]): string {
+  const perTable = new Map<string, number>();
+  for (const k of keys) perTable.set(k.table, (perTable.get(k.table) ?? 0) + 1);
+  return [...perTable].map(([table, n]) => `${n} in table ${table}`).join(', ');
 }
 
 /**

@@ -374,7 +374,7 @@ describe('batches and transactions', () => {
     const e = await AppTable.batchWrite([User.put(user(1))], { abortSignal: aborted('deadline passed') }).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(BatchWriteError);
     expect((e as BatchWriteError).cause).toBe('deadline passed');
-    expect((e as BatchWriteError).message).toBe('batch write stopped with 1 write(s) not done (0 written): deadline passed; the writes not done are listed in its unprocessed, to send again');
+    expect((e as BatchWriteError).message).toBe(`batch write stopped with 1 write(s) not done (0 written): deadline passed; not done: 1 put of User in table ${AppTable.name}; the writes not done are listed in its unprocessed, to send again`);
   });
 
   it('a streaming writer stops after an abort and lists the writes it did not send', async () => {

@@ -214,7 +214,7 @@ describe('a batch write given a signal that is already aborted', () => {
     const fromArray = await AppTable.batchWrite(writes, { abortSignal: signal }).catch((e: unknown) => e);
     expect(fromArray).toBeInstanceOf(BatchWriteError);
     expect((fromArray as BatchWriteError).unprocessed.map((w) => w.type)).toEqual(['put', 'put', 'delete']);
-    expect((fromArray as BatchWriteError).message).toBe('batch write stopped with 3 write(s) not done (0 written): Error: deadline passed; the writes not done are listed in its unprocessed, to send again');
+    expect((fromArray as BatchWriteError).message).toBe(`batch write stopped with 3 write(s) not done (0 written): Error: deadline passed; not done: 2 puts and 1 delete of User in table ${AppTable.name}; the writes not done are listed in its unprocessed, to send again`);
     const fromCallback = await AppTable.batchWrite(
       (b) => {
         b.put(User, user(`${p}-1`));

@@ -427,7 +427,7 @@ describe('bulk import under faults', () => {
     const e = error as BatchGetError;
     expect(e.unprocessedKeys.length).toBe(2);
     expect((e.cause as Error).name).toBe('ProvisionedThroughputExceededException');
-    expect(e.message).toMatch(/^batch get stopped with 2 key\(s\) not read: ProvisionedThroughputExceededException: /);
+    expect(e.message).toMatch(/^batch get stopped with 2 key\(s\) not read \(2 in table [^)]+\): ProvisionedThroughputExceededException: /);
   });
 
   it('Customer.batchGet with duplicates and missing keys keeps the order asked', async () => {

@@ -239,13 +239,13 @@ interface Plan {
 }
 
 /** The request body as text: the JSON protocol serializes to a string or to bytes of one. */
-function bodyText(body: unknown): string | undefined {
+export function bodyText(body: unknown): string | undefined {
   if (typeof body === 'string') return body;
   if (body instanceof Uint8Array) return Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
   return undefined;
 }
 
-async function readBody(body: unknown): Promise<string> {
+export async function readBody(body: unknown): Promise<string> {
   if (body === undefined || body === null) return '';
   if (typeof body === 'string') return body;
   if (body instanceof Uint8Array) return Buffer.from(body).toString('utf8');
@@ -254,11 +254,11 @@ async function readBody(body: unknown): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function withBody<T extends object>(original: T, changes: Partial<T>): T {
+export function withBody<T extends object>(original: T, changes: Partial<T>): T {
   return Object.assign(Object.create(Object.getPrototypeOf(original) as object) as T, original, changes);
 }
 
-function setHeader(headers: Record<string, string>, name: string, value: string | undefined): Record<string, string> {
+export function setHeader(headers: Record<string, string>, name: string, value: string | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(headers)) if (k.toLowerCase() !== name) out[k] = v;
   if (value !== undefined) out[name] = value;
