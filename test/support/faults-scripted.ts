@@ -16,7 +16,6 @@
 import {
   InternalServerError,
   ProvisionedThroughputExceededException,
-  ThrottlingException,
   DynamoDBServiceException,
   type DynamoDBClient,
   type ServiceInputTypes,
@@ -101,7 +100,9 @@ function injectedError(name: InjectedError): Error {
     case 'ProvisionedThroughputExceededException':
       return throttled();
     case 'ThrottlingException':
-      return new ThrottlingException({ message, $metadata });
+      // Built by name: the SDK's ThrottlingException class is newer than the oldest SDK the package
+      // accepts (3.600.0 has none), and dynakit and the SDK's retry tell throttling apart by name.
+      return new DynamoDBServiceException({ name, message, $fault: 'client', $metadata });
     case 'InternalServerError':
       return new InternalServerError({ message, $metadata: { ...$metadata, httpStatusCode: 500 } });
     case 'ServiceUnavailable':
