@@ -25,16 +25,16 @@ export function stampActions(
   defaults: Record<string, unknown>,
 ): UpdateAction[] {
   const names = m.timestamps;
-  if (names === undefined && given === undefined) return [];
-  const time = m.clock.time(now);
-  // createdAt is written only when given (or by a creating upsert, as the write's time): only a given one is checked against updatedAt.
-  const base = names === undefined ? undefined : { [names.updatedAt]: time };
-  const times = given === undefined ? base! : withGivenStamps(m.name, names, m.clock, base, given.given);
-  const { createdAt, updatedAt } = names!;
+  // createdAt is left out of the base: it is written only when given (and then checked against
+  // updatedAt) or by a creating upsert, as the time of the write.
+  const base = names === undefined ? undefined : { [names.updatedAt]: m.clock.time(now) };
+  // withGivenStamps refuses times given to an entity without timestamps.
+  const times = given === undefined ? base : withGivenStamps(m.name, names, m.clock, base, given.given);
+  if (names === undefined || times === undefined) return [];
+  const { createdAt, updatedAt } = names;
   const out: UpdateAction[] = [{ kind: 'set', path: [updatedAt], value: { kind: 'value', value: times[updatedAt] } }];
   known[updatedAt] = times[updatedAt];
-  const givenCreated = given !== undefined && typeof given.given === 'object' && given.given !== null && createdAt in given.given;
-  if (givenCreated) {
+  if (createdAt in times) {
     out.push({ kind: 'set', path: [createdAt], value: { kind: 'value', value: times[createdAt] } });
     known[createdAt] = times[createdAt];
   } else if (upsert) {

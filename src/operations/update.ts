@@ -1,5 +1,5 @@
 import type { UpdateCommandInput, UpdateCommandOutput } from '@aws-sdk/lib-dynamodb';
-import { Condition } from '../expressions/condition.js';
+import type { Condition } from '../expressions/condition.js';
 import type { UpdateAction } from '../expressions/ast.js';
 import { compileCondition, compileUpdate, type SetAttributeValue } from '../expressions/compile.js';
 import type { RequestOptions } from '../client/send.js';

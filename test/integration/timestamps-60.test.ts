@@ -2,6 +2,8 @@
  * Timestamps users ask for, on DynamoDB Local:
  * - `put(...).withTimestamps({ createdAt, updatedAt })`: imports, migrations and restores that keep
  *   each item's times (alone, in a batch, in a transaction), with every given value checked;
+ * - `update(key).withTimestamps(...)`: replications and replays that store the times they give, on
+ *   updates, upserts and in transactions, with index keys of the stamps rebuilt;
  * - `timestamps: { format: 'epochMs' | 'epochSeconds' }`: whole epoch numbers, kept by every write,
  *   read back, compared in conditions, used as `N` and text keys, parsed from stream records, and
  *   kept apart from the TTL attribute (epoch seconds too).
@@ -15,6 +17,7 @@ import {
   BatchWriteError,
   ConditionFailedError,
   ExpressionError,
+  KeyError,
   TableDefinitionError,
   ValidationError,
   defineEntity,
@@ -417,6 +420,140 @@ describe('changing the format of an entity that has items', () => {
     // Between the two epoch units a number is read as it is: a stored number's unit is not known.
     const asSeconds = await redefine('Event', 'epochSeconds').get({ id: 'e1' });
     expect(asSeconds).toMatchObject({ createdAt: event.createdAt });
+  });
+});
+
+describe('update(key).withTimestamps(): updates and upserts that store the times they are given', () => {
+  /** A text index key holding createdAt next to a composite that changes. */
+  const Moved = defineEntity({
+    table: AppTable,
+    name: 'Moved',
+    schema: z.object({ id: z.string(), feed: z.string() }),
+    keys: { primary: { pk: 'MOVED#{id}', sk: 'M' }, byText: { pk: 'MOVED', sk: '{createdAt}#{feed}' } },
+    timestamps: { format: 'epochMs' },
+  });
+  /** Epoch seconds under other stored names. */
+  const Replayed = defineEntity({
+    table: AppTable,
+    name: 'Replayed',
+    schema: z.object({ id: z.string(), n: z.number() }),
+    keys: { primary: { pk: 'REP#{id}', sk: 'R' } },
+    timestamps: { format: 'epochSeconds' },
+    storedAs: { createdAt: 'created_at', updatedAt: 'updated_at' },
+  });
+
+  it('stores the given updatedAt and leaves createdAt as it was', async () => {
+    const first = await Note.put({ id: 'wn1', text: 'a' });
+    const at = new Date('2030-01-02T03:04:05.678Z');
+    const after = await Note.update({ id: 'wn1' }).set({ text: 'b' }).withTimestamps({ updatedAt: at }).returning('ALL_NEW');
+    expect(after).toEqual({ id: 'wn1', text: 'b', createdAt: first.createdAt, updatedAt: '2030-01-02T03:04:05.678Z' });
+    expect(await stored('NOTE#wn1', 'NOTE')).toMatchObject({ text: 'b', createdAt: first.createdAt, updatedAt: '2030-01-02T03:04:05.678Z' });
+    // ISO text as toISOString() writes it is taken as it is.
+    await Note.update({ id: 'wn1' }).set({ text: 'c' }).withTimestamps({ updatedAt: '2031-01-01T00:00:00.000Z' });
+    expect((await Note.get({ id: 'wn1' }))?.updatedAt).toBe('2031-01-01T00:00:00.000Z');
+  });
+
+  it('an update without it still stamps its own time', async () => {
+    await Note.put({ id: 'wn2', text: 'a' });
+    await Note.update({ id: 'wn2' }).set({ text: 'b' }).withTimestamps({ updatedAt: '2000-01-01T00:00:00.000Z' });
+    const before = Date.now();
+    await Note.update({ id: 'wn2' }).set({ text: 'c' });
+    expect(Date.parse((await Note.get({ id: 'wn2' }))!.updatedAt)).toBeGreaterThanOrEqual(before - 1);
+  });
+
+  it('rebuilds the index keys composed of the given times (epoch milliseconds)', async () => {
+    await Event.put({ id: 'we1', feed: 'wf' });
+    const item = await Event.update({ id: 'we1' }).set({ note: 'n' }).withTimestamps({ updatedAt: 1_800_000_000_000 }).returning('ALL_NEW');
+    expect(item.updatedAt).toBe(1_800_000_000_000);
+    expect((await stored('EV#we1', 'EV'))?.['xsk']).toBe(`AT#${String(1_800_000_000_000).padStart(16, '0')}#we1`);
+    expect((await Event.query('byText', Event.Key('feed').eq('wf')).all()).map((e) => e.id)).toContain('we1');
+  });
+
+  it('a key holding createdAt can be rebuilt when the update gives the createdAt it read', async () => {
+    const first = await Moved.put({ id: 'wy1', feed: 'a' });
+    // Changing feed rewrites byText's sort key, which needs createdAt: refused without it.
+    expect(() => Moved.update({ id: 'wy1' }).set({ feed: 'b' }).build()).toThrow(KeyError);
+    expect(() => Moved.update({ id: 'wy1' }).set({ feed: 'b' }).build()).toThrow(/withTimestamps\(\{ createdAt \}\) on this update/);
+    await Moved.update({ id: 'wy1' }).set({ feed: 'b' }).withTimestamps({ createdAt: first.createdAt });
+    const key = `${String(first.createdAt).padStart(16, '0')}#b`;
+    expect(await stored('MOVED#wy1', 'M')).toMatchObject({ feed: 'b', xsk: key, createdAt: first.createdAt });
+    const found = await Moved.query('byText', Moved.Key('createdAt').eq(first.createdAt).and(Moved.Key('feed').eq('b'))).all();
+    expect(found.map((e) => e.id)).toEqual(['wy1']);
+  });
+
+  it('an upsert that creates the item stores both given times; on a stored item it keeps createdAt unless given', async () => {
+    const created = await Replayed.update({ id: 'ws1' })
+      .set({ n: 1 })
+      .upsert()
+      .withTimestamps({ createdAt: 1_600_000_000, updatedAt: new Date(1_650_000_000_000) })
+      .returning('ALL_NEW');
+    expect(created).toEqual({ id: 'ws1', n: 1, createdAt: 1_600_000_000, updatedAt: 1_650_000_000 });
+    expect(await stored('REP#ws1', 'R')).toMatchObject({ created_at: 1_600_000_000, updated_at: 1_650_000_000 });
+    const again = await Replayed.update({ id: 'ws1' }).set({ n: 2 }).upsert().withTimestamps({ updatedAt: 1_700_000_000 }).returning('ALL_NEW');
+    expect(again).toEqual({ id: 'ws1', n: 2, createdAt: 1_600_000_000, updatedAt: 1_700_000_000 });
+    // A given createdAt is stored on a stored item too (a correction says what to store).
+    const fixed = await Replayed.update({ id: 'ws1' }).set({ n: 3 }).upsert().withTimestamps({ createdAt: 1_500_000_000 }).returning('ALL_NEW');
+    expect(fixed.createdAt).toBe(1_500_000_000);
+    expect(fixed.updatedAt).toBeGreaterThan(1_700_000_000);
+  });
+
+  it('an upsert that creates the item with only updatedAt given was created at that time', async () => {
+    // Replaying a change: the given updatedAt is the time of the write, so of the creation too.
+    const item = await Note.update({ id: 'wr1' }).set({ text: 'a' }).upsert().withTimestamps({ updatedAt: '2015-05-05T05:05:05.005Z' }).returning('ALL_NEW');
+    expect(item).toEqual({ id: 'wr1', text: 'a', createdAt: '2015-05-05T05:05:05.005Z', updatedAt: '2015-05-05T05:05:05.005Z' });
+    const next = await Note.update({ id: 'wr1' }).set({ text: 'b' }).upsert().withTimestamps({ updatedAt: '2016-06-06T06:06:06.006Z' }).returning('ALL_NEW');
+    expect(next).toEqual({ id: 'wr1', text: 'b', createdAt: '2015-05-05T05:05:05.005Z', updatedAt: '2016-06-06T06:06:06.006Z' });
+  });
+
+  it('works in a transaction, with the rest of the transaction', async () => {
+    await Note.put({ id: 'wn3', text: 'a' });
+    await transactWrite([
+      Note.update({ id: 'wn3' }).set({ text: 'tx' }).withTimestamps({ updatedAt: '2029-05-06T07:08:09.010Z' }),
+      Note.put({ id: 'wn4', text: 'new' }).withTimestamps({ createdAt: '2029-01-01T00:00:00.000Z', updatedAt: '2029-05-06T07:08:09.010Z' }),
+    ]);
+    expect((await Note.get({ id: 'wn3' }))).toMatchObject({ text: 'tx', updatedAt: '2029-05-06T07:08:09.010Z' });
+    expect((await Note.get({ id: 'wn4' }))).toMatchObject({ createdAt: '2029-01-01T00:00:00.000Z', updatedAt: '2029-05-06T07:08:09.010Z' });
+  });
+
+  it('the update keeps its guards: a missing item is still a ConditionFailedError', async () => {
+    await expect(Note.update({ id: 'wmissing' }).set({ text: 'x' }).withTimestamps({ updatedAt: new Date() }).send()).rejects.toThrow(ConditionFailedError);
+    expect(await stored('NOTE#wmissing', 'NOTE')).toBeUndefined();
+  });
+
+  it('refuses bad times before sending, and changes nothing', async () => {
+    const first = await Note.put({ id: 'wn5', text: 'a' });
+    const bad: [string, () => unknown][] = [
+      ['a date without its time', () => Note.update({ id: 'wn5' }).set({ text: 'x' }).withTimestamps({ updatedAt: '2030-01-01' }).build()],
+      ['an undefined value', () => Note.update({ id: 'wn5' }).set({ text: 'x' }).withTimestamps({ updatedAt: undefined as unknown as string }).build()],
+      ['a name that is no timestamp', () => Note.update({ id: 'wn5' }).set({ text: 'x' }).withTimestamps({ updatedAtt: new Date() } as never).build()],
+      ['epoch seconds for milliseconds', () => Event.update({ id: 'we1' }).set({ note: 'x' }).withTimestamps({ updatedAt: 1_800_000_000 }).build()],
+      ['an invalid Date', () => Note.update({ id: 'wn5' }).set({ text: 'x' }).withTimestamps({ updatedAt: new Date(Number.NaN) }).build()],
+      [
+        'updatedAt before the createdAt written with it',
+        () => Note.update({ id: 'wn5' }).set({ text: 'x' }).withTimestamps({ createdAt: '2030-01-01T00:00:00.000Z', updatedAt: '2020-01-01T00:00:00.000Z' }).build(),
+      ],
+      ['an entity without timestamps', () => Plain.update({ id: 'wp1' }).withTimestamps({ updatedAt: new Date() } as never).build()],
+    ];
+    for (const [why, build] of bad) expect(build, why).toThrow(ValidationError);
+    const e = (() => {
+      try {
+        Note.update({ id: 'wn5' }).set({ text: 'x' }).withTimestamps({ updatedAt: '2030-01-01' }).build();
+      } catch (err) {
+        return err as ValidationError;
+      }
+      return undefined;
+    })();
+    expect(e?.message).toMatch(/Note/);
+    expect(e?.issues[0]?.path).toBe('updatedAt');
+    await expect(Note.update({ id: 'wn5' }).set({ text: 'x' }).withTimestamps({ updatedAt: '2030-01-01' }).send()).rejects.toThrow(ValidationError);
+    expect(await Note.get({ id: 'wn5' })).toEqual(first);
+  });
+
+  it('a plain update giving only updatedAt does not compare it with the stored createdAt', async () => {
+    // The stored createdAt is not known to the update; the caller's time is stored as given.
+    const first = await Note.put({ id: 'wn6', text: 'a' });
+    await Note.update({ id: 'wn6' }).set({ text: 'b' }).withTimestamps({ updatedAt: '2001-01-01T00:00:00.000Z' });
+    expect(await Note.get({ id: 'wn6' })).toEqual({ id: 'wn6', text: 'b', createdAt: first.createdAt, updatedAt: '2001-01-01T00:00:00.000Z' });
   });
 });
 
