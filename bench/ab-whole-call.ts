@@ -14,7 +14,7 @@
  * (alternating short slices, young generation of 64 MB, a minor GC before each slice), so a
  * round's ratio compares two slices run moments apart under the same SDK and heap.
  *
- * Each ref's src/ is exported with `git archive` into .tmp/ab-<hash>/ and bundled with the
+ * Each ref's src/ is exported with `git archive` and bundled (bench/lib/ref-bundle.ts) with the
  * package build's esbuild options (scripts/bundle-config.mjs, what `npm run bench` measures), so
  * a ref is measured as it would ship, not as tsx transpiles it. The bench model (./models.ts,
  * ./ops.ts) and this checkout's SDK and zod are used for both builds: only the library differs.
@@ -31,12 +31,10 @@
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
 
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { build } from 'esbuild';
-import { bundleOptions } from '../scripts/bundle-config.mjs';
 import { inputPool } from './build-input.js';
 import { loadDynakit } from './lib/dynakit.js';
 import { currentMetric, rotate, summarize, type Summary } from './lib/measure.js';
@@ -44,6 +42,7 @@ import { dynakitModel } from './models.js';
 import { dynakitInputs, OPERATIONS, type Operation } from './ops.js';
 import { runWorker } from './stubbed-call.js';
 import { REPO_ROOT } from './typecheck/generate.js';
+import { bundleRef } from './lib/ref-bundle.js';
 
 const log = (s: string) => process.stderr.write(s + '\n');
 
@@ -78,23 +77,6 @@ function parseArgs(argv: string[]): Args {
 }
 
 const git = (...args: string[]) => execFileSync('git', args, { cwd: REPO_ROOT, encoding: 'utf8', maxBuffer: 1 << 26 });
-
-/** Exports `ref`'s src/ and bundles it; returns the ESM entry. Cached by commit hash. */
-async function buildRef(ref: string): Promise<{ hash: string; entry: string }> {
-  const hash = git('rev-parse', '--short=9', `${ref}^{commit}`).trim();
-  const dir = join(REPO_ROOT, '.tmp', `ab-${hash}`);
-  const entry = join(dir, 'esm', 'index.js');
-  if (!existsSync(entry)) {
-    rmSync(dir, { recursive: true, force: true });
-    mkdirSync(join(dir, 'esm'), { recursive: true });
-    execFileSync('sh', ['-c', `git archive --format=tar ${hash} src | tar -x -C "${dir}"`], { cwd: REPO_ROOT });
-    writeFileSync(join(dir, 'esm', 'package.json'), '{ "type": "module", "sideEffects": false }\n');
-    // The same options as the package build; only the entry point moves to the exported tree.
-    // Externals (SDK, zod) resolve from this checkout's node_modules, as .tmp/ is inside it.
-    await build({ ...bundleOptions('esm', entry), entryPoints: [join(dir, 'src', 'index.ts')] });
-  }
-  return { hash, entry };
-}
 
 /** A second file of the same build: another URL, so another module instance for the A/A control. */
 function copyOf(entry: string): string {
@@ -135,11 +117,11 @@ const f3 = (n: number) => n.toFixed(3);
 async function main(): Promise<void> {
   const { refA, refB, processes, control, vsRaw, ab, ops } = parseArgs(process.argv.slice(2));
   const t0 = Date.now();
-  const a = await buildRef(refA);
-  const b = await buildRef(refB);
+  const a = await bundleRef(refA);
+  const b = await bundleRef(refB);
   log(`A = ${refA} (${a.hash}) ${git('log', '-1', '--format=%s', a.hash).trim().slice(0, 80)}`);
   log(`B = ${refB} (${b.hash}) ${git('log', '-1', '--format=%s', b.hash).trim().slice(0, 80)}`);
-  const diffs = await requestDiffs(a.entry, b.entry);
+  const diffs = await requestDiffs(a.esm, b.esm);
   log(diffs.length === 0 ? 'requests: A and B send identical inputs for every operation' : `requests differ:\n  ${diffs.join('\n  ')}`);
 
   // The settings of `npm run bench`'s full run (bench/run.ts).
@@ -148,9 +130,9 @@ async function main(): Promise<void> {
   // That is the cross-check for the in-process A/B: both builds share zod and the SDK there, so a
   // cost that one build causes in shared code (type feedback, megamorphic sites) can land on both.
   const pairs: { name: string; baselineEntry?: string; dynakitEntry: string }[] = [
-    ...(ab ? [{ name: 'B/A', baselineEntry: a.entry, dynakitEntry: b.entry }] : []),
-    ...(control ? [{ name: 'A/A', baselineEntry: a.entry, dynakitEntry: copyOf(a.entry) }] : []),
-    ...(vsRaw ? [{ name: 'A/raw', dynakitEntry: a.entry }, { name: 'B/raw', dynakitEntry: b.entry }] : []),
+    ...(ab ? [{ name: 'B/A', baselineEntry: a.esm, dynakitEntry: b.esm }] : []),
+    ...(control ? [{ name: 'A/A', baselineEntry: a.esm, dynakitEntry: copyOf(a.esm) }] : []),
+    ...(vsRaw ? [{ name: 'A/raw', dynakitEntry: a.esm }, { name: 'B/raw', dynakitEntry: b.esm }] : []),
   ];
   const ratios = new Map(pairs.map((p) => [p.name, Object.fromEntries(ops.map((op) => [op, [] as number[][]])) as Record<Operation, number[][]>]));
   for (let p = 0; p < processes; p++) {

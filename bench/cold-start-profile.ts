@@ -31,14 +31,12 @@
  * --cpu-prof <dir> writes one `node --cpu-prof` profile per build (require, after the SDK) for a
  * look at what the module body runs; open it in Chrome DevTools or read it with `--top`.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
-import { bundleOptions } from '../scripts/bundle-config.mjs';
+import { bundleRef, type RefBundle } from './lib/ref-bundle.js';
 import { summarize, type Summary } from './lib/measure.js';
 import { REPO_ROOT } from './typecheck/generate.js';
 
@@ -76,42 +74,14 @@ function parseArgs(argv: string[]): Args {
   return { refA: positional[0] ?? 'HEAD', refB: positional[1] ?? '.', ...args };
 }
 
-const git = (...args: string[]) => execFileSync('git', args, { cwd: REPO_ROOT, encoding: 'utf8' }).trim();
 
-interface Built {
-  readonly name: string;
-  readonly esm: string;
-  readonly cjs: string;
-}
+type Built = Pick<RefBundle, 'esm' | 'cjs'> & { readonly name: string };
 
-/** Bundles `ref`'s src (or the working tree's for `.`) as ESM and CJS, as the package build does. */
+/** A folder that already holds esm/index.js and cjs/index.js (a hand-made variant) as is; else the ref bundled (bench/lib/ref-bundle.ts). */
 async function buildRef(ref: string): Promise<Built> {
-  // A folder that already holds esm/index.js and cjs/index.js (a hand-made variant) is used as is.
   if (existsSync(join(ref, 'cjs', 'index.js'))) return { name: ref, esm: resolve(ref, 'esm', 'index.js'), cjs: resolve(ref, 'cjs', 'index.js') };
-  const name = ref === '.' ? 'worktree' : git('rev-parse', '--short=9', `${ref}^{commit}`);
-  // The bundle of a commit is reused, unless the build options have changed since it was made.
-  const options = createHash('sha1').update(readFileSync(join(REPO_ROOT, 'scripts', 'bundle-config.mjs'))).digest('hex').slice(0, 8);
-  const dir = join(REPO_ROOT, '.tmp', `cold-${name}-${options}`);
-  const esm = join(dir, 'esm', 'index.js');
-  const cjs = join(dir, 'cjs', 'index.js');
-  // The working tree is rebuilt every time.
-  if (ref === '.' || !existsSync(cjs)) {
-    rmSync(dir, { recursive: true, force: true });
-    mkdirSync(join(dir, 'esm'), { recursive: true });
-    mkdirSync(join(dir, 'cjs'), { recursive: true });
-    let entry = join(REPO_ROOT, 'src', 'index.ts');
-    if (ref !== '.') {
-      execFileSync('sh', ['-c', `git archive --format=tar ${name} src | tar -x -C "${dir}"`], { cwd: REPO_ROOT });
-      entry = join(dir, 'src', 'index.ts');
-    }
-    writeFileSync(join(dir, 'esm', 'package.json'), '{ "type": "module", "sideEffects": false }\n');
-    writeFileSync(join(dir, 'cjs', 'package.json'), '{ "type": "commonjs", "sideEffects": false }\n');
-    await Promise.all([
-      build({ ...bundleOptions('esm', esm), entryPoints: [entry] }),
-      build({ ...bundleOptions('cjs', cjs), entryPoints: [entry] }),
-    ]);
-  }
-  return { name: ref === '.' ? 'working tree' : `${ref} (${name})`, esm, cjs };
+  const bundle = await bundleRef(ref);
+  return { name: bundle.label, esm: bundle.esm, cjs: bundle.cjs };
 }
 
 /** The child's script: load the SDK, then the build; print what each took. */
