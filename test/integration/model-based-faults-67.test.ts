@@ -36,9 +36,12 @@
  *   however many times the call was sent); every call of one `transactWrite` carries one
  *   ClientRequestToken (the caller's when given); a cancellation is a `TransactionCanceledError`
  *   whose reasons match the model (or the injected conflict) and whose message names each failed
- *   action's entity; other failures pass through as the SDK's errors. After an error that leaves
- *   the outcome unknown, a caller with a token retries (the same builders, or new ones with the same
- *   `now`) and the result is applied exactly once.
+ *   action's entity; a send whose outcome is unknown (a dropped connection, a 5xx, an abort in flight,
+ *   a slow answer under a timeout) is a `TransactionOutcomeUnknownError` naming the token every call
+ *   carried (the caller's or dynakit's) and the actions, and resending with its token (the same
+ *   builders, or new ones with the same `now`) applies the transaction exactly once (an ADD counted
+ *   once); a known failure (a ValidationException, throttling the SDK did not retry, an abort during
+ *   a conflict retry's wait) passes through as it came and was not applied.
  * - deleteAll: `deleted` is the number of deletes confirmed; a `BatchWriteError` lists only items
  *   the read returned that were not confirmed; items never sent are untouched; running it again
  *   deletes the rest.
