@@ -244,6 +244,28 @@ describe('an abort while the request is on its way', () => {
     await transactWrite(actions, { idempotencyToken: e.idempotencyToken });
     expect((await storedUser(u))?.['score']).toBe(15);
   });
+
+  it('once handed to the SDK, an abort is unknown even if the request had not left yet (dynakit cannot tell): the resend applies it once', async () => {
+    const u = id('u');
+    await Order.put(order(u, 10));
+    const actions = [Order.update(orderKey(u)).add({ total: 5 })];
+    const abort = new AbortController();
+    const e = (await withScript(
+      client,
+      [{ kind: 'abortBefore' }],
+      async (faults) => {
+        const error = await failure(transactWrite(actions, { abortSignal: abort.signal }));
+        expect(faults.calls.map((c) => c.server)).toEqual(['not sent']);
+        return error;
+      },
+      abort,
+    )) as TransactionOutcomeUnknownError;
+    expect(e).toBeInstanceOf(TransactionOutcomeUnknownError);
+    expect(e.cause).toBe(abort.signal.reason);
+    expect((await Order.get(orderKey(u)))?.total).toBe(10);
+    await transactWrite(actions, { idempotencyToken: e.idempotencyToken });
+    expect((await Order.get(orderKey(u)))?.total).toBe(15);
+  });
 });
 
 describe('timestamps under the token dynakit makes', () => {
