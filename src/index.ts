@@ -54,6 +54,8 @@ export { transactWrite, buildTransactWrite } from './transactions/transact-write
 export type { TransactWriteAction, TransactWriteOptions } from './transactions/transact-write.js';
 export { transactGet } from './transactions/transact-get.js';
 export type { TransactGetOptions, TransactGetResults } from './transactions/transact-get.js';
+export { TransactionOutcomeUnknownError } from './transactions/outcome-unknown.js';
+export type { UnknownOutcomeAction } from './transactions/outcome-unknown.js';
 export type { TablePage, StoredItem, CollectionItem, TableReadItem } from './pagination/table-read-types.js';
 export {
   DynakitError,

@@ -17,6 +17,7 @@ import { itemId } from '../batch/write-request.js';
 import { MAX_REQUEST_BODY_BYTES, wireItemSize } from '../batch/wire-size.js';
 import { expressionBytes, keyedActionBytes, type SizedAction } from './action-size.js';
 import { checkOneDestination } from './one-destination.js';
+import { leavesOutcomeUnknown, TransactionOutcomeUnknownError, type UnknownOutcomeAction } from './outcome-unknown.js';
 
 /** DynamoDB's cap on actions per transaction. */
 export const MAX_TRANSACTION_ACTIONS = 100;
@@ -141,18 +142,31 @@ function prepare(action: TransactWriteAction, token: string | undefined, now: Da
  * @example const { input } = buildTransactWrite([User.put(u), Order.delete(k)], { idempotencyToken: requestId })
  */
 export function buildTransactWrite(actions: readonly TransactWriteAction[], options: TransactWriteOptions = {}): { input: TransactWriteCommandInput } {
-  return { input: prepareTransactWrite(actions, options).input };
+  return { input: prepareTransactWrite(actions, options, checkedToken(options)).input };
 }
 
-/** `buildTransactWrite` with what `transactWrite` keeps of each action (entity, key, checks) for its errors. */
-function prepareTransactWrite(actions: readonly TransactWriteAction[], options: TransactWriteOptions): { input: TransactWriteCommandInput; prepared: PreparedAction[] } {
-  if (actions.length === 0) throw new InvalidTransactionError('a transaction needs at least one action');
-  if (actions.length > MAX_TRANSACTION_ACTIONS) {
-    throw new InvalidTransactionError(`a transaction takes at most ${MAX_TRANSACTION_ACTIONS} actions, got ${actions.length}`);
-  }
+/** The caller's `idempotencyToken`, checked: DynamoDB takes 1 to 36 characters. */
+function checkedToken(options: TransactWriteOptions): string | undefined {
   const token = options.idempotencyToken;
   if (token !== undefined && (token.length < 1 || token.length > 36)) {
     throw new InvalidTransactionError(`idempotencyToken must be 1 to 36 characters, got ${token.length}`);
+  }
+  return token;
+}
+
+/**
+ * `buildTransactWrite` with what `transactWrite` keeps of each action (entity, key, checks) for its
+ * errors. `token` is the request's `ClientRequestToken`: puts and updates keep the action they build
+ * for it, so a resend with the same token sends the same payload (timestamps included).
+ */
+function prepareTransactWrite(
+  actions: readonly TransactWriteAction[],
+  options: TransactWriteOptions,
+  token: string | undefined,
+): { input: TransactWriteCommandInput; prepared: PreparedAction[] } {
+  if (actions.length === 0) throw new InvalidTransactionError('a transaction needs at least one action');
+  if (actions.length > MAX_TRANSACTION_ACTIONS) {
+    throw new InvalidTransactionError(`a transaction takes at most ${MAX_TRANSACTION_ACTIONS} actions, got ${actions.length}`);
   }
   const now = options.now;
   if (now !== undefined && !(now instanceof Date && Number.isFinite(now.getTime()))) {
@@ -199,7 +213,10 @@ function prepareTransactWrite(actions: readonly TransactWriteAction[], options: 
 /**
  * Runs put, update, delete and check builders as one all-or-nothing transaction (up to 100
  * actions, across entities and tables). A cancelled transaction throws a
- * `TransactionCanceledError` whose `reasons[i]` belongs to action `i`.
+ * `TransactionCanceledError` whose `reasons[i]` belongs to action `i`. A send whose outcome is
+ * unknown (a dropped connection, a timeout, a 5xx) throws a `TransactionOutcomeUnknownError`
+ * carrying the request's idempotency token (the caller's, or one dynakit made): sending the same
+ * actions again with it applies them at most once.
  *
  * @example
  * await transactWrite([
@@ -209,30 +226,41 @@ function prepareTransactWrite(actions: readonly TransactWriteAction[], options: 
  * ], { idempotencyToken: requestId });
  */
 export async function transactWrite(actions: readonly TransactWriteAction[], options: TransactWriteOptions = {}): Promise<void> {
-  const { input, prepared } = prepareTransactWrite(actions, options);
+  // A token dynakit knows, so that an unknown outcome can name it; the SDK's retries reuse it.
+  const token = checkedToken(options) ?? randomToken();
+  const { input, prepared } = prepareTransactWrite(actions, options, token);
   await checkOneDestination(prepared.map((p) => ({ name: p.model?.name, table: p.table })), 'actions');
   const client = prepared[0]!.table.client;
   const retry = options.retryConflicts;
   const backoff = retry === undefined || retry === false ? undefined : resolveBackoff(retry === true ? {} : retry, (m) => new InvalidTransactionError(`retryConflicts: ${m}`));
-  if (backoff !== undefined && input.ClientRequestToken === undefined) input.ClientRequestToken = randomToken();
   // Sent as the low-level command, marshalled as lib-dynamodb's TransactWriteCommand would (the same bytes).
   const settings = marshallSettings(client);
   const raw = { ...input, TransactItems: input.TransactItems!.map((action) => marshallTransactAction(action, settings)) } as TransactWriteItemsCommandInput;
+  const signal = options.abortSignal;
   for (let attempt = 1; ; attempt++) {
+    // An abort before the send is a known outcome (nothing sent): sendCommand rejects with its reason.
+    const abortedBefore = signal?.aborted === true;
     try {
-      await sendCommand(client, new TransactWriteItemsCommand(raw), options.abortSignal);
+      await sendCommand(client, new TransactWriteItemsCommand(raw), signal);
       return;
     } catch (e) {
       // `e` can be any value: an abort rejects with the signal's reason, `null` included.
+      if (signal?.aborted === true ? !abortedBefore && e === signal.reason : leavesOutcomeUnknown(e)) {
+        throw new TransactionOutcomeUnknownError(token, unknownActions(prepared), e);
+      }
       if ((e as { name?: string } | null)?.name !== 'TransactionCanceledException') throw explainValidation(actions, e);
       const { reasons, conflicts } = cancellationReasons(e, prepared);
       if (backoff === undefined || !onlyConflicts(reasons) || attempt >= backoff.maxAttempts) {
         throw new TransactionCanceledError(reasons, e, prepared.map((p) => p.operation), prepared.map((p) => p.checks), conflicts);
       }
-      await sleep(backoffDelay(attempt - 1, backoff), options.abortSignal);
+      await sleep(backoffDelay(attempt - 1, backoff), signal);
     }
   }
 }
+
+/** The actions as a `TransactionOutcomeUnknownError` lists them. */
+const unknownActions = (prepared: readonly PreparedAction[]): UnknownOutcomeAction[] =>
+  prepared.map((p, index) => ({ index, operation: p.operation, entity: p.owner, table: p.table.name, key: { ...p.key } }));
 
 /**
  * A `ValidationException` for the whole transaction (DynamoDB Local's answer to an update of a

@@ -2,8 +2,9 @@
  * A model-based test of "batch and transaction code that never loses a write", under faults.
  *
  * fast-check generates sequences of commands over two tables of the app model (User and Order items
- * of a few users): `batchWrite([...])` (across both tables, and across two clients of one table,
- * with concurrency and attempts chosen), the streaming `batchWriter()` (writes added over time,
+ * of a few users): `batchWrite([...])` and `batchWrite(async (batch) => ...)` (across both tables,
+ * and across two clients of one table, with concurrency and attempts chosen; the callback sometimes
+ * throws midway, and `onProgress` sometimes throws), the streaming `batchWriter()` (writes added over time,
  * flushed at random points, fed on after it gave up or not, ended by `close()` or `await using`),
  * `batchGet` across tables, `transactWrite` (puts, creates, updates with ADD, deletes, condition
  * checks; with or without a token of the caller's; through a client without SDK retries or with
@@ -18,7 +19,9 @@
  * After each command the tables are scanned through a fault-free client and compared with the
  * model and with the log. What is checked (docs/batch.md, docs/transactions.md, docs/errors.md):
  *
- * - Batch writes: `written` is the number of writes the server confirmed; a write is either
+ * - Batch writes: a callback that throws sends nothing (not even the writes it added) and
+ *   `batchWrite` rejects with its error; an exception of `onProgress` stops nothing and reaches the
+ *   caller once when the batch does not give up; `written` is the number of writes the server confirmed; a write is either
  *   confirmed or listed in `BatchWriteError.unprocessed`, never both, never neither, per key the
  *   listed ones after the confirmed ones; the table holds, per key, the last write the server applied
  *   (so a write the caller was told is done is stored, and a listed write was applied only if its
@@ -36,9 +39,12 @@
  *   however many times the call was sent); every call of one `transactWrite` carries one
  *   ClientRequestToken (the caller's when given); a cancellation is a `TransactionCanceledError`
  *   whose reasons match the model (or the injected conflict) and whose message names each failed
- *   action's entity; other failures pass through as the SDK's errors. After an error that leaves
- *   the outcome unknown, a caller with a token retries (the same builders, or new ones with the same
- *   `now`) and the result is applied exactly once.
+ *   action's entity; a send whose outcome is unknown (a dropped connection, a 5xx, an abort in flight,
+ *   a slow answer under a timeout) is a `TransactionOutcomeUnknownError` naming the token every call
+ *   carried (the caller's or dynakit's) and the actions, and resending with its token (the same
+ *   builders, or new ones with the same `now`) applies the transaction exactly once (an ADD counted
+ *   once); a known failure (a ValidationException, throttling the SDK did not retry, an abort during
+ *   a conflict retry's wait) passes through as it came and was not applied.
  * - deleteAll: `deleted` is the number of deletes confirmed; a `BatchWriteError` lists only items
  *   the read returned that were not confirmed; items never sent are untouched; running it again
  *   deletes the rest.
@@ -149,6 +155,8 @@ describe('model-based faults: the checks catch a batch or transaction that loses
   const cmd = (over: Partial<BatchCmd>): BatchCmd => ({
     t: 'batch',
     form: 'array',
+    throwAt: undefined,
+    progressThrowsAt: undefined,
     writes: [1, 2, 3].map((u) => ({ put: true, target: { table: 'A', ent: 'User', u, seq: 0 }, sdk: false })),
     concurrency: 1,
     maxAttempts: undefined,

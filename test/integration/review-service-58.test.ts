@@ -18,6 +18,7 @@ import {
   InvalidCursorError,
   StreamRecordError,
   TransactionCanceledError,
+  TransactionOutcomeUnknownError,
   VersionConflictError,
   changedAttributes,
   defineEntity,
@@ -241,7 +242,9 @@ describe('place order transactions', () => {
     const faults = injectFaults(faultyClient, { commands: ['TransactWriteItemsCommand'], script: ['dropAfter'] });
     try {
       const lost = await faulty.placeOrder(o).catch((e: unknown) => e);
-      expect((lost as { code?: string }).code).toBe('ECONNRESET');
+      expect(lost).toBeInstanceOf(TransactionOutcomeUnknownError);
+      expect(((lost as TransactionOutcomeUnknownError).cause as { code?: string }).code).toBe('ECONNRESET');
+      expect((lost as TransactionOutcomeUnknownError).idempotencyToken).toBe(o.requestId);
       // The caller does not know: it retries, with new builders (a redelivered message) and the same token and time.
       await faulty.placeOrder(o);
     } finally {
@@ -259,7 +262,8 @@ describe('place order transactions', () => {
     const faults = injectFaults(faultyClient, { commands: ['TransactWriteItemsCommand'], script: ['dropBefore'] });
     try {
       const lost = await faulty.placeOrder(o).catch((e: unknown) => e);
-      expect((lost as { code?: string }).code).toBe('ECONNRESET');
+      expect(lost).toBeInstanceOf(TransactionOutcomeUnknownError);
+      expect(((lost as TransactionOutcomeUnknownError).cause as { code?: string }).code).toBe('ECONNRESET');
       expect(await Order.get({ customerId: o.customerId, orderId: o.orderId }).consistent()).toBeUndefined();
       await faulty.placeOrder(o);
     } finally {
@@ -333,16 +337,22 @@ describe('bulk import under faults', () => {
 
   it("versioned products imported by create() transactions of 100: a chunk whose answer was lost is retried with the chunk's token", async () => {
     const productsOf = (prefix: string) => Array.from({ length: 120 }, (_, i) => ({ sku: `${prefix}-${i}`, name: `P${i}`, stock: i, price: 1 }));
-    /** Imports in chunks of 100, resending a chunk whose connection dropped; returns the chunks' other errors. */
-    async function importAll(products: EntityInput<typeof Product>[], tokenOf?: (chunk: number) => string): Promise<unknown[]> {
+    /**
+     * Imports in chunks of 100, resending a chunk whose outcome is unknown (its connection dropped):
+     * with a token of its own, with the token the error carries (`'fromError'`), or with none.
+     */
+    async function importAll(products: EntityInput<typeof Product>[], tokenOf?: ((chunk: number) => string) | 'fromError'): Promise<unknown[]> {
       const failures: unknown[] = [];
       for (let i = 0; i < products.length; i += 100) {
         const actions = products.slice(i, i + 100).map((p) => faulty.Product.create(p));
-        const options = tokenOf === undefined ? {} : { idempotencyToken: tokenOf(i) };
+        let options = typeof tokenOf === 'function' ? { idempotencyToken: tokenOf(i) } : {};
         for (let attempt = 0; attempt < 3; attempt++) {
           const e = await transactWrite(actions, options).then(() => undefined, (x: unknown) => x);
           if (e === undefined) break;
-          if ((e as { code?: string }).code === 'ECONNRESET') continue;
+          if (e instanceof TransactionOutcomeUnknownError) {
+            if (tokenOf === 'fromError') options = { idempotencyToken: e.idempotencyToken };
+            continue;
+          }
           failures.push(e);
           break;
         }
@@ -364,6 +374,14 @@ describe('bulk import under faults', () => {
       expect(faults.counters.droppedAfter).toBe(2);
       const back = await Product.batchGet(products.map((p) => ({ sku: p.sku })));
       expect(back.map((p) => [p?.sku, p?.stock, p?.version])).toEqual(products.map((p) => [p.sku, p.stock, 1]));
+
+      // Without a token of its own, the resend takes the one the TransactionOutcomeUnknownError carries: replayed too.
+      faults.set({ script: ['ok', 'dropAfter'] });
+      const more = productsOf(id('imp'));
+      expect(await importAll(more, 'fromError')).toEqual([]);
+      expect(faults.counters.droppedAfter).toBe(3);
+      const moreBack = await Product.batchGet(more.map((p) => ({ sku: p.sku })));
+      expect(moreBack.map((p) => [p?.sku, p?.stock, p?.version])).toEqual(more.map((p) => [p.sku, p.stock, 1]));
     } finally {
       faults.remove();
     }

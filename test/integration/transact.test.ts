@@ -14,6 +14,7 @@ import {
   DynakitError,
   InvalidTransactionError,
   TransactionCanceledError,
+  TransactionOutcomeUnknownError,
   buildTransactWrite,
   transactGet,
   transactWrite,
@@ -247,7 +248,8 @@ describe('idempotency tokens', () => {
     try {
       const actions = [Order.update(orderKey(u, 1)).add({ total: 5 }), Order.put(order(u, 2, 1))];
       const lost = await transactWrite(actions, { idempotencyToken: `lost-${u}` }).catch((x: unknown) => x);
-      expect((lost as { code?: string }).code).toBe('ECONNRESET');
+      expect(lost).toBeInstanceOf(TransactionOutcomeUnknownError);
+      expect(((lost as TransactionOutcomeUnknownError).cause as { code?: string }).code).toBe('ECONNRESET');
       expect((await Order.get(orderKey(u, 1)))?.total).toBe(15); // it was applied
       await transactWrite(actions, { idempotencyToken: `lost-${u}` }); // the retry succeeds...
       expect((await Order.get(orderKey(u, 1)))?.total).toBe(15); // ...without applying again

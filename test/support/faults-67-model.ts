@@ -23,7 +23,12 @@ export interface Target {
 
 export interface BatchCmd {
   readonly t: 'batch';
-  readonly form: 'array' | 'writer';
+  /** `batchWrite([...])`, `batchWrite(async (batch) => ...)` or the streaming writer. */
+  readonly form: 'array' | 'callback' | 'writer';
+  /** Callback form: the callback throws before adding write #throwAt (an `undefined` or a later one: it does not). */
+  readonly throwAt: number | undefined;
+  /** `onProgress` throws at its report #progressThrowsAt (1-based; never when undefined). */
+  readonly progressThrowsAt: number | undefined;
   /** `sdk`: through the same table defined on the client with SDK retries (a batch across two clients). */
   readonly writes: readonly { readonly put: boolean; readonly target: Target; readonly sdk: boolean }[];
   readonly concurrency: number;
@@ -118,12 +123,17 @@ const script: fc.Arbitrary<Fault[]> = fc.oneof(
   },
 );
 
+/** `undefined` three times in four. */
+const sometimes = (value: fc.Arbitrary<number>): fc.Arbitrary<number | undefined> =>
+  fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: value });
 const attempts = fc.option(fc.integer({ min: 1, max: 4 }), { nil: undefined, freq: 2 });
 const signalKind = fc.constantFrom<SignalKind>('none', 'none', 'none', 'abort', 'timeout');
 
 const batchCmd: fc.Arbitrary<BatchCmd> = fc.record({
   t: fc.constant('batch' as const),
-  form: fc.constantFrom<'array' | 'writer'>('array', 'writer'),
+  form: fc.constantFrom<BatchCmd['form']>('array', 'callback', 'writer'),
+  throwAt: sometimes(fc.nat(60)),
+  progressThrowsAt: sometimes(fc.integer({ min: 1, max: 6 })),
   writes: fc
     .tuple(fc.boolean(), fc.array(fc.record({ put: fc.boolean(), target, sdk: fc.constantFrom(false, false, false, true) }), { minLength: 1, maxLength: 110, size: 'max' }))
     .map(([twoClients, writes]) => (twoClients ? writes : writes.map((w) => ({ ...w, sdk: false })))),

@@ -4,7 +4,7 @@
  * ./faults-67-writes.ts (see test/integration/model-based-faults-67.test.ts).
  */
 import { expect } from 'vitest';
-import { BatchGetError, InvalidTransactionError, TransactionCanceledError, transactWrite } from '../../src/index.js';
+import { BatchGetError, InvalidTransactionError, TransactionCanceledError, TransactionOutcomeUnknownError, transactWrite } from '../../src/index.js';
 import { Targets, type BulkCmd, type Cmd, type GetCmd, type Model, type Target, type TxCmd } from './faults-67-model.js';
 import { batchCommand, deleteAllCommand } from './faults-67-writes.js';
 import { BACKOFF, TOKEN_PREFIX, apps, checkBackoff, confirmedOf, count, expectNamed, faults, plain, readTables, sdkApps, sdkFaults, settle, signalFor } from './faults-67-world.js';
@@ -196,27 +196,42 @@ export class FaultRun {
         if (r.code !== 'None') expect(error.message).toContain(`#${i} `);
       });
       for (const r of error.reasons) if (r.code !== 'None') expect(error.message).toContain(`${r.entity} ${JSON.stringify(r.key)}`);
-    } else {
-      // A fault the SDK and dynakit pass through as they got it (an abort as its reason): the outcome is unknown to the caller.
-      if (error === signals.signal?.reason) count(`tx aborted${applied ? ' (applied, answer lost)' : ''}`);
+    } else if (error instanceof TransactionOutcomeUnknownError) {
+      // Sent, and the answer lost or not telling: the error names the token every call carried, and the actions.
+      expect(error.idempotencyToken).toBe(calls[0]!.token);
+      if (signals.signal?.aborted === true && error.cause === signals.signal.reason) count(`tx outcome unknown: aborted in flight${applied ? ' (applied)' : ''}`);
       else {
+        expect((error.cause as Error).name).toBe(last.client);
+        count(`tx outcome unknown: ${(error.cause as Error).name}${applied ? ' (applied)' : ''}`);
+      }
+      expect(error.actions.map((a) => [a.index, a.entity, a.table])).toEqual(cmd.actions.map((a, i) => [i, a.target.ent, app[a.target.table].AppTable.name]));
+      for (const a of cmd.actions) expect(error.message).toContain(a.target.ent);
+      // The caller resends with the error's token: the same builders, or new ones stamped with the same `now`.
+      const again = cmd.token === 'givenWithNow' ? build() : builders;
+      const retried = await transactWrite(again, { idempotencyToken: error.idempotencyToken, ...(cmd.token === 'givenWithNow' ? { now } : {}) }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      if (applied || holds) {
+        expect(retried, 'the resend with the token succeeds').toBeUndefined();
+        count(applied ? 'tx resent with its token: not applied again' : 'tx resent with its token: applied');
+        applied = true;
+      } else {
+        expect(retried).toBeInstanceOf(TransactionCanceledError);
+        count('tx resent with its token: cancelled');
+      }
+    } else {
+      // A known outcome, not applied: an abort before a send (a conflict retry's wait), or an error
+      // the server answered without applying, which the SDK did not retry.
+      if (signals.signal?.aborted === true && error === signals.signal.reason) {
+        expect(last.client, 'an abort passed through only before a send').toBe('TransactionCanceledException');
+        count('tx aborted before a send');
+      } else {
         expect((error as Error).name).toBe(last.client);
-        count(`tx ${(error as Error).name}${applied ? ' (applied, answer lost)' : ''}`);
+        expect(['ValidationException', 'ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded']).toContain(last.client);
+        count(`tx ${(error as Error).name}`);
       }
-      if (token !== undefined) {
-        // The caller retries with its token: the same builders, or new ones stamped with the same `now`.
-        const retried = await transactWrite(cmd.token === 'givenWithNow' ? build() : builders, { idempotencyToken: token, ...(cmd.token === 'givenWithNow' ? { now } : {}) }).then(
-          () => undefined,
-          (e: unknown) => e,
-        );
-        if (applied || holds) {
-          expect(retried, 'the retry with the token succeeds').toBeUndefined();
-          count(applied ? 'tx retried with its token: not applied again' : 'tx retried with its token: applied');
-          applied = true;
-        } else {
-          expect(retried).toBeInstanceOf(TransactionCanceledError);
-        }
-      }
+      if (!cmd.sdkRetries) expect(applied, 'a known failure was not applied').toBe(false);
     }
     if (applied) this.model = applyTo(this.model);
     expect(plain(await readTables()), 'tables = the model (a transaction applied at most once)').toEqual(plain(this.model));

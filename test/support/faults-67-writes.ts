@@ -24,13 +24,21 @@ export async function batchCommand(run: FaultRun, cmd: BatchCmd): Promise<void> 
   // The SDK waits a second and more before resending a throttled call: no throttling through it.
   sdkFaults.load(cmd.script.filter((f) => f.kind !== 'error'), signals);
   const reports: BatchProgress[] = [];
+  // A bug in the caller's onProgress: docs/batch.md says it stops nothing, and surfaces once the writes settled.
+  const progressBug = new Error('onProgress failed (injected by the test)');
   const options = {
     ...BACKOFF,
     concurrency: cmd.concurrency,
     ...(cmd.maxAttempts === undefined ? {} : { maxAttempts: cmd.maxAttempts }),
     ...(signals.signal ? { abortSignal: signals.signal } : {}),
-    onProgress: (p: BatchProgress) => reports.push(p),
+    onProgress: (p: BatchProgress) => {
+      reports.push(p);
+      if (reports.length === cmd.progressThrowsAt) throw progressBug;
+    },
   };
+  /** How many times the caller got the onProgress error (from batchWrite, flush(), close() or the disposal). */
+  let progressBugSeen = 0;
+  const callbackBug = new Error('the batchWrite callback failed (injected by the test)');
   let handed = writes.length;
   let written: number;
   let retried = -1;
@@ -38,19 +46,51 @@ export async function batchCommand(run: FaultRun, cmd: BatchCmd): Promise<void> 
   const flushed = new Set<number>();
   /** The first write added once the writer had stopped: from there its buffer only grows (it is never sent). */
   let stoppedFrom = Infinity;
-  if (cmd.form === 'array') {
+  if (cmd.form === 'array' || cmd.form === 'callback') {
+    const throwing = cmd.form === 'callback' && cmd.throwAt !== undefined && cmd.throwAt < writes.length;
+    const sending =
+      cmd.form === 'array'
+        ? apps.A.AppTable.batchWrite(writes.map((w) => w.builder), options)
+        : apps.A.AppTable.batchWrite(async (batch) => {
+            for (const [i, w] of writes.entries()) {
+              if (i === cmd.throwAt) throw callbackBug;
+              if (i % 10 === 9) await new Promise((r) => setTimeout(r, 1)); // an async source
+              if (w.kind === 'put') batch.put(w.builder as never);
+              else batch.delete(w.builder as never);
+            }
+          }, options);
     try {
-      ({ written, retried } = await apps.A.AppTable.batchWrite(writes.map((w) => w.builder), options));
+      ({ written, retried } = await sending);
+      expect(throwing, 'a callback that threw, and batchWrite resolved').toBe(false);
     } catch (e) {
-      if (!(e instanceof BatchWriteError)) throw e;
-      error = e;
-      written = e.written;
+      if (e === callbackBug) {
+        // docs/batch.md: a callback that throws sends nothing, not even the writes it added before.
+        expect(throwing).toBe(true);
+        expect([...faults.calls, ...sdkFaults.calls], 'calls after the callback threw').toEqual([]);
+        faults.load([]);
+        sdkFaults.load([]);
+        expect(plain(await readTables()), 'tables unchanged after the callback threw').toEqual(plain(run.model));
+        count('batch callback threw: nothing sent');
+        return;
+      }
+      if (e === progressBug) {
+        progressBugSeen++;
+        written = -1; // batchWrite rejected with the callback's error: `written` comes from the log below
+      } else {
+        if (!(e instanceof BatchWriteError)) throw e;
+        error = e;
+        written = e.written;
+      }
     }
   } else {
     const writer = apps.A.AppTable.batchWriter(options);
     handed = 0;
     let caught: BatchWriteError | undefined;
     const threw = (e: unknown, from: number): void => {
+      if (e === progressBug) {
+        progressBugSeen++;
+        return;
+      }
       if (!(e instanceof BatchWriteError)) throw e;
       caught = e;
       stoppedFrom = Math.min(stoppedFrom, from);
@@ -77,8 +117,9 @@ export async function batchCommand(run: FaultRun, cmd: BatchCmd): Promise<void> 
       try {
         await writer.close();
       } catch (e) {
-        if (!(e instanceof BatchWriteError)) throw e;
-        error = e;
+        if (e === progressBug) progressBugSeen++;
+        else if (!(e instanceof BatchWriteError)) throw e;
+        else error = e;
       }
     } else {
       // `await using`: the disposal does not throw again an error the caller already got, only
@@ -88,10 +129,13 @@ export async function batchCommand(run: FaultRun, cmd: BatchCmd): Promise<void> 
         void w;
         await feed();
       } catch (e) {
-        if (!(e instanceof BatchWriteError)) throw e;
-        expect(e.unprocessed.length, 'the disposal threw an error the caller already had').toBeGreaterThan(caught?.unprocessed.length ?? 0);
-        count('batch writer: the disposal threw');
-        caught = e;
+        if (e === progressBug) progressBugSeen++;
+        else if (!(e instanceof BatchWriteError)) throw e;
+        else {
+          expect(e.unprocessed.length, 'the disposal threw an error the caller already had').toBeGreaterThan(caught?.unprocessed.length ?? 0);
+          count('batch writer: the disposal threw');
+          caught = e;
+        }
       }
       error = caught;
     }
@@ -103,6 +147,14 @@ export async function batchCommand(run: FaultRun, cmd: BatchCmd): Promise<void> 
   faults.load([]);
   sdkFaults.load([]);
   await run.sabotage?.();
+  if (written === -1) written = confirmedOf(calls).length;
+  // onProgress's exception stopped nothing; it reached the caller once, unless the batch gave up
+  // (its BatchWriteError is what the caller gets then).
+  const progressThrew = cmd.progressThrowsAt !== undefined && reports.length >= cmd.progressThrowsAt;
+  if (progressThrew) count(`batch onProgress threw: ${progressBugSeen === 1 ? 'surfaced' : 'not surfaced'}${error === undefined ? '' : ', the batch gave up'}`);
+  if (!progressThrew) expect(progressBugSeen, 'an exception onProgress never threw').toBe(0);
+  else if (error === undefined) expect(progressBugSeen, "onProgress's exception reached the caller once").toBe(1);
+  else expect(progressBugSeen, "onProgress's exception, thrown at most once").toBeLessThanOrEqual(1);
   if (viaSdk) count('batch across two clients');
   count(`batch ${cmd.form} ${error === undefined ? 'done' : 'BatchWriteError'}`);
   count('batch calls', calls.length);
@@ -112,7 +164,7 @@ export async function batchCommand(run: FaultRun, cmd: BatchCmd): Promise<void> 
   // writer has stopped, it is listed at each flush and grows until then).
   let effective: Write[];
   const given = writes.slice(0, handed);
-  if (cmd.form === 'array') {
+  if (cmd.form !== 'writer') {
     // One write per key and client: a table behind two clients is two tables to the batch.
     const last = new Map<string, Write>();
     for (const w of given) {
@@ -142,7 +194,7 @@ export async function batchCommand(run: FaultRun, cmd: BatchCmd): Promise<void> 
   // onProgress: `written` never goes down and ends at the total; nothing pending at the end.
   reports.forEach((p, i) => expect(p.written).toBeGreaterThanOrEqual(reports[i - 1]?.written ?? 0));
   if (reports.length > 0) expect(reports.at(-1)).toMatchObject({ written, pending: 0 });
-  if (error === undefined && !viaSdk) {
+  if (error === undefined && !viaSdk && retried !== -1) {
     // `retried`: the writes sent again (every entry of every call, less each write's first sending).
     expect(retried, 'retried = writes sent again').toBe(calls.reduce((n, c) => n + c.entries.length, 0) - effective.length);
   }

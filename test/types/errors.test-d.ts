@@ -6,7 +6,9 @@ import {
   ItemParseError,
   ItemSizeError,
   KeyError,
+  TransactionOutcomeUnknownError,
   ValidationError,
+  type UnknownOutcomeAction,
   type ValidationIssue,
 } from '../../src/index.js';
 
@@ -54,4 +56,23 @@ test('instanceof narrows a caught error', () => {
   expectTypeOf(handle).parameter(0).toEqualTypeOf<unknown>();
   // @ts-expect-error ValidationError has no item
   void ((e: ValidationError) => e.item);
+});
+
+test('TransactionOutcomeUnknownError carries the token, the actions and the cause', () => {
+  expectTypeOf<TransactionOutcomeUnknownError>().toExtend<DynakitError>();
+  expectTypeOf<TransactionOutcomeUnknownError['idempotencyToken']>().toEqualTypeOf<string>();
+  expectTypeOf<TransactionOutcomeUnknownError['actions']>().toEqualTypeOf<readonly UnknownOutcomeAction[]>();
+  expectTypeOf<TransactionOutcomeUnknownError['cause']>().toEqualTypeOf<unknown>();
+  expectTypeOf<UnknownOutcomeAction>().toEqualTypeOf<{
+    readonly index: number;
+    readonly operation: string;
+    readonly entity: string;
+    readonly table: string;
+    readonly key: Record<string, unknown>;
+  }>();
+  const e = new TransactionOutcomeUnknownError('t', [], new Error('x'));
+  // @ts-expect-error the token is read-only
+  e.idempotencyToken = 'other';
+  // @ts-expect-error the list of actions is read-only
+  e.actions.push({ index: 0, operation: 'put', entity: 'User', table: 'App', key: {} });
 });
