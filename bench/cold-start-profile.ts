@@ -88,14 +88,15 @@ function parseArgs(argv: string[]): Args {
 }
 
 
+type Bundle = Pick<RefBundle, 'esm' | 'cjs'> & { readonly name: string };
 /** A build, and what its children run with: the Node binary, and a compile-cache folder or none. */
-type Built = Pick<RefBundle, 'esm' | 'cjs'> & { readonly name: string; node: string; compileCache?: string };
+type Built = Bundle & { readonly node: string; readonly compileCache?: string };
 
 /** A folder that already holds esm/index.js and cjs/index.js (a hand-made variant) as is; else the ref bundled (bench/lib/ref-bundle.ts). */
-async function buildRef(ref: string): Promise<Built> {
-  if (existsSync(join(ref, 'cjs', 'index.js'))) return { name: ref, esm: resolve(ref, 'esm', 'index.js'), cjs: resolve(ref, 'cjs', 'index.js'), node: process.execPath };
+async function buildRef(ref: string): Promise<Bundle> {
+  if (existsSync(join(ref, 'cjs', 'index.js'))) return { name: ref, esm: resolve(ref, 'esm', 'index.js'), cjs: resolve(ref, 'cjs', 'index.js') };
   const bundle = await bundleRef(ref);
-  return { name: bundle.label, esm: bundle.esm, cjs: bundle.cjs, node: process.execPath };
+  return { name: bundle.label, esm: bundle.esm, cjs: bundle.cjs };
 }
 
 /** The child's script: load the SDK, then the build; print what each took. */
@@ -165,9 +166,8 @@ function fileSizes(b: Built): string {
 
 async function main(): Promise<void> {
   const { refA, refB, runs, modes, cpuProf, nodeOptions, node, compileCacheB } = parseArgs(process.argv.slice(2));
-  const a = { ...(await buildRef(refA)), node };
-  const b = { ...(await buildRef(refB)), node };
-  if (compileCacheB) b.compileCache = mkdtempSync(join(tmpdir(), 'dynakit-compile-cache-'));
+  const a: Built = { ...(await buildRef(refA)), node };
+  const b: Built = { ...(await buildRef(refB)), node, ...(compileCacheB ? { compileCache: mkdtempSync(join(tmpdir(), 'dynakit-compile-cache-')) } : {}) };
   const runsWith = (x: Built) => `${x.node === process.execPath ? '' : ` (node ${x.node})`}${x.compileCache === undefined ? '' : ` (compile cache ${x.compileCache})`}`;
   const out: string[] = [`A = ${a.name}: ${fileSizes(a)}${runsWith(a)}`, `B = ${b.name}: ${fileSizes(b)}${runsWith(b)}`, ''];
   process.stderr.write(out.join('\n') + '\n');

@@ -4,10 +4,11 @@
 // Node users run" tested, not assumed. The Node binary comes from npm (the node-<platform>-<arch>
 // packages that the `node` package installs from), into .tmp/node-<major> (once); DynamoDB Local
 // and everything else is this repository's.
-import { execFileSync, execSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { installIntoTmp } from './tmp-install.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const majors = (process.env.DYNAKIT_NODE_MAJORS ?? '24').split(',').map((m) => m.trim()).filter(Boolean);
@@ -19,11 +20,8 @@ for (const major of majors) {
   const dir = join(root, '.tmp', `node-${major}`);
   const bin = join(dir, 'node_modules', pkgName, 'bin', process.platform === 'win32' ? 'node.exe' : 'node');
   if (!existsSync(bin)) {
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: `node-${major}`, private: true }) + '\n');
-    console.log(`[dynakit] installing ${pkgName}@${major} into ${dir}`);
     try {
-      execSync(`npm install --no-audit --no-fund --ignore-scripts --no-package-lock ${pkgName}@${major}`, { cwd: dir, stdio: 'inherit' });
+      installIntoTmp(dir, [`${pkgName}@${major}`]);
     } catch (e) {
       throw new Error(`test-node-lts: npm has no ${pkgName}@${major} (a Node binary for this platform); run the suites under Node ${major} with a version manager instead`, { cause: e });
     }

@@ -4,9 +4,10 @@
 // and swapped in through vitest's resolver (DYNAKIT_SDK_ROOT, see vitest.config.ts); everything
 // else, DynamoDB Local included, is this repository's.
 import { execSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { installIntoTmp } from './tmp-install.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -19,10 +20,7 @@ const floors = SDK.map((name) => {
 });
 const dir = join(root, '.tmp', `sdk-floor-${floors.map((f) => f.split('@').pop()).join('-')}`);
 if (!SDK.every((name) => existsSync(join(dir, 'node_modules', ...name.split('/'), 'package.json')))) {
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'sdk-floor', private: true }) + '\n');
-  console.log(`[dynakit] installing ${floors.join(' ')} into ${dir}`);
-  execSync(`npm install --no-audit --no-fund --ignore-scripts --no-package-lock ${floors.join(' ')}`, { cwd: dir, stdio: 'inherit' });
+  installIntoTmp(dir, floors);
 }
 for (const name of SDK) {
   const v = JSON.parse(readFileSync(join(dir, 'node_modules', ...name.split('/'), 'package.json'), 'utf8')).version;

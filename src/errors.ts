@@ -167,7 +167,7 @@ export class BatchWriteError extends DynakitError {
   ) {
     super(
       `batch write stopped with ${unprocessed.length} write(s) not done (${written} written): ${stopReason(cause)}; ` +
-        `not done: ${writesSummary(unprocessed)}; the writes not done are listed in its unprocessed, to send again`,
+        `not done: ${operationsSummary(unprocessed.map((w) => ({ operation: w.type, entity: w.entity, table: w.table })))}; the writes not done are listed in its unprocessed, to send again`,
     );
   }
 }
@@ -175,22 +175,19 @@ export class BatchWriteError extends DynakitError {
 const counted = (n: number, what: string): string => `${n} ${what}${n === 1 ? '' : 's'}`;
 
 /**
- * Which entities and tables the writes not done belong to, for the message of a `BatchWriteError`
- * (its `unprocessed` lists each write): `2 puts and 1 delete of User in table App, 1 delete by
- * physical key in table Audit`.
+ * Operations counted per entity and table, each in the order first met, for an error message:
+ * `2 puts and 1 delete of User in table App, 1 delete by physical key in table Audit`. A table's
+ * delete by physical key is listed with `entity: 'table <name>'`.
  */
-function writesSummary(writes: readonly UnprocessedWrite[]): string {
-  const groups = new Map<string, { owner: string; table: string; put: number; delete: number }>();
-  for (const w of writes) {
-    // A table's delete by physical key is listed with `entity: 'table <name>'`.
-    const owner = w.entity === `table ${w.table}` ? 'by physical key' : `of ${w.entity}`;
-    const key = `${w.table}\u0000${owner}`;
-    const g = groups.get(key) ?? groups.set(key, { owner, table: w.table, put: 0, delete: 0 }).get(key)!;
-    g[w.type]++;
+export function operationsSummary(items: readonly { readonly operation: string; readonly entity: string; readonly table: string }[]): string {
+  const groups = new Map<string, { owner: string; table: string; counts: Map<string, number> }>();
+  for (const { operation, entity, table } of items) {
+    const owner = entity === `table ${table}` ? 'by physical key' : `of ${entity}`;
+    const id = `${table}\u0000${owner}`;
+    const g = groups.get(id) ?? groups.set(id, { owner, table, counts: new Map() }).get(id)!;
+    g.counts.set(operation, (g.counts.get(operation) ?? 0) + 1);
   }
-  return [...groups.values()]
-    .map((g) => `${[g.put > 0 ? counted(g.put, 'put') : '', g.delete > 0 ? counted(g.delete, 'delete') : ''].filter((x) => x !== '').join(' and ')} ${g.owner} in table ${g.table}`)
-    .join(', ');
+  return [...groups.values()].map((g) => `${[...g.counts].map(([op, n]) => counted(n, op)).join(' and ')} ${g.owner} in table ${g.table}`).join(', ');
 }
 
 /**

@@ -1,4 +1,4 @@
-import { DynakitError, keyText, sdkAttempts } from '../errors.js';
+import { DynakitError, keyText, operationsSummary, sdkAttempts } from '../errors.js';
 
 /** One action of a transaction whose outcome is unknown: what it wrote, and where. */
 export interface UnknownOutcomeAction {
@@ -47,25 +47,11 @@ export class TransactionOutcomeUnknownError extends DynakitError {
 
 const causeText = (cause: unknown): string => (cause instanceof Error ? `${cause.name}: ${cause.message}` : `aborted: ${String(cause)}`);
 
-/**
- * The actions by entity and table, for the message: `1 put and 2 updates of User in table App, 1
- * delete by physical key in table Audit`; a single action is named with its key.
- */
+/** The actions for the message: a single one named with its key, several counted per entity and table. */
 function actionsSummary(actions: readonly UnknownOutcomeAction[]): string {
-  if (actions.length === 1) {
-    const a = actions[0]!;
-    return `${a.operation} ${a.entity} ${keyText(a.key)} in table ${a.table}`;
-  }
-  const groups = new Map<string, { owner: string; table: string; counts: Map<string, number> }>();
-  for (const a of actions) {
-    const owner = a.entity === `table ${a.table}` ? 'by physical key' : `of ${a.entity}`;
-    const id = `${a.table}\u0000${owner}`;
-    const g = groups.get(id) ?? groups.set(id, { owner, table: a.table, counts: new Map() }).get(id)!;
-    g.counts.set(a.operation, (g.counts.get(a.operation) ?? 0) + 1);
-  }
-  return [...groups.values()]
-    .map((g) => `${[...g.counts].map(([op, n]) => `${n} ${op}${n === 1 ? '' : 's'}`).join(' and ')} ${g.owner} in table ${g.table}`)
-    .join(', ');
+  if (actions.length !== 1) return operationsSummary(actions);
+  const a = actions[0]!;
+  return `${a.operation} ${a.entity} ${keyText(a.key)} in table ${a.table}`;
 }
 
 /**

@@ -17,6 +17,7 @@ import { localClientConfig } from '../support/dynamodb-local.js';
 import { testClient, testEndpoint, uniqueTableName } from '../support/client.js';
 import { slowProxy, type SlowProxy } from '../support/slow-proxy.js';
 import { useTable } from '../support/tables.js';
+import { failure } from '../support/failure.js';
 
 const REQUEST_TIMEOUT_MS = 400;
 const HELD_MS = 1_500;
@@ -72,14 +73,7 @@ describe('transactWrite: the requestTimeout fires after the server applied it', 
     await clean.User.put(user(u, 10));
     const actions = [once.User.update({ userId: u }).add({ score: 5 })];
     proxy.hold(['TransactWriteItems'], 1, HELD_MS);
-    const e = await timesOutOnce(() =>
-      transactWrite(actions).then(
-        () => expect.fail('the timeout did not fire'),
-        (x: unknown) => x,
-      ),
-    );
-    expect(e).toBeInstanceOf(TransactionOutcomeUnknownError);
-    const unknown = e as TransactionOutcomeUnknownError;
+    const unknown = await timesOutOnce(() => failure(transactWrite(actions), TransactionOutcomeUnknownError));
     expect((unknown.cause as Error).name).toBe('TimeoutError');
     expect(await scoreOf(u)).toBe(15); // applied, though the caller was not told
     await transactWrite(actions, { idempotencyToken: unknown.idempotencyToken });
@@ -102,14 +96,7 @@ describe('batches: the requestTimeout fires after the server applied the call', 
     const prefix = id('b');
     const reports: BatchProgress[] = [];
     proxy.hold(['BatchWriteItem'], 1, HELD_MS);
-    const e = await timesOutOnce(() =>
-      once.AppTable.batchWrite(puts(prefix, once), { maxAttempts: 1, onProgress: (p) => reports.push(p) }).then(
-        () => expect.fail('the timeout did not fire'),
-        (x: unknown) => x,
-      ),
-    );
-    expect(e).toBeInstanceOf(BatchWriteError);
-    const error = e as BatchWriteError;
+    const error = await timesOutOnce(() => failure(once.AppTable.batchWrite(puts(prefix, once), { maxAttempts: 1, onProgress: (p) => reports.push(p) }), BatchWriteError));
     expect(error.written).toBe(0);
     expect((error.cause as Error).name).toBe('TimeoutError');
     expect(error.unprocessed.map((w) => (w.type === 'put' ? w.item['userId'] : undefined))).toEqual(Array.from({ length: 5 }, (_, i) => `${prefix}-${i}`));
@@ -134,14 +121,8 @@ describe('batches: the requestTimeout fires after the server applied the call', 
     const writer = once.AppTable.batchWriter({ maxAttempts: 1 });
     proxy.hold(['BatchWriteItem'], 1, HELD_MS);
     for (const p of puts(prefix, once)) writer.put(p);
-    const e = await timesOutOnce(() =>
-      writer.close().then(
-        () => expect.fail('the timeout did not fire'),
-        (x: unknown) => x,
-      ),
-    );
-    expect(e).toBeInstanceOf(BatchWriteError);
-    expect((e as BatchWriteError).unprocessed).toHaveLength(5);
+    const e = await timesOutOnce(() => failure(writer.close(), BatchWriteError));
+    expect(e.unprocessed).toHaveLength(5);
     expect(writer.progress).toEqual({ written: 0, pending: 0, retried: 0 });
     expect(await scoreOf(`${prefix}-4`)).toBe(4);
   });

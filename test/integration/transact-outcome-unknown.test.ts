@@ -19,6 +19,7 @@ import { testClient, testDocClient, testEndpoint, uniqueTableName } from '../sup
 import { injectFaults } from '../support/faults.js';
 import { injectScriptedFaults, type Fault } from '../support/faults-scripted.js';
 import { useTable } from '../support/tables.js';
+import { failure } from '../support/failure.js';
 
 /** No SDK retries: each fault reaches dynakit. */
 const client = new DynamoDBClient({ ...localClientConfig(testEndpoint()), maxAttempts: 1 });
@@ -64,10 +65,6 @@ async function withScript<T>(on: DynamoDBClient, script: readonly Fault[], body:
   }
 }
 
-const failure = (p: Promise<unknown>): Promise<unknown> => p.then(
-  () => expect.fail('expected the transaction to fail'),
-  (e: unknown) => e,
-);
 
 describe('a connection dropped: TransactionOutcomeUnknownError, and a resend with its token applies once', () => {
   it('after the server applied it: the error carries the token dynakit made; the resend of the same builders is replayed', async () => {
@@ -75,11 +72,10 @@ describe('a connection dropped: TransactionOutcomeUnknownError, and a resend wit
     await User.put(user(u, { score: 10 }));
     const v = id('v');
     const actions = [User.update({ userId: u }).add({ score: 5 }), User.put(user(v, { score: 1 }))];
-    const { error, sent } = await withDrops(client, ['dropAfter'], async (faults) => ({ error: await failure(transactWrite(actions)), sent: faults.calls.map((c) => c.body) }));
+    const { error: e, sent } = await withDrops(client, ['dropAfter'], async (faults) => ({ error: await failure(transactWrite(actions), TransactionOutcomeUnknownError), sent: faults.calls.map((c) => c.body) }));
 
-    expect(error).toBeInstanceOf(TransactionOutcomeUnknownError);
-    expect(error).toBeInstanceOf(DynakitError);
-    const e = error as TransactionOutcomeUnknownError;
+    expect(e).toBeInstanceOf(TransactionOutcomeUnknownError);
+    expect(e).toBeInstanceOf(DynakitError);
     expect(e.idempotencyToken).toBe(sent[0]!['ClientRequestToken']);
     expect(e.idempotencyToken).toMatch(/^[0-9a-f-]{36}$/);
     expect((e.cause as { code?: string }).code).toBe('ECONNRESET');
@@ -107,7 +103,7 @@ describe('a connection dropped: TransactionOutcomeUnknownError, and a resend wit
     const u = id('u');
     await Order.put(order(u, 10));
     const actions = [Order.update(orderKey(u)).add({ total: 5 })];
-    const e = (await withDrops(client, ['dropBefore'], () => failure(transactWrite(actions)))) as TransactionOutcomeUnknownError;
+    const e = await withDrops(client, ['dropBefore'], () => failure(transactWrite(actions), TransactionOutcomeUnknownError));
     expect(e).toBeInstanceOf(TransactionOutcomeUnknownError);
     expect(e.actions).toEqual([{ index: 0, operation: 'update', entity: 'Order', table: tableName, key: { pk: `USER#${u}`, sk: 'ORDER#0000000000000001#o1' } }]);
     expect(e.message).toContain(`(update Order {"pk":"USER#${u}","sk":"ORDER#0000000000000001#o1"} in table ${tableName})`);
@@ -123,7 +119,7 @@ describe('a connection dropped: TransactionOutcomeUnknownError, and a resend wit
     const token = id('tok');
     const now = new Date('2026-12-06T10:00:00.000Z');
     const build = () => [User.update({ userId: u }).add({ score: 2 })];
-    const e = (await withDrops(client, ['dropAfter'], () => failure(transactWrite(build(), { idempotencyToken: token, now })))) as TransactionOutcomeUnknownError;
+    const e = await withDrops(client, ['dropAfter'], () => failure(transactWrite(build(), { idempotencyToken: token, now }), TransactionOutcomeUnknownError));
     expect(e).toBeInstanceOf(TransactionOutcomeUnknownError);
     expect(e.idempotencyToken).toBe(token);
     await transactWrite(build(), { idempotencyToken: e.idempotencyToken, now });
@@ -135,7 +131,7 @@ describe('a connection dropped: TransactionOutcomeUnknownError, and a resend wit
     await viaRetries.Order.put(order(u, 10));
     const actions = [viaRetries.Order.update(orderKey(u)).add({ total: 5 })];
     const { e, tokens } = await withDrops(retrying, ['dropAfter', 'dropBefore', 'dropBefore'], async (faults) => ({
-      e: (await failure(transactWrite(actions))) as TransactionOutcomeUnknownError,
+      e: await failure(transactWrite(actions), TransactionOutcomeUnknownError),
       tokens: faults.calls.map((c) => c.body['ClientRequestToken']),
     }));
     expect(e).toBeInstanceOf(TransactionOutcomeUnknownError);
@@ -152,7 +148,7 @@ describe('server errors and throttling', () => {
       await Order.put(order(u, 10));
       const actions = [viaRetries.Order.update(orderKey(u)).add({ total: 5 })];
       const script: Fault[] = [{ kind: 'error', error }, { kind: 'error', error }, { kind: 'error', error }];
-      const e = (await withScript(retrying, script, () => failure(transactWrite(actions)))) as TransactionOutcomeUnknownError;
+      const e = await withScript(retrying, script, () => failure(transactWrite(actions), TransactionOutcomeUnknownError));
       expect(e).toBeInstanceOf(TransactionOutcomeUnknownError);
       expect((e.cause as Error).name).toBe(error);
       await transactWrite(actions, { idempotencyToken: e.idempotencyToken });
@@ -163,18 +159,18 @@ describe('server errors and throttling', () => {
   it('a throttling error the SDK did not retry is known (nothing applied) and passes through; after a retry it is unknown', async () => {
     const u = id('u');
     await Order.put(order(u, 10));
-    const once = await withScript(client, [{ kind: 'error', error: 'ProvisionedThroughputExceededException' }], () => failure(transactWrite([Order.update(orderKey(u)).add({ total: 5 })])));
+    const once = await withScript(client, [{ kind: 'error', error: 'ProvisionedThroughputExceededException' }], () => failure(transactWrite([Order.update(orderKey(u)).add({ total: 5 })]), Error));
     expect(once).not.toBeInstanceOf(DynakitError);
-    expect((once as Error).name).toBe('ProvisionedThroughputExceededException');
+    expect(once.name).toBe('ProvisionedThroughputExceededException');
 
     // A 500 (maybe applied), then throttled: the SDK does not say what the first attempt did.
     const actions = [viaRetries.Order.update(orderKey(u)).add({ total: 5 })];
     const script: Fault[] = [{ kind: 'error', error: 'InternalServerError' }, { kind: 'error', error: 'ThrottlingException' }, { kind: 'error', error: 'ThrottlingException' }];
-    const retried = (await withScript(retrying, script, async (faults) => {
-      const e = await failure(transactWrite(actions, { abortSignal: AbortSignal.timeout(20_000) }));
+    const retried = await withScript(retrying, script, async (faults) => {
+      const e = await failure(transactWrite(actions, { abortSignal: AbortSignal.timeout(20_000) }), TransactionOutcomeUnknownError);
       expect(faults.calls.map((c) => c.client)).toEqual(['InternalServerError', 'ThrottlingException', 'ThrottlingException']);
       return e;
-    })) as TransactionOutcomeUnknownError;
+    });
     expect(retried).toBeInstanceOf(TransactionOutcomeUnknownError);
     expect((retried.cause as Error).name).toBe('ThrottlingException');
     await transactWrite(actions, { idempotencyToken: retried.idempotencyToken });
@@ -186,22 +182,22 @@ describe('known outcomes keep their errors', () => {
   it('a cancelled transaction is a TransactionCanceledError, also when the SDK resent it after a dropped connection', async () => {
     const u = id('u');
     const actions = [viaRetries.User.update({ userId: u }).add({ score: 1 })]; // the user does not exist: cancelled
-    const e = await withDrops(retrying, ['dropBefore'], () => failure(transactWrite(actions)));
+    const e = await withDrops(retrying, ['dropBefore'], () => failure(transactWrite(actions), TransactionCanceledError));
     expect(e).toBeInstanceOf(TransactionCanceledError);
-    expect((e as TransactionCanceledError).reasons.map((r) => r.code)).toEqual(['ConditionalCheckFailed']);
+    expect(e.reasons.map((r) => r.code)).toEqual(['ConditionalCheckFailed']);
     expect(await storedUser(u)).toBeUndefined();
   });
 
   it('a ValidationException and a token reused with another payload pass through as they came', async () => {
     const u = id('u');
     await Order.put(order(u, 10));
-    const invalid = await withScript(client, [{ kind: 'error', error: 'ValidationException' }], () => failure(transactWrite([Order.update(orderKey(u)).add({ total: 5 })])));
-    expect((invalid as Error).name).toBe('ValidationException');
+    const invalid = await withScript(client, [{ kind: 'error', error: 'ValidationException' }], () => failure(transactWrite([Order.update(orderKey(u)).add({ total: 5 })]), Error));
+    expect(invalid.name).toBe('ValidationException');
 
     const token = id('tok');
     await transactWrite([Order.update(orderKey(u)).add({ total: 1 })], { idempotencyToken: token });
-    const mismatch = await failure(transactWrite([Order.update(orderKey(u)).add({ total: 2 })], { idempotencyToken: token }));
-    expect((mismatch as Error).name).toBe('IdempotentParameterMismatchException');
+    const mismatch = await failure(transactWrite([Order.update(orderKey(u)).add({ total: 2 })], { idempotencyToken: token }), Error);
+    expect(mismatch.name).toBe('IdempotentParameterMismatchException');
     expect((await Order.get(orderKey(u)))?.total).toBe(11);
   });
 
@@ -236,7 +232,7 @@ describe('an abort while the request is on its way', () => {
     await User.put(user(u, { score: 10 }));
     const actions = [User.update({ userId: u }).add({ score: 5 })];
     const abort = new AbortController();
-    const e = (await withScript(client, [{ kind: 'abortAfter' }], () => failure(transactWrite(actions, { abortSignal: abort.signal })), abort)) as TransactionOutcomeUnknownError;
+    const e = await withScript(client, [{ kind: 'abortAfter' }], () => failure(transactWrite(actions, { abortSignal: abort.signal }), TransactionOutcomeUnknownError), abort);
     expect(e).toBeInstanceOf(TransactionOutcomeUnknownError);
     expect(e.cause).toBe(abort.signal.reason);
     expect(e.message).toContain('(Error: aborted by the test after the server applied the call)');
@@ -250,16 +246,16 @@ describe('an abort while the request is on its way', () => {
     await Order.put(order(u, 10));
     const actions = [Order.update(orderKey(u)).add({ total: 5 })];
     const abort = new AbortController();
-    const e = (await withScript(
+    const e = await withScript(
       client,
       [{ kind: 'abortBefore' }],
       async (faults) => {
-        const error = await failure(transactWrite(actions, { abortSignal: abort.signal }));
+        const error = await failure(transactWrite(actions, { abortSignal: abort.signal }), TransactionOutcomeUnknownError);
         expect(faults.calls.map((c) => c.server)).toEqual(['not sent']);
         return error;
       },
       abort,
-    )) as TransactionOutcomeUnknownError;
+    );
     expect(e).toBeInstanceOf(TransactionOutcomeUnknownError);
     expect(e.cause).toBe(abort.signal.reason);
     expect((await Order.get(orderKey(u)))?.total).toBe(10);
