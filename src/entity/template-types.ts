@@ -26,7 +26,7 @@ export interface KeyTemplateError<Message extends string> {
  * on every pass of argument inference (~40% of what defining an entity cost).
  */
 export type KeyProblems<K, Names extends string, Shape, Item = unknown> =
-  | { [I in keyof K]-?: FieldProblem<I & string, Exclude<keyof K[I], keyof NonNullable<Shape[I & keyof Shape]>>> }[keyof K & keyof Shape]
+  | FieldProblems<K, Shape>
   | UnknownIndexes<Exclude<keyof K, keyof Shape>>
   | UnknownAttributes<Exclude<KeyAttributeNames<K>, Names>>
   | UnkeyableAttributes<Item, KeyAttributeNames<K> & keyof Item>;
@@ -37,6 +37,16 @@ export type KeyProblems<K, Names extends string, Shape, Item = unknown> =
  * test in the mapped type, and a `KeyFields` map of the shape, cost ~30 instantiations per entity.
  */
 type UnknownIndexes<I> = [I] extends [never] ? never : `the table has no index named ${I & string}`;
+/**
+ * Key fields an index of `K` does not have in `Shape`, as messages. First one test for the common
+ * case: every field `K` gives (`pk`, `sk`) is a field of every index of the table (the keys common
+ * to the union of the index shapes), so no index can have a field too many. Only when that fails
+ * (a local index, a table without a sort key, a misspelled field) is each index compared with its
+ * own shape. The test cost ~23 instantiations per entity less than the per-index comparison.
+ */
+type FieldProblems<K, Shape> = [{ [I in keyof K]-?: keyof K[I] }[keyof K]] extends [keyof NonNullable<Shape[keyof Shape]>]
+  ? never
+  : { [I in keyof K]-?: FieldProblem<I & string, Exclude<keyof K[I], keyof NonNullable<Shape[I & keyof Shape]>>> }[keyof K & keyof Shape];
 type FieldProblem<I extends string, F> = [F] extends [never] ? never : `index ${I} has no ${F & string} key`;
 type UnknownAttributes<A> = [A] extends [never] ? never : `unknown attribute in key template: ${A & string}`;
 /**

@@ -196,3 +196,21 @@ test('key check errors name the reason (the error on `keys` is this type)', () =
   expectTypeOf<Check<{ primary: { pk: 'E#{id}'; sk: 'E' }; lsi1: { pk: 'E#{id}'; sk: 'AT#{at}' } }>>().toEqualTypeOf<KeyTemplateError<'index lsi1 has no pk key'>>();
   expectTypeOf<Check<{ primary: { pk: 'E#{id}'; sk: 'E'; xk: 'X' } }>>().toEqualTypeOf<KeyTemplateError<'index primary has no xk key'>>();
 });
+
+test('key field errors on tables whose indexes all have the same fields (the check tests that case first)', () => {
+  type Names = 'id' | 'org';
+  type PkSk = { readonly primary: { readonly pk: string; readonly sk: string } } & { readonly gsi1?: { readonly pk: string; readonly sk: string } };
+  type PkOnlyShape = { readonly primary: { readonly pk: string } };
+  expectTypeOf<CheckedKeys<{ primary: { pk: 'E#{id}'; sk: 'E' }; gsi1: { pk: 'O#{org}'; sk: 'E' } }, Names, PkSk>>().toBeUnknown();
+  expectTypeOf<CheckedKeys<{ primary: { pk: 'E#{id}'; sk: 'E' }; gsi1: { pk: 'O#{org}'; sk: 'E'; xk: 'X' } }, Names, PkSk>>().toEqualTypeOf<
+    KeyTemplateError<'index gsi1 has no xk key'>
+  >();
+  expectTypeOf<CheckedKeys<{ primary: { pk: 'E#{id}' } }, Names, PkOnlyShape>>().toBeUnknown();
+  expectTypeOf<CheckedKeys<{ primary: { pk: 'E#{id}'; sk: 'E' } }, Names, PkOnlyShape>>().toEqualTypeOf<KeyTemplateError<'index primary has no sk key'>>();
+  // Every index of the table but one has a sort key: `sk` on the one without is still found.
+  type MixedShape = PkSk & { readonly gsi2?: { readonly pk: string } };
+  expectTypeOf<CheckedKeys<{ primary: { pk: 'E#{id}'; sk: 'E' }; gsi1: { pk: 'O#{org}'; sk: 'E' } }, Names, MixedShape>>().toBeUnknown();
+  expectTypeOf<CheckedKeys<{ primary: { pk: 'E#{id}'; sk: 'E' }; gsi2: { pk: 'O#{org}'; sk: 'E' } }, Names, MixedShape>>().toEqualTypeOf<
+    KeyTemplateError<'index gsi2 has no sk key'>
+  >();
+});
