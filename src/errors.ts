@@ -45,7 +45,8 @@ export class KeyError extends DynakitError {
     readonly attribute: string,
     message: string,
   ) {
-    super(`${entity}: key ${index}: ${message}`);
+    // Rules about the schema as a whole (a managed attribute in it, storedAs) concern no index.
+    super(index === '' ? `${entity}: ${message}` : `${entity}: key ${index}: ${message}`);
   }
 }
 

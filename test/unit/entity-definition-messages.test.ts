@@ -1,0 +1,46 @@
+/**
+ * KeyErrors that defineEntity throws about the schema as a whole (a managed attribute in the
+ * schema, a bad storedAs) belong to no index: their message must not carry an empty "key :" part.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { defineEntity, defineTable, KeyError } from '../../src/index.js';
+
+const T = defineTable({
+  name: 'App',
+  client: new DynamoDBClient({ region: 'us-east-1' }),
+  partitionKey: { name: 'pk', type: 'S' },
+  sortKey: { name: 'sk', type: 'S' },
+});
+const keys = { primary: { pk: 'E#{id}', sk: 'E' } } as const;
+
+function thrown(define: () => unknown): KeyError {
+  try {
+    define();
+  } catch (e) {
+    if (e instanceof KeyError) return e;
+    throw e;
+  }
+  throw new Error('expected a KeyError');
+}
+
+describe('KeyError of a whole-schema rule', () => {
+  it('a timestamp in the schema: entity, then the rule', () => {
+    const e = thrown(() => defineEntity({ table: T, name: 'Stamped', schema: z.object({ id: z.string(), createdAt: z.date() }), keys, timestamps: true }));
+    expect(e.index).toBe('');
+    expect(e.message).toBe('Stamped: timestamp attribute "createdAt" is managed by dynakit (timestamps: true); remove it from the schema or turn timestamps off');
+  });
+
+  it('the discriminator in the schema', () => {
+    const e = thrown(() => defineEntity({ table: T, name: 'Clash', schema: z.object({ id: z.string(), _et: z.string() }), keys }));
+    expect(e.message).toBe('Clash: schema attribute "_et" collides with a key or discriminator attribute of table App');
+  });
+
+  it('a key error of an index keeps naming the index', () => {
+    const E = defineEntity({ table: T, name: 'Keyed', schema: z.object({ id: z.string() }), keys });
+    const e = thrown(() => E.get({ id: 'a#b' }).build());
+    expect(e.index).toBe('primary.pk');
+    expect(e.message).toMatch(/^Keyed: key primary\.pk: /);
+  });
+});
