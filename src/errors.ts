@@ -25,12 +25,14 @@ export interface ValidationIssue {
  */
 export class ValidationError extends DynakitError {
   override name = 'ValidationError';
+  /** `subject`: what failed, for the message: a whole item, or one value (a key, an update or condition value). */
   constructor(
     readonly entity: string,
     readonly issues: ValidationIssue[],
+    subject: 'item' | 'value' = 'item',
   ) {
     super(
-      `${entity}: invalid item: ` +
+      `${entity}: invalid ${subject}: ` +
         issues.map((i) => `${i.path === '' ? '(item)' : i.path}: ${i.message}`).join('; '),
     );
   }

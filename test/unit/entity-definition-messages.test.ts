@@ -44,3 +44,32 @@ describe('KeyError of a whole-schema rule', () => {
     expect(e.message).toMatch(/^Keyed: key primary\.pk: /);
   });
 });
+
+describe('ValidationError says whether an item or a single value failed', () => {
+  const Member = defineEntity({
+    table: T,
+    name: 'Member',
+    schema: z.object({ memberId: z.string(), email: z.string().trim().toLowerCase().pipe(z.email()), age: z.number().int().min(0).optional() }),
+    keys: { primary: { pk: 'MEMBER#{memberId}', sk: 'MEMBER' } },
+  });
+
+  it('a put names the item', () => {
+    expect(() => Member.put({ memberId: 'm1', email: 'nope' }).build()).toThrow('Member: invalid item: email: Invalid email address');
+  });
+
+  it('a key value of a query names a value, not an item', () => {
+    expect(() => Member.query('primary', Member.Key('memberId').eq('m1')).filter(Member.Attr('email').eq('x')).build()).not.toThrow();
+    const Indexed = defineEntity({
+      table: T,
+      name: 'Indexed',
+      schema: z.object({ email: z.string().trim().toLowerCase().pipe(z.email()) }),
+      keys: { primary: { pk: 'EMAIL#{email}', sk: 'E' } },
+    });
+    expect(() => Indexed.query('primary', Indexed.Key('email').eq('nope')).build()).toThrow('Indexed: invalid value: email: Invalid email address');
+    expect(() => Indexed.get({ email: 'nope' }).build()).toThrow('Indexed: invalid value: email: Invalid email address');
+  });
+
+  it('an update value names a value', () => {
+    expect(() => Member.update({ memberId: 'm1' }).set({ age: -1 }).build()).toThrow(/^Member: invalid value: age: Too small/);
+  });
+});
