@@ -72,4 +72,16 @@ describe('ValidationError says whether an item or a single value failed', () => 
   it('an update value names a value', () => {
     expect(() => Member.update({ memberId: 'm1' }).set({ age: -1 }).build()).toThrow(/^Member: invalid value: age: Too small/);
   });
+
+  it('a value DynamoDB would refuse names a value too, in an update or a condition; in an item, the item', () => {
+    const Tagged = defineEntity({
+      table: T,
+      name: 'Tagged',
+      schema: z.object({ id: z.string(), n: z.number().optional(), tags: z.set(z.string()).optional() }),
+      keys: { primary: { pk: 'TAGGED#{id}', sk: 'T' } },
+    });
+    expect(() => Tagged.update({ id: 'a' }).set({ tags: new Set() }).build()).toThrow(/^Tagged: invalid value: tags: empty sets cannot be stored/);
+    expect(() => Tagged.scan().filter(Tagged.Attr('n').eq(NaN)).build()).toThrow(/^Tagged: invalid value: n: NaN cannot be stored/);
+    expect(() => Tagged.put({ id: 'a', tags: new Set() }).build()).toThrow(/^Tagged: invalid item: tags: empty sets cannot be stored/);
+  });
 });
