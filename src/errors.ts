@@ -25,11 +25,11 @@ export interface ValidationIssue {
  */
 export class ValidationError extends DynakitError {
   override name = 'ValidationError';
-  /** `subject`: what failed, for the message: a whole item, or one value (a key, an update or condition value). */
+  /** `subject`: what failed, for the message: a whole item, one value (a key, an update or condition value), or an update's actions. */
   constructor(
     readonly entity: string,
     readonly issues: ValidationIssue[],
-    subject: 'item' | 'value' = 'item',
+    subject: 'item' | 'value' | 'update' = 'item',
   ) {
     super(
       `${entity}: invalid ${subject}: ` +

@@ -73,6 +73,10 @@ describe('ValidationError says whether an item or a single value failed', () => 
     expect(() => Member.update({ memberId: 'm1' }).set({ age: -1 }).build()).toThrow(/^Member: invalid value: age: Too small/);
   });
 
+  it('an action the schema does not allow names the update', () => {
+    expect(() => Member.update({ memberId: 'm1' }).remove('email' as never).build()).toThrow('Member: invalid update: email: is required by the schema and cannot be removed');
+  });
+
   it('a value DynamoDB would refuse names a value too, in an update or a condition; in an item, the item', () => {
     const Tagged = defineEntity({
       table: T,
