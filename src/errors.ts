@@ -25,12 +25,14 @@ export interface ValidationIssue {
  */
 export class ValidationError extends DynakitError {
   override name = 'ValidationError';
+  /** `subject`: what failed, for the message: a whole item, one value (a key, an update or condition value), or an update's actions. */
   constructor(
     readonly entity: string,
     readonly issues: ValidationIssue[],
+    subject: 'item' | 'value' | 'update' = 'item',
   ) {
     super(
-      `${entity}: invalid item: ` +
+      `${entity}: invalid ${subject}: ` +
         issues.map((i) => `${i.path === '' ? '(item)' : i.path}: ${i.message}`).join('; '),
     );
   }
@@ -45,7 +47,8 @@ export class KeyError extends DynakitError {
     readonly attribute: string,
     message: string,
   ) {
-    super(`${entity}: key ${index}: ${message}`);
+    // Rules about the schema as a whole (a managed attribute in it, storedAs) concern no index.
+    super(index === '' ? `${entity}: ${message}` : `${entity}: key ${index}: ${message}`);
   }
 }
 

@@ -1,6 +1,7 @@
 import type { AnyDynamoClient } from '../client/send.js';
 import { Entity, type AnyEntity, type EntityInput, type EntityKey, type UnlockedEntity } from '../entity/entity.js';
 import { BatchValidationError, InvalidBatchError } from '../errors.js';
+import { anotherCopyHint } from '../another-copy.js';
 import { DeleteBuilder } from '../operations/delete.js';
 import { PutBuilder } from '../operations/put.js';
 import { TableDeleteBuilder } from '../operations/table-delete.js';
@@ -34,12 +35,12 @@ interface UntypedEntity {
 
 function asEntity(a: unknown): UntypedEntity {
   if (a instanceof Entity) return a;
-  throw new InvalidBatchError('a batch write takes an entity with an item or key, or put() and delete() builders');
+  throw new InvalidBatchError(`a batch write takes an entity with an item or key, or put() and delete() builders${anotherCopyHint(a, [Entity, PutBuilder, DeleteBuilder, TableDeleteBuilder])}`);
 }
 
 function toRequest(w: AnyWriteBuilder): WriteRequest {
   if (w instanceof PutBuilder || isDeleteBuilder(w)) return w.writeRequest();
-  throw new InvalidBatchError('a batch write takes put() and delete() builders');
+  throw new InvalidBatchError(`a batch write takes put() and delete() builders${anotherCopyHint(w, [PutBuilder, DeleteBuilder, TableDeleteBuilder])}`);
 }
 
 /**

@@ -240,7 +240,7 @@ export class EntityModel {
   /** Validates one attribute value against the schema at that path (already resolved). */
   validateAt(schema: z.ZodType, value: unknown, path: string): unknown {
     const r = schema.safeParse(value);
-    if (!r.success) throw new ValidationError(this.name, zodIssues(r.error, path));
+    if (!r.success) throw new ValidationError(this.name, zodIssues(r.error, path), 'value');
     return r.data;
   }
 

@@ -17,7 +17,8 @@ export function encodeStored(owner: string, ttl: string | undefined, value: unkn
     if (path !== '' && path === ttl && value instanceof Date) return toStoredValue(epochSeconds(value), path);
     return toStoredValue(value, path, level);
   } catch (e) {
-    if (e instanceof StorageRuleViolation) throw new ValidationError(owner, [{ path: e.path, message: e.rule }]);
+    // A whole item is encoded at path ''; anything else is one value (an update or condition value).
+    if (e instanceof StorageRuleViolation) throw new ValidationError(owner, [{ path: e.path, message: e.rule }], path === '' ? 'item' : 'value');
     throw e;
   }
 }

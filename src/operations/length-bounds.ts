@@ -123,7 +123,7 @@ export function lengthBoundGuards(model: EntityModel, actions: readonly UpdateAc
     if (b === undefined) continue;
     const limit = b.max === b.min ? `length ${b.min}` : [b.min > 0 ? `min ${b.min}` : '', b.max !== undefined ? `max ${b.max}` : ''].filter(Boolean).join(', ');
     const refuse = (message: string): never => {
-      throw new ValidationError(model.name, [{ path: name, message: `${message} (schema ${limit})` }]);
+      throw new ValidationError(model.name, [{ path: name, message: `${message} (schema ${limit})` }], 'update');
     };
     // Fewer elements: removed list elements, deleted set elements (each may be absent: a no-op).
     const fewer = c.removed.size + c.deleted;

@@ -5,6 +5,7 @@ import { marshallTransactAction } from '../client/send-document-request.js';
 import { sendCommand, type RequestOptions } from '../client/send.js';
 import type { EntityModel } from '../entity/model.js';
 import { DynakitError, ExpressionError, InvalidTransactionError, TransactionCanceledError, keyText } from '../errors.js';
+import { anotherCopyHint } from '../another-copy.js';
 import { PutBuilder } from '../operations/put.js';
 import { UpdateBuilder } from '../operations/update.js';
 import { DeleteBuilder } from '../operations/delete.js';
@@ -130,7 +131,7 @@ function prepare(action: TransactWriteAction, token: string | undefined, now: Da
     const table = action.table;
     return { item: item as TransactItem, model: undefined, owner: `table ${table.name}`, table, key: item.Delete.Key!, operation: 'delete', checks: action.checks(), version: undefined, bytes: keyedActionBytes(item.Delete) };
   }
-  throw new InvalidTransactionError('transactWrite takes put(), update(), delete() and check() builders');
+  throw new InvalidTransactionError(`transactWrite takes put(), update(), delete() and check() builders${anotherCopyHint(action, [PutBuilder, UpdateBuilder, DeleteBuilder, CheckBuilder, TableDeleteBuilder])}`);
 }
 
 /**

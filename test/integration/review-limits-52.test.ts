@@ -203,7 +203,7 @@ describe('a map or list value of an expression nests at most 32 maps and lists, 
     expect(await server(rawCondition(lists(33)))).toMatch(/Nesting Levels have exceeded supported limits/);
     await accepted(Row.update({ id: 'r' }).set({ s: 'y' }).where(Attr('doc').eq(maps(32))));
     const e = await refusedBeforeSend(sent, ValidationError, () => Row.update({ id: 'r' }).set({ s: 'y' }).where(Attr('doc').eq(maps(33))));
-    expect(e.message).toMatch(/^Row: invalid item: doc(\.a)*: .*32/);
+    expect(e.message).toMatch(/^Row: invalid value: doc(\.a)*: .*32/);
     await accepted(Row.update({ id: 'r' }).set({ s: 'y' }).where(Limits.Attr('tags').eq(lists(32))));
     await refusedBeforeSend(sent, ValidationError, () => Row.update({ id: 'r' }).set({ s: 'y' }).where(Limits.Attr('tags').eq(lists(33))));
     await refusedBeforeSend(sent, ValidationError, () => Limits.query(Limits.Key('pk').eq('ROW#r')).filter(Limits.Attr('tags').in([lists(33)])));

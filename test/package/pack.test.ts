@@ -137,6 +137,29 @@ console.log(require.resolve('dynakit'));
     expect(out.trim()).toMatch(/node_modules\/dynakit\/dist\/cjs\/index\.js$/);
   });
 
+  it('says so when objects of the CommonJS build reach the ES module build (both loaded in one process)', async () => {
+    const dir = await makeProject('dual', { type: 'module' });
+    write(
+      join(dir, 'dual.mjs'),
+      `import { createRequire } from 'node:module';
+import * as esm from 'dynakit';
+import { z } from 'zod';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+const cjs = createRequire(import.meta.url)('dynakit');
+const table = cjs.defineTable({ name: 'Dual', client: new DynamoDBClient({ region: 'us-east-1' }), partitionKey: { name: 'pk', type: 'S' } });
+const Item = cjs.defineEntity({ table, name: 'Item', schema: z.object({ id: z.string() }), keys: { primary: { pk: 'ITEM#{id}' } } });
+const messages = [];
+for (const f of [() => esm.buildTransactWrite([Item.put({ id: 'a' })]), () => Item.scan().filter(esm.not(Item.Attr('id').eq('a'))).build()]) {
+  try { f(); messages.push('no error'); } catch (e) { messages.push(e.message); }
+}
+console.log(JSON.stringify(messages));
+`,
+    );
+    const messages = JSON.parse(await sh(process.execPath, ['dual.mjs'], dir)) as string[];
+    expect(messages[0]).toMatch(/^transactWrite takes .* builders; got a PutBuilder made by another copy of dynakit \(its ES module and CommonJS builds are both loaded/);
+    expect(messages[1]).toMatch(/filter\(\) takes a condition built with Attr\(\.\.\.\) .*got a Condition made by another copy of dynakit/);
+  });
+
   it('gives the CommonJS file the names of the ES module build, to require and to import', async () => {
     // The CJS build's exports are rewritten as a plain object (scripts/bundle-config.mjs); Node's
     // ESM loader finds a CJS file's names with cjs-module-lexer, so `import { x }` of it must still work.

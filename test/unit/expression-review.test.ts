@@ -98,7 +98,7 @@ describe('table-level values (AppTable.Attr / AppTable.Key)', () => {
 
   it('a value DynamoDB cannot store is a ValidationError naming the table and the path', () => {
     expect(() => AppTable.scan().filter(AppTable.Attr('n').eq(NaN)).build()).toThrow(ValidationError);
-    expect(() => AppTable.scan().filter(AppTable.Attr('n').eq(NaN)).build()).toThrow('table ExprReview: invalid item: n: NaN cannot be stored');
+    expect(() => AppTable.scan().filter(AppTable.Attr('n').eq(NaN)).build()).toThrow('table ExprReview: invalid value: n: NaN cannot be stored');
     expect(() => AppTable.scan().filter(AppTable.Attr('tags').eq(new Set())).build()).toThrow(/table ExprReview: .*tags: empty sets cannot be stored/);
   });
 

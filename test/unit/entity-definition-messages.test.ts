@@ -1,0 +1,91 @@
+/**
+ * KeyErrors that defineEntity throws about the schema as a whole (a managed attribute in the
+ * schema, a bad storedAs) belong to no index: their message must not carry an empty "key :" part.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { defineEntity, defineTable, KeyError } from '../../src/index.js';
+
+const T = defineTable({
+  name: 'App',
+  client: new DynamoDBClient({ region: 'us-east-1' }),
+  partitionKey: { name: 'pk', type: 'S' },
+  sortKey: { name: 'sk', type: 'S' },
+});
+const keys = { primary: { pk: 'E#{id}', sk: 'E' } } as const;
+
+function thrown(define: () => unknown): KeyError {
+  try {
+    define();
+  } catch (e) {
+    if (e instanceof KeyError) return e;
+    throw e;
+  }
+  throw new Error('expected a KeyError');
+}
+
+describe('KeyError of a whole-schema rule', () => {
+  it('a timestamp in the schema: entity, then the rule', () => {
+    const e = thrown(() => defineEntity({ table: T, name: 'Stamped', schema: z.object({ id: z.string(), createdAt: z.date() }), keys, timestamps: true }));
+    expect(e.index).toBe('');
+    expect(e.message).toBe('Stamped: timestamp attribute "createdAt" is managed by dynakit (timestamps: true); remove it from the schema or turn timestamps off');
+  });
+
+  it('the discriminator in the schema', () => {
+    const e = thrown(() => defineEntity({ table: T, name: 'Clash', schema: z.object({ id: z.string(), _et: z.string() }), keys }));
+    expect(e.message).toBe('Clash: schema attribute "_et" collides with a key or discriminator attribute of table App');
+  });
+
+  it('a key error of an index keeps naming the index', () => {
+    const E = defineEntity({ table: T, name: 'Keyed', schema: z.object({ id: z.string() }), keys });
+    const e = thrown(() => E.get({ id: 'a#b' }).build());
+    expect(e.index).toBe('primary.pk');
+    expect(e.message).toMatch(/^Keyed: key primary\.pk: /);
+  });
+});
+
+describe('ValidationError says whether an item or a single value failed', () => {
+  const Member = defineEntity({
+    table: T,
+    name: 'Member',
+    schema: z.object({ memberId: z.string(), email: z.string().trim().toLowerCase().pipe(z.email()), age: z.number().int().min(0).optional() }),
+    keys: { primary: { pk: 'MEMBER#{memberId}', sk: 'MEMBER' } },
+  });
+
+  it('a put names the item', () => {
+    expect(() => Member.put({ memberId: 'm1', email: 'nope' }).build()).toThrow('Member: invalid item: email: Invalid email address');
+  });
+
+  it('a key value of a query names a value, not an item', () => {
+    expect(() => Member.query('primary', Member.Key('memberId').eq('m1')).filter(Member.Attr('email').eq('x')).build()).not.toThrow();
+    const Indexed = defineEntity({
+      table: T,
+      name: 'Indexed',
+      schema: z.object({ email: z.string().trim().toLowerCase().pipe(z.email()) }),
+      keys: { primary: { pk: 'EMAIL#{email}', sk: 'E' } },
+    });
+    expect(() => Indexed.query('primary', Indexed.Key('email').eq('nope')).build()).toThrow('Indexed: invalid value: email: Invalid email address');
+    expect(() => Indexed.get({ email: 'nope' }).build()).toThrow('Indexed: invalid value: email: Invalid email address');
+  });
+
+  it('an update value names a value', () => {
+    expect(() => Member.update({ memberId: 'm1' }).set({ age: -1 }).build()).toThrow(/^Member: invalid value: age: Too small/);
+  });
+
+  it('an action the schema does not allow names the update', () => {
+    expect(() => Member.update({ memberId: 'm1' }).remove('email' as never).build()).toThrow('Member: invalid update: email: is required by the schema and cannot be removed');
+  });
+
+  it('a value DynamoDB would refuse names a value too, in an update or a condition; in an item, the item', () => {
+    const Tagged = defineEntity({
+      table: T,
+      name: 'Tagged',
+      schema: z.object({ id: z.string(), n: z.number().optional(), tags: z.set(z.string()).optional() }),
+      keys: { primary: { pk: 'TAGGED#{id}', sk: 'T' } },
+    });
+    expect(() => Tagged.update({ id: 'a' }).set({ tags: new Set() }).build()).toThrow(/^Tagged: invalid value: tags: empty sets cannot be stored/);
+    expect(() => Tagged.scan().filter(Tagged.Attr('n').eq(NaN)).build()).toThrow(/^Tagged: invalid value: n: NaN cannot be stored/);
+    expect(() => Tagged.put({ id: 'a', tags: new Set() }).build()).toThrow(/^Tagged: invalid item: tags: empty sets cannot be stored/);
+  });
+});
