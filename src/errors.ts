@@ -97,6 +97,15 @@ export class ItemParseError extends DynakitError {
 }
 
 /**
+ * The operation an error names: the single-item writes, and `check` (`Entity.check()`, on its own
+ * or as a `transactWrite` action). Every action of a `transactWrite` is one of them.
+ *
+ * @example
+ * if (e instanceof ConditionFailedError && e.operation === 'create') console.log('already exists');
+ */
+export type WriteOperation = 'put' | 'create' | 'update' | 'delete' | 'check';
+
+/**
  * A write's condition was false (DynamoDB's `ConditionalCheckFailedException`). `item` holds
  * the stored item, when there is one and the write asked for it: with
  * `.returnItemOnConditionFailure()`, or whenever the write checks a version (optimistic locking:
@@ -107,7 +116,7 @@ export class ConditionFailedError extends DynakitError {
   override name = 'ConditionFailedError';
   constructor(
     readonly entity: string,
-    readonly operation: string,
+    readonly operation: WriteOperation,
     readonly item: Record<string, unknown> | undefined,
     override readonly cause: unknown,
   ) {
@@ -270,12 +279,30 @@ export class InvalidTransactionError extends DynakitError {
   override name = 'InvalidTransactionError';
 }
 
+/**
+ * DynamoDB's code for one action of a cancelled transaction: `None` when that action was fine. The
+ * list is the one DynamoDB documents; `string & {}` lets a code it adds later through (typed as a
+ * string) while editors still offer these.
+ *
+ * @example
+ * switch (reason.code) { case 'ConditionalCheckFailed': ...; case 'TransactionConflict': ...; }
+ */
+export type CancellationCode =
+  | 'None'
+  | 'ConditionalCheckFailed'
+  | 'ItemCollectionSizeLimitExceeded'
+  | 'TransactionConflict'
+  | 'ProvisionedThroughputExceeded'
+  | 'ThrottlingError'
+  | 'ValidationError'
+  | (string & {});
+
 /** Why one action of a cancelled transaction failed (`code` is DynamoDB's, e.g. `ConditionalCheckFailed`). */
 export interface CancellationReason {
   readonly index: number;
   readonly entity: string;
   readonly key: Record<string, unknown>;
-  readonly code: string;
+  readonly code: CancellationCode;
   readonly message: string | undefined;
   /**
    * The stored item, when the action asked for it with `returnItemOnConditionFailure()` (a write with
@@ -310,7 +337,7 @@ export class TransactionCanceledError extends DynakitError {
   constructor(
     readonly reasons: readonly CancellationReason[],
     override readonly cause: unknown,
-    operations: readonly (string | undefined)[] = [],
+    operations: readonly (WriteOperation | 'get' | undefined)[] = [],
     checks: readonly (string | undefined)[] = [],
     versionConflicts: readonly (string | undefined)[] = [],
   ) {
@@ -343,7 +370,7 @@ export class VersionConflictError extends ConditionFailedError {
   override name = 'VersionConflictError';
   constructor(
     entity: string,
-    operation: string,
+    operation: WriteOperation,
     readonly expectedVersion: number | undefined,
     item: Record<string, unknown> | undefined,
     cause: unknown,

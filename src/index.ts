@@ -76,4 +76,4 @@ export {
   UnsupportedClientError,
   TableDefinitionError,
 } from './errors.js';
-export type { ValidationIssue, UnprocessedWrite, CancellationReason } from './errors.js';
+export type { ValidationIssue, UnprocessedWrite, CancellationReason, CancellationCode, WriteOperation } from './errors.js';

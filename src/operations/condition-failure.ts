@@ -1,6 +1,6 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshallItem } from '../client/attribute-value.js';
-import { ConditionFailedError, VersionConflictError, sdkAttempts, type CancellationReason } from '../errors.js';
+import { ConditionFailedError, VersionConflictError, sdkAttempts, type CancellationReason, type WriteOperation } from '../errors.js';
 import type { EntityModel } from '../entity/model.js';
 
 /** What a write checked, to tell a lost version race from another failed condition. */
@@ -44,7 +44,7 @@ export function storedItemOf(model: EntityModel, failure: unknown): Record<strin
  * stored item it may carry; a lost optimistic-locking race on this entity's item becomes a
  * `VersionConflictError`. Other errors pass through.
  */
-export function mapConditionFailure(error: unknown, model: EntityModel, operation: string, version?: VersionCheck, checked?: string): unknown {
+export function mapConditionFailure(error: unknown, model: EntityModel, operation: WriteOperation, version?: VersionCheck, checked?: string): unknown {
   if ((error as { name?: string } | null)?.name !== 'ConditionalCheckFailedException') return error;
   const raw = (error as { Item?: Record<string, AttributeValue> }).Item;
   const stored = raw === undefined ? undefined : failedItem(model, raw);
@@ -62,14 +62,14 @@ export function mapConditionFailure(error: unknown, model: EntityModel, operatio
  * `mapConditionFailure` for a write addressed by a table's physical key (`AppTable.delete(key)`):
  * the stored item it may carry is reported as stored, for no entity parses it.
  */
-export function mapTableConditionFailure(error: unknown, owner: string, operation: string, checked: string | undefined): unknown {
+export function mapTableConditionFailure(error: unknown, owner: string, operation: WriteOperation, checked: string | undefined): unknown {
   if ((error as { name?: string } | null)?.name !== 'ConditionalCheckFailedException') return error;
   const raw = (error as { Item?: Record<string, AttributeValue> }).Item;
   return conditionFailed(owner, operation, raw === undefined ? undefined : unmarshallItem(raw), error, checked);
 }
 
 /** The `ConditionFailedError` of a write of `owner`, its message saying what the write `checked` and whether a retry may have applied it. */
-function conditionFailed(owner: string, operation: string, item: Record<string, unknown> | undefined, error: unknown, checked: string | undefined): ConditionFailedError {
+function conditionFailed(owner: string, operation: WriteOperation, item: Record<string, unknown> | undefined, error: unknown, checked: string | undefined): ConditionFailedError {
   const e = new ConditionFailedError(owner, operation, item, error);
   // "condition failed" alone leaves the reader guessing which of the implicit guards was false.
   if (checked !== undefined) e.message = `${owner}: ${operation} condition failed: ${checked}${item === undefined ? '' : ' (stored item attached)'}`;

@@ -1,11 +1,11 @@
-import { DynakitError, keyText, operationsSummary, sdkAttempts } from '../errors.js';
+import { DynakitError, keyText, operationsSummary, sdkAttempts, type WriteOperation } from '../errors.js';
 
 /** One action of a transaction whose outcome is unknown: what it wrote, and where. */
 export interface UnknownOutcomeAction {
   /** Its position in the actions given to `transactWrite`. */
   readonly index: number;
   /** `put`, `create`, `update`, `delete` or `check`. */
-  readonly operation: string;
+  readonly operation: WriteOperation;
   /** The entity's name, or `table <name>` for a table's delete by physical key. */
   readonly entity: string;
   readonly table: string;

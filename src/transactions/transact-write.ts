@@ -4,7 +4,7 @@ import { marshallSettings } from '../client/marshal-settings.js';
 import { marshallTransactAction } from '../client/send-document-request.js';
 import { sendCommand, type RequestOptions } from '../client/send.js';
 import type { EntityModel } from '../entity/model.js';
-import { DynakitError, ExpressionError, InvalidTransactionError, TransactionCanceledError, keyText } from '../errors.js';
+import { DynakitError, ExpressionError, InvalidTransactionError, TransactionCanceledError, keyText, type WriteOperation } from '../errors.js';
 import { anotherCopyHint } from '../another-copy.js';
 import { PutBuilder } from '../operations/put.js';
 import { UpdateBuilder } from '../operations/update.js';
@@ -62,7 +62,7 @@ interface PreparedAction {
   readonly table: Table;
   readonly key: Record<string, unknown>;
   /** `put`, `create`, `update`, `delete` or `check`, for the message of a cancellation */
-  readonly operation: string;
+  readonly operation: WriteOperation;
   /** what the action's condition requires, in words, for the message of a cancellation */
   readonly checks: string | undefined;
   /** the version the action checks (optimistic locking), to tell a lost race in the message */
@@ -86,7 +86,7 @@ function wireBytes(action: Readonly<Record<string, unknown>>): number {
 const actionInput = (item: TransactItem): Record<string, unknown> => Object.values(item).find((v) => v !== undefined) as Record<string, unknown>;
 
 /** Actions without an item count their key and their expressions (with the names and values they use). */
-function keyed(item: TransactItem, model: EntityModel, operation: string, action: SizedAction, checks: string | undefined, version?: VersionCheck): PreparedAction {
+function keyed(item: TransactItem, model: EntityModel, operation: WriteOperation, action: SizedAction, checks: string | undefined, version?: VersionCheck): PreparedAction {
   return { item, model, owner: model.name, table: model.table, key: action.Key ?? {}, operation, checks, version, bytes: keyedActionBytes(action) };
 }
 

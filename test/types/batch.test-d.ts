@@ -11,6 +11,7 @@ import {
   type BatchProgress,
   type BatchWriteResult,
   type CancellationReason,
+  type CancellationCode,
   type EntityItem,
   type UnprocessedWrite,
 } from '../../src/index.js';
@@ -139,7 +140,7 @@ test('TransactionCanceledError.reasons', () => {
     readonly index: number;
     readonly entity: string;
     readonly key: Record<string, unknown>;
-    readonly code: string;
+    readonly code: CancellationCode;
     readonly message: string | undefined;
     readonly item: Record<string, unknown> | undefined;
   }>();

@@ -8,8 +8,13 @@ import {
   KeyError,
   TransactionOutcomeUnknownError,
   ValidationError,
+  VersionConflictError,
+  TransactionCanceledError,
+  type CancellationCode,
+  type CancellationReason,
   type UnknownOutcomeAction,
   type ValidationIssue,
+  type WriteOperation,
 } from '../../src/index.js';
 
 test('errors are classes that extend DynakitError and Error', () => {
@@ -28,7 +33,7 @@ test('errors are classes that extend DynakitError and Error', () => {
 test('ConditionFailedError carries the stored item (when asked for) and the cause', () => {
   expectTypeOf<ConditionFailedError['item']>().toEqualTypeOf<Record<string, unknown> | undefined>();
   expectTypeOf<ConditionFailedError['entity']>().toEqualTypeOf<string>();
-  expectTypeOf<ConditionFailedError['operation']>().toEqualTypeOf<string>();
+  expectTypeOf<ConditionFailedError['operation']>().toEqualTypeOf<WriteOperation>();
   expectTypeOf<ConditionFailedError['cause']>().toEqualTypeOf<unknown>();
 });
 
@@ -65,7 +70,7 @@ test('TransactionOutcomeUnknownError carries the token, the actions and the caus
   expectTypeOf<TransactionOutcomeUnknownError['cause']>().toEqualTypeOf<unknown>();
   expectTypeOf<UnknownOutcomeAction>().toEqualTypeOf<{
     readonly index: number;
-    readonly operation: string;
+    readonly operation: WriteOperation;
     readonly entity: string;
     readonly table: string;
     readonly key: Record<string, unknown>;
@@ -75,4 +80,62 @@ test('TransactionOutcomeUnknownError carries the token, the actions and the caus
   e.idempotencyToken = 'other';
   // @ts-expect-error the list of actions is read-only
   e.actions.push({ index: 0, operation: 'put', entity: 'User', table: 'App', key: {} });
+});
+
+test('the operation an error names is one of the operations dynakit has', () => {
+  expectTypeOf<WriteOperation>().toEqualTypeOf<'put' | 'create' | 'update' | 'delete' | 'check'>();
+  expectTypeOf<VersionConflictError['operation']>().toEqualTypeOf<WriteOperation>();
+  expectTypeOf<UnknownOutcomeAction['operation']>().toEqualTypeOf<WriteOperation>();
+  const onFailure = (e: ConditionFailedError): string => {
+    switch (e.operation) {
+      case 'create':
+        return 'exists';
+      case 'put':
+      case 'update':
+      case 'delete':
+      case 'check':
+        return 'condition';
+      default: {
+        // Every operation is handled above: nothing is left.
+        expectTypeOf(e.operation).toBeNever();
+        return e.operation;
+      }
+    }
+  };
+  void onFailure;
+  // @ts-expect-error a get has no condition to fail
+  void ((e: ConditionFailedError) => e.operation === 'get');
+  // @ts-expect-error dynakit names its operations in lower case
+  expectTypeOf(ConditionFailedError).toBeConstructibleWith('User', 'Put', undefined, new Error('x'));
+});
+
+test("a cancellation reason's code offers DynamoDB's codes and lets a new one through", () => {
+  expectTypeOf<CancellationReason['code']>().toEqualTypeOf<CancellationCode>();
+  // The documented codes are members: each compares without an error, and narrows.
+  const retryable = (r: CancellationReason): boolean => {
+    switch (r.code) {
+      case 'None':
+      case 'ConditionalCheckFailed':
+      case 'ItemCollectionSizeLimitExceeded':
+      case 'ValidationError':
+        return false;
+      case 'TransactionConflict':
+      case 'ProvisionedThroughputExceeded':
+      case 'ThrottlingError':
+        // `string & {}` stays in a narrowed case: a new code could equal no listed one, so TypeScript
+        // keeps the open member (the price of letting new codes through).
+        expectTypeOf(r.code).toEqualTypeOf<'TransactionConflict' | 'ProvisionedThroughputExceeded' | 'ThrottlingError' | (string & {})>();
+        return true;
+      default:
+        // A code DynamoDB adds later is still a string.
+        expectTypeOf(r.code).toExtend<string>();
+        return false;
+    }
+  };
+  void retryable;
+  expectTypeOf<'ConditionalCheckFailed'>().toExtend<CancellationCode>();
+  expectTypeOf<'SomeFutureCode'>().toExtend<CancellationCode>();
+  expectTypeOf<CancellationCode>().toExtend<string>();
+  const e = new TransactionCanceledError([], undefined);
+  expectTypeOf(e.reasons[0]!.code).toEqualTypeOf<CancellationCode>();
 });
