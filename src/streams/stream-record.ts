@@ -100,12 +100,16 @@ export type EntityStreamEvent<Name extends string, Item> =
 /** The events a parser yields for entities `E`, discriminated by `entity`. */
 export type StreamEventOf<E extends AnyEntity> = E extends AnyEntity ? EntityStreamEvent<E['name'], EntityItem<E>> : never;
 
-/** A record that could not be turned into an entity event, with why. */
+/**
+ * A record that could not be turned into an entity event, with why: `malformed` (not a change
+ * record dynakit can read) or `schema-mismatch` (an image its entity's schema rejects). A record
+ * of no registered entity is no error: it is reported as `unknown` (or `undefined`).
+ */
 export class StreamRecordError extends DynakitError {
   override name = 'StreamRecordError';
   constructor(
     readonly record: StreamRecordInput,
-    readonly reason: 'malformed' | 'unknown-entity' | 'schema-mismatch',
+    readonly reason: 'malformed' | 'schema-mismatch',
     message: string,
     override readonly cause?: unknown,
   ) {
