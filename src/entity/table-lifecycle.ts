@@ -1,4 +1,5 @@
 import {
+  CreateTableCommand,
   DeleteTableCommand,
   DescribeTableCommand,
   DescribeTimeToLiveCommand,
@@ -19,6 +20,24 @@ export class TableNotFoundError extends DynakitError {
   override name = 'TableNotFoundError';
   constructor(readonly table: string) {
     super(`table ${table} does not exist`);
+  }
+}
+
+/**
+ * `create({ ifNotExists: true })` found a table of that name which differs from the definition
+ * (other keys or key types, indexes, stream, billing mode, or TTL on another attribute).
+ * `differences` lists them as `describe()` does; nothing was changed.
+ */
+export class TableMismatchError extends DynakitError {
+  override name = 'TableMismatchError';
+  constructor(
+    readonly table: string,
+    readonly differences: readonly TableDifference[],
+  ) {
+    super(
+      `table ${table} exists but differs from its definition: ` +
+        differences.map((d) => `${d.path}: expected ${d.expected}, found ${d.actual}`).join('; '),
+    );
   }
 }
 
@@ -99,6 +118,44 @@ async function statusOf(client: AnyDynamoClient, name: string, signal: AbortSign
   } catch (e) {
     if (e instanceof TableNotFoundError) return undefined;
     throw e;
+  }
+}
+
+/**
+ * Sends CreateTable; with `ifNotExists`, a table of that name (`ResourceInUseException`) is taken
+ * as created when it matches `input` (see `describeTable`), after waiting until it is ACTIVE: one
+ * another process is creating is waited for, and one being deleted is created again once gone.
+ * TTL that is off is no difference here (the caller turns it on, as after creating); TTL on
+ * another attribute is. Throws `TableMismatchError` for a table that differs.
+ */
+export async function createTable(
+  client: AnyDynamoClient,
+  input: CreateTableCommandInput,
+  ttlAttribute: string | undefined,
+  options: { ifNotExists: boolean; maxWaitSeconds: number; signal: AbortSignal | undefined },
+): Promise<void> {
+  const name = input.TableName!;
+  const { signal, maxWaitSeconds } = options;
+  const deadline = Date.now() + maxWaitSeconds * 1000;
+  for (;;) {
+    try {
+      await sendCommand(client, new CreateTableCommand(input), signal);
+      await waitUntilActive(client, name, maxWaitSeconds, signal);
+      return;
+    } catch (e) {
+      if (!options.ifNotExists || signal?.aborted === true || errorName(e) !== 'ResourceInUseException') throw e;
+    }
+    try {
+      await waitUntilActive(client, name, maxWaitSeconds, signal);
+    } catch (e) {
+      // It was being deleted, and now it is gone: create it (CreateTable would have said so before).
+      if (e instanceof TableNotFoundError && Date.now() < deadline) continue;
+      throw e;
+    }
+    const { differences } = await describeTable(client, input, ttlAttribute, signal);
+    const real = differences.filter((d) => !(d.path === 'ttl' && d.actual === 'off'));
+    if (real.length > 0) throw new TableMismatchError(name, real);
+    return;
   }
 }
 

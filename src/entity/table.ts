@@ -1,13 +1,13 @@
-import { CreateTableCommand, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import type { EntityKeysShape, IndexConfig, KeyAttribute, TableConfig } from './table-types.js';
 import { AttributeOperand } from '../expressions/condition.js';
 import { checkDocPath, formatDocPath, parseDocPath, typedPath } from '../expressions/document-path.js';
-import { sendCommand, unsupportedTranslation, type AnyDynamoClient, type RequestOptions } from '../client/send.js';
+import { unsupportedTranslation, type AnyDynamoClient, type RequestOptions } from '../client/send.js';
 import { ExpressionError, TableDefinitionError, UnsupportedClientError } from '../errors.js';
 import { checkTableDefinition, keyParts } from './table-definition.js';
 import { checkRegistration } from './entity-registration.js';
 import { createTableInput } from './create-table-input.js';
-import { describeTable, dropTable, enableTimeToLive, waitUntilActive, type TableDescriptionReport } from './table-lifecycle.js';
+import { createTable, describeTable, dropTable, enableTimeToLive, type TableDescriptionReport } from './table-lifecycle.js';
 import type { Condition } from '../expressions/condition.js';
 import type { ConditionOwner } from '../expressions/condition-owner.js';
 import { checkTableOwners } from '../operations/expression-input.js';
@@ -256,15 +256,17 @@ export class Table<C extends TableConfig = TableConfig> {
   /**
    * Creates the table, waits until it and its indexes are ACTIVE, and turns on TTL when an
    * entity declares a `ttl` attribute (for tests, demos and scripts). `abortSignal` stops it at
-   * any step, the waiting too; a table whose CreateTable was sent may then exist.
+   * any step, the waiting too; a table whose CreateTable was sent may then exist. A table that
+   * exists fails with the SDK's `ResourceInUseException`; with `ifNotExists: true` it is waited
+   * for and kept when it matches the definition (as `describe()` compares), and a
+   * `TableMismatchError` lists the differences when it does not.
    *
-   * @example await AppTable.create({ abortSignal: AbortSignal.timeout(30_000) })
+   * @example await AppTable.create({ ifNotExists: true, abortSignal: AbortSignal.timeout(30_000) })
    */
-  async create(options: { maxWaitSeconds?: number } & RequestOptions = {}): Promise<void> {
+  async create(options: { maxWaitSeconds?: number; ifNotExists?: boolean } & RequestOptions = {}): Promise<void> {
     const signal = options.abortSignal;
-    await sendCommand(this.client, new CreateTableCommand(this.createTableInput()), signal);
-    await waitUntilActive(this.client, this.name, options.maxWaitSeconds ?? 60, signal);
     const ttl = this.ttlAttribute();
+    await createTable(this.client, this.createTableInput(), ttl, { ifNotExists: options.ifNotExists === true, maxWaitSeconds: options.maxWaitSeconds ?? 60, signal });
     if (ttl !== undefined) await enableTimeToLive(this.client, this.name, ttl, signal);
   }
 

@@ -4,6 +4,8 @@ import { expectTypeOf, test } from 'vitest';
 import { z } from 'zod';
 import {
   ConditionFailedError,
+  DynakitError,
+  TableMismatchError,
   VersionConflictError,
   changedAttributes,
   defineEntity,
@@ -250,6 +252,12 @@ test('table lifecycle types', () => {
   expectTypeOf<TableDescriptionReport['differences']>().toEqualTypeOf<readonly TableDifference[]>();
   expectTypeOf<TableDifference>().toEqualTypeOf<{ readonly path: string; readonly expected: string; readonly actual: string }>();
   expectTypeOf(AppTable.create()).resolves.toBeVoid();
+  expectTypeOf(AppTable.create({ ifNotExists: true, maxWaitSeconds: 30 })).resolves.toBeVoid();
+  // @ts-expect-error ifNotExists is a boolean
+  void AppTable.create({ ifNotExists: 'yes' });
+  expectTypeOf<TableMismatchError>().toExtend<DynakitError>();
+  expectTypeOf<TableMismatchError['table']>().toEqualTypeOf<string>();
+  expectTypeOf<TableMismatchError['differences']>().toEqualTypeOf<readonly TableDifference[]>();
   expectTypeOf(AppTable.drop()).resolves.toBeVoid();
   expectTypeOf(AppTable.ttlAttribute()).toEqualTypeOf<string | undefined>();
   defineTable({ name: 'S', client, partitionKey: { name: 'pk', type: 'S' }, stream: 'NEW_AND_OLD_IMAGES' });

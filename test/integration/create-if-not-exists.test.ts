@@ -1,0 +1,159 @@
+/**
+ * `AppTable.create({ ifNotExists: true })` against DynamoDB Local: an existing table that matches
+ * the definition is kept (its items too) and TTL is turned on as after a create; one that differs
+ * fails with a `TableMismatchError` listing the differences, and is left as it was.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DescribeTimeToLiveCommand,
+  ResourceInUseException,
+  UpdateTimeToLiveCommand,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+import { z } from 'zod';
+import { DynakitError, TableMismatchError, defineEntity, defineTable } from '../../src/index.js';
+import { testClient, uniqueTableName } from '../support/client.js';
+
+const client = testClient();
+const toDrop: { drop(): Promise<void> }[] = [];
+const otherClients: DynamoDBClient[] = [];
+
+afterAll(async () => {
+  await Promise.all(toDrop.map((t) => t.drop()));
+  for (const c of [client, ...otherClients]) c.destroy();
+});
+
+/** A table with a GSI, an LSI and a TTL entity, as a service would define it. */
+function appTable(c: DynamoDBClient, name: string) {
+  const AppTable = defineTable({
+    name,
+    client: c,
+    partitionKey: { name: 'pk', type: 'S' },
+    sortKey: { name: 'sk', type: 'S' },
+    indexes: {
+      gsi1: { type: 'global', partitionKey: { name: 'gsi1pk', type: 'S' }, sortKey: { name: 'gsi1sk', type: 'S' } },
+      lsi1: { type: 'local', sortKey: { name: 'lsi1sk', type: 'S' } },
+    },
+  });
+  const Session = defineEntity({
+    table: AppTable,
+    name: 'Session',
+    schema: z.object({ sessionId: z.string(), userId: z.string(), expiresAt: z.date().optional() }),
+    keys: { primary: { pk: 'SESSION#{sessionId}', sk: 'SESSION' }, gsi1: { pk: 'USER#{userId}', sk: 'SESSION#{sessionId}' } },
+    ttl: 'expiresAt',
+  });
+  toDrop.push(AppTable);
+  return { AppTable, Session };
+}
+
+async function ttlOf(name: string): Promise<string> {
+  const { TimeToLiveDescription: d } = await client.send(new DescribeTimeToLiveCommand({ TableName: name }));
+  return d?.TimeToLiveStatus === 'ENABLED' || d?.TimeToLiveStatus === 'ENABLING' ? (d.AttributeName ?? '?') : 'off';
+}
+
+async function failure(p: Promise<unknown>): Promise<unknown> {
+  return p.then(
+    () => expect.fail('expected an error'),
+    (e: unknown) => e,
+  );
+}
+
+describe('create({ ifNotExists: true })', () => {
+  it('creates a missing table; on the second call keeps the table and its items', async () => {
+    const { AppTable, Session } = appTable(client, uniqueTableName('ine-twice'));
+    await AppTable.create({ ifNotExists: true });
+    await Session.put({ sessionId: 's1', userId: 'u1' });
+    await AppTable.create({ ifNotExists: true });
+    // Another process with its own definition of the same table.
+    await appTable(client, AppTable.name).AppTable.create({ ifNotExists: true });
+    expect(await Session.get({ sessionId: 's1' })).toEqual({ sessionId: 's1', userId: 'u1' });
+    expect((await AppTable.describe()).differences).toEqual([]);
+    // Without the option, an existing table is still the SDK's error.
+    await expect(AppTable.create()).rejects.toBeInstanceOf(ResourceInUseException);
+  });
+
+  it('calls racing to create one table all succeed', async () => {
+    const name = uniqueTableName('ine-race');
+    const tables = [appTable(client, name), appTable(client, name), appTable(client, name)].map((t) => t.AppTable);
+    await Promise.all(tables.map((t) => t.create({ ifNotExists: true })));
+    expect((await tables[0]!.describe()).differences).toEqual([]);
+  });
+
+  it('turns TTL on for a matching table created without it, as create() does', async () => {
+    const { AppTable } = appTable(client, uniqueTableName('ine-ttl'));
+    await client.send(new CreateTableCommand(AppTable.createTableInput()));
+    expect(await ttlOf(AppTable.name)).toBe('off');
+    await AppTable.create({ ifNotExists: true });
+    expect(await ttlOf(AppTable.name)).toBe('expiresAt');
+  });
+
+  it('a table of that name with another key schema: TableMismatchError naming the differences, the table left as it was', async () => {
+    const { AppTable } = appTable(client, uniqueTableName('ine-keys'));
+    await client.send(
+      new CreateTableCommand({
+        TableName: AppTable.name,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [
+          { AttributeName: 'id', AttributeType: 'S' },
+          { AttributeName: 'n', AttributeType: 'N' },
+        ],
+        KeySchema: [
+          { AttributeName: 'id', KeyType: 'HASH' },
+          { AttributeName: 'n', KeyType: 'RANGE' },
+        ],
+      }),
+    );
+    const e = await failure(AppTable.create({ ifNotExists: true }));
+    expect(e).toBeInstanceOf(TableMismatchError);
+    expect(e).toBeInstanceOf(DynakitError);
+    const mismatch = e as TableMismatchError;
+    expect(mismatch.table).toBe(AppTable.name);
+    expect(mismatch.differences).toEqual([
+      { path: 'keys', expected: 'pk pk:S, sk sk:S', actual: 'pk id:S, sk n:N' },
+      { path: 'gsi1', expected: 'global index', actual: 'missing' },
+      { path: 'lsi1', expected: 'local index', actual: 'missing' },
+    ]);
+    expect(mismatch.message).toBe(
+      `table ${AppTable.name} exists but differs from its definition: keys: expected pk pk:S, sk sk:S, found pk id:S, sk n:N; ` +
+        'gsi1: expected global index, found missing; lsi1: expected local index, found missing',
+    );
+    // Nothing was changed: the table keeps its keys, and TTL stays off.
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: AppTable.name }));
+    expect(Table?.KeySchema?.map((k) => k.AttributeName)).toEqual(['id', 'n']);
+    expect(await ttlOf(AppTable.name)).toBe('off');
+  });
+
+  it('TTL on another attribute is a difference', async () => {
+    const { AppTable } = appTable(client, uniqueTableName('ine-ttl-other'));
+    await client.send(new CreateTableCommand(AppTable.createTableInput()));
+    await client.send(new UpdateTimeToLiveCommand({ TableName: AppTable.name, TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true } }));
+    const e = await failure(AppTable.create({ ifNotExists: true }));
+    expect(e).toBeInstanceOf(TableMismatchError);
+    expect((e as TableMismatchError).differences).toEqual([{ path: 'ttl', expected: 'expiresAt', actual: 'ttl' }]);
+  });
+
+  it('a table still being deleted when CreateTable is sent is created again once gone', async () => {
+    // DynamoDB Local deletes tables at once; a middleware answers the first CreateTable as DynamoDB
+    // does for a table whose deletion is under way (without sending it), and that table is gone by
+    // the next DescribeTable.
+    const faulty = testClient();
+    otherClients.push(faulty);
+    let creates = 0;
+    faulty.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'CreateTableCommand' && ++creates === 1) {
+          throw new ResourceInUseException({ message: 'Attempt to change a resource which is still in use: Table is being deleted', $metadata: { httpStatusCode: 400 } });
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'deletingTable' },
+    );
+    const { AppTable, Session } = appTable(faulty, uniqueTableName('ine-deleting'));
+    await AppTable.create({ ifNotExists: true });
+    expect(creates).toBe(2);
+    await Session.put({ sessionId: 's1', userId: 'u1' });
+    expect((await AppTable.describe()).differences).toEqual([]);
+  });
+});
