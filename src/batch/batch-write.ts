@@ -15,11 +15,19 @@ import { clientTag, type WriteRequest } from './write-request.js';
  */
 export type BatchWriteBuilder = BatchPutBuilder | BatchDeleteBuilder;
 
+/**
+ * The guard a batch write's builder may have: none (a builder without a condition has the guard
+ * `never`, which is assignable to anything). A message rather than `never`, so that a compile
+ * error names the reason: `Type '"version"' is not assignable to type '"a batch write takes no
+ * condition ..."'`.
+ */
+type NoCondition = 'a batch write takes no condition (create(), where(), a version): use transactWrite';
+
 /** A put without a condition. */
-type BatchPutBuilder = PutBuilder<unknown, unknown, never>;
+type BatchPutBuilder = PutBuilder<unknown, unknown, NoCondition>;
 
 /** A delete builder without a condition: an entity's (`Order.delete(key)`) or a table's, by physical key (`AppTable.delete(key)`). */
-type BatchDeleteBuilder = DeleteBuilder<unknown, unknown, never> | TableDeleteBuilder<unknown, never>;
+type BatchDeleteBuilder = DeleteBuilder<unknown, unknown, NoCondition> | TableDeleteBuilder<unknown, NoCondition>;
 
 /** Any put or delete builder: batches check at run time (for untyped callers) that it has no condition. */
 type AnyWriteBuilder = PutBuilder<unknown, unknown, string> | AnyDeleteBuilder;

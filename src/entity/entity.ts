@@ -278,10 +278,11 @@ export interface AnyEntity {
 
 /**
  * An entity a batch write takes: one without optimistic locking, whose puts and deletes need no
- * condition (BatchWriteItem has none).
+ * condition (BatchWriteItem has none). An unversioned entity's `~version` is `never`; the message
+ * is what a compile error shows for a versioned one (`Type '"version"' is not assignable to ...`).
  */
 export interface UnlockedEntity extends AnyEntity {
-  readonly '~version'?: never;
+  readonly '~version'?: 'a batch write takes no versioned entity (its writes check the version): use transactWrite';
 }
 
 /** The model type of an entity's items (schema output plus timestamps). */
