@@ -27,6 +27,9 @@ export class TableNotFoundError extends DynakitError {
  * `create({ ifNotExists: true })` found a table of that name which differs from the definition
  * (other keys or key types, indexes, stream, billing mode, or TTL on another attribute).
  * `differences` lists them as `describe()` does; nothing was changed.
+ *
+ * @example
+ * try { await AppTable.create({ ifNotExists: true }) } catch (e) { if (e instanceof TableMismatchError) console.error(e.differences) }
  */
 export class TableMismatchError extends DynakitError {
   override name = 'TableMismatchError';
@@ -148,7 +151,7 @@ export async function createTable(
     try {
       await waitUntilActive(client, name, maxWaitSeconds, signal);
     } catch (e) {
-      // It was being deleted, and now it is gone: create it (CreateTable would have said so before).
+      // DynamoDB answers ResourceInUseException for a table being deleted too: once gone, create it.
       if (e instanceof TableNotFoundError && Date.now() < deadline) continue;
       throw e;
     }
