@@ -103,6 +103,19 @@ export class BatchWriteEngine {
   }
 
   /**
+   * Adds requests in order, as `add` does each, throwing (once all are in, so its error lists them
+   * all) if the writer has stopped.
+   */
+  addAll(rs: readonly WriteRequest[]): void {
+    for (const r of rs) this.enqueue(r);
+    if (this.stopped) {
+      const e = this.error();
+      this.thrownCount = e.unprocessed.length;
+      throw e;
+    }
+  }
+
+  /**
    * Adds one request without throwing: after a stop it stays in the buffer, listed by the error
    * `flush()` throws (for `batchWriteAll`, whose error must list every write, not the first).
    */
