@@ -80,9 +80,18 @@ export function requestOf(write: UnprocessedWrite): WriteRequest | undefined {
   return requestOfWrite.get(write);
 }
 
+/**
+ * The entry a `BatchWriteError` lists for a request never done, remembered with it (only writes
+ * that fail are: the others cost nothing).
+ */
+export function listedWrite(r: WriteRequest): UnprocessedWrite {
+  requestOfWrite.set(r.write, r);
+  return r.write;
+}
+
 /** The request on `table`'s item whose stored form (item or key) is `stored`, reported as `write` if never done. */
 function requestOn(table: Table, stored: Record<string, unknown>, request: WriteRequest['request'], write: UnprocessedWrite): WriteRequest {
-  const r: WriteRequest = {
+  return {
     table: table.name,
     id: itemId(table.name, stored, table.primaryKeyNames),
     request,
@@ -91,8 +100,6 @@ function requestOn(table: Table, stored: Record<string, unknown>, request: Write
     keyNames: table.primaryKeyNames,
     client: table.client,
   };
-  requestOfWrite.set(write, r);
-  return r;
 }
 
 export function putRequest(

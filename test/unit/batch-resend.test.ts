@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { resendRequest } from '../../src/batch/resend.js';
+import { listedWrite } from '../../src/batch/write-request.js';
 import type { Table } from '../../src/entity/table.js';
 import { InvalidBatchError, KeyError, ValidationError, type UnprocessedWrite } from '../../src/index.js';
 import { appModel } from '../fixtures/app-model.js';
@@ -16,8 +17,10 @@ describe('resendRequest', () => {
   it('an entry dynakit listed resends the very request it was made from, through any table', () => {
     const put = User.put(ada).writeRequest();
     const del = AppTable.delete({ pk: 'USER#u1', sk: 'NOTE#1' }).writeRequest();
-    expect(resendRequest(table, put.write)).toBe(put);
-    expect(resendRequest(table, del.write)).toBe(del);
+    // Only an entry the batch listed (as a BatchWriteError does) carries its request.
+    expect(resendRequest(table, put.write)).not.toBe(put);
+    expect(resendRequest(table, listedWrite(put))).toBe(put);
+    expect(resendRequest(table, listedWrite(del))).toBe(del);
     expect(resendRequest(undefined, put.write)).toBe(put);
     // The entry shows nothing of it.
     expect(Object.keys(put.write)).toEqual(['type', 'entity', 'table', 'item']);
