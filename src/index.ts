@@ -43,7 +43,7 @@ export type { Page } from './pagination/page-reader.js';
 export type { HydrateOptions } from './pagination/hydrate.js';
 export { TableReadBuilder } from './pagination/table-read.js';
 export { BatchWriter } from './batch/batch-write.js';
-export type { BatchWriteBuilder, BatchWriteResult, BatchCollector, BatchWriteAllOptions } from './batch/batch-write.js';
+export type { BatchWriteBuilder, BatchWriteInput, BatchWriteResult, BatchCollector, BatchWriteAllOptions } from './batch/batch-write.js';
 export type { BatchWriteOptions, BatchProgress } from './batch/batch-writer.js';
 export type { DeleteAllResult } from './batch/delete-pages.js';
 export type { BatchGetOptions, BatchGetResults } from './batch/batch-get.js';

@@ -1,12 +1,14 @@
 import type { AnyDynamoClient } from '../client/send.js';
 import { Entity, type AnyEntity, type EntityInput, type EntityKey, type UnlockedEntity } from '../entity/entity.js';
-import { BatchValidationError, InvalidBatchError } from '../errors.js';
+import { BatchValidationError, InvalidBatchError, type UnprocessedWrite } from '../errors.js';
+import type { Table } from '../entity/table.js';
 import { anotherCopyHint } from '../another-copy.js';
 import { DeleteBuilder } from '../operations/delete.js';
 import { PutBuilder } from '../operations/put.js';
 import { TableDeleteBuilder } from '../operations/table-delete.js';
 import { BatchWriteEngine, type BatchProgress, type BatchWriteOptions } from './batch-writer.js';
 import { clientTag, type WriteRequest } from './write-request.js';
+import { isUnprocessedWrite, resendRequest } from './resend.js';
 
 /**
  * A put or delete builder (`User.put(item)`, `Order.delete(key)`, `AppTable.delete(physicalKey)`)
@@ -29,6 +31,12 @@ type BatchPutBuilder = PutBuilder<unknown, unknown, NoCondition>;
 /** A delete builder without a condition: an entity's (`Order.delete(key)`) or a table's, by physical key (`AppTable.delete(key)`). */
 type BatchDeleteBuilder = DeleteBuilder<unknown, unknown, NoCondition> | TableDeleteBuilder<unknown, NoCondition>;
 
+/**
+ * What a batch write's list takes: put and delete builders, and entries of a
+ * `BatchWriteError.unprocessed` to send again (`AppTable.batchWrite(error.unprocessed)`).
+ */
+export type BatchWriteInput = BatchWriteBuilder | UnprocessedWrite;
+
 /** Any put or delete builder: batches check at run time (for untyped callers) that it has no condition. */
 type AnyWriteBuilder = PutBuilder<unknown, unknown, string> | AnyDeleteBuilder;
 type AnyDeleteBuilder = DeleteBuilder<unknown, unknown, string> | TableDeleteBuilder<unknown, string>;
@@ -46,8 +54,9 @@ function asEntity(a: unknown): UntypedEntity {
   throw new InvalidBatchError(`a batch write takes an entity with an item or key, or put() and delete() builders${anotherCopyHint(a, [Entity, PutBuilder, DeleteBuilder, TableDeleteBuilder])}`);
 }
 
-function toRequest(w: AnyWriteBuilder): WriteRequest {
+function toRequest(w: AnyWriteBuilder | UnprocessedWrite, table: Table | undefined): WriteRequest {
   if (w instanceof PutBuilder || isDeleteBuilder(w)) return w.writeRequest();
+  if (isUnprocessedWrite(w)) return resendRequest(table, w);
   throw new InvalidBatchError(`a batch write takes put() and delete() builders${anotherCopyHint(w, [PutBuilder, DeleteBuilder, TableDeleteBuilder])}`);
 }
 
@@ -65,7 +74,12 @@ export class BatchWriter {
   private readonly engine: BatchWriteEngine;
   private closed = false;
 
-  constructor(client: AnyDynamoClient, options: BatchWriteOptions = {}) {
+  /** `table`: the one whose `batchWriter()` made it, which rebuilds resent entries read back from JSON. */
+  constructor(
+    client: AnyDynamoClient,
+    options: BatchWriteOptions = {},
+    private readonly table?: Table,
+  ) {
     this.engine = new BatchWriteEngine(client, options);
   }
 
@@ -82,7 +96,7 @@ export class BatchWriter {
   put(builder: BatchPutBuilder): this;
   put(a: AnyEntity | AnyWriteBuilder, item?: unknown): this {
     this.assertOpen();
-    this.engine.add(toRequest(a instanceof PutBuilder ? a : asEntity(a).put(item)));
+    this.engine.add(toRequest(a instanceof PutBuilder ? a : asEntity(a).put(item), this.table));
     return this;
   }
 
@@ -97,7 +111,24 @@ export class BatchWriter {
   delete(builder: BatchDeleteBuilder): this;
   delete(a: AnyEntity | AnyDeleteBuilder, key?: unknown): this {
     this.assertOpen();
-    this.engine.add(toRequest(isDeleteBuilder(a) ? a : asEntity(a).delete(key as never)));
+    this.engine.add(toRequest(isDeleteBuilder(a) ? a : asEntity(a).delete(key as never), this.table));
+    return this;
+  }
+
+  /**
+   * Sends again, in order, the writes a `BatchWriteError` listed as not done (`error.unprocessed`),
+   * buffered like `put` and `delete`. An entry the error listed resends exactly the write that was
+   * to be made (same stored item and times, no second validation); a plain object of that shape
+   * (read back from JSON) is validated as a new put or delete of this table's entity it names, and
+   * one naming another table or an unknown entity throws `InvalidBatchError`. Every entry is checked
+   * before any is buffered.
+   *
+   * @example writer.resend(error.unprocessed)
+   */
+  resend(writes: readonly UnprocessedWrite[]): this {
+    this.assertOpen();
+    const requests = writes.map((w) => resendRequest(this.table, w));
+    this.engine.addAll(requests);
     return this;
   }
 
@@ -171,6 +202,13 @@ export interface BatchCollector {
    */
   delete<E extends AnyEntity>(entity: E, key: EntityKey<E>): void;
   delete(builder: BatchDeleteBuilder): void;
+  /**
+   * Adds, in order, the writes a `BatchWriteError` listed as not done, to send again (as the list
+   * form takes them: exactly as they were to be made, or rebuilt when read back from JSON).
+   *
+   * @example await AppTable.batchWrite((batch) => { batch.resend(error.unprocessed); batch.put(User, late) })
+   */
+  resend(writes: readonly UnprocessedWrite[]): void;
 }
 
 export interface BatchWriteAllOptions extends BatchWriteOptions {
@@ -185,18 +223,19 @@ export interface BatchWriteAllOptions extends BatchWriteOptions {
  */
 export async function batchWriteAll(
   client: AnyDynamoClient,
-  writes: readonly BatchWriteBuilder[] | ((batch: BatchCollector) => void | Promise<void>),
+  table: Table,
+  writes: readonly BatchWriteInput[] | ((batch: BatchCollector) => void | Promise<void>),
   options: BatchWriteAllOptions = {},
 ): Promise<BatchWriteResult> {
   // Typed callers pass condition-free builders; untyped ones are checked by toRequest.
-  let builders: readonly AnyWriteBuilder[];
+  let builders: readonly (AnyWriteBuilder | UnprocessedWrite)[];
   if (typeof writes === 'function') {
-    const collected: AnyWriteBuilder[] = [];
+    const collected: (AnyWriteBuilder | UnprocessedWrite)[] = [];
     builders = collected;
     let open = true;
     // Writes are read once the callback has returned; a later one (from a promise the callback
     // did not await) would land in a list nobody reads, so it throws instead of being dropped.
-    const collect = (b: AnyWriteBuilder): void => {
+    const collect = (b: AnyWriteBuilder | UnprocessedWrite): void => {
       if (!open) throw new InvalidBatchError('batchWrite: a write was added after the callback returned (a promise not awaited?); it would never be sent');
       collected.push(b);
     };
@@ -206,6 +245,9 @@ export async function batchWriteAll(
       },
       delete(a: AnyEntity | AnyDeleteBuilder, key?: unknown) {
         collect(isDeleteBuilder(a) ? a : asEntity(a).delete(key as never));
+      },
+      resend(listed: readonly UnprocessedWrite[]) {
+        for (const w of listed) collect(w);
       },
     };
     try {
@@ -219,7 +261,7 @@ export async function batchWriteAll(
   const failures: { index: number; error: unknown }[] = [];
   builders.forEach((b, index) => {
     try {
-      const r = toRequest(b);
+      const r = toRequest(b, table);
       // Last write wins, in the position of the last write. Only through one client: a table of
       // the same name behind another client is another table (the engine keeps their order).
       const slot = `${r.client === undefined ? 0 : clientTag(r.client)}\u0000${r.id}`;

@@ -4,7 +4,7 @@ import { marshallSettings, unmarshallSettings } from '../client/marshal-settings
 import { SignalFanout, eitherSignal, sendCommand, type AnyDynamoClient, type RequestOptions } from '../client/send.js';
 import { BatchWriteError, type UnprocessedWrite } from '../errors.js';
 import { backoffDelay, isRetryableError, resolveBackoff, resolveConcurrency, sleep, type BackoffOptions, type ResolvedBackoff } from './backoff.js';
-import { itemId, marshallWrite, type WriteRequest } from './write-request.js';
+import { itemId, listedWrite, marshallWrite, type WriteRequest } from './write-request.js';
 import { MAX_REQUEST_BODY_BYTES } from './wire-size.js';
 
 /** DynamoDB's cap on requests per BatchWriteItem call. */
@@ -103,6 +103,19 @@ export class BatchWriteEngine {
   }
 
   /**
+   * Adds requests in order, as `add` does each, throwing (once all are in, so its error lists them
+   * all) if the writer has stopped.
+   */
+  addAll(rs: readonly WriteRequest[]): void {
+    for (const r of rs) this.enqueue(r);
+    if (this.stopped) {
+      const e = this.error();
+      this.thrownCount = e.unprocessed.length;
+      throw e;
+    }
+  }
+
+  /**
    * Adds one request without throwing: after a stop it stays in the buffer, listed by the error
    * `flush()` throws (for `batchWriteAll`, whose error must list every write, not the first).
    */
@@ -180,7 +193,7 @@ export class BatchWriteEngine {
   }
 
   private error(): BatchWriteError {
-    const unsent = [...this.buffer.values()].map((r) => r.write);
+    const unsent = [...this.buffer.values()].map(listedWrite);
     return new BatchWriteError([...this.failed, ...unsent], this.written, this.failure);
   }
 
@@ -239,7 +252,7 @@ export class BatchWriteEngine {
   private fail(requests: readonly WriteRequest[], cause: unknown): void {
     this.stop(cause);
     this.pending -= requests.length;
-    for (const r of requests) this.failed.push(r.write);
+    for (const r of requests) this.failed.push(listedWrite(r));
   }
 
   /** Runs `onProgress`; its exceptions are held for `flush()` so they cannot abandon a retry. */

@@ -65,6 +65,30 @@ export function clientTag(client: AnyDynamoClient): number {
 /** `{"PutRequest":{"Item":...}},` / `{"DeleteRequest":{"Key":...}},` around the item or key. */
 const REQUEST_ENVELOPE_BYTES = 32;
 
+/**
+ * The request each listed write was made from. Kept apart from the entry (not a property of it), so
+ * that `JSON.stringify` and `deepEqual` see `unprocessed` entries as before; resending an entry
+ * dynakit listed sends this very request (same stored item, same times), with no second validation.
+ */
+const requestOfWrite = new WeakMap<UnprocessedWrite, WriteRequest>();
+
+/**
+ * The request an entry of `BatchWriteError.unprocessed` was made from, `undefined` for an object
+ * dynakit did not make (an entry read back from JSON, or a copy).
+ */
+export function requestOf(write: UnprocessedWrite): WriteRequest | undefined {
+  return requestOfWrite.get(write);
+}
+
+/**
+ * The entry a `BatchWriteError` lists for a request never done, remembered with it (only writes
+ * that fail are: the others cost nothing).
+ */
+export function listedWrite(r: WriteRequest): UnprocessedWrite {
+  requestOfWrite.set(r.write, r);
+  return r.write;
+}
+
 /** The request on `table`'s item whose stored form (item or key) is `stored`, reported as `write` if never done. */
 function requestOn(table: Table, stored: Record<string, unknown>, request: WriteRequest['request'], write: UnprocessedWrite): WriteRequest {
   return {

@@ -17,7 +17,7 @@ import { parseRecordWith, parseRecordsWith, type EntityStreamEvent, type ParsedS
 import { TableReadBuilder } from '../pagination/table-read.js';
 import type { StoredItem } from '../pagination/table-read-types.js';
 import { requireTableKeyCondition } from '../expressions/condition-input.js';
-import { BatchWriter, batchWriteAll, type BatchCollector, type BatchWriteAllOptions, type BatchWriteBuilder, type BatchWriteResult } from '../batch/batch-write.js';
+import { BatchWriter, batchWriteAll, type BatchCollector, type BatchWriteAllOptions, type BatchWriteInput, type BatchWriteResult } from '../batch/batch-write.js';
 import type { BatchWriteOptions } from '../batch/batch-writer.js';
 import { batchGetAll, type BatchGetOptions, type BatchGetResults } from '../batch/batch-get.js';
 import type { GetBuilder } from '../operations/get.js';
@@ -198,17 +198,20 @@ export class Table<C extends TableConfig = TableConfig> {
   /**
    * Writes puts and deletes in batches of 25 with retries. Every write is validated before
    * anything is sent; a key written twice keeps its last write. Throws `BatchWriteError` with
-   * every write not done when retries run out.
+   * every write not done when retries run out; `AppTable.batchWrite(error.unprocessed)` sends
+   * those again, exactly as they were to be made (entries read back from JSON are rebuilt through
+   * this table's entities and validated).
    *
    * @example
    * await AppTable.batchWrite(async (batch) => { for (const u of users) batch.put(User, u); batch.delete(Order, key); });
    * await AppTable.batchWrite([User.put(u1), Order.delete(k)]);
+   * await AppTable.batchWrite(error.unprocessed);
    */
   batchWrite(
-    writes: readonly BatchWriteBuilder[] | ((batch: BatchCollector) => void | Promise<void>),
+    writes: readonly BatchWriteInput[] | ((batch: BatchCollector) => void | Promise<void>),
     options?: BatchWriteAllOptions,
   ): Promise<BatchWriteResult> {
-    return batchWriteAll(this.client, writes, options);
+    return batchWriteAll(this.client, this as unknown as Table, writes, options);
   }
 
   /**
@@ -219,7 +222,7 @@ export class Table<C extends TableConfig = TableConfig> {
    * for await (const row of source) writer.put(User, row);
    */
   batchWriter(options?: BatchWriteOptions): BatchWriter {
-    return new BatchWriter(this.client, options);
+    return new BatchWriter(this.client, options ?? {}, this as unknown as Table);
   }
 
   /**

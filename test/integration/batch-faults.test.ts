@@ -356,14 +356,10 @@ function batchWriteErrorOf(e: unknown): BatchWriteError {
   throw e;
 }
 
-/** Writes `unprocessed` (and what was never handed over) again, without faults, as a caller resuming would. */
+/** Writes `unprocessed` (and what was never handed over) again, without faults, as a caller resuming would: the error's entries as they are. */
 async function resume(unprocessed: readonly UnprocessedWrite[], notHanded: readonly Write[]): Promise<void> {
-  const builders: BatchWriteBuilder[] = unprocessed.map((w) => {
-    if (w.type === 'put') return w.entity === 'User' ? User.put(w.item as never) : Order.put(w.item as never);
-    return w.entity === 'User' ? User.delete(w.key as never) : Order.delete(w.key as never);
-  });
-  for (const w of notHanded) builders.push(w.builder);
-  if (builders.length > 0) await AppTable.batchWrite(builders, fast);
+  const writes = [...unprocessed, ...notHanded.map((w) => w.builder)];
+  if (writes.length > 0) await AppTable.batchWrite(writes, fast);
 }
 
 let runCounter = 0;

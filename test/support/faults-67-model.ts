@@ -6,7 +6,7 @@
  * Order; every put writes a number no other write used, so the table says which write it holds).
  */
 import fc from 'fast-check';
-import type { BatchWriteBuilder, UnprocessedWrite } from '../../src/index.js';
+import type { UnprocessedWrite } from '../../src/index.js';
 import type { appModel } from '../fixtures/app-model.js';
 import type { Fault, InjectedError } from './faults-scripted.js';
 
@@ -243,15 +243,6 @@ export class Targets {
   id(t: Target): string {
     const key = this.del(t).build().Key as { pk: string; sk: string };
     return `${this.app(t).AppTable.name}|${key.pk}|${key.sk}`;
-  }
-
-  /** The builder that redoes an unprocessed write (as a caller resuming from `BatchWriteError` would). */
-  redo(w: UnprocessedWrite): BatchWriteBuilder {
-    const app = Object.values(this.apps).find((a) => a.AppTable.name === w.table);
-    if (app === undefined) throw new Error(`unprocessed write of an unknown table ${w.table}`);
-    if (w.entity === 'User') return w.type === 'put' ? app.User.put(w.item as never) : app.User.delete(w.key as never);
-    if (w.entity === 'Order') return w.type === 'put' ? app.Order.put(w.item as never) : app.Order.delete(w.key as never);
-    throw new Error(`unprocessed write of an unknown entity ${w.entity}`);
   }
 
   /** `table|pk|sk` of an unprocessed write, and its number for a put. */

@@ -244,8 +244,9 @@ export async function batchCommand(run: FaultRun, cmd: BatchCmd): Promise<void> 
     const exhausted = error !== undefined && calls.at(-1)?.client !== 'ValidationException';
     checkBackoff(calls, cmd.maxAttempts ?? 10, exhausted);
   }
-  // Resuming: the listed writes again, then the ones never handed over; the tables are the model.
-  const resume = [...listed.map((w) => t.redo(w)), ...writes.slice(handed).map((w) => w.builder)];
+  // Resuming: the listed writes again (the error's entries as they are, either table's), then the
+  // ones never handed over; the tables are the model.
+  const resume = [...listed, ...writes.slice(handed).map((w) => w.builder)];
   if (resume.length > 0) await apps.A.AppTable.batchWrite(resume, BACKOFF);
   for (const w of writes) {
     if (w.kind === 'put') run.model.set(w.id, { ent: w.ent, value: w.value! });

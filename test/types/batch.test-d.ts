@@ -9,6 +9,8 @@ import {
   transactWrite,
   type BatchCollector,
   type BatchProgress,
+  type BatchWriteBuilder,
+  type BatchWriteInput,
   type BatchWriteResult,
   type CancellationReason,
   type CancellationCode,
@@ -43,6 +45,32 @@ test('batchWrite takes put and delete builders (array) or a callback, and resolv
   AppTable.batchWrite([User.get({ userId: 'u1' })]);
   // @ts-expect-error unknown option
   AppTable.batchWrite([], { retries: 3 });
+});
+
+test('batchWrite, the collector and the writer take BatchWriteError.unprocessed to resend', () => {
+  const e = new BatchWriteError([], 0, undefined);
+  expectTypeOf(AppTable.batchWrite(e.unprocessed)).resolves.toEqualTypeOf<BatchWriteResult>();
+  expectTypeOf(AppTable.batchWrite([...e.unprocessed, User.put(ada), AppTable.delete({ pk: 'USER#u1', sk: 'NOTE#1' })])).resolves.toEqualTypeOf<BatchWriteResult>();
+  expectTypeOf<BatchWriteInput>().toEqualTypeOf<BatchWriteBuilder | UnprocessedWrite>();
+  // An entry read back from JSON, typed as what the error lists.
+  const fromQueue = JSON.parse('[]') as UnprocessedWrite[];
+  AppTable.batchWrite(fromQueue);
+  AppTable.batchWrite([{ type: 'delete', entity: 'User', table: 'App', key: { userId: 'u1' } }]);
+  AppTable.batchWrite((b) => {
+    expectTypeOf(b.resend(e.unprocessed)).toEqualTypeOf<void>();
+  });
+  expectTypeOf(AppTable.batchWriter().resend(e.unprocessed).put(User, ada)).toEqualTypeOf<BatchWriter>();
+
+  // @ts-expect-error an entry needs its table
+  AppTable.batchWrite([{ type: 'put', entity: 'User', item: ada }]);
+  // @ts-expect-error an entry is a put or a delete
+  AppTable.batchWrite([{ type: 'update', entity: 'User', table: 'App', key: { userId: 'u1' } }]);
+  // @ts-expect-error a put lists its item, not a key
+  AppTable.batchWrite([{ type: 'put', entity: 'User', table: 'App', key: { userId: 'u1' } }]);
+  // @ts-expect-error still no conditions: create() is not a batch write
+  AppTable.batchWrite([...e.unprocessed, User.create(ada)]);
+  // @ts-expect-error resend takes listed writes, not builders
+  AppTable.batchWriter().resend([User.put(ada)]);
 });
 
 test('the callback collector checks items and keys against the entity', () => {

@@ -1,0 +1,70 @@
+import type { UnprocessedWrite } from '../errors.js';
+import { InvalidBatchError } from '../errors.js';
+import type { Table } from '../entity/table.js';
+import { DeleteBuilder } from '../operations/delete.js';
+import { PutBuilder } from '../operations/put.js';
+import { TableDeleteBuilder } from '../operations/table-delete.js';
+import { requestOf, type WriteRequest } from './write-request.js';
+
+const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/**
+ * The request that sends an entry of `BatchWriteError.unprocessed` again, through `table` (the table
+ * whose `batchWrite` or `batchWriter` it was given to).
+ *
+ * An entry dynakit listed resends the request it was made from: the same stored item, times and
+ * keys, whichever table it is on. Any other object of that shape (an entry read back from JSON, a
+ * queue, a dead-letter table) is a new write of `table`'s entity it names, validated as
+ * `Entity.put(item)` (with `.withTimestamps(timestamps)` when it lists times) or
+ * `Entity.delete(key)` are; `entity: 'table <name>'` is `table.delete(key)`. A bad item or key
+ * throws what those throw (`ValidationError`, `KeyError`, ...); an entry naming another table or an
+ * entity `table` does not define throws `InvalidBatchError` naming both.
+ */
+export function resendRequest(table: Table | undefined, entry: UnprocessedWrite): WriteRequest {
+  const sent = requestOf(entry);
+  if (sent !== undefined) return sent;
+  const w: unknown = entry;
+  if (!isRecord(w) || (w['type'] !== 'put' && w['type'] !== 'delete') || typeof w['entity'] !== 'string' || typeof w['table'] !== 'string') {
+    throw new InvalidBatchError(`a write to resend is { type: 'put' | 'delete', entity, table, item | key }, as BatchWriteError.unprocessed lists it; got ${describe(w)}`);
+  }
+  const { type, entity, table: tableName } = w;
+  const where = `${entity} in table ${tableName}`;
+  // A writer made with `new BatchWriter(client)` knows no table to find the entity on.
+  if (table === undefined) throw new InvalidBatchError(`${where}: a ${type} read back from JSON is rebuilt through its table's entities; resend it with that table's batchWrite or batchWriter()`);
+  if (tableName !== table.name) {
+    throw new InvalidBatchError(`${where}: a ${type} listed for table ${tableName} cannot be resent through table ${table.name}; resend it with that table's batchWrite`);
+  }
+  const given = type === 'put' ? w['item'] : w['key'];
+  if (!isRecord(given)) throw new InvalidBatchError(`${where}: the ${type} has no ${type === 'put' ? 'item' : 'key'} object to resend`);
+  if (entity === `table ${table.name}`) {
+    if (type === 'delete') return table.delete(given as never).writeRequest();
+    throw new InvalidBatchError(`${where}: a table writes no items of its own; a put names the entity that writes it`);
+  }
+  const model = table.entities.get(entity);
+  if (model === undefined) {
+    throw new InvalidBatchError(`${where}: table ${table.name} defines no entity ${entity} (it defines ${[...table.entities.keys()].join(', ') || 'none'})`);
+  }
+  if (type === 'delete') return new DeleteBuilder(model, { key: given, condition: undefined, returnOld: false, returnItemOnFailure: false }).writeRequest();
+  const times = w['timestamps'];
+  return new PutBuilder(model, {
+    item: given,
+    create: false,
+    condition: undefined,
+    returnItemOnFailure: false,
+    returnOld: false,
+    ...(times === undefined ? {} : { timestamps: { given: times } }),
+  }).writeRequest();
+}
+
+/** A short description of a value that is not a write, for messages. */
+function describe(v: unknown): string {
+  if (!isRecord(v)) return v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v;
+  return `an object with ${Object.keys(v).slice(0, 5).join(', ') || 'no keys'}`;
+}
+
+/**
+ * Whether a value given to a batch is meant as a listed write to resend (an object with `type` and
+ * `entity`) rather than a builder; `resendRequest` checks the rest of its shape.
+ */
+export const isUnprocessedWrite = (v: unknown): v is UnprocessedWrite =>
+  isRecord(v) && 'type' in v && 'entity' in v && !(v instanceof PutBuilder) && !(v instanceof DeleteBuilder) && !(v instanceof TableDeleteBuilder);
