@@ -23,6 +23,8 @@ import { batchGetAll, type BatchGetOptions, type BatchGetResults } from '../batc
 import type { GetBuilder } from '../operations/get.js';
 import { TableDeleteBuilder } from '../operations/table-delete.js';
 import type { TablePrimaryKey } from './physical-key.js';
+import { TableKeyOperand } from '../expressions/table-key-condition.js';
+import type { IndexKeyCondition, TableKeyValues } from './table-key-types.js';
 
 /** The discriminator attribute name of a table config (`_et` unless configured). */
 export type EntityAttributeOf<C extends TableConfig> = C['entityAttribute'] extends string ? C['entityAttribute'] : '_et';
@@ -169,8 +171,8 @@ export class Table<C extends TableConfig = TableConfig> {
    *
    * @example const { items, unknown } = await AppTable.query(AppTable.Key('pk').eq('USER#u1')).all()
    */
-  query(condition: Condition): TableReadBuilder<StoredItem<EntityAttributeOf<C>>, EntityAttributeOf<C>>;
-  query(index: TableIndexName<C>, condition: Condition): TableReadBuilder<StoredItem<EntityAttributeOf<C>>, EntityAttributeOf<C>>;
+  query(condition: IndexKeyCondition<C, 'primary'>): TableReadBuilder<StoredItem<EntityAttributeOf<C>>, EntityAttributeOf<C>>;
+  query<I extends TableIndexName<C>>(index: I, condition: NoInfer<IndexKeyCondition<C, I>>): TableReadBuilder<StoredItem<EntityAttributeOf<C>>, EntityAttributeOf<C>>;
   query(a: string | Condition, b?: Condition): TableReadBuilder<StoredItem<EntityAttributeOf<C>>, EntityAttributeOf<C>> {
     const [index, key] = typeof a === 'string' ? [a, b] : ['primary', a];
     requireTableKeyCondition(`table ${this.name}`, key);
@@ -361,13 +363,15 @@ export class Table<C extends TableConfig = TableConfig> {
     );
 
   /**
-   * A key-condition operand on a physical key attribute of the table or one of its indexes.
+   * A key-condition operand on a physical key attribute of the table or one of its indexes, whose
+   * values have the key's type (`S` string, `N` number, `B` binary). `AppTable.query` takes only
+   * conditions on the queried index's key attributes, with `eq` on its partition key.
    *
    * @example AppTable.Key('pk').eq('ORG#acme')
    */
-  Key = (name: TableKeyName<C>): AttributeOperand<string | number | Uint8Array> => {
+  Key = <N extends TableKeyName<C>>(name: N): TableKeyOperand<TableKeyValues<C>[N & keyof TableKeyValues<C>], N> => {
     if (!this.keyAttributeNames.has(name)) throw new ExpressionError(`table ${this.name}`, '', `${String(name)} is not a key attribute of the table or its indexes`);
-    return new AttributeOperand<string | number | Uint8Array>([name], false, this.conditionOwner);
+    return new TableKeyOperand([name], false, this.conditionOwner);
   };
 }
 
