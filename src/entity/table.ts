@@ -24,7 +24,7 @@ import type { GetBuilder } from '../operations/get.js';
 import { TableDeleteBuilder } from '../operations/table-delete.js';
 import type { TablePrimaryKey } from './physical-key.js';
 import { TableKeyOperand } from '../expressions/table-key-condition.js';
-import type { IndexKeyCondition, TableKeyValues } from './table-key-types.js';
+import type { AllKeyAttributes, IndexKeyCondition, KeyValueOf } from './table-key-types.js';
 
 /** The discriminator attribute name of a table config (`_et` unless configured). */
 export type EntityAttributeOf<C extends TableConfig> = C['entityAttribute'] extends string ? C['entityAttribute'] : '_et';
@@ -33,17 +33,7 @@ export type EntityAttributeOf<C extends TableConfig> = C['entityAttribute'] exte
 export type TableIndexName<C extends TableConfig> = 'primary' | (keyof NonNullable<C['indexes']> & string);
 
 /** Physical key attribute names of a table and its indexes. */
-export type TableKeyName<C extends TableConfig> =
-  | C['partitionKey']['name']
-  | (C['sortKey'] extends KeyAttribute ? C['sortKey']['name'] : never)
-  | {
-      [I in keyof NonNullable<C['indexes']>]:
-        | (NonNullable<C['indexes']>[I] extends { partitionKey: infer P } ? KeyNames<P> : never)
-        | (NonNullable<C['indexes']>[I] extends { sortKey: infer S } ? KeyNames<S> : never);
-    }[keyof NonNullable<C['indexes']>];
-
-/** The attribute names of a key: one, or every attribute of a multi-attribute key. */
-type KeyNames<K> = K extends readonly KeyAttribute[] ? K[number]['name'] : K extends KeyAttribute ? K['name'] : never;
+export type TableKeyName<C extends TableConfig> = AllKeyAttributes<C>['name'];
 
 /** The physical key attributes of one index (or `primary`). */
 export interface ResolvedIndex {
@@ -369,7 +359,9 @@ export class Table<C extends TableConfig = TableConfig> {
    *
    * @example AppTable.Key('pk').eq('ORG#acme')
    */
-  Key = <N extends TableKeyName<C>>(name: N): TableKeyOperand<TableKeyValues<C>[N & keyof TableKeyValues<C>], N> => {
+  // The value type is read inline: the intersection keeps the attribute named N (the others reduce
+  // to never), measured cheaper than Extract, a mapped type of every key, or an alias around it.
+  Key = <N extends TableKeyName<C>>(name: N): TableKeyOperand<KeyValueOf<(AllKeyAttributes<C> & { readonly name: N })['type']>, N> => {
     if (!this.keyAttributeNames.has(name)) throw new ExpressionError(`table ${this.name}`, '', `${String(name)} is not a key attribute of the table or its indexes`);
     return new TableKeyOperand([name], false, this.conditionOwner);
   };
