@@ -30,10 +30,10 @@ export type KeyValueOf<T extends KeyAttribute['type']> = { S: string; N: number 
  * with `eq` on every partition key attribute (a local index's partition key is the table's).
  */
 export type IndexKeyCondition<C extends TableConfig, I> = I extends 'primary'
-  ? TableKeyCondition<C['partitionKey']['name'] | KeyAttributes<C['sortKey']>['name'], C['partitionKey']['name'], I>
-  : IndexKeyConditionOf<IndexesOf<C>[I & keyof IndexesOf<C>], C['partitionKey']['name'], I & string>;
+  ? TableKeyCondition<C['partitionKey']['name'] | KeyAttributes<C['sortKey']>['name'], C['partitionKey']['name']>
+  : IndexKeyConditionOf<IndexesOf<C>[I & keyof IndexesOf<C>], C['partitionKey']['name']>;
 
 /** A global index names its own partition key attributes; a local one (no `partitionKey`) the table's. */
-type IndexKeyConditionOf<X, TablePartitionKey extends string, I extends string> = X extends { partitionKey: infer P; sortKey?: infer S }
-  ? TableKeyCondition<KeyAttributes<P>['name'] | KeyAttributes<S>['name'], KeyAttributes<P>['name'], I>
-  : X extends { sortKey: infer S } ? TableKeyCondition<TablePartitionKey | KeyAttributes<S>['name'], TablePartitionKey, I> : never;
+type IndexKeyConditionOf<X, TablePartitionKey extends string> = X extends { partitionKey: infer P; sortKey?: infer S }
+  ? TableKeyCondition<KeyAttributes<P>['name'] | KeyAttributes<S>['name'], KeyAttributes<P>['name']>
+  : X extends { sortKey: infer S } ? TableKeyCondition<TablePartitionKey | KeyAttributes<S>['name'], TablePartitionKey> : never;

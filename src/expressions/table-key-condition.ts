@@ -9,19 +9,20 @@ import { AttributeOperand, Condition, and, type OrderedValue, type PrefixValue }
 
 /**
  * A key condition built by a table's `Key(...)` (or an entity's `partition(...)`), joined with `and`.
- * `A`: the key attributes it names; `E`: those it compares with `eq`; `I`: the index an entity's
- * `partition(I, ...)` built it for (`never` when `Key` built it: valid on any index naming its attributes).
+ * `A`: the key attributes it names; `E`: those it compares with `eq`. An entity's `partition(...)`
+ * gives `TableKeyCondition<never, string>` (its physical names are not in the entity's type): any
+ * index takes it at compile time, and the query checks it at run time.
  *
  * @example AppTable.query(AppTable.Key('pk').eq('USER#u1').and(AppTable.Key('sk').beginsWith('ORDER#')))
  */
-export class TableKeyCondition<A extends string = string, E extends string = never, I extends string = never> extends Condition {
+export class TableKeyCondition<A extends string = string, E extends string = never> extends Condition {
   /**
    * @internal type carrier, never set at run time. Required, so that a plain `Condition` (an
    * `Attr(...)` condition, an `or`, a `not`) is not a key condition. `eq` is contravariant: a
    * condition whose `eq` names cover an index's partition key attributes is assignable to that
-   * index's `TableKeyCondition<Names, PartitionNames, Index>`; one missing one is not.
+   * index's `TableKeyCondition<Names, PartitionNames>`; one missing one is not.
    */
-  declare readonly '~tableKey': { readonly attributes: A; readonly eq: (eq: E) => void; readonly index: I };
+  declare readonly '~tableKey': { readonly attributes: A; readonly eq: (eq: E) => void };
 
   /**
    * Both conditions: with another key condition, still a key condition (DynamoDB allows only AND
@@ -29,12 +30,12 @@ export class TableKeyCondition<A extends string = string, E extends string = nev
    *
    * @example AppTable.Key('pk').eq('USER#u1').and(AppTable.Key('sk').beginsWith('ORDER#'))
    */
-  // Typed on `this`, not on the class's A, E and I: comparing two key conditions then never
+  // Typed on `this`, not on the class's A and E: comparing two key conditions then never
   // compares this generic signature (measured ~200 instantiations less per program).
-  override and<A2 extends string, E2 extends string, I2 extends string, B extends string, F extends string, J extends string>(
-    this: TableKeyCondition<A2, E2, I2>,
-    other: TableKeyCondition<B, F, J>,
-  ): TableKeyCondition<A2 | B, E2 | F, I2 | J>;
+  override and<A2 extends string, E2 extends string, B extends string, F extends string>(
+    this: TableKeyCondition<A2, E2>,
+    other: TableKeyCondition<B, F>,
+  ): TableKeyCondition<A2 | B, E2 | F>;
   override and(...others: Condition[]): Condition;
   override and(...others: Condition[]): Condition {
     const joined = and(this, ...others);
