@@ -157,7 +157,10 @@ export class Table<C extends TableConfig = TableConfig> {
 
   /**
    * Queries the table (or an index) on physical key attributes. Items are parsed by the
-   * entity their discriminator names; `.entities(User, Order)` types them as a union.
+   * entity their discriminator names; `.entities(User, Order)` types them as a union. The key
+   * condition must name only that index's key attributes (built by `Key`, joined with `and`), with
+   * `eq` on each partition key attribute: anything else does not compile, and is an
+   * `ExpressionError` before sending for a JavaScript caller.
    *
    * @example const { items, unknown } = await AppTable.query(AppTable.Key('pk').eq('USER#u1')).all()
    */
