@@ -1,5 +1,6 @@
 export { defineTable, Table } from './entity/table.js';
 export type { TableKeyName, ResolvedIndex, EntityAttributeOf, TableIndexName } from './entity/table.js';
+export type { IndexKeyCondition } from './entity/table-key-types.js';
 export type {
   TableConfig,
   KeyAttribute,
@@ -27,6 +28,7 @@ export { encodeKeyNumber, decodeKeyNumber } from './entity/key-encoding.js';
 export { computeItemSize, MAX_ITEM_BYTES } from './entity/item-size.js';
 export { Condition, AttributeOperand, and, or, not } from './expressions/condition.js';
 export { KeyCondition, KeyOperand } from './expressions/key-condition.js';
+export { TableKeyCondition, TableKeyOperand } from './expressions/table-key-condition.js';
 export { UpdateRef } from './expressions/update-values.js';
 export { PutBuilder } from './operations/put.js';
 export type { GivenTimestamps } from './operations/put.js';

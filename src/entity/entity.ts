@@ -17,6 +17,7 @@ import { checkOwners } from '../operations/expression-input.js';
 import { storedItemOf } from '../operations/condition-failure.js';
 import { EntityBatchGet } from '../batch/entity-batch-get.js';
 import { partitionCondition } from './partition-condition.js';
+import type { TableKeyCondition } from '../expressions/table-key-condition.js';
 import { requireCondition, requireKeyCondition } from '../expressions/condition-input.js';
 
 /**
@@ -198,7 +199,7 @@ export class Entity<Name extends string, Item extends object, Input, K, V extend
    * const { items } = await AppTable.query(User.partition('primary', { userId: 'u1' })).entities(User, Order).all()
    * const team = await AppTable.query('gsi1', Order.partition('gsi1', { orderId: 'o1' })).all()
    */
-  partition<I extends QueryIndexName<K>>(index: I, composites: PartitionInput<Item, PartitionNames<K, I>>): Condition {
+  partition<I extends QueryIndexName<K>>(index: I, composites: PartitionInput<Item, PartitionNames<K, I>>): TableKeyCondition<never, string> {
     return partitionCondition(this.model, index, composites as Record<string, unknown>);
   }
 

@@ -1,4 +1,5 @@
-import { AttributeOperand, and, type Condition } from '../expressions/condition.js';
+import { AttributeOperand, and } from '../expressions/condition.js';
+import { TableKeyCondition } from '../expressions/table-key-condition.js';
 import { KeyError } from '../errors.js';
 import type { EntityModel } from './model.js';
 
@@ -12,7 +13,7 @@ import type { EntityModel } from './model.js';
  *
  * @example partitionCondition(Order.model, 'gsi1', { orderId: 'o1' }) // gsi1pk = 'ORDER#o1'
  */
-export function partitionCondition(model: EntityModel, indexName: string, composites: Readonly<Record<string, unknown>>): Condition {
+export function partitionCondition(model: EntityModel, indexName: string, composites: Readonly<Record<string, unknown>>): TableKeyCondition<never, string> {
   const ix = model.keysOf(indexName);
   const local = ix.index.type === 'local';
   const templates = local ? model.primary.pks : ix.pks;
@@ -27,5 +28,6 @@ export function partitionCondition(model: EntityModel, indexName: string, compos
     values[c] = model.keyValue(c, v);
   }
   const terms = templates.map((t, i) => new AttributeOperand<unknown>([attributes[i]!.name]).eq(t.build(values)));
-  return terms.length === 1 ? terms[0]! : and(...terms);
+  const condition = terms.length === 1 ? terms[0]! : and(...terms);
+  return new TableKeyCondition(condition.node, condition.owners);
 }

@@ -23,6 +23,8 @@ import { batchGetAll, type BatchGetOptions, type BatchGetResults } from '../batc
 import type { GetBuilder } from '../operations/get.js';
 import { TableDeleteBuilder } from '../operations/table-delete.js';
 import type { TablePrimaryKey } from './physical-key.js';
+import { TableKeyOperand } from '../expressions/table-key-condition.js';
+import type { AllKeyAttributes, IndexKeyCondition, KeyValueOf } from './table-key-types.js';
 
 /** The discriminator attribute name of a table config (`_et` unless configured). */
 export type EntityAttributeOf<C extends TableConfig> = C['entityAttribute'] extends string ? C['entityAttribute'] : '_et';
@@ -31,17 +33,7 @@ export type EntityAttributeOf<C extends TableConfig> = C['entityAttribute'] exte
 export type TableIndexName<C extends TableConfig> = 'primary' | (keyof NonNullable<C['indexes']> & string);
 
 /** Physical key attribute names of a table and its indexes. */
-export type TableKeyName<C extends TableConfig> =
-  | C['partitionKey']['name']
-  | (C['sortKey'] extends KeyAttribute ? C['sortKey']['name'] : never)
-  | {
-      [I in keyof NonNullable<C['indexes']>]:
-        | (NonNullable<C['indexes']>[I] extends { partitionKey: infer P } ? KeyNames<P> : never)
-        | (NonNullable<C['indexes']>[I] extends { sortKey: infer S } ? KeyNames<S> : never);
-    }[keyof NonNullable<C['indexes']>];
-
-/** The attribute names of a key: one, or every attribute of a multi-attribute key. */
-type KeyNames<K> = K extends readonly KeyAttribute[] ? K[number]['name'] : K extends KeyAttribute ? K['name'] : never;
+export type TableKeyName<C extends TableConfig> = AllKeyAttributes<C>['name'];
 
 /** The physical key attributes of one index (or `primary`). */
 export interface ResolvedIndex {
@@ -165,12 +157,15 @@ export class Table<C extends TableConfig = TableConfig> {
 
   /**
    * Queries the table (or an index) on physical key attributes. Items are parsed by the
-   * entity their discriminator names; `.entities(User, Order)` types them as a union.
+   * entity their discriminator names; `.entities(User, Order)` types them as a union. The key
+   * condition must name only that index's key attributes (built by `Key`, joined with `and`), with
+   * `eq` on each partition key attribute: anything else does not compile, and is an
+   * `ExpressionError` before sending for a JavaScript caller.
    *
    * @example const { items, unknown } = await AppTable.query(AppTable.Key('pk').eq('USER#u1')).all()
    */
-  query(condition: Condition): TableReadBuilder<StoredItem<EntityAttributeOf<C>>, EntityAttributeOf<C>>;
-  query(index: TableIndexName<C>, condition: Condition): TableReadBuilder<StoredItem<EntityAttributeOf<C>>, EntityAttributeOf<C>>;
+  query(condition: IndexKeyCondition<C, 'primary'>): TableReadBuilder<StoredItem<EntityAttributeOf<C>>, EntityAttributeOf<C>>;
+  query<I extends TableIndexName<C>>(index: I, condition: NoInfer<IndexKeyCondition<C, I>>): TableReadBuilder<StoredItem<EntityAttributeOf<C>>, EntityAttributeOf<C>>;
   query(a: string | Condition, b?: Condition): TableReadBuilder<StoredItem<EntityAttributeOf<C>>, EntityAttributeOf<C>> {
     const [index, key] = typeof a === 'string' ? [a, b] : ['primary', a];
     requireTableKeyCondition(`table ${this.name}`, key);
@@ -366,13 +361,17 @@ export class Table<C extends TableConfig = TableConfig> {
     );
 
   /**
-   * A key-condition operand on a physical key attribute of the table or one of its indexes.
+   * A key-condition operand on a physical key attribute of the table or one of its indexes, whose
+   * values have the key's type (`S` string, `N` number, `B` binary). `AppTable.query` takes only
+   * conditions on the queried index's key attributes, with `eq` on its partition key.
    *
    * @example AppTable.Key('pk').eq('ORG#acme')
    */
-  Key = (name: TableKeyName<C>): AttributeOperand<string | number | Uint8Array> => {
+  // The value type is read inline: the intersection keeps the attribute named N (the others reduce
+  // to never), measured cheaper than Extract, a mapped type of every key, or an alias around it.
+  Key = <N extends TableKeyName<C>>(name: N): TableKeyOperand<KeyValueOf<(AllKeyAttributes<C> & { readonly name: N })['type']>, N> => {
     if (!this.keyAttributeNames.has(name)) throw new ExpressionError(`table ${this.name}`, '', `${String(name)} is not a key attribute of the table or its indexes`);
-    return new AttributeOperand<string | number | Uint8Array>([name], false, this.conditionOwner);
+    return new TableKeyOperand([name], false, this.conditionOwner);
   };
 }
 

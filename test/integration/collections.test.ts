@@ -190,9 +190,13 @@ describe('table-level bad input, before any request', () => {
   }
 
   it('key conditions that are not a key of that index', () => {
+    // @ts-expect-error -- pk is the partition key of the primary index (refused at compile time; the run-time check stays for JavaScript callers)
     rejects(() => AppTable.query(Key('sk').eq('PROFILE')), ExpressionError, /needs pk\.eq/);
+    // @ts-expect-error -- pk is not a key attribute of gsi1 (refused at compile time; the run-time check stays for JavaScript callers)
     rejects(() => AppTable.query('gsi1', Key('pk').eq('USER#u1')), ExpressionError, /a key condition on gsi1 takes gsi1pk/);
+    // @ts-expect-error -- an Attr condition is not a key condition (refused at compile time; the run-time check stays for JavaScript callers)
     rejects(() => AppTable.query(Key('pk').eq('a').and(AppTable.Attr('total').gt(1))), ExpressionError, /takes pk\.eq\(\.\.\.\)/);
+    // @ts-expect-error -- key conditions have no OR (refused at compile time; the run-time check stays for JavaScript callers)
     rejects(() => AppTable.query(Key('pk').eq('a').or(Key('sk').eq('b'))), ExpressionError, /joined with and\(\)/);
     rejects(() => AppTable.Key('total' as 'pk'), ExpressionError, /not a key attribute/);
   });

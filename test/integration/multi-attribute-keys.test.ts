@@ -145,6 +145,7 @@ describe('multi-attribute global index keys', () => {
     const { Key } = Fleet;
     const open = await Fleet.query('byRegion', Key('tenantId').eq('t1').and(Key('region').eq('eu')).and(Key('status').eq('open')).and(Key('createdOn').lt(9))).all();
     expect(open.items.map((i) => i['siteId'])).toEqual(['s1', 's3']);
+    // @ts-expect-error -- byRegion needs eq on region too (refused at compile time; the run-time check stays for JavaScript callers)
     expect(() => Fleet.query('byRegion', Key('tenantId').eq('t1')).build()).toThrow(/needs eq on each of tenantId, region/);
     expect(() => Fleet.query('byRegion', Key('tenantId').eq('t1').and(Key('region').eq('eu')).and(Key('createdOn').eq(3))).build()).toThrow(/createdOn needs status first/);
     expect(() => Fleet.query('byRegion', Key('tenantId').eq('t1').and(Key('region').eq('eu')).and(Key('status').gt('a')).and(Key('createdOn').eq(3))).build()).toThrow(

@@ -111,8 +111,11 @@ describe('table-level queries: what DynamoDB rejects fails before sending', () =
   const K = AppTable.Key;
   const A = AppTable.Attr;
   it('a key condition value of another type than the key attribute', () => {
+    // @ts-expect-error -- pk is an S key (refused at compile time; the run-time check stays for JavaScript callers)
     expect(() => AppTable.query(K('pk').eq(5))).toThrow(ExpressionError);
+    // @ts-expect-error -- pk is an S key (refused at compile time; the run-time check stays for JavaScript callers)
     expect(() => AppTable.query(K('pk').eq(5))).toThrow('table ExprReview: pk: pk is a S key; number 5 cannot be compared with it');
+    // @ts-expect-error -- sk is an S key (refused at compile time; the run-time check stays for JavaScript callers)
     expect(() => AppTable.query(K('pk').eq('a').and(K('sk').gt(new Uint8Array([1]))))).toThrow(/sk is a S key; a binary value/);
     expect(() => AppTable.query(K('pk').eq('a').and(K('sk').between('a', 1 as never)))).toThrow(/sk is a S key/);
     expect(() => AppTable.query(K('pk').eq('a').and(K('sk').gte(new Date(0) as never)))).not.toThrow();
@@ -139,7 +142,9 @@ describe('a numeric sort key at table level', () => {
   it('beginsWith is refused (DynamoDB: begins_with takes no N key)', async () => {
     const { defineTable } = await import('../../src/index.js');
     const T = defineTable({ name: 'NumSk', client, partitionKey: { name: 'pk', type: 'S' }, sortKey: { name: 'n', type: 'N' } });
+    // @ts-expect-error -- n is an N key: no beginsWith (refused at compile time; the run-time check stays for JavaScript callers)
     expect(() => T.query(T.Key('pk').eq('a').and(T.Key('n').beginsWith('1')))).toThrow(/n: beginsWith needs a string or binary sort key; n is N/);
+    // @ts-expect-error -- n is an N key (refused at compile time; the run-time check stays for JavaScript callers)
     expect(() => T.query(T.Key('pk').eq('a').and(T.Key('n').gt('1')))).toThrow(/n is a N key; the string "1"/);
     expect(() => T.query(T.Key('pk').eq('a').and(T.Key('n').between(1, 2n as never)))).not.toThrow();
   });
