@@ -7,6 +7,7 @@
  * each bad one once, across pages, cursors and segments.
  */
 import { beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { defineEntity, defineTable, ItemParseError } from '../../src/index.js';
@@ -212,10 +213,47 @@ describe('onInvalidItem(): table-level reads', () => {
 
     const s = reports();
     const scanned = await Table.scan().onInvalidItem(s.handler).segments(3).all();
-    expect(scanned.items).toHaveLength(validIds.length + 10);
-    expect(s.ids().sort()).toEqual(badIds);
+    expect(scanned.items.filter((i) => i['group'] === 'g')).toHaveLength(validIds.length + 10);
+    expect(s.ids().filter((id) => badIds.includes(id)).sort()).toEqual(badIds);
 
     await expect(collection().onInvalidItem(() => { throw new RangeError('no') }).all()).rejects.toBeInstanceOf(RangeError);
     expect(await collection().onInvalidItem(() => { throw new RangeError('no') }).count()).toBe(31);
+  });
+});
+
+describe('onInvalidItem(): a stored number JavaScript cannot read', () => {
+  // Partition G#u: Items a and c, and b whose `n` is a decimal beyond 2^53 (written by another tool).
+  beforeAll(async () => {
+    await Item.put({ group: 'u', id: 'a', n: 1 });
+    await client.send(new PutItemCommand({ TableName: Table.name, Item: { pk: { S: 'G#u' }, sk: { S: 'ITEM#b' }, _et: { S: 'Item' }, group: { S: 'u' }, id: { S: 'b' }, n: { N: '9007199254740993.5' } } }));
+    await Item.put({ group: 'u', id: 'c', n: 3 });
+  });
+  const unreadable = () => Item.query('primary', Item.Key('group').eq('u'));
+
+  it('is skipped and reported like an item the schema rejects, in entity and table-level reads', async () => {
+    await expect(unreadable().all()).rejects.toBeInstanceOf(ItemParseError);
+    const errors: ItemParseError[] = [];
+    expect((await unreadable().onInvalidItem((e) => errors.push(e)).all()).map((i) => i.id)).toEqual(['a', 'c']);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.entity).toBe('Item');
+    expect(errors[0]!.issues.map((i) => i.path)).toEqual(['n']);
+    // As DynamoDB sent it: the number could not be read into a plain item.
+    expect(errors[0]!.raw).toMatchObject({ sk: { S: 'ITEM#b' }, n: { N: '9007199254740993.5' } });
+
+    const walked: string[] = [];
+    let reported = 0;
+    let cursor: string | undefined;
+    do {
+      const page = await unreadable().onInvalidItem(() => reported++).limit(1).startAfter(cursor);
+      walked.push(...page.items.map((i) => i.id));
+      cursor = page.cursor;
+    } while (cursor !== undefined);
+    expect([walked, reported]).toEqual([['a', 'c'], 1]);
+
+    const table = await Table.query(Table.Key('pk').eq('G#u')).onInvalidItem(() => reported++).all();
+    expect(table.items.map((i) => i['id'])).toEqual(['a', 'c']);
+    expect(reported).toBe(2);
+    expect(await unreadable().onInvalidItem(() => reported++).count()).toBe(3);
+    expect(reported).toBe(2);
   });
 });
