@@ -256,4 +256,16 @@ describe('onInvalidItem(): a stored number JavaScript cannot read', () => {
     expect(await unreadable().onInvalidItem(() => reported++).count()).toBe(3);
     expect(reported).toBe(2);
   });
+
+  it('in a hydrated read it still rejects (its item reads are a batch get), and deleteAll() deletes it', async () => {
+    await client.send(new PutItemCommand({ TableName: Table.name, Item: { pk: { S: 'G#d' }, sk: { S: 'ITEM#x' }, gpk: { S: 'GK#d' }, gsk: { S: 'x' }, _et: { S: 'Item' }, group: { S: 'd' }, id: { S: 'x' }, n: { N: '9007199254740993.5' } } }));
+    await doc.send(new PutCommand({ TableName: Table.name, Item: { pk: 'G#d', sk: 'ITEM#y', gpk: 'GK#d', gsk: 'y', _et: 'Item', group: 'd', id: 'y', n: 'old' } }));
+    await Item.put({ group: 'd', id: 'z', n: 26 });
+    const errors: ItemParseError[] = [];
+    await expect(Item.query('byGroup', Item.Key('group').eq('d')).hydrate().onInvalidItem((e) => errors.push(e)).all()).rejects.toBeInstanceOf(ItemParseError);
+    const group = () => Item.query('primary', Item.Key('group').eq('d'));
+    expect((await group().onInvalidItem((e) => errors.push(e)).all()).map((i) => i.id)).toEqual(['z']);
+    expect(await group().deleteAll()).toMatchObject({ deleted: 3 });
+    expect(await group().count()).toBe(0);
+  });
 });
