@@ -261,7 +261,7 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> extends Rea
     const { spec, startKey } = this.pagedRead();
     const live = this.liveItem();
     // Not `spec`'s rows for unreadable items: a count counts what is stored, and reports nothing.
-    const base = this.state.hydrate === undefined ? { ...this.specBase(spec.input) } : { ...this.specBase(spec.input), hydrate: this.itemReads([]) };
+    const base = this.state.hydrate === undefined ? this.specBase(spec.input) : { ...this.specBase(spec.input), hydrate: this.itemReads([]) };
     const counting: PagedReadSpec<true> = { ...base, parse: (raw) => (live(raw) ? true : SKIP) };
     let total = 0;
     // Every page: limit and maxPages do not apply to a count.

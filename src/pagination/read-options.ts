@@ -120,8 +120,9 @@ export abstract class ReadOptions<S extends ReadOptionsState> {
 
   /**
    * Keeps reading past stored items that do not match their entity's schema (written by an older
-   * version, another tool or by hand): such an item is left out of the results and `handler` gets
-   * its `ItemParseError` (`raw`, `entity`, `issues`), once per read that reaches it. Without it, the
+   * version, another tool or by hand), or hold a number JavaScript cannot read (outside hydrated
+   * reads): such an item is left out of the results and `handler` gets its `ItemParseError` (`raw`,
+   * `entity`, `issues`), once per read that reaches it. Without it, the
    * first such item rejects the read. When `handler` throws, the read rejects with that exception.
    * `limit` counts the items returned, so a page may hold fewer rows than DynamoDB read (as with a
    * filter); a cursor resumes after the last item returned and never skips a valid one. `count()`
