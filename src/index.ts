@@ -43,6 +43,7 @@ export { QueryBuilder } from './pagination/query.js';
 export { ScanBuilder } from './pagination/scan.js';
 export type { Page } from './pagination/page-reader.js';
 export type { HydrateOptions } from './pagination/hydrate.js';
+export type { InvalidItemHandler } from './pagination/read-options.js';
 export { TableReadBuilder } from './pagination/table-read.js';
 export { BatchWriter } from './batch/batch-write.js';
 export type { BatchWriteBuilder, BatchWriteInput, BatchWriteResult, BatchCollector, BatchWriteAllOptions } from './batch/batch-write.js';

@@ -58,7 +58,8 @@ export function ownerByDiscriminator(entityAttribute: string, fallback: string):
  * Measured with the network stubbed, the low-level path takes 7-13% less time per single-item call
  * (bench/analysis.md). And an item holding a number JavaScript cannot read fails here as an
  * `ItemParseError` naming its owner and the attribute, where lib-dynamodb, unmarshalling inside the
- * SDK, throws a plain Error that names neither.
+ * SDK, throws a plain Error that names neither. With `unreadable`, such an item of a query's or
+ * scan's `Items` is replaced by what it returns instead (to be skipped by `onInvalidItem`).
  */
 export async function sendDocumentRequest<Output>(
   client: AnyDynamoClient,
@@ -66,6 +67,7 @@ export async function sendDocumentRequest<Output>(
   owner: ItemOwner,
   input: DocumentRequest,
   signal?: AbortSignal,
+  unreadable?: (error: ItemParseError) => Plain,
 ): Promise<Output> {
   const raw = marshallRequest(input, marshallSettings(client));
   const Command = COMMANDS[kind] as new (input: never) => object;
@@ -77,7 +79,8 @@ export async function sendDocumentRequest<Output>(
   if (out.Attributes !== undefined) result['Attributes'] = readItem(owner, out.Attributes, back);
   if (out.Items !== undefined) {
     const items: Plain[] = new Array(out.Items.length);
-    for (let i = 0; i < items.length; i++) items[i] = readItem(owner, out.Items[i]!, back);
+    if (unreadable === undefined) for (let i = 0; i < items.length; i++) items[i] = readItem(owner, out.Items[i]!, back);
+    else for (let i = 0; i < items.length; i++) items[i] = readListedItem(owner, out.Items[i]!, back, unreadable);
     result['Items'] = items;
   }
   if (out.LastEvaluatedKey !== undefined) result['LastEvaluatedKey'] = readItem(owner, out.LastEvaluatedKey, back);
@@ -103,6 +106,16 @@ export function marshallTransactAction(action: Readonly<Record<string, DocumentR
   const out: Record<string, unknown> = {};
   for (const [kind, body] of Object.entries(action)) if (body !== undefined) out[kind] = marshallRequest(body, settings);
   return out;
+}
+
+/** `readItem`, with an item it cannot read replaced by what `unreadable` makes of its error (a query or scan row). */
+function readListedItem(owner: ItemOwner, raw: Raw, options: Parameters<typeof unmarshall>[1], unreadable: (error: ItemParseError) => Plain): Plain {
+  try {
+    return readItem(owner, raw, options);
+  } catch (e) {
+    if (e instanceof ItemParseError) return unreadable(e);
+    throw e;
+  }
 }
 
 /**

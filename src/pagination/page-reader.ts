@@ -4,7 +4,7 @@ import { sendDocumentRequest, type DocumentRequestKind, type ItemOwner } from '.
 import { encodeCursor, type StartKey } from './cursor.js';
 import type { Hydrator } from './hydrate.js';
 import { MAX_BATCH_GET } from '../batch/batch-get.js';
-import { ExpressionError } from '../errors.js';
+import { ExpressionError, type ItemParseError } from '../errors.js';
 
 /** One page of results. `cursor` is absent when there is nothing after this page. */
 export interface Page<T> {
@@ -42,6 +42,11 @@ export interface PagedReadSpec<T> {
    * a full page for one more). Without it, every fetched item would be.
    */
   readonly returns?: (item: Record<string, unknown>) => boolean;
+  /**
+   * With `onInvalidItem()`: a row standing for an item whose stored numbers cannot be read, which
+   * `parse` then reports and skips. Not for hydrated reads (their rows are the index's keys).
+   */
+  readonly unreadable?: (error: ItemParseError) => Record<string, unknown>;
 }
 
 export interface PagedReadOptions {
@@ -168,7 +173,8 @@ export async function readPage<T>(spec: PagedReadSpec<T>, request: PageRequest):
   const input: Record<string, unknown> = { ...spec.input };
   if (startKey !== undefined) input.ExclusiveStartKey = startKey;
   if (requestLimit !== undefined) input.Limit = requestLimit;
-  const out = await sendDocumentRequest<RawPage>(spec.client, spec.kind, spec.owner, input, signal);
+  const unreadable = spec.hydrate === undefined ? spec.unreadable : undefined;
+  const out = await sendDocumentRequest<RawPage>(spec.client, spec.kind, spec.owner, input, signal, unreadable);
   const rows = out.Items ?? [];
   const items: T[] = [];
   let lastRaw: Record<string, unknown> | undefined;

@@ -9,6 +9,7 @@ import { decodeCursor, startKeyAttributes, type StartKey } from './cursor.js';
 import type { CursorBounds } from './cursor-bounds.js';
 import { countAll, pagedReadOptions, readPage, readPages, SKIP, takeStartKey, type Page, type PagedReadSpec, type PagedRequestKind } from './page-reader.js';
 import { hydrator } from './hydrate.js';
+import { skippingInvalid, unreadableRows } from './invalid-items.js';
 import { ReadOptions, type ReadOptionsState } from './read-options.js';
 import type { RequestOptions } from '../client/send.js';
 import { storedItemDelete, type WriteRequest } from '../batch/write-request.js';
@@ -163,11 +164,12 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> extends Rea
       s.deleting === true ? (raw) => storedItemDelete(m.table, m, raw) as Result : (m.reader(s.projection) as (raw: Record<string, unknown>) => Result);
     if (s.hydrate === undefined) {
       const returned = this.ttlIsQueriedKey() ? this.liveItem() : (raw: Record<string, unknown>) => m.owns(raw);
-      return { ...this.specBase(input), parse: (raw) => (returned(raw) ? row(raw) : SKIP) };
+      const parse = skippingInvalid((raw) => (returned(raw) ? row(raw) : SKIP), s.onInvalidItem);
+      return { ...this.specBase(input), parse, ...unreadableRows(s.deleting === true ? undefined : s.onInvalidItem) };
     }
     // Deletes read the items with only their keys, discriminator and TTL: ownership and expiry are known from those.
     const live = this.liveItem();
-    return { ...this.specBase(input), hydrate: this.itemReads(s.deleting === true ? [] : s.projection), returns: live, parse: (raw) => (live(raw) ? row(raw) : SKIP) };
+    return { ...this.specBase(input), hydrate: this.itemReads(s.deleting === true ? [] : s.projection), returns: live, parse: skippingInvalid((raw) => (live(raw) ? row(raw) : SKIP), s.onInvalidItem) };
   }
 
   private specBase(input: Record<string, unknown>): Omit<PagedReadSpec<never>, 'parse'> {
@@ -258,7 +260,8 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> extends Rea
   private async countFetched(signal: AbortSignal | undefined): Promise<number> {
     const { spec, startKey } = this.pagedRead();
     const live = this.liveItem();
-    const base = this.state.hydrate === undefined ? spec : { ...this.specBase(spec.input), hydrate: this.itemReads([]) };
+    // Not `spec`'s rows for unreadable items: a count counts what is stored, and reports nothing.
+    const base = this.state.hydrate === undefined ? this.specBase(spec.input) : { ...this.specBase(spec.input), hydrate: this.itemReads([]) };
     const counting: PagedReadSpec<true> = { ...base, parse: (raw) => (live(raw) ? true : SKIP) };
     let total = 0;
     // Every page: limit and maxPages do not apply to a count.

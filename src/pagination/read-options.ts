@@ -1,7 +1,7 @@
 import type { Condition } from '../expressions/condition.js';
 import { requireCondition } from '../expressions/condition-input.js';
 import type { ResolvedIndex } from '../entity/table.js';
-import { ExpressionError } from '../errors.js';
+import { ExpressionError, type ItemParseError } from '../errors.js';
 import type { StartKey } from './cursor.js';
 import { checkHydratable, checkHydrateOptions, type HydrateOptions } from './hydrate.js';
 import { limitFor, MAX_PAGE_SIZE, positiveInt } from './page-reader.js';
@@ -17,7 +17,12 @@ export interface ReadOptionsState {
   readonly cursor: string | undefined;
   /** Set by `hydrate()`: read the index's keys, then the items from the table. */
   readonly hydrate?: HydrateOptions;
+  /** Set by `onInvalidItem()`: items the schema rejects go to it instead of failing the read. */
+  readonly onInvalidItem?: InvalidItemHandler;
 }
+
+/** What `onInvalidItem()` takes: called with each stored item the read skips because it does not parse. */
+export type InvalidItemHandler = (error: ItemParseError) => void;
 
 /**
  * The options entity reads (`User.query`, `User.scan`) and table reads (`AppTable.query`,
@@ -111,6 +116,23 @@ export abstract class ReadOptions<S extends ReadOptionsState> {
   hydrate(options: HydrateOptions = {}): this {
     checkHydratable(this.owner, this.index);
     return this.with({ hydrate: checkHydrateOptions(options) } as Partial<S>);
+  }
+
+  /**
+   * Keeps reading past stored items that do not match their entity's schema (written by an older
+   * version, another tool or by hand), or hold a number JavaScript cannot read (outside hydrated
+   * reads): such an item is left out of the results and `handler` gets its `ItemParseError` (`raw`,
+   * `entity`, `issues`), once per read that reaches it. Without it, the
+   * first such item rejects the read. When `handler` throws, the read rejects with that exception.
+   * `limit` counts the items returned, so a page may hold fewer rows than DynamoDB read (as with a
+   * filter); a cursor resumes after the last item returned and never skips a valid one. `count()`
+   * counts stored items and parses none.
+   *
+   * @example const { items } = await User.scan().onInvalidItem((e) => log.warn(e.entity, e.issues, e.raw)).all()
+   */
+  onInvalidItem(handler: InvalidItemHandler): this {
+    if (typeof handler !== 'function') throw new ExpressionError(this.owner, '', 'onInvalidItem() takes a function that receives each ItemParseError');
+    return this.with({ onInvalidItem: handler } as Partial<S>);
   }
 
   /**

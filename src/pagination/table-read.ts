@@ -21,6 +21,7 @@ import { checkKeyCondition } from './table-key-terms.js';
 import { ownerByDiscriminator } from '../client/send-document-request.js';
 import { tableHydration } from './table-hydrate.js';
 import { TableRows, type Row } from './table-rows.js';
+import { skippingInvalid, unreadableRows } from './invalid-items.js';
 
 interface TableReadState extends ReadOptionsState {
   readonly kind: 'query' | 'scan';
@@ -239,7 +240,8 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
     const s = this.state;
     const spec = {
       ...this.requestSpec(input),
-      parse: (raw: Record<string, unknown>) => this.rows.row(raw),
+      parse: skippingInvalid((raw: Record<string, unknown>) => this.rows.row(raw), s.onInvalidItem),
+      ...unreadableRows(s.onInvalidItem),
       ...(s.hydrate === undefined ? {} : tableHydration(this.table, this.et, s.projection, s.hydrate, s.consistent)),
     };
     const rows = this.rowPages<Row<TableReadItem<T, Et, P>>>(spec, startKey, options?.abortSignal);
