@@ -74,9 +74,11 @@ async function describeRaw(client: AnyDynamoClient, name: string, signal: AbortS
   }
 }
 
-/** Waits until the table and every index report ACTIVE; `signal` stops the polling (and its waits). */
-export async function waitUntilActive(client: AnyDynamoClient, name: string, maxWaitSeconds: number, signal?: AbortSignal): Promise<TableDescription> {
-  const deadline = Date.now() + maxWaitSeconds * 1000;
+/**
+ * Waits until the table and every index report ACTIVE, until `deadline` (epoch ms; the message
+ * names the `maxWaitSeconds` it comes from); `signal` stops the polling (and its waits).
+ */
+async function waitUntilActive(client: AnyDynamoClient, name: string, deadline: number, maxWaitSeconds: number, signal: AbortSignal | undefined): Promise<TableDescription> {
   for (;;) {
     const t = await describeRaw(client, name, signal);
     const indexesActive = (t.GlobalSecondaryIndexes ?? []).every((g) => g.IndexStatus === 'ACTIVE');
@@ -139,17 +141,18 @@ export async function createTable(
 ): Promise<void> {
   const name = input.TableName!;
   const { signal, maxWaitSeconds } = options;
+  // One deadline for every wait: a table being deleted, then created again, gets no second maxWaitSeconds.
   const deadline = Date.now() + maxWaitSeconds * 1000;
   for (;;) {
     try {
       await sendCommand(client, new CreateTableCommand(input), signal);
-      await waitUntilActive(client, name, maxWaitSeconds, signal);
+      await waitUntilActive(client, name, deadline, maxWaitSeconds, signal);
       return;
     } catch (e) {
       if (!options.ifNotExists || signal?.aborted === true || errorName(e) !== 'ResourceInUseException') throw e;
     }
     try {
-      await waitUntilActive(client, name, maxWaitSeconds, signal);
+      await waitUntilActive(client, name, deadline, maxWaitSeconds, signal);
     } catch (e) {
       // DynamoDB answers ResourceInUseException for a table being deleted too: once gone, create it.
       if (e instanceof TableNotFoundError && Date.now() < deadline) continue;

@@ -9,6 +9,7 @@ import {
   DescribeTableCommand,
   DescribeTimeToLiveCommand,
   ResourceInUseException,
+  ResourceNotFoundException,
   UpdateTimeToLiveCommand,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
@@ -155,5 +156,41 @@ describe('create({ ifNotExists: true })', () => {
     expect(creates).toBe(2);
     await Session.put({ sessionId: 's1', userId: 'u1' });
     expect((await AppTable.describe()).differences).toEqual([]);
+  });
+
+  it('maxWaitSeconds bounds the whole call, the wait for a table being deleted included', async () => {
+    // The first CreateTable meets a table being deleted (DELETING for 1.5 s, then gone); the table
+    // created next never becomes ACTIVE. Each wait given the full 2 s would take some 3.5 s.
+    const faulty = testClient();
+    otherClients.push(faulty);
+    let creates = 0;
+    let goneAt = 0;
+    let stalled = true;
+    faulty.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (!stalled) return next(args);
+        if (context.commandName === 'CreateTableCommand' && ++creates === 1) {
+          goneAt = Date.now() + 1500;
+          throw new ResourceInUseException({ message: 'Attempt to change a resource which is still in use: Table is being deleted', $metadata: { httpStatusCode: 400 } });
+        }
+        if (context.commandName === 'DescribeTableCommand') {
+          if (creates === 1 && Date.now() >= goneAt) throw new ResourceNotFoundException({ message: 'Requested resource not found', $metadata: { httpStatusCode: 400 } });
+          const status = creates === 1 ? 'DELETING' : 'CREATING';
+          return { output: { Table: { TableName: 'stalled', TableStatus: status }, $metadata: {} }, response: {} } as never;
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'deletingThenStalled' },
+    );
+    const { AppTable } = appTable(faulty, uniqueTableName('ine-deadline'));
+    const started = Date.now();
+    const e = await failure(AppTable.create({ ifNotExists: true, maxWaitSeconds: 2 }));
+    const elapsed = Date.now() - started;
+    stalled = false;
+    expect(creates).toBe(2);
+    expect(e).toBeInstanceOf(DynakitError);
+    expect((e as Error).message).toBe(`table ${AppTable.name} is not ACTIVE after 2 s (status CREATING)`);
+    expect(elapsed).toBeGreaterThanOrEqual(2000);
+    expect(elapsed).toBeLessThan(3000);
   });
 });
