@@ -94,12 +94,7 @@ export class BatchWriteEngine {
    * its `BatchWriteError` (listing this write too).
    */
   add(r: WriteRequest): void {
-    this.enqueue(r);
-    if (this.stopped) {
-      const e = this.error();
-      this.thrownCount = e.unprocessed.length;
-      throw e;
-    }
+    this.addAll([r]);
   }
 
   /**
