@@ -1,5 +1,4 @@
-import type { UnprocessedWrite } from '../errors.js';
-import { InvalidBatchError } from '../errors.js';
+import { InvalidBatchError, type UnprocessedWrite } from './batch-errors.js';
 import type { Table } from '../entity/table.js';
 import { DeleteBuilder } from '../operations/delete.js';
 import { PutBuilder } from '../operations/put.js';
