@@ -155,8 +155,11 @@ export async function createTable(
       await waitUntilActive(client, name, deadline, maxWaitSeconds, signal);
     } catch (e) {
       // DynamoDB answers ResourceInUseException for a table being deleted too: once gone, create it.
-      if (e instanceof TableNotFoundError && Date.now() < deadline) continue;
-      throw e;
+      // After a pause: while the deletion settles, CreateTable may still find it in use, and going
+      // again at once would make a busy loop of control-plane calls until the deadline.
+      if (!(e instanceof TableNotFoundError) || Date.now() >= deadline) throw e;
+      await sleep(250, signal);
+      continue;
     }
     const { differences } = await describeTable(client, input, ttlAttribute, signal);
     const real = differences.filter((d) => !(d.path === 'ttl' && d.actual === 'off'));

@@ -193,4 +193,30 @@ describe('create({ ifNotExists: true })', () => {
     expect(elapsed).toBeGreaterThanOrEqual(2000);
     expect(elapsed).toBeLessThan(3000);
   });
+
+  it('a table that stays "in use" for CreateTable but not found by DescribeTable is retried at a pace, not in a busy loop', async () => {
+    // The two answers disagree for a moment while a deletion settles; here they disagree for good.
+    const faulty = testClient();
+    otherClients.push(faulty);
+    const calls = { CreateTableCommand: 0, DescribeTableCommand: 0 };
+    faulty.middlewareStack.add(
+      (_next, context) => async () => {
+        const name = context.commandName as keyof typeof calls;
+        if (name === 'CreateTableCommand') {
+          calls[name]++;
+          throw new ResourceInUseException({ message: 'Attempt to change a resource which is still in use: Table is being deleted', $metadata: { httpStatusCode: 400 } });
+        }
+        calls.DescribeTableCommand++;
+        throw new ResourceNotFoundException({ message: 'Requested resource not found', $metadata: { httpStatusCode: 400 } });
+      },
+      { step: 'initialize', name: 'inUseButNotFound' },
+    );
+    const { AppTable } = appTable(faulty, uniqueTableName('ine-flapping'));
+    toDrop.pop();
+    const e = await failure(AppTable.create({ ifNotExists: true, maxWaitSeconds: 1 }));
+    expect(e).toBeInstanceOf(DynakitError);
+    // One CreateTable per 250 ms pause at most (and the one at the start).
+    expect(calls.CreateTableCommand).toBeGreaterThanOrEqual(2);
+    expect(calls.CreateTableCommand).toBeLessThanOrEqual(6);
+  });
 });
