@@ -170,10 +170,21 @@ export async function createTable(
 
 /** Turns TTL on for `attribute` (idempotent: does nothing when it is already on). */
 export async function enableTimeToLive(client: AnyDynamoClient, name: string, attribute: string, signal?: AbortSignal): Promise<void> {
+  if (await ttlOn(client, name, attribute, signal)) return;
+  try {
+    await sendCommand(client, new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification: { AttributeName: attribute, Enabled: true } }), signal);
+  } catch (e) {
+    // Another caller (a racing create({ ifNotExists: true })) may have turned it on since the check:
+    // DynamoDB then refuses this one with a ValidationException ("TimeToLive is already enabled").
+    if (signal?.aborted === true || errorName(e) !== 'ValidationException' || !(await ttlOn(client, name, attribute, signal))) throw e;
+  }
+}
+
+/** Whether TTL is on (or being turned on) for `attribute`. */
+async function ttlOn(client: AnyDynamoClient, name: string, attribute: string, signal: AbortSignal | undefined): Promise<boolean> {
   const cur = await sendCommand<DescribeTimeToLiveCommandOutput>(client, new DescribeTimeToLiveCommand({ TableName: name }), signal);
   const d = cur.TimeToLiveDescription;
-  if ((d?.TimeToLiveStatus === 'ENABLED' || d?.TimeToLiveStatus === 'ENABLING') && d.AttributeName === attribute) return;
-  await sendCommand(client, new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification: { AttributeName: attribute, Enabled: true } }), signal);
+  return (d?.TimeToLiveStatus === 'ENABLED' || d?.TimeToLiveStatus === 'ENABLING') && d.AttributeName === attribute;
 }
 
 function keyText(schema: readonly KeySchemaElement[] | undefined, types: ReadonlyMap<string, string>): string {

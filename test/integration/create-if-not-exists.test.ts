@@ -219,4 +219,29 @@ describe('create({ ifNotExists: true })', () => {
     expect(calls.CreateTableCommand).toBeGreaterThanOrEqual(2);
     expect(calls.CreateTableCommand).toBeLessThanOrEqual(6);
   });
+
+  it('TTL turned on by a racing call between its check and its UpdateTimeToLive is no error', async () => {
+    // What two racing create({ ifNotExists: true }) calls do: both read TTL off, both turn it on,
+    // and DynamoDB refuses the second ("TimeToLive is already enabled"). Here the other call is
+    // stood in for by a DescribeTimeToLive answered as before it turned TTL on.
+    const { AppTable } = appTable(client, uniqueTableName('ine-ttl-race'));
+    await AppTable.create();
+    expect(await ttlOf(AppTable.name)).toBe('expiresAt');
+    const racing = testClient();
+    otherClients.push(racing);
+    let updates = 0;
+    racing.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'UpdateTimeToLiveCommand') updates++;
+        if (context.commandName === 'DescribeTimeToLiveCommand' && updates === 0) {
+          return { output: { TimeToLiveDescription: { TimeToLiveStatus: 'DISABLED' }, $metadata: {} }, response: {} } as never;
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'ttlTurnedOnMeanwhile' },
+    );
+    await appTable(racing, AppTable.name).AppTable.create({ ifNotExists: true });
+    expect(updates).toBe(1);
+    expect(await ttlOf(AppTable.name)).toBe('expiresAt');
+  });
 });
