@@ -162,8 +162,8 @@ export async function createTable(
       continue;
     }
     const { differences } = await describeTable(client, input, ttlAttribute, signal);
-    const real = differences.filter((d) => !(d.path === 'ttl' && d.actual === 'off'));
-    if (real.length > 0) throw new TableMismatchError(name, real);
+    const mismatches = differences.filter((d) => !(d.path === 'ttl' && d.actual === 'off'));
+    if (mismatches.length > 0) throw new TableMismatchError(name, mismatches);
     return;
   }
 }
