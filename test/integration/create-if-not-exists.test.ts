@@ -244,4 +244,36 @@ describe('create({ ifNotExists: true })', () => {
     expect(updates).toBe(1);
     expect(await ttlOf(AppTable.name)).toBe('expiresAt');
   });
+
+  it('an abort while waiting for a table another process is creating rejects with its reason at once', async () => {
+    // The table exists and stays CREATING (as another process's would for a while); nothing is changed.
+    const { AppTable } = appTable(client, uniqueTableName('ine-abort'));
+    await client.send(new CreateTableCommand(AppTable.createTableInput()));
+    const creating = testClient();
+    otherClients.push(creating);
+    let describes = 0;
+    creating.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName !== 'DescribeTableCommand') return next(args);
+        describes++;
+        return { output: { Table: { TableName: AppTable.name, TableStatus: 'CREATING' }, $metadata: {} }, response: {} } as never;
+      },
+      { step: 'initialize', name: 'stillCreating' },
+    );
+    const reason = new Error('deploy cancelled');
+    const started = Date.now();
+    const e = await failure(appTable(creating, AppTable.name).AppTable.create({ ifNotExists: true, abortSignal: abortAfter(400, reason) }));
+    creating.middlewareStack.remove('stillCreating');
+    expect(e).toBe(reason);
+    expect(describes).toBeGreaterThanOrEqual(1);
+    expect(Date.now() - started).toBeLessThan(1500);
+    expect(await ttlOf(AppTable.name)).toBe('off');
+  });
 });
+
+/** A signal aborted with `reason` after `ms`. */
+function abortAfter(ms: number, reason: unknown): AbortSignal {
+  const c = new AbortController();
+  setTimeout(() => c.abort(reason), ms);
+  return c.signal;
+}
