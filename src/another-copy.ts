@@ -19,13 +19,24 @@ function methodNames(proto: object): string {
  */
 export function anotherCopy(value: unknown, kinds: readonly DynakitClass[]): string | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
-  const proto: unknown = Object.getPrototypeOf(value);
-  if (typeof proto !== 'object' || proto === null) return undefined;
-  const theirs = (proto as { constructor?: { name?: unknown } }).constructor;
-  const kind = kinds.find((k) => k !== theirs && baseName(k.name) === baseName(theirs?.name) && methodNames(k.prototype as object) === methodNames(proto));
+  const kind = kindInChain(value, kinds);
   if (kind === undefined) return undefined;
   const name = baseName(kind.name);
   return `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name} made by another copy of dynakit (its ES module and CommonJS builds are both loaded in this process, by import in one module and require in another: load it one way)`;
+}
+
+/**
+ * The first of `kinds` that a class in `value`'s prototype chain is the other copy's version of.
+ * The whole chain, not only `value`'s own class: where a `Condition` is expected, the other copy's
+ * `TableKeyCondition` (a subclass) is named by its base class rather than missed.
+ */
+function kindInChain(value: object, kinds: readonly DynakitClass[]): DynakitClass | undefined {
+  for (let proto: unknown = Object.getPrototypeOf(value); typeof proto === 'object' && proto !== null && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
+    const theirs = (proto as { constructor?: { name?: unknown } }).constructor;
+    const kind = kinds.find((k) => k !== theirs && baseName(k.name) === baseName(theirs?.name) && methodNames(k.prototype as object) === methodNames(proto as object));
+    if (kind !== undefined) return kind;
+  }
+  return undefined;
 }
 
 /** `; got <what>` for an error message when `value` is one of `kinds` from another copy of dynakit, `''` otherwise. */

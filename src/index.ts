@@ -69,14 +69,12 @@ export {
   ItemParseError,
   ConditionFailedError,
   InvalidCursorError,
-  BatchWriteError,
-  BatchGetError,
-  BatchValidationError,
-  InvalidBatchError,
   InvalidTransactionError,
   TransactionCanceledError,
   VersionConflictError,
   UnsupportedClientError,
   TableDefinitionError,
 } from './errors.js';
-export type { ValidationIssue, UnprocessedWrite, CancellationReason, CancellationCode, WriteOperation } from './errors.js';
+export type { ValidationIssue, CancellationReason, CancellationCode, WriteOperation } from './errors.js';
+export { BatchWriteError, BatchGetError, BatchValidationError, InvalidBatchError } from './batch/batch-errors.js';
+export type { UnprocessedWrite } from './batch/batch-errors.js';

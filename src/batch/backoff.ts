@@ -1,4 +1,5 @@
-import { DynakitError, InvalidBatchError } from '../errors.js';
+import { DynakitError } from '../errors.js';
+import { InvalidBatchError } from './batch-errors.js';
 
 /** Retry timing for batch loops: exponential backoff with full jitter (AWS's recommendation). */
 export interface BackoffOptions {

@@ -3,7 +3,7 @@ import { marshall, unmarshall, type unmarshallOptions } from '@aws-sdk/util-dyna
 import { marshallSettings, unmarshallSettings } from '../client/marshal-settings.js';
 import { readItem, type ItemOwner } from '../client/send-document-request.js';
 import { SignalFanout, sendCommand, type AnyDynamoClient, type RequestOptions } from '../client/send.js';
-import { BatchGetError } from '../errors.js';
+import { BatchGetError } from './batch-errors.js';
 import type { GetBuilder } from '../operations/get.js';
 import { backoffDelay, isRetryableError, resolveBackoff, resolveConcurrency, sleep, type BackoffOptions } from './backoff.js';
 import { clientTag, itemId } from './write-request.js';

@@ -1,6 +1,6 @@
 import type { AnyDynamoClient } from '../client/send.js';
 import { Entity, type AnyEntity, type EntityInput, type EntityKey, type UnlockedEntity } from '../entity/entity.js';
-import { BatchValidationError, InvalidBatchError, type UnprocessedWrite } from '../errors.js';
+import { BatchValidationError, InvalidBatchError, type UnprocessedWrite } from './batch-errors.js';
 import type { Table } from '../entity/table.js';
 import { anotherCopyHint } from '../another-copy.js';
 import { DeleteBuilder } from '../operations/delete.js';

@@ -2,7 +2,7 @@ import { BatchWriteItemCommand, type AttributeValue, type BatchWriteItemCommandO
 import { unmarshall, type unmarshallOptions } from '@aws-sdk/util-dynamodb';
 import { marshallSettings, unmarshallSettings } from '../client/marshal-settings.js';
 import { SignalFanout, eitherSignal, sendCommand, type AnyDynamoClient, type RequestOptions } from '../client/send.js';
-import { BatchWriteError, type UnprocessedWrite } from '../errors.js';
+import { BatchWriteError, type UnprocessedWrite } from './batch-errors.js';
 import { backoffDelay, isRetryableError, resolveBackoff, resolveConcurrency, sleep, type BackoffOptions, type ResolvedBackoff } from './backoff.js';
 import { itemId, listedWrite, marshallWrite, type WriteRequest } from './write-request.js';
 import { MAX_REQUEST_BODY_BYTES } from './wire-size.js';
@@ -94,12 +94,7 @@ export class BatchWriteEngine {
    * its `BatchWriteError` (listing this write too).
    */
   add(r: WriteRequest): void {
-    this.enqueue(r);
-    if (this.stopped) {
-      const e = this.error();
-      this.thrownCount = e.unprocessed.length;
-      throw e;
-    }
+    this.addAll([r]);
   }
 
   /**

@@ -1,5 +1,4 @@
-import type { UnprocessedWrite } from '../errors.js';
-import { InvalidBatchError } from '../errors.js';
+import { InvalidBatchError, type UnprocessedWrite } from './batch-errors.js';
 import type { Table } from '../entity/table.js';
 import { DeleteBuilder } from '../operations/delete.js';
 import { PutBuilder } from '../operations/put.js';
@@ -25,7 +24,7 @@ export function resendRequest(table: Table | undefined, entry: UnprocessedWrite)
   if (sent !== undefined) return sent;
   const w: unknown = entry;
   if (!isRecord(w) || (w['type'] !== 'put' && w['type'] !== 'delete') || typeof w['entity'] !== 'string' || typeof w['table'] !== 'string') {
-    throw new InvalidBatchError(`a write to resend is { type: 'put' | 'delete', entity, table, item | key }, as BatchWriteError.unprocessed lists it; got ${describe(w)}`);
+    throw new InvalidBatchError(`a write to resend is { type: 'put' | 'delete', entity, table, item | key }, as BatchWriteError.unprocessed lists it; got ${shapeOf(w)}`);
   }
   const { type, entity, table: tableName } = w;
   const where = `${entity} in table ${tableName}`;
@@ -57,7 +56,7 @@ export function resendRequest(table: Table | undefined, entry: UnprocessedWrite)
 }
 
 /** A short description of a value that is not a write, for messages. */
-function describe(v: unknown): string {
+function shapeOf(v: unknown): string {
   if (!isRecord(v)) return v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v;
   return `an object with ${Object.keys(v).slice(0, 5).join(', ') || 'no keys'}`;
 }

@@ -1,7 +1,7 @@
 import type { AttributeValue, WriteRequest as RawWriteRequest } from '@aws-sdk/client-dynamodb';
 import { marshall, type marshallOptions } from '@aws-sdk/util-dynamodb';
 import type { AnyDynamoClient } from '../client/send.js';
-import type { UnprocessedWrite } from '../errors.js';
+import type { UnprocessedWrite } from './batch-errors.js';
 import type { EntityModel } from '../entity/model.js';
 import type { Table } from '../entity/table.js';
 import { wireItemSize } from './wire-size.js';

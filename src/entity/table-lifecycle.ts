@@ -74,9 +74,11 @@ async function describeRaw(client: AnyDynamoClient, name: string, signal: AbortS
   }
 }
 
-/** Waits until the table and every index report ACTIVE; `signal` stops the polling (and its waits). */
-export async function waitUntilActive(client: AnyDynamoClient, name: string, maxWaitSeconds: number, signal?: AbortSignal): Promise<TableDescription> {
-  const deadline = Date.now() + maxWaitSeconds * 1000;
+/**
+ * Waits until the table and every index report ACTIVE, until `deadline` (epoch ms; the message
+ * names the `maxWaitSeconds` it comes from); `signal` stops the polling (and its waits).
+ */
+async function waitUntilActive(client: AnyDynamoClient, name: string, deadline: number, maxWaitSeconds: number, signal: AbortSignal | undefined): Promise<TableDescription> {
   for (;;) {
     const t = await describeRaw(client, name, signal);
     const indexesActive = (t.GlobalSecondaryIndexes ?? []).every((g) => g.IndexStatus === 'ACTIVE');
@@ -139,35 +141,50 @@ export async function createTable(
 ): Promise<void> {
   const name = input.TableName!;
   const { signal, maxWaitSeconds } = options;
+  // One deadline for every wait: a table being deleted, then created again, gets no second maxWaitSeconds.
   const deadline = Date.now() + maxWaitSeconds * 1000;
   for (;;) {
     try {
       await sendCommand(client, new CreateTableCommand(input), signal);
-      await waitUntilActive(client, name, maxWaitSeconds, signal);
+      await waitUntilActive(client, name, deadline, maxWaitSeconds, signal);
       return;
     } catch (e) {
       if (!options.ifNotExists || signal?.aborted === true || errorName(e) !== 'ResourceInUseException') throw e;
     }
     try {
-      await waitUntilActive(client, name, maxWaitSeconds, signal);
+      await waitUntilActive(client, name, deadline, maxWaitSeconds, signal);
     } catch (e) {
       // DynamoDB answers ResourceInUseException for a table being deleted too: once gone, create it.
-      if (e instanceof TableNotFoundError && Date.now() < deadline) continue;
-      throw e;
+      // After a pause: while the deletion settles, CreateTable may still find it in use, and going
+      // again at once would make a busy loop of control-plane calls until the deadline.
+      if (!(e instanceof TableNotFoundError) || Date.now() >= deadline) throw e;
+      await sleep(250, signal);
+      continue;
     }
     const { differences } = await describeTable(client, input, ttlAttribute, signal);
-    const real = differences.filter((d) => !(d.path === 'ttl' && d.actual === 'off'));
-    if (real.length > 0) throw new TableMismatchError(name, real);
+    const mismatches = differences.filter((d) => !(d.path === 'ttl' && d.actual === 'off'));
+    if (mismatches.length > 0) throw new TableMismatchError(name, mismatches);
     return;
   }
 }
 
 /** Turns TTL on for `attribute` (idempotent: does nothing when it is already on). */
 export async function enableTimeToLive(client: AnyDynamoClient, name: string, attribute: string, signal?: AbortSignal): Promise<void> {
+  if (await ttlOn(client, name, attribute, signal)) return;
+  try {
+    await sendCommand(client, new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification: { AttributeName: attribute, Enabled: true } }), signal);
+  } catch (e) {
+    // Another caller (a racing create({ ifNotExists: true })) may have turned it on since the check:
+    // DynamoDB then refuses this one with a ValidationException ("TimeToLive is already enabled").
+    if (signal?.aborted === true || errorName(e) !== 'ValidationException' || !(await ttlOn(client, name, attribute, signal))) throw e;
+  }
+}
+
+/** Whether TTL is on (or being turned on) for `attribute`. */
+async function ttlOn(client: AnyDynamoClient, name: string, attribute: string, signal: AbortSignal | undefined): Promise<boolean> {
   const cur = await sendCommand<DescribeTimeToLiveCommandOutput>(client, new DescribeTimeToLiveCommand({ TableName: name }), signal);
   const d = cur.TimeToLiveDescription;
-  if ((d?.TimeToLiveStatus === 'ENABLED' || d?.TimeToLiveStatus === 'ENABLING') && d.AttributeName === attribute) return;
-  await sendCommand(client, new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification: { AttributeName: attribute, Enabled: true } }), signal);
+  return (d?.TimeToLiveStatus === 'ENABLED' || d?.TimeToLiveStatus === 'ENABLING') && d.AttributeName === attribute;
 }
 
 function keyText(schema: readonly KeySchemaElement[] | undefined, types: ReadonlyMap<string, string>): string {

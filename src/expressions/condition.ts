@@ -1,6 +1,7 @@
 import type { AttributeTypeName, ConditionNode, DocPath, Operand } from './ast.js';
 import { mergeOwners, type ConditionOwner, type OwnedPath } from './condition-owner.js';
 import { ExpressionError } from '../errors.js';
+import { KeyCondition } from './key-condition.js';
 
 /**
  * An immutable condition: a node of the expression AST plus `and`/`or`/`not` to combine it.
@@ -44,6 +45,7 @@ export class Condition {
 }
 
 function combine(kind: 'and' | 'or', conditions: readonly Condition[]): Condition {
+  for (const c of conditions) if (!(c instanceof Condition)) throw notACondition(kind, c);
   if (conditions.length === 1) return conditions[0]!;
   const children: ConditionNode[] = [];
   for (const c of conditions) {
@@ -67,6 +69,24 @@ function noConditions(kind: 'and' | 'or'): ExpressionError {
     '',
     `needs at least one condition (got none): DynamoDB has no condition that always ${kind === 'and' ? 'holds' : 'fails'}; for a list that may be empty, call where() or filter() once per condition (several calls are ANDed)${kind === 'or' ? ', and decide what an empty OR means before sending' : ''}`,
   );
+}
+
+/**
+ * What untyped code joined with a condition that is none (an entity's `Key(...)` condition, a
+ * plain value): a typed error when joined, not a TypeError from the compiler when the command is built.
+ */
+function notACondition(kind: 'and' | 'or', value: unknown): ExpressionError {
+  const got =
+    value instanceof KeyCondition
+      ? "an entity's Key(...) key condition, which joins only with the Key(...) conditions of its own query"
+      : value === null
+        ? 'null'
+        : typeof value === 'object'
+          ? 'an object that is not a condition'
+          : typeof value === 'undefined'
+            ? 'undefined'
+            : `a ${typeof value}`;
+  return new ExpressionError(`${kind}()`, '', `takes conditions built with Attr(...) or a table's Key(...), got ${got}`);
 }
 
 /** All conditions hold; at least one is needed. @example and(Attr('a').eq(1), Attr('b').exists()) */

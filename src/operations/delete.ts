@@ -8,7 +8,7 @@ import { contextFor, withPlaceholders } from './expression-input.js';
 import { describeChecks, mapConditionFailure, type VersionCheck } from './condition-failure.js';
 import { allOf, expectedVersion, missingOrOwned, missingOrOwnedText, versionIs } from './write-guards.js';
 import { deleteRequest, type WriteRequest } from '../batch/write-request.js';
-import { InvalidBatchError } from '../errors.js';
+import { InvalidBatchError } from '../batch/batch-errors.js';
 import { afterWrite, replacedItem } from './returned-item.js';
 
 interface DeleteState {

@@ -8,7 +8,7 @@ import { contextFor, withPlaceholders } from './expression-input.js';
 import { describeChecks, mapConditionFailure, type VersionCheck } from './condition-failure.js';
 import { allOf, expectedVersion, itemIsNewOrExpired, itemIsNewText, ownedItem, ownedItemText, versionIs } from './write-guards.js';
 import { putRequest, type WriteRequest } from '../batch/write-request.js';
-import { InvalidBatchError } from '../errors.js';
+import { InvalidBatchError } from '../batch/batch-errors.js';
 import { afterWrite, replacedItem } from './returned-item.js';
 import { isStamp, withGivenStamps } from '../entity/timestamps.js';
 

@@ -6,7 +6,7 @@ import type { RequestOptions } from '../client/send.js';
 import { ownerByDiscriminator, sendDocumentRequest } from '../client/send-document-request.js';
 import type { Table } from '../entity/table.js';
 import { physicalKey } from '../entity/physical-key.js';
-import { InvalidBatchError } from '../errors.js';
+import { InvalidBatchError } from '../batch/batch-errors.js';
 import { tableDeleteRequest, type WriteRequest } from '../batch/write-request.js';
 import { Operation } from './operation.js';
 import { checkTableOwners, tableContextFor, withPlaceholders } from './expression-input.js';

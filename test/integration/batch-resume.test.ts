@@ -44,6 +44,12 @@ const Audit = defineEntity({ table: OtherTable, name: 'Audit', schema: z.object(
 useTable(AppTable);
 useTable(OtherTable, { clients: [client, cleanClient] });
 
+/** A table behind a client of its own (as another region's or account's would be), without SDK retries. */
+const remoteClient = new DynamoDBClient({ ...localClientConfig(testEndpoint()), maxAttempts: 1 });
+const RemoteTable = defineTable({ name: uniqueTableName('resume-remote'), client: remoteClient, partitionKey: { name: 'pk', type: 'S' } });
+const Remote = defineEntity({ table: RemoteTable, name: 'Remote', schema: z.object({ id: z.string() }), keys: { primary: { pk: 'R#{id}' } } });
+useTable(RemoteTable, { clients: [remoteClient] });
+
 interface Throttle {
   /** BatchWriteItem calls that reached the middleware (throttled or not). */
   calls: number;
@@ -246,6 +252,37 @@ describe('resuming a failed batch write from BatchWriteError.unprocessed', () =>
     expect((await AppTable.batchWrite(e.unprocessed)).written).toBe(2);
     expect(await Audit.get({ id: 'multi' })).toEqual({ id: 'multi', what: 'audit' });
     expect((await Profile.get({ id: 'multi-stuck' }))?.label).toBe('[multi-stuck]');
+  });
+
+  it("an entry listed for a table with a client of its own is resent through that client, not the resending table's", async () => {
+    const name = 'remoteFaults';
+    const remoteCalls = { throttle: true, calls: 0 };
+    remoteClient.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName !== 'BatchWriteItemCommand') return next(args);
+        remoteCalls.calls++;
+        if (remoteCalls.throttle) throw throttled();
+        return next(args);
+      },
+      { step: 'initialize', name },
+    );
+    try {
+      const e = (await caught(AppTable.batchWrite([Remote.put({ id: 'r1' })], fast))) as BatchWriteError;
+      expect(e).toBeInstanceOf(BatchWriteError);
+      expect(remoteCalls.calls).toBe(2);
+      remoteCalls.throttle = false;
+      const own = countCalls();
+      try {
+        expect((await AppTable.batchWrite(e.unprocessed)).written).toBe(1);
+        expect(own.calls).toBe(0);
+      } finally {
+        own.remove();
+      }
+      expect(remoteCalls.calls).toBe(3);
+      expect(await Remote.get({ id: 'r1' })).toEqual({ id: 'r1' });
+    } finally {
+      remoteClient.middlewareStack.remove(name);
+    }
   });
 
   it('the streaming writer and the callback form resend too; a second failure lists the same entries, resent again exactly', async () => {

@@ -9,6 +9,7 @@ import {
   DescribeTableCommand,
   DescribeTimeToLiveCommand,
   ResourceInUseException,
+  ResourceNotFoundException,
   UpdateTimeToLiveCommand,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
@@ -156,4 +157,123 @@ describe('create({ ifNotExists: true })', () => {
     await Session.put({ sessionId: 's1', userId: 'u1' });
     expect((await AppTable.describe()).differences).toEqual([]);
   });
+
+  it('maxWaitSeconds bounds the whole call, the wait for a table being deleted included', async () => {
+    // The first CreateTable meets a table being deleted (DELETING for 1.5 s, then gone); the table
+    // created next never becomes ACTIVE. Each wait given the full 2 s would take some 3.5 s.
+    const faulty = testClient();
+    otherClients.push(faulty);
+    let creates = 0;
+    let goneAt = 0;
+    let stalled = true;
+    faulty.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (!stalled) return next(args);
+        if (context.commandName === 'CreateTableCommand' && ++creates === 1) {
+          goneAt = Date.now() + 1500;
+          throw new ResourceInUseException({ message: 'Attempt to change a resource which is still in use: Table is being deleted', $metadata: { httpStatusCode: 400 } });
+        }
+        if (context.commandName === 'DescribeTableCommand') {
+          if (creates === 1 && Date.now() >= goneAt) throw new ResourceNotFoundException({ message: 'Requested resource not found', $metadata: { httpStatusCode: 400 } });
+          const status = creates === 1 ? 'DELETING' : 'CREATING';
+          return { output: { Table: { TableName: 'stalled', TableStatus: status }, $metadata: {} }, response: {} } as never;
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'deletingThenStalled' },
+    );
+    const { AppTable } = appTable(faulty, uniqueTableName('ine-deadline'));
+    const started = Date.now();
+    const e = await failure(AppTable.create({ ifNotExists: true, maxWaitSeconds: 2 }));
+    const elapsed = Date.now() - started;
+    stalled = false;
+    expect(creates).toBe(2);
+    expect(e).toBeInstanceOf(DynakitError);
+    expect((e as Error).message).toBe(`table ${AppTable.name} is not ACTIVE after 2 s (status CREATING)`);
+    expect(elapsed).toBeGreaterThanOrEqual(2000);
+    expect(elapsed).toBeLessThan(3000);
+  });
+
+  it('a table that stays "in use" for CreateTable but not found by DescribeTable is retried at a pace, not in a busy loop', async () => {
+    // The two answers disagree for a moment while a deletion settles; here they disagree for good.
+    const faulty = testClient();
+    otherClients.push(faulty);
+    const calls = { CreateTableCommand: 0, DescribeTableCommand: 0 };
+    faulty.middlewareStack.add(
+      (_next, context) => async () => {
+        const name = context.commandName as keyof typeof calls;
+        if (name === 'CreateTableCommand') {
+          calls[name]++;
+          throw new ResourceInUseException({ message: 'Attempt to change a resource which is still in use: Table is being deleted', $metadata: { httpStatusCode: 400 } });
+        }
+        calls.DescribeTableCommand++;
+        throw new ResourceNotFoundException({ message: 'Requested resource not found', $metadata: { httpStatusCode: 400 } });
+      },
+      { step: 'initialize', name: 'inUseButNotFound' },
+    );
+    const { AppTable } = appTable(faulty, uniqueTableName('ine-flapping'));
+    toDrop.pop();
+    const e = await failure(AppTable.create({ ifNotExists: true, maxWaitSeconds: 1 }));
+    expect(e).toBeInstanceOf(DynakitError);
+    // One CreateTable per 250 ms pause at most (and the one at the start).
+    expect(calls.CreateTableCommand).toBeGreaterThanOrEqual(2);
+    expect(calls.CreateTableCommand).toBeLessThanOrEqual(6);
+  });
+
+  it('TTL turned on by a racing call between its check and its UpdateTimeToLive is no error', async () => {
+    // What two racing create({ ifNotExists: true }) calls do: both read TTL off, both turn it on,
+    // and DynamoDB refuses the second ("TimeToLive is already enabled"). Here the other call is
+    // stood in for by a DescribeTimeToLive answered as before it turned TTL on.
+    const { AppTable } = appTable(client, uniqueTableName('ine-ttl-race'));
+    await AppTable.create();
+    expect(await ttlOf(AppTable.name)).toBe('expiresAt');
+    const racing = testClient();
+    otherClients.push(racing);
+    let updates = 0;
+    racing.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'UpdateTimeToLiveCommand') updates++;
+        if (context.commandName === 'DescribeTimeToLiveCommand' && updates === 0) {
+          return { output: { TimeToLiveDescription: { TimeToLiveStatus: 'DISABLED' }, $metadata: {} }, response: {} } as never;
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'ttlTurnedOnMeanwhile' },
+    );
+    await appTable(racing, AppTable.name).AppTable.create({ ifNotExists: true });
+    expect(updates).toBe(1);
+    expect(await ttlOf(AppTable.name)).toBe('expiresAt');
+  });
+
+  it('an abort while waiting for a table another process is creating rejects with its reason at once', async () => {
+    // The table exists and stays CREATING (as another process's would for a while); nothing is changed.
+    const { AppTable } = appTable(client, uniqueTableName('ine-abort'));
+    await client.send(new CreateTableCommand(AppTable.createTableInput()));
+    const creating = testClient();
+    otherClients.push(creating);
+    let describes = 0;
+    creating.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName !== 'DescribeTableCommand') return next(args);
+        describes++;
+        return { output: { Table: { TableName: AppTable.name, TableStatus: 'CREATING' }, $metadata: {} }, response: {} } as never;
+      },
+      { step: 'initialize', name: 'stillCreating' },
+    );
+    const reason = new Error('deploy cancelled');
+    const started = Date.now();
+    const e = await failure(appTable(creating, AppTable.name).AppTable.create({ ifNotExists: true, abortSignal: abortAfter(400, reason) }));
+    creating.middlewareStack.remove('stillCreating');
+    expect(e).toBe(reason);
+    expect(describes).toBeGreaterThanOrEqual(1);
+    expect(Date.now() - started).toBeLessThan(1500);
+    expect(await ttlOf(AppTable.name)).toBe('off');
+  });
 });
+
+/** A signal aborted with `reason` after `ms`. */
+function abortAfter(ms: number, reason: unknown): AbortSignal {
+  const c = new AbortController();
+  setTimeout(() => c.abort(reason), ms);
+  return c.signal;
+}

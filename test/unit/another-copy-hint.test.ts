@@ -7,14 +7,31 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { buildTransactWrite, Condition, defineEntity, defineTable, Entity, ExpressionError, InvalidBatchError, InvalidTransactionError, KeyCondition, PutBuilder } from '../../src/index.js';
+import {
+  AttributeOperand,
+  buildTransactWrite,
+  Condition,
+  defineEntity,
+  defineTable,
+  Entity,
+  ExpressionError,
+  InvalidBatchError,
+  InvalidTransactionError,
+  KeyCondition,
+  PutBuilder,
+  TableKeyCondition,
+  TableKeyOperand,
+} from '../../src/index.js';
 
 const T = defineTable({ name: 'App', client: new DynamoDBClient({ region: 'us-east-1' }), partitionKey: { name: 'pk', type: 'S' } });
 const Item = defineEntity({ table: T, name: 'Item', schema: z.object({ id: z.string(), n: z.number() }), keys: { primary: { pk: 'ITEM#{id}' } } });
 
-/** A class named `name` with the methods of `real`: what the other build's class looks like from here. */
-function otherCopyOf(real: abstract new (...args: never[]) => unknown, name: string): new () => object {
-  const Copy = { [name]: class {} }[name]!;
+/**
+ * A class named `name` with the methods of `real`: what the other build's class looks like from
+ * here; with `base`, a subclass of that stand-in (as the other build's subclasses are).
+ */
+function otherCopyOf(real: abstract new (...args: never[]) => unknown, name: string, base?: new () => object): new () => object {
+  const Copy = base === undefined ? { [name]: class {} }[name]! : { [name]: class extends base {} }[name]!;
   for (const method of Object.getOwnPropertyNames(real.prototype)) {
     if (method !== 'constructor') Object.defineProperty(Copy.prototype, method, { value: () => undefined });
   }
@@ -28,6 +45,8 @@ const other = {
   KeyCondition: otherCopyOf(KeyCondition, 'KeyCondition2'),
   Entity: otherCopyOf(Entity, 'Entity'),
 };
+const otherTableKeyCondition = otherCopyOf(TableKeyCondition, 'TableKeyCondition', other.Condition);
+const otherTableKeyOperand = otherCopyOf(TableKeyOperand, 'TableKeyOperand', otherCopyOf(AttributeOperand, 'AttributeOperand'));
 const hint = /made by another copy of dynakit \(its ES module and CommonJS builds are both loaded/;
 
 describe('objects of another copy of dynakit', () => {
@@ -47,6 +66,15 @@ describe('objects of another copy of dynakit', () => {
     expect(() => Item.scan().filter(new other.Condition() as never).build()).toThrow(ExpressionError);
     expect(() => Item.scan().filter(new other.Condition() as never).build()).toThrow(/got a Condition made by another copy/);
     expect(() => Item.query('primary', new other.KeyCondition() as never).build()).toThrow(/got a KeyCondition made by another copy/);
+  });
+
+  it("a table's key condition or operand of another copy is named by its base class", () => {
+    expect(() => T.query(new otherTableKeyCondition() as never).build()).toThrow(/got a Condition made by another copy/);
+    expect(() => Item.scan().filter(new otherTableKeyOperand() as never).build()).toThrow(/got an AttributeOperand made by another copy/);
+  });
+
+  it("this copy's table key condition given to an entity query is named as one", () => {
+    expect(() => Item.query('primary', T.Key('pk').eq('ITEM#a') as never).build()).toThrow(/got a table's Key\(\.\.\.\) key condition$/);
   });
 
   it('a plain object, or another library class of the same name, gets no such hint', () => {

@@ -4,7 +4,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { resendRequest } from '../../src/batch/resend.js';
 import { listedWrite } from '../../src/batch/write-request.js';
 import type { Table } from '../../src/entity/table.js';
-import { InvalidBatchError, KeyError, ValidationError, type UnprocessedWrite } from '../../src/index.js';
+import { z } from 'zod';
+import { InvalidBatchError, KeyError, ValidationError, defineEntity, type UnprocessedWrite } from '../../src/index.js';
 import { appModel } from '../fixtures/app-model.js';
 
 const { AppTable, User, Order } = appModel(new DynamoDBClient({ region: 'us-east-1' }), 'ResendApp');
@@ -12,6 +13,8 @@ const table = AppTable as unknown as Table;
 const ada = { userId: 'u1', orgId: 'acme', email: 'ada@example.com', name: 'Ada' };
 const order = { orderId: 'o1', userId: 'u1', seq: 1, total: 10, placedAt: new Date('2024-01-01T00:00:00Z'), lines: [] };
 const copy = (w: unknown): UnprocessedWrite => JSON.parse(JSON.stringify(w)) as UnprocessedWrite;
+/** Optimistic locking: its puts and versioned deletes need a condition, so no batch takes them. */
+defineEntity({ table: AppTable, name: 'Doc', schema: z.object({ docId: z.string(), body: z.string() }), keys: { primary: { pk: 'DOC#{docId}', sk: 'DOC' } }, version: 'version' });
 
 describe('resendRequest', () => {
   it('an entry dynakit listed resends the very request it was made from, through any table', () => {
@@ -60,6 +63,15 @@ describe('resendRequest', () => {
   ])('refuses %s with InvalidBatchError', (_, entry, message) => {
     expect(() => resendRequest(table, entry as UnprocessedWrite)).toThrow(InvalidBatchError);
     expect(() => resendRequest(table, entry as UnprocessedWrite)).toThrow(message);
+  });
+
+  it('a copy naming a versioned entity is refused as a batch refuses its writes: no way round the version check', () => {
+    const put = { type: 'put', entity: 'Doc', table: 'ResendApp', item: { docId: 'd1', body: 'b', version: 3 } } as const;
+    expect(() => resendRequest(table, put)).toThrow(InvalidBatchError);
+    expect(() => resendRequest(table, put)).toThrow('Doc: the entity uses optimistic locking, which needs a condition');
+    expect(() => resendRequest(table, { ...put, item: { docId: 'd1', body: 'b' } })).toThrow(InvalidBatchError);
+    const versionedDelete = { type: 'delete', entity: 'Doc', table: 'ResendApp', key: { docId: 'd1', version: 3 } } as const;
+    expect(() => resendRequest(table, versionedDelete)).toThrow('Doc: a delete with a version needs a condition');
   });
 
   it('without a table (a writer made with new BatchWriter(client)) a copy cannot be rebuilt', () => {

@@ -1,7 +1,7 @@
 /** Review of the batch retry classification: network failures the SDK itself retries are retried by the batch loops too. */
 import { describe, expect, it } from 'vitest';
 import { isRetryableError, resolveBackoff } from '../../src/batch/backoff.js';
-import { InvalidBatchError } from '../../src/errors.js';
+import { InvalidBatchError } from '../../src/batch/batch-errors.js';
 
 describe('isRetryableError: network failures', () => {
   const code = (c: string) => Object.assign(new Error(`connect ${c}`), { code: c });
