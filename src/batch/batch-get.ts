@@ -4,6 +4,7 @@ import { marshallSettings, unmarshallSettings } from '../client/marshal-settings
 import { readItem, type ItemOwner } from '../client/send-document-request.js';
 import { SignalFanout, sendCommand, type AnyDynamoClient, type RequestOptions } from '../client/send.js';
 import { BatchGetError } from './batch-errors.js';
+import { ItemParseError } from '../errors.js';
 import type { GetBuilder } from '../operations/get.js';
 import { backoffDelay, isRetryableError, resolveBackoff, resolveConcurrency, sleep, type BackoffOptions } from './backoff.js';
 import { clientTag, itemId } from './write-request.js';
@@ -78,11 +79,23 @@ export async function batchGetAll<B extends readonly GetBuilder<unknown>[]>(
 export const lookupId = (l: Pick<KeyLookup, 'group' | 'id'>): string => `${l.group}\u0001${l.id}`;
 
 /**
+ * What stands in `fetchLookups`' result for a stored item JavaScript cannot read (a number beyond
+ * 2^53): a row made of its `ItemParseError`, or `undefined` to leave it out as if it were gone.
+ * Without it, such an item rejects the whole read (as `batchGet`, whose answers are positional).
+ */
+export type UnreadableItem = (error: ItemParseError) => Record<string, unknown> | undefined;
+
+/**
  * Reads the raw items of `lookups` (the batch-get loop without parsing): duplicates asked once,
  * calls of up to 100 keys, `UnprocessedKeys` resent with backoff. Found items are keyed by
  * `lookupId`; a missing item has no entry.
  */
-export async function fetchLookups(client: AnyDynamoClient, lookups: readonly KeyLookup[], options: BatchGetOptions = {}): Promise<Map<string, Record<string, unknown>>> {
+export async function fetchLookups(
+  client: AnyDynamoClient,
+  lookups: readonly KeyLookup[],
+  options: BatchGetOptions = {},
+  unreadable?: UnreadableItem,
+): Promise<Map<string, Record<string, unknown>>> {
   const backoff = resolveBackoff(options);
   const concurrency = resolveConcurrency(options.concurrency);
   // One request per distinct (group, key).
@@ -108,7 +121,7 @@ export async function fetchLookups(client: AnyDynamoClient, lookups: readonly Ke
     try {
       while (!failed && next < chunks.length) {
         const chunk = chunks[next++]!;
-        await readChunk(chunk[0]!.client ?? client, chunk, found, settled, backoff, line.signal);
+        await readChunk(chunk[0]!.client ?? client, chunk, found, settled, backoff, line.signal, unreadable);
       }
     } catch (e) {
       failed = true;
@@ -137,6 +150,7 @@ async function readChunk(
   settled: Set<string>,
   backoff: ReturnType<typeof resolveBackoff>,
   signal: AbortSignal | undefined,
+  unreadable: UnreadableItem | undefined,
 ): Promise<void> {
   const first = chunk[0]!;
   const { table, keyNames: names } = first;
@@ -163,8 +177,16 @@ async function readChunk(
     }
     if (out !== undefined) {
       for (const raw of out.Responses?.[table] ?? []) {
-        const item = readItem(owner, raw, back);
-        found.set(lookupId({ group: first.group, id: itemId(table, item, names) }), item);
+        let item: Record<string, unknown> | undefined;
+        let key: Record<string, unknown>;
+        try {
+          item = key = readItem(owner, raw, back);
+        } catch (e) {
+          if (unreadable === undefined || !(e instanceof ItemParseError)) throw e;
+          item = unreadable(e);
+          key = storedKey(raw, names, back);
+        }
+        if (item !== undefined) found.set(lookupId({ group: first.group, id: itemId(table, key, names) }), item);
       }
       // Kept in DocumentClient form: resent like the first keys, and what a BatchGetError reports.
       const left = (out.UnprocessedKeys?.[table]?.Keys ?? []).map((key) => unmarshall(key, back));
@@ -196,12 +218,16 @@ function chunkOwner(chunk: readonly KeyLookup[], back: unmarshallOptions | undef
   return (raw: Record<string, AttributeValue>) => {
     let lookup = first;
     if (chunk.some((l) => l.owner !== first.owner)) {
-      // The key reads (it is one of the keys asked, marshalled from JavaScript values).
-      const key: Record<string, AttributeValue> = {};
-      for (const n of first.keyNames) if (raw[n] !== undefined) key[n] = raw[n];
-      const id = itemId(first.table, unmarshall(key, back), first.keyNames);
+      const id = itemId(first.table, storedKey(raw, first.keyNames, back), first.keyNames);
       lookup = chunk.find((l) => l.id === id) ?? first;
     }
     return typeof lookup.owner === 'string' ? lookup.owner : lookup.owner(raw);
   };
+}
+
+/** The primary key of a stored item that may not read whole: the key reads (it is one of the keys asked, marshalled from JavaScript values). */
+function storedKey(raw: Record<string, AttributeValue>, names: readonly string[], back: unmarshallOptions | undefined): Record<string, unknown> {
+  const key: Record<string, AttributeValue> = {};
+  for (const n of names) if (raw[n] !== undefined) key[n] = raw[n];
+  return unmarshall(key, back);
 }

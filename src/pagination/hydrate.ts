@@ -2,7 +2,7 @@ import type { EntityModel } from '../entity/model.js';
 import type { ResolvedIndex, Table } from '../entity/table.js';
 import { compileProjection, type CompileContext } from '../expressions/compile.js';
 import { contextFor } from '../operations/expression-input.js';
-import { fetchLookups, lookupId, type KeyLookup } from '../batch/batch-get.js';
+import { fetchLookups, lookupId, type KeyLookup, type UnreadableItem } from '../batch/batch-get.js';
 import { resolveBackoff, resolveConcurrency, type BackoffOptions } from '../batch/backoff.js';
 import { itemId } from '../batch/write-request.js';
 import { ExpressionError } from '../errors.js';
@@ -47,22 +47,26 @@ export function checkHydratable(entity: string, index: ResolvedIndex): void {
  * The item reads of a hydrated query or scan: a BatchGetItem of the index rows' table keys (chunks
  * of 100, UnprocessedKeys resent with backoff, as `batchGet`). With `projection`, only those
  * attributes are read, plus the discriminator and TTL (to drop items that are not this entity's
- * or have expired) and the table keys (to match items to rows); `[]` reads only those.
+ * or have expired) and the table keys (to match items to rows); `[]` reads only those. With
+ * `unreadable` (`onInvalidItem()`), an item of this entity holding a number JavaScript cannot read
+ * becomes its row; another entity's is dropped, as its readable items are.
  */
-export function hydrator(model: EntityModel, projection: readonly string[] | undefined, withTtl: boolean, options: HydrateOptions): Hydrator {
+export function hydrator(model: EntityModel, projection: readonly string[] | undefined, withTtl: boolean, options: HydrateOptions, unreadable?: UnreadableItem): Hydrator {
   const extra = model.ownershipAttributes(withTtl);
   // A KEYS_ONLY index cannot tell whose items its rows are: an unreadable one is named by its own discriminator.
   const et = model.table.entityAttribute;
   const owner = et === undefined ? model.name : ownerByDiscriminator(et, model.name);
-  return itemReads(model.table, contextFor(model), projection === undefined ? undefined : [...projection, ...extra], options, owner);
+  const ownUnreadable: UnreadableItem | undefined = unreadable && ((error) => (error.entity === model.name ? unreadable(error) : undefined));
+  return itemReads(model.table, contextFor(model), projection === undefined ? undefined : [...projection, ...extra], options, owner, ownUnreadable);
 }
 
 /**
  * Reads the table items of index rows by their primary keys: whole items, or only `attributes`
  * (and the table keys, which match items to rows), whose names `ctx` places; `owner` names an item
- * that cannot be read. Shared by entity and table-level hydrated reads.
+ * that cannot be read, and `unreadable` what stands for it (without it, it rejects the read).
+ * Shared by entity and table-level hydrated reads.
  */
-export function itemReads(table: Table, ctx: CompileContext, attributes: readonly string[] | undefined, options: HydrateOptions, owner: ItemOwner): Hydrator {
+export function itemReads(table: Table, ctx: CompileContext, attributes: readonly string[] | undefined, options: HydrateOptions, owner: ItemOwner, unreadable?: UnreadableItem): Hydrator {
   const name = table.name;
   const keyNames = table.primaryKeyNames;
   const entry: KeyLookup['entry'] = {};
@@ -80,7 +84,7 @@ export function itemReads(table: Table, ctx: CompileContext, attributes: readonl
       for (const n of keyNames) key[n] = row[n];
       return { table: name, keyNames, id: itemId(name, key, keyNames), key, group, entry, owner };
     });
-    const found = await fetchLookups(table.client, lookups, signal === undefined ? options : { ...options, abortSignal: signal });
+    const found = await fetchLookups(table.client, lookups, signal === undefined ? options : { ...options, abortSignal: signal }, unreadable);
     return lookups.map((l) => found.get(lookupId(l)));
   };
 }

@@ -13,6 +13,11 @@ export function unreadableRow(error: ItemParseError): Record<string, unknown> {
   return { [UNREADABLE]: error };
 }
 
+/** Whether `row` is one `unreadableRow` made. */
+export function isUnreadableRow(row: Record<string, unknown>): boolean {
+  return UNREADABLE in row;
+}
+
 /** What a read's spec adds for `onInvalidItem(handler)`: rows for unreadable items, when a handler is set. */
 export function unreadableRows(handler: InvalidItemHandler | undefined): { unreadable?: typeof unreadableRow } {
   return handler === undefined ? {} : { unreadable: unreadableRow };

@@ -44,7 +44,8 @@ export interface PagedReadSpec<T> {
   readonly returns?: (item: Record<string, unknown>) => boolean;
   /**
    * With `onInvalidItem()`: a row standing for an item whose stored numbers cannot be read, which
-   * `parse` then reports and skips. Not for hydrated reads (their rows are the index's keys).
+   * `parse` then reports and skips. Not sent with a hydrated read's index request (its rows are the
+   * index's keys): its hydrator makes such rows of the items it fetches.
    */
   readonly unreadable?: (error: ItemParseError) => Record<string, unknown>;
 }

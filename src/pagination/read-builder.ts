@@ -9,7 +9,8 @@ import { decodeCursor, startKeyAttributes, type StartKey } from './cursor.js';
 import type { CursorBounds } from './cursor-bounds.js';
 import { countAll, pagedReadOptions, readPage, readPages, SKIP, takeStartKey, type Page, type PagedReadSpec, type PagedRequestKind } from './page-reader.js';
 import { hydrator } from './hydrate.js';
-import { skippingInvalid, unreadableRows } from './invalid-items.js';
+import { isUnreadableRow, skippingInvalid, unreadableRows } from './invalid-items.js';
+import type { UnreadableItem } from '../batch/batch-get.js';
 import { ReadOptions, type ReadOptionsState } from './read-options.js';
 import type { RequestOptions } from '../client/send.js';
 import { storedItemDelete, type WriteRequest } from '../batch/write-request.js';
@@ -169,7 +170,11 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> extends Rea
     }
     // Deletes read the items with only their keys, discriminator and TTL: ownership and expiry are known from those.
     const live = this.liveItem();
-    return { ...this.specBase(input), hydrate: this.itemReads(s.deleting === true ? [] : s.projection), returns: live, parse: skippingInvalid((raw) => (live(raw) ? row(raw) : SKIP), s.onInvalidItem) };
+    const { unreadable } = unreadableRows(s.deleting === true ? undefined : s.onInvalidItem);
+    // A row standing for an unreadable item counts as returned, so the page after reports it, as an item that does not parse.
+    const returns = unreadable === undefined ? live : (raw: Record<string, unknown>) => live(raw) || isUnreadableRow(raw);
+    const hydrate = this.itemReads(s.deleting === true ? [] : s.projection, unreadable);
+    return { ...this.specBase(input), hydrate, returns, parse: skippingInvalid((raw) => (live(raw) ? row(raw) : SKIP), s.onInvalidItem) };
   }
 
   private specBase(input: Record<string, unknown>): Omit<PagedReadSpec<never>, 'parse'> {
@@ -192,10 +197,10 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> extends Rea
     return (raw) => m.owns(raw) && !m.expired(raw, new Date());
   }
 
-  private itemReads(projection: readonly string[] | undefined) {
+  private itemReads(projection: readonly string[] | undefined, unreadable?: UnreadableItem) {
     // A consistent() query of a local index wants fresh items too.
     const options = this.state.hydrate ?? {};
-    return hydrator(this.model, projection, this.state.includeExpired !== true, this.state.consistent ? { ...options, consistent: true } : options);
+    return hydrator(this.model, projection, this.state.includeExpired !== true, this.state.consistent ? { ...options, consistent: true } : options, unreadable);
   }
 
   /**

@@ -9,6 +9,7 @@ import type { Table } from '../entity/table.js';
 import { tableContextFor } from '../operations/expression-input.js';
 import { ownerByDiscriminator } from '../client/send-document-request.js';
 import { itemReads, type HydrateOptions, type Hydrator } from './hydrate.js';
+import type { UnreadableItem } from '../batch/batch-get.js';
 
 /** What a table-level hydrated read adds to its paged-read spec. */
 export interface TableHydration {
@@ -21,11 +22,20 @@ export interface TableHydration {
  * The item reads of a table-level hydrated read: whole items, or with `projection`, those
  * attributes plus the discriminator (to pick the entity that parses each item) and the table keys.
  * `consistent` (a `consistent()` read of a local index) makes them strongly consistent too.
+ * `unreadable` (`onInvalidItem()`) stands in for an item holding a number JavaScript cannot read.
  */
-export function tableHydration(table: Table, entityAttribute: string, projection: readonly string[] | undefined, options: HydrateOptions, consistent: boolean): TableHydration {
+export function tableHydration(
+  table: Table,
+  entityAttribute: string,
+  projection: readonly string[] | undefined,
+  options: HydrateOptions,
+  consistent: boolean,
+  unreadable?: UnreadableItem,
+): TableHydration {
   const attributes = projection === undefined ? undefined : [...projection, entityAttribute];
   return {
-    hydrate: itemReads(table, tableContextFor(table), attributes, consistent ? { ...options, consistent: true } : options, ownerByDiscriminator(entityAttribute, table.name)),
+    hydrate: itemReads(table, tableContextFor(table), attributes, consistent ? { ...options, consistent: true } : options, ownerByDiscriminator(entityAttribute, table.name), unreadable),
+    // A row standing for an unreadable item too: the page after reports it, as an item that does not parse.
     returns: () => true,
   };
 }

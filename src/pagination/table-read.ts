@@ -242,7 +242,7 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
       ...this.requestSpec(input),
       parse: skippingInvalid((raw: Record<string, unknown>) => this.rows.row(raw), s.onInvalidItem),
       ...unreadableRows(s.onInvalidItem),
-      ...(s.hydrate === undefined ? {} : tableHydration(this.table, this.et, s.projection, s.hydrate, s.consistent)),
+      ...(s.hydrate === undefined ? {} : tableHydration(this.table, this.et, s.projection, s.hydrate, s.consistent, unreadableRows(s.onInvalidItem).unreadable)),
     };
     const rows = this.rowPages<Row<TableReadItem<T, Et, P>>>(spec, startKey, options?.abortSignal);
     return {
