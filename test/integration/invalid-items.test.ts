@@ -257,15 +257,69 @@ describe('onInvalidItem(): a stored number JavaScript cannot read', () => {
     expect(reported).toBe(2);
   });
 
-  it('in a hydrated read it still rejects (its item reads are a batch get), and deleteAll() deletes it', async () => {
+  it('in hydrated reads, entity and table-level, it is skipped and reported too; batchGet and deleteAll() are unchanged', async () => {
+    // Partition G#d, all in the KEYS_ONLY index: Items a, x (unreadable n), y (n a string) and z, and a Tag w with an
+    // unreadable number. In index order a w x y z: a page of one item (a) looks past w to x, and must not skip it.
+    await Item.put({ group: 'd', id: 'a', n: 1 });
     await client.send(new PutItemCommand({ TableName: Table.name, Item: { pk: { S: 'G#d' }, sk: { S: 'ITEM#x' }, gpk: { S: 'GK#d' }, gsk: { S: 'x' }, _et: { S: 'Item' }, group: { S: 'd' }, id: { S: 'x' }, n: { N: '9007199254740993.5' } } }));
     await doc.send(new PutCommand({ TableName: Table.name, Item: { pk: 'G#d', sk: 'ITEM#y', gpk: 'GK#d', gsk: 'y', _et: 'Item', group: 'd', id: 'y', n: 'old' } }));
     await Item.put({ group: 'd', id: 'z', n: 26 });
+    await client.send(new PutItemCommand({ TableName: Table.name, Item: { pk: { S: 'G#d' }, sk: { S: 'ITEM#w#TAG' }, gpk: { S: 'GK#d' }, gsk: { S: 'w' }, _et: { S: 'Tag' }, group: { S: 'd' }, id: { S: 'w' }, label: { N: '9007199254740993.5' } } }));
+    const hydrated = () => Item.query('byGroup', Item.Key('group').eq('d')).hydrate();
+    const table = () => Table.query('byGroup', Table.Key('gpk').eq('GK#d')).hydrate();
+    /** Each report as `entity id path`, `id` read from `raw` in either form (attribute values for an unreadable item). */
+    const seen: string[] = [];
+    const record = (e: ItemParseError) => {
+      const id = e.raw['id'];
+      seen.push(`${e.entity} ${typeof id === 'string' ? id : (id as { S: string }).S} ${e.issues.map((i) => i.path).join(',')}`);
+    };
+
+    // Without a handler, as before: the read rejects.
+    await expect(hydrated().all()).rejects.toBeInstanceOf(ItemParseError);
+    await expect(table().all()).rejects.toBeInstanceOf(ItemParseError);
+
+    // Entity read: its own bad items are reported; the Tag is not Item's and is dropped unreported, as a readable Tag would be.
     const errors: ItemParseError[] = [];
-    await expect(Item.query('byGroup', Item.Key('group').eq('d')).hydrate().onInvalidItem((e) => errors.push(e)).all()).rejects.toBeInstanceOf(ItemParseError);
+    expect((await hydrated().onInvalidItem((e) => { errors.push(e); record(e); }).all()).map((i) => i.id)).toEqual(['a', 'z']);
+    expect(seen).toEqual(['Item x n', 'Item y n']);
+    // The same error as a non-hydrated read's: the item as DynamoDB sent it.
+    expect(errors[0]).toBeInstanceOf(ItemParseError);
+    expect(errors[0]!.raw).toMatchObject({ pk: { S: 'G#d' }, sk: { S: 'ITEM#x' }, n: { N: '9007199254740993.5' } });
+    expect(errors[0]!.issues[0]!.message).toMatch(/9007199254740993\.5 cannot be read/);
+
+    // Walking it by cursors, one item a page: z once, each bad item reported once.
+    seen.length = 0;
+    const walked: string[] = [];
+    let cursor: string | undefined;
+    let calls = 0;
+    do {
+      const page = await hydrated().onInvalidItem(record).limit(1).startAfter(cursor);
+      walked.push(...page.items.map((i) => i.id));
+      cursor = page.cursor;
+    } while (cursor !== undefined && ++calls < 10);
+    expect([walked, seen]).toEqual([['a', 'z'], ['Item x n', 'Item y n']]);
+
+    // Table-level: every registered entity's bad item is reported, the Tag under its own name.
+    seen.length = 0;
+    expect((await table().onInvalidItem(record).all()).items.map((i) => i['id'])).toEqual(['a', 'z']);
+    expect(seen).toEqual(['Tag w label', 'Item x n', 'Item y n']);
+    seen.length = 0;
+    const tableWalked: unknown[] = [];
+    cursor = undefined;
+    calls = 0;
+    do {
+      const page = await table().onInvalidItem(record).limit(1).startAfter(cursor);
+      tableWalked.push(...page.items.map((i) => i['id']));
+      cursor = page.cursor;
+    } while (cursor !== undefined && ++calls < 10);
+    expect([tableWalked, seen]).toEqual([['a', 'z'], ['Tag w label', 'Item x n', 'Item y n']]);
+
+    // batchGet answers by position: it still throws, with or without a handler on any read.
+    await expect(Item.batchGet([{ group: 'd', id: 'z' }, { group: 'd', id: 'x' }]).send()).rejects.toBeInstanceOf(ItemParseError);
+
     const group = () => Item.query('primary', Item.Key('group').eq('d'));
-    expect((await group().onInvalidItem((e) => errors.push(e)).all()).map((i) => i.id)).toEqual(['z']);
-    expect(await group().deleteAll()).toMatchObject({ deleted: 3 });
+    expect(await group().deleteAll()).toMatchObject({ deleted: 4 });
     expect(await group().count()).toBe(0);
+    await Table.delete({ pk: 'G#d', sk: 'ITEM#w#TAG' });
   });
 });
