@@ -217,12 +217,12 @@ export interface BatchWriteAllOptions extends BatchWriteOptions {
 }
 
 /**
- * Writes a whole set of puts and deletes: every write is validated first (nothing is sent if
- * one is invalid, unless `bestEffort`), keys written twice keep their last write, then the
- * writes go out in calls of 25 with retries.
+ * Writes a whole set of puts and deletes through `table`'s client (`table` also rebuilds resent
+ * entries read back from JSON): every write is validated first (nothing is sent if one is
+ * invalid, unless `bestEffort`), keys written twice keep their last write, then the writes go out
+ * in calls of 25 with retries.
  */
 export async function batchWriteAll(
-  client: AnyDynamoClient,
   table: Table,
   writes: readonly BatchWriteInput[] | ((batch: BatchCollector) => void | Promise<void>),
   options: BatchWriteAllOptions = {},
@@ -274,7 +274,7 @@ export async function batchWriteAll(
     }
   });
   if (failures.length > 0 && options.bestEffort !== true) throw new BatchValidationError(failures);
-  const engine = new BatchWriteEngine(client, options);
+  const engine = new BatchWriteEngine(table.client, options);
   // enqueue, not add: with a signal already aborted, add() would throw at the first write and the
   // error would list that one alone, leaving the others neither written nor reported.
   for (const r of requests.values()) engine.enqueue(r);

@@ -1,8 +1,7 @@
 import { InvalidBatchError, type UnprocessedWrite } from './batch-errors.js';
 import type { Table } from '../entity/table.js';
-import { DeleteBuilder } from '../operations/delete.js';
-import { PutBuilder } from '../operations/put.js';
-import { TableDeleteBuilder } from '../operations/table-delete.js';
+import { newDelete } from '../operations/delete.js';
+import { newPut } from '../operations/put.js';
 import { requestOf, type WriteRequest } from './write-request.js';
 
 const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -43,16 +42,10 @@ export function resendRequest(table: Table | undefined, entry: UnprocessedWrite)
   if (model === undefined) {
     throw new InvalidBatchError(`${where}: table ${table.name} defines no entity ${entity} (it defines ${[...table.entities.keys()].join(', ') || 'none'})`);
   }
-  if (type === 'delete') return new DeleteBuilder(model, { key: given, condition: undefined, returnOld: false, returnItemOnFailure: false }).writeRequest();
+  if (type === 'delete') return newDelete(model, given).writeRequest();
+  const put = newPut<unknown, never>(model, given, false);
   const times = w['timestamps'];
-  return new PutBuilder(model, {
-    item: given,
-    create: false,
-    condition: undefined,
-    returnItemOnFailure: false,
-    returnOld: false,
-    ...(times === undefined ? {} : { timestamps: { given: times } }),
-  }).writeRequest();
+  return (times === undefined ? put : put.withTimestamps(times as never)).writeRequest();
 }
 
 /** A short description of a value that is not a write, for messages. */
@@ -62,8 +55,8 @@ function shapeOf(v: unknown): string {
 }
 
 /**
- * Whether a value given to a batch is meant as a listed write to resend (an object with `type` and
- * `entity`) rather than a builder; `resendRequest` checks the rest of its shape.
+ * Whether a value given to a batch, once it is known to be no builder (`toRequest` tests those
+ * first), is meant as a listed write to resend (an object with `type` and `entity`);
+ * `resendRequest` checks the rest of its shape.
  */
-export const isUnprocessedWrite = (v: unknown): v is UnprocessedWrite =>
-  isRecord(v) && 'type' in v && 'entity' in v && !(v instanceof PutBuilder) && !(v instanceof DeleteBuilder) && !(v instanceof TableDeleteBuilder);
+export const isUnprocessedWrite = (v: unknown): v is UnprocessedWrite => isRecord(v) && 'type' in v && 'entity' in v;

@@ -7,10 +7,10 @@ import { QueryBuilder } from '../pagination/query.js';
 import { ScanBuilder } from '../pagination/scan.js';
 import { refTo, type UpdateRef } from '../expressions/update-values.js';
 import { ExpressionError } from '../errors.js';
-import { PutBuilder } from '../operations/put.js';
+import { newPut, type PutBuilder } from '../operations/put.js';
 import { GetBuilder } from '../operations/get.js';
 import { UpdateBuilder } from '../operations/update.js';
-import { DeleteBuilder } from '../operations/delete.js';
+import { newDelete, type DeleteBuilder } from '../operations/delete.js';
 import { CheckBuilder } from '../operations/check.js';
 import { resolvePath } from '../operations/update-plan.js';
 import { checkOwners } from '../operations/expression-input.js';
@@ -80,7 +80,7 @@ export class Entity<Name extends string, Item extends object, Input, K, V extend
    * @example await User.put({ userId: 'u1', orgId: 'acme', email: 'a@b.co', name: 'Ada' }).where(User.Attr('userId').notExists())
    */
   put(item: Input): PutBuilder<Item, Item, V> {
-    return new PutBuilder<Item, Item, V>(this.model, { item, create: false, condition: undefined, returnItemOnFailure: false, returnOld: false });
+    return newPut<Item, V>(this.model, item, false);
   }
 
   /**
@@ -89,7 +89,7 @@ export class Entity<Name extends string, Item extends object, Input, K, V extend
    * @example await User.create(user)
    */
   create(item: Input): PutBuilder<Item, Item, 'create'> {
-    return new PutBuilder<Item, Item, 'create'>(this.model, { item, create: true, condition: undefined, returnItemOnFailure: false, returnOld: false });
+    return newPut<Item, 'create'>(this.model, item, true);
   }
 
   /**
@@ -125,7 +125,7 @@ export class Entity<Name extends string, Item extends object, Input, K, V extend
    * @example await User.delete({ userId: 'u1' }).where(User.Attr('age').lt(100))
    */
   readonly delete: EntityDelete<Item, K, V> = (key: object): DeleteBuilder<Item> =>
-    new DeleteBuilder<Item>(this.model, { key: key as Record<string, unknown>, condition: undefined, returnOld: false, returnItemOnFailure: false });
+    newDelete<Item>(this.model, key as Record<string, unknown>);
 
   /**
    * Reads many items by key in chunks of 100, retrying unprocessed keys; results keep the

@@ -206,7 +206,7 @@ export class Table<C extends TableConfig = TableConfig> {
     writes: readonly BatchWriteInput[] | ((batch: BatchCollector) => void | Promise<void>),
     options?: BatchWriteAllOptions,
   ): Promise<BatchWriteResult> {
-    return batchWriteAll(this.client, this as unknown as Table, writes, options);
+    return batchWriteAll(this as unknown as Table, writes, options);
   }
 
   /**

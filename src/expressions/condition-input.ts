@@ -1,7 +1,6 @@
 import { ExpressionError } from '../errors.js';
-import { anotherCopy } from '../another-copy.js';
-import { AttributeOperand, Condition } from './condition.js';
-import { KeyCondition, KeyOperand } from './key-condition.js';
+import { Condition, nonConditionText } from './condition.js';
+import { KeyCondition } from './key-condition.js';
 import { TableKeyCondition } from './table-key-condition.js';
 
 /**
@@ -14,8 +13,7 @@ function given(value: unknown): string {
   if (value instanceof KeyCondition) return 'a Key(...) key condition';
   if (value instanceof TableKeyCondition) return "a table's Key(...) key condition";
   if (value instanceof Condition) return 'an Attr(...) condition';
-  if (value instanceof KeyOperand || value instanceof AttributeOperand) return 'an operand without its comparison (add .eq(...), .gt(...), ...)';
-  return value === null ? 'null' : typeof value === 'object' ? (anotherCopy(value, [Condition, KeyCondition, AttributeOperand, KeyOperand]) ?? 'an object that is not a condition') : typeof value === 'undefined' ? 'undefined' : `a ${typeof value}`;
+  return nonConditionText(value);
 }
 
 /**

@@ -1,7 +1,8 @@
 import type { AttributeTypeName, ConditionNode, DocPath, Operand } from './ast.js';
 import { mergeOwners, type ConditionOwner, type OwnedPath } from './condition-owner.js';
 import { ExpressionError } from '../errors.js';
-import { KeyCondition } from './key-condition.js';
+import { KeyCondition, KeyOperand } from './key-condition.js';
+import { anotherCopy } from '../another-copy.js';
 
 /**
  * An immutable condition: a node of the expression AST plus `and`/`or`/`not` to combine it.
@@ -76,17 +77,22 @@ function noConditions(kind: 'and' | 'or'): ExpressionError {
  * plain value): a typed error when joined, not a TypeError from the compiler when the command is built.
  */
 function notACondition(kind: 'and' | 'or', value: unknown): ExpressionError {
-  const got =
-    value instanceof KeyCondition
-      ? "an entity's Key(...) key condition, which joins only with the Key(...) conditions of its own query"
-      : value === null
-        ? 'null'
-        : typeof value === 'object'
-          ? 'an object that is not a condition'
-          : typeof value === 'undefined'
-            ? 'undefined'
-            : `a ${typeof value}`;
+  const got = value instanceof KeyCondition ? "an entity's Key(...) key condition, which joins only with the Key(...) conditions of its own query" : nonConditionText(value);
   return new ExpressionError(`${kind}()`, '', `takes conditions built with Attr(...) or a table's Key(...), got ${got}`);
+}
+
+/**
+ * In words, for an error message, a value untyped code passed where a condition belongs that is no
+ * condition of any kind: an operand without its comparison, a condition or operand of another copy
+ * of dynakit, or the value's kind. (The kinds of condition are named by their users.)
+ *
+ * @example nonConditionText(Attr('age')) // 'an operand without its comparison (add .eq(...), .gt(...), ...)'
+ */
+export function nonConditionText(value: unknown): string {
+  if (value instanceof KeyOperand || value instanceof AttributeOperand) return 'an operand without its comparison (add .eq(...), .gt(...), ...)';
+  if (value === null) return 'null';
+  if (typeof value === 'object') return anotherCopy(value, [Condition, KeyCondition, AttributeOperand, KeyOperand]) ?? 'an object that is not a condition';
+  return typeof value === 'undefined' ? 'undefined' : `a ${typeof value}`;
 }
 
 /** All conditions hold; at least one is needed. @example and(Attr('a').eq(1), Attr('b').exists()) */

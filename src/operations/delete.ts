@@ -8,6 +8,7 @@ import { contextFor, withPlaceholders } from './expression-input.js';
 import { describeChecks, mapConditionFailure, type VersionCheck } from './condition-failure.js';
 import { allOf, expectedVersion, missingOrOwned, missingOrOwnedText, versionIs } from './write-guards.js';
 import { deleteRequest, type WriteRequest } from '../batch/write-request.js';
+import type { EntityModel } from '../entity/model.js';
 import { InvalidBatchError } from '../batch/batch-errors.js';
 import { afterWrite, replacedItem } from './returned-item.js';
 
@@ -118,4 +119,15 @@ export class DeleteBuilder<Item, Result = void, Guard extends string = never> ex
     const raw = out.Attributes;
     return replacedItem(this.model, raw, 'delete') as Result;
   }
+}
+
+/**
+ * A new `delete(key)` of `model`: no condition, nothing asked back (a versioned entity's key may
+ * carry the version to check). What `Entity.delete` returns, and what a batch resend rebuilds an
+ * entry with.
+ *
+ * @example newDelete<User>(model, { userId: 'u1' })
+ */
+export function newDelete<Item>(model: EntityModel, key: Readonly<Record<string, unknown>>): DeleteBuilder<Item> {
+  return new DeleteBuilder<Item>(model, { key, condition: undefined, returnOld: false, returnItemOnFailure: false });
 }

@@ -11,6 +11,7 @@ import { putRequest, type WriteRequest } from '../batch/write-request.js';
 import { InvalidBatchError } from '../batch/batch-errors.js';
 import { afterWrite, replacedItem } from './returned-item.js';
 import { isStamp, withGivenStamps } from '../entity/timestamps.js';
+import type { EntityModel } from '../entity/model.js';
 
 interface PutState {
   readonly item: unknown;
@@ -230,4 +231,14 @@ export class PutBuilder<Item, Result = Item, Guard extends string = never> exten
     if (!this.state.returnOld) return result as Result;
     return replacedItem(this.model, out.Attributes, 'put') as Result;
   }
+}
+
+/**
+ * A new `put(item)` of `model` (`create(item)` with `create`): no condition, nothing asked back.
+ * What `Entity.put` and `Entity.create` return, and what a batch resend rebuilds an entry with.
+ *
+ * @example newPut<User, never>(model, item, false).withTimestamps(times)
+ */
+export function newPut<Item, Guard extends string>(model: EntityModel, item: unknown, create: boolean): PutBuilder<Item, Item, Guard> {
+  return new PutBuilder<Item, Item, Guard>(model, { item, create, condition: undefined, returnItemOnFailure: false, returnOld: false });
 }

@@ -44,6 +44,11 @@ function emptyPlan(): Planned {
   return { actions: [], known: {}, opaque: new Set(), removed: new Set(), provided: new Set(), guards: [] };
 }
 
+/** The error of an update action the schema does not allow at `path` (`invalid update: ...`). */
+function refusedUpdate(model: EntityModel, path: string, message: string): ValidationError {
+  return new ValidationError(model.name, [{ path, message }], 'update');
+}
+
 function pathFor(model: EntityModel, path: DocPath, op: string): PathSchemas {
   const top = path[0];
   if (typeof top === 'string' && model.primaryComposites.has(top)) {
@@ -66,7 +71,7 @@ function pathFor(model: EntityModel, path: DocPath, op: string): PathSchemas {
     if (refused !== undefined) {
       // A key its record refuses: the item written would fail every read's parse.
       const key = String(refused.at.at(-1));
-      throw new ValidationError(model.name, [{ path: formatDocPath(path), message: `the key ${JSON.stringify(key)} of ${formatDocPath(refused.at.slice(0, -1))} is refused by the record's key schema: ${refused.message}` }], 'update');
+      throw refusedUpdate(model, formatDocPath(path), `the key ${JSON.stringify(key)} of ${formatDocPath(refused.at.slice(0, -1))} is refused by the record's key schema: ${refused.message}`);
     }
     throw new ExpressionError(model.name, formatDocPath(path), `is not a path of the ${model.name} schema`);
   }
@@ -92,21 +97,21 @@ function validateChange(model: EntityModel, s: z.ZodType, raw: unknown, at: stri
   const core = unwrapSchema(s);
   const def = defOf(core);
   if (def.type === 'set') {
-    if (!(raw instanceof Set)) throw new ValidationError(model.name, [{ path: at, message: `${op}() takes a Set of elements` }], 'update');
+    if (!(raw instanceof Set)) throw refusedUpdate(model, at, `${op}() takes a Set of elements`);
     const element = def.valueType;
     return element === undefined ? raw : new Set(Array.from(raw, (e) => model.validateAt(element, e, at)));
   }
   if (def.type === 'array') {
     // Elements joined to a stored list: the list's length bounds hold for the result, not for them
     // (the update's condition keeps them: length-bounds.ts).
-    if (!Array.isArray(raw)) throw new ValidationError(model.name, [{ path: at, message: `${op} takes a list of elements` }], 'update');
+    if (!Array.isArray(raw)) throw refusedUpdate(model, at, `${op} takes a list of elements`);
     const element = def.element;
     return element === undefined ? raw : raw.map((e, i) => model.validateAt(element, e, `${at}[${i}]`));
   }
   if (def.type === 'number') {
     const whole = (core as { isInt?: boolean }).isInt === true;
     if (typeof raw !== 'number' || !Number.isFinite(raw) || (whole && !Number.isInteger(raw))) {
-      throw new ValidationError(model.name, [{ path: at, message: `${op} takes a ${whole ? 'whole ' : 'finite '}number, got ${String(raw)}` }], 'update');
+      throw refusedUpdate(model, at, `${op} takes a ${whole ? 'whole ' : 'finite '}number, got ${String(raw)}`);
     }
     return raw;
   }
@@ -251,7 +256,7 @@ function clear(plan: Planned, path: DocPath, s: z.ZodType, hole = false): void {
 
 function removeStep(model: EntityModel, plan: Planned, path: DocPath, p: string, s: z.ZodType, entry: boolean): void {
   if (!removable(s, entry)) {
-    throw new ValidationError(model.name, [{ path: p, message: 'is required by the schema and cannot be removed' }], 'update');
+    throw refusedUpdate(model, p, 'is required by the schema and cannot be removed');
   }
   // A list element or a tuple's rest element is an entry, removed; a fixed tuple position keeps its place.
   clear(plan, path, s, typeof path.at(-1) === 'number' && !entry);
@@ -268,7 +273,7 @@ function valueStep(model: EntityModel, plan: Planned, kind: ValueStep, path: Doc
         actions.push({ kind: 'set', path, value: refValue(model, raw, path, s) });
         note(plan, path, undefined, false);
       } else if (raw === undefined) {
-        if (!removable(s, entry)) throw new ValidationError(model.name, [{ path: at, message: 'is required; set() got undefined' }], 'update');
+        if (!removable(s, entry)) throw refusedUpdate(model, at, 'is required; set() got undefined');
         // An element set to undefined keeps its position, as in a put of the list, where the element schema takes undefined.
         clear(plan, path, s, typeof path.at(-1) === 'number' && isOptionalSchema(s));
       } else {
@@ -296,21 +301,21 @@ function valueStep(model: EntityModel, plan: Planned, kind: ValueStep, path: Doc
     case 'add': {
       const t = coreType(s);
       if (t !== 'number' && t !== 'set') {
-        throw new ValidationError(model.name, [{ path: at, message: `add() works on numbers and sets, not ${t}` }], 'update');
+        throw refusedUpdate(model, at, `add() works on numbers and sets, not ${t}`);
       }
       actions.push({ kind: 'add', path, value: validateChange(model, s, raw, at, 'add()') });
       note(plan, path, undefined, false);
       break;
     }
     case 'delete': {
-      if (coreType(s) !== 'set') throw new ValidationError(model.name, [{ path: at, message: 'delete() removes elements from a set; use remove() for attributes' }], 'update');
+      if (coreType(s) !== 'set') throw refusedUpdate(model, at, 'delete() removes elements from a set; use remove() for attributes');
       actions.push({ kind: 'delete', path, value: validateChange(model, s, raw, at, 'delete()') });
       note(plan, path, undefined, false);
       break;
     }
     case 'append':
     case 'prepend': {
-      if (coreType(s) !== 'array') throw new ValidationError(model.name, [{ path: at, message: `${kind}() works on lists` }], 'update');
+      if (coreType(s) !== 'array') throw refusedUpdate(model, at, `${kind}() works on lists`);
       const value = storable(unwrapSchema(s), validateChange(model, s, raw, at, `${kind}()`));
       const list: SetValue = { kind: 'ifNotExists', path, fallback: { kind: 'value', value: [] } };
       const items: SetValue = { kind: 'value', value };

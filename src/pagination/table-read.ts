@@ -238,11 +238,12 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
     const startKey = takeStartKey(input);
     delete input.Limit;
     const s = this.state;
+    const unreadable = unreadableRows(s.onInvalidItem);
     const spec = {
       ...this.requestSpec(input),
       parse: skippingInvalid((raw: Record<string, unknown>) => this.rows.row(raw), s.onInvalidItem),
-      ...unreadableRows(s.onInvalidItem),
-      ...(s.hydrate === undefined ? {} : tableHydration(this.table, this.et, s.projection, s.hydrate, s.consistent, unreadableRows(s.onInvalidItem).unreadable)),
+      ...unreadable,
+      ...(s.hydrate === undefined ? {} : tableHydration(this.table, this.et, s.projection, s.hydrate, s.consistent, unreadable.unreadable)),
     };
     const rows = this.rowPages<Row<TableReadItem<T, Et, P>>>(spec, startKey, options?.abortSignal);
     return {

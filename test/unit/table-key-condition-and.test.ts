@@ -31,5 +31,7 @@ describe('TableKeyCondition.and at run time', () => {
     expect(() => pk.and(entityKey as never)).toThrow("and(): takes conditions built with Attr(...) or a table's Key(...), got an entity's Key(...) key condition");
     expect(() => and(pk, undefined as never)).toThrow(/^and\(\): takes conditions .*, got undefined$/);
     expect(() => or(pk, { kind: 'eq' } as never)).toThrow(/^or\(\): takes conditions .*, got an object that is not a condition$/);
+    // The same words as a filter given something that is no condition (one description, condition.ts).
+    expect(() => and(pk, User.Attr('name') as never)).toThrow(/^and\(\): takes conditions .*, got an operand without its comparison \(add \.eq\(\.\.\.\), \.gt\(\.\.\.\), \.\.\.\)$/);
   });
 });
