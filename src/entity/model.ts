@@ -12,7 +12,7 @@ import { buildIndexKey, ItemWriter } from './item-writer.js';
 import type { KeyValue } from './key-encoding.js';
 import { foreignKeyFields, compileIndexKeys, indexKeyParts, keyValueSchema, secondarySelfKeys, type IndexKeys, type SelfKey } from './index-keys.js';
 import { defaultOf, keepsUnknownKeys } from './schema-walk.js';
-import { checkSchemaFields } from './schema-fields.js';
+import { checkSchemaFields, objectShape } from './schema-fields.js';
 import { refusedRecordKey, schemaAt } from './path-schemas.js';
 import type { DocPath } from '../expressions/ast.js';
 import type { Table } from './table.js';
@@ -96,7 +96,7 @@ export class EntityModel {
     this.table = o.table;
     this.conditionOwner = { label: `entity ${o.name}` };
     this.schema = o.schema;
-    this.shape = o.schema.shape as Record<string, z.ZodType>;
+    this.shape = objectShape(o.name, o.schema);
     this.timestamps = timestampNames(o.name, o.timestamps);
     this.clock = new StampClock(this.timestamps);
     this.version = o.version;

@@ -37,6 +37,16 @@ describe('KeyError of a whole-schema rule', () => {
     expect(e.message).toBe('Clash: schema attribute "_et" collides with a key or discriminator attribute of table App');
   });
 
+  it('a schema that is not a z.object (reachable through a cast or from JavaScript)', () => {
+    const union = z.discriminatedUnion('type', [z.object({ id: z.string(), type: z.literal('a') }), z.object({ id: z.string(), type: z.literal('b') })]);
+    const asObject = (schema: unknown) => schema as z.ZodObject<{ id: z.ZodString }>;
+    const e = thrown(() => defineEntity({ table: T, name: 'Task', schema: asObject(union), keys }));
+    expect(e.index).toBe('');
+    expect(e.message).toBe("Task: schema must be a z.object({...}) of the item's attributes (got a zod union); unions, pipes and transforms go on its attributes");
+    expect(thrown(() => defineEntity({ table: T, name: 'Piped', schema: asObject(z.object({ id: z.string() }).transform((o) => o)), keys })).message).toContain('(got a zod pipe)');
+    expect(thrown(() => defineEntity({ table: T, name: 'Plain', schema: asObject({ id: z.string() }), keys })).message).toContain('(got a value that is not a zod schema)');
+  });
+
   it('a key error of an index keeps naming the index', () => {
     const E = defineEntity({ table: T, name: 'Keyed', schema: z.object({ id: z.string() }), keys });
     const e = thrown(() => E.get({ id: 'a#b' }).build());
