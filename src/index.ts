@@ -76,5 +76,5 @@ export {
   TableDefinitionError,
 } from './errors.js';
 export type { ValidationIssue, CancellationReason, CancellationCode, WriteOperation } from './errors.js';
-export { BatchWriteError, BatchGetError, BatchValidationError, InvalidBatchError } from './batch/batch-errors.js';
-export type { UnprocessedWrite } from './batch/batch-errors.js';
+export { BatchWriteError, BatchGetError, BatchValidationError, InvalidBatchError, InvalidResendError } from './batch/batch-errors.js';
+export type { ResendRefusal, UnprocessedWrite } from './batch/batch-errors.js';
