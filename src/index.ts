@@ -13,7 +13,7 @@ export type {
 } from './entity/table-types.js';
 export { Entity } from './entity/entity.js';
 export { defineEntity } from './entity/define-entity.js';
-export { TableNotFoundError, TableMismatchError } from './entity/table-lifecycle.js';
+export { TableNotFoundError, TableMismatchError, TableTimeoutError, TimeToLiveBusyError } from './entity/table-lifecycle.js';
 export { StreamRecordError } from './streams/stream-record.js';
 export { changedAttributes } from './streams/changed-attributes.js';
 export type { StreamRecordInput, StreamAttributeValue, StreamImage, EntityStreamEvent, StreamEventOf, ParsedStream, ReplacedItem } from './streams/stream-record.js';
