@@ -13,7 +13,7 @@ export type {
 } from './entity/table-types.js';
 export { Entity } from './entity/entity.js';
 export { defineEntity } from './entity/define-entity.js';
-export { TableNotFoundError, TableMismatchError } from './entity/table-lifecycle.js';
+export { TableNotFoundError, TableMismatchError, TableTimeoutError, TimeToLiveBusyError } from './entity/table-lifecycle.js';
 export { StreamRecordError } from './streams/stream-record.js';
 export { changedAttributes } from './streams/changed-attributes.js';
 export type { StreamRecordInput, StreamAttributeValue, StreamImage, EntityStreamEvent, StreamEventOf, ParsedStream, ReplacedItem } from './streams/stream-record.js';
@@ -76,5 +76,5 @@ export {
   TableDefinitionError,
 } from './errors.js';
 export type { ValidationIssue, CancellationReason, CancellationCode, WriteOperation } from './errors.js';
-export { BatchWriteError, BatchGetError, BatchValidationError, InvalidBatchError } from './batch/batch-errors.js';
-export type { UnprocessedWrite } from './batch/batch-errors.js';
+export { BatchWriteError, BatchGetError, BatchValidationError, InvalidBatchError, InvalidResendError } from './batch/batch-errors.js';
+export type { ResendRefusal, UnprocessedWrite } from './batch/batch-errors.js';

@@ -69,6 +69,50 @@ export class InvalidBatchError extends DynakitError {
   override name = 'InvalidBatchError';
 }
 
+/**
+ * Why a batch refused an entry given back to it to resend (`batchWrite(error.unprocessed)`,
+ * `writer.resend(...)`, `batch.resend(...)`):
+ * - `not-a-write`: not `{ type: 'put' | 'delete', entity, table, item | key }`;
+ * - `no-table`: a copy (read back from JSON) given to a writer made with `new BatchWriter(client)`,
+ *   which knows no table to rebuild it through;
+ * - `other-table`: it names another table than the one resending it;
+ * - `no-item`: a put without an `item` object, or a delete without a `key` object;
+ * - `table-put`: a put by `table <name>` (a table deletes by physical key, but writes no items);
+ * - `unknown-entity`: the table defines no entity of that name;
+ * - `needs-condition`: the entity uses optimistic locking (a put, or a delete given a version),
+ *   which needs a condition that BatchWriteItem does not have.
+ */
+export type ResendRefusal = 'not-a-write' | 'no-table' | 'other-table' | 'no-item' | 'table-put' | 'unknown-entity' | 'needs-condition';
+
+/**
+ * A batch refused an entry of `BatchWriteError.unprocessed` given back to it, before anything was
+ * sent. An `InvalidBatchError` (its message is the same), with what the entry names and why: `index`
+ * is the entry's position among the writes given (`write #index` in the message; `undefined` for a
+ * refusal outside such a list), `entity` and `table` what it names (`undefined` when it is not a
+ * write), `reason` why.
+ *
+ * @example
+ * try { await AppTable.batchWrite(JSON.parse(saved)) } catch (e) { if (e instanceof InvalidResendError && e.reason === 'unknown-entity') console.log(e.index, e.entity) }
+ */
+export class InvalidResendError extends InvalidBatchError {
+  override name = 'InvalidResendError';
+  constructor(
+    readonly reason: ResendRefusal,
+    readonly entity: string | undefined,
+    readonly table: string | undefined,
+    /** What is wrong, without the position (the message adds `write #index: ` when it is known). */
+    readonly detail: string,
+    readonly index?: number,
+  ) {
+    super(index === undefined ? detail : `write #${index}: ${detail}`);
+  }
+
+  /** The same refusal, for the entry at `index` of the writes given. */
+  at(index: number): InvalidResendError {
+    return new InvalidResendError(this.reason, this.entity, this.table, this.detail, index);
+  }
+}
+
 /** Writes of a batch failed validation; nothing was sent. `failures[i].index` is the write's position. */
 export class BatchValidationError extends DynakitError {
   override name = 'BatchValidationError';

@@ -1,6 +1,6 @@
 import type { AnyDynamoClient } from '../client/send.js';
 import { Entity, type AnyEntity, type EntityInput, type EntityKey, type UnlockedEntity } from '../entity/entity.js';
-import { BatchValidationError, InvalidBatchError, type UnprocessedWrite } from './batch-errors.js';
+import { BatchValidationError, InvalidBatchError, InvalidResendError, type UnprocessedWrite } from './batch-errors.js';
 import type { Table } from '../entity/table.js';
 import { anotherCopyHint } from '../another-copy.js';
 import { DeleteBuilder } from '../operations/delete.js';
@@ -127,7 +127,13 @@ export class BatchWriter {
    */
   resend(writes: readonly UnprocessedWrite[]): this {
     this.assertOpen();
-    const requests = writes.map((w) => resendRequest(this.table, w));
+    const requests = writes.map((w, index) => {
+      try {
+        return resendRequest(this.table, w);
+      } catch (error) {
+        throw error instanceof InvalidResendError ? error.at(index) : error;
+      }
+    });
     this.engine.addAll(requests);
     return this;
   }
@@ -269,6 +275,7 @@ export async function batchWriteAll(
       requests.set(slot, r);
     } catch (error) {
       // A write that can never be batched is a programming error, not bad data: fail loudly.
+      if (error instanceof InvalidResendError) throw error.at(index);
       if (error instanceof InvalidBatchError) throw new InvalidBatchError(`write #${index}: ${error.message}`);
       failures.push({ index, error });
     }

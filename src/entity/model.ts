@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { NumberValueImpl } from '@aws-sdk/util-dynamodb';
 import { ExpressionError, KeyError, ValidationError, zodIssues } from '../errors.js';
 import { encodeStored } from './value-encoding.js';
 import { ItemReader } from './item-reader.js';
@@ -298,11 +299,17 @@ export class EntityModel {
     return this.writer.writtenItem(output, managed);
   }
 
-  /** True when the item's TTL has passed (DynamoDB deletes such items only eventually). */
+  /**
+   * True when the item's TTL has passed (DynamoDB deletes such items only eventually): a stored
+   * number at or before now, as the read filter `#ttl <= :now` compares it. An integer beyond 2^53
+   * (a bigint) or a decimal beyond it (a `NumberValue`, in a row for an item that could not be
+   * read) is compared by its nearest number, which is far past or far future either way.
+   */
   expired(raw: Readonly<Record<string, unknown>>, now: Date): boolean {
     if (this.ttl === undefined) return false;
     const t = raw[this.storedTtl!];
-    return typeof t === 'number' && t * 1000 <= now.getTime();
+    const seconds = typeof t === 'number' ? t : typeof t === 'bigint' || t instanceof NumberValueImpl ? Number(t.toString()) : undefined;
+    return seconds !== undefined && seconds * 1000 <= now.getTime();
   }
 
   /**

@@ -10,6 +10,7 @@ import {
   type KeySchemaElement,
   type Projection,
   type TableDescription,
+  type TimeToLiveDescription,
 } from '@aws-sdk/client-dynamodb';
 import { sendCommand, type AnyDynamoClient } from '../client/send.js';
 import { DynakitError } from '../errors.js';
@@ -20,6 +21,54 @@ export class TableNotFoundError extends DynakitError {
   override name = 'TableNotFoundError';
   constructor(readonly table: string) {
     super(`table ${table} does not exist`);
+  }
+}
+
+/**
+ * `create()` or `drop()` waited `maxWaitSeconds` and the table is not there yet: not ACTIVE (its
+ * last `status`, or `'gone'` for one that was being deleted when `create({ ifNotExists: true })`
+ * met it and was gone only after the deadline, too late to create it again), or not deleted.
+ *
+ * @example
+ * try { await AppTable.create({ ifNotExists: true, maxWaitSeconds: 30 }) } catch (e) { if (e instanceof TableTimeoutError) console.error(e.status) }
+ */
+export class TableTimeoutError extends DynakitError {
+  override name = 'TableTimeoutError';
+  constructor(
+    readonly table: string,
+    readonly maxWaitSeconds: number,
+    /** The table's last status seen (`CREATING`, `UPDATING`, `DELETING`, ...), or `'gone'`. */
+    readonly status: string,
+    /** What was waited for: the table (and its indexes) ACTIVE, or the table deleted. */
+    readonly waitingFor: 'active' | 'deleted',
+  ) {
+    const seen = status === 'gone' ? 'it was being deleted, and was gone too late to create it again' : `status ${status}`;
+    super(`table ${table} is not ${waitingFor === 'active' ? 'ACTIVE' : 'deleted'} after ${maxWaitSeconds} s (${seen})`);
+  }
+}
+
+/**
+ * `create()` found the table's TTL being turned off (`DISABLING`): DynamoDB takes up to an hour
+ * for that and does not turn TTL on again meanwhile, so `create()` stops before asking, rather than
+ * wait that long or fail with DynamoDB's ValidationException. `attribute` is the definition's TTL
+ * attribute, `liveAttribute` the one being turned off. Nothing was changed; run `create()` again
+ * once the status is `DISABLED`.
+ *
+ * @example
+ * try { await AppTable.create({ ifNotExists: true }) } catch (e) { if (e instanceof TimeToLiveBusyError) console.error(e.status) }
+ */
+export class TimeToLiveBusyError extends DynakitError {
+  override name = 'TimeToLiveBusyError';
+  constructor(
+    readonly table: string,
+    readonly attribute: string,
+    readonly status: 'DISABLING',
+    readonly liveAttribute: string | undefined,
+  ) {
+    super(
+      `table ${table}: TTL is ${status}${liveAttribute === undefined ? '' : ` (on ${liveAttribute})`}, and DynamoDB does not turn it on for ${attribute} ` +
+        'until that is done (it can take up to an hour): run create() again then',
+    );
   }
 }
 
@@ -83,7 +132,7 @@ async function waitUntilActive(client: AnyDynamoClient, name: string, deadline: 
     const t = await describeRaw(client, name, signal);
     const indexesActive = (t.GlobalSecondaryIndexes ?? []).every((g) => g.IndexStatus === 'ACTIVE');
     if (t.TableStatus === 'ACTIVE' && indexesActive) return t;
-    if (Date.now() > deadline) throw new DynakitError(`table ${name} is not ACTIVE after ${maxWaitSeconds} s (status ${t.TableStatus})`);
+    if (Date.now() > deadline) throw new TableTimeoutError(name, maxWaitSeconds, t.TableStatus ?? 'UNKNOWN', 'active');
     await sleep(250, signal);
   }
 }
@@ -111,7 +160,7 @@ export async function dropTable(client: AnyDynamoClient, name: string, maxWaitSe
     const status = await statusOf(client, name, signal);
     if (status === undefined) return;
     if (status === 'DELETING') deleting = true;
-    if (Date.now() > deadline) throw new DynakitError(`table ${name} is not deleted after ${maxWaitSeconds} s (status ${status})`);
+    if (Date.now() > deadline) throw new TableTimeoutError(name, maxWaitSeconds, status, 'deleted');
     await sleep(250, signal);
   }
 }
@@ -157,7 +206,9 @@ export async function createTable(
       // DynamoDB answers ResourceInUseException for a table being deleted too: once gone, create it.
       // After a pause: while the deletion settles, CreateTable may still find it in use, and going
       // again at once would make a busy loop of control-plane calls until the deadline.
-      if (!(e instanceof TableNotFoundError) || Date.now() >= deadline) throw e;
+      if (!(e instanceof TableNotFoundError)) throw e;
+      // Gone, but only once the time was up: that is the answer, not "does not exist" (it was there).
+      if (Date.now() >= deadline) throw new TableTimeoutError(name, maxWaitSeconds, 'gone', 'active');
       await sleep(250, signal);
       continue;
     }
@@ -168,22 +219,30 @@ export async function createTable(
   }
 }
 
-/** Turns TTL on for `attribute` (idempotent: does nothing when it is already on). */
+/**
+ * Turns TTL on for `attribute` (idempotent: does nothing when it is already on, or being turned on).
+ * TTL being turned off (`DISABLING`) is a `TimeToLiveBusyError`: DynamoDB refuses to turn it on
+ * until that is done, which can take an hour.
+ */
 export async function enableTimeToLive(client: AnyDynamoClient, name: string, attribute: string, signal?: AbortSignal): Promise<void> {
-  if (await ttlOn(client, name, attribute, signal)) return;
+  const d = await ttlState(client, name, signal);
+  if (ttlIsOn(d, attribute)) return;
+  if (d?.TimeToLiveStatus === 'DISABLING') throw new TimeToLiveBusyError(name, attribute, 'DISABLING', d.AttributeName);
   try {
     await sendCommand(client, new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification: { AttributeName: attribute, Enabled: true } }), signal);
   } catch (e) {
     // Another caller (a racing create({ ifNotExists: true })) may have turned it on since the check:
     // DynamoDB then refuses this one with a ValidationException ("TimeToLive is already enabled").
-    if (signal?.aborted === true || errorName(e) !== 'ValidationException' || !(await ttlOn(client, name, attribute, signal))) throw e;
+    if (signal?.aborted === true || errorName(e) !== 'ValidationException' || !ttlIsOn(await ttlState(client, name, signal), attribute)) throw e;
   }
 }
 
-/** Whether TTL is on (or being turned on) for `attribute`. */
-async function ttlOn(client: AnyDynamoClient, name: string, attribute: string, signal: AbortSignal | undefined): Promise<boolean> {
-  const cur = await sendCommand<DescribeTimeToLiveCommandOutput>(client, new DescribeTimeToLiveCommand({ TableName: name }), signal);
-  const d = cur.TimeToLiveDescription;
+async function ttlState(client: AnyDynamoClient, name: string, signal: AbortSignal | undefined): Promise<TimeToLiveDescription | undefined> {
+  return (await sendCommand<DescribeTimeToLiveCommandOutput>(client, new DescribeTimeToLiveCommand({ TableName: name }), signal)).TimeToLiveDescription;
+}
+
+/** Whether TTL is on (or being turned on: DynamoDB finishes that by itself) for `attribute`. */
+function ttlIsOn(d: TimeToLiveDescription | undefined, attribute: string): boolean {
   return (d?.TimeToLiveStatus === 'ENABLED' || d?.TimeToLiveStatus === 'ENABLING') && d.AttributeName === attribute;
 }
 
@@ -240,8 +299,7 @@ export async function describeTable(client: AnyDynamoClient, expected: CreateTab
   // Tables created before on-demand billing existed have no BillingModeSummary: they are provisioned.
   cmp('billing', expected.BillingMode ?? 'PROVISIONED', live.BillingModeSummary?.BillingMode ?? 'PROVISIONED');
   if (ttlAttribute !== undefined) {
-    const ttl = await sendCommand<DescribeTimeToLiveCommandOutput>(client, new DescribeTimeToLiveCommand({ TableName: name }), signal);
-    const d = ttl.TimeToLiveDescription;
+    const d = await ttlState(client, name, signal);
     const on = d?.TimeToLiveStatus === 'ENABLED' || d?.TimeToLiveStatus === 'ENABLING';
     cmp('ttl', ttlAttribute, on ? (d?.AttributeName ?? '?') : 'off');
   }

@@ -1,4 +1,6 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { ItemParseError } from '../errors.js';
+import { unmarshallItem } from '../client/attribute-value.js';
 import { SKIP } from './page-reader.js';
 import type { InvalidItemHandler } from './read-options.js';
 
@@ -7,15 +9,24 @@ const UNREADABLE: unique symbol = Symbol('unreadable item');
 
 /**
  * The row that stands in a page for a stored item DynamoDB's response holds but JavaScript cannot
- * read (a number beyond 2^53): `skippingInvalid`'s parser reports its error and skips it.
+ * read (a number beyond 2^53): `skippingInvalid`'s parser reports its error and skips it. It holds
+ * the item's attributes as `storedItemAttributes` reads them, so that a hydrated read can tell
+ * whether the item is one it returns (its discriminator, its TTL) before reporting it.
  */
 export function unreadableRow(error: ItemParseError): Record<string, unknown> {
-  return { [UNREADABLE]: error };
+  return { ...storedItemAttributes(error), [UNREADABLE]: error };
 }
 
-/** Whether `row` is one `unreadableRow` made. */
-export function isUnreadableRow(row: Record<string, unknown>): boolean {
-  return UNREADABLE in row;
+/**
+ * The attributes of a stored item JavaScript cannot read, from its `ItemParseError` (whose `raw`
+ * is the item as DynamoDB sent it): each number exactly, a decimal beyond 2^53 as a `NumberValue`
+ * (`unmarshallItem`). Enough to match the item's discriminator, compare its TTL (`model.expired`)
+ * and delete it by its key; never parsed, never returned to a caller. `count()` and `deleteAll()`
+ * of a hydrated read take it as the fetched item: they count and delete what the read matches,
+ * readable or not.
+ */
+export function storedItemAttributes(error: ItemParseError): Record<string, unknown> {
+  return unmarshallItem(error.raw as Record<string, AttributeValue>);
 }
 
 /** What a read's spec adds for `onInvalidItem(handler)`: rows for unreadable items, when a handler is set. */

@@ -9,7 +9,7 @@ import { decodeCursor, startKeyAttributes, type StartKey } from './cursor.js';
 import type { CursorBounds } from './cursor-bounds.js';
 import { countAll, pagedReadOptions, readPage, readPages, SKIP, takeStartKey, type Page, type PagedReadSpec, type PagedRequestKind } from './page-reader.js';
 import { hydrator } from './hydrate.js';
-import { isUnreadableRow, skippingInvalid, unreadableRows } from './invalid-items.js';
+import { skippingInvalid, storedItemAttributes, unreadableRows } from './invalid-items.js';
 import type { UnreadableItem } from '../batch/batch-get.js';
 import { ReadOptions, type ReadOptionsState } from './read-options.js';
 import type { RequestOptions } from '../client/send.js';
@@ -168,13 +168,15 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> extends Rea
       const parse = skippingInvalid((raw) => (returned(raw) ? row(raw) : SKIP), s.onInvalidItem);
       return { ...this.specBase(input), parse, ...unreadableRows(s.deleting === true ? undefined : s.onInvalidItem) };
     }
-    // Deletes read the items with only their keys, discriminator and TTL: ownership and expiry are known from those.
+    // Deletes read the items with only their keys, discriminator and TTL: ownership and expiry are
+    // known from those, also for an item holding a number JavaScript cannot read, which is deleted
+    // as the read matches it. A read with onInvalidItem() reports such an item only where it would
+    // have returned it (this entity's, live), as a plain read, whose filter runs on the server, does.
     const live = this.liveItem();
-    const { unreadable } = unreadableRows(s.deleting === true ? undefined : s.onInvalidItem);
-    // A row standing for an unreadable item counts as returned, so the page after reports it, as an item that does not parse.
-    const returns = unreadable === undefined ? live : (raw: Record<string, unknown>) => live(raw) || isUnreadableRow(raw);
+    const unreadable = s.deleting === true ? storedItemAttributes : unreadableRows(s.onInvalidItem).unreadable;
     const hydrate = this.itemReads(s.deleting === true ? [] : s.projection, unreadable);
-    return { ...this.specBase(input), hydrate, returns, parse: skippingInvalid((raw) => (live(raw) ? row(raw) : SKIP), s.onInvalidItem) };
+    const parseLive = skippingInvalid(row, s.onInvalidItem);
+    return { ...this.specBase(input), hydrate, returns: live, parse: (raw) => (live(raw) ? parseLive(raw) : SKIP) };
   }
 
   private specBase(input: Record<string, unknown>): Omit<PagedReadSpec<never>, 'parse'> {
@@ -263,10 +265,12 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> extends Rea
    * only its discriminator, TTL and keys), and a query keyed on the TTL cannot filter expired ones.
    */
   private async countFetched(signal: AbortSignal | undefined): Promise<number> {
-    const { spec, startKey } = this.pagedRead();
+    // The input deleteAll() reads with: keys, discriminator and TTL are all a count needs, and an
+    // attribute it does not read cannot fail it (a number JavaScript cannot read).
+    const { spec, startKey } = this.with({ deleting: true } as Partial<S>).pagedRead();
     const live = this.liveItem();
-    // Not `spec`'s rows for unreadable items: a count counts what is stored, and reports nothing.
-    const base = this.state.hydrate === undefined ? this.specBase(spec.input) : { ...this.specBase(spec.input), hydrate: this.itemReads([]) };
+    // A count counts what is stored and reports nothing: an unreadable fetched item is counted as the read matches it.
+    const base = this.state.hydrate === undefined ? this.specBase(spec.input) : { ...this.specBase(spec.input), hydrate: this.itemReads([], storedItemAttributes) };
     const counting: PagedReadSpec<true> = { ...base, parse: (raw) => (live(raw) ? true : SKIP) };
     let total = 0;
     // Every page: limit and maxPages do not apply to a count.

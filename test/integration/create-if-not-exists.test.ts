@@ -14,7 +14,7 @@ import {
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { z } from 'zod';
-import { DynakitError, TableMismatchError, defineEntity, defineTable } from '../../src/index.js';
+import { DynakitError, TableMismatchError, TableNotFoundError, TableTimeoutError, TimeToLiveBusyError, defineEntity, defineTable } from '../../src/index.js';
 import { testClient, uniqueTableName } from '../support/client.js';
 
 const client = testClient();
@@ -194,6 +194,72 @@ describe('create({ ifNotExists: true })', () => {
     expect(elapsed).toBeLessThan(3000);
   });
 
+  it('a table being deleted that is gone only once the deadline has passed: a timeout, not "does not exist"', async () => {
+    // The first CreateTable meets a table being deleted; DescribeTable answers, after the 1 s
+    // deadline, that it is gone. The call ran out of time before it could create it again.
+    const faulty = testClient();
+    otherClients.push(faulty);
+    let creates = 0;
+    faulty.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'CreateTableCommand' && ++creates === 1) {
+          throw new ResourceInUseException({ message: 'Attempt to change a resource which is still in use: Table is being deleted', $metadata: { httpStatusCode: 400 } });
+        }
+        if (context.commandName === 'DescribeTableCommand' && creates === 1) {
+          await new Promise((resolve) => setTimeout(resolve, 1100));
+          throw new ResourceNotFoundException({ message: 'Requested resource not found', $metadata: { httpStatusCode: 400 } });
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'goneAtTheDeadline' },
+    );
+    const { AppTable } = appTable(faulty, uniqueTableName('ine-gone-late'));
+    toDrop.pop();
+    const e = await failure(AppTable.create({ ifNotExists: true, maxWaitSeconds: 1 }));
+    expect(creates).toBe(1);
+    expect(e).not.toBeInstanceOf(TableNotFoundError);
+    expect(e).toBeInstanceOf(TableTimeoutError);
+    expect(e).toMatchObject({ table: AppTable.name, maxWaitSeconds: 1, status: 'gone' });
+    expect((e as Error).message).toBe(`table ${AppTable.name} is not ACTIVE after 1 s (it was being deleted, and was gone too late to create it again)`);
+  });
+
+  it("TTL being turned on for the definition's attribute (ENABLING) is TTL on: kept, no UpdateTimeToLive", async () => {
+    const { AppTable } = appTable(client, uniqueTableName('ine-ttl-enabling'));
+    await client.send(new CreateTableCommand(AppTable.createTableInput()));
+    const { ttlClient, updates } = ttlAnswered({ TimeToLiveStatus: 'ENABLING', AttributeName: 'expiresAt' });
+    await appTable(ttlClient, AppTable.name).AppTable.create({ ifNotExists: true });
+    expect(updates()).toBe(0);
+    expect(await ttlOf(AppTable.name)).toBe('off');
+  });
+
+  it('TTL being turned on for another attribute (ENABLING) is a difference', async () => {
+    const { AppTable } = appTable(client, uniqueTableName('ine-ttl-enabling-other'));
+    await client.send(new CreateTableCommand(AppTable.createTableInput()));
+    const { ttlClient, updates } = ttlAnswered({ TimeToLiveStatus: 'ENABLING', AttributeName: 'ttl' });
+    const e = await failure(appTable(ttlClient, AppTable.name).AppTable.create({ ifNotExists: true }));
+    expect(e).toBeInstanceOf(TableMismatchError);
+    expect((e as TableMismatchError).differences).toEqual([{ path: 'ttl', expected: 'expiresAt', actual: 'ttl' }]);
+    expect(updates()).toBe(0);
+  });
+
+  it('TTL being turned off (DISABLING): a TimeToLiveBusyError saying why, before any UpdateTimeToLive', async () => {
+    // DynamoDB takes up to an hour to turn TTL off and refuses to turn it on meanwhile; waiting for that is no use.
+    const { AppTable } = appTable(client, uniqueTableName('ine-ttl-disabling'));
+    await client.send(new CreateTableCommand(AppTable.createTableInput()));
+    for (const attribute of ['expiresAt', 'ttl']) {
+      const { ttlClient, updates } = ttlAnswered({ TimeToLiveStatus: 'DISABLING', AttributeName: attribute });
+      const e = await failure(appTable(ttlClient, AppTable.name).AppTable.create({ ifNotExists: true }));
+      expect(e).toBeInstanceOf(TimeToLiveBusyError);
+      expect(e).toBeInstanceOf(DynakitError);
+      expect(e).toMatchObject({ table: AppTable.name, attribute: 'expiresAt', status: 'DISABLING', liveAttribute: attribute });
+      expect((e as Error).message).toBe(
+        `table ${AppTable.name}: TTL is DISABLING (on ${attribute}), and DynamoDB does not turn it on for expiresAt until that is done (it can take up to an hour): run create() again then`,
+      );
+      expect(updates()).toBe(0);
+    }
+    expect(await ttlOf(AppTable.name)).toBe('off');
+  });
+
   it('a table that stays "in use" for CreateTable but not found by DescribeTable is retried at a pace, not in a busy loop', async () => {
     // The two answers disagree for a moment while a deletion settles; here they disagree for good.
     const faulty = testClient();
@@ -270,6 +336,22 @@ describe('create({ ifNotExists: true })', () => {
     expect(await ttlOf(AppTable.name)).toBe('off');
   });
 });
+
+/** A client whose DescribeTimeToLive answers `description` (a state Local never reports), counting the UpdateTimeToLive calls it sends. */
+function ttlAnswered(description: { TimeToLiveStatus: string; AttributeName: string }) {
+  const ttlClient = testClient();
+  otherClients.push(ttlClient);
+  let updates = 0;
+  ttlClient.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (context.commandName === 'UpdateTimeToLiveCommand') updates++;
+      if (context.commandName === 'DescribeTimeToLiveCommand') return { output: { TimeToLiveDescription: description, $metadata: {} }, response: {} } as never;
+      return next(args);
+    },
+    { step: 'initialize', name: 'ttlState' },
+  );
+  return { ttlClient, updates: () => updates };
+}
 
 /** A signal aborted with `reason` after `ms`. */
 function abortAfter(ms: number, reason: unknown): AbortSignal {
