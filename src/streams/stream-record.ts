@@ -40,7 +40,7 @@ export interface StreamRecordInput {
   /** The table of a Kinesis Data Streams change record (which has no stream ARN of the table). */
   readonly tableName?: string | undefined;
   /** A Lambda record of a Kinesis data stream (`eventSource: 'aws:kinesis'`): `data` is the change record, base64 JSON. */
-  readonly kinesis?: { readonly data?: string | undefined } | undefined;
+  readonly kinesis?: { readonly data?: string | undefined; readonly sequenceNumber?: string | undefined } | undefined;
   readonly eventVersion?: string | undefined;
   readonly awsRegion?: string | undefined;
   /** `{ type: 'Service', principalId: 'dynamodb.amazonaws.com' }` on deletions by TTL. */
@@ -72,6 +72,13 @@ interface StreamEventBase<Name extends string, Key> {
    * `userIdentity`, in Lambda's and in the streams SDK's spelling).
    */
   readonly removedByTtl: boolean;
+  /**
+   * The record's sequence number, which a Lambda partial batch response names a failed record by
+   * (`{ batchItemFailures: [{ itemIdentifier }] }`): a DynamoDB stream record's
+   * `dynamodb.SequenceNumber`, a Kinesis record's `kinesis.sequenceNumber` (its change record, in
+   * `record`, has none). `undefined` only for a record that has none (one made by hand).
+   */
+  readonly sequenceNumber: string | undefined;
   readonly record: StreamRecordInput;
 }
 
@@ -254,6 +261,12 @@ function isTtlDeletion(record: StreamRecordInput): boolean {
   return (i.principalId ?? i.PrincipalId) === TTL_PRINCIPAL;
 }
 
+/** Lambda's identifier of a record: the Kinesis record's sequence number, or its change record's. */
+function sequenceNumberOf(received: StreamRecordInput, record: StreamRecordInput): string | undefined {
+  const n = received === record ? record.dynamodb?.SequenceNumber : received.kinesis?.sequenceNumber;
+  return typeof n === 'string' ? n : undefined;
+}
+
 /**
  * What a parser parses records against: its table, the entities it knows (by name), the table's
  * discriminator attribute (`undefined`: the table has none, and every record is its one entity's)
@@ -344,7 +357,7 @@ export function parseRecordWith(parsing: StreamParsing, received: StreamRecordIn
       throw new StreamRecordError(record, 'schema-mismatch', `${model.name}: the stored key (${stored}) does not fit the key templates ${templates}, and the image lacks a key composite (${[...model.primaryComposites].join(', ')})`);
     }
   }
-  const base = { entity: model.name, keys, removedByTtl: isTtlDeletion(record), record };
+  const base = { entity: model.name, keys, removedByTtl: isTtlDeletion(record), sequenceNumber: sequenceNumberOf(received, record), record };
   const images = { ...(n === undefined ? {} : { newItem: n }), ...(o === undefined ? {} : { oldItem: o }) };
   const other = replaced ? { replaced: { entity: typeof oldEt === 'string' ? oldEt : undefined } } : {};
   return { type, ...base, ...images, ...other } as EntityStreamEvent<string, Record<string, unknown>>;

@@ -235,8 +235,14 @@ describe('NEW_AND_OLD_IMAGES', () => {
     const { events, unknown, errors } = parse.event(kinesis);
     expect(errors).toEqual([]);
     expect(unknown).toEqual([kinesis.Records[4]]);
-    const withoutRecord = (es: readonly object[]) => es.map((e) => ({ ...e, record: undefined }));
-    expect(withoutRecord(events)).toEqual(withoutRecord(parse.event(event).events));
+    const fromStream = parse.event(event).events;
+    const withoutRecord = (es: readonly object[]) => es.map((e) => ({ ...e, record: undefined, sequenceNumber: undefined }));
+    expect(withoutRecord(events)).toEqual(withoutRecord(fromStream));
+    // What a partial batch response names a failed record by: the Kinesis record's sequence
+    // number there, the stream record's here.
+    expect(events.map((e) => e.sequenceNumber)).toEqual(kinesis.Records.slice(0, 4).map((r) => r.kinesis.sequenceNumber));
+    expect(fromStream.map((e) => e.sequenceNumber)).toEqual(event.Records.slice(0, 4).map((r) => r.dynamodb?.SequenceNumber));
+    expect(fromStream.every((e) => typeof e.sequenceNumber === 'string')).toBe(true);
     // The event's record is the change record Kinesis carried: the table by name, no sequence number.
     expect(events.map((e) => [e.record.tableName, e.record.dynamodb?.SequenceNumber])).toEqual(events.map(() => [AppTable.name, undefined]));
     // Another table's Kinesis stream, fed to this parser, is unknown record by record.

@@ -106,3 +106,17 @@ test('the view type is one of the four DynamoDB has', () => {
   AppTable.streamParser(User).viewType('NEW_AND_OLD');
   expectTypeOf<EntityStreamEvent<'User', User, EntityKey<typeof User>, 'KEYS_ONLY'>['newItem']>().toEqualTypeOf<undefined>();
 });
+
+test('events name their record for a partial batch response, from either source', () => {
+  // The shape of @types/aws-lambda's KinesisStreamEvent record, inlined (that package is not a dependency).
+  interface KinesisStreamRecord {
+    eventSource: string;
+    eventSourceARN: string;
+    kinesis: { data: string; sequenceNumber: string; partitionKey: string; kinesisSchemaVersion: string; approximateArrivalTimestamp: number };
+  }
+  const kinesisEvent = {} as { Records: KinesisStreamRecord[] };
+  const parse = AppTable.streamParser(User).viewType('NEW_AND_OLD_IMAGES');
+  for (const e of [...parse.event(kinesisEvent).events, ...parse.event(lambdaEvent).events]) {
+    expectTypeOf(e.sequenceNumber).toEqualTypeOf<string | undefined>();
+  }
+});
