@@ -17,6 +17,8 @@ export { TableNotFoundError, TableMismatchError, TableTimeoutError, TimeToLiveBu
 export { StreamRecordError } from './streams/stream-record.js';
 export { changedAttributes } from './streams/changed-attributes.js';
 export type { StreamRecordInput, StreamAttributeValue, StreamImage, EntityStreamEvent, StreamEventOf, ParsedStream, ReplacedItem } from './streams/stream-record.js';
+export type { StreamViewType } from './streams/view-type.js';
+export { StreamParser } from './streams/stream-parser.js';
 export type { TableDifference, TableDescriptionReport } from './entity/table-lifecycle.js';
 export type { AnyEntity, EntityItem, EntityInput, EntityKey, VersionedKey } from './entity/entity.js';
 export type { EntityConfig } from './entity/define-entity.js';

@@ -330,10 +330,20 @@ export class EntityModel {
    * @example User.model.storedKeyComposites({ pk: 'USER#u1', sk: 'PROFILE' }) // { userId: 'u1' }
    */
   storedKeyComposites(keys: Readonly<Record<string, unknown>>): Record<string, unknown> {
+    return this.parseStoredKey(keys) ?? { ...keys };
+  }
+
+  /**
+   * The key composites a stored primary key was built from, or `undefined` when it does not fit
+   * the templates.
+   *
+   * @example User.model.parseStoredKey({ pk: 'LEGACY-u1', sk: 'PROFILE' }) // undefined
+   */
+  parseStoredKey(keys: Readonly<Record<string, unknown>>): Record<string, unknown> | undefined {
     const { pk, sk, index } = this.primary;
     const p = pk?.parse(keys[index.partitionKey.name] as string);
     const s = index.sortKey === undefined ? {} : sk?.parse(keys[index.sortKey.name] as string);
-    return p !== undefined && s !== undefined ? { ...p, ...s } : { ...keys };
+    return p !== undefined && s !== undefined ? { ...p, ...s } : undefined;
   }
 
   /** True when a raw stored item belongs to this entity (every item does, in a table without a discriminator). */

@@ -1,5 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { StreamViewType } from '../streams/view-type.js';
 
 export type ScalarAttributeType = 'S' | 'N' | 'B';
 
@@ -57,7 +58,7 @@ export interface TableConfig {
   /** Default on-demand; give capacities for provisioned tables. */
   readonly billing?: 'PAY_PER_REQUEST' | { readonly read: number; readonly write: number };
   /** Turn on DynamoDB Streams with this view type when the table is created. */
-  readonly stream?: 'NEW_IMAGE' | 'OLD_IMAGE' | 'NEW_AND_OLD_IMAGES' | 'KEYS_ONLY';
+  readonly stream?: StreamViewType;
 }
 
 /**

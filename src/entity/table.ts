@@ -13,7 +13,8 @@ import type { ConditionOwner } from '../expressions/condition-owner.js';
 import { checkTableOwners } from '../operations/expression-input.js';
 import type { EntityModel } from './model.js';
 import type { AnyEntity } from './entity.js';
-import { parseRecordWith, parseRecordsWith, type EntityStreamEvent, type ParsedStream, type StreamEventOf, type StreamRecordInput } from '../streams/stream-record.js';
+import { parseRecordWith, parseRecordsWith, type EntityStreamEvent, type ParsedStream, type StreamParsing, type StreamRecordInput } from '../streams/stream-record.js';
+import { StreamParser } from '../streams/stream-parser.js';
 import { TableReadBuilder } from '../pagination/table-read.js';
 import type { StoredItem } from '../pagination/table-read-types.js';
 import { requireTableKeyCondition } from '../expressions/condition-input.js';
@@ -287,7 +288,7 @@ export class Table<C extends TableConfig = TableConfig> {
    * @example const event = AppTable.parseStreamRecord(record); if (event?.entity === 'User') console.log(event.newItem)
    */
   parseStreamRecord(record: StreamRecordInput): EntityStreamEvent<string, Record<string, unknown>> | undefined {
-    const e = parseRecordWith(this.name, this.entities, this.entityAttribute, record);
+    const e = parseRecordWith(this.untypedStream(), record);
     return e === 'unknown' ? undefined : e;
   }
 
@@ -297,17 +298,24 @@ export class Table<C extends TableConfig = TableConfig> {
    * @example export const handler = async (event) => { const { events } = AppTable.parseStreamEvent(event); ... }
    */
   parseStreamEvent(event: { readonly Records?: readonly StreamRecordInput[] }): ParsedStream<EntityStreamEvent<string, Record<string, unknown>>> {
-    return parseRecordsWith(this.name, this.entities, this.entityAttribute, event?.Records ?? []);
+    return parseRecordsWith(this.untypedStream(), event?.Records ?? []);
+  }
+
+  /** Every entity of the table, no view type told: what the untyped parsers parse against. */
+  private untypedStream(): StreamParsing {
+    return { table: this.name, models: this.entities, entityAttribute: this.entityAttribute, viewType: undefined };
   }
 
   /**
-   * A stream parser typed for these entities: events are discriminated by `entity`.
+   * A stream parser typed for these entities: events are discriminated by `entity`, and their
+   * `keys` are what each entity's `get` takes. `.viewType('NEW_AND_OLD_IMAGES')` states the
+   * stream's view type, which makes the images it gives required.
    *
    * @example
-   * const parse = AppTable.streamParser(User, Order);
-   * for (const e of parse.event(lambdaEvent).events) if (e.entity === 'User') console.log(e.newItem?.email)
+   * const parse = AppTable.streamParser(User, Order).viewType('NEW_AND_OLD_IMAGES');
+   * for (const e of parse.event(lambdaEvent).events) if (e.entity === 'User' && e.type === 'INSERT') console.log(e.newItem.email)
    */
-  streamParser<E extends AnyEntity[]>(...entities: E): { record(r: StreamRecordInput): StreamEventOf<E[number]> | undefined; event(e: { readonly Records?: readonly StreamRecordInput[] }): ParsedStream<StreamEventOf<E[number]>> } {
+  streamParser<E extends AnyEntity[]>(...entities: E): StreamParser<E[number]> {
     // Records are matched by discriminator value: an entity of another table would parse this
     // table's records of its namesake with the wrong schema (or match nothing).
     for (const e of entities) {
@@ -316,14 +324,7 @@ export class Table<C extends TableConfig = TableConfig> {
       }
     }
     const models = new Map(entities.map((e) => [e.name, e.model] as const));
-    const et = this.entityAttribute;
-    return {
-      record: (r) => {
-        const e = parseRecordWith(this.name, models, et, r);
-        return (e === 'unknown' ? undefined : e) as StreamEventOf<E[number]> | undefined;
-      },
-      event: (ev) => parseRecordsWith(this.name, models, et, ev?.Records ?? []) as unknown as ParsedStream<StreamEventOf<E[number]>>,
-    };
+    return new StreamParser({ table: this.name, models, entityAttribute: this.entityAttribute, viewType: undefined });
   }
 
   /**

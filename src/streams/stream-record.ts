@@ -1,8 +1,9 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { isReadableNumberText, unmarshallItem } from '../client/attribute-value.js';
 import type { EntityModel } from '../entity/model.js';
-import type { AnyEntity, EntityItem } from '../entity/entity.js';
+import type { AnyEntity, EntityItem, EntityKey } from '../entity/entity.js';
 import { DynakitError } from '../errors.js';
+import { viewTypeMismatch, type ImagesByView, type StreamViewType } from './view-type.js';
 
 /**
  * An attribute value of a stream image: Lambda's JSON (binary values as base64 strings) or the
@@ -39,7 +40,7 @@ export interface StreamRecordInput {
   /** The table of a Kinesis Data Streams change record (which has no stream ARN of the table). */
   readonly tableName?: string | undefined;
   /** A Lambda record of a Kinesis data stream (`eventSource: 'aws:kinesis'`): `data` is the change record, base64 JSON. */
-  readonly kinesis?: { readonly data?: string | undefined } | undefined;
+  readonly kinesis?: { readonly data?: string | undefined; readonly sequenceNumber?: string | undefined } | undefined;
   readonly eventVersion?: string | undefined;
   readonly awsRegion?: string | undefined;
   /** `{ type: 'Service', principalId: 'dynamodb.amazonaws.com' }` on deletions by TTL. */
@@ -57,15 +58,27 @@ export interface StreamRecordInput {
     | undefined;
 }
 
-interface StreamEventBase<Name extends string> {
+interface StreamEventBase<Name extends string, Key> {
   readonly entity: Name;
-  /** The item's key composites, parsed from the stored keys (or the stored keys when they do not parse). */
-  readonly keys: Record<string, unknown>;
+  /**
+   * The item's primary-key composites, what `get`, `update` and `delete` take: parsed from the
+   * stored key (numbers as numbers, dates as `Date`s). An item stored under a key its templates do
+   * not produce (written by another program, or under templates since changed) has them read from
+   * its image instead, where `get` would not find it: its stored key is in `record.dynamodb.Keys`.
+   */
+  readonly keys: Key;
   /**
    * True for a `REMOVE` made by DynamoDB's TTL job rather than by a request (read from
    * `userIdentity`, in Lambda's and in the streams SDK's spelling).
    */
   readonly removedByTtl: boolean;
+  /**
+   * The record's sequence number, which a Lambda partial batch response names a failed record by
+   * (`{ batchItemFailures: [{ itemIdentifier }] }`): a DynamoDB stream record's
+   * `dynamodb.SequenceNumber`, a Kinesis record's `kinesis.sequenceNumber` (its change record, in
+   * `record`, has none). `undefined` only for a record that has none (one made by hand).
+   */
+  readonly sequenceNumber: string | undefined;
   readonly record: StreamRecordInput;
 }
 
@@ -80,8 +93,9 @@ export interface ReplacedItem {
 
 /**
  * A parsed change of one entity's item, discriminated by `type`: an INSERT has no old image and a
- * REMOVE no new one. Images are present as the stream's view type allows (a KEYS_ONLY stream has
- * neither), so they stay optional.
+ * REMOVE no new one. Which images are there is the stream's view type's to say: unless a parser is
+ * told it (`streamParser(...).viewType('NEW_AND_OLD_IMAGES')`, `View`), they stay optional; told,
+ * the images that view type gives are required (a record without them is refused as malformed).
  *
  * A record's entity is that of the image its event reports: an INSERT's new image, a REMOVE's old
  * one, a MODIFY's new one (its old one on an OLD_IMAGE stream). A MODIFY whose
@@ -92,13 +106,16 @@ export interface ReplacedItem {
  *
  * @example if (e.type === 'MODIFY' && e.oldItem && e.newItem) console.log(changedAttributes(e))
  */
-export type EntityStreamEvent<Name extends string, Item> =
-  | (StreamEventBase<Name> & { readonly type: 'INSERT'; readonly newItem?: Item; readonly oldItem?: undefined; readonly replaced?: undefined })
-  | (StreamEventBase<Name> & { readonly type: 'MODIFY'; readonly newItem?: Item; readonly oldItem?: Item; readonly replaced?: ReplacedItem })
-  | (StreamEventBase<Name> & { readonly type: 'REMOVE'; readonly newItem?: undefined; readonly oldItem?: Item; readonly replaced?: undefined });
+export type EntityStreamEvent<Name extends string, Item, Key = Record<string, unknown>, View extends StreamViewType | undefined = undefined> = StreamEventBase<Name, Key> &
+  ImagesByView<Item>[View extends StreamViewType ? View : 'unstated'];
 
-/** The events a parser yields for entities `E`, discriminated by `entity`. */
-export type StreamEventOf<E extends AnyEntity> = E extends AnyEntity ? EntityStreamEvent<E['name'], EntityItem<E>> : never;
+/**
+ * The events a parser yields for entities `E` (of a stream of view type `View`, if told),
+ * discriminated by `entity`; `keys` are what the entity's `get` takes.
+ */
+export type StreamEventOf<E extends AnyEntity, View extends StreamViewType | undefined = undefined> = E extends AnyEntity
+  ? EntityStreamEvent<E['name'], EntityItem<E>, EntityKey<E>, View>
+  : never;
 
 /**
  * A record that could not be turned into an entity event, with why: `malformed` (not a change
@@ -244,14 +261,45 @@ function isTtlDeletion(record: StreamRecordInput): boolean {
   return (i.principalId ?? i.PrincipalId) === TTL_PRINCIPAL;
 }
 
+/** Lambda's identifier of a record: the Kinesis record's sequence number, or its change record's. */
+function sequenceNumberOf(received: StreamRecordInput, record: StreamRecordInput): string | undefined {
+  const n = received === record ? record.dynamodb?.SequenceNumber : received.kinesis?.sequenceNumber;
+  return typeof n === 'string' ? n : undefined;
+}
+
 /**
- * Parses one stream record against the given entities (by discriminator, or by key templates
- * for KEYS_ONLY records; `entityAttribute` undefined: the table has no discriminator, and every
- * record is its one entity's). Returns an event, `'unknown'` for records of other entities, or
+ * What a parser parses records against: its table, the entities it knows (by name), the table's
+ * discriminator attribute (`undefined`: the table has none, and every record is its one entity's)
+ * and the view type it was told, if any.
+ */
+export interface StreamParsing {
+  readonly table: string;
+  readonly models: ReadonlyMap<string, EntityModel>;
+  readonly entityAttribute: string | undefined;
+  readonly viewType: StreamViewType | undefined;
+}
+
+/**
+ * The primary-key composites of an item stored under a key its templates do not produce, read from
+ * its parsed image; `undefined` when the image lacks one (a composite optional in the schema).
+ */
+function keysFromItem(model: EntityModel, item: Record<string, unknown>): Record<string, unknown> | undefined {
+  const out: Record<string, unknown> = {};
+  for (const c of model.primaryComposites) {
+    if (item[c] === undefined || item[c] === null) return undefined;
+    out[c] = item[c];
+  }
+  return out;
+}
+
+/**
+ * Parses one stream record against a parser's entities (by discriminator, or by key templates for
+ * records without an image). Returns an event, `'unknown'` for records of other entities, or
  * throws `StreamRecordError`. An old image of another entity is reported, not parsed (see
  * `EntityStreamEvent`).
  */
-export function parseRecordWith(table: string, models: ReadonlyMap<string, EntityModel>, entityAttribute: string | undefined, received: StreamRecordInput): EntityStreamEvent<string, Record<string, unknown>> | 'unknown' {
+export function parseRecordWith(parsing: StreamParsing, received: StreamRecordInput): EntityStreamEvent<string, Record<string, unknown>> | 'unknown' {
+  const { models, entityAttribute, viewType } = parsing;
   const record = unwrapKinesis(received);
   const type = isLocalTtlDeletion(record) ? 'REMOVE' : record?.eventName;
   if (type !== 'INSERT' && type !== 'MODIFY' && type !== 'REMOVE') {
@@ -260,12 +308,16 @@ export function parseRecordWith(table: string, models: ReadonlyMap<string, Entit
   // A function can be subscribed to several tables' streams; another table's items are not ours
   // even when they carry a discriminator value we know.
   const source = sourceTable(record);
-  if (source !== undefined && source !== tableNameOf(table)) return 'unknown';
+  if (source !== undefined && source !== tableNameOf(parsing.table)) return 'unknown';
   const d = record.dynamodb;
   if (d === undefined || d === null || typeof d !== 'object') throw new StreamRecordError(record, 'malformed', 'record has no dynamodb section');
+  // Told the view type, the events' types promise its images: a record without them is refused
+  // rather than passed on with an image typed as present and missing.
+  const mismatch = viewType === undefined ? undefined : viewTypeMismatch(record, type, viewType);
+  if (mismatch !== undefined) throw new StreamRecordError(record, 'malformed', mismatch);
   const newImage = imageOf(d.NewImage, record, 'NewImage');
   const oldImage = imageOf(d.OldImage, record, 'OldImage');
-  const keys = imageOf(d.Keys, record, 'Keys') ?? {};
+  const storedKey = imageOf(d.Keys, record, 'Keys') ?? {};
   // The image an event reports names its entity: a REMOVE's old one, an INSERT's new one.
   const main = type === 'REMOVE' ? oldImage : type === 'INSERT' ? newImage : (newImage ?? oldImage);
   const et = entityAttribute === undefined ? undefined : main?.[entityAttribute];
@@ -273,12 +325,12 @@ export function parseRecordWith(table: string, models: ReadonlyMap<string, Entit
   const oldEt = entityAttribute === undefined ? undefined : oldImage?.[entityAttribute];
   const replaced = type === 'MODIFY' && newImage !== undefined && oldImage !== undefined && oldEt !== et;
   let model: EntityModel | undefined;
-  let parsedKeys: Record<string, unknown> | undefined;
+  let keys: Record<string, unknown> | undefined;
   if (entityAttribute === undefined) model = models.values().next().value;
   else if (typeof et === 'string') model = models.get(et);
   else if (main === undefined) {
-    const hit = entityFromKeys(models.values(), keys);
-    if (hit !== undefined) [model, parsedKeys] = hit;
+    const hit = entityFromKeys(models.values(), storedKey);
+    if (hit !== undefined) [model, keys] = hit;
   }
   if (model === undefined) return 'unknown';
   const parse = (image: Record<string, unknown> | undefined, which: string): Record<string, unknown> | undefined => {
@@ -289,22 +341,34 @@ export function parseRecordWith(table: string, models: ReadonlyMap<string, Entit
       throw new StreamRecordError(record, 'schema-mismatch', `${model.name}: ${which} does not match the schema: ${(e as Error).message}`, e);
     }
   };
-  const base = { entity: model.name, keys: parsedKeys ?? model.storedKeyComposites(keys), removedByTtl: isTtlDeletion(record), record };
   // An INSERT has no item before it and a REMOVE none after it, whatever a record carries.
   const n = type === 'REMOVE' ? undefined : parse(newImage, 'NewImage');
   const o = type === 'INSERT' || replaced ? undefined : parse(oldImage, 'OldImage');
+  keys ??= model.parseStoredKey(storedKey);
+  const item = n ?? o;
+  if (keys === undefined) {
+    // Without an image, only the key could make the record this entity's (a table without a
+    // discriminator), and it does not fit: the record is no item of it, as with key templates.
+    if (item === undefined) return 'unknown';
+    keys = keysFromItem(model, item);
+    if (keys === undefined) {
+      const stored = Object.entries(storedKey).map(([name, v]) => `${name} ${String(v)}`).join(', ');
+      const templates = [model.primary.pk?.source, model.primary.sk?.source].filter((t) => t !== undefined).join(' / ');
+      throw new StreamRecordError(record, 'schema-mismatch', `${model.name}: the stored key (${stored}) does not fit the key templates ${templates}, and the image lacks a key composite (${[...model.primaryComposites].join(', ')})`);
+    }
+  }
+  const base = { entity: model.name, keys, removedByTtl: isTtlDeletion(record), sequenceNumber: sequenceNumberOf(received, record), record };
   const images = { ...(n === undefined ? {} : { newItem: n }), ...(o === undefined ? {} : { oldItem: o }) };
   const other = replaced ? { replaced: { entity: typeof oldEt === 'string' ? oldEt : undefined } } : {};
   return { type, ...base, ...images, ...other } as EntityStreamEvent<string, Record<string, unknown>>;
 }
 
-
 /** Parses every record of a batch; a bad record lands in `errors`, never failing the rest. */
-export function parseRecordsWith(table: string, models: ReadonlyMap<string, EntityModel>, entityAttribute: string | undefined, records: readonly StreamRecordInput[]): ParsedStream<EntityStreamEvent<string, Record<string, unknown>>> {
+export function parseRecordsWith(parsing: StreamParsing, records: readonly StreamRecordInput[]): ParsedStream<EntityStreamEvent<string, Record<string, unknown>>> {
   const out: ParsedStream<EntityStreamEvent<string, Record<string, unknown>>> = { events: [], unknown: [], errors: [] };
   for (const r of records) {
     try {
-      const e = parseRecordWith(table, models, entityAttribute, r);
+      const e = parseRecordWith(parsing, r);
       if (e === 'unknown') out.unknown.push(r);
       else out.events.push(e);
     } catch (err) {

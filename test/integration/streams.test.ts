@@ -21,7 +21,7 @@ import {
   type TableConfig,
 } from '../../src/index.js';
 import { localClientConfig } from '../support/dynamodb-local.js';
-import { asLambdaEvent, readStream, type SdkStreamRecord } from '../support/stream-records.js';
+import { asKinesisEvent, asLambdaEvent, readStream, type SdkStreamRecord } from '../support/stream-records.js';
 import { testClient, testDocClient, testEndpoint, uniqueTableName } from '../support/client.js';
 import { useTable } from '../support/tables.js';
 
@@ -205,6 +205,50 @@ describe('NEW_AND_OLD_IMAGES', () => {
     );
   });
 
+  it('told NEW_AND_OLD_IMAGES, the typed parser gives the same events, each with the images it promises', () => {
+    const parse = AppTable.streamParser(User, Order).viewType('NEW_AND_OLD_IMAGES');
+    const { events, unknown, errors } = parse.event(event);
+    expect(errors).toEqual([]);
+    expect(unknown).toHaveLength(1);
+    expect(events).toEqual(AppTable.streamParser(User, Order).event(event).events);
+    const seen: string[] = [];
+    for (const e of events) {
+      // No `if (e.newItem)`: the view type guarantees the images.
+      if (e.entity === 'User' && e.type === 'INSERT') seen.push(`welcome ${e.newItem.email} (${e.keys.userId})`);
+      if (e.entity === 'User' && e.type === 'MODIFY' && e.replaced === undefined) seen.push(`renamed ${e.oldItem.name} -> ${e.newItem.name}`);
+      if (e.entity === 'Order' && e.type === 'REMOVE') seen.push(`refund ${e.oldItem.total} for #${e.keys.seq}`);
+    }
+    expect(seen).toEqual(['welcome ada@example.com (ada)', 'renamed Ada -> Ada L.', 'refund 42.5 for #7']);
+  });
+
+  it("told another view type, every record is malformed (its StreamViewType is NEW_AND_OLD_IMAGES), unknown ones included", () => {
+    const { events, unknown, errors } = AppTable.streamParser(User, Order).viewType('NEW_IMAGE').event(event);
+    expect([events, unknown]).toEqual([[], []]);
+    expect(errors.map((e) => [e.reason, e.message])).toEqual(
+      event.Records.map(() => ['malformed', "the record's StreamViewType is NEW_AND_OLD_IMAGES, but the parser was told NEW_IMAGE"]),
+    );
+  });
+
+  it('the same changes through Kinesis Data Streams: a whole Lambda Kinesis event parses to the same events, told NEW_AND_OLD_IMAGES', () => {
+    const kinesis = asKinesisEvent(sdkRecords, AppTable.name);
+    const parse = AppTable.streamParser(User, Order).viewType('NEW_AND_OLD_IMAGES');
+    const { events, unknown, errors } = parse.event(kinesis);
+    expect(errors).toEqual([]);
+    expect(unknown).toEqual([kinesis.Records[4]]);
+    const fromStream = parse.event(event).events;
+    const withoutRecord = (es: readonly object[]) => es.map((e) => ({ ...e, record: undefined, sequenceNumber: undefined }));
+    expect(withoutRecord(events)).toEqual(withoutRecord(fromStream));
+    // What a partial batch response names a failed record by: the Kinesis record's sequence
+    // number there, the stream record's here.
+    expect(events.map((e) => e.sequenceNumber)).toEqual(kinesis.Records.slice(0, 4).map((r) => r.kinesis.sequenceNumber));
+    expect(fromStream.map((e) => e.sequenceNumber)).toEqual(event.Records.slice(0, 4).map((r) => r.dynamodb?.SequenceNumber));
+    expect(fromStream.every((e) => typeof e.sequenceNumber === 'string')).toBe(true);
+    // The event's record is the change record Kinesis carried: the table by name, no sequence number.
+    expect(events.map((e) => [e.record.tableName, e.record.dynamodb?.SequenceNumber])).toEqual(events.map(() => [AppTable.name, undefined]));
+    // Another table's Kinesis stream, fed to this parser, is unknown record by record.
+    expect(parse.event(asKinesisEvent(sdkRecords, 'another-table')).unknown).toHaveLength(5);
+  });
+
   it('one record that does not match its schema goes to errors; the rest of the batch still parses', async () => {
     // Someone wrote a User item with a bad email behind dynakit's back.
     await doc.send(
@@ -259,6 +303,14 @@ describe('NEW_IMAGE', () => {
     expect(events[3]!.oldItem).toBeUndefined();
   });
 
+  it('told NEW_IMAGE: the same events, the new item required on INSERT and MODIFY; NEW_AND_OLD_IMAGES refuses every record', () => {
+    const { events, errors } = AppTable.streamParser(User, Order).viewType('NEW_IMAGE').event(event);
+    expect(errors).toEqual([]);
+    expect(events).toEqual(AppTable.streamParser(User, Order).event(event).events);
+    expect(events.map((e) => (e.type === 'REMOVE' ? e.keys : e.newItem.userId))).toEqual(['grace', 'grace', 'ada', { userId: 'grace' }]);
+    expect(AppTable.streamParser(User, Order).viewType('NEW_AND_OLD_IMAGES').event(event).errors).toHaveLength(4);
+  });
+
   it('changedAttributes is empty without an old image', () => {
     const e = AppTable.parseStreamEvent(event).events[1]!;
     expect(e.type).toBe('MODIFY');
@@ -295,10 +347,46 @@ describe('KEYS_ONLY', () => {
     expect(unknown.map((r) => r.dynamodb?.Keys)).toEqual([{ pk: { S: 'AUDIT#2' }, sk: { S: 'AUDIT' } }]);
   });
 
+  it('told KEYS_ONLY: the same events, keys typed per entity', () => {
+    const { events, errors } = AppTable.streamParser(User, Order).viewType('KEYS_ONLY').event(event);
+    expect(errors).toEqual([]);
+    expect(events.map((e) => (e.entity === 'Order' ? `${e.keys.userId}/${e.keys.seq}/${e.keys.orderId}` : e.keys.userId))).toEqual(['linus', 'ada/12/o-12', 'linus', 'ada/12/o-12']);
+  });
+
   it('the typed parser narrows keys-only events by entity as well', () => {
     const { events } = AppTable.streamParser(User, Order).event(event);
     const users = events.filter((e) => e.entity === 'User');
     expect(users.map((e) => e.keys)).toEqual([{ userId: 'linus' }, { userId: 'linus' }]);
+  });
+});
+
+describe('OLD_IMAGE', () => {
+  const { AppTable, User, Order } = streamModel(client, uniqueTableName('streams-old'), 'OLD_IMAGE');
+  let event: { Records: StreamRecordInput[] };
+
+  useTable(AppTable);
+
+  beforeAll(async () => {
+    await User.create({ ...ada, userId: 'alan', name: 'Alan' });
+    await User.update({ userId: 'alan' }).set({ age: 41 });
+    await User.delete({ userId: 'alan' });
+    event = asLambdaEvent(await readStream(client, streams, AppTable.name, 3));
+  }, 30_000);
+
+  it('an INSERT has no image (its entity found by key); MODIFY and REMOVE the old one; told OLD_IMAGE, the old item is required', () => {
+    expect(event.Records.map((r) => [r.eventName, r.dynamodb?.NewImage === undefined, r.dynamodb?.OldImage === undefined])).toEqual([
+      ['INSERT', true, true],
+      ['MODIFY', true, false],
+      ['REMOVE', true, false],
+    ]);
+    const { events, errors } = AppTable.streamParser(User, Order).viewType('OLD_IMAGE').event(event);
+    expect(errors).toEqual([]);
+    expect(events).toEqual(AppTable.streamParser(User, Order).event(event).events);
+    expect(events.map((e) => [e.type, e.keys, e.entity === 'User' && e.type !== 'INSERT' ? e.oldItem.age : 'no item'])).toEqual([
+      ['INSERT', { userId: 'alan' }, 'no item'],
+      ['MODIFY', { userId: 'alan' }, undefined],
+      ['REMOVE', { userId: 'alan' }, 41],
+    ]);
   });
 });
 

@@ -54,3 +54,30 @@ export function asLambdaEvent(records: readonly SdkStreamRecord[]): { Records: S
   });
   return { Records: JSON.parse(json) as StreamRecordInput[] };
 }
+
+/** A Lambda record of a Kinesis data stream, as `@types/aws-lambda`'s `KinesisStreamRecord` has it. */
+export interface KinesisLambdaRecord {
+  readonly eventSource: 'aws:kinesis';
+  readonly eventName: 'aws:kinesis:record';
+  readonly kinesis: { readonly data: string; readonly sequenceNumber: string; readonly partitionKey: string };
+}
+
+/**
+ * The same changes as Kinesis Data Streams for DynamoDB delivers them to Lambda: each a change
+ * record (the table in `tableName`; no `StreamViewType` or `SequenceNumber`), base64 JSON in
+ * `kinesis.data`, with the Kinesis record's own sequence number. Kinesis carries both images
+ * whatever the table's stream: give it the records of a `NEW_AND_OLD_IMAGES` stream.
+ */
+export function asKinesisEvent(records: readonly SdkStreamRecord[], tableName: string): { Records: KinesisLambdaRecord[] } {
+  return {
+    Records: asLambdaEvent(records).Records.map((r, i) => {
+      const { StreamViewType: _view, SequenceNumber: _seq, ...dynamodb } = r.dynamodb ?? {};
+      const change = { awsRegion: r.awsRegion, eventID: r.eventID, eventName: r.eventName, userIdentity: r.userIdentity ?? null, recordFormat: 'application/json', tableName, dynamodb, eventSource: 'aws:dynamodb' };
+      return {
+        eventSource: 'aws:kinesis',
+        eventName: 'aws:kinesis:record',
+        kinesis: { data: Buffer.from(JSON.stringify(change)).toString('base64'), sequenceNumber: `4959${String(i).padStart(4, '0')}`, partitionKey: String(i) },
+      };
+    }),
+  };
+}

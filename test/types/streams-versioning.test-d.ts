@@ -12,6 +12,7 @@ import {
   defineTable,
   type EntityInput,
   type EntityItem,
+  type EntityKey,
   type EntityStreamEvent,
   type ParsedStream,
   type ReplacedItem,
@@ -27,6 +28,8 @@ const client = new DynamoDBClient({});
 const { AppTable, User, Order } = appModel(client);
 type User = EntityItem<typeof User>;
 type Order = EntityItem<typeof Order>;
+type UserEvent = EntityStreamEvent<'User', User, EntityKey<typeof User>>;
+type OrderEvent = EntityStreamEvent<'Order', Order, EntityKey<typeof Order>>;
 
 const Doc = defineEntity({
   table: AppTable,
@@ -44,24 +47,25 @@ declare const record: StreamRecordInput;
 test('streamParser(...entities) yields events discriminated by entity', () => {
   const parse = AppTable.streamParser(User, Order);
   const parsed = parse.event(lambdaEvent);
-  expectTypeOf(parsed).toEqualTypeOf<ParsedStream<EntityStreamEvent<'User', User> | EntityStreamEvent<'Order', Order>>>();
+  expectTypeOf(parsed).toEqualTypeOf<ParsedStream<UserEvent | OrderEvent>>();
   expectTypeOf(parsed.unknown).toEqualTypeOf<StreamRecordInput[]>();
   expectTypeOf(parsed.errors).toEqualTypeOf<StreamRecordError[]>();
   for (const e of parsed.events) {
     expectTypeOf(e.type).toEqualTypeOf<'INSERT' | 'MODIFY' | 'REMOVE'>();
-    expectTypeOf(e.keys).toEqualTypeOf<Record<string, unknown>>();
     if (e.entity === 'User') {
+      expectTypeOf(e.keys).toEqualTypeOf<{ userId: string }>();
       expectTypeOf(e.newItem).toEqualTypeOf<User | undefined>();
       expectTypeOf(e.oldItem).toEqualTypeOf<User | undefined>();
       // @ts-expect-error total is an Order attribute
       void e.newItem?.total;
     } else {
       expectTypeOf(e.entity).toEqualTypeOf<'Order'>();
+      expectTypeOf(e.keys).toEqualTypeOf<{ userId: string; seq: number; orderId: string }>();
       expectTypeOf(e.newItem).toEqualTypeOf<Order | undefined>();
     }
   }
-  expectTypeOf(parse.record(record)).toEqualTypeOf<EntityStreamEvent<'User', User> | EntityStreamEvent<'Order', Order> | undefined>();
-  expectTypeOf<StreamEventOf<typeof User | typeof Order>>().toEqualTypeOf<EntityStreamEvent<'User', User> | EntityStreamEvent<'Order', Order>>();
+  expectTypeOf(parse.record(record)).toEqualTypeOf<UserEvent | OrderEvent | undefined>();
+  expectTypeOf<StreamEventOf<typeof User | typeof Order>>().toEqualTypeOf<UserEvent | OrderEvent>();
 });
 
 test('events narrow by type: an INSERT has no old image, a REMOVE no new one', () => {

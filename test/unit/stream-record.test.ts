@@ -217,11 +217,12 @@ describe('parseStreamEvent: bad records never fail the batch', () => {
     expect(errors.map((e) => e.reason)).toEqual(['malformed']);
   });
 
-  it('a stored key that does not fit the templates leaves keys as the stored attributes', () => {
+  it('a stored key that does not fit the templates: keys are the composites of the image (the stored key stays in the record)', () => {
     const r = rec('INSERT', { Keys: { pk: { S: 'LEGACY-USER-u1' }, sk: { S: 'PROFILE' } }, NewImage: { ...userImage, pk: { S: 'LEGACY-USER-u1' } } });
     const e = AppTable.parseStreamRecord(r)!;
     expect(e.entity).toBe('User');
-    expect(e.keys).toEqual({ pk: 'LEGACY-USER-u1', sk: 'PROFILE' });
+    expect(e.keys).toEqual({ userId: 'u1' });
+    expect(e.record.dynamodb?.Keys?.['pk']).toEqual({ S: 'LEGACY-USER-u1' });
   });
 });
 
