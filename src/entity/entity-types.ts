@@ -127,9 +127,9 @@ export interface UpdateInputs<Item, Paths extends string = AttrPath<Item>, Input
 
 /**
  * What `remove()` takes for the paths `P` it is called with: each path whose value the schema lets
- * be absent (the run time refuses the others: the item would fail every read), else a message.
- * Computed at the call, for the paths named there: a second union of removable paths, computed with
- * the paths, cost every entity as much again as its paths, called or not.
+ * be absent (the run time refuses the others: the item would fail every read), else the path
+ * branded `NotRemovable`, which no argument satisfies. Computed at the call, for the paths named
+ * there (measured: a second union of removable paths walked with the paths cost ~4x as much).
  *
  * - A top-level attribute: optional in the input (`.optional()`, `.default()`: a removed default is
  *   stored again), as `put` takes it.
@@ -149,11 +149,10 @@ export type RemovablePath<Item, Input, P extends string> = P extends keyof Item
       : NestedRemovable<Item, Input, CutLast<P, '.'>, P>;
 
 /**
- * The brand of what `remove()` takes in place of a path the schema requires, a message the compile
- * error shows: `Argument of type '"name"' is not assignable to parameter of type '"name is
- * required: remove() takes optional attributes only" & NotRemovable'`. Branded, not a bare string
- * literal: an editor offers a parameter's string literals as completions, and this is no path.
- * (Written out at each refusal: an alias would show as its name, `Refused<"name">`, not the text.)
+ * The brand of a path `remove()` refuses; the compile error reads `Argument of type '"name"' is not
+ * assignable to parameter of type '"name" & NoInfer<"name" & NotRemovable>'`. A brand, not a message
+ * literal: an editor offers a parameter's string literals as completions, and the path and the
+ * message would not intersect (a literal and another literal are `never`).
  */
 export interface NotRemovable {
   readonly '~remove() takes optional attributes only': never;
