@@ -7,7 +7,7 @@ import type { EntityModel } from '../entity/model.js';
 import { DynakitError, ExpressionError, InvalidTransactionError, TransactionCanceledError, keyText, type WriteOperation } from '../errors.js';
 import { anotherCopyHint } from '../another-copy.js';
 import { PutBuilder } from '../operations/put.js';
-import { UpdateBuilder } from '../operations/update.js';
+import { UpdateBuilder, type AnyUpdateBuilder } from '../operations/update.js';
 import { DeleteBuilder } from '../operations/delete.js';
 import { CheckBuilder } from '../operations/check.js';
 import { TableDeleteBuilder } from '../operations/table-delete.js';
@@ -28,7 +28,7 @@ export const MAX_TRANSACTION_BYTES = 4 * 1024 * 1024;
 /** An action of `transactWrite`: a put, update, delete or check builder, or a table's delete by physical key. */
 export type TransactWriteAction =
   | PutBuilder<unknown, unknown, string>
-  | UpdateBuilder<unknown, never, unknown>
+  | AnyUpdateBuilder
   | DeleteBuilder<unknown, unknown, string>
   | CheckBuilder
   | TableDeleteBuilder<unknown, string>;

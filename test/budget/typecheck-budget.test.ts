@@ -38,8 +38,11 @@ const N = 10;
  * before comparing each index with its shape); set at 36,760 (1.3% above).
  * Then 36,537 (same session, helper-72: table-level key conditions typed by index and key type,
  * +248 for the model's one table-level query, mostly once per table); budget kept.
+ * Then 37,686 (2026-12-07, twenty-eighth session, helper-78: `remove()` checks at the call that
+ * each path it names may be absent, +1,149, ~115 per entity calling it; the cheapest of six
+ * formulations, bench/analysis.md); raised by exactly that, pending the owner's agreement.
  */
-const BUDGET = 36_760;
+const BUDGET = 37_909;
 /**
  * The part of it that is dynakit's to spend: everything but zod's own types and the project's
  * literals (bench/typecheck/attribute.ts). Measured: 21,427 (dynakit 11,943, TypeScript lib 4,550,
@@ -72,10 +75,13 @@ const BUDGET = 36_760;
  * 1,194 excluded) with the key-template check's common-case test, same day; budget lowered to
  * 19,150 (1.3% above). Then 19,143 (dynakit 12,249, TypeScript lib 2,280, undeclared 4,293, other
  * packages 321; zod 16,186 and project files 1,208 excluded) with table-level key conditions typed
- * by index (helper-72, same session); budget kept.
+ * by index (helper-72, same session); budget kept. Then 20,032 (dynakit 13,047, TypeScript lib
+ * 2,321, undeclared 4,343, other packages 321; zod 16,416 and project files 1,238 excluded) with
+ * `remove()`'s check of required paths (helper-78, 2026-12-07); raised by exactly +889, pending the
+ * owner's agreement.
  * It guards dynakit's types even when a zod upgrade moves zod's share.
  */
-const OWN_BUDGET = 19_150;
+const OWN_BUDGET = 20_039;
 
 describe('type-check budget', () => {
   it(`${N} generated entities with usage type-check in at most ${BUDGET.toLocaleString('en')} instantiations`, async () => {

@@ -57,7 +57,9 @@ describe('union attributes under review', () => {
 
   it("a tuple's fixed elements cannot be removed (the rest would shift); its rest elements can", async () => {
     await Sketch.put({ id: 't1', pair: ['a', 1], series: ['s', 1, 2] });
+    // @ts-expect-error a required fixed position does not compile either
     await refusedBeforeSend(requests, ValidationError, () => Sketch.update({ id: 't1' }).remove('pair[0]'));
+    // @ts-expect-error the fixed position before a rest element too
     await refusedBeforeSend(requests, ValidationError, () => Sketch.update({ id: 't1' }).remove('series[0]'));
     await Sketch.update({ id: 't1' }).remove('series[1]');
     const got = await Sketch.get({ id: 't1' });

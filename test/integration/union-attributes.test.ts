@@ -109,6 +109,7 @@ describe('union attributes', () => {
     expect((await Figure.get({ id: 't1' }))?.shape).toEqual({ kind: 'circle', r: 2 });
     expect((await Figure.get({ id: 't2' }))?.shape).toEqual({ kind: 'point', label: 'y' });
     // r is required where it exists.
+    // @ts-expect-error (nor does it compile)
     await refusedBeforeSend(requests, ValidationError, () => Figure.update({ id: 't1' }).remove('shape.r'));
   });
 
