@@ -7,15 +7,24 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { ItemParseError, defineEntity, transactGet } from '../../src/index.js';
-import { appModel } from '../fixtures/app-model.js';
+import { ItemParseError, defineEntity, defineTable, transactGet } from '../../src/index.js';
 import { testClient, testDocClient, uniqueTableName } from '../support/client.js';
 import { useTable } from '../support/tables.js';
 
 const tableName = uniqueTableName('nested-projection');
 const client = testClient();
 const raw = testDocClient(client);
-const { AppTable } = appModel(client, tableName);
+/** `byShelf` holds only keys: a hydrated read of it fetches the projected paths from the table. */
+const AppTable = defineTable({
+  name: tableName,
+  client,
+  partitionKey: { name: 'pk', type: 'S' },
+  sortKey: { name: 'sk', type: 'S' },
+  indexes: {
+    gsi1: { type: 'global', partitionKey: { name: 'gsi1pk', type: 'S' }, sortKey: { name: 'gsi1sk', type: 'S' } },
+    byShelf: { type: 'global', partitionKey: { name: 'spk', type: 'S' }, sortKey: { name: 'ssk', type: 'S' }, projection: 'KEYS_ONLY' },
+  },
+});
 
 const Doc = defineEntity({
   table: AppTable,
@@ -28,7 +37,11 @@ const Doc = defineEntity({
     address: z.object({ city: z.string(), zip: z.string() }).optional(),
     lines: z.array(z.object({ sku: z.string(), qty: z.number(), shippedAt: z.date().optional() })).optional(),
   }),
-  keys: { primary: { pk: 'DOC#{docId}', sk: 'DOC' }, gsi1: { pk: 'SHELF#{shelf}', sk: 'DOC#{docId}' } },
+  keys: {
+    primary: { pk: 'DOC#{docId}', sk: 'DOC' },
+    gsi1: { pk: 'SHELF#{shelf}', sk: 'DOC#{docId}' },
+    byShelf: { pk: 'SHELF#{shelf}', sk: 'DOC#{docId}' },
+  },
 });
 
 const created = new Date('2026-03-04T05:06:07.000Z');
@@ -89,6 +102,11 @@ describe('query, batchGet, transactGet', () => {
       { meta: { labels: new Set(['x', 'y']) }, address: { zip: '75001' }, lines: [{ sku: 's1' }] },
       { meta: { labels: new Set(['z']) } },
     ]);
+  });
+
+  it('a hydrated query of a keys-only index reads the projected paths from the table', async () => {
+    const items = await Doc.query('byShelf', Doc.Key('shelf').eq('A')).hydrate().project('title', 'address.city', 'lines[0].qty').all();
+    expect(items).toEqual([{ title: 'One', address: { city: 'Paris' }, lines: [{ qty: 1 }] }, { title: 'Two' }]);
   });
 
   it('batchGet keeps the key order, undefined for a missing item', async () => {
