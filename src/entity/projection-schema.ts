@@ -75,12 +75,12 @@ function cutObject(entity: string, object: z.ZodType, fields: ReadonlyMap<PathSe
     if (field === undefined) throw new ExpressionError(entity, formatDocPath(node.at), 'is not a path of the schema and cannot be projected');
     mask[seg as string] = true;
     if (node.below === undefined) {
-      if (!field.safeParse(undefined).success) required = true;
+      if (alwaysHeld(field)) required = true;
       continue;
     }
     const cut = cutValue(entity, field, node);
     required ||= cut.required;
-    cuts[seg as string] = cut.required ? cut.schema : (cut.schema as z.ZodType & { optional(): z.ZodType }).optional();
+    cuts[seg as string] = cut.required ? cut.schema : cut.schema.optional();
   }
   const picked = (withoutRefinements(object as z.ZodObject) as z.ZodObject).pick(mask);
   return { schema: Object.keys(cuts).length === 0 ? picked : picked.extend(cuts), required };
@@ -120,7 +120,7 @@ function cutValue(entity: string, field: z.ZodType, node: PathNode): Cut {
 /** A list element cut to the paths below it; an optional element stays optional. */
 function elementCut(entity: string, element: z.ZodType, node: PathNode): z.ZodType {
   const cut = cutValue(entity, element, node);
-  return cut.required ? cut.schema : (cut.schema as z.ZodType & { optional(): z.ZodType }).optional();
+  return cut.required ? cut.schema : cut.schema.optional();
 }
 
 /** The paths below a node, relative to it, sorted: what two list elements must agree on. */
@@ -151,6 +151,20 @@ function coreOf(schema: z.ZodType): [core: z.ZodType, mayLack: boolean] {
     } else if (def.type !== 'readonly') return [s, mayLack === true];
     s = def.innerType!;
   }
+}
+
+/**
+ * Whether a value projected whole is there whenever its map is, as the item type says: not when the
+ * schema takes `undefined` (optional, `z.unknown()`), unless a `default` supplies a value.
+ */
+function alwaysHeld(schema: z.ZodType): boolean {
+  for (let s = schema; ; ) {
+    const def = defOf(s);
+    if (def.type === 'default' || def.type === 'prefault' || def.type === 'catch') return true;
+    if (def.type !== 'nullable' && def.type !== 'readonly') break;
+    s = def.innerType!;
+  }
+  return !schema.safeParse(undefined).success;
 }
 
 function describe(type: string): string {

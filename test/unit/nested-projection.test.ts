@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
 import { ExpressionError, ItemParseError, defineEntity } from '../../src/index.js';
 import { appModel } from '../fixtures/app-model.js';
@@ -20,6 +20,7 @@ const Doc = defineEntity({
     counts: z.record(z.string(), z.number()).optional(),
     shape: z.union([z.object({ r: z.number() }), z.object({ w: z.number() })]).optional(),
     lines: z.array(z.object({ sku: z.string(), qty: z.number() })).min(3).optional(),
+    flags: z.object({ on: z.boolean().default(false), extra: z.unknown() }),
   }),
   keys: { primary: { pk: 'DOC#{docId}', sk: 'DOC' } },
   storedAs: { info: 'i' },
@@ -121,5 +122,13 @@ describe('project() with document paths: the parse', () => {
     expect(doc.project('lines[4].sku').parseItem({ _et: 'Doc', lines: [{ sku: 's4' }] })).toEqual({ lines: [{ sku: 's4' }] });
     expect(doc.project('title', 'lines[4].sku').parseItem({ _et: 'Doc', title: 't' })).toEqual({ title: 't' });
     expect(doc.project('info.kind').parseItem({ _et: 'Doc', i: { kind: 'k' } })).toEqual({ info: { kind: 'k' } });
+  });
+
+  it('a required map is required as its type says: kept by a defaulted field, not by one that takes undefined', () => {
+    expect(() => doc.project('flags.on').parseItem({ _et: 'Doc' })).toThrow(ItemParseError);
+    expect(doc.project('flags.on').parseItem({ _et: 'Doc', flags: { on: true } })).toEqual({ flags: { on: true } });
+    expect(doc.project('flags.extra').parseItem({ _et: 'Doc' })).toEqual({});
+    expectTypeOf(doc.project('flags.on')).resolves.toEqualTypeOf<{ flags: { on: boolean } } | undefined>();
+    expectTypeOf(doc.project('flags.extra')).resolves.toEqualTypeOf<{ flags?: { extra?: unknown } } | undefined>();
   });
 });
