@@ -24,6 +24,7 @@ export type { AnyEntity, EntityItem, EntityInput, EntityKey, VersionedKey } from
 export type { EntityConfig } from './entity/define-entity.js';
 export type { TimestampFields, EpochTimestampFields, TimestampOptions, KeyInput, UpdateInputs, QueryIndexName, QueryKeyNames } from './entity/entity-types.js';
 export type { AttrPath, PathValue } from './entity/paths.js';
+export type { Projected } from './entity/projection-types.js';
 export type { TemplateComposites } from './entity/template-types.js';
 export { KeyTemplate } from './entity/key-template.js';
 export { encodeKeyNumber, decodeKeyNumber } from './entity/key-encoding.js';

@@ -1,5 +1,7 @@
 import { eitherSignal, type AnyDynamoClient, type RequestOptions } from '../client/send.js';
 import type { GetBuilder } from '../operations/get.js';
+import type { AttrPath } from '../entity/paths.js';
+import type { Projected } from '../entity/projection-types.js';
 import { batchGetAll, type BatchGetOptions } from './batch-get.js';
 
 /**
@@ -25,12 +27,15 @@ export class EntityBatchGet<Result> implements PromiseLike<(Result | undefined)[
   }
 
   /**
-   * Reads only these top-level attributes of every item; the result type becomes a `Pick`.
+   * Reads only these attributes, or document paths (`'address.city'`), of every item: a `Pick` for
+   * top-level attributes, the item cut down to the paths (`Projected`) for paths, as `get().project()`.
    *
    * @example const users = await User.batchGet(keys).project('name', 'email') // (Pick<User, 'name' | 'email'> | undefined)[]
    */
-  project<const A extends keyof Result & string>(...attributes: [A, ...A[]]): EntityBatchGet<Pick<Result, A>> {
-    return new EntityBatchGet<Pick<Result, A>>(this.client, this.builders.map((b) => b.project(...attributes)), this.options);
+  project<const A extends keyof Result & string>(...attributes: [A, ...A[]]): EntityBatchGet<Pick<Result, A>>;
+  project<const P extends AttrPath<Result>>(...paths: [P, ...P[]]): EntityBatchGet<Projected<Result, P>>;
+  project(...paths: [string, ...string[]]): EntityBatchGet<unknown> {
+    return new EntityBatchGet<unknown>(this.client, this.builders.map((b) => b.projected<unknown>(paths)), this.options);
   }
 
   /**

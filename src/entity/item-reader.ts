@@ -2,7 +2,8 @@ import type { z } from 'zod';
 import { ItemParseError, zodIssues } from '../errors.js';
 import { compileReviver, type Reviver } from './codec.js';
 import { defOf, readCore } from './schema-walk.js';
-import { withoutRefinements } from './read-schema.js';
+import { projectionSchema } from './projection-schema.js';
+import type { DocPath } from '../expressions/ast.js';
 import type { TimestampNames } from './timestamps.js';
 import type { StoredNames } from './stored-names.js';
 import { stampIn, type TimestampFormat } from './timestamps.js';
@@ -24,6 +25,8 @@ export interface ItemReaderOptions {
   readonly ttl: string | undefined;
   /** The entity's attribute names in the table (`storedAs`). */
   readonly names: StoredNames;
+  /** The document path of a projected attribute or path (`EntityModel.projectedPath`). */
+  readonly pathOf: (projected: string) => DocPath;
 }
 
 /**
@@ -68,7 +71,7 @@ export class ItemReader {
     const managed = projection === undefined ? this.allManaged : this.managedFor(projection);
     // A schema that keeps unknown keys would also keep attributes read only for dynakit's own
     // checks (the TTL of a projected get): a projection keeps what it names.
-    const keep = projection === undefined || this.fieldReaders !== undefined ? undefined : new Set(projection);
+    const keep = projection === undefined || this.fieldReaders !== undefined ? undefined : new Set(projection.map((p) => this.o.pathOf(p)[0] as string));
     return (raw) => this.parseWith(raw, schema, managed, keep);
   }
 
@@ -143,9 +146,7 @@ export class ItemReader {
     const key = projection.join('\u0000');
     let s = this.projectionSchemas.get(key);
     if (s === undefined) {
-      const mask: Record<string, true> = {};
-      for (const p of projection) if (p in this.shape) mask[p] = true;
-      s = withoutRefinements(this.o.schema).pick(mask);
+      s = projectionSchema(this.o.name, this.o.schema, projection.map(this.o.pathOf));
       this.projectionSchemas.set(key, s);
     }
     return s;

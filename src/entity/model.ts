@@ -16,6 +16,7 @@ import { defaultOf, keepsUnknownKeys } from './schema-walk.js';
 import { checkSchemaFields, objectShape } from './schema-fields.js';
 import { refusedRecordKey, schemaAt } from './path-schemas.js';
 import type { DocPath } from '../expressions/ast.js';
+import { parseDocPath, typedPath, uniquePaths } from '../expressions/document-path.js';
 import type { Table } from './table.js';
 import type { ConditionOwner } from '../expressions/condition-owner.js';
 
@@ -151,7 +152,7 @@ export class EntityModel {
     // Reads also leave out the key attributes of the table's other indexes (not schema fields): an item
     // written by an older definition of the entity may still carry them.
     const readReserved = new Set([...reserved, ...[...o.table.keyAttributeNames].filter((a) => !(a in this.shape))]);
-    this.items = new ItemReader({ name: o.name, schema: readSchema(o.schema), reserved: readReserved, timestamps: this.timestamps, version: o.version, ttl: o.ttl, names: this.names });
+    this.items = new ItemReader({ name: o.name, schema: readSchema(o.schema), reserved: readReserved, timestamps: this.timestamps, version: o.version, ttl: o.ttl, names: this.names, pathOf: (p) => this.projectedPath(p) });
     this.writer = new ItemWriter({
       name: o.name,
       table: o.table,
@@ -215,10 +216,40 @@ export class EntityModel {
    */
   projection(attributes: readonly string[]): string[] {
     if (attributes.length === 0) throw new ExpressionError(this.name, '', 'project() needs at least one attribute');
+    let nested = false;
     for (const a of attributes) {
-      if (!this.isReadable(a)) throw new ExpressionError(this.name, a, 'is not an attribute of the schema and cannot be projected');
+      if (this.isReadable(a)) continue;
+      const path = typedPath(this.name, a, () => parseDocPath(a));
+      const head = path[0] as string;
+      if (path.length === 1 || !Object.hasOwn(this.shape, head)) throw new ExpressionError(this.name, a, 'is not an attribute of the schema and cannot be projected');
+      nested = true;
     }
-    return [...new Set(attributes)];
+    const unique = [...new Set(attributes)];
+    // The reader cuts the schema to the paths now (and keeps it): a path the schema cannot cut, or
+    // paths that overlap, fail here rather than on the first item read.
+    if (nested) this.items.reader(unique);
+    return unique;
+  }
+
+  /**
+   * The document path of a projected attribute or path (as `projection()` accepted it): a readable
+   * top-level attribute is one segment even when its name holds a dot.
+   */
+  projectedPath(projected: string): DocPath {
+    return this.isReadable(projected) ? [projected] : parseDocPath(projected);
+  }
+
+  /** The top-level attributes a projection reads (`address` for `address.city`), each once. */
+  projectedAttributes(projection: readonly string[]): string[] {
+    return [...new Set(projection.map((p) => this.projectedPath(p)[0] as string))];
+  }
+
+  /**
+   * The paths a projected read sends: the projection's, then the attributes dynakit reads `also`
+   * (the discriminator, the TTL, key attributes), each path once (DynamoDB refuses repeats).
+   */
+  projectionPaths(projection: readonly string[], also: readonly string[]): DocPath[] {
+    return uniquePaths([...projection.map((p) => this.projectedPath(p)), ...also.map((a) => [a])]);
   }
 
   /** True for a top-level attribute a read can return: a schema field, a timestamp or the version. */

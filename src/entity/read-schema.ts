@@ -139,7 +139,7 @@ function isSchema(x: object): x is z.ZodType {
  * property descriptors, because zod keeps some fields as getters (an object's `shape`, a
  * `.default(() => ...)`'s value, evaluated on each use) that a spread would freeze.
  */
-function withDef(schema: z.ZodType, patch: Record<string, unknown>): z.ZodType {
+export function withDef(schema: z.ZodType, patch: Record<string, unknown>): z.ZodType {
   const def = defOf(schema);
   const next = Object.create(Object.getPrototypeOf(def) as object, Object.getOwnPropertyDescriptors(def)) as Record<string, unknown>;
   for (const [k, v] of Object.entries(patch)) Object.defineProperty(next, k, { value: v, enumerable: true, configurable: true, writable: true });

@@ -104,6 +104,17 @@ export function formatDocPath(path: DocPath): string {
   return out;
 }
 
+/** The paths without repeats, in their first order (a projection names each path once). */
+export function uniquePaths(paths: readonly DocPath[]): DocPath[] {
+  const seen = new Set<string>();
+  return paths.filter((p) => {
+    const key = JSON.stringify(p);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
 /** True when `a` equals `b` or one is a prefix of the other (DynamoDB calls these overlapping). */
 export function pathsOverlap(a: DocPath, b: DocPath): boolean {
   const n = Math.min(a.length, b.length);

@@ -4,6 +4,8 @@ import type { RequestOptions } from '../client/send.js';
 import { sendDocumentRequest } from '../client/send-document-request.js';
 import type { EntityModel } from '../entity/model.js';
 import { Operation } from './operation.js';
+import type { AttrPath } from '../entity/paths.js';
+import type { Projected } from '../entity/projection-types.js';
 import { contextFor, withPlaceholders } from './expression-input.js';
 
 interface GetState {
@@ -45,12 +47,23 @@ export class GetBuilder<Result> extends Operation<GetCommandInput, Result | unde
   }
 
   /**
-   * Reads only these top-level attributes; the result type becomes a `Pick`.
+   * Reads only these attributes, or document paths (`'address.city'`, `'lines[0].sku'`). Top-level
+   * attributes make the result a `Pick`; paths make it the item cut down to them (`Projected`),
+   * where a map is optional unless it is required and keeps a required field, and a list holds the
+   * elements found, packed. Overlapping paths (`address` and `address.city`) are refused.
    *
    * @example const u = await User.get({ userId: 'u1' }).project('name', 'email') // Pick<User, 'name' | 'email'> | undefined
+   * @example const u = await User.get({ userId: 'u1' }).project('name', 'address.city') // { name: string; address?: { city: string } } | undefined
    */
-  project<const A extends keyof Result & string>(...attributes: [A, ...A[]]): GetBuilder<Pick<Result, A>> {
-    return new GetBuilder<Pick<Result, A>>(this.model, { ...this.state, projection: this.model.projection(attributes) });
+  project<const A extends keyof Result & string>(...attributes: [A, ...A[]]): GetBuilder<Pick<Result, A>>;
+  project<const P extends AttrPath<Result>>(...paths: [P, ...P[]]): GetBuilder<Projected<Result, P>>;
+  project(...paths: [string, ...string[]]): GetBuilder<unknown> {
+    return this.projected(paths);
+  }
+
+  /** @internal `project()` without its types, for the builders that project many gets alike (batchGet). */
+  projected<P>(paths: readonly string[]): GetBuilder<P> {
+    return new GetBuilder<P>(this.model, { ...this.state, projection: this.model.projection(paths) });
   }
 
   /**
@@ -81,9 +94,8 @@ export class GetBuilder<Result> extends Operation<GetCommandInput, Result | unde
       // The discriminator is always read so items of another entity are never parsed as this one.
       const owned = m.ownershipAttributes(this.state.includeExpired !== true);
       // A key attribute may be a projected schema attribute itself (`pk: '{id}'`): DynamoDB
-      // refuses a projection that names one path twice, hence the Set.
-      const paths = [...new Set([...this.state.projection, ...owned, ...extra])].map((p) => [p]);
-      input.ProjectionExpression = compileProjection(paths, ctx);
+      // refuses a projection that names one path twice, and projectionPaths drops repeats.
+      input.ProjectionExpression = compileProjection(m.projectionPaths(this.state.projection, [...owned, ...extra]), ctx);
       withPlaceholders(input, ctx);
     }
     return input;

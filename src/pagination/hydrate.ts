@@ -6,6 +6,8 @@ import { fetchLookups, lookupId, type KeyLookup, type UnreadableItem } from '../
 import { resolveBackoff, resolveConcurrency, type BackoffOptions } from '../batch/backoff.js';
 import { itemId } from '../batch/write-request.js';
 import { ExpressionError } from '../errors.js';
+import type { DocPath } from '../expressions/ast.js';
+import { uniquePaths } from '../expressions/document-path.js';
 import { ownerByDiscriminator, type ItemOwner } from '../client/send-document-request.js';
 
 /**
@@ -57,7 +59,7 @@ export function hydrator(model: EntityModel, projection: readonly string[] | und
   const et = model.table.entityAttribute;
   const owner = et === undefined ? model.name : ownerByDiscriminator(et, model.name);
   const ownUnreadable: UnreadableItem | undefined = unreadable && ((error) => (error.entity === model.name ? unreadable(error) : undefined));
-  return itemReads(model.table, contextFor(model), projection === undefined ? undefined : [...projection, ...extra], options, owner, ownUnreadable);
+  return itemReads(model.table, contextFor(model), projection === undefined ? undefined : model.projectionPaths(projection, extra), options, owner, ownUnreadable);
 }
 
 /**
@@ -66,14 +68,13 @@ export function hydrator(model: EntityModel, projection: readonly string[] | und
  * that cannot be read, and `unreadable` what stands for it (without it, it rejects the read).
  * Shared by entity and table-level hydrated reads.
  */
-export function itemReads(table: Table, ctx: CompileContext, attributes: readonly string[] | undefined, options: HydrateOptions, owner: ItemOwner, unreadable?: UnreadableItem): Hydrator {
+export function itemReads(table: Table, ctx: CompileContext, attributes: readonly DocPath[] | undefined, options: HydrateOptions, owner: ItemOwner, unreadable?: UnreadableItem): Hydrator {
   const name = table.name;
   const keyNames = table.primaryKeyNames;
   const entry: KeyLookup['entry'] = {};
   if (options.consistent === true) entry.ConsistentRead = true;
   if (attributes !== undefined) {
-    const names = [...new Set([...attributes, ...keyNames])];
-    entry.ProjectionExpression = compileProjection(names.map((n) => [n]), ctx);
+    entry.ProjectionExpression = compileProjection(uniquePaths([...attributes, ...keyNames.map((n) => [n])]), ctx);
     entry.ExpressionAttributeNames = ctx.ph.names;
   }
   const group = `${name}\u0000${JSON.stringify(entry)}`;

@@ -4,6 +4,8 @@ import { compileCondition, type CompileContext } from '../expressions/compile.js
 import { keyConditionRefinement, planKeyCondition } from '../entity/key-condition-plan.js';
 import { Condition } from '../expressions/condition.js';
 import { EntityReadBuilder, type ReadState } from './read-builder.js';
+import type { AttrPath } from '../entity/paths.js';
+import type { Projected } from '../entity/projection-types.js';
 import type { CursorBounds } from './cursor-bounds.js';
 import { conditionAttributes } from '../expressions/condition-attributes.js';
 import { checkFilterOffKeys } from './index-projection.js';
@@ -60,12 +62,15 @@ export class QueryBuilder<Result> extends EntityReadBuilder<Result, QueryState> 
   }
 
   /**
-   * Reads only these top-level attributes; the result type becomes a `Pick`.
+   * Reads only these attributes, or document paths (`'address.city'`, `'lines[0].sku'`): a `Pick`
+   * for top-level attributes, the item cut down to the paths (`Projected`) for paths, as `get().project()`.
    *
    * @example await User.query('gsi1', User.Key('orgId').eq('acme')).project('name', 'email') // Page<Pick<User, 'name' | 'email'>>
    */
-  project<const A extends keyof Result & string>(...attributes: [A, ...A[]]): QueryBuilder<Pick<Result, A>> {
-    return new QueryBuilder<Pick<Result, A>>(this.model, { ...this.state, projection: this.model.projection(attributes) });
+  project<const A extends keyof Result & string>(...attributes: [A, ...A[]]): QueryBuilder<Pick<Result, A>>;
+  project<const P extends AttrPath<Result>>(...paths: [P, ...P[]]): QueryBuilder<Projected<Result, P>>;
+  project(...paths: [string, ...string[]]): QueryBuilder<unknown> {
+    return new QueryBuilder<unknown>(this.model, { ...this.state, projection: this.model.projection(paths) });
   }
 
   /**

@@ -124,8 +124,7 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> extends Rea
       input.ProjectionExpression = compileProjection(names.map((n) => [n]), ctx);
     } else if (withProjection && s.projection !== undefined && s.projection.length > 0) {
       // Key attributes are read too: cursors are built from them.
-      const names = [...new Set([...s.projection, ...m.ownershipAttributes(false), ...this.keyAttributes.map((a) => a.name)])];
-      input.ProjectionExpression = compileProjection(names.map((n) => [n]), ctx);
+      input.ProjectionExpression = compileProjection(m.projectionPaths(s.projection, [...m.ownershipAttributes(false), ...this.keyAttributes.map((a) => a.name)]), ctx);
     } else if (withProjection && this.index.projected !== undefined && this.index.type === 'local') {
       // An index returns only what it holds by default; a local one can fetch whole items.
       input.Select = 'ALL_ATTRIBUTES';
@@ -148,7 +147,7 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> extends Rea
     if (m.ttl !== undefined && s.includeExpired !== true) needed.push([m.ttl, 'filter', 'the TTL that hides expired items; or use includeExpired()']);
     needed.push(...filterNeeds(s.filter));
     if (withProjection) {
-      const read = s.projection !== undefined && s.projection.length > 0 ? s.projection : m.readableAttributes;
+      const read = s.projection !== undefined && s.projection.length > 0 ? m.projectedAttributes(s.projection) : m.readableAttributes;
       for (const a of read) needed.push([a, 'read', 'read into the result']);
     }
     checkIndexHolds(m.name, this.index, needed, false, m.storedName);

@@ -1,6 +1,8 @@
 import type { ScanCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { CompileContext } from '../expressions/compile.js';
 import { EntityReadBuilder, type ReadState } from './read-builder.js';
+import type { AttrPath } from '../entity/paths.js';
+import type { Projected } from '../entity/projection-types.js';
 import type { Page } from './page-reader.js';
 import type { RequestOptions } from '../client/send.js';
 import { checkSegmentedRead, scanSegments, segmentedPages, unboundedSegmentedSend, type ScanSegments } from './parallel-scan.js';
@@ -28,12 +30,15 @@ export class ScanBuilder<Result> extends EntityReadBuilder<Result, ScanState> {
   protected readonly kind = 'Scan';
 
   /**
-   * Reads only these top-level attributes; the result type becomes a `Pick`.
+   * Reads only these attributes, or document paths (`'address.city'`, `'lines[0].sku'`): a `Pick`
+   * for top-level attributes, the item cut down to the paths (`Projected`) for paths, as `get().project()`.
    *
    * @example await User.scan().project('userId', 'email').all()
    */
-  project<const A extends keyof Result & string>(...attributes: [A, ...A[]]): ScanBuilder<Pick<Result, A>> {
-    return new ScanBuilder<Pick<Result, A>>(this.model, { ...this.state, projection: this.model.projection(attributes) });
+  project<const A extends keyof Result & string>(...attributes: [A, ...A[]]): ScanBuilder<Pick<Result, A>>;
+  project<const P extends AttrPath<Result>>(...paths: [P, ...P[]]): ScanBuilder<Projected<Result, P>>;
+  project(...paths: [string, ...string[]]): ScanBuilder<unknown> {
+    return new ScanBuilder<unknown>(this.model, { ...this.state, projection: this.model.projection(paths) });
   }
 
   /**

@@ -32,7 +32,7 @@ export function tableHydration(
   consistent: boolean,
   unreadable?: UnreadableItem,
 ): TableHydration {
-  const attributes = projection === undefined ? undefined : [...projection, entityAttribute];
+  const attributes = projection === undefined ? undefined : [...projection, entityAttribute].map((n) => [n]);
   return {
     hydrate: itemReads(table, tableContextFor(table), attributes, consistent ? { ...options, consistent: true } : options, ownerByDiscriminator(entityAttribute, table.name), unreadable),
     // A row standing for an unreadable item too: the page after reports it, as an item that does not parse.

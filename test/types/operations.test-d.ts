@@ -42,8 +42,8 @@ test('get().project() narrows the result to a Pick', () => {
   expectTypeOf<P>().not.toHaveProperty('age');
   // @ts-expect-error not an attribute
   User.get(k).project('nope');
-  // @ts-expect-error projection is of top-level attributes
-  User.get(k).project('address.city');
+  // a document path projects part of an attribute (test/types/nested-projection.test-d.ts)
+  expectTypeOf(User.get(k).project('address.city')).resolves.toEqualTypeOf<{ address?: { city: string } } | undefined>();
 });
 
 test('get takes exactly the primary-key composites', () => {

@@ -115,8 +115,8 @@ describe('editor completions (TypeScript LanguageService)', () => {
     expect(at('remove')).toEqual(sorted(UPDATABLE));
   });
 
-  it('get project offers the top-level attributes and the timestamps', () => {
-    expect(at('project')).toEqual(sorted([...TOP_LEVEL, ...TIMESTAMPS]));
+  it('get project offers what Attr offers: the top-level attributes, the timestamps and the nested paths', () => {
+    expect(at('project')).toEqual(sorted([...TOP_LEVEL, ...TIMESTAMPS, ...NESTED]));
   });
 
   it('Key offers the key composites and query offers the index names', () => {
