@@ -3,7 +3,7 @@ import type { QueryCommandInput, ScanCommandInput } from '@aws-sdk/lib-dynamodb'
 import { expectTypeOf, test } from 'vitest';
 import { z } from 'zod';
 import { defineEntity } from '../../src/index.js';
-import type { EntityItem, KeyCondition, Page, QueryBuilder, ScanBuilder, StoredItem, TablePage } from '../../src/index.js';
+import type { CountPage, EntityItem, KeyCondition, Page, QueryBuilder, ScanBuilder, StoredItem, TablePage } from '../../src/index.js';
 import { appModel } from '../fixtures/app-model.js';
 
 const { AppTable, User, Order } = appModel(new DynamoDBClient({}));
@@ -103,6 +103,8 @@ test('results: one page, items, pages, all, count', async () => {
   for await (const p of q.pages()) expectTypeOf(p).toEqualTypeOf<Page<User>>();
   expectTypeOf(q.all()).resolves.toEqualTypeOf<User[]>();
   expectTypeOf(q.count()).resolves.toEqualTypeOf<number>();
+  expectTypeOf(q.limit(5).maxPages(2).countPage()).resolves.toEqualTypeOf<CountPage>();
+  expectTypeOf(AppTable.scan().maxPages(2).countPage()).resolves.toEqualTypeOf<{ readonly count: number; readonly cursor?: string }>();
   expectTypeOf(q.build()).toEqualTypeOf<QueryCommandInput>();
   // chaining keeps the type
   expectTypeOf(q.filter(User.Attr('age').gt(1)).limit(5).pageSize(10).reverse().startAfter(page.cursor)).toEqualTypeOf<QueryBuilder<User>>();
