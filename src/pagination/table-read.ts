@@ -22,6 +22,7 @@ import { ownerByDiscriminator } from '../client/send-document-request.js';
 import { tableHydration } from './table-hydrate.js';
 import { TableRows, type Row } from './table-rows.js';
 import { skippingInvalid, unreadableRows } from './invalid-items.js';
+import { entityFilter, entityOwning } from './entity-filter.js';
 
 interface TableReadState extends ReadOptionsState {
   readonly kind: 'query' | 'scan';
@@ -79,7 +80,35 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
   }
 
   protected checkConditionOwners(condition: Condition, role: string): void {
+    const entity = entityOwning(this.table, condition.owners);
+    if (entity !== undefined) {
+      // Which items it applies to is the caller's to say: the others would fail it for lack of its attributes.
+      throw new ExpressionError(
+        this.owner,
+        '',
+        `${role} is built by ${entity.name}.Attr, and a table-level read reads items of every entity: pass it as filter(${entity.name}, condition) to filter ${entity.name}'s items by it (items of other entities pass), or build it with ${this.table.name}.Attr on stored names`,
+      );
+    }
     checkTableOwners(this.table, condition, role);
+  }
+
+  /**
+   * Filters items after they are read (DynamoDB's FilterExpression); several calls are ANDed.
+   * `filter(condition)` takes the table's `Attr`/`Key` (stored names) and applies to every item.
+   * `filter(Entity, condition)` takes that entity's `Attr` condition and applies to its items only:
+   * items of other entities (and items without a discriminator) pass it. It compiles to
+   * `(#_et <> :Entity OR <condition on the entity's stored names>)`. ExpressionError for an entity
+   * of another table, or a condition another entity built.
+   *
+   * @example AppTable.query(AppTable.Key('pk').eq('ORG#acme')).filter(User, User.Attr('age').gt(18)) // users over 18, and every other item
+   */
+  override filter(condition: Condition): this;
+  override filter(entity: AnyEntity, condition: Condition): this;
+  override filter(...args: [Condition] | [AnyEntity, Condition]): this {
+    if (args.length !== 2) return super.filter(args[0]);
+    const [entity, condition] = args;
+    const scoped = entityFilter(this.table, this.owner, entity.model, condition);
+    return this.with({ filter: this.state.filter === undefined ? scoped : this.state.filter.and(scoped) });
   }
 
   /** A filter on the queried index's own key attributes: see `checkFilterOffKeys`. */

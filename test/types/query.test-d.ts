@@ -164,6 +164,19 @@ test('table-level reads: stored items until narrowed with entities()', async () 
   AppTable.Key('email');
 });
 
+test("filter(Entity, condition): an entity's condition on its items in a table-level read", () => {
+  const q = AppTable.query(AppTable.Key('pk').eq('USER#u1'));
+  expectTypeOf(q.filter(User, User.Attr('age').gt(18))).toEqualTypeOf<typeof q>();
+  const narrowed = q.entities(User, Order);
+  expectTypeOf(narrowed.filter(Order, Order.Attr('total').gte(10))).toEqualTypeOf<typeof narrowed>();
+  // @ts-expect-error the first argument is an entity, not its name
+  q.filter('User', User.Attr('age').gt(18));
+  // @ts-expect-error an entity alone is no filter
+  q.filter(User);
+  // @ts-expect-error the condition is built by Attr, not an entity's Key
+  q.filter(User, User.Key('userId').eq('u1'));
+});
+
 test('entities(User, Order): a discriminated union that narrows on _et', async () => {
   const q = AppTable.query(AppTable.Key('pk').eq('USER#u1')).entities(User, Order);
   const page = await q;
