@@ -107,7 +107,10 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
   override filter(...args: [Condition] | [AnyEntity, Condition]): this {
     if (args.length !== 2) return super.filter(args[0]);
     const [entity, condition] = args;
-    const scoped = entityFilter(this.table, this.owner, entity.model, condition);
+    // Untyped callers: a name or a condition in the entity's place is an ExpressionError, not a TypeError.
+    const model = (entity as Partial<AnyEntity> | null)?.model;
+    if (model === undefined) throw new ExpressionError(this.owner, '', `filter(entity, condition) takes an entity (e.g. filter(User, User.Attr('age').gt(18))), got ${typeof entity === 'string' ? `"${entity}"` : String(entity)}`);
+    const scoped = entityFilter(this.table, this.owner, model, condition);
     return this.with({ filter: this.state.filter === undefined ? scoped : this.state.filter.and(scoped) });
   }
 

@@ -52,6 +52,7 @@ describe('filter(Entity, condition) on a table-level read', () => {
     expect(() => collection().filter(Other.User, Other.User.Attr('age').gt(1))).toThrow(/User is defined on table Other, not on this one/);
     expect(() => collection().filter(User.Attr('age').gt(18))).toThrow(/filter\(User, condition\)/);
     expect(() => collection().filter(User, 'age > 18' as never)).toThrow(ExpressionError);
+    expect(() => collection().filter('User' as never, User.Attr('age').gt(18))).toThrow(/takes an entity.*got "User"/);
   });
 
   it("checks the entity's stored names against what a narrow index holds", () => {
