@@ -44,7 +44,7 @@ export { TableDeleteBuilder } from './operations/table-delete.js';
 export type { TablePrimaryKey } from './entity/physical-key.js';
 export { QueryBuilder } from './pagination/query.js';
 export { ScanBuilder } from './pagination/scan.js';
-export type { Page } from './pagination/page-reader.js';
+export type { CountPage, Page } from './pagination/page-reader.js';
 export type { HydrateOptions } from './pagination/hydrate.js';
 export type { InvalidItemHandler } from './pagination/read-options.js';
 export { TableReadBuilder } from './pagination/table-read.js';

@@ -27,7 +27,30 @@ export type ConditionNode =
   | { readonly kind: 'beginsWith'; readonly path: DocPath; readonly prefix: Operand }
   | { readonly kind: 'contains'; readonly path: DocPath; readonly operand: Operand }
   | { readonly kind: 'and' | 'or'; readonly children: readonly ConditionNode[] }
-  | { readonly kind: 'not'; readonly child: ConditionNode };
+  | { readonly kind: 'not'; readonly child: ConditionNode }
+  /** A part written with an entity's `Attr` inside a table-level expression: compiled as that entity's (see `ConditionScope`). */
+  | { readonly kind: 'scoped'; readonly scope: ConditionScope; readonly child: ConditionNode };
+
+/**
+ * How a condition's paths and values are read: whose they are (named in errors), how values are
+ * encoded, which stored forms compare, and the stored name of a path's first segment. An entity's
+ * condition placed in a table-level filter keeps its entity's scope there.
+ */
+export interface ConditionScope {
+  readonly entity: string;
+  /** Encodes a value for `path`; `level` is the nesting level it is stored at (see `toStoredValue`). */
+  readonly encode: (value: unknown, path: string, level?: number) => unknown;
+  /**
+   * Throws when two attributes compared with each other are stored in forms that never compare
+   * (supplied by the caller, like `encode`); absent where nothing is known about the attributes.
+   */
+  readonly comparePaths?: (a: DocPath, b: DocPath) => void;
+  /**
+   * The attribute name in the table of a path's first segment, where an entity stores fields
+   * under other names (`storedAs`); absent where paths are physical already.
+   */
+  readonly storedName?: ((attribute: string) => string) | undefined;
+}
 
 /** Right-hand side of a `SET` action. */
 export type SetValue =

@@ -1,4 +1,4 @@
-import type { ConditionNode, DocPath, Operand, SetValue, UpdateAction } from './ast.js';
+import type { ConditionNode, ConditionScope, DocPath, Operand, SetValue, UpdateAction } from './ast.js';
 import type { Placeholders } from './placeholders.js';
 import { formatDocPath, MAX_DOCUMENT_PATH_LEVELS, pathsOverlap } from './document-path.js';
 import { ExpressionError } from '../errors.js';
@@ -17,21 +17,10 @@ import { hasLoneSurrogate, LONE_SURROGATE_NAME, MAX_ATTRIBUTE_NAME_BYTES, nameBy
  */
 export type ValueEncoder = (value: unknown, path: string, level?: number) => unknown;
 
-/** Where an expression is compiled for: names the entity in errors, encodes values. */
-export interface CompileContext {
+/** Where an expression is compiled for: names the entity in errors, encodes values (see `ConditionScope`). */
+export interface CompileContext extends ConditionScope {
   readonly ph: Placeholders;
-  readonly entity: string;
   readonly encode: ValueEncoder;
-  /**
-   * Throws when two attributes compared with each other are stored in forms that never compare
-   * (supplied by the caller, like `encode`); absent where nothing is known about the attributes.
-   */
-  readonly comparePaths?: (a: DocPath, b: DocPath) => void;
-  /**
-   * The attribute name in the table of a path's first segment, where an entity stores fields
-   * under other names (`storedAs`); absent where paths are physical already.
-   */
-  readonly storedName?: ((attribute: string) => string) | undefined;
 }
 
 /** DynamoDB's cap on IN operands. */
@@ -249,16 +238,21 @@ function emitCondition(node: ConditionNode, ctx: CompileContext): string {
       const inner = emitCondition(node.child, ctx);
       return isAtomic(node.child) ? `NOT ${inner}` : `NOT (${inner})`;
     }
+    case 'scoped':
+      // The entity's names, encodings and checks, in the same placeholders as the rest.
+      return emitCondition(node.child, { ...node.scope, ph: ctx.ph });
   }
 }
 
 function isAtomic(node: ConditionNode): boolean {
+  if (node.kind === 'scoped') return isAtomic(node.child);
   return node.kind !== 'and' && node.kind !== 'or' && node.kind !== 'not' && node.kind !== 'between' && node.kind !== 'compare' && node.kind !== 'in';
 }
 
 // AND binds tighter than OR, NOT tighter than both: an AND child of an OR needs no parentheses,
 // but we still add them around any nested AND/OR so the output reads unambiguously.
-function needsParens(child: ConditionNode, _parent: 'and' | 'or'): boolean {
+function needsParens(child: ConditionNode, parent: 'and' | 'or'): boolean {
+  if (child.kind === 'scoped') return needsParens(child.child, parent);
   return child.kind === 'and' || child.kind === 'or';
 }
 

@@ -5,7 +5,8 @@ function addOperand(o: Operand, out: Set<string>): void {
 }
 
 /**
- * The top-level attributes a condition reads (`address.city` reads `address`), so a read can be
+ * The top-level attributes a condition reads (`address.city` reads `address`; an entity's part
+ * inside a table-level condition, by their stored names), so a read can be
  * checked against what an index holds before it is sent.
  *
  * @example conditionAttributes(Attr('age').gt(1).and(Attr('a.b').exists()).node) // Set { 'age', 'a' }
@@ -41,6 +42,12 @@ export function conditionAttributes(node: ConditionNode, out = new Set<string>()
     case 'not':
       conditionAttributes(node.child, out);
       break;
+    case 'scoped': {
+      // An entity's part names its fields: the attributes read are their stored names.
+      const storedName = node.scope.storedName;
+      for (const a of conditionAttributes(node.child)) out.add(storedName === undefined ? a : storedName(a));
+      break;
+    }
   }
   return out;
 }

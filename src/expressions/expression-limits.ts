@@ -45,6 +45,8 @@ export function conditionOperators(node: ConditionNode): number {
       return node.children.reduce((n, c) => n + conditionOperators(c), Math.max(0, node.children.length - 1));
     case 'not':
       return 1 + conditionOperators(node.child);
+    case 'scoped':
+      return conditionOperators(node.child);
   }
 }
 

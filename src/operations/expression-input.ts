@@ -1,4 +1,5 @@
 import type { CompileContext } from '../expressions/compile.js';
+import type { ConditionScope } from '../expressions/ast.js';
 import { Placeholders } from '../expressions/placeholders.js';
 import type { EntityModel } from '../entity/model.js';
 import type { Table } from '../entity/table.js';
@@ -7,9 +8,14 @@ import { assertOwnedBy, conditionOwners, type OwnedPath } from '../expressions/c
 import { formatDocPath } from '../expressions/document-path.js';
 import { ExpressionError } from '../errors.js';
 
+/** How an entity's conditions are compiled: its stored names, value encoding and comparisons. */
+export function scopeFor(model: EntityModel): ConditionScope {
+  return { entity: model.name, encode: model.encodeValue, comparePaths: model.assertComparable, storedName: model.names.renamed.size === 0 ? undefined : model.storedName };
+}
+
 /** A fresh compile context for one command of an entity (only the placeholders are per command). */
 export function contextFor(model: EntityModel): CompileContext {
-  return { ph: new Placeholders(), entity: model.name, encode: model.encodeValue, comparePaths: model.assertComparable, storedName: model.names.renamed.size === 0 ? undefined : model.storedName };
+  return { ph: new Placeholders(), ...scopeFor(model) };
 }
 
 /**

@@ -321,18 +321,68 @@ export async function* readPages<T>(spec: PagedReadSpec<T>, options: PagedReadOp
   }
 }
 
-/** Sums `Count` over every page of a `Select: 'COUNT'` read. */
-export async function countAll(spec: Omit<PagedReadSpec<never>, 'parse'>, startKey?: StartKey, signal?: AbortSignal): Promise<number> {
-  let total = 0;
+/**
+ * What `countPage()` returns: the items counted, and, when the count stopped at a bound (`limit`
+ * counted, or `maxPages` requests sent) before the read's end, the cursor that resumes it.
+ * Without `cursor` the count is complete.
+ */
+export interface CountPage {
+  readonly count: number;
+  /** Resumes the count (`startAfter(cursor)`); more items may follow it, or none (as after any `maxPages` page). */
+  readonly cursor?: string;
+}
+
+/**
+ * Sums `Count` over the pages of a `Select: 'COUNT'` read: every page, or the first `maxPages`;
+ * `next` is where it stopped before the end.
+ */
+export async function countAll(
+  spec: Omit<PagedReadSpec<never>, 'parse'>,
+  startKey: StartKey | undefined,
+  signal: AbortSignal | undefined,
+  maxPages = Infinity,
+): Promise<{ count: number; next?: StartKey }> {
+  let count = 0;
   let key: Record<string, unknown> | undefined = startKey;
+  let pagesLeft = maxPages;
   do {
     const input: Record<string, unknown> = { ...spec.input, Select: 'COUNT' };
     if (key !== undefined) input.ExclusiveStartKey = key;
     const out = await sendDocumentRequest<{ Count?: number; LastEvaluatedKey?: Record<string, unknown> }>(spec.client, spec.kind, spec.owner, input, signal);
-    total += out.Count ?? 0;
+    count += out.Count ?? 0;
     key = out.LastEvaluatedKey;
-  } while (key !== undefined);
-  return total;
+  } while (key !== undefined && --pagesLeft > 0);
+  return key === undefined ? { count } : { count, next: key as StartKey };
+}
+
+/** `countAll`'s result as a `CountPage`: its stop, if any, as a cursor of the read. */
+export function countPageOf(spec: Omit<PagedReadSpec<never>, 'parse'>, counted: { count: number; next?: StartKey }): CountPage {
+  if (counted.next === undefined) return { count: counted.count };
+  return { count: counted.count, cursor: encodeCursor(spec.table, spec.index, counted.next, spec.reverse === true) };
+}
+
+/**
+ * Counts the rows a paged read returns (`parse` says which), bounded as any paged read is
+ * (`limit`, `maxPages`), with the cursor of its last page: a `limit` is met exactly, which the
+ * `Count` of a filtered `Select: 'COUNT'` page cannot do (it may pass it mid-page).
+ */
+export async function countRows(spec: PagedReadSpec<unknown>, options: PagedReadOptions): Promise<CountPage> {
+  let count = 0;
+  let cursor: string | undefined;
+  for await (const page of readPages(spec, options)) {
+    count += page.items.length;
+    cursor = page.cursor;
+  }
+  return cursor === undefined ? { count } : { count, cursor };
+}
+
+/** The error of `count()` on a read bounded by `maxPages`: a count stopped short would look complete. */
+export function boundedCount(owner: string, maxPages: number): ExpressionError {
+  return new ExpressionError(
+    owner,
+    '',
+    `count() counts every matching item, and maxPages(${maxPages}) would stop it short with a number that looks complete: countPage() honours maxPages and limit and returns { count, cursor? }, whose cursor resumes the count`,
+  );
 }
 
 /** `n` when it is a positive safe integer (at most `max`), else an ExpressionError naming `what` (limit, pageSize, maxPages). */

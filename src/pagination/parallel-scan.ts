@@ -33,6 +33,11 @@ export function checkSegmentedRead(owner: string, read: { readonly cursor?: stri
   if (read.maxPages !== undefined) throw new ExpressionError(owner, '', 'maxPages() needs cursors to resume the read, and a segmented scan has none; bound it with limit()');
 }
 
+/** The error of `countPage()` on a segmented scan: its result resumes with a cursor, which a segmented scan has none of. */
+export function segmentedCountPage(owner: string): ExpressionError {
+  return new ExpressionError(owner, '', 'countPage() resumes with a cursor, and a segmented scan has none: count() counts it (reading sequentially), or countPage() the scan without segments()');
+}
+
 /** The error of awaiting (`send()`) a segmented scan without `limit()`. */
 export function unboundedSegmentedSend(owner: string): ExpressionError {
   return new ExpressionError(owner, '', 'a segmented scan has no cursors, so awaiting it without limit() would return one page of one segment; iterate it (for await, .pages()) or call .all()');

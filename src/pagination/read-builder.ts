@@ -7,7 +7,7 @@ import { belongsTo, notExpired } from '../operations/write-guards.js';
 import { checkIndexHolds, filterNeeds, type NeededAttribute } from './index-projection.js';
 import { decodeCursor, startKeyAttributes, type StartKey } from './cursor.js';
 import type { CursorBounds } from './cursor-bounds.js';
-import { countAll, pagedReadOptions, readPage, readPages, SKIP, takeStartKey, type Page, type PagedReadSpec, type PagedRequestKind } from './page-reader.js';
+import { boundedCount, countAll, countPageOf, countRows, pagedReadOptions, readPage, readPages, SKIP, takeStartKey, type CountPage, type Page, type PagedReadSpec, type PagedRequestKind } from './page-reader.js';
 import { hydrator } from './hydrate.js';
 import { skippingInvalid, storedItemAttributes, unreadableRows } from './invalid-items.js';
 import type { UnreadableItem } from '../batch/batch-get.js';
@@ -245,36 +245,69 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> extends Rea
   }
 
   /**
-   * Counts matching items across all pages (`Select: COUNT`); `limit` does not apply.
+   * Counts every matching item across all pages (`Select: COUNT`), from the cursor when given;
+   * `limit` does not cap it (it sizes pages of items: a page and the total come from one builder).
+   * Rejects with ExpressionError, before any request, on a read bounded by `maxPages`: that count
+   * would stop short and look complete; `countPage()` honours the bound.
    *
    * @example const n = await User.scan().filter(User.Attr('age').gte(18)).count()
    */
   async count(options?: RequestOptions): Promise<number> {
-    if (this.state.hydrate !== undefined || (this.ttlIsQueriedKey() && this.state.includeExpired !== true)) return this.countFetched(options?.abortSignal);
-    const input = this.buildInput(false);
-    const startKey = takeStartKey(input);
-    if (this.state.pageSize === undefined) delete input.Limit;
-    const { parse: _parse, ...spec } = this.readSpec(input);
-    return countAll(spec, startKey, options?.abortSignal);
+    if (this.state.maxPages !== undefined) throw boundedCount(this.owner, this.state.maxPages);
+    if (this.countsFetched()) return (await this.countRows({}, options?.abortSignal)).count;
+    const { spec, startKey } = this.countRead();
+    return (await countAll(spec, startKey, options?.abortSignal)).count;
   }
 
   /**
-   * Counts the fetched items that a read returns, where DynamoDB's `Count` would also count others:
-   * a hydrated index holds other entities' entries and gone or expired items (each fetched with
-   * only its discriminator, TTL and keys), and a query keyed on the TTL cannot filter expired ones.
+   * Counts as `all()` reads, without returning items: up to `limit` matching items, in at most
+   * `maxPages` requests, from the cursor when given. `cursor` is there when the count stopped at
+   * one of those bounds before the read's end, and resumes it (`startAfter(cursor)`); without it
+   * the count is complete. `(await q.limit(n).countPage()).count === n` tells whether at least `n`
+   * items match, reading no further than the `n`th.
+   *
+   * @example const { count, cursor } = await Order.query('primary', Order.Key('userId').eq('u1')).maxPages(5).countPage()
    */
-  private async countFetched(signal: AbortSignal | undefined): Promise<number> {
-    // The input deleteAll() reads with: keys, discriminator and TTL are all a count needs, and an
-    // attribute it does not read cannot fail it (a number JavaScript cannot read).
-    const { spec, startKey } = this.with({ deleting: true } as Partial<S>).pagedRead();
-    const live = this.liveItem();
-    // A count counts what is stored and reports nothing: an unreadable fetched item is counted as the read matches it.
-    const base = this.state.hydrate === undefined ? this.specBase(spec.input) : { ...this.specBase(spec.input), hydrate: this.itemReads([], storedItemAttributes) };
+  async countPage(options?: RequestOptions): Promise<CountPage> {
+    const s = this.state;
+    const signal = options?.abortSignal;
+    // A filtered Select COUNT page may pass `limit` mid-page, with no key to resume at: counting rows meets it exactly.
+    if (this.countsFetched() || s.limit !== undefined) return this.countRows({ limit: s.limit, maxPages: s.maxPages }, signal);
+    const { spec, startKey } = this.countRead();
+    return countPageOf(spec, await countAll(spec, startKey, signal, s.maxPages));
+  }
+
+  /**
+   * Whether a count counts fetched items, where DynamoDB's `Count` would also count others: a
+   * hydrated index holds other entities' entries and gone or expired items, and a query keyed on
+   * the TTL cannot filter expired ones.
+   */
+  private countsFetched(): boolean {
+    return this.state.hydrate !== undefined || (this.ttlIsQueriedKey() && this.state.includeExpired !== true);
+  }
+
+  /** The `Select: COUNT` read of this builder (no projection), and its start key. */
+  private countRead(): { spec: Omit<PagedReadSpec<never>, 'parse'>; startKey: StartKey | undefined } {
+    const input = this.buildInput(false);
+    const startKey = takeStartKey(input);
+    if (this.state.pageSize === undefined) delete input.Limit;
+    return { spec: this.specBase(input), startKey };
+  }
+
+  /**
+   * Counts the rows the read returns, within `bounds` (`limit`, `maxPages`): it reads keys and what
+   * tells the entity's live items apart (as `deleteAll` does), and for a hydrated read fetches the
+   * items with only those (see `countsFetched`). Unreadable items are counted: a count counts what
+   * is stored, and reports nothing.
+   */
+  private async countRows(bounds: { readonly limit?: number | undefined; readonly maxPages?: number | undefined }, signal: AbortSignal | undefined): Promise<CountPage> {
+    const input = this.with({ deleting: true } as Partial<S>).buildInput(true);
+    const startKey = takeStartKey(input);
+    delete input.Limit;
+    const live = this.countsFetched() ? this.liveItem() : () => true;
+    const base = this.state.hydrate === undefined ? this.specBase(input) : { ...this.specBase(input), hydrate: this.itemReads([], storedItemAttributes) };
     const counting: PagedReadSpec<true> = { ...base, parse: (raw) => (live(raw) ? true : SKIP) };
-    let total = 0;
-    // Every page: limit and maxPages do not apply to a count.
-    for await (const page of readPages(counting, pagedReadOptions({ pageSize: this.state.pageSize }, startKey, signal))) total += page.items.length;
-    return total;
+    return countRows(counting, pagedReadOptions({ pageSize: this.state.pageSize, ...bounds }, startKey, signal));
   }
 
   /**

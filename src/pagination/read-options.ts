@@ -78,7 +78,8 @@ export abstract class ReadOptions<S extends ReadOptionsState> {
    * At most `n` DynamoDB requests per read (await, `all()`, iteration, `pages()`), whatever
    * `limit` still owes: a bound on the capacity and time one call spends when a selective filter
    * leaves most items behind. Where it stops, the last page's `cursor` resumes the read; `limit`
-   * may then not be reached. `count()` is not bounded by it.
+   * may then not be reached. `countPage()` honours it too; `count()` refuses it (a count stopped
+   * short would look complete).
    *
    * @example const page = await User.query('gsi1', User.Key('orgId').eq('acme')).filter(User.Attr('age').gte(90)).limit(20).maxPages(3)
    */

@@ -3,9 +3,9 @@ import type { CompileContext } from '../expressions/compile.js';
 import { EntityReadBuilder, type ReadState } from './read-builder.js';
 import type { AttrPath } from '../entity/paths.js';
 import type { Projected } from '../entity/projection-types.js';
-import type { Page } from './page-reader.js';
+import type { CountPage, Page } from './page-reader.js';
 import type { RequestOptions } from '../client/send.js';
-import { checkSegmentedRead, scanSegments, segmentedPages, unboundedSegmentedSend, type ScanSegments } from './parallel-scan.js';
+import { checkSegmentedRead, scanSegments, segmentedCountPage, segmentedPages, unboundedSegmentedSend, type ScanSegments } from './parallel-scan.js';
 
 interface ScanState extends ReadState {
   /** A parallel scan (`segments()`): its total and concurrency, checked once. */
@@ -75,6 +75,17 @@ export class ScanBuilder<Result> extends EntityReadBuilder<Result, ScanState> {
   override async send(options?: RequestOptions): Promise<Page<Result>> {
     if (this.state.segments !== undefined && this.state.limit === undefined) throw unboundedSegmentedSend(this.model.name);
     return super.send(options);
+  }
+
+  /**
+   * Counts as `all()` reads (see the base class); refused on a segmented scan, which has no cursor
+   * to resume a bounded count with.
+   *
+   * @example const { count, cursor } = await User.scan().maxPages(3).countPage()
+   */
+  override async countPage(options?: RequestOptions): Promise<CountPage> {
+    if (this.state.segments !== undefined) throw segmentedCountPage(this.model.name);
+    return super.countPage(options);
   }
 
   /**

@@ -9,8 +9,8 @@ import type { AnyEntity } from '../entity/entity.js';
 import type { CollectionItem, TablePage, TableReadItem } from './table-read-types.js';
 import { decodeCursor, startKeyAttributes, type StartKey } from './cursor.js';
 import type { CursorBounds } from './cursor-bounds.js';
-import { countAll, pagedReadOptions, readPages, takeStartKey, type Page, type PagedReadSpec } from './page-reader.js';
-import { checkSegmentedRead, scanSegments, segmentedPages, unboundedSegmentedSend, type ScanSegments } from './parallel-scan.js';
+import { boundedCount, countAll, countPageOf, countRows, pagedReadOptions, readPages, takeStartKey, type CountPage, type Page, type PagedReadSpec } from './page-reader.js';
+import { checkSegmentedRead, scanSegments, segmentedCountPage, segmentedPages, unboundedSegmentedSend, type ScanSegments } from './parallel-scan.js';
 import type { WriteRequest } from '../batch/write-request.js';
 import type { BatchWriteOptions } from '../batch/batch-writer.js';
 import { deletePages, type DeleteAllResult } from '../batch/delete-pages.js';
@@ -22,6 +22,7 @@ import { ownerByDiscriminator } from '../client/send-document-request.js';
 import { tableHydration } from './table-hydrate.js';
 import { TableRows, type Row } from './table-rows.js';
 import { skippingInvalid, unreadableRows } from './invalid-items.js';
+import { entityFilter, entityOwning } from './entity-filter.js';
 
 interface TableReadState extends ReadOptionsState {
   readonly kind: 'query' | 'scan';
@@ -79,7 +80,38 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
   }
 
   protected checkConditionOwners(condition: Condition, role: string): void {
+    const entity = entityOwning(this.table, condition.owners);
+    if (entity !== undefined) {
+      // Which items it applies to is the caller's to say: the others would fail it for lack of its attributes.
+      throw new ExpressionError(
+        this.owner,
+        '',
+        `${role} is built by ${entity.name}.Attr, and a table-level read reads items of every entity: pass it as filter(${entity.name}, condition) to filter ${entity.name}'s items by it (items of other entities pass), or build it with ${this.table.name}.Attr on stored names`,
+      );
+    }
     checkTableOwners(this.table, condition, role);
+  }
+
+  /**
+   * Filters items after they are read (DynamoDB's FilterExpression); several calls are ANDed.
+   * `filter(condition)` takes the table's `Attr`/`Key` (stored names) and applies to every item.
+   * `filter(Entity, condition)` takes that entity's `Attr` condition and applies to its items only:
+   * items of other entities (and items without a discriminator) pass it. It compiles to
+   * `(#_et <> :Entity OR <condition on the entity's stored names>)`. ExpressionError for an entity
+   * of another table, or a condition another entity built.
+   *
+   * @example AppTable.query(AppTable.Key('pk').eq('ORG#acme')).filter(User, User.Attr('age').gt(18)) // users over 18, and every other item
+   */
+  override filter(condition: Condition): this;
+  override filter(entity: AnyEntity, condition: Condition): this;
+  override filter(...args: [Condition] | [AnyEntity, Condition]): this {
+    if (args.length !== 2) return super.filter(args[0]);
+    const [entity, condition] = args;
+    // Untyped callers: a name or a condition in the entity's place is an ExpressionError, not a TypeError.
+    const model = (entity as Partial<AnyEntity> | null)?.model;
+    if (model === undefined) throw new ExpressionError(this.owner, '', `filter(entity, condition) takes an entity (e.g. filter(User, User.Attr('age').gt(18))), got ${typeof entity === 'string' ? `"${entity}"` : String(entity)}`);
+    const scoped = entityFilter(this.table, this.owner, model, condition);
+    return this.with({ filter: this.state.filter === undefined ? scoped : this.state.filter.and(scoped) });
   }
 
   /** A filter on the queried index's own key attributes: see `checkFilterOffKeys`. */
@@ -263,16 +295,47 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
 
   /**
    * Counts the items the read matches across all pages, after the filter (`Select: COUNT`): what
-   * `items` and `unknown` hold together, as stored. `limit`, `project()` and `maxPages` do not
-   * apply; a hydrated read counts its index entries.
+   * `items` and `unknown` hold together, as stored. `limit` and `project()` do not apply (a page
+   * and the total come from one builder); a hydrated read counts its index entries. Rejects with
+   * ExpressionError, before any request, on a read bounded by `maxPages` (that count would stop
+   * short and look complete): `countPage()` honours it.
    *
    * @example const n = await AppTable.query(AppTable.Key('pk').eq('USER#u1')).count()
    */
-  count(options?: RequestOptions): Promise<number> {
+  async count(options?: RequestOptions): Promise<number> {
+    if (this.state.maxPages !== undefined) throw boundedCount(this.owner, this.state.maxPages);
+    const { spec, startKey } = this.countRead();
+    return (await countAll(spec, startKey, options?.abortSignal)).count;
+  }
+
+  /**
+   * Counts as `all()` reads, without parsing items (items and `unknown` together, as `count()`):
+   * up to `limit`, in at most `maxPages` requests, from the cursor when given; `cursor` is there
+   * when the count stopped at one of those bounds before the read's end, and resumes it. Refused
+   * on a segmented scan (no cursors).
+   *
+   * @example const { count, cursor } = await AppTable.query(AppTable.Key('pk').eq('ORG#acme')).limit(100).countPage() // count === 100: at least 100
+   */
+  async countPage(options?: RequestOptions): Promise<CountPage> {
+    const s = this.state;
+    if (s.segments !== undefined) throw segmentedCountPage(this.owner);
+    if (s.limit === undefined) {
+      const { spec, startKey } = this.countRead();
+      return countPageOf(spec, await countAll(spec, startKey, options?.abortSignal, s.maxPages));
+    }
+    // A filtered Select COUNT page may pass `limit` mid-page, with no key to resume at: counting rows meets it exactly.
+    const input = this.with({ projection: undefined, hydrate: undefined, deleting: true }).compile(true) as Record<string, unknown>;
+    const startKey = takeStartKey(input);
+    delete input.Limit;
+    return countRows({ ...this.requestSpec(input), parse: () => true }, pagedReadOptions(s, startKey, options?.abortSignal));
+  }
+
+  /** The `Select: COUNT` read of this builder (no projection, the index's entries), and its start key. */
+  private countRead(): { spec: ReturnType<TableReadBuilder<T, Et, P>['requestSpec']>; startKey: StartKey | undefined } {
     const input = this.with({ projection: undefined, hydrate: undefined, limit: undefined }).compile(true) as Record<string, unknown>;
     const startKey = takeStartKey(input);
     if (this.state.pageSize === undefined) delete input.Limit;
-    return countAll(this.requestSpec(input), startKey, options?.abortSignal);
+    return { spec: this.requestSpec(input), startKey };
   }
 
   /**

@@ -8,6 +8,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { z } from 'zod';
 import { defineEntity, defineTable, ExpressionError } from '../../src/index.js';
 import { testClient, uniqueTableName } from '../support/client.js';
+import { countRequests, refusedBeforeSend } from '../support/requests.js';
 import { useTable } from '../support/tables.js';
 
 const client = testClient();
@@ -25,6 +26,8 @@ function countReads(c: DynamoDBClient): { n: number } {
   return counter;
 }
 const reads = countReads(client);
+/** Every request, refused ones too (for the checks that bad input sends nothing). */
+const sent = countRequests(client);
 
 const Shop = defineTable({
   name: uniqueTableName('maxpages'),
@@ -120,8 +123,10 @@ describe('maxPages', () => {
     expect(page.cursor).toBeUndefined();
   });
 
-  it('count() is not bounded by it', async () => {
-    expect(await openOrders().maxPages(1).count()).toBe(OPEN.length);
+  it('count() refuses it before any request: a count stopped short would look complete', async () => {
+    const error = await refusedBeforeSend(sent, ExpressionError, () => openOrders().maxPages(1).count());
+    expect(error.message).toMatch(/maxPages\(1\) would stop it short.*countPage\(\)/);
+    await refusedBeforeSend(sent, ExpressionError, () => Shop.scan().maxPages(2).count());
   });
 
   it('table-level reads take it too', async () => {
@@ -139,6 +144,68 @@ describe('maxPages', () => {
     expect(() => openOrders().maxPages(1.5)).toThrow(/maxPages must be a positive integer/);
     const segmented = Order.scan().segments(2).maxPages(1);
     await expect(segmented.all()).rejects.toThrow(/maxPages\(\) needs cursors/);
+  });
+});
+
+describe('countPage(): a count bounded as all() is, with a cursor that resumes it', () => {
+  it('counts in at most maxPages requests (Select COUNT), and the cursors walk the whole count', async () => {
+    const before = reads.n;
+    const first = await openOrders().maxPages(2).countPage();
+    expect(reads.n - before).toBe(2);
+    expect(first.count).toBe(3); // orders 0-19 evaluated: 3, 10, 17
+    expect(first.cursor).toBeTypeOf('string');
+    let total = first.count;
+    let cursor = first.cursor;
+    let calls = 0;
+    while (cursor !== undefined && calls++ < 20) {
+      const next = await openOrders().maxPages(2).startAfter(cursor).countPage();
+      total += next.count;
+      cursor = next.cursor;
+    }
+    expect(total).toBe(OPEN.length);
+    // the cursor is the read's: the items after it are the ones not counted yet
+    expect((await openOrders().startAfter(first.cursor).all()).map((o) => o.seq)).toEqual(OPEN.slice(3));
+  });
+
+  it('stops once limit items are counted, mid-page, and resumes right after the last one', async () => {
+    const first = await openOrders().limit(4).countPage();
+    expect(first).toEqual({ count: 4, cursor: expect.any(String) });
+    expect((await openOrders().startAfter(first.cursor).all()).map((o) => o.seq)).toEqual(OPEN.slice(4));
+    expect(await openOrders().limit(4).startAfter(first.cursor).countPage()).toEqual({ count: 4, cursor: expect.any(String) });
+    // "are there at least n?": without pageSize, a count that ends at the end has no cursor
+    const all = Order.query('primary', Key('customerId').eq('c1')).filter(Attr('status').eq('open'));
+    expect(await all.limit(OPEN.length).countPage()).toEqual({ count: OPEN.length });
+    expect(await all.limit(OPEN.length + 1).countPage()).toEqual({ count: OPEN.length });
+    expect((await all.limit(OPEN.length - 1).countPage()).cursor).toBeTypeOf('string');
+    // maxPages bounds it too
+    const before = reads.n;
+    expect(await openOrders().limit(5).maxPages(2).countPage()).toEqual({ count: 3, cursor: expect.any(String) });
+    expect(reads.n - before).toBe(2);
+  });
+
+  it('without bounds counts everything, as count() does, with no cursor', async () => {
+    expect(await openOrders().countPage()).toEqual({ count: OPEN.length });
+    expect(await openOrders().count()).toBe(OPEN.length);
+  });
+
+  it('table-level reads count items and unknown ones the same way', async () => {
+    const open = () => Shop.query(Shop.Key('pk').eq('CUSTOMER#c1')).filter(Shop.Attr('status').eq('open')).pageSize(10);
+    const before = reads.n;
+    const bounded = await open().maxPages(2).countPage();
+    expect(reads.n - before).toBe(2);
+    expect(bounded).toEqual({ count: 3, cursor: expect.any(String) });
+    expect(await open().startAfter(bounded.cursor).countPage()).toEqual({ count: OPEN.length - 3 });
+    const limited = await open().limit(5).countPage();
+    expect(limited).toEqual({ count: 5, cursor: expect.any(String) });
+    expect((await open().startAfter(limited.cursor).all()).items.map((o) => o['seq'])).toEqual(OPEN.slice(5));
+    expect(await open().countPage()).toEqual({ count: OPEN.length });
+  });
+
+  it('is refused on a segmented scan, which has no cursor to resume it', async () => {
+    await refusedBeforeSend(sent, ExpressionError, () => Order.scan().segments(2).limit(5).countPage());
+    await refusedBeforeSend(sent, ExpressionError, () => Shop.scan().segments(2).countPage());
+    // count() of a segmented scan still reads sequentially
+    expect(await Order.scan().segments(2).count()).toBe(ORDERS);
   });
 });
 
@@ -182,5 +249,18 @@ describe('maxPages on a hydrated read that fills its limit', () => {
     const unbounded = await A.query('byGroup', A.Key('id').gte('0')).hydrate().limit(1);
     expect(unbounded.items).toEqual([{ id: '000' }]);
     expect(reads.n - b2).toBeGreaterThan(1);
+  });
+
+  it('countPage() counts the fetched items of A, bounded by limit and maxPages', async () => {
+    const byGroup = () => A.query('byGroup', A.Key('id').gte('0')).hydrate();
+    expect(await byGroup().countPage()).toEqual({ count: 2 });
+    expect(await byGroup().count()).toBe(2);
+    const first = await byGroup().limit(1).countPage();
+    expect(first).toEqual({ count: 1, cursor: expect.any(String) });
+    expect(await byGroup().startAfter(first.cursor).countPage()).toEqual({ count: 1 });
+    const before = reads.n;
+    const bounded = await byGroup().pageSize(10).maxPages(2).countPage();
+    expect(reads.n - before).toBe(2);
+    expect(bounded).toEqual({ count: 1, cursor: expect.any(String) }); // 20 of the 62 entries: only A 000
   });
 });

@@ -33,6 +33,7 @@ export interface Read extends PromiseLike<PageLike>, AsyncIterable<Record<string
   pages(): AsyncIterable<PageLike>;
   all(): Promise<readonly Record<string, unknown>[] | { items: readonly Record<string, unknown>[]; unknown: readonly Record<string, unknown>[] }>;
   count(): Promise<number>;
+  countPage(): Promise<{ readonly count: number; readonly cursor?: string }>;
 }
 
 interface KeyOperandLike {

@@ -1,7 +1,7 @@
 /**
  * Runs a read command of the model-based read test several ways against DynamoDB Local and compares
  * each with the reference model (reads-model.ts): awaited pages walked by cursor, `pages()`, `all()`,
- * `for await` over items, `count()` (from the start and from the first page's cursor), and for
+ * `for await` over items, `count()` (from the start and from the first page's cursor; refused with maxPages), `countPage()` (with its cursor's rest, the whole count), and for
  * parallel scans the merged stream. Items are compared exactly and in order (scans as multisets);
  * the union of the walked pages must be the whole answer, nothing missed or repeated.
  */
@@ -102,12 +102,20 @@ export class ReadsRunner {
     expect(iterated, `for await: ${msg}`).toEqual(viaAll.items);
 
     // 3. count(): the whole answer after the filter, limit aside; from a cursor, what follows it.
-    expect(await read().count(), `count(): ${msg}`).toBe(expected.rows.length);
+    // It refuses maxPages (a count stopped short would look complete): the unbounded read counts.
+    const unbounded = (): Read => (cmd.maxPages === undefined ? read() : buildRead(this.m, { ...cmd, maxPages: undefined }));
+    if (cmd.maxPages !== undefined) await expect(read().count(), `count() refuses maxPages: ${msg}`).rejects.toThrow(/countPage\(\)/);
+    expect(await unbounded().count(), `count(): ${msg}`).toBe(expected.rows.length);
     const first = pages[0]!;
     if (first.cursor !== undefined) {
-      expect(await read().startAfter(first.cursor).count(), `count() after the first page: ${msg}`).toBe(expected.rows.length - size(first));
+      expect(await unbounded().startAfter(first.cursor).count(), `count() after the first page: ${msg}`).toBe(expected.rows.length - size(first));
     }
-    return 4 + pages.length + (await this.foreignCursor(cmd, expected));
+    // countPage(): bounded as all() is; complete without a cursor, else its cursor resumes the rest.
+    const bounded = await read().countPage();
+    expect(bounded.count, `countPage() stays within limit: ${msg}`).toBeLessThanOrEqual(cmd.limit ?? Infinity);
+    const rest = bounded.cursor === undefined ? 0 : await unbounded().startAfter(bounded.cursor).count();
+    expect(bounded.count + rest, `countPage() and the count after its cursor: ${msg}`).toBe(expected.rows.length);
+    return 6 + pages.length + (await this.foreignCursor(cmd, expected));
   }
 
   /**
@@ -130,7 +138,7 @@ export class ReadsRunner {
     count('resumed from a foreign cursor');
     if (cmd.maxPages === undefined) expect(joinPages(pages), `resumed from another read's cursor: ${msg}`).toEqual(this.expectedOf(cmd, after.slice(0, cmd.limit ?? Infinity)));
     else this.expectPrefix(cmd, after, joinPages(pages), `resumed from another read's cursor, with maxPages: ${msg}`);
-    expect(await resumed.count(), `count() from another read's cursor: ${msg}`).toBe(after.length);
+    expect(await buildRead(this.m, { ...cmd, maxPages: undefined }).startAfter(cursor).count(), `count() from another read's cursor: ${msg}`).toBe(after.length);
     return 3;
   }
 
@@ -175,7 +183,8 @@ export class ReadsRunner {
     if (cmd.maxPages === undefined) expect(got.length, `scan all(): ${msg}`).toBe(want);
     else expect(got.length, `scan all() with maxPages: ${msg}`).toBeLessThanOrEqual(want);
     // A segmented scan counts every segment too.
-    expect(await read().count(), `scan count(): ${msg}`).toBe(whole.length);
+    // count() refuses maxPages (a count stopped short would look complete): the unbounded scan counts.
+    expect(await buildRead(this.m, { ...cmd, maxPages: undefined }).count(), `scan count(): ${msg}`).toBe(whole.length);
     return reads;
   }
 

@@ -3,7 +3,7 @@ import type { QueryCommandInput, ScanCommandInput } from '@aws-sdk/lib-dynamodb'
 import { expectTypeOf, test } from 'vitest';
 import { z } from 'zod';
 import { defineEntity } from '../../src/index.js';
-import type { EntityItem, KeyCondition, Page, QueryBuilder, ScanBuilder, StoredItem, TablePage } from '../../src/index.js';
+import type { CountPage, EntityItem, KeyCondition, Page, QueryBuilder, ScanBuilder, StoredItem, TablePage } from '../../src/index.js';
 import { appModel } from '../fixtures/app-model.js';
 
 const { AppTable, User, Order } = appModel(new DynamoDBClient({}));
@@ -103,6 +103,8 @@ test('results: one page, items, pages, all, count', async () => {
   for await (const p of q.pages()) expectTypeOf(p).toEqualTypeOf<Page<User>>();
   expectTypeOf(q.all()).resolves.toEqualTypeOf<User[]>();
   expectTypeOf(q.count()).resolves.toEqualTypeOf<number>();
+  expectTypeOf(q.limit(5).maxPages(2).countPage()).resolves.toEqualTypeOf<CountPage>();
+  expectTypeOf(AppTable.scan().maxPages(2).countPage()).resolves.toEqualTypeOf<{ readonly count: number; readonly cursor?: string }>();
   expectTypeOf(q.build()).toEqualTypeOf<QueryCommandInput>();
   // chaining keeps the type
   expectTypeOf(q.filter(User.Attr('age').gt(1)).limit(5).pageSize(10).reverse().startAfter(page.cursor)).toEqualTypeOf<QueryBuilder<User>>();
@@ -160,6 +162,19 @@ test('table-level reads: stored items until narrowed with entities()', async () 
   AppTable.query('gsi9', AppTable.Key('pk').eq('x'));
   // @ts-expect-error not a key attribute of the table or its indexes
   AppTable.Key('email');
+});
+
+test("filter(Entity, condition): an entity's condition on its items in a table-level read", () => {
+  const q = AppTable.query(AppTable.Key('pk').eq('USER#u1'));
+  expectTypeOf(q.filter(User, User.Attr('age').gt(18))).toEqualTypeOf<typeof q>();
+  const narrowed = q.entities(User, Order);
+  expectTypeOf(narrowed.filter(Order, Order.Attr('total').gte(10))).toEqualTypeOf<typeof narrowed>();
+  // @ts-expect-error the first argument is an entity, not its name
+  q.filter('User', User.Attr('age').gt(18));
+  // @ts-expect-error an entity alone is no filter
+  q.filter(User);
+  // @ts-expect-error the condition is built by Attr, not an entity's Key
+  q.filter(User, User.Key('userId').eq('u1'));
 });
 
 test('entities(User, Order): a discriminated union that narrows on _et', async () => {
