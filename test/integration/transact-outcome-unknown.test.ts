@@ -9,7 +9,7 @@
  * error the SDK did not retry.
  */
 import { randomBytes } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { DynakitError, TransactionCanceledError, TransactionOutcomeUnknownError, transactWrite, type EntityInput } from '../../src/index.js';
@@ -212,6 +212,8 @@ describe('known outcomes keep their errors', () => {
 
     const abort = new AbortController();
     const conflicts = injectFaults(client, { transactionConflicts: 1 });
+    // Full jitter could draw a wait shorter than the test's pause, and the retry would then succeed.
+    const random = vi.spyOn(Math, 'random').mockReturnValue(0.99); // the wait is ~4.95 s
     try {
       const sending = transactWrite([Order.update(orderKey(u)).add({ total: 5 })], { retryConflicts: { maxAttempts: 3, baseDelayMs: 5_000, maxDelayMs: 5_000 }, abortSignal: abort.signal });
       await new Promise((r) => setTimeout(r, 100)); // the first attempt is cancelled, the wait begins
@@ -220,6 +222,7 @@ describe('known outcomes keep their errors', () => {
       expect(conflicts.counters.conflicts).toBe(1);
       expect(conflicts.counters.serverCalls).toBe(0);
     } finally {
+      random.mockRestore();
       conflicts.remove();
     }
     expect((await Order.get(orderKey(u)))?.total).toBe(10);
