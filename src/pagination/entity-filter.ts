@@ -11,9 +11,12 @@ import { ExpressionError } from '../errors.js';
  * with `condition` compiled as `model`'s (its stored names, encodings and checks). Items of other
  * entities, and items without a discriminator, pass it. `owner` names the read in errors.
  *
- * @example entityFilter(AppTable, 'table App', User.model, User.Attr('age').gt(18))
+ * @example entityFilter(AppTable, 'table App', User, User.Attr('age').gt(18))
  */
-export function entityFilter(table: Table, owner: string, model: EntityModel, condition: unknown): Condition {
+export function entityFilter(table: Table, owner: string, entity: unknown, condition: unknown): Condition {
+  // Untyped callers: a name or a condition in the entity's place is an ExpressionError, not a TypeError.
+  const model = (entity as { model?: EntityModel } | null)?.model;
+  if (model === undefined) throw new ExpressionError(owner, '', `filter(entity, condition) takes an entity (e.g. filter(User, User.Attr('age').gt(18))), got ${typeof entity === 'string' ? `"${entity}"` : String(entity)}`);
   // The discriminator value alone tells the items apart: another table's entity would filter this
   // table's entity of the same name by its own stored names and encodings.
   if (model.table !== table) throw new ExpressionError(owner, '', `filter(): ${model.name} is defined on table ${model.table.name}, not on this one`);
@@ -27,10 +30,25 @@ export function entityFilter(table: Table, owner: string, model: EntityModel, co
 }
 
 /**
- * The registered entity that built part of a condition given to a table-level read's `filter()`,
- * to name the call that takes it (`filter(User, ...)`); `undefined` when no part is an entity's.
+ * Refuses a condition built by a registered entity's `Attr` where a table-level read takes one on
+ * stored names (`filter(condition)`), naming the call that takes it (`filter(User, ...)`): which
+ * items it applies to is the caller's to say, as the others would fail it for lack of its
+ * attributes. Other owners are left to `checkTableOwners`.
+ *
+ * @example refuseEntityCondition(AppTable, 'table App', User.Attr('age').gt(18), 'the filter') // throws
  */
-export function entityOwning(table: Table, owners: readonly OwnedPath[]): EntityModel | undefined {
+export function refuseEntityCondition(table: Table, owner: string, condition: Condition, role: string): void {
+  const entity = entityOwning(table, condition.owners);
+  if (entity === undefined) return;
+  throw new ExpressionError(
+    owner,
+    '',
+    `${role} is built by ${entity.name}.Attr, and a table-level read reads items of every entity: pass it as filter(${entity.name}, condition) to filter ${entity.name}'s items by it (items of other entities pass), or build it with ${table.name}.Attr on stored names`,
+  );
+}
+
+/** The registered entity that built part of a condition; `undefined` when no part is an entity's. */
+function entityOwning(table: Table, owners: readonly OwnedPath[]): EntityModel | undefined {
   for (const { owner } of owners) {
     for (const model of table.entities.values()) if (model.conditionOwner === owner) return model;
   }

@@ -362,6 +362,24 @@ export function countPageOf(spec: Omit<PagedReadSpec<never>, 'parse'>, counted: 
 }
 
 /**
+ * `count()`'s answer: every matching item from the read's start key (`Select: COUNT` pages, see
+ * `countAll`). A read bounded by `maxPages` is refused before `read` builds a request: that count
+ * would stop short and look complete.
+ *
+ * @example await completeCount('entity User', undefined, () => countRead, signal) // 42
+ */
+export async function completeCount(
+  owner: string,
+  maxPages: number | undefined,
+  read: () => { spec: Omit<PagedReadSpec<never>, 'parse'>; startKey: StartKey | undefined },
+  signal: AbortSignal | undefined,
+): Promise<number> {
+  if (maxPages !== undefined) throw boundedCount(owner, maxPages);
+  const { spec, startKey } = read();
+  return (await countAll(spec, startKey, signal)).count;
+}
+
+/**
  * Counts the rows a paged read returns (`parse` says which), bounded as any paged read is
  * (`limit`, `maxPages`), with the cursor of its last page: a `limit` is met exactly, which the
  * `Count` of a filtered `Select: 'COUNT'` page cannot do (it may pass it mid-page).

@@ -7,7 +7,7 @@ import { belongsTo, notExpired } from '../operations/write-guards.js';
 import { checkIndexHolds, filterNeeds, type NeededAttribute } from './index-projection.js';
 import { decodeCursor, startKeyAttributes, type StartKey } from './cursor.js';
 import type { CursorBounds } from './cursor-bounds.js';
-import { boundedCount, countAll, countPageOf, countRows, pagedReadOptions, readPage, readPages, SKIP, takeStartKey, type CountPage, type Page, type PagedReadSpec, type PagedRequestKind } from './page-reader.js';
+import { completeCount, countAll, countPageOf, countRows, pagedReadOptions, readPage, readPages, SKIP, takeStartKey, type CountPage, type Page, type PagedReadSpec, type PagedRequestKind } from './page-reader.js';
 import { hydrator } from './hydrate.js';
 import { skippingInvalid, storedItemAttributes, unreadableRows } from './invalid-items.js';
 import type { UnreadableItem } from '../batch/batch-get.js';
@@ -253,10 +253,9 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> extends Rea
    * @example const n = await User.scan().filter(User.Attr('age').gte(18)).count()
    */
   async count(options?: RequestOptions): Promise<number> {
-    if (this.state.maxPages !== undefined) throw boundedCount(this.owner, this.state.maxPages);
-    if (this.countsFetched()) return (await this.countRows({}, options?.abortSignal)).count;
-    const { spec, startKey } = this.countRead();
-    return (await countAll(spec, startKey, options?.abortSignal)).count;
+    // A bounded read is refused by completeCount, before either reads.
+    if (this.countsFetched() && this.state.maxPages === undefined) return (await this.countRows({}, options?.abortSignal)).count;
+    return completeCount(this.owner, this.state.maxPages, () => this.countRead(), options?.abortSignal);
   }
 
   /**

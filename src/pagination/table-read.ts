@@ -9,7 +9,7 @@ import type { AnyEntity } from '../entity/entity.js';
 import type { CollectionItem, TablePage, TableReadItem } from './table-read-types.js';
 import { decodeCursor, startKeyAttributes, type StartKey } from './cursor.js';
 import type { CursorBounds } from './cursor-bounds.js';
-import { boundedCount, countAll, countPageOf, countRows, pagedReadOptions, readPages, takeStartKey, type CountPage, type Page, type PagedReadSpec } from './page-reader.js';
+import { completeCount, countAll, countPageOf, countRows, pagedReadOptions, readPages, takeStartKey, type CountPage, type Page, type PagedReadSpec } from './page-reader.js';
 import { checkSegmentedRead, scanSegments, segmentedCountPage, segmentedPages, unboundedSegmentedSend, type ScanSegments } from './parallel-scan.js';
 import type { WriteRequest } from '../batch/write-request.js';
 import type { BatchWriteOptions } from '../batch/batch-writer.js';
@@ -22,7 +22,7 @@ import { ownerByDiscriminator } from '../client/send-document-request.js';
 import { tableHydration } from './table-hydrate.js';
 import { TableRows, type Row } from './table-rows.js';
 import { skippingInvalid, unreadableRows } from './invalid-items.js';
-import { entityFilter, entityOwning } from './entity-filter.js';
+import { entityFilter, refuseEntityCondition } from './entity-filter.js';
 
 interface TableReadState extends ReadOptionsState {
   readonly kind: 'query' | 'scan';
@@ -80,15 +80,7 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
   }
 
   protected checkConditionOwners(condition: Condition, role: string): void {
-    const entity = entityOwning(this.table, condition.owners);
-    if (entity !== undefined) {
-      // Which items it applies to is the caller's to say: the others would fail it for lack of its attributes.
-      throw new ExpressionError(
-        this.owner,
-        '',
-        `${role} is built by ${entity.name}.Attr, and a table-level read reads items of every entity: pass it as filter(${entity.name}, condition) to filter ${entity.name}'s items by it (items of other entities pass), or build it with ${this.table.name}.Attr on stored names`,
-      );
-    }
+    refuseEntityCondition(this.table, this.owner, condition, role);
     checkTableOwners(this.table, condition, role);
   }
 
@@ -106,11 +98,7 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
   override filter(entity: AnyEntity, condition: Condition): this;
   override filter(...args: [Condition] | [AnyEntity, Condition]): this {
     if (args.length !== 2) return super.filter(args[0]);
-    const [entity, condition] = args;
-    // Untyped callers: a name or a condition in the entity's place is an ExpressionError, not a TypeError.
-    const model = (entity as Partial<AnyEntity> | null)?.model;
-    if (model === undefined) throw new ExpressionError(this.owner, '', `filter(entity, condition) takes an entity (e.g. filter(User, User.Attr('age').gt(18))), got ${typeof entity === 'string' ? `"${entity}"` : String(entity)}`);
-    const scoped = entityFilter(this.table, this.owner, model, condition);
+    const scoped = entityFilter(this.table, this.owner, args[0], args[1]);
     return this.with({ filter: this.state.filter === undefined ? scoped : this.state.filter.and(scoped) });
   }
 
@@ -303,9 +291,7 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
    * @example const n = await AppTable.query(AppTable.Key('pk').eq('USER#u1')).count()
    */
   async count(options?: RequestOptions): Promise<number> {
-    if (this.state.maxPages !== undefined) throw boundedCount(this.owner, this.state.maxPages);
-    const { spec, startKey } = this.countRead();
-    return (await countAll(spec, startKey, options?.abortSignal)).count;
+    return completeCount(this.owner, this.state.maxPages, () => this.countRead(), options?.abortSignal);
   }
 
   /**
