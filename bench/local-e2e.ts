@@ -75,14 +75,14 @@ export interface E2EResult {
   readonly serverVersion: string;
 }
 
-interface Workloads {
+export interface Workloads {
   batch(users: UserRow[]): Promise<void>;
   gets(ids: string[]): Promise<number>;
   query(orgId: string): Promise<number>;
   tx(groups: UserRow[][]): Promise<void>;
 }
 
-function chunks<T>(xs: readonly T[], n: number): T[][] {
+export function chunks<T>(xs: readonly T[], n: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < xs.length; i += n) out.push(xs.slice(i, i + n));
   return out;
@@ -90,7 +90,8 @@ function chunks<T>(xs: readonly T[], n: number): T[][] {
 
 // ------------------------------------------------------------------------------------------------
 
-function rawWorkloads(doc: DynamoDBDocumentClient, table: string): Workloads {
+/** The hand-written workloads (exported for ab-local.ts). */
+export function rawWorkloads(doc: DynamoDBDocumentClient, table: string): Workloads {
   const stored = (u: UserRow) => rawStoredItem(u, new Date().toISOString());
   const key = (userId: string) => ({ pk: `USER#${userId}`, sk: 'PROFILE' });
   return {
@@ -168,7 +169,8 @@ function rawWorkloads(doc: DynamoDBDocumentClient, table: string): Workloads {
   };
 }
 
-function dynakitWorkloads(client: DynamoDBClient, table: string, concurrency: number): Workloads {
+/** dynakit's workloads, on the build `loadDynakit` loaded last (exported for ab-local.ts). */
+export function dynakitWorkloads(client: DynamoDBClient, table: string, concurrency: number): Workloads {
   const { AppTable, User } = dynakitModel(client, table);
   const { transactWrite } = dynakit();
   return {
@@ -280,7 +282,7 @@ function toolboxWorkloads(doc: DynamoDBDocumentClient, table: string): Workloads
 
 // ------------------------------------------------------------------------------------------------
 
-async function timed(fn: () => Promise<unknown>): Promise<number> {
+export async function timed(fn: () => Promise<unknown>): Promise<number> {
   const t0 = performance.now();
   await fn();
   return performance.now() - t0;
