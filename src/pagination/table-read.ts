@@ -20,7 +20,7 @@ import { checkKeyCondition } from './table-key-terms.js';
 import { ownerByDiscriminator } from '../client/send-document-request.js';
 import { tableHydration } from './table-hydrate.js';
 import { TableRows, type Row } from './table-rows.js';
-import { skippingInvalid, unreadableRows } from './invalid-items.js';
+import { skippingInvalid, storedItemAttributes, unreadableRows } from './invalid-items.js';
 import { entityFilter, refuseEntityCondition } from './entity-filter.js';
 
 /**
@@ -224,7 +224,8 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
   /**
    * Counts the items the read matches across all pages, after the filter (`Select: COUNT`): what
    * `items` and `unknown` hold together, as stored. `limit` and `project()` do not apply (a page
-   * and the total come from one builder); a hydrated read counts its index entries. Rejects with
+   * and the total come from one builder); a hydrated read counts the items it fetches (not index
+   * entries whose item is gone), reading only their keys and discriminator. Rejects with
    * ExpressionError, before any request, on a read bounded by `maxPages` (that count would stop
    * short and look complete): `countPage()` honours it.
    *
@@ -249,7 +250,8 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
 
   /** How this read counts (see `CountReads`). */
   private counting(): CountReads {
-    return { rowsOnly: false, countRead: () => this.countRead(), countRows: (bounds, signal) => this.countRows(bounds, signal) };
+    // A hydrated read returns the fetched items: its index's `Count` would count the entries whose item is gone.
+    return { rowsOnly: this.state.hydrate !== undefined, countRead: () => this.countRead(), countRows: (bounds, signal) => this.countRows(bounds, signal) };
   }
 
   /** The `Select: COUNT` read of this builder (no projection, the index's entries), and its start key. */
@@ -260,12 +262,18 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
     return { spec: this.requestSpec(input), startKey };
   }
 
-  /** Counts the rows the read returns within `bounds`, reading only their keys and discriminator. */
+  /**
+   * Counts the rows the read returns within `bounds`, reading only their keys and discriminator; a
+   * hydrated read fetches its items with only those (an unreadable one counts: a count counts what
+   * is stored) and counts the ones found, as it would return them.
+   */
   private countRows(bounds: CountBounds, signal: AbortSignal | undefined): Promise<CountPage> {
-    const input = this.with({ projection: undefined, hydrate: undefined, deleting: true }).compile(true) as Record<string, unknown>;
+    const s = this.state;
+    const input = this.with({ projection: undefined, deleting: true }).compile(true) as Record<string, unknown>;
     const startKey = takeStartKey(input);
     delete input.Limit;
-    return countRows({ ...this.requestSpec(input), parse: () => true }, pagedReadOptions({ pageSize: this.state.pageSize, ...bounds }, startKey, signal));
+    const hydration = s.hydrate === undefined ? {} : tableHydration(this.table, this.et, [], s.hydrate, s.consistent, storedItemAttributes);
+    return countRows({ ...this.requestSpec(input), ...hydration, parse: () => true }, pagedReadOptions({ pageSize: s.pageSize, ...bounds }, startKey, signal));
   }
 
   /**
