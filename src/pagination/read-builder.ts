@@ -7,7 +7,8 @@ import { belongsTo, notExpired } from '../operations/write-guards.js';
 import { checkIndexHolds, filterNeeds, type NeededAttribute } from './index-projection.js';
 import { decodeCursor, startKeyAttributes, type StartKey } from './cursor.js';
 import type { CursorBounds } from './cursor-bounds.js';
-import { completeCount, countAll, countPageOf, countRows, pagedReadOptions, readPage, readPages, SKIP, takeStartKey, type CountPage, type Page, type PagedReadSpec, type PagedRequestKind } from './page-reader.js';
+import { pagedReadOptions, readPage, readPages, SKIP, takeStartKey, type Page, type PagedReadSpec, type PagedRequestKind } from './page-reader.js';
+import { boundedCount, completeCount, countRows, type CountBounds, type CountPage, type CountReads, type CountSpec } from './count-reads.js';
 import { hydrator } from './hydrate.js';
 import { skippingInvalid, storedItemAttributes, unreadableRows } from './invalid-items.js';
 import type { UnreadableItem } from '../batch/batch-get.js';
@@ -253,9 +254,7 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> extends Rea
    * @example const n = await User.scan().filter(User.Attr('age').gte(18)).count()
    */
   async count(options?: RequestOptions): Promise<number> {
-    // A bounded read is refused by completeCount, before either reads.
-    if (this.countsFetched() && this.state.maxPages === undefined) return (await this.countRows({}, options?.abortSignal)).count;
-    return completeCount(this.owner, this.state.maxPages, () => this.countRead(), options?.abortSignal);
+    return completeCount(this.owner, this.state.maxPages, this.counting(), options?.abortSignal);
   }
 
   /**
@@ -268,12 +267,12 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> extends Rea
    * @example const { count, cursor } = await Order.query('primary', Order.Key('userId').eq('u1')).maxPages(5).countPage()
    */
   async countPage(options?: RequestOptions): Promise<CountPage> {
-    const s = this.state;
-    const signal = options?.abortSignal;
-    // A filtered Select COUNT page may pass `limit` mid-page, with no key to resume at: counting rows meets it exactly.
-    if (this.countsFetched() || s.limit !== undefined) return this.countRows({ limit: s.limit, maxPages: s.maxPages }, signal);
-    const { spec, startKey } = this.countRead();
-    return countPageOf(spec, await countAll(spec, startKey, signal, s.maxPages));
+    return boundedCount(this.state, this.counting(), options?.abortSignal);
+  }
+
+  /** How this read counts (see `CountReads`). */
+  private counting(): CountReads {
+    return { rowsOnly: this.countsFetched(), countRead: () => this.countRead(), countRows: (bounds, signal) => this.countRows(bounds, signal) };
   }
 
   /**
@@ -286,7 +285,7 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> extends Rea
   }
 
   /** The `Select: COUNT` read of this builder (no projection), and its start key. */
-  private countRead(): { spec: Omit<PagedReadSpec<never>, 'parse'>; startKey: StartKey | undefined } {
+  private countRead(): { spec: CountSpec; startKey: StartKey | undefined } {
     const input = this.buildInput(false);
     const startKey = takeStartKey(input);
     if (this.state.pageSize === undefined) delete input.Limit;
@@ -299,7 +298,7 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> extends Rea
    * items with only those (see `countsFetched`). Unreadable items are counted: a count counts what
    * is stored, and reports nothing.
    */
-  private async countRows(bounds: { readonly limit?: number | undefined; readonly maxPages?: number | undefined }, signal: AbortSignal | undefined): Promise<CountPage> {
+  private async countRows(bounds: CountBounds, signal: AbortSignal | undefined): Promise<CountPage> {
     const input = this.with({ deleting: true } as Partial<S>).buildInput(true);
     const startKey = takeStartKey(input);
     delete input.Limit;

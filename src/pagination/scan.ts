@@ -3,7 +3,8 @@ import type { CompileContext } from '../expressions/compile.js';
 import { EntityReadBuilder, type ReadState } from './read-builder.js';
 import type { AttrPath } from '../entity/paths.js';
 import type { Projected } from '../entity/projection-types.js';
-import type { CountPage, Page } from './page-reader.js';
+import type { Page } from './page-reader.js';
+import type { CountPage } from './count-reads.js';
 import type { RequestOptions } from '../client/send.js';
 import { checkSegmentedRead, scanSegments, segmentedCountPage, segmentedPages, unboundedSegmentedSend, type ScanSegments } from './parallel-scan.js';
 

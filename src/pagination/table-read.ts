@@ -1,42 +1,27 @@
 import type { QueryCommandInput, ScanCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Condition } from '../expressions/condition.js';
-import { compileCondition, compileProjection } from '../expressions/compile.js';
 import { checkTableOwners, tableContextFor, withPlaceholders } from '../operations/expression-input.js';
 import type { ResolvedIndex, Table } from '../entity/table.js';
-import { conditionAttributes } from '../expressions/condition-attributes.js';
 import { ExpressionError } from '../errors.js';
 import type { AnyEntity } from '../entity/entity.js';
 import type { CollectionItem, TablePage, TableReadItem } from './table-read-types.js';
 import { decodeCursor, startKeyAttributes, type StartKey } from './cursor.js';
 import type { CursorBounds } from './cursor-bounds.js';
-import { completeCount, countAll, countPageOf, countRows, pagedReadOptions, readPages, takeStartKey, type CountPage, type Page, type PagedReadSpec } from './page-reader.js';
-import { checkSegmentedRead, scanSegments, segmentedCountPage, segmentedPages, unboundedSegmentedSend, type ScanSegments } from './parallel-scan.js';
+import { pagedReadOptions, readPages, takeStartKey, type Page, type PagedReadSpec } from './page-reader.js';
+import { boundedCount, completeCount, countRows, type CountBounds, type CountPage, type CountReads, type CountSpec } from './count-reads.js';
+import { indexHoldsEt, tableReadInput, type TableReadState } from './table-read-input.js';
+import { checkSegmentedRead, scanSegments, segmentedCountPage, segmentedPages, unboundedSegmentedSend } from './parallel-scan.js';
 import type { WriteRequest } from '../batch/write-request.js';
 import type { BatchWriteOptions } from '../batch/batch-writer.js';
 import { deletePages, type DeleteAllResult } from '../batch/delete-pages.js';
-import { ReadOptions, type ReadOptionsState } from './read-options.js';
+import { ReadOptions } from './read-options.js';
 import type { RequestOptions } from '../client/send.js';
-import { checkFilterOffKeys, checkIndexHolds, checkWholeItems, filterNeeds, type NeededAttribute } from './index-projection.js';
 import { checkKeyCondition } from './table-key-terms.js';
 import { ownerByDiscriminator } from '../client/send-document-request.js';
 import { tableHydration } from './table-hydrate.js';
 import { TableRows, type Row } from './table-rows.js';
-import { skippingInvalid, unreadableRows } from './invalid-items.js';
+import { skippingInvalid, storedItemAttributes, unreadableRows } from './invalid-items.js';
 import { entityFilter, refuseEntityCondition } from './entity-filter.js';
-
-interface TableReadState extends ReadOptionsState {
-  readonly kind: 'query' | 'scan';
-  readonly index: ResolvedIndex;
-  readonly key: Condition | undefined;
-  readonly projection: readonly string[] | undefined;
-  readonly reverse: boolean;
-  /** Entities whose items are parsed; others go to `unknown`. All registered ones when undefined. */
-  readonly entities: ReadonlySet<string> | undefined;
-  /** The read yields the deletes of its items (`deleteAll`): keys and discriminator only. */
-  readonly deleting?: boolean;
-  /** A parallel scan (`segments()`). */
-  readonly segments?: ScanSegments;
-}
 
 /**
  * Table-level query or scan over physical attributes (single-table collections). Each item is
@@ -100,12 +85,6 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
     if (args.length !== 2) return super.filter(args[0]);
     const scoped = entityFilter(this.table, this.owner, args[0], args[1]);
     return this.with({ filter: this.state.filter === undefined ? scoped : this.state.filter.and(scoped) });
-  }
-
-  /** A filter on the queried index's own key attributes: see `checkFilterOffKeys`. */
-  private checkFilter(): void {
-    const s = this.state;
-    if (s.kind === 'query' && s.filter !== undefined) checkFilterOffKeys(this.owner, s.index, conditionAttributes(s.filter.node));
   }
 
   /**
@@ -198,49 +177,10 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
 
   /** `build()`; `counting`: for `count()`, whose items are never parsed, so not checked for being whole. */
   private compile(counting: boolean): QueryCommandInput | ScanCommandInput {
-    const s = this.state;
-    const owner = this.owner;
     const ctx = tableContextFor(this.table);
-    // A hydrated read filters on the index, and reads (and parses) whole items from the table.
-    if (s.hydrate !== undefined) checkIndexHolds(owner, s.index, filterNeeds(s.filter), true);
-    else if (s.index.projected !== undefined) {
-      const needed: NeededAttribute[] = [...filterNeeds(s.filter), ...(s.projection ?? []).map((a) => [a, 'read', 'projected'] as const)];
-      checkIndexHolds(owner, s.index, needed);
-      if (!counting && (s.projection === undefined || s.projection.length === 0)) {
-        checkWholeItems(owner, s.index, this.et, [...this.table.entities.values()].filter((m) => s.entities === undefined || s.entities.has(m.name)));
-      }
-    }
-    this.checkFilter();
-    const input: Record<string, unknown> = { TableName: this.table.name };
-    if (s.index.type !== 'primary') input.IndexName = s.index.name;
-    if (s.key !== undefined) input.KeyConditionExpression = compileCondition(s.key.node, ctx);
-    if (s.filter !== undefined) input.FilterExpression = compileCondition(s.filter.node, ctx);
-    if (s.hydrate !== undefined) {
-      // The index read needs only the keys: the table's to fetch items, the index's for cursors.
-      input.ProjectionExpression = compileProjection(this.keyAttributes.map((a) => [a.name]), ctx);
-    } else if (s.deleting === true) {
-      const names = [...new Set([...(this.indexHoldsEt() ? [this.et] : []), ...this.keyAttributes.map((a) => a.name)])];
-      input.ProjectionExpression = compileProjection(names.map((n) => [n]), ctx);
-    } else if (s.projection !== undefined && s.projection.length > 0) {
-      // The discriminator only when the index holds it: a narrow global index refuses to project
-      // anything else, and its items then come back as `unknown`.
-      const et = this.indexHoldsEt() ? [this.et] : [];
-      const names = [...new Set([...s.projection, ...et, ...this.keyAttributes.map((a) => a.name)])];
-      input.ProjectionExpression = compileProjection(names.map((n) => [n]), ctx);
-    } else if (s.index.projected !== undefined && s.index.type === 'local') {
-      // An index returns only what it holds by default, and items are parsed whole: a local one
-      // can fetch the rest from the table (as entity reads do).
-      input.Select = 'ALL_ATTRIBUTES';
-    }
-    if (s.reverse) input.ScanIndexForward = false;
+    const input = tableReadInput(this.table, this.et, this.state, this.keyAttributes, counting, ctx);
     this.setPaging(input);
     return withPlaceholders(input, ctx) as QueryCommandInput | ScanCommandInput;
-  }
-
-  /** Whether the read index holds the discriminator (a narrow global index may not). */
-  private indexHoldsEt(): boolean {
-    const projected = this.state.index.projected;
-    return projected === undefined || projected.has(this.et);
   }
 
   /** This read's items as its entities read them, made on first use (the readers are cached per entity). */
@@ -284,14 +224,15 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
   /**
    * Counts the items the read matches across all pages, after the filter (`Select: COUNT`): what
    * `items` and `unknown` hold together, as stored. `limit` and `project()` do not apply (a page
-   * and the total come from one builder); a hydrated read counts its index entries. Rejects with
+   * and the total come from one builder); a hydrated read counts the items it fetches (not index
+   * entries whose item is gone), reading only their keys and discriminator. Rejects with
    * ExpressionError, before any request, on a read bounded by `maxPages` (that count would stop
    * short and look complete): `countPage()` honours it.
    *
    * @example const n = await AppTable.query(AppTable.Key('pk').eq('USER#u1')).count()
    */
   async count(options?: RequestOptions): Promise<number> {
-    return completeCount(this.owner, this.state.maxPages, () => this.countRead(), options?.abortSignal);
+    return completeCount(this.owner, this.state.maxPages, this.counting(), options?.abortSignal);
   }
 
   /**
@@ -303,25 +244,36 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
    * @example const { count, cursor } = await AppTable.query(AppTable.Key('pk').eq('ORG#acme')).limit(100).countPage() // count === 100: at least 100
    */
   async countPage(options?: RequestOptions): Promise<CountPage> {
-    const s = this.state;
-    if (s.segments !== undefined) throw segmentedCountPage(this.owner);
-    if (s.limit === undefined) {
-      const { spec, startKey } = this.countRead();
-      return countPageOf(spec, await countAll(spec, startKey, options?.abortSignal, s.maxPages));
-    }
-    // A filtered Select COUNT page may pass `limit` mid-page, with no key to resume at: counting rows meets it exactly.
-    const input = this.with({ projection: undefined, hydrate: undefined, deleting: true }).compile(true) as Record<string, unknown>;
-    const startKey = takeStartKey(input);
-    delete input.Limit;
-    return countRows({ ...this.requestSpec(input), parse: () => true }, pagedReadOptions(s, startKey, options?.abortSignal));
+    if (this.state.segments !== undefined) throw segmentedCountPage(this.owner);
+    return boundedCount(this.state, this.counting(), options?.abortSignal);
+  }
+
+  /** How this read counts (see `CountReads`). */
+  private counting(): CountReads {
+    // A hydrated read returns the fetched items: its index's `Count` would count the entries whose item is gone.
+    return { rowsOnly: this.state.hydrate !== undefined, countRead: () => this.countRead(), countRows: (bounds, signal) => this.countRows(bounds, signal) };
   }
 
   /** The `Select: COUNT` read of this builder (no projection, the index's entries), and its start key. */
-  private countRead(): { spec: ReturnType<TableReadBuilder<T, Et, P>['requestSpec']>; startKey: StartKey | undefined } {
+  private countRead(): { spec: CountSpec; startKey: StartKey | undefined } {
     const input = this.with({ projection: undefined, hydrate: undefined, limit: undefined }).compile(true) as Record<string, unknown>;
     const startKey = takeStartKey(input);
     if (this.state.pageSize === undefined) delete input.Limit;
     return { spec: this.requestSpec(input), startKey };
+  }
+
+  /**
+   * Counts the rows the read returns within `bounds`, reading only their keys and discriminator; a
+   * hydrated read fetches its items with only those (an unreadable one counts: a count counts what
+   * is stored) and counts the ones found, as it would return them.
+   */
+  private countRows(bounds: CountBounds, signal: AbortSignal | undefined): Promise<CountPage> {
+    const s = this.state;
+    const input = this.with({ projection: undefined, deleting: true }).compile(true) as Record<string, unknown>;
+    const startKey = takeStartKey(input);
+    delete input.Limit;
+    const hydration = s.hydrate === undefined ? {} : tableHydration(this.table, this.et, [], s.hydrate, s.consistent, storedItemAttributes);
+    return countRows({ ...this.requestSpec(input), ...hydration, parse: () => true }, pagedReadOptions({ pageSize: s.pageSize, ...bounds }, startKey, signal));
   }
 
   /**
@@ -335,7 +287,7 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
    */
   async deleteAll(options: BatchWriteOptions = {}): Promise<DeleteAllResult> {
     const s = this.state;
-    if (s.entities !== undefined && s.hydrate === undefined && !this.indexHoldsEt()) {
+    if (s.entities !== undefined && s.hydrate === undefined && !indexHoldsEt(s.index, this.et)) {
       // Every item would look like no entity's, and none would be deleted.
       throw new ExpressionError(this.owner, '', `deleteAll() after entities() tells items apart by ${this.et}, which index ${s.index.name} does not hold: add hydrate() to read it from the items`);
     }

@@ -1,4 +1,5 @@
 import type { AnyEntity } from '../entity/entity.js';
+import { ExpressionError } from '../errors.js';
 import { parseRecordWith, parseRecordsWith, type ParsedStream, type StreamEventOf, type StreamParsing, type StreamRecordInput } from './stream-record.js';
 import type { StreamViewType } from './view-type.js';
 
@@ -18,13 +19,16 @@ export class StreamParser<E extends AnyEntity, View extends StreamViewType | und
    * types (`newItem` of an INSERT of a `NEW_AND_OLD_IMAGES` stream is an item, never `undefined`),
    * and a record without them, or whose own `StreamViewType` is another, lands in `errors` as
    * `malformed` (`record()` throws it). Kinesis change records carry both images:
-   * `'NEW_AND_OLD_IMAGES'`.
+   * `'NEW_AND_OLD_IMAGES'`. ExpressionError for a value that is none of the four view types.
    *
    * @example const parse = AppTable.streamParser(User).viewType('NEW_AND_OLD_IMAGES')
    */
   viewType<V extends StreamViewType>(viewType: V): StreamParser<E, V> {
     // Told by plain JavaScript, or a value read from configuration: refused before any record.
-    if (!VIEW_TYPES.includes(viewType)) throw new TypeError(`viewType must be one of ${VIEW_TYPES.join(', ')}, got ${String(viewType)}`);
+    if (!VIEW_TYPES.includes(viewType)) {
+      const got = typeof viewType === 'string' ? JSON.stringify(viewType) : String(viewType);
+      throw new ExpressionError(`table ${this.parsing.table}`, '', `viewType() takes one of ${VIEW_TYPES.join(', ')}, got ${got}`);
+    }
     return new StreamParser<E, V>({ ...this.parsing, viewType });
   }
 

@@ -1,9 +1,9 @@
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { isReadableNumberText, unmarshallItem } from '../client/attribute-value.js';
+import { unmarshallItem } from '../client/attribute-value.js';
 import type { EntityModel } from '../entity/model.js';
 import type { AnyEntity, EntityItem, EntityKey } from '../entity/entity.js';
 import { DynakitError } from '../errors.js';
 import { viewTypeMismatch, type ImagesByView, type StreamViewType } from './view-type.js';
+import { normalizeMap } from './stream-image.js';
 
 /**
  * An attribute value of a stream image: Lambda's JSON (binary values as base64 strings) or the
@@ -121,6 +121,10 @@ export type StreamEventOf<E extends AnyEntity, View extends StreamViewType | und
  * A record that could not be turned into an entity event, with why: `malformed` (not a change
  * record dynakit can read) or `schema-mismatch` (an image its entity's schema rejects). A record
  * of no registered entity is no error: it is reported as `unknown` (or `undefined`).
+ *
+ * `record` and `sequenceNumber` are an event's: the change record (inside a Kinesis record; the
+ * Kinesis record itself when its data is not one), and the identifier a partial batch response
+ * names the record by.
  */
 export class StreamRecordError extends DynakitError {
   override name = 'StreamRecordError';
@@ -129,6 +133,8 @@ export class StreamRecordError extends DynakitError {
     readonly reason: 'malformed' | 'schema-mismatch',
     message: string,
     override readonly cause?: unknown,
+    /** As an event's `sequenceNumber`: `undefined` only for a record that has none. */
+    readonly sequenceNumber?: string,
   ) {
     super(message);
   }
@@ -137,59 +143,25 @@ export class StreamRecordError extends DynakitError {
 /** The result of parsing a batch of records: one bad record never fails the others. */
 export interface ParsedStream<Ev> {
   readonly events: Ev[];
-  /** Records of no registered entity, as received. */
+  /**
+   * Records of no registered entity (or of another table), as received: a Kinesis record stays
+   * whole, so passing these to another table's parser keeps its sequence number.
+   */
   readonly unknown: StreamRecordInput[];
   /** Records that are malformed or whose images do not match their entity's schema. */
   readonly errors: StreamRecordError[];
 }
 
-const TYPE_TAGS = ['S', 'N', 'B', 'SS', 'NS', 'BS', 'M', 'L', 'NULL', 'BOOL'];
+/** The `StreamRecordError` of the record being parsed. */
+type Failure = (reason: StreamRecordError['reason'], message: string, cause?: unknown) => StreamRecordError;
 
-/** Checks an attribute value's shape and decodes Lambda's base64 binaries into `Uint8Array`s. */
-function normalize(v: unknown, path: string): AttributeValue {
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new TypeError(`${path} is not an attribute value`);
-  // The SDK's types allow a tag present with the value `undefined`; it is not a second type.
-  const tags = Object.keys(v).filter((k) => TYPE_TAGS.includes(k) && (v as Record<string, unknown>)[k] !== undefined);
-  // DynamoDB Local 3.x writes an empty map into stream images as `{}`, without its `M` tag
-  // (amazon-dynamodb-local-samples#37); nothing else is written that way.
-  if (tags.length === 0 && Object.keys(v).length === 0) return { M: {} };
-  if (tags.length !== 1) throw new TypeError(`${path} has ${tags.length === 0 ? 'no' : 'more than one'} type (S, N, B, SS, NS, BS, M, L, NULL, BOOL)`);
-  const a = v as StreamAttributeValue;
-  if (a.N !== undefined) readableNumber(a.N, path);
-  if (a.NS !== undefined) for (const n of a.NS) readableNumber(n, path);
-  const bytes = (b: string | Uint8Array): Uint8Array => (typeof b === 'string' ? new Uint8Array(Buffer.from(b, 'base64')) : b);
-  if (a.B !== undefined) return { B: bytes(a.B) };
-  if (a.BS !== undefined) return { BS: a.BS.map(bytes) };
-  if (a.M !== undefined) return { M: normalizeMap(a.M, path) };
-  if (a.L !== undefined) return { L: a.L.map((x, i) => normalize(x, `${path}[${i}]`)) };
-  return a as AttributeValue;
-}
-
-/**
- * Refuses, as the DocumentClient does on every other read (GetItem fails on the item), a number
- * with a fraction beyond +/-2^53: no JS number holds its digits, and a bigint cannot hold the
- * fraction. Integers of any size read as bigints; smaller decimals as numbers.
- */
-function readableNumber(n: string, path: string): void {
-  if (!isReadableNumberText(n)) {
-    throw new TypeError(`${path}: ${n} has a fraction and is beyond 2^53, so it cannot be read as a JS number without losing digits`);
-  }
-}
-
-function normalizeMap(m: unknown, path: string): Record<string, AttributeValue> {
-  if (m === null || typeof m !== 'object' || Array.isArray(m)) throw new TypeError(`${path} is not an attribute map`);
-  const out: Record<string, AttributeValue> = {};
-  for (const [k, v] of Object.entries(m)) out[k] = normalize(v, path === '' ? k : `${path}.${k}`);
-  return out;
-}
-
-function imageOf(raw: StreamImage | undefined, record: StreamRecordInput, which: string): Record<string, unknown> | undefined {
+function imageOf(raw: StreamImage | undefined, fail: Failure, which: string): Record<string, unknown> | undefined {
   if (raw === undefined) return undefined;
-  if (raw === null || typeof raw !== 'object') throw new StreamRecordError(record, 'malformed', `${which} is not an attribute map`);
+  if (raw === null || typeof raw !== 'object') throw fail('malformed', `${which} is not an attribute map`);
   try {
     return unmarshallItem(normalizeMap(raw, ''));
   } catch (e) {
-    throw new StreamRecordError(record, 'malformed', `${which} is not valid AttributeValue JSON: ${(e as Error).message}`, e);
+    throw fail('malformed', `${which} is not valid AttributeValue JSON: ${(e as Error).message}`, e);
   }
 }
 
@@ -219,18 +191,23 @@ function sourceTable(record: StreamRecordInput): string | undefined {
  * The change record a Lambda record of a Kinesis data stream carries (base64 JSON in `kinesis.data`);
  * any other record as it is.
  */
-function unwrapKinesis(record: StreamRecordInput): StreamRecordInput {
-  if (record?.eventSource !== 'aws:kinesis') return record;
+function unwrapKinesis(record: StreamRecordInput, fail: Failure): StreamRecordInput {
+  if (!isKinesis(record)) return record;
   const data = record.kinesis?.data;
-  if (typeof data !== 'string') throw new StreamRecordError(record, 'malformed', 'a Kinesis record without kinesis.data');
+  if (typeof data !== 'string') throw fail('malformed', 'a Kinesis record without kinesis.data');
   let inner: unknown;
   try {
     inner = JSON.parse(Buffer.from(data, 'base64').toString('utf8'));
   } catch (e) {
-    throw new StreamRecordError(record, 'malformed', `kinesis.data is not base64 JSON: ${(e as Error).message}`, e);
+    throw fail('malformed', `kinesis.data is not base64 JSON: ${(e as Error).message}`, e);
   }
-  if (inner === null || typeof inner !== 'object' || Array.isArray(inner)) throw new StreamRecordError(record, 'malformed', 'kinesis.data is not a change record');
+  if (inner === null || typeof inner !== 'object' || Array.isArray(inner)) throw fail('malformed', 'kinesis.data is not a change record');
   return inner as StreamRecordInput;
+}
+
+/** Whether a record is a Lambda record of a Kinesis data stream (its change record in `kinesis.data`). */
+function isKinesis(record: StreamRecordInput): boolean {
+  return record?.eventSource === 'aws:kinesis';
 }
 
 /** The table name in a table name or table ARN. */
@@ -261,9 +238,9 @@ function isTtlDeletion(record: StreamRecordInput): boolean {
   return (i.principalId ?? i.PrincipalId) === TTL_PRINCIPAL;
 }
 
-/** Lambda's identifier of a record: the Kinesis record's sequence number, or its change record's. */
-function sequenceNumberOf(received: StreamRecordInput, record: StreamRecordInput): string | undefined {
-  const n = received === record ? record.dynamodb?.SequenceNumber : received.kinesis?.sequenceNumber;
+/** Lambda's identifier of a record as received: a Kinesis record's sequence number, or a stream record's. */
+function sequenceNumberOf(received: StreamRecordInput): string | undefined {
+  const n = isKinesis(received) ? received.kinesis?.sequenceNumber : received?.dynamodb?.SequenceNumber;
   return typeof n === 'string' ? n : undefined;
 }
 
@@ -299,25 +276,37 @@ function keysFromItem(model: EntityModel, item: Record<string, unknown>): Record
  * `EntityStreamEvent`).
  */
 export function parseRecordWith(parsing: StreamParsing, received: StreamRecordInput): EntityStreamEvent<string, Record<string, unknown>> | 'unknown' {
+  const sequenceNumber = sequenceNumberOf(received);
+  const record = unwrapKinesis(received, (reason, message, cause) => new StreamRecordError(received, reason, message, cause, sequenceNumber));
+  const fail: Failure = (reason, message, cause) => new StreamRecordError(record, reason, message, cause, sequenceNumber);
+  try {
+    return parseChange(parsing, record, sequenceNumber, fail);
+  } catch (e) {
+    // Anything else a record makes fail is that record's error too, never the batch's.
+    throw e instanceof StreamRecordError ? e : fail('malformed', String(e), e);
+  }
+}
+
+/** `parseRecordWith` of a change record (a Kinesis record's unwrapped); `fail` makes its errors. */
+function parseChange(parsing: StreamParsing, record: StreamRecordInput, sequenceNumber: string | undefined, fail: Failure): EntityStreamEvent<string, Record<string, unknown>> | 'unknown' {
   const { models, entityAttribute, viewType } = parsing;
-  const record = unwrapKinesis(received);
   const type = isLocalTtlDeletion(record) ? 'REMOVE' : record?.eventName;
   if (type !== 'INSERT' && type !== 'MODIFY' && type !== 'REMOVE') {
-    throw new StreamRecordError(record, 'malformed', `eventName must be INSERT, MODIFY or REMOVE, got ${String(type)}`);
+    throw fail('malformed', `eventName must be INSERT, MODIFY or REMOVE, got ${String(type)}`);
   }
   // A function can be subscribed to several tables' streams; another table's items are not ours
   // even when they carry a discriminator value we know.
   const source = sourceTable(record);
   if (source !== undefined && source !== tableNameOf(parsing.table)) return 'unknown';
   const d = record.dynamodb;
-  if (d === undefined || d === null || typeof d !== 'object') throw new StreamRecordError(record, 'malformed', 'record has no dynamodb section');
+  if (d === undefined || d === null || typeof d !== 'object') throw fail('malformed', 'record has no dynamodb section');
   // Told the view type, the events' types promise its images: a record without them is refused
   // rather than passed on with an image typed as present and missing.
   const mismatch = viewType === undefined ? undefined : viewTypeMismatch(record, type, viewType);
-  if (mismatch !== undefined) throw new StreamRecordError(record, 'malformed', mismatch);
-  const newImage = imageOf(d.NewImage, record, 'NewImage');
-  const oldImage = imageOf(d.OldImage, record, 'OldImage');
-  const storedKey = imageOf(d.Keys, record, 'Keys') ?? {};
+  if (mismatch !== undefined) throw fail('malformed', mismatch);
+  const newImage = imageOf(d.NewImage, fail, 'NewImage');
+  const oldImage = imageOf(d.OldImage, fail, 'OldImage');
+  const storedKey = imageOf(d.Keys, fail, 'Keys') ?? {};
   // The image an event reports names its entity: a REMOVE's old one, an INSERT's new one.
   const main = type === 'REMOVE' ? oldImage : type === 'INSERT' ? newImage : (newImage ?? oldImage);
   const et = entityAttribute === undefined ? undefined : main?.[entityAttribute];
@@ -338,7 +327,7 @@ export function parseRecordWith(parsing: StreamParsing, received: StreamRecordIn
     try {
       return model.parse(image);
     } catch (e) {
-      throw new StreamRecordError(record, 'schema-mismatch', `${model.name}: ${which} does not match the schema: ${(e as Error).message}`, e);
+      throw fail('schema-mismatch', `${model.name}: ${which} does not match the schema: ${(e as Error).message}`, e);
     }
   };
   // An INSERT has no item before it and a REMOVE none after it, whatever a record carries.
@@ -354,10 +343,10 @@ export function parseRecordWith(parsing: StreamParsing, received: StreamRecordIn
     if (keys === undefined) {
       const stored = Object.entries(storedKey).map(([name, v]) => `${name} ${String(v)}`).join(', ');
       const templates = [model.primary.pk?.source, model.primary.sk?.source].filter((t) => t !== undefined).join(' / ');
-      throw new StreamRecordError(record, 'schema-mismatch', `${model.name}: the stored key (${stored}) does not fit the key templates ${templates}, and the image lacks a key composite (${[...model.primaryComposites].join(', ')})`);
+      throw fail('schema-mismatch', `${model.name}: the stored key (${stored}) does not fit the key templates ${templates}, and the image lacks a key composite (${[...model.primaryComposites].join(', ')})`);
     }
   }
-  const base = { entity: model.name, keys, removedByTtl: isTtlDeletion(record), sequenceNumber: sequenceNumberOf(received, record), record };
+  const base = { entity: model.name, keys, removedByTtl: isTtlDeletion(record), sequenceNumber, record };
   const images = { ...(n === undefined ? {} : { newItem: n }), ...(o === undefined ? {} : { oldItem: o }) };
   const other = replaced ? { replaced: { entity: typeof oldEt === 'string' ? oldEt : undefined } } : {};
   return { type, ...base, ...images, ...other } as EntityStreamEvent<string, Record<string, unknown>>;
@@ -372,7 +361,7 @@ export function parseRecordsWith(parsing: StreamParsing, records: readonly Strea
       if (e === 'unknown') out.unknown.push(r);
       else out.events.push(e);
     } catch (err) {
-      out.errors.push(err instanceof StreamRecordError ? err : new StreamRecordError(r, 'malformed', String(err), err));
+      out.errors.push(err instanceof StreamRecordError ? err : new StreamRecordError(r, 'malformed', String(err), err, sequenceNumberOf(r)));
     }
   }
   return out;

@@ -139,18 +139,11 @@ describe('create({ ifNotExists: true })', () => {
     // DynamoDB Local deletes tables at once; a middleware answers the first CreateTable as DynamoDB
     // does for a table whose deletion is under way (without sending it), and that table is gone by
     // the next DescribeTable.
-    const faulty = testClient();
-    otherClients.push(faulty);
     let creates = 0;
-    faulty.middlewareStack.add(
-      (next, context) => async (args) => {
-        if (context.commandName === 'CreateTableCommand' && ++creates === 1) {
-          throw new ResourceInUseException({ message: 'Attempt to change a resource which is still in use: Table is being deleted', $metadata: { httpStatusCode: 400 } });
-        }
-        return next(args);
-      },
-      { step: 'initialize', name: 'deletingTable' },
-    );
+    const faulty = answeringClient('deletingTable', (command) => {
+      if (command === 'CreateTableCommand' && ++creates === 1) throw tableBeingDeleted();
+      return undefined;
+    });
     const { AppTable, Session } = appTable(faulty, uniqueTableName('ine-deleting'));
     await AppTable.create({ ifNotExists: true });
     expect(creates).toBe(2);
@@ -161,27 +154,19 @@ describe('create({ ifNotExists: true })', () => {
   it('maxWaitSeconds bounds the whole call, the wait for a table being deleted included', async () => {
     // The first CreateTable meets a table being deleted (DELETING for 1.5 s, then gone); the table
     // created next never becomes ACTIVE. Each wait given the full 2 s would take some 3.5 s.
-    const faulty = testClient();
-    otherClients.push(faulty);
     let creates = 0;
     let goneAt = 0;
     let stalled = true;
-    faulty.middlewareStack.add(
-      (next, context) => async (args) => {
-        if (!stalled) return next(args);
-        if (context.commandName === 'CreateTableCommand' && ++creates === 1) {
-          goneAt = Date.now() + 1500;
-          throw new ResourceInUseException({ message: 'Attempt to change a resource which is still in use: Table is being deleted', $metadata: { httpStatusCode: 400 } });
-        }
-        if (context.commandName === 'DescribeTableCommand') {
-          if (creates === 1 && Date.now() >= goneAt) throw new ResourceNotFoundException({ message: 'Requested resource not found', $metadata: { httpStatusCode: 400 } });
-          const status = creates === 1 ? 'DELETING' : 'CREATING';
-          return { output: { Table: { TableName: 'stalled', TableStatus: status }, $metadata: {} }, response: {} } as never;
-        }
-        return next(args);
-      },
-      { step: 'initialize', name: 'deletingThenStalled' },
-    );
+    const faulty = answeringClient('deletingThenStalled', (command) => {
+      if (!stalled) return undefined;
+      if (command === 'CreateTableCommand' && ++creates === 1) {
+        goneAt = Date.now() + 1500;
+        throw tableBeingDeleted();
+      }
+      if (command !== 'DescribeTableCommand') return undefined;
+      if (creates === 1 && Date.now() >= goneAt) throw tableNotFound();
+      return { Table: { TableName: 'stalled', TableStatus: creates === 1 ? 'DELETING' : 'CREATING' } };
+    });
     const { AppTable } = appTable(faulty, uniqueTableName('ine-deadline'));
     const started = Date.now();
     const e = await failure(AppTable.create({ ifNotExists: true, maxWaitSeconds: 2 }));
@@ -197,22 +182,13 @@ describe('create({ ifNotExists: true })', () => {
   it('a table being deleted that is gone only once the deadline has passed: a timeout, not "does not exist"', async () => {
     // The first CreateTable meets a table being deleted; DescribeTable answers, after the 1 s
     // deadline, that it is gone. The call ran out of time before it could create it again.
-    const faulty = testClient();
-    otherClients.push(faulty);
     let creates = 0;
-    faulty.middlewareStack.add(
-      (next, context) => async (args) => {
-        if (context.commandName === 'CreateTableCommand' && ++creates === 1) {
-          throw new ResourceInUseException({ message: 'Attempt to change a resource which is still in use: Table is being deleted', $metadata: { httpStatusCode: 400 } });
-        }
-        if (context.commandName === 'DescribeTableCommand' && creates === 1) {
-          await new Promise((resolve) => setTimeout(resolve, 1100));
-          throw new ResourceNotFoundException({ message: 'Requested resource not found', $metadata: { httpStatusCode: 400 } });
-        }
-        return next(args);
-      },
-      { step: 'initialize', name: 'goneAtTheDeadline' },
-    );
+    const faulty = answeringClient('goneAtTheDeadline', async (command) => {
+      if (command === 'CreateTableCommand' && ++creates === 1) throw tableBeingDeleted();
+      if (command !== 'DescribeTableCommand' || creates !== 1) return undefined;
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      throw tableNotFound();
+    });
     const { AppTable } = appTable(faulty, uniqueTableName('ine-gone-late'));
     toDrop.pop();
     const e = await failure(AppTable.create({ ifNotExists: true, maxWaitSeconds: 1 }));
@@ -262,21 +238,15 @@ describe('create({ ifNotExists: true })', () => {
 
   it('a table that stays "in use" for CreateTable but not found by DescribeTable is retried at a pace, not in a busy loop', async () => {
     // The two answers disagree for a moment while a deletion settles; here they disagree for good.
-    const faulty = testClient();
-    otherClients.push(faulty);
     const calls = { CreateTableCommand: 0, DescribeTableCommand: 0 };
-    faulty.middlewareStack.add(
-      (_next, context) => async () => {
-        const name = context.commandName as keyof typeof calls;
-        if (name === 'CreateTableCommand') {
-          calls[name]++;
-          throw new ResourceInUseException({ message: 'Attempt to change a resource which is still in use: Table is being deleted', $metadata: { httpStatusCode: 400 } });
-        }
-        calls.DescribeTableCommand++;
-        throw new ResourceNotFoundException({ message: 'Requested resource not found', $metadata: { httpStatusCode: 400 } });
-      },
-      { step: 'initialize', name: 'inUseButNotFound' },
-    );
+    const faulty = answeringClient('inUseButNotFound', (command) => {
+      if (command === 'CreateTableCommand') {
+        calls.CreateTableCommand++;
+        throw tableBeingDeleted();
+      }
+      calls.DescribeTableCommand++;
+      throw tableNotFound();
+    });
     const { AppTable } = appTable(faulty, uniqueTableName('ine-flapping'));
     toDrop.pop();
     const e = await failure(AppTable.create({ ifNotExists: true, maxWaitSeconds: 1 }));
@@ -293,19 +263,11 @@ describe('create({ ifNotExists: true })', () => {
     const { AppTable } = appTable(client, uniqueTableName('ine-ttl-race'));
     await AppTable.create();
     expect(await ttlOf(AppTable.name)).toBe('expiresAt');
-    const racing = testClient();
-    otherClients.push(racing);
     let updates = 0;
-    racing.middlewareStack.add(
-      (next, context) => async (args) => {
-        if (context.commandName === 'UpdateTimeToLiveCommand') updates++;
-        if (context.commandName === 'DescribeTimeToLiveCommand' && updates === 0) {
-          return { output: { TimeToLiveDescription: { TimeToLiveStatus: 'DISABLED' }, $metadata: {} }, response: {} } as never;
-        }
-        return next(args);
-      },
-      { step: 'initialize', name: 'ttlTurnedOnMeanwhile' },
-    );
+    const racing = answeringClient('ttlTurnedOnMeanwhile', (command) => {
+      if (command === 'UpdateTimeToLiveCommand') updates++;
+      return command === 'DescribeTimeToLiveCommand' && updates === 0 ? { TimeToLiveDescription: { TimeToLiveStatus: 'DISABLED' } } : undefined;
+    });
     await appTable(racing, AppTable.name).AppTable.create({ ifNotExists: true });
     expect(updates).toBe(1);
     expect(await ttlOf(AppTable.name)).toBe('expiresAt');
@@ -315,17 +277,12 @@ describe('create({ ifNotExists: true })', () => {
     // The table exists and stays CREATING (as another process's would for a while); nothing is changed.
     const { AppTable } = appTable(client, uniqueTableName('ine-abort'));
     await client.send(new CreateTableCommand(AppTable.createTableInput()));
-    const creating = testClient();
-    otherClients.push(creating);
     let describes = 0;
-    creating.middlewareStack.add(
-      (next, context) => async (args) => {
-        if (context.commandName !== 'DescribeTableCommand') return next(args);
-        describes++;
-        return { output: { Table: { TableName: AppTable.name, TableStatus: 'CREATING' }, $metadata: {} }, response: {} } as never;
-      },
-      { step: 'initialize', name: 'stillCreating' },
-    );
+    const creating = answeringClient('stillCreating', (command) => {
+      if (command !== 'DescribeTableCommand') return undefined;
+      describes++;
+      return { Table: { TableName: AppTable.name, TableStatus: 'CREATING' } };
+    });
     const reason = new Error('deploy cancelled');
     const started = Date.now();
     const e = await failure(appTable(creating, AppTable.name).AppTable.create({ ifNotExists: true, abortSignal: abortAfter(400, reason) }));
@@ -339,18 +296,40 @@ describe('create({ ifNotExists: true })', () => {
 
 /** A client whose DescribeTimeToLive answers `description` (a state Local never reports), counting the UpdateTimeToLive calls it sends. */
 function ttlAnswered(description: { TimeToLiveStatus: string; AttributeName: string }) {
-  const ttlClient = testClient();
-  otherClients.push(ttlClient);
   let updates = 0;
-  ttlClient.middlewareStack.add(
-    (next, context) => async (args) => {
-      if (context.commandName === 'UpdateTimeToLiveCommand') updates++;
-      if (context.commandName === 'DescribeTimeToLiveCommand') return { output: { TimeToLiveDescription: description, $metadata: {} }, response: {} } as never;
-      return next(args);
-    },
-    { step: 'initialize', name: 'ttlState' },
-  );
+  const ttlClient = answeringClient('ttlState', (command) => {
+    if (command === 'UpdateTimeToLiveCommand') updates++;
+    return command === 'DescribeTimeToLiveCommand' ? { TimeToLiveDescription: description } : undefined;
+  });
   return { ttlClient, updates: () => updates };
+}
+
+/**
+ * A client (destroyed after the file) on which `answer` sees each command first, by name: it may
+ * throw an error in DynamoDB's place, or return the output DynamoDB would (a state Local never
+ * reports); `undefined` sends the command on.
+ */
+function answeringClient(name: string, answer: (command: string | undefined) => object | undefined | Promise<object | undefined>): DynamoDBClient {
+  const c = testClient();
+  otherClients.push(c);
+  c.middlewareStack.add(
+    (next, context) => async (args) => {
+      const output = await answer(context.commandName);
+      return output === undefined ? next(args) : ({ output: { ...output, $metadata: {} }, response: {} } as never);
+    },
+    { step: 'initialize', name },
+  );
+  return c;
+}
+
+/** DynamoDB's answer to a CreateTable of a table whose deletion is under way. */
+function tableBeingDeleted(): ResourceInUseException {
+  return new ResourceInUseException({ message: 'Attempt to change a resource which is still in use: Table is being deleted', $metadata: { httpStatusCode: 400 } });
+}
+
+/** DynamoDB's answer to a DescribeTable of a table that is gone. */
+function tableNotFound(): ResourceNotFoundException {
+  return new ResourceNotFoundException({ message: 'Requested resource not found', $metadata: { httpStatusCode: 400 } });
 }
 
 /** A signal aborted with `reason` after `ms`. */

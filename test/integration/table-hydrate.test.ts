@@ -27,6 +27,17 @@ const idOf = (item: StoredItem) => String(item['taskId'] ?? item['noteId']);
 const keysRead = () => counter.calls.filter((c) => c.command === 'BatchGetItemCommand').reduce((n, c) => n + c.entries, 0);
 const teamA = () => Table.query('byTeam', Table.Key('tpk').eq('TEAM#a'));
 
+/** Deletes these items (once) as soon as the first index Query of the test has been answered: their entries were read, their items are gone. */
+function deleteAfterIndexRead(...keys: { pk: string; sk: string }[]): { readonly deleted: boolean } {
+  const state = { deleted: false };
+  hooks.after = async (operation) => {
+    if (operation !== 'Query' || state.deleted) return;
+    state.deleted = true;
+    for (const Key of keys) await clean.send(new DeleteCommand({ TableName: tableName, Key }));
+  };
+  return state;
+}
+
 beforeAll(async () => {
   // Not Table.create(): it turns TTL on, and DynamoDB Local would delete the expired item at a time of its choosing.
   await cleanClient.send(new CreateTableCommand(Table.createTableInput()));
@@ -112,15 +123,10 @@ describe('table-level hydrate(): index keys, then whole items of every entity', 
   });
 
   it('an item deleted between the index read and the item read is dropped, and limit still fills; trailing gone items end the read', async () => {
-    let deleted = false;
-    hooks.after = async (operation) => {
-      if (operation !== 'Query' || deleted) return;
-      deleted = true;
-      await clean.send(new DeleteCommand({ TableName: tableName, Key: { pk: 'NOTE#n1', sk: 'NOTE' } }));
-    };
+    const gone = deleteAfterIndexRead({ pk: 'NOTE#n1', sk: 'NOTE' });
     try {
       const page = await teamA().hydrate().limit(3);
-      expect(deleted).toBe(true);
+      expect(gone.deleted).toBe(true);
       expect(page.items.map(idOf)).toEqual(['t0', 't2', 'n3']);
       const rest = await teamA().hydrate().startAfter(page.cursor).all();
       expect(rest.items[0]!._et === 'Task' && rest.items[0]!.taskId).toBe('t4');
@@ -129,13 +135,7 @@ describe('table-level hydrate(): index keys, then whole items of every entity', 
       await Note.put(note(1));
     }
     // The last two rows' items deleted after the index read: the page that takes t9's predecessor ends the read.
-    deleted = false;
-    hooks.after = async (operation) => {
-      if (operation !== 'Query' || deleted) return;
-      deleted = true;
-      await clean.send(new DeleteCommand({ TableName: tableName, Key: { pk: 'TASK#t10', sk: 'TASK' } }));
-      await clean.send(new DeleteCommand({ TableName: tableName, Key: { pk: 'NOTE#n11', sk: 'NOTE' } }));
-    };
+    deleteAfterIndexRead({ pk: 'TASK#t10', sk: 'TASK' }, { pk: 'NOTE#n11', sk: 'NOTE' });
     try {
       const page = await Table.query('byTeam', Table.Key('tpk').eq('TEAM#a').and(Table.Key('tsk').gte('s08'))).hydrate().limit(2);
       expect(page.items.map(idOf)).toEqual(['t8', 'n9']);
@@ -144,6 +144,45 @@ describe('table-level hydrate(): index keys, then whole items of every entity', 
       hooks.after = undefined;
       await Task.put(task(10));
       await Note.put(note(11));
+    }
+  });
+
+  it('count() and countPage() count the items found: an index entry whose item is gone is not counted, as it is not returned', async () => {
+    // n1 is deleted once the index has been read: its entry was in the index when it was read.
+    // Select COUNT of the index (the read without hydrate(), and what a hydrated count used to send) counts it.
+    deleteAfterIndexRead({ pk: 'NOTE#n1', sk: 'NOTE' });
+    try {
+      expect(await teamA().count()).toBe(N);
+    } finally {
+      hooks.after = undefined;
+      await Note.put(note(1));
+    }
+    const gone = deleteAfterIndexRead({ pk: 'NOTE#n1', sk: 'NOTE' });
+    try {
+      counter.reset();
+      expect(await teamA().hydrate().count()).toBe(N - 1);
+      expect(gone.deleted).toBe(true);
+      expect((await teamA().hydrate().all()).items).toHaveLength(N - 1);
+      // The item reads fetch only what tells an item is there: its keys and discriminator.
+      const get = counter.calls.find((c) => c.command === 'BatchGetItemCommand')!.body as {
+        RequestItems: Record<string, { ProjectionExpression: string; ExpressionAttributeNames: Record<string, string> }>;
+      };
+      const entry = get.RequestItems[tableName]!;
+      expect(entry.ProjectionExpression.split(', ').map((p) => entry.ExpressionAttributeNames[p]).sort()).toEqual(['_et', 'pk', 'sk']);
+    } finally {
+      hooks.after = undefined;
+      await Note.put(note(1));
+    }
+    // countPage() with a limit counts as all() pages: t0, t2, n3 (n1 gone), then the rest from its cursor.
+    deleteAfterIndexRead({ pk: 'NOTE#n1', sk: 'NOTE' });
+    try {
+      const first = await teamA().hydrate().limit(3).countPage();
+      expect(first).toEqual({ count: 3, cursor: expect.any(String) });
+      expect(await teamA().hydrate().startAfter(first.cursor).countPage()).toEqual({ count: N - 4 });
+      expect((await teamA().hydrate().startAfter(first.cursor).all()).items.map(idOf)).toEqual(ids.slice(4));
+    } finally {
+      hooks.after = undefined;
+      await Note.put(note(1));
     }
   });
 

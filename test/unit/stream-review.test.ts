@@ -48,11 +48,11 @@ describe('Kinesis Data Streams for DynamoDB', () => {
     dynamodb: { ApproximateCreationDateTime: 1_735_689_600_000, Keys: keys, NewImage: image, SizeBytes: 120 }, eventSource: 'aws:dynamodb', ...extra,
   });
   // As Lambda delivers it from the Kinesis stream.
-  const lambda = (data: string) =>
+  const lambda = (data: string, sequenceNumber = '1') =>
     rec({
       awsRegion: 'eu-west-1', eventID: 'shardId-000:1', eventName: 'aws:kinesis:record', eventSource: 'aws:kinesis', eventVersion: '1.0',
       eventSourceARN: 'arn:aws:kinesis:eu-west-1:123456789012:stream/app-changes', invokeIdentityArn: 'arn:aws:iam::123456789012:role/fn',
-      kinesis: { kinesisSchemaVersion: '1.0', partitionKey: 'p', sequenceNumber: '1', approximateArrivalTimestamp: 1_735_689_600.1, data },
+      kinesis: { kinesisSchemaVersion: '1.0', partitionKey: 'p', sequenceNumber, approximateArrivalTimestamp: 1_735_689_600.1, data },
     });
   const encoded = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64');
 
@@ -77,9 +77,39 @@ describe('Kinesis Data Streams for DynamoDB', () => {
     const bad = [lambda('not base64 json {'), rec({ eventSource: 'aws:kinesis', eventName: 'aws:kinesis:record', kinesis: {} }), lambda(encoded([1, 2]))];
     const { events, errors } = AppTable.parseStreamEvent({ Records: [...bad, lambda(encoded(change('App')))] });
     expect(events).toHaveLength(1);
-    expect(errors.map((e) => [e.reason, e.record])).toEqual(bad.map((r) => ['malformed', r]));
+    expect(errors.map((e) => [e.reason, e.record, e.sequenceNumber])).toEqual(bad.map((r) => ['malformed', r, r.kinesis?.sequenceNumber]));
     expect(errors.map((e) => e.message)).toEqual([expect.stringMatching(/^kinesis\.data is not base64 JSON/), 'a Kinesis record without kinesis.data', 'kinesis.data is not a change record']);
     expect(() => AppTable.parseStreamRecord(bad[1]!)).toThrow(StreamRecordError);
+  });
+  it("errors carry what events carry: the change record (the Kinesis record when its data is none) and the partial batch response's sequence number; unknown records stay whole", () => {
+    const badImage = { ...image, balance: { S: 'not a number' } };
+    const records = [
+      lambda(encoded(change('App')), '10'),
+      lambda(encoded(change('App', { dynamodb: { Keys: keys, NewImage: badImage } })), '11'),
+      lambda('not base64 json {', '12'),
+      lambda(encoded(change('Other')), '13'),
+    ];
+    const { events, unknown, errors } = AppTable.parseStreamEvent({ Records: records });
+    expect(events.map((e) => [e.sequenceNumber, e.record.tableName])).toEqual([['10', 'App']]);
+    expect(errors.map((e) => [e.reason, e.sequenceNumber])).toEqual([['schema-mismatch', '11'], ['malformed', '12']]);
+    expect(errors[0]?.record).toEqual(change('App', { dynamodb: { Keys: keys, NewImage: badImage } }));
+    expect(errors[1]?.record).toBe(records[2]);
+    // Whole, so the parser of the other table that writes to the same Kinesis stream keeps its sequence number.
+    expect(unknown).toEqual([records[3]]);
+    const Other = defineTable({ name: 'Other', client, partitionKey: { name: 'pk', type: 'S' }, sortKey: { name: 'sk', type: 'S' } });
+    defineEntity({ table: Other, name: 'Ledger', schema: z.object({ id: z.string() }), keys: { primary: { pk: 'LEDGER#{id}', sk: 'LEDGER' } } });
+    expect(Other.parseStreamEvent({ Records: unknown }).events.map((e) => [e.entity, e.keys, e.sequenceNumber])).toEqual([['Ledger', { id: 'a' }, '13']]);
+    // A DynamoDB stream record's error: its own SequenceNumber, thrown by parseStreamRecord too.
+    const streamBad = rec({ eventName: 'INSERT', dynamodb: { SequenceNumber: '700', Keys: keys, NewImage: badImage } });
+    expect(AppTable.parseStreamEvent({ Records: [streamBad] }).errors.map((e) => [e.record, e.sequenceNumber])).toEqual([[streamBad, '700']]);
+    let thrown: unknown;
+    try {
+      AppTable.streamParser(Ledger).record(streamBad);
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBeInstanceOf(StreamRecordError);
+    expect(thrown).toMatchObject({ reason: 'schema-mismatch', record: streamBad, sequenceNumber: '700' });
   });
 });
 

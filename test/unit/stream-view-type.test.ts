@@ -6,7 +6,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { StreamRecordError, defineEntity, defineTable, type StreamRecordInput, type StreamViewType } from '../../src/index.js';
+import { DynakitError, ExpressionError, StreamRecordError, defineEntity, defineTable, type StreamRecordInput, type StreamViewType } from '../../src/index.js';
 import { appModel } from '../fixtures/app-model.js';
 
 const client = new DynamoDBClient({ region: 'us-east-1' });
@@ -94,8 +94,20 @@ describe('a parser told the view type', () => {
     expect(e).not.toHaveProperty('oldItem');
   });
 
-  it('a view type that is not one of the four is refused before any record (plain JavaScript, configuration)', () => {
-    expect(() => AppTable.streamParser(User).viewType('NEW_AND_OLD' as StreamViewType)).toThrow(/viewType must be one of NEW_AND_OLD_IMAGES, NEW_IMAGE, OLD_IMAGE, KEYS_ONLY, got NEW_AND_OLD/);
+  it('a view type that is not one of the four is refused before any record (plain JavaScript, configuration): an ExpressionError naming the table, the value and the four', () => {
+    const parse = AppTable.streamParser(User);
+    for (const [bad, shown] of [['NEW_AND_OLD', '"NEW_AND_OLD"'], ['', '""'], [undefined, 'undefined'], [3, '3']] as const) {
+      let e: unknown;
+      try {
+        parse.viewType(bad as StreamViewType);
+      } catch (thrown) {
+        e = thrown;
+      }
+      expect(e).toBeInstanceOf(ExpressionError);
+      expect(e).toBeInstanceOf(DynakitError);
+      expect(e).toMatchObject({ entity: 'table App', path: '' });
+      expect((e as Error).message).toBe(`table App: viewType() takes one of NEW_AND_OLD_IMAGES, NEW_IMAGE, OLD_IMAGE, KEYS_ONLY, got ${shown}`);
+    }
   });
 });
 
