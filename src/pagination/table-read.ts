@@ -16,7 +16,7 @@ import type { BatchWriteOptions } from '../batch/batch-writer.js';
 import { deletePages, type DeleteAllResult } from '../batch/delete-pages.js';
 import { ReadOptions, type ReadOptionsState } from './read-options.js';
 import type { RequestOptions } from '../client/send.js';
-import { checkFilterOffKeys, checkIndexHolds, checkWholeItems, filterNeeds, type NeededAttribute } from './index-projection.js';
+import { checkFilterOffKeys, checkIndexHolds, checkWholeItems, filterNeeds, migrationNeeds, type NeededAttribute } from './index-projection.js';
 import { checkKeyCondition } from './table-key-terms.js';
 import { ownerByDiscriminator } from '../client/send-document-request.js';
 import { tableHydration } from './table-hydrate.js';
@@ -225,7 +225,8 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
       // The discriminator only when the index holds it: a narrow global index refuses to project
       // anything else, and its items then come back as `unknown`.
       const et = this.indexHoldsEt() ? [this.et] : [];
-      const names = [...new Set([...s.projection, ...et, ...this.keyAttributes.map((a) => a.name)])];
+      const versions = migrationNeeds(owner, s.index, [...this.table.entities.values()].filter((m) => s.entities === undefined || s.entities.has(m.name)));
+      const names = [...new Set([...s.projection, ...et, ...versions, ...this.keyAttributes.map((a) => a.name)])];
       input.ProjectionExpression = compileProjection(names.map((n) => [n]), ctx);
     } else if (s.index.projected !== undefined && s.index.type === 'local') {
       // An index returns only what it holds by default, and items are parsed whole: a local one
