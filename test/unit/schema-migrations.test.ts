@@ -6,7 +6,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
-import { defineEntity, defineTable, ExpressionError, ItemMigrationError, ItemParseError, KeyError, type MigrationStep } from '../../src/index.js';
+import { defineEntity, defineTable, ExpressionError, ItemMigrationError, ItemParseError, KeyError, migrateStored, type MigrationStep } from '../../src/index.js';
 import { afterWrite } from '../../src/operations/returned-item.js';
 import { migratedModel, personV1 } from '../fixtures/migrated-model.js';
 
@@ -241,5 +241,14 @@ describe('projected reads', () => {
     });
     expect(E.model.parse({ pk: 'J#a', sk: 'J', _et: 'Proj' }, ['nick'])).toEqual({ nick: 'none' });
     expect(E.model.parse({ pk: 'J#a', sk: 'J', _et: 'Proj', nick: 'Bo' }, ['nick'])).toEqual({ nick: 'Bo' });
+  });
+});
+
+describe('migrateStored refuses before reading', () => {
+  it('an entity without migrations, and a concurrency that is not a positive whole number', async () => {
+    const Plain = defineEntity({ table: Table, name: 'Unversioned', schema: z.object({ id: z.string() }), keys: { primary: { pk: 'U#{id}', sk: 'U' } } });
+    await expect(migrateStored(Plain)).rejects.toThrow(/Unversioned: migrateStored\(\) rewrites items to the current schema version: the entity has no migrations/);
+    await expect(migrateStored(Person, { concurrency: 0 })).rejects.toThrow(ExpressionError);
+    await expect(migrateStored(Person, { concurrency: 1.5 })).rejects.toThrow(/concurrency must be a positive whole number \(got 1.5\)/);
   });
 });
