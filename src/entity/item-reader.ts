@@ -68,8 +68,11 @@ export class ItemReader {
     return this.reader(projection)(raw);
   }
 
-  /** `parse` with the projection resolved once, for reads that parse many items. */
-  reader(projection?: readonly string[]): (raw: Record<string, unknown>) => Record<string, unknown> {
+  /**
+   * `parse` with the projection resolved once, for reads that parse many items. `held`: the stored
+   * attributes a global index that holds part of an item returns (what a migration step may read).
+   */
+  reader(projection?: readonly string[], held?: ReadonlySet<string>): (raw: Record<string, unknown>) => Record<string, unknown> {
     const schema = projection === undefined ? this.o.schema : this.projectionSchema(projection);
     const managed = projection === undefined ? this.allManaged : this.managedFor(projection);
     // A schema that keeps unknown keys would also keep attributes read only for dynakit's own
@@ -78,8 +81,10 @@ export class ItemReader {
     const keep = this.fieldReaders !== undefined ? undefined : projected;
     const migrations = this.o.migrations;
     if (migrations === undefined) return (raw) => this.parseWith(raw, schema, managed, keep);
-    // A projected item's steps see only what the read fetched (see `SchemaMigrations.migrator`).
-    const migrate = migrations.migrator(projected);
+    // The steps of a projected item, or of one read from a global index that holds part of it, see
+    // only what the read fetched (see `SchemaMigrations.migrator`).
+    const { names } = this.o;
+    const migrate = migrations.migrator(projected ?? (held && new Set([...held].map((a) => names.attributeStoredAs(a) ?? a))));
     return (raw) => this.parseWith(raw, schema, managed, keep, migrate(raw));
   }
 

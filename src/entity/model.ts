@@ -422,8 +422,8 @@ export class EntityModel {
   }
 
   /** `parse` with the projection resolved once, for reads that parse many items. */
-  reader(projection?: readonly string[]): (raw: Record<string, unknown>) => Record<string, unknown> {
-    return this.items.reader(projection);
+  reader(projection?: readonly string[], held?: ReadonlySet<string>): (raw: Record<string, unknown>) => Record<string, unknown> {
+    return this.items.reader(projection, held);
   }
 
   /** Revives a partial stored item (UPDATED_NEW / UPDATED_OLD); not validated: it is partial by nature. */

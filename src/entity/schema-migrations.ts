@@ -105,8 +105,9 @@ export class SchemaMigrations {
   /**
    * The function a read runs on each stored item before it is parsed: the item itself when it is
    * at the current version (one property read), else the item brought to it by the steps. With
-   * `fetched` (a projected read's top-level attributes), a step that reads an attribute the read
-   * did not fetch fails rather than computing from a value that only looks missing.
+   * `fetched` (the top-level attributes a projected read, or a read of an index that holds part of
+   * the item, returns), a step that reads an attribute the read did not fetch fails rather than
+   * computing from a value that only looks missing.
    */
   migrator(fetched?: ReadonlySet<string>): (raw: Record<string, unknown>) => Record<string, unknown> {
     return (raw) => (raw[this.attribute] === this.current ? raw : this.migrate(raw, fetched));
@@ -152,7 +153,8 @@ export class SchemaMigrations {
       stored,
       step,
       raw,
-      `the step from version ${step} to ${step + 1} reads "${attribute}", which this projected read did not fetch: read the whole item, or bring stored items to the current version first`,
+      `the step from version ${step} to ${step + 1} reads "${attribute}", which this read did not fetch (it reads a projection, or an index that holds part of the item): ` +
+        'read the whole item, or bring stored items to the current version first (migrateStored)',
     );
   }
 
@@ -165,7 +167,7 @@ export class SchemaMigrations {
 const LOOKED_UP_BY_JAVASCRIPT: ReadonlySet<string> = new Set(['toJSON', 'then']);
 
 /**
- * The item as a step sees it in a projected read: reading an attribute the read did not fetch (and
+ * The item as a step sees it in a read of part of the item: reading an attribute the read did not fetch (and
  * no earlier step set) calls `missing`, as its absence says nothing about the stored item.
  */
 function fetchedOnly(item: Record<string, unknown>, fetched: ReadonlySet<string>, missing: (attribute: string) => never): Record<string, unknown> {

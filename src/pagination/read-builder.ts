@@ -133,6 +133,11 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> extends Rea
     return withPlaceholders(input, ctx);
   }
 
+  /** What a global index that holds part of an item returns, when the items are read from it (not hydrated). */
+  private heldAttributes(): ReadonlySet<string> | undefined {
+    return this.index.type === 'global' && this.state.hydrate === undefined ? this.index.projected : undefined;
+  }
+
   /** The attributes this read needs from the index: the discriminator, TTL, filter and read attributes. */
   private checkIndexHolds(withProjection: boolean): void {
     if (this.index.projected === undefined) return;
@@ -162,7 +167,7 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> extends Rea
     const m = this.model;
     const s = this.state;
     const row: (raw: Record<string, unknown>) => Result =
-      s.deleting === true ? (raw) => storedItemDelete(m.table, m, raw) as Result : (m.reader(s.projection) as (raw: Record<string, unknown>) => Result);
+      s.deleting === true ? (raw) => storedItemDelete(m.table, m, raw) as Result : (m.reader(s.projection, this.heldAttributes()) as (raw: Record<string, unknown>) => Result);
     if (s.hydrate === undefined) {
       const returned = this.ttlIsQueriedKey() ? this.liveItem() : (raw: Record<string, unknown>) => m.owns(raw);
       const parse = skippingInvalid((raw) => (returned(raw) ? row(raw) : SKIP), s.onInvalidItem);

@@ -72,7 +72,7 @@ describe('reads migrate stored items to the current version', () => {
 
   it('projected reads: current items read as usual; an old item whose steps read more than the projection fails loudly', async () => {
     expect(await Person.get({ personId: 'p3' }).project('nick')).toEqual({ nick: 'Al' });
-    await expect(Person.get({ personId: 'p1' }).project('nick')).rejects.toThrow(/reads "name", which this projected read did not fetch/);
+    await expect(Person.get({ personId: 'p1' }).project('nick')).rejects.toThrow(/reads "name", which this read did not fetch/);
     // A query reports the item through onInvalidItem and keeps the others.
     const failed: ItemParseError[] = [];
     const nicks = await Person.query('byOrg', Person.Key('org').eq('acme')).project('nick').onInvalidItem((e) => failed.push(e)).all();
@@ -81,6 +81,16 @@ describe('reads migrate stored items to the current version', () => {
       [true, 'P#p1'],
       [true, 'P#p2'],
     ]);
+  });
+
+  it('a global index that holds part of an item: steps see only what it holds', async () => {
+    const failed: ItemParseError[] = [];
+    const read = await Person.query('byOrgWide', Person.Key('org').eq('acme')).onInvalidItem((e) => failed.push(e)).all();
+    expect(read.map(fields)).toEqual([grace, alan]);
+    expect(failed.map((e) => [e instanceof ItemMigrationError && e.step, e.raw['personId']])).toEqual([[1, 'p1']]);
+    const table = await Table.query('byOrgWide', Table.Key('wpk').eq('ORG#acme')).onInvalidItem((e) => failed.push(e)).all();
+    expect(table.items.map((i) => i['nick'])).toEqual(['Grace', 'Al']);
+    expect(failed.map((e) => e.message.includes('reads "name", which this read did not fetch'))).toEqual([true, true]);
   });
 });
 

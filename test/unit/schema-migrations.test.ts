@@ -227,7 +227,7 @@ describe('projected reads', () => {
     const v1 = personV1('p1', 'Ada Lovelace');
     const e = migrationError(() => Person.model.parse({ _et: 'Person', pk: v1['pk'], sk: 'P', personId: 'p1' }, ['personId']));
     expect(e.step).toBe(1);
-    expect(e.message).toMatch(/the step from version 1 to 2 reads "name", which this projected read did not fetch/);
+    expect(e.message).toMatch(/the step from version 1 to 2 reads "name", which this read did not fetch \(it reads a projection, or an index that holds part of the item\)/);
   });
 
   it('steps that read only fetched attributes migrate a projected item', () => {
