@@ -9,6 +9,7 @@ import type { CheckedKeys } from './template-types.js';
 import type { EpochTimestampFields, TimestampFields, TimestampOptions } from './entity-types.js';
 import { EntityModel } from './model.js';
 import { Entity, type SchemaKeys } from './entity.js';
+import type { MigrationsOption } from './schema-migrations.js';
 
 /** The item with its timestamps: ISO-8601 text unless `timestamps` asks for an epoch format. */
 type WithTimestamps<T, TS> = TS extends false ? T : T & (TS extends { readonly format: 'epochMs' | 'epochSeconds' } ? EpochTimestampFields : TimestampFields);
@@ -58,6 +59,12 @@ export interface EntityConfig<Name extends string, S extends z.ZodObject, C exte
    * and `user_id` in the table.
    */
   readonly storedAs?: { readonly [F in NoInfer<keyof S['_zod']['output'] | (TS extends false ? never : keyof TimestampFields) | V>]?: string };
+  /**
+   * Schema versions (docs/modeling.md): full-item writes store the current version
+   * (`steps.length + 1`) in `attribute` (default `_sv`); reads run the steps from a stored item's
+   * version (1 when it has none) to the current one before the schema parses it.
+   */
+  readonly migrations?: MigrationsOption;
 }
 
 /**
@@ -92,6 +99,7 @@ export function defineEntity<
     version: config.version,
     ttl: config.ttl,
     storedAs: config.storedAs as Readonly<Record<string, string>> | undefined,
+    migrations: config.migrations,
   });
   return new Entity(config.name, model);
 }

@@ -7,6 +7,7 @@ import type { DocPath } from '../expressions/ast.js';
 import type { TimestampNames } from './timestamps.js';
 import type { StoredNames } from './stored-names.js';
 import { stampIn, type TimestampFormat } from './timestamps.js';
+import type { SchemaMigrations } from './schema-migrations.js';
 
 /**
  * A managed attribute, the `typeof` its stored value must have, and for a timestamp its format:
@@ -23,6 +24,8 @@ export interface ItemReaderOptions {
   readonly timestamps: TimestampNames | undefined;
   readonly version: string | undefined;
   readonly ttl: string | undefined;
+  /** The entity's schema versions: stored items are migrated before they are parsed. */
+  readonly migrations: SchemaMigrations | undefined;
   /** The entity's attribute names in the table (`storedAs`). */
   readonly names: StoredNames;
   /** The document path of a projected attribute or path (`EntityModel.projectedPath`). */
@@ -65,14 +68,24 @@ export class ItemReader {
     return this.reader(projection)(raw);
   }
 
-  /** `parse` with the projection resolved once, for reads that parse many items. */
-  reader(projection?: readonly string[]): (raw: Record<string, unknown>) => Record<string, unknown> {
+  /**
+   * `parse` with the projection resolved once, for reads that parse many items. `held`: the stored
+   * attributes a global index that holds part of an item returns (what a migration step may read).
+   */
+  reader(projection?: readonly string[], held?: ReadonlySet<string>): (raw: Record<string, unknown>) => Record<string, unknown> {
     const schema = projection === undefined ? this.o.schema : this.projectionSchema(projection);
     const managed = projection === undefined ? this.allManaged : this.managedFor(projection);
     // A schema that keeps unknown keys would also keep attributes read only for dynakit's own
     // checks (the TTL of a projected get): a projection keeps what it names.
-    const keep = projection === undefined || this.fieldReaders !== undefined ? undefined : new Set(projection.map((p) => this.o.pathOf(p)[0] as string));
-    return (raw) => this.parseWith(raw, schema, managed, keep);
+    const projected = projection === undefined ? undefined : new Set(projection.map((p) => this.o.pathOf(p)[0] as string));
+    const keep = this.fieldReaders !== undefined ? undefined : projected;
+    const migrations = this.o.migrations;
+    if (migrations === undefined) return (raw) => this.parseWith(raw, schema, managed, keep);
+    // The steps of a projected item, or of one read from a global index that holds part of it, see
+    // only what the read fetched (see `SchemaMigrations.migrator`).
+    const { names } = this.o;
+    const migrate = migrations.migrator(projected ?? (held && new Set([...held].map((a) => names.attributeStoredAs(a) ?? a))));
+    return (raw) => this.parseWith(raw, schema, managed, keep, migrate(raw));
   }
 
   /** Revives a partial stored item (UPDATED_NEW / UPDATED_OLD); not validated: it is partial by nature. */
@@ -80,8 +93,9 @@ export class ItemReader {
     return this.withManaged(this.readStored(raw), raw, this.allManaged);
   }
 
-  private parseWith(raw: Record<string, unknown>, schema: z.ZodObject, managed: readonly Managed[], keep?: ReadonlySet<string>): Record<string, unknown> {
-    const r = schema.safeParse(this.readStored(raw, keep));
+  /** `stored`: the item at the current schema version (see `SchemaMigrations.migrator`); `raw` as read, for errors and the managed attributes. */
+  private parseWith(raw: Record<string, unknown>, schema: z.ZodObject, managed: readonly Managed[], keep?: ReadonlySet<string>, stored = raw): Record<string, unknown> {
+    const r = schema.safeParse(this.readStored(stored, keep));
     if (!r.success) throw new ItemParseError(this.o.name, zodIssues(r.error), raw);
     return this.withManaged(r.data as Record<string, unknown>, raw, managed);
   }

@@ -17,6 +17,8 @@ export interface ItemWriterOptions {
   readonly indexes: ReadonlyMap<string, IndexKeys>;
   /** Physical attributes dynakit writes itself (keys and the discriminator). */
   readonly reserved: ReadonlySet<string>;
+  /** The schema version attribute and the version every full item is stored at (`migrations`). */
+  readonly schemaVersion: readonly [attribute: string, version: number] | undefined;
   /** Schema fields stored in index key attributes (see `EntityModel.selfKeys`). */
   readonly selfKeys: ReadonlyMap<string, readonly SelfKey[]>;
   /** Fields stored in key attributes of indexes the entity has no keys on (see `foreignKeyFields`). */
@@ -107,6 +109,7 @@ export class ItemWriter {
     if (o.table.entityAttribute !== undefined) item[o.table.entityAttribute] = o.name;
     Object.assign(item, stored);
     if (stamps !== undefined) Object.assign(item, o.names.toStored(stamps));
+    if (o.schemaVersion !== undefined) item[o.schemaVersion[0]] = o.schemaVersion[1];
     const itemSize = computeItemSize(item);
     const size = sizeWithLocalIndexes(item, itemSize, o.table.indexes.values());
     if (size > MAX_ITEM_BYTES) throw new ItemSizeError(o.name, size, MAX_ITEM_BYTES);

@@ -19,6 +19,7 @@ import type { DocPath } from '../expressions/ast.js';
 import { parseDocPath, typedPath, uniquePaths } from '../expressions/document-path.js';
 import type { Table } from './table.js';
 import type { ConditionOwner } from '../expressions/condition-owner.js';
+import { SchemaMigrations, type MigrationsOption } from './schema-migrations.js';
 
 export interface ModelOptions {
   readonly name: string;
@@ -33,6 +34,8 @@ export interface ModelOptions {
   readonly ttl?: string | undefined;
   /** Top-level schema fields, timestamps and version stored under another attribute name (see `compileStoredNames`). */
   readonly storedAs?: Readonly<Record<string, string>> | undefined;
+  /** Schema versions and the steps that bring stored items up to date (see schema-migrations.ts). */
+  readonly migrations?: MigrationsOption | undefined;
 }
 
 /**
@@ -92,6 +95,8 @@ export class EntityModel {
    * only these per call (a default may be a function, so its value is not cached).
    */
   readonly defaulted: readonly (readonly [string, z.ZodType])[];
+  /** The schema version writes store and reads migrate from, when the entity has `migrations`. */
+  readonly migrations: SchemaMigrations | undefined;
 
   constructor(o: ModelOptions) {
     this.name = o.name;
@@ -152,13 +157,17 @@ export class EntityModel {
     // Reads also leave out the key attributes of the table's other indexes (not schema fields): an item
     // written by an older definition of the entity may still carry them.
     const readReserved = new Set([...reserved, ...[...o.table.keyAttributeNames].filter((a) => !(a in this.shape))]);
-    this.items = new ItemReader({ name: o.name, schema: readSchema(o.schema), reserved: readReserved, timestamps: this.timestamps, version: o.version, ttl: o.ttl, names: this.names, pathOf: (p) => this.projectedPath(p) });
+    const migrations = (this.migrations = this.compileMigrations(o, readReserved));
+    const versioned = migrations === undefined ? undefined : ([migrations.attribute, migrations.current] as const);
+    if (versioned !== undefined) readReserved.add(versioned[0]);
+    this.items = new ItemReader({ name: o.name, schema: readSchema(o.schema), reserved: readReserved, migrations, timestamps: this.timestamps, version: o.version, ttl: o.ttl, names: this.names, pathOf: (p) => this.projectedPath(p) });
     this.writer = new ItemWriter({
       name: o.name,
       table: o.table,
       schema: o.schema,
       indexes,
-      reserved,
+      reserved: versioned === undefined ? reserved : new Set([...reserved, versioned[0]]),
+      schemaVersion: versioned,
       selfKeys: this.selfKeys,
       foreignKeys,
       readBack: o.table.entityAttribute === undefined ? this.managed : [...this.managed, o.table.entityAttribute],
@@ -168,6 +177,27 @@ export class EntityModel {
       encode: this.encodeValue,
     });
     o.table.register(this);
+  }
+
+  /**
+   * The entity's `migrations`, checked: the version attribute must be a name the entity does not
+   * use in the table (a field's model or stored name, a timestamp, the version, a key, the discriminator).
+   */
+  private compileMigrations(o: ModelOptions, readReserved: ReadonlySet<string>): SchemaMigrations | undefined {
+    if (o.migrations === undefined) return undefined;
+    const fields = [...Object.keys(this.shape), ...this.managed];
+    const taken = new Set([...readReserved, ...o.table.keyAttributeNames, ...fields, ...fields.map(this.storedName)]);
+    if (o.table.entityAttribute !== undefined) taken.add(o.table.entityAttribute);
+    const kept = new Set([...readReserved, ...this.managed.map(this.storedName)]);
+    return new SchemaMigrations({ entity: o.name, names: this.names, kept, taken }, o.migrations);
+  }
+
+  /**
+   * What a projected read fetches for migrate-on-read: the schema version attribute (as stored), so
+   * an item at the current version is told from one written before `migrations` (which has none).
+   */
+  migrationAttributes(): string[] {
+    return this.migrations === undefined ? [] : [this.migrations.attribute];
   }
 
   /** The entity's keys on index `name`; a `KeyError` naming the indexes it has keys on when it has none there. */
@@ -392,8 +422,8 @@ export class EntityModel {
   }
 
   /** `parse` with the projection resolved once, for reads that parse many items. */
-  reader(projection?: readonly string[]): (raw: Record<string, unknown>) => Record<string, unknown> {
-    return this.items.reader(projection);
+  reader(projection?: readonly string[], held?: ReadonlySet<string>): (raw: Record<string, unknown>) => Record<string, unknown> {
+    return this.items.reader(projection, held);
   }
 
   /** Revives a partial stored item (UPDATED_NEW / UPDATED_OLD); not validated: it is partial by nature. */

@@ -1,4 +1,5 @@
 import { ItemParseError } from '../errors.js';
+import { ItemMigrationError } from '../entity/schema-migrations.js';
 import type { EntityModel } from '../entity/model.js';
 
 type Write = 'put' | 'update' | 'delete';
@@ -9,7 +10,12 @@ type Write = 'put' | 'update' | 'delete';
  * a failed write and retry it (an update's ADD twice). Any other error is returned as it is.
  */
 export function afterWrite(error: unknown, write: Write): unknown {
-  return error instanceof ItemParseError && error.written === undefined ? Object.assign(new ItemParseError(error.entity, error.issues, error.raw, write), { cause: error.cause }) : error;
+  if (!(error instanceof ItemParseError) || error.written !== undefined) return error;
+  if (error instanceof ItemMigrationError) {
+    const { entity, attribute, storedVersion, currentVersion, step, raw, issues } = error;
+    return new ItemMigrationError(entity, attribute, storedVersion, currentVersion, step, raw, issues[0]!.message, { cause: error.cause, written: write });
+  }
+  return Object.assign(new ItemParseError(error.entity, error.issues, error.raw, write), { cause: error.cause });
 }
 
 /**

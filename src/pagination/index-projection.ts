@@ -77,6 +77,33 @@ export function checkFilterOffKeys(where: string, index: ResolvedIndex, attribut
 const keyNames = new WeakMap<ResolvedIndex, ReadonlySet<string>>();
 
 /**
+ * The schema version attributes a table-level projected read fetches besides `project()`'s: those
+ * of the read's entities with `migrations` (an item without one is read as written before them).
+ * A global index without the attribute cannot return it: a migrated entity with keys on it is refused.
+ *
+ * @example migrationNeeds('table app', gsi1, [User.model]) // ['_sv']
+ */
+export function migrationNeeds(where: string, index: ResolvedIndex, models: readonly EntityModel[]): string[] {
+  const out = new Set<string>();
+  for (const model of models) {
+    for (const a of model.migrationAttributes()) {
+      if (index.projected === undefined || index.projected.has(a) || index.type === 'local') {
+        out.add(a);
+        continue;
+      }
+      if (!model.indexes.has(index.name)) continue;
+      throw new ExpressionError(
+        where,
+        a,
+        `global index ${index.name} does not hold "${a}", the schema version ${model.name} migrates its items from (migrations); ` +
+          `add it to the index's projection (projection: { include: [...] }), or read through the table or an index that holds it`,
+      );
+    }
+  }
+  return [...out];
+}
+
+/**
  * A table-level read without `project()` parses every item of a registered entity by its whole
  * schema. A global index that holds the discriminator (`et`) but not every attribute of an entity
  * with keys on it returns that entity's items partial (it cannot fetch the rest from the table),
@@ -90,7 +117,7 @@ export function checkWholeItems(where: string, index: ResolvedIndex, et: string,
   if (held === undefined || index.type !== 'global' || !held.has(et)) return;
   for (const model of models) {
     if (!model.indexes.has(index.name)) continue;
-    const missing = model.readableAttributes.map(model.storedName).filter((a) => !held.has(a));
+    const missing = [...model.readableAttributes.map(model.storedName), ...model.migrationAttributes()].filter((a) => !held.has(a));
     if (missing.length === 0) continue;
     throw new ExpressionError(
       where,

@@ -125,13 +125,18 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> extends Rea
       input.ProjectionExpression = compileProjection(names.map((n) => [n]), ctx);
     } else if (withProjection && s.projection !== undefined && s.projection.length > 0) {
       // Key attributes are read too: cursors are built from them.
-      input.ProjectionExpression = compileProjection(m.projectionPaths(s.projection, [...m.ownershipAttributes(false), ...this.keyAttributes.map((a) => a.name)]), ctx);
+      input.ProjectionExpression = compileProjection(m.projectionPaths(s.projection, [...m.ownershipAttributes(false), ...m.migrationAttributes(), ...this.keyAttributes.map((a) => a.name)]), ctx);
     } else if (withProjection && this.index.projected !== undefined && this.index.type === 'local') {
       // An index returns only what it holds by default; a local one can fetch whole items.
       input.Select = 'ALL_ATTRIBUTES';
     }
     this.setPaging(input);
     return withPlaceholders(input, ctx);
+  }
+
+  /** What a global index that holds part of an item returns, when the items are read from it (not hydrated). */
+  private heldAttributes(): ReadonlySet<string> | undefined {
+    return this.index.type === 'global' && this.state.hydrate === undefined ? this.index.projected : undefined;
   }
 
   /** The attributes this read needs from the index: the discriminator, TTL, filter and read attributes. */
@@ -148,6 +153,7 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> extends Rea
     if (m.ttl !== undefined && s.includeExpired !== true) needed.push([m.ttl, 'filter', 'the TTL that hides expired items; or use includeExpired()']);
     needed.push(...filterNeeds(s.filter));
     if (withProjection) {
+      for (const a of m.migrationAttributes()) needed.push([a, 'read', 'the schema version reads migrate items from']);
       const read = s.projection !== undefined && s.projection.length > 0 ? m.projectedAttributes(s.projection) : m.readableAttributes;
       for (const a of read) needed.push([a, 'read', 'read into the result']);
     }
@@ -162,7 +168,7 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> extends Rea
     const m = this.model;
     const s = this.state;
     const row: (raw: Record<string, unknown>) => Result =
-      s.deleting === true ? (raw) => storedItemDelete(m.table, m, raw) as Result : (m.reader(s.projection) as (raw: Record<string, unknown>) => Result);
+      s.deleting === true ? (raw) => storedItemDelete(m.table, m, raw) as Result : (m.reader(s.projection, this.heldAttributes()) as (raw: Record<string, unknown>) => Result);
     if (s.hydrate === undefined) {
       const returned = this.ttlIsQueriedKey() ? this.liveItem() : (raw: Record<string, unknown>) => m.owns(raw);
       const parse = skippingInvalid((raw) => (returned(raw) ? row(raw) : SKIP), s.onInvalidItem);

@@ -20,7 +20,8 @@ export interface TableHydration {
 
 /**
  * The item reads of a table-level hydrated read: whole items, or with `projection`, those
- * attributes plus the discriminator (to pick the entity that parses each item) and the table keys.
+ * attributes plus the discriminator (to pick the entity that parses each item), the schema version
+ * attributes of entities with `migrations`, and the table keys.
  * `consistent` (a `consistent()` read of a local index) makes them strongly consistent too.
  * `unreadable` (`onInvalidItem()`) stands in for an item holding a number JavaScript cannot read.
  */
@@ -32,7 +33,9 @@ export function tableHydration(
   consistent: boolean,
   unreadable?: UnreadableItem,
 ): TableHydration {
-  const attributes = projection === undefined ? undefined : [...projection, entityAttribute].map((n) => [n]);
+  // The schema versions too (migrations): table items always hold them, so every entity's is read.
+  const versions = projection === undefined ? [] : [...table.entities.values()].flatMap((m) => m.migrationAttributes());
+  const attributes = projection === undefined ? undefined : [...new Set([...projection, entityAttribute, ...versions])].map((n) => [n]);
   return {
     hydrate: itemReads(table, tableContextFor(table), attributes, consistent ? { ...options, consistent: true } : options, ownerByDiscriminator(entityAttribute, table.name), unreadable),
     // A row standing for an unreadable item too: the page after reports it, as an item that does not parse.

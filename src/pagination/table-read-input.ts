@@ -8,7 +8,7 @@ import type { Condition } from '../expressions/condition.js';
 import { conditionAttributes } from '../expressions/condition-attributes.js';
 import type { ResolvedIndex, Table } from '../entity/table.js';
 import type { KeyAttribute } from '../entity/table-types.js';
-import { checkFilterOffKeys, checkIndexHolds, checkWholeItems, filterNeeds, type NeededAttribute } from './index-projection.js';
+import { checkFilterOffKeys, checkIndexHolds, checkWholeItems, filterNeeds, migrationNeeds, type NeededAttribute } from './index-projection.js';
 import type { ScanSegments } from './parallel-scan.js';
 import type { ReadOptionsState } from './read-options.js';
 
@@ -50,13 +50,14 @@ export function tableReadInput(
   ctx: CompileContext,
 ): Record<string, unknown> {
   const owner = `table ${table.name}`;
+  const readEntities = () => [...table.entities.values()].filter((m) => s.entities === undefined || s.entities.has(m.name));
   // A hydrated read filters on the index, and reads (and parses) whole items from the table.
   if (s.hydrate !== undefined) checkIndexHolds(owner, s.index, filterNeeds(s.filter), true);
   else if (s.index.projected !== undefined) {
     const needed: NeededAttribute[] = [...filterNeeds(s.filter), ...(s.projection ?? []).map((a) => [a, 'read', 'projected'] as const)];
     checkIndexHolds(owner, s.index, needed);
     if (!counting && (s.projection === undefined || s.projection.length === 0)) {
-      checkWholeItems(owner, s.index, et, [...table.entities.values()].filter((m) => s.entities === undefined || s.entities.has(m.name)));
+      checkWholeItems(owner, s.index, et, readEntities());
     }
   }
   // A filter on the queried index's own key attributes: see `checkFilterOffKeys`.
@@ -75,7 +76,9 @@ export function tableReadInput(
   } else if (s.deleting === true) {
     input.ProjectionExpression = compileProjection([...new Set([...ets, ...keys])].map((n) => [n]), ctx);
   } else if (s.projection !== undefined && s.projection.length > 0) {
-    input.ProjectionExpression = compileProjection([...new Set([...s.projection, ...ets, ...keys])].map((n) => [n]), ctx);
+    // Entities with migrations read their schema version too (their steps start from it).
+    const versions = migrationNeeds(owner, s.index, readEntities());
+    input.ProjectionExpression = compileProjection([...new Set([...s.projection, ...ets, ...versions, ...keys])].map((n) => [n]), ctx);
   } else if (s.index.projected !== undefined && s.index.type === 'local') {
     // An index returns only what it holds by default, and items are parsed whole: a local one
     // can fetch the rest from the table (as entity reads do).

@@ -186,7 +186,9 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
   /** This read's items as its entities read them, made on first use (the readers are cached per entity). */
   private rowsCache: TableRows<TableReadItem<T, Et, P>> | undefined;
   private get rows(): TableRows<TableReadItem<T, Et, P>> {
-    return (this.rowsCache ??= new TableRows(this.table, this.et, this.state.projection, this.state.entities));
+    const s = this.state;
+    const held = s.index.type === 'global' && s.hydrate === undefined ? s.index.projected : undefined;
+    return (this.rowsCache ??= new TableRows(this.table, this.et, s.projection, s.entities, held));
   }
 
   /**

@@ -22,6 +22,8 @@ export class TableRows<T> {
     private readonly projection: readonly string[] | undefined,
     /** Entities whose items are read; all registered ones when undefined. */
     private readonly entities: ReadonlySet<string> | undefined,
+    /** What a global index that holds part of an item returns, when items are read from it (see `EntityModel.reader`). */
+    private readonly held?: ReadonlySet<string>,
   ) {}
 
   /** The entity whose item `raw` is, when the read takes its items. */
@@ -42,7 +44,7 @@ export class TableRows<T> {
       read = model.reader(this.projection?.flatMap((p) => {
         const a = model.names.attributeStoredAs(p);
         return a !== undefined && model.isReadable(a) ? [a] : [];
-      }));
+      }), this.held);
       this.readers.set(model, read);
     }
     const parsed = read(raw);
