@@ -9,6 +9,7 @@ import type { CheckedKeys } from './template-types.js';
 import type { EpochTimestampFields, TimestampFields, TimestampOptions } from './entity-types.js';
 import { EntityModel } from './model.js';
 import { Entity, type SchemaKeys } from './entity.js';
+import type { DeriveConfig, WithoutDerived } from './derive-types.js';
 
 /** The item with its timestamps: ISO-8601 text unless `timestamps` asks for an epoch format. */
 type WithTimestamps<T, TS> = TS extends false ? T : T & (TS extends { readonly format: 'epochMs' | 'epochSeconds' } ? EpochTimestampFields : TimestampFields);
@@ -32,7 +33,7 @@ type WritableInput<T> = string extends keyof T ? SchemaKeys<T> & { readonly [att
  * is a conditional on `S`, evaluated again each time TypeScript instantiates this config or the
  * return type while `S` is inferred (-1.1k instantiations at N=60, ~0.6%).
  */
-export interface EntityConfig<Name extends string, S extends z.ZodObject, C extends TableConfig, K, TS extends boolean | TimestampOptions, V extends string, KS = EntityKeysShape<C>> {
+export interface EntityConfig<Name extends string, S extends z.ZodObject, C extends TableConfig, K, TS extends boolean | TimestampOptions, V extends string, KS = EntityKeysShape<C>, Dv = {}> {
   /** The table (`KS`, its key shape, is read from the table's type, where it was computed once). */
   readonly table: Table<C> & { readonly '~keysShape': KS };
   /** Stored in the table's discriminator attribute (default `_et`). */
@@ -58,6 +59,12 @@ export interface EntityConfig<Name extends string, S extends z.ZodObject, C exte
    * and `user_id` in the table.
    */
   readonly storedAs?: { readonly [F in NoInfer<keyof S['_zod']['output'] | (TS extends false ? never : keyof TimestampFields) | V>]?: string };
+  /**
+   * Schema fields computed from other fields on every write (see `DeriveConfig`): a put computes
+   * them from its item, an update that sets all their sources with plain values sets them too, and
+   * any other write of them or of some of their sources is a `DerivedAttributeError`.
+   */
+  readonly derive?: DeriveConfig<S['_zod']['output'], S['_zod']['input'], Dv>;
 }
 
 /**
@@ -71,6 +78,8 @@ export interface EntityConfig<Name extends string, S extends z.ZodObject, C exte
  *   keys: { primary: { pk: 'USER#{userId}', sk: 'PROFILE' }, gsi1: { pk: 'ORG#{orgId}', sk: 'USER#{name}#{userId}' } },
  *   timestamps: true,
  * });
+ * // A field computed from others on every write, e.g. for a case-insensitive index:
+ * // derive: { nameLower: { from: ['name'], compute: ({ name }) => name.toLowerCase() } }
  */
 export function defineEntity<
   const Name extends string,
@@ -82,7 +91,11 @@ export function defineEntity<
   const K extends KS,
   TS extends boolean | TimestampOptions = false,
   const V extends string = never,
->(config: EntityConfig<Name, S, C, K, TS, V, KS>): Entity<Name, WithVersion<WithTimestamps<S['_zod']['output'], TS>, V>, VersionedInput<WritableInput<S['_zod']['input']>, V>, K, V> {
+  // Each derived attribute's `from` list; `{}` (no derived attributes) keeps the types of entities without them as they were.
+  const Dv extends { readonly [attribute: string]: readonly string[] } = {},
+>(
+  config: EntityConfig<Name, S, C, K, TS, V, KS, Dv>,
+): Entity<Name, WithVersion<WithTimestamps<S['_zod']['output'], TS>, V>, VersionedInput<WithoutDerived<WritableInput<S['_zod']['input']>, keyof Dv>, V>, K, V, keyof Dv & string> {
   const model = new EntityModel({
     name: config.name,
     table: config.table as unknown as Table,
@@ -92,6 +105,7 @@ export function defineEntity<
     version: config.version,
     ttl: config.ttl,
     storedAs: config.storedAs as Readonly<Record<string, string>> | undefined,
+    derive: config.derive,
   });
   return new Entity(config.name, model);
 }

@@ -6,6 +6,7 @@ import { ItemReader } from './item-reader.js';
 import { readSchema } from './read-schema.js';
 import { StoredNames } from './stored-names.js';
 import { StampClock } from './stamp-clock.js';
+import { DerivedAttributes } from './derived-attributes.js';
 import { timestampNames, type TimestampNames } from './timestamps.js';
 import { TimeForms } from './time-forms.js';
 import type { TimestampOptions } from './entity-types.js';
@@ -33,6 +34,8 @@ export interface ModelOptions {
   readonly ttl?: string | undefined;
   /** Top-level schema fields, timestamps and version stored under another attribute name (see `compileStoredNames`). */
   readonly storedAs?: Readonly<Record<string, string>> | undefined;
+  /** Schema fields computed from others on every write (see `DerivedAttributes`). */
+  readonly derive?: unknown;
 }
 
 /**
@@ -92,6 +95,8 @@ export class EntityModel {
    * only these per call (a default may be a function, so its value is not cached).
    */
   readonly defaulted: readonly (readonly [string, z.ZodType])[];
+  /** Schema fields computed from others on every write (`derive`), `undefined` without any. */
+  readonly derived: DerivedAttributes | undefined;
 
   constructor(o: ModelOptions) {
     this.name = o.name;
@@ -113,6 +118,7 @@ export class EntityModel {
     this.managed = this.readableAttributes.filter((a) => !(a in this.shape));
     this.defaulted = Object.entries(this.shape).filter(([, s]) => defaultOf(s) !== undefined);
     checkSchemaFields(o.name, this.shape, { version: o.version, timestamps: this.timestamps, ttl: o.ttl });
+    this.derived = o.derive === undefined ? undefined : new DerivedAttributes(o.name, o.schema, this.shape, o.derive);
 
     const { indexes, primary, reserved } = compileIndexKeys(o.name, o.table, this.shape, o.keys, this.timestamps, o.ttl);
     this.primary = primary;
@@ -262,9 +268,9 @@ export class EntityModel {
     return this.writer.withoutManaged(input);
   }
 
-  /** Validates a model item with the schema; returns the parsed output. */
+  /** Validates a model item with the schema, its derived attributes computed first; returns the parsed output. */
   validate(input: unknown): Record<string, unknown> {
-    const r = this.schema.safeParse(input);
+    const r = this.schema.safeParse(this.derived === undefined ? input : this.derived.fill(input));
     if (!r.success) throw new ValidationError(this.name, zodIssues(r.error));
     return r.data as Record<string, unknown>;
   }
