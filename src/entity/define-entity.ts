@@ -17,8 +17,11 @@ type WithTimestamps<T, TS> = TS extends false ? T : T & (TS extends { readonly f
 /** Adds the optimistic-locking version (read-only number) to the item type. */
 type WithVersion<T, V extends string> = [V] extends [never] ? T : T & { readonly [P in V]: number };
 
-/** Input of put/create: a versioned entity's put may carry the version it read. */
-type VersionedInput<T, V extends string> = [V] extends [never] ? T : T & { readonly [P in V]?: number };
+/**
+ * Input of put/create: without the derived attributes `D`, which dynakit computes; a versioned
+ * entity's put may carry the version it read. One test for both on the way of entities with neither.
+ */
+type PutInput<T, V extends string, D> = [V | D] extends [never] ? T : WithoutDerived<T, D> & ([V] extends [never] ? unknown : { readonly [P in V]?: number });
 
 /**
  * The input of a schema that keeps unknown attributes: its declared fields, plus attributes of any
@@ -95,7 +98,7 @@ export function defineEntity<
   const Dv extends { readonly [attribute: string]: readonly string[] } = {},
 >(
   config: EntityConfig<Name, S, C, K, TS, V, KS, Dv>,
-): Entity<Name, WithVersion<WithTimestamps<S['_zod']['output'], TS>, V>, VersionedInput<WithoutDerived<WritableInput<S['_zod']['input']>, keyof Dv>, V>, K, V, keyof Dv & string> {
+): Entity<Name, WithVersion<WithTimestamps<S['_zod']['output'], TS>, V>, PutInput<WritableInput<S['_zod']['input']>, V, keyof Dv>, K, V, keyof Dv & string> {
   const model = new EntityModel({
     name: config.name,
     table: config.table as unknown as Table,

@@ -59,9 +59,8 @@ export class DerivedAttributes {
 
   /**
    * A put's input with every derived attribute computed from the input's source values (each parsed
-   * by its field's schema, as the compute function's types say), for the schema to parse with the
-   * rest. A derived value the input gives itself must equal the computed one (an item read back and
-   * put again), else `DerivedAttributeError`: the put would not store what the caller gave.
+   * by its field's schema, as the compute function's types say), so that the schema, which may
+   * require them, parses the item whole. `complete` then computes them again from the parsed item.
    */
   fill(input: unknown): unknown {
     if (input === null || typeof input !== 'object') return input;
@@ -75,19 +74,36 @@ export class DerivedAttributes {
         values[f] = r.data;
       }
       const computed = d.compute(values);
-      if (given[d.name] !== undefined) this.checkGiven(d, given[d.name], computed);
       if (computed === undefined) delete out[d.name];
       else out[d.name] = computed;
     }
     return out;
   }
 
+  /**
+   * The parsed item with each derived value computed from the item's own source values and parsed
+   * by its field's schema: a source's default is evaluated once per parse (a random id, a time), so
+   * the values `fill` saw may not be the ones stored. A derived value the caller's `input` gives
+   * itself must be that value (an item read back and put again), else `DerivedAttributeError`: the
+   * put would not store what the caller gave.
+   */
+  complete(output: Record<string, unknown>, input: unknown): Record<string, unknown> {
+    const given = input as Readonly<Record<string, unknown>>;
+    for (const d of this.list) {
+      const values = Object.fromEntries(d.from.map((f) => [f, output[f]]));
+      const r = this.shape[d.name]!.safeParse(d.compute(values));
+      if (!r.success) throw new ValidationError(this.entity, zodIssues(r.error, d.name).map((i) => ({ ...i, message: `(computed from ${d.from.join(', ')}) ${i.message}` })));
+      if (given[d.name] !== undefined) this.checkGiven(d, given[d.name], r.data);
+      if (r.data === undefined) delete output[d.name];
+      else output[d.name] = r.data;
+    }
+    return output;
+  }
+
   /** A given derived value is kept only when it parses to the computed one. */
   private checkGiven(d: DerivedAttribute, given: unknown, computed: unknown): void {
-    const field = this.shape[d.name]!;
-    const a = field.safeParse(given);
-    const b = field.safeParse(computed);
-    if (a.success && b.success && sameModelValue(a.data, b.data)) return;
+    const a = this.shape[d.name]!.safeParse(given);
+    if (a.success && sameModelValue(a.data, computed)) return;
     throw new DerivedAttributeError(
       this.entity,
       d.name,

@@ -22,7 +22,8 @@ import { requireCondition, requireKeyCondition } from '../expressions/condition-
 
 /**
  * An entity: a zod schema stored in a table under key templates. Its methods return operation
- * builders; `Key`, `Attr` and `ref` build typed expressions on its attributes.
+ * builders; `Key`, `Attr` and `ref` build typed expressions on its attributes. `D`: the derived
+ * attributes (`derive`), which an update cannot name.
  */
 export class Entity<Name extends string, Item extends object, Input, K, V extends string = never, D extends string = never> {
   /** @internal type carriers, never set at run time */
@@ -31,8 +32,6 @@ export class Entity<Name extends string, Item extends object, Input, K, V extend
   declare readonly '~keys': K;
   /** @internal type carrier: the optimistic-locking version attribute (`never` without one); batch writes take only entities without */
   declare readonly '~version': V;
-  /** @internal type carrier: the derived attributes (`never` without any), which updates do not set directly */
-  declare readonly '~derived': D;
 
   readonly name: Name;
   /** @internal */

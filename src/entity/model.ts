@@ -270,9 +270,10 @@ export class EntityModel {
 
   /** Validates a model item with the schema, its derived attributes computed first; returns the parsed output. */
   validate(input: unknown): Record<string, unknown> {
-    const r = this.schema.safeParse(this.derived === undefined ? input : this.derived.fill(input));
+    const derived = this.derived;
+    const r = this.schema.safeParse(derived === undefined ? input : derived.fill(input));
     if (!r.success) throw new ValidationError(this.name, zodIssues(r.error));
-    return r.data as Record<string, unknown>;
+    return derived === undefined ? (r.data as Record<string, unknown>) : derived.complete(r.data as Record<string, unknown>, input);
   }
 
   /** Validates one attribute value against the schema at that path (already resolved). */

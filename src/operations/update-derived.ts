@@ -2,22 +2,21 @@ import { DerivedAttributeError } from '../errors.js';
 import type { EntityModel } from '../entity/model.js';
 import type { DerivedAttribute } from '../entity/derived-attributes.js';
 import { UpdateRef } from '../expressions/update-values.js';
-import { resolvePath, type UpdateStep } from './update-plan.js';
+import { planSteps, resolvePath, type Planned, type UpdateStep } from './update-plan.js';
 
 /** How an update changes one top-level attribute: with a plain value it knows (`set`, `remove`), or otherwise. */
 interface Change {
-  /** The value the item will hold, when the update gives it whole (`undefined`: removed). */
-  readonly value: unknown;
+  /** Given whole, with a value the update knows (`set` of a value, `remove`): its value is then in the plan's `known`, or it is removed. */
   readonly plain: boolean;
   /** What changes it, for messages: `add()`, `set() of a nested path`, `set() of ref()`... */
   readonly how: string;
 }
 
 /**
- * The update's steps with a `set` of each derived attribute whose sources it changes, computed from
- * the values it sets (and the primary-key composites, which the key gives), so a derived value never
- * disagrees with its sources: the step is planned as the caller's are (parsed by the field's schema,
- * index keys composed of it rebuilt).
+ * The update's steps planned (`planSteps`), with a `set` of each derived attribute whose sources
+ * the update changes, computed from the values it writes (and the primary-key composites, which the
+ * key gives), so a derived value never disagrees with its sources. The derived value is planned as
+ * the caller's values are (parsed by the field's schema; index keys composed of it rebuilt).
  *
  * Refused before sending (`DerivedAttributeError`): a derived attribute changed directly; an
  * update that changes some of a derived attribute's sources but not all of them with plain values
@@ -25,12 +24,13 @@ interface Change {
  * derived attribute that composes the primary key; and an upsert that may create an item whose
  * derived attribute its values do not give (sources it does not set).
  *
- * @example derivedSteps(User.model, [{ kind: 'set', values: { name: 'Bo' } }], { userId: 'u1' }, false)
- * // [{ kind: 'set', values: { name: 'Bo' } }, { kind: 'set', values: { nameLower: 'bo' } }]
+ * @example planUpdate(User.model, [{ kind: 'set', values: { name: 'Bo' } }], { userId: 'u1' }, false).known
+ * // { name: 'Bo', nameLower: 'bo' }
  */
-export function derivedSteps(model: EntityModel, steps: readonly UpdateStep[], key: Readonly<Record<string, unknown>>, upsert: boolean): readonly UpdateStep[] {
+export function planUpdate(model: EntityModel, steps: readonly UpdateStep[], key: Readonly<Record<string, unknown>>, upsert: boolean): Planned {
+  const plan = planSteps(model, steps);
   const derived = model.derived;
-  if (derived === undefined) return steps;
+  if (derived === undefined) return plan;
   const changes = changesOf(model, steps);
   const values: Record<string, unknown> = {};
   for (const d of derived.list) {
@@ -39,7 +39,7 @@ export function derivedSteps(model: EntityModel, steps: readonly UpdateStep[], k
     if (touched.length > 0 && model.primaryComposites.has(d.name)) {
       throw refusal(model, d, `composes the primary key, so ${touched.join(', ')} cannot be changed by an update; delete and re-create the item instead`);
     }
-    const sources = sourceValues(model, d, changes, key);
+    const sources = sourceValues(model, d, changes, plan, key);
     if (touched.length === 0) {
       // An upsert may create the item, whose derived value is then the one its values give: one
       // computed from key composites alone is that value for any item, and one that leaves the
@@ -63,7 +63,18 @@ export function derivedSteps(model: EntityModel, steps: readonly UpdateStep[], k
     }
     values[d.name] = d.compute(sources.values);
   }
-  return Object.keys(values).length === 0 ? steps : [...steps, { kind: 'set', values }];
+  if (Object.keys(values).length > 0) merge(plan, planSteps(model, [{ kind: 'set', values }]));
+  return plan;
+}
+
+/** Adds the derived attributes' plan to the update's. */
+function merge(plan: Planned, more: Planned): void {
+  plan.actions.push(...more.actions);
+  Object.assign(plan.known, more.known);
+  for (const a of more.opaque) plan.opaque.add(a);
+  for (const a of more.removed) plan.removed.add(a);
+  for (const a of more.provided) plan.provided.add(a);
+  plan.guards.push(...more.guards);
 }
 
 /** The top-level attributes the steps change, and how; a derived attribute changed directly is refused. */
@@ -79,7 +90,7 @@ function changesOf(model: EntityModel, steps: readonly UpdateStep[]): Map<string
     const whole = path.length === 1;
     const plain = whole && (kind === 'remove' || (kind === 'set' && !(raw instanceof UpdateRef)));
     const how = !whole ? `${formatKind(kind)} of a path inside ${top}` : raw instanceof UpdateRef ? `set() of ref()` : formatKind(kind);
-    changes.set(top, { value: kind === 'remove' ? undefined : raw, plain, how: `${top} (by ${how})` });
+    changes.set(top, { plain, how: `${top} (by ${how})` });
   };
   for (const step of steps) {
     if (step.kind === 'remove') {
@@ -98,27 +109,26 @@ const formatKind = (kind: UpdateStep['kind']): string => `${kind}()`;
 const list = (names: readonly string[]): string => names.join(', ');
 
 /**
- * The values of `d`'s sources as the item will hold them (each parsed by its field's schema), and
- * the sources the update does not set (`missing`) or changes other than with a plain value (`other`).
+ * The values of `d`'s sources as the update writes them (`plan.known`: parsed, a default evaluated
+ * once; a removed one absent), and the sources the update does not set (`missing`) or changes other
+ * than with a plain value (`other`).
  */
 function sourceValues(
   model: EntityModel,
   d: DerivedAttribute,
   changes: ReadonlyMap<string, Change>,
+  plan: Planned,
   key: Readonly<Record<string, unknown>>,
 ): { values: Record<string, unknown>; missing: string[]; other: string[] } {
   const values: Record<string, unknown> = {};
   const missing: string[] = [];
   const other: string[] = [];
   for (const f of d.from) {
-    if (model.primaryComposites.has(f)) {
-      values[f] = key[f];
-      continue;
-    }
     const c = changes.get(f);
-    if (c === undefined) missing.push(f);
+    if (model.primaryComposites.has(f)) values[f] = key[f];
+    else if (c === undefined) missing.push(f);
     else if (!c.plain) other.push(c.how);
-    else values[f] = model.validateAt(model.shape[f]!, c.value, f);
+    else values[f] = plan.known[f];
   }
   return { values, missing, other };
 }
