@@ -17,11 +17,8 @@ type WithTimestamps<T, TS> = TS extends false ? T : T & (TS extends { readonly f
 /** Adds the optimistic-locking version (read-only number) to the item type. */
 type WithVersion<T, V extends string> = [V] extends [never] ? T : T & { readonly [P in V]: number };
 
-/**
- * Input of put/create: without the derived attributes `D`, which dynakit computes; a versioned
- * entity's put may carry the version it read. One test for both on the way of entities with neither.
- */
-type PutInput<T, V extends string, D> = [V | D] extends [never] ? T : WithoutDerived<T, D> & ([V] extends [never] ? unknown : { readonly [P in V]?: number });
+/** Input of put/create: a versioned entity's put may carry the version it read. */
+type VersionedInput<T, V extends string> = [V] extends [never] ? T : T & { readonly [P in V]?: number };
 
 /**
  * The input of a schema that keeps unknown attributes: its declared fields, plus attributes of any
@@ -94,11 +91,15 @@ export function defineEntity<
   const K extends KS,
   TS extends boolean | TimestampOptions = false,
   const V extends string = never,
-  // Each derived attribute's `from` list; `{}` (no derived attributes) keeps the types of entities without them as they were.
-  const Dv extends { readonly [attribute: string]: readonly string[] } = {},
+  // Each derived attribute's `from` list. Unconstrained (the `derive` property checks it): a
+  // constraint cost ~1 instantiation per entity, derive or not.
+  const Dv = {},
 >(
   config: EntityConfig<Name, S, C, K, TS, V, KS, Dv>,
-): Entity<Name, WithVersion<WithTimestamps<S['_zod']['output'], TS>, V>, PutInput<WritableInput<S['_zod']['input']>, V, keyof Dv>, K, V, keyof Dv & string> {
+): // An entity without derived attributes gets the type it had before they existed (one test of `Dv`, ~1 instantiation per entity).
+{} extends Dv
+  ? Entity<Name, WithVersion<WithTimestamps<S['_zod']['output'], TS>, V>, VersionedInput<WritableInput<S['_zod']['input']>, V>, K, V>
+  : Entity<Name, WithVersion<WithTimestamps<S['_zod']['output'], TS>, V>, WithoutDerived<VersionedInput<WritableInput<S['_zod']['input']>, V>, keyof Dv>, K, V, keyof Dv & string> {
   const model = new EntityModel({
     name: config.name,
     table: config.table as unknown as Table,
@@ -110,5 +111,6 @@ export function defineEntity<
     storedAs: config.storedAs as Readonly<Record<string, string>> | undefined,
     derive: config.derive,
   });
-  return new Entity(config.name, model);
+  // The conditional return type is not resolved for a generic Dv here.
+  return new Entity(config.name, model) as never;
 }

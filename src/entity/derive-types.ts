@@ -32,4 +32,4 @@ export interface NotASchemaField {
  * naming one does not compile). A key-remapping mapped type, not `Omit`, so that a schema keeping
  * unknown attributes keeps its index signature and declared fields.
  */
-export type WithoutDerived<T, D> = [D] extends [never] ? T : { [P in keyof T as P extends D ? never : P]: T[P] };
+export type WithoutDerived<T, D> = { [P in keyof T as P extends D ? never : P]: T[P] };
