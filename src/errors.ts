@@ -299,6 +299,28 @@ export class VersionConflictError extends ConditionFailedError {
   }
 }
 
+/**
+ * A derived attribute (`defineEntity`'s `derive`) was defined or written against its rule: its
+ * value is computed by dynakit from its source attributes on every put, and on every update that
+ * sets all of them, so a write that gives it directly, or changes only some of its sources, is
+ * refused before anything is sent. `attribute` is the derived attribute, `sources` what it is
+ * computed from.
+ *
+ * @example
+ * catch (e) { if (e instanceof DerivedAttributeError) console.log(e.attribute, e.sources) }
+ */
+export class DerivedAttributeError extends DynakitError {
+  override name = 'DerivedAttributeError';
+  constructor(
+    readonly entity: string,
+    readonly attribute: string,
+    readonly sources: readonly string[],
+    message: string,
+  ) {
+    super(`${entity}: derived attribute ${attribute}: ${message}`);
+  }
+}
+
 /** zod issues as dynakit's `{ path, message }`, paths written as document paths (`a.b[0]`). */
 export function zodIssues(error: z.ZodError, prefix = ''): ValidationIssue[] {
   return error.issues.map((i) => {

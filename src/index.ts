@@ -82,6 +82,7 @@ export {
   VersionConflictError,
   UnsupportedClientError,
   TableDefinitionError,
+  DerivedAttributeError,
 } from './errors.js';
 export type { ValidationIssue, CancellationReason, CancellationCode, WriteOperation } from './errors.js';
 export { BatchWriteError, BatchGetError, BatchValidationError, InvalidBatchError, InvalidResendError } from './batch/batch-errors.js';

@@ -22,9 +22,10 @@ import { requireCondition, requireKeyCondition } from '../expressions/condition-
 
 /**
  * An entity: a zod schema stored in a table under key templates. Its methods return operation
- * builders; `Key`, `Attr` and `ref` build typed expressions on its attributes.
+ * builders; `Key`, `Attr` and `ref` build typed expressions on its attributes. `D`: the derived
+ * attributes (`derive`), which an update cannot name.
  */
-export class Entity<Name extends string, Item extends object, Input, K, V extends string = never> {
+export class Entity<Name extends string, Item extends object, Input, K, V extends string = never, D extends string = never> {
   /** @internal type carriers, never set at run time */
   declare readonly '~item': Item;
   declare readonly '~input': Input;
@@ -106,8 +107,8 @@ export class Entity<Name extends string, Item extends object, Input, K, V extend
    *
    * @example await User.update({ userId: 'u1' }).set({ name: 'Bo' }).add({ age: 1 }).returning('ALL_NEW')
    */
-  update(key: VersionedKey<Item, K, V>): UpdateBuilder<Item, EntityUpdateInputs<Item, Input, Fixed<Item, Input, K, V>>> {
-    return new UpdateBuilder<Item, EntityUpdateInputs<Item, Input, Fixed<Item, Input, K, V>>>(this.model, {
+  update(key: VersionedKey<Item, K, V>): UpdateBuilder<Item, EntityUpdateInputs<Item, Input, Fixed<Item, Input, K, V, D>>> {
+    return new UpdateBuilder<Item, EntityUpdateInputs<Item, Input, Fixed<Item, Input, K, V, D>>>(this.model, {
       key: key as Record<string, unknown>,
       steps: [],
       condition: undefined,
@@ -226,13 +227,15 @@ export class Entity<Name extends string, Item extends object, Input, K, V extend
 }
 
 /**
- * Top-level attributes an update may not change: primary-key composites, the version, and what is
+ * Top-level attributes an update may not change: primary-key composites, the version (`V`), the
+ * derived attributes (`D`; a parameter of its own: `V | D` at the call cost ~1 instantiation more
+ * per entity), and what is
  * not in the schema's input (timestamps, kept by dynakit). The item's keys beyond the input's can
- * only be the timestamps (the version is `V`), so only those two are compared with the input's keys,
+ * only be the timestamps (the version is `V`, derived attributes `D`), so only those two are compared with the input's keys,
  * not every key of the item; whether the item has them is read from its keys, not by relating the
  * item to `TimestampFields` (~2.5 instantiations less per entity).
  */
-type Fixed<Item, Input, K, V extends string> = (PrimaryKeyNames<K> | V | Exclude<keyof TimestampFields & keyof Item, keyof Input>) & string;
+type Fixed<Item, Input, K, V extends string, D extends string> = (PrimaryKeyNames<K> | V | D | Exclude<keyof TimestampFields & keyof Item, keyof Input>) & string;
 
 /**
  * The item as paths address it: without the string index signature of a schema that keeps unknown

@@ -6,6 +6,7 @@ import { ItemReader } from './item-reader.js';
 import { readSchema } from './read-schema.js';
 import { StoredNames } from './stored-names.js';
 import { StampClock } from './stamp-clock.js';
+import { DerivedAttributes } from './derived-attributes.js';
 import { timestampNames, type TimestampNames } from './timestamps.js';
 import { TimeForms } from './time-forms.js';
 import type { TimestampOptions } from './entity-types.js';
@@ -36,6 +37,8 @@ export interface ModelOptions {
   readonly storedAs?: Readonly<Record<string, string>> | undefined;
   /** Schema versions and the steps that bring stored items up to date (see schema-migrations.ts). */
   readonly migrations?: MigrationsOption | undefined;
+  /** Schema fields computed from others on every write (see `DerivedAttributes`). */
+  readonly derive?: unknown;
 }
 
 /**
@@ -97,6 +100,8 @@ export class EntityModel {
   readonly defaulted: readonly (readonly [string, z.ZodType])[];
   /** The schema version writes store and reads migrate from, when the entity has `migrations`. */
   readonly migrations: SchemaMigrations | undefined;
+  /** Schema fields computed from others on every write (`derive`), `undefined` without any. */
+  readonly derived: DerivedAttributes | undefined;
 
   constructor(o: ModelOptions) {
     this.name = o.name;
@@ -118,6 +123,7 @@ export class EntityModel {
     this.managed = this.readableAttributes.filter((a) => !(a in this.shape));
     this.defaulted = Object.entries(this.shape).filter(([, s]) => defaultOf(s) !== undefined);
     checkSchemaFields(o.name, this.shape, { version: o.version, timestamps: this.timestamps, ttl: o.ttl });
+    this.derived = o.derive === undefined ? undefined : new DerivedAttributes(o.name, o.schema, this.shape, o.derive);
 
     const { indexes, primary, reserved } = compileIndexKeys(o.name, o.table, this.shape, o.keys, this.timestamps, o.ttl);
     this.primary = primary;
@@ -292,11 +298,12 @@ export class EntityModel {
     return this.writer.withoutManaged(input);
   }
 
-  /** Validates a model item with the schema; returns the parsed output. */
+  /** Validates a model item with the schema, its derived attributes computed first; returns the parsed output. */
   validate(input: unknown): Record<string, unknown> {
-    const r = this.schema.safeParse(input);
+    const derived = this.derived;
+    const r = this.schema.safeParse(derived === undefined ? input : derived.fill(input));
     if (!r.success) throw new ValidationError(this.name, zodIssues(r.error));
-    return r.data as Record<string, unknown>;
+    return derived === undefined ? (r.data as Record<string, unknown>) : derived.complete(r.data as Record<string, unknown>, input);
   }
 
   /** Validates one attribute value against the schema at that path (already resolved). */

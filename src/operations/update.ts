@@ -11,6 +11,7 @@ import { describeChecks, mapConditionFailure, type VersionCheck } from './condit
 import { allOf, belongsTo, belongsToText, expectedVersion, liveOrMissingText, missingOrOwned, missingOrOwnedText, notExpired, versionIs } from './write-guards.js';
 import { planSteps, storable, type UpdateStep } from './update-plan.js';
 import { indexKeyActions } from './index-key-actions.js';
+import { planUpdate } from './update-derived.js';
 import { checkMultiKeyWrites, checkSelfKeyWrites } from './key-write-checks.js';
 import { explainUpdateFailure } from './update-failures.js';
 import { defaultOf, isOptionalSchema } from '../entity/schema-walk.js';
@@ -275,7 +276,7 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
     // must match what a put writes.
     const keyValues = m.primaryKeyValues(s.key);
     const Key = m.primaryKeyFrom(keyValues);
-    const plan = planSteps(m, s.steps);
+    const plan = planUpdate(m, s.steps, keyValues, s.upsert);
     if (s.upsert) {
       // An upsert may create the item, so it must carry every required attribute.
       const given = new Set<string>([...m.primaryComposites, ...plan.provided]);

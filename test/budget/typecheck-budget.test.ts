@@ -79,9 +79,14 @@ const BUDGET = 37_909;
  * 2,321, undeclared 4,343, other packages 321; zod 16,416 and project files 1,238 excluded) with
  * `remove()`'s check of required paths (helper-78, 2026-12-07); raised by exactly +889, pending the
  * owner's agreement.
+ * Then 20,073 (dynakit 13,078, TypeScript lib 2,321, undeclared 4,353, other packages 321; zod
+ * 16,416 and project files 1,238 excluded) with `defineEntity`'s `derive` (helper-84, 2026-12-07):
+ * +41, ~4 per entity that does not use it (the inferred `Dv` parameter ~2, the `{} extends Dv`
+ * return test ~1, the derived names in the update's fixed attributes ~1; six formulations measured,
+ * CHANGELOG); raised by exactly that, pending the owner's agreement.
  * It guards dynakit's types even when a zod upgrade moves zod's share.
  */
-const OWN_BUDGET = 20_039;
+const OWN_BUDGET = 20_080;
 
 describe('type-check budget', () => {
   it(`${N} generated entities with usage type-check in at most ${BUDGET.toLocaleString('en')} instantiations`, async () => {

@@ -1,0 +1,138 @@
+/**
+ * Derived attributes (`defineEntity`'s `derive`) without a server: the definition checks, the item a
+ * put builds, and how an update is planned (the derived value set with its sources, or refused).
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { defineEntity, defineTable, DerivedAttributeError, ValidationError } from '../../src/index.js';
+import { ada, derivedModel, legacyKeyOf } from '../fixtures/derived-model.js';
+
+const client = new DynamoDBClient({ region: 'us-east-1' });
+const { Person, Legacy } = derivedModel(client);
+const key = { personId: 'p1' };
+
+function thrown<E extends Error>(type: abstract new (...args: never[]) => E, attempt: () => unknown): E {
+  try {
+    attempt();
+  } catch (e) {
+    if (e instanceof type) return e;
+    throw e;
+  }
+  throw new Error(`expected a ${type.name}`);
+}
+
+/** The SET / REMOVE clauses of an update as `{ attribute: value or 'REMOVE' }`, by the names and values the input holds. */
+function changes(input: { UpdateExpression?: string; ExpressionAttributeNames?: Record<string, string>; ExpressionAttributeValues?: Record<string, unknown> }): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const names = input.ExpressionAttributeNames ?? {};
+  const values = input.ExpressionAttributeValues ?? {};
+  for (const m of input.UpdateExpression!.matchAll(/(#n\d+) = (:v\d+)/g)) out[names[m[1]!]!] = values[m[2]!];
+  const removed = /REMOVE (.*?)(?: SET| ADD| DELETE|$)/.exec(input.UpdateExpression!)?.[1];
+  for (const n of removed?.split(', ') ?? []) out[names[n]!] = 'REMOVE';
+  return out;
+}
+
+describe('defining derived attributes', () => {
+  const T = defineTable({ name: 'Defs', client, partitionKey: { name: 'pk', type: 'S' } });
+  const schema = z.object({ id: z.string(), a: z.string(), b: z.string(), c: z.string() });
+  const define = (derive: unknown) => () => defineEntity({ table: T, name: 'Thing', schema, keys: { primary: { pk: 'T#{id}' } }, derive: derive as never });
+
+  it('refuses a cycle, naming the entity and both attributes', () => {
+    const e = thrown(DerivedAttributeError, define({ b: { from: ['a', 'c'], compute: () => 'x' }, c: { from: ['b'], compute: () => 'y' } }));
+    expect(e.message).toBe(
+      'Thing: derived attribute b: is computed from c, which is derived too: derived attributes are computed from stored fields only (no chains or cycles); compute b from the fields c is computed from',
+    );
+    expect([e.entity, e.attribute, e.sources]).toEqual(['Thing', 'b', ['a', 'c']]);
+  });
+
+  it('refuses an attribute computed from itself', () => {
+    expect(thrown(DerivedAttributeError, define({ b: { from: ['b'], compute: () => 'x' } })).message).toBe('Thing: derived attribute b: is computed from itself');
+  });
+
+  it('refuses names that are not schema fields, on either side', () => {
+    expect(thrown(DerivedAttributeError, define({ z: { from: ['a'], compute: () => 'x' } })).message).toContain('Thing: derived attribute z: is not a field of the schema');
+    expect(thrown(DerivedAttributeError, define({ b: { from: ['a', 'nope'], compute: () => 'x' } })).message).toBe('Thing: derived attribute b: from names nope, which is not a field of the schema');
+  });
+
+  it('refuses a malformed entry', () => {
+    expect(thrown(DerivedAttributeError, define({ b: { from: [], compute: () => 'x' } })).message).toContain('from must be a non-empty list');
+    expect(thrown(DerivedAttributeError, define({ b: { from: ['a'] } })).message).toContain('compute must be a function');
+    expect(thrown(DerivedAttributeError, define(['b'])).message).toContain('derive must be an object');
+  });
+});
+
+describe('a put computes derived attributes', () => {
+  it('from the parsed sources, and stores the index key built from them', () => {
+    const { Item } = Person.put(ada).build();
+    expect(Item).toMatchObject({ name: 'Ada', nameLower: 'ada', statusDate: 'active#2026-12-07', tier: 'gold', handle: '@p1', gsi1sk: 'NAME#ada#p1' });
+    expect(Item).not.toHaveProperty('label');
+    expect(Person.put({ ...ada, nickname: 'ace', score: 3 }).build().Item).toMatchObject({ label: 'ACE', tier: 'basic' });
+  });
+
+  it('keeps a given derived value equal to the computed one (an item read back), refuses another', () => {
+    const read = { ...ada, name: 'Ada', nameLower: 'ada', statusDate: 'active#2026-12-07', tier: 'gold', handle: '@p1' };
+    expect(Person.put(read).build().Item).toMatchObject({ nameLower: 'ada' });
+    const e = thrown(DerivedAttributeError, () => Person.put({ ...read, name: 'Bo' }).build());
+    expect(e.message).toBe('Person: derived attribute nameLower: the item gives a value that differs from the one computed from name: leave nameLower out of the item (dynakit computes it on every put)');
+  });
+
+  it('reports a source that fails its schema, not the derived attribute it leaves uncomputed', () => {
+    const e = thrown(ValidationError, () => Person.put({ ...ada, status: 'gone' as 'away' }).build());
+    expect(e.issues.map((i) => i.path)).toEqual(['status']);
+  });
+
+  it('builds a raw key from a derived attribute (a key computed by a function)', () => {
+    const { Item } = Legacy.put({ region: 'eu', code: 35 }).build();
+    expect(Item).toMatchObject({ pk: 'z.EU', sk: 'LEGACY', legacyKey: 'z.EU' });
+    expect(Legacy.get({ legacyKey: legacyKeyOf({ region: 'eu', code: 35 }) }).build().Key).toEqual({ pk: 'z.EU', sk: 'LEGACY' });
+  });
+});
+
+describe('an update sets derived attributes with their sources', () => {
+  it('sets the derived value and rebuilds the index key composed of it', () => {
+    expect(changes(Person.update(key).set({ name: ' Bo ' }).build())).toMatchObject({ name: 'Bo', nameLower: 'bo', gsi1sk: 'NAME#bo#p1' });
+    expect(changes(Person.update(key).set({ name: 'Bo', orgId: 'acme' }).build())).toMatchObject({ nameLower: 'bo', gsi1sk: 'NAME#bo#p1', gsi1pk: 'ORG#acme' });
+    expect(changes(Person.update(key).set({ status: 'away', date: '2027-01-01' }).build())).toMatchObject({ statusDate: 'away#2027-01-01' });
+  });
+
+  it('removes an optional derived value with its source (remove(), or set() of undefined)', () => {
+    expect(changes(Person.update(key).remove('nickname').build())).toMatchObject({ nickname: 'REMOVE', label: 'REMOVE' });
+    expect(changes(Person.update(key).set({ nickname: undefined }).build())).toMatchObject({ label: 'REMOVE' });
+  });
+
+  it('refuses a change of some sources, naming the derived attribute, what is missing and the way out', () => {
+    const e = thrown(DerivedAttributeError, () => Person.update(key).set({ status: 'away' }).build());
+    expect(e.message).toBe(
+      'Person: derived attribute statusDate: the update changes status but does not set date, so statusDate cannot be computed (the stored values are not known before the write): set every one of status, date with plain values in this update, or put() the whole item',
+    );
+    expect(e.sources).toEqual(['status', 'date']);
+  });
+
+  it('refuses a source changed other than with a plain value', () => {
+    expect(thrown(DerivedAttributeError, () => Person.update(key).add({ score: 1 }).build()).message).toContain('changes score (by add())');
+    expect(thrown(DerivedAttributeError, () => Person.update(key).set({ name: Person.ref('orgId') }).build()).message).toContain('changes name (by set() of ref())');
+    expect(thrown(DerivedAttributeError, () => Person.update(key).setIfNotExists({ nickname: 'x' }).build()).message).toContain('changes nickname (by setIfNotExists())');
+  });
+
+  it('refuses a derived attribute changed directly (untyped code: the types refuse it)', () => {
+    const set = { nameLower: 'x' } as never;
+    const e = thrown(DerivedAttributeError, () => Person.update(key).set(set).build());
+    expect(e.message).toBe('Person: derived attribute nameLower: is computed by dynakit and cannot be changed by set(): set name (with plain values) in the update, which then sets nameLower');
+    expect(thrown(DerivedAttributeError, () => Person.update(key).remove('label' as never).build()).message).toContain('cannot be changed by remove()');
+  });
+
+  it('refuses a change of a source of a derived primary-key composite', () => {
+    const e = thrown(DerivedAttributeError, () => Legacy.update({ legacyKey: 'z.EU' }).set({ region: 'us' }).build());
+    expect(e.message).toContain('legacyKey: composes the primary key, so region cannot be changed by an update');
+  });
+
+  it('an upsert writes what a created item needs, and refuses what it cannot compute', () => {
+    const upsert = Person.update(key).set({ orgId: 'acme', name: 'Ada', status: 'active', date: 'd', score: 1 }).upsert();
+    // handle: from the key alone; label: its source left out, so absent as in a put.
+    expect(changes(upsert.build())).toMatchObject({ handle: '@p1', nameLower: 'ada', tier: 'basic' });
+    expect(changes(upsert.build())).not.toHaveProperty('label');
+    const e = thrown(DerivedAttributeError, () => Person.update(key).set({ orgId: 'acme', name: 'Ada', status: 'active', date: 'd' }).upsert().build());
+    expect(e.message).toBe('Person: derived attribute tier: an upsert may create the item, which then needs tier: set score in it (undefined for none) so tier can be computed');
+  });
+});
