@@ -17,7 +17,7 @@ import { defaultOf, keepsUnknownKeys } from './schema-walk.js';
 import { checkSchemaFields, objectShape } from './schema-fields.js';
 import { refusedRecordKey, schemaAt } from './path-schemas.js';
 import type { DocPath } from '../expressions/ast.js';
-import { parseDocPath, typedPath, uniquePaths } from '../expressions/document-path.js';
+import { ProjectionPlan } from './projection-plan.js';
 import type { Table } from './table.js';
 import type { ConditionOwner } from '../expressions/condition-owner.js';
 import { SchemaMigrations, type MigrationsOption } from './schema-migrations.js';
@@ -55,6 +55,8 @@ export class EntityModel {
   /** The top-level attributes a full read returns: schema fields, then timestamps and version. */
   readonly readableAttributes: readonly string[];
   private readonly readable: ReadonlySet<string>;
+  /** What `project(...)` reads: its paths checked, and the paths a projected read sends. */
+  readonly projections: ProjectionPlan;
   /** The timestamps and version: written by dynakit, outside the schema. */
   private readonly managed: readonly string[];
   readonly indexes: ReadonlyMap<string, IndexKeys>;
@@ -120,6 +122,7 @@ export class EntityModel {
       ...(o.version === undefined ? [] : [o.version]),
     ];
     this.readable = new Set(this.readableAttributes);
+    this.projections = new ProjectionPlan(o.name, this.shape, this.readable, (paths) => this.items.reader(paths));
     this.managed = this.readableAttributes.filter((a) => !(a in this.shape));
     this.defaulted = Object.entries(this.shape).filter(([, s]) => defaultOf(s) !== undefined);
     checkSchemaFields(o.name, this.shape, { version: o.version, timestamps: this.timestamps, ttl: o.ttl });
@@ -166,7 +169,7 @@ export class EntityModel {
     const migrations = (this.migrations = this.compileMigrations(o, readReserved));
     const versioned = migrations === undefined ? undefined : ([migrations.attribute, migrations.current] as const);
     if (versioned !== undefined) readReserved.add(versioned[0]);
-    this.items = new ItemReader({ name: o.name, schema: readSchema(o.schema), reserved: readReserved, migrations, timestamps: this.timestamps, version: o.version, ttl: o.ttl, names: this.names, pathOf: (p) => this.projectedPath(p) });
+    this.items = new ItemReader({ name: o.name, schema: readSchema(o.schema), reserved: readReserved, migrations, timestamps: this.timestamps, version: o.version, ttl: o.ttl, names: this.names, pathOf: (p) => this.projections.path(p) });
     this.writer = new ItemWriter({
       name: o.name,
       table: o.table,
@@ -243,50 +246,6 @@ export class EntityModel {
 
   /** The compiler's check of an attribute compared with another (see `TimeForms.assertComparable`), made once like `encodeValue`. */
   readonly assertComparable = (a: DocPath, b: DocPath): void => this.times.assertComparable(a, b);
-
-  /**
-   * Checks a projection of top-level attributes (schema fields, timestamps, version) and drops
-   * repeats; shared by get, query and scan. None is refused (the types refuse it too): no
-   * ProjectionExpression would be sent, so whole items would be read and each parsed by an empty
-   * projection (typically a spread of an empty list).
-   */
-  projection(attributes: readonly string[]): string[] {
-    if (attributes.length === 0) throw new ExpressionError(this.name, '', 'project() needs at least one attribute');
-    let nested = false;
-    for (const a of attributes) {
-      if (this.isReadable(a)) continue;
-      const path = typedPath(this.name, a, () => parseDocPath(a));
-      const head = path[0] as string;
-      if (path.length === 1 || !Object.hasOwn(this.shape, head)) throw new ExpressionError(this.name, a, 'is not an attribute of the schema and cannot be projected');
-      nested = true;
-    }
-    const unique = [...new Set(attributes)];
-    // The reader cuts the schema to the paths now (and keeps it): a path the schema cannot cut, or
-    // paths that overlap, fail here rather than on the first item read.
-    if (nested) this.items.reader(unique);
-    return unique;
-  }
-
-  /**
-   * The document path of a projected attribute or path (as `projection()` accepted it): a readable
-   * top-level attribute is one segment even when its name holds a dot.
-   */
-  projectedPath(projected: string): DocPath {
-    return this.isReadable(projected) ? [projected] : parseDocPath(projected);
-  }
-
-  /** The top-level attributes a projection reads (`address` for `address.city`), each once. */
-  projectedAttributes(projection: readonly string[]): string[] {
-    return [...new Set(projection.map((p) => this.projectedPath(p)[0] as string))];
-  }
-
-  /**
-   * The paths a projected read sends: the projection's, then the attributes dynakit reads `also`
-   * (the discriminator, the TTL, key attributes), each path once (DynamoDB refuses repeats).
-   */
-  projectionPaths(projection: readonly string[], also: readonly string[]): DocPath[] {
-    return uniquePaths([...projection.map((p) => this.projectedPath(p)), ...also.map((a) => [a])]);
-  }
 
   /** True for a top-level attribute a read can return: a schema field, a timestamp or the version. */
   isReadable(attribute: string): boolean {

@@ -63,7 +63,7 @@ export class GetBuilder<Result> extends Operation<GetCommandInput, Result | unde
 
   /** @internal `project()` without its types, for the builders that project many gets alike (batchGet). */
   projected<P>(paths: readonly string[]): GetBuilder<P> {
-    return new GetBuilder<P>(this.model, { ...this.state, projection: this.model.projection(paths) });
+    return new GetBuilder<P>(this.model, { ...this.state, projection: this.model.projections.check(paths) });
   }
 
   /**
@@ -96,7 +96,7 @@ export class GetBuilder<Result> extends Operation<GetCommandInput, Result | unde
       const owned = [...m.ownershipAttributes(this.state.includeExpired !== true), ...m.migrationAttributes()];
       // A key attribute may be a projected schema attribute itself (`pk: '{id}'`): DynamoDB
       // refuses a projection that names one path twice, and projectionPaths drops repeats.
-      input.ProjectionExpression = compileProjection(m.projectionPaths(this.state.projection, [...owned, ...extra]), ctx);
+      input.ProjectionExpression = compileProjection(m.projections.paths(this.state.projection, [...owned, ...extra]), ctx);
       withPlaceholders(input, ctx);
     }
     return input;

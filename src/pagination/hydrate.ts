@@ -59,7 +59,7 @@ export function hydrator(model: EntityModel, projection: readonly string[] | und
   const et = model.table.entityAttribute;
   const owner = et === undefined ? model.name : ownerByDiscriminator(et, model.name);
   const ownUnreadable: UnreadableItem | undefined = unreadable && ((error) => (error.entity === model.name ? unreadable(error) : undefined));
-  return itemReads(model.table, contextFor(model), projection === undefined ? undefined : model.projectionPaths(projection, extra), options, owner, ownUnreadable);
+  return itemReads(model.table, contextFor(model), projection === undefined ? undefined : model.projections.paths(projection, extra), options, owner, ownUnreadable);
 }
 
 /**

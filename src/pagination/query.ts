@@ -70,7 +70,7 @@ export class QueryBuilder<Result> extends EntityReadBuilder<Result, QueryState> 
   project<const A extends keyof Result & string>(...attributes: [A, ...A[]]): QueryBuilder<Pick<Result, A>>;
   project<const P extends AttrPath<Result>>(...paths: [P, ...P[]]): QueryBuilder<Projected<Result, P>>;
   project(...paths: [string, ...string[]]): QueryBuilder<unknown> {
-    return new QueryBuilder<unknown>(this.model, { ...this.state, projection: this.model.projection(paths) });
+    return new QueryBuilder<unknown>(this.model, { ...this.state, projection: this.model.projections.check(paths) });
   }
 
   /**

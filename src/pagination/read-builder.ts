@@ -125,7 +125,7 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> extends Rea
       input.ProjectionExpression = compileProjection(names.map((n) => [n]), ctx);
     } else if (withProjection && s.projection !== undefined && s.projection.length > 0) {
       // Key attributes are read too: cursors are built from them.
-      input.ProjectionExpression = compileProjection(m.projectionPaths(s.projection, [...m.ownershipAttributes(false), ...m.migrationAttributes(), ...this.keyAttributes.map((a) => a.name)]), ctx);
+      input.ProjectionExpression = compileProjection(m.projections.paths(s.projection, [...m.ownershipAttributes(false), ...m.migrationAttributes(), ...this.keyAttributes.map((a) => a.name)]), ctx);
     } else if (withProjection && this.index.projected !== undefined && this.index.type === 'local') {
       // An index returns only what it holds by default; a local one can fetch whole items.
       input.Select = 'ALL_ATTRIBUTES';
@@ -154,7 +154,7 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> extends Rea
     needed.push(...filterNeeds(s.filter));
     if (withProjection) {
       for (const a of m.migrationAttributes()) needed.push([a, 'read', 'the schema version reads migrate items from']);
-      const read = s.projection !== undefined && s.projection.length > 0 ? m.projectedAttributes(s.projection) : m.readableAttributes;
+      const read = s.projection !== undefined && s.projection.length > 0 ? m.projections.attributes(s.projection) : m.readableAttributes;
       for (const a of read) needed.push([a, 'read', 'read into the result']);
     }
     checkIndexHolds(m.name, this.index, needed, false, m.storedName);

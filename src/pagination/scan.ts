@@ -39,7 +39,7 @@ export class ScanBuilder<Result> extends EntityReadBuilder<Result, ScanState> {
   project<const A extends keyof Result & string>(...attributes: [A, ...A[]]): ScanBuilder<Pick<Result, A>>;
   project<const P extends AttrPath<Result>>(...paths: [P, ...P[]]): ScanBuilder<Projected<Result, P>>;
   project(...paths: [string, ...string[]]): ScanBuilder<unknown> {
-    return new ScanBuilder<unknown>(this.model, { ...this.state, projection: this.model.projection(paths) });
+    return new ScanBuilder<unknown>(this.model, { ...this.state, projection: this.model.projections.check(paths) });
   }
 
   /**

@@ -399,7 +399,12 @@ async function check(s: Scenario): Promise<void> {
   if (s.sabotage !== undefined) await s.sabotage(writes);
   const model = apply(writes);
   const effective = effectiveWrites(result.handed, s.mode, flushAfter);
-  const delivered = faults.writeLog.filter((d) => d.table === tableName).map((d) => ({ ...fromWire(d.request), confirmed: d.confirmed }));
+  // Only this run's keys: a run that fast-check interrupted at its time limit (on a loaded machine)
+  // may still be writing its own keys, which this run's checks must not count as its writes.
+  const delivered = faults.writeLog
+    .filter((d) => d.table === tableName)
+    .map((d) => ({ ...fromWire(d.request), confirmed: d.confirmed }))
+    .filter((d) => d.key.startsWith(`USER#${prefix}-`));
   const confirmed = delivered.filter((d) => d.confirmed);
   const table = await readTable(prefix);
 

@@ -1,0 +1,63 @@
+/**
+ * What an entity's `project(...)` reads: the attributes and document paths it was given, checked
+ * against the schema, and the paths a projected read sends. Shared by get, query, scan, batch get
+ * and hydrated reads (through `EntityModel.projections`).
+ */
+import type { z } from 'zod';
+import { ExpressionError } from '../errors.js';
+import type { DocPath } from '../expressions/ast.js';
+import { parseDocPath, typedPath, uniquePaths } from '../expressions/document-path.js';
+
+export class ProjectionPlan {
+  /**
+   * @param readable top-level attributes a read can return (schema fields, timestamps, version)
+   * @param cut cuts the parse schema to projected paths (and keeps it), throwing for paths it cannot cut
+   */
+  constructor(
+    private readonly entity: string,
+    private readonly shape: Readonly<Record<string, z.ZodType>>,
+    private readonly readable: ReadonlySet<string>,
+    private readonly cut: (paths: readonly string[]) => unknown,
+  ) {}
+
+  /**
+   * Checks a projection of top-level attributes and document paths, and drops repeats. None is
+   * refused (the types refuse it too): no ProjectionExpression would be sent, so whole items would
+   * be read and each parsed by an empty projection (typically a spread of an empty list).
+   *
+   * @example User.model.projections.check(['name', 'address.city', 'name']) // ['name', 'address.city']
+   */
+  check(attributes: readonly string[]): string[] {
+    if (attributes.length === 0) throw new ExpressionError(this.entity, '', 'project() needs at least one attribute');
+    let nested = false;
+    for (const a of attributes) {
+      if (this.readable.has(a)) continue;
+      const path = typedPath(this.entity, a, () => parseDocPath(a));
+      const head = path[0] as string;
+      if (path.length === 1 || !Object.hasOwn(this.shape, head)) throw new ExpressionError(this.entity, a, 'is not an attribute of the schema and cannot be projected');
+      nested = true;
+    }
+    const unique = [...new Set(attributes)];
+    // A path the schema cannot cut, or paths that overlap, fail here rather than on the first item read.
+    if (nested) this.cut(unique);
+    return unique;
+  }
+
+  /** The document path of a projected attribute or path: a readable top-level attribute is one segment even when its name holds a dot. */
+  path(projected: string): DocPath {
+    return this.readable.has(projected) ? [projected] : parseDocPath(projected);
+  }
+
+  /** The top-level attributes a projection reads (`address` for `address.city`), each once. */
+  attributes(projection: readonly string[]): string[] {
+    return [...new Set(projection.map((p) => this.path(p)[0] as string))];
+  }
+
+  /**
+   * The paths a projected read sends: the projection's, then the attributes dynakit reads `also`
+   * (the discriminator, the TTL, key attributes), each path once (DynamoDB refuses repeats).
+   */
+  paths(projection: readonly string[], also: readonly string[]): DocPath[] {
+    return uniquePaths([...projection.map((p) => this.path(p)), ...also.map((a) => [a])]);
+  }
+}
