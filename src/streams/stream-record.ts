@@ -1,6 +1,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { isReadableNumberText, unmarshallItem } from '../client/attribute-value.js';
 import type { EntityModel } from '../entity/model.js';
+import { tableNameOf } from '../entity/table-name.js';
 import type { AnyEntity, EntityItem, EntityKey } from '../entity/entity.js';
 import { DynakitError } from '../errors.js';
 import { viewTypeMismatch, type ImagesByView, type StreamViewType } from './view-type.js';
@@ -231,11 +232,6 @@ function unwrapKinesis(record: StreamRecordInput): StreamRecordInput {
   }
   if (inner === null || typeof inner !== 'object' || Array.isArray(inner)) throw new StreamRecordError(record, 'malformed', 'kinesis.data is not a change record');
   return inner as StreamRecordInput;
-}
-
-/** The table name in a table name or table ARN. */
-function tableNameOf(nameOrArn: string): string {
-  return /:table\/([^/]+)$/.exec(nameOrArn)?.[1] ?? nameOrArn;
 }
 
 const TTL_PRINCIPAL = 'dynamodb.amazonaws.com';
