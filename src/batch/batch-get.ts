@@ -8,6 +8,7 @@ import { ItemParseError } from '../errors.js';
 import type { GetBuilder } from '../operations/get.js';
 import { backoffDelay, isRetryableError, resolveBackoff, resolveConcurrency, sleep, type BackoffOptions } from './backoff.js';
 import { clientTag, itemId } from './write-request.js';
+import { tableEntry } from '../entity/table-name.js';
 
 /** DynamoDB's cap on keys per BatchGetItem call. */
 export const MAX_BATCH_GET = 100;
@@ -176,7 +177,8 @@ async function readChunk(
       lastError = e;
     }
     if (out !== undefined) {
-      for (const raw of out.Responses?.[table] ?? []) {
+      // A table named by ARN may be answered under its name (DynamoDB Local does): see table-name.ts.
+      for (const raw of tableEntry(out.Responses, table) ?? []) {
         let item: Record<string, unknown> | undefined;
         let key: Record<string, unknown>;
         try {
@@ -189,7 +191,7 @@ async function readChunk(
         if (item !== undefined) found.set(lookupId({ group: first.group, id: itemId(table, key, names) }), item);
       }
       // Kept in DocumentClient form: resent like the first keys, and what a BatchGetError reports.
-      const left = (out.UnprocessedKeys?.[table]?.Keys ?? []).map((key) => unmarshall(key, back));
+      const left = (tableEntry(out.UnprocessedKeys, table)?.Keys ?? []).map((key) => unmarshall(key, back));
       const pending = new Set(left.map((key) => itemId(table, key, names)));
       for (const key of keys) {
         const id = itemId(table, key, names);

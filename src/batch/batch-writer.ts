@@ -6,6 +6,7 @@ import { BatchWriteError, type UnprocessedWrite } from './batch-errors.js';
 import { backoffDelay, isRetryableError, resolveBackoff, resolveConcurrency, sleep, type BackoffOptions, type ResolvedBackoff } from './backoff.js';
 import { itemId, listedWrite, marshallWrite, type WriteRequest } from './write-request.js';
 import { MAX_REQUEST_BODY_BYTES } from './wire-size.js';
+import { answeredTable } from '../entity/table-name.js';
 
 /** DynamoDB's cap on requests per BatchWriteItem call. */
 export const MAX_BATCH_WRITE = 25;
@@ -338,9 +339,16 @@ function unprocessedOf(out: BatchWriteItemCommandOutput, sent: readonly WriteReq
   const un = out.UnprocessedItems;
   if (un === undefined) return [];
   const byId = new Map(sent.map((r) => [r.id, r]));
+  const tables = [...new Set(sent.map((r) => r.table))];
   const left: WriteRequest[] = [];
-  for (const [table, reqs] of Object.entries(un)) {
-    const names = sent.find((r) => r.table === table)?.keyNames ?? [];
+  for (const [answered, reqs] of Object.entries(un)) {
+    // A table named by ARN may be answered under its name: see table-name.ts.
+    const table = answeredTable(answered, tables);
+    if (table === undefined) {
+      if ((reqs ?? []).length > 0) return undefined;
+      continue;
+    }
+    const names = sent.find((r) => r.table === table)!.keyNames;
     for (const req of reqs ?? []) {
       // Only the key is read back: the rest of a put's item is not needed to match it.
       const raw = req.PutRequest?.Item ?? req.DeleteRequest?.Key ?? {};

@@ -4,6 +4,7 @@ import { Placeholders } from '../expressions/placeholders.js';
 import type { EntityModel } from '../entity/model.js';
 import type { Table } from '../entity/table.js';
 import { encodeStored } from '../entity/value-encoding.js';
+import { tableStampValue } from '../entity/table-stamps.js';
 import { assertOwnedBy, conditionOwners, type OwnedPath } from '../expressions/condition-owner.js';
 import { formatDocPath } from '../expressions/document-path.js';
 import { ExpressionError } from '../errors.js';
@@ -20,12 +21,13 @@ export function contextFor(model: EntityModel): CompileContext {
 
 /**
  * A fresh compile context for one table-level command: physical attribute names, values encoded as
- * stored (a Date on the TTL attribute as epoch seconds), errors naming the table.
+ * stored (a Date on the TTL attribute as epoch seconds, on an epoch timestamp as its number),
+ * errors naming the table.
  */
 export function tableContextFor(table: Table): CompileContext {
   const owner = `table ${table.name}`;
   const ttl = table.ttlAttribute();
-  return { ph: new Placeholders(), entity: owner, encode: (v, path, level) => encodeStored(owner, ttl, v, path, level) };
+  return { ph: new Placeholders(), entity: owner, encode: (v, path, level) => encodeStored(owner, ttl, tableStampValue(table, owner, v, path), path, level) };
 }
 
 /** Adds the placeholder maps a compiled command used, and only those (DynamoDB rejects extras). */

@@ -4,6 +4,7 @@ import { formatDocPath } from '../expressions/document-path.js';
 import type { EntityModel } from '../entity/model.js';
 import { defOf, readCore, unwrapSchema } from '../entity/schema-walk.js';
 import { leafSchemas, pathSchemas } from '../entity/path-schemas.js';
+import { MAX_NUMBER_DIGITS, storableNumberProblem } from '../entity/storable-number.js';
 
 /**
  * Number bounds (`.min()`, `.max()`, `.positive()`, `.gt()`, ...) under updates whose result
@@ -126,10 +127,53 @@ export function decimalSum(a: number, b: number): number {
   return Number(sum.toFixed(d));
 }
 
-/** `A + offset` meets bound `b`: the comparison on the stored A (A + c >= lo  <=>  A >= lo - c). */
-function operandCondition(l: Linear, b: Bound, lower: boolean): { op: Comparator; value: number } {
+/**
+ * `A + offset` meets bound `b`: the comparison on the stored A (A + c >= lo  <=>  A >= lo - c);
+ * `undefined` when every number DynamoDB can store meets it (no condition is needed).
+ */
+function operandCondition(l: Linear, b: Bound, lower: boolean): { op: Comparator; value: number | bigint } | undefined {
   const op: Comparator = lower ? (b.inclusive ? '>=' : '>') : b.inclusive ? '<=' : '<';
-  return { op, value: decimalSum(b.value, -l.offset) };
+  const value = sendableBound(b.value, l.offset, lower);
+  return value === undefined ? undefined : { op, value };
+}
+
+/** DynamoDB's numbers are below 1E+126 in magnitude. */
+const NUMBER_LIMIT = 10n ** 126n;
+
+/**
+ * `bound - offset` as a value the condition can send. A bound of 2^53 or more (`.max(1e18)`,
+ * `.lt(Infinity)`, `.max(Number.MAX_VALUE)`) gave a double the SDK cannot send exactly, or no
+ * DynamoDB number at all, and every `add()` of the attribute was refused with a ValidationError
+ * about that number, which the caller never gave. Such a bound (an integer, as every double of
+ * that size is) is computed as a bigint instead, rounded toward the stricter side when the
+ * offset has a fraction or the result more than 38 digits; one beyond DynamoDB's range on the
+ * side it allows needs no condition (`undefined`).
+ *
+ * @example sendableBound(1e18, 1, false) // 999999999999999999n: A <= 1e18 - 1 keeps A + 1 <= 1e18
+ */
+export function sendableBound(bound: number, offset: number, lower: boolean): number | bigint | undefined {
+  const value = decimalSum(bound, -offset);
+  if (storableNumberProblem(value) === undefined) return value;
+  // Infinity: every stored number is within it; -Infinity as an upper bound: none is (left to fail as before).
+  if (bound === (lower ? -Infinity : Infinity)) return undefined;
+  if (!Number.isInteger(bound) || !Number.isFinite(offset)) return value;
+  // floor(H - c) = H - ceil(c) for the largest allowed A below an upper bound; ceil(H - c) = H - floor(c) above a lower one.
+  let exact = BigInt(bound) - BigInt(lower ? Math.floor(offset) : Math.ceil(offset));
+  if (lower ? exact <= -NUMBER_LIMIT : exact >= NUMBER_LIMIT) return undefined;
+  exact = toPrecision(exact, lower);
+  return storableNumberProblem(exact) === undefined ? exact : value;
+}
+
+/** `n` cut to DynamoDB's 38 significant digits, rounded up (`up`) or down, so the bound only gets stricter. */
+function toPrecision(n: bigint, up: boolean): bigint {
+  const digits = (n < 0n ? -n : n).toString().length;
+  if (digits <= MAX_NUMBER_DIGITS) return n;
+  const unit = 10n ** BigInt(digits - MAX_NUMBER_DIGITS);
+  // BigInt division truncates toward zero: step once more when that went the wrong way.
+  let cut = (n / unit) * unit;
+  if (up && cut < n) cut += unit;
+  if (!up && cut > n) cut -= unit;
+  return cut;
 }
 
 function describeBound(b: Bound, lower: boolean): string {
@@ -166,7 +210,9 @@ export function numberBoundGuards(model: EntityModel, actions: readonly UpdateAc
         checks.push(`${source} must exist for ${target} to stay within its schema ${describeBound(b, lower)} (an absent ${source} counts as ${l.fallback}, giving ${fromAbsent})`);
         continue;
       }
-      const { op, value } = operandCondition(l, b, lower);
+      const condition = operandCondition(l, b, lower);
+      if (condition === undefined) continue;
+      const { op, value } = condition;
       const compare: ConditionNode = { kind: 'compare', op, left: { kind: 'path', path: l.source }, right: { kind: 'value', value } };
       nodes.push(absentOk ? { kind: 'or', children: [{ kind: 'exists', path: l.source, negate: true }, compare] } : compare);
       checks.push(`${source} must be ${op} ${value}${absentOk ? ' (or absent)' : ''} for ${target} to stay within its schema ${describeBound(b, lower)}`);

@@ -1,5 +1,6 @@
 import { unmarshallItem } from '../client/attribute-value.js';
 import type { EntityModel } from '../entity/model.js';
+import { tableNameOf } from '../entity/table-name.js';
 import type { AnyEntity, EntityItem, EntityKey } from '../entity/entity.js';
 import { DynakitError } from '../errors.js';
 import { viewTypeMismatch, type ImagesByView, type StreamViewType } from './view-type.js';
@@ -208,11 +209,6 @@ function unwrapKinesis(record: StreamRecordInput, fail: Failure): StreamRecordIn
 /** Whether a record is a Lambda record of a Kinesis data stream (its change record in `kinesis.data`). */
 function isKinesis(record: StreamRecordInput): boolean {
   return record?.eventSource === 'aws:kinesis';
-}
-
-/** The table name in a table name or table ARN. */
-function tableNameOf(nameOrArn: string): string {
-  return /:table\/([^/]+)$/.exec(nameOrArn)?.[1] ?? nameOrArn;
 }
 
 const TTL_PRINCIPAL = 'dynamodb.amazonaws.com';

@@ -8,12 +8,14 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ConditionFailedError, defineEntity, TransactionCanceledError, transactWrite } from '../../src/index.js';
 import { appModel } from '../fixtures/app-model.js';
-import { testClient, uniqueTableName } from '../support/client.js';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { testClient, testDocClient, uniqueTableName } from '../support/client.js';
 import { failure } from '../support/failure.js';
 import { useTable } from '../support/tables.js';
 
 const client = testClient();
 const { AppTable } = appModel(client, uniqueTableName('numbounds'));
+const raw = testDocClient(client);
 
 const Stock = defineEntity({
   table: AppTable,
@@ -36,6 +38,19 @@ const Gauge = defineEntity({
   name: 'Gauge',
   schema: z.object({ id: z.string(), level: z.number().min(-0.3).max(0.3) }),
   keys: { primary: { pk: 'GAUGE#{id}', sk: 'GAUGE' } },
+});
+
+/** Bounds at 2^53 and beyond, which a double cannot send as a condition value (or DynamoDB store at all). */
+const Counter = defineEntity({
+  table: AppTable,
+  name: 'Counter',
+  schema: z.object({
+    id: z.string(),
+    views: z.number().int().min(0).max(1e18),
+    score: z.number().lt(Infinity).optional(),
+    copy: z.number().max(2 ** 60).optional(),
+  }),
+  keys: { primary: { pk: 'COUNTER#{id}', sk: 'COUNTER' } },
 });
 
 let seq = 0;
@@ -145,5 +160,26 @@ describe('arithmetic and copies with ref()', () => {
     // The message says what the action required, the bound included.
     expect(e.message).toMatch(/ConditionalCheckFailed \(required: the item must exist and belong to Stock.*, and onHand must be >= 1 /);
     expect((await read(k))?.onHand).toBe(0);
+  });
+});
+
+describe('bounds of 2^53 and beyond', () => {
+  it('add() and copies under .max(1e18), .lt(Infinity), .max(2 ** 60) are written, and the bound still holds', async () => {
+    // These were refused before sending: "invalid value: views: 1000000000000000000 is beyond Number.MAX_SAFE_INTEGER".
+    await Counter.put({ id: 'c1', views: 5, score: 1 });
+    const after = await Counter.update({ id: 'c1' }).add({ views: 1, score: 1 }).set({ copy: Counter.ref('views') }).returning('ALL_NEW');
+    expect(after).toMatchObject({ views: 6, score: 2, copy: 5 });
+    expect(Counter.update({ id: 'c1' }).add({ views: 1 }).build().ConditionExpression).toMatch(/<= :v\d+/);
+    expect(Counter.update({ id: 'c1' }).add({ score: 1 }).build().ConditionExpression).not.toMatch(/<|>/);
+
+    // Near the bound (a count another writer stored; JavaScript numbers cannot hold it): the
+    // increments that reach 1e18 are written, the one past it is refused.
+    const key = { pk: 'COUNTER#c2', sk: 'COUNTER' };
+    await raw.send(new PutCommand({ TableName: AppTable.name, Item: { ...key, _et: 'Counter', id: 'c2', views: 999999999999999998n } }));
+    await Counter.update({ id: 'c2' }).add({ views: 1 });
+    await Counter.update({ id: 'c2' }).add({ views: 1 });
+    const e = await failure(Counter.update({ id: 'c2' }).add({ views: 1 }), ConditionFailedError);
+    expect((await raw.send(new GetCommand({ TableName: AppTable.name, Key: key }))).Item?.['views']).toBe(1000000000000000000n);
+    expect(e.message).toContain('views must be <= 999999999999999999 (or absent) for views to stay within its schema max 1000000000000000000');
   });
 });
