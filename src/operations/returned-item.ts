@@ -32,8 +32,9 @@ export function readReturned<T>(write: Write, read: () => T): T {
 
 /**
  * The replaced item a put or delete returned (`ALL_OLD`), in model form: `undefined` when there was
- * none, or when it was another entity's (a put or delete acts on whatever is stored under its key).
+ * none, when it was another entity's (a put or delete acts on whatever is stored under its key), or
+ * when its TTL had passed: reads show such an item as absent, and `create()` takes it for absent.
  */
 export function replacedItem(model: EntityModel, raw: Record<string, unknown> | undefined, write: 'put' | 'delete'): Record<string, unknown> | undefined {
-  return raw === undefined || !model.owns(raw) ? undefined : readReturned(write, () => model.parse(raw));
+  return raw === undefined || !model.owns(raw) || model.expired(raw, new Date()) ? undefined : readReturned(write, () => model.parse(raw));
 }

@@ -175,6 +175,36 @@ describe('expired items that DynamoDB has not deleted yet', () => {
   });
 });
 
+describe("returning('ALL_OLD') over an item whose TTL has passed", () => {
+  const tableName = uniqueTableName('ttl-old');
+  const { AppTable, Session } = sessionModel(client, tableName);
+  const expiredRow = () => ({ sessionId: 's1', userId: 'u1', note: 'old', expiresAt: new Date(now().getTime() - HOUR) });
+
+  beforeAll(async () => {
+    // TTL left off: the expired item stays until the test replaces it.
+    await client.send(new CreateTableCommand(AppTable.createTableInput()));
+  });
+
+  afterAll(async () => {
+    await AppTable.drop();
+  });
+
+  it('put, create and delete give undefined for it, as reads show it absent; a live item is returned', async () => {
+    await Session.put(expiredRow());
+    expect(await Session.create({ sessionId: 's1', userId: 'u1', note: 'new' }).returning('ALL_OLD')).toBeUndefined();
+    await Session.put(expiredRow());
+    expect(await Session.put({ sessionId: 's1', userId: 'u1', note: 'new' }).returning('ALL_OLD')).toBeUndefined();
+    await Session.put(expiredRow());
+    expect(await Session.delete({ sessionId: 's1' }).returning('ALL_OLD')).toBeUndefined();
+    expect(await Session.get({ sessionId: 's1' }).consistent().includeExpired()).toBeUndefined();
+
+    const live = { sessionId: 's1', userId: 'u1', note: 'live', expiresAt: new Date(now().getTime() + HOUR) };
+    await Session.put(live);
+    expect(await Session.put({ sessionId: 's1', userId: 'u1', note: 'next' }).returning('ALL_OLD')).toMatchObject({ note: 'live' });
+    expect(await Session.delete({ sessionId: 's1' }).returning('ALL_OLD')).toMatchObject({ note: 'next' });
+  });
+});
+
 describe('a TTL attribute named `ttl` (a DynamoDB reserved word)', () => {
   const T = defineTable({ name: uniqueTableName('ttl-reserved'), client, partitionKey: { name: 'pk', type: 'S' } });
   const Token = defineEntity({
