@@ -49,6 +49,13 @@ export function mapConditionFailure(error: unknown, model: EntityModel, operatio
   const raw = (error as { Item?: Record<string, AttributeValue> }).Item;
   const stored = raw === undefined ? undefined : failedItem(model, raw);
   const item = stored?.item;
+  if (operation === 'update' && expiredAtVersion(model, version, stored)) {
+    // An update's condition requires an unexpired item, and reads show an expired one as absent:
+    // to the version check, as to a read, the item it expected is gone (none is carried).
+    const e = new VersionConflictError(model.name, operation, version?.expected, undefined, error);
+    e.message = `${model.name}: update expected version ${String(version?.expected)} but the stored item has expired (its TTL has passed: reads show no item)${maybeAppliedNote(e)}`;
+    return e;
+  }
   const conflict = versionConflict(model, version, stored);
   if (conflict !== undefined) {
     const e = new VersionConflictError(model.name, operation, version?.expected, item, error);
@@ -97,6 +104,12 @@ export function versionConflict(model: EntityModel, version: VersionCheck | unde
   const storedVersion = stored?.plain[model.storedName(model.version)];
   if (storedVersion === version.expected) return undefined;
   return `expected ${version.expected === undefined ? 'no stored item' : `version ${version.expected}`} but the stored item ${stored === undefined ? 'does not exist' : `has version ${String(storedVersion)}`}`;
+}
+
+/** Whether a write that expected a version met this entity's item at that version, with its TTL passed. */
+function expiredAtVersion(model: EntityModel, version: VersionCheck | undefined, stored: { plain: Record<string, unknown>; owned: boolean } | undefined): boolean {
+  if (version?.expected === undefined || model.version === undefined || stored?.owned !== true) return false;
+  return stored.plain[model.storedName(model.version)] === version.expected && model.expired(stored.plain, new Date());
 }
 
 /**

@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CreateTableCommand, DescribeTimeToLiveCommand, GetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { z } from 'zod';
-import { TableDefinitionError, defineEntity, defineTable, transactGet } from '../../src/index.js';
+import { TableDefinitionError, VersionConflictError, defineEntity, defineTable, transactGet } from '../../src/index.js';
 import { testClient, uniqueTableName } from '../support/client.js';
 import { useTable } from '../support/tables.js';
 
@@ -202,6 +202,41 @@ describe("returning('ALL_OLD') over an item whose TTL has passed", () => {
     await Session.put(live);
     expect(await Session.put({ sessionId: 's1', userId: 'u1', note: 'next' }).returning('ALL_OLD')).toMatchObject({ note: 'live' });
     expect(await Session.delete({ sessionId: 's1' }).returning('ALL_OLD')).toMatchObject({ note: 'next' });
+  });
+});
+
+describe('a versioned write that meets an expired item', () => {
+  const tableName = uniqueTableName('ttl-ver');
+  const { AppTable } = sessionModel(client, tableName);
+  const Lease = defineEntity({
+    table: AppTable,
+    name: 'Lease',
+    schema: z.object({ leaseId: z.string(), note: z.string().optional(), expiresAt: z.date().optional() }),
+    keys: { primary: { pk: 'LEASE#{leaseId}', sk: 'LEASE' } },
+    ttl: 'expiresAt',
+    version: 'v',
+  });
+
+  beforeAll(async () => {
+    await client.send(new CreateTableCommand(AppTable.createTableInput()));
+  });
+
+  afterAll(async () => {
+    await AppTable.drop();
+  });
+
+  it('an update at the matching version is a VersionConflictError with no item, as for an item deleted since it was read', async () => {
+    await Lease.put({ leaseId: 'l1', expiresAt: new Date(now().getTime() - HOUR) });
+    const updated = await Lease.update({ leaseId: 'l1', v: 1 }).set({ note: 'n' }).send().catch((e: unknown) => e);
+    expect(updated).toBeInstanceOf(VersionConflictError);
+    expect((updated as VersionConflictError).item).toBeUndefined();
+    expect((updated as VersionConflictError).message).toMatch(/expected version 1 but the stored item has expired/);
+    // Nothing was written: the expired item is as it was.
+    expect(await Lease.get({ leaseId: 'l1' }).consistent().includeExpired()).toMatchObject({ leaseId: 'l1', v: 1 });
+    expect((await Lease.get({ leaseId: 'l1' }).consistent().includeExpired())?.note).toBeUndefined();
+    // An update whose version differs still reports the stored version.
+    const stale = await Lease.update({ leaseId: 'l1', v: 3 }).set({ note: 'n' }).send().catch((e: unknown) => e);
+    expect((stale as VersionConflictError).message).toMatch(/expected version 3 but the stored item has version 1/);
   });
 });
 
