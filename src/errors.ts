@@ -316,8 +316,9 @@ export class DerivedAttributeError extends DynakitError {
     readonly attribute: string,
     readonly sources: readonly string[],
     message: string,
+    options?: { readonly cause?: unknown },
   ) {
-    super(`${entity}: derived attribute ${attribute}: ${message}`);
+    super(`${entity}: derived attribute ${attribute}: ${message}`, options);
   }
 }
 

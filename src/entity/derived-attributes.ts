@@ -14,6 +14,21 @@ export interface DerivedAttribute extends DeriveRule {
 }
 
 /**
+ * `d`'s value from its source values. A compute function that throws (a bug in it, or sources it did
+ * not expect) fails the write before anything is sent, as a `DerivedAttributeError` naming the
+ * entity and the attribute, with the thrown error as its `cause`.
+ *
+ * @example computeDerived('Person', nameLower, { name: 'Ada' }) // 'ada'
+ */
+export function computeDerived(entity: string, d: DerivedAttribute, values: Readonly<Record<string, unknown>>): unknown {
+  try {
+    return d.compute(values);
+  } catch (e) {
+    throw new DerivedAttributeError(entity, d.name, d.from, `compute threw: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+  }
+}
+
+/**
  * The derived attributes of an entity (`defineEntity`'s `derive`), checked once when it is defined:
  * each is a schema field computed from other schema fields, none of them derived (so there is no
  * chain or cycle to order). A put computes them from its item (`fill`); an update from the values it
@@ -73,7 +88,7 @@ export class DerivedAttributes {
         if (!r.success) this.refuseItem(given);
         values[f] = r.data;
       }
-      const computed = d.compute(values);
+      const computed = computeDerived(this.entity, d, values);
       if (computed === undefined) delete out[d.name];
       else out[d.name] = computed;
     }
@@ -91,7 +106,7 @@ export class DerivedAttributes {
     const given = input as Readonly<Record<string, unknown>>;
     for (const d of this.list) {
       const values = Object.fromEntries(d.from.map((f) => [f, output[f]]));
-      const r = this.shape[d.name]!.safeParse(d.compute(values));
+      const r = this.shape[d.name]!.safeParse(computeDerived(this.entity, d, values));
       if (!r.success) throw new ValidationError(this.entity, zodIssues(r.error, d.name).map((i) => ({ ...i, message: `(computed from ${d.from.join(', ')}) ${i.message}` })));
       if (given[d.name] !== undefined) this.checkGiven(d, given[d.name], r.data);
       if (r.data === undefined) delete output[d.name];

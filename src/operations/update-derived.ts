@@ -1,6 +1,6 @@
 import { DerivedAttributeError } from '../errors.js';
 import type { EntityModel } from '../entity/model.js';
-import type { DerivedAttribute } from '../entity/derived-attributes.js';
+import { computeDerived, type DerivedAttribute } from '../entity/derived-attributes.js';
 import { UpdateRef } from '../expressions/update-values.js';
 import { planSteps, resolvePath, type Planned, type UpdateStep } from './update-plan.js';
 
@@ -44,8 +44,8 @@ export function planUpdate(model: EntityModel, steps: readonly UpdateStep[], key
       // An upsert may create the item, whose derived value is then the one its values give: one
       // computed from key composites alone is that value for any item, and one that leaves the
       // attribute absent when the other sources are absent agrees with a created item lacking them.
-      if (sources.missing.length === 0) values[d.name] = d.compute(sources.values);
-      else if (!sources.missing.every((f) => optionalAbsent(model, f)) || d.compute(absentSources(model, d, key)) !== undefined) {
+      if (sources.missing.length === 0) values[d.name] = computeDerived(model.name, d, sources.values);
+      else if (!sources.missing.every((f) => optionalAbsent(model, f)) || computeDerived(model.name, d, absentSources(model, d, key)) !== undefined) {
         throw refusal(model, d, `an upsert may create the item, which then needs ${d.name}: set ${list(sources.missing)} in it (undefined for none) so ${d.name} can be computed`);
       }
       continue;
@@ -61,7 +61,7 @@ export function planUpdate(model: EntityModel, steps: readonly UpdateStep[], key
         `the update changes ${touched.join(', ')} but ${why}, so ${d.name} cannot be computed (the stored values are not known before the write): set every one of ${d.from.join(', ')} with plain values in this update, or put() the whole item`,
       );
     }
-    values[d.name] = d.compute(sources.values);
+    values[d.name] = computeDerived(model.name, d, sources.values);
   }
   if (Object.keys(values).length > 0) merge(plan, planSteps(model, [{ kind: 'set', values }]));
   return plan;

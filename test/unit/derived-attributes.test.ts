@@ -55,6 +55,31 @@ describe('defining derived attributes', () => {
     expect(thrown(DerivedAttributeError, define({ b: { from: ['a', 'nope'], compute: () => 'x' } })).message).toBe('Thing: derived attribute b: from names nope, which is not a field of the schema');
   });
 
+  it('a compute function that throws fails the write before sending, naming the entity and attribute, with the cause', () => {
+    const boom = new TypeError('no name');
+    const Thing = defineEntity({
+      table: T,
+      name: 'Thrower',
+      schema,
+      keys: { primary: { pk: 'T#{id}' } },
+      derive: {
+        c: {
+          from: ['a', 'b'],
+          compute: ({ a }) => {
+            if (a === 'bad') throw boom;
+            return a;
+          },
+        },
+      },
+    });
+    expect(Thing.put({ id: '1', a: 'ok', b: 'x' }).build().Item).toMatchObject({ c: 'ok' });
+    const onPut = thrown(DerivedAttributeError, () => Thing.put({ id: '1', a: 'bad', b: 'x' }).build());
+    expect(onPut.message).toBe('Thrower: derived attribute c: compute threw: no name');
+    expect(onPut.cause).toBe(boom);
+    const onUpdate = thrown(DerivedAttributeError, () => Thing.update({ id: '1' }).set({ a: 'bad', b: 'x' }).build());
+    expect([onUpdate.attribute, onUpdate.sources, onUpdate.cause]).toEqual(['c', ['a', 'b'], boom]);
+  });
+
   it('refuses a malformed entry', () => {
     expect(thrown(DerivedAttributeError, define({ b: { from: [], compute: () => 'x' } })).message).toContain('from must be a non-empty list');
     expect(thrown(DerivedAttributeError, define({ b: { from: ['a'] } })).message).toContain('compute must be a function');
