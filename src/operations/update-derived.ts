@@ -63,18 +63,9 @@ export function planUpdate(model: EntityModel, steps: readonly UpdateStep[], key
     }
     values[d.name] = computeDerived(model.name, d, sources.values);
   }
-  if (Object.keys(values).length > 0) merge(plan, planSteps(model, [{ kind: 'set', values }]));
+  // Planned into the caller's plan: index keys, bounds and union guards see the derived values too.
+  if (Object.keys(values).length > 0) planSteps(model, [{ kind: 'set', values }], plan);
   return plan;
-}
-
-/** Adds the derived attributes' plan to the update's. */
-function merge(plan: Planned, more: Planned): void {
-  plan.actions.push(...more.actions);
-  Object.assign(plan.known, more.known);
-  for (const a of more.opaque) plan.opaque.add(a);
-  for (const a of more.removed) plan.removed.add(a);
-  for (const a of more.provided) plan.provided.add(a);
-  plan.guards.push(...more.guards);
 }
 
 /** The top-level attributes the steps change, and how; a derived attribute changed directly is refused. */

@@ -195,10 +195,10 @@ type ValueStep = Exclude<UpdateStep, { kind: 'remove' }>['kind'];
  * Turns the builder's steps into validated update actions: every path must exist in the schema,
  * values are parsed by the schema at their path, primary-key composites are refused, and
  * `undefined` in `set` removes an optional attribute (or stores its schema default). A path inside
- * a union attribute is checked against the options that have it (see `unionTarget`).
+ * a union attribute is checked against the options that have it (see `unionTarget`). Given a
+ * `plan`, the steps are planned into it (derived values after the caller's steps).
  */
-export function planSteps(model: EntityModel, steps: readonly UpdateStep[]): Planned {
-  const plan = emptyPlan();
+export function planSteps(model: EntityModel, steps: readonly UpdateStep[], plan: Planned = emptyPlan()): Planned {
   // The schema a change is checked with; a dry run of the change on each union option picks them.
   const target = (path: DocPath, op: string, apply: (into: Planned, s: z.ZodType, entry: boolean) => void): void => {
     const t = unionTarget(model.name, path, pathFor(model, path, op), (s, leaf) => apply(emptyPlan(), s, isEntry(leaf, s)), op === 'remove');

@@ -9,13 +9,12 @@ import { ConditionalWrite } from './conditional-write.js';
 import { contextFor, withPlaceholders } from './expression-input.js';
 import { describeChecks, mapConditionFailure, type VersionCheck } from './condition-failure.js';
 import { allOf, belongsTo, belongsToText, expectedVersion, liveOrMissingText, missingOrOwned, missingOrOwnedText, notExpired, versionIs } from './write-guards.js';
-import { planSteps, storable, type UpdateStep } from './update-plan.js';
+import { planSteps, type UpdateStep } from './update-plan.js';
+import { creationActions, requireCreatable } from './upsert-creation.js';
 import { indexKeyActions } from './index-key-actions.js';
 import { planUpdate } from './update-derived.js';
 import { checkMultiKeyWrites, checkSelfKeyWrites } from './key-write-checks.js';
 import { explainUpdateFailure } from './update-failures.js';
-import { defaultOf, isOptionalSchema } from '../entity/schema-walk.js';
-import { ValidationError } from '../errors.js';
 import type { Leaf } from '../entity/paths.js';
 import type { NotRemovable, RemovablePath } from '../entity/entity-types.js';
 import { afterWrite, readReturned } from './returned-item.js';
@@ -277,19 +276,7 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
     const keyValues = m.primaryKeyValues(s.key);
     const Key = m.primaryKeyFrom(keyValues);
     const plan = planUpdate(m, s.steps, keyValues, s.upsert);
-    if (s.upsert) {
-      // An upsert may create the item, so it must carry every required attribute.
-      const given = new Set<string>([...m.primaryComposites, ...plan.provided]);
-      const missing = Object.entries(m.shape)
-        .filter(([k, sch]) => !isOptionalSchema(sch) && !given.has(k))
-        .map(([k]) => k);
-      if (missing.length > 0) {
-        throw new ValidationError(
-          m.name,
-          missing.map((path) => ({ path, message: 'is required: an upsert may create the item, so set it (setIfNotExists for create-only values)' })),
-        );
-      }
-    }
+    if (s.upsert) requireCreatable(m, plan);
     const internal: UpdateAction[] = [];
     /** Values a created item gets with if_not_exists: index keys of a created item are built from them too. */
     const defaults: Record<string, unknown> = {};
@@ -302,21 +289,7 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
         value: { kind: 'arith', op: '+', left: { kind: 'ifNotExists', path: [m.version], fallback: { kind: 'value', value: 0 } }, right: { kind: 'value', value: 1 } },
       });
     }
-    const et = m.table.entityAttribute;
-    if (s.upsert) {
-      if (et !== undefined) internal.push({ kind: 'set', path: [et], value: { kind: 'value', value: m.name } });
-      // A composite that is a table key attribute itself (`{ pk: '{id}' }` on key `id`) is written by the Key, and an update may not set it.
-      for (const c of m.primaryComposites) if (!m.primaryKeyNames.includes(c)) internal.push({ kind: 'set', path: [c], value: { kind: 'value', value: keyValues[c] } });
-      // A created item gets the schema defaults of the attributes the update leaves alone, as a put
-      // would store them (reads fill them in, but index keys and conditions see only stored values).
-      for (const [k, sch] of m.defaulted) {
-        if (m.primaryComposites.has(k) || plan.provided.has(k) || k in plan.known || plan.opaque.has(k) || plan.removed.has(k)) continue;
-        const d = storable(sch, defaultOf(sch));
-        if (d === undefined) continue;
-        defaults[k] = d;
-        internal.push({ kind: 'set', path: [k], value: { kind: 'ifNotExists', path: [k], fallback: { kind: 'value', value: d } } });
-      }
-    }
+    if (s.upsert) internal.push(...creationActions(m, plan, keyValues, defaults));
     const actions = [...plan.actions, ...internal, ...indexKeyActions(m, plan, keyValues, s.upsert, defaults)];
     checkSelfKeyWrites(m, actions);
     checkMultiKeyWrites(m, actions);
