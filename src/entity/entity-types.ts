@@ -61,12 +61,12 @@ type SetValue<In, Out> = Written<In, Out> | UpdateRef<Unset<Out>>;
  */
 type Written<In, Out> = [In] extends [never] ? Out : unknown extends In ? Out : In;
 /**
- * What `add` takes at a path holding `V`: a number, or elements of a set. `undefined` (an optional
+ * What `add` takes at a path holding `V`: a number, a bigint (a `z.bigint()` counter), or elements of a set. `undefined` (an optional
  * attribute) is allowed for in the tests themselves rather than removed first with `Exclude`, and a
  * set's element type is only inferred once the value is known to be a set (`SetOf`): an `infer`
  * against `ReadonlySet` on every value the map holds (strings, maps, array elements) cost more.
  */
-type AddValue<V> = [V] extends [number | undefined] ? number : [V] extends [ReadonlySet<unknown> | undefined] ? SetOf<V> : NotAddable;
+type AddValue<V> = [V] extends [number | undefined] ? number : [V] extends [ReadonlySet<unknown> | undefined] ? SetOf<V> : [V] extends [bigint | undefined] ? bigint : NotAddable;
 type DeleteValue<V> = [V] extends [ReadonlySet<unknown> | undefined] ? SetOf<V> : NotASet;
 /** The set type `add`/`delete` take for a set `V` (distributes, so `undefined` adds nothing). */
 type SetOf<V> = V extends ReadonlySet<infer E> ? ReadonlySet<E> : never;
@@ -79,7 +79,7 @@ type AppendValue<V> = [V] extends [readonly unknown[] | undefined] ? (NonNullabl
  * 'undefined'", the optional property's type).
  */
 export interface NotAddable {
-  readonly '~add() needs a number or set attribute': never;
+  readonly '~add() needs a number, bigint or set attribute': never;
 }
 export interface NotASet {
   readonly '~delete() removes elements from a set attribute (remove() removes attributes)': never;

@@ -18,21 +18,27 @@ export class UpdateRef<V> {
   ) {}
 
   /**
-   * `path + n` (numbers only). DynamoDB allows one `+`/`-` per value, so chaining a second is an
+   * `path + n` (numbers and bigints). DynamoDB allows one `+`/`-` per value, so chaining a second is an
    * `ExpressionError` when the update is built.
    *
    * @example await User.update({ userId: 'u1' }).set({ age: User.ref('age').plus(1) })
    */
-  plus(this: UpdateRef<number>, n: number | UpdateRef<number>): UpdateRef<number> {
+  plus(this: UpdateRef<number>, n: number | UpdateRef<number>): UpdateRef<number>;
+  /** `path + n` on a bigint attribute. @example User.ref('views').plus(1n) */
+  plus(this: UpdateRef<bigint>, n: bigint | UpdateRef<bigint>): UpdateRef<bigint>;
+  plus(n: number | bigint | UpdateRef<number> | UpdateRef<bigint>): UpdateRef<number | bigint> {
     return new UpdateRef({ kind: 'arith', op: '+', left: this.value, right: toSetValue(n) }, mergeOwners(this.owners, n instanceof UpdateRef ? n.owners : []));
   }
 
   /**
-   * `path - n` (numbers only); one `+`/`-` per value, as for `plus`.
+   * `path - n` (numbers and bigints); one `+`/`-` per value, as for `plus`.
    *
    * @example await User.update({ userId: 'u1' }).set({ age: User.ref('age').minus(1) })
    */
-  minus(this: UpdateRef<number>, n: number | UpdateRef<number>): UpdateRef<number> {
+  minus(this: UpdateRef<number>, n: number | UpdateRef<number>): UpdateRef<number>;
+  /** `path - n` on a bigint attribute. @example User.ref('views').minus(1n) */
+  minus(this: UpdateRef<bigint>, n: bigint | UpdateRef<bigint>): UpdateRef<bigint>;
+  minus(n: number | bigint | UpdateRef<number> | UpdateRef<bigint>): UpdateRef<number | bigint> {
     return new UpdateRef({ kind: 'arith', op: '-', left: this.value, right: toSetValue(n) }, mergeOwners(this.owners, n instanceof UpdateRef ? n.owners : []));
   }
 

@@ -19,8 +19,11 @@ import { MAX_NUMBER_DIGITS, storableNumberProblem } from '../entity/storable-num
  * whole-number deltas keep anyway.
  */
 
+/** A schema bound, a change or a stored value: a number, or a bigint for a `z.bigint()` attribute. */
+type Num = number | bigint;
+
 interface Bound {
-  readonly value: number;
+  readonly value: Num;
   readonly inclusive: boolean;
 }
 
@@ -58,10 +61,10 @@ function readBounds(...schemas: readonly z.ZodType[]): NumberBounds | undefined 
   // Both sides of a pipe: a write checks the input, a read parses what is stored.
   for (const core of new Set(schemas.flatMap((schema) => [unwrapSchema(schema), readCore(schema)]))) {
     const def = defOf(core);
-    if (def.type !== 'number') continue;
+    if (def.type !== 'number' && def.type !== 'bigint') continue;
     for (const c of (def as { checks?: readonly CheckView[] }).checks ?? []) {
       const d = c._zod.def;
-      if (typeof d.value !== 'number') continue;
+      if (typeof d.value !== 'number' && typeof d.value !== 'bigint') continue;
       const b = { value: d.value, inclusive: d.inclusive !== false };
       if (d.check === 'greater_than') lo = tighter(lo, b, true);
       else if (d.check === 'less_than') hi = tighter(hi, b, false);
@@ -77,32 +80,34 @@ function readBounds(...schemas: readonly z.ZodType[]): NumberBounds | undefined 
  */
 interface Linear {
   readonly source: DocPath;
-  readonly fallback: number | undefined;
-  readonly offset: number;
+  readonly fallback: Num | undefined;
+  readonly offset: Num;
 }
 
+const isNum = (v: unknown): v is Num => typeof v === 'number' || typeof v === 'bigint';
+
 /** An attribute operand: a path, or `if_not_exists(path, number)`. */
-function attributeOperand(v: SetValue): { source: DocPath; fallback: number | undefined } | undefined {
+function attributeOperand(v: SetValue): { source: DocPath; fallback: Num | undefined } | undefined {
   if (v.kind === 'path') return { source: v.path, fallback: undefined };
-  if (v.kind === 'ifNotExists' && v.fallback.kind === 'value' && typeof v.fallback.value === 'number') return { source: v.path, fallback: v.fallback.value };
+  if (v.kind === 'ifNotExists' && v.fallback.kind === 'value' && isNum(v.fallback.value)) return { source: v.path, fallback: v.fallback.value };
   return undefined;
 }
 
 /** The result of an action as a `Linear` of one stored number; `undefined` when it is not one. */
 function linearOf(a: UpdateAction): Linear | undefined {
-  if (a.kind === 'add') return typeof a.value === 'number' ? { source: a.path, fallback: 0, offset: a.value } : undefined;
+  if (a.kind === 'add') return isNum(a.value) ? { source: a.path, fallback: 0, offset: a.value } : undefined;
   if (a.kind !== 'set') return undefined;
   const v = a.value;
   const plain = attributeOperand(v);
   if (plain !== undefined) return { ...plain, offset: 0 };
-  if (v.kind !== 'arith' || v.right.kind !== 'value' || typeof v.right.value !== 'number') return undefined;
+  if (v.kind !== 'arith' || v.right.kind !== 'value' || !isNum(v.right.value)) return undefined;
   const left = attributeOperand(v.left);
   return left === undefined ? undefined : { ...left, offset: v.op === '+' ? v.right.value : -v.right.value };
 }
 
 const samePath = (a: DocPath, b: DocPath): boolean => a.length === b.length && a.every((s, i) => s === b[i]);
 
-function holds(x: number, b: Bound, lower: boolean): boolean {
+function holds(x: Num, b: Bound, lower: boolean): boolean {
   if (lower) return b.inclusive ? x >= b.value : x > b.value;
   return b.inclusive ? x <= b.value : x < b.value;
 }
@@ -128,12 +133,21 @@ export function decimalSum(a: number, b: number): number {
 }
 
 /**
+ * `a + b` exactly: in decimal for two numbers (`decimalSum`), as a bigint when either is one (a
+ * bigint attribute's bounds, changes and fallbacks are bigints; a number there is a copy's 0 offset).
+ */
+function sum(a: Num, b: Num): Num {
+  if (typeof a === 'number' && typeof b === 'number') return decimalSum(a, b);
+  return BigInt(a) + BigInt(b);
+}
+
+/**
  * `A + offset` meets bound `b`: the comparison on the stored A (A + c >= lo  <=>  A >= lo - c);
  * `undefined` when every number DynamoDB can store meets it (no condition is needed).
  */
 function operandCondition(l: Linear, b: Bound, lower: boolean): { op: Comparator; value: number | bigint } | undefined {
   const op: Comparator = lower ? (b.inclusive ? '>=' : '>') : b.inclusive ? '<=' : '<';
-  const value = sendableBound(b.value, l.offset, lower);
+  const value = typeof b.value === 'number' && typeof l.offset === 'number' ? sendableBound(b.value, l.offset, lower) : bigintBound(b.value, l.offset, lower);
   return value === undefined ? undefined : { op, value };
 }
 
@@ -162,6 +176,17 @@ export function sendableBound(bound: number, offset: number, lower: boolean): nu
   if (lower ? exact <= -NUMBER_LIMIT : exact >= NUMBER_LIMIT) return undefined;
   exact = toPrecision(exact, lower);
   return storableNumberProblem(exact) === undefined ? exact : value;
+}
+
+/**
+ * `bound - offset` for a bigint attribute (whose bounds are bigints, and whose changes are too, or
+ * a copy's 0), exact. Like `sendableBound`, cut to 38 digits toward the stricter side, and
+ * `undefined` beyond DynamoDB's range on the side it allows.
+ */
+function bigintBound(bound: Num, offset: Num, lower: boolean): bigint | undefined {
+  const exact = BigInt(bound) - BigInt(offset);
+  if (lower ? exact <= -NUMBER_LIMIT : exact >= NUMBER_LIMIT) return undefined;
+  return toPrecision(exact, lower);
 }
 
 /** `n` cut to DynamoDB's 38 significant digits, rounded up (`up`) or down, so the bound only gets stricter. */
@@ -199,7 +224,7 @@ export function numberBoundGuards(model: EntityModel, actions: readonly UpdateAc
     for (const [b, lower] of [[bounds.lo, true], [bounds.hi, false]] as const) {
       if (b === undefined) continue;
       // An absent source takes the fallback (ADD counts it as 0); without one, DynamoDB fails the update itself.
-      const fromAbsent = l.fallback === undefined ? undefined : decimalSum(l.fallback, l.offset);
+      const fromAbsent = l.fallback === undefined ? undefined : sum(l.fallback, l.offset);
       const absentOk = fromAbsent !== undefined && holds(fromAbsent, b, lower);
       // A stored value within bounds stays within them when the change moves away from this bound;
       // an absent one does not when the fallback lands outside it (`add({ level: 0 })` under `.min(1)`

@@ -115,6 +115,11 @@ function validateChange(model: EntityModel, s: z.ZodType, raw: unknown, at: stri
     }
     return raw;
   }
+  // A bigint attribute holds integers beyond 2^53: a number change there could already be rounded.
+  if (def.type === 'bigint') {
+    if (typeof raw !== 'bigint') throw refusedUpdate(model, at, `${op} takes a bigint, got ${typeof raw === 'number' ? `the number ${raw}` : String(raw)}`);
+    return raw;
+  }
   return model.validateAt(s, raw, at);
 }
 
@@ -300,8 +305,8 @@ function valueStep(model: EntityModel, plan: Planned, kind: ValueStep, path: Doc
     }
     case 'add': {
       const t = coreType(s);
-      if (t !== 'number' && t !== 'set') {
-        throw refusedUpdate(model, at, `add() works on numbers and sets, not ${t}`);
+      if (t !== 'number' && t !== 'bigint' && t !== 'set') {
+        throw refusedUpdate(model, at, `add() works on numbers, bigints and sets, not ${t}`);
       }
       actions.push({ kind: 'add', path, value: validateChange(model, s, raw, at, 'add()') });
       note(plan, path, undefined, false);

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ConditionFailedError, defineEntity, TransactionCanceledError, transactWrite } from '../../src/index.js';
+import { ConditionFailedError, defineEntity, TransactionCanceledError, transactWrite, ValidationError } from '../../src/index.js';
 import { appModel } from '../fixtures/app-model.js';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { testClient, testDocClient, uniqueTableName } from '../support/client.js';
@@ -51,6 +51,18 @@ const Counter = defineEntity({
     copy: z.number().max(2 ** 60).optional(),
   }),
   keys: { primary: { pk: 'COUNTER#{id}', sk: 'COUNTER' } },
+});
+
+/** Counters stored as bigints: beyond 2^53, where a JavaScript number would round. */
+const Tally = defineEntity({
+  table: AppTable,
+  name: 'Tally',
+  schema: z.object({
+    id: z.string(),
+    hits: z.bigint().min(0n).max(10n ** 30n),
+    free: z.bigint().optional(),
+  }),
+  keys: { primary: { pk: 'TALLY#{id}', sk: 'TALLY' } },
 });
 
 let seq = 0;
@@ -181,5 +193,41 @@ describe('bounds of 2^53 and beyond', () => {
     const e = await failure(Counter.update({ id: 'c2' }).add({ views: 1 }), ConditionFailedError);
     expect((await raw.send(new GetCommand({ TableName: AppTable.name, Key: key }))).Item?.['views']).toBe(1000000000000000000n);
     expect(e.message).toContain('views must be <= 999999999999999999 (or absent) for views to stay within its schema max 1000000000000000000');
+  });
+});
+
+describe('bigint counters (z.bigint())', () => {
+  const beyond = 2n ** 53n + 1n;
+
+  it('add() with a bigint above 2^53 writes and reads back the exact sum', async () => {
+    await Tally.put({ id: 't1', hits: beyond });
+    await Tally.update({ id: 't1' }).add({ hits: 2n, free: beyond });
+    expect(await Tally.get({ id: 't1' })).toMatchObject({ hits: beyond + 2n, free: beyond });
+    // The stored numbers themselves, not a reading that could round them back.
+    const stored = (await raw.send(new GetCommand({ TableName: AppTable.name, Key: { pk: 'TALLY#t1', sk: 'TALLY' } }))).Item;
+    expect(stored).toMatchObject({ hits: 9007199254740995n, free: 9007199254740993n });
+  });
+
+  it('ref().plus()/minus() with bigints, and ifNotExists with a bigint fallback', async () => {
+    await Tally.put({ id: 't2', hits: beyond });
+    const after = await Tally.update({ id: 't2' }).set({ hits: Tally.ref('hits').minus(3n), free: Tally.ref('free').ifNotExists(beyond).plus(1n) }).returning('ALL_NEW');
+    expect(after).toMatchObject({ hits: beyond - 3n, free: beyond + 1n });
+  });
+
+  it('keeps the bigint bounds: an increment past .max(10n ** 30n) or a decrement below .min(0n) fails, naming the bound', async () => {
+    await Tally.put({ id: 't3', hits: 10n ** 30n - 1n });
+    await Tally.update({ id: 't3' }).add({ hits: 1n });
+    const over = await failure(Tally.update({ id: 't3' }).add({ hits: 1n }), ConditionFailedError);
+    expect(over.message).toContain('hits must be <= 999999999999999999999999999999 (or absent) for hits to stay within its schema max 1000000000000000000000000000000');
+    await Tally.put({ id: 't4', hits: 2n });
+    const under = await failure(Tally.update({ id: 't4' }).set({ hits: Tally.ref('hits').minus(3n) }), ConditionFailedError);
+    expect(under.message).toContain('hits must be >= 3 for hits to stay within its schema min 0');
+    expect(await Tally.get({ id: 't3' })).toMatchObject({ hits: 10n ** 30n });
+    expect(await Tally.get({ id: 't4' })).toMatchObject({ hits: 2n });
+  });
+
+  it('a number given to a bigint counter (untyped code) is refused before sending: it may already be rounded', async () => {
+    const e = await failure(Tally.update({ id: 't1' }).add({ hits: 1 } as never), ValidationError);
+    expect(e.message).toContain('add() takes a bigint, got the number 1');
   });
 });

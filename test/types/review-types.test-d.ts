@@ -7,7 +7,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { expectTypeOf, test } from 'vitest';
 import { z } from 'zod';
-import { defineEntity, defineTable, type AttributeOperand, type Condition, type EntityInput } from '../../src/index.js';
+import { defineEntity, defineTable, type AttributeOperand, type Condition, type EntityInput, type UpdateRef } from '../../src/index.js';
 import type { NotAddable } from '../../src/entity/entity-types.js';
 
 const Table = defineTable({
@@ -190,4 +190,18 @@ test('add(), delete() and append() on an attribute of another type name the reas
   Things.update({ id: 't1' }).delete({ list: [1] });
   // @ts-expect-error append() on a set
   Things.update({ id: 't1' }).append({ tags: new Set(['a']) });
+});
+
+test('add() and ref() arithmetic on a bigint attribute take bigints', () => {
+  Things.update({ id: 't1' }).add({ big: 2n ** 60n });
+  Things.update({ id: 't1' }).set({ big: Things.ref('big').plus(1n) }).set({ big: Things.ref('big').ifNotExists(0n).minus(Things.ref('big')) });
+  expectTypeOf(Things.ref('big').plus(1n)).toEqualTypeOf<UpdateRef<bigint>>();
+  // @ts-expect-error a number there could already be rounded (2^53 + 1 is not a double)
+  Things.update({ id: 't1' }).add({ big: 1 });
+  // @ts-expect-error the same for arithmetic
+  Things.ref('big').plus(1);
+  // @ts-expect-error and a bigint does not go into a number attribute
+  Things.update({ id: 't1' }).add({ count: 1n });
+  // @ts-expect-error nor a bigint attribute's result into a number attribute
+  Things.update({ id: 't1' }).set({ count: Things.ref('big').plus(1n) });
 });
