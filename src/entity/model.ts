@@ -14,6 +14,7 @@ import { buildIndexKey, ItemWriter } from './item-writer.js';
 import type { KeyValue } from './key-encoding.js';
 import { foreignKeyFields, compileIndexKeys, indexKeyParts, keyValueSchema, secondarySelfKeys, type IndexKeys, type SelfKey } from './index-keys.js';
 import { defaultOf, keepsUnknownKeys } from './schema-walk.js';
+import { checkDottedNames } from './dotted-names.js';
 import { checkSchemaFields, objectShape } from './schema-fields.js';
 import { refusedRecordKey, schemaAt } from './path-schemas.js';
 import type { DocPath } from '../expressions/ast.js';
@@ -126,6 +127,7 @@ export class EntityModel {
     this.managed = this.readableAttributes.filter((a) => !(a in this.shape));
     this.defaulted = Object.entries(this.shape).filter(([, s]) => defaultOf(s) !== undefined);
     checkSchemaFields(o.name, this.shape, { version: o.version, timestamps: this.timestamps, ttl: o.ttl });
+    checkDottedNames(o.name, o.schema);
     this.derived = o.derive === undefined ? undefined : new DerivedAttributes(o.name, o.schema, this.shape, o.derive);
 
     const { indexes, primary, reserved } = compileIndexKeys(o.name, o.table, this.shape, o.keys, this.timestamps, o.ttl);

@@ -55,6 +55,28 @@ describe('KeyError of a whole-schema rule', () => {
   });
 });
 
+describe('two paths written the same way are refused at definition', () => {
+  const define = (name: string, schema: z.ZodObject) => () => defineEntity({ table: T, name, schema: schema.extend({ id: z.string() }), keys });
+
+  it('a top-level field "a.b" beside a field a holding b: names the entity and both paths', () => {
+    const e = thrown(define('Doc', z.object({ 'a.b': z.string(), a: z.object({ b: z.number() }).optional() })));
+    expect(e.attribute).toBe('a.b');
+    expect(e.message).toBe('Doc: the paths ["a.b"] and ["a", "b"] are both written a.b, and no path text (Attr, set, project) can tell them apart: rename one of the fields');
+  });
+
+  it('one level down, with a record whose entries could be named b, and where the dot falls inside a nested key', () => {
+    expect(thrown(define('Nested', z.object({ meta: z.object({ 'x.y': z.string(), x: z.object({ y: z.string() }) }) }))).message).toContain('the paths ["meta", "x.y"] and ["meta", "x", "y"] are both written meta.x.y');
+    expect(thrown(define('Rec', z.object({ 'tags.a': z.string(), tags: z.record(z.string(), z.string()) }))).message).toContain('["tags.a"] and ["tags", "a"]');
+    expect(thrown(define('Inside', z.object({ 'a.b': z.object({ c: z.string() }), a: z.object({ 'b.c': z.string() }) }))).message).toContain('the paths ["a.b", "c"] and ["a", "b.c"] are both written a.b.c');
+    expect(thrown(define('Deep', z.object({ list: z.array(z.object({ 'p.q': z.string(), p: z.object({ q: z.string() }) })) }))).message).toContain('both written list.p.q');
+  });
+
+  it('dotted names that no other path shares are kept', () => {
+    const E = defineEntity({ table: T, name: 'Fine', schema: z.object({ id: z.string(), 'a.b': z.string(), a: z.object({ c: z.string() }), meta: z.object({ 'x.y': z.string() }) }), keys });
+    expect(E.update({ id: 'i' }).set({ 'a.b': 'v', 'a.c': 'w', 'meta.x.y': 'z' }).build().UpdateExpression).toBe('SET #n0 = :v0, #n1.#n2 = :v1, #n3.#n4 = :v2');
+  });
+});
+
 describe('ValidationError says whether an item or a single value failed', () => {
   const Member = defineEntity({
     table: T,
