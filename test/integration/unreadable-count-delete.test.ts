@@ -34,6 +34,9 @@ const Lease = defineEntity({
   ttl: 'expiresAt',
 });
 
+/** An entity with schema versions: every table-level hydrated read fetches their attribute (`_sv`) too. */
+defineEntity({ table: Table, name: 'Note', schema: z.object({ noteId: z.string() }), keys: { primary: { pk: 'N#{noteId}', sk: 'N' } }, migrations: { steps: [(v) => v] } });
+
 useTable(Table, { clients: [client] });
 
 const FAR_FUTURE = '9007199254740993.5';
@@ -111,5 +114,27 @@ describe('a query keyed on the TTL, whose items hold a number JavaScript cannot 
   it('deleteAll() deletes the live items', async () => {
     expect(await held().deleteAll()).toEqual({ deleted: 2, retried: 0 });
     expect(await held().includeExpired().count()).toBe(1);
+  });
+});
+
+describe('a table-level hydrated read over items holding a number JavaScript cannot read', () => {
+  // a: readable; b: an unreadable TTL far in the future; f: an unreadable `_sv` (the schema-version
+  // attribute of Note, which a table-level hydrated read fetches for every item; another tool wrote it).
+  beforeAll(async () => {
+    await Lease.put({ group: 'table', id: 'a', expiresAt: inAnHour() });
+    await putRaw('table', 'b', { expiresAt: { N: FAR_FUTURE } });
+    await putRaw('table', 'f', { expiresAt: { N: String(Math.floor(inAnHour().getTime() / 1000)) }, _sv: { N: UNREADABLE } });
+  });
+  const tableByGroup = () => Table.query('byGroup', Table.Key('gpk').eq('GK#table')).hydrate();
+
+  it('deleteAll() deletes what count() counts, the unreadable items too, as the entity-level read does', async () => {
+    // The read itself fails on them without onInvalidItem(), and reports them with it.
+    await expect(tableByGroup().all()).rejects.toBeInstanceOf(ItemParseError);
+    const reported: string[] = [];
+    await tableByGroup().onInvalidItem((e) => reported.push(String((e.raw['sk'] as AttributeValue).S))).all();
+    expect(reported.sort()).toEqual(['L#b', 'L#f']);
+    expect(await tableByGroup().count()).toBe(3);
+    expect(await tableByGroup().deleteAll()).toEqual({ deleted: 3, retried: 0 });
+    expect(await primary('table').includeExpired().count()).toBe(0);
   });
 });
