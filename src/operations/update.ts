@@ -9,7 +9,7 @@ import { ConditionalWrite } from './conditional-write.js';
 import { contextFor, withPlaceholders } from './expression-input.js';
 import { describeChecks, mapConditionFailure, type VersionCheck } from './condition-failure.js';
 import { allOf, belongsTo, belongsToText, expectedVersion, liveOrMissingText, missingOrOwned, missingOrOwnedText, notExpired, versionIs } from './write-guards.js';
-import { planSteps, type UpdateStep } from './update-plan.js';
+import type { UpdateStep } from './update-plan.js';
 import { creationActions, requireCreatable } from './upsert-creation.js';
 import { indexKeyActions } from './index-key-actions.js';
 import { planUpdate } from './update-derived.js';
@@ -332,7 +332,8 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
     const s = this.state;
     const where = s.condition !== undefined;
     const guard = s.upsert ? (place === 'single' ? liveOrMissingText(this.model) : missingOrOwnedText(this.model)) : `${belongsToText(this.model)}${where ? '' : ' (update() does not create items; upsert() does)'}`;
-    const bounds = boundGuards(this.model, planSteps(this.model, s.steps)).checks;
+    // The plan prepare() sent, derived values included: a guard their sets add is then named too.
+    const bounds = boundGuards(this.model, planUpdate(this.model, s.steps, this.model.primaryKeyValues(s.key), s.upsert)).checks;
     return describeChecks(guard, where, bounds, this.versionCheck());
   }
 
