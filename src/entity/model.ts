@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { NumberValueImpl } from '@aws-sdk/util-dynamodb';
 import { ExpressionError, KeyError, ValidationError, zodIssues } from '../errors.js';
 import { encodeStored } from './value-encoding.js';
+import { epochStampValue } from './table-stamps.js';
 import { ItemReader } from './item-reader.js';
 import { readSchema } from './read-schema.js';
 import { StoredNames } from './stored-names.js';
@@ -279,8 +280,17 @@ export class EntityModel {
    * `level` is the nesting level it is stored at (0 for a whole item), absent when it is not stored.
    */
   encode(value: unknown, path: string, level?: number): unknown {
+    const stored = value instanceof Date ? this.stampValue(value, path) : value;
     // A table-level path names a renamed TTL attribute by its stored name (no field can have it).
-    return encodeStored(this.name, path === this.storedTtl ? path : this.ttl, value, path, level);
+    return encodeStored(this.name, path === this.storedTtl ? path : this.ttl, stored, path, level);
+  }
+
+  /** A Date at a timestamp stored as epoch numbers, as that number (see `epochStampValue`). */
+  private stampValue(value: Date, path: string): unknown {
+    const t = this.timestamps;
+    if (t === undefined || t.format === 'iso') return value;
+    const stamp = [t.createdAt, t.updatedAt].some((name) => path === name || path === this.storedName(name));
+    return stamp ? epochStampValue(t.format, value) : value;
   }
 
   /**

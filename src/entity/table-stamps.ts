@@ -25,7 +25,18 @@ export function tableStampValue(table: Table, owner: string, value: unknown, pat
     const how = [...formats].map(([format, entities]) => `${entities.join(', ')} as ${format}`).join('; ');
     throw new ExpressionError(owner, path, `a Date on ${path} is ambiguous: the table's entities store it differently (${how}); give the stored value (ISO text or epoch number) instead`);
   }
+  return epochStampValue(formats.has('epochMs') ? 'epochMs' : 'epochSeconds', value);
+}
+
+/**
+ * A `Date` given as the value of a timestamp stored as epoch numbers, as that number (an invalid
+ * Date as it is, for the encoder to refuse). Entity-level conditions use it too: typed code gives
+ * such a timestamp a number, but untyped code's Date was sent as ISO text and compared false.
+ *
+ * @example epochStampValue('epochSeconds', new Date(1_500)) // 1
+ */
+export function epochStampValue(format: 'epochMs' | 'epochSeconds', value: Date): number | Date {
   const ms = value.getTime();
   if (!Number.isFinite(ms)) return value;
-  return formats.has('epochMs') ? ms : Math.floor(ms / 1000);
+  return format === 'epochMs' ? ms : Math.floor(ms / 1000);
 }

@@ -148,6 +148,21 @@ describe("timestamps: { format: 'epochMs' }", () => {
     expect(n.map((x) => x.id)).toContain('e4');
   });
 
+  it('a Date from untyped code is compared as the stored epoch number (milliseconds or seconds), as at table level', async () => {
+    const asDate = (ms: number) => new Date(ms) as never;
+    const e = await Event.put({ id: 'e5', feed: 'dates' });
+    const events = (after: number) => Event.scan().filter(Event.Attr('feed').eq('dates').and(Event.Attr('createdAt').gt(asDate(after)))).all();
+    // It was sent as ISO text, which DynamoDB compares with a stored number as false: no item, silently.
+    expect((await events(e.createdAt - 1)).map((x) => x.id)).toEqual(['e5']);
+    expect(await events(e.createdAt)).toEqual([]);
+    const built = Event.scan().filter(Event.Attr('updatedAt').lte(asDate(1_700_000_000_123))).build();
+    expect(Object.values(built.ExpressionAttributeValues ?? {})).toContain(1_700_000_000_123);
+    const s = await Session.put({ id: 's5', expiresAt: new Date(Date.now() + 3_600_000) });
+    await Session.update({ id: 's5' }).set({ expiresAt: new Date(Date.now() + 7_200_000) }).where(Session.Attr('createdAt').eq(asDate(s.createdAt * 1000 + 999)));
+    const secondsBuilt = Session.update({ id: 's5' }).set({ expiresAt: new Date() }).where(Session.Attr('createdAt').lt(asDate(1_600_000_000_999))).build();
+    expect(Object.values(secondsBuilt.ExpressionAttributeValues ?? {})).toContain(1_600_000_000);
+  });
+
   it('queries ranges of the N key and of the text key holding the stamp', async () => {
     const times = [1_700_000_000_000, 1_700_000_001_000, 1_700_000_002_000];
     for (const [i, t] of times.entries()) await Event.put({ id: `r${i}`, feed: 'range' }).withTimestamps({ createdAt: t, updatedAt: t });
