@@ -64,6 +64,7 @@ export default defineConfig({
           name: 'package',
           include: ['test/package/**/*.test.ts'],
           environment: 'node',
+          globalSetup: ['./test/support/package-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
         },

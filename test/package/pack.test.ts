@@ -1,4 +1,4 @@
-// Builds and packs the library, installs the tarball into throwaway ESM and CommonJS projects (offline),
+// Installs the packed library (built once per run by test/support/package-setup.ts) into throwaway ESM and CommonJS projects (offline),
 // and checks that Node and TypeScript consumers can use it the way a user installing from npm would.
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
 const run = promisify(execFile);
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -79,15 +79,11 @@ export const bad: User = { userId: 'u1', name: 42 };
 export const errors: Array<new (...args: never[]) => Error> = [ConditionFailedError, ValidationError];
 `;
 
-beforeAll(async () => {
-  await sh('npm', ['run', 'build', '--silent'], root);
+beforeAll(() => {
+  // Built and packed once for the package project, outside the repository (test/support/package-setup.ts).
+  tarball = inject('packedTarball');
+  tarballFiles = inject('packedFiles');
   work = mkdtempSync(join(tmpdir(), 'dynakit-pack-'));
-  const packOut = await sh('npm', ['pack', '--json', '--pack-destination', work], root);
-  const info = JSON.parse(packOut) as Array<{ filename: string; files: Array<{ path: string }> }>;
-  const first = info[0];
-  if (first === undefined) throw new Error(`unexpected npm pack output: ${packOut}`);
-  tarball = join(work, first.filename);
-  tarballFiles = first.files.map((f) => f.path);
 });
 
 afterAll(() => {

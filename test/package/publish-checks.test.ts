@@ -2,18 +2,18 @@
 // Wrong? (attw: the types every module resolution finds match the JavaScript it loads), and the
 // native TypeScript 7 compiler on ESM (node16, bundler) and CommonJS consumers.
 //
-// The library is built and packed in a private copy of the repository, so this file never races
-// pack.test.ts (which rebuilds dist/ in place) when vitest runs them side by side.
+// The library is built and packed once per run, in a private copy of the repository, by the
+// package project's global setup (test/support/package-setup.ts), which pack.test.ts shares.
 // TypeScript 7 is installed into a temp dir at test time (`npm install --prefer-offline`, about a
 // second from npm's cache): it cannot be a devDependency under an alias, because its `tsc` bin
 // would replace TypeScript 5's node_modules/.bin/tsc that the build and `npm test` use.
 import { execFile } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
 const run = promisify(execFile);
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -57,16 +57,6 @@ let tarball: string;
 let tsc7: string;
 let tsc7Version: string;
 
-/** Copies what the build needs into `dir` and builds there; returns the packed tarball. */
-async function buildAndPack(dir: string): Promise<string> {
-  for (const f of ['package.json', 'README.md', 'tsconfig.json', 'tsconfig.build.json', 'scripts/build.mjs', 'scripts/bundle-config.mjs']) cpSync(join(root, f), join(dir, f));
-  cpSync(join(root, 'src'), join(dir, 'src'), { recursive: true });
-  symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir');
-  await sh(process.execPath, ['scripts/build.mjs'], dir);
-  const info = JSON.parse(await sh('npm', ['pack', '--json', '--pack-destination', work], dir)) as Array<{ filename: string }>;
-  return join(work, info[0]!.filename);
-}
-
 /** TypeScript 7 (the native compiler) in its own folder; returns the path of its tsc. */
 async function installTs7(dir: string): Promise<string> {
   write(join(dir, 'package.json'), { name: 'ts7-holder', private: true, version: '0.0.0' });
@@ -76,9 +66,9 @@ async function installTs7(dir: string): Promise<string> {
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'dynakit-publish-'));
-  const pkgDir = join(work, 'pkg');
-  mkdirSync(pkgDir);
-  [tarball, tsc7] = await Promise.all([buildAndPack(pkgDir), installTs7(join(work, 'ts7'))]);
+  // Built and packed once for the package project, outside the repository (test/support/package-setup.ts).
+  tarball = inject('packedTarball');
+  tsc7 = await installTs7(join(work, 'ts7'));
   tsc7Version = (await sh(tsc7, ['--version'], work)).trim();
 });
 
