@@ -81,12 +81,26 @@ function staleVersion(model: EntityModel): Condition {
 }
 
 /**
+ * The item without its derived attributes, which the put computes from the migrated sources: an old
+ * item may hold a value an older compute function (or a step) gave, and a put refuses an item
+ * whose derived value differs from the computed one.
+ */
+function withoutDerived(model: EntityModel, item: Record<string, unknown>): Record<string, unknown> {
+  const derived = model.derived;
+  if (derived === undefined) return item;
+  const out = { ...item };
+  for (const d of derived.list) delete out[d.name];
+  return out;
+}
+
+/**
  * Puts back one item as read (migrated): `true` when written, `false` when its condition failed
  * (another write came first). The put stores the current version; its locking version check (a
  * versioned entity's put checks the version the item carries) or the `updatedAt` check catches
  * an update made since the read.
  */
-async function rewrite(model: EntityModel, item: Record<string, unknown>, stale: Condition, send: { abortSignal?: AbortSignal | undefined }): Promise<boolean> {
+async function rewrite(model: EntityModel, read: Record<string, unknown>, stale: Condition, send: { abortSignal?: AbortSignal | undefined }): Promise<boolean> {
+  const item = withoutDerived(model, read);
   let put: PutBuilder<Record<string, unknown>, Record<string, unknown>, string> = newPut<Record<string, unknown>, never>(model, item, false).where(stale);
   const t = model.timestamps;
   if (t !== undefined) {

@@ -211,4 +211,21 @@ describe('migrateStored: rewriting old items', () => {
     expect(await raw('p1')).toMatchObject({ full_name: 'Ada Lovelace', nick: 'Ada' });
     expect(await migrateStored(Person)).toEqual({ migrated: 0, skipped: 0, unreadable: [] });
   });
+
+  it('recomputes derived attributes: an old item holding a value an older compute function gave is rewritten, not a DerivedAttributeError that stops the run', async () => {
+    const Tag = defineEntity({
+      table: Table,
+      name: 'Tag',
+      schema: z.object({ tagId: z.string(), label: z.string(), slug: z.string() }),
+      keys: { primary: { pk: 'TAG#{tagId}', sk: 'TAG' } },
+      derive: { slug: { from: ['label'], compute: ({ label }) => label.toLowerCase().replaceAll(' ', '-') } },
+      migrations: { steps: [(v) => ({ ...v, label: v['label'] ?? v['title'] })] },
+    });
+    // Version 1: `title`, and a slug an older function computed (spaces kept).
+    await putRaw({ pk: 'TAG#t1', sk: 'TAG', _et: 'Tag', tagId: 't1', title: 'Road Bikes', slug: 'road bikes' });
+    await putRaw({ pk: 'TAG#t2', sk: 'TAG', _et: 'Tag', tagId: 't2', title: 'Tyres', slug: 'tyres' });
+    expect(await migrateStored(Tag)).toEqual({ migrated: 2, skipped: 0, unreadable: [] });
+    expect(await Tag.get({ tagId: 't1' })).toEqual({ tagId: 't1', label: 'Road Bikes', slug: 'road-bikes' });
+    expect((await doc.send(new GetCommand({ TableName: Table.name, Key: { pk: 'TAG#t2', sk: 'TAG' }, ConsistentRead: true }))).Item).toMatchObject({ _sv: 2, slug: 'tyres' });
+  });
 });
