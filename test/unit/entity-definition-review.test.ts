@@ -33,6 +33,14 @@ describe('timestamps and schema fields of the same name', () => {
   });
 });
 
+describe('the locking version option from untyped code', () => {
+  it.each([true, '', 1])('version: %j is a KeyError, not an attribute named after it', (version) => {
+    const define = () => defineEntity({ table: T, name: 'Locked', schema: z.object({ id: z.string() }), keys: { primary: { pk: 'L#{id}', sk: 'L' } }, version: version as never });
+    expect(define).toThrow(KeyError);
+    expect(define).toThrow(/Locked.*version must be the name of the attribute/);
+  });
+});
+
 describe('timestamps in key templates with a separator found in ISO-8601 text', () => {
   const Colon = defineTable({
     name: 'Colon',
