@@ -51,14 +51,13 @@ export function planUpdate(model: EntityModel, steps: readonly UpdateStep[], key
       continue;
     }
     if (sources.missing.length > 0 || sources.other.length > 0) {
-      const why = [
-        ...(sources.missing.length > 0 ? [`does not set ${list(sources.missing)}`] : []),
-        ...(sources.other.length > 0 ? [`changes ${sources.other.join(', ')}`] : []),
-      ].join(' and ');
+      // Each touched source once: "changes a (by add())", not "changes a but changes a (by add())".
+      const how = touched.map((f) => (changes.get(f)!.plain ? f : changes.get(f)!.how));
+      const why = sources.missing.length > 0 ? ` but does not set ${list(sources.missing)}` : '';
       throw refusal(
         model,
         d,
-        `the update changes ${touched.join(', ')} but ${why}, so ${d.name} cannot be computed (the stored values are not known before the write): set every one of ${d.from.join(', ')} with plain values in this update, or put() the whole item`,
+        `the update changes ${how.join(', ')}${why}, so ${d.name} cannot be computed (the stored values are not known before the write): set every one of ${d.from.join(', ')} with plain values in this update, or put() the whole item`,
       );
     }
     values[d.name] = computeDerived(model.name, d, sources.values);

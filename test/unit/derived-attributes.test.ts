@@ -5,7 +5,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { defineEntity, defineTable, DerivedAttributeError, ValidationError } from '../../src/index.js';
+import { defineEntity, defineTable, DerivedAttributeError, KeyError, ValidationError } from '../../src/index.js';
 import { ada, derivedModel, legacyKeyOf } from '../fixtures/derived-model.js';
 
 const client = new DynamoDBClient({ region: 'us-east-1' });
@@ -135,9 +135,31 @@ describe('an update sets derived attributes with their sources', () => {
   });
 
   it('refuses a source changed other than with a plain value', () => {
-    expect(thrown(DerivedAttributeError, () => Person.update(key).add({ score: 1 }).build()).message).toContain('changes score (by add())');
+    expect(thrown(DerivedAttributeError, () => Person.update(key).add({ score: 1 }).build()).message).toContain('the update changes score (by add()), so tier cannot be computed');
+    expect(thrown(DerivedAttributeError, () => Person.update(key).set({ status: Person.ref('date') }).build()).message).toContain(
+      'the update changes status (by set() of ref()) but does not set date, so statusDate',
+    );
     expect(thrown(DerivedAttributeError, () => Person.update(key).set({ name: Person.ref('orgId') }).build()).message).toContain('changes name (by set() of ref())');
     expect(thrown(DerivedAttributeError, () => Person.update(key).setIfNotExists({ nickname: 'x' }).build()).message).toContain('changes nickname (by setIfNotExists())');
+  });
+
+  it('an index key that needs a derived composite the update does not change asks for its sources, not for the derived attribute', () => {
+    const T = defineTable({
+      name: 'Mixed',
+      client,
+      partitionKey: { name: 'pk', type: 'S' },
+      indexes: { gsi1: { type: 'global', partitionKey: { name: 'gsi1pk', type: 'S' }, sortKey: { name: 'gsi1sk', type: 'S' } } },
+    });
+    const Member = defineEntity({
+      table: T,
+      name: 'Member',
+      schema: z.object({ id: z.string(), org: z.string(), name: z.string(), nameLower: z.string() }),
+      keys: { primary: { pk: 'M#{id}' }, gsi1: { pk: 'MEMBERS', sk: '{nameLower}#{org}' } },
+      derive: { nameLower: { from: ['name'], compute: ({ name }) => name.toLowerCase() } },
+    });
+    const e = thrown(KeyError, () => Member.update({ id: 'm1' }).set({ org: 'o2' }).build());
+    expect(e.message).toBe('Member: key gsi1.sk: changing org rewrites gsi1sk ("{nameLower}#{org}"), which also needs nameLower (derived from name): include name in set()');
+    expect(changes(Member.update({ id: 'm1' }).set({ org: 'o2', name: 'Ada' }).build())).toMatchObject({ nameLower: 'ada', gsi1sk: 'ada#o2' });
   });
 
   it('refuses a derived attribute changed directly (untyped code: the types refuse it)', () => {
