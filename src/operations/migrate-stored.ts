@@ -76,7 +76,8 @@ export async function migrateStored(entity: AnyEntity, options: MigrateStoredOpt
 /** The version attribute missing (version 1) or below the current version, on the table's names. */
 function staleVersion(model: EntityModel): Condition {
   const { attribute, current } = model.migrations!;
-  const v = model.table.Attr(attribute);
+  // As one name (a stored name may hold dots, which a dotted path would read as nested).
+  const v = model.table.Attr([attribute]);
   return v.notExists().or(v.lt(current));
 }
 
@@ -107,7 +108,7 @@ async function rewrite(model: EntityModel, read: Record<string, unknown>, stale:
     const times = { createdAt: item[t.createdAt], updatedAt: item[t.updatedAt] };
     if (times.createdAt !== undefined && times.updatedAt !== undefined) {
       put = put.withTimestamps(times as never);
-      if (model.version === undefined) put = put.where(model.table.Attr(model.storedName(t.updatedAt)).eq(times.updatedAt));
+      if (model.version === undefined) put = put.where(model.table.Attr([model.storedName(t.updatedAt)]).eq(times.updatedAt));
     }
   }
   try {

@@ -212,6 +212,25 @@ describe('migrateStored: rewriting old items', () => {
     expect(await migrateStored(Person)).toEqual({ migrated: 0, skipped: 0, unreadable: [] });
   });
 
+  it('a version attribute and a stored updatedAt whose names hold dots are single attributes: current items are not read, old ones are rewritten', async () => {
+    const Memo = defineEntity({
+      table: Table,
+      name: 'Memo',
+      schema: z.object({ noteId: z.string(), text: z.string() }),
+      keys: { primary: { pk: 'MEMO#{noteId}', sk: 'MEMO' } },
+      timestamps: true,
+      storedAs: { updatedAt: 'meta.updated' },
+      migrations: { attribute: 'schema.v', steps: [(v) => ({ ...v, text: v['text'] ?? v['body'] })] },
+    });
+    const at = '2020-01-01T00:00:00.000Z';
+    await putRaw({ pk: 'MEMO#n1', sk: 'MEMO', _et: 'Memo', noteId: 'n1', body: 'old', createdAt: at, 'meta.updated': at });
+    await Memo.put({ noteId: 'n2', text: 'current' });
+    expect(await migrateStored(Memo)).toEqual({ migrated: 1, skipped: 0, unreadable: [] });
+    expect(await migrateStored(Memo)).toEqual({ migrated: 0, skipped: 0, unreadable: [] });
+    const n1 = (await doc.send(new GetCommand({ TableName: Table.name, Key: { pk: 'MEMO#n1', sk: 'MEMO' }, ConsistentRead: true }))).Item;
+    expect(n1).toMatchObject({ 'schema.v': 2, text: 'old', 'meta.updated': at });
+  });
+
   it('recomputes derived attributes: an old item holding a value an older compute function gave is rewritten, not a DerivedAttributeError that stops the run', async () => {
     const Tag = defineEntity({
       table: Table,
