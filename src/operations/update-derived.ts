@@ -45,7 +45,10 @@ export function planUpdate(model: EntityModel, steps: readonly UpdateStep[], key
       // computed from key composites alone is that value for any item, and one that leaves the
       // attribute absent when the other sources are absent agrees with a created item lacking them.
       if (sources.missing.length === 0) values[d.name] = computeDerived(model.name, d, sources.values);
-      else if (!sources.missing.every((f) => optionalAbsent(model, f)) || computeDerived(model.name, d, absentSources(model, d, key)) !== undefined) {
+      else if (model.primaryComposites.has(d.name)) {
+        // Its sources cannot be set by an update (see above), so "set them" would be no way out.
+        throw refusal(model, d, `composes the primary key, and an upsert may create the item, which then needs ${list(sources.missing)}; an update cannot set them (that would move the item): create the item with put() or create()`);
+      } else if (!sources.missing.every((f) => optionalAbsent(model, f)) || computeDerived(model.name, d, absentSources(model, d, key)) !== undefined) {
         throw refusal(model, d, `an upsert may create the item, which then needs ${d.name}: set ${list(sources.missing)} in it (undefined for none) so ${d.name} can be computed`);
       }
       continue;

@@ -172,6 +172,10 @@ describe('an update sets derived attributes with their sources', () => {
   it('refuses a change of a source of a derived primary-key composite', () => {
     const e = thrown(DerivedAttributeError, () => Legacy.update({ legacyKey: 'z.EU' }).set({ region: 'us' }).build());
     expect(e.message).toContain('legacyKey: composes the primary key, so region cannot be changed by an update');
+    // An upsert cannot create such an item: the way out is a put, not "set region, code" (refused above).
+    expect(thrown(DerivedAttributeError, () => Legacy.update({ legacyKey: 'z.EU' }).set({ note: 'n' }).upsert().build()).message).toBe(
+      'Legacy: derived attribute legacyKey: composes the primary key, and an upsert may create the item, which then needs region, code; an update cannot set them (that would move the item): create the item with put() or create()',
+    );
   });
 
   it('an upsert writes what a created item needs, and refuses what it cannot compute', () => {
