@@ -231,6 +231,24 @@ describe('migrateStored: rewriting old items', () => {
     expect(n1).toMatchObject({ 'schema.v': 2, text: 'old', 'meta.updated': at });
   });
 
+  it('keeps the times of items stamped in another form (the other format, a fraction of a millisecond), checking updatedAt as stored', async () => {
+    const Event = defineEntity({
+      table: Table,
+      name: 'Event',
+      schema: z.object({ eventId: z.string(), kind: z.string() }),
+      keys: { primary: { pk: 'EVENT#{eventId}', sk: 'EVENT' } },
+      timestamps: { format: 'epochMs' },
+      migrations: { steps: [(v) => ({ ...v, kind: v['kind'] ?? v['type'] })] },
+    });
+    const stored = async (eventId: string) => (await doc.send(new GetCommand({ TableName: Table.name, Key: { pk: `EVENT#${eventId}`, sk: 'EVENT' }, ConsistentRead: true }))).Item;
+    // Stamped as ISO text before the entity stored epoch milliseconds (reads convert it), and by another tool with a fraction.
+    await putRaw({ pk: 'EVENT#e1', sk: 'EVENT', _et: 'Event', eventId: 'e1', type: 'a', createdAt: '2020-01-01T00:00:00.000Z', updatedAt: '2020-01-02T00:00:00.000Z' });
+    await putRaw({ pk: 'EVENT#e2', sk: 'EVENT', _et: 'Event', eventId: 'e2', type: 'b', createdAt: 1577836800000, updatedAt: 1577923200000.5 });
+    expect(await migrateStored(Event)).toEqual({ migrated: 2, skipped: 0, unreadable: [] });
+    expect(await stored('e1')).toMatchObject({ _sv: 2, kind: 'a', createdAt: 1577836800000, updatedAt: 1577923200000 });
+    expect(await stored('e2')).toMatchObject({ _sv: 2, kind: 'b', createdAt: 1577836800000, updatedAt: 1577923200000 });
+  });
+
   it('recomputes derived attributes: an old item holding a value an older compute function gave is rewritten, not a DerivedAttributeError that stops the run', async () => {
     const Tag = defineEntity({
       table: Table,

@@ -136,8 +136,8 @@ describe('an update sets derived attributes with their sources', () => {
 
   it('refuses a source changed other than with a plain value', () => {
     expect(thrown(DerivedAttributeError, () => Person.update(key).add({ score: 1 }).build()).message).toContain('the update changes score (by add()), so tier cannot be computed');
-    expect(thrown(DerivedAttributeError, () => Person.update(key).set({ status: Person.ref('date') }).build()).message).toContain(
-      'the update changes status (by set() of ref()) but does not set date, so statusDate',
+    expect(thrown(DerivedAttributeError, () => Person.update(key).set({ date: Person.ref('orgId') }).build()).message).toContain(
+      'the update changes date (by set() of ref()) but does not set status, so statusDate',
     );
     expect(thrown(DerivedAttributeError, () => Person.update(key).set({ name: Person.ref('orgId') }).build()).message).toContain('changes name (by set() of ref())');
     expect(thrown(DerivedAttributeError, () => Person.update(key).setIfNotExists({ nickname: 'x' }).build()).message).toContain('changes nickname (by setIfNotExists())');
