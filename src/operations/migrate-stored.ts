@@ -108,12 +108,15 @@ class StoredItemsScan extends ScanBuilder<Record<string, unknown>> {
   }
 }
 
-/** The version attribute missing (version 1) or below the current version, on the table's names. */
+/**
+ * The version attribute missing (version 1), below the current version, or not a number (a read
+ * refuses it: the item is reported in `unreadable` rather than passed over), on the table's names.
+ */
 function staleVersion(model: EntityModel): Condition {
   const { attribute, current } = model.migrations!;
   // As one name (a stored name may hold dots, which a dotted path would read as nested).
   const v = model.table.Attr([attribute]);
-  return v.notExists().or(v.lt(current));
+  return v.type('N').not().or(v.lt(current));
 }
 
 /**

@@ -249,6 +249,21 @@ describe('migrateStored: rewriting old items', () => {
     expect(await stored('e2')).toMatchObject({ _sv: 2, kind: 'b', createdAt: 1577836800000, updatedAt: 1577923200000 });
   });
 
+  it('an item whose version is not a number is reported in unreadable, not passed over', async () => {
+    const Badge = defineEntity({
+      table: Table,
+      name: 'Badge',
+      schema: z.object({ badgeId: z.string(), title: z.string() }),
+      keys: { primary: { pk: 'BADGE#{badgeId}', sk: 'BADGE' } },
+      migrations: { steps: [(v) => v] },
+    });
+    await putRaw({ pk: 'BADGE#b1', sk: 'BADGE', _et: 'Badge', _sv: '2', badgeId: 'b1', title: 'text version' });
+    await putRaw({ pk: 'BADGE#b2', sk: 'BADGE', _et: 'Badge', badgeId: 'b2', title: 'version 1' });
+    const { migrated, skipped, unreadable } = await migrateStored(Badge);
+    expect([migrated, skipped]).toEqual([1, 0]);
+    expect(unreadable.map((e) => [e instanceof ItemMigrationError, (e as ItemMigrationError).storedVersion])).toEqual([[true, '2']]);
+  });
+
   it('recomputes derived attributes: an old item holding a value an older compute function gave is rewritten, not a DerivedAttributeError that stops the run', async () => {
     const Tag = defineEntity({
       table: Table,
