@@ -4,6 +4,7 @@ import type { EntityModel } from '../entity/model.js';
 import type { Condition } from '../expressions/condition.js';
 import { ScanBuilder } from '../pagination/scan.js';
 import { newPut, type PutBuilder } from './put.js';
+import { belongsTo } from './write-guards.js';
 import { SKIP, type PagedReadSpec } from '../pagination/page-reader.js';
 import { isStamp, type TimestampFormat } from '../entity/timestamps.js';
 
@@ -162,7 +163,7 @@ function withoutDerived(model: EntityModel, item: Record<string, unknown>): Reco
  * Puts back one item as read (migrated): `true` when written, `false` when its condition failed
  * (another write came first). The put stores the current version; its locking version check (a
  * versioned entity's put checks the version the item carries) or the `updatedAt` check catches
- * an update made since the read.
+ * an update made since the read, and it requires the item to be stored (a delete since the read).
  */
 async function rewrite(
   model: EntityModel,
@@ -172,7 +173,8 @@ async function rewrite(
   send: { abortSignal?: AbortSignal | undefined },
 ): Promise<boolean> {
   const item = withoutDerived(model, read);
-  let put: PutBuilder<Record<string, unknown>, Record<string, unknown>, string> = newPut<Record<string, unknown>, never>(model, item, false).where(stale);
+  // belongsTo: an item deleted since the read stays deleted (the put must not create it again).
+  let put: PutBuilder<Record<string, unknown>, Record<string, unknown>, string> = newPut<Record<string, unknown>, never>(model, item, false).where(stale.and(belongsTo(model)));
   const t = model.timestamps;
   if (t !== undefined) {
     const times = keptTimes(t.format, item[t.createdAt], item[t.updatedAt]);

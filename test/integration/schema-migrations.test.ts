@@ -249,6 +249,30 @@ describe('migrateStored: rewriting old items', () => {
     expect(await stored('e2')).toMatchObject({ _sv: 2, kind: 'b', createdAt: 1577836800000, updatedAt: 1577923200000 });
   });
 
+  it('an item deleted between its read and its rewrite stays deleted (an entity without version or timestamps)', async () => {
+    const Pin = defineEntity({
+      table: Table,
+      name: 'Pin',
+      schema: z.object({ pinId: z.string(), label: z.string() }),
+      keys: { primary: { pk: 'PIN#{pinId}', sk: 'PIN' } },
+      migrations: { steps: [(v) => ({ ...v, label: v['label'] ?? v['text'] })] },
+    });
+    await putRaw({ pk: 'PIN#p1', sk: 'PIN', _et: 'Pin', pinId: 'p1', text: 'old' });
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'PutItemCommand') await Pin.delete({ pinId: 'p1' });
+        return next(args);
+      },
+      { step: 'build', name: 'concurrentDelete' },
+    );
+    try {
+      expect(await migrateStored(Pin)).toEqual({ migrated: 0, skipped: 1, unreadable: [] });
+    } finally {
+      client.middlewareStack.remove('concurrentDelete');
+    }
+    expect((await doc.send(new GetCommand({ TableName: Table.name, Key: { pk: 'PIN#p1', sk: 'PIN' }, ConsistentRead: true }))).Item).toBeUndefined();
+  });
+
   it('an item whose version is not a number is reported in unreadable, not passed over', async () => {
     const Badge = defineEntity({
       table: Table,
