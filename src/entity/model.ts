@@ -155,6 +155,11 @@ export class EntityModel {
       o.storedAs,
     );
     this.storedName = this.names.storedName;
+    // A version number written over a key or the discriminator would orphan the item (or be refused by DynamoDB).
+    const storedVersion = o.version === undefined ? undefined : this.storedName(o.version);
+    if (storedVersion !== undefined && (reserved.has(storedVersion) || o.table.keyAttributeNames.has(storedVersion))) {
+      throw new KeyError(o.name, '', o.version!, `version attribute "${storedVersion}" is an attribute dynakit writes itself (a key attribute or the discriminator); name the version another attribute`);
+    }
     // DynamoDB refuses a query filter on the queried index's key attributes: queries of these
     // indexes cannot hide expired items on the server (read-builder.ts drops them as it reads).
     const storedTtl = (this.storedTtl = o.ttl === undefined ? undefined : this.storedName(o.ttl));

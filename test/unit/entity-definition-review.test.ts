@@ -39,6 +39,16 @@ describe('the locking version option from untyped code', () => {
     expect(define).toThrow(KeyError);
     expect(define).toThrow(/Locked.*version must be the name of the attribute/);
   });
+
+  it.each([
+    ['_et', {}, /attribute dynakit writes itself/],
+    ['pk', {}, /attribute dynakit writes itself/],
+    ['createdAt', { timestamps: true }, /also a timestamp/],
+  ])('version: %j, an attribute dynakit writes itself, is a KeyError (a put wrote the number over it)', (version, extra, message) => {
+    const define = () => defineEntity({ table: T, name: `Locked_${version}`, schema: z.object({ id: z.string() }), keys: { primary: { pk: 'L#{id}', sk: 'L' } }, version, ...extra });
+    expect(define).toThrow(KeyError);
+    expect(define).toThrow(message);
+  });
 });
 
 describe('timestamps in key templates with a separator found in ISO-8601 text', () => {
