@@ -15,6 +15,7 @@ import type { KeyValue } from './key-encoding.js';
 import { foreignKeyFields, compileIndexKeys, indexKeyParts, keyValueSchema, secondarySelfKeys, type IndexKeys, type SelfKey } from './index-keys.js';
 import { defaultOf, keepsUnknownKeys } from './schema-walk.js';
 import { checkSchemaFields, objectShape } from './schema-fields.js';
+import { checkManagedAttributes } from './managed-attributes.js';
 import { refusedRecordKey, schemaAt } from './path-schemas.js';
 import type { DocPath } from '../expressions/ast.js';
 import { ProjectionPlan } from './projection-plan.js';
@@ -155,11 +156,7 @@ export class EntityModel {
       o.storedAs,
     );
     this.storedName = this.names.storedName;
-    // A version number written over a key or the discriminator would orphan the item (or be refused by DynamoDB).
-    const storedVersion = o.version === undefined ? undefined : this.storedName(o.version);
-    if (storedVersion !== undefined && (reserved.has(storedVersion) || o.table.keyAttributeNames.has(storedVersion))) {
-      throw new KeyError(o.name, '', o.version!, `version attribute "${storedVersion}" is an attribute dynakit writes itself (a key attribute or the discriminator); name the version another attribute`);
-    }
+    checkManagedAttributes({ entity: o.name, version: o.version, timestamps: this.timestamps, storedName: this.storedName, reserved, keyAttributes: o.table.keyAttributeNames, indexes });
     // DynamoDB refuses a query filter on the queried index's key attributes: queries of these
     // indexes cannot hide expired items on the server (read-builder.ts drops them as it reads).
     const storedTtl = (this.storedTtl = o.ttl === undefined ? undefined : this.storedName(o.ttl));
