@@ -13,6 +13,8 @@ export interface ManagedAttributeRules {
   readonly reserved: ReadonlySet<string>;
   /** The key attributes of the table and of all its indexes. */
   readonly keyAttributes: ReadonlySet<string>;
+  /** The table's discriminator (`undefined` without one). */
+  readonly discriminator: string | undefined;
   readonly indexes: ReadonlyMap<string, IndexKeys>;
 }
 
@@ -32,6 +34,9 @@ export function checkManagedAttributes(r: ManagedAttributeRules): void {
   }
   for (const stamp of r.timestamps === undefined ? [] : [r.timestamps.createdAt, r.timestamps.updatedAt]) {
     const stored = r.storedName(stamp);
+    if (stored === r.discriminator) {
+      throw new KeyError(r.entity, '', stamp, `the ${stamp} timestamp would be stored in "${stored}", the table's discriminator (entityAttribute): store the timestamp under another name (storedAs)`);
+    }
     for (const [name, ix] of r.indexes) {
       for (const [field, t, attr] of indexKeyParts(ix)) {
         if (attr.name !== stored || isSelfKey(t, stamp)) continue;

@@ -156,7 +156,7 @@ export class EntityModel {
       o.storedAs,
     );
     this.storedName = this.names.storedName;
-    checkManagedAttributes({ entity: o.name, version: o.version, timestamps: this.timestamps, storedName: this.storedName, reserved, keyAttributes: o.table.keyAttributeNames, indexes });
+    checkManagedAttributes({ entity: o.name, version: o.version, timestamps: this.timestamps, storedName: this.storedName, reserved, keyAttributes: o.table.keyAttributeNames, discriminator: o.table.entityAttribute, indexes });
     // DynamoDB refuses a query filter on the queried index's key attributes: queries of these
     // indexes cannot hide expired items on the server (read-builder.ts drops them as it reads).
     const storedTtl = (this.storedTtl = o.ttl === undefined ? undefined : this.storedName(o.ttl));

@@ -49,6 +49,12 @@ describe('a timestamp and an index key attribute of the same name', () => {
     expect(define('Templated2', 'C#{id}')).toThrow(/Templated2: key byStatus.sk: .*every write stores the createdAt timestamp: the template "C#\{id\}" would be overwritten/);
   });
 
+  it('a timestamp stored under the name of the discriminator is a KeyError', () => {
+    const Kinded = defineTable({ name: 'Kinded', client, partitionKey: { name: 'pk', type: 'S' }, entityAttribute: 'updatedAt' });
+    const define = () => defineEntity({ table: Kinded, name: 'Stamped', schema: z.object({ id: z.string() }), keys: { primary: { pk: 'S#{id}' } }, timestamps: true });
+    expect(define).toThrow(/Stamped: the updatedAt timestamp would be stored in "updatedAt", the table's discriminator/);
+  });
+
   it('the timestamp itself as that key is the index on creation time', () => {
     const Ticket = define('Ticket', '{createdAt}')();
     expect(Ticket.put({ id: 't1', status: 'open' }).build().Item).toMatchObject({ status: 'open', createdAt: expect.stringMatching(/^\d{4}-/) });
