@@ -3,7 +3,7 @@ import type { AnyEntity } from '../entity/entity.js';
 import type { EntityModel } from '../entity/model.js';
 import type { Condition } from '../expressions/condition.js';
 import { ScanBuilder } from '../pagination/scan.js';
-import { newPut, type PutBuilder } from './put.js';
+import { putAsRead, type PutBuilder } from './put.js';
 import { belongsTo } from './write-guards.js';
 import { SKIP, type PagedReadSpec } from '../pagination/page-reader.js';
 import { isStamp, type TimestampFormat } from '../entity/timestamps.js';
@@ -147,19 +147,6 @@ function timeMs(format: TimestampFormat, time: unknown): number {
 }
 
 /**
- * The item without its derived attributes, which the put computes from the migrated sources: an old
- * item may hold a value an older compute function (or a step) gave, and a put refuses an item
- * whose derived value differs from the computed one.
- */
-function withoutDerived(model: EntityModel, item: Record<string, unknown>): Record<string, unknown> {
-  const derived = model.derived;
-  if (derived === undefined) return item;
-  const out = { ...item };
-  for (const d of derived.list) delete out[d.name];
-  return out;
-}
-
-/**
  * Puts back one item as read (migrated): `true` when written, `false` when its condition failed
  * (another write came first). The put stores the current version; its locking version check (a
  * versioned entity's put checks the version the item carries) or the `updatedAt` check catches
@@ -167,14 +154,14 @@ function withoutDerived(model: EntityModel, item: Record<string, unknown>): Reco
  */
 async function rewrite(
   model: EntityModel,
-  read: Record<string, unknown>,
+  item: Record<string, unknown>,
   stored: Record<string, unknown>,
   stale: Condition,
   send: { abortSignal?: AbortSignal | undefined },
 ): Promise<boolean> {
-  const item = withoutDerived(model, read);
+  // As read (the schema's output): stored as it is, derived attributes computed again, transforms not run twice.
   // belongsTo: an item deleted since the read stays deleted (the put must not create it again).
-  let put: PutBuilder<Record<string, unknown>, Record<string, unknown>, string> = newPut<Record<string, unknown>, never>(model, item, false).where(stale.and(belongsTo(model)));
+  let put: PutBuilder<Record<string, unknown>, Record<string, unknown>, string> = putAsRead(model, item).where(stale.and(belongsTo(model)));
   const t = model.timestamps;
   if (t !== undefined) {
     const times = keptTimes(t.format, item[t.createdAt], item[t.updatedAt]);

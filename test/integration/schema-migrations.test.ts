@@ -288,6 +288,25 @@ describe('migrateStored: rewriting old items', () => {
     expect(unreadable.map((e) => [e instanceof ItemMigrationError, (e as ItemMigrationError).storedVersion])).toEqual([[true, '2']]);
   });
 
+  it("stores items as read: a schema's transforms are not run a second time over stored values", async () => {
+    const Price = defineEntity({
+      table: Table,
+      name: 'Price',
+      schema: z.object({
+        priceId: z.string(),
+        cents: z.number().transform((n) => Math.round(n * 100)),
+        tags: z.string().transform((s) => s.split(',')).pipe(z.array(z.string())),
+        label: z.string(),
+      }),
+      keys: { primary: { pk: 'PRICE#{priceId}', sk: 'PRICE' } },
+      migrations: { steps: [(v) => ({ ...v, label: v['label'] ?? v['title'] })] },
+    });
+    // Stored by an earlier version: cents and tags as the transforms output them.
+    await putRaw({ pk: 'PRICE#p1', sk: 'PRICE', _et: 'Price', priceId: 'p1', cents: 150, tags: ['a', 'b'], title: 'Tea' });
+    expect(await migrateStored(Price)).toEqual({ migrated: 1, skipped: 0, unreadable: [] });
+    expect(await Price.get({ priceId: 'p1' })).toEqual({ priceId: 'p1', cents: 150, tags: ['a', 'b'], label: 'Tea' });
+  });
+
   it('recomputes derived attributes: an old item holding a value an older compute function gave is rewritten, not a DerivedAttributeError that stops the run', async () => {
     const Tag = defineEntity({
       table: Table,
