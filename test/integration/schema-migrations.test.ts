@@ -31,7 +31,9 @@ const fields = (read: object | undefined) => {
   const item = read as Record<string, unknown> | undefined;
   return item && { personId: item['personId'], org: item['org'], fullName: item['fullName'], nick: item['nick'] };
 };
-const raw = async (personId: string) => (await doc.send(new GetCommand({ TableName: Table.name, Key: { pk: `P#${personId}`, sk: 'P' }, ConsistentRead: true }))).Item;
+/** The item stored under a key, as stored. */
+const storedAt = async (pk: string, sk: string) => (await doc.send(new GetCommand({ TableName: Table.name, Key: { pk, sk }, ConsistentRead: true }))).Item;
+const raw = (personId: string) => storedAt(`P#${personId}`, 'P');
 const putRaw = (Item: Record<string, unknown>) => doc.send(new PutCommand({ TableName: Table.name, Item }));
 
 beforeAll(async () => {
@@ -227,8 +229,7 @@ describe('migrateStored: rewriting old items', () => {
     await Memo.put({ noteId: 'n2', text: 'current' });
     expect(await migrateStored(Memo)).toEqual({ migrated: 1, skipped: 0, unreadable: [] });
     expect(await migrateStored(Memo)).toEqual({ migrated: 0, skipped: 0, unreadable: [] });
-    const n1 = (await doc.send(new GetCommand({ TableName: Table.name, Key: { pk: 'MEMO#n1', sk: 'MEMO' }, ConsistentRead: true }))).Item;
-    expect(n1).toMatchObject({ 'schema.v': 2, text: 'old', 'meta.updated': at });
+    expect(await storedAt('MEMO#n1', 'MEMO')).toMatchObject({ 'schema.v': 2, text: 'old', 'meta.updated': at });
   });
 
   it('keeps the times of items stamped in another form (the other format, a fraction of a millisecond), checking updatedAt as stored', async () => {
@@ -240,7 +241,7 @@ describe('migrateStored: rewriting old items', () => {
       timestamps: { format: 'epochMs' },
       migrations: { steps: [(v) => ({ ...v, kind: v['kind'] ?? v['type'] })] },
     });
-    const stored = async (eventId: string) => (await doc.send(new GetCommand({ TableName: Table.name, Key: { pk: `EVENT#${eventId}`, sk: 'EVENT' }, ConsistentRead: true }))).Item;
+    const stored = (eventId: string) => storedAt(`EVENT#${eventId}`, 'EVENT');
     // Stamped as ISO text before the entity stored epoch milliseconds (reads convert it), and by another tool with a fraction.
     await putRaw({ pk: 'EVENT#e1', sk: 'EVENT', _et: 'Event', eventId: 'e1', type: 'a', createdAt: '2020-01-01T00:00:00.000Z', updatedAt: '2020-01-02T00:00:00.000Z' });
     await putRaw({ pk: 'EVENT#e2', sk: 'EVENT', _et: 'Event', eventId: 'e2', type: 'b', createdAt: 1577836800000, updatedAt: 1577923200000.5 });
@@ -270,7 +271,7 @@ describe('migrateStored: rewriting old items', () => {
     } finally {
       client.middlewareStack.remove('concurrentDelete');
     }
-    expect((await doc.send(new GetCommand({ TableName: Table.name, Key: { pk: 'PIN#p1', sk: 'PIN' }, ConsistentRead: true }))).Item).toBeUndefined();
+    expect(await storedAt('PIN#p1', 'PIN')).toBeUndefined();
   });
 
   it('an item whose version is not a number is reported in unreadable, not passed over', async () => {
@@ -321,6 +322,6 @@ describe('migrateStored: rewriting old items', () => {
     await putRaw({ pk: 'TAG#t2', sk: 'TAG', _et: 'Tag', tagId: 't2', title: 'Tyres', slug: 'tyres' });
     expect(await migrateStored(Tag)).toEqual({ migrated: 2, skipped: 0, unreadable: [] });
     expect(await Tag.get({ tagId: 't1' })).toEqual({ tagId: 't1', label: 'Road Bikes', slug: 'road-bikes' });
-    expect((await doc.send(new GetCommand({ TableName: Table.name, Key: { pk: 'TAG#t2', sk: 'TAG' }, ConsistentRead: true }))).Item).toMatchObject({ _sv: 2, slug: 'tyres' });
+    expect(await storedAt('TAG#t2', 'TAG')).toMatchObject({ _sv: 2, slug: 'tyres' });
   });
 });
