@@ -115,8 +115,13 @@ export class DerivedAttributes {
     return output;
   }
 
-  /** A given derived value is kept only when it parses to the computed one. */
+  /**
+   * A given derived value is kept only when it is the computed one: as read back (the field's
+   * output, which a transform of the field would change again if parsed), or as input that
+   * parses to it.
+   */
   private checkGiven(d: DerivedAttribute, given: unknown, computed: unknown): void {
+    if (sameModelValue(given, computed)) return;
     const a = this.shape[d.name]!.safeParse(given);
     if (a.success && sameModelValue(a.data, computed)) return;
     throw new DerivedAttributeError(

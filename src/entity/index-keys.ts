@@ -236,6 +236,10 @@ export function compileIndexKeys(
         return undefined;
       }
       if (source === undefined) throw new KeyError(entity, `${indexName}.${field}`, '', `missing template for ${attr.name}`);
+      // The discriminator write would replace the built key (an index keyed on it lists items by entity without keys).
+      if (attr.name === table.entityAttribute) {
+        throw new KeyError(entity, `${indexName}.${field}`, '', `${attr.name} is the table's discriminator, which every write sets to the entity's name: no template can build it; leave ${indexName} out of keys (its items are listed by entity name)`);
+      }
       // Untyped input (a list of templates holding a number or null) failed in the parser as a bare TypeError.
       if (typeof source !== 'string') throw new KeyError(entity, `${indexName}.${field}`, '', `the template for ${attr.name} must be a string like '{attribute}' or 'TEXT#{attribute}', got ${JSON.stringify(source)}`);
       // The TTL alone on an N key is its epoch seconds, the number the attribute holds (elsewhere, ISO text).

@@ -17,6 +17,7 @@ import { foreignKeyFields, compileIndexKeys, indexKeyParts, keyValueSchema, seco
 import { defaultOf, keepsUnknownKeys } from './schema-walk.js';
 import { checkDottedNames } from './dotted-names.js';
 import { checkSchemaFields, objectShape } from './schema-fields.js';
+import { checkManagedAttributes } from './managed-attributes.js';
 import { refusedRecordKey, schemaAt } from './path-schemas.js';
 import type { DocPath } from '../expressions/ast.js';
 import { ProjectionPlan } from './projection-plan.js';
@@ -158,6 +159,7 @@ export class EntityModel {
       o.storedAs,
     );
     this.storedName = this.names.storedName;
+    checkManagedAttributes({ entity: o.name, version: o.version, timestamps: this.timestamps, storedName: this.storedName, reserved, keyAttributes: o.table.keyAttributeNames, discriminator: o.table.entityAttribute, indexes });
     // DynamoDB refuses a query filter on the queried index's key attributes: queries of these
     // indexes cannot hide expired items on the server (read-builder.ts drops them as it reads).
     const storedTtl = (this.storedTtl = o.ttl === undefined ? undefined : this.storedName(o.ttl));

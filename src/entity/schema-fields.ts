@@ -15,6 +15,13 @@ export function checkSchemaFields(
   shape: Readonly<Record<string, z.ZodType>>,
   o: { readonly version: string | undefined; readonly timestamps: { readonly createdAt: string; readonly updatedAt: string } | undefined; readonly ttl: string | undefined },
 ): void {
+  // From untyped code `version: true` would otherwise name a stored attribute "true" (and fail an update's path check later).
+  if (o.version !== undefined && (typeof o.version !== 'string' || o.version.length === 0)) {
+    throw new KeyError(entity, '', String(o.version), `version must be the name of the attribute holding the locking version (e.g. version: 'version'), got ${typeof o.version === 'string' ? 'an empty name' : String(o.version)}`);
+  }
+  if (o.version !== undefined && (o.version === o.timestamps?.createdAt || o.version === o.timestamps?.updatedAt)) {
+    throw new KeyError(entity, '', o.version, `version attribute "${o.version}" is also a timestamp dynakit keeps (timestamps: true); name the version another attribute`);
+  }
   if (o.version !== undefined && o.version in shape) {
     throw new KeyError(entity, '', o.version, `version attribute "${o.version}" is managed by dynakit; remove it from the schema`);
   }

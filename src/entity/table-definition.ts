@@ -74,6 +74,13 @@ export function checkTableDefinition(config: TableConfig): void {
     }
     projected += p.include.length;
   }
+  // Every entity write stores its name there: as the table's key, all items of an entity would land
+  // on one key, each put replacing the last. (A global index keyed on it lists items by entity.)
+  const discriminator = et === false ? undefined : ((et as string | undefined) ?? '_et');
+  const ownKey = [config.partitionKey, config.sortKey].find((k) => k !== undefined && k.name === discriminator);
+  if (ownKey !== undefined) {
+    fail('entityAttribute', `the discriminator "${discriminator}" is the table's ${ownKey === config.partitionKey ? 'partition' : 'sort'} key: every write would store the entity's name there, so all items of an entity would share one key; name the discriminator another attribute (entityAttribute)`);
+  }
   if (locals > MAX_LOCAL_INDEXES) fail('indexes', `${locals} local indexes, DynamoDB allows ${MAX_LOCAL_INDEXES} per table`);
   // The same attribute included in two indexes counts twice.
   if (projected > MAX_PROJECTED_ATTRIBUTES) fail('indexes', `${projected} included attributes across indexes, DynamoDB allows ${MAX_PROJECTED_ATTRIBUTES} per table`);

@@ -63,14 +63,29 @@ export function indexKeyActions(
         `${cause} rewrites ${attribute} ("${t.source}"), which also needs ${stamp}; ${stamp} is kept by dynakit and not known to an update, so it cannot be rebuilt here: give the ${stamp} read with .withTimestamps({ ${stamp} }) on this update, write the whole item with put() (which stamps a new createdAt, or keeps the one read with put(item).withTimestamps({ createdAt })), or keep createdAt out of keys with changing composites`,
       );
     }
+    const toSet = settable(model, missing);
     throw new KeyError(
       model.name,
       `${name}.${field}`,
       missing[0]!,
-      `${cause} rewrites ${attribute} ("${t.source}"), which also needs ${missing.join(', ')}: include ${missing.length > 1 ? 'them' : 'it'} in set()${cause.startsWith('every') ? ` of every update of ${model.name}` : ''}`,
+      `${cause} rewrites ${attribute} ("${t.source}"), which also needs ${missing.map((m) => describeNeeded(model, m)).join(', ')}: include ${toSet.join(', ')} in set()${cause.startsWith('every') ? ` of every update of ${model.name}` : ''}`,
     );
   }
   return out;
+}
+
+/**
+ * What an update must set to give the missing composites: a derived attribute cannot be set itself,
+ * only its sources (which then set it; the key gives primary-key composites).
+ */
+function settable(model: EntityModel, missing: readonly string[]): string[] {
+  const derived = model.derived?.byName;
+  return [...new Set(missing.flatMap((m) => derived?.get(m)?.from.filter((f) => !model.primaryComposites.has(f)) ?? [m]))];
+}
+
+function describeNeeded(model: EntityModel, composite: string): string {
+  const d = model.derived?.byName.get(composite);
+  return d === undefined ? composite : `${composite} (derived from ${d.from.join(', ')})`;
 }
 
 /** A secondary-index key attribute an update rebuilds from its composites. */

@@ -3,7 +3,10 @@ import type { AnyEntity } from '../entity/entity.js';
 import type { EntityModel } from '../entity/model.js';
 import type { Condition } from '../expressions/condition.js';
 import { ScanBuilder } from '../pagination/scan.js';
-import { newPut, type PutBuilder } from './put.js';
+import { putAsRead, type PutBuilder } from './put.js';
+import { belongsTo } from './write-guards.js';
+import { SKIP, type PagedReadSpec } from '../pagination/page-reader.js';
+import { isStamp, type TimestampFormat } from '../entity/timestamps.js';
 
 /** Options of `migrateStored`. */
 export interface MigrateStoredOptions {
@@ -45,7 +48,8 @@ export async function migrateStored(entity: AnyEntity, options: MigrateStoredOpt
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new ExpressionError(model.name, '', `migrateStored() concurrency must be a positive whole number (got ${String(concurrency)})`);
   const stale = staleVersion(model);
   const unreadable: ItemParseError[] = [];
-  const scan = new ScanBuilder<Record<string, unknown>>(model, {
+  const stored = new WeakMap<object, Record<string, unknown>>();
+  const scan = new StoredItemsScan(stored, model, {
     index: 'primary',
     filter: undefined,
     projection: undefined,
@@ -63,7 +67,7 @@ export async function migrateStored(entity: AnyEntity, options: MigrateStoredOpt
   for await (const page of scan.pages(send)) {
     const items = page.items;
     for (let i = 0; i < items.length; i += concurrency) {
-      const outcomes = await Promise.all(items.slice(i, i + concurrency).map((item) => rewrite(model, item, stale, send)));
+      const outcomes = await Promise.all(items.slice(i, i + concurrency).map((item) => rewrite(model, item, stored.get(item)!, stale, send)));
       for (const done of outcomes) {
         if (done) migrated++;
         else skipped++;
@@ -73,28 +77,97 @@ export async function migrateStored(entity: AnyEntity, options: MigrateStoredOpt
   return { migrated, skipped, unreadable };
 }
 
-/** The version attribute missing (version 1) or below the current version, on the table's names. */
+/**
+ * The entity's scan, remembering the item as stored (`stored`) for each item it returns: a read
+ * gives a stamp stored in the other format (ISO text where the entity stores numbers, or the
+ * reverse) converted, and the rewrite's `updatedAt` check must compare the stored value.
+ */
+class StoredItemsScan extends ScanBuilder<Record<string, unknown>> {
+  constructor(
+    private readonly stored: WeakMap<object, Record<string, unknown>>,
+    model: EntityModel,
+    state: ConstructorParameters<typeof ScanBuilder>[1],
+  ) {
+    super(model, state);
+  }
+
+  protected override with(patch: Partial<ConstructorParameters<typeof ScanBuilder>[1]>): this {
+    return new StoredItemsScan(this.stored, this.model, { ...this.state, ...patch }) as this;
+  }
+
+  override readSpec(input: Record<string, unknown>): PagedReadSpec<Record<string, unknown>> {
+    const spec = super.readSpec(input);
+    const parse = spec.parse;
+    return {
+      ...spec,
+      parse: (raw) => {
+        const item = parse(raw);
+        if (item !== SKIP) this.stored.set(item, raw);
+        return item;
+      },
+    };
+  }
+}
+
+/**
+ * The version attribute missing (version 1), below the current version, or not a number (a read
+ * refuses it: the item is reported in `unreadable` rather than passed over), on the table's names.
+ */
 function staleVersion(model: EntityModel): Condition {
   const { attribute, current } = model.migrations!;
-  const v = model.table.Attr(attribute);
-  return v.notExists().or(v.lt(current));
+  // As one name (a stored name may hold dots, which a dotted path would read as nested).
+  const v = model.table.Attr([attribute]);
+  return v.type('N').not().or(v.lt(current));
+}
+
+/**
+ * The times a rewrite keeps, as `withTimestamps` takes them: each read time in the format the entity
+ * stores, or else as the `Date` it stands for (an item another tool stamped `2020-01-01T00:00:00Z`
+ * or with fractional seconds), so such an item is rewritten rather than a `ValidationError`
+ * stopping the run. Only `createdAt` when `updatedAt` is no time or comes before it; none when
+ * `createdAt` is no time.
+ */
+function keptTimes(format: TimestampFormat, createdAt: unknown, updatedAt: unknown): Record<string, unknown> | undefined {
+  const created = keptTime(format, createdAt);
+  if (created === undefined) return undefined;
+  const updated = keptTime(format, updatedAt);
+  return updated === undefined || timeMs(format, updated) < timeMs(format, created) ? { createdAt: created } : { createdAt: created, updatedAt: updated };
+}
+
+function keptTime(format: TimestampFormat, value: unknown): unknown {
+  if (isStamp(format, value)) return value;
+  const ms = typeof value === 'string' ? Date.parse(value) : typeof value === 'number' ? (format === 'epochSeconds' ? value * 1000 : value) : Number.NaN;
+  const date = new Date(ms);
+  return Number.isNaN(date.getTime()) ? undefined : date;
+}
+
+function timeMs(format: TimestampFormat, time: unknown): number {
+  if (time instanceof Date) return time.getTime();
+  return typeof time === 'string' ? Date.parse(time) : format === 'epochSeconds' ? (time as number) * 1000 : (time as number);
 }
 
 /**
  * Puts back one item as read (migrated): `true` when written, `false` when its condition failed
  * (another write came first). The put stores the current version; its locking version check (a
  * versioned entity's put checks the version the item carries) or the `updatedAt` check catches
- * an update made since the read.
+ * an update made since the read, and it requires the item to be stored (a delete since the read).
  */
-async function rewrite(model: EntityModel, item: Record<string, unknown>, stale: Condition, send: { abortSignal?: AbortSignal | undefined }): Promise<boolean> {
-  let put: PutBuilder<Record<string, unknown>, Record<string, unknown>, string> = newPut<Record<string, unknown>, never>(model, item, false).where(stale);
+async function rewrite(
+  model: EntityModel,
+  item: Record<string, unknown>,
+  stored: Record<string, unknown>,
+  stale: Condition,
+  send: { abortSignal?: AbortSignal | undefined },
+): Promise<boolean> {
+  // As read (the schema's output): stored as it is, derived attributes computed again, transforms not run twice.
+  // belongsTo: an item deleted since the read stays deleted (the put must not create it again).
+  let put: PutBuilder<Record<string, unknown>, Record<string, unknown>, string> = putAsRead(model, item).where(stale.and(belongsTo(model)));
   const t = model.timestamps;
   if (t !== undefined) {
-    const times = { createdAt: item[t.createdAt], updatedAt: item[t.updatedAt] };
-    if (times.createdAt !== undefined && times.updatedAt !== undefined) {
-      put = put.withTimestamps(times as never);
-      if (model.version === undefined) put = put.where(model.table.Attr(model.storedName(t.updatedAt)).eq(times.updatedAt));
-    }
+    const times = keptTimes(t.format, item[t.createdAt], item[t.updatedAt]);
+    if (times !== undefined) put = put.withTimestamps(times as never);
+    const updatedAt = model.storedName(t.updatedAt);
+    if (model.version === undefined && stored[updatedAt] !== undefined) put = put.where(model.table.Attr([updatedAt]).eq(stored[updatedAt]));
   }
   try {
     await put.send(send);

@@ -45,20 +45,22 @@ export function planUpdate(model: EntityModel, steps: readonly UpdateStep[], key
       // computed from key composites alone is that value for any item, and one that leaves the
       // attribute absent when the other sources are absent agrees with a created item lacking them.
       if (sources.missing.length === 0) values[d.name] = computeDerived(model.name, d, sources.values);
-      else if (!sources.missing.every((f) => optionalAbsent(model, f)) || computeDerived(model.name, d, absentSources(model, d, key)) !== undefined) {
+      else if (model.primaryComposites.has(d.name)) {
+        // Its sources cannot be set by an update (see above), so "set them" would be no way out.
+        throw refusal(model, d, `composes the primary key, and an upsert may create the item, which then needs ${list(sources.missing)}; an update cannot set them (that would move the item): create the item with put() or create()`);
+      } else if (!sources.missing.every((f) => optionalAbsent(model, f)) || computeDerived(model.name, d, absentSources(model, d, key)) !== undefined) {
         throw refusal(model, d, `an upsert may create the item, which then needs ${d.name}: set ${list(sources.missing)} in it (undefined for none) so ${d.name} can be computed`);
       }
       continue;
     }
     if (sources.missing.length > 0 || sources.other.length > 0) {
-      const why = [
-        ...(sources.missing.length > 0 ? [`does not set ${list(sources.missing)}`] : []),
-        ...(sources.other.length > 0 ? [`changes ${sources.other.join(', ')}`] : []),
-      ].join(' and ');
+      // Each touched source once: "changes a (by add())", not "changes a but changes a (by add())".
+      const how = touched.map((f) => (changes.get(f)!.plain ? f : changes.get(f)!.how));
+      const why = sources.missing.length > 0 ? ` but does not set ${list(sources.missing)}` : '';
       throw refusal(
         model,
         d,
-        `the update changes ${touched.join(', ')} but ${why}, so ${d.name} cannot be computed (the stored values are not known before the write): set every one of ${d.from.join(', ')} with plain values in this update, or put() the whole item`,
+        `the update changes ${how.join(', ')}${why}, so ${d.name} cannot be computed (the stored values are not known before the write): set every one of ${d.from.join(', ')} with plain values in this update, or put() the whole item`,
       );
     }
     values[d.name] = computeDerived(model.name, d, sources.values);

@@ -31,7 +31,9 @@ const fields = (read: object | undefined) => {
   const item = read as Record<string, unknown> | undefined;
   return item && { personId: item['personId'], org: item['org'], fullName: item['fullName'], nick: item['nick'] };
 };
-const raw = async (personId: string) => (await doc.send(new GetCommand({ TableName: Table.name, Key: { pk: `P#${personId}`, sk: 'P' }, ConsistentRead: true }))).Item;
+/** The item stored under a key, as stored. */
+const storedAt = async (pk: string, sk: string) => (await doc.send(new GetCommand({ TableName: Table.name, Key: { pk, sk }, ConsistentRead: true }))).Item;
+const raw = (personId: string) => storedAt(`P#${personId}`, 'P');
 const putRaw = (Item: Record<string, unknown>) => doc.send(new PutCommand({ TableName: Table.name, Item }));
 
 beforeAll(async () => {
@@ -210,5 +212,116 @@ describe('migrateStored: rewriting old items', () => {
     }
     expect(await raw('p1')).toMatchObject({ full_name: 'Ada Lovelace', nick: 'Ada' });
     expect(await migrateStored(Person)).toEqual({ migrated: 0, skipped: 0, unreadable: [] });
+  });
+
+  it('a version attribute and a stored updatedAt whose names hold dots are single attributes: current items are not read, old ones are rewritten', async () => {
+    const Memo = defineEntity({
+      table: Table,
+      name: 'Memo',
+      schema: z.object({ noteId: z.string(), text: z.string() }),
+      keys: { primary: { pk: 'MEMO#{noteId}', sk: 'MEMO' } },
+      timestamps: true,
+      storedAs: { updatedAt: 'meta.updated' },
+      migrations: { attribute: 'schema.v', steps: [(v) => ({ ...v, text: v['text'] ?? v['body'] })] },
+    });
+    const at = '2020-01-01T00:00:00.000Z';
+    await putRaw({ pk: 'MEMO#n1', sk: 'MEMO', _et: 'Memo', noteId: 'n1', body: 'old', createdAt: at, 'meta.updated': at });
+    await Memo.put({ noteId: 'n2', text: 'current' });
+    expect(await migrateStored(Memo)).toEqual({ migrated: 1, skipped: 0, unreadable: [] });
+    expect(await migrateStored(Memo)).toEqual({ migrated: 0, skipped: 0, unreadable: [] });
+    expect(await storedAt('MEMO#n1', 'MEMO')).toMatchObject({ 'schema.v': 2, text: 'old', 'meta.updated': at });
+  });
+
+  it('keeps the times of items stamped in another form (the other format, a fraction of a millisecond), checking updatedAt as stored', async () => {
+    const Event = defineEntity({
+      table: Table,
+      name: 'Event',
+      schema: z.object({ eventId: z.string(), kind: z.string() }),
+      keys: { primary: { pk: 'EVENT#{eventId}', sk: 'EVENT' } },
+      timestamps: { format: 'epochMs' },
+      migrations: { steps: [(v) => ({ ...v, kind: v['kind'] ?? v['type'] })] },
+    });
+    const stored = (eventId: string) => storedAt(`EVENT#${eventId}`, 'EVENT');
+    // Stamped as ISO text before the entity stored epoch milliseconds (reads convert it), and by another tool with a fraction.
+    await putRaw({ pk: 'EVENT#e1', sk: 'EVENT', _et: 'Event', eventId: 'e1', type: 'a', createdAt: '2020-01-01T00:00:00.000Z', updatedAt: '2020-01-02T00:00:00.000Z' });
+    await putRaw({ pk: 'EVENT#e2', sk: 'EVENT', _et: 'Event', eventId: 'e2', type: 'b', createdAt: 1577836800000, updatedAt: 1577923200000.5 });
+    expect(await migrateStored(Event)).toEqual({ migrated: 2, skipped: 0, unreadable: [] });
+    expect(await stored('e1')).toMatchObject({ _sv: 2, kind: 'a', createdAt: 1577836800000, updatedAt: 1577923200000 });
+    expect(await stored('e2')).toMatchObject({ _sv: 2, kind: 'b', createdAt: 1577836800000, updatedAt: 1577923200000 });
+  });
+
+  it('an item deleted between its read and its rewrite stays deleted (an entity without version or timestamps)', async () => {
+    const Pin = defineEntity({
+      table: Table,
+      name: 'Pin',
+      schema: z.object({ pinId: z.string(), label: z.string() }),
+      keys: { primary: { pk: 'PIN#{pinId}', sk: 'PIN' } },
+      migrations: { steps: [(v) => ({ ...v, label: v['label'] ?? v['text'] })] },
+    });
+    await putRaw({ pk: 'PIN#p1', sk: 'PIN', _et: 'Pin', pinId: 'p1', text: 'old' });
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'PutItemCommand') await Pin.delete({ pinId: 'p1' });
+        return next(args);
+      },
+      { step: 'build', name: 'concurrentDelete' },
+    );
+    try {
+      expect(await migrateStored(Pin)).toEqual({ migrated: 0, skipped: 1, unreadable: [] });
+    } finally {
+      client.middlewareStack.remove('concurrentDelete');
+    }
+    expect(await storedAt('PIN#p1', 'PIN')).toBeUndefined();
+  });
+
+  it('an item whose version is not a number is reported in unreadable, not passed over', async () => {
+    const Badge = defineEntity({
+      table: Table,
+      name: 'Badge',
+      schema: z.object({ badgeId: z.string(), title: z.string() }),
+      keys: { primary: { pk: 'BADGE#{badgeId}', sk: 'BADGE' } },
+      migrations: { steps: [(v) => v] },
+    });
+    await putRaw({ pk: 'BADGE#b1', sk: 'BADGE', _et: 'Badge', _sv: '2', badgeId: 'b1', title: 'text version' });
+    await putRaw({ pk: 'BADGE#b2', sk: 'BADGE', _et: 'Badge', badgeId: 'b2', title: 'version 1' });
+    const { migrated, skipped, unreadable } = await migrateStored(Badge);
+    expect([migrated, skipped]).toEqual([1, 0]);
+    expect(unreadable.map((e) => [e instanceof ItemMigrationError, (e as ItemMigrationError).storedVersion])).toEqual([[true, '2']]);
+  });
+
+  it("stores items as read: a schema's transforms are not run a second time over stored values", async () => {
+    const Price = defineEntity({
+      table: Table,
+      name: 'Price',
+      schema: z.object({
+        priceId: z.string(),
+        cents: z.number().transform((n) => Math.round(n * 100)),
+        tags: z.string().transform((s) => s.split(',')).pipe(z.array(z.string())),
+        label: z.string(),
+      }),
+      keys: { primary: { pk: 'PRICE#{priceId}', sk: 'PRICE' } },
+      migrations: { steps: [(v) => ({ ...v, label: v['label'] ?? v['title'] })] },
+    });
+    // Stored by an earlier version: cents and tags as the transforms output them.
+    await putRaw({ pk: 'PRICE#p1', sk: 'PRICE', _et: 'Price', priceId: 'p1', cents: 150, tags: ['a', 'b'], title: 'Tea' });
+    expect(await migrateStored(Price)).toEqual({ migrated: 1, skipped: 0, unreadable: [] });
+    expect(await Price.get({ priceId: 'p1' })).toEqual({ priceId: 'p1', cents: 150, tags: ['a', 'b'], label: 'Tea' });
+  });
+
+  it('recomputes derived attributes: an old item holding a value an older compute function gave is rewritten, not a DerivedAttributeError that stops the run', async () => {
+    const Tag = defineEntity({
+      table: Table,
+      name: 'Tag',
+      schema: z.object({ tagId: z.string(), label: z.string(), slug: z.string() }),
+      keys: { primary: { pk: 'TAG#{tagId}', sk: 'TAG' } },
+      derive: { slug: { from: ['label'], compute: ({ label }) => label.toLowerCase().replaceAll(' ', '-') } },
+      migrations: { steps: [(v) => ({ ...v, label: v['label'] ?? v['title'] })] },
+    });
+    // Version 1: `title`, and a slug an older function computed (spaces kept).
+    await putRaw({ pk: 'TAG#t1', sk: 'TAG', _et: 'Tag', tagId: 't1', title: 'Road Bikes', slug: 'road bikes' });
+    await putRaw({ pk: 'TAG#t2', sk: 'TAG', _et: 'Tag', tagId: 't2', title: 'Tyres', slug: 'tyres' });
+    expect(await migrateStored(Tag)).toEqual({ migrated: 2, skipped: 0, unreadable: [] });
+    expect(await Tag.get({ tagId: 't1' })).toEqual({ tagId: 't1', label: 'Road Bikes', slug: 'road-bikes' });
+    expect(await storedAt('TAG#t2', 'TAG')).toMatchObject({ _sv: 2, slug: 'tyres' });
   });
 });

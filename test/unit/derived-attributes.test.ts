@@ -5,7 +5,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { defineEntity, defineTable, DerivedAttributeError, ValidationError } from '../../src/index.js';
+import { defineEntity, defineTable, DerivedAttributeError, KeyError, ValidationError } from '../../src/index.js';
 import { ada, derivedModel, legacyKeyOf } from '../fixtures/derived-model.js';
 
 const client = new DynamoDBClient({ region: 'us-east-1' });
@@ -102,6 +102,21 @@ describe('a put computes derived attributes', () => {
     expect(e.message).toBe('Person: derived attribute nameLower: the item gives a value that differs from the one computed from name: leave nameLower out of the item (dynakit computes it on every put)');
   });
 
+  it('keeps a derived value read back whose field has a transform (the output, not parsed again)', () => {
+    const T = defineTable({ name: 'Slugs', client, partitionKey: { name: 'pk', type: 'S' } });
+    const Tag = defineEntity({
+      table: T,
+      name: 'Tag',
+      schema: z.object({ id: z.string(), name: z.string(), slug: z.string().transform((s) => `#${s}`) }),
+      keys: { primary: { pk: 'T#{id}' } },
+      derive: { slug: { from: ['name'], compute: ({ name }) => name.toLowerCase() } },
+    });
+    const read = { id: 't1', name: 'Ada', slug: '#ada' }; // as a get returns it
+    expect(Tag.put(read).build().Item).toMatchObject({ slug: '#ada' });
+    const other = { ...read, name: 'Bob' };
+    expect(thrown(DerivedAttributeError, () => Tag.put(other).build()).attribute).toBe('slug');
+  });
+
   it('reports a source that fails its schema, not the derived attribute it leaves uncomputed', () => {
     const e = thrown(ValidationError, () => Person.put({ ...ada, status: 'gone' as 'away' }).build());
     expect(e.issues.map((i) => i.path)).toEqual(['status']);
@@ -135,9 +150,31 @@ describe('an update sets derived attributes with their sources', () => {
   });
 
   it('refuses a source changed other than with a plain value', () => {
-    expect(thrown(DerivedAttributeError, () => Person.update(key).add({ score: 1 }).build()).message).toContain('changes score (by add())');
+    expect(thrown(DerivedAttributeError, () => Person.update(key).add({ score: 1 }).build()).message).toContain('the update changes score (by add()), so tier cannot be computed');
+    expect(thrown(DerivedAttributeError, () => Person.update(key).set({ date: Person.ref('orgId') }).build()).message).toContain(
+      'the update changes date (by set() of ref()) but does not set status, so statusDate',
+    );
     expect(thrown(DerivedAttributeError, () => Person.update(key).set({ name: Person.ref('orgId') }).build()).message).toContain('changes name (by set() of ref())');
     expect(thrown(DerivedAttributeError, () => Person.update(key).setIfNotExists({ nickname: 'x' }).build()).message).toContain('changes nickname (by setIfNotExists())');
+  });
+
+  it('an index key that needs a derived composite the update does not change asks for its sources, not for the derived attribute', () => {
+    const T = defineTable({
+      name: 'Mixed',
+      client,
+      partitionKey: { name: 'pk', type: 'S' },
+      indexes: { gsi1: { type: 'global', partitionKey: { name: 'gsi1pk', type: 'S' }, sortKey: { name: 'gsi1sk', type: 'S' } } },
+    });
+    const Member = defineEntity({
+      table: T,
+      name: 'Member',
+      schema: z.object({ id: z.string(), org: z.string(), name: z.string(), nameLower: z.string() }),
+      keys: { primary: { pk: 'M#{id}' }, gsi1: { pk: 'MEMBERS', sk: '{nameLower}#{org}' } },
+      derive: { nameLower: { from: ['name'], compute: ({ name }) => name.toLowerCase() } },
+    });
+    const e = thrown(KeyError, () => Member.update({ id: 'm1' }).set({ org: 'o2' }).build());
+    expect(e.message).toBe('Member: key gsi1.sk: changing org rewrites gsi1sk ("{nameLower}#{org}"), which also needs nameLower (derived from name): include name in set()');
+    expect(changes(Member.update({ id: 'm1' }).set({ org: 'o2', name: 'Ada' }).build())).toMatchObject({ nameLower: 'ada', gsi1sk: 'ada#o2' });
   });
 
   it('refuses a derived attribute changed directly (untyped code: the types refuse it)', () => {
@@ -150,6 +187,10 @@ describe('an update sets derived attributes with their sources', () => {
   it('refuses a change of a source of a derived primary-key composite', () => {
     const e = thrown(DerivedAttributeError, () => Legacy.update({ legacyKey: 'z.EU' }).set({ region: 'us' }).build());
     expect(e.message).toContain('legacyKey: composes the primary key, so region cannot be changed by an update');
+    // An upsert cannot create such an item: the way out is a put, not "set region, code" (refused above).
+    expect(thrown(DerivedAttributeError, () => Legacy.update({ legacyKey: 'z.EU' }).set({ note: 'n' }).upsert().build()).message).toBe(
+      'Legacy: derived attribute legacyKey: composes the primary key, and an upsert may create the item, which then needs region, code; an update cannot set them (that would move the item): create the item with put() or create()',
+    );
   });
 
   it('an upsert writes what a created item needs, and refuses what it cannot compute', () => {

@@ -33,6 +33,52 @@ describe('timestamps and schema fields of the same name', () => {
   });
 });
 
+describe('a timestamp and an index key attribute of the same name', () => {
+  const ByStatus = defineTable({
+    name: 'ByStatus',
+    client,
+    partitionKey: { name: 'pk', type: 'S' },
+    sortKey: { name: 'sk', type: 'S' },
+    indexes: { byStatus: { type: 'global', partitionKey: { name: 'status', type: 'S' }, sortKey: { name: 'createdAt', type: 'S' } } },
+  });
+  const define = (name: string, sk: string) => () =>
+    defineEntity({ table: ByStatus, name, schema: z.object({ id: z.string(), status: z.string() }), keys: { primary: { pk: 'T#{id}', sk: 'T' }, byStatus: { pk: '{status}', sk } }, timestamps: true });
+
+  it('a template for that key is a KeyError: every write stored the timestamp over the key it built', () => {
+    expect(define('Templated', 'C#{id}')).toThrow(KeyError);
+    expect(define('Templated2', 'C#{id}')).toThrow(/Templated2: key byStatus.sk: .*every write stores the createdAt timestamp: the template "C#\{id\}" would be overwritten/);
+  });
+
+  it('a timestamp stored under the name of the discriminator is a KeyError', () => {
+    const Kinded = defineTable({ name: 'Kinded', client, partitionKey: { name: 'pk', type: 'S' }, entityAttribute: 'updatedAt' });
+    const define = () => defineEntity({ table: Kinded, name: 'Stamped', schema: z.object({ id: z.string() }), keys: { primary: { pk: 'S#{id}' } }, timestamps: true });
+    expect(define).toThrow(/Stamped: the updatedAt timestamp would be stored in "updatedAt", the table's discriminator/);
+  });
+
+  it('the timestamp itself as that key is the index on creation time', () => {
+    const Ticket = define('Ticket', '{createdAt}')();
+    expect(Ticket.put({ id: 't1', status: 'open' }).build().Item).toMatchObject({ status: 'open', createdAt: expect.stringMatching(/^\d{4}-/) });
+  });
+});
+
+describe('the locking version option from untyped code', () => {
+  it.each([true, '', 1])('version: %j is a KeyError, not an attribute named after it', (version) => {
+    const define = () => defineEntity({ table: T, name: 'Locked', schema: z.object({ id: z.string() }), keys: { primary: { pk: 'L#{id}', sk: 'L' } }, version: version as never });
+    expect(define).toThrow(KeyError);
+    expect(define).toThrow(/Locked.*version must be the name of the attribute/);
+  });
+
+  it.each([
+    ['_et', {}, /attribute dynakit writes itself/],
+    ['pk', {}, /attribute dynakit writes itself/],
+    ['createdAt', { timestamps: true }, /also a timestamp/],
+  ])('version: %j, an attribute dynakit writes itself, is a KeyError (a put wrote the number over it)', (version, extra, message) => {
+    const define = () => defineEntity({ table: T, name: `Locked_${version}`, schema: z.object({ id: z.string() }), keys: { primary: { pk: 'L#{id}', sk: 'L' } }, version, ...extra });
+    expect(define).toThrow(KeyError);
+    expect(define).toThrow(message);
+  });
+});
+
 describe('timestamps in key templates with a separator found in ISO-8601 text', () => {
   const Colon = defineTable({
     name: 'Colon',

@@ -5,7 +5,8 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { DynakitError, TableDefinitionError, defineTable, type IndexConfig, type TableConfig } from '../../src/index.js';
+import { z } from 'zod';
+import { DynakitError, TableDefinitionError, defineEntity, defineTable, type IndexConfig, type TableConfig } from '../../src/index.js';
 
 const client = new DynamoDBClient({ region: 'us-east-1' });
 const base = { name: 'App', client, partitionKey: { name: 'pk', type: 'S' }, sortKey: { name: 'sk', type: 'S' } } as const;
@@ -41,6 +42,17 @@ describe('defineTable refuses what CreateTable would refuse', () => {
     expect(refusal({ ...base, entityAttribute: true as unknown as string }).message).toMatch(/got true\)$/);
     expect(defineTable({ ...base, entityAttribute: false }).entityAttribute).toBeUndefined();
     expect(defineTable({ ...base, entityAttribute: 'kind' }).entityAttribute).toBe('kind');
+  });
+
+  it("an entityAttribute named like the table's key (every put wrote the entity name over the key); a global index keyed on it is fine", () => {
+    expect(refusal({ ...base, entityAttribute: 'pk' }).message).toMatch(/^table App: entityAttribute: the discriminator "pk" is the table's partition key: every write would store the entity's name there/);
+    expect(refusal({ ...base, entityAttribute: 'sk' }).message).toContain("is the table's sort key");
+    expect(refusal({ ...base, partitionKey: { name: '_et', type: 'S' } }).path).toBe('entityAttribute');
+    const byKind = defineTable({ ...base, indexes: { byKind: { type: 'global', partitionKey: { name: '_et', type: 'S' }, sortKey: { name: 'sk', type: 'S' } } } });
+    // An entity cannot build that key with a template (the discriminator write replaced it); without keys on it, its items are listed by name.
+    const define = (keys: object) => () => defineEntity({ table: byKind, name: 'Thing', schema: z.object({ id: z.string() }), keys: { primary: { pk: 'T#{id}', sk: 'T' }, ...keys } as never });
+    expect(define({ byKind: { pk: 'KIND', sk: 'T' } })).toThrow(/byKind.pk.*_et is the table's discriminator/);
+    expect(define({})).not.toThrow();
   });
 
   it('the same attribute with the same type in several indexes is fine', () => {
