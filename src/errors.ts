@@ -322,6 +322,27 @@ export class DerivedAttributeError extends DynakitError {
   }
 }
 
+/**
+ * An entity whose schema is a union of variants names, as one of its attributes (a key composite,
+ * the TTL, a renamed or derived field), a field that not every variant holds alike; or the union
+ * cannot be an entity's variants (no tag, an option that is no object). Thrown by `defineEntity`.
+ *
+ * @example
+ * catch (e) { if (e instanceof VariantFieldError) console.log(e.field, e.missingIn) }
+ */
+export class VariantFieldError extends DynakitError {
+  override name = 'VariantFieldError';
+  /** `missingIn`: the variants (their tag values) that lack the field. */
+  constructor(
+    readonly entity: string,
+    readonly field: string,
+    readonly missingIn: readonly string[],
+    message: string,
+  ) {
+    super(`${entity}: ${message}`);
+  }
+}
+
 /** zod issues as dynakit's `{ path, message }`, paths written as document paths (`a.b[0]`). */
 export function zodIssues(error: z.ZodError, prefix = ''): ValidationIssue[] {
   return error.issues.map((i) => {

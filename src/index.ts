@@ -21,7 +21,7 @@ export type { StreamViewType } from './streams/view-type.js';
 export { StreamParser } from './streams/stream-parser.js';
 export type { TableDifference, TableDescriptionReport } from './entity/table-lifecycle.js';
 export type { AnyEntity, EntityItem, EntityInput, EntityKey, VersionedKey } from './entity/entity.js';
-export type { EntityConfig } from './entity/define-entity.js';
+export type { EntityConfig, VariantSchema } from './entity/define-entity.js';
 export { ItemMigrationError } from './entity/schema-migrations.js';
 export type { MigrationStep, MigrationsOption } from './entity/schema-migrations.js';
 export { migrateStored } from './operations/migrate-stored.js';
@@ -83,6 +83,7 @@ export {
   UnsupportedClientError,
   TableDefinitionError,
   DerivedAttributeError,
+  VariantFieldError,
 } from './errors.js';
 export type { ValidationIssue, CancellationReason, CancellationCode, WriteOperation } from './errors.js';
 export { BatchWriteError, BatchGetError, BatchValidationError, InvalidBatchError, InvalidResendError } from './batch/batch-errors.js';

@@ -12,6 +12,21 @@ import { Entity, type SchemaKeys } from './entity.js';
 import type { MigrationsOption } from './schema-migrations.js';
 import type { DeriveConfig, WithoutDerived } from './derive-types.js';
 
+/** A schema of several variants of one entity: a union of objects that one literal field tells apart (see docs/modeling.md). */
+export type VariantSchema = z.ZodUnion<readonly z.ZodObject[]>;
+
+/**
+ * The variants of a union `T`, each with the fields only other variants have as absent: `keyof` of
+ * the result is every variant's fields (what paths and `project()` read), and the tag still narrows.
+ */
+type Variants<T> = Padded<T, T extends unknown ? keyof T : never>;
+type Padded<T, All extends PropertyKey> = T extends unknown ? T & { readonly [K in Exclude<All, keyof T>]?: undefined } : never;
+
+/** The entity of a union schema (see `Variants`). */
+type VariantEntity<Name extends string, S extends VariantSchema, K, TS, V extends string, Dv> = {} extends Dv
+  ? Entity<Name, WithVersion<WithTimestamps<Variants<S['_zod']['output']>, TS>, V>, VersionedInput<Variants<S['_zod']['input']>, V>, K, V>
+  : Entity<Name, WithVersion<WithTimestamps<Variants<S['_zod']['output']>, TS>, V>, WithoutDerived<VersionedInput<Variants<S['_zod']['input']>, V>, keyof Dv>, K, V, keyof Dv & string>;
+
 /** The item with its timestamps: ISO-8601 text unless `timestamps` asks for an epoch format. */
 type WithTimestamps<T, TS> = TS extends false ? T : T & (TS extends { readonly format: 'epochMs' | 'epochSeconds' } ? EpochTimestampFields : TimestampFields);
 
@@ -34,7 +49,7 @@ type WritableInput<T> = string extends keyof T ? SchemaKeys<T> & { readonly [att
  * is a conditional on `S`, evaluated again each time TypeScript instantiates this config or the
  * return type while `S` is inferred (-1.1k instantiations at N=60, ~0.6%).
  */
-export interface EntityConfig<Name extends string, S extends z.ZodObject, C extends TableConfig, K, TS extends boolean | TimestampOptions, V extends string, KS = EntityKeysShape<C>, Dv = {}> {
+export interface EntityConfig<Name extends string, S extends z.ZodObject | VariantSchema, C extends TableConfig, K, TS extends boolean | TimestampOptions, V extends string, KS = EntityKeysShape<C>, Dv = {}> {
   /** The table (`KS`, its key shape, is read from the table's type, where it was computed once). */
   readonly table: Table<C> & { readonly '~keysShape': KS };
   /** Stored in the table's discriminator attribute (default `_et`). */
@@ -90,7 +105,7 @@ export interface EntityConfig<Name extends string, S extends z.ZodObject, C exte
  */
 export function defineEntity<
   const Name extends string,
-  S extends z.ZodObject,
+  S extends z.ZodObject | VariantSchema,
   C extends TableConfig,
   // Unconstrained: a constraint over C would be re-instantiated while C is being inferred (the
   // inferred KS is the table's own key shape; K is checked against it).
@@ -103,10 +118,17 @@ export function defineEntity<
   const Dv = {},
 >(
   config: EntityConfig<Name, S, C, K, TS, V, KS, Dv>,
-): // An entity without derived attributes gets the type it had before they existed (one test of `Dv`, ~1 instantiation per entity).
-{} extends Dv
-  ? Entity<Name, WithVersion<WithTimestamps<S['_zod']['output'], TS>, V>, VersionedInput<WritableInput<S['_zod']['input']>, V>, K, V>
-  : Entity<Name, WithVersion<WithTimestamps<S['_zod']['output'], TS>, V>, WithoutDerived<VersionedInput<WritableInput<S['_zod']['input']>, V>, keyof Dv>, K, V, keyof Dv & string> {
+): // An entity of a z.object gets the type it had before variants existed (~1 instantiation per entity, measured in CHANGELOG).
+S extends VariantSchema
+  ? VariantEntity<Name, S, K, TS, V, Dv>
+  : // An entity without derived attributes gets the type it had before they existed (one test of `Dv`, ~1 instantiation per entity).
+    // The version is tested once for the item and the input (not in `WithVersion` and `VersionedInput`
+    // each: ~3 instantiations less per entity, which pays for the test of `S` above).
+    {} extends Dv
+    ? [V] extends [never]
+      ? Entity<Name, WithTimestamps<S['_zod']['output'], TS>, WritableInput<S['_zod']['input']>, K, V>
+      : Entity<Name, WithTimestamps<S['_zod']['output'], TS> & { readonly [P in V]: number }, WritableInput<S['_zod']['input']> & { readonly [P in V]?: number }, K, V>
+    : Entity<Name, WithVersion<WithTimestamps<S['_zod']['output'], TS>, V>, WithoutDerived<VersionedInput<WritableInput<S['_zod']['input']>, V>, keyof Dv>, K, V, keyof Dv & string> {
   const model = new EntityModel({
     name: config.name,
     table: config.table as unknown as Table,

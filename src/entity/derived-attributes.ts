@@ -41,7 +41,7 @@ export class DerivedAttributes {
 
   constructor(
     private readonly entity: string,
-    private readonly schema: z.ZodObject,
+    private readonly schema: z.ZodObject | z.ZodUnion,
     private readonly shape: Readonly<Record<string, z.ZodType>>,
     derive: unknown,
   ) {

@@ -19,6 +19,11 @@ export interface ItemReaderOptions {
   /** the entity, for error messages */
   readonly name: string;
   readonly schema: z.ZodObject;
+  /**
+   * The schema a full item is revived and parsed with when it is not `schema`: the union of an
+   * entity's variants, whose `schema` is then the object of all their fields (`SchemaVariants.object`).
+   */
+  readonly whole?: z.ZodType;
   /** Physical attributes dynakit writes itself (keys and the discriminator); never model fields. */
   readonly reserved: ReadonlySet<string>;
   readonly timestamps: TimestampNames | undefined;
@@ -47,6 +52,7 @@ export class ItemReader {
    * schema strips unknown keys (zod's default), so reads may copy just these fields.
    */
   private readonly fieldReaders: readonly FieldReader[] | undefined;
+  private readonly whole: z.ZodType;
   private readonly projectionSchemas = new Map<string, z.ZodObject>();
   /** The managed attributes a full read returns (see `managedFor`). */
   private readonly allManaged: readonly Managed[];
@@ -55,11 +61,12 @@ export class ItemReader {
 
   constructor(private readonly o: ItemReaderOptions) {
     this.shape = o.schema.shape as Record<string, z.ZodType>;
-    this.reviver = compileReviver(o.schema);
+    this.whole = o.whole ?? o.schema;
+    this.reviver = compileReviver(this.whole);
     this.epochFields = Object.keys(this.shape).flatMap((k) => (k === o.ttl ? [[k, reviveEpochSeconds] as const] : formerTtl(this.shape[k]!) ? [[k, reviveFormerTtl] as const] : []));
     const epochReader = new Map(this.epochFields);
     this.fieldReaders =
-      defOf(o.schema).catchall === undefined ? Object.keys(this.shape).map((k) => [k, o.names.storedName(k), epochReader.get(k) ?? compileReviver(this.shape[k]!)] as const) : undefined;
+      o.whole === undefined && defOf(o.schema).catchall === undefined ? Object.keys(this.shape).map((k) => [k, o.names.storedName(k), epochReader.get(k) ?? compileReviver(this.shape[k]!)] as const) : undefined;
     this.allManaged = this.managedFor(undefined);
   }
 
@@ -73,7 +80,7 @@ export class ItemReader {
    * attributes a global index that holds part of an item returns (what a migration step may read).
    */
   reader(projection?: readonly string[], held?: ReadonlySet<string>): (raw: Record<string, unknown>) => Record<string, unknown> {
-    const schema = projection === undefined ? this.o.schema : this.projectionSchema(projection);
+    const schema = projection === undefined ? this.whole : this.projectionSchema(projection);
     const managed = projection === undefined ? this.allManaged : this.managedFor(projection);
     // A schema that keeps unknown keys would also keep attributes read only for dynakit's own
     // checks (the TTL of a projected get): a projection keeps what it names.
@@ -94,7 +101,7 @@ export class ItemReader {
   }
 
   /** `stored`: the item at the current schema version (see `SchemaMigrations.migrator`); `raw` as read, for errors and the managed attributes. */
-  private parseWith(raw: Record<string, unknown>, schema: z.ZodObject, managed: readonly Managed[], keep?: ReadonlySet<string>, stored = raw): Record<string, unknown> {
+  private parseWith(raw: Record<string, unknown>, schema: z.ZodType, managed: readonly Managed[], keep?: ReadonlySet<string>, stored = raw): Record<string, unknown> {
     const r = schema.safeParse(this.readStored(stored, keep));
     if (!r.success) throw new ItemParseError(this.o.name, zodIssues(r.error), raw);
     return this.withManaged(r.data as Record<string, unknown>, raw, managed);

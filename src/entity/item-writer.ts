@@ -13,7 +13,8 @@ export interface ItemWriterOptions {
   /** the entity, for error messages and the discriminator's value */
   readonly name: string;
   readonly table: Table;
-  readonly schema: z.ZodObject;
+  /** A `z.object`, or the union of an entity's variants (which keep no unknown attributes). */
+  readonly schema: z.ZodObject | z.ZodUnion;
   readonly indexes: ReadonlyMap<string, IndexKeys>;
   /** Physical attributes dynakit writes itself (keys and the discriminator). */
   readonly reserved: ReadonlySet<string>;
@@ -57,7 +58,7 @@ export class ItemWriter {
 
   constructor(private readonly o: ItemWriterOptions) {
     this.pruneEmptySets = emptySetPruner(o.schema);
-    const shape = o.schema.shape as Record<string, z.ZodType>;
+    const shape = (o.schema as z.ZodObject).shape as Record<string, z.ZodType>;
     if (defOf(o.schema).catchall !== undefined) this.tableOwned = [...new Set([...o.reserved, ...o.table.keyAttributeNames])].filter((a) => !(a in shape));
   }
 

@@ -40,6 +40,11 @@ interface Part {
 
 const PLACEHOLDER = /\{([^{}]+)\}/g;
 
+/** The attribute names a template's placeholders name, before any check (`'USER#{name}#{id}'`: `['name', 'id']`). */
+export function placeholderNames(source: string): string[] {
+  return Array.from(source.matchAll(PLACEHOLDER), (m) => m[1]!);
+}
+
 /**
  * A key template such as `USER#{name}#{userId}`, compiled once at definition time.
  * Builds keys from items, prefixes from leading composites, and parses stored keys back.

@@ -18,6 +18,7 @@ import { defaultOf, keepsUnknownKeys } from './schema-walk.js';
 import { checkDottedNames } from './dotted-names.js';
 import { checkSchemaFields, objectShape } from './schema-fields.js';
 import { checkManagedAttributes } from './managed-attributes.js';
+import { checkVariantFields, schemaVariants, templateNames, type SchemaVariants } from './variant-schema.js';
 import { refusedRecordKey, schemaAt } from './path-schemas.js';
 import type { DocPath } from '../expressions/ast.js';
 import { ProjectionPlan } from './projection-plan.js';
@@ -28,7 +29,8 @@ import { SchemaMigrations, type MigrationsOption } from './schema-migrations.js'
 export interface ModelOptions {
   readonly name: string;
   readonly table: Table;
-  readonly schema: z.ZodObject;
+  /** A `z.object`, or a union of them (the entity's variants, see variant-schema.ts). */
+  readonly schema: z.ZodObject | z.ZodUnion;
   readonly keys: Readonly<Record<string, { readonly pk?: string; readonly sk?: string }>>;
   /** `true` (ISO-8601 text) or `{ format }`; see `timestampNames` (which also checks untyped input). */
   readonly timestamps: boolean | TimestampOptions | undefined;
@@ -53,8 +55,12 @@ export class EntityModel {
   readonly table: Table;
   /** What this entity's `Attr`, `Key` and `ref` mark their paths with; its operations take those and its table's. */
   readonly conditionOwner: ConditionOwner;
-  readonly schema: z.ZodObject;
+  /** The schema items are written and read with: a `z.object`, or the union of the entity's variants. */
+  readonly schema: z.ZodObject | z.ZodUnion;
+  /** The top-level fields: the object's shape, or every field of every variant (`SchemaVariants.shape`). */
   readonly shape: Readonly<Record<string, z.ZodType>>;
+  /** The variants of an entity whose schema is a union; `undefined` for a `z.object`. */
+  readonly variants: SchemaVariants | undefined;
   /** The top-level attributes a full read returns: schema fields, then timestamps and version. */
   readonly readableAttributes: readonly string[];
   private readonly readable: ReadonlySet<string>;
@@ -113,7 +119,8 @@ export class EntityModel {
     this.table = o.table;
     this.conditionOwner = { label: `entity ${o.name}` };
     this.schema = o.schema;
-    this.shape = objectShape(o.name, o.schema);
+    const variants = (this.variants = schemaVariants(o.name, o.schema));
+    this.shape = variants?.shape ?? objectShape(o.name, o.schema);
     this.timestamps = timestampNames(o.name, o.timestamps);
     this.clock = new StampClock(this.timestamps);
     this.version = o.version;
@@ -132,6 +139,8 @@ export class EntityModel {
     checkDottedNames(o.name, o.schema);
     this.derived = o.derive === undefined ? undefined : new DerivedAttributes(o.name, o.schema, this.shape, o.derive);
 
+    // Before the templates compile: a composite of some variants would fail there as a field of no single type.
+    if (variants !== undefined) checkVariantFields(variants, o.name, { composites: templateNames(o.keys), ttl: o.ttl, storedAs: o.storedAs, derived: this.derived?.list ?? [] });
     const { indexes, primary, reserved } = compileIndexKeys(o.name, o.table, this.shape, o.keys, this.timestamps, o.ttl);
     this.primary = primary;
     this.indexes = indexes;
@@ -174,7 +183,18 @@ export class EntityModel {
     const migrations = (this.migrations = this.compileMigrations(o, readReserved));
     const versioned = migrations === undefined ? undefined : ([migrations.attribute, migrations.current] as const);
     if (versioned !== undefined) readReserved.add(versioned[0]);
-    this.items = new ItemReader({ name: o.name, schema: readSchema(o.schema), reserved: readReserved, migrations, timestamps: this.timestamps, version: o.version, ttl: o.ttl, names: this.names, pathOf: (p) => this.projections.path(p) });
+    this.items = new ItemReader({
+      name: o.name,
+      schema: readSchema(variants?.object ?? (o.schema as z.ZodObject)),
+      ...(variants === undefined ? {} : { whole: readSchema(o.schema) }),
+      reserved: readReserved,
+      migrations,
+      timestamps: this.timestamps,
+      version: o.version,
+      ttl: o.ttl,
+      names: this.names,
+      pathOf: (p) => this.projections.path(p),
+    });
     this.writer = new ItemWriter({
       name: o.name,
       table: o.table,

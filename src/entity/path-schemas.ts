@@ -91,6 +91,17 @@ function tagOf(union: z.ZodType, options: readonly z.ZodType[]): string | undefi
 }
 
 /**
+ * A schema that is itself a union (an entity's variants, variant-schema.ts): its options (nested
+ * unions flattened), its tag, and each option's tag values; `undefined` for any other schema.
+ */
+export function rootUnion(schema: z.ZodType): { options: z.ZodType[]; tag: string | undefined; tagValues: (readonly unknown[])[] } | undefined {
+  const options = unionOptions(core(schema));
+  if (options === undefined) return undefined;
+  const tag = tagOf(core(schema), options);
+  return { options, tag, tagValues: options.map((o) => (tag === undefined ? [] : (tagValues(o, tag) ?? []))) };
+}
+
+/**
  * The schemas one segment below `schema` (already a core schema) that a value there must satisfy:
  * one, or one per side of an intersection that has the segment.
  */

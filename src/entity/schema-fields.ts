@@ -41,8 +41,8 @@ export function checkSchemaFields(
 }
 
 /**
- * The attributes of an entity's schema. The types take only a `z.ZodObject`; a JavaScript caller (or
- * a cast) can pass a union, a pipe or a plain object, whose missing shape would otherwise surface as
+ * The attributes of an entity's schema. The types take only a `z.ZodObject` (or a union of them,
+ * variant-schema.ts); a JavaScript caller (or a cast) can pass a pipe or a plain object, whose missing shape would otherwise surface as
  * a TypeError from deep inside defineEntity.
  *
  * @example objectShape('User', z.object({ userId: z.string() })) // { userId: ZodString }
@@ -52,5 +52,5 @@ export function objectShape(entity: string, schema: unknown): Record<string, z.Z
   const shape = (schema as { shape?: unknown } | null | undefined)?.shape;
   if (zod?.def?.type === 'object' && typeof shape === 'object' && shape !== null) return shape as Record<string, z.ZodType>;
   const got = typeof zod?.def?.type === 'string' ? `a zod ${zod.def.type}` : 'a value that is not a zod schema';
-  throw new KeyError(entity, '', '', `schema must be a z.object({...}) of the item's attributes (got ${got}); unions, pipes and transforms go on its attributes`);
+  throw new KeyError(entity, '', '', `schema must be a z.object({...}) of the item's attributes, or a union of them (got ${got}); pipes and transforms go on its attributes`);
 }

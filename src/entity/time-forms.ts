@@ -19,7 +19,7 @@ const FORM_WORDS: Readonly<Record<TimestampFormat, string>> = { iso: 'ISO-8601 t
 export class TimeForms {
   constructor(
     private readonly entity: string,
-    private readonly schema: z.ZodObject,
+    private readonly schema: z.ZodObject | z.ZodUnion,
     private readonly ttl: string | undefined,
     private readonly timestamps: TimestampNames | undefined,
   ) {}

@@ -54,6 +54,10 @@ function pathFor(model: EntityModel, path: DocPath, op: string): PathSchemas {
   if (typeof top === 'string' && model.primaryComposites.has(top)) {
     throw new KeyError(model.name, 'primary', top, `${top} composes the primary key and cannot be changed by ${op}; delete and re-create the item instead`);
   }
+  // A nested path through the tag is no variant's field; only the tag itself changes the variant.
+  if (path.length === 1 && typeof top === 'string' && top === model.variants?.tag) {
+    throw new ExpressionError(model.name, top, `tells the variants of ${model.name} apart and cannot be changed by ${op}: the fields of the new variant would be missing; put the whole item to change its variant`);
+  }
   const s = pathSchemas(model.schema, path);
   if (s === undefined) {
     // Managed attributes are in the item type but not in the schema: "not a path" would puzzle.

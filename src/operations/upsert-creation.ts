@@ -15,6 +15,10 @@ import { storable, type Planned } from './update-plan.js';
  * @example requireCreatable(User.model, plan) // throws when `name` is required and not set
  */
 export function requireCreatable(model: EntityModel, plan: Planned): void {
+  const tag = model.variants?.tag;
+  if (tag !== undefined) {
+    throw new ValidationError(model.name, [{ path: tag, message: 'tells the variants apart, and no update sets it: an upsert may create the item, so create it with put() or create()' }]);
+  }
   const given = new Set<string>([...model.primaryComposites, ...plan.provided]);
   const missing = Object.entries(model.shape)
     .filter(([k, sch]) => !isOptionalSchema(sch) && !given.has(k))

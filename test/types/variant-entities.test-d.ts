@@ -1,0 +1,95 @@
+/**
+ * Types of an entity whose schema is a union of variants: the item is the union of the variants
+ * (with the timestamps on each), narrowed by the tag; put takes one variant's input; keys name
+ * fields of every variant only; `Attr`, `ref`, `project()` and update paths reach any variant's
+ * fields, typed by the variants that have them.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { expectTypeOf, test } from 'vitest';
+import { z } from 'zod';
+import { defineEntity, type EntityInput, type EntityItem } from '../../src/index.js';
+import { card, variantModel } from '../fixtures/variant-model.js';
+
+const { VariantTable, Payment, Parcel } = variantModel(new DynamoDBClient({}));
+type Payment = EntityItem<typeof Payment>;
+
+test('the item is the union of the variants, narrowed by the tag', () => {
+  const read = async () => {
+    const p = await Payment.get({ paymentId: 'p1' });
+    if (p === undefined) return;
+    expectTypeOf(p.amount).toEqualTypeOf<number>();
+    expectTypeOf(p.createdAt).toEqualTypeOf<string>();
+    if (p.method === 'card') {
+      expectTypeOf(p.last4).toEqualTypeOf<string>();
+      expectTypeOf(p.expires).toEqualTypeOf<Date>();
+    } else if (p.method === 'bank') {
+      expectTypeOf(p.iban).toEqualTypeOf<string>();
+      // Another variant's field reads as absent.
+      expectTypeOf(p.last4).toEqualTypeOf<undefined>();
+    } else {
+      expectTypeOf(p.provider).toEqualTypeOf<'apple' | 'google'>();
+    }
+  };
+  void read;
+  expectTypeOf<Payment['method']>().toEqualTypeOf<'card' | 'bank' | 'wallet'>();
+  expectTypeOf<Extract<Payment, { method: 'card' }>['last4']>().toEqualTypeOf<string>();
+  const parcel = (p: EntityItem<typeof Parcel>) => (p.size === 'box' ? p.dims : p.grams);
+  expectTypeOf(parcel).returns.toEqualTypeOf<[number, number, number] | number>();
+});
+
+test('put takes one variant whole; a field of another variant does not compile', () => {
+  Payment.put(card);
+  Payment.put({ paymentId: 'p', orderId: 'o', method: 'bank', amount: 1, iban: 'x' });
+  // @ts-expect-error last4 is a field of card payments, not bank ones
+  Payment.put({ paymentId: 'p', orderId: 'o', method: 'bank', amount: 1, iban: 'x', last4: '4242' });
+  // @ts-expect-error a card payment needs last4 and expires
+  Payment.create({ paymentId: 'p', orderId: 'o', method: 'card', amount: 1 });
+  expectTypeOf<Extract<EntityInput<typeof Payment>, { method: 'bank' }>['iban']>().toEqualTypeOf<string>();
+  expectTypeOf<Extract<EntityInput<typeof Payment>, { method: 'bank' }>['last4']>().toEqualTypeOf<undefined>();
+});
+
+test('key templates name fields every variant has', () => {
+  defineEntity({
+    table: VariantTable,
+    name: 'Keyed',
+    schema: z.discriminatedUnion('kind', [z.object({ id: z.string(), kind: z.literal('a'), a: z.string() }), z.object({ id: z.string(), kind: z.literal('b'), b: z.string() })]),
+    keys: { primary: { pk: 'K#{id}', sk: 'K' } },
+  });
+  defineEntity({
+    table: VariantTable,
+    name: 'OneVariantKey',
+    schema: z.discriminatedUnion('kind', [z.object({ id: z.string(), kind: z.literal('a'), a: z.string() }), z.object({ id: z.string(), kind: z.literal('b'), b: z.string() })]),
+    // @ts-expect-error `a` is a field of variant a only
+    keys: { primary: { pk: 'K#{id}', sk: 'A#{a}' } },
+  });
+  expectTypeOf(Payment.get).parameter(0).toEqualTypeOf<{ paymentId: string }>();
+});
+
+test('Attr, ref and update paths reach every variant, typed by the variants that have them', () => {
+  const { Attr } = Payment;
+  Attr('last4').eq('4242');
+  Attr('note').beginsWith('g');
+  Attr('amount').gt(1);
+  // @ts-expect-error last4 is a string
+  Attr('last4').eq(4242);
+  // @ts-expect-error no variant has a field `lastFour`
+  Attr('lastFour');
+  Payment.update({ paymentId: 'p' }).set({ last4: '1111', note: 'x' }).add({ amount: 1 });
+  Payment.update({ paymentId: 'p' }).set({ amount: Payment.ref('amount') });
+  // @ts-expect-error iban is a string
+  Payment.update({ paymentId: 'p' }).set({ iban: 5 });
+  // @ts-expect-error paymentId composes the primary key
+  Payment.update({ paymentId: 'p' }).set({ paymentId: 'q' });
+});
+
+test('project() takes the fields of any variant; one that some variants lack may be absent', () => {
+  const read = async () => {
+    const p = await Payment.get({ paymentId: 'p' }).project('method', 'last4', 'iban');
+    if (p === undefined) return;
+    expectTypeOf(p.method).toEqualTypeOf<'card' | 'bank' | 'wallet'>();
+    expectTypeOf(p.last4).toEqualTypeOf<string | undefined>();
+    const common = await Payment.get({ paymentId: 'p' }).project('amount');
+    expectTypeOf(common).toEqualTypeOf<{ amount: number } | undefined>();
+  };
+  void read;
+});

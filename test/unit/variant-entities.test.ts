@@ -1,0 +1,120 @@
+/**
+ * Entities whose schema is a union of variants, without a server: the definition checks (key
+ * composites, TTL, renamed and derived fields must be fields of every variant, alike; the union
+ * needs a tag and object options), and what updates and conditions build (a guard on the tag for
+ * a field of some variants, none for a field of all; the tag itself and upserts refused).
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { defineEntity, ExpressionError, ValidationError, VariantFieldError } from '../../src/index.js';
+import { sameSchema } from '../../src/entity/variant-schema.js';
+import { bank, card, variantModel } from '../fixtures/variant-model.js';
+
+const { VariantTable, Payment, Parcel } = variantModel(new DynamoDBClient({ region: 'us-east-1' }));
+
+const a = z.object({ id: z.string(), kind: z.literal('a'), at: z.date(), label: z.string(), n: z.number() });
+const b = z.object({ id: z.string(), kind: z.literal('b'), at: z.date(), n: z.string() });
+const c = z.object({ id: z.string(), kind: z.literal('c'), at: z.date(), n: z.number() });
+const variants = z.discriminatedUnion('kind', [a, b, c]);
+
+function definitionError(config: Record<string, unknown>): VariantFieldError {
+  try {
+    defineEntity({ table: VariantTable, name: 'Thing', schema: variants, keys: { primary: { pk: 'T#{id}', sk: 'T' } }, ...config } as never);
+  } catch (e) {
+    expect(e).toBeInstanceOf(VariantFieldError);
+    return e as VariantFieldError;
+  }
+  throw new Error('expected a VariantFieldError');
+}
+
+describe('defineEntity with a union schema', () => {
+  it('a key composite of some variants names the entity, the field and the variants without it', () => {
+    const e = definitionError({ keys: { primary: { pk: 'T#{id}', sk: 'L#{label}' } } });
+    expect(e.entity).toBe('Thing');
+    expect(e.field).toBe('label');
+    expect(e.missingIn).toEqual(['"b"', '"c"']);
+    expect(e.message).toBe('Thing: the key composite label must be a field of every variant; the variants kind = "b", "c" do not have it');
+  });
+
+  it('a key composite of every variant with different schemas is refused too', () => {
+    const e = definitionError({ keys: { primary: { pk: 'T#{id}', sk: 'N#{n}' } } });
+    expect(e.field).toBe('n');
+    expect(e.missingIn).toEqual([]);
+    expect(e.message).toBe('Thing: the key composite n must have the same schema in every variant ("a", "b", "c" differ)');
+  });
+
+  it('the TTL, a renamed field and a derived field follow the same rule', () => {
+    const aTtl = z.object({ id: z.string(), kind: z.literal('a'), until: z.date() });
+    const bTtl = z.object({ id: z.string(), kind: z.literal('b') });
+    expect(() =>
+      defineEntity({ table: VariantTable, name: 'Expiring', schema: z.discriminatedUnion('kind', [aTtl, bTtl]), keys: { primary: { pk: 'E#{id}', sk: 'E' } }, ttl: 'until' } as never),
+    ).toThrow('Expiring: the ttl attribute until must be a field of every variant; the variants kind = "b" do not have it');
+    expect(definitionError({ storedAs: { label: 'lbl' } }).message).toBe('Thing: the renamed (storedAs) field label must be a field of every variant; the variants kind = "b", "c" do not have it');
+    const e = definitionError({ derive: { label: { from: ['id'], compute: ({ id }: { id: string }) => id } } });
+    expect(e.field).toBe('label');
+  });
+
+  it('fields every variant holds alike may be key composites, the TTL, renamed', () => {
+    const E = defineEntity({ table: VariantTable, name: 'Fine', schema: variants, keys: { primary: { pk: 'T#{id}', sk: 'AT#{at}' } }, ttl: 'at', storedAs: { id: 'ident' } });
+    expect(E.model.variants?.tag).toBe('kind');
+    expect([...E.model.variants!.common].sort()).toEqual(['at', 'id', 'kind'].filter((f) => f !== 'kind').concat().sort());
+  });
+
+  it('a union needs a tag, and object options that declare their fields', () => {
+    const untagged = z.union([z.object({ id: z.string(), x: z.string() }), z.object({ id: z.string(), y: z.number() })]);
+    expect(() => defineEntity({ table: VariantTable, name: 'Untagged', schema: untagged, keys: { primary: { pk: 'U#{id}', sk: 'U' } } })).toThrow(
+      "Untagged: the schema's union has no tag: use z.discriminatedUnion, or give every option a literal field that no other option holds",
+    );
+    const loose = z.discriminatedUnion('kind', [z.looseObject({ id: z.string(), kind: z.literal('a') }), z.object({ id: z.string(), kind: z.literal('b') })]);
+    expect(() => defineEntity({ table: VariantTable, name: 'Loose', schema: loose, keys: { primary: { pk: 'L#{id}', sk: 'L' } } })).toThrow(VariantFieldError);
+  });
+
+  it('schemas are compared by what they say, functions by identity', () => {
+    expect(sameSchema(z.string().min(2), z.string().min(2))).toBe(true);
+    expect(sameSchema(z.string().min(2), z.string().min(3))).toBe(false);
+    expect(sameSchema(z.string().regex(/a/), z.string().regex(/b/))).toBe(false);
+    expect(sameSchema(z.object({ x: z.date().optional() }), z.object({ x: z.date().optional() }))).toBe(true);
+    expect(sameSchema(z.string().refine((s) => s !== ''), z.string().refine((s) => s !== ''))).toBe(false);
+  });
+});
+
+describe('updates and conditions of an entity with variants', () => {
+  const cond = (input: { ConditionExpression?: string; ExpressionAttributeNames?: Record<string, string>; ExpressionAttributeValues?: Record<string, unknown> }) => ({
+    expr: input.ConditionExpression,
+    names: input.ExpressionAttributeNames,
+    values: input.ExpressionAttributeValues,
+  });
+
+  it('a field of some variants is guarded by the tag; a field of every variant is not', () => {
+    const some = cond(Payment.update({ paymentId: 'p' }).set({ note: 'x' }).build());
+    expect(some.expr).toBe('#n2 = :v2 AND #n3 IN (:v3, :v4)');
+    expect(some.names?.['#n3']).toBe('method');
+    expect([some.values?.[':v3'], some.values?.[':v4']]).toEqual(['bank', 'wallet']);
+    const all = cond(Payment.update({ paymentId: 'p' }).add({ amount: 1 }).build());
+    expect(all.expr).toBe('#n2 = :v2');
+    const parcel = cond(Parcel.update({ parcelId: 'x' }).set({ dims: [1, 2, 3] }).build());
+    expect(parcel.expr).toBe('#n1 = :v1 AND #n2 = :v2');
+    expect(parcel.values?.[':v2']).toBe('box');
+  });
+
+  it('a value only one variant takes is guarded by that variant (a letter weighs at most 500 g)', () => {
+    const heavy = cond(Parcel.update({ parcelId: 'x' }).set({ grams: 900 }).build());
+    expect(heavy.values?.[':v2']).toBe('box');
+    expect(cond(Parcel.update({ parcelId: 'x' }).set({ grams: 100 }).build()).expr).toBe('#n1 = :v1');
+  });
+
+  it('fields of two variants at once, the tag, and upserts are refused before sending', () => {
+    expect(() => Payment.update({ paymentId: 'p' }).set({ last4: '1111', iban: 'x' }).build()).toThrow(ExpressionError);
+    expect(() => Payment.update({ paymentId: 'p' }).set({ method: 'bank' }).build()).toThrow(
+      'Payment: method: tells the variants of Payment apart and cannot be changed by set: the fields of the new variant would be missing; put the whole item to change its variant',
+    );
+    expect(() => Payment.update({ paymentId: 'p' }).set({ amount: 1 }).upsert().build()).toThrow(ValidationError);
+  });
+
+  it('put validates with the variant its tag names', () => {
+    expect(Payment.put(card).build().Item).toMatchObject({ method: 'card', last4: '4242', expires: '2030-01-01T00:00:00.000Z' });
+    expect(() => Payment.put({ ...bank, iban: undefined } as never).build()).toThrow(ValidationError);
+    expect(() => Payment.put({ ...card, method: 'bank' } as never).build()).toThrow(ValidationError);
+  });
+});
