@@ -11,6 +11,7 @@ import { EntityModel } from './model.js';
 import { Entity, type SchemaKeys } from './entity.js';
 import type { MigrationsOption } from './schema-migrations.js';
 import type { DeriveConfig, WithoutDerived } from './derive-types.js';
+import type { DerivedKeyEntity } from './derived-key-types.js';
 
 /** The item with its timestamps: ISO-8601 text unless `timestamps` asks for an epoch format. */
 type WithTimestamps<T, TS> = TS extends false ? T : T & (TS extends { readonly format: 'epochMs' | 'epochSeconds' } ? EpochTimestampFields : TimestampFields);
@@ -106,7 +107,7 @@ export function defineEntity<
 ): // An entity without derived attributes gets the type it had before they existed (one test of `Dv`, ~1 instantiation per entity).
 {} extends Dv
   ? Entity<Name, WithVersion<WithTimestamps<S['_zod']['output'], TS>, V>, VersionedInput<WritableInput<S['_zod']['input']>, V>, K, V>
-  : Entity<Name, WithVersion<WithTimestamps<S['_zod']['output'], TS>, V>, WithoutDerived<VersionedInput<WritableInput<S['_zod']['input']>, V>, keyof Dv>, K, V, keyof Dv & string> {
+  : DerivedKeyEntity<Name, WithVersion<WithTimestamps<S['_zod']['output'], TS>, V>, WithoutDerived<VersionedInput<WritableInput<S['_zod']['input']>, V>, keyof Dv>, K, V, Dv> {
   const model = new EntityModel({
     name: config.name,
     table: config.table as unknown as Table,
