@@ -3,6 +3,7 @@ import type { AnyEntity } from '../entity/entity.js';
 import type { EntityModel } from '../entity/model.js';
 import type { Condition } from '../expressions/condition.js';
 import { ScanBuilder } from '../pagination/scan.js';
+import { scanSegments } from '../pagination/parallel-scan.js';
 import { newPut, type PutBuilder } from './put.js';
 
 /** Options of `migrateStored`. */
@@ -11,6 +12,12 @@ export interface MigrateStoredOptions {
   readonly concurrency?: number;
   /** Stops the scan and the rewrites: the promise rejects with the signal's reason. */
   readonly abortSignal?: AbortSignal;
+  /**
+   * Scans in this many parallel segments (DynamoDB's `TotalSegments`, 1 to 1,000,000), all at once,
+   * as `scan().segments(n)`: each item is read by one segment only, so it is rewritten at most once.
+   * Default: one sequential scan.
+   */
+  readonly segments?: number;
 }
 
 /** What `migrateStored` did. */
@@ -35,7 +42,10 @@ export interface MigrateStoredResult {
  * and keeps the item's timestamps. Without either, an update made between the read and the put
  * is overwritten: run it while nothing updates those items.
  *
- * @example const { migrated, skipped } = await migrateStored(User, { concurrency: 8 })
+ * With `segments`, the scan's segments read in parallel; each page is rewritten as it arrives, from
+ * whichever segment.
+ *
+ * @example const { migrated, skipped } = await migrateStored(User, { concurrency: 8, segments: 4 })
  */
 export async function migrateStored(entity: AnyEntity, options: MigrateStoredOptions = {}): Promise<MigrateStoredResult> {
   const model = entity.model;
@@ -53,7 +63,7 @@ export async function migrateStored(entity: AnyEntity, options: MigrateStoredOpt
     pageSize: undefined,
     consistent: true,
     cursor: undefined,
-    segments: undefined,
+    segments: options.segments === undefined ? undefined : scanSegments(model.name, options.segments, undefined),
   })
     .filter(stale)
     .onInvalidItem((e) => unreadable.push(e));

@@ -239,4 +239,61 @@ describe('migrateStored: rewriting old items', () => {
     expect(await raw('p1')).toMatchObject({ full_name: 'Ada Lovelace', nick: 'Ada' });
     expect(await migrateStored(Person)).toEqual({ migrated: 0, skipped: 0, unreadable: [] });
   });
+
+  it('with parallel segments and a concurrent writer: every old item is rewritten once, and no update is lost', async () => {
+    const ids = Array.from({ length: 40 }, (_, i) => `seg${i}`);
+    for (const id of ids) await putRaw(personV1(id, `Segment ${id}`, 'seg'));
+    // The writer's own client: what `client` sends below is migrateStored's alone.
+    const writer = migratedModel(testClient(), Table.name).Person;
+    const puts = new Map<string, number>();
+    const segments = new Set<number>();
+    let first: string | undefined;
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const input = args.input as { Item?: Record<string, { S?: string }>; Segment?: number; TotalSegments?: number };
+        if (context.commandName === 'ScanCommand') segments.add(input.TotalSegments === 4 ? input.Segment! : -1);
+        if (context.commandName === 'PutItemCommand') {
+          const id = input.Item!['personId']!.S!;
+          puts.set(id, (puts.get(id) ?? 0) + 1);
+          // One update that surely lands between an item's read and its rewrite (one the writer below leaves alone).
+          if (first === undefined && ids.indexOf(id) >= 20) await writer.update({ personId: (first = id) }).set({ nick: 'Between' });
+        }
+        return next(args);
+      },
+      { step: 'build', name: 'segmentedWatch' },
+    );
+    let run;
+    try {
+      // And a writer updating half of the items while the segments read and rewrite them.
+      const writes = (async () => {
+        for (const id of ids.slice(0, 20)) await writer.update({ personId: id }).set({ nick: 'Writer' });
+      })();
+      [run] = await Promise.all([migrateStored(Person, { segments: 4, concurrency: 2 }), writes]);
+    } finally {
+      client.middlewareStack.remove('segmentedWatch');
+    }
+    expect([...segments].sort()).toEqual([0, 1, 2, 3]);
+    expect(run.unreadable).toEqual([]);
+    expect(run.migrated + run.skipped).toBe(ids.length);
+    expect(run.skipped).toBeGreaterThanOrEqual(1);
+    // Each item was read by one segment and put back at most once.
+    expect([...puts.keys()].sort()).toEqual([...ids].sort());
+    expect([...puts.values()].every((n) => n === 1)).toBe(true);
+    // The skipped ones are left for the next run; the updates are all kept.
+    expect(await migrateStored(Person, { segments: 3 })).toEqual({ migrated: run.skipped, skipped: 0, unreadable: [] });
+    const after = await Promise.all(ids.map(async (id) => [id, await raw(id)] as const));
+    expect(after.filter(([, item]) => item?.['_sv'] !== 3 || item['name'] !== undefined)).toEqual([]);
+    const nicks = Object.fromEntries(after.map(([id, item]) => [id, item?.['nick']]));
+    expect(nicks[first!]).toBe('Between');
+    for (const id of ids.slice(0, 20)) expect(nicks[id]).toBe('Writer');
+    for (const id of ids.slice(20)) if (id !== first) expect(nicks[id]).toBe('Segment');
+  });
+
+  it('refuses a segment count DynamoDB would refuse, before reading; an aborted signal stops the segments', async () => {
+    await expect(migrateStored(Person, { segments: 0 })).rejects.toThrow(/segments must be an integer from 1 to 1000000, got 0/);
+    await putRaw(personV1('abort', 'Not Rewritten'));
+    const reason = new Error('stop');
+    await expect(migrateStored(Person, { segments: 4, abortSignal: AbortSignal.abort(reason) })).rejects.toBe(reason);
+    expect(await raw('abort')).not.toHaveProperty('_sv');
+  });
 });
