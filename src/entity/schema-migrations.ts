@@ -8,9 +8,20 @@ import type { StoredNames } from './stored-names.js';
  * discriminator, the timestamps and the locking version (which dynakit keeps as they are stored).
  * It must be synchronous, and may return the object it was given.
  *
+ * Its parameter is `Record<string, unknown>` unless the step says what version `n` held: a step
+ * may annotate it with an object type (a type literal or alias, `(v: { name: string }) => ...`).
+ * That type is the caller's word about the stored items, not checked by dynakit (the schema parses
+ * the result of the last step). A method's parameter, so the annotation is accepted (bivariance).
+ *
  * @example const splitName: MigrationStep = ({ name, ...rest }) => ({ ...rest, fullName: rest.fullName ?? name })
+ * @example const typed: MigrationStep = (v: { name: string; fullName?: string }) => ({ fullName: v.fullName ?? v.name })
  */
-export type MigrationStep = (item: Record<string, unknown>) => Record<string, unknown>;
+export type MigrationStep = StepMethod['step'];
+
+/** Holds a step as a method, whose parameter TypeScript compares both ways (see `MigrationStep`). */
+interface StepMethod {
+  step(item: Record<string, unknown>): Record<string, unknown>;
+}
 
 /** The `migrations` option of `defineEntity`. */
 export interface MigrationsOption {

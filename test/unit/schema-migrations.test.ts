@@ -78,6 +78,32 @@ describe('defining migrations', () => {
     const bad: MigrationStep = () => 'v2';
     expect(typeof bad).toBe('function');
   });
+
+  it('takes a step whose parameter says what the version held (the caller vouches for it)', () => {
+    type V1 = { readonly name: string; readonly fullName?: string };
+    const T = defineTable({ name: 'Typed', client, partitionKey: { name: 'pk', type: 'S' } });
+    const E = defineEntity({
+      table: T,
+      name: 'TypedSteps',
+      schema: z.object({ id: z.string(), fullName: z.string(), initial: z.string() }),
+      keys: { primary: { pk: 'T#{id}' } },
+      migrations: {
+        steps: [
+          ({ name, ...rest }: V1) => ({ ...rest, fullName: rest.fullName ?? name }),
+          (v: { readonly fullName: string }) => ({ ...v, initial: v.fullName.charAt(0) }),
+          // Unannotated steps still see a stored item.
+          (v) => {
+            expectTypeOf(v).toEqualTypeOf<Record<string, unknown>>();
+            return v;
+          },
+        ],
+      },
+    });
+    expect(E.model.parse({ pk: 'T#a', _et: 'TypedSteps', id: 'a', name: 'Ada' })).toEqual({ id: 'a', fullName: 'Ada', initial: 'A' });
+    // @ts-expect-error a parameter that is no object of attributes
+    const notAnItem: MigrationStep = (v: string) => ({ v });
+    expect(typeof notAnItem).toBe('function');
+  });
 });
 
 describe('writes store the current version', () => {
