@@ -11,6 +11,7 @@ import { EntityModel } from './model.js';
 import { Entity, type SchemaKeys } from './entity.js';
 import type { MigrationsOption } from './schema-migrations.js';
 import type { DeriveConfig, WithoutDerived } from './derive-types.js';
+import type { DerivedKeyEntity } from './derived-key-types.js';
 
 /** A schema of several variants of one entity: a union of objects that one literal field tells apart (see docs/modeling.md). */
 export type VariantSchema = z.ZodUnion<readonly z.ZodObject[]>;
@@ -25,7 +26,7 @@ type Padded<T, All extends PropertyKey> = T extends unknown ? T & { readonly [K 
 /** The entity of a union schema (see `Variants`). */
 type VariantEntity<Name extends string, S extends VariantSchema, K, TS, V extends string, Dv> = {} extends Dv
   ? Entity<Name, WithVersion<WithTimestamps<Variants<S['_zod']['output']>, TS>, V>, VersionedInput<Variants<S['_zod']['input']>, V>, K, V>
-  : Entity<Name, WithVersion<WithTimestamps<Variants<S['_zod']['output']>, TS>, V>, WithoutDerived<VersionedInput<Variants<S['_zod']['input']>, V>, keyof Dv>, K, V, keyof Dv & string>;
+  : DerivedKeyEntity<Name, WithVersion<WithTimestamps<Variants<S['_zod']['output']>, TS>, V>, WithoutDerived<VersionedInput<Variants<S['_zod']['input']>, V>, keyof Dv>, K, V, Dv>;
 
 /** The item with its timestamps: ISO-8601 text unless `timestamps` asks for an epoch format. */
 type WithTimestamps<T, TS> = TS extends false ? T : T & (TS extends { readonly format: 'epochMs' | 'epochSeconds' } ? EpochTimestampFields : TimestampFields);
@@ -128,7 +129,7 @@ S extends VariantSchema
     ? [V] extends [never]
       ? Entity<Name, WithTimestamps<S['_zod']['output'], TS>, WritableInput<S['_zod']['input']>, K, V>
       : Entity<Name, WithTimestamps<S['_zod']['output'], TS> & { readonly [P in V]: number }, WritableInput<S['_zod']['input']> & { readonly [P in V]?: number }, K, V>
-    : Entity<Name, WithVersion<WithTimestamps<S['_zod']['output'], TS>, V>, WithoutDerived<VersionedInput<WritableInput<S['_zod']['input']>, V>, keyof Dv>, K, V, keyof Dv & string> {
+    : DerivedKeyEntity<Name, WithVersion<WithTimestamps<S['_zod']['output'], TS>, V>, WithoutDerived<VersionedInput<WritableInput<S['_zod']['input']>, V>, keyof Dv>, K, V, Dv> {
   const model = new EntityModel({
     name: config.name,
     table: config.table as unknown as Table,

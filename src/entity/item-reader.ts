@@ -89,9 +89,11 @@ export class ItemReader {
     const migrations = this.o.migrations;
     if (migrations === undefined) return (raw) => this.parseWith(raw, schema, managed, keep);
     // The steps of a projected item, or of one read from a global index that holds part of it, see
-    // only what the read fetched (see `SchemaMigrations.migrator`).
+    // only what the read fetched (see `SchemaMigrations.migrator`): a projection also fetches what
+    // the steps declare they read (`migrations.reads`), where the index holds it.
     const { names } = this.o;
-    const migrate = migrations.migrator(projected ?? (held && new Set([...held].map((a) => names.attributeStoredAs(a) ?? a))));
+    const heldNames = held && new Set([...held].map((a) => names.attributeStoredAs(a) ?? a));
+    const migrate = migrations.migrator(projected === undefined ? heldNames : new Set([...projected, ...migrations.readsFrom(held)]));
     return (raw) => this.parseWith(raw, schema, managed, keep, migrate(raw));
   }
 

@@ -8,6 +8,7 @@ import { readSchema } from './read-schema.js';
 import { StoredNames } from './stored-names.js';
 import { StampClock } from './stamp-clock.js';
 import { DerivedAttributes } from './derived-attributes.js';
+import { DerivedKeyComposites } from './derived-key.js';
 import { timestampNames, type TimestampNames } from './timestamps.js';
 import { TimeForms } from './time-forms.js';
 import type { TimestampOptions } from './entity-types.js';
@@ -113,6 +114,8 @@ export class EntityModel {
   readonly migrations: SchemaMigrations | undefined;
   /** Schema fields computed from others on every write (`derive`), `undefined` without any. */
   readonly derived: DerivedAttributes | undefined;
+  /** Derived key composites, computed from their sources when a key object gives those instead; `undefined` without any. */
+  readonly derivedKeys: DerivedKeyComposites | undefined;
 
   constructor(o: ModelOptions) {
     this.name = o.name;
@@ -150,6 +153,7 @@ export class EntityModel {
     this.primaryComposites = new Set([...(primary.pk?.composites ?? []), ...(primary.sk?.composites ?? [])]);
     this.keyComposites = new Set([...indexes.values()].flatMap((ix) => [...ix.pks, ...ix.sks].flatMap((t) => t.composites)));
     this.keyValueSchemas = new Map([...this.keyComposites].flatMap((c) => (this.shape[c] === undefined ? [] : [[c, keyValueSchema(this.shape[c]!)] as const])));
+    this.derivedKeys = DerivedKeyComposites.of(o.name, this.shape, this.derived?.list, this.keyComposites, (c, v) => this.keyValue(c, v));
     for (const attr of reserved) {
       if (attr in this.shape) {
         throw new KeyError(o.name, '', attr, `schema attribute "${attr}" collides with a key or discriminator attribute of table ${o.table.name}`);
@@ -323,12 +327,16 @@ export class EntityModel {
     return this.primaryKeyFrom(this.primaryKeyValues(key));
   }
 
-  /** The primary composites given by the caller, each parsed by its schema (transforms applied). */
+  /**
+   * The primary composites given by the caller, each parsed by its schema (transforms applied). A
+   * derived composite may be given by its sources instead (see `DerivedKeyComposites`).
+   */
   primaryKeyValues(key: Readonly<Record<string, unknown>>): Record<string, unknown> {
     if (key === null || typeof key !== 'object') throw new KeyError(this.name, 'primary', '', 'key must be an object of key composites');
+    const given = this.derivedKeys === undefined ? key : this.derivedKeys.resolve(key, this.primaryComposites, 'primary');
     const values: Record<string, unknown> = {};
     for (const c of this.primaryComposites) {
-      const v = key[c];
+      const v = given[c];
       if (v === undefined) throw new KeyError(this.name, 'primary', c, `missing key composite ${c}`);
       values[c] = this.keyValue(c, v);
     }

@@ -21,9 +21,12 @@ export function partitionCondition(model: EntityModel, indexName: string, compos
   if (composites === null || typeof composites !== 'object') {
     throw new KeyError(model.name, indexName, '', 'the partition must be an object of key composites');
   }
+  const names = templates.flatMap((t) => t.composites);
+  // A derived composite may be given by its sources, as in a key object (see `DerivedKeyComposites`).
+  const given = model.derivedKeys === undefined ? composites : model.derivedKeys.resolve(composites, names, indexName);
   const values: Record<string, unknown> = {};
-  for (const c of templates.flatMap((t) => t.composites)) {
-    const v = composites[c];
+  for (const c of names) {
+    const v = given[c];
     if (v === undefined || v === null) throw new KeyError(model.name, indexName, c, `missing key composite ${c} (partition key of ${indexName})`);
     values[c] = model.keyValue(c, v);
   }

@@ -55,9 +55,14 @@ export class ProjectionPlan {
 
   /**
    * The paths a projected read sends: the projection's, then the attributes dynakit reads `also`
-   * (the discriminator, the TTL, key attributes), each path once (DynamoDB refuses repeats).
+   * (the discriminator, the TTL, key attributes, what migration steps read), each path once
+   * (DynamoDB refuses repeats and overlaps).
    */
   paths(projection: readonly string[], also: readonly string[]): DocPath[] {
-    return uniquePaths([...projection.map((p) => this.path(p)), ...also.map((a) => [a])]);
+    // A path inside an attribute read whole (`address.city` and a migration step's `address`)
+    // would overlap it, which DynamoDB refuses: the whole attribute holds it.
+    const whole = new Set(also);
+    const own = projection.map((p) => this.path(p)).filter((p) => p.length === 1 || !whole.has(p[0] as string));
+    return uniquePaths([...own, ...also.map((a) => [a])]);
   }
 }

@@ -8,9 +8,20 @@ import type { StoredNames } from './stored-names.js';
  * discriminator, the timestamps and the locking version (which dynakit keeps as they are stored).
  * It must be synchronous, and may return the object it was given.
  *
+ * Its parameter is `Record<string, unknown>` unless the step says what version `n` held: a step
+ * may annotate it with an object type (a type literal or alias, `(v: { name: string }) => ...`).
+ * That type is the caller's word about the stored items, not checked by dynakit (the schema parses
+ * the result of the last step). A method's parameter, so the annotation is accepted (bivariance).
+ *
  * @example const splitName: MigrationStep = ({ name, ...rest }) => ({ ...rest, fullName: rest.fullName ?? name })
+ * @example const typed: MigrationStep = (v: { name: string; fullName?: string }) => ({ fullName: v.fullName ?? v.name })
  */
-export type MigrationStep = (item: Record<string, unknown>) => Record<string, unknown>;
+export type MigrationStep = StepMethod['step'];
+
+/** Holds a step as a method, whose parameter TypeScript compares both ways (see `MigrationStep`). */
+interface StepMethod {
+  step(item: Record<string, unknown>): Record<string, unknown>;
+}
 
 /** The `migrations` option of `defineEntity`. */
 export interface MigrationsOption {
@@ -24,6 +35,13 @@ export interface MigrationsOption {
    * is `steps.length + 1`; an item without the attribute is version 1 (written before migrations).
    */
   readonly steps: readonly MigrationStep[];
+  /**
+   * Attributes the steps read (as a step sees them: model names, or the stored names of attributes
+   * the schema no longer has). A projected read fetches them too, so an old item's steps can run,
+   * and leaves them out of its result unless projected. Without it, a step that reads an attribute
+   * a projection did not fetch fails with `ItemMigrationError`.
+   */
+  readonly reads?: readonly string[];
 }
 
 /** The attribute `migrations` stores the schema version in when it names none. */
@@ -81,6 +99,8 @@ export class SchemaMigrations {
   /** `steps.length + 1`: what every full-item write stores. */
   readonly current: number;
   private readonly steps: readonly MigrationStep[];
+  /** `migrations.reads`: what the steps read, fetched by projected reads too (see `readsFrom`). */
+  readonly reads: readonly string[];
 
   constructor(
     private readonly ctx: MigrationContext,
@@ -98,6 +118,7 @@ export class SchemaMigrations {
       if (typeof s !== 'function') throw new KeyError(entity, '', attribute, `migrations.steps[${i}] must be a function (version ${i + 1} -> ${i + 2})`);
     });
     this.attribute = attribute;
+    this.reads = checkedReads(ctx, attribute, option.reads);
     this.steps = [...option.steps];
     this.current = this.steps.length + 1;
   }
@@ -111,6 +132,16 @@ export class SchemaMigrations {
    */
   migrator(fetched?: ReadonlySet<string>): (raw: Record<string, unknown>) => Record<string, unknown> {
     return (raw) => (raw[this.attribute] === this.current ? raw : this.migrate(raw, fetched));
+  }
+
+  /**
+   * The attributes the steps read (model names) that a read can fetch: all of them from the table
+   * or a local index, those a global index holds (`held`, stored names) from it.
+   *
+   * @example Member.model.migrations.readsFrom(undefined) // ['name']
+   */
+  readsFrom(held: ReadonlySet<string> | undefined): string[] {
+    return held === undefined ? [...this.reads] : this.reads.filter((r) => held.has(this.ctx.names.storedName(r)));
   }
 
   private migrate(raw: Record<string, unknown>, fetched: ReadonlySet<string> | undefined): Record<string, unknown> {
@@ -161,6 +192,21 @@ export class SchemaMigrations {
   private error(stored: unknown, step: number | undefined, raw: Record<string, unknown>, reason: string, cause?: unknown): ItemMigrationError {
     return new ItemMigrationError(this.ctx.entity, this.attribute, stored, this.current, step, raw, reason, cause === undefined ? undefined : { cause });
   }
+}
+
+/** `migrations.reads`, checked: attribute names a step can see (not a key, the discriminator, a timestamp, the version or the schema version). */
+function checkedReads(ctx: MigrationContext, attribute: string, reads: unknown): string[] {
+  if (reads === undefined) return [];
+  if (!Array.isArray(reads) || !reads.every((r) => typeof r === 'string' && r.length > 0)) {
+    throw new KeyError(ctx.entity, '', attribute, 'migrations.reads must be a list of the attribute names the steps read');
+  }
+  for (const r of reads as string[]) {
+    const stored = ctx.names.storedName(r);
+    if (stored === attribute || ctx.kept.has(stored)) {
+      throw new KeyError(ctx.entity, '', r, `migrations.reads names "${r}", which steps never see (a key, the discriminator, a timestamp, the version or the schema version stay as stored)`);
+    }
+  }
+  return [...new Set(reads as string[])];
 }
 
 /** Names JavaScript itself looks up on any object (`JSON.stringify`, `await`): never taken for a step's reads. */

@@ -92,8 +92,9 @@ export class GetBuilder<Result> extends Operation<GetCommandInput, Result | unde
     if (this.state.projection !== undefined && this.state.projection.length > 0) {
       const ctx = contextFor(m);
       // The discriminator is always read so items of another entity are never parsed as this one.
-      // The schema version too (migrations): an item without it is one written before them.
-      const owned = [...m.ownershipAttributes(this.state.includeExpired !== true), ...m.migrationAttributes()];
+      // The schema version too (migrations): an item without it is one written before them; and
+      // what the steps read, so an old item can be migrated.
+      const owned = [...m.ownershipAttributes(this.state.includeExpired !== true), ...m.migrationAttributes(), ...(m.migrations?.readsFrom(undefined) ?? [])];
       // A key attribute may be a projected schema attribute itself (`pk: '{id}'`): DynamoDB
       // refuses a projection that names one path twice, and projectionPaths drops repeats.
       input.ProjectionExpression = compileProjection(m.projections.paths(this.state.projection, [...owned, ...extra]), ctx);

@@ -7,6 +7,7 @@ import { putAsRead, type PutBuilder } from './put.js';
 import { belongsTo } from './write-guards.js';
 import { SKIP, type PagedReadSpec } from '../pagination/page-reader.js';
 import { isStamp, type TimestampFormat } from '../entity/timestamps.js';
+import { scanSegments } from '../pagination/parallel-scan.js';
 
 /** Options of `migrateStored`. */
 export interface MigrateStoredOptions {
@@ -14,6 +15,12 @@ export interface MigrateStoredOptions {
   readonly concurrency?: number;
   /** Stops the scan and the rewrites: the promise rejects with the signal's reason. */
   readonly abortSignal?: AbortSignal;
+  /**
+   * Scans in this many parallel segments (DynamoDB's `TotalSegments`, 1 to 1,000,000), all at once,
+   * as `scan().segments(n)`: each item is read by one segment only, so it is rewritten at most once.
+   * Default: one sequential scan.
+   */
+  readonly segments?: number;
 }
 
 /** What `migrateStored` did. */
@@ -38,7 +45,10 @@ export interface MigrateStoredResult {
  * and keeps the item's timestamps. Without either, an update made between the read and the put
  * is overwritten: run it while nothing updates those items.
  *
- * @example const { migrated, skipped } = await migrateStored(User, { concurrency: 8 })
+ * With `segments`, the scan's segments read in parallel; each page is rewritten as it arrives, from
+ * whichever segment.
+ *
+ * @example const { migrated, skipped } = await migrateStored(User, { concurrency: 8, segments: 4 })
  */
 export async function migrateStored(entity: AnyEntity, options: MigrateStoredOptions = {}): Promise<MigrateStoredResult> {
   const model = entity.model;
@@ -57,7 +67,7 @@ export async function migrateStored(entity: AnyEntity, options: MigrateStoredOpt
     pageSize: undefined,
     consistent: true,
     cursor: undefined,
-    segments: undefined,
+    segments: options.segments === undefined ? undefined : scanSegments(model.name, options.segments, undefined),
   })
     .filter(stale)
     .onInvalidItem((e) => unreadable.push(e));

@@ -54,7 +54,7 @@ export function checkHydratable(entity: string, index: ResolvedIndex): void {
  * becomes its row; another entity's is dropped, as its readable items are.
  */
 export function hydrator(model: EntityModel, projection: readonly string[] | undefined, withTtl: boolean, options: HydrateOptions, unreadable?: UnreadableItem): Hydrator {
-  const extra = [...model.ownershipAttributes(withTtl), ...model.migrationAttributes()];
+  const extra = [...model.ownershipAttributes(withTtl), ...model.migrationAttributes(), ...(model.migrations?.readsFrom(undefined) ?? [])];
   // A KEYS_ONLY index cannot tell whose items its rows are: an unreadable one is named by its own discriminator.
   const et = model.table.entityAttribute;
   const owner = et === undefined ? model.name : ownerByDiscriminator(et, model.name);

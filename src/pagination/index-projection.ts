@@ -104,6 +104,18 @@ export function migrationNeeds(where: string, index: ResolvedIndex, models: read
 }
 
 /**
+ * What the steps of the read's entities read (`migrations.reads`), as stored, that `index` can
+ * return: a global index returns only what it holds (the entity readers expect no more, see
+ * `ItemReader.reader`).
+ *
+ * @example migrationReads(AppTable.indexes.primary, [Member.model]) // ['name']
+ */
+export function migrationReads(index: ResolvedIndex, models: readonly EntityModel[]): string[] {
+  const held = index.type === 'global' ? index.projected : undefined;
+  return models.flatMap((m) => m.migrations?.readsFrom(held).map(m.storedName) ?? []);
+}
+
+/**
  * A table-level read without `project()` parses every item of a registered entity by its whole
  * schema. A global index that holds the discriminator (`et`) but not every attribute of an entity
  * with keys on it returns that entity's items partial (it cannot fetch the rest from the table),

@@ -125,7 +125,8 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> extends Rea
       input.ProjectionExpression = compileProjection(names.map((n) => [n]), ctx);
     } else if (withProjection && s.projection !== undefined && s.projection.length > 0) {
       // Key attributes are read too: cursors are built from them.
-      input.ProjectionExpression = compileProjection(m.projections.paths(s.projection, [...m.ownershipAttributes(false), ...m.migrationAttributes(), ...this.keyAttributes.map((a) => a.name)]), ctx);
+      const migration = [...m.migrationAttributes(), ...(m.migrations?.readsFrom(this.heldAttributes()) ?? [])];
+      input.ProjectionExpression = compileProjection(m.projections.paths(s.projection, [...m.ownershipAttributes(false), ...migration, ...this.keyAttributes.map((a) => a.name)]), ctx);
     } else if (withProjection && this.index.projected !== undefined && this.index.type === 'local') {
       // An index returns only what it holds by default; a local one can fetch whole items.
       input.Select = 'ALL_ATTRIBUTES';

@@ -33,8 +33,9 @@ export function tableHydration(
   consistent: boolean,
   unreadable?: UnreadableItem,
 ): TableHydration {
-  // The schema versions too (migrations): table items always hold them, so every entity's is read.
-  const versions = projection === undefined ? [] : [...table.entities.values()].flatMap((m) => m.migrationAttributes());
+  // The schema versions too (migrations): table items always hold them, so every entity's is read,
+  // with what its steps read.
+  const versions = projection === undefined ? [] : [...table.entities.values()].flatMap((m) => [...m.migrationAttributes(), ...(m.migrations?.readsFrom(undefined).map(m.storedName) ?? [])]);
   const attributes = projection === undefined ? undefined : [...new Set([...projection, entityAttribute, ...versions])].map((n) => [n]);
   return {
     hydrate: itemReads(table, tableContextFor(table), attributes, consistent ? { ...options, consistent: true } : options, ownerByDiscriminator(entityAttribute, table.name), unreadable),

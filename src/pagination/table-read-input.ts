@@ -8,7 +8,7 @@ import type { Condition } from '../expressions/condition.js';
 import { conditionAttributes } from '../expressions/condition-attributes.js';
 import type { ResolvedIndex, Table } from '../entity/table.js';
 import type { KeyAttribute } from '../entity/table-types.js';
-import { checkFilterOffKeys, checkIndexHolds, checkWholeItems, filterNeeds, migrationNeeds, type NeededAttribute } from './index-projection.js';
+import { checkFilterOffKeys, checkIndexHolds, checkWholeItems, filterNeeds, migrationNeeds, migrationReads, type NeededAttribute } from './index-projection.js';
 import type { ScanSegments } from './parallel-scan.js';
 import type { ReadOptionsState } from './read-options.js';
 
@@ -76,8 +76,9 @@ export function tableReadInput(
   } else if (s.deleting === true) {
     input.ProjectionExpression = compileProjection([...new Set([...ets, ...keys])].map((n) => [n]), ctx);
   } else if (s.projection !== undefined && s.projection.length > 0) {
-    // Entities with migrations read their schema version too (their steps start from it).
-    const versions = migrationNeeds(owner, s.index, readEntities());
+    // Entities with migrations read their schema version too (their steps start from it), and
+    // what their steps read.
+    const versions = [...migrationNeeds(owner, s.index, readEntities()), ...migrationReads(s.index, readEntities())];
     input.ProjectionExpression = compileProjection([...new Set([...s.projection, ...ets, ...versions, ...keys])].map((n) => [n]), ctx);
   } else if (s.index.projected !== undefined && s.index.type === 'local') {
     // An index returns only what it holds by default, and items are parsed whole: a local one

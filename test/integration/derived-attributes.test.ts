@@ -6,7 +6,7 @@
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { BatchValidationError, DerivedAttributeError, transactWrite } from '../../src/index.js';
+import { BatchValidationError, DerivedAttributeError, transactGet, transactWrite } from '../../src/index.js';
 import { testClient, testDocClient, uniqueTableName } from '../support/client.js';
 import { countRequests, refusedBeforeSend } from '../support/requests.js';
 import { useTable } from '../support/tables.js';
@@ -15,7 +15,7 @@ import { ada, derivedModel, legacyKeyOf } from '../fixtures/derived-model.js';
 const client = testClient();
 const docClient = testDocClient(client);
 const requests = countRequests(client);
-const { DerivedTable, Person, Legacy } = derivedModel(client, uniqueTableName('derived'));
+const { DerivedTable, Person, Legacy, Badge } = derivedModel(client, uniqueTableName('derived'));
 useTable(DerivedTable, { clients: [docClient] });
 
 const person = (personId: string, name: string, more: { nickname?: string; score?: number } = {}) => ({ ...ada, personId, name, ...more });
@@ -59,6 +59,41 @@ describe('whole-item writes compute derived attributes', () => {
     expect(await Legacy.get({ legacyKey })).toEqual({ region: 'us', code: 1000, legacyKey, note: 'n' });
     await Legacy.update({ legacyKey }).set({ note: 'm' });
     expect((await Legacy.get({ legacyKey }))?.note).toBe('m');
+  });
+});
+
+describe('a derived key composite given by its sources', () => {
+  it('addresses the item in get, update, delete, batch get, transactions and batch deletes', async () => {
+    await Badge.put({ orgId: 'acme', name: 'Bob' });
+    await Badge.put({ orgId: 'acme', name: 'Al' });
+    expect(await Badge.get({ orgId: 'acme', name: ' BOB ' })).toEqual({ orgId: 'acme', name: 'Bob', nameLower: 'bob' });
+    await Badge.update({ orgId: 'acme', name: 'Bob' }).set({ color: 'red' });
+    expect(await Badge.batchGet([{ orgId: 'acme', name: 'Al' }, { orgId: 'acme', nameLower: 'bob' }, { orgId: 'acme', name: 'Cy' }]).project('name', 'color')).toEqual([
+      { name: 'Al' },
+      { name: 'Bob', color: 'red' },
+      undefined,
+    ]);
+    await transactWrite([Badge.update({ orgId: 'acme', name: 'Al' }).set({ color: 'blue' }), Badge.check({ orgId: 'acme', name: 'Bob' }, Badge.Attr('color').eq('red'))]);
+    const [al] = await transactGet([Badge.get({ orgId: 'acme', name: 'AL' })]);
+    expect(al?.color).toBe('blue');
+    // A raw key computed by a function: read and deleted by its sources.
+    await Legacy.put({ region: 'fr', code: 75056, note: 'Paris' });
+    expect((await Legacy.get({ region: 'fr', code: 75056 }))?.note).toBe('Paris');
+    await Legacy.delete({ region: 'fr', code: 75056 });
+    expect(await Legacy.get({ legacyKey: legacyKeyOf({ region: 'fr', code: 75056 }) })).toBeUndefined();
+    await DerivedTable.batchWrite((batch) => {
+      // The types of batch.delete(entity, key) take the composites (EntityKey); the run time takes sources too.
+      batch.delete(Badge, { orgId: 'acme', name: 'Al' } as never);
+      batch.delete(Badge.delete({ orgId: 'acme', name: 'Bob' }));
+    });
+    expect(await Badge.query('primary', Badge.Key('orgId').eq('acme')).all()).toEqual([]);
+  });
+
+  it('a key whose composite and sources disagree is refused before sending', async () => {
+    await Badge.put({ orgId: 'acme', name: 'Dee' });
+    await refusedBeforeSend(requests, DerivedAttributeError, () => Badge.delete({ orgId: 'acme', name: 'Dee', nameLower: 'dee2' }));
+    await refusedBeforeSend(requests, DerivedAttributeError, () => transactWrite([Badge.delete({ orgId: 'acme', name: 'Dee', nameLower: 'dee2' })]));
+    expect(await Badge.get({ orgId: 'acme', nameLower: 'dee' })).toBeDefined();
   });
 });
 

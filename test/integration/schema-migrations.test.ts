@@ -12,7 +12,7 @@ import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { ConditionFailedError, defineEntity, ItemMigrationError, ItemParseError, migrateStored, transactGet, transactWrite } from '../../src/index.js';
-import { migratedModel, personV1 } from '../fixtures/migrated-model.js';
+import { migratedModel, personStepReads, personV1 } from '../fixtures/migrated-model.js';
 import { testClient, testDocClient, testEndpoint, uniqueTableName } from '../support/client.js';
 import { localClientConfig } from '../support/dynamodb-local.js';
 import { asLambdaEvent, readStream } from '../support/stream-records.js';
@@ -83,6 +83,34 @@ describe('reads migrate stored items to the current version', () => {
       [true, 'P#p1'],
       [true, 'P#p2'],
     ]);
+  });
+
+  it('projected reads of an entity whose migrations declare what the steps read: old items migrate, the result holds the projection', async () => {
+    // The same table and items, read by a definition with `migrations.reads`.
+    const reading = migratedModel(client, Table.name, personStepReads);
+    const R = reading.Person;
+    expect(await R.get({ personId: 'p1' }).project('nick')).toEqual({ nick: 'Ada' });
+    expect(await R.batchGet([{ personId: 'p2' }, { personId: 'p1' }]).project('personId', 'nick')).toEqual([
+      { personId: 'p2', nick: 'Grace' },
+      { personId: 'p1', nick: 'Ada' },
+    ]);
+    const [tx] = await transactGet([R.get({ personId: 'p1' }).project('nick')]);
+    expect(tx).toEqual({ nick: 'Ada' });
+    const byNick = (items: readonly { nick?: unknown }[]) => items.map((i) => i.nick).sort();
+    expect(byNick(await R.query('byOrg', R.Key('org').eq('acme')).project('nick').all())).toEqual(['Ada', 'Al', 'Grace']);
+    expect(byNick(await R.scan().project('nick').all())).toEqual(['Ada', 'Al', 'Grace']);
+    expect(byNick(await R.query('byOrgKeys', R.Key('org').eq('acme')).hydrate().project('nick').all())).toEqual(['Ada', 'Al', 'Grace']);
+    const { items } = await reading.Table.query('byOrg', reading.Table.Key('opk').eq('ORG#acme')).project('nick').all();
+    expect(items.map((i) => [i._et, i['nick']]).sort()).toEqual([
+      ['Person', 'Ada'],
+      ['Person', 'Al'],
+      ['Person', 'Grace'],
+    ]);
+    expect(Object.keys(items[0]!).sort()).toEqual(['_et', 'nick']);
+    // An index that does not hold version 1's name cannot give it to the step.
+    const failed: ItemParseError[] = [];
+    const wide = await R.query('byOrgWide', R.Key('org').eq('acme')).project('nick').onInvalidItem((e) => failed.push(e)).all();
+    expect([byNick(wide), failed.map((e) => e.raw['pk'])]).toEqual([['Al', 'Grace'], ['P#p1']]);
   });
 
   it('a global index that holds part of an item: steps see only what it holds', async () => {
@@ -323,5 +351,62 @@ describe('migrateStored: rewriting old items', () => {
     expect(await migrateStored(Tag)).toEqual({ migrated: 2, skipped: 0, unreadable: [] });
     expect(await Tag.get({ tagId: 't1' })).toEqual({ tagId: 't1', label: 'Road Bikes', slug: 'road-bikes' });
     expect(await storedAt('TAG#t2', 'TAG')).toMatchObject({ _sv: 2, slug: 'tyres' });
+  });
+
+  it('with parallel segments and a concurrent writer: every old item is rewritten once, and no update is lost', async () => {
+    const ids = Array.from({ length: 40 }, (_, i) => `seg${i}`);
+    for (const id of ids) await putRaw(personV1(id, `Segment ${id}`, 'seg'));
+    // The writer's own client: what `client` sends below is migrateStored's alone.
+    const writer = migratedModel(testClient(), Table.name).Person;
+    const puts = new Map<string, number>();
+    const segments = new Set<number>();
+    let first: string | undefined;
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const input = args.input as { Item?: Record<string, { S?: string }>; Segment?: number; TotalSegments?: number };
+        if (context.commandName === 'ScanCommand') segments.add(input.TotalSegments === 4 ? input.Segment! : -1);
+        if (context.commandName === 'PutItemCommand') {
+          const id = input.Item!['personId']!.S!;
+          puts.set(id, (puts.get(id) ?? 0) + 1);
+          // One update that surely lands between an item's read and its rewrite (one the writer below leaves alone).
+          if (first === undefined && ids.indexOf(id) >= 20) await writer.update({ personId: (first = id) }).set({ nick: 'Between' });
+        }
+        return next(args);
+      },
+      { step: 'build', name: 'segmentedWatch' },
+    );
+    let run;
+    try {
+      // And a writer updating half of the items while the segments read and rewrite them.
+      const writes = (async () => {
+        for (const id of ids.slice(0, 20)) await writer.update({ personId: id }).set({ nick: 'Writer' });
+      })();
+      [run] = await Promise.all([migrateStored(Person, { segments: 4, concurrency: 2 }), writes]);
+    } finally {
+      client.middlewareStack.remove('segmentedWatch');
+    }
+    expect([...segments].sort()).toEqual([0, 1, 2, 3]);
+    expect(run.unreadable).toEqual([]);
+    expect(run.migrated + run.skipped).toBe(ids.length);
+    expect(run.skipped).toBeGreaterThanOrEqual(1);
+    // Each item was read by one segment and put back at most once.
+    expect([...puts.keys()].sort()).toEqual([...ids].sort());
+    expect([...puts.values()].every((n) => n === 1)).toBe(true);
+    // The skipped ones are left for the next run; the updates are all kept.
+    expect(await migrateStored(Person, { segments: 3 })).toEqual({ migrated: run.skipped, skipped: 0, unreadable: [] });
+    const after = await Promise.all(ids.map(async (id) => [id, await raw(id)] as const));
+    expect(after.filter(([, item]) => item?.['_sv'] !== 3 || item['name'] !== undefined)).toEqual([]);
+    const nicks = Object.fromEntries(after.map(([id, item]) => [id, item?.['nick']]));
+    expect(nicks[first!]).toBe('Between');
+    for (const id of ids.slice(0, 20)) expect(nicks[id]).toBe('Writer');
+    for (const id of ids.slice(20)) if (id !== first) expect(nicks[id]).toBe('Segment');
+  });
+
+  it('refuses a segment count DynamoDB would refuse, before reading; an aborted signal stops the segments', async () => {
+    await expect(migrateStored(Person, { segments: 0 })).rejects.toThrow(/segments must be an integer from 1 to 1000000, got 0/);
+    await putRaw(personV1('abort', 'Not Rewritten'));
+    const reason = new Error('stop');
+    await expect(migrateStored(Person, { segments: 4, abortSignal: AbortSignal.abort(reason) })).rejects.toBe(reason);
+    expect(await raw('abort')).not.toHaveProperty('_sv');
   });
 });

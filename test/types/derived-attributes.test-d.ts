@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { defineEntity, defineTable, type EntityInput, type EntityItem } from '../../src/index.js';
 import { ada, derivedModel } from '../fixtures/derived-model.js';
 
-const { Person } = derivedModel(new DynamoDBClient({}));
+const { Person, Badge, Legacy } = derivedModel(new DynamoDBClient({}));
 const T = defineTable({ name: 't', client: new DynamoDBClient({}), partitionKey: { name: 'pk', type: 'S' } });
 const schema = z.object({ id: z.string(), at: z.string().transform((s) => new Date(s)), day: z.string(), n: z.number().optional() });
 const keys = { primary: { pk: 'T#{id}' } } as const;
@@ -89,4 +89,27 @@ test('an update cannot name a derived attribute', () => {
   Person.update({ personId: 'p1' }).setIfNotExists({ tier: 'gold' });
   // a derived attribute can still be read by ref() and compared in conditions
   Person.update({ personId: 'p1' }).set({ orgId: Person.ref('nameLower') }).where(Person.Attr('tier').eq('gold'));
+});
+
+test('a key composite that is derived is given by itself or by its sources', () => {
+  Badge.get({ orgId: 'acme', nameLower: 'bob' });
+  Badge.get({ orgId: 'acme', name: 'Bob' });
+  // both: the run time checks that they agree
+  Badge.get({ orgId: 'acme', name: 'Bob', nameLower: 'bob' });
+  // @ts-expect-error neither nameLower nor its source
+  Badge.get({ orgId: 'acme' });
+  // @ts-expect-error the source's type
+  Badge.get({ orgId: 'acme', name: 1 });
+  Legacy.get({ region: 'eu', code: 35 });
+  // @ts-expect-error legacyKey is computed from region and code: one alone is not a key
+  Legacy.get({ region: 'eu' });
+  Badge.update({ orgId: 'acme', name: 'Bob' }).set({ color: 'red' });
+  Badge.delete({ orgId: 'acme', name: 'Bob' });
+  Badge.batchGet([{ orgId: 'acme', name: 'Bob' }, { orgId: 'acme', nameLower: 'al' }]);
+  Badge.check({ orgId: 'acme', name: 'Bob' }, Badge.Attr('color').exists());
+  Badge.partition('primary', { orgId: 'acme' });
+  expectTypeOf(Badge.get({ orgId: 'acme', name: 'Bob' }).project('color').send()).resolves.toEqualTypeOf<{ color?: string | undefined } | undefined>();
+  // an entity whose derived attributes compose no primary key takes its key as before
+  // @ts-expect-error name is no key composite of Person
+  Person.get({ personId: 'p1', name: 'x' });
 });

@@ -9,7 +9,7 @@ import { defineEntity, defineTable, DerivedAttributeError, KeyError, ValidationE
 import { ada, derivedModel, legacyKeyOf } from '../fixtures/derived-model.js';
 
 const client = new DynamoDBClient({ region: 'us-east-1' });
-const { Person, Legacy } = derivedModel(client);
+const { Person, Legacy, Badge } = derivedModel(client);
 const key = { personId: 'p1' };
 
 function thrown<E extends Error>(type: abstract new (...args: never[]) => E, attempt: () => unknown): E {
@@ -200,5 +200,68 @@ describe('an update sets derived attributes with their sources', () => {
     expect(changes(upsert.build())).not.toHaveProperty('label');
     const e = thrown(DerivedAttributeError, () => Person.update(key).set({ orgId: 'acme', name: 'Ada', status: 'active', date: 'd' }).upsert().build());
     expect(e.message).toBe('Person: derived attribute tier: an upsert may create the item, which then needs tier: set score in it (undefined for none) so tier can be computed');
+  });
+});
+
+describe('a derived key composite given by its sources', () => {
+  const bob = { pk: 'ORG#acme', sk: 'BADGE#bob' };
+
+  it('is computed from them (parsed as a put parses them) in every key a builder takes', () => {
+    expect(Badge.get({ orgId: 'acme', name: ' Bob ' }).build().Key).toEqual(bob);
+    expect(Badge.get({ orgId: 'acme', nameLower: 'bob' }).build().Key).toEqual(bob);
+    expect(Badge.update({ orgId: 'acme', name: 'Bob' }).set({ color: 'red' }).build().Key).toEqual(bob);
+    expect(Badge.delete({ orgId: 'acme', name: 'Bob' }).build().Key).toEqual(bob);
+    expect(Badge.check({ orgId: 'acme', name: 'Bob' }, Badge.Attr('color').exists()).build().Key).toEqual(bob);
+    expect(Legacy.get({ region: 'eu', code: 35 }).build().Key).toEqual({ pk: legacyKeyOf({ region: 'eu', code: 35 }), sk: 'LEGACY' });
+  });
+
+  it('may come with the composite itself when both agree; values that disagree are a DerivedAttributeError', () => {
+    expect(Badge.get({ orgId: 'acme', name: 'BOB', nameLower: 'bob' }).build().Key).toEqual(bob);
+    const e = thrown(DerivedAttributeError, () => Badge.get({ orgId: 'acme', name: 'Bob', nameLower: 'bobby' }).build());
+    expect(e.message).toBe('Badge: derived attribute nameLower: the key gives nameLower "bobby", but computed from the name it also gives, nameLower is "bob": give nameLower or its sources, not values that disagree');
+    expect([e.attribute, e.sources]).toEqual(['nameLower', ['name']]);
+  });
+
+  it('an item read back, passed as its key: a source its schema cannot check as a model value is taken as one', () => {
+    const T = defineTable({ name: 'Days', client, partitionKey: { name: 'pk', type: 'S' } });
+    const Event = defineEntity({
+      table: T,
+      name: 'Event',
+      schema: z.object({ at: z.date(), day: z.string(), tags: z.string().transform((s) => s.split(',')), first: z.string() }),
+      keys: { primary: { pk: 'DAY#{day}#{first}' } },
+      derive: {
+        day: { from: ['at'], compute: ({ at }) => at.toISOString().slice(0, 10) },
+        first: { from: ['tags'], compute: ({ tags }) => tags[0]! },
+      },
+    });
+    const read = { at: new Date('2026-12-07T10:00:00Z'), day: '2026-12-07', tags: ['a', 'b'], first: 'a' };
+    expect(Event.delete(read).build().Key).toEqual({ pk: 'DAY#2026-12-07#a' });
+    expect(() => Event.delete({ ...read, day: '2026-12-08' }).build()).toThrow(DerivedAttributeError);
+    expect(Event.get({ at: new Date('2026-12-07T10:00:00Z'), tags: ['a'] }).build().Key).toEqual({ pk: 'DAY#2026-12-07#a' });
+    // The input form is parsed as a put parses it.
+    expect(Event.get({ at: new Date('2026-12-07T10:00:00Z'), tags: 'a,b' as never }).build().Key).toEqual({ pk: 'DAY#2026-12-07#a' });
+  });
+
+  it('a key without the composite or every required source is a KeyError naming them; a bad source a ValidationError', () => {
+    expect(thrown(KeyError, () => Badge.get({ orgId: 'acme' } as never).build()).message).toBe('Badge: key primary: missing key composite nameLower, or the fields it is computed from (name)');
+    expect(thrown(KeyError, () => Legacy.get({ region: 'eu' } as never).build()).message).toBe(
+      'Legacy: key primary: missing code, which key composite legacyKey is computed from (give legacyKey, or every one of region, code)',
+    );
+    expect(thrown(ValidationError, () => Legacy.get({ region: 'eu', code: 1.5 }).build()).issues.map((i) => i.path)).toEqual(['code']);
+    // With the composite itself, some of its sources are not checked: the composite stands.
+    expect(Legacy.get({ legacyKey: 'z.EU', region: 'us' } as never).build().Key).toEqual({ pk: 'z.EU', sk: 'LEGACY' });
+  });
+
+  it('of a partition key: partition() takes the sources too', () => {
+    const T = defineTable({ name: 'Parts', client, partitionKey: { name: 'pk', type: 'S' }, sortKey: { name: 'sk', type: 'S' } });
+    const Tag = defineEntity({
+      table: T,
+      name: 'Tag',
+      schema: z.object({ org: z.string(), orgLower: z.string(), tag: z.string() }),
+      keys: { primary: { pk: 'ORG#{orgLower}', sk: 'TAG#{tag}' } },
+      derive: { orgLower: { from: ['org'], compute: ({ org }) => org.toLowerCase() } },
+    });
+    expect(Tag.partition('primary', { org: 'ACME' })).toEqual(Tag.partition('primary', { orgLower: 'acme' }));
+    expect(Tag.get({ org: 'Acme', tag: 't' }).build().Key).toEqual({ pk: 'ORG#acme', sk: 'TAG#t' });
   });
 });

@@ -8,7 +8,7 @@ import { describe, expect, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
 import { defineEntity, defineTable, ExpressionError, ItemMigrationError, ItemParseError, KeyError, migrateStored, type MigrationStep } from '../../src/index.js';
 import { afterWrite } from '../../src/operations/returned-item.js';
-import { migratedModel, personV1 } from '../fixtures/migrated-model.js';
+import { migratedModel, personStepReads, personV1 } from '../fixtures/migrated-model.js';
 
 const client = new DynamoDBClient({ region: 'us-east-1' });
 const { Table, Person } = migratedModel(client, 'Migrated');
@@ -77,6 +77,32 @@ describe('defining migrations', () => {
     // @ts-expect-error a step returns the next version's item, not a value
     const bad: MigrationStep = () => 'v2';
     expect(typeof bad).toBe('function');
+  });
+
+  it('takes a step whose parameter says what the version held (the caller vouches for it)', () => {
+    type V1 = { readonly name: string; readonly fullName?: string };
+    const T = defineTable({ name: 'Typed', client, partitionKey: { name: 'pk', type: 'S' } });
+    const E = defineEntity({
+      table: T,
+      name: 'TypedSteps',
+      schema: z.object({ id: z.string(), fullName: z.string(), initial: z.string() }),
+      keys: { primary: { pk: 'T#{id}' } },
+      migrations: {
+        steps: [
+          ({ name, ...rest }: V1) => ({ ...rest, fullName: rest.fullName ?? name }),
+          (v: { readonly fullName: string }) => ({ ...v, initial: v.fullName.charAt(0) }),
+          // Unannotated steps still see a stored item.
+          (v) => {
+            expectTypeOf(v).toEqualTypeOf<Record<string, unknown>>();
+            return v;
+          },
+        ],
+      },
+    });
+    expect(E.model.parse({ pk: 'T#a', _et: 'TypedSteps', id: 'a', name: 'Ada' })).toEqual({ id: 'a', fullName: 'Ada', initial: 'A' });
+    // @ts-expect-error a parameter that is no object of attributes
+    const notAnItem: MigrationStep = (v: string) => ({ v });
+    expect(typeof notAnItem).toBe('function');
   });
 });
 
@@ -241,6 +267,57 @@ describe('projected reads', () => {
     });
     expect(E.model.parse({ pk: 'J#a', sk: 'J', _et: 'Proj' }, ['nick'])).toEqual({ nick: 'none' });
     expect(E.model.parse({ pk: 'J#a', sk: 'J', _et: 'Proj', nick: 'Bo' }, ['nick'])).toEqual({ nick: 'Bo' });
+  });
+});
+
+describe('projected reads of entities whose migrations declare what the steps read', () => {
+  const reading = migratedModel(client, 'MigratedReads', personStepReads);
+  const R = reading.Person;
+  const names = (input: { ExpressionAttributeNames?: Record<string, string> }) => Object.values(input.ExpressionAttributeNames ?? {});
+
+  it('fetch those attributes too (as stored), where the index read holds them', () => {
+    expect(names(R.get({ personId: 'p1' }).project('nick').build())).toEqual(expect.arrayContaining(['nick', '_sv', 'name', 'full_name']));
+    expect(names(R.query('byOrg', R.Key('org').eq('acme')).project('nick').build())).toEqual(expect.arrayContaining(['name', 'full_name']));
+    expect(names(reading.Table.scan().project('nick').build())).toEqual(expect.arrayContaining(['name', 'full_name', '_sv']));
+    // byOrgWide holds full_name and nick, not version 1's name: asking for it would return nothing more.
+    const wide = names(R.query('byOrgWide', R.Key('org').eq('acme')).project('nick').build());
+    expect(wide).toEqual(expect.arrayContaining(['full_name', 'nick', '_sv']));
+    expect(wide).not.toContain('name');
+    expect(names(reading.Table.query('byOrgWide', reading.Table.Key('wpk').eq('ORG#acme')).project('nick').build())).not.toContain('name');
+  });
+
+  it('migrate an old item read with a projection, and leave what only the steps read out of the result', () => {
+    const v1 = personV1('p1', 'Ada Lovelace');
+    expect(R.model.parse(v1, ['nick'])).toEqual({ nick: 'Ada' });
+    expect(R.model.reader(['personId', 'rev'])(v1)).toEqual({ personId: 'p1', rev: 1 });
+    // A global index that does not hold name: the step that reads it still fails.
+    const { name: _name, ...held } = v1;
+    expect(migrationError(() => R.model.reader(['nick'], new Set(['_et', 'nick', 'full_name', 'personId']))(held)).step).toBe(1);
+  });
+
+  it('a read inside a projected map: the whole attribute is fetched (DynamoDB refuses overlapping paths), the result keeps the projected path', () => {
+    const T = defineTable({ name: 'Maps', client, partitionKey: { name: 'pk', type: 'S' } });
+    const E = defineEntity({
+      table: T,
+      name: 'Place',
+      schema: z.object({ id: z.string(), address: z.object({ city: z.string(), zip: z.string() }), region: z.string() }),
+      keys: { primary: { pk: 'PL#{id}' } },
+      migrations: { steps: [(v) => ({ ...v, region: v['region'] ?? (v['address'] as { zip: string }).zip.slice(0, 2) })], reads: ['address', 'region'] },
+    });
+    const input = E.get({ id: 'a' }).project('address.city', 'region').build();
+    expect(input.ProjectionExpression?.split(', ').map((p) => input.ExpressionAttributeNames![p] ?? p)).toEqual(['region', '_et', '_sv', 'address']);
+    expect(E.model.parse({ pk: 'PL#a', _et: 'Place', id: 'a', address: { city: 'Lyon', zip: '69001' } }, ['address.city', 'region'])).toEqual({ address: { city: 'Lyon' }, region: '69' });
+  });
+
+  it('refuse reads that are not attribute names, or name what steps never see', () => {
+    const T = defineTable({ name: 'Defs2', client, partitionKey: { name: 'pk', type: 'S' } });
+    const define = (reads: unknown) => () =>
+      defineEntity({ table: T, name: 'R', schema: z.object({ id: z.string() }), keys: { primary: { pk: 'R#{id}' } }, version: 'rev', migrations: { steps: [], reads: reads as string[] } });
+    expect(define('name')).toThrow(/migrations.reads must be a list of the attribute names the steps read/);
+    expect(define([''])).toThrow(KeyError);
+    expect(define(['rev'])).toThrow(/R: migrations.reads names "rev", which steps never see/);
+    expect(define(['pk'])).toThrow(KeyError);
+    expect(define(['_sv'])).toThrow(KeyError);
   });
 });
 
