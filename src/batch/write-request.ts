@@ -123,7 +123,7 @@ export function deleteRequest(model: EntityModel, key: Record<string, unknown>, 
 export function storedItemDelete(table: Table, model: EntityModel | undefined, item: Readonly<Record<string, unknown>>): WriteRequest {
   const key: Record<string, unknown> = {};
   for (const n of table.primaryKeyNames) key[n] = item[n];
-  return model === undefined ? tableDeleteRequest(table, key) : deleteRequest(model, key, model.storedKeyComposites(key));
+  return model === undefined ? tableDeleteRequest(table, key) : deleteRequest(model, key, model.keys.storedComposites(key));
 }
 
 /**

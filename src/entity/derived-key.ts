@@ -27,7 +27,7 @@ export class DerivedKeyComposites {
     shape: Readonly<Record<string, z.ZodType>>,
     /** The derived attributes that compose some index key. */
     private readonly composites: ReadonlyMap<string, DerivedAttribute>,
-    /** A composite's value parsed as a key value (`EntityModel.keyValue`). */
+    /** A composite's value parsed as a key value (`KeyValues.value`). */
     private readonly keyValue: (composite: string, value: unknown) => unknown,
   ) {
     this.sourceSchemas = new Map([...composites.values()].flatMap((d) => d.from.map((f) => [f, keyValueSchema(shape[f]!)] as const)));
@@ -57,7 +57,7 @@ export class DerivedKeyComposites {
    * gives a derived composite and some of its sources must give the value the sources compute
    * (`DerivedAttributeError` otherwise).
    *
-   * @example Contact.model.derivedKeys.resolve({ contactId: 'c1', name: 'Ada' }, ['contactId', 'nameLower'], 'primary') // { contactId: 'c1', name: 'Ada', nameLower: 'ada' }
+   * @example Contact.model.keys.derived.resolve({ contactId: 'c1', name: 'Ada' }, ['contactId', 'nameLower'], 'primary') // { contactId: 'c1', name: 'Ada', nameLower: 'ada' }
    */
   resolve(key: Readonly<Record<string, unknown>>, names: Iterable<string>, index: string): Readonly<Record<string, unknown>> {
     let out: Record<string, unknown> | undefined;

@@ -79,7 +79,7 @@ export function planKeyCondition(model: EntityModel, indexName: string, conditio
     // An equal value is a whole composite: parsed as get() parses a key (`trim`, `toLowerCase`
     // applied), or the query looks for a key no write stores. Range and prefix values are parts
     // of one and are taken as given.
-    terms.set(t.attribute, t.op === '=' ? { ...t, values: [model.keyValue(t.attribute, t.values[0])] } : t);
+    terms.set(t.attribute, t.op === '=' ? { ...t, values: [model.keys.value(t.attribute, t.values[0])] } : t);
   }
 
   const pkValues: Record<string, unknown> = {};

@@ -8,13 +8,12 @@ import { readSchema } from './read-schema.js';
 import { StoredNames } from './stored-names.js';
 import { StampClock } from './stamp-clock.js';
 import { DerivedAttributes } from './derived-attributes.js';
-import { DerivedKeyComposites } from './derived-key.js';
+import { KeyValues } from './key-values.js';
 import { timestampNames, type TimestampNames } from './timestamps.js';
 import { TimeForms } from './time-forms.js';
 import type { TimestampOptions } from './entity-types.js';
-import { buildIndexKey, ItemWriter } from './item-writer.js';
-import type { KeyValue } from './key-encoding.js';
-import { foreignKeyFields, compileIndexKeys, indexKeyParts, keyValueSchema, secondarySelfKeys, type IndexKeys, type SelfKey } from './index-keys.js';
+import { ItemWriter } from './item-writer.js';
+import { foreignKeyFields, compileIndexKeys, indexKeyParts, secondarySelfKeys, type IndexKeys, type SelfKey } from './index-keys.js';
 import { defaultOf, keepsUnknownKeys } from './schema-walk.js';
 import { checkDottedNames } from './dotted-names.js';
 import { checkSchemaFields, objectShape } from './schema-fields.js';
@@ -71,9 +70,8 @@ export class EntityModel {
   private readonly managed: readonly string[];
   readonly indexes: ReadonlyMap<string, IndexKeys>;
   readonly primary: IndexKeys;
-  readonly primaryComposites: ReadonlySet<string>;
-  /** The schema a caller's value of each key composite is checked with (see `keyValueSchema`). */
-  private readonly keyValueSchemas: ReadonlyMap<string, z.ZodType>;
+  /** Key composite values: a caller's key parsed, the stored primary key built and parsed back. */
+  readonly keys: KeyValues;
   /** Every attribute that composes a key of some index (what `Key()` accepts). */
   readonly keyComposites: ReadonlySet<string>;
   /** Indexes whose key attributes include the TTL attribute (keyed by index name, as `indexes`). */
@@ -114,8 +112,6 @@ export class EntityModel {
   readonly migrations: SchemaMigrations | undefined;
   /** Schema fields computed from others on every write (`derive`), `undefined` without any. */
   readonly derived: DerivedAttributes | undefined;
-  /** Derived key composites, computed from their sources when a key object gives those instead; `undefined` without any. */
-  readonly derivedKeys: DerivedKeyComposites | undefined;
 
   constructor(o: ModelOptions) {
     this.name = o.name;
@@ -150,10 +146,8 @@ export class EntityModel {
     this.primaryKeyNames = o.table.primaryKeyNames;
     this.selfKeys = secondarySelfKeys(indexes);
     this.hasMultiAttributeKeys = [...indexes.values()].some((ix) => ix.pks.length > 1 || ix.sks.length > 1);
-    this.primaryComposites = new Set([...(primary.pk?.composites ?? []), ...(primary.sk?.composites ?? [])]);
     this.keyComposites = new Set([...indexes.values()].flatMap((ix) => [...ix.pks, ...ix.sks].flatMap((t) => t.composites)));
-    this.keyValueSchemas = new Map([...this.keyComposites].flatMap((c) => (this.shape[c] === undefined ? [] : [[c, keyValueSchema(this.shape[c]!)] as const])));
-    this.derivedKeys = DerivedKeyComposites.of(o.name, this.shape, this.derived?.list, this.keyComposites, (c, v) => this.keyValue(c, v));
+    this.keys = new KeyValues(o.name, primary, this.shape, this.keyComposites, this.derived?.list);
     for (const attr of reserved) {
       if (attr in this.shape) {
         throw new KeyError(o.name, '', attr, `schema attribute "${attr}" collides with a key or discriminator attribute of table ${o.table.name}`);
@@ -319,45 +313,6 @@ export class EntityModel {
     return stamp ? epochStampValue(t.format, value) : value;
   }
 
-  /**
-   * The table key from the primary composites given by the caller; each composite is checked
-   * against its schema first so a wrong type fails before the request.
-   */
-  primaryKey(key: Readonly<Record<string, unknown>>): Record<string, KeyValue> {
-    return this.primaryKeyFrom(this.primaryKeyValues(key));
-  }
-
-  /**
-   * The primary composites given by the caller, each parsed by its schema (transforms applied). A
-   * derived composite may be given by its sources instead (see `DerivedKeyComposites`).
-   */
-  primaryKeyValues(key: Readonly<Record<string, unknown>>): Record<string, unknown> {
-    if (key === null || typeof key !== 'object') throw new KeyError(this.name, 'primary', '', 'key must be an object of key composites');
-    const given = this.derivedKeys === undefined ? key : this.derivedKeys.resolve(key, this.primaryComposites, 'primary');
-    const values: Record<string, unknown> = {};
-    for (const c of this.primaryComposites) {
-      const v = given[c];
-      if (v === undefined) throw new KeyError(this.name, 'primary', c, `missing key composite ${c}`);
-      values[c] = this.keyValue(c, v);
-    }
-    return values;
-  }
-
-  /**
-   * A caller's value of key composite `c`, parsed by its schema (see `keyValueSchema`): transforms
-   * that keep the type apply (`trim`, `toLowerCase`), so the key built matches the stored one.
-   * Managed composites (timestamps, the version) have no schema and are returned as given.
-   */
-  keyValue(c: string, v: unknown): unknown {
-    const s = this.keyValueSchemas.get(c);
-    return s === undefined ? v : this.validateAt(s, v, c);
-  }
-
-  /** The table key from composites already parsed by `primaryKeyValues`. */
-  primaryKeyFrom(values: Readonly<Record<string, unknown>>): Record<string, KeyValue> {
-    return buildIndexKey(this.primary, values);
-  }
-
   /** The complete stored item for a validated model item, and its size (see `ItemWriter.storedItem`). */
   storedItem(output: Record<string, unknown>, stamps: Readonly<Record<string, unknown>> | undefined): { item: Record<string, unknown>; size: number } {
     return this.writer.storedItem(output, stamps);
@@ -390,29 +345,6 @@ export class EntityModel {
     const out = this.table.entityAttribute === undefined ? [] : [this.table.entityAttribute];
     if (withTtl && this.ttl !== undefined) out.push(this.ttl);
     return out;
-  }
-
-  /**
-   * The key composites a stored primary key was built from (its templates parse it back); the
-   * physical key as it is when it does not fit them (an item another program stored).
-   *
-   * @example User.model.storedKeyComposites({ pk: 'USER#u1', sk: 'PROFILE' }) // { userId: 'u1' }
-   */
-  storedKeyComposites(keys: Readonly<Record<string, unknown>>): Record<string, unknown> {
-    return this.parseStoredKey(keys) ?? { ...keys };
-  }
-
-  /**
-   * The key composites a stored primary key was built from, or `undefined` when it does not fit
-   * the templates.
-   *
-   * @example User.model.parseStoredKey({ pk: 'LEGACY-u1', sk: 'PROFILE' }) // undefined
-   */
-  parseStoredKey(keys: Readonly<Record<string, unknown>>): Record<string, unknown> | undefined {
-    const { pk, sk, index } = this.primary;
-    const p = pk?.parse(keys[index.partitionKey.name] as string);
-    const s = index.sortKey === undefined ? {} : sk?.parse(keys[index.sortKey.name] as string);
-    return p !== undefined && s !== undefined ? { ...p, ...s } : undefined;
   }
 
   /** True when a raw stored item belongs to this entity (every item does, in a table without a discriminator). */

@@ -23,12 +23,12 @@ export function partitionCondition(model: EntityModel, indexName: string, compos
   }
   const names = templates.flatMap((t) => t.composites);
   // A derived composite may be given by its sources, as in a key object (see `DerivedKeyComposites`).
-  const given = model.derivedKeys === undefined ? composites : model.derivedKeys.resolve(composites, names, indexName);
+  const given = model.keys.derived === undefined ? composites : model.keys.derived.resolve(composites, names, indexName);
   const values: Record<string, unknown> = {};
   for (const c of names) {
     const v = given[c];
     if (v === undefined || v === null) throw new KeyError(model.name, indexName, c, `missing key composite ${c} (partition key of ${indexName})`);
-    values[c] = model.keyValue(c, v);
+    values[c] = model.keys.value(c, v);
   }
   const terms = templates.map((t, i) => new AttributeOperand<unknown>([attributes[i]!.name]).eq(t.build(values)));
   const condition = terms.length === 1 ? terms[0]! : and(...terms);

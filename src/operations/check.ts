@@ -60,7 +60,7 @@ export class CheckBuilder extends Operation<ConditionCheckInput, void> {
     const ctx = contextFor(m);
     const input: ConditionCheckInput = {
       TableName: m.table.name,
-      Key: m.primaryKey(this.key),
+      Key: m.keys.primaryKey(this.key),
       ConditionExpression: compileCondition(this.condition.node, ctx),
     };
     withPlaceholders(input, ctx);

@@ -58,7 +58,7 @@ export class DeleteBuilder<Item, Result = void, Guard extends string = never> ex
     if (this.state.condition !== undefined) {
       throw new InvalidBatchError(`${this.model.name}: BatchWriteItem has no conditions, so delete().where() cannot be batched; use transactWrite`);
     }
-    return deleteRequest(this.model, this.model.primaryKey(this.state.key), { ...this.state.key });
+    return deleteRequest(this.model, this.model.keys.primaryKey(this.state.key), { ...this.state.key });
   }
 
   /** @internal the action of a transaction (ReturnValues does not apply there) */
@@ -76,7 +76,7 @@ export class DeleteBuilder<Item, Result = void, Guard extends string = never> ex
    */
   build(): DeleteCommandInput {
     const m = this.model;
-    const input: DeleteCommandInput = { TableName: m.table.name, Key: m.primaryKey(this.state.key) };
+    const input: DeleteCommandInput = { TableName: m.table.name, Key: m.keys.primaryKey(this.state.key) };
     // Never delete another entity's item stored under the same key; a missing item stays a no-op.
     const guard = missingOrOwned(m);
     const expected = expectedVersion(m, this.state.key);

@@ -87,7 +87,7 @@ export class GetBuilder<Result> extends Operation<GetCommandInput, Result | unde
   /** The input, with `extra` attributes read too when there is a projection (each attribute once). */
   private input(extra: readonly string[]): GetCommandInput {
     const m = this.model;
-    const input: GetCommandInput = { TableName: m.table.name, Key: m.primaryKey(this.state.key) };
+    const input: GetCommandInput = { TableName: m.table.name, Key: m.keys.primaryKey(this.state.key) };
     if (this.state.consistent) input.ConsistentRead = true;
     if (this.state.projection !== undefined && this.state.projection.length > 0) {
       const ctx = contextFor(m);

@@ -80,7 +80,7 @@ export function indexKeyActions(
  */
 function settable(model: EntityModel, missing: readonly string[]): string[] {
   const derived = model.derived?.byName;
-  return [...new Set(missing.flatMap((m) => derived?.get(m)?.from.filter((f) => !model.primaryComposites.has(f)) ?? [m]))];
+  return [...new Set(missing.flatMap((m) => derived?.get(m)?.from.filter((f) => !model.keys.primaryComposites.has(f)) ?? [m]))];
 }
 
 function describeNeeded(model: EntityModel, composite: string): string {

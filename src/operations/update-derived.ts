@@ -36,7 +36,7 @@ export function planUpdate(model: EntityModel, steps: readonly UpdateStep[], key
   for (const d of derived.list) {
     const touched = d.from.filter((f) => changes.has(f));
     if (touched.length === 0 && !upsert) continue;
-    if (touched.length > 0 && model.primaryComposites.has(d.name)) {
+    if (touched.length > 0 && model.keys.primaryComposites.has(d.name)) {
       throw refusal(model, d, `composes the primary key, so ${touched.join(', ')} cannot be changed by an update; delete and re-create the item instead`);
     }
     const sources = sourceValues(model, d, changes, plan, key);
@@ -45,7 +45,7 @@ export function planUpdate(model: EntityModel, steps: readonly UpdateStep[], key
       // computed from key composites alone is that value for any item, and one that leaves the
       // attribute absent when the other sources are absent agrees with a created item lacking them.
       if (sources.missing.length === 0) values[d.name] = computeDerived(model.name, d, sources.values);
-      else if (model.primaryComposites.has(d.name)) {
+      else if (model.keys.primaryComposites.has(d.name)) {
         // Its sources cannot be set by an update (see above), so "set them" would be no way out.
         throw refusal(model, d, `composes the primary key, and an upsert may create the item, which then needs ${list(sources.missing)}; an update cannot set them (that would move the item): create the item with put() or create()`);
       } else if (!sources.missing.every((f) => optionalAbsent(model, f)) || computeDerived(model.name, d, absentSources(model, d, key)) !== undefined) {
@@ -118,7 +118,7 @@ function sourceValues(
   const other: string[] = [];
   for (const f of d.from) {
     const c = changes.get(f);
-    if (model.primaryComposites.has(f)) values[f] = key[f];
+    if (model.keys.primaryComposites.has(f)) values[f] = key[f];
     else if (c === undefined) missing.push(f);
     else if (!c.plain) other.push(c.how);
     else values[f] = plan.known[f];
@@ -133,7 +133,7 @@ function optionalAbsent(model: EntityModel, f: string): boolean {
 
 /** `d`'s sources in an item created without them: the key's composites, and each other source as its schema parses absence (undefined, or a default). */
 function absentSources(model: EntityModel, d: DerivedAttribute, key: Readonly<Record<string, unknown>>): Record<string, unknown> {
-  return Object.fromEntries(d.from.map((f) => [f, model.primaryComposites.has(f) ? key[f] : model.shape[f]!.parse(undefined)]));
+  return Object.fromEntries(d.from.map((f) => [f, model.keys.primaryComposites.has(f) ? key[f] : model.shape[f]!.parse(undefined)]));
 }
 
 function refusal(model: EntityModel, d: DerivedAttribute, message: string): DerivedAttributeError {

@@ -51,7 +51,7 @@ function refusedUpdate(model: EntityModel, path: string, message: string): Valid
 
 function pathFor(model: EntityModel, path: DocPath, op: string): PathSchemas {
   const top = path[0];
-  if (typeof top === 'string' && model.primaryComposites.has(top)) {
+  if (typeof top === 'string' && model.keys.primaryComposites.has(top)) {
     throw new KeyError(model.name, 'primary', top, `${top} composes the primary key and cannot be changed by ${op}; delete and re-create the item instead`);
   }
   // A nested path through the tag is no variant's field; only the tag itself changes the variant.

@@ -273,8 +273,8 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
     const s = this.state;
     // The composites as the schema parses them (trim, lowercase...): index keys rebuilt from them
     // must match what a put writes.
-    const keyValues = m.primaryKeyValues(s.key);
-    const Key = m.primaryKeyFrom(keyValues);
+    const keyValues = m.keys.primaryValues(s.key);
+    const Key = m.keys.primaryKeyFrom(keyValues);
     const plan = planUpdate(m, s.steps, keyValues, s.upsert);
     if (s.upsert) requireCreatable(m, plan);
     const internal: UpdateAction[] = [];
@@ -333,7 +333,7 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
     const where = s.condition !== undefined;
     const guard = s.upsert ? (place === 'single' ? liveOrMissingText(this.model) : missingOrOwnedText(this.model)) : `${belongsToText(this.model)}${where ? '' : ' (update() does not create items; upsert() does)'}`;
     // The plan prepare() sent, derived values included: a guard their sets add is then named too.
-    const bounds = boundGuards(this.model, planUpdate(this.model, s.steps, this.model.primaryKeyValues(s.key), s.upsert)).checks;
+    const bounds = boundGuards(this.model, planUpdate(this.model, s.steps, this.model.keys.primaryValues(s.key), s.upsert)).checks;
     return describeChecks(guard, where, bounds, this.versionCheck());
   }
 

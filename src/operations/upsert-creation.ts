@@ -19,7 +19,7 @@ export function requireCreatable(model: EntityModel, plan: Planned): void {
   if (tag !== undefined) {
     throw new ValidationError(model.name, [{ path: tag, message: 'tells the variants apart, and no update sets it: an upsert may create the item, so create it with put() or create()' }]);
   }
-  const given = new Set<string>([...model.primaryComposites, ...plan.provided]);
+  const given = new Set<string>([...model.keys.primaryComposites, ...plan.provided]);
   const missing = Object.entries(model.shape)
     .filter(([k, sch]) => !isOptionalSchema(sch) && !given.has(k))
     .map(([k]) => k);
@@ -43,10 +43,10 @@ export function creationActions(model: EntityModel, plan: Planned, keyValues: Re
   const et = model.table.entityAttribute;
   if (et !== undefined) out.push({ kind: 'set', path: [et], value: { kind: 'value', value: model.name } });
   // A composite that is a table key attribute itself (`{ pk: '{id}' }` on key `id`) is written by the Key, and an update may not set it.
-  for (const c of model.primaryComposites) if (!model.primaryKeyNames.includes(c)) out.push({ kind: 'set', path: [c], value: { kind: 'value', value: keyValues[c] } });
+  for (const c of model.keys.primaryComposites) if (!model.primaryKeyNames.includes(c)) out.push({ kind: 'set', path: [c], value: { kind: 'value', value: keyValues[c] } });
   // As a put would store them: reads fill defaults in, but index keys and conditions see only stored values.
   for (const [k, sch] of model.defaulted) {
-    if (model.primaryComposites.has(k) || plan.provided.has(k) || k in plan.known || plan.opaque.has(k) || plan.removed.has(k)) continue;
+    if (model.keys.primaryComposites.has(k) || plan.provided.has(k) || k in plan.known || plan.opaque.has(k) || plan.removed.has(k)) continue;
     const d = storable(sch, defaultOf(sch));
     if (d === undefined) continue;
     defaults[k] = d;

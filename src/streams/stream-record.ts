@@ -258,7 +258,7 @@ export interface StreamParsing {
  */
 function keysFromItem(model: EntityModel, item: Record<string, unknown>): Record<string, unknown> | undefined {
   const out: Record<string, unknown> = {};
-  for (const c of model.primaryComposites) {
+  for (const c of model.keys.primaryComposites) {
     if (item[c] === undefined || item[c] === null) return undefined;
     out[c] = item[c];
   }
@@ -329,7 +329,7 @@ function parseChange(parsing: StreamParsing, record: StreamRecordInput, sequence
   // An INSERT has no item before it and a REMOVE none after it, whatever a record carries.
   const n = type === 'REMOVE' ? undefined : parse(newImage, 'NewImage');
   const o = type === 'INSERT' || replaced ? undefined : parse(oldImage, 'OldImage');
-  keys ??= model.parseStoredKey(storedKey);
+  keys ??= model.keys.parseStored(storedKey);
   const item = n ?? o;
   if (keys === undefined) {
     // Without an image, only the key could make the record this entity's (a table without a
@@ -339,7 +339,7 @@ function parseChange(parsing: StreamParsing, record: StreamRecordInput, sequence
     if (keys === undefined) {
       const stored = Object.entries(storedKey).map(([name, v]) => `${name} ${String(v)}`).join(', ');
       const templates = [model.primary.pk?.source, model.primary.sk?.source].filter((t) => t !== undefined).join(' / ');
-      throw fail('schema-mismatch', `${model.name}: the stored key (${stored}) does not fit the key templates ${templates}, and the image lacks a key composite (${[...model.primaryComposites].join(', ')})`);
+      throw fail('schema-mismatch', `${model.name}: the stored key (${stored}) does not fit the key templates ${templates}, and the image lacks a key composite (${[...model.keys.primaryComposites].join(', ')})`);
     }
   }
   const base = { entity: model.name, keys, removedByTtl: isTtlDeletion(record), sequenceNumber, record };
