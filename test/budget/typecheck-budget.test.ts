@@ -41,6 +41,10 @@ const N = 10;
  * Then 37,686 (2026-12-07, twenty-eighth session, helper-78: `remove()` checks at the call that
  * each path it names may be absent, +1,149, ~115 per entity calling it; the cheapest of six
  * formulations, bench/analysis.md); raised by exactly that, pending the owner's agreement.
+ * Then 37,727 with `derive` (2026-12-07, twenty-ninth session, +41, accepted); then 37,582
+ * (thirtieth session, helper-88: entities whose schema is a union choose their type by the schema's
+ * kind, +1 per entity, paid for by testing the version once for the item and the input, -6); budget
+ * kept.
  */
 const BUDGET = 37_909;
 /**
@@ -83,7 +87,8 @@ const BUDGET = 37_909;
  * 16,416 and project files 1,238 excluded) with `defineEntity`'s `derive` (helper-84, 2026-12-07):
  * +41, ~4 per entity that does not use it (the inferred `Dv` parameter ~2, the `{} extends Dv`
  * return test ~1, the derived names in the update's fixed attributes ~1; six formulations measured,
- * CHANGELOG); raised by exactly that, pending the owner's agreement.
+ * CHANGELOG); raised by exactly that, accepted (twenty-ninth session).
+ * Then 20,019 (thirtieth session, helper-88, as above); budget kept.
  * It guards dynakit's types even when a zod upgrade moves zod's share.
  */
 const OWN_BUDGET = 20_080;
