@@ -15,6 +15,7 @@ import type { Table } from '../entity/table.js';
 import { cancellationReasons, type VersionCheck } from '../operations/condition-failure.js';
 import { backoffDelay, resolveBackoff, sleep, type BackoffOptions } from '../batch/backoff.js';
 import { itemId } from '../batch/write-request.js';
+import { tableNameOf } from '../entity/table-name.js';
 import { MAX_REQUEST_BODY_BYTES, wireItemSize } from '../batch/wire-size.js';
 import { expressionBytes, keyedActionBytes, type SizedAction } from './action-size.js';
 import { checkOneDestination } from './one-destination.js';
@@ -185,7 +186,8 @@ function prepareTransactWrite(
   let wire = 0;
   prepared.forEach((p, i) => {
     wire += wireBytes(actionInput(p.item));
-    const id = itemId(p.table.name, p.key, p.table.primaryKeyNames);
+    // By table name: a table named once by its name and once by its ARN is one table (one account and region per transaction).
+    const id = itemId(tableNameOf(p.table.name), p.key, p.table.primaryKeyNames);
     const prev = seen.get(id);
     if (prev !== undefined) {
       throw new InvalidTransactionError(

@@ -4,7 +4,9 @@
  * of the request's tables (two accounts' tables of one name) must match neither, so that the
  * batch writer reports that call's writes as not done rather than guess.
  */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
+import { buildTransactWrite, defineTable, InvalidTransactionError } from '../../src/index.js';
 import { answeredTable, tableEntry, tableNameOf } from '../../src/entity/table-name.js';
 
 const arn = (account: string, name: string) => `arn:aws:dynamodb:eu-west-1:${account}:table/${name}`;
@@ -34,5 +36,23 @@ describe('table names in batch answers', () => {
     expect(tableEntry({ [arn('111111111111', 'App')]: [3] }, 'App')).toEqual([3]);
     expect(tableEntry(byName, 'Other')).toBeUndefined();
     expect(tableEntry(undefined, 'App')).toBeUndefined();
+  });
+});
+
+describe('a transaction names one table in either form', () => {
+  const client = new DynamoDBClient({ region: 'eu-west-1' });
+  const keys = { partitionKey: { name: 'pk', type: 'S' }, sortKey: { name: 'sk', type: 'S' } } as const;
+  const ByName = defineTable({ name: 'App', client, ...keys });
+  const ByArn = defineTable({ name: arn('111111111111', 'App'), client, ...keys });
+
+  it('refuses two actions on one item when one names the table by ARN, before sending', () => {
+    const build = () => buildTransactWrite([ByName.delete({ pk: 'a', sk: 'b' }), ByArn.delete({ pk: 'a', sk: 'b' })]);
+    expect(build).toThrow(InvalidTransactionError);
+    expect(build).toThrow(/actions #0 .* and #1 .* touch the same item/);
+  });
+
+  it('still takes actions on different items of the table in both forms', () => {
+    const { input } = buildTransactWrite([ByName.delete({ pk: 'a', sk: 'b' }), ByArn.delete({ pk: 'a', sk: 'c' })]);
+    expect(input.TransactItems?.map((t) => t.Delete?.TableName)).toEqual(['App', arn('111111111111', 'App')]);
   });
 });
