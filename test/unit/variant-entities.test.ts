@@ -118,3 +118,26 @@ describe('updates and conditions of an entity with variants', () => {
     expect(() => Payment.put({ ...card, method: 'bank' } as never).build()).toThrow(ValidationError);
   });
 });
+
+describe('stream records of a variant entity', () => {
+  const keys = { pk: { S: 'PAYMENT#p1' }, sk: { S: 'PAYMENT' } };
+  const base = { ...keys, _et: { S: 'Payment' }, paymentId: { S: 'p1' }, orderId: { S: 'o1' }, amount: { N: '10' }, createdAt: { S: '2026-01-01T00:00:00.000Z' }, updatedAt: { S: '2026-01-01T00:00:00.000Z' } };
+  const asCard = { ...base, method: { S: 'card' }, last4: { S: '4242' }, expires: { S: '2030-01-01T00:00:00.000Z' } };
+  const asBank = { ...base, method: { S: 'bank' }, iban: { S: 'DE89370400440532013000' } };
+
+  it('parses each image as its own variant (a put that changed the variant), keys from the templates', () => {
+    const e = VariantTable.streamParser(Payment).record({ eventName: 'MODIFY', dynamodb: { Keys: keys, OldImage: asCard, NewImage: asBank } } as never);
+    expect(e?.keys).toEqual({ paymentId: 'p1' });
+    const { newItem, oldItem } = e as { newItem?: Record<string, unknown>; oldItem?: Record<string, unknown> };
+    expect(oldItem).toMatchObject({ method: 'card', last4: '4242', expires: new Date('2030-01-01T00:00:00.000Z') });
+    expect(newItem).toMatchObject({ method: 'bank', iban: 'DE89370400440532013000' });
+    expect(newItem).not.toHaveProperty('last4');
+  });
+
+  it("an image that fits no variant is an error of the batch, not an event", () => {
+    const wrong = { ...base, method: { S: 'bank' }, last4: { S: '4242' } };
+    const parsed = VariantTable.parseStreamEvent({ Records: [{ eventName: 'INSERT', dynamodb: { Keys: keys, NewImage: wrong } }] } as never);
+    expect(parsed.events).toEqual([]);
+    expect(parsed.errors).toHaveLength(1);
+  });
+});
