@@ -3,7 +3,7 @@
  * stored primary key built from it, and a stored primary key parsed back into composites.
  */
 import type { z } from 'zod';
-import { KeyError, ValidationError, zodIssues } from '../errors.js';
+import { KeyError } from '../errors.js';
 import type { DerivedAttribute } from './derived-attributes.js';
 import { DerivedKeyComposites } from './derived-key.js';
 import { keyValueSchema, type IndexKeys } from './index-keys.js';
@@ -25,6 +25,8 @@ export class KeyValues {
     /** Every composite of every index key template of the entity. */
     keyComposites: ReadonlySet<string>,
     derived: readonly DerivedAttribute[] | undefined,
+    /** A value checked by a schema, a `ValidationError` naming the path otherwise (`EntityModel.validateAt`). */
+    private readonly validateAt: (schema: z.ZodType, value: unknown, path: string) => unknown,
   ) {
     this.primaryComposites = new Set([...(primary.pk?.composites ?? []), ...(primary.sk?.composites ?? [])]);
     this.schemas = new Map([...keyComposites].flatMap((c) => (shape[c] === undefined ? [] : [[c, keyValueSchema(shape[c]!)] as const])));
@@ -64,10 +66,7 @@ export class KeyValues {
    */
   readonly value = (c: string, v: unknown): unknown => {
     const s = this.schemas.get(c);
-    if (s === undefined) return v;
-    const r = s.safeParse(v);
-    if (!r.success) throw new ValidationError(this.entity, zodIssues(r.error, c), 'value');
-    return r.data;
+    return s === undefined ? v : this.validateAt(s, v, c);
   };
 
   /** The table key from composites already parsed by `primaryValues`. */

@@ -97,6 +97,8 @@ export class EntityModel {
   readonly storedName: (attribute: string) => string;
   /** The TTL attribute's name in the table (`storedAs`), found once: encoding and expiry read it per value and per item. */
   private readonly storedTtl: string | undefined;
+  /** Timestamps stored as epoch numbers, by model and stored name: a `Date` compared with one is sent as that number. */
+  private readonly epochStamps: { readonly format: 'epochMs' | 'epochSeconds'; readonly paths: ReadonlySet<string> } | undefined;
   private readonly items: ItemReader;
   private readonly writer: ItemWriter;
   /** The timestamps writes store (see `StampClock`). */
@@ -147,7 +149,7 @@ export class EntityModel {
     this.selfKeys = secondarySelfKeys(indexes);
     this.hasMultiAttributeKeys = [...indexes.values()].some((ix) => ix.pks.length > 1 || ix.sks.length > 1);
     this.keyComposites = new Set([...indexes.values()].flatMap((ix) => [...ix.pks, ...ix.sks].flatMap((t) => t.composites)));
-    this.keys = new KeyValues(o.name, primary, this.shape, this.keyComposites, this.derived?.list);
+    this.keys = new KeyValues(o.name, primary, this.shape, this.keyComposites, this.derived?.list, (s, v, c) => this.validateAt(s, v, c));
     for (const attr of reserved) {
       if (attr in this.shape) {
         throw new KeyError(o.name, '', attr, `schema attribute "${attr}" collides with a key or discriminator attribute of table ${o.table.name}`);
@@ -170,6 +172,8 @@ export class EntityModel {
     // DynamoDB refuses a query filter on the queried index's key attributes: queries of these
     // indexes cannot hide expired items on the server (read-builder.ts drops them as it reads).
     const storedTtl = (this.storedTtl = o.ttl === undefined ? undefined : this.storedName(o.ttl));
+    const t = this.timestamps;
+    this.epochStamps = t === undefined || t.format === 'iso' ? undefined : { format: t.format, paths: new Set([t.createdAt, t.updatedAt].flatMap((a) => [a, this.storedName(a)])) };
     this.ttlKeyedIndexes = new Set([...indexes].filter(([, ix]) => [...ix.index.partitionKeys, ...ix.index.sortKeys].some((k) => k.name === storedTtl)).map(([name]) => name));
     const foreignKeys = foreignKeyFields(o.name, o.table, this.shape, indexes, this.storedName, o.ttl);
     // Updates check what they store in both kinds of key attributes alike (checkSelfKeyWrites).
@@ -300,17 +304,10 @@ export class EntityModel {
    * `level` is the nesting level it is stored at (0 for a whole item), absent when it is not stored.
    */
   encode(value: unknown, path: string, level?: number): unknown {
-    const stored = value instanceof Date ? this.stampValue(value, path) : value;
+    const e = this.epochStamps;
+    const stored = e !== undefined && value instanceof Date && e.paths.has(path) ? epochStampValue(e.format, value) : value;
     // A table-level path names a renamed TTL attribute by its stored name (no field can have it).
     return encodeStored(this.name, path === this.storedTtl ? path : this.ttl, stored, path, level);
-  }
-
-  /** A Date at a timestamp stored as epoch numbers, as that number (see `epochStampValue`). */
-  private stampValue(value: Date, path: string): unknown {
-    const t = this.timestamps;
-    if (t === undefined || t.format === 'iso') return value;
-    const stamp = [t.createdAt, t.updatedAt].some((name) => path === name || path === this.storedName(name));
-    return stamp ? epochStampValue(t.format, value) : value;
   }
 
   /** The complete stored item for a validated model item, and its size (see `ItemWriter.storedItem`). */
