@@ -1,12 +1,13 @@
 /**
  * Paired A/B of two dynakit builds end to end against DynamoDB Local, on the (c) workloads of
- * `npm run bench` that the targets hold to 1.05x raw (./local-e2e.ts): 200 ten-action
- * transactions and 2,000 gets.
+ * `npm run bench` that the targets hold to raw (./local-e2e.ts): 200 ten-action transactions,
+ * 2,000 gets (both held to 1.05x), and the batch writer at concurrency 1 (held to 1.00x), here
+ * 4,000 users per round written in slices of 200.
  *
- *   npx tsx bench/ab-local.ts <git-ref-a> [<git-ref-b>=HEAD] [--rounds N] [--workloads tx,gets]
+ *   npx tsx bench/ab-local.ts <git-ref-a> [<git-ref-b>=HEAD] [--rounds N] [--workloads tx,gets,batch]
  *
  * Prints per workload the ratios B/A, A/raw and B/raw: medians over rounds (min-max). Each round
- * runs raw, A and B in rotating order, in slices (10 transactions / 100 gets), so drift in the
+ * runs raw, A and B in rotating order, in slices (10 transactions / 100 gets / 200 batch-written users), so drift in the
  * server's or the machine's speed hits all three alike; B/A is the figure that says whether a
  * change moved the end-to-end time, A/raw and B/raw are what `npm run bench` reports.
  *
@@ -25,15 +26,15 @@ import { rotate, summarize, type Summary } from './lib/measure.js';
 import { chunks, dynakitWorkloads, rawWorkloads, timed, type Workloads } from './local-e2e.js';
 import { dynakitModel, sampleUser } from './models.js';
 
-const USAGE = 'usage: tsx bench/ab-local.ts <git-ref-a> [<git-ref-b>=HEAD] [--rounds N] [--workloads tx,gets]';
-const WORKLOADS = ['tx', 'gets'] as const;
+const USAGE = 'usage: tsx bench/ab-local.ts <git-ref-a> [<git-ref-b>=HEAD] [--rounds N] [--workloads tx,gets,batch]';
+const WORKLOADS = ['tx', 'gets', 'batch'] as const;
 type Workload = (typeof WORKLOADS)[number];
 const log = (s: string) => process.stderr.write(s + '\n');
 
 function parseArgs(argv: string[]) {
   const positional: string[] = [];
   let rounds = 9;
-  let workloads: Workload[] = [...WORKLOADS];
+  let workloads: Workload[] = ['tx', 'gets'];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--rounds') rounds = Number(argv[++i]);
@@ -74,6 +75,7 @@ async function main(): Promise<void> {
     const run: Record<Workload, (s: Side, k: number) => Promise<number>> = {
       tx: (s, k) => timed(() => w[s]!.tx(groups.slice(k * 10, k * 10 + 10))),
       gets: (s, k) => timed(() => w[s]!.gets(ids.slice(k * 100, k * 100 + 100))),
+      batch: (s, k) => timed(() => w[s]!.batch(users.slice(k * 200, k * 200 + 200))),
     };
     const slices = 20;
     const ms = Object.fromEntries(workloads.map((wl) => [wl, { raw: [] as number[], A: [] as number[], B: [] as number[] }])) as Record<Workload, Record<Side, number[]>>;
