@@ -34,7 +34,7 @@ export class CheckBuilder extends Operation<ConditionCheckInput, void> {
   ) {
     super();
     checkOwners(model, condition, 'the condition');
-    this.holdsOnMissing = holdsOnMissingItem(condition.node);
+    this.holdsOnMissing = holdsOnMissingItem(condition.node, model.name);
   }
 
   /**

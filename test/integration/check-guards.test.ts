@@ -7,12 +7,13 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { Condition, ConditionFailedError, TransactionCanceledError, defineEntity, defineTable, transactWrite, type CheckBuilder } from '../../src/index.js';
+import { Condition, ConditionFailedError, ExpressionError, TransactionCanceledError, defineEntity, defineTable, transactWrite, type CheckBuilder } from '../../src/index.js';
 import { holdsOnMissingItem } from '../../src/expressions/holds-on-missing.js';
 import { storedItemOf } from '../../src/operations/condition-failure.js';
 import { testClient, testDocClient, uniqueTableName } from '../support/client.js';
 import { failure, holds } from '../support/failure.js';
 import { missingItemCases } from '../support/missing-item-cases.js';
+import { countRequests, refusedBeforeSend } from '../support/requests.js';
 import { useTable } from '../support/tables.js';
 import { expiredLongAgo } from '../support/ttl.js';
 
@@ -74,7 +75,7 @@ describe("holdsOnMissingItem agrees with DynamoDB Local for every node kind", ()
   const cases = missingItemCases(Probes.Attr);
 
   it.each(cases)('on a missing item: %s', async (_name, condition, expected) => {
-    expect(holdsOnMissingItem(condition.node)).toBe(expected);
+    expect(holdsOnMissingItem(condition.node, 'Probe')).toBe(expected);
     const check = Probe.check({ id: 'missing' }, condition);
     expect(check.build().ConditionExpression).not.toMatch(/_et/); // sent as it is: DynamoDB judges it
     expect(await holds(check)).toBe(expected);
@@ -195,9 +196,10 @@ describe('a check in a transaction sent again under its idempotency token', () =
   });
 });
 
-describe('a condition of two values', () => {
-  it('is refused before sending: no attribute to judge on a missing item', () => {
+describe('a hand-built condition whose first operand is a value', () => {
+  it('is refused before sending (DynamoDB judges it by its values, which a check cannot mirror), naming the entity', async () => {
     const twoValues = new Condition({ kind: 'compare', op: '=', left: { kind: 'value', value: 1 }, right: { kind: 'value', value: 1 } });
-    expect(() => Profile.check({ id: 'profile' }, twoValues)).toThrow(TypeError);
+    const sent = countRequests(client);
+    await refusedBeforeSend(sent, ExpressionError, () => Profile.check({ id: 'profile' }, twoValues));
   });
 });

@@ -739,7 +739,7 @@ describe('bad input throws typed errors before anything is sent', () => {
     expect(validationPaths(() => User.delete(u1).where(User.Attr('price').in([1, -unsafe])).build())).toEqual(['price']);
     // the largest safe integer is fine
     expect(User.put({ ...ada, score: Number.MAX_SAFE_INTEGER }).build().Item!.score).toBe(Number.MAX_SAFE_INTEGER);
-    expect(User.check(u1, User.Attr('score').lt(-Number.MAX_SAFE_INTEGER)).build().ExpressionAttributeValues).toEqual({ ':v0': -Number.MAX_SAFE_INTEGER });
+    expect(User.check(u1, User.Attr('score').lt(-Number.MAX_SAFE_INTEGER)).build().ExpressionAttributeValues).toEqual({ ':v0': 'User', ':v1': -Number.MAX_SAFE_INTEGER });
   });
 
   it('separator in a key value', () => {

@@ -7,7 +7,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
-import { Condition, buildTransactWrite, defineEntity, defineTable, not } from '../../src/index.js';
+import { Condition, ExpressionError, buildTransactWrite, defineEntity, defineTable, not } from '../../src/index.js';
 import { holdsOnMissingItem } from '../../src/expressions/holds-on-missing.js';
 import { scopeFor } from '../../src/operations/expression-input.js';
 import { missingItemCases } from '../support/missing-item-cases.js';
@@ -16,19 +16,28 @@ const client = new DynamoDBClient({ region: 'us-east-1' });
 const T = defineTable({ name: 'Guards', client, partitionKey: { name: 'pk', type: 'S' } });
 describe('holdsOnMissingItem: a condition judged on a missing item', () => {
   it.each(missingItemCases(T.Attr))('%s', (_name, condition, expected) => {
-    expect(holdsOnMissingItem(condition.node)).toBe(expected);
+    expect(holdsOnMissingItem(condition.node, 'T')).toBe(expected);
   });
 
   it("an entity's part of a table-level condition (scoped) is judged as its child", () => {
     const Thing = defineEntity({ table: T, name: 'Thing', schema: z.object({ id: z.string(), x: z.string().optional() }), keys: { primary: { pk: 'T#{id}' } } });
     const scoped = (c: Condition) => new Condition({ kind: 'scoped', scope: scopeFor(Thing.model), child: c.node });
-    expect(holdsOnMissingItem(scoped(Thing.Attr('x').notExists()).node)).toBe(true);
-    expect(holdsOnMissingItem(scoped(Thing.Attr('x').eq('a')).node)).toBe(false);
+    expect(holdsOnMissingItem(scoped(Thing.Attr('x').notExists()).node, 'T')).toBe(true);
+    expect(holdsOnMissingItem(scoped(Thing.Attr('x').eq('a')).node, 'T')).toBe(false);
   });
 
-  it('a comparison of two values, which no builder makes, is refused rather than guessed', () => {
-    const node = { kind: 'compare', op: '=', left: { kind: 'value', value: 1 }, right: { kind: 'value', value: 1 } } as const;
-    expect(() => holdsOnMissingItem(node)).toThrow(TypeError);
+  it('a comparison, BETWEEN or IN whose first operand is a value, which no builder makes, is an ExpressionError rather than a guess', () => {
+    const one = { kind: 'value', value: 1 } as const;
+    const x = { kind: 'path', path: ['x'] } as const;
+    for (const node of [
+      { kind: 'compare', op: '=', left: one, right: one },
+      { kind: 'compare', op: '<', left: one, right: x },
+      { kind: 'between', operand: one, low: x, high: one },
+      { kind: 'in', operand: one, values: [x, one] },
+    ] as const) {
+      expect(() => holdsOnMissingItem(node, 'T')).toThrow(ExpressionError);
+      expect(() => holdsOnMissingItem({ kind: 'not', child: node }, 'T')).toThrow(/T: .*first operand is a value/);
+    }
   });
 });
 
