@@ -212,7 +212,7 @@ describe('nested map keys that contain dots', () => {
     await Dotted.put({ id: 'd1', meta: { 'a.b': 'v', c: { 'x.y': 2 }, 'p.q': { r: 'deep' } }, rows: [{ 'k.v': 'row' }] });
     const { Attr } = Dotted;
     const built = Dotted.check({ id: 'd1' }, Attr('meta.a.b').eq('v')).build();
-    expect(built.ExpressionAttributeNames).toEqual({ '#n0': 'meta', '#n1': 'a.b' });
+    expect(built.ExpressionAttributeNames).toEqual({ '#n0': '_et', '#n1': 'meta', '#n2': 'a.b' });
     expect(await holds(Dotted.check({ id: 'd1' }, Attr('meta.a.b').eq('v')))).toBe(true);
     expect(await holds(Dotted.check({ id: 'd1' }, Attr('meta.c.x.y').gt(1)))).toBe(true);
     // A dotted key in the middle of a path: AttrPath lists it, but PathValue types it never (not fixed).
@@ -268,11 +268,12 @@ describe('an expression with its names and values substituted', () => {
   // DynamoDB Local (UpdateItem and TransactWriteItems alike): the expression's length plus the
   // bytes of the names and of the values it uses (strings, binaries, maps and lists alike) must be at
   // most 1 MiB ("Expression size has exceeded the maximum allowed size"); a value used twice counts twice.
-  // `#n0 = :v0` is 9 characters and `name` 4 bytes: 1,048,563 bytes of value is the most.
+  // A check sends `#n0 = :v0 AND #n1 = :v1` (its own `_et = 'User'` first), 23 characters, with
+  // `_et` and `name` 7 bytes and 'User' 4: 1,048,542 bytes of value is the most.
   it('is refused before sending over 1 MiB, and sent (and evaluated) at 1 MiB', async () => {
     const { Attr } = User;
-    expect(await holds(User.check({ userId: 'u1' }, Attr('name').eq('y'.repeat(1_048_576 - 13))))).toBe(false);
-    const e = await refusedBeforeSend(sent, ExpressionError, () => User.check({ userId: 'u1' }, Attr('name').eq('y'.repeat(1_048_576 - 12))));
+    expect(await holds(User.check({ userId: 'u1' }, Attr('name').eq('y'.repeat(1_048_576 - 34))))).toBe(false);
+    const e = await refusedBeforeSend(sent, ExpressionError, () => User.check({ userId: 'u1' }, Attr('name').eq('y'.repeat(1_048_576 - 33))));
     expect(e.message).toMatch(/is 1,048,577 bytes with its attribute names and values in place; DynamoDB allows 1,048,576 bytes/);
     // Multi-byte text counts its UTF-8 bytes; values of an IN list add up.
     await refusedBeforeSend(sent, ExpressionError, () => User.check({ userId: 'u1' }, Attr('name').eq('é'.repeat(524_288))));
