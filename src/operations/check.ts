@@ -8,8 +8,10 @@ import { sendCommand, type RequestOptions } from '../client/send.js';
 import type { EntityModel } from '../entity/model.js';
 import { Operation } from './operation.js';
 import { checkOwners, contextFor, withPlaceholders } from './expression-input.js';
-import { cancellationReasons } from './condition-failure.js';
-import { ConditionFailedError, TransactionCanceledError } from '../errors.js';
+import { cancellationReasons, conditionFailed } from './condition-failure.js';
+import { TransactionCanceledError } from '../errors.js';
+import { holdsOnMissingItem } from '../expressions/holds-on-missing.js';
+import { checkText, seenByEntity, unseenStoredItem } from './check-guard.js';
 
 /** The `ConditionCheck` member of a `TransactWriteItems` action. */
 export type ConditionCheckInput = NonNullable<NonNullable<TransactWriteCommandInput['TransactItems']>[number]['ConditionCheck']>;
@@ -17,9 +19,13 @@ export type ConditionCheckInput = NonNullable<NonNullable<TransactWriteCommandIn
 /**
  * `Entity.check(key, condition)`: a condition on an item that writes nothing, for transactions.
  * Awaited on its own, it runs as a one-action transaction and throws `ConditionFailedError`
- * when the condition is false.
+ * when the condition is false. It sees what its entity's reads see: another entity's item under
+ * the key, or an expired one, is no item (check-guard.ts).
  */
 export class CheckBuilder extends Operation<ConditionCheckInput, void> {
+  /** Whether the condition holds on a missing item, which is how another entity's item or an expired one is judged. */
+  private readonly holdsOnMissing: boolean;
+
   constructor(
     /** @internal */ readonly model: EntityModel,
     private readonly key: Readonly<Record<string, unknown>>,
@@ -28,10 +34,12 @@ export class CheckBuilder extends Operation<ConditionCheckInput, void> {
   ) {
     super();
     checkOwners(model, condition, 'the condition');
+    this.holdsOnMissing = holdsOnMissingItem(condition.node, model.name);
   }
 
   /**
-   * On a failed condition, attach the stored item to the `ConditionFailedError` (its `item`).
+   * On a failed condition, attach the stored item to the `ConditionFailedError` (its `item`): in
+   * model form when it is this entity's, as stored when it is another entity's.
    *
    * @example User.check({ userId: 'u2' }, User.Attr('age').gte(18)).returnItemOnConditionFailure()
    */
@@ -41,27 +49,50 @@ export class CheckBuilder extends Operation<ConditionCheckInput, void> {
 
   /** @internal what the check requires, in words (messages of cancelled transactions) */
   checks(): string {
-    return 'its condition must hold';
+    return checkText(this.model, this.holdsOnMissing);
   }
 
-  /** @internal the action of a transaction */
-  transactItem(): { ConditionCheck: ConditionCheckInput } {
-    return { ConditionCheck: this.build() };
+  /** @internal why the check saw a stored item its failed condition returned as no item, if it did */
+  unseen(plain: Readonly<Record<string, unknown>>): string | undefined {
+    return unseenStoredItem(this.model, plain, new Date());
   }
 
   /**
+   * @internal the action of a transaction. Its expiry test compares with the time of the
+   * transaction (`now`, or the time of the call), and a retry with the same idempotency token
+   * sends the action it sent before: DynamoDB replays a token only with the same payload.
+   */
+  transactItem(token?: string, now?: Date): { ConditionCheck: ConditionCheckInput } {
+    if (now !== undefined) return { ConditionCheck: this.prepare(now) };
+    if (token !== undefined && this.transactCache?.token === token) return this.transactCache.item;
+    const item = { ConditionCheck: this.prepare(new Date()) };
+    if (token !== undefined) this.transactCache = { token, item };
+    return item;
+  }
+
+  /** The action last sent with an idempotency token, and that token. */
+  private transactCache: { token: string; item: { ConditionCheck: ConditionCheckInput } } | undefined;
+
+  /**
    * The `ConditionCheck` member of a `TransactWriteItems` action, without sending: a check is only
-   * ever a transaction action, so this is not a command input of its own.
+   * ever a transaction action, so this is not a command input of its own. The condition is sent as
+   * the entity sees the item: `#_et = :name AND (condition)` (and `NOT (#ttl <= :now)` with a TTL),
+   * or, for a condition that holds on a missing item, `#_et <> :name OR (condition)` (and
+   * `#ttl <= :now`), so that another entity's item or an expired one counts as no item.
    *
-   * @example User.check({ userId: 'u2' }, User.Attr('age').gte(18)).build().ConditionExpression // '#n0 >= :v0'
+   * @example User.check({ userId: 'u2' }, User.Attr('age').gte(18)).build().ConditionExpression // '#n0 = :v0 AND #n1 >= :v1' (_et = 'User' AND age >= 18)
    */
   build(): ConditionCheckInput {
+    return this.prepare(new Date());
+  }
+
+  private prepare(now: Date): ConditionCheckInput {
     const m = this.model;
     const ctx = contextFor(m);
     const input: ConditionCheckInput = {
       TableName: m.table.name,
       Key: m.keys.primaryKey(this.key),
-      ConditionExpression: compileCondition(this.condition.node, ctx),
+      ConditionExpression: compileCondition(seenByEntity(m, this.condition, this.holdsOnMissing, now).node, ctx),
     };
     withPlaceholders(input, ctx);
     if (this.returnItemOnFailure) input.ReturnValuesOnConditionCheckFailure = 'ALL_OLD';
@@ -69,8 +100,9 @@ export class CheckBuilder extends Operation<ConditionCheckInput, void> {
   }
 
   /**
-   * Runs the check as a one-action transaction: `ConditionFailedError` when the condition is false,
-   * `TransactionCanceledError` when the transaction is cancelled for another reason (a conflict, throttling).
+   * Runs the check as a one-action transaction: `ConditionFailedError` when the condition is false
+   * (on the item its entity sees), `TransactionCanceledError` when the transaction is cancelled for
+   * another reason (a conflict, throttling).
    *
    * @example await User.check({ userId: 'u2' }, User.Attr('age').gte(18)).send()
    */
@@ -83,11 +115,13 @@ export class CheckBuilder extends Operation<ConditionCheckInput, void> {
     } catch (e) {
       // `e` can be any value: an abort rejects with the signal's reason, `null` included.
       if ((e as { name?: string } | null)?.name !== 'TransactionCanceledException') throw e;
-      const [reason] = cancellationReasons(e, [{ model: this.model, key: input.Key as Record<string, unknown> }]).reasons;
+      const { reasons, found } = cancellationReasons(e, [{ model: this.model, key: input.Key as Record<string, unknown>, unseen: (plain) => this.unseen(plain) }]);
+      const [reason] = reasons;
       // A false condition reads as on any single write; other reasons (a conflict, throttling)
       // are the transaction's, typed as in transactWrite.
       if (reason?.code !== 'ConditionalCheckFailed') throw new TransactionCanceledError(reason === undefined ? [] : [reason], e, ['check']);
-      throw new ConditionFailedError(this.model.name, 'check', reason.item, e);
+      const checked = found[0] === undefined ? this.checks() : `${this.checks()}; ${found[0]}`;
+      throw conditionFailed(this.model.name, 'check', reason.item, e, checked);
     }
   }
 }

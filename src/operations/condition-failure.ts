@@ -76,7 +76,7 @@ export function mapTableConditionFailure(error: unknown, owner: string, operatio
 }
 
 /** The `ConditionFailedError` of a write of `owner`, its message saying what the write `checked` and whether a retry may have applied it. */
-function conditionFailed(owner: string, operation: WriteOperation, item: Record<string, unknown> | undefined, error: unknown, checked: string | undefined): ConditionFailedError {
+export function conditionFailed(owner: string, operation: WriteOperation, item: Record<string, unknown> | undefined, error: unknown, checked: string | undefined): ConditionFailedError {
   const e = new ConditionFailedError(owner, operation, item, error);
   // "condition failed" alone leaves the reader guessing which of the implicit guards was false.
   if (checked !== undefined) e.message = `${owner}: ${operation} condition failed: ${checked}${item === undefined ? '' : ' (stored item attached)'}`;
@@ -133,25 +133,35 @@ interface RawReason {
 /**
  * Turns DynamoDB's cancellation reasons into typed ones, lined up with the actions; `conflicts[i]`
  * says how action `i`'s expected version (`version`, for a write that checks one) differs from the
- * stored item's, when that made its condition fail (see `versionConflict`).
+ * stored item's, when that made its condition fail (see `versionConflict`); `found[i]`, what
+ * action `i`'s `unseen` says of the stored item its failed condition returned (a check's: another
+ * entity's item, or an expired one, which it sees as no item).
  */
 export function cancellationReasons(
   error: unknown,
-  prepared: readonly (({ model: EntityModel } | { model: undefined; owner: string }) & { key: Record<string, unknown>; version?: VersionCheck | undefined })[],
-): { reasons: CancellationReason[]; conflicts: (string | undefined)[] } {
+  prepared: readonly (({ model: EntityModel } | { model: undefined; owner: string }) & {
+    key: Record<string, unknown>;
+    version?: VersionCheck | undefined;
+    unseen?: ((plain: Readonly<Record<string, unknown>>) => string | undefined) | undefined;
+  })[],
+): { reasons: CancellationReason[]; conflicts: (string | undefined)[]; found: (string | undefined)[] } {
   const raw = ((error as { CancellationReasons?: RawReason[] }).CancellationReasons ?? []) as RawReason[];
   const conflicts: (string | undefined)[] = [];
+  const found: (string | undefined)[] = [];
   const reasons = prepared.map((p, index) => {
     const r = raw[index] ?? {};
     const code = r.Code ?? 'None';
     // An action addressed by physical key (no entity): its stored item is reported as stored.
     if (p.model === undefined) {
       conflicts.push(undefined);
+      found.push(undefined);
       return { index, entity: p.owner, key: p.key, code, message: r.Message, item: r.Item === undefined ? undefined : unmarshallItem(r.Item) };
     }
     const stored = r.Item === undefined ? undefined : failedItem(p.model, r.Item);
-    conflicts.push(code === 'ConditionalCheckFailed' ? versionConflict(p.model, p.version, stored) : undefined);
+    const failed = code === 'ConditionalCheckFailed';
+    conflicts.push(failed ? versionConflict(p.model, p.version, stored) : undefined);
+    found.push(failed && stored !== undefined ? p.unseen?.(stored.plain) : undefined);
     return { index, entity: p.model.name, key: p.key, code, message: r.Message, item: stored?.item };
   });
-  return { reasons, conflicts };
+  return { reasons, conflicts, found };
 }

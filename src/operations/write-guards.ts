@@ -119,6 +119,20 @@ export function notExpired(model: EntityModel, now: Date): Condition | undefined
 }
 
 /**
+ * `#_et <> :name` where the table has a discriminator, else nothing: the stored item is not this
+ * entity's (a missing item is not either: `<>` holds on an absent attribute).
+ */
+export function notOwnedItem(model: EntityModel): Condition | undefined {
+  const et = model.table.entityAttribute;
+  return et === undefined ? undefined : new Condition({ kind: 'compare', op: '<>', left: { kind: 'path', path: [et] }, right: { kind: 'value', value: model.name } });
+}
+
+/** `#ttl <= :now` where the entity has a TTL, else nothing: the stored item has expired (see `expiredAt`). */
+export function expiredItem(model: EntityModel, now: Date): Condition | undefined {
+  return model.ttl === undefined ? undefined : expiredAt(model.ttl, now);
+}
+
+/**
  * `#ttl <= :now`: expired, as DynamoDB's TTL and `get()` see it. Only a number at or before now
  * has expired: a missing, NULL or non-number TTL attribute never does (the comparison is false).
  */

@@ -70,6 +70,8 @@ interface PreparedAction {
   readonly version: VersionCheck | undefined;
   /** what the action counts toward DynamoDB's 4 MB per transaction */
   readonly bytes: number;
+  /** a check's: why it saw the stored item its failed condition returned as no item, for the message of a cancellation */
+  readonly unseen?: (plain: Readonly<Record<string, unknown>>) => string | undefined;
 }
 
 /** JSON bytes an action adds to the request body (values as AttributeValues), for the 16 MB cap. */
@@ -124,8 +126,8 @@ function prepare(action: TransactWriteAction, token: string | undefined, now: Da
     return keyed(item as TransactItem, action.model, 'delete', item.Delete, action.checks(), action.versionCheck());
   }
   if (action instanceof CheckBuilder) {
-    const item = action.transactItem();
-    return keyed(item as TransactItem, action.model, 'check', item.ConditionCheck, action.checks());
+    const item = action.transactItem(token, now);
+    return { ...keyed(item as TransactItem, action.model, 'check', item.ConditionCheck, action.checks()), unseen: (plain) => action.unseen(plain) };
   }
   if (action instanceof TableDeleteBuilder) {
     const item = action.transactItem();
@@ -252,9 +254,10 @@ export async function transactWrite(actions: readonly TransactWriteAction[], opt
         throw new TransactionOutcomeUnknownError(token, unknownActions(prepared), e);
       }
       if ((e as { name?: string } | null)?.name !== 'TransactionCanceledException') throw explainValidation(actions, e);
-      const { reasons, conflicts } = cancellationReasons(e, prepared);
+      const { reasons, conflicts, found } = cancellationReasons(e, prepared);
       if (backoff === undefined || !onlyConflicts(reasons) || attempt >= backoff.maxAttempts) {
-        throw new TransactionCanceledError(reasons, e, prepared.map((p) => p.operation), prepared.map((p) => p.checks), conflicts);
+        const checks = prepared.map((p, i) => (found[i] === undefined ? p.checks : `${p.checks ?? 'its condition must hold'}; ${found[i]}`));
+        throw new TransactionCanceledError(reasons, e, prepared.map((p) => p.operation), checks, conflicts);
       }
       await sleep(backoffDelay(attempt - 1, backoff), signal);
     }

@@ -6,10 +6,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { and, ConditionFailedError, defineEntity, defineTable, ExpressionError, not, or, transactWrite, ValidationError, type AttributeOperand, type Condition, type KeyCondition } from '../../src/index.js';
+import { and, defineEntity, defineTable, ExpressionError, not, or, transactWrite, ValidationError, type AttributeOperand, type Condition, type KeyCondition } from '../../src/index.js';
 import { appModel } from '../fixtures/app-model.js';
 import { testClient, testDocClient, uniqueTableName } from '../support/client.js';
 import { countRequests, refusedBeforeSend } from '../support/requests.js';
+import { holds } from '../support/failure.js';
 import { useTable } from '../support/tables.js';
 
 const client = testClient();
@@ -84,16 +85,6 @@ beforeAll(async () => {
 /** A condition another entity built, passed where the type would refuse it (as untyped code can). */
 const foreign = (c: Condition): never => c as never;
 
-/** True when awaiting `op` succeeds, false when its condition fails. */
-async function holds(op: PromiseLike<unknown>): Promise<boolean> {
-  try {
-    await op;
-    return true;
-  } catch (e) {
-    if (e instanceof ConditionFailedError) return false;
-    throw e;
-  }
-}
 
 describe('a condition is tied to the entity (or table) that built it', () => {
   it('check with another entity\'s Attr is an ExpressionError naming both entities and the path, nothing sent', async () => {
@@ -221,7 +212,7 @@ describe('nested map keys that contain dots', () => {
     await Dotted.put({ id: 'd1', meta: { 'a.b': 'v', c: { 'x.y': 2 }, 'p.q': { r: 'deep' } }, rows: [{ 'k.v': 'row' }] });
     const { Attr } = Dotted;
     const built = Dotted.check({ id: 'd1' }, Attr('meta.a.b').eq('v')).build();
-    expect(built.ExpressionAttributeNames).toEqual({ '#n0': 'meta', '#n1': 'a.b' });
+    expect(built.ExpressionAttributeNames).toEqual({ '#n0': '_et', '#n1': 'meta', '#n2': 'a.b' });
     expect(await holds(Dotted.check({ id: 'd1' }, Attr('meta.a.b').eq('v')))).toBe(true);
     expect(await holds(Dotted.check({ id: 'd1' }, Attr('meta.c.x.y').gt(1)))).toBe(true);
     // A dotted key in the middle of a path: AttrPath lists it, but PathValue types it never (not fixed).
@@ -277,11 +268,12 @@ describe('an expression with its names and values substituted', () => {
   // DynamoDB Local (UpdateItem and TransactWriteItems alike): the expression's length plus the
   // bytes of the names and of the values it uses (strings, binaries, maps and lists alike) must be at
   // most 1 MiB ("Expression size has exceeded the maximum allowed size"); a value used twice counts twice.
-  // `#n0 = :v0` is 9 characters and `name` 4 bytes: 1,048,563 bytes of value is the most.
+  // A check sends `#n0 = :v0 AND #n1 = :v1` (its own `_et = 'User'` first), 23 characters, with
+  // `_et` and `name` 7 bytes and 'User' 4: 1,048,542 bytes of value is the most.
   it('is refused before sending over 1 MiB, and sent (and evaluated) at 1 MiB', async () => {
     const { Attr } = User;
-    expect(await holds(User.check({ userId: 'u1' }, Attr('name').eq('y'.repeat(1_048_576 - 13))))).toBe(false);
-    const e = await refusedBeforeSend(sent, ExpressionError, () => User.check({ userId: 'u1' }, Attr('name').eq('y'.repeat(1_048_576 - 12))));
+    expect(await holds(User.check({ userId: 'u1' }, Attr('name').eq('y'.repeat(1_048_576 - 34))))).toBe(false);
+    const e = await refusedBeforeSend(sent, ExpressionError, () => User.check({ userId: 'u1' }, Attr('name').eq('y'.repeat(1_048_576 - 33))));
     expect(e.message).toMatch(/is 1,048,577 bytes with its attribute names and values in place; DynamoDB allows 1,048,576 bytes/);
     // Multi-byte text counts its UTF-8 bytes; values of an IN list add up.
     await refusedBeforeSend(sent, ExpressionError, () => User.check({ userId: 'u1' }, Attr('name').eq('é'.repeat(524_288))));
@@ -298,7 +290,8 @@ describe('a Date compared with a renamed TTL attribute through its physical name
   it('is sent as epoch seconds on entity operations, as on table-level reads', async () => {
     await Lease.put({ id: 'l1', expiresAt: new Date(Date.now() + 3_600_000) });
     const built = Lease.check({ id: 'l1' }, AppTable.Attr('exp').gt(new Date(0))).build();
-    expect(typeof built.ExpressionAttributeValues?.[':v0']).toBe('number');
+    // :v0 and :v1 are the check's own guard (the item is a Lease and has not expired).
+    expect(typeof built.ExpressionAttributeValues?.[':v2']).toBe('number');
     expect(await holds(Lease.check({ id: 'l1' }, AppTable.Attr('exp').gt(new Date(0))))).toBe(true);
     expect(await holds(Lease.check({ id: 'l1' }, Lease.Attr('expiresAt').gt(new Date(0))))).toBe(true);
     const found = await AppTable.scan().filter(AppTable.Attr('exp').gt(new Date(0)).and(AppTable.Attr('_et').eq('Lease'))).all();

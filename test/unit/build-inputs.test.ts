@@ -667,14 +667,14 @@ describe('delete / check', () => {
     expect('ReturnValues' in User.delete(u1).returning('ALL_OLD').returning('NONE').build()).toBe(false);
   });
 
-  it('check: a ConditionCheck input', () => {
+  it('check: a ConditionCheck input, on the stored item only when it is a User', () => {
     const at = new Date('2000-01-01T00:00:00.000Z');
     expect(User.check(u1, User.Attr('birthday').lt(at).or(User.Attr('tags').contains('vip'))).build()).toEqual({
       TableName: 'App',
       Key: KEY,
-      ConditionExpression: '#n0 < :v0 OR contains(#n1, :v1)',
-      ExpressionAttributeNames: { '#n0': 'birthday', '#n1': 'tags' },
-      ExpressionAttributeValues: { ':v0': '2000-01-01T00:00:00.000Z', ':v1': 'vip' },
+      ConditionExpression: '#n0 = :v0 AND (#n1 < :v1 OR contains(#n2, :v2))',
+      ExpressionAttributeNames: { '#n0': '_et', '#n1': 'birthday', '#n2': 'tags' },
+      ExpressionAttributeValues: { ':v0': 'User', ':v1': '2000-01-01T00:00:00.000Z', ':v2': 'vip' },
     });
     expect(User.check(u1, User.Attr('age').exists()).returnItemOnConditionFailure().build().ReturnValuesOnConditionCheckFailure).toBe('ALL_OLD');
   });
@@ -739,7 +739,7 @@ describe('bad input throws typed errors before anything is sent', () => {
     expect(validationPaths(() => User.delete(u1).where(User.Attr('price').in([1, -unsafe])).build())).toEqual(['price']);
     // the largest safe integer is fine
     expect(User.put({ ...ada, score: Number.MAX_SAFE_INTEGER }).build().Item!.score).toBe(Number.MAX_SAFE_INTEGER);
-    expect(User.check(u1, User.Attr('score').lt(-Number.MAX_SAFE_INTEGER)).build().ExpressionAttributeValues).toEqual({ ':v0': -Number.MAX_SAFE_INTEGER });
+    expect(User.check(u1, User.Attr('score').lt(-Number.MAX_SAFE_INTEGER)).build().ExpressionAttributeValues).toEqual({ ':v0': 'User', ':v1': -Number.MAX_SAFE_INTEGER });
   });
 
   it('separator in a key value', () => {
