@@ -45,6 +45,7 @@ export type { UpdateReturnMode, UpdatedAttributes } from './operations/update.js
 export { DeleteBuilder } from './operations/delete.js';
 export { CheckBuilder } from './operations/check.js';
 export { TableDeleteBuilder } from './operations/table-delete.js';
+export { TableCheckBuilder } from './operations/table-check.js';
 export type { TablePrimaryKey } from './entity/physical-key.js';
 export { QueryBuilder } from './pagination/query.js';
 export { ScanBuilder } from './pagination/scan.js';

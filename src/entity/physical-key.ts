@@ -77,3 +77,12 @@ function checkKeyValue(owner: string, attr: KeyAttribute, v: unknown, maxBytes: 
   }
   return v;
 }
+
+/**
+ * A copy of a physical key as given, taken when a builder is made: changing the caller's object later
+ * must not change the request. Anything that is not a plain object is kept as it is, for
+ * `physicalKey` to refuse when the request is built.
+ */
+export function givenKey(key: unknown): unknown {
+  return key !== null && typeof key === 'object' && !Array.isArray(key) ? { ...key } : key;
+}

@@ -23,7 +23,8 @@ import type { BatchWriteOptions } from '../batch/batch-writer.js';
 import { batchGetAll, type BatchGetOptions, type BatchGetResults } from '../batch/batch-get.js';
 import type { GetBuilder } from '../operations/get.js';
 import { TableDeleteBuilder } from '../operations/table-delete.js';
-import type { TablePrimaryKey } from './physical-key.js';
+import { TableCheckBuilder } from '../operations/table-check.js';
+import { givenKey, type TablePrimaryKey } from './physical-key.js';
 import { TableKeyOperand } from '../expressions/table-key-condition.js';
 import type { AllKeyAttributes, IndexKeyCondition, KeyValueOf } from './table-key-types.js';
 
@@ -186,9 +187,18 @@ export class Table<C extends TableConfig = TableConfig> {
    * @example await AppTable.delete({ pk: 'USER#u1', sk: 'NOTE#1' }).where(AppTable.Attr('_et').eq('Note'))
    */
   delete(key: TablePrimaryKey<C>): TableDeleteBuilder {
-    // A copy: changing the caller's object later must not change the delete.
-    const given: unknown = key !== null && typeof key === 'object' && !Array.isArray(key) ? { ...key } : key;
-    return new TableDeleteBuilder(this as unknown as Table, { key: given, condition: undefined, returnOld: false, returnItemOnFailure: false });
+    return new TableDeleteBuilder(this as unknown as Table, { key: givenKey(key), condition: undefined, returnOld: false, returnItemOnFailure: false });
+  }
+
+  /**
+   * A condition on the item stored under a physical primary key, whichever entity (or none) wrote it,
+   * sent as written on physical names (`Entity.check` judges only its own entity's live item): an
+   * action of `transactWrite`, or a one-action transaction when awaited.
+   *
+   * @example await transactWrite([AppTable.check({ pk: 'ORG#acme', sk: 'LIMITS' }, AppTable.Attr('seats').gt(0)), User.put(u)])
+   */
+  check(key: TablePrimaryKey<C>, condition: Condition): TableCheckBuilder {
+    return new TableCheckBuilder(this as unknown as Table, { key: givenKey(key), condition, returnItemOnFailure: false });
   }
 
   /**

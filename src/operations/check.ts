@@ -1,4 +1,4 @@
-import { TransactWriteItemsCommand, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import { TransactWriteItemsCommand, type DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { marshallSettings } from '../client/marshal-settings.js';
 import { marshallTransactAction } from '../client/send-document-request.js';
@@ -108,20 +108,31 @@ export class CheckBuilder extends Operation<ConditionCheckInput, void> {
    */
   async send(options?: RequestOptions): Promise<void> {
     const input = this.build();
-    try {
-      const client = this.model.table.client;
-      const action = marshallTransactAction({ ConditionCheck: input }, marshallSettings(client)) as TransactWriteItem;
-      await sendCommand(client, new TransactWriteItemsCommand({ TransactItems: [action] }), options?.abortSignal);
-    } catch (e) {
-      // `e` can be any value: an abort rejects with the signal's reason, `null` included.
-      if ((e as { name?: string } | null)?.name !== 'TransactionCanceledException') throw e;
-      const { reasons, found } = cancellationReasons(e, [{ model: this.model, key: input.Key as Record<string, unknown>, unseen: (plain) => this.unseen(plain) }]);
-      const [reason] = reasons;
-      // A false condition reads as on any single write; other reasons (a conflict, throttling)
-      // are the transaction's, typed as in transactWrite.
-      if (reason?.code !== 'ConditionalCheckFailed') throw new TransactionCanceledError(reason === undefined ? [] : [reason], e, ['check']);
-      const checked = found[0] === undefined ? this.checks() : `${this.checks()}; ${found[0]}`;
-      throw conditionFailed(this.model.name, 'check', reason.item, e, checked);
-    }
+    const cancelled = await sendCheckAlone(this.model.table.client, input, options);
+    if (cancelled === undefined) return;
+    const { reasons, found } = cancellationReasons(cancelled, [{ model: this.model, key: input.Key as Record<string, unknown>, unseen: (plain) => this.unseen(plain) }]);
+    const [reason] = reasons;
+    // A false condition reads as on any single write; other reasons (a conflict, throttling)
+    // are the transaction's, typed as in transactWrite.
+    if (reason?.code !== 'ConditionalCheckFailed') throw new TransactionCanceledError(reason === undefined ? [] : [reason], cancelled, ['check']);
+    const checked = found[0] === undefined ? this.checks() : `${this.checks()}; ${found[0]}`;
+    throw conditionFailed(this.model.name, 'check', reason.item, cancelled, checked);
+  }
+}
+
+/**
+ * Sends one `ConditionCheck` as a one-action transaction (the only way DynamoDB runs a check).
+ * Resolves to `undefined` when the check held, and to the `TransactionCanceledException` when it
+ * was cancelled, which the caller words as its own failure; any other error is thrown as it is.
+ */
+export async function sendCheckAlone(client: DynamoDBClient, input: ConditionCheckInput, options: RequestOptions | undefined): Promise<object | undefined> {
+  try {
+    const action = marshallTransactAction({ ConditionCheck: input }, marshallSettings(client)) as TransactWriteItem;
+    await sendCommand(client, new TransactWriteItemsCommand({ TransactItems: [action] }), options?.abortSignal);
+    return undefined;
+  } catch (e) {
+    // `e` can be any value: an abort rejects with the signal's reason, `null` included.
+    if ((e as { name?: string } | null)?.name === 'TransactionCanceledException') return e as object;
+    throw e;
   }
 }

@@ -11,6 +11,7 @@ import { UpdateBuilder, type AnyUpdateBuilder } from '../operations/update.js';
 import { DeleteBuilder } from '../operations/delete.js';
 import { CheckBuilder } from '../operations/check.js';
 import { TableDeleteBuilder } from '../operations/table-delete.js';
+import { TableCheckBuilder } from '../operations/table-check.js';
 import type { Table } from '../entity/table.js';
 import { cancellationReasons, type VersionCheck } from '../operations/condition-failure.js';
 import { backoffDelay, resolveBackoff, sleep, type BackoffOptions } from '../batch/backoff.js';
@@ -26,13 +27,14 @@ export const MAX_TRANSACTION_ACTIONS = 100;
 /** DynamoDB's cap on a transaction's aggregate size. */
 export const MAX_TRANSACTION_BYTES = 4 * 1024 * 1024;
 
-/** An action of `transactWrite`: a put, update, delete or check builder, or a table's delete by physical key. */
+/** An action of `transactWrite`: a put, update, delete or check builder, or a table's delete or check by physical key. */
 export type TransactWriteAction =
   | PutBuilder<unknown, unknown, string>
   | AnyUpdateBuilder
   | DeleteBuilder<unknown, unknown, string>
   | CheckBuilder
-  | TableDeleteBuilder<unknown, string>;
+  | TableDeleteBuilder<unknown, string>
+  | TableCheckBuilder;
 
 export interface TransactWriteOptions extends RequestOptions {
   /** `ClientRequestToken` (1-36 characters): retries with the same token apply once, for 10 minutes. */
@@ -134,7 +136,12 @@ function prepare(action: TransactWriteAction, token: string | undefined, now: Da
     const table = action.table;
     return { item: item as TransactItem, model: undefined, owner: `table ${table.name}`, table, key: item.Delete.Key!, operation: 'delete', checks: action.checks(), version: undefined, bytes: keyedActionBytes(item.Delete) };
   }
-  throw new InvalidTransactionError(`transactWrite takes put(), update(), delete() and check() builders${anotherCopyHint(action, [PutBuilder, UpdateBuilder, DeleteBuilder, CheckBuilder, TableDeleteBuilder])}`);
+  if (action instanceof TableCheckBuilder) {
+    const item = action.transactItem();
+    const table = action.table;
+    return { item: item as TransactItem, model: undefined, owner: `table ${table.name}`, table, key: item.ConditionCheck.Key!, operation: 'check', checks: action.checks(), version: undefined, bytes: keyedActionBytes(item.ConditionCheck) };
+  }
+  throw new InvalidTransactionError(`transactWrite takes put(), update(), delete() and check() builders${anotherCopyHint(action, [PutBuilder, UpdateBuilder, DeleteBuilder, CheckBuilder, TableDeleteBuilder, TableCheckBuilder])}`);
 }
 
 /**

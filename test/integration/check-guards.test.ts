@@ -2,12 +2,13 @@
  * `Entity.check(key, condition)` on DynamoDB Local sees what its entity's reads see: another
  * entity's item under the same key (single-table design) and an expired item (TTL passed, not
  * deleted yet) count as no item. Also: `holdsOnMissingItem`, which judges the condition for those,
- * cross-checked against DynamoDB's own answers for a missing item and a key-only item.
+ * cross-checked against DynamoDB's own answers for a missing item and a key-only item. And
+ * `AppTable.check(key, condition)`, which judges whatever is stored under a physical key, unguarded.
  */
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { Condition, ConditionFailedError, ExpressionError, TransactionCanceledError, defineEntity, defineTable, transactWrite, type CheckBuilder } from '../../src/index.js';
+import { Condition, ConditionFailedError, ExpressionError, InvalidTransactionError, KeyError, TransactionCanceledError, defineEntity, defineTable, transactWrite, type CheckBuilder, type TableCheckBuilder } from '../../src/index.js';
 import { holdsOnMissingItem } from '../../src/expressions/holds-on-missing.js';
 import { storedItemOf } from '../../src/operations/condition-failure.js';
 import { testClient, testDocClient, uniqueTableName } from '../support/client.js';
@@ -19,6 +20,7 @@ import { expiredLongAgo } from '../support/ttl.js';
 
 const client = testClient();
 const raw = testDocClient(client);
+const sent = countRequests(client);
 const HOUR = 3_600_000;
 const later = () => new Date(Date.now() + HOUR);
 
@@ -58,7 +60,7 @@ beforeAll(async () => {
 });
 
 /** Whether `check` holds, awaited alone (a one-action transaction) and inside a transaction with another action; both must agree. */
-async function holdsAloneAndInTransaction(check: CheckBuilder, other: Parameters<typeof transactWrite>[0][number]): Promise<boolean> {
+async function holdsAloneAndInTransaction(check: CheckBuilder | TableCheckBuilder, other: Parameters<typeof transactWrite>[0][number]): Promise<boolean> {
   const alone = await holds(check);
   const inTransaction = await transactWrite([check, other]).then(
     () => true,
@@ -199,7 +201,37 @@ describe('a check in a transaction sent again under its idempotency token', () =
 describe('a hand-built condition whose first operand is a value', () => {
   it('is refused before sending (DynamoDB judges it by its values, which a check cannot mirror), naming the entity', async () => {
     const twoValues = new Condition({ kind: 'compare', op: '=', left: { kind: 'value', value: 1 }, right: { kind: 'value', value: 1 } });
-    const sent = countRequests(client);
     await refusedBeforeSend(sent, ExpressionError, () => Profile.check({ id: 'profile' }, twoValues));
+  });
+});
+
+describe('AppTable.check(key, condition): whatever is stored under a physical key, as written', () => {
+  const aside = () => Profile.put({ id: `aside-${Math.random()}` });
+
+  it('sends the condition with no guard, on physical names', () => {
+    const input = Shared.check({ pk: 'K#order' }, Shared.Attr('age').gte(18)).build();
+    expect(input).toEqual({ TableName: Shared.name, Key: { pk: 'K#order' }, ConditionExpression: '#n0 >= :v0', ExpressionAttributeNames: { '#n0': 'age' }, ExpressionAttributeValues: { ':v0': 18 } });
+  });
+
+  it("judges another entity's item and an expired one by their attributes, alone and in a transaction", async () => {
+    expect(await holdsAloneAndInTransaction(Shared.check({ pk: 'K#order' }, Shared.Attr('age').gte(18)), aside())).toBe(true);
+    expect(await holdsAloneAndInTransaction(Shared.check({ pk: 'K#order' }, Shared.Attr('_et').eq('Profile')), aside())).toBe(false);
+    expect(await holdsAloneAndInTransaction(Shared.check({ pk: 'K#expired' }, Shared.Attr('age').gte(18)), aside())).toBe(true);
+    expect(await holdsAloneAndInTransaction(Shared.check({ pk: 'K#none' }, Shared.Attr('age').notExists()), aside())).toBe(true);
+  });
+
+  it('a false condition is a ConditionFailedError of the table, with the item as stored when asked for', async () => {
+    const e = await failure(Shared.check({ pk: 'K#order' }, Shared.Attr('age').lt(18)).returnItemOnConditionFailure(), ConditionFailedError);
+    expect(e.message).toBe(`table ${Shared.name}: check condition failed: its condition must hold (stored item attached)`);
+    expect(e.item).toEqual({ pk: 'K#order', _et: 'Order', id: 'order', age: 30, user: 'x' });
+    const inTransaction = await failure(transactWrite([Shared.check({ pk: 'K#order' }, Shared.Attr('age').lt(18)), aside()]), TransactionCanceledError);
+    expect(inTransaction.reasons.map((r) => r.code)).toEqual(['ConditionalCheckFailed', 'None']);
+    expect(inTransaction.message).toContain(`#0 check table ${Shared.name} {"pk":"K#order"}: ConditionalCheckFailed (required: its condition must hold)`);
+  });
+
+  it('is refused before sending with a bad key, with an entity condition, and beside another action on the same item', async () => {
+    await refusedBeforeSend(sent, KeyError, () => Shared.check({ pk: 'K#order', sk: 'x' } as never, Shared.Attr('age').gte(18)).send());
+    await refusedBeforeSend(sent, ExpressionError, () => Shared.check({ pk: 'K#order' }, Profile.Attr('age').gte(18)));
+    await refusedBeforeSend(sent, InvalidTransactionError, () => transactWrite([Shared.check({ pk: 'K#profile' }, Shared.Attr('age').gte(18)), Profile.update({ id: 'profile' }).set({ age: 31 })]));
   });
 });
