@@ -1,11 +1,11 @@
 import type { z } from 'zod';
 import type { AttributeTypeName, DocPath, SetValue, UpdateAction } from '../expressions/ast.js';
-import { formatDocPath, parseDocPath, typedPath } from '../expressions/document-path.js';
+import { formatDocPath } from '../expressions/document-path.js';
 import { UpdateRef } from '../expressions/update-values.js';
 import { ExpressionError, KeyError, ValidationError } from '../errors.js';
 import type { EntityModel } from '../entity/model.js';
 import { coreType, defaultOf, defOf, emptySetWhenAbsent, isOptionalSchema, unwrapSchema } from '../entity/schema-walk.js';
-import { joinDottedKeys, leafSchemas, pathSchemas, refusedRecordKey, type PathLeaf, type PathSchemas } from '../entity/path-schemas.js';
+import { leafSchemas, pathSchemas, refusedRecordKey, resolveDocPath, type PathLeaf, type PathSchemas } from '../entity/path-schemas.js';
 import { emptySetPruner } from '../entity/empty-set-defaults.js';
 import { describeKinds, kindsFit, storedKinds, type StoredKinds } from '../entity/stored-kinds.js';
 import { assertGuardsAgree, unionTarget, type UnionGuard } from './union-guards.js';
@@ -21,10 +21,7 @@ export type UpdateStep =
  * does a nested map key with dots (`meta.a.b` for the key `a.b` of `meta`), as the path types read it.
  */
 export function resolvePath(model: EntityModel, path: string): DocPath {
-  if (Object.hasOwn(model.shape, path)) return [path];
-  const parsed = typedPath(model.name, path, () => parseDocPath(path));
-  if (parsed.length < 3 || pathSchemas(model.schema, parsed) !== undefined) return parsed;
-  return joinDottedKeys(model.schema, parsed) ?? parsed;
+  return resolveDocPath(model.name, model.schema, (n) => Object.hasOwn(model.shape, n), path);
 }
 
 export interface Planned {
