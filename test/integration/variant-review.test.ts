@@ -1,10 +1,12 @@
 /**
  * Entities with variants (a union schema) where the variants hold a field differently, on DynamoDB
- * Local: a projected read never gives an item a field (a default) that only another variant has.
+ * Local: a projected read never gives an item a field (a default) that only another variant has,
+ * and `add()`, `ref()` arithmetic and list changes keep each item within its own variant's bounds,
+ * not the tightest of all variants (adding to a box's weight failed on the letters' maximum).
  */
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { defineEntity, defineTable } from '../../src/index.js';
+import { ConditionFailedError, ValidationError, defineEntity, defineTable } from '../../src/index.js';
 import { testClient, uniqueTableName } from '../support/client.js';
 import { useTable } from '../support/tables.js';
 
@@ -33,5 +35,54 @@ describe('projections of a variant entity', () => {
     expect(await Parcel.get({ parcelId: 'letter' }).project('fee', 'size')).toEqual({ fee: 3, size: 'letter' });
     const projected = await Parcel.scan().project('parcelId', 'fee').all();
     expect(projected.sort((a, b) => a.parcelId.localeCompare(b.parcelId))).toEqual([{ parcelId: 'box' }, { parcelId: 'letter', fee: 3 }]);
+  });
+});
+
+describe("bounds of a field the variants bound differently", () => {
+  it('add() and ref() arithmetic keep each item within its own variant\'s range', async () => {
+    await Parcel.put({ parcelId: 'b2', size: 'box', grams: 2000 });
+    await Parcel.put({ parcelId: 'l2', size: 'letter', grams: 450 });
+    await Parcel.update({ parcelId: 'b2' }).add({ grams: 100 });
+    await Parcel.update({ parcelId: 'b2' }).set({ grams: Parcel.ref('grams').plus(1) });
+    expect((await Parcel.get({ parcelId: 'b2' }))?.grams).toBe(2101);
+    await Parcel.update({ parcelId: 'l2' }).add({ grams: 50 });
+    const heavy = await Parcel.update({ parcelId: 'l2' }).add({ grams: 1 }).catch((e: unknown) => e);
+    expect(heavy).toBeInstanceOf(ConditionFailedError);
+    expect((heavy as Error).message).toMatch(/grams must be <= 499 \(or absent\) for grams to stay within its schema max 500, on items whose size is "letter"/);
+    // The box's own minimum (100 g) holds for boxes only.
+    const light = await Parcel.update({ parcelId: 'b2' }).add({ grams: -2050 }).catch((e: unknown) => e);
+    expect(light).toBeInstanceOf(ConditionFailedError);
+    expect((light as Error).message).toMatch(/grams must be >= 2150 for grams to stay within its schema min 100, on items whose size is "box"/);
+    await Parcel.update({ parcelId: 'l2' }).add({ grams: -490 });
+    const [b2, l2] = await Parcel.batchGet([{ parcelId: 'b2' }, { parcelId: 'l2' }]);
+    expect([b2?.grams, l2?.grams]).toEqual([2101, 10]);
+  });
+
+  it('list lengths: a box takes more stamps than a letter, and a change no letter can take still fits a box', async () => {
+    await Parcel.put({ parcelId: 'b3', size: 'box', grams: 500, stamps: ['a', 'b'] });
+    await Parcel.put({ parcelId: 'l3', size: 'letter', grams: 5, stamps: ['a'] });
+    await Parcel.update({ parcelId: 'b3' }).append({ stamps: ['c'] });
+    await Parcel.update({ parcelId: 'l3' }).append({ stamps: ['b'] });
+    expect(await Parcel.update({ parcelId: 'l3' }).append({ stamps: ['c'] }).catch((e: unknown) => e)).toBeInstanceOf(ConditionFailedError);
+    // Three stamps at once: more than any letter holds, so the update only applies to a box.
+    await Parcel.update({ parcelId: 'b3' }).append({ stamps: ['d', 'e', 'f'] });
+    const letter = await Parcel.update({ parcelId: 'l3' }).append({ stamps: ['d', 'e', 'f'] }).catch((e: unknown) => e);
+    expect(letter).toBeInstanceOf(ConditionFailedError);
+    expect((letter as Error).message).toMatch(/joining 3 elements exceeds the maximum 2 \(schema max 2\), on items whose size is "letter": the item must be of another option/);
+    const [b3, l3] = await Parcel.batchGet([{ parcelId: 'b3' }, { parcelId: 'l3' }]);
+    expect([b3?.stamps, l3?.stamps]).toEqual([['a', 'b', 'c', 'd', 'e', 'f'], ['a', 'b']]);
+  });
+
+  it('a change no variant can take is still refused before sending', () => {
+    const Tight = defineEntity({
+      table: Table,
+      name: 'Tight',
+      schema: z.discriminatedUnion('kind', [
+        z.object({ id: z.string(), kind: z.literal('a'), tags: z.array(z.string()).max(1) }),
+        z.object({ id: z.string(), kind: z.literal('b'), tags: z.array(z.string()).max(2) }),
+      ]),
+      keys: { primary: { pk: 'TIGHT#{id}', sk: 'TIGHT' } },
+    });
+    expect(() => Tight.update({ id: 't' }).append({ tags: ['x', 'y', 'z'] }).build()).toThrow(ValidationError);
   });
 });
