@@ -207,8 +207,9 @@ type ValueStep = Exclude<UpdateStep, { kind: 'remove' }>['kind'];
 export function planSteps(model: EntityModel, steps: readonly UpdateStep[], plan: Planned = emptyPlan()): Planned {
   // The schema a change is checked with; a dry run of the change on each union option picks them.
   const target = (path: DocPath, op: string, apply: (into: Planned, s: z.ZodType, entry: boolean) => void): void => {
-    const t = unionTarget(model.name, path, pathFor(model, path, op), (s, leaf) => apply(emptyPlan(), s, isEntry(leaf, s)), op === 'remove');
-    if (t.guard !== undefined) plan.guards.push(t.guard);
+    const variants = model.variants?.options.map((o) => o.schema);
+    const t = unionTarget(model.name, path, pathFor(model, path, op), (s, leaf) => apply(emptyPlan(), s, isEntry(leaf, s)), op === 'remove', variants);
+    plan.guards.push(...t.guards);
     apply(plan, t.schema, isEntry(t.leaf, t.schema));
   };
   for (const step of steps) {

@@ -2,7 +2,9 @@
  * Entities with variants (a union schema) where the variants hold a field differently, on DynamoDB
  * Local: a projected read never gives an item a field (a default) that only another variant has,
  * and `add()`, `ref()` arithmetic and list changes keep each item within its own variant's bounds,
- * not the tightest of all variants (adding to a box's weight failed on the letters' maximum).
+ * not the tightest of all variants (adding to a box's weight failed on the letters' maximum); a
+ * nested update of a union attribute inside a variant is guarded by both tags (it was refused as
+ * "applies to only some options of , ...": a path through two unions).
  */
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -84,5 +86,53 @@ describe("bounds of a field the variants bound differently", () => {
       keys: { primary: { pk: 'TIGHT#{id}', sk: 'TIGHT' } },
     });
     expect(() => Tight.update({ id: 't' }).append({ tags: ['x', 'y', 'z'] }).build()).toThrow(ValidationError);
+  });
+});
+
+describe('a union attribute inside a variant', () => {
+  const Drawing = defineEntity({
+    table: Table,
+    name: 'Drawing',
+    schema: z.discriminatedUnion('kind', [
+      z.object({
+        id: z.string(),
+        kind: z.literal('figure'),
+        shape: z.discriminatedUnion('form', [z.object({ form: z.literal('circle'), r: z.number().max(10) }), z.object({ form: z.literal('square'), side: z.number() })]),
+      }),
+      z.object({ id: z.string(), kind: z.literal('text'), body: z.string() }),
+    ]),
+    keys: { primary: { pk: 'DRAWING#{id}', sk: 'DRAWING' } },
+  });
+
+  it('updates a field of one option, guarded by the entity tag and the union tag', async () => {
+    await Drawing.put({ id: 'c', kind: 'figure', shape: { form: 'circle', r: 1 } });
+    await Drawing.put({ id: 's', kind: 'figure', shape: { form: 'square', side: 2 } });
+    await Drawing.put({ id: 't', kind: 'text', body: 'hi' });
+    const input = Drawing.update({ id: 'c' }).set({ 'shape.r': 5 }).build();
+    expect(Object.values(input.ExpressionAttributeNames ?? {})).toEqual(expect.arrayContaining(['kind', 'shape', 'form', 'r']));
+    await Drawing.update({ id: 'c' }).set({ 'shape.r': 5 });
+    await Drawing.update({ id: 'c' }).add({ 'shape.r': 5 });
+    expect(await Drawing.get({ id: 'c' })).toEqual({ id: 'c', kind: 'figure', shape: { form: 'circle', r: 10 } });
+    const square = await Drawing.update({ id: 's' }).set({ 'shape.r': 5 }).catch((e: unknown) => e);
+    expect(square).toBeInstanceOf(ConditionFailedError);
+    expect((square as Error).message).toMatch(/shape\.form must be "circle" for shape\.r/);
+    const text = await Drawing.update({ id: 't' }).set({ 'shape.r': 5 }).catch((e: unknown) => e);
+    expect(text).toBeInstanceOf(ConditionFailedError);
+    expect((text as Error).message).toMatch(/kind must be "figure" for shape\.r/);
+    expect(await Drawing.get({ id: 's' })).toEqual({ id: 's', kind: 'figure', shape: { form: 'square', side: 2 } });
+    expect(await Drawing.get({ id: 't' })).toEqual({ id: 't', kind: 'text', body: 'hi' });
+  });
+
+  it('refuses, naming the attribute, a path the variants hold in unions that differ', () => {
+    const Mixed = defineEntity({
+      table: Table,
+      name: 'Mixed',
+      schema: z.discriminatedUnion('kind', [
+        z.object({ id: z.string(), kind: z.literal('a'), shape: z.discriminatedUnion('form', [z.object({ form: z.literal('circle'), r: z.number() }), z.object({ form: z.literal('square'), side: z.number() })]) }),
+        z.object({ id: z.string(), kind: z.literal('b'), shape: z.discriminatedUnion('form', [z.object({ form: z.literal('disc'), r: z.number() }), z.object({ form: z.literal('dot') })]) }),
+      ]),
+      keys: { primary: { pk: 'MIXED#{id}', sk: 'MIXED' } },
+    });
+    expect(() => Mixed.update({ id: 'm' }).set({ 'shape.r': 1 }).build()).toThrow(/shape\.r: is held in unions that differ between the variants of Mixed.*set shape as a whole/);
   });
 });
