@@ -208,7 +208,11 @@ export function planSteps(model: EntityModel, steps: readonly UpdateStep[], plan
   // The schema a change is checked with; a dry run of the change on each union option picks them.
   const target = (path: DocPath, op: string, apply: (into: Planned, s: z.ZodType, entry: boolean) => void): void => {
     const variants = model.variants?.options.map((o) => o.schema);
-    const t = unionTarget(model.name, path, pathFor(model, path, op), (s, leaf) => apply(emptyPlan(), s, isEntry(leaf, s)), op === 'remove', variants);
+    const ps = pathFor(model, path, op);
+    // Removing a missing attribute does nothing, so an option without the path takes a remove();
+    // but a remove() of a field with a default stores the default (`clear`), a field that option has not got.
+    const absentOk = op === 'remove' && leafSchemas(ps).every((s) => defaultOf(s) === undefined);
+    const t = unionTarget(model.name, path, ps, (s, leaf) => apply(emptyPlan(), s, isEntry(leaf, s)), absentOk, variants);
     plan.guards.push(...t.guards);
     apply(plan, t.schema, isEntry(t.leaf, t.schema));
   };

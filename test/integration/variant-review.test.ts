@@ -4,7 +4,8 @@
  * and `add()`, `ref()` arithmetic and list changes keep each item within its own variant's bounds,
  * not the tightest of all variants (adding to a box's weight failed on the letters' maximum); a
  * nested update of a union attribute inside a variant is guarded by both tags (it was refused as
- * "applies to only some options of , ...": a path through two unions).
+ * "applies to only some options of , ...": a path through two unions); and `remove()` of a field
+ * with a default, which stores the default, is guarded (it wrote a letter's fee into a box).
  */
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -134,5 +135,33 @@ describe('a union attribute inside a variant', () => {
       keys: { primary: { pk: 'MIXED#{id}', sk: 'MIXED' } },
     });
     expect(() => Mixed.update({ id: 'm' }).set({ 'shape.r': 1 }).build()).toThrow(/shape\.r: is held in unions that differ between the variants of Mixed.*set shape as a whole/);
+  });
+});
+
+describe('remove() of a field with a default, which only some options hold', () => {
+  it('stores the default on items of those options and fails on the others, writing nothing', async () => {
+    await Parcel.put({ parcelId: 'b4', size: 'box', grams: 300 });
+    await Parcel.put({ parcelId: 'l4', size: 'letter', grams: 30, fee: 7 });
+    await Parcel.update({ parcelId: 'l4' }).remove('fee');
+    expect((await Parcel.get({ parcelId: 'l4' }))).toMatchObject({ size: 'letter', fee: 3 });
+    const box = await Parcel.update({ parcelId: 'b4' }).remove('fee').catch((e: unknown) => e);
+    expect(box).toBeInstanceOf(ConditionFailedError);
+    expect((box as Error).message).toMatch(/size must be "letter" for fee/);
+    expect(await Parcel.get({ parcelId: 'b4' }).consistent()).toEqual({ parcelId: 'b4', size: 'box', grams: 300 });
+  });
+
+  it('inside a union attribute too: a strict option stays readable', async () => {
+    const Figure = defineEntity({
+      table: Table,
+      name: 'Figure',
+      schema: z.object({
+        id: z.string(),
+        shape: z.discriminatedUnion('kind', [z.object({ kind: z.literal('circle'), r: z.number().default(1) }), z.strictObject({ kind: z.literal('square') })]),
+      }),
+      keys: { primary: { pk: 'FIGURE#{id}', sk: 'FIGURE' } },
+    });
+    await Figure.put({ id: 'sq', shape: { kind: 'square' } });
+    expect(await Figure.update({ id: 'sq' }).remove('shape.r').catch((e: unknown) => e)).toBeInstanceOf(ConditionFailedError);
+    expect(await Figure.get({ id: 'sq' }).consistent()).toEqual({ id: 'sq', shape: { kind: 'square' } });
   });
 });
