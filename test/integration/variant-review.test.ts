@@ -5,7 +5,8 @@
  * not the tightest of all variants (adding to a box's weight failed on the letters' maximum); a
  * nested update of a union attribute inside a variant is guarded by both tags (it was refused as
  * "applies to only some options of , ...": a path through two unions); and `remove()` of a field
- * with a default, which stores the default, is guarded (it wrote a letter's fee into a box).
+ * with a default, which stores the default, is guarded (it wrote a letter's fee into a box); a
+ * projection reaches into a map the variants hold with different fields (it was refused as "a union").
  */
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -163,5 +164,26 @@ describe('remove() of a field with a default, which only some options hold', () 
     await Figure.put({ id: 'sq', shape: { kind: 'square' } });
     expect(await Figure.update({ id: 'sq' }).remove('shape.r').catch((e: unknown) => e)).toBeInstanceOf(ConditionFailedError);
     expect(await Figure.get({ id: 'sq' }).consistent()).toEqual({ id: 'sq', shape: { kind: 'square' } });
+  });
+});
+
+describe('project() into a map the variants hold with different fields', () => {
+  const Contact = defineEntity({
+    table: Table,
+    name: 'Contact',
+    schema: z.discriminatedUnion('kind', [
+      z.object({ id: z.string(), kind: z.literal('person'), addr: z.object({ city: z.string(), zip: z.string() }) }),
+      z.object({ id: z.string(), kind: z.literal('company'), addr: z.object({ city: z.string(), floor: z.number().optional() }) }),
+    ]),
+    keys: { primary: { pk: 'CONTACT#{id}', sk: 'CONTACT' } },
+  });
+
+  it('reads the paths of each variant', async () => {
+    await Contact.put({ id: 'p', kind: 'person', addr: { city: 'Oslo', zip: '0150' } });
+    await Contact.put({ id: 'c', kind: 'company', addr: { city: 'Rome', floor: 3 } });
+    expect(await Contact.get({ id: 'p' }).project('addr.city')).toEqual({ addr: { city: 'Oslo' } });
+    expect(await Contact.get({ id: 'c' }).project('addr.city', 'addr.floor')).toEqual({ addr: { city: 'Rome', floor: 3 } });
+    expect(await Contact.get({ id: 'p' }).project('addr.zip', 'kind')).toEqual({ kind: 'person', addr: { zip: '0150' } });
+    expect(await Contact.get({ id: 'c' }).project('addr.zip')).toEqual({});
   });
 });
