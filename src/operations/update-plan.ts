@@ -206,12 +206,12 @@ type ValueStep = Exclude<UpdateStep, { kind: 'remove' }>['kind'];
  */
 export function planSteps(model: EntityModel, steps: readonly UpdateStep[], plan: Planned = emptyPlan()): Planned {
   // The schema a change is checked with; a dry run of the change on each union option picks them.
-  const target = (path: DocPath, op: string, apply: (into: Planned, s: z.ZodType, entry: boolean) => void): void => {
+  const target = (path: DocPath, op: string, apply: (into: Planned, s: z.ZodType, entry: boolean) => void, removes = op === 'remove'): void => {
     const variants = model.variants?.options.map((o) => o.schema);
     const ps = pathFor(model, path, op);
     // Removing a missing attribute does nothing, so an option without the path takes a remove();
     // but a remove() of a field with a default stores the default (`clear`), a field that option has not got.
-    const absentOk = op === 'remove' && leafSchemas(ps).every((s) => defaultOf(s) === undefined);
+    const absentOk = removes && leafSchemas(ps).every((s) => defaultOf(s) === undefined);
     const t = unionTarget(model.name, path, ps, (s, leaf) => apply(emptyPlan(), s, isEntry(leaf, s)), absentOk, variants);
     plan.guards.push(...t.guards);
     apply(plan, t.schema, isEntry(t.leaf, t.schema));
@@ -228,7 +228,9 @@ export function planSteps(model: EntityModel, steps: readonly UpdateStep[], plan
       // An optional key given as undefined is absent, except in set() where it means REMOVE.
       if (raw === undefined && step.kind !== 'set') continue;
       const path = resolvePath(model, p);
-      target(path, step.kind, (into, s, entry) => valueStep(model, into, step.kind, path, raw, s, entry));
+      // set({ x: undefined }) removes x as remove('x') does (a list position keeps its place with NULL instead).
+      const removes = step.kind === 'set' && raw === undefined && typeof path.at(-1) === 'string';
+      target(path, step.kind, (into, s, entry) => valueStep(model, into, step.kind, path, raw, s, entry), removes);
     }
   }
   assertGuardsAgree(model.name, plan.guards);

@@ -151,6 +151,22 @@ describe('remove() of a field with a default, which only some options hold', () 
     expect(await Parcel.get({ parcelId: 'b4' }).consistent()).toEqual({ parcelId: 'b4', size: 'box', grams: 300 });
   });
 
+  it('set({ x: undefined }) of an optional field without a default removes it as remove() does: a no-op on a variant without it', async () => {
+    const Memo = defineEntity({
+      table: Table,
+      name: 'Memo',
+      schema: z.discriminatedUnion('kind', [z.object({ id: z.string(), kind: z.literal('noted'), note: z.string().optional() }), z.object({ id: z.string(), kind: z.literal('plain') })]),
+      keys: { primary: { pk: 'MEMO#{id}', sk: 'MEMO' } },
+    });
+    await Memo.put({ id: 'n', kind: 'noted', note: 'x' });
+    await Memo.put({ id: 'p', kind: 'plain' });
+    // It failed with ConditionFailedError ("kind must be "noted" for note") where remove('note') passed.
+    await Memo.update({ id: 'p' }).set({ note: undefined });
+    await Memo.update({ id: 'n' }).set({ note: undefined });
+    const [n, p] = await Memo.batchGet([{ id: 'n' }, { id: 'p' }]);
+    expect([n, p]).toEqual([{ id: 'n', kind: 'noted' }, { id: 'p', kind: 'plain' }]);
+  });
+
   it('inside a union attribute too: a strict option stays readable', async () => {
     const Figure = defineEntity({
       table: Table,
