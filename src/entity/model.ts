@@ -133,7 +133,7 @@ export class EntityModel {
       ...(o.version === undefined ? [] : [o.version]),
     ];
     this.readable = new Set(this.readableAttributes);
-    this.projections = new ProjectionPlan(o.name, this.shape, this.readable, (paths) => this.items.reader(paths));
+    this.projections = new ProjectionPlan(o.name, o.schema, this.shape, this.readable, (paths) => this.items.reader(paths));
     this.managed = this.readableAttributes.filter((a) => !(a in this.shape));
     this.defaulted = Object.entries(this.shape).filter(([, s]) => defaultOf(s) !== undefined);
     checkSchemaFields(o.name, this.shape, { version: o.version, timestamps: this.timestamps, ttl: o.ttl });

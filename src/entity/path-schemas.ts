@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { DocPath } from '../expressions/ast.js';
+import { parseDocPath, typedPath } from '../expressions/document-path.js';
 import { defOf, isOptionalSchema, lazyInner, unwrapSchema } from './schema-walk.js';
 
 /**
@@ -383,4 +384,18 @@ export function joinDottedKeys(schema: z.ZodType, segments: DocPath, from = 0, d
     if (typeof more !== 'string') return undefined;
     name = `${name}.${more}`;
   }
+}
+
+/**
+ * The document path a caller's path text names in an entity's schema: a top-level attribute whose
+ * name holds dots (`topLevel`) is one segment, and so is a nested map key with dots (`meta.a.b`
+ * for the key `a.b` of `meta`, `'m.n'.z` for `z` in the attribute `m.n`), as the path types read it.
+ *
+ * @example resolveDocPath('E', z.object({ 'm.n': z.object({ z: z.number() }) }), (n) => n === 'm.n', 'm.n.z') // ['m.n', 'z']
+ */
+export function resolveDocPath(owner: string, schema: z.ZodType, topLevel: (name: string) => boolean, text: string): DocPath {
+  if (topLevel(text)) return [text];
+  const parsed = typedPath(owner, text, () => parseDocPath(text));
+  if (parsed.length < 3 || pathSchemas(schema, parsed) !== undefined) return parsed;
+  return joinDottedKeys(schema, parsed) ?? parsed;
 }

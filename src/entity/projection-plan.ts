@@ -6,15 +6,18 @@
 import type { z } from 'zod';
 import { ExpressionError } from '../errors.js';
 import type { DocPath } from '../expressions/ast.js';
-import { parseDocPath, typedPath, uniquePaths } from '../expressions/document-path.js';
+import { uniquePaths } from '../expressions/document-path.js';
+import { resolveDocPath } from './path-schemas.js';
 
 export class ProjectionPlan {
   /**
+   * @param schema the entity's schema, whose map keys with dots a projected path may name (`meta.a.b`)
    * @param readable top-level attributes a read can return (schema fields, timestamps, version)
    * @param cut cuts the parse schema to projected paths (and keeps it), throwing for paths it cannot cut
    */
   constructor(
     private readonly entity: string,
+    private readonly schema: z.ZodType,
     private readonly shape: Readonly<Record<string, z.ZodType>>,
     private readonly readable: ReadonlySet<string>,
     private readonly cut: (paths: readonly string[]) => unknown,
@@ -32,7 +35,7 @@ export class ProjectionPlan {
     let nested = false;
     for (const a of attributes) {
       if (this.readable.has(a)) continue;
-      const path = typedPath(this.entity, a, () => parseDocPath(a));
+      const path = this.path(a);
       const head = path[0] as string;
       if (path.length === 1 || !Object.hasOwn(this.shape, head)) throw new ExpressionError(this.entity, a, 'is not an attribute of the schema and cannot be projected');
       nested = true;
@@ -43,9 +46,13 @@ export class ProjectionPlan {
     return unique;
   }
 
-  /** The document path of a projected attribute or path: a readable top-level attribute is one segment even when its name holds a dot. */
+  /**
+   * The document path of a projected attribute or path: a readable top-level attribute is one
+   * segment even when its name holds a dot, and so is a map key with dots on a nested path
+   * (`'m.n'.z`, `q.'r.s'`), as `Attr()` and the path types read them.
+   */
   path(projected: string): DocPath {
-    return this.readable.has(projected) ? [projected] : parseDocPath(projected);
+    return resolveDocPath(this.entity, this.schema, (n) => this.readable.has(n), projected);
   }
 
   /** The top-level attributes a projection reads (`address` for `address.city`), each once. */

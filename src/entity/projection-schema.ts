@@ -47,8 +47,9 @@ export function projectionTree(entity: string, paths: readonly DocPath[]): Map<P
  * way keeps only its projected fields and is optional unless it is required and keeps a required
  * field (DynamoDB returns a map only when the item holds a projected path in it); a list on the
  * way is always optional, holds the elements found, packed, without its length checks. Object-level
- * refinements are dropped: they judge a whole value. A path through anything else (a union, a
- * record, a tuple, a set, a transform) is refused: its parts cannot be cut.
+ * refinements are dropped: they judge a whole value. A union of maps is cut option by option
+ * (`cutObjects`). A path through anything else (a record, a tuple, a set, a transform, a union
+ * with an option that is not a map) is refused: its parts cannot be cut.
  *
  * Top-level attributes outside the schema (timestamps, version) are read by the item reader itself.
  */
@@ -95,6 +96,10 @@ function cutValue(entity: string, field: z.ZodType, node: PathNode): Cut {
     const cut = cutObject(entity, core, below);
     return { schema: cut.schema, required: cut.required && !mayLack };
   }
+  if (def.type === 'union' && [...below.keys()].every((s) => typeof s === 'string')) {
+    const cut = cutObjects(entity, def.options ?? [], below);
+    if (cut !== undefined) return { schema: cut.schema, required: cut.required && !mayLack };
+  }
   if (def.type === 'array' && def.element !== undefined && [...below.keys()].every((s) => typeof s === 'number')) {
     const elements = [...below.values()];
     const shapeOf = (n: PathNode): string => (n.below === undefined ? '' : JSON.stringify(subPaths(n)));
@@ -115,6 +120,37 @@ function cutValue(entity: string, field: z.ZodType, node: PathNode): Cut {
     formatDocPath(node.at),
     `project() reaches into maps (z.object) by name and lists (z.array) by index; here the schema is ${describe(def.type)}: project ${formatDocPath(node.at)} whole`,
   );
+}
+
+/**
+ * A union of objects cut to the fields below it: each option cut to the fields it has (a field the
+ * variants of an entity hold as differing maps, `addr` with a `zip` in some), merged into one map
+ * whose fields take what any option's do (a union of parsers would strip the fields of the options
+ * after the first that takes a value). An option with none of them reads as an absent value
+ * (DynamoDB returns no map for it). `undefined` when an option is not an object: such a union
+ * cannot be cut.
+ */
+function cutObjects(entity: string, options: readonly z.ZodType[], below: ReadonlyMap<PathSegment, PathNode>): Cut | undefined {
+  const objects = options.map((o) => coreOf(o)[0]);
+  if (objects.length === 0 || objects.some((o) => defOf(o).type !== 'object')) return undefined;
+  const holds = (o: z.ZodType, seg: PathSegment): boolean => Object.hasOwn(defOf(o).shape ?? {}, seg as string);
+  const cuts = objects.flatMap((o) => {
+    const fields = new Map([...below].filter(([seg]) => holds(o, seg)));
+    return fields.size === 0 ? [] : [cutObject(entity, o, fields)];
+  });
+  const merged: Record<string, z.ZodType> = {};
+  for (const [seg, node] of below) {
+    const name = seg as string;
+    const schemas = cuts.flatMap((c) => {
+      const shape = (c.schema as z.ZodObject).shape as Record<string, z.ZodType>;
+      return Object.hasOwn(shape, name) ? [shape[name]!] : [];
+    });
+    if (schemas.length === 0) throw new ExpressionError(entity, formatDocPath(node.at), 'is not a path of the schema and cannot be projected');
+    // `.or()` and `.optional()` build on the application's own zod (dynakit does not load zod).
+    const field = schemas.reduce((u, f) => u.or(f));
+    merged[name] = schemas.length === objects.length ? field : field.optional();
+  }
+  return { schema: (cuts[0]!.schema as z.ZodObject).extend(merged), required: cuts.length === objects.length && cuts.every((c) => c.required) };
 }
 
 /** A list element cut to the paths below it; an optional element stays optional. */

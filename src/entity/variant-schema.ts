@@ -66,8 +66,11 @@ export function schemaVariants(entity: string, schema: unknown): SchemaVariants 
     const merged = distinct.reduce((u, s) => u.or(s));
     shape[k] = inAll ? merged : merged.optional();
   }
+  // A projection may leave the tag out, so it cannot tell which variant's default an absent field
+  // would get: a field not held alike by every variant reads absent as absent (a put stores defaults).
+  const projected = Object.fromEntries(Object.entries(shape).map(([k, s]) => [k, common.has(k) ? s : withoutDefaults(s)]));
   const first = options[0]!.schema;
-  const object = withDef(first, { shape, checks: [] }) as z.ZodObject;
+  const object = withDef(first, { shape: projected, checks: [] }) as z.ZodObject;
   return { tag, options, shape, common, object };
 }
 
@@ -104,6 +107,33 @@ export function checkVariantFields(
   for (const d of o.derived) {
     requireCommonField(v, entity, d.name, 'the derived attribute');
     for (const f of d.from) requireCommonField(v, entity, f, `the source of derived attribute ${d.name},`);
+  }
+}
+
+/**
+ * `s` with its `.default()` and `.prefault()` taken off, at its top and in each option of a union
+ * (the merged schema of a field several variants hold differently), each left optional: a value
+ * of an absent field stays absent. The instance itself when it has none.
+ *
+ * @example withoutDefaults(z.number().default(3).or(z.number())).parse(undefined) // undefined
+ */
+function withoutDefaults(s: z.ZodType): z.ZodType {
+  const def = defOf(s);
+  switch (def.type) {
+    case 'default':
+    case 'prefault':
+      return withoutDefaults(def.innerType!).optional();
+    case 'optional':
+    case 'nullable': {
+      const inner = withoutDefaults(def.innerType!);
+      return inner === def.innerType ? s : withDef(s, { innerType: inner });
+    }
+    case 'union': {
+      const options = def.options!.map(withoutDefaults);
+      return options.every((o, i) => o === def.options![i]) ? s : withDef(s, { options });
+    }
+    default:
+      return s;
   }
 }
 

@@ -5,7 +5,8 @@ import { formatDocPath } from '../expressions/document-path.js';
 import { ValidationError } from '../errors.js';
 import type { EntityModel } from '../entity/model.js';
 import { defOf, isOptionalSchema, readCore, unwrapSchema } from '../entity/schema-walk.js';
-import { leafSchemas, pathSchemas } from '../entity/path-schemas.js';
+import { pathSchemas } from '../entity/path-schemas.js';
+import { boundsPerOption, onOptions } from './option-bounds.js';
 
 /**
  * Length bounds of lists and sets under updates that change a stored list or set without knowing
@@ -119,57 +120,86 @@ export function lengthBoundGuards(model: EntityModel, actions: readonly UpdateAc
   const nodes: ConditionNode[] = [];
   const checks: string[] = [];
   for (const [name, c] of lengthChanges(actions)) {
-    const b = boundsOf(leafSchemas(pathSchemas(model.schema, c.path)));
-    if (b === undefined) continue;
-    const limit = b.max === b.min ? `length ${b.min}` : [b.min > 0 ? `min ${b.min}` : '', b.max !== undefined ? `max ${b.max}` : ''].filter(Boolean).join(', ');
-    const refuse = (message: string): never => {
-      throw new ValidationError(model.name, [{ path: name, message: `${message} (schema ${limit})` }], 'update');
-    };
-    // Fewer elements: removed list elements, deleted set elements (each may be absent: a no-op).
-    const fewer = c.removed.size + c.deleted;
-    if (fewer > 0 && b.min > 0) {
-      const verb = c.removed.size > 0 ? 'removing' : 'deleting';
-      if (b.max !== undefined && b.min + fewer > b.max) refuse(`${verb} ${elements(fewer)} would always leave fewer than ${b.min}`);
-      // An absent list fails REMOVE l[i] itself (DynamoDB's own error), and DELETE from an absent
-      // set does nothing: either way the bound is not the reason.
-      nodes.push(anyOf(absent(c.path), sizeIs(c.path, '>=', b.min + fewer)));
-      checks.push(`${name} must hold at least ${b.min + fewer} elements before ${verb} ${fewer} (schema ${limit})`);
-    }
-    // More elements: list indexes set past the end append, so either the largest one exists
-    // (every set replaces) or there is room for all of them.
-    if (c.setIndexes.size > 0 && b.max !== undefined) {
-      const g = c.setIndexes.size;
-      if (g > b.max) refuse(`setting ${g} list elements could append more than ${b.max}`);
-      const top = Math.max(...c.setIndexes);
-      // An absent list fails the SET itself (DynamoDB's own error); the bound is not the reason.
-      nodes.push(anyOf(absent(c.path), sizeIs(c.path, '>', top), sizeIs(c.path, '<=', b.max - g)));
-      checks.push(`${name}[${top}] must exist or ${name} hold at most ${b.max - g} elements, as setting an index past the end appends (schema ${limit})`);
-    }
-    if (c.copiedFrom !== undefined) {
-      const from = c.copiedFrom;
-      const fits: ConditionNode[] = [];
-      if (b.min > 0) fits.push(sizeIs(from.path, '>=', b.min));
-      if (b.max !== undefined) fits.push(sizeIs(from.path, '<=', b.max));
-      const within = fits.length === 1 ? fits[0]! : { kind: 'and' as const, children: fits };
-      nodes.push(from.orFallback ? anyOf(absent(from.path), within) : within);
-      checks.push(`${formatDocPath(from.path)} must hold ${b.max === b.min ? b.min : `${b.min} to ${b.max ?? 'any number of'}`} elements to be copied into ${name} (schema ${limit})`);
-    }
-    if (c.joined > 0) {
-      const k = c.joined;
-      const verb = b.kind === 'list' ? 'joining' : 'adding';
-      if (b.max !== undefined && k > b.max) refuse(`${verb} ${elements(k)} exceeds the maximum ${b.max}`);
-      // An absent list or set becomes exactly the k elements given.
-      const fromAbsentOk = k >= b.min;
-      if (b.max !== undefined) {
-        const room = sizeIs(c.path, '<=', b.max - k);
-        nodes.push(fromAbsentOk ? anyOf(absent(c.path), room) : room);
-        checks.push(`${name} must hold at most ${b.max - k} elements before ${verb} ${k}${fromAbsentOk ? ' (or be absent)' : ''} (schema ${limit})`);
-      } else if (!fromAbsentOk) {
-        nodes.push(present(c.path));
-        checks.push(`${name} must exist: ${verb} ${k} to an absent ${b.kind} would leave fewer than ${b.min} (schema ${limit})`);
+    // Options of a union bounded differently (a letter's two stamps, a box's any number): each item keeps its own option's.
+    const groups = boundsPerOption(pathSchemas(model.schema, c.path), boundsOf, sameBounds);
+    let refused: ValidationError | undefined;
+    let refusals = 0;
+    for (const { bounds, when, on } of groups) {
+      if (bounds === undefined) continue;
+      try {
+        const own = lengthGuard(model, name, c, bounds);
+        nodes.push(...onOptions(own.nodes, when));
+        checks.push(...(on === undefined ? own.checks : own.checks.map((x) => `${x}, ${on}`)));
+      } catch (e) {
+        // No item of these options could take the change: only items of the others may.
+        if (!(e instanceof ValidationError) || when === undefined) throw e;
+        refused ??= e;
+        refusals++;
+        nodes.push({ kind: 'not', child: when });
+        checks.push(`${e.issues[0]!.message}, ${on}: the item must be of another option`);
       }
     }
+    if (refused !== undefined && refusals === groups.length) throw refused;
   }
   if (nodes.length === 0) return { condition: undefined, checks };
   return { condition: new Condition(nodes.length === 1 ? nodes[0]! : { kind: 'and', children: nodes }), checks };
+}
+
+/** The conditions that keep one changed list or set within `b`; a `ValidationError` when no stored one could take the change. */
+function lengthGuard(model: EntityModel, name: string, c: LengthChange, b: LengthBounds): { nodes: ConditionNode[]; checks: string[] } {
+  const nodes: ConditionNode[] = [];
+  const checks: string[] = [];
+  const limit = b.max === b.min ? `length ${b.min}` : [b.min > 0 ? `min ${b.min}` : '', b.max !== undefined ? `max ${b.max}` : ''].filter(Boolean).join(', ');
+  const refuse = (message: string): never => {
+    throw new ValidationError(model.name, [{ path: name, message: `${message} (schema ${limit})` }], 'update');
+  };
+  // Fewer elements: removed list elements, deleted set elements (each may be absent: a no-op).
+  const fewer = c.removed.size + c.deleted;
+  if (fewer > 0 && b.min > 0) {
+    const verb = c.removed.size > 0 ? 'removing' : 'deleting';
+    if (b.max !== undefined && b.min + fewer > b.max) refuse(`${verb} ${elements(fewer)} would always leave fewer than ${b.min}`);
+    // An absent list fails REMOVE l[i] itself (DynamoDB's own error), and DELETE from an absent
+    // set does nothing: either way the bound is not the reason.
+    nodes.push(anyOf(absent(c.path), sizeIs(c.path, '>=', b.min + fewer)));
+    checks.push(`${name} must hold at least ${b.min + fewer} elements before ${verb} ${fewer} (schema ${limit})`);
+  }
+  // More elements: list indexes set past the end append, so either the largest one exists
+  // (every set replaces) or there is room for all of them.
+  if (c.setIndexes.size > 0 && b.max !== undefined) {
+    const g = c.setIndexes.size;
+    if (g > b.max) refuse(`setting ${g} list elements could append more than ${b.max}`);
+    const top = Math.max(...c.setIndexes);
+    // An absent list fails the SET itself (DynamoDB's own error); the bound is not the reason.
+    nodes.push(anyOf(absent(c.path), sizeIs(c.path, '>', top), sizeIs(c.path, '<=', b.max - g)));
+    checks.push(`${name}[${top}] must exist or ${name} hold at most ${b.max - g} elements, as setting an index past the end appends (schema ${limit})`);
+  }
+  if (c.copiedFrom !== undefined) {
+    const from = c.copiedFrom;
+    const fits: ConditionNode[] = [];
+    if (b.min > 0) fits.push(sizeIs(from.path, '>=', b.min));
+    if (b.max !== undefined) fits.push(sizeIs(from.path, '<=', b.max));
+    const within = fits.length === 1 ? fits[0]! : { kind: 'and' as const, children: fits };
+    nodes.push(from.orFallback ? anyOf(absent(from.path), within) : within);
+    checks.push(`${formatDocPath(from.path)} must hold ${b.max === b.min ? b.min : `${b.min} to ${b.max ?? 'any number of'}`} elements to be copied into ${name} (schema ${limit})`);
+  }
+  if (c.joined > 0) {
+    const k = c.joined;
+    const verb = b.kind === 'list' ? 'joining' : 'adding';
+    if (b.max !== undefined && k > b.max) refuse(`${verb} ${elements(k)} exceeds the maximum ${b.max}`);
+    // An absent list or set becomes exactly the k elements given.
+    const fromAbsentOk = k >= b.min;
+    if (b.max !== undefined) {
+      const room = sizeIs(c.path, '<=', b.max - k);
+      nodes.push(fromAbsentOk ? anyOf(absent(c.path), room) : room);
+      checks.push(`${name} must hold at most ${b.max - k} elements before ${verb} ${k}${fromAbsentOk ? ' (or be absent)' : ''} (schema ${limit})`);
+    } else if (!fromAbsentOk) {
+      nodes.push(present(c.path));
+      checks.push(`${name} must exist: ${verb} ${k} to an absent ${b.kind} would leave fewer than ${b.min} (schema ${limit})`);
+    }
+  }
+  return { nodes, checks };
+}
+
+function sameBounds(a: LengthBounds, b: LengthBounds): boolean {
+  return a.min === b.min && a.max === b.max && a.kind === b.kind;
 }

@@ -3,7 +3,8 @@ import type { Comparator, ConditionNode, DocPath, SetValue, UpdateAction } from 
 import { formatDocPath } from '../expressions/document-path.js';
 import type { EntityModel } from '../entity/model.js';
 import { defOf, readCore, unwrapSchema } from '../entity/schema-walk.js';
-import { leafSchemas, pathSchemas } from '../entity/path-schemas.js';
+import { pathSchemas } from '../entity/path-schemas.js';
+import { boundsPerOption, onOptions } from './option-bounds.js';
 import { MAX_NUMBER_DIGITS, storableNumberProblem } from '../entity/storable-number.js';
 
 /**
@@ -52,8 +53,8 @@ function boundsOf(schema: z.ZodType): NumberBounds | undefined {
 }
 
 /**
- * The tightest bounds of the schemas a path may have (several inside a union: a result must fit
- * every option that may hold it).
+ * The tightest bounds of the schemas a path may have (several inside a union whose option an item's
+ * tag cannot tell: a result must fit every option that may hold it).
  */
 function readBounds(...schemas: readonly z.ZodType[]): NumberBounds | undefined {
   let lo: Bound | undefined;
@@ -216,32 +217,53 @@ export function numberBoundGuards(model: EntityModel, actions: readonly UpdateAc
     if (a.kind !== 'add' && a.kind !== 'set') continue;
     const l = linearOf(a);
     if (l === undefined) continue;
-    const schemas = leafSchemas(pathSchemas(model.schema, a.path));
-    const bounds = schemas.length === 1 ? boundsOf(schemas[0]!) : readBounds(...schemas);
-    if (bounds === undefined) continue;
-    const target = formatDocPath(a.path);
-    const source = formatDocPath(l.source);
-    for (const [b, lower] of [[bounds.lo, true], [bounds.hi, false]] as const) {
-      if (b === undefined) continue;
-      // An absent source takes the fallback (ADD counts it as 0); without one, DynamoDB fails the update itself.
-      const fromAbsent = l.fallback === undefined ? undefined : sum(l.fallback, l.offset);
-      const absentOk = fromAbsent !== undefined && holds(fromAbsent, b, lower);
-      // A stored value within bounds stays within them when the change moves away from this bound;
-      // an absent one does not when the fallback lands outside it (`add({ level: 0 })` under `.min(1)`
-      // would store 0), so the attribute must then exist.
-      if (samePath(l.source, a.path) && (lower ? l.offset >= 0 : l.offset <= 0)) {
-        if (fromAbsent === undefined || absentOk) continue;
-        nodes.push({ kind: 'exists', path: l.source, negate: false });
-        checks.push(`${source} must exist for ${target} to stay within its schema ${describeBound(b, lower)} (an absent ${source} counts as ${l.fallback}, giving ${fromAbsent})`);
-        continue;
-      }
-      const condition = operandCondition(l, b, lower);
-      if (condition === undefined) continue;
-      const { op, value } = condition;
-      const compare: ConditionNode = { kind: 'compare', op, left: { kind: 'path', path: l.source }, right: { kind: 'value', value } };
-      nodes.push(absentOk ? { kind: 'or', children: [{ kind: 'exists', path: l.source, negate: true }, compare] } : compare);
-      checks.push(`${source} must be ${op} ${value}${absentOk ? ' (or absent)' : ''} for ${target} to stay within its schema ${describeBound(b, lower)}`);
+    // Options of a union bounded differently (a letter's weight and a box's): each item keeps its own option's.
+    for (const { bounds, when, on } of boundsPerOption(pathSchemas(model.schema, a.path), boundsOfAll, sameBounds)) {
+      if (bounds === undefined) continue;
+      const own = boundConditions(l, a.path, bounds);
+      nodes.push(...onOptions(own.nodes, when));
+      checks.push(...(on === undefined ? own.checks : own.checks.map((c) => `${c}, ${on}`)));
     }
+  }
+  return { nodes, checks };
+}
+
+/** The bounds of the schemas a path may have; the tightest when several (see `readBounds`). */
+function boundsOfAll(schemas: readonly z.ZodType[]): NumberBounds | undefined {
+  return schemas.length === 1 ? boundsOf(schemas[0]!) : readBounds(...schemas);
+}
+
+function sameBounds(a: NumberBounds, b: NumberBounds): boolean {
+  const same = (x: Bound | undefined, y: Bound | undefined): boolean => (x === undefined || y === undefined ? x === y : x.value === y.value && x.inclusive === y.inclusive);
+  return same(a.lo, b.lo) && same(a.hi, b.hi);
+}
+
+/** The conditions on the stored operand of `l` that keep the result at `target` within `bounds`. */
+function boundConditions(l: Linear, target: DocPath, bounds: NumberBounds): { nodes: ConditionNode[]; checks: string[] } {
+  const nodes: ConditionNode[] = [];
+  const checks: string[] = [];
+  const at = formatDocPath(target);
+  const source = formatDocPath(l.source);
+  for (const [b, lower] of [[bounds.lo, true], [bounds.hi, false]] as const) {
+    if (b === undefined) continue;
+    // An absent source takes the fallback (ADD counts it as 0); without one, DynamoDB fails the update itself.
+    const fromAbsent = l.fallback === undefined ? undefined : sum(l.fallback, l.offset);
+    const absentOk = fromAbsent !== undefined && holds(fromAbsent, b, lower);
+    // A stored value within bounds stays within them when the change moves away from this bound;
+    // an absent one does not when the fallback lands outside it (`add({ level: 0 })` under `.min(1)`
+    // would store 0), so the attribute must then exist.
+    if (samePath(l.source, target) && (lower ? l.offset >= 0 : l.offset <= 0)) {
+      if (fromAbsent === undefined || absentOk) continue;
+      nodes.push({ kind: 'exists', path: l.source, negate: false });
+      checks.push(`${source} must exist for ${at} to stay within its schema ${describeBound(b, lower)} (an absent ${source} counts as ${l.fallback}, giving ${fromAbsent})`);
+      continue;
+    }
+    const condition = operandCondition(l, b, lower);
+    if (condition === undefined) continue;
+    const { op, value } = condition;
+    const compare: ConditionNode = { kind: 'compare', op, left: { kind: 'path', path: l.source }, right: { kind: 'value', value } };
+    nodes.push(absentOk ? { kind: 'or', children: [{ kind: 'exists', path: l.source, negate: true }, compare] } : compare);
+    checks.push(`${source} must be ${op} ${value}${absentOk ? ' (or absent)' : ''} for ${at} to stay within its schema ${describeBound(b, lower)}`);
   }
   return { nodes, checks };
 }

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { ConditionNode, DocPath } from '../expressions/ast.js';
 import { formatDocPath } from '../expressions/document-path.js';
 import { ExpressionError } from '../errors.js';
-import type { PathLeaf, PathSchemas } from '../entity/path-schemas.js';
+import { pathSchemas, type PathLeaf, type PathSchemas } from '../entity/path-schemas.js';
 
 /**
  * A nested change inside a union attribute holds only for some of its options (`shape.r` exists
@@ -22,11 +22,13 @@ export interface UnionGuard {
  * through a union: the options whose schema takes the change (`attempt` throws for the others)
  * are kept; when they are not all of the union's options, the stored tag must name one of them.
  * A union without a tag, or a path through two unions, cannot be guarded that way: the change is
- * refused before sending, naming the union to set as a whole. With `absentOk` (remove), an option
- * without the path takes the change (removing a missing nested attribute does nothing).
+ * refused before sending, naming the union to set as a whole; except for the variants of an entity
+ * (`variants`, the options of its schema's union) and one union inside them: the entity's tag
+ * names the variants that take the change, and their union's tag its options. With `absentOk`
+ * (remove), an option without the path takes the change (removing a missing nested attribute does nothing).
  *
  * @example unionTarget(model, ['shape', 'r'], ps, (s) => model.validateAt(s, 3, 'shape.r'), false)
- * // { schema: circle's r, leaf: circle's leaf, guard: { tagPath: ['shape', 'kind'], values: ['c'], target: 'shape.r' } }
+ * // { schema: circle's r, leaf: circle's leaf, guards: [{ tagPath: ['shape', 'kind'], values: ['c'], target: 'shape.r' }] }
  */
 export function unionTarget(
   owner: string,
@@ -34,7 +36,8 @@ export function unionTarget(
   ps: PathSchemas,
   attempt: (s: z.ZodType, leaf: PathLeaf) => void,
   absentOk: boolean,
-): { schema: z.ZodType; leaf: PathLeaf; guard?: UnionGuard } {
+  variants?: readonly z.ZodType[],
+): { schema: z.ZodType; leaf: PathLeaf; guards: readonly UnionGuard[] } {
   const union = ps.union;
   // The other sides of an intersection check the value too; the leaf's own schema shapes it.
   const check = (leaf: PathLeaf): void => {
@@ -44,8 +47,9 @@ export function unionTarget(
   if (union === undefined) {
     const leaf = ps.leaves[0]!;
     if (leaf.also !== undefined) check(leaf);
-    return { schema: leaf.schema, leaf };
+    return { schema: leaf.schema, leaf, guards: [] };
   }
+  if (ps.unions > 1 && union.at.length === 0 && union.tag !== undefined && variants !== undefined) return throughVariants(owner, path, ps, attempt, absentOk, variants);
   let firstError: unknown;
   const accepted = ps.leaves.filter((leaf) => {
     try {
@@ -60,7 +64,7 @@ export function unionTarget(
   const covered = new Set(accepted.map((l) => l.option?.index));
   const withPath = new Set(ps.leaves.map((l) => l.option?.index));
   const every = ps.unions === 1 ? covered.size + (absentOk ? union.options - withPath.size : 0) === union.options : accepted.length === ps.leaves.length && ps.complete;
-  if (every) return { schema: accepted[0]!.schema, leaf: accepted[0]! };
+  if (every) return { schema: accepted[0]!.schema, leaf: accepted[0]!, guards: [] };
   const at = formatDocPath(path);
   const unionAt = formatDocPath(union.at);
   if (union.tag === undefined || ps.unions > 1) {
@@ -68,7 +72,46 @@ export function unionTarget(
     throw new ExpressionError(owner, at, `applies to only some options of ${unionAt}, and ${why} to check before writing; set ${unionAt} as a whole`);
   }
   const values = [...new Set(accepted.flatMap((l) => l.option?.tagValues ?? []))];
-  return { schema: accepted[0]!.schema, leaf: accepted[0]!, guard: { tagPath: [...union.at, union.tag], values, target: at } };
+  return { schema: accepted[0]!.schema, leaf: accepted[0]!, guards: [{ tagPath: [...union.at, union.tag], values, target: at }] };
+}
+
+/**
+ * A path through an entity's variants and a union inside them (`shape.r`, `shape` a union in some
+ * variants): each variant with the path judges the change as a `z.object` entity would, its own
+ * union's guard included. The variants that take it must need the same guards (their union alike);
+ * the entity's tag must name one of them unless every variant takes the change.
+ */
+function throughVariants(
+  owner: string,
+  path: DocPath,
+  ps: PathSchemas,
+  attempt: (s: z.ZodType, leaf: PathLeaf) => void,
+  absentOk: boolean,
+  variants: readonly z.ZodType[],
+): { schema: z.ZodType; leaf: PathLeaf; guards: readonly UnionGuard[] } {
+  const union = ps.union!;
+  const tagValues = new Map(ps.leaves.map((l) => [l.option!.index, l.option!.tagValues] as const));
+  let firstError: unknown;
+  const taken: { values: readonly unknown[]; target: ReturnType<typeof unionTarget> }[] = [];
+  for (const [index, values] of tagValues) {
+    try {
+      taken.push({ values, target: unionTarget(owner, path, pathSchemas(variants[index]!, path)!, attempt, absentOk) });
+    } catch (e) {
+      firstError ??= e;
+    }
+  }
+  if (taken.length === 0) throw firstError;
+  const at = formatDocPath(path);
+  const described = (gs: readonly UnionGuard[]): string => gs.map((g) => `${formatDocPath(g.tagPath)}:${g.values.map(String).join('|')}`).join(',');
+  const first = taken[0]!.target;
+  if (taken.some((t) => described(t.target.guards) !== described(first.guards))) {
+    const top = formatDocPath(path.slice(0, 1));
+    throw new ExpressionError(owner, at, `is held in unions that differ between the variants of ${owner}, which one condition on their tags cannot check before writing; set ${top} as a whole`);
+  }
+  const covered = taken.length + (absentOk ? union.options - tagValues.size : 0);
+  if (covered === union.options) return first;
+  const values = [...new Set(taken.flatMap((t) => t.values))];
+  return { ...first, guards: [{ tagPath: [union.tag!], values, target: at }, ...first.guards] };
 }
 
 /** The condition that every union guard holds, and one line per guard for a failed condition's message. */

@@ -1,11 +1,11 @@
 import type { z } from 'zod';
 import type { AttributeTypeName, DocPath, SetValue, UpdateAction } from '../expressions/ast.js';
-import { formatDocPath, parseDocPath, typedPath } from '../expressions/document-path.js';
+import { formatDocPath } from '../expressions/document-path.js';
 import { UpdateRef } from '../expressions/update-values.js';
 import { ExpressionError, KeyError, ValidationError } from '../errors.js';
 import type { EntityModel } from '../entity/model.js';
 import { coreType, defaultOf, defOf, emptySetWhenAbsent, isOptionalSchema, unwrapSchema } from '../entity/schema-walk.js';
-import { joinDottedKeys, leafSchemas, pathSchemas, refusedRecordKey, type PathLeaf, type PathSchemas } from '../entity/path-schemas.js';
+import { leafSchemas, pathSchemas, refusedRecordKey, resolveDocPath, type PathLeaf, type PathSchemas } from '../entity/path-schemas.js';
 import { emptySetPruner } from '../entity/empty-set-defaults.js';
 import { describeKinds, kindsFit, storedKinds, type StoredKinds } from '../entity/stored-kinds.js';
 import { assertGuardsAgree, unionTarget, type UnionGuard } from './union-guards.js';
@@ -21,10 +21,7 @@ export type UpdateStep =
  * does a nested map key with dots (`meta.a.b` for the key `a.b` of `meta`), as the path types read it.
  */
 export function resolvePath(model: EntityModel, path: string): DocPath {
-  if (Object.hasOwn(model.shape, path)) return [path];
-  const parsed = typedPath(model.name, path, () => parseDocPath(path));
-  if (parsed.length < 3 || pathSchemas(model.schema, parsed) !== undefined) return parsed;
-  return joinDottedKeys(model.schema, parsed) ?? parsed;
+  return resolveDocPath(model.name, model.schema, (n) => Object.hasOwn(model.shape, n), path);
 }
 
 export interface Planned {
@@ -209,9 +206,14 @@ type ValueStep = Exclude<UpdateStep, { kind: 'remove' }>['kind'];
  */
 export function planSteps(model: EntityModel, steps: readonly UpdateStep[], plan: Planned = emptyPlan()): Planned {
   // The schema a change is checked with; a dry run of the change on each union option picks them.
-  const target = (path: DocPath, op: string, apply: (into: Planned, s: z.ZodType, entry: boolean) => void): void => {
-    const t = unionTarget(model.name, path, pathFor(model, path, op), (s, leaf) => apply(emptyPlan(), s, isEntry(leaf, s)), op === 'remove');
-    if (t.guard !== undefined) plan.guards.push(t.guard);
+  const target = (path: DocPath, op: string, apply: (into: Planned, s: z.ZodType, entry: boolean) => void, removes = op === 'remove'): void => {
+    const variants = model.variants?.options.map((o) => o.schema);
+    const ps = pathFor(model, path, op);
+    // Removing a missing attribute does nothing, so an option without the path takes a remove();
+    // but a remove() of a field with a default stores the default (`clear`), a field that option has not got.
+    const absentOk = removes && leafSchemas(ps).every((s) => defaultOf(s) === undefined);
+    const t = unionTarget(model.name, path, ps, (s, leaf) => apply(emptyPlan(), s, isEntry(leaf, s)), absentOk, variants);
+    plan.guards.push(...t.guards);
     apply(plan, t.schema, isEntry(t.leaf, t.schema));
   };
   for (const step of steps) {
@@ -226,7 +228,9 @@ export function planSteps(model: EntityModel, steps: readonly UpdateStep[], plan
       // An optional key given as undefined is absent, except in set() where it means REMOVE.
       if (raw === undefined && step.kind !== 'set') continue;
       const path = resolvePath(model, p);
-      target(path, step.kind, (into, s, entry) => valueStep(model, into, step.kind, path, raw, s, entry));
+      // set({ x: undefined }) removes x as remove('x') does (a list position keeps its place with NULL instead).
+      const removes = step.kind === 'set' && raw === undefined && typeof path.at(-1) === 'string';
+      target(path, step.kind, (into, s, entry) => valueStep(model, into, step.kind, path, raw, s, entry), removes);
     }
   }
   assertGuardsAgree(model.name, plan.guards);
