@@ -52,6 +52,12 @@ function compositeKind(schema: z.ZodType): CompositeKind | undefined {
   // `options` holds the enum's values without the reverse mappings of a numeric TypeScript enum,
   // so `z.enum(Prio)` with `Prio = { Low: 1, High: 2 }` is a number composite.
   if (t === 'enum') return valuesKind((core as unknown as { options: unknown[] }).options);
+  // A union whose options are all one kind (literals, as the tag of an entity's variants merges
+  // into) composes a key as that kind does.
+  if (t === 'union') {
+    const kinds = new Set((defOf(core).options ?? []).map((o) => compositeKind(o as z.ZodType)));
+    return kinds.size === 1 ? [...kinds][0] : undefined;
+  }
   return KIND_OF[t];
 }
 

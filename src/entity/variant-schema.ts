@@ -101,7 +101,9 @@ export function checkVariantFields(
   entity: string,
   o: { readonly composites: Iterable<string>; readonly ttl: string | undefined; readonly storedAs: Readonly<Record<string, string>> | undefined; readonly derived: readonly { readonly name: string; readonly from: readonly string[] }[] },
 ): void {
-  for (const c of o.composites) if (Object.hasOwn(v.shape, c)) requireCommonField(v, entity, c, 'the key composite');
+  // The tag may compose a key (`sk: '{method}#{id}'`): every variant holds it, as one of its own
+  // literals, and an update cannot change it, so no write moves an item to another key by it.
+  for (const c of o.composites) if (c !== v.tag && Object.hasOwn(v.shape, c)) requireCommonField(v, entity, c, 'the key composite');
   if (o.ttl !== undefined) requireCommonField(v, entity, o.ttl, 'the ttl attribute');
   for (const f of Object.keys(o.storedAs ?? {})) if (Object.hasOwn(v.shape, f)) requireCommonField(v, entity, f, 'the renamed (storedAs) field');
   for (const d of o.derived) {

@@ -87,6 +87,8 @@ describe('key template placeholders: the kinds the types take are the kinds defi
     piped: z.string().transform(Number).pipe(z.number()),
     branded: z.string().brand<'Id'>(),
     email: z.email(),
+    // A union of one kind composes as that kind (the tag of an entity's variants merges into one).
+    either: z.union([z.literal('a'), z.literal('b')]),
   };
   const unkeyable = {
     address: z.object({ city: z.string() }),
@@ -104,7 +106,7 @@ describe('key template placeholders: the kinds the types take are the kinds defi
       name: 'Keyable',
       schema,
       keys: {
-        primary: { pk: 'K#{id}#{n}#{big}#{flag}#{at}', sk: 'S#{status}#{prio}#{lit}#{opt}#{nul}#{def}#{trimmed}#{piped}#{branded}#{email}' },
+        primary: { pk: 'K#{id}#{n}#{big}#{flag}#{at}', sk: 'S#{status}#{prio}#{lit}#{opt}#{nul}#{def}#{trimmed}#{piped}#{branded}#{email}#{either}' },
         byNumber: { pk: '{n}' },
         byBytes: { pk: '{bytes}' },
         byText: { pk: 'T#{createdAt}' },

@@ -2,11 +2,12 @@
  * An entity whose schema is a union of variants, with the entity features that the variant tests
  * leave out: optimistic locking, a derived attribute (a GSI key composite) and schema versions, on
  * a real DynamoDB Local. Each must behave as on a `z.object` entity, whatever the item's variant.
+ * And a variant entity whose tag composes its keys: each variant of one id under its own key.
  */
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ConditionFailedError, VersionConflictError, defineEntity, defineTable, migrateStored } from '../../src/index.js';
+import { ConditionFailedError, KeyError, VersionConflictError, defineEntity, defineTable, migrateStored } from '../../src/index.js';
 import { testClient, testDocClient, uniqueTableName } from '../support/client.js';
 import { useTable } from '../support/tables.js';
 
@@ -86,5 +87,55 @@ describe('a variant entity with a version, a derived key composite and schema ve
     expect(await migrateStored(Account)).toEqual({ migrated: 1, skipped: 0, unreadable: [] });
     expect(await stored('a3')).toMatchObject({ kind: 'person', _sv: 2, v: 5, birthYear: 1906 });
     expect(await migrateStored(Account)).toEqual({ migrated: 0, skipped: 0, unreadable: [] });
+  });
+});
+
+// The tag in the sort key and in a GSI partition key: a card and a bank transfer of one payment id
+// are two items, and the GSI lists payments by method.
+const Payment = defineEntity({
+  table: Table,
+  name: 'Payment',
+  schema: z.discriminatedUnion('method', [
+    z.object({ orderId: z.string(), paymentId: z.string(), method: z.literal('card'), last4: z.string().length(4) }),
+    z.object({ orderId: z.string(), paymentId: z.string(), method: z.literal('bank'), iban: z.string() }),
+  ]),
+  keys: { primary: { pk: 'ORDER#{orderId}', sk: 'PAYMENT#{method}#{paymentId}' }, gsi1: { pk: 'METHOD#{method}', sk: 'PAYMENT#{paymentId}' } },
+});
+
+describe('a variant entity whose tag composes its keys', () => {
+  it('stores each variant under its own key; get, queries and the table read each back as its variant', async () => {
+    await Payment.put({ orderId: 'o1', paymentId: 'p1', method: 'card', last4: '4242' });
+    await Payment.put({ orderId: 'o1', paymentId: 'p1', method: 'bank', iban: 'DE89' });
+    expect(await Payment.get({ orderId: 'o1', paymentId: 'p1', method: 'card' })).toEqual({ orderId: 'o1', paymentId: 'p1', method: 'card', last4: '4242' });
+    expect(await Payment.get({ orderId: 'o1', paymentId: 'p1', method: 'bank' })).toEqual({ orderId: 'o1', paymentId: 'p1', method: 'bank', iban: 'DE89' });
+    const banks = await Payment.query('gsi1', Payment.Key('method').eq('bank')).all();
+    expect(banks.map((p) => [p.paymentId, p.method])).toEqual([['p1', 'bank']]);
+    const both = await Payment.query('primary', Payment.Key('orderId').eq('o1').and(Payment.Key('method').eq('card'))).all();
+    expect(both.map((p) => p.method)).toEqual(['card']);
+    const { items } = await Table.query(Table.Key('pk').eq('ORDER#o1')).entities(Payment).all();
+    expect(items.map((p) => p.method).sort()).toEqual(['bank', 'card']);
+  });
+
+  it("updates and deletes reach the variant the key names; another variant's field is still guarded by the tag", async () => {
+    await Payment.put({ orderId: 'o2', paymentId: 'p2', method: 'card', last4: '1111' });
+    await Payment.put({ orderId: 'o2', paymentId: 'p2', method: 'bank', iban: 'DE00' });
+    await Payment.update({ orderId: 'o2', paymentId: 'p2', method: 'card' }).set({ last4: '2222' });
+    const guarded = await Payment.update({ orderId: 'o2', paymentId: 'p2', method: 'bank' }).set({ last4: '3333' }).catch((e: unknown) => e);
+    expect(guarded).toBeInstanceOf(ConditionFailedError);
+    await Payment.delete({ orderId: 'o2', paymentId: 'p2', method: 'bank' });
+    const left = await Payment.query('primary', Payment.Key('orderId').eq('o2')).all();
+    expect(left).toEqual([{ orderId: 'o2', paymentId: 'p2', method: 'card', last4: '2222' }]);
+  });
+
+  it('a key composite that is a union of values of two kinds is refused when the entity is defined', () => {
+    const define = () =>
+      defineEntity({
+        table: Table,
+        name: 'Mixed',
+        schema: z.object({ id: z.string(), level: z.union([z.literal('low'), z.literal(2)]) }),
+        keys: { primary: { pk: 'MIXED#{id}', sk: 'LEVEL#{level}' } },
+      });
+    expect(define).toThrow(KeyError);
+    expect(define).toThrow(/"level" is not an attribute of the schema, or its type cannot be part of a key/);
   });
 });
