@@ -239,8 +239,11 @@ export class EntityModel {
   /** The entity's keys on index `name`; a `KeyError` naming the indexes it has keys on when it has none there. */
   keysOf(name: string): IndexKeys {
     const ix = this.indexes.get(name);
-    if (ix === undefined) throw new KeyError(this.name, name, '', `the entity has no keys for index "${name}" (known: ${[...this.indexes.keys()].join(', ')})`);
-    return ix;
+    if (ix !== undefined) return ix;
+    const known = [...this.indexes.keys()].join(', ');
+    // Untyped code may pass the key condition first (`query(cond)`), which would read "[object Object]".
+    if (typeof name !== 'string') throw new KeyError(this.name, '', '', `the index name comes first (query('primary', condition); known: ${known}), got ${name === null ? 'null' : typeof name}`);
+    throw new KeyError(this.name, name, '', `the entity has no keys for index "${name}" (known: ${known})`);
   }
 
   /**

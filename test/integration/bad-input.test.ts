@@ -264,6 +264,13 @@ describe('values DynamoDB cannot store', () => {
 });
 
 describe('keys', () => {
+  it('a query given its key condition without the index name: a KeyError that says the name comes first', async () => {
+    const e = await rejectsBeforeSend(KeyError, () => untyped<(c: unknown) => unknown>(User.query.bind(User))(User.Key('userId').eq('u1')));
+    expect(e.message).toBe("User: the index name comes first (query('primary', condition); known: primary, gsi1), got object");
+    const unknownIndex = await rejectsBeforeSend(KeyError, () => User.query(untyped<'gsi1'>('gsi9'), User.Key('orgId').eq('acme')));
+    expect(unknownIndex.message).toMatch(/the entity has no keys for index "gsi9" \(known: primary, gsi1\)/);
+  });
+
   it('a separator in a key value: KeyError', async () => {
     const e = await rejectsBeforeSend(KeyError, () => User.put({ ...valid('sep'), userId: 'a#b' }));
     expect(e.attribute).toBe('userId');
