@@ -5,7 +5,7 @@
  * entity without `derive` type-checks as before.
  */
 import type { AnyEntity, Entity } from './entity.js';
-import type { PartitionNames, PrimaryKeyNames, QueryIndexName } from './entity-types.js';
+import type { PartitionNames, PartitionOf, PrimaryKeyNames, QueryIndexName } from './entity-types.js';
 import type { TableKeyCondition } from '../expressions/table-key-condition.js';
 import type { DeleteBuilder } from '../operations/delete.js';
 
@@ -54,7 +54,7 @@ export interface DerivedKeyEntity<Name extends string, Item extends object, Inpu
   /** A condition on an item that writes nothing; its key as `get` takes it. */
   check(key: DerivedKeyInput<Item, K, Dv>, condition: Parameters<Entity<Name, Item, Input, K, V, (keyof Dv & string) | Fx>['check']>[1]): ReturnType<Entity<Name, Item, Input, K, V, (keyof Dv & string) | Fx>['check']>;
   /** The key condition of a partition (see `Entity.partition`), a derived composite given by itself or its sources. */
-  partition<I extends QueryIndexName<K>>(index: I, composites: SourcedKey<Item, PartitionNames<K, I>, Dv>): TableKeyCondition<never, string>;
+  partition<I extends QueryIndexName<K>>(index: I, composites: SourcedKey<Item, PartitionNames<K, I>, Dv>): TableKeyCondition<PartitionOf<K, I>, string>;
 }
 
 /** `VersionedKey` with derived composites by their sources. */

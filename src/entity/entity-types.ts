@@ -228,4 +228,11 @@ export type QueryCondition<K, I extends keyof K> = K[I] extends { readonly pk: i
  */
 export type PartitionNames<K, I extends keyof K> = K[I] extends { readonly pk: infer P } ? TemplateComposites<Templates<P>> : PrimaryPartitionNames<K>;
 
+/**
+ * What an entity's `partition(I, ...)` condition names in place of the physical key attributes,
+ * which the entity's type does not hold: the index whose partition it is, `primary` for a local
+ * index (whose partition key is the table's). `AppTable.query` of another index does not take it.
+ */
+export type PartitionOf<K, I extends keyof K> = K[I] extends { readonly pk: unknown } ? `~partition of ${I & string}` : '~partition of primary';
+
 type PrimaryPartitionNames<K> = K extends { readonly primary: { readonly pk: infer P } } ? TemplateComposites<P> : never;

@@ -1,5 +1,5 @@
 import type { AttrPath, PathValue } from './paths.js';
-import type { KeyAttributeNames, KeyInput, PartitionNames, PrimaryKeyNames, QueryCondition, QueryIndexName, TimestampFields, UpdateInputs, UpdatePaths } from './entity-types.js';
+import type { KeyAttributeNames, KeyInput, PartitionNames, PartitionOf, PrimaryKeyNames, QueryCondition, QueryIndexName, TimestampFields, UpdateInputs, UpdatePaths } from './entity-types.js';
 import type { EntityModel } from './model.js';
 import { AttributeOperand, type Condition } from '../expressions/condition.js';
 import { KeyOperand, type KeyCondition } from '../expressions/key-condition.js';
@@ -201,7 +201,7 @@ export class Entity<Name extends string, Item extends object, Input, K, V extend
    * const { items } = await AppTable.query(User.partition('primary', { userId: 'u1' })).entities(User, Order).all()
    * const team = await AppTable.query('gsi1', Order.partition('gsi1', { orderId: 'o1' })).all()
    */
-  partition<I extends QueryIndexName<K>>(index: I, composites: PartitionInput<Item, PartitionNames<K, I>>): TableKeyCondition<never, string> {
+  partition<I extends QueryIndexName<K>>(index: I, composites: PartitionInput<Item, PartitionNames<K, I>>): TableKeyCondition<PartitionOf<K, I>, string> {
     return partitionCondition(this.model, index, composites as Record<string, unknown>);
   }
 
