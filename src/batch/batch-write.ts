@@ -1,5 +1,6 @@
 import type { AnyDynamoClient } from '../client/send.js';
 import { Entity, type AnyEntity, type EntityInput, type EntityKey, type UnlockedEntity } from '../entity/entity.js';
+import type { DerivedCarrier, DerivedDeleteKey } from '../entity/derived-key-types.js';
 import { BatchValidationError, InvalidBatchError, InvalidResendError, type UnprocessedWrite } from './batch-errors.js';
 import type { Table } from '../entity/table.js';
 import { anotherCopyHint } from '../another-copy.js';
@@ -101,7 +102,7 @@ export class BatchWriter {
   }
 
   /**
-   * Deletes an item by its key composites (or a table's delete by physical key,
+   * Deletes an item by its key composites, a derived one by itself or by its sources (or a table's delete by physical key,
    * `AppTable.delete(key)`), buffered like `put`. A `delete().where()` or a delete carrying a
    * version throws `InvalidBatchError`: use `transactWrite`.
    *
@@ -109,6 +110,8 @@ export class BatchWriter {
    */
   delete<E extends AnyEntity>(entity: E, key: EntityKey<E>): this;
   delete(builder: BatchDeleteBuilder): this;
+  /** An entity whose key composites are derived attributes: one given by itself or by its sources, as the entity's `delete` takes it. */
+  delete<E extends DerivedCarrier>(entity: E, key: NoInfer<DerivedDeleteKey<E>>): this;
   delete(a: AnyEntity | AnyDeleteBuilder, key?: unknown): this {
     this.assertOpen();
     this.engine.add(toRequest(isDeleteBuilder(a) ? a : asEntity(a).delete(key as never), this.table));
@@ -202,12 +205,15 @@ export interface BatchCollector {
   put<E extends UnlockedEntity>(entity: E, item: EntityInput<E>): void;
   put(builder: BatchPutBuilder): void;
   /**
-   * Adds a delete by key composites, or a table's delete by physical key.
+   * Adds a delete by key composites (a derived one by itself or by its sources, as the entity's
+   * `delete` takes it), or a table's delete by physical key.
    *
    * @example await AppTable.batchWrite((batch) => { batch.delete(Order, orderKey); batch.delete(AppTable.delete({ pk: 'USER#u1', sk: 'NOTE#1' })) })
    */
   delete<E extends AnyEntity>(entity: E, key: EntityKey<E>): void;
   delete(builder: BatchDeleteBuilder): void;
+  /** An entity whose key composites are derived attributes: one given by itself or by its sources, as the entity's `delete` takes it. */
+  delete<E extends DerivedCarrier>(entity: E, key: NoInfer<DerivedDeleteKey<E>>): void;
   /**
    * Adds, in order, the writes a `BatchWriteError` listed as not done, to send again (as the list
    * form takes them: exactly as they were to be made, or rebuilt when read back from JSON).

@@ -12,6 +12,7 @@ import { Entity, type SchemaKeys } from './entity.js';
 import type { MigrationsOption } from './schema-migrations.js';
 import type { DeriveConfig, WithoutDerived } from './derive-types.js';
 import type { DerivedKeyEntity } from './derived-key-types.js';
+import type { VariantDerivedEntity, VariantEntity, VariantFields, VariantTag } from './variant-types.js';
 
 /** A schema of several variants of one entity: a union of objects that one literal field tells apart (see docs/modeling.md). */
 export type VariantSchema = z.ZodUnion<readonly z.ZodObject[]>;
@@ -23,10 +24,19 @@ export type VariantSchema = z.ZodUnion<readonly z.ZodObject[]>;
 type Variants<T> = Padded<T, T extends unknown ? keyof T : never>;
 type Padded<T, All extends PropertyKey> = T extends unknown ? T & { readonly [K in Exclude<All, keyof T>]?: undefined } : never;
 
-/** The entity of a union schema (see `Variants`). */
-type VariantEntity<Name extends string, S extends VariantSchema, K, TS, V extends string, Dv> = {} extends Dv
-  ? Entity<Name, WithVersion<WithTimestamps<Variants<S['_zod']['output']>, TS>, V>, VersionedInput<Variants<S['_zod']['input']>, V>, K, V>
-  : DerivedKeyEntity<Name, WithVersion<WithTimestamps<Variants<S['_zod']['output']>, TS>, V>, WithoutDerived<VersionedInput<Variants<S['_zod']['input']>, V>, keyof Dv>, K, V, Dv>;
+/** The entity of a union schema (see `Variants`), its updates typed by variant-types.ts. */
+type VariantEntityOf<Name extends string, S extends VariantSchema, K, TS, V extends string, Dv> = {} extends Dv
+  ? VariantEntity<Name, WithVersion<WithTimestamps<Variants<S['_zod']['output']>, TS>, V>, VersionedInput<Variants<S['_zod']['input']>, V>, K, V, VariantTag<S['_zod']['def'], S['_zod']['output']>, VariantFields<S['_zod']['input']>>
+  : VariantDerivedEntity<
+      Name,
+      WithVersion<WithTimestamps<Variants<S['_zod']['output']>, TS>, V>,
+      WithoutDerived<VersionedInput<Variants<S['_zod']['input']>, V>, keyof Dv>,
+      K,
+      V,
+      VariantTag<S['_zod']['def'], S['_zod']['output']>,
+      VariantFields<S['_zod']['input']>,
+      Dv
+    >;
 
 /** The item with its timestamps: ISO-8601 text unless `timestamps` asks for an epoch format. */
 type WithTimestamps<T, TS> = TS extends false ? T : T & (TS extends { readonly format: 'epochMs' | 'epochSeconds' } ? EpochTimestampFields : TimestampFields);
@@ -121,7 +131,7 @@ export function defineEntity<
   config: EntityConfig<Name, S, C, K, TS, V, KS, Dv>,
 ): // An entity of a z.object gets the type it had before variants existed (~1 instantiation per entity, measured in CHANGELOG).
 S extends VariantSchema
-  ? VariantEntity<Name, S, K, TS, V, Dv>
+  ? VariantEntityOf<Name, S, K, TS, V, Dv>
   : // An entity without derived attributes gets the type it had before they existed (one test of `Dv`, ~1 instantiation per entity).
     // The version is tested once for the item and the input (not in `WithVersion` and `VersionedInput`
     // each: ~3 instantiations less per entity, which pays for the test of `S` above).

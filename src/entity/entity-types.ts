@@ -118,6 +118,8 @@ export interface UpdateInputs<Item, Paths extends string = AttrPath<Item>, Input
   /** The item and input the paths are of: `remove()` reads them for the paths it is called with (`RemovablePath`). */
   item: Item;
   input: Input;
+  /** What `upsert()` requires of its builder: anything here; an entity with variants refuses it (`NoVariantUpsert`). */
+  upsert: unknown;
   namedSet: { readonly [P in Paths]?: P extends ElementPath ? never : SetValue<Input[P & keyof Input], PathValue<Item, P>> };
   namedSetIfNotExists: { readonly [P in Paths]?: P extends ElementPath ? never : Written<Input[P & keyof Input], PathValue<Item, P>> };
   namedAdd: { readonly [P in Paths]?: P extends ElementPath ? never : AddValue<PathValue<Item, P>> };
@@ -225,5 +227,12 @@ export type QueryCondition<K, I extends keyof K> = K[I] extends { readonly pk: i
  * `Entity.partition(I, ...)` takes to name one item collection.
  */
 export type PartitionNames<K, I extends keyof K> = K[I] extends { readonly pk: infer P } ? TemplateComposites<Templates<P>> : PrimaryPartitionNames<K>;
+
+/**
+ * What an entity's `partition(I, ...)` condition names in place of the physical key attributes,
+ * which the entity's type does not hold: the index whose partition it is, `primary` for a local
+ * index (whose partition key is the table's). `AppTable.query` of another index does not take it.
+ */
+export type PartitionOf<K, I extends keyof K> = K[I] extends { readonly pk: unknown } ? `~partition of ${I & string}` : '~partition of primary';
 
 type PrimaryPartitionNames<K> = K extends { readonly primary: { readonly pk: infer P } } ? TemplateComposites<P> : never;

@@ -1,5 +1,5 @@
 import type { AttrPath, PathValue } from './paths.js';
-import type { KeyAttributeNames, KeyInput, PartitionNames, PrimaryKeyNames, QueryCondition, QueryIndexName, TimestampFields, UpdateInputs, UpdatePaths } from './entity-types.js';
+import type { KeyAttributeNames, KeyInput, PartitionNames, PartitionOf, PrimaryKeyNames, QueryCondition, QueryIndexName, TimestampFields, UpdateInputs, UpdatePaths } from './entity-types.js';
 import type { EntityModel } from './model.js';
 import { AttributeOperand, type Condition } from '../expressions/condition.js';
 import { KeyOperand, type KeyCondition } from '../expressions/key-condition.js';
@@ -22,8 +22,9 @@ import { requireCondition, requireKeyCondition } from '../expressions/condition-
 
 /**
  * An entity: a zod schema stored in a table under key templates. Its methods return operation
- * builders; `Key`, `Attr` and `ref` build typed expressions on its attributes. `D`: the derived
- * attributes (`derive`), which an update cannot name.
+ * builders; `Key`, `Attr` and `ref` build typed expressions on its attributes. `D`: attributes an
+ * update cannot name besides the key and the managed ones: the derived attributes (`derive`) and
+ * the tag of an entity with variants.
  */
 export class Entity<Name extends string, Item extends object, Input, K, V extends string = never, D extends string = never> {
   /** @internal type carriers, never set at run time */
@@ -200,7 +201,7 @@ export class Entity<Name extends string, Item extends object, Input, K, V extend
    * const { items } = await AppTable.query(User.partition('primary', { userId: 'u1' })).entities(User, Order).all()
    * const team = await AppTable.query('gsi1', Order.partition('gsi1', { orderId: 'o1' })).all()
    */
-  partition<I extends QueryIndexName<K>>(index: I, composites: PartitionInput<Item, PartitionNames<K, I>>): TableKeyCondition<never, string> {
+  partition<I extends QueryIndexName<K>>(index: I, composites: PartitionInput<Item, PartitionNames<K, I>>): TableKeyCondition<PartitionOf<K, I>, string> {
     return partitionCondition(this.model, index, composites as Record<string, unknown>);
   }
 
@@ -234,8 +235,9 @@ export class Entity<Name extends string, Item extends object, Input, K, V extend
  * only be the timestamps (the version is `V`, derived attributes `D`), so only those two are compared with the input's keys,
  * not every key of the item; whether the item has them is read from its keys, not by relating the
  * item to `TimestampFields` (~2.5 instantiations less per entity).
+ * @internal
  */
-type Fixed<Item, Input, K, V extends string, D extends string> = (PrimaryKeyNames<K> | V | D | Exclude<keyof TimestampFields & keyof Item, keyof Input>) & string;
+export type Fixed<Item, Input, K, V extends string, D extends string> = (PrimaryKeyNames<K> | V | D | Exclude<keyof TimestampFields & keyof Item, keyof Input>) & string;
 
 /**
  * The item as paths address it: without the string index signature of a schema that keeps unknown

@@ -9,9 +9,10 @@ import { AttributeOperand, Condition, and, type OrderedValue, type PrefixValue }
 
 /**
  * A key condition built by a table's `Key(...)` (or an entity's `partition(...)`), joined with `and`.
- * `A`: the key attributes it names; `E`: those it compares with `eq`. An entity's `partition(...)`
- * gives `TableKeyCondition<never, string>` (its physical names are not in the entity's type): any
- * index takes it at compile time, and the query checks it at run time.
+ * `A`: the key attributes it names; `E`: those it compares with `eq`. An entity's `partition(I, ...)`
+ * gives `TableKeyCondition<'~partition of I', string>` (its physical names are not in the entity's
+ * type; a local index's is `primary`): only a query of that index, or of one with the same
+ * partition, takes it at compile time, and the query checks the attributes at run time.
  *
  * @example AppTable.query(AppTable.Key('pk').eq('USER#u1').and(AppTable.Key('sk').beginsWith('ORDER#')))
  */

@@ -69,6 +69,8 @@ export interface UpdateInputShapes {
   remove: string;
   item: unknown;
   input: unknown;
+  /** The `this` that `upsert()` takes: `unknown`, or a brand no builder has when the entity refuses upserts. */
+  upsert: unknown;
   /** The same maps with `never` at list-element paths, which the methods try first (see `UpdateInputs`). */
   namedSet: object;
   namedSetIfNotExists: object;
@@ -201,8 +203,12 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
    * must then give every required attribute (else `ValidationError` before sending); another
    * entity's item under the key still fails the write.
    *
+   * An entity with variants (a union schema) refuses it at compile time: no update says which
+   * variant a created item is (`NoVariantUpsert`).
+   *
    * @example await User.update({ userId: 'u1' }).set({ orgId: 'acme', email: 'a@b.co', name: 'Ada' }).upsert()
    */
+  upsert(this: U['upsert'], on?: boolean): this;
   upsert(on = true): this {
     return this.with({ upsert: on });
   }

@@ -44,7 +44,8 @@ const N = 10;
  * Then 37,727 with `derive` (2026-12-07, twenty-ninth session, +41, accepted); then 37,582
  * (thirtieth session, helper-88: entities whose schema is a union choose their type by the schema's
  * kind, +1 per entity, paid for by testing the version once for the item and the input, -6); budget
- * kept.
+ * kept. Then 37,587 (thirty-first session, helper-94: `Entity.partition()`'s index checked by
+ * table-level queries, +5 for the model's one table-level query); budget kept.
  */
 const BUDGET = 37_909;
 /**
@@ -88,7 +89,8 @@ const BUDGET = 37_909;
  * +41, ~4 per entity that does not use it (the inferred `Dv` parameter ~2, the `{} extends Dv`
  * return test ~1, the derived names in the update's fixed attributes ~1; six formulations measured,
  * CHANGELOG); raised by exactly that, accepted (twenty-ninth session).
- * Then 20,019 (thirtieth session, helper-88, as above); budget kept.
+ * Then 20,019 (thirtieth session, helper-88, as above); budget kept. Then 20,024 (dynakit 13,018,
+ * undeclared 4,364; thirty-first session, helper-94, as above); budget kept.
  * It guards dynakit's types even when a zod upgrade moves zod's share.
  */
 const OWN_BUDGET = 20_080;

@@ -82,8 +82,7 @@ describe('a derived key composite given by its sources', () => {
     await Legacy.delete({ region: 'fr', code: 75056 });
     expect(await Legacy.get({ legacyKey: legacyKeyOf({ region: 'fr', code: 75056 }) })).toBeUndefined();
     await DerivedTable.batchWrite((batch) => {
-      // The types of batch.delete(entity, key) take the composites (EntityKey); the run time takes sources too.
-      batch.delete(Badge, { orgId: 'acme', name: 'Al' } as never);
+      batch.delete(Badge, { orgId: 'acme', name: 'Al' });
       batch.delete(Badge.delete({ orgId: 'acme', name: 'Bob' }));
     });
     expect(await Badge.query('primary', Badge.Key('orgId').eq('acme')).all()).toEqual([]);

@@ -7,7 +7,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { expectTypeOf, test } from 'vitest';
 import { z } from 'zod';
-import { defineEntity, defineTable, type EntityInput, type EntityItem } from '../../src/index.js';
+import { defineEntity, defineTable, type BatchCollector, type BatchWriter, type EntityInput, type EntityItem } from '../../src/index.js';
 import { ada, derivedModel } from '../fixtures/derived-model.js';
 
 const { Person, Badge, Legacy } = derivedModel(new DynamoDBClient({}));
@@ -108,6 +108,21 @@ test('a key composite that is derived is given by itself or by its sources', () 
   Badge.batchGet([{ orgId: 'acme', name: 'Bob' }, { orgId: 'acme', nameLower: 'al' }]);
   Badge.check({ orgId: 'acme', name: 'Bob' }, Badge.Attr('color').exists());
   Badge.partition('primary', { orgId: 'acme' });
+  // a batch delete takes the key as the entity's delete does (it needed a cast before)
+  const batchDelete = (batch: BatchCollector, writer: BatchWriter) => {
+    batch.delete(Badge, { orgId: 'acme', name: 'Bob' });
+    batch.delete(Badge, { orgId: 'acme', nameLower: 'bob' });
+    writer.delete(Badge, { orgId: 'acme', name: 'Bob' });
+    // @ts-expect-error neither nameLower nor its source
+    batch.delete(Badge, { orgId: 'acme' });
+    // @ts-expect-error the source's type
+    writer.delete(Badge, { orgId: 'acme', name: 1 });
+    // an entity whose derived attributes compose no key: the composites, as before
+    batch.delete(Person, { personId: 'p1' });
+    // @ts-expect-error name is no key composite of Person
+    batch.delete(Person, { personId: 'p1', name: 'x' });
+  };
+  void batchDelete;
   expectTypeOf(Badge.get({ orgId: 'acme', name: 'Bob' }).project('color').send()).resolves.toEqualTypeOf<{ color?: string | undefined } | undefined>();
   // an entity whose derived attributes compose no primary key takes its key as before
   // @ts-expect-error name is no key composite of Person

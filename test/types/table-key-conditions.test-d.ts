@@ -75,6 +75,17 @@ test("query(index, cond) takes that index's key attributes only", () => {
   AppTable.query('gsi1', Key('gsi1pk').eq('ORG#acme'));
   AppTable.query('gsi1', Key('gsi1pk').eq('ORG#acme').and(Key('gsi1sk').beginsWith('USER#A')));
   AppTable.query('gsi1', User.partition('gsi1', { orgId: 'acme' }));
+  AppTable.query('gsi1', User.partition('gsi1', { orgId: 'acme' }).and(Key('gsi1sk').beginsWith('USER#')));
+  // a local index's partition is the table's: either query takes it
+  AppTable.query('lsi1', Order.partition('lsi1', { userId: 'u1' }));
+  AppTable.query('lsi1', User.partition('primary', { userId: 'u1' }));
+  AppTable.query(Order.partition('lsi1', { userId: 'u1' }));
+  // @ts-expect-error the partition of the primary index, queried on gsi1 (the run time refuses it too)
+  AppTable.query('gsi1', User.partition('primary', { userId: 'u1' }));
+  // @ts-expect-error the partition of gsi1, queried on the table
+  AppTable.query(User.partition('gsi1', { orgId: 'acme' }));
+  // @ts-expect-error the partition of gsi1, queried on a local index
+  AppTable.query('lsi1', User.partition('gsi1', { orgId: 'acme' }).and(Key('lsi1sk').beginsWith('PLACED#')));
   // a local index's partition key is the table's
   AppTable.query('lsi1', Key('pk').eq('USER#u1').and(Key('lsi1sk').beginsWith('PLACED#')));
   AppTable.query('primary', Key('pk').eq('USER#u1'));

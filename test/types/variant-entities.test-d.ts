@@ -93,3 +93,60 @@ test('project() takes the fields of any variant; one that some variants lack may
   };
   void read;
 });
+
+test('updates that the run time refuses for variants do not compile: the tag, a field every variant that has it requires, upsert()', () => {
+  const k = { paymentId: 'p' };
+  // The tag: changing it would change the variant (put the whole item instead), by any action.
+  // @ts-expect-error method tells the variants apart
+  Payment.update(k).set({ method: 'bank' });
+  // @ts-expect-error method tells the variants apart
+  Payment.update(k).setIfNotExists({ method: 'bank' });
+  // @ts-expect-error method tells the variants apart
+  Payment.update(k).remove('method');
+  // @ts-expect-error size tells Parcel's variants apart (a z.union told apart by a literal field)
+  Parcel.update({ parcelId: 'x' }).set({ size: 'box' });
+  // A field required in the only variant that has it: the run time refuses to remove it.
+  // @ts-expect-error last4 is required in card payments
+  Payment.update(k).remove('last4');
+  // @ts-expect-error iban is required in bank payments
+  Payment.update(k).remove('note', 'iban');
+  // @ts-expect-error dims is required in boxes
+  Parcel.update({ parcelId: 'x' }).remove('dims');
+  // Optional in the variants that have it: removable.
+  Payment.update(k).remove('note');
+  Payment.update(k).remove('tags');
+  // upsert() may create the item, and no update says its variant.
+  // @ts-expect-error an entity with variants has no upsert
+  Payment.update(k).set({ amount: 1 }).upsert();
+  // @ts-expect-error also after returning()
+  Payment.update(k).set({ amount: 1 }).returning('ALL_NEW').upsert();
+  // What works still compiles, typed as before.
+  Payment.update(k).set({ amount: 2, note: undefined }).add({ amount: 1, tags: new Set(['x']) }).delete({ tags: new Set(['x']) }).where(Payment.Attr('method').eq('card'));
+  Parcel.update({ parcelId: 'x' }).set({ grams: 3, dims: [1, 2, 3] });
+  expectTypeOf(Payment.update(k).set({ amount: 2 }).returning('ALL_NEW').send()).resolves.toEqualTypeOf<Payment>();
+  // @ts-expect-error still typed: iban is a string
+  Payment.update(k).set({ iban: 5 });
+});
+
+test('a variant entity with derived attributes: the tag, derived attributes and upsert() refused; keys by their sources', () => {
+  const Tagged = defineEntity({
+    table: VariantTable,
+    name: 'Tagged',
+    schema: z.discriminatedUnion('kind', [
+      z.object({ id: z.string(), name: z.string(), nameLower: z.string(), kind: z.literal('a'), a: z.string() }),
+      z.object({ id: z.string(), name: z.string(), nameLower: z.string(), kind: z.literal('b'), b: z.string().optional() }),
+    ]),
+    keys: { primary: { pk: 'T#{id}', sk: 'N#{nameLower}' } },
+    derive: { nameLower: { from: ['name'], compute: ({ name }) => name.toLowerCase() } },
+  });
+  Tagged.update({ id: 'x', name: 'Ada' }).set({ a: 'y' });
+  Tagged.update({ id: 'x', nameLower: 'ada' }).remove('b');
+  // @ts-expect-error kind tells the variants apart
+  Tagged.update({ id: 'x', name: 'Ada' }).set({ kind: 'b' });
+  // @ts-expect-error nameLower is derived
+  Tagged.update({ id: 'x', name: 'Ada' }).set({ nameLower: 'ada' });
+  // @ts-expect-error a is required in variant a
+  Tagged.update({ id: 'x', name: 'Ada' }).remove('a');
+  // @ts-expect-error an entity with variants has no upsert
+  Tagged.update({ id: 'x', name: 'Ada' }).set({ a: 'y' }).upsert();
+});

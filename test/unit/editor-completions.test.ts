@@ -62,6 +62,18 @@ const Draft = defineEntity({
   schema: z.object({ draftId: z.string(), title: z.string() }),
   keys: { primary: { pk: 'DRAFT#{/*@template*/}', sk: 'DRAFT' } },
 });
+
+const Payment = defineEntity({
+  table: Table,
+  name: 'Payment',
+  schema: z.discriminatedUnion('method', [
+    z.object({ paymentId: z.string(), method: z.literal('card'), last4: z.string() }),
+    z.object({ paymentId: z.string(), method: z.literal('bank'), iban: z.string(), note: z.string().optional() }),
+  ]),
+  keys: { primary: { pk: 'PAYMENT#{paymentId}', sk: 'PAYMENT' } },
+});
+void Payment.update({ paymentId: 'p' }).set({ '/*@variantSet*/': 1 });
+void Payment.update({ paymentId: 'p' }).remove('/*@variantRemove*/');
 `;
 
 const TOP_LEVEL = ['userId', 'email', 'address', 'billing', 'lines', 'tags', 'status'];
@@ -113,6 +125,11 @@ describe('editor completions (TypeScript LanguageService)', () => {
 
   it('update remove offers the paths an update may change', () => {
     expect(at('remove')).toEqual(sorted(UPDATABLE));
+  });
+
+  it("an entity with variants: set and remove offer every variant's fields but the key composite and the tag", () => {
+    expect(at('variantSet')).toEqual(sorted(['last4', 'iban', 'note']));
+    expect(at('variantRemove')).toEqual(sorted(['last4', 'iban', 'note']));
   });
 
   it('get project offers what Attr offers: the top-level attributes, the timestamps and the nested paths', () => {

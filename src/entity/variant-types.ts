@@ -1,0 +1,84 @@
+/**
+ * The types of an entity whose schema is a union of variants (`defineEntity`'s union branch only,
+ * so an entity of a `z.object` type-checks as before): the updates the run time refuses for such
+ * an entity (update-plan.ts, upsert-creation.ts) do not compile.
+ */
+import type { Entity, Fixed, VersionedKey } from './entity.js';
+import type { UpdateInputs, UpdatePaths } from './entity-types.js';
+import type { UpdateBuilder } from '../operations/update.js';
+import type { DerivedKeyEntity, SourcedVersionedKey } from './derived-key-types.js';
+
+/**
+ * The tag of a union schema of definition `Def` and output `Out`: the discriminator of a
+ * `z.discriminatedUnion`; for a `z.union`, the fields every variant holds as literals that do not
+ * hold every variant's values (the run time picks the first such field whose values are disjoint).
+ *
+ * @example VariantTag<typeof schema['_zod']['def'], Payment> // 'method'
+ */
+export type VariantTag<Def, Out> = Def extends { readonly discriminator: infer D extends string } ? D : Exclude<keyof Out & string, NoTag<Out, Out, keyof Out & string>>;
+
+/** The common fields `F` that variant `M` (a member of `All`) does not hold as a literal of its own. */
+type NoTag<All, M, F extends string> = M extends unknown ? { [P in F]: LiteralOnly<M[P & keyof M]> extends true ? ([All[P & keyof All]] extends [M[P & keyof M]] ? P : never) : P }[F] : never;
+
+/** Whether `V` is made of literal values only (`'card'`, `1 | 2`, `true`; `undefined` for a tag that may be absent). */
+type LiteralOnly<V> = [V] extends [string | number | bigint | boolean | null | undefined]
+  ? string extends V
+    ? false
+    : number extends V
+      ? false
+      : bigint extends V
+        ? false
+        : boolean extends V
+          ? false
+          : true
+  : false;
+
+/**
+ * Each field of any variant of the input union `In`, typed by the variants that declare it: a field
+ * only card payments have is `string`, not the `string | undefined` the padded variants give it
+ * (`iban?: undefined` on a card payment). What update values and `remove()` read: a field required
+ * in every variant that has it cannot be removed (the run time refuses it).
+ *
+ * @example VariantFields<CardIn | BankIn> // { method: 'card' | 'bank'; last4: string; iban: string; note: string | undefined; ... }
+ */
+export type VariantFields<In> = { [F in AllKeys<In>]: In extends unknown ? In[F & keyof In] : never };
+type AllKeys<T> = T extends unknown ? keyof T : never;
+
+/**
+ * What `upsert()` takes as `this` on an entity with variants: no builder is one, so the call does
+ * not compile. An upsert may create the item, and no update says which variant it is (the run
+ * time refuses it with a `ValidationError`). The message is the key.
+ */
+export interface NoVariantUpsert {
+  readonly '~upsert() cannot create an item of an entity with variants (no update says its variant): put() or create() it': never;
+}
+
+/** An update of an entity with variants: the value maps over `Fields` (see `VariantFields`), and no `upsert()`. */
+export interface VariantUpdateInputs<Item, Fields, Fixed extends string> extends UpdateInputs<Item, UpdatePaths<Item, Fixed>, Fields> {
+  upsert: NoVariantUpsert;
+}
+
+/** The update builder of an entity with variants; `D`: the attributes an update may not name besides the key, version and timestamps (the tag, derived attributes). */
+export type VariantUpdate<Item, Fields, K, V extends string, D extends string> = UpdateBuilder<Item, VariantUpdateInputs<Item, Fields, Fixed<Item, Fields, K, V, D>>>;
+
+/**
+ * An entity whose schema is a union of variants, tagged by `Tag`: the tag is fixed in updates (a
+ * change of variant is a put of the whole item), a field is removable only when a variant that has
+ * it lets it be absent, and `upsert()` does not compile. `update` is replaced (`Omit`), not
+ * overridden: its value maps read `Fields` where `Entity`'s read the padded input, and builders of
+ * the two are not assignable either way.
+ */
+export interface VariantEntity<Name extends string, Item extends object, Input, K, V extends string, Tag extends string, Fields> extends Omit<Entity<Name, Item, Input, K, V, Tag>, 'update'> {
+  /**
+   * Updates an existing item (see `Entity.update`); the tag and `upsert()` are refused.
+   *
+   * @example await Payment.update({ paymentId: 'p1' }).set({ note: 'refund' }) // guarded: method IN ('bank', 'wallet')
+   */
+  update(key: VersionedKey<Item, K, V>): VariantUpdate<Item, Fields, K, V, Tag>;
+}
+
+/** `VariantEntity` with derived attributes (`Dv`), whose key-taking methods take derived composites by their sources. */
+export interface VariantDerivedEntity<Name extends string, Item extends object, Input, K, V extends string, Tag extends string, Fields, Dv> extends Omit<DerivedKeyEntity<Name, Item, Input, K, V, Dv, Tag>, 'update'> {
+  /** Updates an existing item; its key as `get` takes it; the tag, derived attributes and `upsert()` are refused. */
+  update(key: SourcedVersionedKey<Item, K, V, Dv>): VariantUpdate<Item, Fields, K, V, (keyof Dv & string) | Tag>;
+}
