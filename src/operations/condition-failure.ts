@@ -102,8 +102,11 @@ function maybeAppliedNote(e: ConditionFailedError): string {
 export function versionConflict(model: EntityModel, version: VersionCheck | undefined, stored: { plain: Record<string, unknown>; owned: boolean } | undefined): string | undefined {
   if (version === undefined || model.version === undefined || stored?.owned === false) return undefined;
   const storedVersion = stored?.plain[model.storedName(model.version)];
-  if (storedVersion === version.expected) return undefined;
-  return `expected ${version.expected === undefined ? 'no stored item' : `version ${version.expected}`} but the stored item ${stored === undefined ? 'does not exist' : `has version ${String(storedVersion)}`}`;
+  // A write that expected no item (a put without a version) meets any stored item as a conflict,
+  // one stored before the entity had `version` too: that item has no version, as the write expected.
+  if (version.expected === undefined ? stored === undefined : storedVersion === version.expected) return undefined;
+  const has = stored === undefined ? 'does not exist' : storedVersion === undefined ? 'has no version' : `has version ${String(storedVersion)}`;
+  return `expected ${version.expected === undefined ? 'no stored item' : `version ${version.expected}`} but the stored item ${has}`;
 }
 
 /** Whether a write that expected a version met this entity's item at that version, with its TTL passed. */

@@ -30,13 +30,16 @@
  * Seed and size: VARIANTS_SEED (default fixed, printed), VARIANTS_RUNS (default 20 runs) and
  * VARIANTS_COMMANDS (up to 40 commands per run); VARIANTS_NO_SHRINK=1 skips shrinking.
  */
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { command, type Command } from '../support/variants-31-commands.js';
 import { variantsWorld } from '../support/variants-31-entities.js';
-import { VariantsRunner } from '../support/variants-31-runner.js';
+import { VariantsRunner, rawV1Item } from '../support/variants-31-runner.js';
 import { testClient, testDocClient, uniqueTableName } from '../support/client.js';
 import { useTable } from '../support/tables.js';
+import { failure } from '../support/failure.js';
+import { TransactionCanceledError, VersionConflictError, transactWrite } from '../../src/index.js';
 
 const client = testClient();
 const doc = testDocClient(client);
@@ -80,5 +83,32 @@ describe('model-based: variants, derived keys and schema versions against the re
     console.log(`model-based-variants-31: ${commands} commands in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     console.log([...VariantsRunner.outcomes].sort().map(([k, n]) => `${k}: ${n}`).join('\n'));
     expect(commands).toBeGreaterThan(0);
+  });
+});
+
+/** What the model found, shrunk and kept as examples, so they stay pinned if the generator changes. */
+describe('model-based variants: pinned findings', () => {
+  const { Pay } = world;
+  /** A version 1 item stored before Pay had `version`: no `rev`. */
+  const putRaw = (id: string) => doc.send(new PutCommand({ TableName: world.table.name, Item: rawV1Item({ t: 'raw', id, orderId: 'o1', who: 'Ada', amount: 1, last4: '4242', rev: undefined }) }));
+
+  it('a put without a version over an item stored before the entity had `version` is a VersionConflictError, as over any stored item', async () => {
+    await putRaw('pin-1');
+    const put = () => Pay.put({ payId: 'pin-1', orderId: 'o1', amount: 2, holder: 'Ada', method: 'card', last4: '1111', expires: new Date('2031-01-01T00:00:00.000Z') });
+    const e = await failure(put(), VersionConflictError);
+    expect(e.expectedVersion).toBeUndefined();
+    expect(e.message).toMatch(/expected no stored item but the stored item has no version/);
+    // The stored item, as a read migrates it: version 1's `who` is the holder, a card.
+    expect(e.item).toMatchObject({ payId: 'pin-1', holder: 'Ada', method: 'card', last4: '4242' });
+    const cancelled = await failure(transactWrite([put()]), TransactionCanceledError);
+    expect(cancelled.message).toMatch(/version conflict: expected no stored item but the stored item has no version/);
+    expect((await Pay.get({ payId: 'pin-1' }))?.['last4']).toBe('4242');
+  });
+
+  it('set({ note: undefined }) on a card payment removes nothing and succeeds, as remove("note") does (it failed the tag guard)', async () => {
+    await putRaw('pin-2');
+    await Pay.update({ payId: 'pin-2' }).set({ note: undefined });
+    await Pay.update({ payId: 'pin-2' }).remove('note');
+    expect(await Pay.get({ payId: 'pin-2' })).toMatchObject({ method: 'card', rev: 2 });
   });
 });

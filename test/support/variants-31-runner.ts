@@ -23,7 +23,7 @@ import {
   transactWrite,
 } from '../../src/index.js';
 import { canonical } from './reads-runner.js';
-import type { BadgeRef, LegacyRef, BatchWrite, Command, Cond, PayAction, PayInput, PayUpdate, TxnAction } from './variants-31-commands.js';
+import type { BadgeRef, LegacyRef, BatchWrite, Command, Cond, PayAction, PayInput, PayUpdate, RawV1, TxnAction } from './variants-31-commands.js';
 import { BADGE_NAMES, IDS, LEGACY_KEYS, ORDERS, ORGS } from './variants-31-commands.js';
 import { legacyKeyOf } from '../fixtures/derived-model.js';
 import type { VariantsWorld } from './variants-31-entities.js';
@@ -54,6 +54,28 @@ const withoutStamps = (item: unknown): unknown => {
 const same = (got: unknown, want: unknown, label: string): void => expect(canonical(withoutStamps(got)), label).toBe(canonical(want));
 const gsiOrder = (s: PayStored): string => `H#${s.holderLower}#${s.payId}`;
 const bytes = (a: string, b: string): number => Buffer.compare(Buffer.from(a), Buffer.from(b));
+
+/** A Pay as version 1 stored it, with its keys and times, as a DocumentClient `PutCommand` writes it. */
+export function rawV1Item(cmd: RawV1): Record<string, unknown> {
+  const holderLower = cmd.who.trim().toLowerCase();
+  return {
+    pk: `PAY#${cmd.id}`,
+    sk: 'PAY',
+    gsi1pk: `ORDER#${cmd.orderId}`,
+    gsi1sk: `H#${holderLower}#${cmd.id}`,
+    _et: 'Pay',
+    payId: cmd.id,
+    orderId: cmd.orderId,
+    who: cmd.who,
+    holderLower,
+    amount: cmd.amount,
+    last4: cmd.last4,
+    expires: RAW_EXPIRES,
+    ...(cmd.rev !== undefined ? { rev: cmd.rev } : {}),
+    createdAt: RAW_STAMP,
+    updatedAt: RAW_STAMP,
+  };
+}
 
 export class VariantsRunner {
   readonly model = new VariantsModel();
@@ -200,27 +222,8 @@ export class VariantsRunner {
         const b = this.asking(Pay.delete({ payId: cmd.id, ...(rev !== undefined ? { rev } : {}) } as never).returning('ALL_OLD'));
         return cmd.where === undefined ? await b : await b.where(this.cond(cmd.where));
       }
-      case 'raw': {
-        const holderLower = cmd.who.trim().toLowerCase();
-        const Item = {
-          pk: `PAY#${cmd.id}`,
-          sk: 'PAY',
-          gsi1pk: `ORDER#${cmd.orderId}`,
-          gsi1sk: `H#${holderLower}#${cmd.id}`,
-          _et: 'Pay',
-          payId: cmd.id,
-          orderId: cmd.orderId,
-          who: cmd.who,
-          holderLower,
-          amount: cmd.amount,
-          last4: cmd.last4,
-          expires: RAW_EXPIRES,
-          ...(cmd.rev !== undefined ? { rev: cmd.rev } : {}),
-          createdAt: RAW_STAMP,
-          updatedAt: RAW_STAMP,
-        };
-        return await this.doc.send(new PutCommand({ TableName: table.name, Item }));
-      }
+      case 'raw':
+        return await this.doc.send(new PutCommand({ TableName: table.name, Item: rawV1Item(cmd) }));
       case 'migrate':
         return await migrateStored(Pay, cmd.segments === undefined ? {} : { segments: cmd.segments });
       case 'batch':
