@@ -3,12 +3,12 @@
  * variants (`Pay`: card, bank, wallet) with optimistic locking, timestamps, a derived GSI sort-key
  * composite and a schema version 2 whose version 1 items (another shape, no tag) are written by raw
  * DocumentClient puts between the commands; and an entity keyed by a derived sort-key composite
- * given by its source (`Badge`). fast-check generates sequences of puts of each variant (versioned,
+ * given by its source (`Badge`) and one keyed by a function of two fields (`Legacy`). fast-check generates sequences of puts of each variant (versioned,
  * conditional, replacing one variant by another), creates, updates of shared fields (the derived
  * attribute and the index key rewritten with them) and of one variant's fields (guarded by the tag),
  * updates that must be refused (the tag itself, fields of two variants, an upsert, a bad value),
  * deletes, `migrateStored` runs, batch writes and transactions of both entities, and reads (filters
- * on a variant's fields, gsi1 queries, batch and transaction gets). Each runs through dynakit against
+ * on a variant's fields, gsi1 queries, batch and transaction gets), from a prelude of three items. Each runs through dynakit against
  * DynamoDB Local; a plain in-memory model (test/support/variants-31-*.ts, written from the docs)
  * says what must be stored. After every command get() (also projected), the badges by their
  * sources, a gsi1 query per order and a table-level scan must return exactly the model's items,
@@ -19,13 +19,16 @@
  * - a version 1 item has no `method`, so a tag guard (a condition, which sees the stored shape) fails
  *   on it: an update of a card field on such an item is a ConditionFailedError until the item is
  *   rewritten, though a read shows it as a card;
- * - `set({ note: undefined })` of a field that every variant lacks or holds as optional is not
- *   guarded, as `remove('note')` is not;
  * - `create()` of a versioned entity over a stored item may report a ConditionFailedError or a
- *   VersionConflictError (its condition is "the item does not exist", with no version expected);
+ *   VersionConflictError (docs/locking-and-ttl.md gives its check, "the item does not exist", not
+ *   the class; dynakit reports a VersionConflictError);
  * - when a write's version and another of its conditions both fail, either error may be reported;
  * - an upsert of a variant entity is refused before sending: the model accepts any of the refusals
  *   that apply (the tag, the derived attribute's source, the required fields).
+ *
+ * Found by it (fixed, pinned below): `set({ note: undefined })` on a card payment failed the tag
+ * guard that `remove('note')` does not have; a put without a version over an item stored without
+ * one was a plain ConditionFailedError instead of a VersionConflictError.
  *
  * Seed and size: VARIANTS_SEED (default fixed, printed), VARIANTS_RUNS (default 20 runs) and
  * VARIANTS_COMMANDS (up to 40 commands per run); VARIANTS_NO_SHRINK=1 skips shrinking.

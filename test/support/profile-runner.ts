@@ -9,9 +9,10 @@ import type { Action, BadgeUpdateCmd, Command, Cond, IndexCond, ItemInput, Prefs
 import { IDS, ORGS } from './profile-commands.js';
 import { badgeUpdateVersion, expectCommand, versionSent } from './profile-command-model.js';
 import type { ModelTable } from './profile-entities.js';
+import { checkStamps, type Stamps } from './write-stamps.js';
 import { ModelState, badgeKey, holds, indexSelects, type ErrorName, type ProfileItem } from './profile-reference-model.js';
 
-const ERROR_CLASSES: Record<ErrorName, new (...args: never[]) => Error> = {
+export const ERROR_CLASSES: Record<ErrorName, new (...args: never[]) => Error> = {
   ValidationError,
   KeyError,
   ExpressionError,
@@ -38,7 +39,6 @@ export function canonical(value: unknown): unknown {
 }
 
 const TIMESTAMPS = ['createdAt', 'updatedAt'] as const;
-type Stamps = { createdAt: string; updatedAt: string };
 
 function withoutStamps(item: object | undefined): Record<string, unknown> | undefined {
   if (item === undefined) return undefined;
@@ -307,7 +307,7 @@ export class ModelRunner {
       expect(canonical(items.map((i) => withoutStamps(i as never))), `partition P#${id}`).toEqual(canonical(wantPartition));
       for (const item of items) {
         const key = item._et === 'Profile' ? `P:${id}` : `B:${badgeKey(id, (item as unknown as { badgeId: string }).badgeId)}`;
-        this.checkStamps(key, item as unknown as Stamps, writes.get(key), t0, t1);
+        checkStamps(this.stamps, key, item as unknown as Stamps, writes.get(key), t0, t1);
       }
       if (got !== undefined) expect(TIMESTAMPS.map((k) => got[k])).toEqual(TIMESTAMPS.map((k) => this.stamps.get(`P:${id}`)?.[k]));
     }
@@ -320,18 +320,6 @@ export class ModelRunner {
     }
   }
 
-  private checkStamps(key: string, item: Stamps, kind: string | undefined, t0: number, t1: number): void {
-    const before = this.stamps.get(key);
-    const within = (iso: string): boolean => Date.parse(iso) >= t0 - 2 && Date.parse(iso) <= t1 + 2;
-    if (kind === undefined) {
-      expect(item, `${key} was not written: its timestamps stay`).toEqual(expect.objectContaining(before ?? {}));
-    } else {
-      expect(within(item.updatedAt), `${key} updatedAt ${item.updatedAt} in [${t0}, ${t1}]`).toBe(true);
-      if (kind === 'created') expect(within(item.createdAt), `${key} createdAt ${item.createdAt} is new`).toBe(true);
-      else expect(item.createdAt, `${key} keeps its createdAt`).toBe(before?.createdAt);
-    }
-    this.stamps.set(key, { createdAt: item.createdAt, updatedAt: item.updatedAt });
-  }
 }
 
 const byIndexKey = (a: ProfileItem, b: ProfileItem): number => {
