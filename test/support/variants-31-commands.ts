@@ -78,8 +78,8 @@ export type Command =
   | { t: 'legacyUpdate'; ref: LegacyRef; note: string | undefined; move: boolean }
   | { t: 'legacyDelete'; ref: LegacyRef }
   | { t: 'scan'; cond: Cond }
-  | { t: 'query'; order: string; begins: string | undefined; reverse: boolean }
-  | { t: 'read'; ids: string[] };
+  | { t: 'query'; order: string; begins: string | undefined; reverse: boolean; project: boolean }
+  | { t: 'read'; ids: string[]; project: boolean };
 
 export const IDS = ['a', 'b', 'c'] as const;
 export const ORDERS = ['o1', 'o2'] as const;
@@ -202,6 +202,6 @@ export const command: fc.Arbitrary<Command> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ t: fc.constant('legacyUpdate' as const), ref: legacyRef, note: maybe(fc.constantFrom('old', 'new')), move: fc.oneof({ weight: 6, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }) }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('legacyDelete' as const), ref: legacyRef }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('scan' as const), cond }) },
-  { weight: 1, arbitrary: fc.record({ t: fc.constant('query' as const), order: fc.constantFrom(...ORDERS), begins: fc.constantFrom(undefined, 'a', 'bob', 'z'), reverse: fc.boolean() }) },
-  { weight: 1, arbitrary: fc.record({ t: fc.constant('read' as const), ids: fc.array(id, { minLength: 1, maxLength: 4 }) }) },
+  { weight: 1, arbitrary: fc.record({ t: fc.constant('query' as const), order: fc.constantFrom(...ORDERS), begins: fc.constantFrom(undefined, 'a', 'bob', 'z'), reverse: fc.boolean(), project: fc.boolean() }) },
+  { weight: 1, arbitrary: fc.record({ t: fc.constant('read' as const), ids: fc.array(id, { minLength: 1, maxLength: 4 }), project: fc.boolean() }) },
 );
