@@ -26,9 +26,10 @@
  * - an upsert of a variant entity is refused before sending: the model accepts any of the refusals
  *   that apply (the tag, the derived attribute's source, the required fields).
  *
- * Found by it (fixed, pinned below): `set({ note: undefined })` on a card payment failed the tag
- * guard that `remove('note')` does not have; a put without a version over an item stored without
- * one was a plain ConditionFailedError instead of a VersionConflictError.
+ * Found by it (pinned below): a put without a version over an item stored without one was a
+ * plain ConditionFailedError instead of a VersionConflictError (fixed with it); `set({ note:
+ * undefined })` on a card payment failed the tag guard that `remove('note')` does not have (fixed
+ * the same day by helper-93, who found it too).
  *
  * Seed and size: VARIANTS_SEED (default fixed, printed), VARIANTS_RUNS (default 20 runs) and
  * VARIANTS_COMMANDS (up to 40 commands per run); VARIANTS_NO_SHRINK=1 skips shrinking.
