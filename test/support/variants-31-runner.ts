@@ -134,7 +134,8 @@ export class VariantsRunner {
       else b = (b[a.k] as (m: never) => typeof b).call(b, { [a.path]: this.actionValue(a) } as never);
     }
     if (cmd.where !== undefined) b = b.where(this.cond(cmd.where));
-    return cmd.upsert ? b.upsert() : b;
+    // An upsert of a variant entity does not compile; untyped code gets the run-time refusal this checks.
+    return cmd.upsert ? (b as unknown as { upsert(): typeof b }).upsert() : b;
   }
 
   private badgeKeyOf(ref: BadgeRef): Record<string, string> {
