@@ -70,6 +70,11 @@ describe('create, put, update, delete', () => {
     // And it is still a create: the item exists now.
     const e = await failure(Doc.create({ docId: 'd-new', folder: 'f', title: 'again' }), ConditionFailedError);
     expect(e.operation).toBe('create');
+    // On a versioned entity, as a put without a version: a conflict with the stored item, which it carries.
+    expect(e).toBeInstanceOf(VersionConflictError);
+    expect((e as VersionConflictError).expectedVersion).toBeUndefined();
+    expect(e.message).toMatch(/^Doc: create expected no stored item but the stored item has version 1/);
+    expect(e.item).toMatchObject({ docId: 'd-new', version: 1 });
   });
 
   it('put with the version read checks it and increments it', async () => {
