@@ -203,16 +203,22 @@ export class PutBuilder<Item, Result = Item, Guard extends string = never> exten
     return prepared;
   }
 
-  /** @internal the version the write checks: none for an unversioned entity or `create()`, which already requires that no item exists */
+  /**
+   * @internal the version the write checks: none for an unversioned entity; "no stored item" for
+   * `create()`, as `prepare` reports it, so that a create that finds an item reads as the same
+   * version conflict in a transaction as alone
+   */
   versionCheck(): VersionCheck | undefined {
-    return this.model.version === undefined || this.state.create ? undefined : { expected: expectedVersion(this.model, this.state.item) };
+    if (this.model.version === undefined) return undefined;
+    return { expected: this.state.create ? undefined : expectedVersion(this.model, this.state.item) };
   }
 
   /** @internal what the write's condition requires, in words (messages of failed conditions) */
   checks(): string | undefined {
     const m = this.model;
     const create = this.state.create;
-    const version = this.versionCheck();
+    // A create's own guard already says that no item may be stored: its version check adds nothing.
+    const version = create ? undefined : this.versionCheck();
     const guard = create ? itemIsNewText(m) : version?.expected === undefined ? undefined : ownedItemText(m);
     return describeChecks(guard, this.state.condition !== undefined, [], version);
   }

@@ -271,6 +271,14 @@ describe('transactions', () => {
     await transactWrite([Doc.delete({ docId: 't3', version: 1 })]);
     expect(await rawVersion('t3')).toBeUndefined();
   });
+
+  it('a create that finds a stored item reads as the version conflict it is alone', async () => {
+    const e = await failure(transactWrite([Doc.create({ docId: 't1', folder: 't', title: 'again' }), Note.put({ noteId: 'n3', text: 'must not be written' })]), TransactionCanceledError);
+    expect(e.reasons.map((r) => r.code)).toEqual(['ConditionalCheckFailed', 'None']);
+    expect(e.message).toMatch(/^transaction cancelled: #0 create Doc .*: ConditionalCheckFailed \(version conflict: expected no stored item but the stored item has version 2\)$/);
+    const alone = await failure(Doc.create({ docId: 't1', folder: 't', title: 'again' }), VersionConflictError);
+    expect(alone.message).toMatch(/^Doc: create expected no stored item but the stored item has version 2/);
+  });
 });
 
 describe('batch writes (BatchWriteItem has no conditions)', () => {
