@@ -1,6 +1,5 @@
 import type { z } from 'zod';
 import type { DocPath } from '../expressions/ast.js';
-import { parseDocPath, typedPath } from '../expressions/document-path.js';
 import { defOf, isOptionalSchema, lazyInner, unwrapSchema } from './schema-walk.js';
 
 /**
@@ -356,46 +355,4 @@ function unionSide(schema: z.ZodType): { union: z.ZodType; sides: z.ZodType[] } 
 /** The schema at a document path, the first union option's where several have it; `undefined` when none does. */
 export function schemaAt(root: z.ZodType, path: DocPath): z.ZodType | undefined {
   return pathSchemas(root, path)?.leaves[0]?.schema;
-}
-
-/**
- * The path `segments` (as the parser split them at every dot) names in `schema` when some of its
- * map keys contain dots: `meta.a.b` with a key `a.b` under `meta` is `['meta', 'a.b']`, as the path
- * types read it. Runs of names are joined back left to right, keeping each prefix the schema has;
- * `undefined` when no joining gives a path of the schema.
- *
- * @example joinDottedKeys(z.object({ meta: z.object({ 'a.b': z.string() }) }), ['meta', 'a', 'b']) // ['meta', 'a.b']
- */
-export function joinDottedKeys(schema: z.ZodType, segments: DocPath, from = 0, done: DocPath = []): DocPath | undefined {
-  if (from === segments.length) return done;
-  const seg = segments[from]!;
-  if (typeof seg === 'number') {
-    const next = [...done, seg];
-    return pathSchemas(schema, next) === undefined ? undefined : joinDottedKeys(schema, segments, from + 1, next);
-  }
-  let name = seg;
-  for (let end = from + 1; ; end++) {
-    const next = [...done, name];
-    if (pathSchemas(schema, next) !== undefined) {
-      const found = joinDottedKeys(schema, segments, end, next);
-      if (found !== undefined) return found;
-    }
-    const more = segments[end];
-    if (typeof more !== 'string') return undefined;
-    name = `${name}.${more}`;
-  }
-}
-
-/**
- * The document path a caller's path text names in an entity's schema: a top-level attribute whose
- * name holds dots (`topLevel`) is one segment, and so is a nested map key with dots (`meta.a.b`
- * for the key `a.b` of `meta`, `'m.n'.z` for `z` in the attribute `m.n`), as the path types read it.
- *
- * @example resolveDocPath('E', z.object({ 'm.n': z.object({ z: z.number() }) }), (n) => n === 'm.n', 'm.n.z') // ['m.n', 'z']
- */
-export function resolveDocPath(owner: string, schema: z.ZodType, topLevel: (name: string) => boolean, text: string): DocPath {
-  if (topLevel(text)) return [text];
-  const parsed = typedPath(owner, text, () => parseDocPath(text));
-  if (parsed.length < 3 || pathSchemas(schema, parsed) !== undefined) return parsed;
-  return joinDottedKeys(schema, parsed) ?? parsed;
 }

@@ -7,7 +7,7 @@ import type { z } from 'zod';
 import { ExpressionError } from '../errors.js';
 import type { DocPath } from '../expressions/ast.js';
 import { uniquePaths } from '../expressions/document-path.js';
-import { resolveDocPath } from './path-schemas.js';
+import { resolveDocPath } from './dotted-names.js';
 
 export class ProjectionPlan {
   /**

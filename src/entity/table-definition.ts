@@ -1,5 +1,10 @@
 import { TableDefinitionError } from '../errors.js';
 import type { GlobalKey, IndexConfig, KeyAttribute, TableConfig } from './table-types.js';
+import type { ResolvedIndex } from './table.js';
+
+// DynamoDB's naming rule for tables and indexes; requests may also name a table by its ARN.
+const TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
+const TABLE_ARN = /^arn:[\w-]+:dynamodb:[\w-]*:\d*:table\/[A-Za-z0-9_.-]{3,255}$/;
 
 // DynamoDB's CreateTable limits (docs, and checked on DynamoDB Local). The GSI count (20) is not
 // checked: it is a default quota that accounts can raise, so the service is the judge of it.
@@ -95,4 +100,49 @@ export function checkTableDefinition(config: TableConfig): void {
 /** The attributes of a key: one, or those of a multi-attribute key in order. */
 export function keyParts(k: GlobalKey | undefined): readonly KeyAttribute[] {
   return k === undefined ? [] : Array.isArray(k) ? (k as readonly KeyAttribute[]) : [k as KeyAttribute];
+}
+
+/**
+ * The table's name and definition checked (`TableDefinitionError`), and its indexes resolved to
+ * their physical key attributes: `primary` first, then each index of the config.
+ *
+ * @example resolveIndexes(config).get('gsi1')?.partitionKey.name // 'gsi1pk'
+ */
+export function resolveIndexes(config: TableConfig): Map<string, ResolvedIndex> {
+  if (!TABLE_NAME.test(config.name) && !TABLE_ARN.test(config.name)) {
+    throw new TableDefinitionError(config.name, 'name', `table name "${config.name}" is not valid: DynamoDB needs 3-255 characters of A-Z, a-z, 0-9, '_', '-' and '.' (or a table ARN)`);
+  }
+  const indexes = new Map<string, ResolvedIndex>();
+  checkTableDefinition(config);
+  indexes.set('primary', {
+    name: 'primary',
+    type: 'primary',
+    partitionKey: config.partitionKey,
+    sortKey: config.sortKey,
+    partitionKeys: [config.partitionKey],
+    sortKeys: keyParts(config.sortKey),
+    projected: undefined,
+  });
+  for (const [name, ix] of Object.entries(config.indexes ?? {}) as [string, IndexConfig][]) {
+    if (name === 'primary') throw new TableDefinitionError(config.name, name, `"primary" is reserved for the table's own key`);
+    if (!TABLE_NAME.test(name)) {
+      throw new TableDefinitionError(config.name, name, `index name "${name}" is not valid: DynamoDB needs 3-255 characters of A-Z, a-z, 0-9, '_', '-' and '.'`);
+    }
+    if (ix.type === 'local' && config.sortKey === undefined) {
+      throw new TableDefinitionError(config.name, name, `local index ${name} needs a table with a sort key`);
+    }
+    const partitionKeys = ix.type === 'local' ? [config.partitionKey] : keyParts(ix.partitionKey);
+    const sortKeys = keyParts(ix.sortKey);
+    const p = ix.projection ?? 'ALL';
+    const projected =
+      p === 'ALL'
+        ? undefined
+        : new Set(
+            [config.partitionKey.name, config.sortKey?.name, ...partitionKeys.map((k) => k.name), ...sortKeys.map((k) => k.name), ...(p === 'KEYS_ONLY' ? [] : p.include)].filter(
+              (n): n is string => n !== undefined,
+            ),
+          );
+    indexes.set(name, { name, type: ix.type, partitionKey: partitionKeys[0]!, sortKey: sortKeys[0], partitionKeys, sortKeys, projected });
+  }
+  return indexes;
 }

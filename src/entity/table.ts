@@ -1,10 +1,10 @@
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
-import type { EntityKeysShape, IndexConfig, KeyAttribute, TableConfig } from './table-types.js';
+import type { EntityKeysShape, KeyAttribute, TableConfig } from './table-types.js';
 import { AttributeOperand } from '../expressions/condition.js';
 import { checkDocPath, formatDocPath, parseDocPath, typedPath } from '../expressions/document-path.js';
 import { unsupportedTranslation, type AnyDynamoClient, type RequestOptions } from '../client/send.js';
 import { ExpressionError, TableDefinitionError, UnsupportedClientError } from '../errors.js';
-import { checkTableDefinition, keyParts } from './table-definition.js';
+import { resolveIndexes } from './table-definition.js';
 import { checkRegistration } from './entity-registration.js';
 import { createTableInput } from './create-table-input.js';
 import { createTable, describeTable, dropTable, enableTimeToLive, type TableDescriptionReport } from './table-lifecycle.js';
@@ -56,10 +56,6 @@ export interface ResolvedIndex {
   readonly projected: ReadonlySet<string> | undefined;
 }
 
-// DynamoDB's naming rule for tables and indexes; requests may also name a table by its ARN.
-const TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
-const TABLE_ARN = /^arn:[\w-]+:dynamodb:[\w-]*:\d*:table\/[A-Za-z0-9_.-]{3,255}$/;
-
 /** An index's key attributes: partition key, then sort key if any (every attribute of a multi-attribute key). */
 const indexKeyNames = (ix: ResolvedIndex): string[] => [...ix.partitionKeys, ...ix.sortKeys].map((k) => k.name);
 
@@ -102,41 +98,7 @@ export class Table<C extends TableConfig = TableConfig> {
     this.entityAttribute = config.entityAttribute === false ? undefined : (config.entityAttribute ?? '_et');
     this.keySeparator = config.keySeparator ?? '#';
     if (this.keySeparator === '') throw new TableDefinitionError(config.name, 'keySeparator', 'cannot be empty');
-    if (!TABLE_NAME.test(config.name) && !TABLE_ARN.test(config.name)) {
-      throw new TableDefinitionError(config.name, 'name', `table name "${config.name}" is not valid: DynamoDB needs 3-255 characters of A-Z, a-z, 0-9, '_', '-' and '.' (or a table ARN)`);
-    }
-    const indexes = new Map<string, ResolvedIndex>();
-    checkTableDefinition(config);
-    indexes.set('primary', {
-      name: 'primary',
-      type: 'primary',
-      partitionKey: config.partitionKey,
-      sortKey: config.sortKey,
-      partitionKeys: [config.partitionKey],
-      sortKeys: keyParts(config.sortKey),
-      projected: undefined,
-    });
-    for (const [name, ix] of Object.entries(config.indexes ?? {}) as [string, IndexConfig][]) {
-      if (name === 'primary') throw new TableDefinitionError(config.name, name, `"primary" is reserved for the table's own key`);
-      if (!TABLE_NAME.test(name)) {
-        throw new TableDefinitionError(config.name, name, `index name "${name}" is not valid: DynamoDB needs 3-255 characters of A-Z, a-z, 0-9, '_', '-' and '.'`);
-      }
-      if (ix.type === 'local' && config.sortKey === undefined) {
-        throw new TableDefinitionError(config.name, name, `local index ${name} needs a table with a sort key`);
-      }
-      const partitionKeys = ix.type === 'local' ? [config.partitionKey] : keyParts(ix.partitionKey);
-      const sortKeys = keyParts(ix.sortKey);
-      const p = ix.projection ?? 'ALL';
-      const projected =
-        p === 'ALL'
-          ? undefined
-          : new Set(
-              [config.partitionKey.name, config.sortKey?.name, ...partitionKeys.map((k) => k.name), ...sortKeys.map((k) => k.name), ...(p === 'KEYS_ONLY' ? [] : p.include)].filter(
-                (n): n is string => n !== undefined,
-              ),
-            );
-      indexes.set(name, { name, type: ix.type, partitionKey: partitionKeys[0]!, sortKey: sortKeys[0], partitionKeys, sortKeys, projected });
-    }
+    const indexes = resolveIndexes(config);
     this.indexes = indexes;
     this.keyAttributeNames = new Set([...indexes.values()].flatMap(indexKeyNames));
     this.primaryKeyNames = indexKeyNames(indexes.get('primary')!);
