@@ -105,6 +105,8 @@ export function checkVariantFields(
   // literals, and an update cannot change it, so no write moves an item to another key by it.
   for (const c of o.composites) if (c !== v.tag && Object.hasOwn(v.shape, c)) requireCommonField(v, entity, c, 'the key composite');
   if (o.ttl !== undefined) requireCommonField(v, entity, o.ttl, 'the ttl attribute');
+  // The tag may be renamed as well: its values differ by variant, but its stored name is one
+  // attribute for all of them, and reads rename items back before the union finds the variant.
   for (const f of Object.keys(o.storedAs ?? {})) if (f !== v.tag && Object.hasOwn(v.shape, f)) requireCommonField(v, entity, f, 'the renamed (storedAs) field');
   for (const d of o.derived) {
     requireCommonField(v, entity, d.name, 'the derived attribute');
