@@ -11,6 +11,12 @@ export interface PathUnion {
   readonly at: DocPath;
   readonly tag: string | undefined;
   readonly options: number;
+  /**
+   * The union's options (nested unions flattened) where each stands alone as the schema of the
+   * value at `at`: not when the union is one side of an intersection, or one of several schemas
+   * reached at `at`. A path through a second union is judged option by option from them.
+   */
+  readonly optionSchemas?: readonly z.ZodType[];
 }
 
 /** One schema the value at a path may have: the union option it is reached through, if any. */
@@ -320,7 +326,7 @@ function throughOptions(root: z.ZodType, path: DocPath): PathSchemas | undefined
       }
       unions++;
       const tag = tagOf(c, options);
-      union ??= { at: path.slice(0, i), tag, options: options.length };
+      union ??= { at: path.slice(0, i), tag, options: options.length, ...(sides.length === 0 && leaves.length === 1 ? { optionSchemas: options } : {}) };
       options.forEach((o, index) => {
         // Only the first union's options are told apart; a second one's leaves keep the first's option.
         const inner: PathLeaf = sides.length === 0 ? leaf : { ...leaf, also: [...sides, ...(leaf.also ?? [])] };

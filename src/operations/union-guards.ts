@@ -21,10 +21,12 @@ export interface UnionGuard {
  * The schema a change at a path is checked with, and the guard it needs when the path passes
  * through a union: the options whose schema takes the change (`attempt` throws for the others)
  * are kept; when they are not all of the union's options, the stored tag must name one of them.
- * A union without a tag, or a path through two unions, cannot be guarded that way: the change is
- * refused before sending, naming the union to set as a whole; except for the variants of an entity
- * (`variants`, the options of its schema's union) and one union inside them: the entity's tag
- * names the variants that take the change, and their union's tag its options. With `absentOk`
+ * A path through several unions is judged option by option of the first (`throughFirstUnion`):
+ * its tag names the options that take the change, and theirs the options of the next. A union
+ * without a tag, or one whose options do not stand alone (a side of an intersection), cannot be
+ * guarded that way: the change is refused before sending, naming the union to set as a whole.
+ * `variants` are the options of an entity's schema (its variants); `base` is the path of the
+ * document `path` and `ps` start from (their union's options are judged alone). With `absentOk`
  * (remove), an option without the path takes the change (removing a missing nested attribute does nothing).
  *
  * @example unionTarget(model, ['shape', 'r'], ps, (s) => model.validateAt(s, 3, 'shape.r'), false)
@@ -37,6 +39,7 @@ export function unionTarget(
   attempt: (s: z.ZodType, leaf: PathLeaf) => void,
   absentOk: boolean,
   variants?: readonly z.ZodType[],
+  base: DocPath = [],
 ): { schema: z.ZodType; leaf: PathLeaf; guards: readonly UnionGuard[] } {
   const union = ps.union;
   // The other sides of an intersection check the value too; the leaf's own schema shapes it.
@@ -49,7 +52,8 @@ export function unionTarget(
     if (leaf.also !== undefined) check(leaf);
     return { schema: leaf.schema, leaf, guards: [] };
   }
-  if (ps.unions > 1 && union.at.length === 0 && union.tag !== undefined && variants !== undefined) return throughVariants(owner, path, ps, attempt, absentOk, variants);
+  const options = union.optionSchemas ?? (union.at.length === 0 ? variants : undefined);
+  if (ps.unions > 1 && union.tag !== undefined && options !== undefined) return throughFirstUnion(owner, path, ps, attempt, absentOk, options, base);
   let firstError: unknown;
   const accepted = ps.leaves.filter((leaf) => {
     try {
@@ -65,53 +69,58 @@ export function unionTarget(
   const withPath = new Set(ps.leaves.map((l) => l.option?.index));
   const every = ps.unions === 1 ? covered.size + (absentOk ? union.options - withPath.size : 0) === union.options : accepted.length === ps.leaves.length && ps.complete;
   if (every) return { schema: accepted[0]!.schema, leaf: accepted[0]!, guards: [] };
-  const at = formatDocPath(path);
-  const unionAt = formatDocPath(union.at);
+  const at = formatDocPath([...base, ...path]);
+  const unionAt = formatDocPath([...base, ...union.at]);
   if (union.tag === undefined || ps.unions > 1) {
     const why = ps.unions > 1 ? 'it passes through more than one union' : `the union at ${unionAt} has no tag attribute (a discriminator, or a literal field that tells its options apart)`;
     throw new ExpressionError(owner, at, `applies to only some options of ${unionAt}, and ${why} to check before writing; set ${unionAt} as a whole`);
   }
   const values = [...new Set(accepted.flatMap((l) => l.option?.tagValues ?? []))];
-  return { schema: accepted[0]!.schema, leaf: accepted[0]!, guards: [{ tagPath: [...union.at, union.tag], values, target: at }] };
+  return { schema: accepted[0]!.schema, leaf: accepted[0]!, guards: [{ tagPath: [...base, ...union.at, union.tag], values, target: at }] };
 }
 
 /**
- * A path through an entity's variants and a union inside them (`shape.r`, `shape` a union in some
- * variants): each variant with the path judges the change as a `z.object` entity would, its own
- * union's guard included. The variants that take it must need the same guards (their union alike);
- * the entity's tag must name one of them unless every variant takes the change.
+ * A path through two unions (`shape.r` with `shape` a union in some of an entity's variants, or
+ * `payment.billing.street` with `billing` a union inside the options of `payment`): each option of
+ * the first union that has the path judges the change on its own, as if its schema stood there,
+ * its inner union's guard included. The options that take it must need the same inner guards
+ * (their unions alike); the first union's tag must name one of them unless every option takes it.
  */
-function throughVariants(
+function throughFirstUnion(
   owner: string,
   path: DocPath,
   ps: PathSchemas,
   attempt: (s: z.ZodType, leaf: PathLeaf) => void,
   absentOk: boolean,
-  variants: readonly z.ZodType[],
+  options: readonly z.ZodType[],
+  base: DocPath,
 ): { schema: z.ZodType; leaf: PathLeaf; guards: readonly UnionGuard[] } {
   const union = ps.union!;
+  const unionAt = [...base, ...union.at];
+  const at = formatDocPath([...base, ...path]);
   const tagValues = new Map(ps.leaves.map((l) => [l.option!.index, l.option!.tagValues] as const));
   let firstError: unknown;
   const taken: { values: readonly unknown[]; target: ReturnType<typeof unionTarget> }[] = [];
   for (const [index, values] of tagValues) {
     try {
-      taken.push({ values, target: unionTarget(owner, path, pathSchemas(variants[index]!, path)!, attempt, absentOk) });
+      const below = path.slice(union.at.length);
+      taken.push({ values, target: unionTarget(owner, below, pathSchemas(options[index]!, below)!, attempt, absentOk, undefined, unionAt) });
     } catch (e) {
       firstError ??= e;
     }
   }
   if (taken.length === 0) throw firstError;
-  const at = formatDocPath(path);
   const described = (gs: readonly UnionGuard[]): string => gs.map((g) => `${formatDocPath(g.tagPath)}:${g.values.map(String).join('|')}`).join(',');
   const first = taken[0]!.target;
   if (taken.some((t) => described(t.target.guards) !== described(first.guards))) {
-    const top = formatDocPath(path.slice(0, 1));
-    throw new ExpressionError(owner, at, `is held in unions that differ between the variants of ${owner}, which one condition on their tags cannot check before writing; set ${top} as a whole`);
+    const whole = unionAt.length === 0 ? formatDocPath(path.slice(0, 1)) : formatDocPath(unionAt);
+    const of = unionAt.length === 0 ? `the variants of ${owner}` : `the options of ${formatDocPath(unionAt)}`;
+    throw new ExpressionError(owner, at, `is held in unions that differ between ${of}, which one condition on their tags cannot check before writing; set ${whole} as a whole`);
   }
   const covered = taken.length + (absentOk ? union.options - tagValues.size : 0);
   if (covered === union.options) return first;
   const values = [...new Set(taken.flatMap((t) => t.values))];
-  return { ...first, guards: [{ tagPath: [union.tag!], values, target: at }, ...first.guards] };
+  return { ...first, guards: [{ tagPath: [...unionAt, union.tag!], values, target: at }, ...first.guards] };
 }
 
 /** The condition that every union guard holds, and one line per guard for a failed condition's message. */

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ConditionFailedError, defineEntity, defineTable, TransactionCanceledError, transactWrite, VersionConflictError } from '../../src/index.js';
+import { ConditionFailedError, defineEntity, defineTable, TransactionCanceledError, transactWrite, ValidationError, VersionConflictError } from '../../src/index.js';
 import { testClient, uniqueTableName } from '../support/client.js';
 import { useTable } from '../support/tables.js';
 
@@ -90,5 +90,63 @@ describe("an update of one option's field on an item of another option", () => {
     expect((e as TransactionCanceledError).reasons[0]?.code).toBe('ConditionalCheckFailed');
     expect(e.message).toContain('shape.kind must be "circle" for shape.r');
     expect(await Sketch.get({ id })).toEqual({ id, shape: { kind: 'square', side: 1 }, version: 1 });
+  });
+});
+
+/** A union inside the options of a union: a card or a wallet is billed to a street or a post box; a bank transfer is not billed. */
+const billing = z.discriminatedUnion('type', [z.object({ type: z.literal('street'), street: z.string() }), z.object({ type: z.literal('box'), box: z.number().int().max(99) })]);
+const Checkout = defineEntity({
+  table: Sketches,
+  name: 'Checkout',
+  schema: z.object({
+    id: z.string(),
+    pay: z.discriminatedUnion('method', [
+      z.object({ method: z.literal('card'), billing, last4: z.string() }),
+      z.object({ method: z.literal('bank'), iban: z.string() }),
+      z.object({ method: z.literal('wallet'), billing }),
+    ]),
+  }),
+  keys: { primary: { pk: 'C#{id}', sk: 'C' } },
+});
+
+describe('an update through a union inside the options of a union', () => {
+  it('is guarded by both tags: it applies to an item of the options that have the path, and fails on others, which it leaves as they were', async () => {
+    await Checkout.put({ id: 'card', pay: { method: 'card', last4: '1234', billing: { type: 'street', street: 'Main St' } } });
+    await Checkout.put({ id: 'wallet', pay: { method: 'wallet', billing: { type: 'box', box: 7 } } });
+    await Checkout.put({ id: 'bank', pay: { method: 'bank', iban: 'DE1' } });
+    await Checkout.update({ id: 'card' }).set({ 'pay.billing.street': 'High St' });
+    expect(await Checkout.get({ id: 'card' })).toEqual({ id: 'card', pay: { method: 'card', last4: '1234', billing: { type: 'street', street: 'High St' } } });
+    await Checkout.update({ id: 'wallet' }).add({ 'pay.billing.box': 2 });
+    expect((await Checkout.get({ id: 'wallet' }))?.pay).toEqual({ method: 'wallet', billing: { type: 'box', box: 9 } });
+
+    const onBank = await failure(Checkout.update({ id: 'bank' }).set({ 'pay.billing.street': 'High St' }));
+    expect(onBank).toBeInstanceOf(ConditionFailedError);
+    expect(onBank.message).toContain('pay.method must be "card" or "wallet" for pay.billing.street');
+    const onBox = await failure(Checkout.update({ id: 'wallet' }).set({ 'pay.billing.street': 'High St' }));
+    expect(onBox).toBeInstanceOf(ConditionFailedError);
+    expect(onBox.message).toContain('pay.billing.type must be "street" for pay.billing.street');
+    const inTx = await failure(transactWrite([Checkout.update({ id: 'bank' }).set({ 'pay.billing.box': 1 })]));
+    expect(inTx).toBeInstanceOf(TransactionCanceledError);
+    expect(inTx.message).toContain('pay.billing.type must be "box" for pay.billing.box');
+    expect((await Checkout.get({ id: 'bank' }))?.pay).toEqual({ method: 'bank', iban: 'DE1' });
+    expect((await Checkout.get({ id: 'wallet' }))?.pay).toEqual({ method: 'wallet', billing: { type: 'box', box: 9 } });
+  });
+
+  it('names both tags in the condition it sends; a value no option takes, or unions that differ between the options, are refused before sending', () => {
+    const input = Checkout.update({ id: 'card' }).set({ 'pay.billing.street': 'x' }).build();
+    const names = input.ExpressionAttributeNames ?? {};
+    const named = input.ConditionExpression!.replace(/#n\d+/g, (n) => names[n]!);
+    expect(named).toMatch(/pay\.method IN \(:v\d+, :v\d+\) AND pay\.billing\.type = :v\d+/);
+    expect(() => Checkout.update({ id: 'wallet' }).set({ 'pay.billing.box': 500 }).build()).toThrow(ValidationError);
+    const other = z.discriminatedUnion('type', [z.object({ type: z.literal('home'), street: z.string() }), z.object({ type: z.literal('pickup'), store: z.string() })]);
+    const Mixed = defineEntity({
+      table: Sketches,
+      name: 'Mixed',
+      schema: z.object({ id: z.string(), pay: z.discriminatedUnion('method', [z.object({ method: z.literal('card'), billing }), z.object({ method: z.literal('wallet'), billing: other })]) }),
+      keys: { primary: { pk: 'M#{id}', sk: 'M' } },
+    });
+    expect(() => Mixed.update({ id: 'm' }).set({ 'pay.billing.street': 'x' }).build()).toThrow(
+      'Mixed: pay.billing.street: is held in unions that differ between the options of pay, which one condition on their tags cannot check before writing; set pay as a whole',
+    );
   });
 });

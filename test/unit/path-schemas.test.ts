@@ -15,7 +15,7 @@ describe('pathSchemas', () => {
 
   it('the tag of a union: its discriminator, or a field of distinct literals in every option', () => {
     const declared = pathSchemas(z.object({ s: z.discriminatedUnion('kind', [circle, square]) }), ['s', 'r']);
-    expect(declared?.union).toEqual({ at: ['s'], tag: 'kind', options: 2 });
+    expect(declared?.union).toEqual({ at: ['s'], tag: 'kind', options: 2, optionSchemas: [circle, square] });
     expect(declared?.leaves.map((l) => l.option)).toEqual([{ index: 0, tagValues: ['circle'] }]);
     // A plain union: `kind` tells the options apart (an enum counts with all its values).
     const dots = z.object({ kind: z.enum(['dot', 'point']) });
