@@ -20,10 +20,10 @@ export interface OptionBounds<B> {
 }
 
 /**
- * The bounds `of` reads from the schemas at a path, grouped by option: one group for every item
- * when the path passes through no tagged union (or through several, where the tightest bounds of
- * all hold), or when its options are bounded alike; else one group per bounds, with the tag
- * condition of its options.
+ * The bounds `of` reads from the schemas at a path, grouped by option of the first tagged union it
+ * passes through (a second union's options share the tightest bounds of theirs): one group for
+ * every item when the path passes through no tagged union, or when its options are bounded alike;
+ * else one group per bounds, with the tag condition of its options.
  *
  * @example boundsPerOption(pathSchemas(Parcel.model.schema, ['grams']), numberBounds, same)
  * // [{ bounds: { hi: 500 }, when: size = "letter", on: 'on items whose size is "letter"' }, { bounds: undefined, ... }]
@@ -31,7 +31,8 @@ export interface OptionBounds<B> {
 export function boundsPerOption<B>(ps: PathSchemas | undefined, of: (schemas: readonly z.ZodType[]) => B | undefined, same: (a: B, b: B) => boolean): OptionBounds<B>[] {
   if (ps === undefined) return [];
   const union = ps.union;
-  if (union?.tag === undefined || ps.unions !== 1 || ps.leaves.some((l) => l.option === undefined)) return [{ bounds: of(leafSchemas(ps)) }];
+  // Through several unions, leaves keep the first union's option: its items get the tightest bounds of its inner options.
+  if (union?.tag === undefined || ps.leaves.some((l) => l.option === undefined)) return [{ bounds: of(leafSchemas(ps)) }];
   const byOption = new Map<number, { schemas: z.ZodType[]; tagValues: readonly unknown[] }>();
   for (const leaf of ps.leaves) {
     const o = byOption.get(leaf.option!.index) ?? { schemas: [], tagValues: leaf.option!.tagValues };

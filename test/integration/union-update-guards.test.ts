@@ -150,3 +150,28 @@ describe('an update through a union inside the options of a union', () => {
     );
   });
 });
+
+/** Crates hold one bottle (light: up to 10 units of fill) or barrels (up to 1,000); a pallet holds bottles only. */
+const bottle = z.discriminatedUnion('kind', [z.object({ kind: z.literal('bottle'), fill: z.number().max(10) }), z.object({ kind: z.literal('can'), fill: z.number().max(20) })]);
+const Load = defineEntity({
+  table: Sketches,
+  name: 'Load',
+  schema: z.object({
+    id: z.string(),
+    on: z.discriminatedUnion('carrier', [z.object({ carrier: z.literal('crate'), unit: bottle }), z.object({ carrier: z.literal('tank'), unit: z.object({ kind: z.literal('barrel'), fill: z.number().max(1000) }) })]),
+  }),
+  keys: { primary: { pk: 'L#{id}', sk: 'L' } },
+});
+
+describe('bounds on a path through two unions', () => {
+  it("apply per option of the first union: an item keeps its own option's (the tightest of its inner options), not every option's", async () => {
+    await Load.put({ id: 'tank', on: { carrier: 'tank', unit: { kind: 'barrel', fill: 100 } } });
+    await Load.put({ id: 'crate', on: { carrier: 'crate', unit: { kind: 'can', fill: 5 } } });
+    await Load.update({ id: 'tank' }).add({ 'on.unit.fill': 50 });
+    expect((await Load.get({ id: 'tank' }))?.on.unit.fill).toBe(150);
+    const over = await failure(Load.update({ id: 'crate' }).add({ 'on.unit.fill': 6 }));
+    expect(over).toBeInstanceOf(ConditionFailedError);
+    expect(over.message).toContain('on items whose on.carrier is "crate"');
+    expect((await Load.get({ id: 'crate' }))?.on.unit.fill).toBe(5);
+  });
+});
