@@ -26,6 +26,18 @@ function docBlock(firstLine: string): string {
 
 const setupSource = docBlock('// test/global-setup.ts');
 
+type Setup = (project: { provide(key: string, value: unknown): void }) => Promise<() => void>;
+
+/** The block, as the module a service would save it as. */
+async function loadSetup(): Promise<Setup> {
+  const dir = join(root, '.tmp', 'docs-global-setup');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `global-setup-${process.pid}.ts`);
+  writeFileSync(file, setupSource);
+  const loaded = (await import(pathToFileURL(file).href).finally(() => rmSync(file, { force: true }))) as { default: Setup };
+  return loaded.default;
+}
+
 describe('the globalSetup printed in docs/testing.md', () => {
   it('type-checks, and types inject("dynamodbEndpoint") as a string', () => {
     const use = `\nimport { inject } from 'vitest';\nexport const endpoint: string = inject('dynamodbEndpoint');\n`;
@@ -33,13 +45,7 @@ describe('the globalSetup printed in docs/testing.md', () => {
   }, 120_000);
 
   it('starts a DynamoDB Local that answers, provides its endpoint, and its teardown stops it', async () => {
-    const dir = join(root, '.tmp', 'docs-global-setup');
-    mkdirSync(dir, { recursive: true });
-    const file = join(dir, `global-setup-${process.pid}.ts`);
-    writeFileSync(file, setupSource);
-    const { default: setup } = (await import(pathToFileURL(file).href).finally(() => rmSync(file, { force: true }))) as {
-      default: (project: { provide(key: string, value: unknown): void }) => Promise<() => void>;
-    };
+    const setup = await loadSetup();
     const provided = new Map<string, unknown>();
     const teardown = await setup({ provide: (key, value) => provided.set(key, value) });
     const endpoint = provided.get('dynamodbEndpoint');
@@ -60,6 +66,17 @@ describe('the globalSetup printed in docs/testing.md', () => {
       expect(stopped).toBe(true);
     } finally {
       client.destroy();
+    }
+  }, 60_000);
+
+  it('without java on the PATH, rejects saying so instead of crashing on an unhandled spawn error', async () => {
+    const setup = await loadSetup();
+    const path = process.env['PATH'];
+    process.env['PATH'] = join(root, '.tmp', 'no-such-dir');
+    try {
+      await expect(setup({ provide: () => {} })).rejects.toThrow(/^DynamoDB Local did not start \(spawn java ENOENT\)$/);
+    } finally {
+      process.env['PATH'] = path;
     }
   }, 60_000);
 });
