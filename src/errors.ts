@@ -219,8 +219,13 @@ export type CancellationCode =
 
 /** Why one action of a cancelled transaction failed (`code` is DynamoDB's, e.g. `ConditionalCheckFailed`). */
 export interface CancellationReason {
+  /** The action's position in the list given to `transactWrite` / `transactGet`: map it back to your own input. */
   readonly index: number;
   readonly entity: string;
+  /**
+   * The item's primary key as stored (`{ pk: 'PRODUCT#mug', sk: 'PRODUCT' }`), not the entity's
+   * composites (no `sku` in it): to know which of your inputs failed, use `index`.
+   */
   readonly key: Record<string, unknown>;
   readonly code: CancellationCode;
   readonly message: string | undefined;
