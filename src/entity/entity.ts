@@ -218,6 +218,18 @@ export class Entity<Name extends string, Item extends object, Input, K, V extend
   }
 
   /**
+   * The key composites (what `get`, `update` and `delete` take) of an item of this entity that a
+   * report names by its stored key: a transaction's `CancellationReason`, an action of a
+   * `TransactionOutcomeUnknownError`. `undefined` when it names another entity, or a stored key
+   * this entity's templates do not produce.
+   *
+   * @example for (const r of e.reasons) { const k = Product.keyOf(r); if (k !== undefined && r.code === 'ConditionalCheckFailed') soldOut.push(k.sku) }
+   */
+  keyOf(report: { readonly entity: string; readonly key: Readonly<Record<string, unknown>> }): KeyInput<Item, K> | undefined {
+    return report.entity === this.name ? (this.model.keys.parseStored(report.key) as KeyInput<Item, K> | undefined) : undefined;
+  }
+
+  /**
    * A condition on an item that writes nothing (a transaction's `ConditionCheck`).
    *
    * @example await User.check({ userId: 'u2' }, User.Attr('age').gte(18))

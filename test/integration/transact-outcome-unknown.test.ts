@@ -106,6 +106,9 @@ describe('a connection dropped: TransactionOutcomeUnknownError, and a resend wit
     const e = await withDrops(client, ['dropBefore'], () => failure(transactWrite(actions), TransactionOutcomeUnknownError));
     expect(e).toBeInstanceOf(TransactionOutcomeUnknownError);
     expect(e.actions).toEqual([{ index: 0, operation: 'update', entity: 'Order', table: tableName, key: { pk: `USER#${u}`, sk: 'ORDER#0000000000000001#o1' } }]);
+    // The composites come back from the stored key, the padded number as a number.
+    expect(Order.keyOf(e.actions[0]!)).toEqual(orderKey(u));
+    expect(User.keyOf(e.actions[0]!)).toBeUndefined();
     expect(e.message).toContain(`(update Order {"pk":"USER#${u}","sk":"ORDER#0000000000000001#o1"} in table ${tableName})`);
     expect((await Order.get(orderKey(u)))?.total).toBe(10);
     await transactWrite(actions, { idempotencyToken: e.idempotencyToken });

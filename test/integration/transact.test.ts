@@ -116,6 +116,9 @@ describe('transactWrite', () => {
     // Keys are the physical primary keys of each action.
     expect(e.reasons[0]!.key).toEqual({ pk: `USER#${u1}`, sk: 'PROFILE' });
     expect(e.reasons[1]!.key).toEqual(Order.get(orderKey(u1, 2)).build().Key);
+    expect(Order.keyOf(e.reasons[1]!)).toEqual(orderKey(u1, 2));
+    expect(User.keyOf(e.reasons[0]!)).toEqual({ userId: u1 });
+    expect(Order.keyOf(e.reasons[0]!)).toBeUndefined();
     expect(e.reasons[1]!.message).toMatch(/conditional request failed/i);
     expect(e.reasons[0]!.message).toBeUndefined();
     // Only the action that asked for it carries the stored item, parsed into the model.
