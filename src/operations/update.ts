@@ -22,6 +22,7 @@ import { clearExpiredItem } from './expired-upsert.js';
 import { checkUpdatedSize } from './update-size.js';
 import { stampActions } from './update-stamps.js';
 import { boundGuards } from './bound-guards.js';
+import { assertKeyVariant } from './union-guards.js';
 import type { GivenTimestamps } from './put.js';
 
 export type UpdateReturnMode = 'NONE' | 'ALL_NEW' | 'ALL_OLD' | 'UPDATED_NEW' | 'UPDATED_OLD';
@@ -282,6 +283,8 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
     const keyValues = m.keys.primaryValues(s.key);
     const Key = m.keys.primaryKeyFrom(keyValues);
     const plan = planUpdate(m, s.steps, keyValues, s.upsert);
+    const tag = m.variants?.tag;
+    if (tag !== undefined && m.keys.primaryComposites.has(tag)) assertKeyVariant(m.name, tag, keyValues[tag], plan.guards);
     if (s.upsert) requireCreatable(m, plan);
     const internal: UpdateAction[] = [];
     /** Values a created item gets with if_not_exists: index keys of a created item are built from them too. */
