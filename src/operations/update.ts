@@ -23,6 +23,7 @@ import { checkUpdatedSize } from './update-size.js';
 import { stampActions } from './update-stamps.js';
 import { boundGuards } from './bound-guards.js';
 import { assertKeyVariant } from './union-guards.js';
+import { givenInput } from './given-input.js';
 import type { GivenTimestamps } from './put.js';
 
 export type UpdateReturnMode = 'NONE' | 'ALL_NEW' | 'ALL_OLD' | 'UPDATED_NEW' | 'UPDATED_OLD';
@@ -91,7 +92,9 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
   }
 
   private step(step: UpdateStep): this {
-    return this.with({ steps: [...this.state.steps, step] });
+    // The caller's value map as it is now (it may reuse the object for the next update).
+    const taken: UpdateStep = step.kind === 'remove' ? step : { kind: step.kind, values: givenInput(step.values) };
+    return this.with({ steps: [...this.state.steps, taken] });
   }
 
   /**
