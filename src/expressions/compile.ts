@@ -6,6 +6,7 @@ import { checkExpressionLimits, checkExpressionValue, conditionOperators, update
 import { compareStored } from './value-order.js';
 import { mapOrListSizes } from '../entity/item-size.js';
 import { hasLoneSurrogate, LONE_SURROGATE_NAME, MAX_ATTRIBUTE_NAME_BYTES, nameBytesOverLimit } from '../entity/text-rules.js';
+import { isIsoText } from '../entity/key-encoding.js';
 
 /**
  * Turns a stored-form value into what goes into `ExpressionAttributeValues`. Supplied by the
@@ -138,11 +139,27 @@ function typedOperand(op: Operand, ctx: CompileContext, at: string, operator: st
   if (op.kind === 'size' && prefix) throw new ExpressionError(ctx.entity, at, `begins_with needs a string or binary prefix; got size(${formatDocPath(op.path)})`);
   if (op.kind !== 'value') return compileOperand(op, ctx, at);
   const v = encodeDefined(op.value, ctx, at);
+  checkOrderedDate(op.value, v, ctx, at, operator);
   checkExpressionValue(ctx.entity, at, v);
   if (!(typeof v === 'string' || v instanceof Uint8Array || (!prefix && (typeof v === 'number' || typeof v === 'bigint')))) {
     throw new ExpressionError(ctx.entity, at, prefix ? `begins_with needs a string or binary prefix; got ${storedKind(v)}` : `${operator} needs a number, string or binary value; got ${storedKind(v)}`);
   }
   return ctx.ph.value(v);
+}
+
+/**
+ * A `Date` sent as ISO-8601 text (not as epoch numbers, as at the TTL attribute) to an operator that
+ * orders must fall in the years 0000-9999: outside them the text is `+275760-09-13T...` or
+ * `-000001-...`, which DynamoDB orders before every four-digit year, so `lt(new Date(8.64e15))`
+ * (a "forever" sentinel) held for no stored date in time order, silently.
+ */
+function checkOrderedDate(given: unknown, sent: unknown, ctx: CompileContext, at: string, operator: string): void {
+  if (!(given instanceof Date) || typeof sent !== 'string' || isIsoText(sent, false)) return;
+  throw new ExpressionError(
+    ctx.entity,
+    at,
+    `${operator} compares a Date outside the years 0000-9999 (${sent}): a Date is sent as ISO-8601 text, which orders by time only with four-digit years (DynamoDB would put this one before every stored date); use a Date within them`,
+  );
 }
 
 const samePath = (a: DocPath, b: Operand): boolean => b.kind === 'path' && a.length === b.path.length && a.every((s, i) => s === b.path[i]);
@@ -189,6 +206,8 @@ function emitCondition(node: ConditionNode, ctx: CompileContext): string {
       if (node.low.kind === 'value' && node.high.kind === 'value') {
         const low = encodeDefined(node.low.value, ctx, at);
         const high = encodeDefined(node.high.value, ctx, at);
+        checkOrderedDate(node.low.value, low, ctx, at, 'BETWEEN');
+        checkOrderedDate(node.high.value, high, ctx, at, 'BETWEEN');
         if ((compareStored(low, high) ?? 0) > 0) {
           throw new ExpressionError(ctx.entity, at, `BETWEEN's low bound (${String(low)}) is above its high bound (${String(high)}); DynamoDB rejects it`);
         }

@@ -65,6 +65,8 @@ interface LengthChange {
   joined: number;
   /** elements deleted from a set (the set may not hold some) */
   deleted: number;
+  /** the elements a set's `add` or `delete` gives (one path takes one action) */
+  setElements?: readonly unknown[];
   /** the list or set copied in from another attribute (`set({ items: ref('other') })`) */
   copiedFrom?: { readonly path: DocPath; readonly orFallback: boolean };
 }
@@ -104,8 +106,10 @@ function lengthChanges(actions: readonly UpdateAction[]): Map<string, LengthChan
       // is parsed by the schema, so an absent source is fine then).
       at(a.path).copiedFrom = { path: a.value.path, orFallback: a.value.kind === 'ifNotExists' };
     } else if ((a.kind === 'add' || a.kind === 'delete') && a.value instanceof Set) {
-      if (a.kind === 'add') at(a.path).joined += a.value.size;
-      else at(a.path).deleted += a.value.size;
+      const c = at(a.path);
+      if (a.kind === 'add') c.joined += a.value.size;
+      else c.deleted += a.value.size;
+      c.setElements = [...(a.value as Set<unknown>)];
     }
   }
   return changes;
@@ -157,11 +161,13 @@ function lengthGuard(model: EntityModel, name: string, c: LengthChange, b: Lengt
   const fewer = c.removed.size + c.deleted;
   if (fewer > 0 && b.min > 0) {
     const verb = c.removed.size > 0 ? 'removing' : 'deleting';
-    if (b.max !== undefined && b.min + fewer > b.max) refuse(`${verb} ${elements(fewer)} would always leave fewer than ${b.min}`);
+    // A set that holds none of the elements keeps its size: only a delete that cannot say so is refused.
+    const notHeld = c.removed.size === 0 ? elementsHeld(c, false, (j) => sizeIs(c.path, '>=', b.min + fewer - j)) : [];
+    if (b.max !== undefined && b.min + fewer > b.max && notHeld.length === 0) refuse(`${verb} ${elements(fewer)} would always leave fewer than ${b.min}`);
     // An absent list fails REMOVE l[i] itself (DynamoDB's own error), and DELETE from an absent
     // set does nothing: either way the bound is not the reason.
-    nodes.push(anyOf(absent(c.path), sizeIs(c.path, '>=', b.min + fewer)));
-    checks.push(`${name} must hold at least ${b.min + fewer} elements before ${verb} ${fewer} (schema ${limit})`);
+    nodes.push(anyOf(absent(c.path), sizeIs(c.path, '>=', b.min + fewer), ...notHeld));
+    checks.push(`${name} must hold at least ${b.min + fewer} elements before ${verb} ${fewer}${notHeld.length === 0 ? '' : ', less those of them it does not hold'} (schema ${limit})`);
   }
   // More elements: list indexes set past the end append, so either the largest one exists
   // (every set replaces) or there is room for all of them.
@@ -190,14 +196,48 @@ function lengthGuard(model: EntityModel, name: string, c: LengthChange, b: Lengt
     const fromAbsentOk = k >= b.min;
     if (b.max !== undefined) {
       const room = sizeIs(c.path, '<=', b.max - k);
-      nodes.push(fromAbsentOk ? anyOf(absent(c.path), room) : room);
-      checks.push(`${name} must hold at most ${b.max - k} elements before ${verb} ${k}${fromAbsentOk ? ' (or be absent)' : ''} (schema ${limit})`);
+      const max = b.max;
+      const held = b.kind === 'set' ? elementsHeld(c, true, (j) => sizeIs(c.path, '<=', max - k + j)) : [];
+      nodes.push(fromAbsentOk ? anyOf(absent(c.path), room, ...held) : anyOf(room, ...held));
+      checks.push(`${name} must hold at most ${b.max - k} elements before ${verb} ${k}${held.length === 0 ? '' : ', plus those of them it holds already'}${fromAbsentOk ? ' (or be absent)' : ''} (schema ${limit})`);
     } else if (!fromAbsentOk) {
       nodes.push(present(c.path));
       checks.push(`${name} must exist: ${verb} ${k} to an absent ${b.kind} would leave fewer than ${b.min} (schema ${limit})`);
     }
   }
   return { nodes, checks };
+}
+
+/** Up to this many elements, a set's `add` or `delete` is judged exactly (a term per subset of them: 7 for 3). */
+const MAX_ELEMENTS_EXACT = 3;
+/** Up to this many, only "all of them held" (`add`) or "none" (`delete`) is added: each is a `contains`, of DynamoDB's 300 operators. */
+const MAX_ELEMENTS_CHECKED = 10;
+
+/**
+ * The alternatives to the size condition for a set's `add` (`held`) or `delete` of elements the set
+ * may already hold (not hold), which change nothing: for each subset J of the elements, "the set
+ * holds every element of J" (none of them) AND `sizeFor(|J|)`, the size condition loosened by those
+ * |J| elements (`undefined` when the stored item's own bounds make it hold, for J all of them).
+ * Exact up to `MAX_ELEMENTS_EXACT` elements; up to `MAX_ELEMENTS_CHECKED`, J all of them only
+ * (a retried `add` or `delete` then passes); beyond, none (the size condition alone counts every element).
+ *
+ * @example elementsHeld(change of add({ roles: new Set(['a']) }), true, ...) // [contains(roles, 'a')]
+ */
+function elementsHeld(c: LengthChange, held: boolean, sizeFor: (j: number) => ConditionNode): ConditionNode[] {
+  const es = c.setElements ?? [];
+  if (es.length === 0 || es.length > MAX_ELEMENTS_CHECKED) return [];
+  const each = (e: unknown): ConditionNode => {
+    const has: ConditionNode = { kind: 'contains', path: c.path, operand: { kind: 'value', value: e } };
+    return held ? has : { kind: 'not', child: has };
+  };
+  const all = (2 ** es.length) - 1;
+  const subsets = es.length <= MAX_ELEMENTS_EXACT ? Array.from({ length: all }, (_, i) => i + 1) : [all];
+  return subsets.map((bits) => {
+    const chosen = es.filter((_, i) => (bits & (1 << i)) !== 0);
+    // With every element: the stored set's size is within bounds already (it parsed when written).
+    const parts = [...chosen.map(each), ...(bits === all ? [] : [sizeFor(chosen.length)])];
+    return parts.length === 1 ? parts[0]! : { kind: 'and', children: parts };
+  });
 }
 
 function sameBounds(a: LengthBounds, b: LengthBounds): boolean {

@@ -159,3 +159,25 @@ export function assertGuardsAgree(owner: string, guards: readonly UnionGuard[]):
     throw new ExpressionError(owner, targets, `change fields of different options of the union tagged by ${tag}, which no stored item holds at once; set the union as a whole to change its option`);
   }
 }
+
+/**
+ * Refuses before sending an update whose key names a variant that its tag guard leaves out. Where
+ * the entity's tag composes its primary key (`sk: 'PAYMENT#{method}#{paymentId}'`), the key fixes
+ * the variant of the item it addresses: a change to a field of other variants (`set({ iban })` on
+ * a card's key) could only fail its condition, and in a transaction cancel every action with it.
+ * `keyTag` is the tag's value in the key, `undefined` when the tag composes no primary key.
+ *
+ * @example assertKeyVariant('Payment', 'method', 'card', [{ tagPath: ['method'], values: ['bank'], target: 'iban' }]) // throws ExpressionError
+ */
+export function assertKeyVariant(owner: string, tag: string, keyTag: unknown, guards: readonly UnionGuard[]): void {
+  if (keyTag === undefined) return;
+  for (const g of guards) {
+    if (g.tagPath.length !== 1 || g.tagPath[0] !== tag || g.values.includes(keyTag)) continue;
+    const named = g.values.map((v) => (v === undefined ? 'absent' : JSON.stringify(v))).join(' or ');
+    throw new ExpressionError(
+      owner,
+      g.target,
+      `needs an item whose ${tag} is ${named}, but the key names a ${tag} of ${JSON.stringify(keyTag)} (${tag} composes the primary key, so that item's ${tag} is ${JSON.stringify(keyTag)}); put the whole item to change its variant`,
+    );
+  }
+}

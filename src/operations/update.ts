@@ -22,6 +22,8 @@ import { clearExpiredItem } from './expired-upsert.js';
 import { checkUpdatedSize } from './update-size.js';
 import { stampActions } from './update-stamps.js';
 import { boundGuards } from './bound-guards.js';
+import { assertKeyVariant } from './union-guards.js';
+import { givenInput } from './given-input.js';
 import type { GivenTimestamps } from './put.js';
 
 export type UpdateReturnMode = 'NONE' | 'ALL_NEW' | 'ALL_OLD' | 'UPDATED_NEW' | 'UPDATED_OLD';
@@ -90,7 +92,9 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
   }
 
   private step(step: UpdateStep): this {
-    return this.with({ steps: [...this.state.steps, step] });
+    // The caller's value map as it is now (it may reuse the object for the next update).
+    const taken: UpdateStep = step.kind === 'remove' ? step : { kind: step.kind, values: givenInput(step.values) };
+    return this.with({ steps: [...this.state.steps, taken] });
   }
 
   /**
@@ -282,6 +286,8 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
     const keyValues = m.keys.primaryValues(s.key);
     const Key = m.keys.primaryKeyFrom(keyValues);
     const plan = planUpdate(m, s.steps, keyValues, s.upsert);
+    const tag = m.variants?.tag;
+    if (tag !== undefined && m.keys.primaryComposites.has(tag)) assertKeyVariant(m.name, tag, keyValues[tag], plan.guards);
     if (s.upsert) requireCreatable(m, plan);
     const internal: UpdateAction[] = [];
     /** Values a created item gets with if_not_exists: index keys of a created item are built from them too. */

@@ -299,6 +299,31 @@ describe('a Date compared with a renamed TTL attribute through its physical name
   });
 });
 
+describe('a Date outside the years 0000-9999 in an order comparison', () => {
+  // A Date is sent as ISO-8601 text; outside four-digit years that is '+275760-09-13T...' or
+  // '-000001-...', which DynamoDB orders before every stored date: `lt(new Date(8.64e15))`, a
+  // "forever" sentinel, held for no stored birthday, and BETWEEN a date and year 10000 was refused
+  // as having its low bound above its high one.
+  const forever = new Date(8.64e15);
+  it('is an ExpressionError before sending, in filters, checks and table-level reads', async () => {
+    const e = await refusedBeforeSend(sent, ExpressionError, () => User.scan().filter(User.Attr('birthday').lt(forever)).all());
+    expect(e.message).toBe(
+      'User: birthday: < compares a Date outside the years 0000-9999 (+275760-09-13T00:00:00.000Z): a Date is sent as ISO-8601 text, which orders by time only with four-digit years (DynamoDB would put this one before every stored date); use a Date within them',
+    );
+    await refusedBeforeSend(sent, ExpressionError, () => User.check({ userId: 'u1' }, User.Attr('birthday').gte(new Date('-000001-01-01T00:00:00.000Z'))));
+    await refusedBeforeSend(sent, ExpressionError, () => User.scan().filter(User.Attr('birthday').between(new Date(0), new Date('+010000-01-01T00:00:00.000Z'))).all());
+    await refusedBeforeSend(sent, ExpressionError, () => AppTable.scan().filter(AppTable.Attr('birthday').gt(new Date(-8.64e15))).all());
+  });
+
+  it('equality with such a Date, a Date of year 9999, and the TTL attribute (epoch seconds) still compare', async () => {
+    await User.update({ userId: 'u1' }).set({ birthday: new Date('1815-12-10T00:00:00.000Z') });
+    expect(await holds(User.check({ userId: 'u1' }, User.Attr('birthday').lt(new Date('9999-12-31T23:59:59.999Z'))))).toBe(true);
+    expect(await holds(User.check({ userId: 'u1' }, User.Attr('birthday').ne(forever)))).toBe(true);
+    await Lease.put({ id: 'l2', expiresAt: new Date(Date.now() + 3_600_000) });
+    expect(await holds(Lease.check({ id: 'l2' }, Lease.Attr('expiresAt').lt(forever)))).toBe(true);
+  });
+});
+
 describe('lists of lists', () => {
   // The path types listed `matrix[0].length` (array methods) and not `matrix[0][1]`, which the
   // parser and DynamoDB address.

@@ -132,10 +132,10 @@ describe('lists', () => {
 });
 
 describe('sets', () => {
-  it('add() keeps .max() (counting every element given: some may be stored already); too many elements are refused before sending', async () => {
+  it('add() keeps .max(), less the elements given that the set holds already; too many elements are refused before sending', async () => {
     const k = await cart({ tags: new Set(['a', 'b']) });
     const e = await failure(Cart.update(k).add({ tags: new Set(['c', 'd']) }), ConditionFailedError);
-    expect(e.message).toContain('tags must hold at most 1 elements before adding 2 (or be absent)');
+    expect(e.message).toContain('tags must hold at most 1 elements before adding 2, plus those of them it holds already (or be absent)');
     await Cart.update(k).add({ tags: new Set(['c']) });
     expect((await Cart.get(k))?.tags).toEqual(new Set(['a', 'b', 'c']));
     expect(() => Cart.update(k).add({ tags: new Set(['1', '2', '3', '4']) }).build()).toThrow(ValidationError);
@@ -149,13 +149,40 @@ describe('sets', () => {
     const e = await failure(Cart.update(k).delete({ tags: new Set(['a']) }), ConditionFailedError);
     expect(e.message).toContain('tags must hold at least 2 elements before deleting 1');
     const e2 = await failure(Cart.update(k).delete({ codes: new Set(['k']) }), ConditionFailedError);
-    expect(e2.message).toContain('codes must hold at least 2 elements before deleting 1');
+    expect(e2.message).toContain('codes must hold at least 2 elements before deleting 1, less those of them it does not hold');
     expect(await Cart.get(k)).toMatchObject({ tags: new Set(['a']), codes: new Set(['k']) });
     // An optional set is emptied with remove().
     await Cart.update(k).remove('tags');
     await Cart.update(k).add({ codes: new Set(['m']) });
     await Cart.update(k).delete({ codes: new Set(['k']) });
     expect(await Cart.get(k)).toMatchObject({ codes: new Set(['m']) });
+  });
+});
+
+describe('set elements the set holds already (add) or does not hold (delete) change nothing, so they need no room', () => {
+  it('add() of elements a full set holds passes (a retried add, too), and one new element among held ones needs room for one', async () => {
+    const k = await cart({ tags: new Set(['a', 'b', 'c']) });
+    await Cart.update(k).add({ tags: new Set(['b']) });
+    await Cart.update(k).add({ tags: new Set(['a', 'c']) });
+    await failure(Cart.update(k).add({ tags: new Set(['a', 'd']) }), ConditionFailedError);
+    expect((await Cart.get(k))?.tags).toEqual(new Set(['a', 'b', 'c']));
+    const two = await cart({ tags: new Set(['a', 'b']) });
+    await Cart.update(two).add({ tags: new Set(['b', 'c']) });
+    expect((await Cart.get(two))?.tags).toEqual(new Set(['a', 'b', 'c']));
+  });
+
+  it('delete() of elements a set at its .min() does not hold passes; deleting one it holds among them still fails', async () => {
+    const k = await cart({ tags: new Set(['a']), codes: new Set(['k']) });
+    await Cart.update(k).delete({ codes: new Set(['x']) });
+    await Cart.update(k).delete({ tags: new Set(['x', 'y']) });
+    await failure(Cart.update(k).delete({ codes: new Set(['x', 'k']) }), ConditionFailedError);
+    expect(await Cart.get(k)).toMatchObject({ tags: new Set(['a']), codes: new Set(['k']) });
+  });
+
+  it('in a transaction too', async () => {
+    const k = await cart({ tags: new Set(['a', 'b', 'c']), codes: new Set(['k']) });
+    await transactWrite([Cart.update(k).add({ tags: new Set(['c']) }).delete({ codes: new Set(['z']) })]);
+    expect(await Cart.get(k)).toMatchObject({ tags: new Set(['a', 'b', 'c']), codes: new Set(['k']) });
   });
 });
 

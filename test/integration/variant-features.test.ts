@@ -7,12 +7,14 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ConditionFailedError, KeyError, VersionConflictError, defineEntity, defineTable, migrateStored } from '../../src/index.js';
+import { ConditionFailedError, ExpressionError, KeyError, VersionConflictError, defineEntity, defineTable, migrateStored, transactWrite } from '../../src/index.js';
 import { testClient, testDocClient, uniqueTableName } from '../support/client.js';
+import { countRequests, refusedBeforeSend } from '../support/requests.js';
 import { useTable } from '../support/tables.js';
 
 const client = testClient();
 const docClient = testDocClient(client);
+const requests = countRequests(client);
 const Table = defineTable({
   name: uniqueTableName('variant-features'),
   client,
@@ -116,12 +118,18 @@ describe('a variant entity whose tag composes its keys', () => {
     expect(items.map((p) => p.method).sort()).toEqual(['bank', 'card']);
   });
 
-  it("updates and deletes reach the variant the key names; another variant's field is still guarded by the tag", async () => {
+  it("updates and deletes reach the variant the key names; another variant's field is refused before sending, as the key names the variant", async () => {
     await Payment.put({ orderId: 'o2', paymentId: 'p2', method: 'card', last4: '1111' });
     await Payment.put({ orderId: 'o2', paymentId: 'p2', method: 'bank', iban: 'DE00' });
     await Payment.update({ orderId: 'o2', paymentId: 'p2', method: 'card' }).set({ last4: '2222' });
-    const guarded = await Payment.update({ orderId: 'o2', paymentId: 'p2', method: 'bank' }).set({ last4: '3333' }).catch((e: unknown) => e);
-    expect(guarded).toBeInstanceOf(ConditionFailedError);
+    // The key's method is the stored item's: a card's field on a bank transfer's key could only fail
+    // its tag guard (a ConditionFailedError after a round trip, or a cancelled transaction).
+    const bankKey = { orderId: 'o2', paymentId: 'p2', method: 'bank' } as const;
+    const alone = await refusedBeforeSend(requests, ExpressionError, () => Payment.update(bankKey).set({ last4: '3333' }));
+    expect(alone.message).toBe('Payment: last4: needs an item whose method is "card", but the key names a method of "bank" (method composes the primary key, so that item\'s method is "bank"); put the whole item to change its variant');
+    await refusedBeforeSend(requests, ExpressionError, () => transactWrite([Payment.update({ ...bankKey, method: 'card' }).set({ last4: '4444' }), Payment.update(bankKey).set({ last4: '3333' })]));
+    expect(await Payment.get(bankKey)).toEqual({ orderId: 'o2', paymentId: 'p2', method: 'bank', iban: 'DE00' });
+    expect((await Payment.get({ ...bankKey, method: 'card' }))?.method === 'card').toBe(true);
     await Payment.delete({ orderId: 'o2', paymentId: 'p2', method: 'bank' });
     const left = await Payment.query('primary', Payment.Key('orderId').eq('o2')).all();
     expect(left).toEqual([{ orderId: 'o2', paymentId: 'p2', method: 'card', last4: '2222' }]);

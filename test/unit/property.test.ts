@@ -485,13 +485,16 @@ const typeArb = fc.constantFrom<AttributeTypeName>('S', 'SS', 'N', 'NS', 'B', 'B
 const sameOperand = (a: Operand, b: Operand): boolean => a.kind === 'path' && b.kind === 'path' && JSON.stringify(a.path) === JSON.stringify(b.path);
 const orderable = (o: Operand): boolean => {
   if (o.kind !== 'value') return true;
+  // A Date is sent as ISO text, which orders by time only for the years 0000-9999: refused outside them.
+  if (o.value instanceof Date && (o.value.getUTCFullYear() < 0 || o.value.getUTCFullYear() > 9999)) return false;
   const v = toStoredValue(o.value);
   return typeof v === 'string' || typeof v === 'number' || typeof v === 'bigint' || v instanceof Uint8Array;
 };
 
 /**
  * What DynamoDB accepts (checked on DynamoDB Local, see expression-review.test.ts): no operator with its
- * first operand repeated among the others, and only N, S or B values where an order is needed.
+ * first operand repeated among the others, and only N, S or B values where an order is needed (a Date
+ * only in the years 0000-9999, whose ISO text orders by time).
  */
 function accepted({ node }: Condition): boolean {
   switch (node.kind) {
