@@ -62,6 +62,34 @@ function compositeKind(schema: z.ZodType): CompositeKind | undefined {
 }
 
 /**
+ * The values a composite's schema fixes (a literal, an enum, a union of them), each of which must
+ * make a key: a literal `'a#b'` holds the separator, and zod would take it while every write
+ * refuses it. Other schemas fix no value (`undefined`).
+ */
+function fixedValues(schema: z.ZodType): readonly unknown[] | undefined {
+  const core = readCore(schema);
+  const def = defOf(core);
+  if (def.type === 'literal') return def.values ?? [];
+  if (def.type === 'enum') return (core as unknown as { options: unknown[] }).options;
+  if (def.type !== 'union') return undefined;
+  const each = (def.options ?? []).map((o) => fixedValues(o as z.ZodType));
+  return each.every((v) => v !== undefined) ? each.flat() : undefined;
+}
+
+function checkFixedValues(entity: string, where: string, t: KeyTemplate, composite: string, schema: z.ZodType | undefined): void {
+  if (schema === undefined) return;
+  for (const v of fixedValues(schema) ?? []) {
+    try {
+      t.checkValue(composite, v);
+    } catch (e) {
+      if (!(e instanceof KeyError)) throw e;
+      const why = e.message.startsWith(`${entity}: key ${where}: `) ? e.message.slice(`${entity}: key ${where}: `.length) : e.message;
+      throw new KeyError(entity, where, composite, `the schema of ${composite} takes ${JSON.stringify(v)}, which no key can hold: ${why}`);
+    }
+  }
+}
+
+/**
  * What checks a key value given by a caller (`get`, `update`, `delete` keys). Keys take model
  * values (the schema's output type), which the schema itself parses too when a transform keeps
  * the type (`trim`, `toLowerCase`: applied, so the key matches the stored one). Where a pipe
@@ -263,6 +291,7 @@ export function compileIndexKeys(
       // boolean: stored otherwise than their key) stays reserved, and the schema may not use its name.
       if (!(isSelfKey(t, attr.name) && SELF_KEY_KINDS.has(own[attr.name]))) reserved.add(attr.name);
       const where = `${indexName}.${field}`;
+      for (const c of t.composites) checkFixedValues(entity, where, t, c, shape[c]);
       const earlier = builtBy.get(attr.name);
       if (earlier === undefined) builtBy.set(attr.name, { source, where });
       else if (earlier.source !== source) {

@@ -172,6 +172,18 @@ export class KeyTemplate {
   }
 
   /**
+   * Throws the `KeyError` a key built with `value` for composite `name` would throw (a separator
+   * in the text, a number no key can order, ...): for the values a schema fixes (literals, enums),
+   * which `defineEntity` checks so that a value the schema takes is not refused by every write.
+   *
+   * @example new KeyTemplate('A#{kind}#{id}', kinds, '#', o).checkValue('kind', 'a#b') // KeyError: contains the key separator
+   */
+  checkValue(name: string, value: unknown): void {
+    const part = this.parts.find((p) => p.name === name);
+    if (part !== undefined) this.format(part, value);
+  }
+
+  /**
    * True when every composite is present (not `undefined` or `null`) in `values`.
    *
    * @example new KeyTemplate('USER#{name}#{userId}', kinds, '#', o).canBuild({ name: 'Bo' }) // false

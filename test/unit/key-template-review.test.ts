@@ -288,3 +288,30 @@ describe('key byte limits are counted in UTF-8 bytes, per key kind', () => {
     expect(() => template('gsi1.pk').build({ name: `${'€'.repeat(682)}x` })).toThrow(KeyError);
   });
 });
+
+describe('composites whose schema fixes their values', () => {
+  const define = (name: string, kind: z.ZodType, sk = 'K#{kind}#X') =>
+    defineEntity({ table: T, name, schema: z.object({ id: z.string(), kind }), keys: { primary: { pk: 'E#{id}', sk } } } as never);
+
+  it('refuse at defineEntity a literal or enum value that no key can hold, which every write would refuse', () => {
+    expect(() => define('SepLiteral', z.literal('a#b'))).toThrow(
+      'SepLiteral: key primary.sk: the schema of kind takes "a#b", which no key can hold: value of kind ("a#b") contains the key separator "#", which would make the key "K#{kind}#X" ambiguous',
+    );
+    expect(() => define('SepEnum', z.enum(['x', 'y#z']))).toThrow('the schema of kind takes "y#z", which no key can hold');
+    const e = (() => {
+      try {
+        define('Decimal', z.union([z.literal(2), z.literal(1.5)]));
+      } catch (err) {
+        return err;
+      }
+    })();
+    expect(e).toBeInstanceOf(KeyError);
+    expect((e as KeyError).attribute).toBe('kind');
+    expect((e as KeyError).message).toContain('the schema of kind takes 1.5, which no key can hold: kind: 1.5 is not a safe integer');
+  });
+
+  it('take the values every key can hold, and any value in a raw key', () => {
+    expect(define('FineEnum', z.enum(['x', 'y'])).model.primary.sk?.build({ kind: 'y' })).toBe('K#y#X');
+    expect(define('RawLiteral', z.literal('a#b'), '{kind}').model.primary.sk?.build({ kind: 'a#b' })).toBe('a#b');
+  });
+});
