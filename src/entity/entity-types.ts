@@ -198,7 +198,7 @@ type ElementPath = `${string}[${number}]${string}`;
  * composites, the version, the timestamps), read from the object `Attr`'s paths come from
  * (`AttrPathsExcept`), not filtered path by path.
  */
-export type UpdatePaths<Item, Fixed extends string> = AttrPathsExcept<Item, Fixed>;
+export type UpdatePaths<PK, Fixed extends string> = (PK & { readonly [K in Fixed]: never })[keyof PK & string];
 
 /** Index names an entity can query: `primary` plus the indexes it gives keys for. */
 export type QueryIndexName<K> = keyof K & string;

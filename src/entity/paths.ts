@@ -37,7 +37,7 @@ export type AttrPath<T, D extends number = 4> = [D] extends [never] ? never : Pa
  * `SubPaths` is only instantiated for objects and arrays. Kept as an object so that the paths of
  * some attributes (`UpdatePaths`) are an indexed access into the same cached type.
  */
-type PathsByKey<T, D extends number = 4> = { [K in keyof T & string]-?: T[K] extends Leaf ? K : K | SubPaths<K, T[K], Depth[D]> };
+export type PathsByKey<T, D extends number = 4> = { [K in keyof T & string]-?: T[K] extends Leaf ? K : K | SubPaths<K, T[K], Depth[D]> };
 
 /**
  * The paths of the top-level attributes of `T` but `Fixed` (what an update may change). The fixed
@@ -109,3 +109,61 @@ type Below<V, P extends string> = string extends keyof V
     ? Below<ElementAt<V, H> & {}, R>
     : ElementAt<V, P>
   : PathValue<V, P>;
+
+/*
+ * PROTOTYPE (helper-97): paths from a z.object's shape instead of its output.
+ */
+type LeafKind = 'string' | 'number' | 'int' | 'boolean' | 'bigint' | 'date' | 'enum' | 'literal' | 'set' | 'null' | 'undefined' | 'nan';
+type WrapperKind = 'optional' | 'nullable' | 'default';
+interface KindSchema<Kind> {
+  readonly _zod: { readonly def: { readonly type: Kind } };
+}
+type LeafSchema = KindSchema<LeafKind> | { readonly _zod: { readonly def: { readonly type: WrapperKind; readonly innerType: KindSchema<LeafKind> } } };
+interface ObjectSchema<Sh, O> {
+  readonly _zod: { readonly def: { readonly type: 'object'; readonly shape: Sh }; readonly config: { readonly out: O } };
+}
+interface ArraySchema<E> {
+  readonly _zod: { readonly def: { readonly type: 'array'; readonly element: E } };
+}
+interface WrapperSchema<I> {
+  readonly _zod: { readonly def: { readonly type: WrapperKind; readonly innerType: I } };
+}
+interface OutputSchema<O> {
+  readonly _zod: { readonly output: O };
+}
+
+/** Mirrors `PathsByKey<z.output<shape>, D>`. */
+export type ShapePathsByKey<Sh, D extends number = 4> = { [K in keyof Sh & string]-?: Sh[K] extends LeafSchema ? K : K | SchemaSubPaths<K, Sh[K], Depth[D]> };
+
+/** Mirrors `SubPaths<K, output of S, D>`. */
+type SchemaSubPaths<K extends string, S, D extends number> =
+  S extends ObjectSchema<infer Sh, infer O>
+    ? [keyof O] extends [never]
+      ? [D] extends [never]
+        ? never
+        : `${K}.${ShapePathsByKey<Sh, D>[keyof Sh & string]}`
+      : OutputSubPaths<K, S, D>
+    : S extends ArraySchema<infer E>
+      ? `${K}[${number}]` | SchemaElementSubPaths<K, E, D>
+      : S extends WrapperSchema<infer I>
+        ? SchemaSubPaths<K, I, D>
+        : OutputSubPaths<K, S, D>;
+
+type OutputSubPaths<K extends string, S, D extends number> = S extends OutputSchema<infer O> ? SubPaths<K, O, D> : never;
+
+/** Mirrors `ElementSubPaths<K, output of E, D>`. */
+type SchemaElementSubPaths<K extends string, E, D extends number> = E extends LeafSchema
+  ? never
+  : [D] extends [never]
+    ? never
+    : E extends ObjectSchema<infer Sh, infer O>
+      ? [keyof O] extends [never]
+        ? `${K}[${number}].${ShapePathsByKey<Sh, D>[keyof Sh & string]}`
+        : OutputElementSubPaths<K, E, D>
+      : E extends ArraySchema<unknown>
+        ? SchemaSubPaths<`${K}[${number}]`, E, Depth[D]>
+        : E extends WrapperSchema<infer I>
+          ? SchemaElementSubPaths<K, I, D>
+          : OutputElementSubPaths<K, E, D>;
+
+type OutputElementSubPaths<K extends string, E, D extends number> = E extends OutputSchema<infer O> ? ElementSubPaths<K, O, D> : never;
