@@ -44,7 +44,11 @@ type WithTimestamps<T, TS> = TS extends false ? T : T & (TS extends { readonly f
 
 /** PROTOTYPE: the paths of a z.object entity by top-level attribute, from its shape. */
 type EntityPaths<S, TS, V extends string> = S extends { readonly shape: infer Sh }
-  ? ShapePathsByKey<Sh> & (TS extends false ? unknown : { readonly createdAt: 'createdAt'; readonly updatedAt: 'updatedAt' }) & { readonly [P in V]: P }
+  ? TS extends false
+    ? [V] extends [never]
+      ? ShapePathsByKey<Sh>
+      : ShapePathsByKey<Sh> & { readonly [P in V]: P }
+    : ShapePathsByKey<Sh> & { readonly createdAt: 'createdAt'; readonly updatedAt: 'updatedAt' } & { readonly [P in V]: P }
   : never;
 
 /** Adds the optimistic-locking version (read-only number) to the item type. */

@@ -119,11 +119,12 @@ interface KindSchema<Kind> {
   readonly _zod: { readonly def: { readonly type: Kind } };
 }
 type LeafSchema = KindSchema<LeafKind> | { readonly _zod: { readonly def: { readonly type: WrapperKind; readonly innerType: KindSchema<LeafKind> } } };
-interface ObjectSchema<Sh, O> {
-  readonly _zod: { readonly def: { readonly type: 'object'; readonly shape: Sh }; readonly config: { readonly out: O } };
+interface ObjectSchema<Sh> {
+  readonly shape: Sh;
+  readonly _zod: { readonly config: { readonly out: { readonly [k: string]: never } } };
 }
 interface ArraySchema<E> {
-  readonly _zod: { readonly def: { readonly type: 'array'; readonly element: E } };
+  readonly element: E;
 }
 interface WrapperSchema<I> {
   readonly _zod: { readonly def: { readonly type: WrapperKind; readonly innerType: I } };
@@ -137,12 +138,10 @@ export type ShapePathsByKey<Sh, D extends number = 4> = { [K in keyof Sh & strin
 
 /** Mirrors `SubPaths<K, output of S, D>`. */
 type SchemaSubPaths<K extends string, S, D extends number> =
-  S extends ObjectSchema<infer Sh, infer O>
-    ? [keyof O] extends [never]
-      ? [D] extends [never]
-        ? never
-        : `${K}.${ShapePathsByKey<Sh, D>[keyof Sh & string]}`
-      : OutputSubPaths<K, S, D>
+  S extends ObjectSchema<infer Sh>
+    ? [D] extends [never]
+      ? never
+      : `${K}.${ShapePathsByKey<Sh, D>[keyof Sh & string]}`
     : S extends ArraySchema<infer E>
       ? `${K}[${number}]` | SchemaElementSubPaths<K, E, D>
       : S extends WrapperSchema<infer I>
@@ -156,10 +155,8 @@ type SchemaElementSubPaths<K extends string, E, D extends number> = E extends Le
   ? never
   : [D] extends [never]
     ? never
-    : E extends ObjectSchema<infer Sh, infer O>
-      ? [keyof O] extends [never]
-        ? `${K}[${number}].${ShapePathsByKey<Sh, D>[keyof Sh & string]}`
-        : OutputElementSubPaths<K, E, D>
+    : E extends ObjectSchema<infer Sh>
+      ? `${K}[${number}].${ShapePathsByKey<Sh, D>[keyof Sh & string]}`
       : E extends ArraySchema<unknown>
         ? SchemaSubPaths<`${K}[${number}]`, E, Depth[D]>
         : E extends WrapperSchema<infer I>
