@@ -42,7 +42,11 @@ type VariantEntityOf<Name extends string, S extends VariantSchema, K, TS, V exte
 /** The item with its timestamps: ISO-8601 text unless `timestamps` asks for an epoch format. */
 type WithTimestamps<T, TS> = TS extends false ? T : T & (TS extends { readonly format: 'epochMs' | 'epochSeconds' } ? EpochTimestampFields : TimestampFields);
 
-/** PROTOTYPE: the paths of a z.object entity by top-level attribute, from its shape. */
+/**
+ * The paths of a `z.object` entity by top-level attribute, read from the schema's shape (see
+ * `ShapePathsByKey`), with its timestamps and version. Without either, the shape's paths alone
+ * (an intersection per entity cost ~10 instantiations).
+ */
 type EntityPaths<S, TS, V extends string> = S extends { readonly shape: infer Sh }
   ? TS extends false
     ? [V] extends [never]

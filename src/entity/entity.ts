@@ -24,7 +24,9 @@ import { requireCondition, requireKeyCondition } from '../expressions/condition-
  * An entity: a zod schema stored in a table under key templates. Its methods return operation
  * builders; `Key`, `Attr` and `ref` build typed expressions on its attributes. `D`: attributes an
  * update cannot name besides the key and the managed ones: the derived attributes (`derive`) and
- * the tag of an entity with variants.
+ * the tag of an entity with variants. `PK`: the item's paths by top-level attribute, which `Attr`,
+ * `ref` and the update maps read (`defineEntity` builds them from a `z.object` schema's shape,
+ * `ShapePathsByKey`; by default they are read from the item type).
  */
 export class Entity<Name extends string, Item extends object, Input, K, V extends string = never, D extends string = never, PK extends { readonly [attribute: string]: string } = PathsByKey<Addressable<Item>>> {
   /** @internal type carriers, never set at run time */
