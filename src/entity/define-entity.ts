@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import type { TableConfig, EntityKeysShape } from './table-types.js';
 import type { Table } from './table.js';
 import type { CheckedKeys } from './template-types.js';
+import type { ShapePathsByKey } from './paths.js';
 import type { EpochTimestampFields, TimestampFields, TimestampOptions } from './entity-types.js';
 import { EntityModel } from './model.js';
 import { Entity, type SchemaKeys } from './entity.js';
@@ -40,6 +41,19 @@ type VariantEntityOf<Name extends string, S extends VariantSchema, K, TS, V exte
 
 /** The item with its timestamps: ISO-8601 text unless `timestamps` asks for an epoch format. */
 type WithTimestamps<T, TS> = TS extends false ? T : T & (TS extends { readonly format: 'epochMs' | 'epochSeconds' } ? EpochTimestampFields : TimestampFields);
+
+/**
+ * The paths of a `z.object` entity by top-level attribute, read from the schema's shape (see
+ * `ShapePathsByKey`), with its timestamps and version. Without either, the shape's paths alone
+ * (an intersection per entity cost ~10 instantiations).
+ */
+type EntityPaths<S, TS, V extends string> = S extends { readonly shape: infer Sh }
+  ? TS extends false
+    ? [V] extends [never]
+      ? ShapePathsByKey<Sh>
+      : ShapePathsByKey<Sh> & { readonly [P in V]: P }
+    : ShapePathsByKey<Sh> & { readonly createdAt: 'createdAt'; readonly updatedAt: 'updatedAt' } & { readonly [P in V]: P }
+  : never;
 
 /** Adds the optimistic-locking version (read-only number) to the item type. */
 type WithVersion<T, V extends string> = [V] extends [never] ? T : T & { readonly [P in V]: number };
@@ -137,8 +151,8 @@ S extends VariantSchema
     // each: ~3 instantiations less per entity, which pays for the test of `S` above).
     {} extends Dv
     ? [V] extends [never]
-      ? Entity<Name, WithTimestamps<S['_zod']['output'], TS>, WritableInput<S['_zod']['input']>, K, V>
-      : Entity<Name, WithTimestamps<S['_zod']['output'], TS> & { readonly [P in V]: number }, WritableInput<S['_zod']['input']> & { readonly [P in V]?: number }, K, V>
+      ? Entity<Name, WithTimestamps<S['_zod']['output'], TS>, WritableInput<S['_zod']['input']>, K, V, never, EntityPaths<S, TS, never>>
+      : Entity<Name, WithTimestamps<S['_zod']['output'], TS> & { readonly [P in V]: number }, WritableInput<S['_zod']['input']> & { readonly [P in V]?: number }, K, V, never, EntityPaths<S, TS, V>>
     : DerivedKeyEntity<Name, WithVersion<WithTimestamps<S['_zod']['output'], TS>, V>, WithoutDerived<VersionedInput<WritableInput<S['_zod']['input']>, V>, keyof Dv>, K, V, Dv> {
   const model = new EntityModel({
     name: config.name,

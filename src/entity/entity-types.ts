@@ -1,4 +1,4 @@
-import type { AttrPath, AttrPathsExcept, PathValue } from './paths.js';
+import type { AttrPath, PathValue } from './paths.js';
 import type { IndexComposites, KeyAttributeNames, TemplateComposites, Templates } from './template-types.js';
 import type { UpdateRef } from '../expressions/update-values.js';
 import type { KeyCondition } from '../expressions/key-condition.js';
@@ -196,9 +196,11 @@ type ElementPath = `${string}[${number}]${string}`;
 /**
  * The paths an update may change: the paths of every top-level attribute but `Fixed` (key
  * composites, the version, the timestamps), read from the object `Attr`'s paths come from
- * (`AttrPathsExcept`), not filtered path by path.
+ * (`PK`, paths by top-level attribute), not filtered path by path. The fixed attributes' paths are
+ * intersected with `never` (a mapped type over `Fixed`, a few keys) rather than `Fixed` taken out
+ * of every attribute name with `Exclude` (~24 instantiations less per entity).
  */
-export type UpdatePaths<Item, Fixed extends string> = AttrPathsExcept<Item, Fixed>;
+export type UpdatePaths<PK, Fixed extends string> = (PK & { readonly [K in Fixed]: never })[keyof PK & string];
 
 /** Index names an entity can query: `primary` plus the indexes it gives keys for. */
 export type QueryIndexName<K> = keyof K & string;

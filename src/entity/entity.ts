@@ -1,4 +1,4 @@
-import type { AttrPath, PathValue } from './paths.js';
+import type { PathsByKey, PathValue } from './paths.js';
 import type { KeyAttributeNames, KeyInput, PartitionNames, PartitionOf, PrimaryKeyNames, QueryCondition, QueryIndexName, TimestampFields, UpdateInputs, UpdatePaths } from './entity-types.js';
 import type { EntityModel } from './model.js';
 import { AttributeOperand, type Condition } from '../expressions/condition.js';
@@ -25,9 +25,11 @@ import { givenInput } from '../operations/given-input.js';
  * An entity: a zod schema stored in a table under key templates. Its methods return operation
  * builders; `Key`, `Attr` and `ref` build typed expressions on its attributes. `D`: attributes an
  * update cannot name besides the key and the managed ones: the derived attributes (`derive`) and
- * the tag of an entity with variants.
+ * the tag of an entity with variants. `PK`: the item's paths by top-level attribute, which `Attr`,
+ * `ref` and the update maps read (`defineEntity` builds them from a `z.object` schema's shape,
+ * `ShapePathsByKey`; by default they are read from the item type).
  */
-export class Entity<Name extends string, Item extends object, Input, K, V extends string = never, D extends string = never> {
+export class Entity<Name extends string, Item extends object, Input, K, V extends string = never, D extends string = never, PK extends { readonly [attribute: string]: string } = PathsByKey<Addressable<Item>>> {
   /** @internal type carriers, never set at run time */
   declare readonly '~item': Item;
   declare readonly '~input': Input;
@@ -49,7 +51,7 @@ export class Entity<Name extends string, Item extends object, Input, K, V extend
    *
    * @example User.Attr('age').gt(18).and(User.Attr('address.city').eq('Paris'))
    */
-  Attr = <P extends AttrPath<Addressable<Item>>>(path: P): AttributeOperand<Present<PathValue<Addressable<Item>, P>>> => {
+  Attr = <P extends PK[keyof PK]>(path: P): AttributeOperand<Present<PathValue<Addressable<Item>, P>>> => {
     const p = resolvePath(this.model, path);
     this.model.assertPath(p, path);
     return new AttributeOperand<Present<PathValue<Addressable<Item>, P>>>(p, false, this.model.conditionOwner);
@@ -71,7 +73,7 @@ export class Entity<Name extends string, Item extends object, Input, K, V extend
    *
    * @example User.update(k).set({ stock: User.ref('stock').minus(1) })
    */
-  ref = <P extends AttrPath<Addressable<Item>>>(path: P): UpdateRef<Present<PathValue<Addressable<Item>, P>>> => {
+  ref = <P extends PK[keyof PK]>(path: P): UpdateRef<Present<PathValue<Addressable<Item>, P>>> => {
     const p = resolvePath(this.model, path);
     this.model.assertPath(p, path);
     return refTo(p, this.model.conditionOwner);
@@ -109,8 +111,8 @@ export class Entity<Name extends string, Item extends object, Input, K, V extend
    *
    * @example await User.update({ userId: 'u1' }).set({ name: 'Bo' }).add({ age: 1 }).returning('ALL_NEW')
    */
-  update(key: VersionedKey<Item, K, V>): UpdateBuilder<Item, EntityUpdateInputs<Item, Input, Fixed<Item, Input, K, V, D>>> {
-    return new UpdateBuilder<Item, EntityUpdateInputs<Item, Input, Fixed<Item, Input, K, V, D>>>(this.model, {
+  update(key: VersionedKey<Item, K, V>): UpdateBuilder<Item, EntityUpdateInputs<Item, Input, Fixed<Item, Input, K, V, D>, PK>> {
+    return new UpdateBuilder<Item, EntityUpdateInputs<Item, Input, Fixed<Item, Input, K, V, D>, PK>>(this.model, {
       key: givenInput(key as Record<string, unknown>),
       steps: [],
       condition: undefined,
@@ -266,9 +268,9 @@ export type SchemaKeys<T> = { [K in keyof T as string extends K ? never : number
  * The value maps of an entity's update: its paths but the fixed attributes, on the addressable item
  * and input (the input has an index signature when the item has one: one test, on the item).
  */
-type EntityUpdateInputs<Item, Input, Fixed extends string> = string extends keyof Item
-  ? UpdateInputs<SchemaKeys<Item>, UpdatePaths<SchemaKeys<Item>, Fixed>, SchemaKeys<Input>>
-  : UpdateInputs<Item, UpdatePaths<Item, Fixed>, Input>;
+type EntityUpdateInputs<Item, Input, Fixed extends string, PK extends { readonly [attribute: string]: string }> = string extends keyof Item
+  ? UpdateInputs<SchemaKeys<Item>, UpdatePaths<PK, Fixed>, SchemaKeys<Input>>
+  : UpdateInputs<Item, UpdatePaths<PK, Fixed>, Input>;
 
 /** The partition-key composites `A` of an item, each required (an optional one keys a sparse index by its present values). */
 type PartitionInput<Item, A> = { readonly [P in A & keyof Item]-?: Present<Item[P]> };

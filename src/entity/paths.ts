@@ -35,19 +35,11 @@ export type AttrPath<T, D extends number = 4> = [D] extends [never] ? never : Pa
  * The paths of `T` by top-level attribute: `{ name: 'name'; address: 'address' | 'address.city' }`.
  * A leaf attribute is tested in the mapped type itself, so most keys cost one conditional and
  * `SubPaths` is only instantiated for objects and arrays. Kept as an object so that the paths of
- * some attributes (`UpdatePaths`) are an indexed access into the same cached type.
+ * some attributes (`UpdatePaths`) are an indexed access into the same cached type. A `z.object`
+ * entity's paths come from its shape instead (`ShapePathsByKey`, the same object); this one serves
+ * entities of union schemas and `AttrPath` (projections).
  */
-type PathsByKey<T, D extends number = 4> = { [K in keyof T & string]-?: T[K] extends Leaf ? K : K | SubPaths<K, T[K], Depth[D]> };
-
-/**
- * The paths of the top-level attributes of `T` but `Fixed` (what an update may change). The fixed
- * attributes' paths are intersected with `never` (a mapped type over `Fixed`, a few keys) rather
- * than `Fixed` taken out of every attribute name with `Exclude` (~24 instantiations less per
- * entity). Declared here because TypeScript caches an alias instantiation under the alias it was
- * reached through: a `PathsByKey<T>` written in another file (through its import) was a second
- * copy of the object, every attribute's paths computed again (~27 instantiations per entity).
- */
-export type AttrPathsExcept<T, Fixed extends string> = (PathsByKey<T> & { readonly [K in Fixed]: never })[keyof T & string];
+export type PathsByKey<T, D extends number = 4> = { [K in keyof T & string]-?: T[K] extends Leaf ? K : K | SubPaths<K, T[K], Depth[D]> };
 
 type ElementOf<V> = V extends readonly unknown[] ? V[number] : never;
 
@@ -109,3 +101,73 @@ type Below<V, P extends string> = string extends keyof V
     ? Below<ElementAt<V, H> & {}, R>
     : ElementAt<V, P>
   : PathValue<V, P>;
+
+/*
+ * An entity's paths read from its schema's shape (`z.object({...})['shape']`) rather than its
+ * output type: the output of a nested object is two key-remapped mapped types and a `Prettify`,
+ * which reading every property type of (as `PathsByKey` does) made zod resolve for every nested
+ * object of every entity, used or not. The walk below reads the schemas themselves and leaves to
+ * the output only what it does not know (unions, records, tuples, transforms, lazy and annotated
+ * schemas, objects that keep unknown keys), so its union is exactly `PathsByKey`'s (tested in
+ * test/types/shape-paths.test-d.ts). Measured at N=60: -5.4k instantiations (bench/analysis.md,
+ * thirty-second session). Each test is a structural match on a few members, cached per schema type.
+ */
+type LeafKind = 'string' | 'number' | 'int' | 'boolean' | 'bigint' | 'date' | 'enum' | 'literal' | 'set' | 'null' | 'undefined' | 'nan';
+type WrapperKind = 'optional' | 'nullable' | 'default';
+interface KindSchema<Kind> {
+  readonly _zod: { readonly def: { readonly type: Kind } };
+}
+/** A schema whose output has no sub-paths (a `Leaf`), optional, nullable or defaulted or not. */
+type LeafSchema = KindSchema<LeafKind> | { readonly _zod: { readonly def: { readonly type: WrapperKind; readonly innerType: KindSchema<LeafKind> } } };
+/** A `z.object` that strips or refuses unknown keys (a loose or catchall one has an index signature: left to its output). */
+interface ObjectSchema<Sh> {
+  readonly shape: Sh;
+  readonly _zod: { readonly config: { readonly out: { readonly [k: string]: never } } };
+}
+interface ArraySchema<E> {
+  readonly element: E;
+}
+/** `.optional()`, `.nullable()`, `.default()`: the paths of the wrapped schema (`undefined` and `null` add none). */
+interface WrapperSchema<I> {
+  readonly _zod: { readonly def: { readonly type: WrapperKind; readonly innerType: I } };
+}
+interface OutputSchema<O> {
+  readonly _zod: { readonly output: O };
+}
+
+/**
+ * The paths of a `z.object` shape by top-level attribute, the same object `PathsByKey` builds from
+ * the shape's output (what `Entity` reads `Attr`'s and the update maps' paths from).
+ *
+ * @example ShapePathsByKey<typeof schema.shape> // { name: 'name'; address: 'address' | 'address.city' }
+ */
+export type ShapePathsByKey<Sh, D extends number = 4> = { [K in keyof Sh & string]-?: Sh[K] extends LeafSchema ? K : K | SchemaSubPaths<K, Sh[K], Depth[D]> };
+
+/** `SubPaths` of the output of schema `S`, read from the schema where it can be. */
+type SchemaSubPaths<K extends string, S, D extends number> =
+  S extends ObjectSchema<infer Sh>
+    ? [D] extends [never]
+      ? never
+      : `${K}.${ShapePathsByKey<Sh, D>[keyof Sh & string]}`
+    : S extends ArraySchema<infer E>
+      ? `${K}[${number}]` | SchemaElementSubPaths<K, E, D>
+      : S extends WrapperSchema<infer I>
+        ? SchemaSubPaths<K, I, D>
+        : OutputSubPaths<K, S, D>;
+
+type OutputSubPaths<K extends string, S, D extends number> = S extends OutputSchema<infer O> ? SubPaths<K, O, D> : never;
+
+/** `ElementSubPaths` of the output of list element schema `E`. */
+type SchemaElementSubPaths<K extends string, E, D extends number> = E extends LeafSchema
+  ? never
+  : [D] extends [never]
+    ? never
+    : E extends ObjectSchema<infer Sh>
+      ? `${K}[${number}].${ShapePathsByKey<Sh, D>[keyof Sh & string]}`
+      : E extends ArraySchema<unknown>
+        ? SchemaSubPaths<`${K}[${number}]`, E, Depth[D]>
+        : E extends WrapperSchema<infer I>
+          ? SchemaElementSubPaths<K, I, D>
+          : OutputElementSubPaths<K, E, D>;
+
+type OutputElementSubPaths<K extends string, E, D extends number> = E extends OutputSchema<infer O> ? ElementSubPaths<K, O, D> : never;

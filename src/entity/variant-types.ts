@@ -5,6 +5,7 @@
  */
 import type { Entity, Fixed, VersionedKey } from './entity.js';
 import type { UpdateInputs, UpdatePaths } from './entity-types.js';
+import type { PathsByKey } from './paths.js';
 import type { UpdateBuilder } from '../operations/update.js';
 import type { DerivedKeyEntity, SourcedVersionedKey } from './derived-key-types.js';
 
@@ -54,7 +55,7 @@ export interface NoVariantUpsert {
 }
 
 /** An update of an entity with variants: the value maps over `Fields` (see `VariantFields`), and no `upsert()`. */
-export interface VariantUpdateInputs<Item, Fields, Fixed extends string> extends UpdateInputs<Item, UpdatePaths<Item, Fixed>, Fields> {
+export interface VariantUpdateInputs<Item, Fields, Fixed extends string> extends UpdateInputs<Item, UpdatePaths<PathsByKey<Item>, Fixed>, Fields> {
   upsert: NoVariantUpsert;
 }
 
