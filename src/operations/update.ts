@@ -314,8 +314,8 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
     // may also be missing, but never another entity's.
     // An expired item (not deleted yet) is one no read shows: update() needs a live one; upsert()
     // alone must not merge into it either (see prepare's doc). An upsert in a transaction, which
-    // may meet one, judges its where() on no item there, as reads see it (check-guard.ts).
-    let condition = s.condition !== undefined && s.upsert && place === 'transaction' ? seenByWrite(m, s.condition, 'owner', now) : s.condition;
+    // merges into one, refuses it where its where() needs an item (check-guard.ts).
+    let condition = s.condition !== undefined && s.upsert && place === 'transaction' ? seenByWrite(m, s.condition, 'merge', now) : s.condition;
     const liveUpsert = s.upsert && place === 'single' && m.ttl !== undefined;
     const guard = s.upsert ? allOf(missingOrOwned(m), liveUpsert ? notExpired(m, now) : undefined) : allOf(belongsTo(m), notExpired(m, now));
     const expected = expectedVersion(m, s.key);
@@ -344,7 +344,7 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
    */
   checks(place: 'single' | 'transaction' = 'transaction'): string | undefined {
     const s = this.state;
-    const where = s.condition === undefined ? false : s.upsert && place === 'transaction' ? seenByWriteText(this.model, s.condition, 'owner') : true;
+    const where = s.condition === undefined ? false : s.upsert && place === 'transaction' ? seenByWriteText(this.model, s.condition, 'merge') : true;
     const guard = s.upsert ? (place === 'single' ? liveOrMissingText(this.model) : missingOrOwnedText(this.model)) : `${belongsToText(this.model)}${where === false ? ' (update() does not create items; upsert() does)' : ''}`;
     // The plan prepare() sent, derived values included: a guard their sets add is then named too.
     const bounds = boundGuards(this.model, planUpdate(this.model, s.steps, this.model.keys.primaryValues(s.key), s.upsert)).checks;

@@ -227,12 +227,21 @@ describe('with optimistic locking', () => {
 });
 
 describe("an upsert's where() in a transaction", () => {
-  it('judges an expired item as none: a condition that needs an item fails on it, one that holds on none passes', async () => {
-    const upsert = (id: string, where: Condition) => Session.update({ id }).set({ age: 5 }).upsert().where(where);
+  it('a condition that needs an item fails on an expired one; one that holds on none is judged on the attributes the upsert merges into', async () => {
+    const upsert = (id: string, where: Condition) => Session.update({ id }).set({ age: 5, expiresAt: later() }).upsert().where(where);
     const aside = () => Probe.put({ id: `aside-${++counter}` });
-    const expired = await seed(Session, 'own expired item');
+    const expired = await seed(Session, 'own expired item'); // age 30, user 'x'
     expect(await outcome(() => transactWrite([upsert(expired, C1(Session)), aside()]), 'in a transaction')).toBe('refused');
-    expect(await outcome(() => transactWrite([upsert(expired, C2(Session)), aside()]), 'in a transaction')).toBe('ok');
+    // Taken for none, user notExists() would pass and the upsert would keep the expired item's user.
+    expect(await outcome(() => transactWrite([upsert(expired, C2(Session)), aside()]), 'in a transaction')).toBe('refused');
+    const e = await failure(transactWrite([upsert(expired, C1(Session)).returnItemOnConditionFailure(), aside()]), TransactionCanceledError);
+    expect(e.message).toContain(
+      "(required: a stored item must belong to Session, and the stored item must not have expired, and its where() condition must hold; the stored item has expired (its expiresAt has passed), which Session's update sees as no item)",
+    );
+    const userless = `w${++counter}`;
+    await Session.put({ id: userless, age: 30, expiresAt: expiredLongAgo() });
+    expect(await outcome(() => transactWrite([upsert(userless, C2(Session)), aside()]), 'in a transaction')).toBe('ok');
+    expect(await Session.get({ id: userless })).toMatchObject({ age: 5 });
     const live = await seed(Session, 'own live item');
     expect(await outcome(() => transactWrite([upsert(live, C1(Session)), aside()]), 'in a transaction')).toBe('ok');
     expect(await outcome(() => transactWrite([upsert(live, C2(Session)), aside()]), 'in a transaction')).toBe('refused');
