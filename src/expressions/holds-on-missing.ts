@@ -4,8 +4,9 @@ import { ExpressionError } from '../errors.js';
 /**
  * Whether a condition holds on a missing item, as DynamoDB judges it: against an empty item, where
  * every attribute is absent, the key attributes too (checked against DynamoDB Local for every node
- * kind: test/integration/check-guards.test.ts). A check uses it to judge another entity's item, or
- * an expired one, as the missing item its entity's reads show there, without sending anything.
+ * kind: test/integration/check-guards.test.ts). A check, and a conditional write's where(), use it
+ * to judge an expired item (and a check another entity's item) as the missing item its entity's
+ * reads show there, without sending anything.
  *
  * - `attribute_not_exists` holds, `attribute_exists` and `attribute_type` do not;
  * - a comparison with an absent attribute or its `size()` (on either side, both included) holds for `<>` only;
@@ -48,5 +49,5 @@ export function holdsOnMissingItem(node: ConditionNode, entity: string): boolean
 /** The first operand of a comparison, BETWEEN or IN is an attribute or its size(), as every builder makes it. */
 function readsItem(subject: Operand, entity: string): void {
   if (subject.kind !== 'value') return;
-  throw new ExpressionError(entity, '', 'a condition whose first operand is a value (not an attribute or its size()) cannot be judged for a check; build it with Attr(...), which puts the attribute first');
+  throw new ExpressionError(entity, '', 'a condition whose first operand is a value (not an attribute or its size()) cannot be judged on a missing item, as a check or a conditional write judges another entity\'s item or an expired one; build it with Attr(...), which puts the attribute first');
 }

@@ -12,6 +12,7 @@ import { cancellationReasons, conditionFailed } from './condition-failure.js';
 import { TransactionCanceledError } from '../errors.js';
 import { holdsOnMissingItem } from '../expressions/holds-on-missing.js';
 import { checkText, seenByEntity, unseenStoredItem } from './check-guard.js';
+import { ReplayedAction } from './replayed-action.js';
 
 /** The `ConditionCheck` member of a `TransactWriteItems` action. */
 export type ConditionCheckInput = NonNullable<NonNullable<TransactWriteCommandInput['TransactItems']>[number]['ConditionCheck']>;
@@ -52,26 +53,17 @@ export class CheckBuilder extends Operation<ConditionCheckInput, void> {
     return checkText(this.model, this.holdsOnMissing);
   }
 
-  /** @internal why the check saw a stored item its failed condition returned as no item, if it did */
-  unseen(plain: Readonly<Record<string, unknown>>): string | undefined {
-    return unseenStoredItem(this.model, plain, new Date());
-  }
-
   /**
    * @internal the action of a transaction. Its expiry test compares with the time of the
    * transaction (`now`, or the time of the call), and a retry with the same idempotency token
    * sends the action it sent before: DynamoDB replays a token only with the same payload.
    */
   transactItem(token?: string, now?: Date): { ConditionCheck: ConditionCheckInput } {
-    if (now !== undefined) return { ConditionCheck: this.prepare(now) };
-    if (token !== undefined && this.transactCache?.token === token) return this.transactCache.item;
-    const item = { ConditionCheck: this.prepare(new Date()) };
-    if (token !== undefined) this.transactCache = { token, item };
-    return item;
+    return this.replay.action(token, now);
   }
 
-  /** The action last sent with an idempotency token, and that token. */
-  private transactCache: { token: string; item: { ConditionCheck: ConditionCheckInput } } | undefined;
+  /** The action built for a transaction, the same again for a retry under its idempotency token. */
+  private readonly replay = new ReplayedAction((now) => ({ ConditionCheck: this.prepare(now) }));
 
   /**
    * The `ConditionCheck` member of a `TransactWriteItems` action, without sending: a check is only
@@ -110,7 +102,7 @@ export class CheckBuilder extends Operation<ConditionCheckInput, void> {
     const input = this.build();
     const cancelled = await sendCheckAlone(this.model.table.client, input, options);
     if (cancelled === undefined) return;
-    const { reasons, found } = cancellationReasons(cancelled, [{ model: this.model, key: input.Key as Record<string, unknown>, unseen: (plain) => this.unseen(plain) }]);
+    const { reasons, found } = cancellationReasons(cancelled, [{ model: this.model, key: input.Key as Record<string, unknown>, unseen: (plain) => unseenStoredItem(this.model, plain, new Date()) }]);
     const [reason] = reasons;
     // A false condition reads as on any single write; other reasons (a conflict, throttling)
     // are the transaction's, typed as in transactWrite.

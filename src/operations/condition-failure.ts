@@ -2,6 +2,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshallItem } from '../client/attribute-value.js';
 import { ConditionFailedError, VersionConflictError, sdkAttempts, type CancellationReason, type WriteOperation } from '../errors.js';
 import type { EntityModel } from '../entity/model.js';
+import { unseenStoredItem } from './check-guard.js';
 
 /** What a write checked, to tell a lost version race from another failed condition. */
 export interface VersionCheck {
@@ -42,7 +43,9 @@ export function storedItemOf(model: EntityModel, failure: unknown): Record<strin
 /**
  * Maps DynamoDB's `ConditionalCheckFailedException` to a `ConditionFailedError`, parsing the
  * stored item it may carry; a lost optimistic-locking race on this entity's item becomes a
- * `VersionConflictError`. Other errors pass through.
+ * `VersionConflictError`. Other errors pass through. The message says what the write `checked`,
+ * and when the stored item came back (`returnItemOnConditionFailure`) and was another entity's or
+ * expired, that too (`unseenStoredItem`).
  */
 export function mapConditionFailure(error: unknown, model: EntityModel, operation: WriteOperation, version?: VersionCheck, checked?: string): unknown {
   if ((error as { name?: string } | null)?.name !== 'ConditionalCheckFailedException') return error;
@@ -62,7 +65,8 @@ export function mapConditionFailure(error: unknown, model: EntityModel, operatio
     e.message = `${model.name}: ${operation} ${conflict}${maybeAppliedNote(e)}`;
     return e;
   }
-  return conditionFailed(model.name, operation, item, error, checked);
+  const found = stored === undefined ? undefined : unseenStoredItem(model, stored.plain, new Date(), operation);
+  return conditionFailed(model.name, operation, item, error, found === undefined ? checked : `${checked ?? 'its condition must hold'}; ${found}`);
 }
 
 /**
@@ -119,11 +123,12 @@ function expiredAtVersion(model: EntityModel, version: VersionCheck | undefined,
  * What a write's condition required, for the message of its `ConditionFailedError` or of a
  * cancelled transaction: the operation's own guard (`guard`, or `undefined` for none), the version
  * it expects (optimistic locking), the bounds it keeps (an update's list, set and number bounds)
- * and the caller's `where()`.
+ * and the caller's `where()` (`true`, or what it requires in words: `seenByWriteText`).
  */
-export function describeChecks(guard: string | undefined, where: boolean, bounds: readonly string[] = [], version?: VersionCheck): string | undefined {
+export function describeChecks(guard: string | undefined, where: boolean | string, bounds: readonly string[] = [], version?: VersionCheck): string | undefined {
   const expects = version === undefined ? undefined : version.expected === undefined ? 'no item may be stored under its key yet' : `the stored version must be ${version.expected}`;
-  const parts = [guard, expects, ...bounds, where ? 'its where() condition must hold' : undefined].filter((p): p is string => p !== undefined);
+  const said = typeof where === 'string' ? where : where ? 'its where() condition must hold' : undefined;
+  const parts = [guard, expects, ...bounds, said].filter((p): p is string => p !== undefined);
   return parts.length === 0 ? undefined : parts.join(', and ');
 }
 

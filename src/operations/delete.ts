@@ -7,6 +7,8 @@ import { ConditionalWrite } from './conditional-write.js';
 import { contextFor, withPlaceholders } from './expression-input.js';
 import { describeChecks, mapConditionFailure, type VersionCheck } from './condition-failure.js';
 import { allOf, expectedVersion, missingOrOwned, missingOrOwnedText, versionIs } from './write-guards.js';
+import { seenByWrite, seenByWriteText } from './check-guard.js';
+import { ReplayedAction } from './replayed-action.js';
 import { deleteRequest, type WriteRequest } from '../batch/write-request.js';
 import type { EntityModel } from '../entity/model.js';
 import { InvalidBatchError } from '../batch/batch-errors.js';
@@ -62,26 +64,41 @@ export class DeleteBuilder<Item, Result = void, Guard extends string = never> ex
     return deleteRequest(this.model, this.model.keys.primaryKey(this.state.key), { ...this.state.key });
   }
 
-  /** @internal the action of a transaction (ReturnValues does not apply there) */
-  transactItem(): { Delete: DeleteCommandInput } {
-    const { ReturnValues: _r, ...input } = this.build();
-    return { Delete: input };
+  /**
+   * @internal the action of a transaction (ReturnValues does not apply there). Its where() tests
+   * expiry at the time of the transaction (`now`, or the time of the call); a retry under the same
+   * idempotency token sends the action it sent before.
+   */
+  transactItem(token?: string, now?: Date): { Delete: DeleteCommandInput } {
+    return this.replay.action(token, now);
   }
+
+  /** The action built for a transaction, the same again for a retry under its idempotency token. */
+  private readonly replay = new ReplayedAction((now) => {
+    const { ReturnValues: _r, ...input } = this.prepare(now);
+    return { Delete: input };
+  });
 
   /**
    * The `DeleteCommandInput`, without sending. Its condition always lets a stored item go only when
    * it is this entity's (`attribute_not_exists(pk) OR _et = 'User'`), so another entity's item
-   * under the same key is never deleted; deleting a missing item is a no-op.
+   * under the same key is never deleted; deleting a missing item is a no-op. A `where()` is judged
+   * on what the entity's reads see, where an expired item counts as none (check-guard.ts).
    *
    * @example User.delete({ userId: 'u1' }).build().Key // { pk: 'USER#u1', sk: 'PROFILE' }
    */
   build(): DeleteCommandInput {
+    return this.prepare(new Date());
+  }
+
+  private prepare(now: Date): DeleteCommandInput {
     const m = this.model;
     const input: DeleteCommandInput = { TableName: m.table.name, Key: m.keys.primaryKey(this.state.key) };
     // Never delete another entity's item stored under the same key; a missing item stays a no-op.
     const guard = missingOrOwned(m);
     const expected = expectedVersion(m, this.state.key);
-    const condition = allOf(guard, expected === undefined ? undefined : versionIs(m, expected), this.state.condition);
+    const where = this.state.condition;
+    const condition = allOf(guard, expected === undefined ? undefined : versionIs(m, expected), where === undefined ? undefined : seenByWrite(m, where, 'owner', now));
     if (expected !== undefined) input.ReturnValuesOnConditionCheckFailure = 'ALL_OLD';
     const ctx = contextFor(m);
     if (condition !== undefined) input.ConditionExpression = compileCondition(condition.node, ctx);
@@ -93,7 +110,8 @@ export class DeleteBuilder<Item, Result = void, Guard extends string = never> ex
 
   /** @internal what the delete's condition requires, in words (messages of failed conditions) */
   checks(): string | undefined {
-    return describeChecks(missingOrOwnedText(this.model), this.state.condition !== undefined, [], this.versionCheck());
+    const where = this.state.condition;
+    return describeChecks(missingOrOwnedText(this.model), where === undefined ? false : seenByWriteText(this.model, where, 'owner'), [], this.versionCheck());
   }
 
   /** @internal the version the delete checks: the one given next to the key, if any */

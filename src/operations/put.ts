@@ -7,6 +7,8 @@ import { ConditionalWrite } from './conditional-write.js';
 import { contextFor, withPlaceholders } from './expression-input.js';
 import { describeChecks, mapConditionFailure, type VersionCheck } from './condition-failure.js';
 import { allOf, expectedVersion, itemIsNewOrExpired, itemIsNewText, ownedItem, ownedItemText, versionIs } from './write-guards.js';
+import { seenByWrite, seenByWriteText, type WriteGuard } from './check-guard.js';
+import { ReplayedAction } from './replayed-action.js';
 import { putRequest, type WriteRequest } from '../batch/write-request.js';
 import { InvalidBatchError } from '../batch/batch-errors.js';
 import { afterWrite, replacedItem } from './returned-item.js';
@@ -120,8 +122,9 @@ export class PutBuilder<Item, Result = Item, Guard extends string = never> exten
       const expected = this.state.create ? undefined : expectedVersion(m, this.state.item);
       managed = { ...managed, [m.version]: expected === undefined ? 1 : expected + 1 };
       version = { expected };
-      // The version the caller read was this entity's: another entity's item holding the same number fails the check too.
-      if (!this.state.create) versionCondition = expected === undefined ? itemIsNewOrExpired(m, now) : allOf(ownedItem(m), versionIs(m, expected));
+      // The version the caller read was this entity's: another entity's item holding the same number
+      // fails the check too. Without a version, the put must create the item, as create() does.
+      if (expected !== undefined) versionCondition = allOf(ownedItem(m), versionIs(m, expected));
       // A versioned replacement writes back the item the caller read (the condition holds only if it
       // is still stored): its creation time stays, as in the read-change-put that locking is for.
       const createdAt = m.timestamps?.createdAt;
@@ -131,7 +134,11 @@ export class PutBuilder<Item, Result = Item, Guard extends string = never> exten
     if (this.state.timestamps !== undefined) managed = withGivenStamps(m.name, m.timestamps, m.clock, managed, this.state.timestamps.given);
     const { item: Item, size } = m.storedItem(output, managed);
     const input: PutCommandInput = { TableName: m.table.name, Item };
-    const condition = allOf(this.state.create ? itemIsNewOrExpired(m, now) : undefined, versionCondition, this.state.condition);
+    const guard = this.guard(version);
+    const where = this.state.condition;
+    // where() is judged on what the entity's reads see, composed with the put's own guard (check-guard.ts).
+    const seen = where === undefined ? undefined : seenByWrite(m, where, guard, now);
+    const condition = guard === 'new' ? (seen ?? itemIsNewOrExpired(m, now)) : allOf(versionCondition, seen);
     if (condition !== undefined) {
       const ctx = contextFor(m);
       input.ConditionExpression = compileCondition(condition.node, ctx);
@@ -161,8 +168,11 @@ export class PutBuilder<Item, Result = Item, Guard extends string = never> exten
     return putRequest(this.model, input.Item as Record<string, unknown>, { ...(this.state.item as Record<string, unknown>) }, kept);
   }
 
-  /** The action last sent with an idempotency token, and that token. */
-  private transactCache: { token: string; item: { Put: PutCommandInput }; size: number } | undefined;
+  /** The action built for a transaction, the same again for a retry under its idempotency token. */
+  private readonly replay = new ReplayedAction((now) => {
+    const { input, size } = this.prepare(now);
+    return { item: { Put: input }, size };
+  });
 
   /** @internal the action of a transaction (see `transactAction`). */
   transactItem(token?: string, now?: Date): { Put: PutCommandInput } {
@@ -176,15 +186,7 @@ export class PutBuilder<Item, Result = Item, Guard extends string = never> exten
    * A time given by the caller (`now`) makes the payload the same without the cache.
    */
   transactAction(token?: string, now?: Date): { item: { Put: PutCommandInput }; size: number } {
-    if (now !== undefined) {
-      const { input, size } = this.prepare(now);
-      return { item: { Put: input }, size };
-    }
-    if (token !== undefined && this.transactCache?.token === token) return this.transactCache;
-    const { input, size } = this.prepare();
-    const action = { item: { Put: input }, size };
-    if (token !== undefined) this.transactCache = { token, ...action };
-    return action;
+    return this.replay.action(token, now);
   }
 
   /**
@@ -214,14 +216,26 @@ export class PutBuilder<Item, Result = Item, Guard extends string = never> exten
     return { expected: this.state.create ? undefined : expectedVersion(this.model, this.state.item) };
   }
 
+  /**
+   * What the put's own guard says about the item it meets (see `WriteGuard`): `'new'` for a
+   * create, and for a versioned put without a version (it must create the item); `'owner'` for a
+   * versioned put with one; `'none'` for a put, whose where() then says whose item it may replace.
+   */
+  private guard(version: VersionCheck | undefined): WriteGuard {
+    if (this.state.create || (version !== undefined && version.expected === undefined)) return 'new';
+    return version === undefined ? 'none' : 'owner';
+  }
+
   /** @internal what the write's condition requires, in words (messages of failed conditions) */
   checks(): string | undefined {
     const m = this.model;
     const create = this.state.create;
+    const checked = this.versionCheck();
     // A create's own guard already says that no item may be stored: its version check adds nothing.
-    const version = create ? undefined : this.versionCheck();
+    const version = create ? undefined : checked;
     const guard = create ? itemIsNewText(m) : version?.expected === undefined ? undefined : ownedItemText(m);
-    return describeChecks(guard, this.state.condition !== undefined, [], version);
+    const where = this.state.condition;
+    return describeChecks(guard, where === undefined ? false : seenByWriteText(m, where, this.guard(checked)), [], version);
   }
 
   /**

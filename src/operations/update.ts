@@ -24,6 +24,7 @@ import { stampActions } from './update-stamps.js';
 import { boundGuards } from './bound-guards.js';
 import { assertKeyVariant } from './union-guards.js';
 import { givenInput } from './given-input.js';
+import { seenByWrite, seenByWriteText } from './check-guard.js';
 import type { GivenTimestamps } from './put.js';
 
 export type UpdateReturnMode = 'NONE' | 'ALL_NEW' | 'ALL_OLD' | 'UPDATED_NEW' | 'UPDATED_OLD';
@@ -309,11 +310,12 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
     const sets: SetAttributeValue[] = [];
     const input: UpdateCommandInput = { TableName: m.table.name, Key, UpdateExpression: compileUpdate(actions, ctx, sets) };
     checkUpdatedSize(m, Key, sets);
-    let condition = s.condition;
     // The item must be this entity's (an update never creates a partial item); with upsert() it
     // may also be missing, but never another entity's.
     // An expired item (not deleted yet) is one no read shows: update() needs a live one; upsert()
-    // alone must not merge into it either (see prepare's doc).
+    // alone must not merge into it either (see prepare's doc). An upsert in a transaction, which
+    // merges into one, refuses it where its where() needs an item (check-guard.ts).
+    let condition = s.condition !== undefined && s.upsert && place === 'transaction' ? seenByWrite(m, s.condition, 'merge', now) : s.condition;
     const liveUpsert = s.upsert && place === 'single' && m.ttl !== undefined;
     const guard = s.upsert ? allOf(missingOrOwned(m), liveUpsert ? notExpired(m, now) : undefined) : allOf(belongsTo(m), notExpired(m, now));
     const expected = expectedVersion(m, s.key);
@@ -342,8 +344,8 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
    */
   checks(place: 'single' | 'transaction' = 'transaction'): string | undefined {
     const s = this.state;
-    const where = s.condition !== undefined;
-    const guard = s.upsert ? (place === 'single' ? liveOrMissingText(this.model) : missingOrOwnedText(this.model)) : `${belongsToText(this.model)}${where ? '' : ' (update() does not create items; upsert() does)'}`;
+    const where = s.condition === undefined ? false : s.upsert && place === 'transaction' ? seenByWriteText(this.model, s.condition, 'merge') : true;
+    const guard = s.upsert ? (place === 'single' ? liveOrMissingText(this.model) : missingOrOwnedText(this.model)) : `${belongsToText(this.model)}${where === false ? ' (update() does not create items; upsert() does)' : ''}`;
     // The plan prepare() sent, derived values included: a guard their sets add is then named too.
     const bounds = boundGuards(this.model, planUpdate(this.model, s.steps, this.model.keys.primaryValues(s.key), s.upsert)).checks;
     return describeChecks(guard, where, bounds, this.versionCheck());

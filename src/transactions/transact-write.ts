@@ -21,6 +21,7 @@ import { MAX_REQUEST_BODY_BYTES, wireItemSize } from '../batch/wire-size.js';
 import { expressionBytes, keyedActionBytes, type SizedAction } from './action-size.js';
 import { checkOneDestination } from './one-destination.js';
 import { leavesOutcomeUnknown, TransactionOutcomeUnknownError, type UnknownOutcomeAction } from './outcome-unknown.js';
+import { unseenStoredItem } from '../operations/check-guard.js';
 
 /** DynamoDB's cap on actions per transaction. */
 export const MAX_TRANSACTION_ACTIONS = 100;
@@ -72,7 +73,10 @@ interface PreparedAction {
   readonly version: VersionCheck | undefined;
   /** what the action counts toward DynamoDB's 4 MB per transaction */
   readonly bytes: number;
-  /** a check's: why it saw the stored item its failed condition returned as no item, for the message of a cancellation */
+  /**
+   * an entity's action: why it saw the stored item its failed condition returned as no item (another
+   * entity's, or expired), for the message of a cancellation
+   */
   readonly unseen?: (plain: Readonly<Record<string, unknown>>) => string | undefined;
 }
 
@@ -91,9 +95,15 @@ function wireBytes(action: Readonly<Record<string, unknown>>): number {
 const actionInput = (item: TransactItem): Record<string, unknown> => Object.values(item).find((v) => v !== undefined) as Record<string, unknown>;
 
 /** Actions without an item count their key and their expressions (with the names and values they use). */
-function keyed(item: TransactItem, model: EntityModel, operation: WriteOperation, action: SizedAction, checks: string | undefined, version?: VersionCheck): PreparedAction {
-  return { item, model, owner: model.name, table: model.table, key: action.Key ?? {}, operation, checks, version, bytes: keyedActionBytes(action) };
+function keyed(item: TransactItem, model: EntityModel, operation: WriteOperation, action: SizedAction, checks: string | undefined, now: Date | undefined, version?: VersionCheck): PreparedAction {
+  return { item, model, owner: model.name, table: model.table, key: action.Key ?? {}, operation, checks, version, bytes: keyedActionBytes(action), unseen: unseenBy(model, operation, now) };
 }
+
+/** What an entity's action says of a stored item it saw as no item (`unseenStoredItem`), judged at the transaction's `now`. */
+const unseenBy =
+  (model: EntityModel, operation: WriteOperation, now: Date | undefined) =>
+  (plain: Readonly<Record<string, unknown>>): string | undefined =>
+    unseenStoredItem(model, plain, now ?? new Date(), operation);
 
 /**
  * `e` (an invalid item or key of one action) with the action's position added to its message: it
@@ -117,19 +127,20 @@ function prepare(action: TransactWriteAction, token: string | undefined, now: Da
     const model = action.model;
     const key: Record<string, unknown> = {};
     for (const n of model.primaryKeyNames) key[n] = (item.Put.Item as Record<string, unknown>)[n];
-    return { item: item as TransactItem, model, owner: model.name, table: model.table, key, operation: action.operation, checks: action.checks(), version: action.versionCheck(), bytes: size + expressionBytes(item.Put) };
+    const operation = action.operation;
+    return { item: item as TransactItem, model, owner: model.name, table: model.table, key, operation, checks: action.checks(), version: action.versionCheck(), bytes: size + expressionBytes(item.Put), unseen: unseenBy(model, operation, now) };
   }
   if (action instanceof UpdateBuilder) {
     const item = action.transactItem(token, now);
-    return keyed(item as TransactItem, action.model, 'update', item.Update, action.checks(), action.versionCheck());
+    return keyed(item as TransactItem, action.model, 'update', item.Update, action.checks(), now, action.versionCheck());
   }
   if (action instanceof DeleteBuilder) {
-    const item = action.transactItem();
-    return keyed(item as TransactItem, action.model, 'delete', item.Delete, action.checks(), action.versionCheck());
+    const item = action.transactItem(token, now);
+    return keyed(item as TransactItem, action.model, 'delete', item.Delete, action.checks(), now, action.versionCheck());
   }
   if (action instanceof CheckBuilder) {
     const item = action.transactItem(token, now);
-    return { ...keyed(item as TransactItem, action.model, 'check', item.ConditionCheck, action.checks()), unseen: (plain) => action.unseen(plain) };
+    return keyed(item as TransactItem, action.model, 'check', item.ConditionCheck, action.checks(), now);
   }
   if (action instanceof TableDeleteBuilder) {
     const item = action.transactItem();

@@ -7,13 +7,13 @@
  */
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
-import { Condition, ConditionFailedError, ExpressionError, InvalidTransactionError, KeyError, TransactionCanceledError, defineEntity, defineTable, transactWrite, type CheckBuilder, type TableCheckBuilder } from '../../src/index.js';
+import { Condition, ConditionFailedError, ExpressionError, InvalidTransactionError, KeyError, TransactionCanceledError, transactWrite, type CheckBuilder, type TableCheckBuilder } from '../../src/index.js';
 import { holdsOnMissingItem } from '../../src/expressions/holds-on-missing.js';
 import { storedItemOf } from '../../src/operations/condition-failure.js';
-import { testClient, testDocClient, uniqueTableName } from '../support/client.js';
+import { testClient, testDocClient } from '../support/client.js';
 import { failure, holds } from '../support/failure.js';
 import { missingItemCases } from '../support/missing-item-cases.js';
+import { seenEntities } from '../support/seen-entities.js';
 import { countRequests, refusedBeforeSend } from '../support/requests.js';
 import { useTable } from '../support/tables.js';
 import { expiredLongAgo } from '../support/ttl.js';
@@ -25,24 +25,10 @@ const HOUR = 3_600_000;
 const later = () => new Date(Date.now() + HOUR);
 
 // One table, three entities under one key template: a Profile (no TTL), a Session (TTL) and an
-// Order, which is "another entity's item" for both. create() turns TTL on; expired items expired
-// long ago (expiredLongAgo), which Local's TTL job never deletes.
-const Shared = defineTable({ name: uniqueTableName('check-guards'), client, partitionKey: { name: 'pk', type: 'S' } });
-const Profile = defineEntity({ table: Shared, name: 'Profile', schema: z.object({ id: z.string(), age: z.number().optional() }), keys: { primary: { pk: 'K#{id}' } } });
-const Session = defineEntity({
-  table: Shared,
-  name: 'Session',
-  schema: z.object({ id: z.string(), age: z.number().optional(), user: z.string().optional(), expiresAt: z.date().optional() }),
-  keys: { primary: { pk: 'K#{id}' } },
-  ttl: 'expiresAt',
-});
-const Order = defineEntity({ table: Shared, name: 'Order', schema: z.object({ id: z.string(), age: z.number(), user: z.string().optional() }), keys: { primary: { pk: 'K#{id}' } } });
-
-// No discriminator: a Lease has only its TTL guard, a Probe none (its checks send the condition as it is).
-const Leases = defineTable({ name: uniqueTableName('check-guards-ttl'), client, partitionKey: { name: 'pk', type: 'S' }, entityAttribute: false });
-const Lease = defineEntity({ table: Leases, name: 'Lease', schema: z.object({ id: z.string(), age: z.number().optional(), expiresAt: z.date().optional() }), keys: { primary: { pk: 'L#{id}' } }, ttl: 'expiresAt' });
-const Probes = defineTable({ name: uniqueTableName('check-guards-probe'), client, partitionKey: { name: 'pk', type: 'S' }, entityAttribute: false });
-const Probe = defineEntity({ table: Probes, name: 'Probe', schema: z.object({ id: z.string() }), keys: { primary: { pk: 'P#{id}' } } });
+// Order, which is "another entity's item" for both; a Lease has only its TTL guard, a Probe none
+// (its checks send the condition as it is). create() turns TTL on; expired items expired long ago
+// (expiredLongAgo), which Local's TTL job never deletes.
+const { Shared, Profile, Session, Order, Leases, Lease, Probes, Probe } = seenEntities(client);
 
 useTable(Shared);
 useTable(Leases);

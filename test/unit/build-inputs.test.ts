@@ -247,11 +247,11 @@ describe('put / create', () => {
     expect(withRole.gsi1sk).toBe('ROLE#admin#e');
   });
 
-  it('put with where() / returnItemOnConditionFailure()', () => {
+  it('put with where() / returnItemOnConditionFailure(): the condition needs a User there (it fails on no item), so the put replaces only a User', () => {
     const input = User.put(ada).where(User.Attr('age').lt(100)).where(User.Attr('status').ne('disabled')).returnItemOnConditionFailure().build();
-    expect(input.ConditionExpression).toBe('#n0 < :v0 AND #n1 <> :v1');
-    expect(input.ExpressionAttributeNames).toEqual({ '#n0': 'age', '#n1': 'status' });
-    expect(input.ExpressionAttributeValues).toEqual({ ':v0': 100, ':v1': 'disabled' });
+    expect(input.ConditionExpression).toBe('#n0 = :v0 AND #n1 < :v1 AND #n2 <> :v2');
+    expect(input.ExpressionAttributeNames).toEqual({ '#n0': '_et', '#n1': 'age', '#n2': 'status' });
+    expect(input.ExpressionAttributeValues).toEqual({ ':v0': 'User', ':v1': 100, ':v2': 'disabled' });
     expect(input.ReturnValuesOnConditionCheckFailure).toBe('ALL_OLD');
   });
 

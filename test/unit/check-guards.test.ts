@@ -124,3 +124,135 @@ describe('the ConditionExpression a check sends', () => {
     expect(sent(check, 'token-2').values?.[':v1']).toBe(seconds + 5);
   });
 });
+
+// Conditional writes judge their where() as a check does, except that another entity's item is
+// refused, never taken for none (check-guard.ts seenByWrite); cross-checked on DynamoDB Local in
+// test/integration/write-guards.test.ts.
+const Versioned = defineEntity({ table: Owned, name: 'Versioned', schema, keys, ttl: 'expiresAt', version: 'v' });
+
+/** The condition of the first action of a transaction at `now` (or under `token`, at the time of the call). */
+function sentWrite(write: Parameters<typeof buildTransactWrite>[0][number], token?: string) {
+  const action = buildTransactWrite([write], token === undefined ? { now } : { idempotencyToken: token }).input.TransactItems![0]!;
+  const c = (action.Put ?? action.Delete ?? action.Update)!;
+  return { expression: c.ConditionExpression, names: c.ExpressionAttributeNames, values: c.ExpressionAttributeValues };
+}
+
+describe('the ConditionExpression a conditional put sends', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('both: owned AND live AND a condition that fails on no item; missing-or-owned AND (expired OR a condition that holds there)', () => {
+    expect(sentWrite(ByBoth.put({ id: 'a', age: 20 }).where(ByBoth.Attr('age').gte(18)))).toEqual({
+      expression: '#n0 = :v0 AND NOT (#n1 <= :v1) AND #n2 >= :v2',
+      names: { '#n0': '_et', '#n1': 'expiresAt', '#n2': 'age' },
+      values: { ':v0': 'ByBoth', ':v1': seconds, ':v2': 18 },
+    });
+    expect(sentWrite(ByBoth.put({ id: 'a' }).where(ByBoth.Attr('age').notExists()))).toEqual({
+      expression: '(attribute_not_exists(#n0) OR #n1 = :v0) AND (#n2 <= :v1 OR attribute_not_exists(#n3))',
+      names: { '#n0': 'pk', '#n1': '_et', '#n2': 'expiresAt', '#n3': 'age' },
+      values: { ':v0': 'ByBoth', ':v1': seconds },
+    });
+  });
+
+  it('owner only: the owner part alone', () => {
+    expect(ByOwner.put({ id: 'a' }).where(ByOwner.Attr('age').gte(18)).build().ConditionExpression).toBe('#n0 = :v0 AND #n1 >= :v1');
+    expect(ByOwner.put({ id: 'a' }).where(ByOwner.Attr('age').ne(3)).build().ConditionExpression).toBe('(attribute_not_exists(#n0) OR #n1 = :v0) AND #n2 <> :v1');
+  });
+
+  it('TTL only (no discriminator): the expiry part alone', () => {
+    expect(sentWrite(ByTtl.put({ id: 'a' }).where(ByTtl.Attr('age').gte(18))).expression).toBe('NOT (#n0 <= :v0) AND #n1 >= :v1');
+    expect(sentWrite(ByTtl.put({ id: 'a' }).where(ByTtl.Attr('age').notExists())).expression).toBe('#n0 <= :v0 OR attribute_not_exists(#n1)');
+  });
+
+  it('neither: the input is byte for byte what it was before, the condition as it is (a value-first one too: it is judged nowhere)', () => {
+    expect(JSON.stringify(Unguarded.put({ id: 'a', age: 20 }).where(Unguarded.Attr('age').gte(18)).build())).toBe(
+      '{"TableName":"PlainTtlFree","Item":{"pk":"E#a","id":"a","age":20},"ConditionExpression":"#n0 >= :v0","ExpressionAttributeNames":{"#n0":"age"},"ExpressionAttributeValues":{":v0":18}}',
+    );
+    expect(JSON.stringify(Unguarded.delete({ id: 'a' }).where(Unguarded.Attr('age').notExists()).build())).toBe(
+      '{"TableName":"PlainTtlFree","Key":{"pk":"E#a"},"ConditionExpression":"attribute_not_exists(#n0)","ExpressionAttributeNames":{"#n0":"age"}}',
+    );
+    const valueFirst = new Condition({ kind: 'compare', op: '<', left: { kind: 'value', value: 1 }, right: { kind: 'path', path: ['age'] } });
+    expect(Unguarded.put({ id: 'a' }).where(valueFirst).build().ConditionExpression).toBe(':v0 < #n0');
+    // Where a part must be judged on no item, one no builder makes is refused before sending.
+    expect(() => ByOwner.put({ id: 'a' }).where(valueFirst).build()).toThrow(/ByOwner: .*first operand is a value/);
+  });
+
+  it("create(): its guard with the condition inside, judged on no item (an expired one counts as none), nothing sent twice", () => {
+    expect(sentWrite(ByBoth.create({ id: 'a' }).where(ByBoth.Attr('age').notExists()))).toEqual({
+      expression: '(attribute_not_exists(#n0) AND attribute_not_exists(#n1)) OR #n2 <= :v0',
+      names: { '#n0': 'pk', '#n1': 'age', '#n2': 'expiresAt' },
+      values: { ':v0': seconds },
+    });
+    // A condition that fails on no item: an expired item does not let the create through either.
+    expect(sentWrite(ByBoth.create({ id: 'a' }).where(ByBoth.Attr('age').gte(18))).expression).toBe('attribute_not_exists(#n0) AND #n1 >= :v0');
+    expect(ByOwner.create({ id: 'a' }).where(ByOwner.Attr('age').notExists()).build().ConditionExpression).toBe('attribute_not_exists(#n0) AND attribute_not_exists(#n1)');
+    expect(sentWrite(ByBoth.create({ id: 'a' })).expression).toBe('attribute_not_exists(#n0) OR #n1 <= :v0');
+  });
+
+  it('a versioned put: the version guard says whose item it is, where() adds the expiry part; without a version, as create()', () => {
+    expect(sentWrite(Versioned.put({ id: 'a', v: 2 }).where(Versioned.Attr('age').gte(18)))).toEqual({
+      expression: '#n0 = :v0 AND #n1 = :v1 AND NOT (#n2 <= :v2) AND #n3 >= :v3',
+      names: { '#n0': '_et', '#n1': 'v', '#n2': 'expiresAt', '#n3': 'age' },
+      values: { ':v0': 'Versioned', ':v1': 2, ':v2': seconds, ':v3': 18 },
+    });
+    expect(sentWrite(Versioned.put({ id: 'a', v: 2 }).where(Versioned.Attr('age').notExists())).expression).toBe('#n0 = :v0 AND #n1 = :v1 AND (#n2 <= :v2 OR attribute_not_exists(#n3))');
+    expect(sentWrite(Versioned.put({ id: 'a' }).where(Versioned.Attr('age').notExists())).expression).toBe('(attribute_not_exists(#n0) AND attribute_not_exists(#n1)) OR #n2 <= :v0');
+  });
+});
+
+describe('the ConditionExpression a conditional delete sends', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('missing-or-owned as always, then live AND a condition that fails on no item, or expired OR one that holds there', () => {
+    expect(sentWrite(ByBoth.delete({ id: 'a' }).where(ByBoth.Attr('age').gte(18)))).toEqual({
+      expression: '(attribute_not_exists(#n0) OR #n1 = :v0) AND NOT (#n2 <= :v1) AND #n3 >= :v2',
+      names: { '#n0': 'pk', '#n1': '_et', '#n2': 'expiresAt', '#n3': 'age' },
+      values: { ':v0': 'ByBoth', ':v1': seconds, ':v2': 18 },
+    });
+    expect(sentWrite(ByBoth.delete({ id: 'a' }).where(ByBoth.Attr('age').notExists())).expression).toBe('(attribute_not_exists(#n0) OR #n1 = :v0) AND (#n2 <= :v1 OR attribute_not_exists(#n3))');
+    expect(sentWrite(ByTtl.delete({ id: 'a' }).where(ByTtl.Attr('age').gte(18))).expression).toBe('NOT (#n0 <= :v0) AND #n1 >= :v1');
+    expect(ByOwner.delete({ id: 'a' }).where(ByOwner.Attr('age').gte(18)).build().ConditionExpression).toBe('(attribute_not_exists(#n0) OR #n1 = :v0) AND #n2 >= :v1');
+    expect(sentWrite(Versioned.delete({ id: 'a', v: 3 }).where(Versioned.Attr('age').gte(18))).expression).toBe(
+      '(attribute_not_exists(#n0) OR #n1 = :v0) AND #n2 = :v1 AND NOT (#n3 <= :v2) AND #n4 >= :v3',
+    );
+  });
+
+  it('build() compares the TTL with the time of the call; a retry under the same idempotency token sends the same time', () => {
+    vi.useFakeTimers({ now });
+    const del = ByBoth.delete({ id: 'a' }).where(ByBoth.Attr('age').gte(18));
+    expect(del.build().ExpressionAttributeValues).toEqual({ ':v0': 'ByBoth', ':v1': seconds, ':v2': 18 });
+    const first = sentWrite(del, 'token-1');
+    vi.setSystemTime(now.getTime() + 5_000);
+    expect(sentWrite(del, 'token-1')).toEqual(first);
+    expect(sentWrite(del, 'token-2').values?.[':v1']).toBe(seconds + 5);
+  });
+});
+
+/** A sent condition with its placeholders replaced by what they stand for, to read it (an update's share them with its UpdateExpression). */
+function spelled({ expression, names, values }: ReturnType<typeof sentWrite>): string {
+  return expression!.replace(/#n\d+/g, (p) => names![p]!).replace(/:v\d+/g, (p) => JSON.stringify(values![p]));
+}
+
+describe("the ConditionExpression of an upsert's where()", () => {
+  it('in a transaction, an expired item fails a condition that needs an item; one that holds on none is judged on the attributes the upsert keeps; sent alone, its guard already refuses an expired item (it is cleared and the upsert sent again)', () => {
+    const upsert = () => ByBoth.update({ id: 'a' }).set({ age: 20 }).upsert();
+    expect(spelled(sentWrite(upsert().where(ByBoth.Attr('age').gte(18))))).toBe(`(attribute_not_exists(pk) OR _et = "ByBoth") AND NOT (expiresAt <= ${seconds}) AND age >= 18`);
+    expect(spelled(sentWrite(upsert().where(ByBoth.Attr('age').notExists())))).toBe(`(attribute_not_exists(pk) OR _et = "ByBoth") AND attribute_not_exists(age)`);
+    vi.useFakeTimers({ now });
+    try {
+      const alone = upsert().where(ByBoth.Attr('age').notExists()).build();
+      expect(spelled({ expression: alone.ConditionExpression, names: alone.ExpressionAttributeNames, values: alone.ExpressionAttributeValues })).toBe(
+        `(attribute_not_exists(pk) OR _et = "ByBoth") AND NOT (expiresAt <= ${seconds}) AND attribute_not_exists(age)`,
+      );
+    } finally {
+      vi.useRealTimers();
+    }
+    // update() needs a live item of its own already: its where() is sent as it is.
+    expect(spelled(sentWrite(ByBoth.update({ id: 'a' }).set({ age: 20 }).where(ByBoth.Attr('age').notExists())))).toBe(
+      `_et = "ByBoth" AND NOT (expiresAt <= ${seconds}) AND attribute_not_exists(age)`,
+    );
+  });
+});

@@ -78,7 +78,7 @@ describe('a failed condition says what was checked', () => {
 
   it.each([
     ['create', () => Tenant.create({ tenantId: 'a', name: 'A' }), 'Tenant: create condition failed: the item must not exist yet'],
-    ['put().where()', () => Tenant.put({ tenantId: 'a', name: 'A' }).where(Attr('plan').notExists()), 'Tenant: put condition failed: its where() condition must hold'],
+    ['put().where()', () => Tenant.put({ tenantId: 'a', name: 'A' }).where(Attr('plan').notExists()), 'Tenant: put condition failed: a stored item must belong to Tenant, and its where() condition must hold'],
     ['update', () => Tenant.update({ tenantId: 'a' }).set({ name: 'B' }), 'Tenant: update condition failed: the item must exist and belong to Tenant (update() does not create items; upsert() does)'],
     [
       'update().where()',
