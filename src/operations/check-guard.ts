@@ -26,9 +26,10 @@ export function seenByEntity(model: EntityModel, condition: Condition, holdsOnMi
  * What a conditional write's own guard already says about whose item it meets, which its `where()`
  * then need not say again: `'none'` (a put), `'owner'` (delete's "missing or this entity's", a
  * version check's "this entity's"), `'new'` (create's "no item, or an expired one"), `'merge'` (an
- * upsert in a transaction: "missing or this entity's", and it merges into an expired item).
+ * upsert in a transaction: "missing or this entity's", and it merges into an expired item),
+ * `'live'` (a version check's "this entity's item, not expired": C is judged on that item alone).
  */
-export type WriteGuard = 'none' | 'owner' | 'new' | 'merge';
+export type WriteGuard = 'none' | 'owner' | 'live' | 'new' | 'merge';
 
 /**
  * A write's `where()` condition C as it is sent: judged, as `check` judges it, on what the entity's
@@ -49,6 +50,7 @@ export type WriteGuard = 'none' | 'owner' | 'new' | 'merge';
  * @example seenByWrite(User.model, User.Attr('age').gte(18), 'none', new Date()) // _et = 'User' AND age >= 18 (compiled with placeholders)
  */
 export function seenByWrite(model: EntityModel, condition: Condition, guard: WriteGuard, now: Date): Condition {
+  if (guard === 'live') return condition;
   const owner = guard === 'none' && model.table.entityAttribute !== undefined;
   if (guard === 'merge') return model.ttl === undefined || holdsOnMissingItem(condition.node, model.name) ? condition : allOf(notExpired(model, now), condition)!;
   if (guard === 'new') {
@@ -68,6 +70,7 @@ export function seenByWrite(model: EntityModel, condition: Condition, guard: Wri
  */
 export function seenByWriteText(model: EntityModel, condition: Condition, guard: WriteGuard): string {
   const where = 'its where() condition must hold';
+  if (guard === 'live') return where;
   if (guard === 'new') return model.ttl === undefined ? where : `${where} (on no item: an expired one counts as none)`;
   const owner = guard === 'none' && model.table.entityAttribute !== undefined;
   if (!owner && model.ttl === undefined) return where;
@@ -94,7 +97,7 @@ export function checkText(model: EntityModel, holdsOnMissing: boolean): string {
  * owner (where `owner` asks for it and the table has a discriminator) and the expiry (with a TTL);
  * `undefined` with neither.
  */
-function liveItemText(model: EntityModel, owner: boolean): string | undefined {
+export function liveItemText(model: EntityModel, owner: boolean): string | undefined {
   const owned = owner && model.table.entityAttribute !== undefined;
   const ttl = model.ttl !== undefined;
   if (!owned && !ttl) return undefined;

@@ -52,11 +52,11 @@ export function mapConditionFailure(error: unknown, model: EntityModel, operatio
   const raw = (error as { Item?: Record<string, AttributeValue> }).Item;
   const stored = raw === undefined ? undefined : failedItem(model, raw);
   const item = stored?.item;
-  if (operation === 'update' && expiredAtVersion(model, version, stored)) {
-    // An update's condition requires an unexpired item, and reads show an expired one as absent:
-    // to the version check, as to a read, the item it expected is gone (none is carried).
+  if (operation !== 'create' && expiredAtVersion(model, version, stored)) {
+    // A versioned write's condition requires an unexpired item, and reads show an expired one as
+    // absent: to the version check, as to a read, the item it expected is gone (none is carried).
     const e = new VersionConflictError(model.name, operation, version?.expected, undefined, error);
-    e.message = `${model.name}: update expected version ${String(version?.expected)} but the stored item has expired (its TTL has passed: reads show no item)${maybeAppliedNote(e)}`;
+    e.message = `${model.name}: ${operation} expected version ${String(version?.expected)} but the stored item has expired (its TTL has passed: reads show no item)${maybeAppliedNote(e)}`;
     return e;
   }
   const conflict = versionConflict(model, version, stored);

@@ -6,8 +6,8 @@ import { sendDocumentRequest } from '../client/send-document-request.js';
 import { ConditionalWrite } from './conditional-write.js';
 import { contextFor, withPlaceholders } from './expression-input.js';
 import { describeChecks, mapConditionFailure, type VersionCheck } from './condition-failure.js';
-import { allOf, expectedVersion, missingOrOwned, missingOrOwnedText, versionIs } from './write-guards.js';
-import { seenByWrite, seenByWriteText } from './check-guard.js';
+import { allOf, expectedVersion, missingOrOwned, missingOrOwnedText, versionedItem } from './write-guards.js';
+import { liveItemText, seenByWrite, seenByWriteText } from './check-guard.js';
 import { ReplayedAction } from './replayed-action.js';
 import { deleteRequest, type WriteRequest } from '../batch/write-request.js';
 import type { EntityModel } from '../entity/model.js';
@@ -98,7 +98,11 @@ export class DeleteBuilder<Item, Result = void, Guard extends string = never> ex
     const guard = missingOrOwned(m);
     const expected = expectedVersion(m, this.state.key);
     const where = this.state.condition;
-    const condition = allOf(guard, expected === undefined ? undefined : versionIs(m, expected), where === undefined ? undefined : seenByWrite(m, where, 'owner', now));
+    // A version check requires this entity's live item, on which where() is then judged alone.
+    const condition =
+      expected === undefined
+        ? allOf(guard, where === undefined ? undefined : seenByWrite(m, where, 'owner', now))
+        : allOf(versionedItem(m, expected, now), where === undefined ? undefined : seenByWrite(m, where, 'live', now));
     if (expected !== undefined) input.ReturnValuesOnConditionCheckFailure = 'ALL_OLD';
     const ctx = contextFor(m);
     if (condition !== undefined) input.ConditionExpression = compileCondition(condition.node, ctx);
@@ -111,7 +115,10 @@ export class DeleteBuilder<Item, Result = void, Guard extends string = never> ex
   /** @internal what the delete's condition requires, in words (messages of failed conditions) */
   checks(): string | undefined {
     const where = this.state.condition;
-    return describeChecks(missingOrOwnedText(this.model), where === undefined ? false : seenByWriteText(this.model, where, 'owner'), [], this.versionCheck());
+    const version = this.versionCheck();
+    const versioned = version?.expected !== undefined;
+    const guard = versioned ? liveItemText(this.model, true) : missingOrOwnedText(this.model);
+    return describeChecks(guard, where === undefined ? false : seenByWriteText(this.model, where, versioned ? 'live' : 'owner'), [], version);
   }
 
   /** @internal the version the delete checks: the one given next to the key, if any */

@@ -6,8 +6,8 @@ import { sendDocumentRequest } from '../client/send-document-request.js';
 import { ConditionalWrite } from './conditional-write.js';
 import { contextFor, withPlaceholders } from './expression-input.js';
 import { describeChecks, mapConditionFailure, type VersionCheck } from './condition-failure.js';
-import { allOf, expectedVersion, itemIsNewOrExpired, itemIsNewText, ownedItem, ownedItemText, versionIs } from './write-guards.js';
-import { seenByWrite, seenByWriteText, type WriteGuard } from './check-guard.js';
+import { allOf, expectedVersion, itemIsNewOrExpired, itemIsNewText, versionedItem } from './write-guards.js';
+import { liveItemText, seenByWrite, seenByWriteText, type WriteGuard } from './check-guard.js';
 import { ReplayedAction } from './replayed-action.js';
 import { putRequest, type WriteRequest } from '../batch/write-request.js';
 import { InvalidBatchError } from '../batch/batch-errors.js';
@@ -122,9 +122,10 @@ export class PutBuilder<Item, Result = Item, Guard extends string = never> exten
       const expected = this.state.create ? undefined : expectedVersion(m, this.state.item);
       managed = { ...managed, [m.version]: expected === undefined ? 1 : expected + 1 };
       version = { expected };
-      // The version the caller read was this entity's: another entity's item holding the same number
-      // fails the check too. Without a version, the put must create the item, as create() does.
-      if (expected !== undefined) versionCondition = allOf(ownedItem(m), versionIs(m, expected));
+      // The version the caller read was this entity's live item: another entity's item holding the
+      // same number, or an expired one, fails the check too. Without a version, the put must create
+      // the item, as create() does.
+      if (expected !== undefined) versionCondition = versionedItem(m, expected, now);
       // A versioned replacement writes back the item the caller read (the condition holds only if it
       // is still stored): its creation time stays, as in the read-change-put that locking is for.
       const createdAt = m.timestamps?.createdAt;
@@ -223,7 +224,7 @@ export class PutBuilder<Item, Result = Item, Guard extends string = never> exten
    */
   private guard(version: VersionCheck | undefined): WriteGuard {
     if (this.state.create || (version !== undefined && version.expected === undefined)) return 'new';
-    return version === undefined ? 'none' : 'owner';
+    return version === undefined ? 'none' : 'live';
   }
 
   /** @internal what the write's condition requires, in words (messages of failed conditions) */
@@ -233,7 +234,7 @@ export class PutBuilder<Item, Result = Item, Guard extends string = never> exten
     const checked = this.versionCheck();
     // A create's own guard already says that no item may be stored: its version check adds nothing.
     const version = create ? undefined : checked;
-    const guard = create ? itemIsNewText(m) : version?.expected === undefined ? undefined : ownedItemText(m);
+    const guard = create ? itemIsNewText(m) : version?.expected === undefined ? undefined : liveItemText(m, true);
     const where = this.state.condition;
     return describeChecks(guard, where === undefined ? false : seenByWriteText(m, where, this.guard(checked)), [], version);
   }

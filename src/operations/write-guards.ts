@@ -22,6 +22,16 @@ export function expectedVersion(model: EntityModel, source: unknown): number | u
   return v;
 }
 
+/**
+ * What a write that expects a version requires (optimistic locking): the stored item is this
+ * entity's, holds that version, and has not expired. The caller read that version from an item
+ * reads still showed; once it has expired they show none, so the version it expected is gone (a
+ * versioned put would otherwise bring the expired item back, and a versioned delete pass on it).
+ */
+export function versionedItem(model: EntityModel, expected: number, now: Date): Condition {
+  return allOf(ownedItem(model), versionIs(model, expected), notExpired(model, now))!;
+}
+
 /** `#version = :expected` */
 export function versionIs(model: EntityModel, expected: number): Condition {
   return new Condition({ kind: 'compare', op: '=', left: { kind: 'path', path: [model.version!] }, right: { kind: 'value', value: expected } });

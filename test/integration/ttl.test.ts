@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CreateTableCommand, DescribeTimeToLiveCommand, GetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { z } from 'zod';
-import { TableDefinitionError, VersionConflictError, defineEntity, defineTable, transactGet } from '../../src/index.js';
+import { TableDefinitionError, TransactionCanceledError, VersionConflictError, defineEntity, defineTable, transactGet, transactWrite } from '../../src/index.js';
 import { testClient, uniqueTableName } from '../support/client.js';
 import { useTable } from '../support/tables.js';
 
@@ -237,6 +237,26 @@ describe('a versioned write that meets an expired item', () => {
     // An update whose version differs still reports the stored version.
     const stale = await Lease.update({ leaseId: 'l1', v: 3 }).set({ note: 'n' }).send().catch((e: unknown) => e);
     expect((stale as VersionConflictError).message).toMatch(/expected version 3 but the stored item has version 1/);
+  });
+
+  it('a put or delete at the matching version is the same VersionConflictError, alone and in a transaction: it neither brings the item back nor deletes it', async () => {
+    await Lease.put({ leaseId: 'l2', note: 'old', expiresAt: new Date(now().getTime() - HOUR) });
+    const put = await Lease.put({ leaseId: 'l2', note: 'new', v: 1 }).send().catch((e: unknown) => e);
+    expect(put).toBeInstanceOf(VersionConflictError);
+    expect((put as VersionConflictError).message).toMatch(/put expected version 1 but the stored item has expired/);
+    const deleted = await Lease.delete({ leaseId: 'l2', v: 1 }).send().catch((e: unknown) => e);
+    expect(deleted).toBeInstanceOf(VersionConflictError);
+    expect((deleted as VersionConflictError).message).toMatch(/delete expected version 1 but the stored item has expired/);
+    const inTx = await transactWrite([Lease.put({ leaseId: 'l2', note: 'new', v: 1 })]).catch((e: unknown) => e);
+    expect(inTx).toBeInstanceOf(TransactionCanceledError);
+    expect((inTx as TransactionCanceledError).reasons[0]?.code).toBe('ConditionalCheckFailed');
+    expect(await Lease.get({ leaseId: 'l2' }).consistent().includeExpired()).toMatchObject({ note: 'old', v: 1 });
+    // A live item at the version is replaced and deleted as before.
+    await Lease.put({ leaseId: 'l3', note: 'old' });
+    await Lease.put({ leaseId: 'l3', note: 'new', v: 1 });
+    expect(await Lease.get({ leaseId: 'l3' })).toMatchObject({ note: 'new', v: 2 });
+    await Lease.delete({ leaseId: 'l3', v: 2 });
+    expect(await Lease.get({ leaseId: 'l3' })).toBeUndefined();
   });
 });
 
