@@ -48,10 +48,7 @@ function compositeKind(schema: z.ZodType): CompositeKind | undefined {
   const core = defOf(output).type === 'transform' ? unwrapSchema(schema) : output;
   const t = defOf(core).type;
   if (t === 'custom' && core.safeParse(new Uint8Array([1])).success) return 'binary';
-  if (t === 'literal') return valuesKind(defOf(core).values ?? []);
-  // `options` holds the enum's values without the reverse mappings of a numeric TypeScript enum,
-  // so `z.enum(Prio)` with `Prio = { Low: 1, High: 2 }` is a number composite.
-  if (t === 'enum') return valuesKind((core as unknown as { options: unknown[] }).options);
+  if (t === 'literal' || t === 'enum') return valuesKind(fixedValues(core)!);
   // A union whose options are all one kind (literals, as the tag of an entity's variants merges
   // into) composes a key as that kind does.
   if (t === 'union') {
@@ -70,6 +67,8 @@ function fixedValues(schema: z.ZodType): readonly unknown[] | undefined {
   const core = readCore(schema);
   const def = defOf(core);
   if (def.type === 'literal') return def.values ?? [];
+  // `options` holds the enum's values without the reverse mappings of a numeric TypeScript enum,
+  // so `z.enum(Prio)` with `Prio = { Low: 1, High: 2 }` is a number composite.
   if (def.type === 'enum') return (core as unknown as { options: unknown[] }).options;
   if (def.type !== 'union') return undefined;
   const each = (def.options ?? []).map((o) => fixedValues(o as z.ZodType));

@@ -24,10 +24,10 @@ export function seenByEntity(model: EntityModel, condition: Condition, holdsOnMi
 
 /**
  * What a conditional write's own guard already says about whose item it meets, which its `where()`
- * then need not say again: `'none'` (a put), `'owner'` (delete's "missing or this entity's", a
- * version check's "this entity's"), `'new'` (create's "no item, or an expired one"), `'merge'` (an
- * upsert in a transaction: "missing or this entity's", and it merges into an expired item),
- * `'live'` (a version check's "this entity's item, not expired": C is judged on that item alone).
+ * then need not say again: `'none'` (a put), `'owner'` (delete's "missing or this entity's"),
+ * `'live'` (a version check's "this entity's item, not expired": C is judged on that item alone),
+ * `'new'` (create's "no item, or an expired one"), `'merge'` (an upsert in a transaction: "missing
+ * or this entity's", and it merges into an expired item).
  */
 export type WriteGuard = 'none' | 'owner' | 'live' | 'new' | 'merge';
 
@@ -39,6 +39,7 @@ export type WriteGuard = 'none' | 'owner' | 'live' | 'new' | 'merge';
  * - guard `'none'`: `#_et = :name AND NOT (#ttl <= :now) AND C`, or
  *   `(attribute_not_exists(#pk) OR #_et = :name) AND (#ttl <= :now OR C)`;
  * - `'owner'`, whose guard tests the owner: `NOT (#ttl <= :now) AND C`, or `#ttl <= :now OR C`;
+ * - `'live'`, whose guard requires the entity's unexpired item: C as it is;
  * - `'merge'`: `NOT (#ttl <= :now) AND C`, or C as it is: an upsert in a transaction writes into an
  *   expired item, keeping the attributes it does not set, so C that holds on no item is judged on
  *   those (taking the item for none would let `notExists('x')` pass and keep its `x`);

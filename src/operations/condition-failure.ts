@@ -52,7 +52,7 @@ export function mapConditionFailure(error: unknown, model: EntityModel, operatio
   const raw = (error as { Item?: Record<string, AttributeValue> }).Item;
   const stored = raw === undefined ? undefined : failedItem(model, raw);
   const item = stored?.item;
-  if (operation !== 'create' && expiredAtVersion(model, version, stored)) {
+  if (expiredAtVersion(model, version, stored)) {
     // A versioned write's condition requires an unexpired item, and reads show an expired one as
     // absent: to the version check, as to a read, the item it expected is gone (none is carried).
     const e = new VersionConflictError(model.name, operation, version?.expected, undefined, error);

@@ -219,8 +219,9 @@ export class PutBuilder<Item, Result = Item, Guard extends string = never> exten
 
   /**
    * What the put's own guard says about the item it meets (see `WriteGuard`): `'new'` for a
-   * create, and for a versioned put without a version (it must create the item); `'owner'` for a
-   * versioned put with one; `'none'` for a put, whose where() then says whose item it may replace.
+   * create, and for a versioned put without a version (it must create the item); `'live'` for a
+   * versioned put with one (`versionedItem`); `'none'` for a put, whose where() then says whose item
+   * it may replace.
    */
   private guard(version: VersionCheck | undefined): WriteGuard {
     if (this.state.create || (version !== undefined && version.expected === undefined)) return 'new';

@@ -64,11 +64,6 @@ export function ownedItem(model: EntityModel): Condition | undefined {
   return model.table.entityAttribute === undefined ? undefined : belongsTo(model);
 }
 
-/** `ownedItem` in words; `undefined` where it sends nothing. */
-export function ownedItemText(model: EntityModel): string | undefined {
-  return model.table.entityAttribute === undefined ? undefined : `the stored item must belong to ${model.name}`;
-}
-
 /**
  * The item is missing or this entity's (`attribute_not_exists(#pk) OR #_et = :name`): what a write
  * that may create the item requires. `undefined` in a table without a discriminator, where that
