@@ -686,7 +686,7 @@ describe('delete / check', () => {
 });
 
 describe('bad input throws typed errors before anything is sent', () => {
-  // BUG (src/expressions/compile.ts compileOperand / compileUpdate, src/operations/update-plan.ts):
+  // BUG (src/expressions/compile.ts compileOperand, compile-update.ts compileUpdate, src/operations/update-plan.ts):
   // `undefined` type-checks for optional attributes and ends up as an `undefined` entry of
   // ExpressionAttributeValues, which the DocumentClient drops; DynamoDB then fails with
   // "An expression attribute value used in expression is not defined". It must either be

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ExpressionError, UpdateRef } from '../../src/index.js';
-import { assertNoPathConflicts, compileUpdate, type CompileContext } from '../../src/expressions/compile.js';
+import type { CompileContext } from '../../src/expressions/compile.js';
+import { assertNoPathConflicts, compileUpdate } from '../../src/expressions/compile-update.js';
 import { Placeholders } from '../../src/expressions/placeholders.js';
 import { refTo } from '../../src/expressions/update-values.js';
 import { toStoredValue } from '../../src/entity/codec.js';

@@ -1,0 +1,80 @@
+import type { UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { UpdateAction } from '../expressions/ast.js';
+import { compileCondition, type SetAttributeValue } from '../expressions/compile.js';
+import { compileUpdate } from '../expressions/compile-update.js';
+import type { EntityModel } from '../entity/model.js';
+import { contextFor, withPlaceholders } from './expression-input.js';
+import { describeChecks, type VersionCheck } from './condition-failure.js';
+import { allOf, belongsTo, belongsToText, expectedVersion, liveOrMissingText, missingOrOwned, missingOrOwnedText, notExpired, versionIs } from './write-guards.js';
+import { creationActions, requireCreatable } from './upsert-creation.js';
+import { indexKeyActions } from './index-key-actions.js';
+import { planUpdate } from './update-derived.js';
+import { checkMultiKeyWrites, checkSelfKeyWrites } from './key-write-checks.js';
+import { checkUpdatedSize } from './update-size.js';
+import { stampActions } from './update-stamps.js';
+import { boundGuards } from './bound-guards.js';
+import { assertKeyVariant } from './union-guards.js';
+import { seenByWrite, seenByWriteText } from './check-guard.js';
+import type { UpdateState } from './update.js';
+
+/**
+ * The `UpdateCommandInput` of an update builder's state (`UpdateBuilder.prepare`). `place`: an
+ * upsert sent alone refuses an expired item and `send()` clears it first (expired-upsert.ts); in a
+ * transaction, which cannot do that, it writes over it.
+ */
+export function updateInput(m: EntityModel, s: UpdateState, now: Date, place: 'single' | 'transaction'): UpdateCommandInput {
+  // The composites as the schema parses them (trim, lowercase...): index keys rebuilt from them
+  // must match what a put writes.
+  const keyValues = m.keys.primaryValues(s.key);
+  const Key = m.keys.primaryKeyFrom(keyValues);
+  const plan = planUpdate(m, s.steps, keyValues, s.upsert);
+  const tag = m.variants?.tag;
+  if (tag !== undefined && m.keys.primaryComposites.has(tag)) assertKeyVariant(m.name, tag, keyValues[tag], plan.guards);
+  if (s.upsert) requireCreatable(m, plan);
+  const internal: UpdateAction[] = [];
+  /** Values a created item gets with if_not_exists: index keys of a created item are built from them too. */
+  const defaults: Record<string, unknown> = {};
+  internal.push(...stampActions(m, now, s.upsert, s.timestamps, plan.known, defaults));
+  if (m.version !== undefined) {
+    // Every update bumps the version; a missing one (legacy item) counts as 0.
+    internal.push({
+      kind: 'set',
+      path: [m.version],
+      value: { kind: 'arith', op: '+', left: { kind: 'ifNotExists', path: [m.version], fallback: { kind: 'value', value: 0 } }, right: { kind: 'value', value: 1 } },
+    });
+  }
+  if (s.upsert) internal.push(...creationActions(m, plan, keyValues, defaults));
+  const actions = [...plan.actions, ...internal, ...indexKeyActions(m, plan, keyValues, s.upsert, defaults)];
+  checkSelfKeyWrites(m, actions);
+  checkMultiKeyWrites(m, actions);
+  const ctx = contextFor(m);
+  const sets: SetAttributeValue[] = [];
+  const input: UpdateCommandInput = { TableName: m.table.name, Key, UpdateExpression: compileUpdate(actions, ctx, sets) };
+  checkUpdatedSize(m, Key, sets);
+  // The item must be this entity's (an update never creates a partial item); with upsert() it
+  // may also be missing, but never another entity's.
+  // An expired item (not deleted yet) is one no read shows: update() needs a live one; upsert()
+  // alone must not merge into it either (see updateInput's doc). An upsert in a transaction, which
+  // merges into one, refuses it where its where() needs an item (check-guard.ts).
+  let condition = s.condition !== undefined && s.upsert && place === 'transaction' ? seenByWrite(m, s.condition, 'merge', now) : s.condition;
+  const liveUpsert = s.upsert && place === 'single' && m.ttl !== undefined;
+  const guard = s.upsert ? allOf(missingOrOwned(m), liveUpsert ? notExpired(m, now) : undefined) : allOf(belongsTo(m), notExpired(m, now));
+  const expected = expectedVersion(m, s.key);
+  // Values DynamoDB computes from stored ones keep their schema bounds (length-bounds.ts, number-bounds.ts).
+  const bounds = boundGuards(m, plan).condition;
+  condition = allOf(guard, expected === undefined ? undefined : versionIs(m, expected), bounds, condition);
+  if (condition !== undefined) input.ConditionExpression = compileCondition(condition.node, ctx);
+  withPlaceholders(input, ctx);
+  if (s.returnValues !== 'NONE') input.ReturnValues = s.returnValues;
+  if (s.returnItemOnFailure || expected !== undefined || liveUpsert) input.ReturnValuesOnConditionCheckFailure = 'ALL_OLD';
+  return input;
+}
+
+/** What an update's condition requires, in words (`UpdateBuilder.checks`). */
+export function updateChecks(model: EntityModel, s: UpdateState, place: 'single' | 'transaction', version: VersionCheck | undefined): string | undefined {
+  const where = s.condition === undefined ? false : s.upsert && place === 'transaction' ? seenByWriteText(model, s.condition, 'merge') : true;
+  const guard = s.upsert ? (place === 'single' ? liveOrMissingText(model) : missingOrOwnedText(model)) : `${belongsToText(model)}${where === false ? ' (update() does not create items; upsert() does)' : ''}`;
+  // The plan prepare() sent, derived values included: a guard their sets add is then named too.
+  const bounds = boundGuards(model, planUpdate(model, s.steps, model.keys.primaryValues(s.key), s.upsert)).checks;
+  return describeChecks(guard, where, bounds, version);
+}
