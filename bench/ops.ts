@@ -3,7 +3,9 @@
  * scratch on each call (key, item, conditions included), as application code would.
  *
  *   get     read one user by userId
- *   put     write a full user, condition: `age < 200 OR attribute_not_exists(age)`
+ *   put     write a full user, condition: `age < 200 OR attribute_not_exists(age)` (dynakit and the
+ *           hand-written floor also require the item to be missing or a User's: a conditional put
+ *           never replaces another entity's item)
  *   update  set name, add 1 to age; condition: the item exists and `age >= 18`
  *   query   gsi1: orgId = 'acme' AND name begins_with 'Na'; filter: 18 <= age <= 65
  *   delete  delete one user, condition: `age < 100`
@@ -67,9 +69,9 @@ export function rawInputs(table: string): Builders<object> {
     put: ({ user }): PutCommandInput => ({
       TableName: table,
       Item: rawStoredItem(user, new Date().toISOString()),
-      ConditionExpression: '#n0 < :v0 OR attribute_not_exists(#n0)',
-      ExpressionAttributeNames: { '#n0': 'age' },
-      ExpressionAttributeValues: { ':v0': 200 },
+      ConditionExpression: '(attribute_not_exists(#n0) OR #n1 = :v0) AND (#n2 < :v1 OR attribute_not_exists(#n2))',
+      ExpressionAttributeNames: { '#n0': 'pk', '#n1': '_et', '#n2': 'age' },
+      ExpressionAttributeValues: { ':v0': 'User', ':v1': 200 },
     }),
     update: ({ userId }): UpdateCommandInput => ({
       TableName: table,
