@@ -32,10 +32,15 @@ const KIND_OF: Readonly<Record<string, CompositeKind>> = {
   bigint: 'bigint',
 };
 
-/** 'number' or 'string' when all values share that type; mixed values cannot be one key kind. */
+/**
+ * The kind of key the values of literals and enums make when they all share a type: a union of
+ * `true` and `false` (the tag of variants told apart by a boolean) keys as a boolean does, bigint
+ * literals as bigints. Mixed values cannot be one key kind.
+ */
 function valuesKind(values: readonly unknown[]): CompositeKind | undefined {
-  return values.every((v) => typeof v === 'number') ? 'number' : values.every((v) => typeof v === 'string') ? 'string' : undefined;
+  return LITERAL_KINDS.find((kind) => values.every((v) => typeof v === kind));
 }
+const LITERAL_KINDS = ['number', 'string', 'boolean', 'bigint'] as const satisfies readonly CompositeKind[];
 
 /**
  * The kind of key a composite makes. Keys are built from parsed values, so it is the schema's
