@@ -4,7 +4,7 @@ import { MAX_PARTITION_KEY_BYTES, MAX_SORT_KEY_BYTES } from './key-encoding.js';
 import { KeyTemplate } from './key-template.js';
 import type { CompositeKind, KeyValue } from './key-encoding.js';
 import { attributeValueSize } from './item-size.js';
-import { coreType, defOf, readCore, unwrapSchema } from './schema-walk.js';
+import { coreType, defOf, lazyInner, readCore, unwrapSchema } from './schema-walk.js';
 import type { ResolvedIndex, Table } from './table.js';
 import type { KeyAttribute, ScalarAttributeType } from './table-types.js';
 import type { TimestampNames } from './timestamps.js';
@@ -25,6 +25,8 @@ export interface IndexKeys {
 // Enums and literals are not here: their kind follows their values (see `valuesKind`).
 const KIND_OF: Readonly<Record<string, CompositeKind>> = {
   string: 'string',
+  // `z.templateLiteral(['u-', z.number()])`: its values are strings.
+  template_literal: 'string',
   number: 'number',
   int: 'number',
   boolean: 'boolean',
@@ -48,16 +50,18 @@ const LITERAL_KINDS = ['number', 'string', 'boolean', 'bigint'] as const satisfi
  * transform says nothing of its output type; it is taken to keep the input's (trim, lower-case),
  * and one that does not is told to end in a schema (see `KeyTemplate`'s type errors).
  */
-function compositeKind(schema: z.ZodType): CompositeKind | undefined {
+function compositeKind(schema: z.ZodType, lazies: ReadonlySet<z.ZodType> = new Set()): CompositeKind | undefined {
   const output = readCore(schema);
   const core = defOf(output).type === 'transform' ? unwrapSchema(schema) : output;
   const t = defOf(core).type;
+  // A lazy schema keys as the schema it stands for (one that stands for itself makes no key).
+  if (t === 'lazy') return lazies.has(core) ? undefined : compositeKind(lazyInner(core), new Set([...lazies, core]));
   if (t === 'custom' && core.safeParse(new Uint8Array([1])).success) return 'binary';
   if (t === 'literal' || t === 'enum') return valuesKind(fixedValues(core)!);
   // A union whose options are all one kind (literals, as the tag of an entity's variants merges
   // into) composes a key as that kind does.
   if (t === 'union') {
-    const kinds = new Set((defOf(core).options ?? []).map((o) => compositeKind(o as z.ZodType)));
+    const kinds = new Set((defOf(core).options ?? []).map((o) => compositeKind(o as z.ZodType, lazies)));
     return kinds.size === 1 ? [...kinds][0] : undefined;
   }
   return KIND_OF[t];

@@ -330,4 +330,14 @@ describe('composites whose schema fixes their values', () => {
     const big = define('BigUnion', z.union([z.literal(1n), z.literal(-2n)]));
     expect(big.model.primary.sk?.parse(big.model.primary.sk.build({ kind: -2n }) as string)).toEqual({ kind: -2n });
   });
+
+  it('key a template literal as text and a lazy schema as the schema it stands for, as the types take them', () => {
+    // Both were refused at run time as "not an attribute of the schema, or its type cannot be part of a key".
+    const tl = define('TemplateLit', z.templateLiteral(['u-', z.number()]));
+    expect(tl.model.primary.sk?.build({ kind: 'u-5' })).toBe('K#u-5#X');
+    expect(tl.model.primary.sk?.parse('K#u-5#X')).toEqual({ kind: 'u-5' });
+    const lazy = define('LazyNumber', z.lazy(() => z.number().int()));
+    expect(lazy.model.primary.sk?.parse(lazy.model.primary.sk.build({ kind: -3 }) as string)).toEqual({ kind: -3 });
+    expect(define('LazyEnum', z.lazy(() => z.enum(['a', 'b']))).model.primary.sk?.build({ kind: 'b' })).toBe('K#b#X');
+  });
 });

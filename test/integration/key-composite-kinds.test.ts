@@ -1,8 +1,9 @@
 /**
- * Variants told apart by a boolean tag (`z.literal(true)` / `z.literal(false)`, which zod's
- * discriminated unions take), with the tag in the key, on DynamoDB Local. The types took such an
- * entity, but `defineEntity` refused it ("on is not an attribute of the schema, or its type cannot
- * be part of a key"): the tag's schema is a union of two boolean literals, which no key kind matched.
+ * Key composites of kinds the types take, on DynamoDB Local: variants told apart by a boolean tag
+ * (`z.literal(true)` / `z.literal(false)`, which zod's discriminated unions take) with the tag in
+ * the key, a `z.templateLiteral` and a `z.lazy`. `defineEntity` refused each ("live is not an
+ * attribute of the schema, or its type cannot be part of a key"): a union of boolean literals, a
+ * template literal and a lazy schema had no key kind.
  */
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -11,7 +12,7 @@ import { testClient, uniqueTableName } from '../support/client.js';
 import { useTable } from '../support/tables.js';
 
 const client = testClient();
-const Table = defineTable({ name: uniqueTableName('boolean-tag'), client, partitionKey: { name: 'pk', type: 'S' }, sortKey: { name: 'sk', type: 'S' } });
+const Table = defineTable({ name: uniqueTableName('key-composite-kinds'), client, partitionKey: { name: 'pk', type: 'S' }, sortKey: { name: 'sk', type: 'S' } });
 useTable(Table, { clients: [client] });
 
 const Listing = defineEntity({
@@ -41,5 +42,19 @@ describe('variants with a boolean tag in the key', () => {
     const e = await failure(transactWrite([Listing.check({ shop: 's1', live: false, id: 'b' }, Listing.Attr('draftNote').eq('done'))]));
     expect(e).toBeInstanceOf(TransactionCanceledError);
     expect(Listing.keyOf((e as TransactionCanceledError).reasons[0]!)).toEqual({ shop: 's1', live: false, id: 'b' });
+  });
+
+  it('a template literal and a lazy schema compose keys as the text and number they stand for', async () => {
+    const Seat = defineEntity({
+      table: Table,
+      name: 'Seat',
+      schema: z.object({ code: z.templateLiteral(['row-', z.number()]), n: z.lazy(() => z.number().int()), note: z.string() }),
+      keys: { primary: { pk: 'SEAT#{code}', sk: 'N#{n}' } },
+    });
+    await Seat.put({ code: 'row-7', n: -2, note: 'aisle' });
+    await Seat.put({ code: 'row-7', n: 10, note: 'window' });
+    expect(await Seat.get({ code: 'row-7', n: -2 })).toEqual({ code: 'row-7', n: -2, note: 'aisle' });
+    const below = await Seat.query('primary', Seat.Key('code').eq('row-7').and(Seat.Key('n').lt(5))).all();
+    expect(below.map((s) => s.note)).toEqual(['aisle']);
   });
 });
