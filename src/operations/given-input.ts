@@ -3,9 +3,10 @@
  * that reuses one object for several writes (`row.id = id; batch.put(User, row)` in a loop, builders
  * collected for `batchWrite([...])` or `transactWrite`) must get one write per call, each with the
  * values of its call, not every write with the last ones (a batch then kept one write of the key and
- * dropped the rest as duplicates). The copy goes down through plain objects, arrays, Sets, Maps and
- * Dates, so a loop that changes `row.address.city` or pushes to `row.tags` between two puts writes
- * each item with its own values too (a shallow copy wrote every item with the last ones, silently).
+ * dropped the rest as duplicates). The copy goes down through plain objects, arrays, Sets, Maps,
+ * Dates and binary values (Uint8Array, Buffer), so a loop that changes `row.address.city` or pushes
+ * to `row.tags` between two puts writes each item with its own values too (a shallow copy wrote
+ * every item with the last ones, silently).
  * Class instances are kept as they are, at any depth: one may hold its fields behind getters that a
  * copy would lose. An object met twice (or inside itself) is copied once and stays shared (or
  * cyclic) in the copy, so a cyclic input fails validation as it did.
@@ -21,6 +22,12 @@ function copyOf(value: unknown, copies: Map<object, unknown>): unknown {
   const known = copies.get(value);
   if (known !== undefined) return known;
   if (value instanceof Date) return Object.getPrototypeOf(value) === Date.prototype ? remember(copies, value, new Date(value.getTime())) : value;
+  // Binary values: a reused buffer refilled between writes (`Buffer.from` copies, unlike `slice`).
+  if (value instanceof Uint8Array) {
+    const proto: unknown = Object.getPrototypeOf(value);
+    if (proto === Buffer.prototype) return remember(copies, value, Buffer.from(value));
+    return proto === Uint8Array.prototype ? remember(copies, value, new Uint8Array(value)) : value;
+  }
   if (Array.isArray(value)) {
     if (Object.getPrototypeOf(value) !== Array.prototype) return value;
     const out = remember(copies, value, new Array<unknown>(value.length));

@@ -15,6 +15,15 @@ describe('givenInput', () => {
     expect(copy.at.getTime()).toBe(0);
   });
 
+  it('copies binary values, a Buffer as a Buffer', () => {
+    const input = { raw: new Uint8Array([1, 2]), buf: Buffer.from([3, 4]) };
+    const copy = givenInput(input);
+    input.raw[0] = 9;
+    input.buf[0] = 9;
+    expect([...copy.raw]).toEqual([1, 2]);
+    expect(Buffer.isBuffer(copy.buf) && [...copy.buf]).toEqual([3, 4]);
+  });
+
   it('keeps class instances (and subclasses of Date, Array, Set, Map) as they are', () => {
     class Money {
       constructor(readonly cents: number) {}
