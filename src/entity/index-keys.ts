@@ -37,10 +37,12 @@ const KIND_OF: Readonly<Record<string, CompositeKind>> = {
 /**
  * The kind of key the values of literals and enums make when they all share a type: a union of
  * `true` and `false` (the tag of variants told apart by a boolean) keys as a boolean does, bigint
- * literals as bigints. Mixed values cannot be one key kind.
+ * literals as bigints. Mixed values cannot be one key kind, nor can one boolean alone (a constant
+ * the types refuse too: test/types/review-types-63.test-d.ts), for `true | false` is `boolean`.
  */
 function valuesKind(values: readonly unknown[]): CompositeKind | undefined {
-  return LITERAL_KINDS.find((kind) => values.every((v) => typeof v === kind));
+  const kind = LITERAL_KINDS.find((k) => values.every((v) => typeof v === k));
+  return kind !== 'boolean' || (values.includes(true) && values.includes(false)) ? kind : undefined;
 }
 const LITERAL_KINDS = ['number', 'string', 'boolean', 'bigint'] as const satisfies readonly CompositeKind[];
 
@@ -61,6 +63,9 @@ function compositeKind(schema: z.ZodType, lazies: ReadonlySet<z.ZodType> = new S
   // A union whose options are all one kind (literals, as the tag of an entity's variants merges
   // into) composes a key as that kind does.
   if (t === 'union') {
+    // A union of literals keys as their values together do (`true | false` as a boolean).
+    const fixed = fixedValues(core);
+    if (fixed !== undefined) return valuesKind(fixed);
     const kinds = new Set((defOf(core).options ?? []).map((o) => compositeKind(o as z.ZodType, lazies)));
     return kinds.size === 1 ? [...kinds][0] : undefined;
   }
