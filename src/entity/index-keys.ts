@@ -4,7 +4,7 @@ import { MAX_PARTITION_KEY_BYTES, MAX_SORT_KEY_BYTES } from './key-encoding.js';
 import { KeyTemplate } from './key-template.js';
 import type { CompositeKind, KeyValue } from './key-encoding.js';
 import { attributeValueSize } from './item-size.js';
-import { coreType, defOf, readCore, unwrapSchema } from './schema-walk.js';
+import { coreType, defOf, lazyInner, readCore, unwrapSchema } from './schema-walk.js';
 import type { ResolvedIndex, Table } from './table.js';
 import type { KeyAttribute, ScalarAttributeType } from './table-types.js';
 import type { TimestampNames } from './timestamps.js';
@@ -25,6 +25,8 @@ export interface IndexKeys {
 // Enums and literals are not here: their kind follows their values (see `valuesKind`).
 const KIND_OF: Readonly<Record<string, CompositeKind>> = {
   string: 'string',
+  // `z.templateLiteral(['u-', z.number()])`: its values are strings.
+  template_literal: 'string',
   number: 'number',
   int: 'number',
   boolean: 'boolean',
@@ -32,10 +34,17 @@ const KIND_OF: Readonly<Record<string, CompositeKind>> = {
   bigint: 'bigint',
 };
 
-/** 'number' or 'string' when all values share that type; mixed values cannot be one key kind. */
+/**
+ * The kind of key the values of literals and enums make when they all share a type: a union of
+ * `true` and `false` (the tag of variants told apart by a boolean) keys as a boolean does, bigint
+ * literals as bigints. Mixed values cannot be one key kind, nor can one boolean alone (a constant
+ * the types refuse too: test/types/review-types-63.test-d.ts), for `true | false` is `boolean`.
+ */
 function valuesKind(values: readonly unknown[]): CompositeKind | undefined {
-  return values.every((v) => typeof v === 'number') ? 'number' : values.every((v) => typeof v === 'string') ? 'string' : undefined;
+  const kind = LITERAL_KINDS.find((k) => values.every((v) => typeof v === k));
+  return kind !== 'boolean' || (values.includes(true) && values.includes(false)) ? kind : undefined;
 }
+const LITERAL_KINDS = ['number', 'string', 'boolean', 'bigint'] as const satisfies readonly CompositeKind[];
 
 /**
  * The kind of key a composite makes. Keys are built from parsed values, so it is the schema's
@@ -43,16 +52,21 @@ function valuesKind(values: readonly unknown[]): CompositeKind | undefined {
  * transform says nothing of its output type; it is taken to keep the input's (trim, lower-case),
  * and one that does not is told to end in a schema (see `KeyTemplate`'s type errors).
  */
-function compositeKind(schema: z.ZodType): CompositeKind | undefined {
+function compositeKind(schema: z.ZodType, lazies: ReadonlySet<z.ZodType> = new Set()): CompositeKind | undefined {
   const output = readCore(schema);
   const core = defOf(output).type === 'transform' ? unwrapSchema(schema) : output;
   const t = defOf(core).type;
+  // A lazy schema keys as the schema it stands for (one that stands for itself makes no key).
+  if (t === 'lazy') return lazies.has(core) ? undefined : compositeKind(lazyInner(core), new Set([...lazies, core]));
   if (t === 'custom' && core.safeParse(new Uint8Array([1])).success) return 'binary';
   if (t === 'literal' || t === 'enum') return valuesKind(fixedValues(core)!);
   // A union whose options are all one kind (literals, as the tag of an entity's variants merges
   // into) composes a key as that kind does.
   if (t === 'union') {
-    const kinds = new Set((defOf(core).options ?? []).map((o) => compositeKind(o as z.ZodType)));
+    // A union of literals keys as their values together do (`true | false` as a boolean).
+    const fixed = fixedValues(core);
+    if (fixed !== undefined) return valuesKind(fixed);
+    const kinds = new Set((defOf(core).options ?? []).map((o) => compositeKind(o as z.ZodType, lazies)));
     return kinds.size === 1 ? [...kinds][0] : undefined;
   }
   return KIND_OF[t];

@@ -174,13 +174,16 @@ export class KeyTemplate {
   /**
    * Throws the `KeyError` a key built with `value` for composite `name` would throw (a separator
    * in the text, a number no key can order, ...): for the values a schema fixes (literals, enums),
-   * which `defineEntity` checks so that a value the schema takes is not refused by every write.
+   * which `defineEntity` checks so that a value the schema takes is not refused by every write. A
+   * raw key (`'{kind}'`) is the value itself, built whole: `z.literal('')` there is an empty key.
    *
    * @example new KeyTemplate('A#{kind}#{id}', kinds, '#', o).checkValue('kind', 'a#b') // KeyError: contains the key separator
    */
   checkValue(name: string, value: unknown): void {
     const part = this.parts.find((p) => p.name === name);
-    if (part !== undefined) this.format(part, value);
+    if (part === undefined) return;
+    if (this.raw) this.buildValue({ [name]: value });
+    else this.format(part, value);
   }
 
   /**

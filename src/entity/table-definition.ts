@@ -68,8 +68,12 @@ export function checkTableDefinition(config: TableConfig): void {
       locals += 1;
       key(ix.sortKey, `${name}.sortKey`);
     }
-    const p = ix.projection;
-    if (p === undefined || typeof p === 'string') continue;
+    const given: unknown = ix.projection;
+    if (given === undefined || given === 'ALL' || given === 'KEYS_ONLY') continue;
+    // From untyped code (a config read from JSON): a string include was taken letter by letter as
+    // attribute names, and other shapes failed as TypeErrors.
+    if (!isIncludeProjection(given)) return fail(`${name}.projection`, `must be 'ALL', 'KEYS_ONLY' or { include: [attribute names] } (got ${JSON.stringify(given)})`);
+    const p = given;
     if (p.include.length === 0) fail(`${name}.projection`, 'include needs at least one attribute (use KEYS_ONLY for none)');
     const seen = new Set<string>();
     for (const a of p.include) {
@@ -145,4 +149,11 @@ export function resolveIndexes(config: TableConfig): Map<string, ResolvedIndex> 
     indexes.set(name, { name, type: ix.type, partitionKey: partitionKeys[0]!, sortKey: sortKeys[0], partitionKeys, sortKeys, projected });
   }
   return indexes;
+}
+
+/** `{ include: [names] }`, the one projection that is not a string. */
+function isIncludeProjection(p: unknown): p is { readonly include: readonly string[] } {
+  if (p === null || typeof p !== 'object') return false;
+  const include: unknown = (p as { include?: unknown }).include;
+  return Array.isArray(include) && include.every((a) => typeof a === 'string');
 }

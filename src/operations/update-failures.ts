@@ -1,12 +1,14 @@
 import type { DocPath, SetValue } from '../expressions/ast.js';
 import { formatDocPath } from '../expressions/document-path.js';
-import { ExpressionError } from '../errors.js';
+import { ExpressionError, ItemSizeError } from '../errors.js';
+import { MAX_ITEM_BYTES } from '../entity/item-size.js';
 import type { EntityModel } from '../entity/model.js';
 import { planSteps, type UpdateStep } from './update-plan.js';
 
 const INVALID_PATH = 'document path provided in the update expression is invalid for update';
 const MISSING_SOURCE = 'provided expression refers to an attribute that does not exist in the item';
 const WRONG_TYPE = 'An operand in the update expression has an incorrect data type';
+const TOO_BIG = 'Item size to update has exceeded the maximum allowed size';
 
 /**
  * Restates DynamoDB's answers to an update that reads or writes where the stored item has nothing,
@@ -19,12 +21,14 @@ const WRONG_TYPE = 'An operand in the update expression has an incorrect data ty
  * - `ADD tags :v`, `DELETE`, `list_append`, `+`/`-` when the stored attribute has another type
  *   than the schema says (written by another program, or an empty set stored as NULL): the paths
  *   whose stored values these operate on.
+ * - An update that grows the item past 400 KB: an `ItemSizeError`, as a put that big gets.
  *
  * @example explainUpdateFailure(User.model, steps, e) // ExpressionError "User: score: update: the stored item has no score to read ..."
  */
 export function explainUpdateFailure(model: EntityModel, steps: readonly UpdateStep[], e: unknown): unknown {
   const message = (e as { message?: unknown } | null)?.message;
   if ((e as { name?: unknown } | null)?.name !== 'ValidationException' || typeof message !== 'string') return e;
+  if (message.includes(TOO_BIG)) return tooBig(model, e);
   let paths: string[];
   let why: string;
   if (message.includes(INVALID_PATH)) {
@@ -54,6 +58,19 @@ export function explainUpdateFailure(model: EntityModel, steps: readonly UpdateS
   }
   if (paths.length === 0) return e;
   const error = new ExpressionError(model.name, paths.join(', '), `update: ${why}`);
+  error.cause = e;
+  return error;
+}
+
+/**
+ * An update that grows the stored item past 400 KB, which only DynamoDB can find out (what the item
+ * keeps is not known before sending; `checkUpdatedSize` refuses what is too big in any case): the
+ * `ItemSizeError` a put that big gets, naming the entity and the limit, with DynamoDB's answer as
+ * its `cause`. Nothing was written.
+ */
+function tooBig(model: EntityModel, e: unknown): ItemSizeError {
+  const error = new ItemSizeError(model.name, MAX_ITEM_BYTES + 1, MAX_ITEM_BYTES);
+  error.message = `${model.name}: update: the updated item would be over DynamoDB's limit of ${MAX_ITEM_BYTES.toLocaleString('en-US')} bytes (400 KB) with what the stored item keeps (DynamoDB: "${TOO_BIG}"); nothing was written`;
   error.cause = e;
   return error;
 }

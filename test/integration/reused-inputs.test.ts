@@ -16,6 +16,18 @@ const Table = defineTable({ name: uniqueTableName('reused-inputs'), client, part
 useTable(Table, { clients: [client] });
 const Row = defineEntity({ table: Table, name: 'Row', schema: z.object({ id: z.string(), n: z.number(), note: z.string().optional() }), keys: { primary: { pk: 'ROW#{id}' } } });
 
+/** An entity with nested attributes of every kind a loop may change in place. */
+const Doc = defineEntity({
+  table: Table,
+  name: 'Doc',
+  schema: z.object({ id: z.string(), info: z.object({ n: z.number(), at: z.date() }), list: z.array(z.string()), tags: z.set(z.string()), byName: z.record(z.string(), z.array(z.number())).optional() }),
+  keys: { primary: { pk: 'DOC#{id}' } },
+});
+const docs = async (prefix: string) =>
+  (await Doc.scan().filter(Doc.Attr('id').beginsWith(prefix)).all())
+    .map((d) => `${d.id}:${d.info.n}:${d.info.at.getUTCFullYear()}:${d.list.join('+')}:${[...d.tags].sort().join('+')}:${JSON.stringify(d.byName ?? {})}`)
+    .sort();
+
 const ids = async (prefix: string) => (await Row.scan().filter(Row.Attr('id').beginsWith(prefix)).all()).map((r) => `${r.id}:${r.n}`).sort();
 
 describe('a builder takes its input when it is made', () => {
@@ -66,5 +78,57 @@ describe('a builder takes its input when it is made', () => {
     await transactWrite([check, Row.update({ id: 't1' }).set({ n: 5 })]);
     const [t0, t1] = await transactGet([get, Row.get(key)]);
     expect([t0, t1]).toEqual([{ id: 't0', n: 0, note: 'first' }, { id: 't1', n: 5, note: 'second' }]);
+  });
+
+  it('nested maps, lists, Sets and Dates changed in place between two writes: each write keeps the values of its call', async () => {
+    const row = { id: '', info: { n: 0, at: new Date(Date.UTC(2020, 0, 1)) }, list: [] as string[], tags: new Set<string>(), byName: { a: [0] } };
+    await Table.batchWrite((batch) => {
+      for (let i = 0; i < 3; i++) {
+        row.id = `n${i}`;
+        row.info.n = i;
+        row.info.at.setUTCFullYear(2020 + i);
+        row.list.push(`l${i}`);
+        row.tags.add(`t${i}`);
+        row.byName.a.push(i + 1);
+        batch.put(Doc, row);
+      }
+    });
+    expect(await docs('n')).toEqual([
+      'n0:0:2020:l0:t0:{"a":[0,1]}',
+      'n1:1:2021:l0+l1:t0+t1:{"a":[0,1,2]}',
+      'n2:2:2022:l0+l1+l2:t0+t1+t2:{"a":[0,1,2,3]}',
+    ]);
+
+    // transactWrite's builders, and an update's value map whose nested values change after it is made.
+    const puts = [];
+    for (const id of ['m0', 'm1']) {
+      row.id = id;
+      row.info.n += 10;
+      row.list.push(id);
+      puts.push(Doc.put(row));
+    }
+    const info = { n: 100, at: new Date(Date.UTC(2030, 0, 1)) };
+    const tags = new Set(['u1']);
+    const update = Doc.update({ id: 'n0' }).set({ info }).add({ tags });
+    info.n = 200;
+    info.at.setUTCFullYear(2040);
+    tags.add('u2');
+    await transactWrite([...puts, update]);
+    expect(await docs('m')).toEqual(['m0:12:2022:l0+l1+l2+m0:t0+t1+t2:{"a":[0,1,2,3]}', 'm1:22:2022:l0+l1+l2+m0+m1:t0+t1+t2:{"a":[0,1,2,3]}']);
+    expect(await docs('n0')).toEqual(['n0:100:2030:l0:t0+u1:{"a":[0,1]}']);
+  });
+
+  it('a class instance is kept as given: its getters are read when the request is built', async () => {
+    const shared = ['s'];
+    class Info {
+      constructor(private readonly value: number) {}
+      get n() {
+        return this.value;
+      }
+      readonly at = new Date(Date.UTC(2025, 0, 1));
+    }
+    // A class instance's getter is read when the request is built (a copy would lose it): zod reads `n` through it.
+    await Doc.put({ id: 'c0', info: new Info(7) as unknown as { n: number; at: Date }, list: shared, tags: new Set(shared) });
+    expect(await docs('c')).toEqual(['c0:7:2025:s:s:{}']);
   });
 });

@@ -314,4 +314,30 @@ describe('composites whose schema fixes their values', () => {
     expect(define('FineEnum', z.enum(['x', 'y'])).model.primary.sk?.build({ kind: 'y' })).toBe('K#y#X');
     expect(define('RawLiteral', z.literal('a#b'), '{kind}').model.primary.sk?.build({ kind: 'a#b' })).toBe('a#b');
   });
+
+  it('refuse an empty text literal in a raw key, which DynamoDB refuses as a key value', () => {
+    expect(() => define('EmptyRaw', z.enum(['x', '']), '{kind}')).toThrow(
+      'EmptyRaw: key primary.sk: the schema of kind takes "", which no key can hold: kind cannot be empty: DynamoDB rejects empty key values',
+    );
+    expect(define('EmptyInside', z.literal(''), 'K#{kind}#X').model.primary.sk?.build({ kind: '' })).toBe('K##X');
+  });
+
+  it('key true and false literals together as a boolean and bigint literals as bigints, as z.boolean() and z.bigint() key', () => {
+    // Before, a union of literals of one of these types was refused as "not an attribute of the schema, or its type cannot be part of a key".
+    const flag = define('BoolUnion', z.union([z.literal(true), z.literal(false)]));
+    expect(flag.model.primary.sk?.build({ kind: false })).toBe('K#false#X');
+    expect(flag.model.primary.sk?.parse('K#true#X')).toEqual({ kind: true });
+    const big = define('BigUnion', z.union([z.literal(1n), z.literal(-2n)]));
+    expect(big.model.primary.sk?.parse(big.model.primary.sk.build({ kind: -2n }) as string)).toEqual({ kind: -2n });
+  });
+
+  it('key a template literal as text and a lazy schema as the schema it stands for, as the types take them', () => {
+    // Both were refused at run time as "not an attribute of the schema, or its type cannot be part of a key".
+    const tl = define('TemplateLit', z.templateLiteral(['u-', z.number()]));
+    expect(tl.model.primary.sk?.build({ kind: 'u-5' })).toBe('K#u-5#X');
+    expect(tl.model.primary.sk?.parse('K#u-5#X')).toEqual({ kind: 'u-5' });
+    const lazy = define('LazyNumber', z.lazy(() => z.number().int()));
+    expect(lazy.model.primary.sk?.parse(lazy.model.primary.sk.build({ kind: -3 }) as string)).toEqual({ kind: -3 });
+    expect(define('LazyEnum', z.lazy(() => z.enum(['a', 'b']))).model.primary.sk?.build({ kind: 'b' })).toBe('K#b#X');
+  });
 });

@@ -82,6 +82,13 @@ describe('defineTable refuses what CreateTable would refuse', () => {
     expect(refusal({ ...base, indexes: { gx1: gsi('g1', 'S', { include: ['a', 'a'] }) } }).message).toBe('table App: gx1.projection: a is included twice');
   });
 
+  it('a projection of another shape, from untyped code: no TypeError, and no include string taken letter by letter', () => {
+    const untyped = (projection: unknown) => refusal({ ...base, indexes: { gx1: gsi('g1', 'S', projection as IndexConfig['projection']) } });
+    expect(untyped({ include: 'abc' }).message).toBe(`table App: gx1.projection: must be 'ALL', 'KEYS_ONLY' or { include: [attribute names] } (got {"include":"abc"})`);
+    for (const projection of ['keys_only', 'INCLUDE', { type: 'KEYS_ONLY' }, null, { include: ['a', 1] }]) expect(untyped(projection).path).toBe('gx1.projection');
+    expect(() => defineTable({ ...base, indexes: { gx1: gsi('g1', 'S', 'KEYS_ONLY'), gx2: gsi('g2', 'S', 'ALL') } })).not.toThrow();
+  });
+
   it('key and projected attribute names over 255 bytes (UTF-8), or empty', () => {
     expect(() => defineTable({ ...base, indexes: { gx1: gsi('k'.repeat(255), 'S', { include: ['a'.repeat(255)] }) } })).not.toThrow();
     expect(refusal({ ...base, indexes: { gx1: gsi('k'.repeat(256)) } }).message).toBe('table App: gx1.partitionKey: key attribute name must be 1-255 bytes (got 256)');

@@ -1,0 +1,55 @@
+/** `givenInput`: the copy a builder takes of its input (see src/operations/given-input.ts). */
+import { describe, expect, it } from 'vitest';
+import { givenInput } from '../../src/operations/given-input.js';
+
+describe('givenInput', () => {
+  it('copies plain objects, arrays, Sets, Maps and Dates at every depth', () => {
+    const input = { a: { b: [1, { c: 2 }] }, s: new Set([{ d: 3 }]), m: new Map([['k', [4]]]), at: new Date(0) };
+    const copy = givenInput(input);
+    expect(copy).toEqual(input);
+    expect(copy.a).not.toBe(input.a);
+    expect(copy.a.b[1]).not.toBe(input.a.b[1]);
+    expect([...copy.s][0]).not.toBe([...input.s][0]);
+    expect(copy.m.get('k')).not.toBe(input.m.get('k'));
+    input.at.setTime(5);
+    expect(copy.at.getTime()).toBe(0);
+  });
+
+  it('copies binary values, a Buffer as a Buffer', () => {
+    const input = { raw: new Uint8Array([1, 2]), buf: Buffer.from([3, 4]) };
+    const copy = givenInput(input);
+    input.raw[0] = 9;
+    input.buf[0] = 9;
+    expect([...copy.raw]).toEqual([1, 2]);
+    expect(Buffer.isBuffer(copy.buf) && [...copy.buf]).toEqual([3, 4]);
+  });
+
+  it('keeps class instances (and subclasses of Date, Array, Set, Map) as they are', () => {
+    class Money {
+      constructor(readonly cents: number) {}
+    }
+    class Tags extends Set<string> {}
+    const money = new Money(5);
+    const tags = new Tags(['a']);
+    const copy = givenInput({ money, tags, nested: { money } });
+    expect(copy.money).toBe(money);
+    expect(copy.tags).toBe(tags);
+    expect(copy.nested.money).toBe(money);
+    expect(givenInput(money)).toBe(money);
+  });
+
+  it('copies an object met twice once, and a cyclic input stays cyclic', () => {
+    const shared = { n: 1 };
+    const cyclic: { self?: unknown; pair: unknown[] } = { pair: [shared, shared] };
+    cyclic.self = cyclic;
+    const copy = givenInput(cyclic);
+    expect(copy).not.toBe(cyclic);
+    expect(copy.self).toBe(copy);
+    expect(copy.pair[0]).toBe(copy.pair[1]);
+    expect(copy.pair[0]).not.toBe(shared);
+  });
+
+  it('returns primitives and null as they are', () => {
+    expect([givenInput(1), givenInput('a'), givenInput(null), givenInput(undefined)]).toEqual([1, 'a', null, undefined]);
+  });
+});
