@@ -145,7 +145,11 @@ export class PutBuilder<Item, Result = Item, Guard extends string = never> exten
       input.ConditionExpression = compileCondition(condition.node, ctx);
       withPlaceholders(input, ctx);
     }
-    if (this.state.returnItemOnFailure || version !== undefined) input.ReturnValuesOnConditionCheckFailure = 'ALL_OLD';
+    // A create that fails on an expired item of another entity (which it never writes over) names that
+    // entity: the stored item comes back, as it does for an upsert sent alone.
+    if (this.state.returnItemOnFailure || version !== undefined || (guard === 'new' && m.ttl !== undefined && m.table.entityAttribute !== undefined)) {
+      input.ReturnValuesOnConditionCheckFailure = 'ALL_OLD';
+    }
     return { input, result: m.writtenItem(output, managed), version, size };
   }
 
