@@ -23,10 +23,44 @@ function isPlainObject(v: object): boolean {
   return proto === Object.prototype || proto === null;
 }
 
+/**
+ * How many `-0` values the codec has stored, counted for the process: DynamoDB has no negative zero
+ * (the number is sent as the text "0"), so such a value reads back as `0`. A put compares the count
+ * before and after encoding its item to know, without walking the item again, whether the item it
+ * resolves to must have its `-0` made `0` (`withoutNegativeZeros`).
+ */
+let negativeZeros = 0;
+
+/** The count of `-0` values stored so far (see `negativeZeros`). */
+export function negativeZerosStored(): number {
+  return negativeZeros;
+}
+
 function storeNumber<N extends number | bigint>(n: N, path: string): N {
   const problem = storableNumberProblem(n);
   if (problem !== undefined) throw new StorageRuleViolation(path, problem);
+  if (n === 0 && Object.is(n, -0)) negativeZeros++;
   return n;
+}
+
+/**
+ * `value` with every `-0` (in maps and lists, at any depth) made `0`, as a read returns it; other
+ * values as they are (a `Set` already keeps `-0` as `0`).
+ *
+ * @example withoutNegativeZeros({ n: -0, l: [-0, 1] }) // { n: 0, l: [0, 1] }
+ */
+export function withoutNegativeZeros(value: unknown): unknown {
+  if (typeof value === 'number') return Object.is(value, -0) ? 0 : value;
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) {
+    const list = value.slice();
+    for (let i = 0; i < list.length; i++) if (i in list) list[i] = withoutNegativeZeros(list[i]);
+    return list;
+  }
+  if (!isPlainObject(value)) return value;
+  const out: Record<string, unknown> = { ...(value as Record<string, unknown>) };
+  for (const key of Object.keys(out)) out[key] = withoutNegativeZeros(out[key]);
+  return out;
 }
 
 /** A Date's stored form: its ISO-8601 text, which sorts and compares by time. */

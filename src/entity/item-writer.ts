@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { ItemSizeError } from '../errors.js';
 import { epochSeconds } from './value-encoding.js';
+import { negativeZerosStored, withoutNegativeZeros } from './codec.js';
 import { computeItemSize, MAX_ITEM_BYTES, sizeWithLocalIndexes } from './item-size.js';
 import type { KeyValue } from './key-encoding.js';
 import { checkKeyPartsSize, checkSelfKeyValue, type IndexKeys, type SelfKey } from './index-keys.js';
@@ -83,10 +84,12 @@ export class ItemWriter {
    * index), the discriminator, and timestamps. Checks the 400 KB limit, and returns the item's size
    * so batch and transaction accounting need not walk the item again.
    */
-  storedItem(output: Record<string, unknown>, stamps: Readonly<Record<string, unknown>> | undefined): { item: Record<string, unknown>; size: number } {
+  storedItem(output: Record<string, unknown>, stamps: Readonly<Record<string, unknown>> | undefined): { item: Record<string, unknown>; size: number; negativeZero: boolean } {
     const { o } = this;
     const storable = this.pruneEmptySets === null ? output : this.pruneEmptySets(output);
+    const zeros = negativeZerosStored();
     const stored = o.encode(storable, '', 0) as Record<string, unknown>;
+    const negativeZero = negativeZerosStored() !== zeros;
     if (this.tableOwned !== undefined) for (const a of this.tableOwned) delete stored[a];
     if (o.ttl !== undefined && output[o.ttl] instanceof Date) stored[o.ttl] = epochSeconds(output[o.ttl] as Date);
     o.names.renameInPlace(stored);
@@ -114,7 +117,7 @@ export class ItemWriter {
     const itemSize = computeItemSize(item);
     const size = sizeWithLocalIndexes(item, itemSize, o.table.indexes.values());
     if (size > MAX_ITEM_BYTES) throw new ItemSizeError(o.name, size, MAX_ITEM_BYTES);
-    return { item, size: itemSize };
+    return { item, size: itemSize, negativeZero };
   }
 
   /**
@@ -122,8 +125,9 @@ export class ItemWriter {
    * in whole seconds, as it is stored and read back (DynamoDB's TTL has no milliseconds); without
    * table-owned attributes a schema that keeps unknown keys let through.
    */
-  writtenItem(output: Record<string, unknown>, managed: Readonly<Record<string, unknown>> | undefined): Record<string, unknown> {
-    let out = managed === undefined ? output : Object.assign({}, output, managed);
+  writtenItem(output: Record<string, unknown>, managed: Readonly<Record<string, unknown>> | undefined, negativeZero = false): Record<string, unknown> {
+    // DynamoDB stores -0 as 0 (`storedItem` says whether the item held one): resolve to what reads return.
+    let out = negativeZero ? (withoutNegativeZeros(Object.assign({}, output, managed)) as Record<string, unknown>) : managed === undefined ? output : Object.assign({}, output, managed);
     // Key attributes and the discriminator an item brought along are not stored (see `tableOwned`), nor read back.
     if (this.tableOwned !== undefined && this.tableOwned.some((a) => a in out)) {
       out = { ...out };

@@ -314,13 +314,13 @@ export class EntityModel {
   }
 
   /** The complete stored item for a validated model item, and its size (see `ItemWriter.storedItem`). */
-  storedItem(output: Record<string, unknown>, stamps: Readonly<Record<string, unknown>> | undefined): { item: Record<string, unknown>; size: number } {
+  storedItem(output: Record<string, unknown>, stamps: Readonly<Record<string, unknown>> | undefined): { item: Record<string, unknown>; size: number; negativeZero: boolean } {
     return this.writer.storedItem(output, stamps);
   }
 
   /** The model item a put resolves to (see `ItemWriter.writtenItem`). */
-  writtenItem(output: Record<string, unknown>, managed: Readonly<Record<string, unknown>> | undefined): Record<string, unknown> {
-    return this.writer.writtenItem(output, managed);
+  writtenItem(output: Record<string, unknown>, managed: Readonly<Record<string, unknown>> | undefined, negativeZero = false): Record<string, unknown> {
+    return this.writer.writtenItem(output, managed, negativeZero);
   }
 
   /**

@@ -2,7 +2,7 @@ import { or, type Condition } from '../expressions/condition.js';
 import { holdsOnMissingItem } from '../expressions/holds-on-missing.js';
 import type { EntityModel } from '../entity/model.js';
 import type { WriteOperation } from '../errors.js';
-import { allOf, expiredItem, itemIsNew, missingOrOwned, missingOrOwnedText, notExpired, notOwnedItem, ownedItem } from './write-guards.js';
+import { allOf, expiredItem, itemIsNew, missingOrOwned, missingOrOwnedText, notExpired, notOwnedItem, ownExpiredItem, ownedItem } from './write-guards.js';
 
 /**
  * What `Entity.check` sees under its key: the item its entity's reads show, so another entity's item
@@ -44,7 +44,8 @@ export type WriteGuard = 'none' | 'owner' | 'live' | 'new' | 'merge';
  *   expired item, keeping the attributes it does not set, so C that holds on no item is judged on
  *   those (taking the item for none would let `notExists('x')` pass and keep its `x`);
  * - `'new'`, create's guard with C in it (no item is seen where it holds): `attribute_not_exists(#pk)
- *   AND C`, or `(attribute_not_exists(#pk) AND C) OR #ttl <= :now`.
+ *   AND C`, or `(attribute_not_exists(#pk) AND C) OR (#_et = :name AND #ttl <= :now)`: only an
+ *   expired item of its own entity is written over, never another entity's (`itemIsNewOrExpired`).
  * Without a discriminator there is no owner to test, without `ttl` no expiry; with neither, C is
  * sent as it is (and judged nowhere on the client).
  *
@@ -56,7 +57,7 @@ export function seenByWrite(model: EntityModel, condition: Condition, guard: Wri
   if (guard === 'merge') return model.ttl === undefined || holdsOnMissingItem(condition.node, model.name) ? condition : allOf(notExpired(model, now), condition)!;
   if (guard === 'new') {
     const created = itemIsNew(model).and(condition);
-    const expired = expiredItem(model, now);
+    const expired = ownExpiredItem(model, now);
     return expired === undefined || !holdsOnMissingItem(condition.node, model.name) ? created : created.or(expired);
   }
   if (!owner && model.ttl === undefined) return condition;
@@ -72,7 +73,7 @@ export function seenByWrite(model: EntityModel, condition: Condition, guard: Wri
 export function seenByWriteText(model: EntityModel, condition: Condition, guard: WriteGuard): string {
   const where = 'its where() condition must hold';
   if (guard === 'live') return where;
-  if (guard === 'new') return model.ttl === undefined ? where : `${where} (on no item: an expired one counts as none)`;
+  if (guard === 'new') return model.ttl === undefined ? where : `${where} (on no item: an expired item of ${model.name} counts as none)`;
   const owner = guard === 'none' && model.table.entityAttribute !== undefined;
   if (!owner && model.ttl === undefined) return where;
   if (!holdsOnMissingItem(condition.node, model.name)) return `${liveItemText(model, owner)!}, and ${where}`;

@@ -1,6 +1,8 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { DeleteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { Condition } from '../expressions/condition.js';
+import { holdsOnMissingItem } from '../expressions/holds-on-missing.js';
+import { ExpressionError } from '../errors.js';
 import { compileCondition } from '../expressions/compile.js';
 import { unmarshallItem } from '../client/attribute-value.js';
 import { sendDocumentRequest } from '../client/send-document-request.js';
@@ -16,11 +18,23 @@ import { allOf, ownedItem } from './write-guards.js';
  * that item (its TTL value still the one seen) and answers `true`: the caller sends the upsert
  * again, which then creates the item as it would have once DynamoDB's TTL had removed it.
  *
- * @example if (await clearExpiredItem(User.model, input.Key, e, signal)) await sendAgain()
+ * Only where the upsert's whole `condition` holds on no item, so that the second attempt can pass:
+ * a `where()` that needs an item (or a version check) would fail there too, and deleting first
+ * would only lose the expired item (still returned by raw reads) and add a REMOVE to the stream.
+ * Such an upsert fails on the expired item, which is kept, as it would on the missing item reads show.
+ *
+ * @example if (await clearExpiredItem(User.model, input.Key, condition, e, signal)) await sendAgain()
  */
-export async function clearExpiredItem(model: EntityModel, key: Record<string, unknown>, error: unknown, signal: AbortSignal | undefined): Promise<boolean> {
+export async function clearExpiredItem(
+  model: EntityModel,
+  key: Record<string, unknown>,
+  condition: Condition | undefined,
+  error: unknown,
+  signal: AbortSignal | undefined,
+): Promise<boolean> {
   const ttl = model.ttl;
   if (ttl === undefined || (error as { name?: string } | null)?.name !== 'ConditionalCheckFailedException') return false;
+  if (condition !== undefined && !passesOnNoItem(model, condition)) return false;
   const raw = (error as { Item?: Record<string, AttributeValue> }).Item;
   if (raw === undefined) return false;
   const stored = unmarshallItem(raw);
@@ -28,9 +42,9 @@ export async function clearExpiredItem(model: EntityModel, key: Record<string, u
   // Only the item seen: if another writer replaced or extended it meanwhile, nothing is deleted and
   // the second attempt meets what that writer left.
   const sameItem = new Condition({ kind: 'compare', op: '=', left: { kind: 'path', path: [ttl] }, right: { kind: 'value', value: stored[model.storedName(ttl)] } });
-  const condition = allOf(ownedItem(model), sameItem)!;
+  const onlyThat = allOf(ownedItem(model), sameItem)!;
   const ctx = contextFor(model);
-  const input: DeleteCommandInput = { TableName: model.table.name, Key: key, ConditionExpression: compileCondition(condition.node, ctx) };
+  const input: DeleteCommandInput = { TableName: model.table.name, Key: key, ConditionExpression: compileCondition(onlyThat.node, ctx) };
   withPlaceholders(input, ctx);
   try {
     await sendDocumentRequest(model.table.client, 'DeleteItem', model.name, input, signal);
@@ -38,4 +52,17 @@ export async function clearExpiredItem(model: EntityModel, key: Record<string, u
     if ((e as { name?: string } | null)?.name !== 'ConditionalCheckFailedException') throw e;
   }
   return true;
+}
+
+/**
+ * Whether `condition` holds on no item (`holdsOnMissingItem`); a hand-built one that cannot be judged
+ * there (a value first) counts as failing: nothing is deleted for a second attempt that may fail.
+ */
+function passesOnNoItem(model: EntityModel, condition: Condition): boolean {
+  try {
+    return holdsOnMissingItem(condition.node, model.name);
+  } catch (e) {
+    if (e instanceof ExpressionError) return false;
+    throw e;
+  }
 }

@@ -133,7 +133,7 @@ export class PutBuilder<Item, Result = Item, Guard extends string = never> exten
       if (expected !== undefined && createdAt !== undefined && isStamp(m.timestamps!.format, read)) managed = { ...managed, [createdAt]: read };
     }
     if (this.state.timestamps !== undefined) managed = withGivenStamps(m.name, m.timestamps, m.clock, managed, this.state.timestamps.given);
-    const { item: Item, size } = m.storedItem(output, managed);
+    const { item: Item, size, negativeZero } = m.storedItem(output, managed);
     const input: PutCommandInput = { TableName: m.table.name, Item };
     const guard = this.guard(version);
     const where = this.state.condition;
@@ -145,8 +145,12 @@ export class PutBuilder<Item, Result = Item, Guard extends string = never> exten
       input.ConditionExpression = compileCondition(condition.node, ctx);
       withPlaceholders(input, ctx);
     }
-    if (this.state.returnItemOnFailure || version !== undefined) input.ReturnValuesOnConditionCheckFailure = 'ALL_OLD';
-    return { input, result: m.writtenItem(output, managed), version, size };
+    // A create that fails on an expired item of another entity (which it never writes over) names that
+    // entity: the stored item comes back, as it does for an upsert sent alone.
+    if (this.state.returnItemOnFailure || version !== undefined || (guard === 'new' && m.ttl !== undefined && m.table.entityAttribute !== undefined)) {
+      input.ReturnValuesOnConditionCheckFailure = 'ALL_OLD';
+    }
+    return { input, result: m.writtenItem(output, managed, negativeZero), version, size };
   }
 
   /** @internal the request of a batch write (which has no conditions) */

@@ -1,5 +1,6 @@
 import type { UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { UpdateAction } from '../expressions/ast.js';
+import type { Condition } from '../expressions/condition.js';
 import { compileCondition, type SetAttributeValue } from '../expressions/compile.js';
 import { compileUpdate } from '../expressions/compile-update.js';
 import type { EntityModel } from '../entity/model.js';
@@ -9,6 +10,7 @@ import { allOf, belongsTo, belongsToText, expectedVersion, liveOrMissingText, mi
 import { creationActions, requireCreatable } from './upsert-creation.js';
 import { indexKeyActions } from './index-key-actions.js';
 import { planUpdate } from './update-derived.js';
+import type { Planned } from './update-plan.js';
 import { checkMultiKeyWrites, checkSelfKeyWrites } from './key-write-checks.js';
 import { checkUpdatedSize } from './update-size.js';
 import { stampActions } from './update-stamps.js';
@@ -23,6 +25,14 @@ import type { UpdateState } from './update.js';
  * transaction, which cannot do that, it writes over it.
  */
 export function updateInput(m: EntityModel, s: UpdateState, now: Date, place: 'single' | 'transaction'): UpdateCommandInput {
+  return updateRequest(m, s, now, place).input;
+}
+
+/**
+ * `updateInput` with the condition it sent (`undefined` for none), which an upsert sent alone
+ * judges on no item before it clears an expired one (expired-upsert.ts).
+ */
+export function updateRequest(m: EntityModel, s: UpdateState, now: Date, place: 'single' | 'transaction'): { input: UpdateCommandInput; condition: Condition | undefined } {
   // The composites as the schema parses them (trim, lowercase...): index keys rebuilt from them
   // must match what a put writes.
   const keyValues = m.keys.primaryValues(s.key);
@@ -56,9 +66,12 @@ export function updateInput(m: EntityModel, s: UpdateState, now: Date, place: 's
   // An expired item (not deleted yet) is one no read shows: update() needs a live one; upsert()
   // alone must not merge into it either (see updateInput's doc). An upsert in a transaction, which
   // merges into one, refuses it where its where() needs an item (check-guard.ts).
-  let condition = s.condition !== undefined && s.upsert && place === 'transaction' ? seenByWrite(m, s.condition, 'merge', now) : s.condition;
   const liveUpsert = s.upsert && place === 'single' && m.ttl !== undefined;
-  const guard = s.upsert ? allOf(missingOrOwned(m), liveUpsert ? notExpired(m, now) : undefined) : allOf(belongsTo(m), notExpired(m, now));
+  const merge = s.upsert && place === 'transaction';
+  const live = liveUpsert || (merge && keepsExpiry(m, plan));
+  // Where the guard already requires an unexpired item, where() is judged on that item alone.
+  let condition = s.condition !== undefined && merge ? seenByWrite(m, s.condition, live ? 'live' : 'merge', now) : s.condition;
+  const guard = s.upsert ? allOf(missingOrOwned(m), live ? notExpired(m, now) : undefined) : allOf(belongsTo(m), notExpired(m, now));
   const expected = expectedVersion(m, s.key);
   // Values DynamoDB computes from stored ones keep their schema bounds (length-bounds.ts, number-bounds.ts).
   const bounds = boundGuards(m, plan).condition;
@@ -67,14 +80,36 @@ export function updateInput(m: EntityModel, s: UpdateState, now: Date, place: 's
   withPlaceholders(input, ctx);
   if (s.returnValues !== 'NONE') input.ReturnValues = s.returnValues;
   if (s.returnItemOnFailure || expected !== undefined || liveUpsert) input.ReturnValuesOnConditionCheckFailure = 'ALL_OLD';
-  return input;
+  return { input, condition };
+}
+
+/**
+ * Whether an upsert in a transaction would leave the item it merges into expired: the entity has a
+ * TTL and the update neither sets nor removes it (`setIfNotExists` keeps a stored one). A transaction
+ * cannot delete the expired item first as an upsert sent alone does, nor set or remove the TTL only
+ * where it has passed (an UpdateExpression has no such branch), so such an upsert requires an
+ * unexpired item: over an expired one it fails rather than write what no read shows (a lost write).
+ */
+export function keepsExpiry(m: EntityModel, plan: Planned): boolean {
+  const ttl = m.ttl;
+  if (ttl === undefined) return false;
+  return !plan.actions.some((a) => a.path.length === 1 && a.path[0] === ttl && (a.kind === 'remove' || (a.kind === 'set' && a.value.kind !== 'ifNotExists')));
+}
+
+/** `keepsExpiry`'s requirement in words, after the upsert's owner guard (`missingOrOwnedText`). */
+function liveMergeText(model: EntityModel): string {
+  const owned = missingOrOwnedText(model);
+  return `${owned === undefined ? 'a stored item must' : `${owned} and`} not have expired (an upsert in a transaction that does not set ${model.ttl!} would leave an expired item expired, a write no read shows: set or remove ${model.ttl!} to write over one)`;
 }
 
 /** What an update's condition requires, in words (`UpdateBuilder.checks`). */
 export function updateChecks(model: EntityModel, s: UpdateState, place: 'single' | 'transaction', version: VersionCheck | undefined): string | undefined {
-  const where = s.condition === undefined ? false : s.upsert && place === 'transaction' ? seenByWriteText(model, s.condition, 'merge') : true;
-  const guard = s.upsert ? (place === 'single' ? liveOrMissingText(model) : missingOrOwnedText(model)) : `${belongsToText(model)}${where === false ? ' (update() does not create items; upsert() does)' : ''}`;
   // The plan prepare() sent, derived values included: a guard their sets add is then named too.
-  const bounds = boundGuards(model, planUpdate(model, s.steps, model.keys.primaryValues(s.key), s.upsert)).checks;
+  const plan = planUpdate(model, s.steps, model.keys.primaryValues(s.key), s.upsert);
+  const live = keepsExpiry(model, plan);
+  const where = s.condition === undefined ? false : s.upsert && place === 'transaction' && !live ? seenByWriteText(model, s.condition, 'merge') : true;
+  const merge = live ? liveMergeText(model) : missingOrOwnedText(model);
+  const guard = s.upsert ? (place === 'single' ? liveOrMissingText(model) : merge) : `${belongsToText(model)}${where === false ? ' (update() does not create items; upsert() does)' : ''}`;
+  const bounds = boundGuards(model, plan).checks;
   return describeChecks(guard, where, bounds, version);
 }

@@ -12,7 +12,7 @@ import type { NotRemovable, RemovablePath } from '../entity/entity-types.js';
 import { afterWrite, readReturned } from './returned-item.js';
 import { clearExpiredItem } from './expired-upsert.js';
 import { givenInput } from './given-input.js';
-import { updateChecks, updateInput } from './update-input.js';
+import { updateChecks, updateInput, updateRequest } from './update-input.js';
 import type { GivenTimestamps } from './put.js';
 
 export type UpdateReturnMode = 'NONE' | 'ALL_NEW' | 'ALL_OLD' | 'UPDATED_NEW' | 'UPDATED_OLD';
@@ -309,9 +309,9 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
     const signal = options?.abortSignal;
     let out: UpdateCommandOutput;
     try {
-      const input = this.build();
+      const { input, condition } = updateRequest(this.model, this.state, new Date(), 'single');
       out = await sendDocumentRequest<UpdateCommandOutput>(this.model.table.client, 'UpdateItem', this.model.name, input, signal).catch(async (e: unknown) => {
-        if (!this.state.upsert || !(await clearExpiredItem(this.model, input.Key!, e, signal))) throw e;
+        if (!this.state.upsert || !(await clearExpiredItem(this.model, input.Key!, condition, e, signal))) throw e;
         return sendDocumentRequest<UpdateCommandOutput>(this.model.table.client, 'UpdateItem', this.model.name, this.build(), signal);
       });
     } catch (e) {

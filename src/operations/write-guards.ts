@@ -86,12 +86,13 @@ export function missingOrOwnedText(model: EntityModel): string | undefined {
 /**
  * What an upsert sent alone requires of a stored item, in words: `missingOrOwnedText`, and with a
  * TTL not to have expired. An expired item of the entity is deleted and the upsert sent once more
- * (expired-upsert.ts), so a failure on one means another expired item was stored meanwhile.
+ * (expired-upsert.ts) where its condition holds on no item, so a failure on one means that it does
+ * not (its where() needs an item), or that another expired item was stored meanwhile.
  */
 export function liveOrMissingText(model: EntityModel): string | undefined {
   const owned = missingOrOwnedText(model);
   if (model.ttl === undefined) return owned;
-  return `${owned === undefined ? 'a stored item must' : `${owned} and`} not have expired (an expired item of ${model.name} is deleted and the upsert sent once more; another expired item stored meanwhile fails it)`;
+  return `${owned === undefined ? 'a stored item must' : `${owned} and`} not have expired (an expired item of ${model.name} is deleted and the upsert sent once more where its condition holds on no item, and kept where it does not; another expired item stored meanwhile fails it)`;
 }
 
 /** `belongsTo` in words: without a discriminator it only says the item exists (and `notExpired`, with a TTL). */
@@ -107,12 +108,23 @@ export function itemIsNew(model: EntityModel): Condition {
 
 /**
  * What a write that must create the item requires where the entity has a TTL: no item, or an
- * expired one (its TTL a number at or before `now`), which DynamoDB has not deleted yet but every
- * read already hides (`attribute_not_exists(#pk) OR #ttl <= :now`).
+ * expired item of this entity (its TTL a number at or before `now`), which DynamoDB has not deleted
+ * yet but every read already hides (`attribute_not_exists(#pk) OR (#_et = :name AND #ttl <= :now)`).
+ * Another entity's expired item is refused as its live one is: no read of this entity shows it, but
+ * a write never replaces another entity's item (as upsert() and put().where() refuse it too).
  */
 export function itemIsNewOrExpired(model: EntityModel, now: Date): Condition {
   const isNew = itemIsNew(model);
-  return model.ttl === undefined ? isNew : isNew.or(expiredAt(model.ttl, now));
+  const expired = ownExpiredItem(model, now);
+  return expired === undefined ? isNew : isNew.or(expired);
+}
+
+/**
+ * `#_et = :name AND #ttl <= :now` (the owner part only in a table with a discriminator): an expired
+ * item of this entity, which a create may write over; `undefined` without a TTL.
+ */
+export function ownExpiredItem(model: EntityModel, now: Date): Condition | undefined {
+  return model.ttl === undefined ? undefined : allOf(ownedItem(model), expiredAt(model.ttl, now));
 }
 
 /**
@@ -147,7 +159,8 @@ function expiredAt(ttl: string, now: Date): Condition {
 
 /** `itemIsNewOrExpired` in words. */
 export function itemIsNewText(model: EntityModel): string {
-  return model.ttl === undefined ? 'the item must not exist yet' : 'the item must not exist yet (or have expired)';
+  if (model.ttl === undefined) return 'the item must not exist yet';
+  return model.table.entityAttribute === undefined ? 'the item must not exist yet (or have expired)' : `the item must not exist yet (or be an expired item of ${model.name})`;
 }
 
 /** ANDs the defined conditions, in order. */

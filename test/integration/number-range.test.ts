@@ -234,6 +234,19 @@ describe('the boundary values DynamoDB accepts go through and read back exactly'
     expect(back?.xs?.has(2e-130)).toBe(true);
   });
 
+  it('-0 (which DynamoDB stores as 0): a put resolves to the item reads return, with 0 at the top level, nested, in a list and in an N key', async () => {
+    const put = await Measure.put({ id: 'minus-zero', x: -0, nested: { l: [-0, 1] } });
+    const read = await Measure.get({ id: 'minus-zero' }).consistent();
+    expect(put).toEqual(read);
+    expect([put.x, put.nested?.l[0], read?.x, read?.nested?.l[0]].map((n) => Object.is(n, 0))).toEqual([true, true, true, true]);
+    const keyed = await ByNumber.put({ id: -0, v: -0 });
+    expect(Object.is(keyed.id, 0) && Object.is(keyed.v, 0)).toBe(true);
+    expect(await ByNumber.get({ id: 0 }).consistent()).toEqual(keyed);
+    // 0 stays 0.
+    const plain = await Measure.put({ id: 'plus-zero', x: 0 });
+    expect(Object.is(plain.x, 0)).toBe(true);
+  });
+
   it('bigints: 38 significant digits, the largest value (38 nines then 88 zeros), 10^125, 10^50; in items, sets, updates and conditions', async () => {
     const values = [D38, -D38, 10n ** 38n - 1n, MAX_BIGINT, -MAX_BIGINT, 10n ** 125n, 10n ** 50n, D38 * 10n ** 88n];
     await Measure.put({ id: 'bigs', big: MAX_BIGINT, bigs: new Set(values), nested: { l: [], b: -MAX_BIGINT } });

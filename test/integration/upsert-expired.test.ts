@@ -63,6 +63,22 @@ describe('upsert over an expired item', () => {
     expect(await Session.get({ sid: 's3' })).toMatchObject({ user: 'dan' });
   });
 
+  it('a where() that fails on no item fails on the expired item, which is kept: nothing is deleted for a write that cannot pass', async () => {
+    await Session.put({ sid: 's6', user: 'hal', cart: ['x'], expiresAt: past() });
+    const before = await stored('s6');
+    const e = await failure(Session.update({ sid: 's6' }).set({ user: 'ivy', expiresAt: later() }).upsert().where(Session.Attr('cart').exists()), ConditionFailedError);
+    expect(e.message).toBe(
+      "Session: update condition failed: a stored item must belong to Session and not have expired (an expired item of Session is deleted and the upsert sent once more where its condition holds on no item, and kept where it does not; another expired item stored meanwhile fails it), and its where() condition must hold; the stored item has expired (its expiresAt has passed), which Session's update sees as no item (stored item attached)",
+    );
+    expect(await stored('s6')).toEqual(before);
+    expect(await Session.get({ sid: 's6' })).toBeUndefined();
+    // One that holds on no item still clears it and creates the item afresh.
+    await Session.update({ sid: 's6' }).set({ user: 'ivy', expiresAt: later() }).upsert().where(Session.Attr('cart').notExists());
+    const created = await Session.get({ sid: 's6' });
+    expect(created).toMatchObject({ user: 'ivy' });
+    expect(created?.cart).toBeUndefined();
+  });
+
   it("another entity's expired item under the key is neither deleted nor written over", async () => {
     await Other.put({ sid: 's4', expiresAt: past() });
     await failure(Session.update({ sid: 's4' }).set({ user: 'eve', expiresAt: later() }).upsert(), ConditionFailedError);

@@ -40,17 +40,21 @@ useTable(Probes, { clients: [client] });
 /** The four entities through one type (Session's, whose schema holds every other's fields): the writes below use only `id`, `age` and `user`. */
 type Writer = typeof Session;
 const writer = (entity: unknown): Writer => entity as Writer;
-type State = 'no item' | 'own live item' | 'own expired item' | "another entity's item" | 'key-only item';
+type State = 'no item' | 'own live item' | 'own expired item' | "another entity's item" | "another entity's expired item" | 'key-only item';
 
 let counter = 0;
 
-/** Stores `state` under a new id of `entity`'s key: its own items hold `age: 30, user: 'x'`, the Order only `age: 30`. */
+/**
+ * Stores `state` under a new id of `entity`'s key: its own items hold `age: 30, user: 'x'`, the Order
+ * only `age: 30`, the expired Ticket (an entity with the same TTL attribute) `age: 30` and no user.
+ */
 async function seed(entity: Writer, state: State): Promise<string> {
   const id = `w${++counter}`;
   const own = { id, age: 30, user: 'x' };
   if (state === 'own live item') await entity.put(entity.model.ttl === undefined ? own : { ...own, expiresAt: later() });
   if (state === 'own expired item') await entity.put({ ...own, expiresAt: expiredLongAgo() });
   if (state === "another entity's item") await Order.put({ id, age: 30 });
+  if (state === "another entity's expired item") await Ticket.create({ id, age: 30, expiresAt: expiredLongAgo() });
   if (state === 'key-only item') await raw.send(new PutCommand({ TableName: entity.model.table.name, Item: entity.model.keys.primaryKey({ id }) }));
   return id;
 }
@@ -70,6 +74,7 @@ const writes = {
   'put.where(C2)': (e: Writer, id: string) => e.put({ id, age: 1 }).where(C2(e)),
   'create.where(C1)': (e: Writer, id: string) => e.create({ id, age: 1 }).where(C1(e)),
   'create.where(C2)': (e: Writer, id: string) => e.create({ id, age: 1 }).where(C2(e)),
+  create: (e: Writer, id: string) => e.create({ id, age: 1 }),
   'delete.where(C1)': (e: Writer, id: string) => e.delete({ id }).where(C1(e)),
   'delete.where(C2)': (e: Writer, id: string) => e.delete({ id }).where(C2(e)),
 } as const;
@@ -81,17 +86,19 @@ type Write = keyof typeof writes;
  * reason in a transaction). A put or delete that passes on no item writes or leaves nothing to see.
  */
 const table: Record<string, { entity: Writer; states: readonly State[]; outcomes: Record<Write, string> }> = {
-  // discriminator and TTL: another entity's item and a key-only item (no entity's) are refused by every where()
+  // discriminator and TTL: another entity's item, expired or not, and a key-only item (no entity's)
+  // are refused by every where() and by create(), which writes over only its own expired item
   Session: {
     entity: Session,
-    states: ['no item', 'own live item', 'own expired item', "another entity's item", 'key-only item'],
+    states: ['no item', 'own live item', 'own expired item', "another entity's item", "another entity's expired item", 'key-only item'],
     outcomes: {
-      'put.where(C1)': 'refused ok refused refused refused',
-      'put.where(C2)': 'ok refused ok refused refused',
-      'create.where(C1)': 'refused refused refused refused refused',
-      'create.where(C2)': 'ok refused ok refused refused',
-      'delete.where(C1)': 'refused ok refused refused refused',
-      'delete.where(C2)': 'ok refused ok refused refused',
+      'put.where(C1)': 'refused ok refused refused refused refused',
+      'put.where(C2)': 'ok refused ok refused refused refused',
+      'create.where(C1)': 'refused refused refused refused refused refused',
+      'create.where(C2)': 'ok refused ok refused refused refused',
+      create: 'ok refused ok refused refused refused',
+      'delete.where(C1)': 'refused ok refused refused refused refused',
+      'delete.where(C2)': 'ok refused ok refused refused refused',
     },
   },
   // discriminator only
@@ -103,6 +110,7 @@ const table: Record<string, { entity: Writer; states: readonly State[]; outcomes
       'put.where(C2)': 'ok refused refused refused',
       'create.where(C1)': 'refused refused refused refused',
       'create.where(C2)': 'ok refused refused refused',
+      create: 'ok refused refused refused',
       'delete.where(C1)': 'refused ok refused refused',
       'delete.where(C2)': 'ok refused refused refused',
     },
@@ -116,6 +124,7 @@ const table: Record<string, { entity: Writer; states: readonly State[]; outcomes
       'put.where(C2)': 'ok refused ok ok',
       'create.where(C1)': 'refused refused refused refused',
       'create.where(C2)': 'ok refused ok refused',
+      create: 'ok refused ok refused',
       'delete.where(C1)': 'refused ok refused refused',
       'delete.where(C2)': 'ok refused ok ok',
     },
@@ -129,6 +138,7 @@ const table: Record<string, { entity: Writer; states: readonly State[]; outcomes
       'put.where(C2)': 'ok refused ok',
       'create.where(C1)': 'refused refused refused',
       'create.where(C2)': 'ok refused refused',
+      create: 'ok refused refused',
       'delete.where(C1)': 'refused ok refused',
       'delete.where(C2)': 'ok refused ok',
     },
@@ -182,6 +192,20 @@ describe('what a refused write says', () => {
     expect(holdsThere.message).toBe(
       'Session: put condition failed: a stored item must belong to Session, and its where() condition must hold on it unless it has expired (an expired item counts as none, on which the condition holds)',
     );
+  });
+
+  it("create() on another entity's expired item: refused as its live item is, naming that entity; the item is kept", async () => {
+    const id = await seed(Session, "another entity's expired item");
+    const e = await failure(Session.create({ id, age: 1 }), ConditionFailedError);
+    expect(e.message).toBe(
+      "Session: create condition failed: the item must not exist yet (or be an expired item of Session); the stored item belongs to Ticket (its _et), which Session's create never writes over (stored item attached)",
+    );
+    expect(e.item).toMatchObject({ _et: 'Ticket', age: 30 });
+    expect(storedItemOf(Session.model, e)).toBeUndefined();
+    expect(await stored(Session, id)).toMatchObject({ _et: 'Ticket', age: 30 });
+    const own = await seed(Session, 'own expired item');
+    await Session.create({ id: own, age: 1 });
+    expect(await Session.get({ id: own })).toEqual({ id: own, age: 1 });
   });
 
   it('delete.where() on an expired item: the item it saw as none', async () => {
@@ -247,6 +271,44 @@ describe("an upsert's where() in a transaction", () => {
     expect(await outcome(() => transactWrite([upsert(live, C2(Session)), aside()]), 'in a transaction')).toBe('refused');
     const order = await seed(Session, "another entity's item");
     expect(await outcome(() => transactWrite([upsert(order, C2(Session)), aside()]), 'in a transaction')).toBe('refused');
+  });
+});
+
+describe('an upsert that does not set the TTL, over an expired item', () => {
+  const aside = () => Probe.put({ id: `aside-${++counter}` });
+
+  it('alone: clears it and creates the item, which reads show (without a TTL)', async () => {
+    const id = await seed(Session, 'own expired item'); // age 30, user 'x'
+    await Session.update({ id }).set({ age: 5 }).upsert();
+    expect(await Session.get({ id })).toEqual({ id, age: 5 });
+  });
+
+  it('in a transaction: refused (the merged item would stay expired, a write no read shows); the item is kept', async () => {
+    const id = await seed(Session, 'own expired item');
+    const before = await stored(Session, id);
+    const e = await failure(transactWrite([Session.update({ id }).set({ age: 5 }).upsert().returnItemOnConditionFailure(), aside()]), TransactionCanceledError);
+    expect(e.reasons.map((r) => r.code)).toEqual(['ConditionalCheckFailed', 'None']);
+    expect(e.message).toContain(
+      "(required: a stored item must belong to Session and not have expired (an upsert in a transaction that does not set expiresAt would leave an expired item expired, a write no read shows: set or remove expiresAt to write over one); the stored item has expired (its expiresAt has passed), which Session's update sees as no item)",
+    );
+    expect(await stored(Session, id)).toEqual(before);
+    // setIfNotExists keeps the stored TTL: refused too.
+    expect(await outcome(() => transactWrite([Session.update({ id }).set({ age: 5 }).setIfNotExists({ expiresAt: later() }).upsert(), aside()]), 'in a transaction')).toBe('refused');
+  });
+
+  it('in a transaction, setting or removing the TTL writes over it (its other attributes kept); a live item or none is merged into or created as before', async () => {
+    const refreshed = await seed(Session, 'own expired item');
+    await transactWrite([Session.update({ id: refreshed }).set({ age: 5, expiresAt: later() }).upsert(), aside()]);
+    expect(await Session.get({ id: refreshed })).toMatchObject({ age: 5, user: 'x' });
+    const removed = await seed(Session, 'own expired item');
+    await transactWrite([Session.update({ id: removed }).set({ age: 5 }).remove('expiresAt').upsert(), aside()]);
+    expect(await Session.get({ id: removed })).toEqual({ id: removed, age: 5, user: 'x' });
+    const live = await seed(Session, 'own live item');
+    await transactWrite([Session.update({ id: live }).set({ age: 5 }).upsert(), aside()]);
+    expect(await Session.get({ id: live })).toMatchObject({ age: 5, user: 'x', expiresAt: expect.any(Date) });
+    const none = await seed(Session, 'no item');
+    await transactWrite([Session.update({ id: none }).set({ age: 5 }).upsert().where(C2(Session)), aside()]);
+    expect(await Session.get({ id: none })).toEqual({ id: none, age: 5 });
   });
 });
 

@@ -178,16 +178,18 @@ describe('the ConditionExpression a conditional put sends', () => {
     expect(() => ByOwner.put({ id: 'a' }).where(valueFirst).build()).toThrow(/ByOwner: .*first operand is a value/);
   });
 
-  it("create(): its guard with the condition inside, judged on no item (an expired one counts as none), nothing sent twice", () => {
+  it("create(): its guard with the condition inside, judged on no item (an expired item of its entity counts as none, another entity's never), nothing sent twice", () => {
     expect(sentWrite(ByBoth.create({ id: 'a' }).where(ByBoth.Attr('age').notExists()))).toEqual({
-      expression: '(attribute_not_exists(#n0) AND attribute_not_exists(#n1)) OR #n2 <= :v0',
-      names: { '#n0': 'pk', '#n1': 'age', '#n2': 'expiresAt' },
-      values: { ':v0': seconds },
+      expression: '(attribute_not_exists(#n0) AND attribute_not_exists(#n1)) OR (#n2 = :v0 AND #n3 <= :v1)',
+      names: { '#n0': 'pk', '#n1': 'age', '#n2': '_et', '#n3': 'expiresAt' },
+      values: { ':v0': 'ByBoth', ':v1': seconds },
     });
     // A condition that fails on no item: an expired item does not let the create through either.
     expect(sentWrite(ByBoth.create({ id: 'a' }).where(ByBoth.Attr('age').gte(18))).expression).toBe('attribute_not_exists(#n0) AND #n1 >= :v0');
     expect(ByOwner.create({ id: 'a' }).where(ByOwner.Attr('age').notExists()).build().ConditionExpression).toBe('attribute_not_exists(#n0) AND attribute_not_exists(#n1)');
-    expect(sentWrite(ByBoth.create({ id: 'a' })).expression).toBe('attribute_not_exists(#n0) OR #n1 <= :v0');
+    expect(sentWrite(ByBoth.create({ id: 'a' })).expression).toBe('attribute_not_exists(#n0) OR (#n1 = :v0 AND #n2 <= :v1)');
+    // Without a discriminator, no owner to test: any expired item is this entity's.
+    expect(sentWrite(ByTtl.create({ id: 'a' })).expression).toBe('attribute_not_exists(#n0) OR #n1 <= :v0');
   });
 
   it("a versioned put: the version guard requires its entity's live item, on which where() is judged; without a version, as create()", () => {
@@ -198,7 +200,7 @@ describe('the ConditionExpression a conditional put sends', () => {
     });
     // An expired item no longer holds the version the caller read (reads show none): not taken for none here.
     expect(sentWrite(Versioned.put({ id: 'a', v: 2 }).where(Versioned.Attr('age').notExists())).expression).toBe('#n0 = :v0 AND #n1 = :v1 AND NOT (#n2 <= :v2) AND attribute_not_exists(#n3)');
-    expect(sentWrite(Versioned.put({ id: 'a' }).where(Versioned.Attr('age').notExists())).expression).toBe('(attribute_not_exists(#n0) AND attribute_not_exists(#n1)) OR #n2 <= :v0');
+    expect(sentWrite(Versioned.put({ id: 'a' }).where(Versioned.Attr('age').notExists())).expression).toBe('(attribute_not_exists(#n0) AND attribute_not_exists(#n1)) OR (#n2 = :v0 AND #n3 <= :v1)');
   });
 });
 
@@ -239,9 +241,16 @@ function spelled({ expression, names, values }: ReturnType<typeof sentWrite>): s
 
 describe("the ConditionExpression of an upsert's where()", () => {
   it('in a transaction, an expired item fails a condition that needs an item; one that holds on none is judged on the attributes the upsert keeps; sent alone, its guard already refuses an expired item (it is cleared and the upsert sent again)', () => {
-    const upsert = () => ByBoth.update({ id: 'a' }).set({ age: 20 }).upsert();
+    // Setting the TTL: the upsert may write over an expired item (it leaves it live).
+    const upsert = () => ByBoth.update({ id: 'a' }).set({ age: 20, expiresAt: new Date(now.getTime() + 3_600_000) }).upsert();
     expect(spelled(sentWrite(upsert().where(ByBoth.Attr('age').gte(18))))).toBe(`(attribute_not_exists(pk) OR _et = "ByBoth") AND NOT (expiresAt <= ${seconds}) AND age >= 18`);
     expect(spelled(sentWrite(upsert().where(ByBoth.Attr('age').notExists())))).toBe(`(attribute_not_exists(pk) OR _et = "ByBoth") AND attribute_not_exists(age)`);
+    // Leaving the TTL alone (or setIfNotExists), it would leave an expired item expired: it requires a live one, on which where() is judged.
+    const keepsTtl = ByBoth.update({ id: 'a' }).set({ age: 20 }).upsert();
+    expect(spelled(sentWrite(keepsTtl.where(ByBoth.Attr('age').notExists())))).toBe(`(attribute_not_exists(pk) OR _et = "ByBoth") AND NOT (expiresAt <= ${seconds}) AND attribute_not_exists(age)`);
+    expect(spelled(sentWrite(keepsTtl.where(ByBoth.Attr('age').gte(18))))).toBe(`(attribute_not_exists(pk) OR _et = "ByBoth") AND NOT (expiresAt <= ${seconds}) AND age >= 18`);
+    expect(spelled(sentWrite(keepsTtl.setIfNotExists({ expiresAt: now })))).toBe(`(attribute_not_exists(pk) OR _et = "ByBoth") AND NOT (expiresAt <= ${seconds})`);
+    expect(spelled(sentWrite(ByBoth.update({ id: 'a' }).set({ age: 20 }).remove('expiresAt').upsert()))).toBe(`attribute_not_exists(pk) OR _et = "ByBoth"`);
     vi.useFakeTimers({ now });
     try {
       const alone = upsert().where(ByBoth.Attr('age').notExists()).build();
