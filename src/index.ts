@@ -35,6 +35,7 @@ export { encodeKeyNumber, decodeKeyNumber } from './entity/key-encoding.js';
 export { computeItemSize, MAX_ITEM_BYTES } from './entity/item-size.js';
 export { Condition, AttributeOperand, and, or, not } from './expressions/condition.js';
 export { KeyCondition, KeyOperand } from './expressions/key-condition.js';
+export type { PartitionKeyNeedsEq } from './expressions/key-condition.js';
 export { TableKeyCondition, TableKeyOperand } from './expressions/table-key-condition.js';
 export { UpdateRef } from './expressions/update-values.js';
 export { PutBuilder } from './operations/put.js';

@@ -3,6 +3,7 @@
  * and a batch that gave up with what it did not do.
  */
 import { DynakitError, operationsSummary } from '../errors.js';
+import type { EpochTimestampFields, TimestampFields } from '../entity/entity-types.js';
 
 /**
  * A write of a batch that did not happen: what to retry or log. A put's `item` is the item as it
@@ -14,8 +15,12 @@ export type UnprocessedWrite =
       readonly entity: string;
       readonly table: string;
       readonly item: Record<string, unknown>;
-      /** The times a put given `withTimestamps(...)` was to store: redo it with `put(item).withTimestamps(timestamps)`. */
-      readonly timestamps?: { readonly createdAt: string | number; readonly updatedAt: string | number };
+      /**
+       * The times a put given `withTimestamps(...)` was to store: redo it with `put(item).withTimestamps(timestamps)`.
+       * Both in the entity's format: ISO text, or both epoch numbers (one entity's list holds one
+       * format; the list names its entity only at run time, so no narrower type is known here).
+       */
+      readonly timestamps?: TimestampFields | EpochTimestampFields;
     }
   | { readonly type: 'delete'; readonly entity: string; readonly table: string; readonly key: Record<string, unknown> };
 

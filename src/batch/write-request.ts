@@ -2,6 +2,7 @@ import type { AttributeValue, WriteRequest as RawWriteRequest } from '@aws-sdk/c
 import { marshall, type marshallOptions } from '@aws-sdk/util-dynamodb';
 import type { AnyDynamoClient } from '../client/send.js';
 import type { UnprocessedWrite } from './batch-errors.js';
+import type { EpochTimestampFields, TimestampFields } from '../entity/entity-types.js';
 import type { EntityModel } from '../entity/model.js';
 import type { Table } from '../entity/table.js';
 import { wireItemSize } from './wire-size.js';
@@ -108,7 +109,9 @@ export function putRequest(
   given: Record<string, unknown>,
   timestamps?: { readonly createdAt: string | number; readonly updatedAt: string | number },
 ): WriteRequest {
-  const write = timestamps === undefined ? { type: 'put' as const, entity: model.name, table: model.table.name, item: given } : { type: 'put' as const, entity: model.name, table: model.table.name, item: given, timestamps };
+  // Both read from one stored item, which the entity's one format stamped (see `UnprocessedWrite`).
+  const times = timestamps as TimestampFields | EpochTimestampFields | undefined;
+  const write = times === undefined ? { type: 'put' as const, entity: model.name, table: model.table.name, item: given } : { type: 'put' as const, entity: model.name, table: model.table.name, item: given, timestamps: times };
   return requestOn(model.table, item, { PutRequest: { Item: item } }, write);
 }
 

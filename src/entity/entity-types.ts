@@ -1,7 +1,7 @@
 import type { AttrPath, PathValue } from './paths.js';
 import type { IndexComposites, KeyAttributeNames, TemplateComposites, Templates } from './template-types.js';
 import type { UpdateRef } from '../expressions/update-values.js';
-import type { KeyCondition } from '../expressions/key-condition.js';
+import type { KeyCondition, PartitionKeyNeedsEq } from '../expressions/key-condition.js';
 
 export interface TimestampFields {
   /** ISO-8601 time of the first write. */
@@ -221,8 +221,8 @@ export type QueryKeyNames<K, I extends keyof K> = K[I] extends { readonly pk: st
  * aliases each testing it cost ~17 instantiations more per queried index).
  */
 export type QueryCondition<K, I extends keyof K> = K[I] extends { readonly pk: infer P }
-  ? KeyCondition<IndexComposites<K[I]>, TemplateComposites<Templates<P>>>
-  : KeyCondition<IndexComposites<K[I]> | PrimaryPartitionNames<K>, PrimaryPartitionNames<K>>;
+  ? KeyCondition<IndexComposites<K[I]>, TemplateComposites<Templates<P>> & PartitionKeyNeedsEq>
+  : KeyCondition<IndexComposites<K[I]> | PrimaryPartitionNames<K>, PrimaryPartitionNames<K> & PartitionKeyNeedsEq>;
 
 /**
  * The composites of index `I`'s partition key (a local index's is the table's): what

@@ -4,6 +4,7 @@
  */
 import type { KeyAttribute, TableConfig } from './table-types.js';
 import type { TableKeyCondition } from '../expressions/table-key-condition.js';
+import type { PartitionKeyNeedsEq } from '../expressions/key-condition.js';
 
 /** The attributes of a key: one, every attribute of a multi-attribute key, or none when absent. */
 type KeyAttributes<K> = K extends readonly KeyAttribute[] ? K[number] : K extends KeyAttribute ? K : never;
@@ -33,7 +34,7 @@ export type KeyValueOf<T extends KeyAttribute['type']> = { S: string; N: number 
  * with the same partition: the table and its local indexes) takes.
  */
 export type IndexKeyCondition<C extends TableConfig, I> = I extends 'primary'
-  ? TableKeyCondition<C['partitionKey']['name'] | KeyAttributes<C['sortKey']>['name'] | '~partition of primary', C['partitionKey']['name']>
+  ? TableKeyCondition<C['partitionKey']['name'] | KeyAttributes<C['sortKey']>['name'] | '~partition of primary', C['partitionKey']['name'] & PartitionKeyNeedsEq>
   : IndexKeyConditionOf<IndexesOf<C>[I & keyof IndexesOf<C>], C['partitionKey']['name'], I & string>;
 
 /**
@@ -43,8 +44,8 @@ export type IndexKeyCondition<C extends TableConfig, I> = I extends 'primary'
  * names cost 9 more).
  */
 type IndexKeyConditionOf<X, TablePartitionKey extends string, I extends string> = X extends { partitionKey: infer P extends KeyAttribute }
-  ? TableKeyCondition<P['name'] | KeyAttributes<X[keyof X & 'sortKey']>['name'] | `~partition of ${I}`, P['name']>
+  ? TableKeyCondition<P['name'] | KeyAttributes<X[keyof X & 'sortKey']>['name'] | `~partition of ${I}`, P['name'] & PartitionKeyNeedsEq>
   : X extends { partitionKey: infer P }
-    ? TableKeyCondition<KeyAttributes<P>['name'] | KeyAttributes<X[keyof X & 'sortKey']>['name'] | `~partition of ${I}`, KeyAttributes<P>['name']>
-    : TableKeyCondition<TablePartitionKey | KeyAttributes<X[keyof X & 'sortKey']>['name'] | '~partition of primary', TablePartitionKey>;
+    ? TableKeyCondition<KeyAttributes<P>['name'] | KeyAttributes<X[keyof X & 'sortKey']>['name'] | `~partition of ${I}`, KeyAttributes<P>['name'] & PartitionKeyNeedsEq>
+    : TableKeyCondition<TablePartitionKey | KeyAttributes<X[keyof X & 'sortKey']>['name'] | '~partition of primary', TablePartitionKey & PartitionKeyNeedsEq>;
 

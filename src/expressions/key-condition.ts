@@ -5,6 +5,18 @@
  */
 import { mergeOwners, type ConditionOwner, type OwnedPath } from './condition-owner.js';
 
+/**
+ * The brand on the partition-key composites a query's condition must compare with `eq` (the second
+ * type argument of `KeyCondition`): a condition without one fails to compile with "Type '"orgId" &
+ * PartitionKeyNeedsEq' is not assignable to type '"name"'", naming the composite and the rule
+ * (`AppTable.query`'s conditions carry it on the partition key attributes too). Measured: +10
+ * instantiations at N=10 for both (bench/analysis.md, thirty-third session).
+ * A brand, not a message literal: `"orgId" & Brand` is still assignable to a condition's `"orgId"`.
+ */
+export interface PartitionKeyNeedsEq {
+  readonly '~a query needs eq() on every partition-key composite': never;
+}
+
 export type KeyOp = '=' | '<' | '<=' | '>' | '>=' | 'between' | 'beginsWith';
 
 export interface KeyTerm {
