@@ -8,6 +8,7 @@ import {
   transactGet,
   transactWrite,
   type BatchCollector,
+  type TransactWriteResult,
   type BatchProgress,
   type BatchWriteBuilder,
   type BatchWriteInput,
@@ -153,7 +154,7 @@ test('transactWrite takes put, update, delete and check builders', () => {
       ],
       { idempotencyToken: 'req-1', retryConflicts: { maxAttempts: 5, baseDelayMs: 20 } },
     ),
-  ).toEqualTypeOf<Promise<void>>();
+  ).toEqualTypeOf<Promise<TransactWriteResult>>();
   transactWrite([User.put(ada)], { retryConflicts: true });
   // @ts-expect-error a get is not a write action
   transactWrite([User.get({ userId: 'u1' })]);
