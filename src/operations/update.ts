@@ -78,6 +78,12 @@ export interface UpdateInputShapes {
  * attributes are rewritten; `updatedAt` is kept.
  */
 export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> extends ConditionalWrite<UpdateCommandInput, Result, UpdateState> {
+  /**
+   * Type carrier, never set at run time: the entity's item, which `TransactWriteResult.itemOf` reads
+   * (inferring it from the builder's type arguments relates whole builders: ~950 instantiations).
+   */
+  declare readonly '~item': Item;
+
   protected with(patch: Partial<UpdateState>): this {
     return new UpdateBuilder(this.model, { ...this.state, ...patch }) as this;
   }

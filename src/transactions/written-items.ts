@@ -1,6 +1,6 @@
 import { InvalidTransactionError } from '../errors.js';
 import type { PutBuilder } from '../operations/put.js';
-import type { UpdateBuilder, UpdateInputShapes } from '../operations/update.js';
+import type { UpdateBuilder } from '../operations/update.js';
 import type { TransactWriteAction } from './transact-write.js';
 
 /**
@@ -26,6 +26,13 @@ export interface TransactWriteResult {
    */
   readonly items: readonly (Record<string, unknown> | undefined)[];
   /**
+   * `items[i]` of the update builder given as action `i`: the part of the item it is known to have
+   * stored (`updatedAt`, `version` when it checked one), typed as a part of the entity's item.
+   *
+   * @example const { version } = (await transactWrite([update])).itemOf(update)
+   */
+  itemOf<Item>(update: { readonly '~item': Item }): Partial<Item>;
+  /**
    * `items[i]` of the put or create builder given as action `i`, typed as that builder's item. The
    * very builder given to `transactWrite` (`where()` and the other methods return new builders); any
    * other is an `InvalidTransactionError`.
@@ -33,13 +40,6 @@ export interface TransactWriteResult {
    * @example const stored = (await transactWrite([put, check])).itemOf(put) // User
    */
   itemOf<Item>(put: PutBuilder<Item, unknown, string>): Item;
-  /**
-   * `items[i]` of the update builder given as action `i`: the part of the item it is known to have
-   * stored (`updatedAt`, `version` when it checked one), typed as a part of the entity's item.
-   *
-   * @example const { version } = (await transactWrite([update])).itemOf(update)
-   */
-  itemOf<Item, U extends UpdateInputShapes>(update: UpdateBuilder<Item, U, unknown>): Partial<Item>;
 }
 
 /**
