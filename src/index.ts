@@ -66,7 +66,7 @@ export { transactWrite, buildTransactWrite } from './transactions/transact-write
 export type { TransactWriteAction, TransactWriteOptions } from './transactions/transact-write.js';
 export { transactGet } from './transactions/transact-get.js';
 export type { TransactGetOptions, TransactGetResults } from './transactions/transact-get.js';
-export type { TransactWriteResult } from './transactions/written-items.js';
+export type { TransactWriteResult, WrittenItems } from './transactions/written-items.js';
 export { TransactionOutcomeUnknownError } from './transactions/outcome-unknown.js';
 export type { UnknownOutcomeAction } from './transactions/outcome-unknown.js';
 export { IdempotencyTokenMismatchError } from './transactions/token-mismatch.js';

@@ -257,6 +257,7 @@ function prepareTransactWrite(
  * ], { idempotencyToken: requestId });
  * written.itemOf(put).createdAt; // as stored
  */
+export async function transactWrite<const A extends readonly TransactWriteAction[]>(actions: A, options?: TransactWriteOptions): Promise<TransactWriteResult<A>>;
 export async function transactWrite(actions: readonly TransactWriteAction[], options: TransactWriteOptions = {}): Promise<TransactWriteResult> {
   // A token dynakit knows, so that an unknown outcome can name it; the SDK's retries reuse it.
   const token = checkedToken(options) ?? randomToken();

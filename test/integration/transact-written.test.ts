@@ -119,7 +119,7 @@ describe('what a transaction wrote', () => {
     const edit = Note.update({ noteId: t }).set({ text: 'x' }).upsert();
     const token = id('tok');
     const first = await transactWrite([create, bump, edit], { idempotencyToken: token });
-    (first.items[0] as Record<string, unknown>)['title'] = 'changed by the caller'; // its own copy
+    (first.items[0] as { title: string }).title = 'changed by the caller'; // its own copy
     await pause(5);
     const replay = await transactWrite([create, bump, edit], { idempotencyToken: token });
     expect(replay.itemOf(create)).toEqual(await Doc.get({ docId: d }));

@@ -9,6 +9,7 @@ import {
   type TransactWriteAction,
   type TransactWriteResult,
   type UnknownOutcomeAction,
+  type WrittenItems,
 } from '../../src/index.js';
 import { appModel } from '../fixtures/app-model.js';
 
@@ -24,8 +25,30 @@ test('transactWrite resolves to a TransactWriteResult; code that ignores it comp
     await transactWrite(actions);
   };
   void sendAll;
-  expectTypeOf(transactWrite([User.put(ada)])).resolves.toEqualTypeOf<TransactWriteResult>();
-  expectTypeOf<TransactWriteResult['items']>().toEqualTypeOf<readonly (Record<string, unknown> | undefined)[]>();
+  expectTypeOf(transactWrite([User.put(ada)])).resolves.toHaveProperty('items').toEqualTypeOf<readonly [User]>();
+});
+
+test('items is a tuple typed per action for a list written out', async () => {
+  const { items } = await transactWrite([
+    User.put(ada),
+    Order.update(orderKey).add({ total: 1 }),
+    User.delete({ userId: 'u2' }),
+    User.check({ userId: 'u3' }, User.Attr('age').gte(18)),
+    Order.create({ ...orderKey, seq: 2, total: 1, placedAt: new Date(), lines: [] }).where(Order.Attr('total').gt(0)),
+  ]);
+  expectTypeOf(items).toEqualTypeOf<readonly [User, Partial<Order>, undefined, undefined, Order]>();
+  const [user, , , , order] = items;
+  expectTypeOf(user.createdAt).toEqualTypeOf<string>();
+  expectTypeOf(order.placedAt).toEqualTypeOf<Date>();
+  // @ts-expect-error an update's entry is only part of the item
+  expectTypeOf(items[1].total).toEqualTypeOf<number>();
+});
+
+test('items of an array built at run time are untyped entries: itemOf types them', async () => {
+  const actions: TransactWriteAction[] = [User.put(ada)];
+  const { items } = await transactWrite(actions);
+  expectTypeOf(items).toEqualTypeOf<readonly (Record<string, unknown> | undefined)[]>();
+  expectTypeOf<WrittenItems<TransactWriteAction[]>>().toEqualTypeOf<readonly (Record<string, unknown> | undefined)[]>();
 });
 
 test("itemOf types a put's or create's item as the entity's item, whatever the builder's options", async () => {
