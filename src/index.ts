@@ -67,8 +67,11 @@ export { transactWrite, buildTransactWrite } from './transactions/transact-write
 export type { TransactWriteAction, TransactWriteOptions } from './transactions/transact-write.js';
 export { transactGet } from './transactions/transact-get.js';
 export type { TransactGetOptions, TransactGetResults } from './transactions/transact-get.js';
+export type { TransactWriteResult, WrittenItems } from './transactions/written-items.js';
 export { TransactionOutcomeUnknownError } from './transactions/outcome-unknown.js';
 export type { UnknownOutcomeAction } from './transactions/outcome-unknown.js';
+export { IdempotencyTokenMismatchError } from './transactions/token-mismatch.js';
+export type { SentAction } from './transactions/sent-actions.js';
 export type { TablePage, StoredItem, CollectionItem, TableReadItem } from './pagination/table-read-types.js';
 export {
   DynakitError,

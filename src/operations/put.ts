@@ -175,8 +175,8 @@ export class PutBuilder<Item, Result = Item, Guard extends string = never> exten
 
   /** The action built for a transaction, the same again for a retry under its idempotency token. */
   private readonly replay = new ReplayedAction((now) => {
-    const { input, size } = this.prepare(now);
-    return { item: { Put: input }, size };
+    const { input, size, result } = this.prepare(now);
+    return { item: { Put: input }, size, result };
   });
 
   /** @internal the action of a transaction (see `transactAction`). */
@@ -185,12 +185,13 @@ export class PutBuilder<Item, Result = Item, Guard extends string = never> exten
   }
 
   /**
-   * @internal `transactItem` with the stored item's size, for the 4 MB accounting. Built again for
-   * each transaction, so timestamps are those of the write, except for a retry with the same
-   * idempotency token: DynamoDB replays it only when the payload is the same, timestamps included.
-   * A time given by the caller (`now`) makes the payload the same without the cache.
+   * @internal `transactItem` with the stored item's size, for the 4 MB accounting, and the item in
+   * model form (what `transactWrite` resolves to for it). Built again for each transaction, so
+   * timestamps are those of the write, except for a retry with the same idempotency token: DynamoDB
+   * replays it only when the payload is the same, timestamps included. A time given by the caller
+   * (`now`) makes the payload the same without the cache.
    */
-  transactAction(token?: string, now?: Date): { item: { Put: PutCommandInput }; size: number } {
+  transactAction(token?: string, now?: Date): { item: { Put: PutCommandInput }; size: number; result: Record<string, unknown> } {
     return this.replay.action(token, now);
   }
 

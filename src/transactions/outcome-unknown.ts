@@ -1,17 +1,8 @@
-import { DynakitError, keyText, operationsSummary, sdkAttempts, type WriteOperation } from '../errors.js';
+import { DynakitError, sdkAttempts } from '../errors.js';
+import { sentActionsText, type SentAction } from './sent-actions.js';
 
-/** One action of a transaction whose outcome is unknown: what it wrote, and where. */
-export interface UnknownOutcomeAction {
-  /** Its position in the actions given to `transactWrite`. */
-  readonly index: number;
-  /** `put`, `create`, `update`, `delete` or `check`. */
-  readonly operation: WriteOperation;
-  /** The entity's name, or `table <name>` for a table's delete by physical key. */
-  readonly entity: string;
-  readonly table: string;
-  /** The item's primary key as stored (`{ pk, sk }`). */
-  readonly key: Record<string, unknown>;
-}
+/** One action of a transaction whose outcome is unknown: what it wrote, and where (see `SentAction`). */
+export type UnknownOutcomeAction = SentAction;
 
 /**
  * `transactWrite` sent the transaction, but the answer never came or does not say whether it was
@@ -39,7 +30,7 @@ export class TransactionOutcomeUnknownError extends DynakitError {
     override readonly cause: unknown,
   ) {
     super(
-      `transaction outcome unknown (${causeText(cause)}): it may or may not have been applied (${actionsSummary(actions)}); ` +
+      `transaction outcome unknown (${causeText(cause)}): it may or may not have been applied (${sentActionsText(actions)}); ` +
         `sending the same actions again with idempotencyToken ${JSON.stringify(idempotencyToken)} within 10 minutes applies them at most once`,
     );
   }
@@ -47,16 +38,11 @@ export class TransactionOutcomeUnknownError extends DynakitError {
 
 const causeText = (cause: unknown): string => (cause instanceof Error ? `${cause.name}: ${cause.message}` : `aborted: ${String(cause)}`);
 
-/** The actions for the message: a single one named with its key, several counted per entity and table. */
-function actionsSummary(actions: readonly UnknownOutcomeAction[]): string {
-  if (actions.length !== 1) return operationsSummary(actions);
-  const a = actions[0]!;
-  return `${a.operation} ${a.entity} ${keyText(a.key)} in table ${a.table}`;
-}
-
 /**
  * Answers that show the transaction was not applied, however many times the SDK sent it: an
- * applied transaction sent again with its token is answered with success, not with these.
+ * applied transaction sent again with its token is answered with success, not with these. A
+ * token mismatch too: had an earlier attempt of this payload been applied, the token would be this
+ * payload's, and the attempt would be answered with success.
  */
 const NOT_APPLIED = new Set(['TransactionCanceledException', 'ValidationException', 'IdempotentParameterMismatchException']);
 /** Failures before a connection was made (the request never left) and before signing. */

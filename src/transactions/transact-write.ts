@@ -20,8 +20,11 @@ import { tableNameOf } from '../entity/table-name.js';
 import { MAX_REQUEST_BODY_BYTES, wireItemSize } from '../batch/wire-size.js';
 import { expressionBytes, keyedActionBytes, type SizedAction } from './action-size.js';
 import { checkOneDestination } from './one-destination.js';
-import { leavesOutcomeUnknown, TransactionOutcomeUnknownError, type UnknownOutcomeAction } from './outcome-unknown.js';
+import { leavesOutcomeUnknown, TransactionOutcomeUnknownError } from './outcome-unknown.js';
 import { unseenStoredItem } from '../operations/check-guard.js';
+import { IdempotencyTokenMismatchError, isTokenMismatch } from './token-mismatch.js';
+import { transactWriteResult, type TransactWriteResult } from './written-items.js';
+import type { SentAction } from './sent-actions.js';
 
 /** DynamoDB's cap on actions per transaction. */
 export const MAX_TRANSACTION_ACTIONS = 100;
@@ -73,6 +76,8 @@ interface PreparedAction {
   readonly version: VersionCheck | undefined;
   /** what the action counts toward DynamoDB's 4 MB per transaction */
   readonly bytes: number;
+  /** what `transactWrite` resolves to for the action (`TransactWriteResult.items`) */
+  readonly written?: Readonly<Record<string, unknown>>;
   /**
    * an entity's action: why it saw the stored item its failed condition returned as no item (another
    * entity's, or expired), for the message of a cancellation
@@ -123,16 +128,16 @@ function prepare(action: TransactWriteAction, token: string | undefined, now: Da
   if (action instanceof PutBuilder) {
     // The item's size comes from the put's 400 KB check: the item is not walked a second time. Its
     // condition counts too.
-    const { item, size } = action.transactAction(token, now);
+    const { item, size, result } = action.transactAction(token, now);
     const model = action.model;
     const key: Record<string, unknown> = {};
     for (const n of model.primaryKeyNames) key[n] = (item.Put.Item as Record<string, unknown>)[n];
     const operation = action.operation;
-    return { item: item as TransactItem, model, owner: model.name, table: model.table, key, operation, checks: action.checks(), version: action.versionCheck(), bytes: size + expressionBytes(item.Put), unseen: unseenBy(model, operation, now) };
+    return { item: item as TransactItem, model, owner: model.name, table: model.table, key, operation, checks: action.checks(), version: action.versionCheck(), bytes: size + expressionBytes(item.Put), unseen: unseenBy(model, operation, now), written: result };
   }
   if (action instanceof UpdateBuilder) {
-    const item = action.transactItem(token, now);
-    return keyed(item as TransactItem, action.model, 'update', item.Update, action.checks(), now, action.versionCheck());
+    const { item, written } = action.transactAction(token, now);
+    return { ...keyed(item as TransactItem, action.model, 'update', item.Update, action.checks(), now, action.versionCheck()), written };
   }
   if (action instanceof DeleteBuilder) {
     const item = action.transactItem(token, now);
@@ -235,20 +240,25 @@ function prepareTransactWrite(
 
 /**
  * Runs put, update, delete and check builders as one all-or-nothing transaction (up to 100
- * actions, across entities and tables). A cancelled transaction throws a
+ * actions, across entities and tables), and resolves to what they wrote (`TransactWriteResult`:
+ * the stored item of each put, the stamps of each update). A cancelled transaction throws a
  * `TransactionCanceledError` whose `reasons[i]` belongs to action `i`. A send whose outcome is
  * unknown (a dropped connection, a timeout, a 5xx) throws a `TransactionOutcomeUnknownError`
  * carrying the request's idempotency token (the caller's, or one dynakit made): sending the same
- * actions again with it applies them at most once.
+ * actions again with it applies them at most once. A token another payload used within 10 minutes
+ * throws an `IdempotencyTokenMismatchError` (nothing applied).
  *
  * @example
- * await transactWrite([
- *   User.put(u).where(User.Attr('userId').notExists()),
+ * const put = User.put(u).where(User.Attr('userId').notExists());
+ * const written = await transactWrite([
+ *   put,
  *   Order.update(k).add({ total: 5 }),
  *   User.check({ userId: 'u2' }, User.Attr('age').gte(18)),
  * ], { idempotencyToken: requestId });
+ * written.itemOf(put).createdAt; // as stored
  */
-export async function transactWrite(actions: readonly TransactWriteAction[], options: TransactWriteOptions = {}): Promise<void> {
+export async function transactWrite<const A extends readonly TransactWriteAction[]>(actions: A, options?: TransactWriteOptions): Promise<TransactWriteResult<A>>;
+export async function transactWrite(actions: readonly TransactWriteAction[], options: TransactWriteOptions = {}): Promise<TransactWriteResult> {
   // A token dynakit knows, so that an unknown outcome can name it; the SDK's retries reuse it.
   const token = checkedToken(options) ?? randomToken();
   const { input, prepared } = prepareTransactWrite(actions, options, token);
@@ -265,12 +275,15 @@ export async function transactWrite(actions: readonly TransactWriteAction[], opt
     const abortedBefore = signal?.aborted === true;
     try {
       await sendCommand(client, new TransactWriteItemsCommand(raw), signal);
-      return;
+      return transactWriteResult(actions, prepared.map((p) => p.written));
     } catch (e) {
       // `e` can be any value: an abort rejects with the signal's reason, `null` included.
       if (signal?.aborted === true ? !abortedBefore && e === signal.reason : leavesOutcomeUnknown(e)) {
-        throw new TransactionOutcomeUnknownError(token, unknownActions(prepared), e);
+        throw new TransactionOutcomeUnknownError(token, sentActions(prepared), e);
       }
+      // Only a caller's token can meet another payload: dynakit's are new UUIDs. On a conflict retry
+      // too (another call took the token meanwhile), this payload was not applied.
+      if (isTokenMismatch(e)) throw new IdempotencyTokenMismatchError(token, sentActions(prepared), e);
       if ((e as { name?: string } | null)?.name !== 'TransactionCanceledException') throw explainValidation(actions, e);
       const { reasons, conflicts, found } = cancellationReasons(e, prepared);
       if (backoff === undefined || !onlyConflicts(reasons) || attempt >= backoff.maxAttempts) {
@@ -282,8 +295,8 @@ export async function transactWrite(actions: readonly TransactWriteAction[], opt
   }
 }
 
-/** The actions as a `TransactionOutcomeUnknownError` lists them. */
-const unknownActions = (prepared: readonly PreparedAction[]): UnknownOutcomeAction[] =>
+/** The actions as `TransactionOutcomeUnknownError` and `IdempotencyTokenMismatchError` list them. */
+const sentActions = (prepared: readonly PreparedAction[]): SentAction[] =>
   prepared.map((p, index) => ({ index, operation: p.operation, entity: p.owner, table: p.table.name, key: { ...p.key } }));
 
 /**

@@ -1,12 +1,13 @@
 /**
  * `transactWrite(actions, { now })`: a retry built from new builders (another process, a redelivered
  * message) with the same idempotency token sends the same payload when it carries the time of the
- * first attempt, so DynamoDB replays it instead of answering IdempotentParameterMismatchException.
+ * first attempt, so DynamoDB replays it instead of answering IdempotentParameterMismatchException
+ * (an IdempotencyTokenMismatchError).
  */
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { InvalidTransactionError, buildTransactWrite, transactWrite, type EntityInput } from '../../src/index.js';
+import { IdempotencyTokenMismatchError, InvalidTransactionError, buildTransactWrite, transactWrite, type EntityInput } from '../../src/index.js';
 import { appModel } from '../fixtures/app-model.js';
 import { testClient, testDocClient, uniqueTableName } from '../support/client.js';
 import { useTable } from '../support/tables.js';
@@ -55,7 +56,7 @@ describe('transactWrite with a given time', () => {
     await transactWrite(work(created, bumped), { idempotencyToken: token });
     await pause(10);
     const e = await transactWrite(work(created, bumped), { idempotencyToken: token }).catch((x: unknown) => x);
-    expect((e as Error).name).toBe('IdempotentParameterMismatchException');
+    expect(e).toBeInstanceOf(IdempotencyTokenMismatchError);
     expect((await stored(bumped))['age']).toBe(31);
   });
 

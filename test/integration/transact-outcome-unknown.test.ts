@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { DynakitError, TransactionCanceledError, TransactionOutcomeUnknownError, transactWrite, type EntityInput } from '../../src/index.js';
+import { DynakitError, IdempotencyTokenMismatchError, TransactionCanceledError, TransactionOutcomeUnknownError, transactWrite, type EntityInput } from '../../src/index.js';
 import { appModel } from '../fixtures/app-model.js';
 import { localClientConfig } from '../support/dynamodb-local.js';
 import { testClient, testDocClient, testEndpoint, uniqueTableName } from '../support/client.js';
@@ -191,7 +191,7 @@ describe('known outcomes keep their errors', () => {
     expect(await storedUser(u)).toBeUndefined();
   });
 
-  it('a ValidationException and a token reused with another payload pass through as they came', async () => {
+  it('a ValidationException passes through as it came; a token reused with another payload is an IdempotencyTokenMismatchError, not an unknown outcome', async () => {
     const u = id('u');
     await Order.put(order(u, 10));
     const invalid = await withScript(client, [{ kind: 'error', error: 'ValidationException' }], () => failure(transactWrite([Order.update(orderKey(u)).add({ total: 5 })]), Error));
@@ -199,8 +199,8 @@ describe('known outcomes keep their errors', () => {
 
     const token = id('tok');
     await transactWrite([Order.update(orderKey(u)).add({ total: 1 })], { idempotencyToken: token });
-    const mismatch = await failure(transactWrite([Order.update(orderKey(u)).add({ total: 2 })], { idempotencyToken: token }), Error);
-    expect(mismatch.name).toBe('IdempotentParameterMismatchException');
+    const mismatch = await failure(transactWrite([Order.update(orderKey(u)).add({ total: 2 })], { idempotencyToken: token }), IdempotencyTokenMismatchError);
+    expect((mismatch.cause as Error).name).toBe('IdempotentParameterMismatchException');
     expect((await Order.get(orderKey(u)))?.total).toBe(11);
   });
 

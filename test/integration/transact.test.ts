@@ -12,6 +12,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import {
   ConditionFailedError,
   DynakitError,
+  IdempotencyTokenMismatchError,
   InvalidTransactionError,
   TransactionCanceledError,
   TransactionOutcomeUnknownError,
@@ -226,9 +227,10 @@ describe('idempotency tokens', () => {
     // A new token is a new transaction.
     await transactWrite(actions, { idempotencyToken: `tok2-${u}` });
     expect((await Order.get(orderKey(u, 1)))?.total).toBe(20);
-    // The same token with other actions is refused by DynamoDB (the SDK's error passes through).
+    // The same token with other actions is refused by DynamoDB: a typed error, its cause the SDK's.
     const e = await transactWrite([Order.update(orderKey(u, 1)).add({ total: 7 })], { idempotencyToken: `tok-${u}` }).catch((x: unknown) => x);
-    expect((e as Error).name).toBe('IdempotentParameterMismatchException');
+    expect(e).toBeInstanceOf(IdempotencyTokenMismatchError);
+    expect(((e as IdempotencyTokenMismatchError).cause as Error).name).toBe('IdempotentParameterMismatchException');
     expect((await Order.get(orderKey(u, 1)))?.total).toBe(20);
   });
 

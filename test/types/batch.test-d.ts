@@ -141,19 +141,18 @@ test('AppTable.batchGet and transactGet: a tuple typed after the gets', async ()
   transactGet([User.put(ada)]);
 });
 
-test('transactWrite takes put, update, delete and check builders', () => {
-  expectTypeOf(
-    transactWrite(
-      [
-        User.put(ada).where(User.Attr('userId').notExists()),
-        User.create(ada),
-        Order.update(orderKey).add({ total: 5 }),
-        Order.delete(orderKey).where(Order.Attr('total').gt(1)),
-        User.check({ userId: 'u2' }, User.Attr('age').gte(18)),
-      ],
-      { idempotencyToken: 'req-1', retryConflicts: { maxAttempts: 5, baseDelayMs: 20 } },
-    ),
-  ).toEqualTypeOf<Promise<void>>();
+test('transactWrite takes put, update, delete and check builders', async () => {
+  const written = await transactWrite(
+    [
+      User.put(ada).where(User.Attr('userId').notExists()),
+      User.create(ada),
+      Order.update(orderKey).add({ total: 5 }),
+      Order.delete(orderKey).where(Order.Attr('total').gt(1)),
+      User.check({ userId: 'u2' }, User.Attr('age').gte(18)),
+    ],
+    { idempotencyToken: 'req-1', retryConflicts: { maxAttempts: 5, baseDelayMs: 20 } },
+  );
+  expectTypeOf(written.items).toEqualTypeOf<readonly [User, User, Partial<Order>, undefined, undefined]>();
   transactWrite([User.put(ada)], { retryConflicts: true });
   // @ts-expect-error a get is not a write action
   transactWrite([User.get({ userId: 'u1' })]);

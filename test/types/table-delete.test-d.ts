@@ -59,5 +59,5 @@ test('batches and transactions take it', () => {
     batch.delete(User, { userId: 'u1' });
   });
   AppTable.batchWriter().delete(del).delete(User.delete({ userId: 'u1' }));
-  expectTypeOf(transactWrite([User.delete({ userId: 'u2' }), del.where(AppTable.Attr('_et').eq('Note'))])).resolves.toEqualTypeOf<void>();
+  expectTypeOf(transactWrite([User.delete({ userId: 'u2' }), del.where(AppTable.Attr('_et').eq('Note'))])).resolves.toHaveProperty('items').toEqualTypeOf<readonly [undefined, undefined]>();
 });
