@@ -21,39 +21,38 @@ function copyOf(value: unknown, copies: Map<object, unknown>): unknown {
   if (value === null || typeof value !== 'object') return value;
   const known = copies.get(value);
   if (known !== undefined) return known;
-  if (value instanceof Date) return Object.getPrototypeOf(value) === Date.prototype ? remember(copies, value, new Date(value.getTime())) : value;
-  // Binary values: a reused buffer refilled between writes (`Buffer.from` copies, unlike `slice`).
-  if (value instanceof Uint8Array) {
-    const proto: unknown = Object.getPrototypeOf(value);
-    if (proto === Buffer.prototype) return remember(copies, value, Buffer.from(value));
-    return proto === Uint8Array.prototype ? remember(copies, value, new Uint8Array(value)) : value;
+  // One prototype read decides (a chain of instanceof tests cost more than the copy on put's
+  // whole call); a subclass of any of these is a class instance, kept as given.
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (proto === Object.prototype || proto === null) {
+    const out = remember(copies, value, proto === null ? (Object.create(null) as Record<string, unknown>) : {});
+    for (const k of Object.keys(value)) out[k] = copyOf((value as Record<string, unknown>)[k], copies);
+    return out;
   }
-  if (Array.isArray(value)) {
-    if (Object.getPrototypeOf(value) !== Array.prototype) return value;
-    const out = remember(copies, value, new Array<unknown>(value.length));
+  if (proto === Array.prototype) {
+    const list = value as unknown[];
+    const out = remember(copies, value, new Array<unknown>(list.length));
     // A sparse array keeps its holes (validation reports them as it did on the original).
-    value.forEach((v, i) => {
+    list.forEach((v, i) => {
       out[i] = copyOf(v, copies);
     });
     return out;
   }
-  if (value instanceof Set) {
-    if (Object.getPrototypeOf(value) !== Set.prototype) return value;
+  if (proto === Set.prototype) {
     const out = remember(copies, value, new Set<unknown>());
-    for (const v of value) out.add(copyOf(v, copies));
+    for (const v of value as Set<unknown>) out.add(copyOf(v, copies));
     return out;
   }
-  if (value instanceof Map) {
-    if (Object.getPrototypeOf(value) !== Map.prototype) return value;
+  if (proto === Map.prototype) {
     const out = remember(copies, value, new Map<unknown, unknown>());
-    for (const [k, v] of value) out.set(k, copyOf(v, copies));
+    for (const [k, v] of value as Map<unknown, unknown>) out.set(k, copyOf(v, copies));
     return out;
   }
-  const proto: unknown = Object.getPrototypeOf(value);
-  if (proto !== Object.prototype && proto !== null) return value;
-  const out = remember(copies, value, proto === null ? (Object.create(null) as Record<string, unknown>) : {});
-  for (const k of Object.keys(value)) out[k] = copyOf((value as Record<string, unknown>)[k], copies);
-  return out;
+  if (proto === Date.prototype) return remember(copies, value, new Date((value as Date).getTime()));
+  // Binary values: a reused buffer refilled between writes (`Buffer.from` copies, unlike `slice`).
+  if (proto === Buffer.prototype) return remember(copies, value, Buffer.from(value as Buffer));
+  if (proto === Uint8Array.prototype) return remember(copies, value, new Uint8Array(value as Uint8Array));
+  return value;
 }
 
 function remember<C>(copies: Map<object, unknown>, original: object, copy: C): C {
