@@ -68,12 +68,11 @@ export function checkTableDefinition(config: TableConfig): void {
       locals += 1;
       key(ix.sortKey, `${name}.sortKey`);
     }
-    const given: unknown = ix.projection;
-    if (given === undefined || given === 'ALL' || given === 'KEYS_ONLY') continue;
+    const p: unknown = ix.projection;
+    if (p === undefined || p === 'ALL' || p === 'KEYS_ONLY') continue;
     // From untyped code (a config read from JSON): a string include was taken letter by letter as
     // attribute names, and other shapes failed as TypeErrors.
-    if (!isIncludeProjection(given)) return fail(`${name}.projection`, `must be 'ALL', 'KEYS_ONLY' or { include: [attribute names] } (got ${JSON.stringify(given)})`);
-    const p = given;
+    if (!isIncludeProjection(p)) return fail(`${name}.projection`, `must be 'ALL', 'KEYS_ONLY' or { include: [attribute names] } (got ${JSON.stringify(p)})`);
     if (p.include.length === 0) fail(`${name}.projection`, 'include needs at least one attribute (use KEYS_ONLY for none)');
     const seen = new Set<string>();
     for (const a of p.include) {

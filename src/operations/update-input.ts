@@ -30,9 +30,17 @@ export function updateInput(m: EntityModel, s: UpdateState, now: Date, place: 's
 
 /**
  * `updateInput` with the condition it sent (`undefined` for none), which an upsert sent alone
- * judges on no item before it clears an expired one (expired-upsert.ts).
+ * judges on no item before it clears an expired one (expired-upsert.ts), and what the update is
+ * known to store without reading the item back (a transaction's result): its `updatedAt` (and
+ * `createdAt` when given with `withTimestamps`), and the version when it checks one (that + 1). An
+ * upsert's own `createdAt` and an unchecked version depend on the stored item and are left out.
  */
-export function updateRequest(m: EntityModel, s: UpdateState, now: Date, place: 'single' | 'transaction'): { input: UpdateCommandInput; condition: Condition | undefined } {
+export function updateRequest(
+  m: EntityModel,
+  s: UpdateState,
+  now: Date,
+  place: 'single' | 'transaction',
+): { input: UpdateCommandInput; condition: Condition | undefined; written: Record<string, unknown> } {
   // The composites as the schema parses them (trim, lowercase...): index keys rebuilt from them
   // must match what a put writes.
   const keyValues = m.keys.primaryValues(s.key);
@@ -44,7 +52,10 @@ export function updateRequest(m: EntityModel, s: UpdateState, now: Date, place: 
   const internal: UpdateAction[] = [];
   /** Values a created item gets with if_not_exists: index keys of a created item are built from them too. */
   const defaults: Record<string, unknown> = {};
-  internal.push(...stampActions(m, now, s.upsert, s.timestamps, plan.known, defaults));
+  // The stamps are also what the update is known to store (`written`, a transaction's result).
+  const stamps: Record<string, unknown> = {};
+  internal.push(...stampActions(m, now, s.upsert, s.timestamps, stamps, defaults));
+  Object.assign(plan.known, stamps);
   if (m.version !== undefined) {
     // Every update bumps the version; a missing one (legacy item) counts as 0.
     internal.push({
@@ -80,7 +91,9 @@ export function updateRequest(m: EntityModel, s: UpdateState, now: Date, place: 
   withPlaceholders(input, ctx);
   if (s.returnValues !== 'NONE') input.ReturnValues = s.returnValues;
   if (s.returnItemOnFailure || expected !== undefined || liveUpsert) input.ReturnValuesOnConditionCheckFailure = 'ALL_OLD';
-  return { input, condition };
+  // The version it stores is known only where it checks one (an unchecked one is the stored + 1).
+  const written = m.version === undefined || expected === undefined ? stamps : { ...stamps, [m.version]: expected + 1 };
+  return { input, condition, written };
 }
 
 /**
@@ -90,7 +103,7 @@ export function updateRequest(m: EntityModel, s: UpdateState, now: Date, place: 
  * where it has passed (an UpdateExpression has no such branch), so such an upsert requires an
  * unexpired item: over an expired one it fails rather than write what no read shows (a lost write).
  */
-export function keepsExpiry(m: EntityModel, plan: Planned): boolean {
+function keepsExpiry(m: EntityModel, plan: Planned): boolean {
   const ttl = m.ttl;
   if (ttl === undefined) return false;
   return !plan.actions.some((a) => a.path.length === 1 && a.path[0] === ttl && (a.kind === 'remove' || (a.kind === 'set' && a.value.kind !== 'ifNotExists')));

@@ -13,7 +13,6 @@ import { afterWrite, readReturned } from './returned-item.js';
 import { clearExpiredItem } from './expired-upsert.js';
 import { givenInput } from './given-input.js';
 import { updateChecks, updateInput, updateRequest } from './update-input.js';
-import { updateWritten } from './update-written.js';
 import { ReplayedAction } from './replayed-action.js';
 import type { GivenTimestamps } from './put.js';
 
@@ -250,7 +249,7 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
   }
 
   /**
-   * @internal `transactItem` with what the update is known to store (`updateWritten`), built at the
+   * @internal `transactItem` with what the update is known to store (`updateRequest`), built at the
    * same time: what `transactWrite` resolves to for it, the same again for a replay.
    */
   transactAction(token?: string, now?: Date): { item: { Update: UpdateCommandInput }; written: Record<string, unknown> } {
@@ -259,8 +258,8 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
 
   /** The action built for a transaction, the same again for a retry under its idempotency token. */
   private readonly replay = new ReplayedAction((now) => {
-    const { ReturnValues: _r, ...input } = this.prepare(now, 'transaction');
-    return { item: { Update: input }, written: updateWritten(this.model, this.state, now) };
+    const { input: { ReturnValues: _r, ...input }, written } = updateRequest(this.model, this.state, now, 'transaction');
+    return { item: { Update: input }, written };
   });
 
   /**

@@ -1,4 +1,5 @@
 import { InvalidTransactionError } from '../errors.js';
+import { givenInput } from '../operations/given-input.js';
 import type { PutBuilder } from '../operations/put.js';
 import type { UpdateBuilder } from '../operations/update.js';
 import type { TransactWriteAction } from './transact-write.js';
@@ -61,7 +62,8 @@ type WrittenItem<A> = A extends { readonly '~item': infer I } ? Partial<I> : A e
  * call gets its own copies, so a caller changing one result changes no replay's.
  */
 export function transactWriteResult(actions: readonly TransactWriteAction[], written: readonly (Readonly<Record<string, unknown>> | undefined)[]): TransactWriteResult {
-  const items = written.map((w) => (w === undefined ? undefined : { ...w }));
+  // Copies down to nested maps, lists, sets and dates: a replay resolves to the cached put's item.
+  const items = written.map((w) => (w === undefined ? undefined : givenInput(w)));
   const given = [...actions]; // the caller's array may change after the call
   const itemOf = (action: TransactWriteAction): Record<string, unknown> | undefined => {
     const index = given.indexOf(action);

@@ -114,16 +114,18 @@ describe('what a transaction wrote', () => {
   it('a replay with the same token resolves to the same items: the same builders, or new ones with the same now', async () => {
     const [d, t] = [id('d'), id('t')];
     await Tally.put({ tallyId: t, count: 1 });
-    const create = Doc.create({ docId: d, title: 'Once' });
+    const create = Doc.create({ docId: d, title: 'Once', tags: new Set(['a']) });
     const bump = Tally.update({ tallyId: t }).add({ count: 1 });
     const edit = Note.update({ noteId: t }).set({ text: 'x' }).upsert();
     const token = id('tok');
     const first = await transactWrite([create, bump, edit], { idempotencyToken: token });
     (first.items[0] as { title: string }).title = 'changed by the caller'; // its own copy
+    (first.items[0] as { tags: Set<string> }).tags.add('added by the caller'); // nested values too
     await pause(5);
     const replay = await transactWrite([create, bump, edit], { idempotencyToken: token });
     expect(replay.itemOf(create)).toEqual(await Doc.get({ docId: d }));
     expect(replay.itemOf(create).title).toBe('Once');
+    expect(replay.itemOf(create).tags).toEqual(new Set(['a']));
     expect(replay.itemOf(edit)).toEqual(first.itemOf(edit));
     expect((await Tally.get({ tallyId: t }))?.count).toBe(2); // applied once
 
