@@ -40,7 +40,8 @@ const N = 10;
  * +248 for the model's one table-level query, mostly once per table); budget kept.
  * Then 37,686 (2026-12-07, twenty-eighth session, helper-78: `remove()` checks at the call that
  * each path it names may be absent, +1,149, ~115 per entity calling it; the cheapest of six
- * formulations, bench/analysis.md); raised by exactly that, pending the owner's agreement.
+ * formulations, bench/analysis.md); raised by exactly that; accepted (thirty-fourth session: it
+ * turns a request the run time refuses into a compile error at the call).
  * Then 37,727 with `derive` (2026-12-07, twenty-ninth session, +41, accepted); then 37,582
  * (thirtieth session, helper-88: entities whose schema is a union choose their type by the schema's
  * kind, +1 per entity, paid for by testing the version once for the item and the input, -6); budget
@@ -86,8 +87,8 @@ const BUDGET = 37_909;
  * packages 321; zod 16,186 and project files 1,208 excluded) with table-level key conditions typed
  * by index (helper-72, same session); budget kept. Then 20,032 (dynakit 13,047, TypeScript lib
  * 2,321, undeclared 4,343, other packages 321; zod 16,416 and project files 1,238 excluded) with
- * `remove()`'s check of required paths (helper-78, 2026-12-07); raised by exactly +889, pending the
- * owner's agreement.
+ * `remove()`'s check of required paths (helper-78, 2026-12-07); raised by exactly +889; accepted
+ * (thirty-fourth session, as above).
  * Then 20,073 (dynakit 13,078, TypeScript lib 2,321, undeclared 4,353, other packages 321; zod
  * 16,416 and project files 1,238 excluded) with `defineEntity`'s `derive` (helper-84, 2026-12-07):
  * +41, ~4 per entity that does not use it (the inferred `Dv` parameter ~2, the `{} extends Dv`
