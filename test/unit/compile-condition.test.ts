@@ -394,6 +394,17 @@ describe('Placeholders', () => {
     expect(ph.hasValues).toBe(true);
   });
 
+  it('reuses a name placeholder past the first 16 names and past the 32 made in advance', () => {
+    const ph = new Placeholders();
+    const names = Array.from({ length: 40 }, (_, i) => `a${i}`);
+    const first = names.map((n) => ph.name(n));
+    expect(first).toEqual(names.map((_, i) => `#n${i}`));
+    expect(names.map((n) => ph.name(n))).toEqual(first);
+    expect(ph.name('b')).toBe('#n40');
+    expect(Object.keys(ph.names)).toHaveLength(41);
+    expect(ph.names['#n39']).toBe('a39');
+  });
+
   it('is shared across expressions of one command (names reused, values continue)', () => {
     const x = ctx();
     const e1 = compileCondition(A<number>('a').eq(1).node, x);
