@@ -19,7 +19,7 @@ import { EntityBatchGet } from '../batch/entity-batch-get.js';
 import { partitionCondition } from './partition-condition.js';
 import type { TableKeyCondition } from '../expressions/table-key-condition.js';
 import { requireCondition, requireKeyCondition } from '../expressions/condition-input.js';
-import { givenInput } from '../operations/given-input.js';
+import { givenInput } from '../given-input.js';
 
 /**
  * An entity: a zod schema stored in a table under key templates. Its methods return operation

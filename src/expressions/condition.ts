@@ -3,6 +3,7 @@ import { mergeOwners, type ConditionOwner, type OwnedPath } from './condition-ow
 import { ExpressionError } from '../errors.js';
 import { KeyCondition, KeyOperand } from './key-condition.js';
 import { anotherCopy } from '../another-copy.js';
+import { givenInput } from '../given-input.js';
 
 /**
  * An immutable condition: a node of the expression AST plus `and`/`or`/`not` to combine it.
@@ -161,8 +162,12 @@ export interface NotOrdered {
 /** A value, or another attribute of the same type (`Attr('price').lt(Attr('listPrice'))`). */
 export type ValueOrAttr<V> = V | AttributeOperand<V>;
 
+/**
+ * A value is taken as it is when the condition is built (`givenInput`): a map, list, set, Date or
+ * binary the caller changes before the command is sent does not change the condition.
+ */
 function operand<V>(v: ValueOrAttr<V>): Operand {
-  return v instanceof AttributeOperand ? v.operand : { kind: 'value', value: v };
+  return v instanceof AttributeOperand ? v.operand : { kind: 'value', value: givenInput(v) };
 }
 
 /**

@@ -4,6 +4,7 @@
  * attributes through the key templates.
  */
 import { mergeOwners, type ConditionOwner, type OwnedPath } from './condition-owner.js';
+import { givenInput } from '../given-input.js';
 
 /**
  * The brand on the partition-key composites a query's condition must compare with `eq` (the second
@@ -68,6 +69,8 @@ export class KeyOperand<V, A extends string = string> {
   ) {}
 
   private term<E extends string = never>(op: KeyOp, values: unknown[]): KeyCondition<A, E> {
+    // Values as they are now (a Date or binary composite changed later does not change the condition).
+    for (let i = 0; i < values.length; i++) values[i] = givenInput(values[i]);
     return new KeyCondition<A, E>([{ attribute: this.attribute, op, values }], this.owner === undefined ? [] : [{ owner: this.owner, path: [this.attribute] }]);
   }
   /**

@@ -5,6 +5,8 @@ import { roughValueBytes } from '../entity/item-size.js';
 const PRESET = 32;
 const NAME_PH = Array.from({ length: PRESET }, (_, i) => `#n${i}`);
 const VALUE_PH = Array.from({ length: PRESET }, (_, i) => `:v${i}`);
+/** Names searched in order before a `Map` is made (within `PRESET`, whose placeholders the search returns). */
+const SEARCHED_NAMES = 16;
 
 /**
  * Allocates `#nK` / `:vK` placeholders for one command. DynamoDB rejects unused entries, so the
@@ -14,7 +16,13 @@ const VALUE_PH = Array.from({ length: PRESET }, (_, i) => `:v${i}`);
 export class Placeholders {
   readonly names: Record<string, string> = {};
   readonly values: Record<string, unknown> = {};
-  private readonly nameIndex = new Map<string, string>();
+  /**
+   * The names given placeholders, in order (`#n<i>` for the i-th). A command has a handful, so a
+   * search in order beats a `Map` made per command; past `SEARCHED_NAMES` a `Map` takes over, so a
+   * projection of hundreds of names is not searched in squares.
+   */
+  private readonly nameList: string[] = [];
+  private nameIndex: Map<string, string> | undefined;
   private valueCount = 0;
   /** Upper bounds of the bytes of the names (each once) and of the values, kept as they are added (see `roughBound`). */
   roughNameBytes = 0;
@@ -22,14 +30,20 @@ export class Placeholders {
 
   /** Returns the placeholder for an attribute name, reusing it when the name repeats. */
   name(attributeName: string): string {
-    let ph = this.nameIndex.get(attributeName);
-    if (ph === undefined) {
-      const i = this.nameIndex.size;
-      ph = i < PRESET ? NAME_PH[i]! : `#n${i}`;
-      this.nameIndex.set(attributeName, ph);
-      this.names[ph] = attributeName;
-      this.roughNameBytes += 3 * attributeName.length;
+    const list = this.nameList;
+    if (this.nameIndex !== undefined) {
+      const known = this.nameIndex.get(attributeName);
+      if (known !== undefined) return known;
+    } else {
+      for (let i = 0; i < list.length; i++) if (list[i] === attributeName) return NAME_PH[i]!;
     }
+    const i = list.length;
+    const ph = i < PRESET ? NAME_PH[i]! : `#n${i}`;
+    list.push(attributeName);
+    if (this.nameIndex !== undefined) this.nameIndex.set(attributeName, ph);
+    else if (list.length > SEARCHED_NAMES) this.nameIndex = new Map(list.map((n, k) => [n, k < PRESET ? NAME_PH[k]! : `#n${k}`]));
+    this.names[ph] = attributeName;
+    this.roughNameBytes += 3 * attributeName.length;
     return ph;
   }
 
@@ -43,7 +57,7 @@ export class Placeholders {
   }
 
   get hasNames(): boolean {
-    return this.nameIndex.size > 0;
+    return this.nameList.length > 0;
   }
 
   get hasValues(): boolean {

@@ -1,5 +1,6 @@
 import type { DocPath, SetValue } from './ast.js';
 import { mergeOwners, type ConditionOwner, type OwnedPath } from './condition-owner.js';
+import { givenInput } from '../given-input.js';
 
 /**
  * A right-hand side that reads the stored item: another attribute, `if_not_exists`, or one
@@ -50,7 +51,7 @@ export class UpdateRef<V> {
    */
   ifNotExists(fallback: V): UpdateRef<V> {
     if (this.value.kind !== 'path') throw new TypeError('ifNotExists() applies to an attribute reference');
-    return new UpdateRef({ kind: 'ifNotExists', path: this.value.path, fallback: { kind: 'value', value: fallback } }, this.owners);
+    return new UpdateRef({ kind: 'ifNotExists', path: this.value.path, fallback: { kind: 'value', value: givenInput(fallback) } }, this.owners);
   }
 }
 

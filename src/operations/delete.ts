@@ -13,7 +13,7 @@ import { deleteRequest, type WriteRequest } from '../batch/write-request.js';
 import type { EntityModel } from '../entity/model.js';
 import { InvalidBatchError } from '../batch/batch-errors.js';
 import { afterWrite, replacedItem } from './returned-item.js';
-import { givenInput } from './given-input.js';
+import { givenInput } from '../given-input.js';
 
 interface DeleteState {
   readonly key: Readonly<Record<string, unknown>>;

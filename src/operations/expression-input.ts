@@ -16,7 +16,8 @@ export function scopeFor(model: EntityModel): ConditionScope {
 
 /** A fresh compile context for one command of an entity (only the placeholders are per command). */
 export function contextFor(model: EntityModel): CompileContext {
-  return { ph: new Placeholders(), ...scopeFor(model) };
+  // `scopeFor`'s fields written out: one object per command, not a scope spread into a second.
+  return { ph: new Placeholders(), entity: model.name, encode: model.encodeValue, comparePaths: model.assertComparable, storedName: model.names.renamed.size === 0 ? undefined : model.storedName };
 }
 
 /**

@@ -14,7 +14,7 @@ import { InvalidBatchError } from '../batch/batch-errors.js';
 import { afterWrite, replacedItem } from './returned-item.js';
 import { isStamp, withGivenStamps } from '../entity/timestamps.js';
 import type { EntityModel } from '../entity/model.js';
-import { givenInput } from './given-input.js';
+import { givenInput } from '../given-input.js';
 
 interface PutState {
   readonly item: unknown;

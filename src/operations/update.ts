@@ -11,7 +11,7 @@ import type { Leaf } from '../entity/paths.js';
 import type { NotRemovable, RemovablePath } from '../entity/entity-types.js';
 import { afterWrite, readReturned } from './returned-item.js';
 import { clearExpiredItem } from './expired-upsert.js';
-import { givenInput } from './given-input.js';
+import { givenInput } from '../given-input.js';
 import { updateChecks, updateInput, updateRequest } from './update-input.js';
 import { ReplayedAction } from './replayed-action.js';
 import type { GivenTimestamps } from './put.js';

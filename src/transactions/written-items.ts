@@ -1,5 +1,5 @@
 import { InvalidTransactionError } from '../errors.js';
-import { givenInput } from '../operations/given-input.js';
+import { givenInput } from '../given-input.js';
 import type { PutBuilder } from '../operations/put.js';
 import type { UpdateBuilder } from '../operations/update.js';
 import type { TransactWriteAction } from './transact-write.js';

@@ -118,6 +118,24 @@ describe('a builder takes its input when it is made', () => {
     expect(await docs('n0')).toEqual(['n0:100:2030:l0:t0+u1:{"a":[0,1]}']);
   });
 
+  it('a condition value changed after the condition is built: the write checks the value it was given', async () => {
+    const at = new Date(Date.UTC(2020, 0, 1));
+    await Doc.put({ id: 'w0', info: { n: 1, at }, list: ['a'], tags: new Set(['a']) });
+    const info = { n: 1, at: new Date(at) };
+    const list = ['a'];
+    const put = Doc.put({ id: 'w0', info: { n: 2, at }, list: ['b'], tags: new Set(['b']) }).where(Doc.Attr('info').eq(info).and(Doc.Attr('list').in([list])));
+    info.n = 99;
+    info.at.setUTCFullYear(2099);
+    list.push('x');
+    // Sent with the values changed, both conditions were false and the put failed.
+    await put;
+    const stored = ['b'];
+    const update = Doc.update({ id: 'w0' }).set({ list: ['c'] }).where(Doc.Attr('list').eq(stored));
+    stored.push('z');
+    await update;
+    expect(await docs('w')).toEqual(['w0:2:2020:c:b:{}']);
+  });
+
   it('a class instance is kept as given: its getters are read when the request is built', async () => {
     const shared = ['s'];
     class Info {

@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { AttributeOperand, Condition, ExpressionError, and, defineTable, not, or } from '../../src/index.js';
+import { AttributeOperand, Condition, ExpressionError, KeyOperand, UpdateRef, and, defineTable, not, or } from '../../src/index.js';
 import { compileCondition, compileProjection, type CompileContext } from '../../src/expressions/compile.js';
 import { parseDocPath } from '../../src/expressions/document-path.js';
 import { Placeholders } from '../../src/expressions/placeholders.js';
@@ -300,6 +300,48 @@ describe('compileCondition: values', () => {
     expect(r.values[':v0']).toEqual(new Set(['a', 'b']));
   });
 
+  it('a value is taken when the condition is built: changing it afterwards does not change what is sent', () => {
+    const info = { n: 1, tags: ['a'] };
+    const at = new Date('2024-01-01T00:00:00.000Z');
+    const list = ['x'];
+    const bytes = new Uint8Array([1, 2]);
+    const tags = new Set(['a']);
+    const c = and(
+      A<typeof info>('info').eq(info),
+      A<Date>('at').between(at, new Date('2025-01-01T00:00:00.000Z')),
+      A<string[]>('list').in([list]),
+      A<string[][]>('lists').contains(list),
+      A<Uint8Array>('bin').beginsWith(bytes),
+      A<Set<string>>('tags').ne(tags),
+    );
+    info.n = 2;
+    info.tags.push('b');
+    at.setUTCFullYear(2030);
+    list.push('y');
+    bytes[0] = 9;
+    tags.add('b');
+    expect(compile(c).values).toEqual({
+      ':v0': { n: 1, tags: ['a'] },
+      ':v1': '2024-01-01T00:00:00.000Z',
+      ':v2': '2025-01-01T00:00:00.000Z',
+      ':v3': ['x'],
+      ':v4': ['x'],
+      ':v5': new Uint8Array([1, 2]),
+      ':v6': new Set(['a']),
+    });
+  });
+
+  it("a key condition's values and an update ref's fallback are taken when built too", () => {
+    const at = new Date('2024-01-01T00:00:00.000Z');
+    const key = new KeyOperand<Date>('at').between(at, at);
+    const fallback = ['a'];
+    const ref = new UpdateRef<string[]>({ kind: 'path', path: ['list'] }).ifNotExists(fallback);
+    at.setUTCFullYear(2030);
+    fallback.push('b');
+    expect(key.terms[0]!.values.map((v) => (v as Date).toISOString())).toEqual(['2024-01-01T00:00:00.000Z', '2024-01-01T00:00:00.000Z']);
+    expect(ref.value).toMatchObject({ kind: 'ifNotExists', fallback: { kind: 'value', value: ['a'] } });
+  });
+
   it('values DynamoDB rejects fail with the path of the compared attribute', () => {
     const fail = (c: Condition): StorageRuleViolation => {
       try {
@@ -350,6 +392,17 @@ describe('Placeholders', () => {
     expect(ph.values).toEqual({ ':v0': 1, ':v1': 1 });
     expect(ph.hasNames).toBe(true);
     expect(ph.hasValues).toBe(true);
+  });
+
+  it('reuses a name placeholder past the first 16 names and past the 32 made in advance', () => {
+    const ph = new Placeholders();
+    const names = Array.from({ length: 40 }, (_, i) => `a${i}`);
+    const first = names.map((n) => ph.name(n));
+    expect(first).toEqual(names.map((_, i) => `#n${i}`));
+    expect(names.map((n) => ph.name(n))).toEqual(first);
+    expect(ph.name('b')).toBe('#n40');
+    expect(Object.keys(ph.names)).toHaveLength(41);
+    expect(ph.names['#n39']).toBe('a39');
   });
 
   it('is shared across expressions of one command (names reused, values continue)', () => {

@@ -1,6 +1,6 @@
-/** `givenInput`: the copy a builder takes of its input (see src/operations/given-input.ts). */
+/** `givenInput`: the copy a builder takes of its input (see src/given-input.ts). */
 import { describe, expect, it } from 'vitest';
-import { givenInput } from '../../src/operations/given-input.js';
+import { givenInput } from '../../src/given-input.js';
 
 describe('givenInput', () => {
   it('copies plain objects, arrays, Sets, Maps and Dates at every depth', () => {
@@ -47,6 +47,46 @@ describe('givenInput', () => {
     expect(copy.self).toBe(copy);
     expect(copy.pair[0]).toBe(copy.pair[1]);
     expect(copy.pair[0]).not.toBe(shared);
+  });
+
+  it('keeps sharing past the small table (more than 16 objects) and forgets the last call', () => {
+    const shared = { n: 1 };
+    const rows = Array.from({ length: 40 }, (_, i) => ({ i, shared }));
+    const copy = givenInput({ rows, again: rows });
+    expect(copy.again).toBe(copy.rows);
+    expect(new Set(copy.rows.map((r) => r.shared)).size).toBe(1);
+    expect(copy.rows[39]!.shared).not.toBe(shared);
+    // A later call copies afresh: nothing of the first call is taken for an object met again.
+    expect(givenInput({ shared }).shared).not.toBe(copy.rows[0]!.shared);
+  });
+
+  it('a getter that copies another input while being copied gets its own copy table', () => {
+    const inner = { a: [1] };
+    let innerCopy: typeof inner | undefined;
+    const nested = {
+      list: [inner],
+      get later() {
+        innerCopy = givenInput(inner);
+        return inner;
+      },
+    };
+    const outer: Record<string, unknown> = { nested };
+    outer['self'] = outer;
+    const copy = givenInput(outer) as { nested: typeof nested; self: unknown };
+    expect(innerCopy).toEqual(inner);
+    expect(innerCopy).not.toBe(inner);
+    // The outer copy's table was not emptied by the inner call: the cycle and the sharing hold.
+    expect(copy.self).toBe(copy);
+    expect(copy.nested.later).toBe(copy.nested.list[0]);
+  });
+
+  it('an own __proto__ key stays a plain property of the copy', () => {
+    const input = JSON.parse('{"__proto__": {"x": 1}, "y": 2}') as Record<string, unknown>;
+    const copy = givenInput(input);
+    expect(Object.getPrototypeOf(copy)).toBe(Object.prototype);
+    expect(Object.keys(copy)).toEqual(['__proto__', 'y']);
+    expect(copy['__proto__']).toEqual({ x: 1 });
+    expect(copy['__proto__']).not.toBe(input['__proto__']);
   });
 
   it('returns primitives and null as they are', () => {
