@@ -14,11 +14,20 @@
  * @example givenInput(row) // a copy of row, its nested maps, lists and sets copied too
  */
 export function givenInput<T>(value: T): T {
-  return copyOf(value, new Map()) as T;
+  return copyOf(value, new Map(), 0) as T;
 }
 
-function copyOf(value: unknown, copies: Map<object, unknown>): unknown {
-  if (value === null || typeof value !== 'object') return value;
+/**
+ * How deep the copy goes: DynamoDB stores 32 levels, so a value below them cannot be written and is
+ * kept as given, for validation to refuse by its path. Copying it would recurse once per level and
+ * overflow the stack on a deep enough input (a JSON body of 4,000 nested arrays made `put()` throw
+ * a `RangeError` instead of the `ValidationError` it gets).
+ */
+const COPIED_LEVELS = 34;
+
+function copyOf(value: unknown, copies: Map<object, unknown>, depth: number): unknown {
+  if (value === null || typeof value !== 'object' || depth > COPIED_LEVELS) return value;
+  const below = depth + 1;
   const known = copies.get(value);
   if (known !== undefined) return known;
   // One prototype read decides (a chain of instanceof tests cost more than the copy on put's
@@ -26,7 +35,7 @@ function copyOf(value: unknown, copies: Map<object, unknown>): unknown {
   const proto: unknown = Object.getPrototypeOf(value);
   if (proto === Object.prototype || proto === null) {
     const out = remember(copies, value, proto === null ? (Object.create(null) as Record<string, unknown>) : {});
-    for (const k of Object.keys(value)) out[k] = copyOf((value as Record<string, unknown>)[k], copies);
+    for (const k of Object.keys(value)) out[k] = copyOf((value as Record<string, unknown>)[k], copies, below);
     return out;
   }
   if (proto === Array.prototype) {
@@ -34,18 +43,18 @@ function copyOf(value: unknown, copies: Map<object, unknown>): unknown {
     const out = remember(copies, value, new Array<unknown>(list.length));
     // A sparse array keeps its holes (validation reports them as it did on the original).
     list.forEach((v, i) => {
-      out[i] = copyOf(v, copies);
+      out[i] = copyOf(v, copies, below);
     });
     return out;
   }
   if (proto === Set.prototype) {
     const out = remember(copies, value, new Set<unknown>());
-    for (const v of value as Set<unknown>) out.add(copyOf(v, copies));
+    for (const v of value as Set<unknown>) out.add(copyOf(v, copies, below));
     return out;
   }
   if (proto === Map.prototype) {
     const out = remember(copies, value, new Map<unknown, unknown>());
-    for (const [k, v] of value as Map<unknown, unknown>) out.set(k, copyOf(v, copies));
+    for (const [k, v] of value as Map<unknown, unknown>) out.set(k, copyOf(v, copies, below));
     return out;
   }
   if (proto === Date.prototype) return remember(copies, value, new Date((value as Date).getTime()));
