@@ -21,7 +21,7 @@ export function givenInput<T>(value: T): T {
   const copies = idle.busy ? new Copies() : idle;
   copies.busy = true;
   try {
-    return copyOf(value, copies) as T;
+    return copyOf(value, copies, 0) as T;
   } finally {
     copies.clear();
   }
@@ -75,8 +75,17 @@ class Copies {
 const SMALL_TABLE = 16;
 const idle = new Copies();
 
-function copyOf(value: unknown, copies: Copies): unknown {
-  if (value === null || typeof value !== 'object') return value;
+/**
+ * How deep the copy goes: DynamoDB stores 32 levels, so a value below them cannot be written and is
+ * kept as given, for validation to refuse by its path. Copying it would recurse once per level and
+ * overflow the stack on a deep enough input (a JSON body of 4,000 nested arrays made `put()` throw
+ * a `RangeError` instead of the `ValidationError` it gets).
+ */
+const COPIED_LEVELS = 34;
+
+function copyOf(value: unknown, copies: Copies, depth: number): unknown {
+  if (value === null || typeof value !== 'object' || depth > COPIED_LEVELS) return value;
+  const below = depth + 1;
   const known = copies.get(value);
   if (known !== undefined) return known;
   // One prototype read decides (a chain of instanceof tests cost more than the copy on put's
@@ -89,30 +98,30 @@ function copyOf(value: unknown, copies: Copies): unknown {
     for (const k in out) {
       const v = out[k];
       // Own only: an enumerable property added to Object.prototype is no property of the input.
-      if (typeof v === 'object' && v !== null && Object.hasOwn(out, k)) out[k] = copyOf(v, copies);
+      if (typeof v === 'object' && v !== null && Object.hasOwn(out, k)) out[k] = copyOf(v, copies, below);
     }
     return out;
   }
   if (proto === null) {
     const out = copies.add(value, Object.create(null) as Record<string, unknown>);
-    for (const k of Object.keys(value)) out[k] = copyOf((value as Record<string, unknown>)[k], copies);
+    for (const k of Object.keys(value)) out[k] = copyOf((value as Record<string, unknown>)[k], copies, below);
     return out;
   }
   if (proto === Array.prototype) {
     const list = value as unknown[];
     const out = copies.add(value, new Array<unknown>(list.length));
     // A sparse array keeps its holes (validation reports them as it did on the original).
-    for (let i = 0; i < list.length; i++) if (i in list) out[i] = copyOf(list[i], copies);
+    for (let i = 0; i < list.length; i++) if (i in list) out[i] = copyOf(list[i], copies, below);
     return out;
   }
   if (proto === Set.prototype) {
     const out = copies.add(value, new Set<unknown>());
-    for (const v of value as Set<unknown>) out.add(copyOf(v, copies));
+    for (const v of value as Set<unknown>) out.add(copyOf(v, copies, below));
     return out;
   }
   if (proto === Map.prototype) {
     const out = copies.add(value, new Map<unknown, unknown>());
-    for (const [k, v] of value as Map<unknown, unknown>) out.set(k, copyOf(v, copies));
+    for (const [k, v] of value as Map<unknown, unknown>) out.set(k, copyOf(v, copies, below));
     return out;
   }
   if (proto === Date.prototype) return copies.add(value, new Date((value as Date).getTime()));

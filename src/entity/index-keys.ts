@@ -77,27 +77,59 @@ function compositeKind(schema: z.ZodType, lazies: ReadonlySet<z.ZodType> = new S
  * make a key: a literal `'a#b'` holds the separator, and zod would take it while every write
  * refuses it. Other schemas fix no value (`undefined`).
  */
-function fixedValues(schema: z.ZodType): readonly unknown[] | undefined {
+function fixedValues(schema: z.ZodType, lazies: ReadonlySet<z.ZodType> = new Set()): readonly unknown[] | undefined {
   const core = readCore(schema);
   const def = defOf(core);
   if (def.type === 'literal') return def.values ?? [];
+  // A lazy schema fixes what the schema it stands for fixes (`z.lazy(() => z.literal('a#b'))`).
+  if (def.type === 'lazy') return lazies.has(core) ? undefined : fixedValues(lazyInner(core), new Set([...lazies, core]));
   // `options` holds the enum's values without the reverse mappings of a numeric TypeScript enum,
   // so `z.enum(Prio)` with `Prio = { Low: 1, High: 2 }` is a number composite.
   if (def.type === 'enum') return (core as unknown as { options: unknown[] }).options;
   if (def.type !== 'union') return undefined;
-  const each = (def.options ?? []).map((o) => fixedValues(o as z.ZodType));
+  const each = (def.options ?? []).map((o) => fixedValues(o as z.ZodType, lazies));
   return each.every((v) => v !== undefined) ? each.flat() : undefined;
+}
+
+/**
+ * The text every value of a `z.templateLiteral` holds (its fixed parts: `'a#'` of
+ * `z.templateLiteral(['a#', z.string()])`), which a key template refuses in every value when it
+ * holds the separator. Other schemas fix no text (`[]`).
+ */
+function fixedTexts(schema: z.ZodType): readonly string[] {
+  const core = readCore(schema);
+  const def = defOf(core) as { type: string; parts?: readonly unknown[] };
+  if (def.type !== 'template_literal') return [];
+  return (def.parts ?? []).flatMap((p) => {
+    if (p !== null && typeof p === 'object') {
+      const values = fixedValues(p as z.ZodType);
+      return values?.length === 1 ? [String(values[0])] : [];
+    }
+    return p === undefined || p === null || p === '' ? [] : [String(p)];
+  });
 }
 
 function checkFixedValues(entity: string, where: string, t: KeyTemplate, composite: string, schema: z.ZodType | undefined): void {
   if (schema === undefined) return;
+  const refuse = (e: unknown, what: string): never => {
+    if (!(e instanceof KeyError)) throw e;
+    const why = e.message.startsWith(`${entity}: key ${where}: `) ? e.message.slice(`${entity}: key ${where}: `.length) : e.message;
+    throw new KeyError(entity, where, composite, `the schema of ${composite} ${what}, which no key can hold: ${why}`);
+  };
   for (const v of fixedValues(schema) ?? []) {
     try {
       t.checkValue(composite, v);
     } catch (e) {
-      if (!(e instanceof KeyError)) throw e;
-      const why = e.message.startsWith(`${entity}: key ${where}: `) ? e.message.slice(`${entity}: key ${where}: `.length) : e.message;
-      throw new KeyError(entity, where, composite, `the schema of ${composite} takes ${JSON.stringify(v)}, which no key can hold: ${why}`);
+      refuse(e, `takes ${JSON.stringify(v)}`);
+    }
+  }
+  // A raw key holds any text; in a template, fixed text with the separator is in every value.
+  if (t.raw) return;
+  for (const text of fixedTexts(schema)) {
+    try {
+      t.checkValue(composite, text);
+    } catch (e) {
+      refuse(e, `puts ${JSON.stringify(text)} in every value`);
     }
   }
 }

@@ -64,6 +64,22 @@ export function readCore(schema: z.ZodType): z.ZodType {
   return unwrapSchema(schema, 'output');
 }
 
+/**
+ * `unwrapSchema`, also through the schemas `z.lazy` stands for: the schema whose checks apply to a
+ * value (`z.lazy(() => z.number().max(10))` is a number up to 10). A lazy schema that stands for
+ * itself is returned as it is.
+ *
+ * @example resolvedCore(z.lazy(() => z.set(z.string())).optional()) // the ZodSet
+ */
+export function resolvedCore(schema: z.ZodType, side: 'input' | 'output' = 'input'): z.ZodType {
+  let s = unwrapSchema(schema, side);
+  for (const seen = new Set<z.ZodType>(); defOf(s).type === 'lazy' && !seen.has(s); ) {
+    seen.add(s);
+    s = unwrapSchema(lazyInner(s), side);
+  }
+  return s;
+}
+
 /** The schema a `z.lazy` stands for, as zod resolves (and caches) it. */
 export function lazyInner(schema: z.ZodType): z.ZodType {
   return (schema as unknown as { _zod: { innerType: z.ZodType } })._zod.innerType;

@@ -4,7 +4,7 @@ import { Condition } from '../expressions/condition.js';
 import { formatDocPath } from '../expressions/document-path.js';
 import { ValidationError } from '../errors.js';
 import type { EntityModel } from '../entity/model.js';
-import { defOf, isOptionalSchema, readCore, unwrapSchema } from '../entity/schema-walk.js';
+import { defOf, isOptionalSchema, resolvedCore } from '../entity/schema-walk.js';
 import { pathSchemas } from '../entity/path-schemas.js';
 import { boundsPerOption, onOptions } from './option-bounds.js';
 
@@ -34,7 +34,7 @@ function boundsOf(schemas: readonly z.ZodType[]): LengthBounds | undefined {
   let kind: 'list' | 'set' | undefined;
   // Both sides of a pipe: a write checks the input, a read parses what is stored. Several schemas
   // (the options of a union that may hold the path): the result must fit each of them.
-  for (const core of new Set(schemas.flatMap((schema) => [unwrapSchema(schema), readCore(schema)]))) {
+  for (const core of new Set(schemas.flatMap((schema) => [resolvedCore(schema), resolvedCore(schema, 'output')]))) {
     const def = defOf(core);
     if (def.type !== 'array' && def.type !== 'set') continue;
     kind = def.type === 'array' ? 'list' : 'set';

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { Comparator, ConditionNode, DocPath, SetValue, UpdateAction } from '../expressions/ast.js';
 import { formatDocPath } from '../expressions/document-path.js';
 import type { EntityModel } from '../entity/model.js';
-import { defOf, readCore, unwrapSchema } from '../entity/schema-walk.js';
+import { defOf, resolvedCore } from '../entity/schema-walk.js';
 import { pathSchemas } from '../entity/path-schemas.js';
 import { boundsPerOption, onOptions } from './option-bounds.js';
 import { MAX_NUMBER_DIGITS, storableNumberProblem } from '../entity/storable-number.js';
@@ -60,7 +60,7 @@ function readBounds(...schemas: readonly z.ZodType[]): NumberBounds | undefined 
   let lo: Bound | undefined;
   let hi: Bound | undefined;
   // Both sides of a pipe: a write checks the input, a read parses what is stored.
-  for (const core of new Set(schemas.flatMap((schema) => [unwrapSchema(schema), readCore(schema)]))) {
+  for (const core of new Set(schemas.flatMap((schema) => [resolvedCore(schema), resolvedCore(schema, 'output')]))) {
     const def = defOf(core);
     if (def.type !== 'number' && def.type !== 'bigint') continue;
     for (const c of (def as { checks?: readonly CheckView[] }).checks ?? []) {

@@ -7,17 +7,29 @@
  * @example private readonly replay = new ReplayedAction((now) => ({ Delete: this.prepare(now) }));
  */
 export class ReplayedAction<Action> {
-  /** The action last built for an idempotency token, and that token. */
-  private last: { readonly token: string; readonly action: Action } | undefined;
+  /**
+   * The actions built for the latest idempotency tokens, oldest first. More than the last one: a
+   * builder shared by several transactions (a check every request adds) is sent under another
+   * token in between, and the retry of an earlier request must still send what that request sent.
+   */
+  private readonly byToken = new Map<string, Action>();
 
   constructor(private readonly build: (now: Date) => Action) {}
 
   /** The action for a transaction sent with `token` (if any), at `now` (if given). */
   action(token: string | undefined, now: Date | undefined): Action {
     if (now !== undefined) return this.build(now);
-    if (token !== undefined && this.last?.token === token) return this.last.action;
+    const known = token === undefined ? undefined : this.byToken.get(token);
+    if (known !== undefined) return known;
     const action = this.build(new Date());
-    if (token !== undefined) this.last = { token, action };
+    if (token !== undefined) {
+      // Bounded: a builder reused for every request keeps the tokens of those a retry may follow.
+      if (this.byToken.size >= REMEMBERED_TOKENS) this.byToken.delete(this.byToken.keys().next().value!);
+      this.byToken.set(token, action);
+    }
     return action;
   }
 }
+
+/** How many tokens a builder remembers its action for (DynamoDB remembers a token for 10 minutes). */
+const REMEMBERED_TOKENS = 32;

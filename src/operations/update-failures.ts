@@ -9,6 +9,8 @@ const INVALID_PATH = 'document path provided in the update expression is invalid
 const MISSING_SOURCE = 'provided expression refers to an attribute that does not exist in the item';
 const WRONG_TYPE = 'An operand in the update expression has an incorrect data type';
 const TOO_BIG = 'Item size to update has exceeded the maximum allowed size';
+/** DynamoDB's answers to a sum or difference it cannot store (38 digits, magnitude 1E-130 to 1E+126). */
+const NUMBER_LIMITS = ['only supports precision up to 38 digits', 'Number overflow', 'Number underflow'];
 
 /**
  * Restates DynamoDB's answers to an update that reads or writes where the stored item has nothing,
@@ -53,6 +55,18 @@ export function explainUpdateFailure(model: EntityModel, steps: readonly UpdateS
     why =
       `the stored ${which} is not of the type the update works on (DynamoDB: "${message}"): ADD and arithmetic need a number, ADD and DELETE of elements a set of ` +
       'their type, append and prepend a list; the item was written otherwise than the schema says (by another program, or an older schema), so set the whole attribute to replace it';
+  } else if (NUMBER_LIMITS.some((m) => message.includes(m))) {
+    // The operands were checked before sending; only the result, from the stored number, can break a limit.
+    const summed = new Set<string>();
+    for (const a of planSteps(model, steps).actions) {
+      if (a.kind === 'add' && !(a.value instanceof Set)) summed.add(formatDocPath(a.path));
+      else if (a.kind === 'set' && hasArithmetic(a.value)) summed.add(formatDocPath(a.path));
+    }
+    paths = [...summed];
+    const which = paths.length > 1 ? `one of ${paths.join(', ')}` : paths[0];
+    why =
+      `the new ${which} (the stored number plus or minus the update's) is a number DynamoDB cannot store (DynamoDB: "${message}"): ` +
+      'at most 38 significant digits, magnitudes from 1E-130 to below 1E+126; nothing was written';
   } else {
     return e;
   }
@@ -73,6 +87,13 @@ function tooBig(model: EntityModel, e: unknown): ItemSizeError {
   error.message = `${model.name}: update: the updated item would be over DynamoDB's limit of ${MAX_ITEM_BYTES.toLocaleString('en-US')} bytes (400 KB) with what the stored item keeps (DynamoDB: "${TOO_BIG}"); nothing was written`;
   error.cause = e;
   return error;
+}
+
+/** Whether a SET value adds or subtracts (`ref('n').plus(1)`, `ifNotExists(...).minus(...)`). */
+function hasArithmetic(v: SetValue): boolean {
+  if (v.kind === 'arith') return true;
+  if (v.kind === 'ifNotExists') return hasArithmetic(v.fallback);
+  return v.kind === 'listAppend' && (hasArithmetic(v.left) || hasArithmetic(v.right));
 }
 
 /** The stored attributes a SET value reads that must exist: every path but those under `ifNotExists`. */

@@ -4,7 +4,7 @@ import { formatDocPath } from '../expressions/document-path.js';
 import { UpdateRef } from '../expressions/update-values.js';
 import { ExpressionError, KeyError, ValidationError } from '../errors.js';
 import type { EntityModel } from '../entity/model.js';
-import { coreType, defaultOf, defOf, emptySetWhenAbsent, isOptionalSchema, unwrapSchema } from '../entity/schema-walk.js';
+import { defaultOf, defOf, emptySetWhenAbsent, isOptionalSchema, resolvedCore } from '../entity/schema-walk.js';
 import { leafSchemas, pathSchemas, refusedRecordKey, type PathLeaf, type PathSchemas } from '../entity/path-schemas.js';
 import { resolveDocPath } from '../entity/dotted-names.js';
 import { emptySetPruner } from '../entity/empty-set-defaults.js';
@@ -96,7 +96,8 @@ export function storable(s: z.ZodType, value: unknown): unknown {
  * set length bounds are kept for the result by a condition (length-bounds.ts).
  */
 function validateChange(model: EntityModel, s: z.ZodType, raw: unknown, at: string, op: string): unknown {
-  const core = unwrapSchema(s);
+  // Through z.lazy too: an offset of 5 to a lazy number up to 10 is a change, not a value the schema must take.
+  const core = resolvedCore(s);
   const def = defOf(core);
   if (def.type === 'set') {
     if (!(raw instanceof Set)) throw refusedUpdate(model, at, `${op}() takes a Set of elements`);
@@ -313,7 +314,7 @@ function valueStep(model: EntityModel, plan: Planned, kind: ValueStep, path: Doc
       break;
     }
     case 'add': {
-      const t = coreType(s);
+      const t = defOf(resolvedCore(s)).type;
       if (t !== 'number' && t !== 'bigint' && t !== 'set') {
         throw refusedUpdate(model, at, `add() works on numbers, bigints and sets, not ${t}`);
       }
@@ -322,15 +323,15 @@ function valueStep(model: EntityModel, plan: Planned, kind: ValueStep, path: Doc
       break;
     }
     case 'delete': {
-      if (coreType(s) !== 'set') throw refusedUpdate(model, at, 'delete() removes elements from a set; use remove() for attributes');
+      if (defOf(resolvedCore(s)).type !== 'set') throw refusedUpdate(model, at, 'delete() removes elements from a set; use remove() for attributes');
       actions.push({ kind: 'delete', path, value: validateChange(model, s, raw, at, 'delete()') });
       note(plan, path, undefined, false);
       break;
     }
     case 'append':
     case 'prepend': {
-      if (coreType(s) !== 'array') throw refusedUpdate(model, at, `${kind}() works on lists`);
-      const value = storable(unwrapSchema(s), validateChange(model, s, raw, at, `${kind}()`));
+      if (defOf(resolvedCore(s)).type !== 'array') throw refusedUpdate(model, at, `${kind}() works on lists`);
+      const value = storable(resolvedCore(s), validateChange(model, s, raw, at, `${kind}()`));
       const list: SetValue = { kind: 'ifNotExists', path, fallback: { kind: 'value', value: [] } };
       const items: SetValue = { kind: 'value', value };
       actions.push({

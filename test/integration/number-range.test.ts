@@ -13,6 +13,7 @@ import { NumberValueImpl } from '@aws-sdk/util-dynamodb';
 import {
   BatchValidationError,
   ConditionFailedError,
+  ExpressionError,
   ItemParseError,
   TransactionCanceledError,
   KeyError,
@@ -267,6 +268,28 @@ describe('the boundary values DynamoDB accepts go through and read back exactly'
     await transactWrite([ByBigint.update({ id: MAX_BIGINT }).add({ v: 1 }), ByNumber.check({ id: -1e-130 }, ByNumber.Attr('v').eq(3))]);
     expect(await ByBigint.get({ id: MAX_BIGINT }).consistent()).toEqual({ id: MAX_BIGINT, v: 3 });
     expect((await ByNumber.query('primary', ByNumber.Key('id').eq(-1e-130))).items).toEqual([{ id: -1e-130, v: 3 }]);
+  });
+});
+
+describe('a sum DynamoDB cannot store (valid operands, a result beyond its digits or range)', () => {
+  it('add() and ref() arithmetic: an ExpressionError naming the entity and the path, alone and in a transaction; nothing written', async () => {
+    // Only the stored number makes the result: 38 nines + 2 needs 39 digits, 1 + 1E-130 131, 9E+125 + 9E+125 overflows.
+    await Measure.put({ id: 'sum', x: 1, big: 10n ** 38n - 1n, nested: { l: [], b: 9n * 10n ** 125n } });
+    const cases: [string, () => PromiseLike<unknown>][] = [
+      ['big', () => Measure.update({ id: 'sum' }).add({ big: 2n })],
+      ['x', () => Measure.update({ id: 'sum' }).add({ x: 1e-130 })],
+      ['nested.b', () => Measure.update({ id: 'sum' }).set({ 'nested.b': Measure.ref('nested.b').plus(9n * 10n ** 125n) })],
+      ['big', () => transactWrite([Measure.update({ id: 'sum' }).add({ big: 2n }).set({ x: 5 }), Gauge.put({ id: 'sum' })])],
+    ];
+    for (const [path, send] of cases) {
+      const e = await failure(send(), ExpressionError);
+      expect(e.entity).toBe('Measure');
+      expect(e.path).toBe(path);
+      expect(e.message).toMatch(/DynamoDB cannot store/);
+      expect((e.cause as Error).name).toBe('ValidationException');
+    }
+    expect(await Measure.get({ id: 'sum' }).consistent()).toEqual({ id: 'sum', x: 1, big: 10n ** 38n - 1n, nested: { l: [], b: 9n * 10n ** 125n } });
+    expect(await Gauge.get({ id: 'sum' })).toBeUndefined();
   });
 });
 

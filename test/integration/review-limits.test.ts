@@ -79,6 +79,27 @@ describe('nesting depth: DynamoDB stores at most 32 levels (a top-level attribut
     expect((e as Error).message).toMatch(/32 levels/);
   });
 
+  it('an input thousands of levels deep (a JSON body) is the same ValidationError, not a stack overflow of the copy a builder takes', async () => {
+    // JSON.parse takes 10,000 nested arrays; the builders' copy of their input recursed once per level
+    // and threw a RangeError ("Maximum call stack size exceeded") from put() and set() themselves.
+    const list = JSON.parse(`${'['.repeat(10_000)}${']'.repeat(10_000)}`) as unknown[];
+    const refused = (build: () => unknown) => {
+      try {
+        build();
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    };
+    for (const e of [refused(() => Tree.put({ id: 'json', list }).build()), refused(() => Tree.update({ id: 'json' }).set({ list }).build())]) {
+      expect(e).toBeInstanceOf(ValidationError);
+      expect((e as ValidationError).issues[0]!.path).toMatch(/^list(\[0\])+$/);
+      expect((e as Error).message).toMatch(/32 levels/);
+    }
+    await expect(Tree.put({ id: 'json', list })).rejects.toThrow(ValidationError);
+    expect(await Tree.get({ id: 'json' })).toBeUndefined();
+  });
+
   it('a batch with one item too deep writes nothing and sends nothing (the server would refuse the whole call)', async () => {
     const error = await LimitsTable.batchWrite([Tree.put({ id: 'b1', root: chain(1) }), Tree.put({ id: 'b2', root: chain(32) })]).then(
       () => undefined,

@@ -79,6 +79,21 @@ describe('a token reused with another payload', () => {
     expect((await User.get({ userId: u }))?.age).toBe(31); // applied once, by the first delivery
   });
 
+  it('a builder sent under another token in between still replays the first token with the payload it sent then', async () => {
+    // A builder shared by the transactions of several requests (each with its own token): the retry of
+    // the first request rebuilt the action at a new time, a mismatch whose message says the work is done.
+    const u = id('u');
+    await User.put(user(u));
+    const rename = User.update({ userId: u }).set({ name: 'Shared' });
+    const [first, second] = [id('tok'), id('tok')];
+    const sent = (await transactWrite([rename], { idempotencyToken: first })).itemOf(rename);
+    await new Promise((r) => setTimeout(r, 5));
+    await transactWrite([rename], { idempotencyToken: second });
+    await new Promise((r) => setTimeout(r, 5));
+    expect((await transactWrite([rename], { idempotencyToken: first })).itemOf(rename)).toEqual(sent);
+    expect((await User.get({ userId: u }))?.updatedAt).not.toBe(sent.updatedAt); // the second's time stays
+  });
+
   it("after the SDK's own retries (a connection dropped before the server got it) it is still known: not applied", async () => {
     const retrying = new DynamoDBClient({ ...localClientConfig(testEndpoint()), maxAttempts: 3 });
     const m = appModel(retrying, A.AppTable.name);

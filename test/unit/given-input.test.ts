@@ -89,6 +89,23 @@ describe('givenInput', () => {
     expect(copy['__proto__']).not.toBe(input['__proto__']);
   });
 
+  it('copies the 32 levels DynamoDB stores (and a margin) and keeps what lies below as given, without recursing into it', () => {
+    let deep: { d?: unknown } = {};
+    const bottom = deep;
+    for (let i = 0; i < 50_000; i++) deep = { d: deep };
+    const copy = givenInput({ top: deep });
+    let at: { d?: unknown } = copy.top;
+    let original: { d?: unknown } = deep;
+    for (let level = 1; level <= 33; level++) {
+      expect(at).not.toBe(original);
+      at = at.d as { d?: unknown };
+      original = original.d as { d?: unknown };
+    }
+    let kept = copy.top;
+    for (let i = 0; i < 50_000; i++) kept = kept.d as { d?: unknown };
+    expect(kept).toBe(bottom);
+  });
+
   it('returns primitives and null as they are', () => {
     expect([givenInput(1), givenInput('a'), givenInput(null), givenInput(undefined)]).toEqual([1, 'a', null, undefined]);
   });

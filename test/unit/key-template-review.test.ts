@@ -340,4 +340,18 @@ describe('composites whose schema fixes their values', () => {
     expect(lazy.model.primary.sk?.parse(lazy.model.primary.sk.build({ kind: -3 }) as string)).toEqual({ kind: -3 });
     expect(define('LazyEnum', z.lazy(() => z.enum(['a', 'b']))).model.primary.sk?.build({ kind: 'b' })).toBe('K#b#X');
   });
+
+  it('refuse at defineEntity a template literal whose fixed text holds the separator, and a lazy literal that does', () => {
+    // zod took such values and every write refused them with a KeyError; the definition took the schema.
+    expect(() => define('SepTemplate', z.templateLiteral(['a#', z.string()]))).toThrow(
+      'SepTemplate: key primary.sk: the schema of kind puts "a#" in every value, which no key can hold: value of kind ("a#") contains the key separator "#", which would make the key "K#{kind}#X" ambiguous',
+    );
+    expect(() => define('SepTemplatePart', z.templateLiteral([z.number(), z.literal('-#-'), z.string()]))).toThrow('the schema of kind puts "-#-" in every value');
+    expect(() => define('SepLazy', z.lazy(() => z.literal('a#b')))).toThrow('the schema of kind takes "a#b", which no key can hold');
+    // Text the template itself puts after the composite: a value holding it would be ambiguous too.
+    expect(() => define('AfterText', z.templateLiteral(['x|y', z.number()]), 'K#{kind}|y')).toThrow('the schema of kind puts "x|y" in every value');
+    // In a raw key, and with a separator only in a part a value may leave out, the schema is taken.
+    expect(define('RawTemplate', z.templateLiteral(['a#', z.string()]), '{kind}').model.primary.sk?.build({ kind: 'a#b' })).toBe('a#b');
+    expect(define('EnumPart', z.templateLiteral(['u-', z.enum(['x', 'y#'])])).model.primary.sk?.build({ kind: 'u-x' })).toBe('K#u-x#X');
+  });
 });
