@@ -8,8 +8,8 @@
  * to `row.tags` between two puts writes each item with its own values too (a shallow copy wrote
  * every item with the last ones, silently). Condition values (`Attr('info').eq(obj)`) are copied the
  * same way when the condition is built.
- * Class instances are kept as they are, at any depth: one may hold its fields behind getters that a
- * copy would lose. An object met twice (or inside itself) is copied once and stays shared (or
+ * Class instances are kept as they are (a schema may check one by its class, as `z.instanceof` does;
+ * `givenRecord` below takes one given as the whole item, key or value map). An object met twice (or inside itself) is copied once and stays shared (or
  * cyclic) in the copy, so a cyclic input fails validation as it did.
  *
  * @example givenInput(row) // a copy of row, its nested maps, lists and sets copied too
@@ -129,4 +129,39 @@ function copyOf(value: unknown, copies: Copies, depth: number): unknown {
   if (proto === Buffer.prototype) return copies.add(value, Buffer.from(value as Buffer));
   if (proto === Uint8Array.prototype) return copies.add(value, new Uint8Array(value as Uint8Array));
   return value;
+}
+
+/**
+ * `givenInput` of an item, key or value map, which may be an instance of the caller's own class (a
+ * DTO: `class Row { id = ''; n = 0 }`, or one with getters). zod reads such an object by the schema's
+ * keys, so it was a valid item, but `givenInput` keeps class instances as given: a loop that reused
+ * one DTO for every put (a batch's callback) had every write read the last values, and the batch
+ * kept one write of the key and dropped the others as duplicates. A class instance given as the
+ * whole record is taken as a plain object of its own fields and of the getters on its classes, read
+ * now; its values are then copied as any other input's. (Class instances below it are kept: a nested
+ * one may be a value a schema checks by its class, as `z.instanceof` does.)
+ *
+ * @example givenRecord(new Row('u1', 3)) // { id: 'u1', n: 3 }, a plain object
+ */
+export function givenRecord<T>(value: T): T {
+  if (value === null || typeof value !== 'object') return value;
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (proto === Object.prototype || proto === null || !isOwnClass(value)) return givenInput(value);
+  return givenInput(fieldsOf(value) as T);
+}
+
+/** A value of a class of the caller's, not one of the built-in kinds the copy knows or leaves alone. */
+function isOwnClass(value: object): boolean {
+  return !(Array.isArray(value) || value instanceof Date || value instanceof Set || value instanceof Map || ArrayBuffer.isView(value) || value instanceof Promise);
+}
+
+function fieldsOf(instance: object): Record<string, unknown> {
+  const source = instance as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(instance)) out[k] = source[k];
+  for (let p: unknown = Object.getPrototypeOf(instance); p !== null && p !== Object.prototype; p = Object.getPrototypeOf(p)) {
+    const descriptors = Object.getOwnPropertyDescriptors(p);
+    for (const k of Object.keys(descriptors)) if (descriptors[k]!.get !== undefined && !Object.hasOwn(out, k)) out[k] = source[k];
+  }
+  return out;
 }

@@ -19,7 +19,7 @@ import { EntityBatchGet } from '../batch/entity-batch-get.js';
 import { partitionCondition } from './partition-condition.js';
 import type { TableKeyCondition } from '../expressions/table-key-condition.js';
 import { requireCondition, requireKeyCondition } from '../expressions/condition-input.js';
-import { givenInput } from '../given-input.js';
+import { givenRecord } from '../given-input.js';
 
 /**
  * An entity: a zod schema stored in a table under key templates. Its methods return operation
@@ -103,7 +103,7 @@ export class Entity<Name extends string, Item extends object, Input, K, V extend
    * @example const u = await User.get({ userId: 'u1' }).consistent().project('name', 'email')
    */
   get(key: KeyInput<Item, K>): GetBuilder<Item> {
-    return new GetBuilder<Item>(this.model, { key: givenInput(key as Record<string, unknown>), consistent: false, projection: undefined });
+    return new GetBuilder<Item>(this.model, { key: givenRecord(key as Record<string, unknown>), consistent: false, projection: undefined });
   }
 
   /**
@@ -113,7 +113,7 @@ export class Entity<Name extends string, Item extends object, Input, K, V extend
    */
   update(key: VersionedKey<Item, K, V>): UpdateBuilder<Item, EntityUpdateInputs<Item, Input, Fixed<Item, Input, K, V, D>, PK>> {
     return new UpdateBuilder<Item, EntityUpdateInputs<Item, Input, Fixed<Item, Input, K, V, D>, PK>>(this.model, {
-      key: givenInput(key as Record<string, unknown>),
+      key: givenRecord(key as Record<string, unknown>),
       steps: [],
       condition: undefined,
       returnValues: 'NONE',
@@ -238,7 +238,7 @@ export class Entity<Name extends string, Item extends object, Input, K, V extend
    * @example await User.check({ userId: 'u2' }, User.Attr('age').gte(18))
    */
   check(key: KeyInput<Item, K>, condition: Condition): CheckBuilder {
-    return new CheckBuilder(this.model, givenInput(key as Record<string, unknown>), requireCondition(this.name, condition, 'check()'));
+    return new CheckBuilder(this.model, givenRecord(key as Record<string, unknown>), requireCondition(this.name, condition, 'check()'));
   }
 }
 

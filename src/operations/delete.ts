@@ -13,7 +13,7 @@ import { deleteRequest, type WriteRequest } from '../batch/write-request.js';
 import type { EntityModel } from '../entity/model.js';
 import { InvalidBatchError } from '../batch/batch-errors.js';
 import { afterWrite, replacedItem } from './returned-item.js';
-import { givenInput } from '../given-input.js';
+import { givenRecord } from '../given-input.js';
 
 interface DeleteState {
   readonly key: Readonly<Record<string, unknown>>;
@@ -155,5 +155,5 @@ export class DeleteBuilder<Item, Result = void, Guard extends string = never> ex
  * @example newDelete<User>(model, { userId: 'u1' })
  */
 export function newDelete<Item>(model: EntityModel, key: Readonly<Record<string, unknown>>): DeleteBuilder<Item> {
-  return new DeleteBuilder<Item>(model, { key: givenInput(key), condition: undefined, returnOld: false, returnItemOnFailure: false });
+  return new DeleteBuilder<Item>(model, { key: givenRecord(key), condition: undefined, returnOld: false, returnItemOnFailure: false });
 }

@@ -14,7 +14,7 @@ import { InvalidBatchError } from '../batch/batch-errors.js';
 import { afterWrite, replacedItem } from './returned-item.js';
 import { isStamp, withGivenStamps } from '../entity/timestamps.js';
 import type { EntityModel } from '../entity/model.js';
-import { givenInput } from '../given-input.js';
+import { givenRecord } from '../given-input.js';
 
 interface PutState {
   readonly item: unknown;
@@ -274,7 +274,7 @@ export class PutBuilder<Item, Result = Item, Guard extends string = never> exten
  * @example newPut<User, never>(model, item, false).withTimestamps(times)
  */
 export function newPut<Item, Guard extends string>(model: EntityModel, item: unknown, create: boolean): PutBuilder<Item, Item, Guard> {
-  return new PutBuilder<Item, Item, Guard>(model, { item: givenInput(item), create, condition: undefined, returnItemOnFailure: false, returnOld: false });
+  return new PutBuilder<Item, Item, Guard>(model, { item: givenRecord(item), create, condition: undefined, returnItemOnFailure: false, returnOld: false });
 }
 
 /**

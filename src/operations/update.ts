@@ -11,7 +11,7 @@ import type { Leaf } from '../entity/paths.js';
 import type { NotRemovable, RemovablePath } from '../entity/entity-types.js';
 import { afterWrite, readReturned } from './returned-item.js';
 import { clearExpiredItem } from './expired-upsert.js';
-import { givenInput } from '../given-input.js';
+import { givenRecord } from '../given-input.js';
 import { updateChecks, updateInput, updateRequest } from './update-input.js';
 import { ReplayedAction } from './replayed-action.js';
 import type { GivenTimestamps } from './put.js';
@@ -89,7 +89,7 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
 
   private step(step: UpdateStep): this {
     // The caller's value map as it is now (it may reuse the object for the next update).
-    const taken: UpdateStep = step.kind === 'remove' ? step : { kind: step.kind, values: givenInput(step.values) };
+    const taken: UpdateStep = step.kind === 'remove' ? step : { kind: step.kind, values: givenRecord(step.values) };
     return this.with({ steps: [...this.state.steps, taken] });
   }
 

@@ -136,6 +136,39 @@ describe('a builder takes its input when it is made', () => {
     expect(await docs('w')).toEqual(['w0:2:2020:c:b:{}']);
   });
 
+  it("a DTO class instance reused for every put of batchWrite's callback writes every row (its fields and getters read at the call)", async () => {
+    class RowDto {
+      id = '';
+      private count = 0;
+      set n(v: number) {
+        this.count = v;
+      }
+      get n(): number {
+        return this.count;
+      }
+    }
+    const row = new RowDto();
+    const result = await Table.batchWrite((batch) => {
+      for (let i = 0; i < 3; i++) {
+        row.id = `dto${i}`;
+        row.n = i;
+        batch.put(Row, row);
+      }
+    });
+    expect(result.written).toBe(3);
+    expect(await ids('dto')).toEqual(['dto0:0', 'dto1:1', 'dto2:2']);
+    // A key and a value map may be instances too.
+    const key = new (class {
+      id = 'dto1';
+    })();
+    const update = Row.update(key).set(new (class {
+      n = 10;
+    })());
+    key.id = 'dto2';
+    await update;
+    expect(await ids('dto')).toEqual(['dto0:0', 'dto1:10', 'dto2:2']);
+  });
+
   it('a class instance is kept as given: its getters are read when the request is built', async () => {
     const shared = ['s'];
     class Info {

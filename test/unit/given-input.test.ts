@@ -1,6 +1,6 @@
 /** `givenInput`: the copy a builder takes of its input (see src/given-input.ts). */
 import { describe, expect, it } from 'vitest';
-import { givenInput } from '../../src/given-input.js';
+import { givenInput, givenRecord } from '../../src/given-input.js';
 
 describe('givenInput', () => {
   it('copies plain objects, arrays, Sets, Maps and Dates at every depth', () => {
@@ -104,6 +104,41 @@ describe('givenInput', () => {
     let kept = copy.top;
     for (let i = 0; i < 50_000; i++) kept = kept.d as { d?: unknown };
     expect(kept).toBe(bottom);
+  });
+
+  it('givenRecord takes a class instance given as the whole record as a plain object of its fields and getters, read now', () => {
+    class Base {
+      get kind(): string {
+        return 'base';
+      }
+    }
+    class Row extends Base {
+      tags = new Set(['a']);
+      constructor(public id: string, private readonly secret: number) {
+        super();
+      }
+      get n(): number {
+        return this.secret * 2;
+      }
+      describe(): string {
+        return this.id;
+      }
+    }
+    const row = new Row('r1', 3);
+    const copy = givenRecord(row) as unknown as Record<string, unknown>;
+    expect(Object.getPrototypeOf(copy)).toBe(Object.prototype);
+    expect(copy).toEqual({ tags: new Set(['a']), id: 'r1', secret: 3, n: 6, kind: 'base' });
+    expect(copy['tags']).not.toBe(row.tags);
+    row.id = 'r2';
+    expect(copy['id']).toBe('r1');
+    // Built-in kinds and plain objects are copied as givenInput copies them.
+    const date = new Date(0);
+    expect(givenRecord(date)).not.toBe(date);
+    expect(givenRecord(date)).toEqual(date);
+    expect(givenRecord({ a: [1] })).toEqual({ a: [1] });
+    // Below the record, a class instance is kept (a schema may check it by its class).
+    const nested = { row };
+    expect(givenRecord(nested).row).toBe(row);
   });
 
   it('returns primitives and null as they are', () => {
