@@ -68,7 +68,7 @@ describe('upsert over an expired item', () => {
     const before = await stored('s6');
     const e = await failure(Session.update({ sid: 's6' }).set({ user: 'ivy', expiresAt: later() }).upsert().where(Session.Attr('cart').exists()), ConditionFailedError);
     expect(e.message).toBe(
-      "Session: update condition failed: a stored item must belong to Session and not have expired (an expired item of Session is deleted and the upsert sent once more where its condition holds on no item, and kept where it does not; another expired item stored meanwhile fails it), and its where() condition must hold; the stored item has expired (its expiresAt has passed), which Session's update sees as no item (stored item attached)",
+      "Session: update condition failed: a stored item must belong to Session and not have expired (an expired item of Session is deleted and the upsert sent again where its condition holds on no item, and kept where it does not; one stored again after 3 such deletes fails it), and its where() condition must hold; the stored item has expired (its expiresAt has passed), which Session's update sees as no item (stored item attached)",
     );
     expect(await stored('s6')).toEqual(before);
     expect(await Session.get({ sid: 's6' })).toBeUndefined();
