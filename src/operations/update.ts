@@ -275,7 +275,7 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
 
   /**
    * @internal `place`: an upsert sent alone refuses an expired item and `send()` clears it first
-   * (expired-upsert.ts); in a transaction, which cannot do that, it writes over it.
+   * (expired-upsert.ts); in a transaction, which cannot do that, it is refused there.
    */
   prepare(now: Date, place: 'single' | 'transaction'): UpdateCommandInput {
     return updateInput(this.model, this.state, now, place);

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { ConditionFailedError, defineEntity, defineTable, transactWrite } from '../../src/index.js';
+import { ConditionFailedError, TransactionCanceledError, defineEntity, defineTable, transactWrite } from '../../src/index.js';
 import { testClient, testDocClient, uniqueTableName } from '../support/client.js';
 import { failure } from '../support/failure.js';
 import { useTable } from '../support/tables.js';
@@ -85,9 +85,15 @@ describe('upsert over an expired item', () => {
     expect((await stored('s4'))?.['_et']).toBe('Other');
   });
 
-  it('in a transaction, which cannot delete first, the upsert still writes over the expired item (documented)', async () => {
+  it('in a transaction, which cannot delete first, the upsert is cancelled instead of bringing the expired item back; sent alone it creates the item afresh', async () => {
     await Session.put({ sid: 's5', user: 'frank', cart: ['kept'], expiresAt: past() });
-    await transactWrite([Session.update({ sid: 's5' }).set({ user: 'gina', expiresAt: later() }).upsert()]);
-    expect(await Session.get({ sid: 's5' })).toMatchObject({ user: 'gina', cart: ['kept'] });
+    const upsert = () => Session.update({ sid: 's5' }).set({ user: 'gina', expiresAt: later() }).upsert();
+    const e = await failure(transactWrite([upsert()]), TransactionCanceledError);
+    expect(e.reasons.map((r) => r.code)).toEqual(['ConditionalCheckFailed']);
+    expect((await stored('s5'))?.['user']).toBe('frank');
+    await upsert();
+    const now = await Session.get({ sid: 's5' });
+    expect(now).toMatchObject({ user: 'gina' });
+    expect(now?.cart).toBeUndefined();
   });
 });
