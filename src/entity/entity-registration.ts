@@ -1,5 +1,6 @@
 import { TableDefinitionError } from '../errors.js';
 import type { EntityModel } from './model.js';
+import { storedKinds } from './stored-kinds.js';
 
 /** What registering an entity reads of its table. */
 interface RegisteringTable {
@@ -12,8 +13,8 @@ interface RegisteringTable {
 /**
  * Refuses an entity its table cannot hold next to the ones defined on it, before any item is
  * written (`TableDefinitionError`): a second entity of the same name, a second entity on a table
- * without a discriminator, a second TTL attribute, or an epoch-seconds timestamp stored under the
- * table's TTL attribute.
+ * without a discriminator, a second TTL attribute, or an epoch-seconds timestamp, or a number field
+ * of an entity without `ttl`, stored under the table's TTL attribute.
  */
 export function checkRegistration(table: RegisteringTable, model: EntityModel): void {
   if (table.entities.has(model.name)) throw new TableDefinitionError(table.name, model.name, `an entity named ${model.name} is already defined on the table`);
@@ -39,5 +40,27 @@ export function checkRegistration(table: RegisteringTable, model: EntityModel): 
     if (stamp !== undefined) {
       throw new TableDefinitionError(table.name, `${m.name}.${stamp}`, `is stored as "${expiresBy}", the table's TTL attribute, in epoch seconds: DynamoDB would delete every item as soon as it is written; store the timestamp under another name (storedAs)`);
     }
+    const field = m.ttl === undefined ? numberFieldStoredAs(m, expiresBy) : undefined;
+    if (field !== undefined) {
+      throw new TableDefinitionError(
+        table.name,
+        `${m.name}.${field}`,
+        `is stored as "${expiresBy}", the table's TTL attribute, and may hold a number: DynamoDB deletes an item once that many epoch seconds have passed, which ${m.name}, declaring no ttl, would still show until then; declare ttl: '${field}' (a z.date()) or store the field under another name (storedAs)`,
+      );
+    }
   }
+}
+
+/**
+ * The top-level field of `m` stored under `attribute` whose schema may store a number there (or
+ * anything: a schema whose stored kinds are unknown); `undefined` when there is none. A `z.date()`
+ * is stored as ISO text, which DynamoDB's TTL ignores.
+ */
+function numberFieldStoredAs(m: EntityModel, attribute: string): string | undefined {
+  for (const [field, schema] of Object.entries(m.shape)) {
+    if (m.storedName(field) !== attribute) continue;
+    const kinds = storedKinds(schema);
+    if (kinds === null || kinds.has('N')) return field;
+  }
+  return undefined;
 }

@@ -16,6 +16,7 @@ import { resolvePath } from '../operations/update-plan.js';
 import { checkOwners } from '../operations/expression-input.js';
 import { storedItemOf } from '../operations/condition-failure.js';
 import { EntityBatchGet } from '../batch/entity-batch-get.js';
+import type { UnprocessedWrite } from '../batch/batch-errors.js';
 import { partitionCondition } from './partition-condition.js';
 import type { TableKeyCondition } from '../expressions/table-key-condition.js';
 import { requireCondition, requireKeyCondition } from '../expressions/condition-input.js';
@@ -230,6 +231,21 @@ export class Entity<Name extends string, Item extends object, Input, K, V extend
    */
   keyOf(report: { readonly entity: string; readonly key: Readonly<Record<string, unknown>> }): KeyInput<Item, K> | undefined {
     return report.entity === this.name ? (this.model.keys.parseStored(report.key) as KeyInput<Item, K> | undefined) : undefined;
+  }
+
+  /**
+   * The write that redoes an entry of `BatchWriteError.unprocessed` on its own, typed as this
+   * entity's (no cast of the entry's `item` or `key`): `put(item)`, with `withTimestamps` when the
+   * entry lists times, or `delete(key)`, validated again as those are; `undefined` for an entry of
+   * another entity or table. Send it, give it a `where()`, or put it in a `transactWrite`.
+   *
+   * @example for (const w of e.unprocessed) await User.redo(w)?.where(User.Attr('userId').notExists())
+   */
+  redo(entry: UnprocessedWrite): PutBuilder<Item, Item, V> | DeleteBuilder<Item> | undefined {
+    if (entry.entity !== this.name || entry.table !== this.model.table.name) return undefined;
+    if (entry.type === 'delete') return newDelete<Item>(this.model, entry.key);
+    const put = newPut<Item, V>(this.model, entry.item, false);
+    return entry.timestamps === undefined ? put : put.withTimestamps(entry.timestamps as never);
   }
 
   /**

@@ -26,10 +26,10 @@ export function seenByEntity(model: EntityModel, condition: Condition, holdsOnMi
  * What a conditional write's own guard already says about whose item it meets, which its `where()`
  * then need not say again: `'none'` (a put), `'owner'` (delete's "missing or this entity's"),
  * `'live'` (a version check's "this entity's item, not expired": C is judged on that item alone),
- * `'new'` (create's "no item, or an expired one"), `'merge'` (an upsert in a transaction: "missing
- * or this entity's", and it merges into an expired item).
+ * `'new'` (create's "no item, or an expired one"). (An upsert's guard requires a live item or none,
+ * in a transaction too: its where() is sent as it is.)
  */
-export type WriteGuard = 'none' | 'owner' | 'live' | 'new' | 'merge';
+export type WriteGuard = 'none' | 'owner' | 'live' | 'new';
 
 /**
  * A write's `where()` condition C as it is sent: judged, as `check` judges it, on what the entity's
@@ -40,9 +40,6 @@ export type WriteGuard = 'none' | 'owner' | 'live' | 'new' | 'merge';
  *   `(attribute_not_exists(#pk) OR #_et = :name) AND (#ttl <= :now OR C)`;
  * - `'owner'`, whose guard tests the owner: `NOT (#ttl <= :now) AND C`, or `#ttl <= :now OR C`;
  * - `'live'`, whose guard requires the entity's unexpired item: C as it is;
- * - `'merge'`: `NOT (#ttl <= :now) AND C`, or C as it is: an upsert in a transaction writes into an
- *   expired item, keeping the attributes it does not set, so C that holds on no item is judged on
- *   those (taking the item for none would let `notExists('x')` pass and keep its `x`);
  * - `'new'`, create's guard with C in it (no item is seen where it holds): `attribute_not_exists(#pk)
  *   AND C`, or `(attribute_not_exists(#pk) AND C) OR (#_et = :name AND #ttl <= :now)`: only an
  *   expired item of its own entity is written over, never another entity's (`itemIsNewOrExpired`).
@@ -54,7 +51,6 @@ export type WriteGuard = 'none' | 'owner' | 'live' | 'new' | 'merge';
 export function seenByWrite(model: EntityModel, condition: Condition, guard: WriteGuard, now: Date): Condition {
   if (guard === 'live') return condition;
   const owner = guard === 'none' && model.table.entityAttribute !== undefined;
-  if (guard === 'merge') return model.ttl === undefined || holdsOnMissingItem(condition.node, model.name) ? condition : allOf(notExpired(model, now), condition)!;
   if (guard === 'new') {
     const created = itemIsNew(model).and(condition);
     const expired = ownExpiredItem(model, now);
@@ -77,7 +73,6 @@ export function seenByWriteText(model: EntityModel, condition: Condition, guard:
   const owner = guard === 'none' && model.table.entityAttribute !== undefined;
   if (!owner && model.ttl === undefined) return where;
   if (!holdsOnMissingItem(condition.node, model.name)) return `${liveItemText(model, owner)!}, and ${where}`;
-  if (guard === 'merge') return `${where} (on an expired item too, whose attributes an upsert in a transaction keeps)`;
   const unlessExpired = (on: string) => `${where} on ${on} unless it has expired (an expired item counts as none, on which the condition holds)`;
   if (!owner) return unlessExpired('the stored item');
   return `${missingOrOwnedText(model)!}, and ${model.ttl === undefined ? where : unlessExpired('it')}`;

@@ -8,7 +8,7 @@ import { unmarshallItem } from '../client/attribute-value.js';
 import { sendDocumentRequest } from '../client/send-document-request.js';
 import type { EntityModel } from '../entity/model.js';
 import { contextFor, withPlaceholders } from './expression-input.js';
-import { allOf, ownedItem } from './write-guards.js';
+import { allOf, MAX_EXPIRED_CLEARS, ownedItem } from './write-guards.js';
 
 /**
  * An upsert is sent with "the stored item has not expired" in its condition: merged into an expired
@@ -22,6 +22,8 @@ import { allOf, ownedItem } from './write-guards.js';
  * a `where()` that needs an item (or a version check) would fail there too, and deleting first
  * would only lose the expired item (still returned by raw reads) and add a REMOVE to the stream.
  * Such an upsert fails on the expired item, which is kept, as it would on the missing item reads show.
+ * The delete is conditional on the item seen (owner and TTL value): what it removes is still expired,
+ * which DynamoDB's TTL may remove at any time too, so no write a read could show is lost by it.
  *
  * @example if (await clearExpiredItem(User.model, input.Key, condition, e, signal)) await sendAgain()
  */
@@ -52,6 +54,35 @@ export async function clearExpiredItem(
     if ((e as { name?: string } | null)?.name !== 'ConditionalCheckFailedException') throw e;
   }
   return true;
+}
+
+/**
+ * The rest of an upsert sent alone whose first attempt failed with `error`: while the failure is on
+ * an expired item of its entity that `clearExpiredItem` clears, `resend()` sends the upsert again,
+ * with the caller's whole condition (built anew, at a new `now`), up to `MAX_EXPIRED_CLEARS` times.
+ * What another writer stores between the requests is met by that condition as by any write: a live
+ * item of the entity is merged into, another entity's item fails it. Any other failure is thrown.
+ *
+ * @example out = await send(input).catch((e) => afterExpiredItem(User.model, input.Key, condition, e, signal, () => send(builder.build())))
+ */
+export async function afterExpiredItem<T>(
+  model: EntityModel,
+  key: Record<string, unknown>,
+  condition: Condition | undefined,
+  error: unknown,
+  signal: AbortSignal | undefined,
+  resend: () => Promise<T>,
+): Promise<T> {
+  let failure = error;
+  for (let clears = 0; clears < MAX_EXPIRED_CLEARS; clears++) {
+    if (!(await clearExpiredItem(model, key, condition, failure, signal))) break;
+    try {
+      return await resend();
+    } catch (e) {
+      failure = e;
+    }
+  }
+  throw failure;
 }
 
 /**

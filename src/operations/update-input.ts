@@ -10,19 +10,17 @@ import { allOf, belongsTo, belongsToText, expectedVersion, liveOrMissingText, mi
 import { creationActions, requireCreatable } from './upsert-creation.js';
 import { indexKeyActions } from './index-key-actions.js';
 import { planUpdate } from './update-derived.js';
-import type { Planned } from './update-plan.js';
 import { checkMultiKeyWrites, checkSelfKeyWrites } from './key-write-checks.js';
 import { checkUpdatedSize } from './update-size.js';
 import { stampActions } from './update-stamps.js';
 import { boundGuards } from './bound-guards.js';
 import { assertKeyVariant } from './union-guards.js';
-import { seenByWrite, seenByWriteText } from './check-guard.js';
 import type { UpdateState } from './update.js';
 
 /**
  * The `UpdateCommandInput` of an update builder's state (`UpdateBuilder.prepare`). `place`: an
  * upsert sent alone refuses an expired item and `send()` clears it first (expired-upsert.ts); in a
- * transaction, which cannot do that, it writes over it.
+ * transaction, which cannot do that, it refuses it (`transactionUpsertText`).
  */
 export function updateInput(m: EntityModel, s: UpdateState, now: Date, place: 'single' | 'transaction'): UpdateCommandInput {
   return updateRequest(m, s, now, place).input;
@@ -74,19 +72,16 @@ export function updateRequest(
   checkUpdatedSize(m, Key, sets);
   // The item must be this entity's (an update never creates a partial item); with upsert() it
   // may also be missing, but never another entity's.
-  // An expired item (not deleted yet) is one no read shows: update() needs a live one; upsert()
-  // alone must not merge into it either (see updateInput's doc). An upsert in a transaction, which
-  // merges into one, refuses it where its where() needs an item (check-guard.ts).
+  // An expired item (not deleted yet) is one no read shows: update() needs a live one, and an
+  // upsert must not merge into it either (it would bring back what it does not set): sent alone it
+  // clears it first (expired-upsert.ts); a transaction, which cannot, is refused (its where() is
+  // then judged on a live item or none, as everywhere).
   const liveUpsert = s.upsert && place === 'single' && m.ttl !== undefined;
-  const merge = s.upsert && place === 'transaction';
-  const live = liveUpsert || (merge && keepsExpiry(m, plan));
-  // Where the guard already requires an unexpired item, where() is judged on that item alone.
-  let condition = s.condition !== undefined && merge ? seenByWrite(m, s.condition, live ? 'live' : 'merge', now) : s.condition;
-  const guard = s.upsert ? allOf(missingOrOwned(m), live ? notExpired(m, now) : undefined) : allOf(belongsTo(m), notExpired(m, now));
+  const guard = s.upsert ? allOf(missingOrOwned(m), notExpired(m, now)) : allOf(belongsTo(m), notExpired(m, now));
   const expected = expectedVersion(m, s.key);
   // Values DynamoDB computes from stored ones keep their schema bounds (length-bounds.ts, number-bounds.ts).
   const bounds = boundGuards(m, plan).condition;
-  condition = allOf(guard, expected === undefined ? undefined : versionIs(m, expected), bounds, condition);
+  const condition = allOf(guard, expected === undefined ? undefined : versionIs(m, expected), bounds, s.condition);
   if (condition !== undefined) input.ConditionExpression = compileCondition(condition.node, ctx);
   withPlaceholders(input, ctx);
   if (s.returnValues !== 'NONE') input.ReturnValues = s.returnValues;
@@ -97,32 +92,24 @@ export function updateRequest(
 }
 
 /**
- * Whether an upsert in a transaction would leave the item it merges into expired: the entity has a
- * TTL and the update neither sets nor removes it (`setIfNotExists` keeps a stored one). A transaction
- * cannot delete the expired item first as an upsert sent alone does, nor set or remove the TTL only
- * where it has passed (an UpdateExpression has no such branch), so such an upsert requires an
- * unexpired item: over an expired one it fails rather than write what no read shows (a lost write).
+ * What an upsert in a transaction requires of a stored item, in words: `missingOrOwnedText`, and
+ * with a TTL not to have expired. Sent alone, an upsert deletes an expired item first and creates
+ * the item afresh, as once DynamoDB's TTL has removed it; one UpdateExpression cannot (merged into
+ * the expired item, it would keep the attributes it does not set, or leave the item expired where it
+ * does not set the TTL, a write no read shows), so in a transaction it is refused there instead.
  */
-function keepsExpiry(m: EntityModel, plan: Planned): boolean {
-  const ttl = m.ttl;
-  if (ttl === undefined) return false;
-  return !plan.actions.some((a) => a.path.length === 1 && a.path[0] === ttl && (a.kind === 'remove' || (a.kind === 'set' && a.value.kind !== 'ifNotExists')));
-}
-
-/** `keepsExpiry`'s requirement in words, after the upsert's owner guard (`missingOrOwnedText`). */
-function liveMergeText(model: EntityModel): string {
+function transactionUpsertText(model: EntityModel): string | undefined {
   const owned = missingOrOwnedText(model);
-  return `${owned === undefined ? 'a stored item must' : `${owned} and`} not have expired (an upsert in a transaction that does not set ${model.ttl!} would leave an expired item expired, a write no read shows: set or remove ${model.ttl!} to write over one)`;
+  if (model.ttl === undefined) return owned;
+  return `${owned === undefined ? 'a stored item must' : `${owned} and`} not have expired (an upsert in a transaction cannot delete an expired item first as one sent alone does, and merged into it would bring back what it does not set: send it alone, or delete the item first)`;
 }
 
 /** What an update's condition requires, in words (`UpdateBuilder.checks`). */
 export function updateChecks(model: EntityModel, s: UpdateState, place: 'single' | 'transaction', version: VersionCheck | undefined): string | undefined {
   // The plan prepare() sent, derived values included: a guard their sets add is then named too.
   const plan = planUpdate(model, s.steps, model.keys.primaryValues(s.key), s.upsert);
-  const live = keepsExpiry(model, plan);
-  const where = s.condition === undefined ? false : s.upsert && place === 'transaction' && !live ? seenByWriteText(model, s.condition, 'merge') : true;
-  const merge = live ? liveMergeText(model) : missingOrOwnedText(model);
-  const guard = s.upsert ? (place === 'single' ? liveOrMissingText(model) : merge) : `${belongsToText(model)}${where === false ? ' (update() does not create items; upsert() does)' : ''}`;
+  const where = s.condition !== undefined;
+  const guard = s.upsert ? (place === 'single' ? liveOrMissingText(model) : transactionUpsertText(model)) : `${belongsToText(model)}${where ? '' : ' (update() does not create items; upsert() does)'}`;
   const bounds = boundGuards(model, plan).checks;
   return describeChecks(guard, where, bounds, version);
 }

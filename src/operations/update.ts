@@ -10,7 +10,7 @@ import { explainUpdateFailure } from './update-failures.js';
 import type { Leaf } from '../entity/paths.js';
 import type { NotRemovable, RemovablePath } from '../entity/entity-types.js';
 import { afterWrite, readReturned } from './returned-item.js';
-import { clearExpiredItem } from './expired-upsert.js';
+import { afterExpiredItem } from './expired-upsert.js';
 import { givenRecord } from '../given-input.js';
 import { updateChecks, updateInput, updateRequest } from './update-input.js';
 import { ReplayedAction } from './replayed-action.js';
@@ -275,7 +275,7 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
 
   /**
    * @internal `place`: an upsert sent alone refuses an expired item and `send()` clears it first
-   * (expired-upsert.ts); in a transaction, which cannot do that, it writes over it.
+   * (expired-upsert.ts); in a transaction, which cannot do that, it is refused there.
    */
   prepare(now: Date, place: 'single' | 'transaction'): UpdateCommandInput {
     return updateInput(this.model, this.state, now, place);
@@ -320,9 +320,9 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
     let out: UpdateCommandOutput;
     try {
       const { input, condition } = updateRequest(this.model, this.state, new Date(), 'single');
-      out = await sendDocumentRequest<UpdateCommandOutput>(this.model.table.client, 'UpdateItem', this.model.name, input, signal).catch(async (e: unknown) => {
-        if (!this.state.upsert || !(await clearExpiredItem(this.model, input.Key!, condition, e, signal))) throw e;
-        return sendDocumentRequest<UpdateCommandOutput>(this.model.table.client, 'UpdateItem', this.model.name, this.build(), signal);
+      out = await sendDocumentRequest<UpdateCommandOutput>(this.model.table.client, 'UpdateItem', this.model.name, input, signal).catch((e: unknown) => {
+        if (!this.state.upsert) throw e;
+        return afterExpiredItem(this.model, input.Key!, condition, e, signal, () => sendDocumentRequest<UpdateCommandOutput>(this.model.table.client, 'UpdateItem', this.model.name, this.build(), signal));
       });
     } catch (e) {
       throw explainUpdateFailure(this.model, this.state.steps, mapConditionFailure(afterWrite(e, 'update'), this.model, 'update', this.versionCheck(), this.checks('single')));

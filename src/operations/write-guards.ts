@@ -84,15 +84,22 @@ export function missingOrOwnedText(model: EntityModel): string | undefined {
 }
 
 /**
+ * How many expired items one upsert clears before it gives up: another writer may store a new
+ * expired item between the clearing delete and the next attempt (every read sees none there, so the
+ * upsert clears that one too), but one that keeps doing so must not hold the upsert forever.
+ */
+export const MAX_EXPIRED_CLEARS = 3;
+
+/**
  * What an upsert sent alone requires of a stored item, in words: `missingOrOwnedText`, and with a
  * TTL not to have expired. An expired item of the entity is deleted and the upsert sent once more
  * (expired-upsert.ts) where its condition holds on no item, so a failure on one means that it does
- * not (its where() needs an item), or that another expired item was stored meanwhile.
+ * not (its where() needs an item), or that other writers stored an expired item again each time.
  */
 export function liveOrMissingText(model: EntityModel): string | undefined {
   const owned = missingOrOwnedText(model);
   if (model.ttl === undefined) return owned;
-  return `${owned === undefined ? 'a stored item must' : `${owned} and`} not have expired (an expired item of ${model.name} is deleted and the upsert sent once more where its condition holds on no item, and kept where it does not; another expired item stored meanwhile fails it)`;
+  return `${owned === undefined ? 'a stored item must' : `${owned} and`} not have expired (an expired item of ${model.name} is deleted and the upsert sent again where its condition holds on no item, and kept where it does not; one stored again after ${MAX_EXPIRED_CLEARS} such deletes fails it)`;
 }
 
 /** `belongsTo` in words: without a discriminator it only says the item exists (and `notExpired`, with a TTL). */

@@ -5,7 +5,7 @@
  * through the table's entities and validated, and entries of an unknown entity or another table are
  * refused before anything is sent. Throttling is injected by a middleware on a real client.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
@@ -318,5 +318,34 @@ describe('resuming a failed batch write from BatchWriteError.unprocessed', () =>
     const { BatchWriter } = await import('../../src/index.js');
     const bare = new BatchWriter(client);
     expect(() => bare.resend(JSON.parse(JSON.stringify(first!.unprocessed)) as UnprocessedWrite[])).toThrow(InvalidBatchError);
+  });
+});
+
+describe('redoing an unprocessed write on its own, typed: Entity.redo(entry)', () => {
+  it("gives the entity's put (with the times it listed) or delete, without a cast; undefined for another entity's entry", async () => {
+    const tag = 'redo';
+    await Note.put({ id: `${tag}-old`, n: 1, body: 'old' });
+    const throttle = throttleCallsWith(`${tag}-stuck`);
+    let error: unknown;
+    try {
+      error = await caught(AppTable.batchWrite([Profile.put(profile(`${tag}-stuck`)).withTimestamps(GIVEN), Profile.put(profile(`${tag}-plain`)), Note.delete({ id: `${tag}-old`, n: 1 })], fast));
+    } finally {
+      throttle.remove();
+    }
+    expect(error).toBeInstanceOf(BatchWriteError);
+    const [stuck, plain, del] = (error as BatchWriteError).unprocessed;
+    // Each entry redone alone, the put with a condition a batch cannot carry.
+    const redone = Profile.redo(stuck!);
+    expectTypeOf(redone).toEqualTypeOf<ReturnType<typeof Profile.put> | ReturnType<typeof Profile.delete> | undefined>();
+    await redone?.where(Profile.Attr('email').notExists());
+    await Profile.redo(plain!);
+    expect(Note.redo(stuck!)).toBeUndefined();
+    expect(Profile.redo(del!)).toBeUndefined();
+    await Note.redo(del!);
+    expect(await stored(AppTable.name, `P#${tag}-stuck`, 'PROFILE')).toMatchObject({ label: `[${tag}-stuck]`, ...GIVEN });
+    expect(await Profile.get({ id: `${tag}-plain` })).toMatchObject({ email: `${tag}-plain@example.com`, label: `[${tag}-plain]` });
+    expect(await Note.get({ id: `${tag}-old`, n: 1 })).toBeUndefined();
+    // The entry's item is the put's input: redone, the transform runs once, as for the first attempt.
+    expect(Profile.redo({ type: 'put', entity: 'Profile', table: AppTable.name, item: profile(`${tag}-json`) })?.build()).toMatchObject({ Item: { label: `[${tag}-json]` } });
   });
 });

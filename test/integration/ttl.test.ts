@@ -305,3 +305,44 @@ describe('definition rules', () => {
     expect(T.ttlAttribute()).toBe('expiresAt');
   });
 });
+
+describe("an entity without ttl in a table whose TTL attribute is on", () => {
+  it('a field of it that may store a number under the TTL attribute is refused at definition, in either order of definition', () => {
+    const clash = "is stored as \"expiresAt\", the table's TTL attribute, and may hold a number: DynamoDB deletes an item once that many epoch seconds have passed, which Quota, declaring no ttl, would still show until then; declare ttl: 'expiresAt' (a z.date()) or store the field under another name (storedAs)";
+    const T = defineTable({ name: uniqueTableName('ttl-clash'), client, partitionKey: { name: 'pk', type: 'S' } });
+    defineEntity({ table: T, name: 'Lease', schema: z.object({ id: z.string(), expiresAt: z.date() }), keys: { primary: { pk: 'L#{id}' } }, ttl: 'expiresAt' });
+    const quota = (table: typeof T, expiresAt: z.ZodType, storedAs?: Record<string, string>) =>
+      defineEntity({ table, name: 'Quota', schema: z.object({ id: z.string(), expiresAt }), keys: { primary: { pk: 'Q#{id}' } }, ...(storedAs === undefined ? {} : { storedAs }) });
+    expect(() => quota(T, z.number())).toThrow(TableDefinitionError);
+    expect(() => quota(T, z.number())).toThrow(`Quota.expiresAt: ${clash}`);
+    expect(() => quota(T, z.union([z.string(), z.number().int()]).optional())).toThrow(clash);
+    // Defined before the entity with ttl: refused when that one is defined.
+    const U = defineTable({ name: uniqueTableName('ttl-clash'), client, partitionKey: { name: 'pk', type: 'S' } });
+    quota(U, z.number());
+    expect(() => defineEntity({ table: U, name: 'Lease', schema: z.object({ id: z.string(), expiresAt: z.date() }), keys: { primary: { pk: 'L#{id}' } }, ttl: 'expiresAt' })).toThrow(clash);
+    // Stored under another name, or as text, it is no clash.
+    const V = defineTable({ name: uniqueTableName('ttl-clash'), client, partitionKey: { name: 'pk', type: 'S' } });
+    defineEntity({ table: V, name: 'Lease', schema: z.object({ id: z.string(), expiresAt: z.date() }), keys: { primary: { pk: 'L#{id}' } }, ttl: 'expiresAt' });
+    quota(V, z.number(), { expiresAt: 'quotaEnds' });
+    expect(V.entities.has('Quota')).toBe(true);
+  });
+
+  describe('a z.date() field of the same name, stored as ISO text, which DynamoDB TTL ignores', () => {
+    const T = defineTable({ name: uniqueTableName('ttl-text'), client, partitionKey: { name: 'pk', type: 'S' } });
+    const Lease = defineEntity({ table: T, name: 'Lease', schema: z.object({ id: z.string(), expiresAt: z.date() }), keys: { primary: { pk: 'L#{id}' } }, ttl: 'expiresAt' });
+    const Offer = defineEntity({ table: T, name: 'Offer', schema: z.object({ id: z.string(), expiresAt: z.date() }), keys: { primary: { pk: 'O#{id}' } } });
+    useTable(T);
+
+    it("is allowed: the table's TTL is on for Lease, and Offer's past dates are its data, shown by its reads", async () => {
+      const past = new Date(Date.now() - HOUR);
+      await Lease.put({ id: 'l', expiresAt: past });
+      await Offer.put({ id: 'o', expiresAt: past });
+      const ttl = await client.send(new DescribeTimeToLiveCommand({ TableName: T.name }));
+      expect(ttl.TimeToLiveDescription?.AttributeName).toBe('expiresAt');
+      expect(await Lease.get({ id: 'l' })).toBeUndefined();
+      expect(await Offer.get({ id: 'o' })).toEqual({ id: 'o', expiresAt: past });
+      const raw = await client.send(new GetItemCommand({ TableName: T.name, Key: { pk: { S: 'O#o' } }, ConsistentRead: true }));
+      expect(raw.Item?.['expiresAt']).toEqual({ S: past.toISOString() });
+    });
+  });
+});

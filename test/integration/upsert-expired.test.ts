@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { ConditionFailedError, defineEntity, defineTable, transactWrite } from '../../src/index.js';
+import { ConditionFailedError, TransactionCanceledError, defineEntity, defineTable, transactWrite } from '../../src/index.js';
 import { testClient, testDocClient, uniqueTableName } from '../support/client.js';
 import { failure } from '../support/failure.js';
 import { useTable } from '../support/tables.js';
@@ -68,7 +68,7 @@ describe('upsert over an expired item', () => {
     const before = await stored('s6');
     const e = await failure(Session.update({ sid: 's6' }).set({ user: 'ivy', expiresAt: later() }).upsert().where(Session.Attr('cart').exists()), ConditionFailedError);
     expect(e.message).toBe(
-      "Session: update condition failed: a stored item must belong to Session and not have expired (an expired item of Session is deleted and the upsert sent once more where its condition holds on no item, and kept where it does not; another expired item stored meanwhile fails it), and its where() condition must hold; the stored item has expired (its expiresAt has passed), which Session's update sees as no item (stored item attached)",
+      "Session: update condition failed: a stored item must belong to Session and not have expired (an expired item of Session is deleted and the upsert sent again where its condition holds on no item, and kept where it does not; one stored again after 3 such deletes fails it), and its where() condition must hold; the stored item has expired (its expiresAt has passed), which Session's update sees as no item (stored item attached)",
     );
     expect(await stored('s6')).toEqual(before);
     expect(await Session.get({ sid: 's6' })).toBeUndefined();
@@ -85,9 +85,15 @@ describe('upsert over an expired item', () => {
     expect((await stored('s4'))?.['_et']).toBe('Other');
   });
 
-  it('in a transaction, which cannot delete first, the upsert still writes over the expired item (documented)', async () => {
+  it('in a transaction, which cannot delete first, the upsert is cancelled instead of bringing the expired item back; sent alone it creates the item afresh', async () => {
     await Session.put({ sid: 's5', user: 'frank', cart: ['kept'], expiresAt: past() });
-    await transactWrite([Session.update({ sid: 's5' }).set({ user: 'gina', expiresAt: later() }).upsert()]);
-    expect(await Session.get({ sid: 's5' })).toMatchObject({ user: 'gina', cart: ['kept'] });
+    const upsert = () => Session.update({ sid: 's5' }).set({ user: 'gina', expiresAt: later() }).upsert();
+    const e = await failure(transactWrite([upsert()]), TransactionCanceledError);
+    expect(e.reasons.map((r) => r.code)).toEqual(['ConditionalCheckFailed']);
+    expect((await stored('s5'))?.['user']).toBe('frank');
+    await upsert();
+    const now = await Session.get({ sid: 's5' });
+    expect(now).toMatchObject({ user: 'gina' });
+    expect(now?.cart).toBeUndefined();
   });
 });

@@ -251,21 +251,15 @@ describe('with optimistic locking', () => {
 });
 
 describe("an upsert's where() in a transaction", () => {
-  it('a condition that needs an item fails on an expired one; one that holds on none is judged on the attributes the upsert merges into', async () => {
+  it('is judged on a live item or none, as alone: an expired item cancels the transaction, whatever the condition', async () => {
     const upsert = (id: string, where: Condition) => Session.update({ id }).set({ age: 5, expiresAt: later() }).upsert().where(where);
     const aside = () => Probe.put({ id: `aside-${++counter}` });
     const expired = await seed(Session, 'own expired item'); // age 30, user 'x'
     expect(await outcome(() => transactWrite([upsert(expired, C1(Session)), aside()]), 'in a transaction')).toBe('refused');
-    // Taken for none, user notExists() would pass and the upsert would keep the expired item's user.
     expect(await outcome(() => transactWrite([upsert(expired, C2(Session)), aside()]), 'in a transaction')).toBe('refused');
-    const e = await failure(transactWrite([upsert(expired, C1(Session)).returnItemOnConditionFailure(), aside()]), TransactionCanceledError);
-    expect(e.message).toContain(
-      "(required: a stored item must belong to Session, and the stored item must not have expired, and its where() condition must hold; the stored item has expired (its expiresAt has passed), which Session's update sees as no item)",
-    );
-    const userless = `w${++counter}`;
-    await Session.put({ id: userless, age: 30, expiresAt: expiredLongAgo() });
-    expect(await outcome(() => transactWrite([upsert(userless, C2(Session)), aside()]), 'in a transaction')).toBe('ok');
-    expect(await Session.get({ id: userless })).toMatchObject({ age: 5 });
+    const none = await seed(Session, 'no item');
+    expect(await outcome(() => transactWrite([upsert(none, C1(Session)), aside()]), 'in a transaction')).toBe('refused');
+    expect(await outcome(() => transactWrite([upsert(none, C2(Session)), aside()]), 'in a transaction')).toBe('ok');
     const live = await seed(Session, 'own live item');
     expect(await outcome(() => transactWrite([upsert(live, C1(Session)), aside()]), 'in a transaction')).toBe('ok');
     expect(await outcome(() => transactWrite([upsert(live, C2(Session)), aside()]), 'in a transaction')).toBe('refused');
@@ -274,35 +268,42 @@ describe("an upsert's where() in a transaction", () => {
   });
 });
 
-describe('an upsert that does not set the TTL, over an expired item', () => {
+describe('an upsert over an expired item of its entity', () => {
   const aside = () => Probe.put({ id: `aside-${++counter}` });
+  const required =
+    "(required: a stored item must belong to Session and not have expired (an upsert in a transaction cannot delete an expired item first as one sent alone does, and merged into it would bring back what it does not set: send it alone, or delete the item first); the stored item has expired (its expiresAt has passed), which Session's update sees as no item)";
 
-  it('alone: clears it and creates the item, which reads show (without a TTL)', async () => {
+  it('alone: clears it and creates the item from what the upsert sets, as on a missing key (leaving the TTL alone, without one)', async () => {
     const id = await seed(Session, 'own expired item'); // age 30, user 'x'
     await Session.update({ id }).set({ age: 5 }).upsert();
     expect(await Session.get({ id })).toEqual({ id, age: 5 });
-  });
-
-  it('in a transaction: refused (the merged item would stay expired, a write no read shows); the item is kept', async () => {
-    const id = await seed(Session, 'own expired item');
-    const before = await stored(Session, id);
-    const e = await failure(transactWrite([Session.update({ id }).set({ age: 5 }).upsert().returnItemOnConditionFailure(), aside()]), TransactionCanceledError);
-    expect(e.reasons.map((r) => r.code)).toEqual(['ConditionalCheckFailed', 'None']);
-    expect(e.message).toContain(
-      "(required: a stored item must belong to Session and not have expired (an upsert in a transaction that does not set expiresAt would leave an expired item expired, a write no read shows: set or remove expiresAt to write over one); the stored item has expired (its expiresAt has passed), which Session's update sees as no item)",
-    );
-    expect(await stored(Session, id)).toEqual(before);
-    // setIfNotExists keeps the stored TTL: refused too.
-    expect(await outcome(() => transactWrite([Session.update({ id }).set({ age: 5 }).setIfNotExists({ expiresAt: later() }).upsert(), aside()]), 'in a transaction')).toBe('refused');
-  });
-
-  it('in a transaction, setting or removing the TTL writes over it (its other attributes kept); a live item or none is merged into or created as before', async () => {
+    const missing = await seed(Session, 'no item');
+    await Session.update({ id: missing }).set({ age: 5 }).upsert();
+    expect(await Session.get({ id: missing })).toEqual({ id: missing, age: 5 });
     const refreshed = await seed(Session, 'own expired item');
-    await transactWrite([Session.update({ id: refreshed }).set({ age: 5, expiresAt: later() }).upsert(), aside()]);
-    expect(await Session.get({ id: refreshed })).toMatchObject({ age: 5, user: 'x' });
-    const removed = await seed(Session, 'own expired item');
-    await transactWrite([Session.update({ id: removed }).set({ age: 5 }).remove('expiresAt').upsert(), aside()]);
-    expect(await Session.get({ id: removed })).toEqual({ id: removed, age: 5, user: 'x' });
+    const until = later();
+    await Session.update({ id: refreshed }).set({ age: 5 }).setIfNotExists({ expiresAt: until }).upsert();
+    expect(await Session.get({ id: refreshed })).toEqual({ id: refreshed, age: 5, expiresAt: new Date(Math.floor(until.getTime() / 1000) * 1000) });
+  });
+
+  it('in a transaction: cancelled, whether it sets, removes or leaves the TTL alone (merged into, the item would keep what the upsert does not set, or stay expired); the item is kept', async () => {
+    const upserts = {
+      'leaves the TTL alone': (id: string) => Session.update({ id }).set({ age: 5 }).upsert(),
+      'setIfNotExists the TTL': (id: string) => Session.update({ id }).set({ age: 5 }).setIfNotExists({ expiresAt: later() }).upsert(),
+      'sets the TTL': (id: string) => Session.update({ id }).set({ age: 5, expiresAt: later() }).upsert(),
+      'removes the TTL': (id: string) => Session.update({ id }).set({ age: 5 }).remove('expiresAt').upsert(),
+    };
+    for (const [how, upsert] of Object.entries(upserts)) {
+      const id = await seed(Session, 'own expired item');
+      const before = await stored(Session, id);
+      const e = await failure(transactWrite([upsert(id).returnItemOnConditionFailure(), aside()]), TransactionCanceledError);
+      expect(e.reasons.map((r) => r.code), how).toEqual(['ConditionalCheckFailed', 'None']);
+      expect(e.message, how).toContain(required);
+      expect(await stored(Session, id), how).toEqual(before);
+    }
+  });
+
+  it('in a transaction, a live item or none is merged into or created as before', async () => {
     const live = await seed(Session, 'own live item');
     await transactWrite([Session.update({ id: live }).set({ age: 5 }).upsert(), aside()]);
     expect(await Session.get({ id: live })).toMatchObject({ age: 5, user: 'x', expiresAt: expect.any(Date) });
