@@ -18,12 +18,12 @@ import { assertKeyVariant } from './union-guards.js';
 import type { UpdateState } from './update.js';
 
 /**
- * The `UpdateCommandInput` of an update builder's state (`UpdateBuilder.prepare`). `place`: an
- * upsert sent alone refuses an expired item and `send()` clears it first (expired-upsert.ts); in a
- * transaction, which cannot do that, it refuses it (`transactionUpsertText`).
+ * The `UpdateCommandInput` of an update builder's state (`UpdateBuilder.prepare`). The same input
+ * goes alone and in a transaction: an upsert refuses an expired item in both; sent alone, `send()`
+ * clears it first and sends again (expired-upsert.ts); a transaction cannot (`transactionUpsertText`).
  */
-export function updateInput(m: EntityModel, s: UpdateState, now: Date, place: 'single' | 'transaction'): UpdateCommandInput {
-  return updateRequest(m, s, now, place).input;
+export function updateInput(m: EntityModel, s: UpdateState, now: Date): UpdateCommandInput {
+  return updateRequest(m, s, now).input;
 }
 
 /**
@@ -37,7 +37,6 @@ export function updateRequest(
   m: EntityModel,
   s: UpdateState,
   now: Date,
-  place: 'single' | 'transaction',
 ): { input: UpdateCommandInput; condition: Condition | undefined; written: Record<string, unknown> } {
   // The composites as the schema parses them (trim, lowercase...): index keys rebuilt from them
   // must match what a put writes.
@@ -76,7 +75,10 @@ export function updateRequest(
   // upsert must not merge into it either (it would bring back what it does not set): sent alone it
   // clears it first (expired-upsert.ts); a transaction, which cannot, is refused (its where() is
   // then judged on a live item or none, as everywhere).
-  const liveUpsert = s.upsert && place === 'single' && m.ttl !== undefined;
+  // An upsert of an entity with a TTL fails on an expired item, another entity's or its where():
+  // the stored item tells which (alone, send() needs it to clear an expired one; in a transaction,
+  // the cancellation reason then names another entity's item instead of listing every requirement).
+  const liveUpsert = s.upsert && m.ttl !== undefined;
   const guard = s.upsert ? allOf(missingOrOwned(m), notExpired(m, now)) : allOf(belongsTo(m), notExpired(m, now));
   const expected = expectedVersion(m, s.key);
   // Values DynamoDB computes from stored ones keep their schema bounds (length-bounds.ts, number-bounds.ts).

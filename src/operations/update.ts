@@ -258,7 +258,7 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
 
   /** The action built for a transaction, the same again for a retry under its idempotency token. */
   private readonly replay = new ReplayedAction((now) => {
-    const { input: { ReturnValues: _r, ...input }, written } = updateRequest(this.model, this.state, now, 'transaction');
+    const { input: { ReturnValues: _r, ...input }, written } = updateRequest(this.model, this.state, now);
     return { item: { Update: input }, written };
   });
 
@@ -270,15 +270,12 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
    * @example User.update({ userId: 'u1' }).set({ name: 'Bo' }).build().UpdateExpression // 'SET #n0 = :v0, #n1 = :v1, #n2 = :v2' (name, updatedAt, gsi1sk)
    */
   build(): UpdateCommandInput {
-    return this.prepare(new Date(), 'single');
+    return this.prepare(new Date());
   }
 
-  /**
-   * @internal `place`: an upsert sent alone refuses an expired item and `send()` clears it first
-   * (expired-upsert.ts); in a transaction, which cannot do that, it is refused there.
-   */
-  prepare(now: Date, place: 'single' | 'transaction'): UpdateCommandInput {
-    return updateInput(this.model, this.state, now, place);
+  /** @internal the input as sent at `now` (alone; `transactionAction` sends the same without `ReturnValues`) */
+  prepare(now: Date): UpdateCommandInput {
+    return updateInput(this.model, this.state, now);
   }
 
 
@@ -319,7 +316,7 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
     const signal = options?.abortSignal;
     let out: UpdateCommandOutput;
     try {
-      const { input, condition } = updateRequest(this.model, this.state, new Date(), 'single');
+      const { input, condition } = updateRequest(this.model, this.state, new Date());
       out = await sendDocumentRequest<UpdateCommandOutput>(this.model.table.client, 'UpdateItem', this.model.name, input, signal).catch((e: unknown) => {
         if (!this.state.upsert) throw e;
         return afterExpiredItem(this.model, input.Key!, condition, e, signal, () => sendDocumentRequest<UpdateCommandOutput>(this.model.table.client, 'UpdateItem', this.model.name, this.build(), signal));

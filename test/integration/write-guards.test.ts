@@ -265,6 +265,9 @@ describe("an upsert's where() in a transaction", () => {
     expect(await outcome(() => transactWrite([upsert(live, C2(Session)), aside()]), 'in a transaction')).toBe('refused');
     const order = await seed(Session, "another entity's item");
     expect(await outcome(() => transactWrite([upsert(order, C2(Session)), aside()]), 'in a transaction')).toBe('refused');
+    // Unasked (no returnItemOnConditionFailure()), the reason names whose item stopped it, not only every requirement.
+    const e = await failure(transactWrite([upsert(order, C2(Session)), aside()]), TransactionCanceledError);
+    expect(e.message).toContain('the stored item belongs to Order');
   });
 });
 
