@@ -105,8 +105,8 @@ describe('updates and conditions of an entity with variants', () => {
   });
 
   it('fields of two variants at once, the tag, and upserts are refused before sending', () => {
-    expect(() => Payment.update({ paymentId: 'p' }).set({ last4: '1111', iban: 'x' }).build()).toThrow(ExpressionError);
-    // Untyped code: the types refuse the tag and upsert() (test/types/variant-entities.test-d.ts).
+    // Untyped code: the types refuse fields of two variants in one set(), the tag and upsert() (test/types/variant-entities.test-d.ts).
+    expect(() => Payment.update({ paymentId: 'p' }).set({ last4: '1111', iban: 'x' } as never).build()).toThrow(ExpressionError);
     expect(() => Payment.update({ paymentId: 'p' }).set({ method: 'bank' } as never).build()).toThrow(
       'Payment: method: tells the variants of Payment apart and cannot be changed by set: the fields of the new variant would be missing; put the whole item to change its variant',
     );
