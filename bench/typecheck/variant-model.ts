@@ -6,7 +6,8 @@
  * variant's fields, `remove()`, `ref()`, a projection). Prints instantiations per N, as
  * ./measure.ts does for the plain model.
  *
- * Usage: npx tsx bench/typecheck/variant-model.ts [--ts7] [--attribute] N [N ...]
+ * Usage: npx tsx bench/typecheck/variant-model.ts [--ts7] [--attribute] [--derive] N [N ...]
+ *   --derive     a `z.object` entity with a derived attribute and the same fields instead
  *   --attribute  also split the count by package and declaration, and by line of src/usage/v0.ts
  * Example: npx tsx bench/typecheck/variant-model.ts 5 20
  */
@@ -16,7 +17,25 @@ import { prepareDynakitPackage, REPO_ROOT, TSCONFIG } from './generate.js';
 import { nativeCompiler, repoCompiler, runTsc, type Compiler } from './run.js';
 import { attributeInstantiations } from './attribute.js';
 
+/** `--derive`: the same fields and calls on a `z.object` entity with a derived attribute instead (a derive entity's paths). */
+const derive = process.argv.includes('--derive');
+
 function entityFile(i: number): string {
+  if (derive) {
+    return `import { z } from 'zod';
+import { defineEntity } from 'dynakit';
+import { AppTable } from '../table.js';
+
+export const V${i} = defineEntity({
+  table: AppTable,
+  name: 'V${i}',
+  schema: z.object({ v${i}Id: z.string(), ownerId: z.string(), kind: z.enum(['card', 'bank', 'wallet']), amount: z.number(), last4: z.string(), expires: z.date(), tags: z.set(z.string()).optional(), iban: z.string(), note: z.string().optional(), address: z.object({ city: z.string(), zip: z.string() }), provider: z.enum(['apple', 'google']), lines: z.array(z.object({ sku: z.string(), qty: z.number() })), name: z.string(), nameLower: z.string() }),
+  keys: { primary: { pk: 'V${i}#{v${i}Id}', sk: 'V${i}' }, gsi1: { pk: 'OWNER#{ownerId}', sk: 'V${i}#{v${i}Id}' } },
+  derive: { nameLower: { from: ['name'], compute: ({ name }) => name.toLowerCase() } },
+  timestamps: true,
+});
+`;
+  }
   const union = i % 4 === 3;
   const options = [
     `z.object({ v${i}Id: z.string(), ownerId: z.string(), kind: z.literal('card'), amount: z.number(), last4: z.string(), expires: z.date(), tags: z.set(z.string()).optional() })`,
@@ -102,7 +121,7 @@ try {
     generate(dir, n);
     for (const c of compilers) {
       const d = await runTsc(c, dir);
-      console.log(`${c.name} variants N=${n}: ${d.instantiations.toLocaleString('en')} instantiations, check ${d.checkTime.toFixed(2)} s, ${d.errors} errors${d.firstError ? `\n  first: ${d.firstError}` : ''}`);
+      console.log(`${c.name} ${derive ? 'derive' : 'variants'} N=${n}: ${d.instantiations.toLocaleString('en')} instantiations, check ${d.checkTime.toFixed(2)} s, ${d.errors} errors${d.firstError ? `\n  first: ${d.firstError}` : ''}`);
     }
     if (args.includes('--attribute')) {
       const a = attributeInstantiations(dir, 'src/usage/v0.ts');
