@@ -11,15 +11,22 @@ import type { DerivedKeyEntity, SourcedVersionedKey } from './derived-key-types.
 
 /**
  * The tag of a union schema of definition `Def` and output `Out`: the discriminator of a
- * `z.discriminatedUnion`; for a `z.union`, the fields every variant holds as literals that do not
- * hold every variant's values (the run time picks the first such field whose values are disjoint).
+ * `z.discriminatedUnion`; for a `z.union`, the fields every variant holds as literals no other
+ * variant holds (the run time picks the first such field; when there are several, the types take
+ * them all, and an update of another one than the first is refused by the types only).
  *
  * @example VariantTag<typeof schema['_zod']['def'], Payment> // 'method'
  */
 export type VariantTag<Def, Out> = Def extends { readonly discriminator: infer D extends string } ? D : Exclude<keyof Out & string, NoTag<Out, Out, keyof Out & string>>;
 
-/** The common fields `F` that variant `M` (a member of `All`) does not hold as a literal of its own. */
-type NoTag<All, M, F extends string> = M extends unknown ? { [P in F]: LiteralOnly<M[P & keyof M]> extends true ? ([All[P & keyof All]] extends [M[P & keyof M]] ? P : never) : P }[F] : never;
+/**
+ * The common fields `F` that variant `M` (a member of `All`) does not hold as literals of its own:
+ * not literals, or literals another variant holds too (the run time takes only fields whose values
+ * are disjoint across the variants as the tag; the others update like any field).
+ */
+type NoTag<All, M, F extends string> = M extends unknown ? { [P in F]: LiteralOnly<M[P & keyof M]> extends true ? ([M[P & keyof M] & OtherValues<Exclude<All, M>, P>] extends [never] ? never : P) : P }[F] : never;
+/** The values the variants `O` hold at `P`. */
+type OtherValues<O, P> = O extends unknown ? O[P & keyof O] : never;
 
 /** Whether `V` is made of literal values only (`'card'`, `1 | 2`, `true`; `undefined` for a tag that may be absent). */
 type LiteralOnly<V> = [V] extends [string | number | bigint | boolean | null | undefined]

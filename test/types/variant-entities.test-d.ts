@@ -172,3 +172,34 @@ test('set() takes the fields of one variant: fields of two variants in one call 
   // A z.union: a box has every field a letter has, so any of Parcel's fields go together.
   Parcel.update({ parcelId: 'x' }).set({ grams: 3, dims: [1, 2, 3] });
 });
+
+test('a z.union: only fields whose literals tell the variants apart are the tag', () => {
+  // `kind` is disjoint (the tag); `level` holds literals variants share: the run time updates it
+  // like any field (guarded by the tag when some variants refuse the value), and so do the types.
+  const Shared = defineEntity({
+    table: VariantTable,
+    name: 'Shared',
+    schema: z.union([
+      z.object({ id: z.string(), kind: z.literal('a'), level: z.union([z.literal(1), z.literal(2)]), n: z.number() }),
+      z.object({ id: z.string(), kind: z.literal('b'), level: z.union([z.literal(2), z.literal(3)]), n: z.number() }),
+      z.object({ id: z.string(), kind: z.literal('c'), level: z.literal(3), n: z.number() }),
+    ]),
+    keys: { primary: { pk: 'S#{id}', sk: 'S' } },
+  });
+  Shared.update({ id: 'x' }).set({ level: 2 });
+  // @ts-expect-error kind tells the variants apart
+  Shared.update({ id: 'x' }).set({ kind: 'b' });
+  // Two fields whose literals are disjoint: the run time takes the first (`kind`) as the tag, the
+  // types both (no type holds the order of an object's keys): `size` is refused by the types only.
+  const Twice = defineEntity({
+    table: VariantTable,
+    name: 'Twice',
+    schema: z.union([z.object({ id: z.string(), kind: z.literal('a'), size: z.literal('s'), n: z.number() }), z.object({ id: z.string(), kind: z.literal('b'), size: z.literal('l'), n: z.number() })]),
+    keys: { primary: { pk: 'W#{id}', sk: 'W' } },
+  });
+  Twice.update({ id: 'x' }).set({ n: 1 });
+  // @ts-expect-error kind tells the variants apart
+  Twice.update({ id: 'x' }).set({ kind: 'b' });
+  // @ts-expect-error size tells them apart too (the run time would take set({ size: 's' }), guarded by kind = 'a')
+  Twice.update({ id: 'x' }).set({ size: 's' });
+});

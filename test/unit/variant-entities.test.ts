@@ -115,6 +115,23 @@ describe('updates and conditions of an entity with variants', () => {
     expect(() => Payment.update({ paymentId: 'p' }).remove('last4' as never).build()).toThrow(ValidationError);
   });
 
+  it('a z.union field of literals that variants share is no tag: it updates, guarded by the variants that take the value (the types take it too)', () => {
+    const Shared = defineEntity({
+      table: VariantTable,
+      name: 'Shared',
+      schema: z.union([
+        z.object({ id: z.string(), kind: z.literal('a'), level: z.union([z.literal(1), z.literal(2)]) }),
+        z.object({ id: z.string(), kind: z.literal('b'), level: z.union([z.literal(2), z.literal(3)]) }),
+      ]),
+      keys: { primary: { pk: 'S#{id}', sk: 'S' } },
+    });
+    expect(cond(Shared.update({ id: 'x' }).set({ level: 2 }).build()).expr).toBe('#n1 = :v1');
+    const one = cond(Shared.update({ id: 'x' }).set({ level: 1 }).build());
+    expect(one.expr).toBe('#n1 = :v1 AND #n2 = :v2');
+    expect([one.names?.['#n2'], one.values?.[':v2']]).toEqual(['kind', 'a']);
+    expect(() => Shared.update({ id: 'x' }).set({ kind: 'b' } as never).build()).toThrow(ExpressionError);
+  });
+
   it('put validates with the variant its tag names', () => {
     expect(Payment.put(card).build().Item).toMatchObject({ method: 'card', last4: '4242', expires: '2030-01-01T00:00:00.000Z' });
     expect(() => Payment.put({ ...bank, iban: undefined } as never).build()).toThrow(ValidationError);
