@@ -13,7 +13,7 @@ import { Entity, type SchemaKeys } from './entity.js';
 import type { MigrationsOption } from './schema-migrations.js';
 import type { DeriveConfig, WithoutDerived } from './derive-types.js';
 import type { DerivedKeyEntity } from './derived-key-types.js';
-import type { VariantDerivedEntity, VariantEntity, VariantFields, VariantTag } from './variant-types.js';
+import type { OtherFields, VariantDerivedEntity, VariantEntity, VariantFields, VariantTag } from './variant-types.js';
 
 /** A schema of several variants of one entity: a union of objects that one literal field tells apart (see docs/modeling.md). */
 export type VariantSchema = z.ZodUnion<readonly z.ZodObject[]>;
@@ -27,7 +27,7 @@ type Padded<T, All extends PropertyKey> = T extends unknown ? T & { readonly [K 
 
 /** The entity of a union schema (see `Variants`), its updates typed by variant-types.ts. */
 type VariantEntityOf<Name extends string, S extends VariantSchema, K, TS, V extends string, Dv> = {} extends Dv
-  ? VariantEntity<Name, WithVersion<WithTimestamps<Variants<S['_zod']['output']>, TS>, V>, VersionedInput<Variants<S['_zod']['input']>, V>, K, V, VariantTag<S['_zod']['def'], S['_zod']['output']>, VariantFields<S['_zod']['input']>>
+  ? VariantEntity<Name, WithVersion<WithTimestamps<Variants<S['_zod']['output']>, TS>, V>, VersionedInput<Variants<S['_zod']['input']>, V>, K, V, VariantTag<S['_zod']['def'], S['_zod']['output']>, VariantFields<S['_zod']['input']>, OtherFields<S['_zod']['input']>>
   : VariantDerivedEntity<
       Name,
       WithVersion<WithTimestamps<Variants<S['_zod']['output']>, TS>, V>,
@@ -36,6 +36,7 @@ type VariantEntityOf<Name extends string, S extends VariantSchema, K, TS, V exte
       V,
       VariantTag<S['_zod']['def'], S['_zod']['output']>,
       VariantFields<S['_zod']['input']>,
+      OtherFields<S['_zod']['input']>,
       Dv
     >;
 

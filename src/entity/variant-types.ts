@@ -11,15 +11,22 @@ import type { DerivedKeyEntity, SourcedVersionedKey } from './derived-key-types.
 
 /**
  * The tag of a union schema of definition `Def` and output `Out`: the discriminator of a
- * `z.discriminatedUnion`; for a `z.union`, the fields every variant holds as literals that do not
- * hold every variant's values (the run time picks the first such field whose values are disjoint).
+ * `z.discriminatedUnion`; for a `z.union`, the fields every variant holds as literals no other
+ * variant holds (the run time picks the first such field; when there are several, the types take
+ * them all, and an update of another one than the first is refused by the types only).
  *
  * @example VariantTag<typeof schema['_zod']['def'], Payment> // 'method'
  */
 export type VariantTag<Def, Out> = Def extends { readonly discriminator: infer D extends string } ? D : Exclude<keyof Out & string, NoTag<Out, Out, keyof Out & string>>;
 
-/** The common fields `F` that variant `M` (a member of `All`) does not hold as a literal of its own. */
-type NoTag<All, M, F extends string> = M extends unknown ? { [P in F]: LiteralOnly<M[P & keyof M]> extends true ? ([All[P & keyof All]] extends [M[P & keyof M]] ? P : never) : P }[F] : never;
+/**
+ * The common fields `F` that variant `M` (a member of `All`) does not hold as literals of its own:
+ * not literals, or literals another variant holds too (the run time takes only fields whose values
+ * are disjoint across the variants as the tag; the others update like any field).
+ */
+type NoTag<All, M, F extends string> = M extends unknown ? { [P in F]: LiteralOnly<M[P & keyof M]> extends true ? ([M[P & keyof M] & OtherValues<Exclude<All, M>, P>] extends [never] ? never : P) : P }[F] : never;
+/** The values the variants `O` hold at `P`. */
+type OtherValues<O, P> = O extends unknown ? O[P & keyof O] : never;
 
 /** Whether `V` is made of literal values only (`'card'`, `1 | 2`, `true`; `undefined` for a tag that may be absent). */
 type LiteralOnly<V> = [V] extends [string | number | bigint | boolean | null | undefined]
@@ -54,32 +61,63 @@ export interface NoVariantUpsert {
   readonly '~upsert() cannot create an item of an entity with variants (no update says its variant): put() or create() it': never;
 }
 
-/** An update of an entity with variants: the value maps over `Fields` (see `VariantFields`), and no `upsert()`. */
-export interface VariantUpdateInputs<Item, Fields, Fixed extends string> extends UpdateInputs<Item, UpdatePaths<PathsByKey<Item>, Fixed>, Fields> {
+/**
+ * For each variant of the input union `In`, the fields only other variants have: one tuple per
+ * variant (`[ 'iban' | 'note' | 'provider' ]` for a card payment). What `set()` reads to take the
+ * fields of one variant only.
+ *
+ * @example OtherFields<CardIn | BankIn> // ['iban' | 'note'] | ['last4' | 'expires']
+ */
+export type OtherFields<In, All = AllKeys<In>> = In extends unknown ? [Exclude<All, keyof In>] : never;
+
+/**
+ * What `set()` adds to its value map on an entity with variants: a union of one map per variant,
+ * each with the paths of the fields only other variants have (`PK`: paths by top-level attribute)
+ * at `?: never`, so a values object is assignable only when one variant has every field it names
+ * (the run time refuses fields of two variants in one update before sending). A variant with every
+ * field (`{}`) makes the union take anything.
+ */
+type OneVariant<PK, O> = O extends [infer F] ? { readonly [P in PK[F & keyof PK] & string]?: FieldOfAnotherVariant } : never;
+
+/**
+ * The type of a field of another variant in a `set()` on an entity with variants: no value is one
+ * (the property's key is the message; `undefined` still passes, as for any optional property).
+ */
+export interface FieldOfAnotherVariant {
+  readonly '~set() takes the fields of one variant: no variant has every field given': never;
+}
+
+/**
+ * An update of an entity with variants: the value maps over `Fields` (see `VariantFields`), `set()`
+ * of one variant's fields (`Others`, see `OtherFields`), and no `upsert()`.
+ */
+export interface VariantUpdateInputs<Item, Fields, Fixed extends string, Others> extends UpdateInputs<Item, UpdatePaths<PathsByKey<Item>, Fixed>, Fields> {
+  set: UpdateInputs<Item, UpdatePaths<PathsByKey<Item>, Fixed>, Fields>['set'] & OneVariant<PathsByKey<Item>, Others>;
+  namedSet: UpdateInputs<Item, UpdatePaths<PathsByKey<Item>, Fixed>, Fields>['namedSet'] & OneVariant<PathsByKey<Item>, Others>;
   upsert: NoVariantUpsert;
 }
 
 /** The update builder of an entity with variants; `D`: the attributes an update may not name besides the key, version and timestamps (the tag, derived attributes). */
-export type VariantUpdate<Item, Fields, K, V extends string, D extends string> = UpdateBuilder<Item, VariantUpdateInputs<Item, Fields, Fixed<Item, Fields, K, V, D>>>;
+export type VariantUpdate<Item, Fields, K, V extends string, D extends string, Others> = UpdateBuilder<Item, VariantUpdateInputs<Item, Fields, Fixed<Item, Fields, K, V, D>, Others>>;
 
 /**
  * An entity whose schema is a union of variants, tagged by `Tag`: the tag is fixed in updates (a
- * change of variant is a put of the whole item), a field is removable only when a variant that has
+ * change of variant is a put of the whole item), a `set()` takes the fields of one variant (`Others`), a field is removable only when a variant that has
  * it lets it be absent, and `upsert()` does not compile. `update` is replaced (`Omit`), not
  * overridden: its value maps read `Fields` where `Entity`'s read the padded input, and builders of
  * the two are not assignable either way.
  */
-export interface VariantEntity<Name extends string, Item extends object, Input, K, V extends string, Tag extends string, Fields> extends Omit<Entity<Name, Item, Input, K, V, Tag>, 'update'> {
+export interface VariantEntity<Name extends string, Item extends object, Input, K, V extends string, Tag extends string, Fields, Others> extends Omit<Entity<Name, Item, Input, K, V, Tag>, 'update'> {
   /**
    * Updates an existing item (see `Entity.update`); the tag and `upsert()` are refused.
    *
    * @example await Payment.update({ paymentId: 'p1' }).set({ note: 'refund' }) // guarded: method IN ('bank', 'wallet')
    */
-  update(key: VersionedKey<Item, K, V>): VariantUpdate<Item, Fields, K, V, Tag>;
+  update(key: VersionedKey<Item, K, V>): VariantUpdate<Item, Fields, K, V, Tag, Others>;
 }
 
 /** `VariantEntity` with derived attributes (`Dv`), whose key-taking methods take derived composites by their sources. */
-export interface VariantDerivedEntity<Name extends string, Item extends object, Input, K, V extends string, Tag extends string, Fields, Dv> extends Omit<DerivedKeyEntity<Name, Item, Input, K, V, Dv, Tag>, 'update'> {
+export interface VariantDerivedEntity<Name extends string, Item extends object, Input, K, V extends string, Tag extends string, Fields, Others, Dv> extends Omit<DerivedKeyEntity<Name, Item, Input, K, V, Dv, Tag>, 'update'> {
   /** Updates an existing item; its key as `get` takes it; the tag, derived attributes and `upsert()` are refused. */
-  update(key: SourcedVersionedKey<Item, K, V, Dv>): VariantUpdate<Item, Fields, K, V, (keyof Dv & string) | Tag>;
+  update(key: SourcedVersionedKey<Item, K, V, Dv>): VariantUpdate<Item, Fields, K, V, (keyof Dv & string) | Tag, Others>;
 }

@@ -6,7 +6,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { expectTypeOf, test } from 'vitest';
 import { z } from 'zod';
-import { defineEntity, defineTable, type AttrPath, type AttributeOperand } from '../../src/index.js';
+import { defineEntity, defineTable, type AttrPath, type AttributeOperand, type EntityItem } from '../../src/index.js';
 
 const table = defineTable({ name: 'Shapes', client: new DynamoDBClient({}), partitionKey: { name: 'pk', type: 'S' } });
 
@@ -74,4 +74,54 @@ test('value types are those of the output', () => {
 test('an update names the same paths but the key', () => {
   type SetValues = Parameters<ReturnType<typeof Shapes.update>['set']>[0];
   expectTypeOf<keyof SetValues>().toEqualTypeOf<Exclude<AttrPath<z.output<typeof schema>>, 'id'>>();
+});
+
+// Entities with variants and with derived attributes read their paths from the shapes too: the
+// same union as the output walk over the item (the padded variants, timestamps and version).
+const Variants = defineEntity({
+  table,
+  name: 'Variants',
+  schema: z.discriminatedUnion('tag', [
+    schema.extend({ tag: z.literal('a') }),
+    z.object({ id: z.string(), tag: z.literal('b'), count: z.string(), nested: z.object({ q: z.array(z.object({ w: z.number() })) }), only: z.object({ o: z.string() }).optional() }),
+  ]),
+  keys: { primary: { pk: 'V#{id}' } },
+  timestamps: true,
+  version: 'rev',
+});
+const TaggedUnion = defineEntity({
+  table,
+  name: 'TaggedUnion',
+  schema: z.union([z.object({ id: z.string(), size: z.literal('s'), box: z.object({ w: z.number() }) }), z.object({ id: z.string(), size: z.literal('l'), lines: z.array(z.object({ n: z.number() })) })]),
+  keys: { primary: { pk: 'U#{id}' } },
+});
+const Derived = defineEntity({
+  table,
+  name: 'Derived',
+  schema: z.object({ id: z.string(), name: z.string(), nameLower: z.string(), address: z.object({ city: z.string() }), lines: z.array(z.object({ n: z.number() })) }),
+  keys: { primary: { pk: 'D#{nameLower}' } },
+  derive: { nameLower: { from: ['name'], compute: ({ name }) => name.toLowerCase() } },
+  timestamps: true,
+});
+
+test('entities with variants and derived attributes: the paths of the output walk over the item', () => {
+  expectTypeOf<AttrPaths<typeof Variants>>().toEqualTypeOf<AttrPath<EntityItem<typeof Variants>>>();
+  expectTypeOf<Parameters<typeof Variants.ref>[0]>().toEqualTypeOf<AttrPath<EntityItem<typeof Variants>>>();
+  expectTypeOf<AttrPaths<typeof TaggedUnion>>().toEqualTypeOf<AttrPath<EntityItem<typeof TaggedUnion>>>();
+  expectTypeOf<AttrPaths<typeof Derived>>().toEqualTypeOf<AttrPath<EntityItem<typeof Derived>>>();
+  // A field of one variant, and a name two variants hold with different types: each one's paths.
+  expectTypeOf<'only.o' | 'nested.q[0].w' | 'nested.deep.b' | 'lines[0].sku' | 'rev' | 'createdAt'>().toExtend<AttrPaths<typeof Variants>>();
+  expectTypeOf(Variants.Attr('count')).toEqualTypeOf<AttributeOperand<number | string>>();
+  expectTypeOf(TaggedUnion.Attr('lines[0].n')).toEqualTypeOf<AttributeOperand<number>>();
+  // @ts-expect-error no variant has `nested.q.w` (q is a list)
+  Variants.Attr('nested.q.w');
+  // @ts-expect-error box holds w only
+  TaggedUnion.Attr('box.n');
+  type VariantSet = Parameters<ReturnType<typeof Variants.update>['set']>[0];
+  expectTypeOf<'only.o' | 'nested.q[0].w'>().toExtend<keyof VariantSet>();
+  // @ts-expect-error the key, the tag, the version and timestamps are no update paths
+  Variants.update({ id: 'x' }).set({ tag: 'b' });
+  Derived.update({ name: 'Ada' }).set({ 'address.city': 'Paris', 'lines[0].n': 2 });
+  // @ts-expect-error nameLower is derived
+  Derived.update({ name: 'Ada' }).set({ nameLower: 'ada' });
 });

@@ -74,7 +74,7 @@ test('Attr, ref and update paths reach every variant, typed by the variants that
   Attr('last4').eq(4242);
   // @ts-expect-error no variant has a field `lastFour`
   Attr('lastFour');
-  Payment.update({ paymentId: 'p' }).set({ last4: '1111', note: 'x' }).add({ amount: 1 });
+  Payment.update({ paymentId: 'p' }).set({ iban: '1111', note: 'x' }).add({ amount: 1 });
   Payment.update({ paymentId: 'p' }).set({ amount: Payment.ref('amount') });
   // @ts-expect-error iban is a string
   Payment.update({ paymentId: 'p' }).set({ iban: 5 });
@@ -149,4 +149,57 @@ test('a variant entity with derived attributes: the tag, derived attributes and 
   Tagged.update({ id: 'x', name: 'Ada' }).remove('a');
   // @ts-expect-error an entity with variants has no upsert
   Tagged.update({ id: 'x', name: 'Ada' }).set({ a: 'y' }).upsert();
+});
+
+test('set() takes the fields of one variant: fields of two variants in one call do not compile', () => {
+  const k = { paymentId: 'p' };
+  // One variant's fields, fields several variants share, and shared ones with them: as before.
+  Payment.update(k).set({ last4: '1111', expires: new Date(), amount: 1 });
+  Payment.update(k).set({ iban: 'x', note: 'n' });
+  Payment.update(k).set({ provider: 'apple', note: 'n', amount: 2 });
+  Payment.update(k).set({ note: 'n' });
+  Payment.update(k).set({ amount: Payment.ref('amount'), last4: '1111' });
+  // @ts-expect-error last4 is a card's field, iban a bank's: no item holds both
+  Payment.update(k).set({ last4: '1111', iban: 'x' });
+  // @ts-expect-error note is a field of bank and wallet payments, last4 of cards
+  Payment.update(k).set({ note: 'n', last4: '1111' });
+  // @ts-expect-error iban and provider: two variants
+  Payment.update(k).set({ iban: 'x', provider: 'apple', amount: 1 });
+  // A values object held in a variable is checked the same way.
+  const twoVariants = { last4: '1111', provider: 'google' } as const;
+  // @ts-expect-error last4 and provider: two variants
+  Payment.update(k).set(twoVariants);
+  // A z.union: a box has every field a letter has, so any of Parcel's fields go together.
+  Parcel.update({ parcelId: 'x' }).set({ grams: 3, dims: [1, 2, 3] });
+});
+
+test('a z.union: only fields whose literals tell the variants apart are the tag', () => {
+  // `kind` is disjoint (the tag); `level` holds literals variants share: the run time updates it
+  // like any field (guarded by the tag when some variants refuse the value), and so do the types.
+  const Shared = defineEntity({
+    table: VariantTable,
+    name: 'Shared',
+    schema: z.union([
+      z.object({ id: z.string(), kind: z.literal('a'), level: z.union([z.literal(1), z.literal(2)]), n: z.number() }),
+      z.object({ id: z.string(), kind: z.literal('b'), level: z.union([z.literal(2), z.literal(3)]), n: z.number() }),
+      z.object({ id: z.string(), kind: z.literal('c'), level: z.literal(3), n: z.number() }),
+    ]),
+    keys: { primary: { pk: 'S#{id}', sk: 'S' } },
+  });
+  Shared.update({ id: 'x' }).set({ level: 2 });
+  // @ts-expect-error kind tells the variants apart
+  Shared.update({ id: 'x' }).set({ kind: 'b' });
+  // Two fields whose literals are disjoint: the run time takes the first (`kind`) as the tag, the
+  // types both (no type holds the order of an object's keys): `size` is refused by the types only.
+  const Twice = defineEntity({
+    table: VariantTable,
+    name: 'Twice',
+    schema: z.union([z.object({ id: z.string(), kind: z.literal('a'), size: z.literal('s'), n: z.number() }), z.object({ id: z.string(), kind: z.literal('b'), size: z.literal('l'), n: z.number() })]),
+    keys: { primary: { pk: 'W#{id}', sk: 'W' } },
+  });
+  Twice.update({ id: 'x' }).set({ n: 1 });
+  // @ts-expect-error kind tells the variants apart
+  Twice.update({ id: 'x' }).set({ kind: 'b' });
+  // @ts-expect-error size tells them apart too (the run time would take set({ size: 's' }), guarded by kind = 'a')
+  Twice.update({ id: 'x' }).set({ size: 's' });
 });

@@ -105,14 +105,31 @@ describe('updates and conditions of an entity with variants', () => {
   });
 
   it('fields of two variants at once, the tag, and upserts are refused before sending', () => {
-    expect(() => Payment.update({ paymentId: 'p' }).set({ last4: '1111', iban: 'x' }).build()).toThrow(ExpressionError);
-    // Untyped code: the types refuse the tag and upsert() (test/types/variant-entities.test-d.ts).
+    // Untyped code: the types refuse fields of two variants in one set(), the tag and upsert() (test/types/variant-entities.test-d.ts).
+    expect(() => Payment.update({ paymentId: 'p' }).set({ last4: '1111', iban: 'x' } as never).build()).toThrow(ExpressionError);
     expect(() => Payment.update({ paymentId: 'p' }).set({ method: 'bank' } as never).build()).toThrow(
       'Payment: method: tells the variants of Payment apart and cannot be changed by set: the fields of the new variant would be missing; put the whole item to change its variant',
     );
     const untyped = Payment.update({ paymentId: 'p' }).set({ amount: 1 }) as unknown as { upsert(): { build(): unknown } };
     expect(() => untyped.upsert().build()).toThrow(ValidationError);
     expect(() => Payment.update({ paymentId: 'p' }).remove('last4' as never).build()).toThrow(ValidationError);
+  });
+
+  it('a z.union field of literals that variants share is no tag: it updates, guarded by the variants that take the value (the types take it too)', () => {
+    const Shared = defineEntity({
+      table: VariantTable,
+      name: 'Shared',
+      schema: z.union([
+        z.object({ id: z.string(), kind: z.literal('a'), level: z.union([z.literal(1), z.literal(2)]) }),
+        z.object({ id: z.string(), kind: z.literal('b'), level: z.union([z.literal(2), z.literal(3)]) }),
+      ]),
+      keys: { primary: { pk: 'S#{id}', sk: 'S' } },
+    });
+    expect(cond(Shared.update({ id: 'x' }).set({ level: 2 }).build()).expr).toBe('#n1 = :v1');
+    const one = cond(Shared.update({ id: 'x' }).set({ level: 1 }).build());
+    expect(one.expr).toBe('#n1 = :v1 AND #n2 = :v2');
+    expect([one.names?.['#n2'], one.values?.[':v2']]).toEqual(['kind', 'a']);
+    expect(() => Shared.update({ id: 'x' }).set({ kind: 'b' } as never).build()).toThrow(ExpressionError);
   });
 
   it('put validates with the variant its tag names', () => {
