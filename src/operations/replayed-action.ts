@@ -11,21 +11,24 @@ export class ReplayedAction<Action> {
    * The actions built for the latest idempotency tokens, oldest first. More than the last one: a
    * builder shared by several transactions (a check every request adds) is sent under another
    * token in between, and the retry of an earlier request must still send what that request sent.
+   * Made at the first token: every builder (each step of a chain too) has a `ReplayedAction`, and
+   * most are never sent in a transaction.
    */
-  private readonly byToken = new Map<string, Action>();
+  private byToken: Map<string, Action> | undefined;
 
   constructor(private readonly build: (now: Date) => Action) {}
 
   /** The action for a transaction sent with `token` (if any), at `now` (if given). */
   action(token: string | undefined, now: Date | undefined): Action {
     if (now !== undefined) return this.build(now);
-    const known = token === undefined ? undefined : this.byToken.get(token);
+    const known = token === undefined ? undefined : this.byToken?.get(token);
     if (known !== undefined) return known;
     const action = this.build(new Date());
     if (token !== undefined) {
+      const byToken = (this.byToken ??= new Map<string, Action>());
       // Bounded: a builder reused for every request keeps the tokens of those a retry may follow.
-      if (this.byToken.size >= REMEMBERED_TOKENS) this.byToken.delete(this.byToken.keys().next().value!);
-      this.byToken.set(token, action);
+      if (byToken.size >= REMEMBERED_TOKENS) byToken.delete(byToken.keys().next().value!);
+      byToken.set(token, action);
     }
     return action;
   }
