@@ -5,6 +5,7 @@ import { roughValueBytes } from '../entity/item-size.js';
 const PRESET = 32;
 const NAME_PH = Array.from({ length: PRESET }, (_, i) => `#n${i}`);
 const VALUE_PH = Array.from({ length: PRESET }, (_, i) => `:v${i}`);
+const namePlaceholder = (i: number): string => (i < PRESET ? NAME_PH[i]! : `#n${i}`);
 /** Names searched in order before a `Map` is made (within `PRESET`, whose placeholders the search returns). */
 const SEARCHED_NAMES = 16;
 
@@ -38,10 +39,10 @@ export class Placeholders {
       for (let i = 0; i < list.length; i++) if (list[i] === attributeName) return NAME_PH[i]!;
     }
     const i = list.length;
-    const ph = i < PRESET ? NAME_PH[i]! : `#n${i}`;
+    const ph = namePlaceholder(i);
     list.push(attributeName);
     if (this.nameIndex !== undefined) this.nameIndex.set(attributeName, ph);
-    else if (list.length > SEARCHED_NAMES) this.nameIndex = new Map(list.map((n, k) => [n, k < PRESET ? NAME_PH[k]! : `#n${k}`]));
+    else if (list.length > SEARCHED_NAMES) this.nameIndex = new Map(list.map((n, k) => [n, namePlaceholder(k)]));
     this.names[ph] = attributeName;
     this.roughNameBytes += 3 * attributeName.length;
     return ph;

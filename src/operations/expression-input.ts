@@ -9,14 +9,16 @@ import { assertOwnedBy, conditionOwners, type OwnedPath } from '../expressions/c
 import { formatDocPath } from '../expressions/document-path.js';
 import { ExpressionError } from '../errors.js';
 
-/** How an entity's conditions are compiled: its stored names, value encoding and comparisons. */
+/** How an entity's conditions are compiled: its stored names, value encoding and comparisons (`contextFor` without placeholders). */
 export function scopeFor(model: EntityModel): ConditionScope {
-  return { entity: model.name, encode: model.encodeValue, comparePaths: model.assertComparable, storedName: model.names.renamed.size === 0 ? undefined : model.storedName };
+  const { ph: _ph, ...scope } = contextFor(model);
+  return scope;
 }
 
 /** A fresh compile context for one command of an entity (only the placeholders are per command). */
 export function contextFor(model: EntityModel): CompileContext {
-  // `scopeFor`'s fields written out: one object per command, not a scope spread into a second.
+  // The scope's fields written here, once: one object per command on the hot path (a scope spread
+  // into a second object cost a copy per command); `scopeFor`, off it, drops the placeholders.
   return { ph: new Placeholders(), entity: model.name, encode: model.encodeValue, comparePaths: model.assertComparable, storedName: model.names.renamed.size === 0 ? undefined : model.storedName };
 }
 

@@ -78,7 +78,7 @@ export function updateRequest(
   // An upsert of an entity with a TTL fails on an expired item, another entity's or its where():
   // the stored item tells which (alone, send() needs it to clear an expired one; in a transaction,
   // the cancellation reason then names another entity's item instead of listing every requirement).
-  const liveUpsert = s.upsert && m.ttl !== undefined;
+  const upsertOverTtl = s.upsert && m.ttl !== undefined;
   const guard = s.upsert ? allOf(missingOrOwned(m), notExpired(m, now)) : allOf(belongsTo(m), notExpired(m, now));
   const expected = expectedVersion(m, s.key);
   // Values DynamoDB computes from stored ones keep their schema bounds (length-bounds.ts, number-bounds.ts).
@@ -87,7 +87,7 @@ export function updateRequest(
   if (condition !== undefined) input.ConditionExpression = compileCondition(condition.node, ctx);
   withPlaceholders(input, ctx);
   if (s.returnValues !== 'NONE') input.ReturnValues = s.returnValues;
-  if (s.returnItemOnFailure || expected !== undefined || liveUpsert) input.ReturnValuesOnConditionCheckFailure = 'ALL_OLD';
+  if (s.returnItemOnFailure || expected !== undefined || upsertOverTtl) input.ReturnValuesOnConditionCheckFailure = 'ALL_OLD';
   // The version it stores is known only where it checks one (an unchecked one is the stored + 1).
   const written = m.version === undefined || expected === undefined ? stamps : { ...stamps, [m.version]: expected + 1 };
   return { input, condition, written };
