@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
+import { COMPILE_TIMEOUT } from '../support/compile-timeout.js';
 import { compileErrors } from '../support/compile-errors.js';
 import { localClientConfig } from '../support/dynamodb-local.js';
 
@@ -42,7 +43,7 @@ describe('the globalSetup printed in docs/testing.md', () => {
   it('type-checks, and types inject("dynamodbEndpoint") as a string', () => {
     const use = `\nimport { inject } from 'vitest';\nexport const endpoint: string = inject('dynamodbEndpoint');\n`;
     expect(compileErrors(setupSource + use, 'docs-global-setup.fixture.ts')).toEqual([]);
-  }, 120_000);
+  }, COMPILE_TIMEOUT);
 
   it('starts a DynamoDB Local that answers, provides its endpoint, and its teardown stops it', async () => {
     const setup = await loadSetup();

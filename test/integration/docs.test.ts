@@ -26,6 +26,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync }
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { COMPILE_TIMEOUT } from '../support/compile-timeout.js';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import * as dynakit from '../../src/index.js';
 import { testClient, uniqueTableName } from '../support/client.js';
@@ -246,5 +247,5 @@ describe.skipIf(process.env['DOCS_TYPECHECK'] === '0')('docs examples type-check
         return `${relative(root, d.file!.fileName)}:${line + 1}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
       });
     expect(diagnostics).toEqual([]);
-  }, 120_000);
+  }, COMPILE_TIMEOUT);
 });

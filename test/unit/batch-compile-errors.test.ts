@@ -4,6 +4,7 @@
  * must name that reason, not only `Type '"version"' is not assignable to type 'never'`.
  */
 import { describe, expect, it } from 'vitest';
+import { COMPILE_TIMEOUT } from '../support/compile-timeout.js';
 import { compileErrors } from '../support/compile-errors.js';
 
 const model = `
@@ -50,5 +51,5 @@ AppTable.batchWriter().delete(Doc.delete({ docId: 'd', rev: 1 }));
       // A delete that checks a version carries the guard 'version', whatever the attribute's name.
       `Type '"version"' ${NO_CONDITION}`,
     ]);
-  }, 60_000);
+  }, COMPILE_TIMEOUT);
 });

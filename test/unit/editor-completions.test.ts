@@ -9,6 +9,7 @@
  * `lines[${number}].sku`), which completion cannot turn into a string to insert.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { COMPILE_TIMEOUT } from '../support/compile-timeout.js';
 import { completionsAt } from '../support/completions.js';
 
 const FIXTURE = `
@@ -96,7 +97,7 @@ describe('editor completions (TypeScript LanguageService)', () => {
   // Building the program (dynakit's source, zod's and the SDK's declarations) takes a few seconds.
   beforeAll(() => {
     offered = completionsAt(FIXTURE);
-  }, 60_000);
+  }, COMPILE_TIMEOUT);
 
   it('Attr offers every top-level attribute, the timestamps and the nested paths', () => {
     const paths = sorted([...TOP_LEVEL, ...TIMESTAMPS, ...NESTED]);

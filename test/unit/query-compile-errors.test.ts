@@ -4,6 +4,7 @@
  * this keeps the quote true.
  */
 import { describe, expect, it } from 'vitest';
+import { COMPILE_TIMEOUT } from '../support/compile-timeout.js';
 import { compileErrors } from '../support/compile-errors.js';
 
 const model = `
@@ -34,5 +35,5 @@ User.query('gsi1', Key('orgId').beginsWith('a'));
     expect(errors).toHaveLength(2);
     expect(errors[0]).toMatch(/^Argument of type 'KeyCondition<"name", "name">' is not assignable to parameter of type 'KeyCondition<"[a-zA-Z"| ]+", "orgId" & PartitionKeyNeedsEq>'\.\n {2}Type '"orgId" & PartitionKeyNeedsEq' is not assignable to type '"name"'\.$/);
     expect(errors[1]).toMatch(/^Argument of type 'KeyCondition<"orgId", never>' is not assignable .*\n {2}Type '"orgId" & PartitionKeyNeedsEq' is not assignable to type 'never'\.$/);
-  }, 60_000);
+  }, COMPILE_TIMEOUT);
 });
