@@ -118,7 +118,7 @@ export interface UpdateInputs<Item, Paths extends string = AttrPath<Item>, Input
   /** The item and input the paths are of: `remove()` reads them for the paths it is called with (`RemovablePath`). */
   item: Item;
   input: Input;
-  /** What `upsert()` requires of its builder: anything here; an entity with variants refuses it (`NoVariantUpsert`). */
+  /** What `upsert()` requires of its builder: anything here; an entity with variants refuses it unless its primary key names the variant (`VariantUpsert`). */
   upsert: unknown;
   namedSet: { readonly [P in Paths]?: P extends ElementPath ? never : SetValue<Input[P & keyof Input], PathValue<Item, P>> };
   namedSetIfNotExists: { readonly [P in Paths]?: P extends ElementPath ? never : Written<Input[P & keyof Input], PathValue<Item, P>> };

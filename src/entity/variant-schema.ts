@@ -29,6 +29,8 @@ export interface VariantOption {
   readonly schema: z.ZodObject;
   /** The tag's values that select this variant, as written in messages (`"card"`). */
   readonly label: string;
+  /** The tag's values that select this variant (`['card']`): what a key composed of the tag names. */
+  readonly values: readonly unknown[];
 }
 
 /**
@@ -53,7 +55,7 @@ export function schemaVariants(entity: string, schema: unknown): SchemaVariants 
     throw new VariantFieldError(entity, '', [], "the schema's union has no tag: use z.discriminatedUnion, or give every option a literal field that no other option holds");
   }
   const tag = union.tag;
-  const options = union.options.map((o, i) => ({ schema: o as z.ZodObject, label: union.tagValues[i]!.map((v) => JSON.stringify(v)).join(' | ') }));
+  const options = union.options.map((o, i) => ({ schema: o as z.ZodObject, label: union.tagValues[i]!.map((v) => JSON.stringify(v)).join(' | '), values: union.tagValues[i]! }));
   const fields = new Map<string, z.ZodType[]>();
   for (const o of options) for (const [k, s] of Object.entries(shapeOf(o.schema))) fields.set(k, [...(fields.get(k) ?? []), s]);
   const shape: Record<string, z.ZodType> = {};
@@ -147,7 +149,8 @@ export function templateNames(keys: Readonly<Record<string, { readonly pk?: unkn
   return sources.flatMap((t) => (typeof t === 'string' ? placeholderNames(t) : []));
 }
 
-function shapeOf(o: z.ZodObject): Readonly<Record<string, z.ZodType>> {
+/** The fields of one variant. */
+export function shapeOf(o: z.ZodObject): Readonly<Record<string, z.ZodType>> {
   return (defOf(o).shape ?? {}) as Readonly<Record<string, z.ZodType>>;
 }
 

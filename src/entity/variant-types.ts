@@ -4,7 +4,7 @@
  * an entity (update-plan.ts, upsert-creation.ts) do not compile.
  */
 import type { Entity, Fixed, VersionedKey } from './entity.js';
-import type { UpdateInputs, UpdatePaths } from './entity-types.js';
+import type { PrimaryKeyNames, UpdateInputs, UpdatePaths } from './entity-types.js';
 import type { PathsByKey } from './paths.js';
 import type { UpdateBuilder } from '../operations/update.js';
 import type { DerivedKeyEntity, SourcedVersionedKey } from './derived-key-types.js';
@@ -53,13 +53,23 @@ export type VariantFields<In> = { [F in AllKeys<In>]: In extends unknown ? In[F 
 type AllKeys<T> = T extends unknown ? keyof T : never;
 
 /**
- * What `upsert()` takes as `this` on an entity with variants: no builder is one, so the call does
- * not compile. An upsert may create the item, and no update says which variant it is (the run
- * time refuses it with a `ValidationError`). The message is the key.
+ * What `upsert()` takes as `this` on an entity with variants whose primary key is not composed of
+ * the tag: no builder is one, so the call does not compile. An upsert may create the item, and no
+ * update says which variant it is (the run time refuses it with a `ValidationError`). The message
+ * is the key.
  */
 export interface NoVariantUpsert {
-  readonly '~upsert() cannot create an item of an entity with variants (no update says its variant): put() or create() it': never;
+  readonly '~upsert() cannot create an item of an entity with variants unless its primary key names the variant (a composite of the tag): put() or create() it': never;
 }
+
+/**
+ * The `this` of `upsert()` on an entity with variants tagged by `Tag`, of key templates `K`: any
+ * builder where the primary key is composed of the tag (every field the types take as the tag, for
+ * a `z.union`), so the key says which variant a created item is; else `NoVariantUpsert`.
+ *
+ * @example VariantUpsert<'method', { primary: { pk: 'PAY#{method}#{paymentId}'; sk: 'PAY' } }> // unknown
+ */
+export type VariantUpsert<Tag, K> = [Tag] extends [PrimaryKeyNames<K>] ? unknown : NoVariantUpsert;
 
 /**
  * For each variant of the input union `In`, the fields only other variants have: one tuple per
@@ -89,35 +99,42 @@ export interface FieldOfAnotherVariant {
 
 /**
  * An update of an entity with variants: the value maps over `Fields` (see `VariantFields`), `set()`
- * of one variant's fields (`Others`, see `OtherFields`), and no `upsert()`.
+ * of one variant's fields (`Others`, see `OtherFields`), and `upsert()` as `Upsert` (see `VariantUpsert`).
  */
-export interface VariantUpdateInputs<Item, Fields, Fixed extends string, Others> extends UpdateInputs<Item, UpdatePaths<PathsByKey<Item>, Fixed>, Fields> {
+export interface VariantUpdateInputs<Item, Fields, Fixed extends string, Others, Upsert> extends UpdateInputs<Item, UpdatePaths<PathsByKey<Item>, Fixed>, Fields> {
   set: UpdateInputs<Item, UpdatePaths<PathsByKey<Item>, Fixed>, Fields>['set'] & OneVariant<PathsByKey<Item>, Others>;
   namedSet: UpdateInputs<Item, UpdatePaths<PathsByKey<Item>, Fixed>, Fields>['namedSet'] & OneVariant<PathsByKey<Item>, Others>;
-  upsert: NoVariantUpsert;
+  upsert: Upsert;
 }
 
-/** The update builder of an entity with variants; `D`: the attributes an update may not name besides the key, version and timestamps (the tag, derived attributes). */
-export type VariantUpdate<Item, Fields, K, V extends string, D extends string, Others> = UpdateBuilder<Item, VariantUpdateInputs<Item, Fields, Fixed<Item, Fields, K, V, D>, Others>>;
+/**
+ * The update builder of an entity with variants tagged by `Tag`; `D`: the attributes an update may
+ * not name besides the key, version and timestamps (the tag, derived attributes).
+ */
+export type VariantUpdate<Item, Fields, K, V extends string, Tag extends string, D extends string, Others> = UpdateBuilder<
+  Item,
+  VariantUpdateInputs<Item, Fields, Fixed<Item, Fields, K, V, D>, Others, VariantUpsert<Tag, K>>
+>;
 
 /**
  * An entity whose schema is a union of variants, tagged by `Tag`: the tag is fixed in updates (a
  * change of variant is a put of the whole item), a `set()` takes the fields of one variant (`Others`), a field is removable only when a variant that has
- * it lets it be absent, and `upsert()` does not compile. `update` is replaced (`Omit`), not
+ * it lets it be absent, and `upsert()` compiles only where the primary key is composed of the tag. `update` is replaced (`Omit`), not
  * overridden: its value maps read `Fields` where `Entity`'s read the padded input, and builders of
  * the two are not assignable either way.
  */
 export interface VariantEntity<Name extends string, Item extends object, Input, K, V extends string, Tag extends string, Fields, Others> extends Omit<Entity<Name, Item, Input, K, V, Tag>, 'update'> {
   /**
-   * Updates an existing item (see `Entity.update`); the tag and `upsert()` are refused.
+   * Updates an existing item (see `Entity.update`); the tag is refused, and so is `upsert()` unless
+   * the primary key is composed of the tag (the key then names the created item's variant).
    *
    * @example await Payment.update({ paymentId: 'p1' }).set({ note: 'refund' }) // guarded: method IN ('bank', 'wallet')
    */
-  update(key: VersionedKey<Item, K, V>): VariantUpdate<Item, Fields, K, V, Tag, Others>;
+  update(key: VersionedKey<Item, K, V>): VariantUpdate<Item, Fields, K, V, Tag, Tag, Others>;
 }
 
 /** `VariantEntity` with derived attributes (`Dv`), whose key-taking methods take derived composites by their sources. */
 export interface VariantDerivedEntity<Name extends string, Item extends object, Input, K, V extends string, Tag extends string, Fields, Others, Dv> extends Omit<DerivedKeyEntity<Name, Item, Input, K, V, Dv, Tag>, 'update'> {
-  /** Updates an existing item; its key as `get` takes it; the tag, derived attributes and `upsert()` are refused. */
-  update(key: SourcedVersionedKey<Item, K, V, Dv>): VariantUpdate<Item, Fields, K, V, (keyof Dv & string) | Tag, Others>;
+  /** Updates an existing item; its key as `get` takes it; the tag and derived attributes are refused, and `upsert()` as for `VariantEntity`. */
+  update(key: SourcedVersionedKey<Item, K, V, Dv>): VariantUpdate<Item, Fields, K, V, Tag, (keyof Dv & string) | Tag, Others>;
 }

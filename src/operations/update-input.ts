@@ -7,7 +7,7 @@ import type { EntityModel } from '../entity/model.js';
 import { contextFor, withPlaceholders } from './expression-input.js';
 import { describeChecks, type VersionCheck } from './condition-failure.js';
 import { allOf, belongsTo, belongsToText, expectedVersion, liveOrMissingText, missingOrOwned, missingOrOwnedText, notExpired, versionIs } from './write-guards.js';
-import { creationActions, requireCreatable } from './upsert-creation.js';
+import { createdVariant, creationActions, requireCreatable, upsertVariantGuard } from './upsert-creation.js';
 import { indexKeyActions } from './index-key-actions.js';
 import { planUpdate } from './update-derived.js';
 import { checkMultiKeyWrites, checkSelfKeyWrites } from './key-write-checks.js';
@@ -45,7 +45,8 @@ export function updateRequest(
   const plan = planUpdate(m, s.steps, keyValues, s.upsert);
   const tag = m.variants?.tag;
   if (tag !== undefined && m.keys.primaryComposites.has(tag)) assertKeyVariant(m.name, tag, keyValues[tag], plan.guards);
-  if (s.upsert) requireCreatable(m, plan);
+  const variant = s.upsert ? createdVariant(m, keyValues) : undefined;
+  if (s.upsert) requireCreatable(m, plan, variant);
   const internal: UpdateAction[] = [];
   /** Values a created item gets with if_not_exists: index keys of a created item are built from them too. */
   const defaults: Record<string, unknown> = {};
@@ -61,7 +62,7 @@ export function updateRequest(
       value: { kind: 'arith', op: '+', left: { kind: 'ifNotExists', path: [m.version], fallback: { kind: 'value', value: 0 } }, right: { kind: 'value', value: 1 } },
     });
   }
-  if (s.upsert) internal.push(...creationActions(m, plan, keyValues, defaults));
+  if (s.upsert) internal.push(...creationActions(m, plan, keyValues, variant, defaults));
   const actions = [...plan.actions, ...internal, ...indexKeyActions(m, plan, keyValues, s.upsert, defaults)];
   checkSelfKeyWrites(m, actions);
   checkMultiKeyWrites(m, actions);
@@ -82,8 +83,9 @@ export function updateRequest(
   const guard = s.upsert ? allOf(missingOrOwned(m), notExpired(m, now)) : allOf(belongsTo(m), notExpired(m, now));
   const expected = expectedVersion(m, s.key);
   // Values DynamoDB computes from stored ones keep their schema bounds (length-bounds.ts, number-bounds.ts).
-  const bounds = boundGuards(m, plan).condition;
-  const condition = allOf(guard, expected === undefined ? undefined : versionIs(m, expected), bounds, s.condition);
+  const kept = upsertVariantGuard(m, plan.guards, variant);
+  const bounds = boundGuards(m, { actions: plan.actions, guards: kept.guards }).condition;
+  const condition = allOf(guard, expected === undefined ? undefined : versionIs(m, expected), kept.condition, bounds, s.condition);
   if (condition !== undefined) input.ConditionExpression = compileCondition(condition.node, ctx);
   withPlaceholders(input, ctx);
   if (s.returnValues !== 'NONE') input.ReturnValues = s.returnValues;
@@ -109,9 +111,11 @@ function transactionUpsertText(model: EntityModel): string | undefined {
 /** What an update's condition requires, in words (`UpdateBuilder.checks`). */
 export function updateChecks(model: EntityModel, s: UpdateState, place: 'single' | 'transaction', version: VersionCheck | undefined): string | undefined {
   // The plan prepare() sent, derived values included: a guard their sets add is then named too.
-  const plan = planUpdate(model, s.steps, model.keys.primaryValues(s.key), s.upsert);
+  const keyValues = model.keys.primaryValues(s.key);
+  const plan = planUpdate(model, s.steps, keyValues, s.upsert);
   const where = s.condition !== undefined;
   const guard = s.upsert ? (place === 'single' ? liveOrMissingText(model) : transactionUpsertText(model)) : `${belongsToText(model)}${where ? '' : ' (update() does not create items; upsert() does)'}`;
-  const bounds = boundGuards(model, plan).checks;
-  return describeChecks(guard, where, bounds, version);
+  const kept = upsertVariantGuard(model, plan.guards, s.upsert ? createdVariant(model, keyValues) : undefined);
+  const bounds = boundGuards(model, { actions: plan.actions, guards: kept.guards }).checks;
+  return describeChecks(guard, where, kept.check === undefined ? bounds : [kept.check, ...bounds], version);
 }

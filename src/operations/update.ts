@@ -203,7 +203,9 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
    * must then give every required attribute (else `ValidationError` before sending); another
    * entity's item under the key still fails the write.
    *
-   * An entity with variants (a union schema) refuses it at compile time: no update says which
+   * An entity with variants (a union schema) takes it only where its primary key is composed of the
+   * tag (`sk: 'PAY#{method}#{paymentId}'`): the key then names the created item's variant, whose
+   * required fields the update must give. Elsewhere it does not compile, as no update says which
    * variant a created item is (`NoVariantUpsert`).
    *
    * @example await User.update({ userId: 'u1' }).set({ orgId: 'acme', email: 'a@b.co', name: 'Ada' }).upsert()

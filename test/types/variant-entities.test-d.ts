@@ -203,3 +203,52 @@ test('a z.union: only fields whose literals tell the variants apart are the tag'
   // @ts-expect-error size tells them apart too (the run time would take set({ size: 's' }), guarded by kind = 'a')
   Twice.update({ id: 'x' }).set({ size: 's' });
 });
+
+test('upsert() compiles where the primary key is composed of the tag (the key names the variant of a created item)', () => {
+  const options = [
+    z.object({ orderId: z.string(), paymentId: z.string(), method: z.literal('card'), last4: z.string() }),
+    z.object({ orderId: z.string(), paymentId: z.string(), method: z.literal('bank'), iban: z.string() }),
+  ] as const;
+  const Keyed = defineEntity({ table: VariantTable, name: 'Keyed', schema: z.discriminatedUnion('method', [...options]), keys: { primary: { pk: 'ORDER#{orderId}', sk: 'PAY#{method}#{paymentId}' } } });
+  const k = { orderId: 'o', paymentId: 'p', method: 'card' } as const;
+  Keyed.update(k).set({ last4: '4242' }).upsert();
+  expectTypeOf(Keyed.update(k).set({ last4: '4242' }).upsert().returning('ALL_NEW').send()).resolves.toEqualTypeOf<EntityItem<typeof Keyed>>();
+  // Still refused: the tag, fields of two variants in one set().
+  // @ts-expect-error method composes the primary key
+  Keyed.update(k).set({ method: 'bank' }).upsert();
+  // @ts-expect-error last4 and iban: two variants
+  Keyed.update(k).set({ last4: '4242', iban: 'x' }).upsert();
+  // The tag in a GSI key only: the primary key does not name the variant.
+  const InGsi = defineEntity({ table: VariantTable, name: 'InGsi', schema: z.discriminatedUnion('method', [...options]), keys: { primary: { pk: 'ORDER#{orderId}', sk: 'PAY#{paymentId}' }, gsi1: { pk: 'M#{method}', sk: 'PAY#{paymentId}' } } });
+  // @ts-expect-error the primary key does not name the variant
+  InGsi.update({ orderId: 'o', paymentId: 'p' }).set({ last4: '4242' }).upsert();
+  // A z.union keyed by its tag, and a variant entity with derived attributes keyed by its tag.
+  const Sized = defineEntity({
+    table: VariantTable,
+    name: 'Sized',
+    schema: z.union([z.object({ id: z.string(), size: z.literal('s'), n: z.number() }), z.object({ id: z.string(), size: z.literal('l'), n: z.number(), dims: z.string() })]),
+    keys: { primary: { pk: 'S#{id}', sk: 'SIZE#{size}' } },
+  });
+  Sized.update({ id: 'x', size: 'l' }).set({ n: 1, dims: 'a' }).upsert();
+  const Derived = defineEntity({
+    table: VariantTable,
+    name: 'Derived',
+    schema: z.discriminatedUnion('kind', [
+      z.object({ id: z.string(), name: z.string(), nameLower: z.string(), kind: z.literal('a'), a: z.string() }),
+      z.object({ id: z.string(), name: z.string(), nameLower: z.string(), kind: z.literal('b') }),
+    ]),
+    keys: { primary: { pk: 'D#{id}', sk: 'K#{kind}' } },
+    derive: { nameLower: { from: ['name'], compute: ({ name }) => name.toLowerCase() } },
+  });
+  Derived.update({ id: 'x', kind: 'a' }).set({ name: 'Ada', a: 'y' }).upsert();
+  // Two fields that tell a z.union's variants apart: the types cannot tell which one the run time
+  // takes as the tag, so the key must be composed of both.
+  const Twice = defineEntity({
+    table: VariantTable,
+    name: 'Twice',
+    schema: z.union([z.object({ id: z.string(), kind: z.literal('a'), size: z.literal('s') }), z.object({ id: z.string(), kind: z.literal('b'), size: z.literal('l') })]),
+    keys: { primary: { pk: 'W#{id}', sk: 'K#{kind}' } },
+  });
+  // @ts-expect-error size tells the variants apart too, and no key is composed of it
+  Twice.update({ id: 'x', kind: 'a' }).upsert();
+});

@@ -139,6 +139,55 @@ describe('updates and conditions of an entity with variants', () => {
   });
 });
 
+describe('upsert of an entity with variants whose primary key names the variant', () => {
+  const Keyed = defineEntity({
+    table: VariantTable,
+    name: 'Keyed',
+    schema: z.discriminatedUnion('method', [
+      z.object({ id: z.string(), method: z.literal('card'), last4: z.string(), status: z.string().default('new') }),
+      z.object({ id: z.string(), method: z.literal('bank'), iban: z.string(), note: z.string().optional() }),
+      z.object({ id: z.string(), method: z.literal('wallet'), note: z.string().default('gift') }),
+    ]),
+    keys: { primary: { pk: 'K#{id}', sk: 'M#{method}' } },
+  });
+
+  /** An expression with its placeholders replaced by the names and values they stand for. */
+  const readable = (expr: string | undefined, input: { ExpressionAttributeNames?: Record<string, string>; ExpressionAttributeValues?: Record<string, unknown> }): string =>
+    (expr ?? '').replace(/#n\d+/g, (n) => input.ExpressionAttributeNames![n]!).replace(/:v\d+/g, (v) => JSON.stringify(input.ExpressionAttributeValues![v]));
+
+  it("writes the key's tag and that variant's defaults; the guards on the tag become one that a missing item passes", () => {
+    const input = Keyed.update({ id: 'k', method: 'bank' }).set({ iban: 'DE', note: 'n' }).upsert().build();
+    // note is a field of bank and wallet payments: without upsert() it is guarded by `method IN (...)`,
+    // which a missing item fails; the upsert requires a stored item to be the key's variant instead.
+    expect(readable(input.ConditionExpression, input)).toBe('(attribute_not_exists(pk) OR _et = "Keyed") AND (attribute_not_exists(pk) OR method = "bank")');
+    expect(readable(input.UpdateExpression, input)).toMatch(/method = "bank"/);
+    expect(input.UpdateExpression).not.toMatch(/if_not_exists/);
+    const wallet = Keyed.update({ id: 'k', method: 'wallet' }).set({}).upsert().build();
+    // The wallet's default for note, not another variant's; the card's status default is no wallet field.
+    expect(Object.values(wallet.ExpressionAttributeValues ?? {})).toEqual(expect.arrayContaining(['gift', 'wallet']));
+    expect(Object.values(wallet.ExpressionAttributeValues ?? {})).not.toContain('new');
+  });
+
+  it("refuses the key's variant's missing required fields and another variant's fields before sending", () => {
+    expect(() => Keyed.update({ id: 'k', method: 'card' }).set({}).upsert().build()).toThrow('Keyed: invalid item: last4: is required (by the "card" variant its key names)');
+    expect(() => Keyed.update({ id: 'k', method: 'card' }).set({ last4: '1' }).set({ iban: 'x' } as never).upsert().build()).toThrow(ExpressionError);
+    expect(Keyed.update({ id: 'k', method: 'card' }).set({ last4: '1' }).upsert().build().UpdateExpression).toMatch(/if_not_exists/);
+  });
+
+  it('a z.union keyed by its literal tag takes upserts too', () => {
+    const Sized = defineEntity({
+      table: VariantTable,
+      name: 'Sized',
+      schema: z.union([z.object({ id: z.string(), size: z.literal('s'), n: z.number() }), z.object({ id: z.string(), size: z.literal('l'), n: z.number(), dims: z.string() })]),
+      keys: { primary: { pk: 'S#{id}', sk: 'SIZE#{size}' } },
+    });
+    const input = Sized.update({ id: 'x', size: 'l' }).set({ n: 1, dims: 'a' }).upsert().build();
+    expect(readable(input.ConditionExpression, input)).toBe('(attribute_not_exists(pk) OR _et = "Sized") AND (attribute_not_exists(pk) OR size = "l")');
+    expect(() => Sized.update({ id: 'x', size: 'l' }).set({ n: 1 }).upsert().build()).toThrow('dims: is required (by the "l" variant its key names)');
+    expect(() => Sized.update({ id: 'x', size: 's' }).set({ n: 1 }).upsert().build()).not.toThrow();
+  });
+});
+
 describe('stream records of a variant entity', () => {
   const keys = { pk: { S: 'PAYMENT#p1' }, sk: { S: 'PAYMENT' } };
   const base = { ...keys, _et: { S: 'Payment' }, paymentId: { S: 'p1' }, orderId: { S: 'o1' }, amount: { N: '10' }, createdAt: { S: '2026-01-01T00:00:00.000Z' }, updatedAt: { S: '2026-01-01T00:00:00.000Z' } };
