@@ -189,7 +189,14 @@ export function toStoredValue(value: unknown, path = '', level?: number): unknow
         if (bytes !== undefined) nameTooLong(path, key, bytes);
         // No UTF-8 form: DynamoDB Local fails the write with a 500, which the SDK retries.
         if (hasLoneSurrogate(key)) throw new StorageRuleViolation(join(path, key), `${path === '' ? 'an attribute name' : 'a map key'} ${LONE_SURROGATE_NAME}`);
-        const v = toStoredValue((value as Record<string, unknown>)[key], join(path, key), inner);
+        const given = (value as Record<string, unknown>)[key];
+        // Strings, booleans and non-zero safe integers (most of an item) are stored as given: no path
+        // text is built for them, which only a message would read (one per attribute of every put).
+        if (typeof given === 'string' || typeof given === 'boolean' || (typeof given === 'number' && given !== 0 && Number.isSafeInteger(given))) {
+          out[key] = given;
+          continue;
+        }
+        const v = toStoredValue(given, join(path, key), inner);
         if (v !== undefined) out[key] = v;
       }
       return out;

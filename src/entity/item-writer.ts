@@ -37,9 +37,14 @@ export interface ItemWriterOptions {
 
 /** Physical key attributes of one index built from model values. */
 export function buildIndexKey(ix: IndexKeys, values: Readonly<Record<string, unknown>>): Record<string, KeyValue> {
-  const out: Record<string, KeyValue> = {};
-  ix.pks.forEach((t, i) => (out[ix.index.partitionKeys[i]!.name] = t.build(values)));
-  ix.sks.forEach((t, i) => (out[ix.index.sortKeys[i]!.name] = t.build(values)));
+  return writeIndexKey(ix, values, {} as Record<string, KeyValue>);
+}
+
+/** `buildIndexKey` written into `out` (a put's item: no key object of its own to copy over). */
+function writeIndexKey<T extends Record<string, unknown>>(ix: IndexKeys, values: Readonly<Record<string, unknown>>, out: T): T {
+  const o = out as Record<string, unknown>;
+  for (let i = 0; i < ix.pks.length; i++) o[ix.index.partitionKeys[i]!.name] = ix.pks[i]!.build(values);
+  for (let i = 0; i < ix.sks.length; i++) o[ix.index.sortKeys[i]!.name] = ix.sks[i]!.build(values);
   return out;
 }
 
@@ -97,7 +102,7 @@ export class ItemWriter {
     const item: Record<string, unknown> = {};
     for (const ix of o.indexes.values()) {
       if (ix.index.type === 'primary') {
-        Object.assign(item, buildIndexKey(ix, withStamps));
+        writeIndexKey(ix, withStamps, item);
         continue;
       }
       // Each key attribute is written when its own composites are present: DynamoDB indexes the

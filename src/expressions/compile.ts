@@ -259,9 +259,16 @@ function emitCondition(node: ConditionNode, ctx: CompileContext): string {
     case 'or': {
       if (node.children.length === 0) throw new ExpressionError(ctx.entity, '', `empty ${node.kind.toUpperCase()}`);
       const sep = node.kind === 'and' ? ' AND ' : ' OR ';
-      return node.children
-        .map((c) => (needsParens(c, node.kind) ? `(${emitCondition(c, ctx)})` : emitCondition(c, ctx)))
-        .join(sep);
+      // Joined in a loop, children in order (their placeholders are numbered as met): every
+      // conditional write has an AND of its guard and where(), and map() + join() cost a closure and
+      // an array per node.
+      let out = '';
+      for (let i = 0; i < node.children.length; i++) {
+        const c = node.children[i]!;
+        const text = emitCondition(c, ctx);
+        out += (i === 0 ? '' : sep) + (needsParens(c, node.kind) ? `(${text})` : text);
+      }
+      return out;
     }
     case 'not': {
       const inner = emitCondition(node.child, ctx);

@@ -70,14 +70,17 @@ export class DeleteBuilder<Item, Result = void, Guard extends string = never> ex
    * idempotency token sends the action it sent before.
    */
   transactItem(token?: string, now?: Date): { Delete: DeleteCommandInput } {
+    this.replay ??= new ReplayedAction((at) => {
+      const { ReturnValues: _r, ...input } = this.prepare(at);
+      return { Delete: input };
+    });
     return this.replay.action(token, now);
   }
 
   /** The action built for a transaction, the same again for a retry under its idempotency token. */
-  private readonly replay = new ReplayedAction((now) => {
-    const { ReturnValues: _r, ...input } = this.prepare(now);
-    return { Delete: input };
-  });
+  // Made at the first transaction action: every builder (each step of a chain too) had one, a
+  // closure and an object per step of every put, update and delete sent alone.
+  private replay: ReplayedAction<{ Delete: DeleteCommandInput }> | undefined;
 
   /**
    * The `DeleteCommandInput`, without sending. Its condition always lets a stored item go only when

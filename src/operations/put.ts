@@ -174,10 +174,9 @@ export class PutBuilder<Item, Result = Item, Guard extends string = never> exten
   }
 
   /** The action built for a transaction, the same again for a retry under its idempotency token. */
-  private readonly replay = new ReplayedAction((now) => {
-    const { input, size, result } = this.prepare(now);
-    return { item: { Put: input }, size, result };
-  });
+  // Made at the first transaction action: every builder (each step of a chain too) had one, a
+  // closure and an object per step of every put, update and delete sent alone.
+  private replay: ReplayedAction<{ item: { Put: PutCommandInput }; size: number; result: Record<string, unknown> }> | undefined;
 
   /** @internal the action of a transaction (see `transactAction`). */
   transactItem(token?: string, now?: Date): { Put: PutCommandInput } {
@@ -192,6 +191,10 @@ export class PutBuilder<Item, Result = Item, Guard extends string = never> exten
    * (`now`) makes the payload the same without the cache.
    */
   transactAction(token?: string, now?: Date): { item: { Put: PutCommandInput }; size: number; result: Record<string, unknown> } {
+    this.replay ??= new ReplayedAction((at) => {
+      const { input, size, result } = this.prepare(at);
+      return { item: { Put: input }, size, result };
+    });
     return this.replay.action(token, now);
   }
 

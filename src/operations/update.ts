@@ -255,14 +255,17 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
    * same time: what `transactWrite` resolves to for it, the same again for a replay.
    */
   transactAction(token?: string, now?: Date): { item: { Update: UpdateCommandInput }; written: Record<string, unknown> } {
+    this.replay ??= new ReplayedAction((at) => {
+      const { input: { ReturnValues: _r, ...input }, written } = updateRequest(this.model, this.state, at);
+      return { item: { Update: input }, written };
+    });
     return this.replay.action(token, now);
   }
 
   /** The action built for a transaction, the same again for a retry under its idempotency token. */
-  private readonly replay = new ReplayedAction((now) => {
-    const { input: { ReturnValues: _r, ...input }, written } = updateRequest(this.model, this.state, now);
-    return { item: { Update: input }, written };
-  });
+  // Made at the first transaction action: every builder (each step of a chain too) had one, a
+  // closure and an object per step of every put, update and delete sent alone.
+  private replay: ReplayedAction<{ item: { Update: UpdateCommandInput }; written: Record<string, unknown> }> | undefined;
 
   /**
    * The `UpdateCommandInput`, without sending. Values are validated by the schema at their path

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { StorageRuleViolation, compileReviver, toStoredValue } from '../../src/entity/codec.js';
+import { StorageRuleViolation, compileReviver, negativeZerosStored, toStoredValue } from '../../src/entity/codec.js';
 
 function violation(value: unknown): StorageRuleViolation {
   try {
@@ -55,6 +55,18 @@ describe('toStoredValue', () => {
     const bare = Object.assign(Object.create(null) as object, { k: 'v' });
     expect(toStoredValue(bare)).toEqual({ k: 'v' });
     expect(toStoredValue([[{ a: [] }]])).toEqual([[{ a: [] }]]);
+  });
+
+  it("a map's strings, booleans and safe integers are stored as given; its other numbers are still checked and counted by path", () => {
+    // Attributes of these kinds take a shortcut (no path text built): the rest must not.
+    const item = { s: 'x', b: false, n: 42, big: -Number.MAX_SAFE_INTEGER, zero: 0, dec: 1.5, at: new Date(0), nested: { n: 7, s: '' } };
+    expect(toStoredValue(item)).toEqual({ s: 'x', b: false, n: 42, big: -Number.MAX_SAFE_INTEGER, zero: 0, dec: 1.5, at: '1970-01-01T00:00:00.000Z', nested: { n: 7, s: '' } });
+    const before = negativeZerosStored();
+    expect(Object.is((toStoredValue({ a: { z: -0 } }) as { a: { z: number } }).a.z, -0)).toBe(true);
+    expect(negativeZerosStored()).toBe(before + 1);
+    expect(violation({ a: { n: Number.NaN } }).path).toBe('a.n');
+    expect(violation({ a: { n: 2 ** 53 } }).path).toBe('a.n');
+    expect(violation({ top: Number.POSITIVE_INFINITY }).path).toBe('top');
   });
 
   it('does not mutate its input', () => {
