@@ -1,3 +1,6 @@
+import type { z } from 'zod';
+import { coresOf, elementSchemas, fieldSchemas, instanceReading, shapeKeys } from './entity/instance-schemas.js';
+
 /**
  * A copy of the item, key or value map a builder is given, taken when the builder is made: a caller
  * that reuses one object for several writes (`row.id = id; batch.put(User, row)` in a loop, builders
@@ -8,24 +11,40 @@
  * to `row.tags` between two puts writes each item with its own values too (a shallow copy wrote
  * every item with the last ones, silently). Condition values (`Attr('info').eq(obj)`) are copied the
  * same way when the condition is built.
- * Class instances are kept as they are (a schema may check one by its class, as `z.instanceof` does;
- * `givenRecord` below takes one given as the whole item, key or value map). An object met twice (or inside itself) is copied once and stays shared (or
- * cyclic) in the copy, so a cyclic input fails validation as it did.
+ * A class instance of the caller's is kept as it is (a schema may check one by its class, as
+ * `z.instanceof` does), unless `schemas` say zod reads it by its fields (a `z.object` there): it is
+ * then taken as a map of those fields, read now (`InstanceCopies`), as a reused `Address` instance
+ * set on each row of a loop must write each row's address. `givenRecord` below takes one given as
+ * the whole item, key or value map. An object met twice (or inside itself) is copied once and stays
+ * shared (or cyclic) in the copy, so a cyclic input fails validation as it did.
  *
  * @example givenInput(row) // a copy of row, its nested maps, lists and sets copied too
+ * @example givenInput(item, User.model.schema) // item.address, an Address instance, copied as { city, zip }
  */
-export function givenInput<T>(value: T): T {
+export function givenInput<T>(value: T, schemas?: InputSchemas): T {
   // Primitives (most condition values, every key composite) cost one test.
   if (value === null || typeof value !== 'object') return value;
   // A getter of a plain object may itself build a builder: the shared table is then in use.
   const copies = idle.busy ? new Copies() : idle;
   copies.busy = true;
+  let copy: unknown;
+  let instances: boolean;
   try {
-    return copyOf(value, copies, 0) as T;
+    copy = copyOf(value, copies, 0);
+    instances = copies.instances;
   } finally {
     copies.clear();
   }
+  // Most inputs hold no class instance: the schema is read only for those that do.
+  return (instances && schemas !== undefined ? new InstanceCopies().ofInput(copy, schemas) : copy) as T;
 }
+
+/**
+ * What says how the class instances of an input are read: the schema of the whole input (a put's
+ * item: the entity's schema), or the schemas of each of its fields (an update's value map, whose
+ * keys are document paths), none for a field to leave as it is.
+ */
+export type InputSchemas = z.ZodType | ((key: string, value: unknown) => readonly z.ZodType[]);
 
 /**
  * The objects copied so far in one `givenInput` call, with their copies. Inputs hold a few objects
@@ -35,6 +54,8 @@ export function givenInput<T>(value: T): T {
  */
 class Copies {
   busy = false;
+  /** A class instance was met (and kept as given): the schema may say it stands for a map. */
+  instances = false;
   private readonly originals: (object | undefined)[] = new Array<object | undefined>(SMALL_TABLE).fill(undefined);
   private readonly copies: unknown[] = new Array<unknown>(SMALL_TABLE).fill(undefined);
   private count = 0;
@@ -69,6 +90,7 @@ class Copies {
     this.count = 0;
     this.large = undefined;
     this.busy = false;
+    this.instances = false;
   }
 }
 
@@ -128,6 +150,7 @@ function copyOf(value: unknown, copies: Copies, depth: number): unknown {
   // Binary values: a reused buffer refilled between writes (`Buffer.from` copies, unlike `slice`).
   if (proto === Buffer.prototype) return copies.add(value, Buffer.from(value as Buffer));
   if (proto === Uint8Array.prototype) return copies.add(value, new Uint8Array(value as Uint8Array));
+  copies.instances = true;
   return value;
 }
 
@@ -143,16 +166,108 @@ function copyOf(value: unknown, copies: Copies, depth: number): unknown {
  *
  * @example givenRecord(new Row('u1', 3)) // { id: 'u1', n: 3 }, a plain object
  */
-export function givenRecord<T>(value: T): T {
+export function givenRecord<T>(value: T, schemas?: InputSchemas): T {
   if (value === null || typeof value !== 'object') return value;
   const proto: unknown = Object.getPrototypeOf(value);
-  if (proto === Object.prototype || proto === null || !isOwnClass(value)) return givenInput(value);
-  return givenInput(fieldsOf(value) as T);
+  if (proto === Object.prototype || proto === null || !isOwnClass(value)) return givenInput(value, schemas);
+  return givenInput(fieldsOf(value) as T, schemas);
 }
 
 /** A value of a class of the caller's, not one of the built-in kinds the copy knows or leaves alone. */
 function isOwnClass(value: object): boolean {
   return !(Array.isArray(value) || value instanceof Date || value instanceof Set || value instanceof Map || ArrayBuffer.isView(value) || value instanceof Promise);
+}
+
+/**
+ * The second pass of `givenInput` over a copy that kept class instances: an instance where the
+ * schema reads a map (a `z.object`, zod reading it by its fields) is taken as a plain map of the
+ * fields zod reads, read now, so a caller reusing one instance for several writes (`row.address =
+ * addr` in a loop that changes `addr`) gets each write's own values; a subclass of Array where a
+ * list is expected is taken as a list. An instance a schema may take as it is (`z.instanceof`,
+ * `z.custom`, `z.unknown`) is kept. Only the copy's own maps and lists are changed, never the caller's.
+ */
+class InstanceCopies {
+  private readonly copies = new Map<object, unknown>();
+  private readonly visited = new Set<object>();
+
+  ofInput(copy: unknown, schemas: InputSchemas): unknown {
+    if (typeof schemas !== 'function') return this.value(copy, coresOf([schemas]), 0);
+    if (copy === null || typeof copy !== 'object' || !isPlainMap(copy)) return copy;
+    const fields = copy as Record<string, unknown>;
+    for (const k of Object.keys(fields)) {
+      const v = fields[k];
+      if (typeof v === 'object' && v !== null) fields[k] = this.value(v, coresOf(schemas(k, v)), 1);
+    }
+    return copy;
+  }
+
+  private value(value: unknown, cores: readonly z.ZodType[], depth: number): unknown {
+    // Below the copied levels the values are the caller's own: left as they are.
+    if (value === null || typeof value !== 'object' || depth > COPIED_LEVELS || cores.length === 0) return value;
+    const below = depth + 1;
+    if (isPlainMap(value)) {
+      if (this.visited.has(value)) return value;
+      this.visited.add(value);
+      const fields = value as Record<string, unknown>;
+      for (const k of Object.keys(fields)) {
+        const v = fields[k];
+        if (typeof v === 'object' && v !== null) fields[k] = this.value(v, coresOf(fieldSchemas(cores, k)), below);
+      }
+      return value;
+    }
+    const proto: unknown = Object.getPrototypeOf(value);
+    if (proto === Array.prototype) {
+      if (this.visited.has(value)) return value;
+      this.visited.add(value);
+      const list = value as unknown[];
+      for (let i = 0; i < list.length; i++) if (i in list) list[i] = this.value(list[i], coresOf(elementSchemas(cores, i)), below);
+      return value;
+    }
+    if (proto === Map.prototype) {
+      if (this.visited.has(value)) return value;
+      this.visited.add(value);
+      const map = value as Map<unknown, unknown>;
+      for (const [k, v] of map) if (typeof v === 'object' && v !== null) map.set(k, this.value(v, coresOf(fieldSchemas(cores, String(k))), below));
+      return value;
+    }
+    const known = this.copies.get(value);
+    if (known !== undefined) return known;
+    const reading = instanceReading(cores);
+    if (reading === 'fields' && isOwnClass(value)) return this.fields(value, cores, below);
+    if (reading === 'elements' && Array.isArray(value)) return this.elements(value, cores, below);
+    return value;
+  }
+
+  /** The fields of `instance` zod reads for an object schema: those `for...in` sees, and the shape's keys it has (getters of its classes). */
+  private fields(instance: object, cores: readonly z.ZodType[], below: number): Record<string, unknown> {
+    const source = instance as Record<string, unknown>;
+    const out: Record<string, unknown> = {};
+    this.copies.set(instance, out);
+    // zod skips `__proto__` too; assigned here it would replace the copy's prototype.
+    for (const k in source) if (k !== '__proto__') out[k] = source[k];
+    for (const k of shapeKeys(cores)) if (k !== '__proto__' && !Object.hasOwn(out, k) && k in source) out[k] = source[k];
+    for (const k of Object.keys(out)) {
+      const v = out[k];
+      if (typeof v === 'object' && v !== null) out[k] = this.value(givenInput(v), coresOf(fieldSchemas(cores, k)), below);
+    }
+    return out;
+  }
+
+  private elements(list: readonly unknown[], cores: readonly z.ZodType[], below: number): unknown[] {
+    const out = new Array<unknown>(list.length);
+    this.copies.set(list, out);
+    for (let i = 0; i < list.length; i++) {
+      if (!(i in list)) continue;
+      const v = list[i];
+      out[i] = typeof v === 'object' && v !== null ? this.value(givenInput(v), coresOf(elementSchemas(cores, i)), below) : v;
+    }
+    return out;
+  }
+}
+
+function isPlainMap(value: object): boolean {
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
 }
 
 function fieldsOf(instance: object): Record<string, unknown> {

@@ -12,6 +12,7 @@ import type { NotRemovable, RemovablePath } from '../entity/entity-types.js';
 import { afterWrite, readReturned } from './returned-item.js';
 import { afterExpiredItem } from './expired-upsert.js';
 import { givenRecord } from '../given-input.js';
+import { valueSchemas } from './update-value-schemas.js';
 import { updateChecks, updateInput, updateRequest } from './update-input.js';
 import { ReplayedAction } from './replayed-action.js';
 import type { GivenTimestamps } from './put.js';
@@ -89,7 +90,7 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
 
   private step(step: UpdateStep): this {
     // The caller's value map as it is now (it may reuse the object for the next update).
-    const taken: UpdateStep = step.kind === 'remove' ? step : { kind: step.kind, values: givenRecord(step.values) };
+    const taken: UpdateStep = step.kind === 'remove' ? step : { kind: step.kind, values: givenRecord(step.values, valueSchemas(this.model)) };
     return this.with({ steps: [...this.state.steps, taken] });
   }
 
