@@ -160,17 +160,19 @@ function copyOf(value: unknown, copies: Copies, depth: number): unknown {
  * keys, so it was a valid item, but `givenInput` keeps class instances as given: a loop that reused
  * one DTO for every put (a batch's callback) had every write read the last values, and the batch
  * kept one write of the key and dropped the others as duplicates. A class instance given as the
- * whole record is taken as a plain object of its own fields and of the getters on its classes, read
- * now; its values are then copied as any other input's. (Class instances below it are kept: a nested
- * one may be a value a schema checks by its class, as `z.instanceof` does.)
+ * whole record is taken as a plain object of the fields zod sees, read now: those `for...in` lists
+ * (its own, and inherited ones, as `Object.create(defaults)` has), and of `fields` (the names the
+ * write reads: schema fields, timestamps, version) those it has, getters of its classes included.
+ * Without `fields`, every getter of its classes is read. Its values are then copied as any other
+ * input's, class instances below it as `schemas` say.
  *
- * @example givenRecord(new Row('u1', 3)) // { id: 'u1', n: 3 }, a plain object
+ * @example givenRecord(new Row('u1', 3), User.model.schema, User.model.readableAttributes) // { id: 'u1', n: 3 }
  */
-export function givenRecord<T>(value: T, schemas?: InputSchemas): T {
+export function givenRecord<T>(value: T, schemas?: InputSchemas, fields?: readonly string[]): T {
   if (value === null || typeof value !== 'object') return value;
   const proto: unknown = Object.getPrototypeOf(value);
   if (proto === Object.prototype || proto === null || !isOwnClass(value)) return givenInput(value, schemas);
-  return givenInput(fieldsOf(value) as T, schemas);
+  return givenInput(fieldsOf(value, fields) as T, schemas);
 }
 
 /** A value of a class of the caller's, not one of the built-in kinds the copy knows or leaves alone. */
@@ -241,10 +243,8 @@ class InstanceCopies {
   /** The fields of `instance` zod reads for an object schema: those `for...in` sees, and the shape's keys it has (getters of its classes). */
   private fields(instance: object, cores: readonly z.ZodType[], below: number): Record<string, unknown> {
     const source = instance as Record<string, unknown>;
-    const out: Record<string, unknown> = {};
+    const out = enumerated(source);
     this.copies.set(instance, out);
-    // zod skips `__proto__` too; assigned here it would replace the copy's prototype.
-    for (const k in source) if (k !== '__proto__') out[k] = source[k];
     for (const k of shapeKeys(cores)) if (k !== '__proto__' && !Object.hasOwn(out, k) && k in source) out[k] = source[k];
     for (const k of Object.keys(out)) {
       const v = out[k];
@@ -270,13 +270,27 @@ function isPlainMap(value: object): boolean {
   return proto === Object.prototype || proto === null;
 }
 
-function fieldsOf(instance: object): Record<string, unknown> {
+function fieldsOf(instance: object, fields: readonly string[] | undefined): Record<string, unknown> {
   const source = instance as Record<string, unknown>;
-  const out: Record<string, unknown> = {};
-  for (const k of Object.keys(instance)) out[k] = source[k];
+  const out = enumerated(source);
+  if (fields !== undefined) {
+    for (const k of fields) if (!Object.hasOwn(out, k) && k !== '__proto__' && k in source) out[k] = source[k];
+    return out;
+  }
   for (let p: unknown = Object.getPrototypeOf(instance); p !== null && p !== Object.prototype; p = Object.getPrototypeOf(p)) {
     const descriptors = Object.getOwnPropertyDescriptors(p);
     for (const k of Object.keys(descriptors)) if (descriptors[k]!.get !== undefined && !Object.hasOwn(out, k)) out[k] = source[k];
   }
+  return out;
+}
+
+/**
+ * The fields `for...in` lists, read now: what zod checks a strict or loose object's keys by, and
+ * reads a catchall's values from. Not those of `Object.prototype` itself (an enumerable property
+ * added there is no field of the input), nor `__proto__` (assigned, it would replace the copy's prototype).
+ */
+function enumerated(source: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k in source) if (k !== '__proto__' && (Object.hasOwn(source, k) || !Object.hasOwn(Object.prototype, k))) out[k] = source[k];
   return out;
 }

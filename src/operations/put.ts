@@ -274,8 +274,8 @@ export class PutBuilder<Item, Result = Item, Guard extends string = never> exten
  * @example newPut<User, never>(model, item, false).withTimestamps(times)
  */
 export function newPut<Item, Guard extends string>(model: EntityModel, item: unknown, create: boolean): PutBuilder<Item, Item, Guard> {
-  // The schema says which class instances in the item stand for maps (copied now, see givenInput).
-  return new PutBuilder<Item, Item, Guard>(model, { item: givenRecord(item, model.schema), create, condition: undefined, returnItemOnFailure: false, returnOld: false });
+  // The schema says which fields of a DTO the put reads, and which class instances in the item stand for maps (copied now, see givenRecord).
+  return new PutBuilder<Item, Item, Guard>(model, { item: givenRecord(item, model.schema, model.readableAttributes), create, condition: undefined, returnItemOnFailure: false, returnOld: false });
 }
 
 /**

@@ -257,3 +257,25 @@ describe('givenInput with a schema: class instances where zod reads a map', () =
     expect(row.address).toEqual({ city: 'Rome', zip: 0 });
   });
 });
+
+describe('givenRecord of a DTO with the names the write reads', () => {
+  it('reads the fields zod sees: for...in (inherited enumerable ones too) and the named ones it has, not other getters', () => {
+    class Row {
+      id = 'r';
+      first = 'Ann';
+      get display(): string {
+        return `${this.first}!`;
+      }
+      get version(): number {
+        return 3;
+      }
+    }
+    expect(givenRecord(new Row(), undefined, ['id', 'first', 'version', 'missing'])).toEqual({ id: 'r', first: 'Ann', version: 3 });
+    // Without names, every getter of its classes is read (a key or value map).
+    expect(givenRecord(new Row())).toEqual({ id: 'r', first: 'Ann', display: 'Ann!', version: 3 });
+    const defaults = { tenant: 't1', note: 'hi' };
+    const made = Object.assign(Object.create(defaults) as Record<string, unknown>, { id: 'x' });
+    expect(givenRecord(made, undefined, ['id', 'tenant', 'note'])).toEqual({ id: 'x', tenant: 't1', note: 'hi' });
+    expect(givenRecord(made)).toEqual({ id: 'x', tenant: 't1', note: 'hi' });
+  });
+});
