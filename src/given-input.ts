@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { coresOf, elementSchemas, fieldSchemas, instanceReading, shapeKeys } from './entity/instance-schemas.js';
+import { coresOf, elementSchemas, fieldSchemas, instanceReading, mayHoldInstances, shapeKeys } from './entity/instance-schemas.js';
 
 /**
  * A copy of the item, key or value map a builder is given, taken when the builder is made: a caller
@@ -207,29 +207,27 @@ class InstanceCopies {
     // Below the copied levels the values are the caller's own: left as they are.
     if (value === null || typeof value !== 'object' || depth > COPIED_LEVELS || cores.length === 0) return value;
     const below = depth + 1;
-    if (isPlainMap(value)) {
-      if (this.visited.has(value)) return value;
-      this.visited.add(value);
-      const fields = value as Record<string, unknown>;
-      for (const k of Object.keys(fields)) {
-        const v = fields[k];
-        if (typeof v === 'object' && v !== null) fields[k] = this.value(v, coresOf(fieldSchemas(cores, k)), below);
-      }
-      return value;
-    }
     const proto: unknown = Object.getPrototypeOf(value);
-    if (proto === Array.prototype) {
-      if (this.visited.has(value)) return value;
+    if (proto === Object.prototype || proto === null || proto === Array.prototype || proto === Map.prototype) {
+      // The copy's own map or list: walked only where its schemas may read an instance below it.
+      if (this.visited.has(value) || !mayHoldInstances(cores)) return value;
       this.visited.add(value);
-      const list = value as unknown[];
-      for (let i = 0; i < list.length; i++) if (i in list) list[i] = this.value(list[i], coresOf(elementSchemas(cores, i)), below);
-      return value;
-    }
-    if (proto === Map.prototype) {
-      if (this.visited.has(value)) return value;
-      this.visited.add(value);
-      const map = value as Map<unknown, unknown>;
-      for (const [k, v] of map) if (typeof v === 'object' && v !== null) map.set(k, this.value(v, coresOf(fieldSchemas(cores, String(k))), below));
+      if (proto === Array.prototype) {
+        const list = value as unknown[];
+        for (let i = 0; i < list.length; i++) {
+          const v = list[i];
+          if (typeof v === 'object' && v !== null) list[i] = this.value(v, coresOf(elementSchemas(cores, i)), below);
+        }
+      } else if (proto === Map.prototype) {
+        const map = value as Map<unknown, unknown>;
+        for (const [k, v] of map) if (typeof v === 'object' && v !== null) map.set(k, this.value(v, coresOf(fieldSchemas(cores, String(k))), below));
+      } else {
+        const fields = value as Record<string, unknown>;
+        for (const k of Object.keys(fields)) {
+          const v = fields[k];
+          if (typeof v === 'object' && v !== null) fields[k] = this.value(v, coresOf(fieldSchemas(cores, k)), below);
+        }
+      }
       return value;
     }
     const known = this.copies.get(value);

@@ -112,3 +112,39 @@ export function shapeKeys(cores: readonly z.ZodType[]): string[] {
   }
   return out;
 }
+
+/**
+ * Whether a value checked against `cores` may hold, below itself, a class instance to copy: some
+ * schema inside them is an object, list or tuple schema (where an instance or an Array subclass
+ * may be read by its fields or elements). A map or list whose schemas hold none (`z.array(z.string())`,
+ * `z.object({ city: z.string() })`) is not walked. Worked out once per schema.
+ *
+ * @example mayHoldInstances(coresOf([z.array(z.string())])) // false
+ */
+export function mayHoldInstances(cores: readonly z.ZodType[]): boolean {
+  for (const c of cores) if (holdsBelow(c)) return true;
+  return false;
+}
+
+function holdsBelow(core: z.ZodType): boolean {
+  const known = holding.get(core);
+  if (known !== undefined) return known;
+  // A recursive schema met again inside itself: assumed to hold some (it is worked out on the way back).
+  holding.set(core, true);
+  const held = innerSchemas(core).some((inner) => coresOfOne(inner).some((c) => READ_BY_PARTS.has(defOf(c).type) || holdsBelow(c)));
+  holding.set(core, held);
+  return held;
+}
+const holding = new WeakMap<z.ZodType, boolean>();
+const READ_BY_PARTS = new Set(['object', 'array', 'tuple']);
+
+/** The schemas of the values directly inside a core schema's maps and lists. */
+function innerSchemas(core: z.ZodType): z.ZodType[] {
+  const def = defOf(core);
+  const out: (z.ZodType | null | undefined)[] = [];
+  if (def.type === 'object') out.push(...Object.values(def.shape ?? {}), def.catchall);
+  else if (def.type === 'array') out.push(def.element);
+  else if (def.type === 'tuple') out.push(...(def.items ?? []), def.rest);
+  else if (def.type === 'record' || def.type === 'map') out.push(def.valueType);
+  return out.filter((s): s is z.ZodType => s != null);
+}
