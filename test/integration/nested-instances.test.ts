@@ -145,3 +145,29 @@ describe('a DTO given as the whole item is read as zod reads it', () => {
     expect(await Strict.get({ id: 's1' })).toEqual({ id: 's1', first: 'Bo', note: 'from defaults', rev: 1 });
   });
 });
+
+describe('withTimestamps takes its times when it is called', () => {
+  const Stamped = defineEntity({ table: Table, name: 'Stamped', schema: z.object({ id: z.string() }), keys: { primary: { pk: 'T#{id}' } }, timestamps: true });
+  const day = (d: number) => new Date(Date.UTC(2020, 0, d));
+
+  it('one times object (and its Date) reused for several puts and updates: each write stores the times of its call', async () => {
+    const times = { createdAt: day(1), updatedAt: day(1) };
+    const puts = [];
+    for (let d = 1; d <= 3; d++) {
+      times.createdAt = day(d);
+      times.updatedAt.setTime(day(d + 10).getTime());
+      puts.push(Stamped.put({ id: `w${d}` }).withTimestamps(times));
+    }
+    await transactWrite(puts);
+    const updated = { updatedAt: day(20) };
+    const update = Stamped.update({ id: 'w1' }).set({}).withTimestamps(updated);
+    updated.updatedAt.setTime(day(25).getTime());
+    await update;
+    const read = await Promise.all(['w1', 'w2', 'w3'].map((id) => Stamped.get({ id })));
+    expect(read.map((r) => `${r?.id}:${r?.createdAt}:${r?.updatedAt}`)).toEqual([
+      `w1:${day(1).toISOString()}:${day(20).toISOString()}`,
+      `w2:${day(2).toISOString()}:${day(12).toISOString()}`,
+      `w3:${day(3).toISOString()}:${day(13).toISOString()}`,
+    ]);
+  });
+});
