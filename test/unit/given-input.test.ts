@@ -241,6 +241,18 @@ describe('givenInput with a schema: class instances where zod reads a map', () =
     expect(input.nested.loop).toBe(loop);
   });
 
+  it("an entity of variants: an instance under a variant's field is copied by that variant's schema", () => {
+    const schema = z.discriminatedUnion('kind', [z.object({ kind: z.literal('home'), address }), z.object({ kind: z.literal('shop'), address: address.extend({ floor: z.number() }) })]);
+    class Shop extends Address {
+      floor = 2;
+    }
+    const shop = Object.assign(new Shop(), { city: 'Oslo' });
+    const copy = givenRecord({ kind: 'shop', address: shop }, schema);
+    shop.floor = 3;
+    expect(copy.address).toEqual({ city: 'Oslo', floor: 2, zip: 0 });
+    expect(schema.parse(copy)).toEqual({ kind: 'shop', address: { city: 'Oslo', zip: 0, floor: 2 } });
+  });
+
   it('givenRecord with the schemas of each key (an update value map), and of a whole DTO', () => {
     const addr = Object.assign(new Address(), { city: 'Oslo' });
     const values = givenRecord({ address: addr, 'nested.address': addr, skipped: addr }, (key) => (key === 'skipped' ? [] : [address]));
