@@ -1,3 +1,6 @@
+import type { z } from 'zod';
+import { coresOf, elementSchemas, fieldSchemas, instanceReading, mayHoldInstances, shapeKeys } from './entity/instance-schemas.js';
+
 /**
  * A copy of the item, key or value map a builder is given, taken when the builder is made: a caller
  * that reuses one object for several writes (`row.id = id; batch.put(User, row)` in a loop, builders
@@ -8,24 +11,40 @@
  * to `row.tags` between two puts writes each item with its own values too (a shallow copy wrote
  * every item with the last ones, silently). Condition values (`Attr('info').eq(obj)`) are copied the
  * same way when the condition is built.
- * Class instances are kept as they are (a schema may check one by its class, as `z.instanceof` does;
- * `givenRecord` below takes one given as the whole item, key or value map). An object met twice (or inside itself) is copied once and stays shared (or
- * cyclic) in the copy, so a cyclic input fails validation as it did.
+ * A class instance of the caller's is kept as it is (a schema may check one by its class, as
+ * `z.instanceof` does), unless `schemas` say zod reads it by its fields (a `z.object` there): it is
+ * then taken as a map of those fields, read now (`InstanceCopies`), as a reused `Address` instance
+ * set on each row of a loop must write each row's address. `givenRecord` below takes one given as
+ * the whole item, key or value map. An object met twice (or inside itself) is copied once and stays
+ * shared (or cyclic) in the copy, so a cyclic input fails validation as it did.
  *
  * @example givenInput(row) // a copy of row, its nested maps, lists and sets copied too
+ * @example givenInput(item, User.model.schema) // item.address, an Address instance, copied as { city, zip }
  */
-export function givenInput<T>(value: T): T {
+export function givenInput<T>(value: T, schemas?: InputSchemas): T {
   // Primitives (most condition values, every key composite) cost one test.
   if (value === null || typeof value !== 'object') return value;
   // A getter of a plain object may itself build a builder: the shared table is then in use.
   const copies = idle.busy ? new Copies() : idle;
   copies.busy = true;
+  let copy: unknown;
+  let instances: boolean;
   try {
-    return copyOf(value, copies, 0) as T;
+    copy = copyOf(value, copies, 0);
+    instances = copies.instances;
   } finally {
     copies.clear();
   }
+  // Most inputs hold no class instance: the schema is read only for those that do.
+  return (instances && schemas !== undefined ? new InstanceCopies().ofInput(copy, schemas) : copy) as T;
 }
+
+/**
+ * What says how the class instances of an input are read: the schema of the whole input (a put's
+ * item: the entity's schema), or the schemas of each of its fields (an update's value map, whose
+ * keys are document paths), none for a field to leave as it is.
+ */
+export type InputSchemas = z.ZodType | ((key: string, value: unknown) => readonly z.ZodType[]);
 
 /**
  * The objects copied so far in one `givenInput` call, with their copies. Inputs hold a few objects
@@ -35,6 +54,8 @@ export function givenInput<T>(value: T): T {
  */
 class Copies {
   busy = false;
+  /** A class instance was met (and kept as given): the schema may say it stands for a map. */
+  instances = false;
   private readonly originals: (object | undefined)[] = new Array<object | undefined>(SMALL_TABLE).fill(undefined);
   private readonly copies: unknown[] = new Array<unknown>(SMALL_TABLE).fill(undefined);
   private count = 0;
@@ -69,6 +90,7 @@ class Copies {
     this.count = 0;
     this.large = undefined;
     this.busy = false;
+    this.instances = false;
   }
 }
 
@@ -128,6 +150,7 @@ function copyOf(value: unknown, copies: Copies, depth: number): unknown {
   // Binary values: a reused buffer refilled between writes (`Buffer.from` copies, unlike `slice`).
   if (proto === Buffer.prototype) return copies.add(value, Buffer.from(value as Buffer));
   if (proto === Uint8Array.prototype) return copies.add(value, new Uint8Array(value as Uint8Array));
+  copies.instances = true;
   return value;
 }
 
@@ -137,17 +160,19 @@ function copyOf(value: unknown, copies: Copies, depth: number): unknown {
  * keys, so it was a valid item, but `givenInput` keeps class instances as given: a loop that reused
  * one DTO for every put (a batch's callback) had every write read the last values, and the batch
  * kept one write of the key and dropped the others as duplicates. A class instance given as the
- * whole record is taken as a plain object of its own fields and of the getters on its classes, read
- * now; its values are then copied as any other input's. (Class instances below it are kept: a nested
- * one may be a value a schema checks by its class, as `z.instanceof` does.)
+ * whole record is taken as a plain object of the fields zod sees, read now: those `for...in` lists
+ * (its own, and inherited ones, as `Object.create(defaults)` has), and of `fields` (the names the
+ * write reads: schema fields, timestamps, version) those it has, getters of its classes included.
+ * Without `fields`, every getter of its classes is read. Its values are then copied as any other
+ * input's, class instances below it as `schemas` say.
  *
- * @example givenRecord(new Row('u1', 3)) // { id: 'u1', n: 3 }, a plain object
+ * @example givenRecord(new Row('u1', 3), User.model.schema, User.model.readableAttributes) // { id: 'u1', n: 3 }
  */
-export function givenRecord<T>(value: T): T {
+export function givenRecord<T>(value: T, schemas?: InputSchemas, fields?: readonly string[]): T {
   if (value === null || typeof value !== 'object') return value;
   const proto: unknown = Object.getPrototypeOf(value);
-  if (proto === Object.prototype || proto === null || !isOwnClass(value)) return givenInput(value);
-  return givenInput(fieldsOf(value) as T);
+  if (proto === Object.prototype || proto === null || !isOwnClass(value)) return givenInput(value, schemas);
+  return givenInput(fieldsOf(value, fields) as T, schemas);
 }
 
 /** A value of a class of the caller's, not one of the built-in kinds the copy knows or leaves alone. */
@@ -155,13 +180,115 @@ function isOwnClass(value: object): boolean {
   return !(Array.isArray(value) || value instanceof Date || value instanceof Set || value instanceof Map || ArrayBuffer.isView(value) || value instanceof Promise);
 }
 
-function fieldsOf(instance: object): Record<string, unknown> {
+/**
+ * The second pass of `givenInput` over a copy that kept class instances: an instance where the
+ * schema reads a map (a `z.object`, zod reading it by its fields) is taken as a plain map of the
+ * fields zod reads, read now, so a caller reusing one instance for several writes (`row.address =
+ * addr` in a loop that changes `addr`) gets each write's own values; a subclass of Array where a
+ * list is expected is taken as a list. An instance a schema may take as it is (`z.instanceof`,
+ * `z.custom`, `z.unknown`) is kept. Only the copy's own maps and lists are changed, never the caller's.
+ */
+class InstanceCopies {
+  private readonly copies = new Map<object, unknown>();
+  private readonly visited = new Set<object>();
+
+  ofInput(copy: unknown, schemas: InputSchemas): unknown {
+    if (typeof schemas !== 'function') return this.value(copy, coresOf([schemas]), 0);
+    if (copy === null || typeof copy !== 'object' || !isPlainMap(copy)) return copy;
+    const fields = copy as Record<string, unknown>;
+    for (const k of Object.keys(fields)) {
+      const v = fields[k];
+      if (typeof v === 'object' && v !== null) fields[k] = this.value(v, coresOf(schemas(k, v)), 1);
+    }
+    return copy;
+  }
+
+  private value(value: unknown, cores: readonly z.ZodType[], depth: number): unknown {
+    // Below the copied levels the values are the caller's own: left as they are.
+    if (value === null || typeof value !== 'object' || depth > COPIED_LEVELS || cores.length === 0) return value;
+    const below = depth + 1;
+    const proto: unknown = Object.getPrototypeOf(value);
+    if (proto === Object.prototype || proto === null || proto === Array.prototype || proto === Map.prototype) {
+      // The copy's own map or list: walked only where its schemas may read an instance below it.
+      if (this.visited.has(value) || !mayHoldInstances(cores)) return value;
+      this.visited.add(value);
+      if (proto === Array.prototype) {
+        const list = value as unknown[];
+        for (let i = 0; i < list.length; i++) {
+          const v = list[i];
+          if (typeof v === 'object' && v !== null) list[i] = this.value(v, coresOf(elementSchemas(cores, i)), below);
+        }
+      } else if (proto === Map.prototype) {
+        const map = value as Map<unknown, unknown>;
+        for (const [k, v] of map) if (typeof v === 'object' && v !== null) map.set(k, this.value(v, coresOf(fieldSchemas(cores, String(k))), below));
+      } else {
+        const fields = value as Record<string, unknown>;
+        for (const k of Object.keys(fields)) {
+          const v = fields[k];
+          if (typeof v === 'object' && v !== null) fields[k] = this.value(v, coresOf(fieldSchemas(cores, k)), below);
+        }
+      }
+      return value;
+    }
+    const known = this.copies.get(value);
+    if (known !== undefined) return known;
+    const reading = instanceReading(cores);
+    if (reading === 'fields' && isOwnClass(value)) return this.fields(value, cores, below);
+    if (reading === 'elements' && Array.isArray(value)) return this.elements(value, cores, below);
+    return value;
+  }
+
+  /** The fields of `instance` zod reads for an object schema: those `for...in` sees, and the shape's keys it has (getters of its classes). */
+  private fields(instance: object, cores: readonly z.ZodType[], below: number): Record<string, unknown> {
+    const source = instance as Record<string, unknown>;
+    const out = enumerated(source);
+    this.copies.set(instance, out);
+    for (const k of shapeKeys(cores)) if (k !== '__proto__' && !Object.hasOwn(out, k) && k in source) out[k] = source[k];
+    for (const k of Object.keys(out)) {
+      const v = out[k];
+      if (typeof v === 'object' && v !== null) out[k] = this.value(givenInput(v), coresOf(fieldSchemas(cores, k)), below);
+    }
+    return out;
+  }
+
+  private elements(list: readonly unknown[], cores: readonly z.ZodType[], below: number): unknown[] {
+    const out = new Array<unknown>(list.length);
+    this.copies.set(list, out);
+    for (let i = 0; i < list.length; i++) {
+      if (!(i in list)) continue;
+      const v = list[i];
+      out[i] = typeof v === 'object' && v !== null ? this.value(givenInput(v), coresOf(elementSchemas(cores, i)), below) : v;
+    }
+    return out;
+  }
+}
+
+function isPlainMap(value: object): boolean {
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+function fieldsOf(instance: object, fields: readonly string[] | undefined): Record<string, unknown> {
   const source = instance as Record<string, unknown>;
-  const out: Record<string, unknown> = {};
-  for (const k of Object.keys(instance)) out[k] = source[k];
+  const out = enumerated(source);
+  if (fields !== undefined) {
+    for (const k of fields) if (!Object.hasOwn(out, k) && k !== '__proto__' && k in source) out[k] = source[k];
+    return out;
+  }
   for (let p: unknown = Object.getPrototypeOf(instance); p !== null && p !== Object.prototype; p = Object.getPrototypeOf(p)) {
     const descriptors = Object.getOwnPropertyDescriptors(p);
     for (const k of Object.keys(descriptors)) if (descriptors[k]!.get !== undefined && !Object.hasOwn(out, k)) out[k] = source[k];
   }
+  return out;
+}
+
+/**
+ * The fields `for...in` lists, read now: what zod checks a strict or loose object's keys by, and
+ * reads a catchall's values from. Not those of `Object.prototype` itself (an enumerable property
+ * added there is no field of the input), nor `__proto__` (assigned, it would replace the copy's prototype).
+ */
+function enumerated(source: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k in source) if (k !== '__proto__' && (Object.hasOwn(source, k) || !Object.hasOwn(Object.prototype, k))) out[k] = source[k];
   return out;
 }

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { ItemSizeError } from '../errors.js';
+import { ItemSizeError, ValidationError } from '../errors.js';
 import { epochSeconds } from './value-encoding.js';
 import { negativeZerosStored, withoutNegativeZeros } from './codec.js';
 import { computeItemSize, MAX_ITEM_BYTES, sizeWithLocalIndexes } from './item-size.js';
@@ -69,6 +69,25 @@ export class ItemWriter {
   }
 
   /**
+   * An attribute outside the schema (kept by a `.catchall()` / `z.looseObject` schema) named as the
+   * table's TTL attribute and holding a number: DynamoDB would delete the item once that many epoch
+   * seconds have passed, while this entity, declaring no `ttl`, shows it as live until then (and
+   * then loses it). Its schema fields are checked when entities are defined (entity-registration.ts);
+   * attributes a loose item brings along can only be checked here, when it is written.
+   */
+  private refuseTableTtl(stored: Record<string, unknown>): void {
+    const ttl = this.o.table.ttlAttribute();
+    const value = ttl === undefined ? undefined : stored[ttl];
+    if (typeof value !== 'number' && typeof value !== 'bigint') return;
+    throw new ValidationError(this.o.name, [
+      {
+        path: ttl!,
+        message: `is the TTL attribute of table ${this.o.table.name} and holds a number: DynamoDB would delete the item once that many epoch seconds have passed, which ${this.o.name}, declaring no ttl, would still show until then; store it under another name, or declare ttl on ${this.o.name}`,
+      },
+    ]);
+  }
+
+  /**
    * A put's input without the attributes dynakit keeps itself (version, timestamps, and the
    * discriminator a table-level read tags items with), which are never schema fields: an item read
    * back carries them, and a strict schema would refuse them.
@@ -95,7 +114,10 @@ export class ItemWriter {
     const zeros = negativeZerosStored();
     const stored = o.encode(storable, '', 0) as Record<string, unknown>;
     const negativeZero = negativeZerosStored() !== zeros;
-    if (this.tableOwned !== undefined) for (const a of this.tableOwned) delete stored[a];
+    if (this.tableOwned !== undefined) {
+      for (const a of this.tableOwned) delete stored[a];
+      if (o.ttl === undefined) this.refuseTableTtl(stored);
+    }
     if (o.ttl !== undefined && output[o.ttl] instanceof Date) stored[o.ttl] = epochSeconds(output[o.ttl] as Date);
     o.names.renameInPlace(stored);
     const withStamps = stamps === undefined || !o.managedInKeys ? output : Object.assign({}, output, stamps);

@@ -14,7 +14,7 @@ import { InvalidBatchError } from '../batch/batch-errors.js';
 import { afterWrite, replacedItem } from './returned-item.js';
 import { isStamp, withGivenStamps } from '../entity/timestamps.js';
 import type { EntityModel } from '../entity/model.js';
-import { givenRecord } from '../given-input.js';
+import { givenInput, givenRecord } from '../given-input.js';
 
 interface PutState {
   readonly item: unknown;
@@ -94,7 +94,8 @@ export class PutBuilder<Item, Result = Item, Guard extends string = never> exten
    * @example await User.put(row).withTimestamps({ createdAt: row.createdAt, updatedAt: row.updatedAt })
    */
   withTimestamps(timestamps: GivenTimestamps<Item>): this {
-    return this.with({ timestamps: { given: timestamps } });
+    // Taken now, as the item is: a caller may reuse one times object (and its Dates) for the next write.
+    return this.with({ timestamps: { given: givenInput(timestamps) } });
   }
 
   /**
@@ -277,7 +278,8 @@ export class PutBuilder<Item, Result = Item, Guard extends string = never> exten
  * @example newPut<User, never>(model, item, false).withTimestamps(times)
  */
 export function newPut<Item, Guard extends string>(model: EntityModel, item: unknown, create: boolean): PutBuilder<Item, Item, Guard> {
-  return new PutBuilder<Item, Item, Guard>(model, { item: givenRecord(item), create, condition: undefined, returnItemOnFailure: false, returnOld: false });
+  // The schema says which fields of a DTO the put reads, and which class instances in the item stand for maps (copied now, see givenRecord).
+  return new PutBuilder<Item, Item, Guard>(model, { item: givenRecord(item, model.schema, model.readableAttributes), create, condition: undefined, returnItemOnFailure: false, returnOld: false });
 }
 
 /**

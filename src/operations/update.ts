@@ -11,7 +11,8 @@ import type { Leaf } from '../entity/paths.js';
 import type { NotRemovable, RemovablePath } from '../entity/entity-types.js';
 import { afterWrite, readReturned } from './returned-item.js';
 import { afterExpiredItem } from './expired-upsert.js';
-import { givenRecord } from '../given-input.js';
+import { givenInput, givenRecord } from '../given-input.js';
+import { valueSchemas } from './update-value-schemas.js';
 import { updateChecks, updateInput, updateRequest } from './update-input.js';
 import { ReplayedAction } from './replayed-action.js';
 import type { GivenTimestamps } from './put.js';
@@ -89,7 +90,7 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
 
   private step(step: UpdateStep): this {
     // The caller's value map as it is now (it may reuse the object for the next update).
-    const taken: UpdateStep = step.kind === 'remove' ? step : { kind: step.kind, values: givenRecord(step.values) };
+    const taken: UpdateStep = step.kind === 'remove' ? step : { kind: step.kind, values: givenRecord(step.values, valueSchemas(this.model)) };
     return this.with({ steps: [...this.state.steps, taken] });
   }
 
@@ -224,7 +225,8 @@ export class UpdateBuilder<Item, U extends UpdateInputShapes, Result = void> ext
    * @example await User.update(k).set({ name: 'Bo' }).withTimestamps({ updatedAt: change.at })
    */
   withTimestamps(timestamps: GivenTimestamps<Item>): this {
-    return this.with({ timestamps: { given: timestamps } });
+    // Taken now, as the item is: a caller may reuse one times object (and its Dates) for the next write.
+    return this.with({ timestamps: { given: givenInput(timestamps) } });
   }
 
   /**

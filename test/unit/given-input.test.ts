@@ -1,5 +1,6 @@
 /** `givenInput`: the copy a builder takes of its input (see src/given-input.ts). */
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { givenInput, givenRecord } from '../../src/given-input.js';
 
 describe('givenInput', () => {
@@ -143,5 +144,150 @@ describe('givenInput', () => {
 
   it('returns primitives and null as they are', () => {
     expect([givenInput(1), givenInput('a'), givenInput(null), givenInput(undefined)]).toEqual([1, 'a', null, undefined]);
+  });
+});
+
+describe('givenInput with a schema: class instances where zod reads a map', () => {
+  class Address {
+    city = '';
+    #zip = 0;
+    get zip(): number {
+      return this.#zip;
+    }
+    set zip(v: number) {
+      this.#zip = v;
+    }
+  }
+  const address = z.object({ city: z.string(), zip: z.number() });
+
+  it('copies an instance under an object schema as the fields zod reads (getters of its class too), read at the call', () => {
+    const schema = z.object({ id: z.string(), address, list: z.array(address), byName: z.record(z.string(), address.optional()), maybe: z.union([z.string(), address]).optional() });
+    const addr = Object.assign(new Address(), { city: 'Oslo' });
+    addr.zip = 1;
+    const copy = givenInput({ id: 'a', address: addr, list: [addr], byName: { home: addr }, maybe: addr }, schema);
+    addr.city = 'Rome';
+    addr.zip = 2;
+    expect(copy).toEqual({ id: 'a', address: { city: 'Oslo', zip: 1 }, list: [{ city: 'Oslo', zip: 1 }], byName: { home: { city: 'Oslo', zip: 1 } }, maybe: { city: 'Oslo', zip: 1 } });
+    expect(Object.getPrototypeOf(copy.address)).toBe(Object.prototype);
+    // Met several times, the instance is copied once.
+    expect(copy.list[0]).toBe(copy.address);
+    expect(schema.parse(copy).address).toEqual({ city: 'Oslo', zip: 1 });
+  });
+
+  it('keeps an instance a schema may take as it is: z.instanceof, z.custom, z.unknown, a union with one of them, a record', () => {
+    class Money {
+      constructor(public cents: number) {}
+    }
+    const money = new Money(5);
+    const schema = z.object({
+      a: z.instanceof(Money),
+      b: z.custom<Money>((v) => v instanceof Money),
+      c: z.unknown(),
+      d: z.union([z.object({ cents: z.number() }), z.instanceof(Money)]),
+      e: z.record(z.string(), z.number()).or(z.object({ cents: z.number() })),
+      f: z.instanceof(Money).transform((m) => m.cents),
+    });
+    const copy = givenInput({ a: money, b: money, c: money, d: money, e: money, f: money }, schema);
+    for (const k of ['a', 'b', 'c', 'd', 'e', 'f'] as const) expect(copy[k]).toBe(money);
+  });
+
+  it('follows lazy, optional, nullable, piped, tuple and intersection schemas, and Maps; leaves fields outside the schema', () => {
+    type Node = { name: string; kids: Node[] };
+    const node: z.ZodType<Node> = z.lazy(() => z.object({ name: z.string(), kids: z.array(node) }));
+    class N {
+      constructor(public name: string, public kids: N[] = []) {}
+    }
+    const schema = z.object({
+      tree: node,
+      pair: z.tuple([z.string(), address.nullable()]),
+      both: z.intersection(z.object({ city: z.string() }), z.object({ zip: z.number() })),
+      piped: address.transform((a) => a.city),
+      byKey: z.map(z.string(), address),
+    });
+    const leaf = new N('leaf');
+    const addr = Object.assign(new Address(), { city: 'Oslo' });
+    const other = new N('x');
+    const copy = givenInput({ tree: new N('root', [leaf]), pair: ['p', addr] as [string, Address], both: addr, piped: addr, byKey: new Map([['k', addr]]), extra: other }, schema);
+    leaf.name = 'changed';
+    addr.city = 'Rome';
+    expect(copy.tree).toEqual({ name: 'root', kids: [{ name: 'leaf', kids: [] }] });
+    expect(copy.pair[1]).toEqual({ city: 'Oslo', zip: 0 });
+    expect(copy.both).toEqual({ city: 'Oslo', zip: 0 });
+    expect(copy.piped).toEqual({ city: 'Oslo', zip: 0 });
+    expect(copy.byKey.get('k')).toEqual({ city: 'Oslo', zip: 0 });
+    expect(copy.extra).toBe(other);
+  });
+
+  it('copies a subclass of Array where a list is expected; a cyclic instance stays cyclic; the caller\'s objects are not changed', () => {
+    class Lines extends Array<{ qty: number }> {}
+    const lines = new Lines();
+    lines.push({ qty: 1 });
+    class Loop {
+      name = 'l';
+      self: Loop | undefined = undefined;
+    }
+    const loop = new Loop();
+    loop.self = loop;
+    const loopSchema: z.ZodType<{ name: string; self?: unknown }> = z.lazy(() => z.object({ name: z.string(), self: loopSchema.optional() }));
+    const input = { lines, loop, nested: { loop } };
+    const copy = givenInput(input, z.object({ lines: z.array(z.object({ qty: z.number() })), loop: loopSchema, nested: z.object({ loop: loopSchema }) }));
+    lines[0]!.qty = 2;
+    lines.push({ qty: 3 });
+    expect(Array.isArray(copy.lines) && Object.getPrototypeOf(copy.lines)).toBe(Array.prototype);
+    expect(copy.lines).toEqual([{ qty: 1 }]);
+    expect(copy.loop).not.toBe(loop);
+    expect((copy.loop as unknown as Loop).self).toBe(copy.loop);
+    expect(copy.nested.loop).toBe(copy.loop);
+    expect(input.nested.loop).toBe(loop);
+  });
+
+  it("an entity of variants: an instance under a variant's field is copied by that variant's schema", () => {
+    const schema = z.discriminatedUnion('kind', [z.object({ kind: z.literal('home'), address }), z.object({ kind: z.literal('shop'), address: address.extend({ floor: z.number() }) })]);
+    class Shop extends Address {
+      floor = 2;
+    }
+    const shop = Object.assign(new Shop(), { city: 'Oslo' });
+    const copy = givenRecord({ kind: 'shop', address: shop }, schema);
+    shop.floor = 3;
+    expect(copy.address).toEqual({ city: 'Oslo', floor: 2, zip: 0 });
+    expect(schema.parse(copy)).toEqual({ kind: 'shop', address: { city: 'Oslo', zip: 0, floor: 2 } });
+  });
+
+  it('givenRecord with the schemas of each key (an update value map), and of a whole DTO', () => {
+    const addr = Object.assign(new Address(), { city: 'Oslo' });
+    const values = givenRecord({ address: addr, 'nested.address': addr, skipped: addr }, (key) => (key === 'skipped' ? [] : [address]));
+    addr.city = 'Rome';
+    expect(values.address).toEqual({ city: 'Oslo', zip: 0 });
+    expect(values['nested.address']).toEqual({ city: 'Oslo', zip: 0 });
+    expect(values.skipped).toBe(addr);
+    class Row {
+      id = 'r';
+      address = addr;
+    }
+    const row = givenRecord(new Row(), z.object({ id: z.string(), address }));
+    addr.city = 'Paris';
+    expect(row.address).toEqual({ city: 'Rome', zip: 0 });
+  });
+});
+
+describe('givenRecord of a DTO with the names the write reads', () => {
+  it('reads the fields zod sees: for...in (inherited enumerable ones too) and the named ones it has, not other getters', () => {
+    class Row {
+      id = 'r';
+      first = 'Ann';
+      get display(): string {
+        return `${this.first}!`;
+      }
+      get version(): number {
+        return 3;
+      }
+    }
+    expect(givenRecord(new Row(), undefined, ['id', 'first', 'version', 'missing'])).toEqual({ id: 'r', first: 'Ann', version: 3 });
+    // Without names, every getter of its classes is read (a key or value map).
+    expect(givenRecord(new Row())).toEqual({ id: 'r', first: 'Ann', display: 'Ann!', version: 3 });
+    const defaults = { tenant: 't1', note: 'hi' };
+    const made = Object.assign(Object.create(defaults) as Record<string, unknown>, { id: 'x' });
+    expect(givenRecord(made, undefined, ['id', 'tenant', 'note'])).toEqual({ id: 'x', tenant: 't1', note: 'hi' });
+    expect(givenRecord(made)).toEqual({ id: 'x', tenant: 't1', note: 'hi' });
   });
 });
