@@ -1,0 +1,68 @@
+/**
+ * An entity's `partition()` of one index read through another index keyed on the same partition
+ * key attribute (helper-111): the types take it (a last overload of `Table.query`), as the run
+ * time always did. Against DynamoDB Local: the query is valid there and reads that index's view of
+ * the partition; an index with another partition key refuses it before sending.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { defineEntity, defineTable, ExpressionError } from '../../src/index.js';
+import { testClient, uniqueTableName } from '../support/client.js';
+import { useTable } from '../support/tables.js';
+
+const client = testClient();
+const Shared = defineTable({
+  name: uniqueTableName('shared-partition'),
+  client,
+  partitionKey: { name: 'pk', type: 'S' },
+  sortKey: { name: 'sk', type: 'S' },
+  indexes: {
+    byName: { type: 'global', partitionKey: { name: 'gpk', type: 'S' }, sortKey: { name: 'nameSk', type: 'S' } },
+    byDate: { type: 'global', partitionKey: { name: 'gpk', type: 'S' }, sortKey: { name: 'dateSk', type: 'S' } },
+    onTable: { type: 'global', partitionKey: { name: 'pk', type: 'S' }, sortKey: { name: 'otherSk', type: 'S' } },
+    own: { type: 'global', partitionKey: { name: 'ownPk', type: 'S' } },
+  },
+});
+const Member = defineEntity({
+  table: Shared,
+  name: 'Member',
+  schema: z.object({ id: z.string(), org: z.string(), name: z.string(), day: z.string() }),
+  keys: {
+    primary: { pk: 'M#{id}', sk: 'M' },
+    byName: { pk: 'ORG#{org}', sk: 'N#{name}' },
+    byDate: { pk: 'ORG#{org}', sk: 'D#{day}' },
+    onTable: { pk: 'M#{id}', sk: 'O#{day}' },
+    own: { pk: 'OWN#{org}' },
+  },
+});
+
+useTable(Shared, { clients: [client] });
+
+beforeAll(async () => {
+  await Member.put({ id: 'm1', org: 'acme', name: 'Bo', day: '2026-12-02' });
+  await Member.put({ id: 'm2', org: 'acme', name: 'Ada', day: '2026-12-01' });
+  await Member.put({ id: 'm3', org: 'other', name: 'Cy', day: '2026-12-03' });
+});
+
+describe("a partition read through another index on the same partition key attribute", () => {
+  it("byName's partition on byDate: the org's members in byDate's order", async () => {
+    const page = await Shared.query('byDate', Member.partition('byName', { org: 'acme' })).entities(Member).all();
+    expect(page.items.map((m) => m.id)).toEqual(['m2', 'm1']);
+    const byName = await Shared.query('byName', Member.partition('byName', { org: 'acme' })).entities(Member).all();
+    expect(byName.items.map((m) => m.name)).toEqual(['Ada', 'Bo']);
+    const later = await Shared.query('byDate', Member.partition('byName', { org: 'acme' }).and(Shared.Key('dateSk').gt('D#2026-12-01'))).entities(Member).all();
+    expect(later.items.map((m) => m.id)).toEqual(['m1']);
+  });
+
+  it('the table and a global index on its partition key take each other\'s partitions', async () => {
+    const onTable = await Shared.query('onTable', Member.partition('primary', { id: 'm1' })).entities(Member).all();
+    expect(onTable.items.map((m) => m.id)).toEqual(['m1']);
+    const table = await Shared.query(Member.partition('onTable', { id: 'm3' })).entities(Member).all();
+    expect(table.items.map((m) => m.id)).toEqual(['m3']);
+  });
+
+  it('an index on another partition key attribute refuses it before sending, as the types do', () => {
+    // @ts-expect-error byName's partition key is gpk, not ownPk
+    expect(() => Shared.query('own', Member.partition('byName', { org: 'acme' })).build()).toThrow(ExpressionError);
+  });
+});
