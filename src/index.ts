@@ -1,6 +1,6 @@
 export { defineTable, Table } from './entity/table.js';
 export type { TableKeyName, ResolvedIndex, EntityAttributeOf, TableIndexName } from './entity/table.js';
-export type { IndexKeyCondition, SharedPartitionKeyCondition } from './entity/table-key-types.js';
+export type { IndexKeyCondition } from './entity/table-key-types.js';
 export type {
   TableConfig,
   KeyAttribute,

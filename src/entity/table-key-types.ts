@@ -49,29 +49,3 @@ type IndexKeyConditionOf<X, TablePartitionKey extends string, I extends string> 
     ? TableKeyCondition<KeyAttributes<P>['name'] | KeyAttributes<X[keyof X & 'sortKey']>['name'] | `~partition of ${I}`, KeyAttributes<P>['name'] & PartitionKeyNeedsEq>
     : TableKeyCondition<TablePartitionKey | KeyAttributes<X[keyof X & 'sortKey']>['name'] | '~partition of primary', TablePartitionKey & PartitionKeyNeedsEq>;
 
-
-/**
- * The key condition of index `I` that also takes an entity's `partition(J, ...)` of every index
- * `J` keyed on the same single partition key attribute (the table itself counted as `primary`):
- * an entity builds one attribute with one template (`compileIndexKeys` refuses two), so `J`'s
- * partition condition is `attribute = value` on `I` too. Read by `Table.query`'s last overloads
- * only, which TypeScript tries after the exact ones fail: a call with its own index's partition
- * pays nothing for it (as the first overload's parameter, the same check measured +56
- * instantiations at N=10 in the thirty-third session).
- */
-export type SharedPartitionKeyCondition<C extends TableConfig, I> =
-  IndexKeyCondition<C, I> extends TableKeyCondition<infer A, infer E> ? TableKeyCondition<A | SharedPartitionMarks<C, PartitionKeyNameOf<C, I>>, E> : never;
-
-/** The single partition key attribute of index `I` (the table's for `primary` and a local index); `never` for a multi-attribute key. */
-type PartitionKeyNameOf<C extends TableConfig, I> = I extends 'primary'
-  ? C['partitionKey']['name']
-  : IndexesOf<C>[I & keyof IndexesOf<C>] extends { partitionKey: infer P }
-    ? P extends KeyAttribute
-      ? P['name']
-      : never
-    : C['partitionKey']['name'];
-
-/** The `partition()` marks of the table and of every global index whose partition key is the single attribute `Name`. */
-type SharedPartitionMarks<C extends TableConfig, Name> =
-  | (C['partitionKey']['name'] extends Name ? '~partition of primary' : never)
-  | { [J in keyof IndexesOf<C>]: IndexesOf<C>[J] extends { partitionKey: { name: Name } } ? `~partition of ${J & string}` : never }[keyof IndexesOf<C>];

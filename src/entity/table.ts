@@ -26,7 +26,7 @@ import { TableDeleteBuilder } from '../operations/table-delete.js';
 import { TableCheckBuilder } from '../operations/table-check.js';
 import { givenKey, type TablePrimaryKey } from './physical-key.js';
 import { TableKeyOperand } from '../expressions/table-key-condition.js';
-import type { AllKeyAttributes, IndexKeyCondition, KeyValueOf, SharedPartitionKeyCondition } from './table-key-types.js';
+import type { AllKeyAttributes, IndexKeyCondition, KeyValueOf } from './table-key-types.js';
 
 /** The discriminator attribute name of a table config (`_et` unless configured). */
 export type EntityAttributeOf<C extends TableConfig> = C['entityAttribute'] extends string ? C['entityAttribute'] : '_et';
@@ -130,10 +130,6 @@ export class Table<C extends TableConfig = TableConfig> {
    */
   query(condition: IndexKeyCondition<C, 'primary'>): TableReadBuilder<StoredItem<EntityAttributeOf<C>>, EntityAttributeOf<C>>;
   query<I extends TableIndexName<C>>(index: I, condition: NoInfer<IndexKeyCondition<C, I>>): TableReadBuilder<StoredItem<EntityAttributeOf<C>>, EntityAttributeOf<C>>;
-  /** An entity's `partition()` of another index with the same partition key attribute (see `SharedPartitionKeyCondition`), on the table. */
-  query(condition: SharedPartitionKeyCondition<C, 'primary'>): TableReadBuilder<StoredItem<EntityAttributeOf<C>>, EntityAttributeOf<C>>;
-  /** An entity's `partition()` of another index with the same partition key attribute, on index `I`. */
-  query<I extends TableIndexName<C>>(index: I, condition: NoInfer<SharedPartitionKeyCondition<C, I>>): TableReadBuilder<StoredItem<EntityAttributeOf<C>>, EntityAttributeOf<C>>;
   query(a: string | Condition, b?: Condition): TableReadBuilder<StoredItem<EntityAttributeOf<C>>, EntityAttributeOf<C>> {
     const [index, key] = typeof a === 'string' ? [a, b] : ['primary', a];
     requireTableKeyCondition(`table ${this.name}`, key);

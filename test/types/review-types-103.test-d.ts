@@ -6,7 +6,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { expectTypeOf, test } from 'vitest';
 import { z } from 'zod';
 import { defineEntity, defineTable } from '../../src/index.js';
-import type { EpochTimestampFields, IndexKeyCondition, KeyCondition, PartitionKeyNeedsEq, SharedPartitionKeyCondition, TableKeyCondition, TimestampFields, UnprocessedWrite } from '../../src/index.js';
+import type { EpochTimestampFields, KeyCondition, PartitionKeyNeedsEq, TableKeyCondition, TimestampFields, UnprocessedWrite } from '../../src/index.js';
 import { appModel } from '../fixtures/app-model.js';
 
 const { AppTable, User, Order } = appModel(new DynamoDBClient({}));
@@ -62,25 +62,21 @@ const Member = defineEntity({
   },
 });
 
-test("an entity's partition of one index is taken by another with the same partition key attribute, and refused by any other", () => {
+test("an entity's partition of one index is refused for another even where both have the same partition key attribute (the run time takes it)", () => {
   Shared.query('byName', Member.partition('byName', { org: 'acme' }));
   Shared.query(Member.partition('primary', { id: 'm1' }));
-  // The condition is `gpk = 'ORG#acme'`, valid on byDate too (the entity builds gpk with one
-  // template): a last overload of query takes it (helper-111; it was refused until then).
+  // The condition is `gpk = 'ORG#acme'`, valid on byDate too, and the run time builds it; the types
+  // refuse it (the mark names the index, not the attribute). Accepting it measured +56
+  // instantiations at N=10, over the budget (bench/analysis.md, thirty-third session).
+  // @ts-expect-error '~partition of byName' is not one of byDate's names
   Shared.query('byDate', Member.partition('byName', { org: 'acme' }));
-  Shared.query('byDate', Member.partition('byName', { org: 'acme' }).and(Shared.Key('dateSk').beginsWith('D#')));
-  // the table and onTable share pk: taken both ways
+  // @ts-expect-error the table and onTable share pk: refused the same way
   Shared.query('onTable', Member.partition('primary', { id: 'm1' }));
-  Shared.query(Member.partition('onTable', { id: 'm1' }));
   // @ts-expect-error byName's partition key is gpk, not ownPk
   Shared.query('own', Member.partition('byName', { org: 'acme' }));
   // @ts-expect-error the table's partition key is pk, not gpk
   Shared.query(Member.partition('byDate', { org: 'acme' }));
-  // @ts-expect-error byDate's sort key is not byName's
-  Shared.query('byDate', Member.partition('byName', { org: 'acme' }).and(Shared.Key('nameSk').beginsWith('N#')));
-  expectTypeOf<IndexKeyCondition<typeof Shared.config, 'byDate'>>().toEqualTypeOf<TableKeyCondition<'gpk' | 'dateSk' | '~partition of byDate', 'gpk' & PartitionKeyNeedsEq>>();
-  expectTypeOf<SharedPartitionKeyCondition<typeof Shared.config, 'byDate'>>().toEqualTypeOf<TableKeyCondition<'gpk' | 'dateSk' | '~partition of byDate' | '~partition of byName', 'gpk' & PartitionKeyNeedsEq>>();
-  expectTypeOf<SharedPartitionKeyCondition<typeof Shared.config, 'own'>>().toEqualTypeOf<TableKeyCondition<'ownPk' | '~partition of own', 'ownPk' & PartitionKeyNeedsEq>>();
+  expectTypeOf<Parameters<typeof Shared.query<'byDate'>>[1]>().toEqualTypeOf<TableKeyCondition<'gpk' | 'dateSk' | '~partition of byDate', 'gpk' & PartitionKeyNeedsEq>>();
 });
 
 test("a batch write's unprocessed put lists its times in one format, both text or both numbers", () => {
