@@ -7,36 +7,13 @@
  * an index with another partition key refuses it before sending.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
-import { defineEntity, defineTable, ExpressionError } from '../../src/index.js';
+import { ExpressionError } from '../../src/index.js';
+import { sharedPartitionModel } from '../fixtures/shared-partition-model.js';
 import { testClient, uniqueTableName } from '../support/client.js';
 import { useTable } from '../support/tables.js';
 
 const client = testClient();
-const Shared = defineTable({
-  name: uniqueTableName('shared-partition'),
-  client,
-  partitionKey: { name: 'pk', type: 'S' },
-  sortKey: { name: 'sk', type: 'S' },
-  indexes: {
-    byName: { type: 'global', partitionKey: { name: 'gpk', type: 'S' }, sortKey: { name: 'nameSk', type: 'S' } },
-    byDate: { type: 'global', partitionKey: { name: 'gpk', type: 'S' }, sortKey: { name: 'dateSk', type: 'S' } },
-    onTable: { type: 'global', partitionKey: { name: 'pk', type: 'S' }, sortKey: { name: 'otherSk', type: 'S' } },
-    own: { type: 'global', partitionKey: { name: 'ownPk', type: 'S' } },
-  },
-});
-const Member = defineEntity({
-  table: Shared,
-  name: 'Member',
-  schema: z.object({ id: z.string(), org: z.string(), name: z.string(), day: z.string() }),
-  keys: {
-    primary: { pk: 'M#{id}', sk: 'M' },
-    byName: { pk: 'ORG#{org}', sk: 'N#{name}' },
-    byDate: { pk: 'ORG#{org}', sk: 'D#{day}' },
-    onTable: { pk: 'M#{id}', sk: 'O#{day}' },
-    own: { pk: 'OWN#{org}' },
-  },
-});
+const { Shared, Member } = sharedPartitionModel(client, uniqueTableName('shared-partition'));
 
 useTable(Shared, { clients: [client] });
 

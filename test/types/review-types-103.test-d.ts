@@ -4,10 +4,9 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { expectTypeOf, test } from 'vitest';
-import { z } from 'zod';
-import { defineEntity, defineTable } from '../../src/index.js';
 import type { EpochTimestampFields, KeyCondition, PartitionKeyNeedsEq, TableKeyCondition, TimestampFields, UnprocessedWrite } from '../../src/index.js';
 import { appModel } from '../fixtures/app-model.js';
+import { sharedPartitionModel } from '../fixtures/shared-partition-model.js';
 
 const { AppTable, User, Order } = appModel(new DynamoDBClient({}));
 
@@ -36,31 +35,7 @@ test('a query condition without eq on a partition-key composite names the compos
   User.query('gsi1', annotated);
 });
 
-// Two global indexes on one partition key attribute (`gpk`), one on the table's (`pk`), and one of their own.
-const Shared = defineTable({
-  name: 'Shared',
-  client: new DynamoDBClient({}),
-  partitionKey: { name: 'pk', type: 'S' },
-  sortKey: { name: 'sk', type: 'S' },
-  indexes: {
-    byName: { type: 'global', partitionKey: { name: 'gpk', type: 'S' }, sortKey: { name: 'nameSk', type: 'S' } },
-    byDate: { type: 'global', partitionKey: { name: 'gpk', type: 'S' }, sortKey: { name: 'dateSk', type: 'S' } },
-    onTable: { type: 'global', partitionKey: { name: 'pk', type: 'S' }, sortKey: { name: 'otherSk', type: 'S' } },
-    own: { type: 'global', partitionKey: { name: 'ownPk', type: 'S' } },
-  },
-});
-const Member = defineEntity({
-  table: Shared,
-  name: 'Member',
-  schema: z.object({ id: z.string(), org: z.string(), name: z.string(), day: z.string() }),
-  keys: {
-    primary: { pk: 'M#{id}', sk: 'M' },
-    byName: { pk: 'ORG#{org}', sk: 'N#{name}' },
-    byDate: { pk: 'ORG#{org}', sk: 'D#{day}' },
-    onTable: { pk: 'M#{id}', sk: 'O#{day}' },
-    own: { pk: 'OWN#{org}' },
-  },
-});
+const { Shared, Member } = sharedPartitionModel(new DynamoDBClient({}));
 
 test("an entity's partition of one index is refused for another even where both have the same partition key attribute (the run time takes it)", () => {
   Shared.query('byName', Member.partition('byName', { org: 'acme' }));
