@@ -170,8 +170,7 @@ function copyOf(value: unknown, copies: Copies, depth: number): unknown {
  */
 export function givenRecord<T>(value: T, schemas?: InputSchemas, fields?: readonly string[]): T {
   if (value === null || typeof value !== 'object') return value;
-  const proto: unknown = Object.getPrototypeOf(value);
-  if (proto === Object.prototype || proto === null || !isOwnClass(value)) return givenInput(value, schemas);
+  if (isPlainMap(value) || !isOwnClass(value)) return givenInput(value, schemas);
   return givenInput(fieldsOf(value, fields) as T, schemas);
 }
 
@@ -240,10 +239,8 @@ class InstanceCopies {
 
   /** The fields of `instance` zod reads for an object schema: those `for...in` sees, and the shape's keys it has (getters of its classes). */
   private fields(instance: object, cores: readonly z.ZodType[], below: number): Record<string, unknown> {
-    const source = instance as Record<string, unknown>;
-    const out = enumerated(source);
+    const out = fieldsOf(instance, shapeKeys(cores));
     this.copies.set(instance, out);
-    for (const k of shapeKeys(cores)) if (k !== '__proto__' && !Object.hasOwn(out, k) && k in source) out[k] = source[k];
     for (const k of Object.keys(out)) {
       const v = out[k];
       if (typeof v === 'object' && v !== null) out[k] = this.value(givenInput(v), coresOf(fieldSchemas(cores, k)), below);
@@ -268,6 +265,10 @@ function isPlainMap(value: object): boolean {
   return proto === Object.prototype || proto === null;
 }
 
+/**
+ * The fields zod reads of a class instance: those `for...in` lists, then of `fields` (names a schema
+ * reads) those the instance has, getters of its classes included; without `fields`, every getter.
+ */
 function fieldsOf(instance: object, fields: readonly string[] | undefined): Record<string, unknown> {
   const source = instance as Record<string, unknown>;
   const out = enumerated(source);

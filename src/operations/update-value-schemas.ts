@@ -13,9 +13,13 @@ import { resolvePath } from './update-plan.js';
  * @example givenRecord({ address: addr }, valueSchemas(User.model)) // addr copied as { city, zip }
  */
 export function valueSchemas(model: EntityModel): (key: string, value: unknown) => readonly z.ZodType[] {
-  // Called only for a value map that holds a class instance: most updates never call it.
-  return (key, value) => schemasAt(model, key, value);
+  // One per entity, not a closure per update step (`set`, `add`, ... of every update); it is
+  // called only for a value map that holds a class instance, which most updates never have.
+  let of = byModel.get(model);
+  if (of === undefined) byModel.set(model, (of = (key, value) => schemasAt(model, key, value)));
+  return of;
 }
+const byModel = new WeakMap<EntityModel, (key: string, value: unknown) => readonly z.ZodType[]>();
 
 function schemasAt(model: EntityModel, key: string, value: unknown): readonly z.ZodType[] {
   if (value instanceof UpdateRef) return [];

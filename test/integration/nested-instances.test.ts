@@ -14,22 +14,12 @@ import { localClientConfig } from '../support/dynamodb-local.js';
 import { testClient, testEndpoint, uniqueTableName } from '../support/client.js';
 import { throttled } from '../support/faults.js';
 import { useTable } from '../support/tables.js';
+import { Address } from '../fixtures/address-class.js';
 
 const client = testClient();
 const Table = defineTable({ name: uniqueTableName('nested-instances'), client, partitionKey: { name: 'pk', type: 'S' } });
 useTable(Table, { clients: [client] });
 
-/** The caller's class, with a private field behind a getter (a copy must read it through the instance). */
-class Address {
-  city = '';
-  #zip = 0;
-  get zip(): number {
-    return this.#zip;
-  }
-  set zip(v: number) {
-    this.#zip = v;
-  }
-}
 class Money {
   constructor(public cents: number) {}
 }

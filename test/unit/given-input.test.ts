@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { givenInput, givenRecord } from '../../src/given-input.js';
+import { Address } from '../fixtures/address-class.js';
 
 describe('givenInput', () => {
   it('copies plain objects, arrays, Sets, Maps and Dates at every depth', () => {
@@ -148,16 +149,6 @@ describe('givenInput', () => {
 });
 
 describe('givenInput with a schema: class instances where zod reads a map', () => {
-  class Address {
-    city = '';
-    #zip = 0;
-    get zip(): number {
-      return this.#zip;
-    }
-    set zip(v: number) {
-      this.#zip = v;
-    }
-  }
   const address = z.object({ city: z.string(), zip: z.number() });
 
   it('copies an instance under an object schema as the fields zod reads (getters of its class too), read at the call', () => {
