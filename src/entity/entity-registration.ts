@@ -13,8 +13,8 @@ interface RegisteringTable {
 /**
  * Refuses an entity its table cannot hold next to the ones defined on it, before any item is
  * written (`TableDefinitionError`): a second entity of the same name, a second entity on a table
- * without a discriminator, a second TTL attribute, or an epoch-seconds timestamp, or a number field
- * of an entity without `ttl`, stored under the table's TTL attribute.
+ * without a discriminator, a second TTL attribute, or an epoch-seconds timestamp, a locking or
+ * schema version, or a number field of an entity without `ttl`, stored under the table's TTL attribute.
  */
 export function checkRegistration(table: RegisteringTable, model: EntityModel): void {
   if (table.entities.has(model.name)) throw new TableDefinitionError(table.name, model.name, `an entity named ${model.name} is already defined on the table`);
@@ -40,6 +40,16 @@ export function checkRegistration(table: RegisteringTable, model: EntityModel): 
     if (stamp !== undefined) {
       throw new TableDefinitionError(table.name, `${m.name}.${stamp}`, `is stored as "${expiresBy}", the table's TTL attribute, in epoch seconds: DynamoDB would delete every item as soon as it is written; store the timestamp under another name (storedAs)`);
     }
+    // The locking version and the schema version are small whole numbers (1, 2, ...): as epoch
+    // seconds, long past, so DynamoDB would delete every item soon after it is written.
+    const counter = managedCounterStoredAs(m, expiresBy);
+    if (counter !== undefined) {
+      throw new TableDefinitionError(
+        table.name,
+        `${m.name}.${counter}`,
+        `is stored as "${expiresBy}", the table's TTL attribute, and holds a count (1, 2, ...): DynamoDB would take it as epoch seconds long past and delete every item of ${m.name} soon after it is written; store it under another name`,
+      );
+    }
     const field = m.ttl === undefined ? numberFieldStoredAs(m, expiresBy) : undefined;
     if (field !== undefined) {
       throw new TableDefinitionError(
@@ -49,6 +59,16 @@ export function checkRegistration(table: RegisteringTable, model: EntityModel): 
       );
     }
   }
+}
+
+/**
+ * Which of `m`'s managed counters is stored under `attribute`: its locking `version`, or the schema
+ * version of `migrations` (named as stored); `undefined` for neither.
+ */
+function managedCounterStoredAs(m: EntityModel, attribute: string): string | undefined {
+  if (m.version !== undefined && m.storedName(m.version) === attribute) return m.version;
+  if (m.migrations !== undefined && m.migrations.attribute === attribute) return 'migrations.attribute';
+  return undefined;
 }
 
 /**

@@ -327,6 +327,24 @@ describe("an entity without ttl in a table whose TTL attribute is on", () => {
     expect(V.entities.has('Quota')).toBe(true);
   });
 
+  it('a locking version or a schema version stored under the TTL attribute is refused at definition, in either order (DynamoDB would delete the items)', () => {
+    const lease = (table: ReturnType<typeof defineTable>) =>
+      defineEntity({ table, name: 'Lease', schema: z.object({ id: z.string(), expiresAt: z.date() }), keys: { primary: { pk: 'L#{id}' } }, ttl: 'expiresAt' });
+    const T = defineTable({ name: uniqueTableName('ttl-count'), client, partitionKey: { name: 'pk', type: 'S' } });
+    lease(T);
+    const count = "the table's TTL attribute, and holds a count (1, 2, ...): DynamoDB would take it as epoch seconds long past and delete every item of";
+    expect(() => defineEntity({ table: T, name: 'Doc', schema: z.object({ id: z.string() }), keys: { primary: { pk: 'D#{id}' } }, version: 'expiresAt' })).toThrow(`Doc.expiresAt: is stored as "expiresAt", ${count} Doc`);
+    expect(() => defineEntity({ table: T, name: 'Doc', schema: z.object({ id: z.string() }), keys: { primary: { pk: 'D#{id}' } }, version: 'rev', storedAs: { rev: 'expiresAt' } })).toThrow(TableDefinitionError);
+    expect(() => defineEntity({ table: T, name: 'Doc', schema: z.object({ id: z.string() }), keys: { primary: { pk: 'D#{id}' } }, migrations: { attribute: 'expiresAt', steps: [(v) => v] } })).toThrow(
+      `Doc.migrations.attribute: is stored as "expiresAt", ${count} Doc`,
+    );
+    // Defined before the entity with ttl: refused when that one is defined.
+    const U = defineTable({ name: uniqueTableName('ttl-count'), client, partitionKey: { name: 'pk', type: 'S' } });
+    defineEntity({ table: U, name: 'Doc', schema: z.object({ id: z.string() }), keys: { primary: { pk: 'D#{id}' } }, version: 'expiresAt' });
+    expect(() => lease(U)).toThrow(TableDefinitionError);
+    expect(U.ttlAttribute()).toBeUndefined();
+  });
+
   describe('a z.date() field of the same name, stored as ISO text, which DynamoDB TTL ignores', () => {
     const T = defineTable({ name: uniqueTableName('ttl-text'), client, partitionKey: { name: 'pk', type: 'S' } });
     const Lease = defineEntity({ table: T, name: 'Lease', schema: z.object({ id: z.string(), expiresAt: z.date() }), keys: { primary: { pk: 'L#{id}' } }, ttl: 'expiresAt' });
