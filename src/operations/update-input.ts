@@ -7,7 +7,8 @@ import type { EntityModel } from '../entity/model.js';
 import { contextFor, withPlaceholders } from './expression-input.js';
 import { describeChecks, type VersionCheck } from './condition-failure.js';
 import { allOf, belongsTo, belongsToText, expectedVersion, liveOrMissingText, missingOrOwned, missingOrOwnedText, notExpired, versionIs } from './write-guards.js';
-import { createdVariant, creationActions, requireCreatable, upsertVariantGuard } from './upsert-creation.js';
+import { createdVariant, creationActions, requireCreatable } from './upsert-creation.js';
+import { keyVariant, keyVariantGuard } from './key-variant-guard.js';
 import { indexKeyActions } from './index-key-actions.js';
 import { planUpdate } from './update-derived.js';
 import { checkMultiKeyWrites, checkSelfKeyWrites } from './key-write-checks.js';
@@ -83,7 +84,7 @@ export function updateRequest(
   const guard = s.upsert ? allOf(missingOrOwned(m), notExpired(m, now)) : allOf(belongsTo(m), notExpired(m, now));
   const expected = expectedVersion(m, s.key);
   // Values DynamoDB computes from stored ones keep their schema bounds (length-bounds.ts, number-bounds.ts).
-  const kept = upsertVariantGuard(m, plan.guards, variant);
+  const kept = keyVariantGuard(m, plan.guards, variant ?? keyVariant(m, keyValues), s.upsert);
   const bounds = boundGuards(m, { actions: plan.actions, guards: kept.guards }).condition;
   const condition = allOf(guard, expected === undefined ? undefined : versionIs(m, expected), kept.condition, bounds, s.condition);
   if (condition !== undefined) input.ConditionExpression = compileCondition(condition.node, ctx);
@@ -115,7 +116,7 @@ export function updateChecks(model: EntityModel, s: UpdateState, place: 'single'
   const plan = planUpdate(model, s.steps, keyValues, s.upsert);
   const where = s.condition !== undefined;
   const guard = s.upsert ? (place === 'single' ? liveOrMissingText(model) : transactionUpsertText(model)) : `${belongsToText(model)}${where ? '' : ' (update() does not create items; upsert() does)'}`;
-  const kept = upsertVariantGuard(model, plan.guards, s.upsert ? createdVariant(model, keyValues) : undefined);
+  const kept = keyVariantGuard(model, plan.guards, s.upsert ? createdVariant(model, keyValues) : keyVariant(model, keyValues), s.upsert);
   const bounds = boundGuards(model, { actions: plan.actions, guards: kept.guards }).checks;
   return describeChecks(guard, where, kept.check === undefined ? bounds : [kept.check, ...bounds], version);
 }

@@ -3,15 +3,12 @@
  * a created item gets the discriminator, its key composites and the defaults a put would store. Of
  * an entity with variants, only where the key names the variant (its tag composes the primary key).
  */
-import type { ConditionNode, UpdateAction } from '../expressions/ast.js';
-import { Condition } from '../expressions/condition.js';
+import type { UpdateAction } from '../expressions/ast.js';
 import type { EntityModel } from '../entity/model.js';
 import { defaultOf, isOptionalSchema } from '../entity/schema-walk.js';
 import { shapeOf, type VariantOption } from '../entity/variant-schema.js';
 import { ValidationError } from '../errors.js';
 import { storable, type Planned } from './update-plan.js';
-import type { UnionGuard } from './union-guards.js';
-import { itemIsNew } from './write-guards.js';
 
 /**
  * The variant an upsert creates: the one its key names, where the entity's tag composes the primary
@@ -86,31 +83,4 @@ export function creationActions(
     out.push({ kind: 'set', path: [k], value: { kind: 'ifNotExists', path: [k], fallback: { kind: 'value', value: d } } });
   }
   return out;
-}
-
-/**
- * What an upsert of an entity with variants requires of a stored item, and the union guards left
- * for its condition: a created item is the variant its key names (`variant`), so a stored one must
- * be it too (`attribute_not_exists(#pk) OR #method = :card`), or the update would write the key's
- * tag and that variant's fields into an item of another variant. That one condition replaces the
- * plan's guards on the entity's tag, which hold for the key's variant (`assertKeyVariant`) and
- * would fail on the missing item an upsert creates. `undefined` condition for another update.
- *
- * @example upsertVariantGuard(Payment.model, plan.guards, variant).check // 'a stored item's method must be "card", the variant its key names'
- */
-export function upsertVariantGuard(
-  model: EntityModel,
-  guards: readonly UnionGuard[],
-  variant: VariantOption | undefined,
-): { guards: readonly UnionGuard[]; condition: Condition | undefined; check: string | undefined } {
-  const tag = model.variants?.tag;
-  if (variant === undefined || tag === undefined) return { guards, condition: undefined, check: undefined };
-  const stored = { kind: 'path', path: [tag] } as const;
-  const values = variant.values.map((value) => ({ kind: 'value', value }) as const);
-  const isVariant: ConditionNode = values.length === 1 ? { kind: 'compare', op: '=', left: stored, right: values[0]! } : { kind: 'in', operand: stored, values };
-  return {
-    guards: guards.filter((g) => g.tagPath.length !== 1 || g.tagPath[0] !== tag),
-    condition: itemIsNew(model).or(new Condition(isVariant)),
-    check: `a stored item's ${tag} must be ${variant.values.map((v) => JSON.stringify(v)).join(' or ')}, the variant its key names`,
-  };
 }

@@ -328,9 +328,9 @@ describe("an entity without ttl in a table whose TTL attribute is on", () => {
   });
 
   it('a locking version or a schema version stored under the TTL attribute is refused at definition, in either order (DynamoDB would delete the items)', () => {
-    const lease = (table: ReturnType<typeof defineTable>) =>
-      defineEntity({ table, name: 'Lease', schema: z.object({ id: z.string(), expiresAt: z.date() }), keys: { primary: { pk: 'L#{id}' } }, ttl: 'expiresAt' });
     const T = defineTable({ name: uniqueTableName('ttl-count'), client, partitionKey: { name: 'pk', type: 'S' } });
+    const lease = (table: typeof T) =>
+      defineEntity({ table, name: 'Lease', schema: z.object({ id: z.string(), expiresAt: z.date() }), keys: { primary: { pk: 'L#{id}' } }, ttl: 'expiresAt' });
     lease(T);
     const count = "the table's TTL attribute, and holds a count (1, 2, ...): DynamoDB would take it as epoch seconds long past and delete every item of";
     expect(() => defineEntity({ table: T, name: 'Doc', schema: z.object({ id: z.string() }), keys: { primary: { pk: 'D#{id}' } }, version: 'expiresAt' })).toThrow(`Doc.expiresAt: is stored as "expiresAt", ${count} Doc`);

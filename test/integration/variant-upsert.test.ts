@@ -143,3 +143,58 @@ describe('upsert() of a variant entity whose primary key does not name the varia
     expect(e.message).toMatch(/kind: tells the variants apart, and no update sets it/);
   });
 });
+
+// Version 1 held only card payments, stored under the key the card variant has now but without a
+// method attribute; the migration step gives them their tag. `rev` locks, `timestamps` stamp.
+const Legacy = defineEntity({
+  table: Table,
+  name: 'LegacyPayment',
+  schema: z.discriminatedUnion('method', [
+    z.object({ orderId: z.string(), paymentId: z.string(), method: z.literal('card'), amount: z.number(), last4: z.string().length(4) }),
+    z.object({ orderId: z.string(), paymentId: z.string(), method: z.literal('bank'), amount: z.number(), iban: z.string() }),
+  ]),
+  keys: { primary: { pk: 'LEGACY#{orderId}', sk: 'PAY#{method}#{paymentId}' } },
+  migrations: { steps: [(v) => ({ ...v, method: v['method'] ?? 'card' })] },
+  version: 'rev',
+  timestamps: true,
+});
+const legacyRaw = (paymentId: string, extra: Record<string, unknown> = {}) => ({
+  pk: 'LEGACY#o7',
+  sk: `PAY#card#${paymentId}`,
+  _et: 'LegacyPayment',
+  orderId: 'o7',
+  paymentId,
+  amount: 70,
+  last4: '7777',
+  ...extra,
+});
+const legacyStored = async (paymentId: string) => (await docClient.send(new GetCommand({ TableName: Table.name, Key: { pk: 'LEGACY#o7', sk: `PAY#card#${paymentId}` }, ConsistentRead: true }))).Item;
+
+describe("upsert() and update() of a key's variant over an item stored before the tag existed (migrated on read)", () => {
+  it('an upsert merges into it, alone and in a transaction, as into any item its read returns as that variant', async () => {
+    await docClient.send(new PutCommand({ TableName: Table.name, Item: legacyRaw('p1') }));
+    await docClient.send(new PutCommand({ TableName: Table.name, Item: legacyRaw('p2') }));
+    expect(await Legacy.get({ orderId: 'o7', paymentId: 'p1', method: 'card' })).toMatchObject({ method: 'card', amount: 70, last4: '7777' });
+    await Legacy.update({ orderId: 'o7', paymentId: 'p1', method: 'card' }).set({ amount: 71, last4: '1111' }).upsert();
+    await transactWrite([Legacy.update({ orderId: 'o7', paymentId: 'p2', method: 'card' }).set({ amount: 72, last4: '2222' }).upsert()]);
+    expect(await Legacy.get({ orderId: 'o7', paymentId: 'p1', method: 'card' })).toMatchObject({ method: 'card', amount: 71, last4: '1111', rev: 1 });
+    expect(await Legacy.get({ orderId: 'o7', paymentId: 'p2', method: 'card' })).toMatchObject({ method: 'card', amount: 72, last4: '2222', rev: 1 });
+    // The upsert stored the tag from the key; the item is still version 1 (updates leave _sv alone).
+    expect(await legacyStored('p1')).toMatchObject({ method: 'card', last4: '1111' });
+    expect(await legacyStored('p1')).not.toHaveProperty('_sv');
+  });
+
+  it("an update of the variant's fields takes it too (it failed the tag guard until the item was rewritten)", async () => {
+    await docClient.send(new PutCommand({ TableName: Table.name, Item: legacyRaw('p3') }));
+    await Legacy.update({ orderId: 'o7', paymentId: 'p3', method: 'card' }).set({ last4: '3333' });
+    expect(await Legacy.get({ orderId: 'o7', paymentId: 'p3', method: 'card' })).toMatchObject({ method: 'card', last4: '3333' });
+  });
+
+  it('an item without the tag at the current schema version (no read takes it) still fails the condition; nothing is written', async () => {
+    const unreadable = legacyRaw('p4', { _sv: 2 });
+    await docClient.send(new PutCommand({ TableName: Table.name, Item: unreadable }));
+    await expect(Legacy.update({ orderId: 'o7', paymentId: 'p4', method: 'card' }).set({ amount: 1, last4: '4444' }).upsert()).rejects.toThrow(ConditionFailedError);
+    await expect(Legacy.update({ orderId: 'o7', paymentId: 'p4', method: 'card' }).set({ last4: '4444' })).rejects.toThrow(ConditionFailedError);
+    expect(await legacyStored('p4')).toEqual(unreadable);
+  });
+});
