@@ -44,7 +44,15 @@ export function givenInput<T>(value: T, schemas?: InputSchemas): T {
  * item: the entity's schema), or the schemas of each of its fields (an update's value map, whose
  * keys are document paths), none for a field to leave as it is.
  */
-export type InputSchemas = z.ZodType | ((key: string, value: unknown) => readonly z.ZodType[]);
+export type InputSchemas = z.ZodType | ((key: string, value: unknown) => readonly z.ZodType[]) | ValueSchemas;
+
+/**
+ * The schemas of a single value (a condition's, at its path), worked out only when the value holds
+ * a class instance: most condition values are primitives, Dates or plain maps.
+ */
+export interface ValueSchemas {
+  readonly valueSchemas: () => readonly z.ZodType[];
+}
 
 /**
  * The objects copied so far in one `givenInput` call, with their copies. Inputs hold a few objects
@@ -192,6 +200,7 @@ class InstanceCopies {
   private readonly visited = new Set<object>();
 
   ofInput(copy: unknown, schemas: InputSchemas): unknown {
+    if (isValueSchemas(schemas)) return this.value(copy, coresOf(schemas.valueSchemas()), 0);
     if (typeof schemas !== 'function') return this.value(copy, coresOf([schemas]), 0);
     if (copy === null || typeof copy !== 'object' || !isPlainMap(copy)) return copy;
     const fields = copy as Record<string, unknown>;
@@ -258,6 +267,10 @@ class InstanceCopies {
     }
     return out;
   }
+}
+
+function isValueSchemas(schemas: InputSchemas): schemas is ValueSchemas {
+  return typeof schemas === 'object' && 'valueSchemas' in schemas;
 }
 
 function isPlainMap(value: object): boolean {

@@ -19,7 +19,7 @@ import { checkDottedNames } from './dotted-names.js';
 import { checkSchemaFields, objectShape } from './schema-fields.js';
 import { checkManagedAttributes } from './managed-attributes.js';
 import { checkVariantFields, schemaVariants, templateNames, type SchemaVariants } from './variant-schema.js';
-import { refusedRecordKey, schemaAt } from './path-schemas.js';
+import { leafSchemas, pathSchemas, refusedRecordKey, schemaAt } from './path-schemas.js';
 import type { DocPath } from '../expressions/ast.js';
 import { ProjectionPlan } from './projection-plan.js';
 import type { Table } from './table.js';
@@ -118,7 +118,8 @@ export class EntityModel {
   constructor(o: ModelOptions) {
     this.name = o.name;
     this.table = o.table;
-    this.conditionOwner = { label: `entity ${o.name}` };
+    // Read only for a condition value that holds a class instance (see `givenInput`).
+    this.conditionOwner = { label: `entity ${o.name}`, valueSchemas: (path) => this.schemasAt(path) };
     this.schema = o.schema;
     const variants = (this.variants = schemaVariants(o.name, o.schema));
     this.shape = variants?.shape ?? objectShape(o.name, o.schema);
@@ -263,6 +264,15 @@ export class EntityModel {
 
   /** The compiler's `encode` for this entity's values: one function per entity, not one per command. */
   readonly encodeValue = (value: unknown, path: string, level?: number): unknown => this.encode(value, path, level);
+
+  /** The schemas of the value at a document path (`[]` for a path the schema does not have: the condition's own checks refuse it). */
+  private schemasAt(path: DocPath): readonly z.ZodType[] {
+    try {
+      return leafSchemas(pathSchemas(this.schema, path));
+    } catch {
+      return [];
+    }
+  }
 
   /** True for the TTL attribute itself, stored as epoch seconds (a number) though the schema says Date. */
   isTtlPath(path: DocPath): boolean {

@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import type { DocPath } from './ast.js';
 import { formatDocPath } from './document-path.js';
 import { ExpressionError } from '../errors.js';
@@ -10,6 +11,11 @@ import { ExpressionError } from '../errors.js';
  */
 export interface ConditionOwner {
   readonly label: string;
+  /**
+   * The schemas of the value at a path of an entity (none for a table's physical paths): a class
+   * instance given as a condition value where they read a map is taken as its fields (`givenInput`).
+   */
+  readonly valueSchemas?: (path: DocPath) => readonly z.ZodType[];
 }
 
 /** An owner of a condition and a path it named there (the path an error points at). */

@@ -3,7 +3,8 @@ import { mergeOwners, type ConditionOwner, type OwnedPath } from './condition-ow
 import { ExpressionError } from '../errors.js';
 import { KeyCondition, KeyOperand } from './key-condition.js';
 import { anotherCopy } from '../another-copy.js';
-import { givenInput } from '../given-input.js';
+import { givenInput, type ValueSchemas } from '../given-input.js';
+import { coresOf, elementSchemas } from '../entity/instance-schemas.js';
 
 /**
  * An immutable condition: a node of the expression AST plus `and`/`or`/`not` to combine it.
@@ -164,10 +165,17 @@ export type ValueOrAttr<V> = V | AttributeOperand<V>;
 
 /**
  * A value is taken as it is when the condition is built (`givenInput`): a map, list, set, Date or
- * binary the caller changes before the command is sent does not change the condition.
+ * binary the caller changes before the command is sent does not change the condition. A class
+ * instance where the schema at `at` (an entity's path; for `contains`, its list's elements) reads
+ * a map is taken as its fields, as an item's is: kept as given, the encoder refused it.
  */
-function operand<V>(v: ValueOrAttr<V>): Operand {
-  return v instanceof AttributeOperand ? v.operand : { kind: 'value', value: givenInput(v) };
+function operand<V>(v: ValueOrAttr<V>, at?: AttributeOperand<unknown>, element = false): Operand {
+  if (v instanceof AttributeOperand) return v.operand;
+  const of = at?.owner?.valueSchemas;
+  if (of === undefined || typeof v !== 'object' || v === null) return { kind: 'value', value: givenInput(v) };
+  const path = at!.path;
+  const schemas: ValueSchemas = { valueSchemas: () => (element ? elementSchemas(coresOf(of(path)), 0) : of(path)) };
+  return { kind: 'value', value: givenInput(v, schemas) };
 }
 
 /**
@@ -202,7 +210,7 @@ export class AttributeOperand<V> {
   }
 
   private cmp(op: '=' | '<>' | '<' | '<=' | '>' | '>=', v: ValueOrAttr<V>): Condition {
-    return this.condition({ kind: 'compare', op, left: this.operand, right: operand(v) }, v);
+    return this.condition({ kind: 'compare', op, left: this.operand, right: operand(v, this) }, v);
   }
 
   /**
@@ -260,7 +268,7 @@ export class AttributeOperand<V> {
    * @example User.Attr('age').between(18, 65)
    */
   between(low: OrderedValue<V>, high: OrderedValue<V>): Condition {
-    return this.condition({ kind: 'between', operand: this.operand, low: operand(low as ValueOrAttr<V>), high: operand(high as ValueOrAttr<V>) }, low, high);
+    return this.condition({ kind: 'between', operand: this.operand, low: operand(low as ValueOrAttr<V>, this), high: operand(high as ValueOrAttr<V>, this) }, low, high);
   }
   /**
    * Equal to one of 1 to 100 values (DynamoDB's limit); another count is an `ExpressionError` when
@@ -269,7 +277,7 @@ export class AttributeOperand<V> {
    * @example User.Attr('name').in(['Ada', 'Bo'])
    */
   in(values: readonly ValueOrAttr<V>[]): Condition {
-    return this.condition({ kind: 'in', operand: this.operand, values: values.map((v) => operand(v)) }, ...values);
+    return this.condition({ kind: 'in', operand: this.operand, values: values.map((v) => operand(v, this)) }, ...values);
   }
   /**
    * `begins_with`: the string (or binary) attribute starts with `prefix`, a string for a string
@@ -289,7 +297,7 @@ export class AttributeOperand<V> {
    */
   contains(element: ContainsValue<V>): Condition {
     this.assertPath('contains');
-    return this.condition({ kind: 'contains', path: this.path, operand: operand(element) }, element);
+    return this.condition({ kind: 'contains', path: this.path, operand: operand(element, this, true) }, element);
   }
   /**
    * `attribute_exists`: the stored item has the attribute, whatever its value.

@@ -161,3 +161,23 @@ describe('withTimestamps takes its times when it is called', () => {
     ]);
   });
 });
+
+describe('a class instance given as a condition value where the schema reads a map', () => {
+  it('is taken as its fields when the condition is built: eq, in and contains hold on the stored map (the encoder refused it before)', async () => {
+    await User.put({ id: 'w0', address: { city: 'c0', zip: 0 }, previous: [{ city: 'p', zip: 9 }] });
+    const addr = moved(new Address(), 0);
+    const eq = User.Attr('address').eq(addr);
+    const within = User.Attr('address').in([moved(new Address(), 5), addr]);
+    const old = Object.assign(new Address(), { city: 'p', zip: 9 });
+    const had = User.Attr('previous').contains(old);
+    // The reused instance changes before the writes are sent: each condition keeps what it was given.
+    moved(addr, 1);
+    moved(old, 2);
+    await transactWrite([User.update({ id: 'w0' }).set({ address: { city: 'c7', zip: 7 } }).where(eq.and(within).and(had))]);
+    expect(await users('w')).toEqual(['w0:c7:7:p']);
+    // Another address (a frozen instance): the condition fails, and nothing is written.
+    const frozen = Object.freeze(moved(new Address(), 6));
+    await expect(User.update({ id: 'w0' }).set({ address: { city: 'c8', zip: 8 } }).where(User.Attr('address').eq(frozen))).rejects.toThrow(/condition failed/);
+    expect(await users('w')).toEqual(['w0:c7:7:p']);
+  });
+});
