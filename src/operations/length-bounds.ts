@@ -163,11 +163,15 @@ function lengthGuard(model: EntityModel, name: string, c: LengthChange, b: Lengt
     const verb = c.removed.size > 0 ? 'removing' : 'deleting';
     // A set that holds none of the elements keeps its size: only a delete that cannot say so is refused.
     const notHeld = c.removed.size === 0 ? elementsHeld(c, false, (j) => sizeIs(c.path, '>=', b.min + fewer - j)) : [];
-    if (b.max !== undefined && b.min + fewer > b.max && notHeld.length === 0) refuse(`${verb} ${elements(fewer)} would always leave fewer than ${b.min}`);
+    const pastEnd = removedPastEnd(c, b.min);
+    // No list the schema takes holds the lowest index removed: nothing is ever removed.
+    const neverHeld = c.removed.size > 0 && b.max !== undefined && Math.min(...c.removed) >= b.max;
+    if (b.max !== undefined && b.min + fewer > b.max && notHeld.length === 0 && !neverHeld) refuse(`${verb} ${elements(fewer)} would always leave fewer than ${b.min}`);
     // An absent list fails REMOVE l[i] itself (DynamoDB's own error), and DELETE from an absent
     // set does nothing: either way the bound is not the reason.
-    nodes.push(anyOf(absent(c.path), sizeIs(c.path, '>=', b.min + fewer), ...notHeld));
-    checks.push(`${name} must hold at least ${b.min + fewer} elements before ${verb} ${fewer}${notHeld.length === 0 ? '' : ', less those of them it does not hold'} (schema ${limit})`);
+    nodes.push(anyOf(absent(c.path), sizeIs(c.path, '>=', b.min + fewer), ...notHeld, ...pastEnd));
+    const less = notHeld.length > 0 ? ', less those of them it does not hold' : pastEnd.length > 0 ? ', less the indexes past its end (which REMOVE leaves alone)' : '';
+    checks.push(`${name} must hold at least ${b.min + fewer} elements before ${verb} ${fewer}${less} (schema ${limit})`);
   }
   // More elements: list indexes set past the end append, so either the largest one exists
   // (every set replaces) or there is room for all of them.
@@ -206,6 +210,22 @@ function lengthGuard(model: EntityModel, name: string, c: LengthChange, b: Lengt
     }
   }
   return { nodes, checks };
+}
+
+/**
+ * The alternatives to the size condition for `remove('l[i]', ...)` of a list: DynamoDB's REMOVE of
+ * an index past the end does nothing, so with the indexes removed sorted `r0 < r1 < ...`, a list of
+ * at most `r_j` elements loses at most `j` of them and keeps `min` where it holds `min + j`
+ * (`size(l) <= r0` alone for j = 0: the stored list holds `min` already). Without them, removing
+ * `items[5]` from a list of `min` elements failed its condition though it removed nothing. Up to
+ * `MAX_ELEMENTS_EXACT` of them; beyond, the size condition alone counts every index.
+ *
+ * @example removedPastEnd(change of remove('items[5]'), 1) // [size(items) <= 5]
+ */
+function removedPastEnd(c: LengthChange, min: number): ConditionNode[] {
+  if (c.removed.size === 0 || c.removed.size > MAX_ELEMENTS_EXACT) return [];
+  const r = [...c.removed].sort((a, b) => a - b);
+  return r.map((index, j) => (j === 0 ? sizeIs(c.path, '<=', index) : { kind: 'and', children: [sizeIs(c.path, '<=', index), sizeIs(c.path, '>=', min + j)] }));
 }
 
 /** Up to this many elements, a set's `add` or `delete` is judged exactly (a term per subset of them: 7 for 3). */

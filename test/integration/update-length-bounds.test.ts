@@ -68,6 +68,24 @@ describe('lists', () => {
     expect((await Cart.get(k2))?.items).toEqual(['b']);
   });
 
+  it('remove() of an index past the end (which DynamoDB leaves alone) succeeds on a list of .min() elements; an index it holds is still refused', async () => {
+    const k = await cart({ items: ['a'], notes: ['n1', 'n2'] });
+    await Cart.update(k).remove('items[5]');
+    await Cart.update(k).remove('notes[2]', 'notes[7]');
+    expect(await Cart.get(k)).toMatchObject({ items: ['a'], notes: ['n1', 'n2'] });
+    // One index held, one past the end: the list loses one element, so it needs min + 1.
+    const e = await failure(Cart.update(k).remove('notes[1]', 'notes[4]'), ConditionFailedError);
+    expect(e.message).toContain('notes must hold at least 4 elements before removing 2, less the indexes past its end (which REMOVE leaves alone)');
+    const k2 = await cart({ items: ['a'], notes: ['n1', 'n2', 'n3'] });
+    await Cart.update(k2).remove('notes[1]', 'notes[4]');
+    expect((await Cart.get(k2))?.notes).toEqual(['n1', 'n3']);
+    // A fixed length of 2: no stored pair holds pair[2], so the update is sent, and changes nothing.
+    const k3 = await cart({ pair: [1, 2] });
+    await Cart.update(k3).remove('pair[2]');
+    expect((await Cart.get(k3))?.pair).toEqual([1, 2]);
+    expect(await stored(k3)).toMatchObject({ pair: [1, 2] });
+  });
+
   it('append() and prepend() keep .max()', async () => {
     const k = await cart({ items: ['a', 'b'] });
     const e = await failure(Cart.update(k).append({ items: ['c', 'd'] }), ConditionFailedError);
