@@ -51,7 +51,11 @@ export class UpdateRef<V> {
    */
   ifNotExists(fallback: V): UpdateRef<V> {
     if (this.value.kind !== 'path') throw new TypeError('ifNotExists() applies to an attribute reference');
-    return new UpdateRef({ kind: 'ifNotExists', path: this.value.path, fallback: { kind: 'value', value: givenInput(fallback) } }, this.owners);
+    const path = this.value.path;
+    // A class instance where the referenced attribute's schema reads a map is taken as its fields, as a condition value is.
+    const of = this.owners[0]?.owner.valueSchemas;
+    const value = of === undefined || typeof fallback !== 'object' || fallback === null ? givenInput(fallback) : givenInput(fallback, { valueSchemas: () => of(path) });
+    return new UpdateRef({ kind: 'ifNotExists', path, fallback: { kind: 'value', value } }, this.owners);
   }
 }
 

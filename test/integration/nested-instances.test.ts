@@ -180,4 +180,12 @@ describe('a class instance given as a condition value where the schema reads a m
     await expect(User.update({ id: 'w0' }).set({ address: { city: 'c8', zip: 8 } }).where(User.Attr('address').eq(frozen))).rejects.toThrow(/condition failed/);
     expect(await users('w')).toEqual(['w0:c7:7:p']);
   });
+
+  it('as the fallback of ref().ifNotExists(): an upsert creating the item stores the address it was given', async () => {
+    const addr = moved(new Address(), 3);
+    const upsert = User.update({ id: 'w1' }).set({ address: User.ref('address').ifNotExists(addr) }).upsert();
+    moved(addr, 4);
+    await upsert;
+    expect(await users('w1')).toEqual(['w1:c3:3']);
+  });
 });

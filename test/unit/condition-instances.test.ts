@@ -79,6 +79,15 @@ describe('a class instance as a condition value', () => {
     expect(valueOf(stamped)).toEqual({ at: new Date(0), tags: new Set(['x']), raw: new Uint8Array([1, 2]) });
   });
 
+  it("as ref(...).ifNotExists(fallback): taken as its fields by the referenced attribute's schema", () => {
+    const addr = at('Paris', 75);
+    const ref = Place.ref('address').ifNotExists(addr);
+    addr.city = 'Lyon';
+    const fallback = (ref.value as { fallback: { value: unknown } }).fallback.value;
+    expect(fallback).toEqual({ city: 'Paris', zip: 75 });
+    expect(Object.getPrototypeOf(fallback)).toBe(Object.prototype);
+  });
+
   it('is kept as given where the schema may take it as it is (z.instanceof), and on a table path (no schema)', () => {
     const price = new Money(5);
     expect(valueOf(Place.Attr('price').eq(price))).toBe(price);
