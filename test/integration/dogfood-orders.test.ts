@@ -18,11 +18,13 @@ import {
   type EntityInput,
   type EntityItem,
   type EntityKey,
+  type GetBuilder,
+  type StreamRecordInput,
   type TransactWriteAction,
 } from '../../src/index.js';
 import { localClientConfig } from '../support/dynamodb-local.js';
 import { testClient, testEndpoint, uniqueTableName } from '../support/client.js';
-import { readStream } from '../support/stream-records.js';
+import { asLambdaEvent, readStream } from '../support/stream-records.js';
 import { useTable } from '../support/tables.js';
 import { ordersModel } from '../fixtures/orders-model.js';
 
@@ -43,6 +45,14 @@ class OutOfStockError extends Error {
   }
 }
 class EmailTakenError extends Error {}
+class NotFoundError extends Error {}
+
+/** The item a read finds, or a NotFoundError (the 404 of every GET handler), whatever the entity. */
+async function found<T>(read: GetBuilder<T>, what: string): Promise<T> {
+  const item = await read;
+  if (item === undefined) throw new NotFoundError(`${what} not found`);
+  return item;
+}
 
 /** Registers a customer; the email is unique per tenant through a claim item written in the same transaction. */
 async function registerCustomer(input: EntityInput<typeof Customer>): Promise<CustomerItem> {
@@ -132,6 +142,24 @@ function ordersByStatus(tenantId: string, status: OrderStatus, from: Date, to: D
     'byStatus',
     Order.Key('tenantId').eq(tenantId).and(Order.Key('status').eq(status)).and(Order.Key('placedAt').between(from, to)),
   ).all();
+}
+
+type BatchResponse = { batchItemFailures: { itemIdentifier: string }[] };
+const orderEvents = OrdersTable.streamParser(Order).viewType('NEW_AND_OLD_IMAGES');
+
+/** The stream's Lambda: mails a receipt when an order is paid; a failed mail makes Lambda retry from that record. */
+async function onOrderChanges(event: { Records: StreamRecordInput[] }, mail: (order: OrderItem) => Promise<void>): Promise<BatchResponse> {
+  const { events, errors } = orderEvents.event(event);
+  if (errors.length > 0) throw new Error(`unparsable records: ${errors.map((e) => e.message).join('; ')}`);
+  for (const e of events) {
+    if (e.type !== 'MODIFY' || e.replaced !== undefined || e.oldItem.status === e.newItem.status || e.newItem.status !== 'paid') continue;
+    try {
+      await mail(e.newItem);
+    } catch {
+      return { batchItemFailures: [{ itemIdentifier: e.sequenceNumber! }] };
+    }
+  }
+  return { batchItemFailures: [] };
 }
 
 /** Marks an order paid, only from pending; moves it between the status index's partitions. */
@@ -247,6 +275,8 @@ describe('a multi-tenant order service on dynakit', () => {
     expect(pending.map((o) => o.orderId)).toEqual(['o2', 'o3', 'o4', 'o5', 'o6']);
     const paid = await markPaid({ tenantId: t, orderId: 'o4' });
     expect(paid.status).toBe('paid');
+    expect((await found(Order.get({ tenantId: t, orderId: 'o4' }).project('status'), 'order o4')).status).toBe('paid');
+    await expect(found(Order.get({ tenantId: t, orderId: 'o404' }), 'order o404')).rejects.toThrow(NotFoundError);
     expect((await ordersByStatus(t, 'paid', day(1), day(31))).map((o) => o.orderId)).toEqual(['o4']);
     expect((await ordersByStatus(t, 'pending', day(5), day(10))).map((o) => o.orderId)).toEqual(['o2', 'o3', 'o5', 'o6']);
     await expect(markPaid({ tenantId: t, orderId: 'o4' })).rejects.toBeInstanceOf(ConditionFailedError);
@@ -299,6 +329,16 @@ describe('a multi-tenant order service on dynakit', () => {
       expect(statusChanges).toEqual(['o4:pending->paid']);
       const inserted = events.filter((e) => e.entity === 'Order' && e.type === 'INSERT');
       expect(inserted).toHaveLength(9);
+
+      // The same records as Lambda delivers them, to the order Lambda: one mail, then one that fails.
+      const mailed: string[] = [];
+      const lambdaEvent = asLambdaEvent(records);
+      expect(await onOrderChanges(lambdaEvent, async (o) => void mailed.push(o.orderId))).toEqual({ batchItemFailures: [] });
+      expect(mailed).toEqual(['o4']);
+      const paidChange = orderEvents.event(lambdaEvent).events.find((e) => e.type === 'MODIFY' && e.newItem.status === 'paid');
+      expect(paidChange?.sequenceNumber).toMatch(/^\d+$/);
+      const failed = await onOrderChanges(lambdaEvent, () => Promise.reject(new Error('smtp down')));
+      expect(failed).toEqual({ batchItemFailures: [{ itemIdentifier: paidChange?.sequenceNumber }] });
     } finally {
       streams.destroy();
     }
