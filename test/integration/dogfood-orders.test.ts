@@ -104,7 +104,9 @@ async function checkout(tenantId: string, customerId: string, orderId: string, l
         Customer.update({ tenantId, customerId }).add({ orderCount: 1, totalSpent: total }).set({ lastOrderAt: now }),
         Cart.delete({ tenantId, customerId }),
       ],
-      { idempotencyToken: `checkout-${tenantId}-${orderId}` },
+      // The order id is the client's idempotency key: a retried POST rebuilds the same actions, and
+      // with the first attempt's time as `now` they are the same payload, applied once.
+      { idempotencyToken: `checkout-${tenantId}-${orderId}`, now },
     );
     return itemOf(create);
   } catch (e) {
@@ -244,6 +246,12 @@ describe('a multi-tenant order service on dynakit', () => {
     expect(await Order.get({ tenantId: t, orderId: 'o2' })).toBeUndefined();
 
     await expect(checkout(t, 'c1', 'o3', [{ sku: 'nope', qty: 1 }], day(5))).rejects.toThrow('out of stock: nope');
+
+    // The client retries the POST (its first answer was lost): same order id, same time, applied once.
+    const retried = await checkout(t, 'c1', 'o1', [{ sku: 'sku-001', qty: 2 }, { sku: 'sku-002', qty: 1 }], day(4));
+    expect(retried).toEqual(order);
+    expect((await Product.get({ tenantId: t, sku: 'sku-001' }))?.stock).toBe(8);
+    expect((await Customer.get({ tenantId: t, customerId: 'c1' }))?.orderCount).toBe(1);
 
     for (let i = 2; i <= 9; i++) await checkout(t, i % 2 === 0 ? 'c1' : 'c2', `o${i}`, [{ sku: 'sku-010', qty: 1 }], day(4 + i));
   });
