@@ -117,6 +117,15 @@ async function checkout(tenantId: string, customerId: string, orderId: string, l
   }
 }
 
+/** Adds a line to the customer's cart, creating the cart (or starting over once it expired); each touch keeps it a day. */
+function addToCart(tenantId: string, customerId: string, line: Line) {
+  return Cart.update({ tenantId, customerId })
+    .append({ lines: [line] })
+    .set({ expiresAt: new Date(Date.now() + 86_400_000) })
+    .upsert()
+    .returning('ALL_NEW');
+}
+
 type HttpRequest = { params: Record<string, string>; query: Record<string, string | undefined> };
 type HttpResponse = { status: number; body: unknown };
 
@@ -319,6 +328,19 @@ describe('a multi-tenant order service on dynakit', () => {
     expect(await Cart.get({ tenantId: t, customerId: 'c2' })).toBeUndefined();
     expect(await Cart.query('primary', Cart.Key('tenantId').eq(t)).all()).toEqual([]);
     await expect(Cart.update({ tenantId: t, customerId: 'c2' }).set({ lines: [] })).rejects.toBeInstanceOf(ConditionFailedError);
+    // Adding to the cart starts a new one: nothing of the expired cart comes back.
+    expect((await addToCart(t, 'c2', { sku: 'sku-004', qty: 2 })).lines).toEqual([{ sku: 'sku-004', qty: 2 }]);
+    expect((await addToCart(t, 'c2', { sku: 'sku-005', qty: 1 })).lines).toEqual([
+      { sku: 'sku-004', qty: 2 },
+      { sku: 'sku-005', qty: 1 },
+    ]);
+  });
+
+  it('offboards a tenant: its whole collection goes, the other tenants stay', async () => {
+    expect(await OrdersTable.query(Tenant.partition('primary', { tenantId: 'globex' })).count()).toBe(2); // a customer and its email claim
+    expect(await OrdersTable.query(Tenant.partition('primary', { tenantId: 'globex' })).deleteAll()).toEqual({ deleted: 2, retried: 0 });
+    expect(await Customer.get({ tenantId: 'globex', customerId: 'c1' })).toBeUndefined();
+    expect(await Customer.get({ tenantId: t, customerId: 'c1' })).toMatchObject({ name: 'Ada' });
   });
 
   it('parses the table stream into typed events', async () => {
