@@ -86,7 +86,11 @@ type Line = { sku: string; qty: number };
  * Checkout: every line's stock is taken (only if enough is left), the order is written, the customer's
  * counters move, the cart goes; all or nothing.
  */
-async function checkout(tenantId: string, customerId: string, orderId: string, lines: readonly Line[], now: Date): Promise<OrderItem> {
+async function checkout(tenantId: string, customerId: string, orderId: string, cartLines: readonly Line[], now: Date): Promise<OrderItem> {
+  // One action per item in a transaction: one sku on two lines is one stock update.
+  const bySku = new Map<string, number>();
+  for (const l of cartLines) bySku.set(l.sku, (bySku.get(l.sku) ?? 0) + l.qty);
+  const lines = [...bySku].map(([sku, qty]) => ({ sku, qty }));
   const products = await Product.batchGet(lines.map((l) => ({ tenantId, sku: l.sku })));
   const missing = lines.filter((_, i) => products[i] === undefined).map((l) => l.sku);
   if (missing.length > 0) throw new OutOfStockError(missing);
@@ -262,6 +266,11 @@ describe('a multi-tenant order service on dynakit', () => {
     expect((await Product.get({ tenantId: t, sku: 'sku-001' }))?.stock).toBe(8);
     expect((await Customer.get({ tenantId: t, customerId: 'c1' }))?.orderCount).toBe(1);
 
+    // The same sku on two lines of the cart: one line of 2 in the order.
+    const twice = await checkout(t, 'c3', 'o10', [{ sku: 'sku-020', qty: 1 }, { sku: 'sku-020', qty: 1 }], day(3));
+    expect(twice.lines).toEqual([{ sku: 'sku-020', qty: 2, unitPrice: 25 }]);
+    expect((await Product.get({ tenantId: t, sku: 'sku-020' }))?.stock).toBe(8);
+
     for (let i = 2; i <= 9; i++) await checkout(t, i % 2 === 0 ? 'c1' : 'c2', `o${i}`, [{ sku: 'sku-010', qty: 1 }], day(4 + i));
   });
 
@@ -305,11 +314,11 @@ describe('a multi-tenant order service on dynakit', () => {
       .all();
     const counts: Record<string, number> = {};
     for (const item of items) counts[item._et] = (counts[item._et] ?? 0) + 1;
-    expect(counts).toEqual({ Tenant: 1, Customer: 3, EmailClaim: 2, Product: 61, Order: 9 });
+    expect(counts).toEqual({ Tenant: 1, Customer: 3, EmailClaim: 2, Product: 61, Order: 10 });
     expect(unknown).toEqual([]);
     let revenue = 0;
     for (const item of items) if (item._et === 'Order') revenue += item.total;
-    expect(revenue).toBe(19 + 8 * 15);
+    expect(revenue).toBe(19 + 8 * 15 + 2 * 25);
   });
 
   it('edits a customer with optimistic locking; the stale writer gets the current item', async () => {
@@ -358,7 +367,7 @@ describe('a multi-tenant order service on dynakit', () => {
       }
       expect(statusChanges).toEqual(['o4:pending->paid']);
       const inserted = events.filter((e) => e.entity === 'Order' && e.type === 'INSERT');
-      expect(inserted).toHaveLength(9);
+      expect(inserted).toHaveLength(10);
 
       // The same records as Lambda delivers them, to the order Lambda: one mail, then one that fails.
       const mailed: string[] = [];
