@@ -70,6 +70,13 @@ type VersionedInput<T, V extends string> = [V] extends [never] ? T : T & { reado
 type WritableInput<T> = string extends keyof T ? SchemaKeys<T> & { readonly [attribute: string]: unknown } : T;
 
 /**
+ * The top-level fields of `O` that hold a `Date` (a TTL attribute's type in the model). A schema that
+ * keeps unknown attributes has a string index in its output, which would absorb the declared keys.
+ */
+type DateField<O> = string extends keyof O ? DatedKeys<SchemaKeys<O>> : DatedKeys<O>;
+type DatedKeys<O> = { [P in keyof O]: O[P] extends Date | null | undefined ? P : never }[keyof O] & string;
+
+/**
  * What `defineEntity` takes. The schema's output and input are read as `S['_zod']['output']` /
  * `['input']`, the types `z.output<S>` / `z.input<S>` resolve to for any `z.ZodObject`: `z.output`
  * is a conditional on `S`, evaluated again each time TypeScript instantiates this config or the
@@ -93,8 +100,11 @@ export interface EntityConfig<Name extends string, S extends z.ZodObject | Varia
    * writes 1; `put`, `update` and `delete` check the version passed in and increment it.
    */
   readonly version?: V;
-  /** A `z.date()` attribute stored as epoch seconds, for DynamoDB's time to live. */
-  readonly ttl?: keyof S['_zod']['output'] & string;
+  /**
+   * A `z.date()` attribute stored as epoch seconds, for DynamoDB's time to live. Only fields whose
+   * type is a `Date` (optional or nullable too) compile; the run time checks it is a `z.date()`.
+   */
+  readonly ttl?: DateField<S['_zod']['output']>;
   /**
    * Top-level schema fields (and the timestamps and version) stored under another attribute name:
    * `{ userId: 'user_id' }` keeps `userId` in the model (types, `Attr`, `Key`, updates, results)

@@ -303,6 +303,9 @@ type Present<V> = undefined extends V ? Exclude<V, undefined> : V;
  * Any entity, for APIs that accept entities of every shape. Only what those APIs read (the name,
  * the model and the type carriers), not `Entity<string, any, ...>`: checking `E extends AnyEntity`
  * then compares five properties instead of instantiating every method of `Entity` with `any`.
+ * So it has no methods: a helper of your own for reads of any entity takes the builder instead.
+ *
+ * @example async function found<T>(read: GetBuilder<T>): Promise<T> { const item = await read; if (item === undefined) throw new Error('not found'); return item; }
  */
 export interface AnyEntity {
   readonly name: string;

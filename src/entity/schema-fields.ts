@@ -31,7 +31,8 @@ export function checkSchemaFields(
     }
   }
   if (o.ttl !== undefined && (shape[o.ttl] === undefined || coreType(shape[o.ttl]!) !== 'date')) {
-    throw new KeyError(entity, '', o.ttl, `ttl attribute "${o.ttl}" must be a z.date() attribute of the schema`);
+    const found = shape[o.ttl] === undefined ? 'the schema has no such attribute' : `the schema has it as a z.${coreType(shape[o.ttl]!)}()`;
+    throw new KeyError(entity, '', o.ttl, `ttl attribute "${o.ttl}" must be a z.date() attribute of the schema (${found})`);
   }
   for (const [name, field] of Object.entries(shape)) {
     if (reaches(field, (d) => d.type === 'map')) {

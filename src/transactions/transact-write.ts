@@ -217,7 +217,7 @@ function prepareTransactWrite(
     if (prev !== undefined) {
       throw new InvalidTransactionError(
         `actions #${prev} (${prepared[prev]!.operation} ${prepared[prev]!.owner}) and #${i} (${p.operation} ${p.owner}) touch the same item ${keyText(p.key)}; ` +
-          'DynamoDB allows one action per item in a transaction (merge the condition into the write)',
+          `DynamoDB allows one action per item in a transaction (${sameItemHint(prepared[prev]!.operation, p.operation)})`,
       );
     }
     seen.set(id, i);
@@ -333,4 +333,11 @@ export function onlyConflicts(reasons: readonly { readonly code: string }[]): bo
 
 function randomToken(): string {
   return globalThis.crypto.randomUUID();
+}
+
+/** How to make two actions on one item one action: the advice depends on whether either only checks. */
+function sameItemHint(first: WriteOperation, second: WriteOperation): string {
+  if (first === 'check' && second === 'check') return 'merge the conditions into one check';
+  if (first === 'check' || second === 'check') return 'merge the condition into the write';
+  return 'make them one write: one update can set, add and remove together, and a put writes the whole item';
 }

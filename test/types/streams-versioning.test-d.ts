@@ -246,6 +246,17 @@ test('ttl and version options', () => {
     // @ts-expect-error the ttl attribute must be an attribute of the schema
     ttl: 'nope',
   });
+  // A field that holds no Date (the run time refuses it with a KeyError when the entity is defined).
+  defineEntity({
+    table: T,
+    name: 'B',
+    schema: z.object({ id: z.string(), at: z.date().optional(), note: z.string().optional(), until: z.number() }),
+    keys: { primary: { pk: 'B#{id}' } },
+    // @ts-expect-error the ttl attribute must hold a Date: `note` is a string
+    ttl: 'note',
+  });
+  // An optional or nullable Date field compiles.
+  defineEntity({ table: T, name: 'C', schema: z.object({ id: z.string(), at: z.date().nullable().optional() }), keys: { primary: { pk: 'C#{id}' } }, ttl: 'at' });
   expectTypeOf(Doc.get({ docId: 'd' }).includeExpired()).toEqualTypeOf(Doc.get({ docId: 'd' }));
   expectTypeOf(Doc.scan().includeExpired()).toEqualTypeOf(Doc.scan());
   expectTypeOf(Doc.query('primary', Doc.Key('docId').eq('d')).includeExpired()).toEqualTypeOf(Doc.query('primary', Doc.Key('docId').eq('d')));

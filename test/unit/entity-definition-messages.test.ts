@@ -32,6 +32,18 @@ describe('KeyError of a whole-schema rule', () => {
     expect(e.message).toBe('Stamped: timestamp attribute "createdAt" is managed by dynakit (timestamps: true); remove it from the schema or turn timestamps off');
   });
 
+  it('a ttl that is not a z.date() of the schema says what the schema has there', () => {
+    const schema = z.object({ id: z.string(), note: z.string().optional(), until: z.number() });
+    // Typed code does not compile these (ttl takes the fields that hold a Date); plain JavaScript gets the KeyError.
+    const note = thrown(() => defineEntity({ table: T, name: 'Noted', schema, keys, ttl: 'note' as never }));
+    expect(note.message).toBe('Noted: ttl attribute "note" must be a z.date() attribute of the schema (the schema has it as a z.string())');
+    expect(note.attribute).toBe('note');
+    const until = thrown(() => defineEntity({ table: T, name: 'Until', schema, keys, ttl: 'until' as never }));
+    expect(until.message).toBe('Until: ttl attribute "until" must be a z.date() attribute of the schema (the schema has it as a z.number())');
+    const missing = thrown(() => defineEntity({ table: T, name: 'Missing', schema, keys, ttl: 'expiresAt' as never }));
+    expect(missing.message).toBe('Missing: ttl attribute "expiresAt" must be a z.date() attribute of the schema (the schema has no such attribute)');
+  });
+
   it('the discriminator in the schema', () => {
     const e = thrown(() => defineEntity({ table: T, name: 'Clash', schema: z.object({ id: z.string(), _et: z.string() }), keys }));
     expect(e.message).toBe('Clash: schema attribute "_et" collides with a key or discriminator attribute of table App');
