@@ -6,7 +6,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { COMPILE_TIMEOUT } from '../support/compile-timeout.js';
+import { packedPackage } from '../support/packed-package.js';
 
 const run = promisify(execFile);
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -35,7 +37,7 @@ function write(file: string, content: string | object): void {
 
 let work: string;
 let tarball: string;
-let tarballFiles: string[];
+let tarballFiles: readonly string[];
 
 /** Creates <work>/<name> with package.json, dynakit extracted from the tarball, and linked dependencies. */
 async function makeProject(name: string, pkg: object): Promise<string> {
@@ -79,12 +81,11 @@ export const bad: User = { userId: 'u1', name: 42 };
 export const errors: Array<new (...args: never[]) => Error> = [ConditionFailedError, ValidationError];
 `;
 
-beforeAll(() => {
+beforeAll(async () => {
   // Built and packed once for the package project, outside the repository (test/support/package-setup.ts).
-  tarball = inject('packedTarball');
-  tarballFiles = inject('packedFiles');
+  ({ tarball, files: tarballFiles } = await packedPackage());
   work = mkdtempSync(join(tmpdir(), 'dynakit-pack-'));
-});
+}, COMPILE_TIMEOUT);
 
 afterAll(() => {
   if (work) rmSync(work, { recursive: true, force: true });

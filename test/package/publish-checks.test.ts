@@ -13,7 +13,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { COMPILE_TIMEOUT } from '../support/compile-timeout.js';
+import { packedPackage } from '../support/packed-package.js';
 
 const run = promisify(execFile);
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -67,10 +69,12 @@ async function installTs7(dir: string): Promise<string> {
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'dynakit-publish-'));
   // Built and packed once for the package project, outside the repository (test/support/package-setup.ts).
-  tarball = inject('packedTarball');
-  tsc7 = await installTs7(join(work, 'ts7'));
+  // TypeScript 7 is installed while the build may still run.
+  const [packed, installed] = await Promise.all([packedPackage(), installTs7(join(work, 'ts7'))]);
+  tarball = packed.tarball;
+  tsc7 = installed;
   tsc7Version = (await sh(tsc7, ['--version'], work)).trim();
-});
+}, COMPILE_TIMEOUT);
 
 afterAll(() => {
   if (work) rmSync(work, { recursive: true, force: true });
