@@ -210,7 +210,6 @@ export class EntityModel {
       managedInKeys,
       ttl: o.ttl,
       names: this.names,
-      encode: this.encodeValue,
     });
     o.table.register(this);
   }
