@@ -10,6 +10,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ItemSizeError, computeItemSize, defineEntity, defineTable } from '../../src/index.js';
+import { hasLoneSurrogate } from '../../src/entity/text-rules.js';
 
 const Table = defineTable({
   name: 'PutSizeTable',
@@ -60,8 +61,8 @@ const number = fc.oneof(fc.integer(), fc.constantFrom(0, -0, 100, 10_000, -12_30
 const scalar = fc.oneof(text, number, fc.boolean(), fc.constant(null));
 const doc = fc.record(
   {
-    id: text.filter((s) => s !== '' && !s.includes('#') && s.isWellFormed()),
-    status: text.filter((s) => s !== '' && s.isWellFormed()),
+    id: text.filter((s) => s !== '' && !s.includes('#') && !hasLoneSurrogate(s)),
+    status: text.filter((s) => s !== '' && !hasLoneSurrogate(s)),
     title: text,
     count: number,
     big: fc.bigInt({ min: -(10n ** 30n), max: 10n ** 30n }),
