@@ -4,7 +4,6 @@ import { binarySetDuplicate, numberSetDuplicate } from './set-duplicates.js';
 import { storableNumberProblem } from './storable-number.js';
 import { unionReviver } from './union-reviver.js';
 import { hasLoneSurrogate, LONE_SURROGATE_NAME, MAX_ATTRIBUTE_NAME_BYTES, nameBytesOverLimit } from './text-rules.js';
-import { attributeValueSize, computeItemSize, numberSize, utf8Length } from './item-size.js';
 
 /** A storage rule broken by a value: where and why. */
 export class StorageRuleViolation extends Error {
@@ -181,62 +180,30 @@ export function toStoredValue(value: unknown, path = '', level?: number): unknow
       if (!isPlainObject(value)) {
         throw new StorageRuleViolation(path, `cannot store an instance of ${value.constructor?.name ?? 'a class'}`);
       }
-      return storeMap(value, path, level, undefined);
+      checkNesting(path, level);
+      const out: Record<string, unknown> = {};
+      for (const key of Object.keys(value)) {
+        // DynamoDB refuses the whole request ("Empty attribute name"): a batch, every write of its call.
+        if (key === '') throw new StorageRuleViolation(path, `${path === '' ? 'attribute names' : 'map keys'} cannot be empty (DynamoDB rejects an empty name)`);
+        const bytes = nameBytesOverLimit(key);
+        if (bytes !== undefined) nameTooLong(path, key, bytes);
+        // No UTF-8 form: DynamoDB Local fails the write with a 500, which the SDK retries.
+        if (hasLoneSurrogate(key)) throw new StorageRuleViolation(join(path, key), `${path === '' ? 'an attribute name' : 'a map key'} ${LONE_SURROGATE_NAME}`);
+        const given = (value as Record<string, unknown>)[key];
+        // Strings, booleans and non-zero safe integers (most of an item) are stored as given: no path
+        // text is built for them, which only a message would read (one per attribute of every put).
+        if (typeof given === 'string' || typeof given === 'boolean' || (typeof given === 'number' && given !== 0 && Number.isSafeInteger(given))) {
+          out[key] = given;
+          continue;
+        }
+        const v = toStoredValue(given, join(path, key), inner);
+        if (v !== undefined) out[key] = v;
+      }
+      return out;
     }
     default:
       throw new StorageRuleViolation(path, `cannot store a ${typeof value}`);
   }
-}
-
-/**
- * `toStoredValue` of a whole item (a plain map), with the stored item's size as `computeItemSize`
- * counts it, from the same walk: a put sized its item in a second walk over every attribute.
- * Top-level strings, booleans and integers are sized as they are stored; only nested values (a
- * map, a list, a set) are sized on their own, once encoded.
- *
- * @example storeItem({ a: 'xy', n: undefined }) // { stored: { a: 'xy' }, bytes: 3 }
- */
-export function storeItem(item: unknown): { readonly stored: Record<string, unknown>; readonly bytes: number } {
-  if (item === null || typeof item !== 'object' || !isPlainObject(item)) {
-    // Refused below (a zod object's output is a plain map): sized as before, should anything get through.
-    const stored = toStoredValue(item, '', 0) as Record<string, unknown>;
-    return { stored, bytes: computeItemSize(stored) };
-  }
-  const size = { bytes: 0 };
-  return { stored: storeMap(item, '', 0, size), bytes: size.bytes };
-}
-
-/**
- * A plain map's stored form (see `toStoredValue`); with `size`, the sum over its stored entries of
- * their key's and value's bytes is added to `size.bytes` (an item's size: no map overhead).
- */
-function storeMap(value: object, path: string, level: number | undefined, size: { bytes: number } | undefined): Record<string, unknown> {
-  checkNesting(path, level);
-  const inner = level === undefined ? undefined : level + 1;
-  const out: Record<string, unknown> = {};
-  let bytes = 0;
-  for (const key of Object.keys(value)) {
-    // DynamoDB refuses the whole request ("Empty attribute name"): a batch, every write of its call.
-    if (key === '') throw new StorageRuleViolation(path, `${path === '' ? 'attribute names' : 'map keys'} cannot be empty (DynamoDB rejects an empty name)`);
-    const over = nameBytesOverLimit(key);
-    if (over !== undefined) nameTooLong(path, key, over);
-    // No UTF-8 form: DynamoDB Local fails the write with a 500, which the SDK retries.
-    if (hasLoneSurrogate(key)) throw new StorageRuleViolation(join(path, key), `${path === '' ? 'an attribute name' : 'a map key'} ${LONE_SURROGATE_NAME}`);
-    const given = (value as Record<string, unknown>)[key];
-    // Strings, booleans and non-zero safe integers (most of an item) are stored as given: no path
-    // text is built for them, which only a message would read (one per attribute of every put).
-    if (typeof given === 'string' || typeof given === 'boolean' || (typeof given === 'number' && given !== 0 && Number.isSafeInteger(given))) {
-      out[key] = given;
-      if (size !== undefined) bytes += utf8Length(key) + (typeof given === 'string' ? utf8Length(given) : typeof given === 'boolean' ? 1 : numberSize(given));
-      continue;
-    }
-    const v = toStoredValue(given, join(path, key), inner);
-    if (v === undefined) continue;
-    out[key] = v;
-    if (size !== undefined) bytes += utf8Length(key) + attributeValueSize(v);
-  }
-  if (size !== undefined) size.bytes += bytes;
-  return out;
 }
 
 const reviveBigInt = (v: unknown): unknown => (typeof v === 'number' && Number.isInteger(v) ? BigInt(v) : v);

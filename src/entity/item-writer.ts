@@ -1,8 +1,8 @@
 import type { z } from 'zod';
 import { ItemSizeError, ValidationError } from '../errors.js';
-import { encodeItem, epochSeconds } from './value-encoding.js';
+import { epochSeconds } from './value-encoding.js';
 import { negativeZerosStored, withoutNegativeZeros } from './codec.js';
-import { attributeValueSize, computeItemSize, MAX_ITEM_BYTES, sizeWithLocalIndexes, utf8Length } from './item-size.js';
+import { computeItemSize, MAX_ITEM_BYTES, sizeWithLocalIndexes } from './item-size.js';
 import type { KeyValue } from './key-encoding.js';
 import { checkKeyPartsSize, checkSelfKeyValue, type IndexKeys, type SelfKey } from './index-keys.js';
 import { defOf } from './schema-walk.js';
@@ -31,21 +31,8 @@ export interface ItemWriterOptions {
   readonly managedInKeys: boolean;
   readonly ttl: string | undefined;
   readonly names: StoredNames;
-}
-
-/** The bytes one attribute adds to an item (none when undefined, which is not stored). */
-function attributeBytes(name: string, value: unknown): number {
-  return value === undefined ? 0 : utf8Length(name) + attributeValueSize(value);
-}
-
-/** `Object.assign(item, values)`, returning the bytes it adds to the item (less those of the values it replaces). */
-function assignSized(item: Record<string, unknown>, values: Readonly<Record<string, unknown>>): number {
-  let bytes = 0;
-  for (const k of Object.keys(values)) {
-    bytes += attributeBytes(k, values[k]) - attributeBytes(k, item[k]);
-    item[k] = values[k];
-  }
-  return bytes;
+  /** The entity's value encoder (`EntityModel.encode`). */
+  readonly encode: (value: unknown, path: string, level?: number) => unknown;
 }
 
 /** Physical key attributes of one index built from model values. */
@@ -125,24 +112,14 @@ export class ItemWriter {
     const { o } = this;
     const storable = this.pruneEmptySets === null ? output : this.pruneEmptySets(output);
     const zeros = negativeZerosStored();
-    // The item is sized as it is encoded (one walk); what changes it below adjusts the count.
-    const encoded = encodeItem(o.name, storable);
-    const stored = encoded.stored;
-    let storedSize = encoded.bytes;
+    const stored = o.encode(storable, '', 0) as Record<string, unknown>;
     const negativeZero = negativeZerosStored() !== zeros;
     if (this.tableOwned !== undefined) {
-      for (const a of this.tableOwned) {
-        if (stored[a] !== undefined) storedSize -= attributeBytes(a, stored[a]);
-        delete stored[a];
-      }
+      for (const a of this.tableOwned) delete stored[a];
       if (o.ttl === undefined) this.refuseTableTtl(stored);
     }
-    if (o.ttl !== undefined && output[o.ttl] instanceof Date) {
-      const seconds = epochSeconds(output[o.ttl] as Date);
-      storedSize += attributeBytes(o.ttl, seconds) - attributeBytes(o.ttl, stored[o.ttl]);
-      stored[o.ttl] = seconds;
-    }
-    storedSize += o.names.renameInPlace(stored);
+    if (o.ttl !== undefined && output[o.ttl] instanceof Date) stored[o.ttl] = epochSeconds(output[o.ttl] as Date);
+    o.names.renameInPlace(stored);
     const withStamps = stamps === undefined || !o.managedInKeys ? output : Object.assign({}, output, stamps);
     const item: Record<string, unknown> = {};
     for (const ix of o.indexes.values()) {
@@ -161,12 +138,10 @@ export class ItemWriter {
     // The key of an index the entity has no keys on is built by nothing: its value is checked here.
     for (const [attribute, keys] of o.foreignKeys) checkSelfKeyValue(o.name, keys, attribute, output[attribute]);
     if (o.table.entityAttribute !== undefined) item[o.table.entityAttribute] = o.name;
-    // The keys and discriminator, less those the stored attributes replace (a field stored in a key attribute).
-    let itemSize = computeItemSize(item) + storedSize;
-    for (const a in item) if (Object.hasOwn(stored, a)) itemSize -= attributeBytes(a, item[a]);
     Object.assign(item, stored);
-    if (stamps !== undefined) itemSize += assignSized(item, o.names.toStored(stamps));
-    if (o.schemaVersion !== undefined) itemSize += assignSized(item, { [o.schemaVersion[0]]: o.schemaVersion[1] });
+    if (stamps !== undefined) Object.assign(item, o.names.toStored(stamps));
+    if (o.schemaVersion !== undefined) item[o.schemaVersion[0]] = o.schemaVersion[1];
+    const itemSize = computeItemSize(item);
     const size = sizeWithLocalIndexes(item, itemSize, o.table.indexes.values());
     if (size > MAX_ITEM_BYTES) throw new ItemSizeError(o.name, size, MAX_ITEM_BYTES);
     return { item, size: itemSize, negativeZero };

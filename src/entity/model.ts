@@ -210,6 +210,7 @@ export class EntityModel {
       managedInKeys,
       ttl: o.ttl,
       names: this.names,
+      encode: this.encodeValue,
     });
     o.table.register(this);
   }

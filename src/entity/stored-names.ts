@@ -1,5 +1,4 @@
 import { KeyError } from '../errors.js';
-import { utf8Length } from './item-size.js';
 
 /** What an entity's attribute names in the table must stay clear of. */
 export interface StoredNameRules {
@@ -88,22 +87,16 @@ export class StoredNames {
   /**
    * Moves the renamed attributes of a stored-form item to their stored names. All are taken out
    * before any is put back: a stored name may be another field's model name (`{ a: 'b', b: 'a' }`,
-   * `{ a: 'b', b: 'c' }`), which moving one at a time overwrote. Returns the bytes the new names
-   * add to the item's size (negative when shorter), which a put counts without sizing the item again.
+   * `{ a: 'b', b: 'c' }`), which moving one at a time overwrote.
    */
-  renameInPlace(item: Record<string, unknown>): number {
-    if (this.renamed.size === 0) return 0;
+  renameInPlace(item: Record<string, unknown>): void {
     const moved: [string, unknown][] = [];
-    // What the renames add to the item's size: its values stay, under names of other lengths.
-    let bytes = 0;
     for (const [field, name] of this.renamed) {
       if (!(field in item)) continue;
       moved.push([name, item[field]]);
-      if (item[field] !== undefined) bytes += utf8Length(name) - utf8Length(field);
       delete item[field];
     }
     for (const [name, value] of moved) item[name] = value;
-    return bytes;
   }
 
   /** `values` (model names) under their stored names; `values` itself when nothing is renamed. */

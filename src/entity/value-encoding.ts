@@ -1,5 +1,5 @@
 import { ValidationError } from '../errors.js';
-import { storeItem, StorageRuleViolation, toStoredValue } from './codec.js';
+import { StorageRuleViolation, toStoredValue } from './codec.js';
 
 /** DynamoDB's TTL format: whole epoch seconds. */
 export function epochSeconds(d: Date): number {
@@ -19,21 +19,6 @@ export function encodeStored(owner: string, ttl: string | undefined, value: unkn
   } catch (e) {
     // A whole item is encoded at path ''; anything else is one value (an update or condition value).
     if (e instanceof StorageRuleViolation) throw new ValidationError(owner, [{ path: e.path, message: e.rule }], path === '' ? 'item' : 'value');
-    throw e;
-  }
-}
-
-/**
- * A validated model item in stored form with its size (see `storeItem`); a value DynamoDB would
- * reject is a `ValidationError` of the entity `owner`, as `encodeStored` of the whole item.
- *
- * @example encodeItem('User', { name: 'Ada', at: new Date(0) }).bytes // 33
- */
-export function encodeItem(owner: string, item: unknown): { readonly stored: Record<string, unknown>; readonly bytes: number } {
-  try {
-    return storeItem(item);
-  } catch (e) {
-    if (e instanceof StorageRuleViolation) throw new ValidationError(owner, [{ path: e.path, message: e.rule }], 'item');
     throw e;
   }
 }
