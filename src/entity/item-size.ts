@@ -76,7 +76,11 @@ function integerSize(n: number): number {
   if (n === 0) return 1;
   let m = Math.abs(n);
   while (m % 100 === 0) m /= 100; // trailing 00 pairs are not stored
-  return 1 + Math.ceil(String(m).length / 2) + (n < 0 ? 1 : 0);
+  // Digits counted without the decimal text (a string per number of every sized item); powers of
+  // ten are exact doubles up to 1e22, past any safe integer.
+  let digits = 1;
+  for (let p = 10; p <= m; p *= 10) digits++;
+  return 1 + Math.ceil(digits / 2) + (n < 0 ? 1 : 0);
 }
 
 /** Size in bytes of one attribute value, as DynamoDB computes it (see the facts sheet, section 2). */

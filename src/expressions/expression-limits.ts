@@ -150,6 +150,9 @@ export function checkExpressionLimits(entity: string, what: string, expression: 
  * the command's, so a bound for each of its expressions.
  */
 function roughBound(expression: string, ph: Placeholders): number {
+  // Each use is a character of the expression: a bound with no scan settles ordinary expressions.
+  const loose = expression.length + ph.roughNameBytes * expression.length + ph.roughValueBytes;
+  if (loose <= MAX_SUBSTITUTED_EXPRESSION_BYTES) return loose;
   let uses = 0;
   for (let i = expression.indexOf('#'); i !== -1; i = expression.indexOf('#', i + 1)) uses++;
   return expression.length + ph.roughNameBytes * uses + ph.roughValueBytes;

@@ -48,12 +48,12 @@ export function updateRequest(
   if (tag !== undefined && m.keys.primaryComposites.has(tag)) assertKeyVariant(m.name, tag, keyValues[tag], plan.guards);
   const variant = s.upsert ? createdVariant(m, keyValues) : undefined;
   if (s.upsert) requireCreatable(m, plan, variant);
-  const internal: UpdateAction[] = [];
   /** Values a created item gets with if_not_exists: index keys of a created item are built from them too. */
   const defaults: Record<string, unknown> = {};
   // The stamps are also what the update is known to store (`written`, a transaction's result).
   const stamps: Record<string, unknown> = {};
-  internal.push(...stampActions(m, now, s.upsert, s.timestamps, stamps, defaults));
+  // Concatenated, not spread into push() or an array literal: a few actions each, on every update.
+  let internal: UpdateAction[] = stampActions(m, now, s.upsert, s.timestamps, stamps, defaults);
   Object.assign(plan.known, stamps);
   if (m.version !== undefined) {
     // Every update bumps the version; a missing one (legacy item) counts as 0.
@@ -63,8 +63,8 @@ export function updateRequest(
       value: { kind: 'arith', op: '+', left: { kind: 'ifNotExists', path: [m.version], fallback: { kind: 'value', value: 0 } }, right: { kind: 'value', value: 1 } },
     });
   }
-  if (s.upsert) internal.push(...creationActions(m, plan, keyValues, variant, defaults));
-  const actions = [...plan.actions, ...internal, ...indexKeyActions(m, plan, keyValues, s.upsert, defaults)];
+  if (s.upsert) internal = internal.concat(creationActions(m, plan, keyValues, variant, defaults));
+  const actions = plan.actions.concat(internal, indexKeyActions(m, plan, keyValues, s.upsert, defaults));
   checkSelfKeyWrites(m, actions);
   checkMultiKeyWrites(m, actions);
   const ctx = contextFor(m);

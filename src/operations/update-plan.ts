@@ -226,7 +226,9 @@ export function planSteps(model: EntityModel, steps: readonly UpdateStep[], plan
       }
       continue;
     }
-    for (const [p, raw] of Object.entries(step.values)) {
+    // Keys, not entries: no [key, value] array per value of every update.
+    for (const p of Object.keys(step.values)) {
+      const raw = step.values[p];
       // An optional key given as undefined is absent, except in set() where it means REMOVE.
       if (raw === undefined && step.kind !== 'set') continue;
       const path = resolvePath(model, p);

@@ -172,7 +172,13 @@ export function itemIsNewText(model: EntityModel): string {
 
 /** ANDs the defined conditions, in order. */
 export function allOf(...conditions: (Condition | undefined)[]): Condition | undefined {
-  const defined = conditions.filter((c): c is Condition => c !== undefined);
-  if (defined.length === 0) return undefined;
-  return defined.length === 1 ? defined[0] : defined[0]!.and(...defined.slice(1));
+  // In a loop: every conditional write ANDs its guards here, and filter() + slice() cost two arrays and a closure per write.
+  let first: Condition | undefined;
+  let rest: Condition[] | undefined;
+  for (const c of conditions) {
+    if (c === undefined) continue;
+    if (first === undefined) first = c;
+    else (rest ??= []).push(c);
+  }
+  return first === undefined || rest === undefined ? first : first.and(...rest);
 }

@@ -46,3 +46,24 @@ describe('checkExpressionLimits', () => {
     expect(() => checkExpressionLimits('User', 'update', 'é'.repeat(2049), 0, new Placeholders())).toThrow(/4098 bytes/);
   });
 });
+
+describe('checkExpressionLimits with names and values in place (1 MiB)', () => {
+  // A long name's rough bound (3 bytes per UTF-16 unit) times the expression's length is over 1 MiB,
+  // so the bound with no scan does not settle it: the uses of '#' are counted, and it passes.
+  it('passes a long name used once, though the quick bound (every character a use) is over the limit', () => {
+    const ph = new Placeholders();
+    const name = 'n'.repeat(60_000);
+    const expression = `attribute_exists(${ph.name(name)}) AND attribute_exists(${ph.name('b')})`;
+    expect(expression.length * 3 * (name.length + 1)).toBeGreaterThan(1_048_576);
+    expect(() => checkExpressionLimits('User', 'condition', expression, 3, ph)).not.toThrow();
+  });
+
+  it('refuses the same name used often enough to pass 1 MiB in place, naming the substituted size', () => {
+    const ph = new Placeholders();
+    const name = ph.name('n'.repeat(60_000));
+    const expression = Array.from({ length: 18 }, () => `attribute_exists(${name})`).join(' OR ');
+    expect(() => checkExpressionLimits('User', 'condition', expression, 35, ph)).toThrow(
+      /^User: the condition is 1,080,\d{3} bytes with its attribute names and values in place; DynamoDB allows 1,048,576 bytes per expression/,
+    );
+  });
+});
