@@ -131,7 +131,9 @@ function conditionHolds(cmd: UpdateCmd, cur: ProfileItem | undefined): boolean {
       const max = a.path === 'tags' ? TAGS_MAX : FLAGS_MAX;
       if (stored !== undefined && stored.size > 0 && stored.size + (a.value as string[]).length > max) return false;
     }
-    if (a.kind === 'remove' && /^items\[\d+\]$/.test(a.path) && cur?.items !== undefined && cur.items.length < ITEMS_MIN + 1) return false;
+    // REMOVE of an index past the end removes nothing, so only an element the list holds counts.
+    const removeIndex = /^items\[(\d+)\]$/.exec(a.path);
+    if (a.kind === 'remove' && removeIndex !== null && cur?.items !== undefined && Number(removeIndex[1]) < cur.items.length && cur.items.length < ITEMS_MIN + 1) return false;
     const setIndex = /^items\[(\d+)\]$/.exec(a.path);
     if (a.kind === 'set' && setIndex !== null) {
       const len = cur?.items?.length;
