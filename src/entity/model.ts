@@ -25,6 +25,7 @@ import { ProjectionPlan } from './projection-plan.js';
 import type { Table } from './table.js';
 import type { ConditionOwner } from '../expressions/condition-owner.js';
 import { SchemaMigrations, type MigrationsOption } from './schema-migrations.js';
+import { coresOf, elementSchemas } from './instance-schemas.js';
 
 export interface ModelOptions {
   readonly name: string;
@@ -119,7 +120,7 @@ export class EntityModel {
     this.name = o.name;
     this.table = o.table;
     // Read only for a condition value that holds a class instance (see `givenInput`).
-    this.conditionOwner = { label: `entity ${o.name}`, valueSchemas: (path) => this.schemasAt(path) };
+    this.conditionOwner = { label: `entity ${o.name}`, valueSchemas: (path, element) => this.schemasAt(path, element) };
     this.schema = o.schema;
     const variants = (this.variants = schemaVariants(o.name, o.schema));
     this.shape = variants?.shape ?? objectShape(o.name, o.schema);
@@ -265,10 +266,14 @@ export class EntityModel {
   /** The compiler's `encode` for this entity's values: one function per entity, not one per command. */
   readonly encodeValue = (value: unknown, path: string, level?: number): unknown => this.encode(value, path, level);
 
-  /** The schemas of the value at a document path (`[]` for a path the schema does not have: the condition's own checks refuse it). */
-  private schemasAt(path: DocPath): readonly z.ZodType[] {
+  /**
+   * The schemas of the value at a document path, or of its list's elements with `element` (`[]` for
+   * a path the schema does not have: the condition's own checks refuse it).
+   */
+  private schemasAt(path: DocPath, element = false): readonly z.ZodType[] {
     try {
-      return leafSchemas(pathSchemas(this.schema, path));
+      const schemas = leafSchemas(pathSchemas(this.schema, path));
+      return element ? elementSchemas(coresOf(schemas), 0) : schemas;
     } catch {
       return [];
     }

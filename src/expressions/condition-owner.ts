@@ -12,10 +12,11 @@ import { ExpressionError } from '../errors.js';
 export interface ConditionOwner {
   readonly label: string;
   /**
-   * The schemas of the value at a path of an entity (none for a table's physical paths): a class
-   * instance given as a condition value where they read a map is taken as its fields (`givenInput`).
+   * The schemas of the value at a path of an entity, or of its list's elements with `element` (none
+   * for a table's physical paths): a class instance given as a condition value where they read a
+   * map is taken as its fields (`givenInput`).
    */
-  readonly valueSchemas?: (path: DocPath) => readonly z.ZodType[];
+  readonly valueSchemas?: (path: DocPath, element?: boolean) => readonly z.ZodType[];
 }
 
 /** An owner of a condition and a path it named there (the path an error points at). */

@@ -4,7 +4,6 @@ import { ExpressionError } from '../errors.js';
 import { KeyCondition, KeyOperand } from './key-condition.js';
 import { anotherCopy } from '../another-copy.js';
 import { givenInput, type ValueSchemas } from '../given-input.js';
-import { coresOf, elementSchemas } from '../entity/instance-schemas.js';
 
 /**
  * An immutable condition: a node of the expression AST plus `and`/`or`/`not` to combine it.
@@ -174,7 +173,7 @@ function operand<V>(v: ValueOrAttr<V>, at?: AttributeOperand<unknown>, element =
   const of = at?.owner?.valueSchemas;
   if (of === undefined || typeof v !== 'object' || v === null) return { kind: 'value', value: givenInput(v) };
   const path = at!.path;
-  const schemas: ValueSchemas = { valueSchemas: () => (element ? elementSchemas(coresOf(of(path)), 0) : of(path)) };
+  const schemas: ValueSchemas = { valueSchemas: () => of(path, element) };
   return { kind: 'value', value: givenInput(v, schemas) };
 }
 
