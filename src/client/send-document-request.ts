@@ -12,6 +12,7 @@ import { ItemParseError } from '../errors.js';
 import { marshallSettings, unmarshallSettings } from './marshal-settings.js';
 import { sendCommand, type AnyDynamoClient } from './send.js';
 import { unreadableNumber } from './unreadable-number.js';
+import { exactKeyNumbers } from './exact-key-numbers.js';
 
 type Plain = Record<string, unknown>;
 type Raw = Record<string, AttributeValue>;
@@ -82,8 +83,10 @@ export async function sendDocumentRequest<Output>(
     if (unreadable === undefined) for (let i = 0; i < items.length; i++) items[i] = readItem(owner, out.Items[i]!, back);
     else for (let i = 0; i < items.length; i++) items[i] = readListedItem(owner, out.Items[i]!, back, unreadable);
     result['Items'] = items;
+    // As DynamoDB sent them: a cursor made of a row's key needs its numbers exactly (see exact-key-numbers.ts).
+    result['RawItems'] = out.Items;
   }
-  if (out.LastEvaluatedKey !== undefined) result['LastEvaluatedKey'] = readItem(owner, out.LastEvaluatedKey, back);
+  if (out.LastEvaluatedKey !== undefined) result['LastEvaluatedKey'] = exactKeyNumbers(readItem(owner, out.LastEvaluatedKey, back), out.LastEvaluatedKey);
   return result as Output;
 }
 

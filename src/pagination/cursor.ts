@@ -1,21 +1,28 @@
+import { NumberValueImpl } from '@aws-sdk/util-dynamodb';
 import { InvalidCursorError } from '../errors.js';
 import type { ResolvedIndex } from '../entity/table.js';
 import type { KeyAttribute } from '../entity/table-types.js';
 import { checkInKeyCondition, type CursorBounds } from './cursor-bounds.js';
 
-/** A DynamoDB `LastEvaluatedKey` in DocumentClient form (integers beyond 2^53 come as `bigint`). */
-export type StartKey = Record<string, string | number | bigint | Uint8Array>;
+/**
+ * A DynamoDB `LastEvaluatedKey` in DocumentClient form (integers beyond 2^53 come as `bigint`, a
+ * number no JS number holds exactly as a `NumberValue`: see exact-key-numbers.ts).
+ */
+export type StartKey = Record<string, string | number | bigint | NumberValueImpl | Uint8Array>;
 
 interface CursorBody {
   /** table */
   t: string;
   /** index */
   i: string;
-  /** key: strings and numbers as-is, bigints as { n: decimal }, binary as { b: base64 } */
+  /** key: strings and numbers as-is, bigints and numbers a JS number does not hold as { n: decimal text }, binary as { b: base64 } */
   k: Record<string, string | number | { n: string } | { b: string }>;
   /** 1 for a descending (`reverse()`) read, 0 for an ascending one; absent in cursors issued before cursors carried a direction, which resume either way */
   r?: 0 | 1;
 }
+
+/** A number's text as DynamoDB writes it (and `{ n }` of a cursor carries). */
+const DECIMAL_TEXT = /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/;
 
 /** The attributes a start key of this index must have: the table key, plus the index key. */
 export function startKeyAttributes(primary: ResolvedIndex, index: ResolvedIndex): KeyAttribute[] {
@@ -32,7 +39,7 @@ export function startKeyAttributes(primary: ResolvedIndex, index: ResolvedIndex)
 export function encodeCursor(table: string, index: string, key: StartKey, reverse = false): string {
   const k: CursorBody['k'] = {};
   for (const [name, v] of Object.entries(key)) {
-    k[name] = v instanceof Uint8Array ? { b: Buffer.from(v).toString('base64') } : typeof v === 'bigint' ? { n: v.toString() } : v;
+    k[name] = v instanceof Uint8Array ? { b: Buffer.from(v).toString('base64') } : typeof v === 'bigint' || v instanceof NumberValueImpl ? { n: v.toString() } : v;
   }
   const body: CursorBody = { t: table, i: index, k, r: reverse ? 1 : 0 };
   return Buffer.from(JSON.stringify(body), 'utf8').toString('base64url');
@@ -82,6 +89,7 @@ export function decodeCursor(cursor: string, table: string, index: string, expec
     if (attr.type === 'S' && typeof v === 'string' && v !== '') out[attr.name] = v;
     else if (attr.type === 'N' && typeof v === 'number' && Number.isFinite(v)) out[attr.name] = v;
     else if (attr.type === 'N' && v !== null && typeof v === 'object' && 'n' in v && typeof v.n === 'string' && /^-?\d+$/.test(v.n)) out[attr.name] = BigInt(v.n);
+    else if (attr.type === 'N' && v !== null && typeof v === 'object' && 'n' in v && typeof v.n === 'string' && DECIMAL_TEXT.test(v.n)) out[attr.name] = new NumberValueImpl(v.n);
     else if (attr.type === 'B' && v !== null && typeof v === 'object' && 'b' in v && typeof v.b === 'string') out[attr.name] = new Uint8Array(Buffer.from(v.b, 'base64'));
     else throw new InvalidCursorError(target, `key attribute ${attr.name} is missing or has the wrong type`);
   }

@@ -1,4 +1,6 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { KeyAttribute } from '../entity/table-types.js';
+import { exactKeyNumbers } from '../client/exact-key-numbers.js';
 import type { AnyDynamoClient } from '../client/send.js';
 import { sendDocumentRequest, type DocumentRequestKind, type ItemOwner } from '../client/send-document-request.js';
 import { encodeCursor, type StartKey } from './cursor.js';
@@ -89,14 +91,22 @@ export function takeStartKey(input: Record<string, unknown>): StartKey | undefin
 
 interface RawPage {
   Items?: Record<string, unknown>[];
+  /** `Items` as DynamoDB sent them (see `sendDocumentRequest`). */
+  RawItems?: Record<string, AttributeValue>[];
   LastEvaluatedKey?: Record<string, unknown>;
   ScannedCount?: number;
 }
 
-function keyOf(raw: Record<string, unknown>, attrs: readonly KeyAttribute[]): StartKey {
+/**
+ * The start key of `rows[i]`: its key attributes, numbers exactly as stored (`stored`: the rows as
+ * DynamoDB sent them; see exact-key-numbers.ts).
+ */
+function keyOf(rows: readonly Record<string, unknown>[], stored: readonly Record<string, AttributeValue>[] | undefined, i: number, attrs: readonly KeyAttribute[]): StartKey {
+  const raw = rows[i]!;
   const key: StartKey = {};
   for (const a of attrs) key[a.name] = raw[a.name] as string | number | Uint8Array;
-  return key;
+  const exact = stored?.[i];
+  return exact === undefined ? key : exactKeyNumbers(key, exact, attrs.filter((a) => a.type === 'N').map((a) => a.name));
 }
 
 /** One request's page, and where the next request starts (`undefined`: nothing after it). */
@@ -177,8 +187,10 @@ export async function readPage<T>(spec: PagedReadSpec<T>, request: PageRequest):
   const unreadable = spec.hydrate === undefined ? spec.unreadable : undefined;
   const out = await sendDocumentRequest<RawPage>(spec.client, spec.kind, spec.owner, input, signal, unreadable);
   const rows = out.Items ?? [];
+  const stored = out.RawItems;
   const items: T[] = [];
-  let lastRaw: Record<string, unknown> | undefined;
+  /** the row of the last item returned */
+  let last: number | undefined;
   let cut = false;
   /** hydrated, when the page is full: whether a row already fetched after its last item returns one */
   let followed = false;
@@ -190,7 +202,7 @@ export async function readPage<T>(spec: PagedReadSpec<T>, request: PageRequest):
       const parsed = spec.parse(raw);
       if (parsed === SKIP) continue;
       items.push(parsed);
-      lastRaw = raw;
+      last = i;
       if (items.length >= remaining) {
         cut = i < rows.length - 1 || out.LastEvaluatedKey !== undefined;
         break;
@@ -214,7 +226,7 @@ export async function readPage<T>(spec: PagedReadSpec<T>, request: PageRequest):
         const parsed = item === undefined ? SKIP : spec.parse(item);
         if (parsed === SKIP) continue;
         items.push(parsed);
-        lastRaw = rows[i]!;
+        last = i;
         if (items.length >= remaining) {
           cut = i < rows.length - 1 || out.LastEvaluatedKey !== undefined;
           // The rows fetched after it tell, without reading them again, whether an item follows.
@@ -229,11 +241,11 @@ export async function readPage<T>(spec: PagedReadSpec<T>, request: PageRequest):
   const left = remaining - items.length;
   let next: Record<string, unknown> | undefined;
   if (left > 0) next = out.LastEvaluatedKey;
-  else if (!cut || lastRaw === undefined) next = undefined;
+  else if (!cut || last === undefined) next = undefined;
   else if (spec.hydrate !== undefined) {
-    next = followed ? keyOf(lastRaw, spec.startKeyAttributes) : await nextReturningRow(spec, rows, lookFrom, out.LastEvaluatedKey, pageSize, signal, lookPastRequests);
+    next = followed ? keyOf(rows, stored, last, spec.startKeyAttributes) : await nextReturningRow(spec, { rows, stored }, lookFrom, out.LastEvaluatedKey, pageSize, signal, lookPastRequests);
   }
-  else next = lastRaw === rows[rows.length - 1] && out.LastEvaluatedKey !== undefined ? out.LastEvaluatedKey : keyOf(lastRaw, spec.startKeyAttributes);
+  else next = last === rows.length - 1 && out.LastEvaluatedKey !== undefined ? out.LastEvaluatedKey : keyOf(rows, stored, last, spec.startKeyAttributes);
   const cursor = next === undefined ? undefined : encodeCursor(spec.table, spec.index, next as StartKey, spec.reverse === true);
   const page = cursor === undefined ? { items } : { items, cursor };
   return { page, next, remaining: left, evaluated: out.ScannedCount ?? rows.length };
@@ -264,7 +276,7 @@ function returnsOf<T>(spec: PagedReadSpec<T>): (item: Record<string, unknown>) =
  */
 async function nextReturningRow<T>(
   spec: PagedReadSpec<T>,
-  rows: readonly Record<string, unknown>[],
+  page: { readonly rows: readonly Record<string, unknown>[]; readonly stored: readonly Record<string, AttributeValue>[] | undefined },
   from: number,
   lastEvaluatedKey: Record<string, unknown> | undefined,
   pageSize: number | undefined,
@@ -272,18 +284,20 @@ async function nextReturningRow<T>(
   requests: number,
 ): Promise<Record<string, unknown> | undefined> {
   const returns = returnsOf(spec);
-  let resume: Record<string, unknown> = keyOf(rows[from - 1]!, spec.startKeyAttributes);
-  let pending = rows.slice(from);
+  const attrs = spec.startKeyAttributes;
+  let { rows, stored } = page;
+  let resume: Record<string, unknown> = keyOf(rows, stored, from - 1, attrs);
+  let start = from;
   let after = lastEvaluatedKey;
   let chunk = 1;
   for (;;) {
-    for (let i = 0; i < pending.length; i += chunk, chunk = Math.min(chunk * 2, MAX_BATCH_GET)) {
-      const batch = pending.slice(i, i + chunk);
-      const full = await spec.hydrate!(batch, signal);
-      for (let j = 0; j < batch.length; j++) {
-        const item = full[j];
+    for (let i = start; i < rows.length; i += chunk, chunk = Math.min(chunk * 2, MAX_BATCH_GET)) {
+      const end = Math.min(rows.length, i + chunk);
+      const full = await spec.hydrate!(rows.slice(i, end), signal);
+      for (let j = i; j < end; j++) {
+        const item = full[j - i];
         if (item !== undefined && returns(item)) return resume;
-        resume = keyOf(batch[j]!, spec.startKeyAttributes);
+        resume = keyOf(rows, stored, j, attrs);
       }
     }
     if (after === undefined) return undefined;
@@ -291,7 +305,9 @@ async function nextReturningRow<T>(
     if (requests-- <= 0) return resume;
     const input: Record<string, unknown> = { ...spec.input, ExclusiveStartKey: after, Limit: pageSize ?? LOOK_PAST_ROWS };
     const out = await sendDocumentRequest<RawPage>(spec.client, spec.kind, spec.owner, input, signal);
-    pending = out.Items ?? [];
+    rows = out.Items ?? [];
+    stored = out.RawItems;
+    start = 0;
     after = out.LastEvaluatedKey;
   }
 }

@@ -23,8 +23,8 @@ client.middlewareStack.add(
     const keep = entry.Keys.slice(0, Math.ceil(entry.Keys.length / 2));
     const left = entry.Keys.slice(keep.length);
     input.RequestItems = { [table]: { ...entry, Keys: keep } };
-    const out = (await next(args)) as { output: { UnprocessedKeys?: Record<string, unknown> } };
-    if (left.length > 0) out.output.UnprocessedKeys = { [table]: { ...entry, Keys: left } };
+    const out = await next(args);
+    if (left.length > 0) (out.output as { UnprocessedKeys?: Record<string, unknown> }).UnprocessedKeys = { [table]: { ...entry, Keys: left } };
     return out;
   },
   { step: 'initialize', name: 'injectUnprocessed' },
