@@ -9,6 +9,7 @@ import type { GetBuilder } from '../operations/get.js';
 import { backoffDelay, isRetryableError, resolveBackoff, resolveConcurrency, sleep, type BackoffOptions } from './backoff.js';
 import { clientTag, itemId } from './write-request.js';
 import { tableEntry } from '../entity/table-name.js';
+import { exactKeyNumbers } from '../client/exact-key-numbers.js';
 
 /** DynamoDB's cap on keys per BatchGetItem call. */
 export const MAX_BATCH_GET = 100;
@@ -182,7 +183,9 @@ async function readChunk(
         let item: Record<string, unknown> | undefined;
         let key: Record<string, unknown>;
         try {
-          item = key = readItem(owner, raw, back);
+          item = readItem(owner, raw, back);
+          // Its key numbers exactly, as the key asked holds them (an index row's, see exact-key-numbers.ts).
+          key = exactKeyNumbers(item, raw, names);
         } catch (e) {
           if (unreadable === undefined || !(e instanceof ItemParseError)) throw e;
           item = unreadable(e);
@@ -191,7 +194,7 @@ async function readChunk(
         if (item !== undefined) found.set(lookupId({ group: first.group, id: itemId(table, key, names) }), item);
       }
       // Kept in DocumentClient form: resent like the first keys, and what a BatchGetError reports.
-      const left = (tableEntry(out.UnprocessedKeys, table)?.Keys ?? []).map((key) => unmarshall(key, back));
+      const left = (tableEntry(out.UnprocessedKeys, table)?.Keys ?? []).map((key) => exactKeyNumbers(unmarshall(key, back), key));
       const pending = new Set(left.map((key) => itemId(table, key, names)));
       for (const key of keys) {
         const id = itemId(table, key, names);
@@ -231,5 +234,5 @@ function chunkOwner(chunk: readonly KeyLookup[], back: unmarshallOptions | undef
 function storedKey(raw: Record<string, AttributeValue>, names: readonly string[], back: unmarshallOptions | undefined): Record<string, unknown> {
   const key: Record<string, AttributeValue> = {};
   for (const n of names) if (raw[n] !== undefined) key[n] = raw[n];
-  return unmarshall(key, back);
+  return exactKeyNumbers(unmarshall(key, back), key);
 }

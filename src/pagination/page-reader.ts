@@ -109,6 +109,17 @@ function keyOf(rows: readonly Record<string, unknown>[], stored: readonly Record
   return exact === undefined ? key : exactKeyNumbers(key, exact, attrs.filter((a) => a.type === 'N').map((a) => a.name));
 }
 
+/**
+ * A hydrated read's index rows with their numbers exactly as stored (see exact-key-numbers.ts):
+ * they are keys, never parsed, and the items are fetched by them; a rounded key number would
+ * fetch no item (or another), and the item would be dropped as gone.
+ */
+function exactRows(out: RawPage): Record<string, unknown>[] {
+  const rows = out.Items ?? [];
+  const stored = out.RawItems;
+  return stored === undefined ? rows : rows.map((row, i) => exactKeyNumbers(row, stored[i]!));
+}
+
 /** One request's page, and where the next request starts (`undefined`: nothing after it). */
 interface PageStep<T> {
   readonly page: Page<T>;
@@ -186,8 +197,8 @@ export async function readPage<T>(spec: PagedReadSpec<T>, request: PageRequest):
   if (requestLimit !== undefined) input.Limit = requestLimit;
   const unreadable = spec.hydrate === undefined ? spec.unreadable : undefined;
   const out = await sendDocumentRequest<RawPage>(spec.client, spec.kind, spec.owner, input, signal, unreadable);
-  const rows = out.Items ?? [];
   const stored = out.RawItems;
+  const rows = spec.hydrate === undefined ? (out.Items ?? []) : exactRows(out);
   const items: T[] = [];
   /** the row of the last item returned */
   let last: number | undefined;
@@ -305,7 +316,7 @@ async function nextReturningRow<T>(
     if (requests-- <= 0) return resume;
     const input: Record<string, unknown> = { ...spec.input, ExclusiveStartKey: after, Limit: pageSize ?? LOOK_PAST_ROWS };
     const out = await sendDocumentRequest<RawPage>(spec.client, spec.kind, spec.owner, input, signal);
-    rows = out.Items ?? [];
+    rows = exactRows(out);
     stored = out.RawItems;
     start = 0;
     after = out.LastEvaluatedKey;

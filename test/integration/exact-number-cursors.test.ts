@@ -11,12 +11,31 @@ import { testClient, uniqueTableName } from '../support/client.js';
 import { useTable } from '../support/tables.js';
 
 const client = testClient();
+/** Makes the next `unprocessed.n` BatchGetItem answers leave all but their first key unprocessed. */
+const unprocessed = { n: 0 };
+client.middlewareStack.add(
+  (next, context) => async (args) => {
+    if (context.commandName !== 'BatchGetItemCommand' || unprocessed.n <= 0) return next(args);
+    unprocessed.n--;
+    const input = (args as { input: { RequestItems: Record<string, { Keys: unknown[] }> } }).input;
+    const [table, entry] = Object.entries(input.RequestItems)[0]!;
+    const left = entry.Keys.slice(1);
+    input.RequestItems = { [table]: { ...entry, Keys: entry.Keys.slice(0, 1) } };
+    const out = await next(args);
+    if (left.length > 0) (out.output as { UnprocessedKeys?: Record<string, unknown> }).UnprocessedKeys = { [table]: { ...entry, Keys: left } };
+    return out;
+  },
+  { step: 'initialize', name: 'injectUnprocessed' },
+);
 const Table = defineTable({
   name: uniqueTableName('exactcur'),
   client,
   partitionKey: { name: 'pk', type: 'S' },
   sortKey: { name: 'n', type: 'N' },
-  indexes: { byN: { type: 'global', partitionKey: { name: 'gpk', type: 'S' }, sortKey: { name: 'gn', type: 'N' } } },
+  indexes: {
+    byN: { type: 'global', partitionKey: { name: 'gpk', type: 'S' }, sortKey: { name: 'gn', type: 'N' } },
+    keysOnly: { type: 'global', partitionKey: { name: 'gpk', type: 'S' }, sortKey: { name: 'gn', type: 'N' }, projection: 'KEYS_ONLY' },
+  },
 });
 useTable(Table, { clients: [client] });
 
@@ -60,6 +79,19 @@ describe('cursors keep number keys exactly', () => {
   it('a reversed index query limited to 1 walks every item once', async () => {
     const q = () => Table.query('byN', Table.Key('gpk').eq('g')).reverse().limit(1);
     expect(await walk((c) => (c === undefined ? q() : q().startAfter(c)))).toEqual([...all].reverse());
+  });
+  it.each([1, 2, undefined])('a hydrated KEYS_ONLY index query (limit %s) fetches every item by its exact key', async (limit) => {
+    const q = () => {
+      const read = Table.query('keysOnly', Table.Key('gpk').eq('g')).hydrate();
+      return limit === undefined ? read : read.limit(limit);
+    };
+    expect(await walk((c) => (c === undefined ? q() : q().startAfter(c)))).toEqual(all);
+  });
+  it('a hydrated read under UnprocessedKeys still matches items to exact keys', async () => {
+    unprocessed.n = 2;
+    const { unknown } = await Table.query('keysOnly', Table.Key('gpk').eq('g')).hydrate().all();
+    expect(unknown.map((x) => x.i)).toEqual(all);
+    expect(unprocessed.n).toBe(0);
   });
   it('a scan cut by pageSize walks every item once', async () => {
     const q = () => Table.scan().pageSize(1);
