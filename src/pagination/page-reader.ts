@@ -50,6 +50,11 @@ export interface PagedReadSpec<T> {
    * index's keys): its hydrator makes such rows of the items it fetches.
    */
   readonly unreadable?: (error: ItemParseError) => Record<string, unknown>;
+  /**
+   * Rows that are never parsed by a schema (`deleteAll`'s, deleted by their stored keys): read with
+   * their numbers exactly (see exact-key-numbers.ts), or a rounded key would delete no item.
+   */
+  readonly exactNumbers?: boolean;
 }
 
 export interface PagedReadOptions {
@@ -198,7 +203,7 @@ export async function readPage<T>(spec: PagedReadSpec<T>, request: PageRequest):
   const unreadable = spec.hydrate === undefined ? spec.unreadable : undefined;
   const out = await sendDocumentRequest<RawPage>(spec.client, spec.kind, spec.owner, input, signal, unreadable);
   const stored = out.RawItems;
-  const rows = spec.hydrate === undefined ? (out.Items ?? []) : exactRows(out);
+  const rows = spec.hydrate === undefined && spec.exactNumbers !== true ? (out.Items ?? []) : exactRows(out);
   const items: T[] = [];
   /** the row of the last item returned */
   let last: number | undefined;

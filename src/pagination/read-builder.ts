@@ -173,7 +173,7 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> extends Rea
     if (s.hydrate === undefined) {
       const returned = this.ttlIsQueriedKey() ? this.liveItem() : (raw: Record<string, unknown>) => m.owns(raw);
       const parse = skippingInvalid((raw) => (returned(raw) ? row(raw) : SKIP), s.onInvalidItem);
-      return { ...this.specBase(input), parse, ...unreadableRows(s.deleting === true ? undefined : s.onInvalidItem) };
+      return { ...this.specBase(input), parse, ...unreadableRows(s.deleting === true ? undefined : s.onInvalidItem), ...(s.deleting === true ? { exactNumbers: true } : {}) };
     }
     // Deletes read the items with only their keys, discriminator and TTL: ownership and expiry are
     // known from those, also for an item holding a number JavaScript cannot read, which is deleted

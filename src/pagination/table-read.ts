@@ -299,6 +299,7 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
     const spec = {
       ...this.requestSpec(input),
       parse: (raw: Record<string, unknown>) => this.rows.deleteOf(raw),
+      exactNumbers: true,
       // An item holding a number JavaScript cannot read is deleted as the read matches it, as count() counts it.
       ...(s.hydrate === undefined ? {} : tableHydration(this.table, this.et, [], s.hydrate, s.consistent, storedItemAttributes)),
     };

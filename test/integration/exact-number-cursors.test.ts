@@ -109,4 +109,12 @@ describe('cursors keep number keys exactly', () => {
     }
     expect(count).toBe(KEYS.length);
   });
+  it('deleteAll() deletes items by their exact keys', async () => {
+    for (const [i, n] of ['0.30000000000000000001', '0.3000000000000000001'].entries()) {
+      await client.send(new PutItemCommand({ TableName: Table.name, Item: { pk: { S: 'del' }, n: { N: n }, i: { N: String(i) } } }));
+    }
+    const { deleted } = await Table.query(Table.Key('pk').eq('del')).deleteAll();
+    expect(deleted).toBe(2);
+    expect(await Table.query(Table.Key('pk').eq('del')).count()).toBe(0);
+  });
 });
