@@ -97,6 +97,8 @@ export async function fetchLookups(
   lookups: readonly KeyLookup[],
   options: BatchGetOptions = {},
   unreadable?: UnreadableItem,
+  /** The found items' key numbers exactly as stored (see exact-key-numbers.ts): for items that are deleted by their keys, never parsed. */
+  exactKeys = false,
 ): Promise<Map<string, Record<string, unknown>>> {
   const backoff = resolveBackoff(options);
   const concurrency = resolveConcurrency(options.concurrency);
@@ -123,7 +125,7 @@ export async function fetchLookups(
     try {
       while (!failed && next < chunks.length) {
         const chunk = chunks[next++]!;
-        await readChunk(chunk[0]!.client ?? client, chunk, found, settled, backoff, line.signal, unreadable);
+        await readChunk(chunk[0]!.client ?? client, chunk, found, settled, backoff, line.signal, unreadable, exactKeys);
       }
     } catch (e) {
       failed = true;
@@ -153,6 +155,7 @@ async function readChunk(
   backoff: ReturnType<typeof resolveBackoff>,
   signal: AbortSignal | undefined,
   unreadable: UnreadableItem | undefined,
+  exactKeys: boolean,
 ): Promise<void> {
   const first = chunk[0]!;
   const { table, keyNames: names } = first;
@@ -186,6 +189,7 @@ async function readChunk(
           item = readItem(owner, raw, back);
           // Its key numbers exactly, as the key asked holds them (an index row's, see exact-key-numbers.ts).
           key = exactKeyNumbers(item, raw, names);
+          if (exactKeys) item = key;
         } catch (e) {
           if (unreadable === undefined || !(e instanceof ItemParseError)) throw e;
           item = unreadable(e);

@@ -53,13 +53,13 @@ export function checkHydratable(entity: string, index: ResolvedIndex): void {
  * `unreadable` (`onInvalidItem()`), an item of this entity holding a number JavaScript cannot read
  * becomes its row; another entity's is dropped, as its readable items are.
  */
-export function hydrator(model: EntityModel, projection: readonly string[] | undefined, withTtl: boolean, options: HydrateOptions, unreadable?: UnreadableItem): Hydrator {
+export function hydrator(model: EntityModel, projection: readonly string[] | undefined, withTtl: boolean, options: HydrateOptions, unreadable?: UnreadableItem, exactKeys = false): Hydrator {
   const extra = [...model.ownershipAttributes(withTtl), ...model.migrationAttributes(), ...(model.migrations?.readsFrom(undefined) ?? [])];
   // A KEYS_ONLY index cannot tell whose items its rows are: an unreadable one is named by its own discriminator.
   const et = model.table.entityAttribute;
   const owner = et === undefined ? model.name : ownerByDiscriminator(et, model.name);
   const ownUnreadable: UnreadableItem | undefined = unreadable && ((error) => (error.entity === model.name ? unreadable(error) : undefined));
-  return itemReads(model.table, contextFor(model), projection === undefined ? undefined : model.projections.paths(projection, extra), options, owner, ownUnreadable);
+  return itemReads(model.table, contextFor(model), projection === undefined ? undefined : model.projections.paths(projection, extra), options, owner, ownUnreadable, exactKeys);
 }
 
 /**
@@ -68,7 +68,7 @@ export function hydrator(model: EntityModel, projection: readonly string[] | und
  * that cannot be read, and `unreadable` what stands for it (without it, it rejects the read).
  * Shared by entity and table-level hydrated reads.
  */
-export function itemReads(table: Table, ctx: CompileContext, attributes: readonly DocPath[] | undefined, options: HydrateOptions, owner: ItemOwner, unreadable?: UnreadableItem): Hydrator {
+export function itemReads(table: Table, ctx: CompileContext, attributes: readonly DocPath[] | undefined, options: HydrateOptions, owner: ItemOwner, unreadable?: UnreadableItem, exactKeys = false): Hydrator {
   const name = table.name;
   const keyNames = table.primaryKeyNames;
   const entry: KeyLookup['entry'] = {};
@@ -85,7 +85,7 @@ export function itemReads(table: Table, ctx: CompileContext, attributes: readonl
       for (const n of keyNames) key[n] = row[n];
       return { table: name, keyNames, id: itemId(name, key, keyNames), key, group, entry, owner };
     });
-    const found = await fetchLookups(table.client, lookups, signal === undefined ? options : { ...options, abortSignal: signal }, unreadable);
+    const found = await fetchLookups(table.client, lookups, signal === undefined ? options : { ...options, abortSignal: signal }, unreadable, exactKeys);
     return lookups.map((l) => found.get(lookupId(l)));
   };
 }

@@ -181,7 +181,7 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> extends Rea
     // have returned it (this entity's, live), as a plain read, whose filter runs on the server, does.
     const live = this.liveItem();
     const unreadable = s.deleting === true ? storedItemAttributes : unreadableRows(s.onInvalidItem).unreadable;
-    const hydrate = this.itemReads(s.deleting === true ? [] : s.projection, unreadable);
+    const hydrate = this.itemReads(s.deleting === true ? [] : s.projection, unreadable, s.deleting === true);
     const parseLive = skippingInvalid(row, s.onInvalidItem);
     return { ...this.specBase(input), hydrate, returns: live, parse: (raw) => (live(raw) ? parseLive(raw) : SKIP) };
   }
@@ -206,10 +206,11 @@ export abstract class EntityReadBuilder<Result, S extends ReadState> extends Rea
     return (raw) => m.owns(raw) && !m.expired(raw, new Date());
   }
 
-  private itemReads(projection: readonly string[] | undefined, unreadable?: UnreadableItem) {
+  /** `exactKeys`: the items are deleted by their keys, never parsed (see `fetchLookups`). */
+  private itemReads(projection: readonly string[] | undefined, unreadable?: UnreadableItem, exactKeys = false) {
     // A consistent() query of a local index wants fresh items too.
     const options = this.state.hydrate ?? {};
-    return hydrator(this.model, projection, this.state.includeExpired !== true, this.state.consistent ? { ...options, consistent: true } : options, unreadable);
+    return hydrator(this.model, projection, this.state.includeExpired !== true, this.state.consistent ? { ...options, consistent: true } : options, unreadable, exactKeys);
   }
 
   /**

@@ -32,13 +32,15 @@ export function tableHydration(
   options: HydrateOptions,
   consistent: boolean,
   unreadable?: UnreadableItem,
+  /** The items are deleted by their keys (`deleteAll`), never parsed: see `fetchLookups`. */
+  exactKeys = false,
 ): TableHydration {
   // The schema versions too (migrations): table items always hold them, so every entity's is read,
   // with what its steps read.
   const versions = projection === undefined ? [] : [...table.entities.values()].flatMap((m) => [...m.migrationAttributes(), ...(m.migrations?.readsFrom(undefined).map(m.storedName) ?? [])]);
   const attributes = projection === undefined ? undefined : [...new Set([...projection, entityAttribute, ...versions])].map((n) => [n]);
   return {
-    hydrate: itemReads(table, tableContextFor(table), attributes, consistent ? { ...options, consistent: true } : options, ownerByDiscriminator(entityAttribute, table.name), unreadable),
+    hydrate: itemReads(table, tableContextFor(table), attributes, consistent ? { ...options, consistent: true } : options, ownerByDiscriminator(entityAttribute, table.name), unreadable, exactKeys),
     // A row standing for an unreadable item too: the page after reports it, as an item that does not parse.
     returns: () => true,
   };

@@ -301,7 +301,7 @@ export class TableReadBuilder<T, Et extends string = '_et', P extends string = s
       parse: (raw: Record<string, unknown>) => this.rows.deleteOf(raw),
       exactNumbers: true,
       // An item holding a number JavaScript cannot read is deleted as the read matches it, as count() counts it.
-      ...(s.hydrate === undefined ? {} : tableHydration(this.table, this.et, [], s.hydrate, s.consistent, storedItemAttributes)),
+      ...(s.hydrate === undefined ? {} : tableHydration(this.table, this.et, [], s.hydrate, s.consistent, storedItemAttributes, true)),
     };
     return await deletePages(this.table.client, this.rowPages<WriteRequest>(spec, startKey, options.abortSignal), options);
   }

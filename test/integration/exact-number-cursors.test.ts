@@ -117,4 +117,12 @@ describe('cursors keep number keys exactly', () => {
     expect(deleted).toBe(2);
     expect(await Table.query(Table.Key('pk').eq('del')).count()).toBe(0);
   });
+  it('a hydrated deleteAll() deletes items by their exact keys', async () => {
+    for (const [i, n] of ['0.70000000000000000001', '0.7000000000000000001'].entries()) {
+      await client.send(new PutItemCommand({ TableName: Table.name, Item: { pk: { S: 'hdel' }, n: { N: n }, gpk: { S: 'hdel' }, gn: { N: n }, i: { N: String(i) } } }));
+    }
+    const { deleted } = await Table.query('keysOnly', Table.Key('gpk').eq('hdel')).hydrate().deleteAll();
+    expect(deleted).toBe(2);
+    expect(await Table.query(Table.Key('pk').eq('hdel')).count()).toBe(0);
+  });
 });
