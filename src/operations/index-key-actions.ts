@@ -1,4 +1,5 @@
-import type { UpdateAction } from '../expressions/ast.js';
+import type { ConditionNode, UpdateAction } from '../expressions/ast.js';
+import { Condition } from '../expressions/condition.js';
 import { KeyError } from '../errors.js';
 import type { EntityModel } from '../entity/model.js';
 import { indexKeyParts, isSelfKey } from '../entity/index-keys.js';
@@ -72,6 +73,46 @@ export function indexKeyActions(
     );
   }
   return out;
+}
+
+/**
+ * The composites an upsert's `if_not_exists` index keys take from schema defaults and that the
+ * schema lets be `null` (`z.string().nullable().default('inbox')`). A stored item holding `null`
+ * there keeps it (`if_not_exists` sees a NULL attribute as existing) and is in no index built from
+ * it, so the key built from the default would put it in one under a value it does not hold.
+ */
+function nullableDefaultedComposites(model: EntityModel, plan: Planned, key: Readonly<Record<string, unknown>>, defaults: Readonly<Record<string, unknown>>): string[] {
+  const out = new Set<string>();
+  let created: Record<string, unknown> | undefined;
+  for (const { t } of rebuiltKeys(model)) {
+    if (t.composites.some((c) => c in plan.known || plan.opaque.has(c) || plan.removed.has(c))) continue;
+    created ??= Object.assign({}, defaults, key, plan.known);
+    if (t.missing(created).length > 0) continue;
+    for (const c of t.composites) {
+      if (c in key || !(c in defaults) || out.has(c)) continue;
+      if (model.shape[c]?.safeParse(null).success === true) out.add(c);
+    }
+  }
+  return [...out];
+}
+
+/**
+ * What an upsert requires of a stored item so that the index keys it writes for a created item
+ * (see `nullableDefaultedComposites`) are never written into one holding `null` in a composite:
+ * `NOT attribute_type(c, NULL)` for each; a missing item passes. `undefined` when there is none.
+ * Such an upsert over such an item fails (`ConditionFailedError`) and writes nothing; set the
+ * composite in the upsert, or use update(), to change that item.
+ *
+ * @example createdKeyGuard(Task.model, plan, { id: 't1' }, { board: 'inbox' }) // NOT attribute_type(board, NULL)
+ */
+export function createdKeyGuard(model: EntityModel, plan: Planned, key: Readonly<Record<string, unknown>>, defaults: Readonly<Record<string, unknown>>): { condition: Condition; text: string } | undefined {
+  const names = nullableDefaultedComposites(model, plan, key, defaults);
+  if (names.length === 0) return undefined;
+  const nodes: ConditionNode[] = names.map((c) => ({ kind: 'not', child: { kind: 'type', path: [c], type: 'NULL' } }));
+  return {
+    condition: new Condition(nodes.length === 1 ? nodes[0]! : { kind: 'and', children: nodes }),
+    text: `${names.map((c) => `a stored item's ${c}`).join(' and ')} must not be null (an upsert writes the index keys a created item gets from the default of ${names.join(', ')}, which would index such an item under a value it does not hold: set ${names.join(', ')} in the upsert, or use update())`,
+  };
 }
 
 /**
