@@ -76,42 +76,53 @@ export function indexKeyActions(
 }
 
 /**
- * The composites an upsert's `if_not_exists` index keys take from schema defaults and that the
- * schema lets be `null` (`z.string().nullable().default('inbox')`). A stored item holding `null`
- * there keeps it (`if_not_exists` sees a NULL attribute as existing) and is in no index built from
- * it, so the key built from the default would put it in one under a value it does not hold.
+ * The index keys an upsert writes with `if_not_exists` for a created item, by key attribute, with
+ * the composites among theirs that come from schema defaults (not from the key or the update).
  */
-function nullableDefaultedComposites(model: EntityModel, plan: Planned, key: Readonly<Record<string, unknown>>, defaults: Readonly<Record<string, unknown>>): string[] {
-  const out = new Set<string>();
+function defaultedKeys(model: EntityModel, plan: Planned, key: Readonly<Record<string, unknown>>, defaults: Readonly<Record<string, unknown>>): Map<string, string[]> {
+  const out = new Map<string, string[]>();
   let created: Record<string, unknown> | undefined;
-  for (const { t } of rebuiltKeys(model)) {
+  for (const { t, attribute } of rebuiltKeys(model)) {
     if (t.composites.some((c) => c in plan.known || plan.opaque.has(c) || plan.removed.has(c))) continue;
     created ??= Object.assign({}, defaults, key, plan.known);
     if (t.missing(created).length > 0) continue;
-    for (const c of t.composites) {
-      if (c in key || !(c in defaults) || out.has(c)) continue;
-      if (model.shape[c]?.safeParse(null).success === true) out.add(c);
-    }
+    const fromDefaults = t.composites.filter((c) => !(c in key) && c in defaults);
+    if (fromDefaults.length > 0) out.set(attribute, fromDefaults);
   }
-  return [...out];
+  return out;
 }
 
 /**
- * What an upsert requires of a stored item so that the index keys it writes for a created item
- * (see `nullableDefaultedComposites`) are never written into one holding `null` in a composite:
- * `NOT attribute_type(c, NULL)` for each; a missing item passes. `undefined` when there is none.
- * Such an upsert over such an item fails (`ConditionFailedError`) and writes nothing; set the
- * composite in the upsert, or use update(), to change that item.
+ * What an upsert requires of a stored item so that an index key it writes for a created item from
+ * schema defaults (`if_not_exists`) is never written into an item that holds other values: for each
+ * such key attribute, that it is stored already (then kept), or that each defaulted composite is
+ * absent (then the default is written too) or holds the default. An item stored with `null` there
+ * (`z.string().nullable().default('inbox')`: if_not_exists keeps a NULL attribute), or with a value
+ * but no key (written before the index had templates) would otherwise be indexed under the default.
+ * Such an upsert over such an item fails (`ConditionFailedError`) and writes nothing. `undefined`
+ * when the upsert writes no such key.
  *
- * @example createdKeyGuard(Task.model, plan, { id: 't1' }, { board: 'inbox' }) // NOT attribute_type(board, NULL)
+ * @example createdKeyGuard(Task.model, plan, { id: 't1' }, { board: 'inbox' }) // attribute_exists(gsi1pk) OR attribute_not_exists(board) OR board = 'inbox'
  */
 export function createdKeyGuard(model: EntityModel, plan: Planned, key: Readonly<Record<string, unknown>>, defaults: Readonly<Record<string, unknown>>): { condition: Condition; text: string } | undefined {
-  const names = nullableDefaultedComposites(model, plan, key, defaults);
-  if (names.length === 0) return undefined;
-  const nodes: ConditionNode[] = names.map((c) => ({ kind: 'not', child: { kind: 'type', path: [c], type: 'NULL' } }));
+  const keys = defaultedKeys(model, plan, key, defaults);
+  if (keys.size === 0) return undefined;
+  const nodes: ConditionNode[] = [];
+  const texts: string[] = [];
+  for (const [attribute, composites] of keys) {
+    const each: ConditionNode[] = composites.map((c) => ({
+      kind: 'or',
+      children: [
+        { kind: 'exists', path: [c], negate: true },
+        { kind: 'compare', op: '=', left: { kind: 'path', path: [c] }, right: { kind: 'value', value: defaults[c] } },
+      ],
+    }));
+    nodes.push({ kind: 'or', children: [{ kind: 'exists', path: [attribute], negate: false }, ...each] });
+    texts.push(`a stored item without ${attribute} must hold no ${composites.join(', ')} or the default`);
+  }
   return {
     condition: new Condition(nodes.length === 1 ? nodes[0]! : { kind: 'and', children: nodes }),
-    text: `${names.map((c) => `a stored item's ${c}`).join(' and ')} must not be null (an upsert writes the index keys a created item gets from the default of ${names.join(', ')}, which would index such an item under a value it does not hold: set ${names.join(', ')} in the upsert, or use update())`,
+    text: `${texts.join(', and ')} (an upsert builds the index keys a created item gets from the defaults, which would index another item under values it does not hold: set ${[...new Set([...keys.values()].flat())].join(', ')} in the upsert, or use update())`,
   };
 }
 

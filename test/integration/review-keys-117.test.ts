@@ -3,7 +3,7 @@
  * defaults, against items stored with null in such a composite (DynamoDB Local).
  */
 import { describe, expect, it } from 'vitest';
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { ConditionFailedError, defineEntity, defineTable, TransactionCanceledError, transactWrite } from '../../src/index.js';
 import { testClient, testDocClient, uniqueTableName } from '../support/client.js';
@@ -37,6 +37,18 @@ const Task = defineEntity({
   },
 });
 
+/** The same under storedAs: the guard names the stored attribute. */
+const Note = defineEntity({
+  table: Table117,
+  name: 'Note',
+  schema: z.object({ id: z.string(), folder: z.string().nullable().default('inbox'), text: z.string() }),
+  storedAs: { folder: 'fld' },
+  keys: {
+    primary: { pk: 'NOTE#{id}', sk: 'NOTE' },
+    gsi1: { pk: 'BOARD#{folder}', sk: 'NOTE#{id}' },
+  },
+});
+
 useTable(Table117, { clients: [client] });
 
 async function onBoard(board: string): Promise<unknown[]> {
@@ -57,7 +69,7 @@ describe('upsert: index keys built from a nullable composite default', () => {
     await expect(Task.update({ id: 't1' }).set({ title: 'b' }).upsert()).rejects.toThrow(ConditionFailedError);
     expect(await stored('t1')).toEqual(before);
     expect(await onBoard('inbox')).toEqual([]);
-    expect(Task.update({ id: 't1' }).set({ title: 'b' }).upsert().checks()).toContain("a stored item's board must not be null");
+    expect(Task.update({ id: 't1' }).set({ title: 'b' }).upsert().checks()).toContain('a stored item without gsi1pk must hold no board or the default');
   });
 
   it('the same in a transaction: cancelled, nothing written', async () => {
@@ -86,5 +98,32 @@ describe('upsert: index keys built from a nullable composite default', () => {
     expect(await onBoard('home')).toEqual(['t5']);
     await Task.update({ id: 't5' }).set({ board: null, title: 'a' }).upsert();
     expect((await stored('t5'))?.['gsi1pk']).toBeUndefined();
+  });
+
+  it('an item stored before the index had keys (board set, no gsi1pk) is not indexed under the default: refused', async () => {
+    const old = { pk: 'TASK#t6', sk: 'TASK', _et: 'Task', id: 't6', board: 'work', title: 'a' };
+    await doc.send(new PutCommand({ TableName: Table117.name, Item: old }));
+    // Before the fix: gsi1pk 'BOARD#inbox' was written next to board 'work'.
+    await expect(Task.update({ id: 't6' }).set({ title: 'b' }).upsert()).rejects.toThrow(ConditionFailedError);
+    expect(await stored('t6')).toEqual(old);
+    // One holding the default, or no board, gets the key the upsert builds: it is the item's.
+    await doc.send(new PutCommand({ TableName: Table117.name, Item: { ...old, pk: 'TASK#t7', id: 't7', board: 'inbox' } }));
+    await doc.send(new PutCommand({ TableName: Table117.name, Item: { pk: 'TASK#t8', sk: 'TASK', _et: 'Task', id: 't8', title: 'a' } }));
+    await Task.update({ id: 't7' }).set({ title: 'b' }).upsert();
+    await Task.update({ id: 't8' }).set({ title: 'b' }).upsert();
+    expect(await Task.get({ id: 't8' })).toEqual({ id: 't8', board: 'inbox', title: 'b' });
+    expect(await onBoard('work')).not.toContain('t6');
+    expect(await onBoard('inbox')).toEqual(expect.arrayContaining(['t7', 't8']));
+  });
+
+  it('with storedAs, the guard reads the stored name', async () => {
+    await Note.put({ id: 'n1', folder: null, text: 'a' });
+    await expect(Note.update({ id: 'n1' }).set({ text: 'b' }).upsert()).rejects.toThrow(ConditionFailedError);
+    expect((await Note.get({ id: 'n1' }))?.text).toBe('a');
+    await Note.put({ id: 'n2', folder: 'inbox', text: 'a' });
+    await Note.update({ id: 'n2' }).set({ text: 'b' }).upsert();
+    await Note.update({ id: 'n3' }).set({ text: 'c' }).upsert();
+    expect(await onBoard('inbox')).toEqual(expect.arrayContaining(['n2', 'n3']));
+    expect(await onBoard('inbox')).not.toContain('n1');
   });
 });
