@@ -30,6 +30,25 @@ const shown = (v: unknown): string => (typeof v === 'string' ? JSON.stringify(v)
 /** A composite's value in a form `compareStored` orders as the key does: Dates by time, false < true. */
 const logicalOrder = (v: unknown): unknown => (v instanceof Date ? v.getTime() : typeof v === 'boolean' ? Number(v) : v);
 
+/** `d` moved up to the next whole second (itself when it is one). */
+const ceilSecond = (d: Date): Date => new Date(Math.ceil(d.getTime() / 1000) * 1000);
+const isDate = (v: unknown): v is Date => v instanceof Date && !Number.isNaN(v.getTime());
+
+/**
+ * A range on the TTL attribute, which is stored in whole seconds (its key is built from the whole
+ * second, as its value reads back): the key is built from the bound's second rounded down, which is
+ * right for `>`, `<=` and a high bound (an item at 00:00:00 is not after 00:00:00.5), but `<` and
+ * `>=` and a low bound need it rounded up, or `lt(00:00:00.5)` misses the item at 00:00:00 and
+ * `gte(00:00:00.5)` returns it. A between() whose bounds hold no whole second is left as given.
+ */
+function wholeSecondBounds(t: KeyTerm): KeyTerm {
+  const [a, b] = t.values;
+  if (!isDate(a)) return t;
+  if (t.op === '<' || t.op === '>=') return { ...t, values: [ceilSecond(a)] };
+  if (t.op === 'between' && isDate(b) && ceilSecond(a).getTime() <= b.getTime()) return { ...t, values: [ceilSecond(a), b] };
+  return t;
+}
+
 /** What a query of one index needs of its keys, found once per index (queries are a hot path). */
 interface QueryShape {
   /** The partition key's templates and attributes: a local index shares the table's partition key. */
@@ -79,7 +98,7 @@ export function planKeyCondition(model: EntityModel, indexName: string, conditio
     // An equal value is a whole composite: parsed as get() parses a key (`trim`, `toLowerCase`
     // applied), or the query looks for a key no write stores. Range and prefix values are parts
     // of one and are taken as given.
-    terms.set(t.attribute, t.op === '=' ? { ...t, values: [model.keys.value(t.attribute, t.values[0])] } : t);
+    terms.set(t.attribute, t.op === '=' ? { ...t, values: [model.keys.value(t.attribute, t.values[0])] } : t.attribute === model.ttl ? wholeSecondBounds(t) : t);
   }
 
   const pkValues: Record<string, unknown> = {};

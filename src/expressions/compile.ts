@@ -117,6 +117,24 @@ export function placeValue(value: unknown, ctx: CompileContext, at: string, leve
   return ctx.ph.value(v, sizes?.stored);
 }
 
+/**
+ * A Date bound of `<`, `>=` or a BETWEEN's low end, moved up to the next whole second where the
+ * attribute stores whole epoch seconds (the TTL: its Date encodes to a number). Encoding rounds
+ * down, which is right for `>` and `<=`; for these it would make `lt(00:00:00.5)` miss the item at
+ * 00:00:00 and `gte(00:00:00.5)` take it, though it reads back as 00:00:00.
+ */
+function roundedUp(op: Operand, ctx: CompileContext, at: string): Operand {
+  if (op.kind !== 'value' || !(op.value instanceof Date) || Number.isNaN(op.value.getTime()) || typeof ctx.encode(op.value, at, 0) !== 'number') return op;
+  return { kind: 'value', value: new Date(Math.ceil(op.value.getTime() / 1000) * 1000) };
+}
+
+/** `roundedUp` for a BETWEEN's low bound, unless that passes the high one (no whole second between them: left as given). */
+function betweenLow(low: Operand, high: Operand, ctx: CompileContext, at: string): Operand {
+  const up = roundedUp(low, ctx, at);
+  if (up === low || up.kind !== 'value' || high.kind !== 'value') return up;
+  return (compareStored(ctx.encode(up.value, at, 0), ctx.encode(high.value, at, 0)) ?? 0) > 0 ? low : up;
+}
+
 function operandPath(op: Operand): string {
   if (op.kind === 'value') return '';
   const p = op.path;
@@ -203,7 +221,8 @@ function emitCondition(node: ConditionNode, ctx: CompileContext): string {
         assertDistinct(node.left, [node.right], node.op, ctx);
       }
       const left = compileOperand(node.left, ctx, at);
-      const right = ORDERED.has(node.op) ? typedOperand(node.right, ctx, at, node.op, false) : compileOperand(node.right, ctx, at);
+      const given = node.op === '<' || node.op === '>=' ? roundedUp(node.right, ctx, at) : node.right;
+      const right = ORDERED.has(node.op) ? typedOperand(given, ctx, at, node.op, false) : compileOperand(given, ctx, at);
       return `${left} ${node.op} ${right}`;
     }
     case 'between': {
@@ -213,16 +232,17 @@ function emitCondition(node: ConditionNode, ctx: CompileContext): string {
         assertDistinct(node.operand, [node.low, node.high], 'BETWEEN', ctx);
       }
       const subject = compileOperand(node.operand, ctx, at);
-      if (node.low.kind === 'value' && node.high.kind === 'value') {
-        const low = encodeDefined(node.low.value, ctx, at);
+      const lowOperand = betweenLow(node.low, node.high, ctx, at);
+      if (lowOperand.kind === 'value' && node.high.kind === 'value') {
+        const low = encodeDefined(lowOperand.value, ctx, at);
         const high = encodeDefined(node.high.value, ctx, at);
-        checkOrderedDate(node.low.value, low, ctx, at, 'BETWEEN');
+        checkOrderedDate(lowOperand.value, low, ctx, at, 'BETWEEN');
         checkOrderedDate(node.high.value, high, ctx, at, 'BETWEEN');
         if ((compareStored(low, high) ?? 0) > 0) {
           throw new ExpressionError(ctx.entity, at, `BETWEEN's low bound (${String(low)}) is above its high bound (${String(high)}); DynamoDB rejects it`);
         }
       }
-      return `${subject} BETWEEN ${typedOperand(node.low, ctx, at, 'BETWEEN', false)} AND ${typedOperand(node.high, ctx, at, 'BETWEEN', false)}`;
+      return `${subject} BETWEEN ${typedOperand(lowOperand, ctx, at, 'BETWEEN', false)} AND ${typedOperand(node.high, ctx, at, 'BETWEEN', false)}`;
     }
     case 'in': {
       const at = operandPath(node.operand);

@@ -1,4 +1,5 @@
-import type { UpdateAction } from '../expressions/ast.js';
+import type { ConditionNode, UpdateAction } from '../expressions/ast.js';
+import { Condition } from '../expressions/condition.js';
 import { KeyError } from '../errors.js';
 import type { EntityModel } from '../entity/model.js';
 import { indexKeyParts, isSelfKey } from '../entity/index-keys.js';
@@ -72,6 +73,57 @@ export function indexKeyActions(
     );
   }
   return out;
+}
+
+/**
+ * The index keys an upsert writes with `if_not_exists` for a created item, by key attribute, with
+ * the composites among theirs that come from schema defaults (not from the key or the update).
+ */
+function defaultedKeys(model: EntityModel, plan: Planned, key: Readonly<Record<string, unknown>>, defaults: Readonly<Record<string, unknown>>): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  let created: Record<string, unknown> | undefined;
+  for (const { t, attribute } of rebuiltKeys(model)) {
+    if (t.composites.some((c) => c in plan.known || plan.opaque.has(c) || plan.removed.has(c))) continue;
+    created ??= Object.assign({}, defaults, key, plan.known);
+    if (t.missing(created).length > 0) continue;
+    const fromDefaults = t.composites.filter((c) => !(c in key) && c in defaults);
+    if (fromDefaults.length > 0) out.set(attribute, fromDefaults);
+  }
+  return out;
+}
+
+/**
+ * What an upsert requires of a stored item so that an index key it writes for a created item from
+ * schema defaults (`if_not_exists`) is never written into an item that holds other values: for each
+ * such key attribute, that it is stored already (then kept), or that each defaulted composite is
+ * absent (then the default is written too) or holds the default. An item stored with `null` there
+ * (`z.string().nullable().default('inbox')`: if_not_exists keeps a NULL attribute), or with a value
+ * but no key (written before the index had templates) would otherwise be indexed under the default.
+ * Such an upsert over such an item fails (`ConditionFailedError`) and writes nothing. `undefined`
+ * when the upsert writes no such key.
+ *
+ * @example createdKeyGuard(Task.model, plan, { id: 't1' }, { board: 'inbox' }) // attribute_exists(gsi1pk) OR attribute_not_exists(board) OR board = 'inbox'
+ */
+export function createdKeyGuard(model: EntityModel, plan: Planned, key: Readonly<Record<string, unknown>>, defaults: Readonly<Record<string, unknown>>): { condition: Condition; text: string } | undefined {
+  const keys = defaultedKeys(model, plan, key, defaults);
+  if (keys.size === 0) return undefined;
+  const nodes: ConditionNode[] = [];
+  const texts: string[] = [];
+  for (const [attribute, composites] of keys) {
+    const each: ConditionNode[] = composites.map((c) => ({
+      kind: 'or',
+      children: [
+        { kind: 'exists', path: [c], negate: true },
+        { kind: 'compare', op: '=', left: { kind: 'path', path: [c] }, right: { kind: 'value', value: defaults[c] } },
+      ],
+    }));
+    nodes.push({ kind: 'or', children: [{ kind: 'exists', path: [attribute], negate: false }, ...each] });
+    texts.push(`a stored item without ${attribute} must hold no ${composites.join(', ')} or the default`);
+  }
+  return {
+    condition: new Condition(nodes.length === 1 ? nodes[0]! : { kind: 'and', children: nodes }),
+    text: `${texts.join(', and ')} (an upsert builds the index keys a created item gets from the defaults, which would index another item under values it does not hold: set ${[...new Set([...keys.values()].flat())].join(', ')} in the upsert, or use update())`,
+  };
 }
 
 /**

@@ -9,7 +9,7 @@ import { describeChecks, type VersionCheck } from './condition-failure.js';
 import { allOf, belongsTo, belongsToText, expectedVersion, liveOrMissingText, missingOrOwned, missingOrOwnedText, notExpired, versionIs } from './write-guards.js';
 import { createdVariant, creationActions, requireCreatable } from './upsert-creation.js';
 import { keyVariant, keyVariantGuard } from './key-variant-guard.js';
-import { indexKeyActions } from './index-key-actions.js';
+import { createdKeyGuard, indexKeyActions } from './index-key-actions.js';
 import { planUpdate } from './update-derived.js';
 import { checkMultiKeyWrites, checkSelfKeyWrites } from './key-write-checks.js';
 import { checkUpdatedSize } from './update-size.js';
@@ -86,7 +86,8 @@ export function updateRequest(
   // Values DynamoDB computes from stored ones keep their schema bounds (length-bounds.ts, number-bounds.ts).
   const kept = keyVariantGuard(m, plan.guards, variant ?? keyVariant(m, keyValues), s.upsert);
   const bounds = boundGuards(m, { actions: plan.actions, guards: kept.guards }).condition;
-  const condition = allOf(guard, expected === undefined ? undefined : versionIs(m, expected), kept.condition, bounds, s.condition);
+  const nullKeys = s.upsert ? createdKeyGuard(m, plan, keyValues, defaults) : undefined;
+  const condition = allOf(guard, expected === undefined ? undefined : versionIs(m, expected), kept.condition, bounds, nullKeys?.condition, s.condition);
   if (condition !== undefined) input.ConditionExpression = compileCondition(condition.node, ctx);
   withPlaceholders(input, ctx);
   if (s.returnValues !== 'NONE') input.ReturnValues = s.returnValues;
@@ -118,5 +119,14 @@ export function updateChecks(model: EntityModel, s: UpdateState, place: 'single'
   const guard = s.upsert ? (place === 'single' ? liveOrMissingText(model) : transactionUpsertText(model)) : `${belongsToText(model)}${where ? '' : ' (update() does not create items; upsert() does)'}`;
   const kept = keyVariantGuard(model, plan.guards, s.upsert ? createdVariant(model, keyValues) : keyVariant(model, keyValues), s.upsert);
   const bounds = boundGuards(model, { actions: plan.actions, guards: kept.guards }).checks;
-  return describeChecks(guard, where, kept.check === undefined ? bounds : [kept.check, ...bounds], version);
+  const checks = kept.check === undefined ? [...bounds] : [kept.check, ...bounds];
+  if (s.upsert) {
+    // The defaults a created item gets, as updateRequest finds them, for the index keys built from them.
+    const defaults: Record<string, unknown> = {};
+    stampActions(model, new Date(0), true, s.timestamps, {}, defaults);
+    creationActions(model, plan, keyValues, createdVariant(model, keyValues), defaults);
+    const nullKeys = createdKeyGuard(model, plan, keyValues, defaults);
+    if (nullKeys !== undefined) checks.push(nullKeys.text);
+  }
+  return describeChecks(guard, where, checks, version);
 }
