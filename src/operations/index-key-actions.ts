@@ -117,7 +117,8 @@ export function createdKeyGuard(model: EntityModel, plan: Planned, key: Readonly
         { kind: 'compare', op: '=', left: { kind: 'path', path: [c] }, right: { kind: 'value', value: defaults[c] } },
       ],
     }));
-    nodes.push({ kind: 'or', children: [{ kind: 'exists', path: [attribute], negate: false }, ...each] });
+    // Every defaulted composite must fit (AND): one absent composite does not make another's value the default.
+    nodes.push({ kind: 'or', children: [{ kind: 'exists', path: [attribute], negate: false }, each.length === 1 ? each[0]! : { kind: 'and', children: each }] });
     texts.push(`a stored item without ${attribute} must hold no ${composites.join(', ')} or the default`);
   }
   return {

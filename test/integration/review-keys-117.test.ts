@@ -3,7 +3,7 @@
  * defaults, against items stored with null in such a composite (DynamoDB Local).
  */
 import { describe, expect, it } from 'vitest';
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { ConditionFailedError, defineEntity, defineTable, TransactionCanceledError, transactWrite } from '../../src/index.js';
 import { testClient, testDocClient, uniqueTableName } from '../support/client.js';
@@ -46,6 +46,17 @@ const Note = defineEntity({
   keys: {
     primary: { pk: 'NOTE#{id}', sk: 'NOTE' },
     gsi1: { pk: 'BOARD#{folder}', sk: 'NOTE#{id}' },
+  },
+});
+
+/** Two defaulted composites in one index key: each must fit, not one of them. */
+const Card = defineEntity({
+  table: Table117,
+  name: 'Card',
+  schema: z.object({ id: z.string(), board: z.string().nullable().default('inbox'), lane: z.string().nullable().default('todo'), text: z.string() }),
+  keys: {
+    primary: { pk: 'CARD#{id}', sk: 'CARD' },
+    gsi1: { pk: 'BOARD#{board}#{lane}', sk: 'CARD#{id}' },
   },
 });
 
@@ -125,5 +136,26 @@ describe('upsert: index keys built from a nullable composite default', () => {
     await Note.update({ id: 'n3' }).set({ text: 'c' }).upsert();
     expect(await onBoard('inbox')).toEqual(expect.arrayContaining(['n2', 'n3']));
     expect(await onBoard('inbox')).not.toContain('n1');
+  });
+});
+
+describe('upsert: an index key with two defaulted composites', () => {
+  it('a stored item without the key, one composite absent and the other not its default, fails: every composite must fit', async () => {
+    await Card.put({ id: 'c1', board: 'inbox', lane: 'doing', text: 'a' });
+    // As if written before the index had templates: no board, no index keys, lane 'doing'.
+    await doc.send(new UpdateCommand({ TableName: Table117.name, Key: { pk: 'CARD#c1', sk: 'CARD' }, UpdateExpression: 'REMOVE board, gsi1pk, gsi1sk' }));
+    const key = { pk: 'CARD#c1', sk: 'CARD' };
+    const before = (await doc.send(new GetCommand({ TableName: Table117.name, Key: key }))).Item;
+    expect(before?.['lane']).toBe('doing');
+    // With the composites' conditions ORed, the absent board let it through and gsi1pk became
+    // 'BOARD#inbox#todo' while lane stayed 'doing'.
+    await expect(Card.update({ id: 'c1' }).set({ text: 'b' }).upsert()).rejects.toThrow(ConditionFailedError);
+    expect((await doc.send(new GetCommand({ TableName: Table117.name, Key: key }))).Item).toEqual(before);
+  });
+
+  it('a missing item is still created with both defaults and their key', async () => {
+    await Card.update({ id: 'c2' }).set({ text: 'new' }).upsert();
+    const item = (await doc.send(new GetCommand({ TableName: Table117.name, Key: { pk: 'CARD#c2', sk: 'CARD' } }))).Item;
+    expect(item).toMatchObject({ board: 'inbox', lane: 'todo', gsi1pk: 'BOARD#inbox#todo' });
   });
 });
