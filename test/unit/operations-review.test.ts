@@ -52,9 +52,13 @@ describe('TTL values in expressions', () => {
   });
 
   it('a valid Date is epoch seconds, also before 1970', () => {
-    const input = Session.check({ sessionId: 's' }, Session.Attr('expiresAt').lt(new Date(-1500))).build();
     // :v0 and :v1 are the check's own guard (`_et = 'Session' AND NOT (expiresAt <= :now)`).
-    expect(input.ExpressionAttributeValues).toMatchObject({ ':v0': 'Session', ':v2': -2 });
+    // Stored seconds round down (-1.5 s is -2); `<` takes the next whole second instead, so an item
+    // stored at -2 (which reads back as -2.0 s, before -1.5 s) still matches.
+    const lte = Session.check({ sessionId: 's' }, Session.Attr('expiresAt').lte(new Date(-1500))).build();
+    expect(lte.ExpressionAttributeValues).toMatchObject({ ':v0': 'Session', ':v2': -2 });
+    const lt = Session.check({ sessionId: 's' }, Session.Attr('expiresAt').lt(new Date(-1500))).build();
+    expect(lt.ExpressionAttributeValues).toMatchObject({ ':v0': 'Session', ':v2': -1 });
   });
 });
 
