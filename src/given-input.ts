@@ -50,7 +50,7 @@ export type InputSchemas = z.ZodType | ((key: string, value: unknown) => readonl
  * The schemas of a single value (a condition's, at its path), worked out only when the value holds
  * a class instance: most condition values are primitives, Dates or plain maps.
  */
-export interface ValueSchemas {
+interface ValueSchemas {
   readonly valueSchemas: () => readonly z.ZodType[];
 }
 

@@ -8,6 +8,7 @@ import type { IndexKeys } from './index-keys.js';
 import type { KeyAttribute } from './table-types.js';
 import { compareStored } from '../expressions/value-order.js';
 import { fitSortKeyCondition } from './key-condition-size.js';
+import { nextWholeSecond } from './value-encoding.js';
 
 /**
  * The greatest string below `s` that a key can hold (no key composite contains TOP): `s` without
@@ -30,8 +31,6 @@ const shown = (v: unknown): string => (typeof v === 'string' ? JSON.stringify(v)
 /** A composite's value in a form `compareStored` orders as the key does: Dates by time, false < true. */
 const logicalOrder = (v: unknown): unknown => (v instanceof Date ? v.getTime() : typeof v === 'boolean' ? Number(v) : v);
 
-/** `d` moved up to the next whole second (itself when it is one). */
-const ceilSecond = (d: Date): Date => new Date(Math.ceil(d.getTime() / 1000) * 1000);
 const isDate = (v: unknown): v is Date => v instanceof Date && !Number.isNaN(v.getTime());
 
 /**
@@ -44,8 +43,8 @@ const isDate = (v: unknown): v is Date => v instanceof Date && !Number.isNaN(v.g
 function wholeSecondBounds(t: KeyTerm): KeyTerm {
   const [a, b] = t.values;
   if (!isDate(a)) return t;
-  if (t.op === '<' || t.op === '>=') return { ...t, values: [ceilSecond(a)] };
-  if (t.op === 'between' && isDate(b) && ceilSecond(a).getTime() <= b.getTime()) return { ...t, values: [ceilSecond(a), b] };
+  if (t.op === '<' || t.op === '>=') return { ...t, values: [nextWholeSecond(a)] };
+  if (t.op === 'between' && isDate(b) && nextWholeSecond(a).getTime() <= b.getTime()) return { ...t, values: [nextWholeSecond(a), b] };
   return t;
 }
 

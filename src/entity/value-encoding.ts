@@ -7,6 +7,16 @@ export function epochSeconds(d: Date): number {
 }
 
 /**
+ * `d` moved up to the next whole second (itself when it is one): the bound of `<`, `>=` or a
+ * BETWEEN's low end on a value stored as whole seconds, which `epochSeconds` rounds down.
+ *
+ * @example nextWholeSecond(new Date(500)) // 1970-01-01T00:00:01.000Z
+ */
+export function nextWholeSecond(d: Date): Date {
+  return new Date(Math.ceil(d.getTime() / 1000) * 1000);
+}
+
+/**
  * A model value in the form it is stored in, for items and expression values alike: a `Date` at
  * the TTL attribute is epoch seconds (a Date elsewhere is ISO text), and a value DynamoDB would
  * reject is a `ValidationError` of `owner` (an entity, or `table X` for table-level conditions).

@@ -7,6 +7,7 @@ import { compareStored } from './value-order.js';
 import { mapOrListSizes } from '../entity/item-size.js';
 import { hasLoneSurrogate, LONE_SURROGATE_NAME, MAX_ATTRIBUTE_NAME_BYTES, nameBytesOverLimit } from '../entity/text-rules.js';
 import { isIsoText } from '../entity/key-encoding.js';
+import { nextWholeSecond } from '../entity/value-encoding.js';
 
 /**
  * Turns a stored-form value into what goes into `ExpressionAttributeValues`. Supplied by the
@@ -125,7 +126,7 @@ export function placeValue(value: unknown, ctx: CompileContext, at: string, leve
  */
 function roundedUp(op: Operand, ctx: CompileContext, at: string): Operand {
   if (op.kind !== 'value' || !(op.value instanceof Date) || Number.isNaN(op.value.getTime()) || typeof ctx.encode(op.value, at, 0) !== 'number') return op;
-  return { kind: 'value', value: new Date(Math.ceil(op.value.getTime() / 1000) * 1000) };
+  return { kind: 'value', value: nextWholeSecond(op.value) };
 }
 
 /** `roundedUp` for a BETWEEN's low bound, unless that passes the high one (no whole second between them: left as given). */

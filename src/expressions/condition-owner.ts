@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { DocPath } from './ast.js';
 import { formatDocPath } from './document-path.js';
 import { ExpressionError } from '../errors.js';
+import { givenInput } from '../given-input.js';
 
 /**
  * The builder a condition's paths belong to: an entity (`User.Attr`, `User.Key`: model paths,
@@ -92,4 +93,17 @@ export function assertOwnedBy(owners: readonly OwnedPath[], accepted: readonly C
       `${what} built by ${owner.label} cannot be used on ${target}: it only takes paths built by ${own} (stored names, value encoding and key templates differ between entities, even for attributes of the same name)`,
     );
   }
+}
+
+/**
+ * A value given for `path` of `owner` (a condition value, an `ifNotExists` fallback), copied when
+ * given (`givenInput`): a class instance where the path's schemas (of its list's elements with
+ * `element`) read a map is taken as its fields. The schemas are looked up only for an object.
+ *
+ * @example ownedValue(User.model.conditionOwner, ['address'], new Address('Paris')) // { city: 'Paris' }
+ */
+export function ownedValue<T>(owner: ConditionOwner | undefined, path: DocPath, value: T, element = false): T {
+  const of = owner?.valueSchemas;
+  if (of === undefined || typeof value !== 'object' || value === null) return givenInput(value);
+  return givenInput(value, { valueSchemas: () => of(path, element) });
 }

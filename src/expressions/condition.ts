@@ -1,9 +1,9 @@
 import type { AttributeTypeName, ConditionNode, DocPath, Operand } from './ast.js';
-import { mergeOwners, type ConditionOwner, type OwnedPath } from './condition-owner.js';
+import { mergeOwners, ownedValue, type ConditionOwner, type OwnedPath } from './condition-owner.js';
 import { ExpressionError } from '../errors.js';
 import { KeyCondition, KeyOperand } from './key-condition.js';
 import { anotherCopy } from '../another-copy.js';
-import { givenInput, type ValueSchemas } from '../given-input.js';
+import { givenInput } from '../given-input.js';
 
 /**
  * An immutable condition: a node of the expression AST plus `and`/`or`/`not` to combine it.
@@ -170,11 +170,7 @@ export type ValueOrAttr<V> = V | AttributeOperand<V>;
  */
 function operand<V>(v: ValueOrAttr<V>, at?: AttributeOperand<unknown>, element = false): Operand {
   if (v instanceof AttributeOperand) return v.operand;
-  const of = at?.owner?.valueSchemas;
-  if (of === undefined || typeof v !== 'object' || v === null) return { kind: 'value', value: givenInput(v) };
-  const path = at!.path;
-  const schemas: ValueSchemas = { valueSchemas: () => of(path, element) };
-  return { kind: 'value', value: givenInput(v, schemas) };
+  return { kind: 'value', value: at === undefined ? givenInput(v) : ownedValue(at.owner, at.path, v, element) };
 }
 
 /**

@@ -1,6 +1,5 @@
 import type { DocPath, SetValue } from './ast.js';
-import { mergeOwners, type ConditionOwner, type OwnedPath } from './condition-owner.js';
-import { givenInput } from '../given-input.js';
+import { mergeOwners, ownedValue, type ConditionOwner, type OwnedPath } from './condition-owner.js';
 
 /**
  * A right-hand side that reads the stored item: another attribute, `if_not_exists`, or one
@@ -53,8 +52,7 @@ export class UpdateRef<V> {
     if (this.value.kind !== 'path') throw new TypeError('ifNotExists() applies to an attribute reference');
     const path = this.value.path;
     // A class instance where the referenced attribute's schema reads a map is taken as its fields, as a condition value is.
-    const of = this.owners[0]?.owner.valueSchemas;
-    const value = of === undefined || typeof fallback !== 'object' || fallback === null ? givenInput(fallback) : givenInput(fallback, { valueSchemas: () => of(path) });
+    const value = ownedValue(this.owners[0]?.owner, path, fallback);
     return new UpdateRef({ kind: 'ifNotExists', path, fallback: { kind: 'value', value } }, this.owners);
   }
 }

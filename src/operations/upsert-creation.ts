@@ -9,6 +9,7 @@ import { defaultOf, isOptionalSchema } from '../entity/schema-walk.js';
 import { shapeOf, type VariantOption } from '../entity/variant-schema.js';
 import { ValidationError } from '../errors.js';
 import { storable, type Planned } from './update-plan.js';
+import { keyVariant } from './key-variant-guard.js';
 
 /**
  * The variant an upsert creates: the one its key names, where the entity's tag composes the primary
@@ -19,10 +20,9 @@ import { storable, type Planned } from './update-plan.js';
  * @example createdVariant(Payment.model, { paymentId: 'p1', method: 'card' })?.label // '"card"'
  */
 export function createdVariant(model: EntityModel, keyValues: Readonly<Record<string, unknown>>): VariantOption | undefined {
-  const variants = model.variants;
-  if (variants === undefined) return undefined;
-  const tag = variants.tag;
-  const named = model.keys.primaryComposites.has(tag) ? variants.options.find((o) => o.values.includes(keyValues[tag])) : undefined;
+  const tag = model.variants?.tag;
+  if (tag === undefined) return undefined;
+  const named = keyVariant(model, keyValues);
   if (named === undefined) {
     throw new ValidationError(model.name, [
       { path: tag, message: 'tells the variants apart, and no update sets it: an upsert may create the item, so create it with put() or create() (an upsert works where the primary key is composed of it, naming the variant)' },
